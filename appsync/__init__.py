@@ -1,0 +1,1 @@
+"""The AppSync server: composition root, HTTP and websocket edges, CLI."""

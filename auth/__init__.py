@@ -1,0 +1,1 @@
+"""Authentication and authorization for every AppSync auth mode; framework-free."""

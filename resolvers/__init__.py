@@ -1,0 +1,1 @@
+"""Resolver runtimes (VTL, PYTHON) and data sources."""

@@ -1,0 +1,1 @@
+"""Data sources: NONE, AWS_LAMBDA, AMAZON_DYNAMODB, HTTP, Step Functions."""

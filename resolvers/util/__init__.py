@@ -1,0 +1,1 @@
+"""$util / util helpers shared by the resolver runtimes."""

@@ -1,0 +1,1 @@
+"""SDL to an executable schema, AppSync flavour."""

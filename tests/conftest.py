@@ -1,0 +1,14 @@
+"""Fixtures shared by every test suite."""
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED_DIR = REPO_ROOT.parent / "shared"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """The project is asyncio only."""
+    return "asyncio"
