@@ -1,0 +1,97 @@
+"""The resolver context: `$ctx` in VTL, `ctx` in the PYTHON runtime.
+
+Field names follow AppSync's context reference (Resolver context object reference, APPSYNC_JS):
+`arguments` (alias `args`), `identity`, `source`, `stash`, `prev.result`, `info`, `request`,
+`error`, `result`. The server fills one per resolved field; a pipeline shares `stash` between
+its functions and moves each function's result into `prev`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverInfo:
+    """`ctx.info`: where in the operation this field sits."""
+
+    field_name: str
+    parent_type_name: str
+    variables: dict[str, Any]
+    selection_set_list: list[str]
+    selection_set_graphql: str
+
+    def to_context(self) -> dict[str, Any]:
+        return {
+            "fieldName": self.field_name,
+            "parentTypeName": self.parent_type_name,
+            "variables": self.variables,
+            "selectionSetList": self.selection_set_list,
+            "selectionSetGraphQL": self.selection_set_graphql,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RequestInfo:
+    """`ctx.request`: the HTTP request's headers (lower-case names) and the API's domain name."""
+
+    headers: dict[str, str]
+    domain_name: str | None = None
+
+    def to_context(self) -> dict[str, Any]:
+        return {"headers": self.headers, "domainName": self.domain_name}
+
+
+@dataclass(slots=True)
+class ContextError:
+    """`ctx.error`: set for the response handler when the data source call failed."""
+
+    message: str
+    type: str | None
+
+    def to_context(self) -> dict[str, Any]:
+        return {"message": self.message, "type": self.type}
+
+
+@dataclass(slots=True)
+class ResolverContext:
+    """One field's context; mutable where AppSync lets a resolver change it."""
+
+    arguments: dict[str, Any]
+    source: Any
+    identity: dict[str, Any] | None
+    info: ResolverInfo
+    request: RequestInfo
+    stash: dict[str, Any] = field(default_factory=dict)
+    prev_result: Any = None
+    result: Any = None
+    error: ContextError | None = None
+    # `$util.authType()`: "API Key Authorization", "IAM Authorization", "User Pool Authorization",
+    # "Open ID Connect Authorization" or "Lambda Authorization".
+    auth_type: str | None = None
+    # Set by runtime.earlyReturn / #return in a request handler: skip the data source.
+    early_return: bool = False
+    # Errors appended with util.appendError: reported beside the field's value.
+    appended_errors: list[dict[str, Any]] = field(default_factory=list)
+    # Extensions a subscription resolver sets (setSubscriptionFilter ...), read by the server.
+    extensions: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def args(self) -> dict[str, Any]:
+        return self.arguments
+
+    def to_context(self) -> dict[str, Any]:
+        """The plain-JSON view templates see as `$ctx` / `$context`."""
+        return {
+            "arguments": self.arguments,
+            "args": self.arguments,
+            "source": self.source,
+            "identity": self.identity,
+            "stash": self.stash,
+            "prev": {"result": self.prev_result},
+            "result": self.result,
+            "error": self.error.to_context() if self.error else None,
+            "info": self.info.to_context(),
+            "request": self.request.to_context(),
+        }

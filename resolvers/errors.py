@@ -1,0 +1,49 @@
+"""Errors raised while resolving a field. Only `appsync/errors.py` turns them into AppSync JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class ResolverError(Exception):
+    """Root of the resolver package's errors.
+
+    Every resolver error that reaches the client is a field error with AppSync's keys:
+    `errorType`, `message`, `data`, `errorInfo`.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        error_type: str | None = None,
+        data: Any = None,
+        error_info: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.error_type = error_type
+        self.data = data
+        self.error_info = error_info
+
+
+class UtilError(ResolverError):
+    """`$util.error(...)` / `util.error(...)`: stops the resolver and becomes a field error."""
+
+
+class UnauthorizedFieldError(ResolverError):
+    """`$util.unauthorized()` or a field-level denial: AppSync's `Unauthorized` field error."""
+
+
+class DataSourceError(ResolverError):
+    """A data source call failed (DynamoDB:ConditionalCheckFailedException, Lambda:Unhandled)."""
+
+
+class TemplateError(ResolverError):
+    """A template or resolver module that cannot be loaded: names the file, line and column."""
+
+    def __init__(self, file: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{file}:{line}:{column}: {message}", "MappingTemplate")
+        self.file = file
+        self.line = line
+        self.column = column
+        self.detail = message

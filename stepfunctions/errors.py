@@ -1,0 +1,37 @@
+"""Errors of the Step Functions engine: one root, and the two kinds a definition or a run raises.
+
+`StatesError` is a failure *inside* an execution, named as the States Language names it
+(`States.Runtime`, `States.QueryEvaluationError`, a user's `Error` ...). Expression modules
+(paths, intrinsics, JSONata, choice) raise it with only the detail sentence as cause, for
+example "The JSONPath '$.x' specified for the field 'InputPath' could not be found in the input
+'{}'"; the interpreter adds AWS's prefix "An error occurred while executing the state 'S'
+(entered at the event id #N). " where AWS does. Only `service.py` renders wire JSON.
+"""
+
+from __future__ import annotations
+
+
+class StepFunctionsError(Exception):
+    """Root of every error the engine raises."""
+
+
+class StatesError(StepFunctionsError):
+    """A run-time failure with a States Language error name and a cause.
+
+    `prefixed` is False while the cause is a bare detail sentence that still needs the
+    interpreter's "An error occurred while executing the state ..." prefix.
+    """
+
+    def __init__(self, error: str, cause: str, *, prefixed: bool = False) -> None:
+        super().__init__(f"{error}: {cause}")
+        self.error = error
+        self.cause = cause
+        self.prefixed = prefixed
+
+
+class InvalidDefinitionError(StepFunctionsError):
+    """A definition that CreateStateMachine rejects; `message` is AWS's InvalidDefinition text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
