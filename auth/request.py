@@ -1,0 +1,61 @@
+"""What auth needs to know about one request, free of any web framework's types.
+
+The server builds an `AuthRequest` from a POST /graphql (or GET) request, and the realtime
+endpoint builds one from the handshake's `header` JSON and from each `start` message's
+`extensions.authorization`, with the path and body the client signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLRequestInfo:
+    """The operation, as the Lambda authorizer's `requestContext` reports it."""
+
+    query: str
+    operation_name: str | None = None
+    variables: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AuthRequest:
+    """One request to authenticate.
+
+    `headers` keys are lower-case (HTTP header names are case-insensitive, and Amplify's realtime
+    header JSON mixes `Authorization` and `authorization`). `path` is the URL path without the query
+    string; `query_string` is the raw query string as sent, for SigV4's canonical request.
+    `source_ip` feeds `$ctx.identity.sourceIp`.
+    """
+
+    method: str
+    path: str
+    headers: Mapping[str, str]
+    body: bytes = b""
+    query_string: str = ""
+    graphql: GraphQLRequestInfo | None = None
+    source_ip: str | None = None
+
+    @classmethod
+    def from_raw_headers(
+        cls,
+        method: str,
+        path: str,
+        headers: Mapping[str, str],
+        body: bytes = b"",
+        query_string: str = "",
+        graphql: GraphQLRequestInfo | None = None,
+        source_ip: str | None = None,
+    ) -> AuthRequest:
+        """Build a request from headers in any case (for example a realtime `header` JSON).
+
+        When a name appears in several cases, the last one wins, as in a dict.
+        """
+        lowered = {name.lower(): value for name, value in headers.items()}
+        return cls(method, path, lowered, body, query_string, graphql, source_ip)
+
+    def header(self, name: str) -> str | None:
+        return self.headers.get(name.lower())

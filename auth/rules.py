@@ -1,0 +1,119 @@
+"""Which mode authenticates a request, and whether a principal may resolve a field.
+
+Follows AppSync's "Configuring authorization and authentication to secure your GraphQL APIs"
+(docs.aws.amazon.com/appsync/latest/devguide/security-authz.html), section "Using additional
+authorization modes":
+- a type or field with no auth directive is reachable only through the API's default mode;
+- once a type or field carries directives, only the modes they name are allowed there (the
+  default mode included only if named);
+- directives on a field override those on its type; several directives on one element are OR'ed;
+- `cognito_groups` on `@aws_cognito_user_pools` / `@aws_auth` must intersect the caller's
+  `cognito:groups`;
+- `@aws_auth` is the legacy directive of APIs whose default mode is Cognito user pools;
+- the default user pool's `defaultAction: DENY` admits only callers a group directive lets in,
+  and is allowed only when there are no additional providers (AWS::AppSync::GraphQLApi
+  UserPoolConfig.DefaultAction);
+- a Lambda authorizer's `deniedFields` are refused whatever the directives say.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from auth.api_key import ApiKeyConfig, ApiKeyProvider
+from auth.clock import Clock
+from auth.errors import (
+    MISSING_AUTHORIZATION_HEADER,
+    VALID_AUTHORIZATION_HEADER_NOT_PROVIDED,
+    AuthConfigError,
+    UnauthorizedError,
+)
+from auth.identity import Principal
+from auth.modes import AuthDirective, AuthMode
+from auth.request import AuthRequest
+
+__all__ = ["Authorizer", "Principal", "ProviderConfig"]
+
+logger = logging.getLogger(__name__)
+
+ProviderConfig = ApiKeyConfig
+
+# Modes an API may configure at most once (BOTO `additionalAuthenticationProviders`; one Lambda
+# authorizer per API).
+_SINGLE_INSTANCE_MODES = frozenset({AuthMode.API_KEY, AuthMode.AWS_IAM, AuthMode.AWS_LAMBDA})
+
+
+class Authorizer:
+    """The API's default and additional providers, built once from config."""
+
+    def __init__(
+        self, default: ProviderConfig, additional: Sequence[ProviderConfig], clock: Clock
+    ) -> None:
+        configs = (default, *additional)
+        _check_config(default, additional)
+        self._default_mode = default.mode
+        self._modes = tuple(dict.fromkeys(config.mode for config in configs))
+        self._api_key: ApiKeyProvider | None = None
+        for config in configs:
+            if isinstance(config, ApiKeyConfig):
+                self._api_key = ApiKeyProvider(config, clock)
+
+    def modes(self) -> tuple[AuthMode, ...]:
+        """The configured modes, default first."""
+        return self._modes
+
+    @property
+    def default_mode(self) -> AuthMode:
+        return self._default_mode
+
+    async def authenticate(self, request: AuthRequest) -> Principal:
+        """Pick the mode from the request's headers and verify it; raises `UnauthorizedError`.
+
+        A present credential that fails is final: AppSync does not fall back to another mode.
+        """
+        api_key = request.header("x-api-key")
+        authorization = request.header("authorization")
+        if api_key is not None and self._api_key is not None:
+            return self._api_key.authenticate(api_key)
+        if api_key is None and authorization is None:
+            raise UnauthorizedError(MISSING_AUTHORIZATION_HEADER)
+        raise UnauthorizedError(VALID_AUTHORIZATION_HEADER_NOT_PROVIDED)
+
+    def field_allowed(
+        self,
+        principal: Principal,
+        type_name: str,
+        field_name: str,
+        type_directives: tuple[AuthDirective, ...],
+        field_directives: tuple[AuthDirective, ...],
+    ) -> bool:
+        """AppSync's decision for one field of one type; False means `Unauthorized` there."""
+        if f"{type_name}.{field_name}" in principal.denied_fields:
+            return False
+        directives = self._effective(field_directives) or self._effective(type_directives)
+        if not directives:
+            return principal.mode is self._default_mode and not principal.default_action_deny
+        for directive in directives:
+            if directive.mode is not principal.mode:
+                continue
+            if directive.cognito_groups is None:
+                if not principal.default_action_deny:
+                    return True
+            elif directive.cognito_groups & principal.cognito_groups:
+                return True
+        return False
+
+    def _effective(self, directives: tuple[AuthDirective, ...]) -> tuple[AuthDirective, ...]:
+        # `@aws_auth` only means something when Cognito user pools is the default mode.
+        if self._default_mode is AuthMode.AMAZON_COGNITO_USER_POOLS:
+            return directives
+        return tuple(directive for directive in directives if not directive.legacy_aws_auth)
+
+
+def _check_config(default: ProviderConfig, additional: Sequence[ProviderConfig]) -> None:
+    seen: set[AuthMode] = set()
+    for config in (default, *additional):
+        if config.mode in _SINGLE_INSTANCE_MODES and config.mode in seen:
+            raise AuthConfigError(f"{config.mode} can be configured only once per API")
+        seen.add(config.mode)

@@ -1,0 +1,164 @@
+"""The multi-auth decision, as AppSync's authorization guide states it.
+
+Source: AWS AppSync Developer Guide, "Configuring authorization and authentication to secure your
+GraphQL APIs" (security-authz.html), section "Using additional authorization modes", and
+AWS::AppSync::GraphQLApi UserPoolConfig (DefaultAction must be ALLOW with additional providers).
+Each case names the rule it exercises.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from auth.api_key import ApiKey, ApiKeyConfig
+from auth.clock import ManualClock
+from auth.errors import AuthConfigError
+from auth.identity import AUTH_TYPES, Principal
+from auth.modes import AuthDirective, AuthMode
+from auth.rules import Authorizer
+
+ALL_MODES = tuple(AuthMode)
+KEYS = ApiKeyConfig((ApiKey("da2-k", None, 2_000_000_000),))
+
+
+class _Api:
+    """An Authorizer whose default mode is `default`; only the mode matters to field_allowed."""
+
+    def __init__(self, default: AuthMode) -> None:
+        self.authorizer = Authorizer(KEYS, (), ManualClock(0))
+        # The decision reads the default mode only; providers for other modes are exercised
+        # in their own test modules.
+        self.authorizer._default_mode = default
+
+
+def _principal(mode: AuthMode, groups: frozenset[str] = frozenset()) -> Principal:
+    return Principal(mode=mode, identity=None, auth_type=AUTH_TYPES[mode], cognito_groups=groups)
+
+
+def _d(mode: AuthMode, groups: frozenset[str] | None = None) -> AuthDirective:
+    return AuthDirective(mode=mode, cognito_groups=groups)
+
+
+def _allowed(
+    default: AuthMode,
+    used: Principal,
+    on_type: tuple[AuthDirective, ...],
+    on_field: tuple[AuthDirective, ...],
+) -> bool:
+    return _Api(default).authorizer.field_allowed(used, "Post", "title", on_type, on_field)
+
+
+@pytest.mark.parametrize(("default", "used"), list(itertools.product(ALL_MODES, ALL_MODES)))
+def test_no_directive_admits_only_the_default_mode(default: AuthMode, used: AuthMode) -> None:
+    # "If no directive is specified, the default authorization type applies."
+    assert _allowed(default, _principal(used), (), ()) is (used is default)
+
+
+@pytest.mark.parametrize(("default", "used"), list(itertools.product(ALL_MODES, ALL_MODES)))
+def test_type_directive_replaces_the_default(default: AuthMode, used: AuthMode) -> None:
+    # "type Post @aws_api_key": only API_KEY reaches Post, whatever the default mode is.
+    expected = used is AuthMode.API_KEY
+    assert _allowed(default, _principal(used), (_d(AuthMode.API_KEY),), ()) is expected
+
+
+@pytest.mark.parametrize(("default", "used"), list(itertools.product(ALL_MODES, ALL_MODES)))
+def test_field_directive_overrides_type_directive(default: AuthMode, used: AuthMode) -> None:
+    # "type Post @aws_api_key { restrictedContent: String! @aws_iam }": only IAM reaches it.
+    on_type = (_d(AuthMode.API_KEY),)
+    on_field = (_d(AuthMode.AWS_IAM),)
+    assert _allowed(default, _principal(used), on_type, on_field) is (used is AuthMode.AWS_IAM)
+
+
+@pytest.mark.parametrize("used", ALL_MODES)
+def test_several_directives_are_ored(used: AuthMode) -> None:
+    # "type Post @aws_api_key @aws_iam": either mode reaches Post.
+    on_type = (_d(AuthMode.API_KEY), _d(AuthMode.AWS_IAM))
+    expected = used in {AuthMode.API_KEY, AuthMode.AWS_IAM}
+    assert _allowed(AuthMode.AWS_IAM, _principal(used), on_type, ()) is expected
+
+
+def test_default_mode_must_be_listed_to_keep_it() -> None:
+    # Default IAM, `getAllPosts: [Post] @aws_api_key`: IAM callers are refused there.
+    only_key = (_d(AuthMode.API_KEY),)
+    assert not _allowed(AuthMode.AWS_IAM, _principal(AuthMode.AWS_IAM), (), only_key)
+    key_and_iam = (_d(AuthMode.API_KEY), _d(AuthMode.AWS_IAM))
+    assert _allowed(AuthMode.AWS_IAM, _principal(AuthMode.AWS_IAM), (), key_and_iam)
+
+
+def test_field_without_directive_inherits_type_directives() -> None:
+    on_type = (_d(AuthMode.OPENID_CONNECT),)
+    assert _allowed(AuthMode.API_KEY, _principal(AuthMode.OPENID_CONNECT), on_type, ())
+    assert not _allowed(AuthMode.API_KEY, _principal(AuthMode.API_KEY), on_type, ())
+
+
+COGNITO = AuthMode.AMAZON_COGNITO_USER_POOLS
+
+
+@pytest.mark.parametrize(
+    ("groups", "directive_groups", "expected"),
+    [
+        (frozenset({"admin"}), frozenset({"admin", "ops"}), True),
+        (frozenset({"user"}), frozenset({"admin", "ops"}), False),
+        (frozenset(), frozenset({"admin"}), False),
+        (frozenset({"user"}), None, True),
+    ],
+)
+def test_cognito_groups_must_intersect(
+    groups: frozenset[str], directive_groups: frozenset[str] | None, expected: bool
+) -> None:
+    # `@aws_cognito_user_pools(cognito_groups: ["admin", "ops"])`.
+    on_field = (_d(COGNITO, directive_groups),)
+    assert _allowed(AuthMode.API_KEY, _principal(COGNITO, groups), (), on_field) is expected
+
+
+def test_aws_auth_applies_when_cognito_is_default() -> None:
+    on_field = (AuthDirective(COGNITO, frozenset({"admin"}), legacy_aws_auth=True),)
+    assert _allowed(COGNITO, _principal(COGNITO, frozenset({"admin"})), (), on_field)
+    assert not _allowed(COGNITO, _principal(COGNITO, frozenset({"user"})), (), on_field)
+
+
+def test_aws_auth_is_ignored_when_cognito_is_not_default() -> None:
+    # `@aws_auth` works only for APIs whose default mode is user pools; elsewhere the field
+    # behaves as if it had no directive, so only the default mode reaches it.
+    on_field = (AuthDirective(COGNITO, frozenset({"admin"}), legacy_aws_auth=True),)
+    assert not _allowed(AuthMode.API_KEY, _principal(COGNITO, frozenset({"admin"})), (), on_field)
+    assert _allowed(AuthMode.API_KEY, _principal(AuthMode.API_KEY), (), on_field)
+
+
+def test_cognito_default_action_deny_admits_only_group_directives() -> None:
+    deny_user = Principal(
+        mode=COGNITO,
+        identity=None,
+        auth_type=AUTH_TYPES[COGNITO],
+        cognito_groups=frozenset({"admin"}),
+        default_action_deny=True,
+    )
+    assert not _allowed(COGNITO, deny_user, (), ())
+    admins = (AuthDirective(COGNITO, frozenset({"admin"}), legacy_aws_auth=True),)
+    assert _allowed(COGNITO, deny_user, (), admins)
+    ops = (AuthDirective(COGNITO, frozenset({"ops"}), legacy_aws_auth=True),)
+    assert not _allowed(COGNITO, deny_user, (), ops)
+
+
+def test_lambda_denied_fields_win_over_directives() -> None:
+    principal = Principal(
+        mode=AuthMode.AWS_LAMBDA,
+        identity={"resolverContext": {}},
+        auth_type=AUTH_TYPES[AuthMode.AWS_LAMBDA],
+        denied_fields=frozenset({"Post.title"}),
+    )
+    on_field = (_d(AuthMode.AWS_LAMBDA),)
+    authorizer = _Api(AuthMode.AWS_LAMBDA).authorizer
+    assert not authorizer.field_allowed(principal, "Post", "title", (), on_field)
+    assert authorizer.field_allowed(principal, "Post", "content", (), on_field)
+
+
+def test_api_key_may_be_configured_once() -> None:
+    with pytest.raises(AuthConfigError):
+        Authorizer(KEYS, (KEYS,), ManualClock(0))
+
+
+def test_modes_lists_default_first() -> None:
+    assert Authorizer(KEYS, (), ManualClock(0)).modes() == (AuthMode.API_KEY,)
