@@ -30,10 +30,27 @@ class AuthConfigError(AuthError):
 
 
 class UnauthorizedError(AuthError):
-    """The request as a whole is rejected: HTTP 401 `UnauthorizedException`."""
+    """The request as a whole is rejected.
 
-    error_type = "UnauthorizedException"
+    Render as HTTP `status_code` with `x-amzn-errortype: <error_type>` and
+    `{"errors":[{"errorType": error_type, "message": message}]}`. Most rejections are 401
+    `UnauthorizedException`; SigV4 failures keep the AWS signature error types and 403.
+    """
 
-    def __init__(self, message: str) -> None:
+    def __init__(
+        self, message: str, error_type: str = "UnauthorizedException", status_code: int = 401
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.error_type = error_type
+        self.status_code = status_code
+
+
+class SignatureError(UnauthorizedError):
+    """A SigV4 request AWS refuses before authorization: HTTP 403 with AWS's signature error types
+    (`InvalidSignatureException`, `IncompleteSignatureException`, `UnrecognizedClientException`,
+    `ExpiredTokenException`; amplify-js#2422 shows the 403 and the error type header,
+    aws-mobile-appsync-sdk-js#702 the `IncompleteSignatureException` body)."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message, error_type=error_type, status_code=403)

@@ -32,12 +32,13 @@ from auth.errors import (
 from auth.identity import Principal
 from auth.modes import AuthDirective, AuthMode
 from auth.request import AuthRequest
+from auth.sigv4 import IamConfig, IamProvider, is_sigv4
 
 __all__ = ["Authorizer", "Principal", "ProviderConfig"]
 
 logger = logging.getLogger(__name__)
 
-ProviderConfig = ApiKeyConfig
+ProviderConfig = ApiKeyConfig | IamConfig
 
 # Modes an API may configure at most once (BOTO `additionalAuthenticationProviders`; one Lambda
 # authorizer per API).
@@ -55,9 +56,12 @@ class Authorizer:
         self._default_mode = default.mode
         self._modes = tuple(dict.fromkeys(config.mode for config in configs))
         self._api_key: ApiKeyProvider | None = None
+        self._iam: IamProvider | None = None
         for config in configs:
             if isinstance(config, ApiKeyConfig):
                 self._api_key = ApiKeyProvider(config, clock)
+            elif isinstance(config, IamConfig):
+                self._iam = IamProvider(config, clock)
 
     def modes(self) -> tuple[AuthMode, ...]:
         """The configured modes, default first."""
@@ -71,9 +75,14 @@ class Authorizer:
         """Pick the mode from the request's headers and verify it; raises `UnauthorizedError`.
 
         A present credential that fails is final: AppSync does not fall back to another mode.
+        A SigV4 `Authorization` is taken before `x-api-key`; `x-api-key` before a token in
+        `Authorization` (aws-appsync-community#169, amplify-js#8545: with both sent, AppSync
+        used the API key).
         """
         api_key = request.header("x-api-key")
         authorization = request.header("authorization")
+        if authorization is not None and is_sigv4(authorization) and self._iam is not None:
+            return await self._iam.authenticate(request)
         if api_key is not None and self._api_key is not None:
             return self._api_key.authenticate(api_key)
         if api_key is None and authorization is None:
