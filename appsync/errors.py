@@ -1,0 +1,215 @@
+"""The server's errors, and the only place that knows AppSync's error JSON.
+
+Request-level failures are `{"errors": [{"errorType": ..., "message": ...}]}` with a 4xx status
+and an `x-amzn-errortype` header. Everything that reaches GraphQL execution is HTTP 200: document
+errors (validation, variable coercion) as `{"path": null, "locations": [...], "message": ...}`
+with `data: null`, field errors as `{"path", "data", "errorType", "errorInfo", "locations",
+"message"}` beside the partial data. Shapes from the AppSync team's description of their HTTP
+behaviour (graphql/graphql-over-http#81) and responses recorded in amplify-cli#9121 and
+amplify-js#4270.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, NotRequired, TypedDict
+
+from graphql import GraphQLError
+
+from resolvers.errors import ResolverError
+
+logger = logging.getLogger(__name__)
+
+
+class AppSyncError(Exception):
+    """Root of the server's own errors."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigProblem:
+    """One thing wrong in an API definition: the file, where in it, and what was expected."""
+
+    file: str
+    key_path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.key_path}" if self.key_path else self.file
+        return f"{where}: {self.message}"
+
+
+class ConfigError(AppSyncError):
+    """An API definition that cannot be served; lists every problem found, not only the first."""
+
+    def __init__(self, problems: Sequence[ConfigProblem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class RequestErrorType(StrEnum):
+    """The `errorType` of a request AppSync refuses before executing it."""
+
+    MALFORMED_HTTP_REQUEST = "MalformedHttpRequestException"
+    UNAUTHORIZED = "UnauthorizedException"
+    BAD_REQUEST = "BadRequestException"
+
+
+class RequestError(AppSyncError):
+    """A request refused as a whole: rendered as one error with a 4xx status."""
+
+    def __init__(self, status: int, error_type: RequestErrorType, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.error_type = error_type
+        self.message = message
+
+
+# AppSync's texts for bodies that are not GraphQL requests (graphql/graphql-over-http#81).
+EMPTY_BODY_MESSAGE = "Request body is empty."
+UNPARSABLE_QUERY_MESSAGE = "Unable to parse GraphQL query."
+
+
+class PayloadTooLargeError(RequestError):
+    # AWS differs: AppSync's answer to an oversized body is not documented; this is a 413 in
+    # AppSync's request-error shape.
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            413, RequestErrorType.BAD_REQUEST, f"Request body exceeds the limit of {limit} bytes."
+        )
+
+
+def malformed_request(message: str = UNPARSABLE_QUERY_MESSAGE) -> RequestError:
+    return RequestError(400, RequestErrorType.MALFORMED_HTTP_REQUEST, message)
+
+
+def unauthorized_request(message: str) -> RequestError:
+    return RequestError(401, RequestErrorType.UNAUTHORIZED, message)
+
+
+class RequestErrorJson(TypedDict):
+    errorType: str
+    message: str
+
+
+class RequestErrorBody(TypedDict):
+    errors: list[RequestErrorJson]
+
+
+class LocationJson(TypedDict):
+    line: int
+    column: int
+    sourceName: None
+
+
+class DocumentErrorJson(TypedDict):
+    path: None
+    locations: list[LocationJson] | None
+    message: str
+
+
+class FieldErrorJson(TypedDict):
+    path: list[str | int]
+    data: Any
+    errorType: str | None
+    errorInfo: Any
+    locations: list[LocationJson] | None
+    message: str
+
+
+class ResponseBody(TypedDict):
+    data: dict[str, Any] | None
+    errors: NotRequired[list[DocumentErrorJson | FieldErrorJson | dict[str, Any]]]
+
+
+def request_error_body(error: RequestError) -> RequestErrorBody:
+    return {"errors": [{"errorType": error.error_type.value, "message": error.message}]}
+
+
+def request_error_headers(error: RequestError, request_id: str) -> dict[str, str]:
+    """AppSync names the error in `x-amzn-errortype`; Amplify reads it to spot a 401."""
+    return {"x-amzn-errortype": error.error_type.value, "x-amzn-requestid": request_id}
+
+
+def _locations(error: GraphQLError) -> list[LocationJson] | None:
+    if not error.locations:
+        return None
+    return [
+        {"line": location.line, "column": location.column, "sourceName": None}
+        for location in error.locations
+    ]
+
+
+# AppSync's answer when something fails that is not the resolver's doing (amplify-js#5926).
+INTERNAL_FAILURE_TYPE = "InternalFailure"
+INTERNAL_FAILURE_MESSAGE = "An internal error occurred."
+
+
+def render_error(error: GraphQLError) -> DocumentErrorJson | FieldErrorJson:
+    """One GraphQL error as AppSync writes it."""
+    if error.path is None:
+        return {"path": None, "locations": _locations(error), "message": error.message}
+    path = list(error.path)
+    original = error.original_error
+    if isinstance(original, ResolverError):
+        return {
+            "path": path,
+            "data": original.data,
+            "errorType": original.error_type,
+            "errorInfo": original.error_info,
+            "locations": _locations(error),
+            "message": original.message,
+        }
+    if original is not None and not isinstance(original, GraphQLError):
+        logger.error("unexpected error resolving %s", path, exc_info=original)
+        return {
+            "path": path,
+            "data": None,
+            "errorType": INTERNAL_FAILURE_TYPE,
+            "errorInfo": None,
+            "locations": _locations(error),
+            "message": INTERNAL_FAILURE_MESSAGE,
+        }
+    # graphql-core's own execution errors (a null for a non-null field, a value the scalar
+    # cannot serialize) carry no errorType in AppSync either.
+    return {
+        "path": path,
+        "data": None,
+        "errorType": None,
+        "errorInfo": None,
+        "locations": _locations(error),
+        "message": error.message,
+    }
+
+
+def appended_error(
+    path: Sequence[str | int],
+    locations: list[LocationJson] | None,
+    raw: dict[str, Any],
+) -> FieldErrorJson:
+    """An error a resolver added with `util.appendError`: reported beside the field's value."""
+    return {
+        "path": list(path),
+        "data": raw.get("data"),
+        "errorType": raw.get("errorType", raw.get("type")),
+        "errorInfo": raw.get("errorInfo"),
+        "locations": locations,
+        "message": str(raw.get("message", "")),
+    }
+
+
+def response_body(
+    data: dict[str, Any] | None,
+    errors: Sequence[GraphQLError],
+    extra_errors: Sequence[FieldErrorJson] = (),
+) -> ResponseBody:
+    body: ResponseBody = {"data": data}
+    rendered: list[DocumentErrorJson | FieldErrorJson | dict[str, Any]] = [
+        render_error(error) for error in errors
+    ]
+    rendered.extend(extra_errors)
+    if rendered:
+        body["errors"] = rendered
+    return body
