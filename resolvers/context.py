@@ -9,6 +9,7 @@ its functions and moves each function's result into `prev`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 
@@ -54,6 +55,34 @@ class ContextError:
         return {"message": self.message, "type": self.type}
 
 
+class SkipTo(StrEnum):
+    """Where an early return goes (`runtime.earlyReturn(obj, {"skipTo": ...})`, runtime-utils-js).
+
+    `NEXT` and `END` are AppSync's own `skipTo` values. `RESOLVER` is VTL's `#return`, which
+    "will return from the closest scoped block of logic" (AWS AppSync directives): from a pipeline
+    function it goes on as NEXT; from a resolver mapping template (a unit resolver's, or a
+    pipeline's before template) it returns from the resolver, so the after template does not run.
+    The PYTHON runtime's `runtime.earlyReturn()` without `skipTo` leaves this None, which is NEXT
+    in a function and "call the after handler now" in a pipeline's before handler.
+    """
+
+    NEXT = "NEXT"
+    END = "END"
+    RESOLVER = "RESOLVER"
+
+
+@dataclass(slots=True)
+class OperationScope:
+    """State that every field of one GraphQL operation shares.
+
+    The server makes one per operation and passes the same object to each field's
+    `ResolverContext`. Lambda's BatchInvoke keeps its per-operation batches here, keyed by
+    (data source name, parent type name, field name).
+    """
+
+    batches: dict[tuple[str, str, str], object] = field(default_factory=dict)
+
+
 @dataclass(slots=True)
 class ResolverContext:
     """One field's context; mutable where AppSync lets a resolver change it."""
@@ -72,10 +101,20 @@ class ResolverContext:
     auth_type: str | None = None
     # Set by runtime.earlyReturn / #return in a request handler: skip the data source.
     early_return: bool = False
-    # Errors appended with util.appendError: reported beside the field's value.
+    # Where that early return goes; None is the default for where it was called.
+    early_return_skip_to: SkipTo | None = None
+    # Errors appended with util.appendError, reported beside the field's value; each has the
+    # keys "message", "errorType", "data" and "errorInfo", as util.error takes them.
     appended_errors: list[dict[str, Any]] = field(default_factory=list)
     # Extensions a subscription resolver sets (setSubscriptionFilter ...), read by the server.
     extensions: dict[str, Any] = field(default_factory=dict)
+    # The operation this field belongs to; None resolves every BatchInvoke as a batch of one.
+    operation: OperationScope | None = None
+    # The resolver's or function's `maxBatchSize`, set by UnitResolver / PipelineResolver before
+    # the data source runs; 0 means no batching configured.
+    max_batch_size: int = 0
+    # True while a pipeline runs: the direct Lambda event then carries `prev: {result}`.
+    in_pipeline: bool = False
 
     @property
     def args(self) -> dict[str, Any]:

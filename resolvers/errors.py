@@ -47,3 +47,27 @@ class TemplateError(ResolverError):
         self.line = line
         self.column = column
         self.detail = message
+
+
+class HandlerImportError(ResolverError):
+    """A Lambda handler named `module:function` that cannot be imported or is not callable."""
+
+    def __init__(self, handler: str, message: str) -> None:
+        super().__init__(f"{handler}: {message}", "HandlerImport")
+        self.handler = handler
+        self.detail = message
+
+
+class CodeError(ResolverError):
+    """Resolver code that raised at run time: AppSync's `Code` field error.
+
+    APPSYNC_JS reports `"errorType": "Code"` with `"message": "code.js:162:13: ReferenceError:
+    ..."` (aws-appsync-community#328); the PYTHON runtime names the module's file the same way.
+    """
+
+    def __init__(self, file: str, line: int, column: int, message: str) -> None:
+        super().__init__(f"{file}:{line}:{column}: {message}", "Code")
+        self.file = file
+        self.line = line
+        self.column = column
+        self.detail = message

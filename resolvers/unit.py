@@ -1,0 +1,77 @@
+"""Unit resolvers: one request handler, one data source, one response handler.
+
+The order is AppSync's (resolver-reference-overview-js, "Unit resolvers"): the request handler
+builds the data source request; the data source runs; its result is `ctx.result`, or its failure
+is `ctx.error`; the response handler turns that into the field's value. An early return in the
+request handler skips the data source and the response handler, and its value is the field's.
+
+A data source failure is not raised by itself: with 2018-05-29 semantics the response handler
+decides whether to raise it (`util.error(ctx.error.message, ctx.error.type)`), append it, or
+swallow it ("By default, AppSync does not raise the error if the data source returned one",
+advancedweb.hu "Error handling in AppSync"; AWS resolver mapping template changelog). Direct
+Lambda resolvers get AppSync's default response, which raises it (`direct_lambda_code`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from resolvers.context import ContextError, ResolverContext
+from resolvers.datasources.base import DataSource
+from resolvers.errors import DataSourceError
+from resolvers.runtimes.base import ResolverCode
+
+
+async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverContext) -> None:
+    """Invoke `data_source` and put its outcome in `ctx.result` / `ctx.error`."""
+    ctx.error = None
+    try:
+        ctx.result = await data_source.invoke(request, ctx)
+    except DataSourceError as exc:
+        # A failed call can still carry partial results (DynamoDB batch operations' unprocessed
+        # keys); they are `ctx.result` beside `ctx.error`.
+        ctx.result = exc.data
+        ctx.error = ContextError(exc.message, exc.error_type)
+
+
+def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
+    """Run a request handler with the early-return flags cleared first."""
+    ctx.early_return = False
+    ctx.early_return_skip_to = None
+    return code.request(ctx)
+
+
+def run_response(code: ResolverCode, ctx: ResolverContext) -> Any:
+    """Run a response handler; an early return there is its value (flags kept for a pipeline)."""
+    ctx.early_return = False
+    ctx.early_return_skip_to = None
+    return code.response(ctx)
+
+
+class UnitResolver:
+    """A `kind: UNIT` resolver."""
+
+    __slots__ = ("_code", "_data_source", "_max_batch_size")
+
+    def __init__(
+        self, code: ResolverCode, data_source: DataSource, max_batch_size: int = 0
+    ) -> None:
+        self._code = code
+        self._data_source = data_source
+        self._max_batch_size = max_batch_size
+
+    @property
+    def data_source(self) -> DataSource:
+        return self._data_source
+
+    async def resolve(self, ctx: ResolverContext) -> Any:
+        """The field's value; raises `ResolverError`s (UtilError, CodeError ...) as field errors."""
+        ctx.max_batch_size = self._max_batch_size
+        request = run_request(self._code, ctx)
+        if ctx.early_return:
+            ctx.early_return = False
+            return request
+        await run_data_source(self._data_source, request, ctx)
+        value = run_response(self._code, ctx)
+        ctx.early_return = False
+        return value

@@ -1,0 +1,255 @@
+"""Unit resolvers: request handler -> data source -> response handler, with AppSync's error rules.
+
+Behaviour from the AppSync developer guide (resolver-reference-overview-js "Unit resolvers";
+runtime-utils-js `runtime.earlyReturn`: "the data source and response handler are skipped"),
+the 2018-05-29 error semantics ("By default, AppSync does not raise the error if the data source
+returned one", advancedweb.hu "Error handling in AppSync"), and the direct Lambda default
+response `#if($ctx.error) $util.error($ctx.error.message, $ctx.error.type, $ctx.result) #end`
+(resolver-mapping-template-reference-lambda, quoted in serverless-appsync-simulator#132).
+"""
+
+from __future__ import annotations
+
+import importlib
+import textwrap
+import uuid
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
+from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
+from resolvers.datasources.none import NoneDataSource
+from resolvers.errors import UtilError
+from resolvers.runtimes.python import load_python_code
+from resolvers.unit import UnitResolver
+
+HANDLERS = """
+CALLS = []
+
+def handler(event, context):
+    CALLS.append(event)
+    arguments = event.get("arguments") or {}
+    if event.get("fail") or arguments.get("fail"):
+        raise ValueError("the function failed")
+    return {"echo": event}
+"""
+
+
+def make_context(**overrides: Any) -> ResolverContext:
+    values: dict[str, Any] = {
+        "arguments": {"id": "post-1"},
+        "source": None,
+        "identity": None,
+        "info": ResolverInfo("getPost", "Query", {}, ["id"], "{\n  id\n}"),
+        "request": RequestInfo(headers={"x-api-key": "da2-key"}),
+    }
+    values.update(overrides)
+    return ResolverContext(**values)
+
+
+def write(tmp_path: Path, source: str, name: str = "resolver.py") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(source), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """A real handler module on sys.path, under a name no other test uses."""
+    name = f"handlers_{uuid.uuid4().hex}"
+    (tmp_path / f"{name}.py").write_text(HANDLERS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return importlib.import_module(name)
+
+
+@pytest.mark.anyio
+async def test_none_payload_becomes_result_and_response_value(tmp_path: Path) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                return {"payload": {"id": ctx.args["id"], "title": "Hello"}}
+
+            def response(ctx):
+                return {**ctx.result, "seen": True}
+            """,
+        )
+    )
+    resolver = UnitResolver(code, NoneDataSource("local"))
+    ctx = make_context()
+    assert await resolver.resolve(ctx) == {"id": "post-1", "title": "Hello", "seen": True}
+    assert ctx.result == {"id": "post-1", "title": "Hello"}
+
+
+@pytest.mark.anyio
+async def test_early_return_skips_data_source_and_response(
+    tmp_path: Path, handlers: ModuleType
+) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                runtime.earlyReturn({"cached": True})
+
+            def response(ctx):
+                util.error("the response handler must not run")
+            """,
+        )
+    )
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    assert await resolver.resolve(make_context()) == {"cached": True}
+    assert handlers.CALLS == []
+
+
+@pytest.mark.anyio
+async def test_util_error_in_request_stops_before_the_data_source(
+    tmp_path: Path, handlers: ModuleType
+) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                util.error("Invalid id", "ValidationError")
+
+            def response(ctx):
+                return ctx.result
+            """,
+        )
+    )
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    with pytest.raises(UtilError) as raised:
+        await resolver.resolve(make_context())
+    assert (raised.value.message, raised.value.error_type) == ("Invalid id", "ValidationError")
+    assert handlers.CALLS == []
+
+
+@pytest.mark.anyio
+async def test_data_source_error_unhandled_by_response_is_swallowed(
+    tmp_path: Path, handlers: ModuleType
+) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                return {"operation": "Invoke", "payload": {"fail": True}}
+
+            def response(ctx):
+                return ctx.result
+            """,
+        )
+    )
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    ctx = make_context()
+    assert await resolver.resolve(ctx) is None
+    assert ctx.error is not None
+    assert (ctx.error.message, ctx.error.type) == ("the function failed", "Lambda:Unhandled")
+    assert ctx.appended_errors == []
+
+
+@pytest.mark.anyio
+async def test_data_source_error_raised_by_response_handler(
+    tmp_path: Path, handlers: ModuleType
+) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                return {"operation": "Invoke", "payload": {"fail": True}}
+
+            def response(ctx):
+                if ctx.error:
+                    util.error(ctx.error.message, ctx.error.type)
+                return ctx.result
+            """,
+        )
+    )
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    with pytest.raises(UtilError) as raised:
+        await resolver.resolve(make_context())
+    assert (raised.value.message, raised.value.error_type) == (
+        "the function failed",
+        "Lambda:Unhandled",
+    )
+
+
+@pytest.mark.anyio
+async def test_append_error_returns_value_beside_the_error(
+    tmp_path: Path, handlers: ModuleType
+) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                return {"operation": "Invoke", "payload": {"fail": True}}
+
+            def response(ctx):
+                util.appendError(ctx.error.message, ctx.error.type)
+                return {"fallback": True}
+            """,
+        )
+    )
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    ctx = make_context()
+    assert await resolver.resolve(ctx) == {"fallback": True}
+    assert ctx.appended_errors == [
+        {
+            "message": "the function failed",
+            "errorType": "Lambda:Unhandled",
+            "data": None,
+            "errorInfo": None,
+        }
+    ]
+
+
+@pytest.mark.anyio
+async def test_lambda_with_request_handler_receives_the_payload(
+    tmp_path: Path, handlers: ModuleType
+) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                payload = {"field": "getPost", "arguments": ctx.args}
+                return {"operation": "Invoke", "payload": payload}
+
+            def response(ctx):
+                return ctx.result
+            """,
+        )
+    )
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    expected_event = {"field": "getPost", "arguments": {"id": "post-1"}}
+    assert await resolver.resolve(make_context()) == {"echo": expected_event}
+    assert [expected_event] == handlers.CALLS
+
+
+@pytest.mark.anyio
+async def test_direct_lambda_failure_is_the_field_error(handlers: ModuleType) -> None:
+    resolver = UnitResolver(
+        direct_lambda_code(), LambdaDataSource("fn", f"{handlers.__name__}:handler")
+    )
+    with pytest.raises(UtilError) as raised:
+        await resolver.resolve(make_context(arguments={"fail": True}))
+    assert raised.value.message == "the function failed"
+    assert raised.value.error_type == "Lambda:Unhandled"
+    assert raised.value.data is None
+
+
+@pytest.mark.anyio
+async def test_direct_lambda_result_is_the_field_value(handlers: ModuleType) -> None:
+    resolver = UnitResolver(
+        direct_lambda_code(), LambdaDataSource("fn", f"{handlers.__name__}:handler")
+    )
+    value = await resolver.resolve(make_context())
+    assert value["echo"]["arguments"] == {"id": "post-1"}
+    assert value["echo"]["info"]["fieldName"] == "getPost"
