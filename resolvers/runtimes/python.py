@@ -44,18 +44,23 @@ from pathlib import Path
 from typing import Any
 
 from resolvers.context import ContextError, ResolverContext, SkipTo
-from resolvers.errors import (
-    CodeError,
-    ResolverError,
-    TemplateError,
-    UnauthorizedFieldError,
-    UtilError,
-)
-from resolvers.util.ids import auto_id
+from resolvers.errors import CodeError, ResolverError, TemplateError
+from resolvers.util.namespace import Util, make_util
+from resolvers.util.time import SYSTEM_CLOCK, Clock
 
-# The field being resolved while a handler runs, for `util.appendError`, `extensions.*` and
-# `util.unauthorized`, which AppSync scopes to the current field.
-_current: ContextVar[ResolverContext] = ContextVar("appsync_python_resolver_context")
+
+@dataclass(slots=True)
+class _Binding:
+    """The field whose handler is running, and its `util` once the handler has asked for it."""
+
+    ctx: ResolverContext
+    clock: Clock
+    util: Util | None = None
+
+
+# The field being resolved while a handler runs: `util.appendError`, `extensions.*` and
+# `util.unauthorized` act on the current field, as AppSync scopes them.
+_current: ContextVar[_Binding] = ContextVar("appsync_python_resolver_context")
 _module_ids = itertools.count()
 
 Handler = Callable[[Any], Any]
@@ -98,13 +103,13 @@ class Extensions:
     __slots__ = ()
 
     def setSubscriptionFilter(self, filter: Any) -> None:
-        _current.get().extensions["setSubscriptionFilter"] = filter
+        _current.get().ctx.extensions["setSubscriptionFilter"] = filter
 
     def setSubscriptionInvalidationFilter(self, filter: Any) -> None:
-        _current.get().extensions["setSubscriptionInvalidationFilter"] = filter
+        _current.get().ctx.extensions["setSubscriptionInvalidationFilter"] = filter
 
     def invalidateSubscriptions(self, obj: Any) -> None:
-        _current.get().extensions.setdefault("invalidateSubscriptions", []).append(obj)
+        _current.get().ctx.extensions.setdefault("invalidateSubscriptions", []).append(obj)
 
     def evictFromApiCache(
         self,
@@ -113,53 +118,26 @@ class Extensions:
         keyValuePair: dict[str, Any],
     ) -> None:
         entry = {"typeName": typeName, "fieldName": fieldName, "keyValuePair": keyValuePair}
-        _current.get().extensions.setdefault("evictFromApiCache", []).append(entry)
+        _current.get().ctx.extensions.setdefault("evictFromApiCache", []).append(entry)
 
 
-class Util:
-    """The part of `util` (built-in-util-js) the resolver flow itself needs.
+class UtilProxy:
+    """`util`: the shared `resolvers.util` helpers, bound to the field being resolved.
 
-    AWS differs: only error, appendError, unauthorized, authType and autoId are here until the
-    shared `resolvers/util` helpers provide the rest.
+    One module-level name for the user's code; each attribute is looked up on the `Util` of the
+    field whose handler is running, made on first use in that handler call.
     """
 
     __slots__ = ()
 
-    def error(
-        self,
-        message: str,
-        errorType: str | None = None,
-        data: Any = None,
-        errorInfo: Any = None,
-    ) -> None:
-        raise UtilError(message, errorType, data, errorInfo)
-
-    def appendError(
-        self,
-        message: str,
-        errorType: str | None = None,
-        data: Any = None,
-        errorInfo: Any = None,
-    ) -> None:
-        _current.get().appended_errors.append(
-            {"message": message, "errorType": errorType, "data": data, "errorInfo": errorInfo}
-        )
-
-    def unauthorized(self) -> None:
-        info = _current.get().info
-        raise UnauthorizedFieldError(
-            f"Not Authorized to access {info.field_name} on type {info.parent_type_name}",
-            "Unauthorized",
-        )
-
-    def authType(self) -> str | None:
-        return _current.get().auth_type
-
-    def autoId(self) -> str:
-        return auto_id()
+    def __getattr__(self, name: str) -> Any:
+        binding = _current.get()
+        if binding.util is None:
+            binding.util = make_util(binding.ctx, binding.clock)
+        return getattr(binding.util, name)
 
 
-util = Util()
+util = UtilProxy()
 runtime = Runtime()
 extensions = Extensions()
 
@@ -273,6 +251,7 @@ class PythonResolverCode:
     path: Path
     request_handler: Handler
     response_handler: Handler
+    clock: Clock = SYSTEM_CLOCK
 
     def request(self, ctx: ResolverContext) -> Any:
         return self._run(self.request_handler, ctx)
@@ -281,7 +260,7 @@ class PythonResolverCode:
         return self._run(self.response_handler, ctx)
 
     def _run(self, handler: Handler, ctx: ResolverContext) -> Any:
-        token = _current.set(ctx)
+        token = _current.set(_Binding(ctx, self.clock))
         try:
             return handler(Context(ctx))
         except EarlyReturn as early:
@@ -316,8 +295,11 @@ def _code_error(path: Path, exc: Exception) -> CodeError:
     return CodeError(path.name, line, column, _describe(exc))
 
 
-def load_python_code(path: Path) -> PythonResolverCode:
-    """Compile and import one PYTHON resolver file; raise `TemplateError` when it cannot load."""
+def load_python_code(path: Path, clock: Clock = SYSTEM_CLOCK) -> PythonResolverCode:
+    """Compile and import one PYTHON resolver file; raise `TemplateError` when it cannot load.
+
+    `clock` is what `util.time` and the time-based ids read (a fake one in tests).
+    """
     file = str(path)
     try:
         source = path.read_text(encoding="utf-8")
@@ -344,4 +326,4 @@ def load_python_code(path: Path) -> PythonResolverCode:
         if not callable(handler):
             raise TemplateError(file, 1, 1, f"the module defines no {name}(ctx) function")
         handlers.append(handler)
-    return PythonResolverCode(path, handlers[0], handlers[1])
+    return PythonResolverCode(path, handlers[0], handlers[1], clock)

@@ -9,6 +9,8 @@ built-in util (built-in-util-js, error / appendError), extensions (extensions-js
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,6 @@ import pytest
 
 from resolvers.context import ContextError, RequestInfo, ResolverContext, ResolverInfo, SkipTo
 from resolvers.errors import CodeError, TemplateError, UnauthorizedFieldError, UtilError
-from resolvers.runtimes import python as python_runtime
 from resolvers.runtimes.python import load_python_code
 
 
@@ -297,7 +298,30 @@ def test_imported_names_are_the_injected_objects(tmp_path: Path) -> None:
         )
     )
     assert code.request(make_context()) is True
-    assert isinstance(python_runtime.util, python_runtime.Util)
+
+
+@dataclass(frozen=True)
+class FixedClock:
+    moment: datetime
+
+    def now(self) -> datetime:
+        return self.moment
+
+
+def test_util_time_reads_the_injected_clock(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        def request(ctx):
+            return {"payload": util.time.nowISO8601()}
+
+        def response(ctx):
+            return None
+        """,
+    )
+    code = load_python_code(path, FixedClock(datetime(2018, 2, 6, 19, 1, 35, 749000, tzinfo=UTC)))
+    # The format AppSync documents for $util.time.nowISO8601(): 2018-02-06T19:01:35.749Z.
+    assert code.request(make_context()) == {"payload": "2018-02-06T19:01:35.749Z"}
 
 
 def test_syntax_error_names_file_line_and_column(tmp_path: Path) -> None:
