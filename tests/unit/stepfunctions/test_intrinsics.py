@@ -114,7 +114,7 @@ def test_array_get_item_and_length() -> None:
 
 def test_array_unique_keeps_first_occurrences() -> None:
     # corpus test_array::TestArray::test_array_unique input, deduplicated per AWS dg.
-    items = [None, None, True, True, 1, 1, 1.1, 0, "s", "s", [], [], {"a": 1}, {"a": 1}]
+    items: list[Any] = [None, None, True, True, 1, 1, 1.1, 0, "s", "s", [], [], {"a": 1}, {"a": 1}]
     assert call("States.ArrayUnique($)", items) == [None, True, 1, 1.1, 0, "s", [], {"a": 1}]
 
 
