@@ -23,14 +23,18 @@ from collections.abc import Sequence
 
 from auth.api_key import ApiKeyConfig, ApiKeyProvider
 from auth.clock import Clock
+from auth.cognito import CognitoProvider, CognitoUserPoolConfig, DefaultAction
 from auth.errors import (
     MISSING_AUTHORIZATION_HEADER,
+    UNABLE_TO_PARSE_JWT_TOKEN,
     VALID_AUTHORIZATION_HEADER_NOT_PROVIDED,
     AuthConfigError,
     UnauthorizedError,
 )
 from auth.identity import Principal
+from auth.lambda_authorizer import LambdaAuthorizerConfig, LambdaAuthorizerProvider
 from auth.modes import AuthDirective, AuthMode
+from auth.oidc import OidcConfig, OidcProvider, same_issuer, unverified_claims
 from auth.request import AuthRequest
 from auth.sigv4 import IamConfig, IamProvider, is_sigv4
 
@@ -38,7 +42,9 @@ __all__ = ["Authorizer", "Principal", "ProviderConfig"]
 
 logger = logging.getLogger(__name__)
 
-ProviderConfig = ApiKeyConfig | IamConfig
+ProviderConfig = (
+    ApiKeyConfig | IamConfig | OidcConfig | CognitoUserPoolConfig | LambdaAuthorizerConfig
+)
 
 # Modes an API may configure at most once (BOTO `additionalAuthenticationProviders`; one Lambda
 # authorizer per API).
@@ -57,11 +63,23 @@ class Authorizer:
         self._modes = tuple(dict.fromkeys(config.mode for config in configs))
         self._api_key: ApiKeyProvider | None = None
         self._iam: IamProvider | None = None
+        self._lambda: LambdaAuthorizerProvider | None = None
+        self._jwt: list[CognitoProvider | OidcProvider] = []
         for config in configs:
             if isinstance(config, ApiKeyConfig):
                 self._api_key = ApiKeyProvider(config, clock)
             elif isinstance(config, IamConfig):
                 self._iam = IamProvider(config, clock)
+            elif isinstance(config, CognitoUserPoolConfig):
+                self._jwt.append(CognitoProvider(config, clock, is_default=config is default))
+            elif isinstance(config, OidcConfig):
+                self._jwt.append(OidcProvider(config, clock))
+            else:
+                self._lambda = LambdaAuthorizerProvider(config, clock)
+        # A non-JWT Authorization value gets "Unable to parse JWT token." when a token mode is
+        # all the API has (aws-appsync-community#198); beside other modes AppSync answered
+        # "Valid authorization header not provided." (amplify-js#8892, a "Bearer " prefix).
+        self._jwt_only = not additional and isinstance(default, CognitoUserPoolConfig | OidcConfig)
 
     def modes(self) -> tuple[AuthMode, ...]:
         """The configured modes, default first."""
@@ -85,8 +103,25 @@ class Authorizer:
             return await self._iam.authenticate(request)
         if api_key is not None and self._api_key is not None:
             return self._api_key.authenticate(api_key)
-        if api_key is None and authorization is None:
+        if authorization is not None:
+            return await self._token(authorization, request)
+        if api_key is None:
             raise UnauthorizedError(MISSING_AUTHORIZATION_HEADER)
+        raise UnauthorizedError(VALID_AUTHORIZATION_HEADER_NOT_PROVIDED)
+
+    async def _token(self, token: str, request: AuthRequest) -> Principal:
+        """An `Authorization` value that is not SigV4: a user pool or OIDC JWT, chosen by its
+        `iss`, or else the Lambda authorizer's token."""
+        claims = unverified_claims(token) if self._jwt else None
+        iss = claims.get("iss") if claims is not None else None
+        if isinstance(iss, str):
+            for provider in self._jwt:
+                if same_issuer(provider.issuer, iss):
+                    return await provider.authenticate(token, request.source_ip)
+        if self._lambda is not None:
+            return await self._lambda.authenticate(token, request)
+        if claims is None and self._jwt_only:
+            raise UnauthorizedError(UNABLE_TO_PARSE_JWT_TOKEN)
         raise UnauthorizedError(VALID_AUTHORIZATION_HEADER_NOT_PROVIDED)
 
     def field_allowed(
@@ -121,6 +156,14 @@ class Authorizer:
 
 
 def _check_config(default: ProviderConfig, additional: Sequence[ProviderConfig]) -> None:
+    if (
+        isinstance(default, CognitoUserPoolConfig)
+        and default.default_action is DefaultAction.DENY
+        and additional
+    ):
+        raise AuthConfigError(
+            "defaultAction must be ALLOW when additionalAuthenticationProviders are specified"
+        )
     seen: set[AuthMode] = set()
     for config in (default, *additional):
         if config.mode in _SINGLE_INSTANCE_MODES and config.mode in seen:
