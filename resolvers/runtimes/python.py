@@ -75,6 +75,10 @@ class EarlyReturn(BaseException):
         self.skip_to = skip_to
 
 
+# runtime.earlyReturn's `skipTo` values; RESOLVER is VTL's #return, not something code can ask for.
+_SKIP_TO = {"END": SkipTo.END, "NEXT": SkipTo.NEXT}
+
+
 class Runtime:
     """`runtime` (runtime-utils-js)."""
 
@@ -88,7 +92,9 @@ class Runtime:
         """Stop the handler; `obj` becomes the result. `returnOptions={"skipTo": "END"|"NEXT"}`."""
         skip_to = None
         if returnOptions is not None and returnOptions.get("skipTo") is not None:
-            skip_to = SkipTo(returnOptions["skipTo"])
+            skip_to = _SKIP_TO.get(returnOptions["skipTo"])
+            if skip_to is None:
+                raise ValueError(f"skipTo must be 'END' or 'NEXT', not {returnOptions['skipTo']!r}")
         raise EarlyReturn(obj, skip_to)
 
 

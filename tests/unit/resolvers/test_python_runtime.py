@@ -218,6 +218,25 @@ def test_early_return_skip_to_is_recorded(tmp_path: Path) -> None:
     assert other.early_return_skip_to is SkipTo.NEXT
 
 
+def test_early_return_with_an_unknown_skip_to_is_a_code_error(tmp_path: Path) -> None:
+    code = load_python_code(
+        write(
+            tmp_path,
+            """
+            def request(ctx):
+                runtime.earlyReturn(None, {"skipTo": "RESOLVER"})
+
+            def response(ctx):
+                return None
+            """,
+        )
+    )
+    ctx = make_context()
+    with pytest.raises(CodeError, match="skipTo must be 'END' or 'NEXT'"):
+        code.request(ctx)
+    assert ctx.early_return is False
+
+
 def test_early_return_passes_through_a_users_except_exception(tmp_path: Path) -> None:
     code = load_python_code(
         write(
