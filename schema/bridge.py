@@ -1,0 +1,245 @@
+"""The executable schema: resolvers attached, documents cached, AppSync's errors. The only module
+that imports strawberry.
+
+The SDL is built with graphql-core and wrapped as a `strawberry.Schema` (DESIGN.md, "graphql-core
+under Strawberry"): Strawberry's schema object holds our graphql-core schema as `_schema`, which
+its execution pipeline runs. Requests themselves go through graphql-core's `execute` with the
+document parsed and validated once per query text, because the per-request cost of Strawberry's
+pipeline (an ExecutionContext, extension runners and a middleware manager per request, and
+graphql-js wording in its errors) kept a one-field query far below the server's target of 0.4x a
+fixed Starlette route; see `ExecutableSchema` for the measured figures.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from inspect import isawaitable
+from typing import Any
+
+import strawberry
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    execute,
+    parse,
+)
+from graphql.validation import ASTValidationRule
+
+from schema.errors import CoercionError, SchemaError
+from schema.limits import NoIntrospectionRule, check_depth
+from schema.loader import AppSyncSchema
+from schema.messages import validate_document, variable_error
+
+FieldResolver = Callable[[Any, GraphQLResolveInfo[Any], dict[str, Any]], Any]
+"""A field's resolver: (source, info, arguments) -> value or awaitable. Called per resolution."""
+
+DOCUMENT_CACHE_SIZE = 1024
+
+_NON_NULL_RE = re.compile(r"Cannot return null for non-nullable field (\w+)\.(\w+)\.")
+
+
+class QuerySyntaxError(SchemaError):
+    """The query text does not parse. AppSync answers 400 MalformedHttpRequestException
+    "Unable to parse GraphQL query." (graphql/graphql-over-http#81)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__((), "Unable to parse GraphQL query.")
+        self.detail = detail
+
+
+@strawberry.type
+class _Placeholder:
+    """Strawberry builds a schema from a decorated class; ours replaces it at once."""
+
+    placeholder: str = ""
+
+
+def wrap_in_strawberry(graphql_schema: GraphQLSchema) -> strawberry.Schema:
+    """A `strawberry.Schema` whose execution runs `graphql_schema`.
+
+    This reaches into Strawberry 0.341.2's `Schema._schema`, the graphql-core schema its
+    `execute` runs; tests/unit/schema/test_bridge.py guards the seam.
+    """
+    wrapper = strawberry.Schema(query=_Placeholder)
+    wrapper._schema = graphql_schema
+    return wrapper
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A query text parsed and validated once: the document, or the errors AppSync reports."""
+
+    document: DocumentNode | None
+    errors: tuple[GraphQLError, ...]
+    operations: Mapping[str | None, OperationDefinitionNode]
+
+    def operation(self, operation_name: str | None) -> OperationDefinitionNode | None:
+        if operation_name:
+            return self.operations.get(operation_name)
+        if len(self.operations) == 1:
+            return next(iter(self.operations.values()))
+        return None
+
+
+def java_path(path: list[str | int]) -> str:
+    """graphql-java's result path: `/syncOrders/items[32]/orderDate`."""
+    return "".join(f"[{step}]" if isinstance(step, int) else f"/{step}" for step in path)
+
+
+class ExecutableSchema:
+    """An AppSync schema with its resolvers, ready to execute operations as AppSync does.
+
+    `resolver_for(type_name, field_name)` is called once per object field at build time; None
+    means AppSync's default: the value under the field's name in the parent map.
+    """
+
+    def __init__(
+        self,
+        schema: AppSyncSchema,
+        resolver_for: Callable[[str, str], FieldResolver | None],
+        *,
+        query_depth_limit: int = 0,
+        introspection: bool = True,
+    ) -> None:
+        self.schema = schema
+        self._graphql_schema = schema.graphql_schema
+        self.strawberry_schema = wrap_in_strawberry(schema.graphql_schema)
+        resolvers: dict[str, dict[str, FieldResolver]] = {}
+        for type_ in self._graphql_schema.type_map.values():
+            if not isinstance(type_, GraphQLObjectType) or type_.name.startswith("__"):
+                continue
+            for field_name in type_.fields:
+                resolver = resolver_for(type_.name, field_name)
+                if resolver is not None:
+                    resolvers.setdefault(type_.name, {})[field_name] = resolver
+        self._resolvers = resolvers
+        self._depth_limit = query_depth_limit
+        self._extra_rules: tuple[type[ASTValidationRule], ...] = (
+            () if introspection else (NoIntrospectionRule,)
+        )
+        self._prepared = lru_cache(maxsize=DOCUMENT_CACHE_SIZE)(self._prepare)
+
+    def _resolve_field(self, source: Any, info: GraphQLResolveInfo[Any], **arguments: Any) -> Any:
+        if self._depth_limit:
+            check_depth(info.path, self._depth_limit)
+        by_field = self._resolvers.get(info.parent_type.name)
+        if by_field is not None:
+            resolver = by_field.get(info.field_name)
+            if resolver is not None:
+                return resolver(source, info, arguments)
+        if isinstance(source, Mapping):
+            return source.get(info.field_name)
+        return None
+
+    def _prepare(self, query: str) -> PreparedDocument:
+        try:
+            document = parse(query)
+        except GraphQLSyntaxError as error:
+            syntax = QuerySyntaxError(error.message)
+            return PreparedDocument(None, (GraphQLError(str(syntax), original_error=syntax),), {})
+        operations = {
+            (d.name.value if d.name else None): d
+            for d in document.definitions
+            if isinstance(d, OperationDefinitionNode)
+        }
+        errors = validate_document(self._graphql_schema, document, self._extra_rules)
+        if errors:
+            return PreparedDocument(None, tuple(errors), operations)
+        return PreparedDocument(document, (), operations)
+
+    def prepare(self, query: str) -> PreparedDocument:
+        """The cached parse and validation of a query text."""
+        return self._prepared(query)
+
+    def operation_type(self, query: str, operation_name: str | None) -> str:
+        """ "query", "mutation" or "subscription"; "query" when the document does not parse or
+        names no such operation (executing it then reports the error)."""
+        operation = self._prepared(query).operation(operation_name)
+        return operation.operation.value if operation is not None else "query"
+
+    async def execute(
+        self,
+        query: str,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+        context: Any,
+        *,
+        root_value: Any = None,
+    ) -> ExecutionResult:
+        """Run one operation. Validation and variable errors come back with `data` None and
+        AppSync's wording; field errors keep `original_error` for the server to render."""
+        prepared = self._prepared(query)
+        if prepared.document is None:
+            return ExecutionResult(None, list(prepared.errors))
+        result = execute(
+            self._graphql_schema,
+            prepared.document,
+            root_value,
+            context,
+            variables,
+            operation_name,
+            field_resolver=self._resolve_field,
+        )
+        if isawaitable(result):
+            result = await result
+        if result.errors:
+            return self._reword(result, prepared, variables, operation_name)
+        return result
+
+    def _reword(
+        self,
+        result: ExecutionResult,
+        prepared: PreparedDocument,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> ExecutionResult:
+        errors = result.errors or []
+        if result.data is None and all(error.path is None for error in errors):
+            operation = prepared.operation(operation_name)
+            if operation is not None:
+                coercion = variable_error(
+                    self._graphql_schema, operation.variable_definitions or (), variables or {}
+                )
+                if coercion is not None:
+                    return ExecutionResult(None, [coercion])
+            return result
+        return ExecutionResult(result.data, [self._field_error(error) for error in errors])
+
+    def _field_error(self, error: GraphQLError) -> GraphQLError:
+        path = list(error.path or [])
+        original = error.original_error
+        if isinstance(original, CoercionError) and path:
+            message = f"Can't serialize value ({java_path(path)}) : {original.detail}"
+        else:
+            match = _NON_NULL_RE.fullmatch(error.message)
+            if match is None:
+                return error
+            parent, field_name = match.groups()
+            parent_type = self._graphql_schema.type_map.get(parent)
+            field_type: Any = getattr(parent_type, "fields", {}).get(field_name)
+            inner = field_type.type if field_type is not None else None
+            if isinstance(inner, GraphQLNonNull):
+                inner = inner.of_type
+            # aws-amplify/amplify-cli#6450: `Cannot return null for non-nullable type: 'String'
+            # within parent 'Form' (/onCreateForm/name)`.
+            message = (
+                f"Cannot return null for non-nullable type: '{inner}' within parent "
+                f"'{parent}' ({java_path(path)})"
+            )
+        return GraphQLError(
+            message,
+            error.nodes,
+            path=error.path,
+            original_error=original,
+            extensions=error.extensions,
+        )

@@ -1,0 +1,52 @@
+"""The schema package's errors: every problem in an SDL, with its file, line and column."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaProblem:
+    """One problem in an SDL file. Lines and columns count from 1, as graphql-core reports them."""
+
+    file: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+
+
+class SchemaError(Exception):
+    """Root of the package's errors. Raised as such, the SDL cannot become a schema and
+    `problems` lists every problem found."""
+
+    def __init__(self, problems: Sequence[SchemaProblem], message: str | None = None) -> None:
+        self.problems: list[SchemaProblem] = list(problems)
+        super().__init__(
+            message if message is not None else "\n".join(str(p) for p in self.problems)
+        )
+
+
+class CoercionError(SchemaError):
+    """An AWS scalar rejected a value; `detail` is AppSync's text, e.g.
+    "Unable to parse `1110004444` as a valid phone number."."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__((), detail)
+        self.detail = detail
+
+
+class QueryDepthLimitError(SchemaError):
+    """A field lies deeper than the API's `queryDepthLimit`: a field error on that path, so the
+    null climbs to the first nullable parent ("Configuring ... query depth", AppSync guide)."""
+
+    def __init__(self, limit: int, depth: int, field_name: str) -> None:
+        # AWS differs (unrecorded): AppSync's text for this error is not in any recorded response.
+        detail = f"Query depth limit of {limit} exceeded: field '{field_name}' is at depth {depth}."
+        super().__init__((), detail)
+        self.limit = limit
+        self.depth = depth
+        self.field_name = field_name

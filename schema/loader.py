@@ -1,0 +1,181 @@
+"""Read SDL files into an AppSync schema: the prelude added, every problem reported at once.
+
+Several files concatenate into one document, as AppSync merges a schema given in parts. The
+prelude (AppSync's scalars and `@aws_*` directives) is added only for the names the SDL does not
+declare itself, so an SDL downloaded from AppSync, which declares them, loads unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from graphql import (
+    DefinitionNode,
+    DirectiveDefinitionNode,
+    DocumentNode,
+    GraphQLError,
+    GraphQLSchema,
+    GraphQLSyntaxError,
+    Node,
+    ScalarTypeDefinitionNode,
+    Source,
+    TypeDefinitionNode,
+    build_ast_schema,
+    parse,
+    specified_scalar_types,
+    validate_schema,
+)
+from graphql.validation.validate import validate_sdl
+
+from schema.directives import DirectiveIndex
+from schema.errors import SchemaError, SchemaProblem
+from schema.scalars import AWS_SCALARS, install_scalars
+
+logger = logging.getLogger(__name__)
+
+_PRELUDE_FILES = ("scalars.graphql", "directives.graphql")
+
+# Scalars every GraphQL schema has; AppSync allows these and its own, and no others.
+_SPECIFIED_SCALARS = frozenset({"ID", "String", "Int", "Float", "Boolean"})
+
+
+@dataclass(frozen=True, slots=True)
+class AppSyncSchema:
+    """A built schema and its directive usages. Its `graphql_schema` has no resolvers: the
+    bridge attaches them, so one AppSyncSchema can serve several executable schemas."""
+
+    graphql_schema: GraphQLSchema
+    directives: DirectiveIndex
+
+
+@cache
+def _prelude() -> tuple[DefinitionNode, ...]:
+    folder = resources.files("schema") / "prelude"
+    definitions: list[DefinitionNode] = []
+    for name in _PRELUDE_FILES:
+        text = (folder / name).read_text(encoding="utf-8")
+        definitions.extend(parse(Source(text, f"prelude/{name}")).definitions)
+    return tuple(definitions)
+
+
+def _declared_name(definition: DefinitionNode) -> str | None:
+    if isinstance(definition, TypeDefinitionNode | DirectiveDefinitionNode):
+        return definition.name.value
+    return None
+
+
+def _problem_at(node: Node | None, message: str, fallback_file: str) -> SchemaProblem:
+    if node is None or node.loc is None:
+        return SchemaProblem(fallback_file, 1, 1, message)
+    source = node.loc.source
+    location = source.get_location(node.loc.start)
+    return SchemaProblem(source.name, location.line, location.column, message)
+
+
+def _problems_from(errors: Iterable[GraphQLError], fallback_file: str) -> list[SchemaProblem]:
+    problems: list[SchemaProblem] = []
+    for error in errors:
+        nodes = error.nodes or []
+        if nodes:
+            # One problem per node: a duplicate type names both places.
+            problems.extend(_problem_at(node, error.message, fallback_file) for node in nodes)
+        elif error.source is not None and error.locations:
+            first = error.locations[0]
+            problems.append(
+                SchemaProblem(error.source.name, first.line, first.column, error.message)
+            )
+        else:
+            problems.append(SchemaProblem(fallback_file, 1, 1, error.message))
+    return problems
+
+
+def _appsync_rules(definitions: Iterable[DefinitionNode], fallback: str) -> list[SchemaProblem]:
+    """Rules AppSync adds to the GraphQL spec ("Scalar types in GraphQL", AWS-SCALARS)."""
+    problems: list[SchemaProblem] = []
+    for definition in definitions:
+        if not isinstance(definition, TypeDefinitionNode):
+            continue
+        name = definition.name.value
+        if isinstance(definition, ScalarTypeDefinitionNode):
+            if name not in AWS_SCALARS and name not in _SPECIFIED_SCALARS:
+                message = (
+                    f"Custom scalar '{name}' is not supported: AWS AppSync doesn't support "
+                    "user-defined scalars; use a default or AWS scalar."
+                )
+                problems.append(_problem_at(definition, message, fallback))
+        elif name.startswith("AWS"):
+            message = f"Type '{name}' uses the reserved prefix 'AWS' (reserved for AWS types)."
+            problems.append(_problem_at(definition, message, fallback))
+    return problems
+
+
+def _with_specified_scalars(schema: GraphQLSchema) -> GraphQLSchema:
+    """graphql-java's schemas always hold the five GraphQL scalars; graphql-core keeps only those
+    the SDL uses, which would make `query ($n: Int)` an unknown type where AppSync accepts it."""
+    missing = [t for n, t in specified_scalar_types.items() if n not in schema.type_map]
+    if not missing:
+        return schema
+    kwargs = schema.to_kwargs()
+    kwargs["types"] = (*(kwargs["types"] or ()), *missing)
+    return GraphQLSchema(**kwargs)
+
+
+def parse_schema_files(paths: Sequence[Path]) -> DocumentNode:
+    """The files' definitions in one document, each node keeping its file as `loc.source`.
+
+    Raises SchemaError with every unreadable file and every syntax error.
+    """
+    problems: list[SchemaProblem] = []
+    definitions: list[DefinitionNode] = []
+    if not paths:
+        raise SchemaError([SchemaProblem("<schema>", 1, 1, "No schema files given.")])
+    for path in paths:
+        name = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(SchemaProblem(name, 1, 1, f"Cannot read the schema file: {error}"))
+            continue
+        try:
+            document = parse(Source(text, name))
+        except GraphQLSyntaxError as error:
+            problems.extend(_problems_from([error], name))
+            continue
+        definitions.extend(document.definitions)
+    if problems:
+        raise SchemaError(problems)
+    return DocumentNode(definitions=tuple(definitions))
+
+
+def build_schema_document(document: DocumentNode, fallback_file: str) -> AppSyncSchema:
+    """Build a parsed SDL document (prelude not yet added). Raises SchemaError."""
+    declared = {_declared_name(d) for d in document.definitions} - {None}
+    prelude = [d for d in _prelude() if _declared_name(d) not in declared]
+    full = DocumentNode(definitions=(*document.definitions, *prelude))
+
+    problems = _appsync_rules(document.definitions, fallback_file)
+    problems.extend(_problems_from(validate_sdl(full), fallback_file))
+    if problems:
+        raise SchemaError(problems)
+    graphql_schema = _with_specified_scalars(build_ast_schema(full, assume_valid_sdl=True))
+    problems = _problems_from(validate_schema(graphql_schema), fallback_file)
+    if problems:
+        raise SchemaError(problems)
+    install_scalars(graphql_schema)
+    return AppSyncSchema(graphql_schema, DirectiveIndex.from_schema(graphql_schema))
+
+
+def load_schema(paths: Sequence[Path]) -> AppSyncSchema:
+    """Read one or more .graphql files into an AppSync schema.
+
+    Raises SchemaError listing every problem with its file, line and column.
+    """
+    document = parse_schema_files(paths)
+    schema = build_schema_document(document, str(paths[0]))
+    logger.debug("loaded schema from %s", ", ".join(str(p) for p in paths))
+    return schema

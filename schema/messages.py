@@ -1,0 +1,595 @@
+"""AppSync's wording for validation and variable coercion errors (graphql-java's, not graphql-js's).
+
+AppSync validates with graphql-java, whose messages read
+`Validation error of type <ValidationErrorType>: <description> @ '<query path>'`, the query path
+being the field names (not aliases) and fragment names enclosing the error, joined by `/`, and
+left out where the error sits outside any field. graphql-core finds the same errors under the
+graphql-js wording; each rule's errors are tagged with the rule and reworded here.
+
+Recorded AppSync texts (tests cite them): FieldUndefined (graphql/graphql-over-http#81),
+MissingFieldArgument (aws-amplify/amplify-js#7435), WrongType with Java value printing
+(awslabs/aws-mobile-appsync-sdk-js#554, aws/aws-cli#7078), `Variable 'x' has coerced Null value
+for NonNull type 'T!'` (aws-mobile-appsync-sdk-js#83, aws/aws-appsync-community#406),
+`Variable 'x' has an invalid value. ...` (aws-amplify/amplify-flutter#822). The rest are
+graphql-java's texts for the same ValidationErrorType: AWS differs (unrecorded) where AppSync's
+exact text was never captured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from graphql import (
+    ArgumentNode,
+    BooleanValueNode,
+    DocumentNode,
+    EnumValueNode,
+    FieldNode,
+    FloatValueNode,
+    FragmentDefinitionNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLScalarType,
+    GraphQLSchema,
+    IntValueNode,
+    ListValueNode,
+    Node,
+    NullValueNode,
+    ObjectValueNode,
+    StringValueNode,
+    TypeInfo,
+    TypeInfoVisitor,
+    ValidationContext,
+    ValueNode,
+    VariableDefinitionNode,
+    VariableNode,
+    Visitor,
+    is_input_type,
+    specified_rules,
+    type_from_ast,
+    visit,
+)
+from graphql import validation as rules
+from graphql.language import ParallelVisitor
+from graphql.pyutils import Undefined
+from graphql.validation import ASTValidationRule, ValidationRule
+from graphql.validation.validate import FragmentNestingVisitor, query_document_keys_to_validate
+
+from schema.errors import CoercionError
+from schema.scalars import AWS_SCALARS
+
+ValidationErrorType = str
+# An extension key by which an AppSync-specific rule names its graphql-java ValidationErrorType.
+VALIDATION_ERROR_TYPE = "validationErrorType"
+Translation = tuple[ValidationErrorType, str]
+Translator = Callable[[GraphQLError], Translation]
+
+
+def java_value(node: ValueNode) -> str:
+    """A literal as graphql-java's AST `toString` prints it inside AppSync's messages:
+    `StringValue{value='2019'}`, `ObjectValue{objectFields=[ObjectField{name='a', value=...}]}`."""
+    if isinstance(node, StringValueNode):
+        return f"StringValue{{value='{node.value}'}}"
+    if isinstance(node, IntValueNode):
+        return f"IntValue{{value={node.value}}}"
+    if isinstance(node, FloatValueNode):
+        return f"FloatValue{{value={node.value}}}"
+    if isinstance(node, BooleanValueNode):
+        return f"BooleanValue{{value={'true' if node.value else 'false'}}}"
+    if isinstance(node, EnumValueNode):
+        return f"EnumValue{{name='{node.value}'}}"
+    if isinstance(node, NullValueNode):
+        return "NullValue{}"
+    if isinstance(node, VariableNode):
+        return f"VariableReference{{name='{node.name.value}'}}"
+    if isinstance(node, ListValueNode):
+        return "ArrayValue{values=[" + ", ".join(java_value(v) for v in node.values) + "]}"
+    if isinstance(node, ObjectValueNode):
+        fields = ", ".join(
+            f"ObjectField{{name='{field.name.value}', value={java_value(field.value)}}}"
+            for field in node.fields
+        )
+        return f"ObjectValue{{objectFields=[{fields}]}}"
+    return str(node)
+
+
+def _quoted(message: str, index: int = 0) -> str:
+    """The index-th single-quoted name in a graphql-core message."""
+    names = re.findall(r"'([^']*)'", message)
+    return names[index] if index < len(names) else ""
+
+
+def _node_name(error: GraphQLError) -> str:
+    node = error.nodes[0] if error.nodes else None
+    name = getattr(node, "name", None)
+    return getattr(name, "value", "") if name is not None else ""
+
+
+def _field_undefined(error: GraphQLError) -> Translation:
+    field, type_ = _quoted(error.message, 0), _quoted(error.message, 1)
+    return "FieldUndefined", f"Field '{field}' in type '{type_}' is undefined"
+
+
+def _sub_selection(error: GraphQLError) -> Translation:
+    field, type_ = _quoted(error.message, 0), _quoted(error.message, 1)
+    if "must not have a selection" in error.message:
+        return (
+            "SubSelectionNotAllowed",
+            f"Sub selection not allowed on leaf type {type_} of field {field}",
+        )
+    return "SubSelectionRequired", f"Sub selection required for type {type_} of field {field}"
+
+
+def _unknown_argument(error: GraphQLError) -> Translation:
+    name = _quoted(error.message)
+    if "on directive" in error.message:
+        return "UnknownDirective", f"Unknown directive argument {name}"
+    return "UnknownArgument", f"Unknown field argument {name}"
+
+
+def _missing_argument(error: GraphQLError) -> Translation:
+    match = re.search(r"\(([^():]+):\)", error.message)
+    name = match.group(1) if match else ""
+    if error.message.startswith("Argument '@"):
+        return "MissingDirectiveArgument", f"Missing directive argument {name}"
+    return "MissingFieldArgument", f"Missing field argument {name}"
+
+
+def _known_directive(error: GraphQLError) -> Translation:
+    name = _quoted(error.message).lstrip("@")
+    if error.message.startswith("Unknown directive"):
+        return "UnknownDirective", f"Unknown directive {name}"
+    return "MisplacedDirective", f"Directive {name} not allowed here"
+
+
+def _fragment_spread(error: GraphQLError) -> Translation:
+    names = re.findall(r"'([^']*)'", error.message)
+    if error.message.startswith("Fragment '"):
+        fragment, parent, condition = ([*names, "", "", ""])[:3]
+        return "InvalidFragmentType", (
+            f"Fragment {fragment} cannot be spread here as objects of type {parent} "
+            f"can never be of type {condition}"
+        )
+    parent, condition = ([*names, "", ""])[:2]
+    return "InvalidFragmentType", (
+        f"Fragment cannot be spread here as objects of type {parent} "
+        f"can never be of type {condition}"
+    )
+
+
+def _fragment_condition(error: GraphQLError) -> Translation:
+    if error.message.startswith("Fragment '"):
+        return (
+            "FragmentTypeConditionInvalid",
+            "Fragment type condition is invalid, must be on Object/Interface/Union",
+        )
+    return (
+        "InlineFragmentTypeConditionInvalid",
+        "Inline fragment type condition is invalid, must be on Object/Interface/Union",
+    )
+
+
+def _variable_position(error: GraphQLError) -> Translation:
+    variable_type, expected = _quoted(error.message, 1), _quoted(error.message, 2)
+    return (
+        "VariableTypeMismatch",
+        f"Variable type '{variable_type}' doesn't match expected type '{expected}'",
+    )
+
+
+def _fields_conflict(error: GraphQLError) -> Translation:
+    response_name = _quoted(error.message)
+    different = re.search(r"because '([^']*)' and '([^']*)' are different fields", error.message)
+    if different:
+        reason = f"{different.group(1)} and {different.group(2)} are different fields"
+    elif "conflicting types" in error.message:
+        types = re.search(r"conflicting types '([^']*)' and '([^']*)'", error.message)
+        first, second = types.groups() if types else ("", "")
+        reason = f"they return differing types {first} and {second}"
+    elif "differing arguments" in error.message:
+        reason = "they have differing arguments"
+    else:
+        reason = "they have differing subfields"
+    return "FieldsConflict", f"{response_name}: {reason}"
+
+
+def _operation_type(error: GraphQLError) -> Translation:
+    # graphql-java rejects an operation the schema has no root for while executing; its text.
+    operation = re.search(r"The (\w+) operation", error.message)
+    kind = operation.group(1) if operation else "operation"
+    return "UnknownOperation", f"Schema is not configured for {kind}s."
+
+
+def _fixed(type_: str, text: str) -> Translator:
+    return lambda _error: (type_, text)
+
+
+def _named(type_: str, template: str, *, from_node: bool = False) -> Translator:
+    def translate(error: GraphQLError) -> Translation:
+        name = _node_name(error) if from_node else _quoted(error.message)
+        return type_, template.format(name.lstrip("$"))
+
+    return translate
+
+
+# graphql-core rule -> graphql-java ValidationErrorType and description.
+_TRANSLATORS: Mapping[type[ASTValidationRule], Translator] = {
+    rules.ExecutableDefinitionsRule: _named(
+        "NonExecutableDefinition", "Type '{}' definition is not executable."
+    ),
+    rules.KnownOperationTypesRule: _operation_type,
+    rules.UniqueOperationNamesRule: _named(
+        "DuplicateOperationName", "There can be only one operation named '{}'"
+    ),
+    rules.LoneAnonymousOperationRule: _fixed(
+        "LoneAnonymousOperationViolation", "Anonymous operation with other operations."
+    ),
+    rules.SingleFieldSubscriptionsRule: _fixed(
+        "SubscriptionMultipleRootFields", "Subscription operation must have exactly one root field"
+    ),
+    rules.KnownTypeNamesRule: _named("UnknownType", "Unknown type {}", from_node=True),
+    rules.FragmentsOnCompositeTypesRule: _fragment_condition,
+    rules.VariablesAreInputTypesRule: _fixed("NonInputTypeOnVariable", "Wrong type for a variable"),
+    rules.ScalarLeafsRule: _sub_selection,
+    rules.FieldsOnCorrectTypeRule: _field_undefined,
+    rules.UniqueFragmentNamesRule: _named(
+        "DuplicateFragmentName", "There can be only one fragment named '{}'"
+    ),
+    rules.KnownFragmentNamesRule: _named("UndefinedFragment", "Undefined fragment {}"),
+    rules.NoUnusedFragmentsRule: _named("UnusedFragment", "Unused fragment {}"),
+    rules.PossibleFragmentSpreadsRule: _fragment_spread,
+    rules.NoFragmentCyclesRule: _fixed("FragmentCycle", "Fragment cycles not allowed"),
+    rules.UniqueVariableNamesRule: _named(
+        "DuplicateVariableName", "There can be only one variable named '{}'"
+    ),
+    rules.NoUndefinedVariablesRule: _named("UndefinedVariable", "Undefined variable {}"),
+    rules.NoUnusedVariablesRule: _named("UnusedVariable", "Unused variable {}"),
+    rules.KnownDirectivesRule: _known_directive,
+    rules.UniqueDirectivesPerLocationRule: _named(
+        "DuplicateDirectiveName",
+        "Non repeatable directives must be uniquely named within a location. "
+        "The directive '{}' used on a location is not unique.",
+    ),
+    rules.KnownArgumentNamesRule: _unknown_argument,
+    rules.UniqueArgumentNamesRule: _named(
+        "DuplicateArgumentNames", "There can be only one argument named '{}'"
+    ),
+    rules.ProvidedRequiredArgumentsRule: _missing_argument,
+    rules.VariablesInAllowedPositionRule: _variable_position,
+    rules.OverlappingFieldsCanBeMergedRule: _fields_conflict,
+    rules.UniqueInputFieldNamesRule: _named(
+        "DuplicateInputField", "There can be only one input field named '{}'"
+    ),
+}
+
+
+def argument_path(argument: ArgumentNode, inner: list[str | int]) -> str:
+    """`input.beginsWith.createdAt`, `ids[2]`: graphql-java's name for a nested argument value."""
+    text = argument.name.value
+    for step in inner:
+        text += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return text
+
+
+class _LiteralProblem(Exception):
+    """Where a literal fails its type: the path inside the argument, the failing value, and
+    graphql-java's ending of the sentence."""
+
+    def __init__(self, path: list[str | int], value: ValueNode, tail: str) -> None:
+        super().__init__(tail)
+        self.path = path
+        self.value = value
+        self.tail = tail
+
+
+def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | int]) -> None:
+    """graphql-java's ArgumentValidationUtil: raise _LiteralProblem at the first bad leaf."""
+    if isinstance(value, VariableNode):
+        return
+    if isinstance(value, NullValueNode):
+        if isinstance(type_, GraphQLNonNull):
+            raise _LiteralProblem(path, value, "must not be null")
+        return
+    if isinstance(type_, GraphQLNonNull):
+        _check_literal(value, type_.of_type, path)
+        return
+    if isinstance(type_, GraphQLList):
+        items = value.values if isinstance(value, ListValueNode) else (value,)
+        for index, item in enumerate(items):
+            _check_literal(item, type_.of_type, [*path, index] if value is not item else path)
+        return
+    if isinstance(type_, GraphQLInputObjectType):
+        if not isinstance(value, ObjectValueNode):
+            raise _LiteralProblem(path, value, "must be an object type")
+        given = {field.name.value: field for field in value.fields}
+        for name in given:
+            if name not in type_.fields:
+                raise _LiteralProblem(
+                    path, value, f"contains a field not in '{type_.name}': '{name}'"
+                )
+        missing = [
+            name
+            for name, field in type_.fields.items()
+            if isinstance(field.type, GraphQLNonNull)
+            and field.default_value is Undefined
+            and name not in given
+        ]
+        if missing:
+            raise _LiteralProblem(
+                path, value, f"is missing required fields '[{', '.join(missing)}]'"
+            )
+        for name, field_node in given.items():
+            _check_literal(field_node.value, type_.fields[name].type, [*path, name])
+        return
+    if isinstance(type_, GraphQLEnumType):
+        if not isinstance(value, EnumValueNode) or value.value not in type_.values:
+            raise _LiteralProblem(path, value, f"is not a valid '{type_.name}'")
+        return
+    if isinstance(type_, GraphQLScalarType):
+        try:
+            parsed = type_.parse_literal(value)
+        except (GraphQLError, CoercionError, TypeError, ValueError):
+            parsed = Undefined
+        if parsed is Undefined:
+            raise _LiteralProblem(path, value, f"is not a valid '{type_.name}'")
+
+
+class WrongTypeRule(ValidationRule):
+    """graphql-java's ArgumentsOfCorrectType and VariableDefaultValuesOfCorrectType in AppSync's
+    words: `argument 'data' with value 'ObjectValue{...}' is not a valid 'AWSJSON'`."""
+
+    def enter_argument(self, node: ArgumentNode, *_args: Any) -> None:
+        argument = self.context.get_argument()
+        if argument is None:
+            return
+        try:
+            _check_literal(node.value, argument.type, [])
+        except _LiteralProblem as problem:
+            description = (
+                f"argument '{argument_path(node, problem.path)}' with value "
+                f"'{java_value(problem.value)}' {problem.tail}"
+            )
+            self.report_error(
+                GraphQLError(description, node, extensions={VALIDATION_ERROR_TYPE: "WrongType"})
+            )
+
+    def enter_variable_definition(self, node: VariableDefinitionNode, *_args: Any) -> None:
+        default = node.default_value
+        type_ = self.context.get_input_type()
+        if default is None or type_ is None:
+            return
+        try:
+            _check_literal(default, type_, [])
+        except _LiteralProblem:
+            description = f"Bad default value {java_value(default)} for type {type_}"
+            self.report_error(
+                GraphQLError(
+                    description, node, extensions={VALIDATION_ERROR_TYPE: "BadValueForDefaultArg"}
+                )
+            )
+
+
+# ValuesOfCorrectTypeRule is replaced by WrongTypeRule, which words its errors itself.
+APPSYNC_RULES: tuple[type[ASTValidationRule], ...] = (
+    *(rule for rule in specified_rules if rule in _TRANSLATORS),
+    WrongTypeRule,
+)
+
+
+class _QueryPath(Visitor):
+    """graphql-java's query path: the enclosing field names and fragment definition name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def enter_field(self, node: FieldNode, *_args: Any) -> None:
+        self.names.append(node.name.value)
+
+    def leave_field(self, *_args: Any) -> None:
+        self.names.pop()
+
+    def enter_fragment_definition(self, node: FragmentDefinitionNode, *_args: Any) -> None:
+        self.names.append(node.name.value)
+
+    def leave_fragment_definition(self, *_args: Any) -> None:
+        self.names.pop()
+
+
+def validation_message(type_: ValidationErrorType, description: str, path: list[str]) -> str:
+    suffix = f" @ '{'/'.join(path)}'" if path else ""
+    return f"Validation error of type {type_}: {description}{suffix}"
+
+
+def _location_nodes(rule: type[ASTValidationRule], error: GraphQLError) -> list[Node]:
+    nodes = list(error.nodes or [])
+    if not nodes:
+        return []
+    if rule is rules.OverlappingFieldsCanBeMergedRule:
+        return nodes
+    # graphql-java places a duplicate at its second occurrence, everything else at the first.
+    duplicates = (
+        rules.UniqueOperationNamesRule,
+        rules.UniqueFragmentNamesRule,
+        rules.UniqueVariableNamesRule,
+        rules.UniqueArgumentNamesRule,
+        rules.UniqueDirectivesPerLocationRule,
+        rules.UniqueInputFieldNamesRule,
+    )
+    return [nodes[-1]] if rule in duplicates else [nodes[0]]
+
+
+def validate_document(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    extra_rules: tuple[type[ASTValidationRule], ...] = (),
+) -> list[GraphQLError]:
+    """Validate an operation document; the errors carry AppSync's messages and locations."""
+    type_info = TypeInfo(schema)
+    query_path = _QueryPath()
+    errors: list[GraphQLError] = []
+
+    def context_for(rule: type[ASTValidationRule]) -> ValidationContext:
+        def on_error(error: GraphQLError) -> None:
+            translator = _TRANSLATORS.get(rule)
+            if translator is None:
+                # WrongTypeRule and extra rules name the ValidationErrorType themselves.
+                type_ = str((error.extensions or {}).get(VALIDATION_ERROR_TYPE, "WrongType"))
+                description = error.message
+            else:
+                type_, description = translator(error)
+            message = validation_message(type_, description, query_path.names)
+            errors.append(GraphQLError(message, _location_nodes(rule, error)))
+
+        return ValidationContext(schema, document, type_info, on_error)
+
+    visitors: list[Visitor] = [query_path]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    if fragments:
+        visitors.append(FragmentNestingVisitor(fragments))
+    for rule in (*APPSYNC_RULES, *extra_rules):
+        visitors.append(rule(context_for(rule)))
+    try:
+        visit(
+            document,
+            TypeInfoVisitor(type_info, ParallelVisitor(visitors)),
+            query_document_keys_to_validate,
+        )
+    except GraphQLError as error:
+        errors.append(error)
+    except RecursionError:
+        errors.append(GraphQLError("Validation aborted."))
+    return errors
+
+
+# Variable coercion: graphql-java stops at the first bad value and AppSync reports that one.
+
+
+def _java_type_name(value: Any) -> str:
+    """The Java class graphql-java names for a JSON value, as in `but was 'String'`."""
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Double"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, dict):
+        return "LinkedHashMap"
+    if isinstance(value, list):
+        return "ArrayList"
+    return type(value).__name__
+
+
+class _VariableProblem(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _null_problem(variable: str, type_: GraphQLInputType) -> _VariableProblem:
+    # AppSync names the outermost variable but the innermost type (aws-appsync-community#406).
+    return _VariableProblem(
+        f"Variable '{variable}' has coerced Null value for NonNull type '{type_}'"
+    )
+
+
+def _invalid(name: str, detail: str) -> _VariableProblem:
+    # AppSync names the innermost input field (aws-amplify/amplify-flutter#822: 'phone').
+    return _VariableProblem(f"Variable '{name}' has an invalid value. {detail}")
+
+
+def _builtin_scalar_accepts(type_: GraphQLScalarType, value: Any) -> bool:
+    name = type_.name
+    if name in ("String", "ID"):
+        if name == "ID" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        return isinstance(value, str)
+    if name == "Boolean":
+        return isinstance(value, bool)
+    if name == "Int":
+        return isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31
+    if name == "Float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True
+
+
+def _check_value(value: Any, type_: GraphQLInputType, variable: str, name: str) -> None:
+    if isinstance(type_, GraphQLNonNull):
+        if value is None:
+            raise _null_problem(variable, type_)
+        _check_value(value, type_.of_type, variable, name)
+        return
+    if value is None:
+        return
+    if isinstance(type_, GraphQLList):
+        for item in value if isinstance(value, list) else [value]:
+            _check_value(item, type_.of_type, variable, name)
+        return
+    if isinstance(type_, GraphQLInputObjectType):
+        if not isinstance(value, dict):
+            raise _invalid(
+                name,
+                f"Expected type 'Map' but was '{_java_type_name(value)}'. "
+                "Variables for input objects must be an instance of type 'Map'.",
+            )
+        for key in value:
+            if key not in type_.fields:
+                raise _VariableProblem(
+                    f"The variables input contains a field name '{key}' that is not defined "
+                    f"for input object type '{type_.name}' "
+                )
+        for key, field in type_.fields.items():
+            if key in value:
+                _check_value(value[key], field.type, variable, key)
+            elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
+                raise _null_problem(variable, field.type)
+        return
+    if isinstance(type_, GraphQLEnumType):
+        if not isinstance(value, str) or value not in type_.values:
+            raise _invalid(
+                name,
+                f"Invalid input for Enum '{type_.name}'. No value found for name '{value}'",
+            )
+        return
+    if isinstance(type_, GraphQLScalarType):
+        if type_.name in AWS_SCALARS:
+            try:
+                AWS_SCALARS[type_.name].parse_value(value)
+            except CoercionError as error:
+                raise _invalid(name, error.detail) from None
+        elif not _builtin_scalar_accepts(type_, value):
+            raise _invalid(
+                name, f"Expected type '{type_.name}' but was '{_java_type_name(value)}'."
+            )
+
+
+def variable_error(
+    schema: GraphQLSchema,
+    variable_definitions: tuple[VariableDefinitionNode, ...],
+    inputs: Mapping[str, Any],
+) -> GraphQLError | None:
+    """AppSync's error for the first variable that does not coerce, located at its definition;
+    None when every variable coerces."""
+    for definition in variable_definitions:
+        name = definition.variable.name.value
+        type_ = type_from_ast(schema, definition.type)
+        if not is_input_type(type_):
+            continue
+        try:
+            if name in inputs:
+                _check_value(inputs[name], type_, name, name)
+            elif definition.default_value is None and isinstance(type_, GraphQLNonNull):
+                raise _null_problem(name, type_)
+        except _VariableProblem as problem:
+            return GraphQLError(problem.message, definition)
+    return None

@@ -1,0 +1,105 @@
+"""The executable schema: resolvers, default resolution, caching, the Strawberry seam."""
+
+from importlib.metadata import version
+from typing import Any
+
+import pytest
+import strawberry
+from graphql import GraphQLResolveInfo, GraphQLSchema
+
+from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
+from schema.loader import AppSyncSchema
+
+
+def _resolvers(table: dict[tuple[str, str], FieldResolver]) -> Any:
+    calls: list[tuple[str, str]] = []
+
+    def resolver_for(type_name: str, field_name: str) -> FieldResolver | None:
+        calls.append((type_name, field_name))
+        return table.get((type_name, field_name))
+
+    resolver_for.calls = calls  # type: ignore[attr-defined]
+    return resolver_for
+
+
+def test_strawberry_seam_runs_our_graphql_core_schema(blog_schema: AppSyncSchema) -> None:
+    # Guards the reach into strawberry 0.341.2's Schema._schema.
+    assert version("strawberry-graphql") == "0.341.2"
+    wrapper = wrap_in_strawberry(blog_schema.graphql_schema)
+    assert isinstance(wrapper._schema, GraphQLSchema)
+    assert wrapper._schema is blog_schema.graphql_schema
+    result = wrapper.execute_sync(
+        "{ getPost(id: 1) { id title } }",
+        root_value={"getPost": {"id": "1", "title": "Hello"}},
+    )
+    assert result.errors is None
+    assert result.data == {"getPost": {"id": "1", "title": "Hello"}}
+
+
+def test_the_executable_schema_keeps_a_strawberry_schema(blog_schema: AppSyncSchema) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    assert isinstance(executable.strawberry_schema, strawberry.Schema)
+
+
+@pytest.mark.anyio
+async def test_resolvers_run_and_unresolved_fields_read_the_parent_map(
+    blog_schema: AppSyncSchema,
+) -> None:
+    async def get_post(source: Any, info: GraphQLResolveInfo[Any], args: dict[str, Any]) -> Any:
+        return {"id": args["id"], "title": f"post {args['id']}", "author": {"name": "Ann"}}
+
+    executable = ExecutableSchema(blog_schema, _resolvers({("Query", "getPost"): get_post}))
+    result = await executable.execute(
+        "query ($id: ID!) { getPost(id: $id) { id t: title author { name } } }",
+        {"id": "7"},
+        None,
+        None,
+    )
+    assert result.errors is None
+    assert result.data == {"getPost": {"id": "7", "t": "post 7", "author": {"name": "Ann"}}}
+
+
+@pytest.mark.anyio
+async def test_a_root_field_without_resolver_is_null(blog_schema: AppSyncSchema) -> None:
+    # AppSync's "Missing resolver": the field is null, no error (troubleshooting guide).
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    result = await executable.execute("{ listPosts { id } }", None, None, None)
+    assert result.errors is None
+    assert result.data == {"listPosts": None}
+
+
+def test_resolver_for_is_asked_once_per_object_field(blog_schema: AppSyncSchema) -> None:
+    resolver_for = _resolvers({})
+    ExecutableSchema(blog_schema, resolver_for)
+    calls = resolver_for.calls
+    assert len(calls) == len(set(calls))
+    assert ("Query", "getPost") in calls
+    assert ("Post", "title") in calls
+    assert not any(type_name.startswith("__") for type_name, _ in calls)
+
+
+def test_parse_and_validation_are_cached_by_query_text(blog_schema: AppSyncSchema) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    query = "{ listPosts { id } }"
+    assert executable.prepare(query) is executable.prepare(query)
+
+
+def test_operation_type_names_the_selected_operation(blog_schema: AppSyncSchema) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    document = "query A { listPosts { id } } mutation B { deletePost(id: 1) { id } }"
+    assert executable.operation_type(document, "A") == "query"
+    assert executable.operation_type(document, "B") == "mutation"
+    assert executable.operation_type("subscription { onCreatePost { id } }", None) == (
+        "subscription"
+    )
+
+
+@pytest.mark.anyio
+async def test_a_query_that_does_not_parse_is_a_syntax_error(blog_schema: AppSyncSchema) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    result = await executable.execute("{ listPosts { id ", None, None, None)
+    assert result.data is None
+    (error,) = result.errors or []
+    assert isinstance(error.original_error, QuerySyntaxError)
+    # graphql/graphql-over-http#81: AppSync answers "Unable to parse GraphQL query."
+    assert error.message == "Unable to parse GraphQL query."

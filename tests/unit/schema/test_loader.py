@@ -1,0 +1,110 @@
+"""SDL files to an AppSync schema: prelude, merged files, every problem with file:line:column."""
+
+from pathlib import Path
+
+import pytest
+from graphql import GraphQLScalarType
+
+from schema.errors import SchemaError, SchemaProblem
+from schema.loader import AppSyncSchema, load_schema
+from tests.unit.schema.conftest import BLOG_SDL, WriteSdl
+
+AWS_SCALAR_NAMES = (
+    "AWSDate",
+    "AWSTime",
+    "AWSDateTime",
+    "AWSTimestamp",
+    "AWSEmail",
+    "AWSJSON",
+    "AWSURL",
+    "AWSPhone",
+    "AWSIPAddress",
+)
+
+
+def test_aws_scalars_and_directives_are_available_without_declaring_them(
+    blog_schema: AppSyncSchema,
+) -> None:
+    schema = blog_schema.graphql_schema
+    for name in AWS_SCALAR_NAMES:
+        assert isinstance(schema.get_type(name), GraphQLScalarType)
+    for name in ("aws_api_key", "aws_iam", "aws_oidc", "aws_lambda", "aws_cognito_user_pools"):
+        assert schema.get_directive(name) is not None
+    assert schema.get_directive("aws_subscribe") is not None
+
+
+def test_builtin_scalars_exist_even_when_the_sdl_uses_none(write_sdl: WriteSdl) -> None:
+    schema = load_schema(write_sdl("type Query { id: ID }")).graphql_schema
+    for name in ("Int", "Float", "String", "Boolean", "ID"):
+        assert schema.get_type(name) is not None
+
+
+def test_sdl_that_declares_the_aws_scalars_itself_loads(write_sdl: WriteSdl) -> None:
+    # An SDL downloaded from AppSync declares the AWS scalars and directives.
+    sdl = (
+        "scalar AWSDateTime\n"
+        "directive @aws_api_key on FIELD_DEFINITION | OBJECT\n"
+        "type Query { now: AWSDateTime @aws_api_key }\n"
+    )
+    schema = load_schema(write_sdl(sdl))
+    assert isinstance(schema.graphql_schema.get_type("AWSDateTime"), GraphQLScalarType)
+
+
+def test_several_files_merge_into_one_schema(write_sdl: WriteSdl) -> None:
+    paths = write_sdl(
+        "type Query { getPost(id: ID!): Post }",
+        "type Post { id: ID! }\nextend type Query { listPosts: [Post] }",
+    )
+    schema = load_schema(paths).graphql_schema
+    assert schema.query_type is not None
+    assert set(schema.query_type.fields) == {"getPost", "listPosts"}
+
+
+def test_every_problem_is_reported_with_file_line_and_column(write_sdl: WriteSdl) -> None:
+    first, second = write_sdl(
+        "type Query {\n  a: Missing\n}\n",
+        "type Bar { x: Int }\ntype Bar { y: Int }\n",
+    )
+    with pytest.raises(SchemaError) as caught:
+        load_schema([first, second])
+    problems = caught.value.problems
+    assert SchemaProblem(str(first), 2, 6, "Unknown type 'Missing'.") in problems
+    assert SchemaProblem(str(second), 2, 6, "There can be only one type named 'Bar'.") in problems
+    assert str(problems[0]).startswith(f"{problems[0].file}:{problems[0].line}:")
+
+
+def test_syntax_errors_in_several_files_are_all_reported(write_sdl: WriteSdl) -> None:
+    first, second = write_sdl("type Query {", "type Post { id: ID! ")
+    with pytest.raises(SchemaError) as caught:
+        load_schema([first, second])
+    assert [(p.file, p.line) for p in caught.value.problems] == [(str(first), 1), (str(second), 1)]
+
+
+def test_unreadable_file_is_a_problem(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.graphql"
+    with pytest.raises(SchemaError) as caught:
+        load_schema([missing])
+    assert caught.value.problems[0].file == str(missing)
+
+
+def test_custom_scalars_are_rejected_as_appsync_does(write_sdl: WriteSdl) -> None:
+    # "AWS AppSync doesn't support the creation of user-defined (custom) scalars." (AWS-SCALARS)
+    (path,) = write_sdl("scalar DateTime\ntype Query { now: DateTime }")
+    with pytest.raises(SchemaError) as caught:
+        load_schema([path])
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column) == (1, 1)
+    assert "DateTime" in problem.message
+
+
+def test_the_aws_prefix_is_reserved_for_type_names(write_sdl: WriteSdl) -> None:
+    # "You cannot use AWS as a prefix for custom object types." (AWS-SCALARS)
+    (path,) = write_sdl("type AWSThing { id: ID }\ntype Query { t: AWSThing }")
+    with pytest.raises(SchemaError) as caught:
+        load_schema([path])
+    assert caught.value.problems[0].line == 1
+
+
+def test_blog_sdl_loads(blog_schema: AppSyncSchema) -> None:
+    assert blog_schema.graphql_schema.mutation_type is not None
+    assert "onCreatePost" in BLOG_SDL
