@@ -20,6 +20,7 @@ from typing import Any, NotRequired, TypedDict
 from graphql import GraphQLError
 
 from resolvers.errors import ResolverError
+from schema.errors import SchemaError
 
 logger = logging.getLogger(__name__)
 
@@ -161,6 +162,16 @@ def render_error(error: GraphQLError) -> DocumentErrorJson | FieldErrorJson:
             "errorInfo": original.error_info,
             "locations": _locations(error),
             "message": original.message,
+        }
+    if isinstance(original, SchemaError):
+        # A schema-level limit met while executing (the query depth limit): a field error.
+        return {
+            "path": path,
+            "data": None,
+            "errorType": getattr(original, "error_type", None),
+            "errorInfo": None,
+            "locations": _locations(error),
+            "message": error.message,
         }
     if original is not None and not isinstance(original, GraphQLError):
         logger.error("unexpected error resolving %s", path, exc_info=original)

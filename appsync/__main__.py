@@ -1,0 +1,144 @@
+"""`appsync-local`: serve an API definition, or check one.
+
+    appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
+    appsync-local validate [--config ./appsync.yaml]
+
+The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
+configurations for the simulator work unchanged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+
+from appsync.app import build_app, load_api
+from appsync.config import ApiConfig, load_config
+from appsync.errors import ConfigError
+
+DEFAULT_CONFIG = Path("appsync.yaml")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 20002
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the API on /graphql")
+    serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition file")
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    validate = commands.add_parser("validate", help="check the definition, its SDL and code")
+    validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    return parser
+
+
+def _load(path: Path) -> ApiConfig | None:
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        _report(error)
+        return None
+
+
+def _report(error: ConfigError) -> None:
+    print(f"appsync-local: {len(error.problems)} problem(s):", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def validate(path: Path) -> int:
+    config = _load(path)
+    if config is None:
+        return 1
+    try:
+        load_api(config)
+    except ConfigError as error:
+        _report(error)
+        return 1
+    print(
+        f"{path}: OK ({config.name}: {len(config.resolvers)} resolvers, "
+        f"{len(config.functions)} functions, {len(config.data_sources)} data sources)"
+    )
+    return 0
+
+
+async def _serve(config: ApiConfig, host: str, port: int, log_level: str) -> int:
+    try:
+        app = build_app(config)
+    except ConfigError as error:
+        _report(error)
+        return 1
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level))
+    async with asyncio.TaskGroup() as group:
+        serving = group.create_task(server.serve())
+        listening = group.create_task(server.listening.wait())
+        await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
+        if server.started:
+            bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
+            _announce(config, bound_host, bound_port)
+        else:
+            listening.cancel()
+    return 0 if server.started else 1
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, telling when its sockets listen (the port is known only then)."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.listening = asyncio.Event()
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if self.started:
+            self.listening.set()
+
+
+def _announce(config: ApiConfig, host: str, port: int) -> None:
+    print(f"appsync-local: serving {config.name!r} from {config.file}")
+    print(f"  GraphQL:  http://{host}:{port}/graphql")
+    print(f"  Realtime: ws://{host}:{port}/graphql/realtime")
+    for key in config.api_keys:
+        print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
+    print("Press Ctrl+C to stop.", flush=True)
+
+
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    """uvicorn re-raises the signal that stopped it once it has shut down; that is a clean end."""
+
+
+def serve(path: Path, host: str, port: int, log_level: str) -> int:
+    config = _load(path)
+    if config is None:
+        return 1
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _exit_quietly)
+    return asyncio.run(_serve(config, host, port, log_level))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(arguments, "log_level", "info").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    if arguments.command == "validate":
+        return validate(arguments.config)
+    return serve(arguments.config, arguments.host, arguments.port, arguments.log_level)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,244 @@
+"""The composition root: an API definition becomes a running Starlette app.
+
+`load_api(config)` turns the typed config into live parts (schema, authorizer, data sources,
+compiled resolver code, executor) and reports every problem at once as a `ConfigError`: SDL
+errors with their file, line and column, templates and code that do not load, resolvers on
+types or fields the schema lacks. `build_app(config)` serves the result on `/graphql`.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from graphql import GraphQLObjectType
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from appsync.config import (
+    ApiConfig,
+    AuthProviderSpec,
+    CodeSpec,
+    DataSourceSpec,
+    DataSourceType,
+    IntrospectionConfig,
+    ResolverKind,
+    ResolverSpec,
+    Runtime,
+)
+from appsync.errors import ConfigError, ConfigProblem
+from appsync.execution import ExecutionLimits, Executor, Resolver
+from appsync.graphql_http import GraphQLEndpoint, json_response
+from auth.api_key import ApiKey, ApiKeyConfig
+from auth.clock import Clock, SystemClock
+from auth.errors import AuthConfigError
+from auth.rules import Authorizer, ProviderConfig
+from resolvers.datasources.base import DataSource
+from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
+from resolvers.datasources.none import NoneDataSource
+from resolvers.errors import ResolverError, TemplateError
+from resolvers.pipeline import PipelineFunction, PipelineResolver
+from resolvers.runtimes.base import ResolverCode
+from resolvers.runtimes.python import load_python_code
+from resolvers.unit import UnitResolver
+from schema.errors import SchemaError
+from schema.loader import AppSyncSchema, load_schema
+
+logger = logging.getLogger(__name__)
+
+# A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
+_NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedApi:
+    config: ApiConfig
+    schema: AppSyncSchema
+    authorizer: Authorizer
+    executor: Executor
+
+
+class _Problems:
+    def __init__(self, config: ApiConfig) -> None:
+        self.config = config
+        self.items: list[ConfigProblem] = []
+
+    def add(self, key_path: str, message: str) -> None:
+        self.items.append(ConfigProblem(str(self.config.file), key_path, message))
+
+
+def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
+    """Build every live part of the API; raises ConfigError listing every problem."""
+    problems = _Problems(config)
+    # Lambda handlers (`module:function`) are imported relative to the definition file.
+    if str(config.base_dir) not in sys.path:
+        sys.path.insert(0, str(config.base_dir))
+    schema = _schema(config, problems)
+    authorizer = _authorizer(config, clock or SystemClock(), problems)
+    sources = {
+        spec.name: _data_source(spec, f"dataSources[{index}]", problems)
+        for index, spec in enumerate(config.data_sources)
+    }
+    functions = {
+        spec.name: PipelineFunction(spec.name, code, source)
+        for spec in config.functions
+        if (code := _code(spec.code, f"{spec.key_path}", problems)) is not None
+        and (source := sources.get(spec.data_source_name)) is not None
+    }
+    resolvers: dict[tuple[str, str], Resolver] = {}
+    for spec in config.resolvers:
+        if schema is not None:
+            _check_target(schema, spec, problems)
+        resolver = _resolver(spec, sources, functions, problems)
+        if resolver is not None:
+            resolvers[(spec.type_name, spec.field_name)] = resolver
+    if problems.items or schema is None or authorizer is None:
+        raise ConfigError(problems.items)
+    limits = ExecutionLimits(
+        query_depth_limit=config.query_depth_limit,
+        resolver_count_limit=config.resolver_count_limit,
+        introspection=config.introspection is IntrospectionConfig.ENABLED,
+        execution_timeout_seconds=config.server.execution_timeout_seconds,
+    )
+    executor = Executor(schema, authorizer, resolvers, limits, config.server.domain_name)
+    return LoadedApi(config, schema, authorizer, executor)
+
+
+def _schema(config: ApiConfig, problems: _Problems) -> AppSyncSchema | None:
+    if not config.schema:
+        return None
+    try:
+        return load_schema(config.schema)
+    except SchemaError as error:
+        for problem in error.problems:
+            problems.items.append(
+                ConfigProblem(
+                    f"{problem.file}:{problem.line}:{problem.column}", "", problem.message
+                )
+            )
+        if not error.problems:
+            problems.add("schema", str(error))
+        return None
+
+
+def _authorizer(config: ApiConfig, clock: Clock, problems: _Problems) -> Authorizer | None:
+    default = _provider(config, config.authentication, "authenticationType", problems)
+    additional = [
+        _provider(config, spec, f"additionalAuthenticationProviders[{index}]", problems)
+        for index, spec in enumerate(config.additional_authentication_providers)
+    ]
+    if default is None or any(provider is None for provider in additional):
+        return None
+    try:
+        return Authorizer(default, [p for p in additional if p is not None], clock)
+    except AuthConfigError as error:
+        problems.add("authenticationType", str(error))
+        return None
+
+
+def _provider(
+    config: ApiConfig, spec: AuthProviderSpec, key_path: str, problems: _Problems
+) -> ProviderConfig | None:
+    match spec.authentication_type.value:
+        case "API_KEY":
+            keys = tuple(
+                ApiKey(key.id, key.description, key.expires if key.expires else _NO_EXPIRY)
+                for key in config.api_keys
+            )
+            return ApiKeyConfig(keys=keys)
+        case other:
+            problems.add(key_path, f"authenticationType {other} is not served yet; use API_KEY")
+            return None
+
+
+def _data_source(spec: DataSourceSpec, key_path: str, problems: _Problems) -> DataSource | None:
+    if spec.type is DataSourceType.NONE:
+        return NoneDataSource(spec.name)
+    assert spec.lambda_handler is not None  # config guarantees it for AWS_LAMBDA
+    try:
+        return LambdaDataSource(spec.name, spec.lambda_handler)
+    except ResolverError as error:
+        problems.add(f"{key_path}.lambdaConfig.handler", error.message)
+        return None
+
+
+def _code(spec: CodeSpec | None, key_path: str, problems: _Problems) -> ResolverCode | None:
+    if spec is None:
+        return None
+    try:
+        if spec.runtime is Runtime.PYTHON:
+            if spec.code is None:
+                return None
+            return load_python_code(spec.code)
+        problems.add(f"{key_path}.runtime", "the VTL runtime is not available yet")
+        return None
+    except TemplateError as error:
+        problems.add(f"{key_path}.code", error.message)
+        return None
+
+
+def _resolver(
+    spec: ResolverSpec,
+    sources: dict[str, DataSource | None],
+    functions: dict[str, PipelineFunction],
+    problems: _Problems,
+) -> Resolver | None:
+    code = _code(spec.code, spec.key_path, problems)
+    if spec.code is not None and code is None:
+        return None
+    if spec.kind is ResolverKind.PIPELINE:
+        if any(name not in functions for name in spec.functions):
+            return None
+        return PipelineResolver(code, [functions[name] for name in spec.functions])
+    source = sources.get(spec.data_source_name or "")
+    if source is None:
+        return None
+    if code is None:
+        # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
+        code = direct_lambda_code()
+    return UnitResolver(code, source, spec.max_batch_size)
+
+
+def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems) -> None:
+    graphql_type = schema.graphql_schema.get_type(spec.type_name)
+    if not isinstance(graphql_type, GraphQLObjectType):
+        problems.add(
+            f"{spec.key_path}.typeName", f"the schema has no object type {spec.type_name!r}"
+        )
+    elif spec.field_name not in graphql_type.fields:
+        problems.add(
+            f"{spec.key_path}.fieldName",
+            f"type {spec.type_name} has no field {spec.field_name!r}",
+        )
+
+
+def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
+    """The server for one API; raises ConfigError when the API cannot be served."""
+    api = load_api(config, clock)
+    endpoint = GraphQLEndpoint(api.executor, api.authorizer, config.server.max_request_body_bytes)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        logger.info("serving API %s", config.name)
+        yield
+
+    routes = [
+        Route("/graphql", endpoint.handle, methods=["GET", "POST"]),
+        Route("/", _index(config), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.api = api
+    return app
+
+
+def _index(config: ApiConfig) -> Callable[[Request], Awaitable[Response]]:
+    async def index(request: Request) -> Response:
+        return json_response(200, {"name": config.name, "graphql": "/graphql"}, {})
+
+    return index

@@ -1,0 +1,271 @@
+"""One GraphQL operation: identity, schema, per-field auth, resolvers, limits.
+
+`Executor` wraps the schema's `ExecutableSchema` and decides, once per (type, field) at build
+time, what each field needs: its resolver, an auth check, or nothing (graphql-core then reads the
+parent's dict, as AppSync does for a field without a resolver). Per request it keeps an
+`Operation`: who is calling, the headers, the deadline and the resolver count.
+
+AppSync behaviours implemented here:
+- a field the caller's mode may not reach resolves to null with `errorType: "Unauthorized"` and
+  "Not Authorized to access <field> on type <Type>" (amplify-cli#9121), the rest stands;
+- past `resolverCountLimit` resolver invocations, each further resolver fails with
+  `ResolverExecutionLimitReached` and does not run ("Configuring ... resolver count limits");
+- a resolver still running at the execution deadline fails with "Execution timed out."
+  (aws-appsync-community#386) and the fields already resolved are kept.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graphql import GraphQLError, GraphQLResolveInfo
+
+from appsync.errors import (
+    FieldErrorJson,
+    LocationJson,
+    ResponseBody,
+    appended_error,
+    malformed_request,
+    response_body,
+)
+from appsync.selection import selection_info
+from auth.identity import Principal
+from auth.modes import AuthMode
+from auth.rules import Authorizer
+from resolvers.context import OperationScope, RequestInfo, ResolverContext, ResolverInfo
+from resolvers.errors import ResolverError, UnauthorizedFieldError
+from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError
+from schema.loader import AppSyncSchema
+
+logger = logging.getLogger(__name__)
+
+# The modes whose field decision depends on more than the mode (groups, defaultAction, a Lambda
+# authorizer's deniedFields): checked per request. The others are decided once per field.
+_PER_CALLER_MODES = frozenset({AuthMode.AMAZON_COGNITO_USER_POOLS, AuthMode.AWS_LAMBDA})
+
+RESOLVER_LIMIT_TYPE = "ResolverExecutionLimitReached"
+# AWS differs: the message text is not documented; this is the wording DataStore users quote
+# (amplify-js#8342).
+RESOLVER_LIMIT_MESSAGE = "Resolver invocation limit reached."
+EXECUTION_TIMEOUT_TYPE = "ExecutionTimeout"
+EXECUTION_TIMEOUT_MESSAGE = "Execution timed out."
+
+
+class Resolver(Protocol):
+    """A unit or pipeline resolver from the resolvers package."""
+
+    async def resolve(self, ctx: ResolverContext) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class GraphQLRequest:
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+
+
+@dataclass(slots=True)
+class Operation:
+    """What every field of one request shares; graphql-core's `context_value`."""
+
+    principal: Principal
+    request: RequestInfo
+    variables: dict[str, Any]
+    deadline: float
+    scope: OperationScope = field(default_factory=OperationScope)
+    resolver_count: int = 0
+    appended_errors: list[FieldErrorJson] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class ExecutionLimits:
+    query_depth_limit: int = 0
+    resolver_count_limit: int = 10000
+    introspection: bool = True
+    execution_timeout_seconds: float = 30.0
+
+
+class Executor:
+    """Runs operations against one API's schema, resolvers and auth rules."""
+
+    def __init__(
+        self,
+        schema: AppSyncSchema,
+        authorizer: Authorizer,
+        resolvers: Mapping[tuple[str, str], Resolver],
+        limits: ExecutionLimits,
+        domain_name: str | None = None,
+    ) -> None:
+        self._schema = schema
+        self._authorizer = authorizer
+        self._resolvers = dict(resolvers)
+        self._limits = limits
+        self.domain_name = domain_name
+        self.executable = ExecutableSchema(
+            schema,
+            self._resolver_for,
+            query_depth_limit=limits.query_depth_limit,
+            introspection=limits.introspection,
+        )
+
+    def operation_type(self, request: GraphQLRequest) -> str:
+        kind: str = self.executable.operation_type(request.query, request.operation_name)
+        return kind
+
+    def check_syntax(self, request: GraphQLRequest) -> None:
+        """A query that does not parse is refused before auth, as AppSync does: 400
+        MalformedHttpRequestException "Unable to parse GraphQL query." (the parse is cached)."""
+        prepared = self.executable.prepare(request.query)
+        if any(isinstance(error.original_error, QuerySyntaxError) for error in prepared.errors):
+            raise malformed_request()
+
+    async def execute(
+        self, request: GraphQLRequest, principal: Principal, headers: dict[str, str]
+    ) -> ResponseBody:
+        loop = asyncio.get_running_loop()
+        operation = Operation(
+            principal=principal,
+            request=RequestInfo(headers, self.domain_name),
+            variables=request.variables or {},
+            deadline=loop.time() + self._limits.execution_timeout_seconds,
+        )
+        result = await self.executable.execute(
+            request.query, request.variables, request.operation_name, operation
+        )
+        return response_body(result.data, result.errors or (), operation.appended_errors)
+
+    def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
+        """Called once per (type, field) while the schema is built."""
+        resolver = self._resolvers.get((type_name, field_name))
+        allowed = self._static_decision(type_name, field_name)
+        if resolver is None and allowed is True:
+            return None
+        check = self._checker(type_name, field_name, allowed)
+        if resolver is None:
+            return _default_field(field_name, check)
+        return self._resolving_field(resolver, check)
+
+    def _static_decision(self, type_name: str, field_name: str) -> bool | dict[AuthMode, bool]:
+        """True when every configured mode may always reach the field; else a per-mode table
+        for the modes decidable up front (the others are left out and checked per caller)."""
+        directives = self._schema.directives
+        type_auth = directives.type_auth(type_name)
+        field_auth = directives.field_auth(type_name, field_name)
+        table: dict[AuthMode, bool] = {}
+        for mode in self._authorizer.modes():
+            if mode in _PER_CALLER_MODES:
+                continue
+            probe = Principal(mode=mode, identity=None, auth_type="")
+            table[mode] = self._authorizer.field_allowed(
+                probe, type_name, field_name, type_auth, field_auth
+            )
+        if len(table) == len(self._authorizer.modes()) and all(table.values()):
+            return True
+        return table
+
+    def _checker(
+        self, type_name: str, field_name: str, allowed: bool | dict[AuthMode, bool]
+    ) -> _FieldCheck | None:
+        if allowed is True:
+            return None
+        directives = self._schema.directives
+        return _FieldCheck(
+            authorizer=self._authorizer,
+            type_name=type_name,
+            field_name=field_name,
+            type_auth=directives.type_auth(type_name),
+            field_auth=directives.field_auth(type_name, field_name),
+            static=allowed if isinstance(allowed, dict) else {},
+        )
+
+    def _resolving_field(self, resolver: Resolver, check: _FieldCheck | None) -> FieldResolver:
+        limit = self._limits.resolver_count_limit
+
+        async def resolve(
+            source: Any, info: GraphQLResolveInfo[Operation], args: dict[str, Any]
+        ) -> Any:
+            operation: Operation = info.context
+            if check is not None:
+                check.enforce(operation.principal)
+            operation.resolver_count += 1
+            if operation.resolver_count > limit:
+                raise ResolverError(RESOLVER_LIMIT_MESSAGE, RESOLVER_LIMIT_TYPE)
+            selection = selection_info(info.field_nodes, info.fragments)
+            ctx = ResolverContext(
+                arguments=args,
+                source=source,
+                identity=operation.principal.identity,
+                info=ResolverInfo(
+                    field_name=info.field_name,
+                    parent_type_name=info.parent_type.name,
+                    variables=operation.variables,
+                    selection_set_list=list(selection.selection_set_list),
+                    selection_set_graphql=selection.selection_set_graphql,
+                ),
+                request=operation.request,
+                auth_type=operation.principal.auth_type,
+                operation=operation.scope,
+            )
+            try:
+                async with asyncio.timeout_at(operation.deadline):
+                    value = await resolver.resolve(ctx)
+            except TimeoutError:
+                raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE) from None
+            if ctx.appended_errors:
+                locations = _locations(info)
+                path = info.path.as_list()
+                operation.appended_errors.extend(
+                    appended_error(path, locations, raw) for raw in ctx.appended_errors
+                )
+            return value
+
+        return resolve
+
+
+@dataclass(frozen=True, slots=True)
+class _FieldCheck:
+    authorizer: Authorizer
+    type_name: str
+    field_name: str
+    type_auth: tuple[Any, ...]
+    field_auth: tuple[Any, ...]
+    static: dict[AuthMode, bool]
+
+    def enforce(self, principal: Principal) -> None:
+        allowed = self.static.get(principal.mode)
+        if allowed is None:
+            allowed = self.authorizer.field_allowed(
+                principal, self.type_name, self.field_name, self.type_auth, self.field_auth
+            )
+        if not allowed:
+            raise UnauthorizedFieldError(
+                f"Not Authorized to access {self.field_name} on type {self.type_name}",
+                "Unauthorized",
+            )
+
+
+def _default_field(field_name: str, check: _FieldCheck | None) -> FieldResolver:
+    """A field without a resolver that still needs an auth decision: then the parent's value."""
+
+    def resolve(source: Any, info: GraphQLResolveInfo[Operation], args: dict[str, Any]) -> Any:
+        if check is not None:
+            check.enforce(info.context.principal)
+        if isinstance(source, Mapping):
+            return source.get(field_name)
+        return getattr(source, field_name, None)
+
+    return resolve
+
+
+def _locations(info: GraphQLResolveInfo[Operation]) -> list[LocationJson] | None:
+    located = GraphQLError("", info.field_nodes)
+    if not located.locations:
+        return None
+    return [
+        {"line": location.line, "column": location.column, "sourceName": None}
+        for location in located.locations
+    ]
