@@ -165,7 +165,14 @@ def _check_config(default: ProviderConfig, additional: Sequence[ProviderConfig])
             "defaultAction must be ALLOW when additionalAuthenticationProviders are specified"
         )
     seen: set[AuthMode] = set()
+    issuers: set[str] = set()
     for config in (default, *additional):
         if config.mode in _SINGLE_INSTANCE_MODES and config.mode in seen:
             raise AuthConfigError(f"{config.mode} can be configured only once per API")
         seen.add(config.mode)
+        if isinstance(config, CognitoUserPoolConfig | OidcConfig):
+            # Several user pools and OIDC issuers are allowed, but not the same one twice.
+            issuer = config.issuer.rstrip("/")
+            if issuer in issuers:
+                raise AuthConfigError(f"issuer {issuer} is configured more than once")
+            issuers.add(issuer)

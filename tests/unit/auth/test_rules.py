@@ -14,23 +14,37 @@ import pytest
 
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import ManualClock
+from auth.cognito import CognitoUserPoolConfig
 from auth.errors import AuthConfigError
 from auth.identity import AUTH_TYPES, Principal
+from auth.lambda_authorizer import LambdaAuthorizerConfig
 from auth.modes import AuthDirective, AuthMode
-from auth.rules import Authorizer
+from auth.oidc import OidcConfig
+from auth.rules import Authorizer, ProviderConfig
+from auth.sigv4 import IamConfig
 
 ALL_MODES = tuple(AuthMode)
 KEYS = ApiKeyConfig((ApiKey("da2-k", None, 2_000_000_000),))
 
 
-class _Api:
-    """An Authorizer whose default mode is `default`; only the mode matters to field_allowed."""
+def deny(event: dict[str, object]) -> dict[str, object]:
+    """A Lambda authorizer for APIs whose default mode is AWS_LAMBDA."""
+    return {"isAuthorized": False}
 
-    def __init__(self, default: AuthMode) -> None:
-        self.authorizer = Authorizer(KEYS, (), ManualClock(0))
-        # The decision reads the default mode only; providers for other modes are exercised
-        # in their own test modules.
-        self.authorizer._default_mode = default
+
+def _default_config(mode: AuthMode) -> ProviderConfig:
+    """A provider of each mode, enough to build an API whose default is that mode."""
+    match mode:
+        case AuthMode.API_KEY:
+            return KEYS
+        case AuthMode.AWS_IAM:
+            return IamConfig()
+        case AuthMode.OPENID_CONNECT:
+            return OidcConfig(issuer="https://idp.example.com", jwks_file="unused.json")
+        case AuthMode.AMAZON_COGNITO_USER_POOLS:
+            return CognitoUserPoolConfig("us-east-1_Pool", "us-east-1", jwks_file="unused.json")
+        case AuthMode.AWS_LAMBDA:
+            return LambdaAuthorizerConfig(handler=f"{__name__}:deny")
 
 
 def _principal(mode: AuthMode, groups: frozenset[str] = frozenset()) -> Principal:
@@ -47,7 +61,8 @@ def _allowed(
     on_type: tuple[AuthDirective, ...],
     on_field: tuple[AuthDirective, ...],
 ) -> bool:
-    return _Api(default).authorizer.field_allowed(used, "Post", "title", on_type, on_field)
+    authorizer = Authorizer(_default_config(default), (), ManualClock(0))
+    return authorizer.field_allowed(used, "Post", "title", on_type, on_field)
 
 
 @pytest.mark.parametrize(("default", "used"), list(itertools.product(ALL_MODES, ALL_MODES)))
@@ -150,7 +165,7 @@ def test_lambda_denied_fields_win_over_directives() -> None:
         denied_fields=frozenset({"Post.title"}),
     )
     on_field = (_d(AuthMode.AWS_LAMBDA),)
-    authorizer = _Api(AuthMode.AWS_LAMBDA).authorizer
+    authorizer = Authorizer(_default_config(AuthMode.AWS_LAMBDA), (), ManualClock(0))
     assert not authorizer.field_allowed(principal, "Post", "title", (), on_field)
     assert authorizer.field_allowed(principal, "Post", "content", (), on_field)
 
@@ -161,4 +176,26 @@ def test_api_key_may_be_configured_once() -> None:
 
 
 def test_modes_lists_default_first() -> None:
-    assert Authorizer(KEYS, (), ManualClock(0)).modes() == (AuthMode.API_KEY,)
+    additional = (IamConfig(), _default_config(AuthMode.OPENID_CONNECT))
+    authorizer = Authorizer(KEYS, additional, ManualClock(0))
+    assert authorizer.modes() == (AuthMode.API_KEY, AuthMode.AWS_IAM, AuthMode.OPENID_CONNECT)
+
+
+def test_same_issuer_twice_is_refused() -> None:
+    oidc = _default_config(AuthMode.OPENID_CONNECT)
+    with pytest.raises(AuthConfigError):
+        Authorizer(KEYS, (oidc, oidc), ManualClock(0))
+
+
+def test_several_user_pools_and_issuers_are_allowed() -> None:
+    pools = (
+        CognitoUserPoolConfig("us-east-1_A", "us-east-1", jwks_file="unused.json"),
+        CognitoUserPoolConfig("us-east-1_B", "us-east-1", jwks_file="unused.json"),
+        OidcConfig(issuer="https://one.example.com", jwks_file="unused.json"),
+        OidcConfig(issuer="https://two.example.com", jwks_file="unused.json"),
+    )
+    assert Authorizer(KEYS, pools, ManualClock(0)).modes() == (
+        AuthMode.API_KEY,
+        AuthMode.AMAZON_COGNITO_USER_POOLS,
+        AuthMode.OPENID_CONNECT,
+    )
