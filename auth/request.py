@@ -57,5 +57,36 @@ class AuthRequest:
         lowered = {name.lower(): value for name, value in headers.items()}
         return cls(method, path, lowered, body, query_string, graphql, source_ip)
 
+    @classmethod
+    def realtime_connect(
+        cls,
+        headers: Mapping[str, str],
+        graphql_path: str = "/graphql",
+        source_ip: str | None = None,
+    ) -> AuthRequest:
+        """The realtime handshake's `header` JSON (query string or `header-<b64>` subprotocol).
+
+        Clients sign it as `POST <graphql url>/connect` with the body `{}` (amplify-js
+        AWSWebSocketProvider; aws-appsync-subscription-link), so SigV4 is checked against that.
+        """
+        return cls.from_raw_headers(
+            "POST", graphql_path.rstrip("/") + "/connect", headers, b"{}", source_ip=source_ip
+        )
+
+    @classmethod
+    def realtime_start(
+        cls,
+        headers: Mapping[str, str],
+        data: str,
+        graphql: GraphQLRequestInfo | None = None,
+        graphql_path: str = "/graphql",
+        source_ip: str | None = None,
+    ) -> AuthRequest:
+        """A `start` message's `payload.extensions.authorization`; clients sign
+        `POST <graphql url>` with the `payload.data` string as the body."""
+        return cls.from_raw_headers(
+            "POST", graphql_path, headers, data.encode(), graphql=graphql, source_ip=source_ip
+        )
+
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())

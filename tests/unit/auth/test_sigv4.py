@@ -320,3 +320,39 @@ async def test_sigv4_wins_over_api_key_header() -> None:
     broken = replace(both, body=b"{}")
     with pytest.raises(UnauthorizedError):
         await authorizer.authenticate(broken)
+
+
+def _amplify_realtime_headers(credential: IamCredential, url: str, body: bytes) -> dict[str, str]:
+    """The header JSON Amplify v6 sends: botocore-signed with Amplify's header set."""
+    headers = {
+        "accept": "application/json, text/javascript",
+        "content-encoding": "amz-1.0",
+        "content-type": "application/json; charset=UTF-8",
+    }
+    request = AWSRequest(method="POST", url=url, data=body, headers=headers)
+    creds = Credentials(credential.access_key_id, credential.secret_access_key)
+    SigV4Auth(creds, "appsync", "us-east-1").add_auth(request)
+    return _sent_headers(request)
+
+
+@pytest.mark.anyio
+async def test_realtime_handshake_is_verified_as_post_to_connect() -> None:
+    credential = _credential()
+    header_json = _amplify_realtime_headers(credential, URL + "/connect", b"{}")
+    request = AuthRequest.realtime_connect(header_json)
+    assert (await _authorizer(credential).authenticate(request)).mode is AuthMode.AWS_IAM
+    # The same headers do not pass for another path (a replay against /graphql).
+    with pytest.raises(UnauthorizedError):
+        await _authorizer(credential).authenticate(replace(request, path="/graphql"))
+
+
+@pytest.mark.anyio
+async def test_realtime_start_is_verified_against_the_data_string() -> None:
+    credential = _credential()
+    data = '{"query":"subscription { onCreatePost { id } }","variables":{}}'
+    authorization = _amplify_realtime_headers(credential, URL, data.encode())
+    request = AuthRequest.realtime_start(authorization, data)
+    assert (await _authorizer(credential).authenticate(request)).mode is AuthMode.AWS_IAM
+    other = AuthRequest.realtime_start(authorization, data.replace("onCreatePost", "onDelete"))
+    with pytest.raises(UnauthorizedError):
+        await _authorizer(credential).authenticate(other)
