@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum, StrEnum
@@ -130,7 +130,7 @@ def java_double_text(value: float) -> str:
 class CompiledPath:
     """A Path or Reference Path, parsed once; `evaluate` never re-parses."""
 
-    __slots__ = ("_query", "definite", "root", "steps", "text", "variable")
+    __slots__ = ("_function", "_query", "definite", "root", "steps", "text", "variable")
 
     def __init__(
         self,
@@ -139,13 +139,15 @@ class CompiledPath:
         variable: str | None,
         steps: tuple[Step, ...],
         query: Any,
+        function: Callable[[Any], tuple[bool, Any]] | None = None,
     ) -> None:
         self.text = text
         self.root = root
         self.variable = variable
         self.steps = steps
         self._query = query
-        self.definite = query is None
+        self._function = function
+        self.definite = query is None and function is None
 
     def __repr__(self) -> str:
         return f"CompiledPath({self.text!r})"
@@ -162,6 +164,12 @@ class CompiledPath:
 
         An indefinite path always succeeds with the list of its matches.
         """
+        if self._function is not None:
+            found, value = self._select(scope)
+            return self._function(value) if found else (False, None)
+        return self._select(scope)
+
+    def _select(self, scope: Scope) -> tuple[bool, Any]:
         if self.root is RootKind.INPUT:
             document: Any = scope.input
         elif self.root is RootKind.CONTEXT:
@@ -236,9 +244,12 @@ def _compile(text: str, *, allow_indefinite: bool) -> CompiledPath:
         root, variable, rest = RootKind.VARIABLE, text[1:end], text[end:]
     else:
         root, variable, rest = RootKind.INPUT, None, text[1:]
+    function = None
+    if allow_indefinite:
+        rest, function = _split_function(rest)
     steps = _definite_steps(rest)
     if steps is not None:
-        return CompiledPath(text, root, variable, steps, None)
+        return CompiledPath(text, root, variable, steps, None, function)
     if not allow_indefinite:
         raise InvalidDefinitionError(
             f"The value for the field must be a valid ReferencePath: {text}"
@@ -249,7 +260,60 @@ def _compile(text: str, *, allow_indefinite: bool) -> CompiledPath:
         raise InvalidDefinitionError(
             f"The value for the field must be a valid JSONPath: {text}"
         ) from exc
-    return CompiledPath(text, root, variable, (), query)
+    return CompiledPath(text, root, variable, (), query, function)
+
+
+def _numbers(value: Any) -> list[float] | None:
+    if not isinstance(value, list) or not value:
+        return None
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
+        return None
+    return [float(v) for v in value]
+
+
+def _aggregate(reduce: Callable[[list[float]], float]) -> Callable[[Any], tuple[bool, Any]]:
+    def apply(value: Any) -> tuple[bool, Any]:
+        numbers = _numbers(value)
+        return (False, None) if numbers is None else (True, reduce(numbers))
+
+    return apply
+
+
+def _length(value: Any) -> tuple[bool, Any]:
+    return (True, len(value)) if isinstance(value, list | Mapping | str) else (False, None)
+
+
+def _stddev(numbers: list[float]) -> float:
+    mean = sum(numbers) / len(numbers)
+    return math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
+
+
+# Jayway's path functions (AWS Paths run on Jayway JsonPath; Reference Paths may not use them).
+# The aggregations return doubles, as Jayway does.
+_PATH_FUNCTIONS: Mapping[str, Callable[[Any], tuple[bool, Any]]] = {
+    "length": _length,
+    "size": _length,
+    "min": _aggregate(min),
+    "max": _aggregate(max),
+    "sum": _aggregate(math.fsum),
+    "avg": _aggregate(lambda numbers: math.fsum(numbers) / len(numbers)),
+    "stddev": _aggregate(_stddev),
+    "first": lambda v: (True, v[0]) if isinstance(v, list) and v else (False, None),
+    "last": lambda v: (True, v[-1]) if isinstance(v, list) and v else (False, None),
+    "keys": lambda v: (True, list(v)) if isinstance(v, Mapping) else (False, None),
+}
+
+
+def _split_function(rest: str) -> tuple[str, Callable[[Any], tuple[bool, Any]] | None]:
+    """`.a.length()` -> (`.a`, length); text without a trailing function is returned as is."""
+    if not rest.endswith("()"):
+        return rest, None
+    dot = rest.rfind(".")
+    name = rest[dot + 1 : -2] if dot >= 0 else ""
+    function = _PATH_FUNCTIONS.get(name)
+    if function is None:
+        return rest, None
+    return rest[:dot], function
 
 
 def _definite_steps(rest: str) -> tuple[Step, ...] | None:
@@ -310,38 +374,52 @@ def apply_result_path(
 
     Missing objects along the path are created; the input is never mutated (the objects on the
     path are copied). A step through a value that is not an object is
-    `States.ResultPathMatchFailure`.
+    `States.ResultPathMatchFailure`, worded as AWS words it (seen in aws/aws-cdk#29473):
+    `Unable to apply ReferencePath $.x to input "<input JSON>"`.
     """
     if discard:
         return state_input
     if path is None or (path.root is RootKind.INPUT and not path.steps):
         return result
     if path.root is not RootKind.INPUT or not path.definite:
-        raise StatesError(
-            "States.ResultPathMatchFailure",
-            f'Unable to apply ResultPath "{path.text}" to input "{json_text(state_input)}"',
-        )
-    return _write(path, state_input, 0, result)
+        raise _result_path_failure(path, state_input)
+    written = _write(path.steps, state_input, result)
+    if written is _NO_MATCH:
+        raise _result_path_failure(path, state_input)
+    return written
 
 
-def _write(path: CompiledPath, node: Any, depth: int, result: Any) -> Any:
-    step = path.steps[depth]
-    last = depth == len(path.steps) - 1
+def _result_path_failure(path: CompiledPath, state_input: Any) -> StatesError:
+    return StatesError(
+        "States.ResultPathMatchFailure",
+        f'Unable to apply ReferencePath {path.text} to input "{json_text(state_input)}"',
+    )
+
+
+_NO_MATCH: Any = object()
+
+
+def _write(steps: tuple[Step, ...], node: Any, result: Any) -> Any:
+    """`node` with `result` written at `steps`, copying only the containers on the way."""
+    step, rest = steps[0], steps[1:]
     if isinstance(step, str) and isinstance(node, Mapping):
         copy = dict(node)
-        child = copy.get(step)
-        if last:
+        if not rest:
             copy[step] = result
-        else:
-            copy[step] = _write(path, child if child is not None else {}, depth + 1, result)
+            return copy
+        child = copy.get(step)
+        written = _write(rest, {} if child is None else child, result)
+        if written is _NO_MATCH:
+            return _NO_MATCH
+        copy[step] = written
         return copy
     if isinstance(step, int) and isinstance(node, list):
         index = step + len(node) if step < 0 else step
         if 0 <= index < len(node):
             items = list(node)
-            items[index] = result if last else _write(path, items[index], depth + 1, result)
+            written = _write(rest, items[index], result) if rest else result
+            if written is _NO_MATCH:
+                return _NO_MATCH
+            items[index] = written
             return items
-    raise StatesError(
-        "States.ResultPathMatchFailure",
-        f'Unable to apply ResultPath "{path.text}" to input "{json_text(node)}"',
-    )
+    return _NO_MATCH

@@ -83,6 +83,24 @@ def test_wildcard_or_slice_over_missing_input_is_an_empty_list(text: str) -> Non
     assert compile_path(text).evaluate(scope({}), "item.$") == []
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("$.a.length()", 3),
+        ("$.a.sum()", 6.0),
+        ("$.a.max()", 3.0),
+        ("$.a[*].length()", 3),
+        ("$.o.keys()", ["k"]),
+    ],
+)
+def test_jayway_functions_in_paths(text: str, value: Any) -> None:
+    # AWS Paths use Jayway JsonPath, whose functions return doubles for aggregations; AWS dg
+    # `amazon-states-language-paths` forbids them only in Reference Paths.
+    assert compile_path(text).evaluate(scope({"a": [1, 2, 3], "o": {"k": 1}}), "v.$") == value
+    with pytest.raises(InvalidDefinitionError):
+        compile_reference_path(text)
+
+
 def test_filter_expression_selects_matching_items() -> None:
     # AWS dg `amazon-states-language-paths`: filters such as [?(@.x == 0)] are allowed in Paths.
     data = {"a": [{"x": 0, "n": 1}, {"x": 1, "n": 2}, {"x": 0, "n": 3}]}
@@ -182,12 +200,16 @@ def test_result_path_creates_missing_objects() -> None:
 
 
 def test_result_path_into_a_non_object_is_a_match_failure() -> None:
+    # AWS's wording as reported in aws/aws-cdk#29473: the whole state input is printed.
     path = compile_reference_path("$.a.b")
     with pytest.raises(StatesError) as caught:
         apply_result_path(path, {"a": "text"}, 1, discard=False)
     assert caught.value.error == "States.ResultPathMatchFailure"
+    assert caught.value.cause == 'Unable to apply ReferencePath $.a.b to input "{"a":"text"}"'
     with pytest.raises(StatesError):
         apply_result_path(compile_reference_path("$.a"), [1, 2], 1, discard=False)
+    with pytest.raises(StatesError):
+        apply_result_path(compile_reference_path("$$.a"), {}, 1, discard=False)
 
 
 def test_result_path_overwrites_an_array_element() -> None:
