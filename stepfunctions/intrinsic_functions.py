@@ -19,7 +19,7 @@ from typing import Any
 
 from stepfunctions.paths import java_double_text, json_text
 
-__all__ = ["FUNCTIONS", "IntrinsicArgumentError", "JavaRandom", "java_string"]
+__all__ = ["ARITY", "FUNCTIONS", "IntrinsicArgumentError", "JavaRandom", "java_string"]
 
 _MAX_STRING = 10_000
 _MAX_RANGE_ITEMS = 1_000
@@ -382,4 +382,27 @@ FUNCTIONS: Mapping[str, Callable[[list[Any]], Any]] = {
     "States.MathAdd": _math_add,
     "States.StringSplit": _string_split,
     "States.UUID": _uuid,
+}
+
+# (fewest, most) arguments each function takes; None means no upper bound. Checked when the
+# definition is compiled, since AWS rejects a wrong argument count at CreateStateMachine.
+ARITY: Mapping[str, tuple[int, int | None]] = {
+    "States.Format": (1, None),
+    "States.StringToJson": (1, 1),
+    "States.JsonToString": (1, 1),
+    "States.Array": (0, None),
+    "States.ArrayPartition": (2, 2),
+    "States.ArrayContains": (2, 2),
+    "States.ArrayRange": (3, 3),
+    "States.ArrayGetItem": (2, 2),
+    "States.ArrayLength": (1, 1),
+    "States.ArrayUnique": (1, 1),
+    "States.Base64Encode": (1, 1),
+    "States.Base64Decode": (1, 1),
+    "States.Hash": (2, 2),
+    "States.JsonMerge": (3, 3),
+    "States.MathRandom": (2, 3),
+    "States.MathAdd": (2, 2),
+    "States.StringSplit": (2, 2),
+    "States.UUID": (0, 0),
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.intrinsic_functions import FUNCTIONS, IntrinsicArgumentError
+from stepfunctions.intrinsic_functions import ARITY, FUNCTIONS, IntrinsicArgumentError
 from stepfunctions.paths import CompiledPath, Scope, compile_path
 
 __all__ = ["Intrinsic", "compile_intrinsic", "is_intrinsic"]
@@ -135,6 +135,9 @@ class _Parser:
                 if char != ",":
                     raise self.invalid()
         text = self.text[start : self.position]
+        fewest, most = ARITY[name]
+        if len(arguments) < fewest or (most is not None and len(arguments) > most):
+            raise self.invalid()
         if name == "States.Format" and arguments:
             first = arguments[0]
             if isinstance(first, _Literal) and first.template is not None:

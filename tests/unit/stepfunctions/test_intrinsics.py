@@ -113,9 +113,11 @@ def test_array_get_item_and_length() -> None:
 
 
 def test_array_unique_keeps_first_occurrences() -> None:
-    # corpus test_array::TestArray::test_array_unique input, deduplicated per AWS dg.
-    items: list[Any] = [None, None, True, True, 1, 1, 1.1, 0, "s", "s", [], [], {"a": 1}, {"a": 1}]
-    assert call("States.ArrayUnique($)", items) == [None, True, 1, 1.1, 0, "s", [], {"a": 1}]
+    # AWS dg intrinsic-functions, States.ArrayUnique: [1,2,3,3,3,3,3,3,4] -> [1,2,3,4]
+    assert call("States.ArrayUnique($)", [1, 2, 3, 3, 3, 3, 3, 3, 4]) == [1, 2, 3, 4]
+    # JSON equality: a boolean is not a number; objects and arrays compare by value.
+    items: list[Any] = [None, None, True, 1, 1, 1.1, "s", "s", [], [], {"a": 1}, {"a": 1}]
+    assert call("States.ArrayUnique($)", items) == [None, True, 1, 1.1, "s", [], {"a": 1}]
 
 
 def test_base64_round_trip() -> None:

@@ -45,7 +45,7 @@ def test_expression_markers() -> None:
 
 
 def test_states_binding_exposes_input_and_context() -> None:
-    # corpus base/test_base::...::test_merge_with_dynamic_args
+    # corpus evaluate_jsonata/...::TestBaseEvaluateJsonata::test_merge_with_dynamic_args
     data = {"part1": {"hello": "world"}, "part2": {"foo": "bar"}}
     assert run("$merge([$states.input.part1, $states.input.part2])", data) == {
         "hello": "world",
