@@ -10,6 +10,7 @@ IncompleteSignatureException, UnrecognizedClientException, ExpiredTokenException
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -349,3 +350,57 @@ def _hmac(key: bytes, message: str) -> bytes:
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+class MotoCredentialSource:
+    """Access keys of the in-process moto: IAM users' keys and STS temporary credentials.
+
+    Looks keys up in moto's IAM and STS backends (every account moto has seen), so a user or an
+    assumed role created with boto3 against the embedded moto can sign requests to the API.
+    """
+
+    async def lookup(self, access_key_id: str) -> IamCredential | None:
+        return await asyncio.to_thread(_moto_lookup, access_key_id)
+
+
+def _moto_lookup(access_key_id: str) -> IamCredential | None:
+    # Imported here: moto is large, and only APIs running against the embedded moto use it.
+    from moto.iam.models import iam_backends
+    from moto.sts.models import sts_backends
+
+    for account_id, account in list(iam_backends.items()):
+        for partition, backend in list(account.items()):
+            key = backend.access_keys.get(access_key_id)
+            if key is None:
+                continue
+            if key.status != "Active":
+                return None
+            if key.role_arn:
+                role = sts_backends[account_id][partition].get_assumed_role_from_access_key(
+                    access_key_id
+                )
+                if role is None:
+                    return None
+                expiration = role.expiration
+                if expiration.tzinfo is None:
+                    expiration = expiration.replace(tzinfo=UTC)
+                return IamCredential(
+                    access_key_id=access_key_id,
+                    secret_access_key=role.secret_access_key,
+                    account_id=account_id,
+                    user_arn=role.arn,
+                    username=role.user_id,
+                    session_token=role.session_token,
+                    expiration=int(expiration.timestamp()),
+                )
+            user = backend.users.get(key.user_name or "")
+            if user is None:
+                return None
+            return IamCredential(
+                access_key_id=access_key_id,
+                secret_access_key=key.secret_access_key,
+                account_id=account_id,
+                user_arn=user.arn,
+                username=user.id,
+            )
+    return None

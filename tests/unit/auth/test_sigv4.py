@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+import boto3
 import botocore.auth
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
+from moto import mock_aws
 
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import ManualClock
@@ -18,7 +20,7 @@ from auth.errors import UnauthorizedError
 from auth.modes import AuthMode
 from auth.request import AuthRequest
 from auth.rules import Authorizer
-from auth.sigv4 import IamConfig, IamCredential
+from auth.sigv4 import IamConfig, IamCredential, MotoCredentialSource
 from tests.fixtures.keys import access_key_id, secret_access_key, session_token
 
 SIGNED_AT = datetime(2026, 11, 21, 20, 0, 0, tzinfo=UTC)
@@ -356,3 +358,43 @@ async def test_realtime_start_is_verified_against_the_data_string() -> None:
     other = AuthRequest.realtime_start(authorization, data.replace("onCreatePost", "onDelete"))
     with pytest.raises(UnauthorizedError):
         await _authorizer(credential).authenticate(other)
+
+
+@pytest.mark.anyio
+async def test_keys_of_moto_iam_users_and_sts_roles_are_accepted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with mock_aws():
+        iam = boto3.client("iam", region_name="us-east-1")
+        iam.create_user(UserName="dave")
+        user_id = iam.get_user(UserName="dave")["User"]["UserId"]
+        key = iam.create_access_key(UserName="dave")["AccessKey"]
+        role_arn = iam.create_role(RoleName="reader", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        sts = boto3.client("sts", region_name="us-east-1")
+        assumed = sts.assume_role(RoleArn=role_arn, RoleSessionName="session-1")["Credentials"]
+        user = IamCredential(key["AccessKeyId"], key["SecretAccessKey"], "", "")
+        role = IamCredential(
+            assumed["AccessKeyId"],
+            assumed["SecretAccessKey"],
+            "",
+            "",
+            session_token=assumed["SessionToken"],
+        )
+        # Sign within the temporary credentials' lifetime, which moto counts from the wall clock.
+        signed_at = assumed["Expiration"] - timedelta(minutes=10)
+        monkeypatch.setattr(botocore.auth, "get_current_datetime", lambda: signed_at)
+        authorizer = Authorizer(
+            IamConfig(sources=(MotoCredentialSource(),)), (), ManualClock(signed_at.timestamp())
+        )
+        user_principal = await authorizer.authenticate(_signed(user))
+        role_principal = await authorizer.authenticate(_signed(role))
+        with pytest.raises(UnauthorizedError) as caught:
+            await authorizer.authenticate(_signed(_credential()))
+    assert user_principal.identity is not None
+    assert user_principal.identity["userArn"] == "arn:aws:iam::123456789012:user/dave"
+    assert user_principal.identity["username"] == user_id
+    assert role_principal.identity is not None
+    assert role_principal.identity["userArn"] == (
+        "arn:aws:sts::123456789012:assumed-role/reader/session-1"
+    )
+    assert caught.value.error_type == "UnrecognizedClientException"
