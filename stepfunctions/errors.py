@@ -19,14 +19,19 @@ class StatesError(StepFunctionsError):
     """A run-time failure with a States Language error name and a cause.
 
     `prefixed` is False while the cause is a bare detail sentence that still needs the
-    interpreter's "An error occurred while executing the state ..." prefix.
+    interpreter's "An error occurred while executing the state ..." prefix. `location` names the
+    definition field being evaluated (the EvaluationFailed event reports it); the interpreter
+    fills it in when the raiser did not.
     """
 
-    def __init__(self, error: str, cause: str, *, prefixed: bool = False) -> None:
+    def __init__(
+        self, error: str, cause: str, *, prefixed: bool = False, location: str | None = None
+    ) -> None:
         super().__init__(f"{error}: {cause}")
         self.error = error
         self.cause = cause
         self.prefixed = prefixed
+        self.location = location
 
 
 class InvalidDefinitionError(StepFunctionsError):

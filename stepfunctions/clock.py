@@ -1,0 +1,121 @@
+"""Time for the engine: the wall clock in production, virtual time in tests.
+
+Every Wait state, retry interval and TimeoutSeconds goes through a `Clock`, so tests run a Wait of a
+year or a retry schedule of hours on `FakeClock` instantly and in deadline order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """The engine's only source of time."""
+
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        """Return at `deadline` (at once when it has passed); cancellable."""
+        ...
+
+
+class SystemClock:
+    """The wall clock."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        delay = (deadline - datetime.now(UTC)).total_seconds()
+        # asyncio's timer wheel is coarse for huge delays; sleeping in slices keeps a wait of a year
+        # (AWS's limit) representable and makes it honour a changed system time eventually.
+        while delay > 0:
+            await asyncio.sleep(min(delay, 3600.0))
+            delay = (deadline - datetime.now(UTC)).total_seconds()
+
+
+@dataclass(order=True, slots=True)
+class _Sleeper:
+    deadline: datetime
+    seq: int
+    future: asyncio.Future[None] = field(compare=False)
+
+
+class FakeClock:
+    """Virtual time for tests.
+
+    Sleepers wake in deadline order. When the event loop has nothing else ready to run (every
+    coroutine is waiting), time jumps to the earliest deadline, so long waits finish instantly while
+    the ordering between, say, a state's TimeoutSeconds and a Wait is kept. Work running in a thread
+    (`asyncio.to_thread`) does not hold virtual time back. `advance(seconds)` moves time by hand.
+    """
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start if start is not None else datetime(2024, 1, 1, tzinfo=UTC)
+        if self._now.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware start time")
+        self._sleepers: list[_Sleeper] = []
+        self._seq = itertools.count()
+        self._check_scheduled = False
+
+    def now(self) -> datetime:
+        return self._now
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        if deadline <= self._now:
+            await asyncio.sleep(0)
+            return
+        loop = asyncio.get_running_loop()
+        sleeper = _Sleeper(deadline, next(self._seq), loop.create_future())
+        heapq.heappush(self._sleepers, sleeper)
+        self._schedule_check(loop)
+        try:
+            await sleeper.future
+        finally:
+            if not sleeper.future.done():
+                sleeper.future.cancel()
+
+    def advance(self, seconds: float) -> None:
+        """Move time forward by `seconds` and wake every sleeper whose deadline has come."""
+        self._now += timedelta(seconds=seconds)
+        self._wake_due()
+
+    def _schedule_check(self, loop: asyncio.AbstractEventLoop) -> None:
+        if not self._check_scheduled:
+            self._check_scheduled = True
+            loop.call_soon(self._check_idle, loop)
+
+    def _check_idle(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._check_scheduled = False
+        self._drop_cancelled()
+        if not self._sleepers:
+            return
+        # The base event loop keeps runnable callbacks in `_ready`; when it is empty every task is
+        # blocked, which is the moment virtual time may jump.
+        ready = getattr(loop, "_ready", None)
+        if ready is not None and len(ready) > 0:
+            self._schedule_check(loop)
+            return
+        earliest = self._sleepers[0].deadline
+        if earliest > self._now:
+            self._now = earliest
+        self._wake_due()
+        if self._sleepers:
+            self._schedule_check(loop)
+
+    def _drop_cancelled(self) -> None:
+        while self._sleepers and self._sleepers[0].future.done():
+            heapq.heappop(self._sleepers)
+
+    def _wake_due(self) -> None:
+        while self._sleepers and self._sleepers[0].deadline <= self._now:
+            sleeper = heapq.heappop(self._sleepers)
+            if not sleeper.future.done():
+                sleeper.future.set_result(None)

@@ -1,0 +1,405 @@
+"""What every state executor shares: the execution environment, frames, and the data flow.
+
+An `Env` exists once per run of an execution; a `Frame` is one thread of control in it (the
+top level, a Parallel branch or a Map iteration) with its own variable scope and its own chain
+of previous-event ids; a `StateRun` is one entry into one state. The data-flow helpers apply the
+States Language's filters in its order: InputPath -> Parameters -> (work) -> ResultSelector ->
+ResultPath -> OutputPath for JSONPath, and Arguments -> (work) -> Assign/Output with `$states`
+for JSONata.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from collections import ChainMap
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from stepfunctions.clock import Clock
+from stepfunctions.context_object import (
+    context_object,
+    execution_section,
+    iso_millis,
+    state_machine_section,
+)
+from stepfunctions.errors import StatesError
+from stepfunctions.history import History
+from stepfunctions.model import (
+    Assign,
+    Dynamic,
+    JsonataExpr,
+    JsonataTemplate,
+    PathExpr,
+    PayloadExpr,
+    Program,
+    QueryLanguage,
+    State,
+)
+from stepfunctions.paths import Scope, apply_result_path, json_text
+from stepfunctions.tasks import TaskRegistry
+
+if TYPE_CHECKING:
+    from stepfunctions.execution import Execution, TestStateMock
+    from stepfunctions.interpreter import Interpreter
+
+T = TypeVar("T")
+
+# Step Functions' payload quota: 256 KiB for input, output and state data.
+PAYLOAD_LIMIT_BYTES = 262_144
+# Errors whose cause AWS prefixes with the state's name and entered-event id (corpus: every
+# recorded States.Runtime and States.QueryEvaluationError cause carries it; user errors,
+# States.DataLimitExceeded and Lambda errors do not).
+_PREFIXED_ERRORS = frozenset({"States.Runtime", "States.QueryEvaluationError"})
+
+RETRY_STATES = frozenset({"Task", "Parallel", "Map"})
+
+
+class ExecutionFailure(Exception):
+    """A state failed and nothing caught it; it unwinds the program that ran the state.
+
+    `error`/`cause` are final (prefixed where AWS prefixes). `state_name`/`state_input` say
+    where a redrive resumes.
+    """
+
+    def __init__(
+        self, error: str | None, cause: str | None, state_name: str | None, state_input: Any
+    ) -> None:
+        super().__init__(f"{error}: {cause}")
+        self.error = error
+        self.cause = cause
+        self.state_name = state_name
+        self.state_input = state_input
+
+
+class Variables:
+    """A variable scope: Assign writes here; reads fall through to the enclosing scopes."""
+
+    __slots__ = ("own", "view")
+
+    def __init__(self, parent: Variables | None = None) -> None:
+        self.own: dict[str, Any] = {}
+        self.view: ChainMap[str, Any] = (
+            ChainMap(self.own, *parent.view.maps) if parent is not None else ChainMap(self.own)
+        )
+
+    def child(self) -> Variables:
+        """The scope of a Parallel branch or Map iteration: reads outer, writes its own."""
+        return Variables(self)
+
+    def assign(self, values: Mapping[str, Any]) -> None:
+        self.own.update(values)
+
+
+ProgramRunner = Callable[[Program, Any, "Frame", str | None], Awaitable[Any]]
+
+
+@dataclass(slots=True, eq=False)
+class Env:
+    """One run of one execution."""
+
+    execution: Execution
+    clock: Clock
+    tasks: TaskRegistry
+    history: History
+    rng: random.Random
+    interpreter: Interpreter
+    run_program: ProgramRunner
+    # TestState: a mocked Task outcome, and one attempt only (retries are reported, not run).
+    mock: TestStateMock | None = None
+    single_state: bool = False
+    execution_context: dict[str, Any] = field(default_factory=dict)
+    machine_context: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        execution = self.execution
+        self.execution_context = execution_section(
+            execution.execution_arn,
+            json.loads(execution.input) if execution.input else {},
+            execution.name,
+            execution.role_arn,
+            execution.start_date,
+            execution.redrive_count,
+        )
+        self.machine_context = state_machine_section(
+            execution.state_machine_arn, execution.state_machine_name
+        )
+
+
+@dataclass(slots=True, eq=False)
+class Frame:
+    """One thread of control: its variables and the id its next event follows."""
+
+    env: Env
+    variables: Variables
+    previous_event_id: int
+    map_item: dict[str, Any] | None = None
+    # TestState's inspectionData, collected while a single state runs; None otherwise.
+    inspection: dict[str, Any] | None = None
+    # The error a catcher took (TestState reports it with CAUGHT_ERROR).
+    caught_error: tuple[str | None, str | None] | None = None
+
+    def event(self, event_type: str, details: Mapping[str, Any] | None = None) -> int:
+        """Append an event that follows this frame's previous event; returns its id."""
+        event = self.env.history.add(
+            event_type, self.env.clock.now(), details, previous_event_id=self.previous_event_id
+        )
+        self.previous_event_id = event.id
+        return event.id
+
+    def child(self, map_item: dict[str, Any] | None = None) -> Frame:
+        return Frame(self.env, self.variables.child(), self.previous_event_id, map_item)
+
+    def inspect(self, key: str, value: Any) -> None:
+        """Record an intermediate value for TestState (no-op outside TestState)."""
+        if self.inspection is not None:
+            self.inspection[key] = json_text(value)
+
+
+class StateRun:
+    """One entry into one state: its entered event, raw input and context object."""
+
+    __slots__ = ("entered_id", "entered_time", "frame", "raw_input", "retry_count", "state")
+
+    def __init__(self, state: State, frame: Frame, raw_input: Any) -> None:
+        self.state = state
+        self.frame = frame
+        self.raw_input = raw_input
+        now = frame.env.clock.now()
+        self.entered_time = iso_millis(now)
+        self.retry_count: int | None = 0 if state.type in RETRY_STATES else None
+        self.entered_id = frame.event(
+            f"{state.type}StateEntered",
+            {
+                "name": state.name,
+                "input": json_text(raw_input),
+                "inputDetails": {"truncated": False},
+            },
+        )
+
+    @property
+    def jsonata(self) -> bool:
+        return self.state.query_language is QueryLanguage.JSONATA
+
+    def context(self) -> dict[str, Any]:
+        env = self.frame.env
+        return context_object(
+            env.execution_context,
+            env.machine_context,
+            self.state.name,
+            self.entered_time,
+            self.retry_count,
+            self.frame.map_item,
+        )
+
+    def scope(self, data: Any) -> Scope:
+        return Scope(data, self.context(), self.frame.variables.view)
+
+    def states(self, **extra: Any) -> dict[str, Any]:
+        """JSONata's `$states`: input and context, plus result / errorOutput where defined."""
+        states = {"input": self.raw_input, "context": self.context()}
+        states.update(extra)
+        return states
+
+    # --- failures ----------------------------------------------------------------------------
+
+    def prefixed(self, error: StatesError) -> StatesError:
+        """AWS's "An error occurred while executing the state ..." prefix, where AWS adds it."""
+        if error.prefixed or error.error not in _PREFIXED_ERRORS:
+            return error
+        cause = (
+            f"An error occurred while executing the state '{self.state.name}' "
+            f"(entered at the event id #{self.entered_id}). {error.cause}"
+        )
+        result = StatesError(error.error, cause, prefixed=True, location=error.location)
+        result.__cause__ = error
+        return result
+
+    def evaluation_failed(self, error: StatesError) -> None:
+        """The EvaluationFailed event AWS writes before a States.QueryEvaluationError fails."""
+        if error.error != "States.QueryEvaluationError":
+            return
+        details: dict[str, Any] = {"error": error.error, "cause": error.cause}
+        if error.location is not None:
+            details["location"] = error.location
+        details["state"] = self.state.name
+        self.frame.event("EvaluationFailed", details)
+
+    def failure(self, error: StatesError) -> ExecutionFailure:
+        """Turn an uncaught error into the failure that ends this program."""
+        final = self.prefixed(error)
+        self.evaluation_failed(final)
+        return ExecutionFailure(final.error, final.cause, self.state.name, self.raw_input)
+
+    # --- exit ---------------------------------------------------------------------------------
+
+    def exit(self, output: Any, assigned: Mapping[str, Any] | None) -> str:
+        """Check the payload quota, write the Exited event and apply the state's assignments."""
+        text = json_text(output)
+        check_size(text, self.state.name)
+        details: dict[str, Any] = {
+            "name": self.state.name,
+            "output": text,
+            "outputDetails": {"truncated": False},
+        }
+        if assigned:
+            details["assignedVariables"] = {k: json_text(v) for k, v in assigned.items()}
+            details["assignedVariablesDetails"] = {"truncated": False}
+        if self.state.type not in ("Fail",):
+            self.frame.event(f"{self.state.type}StateExited", details)
+        if assigned:
+            self.frame.variables.assign(assigned)
+        return text
+
+
+def check_size(text: str, state_name: str) -> None:
+    """States.DataLimitExceeded when a state's output passes 256 KiB."""
+    if len(text) * 4 <= PAYLOAD_LIMIT_BYTES:
+        return
+    if len(text.encode("utf-8")) > PAYLOAD_LIMIT_BYTES:
+        raise StatesError(
+            "States.DataLimitExceeded",
+            f"The state/task '{state_name}' returned a result with a size exceeding the maximum "
+            "number of bytes service limit.",
+            prefixed=True,
+        )
+
+
+# --- JSONPath data flow -----------------------------------------------------------------------
+
+
+def effective_input(run: StateRun) -> Any:
+    """InputPath: `$` by default, `null` gives `{}`."""
+    state = run.state
+    if state.input_path_null:
+        run.frame.inspect("afterInputPath", {})
+        return {}
+    if state.input_path is None:
+        value = run.raw_input
+    else:
+        value = state.input_path.evaluate(run.scope(run.raw_input), "InputPath")
+    run.frame.inspect("afterInputPath", value)
+    return value
+
+
+def evaluate_payload(run: StateRun, payload: PayloadExpr, data: Any) -> Any:
+    return payload.evaluate(run.scope(data))
+
+
+def output_of(
+    run: StateRun, result: Any, result_path: PathExpr | None, result_path_null: bool
+) -> Any:
+    """ResultPath over the raw input, then OutputPath."""
+    combined = apply_result_path(result_path, run.raw_input, result, discard=result_path_null)
+    run.frame.inspect("afterResultPath", combined)
+    return filter_output(run, combined)
+
+
+def filter_output(run: StateRun, value: Any) -> Any:
+    state = run.state
+    if state.output_path_null:
+        return {}
+    if state.output_path is None:
+        return value
+    return state.output_path.evaluate(run.scope(value), "OutputPath")
+
+
+# --- JSONata ----------------------------------------------------------------------------------
+
+
+def with_location(error: StatesError, location: str) -> StatesError:
+    if error.location is None:
+        error.location = location
+    return error
+
+
+def evaluate_template(
+    run: StateRun, template: JsonataTemplate, states: Mapping[str, Any], location: str
+) -> Any:
+    try:
+        return template.evaluate(states, run.frame.variables.view)
+    except StatesError as error:
+        raise with_location(error, location) from None
+
+
+def evaluate_expression(
+    run: StateRun, expression: JsonataExpr, states: Mapping[str, Any], location: str
+) -> Any:
+    try:
+        return expression.evaluate(states, run.frame.variables.view, location)
+    except StatesError as error:
+        raise with_location(error, location) from None
+
+
+def evaluate_assign(
+    run: StateRun, assign: Assign | None, data: Any, states: Mapping[str, Any] | None
+) -> dict[str, Any] | None:
+    """The values an Assign field produces (applied when the state exits)."""
+    if assign is None:
+        return None
+    if assign.jsonata is not None:
+        if states is None:
+            states = run.states()
+        value = evaluate_template(run, assign.jsonata, states, "Assign")
+    elif assign.payload is not None:
+        value = assign.payload.evaluate(run.scope(data))
+    else:
+        return None
+    return dict(value) if isinstance(value, Mapping) else None
+
+
+def jsonata_output(run: StateRun, states: Mapping[str, Any], default: Any) -> Any:
+    """A JSONata state's Output, or `default` when it has none."""
+    if run.state.output is None:
+        return default
+    return evaluate_template(run, run.state.output, states, "Output")
+
+
+def dynamic_value(
+    run: StateRun, value: Dynamic, data: Any, states: Mapping[str, Any] | None
+) -> Any:
+    """The value of a literal / `...Path` / JSONata field."""
+    if value.path is not None:
+        return value.path.evaluate(run.scope(data), value.field)
+    if value.jsonata is not None:
+        return evaluate_expression(
+            run, value.jsonata, states if states is not None else run.states(), value.field
+        )
+    return value.literal
+
+
+class DeadlineReached(Exception):
+    """A TimeoutSeconds elapsed before the work it guards finished."""
+
+
+async def race_deadline(clock: Clock, deadline: datetime, work: Callable[[], Awaitable[T]]) -> T:
+    """`work()`'s result, or DeadlineReached (with the work cancelled) once `deadline` passes.
+
+    Failures of the work propagate unchanged (not as an ExceptionGroup).
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    async def run_work() -> None:
+        try:
+            outcome.append(await work())
+        except (StatesError, ExecutionFailure) as error:
+            failure.append(error)
+        finally:
+            timer.cancel()
+
+    async def run_timer() -> None:
+        await clock.sleep_until(deadline)
+        worker.cancel()
+
+    async with asyncio.TaskGroup() as group:
+        worker = group.create_task(run_work())
+        timer = group.create_task(run_timer())
+    if failure:
+        raise failure[0]
+    if not outcome:
+        raise DeadlineReached
+    return outcome[0]

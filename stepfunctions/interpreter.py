@@ -1,0 +1,278 @@
+"""The interpreter: drives executions to a terminal status and runs single states for TestState.
+
+`Interpreter.run` takes an `Execution` record (what the service stores and describes) and drives
+it, appending history events as they happen, so a DescribeExecution or a GetExecutionHistory
+during the run sees RUNNING and the events so far. `stop` aborts a running execution, `redrive`
+resumes a failed one from the state that failed, and `test_state` runs one state for TestState.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from stepfunctions.clock import Clock
+from stepfunctions.engine import (
+    DeadlineReached,
+    Env,
+    ExecutionFailure,
+    Frame,
+    Variables,
+    race_deadline,
+)
+from stepfunctions.execution import (
+    Execution,
+    ExecutionStatus,
+    MapRun,
+    MapRunStatus,
+    StateTestResult,
+    TestStateMock,
+)
+from stepfunctions.history import History
+from stepfunctions.model import StateMachineDefinition
+from stepfunctions.paths import json_text
+from stepfunctions.program import run_program
+from stepfunctions.single_state import run_single_state
+from stepfunctions.tasks import TaskRegistry
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "Execution",
+    "ExecutionStatus",
+    "Interpreter",
+    "MapRun",
+    "MapRunStatus",
+    "StateTestResult",
+    "TestStateMock",
+]
+
+
+class Interpreter:
+    """Runs executions on a clock, with Task states served by a TaskRegistry."""
+
+    def __init__(self, clock: Clock, tasks: TaskRegistry, seed: int | None = None) -> None:
+        self.clock = clock
+        self.tasks = tasks
+        # Retry jitter draws from here; a seed makes JitterStrategy FULL reproducible in tests.
+        self.rng = random.Random(seed)
+
+    async def run(self, execution: Execution) -> None:
+        """Drive `execution` to a terminal status, appending its history as it goes.
+
+        Execution-level `TimeoutSeconds` ends it as TIMED_OUT with an `ExecutionTimedOut` event;
+        `stop` (StopExecution) ends it as ABORTED. A failing execution does not raise: the
+        failure is recorded on the record (status, error, cause, history).
+        """
+        history = History(execution.history)
+        if not execution.history:
+            history.add(
+                "ExecutionStarted",
+                self.clock.now(),
+                {
+                    "input": execution.input,
+                    "inputDetails": {"truncated": False},
+                    "roleArn": execution.role_arn,
+                    **_version_details(execution),
+                },
+                previous_event_id=0,
+            )
+        if execution.redrive_state is not None:
+            start_name: str = execution.redrive_state
+            state_input = execution.redrive_input
+        else:
+            start_name = execution.definition.program.start_at
+            state_input = _decode(execution.input)
+        await self._drive(execution, history, start_name, state_input)
+
+    def stop(self, execution: Execution, error: str | None, cause: str | None) -> None:
+        """StopExecution: end a RUNNING execution as ABORTED with an ExecutionAborted event.
+
+        Child executions of its Distributed Map runs are aborted too. Does nothing for an
+        execution that has already ended.
+        """
+        if execution.status is not ExecutionStatus.RUNNING:
+            return
+        now = self.clock.now()
+        details: dict[str, Any] = {}
+        if error is not None:
+            details["error"] = error
+        if cause is not None:
+            details["cause"] = cause
+        History(execution.history).add("ExecutionAborted", now, details)
+        execution.status = ExecutionStatus.ABORTED
+        execution.stop_date = now
+        execution.error, execution.cause = error, cause
+        for child in execution._child_executions:
+            self.stop(child, None, None)
+        for map_run in execution.map_runs:
+            if map_run.status is MapRunStatus.RUNNING:
+                map_run.status = MapRunStatus.ABORTED
+                map_run.stop_date = now
+        if execution._task is not None and not execution._task.done():
+            execution._task.cancel()
+
+    async def redrive(self, execution: Execution) -> None:
+        """RedriveExecution: resume a FAILED, TIMED_OUT or ABORTED execution.
+
+        An `ExecutionRedriven` event is appended and the run resumes at the state that did not
+        finish, with the input it had; `redrive_count` and `redrive_date` are updated. The
+        service checks redrivability (type, status, age) before calling this.
+        """
+        now = self.clock.now()
+        execution.redrive_count += 1
+        execution.redrive_date = now
+        execution.status = ExecutionStatus.RUNNING
+        execution.stop_date = None
+        execution.output = execution.error = execution.cause = None
+        history = History(execution.history)
+        history.add("ExecutionRedriven", now, {"redriveCount": execution.redrive_count})
+        if execution.redrive_state is not None:
+            start_name: str = execution.redrive_state
+            state_input = execution.redrive_input
+        else:
+            start_name = execution.definition.program.start_at
+            state_input = _decode(execution.input)
+        await self._drive(execution, history, start_name, state_input)
+
+    async def test_state(
+        self,
+        definition: StateMachineDefinition,
+        state_name: str | None,
+        state_input: Any,
+        *,
+        context: Mapping[str, Any] | None = None,
+        variables: Mapping[str, Any] | None = None,
+        mock: TestStateMock | None = None,
+        role_arn: str | None = None,
+        inspection_level: str = "INFO",
+    ) -> StateTestResult:
+        """TestState: run the single state `state_name` (or the definition's only state).
+
+        Returns the state's output, next state, error/cause, and TestState's `inspectionData`
+        (input, afterInputPath, afterParameters / afterArguments, result, afterResultSelector,
+        afterResultPath, variables) as far as the state produced them. `context` replaces the
+        generated context object fields; `variables` are the variables visible to the state;
+        `mock` supplies a Task's result or error instead of calling the resource, and the
+        retry / error-caused-by-state configuration of TestState's `stateConfiguration`.
+        """
+        return await run_single_state(
+            self,
+            definition,
+            state_name,
+            state_input,
+            context=context,
+            variables=variables,
+            mock=mock,
+            role_arn=role_arn,
+            inspection_level=inspection_level,
+        )
+
+    def environment(self, execution: Execution, history: History) -> Env:
+        """The run environment of `execution` (used by `run` and by TestState)."""
+        return Env(
+            execution=execution,
+            clock=self.clock,
+            tasks=self.tasks,
+            history=history,
+            rng=self.rng,
+            interpreter=self,
+            run_program=run_program,
+        )
+
+    async def _drive(
+        self, execution: Execution, history: History, start_name: str, state_input: Any
+    ) -> None:
+        env = self.environment(execution, history)
+        frame = Frame(env, Variables(), history.last_id)
+        timeout = execution.definition.timeout_seconds
+        program = execution.definition.program
+        outcome: list[Any] = []
+        failure: list[ExecutionFailure] = []
+        timed_out = False
+
+        async def body() -> None:
+            nonlocal timed_out
+            try:
+                if timeout is None:
+                    outcome.append(await run_program(program, state_input, frame, start_name))
+                else:
+                    deadline = execution.start_date + timedelta(seconds=timeout)
+                    outcome.append(
+                        await race_deadline(
+                            self.clock,
+                            deadline,
+                            lambda: run_program(program, state_input, frame, start_name),
+                        )
+                    )
+            except ExecutionFailure as error:
+                failure.append(error)
+            except DeadlineReached:
+                timed_out = True
+
+        async with asyncio.TaskGroup() as group:
+            execution._task = group.create_task(body())
+        execution._task = None
+        if execution.status is not ExecutionStatus.RUNNING:
+            return  # stopped meanwhile
+        if failure:
+            self._finish_failed(execution, history, failure[0])
+        elif timed_out:
+            self._finish_timed_out(execution, history)
+        elif outcome:
+            self._finish_succeeded(execution, history, outcome[0])
+
+    def _finish_succeeded(self, execution: Execution, history: History, output: Any) -> None:
+        now = self.clock.now()
+        text = json_text(output)
+        history.add(
+            "ExecutionSucceeded", now, {"output": text, "outputDetails": {"truncated": False}}
+        )
+        execution.status = ExecutionStatus.SUCCEEDED
+        execution.output = text
+        execution.stop_date = now
+        execution.redrive_state = None
+        execution.redrive_input = None
+
+    def _finish_failed(
+        self, execution: Execution, history: History, failure: ExecutionFailure
+    ) -> None:
+        now = self.clock.now()
+        details: dict[str, Any] = {}
+        if failure.error is not None:
+            details["error"] = failure.error
+        if failure.cause is not None:
+            details["cause"] = failure.cause
+        history.add("ExecutionFailed", now, details)
+        execution.status = ExecutionStatus.FAILED
+        execution.error, execution.cause = failure.error, failure.cause
+        execution.stop_date = now
+        execution.redrive_state = failure.state_name
+        execution.redrive_input = failure.state_input
+
+    def _finish_timed_out(self, execution: Execution, history: History) -> None:
+        now = self.clock.now()
+        # AWS records ExecutionTimedOut with error States.Timeout; DescribeExecution shows
+        # status TIMED_OUT (corpus `test_global_timeout`).
+        history.add("ExecutionTimedOut", now, {"error": "States.Timeout"})
+        execution.status = ExecutionStatus.TIMED_OUT
+        execution.error = "States.Timeout"
+        execution.stop_date = now
+
+
+def _decode(text: str) -> Any:
+    return json.loads(text) if text else {}
+
+
+def _version_details(execution: Execution) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    if execution.state_machine_version_arn is not None:
+        details["stateMachineVersionArn"] = execution.state_machine_version_arn
+    if execution.state_machine_alias_arn is not None:
+        details["stateMachineAliasArn"] = execution.state_machine_alias_arn
+    return details

@@ -1,0 +1,249 @@
+"""The typed, frozen model of a state machine definition.
+
+`parse.parse_definition` builds it once per definition: every path, payload template, intrinsic
+call, JSONata expression and choice rule is compiled there, so the interpreter only evaluates.
+Field names follow the States Language (`input_path` for `InputPath`, `item_processor` for
+`ItemProcessor`); a field that accepts a literal, a reference path or a JSONata expression is a
+`Dynamic` value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from stepfunctions.choice import ChoiceRule
+from stepfunctions.intrinsics import Intrinsic
+from stepfunctions.jsonata import JsonataExpression, JsonataTemplate
+from stepfunctions.paths import CompiledPath, QueryLanguage
+from stepfunctions.payload import PayloadTemplate
+from stepfunctions.retry import Catcher, Retrier
+from stepfunctions.tasks import TaskResource
+
+__all__ = [
+    "Assign",
+    "ChoiceBranch",
+    "ChoiceRuleExpr",
+    "ChoiceState",
+    "Dynamic",
+    "FailState",
+    "ItemBatcher",
+    "JsonataExpr",
+    "JsonataTemplate",
+    "MapState",
+    "ParallelState",
+    "PassState",
+    "PathExpr",
+    "PayloadExpr",
+    "ProcessorMode",
+    "Program",
+    "QueryLanguage",
+    "State",
+    "StateMachineDefinition",
+    "StateType",
+    "SucceedState",
+    "TaskState",
+    "ValueExpr",
+    "WaitState",
+]
+
+
+class StateType(StrEnum):
+    PASS = "Pass"
+    TASK = "Task"
+    CHOICE = "Choice"
+    WAIT = "Wait"
+    SUCCEED = "Succeed"
+    FAIL = "Fail"
+    PARALLEL = "Parallel"
+    MAP = "Map"
+
+
+class ProcessorMode(StrEnum):
+    INLINE = "INLINE"
+    DISTRIBUTED = "DISTRIBUTED"
+
+
+# --- compiled expressions, as the expression modules build them -----------------------------
+
+PathExpr = CompiledPath  # a JSONPath Path or Reference Path
+ValueExpr = CompiledPath | Intrinsic  # ErrorPath / CausePath: a path or an intrinsic call
+PayloadExpr = PayloadTemplate  # Parameters, ItemSelector, ResultSelector, JSONPath Assign
+JsonataExpr = JsonataExpression  # one `{% ... %}`
+ChoiceRuleExpr = ChoiceRule  # a data-test expression, And/Or/Not, or a JSONata Condition
+
+
+@dataclass(frozen=True, slots=True)
+class Dynamic:
+    """A field given as a literal, a reference path (`...Path`) or a JSONata expression.
+
+    Exactly one of `literal`, `path` and `jsonata` is set; `field` is the definition field name
+    that the value came from, which AWS names in its error causes.
+    """
+
+    field: str
+    literal: Any = None
+    path: PathExpr | None = None
+    jsonata: JsonataExpr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Assign:
+    """`Assign`: a payload template (JSONPath) or a JSONata template; keys are variable names."""
+
+    payload: PayloadExpr | None = None
+    jsonata: JsonataTemplate | None = None
+
+
+# --- states ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class State:
+    """Fields every state has, and the JSONPath / JSONata data-flow fields."""
+
+    name: str
+    type: StateType
+    query_language: QueryLanguage
+    comment: str | None = None
+    next: str | None = None
+    end: bool = False
+    # JSONPath: None means the default `$`; the *_null flags record an explicit `null`.
+    input_path: PathExpr | None = None
+    input_path_null: bool = False
+    output_path: PathExpr | None = None
+    output_path_null: bool = False
+    # JSONata
+    output: JsonataTemplate | None = None
+    assign: Assign | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PassState(State):
+    parameters: PayloadExpr | None = None
+    result: Any = None
+    has_result: bool = False
+    result_path: PathExpr | None = None
+    result_path_null: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskState(State):
+    resource: TaskResource
+    parameters: PayloadExpr | None = None  # Parameters (JSONPath)
+    arguments: JsonataTemplate | None = None  # Arguments (JSONata)
+    result_selector: PayloadExpr | None = None
+    result_path: PathExpr | None = None
+    result_path_null: bool = False
+    timeout_seconds: Dynamic | None = None
+    heartbeat_seconds: Dynamic | None = None
+    credentials: Any = None
+    retriers: tuple[Retrier, ...] = ()
+    catchers: tuple[Catcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChoiceBranch:
+    rule: ChoiceRuleExpr
+    next: str
+    assign: Assign | None = None
+    output: JsonataTemplate | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChoiceState(State):
+    choices: tuple[ChoiceBranch, ...]
+    default: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WaitState(State):
+    """One of Seconds / SecondsPath / Timestamp / TimestampPath (or their JSONata forms)."""
+
+    seconds: Dynamic | None = None
+    timestamp: Dynamic | None = None
+    timestamp_literal: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SucceedState(State):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FailState(State):
+    """`error`/`cause` are a literal, an ErrorPath/CausePath (path or intrinsic) or JSONata."""
+
+    error: Dynamic | None = None
+    cause: Dynamic | None = None
+    error_value: ValueExpr | None = None
+    cause_value: ValueExpr | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParallelState(State):
+    branches: tuple[Program, ...]
+    parameters: PayloadExpr | None = None
+    arguments: JsonataTemplate | None = None
+    result_selector: PayloadExpr | None = None
+    result_path: PathExpr | None = None
+    result_path_null: bool = False
+    retriers: tuple[Retrier, ...] = ()
+    catchers: tuple[Catcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ItemBatcher:
+    max_items_per_batch: Dynamic | None
+    max_input_bytes_per_batch: Dynamic | None
+    batch_input: PayloadExpr | None
+    batch_input_jsonata: JsonataTemplate | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MapState(State):
+    item_processor: Program
+    mode: ProcessorMode = ProcessorMode.INLINE
+    execution_type: str = "STANDARD"
+    items_path: PathExpr | None = None
+    items: JsonataExpr | None = None
+    items_literal: Any = None
+    has_items_literal: bool = False
+    item_selector: PayloadExpr | None = None  # ItemSelector or legacy Parameters
+    item_selector_jsonata: JsonataTemplate | None = None
+    item_reader: Mapping[str, Any] | None = None
+    item_batcher: ItemBatcher | None = None
+    result_writer: Mapping[str, Any] | None = None
+    max_concurrency: Dynamic | None = None
+    tolerated_failure_count: Dynamic | None = None
+    tolerated_failure_percentage: Dynamic | None = None
+    label: str | None = None
+    result_selector: PayloadExpr | None = None
+    result_path: PathExpr | None = None
+    result_path_null: bool = False
+    retriers: tuple[Retrier, ...] = ()
+    catchers: tuple[Catcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """`StartAt` + `States`: a whole machine, a Parallel branch or a Map's ItemProcessor."""
+
+    start_at: str
+    states: Mapping[str, State]
+    query_language: QueryLanguage
+
+
+@dataclass(frozen=True, slots=True)
+class StateMachineDefinition:
+    """A parsed definition; `raw` keeps the decoded JSON for DescribeStateMachine and TestState."""
+
+    program: Program
+    query_language: QueryLanguage
+    timeout_seconds: int | None
+    comment: str | None
+    version: str | None
+    raw: Mapping[str, Any]

@@ -1,0 +1,107 @@
+"""The Parallel state: every branch on the same input, results in branch order.
+
+Events (corpus `test_parallel_state_*`): ParallelStateEntered, ParallelStateStarted, the
+branches' events, ParallelStateSucceeded, ParallelStateExited; a branch failure cancels the
+other branches and the state fails with the branch's error (ParallelStateFailed once no retry is
+left). Branches read the enclosing variables and assign only their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+from stepfunctions.engine import (
+    ExecutionFailure,
+    Frame,
+    StateRun,
+    effective_input,
+    evaluate_assign,
+    evaluate_payload,
+    evaluate_template,
+    jsonata_output,
+    output_of,
+)
+from stepfunctions.errors import StatesError
+from stepfunctions.execution_state import branch_error, execute
+from stepfunctions.model import ParallelState
+
+
+async def run_parallel(
+    state: ParallelState, raw_input: Any, frame: Frame
+) -> tuple[Any, str | None]:
+    run = StateRun(state, frame, raw_input)
+
+    async def attempt() -> tuple[Any, Mapping[str, Any] | None]:
+        return await _attempt(run, state)
+
+    return await execute(
+        run,
+        attempt,
+        state.retriers,
+        state.catchers,
+        state.next,
+        failed_event="ParallelStateFailed",
+    )
+
+
+async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[str, Any] | None]:
+    try:
+        if run.jsonata:
+            branch_input = (
+                evaluate_template(run, state.arguments, run.states(), "Arguments")
+                if state.arguments is not None
+                else run.raw_input
+            )
+        else:
+            data = effective_input(run)
+            branch_input = (
+                evaluate_payload(run, state.parameters, data)
+                if state.parameters is not None
+                else data
+            )
+    except StatesError as error:
+        final = run.prefixed(error)
+        run.evaluation_failed(final)
+        raise final from error
+    frame = run.frame
+    frame.event("ParallelStateStarted")
+    results: list[Any] = [None] * len(state.branches)
+    run_program = frame.env.run_program
+
+    async def run_branch(index: int) -> None:
+        child = frame.child()
+        results[index] = await run_program(state.branches[index], branch_input, child, None)
+
+    failure: ExecutionFailure | None = None
+    try:
+        async with asyncio.TaskGroup() as group:
+            for index in range(len(state.branches)):
+                group.create_task(run_branch(index))
+    except* ExecutionFailure as failures:
+        first = failures.exceptions[0]
+        assert isinstance(first, ExecutionFailure)
+        failure = first
+    frame.previous_event_id = frame.env.history.last_id
+    if failure is not None:
+        raise branch_error(failure)
+    frame.event("ParallelStateSucceeded")
+    try:
+        if run.jsonata:
+            states = run.states(result=results)
+            assigned = evaluate_assign(run, state.assign, None, states)
+            output = jsonata_output(run, states, results)
+        else:
+            assigned = evaluate_assign(run, state.assign, results, None)
+            selected = (
+                evaluate_payload(run, state.result_selector, results)
+                if state.result_selector is not None
+                else results
+            )
+            output = output_of(run, selected, state.result_path, state.result_path_null)
+    except StatesError as error:
+        final = run.prefixed(error)
+        run.evaluation_failed(final)
+        raise final from error
+    return output, assigned

@@ -1,0 +1,108 @@
+"""Run one state on its own, for the TestState API.
+
+The state runs through the same executors as in an execution, on a throwaway execution record,
+with TestState's mock in place of the Task's resource and with retries reported rather than run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from stepfunctions.engine import ExecutionFailure, Frame, Variables
+from stepfunctions.execution import Execution, StateTestResult, TestStateMock
+from stepfunctions.execution_state import RetriableError
+from stepfunctions.history import History
+from stepfunctions.model import StateMachineDefinition
+from stepfunctions.paths import json_text
+from stepfunctions.program import executor_for
+
+if TYPE_CHECKING:
+    from stepfunctions.interpreter import Interpreter
+
+TEST_STATE_MACHINE = "TestStateMachine"
+
+
+async def run_single_state(
+    interpreter: Interpreter,
+    definition: StateMachineDefinition,
+    state_name: str | None,
+    state_input: Any,
+    *,
+    context: Mapping[str, Any] | None,
+    variables: Mapping[str, Any] | None,
+    mock: TestStateMock | None,
+    role_arn: str | None,
+    inspection_level: str,
+) -> StateTestResult:
+    """See `Interpreter.test_state`."""
+    program = definition.program
+    name = state_name if state_name is not None else program.start_at
+    state = program.states[name]
+    tasks = interpreter.tasks
+    execution_name = str(uuid.uuid4())
+    prefix = f"arn:aws:states:{tasks.region}:{tasks.account_id}"
+    execution = Execution(
+        execution_arn=f"{prefix}:express:{TEST_STATE_MACHINE}:{execution_name}",
+        name=execution_name,
+        state_machine_arn=f"{prefix}:stateMachine:{TEST_STATE_MACHINE}",
+        state_machine_name=TEST_STATE_MACHINE,
+        definition=definition,
+        role_arn=role_arn or "",
+        input=json_text(state_input),
+        type="EXPRESS",
+        start_date=interpreter.clock.now(),
+    )
+    history = History(execution.history)
+    env = interpreter.environment(execution, history)
+    env.mock = mock if mock is not None else TestStateMock()
+    env.single_state = True
+    if context:
+        _overlay(env.execution_context, context.get("Execution"))
+        _overlay(env.machine_context, context.get("StateMachine"))
+    scope = Variables()
+    if variables:
+        scope.assign(variables)
+    inspection: dict[str, Any] = {"input": json_text(state_input)}
+    frame = Frame(env, scope, 0, inspection=inspection)
+    if scope.own:
+        inspection["variables"] = json_text(dict(scope.own))
+    try:
+        output, next_state = await executor_for(state)(state, state_input, frame)
+    except RetriableError as retriable:
+        return StateTestResult(
+            status="RETRIABLE",
+            error=retriable.error.error or None,
+            cause=retriable.error.cause or None,
+            inspection_data=_inspection(inspection, inspection_level),
+        )
+    except ExecutionFailure as failure:
+        return StateTestResult(
+            status="FAILED",
+            error=failure.error,
+            cause=failure.cause,
+            inspection_data=_inspection(inspection, inspection_level),
+        )
+    if frame.variables.own:
+        inspection["variables"] = json_text(dict(frame.variables.own))
+    caught = frame.caught_error
+    return StateTestResult(
+        status="CAUGHT_ERROR" if caught is not None else "SUCCEEDED",
+        output=output,
+        has_output=True,
+        next_state=next_state,
+        error=caught[0] if caught is not None else None,
+        cause=caught[1] if caught is not None else None,
+        inspection_data=_inspection(inspection, inspection_level),
+    )
+
+
+def _overlay(section: dict[str, Any], values: Any) -> None:
+    if isinstance(values, Mapping):
+        section.update(values)
+
+
+def _inspection(data: dict[str, Any], level: str) -> dict[str, Any]:
+    # INFO shows no inspection data; DEBUG and TRACE show the data-flow stages.
+    return {} if level == "INFO" else dict(data)

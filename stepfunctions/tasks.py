@@ -1,0 +1,250 @@
+"""Local Python functions standing in for AWS Lambda functions in Task states.
+
+Two resource forms reach a registered function, as in AWS:
+* a Lambda function ARN (`arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]`): the
+  state's effective input is the event and the function's return value is the task result;
+* the optimised integration `arn:aws:states:::lambda:invoke`: `FunctionName` and `Payload` come
+  from Parameters/Arguments and the result is Lambda's Invoke response
+  (`ExecutedVersion`, `Payload`, `SdkHttpMetadata`, `SdkResponseMetadata`, `StatusCode`).
+
+A handler's exception becomes the error Lambda reports for an unhandled error: the error name is
+the exception's type and the cause is Lambda's `{"errorMessage","errorType","requestId",
+"stackTrace"}` JSON text, which is what Step Functions shows for a failed Lambda task.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import traceback
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+from enum import StrEnum
+from typing import Any
+
+from stepfunctions.errors import StatesError
+
+LambdaHandler = Callable[[Any, Any], Any]
+"""handler(event, context) like a real Lambda; sync handlers run in a thread, async ones inline."""
+
+LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
+_LAMBDA_ARN_PREFIX = "arn:aws:lambda:"
+
+
+class ResourceKind(StrEnum):
+    """How a Task state's Resource is run, which also decides its history events."""
+
+    LAMBDA_FUNCTION = "lambda-function"  # LambdaFunctionScheduled/Started/Succeeded/Failed
+    LAMBDA_INVOKE = "lambda-invoke"  # TaskScheduled/Started/Succeeded/Failed, resourceType lambda
+    SERVICE = "service"  # any other arn:aws:states::: integration
+    ACTIVITY = "activity"
+
+
+@dataclass(frozen=True, slots=True)
+class TaskResource:
+    """A Task state's Resource, classified once at parse time."""
+
+    arn: str
+    kind: ResourceKind
+    resource_type: str  # history's resourceType, e.g. "lambda"
+    resource: str  # history's resource, e.g. "invoke"
+    pattern: str  # "" (request-response), ".sync", ".sync:2" or ".waitForTaskToken"
+
+
+def classify_resource(arn: str) -> TaskResource:
+    """Split a Resource ARN into the parts the interpreter and its history events need."""
+    if arn.startswith(_LAMBDA_ARN_PREFIX):
+        return TaskResource(arn, ResourceKind.LAMBDA_FUNCTION, "lambda", arn, "")
+    if arn.startswith("arn:aws:states:::"):
+        rest = arn[len("arn:aws:states:::") :]
+        pattern = ""
+        for suffix in (".waitForTaskToken", ".sync:2", ".sync"):
+            if rest.endswith(suffix):
+                pattern, rest = suffix, rest[: -len(suffix)]
+                break
+        service, _, action = rest.partition(":")
+        if service == "aws-sdk":
+            service, _, action = action.partition(":")
+        kind = ResourceKind.LAMBDA_INVOKE if rest == "lambda:invoke" else ResourceKind.SERVICE
+        return TaskResource(arn, kind, service, action + pattern, pattern)
+    if ":activity:" in arn:
+        return TaskResource(arn, ResourceKind.ACTIVITY, "activity", arn, "")
+    return TaskResource(arn, ResourceKind.SERVICE, "", arn, "")
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaContext:
+    """The `context` argument a handler receives, with the Python runtime's attribute names."""
+
+    function_name: str
+    function_version: str
+    invoked_function_arn: str
+    memory_limit_in_mb: int
+    aws_request_id: str
+    log_group_name: str
+    log_stream_name: str
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 900_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Function:
+    arn: str
+    name: str
+    handler: LambdaHandler
+
+
+class TaskRegistry:
+    """Registered local functions, keyed by Lambda function ARN."""
+
+    def __init__(self, region: str = "us-east-1", account_id: str = "123456789012") -> None:
+        self.region = region
+        self.account_id = account_id
+        self._by_arn: dict[str, _Function] = {}
+        self._by_name: dict[str, _Function] = {}
+
+    def register_lambda(self, function_arn: str, handler: LambdaHandler) -> None:
+        """Run `handler` whenever a Task invokes `function_arn` (any qualifier of it)."""
+        base = _unqualified(function_arn)
+        name = base.rsplit(":", 1)[-1]
+        function = _Function(base, name, handler)
+        self._by_arn[base] = function
+        self._by_name[name] = function
+
+    def function_arn(self, function_name: str) -> str:
+        """The full ARN AWS reports for a FunctionName given as a name, partial or full ARN."""
+        if function_name.startswith("arn:"):
+            return function_name
+        parts = function_name.split(":")
+        if len(parts) >= 3 and parts[1] == "function":
+            return f"arn:aws:lambda:{self.region}:{':'.join(parts)}"
+        return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{function_name}"
+
+    async def invoke_function(self, function_arn: str, event: Any, now: datetime) -> Any:
+        """Run the function for a Lambda-ARN Resource; returns its result (the task result)."""
+        function = self._lookup(function_arn)
+        payload, _ = await self._call(function, function_arn, event)
+        return payload
+
+    async def invoke(self, parameters: Any, now: datetime) -> dict[str, Any]:
+        """`lambda:invoke`: run FunctionName with Payload; returns Lambda Invoke's response."""
+        if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
+            raise StatesError(
+                "States.Runtime",
+                f"The field 'FunctionName' is required for the resource '{LAMBDA_INVOKE}'",
+                prefixed=False,
+            )
+        function_name: str = parameters["FunctionName"]
+        arn = self.function_arn(function_name)
+        function = self._lookup(arn)
+        payload, request_id = await self._call(function, arn, parameters.get("Payload"))
+        qualifier = _qualifier(arn)
+        version = qualifier if qualifier and qualifier.isdigit() else "$LATEST"
+        date = format_datetime(now, usegmt=True)
+        length = str(len(json.dumps(payload, separators=(",", ":"))))
+        headers = {
+            "Connection": "keep-alive",
+            "Content-Length": length,
+            "Content-Type": "application/json",
+            "Date": date,
+            "X-Amz-Executed-Version": version,
+            "x-amzn-Remapped-Content-Length": "0",
+            "x-amzn-RequestId": request_id,
+            "X-Amzn-Trace-Id": f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};Sampled=0",
+        }
+        return {
+            "ExecutedVersion": version,
+            "Payload": payload,
+            "SdkHttpMetadata": {
+                "AllHttpHeaders": {k: [v] for k, v in headers.items()},
+                "HttpHeaders": headers,
+                "HttpStatusCode": 200,
+            },
+            "SdkResponseMetadata": {"RequestId": request_id},
+            "StatusCode": 200,
+        }
+
+    def _lookup(self, arn: str) -> _Function:
+        base = _unqualified(arn)
+        function = self._by_arn.get(base)
+        if function is None and base.count(":") >= 6:
+            # Registered under another account/region: match by name, as a local stand-in.
+            function = self._by_name.get(base.rsplit(":", 1)[-1])
+        if function is None:
+            request_id = str(uuid.uuid4())
+            raise StatesError(
+                "Lambda.ResourceNotFoundException",
+                f"Function not found: {arn} (Service: AWSLambda; Status Code: 404; Error Code: "
+                f"ResourceNotFoundException; Request ID: {request_id}; Proxy: null)",
+                prefixed=True,
+            )
+        return function
+
+    async def _call(self, function: _Function, arn: str, event: Any) -> tuple[Any, str]:
+        request_id = str(uuid.uuid4())
+        context = LambdaContext(
+            function_name=function.name,
+            function_version=_qualifier(arn) or "$LATEST",
+            invoked_function_arn=arn,
+            memory_limit_in_mb=128,
+            aws_request_id=request_id,
+            log_group_name=f"/aws/lambda/{function.name}",
+            log_stream_name=f"local/[$LATEST]{request_id.replace('-', '')}",
+        )
+        # Lambda receives the event as JSON, so the handler gets its own copy.
+        event_copy = json.loads(json.dumps(event))
+        try:
+            result = await _run_handler(function.handler, event_copy, context)
+        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+            raise
+        except BaseException as exc:  # a handler's failure is data for the execution
+            raise _handler_error(exc, request_id) from exc
+        try:
+            return json.loads(json.dumps(result)), request_id
+        except (TypeError, ValueError) as exc:
+            cause = {
+                "errorMessage": f"Unable to marshal response: {exc}",
+                "errorType": "Runtime.MarshalError",
+                "requestId": request_id,
+                "stackTrace": [],
+            }
+            raise StatesError("Runtime.MarshalError", json.dumps(cause), prefixed=True) from exc
+
+
+async def _run_handler(handler: LambdaHandler, event: Any, context: LambdaContext) -> Any:
+    if inspect.iscoroutinefunction(handler):
+        coroutine: Awaitable[Any] = handler(event, context)
+        return await coroutine
+    result = await asyncio.to_thread(handler, event, context)
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+def _handler_error(exc: BaseException, request_id: str) -> StatesError:
+    """Lambda's unhandled-error shape (Python runtime), as Step Functions reports it."""
+    error_type = type(exc).__name__
+    stack = traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:])
+    cause = {
+        "errorMessage": str(exc),
+        "errorType": error_type,
+        "requestId": request_id,
+        "stackTrace": stack,
+    }
+    return StatesError(error_type, json.dumps(cause), prefixed=True)
+
+
+def _unqualified(arn: str) -> str:
+    parts = arn.split(":")
+    # arn:aws:lambda:region:account:function:name[:qualifier]
+    return ":".join(parts[:7]) if len(parts) > 7 else arn
+
+
+def _qualifier(arn: str) -> str | None:
+    parts = arn.split(":")
+    return parts[7] if len(parts) > 7 else None
