@@ -118,6 +118,10 @@ def _field_undefined(error: GraphQLError) -> Translation:
 
 def _sub_selection(error: GraphQLError) -> Translation:
     field, type_ = _quoted(error.message, 0), _quoted(error.message, 1)
+    # graphql-java prints `type.getName()`, which is null for a list or non-null type: AppSync says
+    # "Sub selection required for type null of field custom_fields" for a wrapped type.
+    if type_.endswith(("!", "]")):
+        type_ = "null"
     if "must not have a selection" in error.message:
         return (
             "SubSelectionNotAllowed",
@@ -190,7 +194,12 @@ def _fields_conflict(error: GraphQLError) -> Translation:
         reason = f"{different.group(1)} and {different.group(2)} are different fields"
     elif "conflicting types" in error.message:
         types = re.search(r"conflicting types '([^']*)' and '([^']*)'", error.message)
-        first, second = types.groups() if types else ("", "")
+        # `type.getName()` again: null for a list or non-null type.
+        first, second = (
+            ("null" if name.endswith(("!", "]")) else name for name in types.groups())
+            if types
+            else ("", "")
+        )
         reason = f"they return differing types {first} and {second}"
     elif "differing arguments" in error.message:
         reason = "they have differing arguments"
@@ -402,9 +411,28 @@ class _QueryPath(Visitor):
         self.names.pop()
 
 
+def _names_enclosing(document: DocumentNode, target: Node) -> list[str]:
+    """The query path at `target`: visit the document until it is reached."""
+    tracker = _QueryPath()
+    found: list[str] = []
+
+    class _Finder(Visitor):
+        def enter(self, node: Node, *_args: Any) -> Any:
+            if node is target:
+                found.extend(tracker.names)
+                return self.BREAK
+            return None
+
+    visit(document, ParallelVisitor([tracker, _Finder()]))
+    return found
+
+
 def validation_message(type_: ValidationErrorType, description: str, path: list[str]) -> str:
     suffix = f" @ '{'/'.join(path)}'" if path else ""
     return f"Validation error of type {type_}: {description}{suffix}"
+
+
+_REPORTED_ON_LEAVE = (rules.NoUndefinedVariablesRule, rules.ProvidedRequiredArgumentsRule)
 
 
 def _location_nodes(rule: type[ASTValidationRule], error: GraphQLError) -> list[Node]:
@@ -444,8 +472,13 @@ def validate_document(
                 description = error.message
             else:
                 type_, description = translator(error)
-            message = validation_message(type_, description, query_path.names)
-            errors.append(GraphQLError(message, _location_nodes(rule, error)))
+            nodes = _location_nodes(rule, error)
+            path = query_path.names
+            if rule in _REPORTED_ON_LEAVE and nodes:
+                # graphql-core reports these on leaving the node, graphql-java on entering it.
+                path = _names_enclosing(document, nodes[0])
+            message = validation_message(type_, description, path)
+            errors.append(GraphQLError(message, nodes))
 
         return ValidationContext(schema, document, type_info, on_error)
 
