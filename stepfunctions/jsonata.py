@@ -128,6 +128,17 @@ class JsonataExpression:
             raise self._failure(field, exc.code, exc.message) from exc
         except RecursionError as exc:
             raise self._failure(field, "U1001", "Stack overflow error") from exc
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            IndexError,
+            AttributeError,
+            ArithmeticError,
+        ) as exc:
+            # jsonata-python raises plain Python errors where jsonata-java raises JException
+            # (e.g. arithmetic on huge numbers); the state fails the same catchable way.
+            raise self._failure(field, "D1001", str(exc) or type(exc).__name__) from exc
         if raw is None:
             return False, None
         converted = _to_json(raw)
@@ -177,7 +188,11 @@ def _is_integral(value: Any) -> bool:
 
 
 def _to_json(value: Any) -> Any:
-    """jsonata-python's result as plain JSON, or `_UNSUPPORTED` for functions."""
+    """jsonata-python's result as plain JSON, or `_UNSUPPORTED` for functions.
+
+    JSONata itself drops undefined members and items, so a `None` left inside a result is a
+    JSON null taken from the input; only a top-level `None` means undefined (checked before).
+    """
     if value is Utils.NULL_VALUE:
         return None
     if value is None or isinstance(value, bool | int | float | str):
@@ -185,9 +200,6 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
         for key, item in value.items():
-            if item is None:
-                # An undefined member is left out of the object, as JSONata does.
-                continue
             converted = _to_json(item)
             if converted is _UNSUPPORTED:
                 return _UNSUPPORTED
@@ -196,8 +208,6 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, list):
         items: list[Any] = []
         for item in value:
-            if item is None:
-                continue
             converted = _to_json(item)
             if converted is _UNSUPPORTED:
                 return _UNSUPPORTED

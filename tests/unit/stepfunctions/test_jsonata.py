@@ -61,6 +61,14 @@ def test_variables_are_visible_including_null() -> None:
     assert run("$states.input", None) is None
 
 
+def test_nulls_inside_the_input_survive() -> None:
+    # JSONata drops undefined values, never JSON nulls: {"a": [1, null], "n": null} round-trips.
+    data = {"a": [1, None], "n": None}
+    assert run("$states.input", data) == data
+    assert run("[$states.input.n, 1]", data) == [None, 1]
+    assert run("{'kept': $states.input.n, 'dropped': $nothing}", data) == {"kept": None}
+
+
 def test_undefined_result_names_the_field() -> None:
     # corpus assign/...::test_undefined_reference[BASE_UNDEFINED_OUTPUT]
     error = failure("$doesNotExist")
