@@ -25,17 +25,23 @@ def execution_section(
     name: str,
     role_arn: str | None,
     start_time: datetime,
-    redrive_count: int,
+    redrive_count: int | None,
 ) -> dict[str, Any]:
-    """`$$.Execution`, built once per execution (and once per redrive)."""
-    return {
+    """`$$.Execution`, built once per execution (and once per redrive).
+
+    Express executions cannot be redriven and have no RedriveCount (corpus
+    `express/test_express_sync::test_query_runtime_memory`).
+    """
+    section: dict[str, Any] = {
         "Id": execution_arn,
         "Input": execution_input,
         "StartTime": iso_millis(start_time),
         "Name": name,
         "RoleArn": role_arn,
-        "RedriveCount": redrive_count,
     }
+    if redrive_count is not None:
+        section["RedriveCount"] = redrive_count
+    return section
 
 
 def state_machine_section(state_machine_arn: str, name: str) -> dict[str, Any]:

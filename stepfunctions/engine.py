@@ -122,7 +122,7 @@ class Env:
             execution.name,
             execution.role_arn,
             execution.start_date,
-            execution.redrive_count,
+            execution.redrive_count if execution.type == "STANDARD" else None,
         )
         self.machine_context = state_machine_section(
             execution.state_machine_arn, execution.state_machine_name

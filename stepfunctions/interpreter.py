@@ -261,7 +261,6 @@ class Interpreter:
         # status TIMED_OUT (corpus `test_global_timeout`).
         history.add("ExecutionTimedOut", now, {"error": "States.Timeout"})
         execution.status = ExecutionStatus.TIMED_OUT
-        execution.error = "States.Timeout"
         execution.stop_date = now
 
 

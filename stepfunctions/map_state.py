@@ -106,8 +106,8 @@ def _items(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | N
                 location="Items",
             )
         return value
-    if state.has_items_literal:
-        value = state.items_literal
+    if state.items_template is not None and states is not None:
+        value = evaluate_template(run, state.items_template, states, "Items")
     elif state.items_path is not None:
         value = state.items_path.evaluate(run.scope(data), "ItemsPath")
     else:
@@ -147,6 +147,10 @@ def _integer_field(
     number = dynamic_value(run, value, data, states)
     if isinstance(number, float) and number.is_integer():
         number = int(number)
+    if isinstance(number, str) and value.path is not None:
+        # A path may select a numeric string (corpus `test_reference_in_map_state`: a variable
+        # assigned "1" as MaxConcurrencyPath); AWS parses it.
+        number = _parse_int(number)
     if not isinstance(number, int) or isinstance(number, bool):
         shown = number if isinstance(number, str) else json_text(number)
         where = value.path.text if value.path is not None else value.field
@@ -167,6 +171,8 @@ def _percentage_field(
     if value is None:
         return 0.0
     number = dynamic_value(run, value, data, states)
+    if isinstance(number, str) and value.path is not None:
+        number = _parse_float(number)
     if not isinstance(number, int | float) or isinstance(number, bool):
         shown = number if isinstance(number, str) else json_text(number)
         where = value.path.text if value.path is not None else value.field
@@ -179,6 +185,20 @@ def _percentage_field(
         name = value.field.removesuffix("Path")
         raise StatesError("States.Runtime", f"{name} must be between 0 and 100.")
     return float(number)
+
+
+def _parse_int(text: str) -> int | str:
+    try:
+        return int(text.strip())
+    except ValueError:
+        return text
+
+
+def _parse_float(text: str) -> float | str:
+    try:
+        return float(text.strip())
+    except ValueError:
+        return text
 
 
 def _item_input(run: StateRun, state: MapState, data: Any, index: int, item: Any) -> Any:

@@ -209,9 +209,8 @@ class MapState(State):
     mode: ProcessorMode = ProcessorMode.INLINE
     execution_type: str = "STANDARD"
     items_path: PathExpr | None = None
-    items: JsonataExpr | None = None
-    items_literal: Any = None
-    has_items_literal: bool = False
+    items: JsonataExpr | None = None  # Items: "{% ... %}"
+    items_template: JsonataTemplate | None = None  # Items: an array, maybe holding "{% %}"
     item_selector: PayloadExpr | None = None  # ItemSelector or legacy Parameters
     item_selector_jsonata: JsonataTemplate | None = None
     item_reader: Mapping[str, Any] | None = None

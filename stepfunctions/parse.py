@@ -383,8 +383,7 @@ def _map(
             if is_jsonata(items):
                 fields["items"] = compile_jsonata(jsonata_body(items))
             else:
-                fields["items_literal"] = items
-                fields["has_items_literal"] = True
+                fields["items_template"] = compile_jsonata_template(items, "Items")
         if selector is not None:
             fields["item_selector_jsonata"] = compile_jsonata_template(selector, "ItemSelector")
     else:
