@@ -1,0 +1,560 @@
+"""State machines, versions, aliases, tags and definition validation: the control-plane operations.
+
+Field names and response shapes are the API reference's (CreateStateMachine, DescribeStateMachine,
+PublishStateMachineVersion, CreateStateMachineAlias, TagResource,
+ValidateStateMachineDefinition ...).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from stepfunctions.errors import InvalidDefinitionError
+from stepfunctions.model import StateMachineDefinition
+from stepfunctions.parse import parse_definition
+from stepfunctions.service_requests import (
+    ApiError,
+    Request,
+    arn_of_type,
+    check_alias_name,
+    check_name,
+    paginate,
+    validation_error,
+)
+from stepfunctions.service_state import ServiceState
+from stepfunctions.store import StateMachine, StateMachineAlias, StateMachineVersion
+from stepfunctions.validation import (
+    Diagnostic,
+    Severity,
+    invalid_definition_message,
+    validate_definition,
+)
+
+Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
+
+MACHINE_TYPES = ("STANDARD", "EXPRESS")
+_ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/.+$")
+_DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
+_DEFAULT_TRACING = {"enabled": False}
+_DEFAULT_ENCRYPTION = {"type": "AWS_OWNED_KEY"}
+
+
+def machine_not_found(arn: str) -> ApiError:
+    return ApiError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
+
+
+def compile_definition(text: str, machine_type: str) -> StateMachineDefinition:
+    """Validate and parse a definition, or raise InvalidDefinition with AWS's message."""
+    diagnostics = tuple(
+        d for d in validate_definition(text, machine_type) if d.severity is Severity.ERROR
+    )
+    if diagnostics:
+        raise ApiError("InvalidDefinition", invalid_definition_message(diagnostics))
+    try:
+        return parse_definition(text)
+    except InvalidDefinitionError as exc:
+        raise ApiError("InvalidDefinition", exc.message) from None
+
+
+def _machine_type(request: Request) -> str:
+    machine_type = request.optional_text("type") or "STANDARD"
+    if machine_type not in MACHINE_TYPES:
+        raise validation_error(
+            machine_type, "type", "Member must satisfy enum value set: [STANDARD, EXPRESS]"
+        )
+    return machine_type
+
+
+def _role_arn(request: Request) -> str:
+    role = request.text("roleArn")
+    if not _ROLE_ARN.match(role):
+        raise ApiError("InvalidArn", f"Invalid Role Arn: '{role}'")
+    return role
+
+
+def _logging(request: Request) -> dict[str, Any]:
+    config = request.mapping("loggingConfiguration")
+    if config is None:
+        return dict(_DEFAULT_LOGGING)
+    level = config.get("level") or "OFF"
+    destinations = config.get("destinations") or []
+    if len(destinations) > 1 or (level != "OFF" and not destinations):
+        raise ApiError(
+            "InvalidLoggingConfiguration",
+            "Invalid Logging Configuration: Must specify exactly one Log Destination.",
+        )
+    result: dict[str, Any] = {
+        "level": level,
+        "includeExecutionData": bool(config.get("includeExecutionData", False)),
+    }
+    if destinations:
+        result["destinations"] = destinations
+    return result
+
+
+def _tracing(request: Request) -> dict[str, Any]:
+    config = request.mapping("tracingConfiguration")
+    return {"enabled": bool(config.get("enabled", False))} if config else dict(_DEFAULT_TRACING)
+
+
+def _tags(request: Request) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    for tag in request.items("tags"):
+        if not isinstance(tag, dict) or not isinstance(tag.get("key"), str):
+            raise validation_error(tag, "tags", "Member must have a key")
+        tags[tag["key"]] = str(tag.get("value", ""))
+    return tags
+
+
+def _machine(state: ServiceState, text: str) -> StateMachine:
+    arn = arn_of_type(text, "stateMachine")
+    if len(arn.parts) != 1:
+        raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
+    machine = state.store.machine(text)
+    if machine is None:
+        raise machine_not_found(text)
+    return machine
+
+
+def _publish(
+    state: ServiceState, machine: StateMachine, description: str | None
+) -> StateMachineVersion:
+    """Publish the current revision; an already published revision gives back its version."""
+    for version in machine.versions.values():
+        if version.revision_id == machine.revision_id:
+            return version
+    number = machine.next_version
+    machine.next_version += 1
+    version = StateMachineVersion(
+        arn=f"{machine.arn}:{number}",
+        machine_arn=machine.arn,
+        number=number,
+        definition_text=machine.definition_text,
+        definition=machine.definition,
+        role_arn=machine.role_arn,
+        type=machine.type,
+        creation_date=state.clock.now(),
+        revision_id=machine.revision_id,
+        description=description,
+        logging_configuration=machine.logging_configuration,
+        tracing_configuration=machine.tracing_configuration,
+    )
+    machine.versions[number] = version
+    return version
+
+
+async def create_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+    publish = request.flag("publish")
+    version_description = request.optional_text("versionDescription")
+    if version_description and not publish:
+        raise ApiError(
+            "ValidationException", "Version description can only be set when publish is true"
+        )
+    name = check_name(request.text("name"))
+    machine_type = _machine_type(request)
+    role = _role_arn(request)
+    text = request.text("definition")
+    logging_config = _logging(request)
+    tracing = _tracing(request)
+    arn = f"arn:aws:states:{state.region}:{state.account_id}:stateMachine:{name}"
+    existing = state.store.machine(arn)
+    if existing is not None:
+        # Idempotent on name, definition, type, logging and tracing; role and tags are ignored.
+        same = (
+            existing.definition_text == text
+            and existing.type == machine_type
+            and existing.logging_configuration == logging_config
+            and existing.tracing_configuration == tracing
+        )
+        if not same:
+            raise ApiError("StateMachineAlreadyExists", f"State Machine Already Exists: '{arn}'")
+        return {"stateMachineArn": arn, "creationDate": existing.creation_date}
+    definition = compile_definition(text, machine_type)
+    machine = StateMachine(
+        arn=arn,
+        name=name,
+        definition_text=text,
+        definition=definition,
+        role_arn=role,
+        type=machine_type,
+        creation_date=state.clock.now(),
+        revision_id=str(uuid.uuid4()),
+        logging_configuration=logging_config,
+        tracing_configuration=tracing,
+        tags=_tags(request),
+    )
+    state.store.put_machine(machine)
+    response: dict[str, Any] = {"stateMachineArn": arn, "creationDate": machine.creation_date}
+    if publish:
+        response["stateMachineVersionArn"] = _publish(state, machine, version_description).arn
+    return response
+
+
+async def describe_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+    text = request.text("stateMachineArn")
+    arn = arn_of_type(text, "stateMachine")
+    machine = state.store.machine(":".join(text.split(":")[:7]))
+    if machine is None:
+        raise machine_not_found(text)
+    if len(arn.parts) == 2:
+        version = _version_of(machine, arn.parts[1])
+        if version is None:
+            raise machine_not_found(text)
+        return describe_version(machine, version)
+    return {
+        "stateMachineArn": machine.arn,
+        "name": machine.name,
+        "status": "ACTIVE",
+        "definition": machine.definition_text,
+        "roleArn": machine.role_arn,
+        "type": machine.type,
+        "creationDate": machine.creation_date,
+        "loggingConfiguration": machine.logging_configuration,
+        "tracingConfiguration": machine.tracing_configuration,
+        "revisionId": machine.revision_id,
+        "encryptionConfiguration": _DEFAULT_ENCRYPTION,
+    }
+
+
+def describe_version(machine: StateMachine, version: StateMachineVersion) -> dict[str, Any]:
+    return {
+        "stateMachineArn": version.arn,
+        "name": machine.name,
+        "status": "ACTIVE",
+        "definition": version.definition_text,
+        "roleArn": version.role_arn,
+        "type": version.type,
+        "creationDate": version.creation_date,
+        "loggingConfiguration": version.logging_configuration,
+        "tracingConfiguration": version.tracing_configuration,
+        "revisionId": version.revision_id,
+        "description": version.description,
+        "encryptionConfiguration": _DEFAULT_ENCRYPTION,
+    }
+
+
+def _version_of(machine: StateMachine, qualifier: str) -> StateMachineVersion | None:
+    return machine.versions.get(int(qualifier)) if qualifier.isdigit() else None
+
+
+async def update_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+    machine = _machine(state, request.text("stateMachineArn"))
+    publish = request.flag("publish")
+    version_description = request.optional_text("versionDescription")
+    if version_description and not publish:
+        raise ApiError(
+            "ValidationException", "Version description can only be set when publish is true"
+        )
+    fields = ("definition", "roleArn", "loggingConfiguration", "tracingConfiguration")
+    if not any(field in request for field in fields):
+        raise ApiError(
+            "MissingRequiredParameter",
+            "Either the definition, the role ARN, the LoggingConfiguration, "
+            "or the TracingConfiguration must be specified",
+        )
+    changed = False
+    if "definition" in request:
+        text = request.text("definition")
+        definition = compile_definition(text, machine.type)
+        changed |= text != machine.definition_text
+        machine.definition_text, machine.definition = text, definition
+    if "roleArn" in request:
+        role = _role_arn(request)
+        changed |= role != machine.role_arn
+        machine.role_arn = role
+    if "loggingConfiguration" in request:
+        logging_config = _logging(request)
+        changed |= logging_config != machine.logging_configuration
+        machine.logging_configuration = logging_config
+    if "tracingConfiguration" in request:
+        tracing = _tracing(request)
+        changed |= tracing != machine.tracing_configuration
+        machine.tracing_configuration = tracing
+    if changed:
+        machine.revision_id = str(uuid.uuid4())
+    machine.update_date = state.clock.now()
+    response: dict[str, Any] = {
+        "updateDate": machine.update_date,
+        "revisionId": machine.revision_id,
+    }
+    if publish:
+        response["stateMachineVersionArn"] = _publish(state, machine, version_description).arn
+    return response
+
+
+async def delete_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+    text = request.text("stateMachineArn")
+    arn_of_type(text, "stateMachine")
+    state.store.delete_machine(text)
+    return {}
+
+
+async def list_state_machines(state: ServiceState, request: Request) -> dict[str, Any]:
+    machines = sorted(state.store.machines(), key=lambda m: m.name)
+    page, token = paginate(
+        machines, lambda m: m.arn, request.page_size(), request.optional_text("nextToken")
+    )
+    items = [
+        {"stateMachineArn": m.arn, "name": m.name, "type": m.type, "creationDate": m.creation_date}
+        for m in page
+    ]
+    return {"stateMachines": items, "nextToken": token}
+
+
+async def publish_state_machine_version(state: ServiceState, request: Request) -> dict[str, Any]:
+    machine = _machine(state, request.text("stateMachineArn"))
+    revision = request.optional_text("revisionId")
+    if revision is not None and revision != machine.revision_id:
+        raise ApiError(
+            "ConflictException",
+            f"Failed to publish the State Machine version for revision {revision}. "
+            f"The current State Machine revision is {machine.revision_id}.",
+        )
+    version = _publish(state, machine, request.optional_text("description"))
+    return {"creationDate": version.creation_date, "stateMachineVersionArn": version.arn}
+
+
+async def list_state_machine_versions(state: ServiceState, request: Request) -> dict[str, Any]:
+    machine = _machine(state, request.text("stateMachineArn"))
+    versions = sorted(machine.versions.values(), key=lambda v: v.number, reverse=True)
+    page, token = paginate(
+        versions, lambda v: v.arn, request.page_size(), request.optional_text("nextToken")
+    )
+    items = [{"stateMachineVersionArn": v.arn, "creationDate": v.creation_date} for v in page]
+    return {"stateMachineVersions": items, "nextToken": token}
+
+
+async def delete_state_machine_version(state: ServiceState, request: Request) -> dict[str, Any]:
+    text = request.text("stateMachineVersionArn")
+    arn = arn_of_type(text, "stateMachine")
+    if len(arn.parts) != 2 or not arn.parts[1].isdigit():
+        raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
+    machine = state.store.machine(":".join(text.split(":")[:7]))
+    if machine is None or int(arn.parts[1]) not in machine.versions:
+        return {}
+    users = [a.name for a in machine.aliases.values() if any(v == text for v, _ in a.routing)]
+    if users:
+        raise ApiError(
+            "ConflictException",
+            "Version to be deleted must not be referenced by an alias. "
+            f"Current list of aliases referencing this version: [{', '.join(users)}]",
+        )
+    del machine.versions[int(arn.parts[1])]
+    return {}
+
+
+def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[tuple[str, int]]]:
+    entries = request.items("routingConfiguration")
+    if not 1 <= len(entries) <= 2:
+        raise validation_error(
+            entries, "routingConfiguration", "Member must have length less than or equal to 2"
+        )
+    routing = [(str(e.get("stateMachineVersionArn")), int(e.get("weight", -1))) for e in entries]
+    arns = [arn for arn, _ in routing]
+    if len(set(arns)) < len(arns):
+        raise ApiError(
+            "ValidationException",
+            "Routing configuration must contain distinct state machine version ARNs. "
+            f"Received: [{', '.join(arns)}]",
+        )
+    for index, (_, weight) in enumerate(routing, start=1):
+        if not 0 <= weight <= 100:
+            raise validation_error(
+                weight,
+                f"routingConfiguration.{index}.member.weight",
+                "Member must have value less than or equal to 100",
+            )
+    if sum(w for _, w in routing) != 100:
+        weights = json.dumps([w for _, w in routing])
+        raise ApiError(
+            "ValidationException",
+            f"Sum of routing configuration weights must equal 100. Received: {weights}",
+        )
+    owners = {":".join(arn.split(":")[:7]) for arn in arns}
+    machine = state.store.machine(next(iter(owners))) if len(owners) == 1 else None
+    versions_exist = machine is not None and all(
+        arn.count(":") == 7 and _version_of(machine, arn.split(":")[-1]) is not None for arn in arns
+    )
+    if machine is None or not versions_exist:
+        raise ApiError(
+            "ValidationException",
+            "Routing configuration must contain state machine version ARNs. "
+            f"Received: [{', '.join(arns)}]",
+        )
+    return machine, routing
+
+
+def _alias(state: ServiceState, text: str) -> tuple[StateMachine, StateMachineAlias]:
+    arn = arn_of_type(text, "stateMachine")
+    if len(arn.parts) != 2 or arn.parts[1].isdigit():
+        raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
+    machine = state.store.machine(":".join(text.split(":")[:7]))
+    alias = None if machine is None else machine.aliases.get(arn.parts[1])
+    if machine is None or alias is None:
+        raise ApiError("ResourceNotFound", "Request references a resource that does not exist.")
+    return machine, alias
+
+
+async def create_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+    name = check_alias_name(request.text("name"))
+    machine, routing = _routing(state, request)
+    description = request.optional_text("description")
+    existing = machine.aliases.get(name)
+    if existing is not None:
+        if existing.routing == routing and existing.description == description:
+            return {"stateMachineAliasArn": existing.arn, "creationDate": existing.creation_date}
+        raise ApiError(
+            "ConflictException",
+            "Failed to create alias because an alias with the same name and a "
+            "different routing configuration already exists.",
+        )
+    now = state.clock.now()
+    alias = StateMachineAlias(
+        f"{machine.arn}:{name}", machine.arn, name, description, routing, now, now
+    )
+    machine.aliases[name] = alias
+    return {"stateMachineAliasArn": alias.arn, "creationDate": alias.creation_date}
+
+
+async def describe_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+    _, alias = _alias(state, request.text("stateMachineAliasArn"))
+    return {
+        "stateMachineAliasArn": alias.arn,
+        "name": alias.name,
+        "description": alias.description,
+        "routingConfiguration": [
+            {"stateMachineVersionArn": arn, "weight": weight} for arn, weight in alias.routing
+        ],
+        "creationDate": alias.creation_date,
+        "updateDate": alias.update_date,
+    }
+
+
+async def update_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+    text = request.text("stateMachineAliasArn")
+    if "description" not in request and "routingConfiguration" not in request:
+        raise ApiError(
+            "MissingRequiredParameter",
+            "Either the description or the RoutingConfiguration must be specified",
+        )
+    machine, alias = _alias(state, text)
+    if "routingConfiguration" in request:
+        owner, routing = _routing(state, request)
+        if owner is not machine:
+            raise ApiError(
+                "ValidationException",
+                "Routing configuration must reference versions of the alias's state machine",
+            )
+        alias.routing = routing
+    if "description" in request:
+        alias.description = request.optional_text("description")
+    alias.update_date = state.clock.now()
+    return {"updateDate": alias.update_date}
+
+
+async def delete_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+    text = request.text("stateMachineAliasArn")
+    arn_of_type(text, "stateMachine")
+    machine = state.store.machine(":".join(text.split(":")[:7]))
+    if machine is not None:
+        machine.aliases.pop(text.split(":")[-1], None)
+    return {}
+
+
+async def list_state_machine_aliases(state: ServiceState, request: Request) -> dict[str, Any]:
+    machine = _machine(state, request.text("stateMachineArn"))
+    aliases = sorted(machine.aliases.values(), key=lambda a: a.creation_date)
+    page, token = paginate(
+        aliases, lambda a: a.arn, request.page_size(), request.optional_text("nextToken")
+    )
+    items = [{"stateMachineAliasArn": a.arn, "creationDate": a.creation_date} for a in page]
+    return {"stateMachineAliases": items, "nextToken": token}
+
+
+def pick_version(alias: StateMachineAlias, machine: StateMachine) -> StateMachineVersion:
+    """The version an alias routes one start to, by weight."""
+    arns = [arn for arn, _ in alias.routing]
+    weights = [weight for _, weight in alias.routing]
+    chosen = random.choices(arns, weights=weights)[0] if sum(weights) else arns[0]
+    version = _version_of(machine, chosen.split(":")[-1])
+    if version is None:
+        raise machine_not_found(chosen)
+    return version
+
+
+def _tagged(state: ServiceState, text: str) -> dict[str, str]:
+    tags = state.store.tags(text)
+    if tags is None:
+        raise ApiError("ResourceNotFound", f"Resource not found: '{text}'")
+    return tags
+
+
+async def tag_resource(state: ServiceState, request: Request) -> dict[str, Any]:
+    tags = _tagged(state, request.text("resourceArn"))
+    tags.update(_tags(request))
+    return {}
+
+
+async def untag_resource(state: ServiceState, request: Request) -> dict[str, Any]:
+    tags = _tagged(state, request.text("resourceArn"))
+    for key in request.items("tagKeys"):
+        tags.pop(str(key), None)
+    return {}
+
+
+async def list_tags_for_resource(state: ServiceState, request: Request) -> dict[str, Any]:
+    tags = _tagged(state, request.text("resourceArn"))
+    return {"tags": [{"key": k, "value": v} for k, v in tags.items()]}
+
+
+async def validate_state_machine_definition(
+    state: ServiceState, request: Request
+) -> dict[str, Any]:
+    text = request.text("definition")
+    machine_type = _machine_type(request)
+    severity = request.optional_text("severity") or "ERROR"
+    if severity not in ("ERROR", "WARNING"):
+        raise validation_error(
+            severity, "severity", "Member must satisfy enum value set: [ERROR, WARNING]"
+        )
+    limit = request.page_size()
+    if limit > 100:
+        raise validation_error(
+            limit, "maxResults", "Member must have value less than or equal to 100"
+        )
+    found = validate_definition(text, machine_type)
+    shown: list[Diagnostic] = [
+        d for d in found if severity == "WARNING" or d.severity is Severity.ERROR
+    ]
+    failed = any(d.severity is Severity.ERROR for d in found)
+    return {
+        "result": "FAIL" if failed else "OK",
+        "diagnostics": [d.to_wire() for d in shown[:limit]],
+        "truncated": len(shown) > limit,
+    }
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateStateMachine": create_state_machine,
+    "DescribeStateMachine": describe_state_machine,
+    "UpdateStateMachine": update_state_machine,
+    "DeleteStateMachine": delete_state_machine,
+    "ListStateMachines": list_state_machines,
+    "PublishStateMachineVersion": publish_state_machine_version,
+    "ListStateMachineVersions": list_state_machine_versions,
+    "DeleteStateMachineVersion": delete_state_machine_version,
+    "CreateStateMachineAlias": create_state_machine_alias,
+    "DescribeStateMachineAlias": describe_state_machine_alias,
+    "UpdateStateMachineAlias": update_state_machine_alias,
+    "DeleteStateMachineAlias": delete_state_machine_alias,
+    "ListStateMachineAliases": list_state_machine_aliases,
+    "TagResource": tag_resource,
+    "UntagResource": untag_resource,
+    "ListTagsForResource": list_tags_for_resource,
+    "ValidateStateMachineDefinition": validate_state_machine_definition,
+}

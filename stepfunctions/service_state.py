@@ -1,0 +1,30 @@
+"""What every operation of the service reads: clock, tasks, store, interpreter, account, region."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from stepfunctions.clock import Clock
+from stepfunctions.interpreter import Interpreter
+from stepfunctions.store import Store
+from stepfunctions.tasks import TaskRegistry
+
+Spawn = Callable[[Coroutine[Any, Any, None]], None]
+"""Runs a coroutine in the service's TaskGroup (an execution that outlives its request)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceState:
+    clock: Clock
+    tasks: TaskRegistry
+    store: Store
+    interpreter: Interpreter
+    region: str
+    account_id: str
+    spawn: Spawn
+
+    def arn(self, resource: str) -> str:
+        """`arn:aws:states:<region>:<account>:<resource>`."""
+        return f"arn:aws:states:{self.region}:{self.account_id}:{resource}"
