@@ -23,22 +23,32 @@ import strawberry
 from graphql import (
     DocumentNode,
     ExecutionResult,
+    GraphQLEnumType,
     GraphQLError,
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     GraphQLResolveInfo,
+    GraphQLScalarType,
     GraphQLSchema,
     GraphQLSyntaxError,
     OperationDefinitionNode,
+    VariableDefinitionNode,
     execute,
+    is_input_type,
     parse,
+    type_from_ast,
 )
+from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule
 
 from schema.errors import CoercionError, SchemaError
 from schema.limits import NoIntrospectionRule, check_depth
 from schema.loader import AppSyncSchema
-from schema.messages import validate_document, variable_error
+from schema.messages import validate_document
+from schema.scalars import AWS_SCALARS
 
 FieldResolver = Callable[[Any, GraphQLResolveInfo[Any], dict[str, Any]], Any]
 """A field's resolver: (source, info, arguments) -> value or awaitable. Called per resolution."""
@@ -55,6 +65,132 @@ class QuerySyntaxError(SchemaError):
     def __init__(self, detail: str) -> None:
         super().__init__((), "Unable to parse GraphQL query.")
         self.detail = detail
+
+
+# Variable coercion in AppSync's words: graphql-java stops at the first bad value and AppSync
+# reports that one (schema/messages.py words the validation errors).
+
+
+def _java_type_name(value: Any) -> str:
+    """The Java class graphql-java names for a JSON value, as in `but was 'String'`."""
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Double"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, dict):
+        return "LinkedHashMap"
+    if isinstance(value, list):
+        return "ArrayList"
+    return type(value).__name__
+
+
+class _VariableProblem(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _null_problem(variable: str, type_: GraphQLInputType) -> _VariableProblem:
+    # AppSync names the outermost variable but the innermost type (aws-appsync-community#406).
+    return _VariableProblem(
+        f"Variable '{variable}' has coerced Null value for NonNull type '{type_}'"
+    )
+
+
+def _invalid(name: str, detail: str) -> _VariableProblem:
+    # AppSync names the innermost input field (aws-amplify/amplify-flutter#822: 'phone').
+    return _VariableProblem(f"Variable '{name}' has an invalid value. {detail}")
+
+
+def _builtin_scalar_accepts(type_: GraphQLScalarType, value: Any) -> bool:
+    name = type_.name
+    if name in ("String", "ID"):
+        if name == "ID" and isinstance(value, int) and not isinstance(value, bool):
+            return True
+        return isinstance(value, str)
+    if name == "Boolean":
+        return isinstance(value, bool)
+    if name == "Int":
+        return isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31
+    if name == "Float":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return True
+
+
+def _check_value(value: Any, type_: GraphQLInputType, variable: str, name: str) -> None:
+    if isinstance(type_, GraphQLNonNull):
+        if value is None:
+            raise _null_problem(variable, type_)
+        _check_value(value, type_.of_type, variable, name)
+        return
+    if value is None:
+        return
+    if isinstance(type_, GraphQLList):
+        for item in value if isinstance(value, list) else [value]:
+            _check_value(item, type_.of_type, variable, name)
+        return
+    if isinstance(type_, GraphQLInputObjectType):
+        if not isinstance(value, dict):
+            raise _invalid(
+                name,
+                f"Expected type 'Map' but was '{_java_type_name(value)}'. "
+                "Variables for input objects must be an instance of type 'Map'.",
+            )
+        for key in value:
+            if key not in type_.fields:
+                raise _VariableProblem(
+                    f"The variables input contains a field name '{key}' that is not defined "
+                    f"for input object type '{type_.name}' "
+                )
+        for key, field in type_.fields.items():
+            if key in value:
+                _check_value(value[key], field.type, variable, key)
+            elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
+                raise _null_problem(variable, field.type)
+        return
+    if isinstance(type_, GraphQLEnumType):
+        if not isinstance(value, str) or value not in type_.values:
+            raise _invalid(
+                name,
+                f"Invalid input for Enum '{type_.name}'. No value found for name '{value}'",
+            )
+        return
+    if isinstance(type_, GraphQLScalarType):
+        if type_.name in AWS_SCALARS:
+            try:
+                AWS_SCALARS[type_.name].parse_value(value)
+            except CoercionError as error:
+                raise _invalid(name, error.detail) from None
+        elif not _builtin_scalar_accepts(type_, value):
+            raise _invalid(
+                name, f"Expected type '{type_.name}' but was '{_java_type_name(value)}'."
+            )
+
+
+def variable_error(
+    schema: GraphQLSchema,
+    variable_definitions: tuple[VariableDefinitionNode, ...],
+    inputs: Mapping[str, Any],
+) -> GraphQLError | None:
+    """AppSync's error for the first variable that does not coerce, located at its definition;
+    None when every variable coerces."""
+    for definition in variable_definitions:
+        name = definition.variable.name.value
+        type_ = type_from_ast(schema, definition.type)
+        if not is_input_type(type_):
+            continue
+        try:
+            if name in inputs:
+                _check_value(inputs[name], type_, name, name)
+            elif definition.default_value is None and isinstance(type_, GraphQLNonNull):
+                raise _null_problem(name, type_)
+        except _VariableProblem as problem:
+            return GraphQLError(problem.message, definition)
+    return None
 
 
 @strawberry.type

@@ -1,18 +1,17 @@
-"""AppSync's wording for validation and variable coercion errors (graphql-java's, not graphql-js's).
+"""AppSync's wording for validation errors (graphql-java's, not graphql-js's).
 
 AppSync validates with graphql-java, whose messages read
 `Validation error of type <ValidationErrorType>: <description> @ '<query path>'`, the query path
 being the field names (not aliases) and fragment names enclosing the error, joined by `/`, and
 left out where the error sits outside any field. graphql-core finds the same errors under the
-graphql-js wording; each rule's errors are tagged with the rule and reworded here.
+graphql-js wording; each rule's errors are tagged with the rule and reworded here. (Variable
+coercion and result errors are worded where they happen, in schema/bridge.py.)
 
 Recorded AppSync texts (tests cite them): FieldUndefined (graphql/graphql-over-http#81),
 MissingFieldArgument (aws-amplify/amplify-js#7435), WrongType with Java value printing
-(awslabs/aws-mobile-appsync-sdk-js#554, aws/aws-cli#7078), `Variable 'x' has coerced Null value
-for NonNull type 'T!'` (aws-mobile-appsync-sdk-js#83, aws/aws-appsync-community#406),
-`Variable 'x' has an invalid value. ...` (aws-amplify/amplify-flutter#822). The rest are
-graphql-java's texts for the same ValidationErrorType: AWS differs (unrecorded) where AppSync's
-exact text was never captured.
+(awslabs/aws-mobile-appsync-sdk-js#554, aws/aws-cli#7078), SubSelectionRequired with `null` for
+a wrapped type. The rest are graphql-java's texts for the same ValidationErrorType: AWS differs
+(unrecorded) where AppSync's exact text was never captured.
 """
 
 from __future__ import annotations
@@ -50,9 +49,7 @@ from graphql import (
     VariableDefinitionNode,
     VariableNode,
     Visitor,
-    is_input_type,
     specified_rules,
-    type_from_ast,
     visit,
 )
 from graphql import validation as rules
@@ -62,7 +59,6 @@ from graphql.validation import ASTValidationRule, ValidationRule
 from graphql.validation.validate import FragmentNestingVisitor, query_document_keys_to_validate
 
 from schema.errors import CoercionError
-from schema.scalars import AWS_SCALARS
 
 ValidationErrorType = str
 # An extension key by which an AppSync-specific rule names its graphql-java ValidationErrorType.
@@ -501,128 +497,3 @@ def validate_document(
     except RecursionError:
         errors.append(GraphQLError("Validation aborted."))
     return errors
-
-
-# Variable coercion: graphql-java stops at the first bad value and AppSync reports that one.
-
-
-def _java_type_name(value: Any) -> str:
-    """The Java class graphql-java names for a JSON value, as in `but was 'String'`."""
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Double"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, dict):
-        return "LinkedHashMap"
-    if isinstance(value, list):
-        return "ArrayList"
-    return type(value).__name__
-
-
-class _VariableProblem(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-def _null_problem(variable: str, type_: GraphQLInputType) -> _VariableProblem:
-    # AppSync names the outermost variable but the innermost type (aws-appsync-community#406).
-    return _VariableProblem(
-        f"Variable '{variable}' has coerced Null value for NonNull type '{type_}'"
-    )
-
-
-def _invalid(name: str, detail: str) -> _VariableProblem:
-    # AppSync names the innermost input field (aws-amplify/amplify-flutter#822: 'phone').
-    return _VariableProblem(f"Variable '{name}' has an invalid value. {detail}")
-
-
-def _builtin_scalar_accepts(type_: GraphQLScalarType, value: Any) -> bool:
-    name = type_.name
-    if name in ("String", "ID"):
-        if name == "ID" and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        return isinstance(value, str)
-    if name == "Boolean":
-        return isinstance(value, bool)
-    if name == "Int":
-        return isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31
-    if name == "Float":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return True
-
-
-def _check_value(value: Any, type_: GraphQLInputType, variable: str, name: str) -> None:
-    if isinstance(type_, GraphQLNonNull):
-        if value is None:
-            raise _null_problem(variable, type_)
-        _check_value(value, type_.of_type, variable, name)
-        return
-    if value is None:
-        return
-    if isinstance(type_, GraphQLList):
-        for item in value if isinstance(value, list) else [value]:
-            _check_value(item, type_.of_type, variable, name)
-        return
-    if isinstance(type_, GraphQLInputObjectType):
-        if not isinstance(value, dict):
-            raise _invalid(
-                name,
-                f"Expected type 'Map' but was '{_java_type_name(value)}'. "
-                "Variables for input objects must be an instance of type 'Map'.",
-            )
-        for key in value:
-            if key not in type_.fields:
-                raise _VariableProblem(
-                    f"The variables input contains a field name '{key}' that is not defined "
-                    f"for input object type '{type_.name}' "
-                )
-        for key, field in type_.fields.items():
-            if key in value:
-                _check_value(value[key], field.type, variable, key)
-            elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
-                raise _null_problem(variable, field.type)
-        return
-    if isinstance(type_, GraphQLEnumType):
-        if not isinstance(value, str) or value not in type_.values:
-            raise _invalid(
-                name,
-                f"Invalid input for Enum '{type_.name}'. No value found for name '{value}'",
-            )
-        return
-    if isinstance(type_, GraphQLScalarType):
-        if type_.name in AWS_SCALARS:
-            try:
-                AWS_SCALARS[type_.name].parse_value(value)
-            except CoercionError as error:
-                raise _invalid(name, error.detail) from None
-        elif not _builtin_scalar_accepts(type_, value):
-            raise _invalid(
-                name, f"Expected type '{type_.name}' but was '{_java_type_name(value)}'."
-            )
-
-
-def variable_error(
-    schema: GraphQLSchema,
-    variable_definitions: tuple[VariableDefinitionNode, ...],
-    inputs: Mapping[str, Any],
-) -> GraphQLError | None:
-    """AppSync's error for the first variable that does not coerce, located at its definition;
-    None when every variable coerces."""
-    for definition in variable_definitions:
-        name = definition.variable.name.value
-        type_ = type_from_ast(schema, definition.type)
-        if not is_input_type(type_):
-            continue
-        try:
-            if name in inputs:
-                _check_value(inputs[name], type_, name, name)
-            elif definition.default_value is None and isinstance(type_, GraphQLNonNull):
-                raise _null_problem(name, type_)
-        except _VariableProblem as problem:
-            return GraphQLError(problem.message, definition)
-    return None
