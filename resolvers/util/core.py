@@ -22,6 +22,14 @@ from resolvers.errors import ResolverError
 MAPPING_TEMPLATE = "MappingTemplate"
 
 
+class Helper:
+    """Base of the `$util` helper objects: templates call their public methods by name, and a
+    helper method that returns nothing prints nothing (AppSync's helpers are not Java voids
+    that Velocity would print as the reference's own text)."""
+
+    __slots__ = ()
+
+
 def to_json(value: Any) -> str:
     """`$util.toJson`: compact JSON, as Jackson writes it (no spaces, non-ASCII kept)."""
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_json_default)

@@ -12,6 +12,7 @@ from typing import Any, NoReturn
 from resolvers.context import ResolverContext
 from resolvers.errors import UnauthorizedFieldError, UtilError
 from resolvers.util import core, ids
+from resolvers.util.core import Helper
 from resolvers.util.javatime import epoch_millis
 from resolvers.util.time import SYSTEM_CLOCK, Clock, TimeHelpers
 
@@ -20,7 +21,7 @@ from resolvers.util.time import SYSTEM_CLOCK, Clock, TimeHelpers
 DEFAULT_ERROR_TYPE = "CustomTemplateException"
 
 
-class Util:
+class Util(Helper):
     """`$util` / `$utils` / `util`. Methods keep AppSync's camelCase names."""
 
     __slots__ = ("_clock", "_ctx", "time")

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 
 from resolvers.errors import ResolverError
 from resolvers.util import javatime
-from resolvers.util.core import MAPPING_TEMPLATE, is_number
+from resolvers.util.core import MAPPING_TEMPLATE, Helper, is_number
 from resolvers.util.javatime import epoch_millis, from_epoch_millis
 
 
@@ -44,7 +44,7 @@ def _millis_argument(value: Any, name: str) -> int:
     return int(value)
 
 
-class TimeHelpers:
+class TimeHelpers(Helper):
     """The `time` member of `$util`."""
 
     __slots__ = ("_clock",)
