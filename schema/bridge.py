@@ -7,7 +7,9 @@ its execution pipeline runs. Requests themselves go through graphql-core's `exec
 document parsed and validated once per query text, because the per-request cost of Strawberry's
 pipeline (an ExecutionContext, extension runners and a middleware manager per request, and
 graphql-js wording in its errors) kept a one-field query far below the server's target of 0.4x a
-fixed Starlette route; see `ExecutableSchema` for the measured figures.
+fixed Starlette route. Measured on the project machine for `{ hello }` with a synchronous
+resolver: 21 us per operation through graphql-core with our cached document, 72 us through
+`strawberry.Schema.execute` with its ParserCache and ValidationCache extensions (3.4x).
 """
 
 from __future__ import annotations
