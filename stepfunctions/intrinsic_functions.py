@@ -26,10 +26,15 @@ _MAX_RANGE_ITEMS = 1_000
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
+# AWS differs: the corpus records no failing intrinsic, so the cause sentences below are ours.
 class IntrinsicArgumentError(Exception):
-    """An argument an intrinsic function cannot use; `Intrinsic.evaluate` re-raises it typed."""
+    """An argument an intrinsic function cannot use; `Intrinsic.evaluate` re-raises it typed.
 
-    def __init__(self, cause: str, error: str = "States.Runtime") -> None:
+    The error name is the predefined `States.IntrinsicFailure` (ASL spec Appendix A, AWS dg
+    error-handling: an intrinsic function failed to execute).
+    """
+
+    def __init__(self, cause: str, error: str = "States.IntrinsicFailure") -> None:
         super().__init__(cause)
         self.error = error
         self.cause = cause

@@ -67,7 +67,11 @@ class Intrinsic:
         return f"Intrinsic({self.text!r})"
 
     def evaluate(self, scope: Scope, field: str | None = None) -> Any:
-        """The call's value; `States.Runtime` with AWS's text when an argument is unusable."""
+        """The call's value.
+
+        A path argument that selects nothing is `States.Runtime` with AWS's recorded text; an
+        argument the function cannot use is `States.IntrinsicFailure`.
+        """
         name = self.field if field is None else field
         values = [argument.evaluate(scope, name) for argument in self.arguments]
         try:

@@ -17,6 +17,9 @@ from stepfunctions.intrinsic_functions import JavaRandom, java_string
 from stepfunctions.intrinsics import compile_intrinsic, is_intrinsic
 from stepfunctions.paths import Scope
 
+# ASL spec Appendix A / AWS dg error-handling: the predefined error for a failed intrinsic.
+INTRINSIC_FAILURE = "States.IntrinsicFailure"
+
 CONTEXT = {
     "Execution": {"Input": {"input_field": {"constant_input_field": "constant_value"}}},
     "StateMachine": {"Name": "first-second-third"},
@@ -101,7 +104,7 @@ def test_array_range_includes_the_end(start: int, end: int, step: int, expected:
 def test_array_range_is_limited_to_a_thousand_items() -> None:
     # AWS dg intrinsic-functions: the result array can contain up to 1000 items.
     assert len(call("States.ArrayRange(1, 1000, 1)")) == 1000
-    assert fails("States.ArrayRange(1, 1001, 1)").error == "States.Runtime"
+    assert fails("States.ArrayRange(1, 1001, 1)").error == INTRINSIC_FAILURE
 
 
 def test_array_get_item_and_length() -> None:
@@ -109,7 +112,7 @@ def test_array_get_item_and_length() -> None:
     items: list[Any] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
     assert call("States.ArrayGetItem($.fst, $.snd)", {"fst": items, "snd": 5}) == 6
     assert call("States.ArrayLength($)", items) == 9
-    assert fails("States.ArrayGetItem($, 9)", items).error == "States.Runtime"
+    assert fails("States.ArrayGetItem($, 9)", items).error == INTRINSIC_FAILURE
 
 
 def test_array_unique_keeps_first_occurrences() -> None:
@@ -129,7 +132,7 @@ def test_base64_round_trip() -> None:
 
 def test_base64_rejects_more_than_ten_thousand_characters() -> None:
     # AWS dg intrinsic-functions: input up to 10,000 characters.
-    assert fails("States.Base64Encode($)", "a" * 10_001).error == "States.Runtime"
+    assert fails("States.Base64Encode($)", "a" * 10_001).error == INTRINSIC_FAILURE
 
 
 @pytest.mark.parametrize(
@@ -147,7 +150,7 @@ def test_hash_is_hex_of_the_named_algorithm(algorithm: str, digest: str) -> None
 
 
 def test_hash_with_an_unknown_algorithm_fails() -> None:
-    assert fails("States.Hash('x', 'SHA-3')").error == "States.Runtime"
+    assert fails("States.Hash('x', 'SHA-3')").error == INTRINSIC_FAILURE
 
 
 @pytest.mark.parametrize(
@@ -207,7 +210,7 @@ def test_json_merge_with_nested_call_and_context_path() -> None:
 
 def test_json_merge_deep_mode_is_refused() -> None:
     # AWS dg intrinsic-functions: only shallow merging; the third argument must be false.
-    assert fails("States.JsonMerge($, $, true)", {}).error == "States.Runtime"
+    assert fails("States.JsonMerge($, $, true)", {}).error == INTRINSIC_FAILURE
 
 
 @pytest.mark.parametrize(
@@ -299,7 +302,7 @@ def test_format_escapes_braces_and_quotes() -> None:
 
 
 def test_format_with_too_few_arguments_fails() -> None:
-    assert fails("States.Format('{} and {}', 'one')").error == "States.Runtime"
+    assert fails("States.Format('{} and {}', 'one')").error == INTRINSIC_FAILURE
 
 
 def test_nested_calls_with_context_paths() -> None:
