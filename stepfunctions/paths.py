@@ -222,19 +222,28 @@ class CompiledPath:
         return head + rendered
 
 
-def compile_path(text: str) -> CompiledPath:
-    """Compile a Path (InputPath, OutputPath, ItemsPath, `.$` values): filters allowed."""
-    return _compile(text, allow_indefinite=True)
+def compile_path(text: str, field: str = "") -> CompiledPath:
+    """Compile a Path (InputPath, OutputPath, `.$` values): filters and functions allowed.
+
+    `field` only words the InvalidDefinitionError: "The value for the field 'InputPath' must
+    be a valid JSONPath" (AWS's CreateStateMachine wording, aws/amazon-states-language-service#26).
+    """
+    return _compile(text, field, allow_indefinite=True)
 
 
-def compile_reference_path(text: str) -> CompiledPath:
-    """Compile a Reference Path (ResultPath, Choice Variable, *Path fields): one node only."""
-    return _compile(text, allow_indefinite=False)
+def compile_reference_path(text: str, field: str = "") -> CompiledPath:
+    """Compile a Reference Path (ResultPath, ItemsPath, Choice Variable, *Path): one node."""
+    return _compile(text, field, allow_indefinite=False)
 
 
-def _compile(text: str, *, allow_indefinite: bool) -> CompiledPath:
+def _invalid(field: str, kind: str) -> InvalidDefinitionError:
+    named = f"the field '{field}'" if field else "the field"
+    return InvalidDefinitionError(f"The value for {named} must be a valid {kind}")
+
+
+def _compile(text: str, field: str, *, allow_indefinite: bool) -> CompiledPath:
     if not isinstance(text, str) or not text.startswith("$"):
-        raise InvalidDefinitionError(f"The value for the field must be a valid JSONPath: {text!r}")
+        raise _invalid(field, "JSONPath")
     if text.startswith("$$"):
         root, variable, rest = RootKind.CONTEXT, None, text[2:]
     elif len(text) > 1 and (text[1].isalnum() or text[1] == "_"):
@@ -251,15 +260,11 @@ def _compile(text: str, *, allow_indefinite: bool) -> CompiledPath:
     if steps is not None:
         return CompiledPath(text, root, variable, steps, None, function)
     if not allow_indefinite:
-        raise InvalidDefinitionError(
-            f"The value for the field must be a valid ReferencePath: {text}"
-        )
+        raise _invalid(field, "ReferencePath")
     try:
         query = parse_jsonpath("$" + rest)
     except (JsonPathParserError, JsonPathLexerError, ValueError) as exc:
-        raise InvalidDefinitionError(
-            f"The value for the field must be a valid JSONPath: {text}"
-        ) from exc
+        raise _invalid(field, "JSONPath") from exc
     return CompiledPath(text, root, variable, (), query, function)
 
 

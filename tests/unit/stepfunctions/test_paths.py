@@ -157,9 +157,15 @@ def test_reference_path_rejects_wildcards_at_compile_time() -> None:
         compile_reference_path("$..a")
 
 
-def test_a_path_must_start_with_a_dollar() -> None:
-    with pytest.raises(InvalidDefinitionError):
-        compile_path("a.b")
+def test_invalid_paths_name_the_field_as_create_state_machine_does() -> None:
+    # aws/amazon-states-language-service#26: "The value for the field 'JobName.$' must be a
+    # valid JSONPath".
+    with pytest.raises(InvalidDefinitionError) as caught:
+        compile_path("a.b", "InputPath")
+    assert caught.value.message == "The value for the field 'InputPath' must be a valid JSONPath"
+    with pytest.raises(InvalidDefinitionError) as caught:
+        compile_path("$.a[?(", "OutputPath")
+    assert caught.value.message == "The value for the field 'OutputPath' must be a valid JSONPath"
 
 
 def test_result_path_dollar_replaces_the_input() -> None:
