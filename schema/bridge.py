@@ -29,6 +29,7 @@ from graphql import (
     GraphQLError,
     GraphQLInputObjectType,
     GraphQLInputType,
+    GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -41,8 +42,10 @@ from graphql import (
     execute,
     is_input_type,
     parse,
+    specified_scalar_types,
     type_from_ast,
 )
+from graphql.execution.incremental.incremental_executor import IncrementalExecutor
 from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule
 
@@ -50,7 +53,7 @@ from schema.errors import CoercionError, SchemaError
 from schema.limits import NoIntrospectionRule, check_depth
 from schema.loader import AppSyncSchema
 from schema.messages import validate_document
-from schema.scalars import AWS_SCALARS
+from schema.scalars import AWS_SCALARS, java_type_name, serialize_builtin
 
 FieldResolver = Callable[[Any, GraphQLResolveInfo[Any], dict[str, Any]], Any]
 """A field's resolver: (source, info, arguments) -> value or awaitable. Called per resolution."""
@@ -71,23 +74,6 @@ class QuerySyntaxError(SchemaError):
 
 # Variable coercion in AppSync's words: graphql-java stops at the first bad value and AppSync
 # reports that one (schema/messages.py words the validation errors).
-
-
-def _java_type_name(value: Any) -> str:
-    """The Java class graphql-java names for a JSON value, as in `but was 'String'`."""
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer"
-    if isinstance(value, float):
-        return "Double"
-    if isinstance(value, str):
-        return "String"
-    if isinstance(value, dict):
-        return "LinkedHashMap"
-    if isinstance(value, list):
-        return "ArrayList"
-    return type(value).__name__
 
 
 class _VariableProblem(Exception):
@@ -139,7 +125,7 @@ def _check_value(value: Any, type_: GraphQLInputType, variable: str, name: str) 
         if not isinstance(value, dict):
             raise _invalid(
                 name,
-                f"Expected type 'Map' but was '{_java_type_name(value)}'. "
+                f"Expected type 'Map' but was '{java_type_name(value)}'. "
                 "Variables for input objects must be an instance of type 'Map'.",
             )
         for key in value:
@@ -168,9 +154,7 @@ def _check_value(value: Any, type_: GraphQLInputType, variable: str, name: str) 
             except CoercionError as error:
                 raise _invalid(name, error.detail) from None
         elif not _builtin_scalar_accepts(type_, value):
-            raise _invalid(
-                name, f"Expected type '{type_.name}' but was '{_java_type_name(value)}'."
-            )
+            raise _invalid(name, f"Expected type '{type_.name}' but was '{java_type_name(value)}'.")
 
 
 def variable_error(
@@ -193,6 +177,17 @@ def variable_error(
         except _VariableProblem as problem:
             return GraphQLError(problem.message, definition)
     return None
+
+
+class AppSyncExecutor(IncrementalExecutor):
+    """graphql-core's executor with graphql-java's result coercion for the GraphQL scalars."""
+
+    @staticmethod
+    def complete_leaf_value(return_type: GraphQLLeafType, result: Any) -> Any:
+        name = return_type.name
+        if specified_scalar_types.get(name) is return_type:
+            return serialize_builtin(name, result)
+        return IncrementalExecutor.complete_leaf_value(return_type, result)
 
 
 @strawberry.type
@@ -327,6 +322,7 @@ class ExecutableSchema:
             variables,
             operation_name,
             field_resolver=self._resolve_field,
+            executor_class=AppSyncExecutor,
         )
         if isawaitable(result):
             result = await result

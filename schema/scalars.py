@@ -14,7 +14,9 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from graphql import GraphQLScalarType, GraphQLSchema, IntValueNode, StringValueNode, ValueNode
 
@@ -197,10 +199,10 @@ class AppSyncScalar:
         return isinstance(value, str) and check is not None and check(value)
 
     def parse_error(self, value: Any) -> str:
-        return f"Unable to parse `{_java_string(value)}` as a valid {self.noun}."
+        return f"Unable to parse `{java_string(value)}` as a valid {self.noun}."
 
     def serialize_error(self, value: Any) -> str:
-        return f"Unable to serialize `{_java_string(value)}` as a valid {self.noun}."
+        return f"Unable to serialize `{java_string(value)}` as a valid {self.noun}."
 
 
 def _is_long(value: Any) -> bool:
@@ -212,25 +214,111 @@ def _is_long(value: Any) -> bool:
 def _parse_json(value: Any) -> Any:
     # "Unquoted strings or otherwise invalid JSON result in a GraphQL validation error."
     if not isinstance(value, str):
-        raise CoercionError(f"Unable to parse `{_java_string(value)}` as valid JSON.")
+        raise CoercionError(f"Unable to parse `{java_string(value)}` as valid JSON.")
     try:
         return json.loads(value)
     except ValueError:
         raise CoercionError(f"Unable to parse `{value}` as valid JSON.") from None
 
 
-def _java_string(value: Any) -> str:
+def java_string(value: Any) -> str:
     """A value as Java's `toString` prints it inside AppSync's messages."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict):
-        inner = ", ".join(f"{key}={_java_string(item)}" for key, item in value.items())
+        inner = ", ".join(f"{key}={java_string(item)}" for key, item in value.items())
         return "{" + inner + "}"
     if isinstance(value, list):
-        return "[" + ", ".join(_java_string(item) for item in value) + "]"
+        return "[" + ", ".join(java_string(item) for item in value) + "]"
     return str(value)
+
+
+def java_type_name(value: Any) -> str:
+    """The Java class graphql-java names for a JSON value, as in `but was 'String'`."""
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float | Decimal):
+        return "Double" if isinstance(value, float) else "BigDecimal"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, dict):
+        return "LinkedHashMap"
+    if isinstance(value, list):
+        return "ArrayList"
+    return type(value).__name__
+
+
+def _number(value: Any) -> Decimal | None:
+    """graphql-java's `isNumberIsh` then `new BigDecimal(input.toString())`."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal | str):
+        return None
+    try:
+        number = Decimal(str(value).strip() if isinstance(value, str) else value)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
+def _serialize_int(value: Any) -> int | None:
+    number = _number(value)
+    if number is None or number != number.to_integral_value():
+        return None
+    result = int(number)
+    return result if -(2**31) <= result < 2**31 else None
+
+
+def _serialize_float(value: Any) -> float | None:
+    number = _number(value)
+    return float(number) if number is not None else None
+
+
+def _serialize_boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.lower()
+        return True if lowered == "true" else False if lowered == "false" else None
+    number = _number(value)
+    return number != 0 if number is not None else None
+
+
+def _serialize_id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, UUID):
+        return str(value)
+    return None
+
+
+def _serialize_string(value: Any) -> str:
+    # graphql-java's String serializes anything by `toString()`: a map becomes `{a=1}`.
+    return java_string(value)
+
+
+# graphql-java's result coercion for the five GraphQL scalars (its Scalars' `serialize`), which
+# AppSync applies where graphql-core would refuse: "42" for an Int, a Decimal from DynamoDB, a
+# map for a String. None means graphql-java throws "Expected type 'Int' but was 'String'.".
+BUILTIN_SERIALIZERS: dict[str, Callable[[Any], Any]] = {
+    "Int": _serialize_int,
+    "Float": _serialize_float,
+    "Boolean": _serialize_boolean,
+    "ID": _serialize_id,
+    "String": _serialize_string,
+}
+
+
+def serialize_builtin(type_name: str, value: Any) -> Any:
+    """A value of one of the five GraphQL scalars as AppSync returns it; CoercionError otherwise."""
+    result = BUILTIN_SERIALIZERS[type_name](value)
+    if result is None:
+        raise CoercionError(f"Expected type '{type_name}' but was '{java_type_name(value)}'.")
+    return result
 
 
 # Nouns recorded from AppSync responses: "phone number", "DateTime Object", "date". The rest

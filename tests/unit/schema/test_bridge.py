@@ -1,5 +1,6 @@
 """The executable schema: resolvers, default resolution, caching, the Strawberry seam."""
 
+from decimal import Decimal
 from importlib.metadata import version
 from typing import Any
 
@@ -103,3 +104,51 @@ async def test_a_query_that_does_not_parse_is_a_syntax_error(blog_schema: AppSyn
     assert isinstance(error.original_error, QuerySyntaxError)
     # graphql/graphql-over-http#81: AppSync answers "Unable to parse GraphQL query."
     assert error.message == "Unable to parse GraphQL query."
+
+
+def _returning(value: Any, field: tuple[str, str]) -> Any:
+    def resolver_for(type_name: str, field_name: str) -> FieldResolver | None:
+        if (type_name, field_name) != field:
+            return None
+        return lambda source, info, args: value
+
+    return resolver_for
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("field", "selection", "returned", "expected"),
+    [
+        # graphql-java's Scalars coerce results where graphql-js refuses: a numeric string or a
+        # DynamoDB Decimal for an Int, a map printed by Java's toString for a String.
+        ("rating", "rating", "42", 42),
+        ("rating", "rating", Decimal("5"), 5),
+        ("title", "title", {"a": 1}, "{a=1}"),
+        ("title", "title", True, "true"),
+        ("id", "id", 7, "7"),
+    ],
+)
+async def test_builtin_scalars_serialize_as_graphql_java_does(
+    blog_schema: AppSyncSchema, field: str, selection: str, returned: Any, expected: Any
+) -> None:
+    post = {"id": "1", "title": "t", field: returned}
+    executable = ExecutableSchema(blog_schema, _returning(post, ("Query", "getPost")))
+    result = await executable.execute(f"{{ getPost(id: 1) {{ {selection} }} }}", None, None, None)
+    assert result.errors is None
+    assert result.data == {"getPost": {selection: expected}}
+
+
+@pytest.mark.anyio
+async def test_unserializable_builtin_scalar_names_the_java_types(
+    blog_schema: AppSyncSchema,
+) -> None:
+    # graphql-java: "Expected type 'Int' but was 'String'." inside AppSync's "Can't serialize
+    # value (<path>) : <reason>" (aws-amplify/amplify-js#5963 for the frame).
+    post = {"id": "1", "title": "t", "rating": "many"}
+    executable = ExecutableSchema(blog_schema, _returning(post, ("Query", "getPost")))
+    result = await executable.execute("{ getPost(id: 1) { rating } }", None, None, None)
+    (error,) = result.errors or []
+    assert error.message == (
+        "Can't serialize value (/getPost/rating) : Expected type 'Int' but was 'String'."
+    )
+    assert result.data == {"getPost": {"rating": None}}
