@@ -94,76 +94,74 @@ def _invalid(name: str, detail: str) -> _VariableProblem:
     return _VariableProblem(f"Variable '{name}' has an invalid value. {detail}")
 
 
-def _builtin_scalar_accepts(type_: GraphQLScalarType, value: Any) -> bool:
-    name = type_.name
-    if name in ("String", "ID"):
-        if name == "ID" and isinstance(value, int) and not isinstance(value, bool):
-            return True
-        return isinstance(value, str)
-    if name == "Boolean":
-        return isinstance(value, bool)
-    if name == "Int":
-        return isinstance(value, int) and not isinstance(value, bool) and -(2**31) <= value < 2**31
-    if name == "Float":
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    return True
-
-
-def _check_value(value: Any, type_: GraphQLInputType, variable: str, name: str) -> None:
+def _coerce(value: Any, type_: GraphQLInputType, variable: str, name: str) -> Any:
+    """One input value as graphql-java coerces it (`"42"` is an Int), or _VariableProblem."""
     if isinstance(type_, GraphQLNonNull):
         if value is None:
             raise _null_problem(variable, type_)
-        _check_value(value, type_.of_type, variable, name)
-        return
+        return _coerce(value, type_.of_type, variable, name)
     if value is None:
-        return
+        return None
     if isinstance(type_, GraphQLList):
-        for item in value if isinstance(value, list) else [value]:
-            _check_value(item, type_.of_type, variable, name)
-        return
+        items = value if isinstance(value, list) else [value]
+        return [_coerce(item, type_.of_type, variable, name) for item in items]
     if isinstance(type_, GraphQLInputObjectType):
-        if not isinstance(value, dict):
-            raise _invalid(
-                name,
-                f"Expected type 'Map' but was '{java_type_name(value)}'. "
-                "Variables for input objects must be an instance of type 'Map'.",
-            )
-        for key in value:
-            if key not in type_.fields:
-                raise _VariableProblem(
-                    f"The variables input contains a field name '{key}' that is not defined "
-                    f"for input object type '{type_.name}' "
-                )
-        for key, field in type_.fields.items():
-            if key in value:
-                _check_value(value[key], field.type, variable, key)
-            elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
-                raise _null_problem(variable, field.type)
-        return
+        return _coerce_object(value, type_, variable, name)
     if isinstance(type_, GraphQLEnumType):
         if not isinstance(value, str) or value not in type_.values:
             raise _invalid(
                 name,
                 f"Invalid input for Enum '{type_.name}'. No value found for name '{value}'",
             )
-        return
+        return value
     if isinstance(type_, GraphQLScalarType):
         if type_.name in AWS_SCALARS:
             try:
                 AWS_SCALARS[type_.name].parse_value(value)
             except CoercionError as error:
                 raise _invalid(name, error.detail) from None
-        elif not _builtin_scalar_accepts(type_, value):
-            raise _invalid(name, f"Expected type '{type_.name}' but was '{java_type_name(value)}'.")
+            return value
+        if specified_scalar_types.get(type_.name) is type_:
+            # graphql-java's parseValue shares its serializer's conversions.
+            try:
+                return serialize_builtin(type_.name, value)
+            except CoercionError as error:
+                raise _invalid(name, error.detail) from None
+    return value
 
 
-def variable_error(
+def _coerce_object(
+    value: Any, type_: GraphQLInputObjectType, variable: str, name: str
+) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _invalid(
+            name,
+            f"Expected type 'Map' but was '{java_type_name(value)}'. "
+            "Variables for input objects must be an instance of type 'Map'.",
+        )
+    for key in value:
+        if key not in type_.fields:
+            raise _VariableProblem(
+                f"The variables input contains a field name '{key}' that is not defined "
+                f"for input object type '{type_.name}' "
+            )
+    coerced: dict[str, Any] = {}
+    for key, field in type_.fields.items():
+        if key in value:
+            coerced[key] = _coerce(value[key], field.type, variable, key)
+        elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
+            raise _null_problem(variable, field.type)
+    return coerced
+
+
+def coerce_variables(
     schema: GraphQLSchema,
     variable_definitions: tuple[VariableDefinitionNode, ...],
     inputs: Mapping[str, Any],
-) -> GraphQLError | None:
-    """AppSync's error for the first variable that does not coerce, located at its definition;
-    None when every variable coerces."""
+) -> dict[str, Any] | GraphQLError:
+    """The variables as graphql-java coerces them, or AppSync's error for the first one that
+    does not coerce, located at its definition."""
+    coerced = dict(inputs)
     for definition in variable_definitions:
         name = definition.variable.name.value
         type_ = type_from_ast(schema, definition.type)
@@ -171,12 +169,12 @@ def variable_error(
             continue
         try:
             if name in inputs:
-                _check_value(inputs[name], type_, name, name)
+                coerced[name] = _coerce(inputs[name], type_, name, name)
             elif definition.default_value is None and isinstance(type_, GraphQLNonNull):
                 raise _null_problem(name, type_)
         except _VariableProblem as problem:
             return GraphQLError(problem.message, definition)
-    return None
+    return coerced
 
 
 class AppSyncExecutor(IncrementalExecutor):
@@ -312,11 +310,43 @@ class ExecutableSchema:
         """Run one operation. Validation and variable errors come back with `data` None and
         AppSync's wording; field errors keep `original_error` for the server to render."""
         prepared = self._prepared(query)
-        if prepared.document is None:
+        document = prepared.document
+        if document is None:
             return ExecutionResult(None, list(prepared.errors))
+        result = await self._run(document, root_value, context, variables, operation_name)
+        errors = result.errors
+        if not errors:
+            return result
+        if result.data is None and all(error.path is None for error in errors):
+            # A request error: graphql-core refused the variables (or the operation name).
+            operation = prepared.operation(operation_name)
+            if operation is None:
+                return result
+            coerced = coerce_variables(
+                self._graphql_schema, operation.variable_definitions or (), variables or {}
+            )
+            if isinstance(coerced, GraphQLError):
+                return ExecutionResult(None, [coerced])
+            if coerced == (variables or {}):
+                return result
+            # graphql-java accepts what graphql-core refused (`"42"` for an Int): run again
+            # with the values graphql-java would have passed on.
+            result = await self._run(document, root_value, context, coerced, operation_name)
+            if not result.errors or result.data is None:
+                return result
+        return ExecutionResult(result.data, [self._field_error(e) for e in result.errors or []])
+
+    async def _run(
+        self,
+        document: DocumentNode,
+        root_value: Any,
+        context: Any,
+        variables: dict[str, Any] | None,
+        operation_name: str | None,
+    ) -> ExecutionResult:
         result = execute(
             self._graphql_schema,
-            prepared.document,
+            document,
             root_value,
             context,
             variables,
@@ -325,29 +355,8 @@ class ExecutableSchema:
             executor_class=AppSyncExecutor,
         )
         if isawaitable(result):
-            result = await result
-        if result.errors:
-            return self._reword(result, prepared, variables, operation_name)
+            return await result
         return result
-
-    def _reword(
-        self,
-        result: ExecutionResult,
-        prepared: PreparedDocument,
-        variables: dict[str, Any] | None,
-        operation_name: str | None,
-    ) -> ExecutionResult:
-        errors = result.errors or []
-        if result.data is None and all(error.path is None for error in errors):
-            operation = prepared.operation(operation_name)
-            if operation is not None:
-                coercion = variable_error(
-                    self._graphql_schema, operation.variable_definitions or (), variables or {}
-                )
-                if coercion is not None:
-                    return ExecutionResult(None, [coercion])
-            return result
-        return ExecutionResult(result.data, [self._field_error(error) for error in errors])
 
     def _field_error(self, error: GraphQLError) -> GraphQLError:
         path = list(error.path or [])

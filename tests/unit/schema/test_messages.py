@@ -290,3 +290,57 @@ async def test_null_for_non_null_field(recorded: AppSyncSchema) -> None:
         "Cannot return null for non-nullable type: 'String' within parent 'Form' "
         "(/onCreateForm/name)"
     )
+
+
+@pytest.mark.anyio
+async def test_numeric_string_for_an_int_variable_is_coerced(blog_schema: AppSyncSchema) -> None:
+    # graphql-java's Int parseValue converts any number-ish input, so AppSync accepts "42".
+    seen: list[Any] = []
+
+    def resolver_for(type_name: str, field_name: str) -> FieldResolver | None:
+        if (type_name, field_name) != ("Query", "listPosts"):
+            return None
+
+        def list_posts(source: Any, info: GraphQLResolveInfo[Any], args: dict[str, Any]) -> Any:
+            seen.append(args["limit"])
+            return []
+
+        return list_posts
+
+    executable = ExecutableSchema(blog_schema, resolver_for)
+    query = "query ($limit: Int) { listPosts(limit: $limit) { id } }"
+    result = await executable.execute(query, {"limit": "42"}, None, None)
+    assert result.errors is None
+    assert seen == [42]
+
+
+@pytest.mark.anyio
+async def test_non_numeric_string_for_an_int_variable(blog_schema: AppSyncSchema) -> None:
+    # graphql-java: "Expected type 'Int' but was 'String'." inside AppSync's "Variable '%s' has
+    # an invalid value. %s" (aws-amplify/amplify-flutter#822 for the frame).
+    query = "query ($limit: Int) { listPosts(limit: $limit) { id } }"
+    message, _ = _only(await _run(_executable(blog_schema), query, {"limit": "many"}))
+    assert message == "Variable 'limit' has an invalid value. Expected type 'Int' but was 'String'."
+
+
+@pytest.mark.anyio
+async def test_unknown_enum_value_variable(blog_schema: AppSyncSchema) -> None:
+    # graphql-java GraphQLEnumType: "Invalid input for Enum '%s'. No value found for name '%s'".
+    query = "query ($s: Status) { listPosts(status: $s) { id } }"
+    message, _ = _only(await _run(_executable(blog_schema), query, {"s": "ARCHIVED"}))
+    assert message == (
+        "Variable 's' has an invalid value. Invalid input for Enum 'Status'. "
+        "No value found for name 'ARCHIVED'"
+    )
+
+
+@pytest.mark.anyio
+async def test_unknown_input_field_variable(blog_schema: AppSyncSchema) -> None:
+    # graphql-java InputMapDefinesTooManyFieldsException.
+    query = "mutation ($input: PostInput!) { createPost(input: $input) { id } }"
+    variables = {"input": {"title": "t", "colour": "red"}}
+    message, _ = _only(await _run(_executable(blog_schema), query, variables))
+    assert message == (
+        "The variables input contains a field name 'colour' that is not defined for input "
+        "object type 'PostInput' "
+    )
