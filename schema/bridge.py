@@ -379,9 +379,12 @@ class ExecutableSchema:
                 f"Cannot return null for non-nullable type: '{inner}' within parent "
                 f"'{parent}' ({java_path(path)})"
             )
+        # graphql-java's SerializationError and NonNullableFieldWasNullError carry no locations:
+        # AppSync answers `"locations": null` for both (aws-amplify/amplify-js#5963,
+        # graphql-compose/graphql-compose#121, aws-amplify/amplify-flutter#2137).
         return GraphQLError(
             message,
-            error.nodes,
+            None,
             path=error.path,
             original_error=original,
             extensions=error.extensions,

@@ -277,6 +277,7 @@ async def test_unserializable_result_names_the_java_path(recorded: AppSyncSchema
         "`2020-05-23T06:4:37.000Z` as a valid DateTime Object."
     )
     assert error.path == ["syncOrders", "items", 32, "orderDate"]
+    assert error.locations is None
 
 
 @pytest.mark.anyio
@@ -290,6 +291,10 @@ async def test_null_for_non_null_field(recorded: AppSyncSchema) -> None:
         "Cannot return null for non-nullable type: 'String' within parent 'Form' "
         "(/onCreateForm/name)"
     )
+    # graphql-compose/graphql-compose#121 (AppSync response): the path is the null field's and
+    # there are no locations.
+    assert error.path == ["onCreateForm", "name"]
+    assert error.locations is None
 
 
 @pytest.mark.anyio
