@@ -313,6 +313,9 @@ class ExecutableSchema:
         document = prepared.document
         if document is None:
             return ExecutionResult(None, list(prepared.errors))
+        if not isinstance(variables, dict):
+            # JSON `null`, or a body whose `variables` is not an object: no variables given.
+            variables = None
         result = await self._run(document, root_value, context, variables, operation_name)
         errors = result.errors
         if not errors:

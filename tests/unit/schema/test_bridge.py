@@ -152,3 +152,43 @@ async def test_unserializable_builtin_scalar_names_the_java_types(
         "Can't serialize value (/getPost/rating) : Expected type 'Int' but was 'String'."
     )
     assert result.data == {"getPost": {"rating": None}}
+
+
+@pytest.mark.anyio
+async def test_variables_that_are_not_an_object_count_as_absent(
+    blog_schema: AppSyncSchema,
+) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    query = "query ($id: ID!) { getPost(id: $id) { id } }"
+    bad: Any = "not an object"
+    result = await executable.execute(query, bad, None, None)
+    assert result.data is None
+    assert [error.message for error in result.errors or []] == [
+        "Variable 'id' has coerced Null value for NonNull type 'ID!'"
+    ]
+
+
+@pytest.mark.anyio
+async def test_absurdly_nested_query_is_refused_without_crashing(
+    blog_schema: AppSyncSchema,
+) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    query = "{ listPosts " + "{ id " * 5000 + "}" * 5000 + " }"
+    result = await executable.execute(query, None, None, None)
+    assert result.data is None
+    (error,) = result.errors or []
+    assert isinstance(error.original_error, QuerySyntaxError)
+
+
+@pytest.mark.anyio
+async def test_operation_selection_errors_are_request_errors(blog_schema: AppSyncSchema) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    two = "query A { listPosts { id } } query B { listPosts { id } }"
+    result = await executable.execute(two, None, None, None)
+    assert result.data is None
+    # graphql-java's texts, which graphql-core shares.
+    assert [e.message for e in result.errors or []] == [
+        "Must provide operation name if query contains multiple operations."
+    ]
+    result = await executable.execute(two, None, "C", None)
+    assert [e.message for e in result.errors or []] == ["Unknown operation named 'C'."]
