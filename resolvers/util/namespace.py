@@ -13,23 +13,84 @@ from resolvers.context import ResolverContext
 from resolvers.errors import UnauthorizedFieldError, UtilError
 from resolvers.util import core, ids
 from resolvers.util.core import Helper
+from resolvers.util.dynamodb import DynamoDBHelpers
+from resolvers.util.http import HttpHelpers
 from resolvers.util.javatime import epoch_millis
+from resolvers.util.lists import ListHelpers
+from resolvers.util.log import LogHelpers
+from resolvers.util.maps import MapHelpers
+from resolvers.util.math import MathHelpers
+from resolvers.util.strings import StrHelpers
 from resolvers.util.time import SYSTEM_CLOCK, Clock, TimeHelpers
+from resolvers.util.transform import TransformHelpers
+from resolvers.util.xml import XmlHelpers
 
 # The errorType AppSync gives `$util.error(message)` when the template names none: the Java
 # exception behind the helper ("throw a CustomTemplateException", $util.validate reference).
 DEFAULT_ERROR_TYPE = "CustomTemplateException"
 
 
-class Util(Helper):
+# The stateless helper namespaces, shared by every field.
+_DYNAMODB = DynamoDBHelpers()
+_TRANSFORM = TransformHelpers()
+_STR = StrHelpers()
+_MATH = MathHelpers()
+_LIST = ListHelpers()
+_MAP = MapHelpers()
+_XML = XmlHelpers()
+_LOG = LogHelpers()
+
+
+class _Members(Helper):
+    """The namespaces under `$util`. Declared apart from `Util` because three of them are
+    named `str`, `list` and `map`, which would hide the builtins in `Util`'s annotations."""
+
+    __slots__ = (
+        "dynamodb",
+        "http",
+        "list",
+        "log",
+        "map",
+        "math",
+        "str",
+        "time",
+        "transform",
+        "xml",
+    )
+
+    dynamodb: DynamoDBHelpers
+    transform: TransformHelpers
+    str: StrHelpers
+    math: MathHelpers
+    list: ListHelpers
+    map: MapHelpers
+    http: HttpHelpers
+    xml: XmlHelpers
+    log: LogHelpers
+    time: TimeHelpers
+
+    def __init__(self, ctx: ResolverContext, clock: Clock) -> None:
+        self.dynamodb = _DYNAMODB
+        self.transform = _TRANSFORM
+        self.str = _STR
+        self.math = _MATH
+        self.list = _LIST
+        self.map = _MAP
+        self.http = HttpHelpers(ctx)
+        self.xml = _XML
+        self.log = _LOG
+        self.time = TimeHelpers(clock)
+
+
+class Util(_Members):
     """`$util` / `$utils` / `util`. Methods keep AppSync's camelCase names."""
 
-    __slots__ = ("_clock", "_ctx", "time")
+    __slots__ = ("_clock", "_ctx")
 
     def __init__(self, ctx: ResolverContext, clock: Clock = SYSTEM_CLOCK) -> None:
+        super().__init__(ctx, clock)
         self._ctx = ctx
         self._clock = clock
-        self.time = TimeHelpers(clock)
 
     # JSON
     def toJson(self, value: Any) -> str:
