@@ -116,8 +116,7 @@ def _sub_selection(error: GraphQLError) -> Translation:
     field, type_ = _quoted(error.message, 0), _quoted(error.message, 1)
     # graphql-java prints `type.getName()`, which is null for a list or non-null type: AppSync says
     # "Sub selection required for type null of field custom_fields" for a wrapped type.
-    if type_.endswith(("!", "]")):
-        type_ = "null"
+    type_ = _java_type_name_of(type_)
     if "must not have a selection" in error.message:
         return (
             "SubSelectionNotAllowed",
@@ -183,24 +182,33 @@ def _variable_position(error: GraphQLError) -> Translation:
     )
 
 
+def _java_type_name_of(printed: str) -> str:
+    # `type.getName()` again: null for a list or non-null type.
+    return "null" if printed.endswith(("!", "]")) else printed
+
+
+def _conflict_reason(text: str) -> str:
+    """graphql-core's conflict reason in graphql-java's words; nested subfield conflicts become
+    graphql-java's parenthesised `(name: reason)`."""
+    nested = re.match(r"subfields '([^']*)' conflict because (.*)$", text)
+    if nested:
+        return f"({nested.group(1)}: {_conflict_reason(nested.group(2))})"
+    different = re.match(r"'([^']*)' and '([^']*)' are different fields", text)
+    if different:
+        return f"{different.group(1)} and {different.group(2)} are different fields"
+    types = re.match(r"they return conflicting types '([^']*)' and '([^']*)'", text)
+    if types:
+        first, second = (_java_type_name_of(name) for name in types.groups())
+        return f"they return differing types {first} and {second}"
+    if text.startswith("they have differing arguments"):
+        return "they have differing arguments"
+    return text
+
+
 def _fields_conflict(error: GraphQLError) -> Translation:
     response_name = _quoted(error.message)
-    different = re.search(r"because '([^']*)' and '([^']*)' are different fields", error.message)
-    if different:
-        reason = f"{different.group(1)} and {different.group(2)} are different fields"
-    elif "conflicting types" in error.message:
-        types = re.search(r"conflicting types '([^']*)' and '([^']*)'", error.message)
-        # `type.getName()` again: null for a list or non-null type.
-        first, second = (
-            ("null" if name.endswith(("!", "]")) else name for name in types.groups())
-            if types
-            else ("", "")
-        )
-        reason = f"they return differing types {first} and {second}"
-    elif "differing arguments" in error.message:
-        reason = "they have differing arguments"
-    else:
-        reason = "they have differing subfields"
+    match = re.search(r"conflict because (.*?)(?:\. Use different aliases.*)?$", error.message)
+    reason = _conflict_reason(match.group(1)) if match else ""
     return "FieldsConflict", f"{response_name}: {reason}"
 
 
@@ -428,7 +436,11 @@ def validation_message(type_: ValidationErrorType, description: str, path: list[
     return f"Validation error of type {type_}: {description}{suffix}"
 
 
-_REPORTED_ON_LEAVE = (rules.NoUndefinedVariablesRule, rules.ProvidedRequiredArgumentsRule)
+_REPORTED_ON_LEAVE = (
+    rules.NoUndefinedVariablesRule,
+    rules.ProvidedRequiredArgumentsRule,
+    rules.VariablesInAllowedPositionRule,
+)
 
 
 def _location_nodes(rule: type[ASTValidationRule], error: GraphQLError) -> list[Node]:
@@ -446,7 +458,9 @@ def _location_nodes(rule: type[ASTValidationRule], error: GraphQLError) -> list[
         rules.UniqueDirectivesPerLocationRule,
         rules.UniqueInputFieldNamesRule,
     )
-    return [nodes[-1]] if rule in duplicates else [nodes[0]]
+    # VariablesInAllowedPosition names the definition first; graphql-java points at the use.
+    last = (*duplicates, rules.VariablesInAllowedPositionRule)
+    return [nodes[-1]] if rule in last else [nodes[0]]
 
 
 def validate_document(

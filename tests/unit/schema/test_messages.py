@@ -349,3 +349,97 @@ async def test_unknown_input_field_variable(blog_schema: AppSyncSchema) -> None:
         "The variables input contains a field name 'colour' that is not defined for input "
         "object type 'PostInput' "
     )
+
+
+# graphql-java's texts for the rules no recorded AppSync response shows (graphql-java's
+# src/main/java/graphql/validation/rules/*.java): each is a known difference risk.
+GRAPHQL_JAVA_CASES = [
+    (
+        "{ listPosts { id @nope } }",
+        "Validation error of type UnknownDirective: Unknown directive nope @ 'listPosts/id'",
+    ),
+    (
+        "query @skip(if: true) { listPosts { id } }",
+        "Validation error of type MisplacedDirective: Directive skip not allowed here",
+    ),
+    (
+        "query A { listPosts { id } } query A { getPost(id: 1) { id } }",
+        "Validation error of type DuplicateOperationName: There can be only one operation "
+        "named 'A'",
+    ),
+    (
+        "{ listPosts { id } } query B { getPost(id: 1) { id } }",
+        "Validation error of type LoneAnonymousOperationViolation: Anonymous operation with "
+        "other operations.",
+    ),
+    (
+        "{ listPosts { ...Missing } }",
+        "Validation error of type UndefinedFragment: Undefined fragment Missing @ 'listPosts'",
+    ),
+    (
+        "{ listPosts { id } } fragment F on Post { id }",
+        "Validation error of type UnusedFragment: Unused fragment F",
+    ),
+    (
+        "{ listPosts { ... on Author { name } } }",
+        "Validation error of type InvalidFragmentType: Fragment cannot be spread here as "
+        "objects of type Post can never be of type Author @ 'listPosts'",
+    ),
+    (
+        "{ listPosts { ...A } } fragment A on Author { name }",
+        "Validation error of type InvalidFragmentType: Fragment A cannot be spread here as "
+        "objects of type Post can never be of type Author @ 'listPosts'",
+    ),
+    (
+        "query ($p: Post) { getPost(id: 1) { id } }",
+        "Validation error of type NonInputTypeOnVariable: Wrong type for a variable",
+    ),
+    (
+        "query ($n: Int) { getPost(id: $n) { id } }",
+        "Validation error of type VariableTypeMismatch: Variable type 'Int' doesn't match "
+        "expected type 'ID!' @ 'getPost'",
+    ),
+    (
+        "{ listPosts(status: ARCHIVED) { id } }",
+        "Validation error of type WrongType: argument 'status' with value "
+        "'EnumValue{name='ARCHIVED'}' is not a valid 'Status' @ 'listPosts'",
+    ),
+    (
+        "{ getPost(id: null) { id } }",
+        "Validation error of type WrongType: argument 'id' with value 'NullValue{}' "
+        "must not be null @ 'getPost'",
+    ),
+    (
+        'mutation { createPost(input: { body: "b" }) { id } }',
+        "Validation error of type WrongType: argument 'input' with value "
+        "'ObjectValue{objectFields=[ObjectField{name='body', value=StringValue{value='b'}}]}' "
+        "is missing required fields '[title]' @ 'createPost'",
+    ),
+    (
+        'mutation { createPost(input: { title: "t", colour: "red" }) { id } }',
+        "Validation error of type WrongType: argument 'input' with value "
+        "'ObjectValue{objectFields=[ObjectField{name='title', value=StringValue{value='t'}}, "
+        "ObjectField{name='colour', value=StringValue{value='red'}}]}' contains a field not "
+        "in 'PostInput': 'colour' @ 'createPost'",
+    ),
+    (
+        'query ($n: Int = "x") { listPosts(limit: $n) { id } }',
+        "Validation error of type BadValueForDefaultArg: Bad default value "
+        "StringValue{value='x'} for type Int",
+    ),
+    (
+        "{ listPosts { id } listPosts { id: title } }",
+        "Validation error of type FieldsConflict: listPosts: (id: id and title are different "
+        "fields)",
+    ),
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("query", "expected"), GRAPHQL_JAVA_CASES)
+async def test_graphql_java_wording_for_other_rules(
+    blog_schema: AppSyncSchema, query: str, expected: str
+) -> None:
+    result = await _run(_executable(blog_schema), query)
+    assert result.data is None
+    assert expected in [error.message for error in result.errors or []]
