@@ -7,8 +7,10 @@ year or a retry schedule of hours on `FakeClock` instantly and in deadline order
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
@@ -25,12 +27,19 @@ class Clock(Protocol):
         """Return at `deadline` (at once when it has passed); cancellable."""
         ...
 
+    def busy(self) -> contextlib.AbstractContextManager[None]:
+        """Mark work running outside the event loop (a thread); virtual time waits for it."""
+        ...
+
 
 class SystemClock:
     """The wall clock."""
 
     def now(self) -> datetime:
         return datetime.now(UTC)
+
+    def busy(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
 
     async def sleep_until(self, deadline: datetime) -> None:
         delay = (deadline - datetime.now(UTC)).total_seconds()
@@ -53,8 +62,9 @@ class FakeClock:
 
     Sleepers wake in deadline order. When the event loop has nothing else ready to run (every
     coroutine is waiting), time jumps to the earliest deadline, so long waits finish instantly while
-    the ordering between, say, a state's TimeoutSeconds and a Wait is kept. Work running in a thread
-    (`asyncio.to_thread`) does not hold virtual time back. `advance(seconds)` moves time by hand.
+    the ordering between, say, a state's TimeoutSeconds and a Wait is kept. Work in a thread holds
+    virtual time back while it runs inside `busy()` (local Lambda handlers do), so a slow sync
+    handler never sees its TimeoutSeconds fire early. `advance(seconds)` moves time by hand.
     """
 
     def __init__(self, start: datetime | None = None) -> None:
@@ -64,9 +74,18 @@ class FakeClock:
         self._sleepers: list[_Sleeper] = []
         self._seq = itertools.count()
         self._check_scheduled = False
+        self._busy = 0
 
     def now(self) -> datetime:
         return self._now
+
+    @contextlib.contextmanager
+    def busy(self) -> Iterator[None]:
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
 
     async def sleep_until(self, deadline: datetime) -> None:
         if deadline <= self._now:
@@ -102,6 +121,11 @@ class FakeClock:
         ready = getattr(loop, "_ready", None)
         if ready is not None and len(ready) > 0:
             self._schedule_check(loop)
+            return
+        if self._busy:
+            # A thread is working: look again shortly instead of spinning the loop.
+            self._check_scheduled = True
+            loop.call_later(0.001, self._check_idle, loop)
             return
         earliest = self._sleepers[0].deadline
         if earliest > self._now:

@@ -366,8 +366,16 @@ async def _distributed(
         for _ in range(min(workers, total)):
             group.create_task(worker())
     frame.previous_event_id = env.history.last_id
-    exceeded = failed > tolerated_count or (
-        total > 0 and failed * 100.0 / total > tolerated_percentage
+    # Each threshold counts only when it is given; with neither, no failure is tolerated.
+    exceeded = (
+        state.tolerated_failure_count is None and state.tolerated_failure_percentage is None
+    ) or (
+        (state.tolerated_failure_count is not None and failed > tolerated_count)
+        or (
+            state.tolerated_failure_percentage is not None
+            and total > 0
+            and failed * 100.0 / total > tolerated_percentage
+        )
     )
     if failed and exceeded:
         map_run.status = MapRunStatus.FAILED
@@ -395,16 +403,19 @@ def _batches(
     states: dict[str, Any] | None,
     inputs: list[Any],
 ) -> list[Any]:
-    """ItemBatcher: `{"Items": [...]}` plus BatchInput, cut by item count and by bytes."""
+    """ItemBatcher: each child gets `{"BatchInput": {...}, "Items": [...]}` (dg "ItemBatcher"),
+    batches cut by MaxItemsPerBatch and by MaxInputBytesPerBatch."""
     batcher = state.item_batcher
     assert batcher is not None
     max_items = _integer_field(run, batcher.max_items_per_batch, data, states, 0)
     max_bytes = _integer_field(run, batcher.max_input_bytes_per_batch, data, states, 0)
     extra: dict[str, Any] = {}
     if batcher.batch_input_jsonata is not None and states is not None:
-        extra = dict(evaluate_template(run, batcher.batch_input_jsonata, states, "BatchInput"))
+        extra["BatchInput"] = evaluate_template(
+            run, batcher.batch_input_jsonata, states, "BatchInput"
+        )
     elif batcher.batch_input is not None:
-        extra = dict(evaluate_payload(run, batcher.batch_input, data))
+        extra["BatchInput"] = evaluate_payload(run, batcher.batch_input, data)
     batches: list[Any] = []
     current: list[Any] = []
     size = 0

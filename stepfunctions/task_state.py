@@ -163,9 +163,9 @@ async def _call(run: StateRun, resource: TaskResource, task_input: Any) -> Any:
     tasks = env.tasks
     now = env.clock.now()
     if resource.kind is ResourceKind.LAMBDA_FUNCTION:
-        return await tasks.invoke_function(resource.arn, task_input, now)
+        return await tasks.invoke_function(resource.arn, task_input, now, env.clock)
     if resource.kind is ResourceKind.LAMBDA_INVOKE and resource.pattern == "":
-        return await tasks.invoke(task_input, now)
+        return await tasks.invoke(task_input, now, env.clock)
     # AWS differs: only Lambda runs locally for now; other integrations and activities fail.
     raise StatesError(
         "States.Runtime",

@@ -15,8 +15,10 @@ the exception's type and the cause is Lambda's `{"errorMessage","errorType","req
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import json
+import os
 import traceback
 import uuid
 from collections.abc import Awaitable, Callable
@@ -26,6 +28,7 @@ from email.utils import format_datetime
 from enum import StrEnum
 from typing import Any
 
+from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
 
 LambdaHandler = Callable[[Any, Any], Any]
@@ -125,13 +128,20 @@ class TaskRegistry:
             return f"arn:aws:lambda:{self.region}:{':'.join(parts)}"
         return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{function_name}"
 
-    async def invoke_function(self, function_arn: str, event: Any, now: datetime) -> Any:
-        """Run the function for a Lambda-ARN Resource; returns its result (the task result)."""
+    async def invoke_function(
+        self, function_arn: str, event: Any, now: datetime, clock: Clock | None = None
+    ) -> Any:
+        """Run the function for a Lambda-ARN Resource; returns its result (the task result).
+
+        A sync handler runs in a thread inside `clock.busy()`, so virtual time waits for it.
+        """
         function = self._lookup(function_arn)
-        payload, _ = await self._call(function, function_arn, event)
+        payload, _ = await self._call(function, function_arn, event, clock)
         return payload
 
-    async def invoke(self, parameters: Any, now: datetime) -> dict[str, Any]:
+    async def invoke(
+        self, parameters: Any, now: datetime, clock: Clock | None = None
+    ) -> dict[str, Any]:
         """`lambda:invoke`: run FunctionName with Payload; returns Lambda Invoke's response."""
         if not isinstance(parameters, dict) or not isinstance(parameters.get("FunctionName"), str):
             raise StatesError(
@@ -142,7 +152,7 @@ class TaskRegistry:
         function_name: str = parameters["FunctionName"]
         arn = self.function_arn(function_name)
         function = self._lookup(arn)
-        payload, request_id = await self._call(function, arn, parameters.get("Payload"))
+        payload, request_id = await self._call(function, arn, parameters.get("Payload"), clock)
         qualifier = _qualifier(arn)
         version = qualifier if qualifier and qualifier.isdigit() else "$LATEST"
         date = format_datetime(now, usegmt=True)
@@ -185,7 +195,9 @@ class TaskRegistry:
             )
         return function
 
-    async def _call(self, function: _Function, arn: str, event: Any) -> tuple[Any, str]:
+    async def _call(
+        self, function: _Function, arn: str, event: Any, clock: Clock | None
+    ) -> tuple[Any, str]:
         request_id = str(uuid.uuid4())
         context = LambdaContext(
             function_name=function.name,
@@ -199,7 +211,7 @@ class TaskRegistry:
         # Lambda receives the event as JSON, so the handler gets its own copy.
         event_copy = json.loads(json.dumps(event))
         try:
-            result = await _run_handler(function.handler, event_copy, context)
+            result = await _run_handler(function.handler, event_copy, context, clock)
         except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
             raise
         except BaseException as exc:  # a handler's failure is data for the execution
@@ -216,11 +228,14 @@ class TaskRegistry:
             raise StatesError("Runtime.MarshalError", json.dumps(cause), prefixed=True) from exc
 
 
-async def _run_handler(handler: LambdaHandler, event: Any, context: LambdaContext) -> Any:
+async def _run_handler(
+    handler: LambdaHandler, event: Any, context: LambdaContext, clock: Clock | None
+) -> Any:
     if inspect.iscoroutinefunction(handler):
         coroutine: Awaitable[Any] = handler(event, context)
         return await coroutine
-    result = await asyncio.to_thread(handler, event, context)
+    with clock.busy() if clock is not None else contextlib.nullcontext():
+        result = await asyncio.to_thread(handler, event, context)
     if inspect.isawaitable(result):
         return await result
     return result
@@ -229,7 +244,15 @@ async def _run_handler(handler: LambdaHandler, event: Any, context: LambdaContex
 def _handler_error(exc: BaseException, request_id: str) -> StatesError:
     """Lambda's unhandled-error shape (Python runtime), as Step Functions reports it."""
     error_type = type(exc).__name__
-    stack = traceback.format_list(traceback.extract_tb(exc.__traceback__)[1:])
+    # Lambda shows the function's own frames only, not the runtime's (here: asyncio's and ours).
+    frames = [
+        frame
+        for frame in traceback.extract_tb(exc.__traceback__)
+        if frame.filename != __file__
+        and f"{os.sep}asyncio{os.sep}" not in frame.filename
+        and f"{os.sep}concurrent{os.sep}" not in frame.filename
+    ]
+    stack = traceback.format_list(frames)
     cause = {
         "errorMessage": str(exc),
         "errorType": error_type,

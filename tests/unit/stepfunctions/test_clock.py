@@ -1,0 +1,94 @@
+"""FakeClock: virtual time that jumps when every coroutine waits; SystemClock basics."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from stepfunctions.clock import FakeClock, SystemClock
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.anyio
+async def test_a_wait_of_a_year_finishes_at_once_on_virtual_time() -> None:
+    clock = FakeClock(START)
+    deadline = START + timedelta(days=365)
+    await asyncio.wait_for(clock.sleep_until(deadline), timeout=5)
+    assert clock.now() == deadline
+
+
+@pytest.mark.anyio
+async def test_sleepers_wake_in_deadline_order() -> None:
+    clock = FakeClock(START)
+    woke: list[tuple[str, datetime]] = []
+
+    async def sleeper(name: str, seconds: int) -> None:
+        await clock.sleep_until(START + timedelta(seconds=seconds))
+        woke.append((name, clock.now()))
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(sleeper("late", 300))
+        group.create_task(sleeper("early", 10))
+        group.create_task(sleeper("middle", 60))
+    assert woke == [
+        ("early", START + timedelta(seconds=10)),
+        ("middle", START + timedelta(seconds=60)),
+        ("late", START + timedelta(seconds=300)),
+    ]
+
+
+@pytest.mark.anyio
+async def test_time_does_not_jump_while_another_coroutine_can_run() -> None:
+    clock = FakeClock(START)
+    observed: list[datetime] = []
+
+    async def busy() -> None:
+        for _ in range(50):
+            observed.append(clock.now())
+            await asyncio.sleep(0)
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(clock.sleep_until(START + timedelta(hours=1)))
+        group.create_task(busy())
+    assert observed == [START] * 50
+    assert clock.now() == START + timedelta(hours=1)
+
+
+@pytest.mark.anyio
+async def test_a_deadline_in_the_past_returns_without_moving_time() -> None:
+    clock = FakeClock(START)
+    await clock.sleep_until(START - timedelta(days=1))
+    assert clock.now() == START
+
+
+@pytest.mark.anyio
+async def test_advance_wakes_the_sleepers_that_are_due() -> None:
+    clock = FakeClock(START)
+    task = asyncio.get_running_loop().create_future()
+
+    async def sleeper() -> None:
+        await clock.sleep_until(START + timedelta(seconds=30))
+        task.set_result(clock.now())
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(sleeper())
+        await asyncio.sleep(0)
+        clock.advance(45)
+    assert task.result() == START + timedelta(seconds=45)
+
+
+def test_fake_clock_needs_an_aware_start() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        FakeClock(datetime(2024, 1, 1))
+
+
+@pytest.mark.anyio
+async def test_system_clock_is_utc_and_returns_for_a_past_deadline() -> None:
+    clock = SystemClock()
+    now = clock.now()
+    assert now.tzinfo is not None
+    assert now.utcoffset() == timedelta(0)
+    await asyncio.wait_for(clock.sleep_until(now - timedelta(seconds=1)), timeout=5)

@@ -1,0 +1,556 @@
+"""Executions end to end on the interpreter: data flow, history, errors, time, stop, redrive.
+
+Expected values come from AWS recordings in the shared corpus (named per test) or from the AWS
+documentation (States Language spec, developer guide).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from stepfunctions.clock import FakeClock
+from stepfunctions.execution import Execution, ExecutionStatus, TestStateMock
+from stepfunctions.interpreter import Interpreter
+from stepfunctions.parse import parse_definition
+from stepfunctions.tasks import LambdaHandler, TaskRegistry
+
+START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+ACCOUNT = "123456789012"
+FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:work"
+
+
+def make_execution(definition: dict[str, Any], data: Any, clock: FakeClock) -> Execution:
+    return Execution(
+        execution_arn=f"arn:aws:states:us-east-1:{ACCOUNT}:execution:sm:run",
+        name="run",
+        state_machine_arn=f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:sm",
+        state_machine_name="sm",
+        definition=parse_definition(json.dumps(definition)),
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
+        input=json.dumps(data),
+        type="STANDARD",
+        start_date=clock.now(),
+    )
+
+
+async def run(
+    definition: dict[str, Any],
+    data: Any = None,
+    handler: LambdaHandler | None = None,
+    clock: FakeClock | None = None,
+) -> Execution:
+    clock = clock or FakeClock(START)
+    tasks = TaskRegistry()
+    if handler is not None:
+        tasks.register_lambda(FUNCTION, handler)
+    execution = make_execution(definition, {} if data is None else data, clock)
+    await asyncio.wait_for(Interpreter(clock, tasks, seed=1).run(execution), timeout=10)
+    return execution
+
+
+def types(execution: Execution) -> list[str]:
+    return [event.type for event in execution.history]
+
+
+def output(execution: Execution) -> Any:
+    assert execution.output is not None
+    return json.loads(execution.output)
+
+
+@pytest.mark.anyio
+async def test_pass_data_flow_input_parameters_result_output_paths() -> None:
+    # Spec "Pass" and "Input and Output Processing": ResultPath merges into the raw input.
+    execution = await run(
+        {
+            "StartAt": "A",
+            "States": {
+                "A": {
+                    "Type": "Pass",
+                    "InputPath": "$.in",
+                    "Parameters": {"doubled.$": "States.MathAdd($.n, $.n)", "const": 1},
+                    "ResultPath": "$.in.result",
+                    "OutputPath": "$.in",
+                    "End": True,
+                }
+            },
+        },
+        {"in": {"n": 4}, "other": True},
+    )
+    assert execution.status is ExecutionStatus.SUCCEEDED
+    assert output(execution) == {"n": 4, "result": {"doubled": 8, "const": 1}}
+    # corpus assign/test_assign_base::test_base_cases[BASE_EMPTY]
+    assert types(execution) == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
+
+
+@pytest.mark.anyio
+async def test_history_ids_details_and_compact_json() -> None:
+    execution = await run(
+        {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}, {"a": 1}
+    )
+    events = [event.to_wire() for event in execution.history]
+    assert [(e["id"], e["previousEventId"]) for e in events] == [(1, 0), (2, 1), (3, 2), (4, 3)]
+    assert events[1]["stateEnteredEventDetails"] == {
+        "name": "A",
+        "input": '{"a":1}',
+        "inputDetails": {"truncated": False},
+    }
+    assert events[3]["executionSucceededEventDetails"]["output"] == '{"a":1}'
+    assert execution.output == '{"a":1}'
+
+
+@pytest.mark.anyio
+async def test_fail_state_fails_the_execution_with_its_error_and_cause() -> None:
+    # corpus base/test_base::test_state_fail
+    execution = await run(
+        {
+            "StartAt": "F",
+            "States": {
+                "F": {
+                    "Type": "Fail",
+                    "Error": "SomeFailure",
+                    "Cause": "This state machines raises a 'SomeFailure' failure.",
+                }
+            },
+        }
+    )
+    assert execution.status is ExecutionStatus.FAILED
+    assert execution.error == "SomeFailure"
+    assert execution.cause == "This state machines raises a 'SomeFailure' failure."
+    assert types(execution) == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("seconds", "cause"),
+    [
+        (-1, "The SecondsPath parameter references a negative value: $.input.waitSeconds == -1"),
+        (
+            1.5,
+            "The SecondsPath parameter cannot be parsed as a long value: "
+            "$.input.waitSeconds == 1.5",
+        ),
+    ],
+)
+async def test_wait_seconds_path_errors_carry_the_state_prefix(seconds: float, cause: str) -> None:
+    # corpus base/test_wait::test_base_wait_seconds_path[-1] and [1.5]
+    execution = await run(
+        {
+            "StartAt": "WaitState",
+            "States": {
+                "WaitState": {"Type": "Wait", "SecondsPath": "$.input.waitSeconds", "End": True}
+            },
+        },
+        {"input": {"waitSeconds": seconds}},
+    )
+    assert execution.error == "States.Runtime"
+    assert execution.cause == (
+        "An error occurred while executing the state 'WaitState' (entered at the event id #2). "
+        + cause
+    )
+    assert types(execution) == ["ExecutionStarted", "WaitStateEntered", "ExecutionFailed"]
+
+
+@pytest.mark.anyio
+async def test_a_wait_of_a_year_finishes_at_once_on_the_fake_clock() -> None:
+    clock = FakeClock(START)
+    execution = await run(
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 31_536_000, "End": True}}},
+        clock=clock,
+    )
+    assert execution.status is ExecutionStatus.SUCCEEDED
+    assert clock.now() == START + timedelta(days=365)
+
+
+@pytest.mark.anyio
+async def test_a_timestamp_too_far_ahead_fails_at_once() -> None:
+    # corpus base/test_wait::test_timestamp_too_far_in_future_boundary[24856]
+    far = (START + timedelta(days=24856)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    execution = await run(
+        {
+            "StartAt": "State_1",
+            "States": {"State_1": {"Type": "Wait", "TimestampPath": "$.start_at", "End": True}},
+        },
+        {"start_at": far},
+    )
+    assert execution.error == "States.Runtime"
+    assert execution.cause is not None
+    assert execution.cause.endswith("Wait state delay is too long.")
+
+
+@pytest.mark.anyio
+async def test_execution_timeout_stops_a_long_wait() -> None:
+    # corpus timeouts/test_timeouts::test_global_timeout: TIMED_OUT, no error or cause.
+    clock = FakeClock(START)
+    execution = await run(
+        {
+            "TimeoutSeconds": 5,
+            "StartAt": "State_1",
+            "States": {
+                "State_1": {"Type": "Wait", "Seconds": 60, "Next": "State_2"},
+                "State_2": {"Type": "Pass", "End": True},
+            },
+        },
+        clock=clock,
+    )
+    assert execution.status is ExecutionStatus.TIMED_OUT
+    assert (execution.error, execution.cause) == (None, None)
+    assert types(execution) == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
+    assert execution.stop_date == START + timedelta(seconds=5)
+
+
+@pytest.mark.anyio
+async def test_task_timeout_fires_before_a_longer_wait_inside_the_task() -> None:
+    clock = FakeClock(START)
+
+    async def slow(event: Any, context: Any) -> Any:
+        await clock.sleep_until(clock.now() + timedelta(seconds=100))
+        return "late"
+
+    execution = await run(
+        {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": FUNCTION,
+                    "TimeoutSeconds": 10,
+                    "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Caught"}],
+                    "End": True,
+                },
+                "Caught": {"Type": "Pass", "End": True},
+            },
+        },
+        handler=slow,
+        clock=clock,
+    )
+    assert output(execution) == {"Error": "States.Timeout", "Cause": ""}
+    assert clock.now() == START + timedelta(seconds=10)
+    assert types(execution)[:5] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionTimedOut",
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_retry_schedule_of_hours_finishes_at_once_and_backs_off() -> None:
+    clock = FakeClock(START)
+    attempts: list[datetime] = []
+
+    def flaky(event: Any, context: Any) -> Any:
+        attempts.append(clock.now())
+        raise RuntimeError("down")
+
+    execution = await run(
+        {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": FUNCTION,
+                    "Retry": [
+                        {"ErrorEquals": ["RuntimeError"], "IntervalSeconds": 3600, "MaxAttempts": 3}
+                    ],
+                    "End": True,
+                }
+            },
+        },
+        handler=flaky,
+        clock=clock,
+    )
+    # IntervalSeconds * BackoffRate^n with the default BackoffRate 2.0: 1h, 2h, 4h.
+    offsets = [attempt - START for attempt in attempts]
+    assert offsets == [timedelta(hours=h) for h in (0, 1, 3, 7)]
+    assert execution.status is ExecutionStatus.FAILED
+    assert execution.error == "RuntimeError"
+    assert json.loads(execution.cause or "")["errorMessage"] == "down"
+    assert types(execution).count("LambdaFunctionFailed") == 4
+
+
+@pytest.mark.anyio
+async def test_lambda_invoke_result_and_result_selector() -> None:
+    def double(event: Any, context: Any) -> Any:
+        return {"n": event["n"] * 2}
+
+    execution = await run(
+        {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::lambda:invoke",
+                    "Parameters": {"FunctionName": FUNCTION, "Payload": {"n.$": "$.n"}},
+                    "ResultSelector": {"value.$": "$.Payload.n", "code.$": "$.StatusCode"},
+                    "ResultPath": "$.out",
+                    "End": True,
+                }
+            },
+        },
+        {"n": 21},
+        handler=double,
+    )
+    assert output(execution) == {"n": 21, "out": {"value": 42, "code": 200}}
+    assert types(execution) == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    scheduled = execution.history[2].to_wire()["taskScheduledEventDetails"]
+    assert (scheduled["resourceType"], scheduled["resource"]) == ("lambda", "invoke")
+
+
+@pytest.mark.anyio
+async def test_catch_puts_the_error_output_at_its_result_path() -> None:
+    def fail(event: Any, context: Any) -> Any:
+        raise KeyError("missing")
+
+    execution = await run(
+        {
+            "StartAt": "T",
+            "States": {
+                "T": {
+                    "Type": "Task",
+                    "Resource": FUNCTION,
+                    "Catch": [
+                        {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "P"}
+                    ],
+                    "End": True,
+                },
+                "P": {"Type": "Pass", "End": True},
+            },
+        },
+        {"keep": 1},
+        handler=fail,
+    )
+    result = output(execution)
+    assert result["keep"] == 1
+    assert result["error"]["Error"] == "KeyError"
+    assert json.loads(result["error"]["Cause"])["errorType"] == "KeyError"
+
+
+@pytest.mark.anyio
+async def test_assigned_variables_are_seen_by_later_states_only() -> None:
+    # dg "Passing data between states with variables": assignments take effect after the state.
+    execution = await run(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "A",
+            "States": {
+                "A": {
+                    "Type": "Pass",
+                    "Assign": {"x": 1},
+                    "Output": {"before": "{% $exists($x) %}"},
+                    "Next": "B",
+                },
+                "B": {
+                    "Type": "Pass",
+                    "Output": {"x": "{% $x %}", "in": "{% $states.input %}"},
+                    "End": True,
+                },
+            },
+        }
+    )
+    assert output(execution) == {"x": 1, "in": {"before": False}}
+    exited = execution.history[2].to_wire()["stateExitedEventDetails"]
+    assert exited["assignedVariables"] == {"x": "1"}
+
+
+@pytest.mark.anyio
+async def test_an_undefined_variable_fails_with_an_evaluation_event() -> None:
+    # corpus assign/test_assign_reference_variables::test_undefined_reference
+    execution = await run(
+        {
+            "QueryLanguage": "JSONata",
+            "StartAt": "State0",
+            "States": {"State0": {"Type": "Pass", "Output": "{% $doesNotExist %}", "End": True}},
+        }
+    )
+    assert execution.error == "States.QueryEvaluationError"
+    assert execution.cause == (
+        "An error occurred while executing the state 'State0' (entered at the event id #2). "
+        "The JSONata expression '$doesNotExist' specified for the field 'Output' returned "
+        "nothing (undefined)."
+    )
+    assert types(execution) == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "EvaluationFailed",
+        "ExecutionFailed",
+    ]
+
+
+@pytest.mark.anyio
+async def test_the_context_object_has_execution_and_state_fields() -> None:
+    # corpus context_object/test_context_object::test_input_path[$$]
+    execution = await run(
+        {
+            "StartAt": "TestState",
+            "States": {"TestState": {"Type": "Pass", "InputPath": "$$", "End": True}},
+        },
+        {"input-value": 0},
+    )
+    context = output(execution)
+    assert context == {
+        "Execution": {
+            "Id": f"arn:aws:states:us-east-1:{ACCOUNT}:execution:sm:run",
+            "Input": {"input-value": 0},
+            "StartTime": "2024-05-01T12:00:00.000Z",
+            "Name": "run",
+            "RoleArn": f"arn:aws:iam::{ACCOUNT}:role/r",
+            "RedriveCount": 0,
+        },
+        "StateMachine": {"Id": f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:sm", "Name": "sm"},
+        "State": {"Name": "TestState", "EnteredTime": "2024-05-01T12:00:00.000Z"},
+    }
+
+
+@pytest.mark.anyio
+async def test_an_output_over_256_kib_fails_with_data_limit_exceeded() -> None:
+    # corpus error_handling/test_states_errors::test_start_large_input
+    execution = await run(
+        {"StartAt": "State_1", "States": {"State_1": {"Type": "Pass", "End": True}}},
+        {"big": "x" * 262_144},
+    )
+    assert execution.error == "States.DataLimitExceeded"
+    assert execution.cause == (
+        "The state/task 'State_1' returned a result with a size exceeding the maximum number "
+        "of bytes service limit."
+    )
+    assert types(execution) == ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
+
+
+@pytest.mark.anyio
+async def test_stop_aborts_a_running_execution() -> None:
+    clock = FakeClock(START)
+    interpreter = Interpreter(clock, TaskRegistry())
+    execution = make_execution(
+        {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}}, {}, clock
+    )
+    async with asyncio.TaskGroup() as group:
+        group.create_task(interpreter.run(execution))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        running = execution.status
+        interpreter.stop(execution, "Stopped", "by test")
+    assert running is ExecutionStatus.RUNNING
+    assert execution.status.value == "ABORTED"
+    assert (execution.error, execution.cause) == ("Stopped", "by test")
+    assert types(execution) == ["ExecutionStarted", "WaitStateEntered", "ExecutionAborted"]
+
+
+@pytest.mark.anyio
+async def test_redrive_resumes_at_the_failed_state() -> None:
+    clock = FakeClock(START)
+    calls: list[Any] = []
+
+    def once_broken(event: Any, context: Any) -> Any:
+        calls.append(event)
+        if len(calls) == 1:
+            raise RuntimeError("first time")
+        return "fixed"
+
+    tasks = TaskRegistry()
+    tasks.register_lambda(FUNCTION, once_broken)
+    interpreter = Interpreter(clock, tasks)
+    execution = make_execution(
+        {
+            "StartAt": "Before",
+            "States": {
+                "Before": {"Type": "Pass", "Result": {"step": 1}, "Next": "T"},
+                "T": {"Type": "Task", "Resource": FUNCTION, "End": True},
+            },
+        },
+        {},
+        clock,
+    )
+    await interpreter.run(execution)
+    first_status = execution.status
+    await interpreter.redrive(execution)
+    assert first_status is ExecutionStatus.FAILED
+    assert execution.status.value == "SUCCEEDED"
+    assert execution.output == '"fixed"'
+    assert execution.redrive_count == 1
+    assert calls == [{"step": 1}, {"step": 1}]
+    assert types(execution).count("PassStateEntered") == 1
+    assert "ExecutionRedriven" in types(execution)
+
+
+@pytest.mark.anyio
+async def test_test_state_reports_inspection_data_for_a_pass_state() -> None:
+    interpreter = Interpreter(FakeClock(START), TaskRegistry())
+    definition = parse_definition(
+        json.dumps(
+            {
+                "StartAt": "A",
+                "States": {
+                    "A": {
+                        "Type": "Pass",
+                        "InputPath": "$.in",
+                        "Parameters": {"v.$": "$.v"},
+                        "ResultPath": "$.r",
+                        "Next": "B",
+                    },
+                    "B": {"Type": "Succeed"},
+                },
+            }
+        )
+    )
+    result = await interpreter.test_state(
+        definition, "A", {"in": {"v": 1}}, inspection_level="DEBUG"
+    )
+    assert (result.status, result.next_state, result.output) == (
+        "SUCCEEDED",
+        "B",
+        {"in": {"v": 1}, "r": {"v": 1}},
+    )
+    assert result.inspection_data["afterInputPath"] == '{"v":1}'
+    assert result.inspection_data["afterParameters"] == '{"v":1}'
+    assert result.inspection_data["afterResultPath"] == '{"in":{"v":1},"r":{"v":1}}'
+
+
+@pytest.mark.anyio
+async def test_test_state_reports_a_retriable_then_a_caught_error() -> None:
+    interpreter = Interpreter(FakeClock(START), TaskRegistry())
+    definition = parse_definition(
+        json.dumps(
+            {
+                "StartAt": "T",
+                "States": {
+                    "T": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::lambda:invoke",
+                        "Parameters": {"FunctionName": "f"},
+                        "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
+                        "Catch": [{"ErrorEquals": ["Boom"], "Next": "H"}],
+                        "End": True,
+                    },
+                    "H": {"Type": "Pass", "End": True},
+                },
+            }
+        )
+    )
+    retriable = await interpreter.test_state(
+        definition, "T", {}, mock=TestStateMock(error="Boom", cause="c", retrier_retry_count=1)
+    )
+    assert (retriable.status, retriable.error, retriable.cause) == ("RETRIABLE", "Boom", "c")
+    caught = await interpreter.test_state(
+        definition, "T", {}, mock=TestStateMock(error="Boom", cause="c", retrier_retry_count=2)
+    )
+    assert (caught.status, caught.next_state) == ("CAUGHT_ERROR", "H")
+    assert caught.output == {"Error": "Boom", "Cause": "c"}
