@@ -111,6 +111,10 @@ class StepFunctionsService:
         except StepFunctionsError as exc:
             logger.exception("%s failed in the engine", operation)
             return 500, _error("InternalFailure", str(exc))
+        except Exception:
+            # The edge answers every request in AWS's error shape, even for an engine bug.
+            logger.exception("%s failed unexpectedly", operation)
+            return 500, _error("InternalFailure", "An internal error occurred")
         wire: dict[str, Any] = to_wire(result)
         return 200, wire
 

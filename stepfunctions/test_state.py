@@ -115,6 +115,25 @@ def _targets(state: Mapping[str, Any]) -> set[str]:
     return names
 
 
+def _state_names(block: Mapping[str, Any]) -> set[str]:
+    """Every state name of a machine, nested ones (Parallel branches, Map processors) included."""
+    names: set[str] = set()
+    states = block.get("States")
+    if not isinstance(states, Mapping):
+        return names
+    for name, state in states.items():
+        names.add(name)
+        if not isinstance(state, Mapping):
+            continue
+        for branch in state.get("Branches") or ():
+            if isinstance(branch, Mapping):
+                names |= _state_names(branch)
+        for field in ("ItemProcessor", "Iterator"):
+            if isinstance(state.get(field), Mapping):
+                names |= _state_names(state[field])
+    return names
+
+
 def _definition(document: dict[str, Any], state_name: str | None) -> StateMachineDefinition:
     if state_name is None:
         # A lone state runs inside a machine of its own; its transition targets become
@@ -130,7 +149,7 @@ def _definition(document: dict[str, Any], state_name: str | None) -> StateMachin
         definition = parse_definition(json.dumps(document))
     except InvalidDefinitionError as exc:
         raise ApiError("InvalidDefinition", exc.message) from None
-    if state_name is not None and state_name not in definition.program.states:
+    if state_name is not None and state_name not in _state_names(document):
         raise ApiError(
             "ValidationException", f"State '{state_name}' does not exist in the definition"
         )

@@ -1,0 +1,81 @@
+"""uvicorn serving the Step Functions API on 127.0.0.1 in a background thread, the engine on a
+FakeClock, and a boto3 client for it. Used by the corpus suite and the integration test."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import boto3
+import uvicorn
+from botocore.config import Config
+from mypy_boto3_stepfunctions import SFNClient
+
+from appsync.stepfunctions_api import build_stepfunctions_app
+from stepfunctions.clock import FakeClock
+from stepfunctions.service import StepFunctionsService
+from stepfunctions.tasks import TaskRegistry
+
+ACCOUNT_ID = "123456789012"
+REGION = "us-east-1"
+
+
+class ServerThread:
+    """uvicorn and the service on their own event loop in a daemon thread."""
+
+    def __init__(self, tasks: TaskRegistry | None = None) -> None:
+        self.port = 0
+        self._tasks = tasks if tasks is not None else TaskRegistry()
+        self._ready = threading.Event()
+        self._server: uvicorn.Server | None = None
+        self._thread = threading.Thread(target=self._main, name="sfn-test-server", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+        if not self._ready.wait(timeout=30):
+            raise RuntimeError("the Step Functions server did not start")
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        self._thread.join(timeout=30)
+
+    def _main(self) -> None:
+        asyncio.run(self._serve())
+
+    async def _serve(self) -> None:
+        service = StepFunctionsService(
+            FakeClock(), self._tasks, region=REGION, account_id=ACCOUNT_ID
+        )
+        config = uvicorn.Config(
+            build_stepfunctions_app(service),
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="off",
+        )
+        server = uvicorn.Server(config)
+        self._server = server
+        async with service.running(), asyncio.TaskGroup() as group:
+            serving = group.create_task(server.serve())
+            # uvicorn reports readiness only as a flag, so it is polled.
+            while not server.started and not serving.done():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+            self.port = server.servers[0].sockets[0].getsockname()[1]
+            self._ready.set()
+
+    def client(self) -> SFNClient:
+        """boto3's stepfunctions client with `endpoint_url` on this server.
+
+        Host-prefix injection is off: StartSyncExecution's model asks for a `sync-` host prefix,
+        which an IP-literal endpoint cannot carry.
+        """
+        client: SFNClient = boto3.client(
+            "stepfunctions",
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            region_name=REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(inject_host_prefix=False, retries={"max_attempts": 1}),
+        )
+        return client
