@@ -1,0 +1,1 @@
+"""AppSync's realtime subscriptions over websockets: frames, the protocol, filters, the socket."""

@@ -1,0 +1,288 @@
+"""AppSync's realtime protocol as a state machine that does no I/O (h11 / wsproto style).
+
+Feed it what happened (a text frame arrived, a subscription's start finished or failed, a
+mutation's data is ready, the keep-alive timer fired, the socket closed) and it returns the
+actions to take: frames to send, subscriptions to start or stop, the socket to close. The
+socket glue in `endpoint.py` performs them and feeds the outcome back; nothing here awaits.
+
+The sequence is AppSync's (reference/appsync.md 3.3): `connection_init` -> `connection_ack`
+with `connectionTimeoutMs`, then `ka` periodically; `start` -> `start_ack` or `error`; `data`
+per matching mutation; `stop` -> `complete`. `connection_init` is optional (the current
+"Building a real-time WebSocket client" guide), so a `start` is served before it too.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from appsync.errors import AppSyncError
+from appsync.realtime import messages
+from appsync.realtime.messages import (
+    CONNECTION_TIMEOUT_MS,
+    MAX_SUBSCRIPTION_PAYLOAD_BYTES,
+    MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    ClientMessageType,
+    DataPayload,
+    ErrorJson,
+    ServerMessage,
+)
+
+logger = logging.getLogger(__name__)
+
+# The close code after a `connection_error`; clients act on the frame, not on the code.
+# AWS differs: the service's close code after a connection_error is not documented.
+CLOSE_AFTER_CONNECTION_ERROR = 1000
+
+
+class RealtimeProtocolError(AppSyncError):
+    """The socket glue drove the state machine through an illegal transition (a bug here)."""
+
+
+class ConnectionState(Enum):
+    """Where one connection is. OPEN: accepted, no `connection_init` yet; ACKNOWLEDGED: the
+    init was answered with `connection_ack`; REJECTED: the handshake's credentials failed;
+    CLOSED: the socket is gone."""
+
+    OPEN = "OPEN"
+    ACKNOWLEDGED = "ACKNOWLEDGED"
+    REJECTED = "REJECTED"
+    CLOSED = "CLOSED"
+
+
+class SubscriptionState(Enum):
+    PENDING = "PENDING"  # `start` received; the endpoint is authorizing and resolving it
+    ACTIVE = "ACTIVE"  # `start_ack` sent; data flows
+
+
+@dataclass(frozen=True, slots=True)
+class SendFrame:
+    """Send this text frame."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Subscribe:
+    """Authorize and start a subscription, then call `subscription_started` or
+    `subscription_failed`. `data` is the `payload.data` string exactly as sent (an IAM
+    signature covers it); `authorization` the start's header object."""
+
+    subscription_id: str
+    query: str
+    variables: dict[str, Any]
+    operation_name: str | None
+    data: str
+    authorization: dict[str, str] | None
+
+
+@dataclass(frozen=True, slots=True)
+class Unsubscribe:
+    """Stop delivering to this subscription and forget it."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CloseSocket:
+    code: int
+    reason: str
+
+
+Action = SendFrame | Subscribe | Unsubscribe | CloseSocket
+
+
+def encode(message: ServerMessage) -> str:
+    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+
+
+class RealtimeConnection:
+    """One websocket's protocol state: the connection and its subscriptions by id."""
+
+    def __init__(
+        self,
+        *,
+        rejection: list[ErrorJson] | None = None,
+        connection_timeout_ms: int = CONNECTION_TIMEOUT_MS,
+        max_subscriptions: int = MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        max_payload_bytes: int = MAX_SUBSCRIPTION_PAYLOAD_BYTES,
+    ) -> None:
+        """`rejection` holds the errors of a handshake whose credentials failed: the client is
+        then answered with `connection_error` and the socket closed."""
+        self.state = ConnectionState.REJECTED if rejection else ConnectionState.OPEN
+        self._rejection = rejection or []
+        self._timeout_ms = connection_timeout_ms
+        self._max_subscriptions = max_subscriptions
+        self._max_payload_bytes = max_payload_bytes
+        self._subscriptions: dict[str, SubscriptionState] = {}
+        self.dropped_payloads = 0
+
+    @property
+    def subscriptions(self) -> dict[str, SubscriptionState]:
+        return dict(self._subscriptions)
+
+    def receive(self, text: str) -> list[Action]:
+        """A text frame from the client."""
+        self._require_not_closed()
+        if self.state is ConnectionState.REJECTED:
+            return self._reject()
+        try:
+            frame = json.loads(text)
+        except ValueError:
+            return [self._unsupported("unknown")]
+        if not isinstance(frame, dict):
+            return [self._unsupported("unknown")]
+        kind = frame.get("type")
+        if kind == ClientMessageType.CONNECTION_INIT:
+            self.state = ConnectionState.ACKNOWLEDGED
+            return [SendFrame(encode(messages.connection_ack(self._timeout_ms)))]
+        if kind == ClientMessageType.START:
+            return self._start(frame)
+        if kind == ClientMessageType.STOP:
+            return self._stop(frame.get("id"))
+        return [self._unsupported(kind if isinstance(kind, str) and kind else "unknown")]
+
+    def receive_binary(self) -> list[Action]:
+        """A binary frame: the protocol is text only."""
+        self._require_not_closed()
+        if self.state is ConnectionState.REJECTED:
+            return self._reject()
+        return [self._unsupported("unknown")]
+
+    def subscription_started(self, subscription_id: str) -> list[Action]:
+        """The endpoint authorized and registered the subscription: acknowledge it, unless a
+        `stop` for it arrived meanwhile (then the endpoint must drop it)."""
+        if self._subscriptions.get(subscription_id) is not SubscriptionState.PENDING:
+            return [Unsubscribe(subscription_id)]
+        self._subscriptions[subscription_id] = SubscriptionState.ACTIVE
+        return [SendFrame(encode(messages.start_ack(subscription_id)))]
+
+    def subscription_failed(self, subscription_id: str, errors: list[ErrorJson]) -> list[Action]:
+        """The start was refused (validation, auth, the subscription resolver)."""
+        if self._subscriptions.get(subscription_id) is not SubscriptionState.PENDING:
+            return []
+        del self._subscriptions[subscription_id]
+        return [SendFrame(encode(messages.error(subscription_id, errors)))]
+
+    def data(self, subscription_id: str, payload: DataPayload) -> list[Action]:
+        """A published payload for an active subscription.
+
+        A payload over the 240 KB limit is dropped without a frame, as AppSync drops it
+        (aws-appsync-community#33 and #175: "not even an error is thrown").
+        """
+        if self._subscriptions.get(subscription_id) is not SubscriptionState.ACTIVE:
+            return []
+        text = encode(messages.data(subscription_id, payload))
+        if len(text.encode()) > self._max_payload_bytes:
+            self.dropped_payloads += 1
+            logger.warning(
+                "subscription %s: a %d-byte payload exceeds the %d-byte limit and is dropped",
+                subscription_id,
+                len(text.encode()),
+                self._max_payload_bytes,
+            )
+            return []
+        return [SendFrame(text)]
+
+    def subscription_ended(self, subscription_id: str) -> list[Action]:
+        """The server ended a subscription (an invalidation matched it): `complete`.
+
+        AWS differs: the frame a client receives on invalidation is not documented; `complete`
+        is what every AppSync client treats as the end of one subscription.
+        """
+        if self._subscriptions.pop(subscription_id, None) is None:
+            return []
+        return [Unsubscribe(subscription_id), SendFrame(encode(messages.complete(subscription_id)))]
+
+    def keep_alive(self) -> list[Action]:
+        """The keep-alive timer fired: `ka`, once the connection has been acknowledged or
+        serves a subscription (clients reset their timeout on it)."""
+        if self.state is ConnectionState.ACKNOWLEDGED or self._subscriptions:
+            return [SendFrame(encode(messages.keep_alive()))]
+        return []
+
+    def closed(self) -> list[Action]:
+        """The socket is gone: every subscription stops."""
+        self.state = ConnectionState.CLOSED
+        stopped: list[Action] = [Unsubscribe(sid) for sid in self._subscriptions]
+        self._subscriptions.clear()
+        return stopped
+
+    def _require_not_closed(self) -> None:
+        if self.state is ConnectionState.CLOSED:
+            raise RealtimeProtocolError("a frame was fed to a closed realtime connection")
+
+    def _reject(self) -> list[Action]:
+        self.state = ConnectionState.CLOSED
+        return [
+            SendFrame(encode(messages.connection_error(self._rejection))),
+            CloseSocket(CLOSE_AFTER_CONNECTION_ERROR, "connection_error"),
+        ]
+
+    def _unsupported(self, operation: str) -> SendFrame:
+        # Recorded with `"id": ""`: the service does not echo an id on this error.
+        return SendFrame(encode(messages.error("", [messages.unsupported_operation(operation)])))
+
+    def _start(self, frame: dict[str, Any]) -> list[Action]:
+        subscription_id = frame.get("id")
+        payload = frame.get("payload")
+        if not isinstance(payload, dict):
+            return [self._unsupported("unknown")]
+        data = payload.get("data")
+        request = _graphql_request(data)
+        if not isinstance(subscription_id, str) or not subscription_id or request is None:
+            return [self._unsupported("unknown")]
+        query, variables, operation_name, data_text = request
+        if subscription_id in self._subscriptions:
+            # AWS differs: AppSync's answer to a reused id is not documented.
+            error: ErrorJson = {
+                "errorType": "BadRequestException",
+                "message": f"Subscription id {subscription_id} is already in use",
+            }
+            return [SendFrame(encode(messages.error(subscription_id, [error])))]
+        if len(self._subscriptions) >= self._max_subscriptions:
+            # The service sends this one error as an object, not a list.
+            frame_out = messages.error(subscription_id, messages.max_subscriptions_reached())
+            return [SendFrame(encode(frame_out))]
+        extensions = payload.get("extensions")
+        authorization = extensions.get("authorization") if isinstance(extensions, dict) else None
+        headers = (
+            {str(k): str(v) for k, v in authorization.items() if isinstance(v, str)}
+            if isinstance(authorization, dict)
+            else None
+        )
+        self._subscriptions[subscription_id] = SubscriptionState.PENDING
+        return [Subscribe(subscription_id, query, variables, operation_name, data_text, headers)]
+
+    def _stop(self, subscription_id: Any) -> list[Action]:
+        if not isinstance(subscription_id, str):
+            return [self._unsupported("unknown")]
+        # AWS differs: a `stop` for an unknown id is answered with `complete` here; the
+        # service's answer is not documented.
+        if self._subscriptions.pop(subscription_id, None) is None:
+            return [SendFrame(encode(messages.complete(subscription_id)))]
+        return [Unsubscribe(subscription_id), SendFrame(encode(messages.complete(subscription_id)))]
+
+
+def _graphql_request(data: Any) -> tuple[str, dict[str, Any], str | None, str] | None:
+    """`payload.data`: a JSON string holding `query`, `variables` and maybe `operationName`;
+    returned with the string itself."""
+    if not isinstance(data, str):
+        return None
+    try:
+        request = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+        return None
+    variables = request.get("variables")
+    operation_name = request.get("operationName")
+    return (
+        request["query"],
+        variables if isinstance(variables, dict) else {},
+        operation_name if isinstance(operation_name, str) else None,
+        data,
+    )

@@ -1,0 +1,279 @@
+"""Transcripts of the realtime protocol: frames in, frames and actions out.
+
+Expected frames are those AppSync sends (reference/appsync.md 3.3 and 6): the connection_ack
+of amplify-js#9226, the error shapes the iOS realtime client decodes, the UnsupportedOperation
+error recorded for a `start` without `payload.data`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from appsync.realtime.messages import DataPayload
+from appsync.realtime.protocol import (
+    Action,
+    CloseSocket,
+    ConnectionState,
+    RealtimeConnection,
+    RealtimeProtocolError,
+    SendFrame,
+    Subscribe,
+    SubscriptionState,
+    Unsubscribe,
+)
+
+QUERY = "subscription OnCreate { onCreateTodo { id name } }"
+API_KEY_AUTH = {"host": "127.0.0.1:20100", "x-api-key": "da2-abc"}
+
+
+def frames(actions: list[Action]) -> list[dict[str, Any]]:
+    return [json.loads(action.text) for action in actions if isinstance(action, SendFrame)]
+
+
+def start_frame(subscription_id: str, query: str = QUERY, **variables: Any) -> str:
+    data = json.dumps({"query": query, "variables": variables})
+    return json.dumps(
+        {
+            "id": subscription_id,
+            "type": "start",
+            "payload": {"data": data, "extensions": {"authorization": API_KEY_AUTH}},
+        }
+    )
+
+
+def started(connection: RealtimeConnection, subscription_id: str) -> None:
+    actions = connection.receive(start_frame(subscription_id))
+    assert isinstance(actions[0], Subscribe)
+    connection.subscription_started(subscription_id)
+
+
+def test_connection_init_is_acknowledged_with_the_connection_timeout() -> None:
+    connection = RealtimeConnection()
+    out = connection.receive('{"type":"connection_init"}')
+    assert frames(out) == [{"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}}]
+    assert connection.state is ConnectionState.ACKNOWLEDGED
+
+
+def test_keep_alive_is_sent_only_after_the_acknowledgement() -> None:
+    connection = RealtimeConnection()
+    assert connection.keep_alive() == []
+    connection.receive('{"type":"connection_init"}')
+    assert frames(connection.keep_alive()) == [{"type": "ka"}]
+
+
+def test_start_asks_the_endpoint_to_subscribe_with_the_data_string_and_authorization() -> None:
+    connection = RealtimeConnection()
+    connection.receive('{"type":"connection_init"}')
+    text = start_frame("sub-1", QUERY, owner="ann")
+    actions = connection.receive(text)
+    expected_data = json.loads(text)["payload"]["data"]
+    assert actions == [
+        Subscribe("sub-1", QUERY, {"owner": "ann"}, None, expected_data, API_KEY_AUTH)
+    ]
+    assert connection.subscriptions == {"sub-1": SubscriptionState.PENDING}
+
+
+def test_started_subscription_is_acknowledged_and_then_receives_data() -> None:
+    connection = RealtimeConnection()
+    connection.receive(start_frame("sub-1"))
+    assert frames(connection.subscription_started("sub-1")) == [
+        {"type": "start_ack", "id": "sub-1"}
+    ]
+    payload: DataPayload = {"data": {"onCreateTodo": {"id": "1", "name": "x"}}}
+    assert frames(connection.data("sub-1", payload)) == [
+        {"type": "data", "id": "sub-1", "payload": payload}
+    ]
+
+
+def test_start_is_served_before_connection_init() -> None:
+    connection = RealtimeConnection()
+    started(connection, "sub-1")
+    assert connection.subscriptions == {"sub-1": SubscriptionState.ACTIVE}
+    assert frames(connection.keep_alive()) == [{"type": "ka"}]
+
+
+def test_data_for_a_pending_or_unknown_subscription_is_not_sent() -> None:
+    connection = RealtimeConnection()
+    connection.receive(start_frame("sub-1"))
+    assert connection.data("sub-1", {"data": None}) == []
+    assert connection.data("other", {"data": None}) == []
+
+
+def test_failed_start_is_answered_with_an_error_frame_for_its_id() -> None:
+    connection = RealtimeConnection()
+    connection.receive(start_frame("sub-1"))
+    error = {"errorType": "UnauthorizedException", "message": "You are not authorized."}
+    out = connection.subscription_failed("sub-1", [error])  # type: ignore[list-item]
+    assert frames(out) == [{"type": "error", "id": "sub-1", "payload": {"errors": [error]}}]
+    assert connection.subscriptions == {}
+
+
+def test_stop_is_answered_with_complete_and_unsubscribes() -> None:
+    connection = RealtimeConnection()
+    started(connection, "sub-1")
+    out = connection.receive('{"type":"stop","id":"sub-1"}')
+    assert out[0] == Unsubscribe("sub-1")
+    assert frames(out) == [{"type": "complete", "id": "sub-1"}]
+    assert connection.data("sub-1", {"data": None}) == []
+
+
+def test_stop_of_an_unknown_id_is_answered_with_complete() -> None:
+    connection = RealtimeConnection()
+    out = connection.receive('{"type":"stop","id":"nope"}')
+    assert frames(out) == [{"type": "complete", "id": "nope"}]
+
+
+def test_stop_while_the_start_is_pending_drops_the_subscription_when_it_starts() -> None:
+    connection = RealtimeConnection()
+    connection.receive(start_frame("sub-1"))
+    connection.receive('{"type":"stop","id":"sub-1"}')
+    assert connection.subscription_started("sub-1") == [Unsubscribe("sub-1")]
+    assert connection.subscription_failed("sub-1", []) == []
+
+
+def test_the_101st_subscription_is_refused_with_max_subscriptions_reached() -> None:
+    connection = RealtimeConnection()
+    for index in range(100):
+        started(connection, f"sub-{index}")
+    out = connection.receive(start_frame("sub-100"))
+    # The service sends this error as an object, not a list (aws-appsync-realtime-client-ios).
+    assert frames(out) == [
+        {
+            "id": "sub-100",
+            "type": "error",
+            "payload": {
+                "errors": {
+                    "errorType": "MaxSubscriptionsReachedError",
+                    "message": "Max number of 100 subscriptions reached",
+                }
+            },
+        }
+    ]
+    connection.receive('{"type":"stop","id":"sub-0"}')
+    assert isinstance(connection.receive(start_frame("sub-100"))[0], Subscribe)
+
+
+def test_a_reused_subscription_id_is_refused() -> None:
+    connection = RealtimeConnection()
+    started(connection, "sub-1")
+    out = frames(connection.receive(start_frame("sub-1")))
+    assert out[0]["type"] == "error"
+    assert out[0]["id"] == "sub-1"
+    assert out[0]["payload"]["errors"][0]["errorType"] == "BadRequestException"
+
+
+UNSUPPORTED_UNKNOWN = {
+    "type": "error",
+    "id": "",
+    "payload": {
+        "errors": [
+            {
+                "errorType": "UnsupportedOperation",
+                "message": "unknown not supported through the realtime channel",
+            }
+        ]
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An Apollo-style start (query beside, not inside, payload.data): the recorded case.
+        '{"id":"1","type":"start","payload":{"query":"subscription { a }","variables":{}}}',
+        '{"id":"1","type":"start","payload":{"data":"not json"}}',
+        '{"id":"1","type":"start","payload":{"data":"{\\"variables\\":{}}"}}',
+        '{"type":"start","payload":{"data":"{\\"query\\":\\"subscription { a }\\"}"}}',
+        "not json at all",
+        "[1, 2]",
+        '{"type":"stop"}',
+        '{"no":"type"}',
+    ],
+)
+def test_frames_the_service_cannot_route_get_unsupported_operation(text: str) -> None:
+    connection = RealtimeConnection()
+    assert frames(connection.receive(text)) == [UNSUPPORTED_UNKNOWN]
+    assert connection.subscriptions == {}
+
+
+def test_an_unknown_frame_type_is_named_in_the_unsupported_operation_error() -> None:
+    connection = RealtimeConnection()
+    out = frames(connection.receive('{"type":"subscribe","id":"1"}'))
+    assert out[0]["payload"]["errors"][0]["message"] == (
+        "subscribe not supported through the realtime channel"
+    )
+
+
+def test_binary_frames_are_unsupported() -> None:
+    assert frames(RealtimeConnection().receive_binary()) == [UNSUPPORTED_UNKNOWN]
+
+
+CONNECTION_UNAUTHORIZED = {
+    "errorType": "com.amazonaws.deepdish.graphql.auth#UnauthorizedException",
+    "message": "You are not authorized to make this call.",
+    "errorCode": 400,
+}
+
+
+def test_rejected_handshake_answers_connection_init_with_connection_error_and_closes() -> None:
+    connection = RealtimeConnection(rejection=[CONNECTION_UNAUTHORIZED])  # type: ignore[list-item]
+    out = connection.receive('{"type":"connection_init"}')
+    assert frames(out) == [
+        {"type": "connection_error", "payload": {"errors": [CONNECTION_UNAUTHORIZED]}}
+    ]
+    assert isinstance(out[-1], CloseSocket)
+    assert connection.state is ConnectionState.CLOSED
+
+
+def test_rejected_handshake_answers_a_start_with_connection_error_too() -> None:
+    connection = RealtimeConnection(rejection=[CONNECTION_UNAUTHORIZED])  # type: ignore[list-item]
+    out = connection.receive(start_frame("sub-1"))
+    assert frames(out)[0]["type"] == "connection_error"
+    assert not any(isinstance(action, Subscribe) for action in out)
+
+
+def test_rejected_handshake_answers_binary_with_connection_error() -> None:
+    connection = RealtimeConnection(rejection=[CONNECTION_UNAUTHORIZED])  # type: ignore[list-item]
+    assert frames(connection.receive_binary())[0]["type"] == "connection_error"
+
+
+def test_payload_over_240_kb_is_dropped_without_a_frame() -> None:
+    connection = RealtimeConnection()
+    started(connection, "sub-1")
+    big: DataPayload = {"data": {"onCreateTodo": {"name": "x" * (240 * 1024)}}}
+    assert connection.data("sub-1", big) == []
+    assert connection.dropped_payloads == 1
+    small: DataPayload = {"data": {"onCreateTodo": {"name": "x" * (230 * 1024)}}}
+    assert len(frames(connection.data("sub-1", small))) == 1
+
+
+def test_invalidated_subscription_completes_once() -> None:
+    connection = RealtimeConnection()
+    started(connection, "sub-1")
+    out = connection.subscription_ended("sub-1")
+    assert out[0] == Unsubscribe("sub-1")
+    assert frames(out) == [{"type": "complete", "id": "sub-1"}]
+    assert connection.subscription_ended("sub-1") == []
+
+
+def test_closing_stops_every_subscription_and_later_frames_are_a_bug() -> None:
+    connection = RealtimeConnection()
+    started(connection, "a")
+    connection.receive(start_frame("b"))
+    assert connection.closed() == [Unsubscribe("a"), Unsubscribe("b")]
+    with pytest.raises(RealtimeProtocolError):
+        connection.receive('{"type":"connection_init"}')
+    with pytest.raises(RealtimeProtocolError):
+        connection.receive_binary()
+
+
+def test_operation_name_is_passed_on() -> None:
+    connection = RealtimeConnection()
+    data = json.dumps({"query": QUERY, "operationName": "OnCreate"})
+    actions = connection.receive(
+        json.dumps({"id": "s", "type": "start", "payload": {"data": data}})
+    )
+    assert actions == [Subscribe("s", QUERY, {}, "OnCreate", data, None)]
