@@ -274,7 +274,8 @@ class ExecutableSchema:
 
     def _prepare(self, query: str) -> PreparedDocument:
         try:
-            document = parse(query)
+            # graphql-java's grammar has no empty selection set; graphql-core allows one.
+            document = parse(query, allow_empty_selection_sets=False)
         except GraphQLSyntaxError as error:
             syntax = QuerySyntaxError(error.message)
             return PreparedDocument(None, (GraphQLError(str(syntax), original_error=syntax),), {})

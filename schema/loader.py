@@ -21,9 +21,12 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    Lexer,
     Node,
     ScalarTypeDefinitionNode,
     Source,
+    Token,
+    TokenKind,
     TypeDefinitionNode,
     build_ast_schema,
     parse,
@@ -125,6 +128,40 @@ def _with_specified_scalars(schema: GraphQLSchema) -> GraphQLSchema:
     return GraphQLSchema(**kwargs)
 
 
+def _legacy_implements(text: str) -> str:
+    """`type A implements B, C` (or `B C`) as `B & C`: graphql-java, and so AppSync, accepts the
+    legacy list of interfaces that graphql-core no longer parses. One separator character is
+    replaced in place, so lines and columns in later messages stay right."""
+    try:
+        tokens: list[Token] = []
+        lexer = Lexer(Source(text))
+        token = lexer.advance()
+        while token.kind != TokenKind.EOF:
+            tokens.append(token)
+            token = lexer.advance()
+    except GraphQLSyntaxError:
+        return text
+    chars = list(text)
+    for index, token in enumerate(tokens):
+        if token.kind != TokenKind.NAME or token.value != "implements" or index < 2:
+            continue
+        keyword = tokens[index - 2]
+        if tokens[index - 1].kind != TokenKind.NAME or keyword.value not in ("type", "interface"):
+            continue
+        previous = token
+        for following in tokens[index + 1 :]:
+            if following.kind not in (TokenKind.NAME, TokenKind.AMP):
+                break
+            adjacent_names = following.kind == previous.kind == TokenKind.NAME
+            if adjacent_names and previous is not token:
+                gap = text[previous.end : following.start]
+                offset = gap.find(",") if "," in gap else gap.find(" ")
+                if offset >= 0:
+                    chars[previous.end + offset] = "&"
+            previous = following
+    return "".join(chars)
+
+
 def parse_schema_files(paths: Sequence[Path]) -> DocumentNode:
     """The files' definitions in one document, each node keeping its file as `loc.source`.
 
@@ -142,7 +179,7 @@ def parse_schema_files(paths: Sequence[Path]) -> DocumentNode:
             problems.append(SchemaProblem(name, 1, 1, f"Cannot read the schema file: {error}"))
             continue
         try:
-            document = parse(Source(text, name))
+            document = parse(Source(_legacy_implements(text), name))
         except GraphQLSyntaxError as error:
             problems.extend(_problems_from([error], name))
             continue

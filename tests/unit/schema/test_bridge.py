@@ -192,3 +192,12 @@ async def test_operation_selection_errors_are_request_errors(blog_schema: AppSyn
     ]
     result = await executable.execute(two, None, "C", None)
     assert [e.message for e in result.errors or []] == ["Unknown operation named 'C'."]
+
+
+@pytest.mark.anyio
+async def test_an_empty_selection_set_does_not_parse(blog_schema: AppSyncSchema) -> None:
+    # graphql-java's grammar requires a selection in braces; graphql-core would accept `{ }`.
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    result = await executable.execute("{ listPosts { } }", None, None, None)
+    (error,) = result.errors or []
+    assert isinstance(error.original_error, QuerySyntaxError)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from graphql import GraphQLScalarType
+from graphql import GraphQLObjectType, GraphQLScalarType
 
 from schema.errors import SchemaError, SchemaProblem
 from schema.loader import AppSyncSchema, load_schema
@@ -108,3 +108,24 @@ def test_the_aws_prefix_is_reserved_for_type_names(write_sdl: WriteSdl) -> None:
 def test_blog_sdl_loads(blog_schema: AppSyncSchema) -> None:
     assert blog_schema.graphql_schema.mutation_type is not None
     assert "onCreatePost" in BLOG_SDL
+
+
+def test_legacy_comma_separated_interfaces_load(write_sdl: WriteSdl) -> None:
+    # graphql-java (and so AppSync) still reads `implements A, B`; graphql-core needs `A & B`.
+    sdl = (
+        "interface Node { id: ID! }\ninterface Named { name: String }\n"
+        "type Item implements Node, Named { id: ID! name: String }\n"
+        "type Query { item: Item }\n"
+    )
+    schema = load_schema(write_sdl(sdl)).graphql_schema
+    item = schema.get_type("Item")
+    assert isinstance(item, GraphQLObjectType)
+    assert [interface.name for interface in item.interfaces] == ["Node", "Named"]
+
+
+def test_positions_after_a_legacy_interface_list_stay_exact(write_sdl: WriteSdl) -> None:
+    sdl = "interface A { x: Int }\ninterface B { x: Int }\ntype C implements A, B { x: Missing }\n"
+    (path,) = write_sdl(sdl)
+    with pytest.raises(SchemaError) as caught:
+        load_schema([path])
+    assert SchemaProblem(str(path), 3, 29, "Unknown type 'Missing'.") in caught.value.problems
