@@ -10,18 +10,20 @@ returned an unsupported result type." (corpus `test_map_state_items_eval_jsonata
 
 from __future__ import annotations
 
-import hashlib
 import json
-import uuid
+import math
+import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from jsonata import Jsonata
 from jsonata.jexception import JException
+from jsonata.timebox import Timebox
 from jsonata.utils import Utils
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.intrinsic_functions import JavaRandom
+from stepfunctions.jsonata_functions import AWS_FUNCTIONS, JsonataFunctionError, jsonata_number
 from stepfunctions.paths import json_text
 
 __all__ = [
@@ -35,23 +37,6 @@ __all__ = [
 ]
 
 QUERY_EVALUATION_ERROR = "States.QueryEvaluationError"
-
-_HASHES = {
-    "MD5": "md5",
-    "SHA-1": "sha1",
-    "SHA-256": "sha256",
-    "SHA-384": "sha384",
-    "SHA-512": "sha512",
-}
-
-
-class _EvaluationError(Exception):
-    """Raised by an AWS extension function; reported like a JSONata error."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 def is_jsonata(value: Any) -> bool:
@@ -67,11 +52,18 @@ def jsonata_body(value: str) -> str:
 class JsonataExpression:
     """One compiled JSONata expression."""
 
-    __slots__ = ("_expression", "text")
+    __slots__ = ("_bounds", "_expression", "_hooks", "text")
 
     def __init__(self, text: str, expression: Jsonata) -> None:
         self.text = text
         self._expression = expression
+        # AWS accepts an evaluation nested 100 deep and refuses one at 101 (measured in
+        # floci-io/floci#2737); jsonata-python counts depth the same way through the entry and
+        # exit hooks a Timebox installs. One Timebox per expression, reset before each run:
+        # evaluation is synchronous and an expression cannot re-enter itself.
+        holder = Jsonata.Frame(None)
+        self._bounds = Timebox(holder, None, _MAX_DEPTH)
+        self._hooks = dict(holder.bindings)
 
     def __repr__(self) -> str:
         return f"JsonataExpression({self.text!r})"
@@ -120,14 +112,16 @@ class JsonataExpression:
         bindings["states"] = {
             key: Utils.NULL_VALUE if value is None else value for key, value in states.items()
         }
+        bindings.update(self._hooks)
+        self._bounds.depth = 0
         try:
             raw = self._expression.evaluate(None, bindings)
         except JException as exc:
             raise self._failure(field, str(exc.error), _message(exc)) from exc
-        except _EvaluationError as exc:
+        except JsonataFunctionError as exc:
             raise self._failure(field, exc.code, exc.message) from exc
         except RecursionError as exc:
-            raise self._failure(field, "U1001", "Stack overflow error") from exc
+            raise self._failure(field, "D1011", _render("D1011", ())) from exc
         except (
             TypeError,
             ValueError,
@@ -158,9 +152,75 @@ class JsonataExpression:
         )
 
 
+_MAX_DEPTH = 100
+
+_PLACEHOLDER = re.compile(r"\{\{\{\w+\}\}\}|\{\{\w+\}\}")
+
+# jsonata-js names an array signature's element type in T0412 ("must be an array of numbers").
+_ARRAY_ELEMENT_TYPES = {
+    "a": "arrays",
+    "b": "booleans",
+    "f": "functions",
+    "n": "numbers",
+    "o": "objects",
+    "s": "strings",
+}
+
+
 def _message(exc: JException) -> str:
-    text = str(exc)
-    return text if text else str(exc.error)
+    """The message jsonata-js (and so AWS) gives for a JSONata error.
+
+    jsonata-python inherits jsonata-java's catalog, where every "function" reads "Object", and
+    it inserts values raw; jsonata-js JSON-renders `{{value}}` and inserts `{{{value}}}` raw
+    (AWS: `T0410: Argument 1 of function "uppercase" does not match function signature`).
+    """
+    values = (exc.current, exc.expected, exc.extra)
+    if exc.error == "T0412" and isinstance(exc.extra, str):
+        values = (exc.current, exc.expected, _ARRAY_ELEMENT_TYPES.get(exc.extra, exc.extra))
+    return _render(str(exc.error), values) or str(exc) or str(exc.error)
+
+
+def _render(code: str, values: tuple[Any, ...]) -> str:
+    template = JException.error_codes.get(code)
+    if template is None:
+        return ""
+    pending = iter(values)
+
+    def fill(match: re.Match[str]) -> str:
+        value = next(pending, None)
+        if match.group(0).startswith("{{{"):
+            return "undefined" if value is None else str(value)
+        return _js_json(value)
+
+    return _PLACEHOLDER.sub(fill, template.replace("Object", "function"))
+
+
+def _js_json(value: Any) -> str:
+    """`JSON.stringify` as jsonata-js applies it to a value in an error message."""
+    if value is None:
+        return "undefined"
+    if value is Utils.NULL_VALUE:
+        return "null"
+    if isinstance(value, float) and math.isfinite(value):
+        return _js_number(value)
+    try:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    except ValueError:
+        return str(value)
+
+
+def _js_number(value: float) -> str:
+    """A double as JavaScript prints it: `1`, `1.5`, `1e+21`, `1e-7`."""
+    if value.is_integer() and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = int(exponent)
+    if -7 < power < 21:
+        return format(Decimal(text), "f")
+    return f"{mantissa}e{'+' if power > 0 else '-'}{abs(power)}"
 
 
 _UNSUPPORTED: Any = object()
@@ -195,7 +255,12 @@ def _to_json(value: Any) -> Any:
     """
     if value is Utils.NULL_VALUE:
         return None
-    if value is None or isinstance(value, bool | int | float | str):
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            # JSON has no literal for these; AWS writes the name JavaScript gives them.
+            return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+        return jsonata_number(value)
+    if value is None or isinstance(value, bool | int | str):
         return value
     if isinstance(value, Mapping):
         result: dict[str, Any] = {}
@@ -230,82 +295,10 @@ def compile_jsonata(text: str) -> JsonataExpression:
 
 
 def _bind_aws_functions(expression: Jsonata) -> None:
-    expression.register_lambda("partition", _partition)
-    expression.register_lambda("range", _range)
-    expression.register_lambda("hash", _hash)
-    expression.register_lambda("random", _random)
-    expression.register_lambda("uuid", _uuid)
-    expression.register_lambda("parse", _parse)
-    # AWS disables $eval (dg `transforming-data`): calling it is calling a non-function.
+    for name, function in AWS_FUNCTIONS.items():
+        expression.register_lambda(name, function)
+    # AWS disables $eval (dg `transforming-data`): calling it is calling a non-function, T1006.
     expression.environment.bind("eval", None)
-
-
-def _sequence(items: list[Any]) -> Any:
-    # A singleton collapses to its item, as JSONata sequences do (corpus `$range(1, 9, 9)` -> 1).
-    return items[0] if len(items) == 1 else Utils.create_sequence_from_iter(items)
-
-
-def _integer(function: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _EvaluationError("T0410", f'Argument of function "{function}" must be a number')
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise _EvaluationError("T0410", f'Argument of function "{function}" must be an integer')
-        return int(value)
-    return value
-
-
-def _partition(array: Any = None, size: Any = None) -> Any:
-    if not isinstance(array, list):
-        array = [] if array is None else [array]
-    chunk = _integer("partition", size)
-    if chunk <= 0:
-        raise _EvaluationError("D3000", 'Argument 2 of function "partition" must be positive')
-    # A plain (non-sequence) list: AWS keeps `[[0]]` for one chunk (corpus test_array_partition).
-    return [array[start : start + chunk] for start in range(0, len(array), chunk)]
-
-
-def _range(first: Any = None, last: Any = None, step: Any = 1) -> Any:
-    start, end, increment = (_integer("range", v) for v in (first, last, step))
-    if increment == 0:
-        raise _EvaluationError("D3000", 'Argument 3 of function "range" must not be zero')
-    items = list(range(start, end + (1 if increment > 0 else -1), increment))
-    return _sequence(items)
-
-
-def _hash(value: Any = None, algorithm: Any = "SHA-256") -> str:
-    if not isinstance(value, str):
-        raise _EvaluationError("T0410", 'Argument 1 of function "hash" must be a string')
-    name = _HASHES.get(algorithm) if isinstance(algorithm, str) else None
-    if name is None:
-        raise _EvaluationError(
-            "D3000", f'Argument 2 of function "hash" must be one of {", ".join(_HASHES)}'
-        )
-    return hashlib.new(name, value.encode("utf-8")).hexdigest()
-
-
-def _random(seed: Any = None) -> float:
-    if seed is None:
-        generator = JavaRandom(uuid.uuid4().int & ((1 << 64) - 1))
-    else:
-        generator = JavaRandom(_integer("random", seed))
-    return generator.next_double()
-
-
-def _uuid() -> str:
-    return str(uuid.uuid4())
-
-
-def _parse(text: Any = None) -> Any:
-    if not isinstance(text, str):
-        raise _EvaluationError("T0410", 'Argument 1 of function "parse" must be a string')
-    try:
-        value = json.loads(text)
-    except ValueError as exc:
-        raise _EvaluationError(
-            "D3000", f'Argument 1 of function "parse" is not JSON: {exc}'
-        ) from exc
-    return Utils.NULL_VALUE if value is None else value
 
 
 class JsonataTemplate:

@@ -151,13 +151,40 @@ def test_singleton_array_literal_stays_an_array() -> None:
     assert run("$states.input.items", {"items": [0]}) == [0]
 
 
-def test_evaluation_error_carries_jsonata_code() -> None:
-    error = failure('"a" + 1')
+def cause_tail(text: str) -> str:
+    prefix = f"The JSONata expression '{text}' specified for the field 'Output' threw an error "
+    cause = failure(text).cause
+    assert cause.startswith(prefix + "during evaluation. ")
+    return cause[len(prefix + "during evaluation. ") :]
+
+
+@pytest.mark.parametrize(
+    ("text", "tail"),
+    [
+        # AWS's wording is jsonata-js's (floci-io/floci#2668 quotes AWS for T0412).
+        ("$sum(['a'])", 'T0412: Argument 1 of function "sum" must be an array of "numbers"'),
+        (
+            "$uppercase(1)",
+            'T0410: Argument 1 of function "uppercase" does not match function signature',
+        ),
+        ('"a" + 1', 'T2001: The left side of the "+" operator must evaluate to a number'),
+        (
+            "1 < 'a'",
+            'T2009: The values 1 and "a" either side of operator "<" must be of the same data type',
+        ),
+        ("$nothing(1)", "T1006: Attempted to invoke a non-function"),
+    ],
+)
+def test_evaluation_errors_read_as_jsonata_js_words_them(text: str, tail: str) -> None:
+    error = failure(text)
     assert error.error == "States.QueryEvaluationError"
-    assert error.cause.startswith(
-        "The JSONata expression '\"a\" + 1' specified for the field 'Output' threw an error "
-        "during evaluation. T2001: "
-    )
+    assert cause_tail(text) == tail
+
+
+def test_evaluation_deeper_than_a_hundred_levels_fails() -> None:
+    # floci-io/floci#2737, measured on AWS: depth 100 evaluates, depth 101 is refused.
+    assert run("+".join(["1"] * 100)) == 100
+    assert cause_tail("+".join(["1"] * 101)).startswith("D1011: Stack overflow.")
 
 
 def test_eval_is_not_available() -> None:
@@ -200,12 +227,69 @@ def test_parse(text: str, value: Any) -> None:
 
 
 def test_hash_uuid_and_seeded_random() -> None:
-    # AWS dg transforming-data: $hash(value, algorithm), $uuid(), $random(seed).
+    # AWS dg transforming-data: $hash(value, algorithm), $uuid(), $random(seed); AWS draws from
+    # java.util.Random, so $random(42) is 0.7275636800328681 (floci-io/floci#2737).
     assert run("$hash('input data', 'SHA-512')") == hashlib.sha512(b"input data").hexdigest()
     assert re.fullmatch(r"[0-9a-f-]{36}", run("$uuid()"))
-    first = run("$random(7)")
-    assert 0 <= first < 1
-    assert run("$random(7)") == first
+    assert run("$random(42)") == 0.7275636800328681
+    assert 0 <= run("$random()") < 1
+
+
+@pytest.mark.parametrize(
+    ("text", "tail"),
+    [
+        (
+            "$partition(1, 2)",
+            'T0412: Argument 1 of function "partition" must be an array of undefined',
+        ),
+        ("$partition([1], -1)", "D3137: Second argument must be zero or greater"),
+        (
+            "$partition([1], 1, 2)",
+            'T0410: Argument 3 of function "partition" does not match function signature',
+        ),
+        (
+            "$range('a', 1, 1)",
+            'T0410: Argument 1 of function "range" does not match function signature',
+        ),
+        (
+            "$hash(1, 'MD5')",
+            'T0410: Argument 1 of function "hash" does not match function signature',
+        ),
+        (
+            "$hash('a', 'SHA-3')",
+            "D3137: Hash algorithm 'SHA-3' must be one of SHA-1, SHA-384, SHA-256, SHA-512, MD5",
+        ),
+        ("$uuid(1)", 'T0410: Argument 1 of function "uuid" does not match function signature'),
+        ("$parse('')", "D3137: Invalid JSON"),
+        ('$parse(\'{"a": 1, "a": 2}\')', "D3137: Invalid JSON"),
+        ("$parse('1 2')", "D3137: Invalid JSON"),
+        ("$parse(1)", 'T0410: Argument 1 of function "parse" does not match function signature'),
+    ],
+)
+def test_aws_function_errors(text: str, tail: str) -> None:
+    # What AWS answers for these calls, as measured with TestState in floci-io/floci#2737.
+    assert cause_tail(text) == tail
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["$partition([], 2)", "$partition([1], 0)", "$range(1, 5)", "$range(5, 1, 1)", "$hash('a')"],
+)
+def test_degenerate_aws_function_calls_return_nothing(text: str) -> None:
+    # floci-io/floci#2737: AWS evaluates these to nothing, so the field fails as undefined.
+    assert failure(text).cause.endswith("returned nothing (undefined).")
+
+
+def test_aws_functions_round_towards_zero_and_default_the_chunk() -> None:
+    assert run("$range(1, 3, 1.9)") == [1, 2, 3]
+    assert run("$random(42.9)") == 0.7275636800328681
+    assert run("$partition([1, 2, 3])") == [[1, 2, 3]]
+
+
+def test_integral_numbers_lose_their_fraction() -> None:
+    # floci-io/floci#2737: AWS writes 1.0 as 1 and 1e2 as 100 after JSONata.
+    assert run("$states.input.x", {"x": 2.0}) == 2
+    assert run("$parse('[1.0, 1e2, 1.5]')") == [1, 100, 1.5]
 
 
 def test_regular_expressions() -> None:
