@@ -1,0 +1,279 @@
+"""Step Functions engine throughput beside moto's engine, on the same definitions in the same run.
+
+    .venv/bin/python bench/stepfunctions.py [--quick]     (or ./scripts/bench stepfunctions)
+
+Measures state transitions per second (a 100-state Pass chain, a Map over 10,000 items, a
+Parallel of 10 branches), executions started per second, and memory after 100,000 finished
+executions. Our engine is driven through `StepFunctionsService.handle` (the API without HTTP);
+moto through boto3 under `mock_aws(config={"stepfunctions": {"execute_state_machine": True}})`,
+also in-process. A transition is a `*StateEntered` history event.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import logging
+import os
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+# Run as `python bench/stepfunctions.py` (scripts/bench), this file's folder heads sys.path and its
+# name would shadow the `stepfunctions` package; the repository root is what the imports need.
+_ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != _ROOT / "bench")]
+
+from stepfunctions.clock import SystemClock  # noqa: E402
+from stepfunctions.service import StepFunctionsService  # noqa: E402
+from stepfunctions.tasks import TaskRegistry  # noqa: E402
+
+ROLE = "arn:aws:iam::123456789012:role/bench"
+
+
+def pass_chain(length: int) -> dict[str, Any]:
+    states: dict[str, Any] = {
+        f"S{i}": {"Type": "Pass", "Next": f"S{i + 1}"} for i in range(length - 1)
+    }
+    states[f"S{length - 1}"] = {"Type": "Pass", "End": True}
+    return {"StartAt": "S0", "States": states}
+
+
+def map_over(items: int) -> tuple[dict[str, Any], str]:
+    definition = {
+        "StartAt": "Map",
+        "States": {
+            "Map": {
+                "Type": "Map",
+                "ItemsPath": "$.items",
+                "MaxConcurrency": 0,
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "INLINE"},
+                    "StartAt": "Item",
+                    "States": {"Item": {"Type": "Pass", "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }
+    return definition, json.dumps({"items": list(range(items))})
+
+
+def parallel_of(branches: int) -> dict[str, Any]:
+    branch = {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": True}}}
+    return {
+        "StartAt": "P",
+        "States": {"P": {"Type": "Parallel", "Branches": [branch] * branches, "End": True}},
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    name: str
+    definition: dict[str, Any]
+    input: str
+    runs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    transitions: int
+    seconds: float
+
+    @property
+    def per_second(self) -> float:
+        return self.transitions / self.seconds if self.seconds else 0.0
+
+
+def _entered(events: list[dict[str, Any]]) -> int:
+    return sum(1 for event in events if event["type"].endswith("StateEntered"))
+
+
+class Ours:
+    """Our engine through the service API, in one event loop."""
+
+    def __init__(self, retention: int = 10_000) -> None:
+        self.service = StepFunctionsService(SystemClock(), TaskRegistry(), retention=retention)
+        self._count = 0
+
+    async def call(self, operation: str, **body: Any) -> dict[str, Any]:
+        status, response = await self.service.handle(operation, json.dumps(body).encode())
+        if status != 200:
+            raise RuntimeError(f"{operation}: {response}")
+        return response
+
+    async def machine(self, definition: dict[str, Any]) -> str:
+        self._count += 1
+        created = await self.call(
+            "CreateStateMachine",
+            name=f"bench-{self._count}",
+            definition=json.dumps(definition),
+            roleArn=ROLE,
+        )
+        return str(created["stateMachineArn"])
+
+    async def finish(self, arn: str) -> dict[str, Any]:
+        while True:
+            described = await self.call("DescribeExecution", executionArn=arn)
+            if described["status"] != "RUNNING":
+                return described
+            await asyncio.sleep(0.0005)
+
+    async def transitions(self, work: Workload) -> Rate:
+        machine = await self.machine(work.definition)
+        total, started = 0, time.perf_counter()
+        for _ in range(work.runs):
+            arn = (await self.call("StartExecution", stateMachineArn=machine, input=work.input))[
+                "executionArn"
+            ]
+            if (await self.finish(arn))["status"] != "SUCCEEDED":
+                raise RuntimeError(f"{work.name} did not succeed")
+            history = await self.call("GetExecutionHistory", executionArn=arn, maxResults=1000)
+            events = history["events"]
+            while "nextToken" in history:
+                history = await self.call(
+                    "GetExecutionHistory",
+                    executionArn=arn,
+                    maxResults=1000,
+                    nextToken=history["nextToken"],
+                )
+                events += history["events"]
+            total += _entered(events)
+        return Rate(total, time.perf_counter() - started)
+
+    async def starts(self, count: int) -> float:
+        machine = await self.machine(pass_chain(1))
+        started = time.perf_counter()
+        for _ in range(count):
+            await self.call("StartExecution", stateMachineArn=machine)
+        return count / (time.perf_counter() - started)
+
+    async def finished_memory(self, count: int) -> tuple[int, int]:
+        """(executions still held, peak RSS in KiB) after `count` finished executions."""
+        machine = await self.machine(pass_chain(1))
+        batch = 1000
+        for _ in range(0, count, batch):
+            arns = [
+                (await self.call("StartExecution", stateMachineArn=machine))["executionArn"]
+                for _ in range(batch)
+            ]
+            for arn in arns:
+                await self.finish(arn)
+        gc.collect()
+        held = len(list(self.service.store.executions(machine)))
+        return held, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class Moto:
+    """moto's Step Functions engine through boto3, in-process."""
+
+    def __init__(self) -> None:
+        os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+        import boto3
+        from moto import mock_aws
+
+        self._mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}})
+        self._mock.start()
+        self.client = boto3.client("stepfunctions", region_name="us-east-1")
+        self._count = 0
+
+    def close(self) -> None:
+        self._mock.stop()
+
+    def machine(self, definition: dict[str, Any]) -> str:
+        self._count += 1
+        created = self.client.create_state_machine(
+            name=f"bench-{self._count}", definition=json.dumps(definition), roleArn=ROLE
+        )
+        return created["stateMachineArn"]
+
+    def transitions(self, work: Workload) -> Rate:
+        machine = self.machine(work.definition)
+        total, started = 0, time.perf_counter()
+        for run in range(work.runs):
+            # moto needs a name: without one it names every execution "None".
+            arn = self.client.start_execution(
+                stateMachineArn=machine, name=f"run-{run}", input=work.input
+            )["executionArn"]
+            while self.client.describe_execution(executionArn=arn)["status"] == "RUNNING":
+                time.sleep(0.0005)
+            events: list[Any] = []
+            kwargs: dict[str, Any] = {"executionArn": arn, "maxResults": 1000}
+            while True:
+                page = self.client.get_execution_history(**kwargs)
+                events += page["events"]
+                if "nextToken" not in page:
+                    break
+                kwargs["nextToken"] = page["nextToken"]
+            total += _entered(events)
+        return Rate(total, time.perf_counter() - started)
+
+    def starts(self, count: int) -> float:
+        machine = self.machine(pass_chain(1))
+        started = time.perf_counter()
+        for run in range(count):
+            self.client.start_execution(stateMachineArn=machine, name=f"start-{run}")
+        return count / (time.perf_counter() - started)
+
+
+def _row(name: str, ours: float, moto: float, unit: str) -> str:
+    ratio = f"{ours / moto:8.1f}x" if moto else "     n/a"
+    return f"{name:34s} {ours:12.0f} {moto:12.0f} {ratio}  {unit}"
+
+
+async def _ours(workloads: list[Workload], starts: int, finished: int) -> dict[str, Any]:
+    ours = Ours()
+    results: dict[str, Any] = {}
+    async with ours.service.running():
+        for work in workloads:
+            results[work.name] = (await ours.transitions(work)).per_second
+        results["starts"] = await ours.starts(starts)
+    memory = Ours()
+    async with memory.service.running():
+        results["memory"] = await memory.finished_memory(finished)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs, for a smoke test")
+    args = parser.parse_args()
+    logging.disable(logging.CRITICAL)
+    scale = 10 if args.quick else 1
+    map_definition, map_input = map_over(10_000 // scale)
+    workloads = [
+        Workload("100-state Pass chain", pass_chain(100), "{}", 20 // scale or 1),
+        Workload("Map over 10,000 items", map_definition, map_input, 1),
+        Workload("Parallel of 10 branches", parallel_of(10), "{}", 50 // scale or 1),
+    ]
+    starts, finished = 2000 // scale, 100_000 // scale
+
+    mine = asyncio.run(_ours(workloads, starts, finished))
+    peer = Moto()
+    theirs: dict[str, float] = {}
+    try:
+        for work in workloads:
+            theirs[work.name] = peer.transitions(work).per_second
+        theirs["starts"] = peer.starts(min(starts, 300))
+    finally:
+        peer.close()
+
+    print(f"{'workload':34s} {'ours':>12s} {'moto':>12s} {'ratio':>9s}")
+    for work in workloads:
+        print(_row(work.name, mine[work.name], theirs[work.name], "state transitions/s"))
+    print(_row("executions started", mine["starts"], theirs["starts"], "starts/s"))
+    held, rss = mine["memory"]
+    print(
+        f"after {finished} finished executions: {held} retained (bound 10,000), "
+        f"peak RSS {rss / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
