@@ -29,6 +29,7 @@ from graphql import (
     TokenKind,
     TypeDefinitionNode,
     build_ast_schema,
+    get_named_type,
     parse,
     specified_scalar_types,
     validate_schema,
@@ -203,8 +204,36 @@ def build_schema_document(document: DocumentNode, fallback_file: str) -> AppSync
     problems = _problems_from(validate_schema(graphql_schema), fallback_file)
     if problems:
         raise SchemaError(problems)
+    directives = DirectiveIndex.from_schema(graphql_schema)
+    problems = _subscription_output_problems(graphql_schema, directives, fallback_file)
+    if problems:
+        raise SchemaError(problems)
     install_scalars(graphql_schema)
-    return AppSyncSchema(graphql_schema, DirectiveIndex.from_schema(graphql_schema))
+    return AppSyncSchema(graphql_schema, directives)
+
+
+def _subscription_output_problems(
+    schema: GraphQLSchema, directives: DirectiveIndex, fallback_file: str
+) -> list[SchemaProblem]:
+    """A subscription must return the type its mutations return: AppSync refuses the schema
+    with "The subscription has an invalid output type." otherwise
+    (dabit3/graphql-api-cdk-serverless-postgres#1: a `String` mutation, a `Post` subscription)."""
+    subscription, mutation = schema.subscription_type, schema.mutation_type
+    if subscription is None or mutation is None:
+        return []
+    problems: list[SchemaProblem] = []
+    for name, field in subscription.fields.items():
+        trigger = directives.subscription_trigger(name)
+        if trigger is None:
+            continue
+        output = get_named_type(field.type)
+        for mutation_name in trigger.mutations:
+            source = mutation.fields.get(mutation_name)
+            if source is not None and get_named_type(source.type) is not output:
+                message = "The subscription has an invalid output type."
+                problems.append(_problem_at(field.ast_node, message, fallback_file))
+                break
+    return problems
 
 
 def load_schema(paths: Sequence[Path]) -> AppSyncSchema:

@@ -129,3 +129,29 @@ def test_positions_after_a_legacy_interface_list_stay_exact(write_sdl: WriteSdl)
     with pytest.raises(SchemaError) as caught:
         load_schema([path])
     assert SchemaProblem(str(path), 3, 29, "Unknown type 'Missing'.") in caught.value.problems
+
+
+def test_subscription_must_return_its_mutations_type(write_sdl: WriteSdl) -> None:
+    # dabit3/graphql-api-cdk-serverless-postgres#1: AppSync refused a `Post` subscription on a
+    # mutation returning `String` with "The subscription has an invalid output type."
+    sdl = (
+        "type Post { id: ID! }\ntype Query { getPost: Post }\n"
+        "type Mutation { deletePost(id: ID!): String }\n"
+        'type Subscription {\n  onDeletePost: Post @aws_subscribe(mutations: ["deletePost"])\n}\n'
+    )
+    (path,) = write_sdl(sdl)
+    with pytest.raises(SchemaError) as caught:
+        load_schema([path])
+    assert caught.value.problems == [
+        SchemaProblem(str(path), 5, 3, "The subscription has an invalid output type.")
+    ]
+
+
+def test_subscription_may_drop_non_null_from_its_mutations_type(write_sdl: WriteSdl) -> None:
+    sdl = (
+        "type Post { id: ID! }\ntype Query { getPost: Post }\n"
+        "type Mutation { createPost(id: ID!): Post! }\n"
+        'type Subscription { onCreatePost: Post @aws_subscribe(mutations: ["createPost"]) }\n'
+    )
+    schema = load_schema(write_sdl(sdl))
+    assert schema.directives.subscription_trigger("onCreatePost") is not None
