@@ -8,7 +8,7 @@ treats null as false.
 
 from __future__ import annotations
 
-from resolvers.runtimes.vtl_java import to_java_string, truthy
+from resolvers.runtimes.vtl_java import ForeachScope, to_java_string, truthy
 from resolvers.runtimes.vtl_nodes import (
     BreakLoop,
     DefinedBlock,
@@ -128,13 +128,7 @@ class Foreach(Node):
         try:
             for index, item in enumerate(items):
                 frame.vars[self.name] = item
-                frame.vars["foreach"] = {
-                    "count": index + 1,
-                    "index": index,
-                    "hasNext": index + 1 < count,
-                    "first": index == 0,
-                    "last": index + 1 == count,
-                }
+                frame.vars["foreach"] = ForeachScope(index, count)
                 frame.vars["velocityCount"] = index + 1
                 frame.vars["velocityHasNext"] = index + 1 < count
                 try:

@@ -26,6 +26,15 @@ class MapEntry:
     value: Any
 
 
+@dataclass(frozen=True, slots=True)
+class ForeachScope:
+    """`$foreach` inside `#foreach` (Velocity 1.7's ForeachScope): `$foreach.count`,
+    `$foreach.index`, `$foreach.hasNext` or `$foreach.hasNext()`, `$foreach.first`, `.last`."""
+
+    index: int
+    size: int
+
+
 class JavaMethodError(Exception):
     """A method the value's Java class does not have, or a call Java would reject."""
 
@@ -379,6 +388,17 @@ BOOLEAN_METHODS: dict[str, Callable[..., Any]] = {
     "equals": lambda b, other: isinstance(other, bool) and b == other,
 }
 
+FOREACH_METHODS: dict[str, Callable[..., Any]] = {
+    "getIndex": lambda f: f.index,
+    "getCount": lambda f: f.index + 1,
+    "hasNext": lambda f: f.index + 1 < f.size,
+    "getHasNext": lambda f: f.index + 1 < f.size,
+    "isFirst": lambda f: f.index == 0,
+    "getFirst": lambda f: f.index == 0,
+    "isLast": lambda f: f.index + 1 == f.size,
+    "getLast": lambda f: f.index + 1 == f.size,
+}
+
 ENTRY_METHODS: dict[str, Callable[..., Any]] = {
     "getKey": lambda e: e.key,
     "getValue": lambda e: e.value,
@@ -401,6 +421,8 @@ def java_class_name(value: Any) -> str:
         return "java.util.ArrayList"
     if isinstance(value, MapEntry):
         return "java.util.Map$Entry"
+    if isinstance(value, ForeachScope):
+        return "org.apache.velocity.runtime.directive.ForeachScope"
     return type(value).__name__
 
 
@@ -418,6 +440,8 @@ def methods_for(value: Any) -> dict[str, Callable[..., Any]] | None:
         return LIST_METHODS
     if isinstance(value, MapEntry):
         return ENTRY_METHODS
+    if isinstance(value, ForeachScope):
+        return FOREACH_METHODS
     return None
 
 
