@@ -24,6 +24,7 @@ from jsonata.utils import Utils
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
 from stepfunctions.jsonata_functions import AWS_FUNCTIONS, JsonataFunctionError, jsonata_number
+from stepfunctions.jsonata_references import top_level_references
 from stepfunctions.paths import json_text
 
 __all__ = [
@@ -282,13 +283,24 @@ def _to_json(value: Any) -> Any:
 
 
 def compile_jsonata(text: str) -> JsonataExpression:
-    """Parse `text` (the body without `{% %}`) once; a syntax error is InvalidDefinitionError."""
+    """Parse `text` (the body without `{% %}`) once, refusing what CreateStateMachine refuses.
+
+    The InvalidDefinitionError messages carry AWS's diagnostic code (floci-io/floci#2670 and
+    #2745, measured against AWS): `INVALID_JSONATA_EXPRESSION: Expected "]", got ","` for a
+    syntax error (jsonata-js's message without its S0xxx code), and
+    `UNSUPPORTED_JSONATA_EXPRESSION: Reference to 'phone' at the top level is not supported.`
+    for a bare top-level name. The caller appends AWS's ` at /States/<name>/<field>`.
+    """
     try:
         expression = Jsonata(text)
     except JException as exc:
+        raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {_message(exc)}") from exc
+    references = top_level_references(expression.ast)
+    if references:
         raise InvalidDefinitionError(
-            f"The JSONata expression '{text}' is not valid: {exc.error}: {_message(exc)}"
-        ) from exc
+            f"UNSUPPORTED_JSONATA_EXPRESSION: Reference to '{references[0]}' at the top level "
+            "is not supported."
+        )
     expression.set_output_convert_nulls(False)
     _bind_aws_functions(expression)
     return JsonataExpression(text, expression)

@@ -303,6 +303,47 @@ def test_string_comparison_with_escaped_quote() -> None:
     assert run("$states.input = '\"'", '"') is True
 
 
-def test_syntax_error_is_an_invalid_definition() -> None:
-    with pytest.raises(InvalidDefinitionError):
-        compile_jsonata("1 +")
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a[1,2)", 'Expected "]", got ","'),
+        ('"unterminated', "String literal must be terminated by a matching quote"),
+        ("1 +", "Unexpected end of expression"),
+        ('{"a":}', 'The symbol "}" cannot be used as a unary operator'),
+        ("$x :=", "Unexpected end of expression"),
+        ('$match("a", /abc', "No terminating / in regular expression"),
+    ],
+)
+def test_syntax_errors_are_refused_as_aws_words_them(text: str, message: str) -> None:
+    # Each pair was run through validate-state-machine-definition on AWS (floci-io/floci#2745).
+    with pytest.raises(InvalidDefinitionError) as caught:
+        compile_jsonata(text)
+    assert caught.value.message == f"INVALID_JSONATA_EXPRESSION: {message}"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [("phone", "phone"), ('{"a": phone}', "phone"), ("$f(x)", "x"), ("($x := 1; y)", "y")],
+)
+def test_top_level_references_are_refused(text: str, name: str) -> None:
+    # floci-io/floci#2670, measured on AWS: "UNSUPPORTED_JSONATA_EXPRESSION: Reference to
+    # 'phone' at the top level is not supported."
+    with pytest.raises(InvalidDefinitionError) as caught:
+        compile_jsonata(text)
+    assert caught.value.message == (
+        f"UNSUPPORTED_JSONATA_EXPRESSION: Reference to '{name}' at the top level is not supported."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "$states.input.phone[0]",
+        "$states.input.items[price > 10].name",
+        "$states.input.(a + b)",
+        "$map($states.input, function($v){ $v.x + y })",
+        "$states.input.items^(price)",
+    ],
+)
+def test_names_below_the_top_level_are_accepted(text: str) -> None:
+    assert compile_jsonata(text).text == text
