@@ -50,6 +50,7 @@ from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule
 
 from schema.errors import CoercionError, SchemaError
+from schema.errors import QuerySyntaxError as QuerySyntaxError
 from schema.limits import NoIntrospectionRule, check_depth
 from schema.loader import AppSyncSchema
 from schema.messages import validate_document
@@ -63,39 +64,32 @@ DOCUMENT_CACHE_SIZE = 1024
 _NON_NULL_RE = re.compile(r"Cannot return null for non-nullable field (\w+)\.(\w+)\.")
 
 
-class QuerySyntaxError(SchemaError):
-    """The query text does not parse. AppSync answers 400 MalformedHttpRequestException
-    "Unable to parse GraphQL query." (graphql/graphql-over-http#81)."""
-
-    def __init__(self, detail: str) -> None:
-        super().__init__((), "Unable to parse GraphQL query.")
-        self.detail = detail
-
-
 # Variable coercion in AppSync's words: graphql-java stops at the first bad value and AppSync
 # reports that one (schema/messages.py words the validation errors).
 
 
-class _VariableProblem(Exception):
+class _VariableCoercionError(SchemaError):
+    """The first variable value graphql-java would refuse; `message` is AppSync's text."""
+
     def __init__(self, message: str) -> None:
-        super().__init__(message)
+        super().__init__((), message)
         self.message = message
 
 
-def _null_problem(variable: str, type_: GraphQLInputType) -> _VariableProblem:
+def _null_problem(variable: str, type_: GraphQLInputType) -> _VariableCoercionError:
     # AppSync names the outermost variable but the innermost type (aws-appsync-community#406).
-    return _VariableProblem(
+    return _VariableCoercionError(
         f"Variable '{variable}' has coerced Null value for NonNull type '{type_}'"
     )
 
 
-def _invalid(name: str, detail: str) -> _VariableProblem:
+def _invalid(name: str, detail: str) -> _VariableCoercionError:
     # AppSync names the innermost input field (aws-amplify/amplify-flutter#822: 'phone').
-    return _VariableProblem(f"Variable '{name}' has an invalid value. {detail}")
+    return _VariableCoercionError(f"Variable '{name}' has an invalid value. {detail}")
 
 
 def _coerce(value: Any, type_: GraphQLInputType, variable: str, name: str) -> Any:
-    """One input value as graphql-java coerces it (`"42"` is an Int), or _VariableProblem."""
+    """One input value as graphql-java coerces it (`"42"` is an Int), or _VariableCoercionError."""
     if isinstance(type_, GraphQLNonNull):
         if value is None:
             raise _null_problem(variable, type_)
@@ -141,7 +135,7 @@ def _coerce_object(
         )
     for key in value:
         if key not in type_.fields:
-            raise _VariableProblem(
+            raise _VariableCoercionError(
                 f"The variables input contains a field name '{key}' that is not defined "
                 f"for input object type '{type_.name}' "
             )
@@ -172,7 +166,7 @@ def coerce_variables(
                 coerced[name] = _coerce(inputs[name], type_, name, name)
             elif definition.default_value is None and isinstance(type_, GraphQLNonNull):
                 raise _null_problem(name, type_)
-        except _VariableProblem as problem:
+        except _VariableCoercionError as problem:
             return GraphQLError(problem.message, definition)
     return coerced
 

@@ -50,3 +50,12 @@ class QueryDepthLimitError(SchemaError):
         self.limit = limit
         self.depth = depth
         self.field_name = field_name
+
+
+class QuerySyntaxError(SchemaError):
+    """The query text does not parse. AppSync answers 400 MalformedHttpRequestException
+    "Unable to parse GraphQL query." (graphql/graphql-over-http#81)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__((), "Unable to parse GraphQL query.")
+        self.detail = detail

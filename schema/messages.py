@@ -58,7 +58,7 @@ from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule, ValidationRule
 from graphql.validation.validate import FragmentNestingVisitor, query_document_keys_to_validate
 
-from schema.errors import CoercionError
+from schema.errors import CoercionError, SchemaError
 
 ValidationErrorType = str
 # An extension key by which an AppSync-specific rule names its graphql-java ValidationErrorType.
@@ -290,24 +290,24 @@ def argument_path(argument: ArgumentNode, inner: list[str | int]) -> str:
     return text
 
 
-class _LiteralProblem(Exception):
+class _LiteralError(SchemaError):
     """Where a literal fails its type: the path inside the argument, the failing value, and
     graphql-java's ending of the sentence."""
 
     def __init__(self, path: list[str | int], value: ValueNode, tail: str) -> None:
-        super().__init__(tail)
+        super().__init__((), tail)
         self.path = path
         self.value = value
         self.tail = tail
 
 
 def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | int]) -> None:
-    """graphql-java's ArgumentValidationUtil: raise _LiteralProblem at the first bad leaf."""
+    """graphql-java's ArgumentValidationUtil: raise _LiteralError at the first bad leaf."""
     if isinstance(value, VariableNode):
         return
     if isinstance(value, NullValueNode):
         if isinstance(type_, GraphQLNonNull):
-            raise _LiteralProblem(path, value, "must not be null")
+            raise _LiteralError(path, value, "must not be null")
         return
     if isinstance(type_, GraphQLNonNull):
         _check_literal(value, type_.of_type, path)
@@ -319,11 +319,11 @@ def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | i
         return
     if isinstance(type_, GraphQLInputObjectType):
         if not isinstance(value, ObjectValueNode):
-            raise _LiteralProblem(path, value, "must be an object type")
+            raise _LiteralError(path, value, "must be an object type")
         given = {field.name.value: field for field in value.fields}
         for name in given:
             if name not in type_.fields:
-                raise _LiteralProblem(
+                raise _LiteralError(
                     path, value, f"contains a field not in '{type_.name}': '{name}'"
                 )
         missing = [
@@ -334,15 +334,13 @@ def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | i
             and name not in given
         ]
         if missing:
-            raise _LiteralProblem(
-                path, value, f"is missing required fields '[{', '.join(missing)}]'"
-            )
+            raise _LiteralError(path, value, f"is missing required fields '[{', '.join(missing)}]'")
         for name, field_node in given.items():
             _check_literal(field_node.value, type_.fields[name].type, [*path, name])
         return
     if isinstance(type_, GraphQLEnumType):
         if not isinstance(value, EnumValueNode) or value.value not in type_.values:
-            raise _LiteralProblem(path, value, f"is not a valid '{type_.name}'")
+            raise _LiteralError(path, value, f"is not a valid '{type_.name}'")
         return
     if isinstance(type_, GraphQLScalarType):
         try:
@@ -350,7 +348,7 @@ def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | i
         except (GraphQLError, CoercionError, TypeError, ValueError):
             parsed = Undefined
         if parsed is Undefined:
-            raise _LiteralProblem(path, value, f"is not a valid '{type_.name}'")
+            raise _LiteralError(path, value, f"is not a valid '{type_.name}'")
 
 
 class WrongTypeRule(ValidationRule):
@@ -363,7 +361,7 @@ class WrongTypeRule(ValidationRule):
             return
         try:
             _check_literal(node.value, argument.type, [])
-        except _LiteralProblem as problem:
+        except _LiteralError as problem:
             description = (
                 f"argument '{argument_path(node, problem.path)}' with value "
                 f"'{java_value(problem.value)}' {problem.tail}"
@@ -379,7 +377,7 @@ class WrongTypeRule(ValidationRule):
             return
         try:
             _check_literal(default, type_, [])
-        except _LiteralProblem:
+        except _LiteralError:
             description = f"Bad default value {java_value(default)} for type {type_}"
             self.report_error(
                 GraphQLError(
