@@ -1,0 +1,240 @@
+"""Where mutations meet subscriptions: the Broker protocol, in memory or over Redis.
+
+A mutation's result is published under its mutation field's name; an
+`extensions.invalidateSubscriptions({subscriptionField, payload})` call under the subscription
+field's name. Each subscription owns an `Inbox` and subscribes it to the topics its
+`@aws_subscribe` names.
+
+Delivery policy (the same for both brokers):
+- order is preserved per subscription: an inbox is a FIFO filled in publication order;
+- a slow subscriber never blocks a publisher or the other subscribers: `publish` only appends
+  to inboxes, without awaiting any of them;
+- memory stays bounded: an inbox holds at most `capacity` publications (1,000 by default);
+  when a new one arrives at a full inbox the **oldest** is dropped, counted in
+  `Inbox.dropped` and logged. AppSync itself makes no delivery guarantee to a client that does
+  not keep up; dropping the oldest keeps the newest state flowing.
+
+`InMemoryBroker` serves one process. `RedisBroker` lets several server processes behind one
+endpoint share mutations: every publication goes through one Redis pub/sub channel pattern and
+each process fans what it reads out to its own inboxes, so a process sees its own publications
+in the same order as the others do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from collections.abc import AsyncIterator, Iterable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Protocol
+
+import redis.asyncio as aioredis
+
+from appsync.errors import AppSyncError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_INBOX_CAPACITY = 1000
+DEFAULT_CHANNEL_PREFIX = "appsync-local:"
+
+
+class BrokerError(AppSyncError):
+    """The broker cannot carry publications (Redis unreachable, a malformed message)."""
+
+
+class PublicationKind(StrEnum):
+    MUTATION = "mutation"
+    INVALIDATION = "invalidation"
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    """One event: a mutation field's result, or an invalidation of a subscription field.
+
+    `rendered` memoises what subscribers make of it (the data frame per subscription document
+    and caller), so N subscribers of the same document render it once per process.
+    """
+
+    kind: PublicationKind
+    field_name: str
+    payload: dict[str, Any]
+    rendered: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def topic(self) -> str:
+        return topic_name(self.kind, self.field_name)
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"kind": self.kind.value, "field": self.field_name, "payload": self.payload}
+        )
+
+    @classmethod
+    def from_json(cls, text: str | bytes) -> Publication:
+        try:
+            raw = json.loads(text)
+            return cls(PublicationKind(raw["kind"]), str(raw["field"]), dict(raw["payload"]))
+        except (ValueError, KeyError, TypeError) as error:
+            raise BrokerError(f"malformed publication: {error}") from None
+
+
+def topic_name(kind: PublicationKind, field_name: str) -> str:
+    return f"{kind.value}:{field_name}"
+
+
+class Inbox:
+    """One subscription's bounded FIFO of publications (see the module's delivery policy)."""
+
+    __slots__ = ("_capacity", "_items", "_waiter", "dropped", "name")
+
+    def __init__(self, capacity: int = DEFAULT_INBOX_CAPACITY, name: str = "") -> None:
+        if capacity < 1:
+            raise ValueError("an inbox holds at least one publication")
+        self._capacity = capacity
+        self._items: deque[Publication] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self.dropped = 0
+        self.name = name
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def put(self, publication: Publication) -> None:
+        """Append without waiting; a full inbox drops its oldest publication."""
+        if len(self._items) >= self._capacity:
+            self._items.popleft()
+            self.dropped += 1
+            logger.warning(
+                "subscription %s is %d publications behind; dropped its oldest (%d so far)",
+                self.name,
+                self._capacity,
+                self.dropped,
+            )
+        self._items.append(publication)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def get(self) -> Publication:
+        """The oldest publication, waiting for one if none is queued."""
+        while not self._items:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiter = waiter
+            try:
+                await waiter
+            finally:
+                self._waiter = None
+        return self._items.popleft()
+
+
+class Broker(Protocol):
+    """Carries publications from mutations to the inboxes subscribed to their topics."""
+
+    def subscribe(self, topics: Iterable[str], inbox: Inbox) -> None: ...
+
+    def unsubscribe(self, topics: Iterable[str], inbox: Inbox) -> None: ...
+
+    async def publish(self, publication: Publication) -> None: ...
+
+    def running(self) -> AbstractAsyncContextManager[None]:
+        """Held open for the server's lifetime (the app's lifespan): background readers."""
+        ...
+
+
+class InMemoryBroker:
+    """The default: topics and inboxes of one process."""
+
+    def __init__(self) -> None:
+        self._topics: dict[str, dict[Inbox, None]] = {}
+
+    def subscribe(self, topics: Iterable[str], inbox: Inbox) -> None:
+        for name in topics:
+            self._topics.setdefault(name, {})[inbox] = None
+
+    def unsubscribe(self, topics: Iterable[str], inbox: Inbox) -> None:
+        for name in topics:
+            inboxes = self._topics.get(name)
+            if inboxes is not None:
+                inboxes.pop(inbox, None)
+                if not inboxes:
+                    del self._topics[name]
+
+    def subscriber_count(self, topic_name: str) -> int:
+        return len(self._topics.get(topic_name, ()))
+
+    async def publish(self, publication: Publication) -> None:
+        self.deliver(publication)
+
+    def deliver(self, publication: Publication) -> None:
+        """Append to every inbox of the publication's topic, in subscription order."""
+        for inbox in tuple(self._topics.get(publication.topic, ())):
+            inbox.put(publication)
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        yield
+
+
+class RedisBroker:
+    """Publications travel through Redis pub/sub (`<prefix><topic>` channels), so every
+    process behind one endpoint delivers every mutation to its own subscribers."""
+
+    def __init__(self, url: str, channel_prefix: str = DEFAULT_CHANNEL_PREFIX) -> None:
+        self._url = url
+        self._prefix = channel_prefix
+        self._local = InMemoryBroker()
+        self._client: aioredis.Redis | None = None
+
+    def subscribe(self, topics: Iterable[str], inbox: Inbox) -> None:
+        self._local.subscribe(topics, inbox)
+
+    def unsubscribe(self, topics: Iterable[str], inbox: Inbox) -> None:
+        self._local.unsubscribe(topics, inbox)
+
+    def subscriber_count(self, topic_name: str) -> int:
+        return self._local.subscriber_count(topic_name)
+
+    async def publish(self, publication: Publication) -> None:
+        if self._client is None:
+            raise BrokerError("the Redis broker is not running")
+        await self._client.publish(self._prefix + publication.topic, publication.to_json())
+
+    @asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        client = aioredis.Redis.from_url(self._url)
+        pubsub = client.pubsub()
+        try:
+            await pubsub.psubscribe(self._prefix + "*")
+            # Publications sent before Redis confirmed the subscription would be lost.
+            while True:
+                message = await pubsub.get_message(timeout=5.0)
+                if message is None:
+                    raise BrokerError(f"Redis at {self._url} did not confirm the subscription")
+                if message.get("type") == "psubscribe":
+                    break
+            self._client = client
+            async with asyncio.TaskGroup() as tasks:
+                reader = tasks.create_task(self._read(pubsub))
+                try:
+                    yield
+                finally:
+                    reader.cancel()
+        finally:
+            self._client = None
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await client.aclose()
+
+    async def _read(self, pubsub: Any) -> None:
+        async for message in pubsub.listen():
+            if message.get("type") != "pmessage":
+                continue
+            try:
+                publication = Publication.from_json(message["data"])
+            except BrokerError:
+                logger.warning("ignored a malformed publication on %s", message.get("channel"))
+                continue
+            self._local.deliver(publication)
