@@ -88,6 +88,17 @@ class VtlTemplate:
             return Rendered("".join(frame.out), True, returned.value)
         except (nodes.StopRendering, nodes.BreakLoop):
             pass
+        except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
+            # A Java operation the template applies to the wrong kind of value (an unhashable
+            # map key, a bad range bound ...): a template error, not a server fault.
+            raise ResolverError(
+                f"Unable to evaluate the template {self.file}: {error}", MAPPING_TEMPLATE
+            ) from error
+        except RecursionError as error:
+            raise ResolverError(
+                f"Unable to evaluate the template {self.file}: recursion too deep",
+                MAPPING_TEMPLATE,
+            ) from error
         return Rendered("".join(frame.out), False, None)
 
 

@@ -102,6 +102,11 @@ class Set(Node):
             target[key] = value
 
 
+# AppSync's quota "Iterations in a foreach loop in mapping templates": 1000. Past it the loop
+# ends quietly, as Velocity's `directive.foreach.maxloops` does (and as the APPSYNC_JS runtime's
+# loops stop at 1000 elements, aws-appsync-community#371).
+MAX_FOREACH_ITERATIONS = 1000
+
 # What #foreach sets besides the loop variable: `$foreach` (Velocity 1.7) and the older
 # `$velocityCount` / `$velocityHasNext`.
 _LOOP_VARIABLES = ("foreach", "velocityCount", "velocityHasNext")
@@ -124,6 +129,7 @@ class Foreach(Node):
         else:
             return  # null, or a value Velocity cannot iterate: the loop is skipped
         saved = {key: frame.vars.get(key) for key in (self.name, *_LOOP_VARIABLES)}
+        items = items[:MAX_FOREACH_ITERATIONS]
         count = len(items)
         try:
             for index, item in enumerate(items):

@@ -30,11 +30,6 @@ class Helper:
     __slots__ = ()
 
 
-def to_json(value: Any) -> str:
-    """`$util.toJson`: compact JSON, as Jackson writes it (no spaces, non-ASCII kept)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=_json_default)
-
-
 def _json_default(value: Any) -> Any:
     # Sets and tuples appear when a template builds them through Java shims; Jackson writes
     # every Java collection as an array.
@@ -43,6 +38,15 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, bytes):
         return value.decode("utf-8", errors="replace")
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder for every call: json.dumps with options builds a new one each time.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, default=_json_default)
+
+
+def to_json(value: Any) -> str:
+    """`$util.toJson`: compact JSON, as Jackson writes it (no spaces, non-ASCII kept)."""
+    return _ENCODER.encode(value)
 
 
 def parse_json(text: Any) -> Any:

@@ -284,3 +284,20 @@ def test_extensions_record_the_subscription_filter(templates: LoadTemplates) -> 
 def test_missing_response_template_passes_the_result_through(templates: LoadTemplates) -> None:
     code = templates('{"version": "2018-05-29"}')
     assert code.response(make_ctx(result=[1, 2])) == [1, 2]
+
+
+def test_foreach_stops_at_appsyncs_iteration_quota(templates: LoadTemplates) -> None:
+    # AWS AppSync service quotas: "Iterations in a foreach loop in mapping templates: 1000".
+    body = "#set($n = 0)#foreach($i in [1..1500])#set($n = $n + 1)#end$n"
+    assert printed(templates, body) == "1000"
+
+
+def test_wrong_kind_of_value_is_a_mapping_template_error(templates: LoadTemplates) -> None:
+    with pytest.raises(ResolverError) as raised:
+        request(templates, '#set($m = {})#set($m[[1]] = 2){"a": 1}')
+    assert raised.value.error_type == "MappingTemplate"
+
+
+def test_recursive_macro_is_a_mapping_template_error(templates: LoadTemplates) -> None:
+    with pytest.raises(ResolverError, match="recursion"):
+        request(templates, "#macro(loop $x)#loop($x)#end#loop(1)")
