@@ -1,0 +1,146 @@
+"""Tables of the embedded DynamoDB: created at start, seeded, and reachable over loopback.
+
+A declaration is CreateTable's input (see `dynamodb_config.TableDeclaration`). A seed file is
+JSON in one of two shapes: a list of plain JSON items (`[{"id": "1", "title": "x"}]`, stored as
+`$util.dynamodb.toMapValues` would type them), or the AWS CLI's `batch-write-item
+--request-items` shape (`{"Posts": [{"PutRequest": {"Item": {"id": {"S": "1"}}}}]}`), typed
+already.
+
+`start_loopback_endpoint` serves the same in-process moto backend over HTTP with moto's
+`ThreadedMotoServer`, so `aws dynamodb scan --endpoint-url http://127.0.0.1:<port>` and boto3
+see and change exactly what resolvers see.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from moto.server import ThreadedMotoServer
+
+from resolvers.datasources.dynamodb_config import DeltaSyncConfig, TableDeclaration
+from resolvers.datasources.dynamodb_wire import (
+    DynamoDBOperations,
+    DynamoDBServiceError,
+    marshall_item,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class SeedError(DynamoDBServiceError):
+    """A seed file that cannot be read or has the wrong shape."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__("SeedError", f"{path}: {message}")
+        self.path = path
+
+
+def delta_sync_table(config: DeltaSyncConfig) -> TableDeclaration:
+    """The delta table a versioned data source writes to (versioned-data-sources: `ds_pk`
+    partition key, `ds_sk` sort key, both strings, `_ttl` as the TTL attribute)."""
+    create = {
+        "TableName": config.delta_sync_table_name,
+        "KeySchema": [
+            {"AttributeName": "ds_pk", "KeyType": "HASH"},
+            {"AttributeName": "ds_sk", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": "ds_pk", "AttributeType": "S"},
+            {"AttributeName": "ds_sk", "AttributeType": "S"},
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    return TableDeclaration(config.delta_sync_table_name, create, "_ttl")
+
+
+def read_seed(path: Path) -> dict[str, list[dict[str, Any]]]:
+    """Typed items per table from a seed file; a plain list belongs to `path`'s own table."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SeedError(path, f"cannot read the seed file: {error}") from error
+    if isinstance(raw, list):
+        if not all(isinstance(item, dict) for item in raw):
+            raise SeedError(path, "expected a list of JSON objects")
+        return {"": [marshall_item(item) for item in raw]}
+    if not isinstance(raw, dict):
+        raise SeedError(path, "expected a list of items or batch-write-item request items")
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for table, requests in raw.items():
+        if not isinstance(requests, list):
+            raise SeedError(path, f"{table}: expected a list of PutRequest entries")
+        items = []
+        for request in requests:
+            item = request.get("PutRequest", {}).get("Item") if isinstance(request, dict) else None
+            if not isinstance(item, dict):
+                raise SeedError(path, f"{table}: expected {{'PutRequest': {{'Item': ...}}}}")
+            items.append(item)
+        tables[table] = items
+    return tables
+
+
+async def create_tables(
+    operations: DynamoDBOperations, tables: Iterable[TableDeclaration]
+) -> list[str]:
+    """Create each declared table that does not exist yet, set its TTL, load its seed.
+
+    Returns the names of the tables created. A table that already exists (a configured endpoint
+    that outlives the server) is left as it is and not seeded again.
+    """
+    created = []
+    for table in tables:
+        try:
+            await operations.call("CreateTable", dict(table.create_table_input))
+        except DynamoDBServiceError as error:
+            if error.code not in ("ResourceInUseException", "TableAlreadyExistsException"):
+                raise
+            logger.info("table %s already exists; leaving it as it is", table.table_name)
+            continue
+        created.append(table.table_name)
+        if table.time_to_live_attribute is not None:
+            specification = {"AttributeName": table.time_to_live_attribute, "Enabled": True}
+            await operations.call(
+                "UpdateTimeToLive",
+                {"TableName": table.table_name, "TimeToLiveSpecification": specification},
+            )
+        if table.seed is not None:
+            for name, items in read_seed(table.seed).items():
+                for item in items:
+                    target = name or table.table_name
+                    await operations.call("PutItem", {"TableName": target, "Item": item})
+            logger.info("seeded %s from %s", table.table_name, table.seed)
+    return created
+
+
+@dataclass(slots=True)
+class LoopbackEndpoint:
+    """The embedded DynamoDB over HTTP: `url` for `--endpoint-url`; `stop()` ends it."""
+
+    host: str
+    port: int
+    server: ThreadedMotoServer
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackEndpoint:
+    """Serve the in-process moto backend on `host:port` (0 picks a free port).
+
+    Clients reach the data of the embedded data sources when they use the same region and any
+    access key (moto's default account); the AWS CLI needs `--endpoint-url` and a region.
+    """
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    bound_host, bound_port = server.get_host_and_port()
+    logger.info("embedded DynamoDB at http://%s:%s", bound_host, bound_port)
+    return LoopbackEndpoint(bound_host, bound_port, server)
