@@ -38,6 +38,7 @@ from stepfunctions.model import (
     Program,
     QueryLanguage,
     State,
+    StateType,
 )
 from stepfunctions.paths import Scope, apply_result_path, json_text
 from stepfunctions.tasks import TaskRegistry
@@ -56,6 +57,10 @@ PAYLOAD_LIMIT_BYTES = 262_144
 _PREFIXED_ERRORS = frozenset({"States.Runtime", "States.QueryEvaluationError"})
 
 RETRY_STATES = frozenset({"Task", "Parallel", "Map"})
+_ENTERED = {state_type: f"{state_type}StateEntered" for state_type in StateType}
+_EXITED = {state_type: f"{state_type}StateExited" for state_type in StateType}
+# Shared, never mutated: the wire copy is made by HistoryEvent.to_wire.
+_NOT_TRUNCATED: Mapping[str, bool] = {"truncated": False}
 
 
 class ExecutionFailure(Exception):
@@ -141,6 +146,11 @@ class Frame:
     inspection: dict[str, Any] | None = None
     # The error a catcher took (TestState reports it with CAUGHT_ERROR).
     caught_error: tuple[str | None, str | None] | None = None
+    # TestState's `context`: replaces the whole context object when given.
+    context_override: Mapping[str, Any] | None = None
+    # The last state output and its JSON text, reused for the next Entered event.
+    last_output: Any = None
+    last_output_text: str | None = None
 
     def event(self, event_type: str, details: Mapping[str, Any] | None = None) -> int:
         """Append an event that follows this frame's previous event; returns its id."""
@@ -154,37 +164,60 @@ class Frame:
         return Frame(self.env, self.variables.child(), self.previous_event_id, map_item)
 
     def inspect(self, key: str, value: Any) -> None:
-        """Record an intermediate value for TestState (no-op outside TestState)."""
+        """Record an intermediate value for TestState as JSON text (no-op outside TestState)."""
         if self.inspection is not None:
             self.inspection[key] = json_text(value)
+
+    def inspect_raw(self, key: str, value: Any) -> None:
+        """Record a TestState inspection field that is not JSON text (numbers, errorDetails)."""
+        if self.inspection is not None:
+            self.inspection[key] = value
 
 
 class StateRun:
     """One entry into one state: its entered event, raw input and context object."""
 
-    __slots__ = ("entered_id", "entered_time", "frame", "raw_input", "retry_count", "state")
+    __slots__ = (
+        "_entered",
+        "entered_at",
+        "entered_id",
+        "frame",
+        "raw_input",
+        "retry_count",
+        "state",
+    )
 
     def __init__(self, state: State, frame: Frame, raw_input: Any) -> None:
         self.state = state
         self.frame = frame
         self.raw_input = raw_input
-        now = frame.env.clock.now()
-        self.entered_time = iso_millis(now)
+        self.entered_at = frame.env.clock.now()
+        self._entered: str | None = None
         self.retry_count: int | None = 0 if state.type in RETRY_STATES else None
+        # A state's input is usually the previous state's output: reuse its JSON text.
+        if raw_input is frame.last_output and frame.last_output_text is not None:
+            text = frame.last_output_text
+        else:
+            text = json_text(raw_input)
         self.entered_id = frame.event(
-            f"{state.type}StateEntered",
-            {
-                "name": state.name,
-                "input": json_text(raw_input),
-                "inputDetails": {"truncated": False},
-            },
+            _ENTERED[state.type],
+            {"name": state.name, "input": text, "inputDetails": _NOT_TRUNCATED},
         )
+
+    @property
+    def entered_time(self) -> str:
+        """`$$.State.EnteredTime`, formatted on first use."""
+        if self._entered is None:
+            self._entered = iso_millis(self.entered_at)
+        return self._entered
 
     @property
     def jsonata(self) -> bool:
         return self.state.query_language is QueryLanguage.JSONATA
 
-    def context(self) -> dict[str, Any]:
+    def context(self) -> Mapping[str, Any]:
+        if self.frame.context_override is not None:
+            return self.frame.context_override
         env = self.frame.env
         return context_object(
             env.execution_context,
@@ -243,15 +276,17 @@ class StateRun:
         details: dict[str, Any] = {
             "name": self.state.name,
             "output": text,
-            "outputDetails": {"truncated": False},
+            "outputDetails": _NOT_TRUNCATED,
         }
         if assigned:
             details["assignedVariables"] = {k: json_text(v) for k, v in assigned.items()}
-            details["assignedVariablesDetails"] = {"truncated": False}
-        if self.state.type not in ("Fail",):
-            self.frame.event(f"{self.state.type}StateExited", details)
+            details["assignedVariablesDetails"] = _NOT_TRUNCATED
+        frame = self.frame
+        frame.event(_EXITED[self.state.type], details)
+        frame.last_output = output
+        frame.last_output_text = text
         if assigned:
-            self.frame.variables.assign(assigned)
+            frame.variables.assign(assigned)
         return text
 
 

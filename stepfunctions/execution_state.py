@@ -55,8 +55,13 @@ async def execute(
             raise _uncaught(run, error)
         if env.single_state and env.mock is not None:
             counters.preset(retriers, error_name, env.mock.retrier_retry_count)
+            retry_index = _first_match(retriers, error_name)
+            if retry_index is not None:
+                run.frame.inspect_raw("errorDetails", {"retryIndex": retry_index})
         delay = counters.next_delay(retriers, error_name, env.rng)
         if delay is not None and env.single_state:
+            details = {"retryBackoffIntervalSeconds": int(delay), "retryIndex": retry_index}
+            run.frame.inspect_raw("errorDetails", details)
             raise RetriableError(error)
         if delay is not None:
             if run.retry_count is not None:
@@ -65,10 +70,15 @@ async def execute(
             continue
         if failed_event is not None:
             run.frame.event(failed_event)
-        for catcher in catchers:
+        for index, catcher in enumerate(catchers):
             if catcher.matches(error_name):
+                run.frame.inspect_raw("errorDetails", {"catchIndex": index})
                 return _caught(run, catcher, error)
         raise _uncaught(run, error)
+
+
+def _first_match(retriers: tuple[Retrier, ...], error: str) -> int | None:
+    return next((i for i, retrier in enumerate(retriers) if retrier.matches(error)), None)
 
 
 class RetriableError(Exception):

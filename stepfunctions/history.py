@@ -6,6 +6,7 @@ never affected by later changes to the values it recorded.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -30,6 +31,7 @@ _STATE_ENTERED = "stateEnteredEventDetails"
 _STATE_EXITED = "stateExitedEventDetails"
 
 
+@functools.cache
 def details_key(event_type: str) -> str:
     """The HistoryEvent member that holds the details of `event_type`."""
     if event_type.endswith("StateEntered"):

@@ -58,17 +58,23 @@ async def run_map(state: MapState, raw_input: Any, frame: Frame) -> tuple[Any, s
 
 async def _attempt(run: StateRun, state: MapState) -> tuple[Any, Mapping[str, Any] | None]:
     frame = run.frame
+    mock = frame.env.mock if frame.env.single_state else None
+    mocked = mock is not None and (mock.has_result or mock.error is not None)
     try:
         data = run.raw_input if run.jsonata else effective_input(run)
         states = run.states() if run.jsonata else None
-        items = _items(run, state, data, states)
+        # With an ItemReader the items come from S3 (TestState: the mock or mapItemReaderData).
+        items = [] if state.item_reader is not None and mocked else _items(run, state, data, states)
         max_concurrency = _integer_field(run, state.max_concurrency, data, states, 0)
+        frame.inspect_raw("maxConcurrency", max_concurrency)
     except StatesError as error:
         final = run.prefixed(error)
         run.evaluation_failed(final)
         raise final from error
     frame.event("MapStateStarted", {"length": len(items)})
-    if state.mode is ProcessorMode.DISTRIBUTED:
+    if mock is not None and mocked:
+        results = _mocked_result(run, state, data, states)
+    elif state.mode is ProcessorMode.DISTRIBUTED:
         results = await _distributed(run, state, data, states, items, max_concurrency)
     else:
         results = await _inline(run, state, data, items, max_concurrency)
@@ -86,6 +92,7 @@ async def _attempt(run: StateRun, state: MapState) -> tuple[Any, Mapping[str, An
                 if state.result_selector is not None
                 else results
             )
+            run.frame.inspect("afterResultSelector", selected)
             output = output_of(run, selected, state.result_path, state.result_path_null)
     except StatesError as error:
         final = run.prefixed(error)
@@ -110,6 +117,15 @@ def _items(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | N
         value = evaluate_template(run, state.items_template, states, "Items")
     elif state.items_path is not None:
         value = state.items_path.evaluate(run.scope(data), "ItemsPath")
+        if not isinstance(value, list):
+            # AWS names the path with one `$` even for a context path (TestState recordings,
+            # test_state_map_context_object: ItemsPath "$$.Execution.Input").
+            shown = state.items_path.text
+            shown = shown[1:] if shown.startswith("$$") else shown
+            raise StatesError(
+                "States.Runtime", f'Reference path "{shown}" must point to array.', prefixed=True
+            )
+        run.frame.inspect("afterItemsPath", value)
     else:
         value = data
     if not isinstance(value, list):
@@ -118,6 +134,51 @@ def _items(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | N
             f"Map state input must be an array but was: {json_text(value)}",
         )
     return value
+
+
+def _mocked_result(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | None) -> Any:
+    """TestState with a mock: the mock is the Map's result; no iteration runs.
+
+    `mapIterationFailureCount` iterations count as failed against the tolerated thresholds.
+    """
+    mock = run.frame.env.mock
+    assert mock is not None
+    if mock.error is not None:
+        raise StatesError(mock.error, mock.cause or "", prefixed=True)
+    count = _integer_field(run, state.tolerated_failure_count, data, states, 0)
+    percentage = _percentage_field(run, state.tolerated_failure_percentage, data, states)
+    if state.tolerated_failure_count is not None:
+        run.frame.inspect_raw("toleratedFailureCount", count)
+    if state.tolerated_failure_percentage is not None:
+        run.frame.inspect_raw("toleratedFailurePercentage", percentage)
+    failed = mock.map_iteration_failure_count
+    total = len(mock.result) if isinstance(mock.result, list) else 0
+    # TestState recordings (test_map_state_failure_count[BASE_MAP_STATE]): without a threshold
+    # in the definition, mapIterationFailureCount does not fail the state.
+    thresholds = (state.tolerated_failure_count, state.tolerated_failure_percentage)
+    if failed and thresholds != (None, None) and _exceeded(state, failed, total, count, percentage):
+        raise StatesError(
+            "States.ExceedToleratedFailureThreshold",
+            "The specified tolerated failure threshold was exceeded",
+            prefixed=True,
+        )
+    return mock.result
+
+
+def _exceeded(state: MapState, failed: int, total: int, count: int, percentage: float) -> bool:
+    """Whether `failed` failures pass the tolerated thresholds.
+
+    Each threshold counts only when it is given; with neither, no failure is tolerated.
+    """
+    if state.tolerated_failure_count is None and state.tolerated_failure_percentage is None:
+        return failed > 0
+    if state.tolerated_failure_count is not None and failed > count:
+        return True
+    return (
+        state.tolerated_failure_percentage is not None
+        and total > 0
+        and failed * 100.0 / total > percentage
+    )
 
 
 def _json_type(value: Any) -> str:
@@ -366,17 +427,7 @@ async def _distributed(
         for _ in range(min(workers, total)):
             group.create_task(worker())
     frame.previous_event_id = env.history.last_id
-    # Each threshold counts only when it is given; with neither, no failure is tolerated.
-    exceeded = (
-        state.tolerated_failure_count is None and state.tolerated_failure_percentage is None
-    ) or (
-        (state.tolerated_failure_count is not None and failed > tolerated_count)
-        or (
-            state.tolerated_failure_percentage is not None
-            and total > 0
-            and failed * 100.0 / total > tolerated_percentage
-        )
-    )
+    exceeded = _exceeded(state, failed, total, tolerated_count, tolerated_percentage)
     if failed and exceeded:
         map_run.status = MapRunStatus.FAILED
         map_run.stop_date = env.clock.now()

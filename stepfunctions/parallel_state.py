@@ -67,6 +67,15 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
         raise final from error
     frame = run.frame
     frame.event("ParallelStateStarted")
+    mock = frame.env.mock if frame.env.single_state else None
+    if mock is not None and mock.error is not None:
+        raise StatesError(mock.error, mock.cause or "", prefixed=True)
+    if mock is not None and mock.has_result:
+        # TestState: the mock is the Parallel's result; no branch runs, and AWS reports no
+        # input stages for it (test_io_parallel_state_mock_success).
+        if frame.inspection is not None:
+            frame.inspection.pop("afterInputPath", None)
+        return _finish(run, state, mock.result)
     results: list[Any] = [None] * len(state.branches)
     run_program = frame.env.run_program
 
@@ -87,6 +96,12 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
     if failure is not None:
         raise branch_error(failure)
     frame.event("ParallelStateSucceeded")
+    return _finish(run, state, results)
+
+
+def _finish(
+    run: StateRun, state: ParallelState, results: Any
+) -> tuple[Any, Mapping[str, Any] | None]:
     try:
         if run.jsonata:
             states = run.states(result=results)
@@ -99,6 +114,7 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
                 if state.result_selector is not None
                 else results
             )
+            run.frame.inspect("afterResultSelector", selected)
             output = output_of(run, selected, state.result_path, state.result_path_null)
     except StatesError as error:
         final = run.prefixed(error)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from stepfunctions.engine import ExecutionFailure, Frame, Variables
 from stepfunctions.execution import Execution, StateTestResult, TestStateMock
 from stepfunctions.execution_state import RetriableError
 from stepfunctions.history import History
-from stepfunctions.model import StateMachineDefinition
+from stepfunctions.model import MapState, ParallelState, Program, State, StateMachineDefinition
 from stepfunctions.paths import json_text
 from stepfunctions.program import executor_for
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from stepfunctions.interpreter import Interpreter
 
 TEST_STATE_MACHINE = "TestStateMachine"
+TEST_STATE_NAME = "StateName"
 
 
 async def run_single_state(
@@ -39,7 +41,12 @@ async def run_single_state(
     """See `Interpreter.test_state`."""
     program = definition.program
     name = state_name if state_name is not None else program.start_at
-    state = program.states[name]
+    found = find_state(program, name)
+    if found is None:
+        raise KeyError(name)
+    # TestState's context object names the state "StateName" whatever it is called
+    # (test_state_with_variables, with stateName "State0").
+    state = replace(found, name=TEST_STATE_NAME)
     tasks = interpreter.tasks
     execution_name = str(uuid.uuid4())
     prefix = f"arn:aws:states:{tasks.region}:{tasks.account_id}"
@@ -58,14 +65,13 @@ async def run_single_state(
     env = interpreter.environment(execution, history)
     env.mock = mock if mock is not None else TestStateMock()
     env.single_state = True
-    if context:
-        _overlay(env.execution_context, context.get("Execution"))
-        _overlay(env.machine_context, context.get("StateMachine"))
+    # Without a roleArn the context object's RoleArn is null (TestState recordings).
+    env.execution_context["RoleArn"] = role_arn
     scope = Variables()
     if variables:
         scope.assign(variables)
     inspection: dict[str, Any] = {"input": json_text(state_input)}
-    frame = Frame(env, scope, 0, inspection=inspection)
+    frame = Frame(env, scope, 0, inspection=inspection, context_override=context)
     if scope.own:
         inspection["variables"] = json_text(dict(scope.own))
     try:
@@ -98,9 +104,21 @@ async def run_single_state(
     )
 
 
-def _overlay(section: dict[str, Any], values: Any) -> None:
-    if isinstance(values, Mapping):
-        section.update(values)
+def find_state(program: Program, name: str) -> State | None:
+    """`name` in the program or in any Parallel branch or Map ItemProcessor within it."""
+    if name in program.states:
+        return program.states[name]
+    for state in program.states.values():
+        inner: tuple[Program, ...] = ()
+        if isinstance(state, ParallelState):
+            inner = state.branches
+        elif isinstance(state, MapState):
+            inner = (state.item_processor,)
+        for child in inner:
+            found = find_state(child, name)
+            if found is not None:
+                return found
+    return None
 
 
 def _inspection(data: dict[str, Any], level: str) -> dict[str, Any]:

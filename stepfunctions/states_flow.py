@@ -50,14 +50,18 @@ async def run_pass(state: PassState, raw_input: Any, frame: Frame) -> Outcome:
             assigned = evaluate_assign(run, state.assign, None, states)
             output = jsonata_output(run, states, raw_input)
         else:
-            data = effective_input(run)
             if state.has_result:
+                # TestState shows a Pass state's Result as its result, with no input stages.
                 result = state.result
-            elif state.parameters is not None:
-                result = evaluate_payload(run, state.parameters, data)
-                frame.inspect("afterParameters", result)
+                frame.inspect("result", result)
             else:
-                result = data
+                data = effective_input(run)
+                if state.parameters is not None:
+                    result = evaluate_payload(run, state.parameters, data)
+                else:
+                    result = data
+                frame.inspect("afterParameters", result)
+            frame.inspect("afterResultSelector", result)
             assigned = evaluate_assign(run, state.assign, result, None)
             output = output_of(run, result, state.result_path, state.result_path_null)
         run.exit(output, assigned)
@@ -82,6 +86,8 @@ async def run_succeed(state: SucceedState, raw_input: Any, frame: Frame) -> Outc
 async def run_fail(state: FailState, raw_input: Any, frame: Frame) -> Outcome:
     run = StateRun(state, frame, raw_input)
     try:
+        if not run.jsonata:
+            effective_input(run)
         states = run.states() if run.jsonata else None
         error = _fail_field(run, state.error, state.error_value, raw_input, states, "ErrorPath")
         cause = _fail_field(run, state.cause, state.cause_value, raw_input, states, "CausePath")

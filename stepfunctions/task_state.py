@@ -84,8 +84,7 @@ async def _attempt(run: StateRun, state: TaskState) -> tuple[Any, Mapping[str, A
                 if state.result_selector is not None
                 else result
             )
-            if state.result_selector is not None:
-                run.frame.inspect("afterResultSelector", selected)
+            run.frame.inspect("afterResultSelector", selected)
             output = output_of(run, selected, state.result_path, state.result_path_null)
     except StatesError as error:
         final = run.prefixed(error)
