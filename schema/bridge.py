@@ -262,7 +262,7 @@ class ExecutableSchema:
             resolver = by_field.get(info.field_name)
             if resolver is not None:
                 return resolver(source, info, arguments)
-        if isinstance(source, Mapping):
+        if type(source) is dict or isinstance(source, Mapping):
             return source.get(info.field_name)
         return None
 

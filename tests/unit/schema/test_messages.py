@@ -443,3 +443,16 @@ async def test_graphql_java_wording_for_other_rules(
     result = await _run(_executable(blog_schema), query)
     assert result.data is None
     assert expected in [error.message for error in result.errors or []]
+
+
+@pytest.mark.anyio
+async def test_errors_inside_a_fragment_start_the_path_at_the_fragment(
+    blog_schema: AppSyncSchema,
+) -> None:
+    # graphql-java's TraversalContext pushes the fragment definition's name, then field names.
+    query = "{ listPosts { ...F } } fragment F on Post { author { nope } }"
+    message, _ = _only(await _run(_executable(blog_schema), query))
+    assert message == (
+        "Validation error of type FieldUndefined: Field 'nope' in type 'Author' is undefined "
+        "@ 'F/author/nope'"
+    )
