@@ -252,7 +252,7 @@ _HASHES = {
 
 def _hash(values: list[Any]) -> str:
     _arity("States.Hash", values, 2)
-    data = values[0] if isinstance(values[0], str) else json_text(values[0])
+    data = _string("States.Hash", values[0])
     if len(data) > _MAX_STRING:
         raise IntrinsicArgumentError(
             f"Function States.Hash accepts at most {_MAX_STRING} characters."
@@ -349,6 +349,8 @@ def _string_split(values: list[Any]) -> list[str]:
     _arity("States.StringSplit", values, 2)
     text = _string("States.StringSplit", values[0])
     delimiters = _string("States.StringSplit", values[1])
+    if not delimiters:
+        raise IntrinsicArgumentError("Function States.StringSplit expects a non-empty delimiter.")
     pieces: list[str] = []
     current: list[str] = []
     for char in text:

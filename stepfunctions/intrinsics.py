@@ -14,34 +14,50 @@ from typing import Any, Protocol
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
 from stepfunctions.intrinsic_functions import ARITY, FUNCTIONS, IntrinsicArgumentError
-from stepfunctions.paths import CompiledPath, Scope, compile_path
+from stepfunctions.paths import CompiledPath, Scope, compile_path, json_text
 
 __all__ = ["Intrinsic", "compile_intrinsic", "is_intrinsic"]
 
 _MAX_NESTING = 10
 
 
+class _MissingArgumentError(Exception):
+    """A path argument that selects nothing; the outermost call words AWS's cause."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(path)
+        self.path = path
+
+
 @dataclass(frozen=True, slots=True)
 class _Literal:
-    value: Any
+    literal: Any
     # A string literal keeps `\{` and `\}` here so that States.Format can tell escaped braces
-    # from placeholders; every other function sees `value`, with the escapes resolved.
+    # from placeholders; every other function sees `literal`, with the escapes resolved.
     template: str | None = None
 
-    def evaluate(self, scope: Scope, field: str) -> Any:
-        return self.value
+    def value(self, scope: Scope) -> Any:
+        return self.literal
 
 
 @dataclass(frozen=True, slots=True)
 class _PathArgument:
     path: CompiledPath
+    # AWS names a `$$.` argument rewritten against the context object: `$$.A.B` -> `$.A.B`.
+    shown: str
 
-    def evaluate(self, scope: Scope, field: str) -> Any:
-        return self.path.evaluate(scope, field)
+    def value(self, scope: Scope) -> Any:
+        # An argument is stricter than a plain `.$` path: an index past the end of an array
+        # is a miss here, where a plain path reads null (both measured on AWS, see
+        # floci-io/floci AslExecutorIntrinsicMissingArgumentTest).
+        found, value = self.path.read(scope, strict=True)
+        if not found:
+            raise _MissingArgumentError(self.shown)
+        return value
 
 
 class _Argument(Protocol):
-    def evaluate(self, scope: Scope, field: str) -> Any: ...
+    def value(self, scope: Scope) -> Any: ...
 
 
 class Intrinsic:
@@ -69,11 +85,25 @@ class Intrinsic:
     def evaluate(self, scope: Scope, field: str | None = None) -> Any:
         """The call's value.
 
-        A path argument that selects nothing is `States.Runtime` with AWS's recorded text; an
-        argument the function cannot use is `States.IntrinsicFailure`.
+        A path argument that selects nothing is `States.Runtime`, worded as AWS words it
+        (captured from AWS in floci-io/floci AslExecutorIntrinsicMissingArgumentTest): "The
+        function '<the whole call as written>' had the following error: The JsonPath argument
+        for the field '$.x' could not be found in the input '<state input>'". An argument the
+        function cannot use is `States.IntrinsicFailure`.
         """
-        name = self.field if field is None else field
-        values = [argument.evaluate(scope, name) for argument in self.arguments]
+        try:
+            return self.value(scope)
+        except _MissingArgumentError as exc:
+            raise StatesError(
+                "States.Runtime",
+                f"The function '{self.text}' had the following error: The JsonPath argument "
+                f"for the field '{exc.path}' could not be found in the input "
+                f"'{json_text(scope.input)}'",
+            ) from exc
+
+    def value(self, scope: Scope) -> Any:
+        """The call's value, for use as an argument of an enclosing call."""
+        values = [argument.value(scope) for argument in self.arguments]
         try:
             return self._function(values)
         except IntrinsicArgumentError as exc:
@@ -158,7 +188,9 @@ class _Parser:
             value, template = self.string()
             return _Literal(value, template)
         if char == "$":
-            return _PathArgument(self.path())
+            path = self.path()
+            shown = path.text[1:] if path.text.startswith("$$") else path.text
+            return _PathArgument(path, shown)
         if self.text.startswith("States.", self.position):
             return self.call(depth + 1)
         return _Literal(self.scalar())

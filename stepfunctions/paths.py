@@ -159,17 +159,21 @@ class CompiledPath:
             return value
         raise self.not_found(scope, field)
 
-    def read(self, scope: Scope) -> tuple[bool, Any]:
+    def read(self, scope: Scope, *, strict: bool = False) -> tuple[bool, Any]:
         """(True, value) when the path selects something, (False, None) when it does not.
 
-        An indefinite path always succeeds with the list of its matches.
+        An indefinite path always succeeds with the list of its matches. A last step that
+        indexes past the end of an array reads null, as AWS's Jayway-on-Jackson evaluator does
+        for a plain `.$` path (measured on AWS, floci-io/floci
+        AslExecutorIntrinsicMissingArgumentTest); `strict` makes it a miss instead, as for an
+        intrinsic function's argument.
         """
         if self._function is not None:
-            found, value = self._select(scope)
+            found, value = self._select(scope, strict)
             return self._function(value) if found else (False, None)
-        return self._select(scope)
+        return self._select(scope, strict)
 
-    def _select(self, scope: Scope) -> tuple[bool, Any]:
+    def _select(self, scope: Scope, strict: bool) -> tuple[bool, Any]:
         if self.root is RootKind.INPUT:
             document: Any = scope.input
         elif self.root is RootKind.CONTEXT:
@@ -180,7 +184,8 @@ class CompiledPath:
             document = scope.variables[self.variable]
         if self._query is not None:
             return True, [match.value for match in self._query.find(document)]
-        for step in self.steps:
+        last = len(self.steps) - 1
+        for position, step in enumerate(self.steps):
             if isinstance(step, str):
                 if not isinstance(document, Mapping) or step not in document:
                     return False, None
@@ -190,6 +195,8 @@ class CompiledPath:
                     return False, None
                 index = step + len(document) if step < 0 else step
                 if not 0 <= index < len(document):
+                    if position == last and not strict:
+                        return True, None
                     return False, None
                 document = document[index]
         return True, document

@@ -149,8 +149,10 @@ def test_hash_is_hex_of_the_named_algorithm(algorithm: str, digest: str) -> None
     assert call(text, pair("input data", algorithm)) == digest
 
 
-def test_hash_with_an_unknown_algorithm_fails() -> None:
+def test_hash_with_an_unknown_algorithm_or_non_string_data_fails() -> None:
     assert fails("States.Hash('x', 'SHA-3')").error == INTRINSIC_FAILURE
+    assert fails("States.Hash('x', 'sha-256')").error == INTRINSIC_FAILURE
+    assert fails("States.Hash($, 'MD5')", {"a": 1}).error == INTRINSIC_FAILURE
 
 
 @pytest.mark.parametrize(
@@ -265,6 +267,11 @@ def test_string_split_on_any_delimiter_character(text: str, delimiter: str, piec
     )
 
 
+def test_string_split_needs_a_delimiter_and_a_string() -> None:
+    assert fails("States.StringSplit('abc', '')").error == INTRINSIC_FAILURE
+    assert fails("States.StringSplit($, ',')", 7).error == INTRINSIC_FAILURE
+
+
 def test_uuid_is_a_version_4_uuid() -> None:
     value = call("States.UUID()")
     assert re.fullmatch(
@@ -319,13 +326,33 @@ def test_escape_sequence_in_literal() -> None:
     assert call("States.StringSplit('Hello\nWorld', '\n')") == ["Hello", "World"]
 
 
-def test_missing_path_argument_names_the_field() -> None:
-    error = fails("States.Array($.missing)", {"a": 1})
+def test_missing_path_argument_names_the_whole_call() -> None:
+    # Captured from AWS (floci-io/floci AslExecutorIntrinsicMissingArgumentTest): the cause
+    # echoes the outermost call as written and names the argument that missed.
+    error = fails("States.Format('{}', States.Format('{}', $.nope))", {"other": 1})
     assert error.error == "States.Runtime"
     assert error.cause == (
-        "The JSONPath '$.missing' specified for the field 'FunctionResult.$' could not be found "
-        "in the input '{\"a\":1}'"
+        "The function 'States.Format('{}', States.Format('{}', $.nope))' had the following "
+        "error: The JsonPath argument for the field '$.nope' could not be found in the input "
+        "'{\"other\":1}'"
     )
+
+
+def test_missing_context_argument_is_shown_against_the_context_object() -> None:
+    # Same source: `$$.Nope.Deep` is reported as `$.Nope.Deep`, with the state input.
+    error = fails("States.Format('{}', $$.Nope.Deep)", {"other": 1})
+    assert error.cause == (
+        "The function 'States.Format('{}', $$.Nope.Deep)' had the following error: The JsonPath "
+        "argument for the field '$.Nope.Deep' could not be found in the input '{\"other\":1}'"
+    )
+
+
+def test_an_index_past_the_end_is_a_missing_argument() -> None:
+    # Same source: as an argument, `$.items[5]` misses (a plain `.$` path reads null instead).
+    error = fails("States.Format('{}', $.items[5])", {"items": [1, 2]})
+    assert "The JsonPath argument for the field '$.items[5]' could not be found" in error.cause
+    assert call("States.Format('{}', $.nul)", {"nul": None}) == "null"
+    assert call("States.ArrayLength($.items[*].nope)", {"items": [1, 2]}) == 0
 
 
 @pytest.mark.parametrize(

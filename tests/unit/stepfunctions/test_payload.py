@@ -82,6 +82,14 @@ def test_missing_path_names_the_key_with_its_suffix() -> None:
     )
 
 
+def test_an_index_past_the_end_reads_null_in_a_plain_path() -> None:
+    # Measured on AWS (floci-io/floci AslExecutorIntrinsicMissingArgumentTest): a plain
+    # "idx.$": "$.items[5]" resolves to null and the execution succeeds.
+    assert evaluate({"idx.$": "$.items[5]"}, {"items": [1, 2]}) == {"idx": None}
+    with pytest.raises(StatesError):
+        evaluate({"idx.$": "$.items[5].x"}, {"items": [1, 2]})
+
+
 def test_missing_context_path_prints_the_state_input() -> None:
     # corpus scenarios/...::test_invalid_jsonpath[...$$.Execution.Input.no_such_jsonpath]
     with pytest.raises(StatesError) as caught:
