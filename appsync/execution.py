@@ -62,6 +62,19 @@ class Resolver(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
+class ResolverBinding:
+    """A field's resolver, and whether it can wait on I/O.
+
+    Only a resolver that awaits a data source (Lambda, DynamoDB, HTTP ...) can outlive the
+    execution deadline, so only those pay for a deadline timer; a resolver on NONE data sources
+    runs to completion without yielding, and checks the deadline before it starts.
+    """
+
+    resolver: Resolver
+    awaits_io: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class GraphQLRequest:
     query: str
     variables: dict[str, Any] | None
@@ -96,7 +109,7 @@ class Executor:
         self,
         schema: AppSyncSchema,
         authorizer: Authorizer,
-        resolvers: Mapping[tuple[str, str], Resolver],
+        resolvers: Mapping[tuple[str, str], ResolverBinding],
         limits: ExecutionLimits,
         domain_name: str | None = None,
     ) -> None:
@@ -140,14 +153,14 @@ class Executor:
 
     def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
         """Called once per (type, field) while the schema is built."""
-        resolver = self._resolvers.get((type_name, field_name))
+        binding = self._resolvers.get((type_name, field_name))
         allowed = self._static_decision(type_name, field_name)
-        if resolver is None and allowed is True:
+        if binding is None and allowed is True:
             return None
         check = self._checker(type_name, field_name, allowed)
-        if resolver is None:
+        if binding is None:
             return _default_field(field_name, check)
-        return self._resolving_field(resolver, check)
+        return self._resolving_field(binding, check)
 
     def _static_decision(self, type_name: str, field_name: str) -> bool | dict[AuthMode, bool]:
         """True when every configured mode may always reach the field; else a per-mode table
@@ -182,8 +195,12 @@ class Executor:
             static=allowed if isinstance(allowed, dict) else {},
         )
 
-    def _resolving_field(self, resolver: Resolver, check: _FieldCheck | None) -> FieldResolver:
+    def _resolving_field(
+        self, binding: ResolverBinding, check: _FieldCheck | None
+    ) -> FieldResolver:
         limit = self._limits.resolver_count_limit
+        resolver = binding.resolver
+        awaits_io = binding.awaits_io
 
         async def resolve(
             source: Any, info: GraphQLResolveInfo[Operation], args: dict[str, Any]
@@ -210,11 +227,16 @@ class Executor:
                 auth_type=operation.principal.auth_type,
                 operation=operation.scope,
             )
-            try:
-                async with asyncio.timeout_at(operation.deadline):
-                    value = await resolver.resolve(ctx)
-            except TimeoutError:
-                raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE) from None
+            if not awaits_io:
+                if asyncio.get_running_loop().time() >= operation.deadline:
+                    raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE)
+                value = await resolver.resolve(ctx)
+            else:
+                try:
+                    async with asyncio.timeout_at(operation.deadline):
+                        value = await resolver.resolve(ctx)
+                except TimeoutError:
+                    raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE) from None
             if ctx.appended_errors:
                 locations = _locations(info)
                 path = info.path.as_list()

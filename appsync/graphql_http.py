@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
+import os
 from typing import Any
+from urllib.parse import parse_qsl
 
-from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from appsync.errors import (
     EMPTY_BODY_MESSAGE,
@@ -80,64 +81,101 @@ def _graphql_request(raw: Any) -> GraphQLRequest:
 
 
 def json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
-    content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
-    return Response(content, status_code=status, media_type=JSON_MEDIA_TYPE, headers=headers)
+    """A JSON answer for the routes beside /graphql."""
+    return Response(_dump(body), status_code=status, media_type=JSON_MEDIA_TYPE, headers=headers)
+
+
+def _dump(body: Any) -> bytes:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _request_id() -> str:
+    """A version-4 UUID, as AppSync's `x-amzn-requestid`, without building a UUID object."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_JSON_CONTENT_TYPE = (b"content-type", b"application/json")
 
 
 class GraphQLEndpoint:
-    """The Starlette endpoint for `/graphql` (POST and GET)."""
+    """The ASGI endpoint for `/graphql` (POST and GET).
+
+    A plain ASGI callable rather than a Starlette request/response endpoint: this is the hot
+    path, and the scope already holds what it needs (lower-cased headers, path, query string).
+    """
 
     def __init__(self, executor: Executor, authorizer: Authorizer, max_body_bytes: int) -> None:
         self._executor = executor
         self._authorizer = authorizer
         self._max_body_bytes = max_body_bytes
 
-    async def handle(self, request: Request) -> Response:
-        request_id = str(uuid.uuid4())
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request_id = _request_id()
         try:
-            return await self._handle(request, request_id)
+            status = 200
+            body = await self._handle(scope, receive)
+            extra = {"x-amzn-requestid": request_id}
         except RequestError as error:
-            headers = request_error_headers(error, request_id)
-            return json_response(error.status, request_error_body(error), headers)
+            status = error.status
+            body = request_error_body(error)
+            extra = request_error_headers(error, request_id)
+        content = _dump(body)
+        headers = [_JSON_CONTENT_TYPE, (b"content-length", str(len(content)).encode())]
+        headers.extend((name.encode(), value.encode()) for name, value in extra.items())
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
-    async def _handle(self, request: Request, request_id: str) -> Response:
-        if request.method == "GET":
+    async def _handle(self, scope: Scope, receive: Receive) -> Any:
+        method = scope["method"]
+        # ASGI header names arrive lower-cased.
+        headers = {
+            name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]
+        }
+        query_string = scope["query_string"].decode("latin-1")
+        if method == "GET":
             body = b""
-            graphql_request = parse_query_string(dict(request.query_params))
+            graphql_request = parse_query_string(dict(parse_qsl(query_string)))
         else:
-            body = await self._read_body(request)
+            body = await self._read_body(receive, headers.get("content-length"))
             graphql_request = parse_graphql_request(body)
         self._executor.check_syntax(graphql_request)
-        headers = {name.lower(): value for name, value in request.headers.items()}
+        client = scope.get("client")
         auth_request = AuthRequest(
-            method=request.method,
-            path=request.url.path,
+            method=method,
+            path=scope["path"],
             headers=headers,
             body=body,
-            query_string=request.url.query,
+            query_string=query_string,
             graphql=GraphQLRequestInfo(
                 graphql_request.query,
                 graphql_request.operation_name,
                 graphql_request.variables or {},
             ),
-            source_ip=request.client.host if request.client else None,
+            source_ip=client[0] if client else None,
         )
         try:
             principal = await self._authorizer.authenticate(auth_request)
         except UnauthorizedError as error:
             raise unauthorized_request(error.message) from None
-        result = await self._executor.execute(graphql_request, principal, headers)
-        return json_response(200, result, {"x-amzn-requestid": request_id})
+        return await self._executor.execute(graphql_request, principal, headers)
 
-    async def _read_body(self, request: Request) -> bytes:
-        declared = request.headers.get("content-length")
+    async def _read_body(self, receive: Receive, declared: str | None) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self._max_body_bytes:
             raise PayloadTooLargeError(self._max_body_bytes)
         chunks: list[bytes] = []
         size = 0
-        async for chunk in request.stream():
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                raise malformed_request(EMPTY_BODY_MESSAGE)
+            chunk = message.get("body", b"")
             size += len(chunk)
             if size > self._max_body_bytes:
                 raise PayloadTooLargeError(self._max_body_bytes)
             chunks.append(chunk)
-        return b"".join(chunks)
+            if not message.get("more_body", False):
+                return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -1,0 +1,260 @@
+"""HTTP throughput of the GraphQL endpoint against a fixed-response Starlette route.
+
+    .venv/bin/python bench/http.py [--seconds 10] [--rounds 5] [--connections 16]
+
+The server (the bundled blog example, plus a `/fixed` route that returns a constant JSON body)
+runs in its own process under uvicorn, as `appsync-local serve` runs it. This process is the
+load generator: 16 keep-alive connections on loopback, each sending one request at a time with
+a small raw-socket HTTP/1.1 client (cheaper than any HTTP library, so the client is not what is
+measured). The phases run interleaved in rounds, each bounded in time and request count.
+Server CPU per request comes from the server process's user+system time (/proc).
+
+Target (issue 2): the one-field query reaches at least 0.4x the fixed route's requests/s with a
+p99 at most 3x the route's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIG = ROOT / "examples" / "blog" / "appsync.yaml"
+API_KEY = "da2-localblogexamplekey00000"
+FIXED_BODY = b'{"data":{"echo":"hi"}}'
+MAX_REQUESTS = 200_000
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    path: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms_per_request: float | None
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+
+def _graphql(query: str) -> bytes:
+    return json.dumps({"query": query}).encode()
+
+
+PHASES = (
+    Phase("fixed Starlette route", "/fixed", b"{}"),
+    Phase("query, one field (PYTHON + NONE)", "/graphql", _graphql('{ echo(message: "hi") }')),
+    Phase(
+        "mutation (PYTHON + AWS_LAMBDA)",
+        "/graphql",
+        _graphql('mutation { addComment(postId: "p1", author: "bench", content: "x") { id } }'),
+    ),
+)
+
+
+def _request(host: str, port: int, phase: Phase) -> bytes:
+    head = (
+        f"POST {phase.path} HTTP/1.1\r\nhost: {host}:{port}\r\n"
+        f"content-type: application/json\r\nx-api-key: {API_KEY}\r\n"
+        f"content-length: {len(phase.body)}\r\n\r\n"
+    )
+    return head.encode() + phase.body
+
+
+async def _connection(
+    host: str, port: int, request: bytes, deadline: float, latencies: list[float]
+) -> None:
+    reader, writer = await asyncio.open_connection(host, port)
+    try:
+        while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS:
+            started = time.perf_counter()
+            writer.write(request)
+            head = await reader.readuntil(b"\r\n\r\n")
+            if not head.startswith(b"HTTP/1.1 200"):
+                raise RuntimeError(f"unexpected answer: {head[:60]!r}")
+            length = 0
+            for line in head.split(b"\r\n"):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":", 1)[1])
+            await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+    finally:
+        writer.close()
+        await writer.wait_closed()
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+async def _run(
+    host: str, port: int, pid: int, seconds: float, rounds: int, connections: int
+) -> list[Result]:
+    """Every phase in turn, `rounds` times: a change in the machine's background load then
+    falls on all phases alike instead of on whichever ran at the time."""
+    requests = {phase.name: _request(host, port, phase) for phase in PHASES}
+    for request in requests.values():  # warm-up: imports, caches, the parsed document
+        await _load(host, port, request, 0.5, connections)
+    latencies: dict[str, list[float]] = {phase.name: [] for phase in PHASES}
+    elapsed = dict.fromkeys(requests, 0.0)
+    cpu: dict[str, float | None] = dict.fromkeys(requests, 0.0)
+    for _ in range(rounds):
+        for phase in PHASES:
+            cpu_before = _cpu_seconds(pid)
+            started = time.perf_counter()
+            latencies[phase.name] += await _load(
+                host, port, requests[phase.name], seconds / rounds, connections
+            )
+            elapsed[phase.name] += time.perf_counter() - started
+            cpu_after = _cpu_seconds(pid)
+            spent = cpu[phase.name]
+            if spent is None or cpu_before is None or cpu_after is None:
+                cpu[phase.name] = None
+            else:
+                cpu[phase.name] = spent + cpu_after - cpu_before
+    results = []
+    for phase in PHASES:
+        measured = latencies[phase.name]
+        quantiles = statistics.quantiles(measured, n=100)
+        spent = cpu[phase.name]
+        results.append(
+            Result(
+                phase.name,
+                len(measured),
+                elapsed[phase.name],
+                quantiles[49] * 1000,
+                quantiles[98] * 1000,
+                None if spent is None else spent * 1000 / len(measured),
+            )
+        )
+    return results
+
+
+async def _load(
+    host: str, port: int, request: bytes, seconds: float, connections: int
+) -> list[float]:
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+    async with asyncio.TaskGroup() as group:
+        for _ in range(connections):
+            group.create_task(_connection(host, port, request, deadline, latencies))
+    return latencies
+
+
+# Run as `python -c`: this file is named http.py, and a process started as `python bench/http.py`
+# has bench/ first on sys.path, where it would shadow the standard library's `http` for uvicorn.
+SERVER_CODE = """
+import sys
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from appsync.app import build_app
+from appsync.config import load_config
+
+port, config, body = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
+
+async def fixed(request: Request) -> Response:
+    await request.body()
+    return Response(body, media_type="application/json")
+
+app = build_app(load_config(__import__("pathlib").Path(config)))
+app.router.routes.insert(0, Route("/fixed", fixed, methods=["POST"]))
+uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("the server process exited")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("the server did not start within 30 s")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per phase (default 10)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
+    parser.add_argument("--connections", type=int, default=16)
+    arguments = parser.parse_args()
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE, str(port), str(CONFIG), FIXED_BODY.decode()], cwd=ROOT
+    )
+    try:
+        _wait_until_listening(port, server)
+        results = asyncio.run(
+            _run(
+                "127.0.0.1",
+                port,
+                server.pid,
+                arguments.seconds,
+                arguments.rounds,
+                arguments.connections,
+            )
+        )
+    finally:
+        server.terminate()
+        server.wait(10)
+    _print(results, arguments.connections)
+    return 0
+
+
+def _print(results: list[Result], connections: int) -> None:
+    fixed = results[0]
+    print(f"{connections} connections, loopback, {os.cpu_count()} CPUs")
+    columns = ("req/s", "p50 ms", "p99 ms", "CPU ms/req", "x rps", "x p99")
+    widths = (8, 8, 8, 11, 6, 6)
+    print(
+        f"{'':36} "
+        + " ".join(f"{name:>{width}}" for name, width in zip(columns, widths, strict=True))
+    )
+    for result in results:
+        cpu = f"{result.cpu_ms_per_request:.3f}" if result.cpu_ms_per_request is not None else "n/a"
+        print(
+            f"{result.name:36} {result.rps:8.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} "
+            f"{cpu:>11} {result.rps / fixed.rps:6.2f} {result.p99_ms / fixed.p99_ms:6.2f}"
+        )
+    query = results[1]
+    verdict = query.rps / fixed.rps >= 0.4 and query.p99_ms / fixed.p99_ms <= 3
+    print(f"target (query >= 0.4x req/s, p99 <= 3x): {'met' if verdict else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
