@@ -102,9 +102,14 @@ class VtlTemplate:
         return Rendered("".join(frame.out), False, None)
 
 
+def _reject_constant(name: str) -> Any:
+    # Jackson refuses NaN and Infinity in a JSON document; Python's json would take them.
+    raise json.JSONDecodeError(f"Non-standard token '{name}'", name, 0)
+
+
 def _parse_request(text: str) -> Any:
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise ResolverError(
             f"Unable to parse the JSON document: '{error.msg} at line {error.lineno}, "
@@ -117,7 +122,7 @@ def _parse_response(text: str) -> Any:
     if not text.strip():
         raise ResolverError("Template transformation yielded an empty response.", MAPPING_TEMPLATE)
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise ResolverError(f"Unable to convert {text} to Object.", MAPPING_TEMPLATE) from error
 

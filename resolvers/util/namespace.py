@@ -20,6 +20,7 @@ from resolvers.util.lists import ListHelpers
 from resolvers.util.log import LogHelpers
 from resolvers.util.maps import MapHelpers
 from resolvers.util.math import MathHelpers
+from resolvers.util.rds import RdsHelpers
 from resolvers.util.strings import StrHelpers
 from resolvers.util.time import SYSTEM_CLOCK, Clock, TimeHelpers
 from resolvers.util.transform import TransformHelpers
@@ -39,6 +40,7 @@ _LIST = ListHelpers()
 _MAP = MapHelpers()
 _XML = XmlHelpers()
 _LOG = LogHelpers()
+_RDS = RdsHelpers()
 
 
 class _Members(Helper):
@@ -52,6 +54,7 @@ class _Members(Helper):
         "log",
         "map",
         "math",
+        "rds",
         "str",
         "time",
         "transform",
@@ -67,6 +70,7 @@ class _Members(Helper):
     http: HttpHelpers
     xml: XmlHelpers
     log: LogHelpers
+    rds: RdsHelpers
     time: TimeHelpers
 
     def __init__(self, ctx: ResolverContext, clock: Clock) -> None:
@@ -79,6 +83,7 @@ class _Members(Helper):
         self.http = HttpHelpers(ctx)
         self.xml = _XML
         self.log = _LOG
+        self.rds = _RDS
         self.time = TimeHelpers(clock)
 
 

@@ -301,3 +301,8 @@ def test_wrong_kind_of_value_is_a_mapping_template_error(templates: LoadTemplate
 def test_recursive_macro_is_a_mapping_template_error(templates: LoadTemplates) -> None:
     with pytest.raises(ResolverError, match="recursion"):
         request(templates, "#macro(loop $x)#loop($x)#end#loop(1)")
+
+
+def test_non_standard_json_numbers_are_refused(templates: LoadTemplates) -> None:
+    with pytest.raises(ResolverError, match="Unable to parse the JSON document"):
+        request(templates, '{"a": NaN}')
