@@ -126,6 +126,9 @@ async def start_execution(state: ServiceState, request: Request) -> dict[str, An
         )
     state.store.put_execution(execution)
     state.spawn(_run(state, execution))
+    # One turn of the loop records ExecutionStarted before the answer, so a GetExecutionHistory
+    # right after StartExecution sees it, as on AWS.
+    await asyncio.sleep(0)
     return {"executionArn": execution.execution_arn, "startDate": execution.start_date}
 
 
@@ -330,7 +333,6 @@ async def redrive_execution(state: ServiceState, request: Request) -> dict[str, 
     if status != "REDRIVABLE":
         raise ApiError("ExecutionNotRedrivable", reason or "Execution cannot be redriven")
     state.store.put_execution(execution)
-    redrive_date = state.clock.now()
 
     async def redrive() -> None:
         try:
@@ -339,7 +341,10 @@ async def redrive_execution(state: ServiceState, request: Request) -> dict[str, 
             state.store.execution_finished(execution)
 
     state.spawn(redrive())
-    return {"redriveDate": redrive_date}
+    # One turn of the loop lets the redrive start (status RUNNING, redriveDate set) before the
+    # answer, as AWS's DescribeExecution right after RedriveExecution shows it running.
+    await asyncio.sleep(0)
+    return {"redriveDate": execution.redrive_date or state.clock.now()}
 
 
 def _map_run(state: ServiceState, text: str) -> tuple[Execution, MapRun]:

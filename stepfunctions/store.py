@@ -140,7 +140,19 @@ class MemoryStore:
         self._by_machine.setdefault(owner, OrderedDict())[execution.execution_arn] = None
 
     def execution(self, arn: str) -> Execution | None:
-        return self._executions.get(arn)
+        found = self._executions.get(arn)
+        if found is None and "/" in arn:
+            # A Distributed Map's child (`execution:<machine>/<label>:<id>`) lives on its parent.
+            found = self._child(arn)
+        return found
+
+    def _child(self, arn: str) -> Execution | None:
+        for parent in self._executions.values():
+            if parent.map_runs:
+                for child in parent._child_executions:
+                    if child.execution_arn == arn:
+                        return child
+        return None
 
     def executions(self, machine_arn: str) -> Iterator[Execution]:
         arns = self._by_machine.get(_unqualified(machine_arn))

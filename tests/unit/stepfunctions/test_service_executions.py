@@ -268,3 +268,83 @@ async def test_a_version_start_is_recorded_with_its_version(service: StepFunctio
     assert described["stateMachineVersionArn"] == f"{MACHINE}:1"
     listed = await ok(service, "ListExecutions", stateMachineArn=f"{MACHINE}:1")
     assert [e["executionArn"] for e in listed["executions"]] == [started["executionArn"]]
+
+
+DISTRIBUTED = {
+    "StartAt": "Map",
+    "States": {
+        "Map": {
+            "Type": "Map",
+            "Label": "Fanout",
+            "ItemProcessor": {
+                "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Item",
+                "States": {"Item": {"Type": "Pass", "End": True}},
+            },
+            "End": True,
+        }
+    },
+}
+
+
+async def test_a_distributed_map_run_is_listed_described_and_updated(
+    service: StepFunctionsService,
+) -> None:
+    await create(service, definition=DISTRIBUTED)
+    started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1, 2, 3]")
+    described = await finished(service, started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    runs = (await ok(service, "ListMapRuns", executionArn=started["executionArn"]))["mapRuns"]
+    assert len(runs) == 1
+    run_arn = runs[0]["mapRunArn"]
+    assert run_arn.startswith("arn:aws:states:us-east-1:123456789012:mapRun:m/Fanout:")
+    assert runs[0]["stateMachineArn"] == f"{MACHINE}/Fanout"
+    run = await ok(service, "DescribeMapRun", mapRunArn=run_arn)
+    assert run["status"] == "SUCCEEDED"
+    assert run["executionArn"] == started["executionArn"]
+    assert (run["itemCounts"]["total"], run["itemCounts"]["succeeded"]) == (3, 3)
+    children = (await ok(service, "ListExecutions", mapRunArn=run_arn))["executions"]
+    assert len(children) == 3
+    assert {child["mapRunArn"] for child in children} == {run_arn}
+    child = await ok(service, "DescribeExecution", executionArn=children[0]["executionArn"])
+    assert child["status"] == "SUCCEEDED"
+    await ok(service, "UpdateMapRun", mapRunArn=run_arn, maxConcurrency=5)
+    assert (await ok(service, "DescribeMapRun", mapRunArn=run_arn))["maxConcurrency"] == 5
+
+
+async def test_a_missing_map_run_is_resource_not_found(service: StepFunctionsService) -> None:
+    arn = (
+        "arn:aws:states:us-east-1:123456789012:mapRun:m/Fanout:00000000-0000-0000-0000-000000000000"
+    )
+    status, body = await call(service, "DescribeMapRun", mapRunArn=arn)
+    assert (status, body["__type"]) == (400, "ResourceNotFound")
+
+
+async def test_a_failed_execution_is_redriven_from_the_failed_state(
+    service: StepFunctionsService,
+) -> None:
+    await create(service, definition=FAIL)
+    started = await ok(service, "StartExecution", stateMachineArn=MACHINE)
+    await finished(service, started["executionArn"])
+    redriven = await ok(service, "RedriveExecution", executionArn=started["executionArn"])
+    assert "redriveDate" in redriven
+    described = await finished(service, started["executionArn"])
+    assert described["redriveCount"] == 1
+    assert described["status"] == "FAILED"
+    types = [
+        e["type"]
+        for e in (await ok(service, "GetExecutionHistory", executionArn=started["executionArn"]))[
+            "events"
+        ]
+    ]
+    assert types.count("ExecutionRedriven") == 1
+
+
+async def test_history_shows_execution_started_as_soon_as_start_returns(
+    service: StepFunctionsService,
+) -> None:
+    await create(service, definition=WAIT_A_YEAR)
+    started = await ok(service, "StartExecution", stateMachineArn=MACHINE)
+    history = await ok(service, "GetExecutionHistory", executionArn=started["executionArn"])
+    assert history["events"][0]["type"] == "ExecutionStarted"
+    assert history["events"][0]["executionStartedEventDetails"]["input"] == "{}"
