@@ -65,6 +65,7 @@ class JsonataExpression:
         holder = Jsonata.Frame(None)
         self._bounds = Timebox(holder, None, _MAX_DEPTH)
         self._hooks = dict(holder.bindings)
+        self._hooks["__evaluate_exit"] = _bounded_exit(self._hooks["__evaluate_exit"])
 
     def __repr__(self) -> str:
         return f"JsonataExpression({self.text!r})"
@@ -121,6 +122,13 @@ class JsonataExpression:
             raise self._failure(field, str(exc.error), _message(exc)) from exc
         except JsonataFunctionError as exc:
             raise self._failure(field, exc.code, exc.message) from exc
+        except _MemoryLimitError as exc:
+            # A bare message, so AWS joins it with ": " rather than ". " (floci-io/floci#2783).
+            raise StatesError(
+                QUERY_EVALUATION_ERROR,
+                f"The JSONata expression '{self.text}' specified for the field '{field}' threw "
+                f"an error during evaluation: {MEMORY_LIMIT_MESSAGE}",
+            ) from exc
         except RecursionError as exc:
             raise self._failure(field, "D1011", _render("D1011", ())) from exc
         except (
@@ -154,6 +162,34 @@ class JsonataExpression:
 
 
 _MAX_DEPTH = 100
+
+# AWS bounds the memory one evaluation step may produce: it accepts `[1..873782]` and refuses
+# one element more, and accepts a string of 2**22 characters but not 2**23 (measured in
+# floci-io/floci#2737). Only the two O(1) shapes are checked here, arrays and strings.
+_MAX_ITEMS = 873_782
+_MAX_CHARACTERS = 873_782 * 8
+MEMORY_LIMIT_MESSAGE = "Expression evaluation memory limit exceeded"
+
+
+class _MemoryLimitError(Exception):
+    """A step produced a value past AWS's memory bound; reported without a JSONata code."""
+
+
+def _bounded_exit(inner: Any) -> Any:
+    def exit_hook(expression: Any, focus: Any, environment: Any, result: Any) -> None:
+        inner(expression, focus, environment, result)
+        if isinstance(result, Utils.RangeList):
+            # jsonata-python's RangeList over-reports its len() by one; `b` is exclusive.
+            items = result.b - result.a
+        elif isinstance(result, list):
+            items = len(result)
+        else:
+            items = 0
+        if items > _MAX_ITEMS or (isinstance(result, str) and len(result) > _MAX_CHARACTERS):
+            raise _MemoryLimitError(MEMORY_LIMIT_MESSAGE)
+
+    return exit_hook
+
 
 _PLACEHOLDER = re.compile(r"\{\{\{\w+\}\}\}|\{\{\w+\}\}")
 

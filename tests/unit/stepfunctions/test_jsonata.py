@@ -181,6 +181,17 @@ def test_evaluation_errors_read_as_jsonata_js_words_them(text: str, tail: str) -
     assert cause_tail(text) == tail
 
 
+def test_values_past_aws_memory_bound_fail() -> None:
+    # floci-io/floci#2737, measured on AWS: [1..873782] is accepted, one element more is not;
+    # the message carries no JSONata code, so it follows a colon.
+    assert run("[1..873782] ~> $count()") == 873782
+    error = failure("[1..873783] ~> $count()")
+    assert error.cause.endswith(
+        "threw an error during evaluation: Expression evaluation memory limit exceeded"
+    )
+    assert failure("$sum([1..900000])").error == "States.QueryEvaluationError"
+
+
 def test_evaluation_deeper_than_a_hundred_levels_fails() -> None:
     # floci-io/floci#2737, measured on AWS: depth 100 evaluates, depth 101 is refused.
     assert run("+".join(["1"] * 100)) == 100
