@@ -181,7 +181,9 @@ class AppSyncScalar:
             # A resolver's map or list goes out as a JSON string; a string is already one.
             if isinstance(value, str):
                 return value
-            return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            return json.dumps(
+                value, separators=(",", ":"), ensure_ascii=False, default=_json_number
+            )
         if self.name == "AWSTimestamp":
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
@@ -203,6 +205,13 @@ class AppSyncScalar:
 
     def serialize_error(self, value: Any) -> str:
         return f"Unable to serialize `{java_string(value)}` as a valid {self.noun}."
+
+
+def _json_number(value: Any) -> Any:
+    """DynamoDB hands numbers over as Decimal; in AWSJSON output they are JSON numbers."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _is_long(value: Any) -> bool:
@@ -240,7 +249,10 @@ def java_type_name(value: Any) -> str:
     if isinstance(value, bool):
         return "Boolean"
     if isinstance(value, int):
-        return "Integer"
+        # Jackson reads a JSON integer as the smallest of Integer, Long and BigInteger.
+        if -(2**31) <= value < 2**31:
+            return "Integer"
+        return "Long" if -(2**63) <= value < 2**63 else "BigInteger"
     if isinstance(value, float | Decimal):
         return "Double" if isinstance(value, float) else "BigDecimal"
     if isinstance(value, str):

@@ -6,13 +6,14 @@ and in Amplify codegen output); AppSync responses recorded in public issues, cit
 """
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from graphql import IntValueNode, StringValueNode
 
 from schema.errors import CoercionError
-from schema.scalars import AWS_SCALARS
+from schema.scalars import AWS_SCALARS, serialize_builtin
 
 
 def _parses(name: str, value: Any) -> bool:
@@ -195,6 +196,11 @@ def test_aws_json_rejects_invalid_json(text: str) -> None:
 def test_aws_json_output_is_a_json_string() -> None:
     scalar = AWS_SCALARS["AWSJSON"]
     assert json.loads(scalar.serialize({"a": [1, 2]})) == {"a": [1, 2]}
+    # DynamoDB numbers arrive as Decimal.
+    assert json.loads(scalar.serialize({"n": Decimal("2"), "f": Decimal("2.5")})) == {
+        "n": 2,
+        "f": 2.5,
+    }
     assert scalar.serialize('{"already":"json"}') == '{"already":"json"}'
 
 
@@ -278,3 +284,58 @@ def test_every_string_scalar_round_trips_a_valid_value(name: str) -> None:
     value = samples[name]
     parsed = scalar.parse_value(value)
     assert scalar.serialize(parsed) == value
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value", "expected"),
+    [
+        # graphql-java's Scalars (the `serialize` AppSync runs on results): number-ish input is
+        # converted through BigDecimal; Boolean takes "true"/"false" in any case and numbers.
+        ("Int", 7, 7),
+        ("Int", 7.0, 7),
+        ("Int", " 12 ", 12),
+        ("Float", 2, 2.0),
+        ("Float", "2.5", 2.5),
+        ("Boolean", "TRUE", True),
+        ("Boolean", 0, False),
+        ("Boolean", Decimal("3"), True),
+        ("ID", 12, "12"),
+        ("String", 1.5, "1.5"),
+        ("String", [1, {"a": None}], "[1, {a=null}]"),
+    ],
+)
+def test_builtin_scalar_results_coerce_as_graphql_java(
+    type_name: str, value: Any, expected: Any
+) -> None:
+    assert serialize_builtin(type_name, value) == expected
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value", "java_type"),
+    [
+        ("Int", 1.5, "Double"),
+        ("Int", 2**31, "Long"),
+        ("Int", True, "Boolean"),
+        ("Float", "abc", "String"),
+        ("Float", {"a": 1}, "LinkedHashMap"),
+        ("Boolean", "yes", "String"),
+        ("ID", 1.5, "Double"),
+        ("ID", [1], "ArrayList"),
+    ],
+)
+def test_builtin_scalar_rejects_name_the_java_type(
+    type_name: str, value: Any, java_type: str
+) -> None:
+    with pytest.raises(CoercionError) as caught:
+        serialize_builtin(type_name, value)
+    assert caught.value.detail == f"Expected type '{type_name}' but was '{java_type}'."
+
+
+@pytest.mark.parametrize(("value", "expected"), [(5, 5), (5.0, 5), ("-5", -5)])
+def test_aws_timestamp_results_take_integral_numbers(value: Any, expected: int) -> None:
+    assert AWS_SCALARS["AWSTimestamp"].serialize(value) == expected
+
+
+def test_aws_timestamp_result_rejects_fractions() -> None:
+    with pytest.raises(CoercionError):
+        AWS_SCALARS["AWSTimestamp"].serialize(1.5)
