@@ -81,8 +81,10 @@ $util.toJson($ctx.result)"""
 
 def test_validate_in_a_request_template(templates: LoadTemplates) -> None:
     # "Utility helpers in $util": $util.validate(Boolean, String, String) throws when false.
-    template = """$util.validate($util.matches("^[0-9]+$", $ctx.args.id), "id must be numeric", "ValidationError")
-{"version": "2018-05-29", "payload": {"id": "$ctx.args.id"}}"""
+    template = (
+        '$util.validate($util.matches("^[0-9]+$", $ctx.args.id), "id must be numeric",'
+        ' "ValidationError")\n{"version": "2018-05-29", "payload": {"id": "$ctx.args.id"}}'
+    )
     code = templates(template)
     assert code.request(make_ctx({"id": "42"})) == {
         "version": "2018-05-29",
