@@ -13,6 +13,7 @@ import asyncio
 import json
 import math
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun
@@ -31,6 +32,8 @@ from stepfunctions.store import StateMachine, StateMachineVersion
 MAX_PAYLOAD_BYTES = 262_144
 _STATUSES = tuple(status.value for status in ExecutionStatus)
 _CLOSED_REDRIVABLE = (ExecutionStatus.FAILED, ExecutionStatus.TIMED_OUT, ExecutionStatus.ABORTED)
+# Executions that stopped in the last 14 days can be redriven (API reference: RedriveExecution).
+REDRIVABLE_PERIOD = timedelta(days=14)
 
 
 def execution_not_found(arn: str) -> ApiError:
@@ -145,7 +148,7 @@ async def start_sync_execution(state: ServiceState, request: Request) -> dict[st
     await done.wait()
     stop = execution.stop_date or state.clock.now()
     elapsed_ms = (stop - execution.start_date).total_seconds() * 1000
-    response = _describe(execution)
+    response = _describe(state, execution)
     for field in ("redriveCount", "redriveStatus", "redriveStatusReason", "redriveDate"):
         response.pop(field, None)
     # Express is billed in 100 ms increments with a 64 MB minimum.
@@ -168,14 +171,18 @@ def _execution(state: ServiceState, text: str, *, standard_only: bool = True) ->
     return execution
 
 
-def _redrive_status(execution: Execution) -> tuple[str, str | None]:
-    if execution.type == "STANDARD" and execution.status in _CLOSED_REDRIVABLE:
-        return "REDRIVABLE", None
-    return "NOT_REDRIVABLE", f"Execution is {execution.status.value} and cannot be redriven"
+def _redrive_status(state: ServiceState, execution: Execution) -> tuple[str, str | None]:
+    """redriveStatus and redriveStatusReason, in the API reference's words (DescribeExecution)."""
+    if execution.status not in _CLOSED_REDRIVABLE:
+        return "NOT_REDRIVABLE", f"Execution is {execution.status.value} and cannot be redriven."
+    stopped = execution.stop_date or execution.start_date
+    if state.clock.now() - stopped > REDRIVABLE_PERIOD:
+        return "NOT_REDRIVABLE", "Execution redrivable period exceeded."
+    return "REDRIVABLE", None
 
 
-def _describe(execution: Execution) -> dict[str, Any]:
-    status, reason = _redrive_status(execution)
+def _describe(state: ServiceState, execution: Execution) -> dict[str, Any]:
+    status, reason = _redrive_status(state, execution)
     response: dict[str, Any] = {
         "executionArn": execution.execution_arn,
         "stateMachineArn": execution.state_machine_arn,
@@ -202,7 +209,7 @@ def _describe(execution: Execution) -> dict[str, Any]:
 
 
 async def describe_execution(state: ServiceState, request: Request) -> dict[str, Any]:
-    return _describe(_execution(state, request.text("executionArn")))
+    return _describe(state, _execution(state, request.text("executionArn")))
 
 
 def _list_item(execution: Execution) -> dict[str, Any]:
@@ -329,7 +336,7 @@ def _version_number(version_arn: str | None) -> int:
 
 async def redrive_execution(state: ServiceState, request: Request) -> dict[str, Any]:
     execution = _execution(state, request.text("executionArn"))
-    status, reason = _redrive_status(execution)
+    status, reason = _redrive_status(state, execution)
     if status != "REDRIVABLE":
         raise ApiError("ExecutionNotRedrivable", reason or "Execution cannot be redriven")
     state.store.put_execution(execution)

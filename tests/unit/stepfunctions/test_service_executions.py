@@ -348,3 +348,29 @@ async def test_history_shows_execution_started_as_soon_as_start_returns(
     history = await ok(service, "GetExecutionHistory", executionArn=started["executionArn"])
     assert history["events"][0]["type"] == "ExecutionStarted"
     assert history["events"][0]["executionStartedEventDetails"]["input"] == "{}"
+
+
+async def test_redrive_is_refused_after_fourteen_days() -> None:
+    clock = FakeClock()
+    engine = StepFunctionsService(clock, TaskRegistry())
+    async with engine.running():
+        await create(engine, definition=FAIL)
+        started = await ok(engine, "StartExecution", stateMachineArn=MACHINE)
+        assert (await finished(engine, started["executionArn"]))["redriveStatus"] == "REDRIVABLE"
+        clock.advance(15 * 24 * 3600)
+        described = await ok(engine, "DescribeExecution", executionArn=started["executionArn"])
+        assert (described["redriveStatus"], described["redriveStatusReason"]) == (
+            "NOT_REDRIVABLE",
+            "Execution redrivable period exceeded.",
+        )
+        status, body = await call(engine, "RedriveExecution", executionArn=started["executionArn"])
+        assert (status, body["__type"]) == (400, "ExecutionNotRedrivable")
+
+
+async def test_a_succeeded_execution_says_why_it_is_not_redrivable(
+    service: StepFunctionsService,
+) -> None:
+    await create(service)
+    started = await ok(service, "StartExecution", stateMachineArn=MACHINE)
+    described = await finished(service, started["executionArn"])
+    assert described["redriveStatusReason"] == "Execution is SUCCEEDED and cannot be redriven."
