@@ -51,7 +51,11 @@ def jsonata_body(value: str) -> str:
 
 
 class JsonataExpression:
-    """One compiled JSONata expression."""
+    """One compiled JSONata expression.
+
+    Evaluation is synchronous and keeps per-expression bookkeeping (the depth bound), so one
+    expression must not be evaluated from two threads at once; the engine runs it on its loop.
+    """
 
     __slots__ = ("_bounds", "_expression", "_hooks", "text")
 
@@ -88,7 +92,8 @@ class JsonataExpression:
         field: str,
         expected: str,
     ) -> Any:
-        """Evaluate and require a JSON type: 'array', 'object', 'string', 'number', 'boolean'.
+        """Evaluate and require a JSON type: 'array', 'object', 'string', 'number', 'boolean'
+        or 'integer' (a number without a fraction).
 
         AWS's text for a mismatch (corpus `test_map_state_items_eval_jsonata_fail`): "...
         returned an unexpected result type. Expected 'array', but was 'number' for value: 1".
