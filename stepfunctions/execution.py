@@ -68,6 +68,8 @@ class MapRun:
     redrive_count: int = 0
     redrive_date: datetime | None = None
     label: str | None = None
+    # The Map Run's own state machine ARN (`<machine arn>/<label>`), as ListMapRuns shows it.
+    state_machine_arn: str = ""
 
 
 @dataclass(slots=True)

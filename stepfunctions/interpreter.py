@@ -190,7 +190,7 @@ class Interpreter:
     ) -> None:
         env = self.environment(execution, history)
         frame = Frame(env, Variables(), history.last_id)
-        timeout = execution.definition.timeout_seconds
+        timeout = _timeout_seconds(execution)
         program = execution.definition.program
         outcome: list[Any] = []
         failure: list[ExecutionFailure] = []
@@ -198,18 +198,17 @@ class Interpreter:
 
         async def body() -> None:
             nonlocal timed_out
+            # A redriven execution gets its time again from the redrive.
+            started = execution.redrive_date or execution.start_date
+            deadline = started + timedelta(seconds=timeout)
             try:
-                if timeout is None:
-                    outcome.append(await run_program(program, state_input, frame, start_name))
-                else:
-                    deadline = execution.start_date + timedelta(seconds=timeout)
-                    outcome.append(
-                        await race_deadline(
-                            self.clock,
-                            deadline,
-                            lambda: run_program(program, state_input, frame, start_name),
-                        )
+                outcome.append(
+                    await race_deadline(
+                        self.clock,
+                        deadline,
+                        lambda: run_program(program, state_input, frame, start_name),
                     )
+                )
             except ExecutionFailure as error:
                 failure.append(error)
             except DeadlineReached:
@@ -262,6 +261,18 @@ class Interpreter:
         history.add("ExecutionTimedOut", now, {"error": "States.Timeout"})
         execution.status = ExecutionStatus.TIMED_OUT
         execution.stop_date = now
+
+
+# An Express execution runs at most five minutes, a Standard one at most a year (dg
+# "Standard vs Express workflows"); the definition's TimeoutSeconds can only shorten that.
+EXPRESS_MAX_SECONDS = 300
+STANDARD_MAX_SECONDS = 365 * 24 * 3600
+
+
+def _timeout_seconds(execution: Execution) -> int:
+    limit = EXPRESS_MAX_SECONDS if execution.type == "EXPRESS" else STANDARD_MAX_SECONDS
+    declared = execution.definition.timeout_seconds
+    return limit if declared is None else min(declared, limit)
 
 
 def _decode(text: str) -> Any:

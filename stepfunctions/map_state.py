@@ -352,7 +352,8 @@ async def _distributed(
         inputs = _batches(run, state, data, states, inputs)
     arn_parts = parent.execution_arn.split(":")
     region, account = arn_parts[3], arn_parts[4]
-    label = state.label or state.name
+    # mapRun:<machine>/<Label, or an id>:<id>; the children run under <machine>/<label>.
+    label = state.label or str(uuid.uuid4())
     run_id = str(uuid.uuid4())
     map_run_arn = (
         f"arn:aws:states:{region}:{account}:mapRun:{parent.state_machine_name}/{label}:{run_id}"
@@ -367,6 +368,7 @@ async def _distributed(
         tolerated_failure_percentage=tolerated_percentage,
         tolerated_failure_count=tolerated_count,
         label=state.label,
+        state_machine_arn=f"{parent.state_machine_arn}/{label}",
     )
     total = len(inputs)
     for counts in (map_run.item_counts, map_run.execution_counts):
