@@ -187,7 +187,8 @@ class AppSyncScalar:
         if self.name == "AWSTimestamp":
             if isinstance(value, int) and not isinstance(value, bool):
                 return value
-            if isinstance(value, float) and value.is_integer():
+            if isinstance(value, float | Decimal) and _integral(value):
+                # DynamoDB numbers arrive as Decimal.
                 return int(value)
             if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
                 return int(value)
@@ -207,10 +208,16 @@ class AppSyncScalar:
         return f"Unable to serialize `{java_string(value)}` as a valid {self.noun}."
 
 
+def _integral(value: float | Decimal) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    return value.is_finite() and value == value.to_integral_value()
+
+
 def _json_number(value: Any) -> Any:
     """DynamoDB hands numbers over as Decimal; in AWSJSON output they are JSON numbers."""
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+        return int(value) if _integral(value) else float(value)
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 

@@ -331,7 +331,9 @@ def test_builtin_scalar_rejects_name_the_java_type(
     assert caught.value.detail == f"Expected type '{type_name}' but was '{java_type}'."
 
 
-@pytest.mark.parametrize(("value", "expected"), [(5, 5), (5.0, 5), ("-5", -5)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [(5, 5), (5.0, 5), ("-5", -5), (Decimal("1567449600"), 1567449600)]
+)
 def test_aws_timestamp_results_take_integral_numbers(value: Any, expected: int) -> None:
     assert AWS_SCALARS["AWSTimestamp"].serialize(value) == expected
 
