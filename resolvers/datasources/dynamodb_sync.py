@@ -238,11 +238,12 @@ class Versioning:
         items: list[dict[str, Any]] = []
         while day <= today and len(items) < limit:
             ex = Expressions()
-            ex.names.update({"#ds_pk": "ds_pk", "#ds_sk": "ds_sk"})
+            ex.names["#ds_pk"] = "ds_pk"
             ex.values[":ds_pk"] = {"S": f"{self._config.table_name}:{day.isoformat()}"}
             condition = "#ds_pk = :ds_pk"
             if day == since.date():
                 stamp = since.strftime("%H:%M:%S.") + f"{since.microsecond // 1000:03d}"
+                ex.names["#ds_sk"] = "ds_sk"
                 ex.values[":ds_sk"] = {"S": stamp}
                 condition += " AND #ds_sk >= :ds_sk"
             params: dict[str, Any] = {
