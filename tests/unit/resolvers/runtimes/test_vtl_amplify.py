@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from resolvers.context import ContextError
-from resolvers.errors import UtilError
+from resolvers.errors import UnauthorizedFieldError, UtilError
 from tests.unit.resolvers.runtimes.conftest import LoadTemplates, make_ctx
 
 NOW = "2018-02-06T19:01:35.750Z"
@@ -199,3 +199,35 @@ def test_response_returns_the_item(templates: LoadTemplates) -> None:
         "id": "p1",
         "title": "Hi",
     }
+
+
+# Transformer v2's owner-authorization pipeline function (`@auth(rules: [{allow: owner}])`),
+# trimmed to the owner rule: it stamps the owner on create and refuses another user's owner.
+OWNER_AUTH = _template("Mutation.createPost.auth.1.req.vtl")
+
+
+def test_owner_auth_stamps_the_owner_for_a_user_pool_caller(templates: LoadTemplates) -> None:
+    ctx = make_ctx(
+        {"input": {"title": "x"}},
+        identity={"sub": "abc", "claims": {"sub": "abc", "username": "bob"}},
+        auth_type="User Pool Authorization",
+    )
+    assert templates(OWNER_AUTH).request(ctx) == {}
+    assert ctx.arguments == {"input": {"title": "x", "owner": "abc::bob"}}
+    assert ctx.stash == {"hasAuth": True}
+
+
+def test_owner_auth_refuses_another_users_owner(templates: LoadTemplates) -> None:
+    ctx = make_ctx(
+        {"input": {"title": "x", "owner": "someone::else"}},
+        identity={"sub": "abc", "claims": {"sub": "abc", "username": "bob"}},
+        auth_type="User Pool Authorization",
+    )
+    with pytest.raises(UnauthorizedFieldError) as raised:
+        templates(OWNER_AUTH).request(ctx)
+    assert raised.value.error_type == "Unauthorized"
+
+
+def test_owner_auth_refuses_api_key_callers(templates: LoadTemplates) -> None:
+    with pytest.raises(UnauthorizedFieldError):
+        templates(OWNER_AUTH).request(make_ctx({"input": {"title": "x"}}))
