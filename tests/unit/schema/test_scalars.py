@@ -6,11 +6,14 @@ and in Amplify codegen output); AppSync responses recorded in public issues, cit
 """
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from graphql import IntValueNode, StringValueNode
+from hypothesis import given
+from hypothesis import strategies as st
 
 from schema.errors import CoercionError
 from schema.scalars import AWS_SCALARS, serialize_builtin
@@ -341,3 +344,35 @@ def test_aws_timestamp_results_take_integral_numbers(value: Any, expected: int) 
 def test_aws_timestamp_result_rejects_fractions() -> None:
     with pytest.raises(CoercionError):
         AWS_SCALARS["AWSTimestamp"].serialize(1.5)
+
+
+@given(
+    st.datetimes(
+        min_value=datetime(1, 1, 1), timezones=st.timezones() | st.just(UTC)
+    ).filter(lambda moment: moment.utcoffset() is not None),
+    st.sampled_from(["auto", "minutes", "seconds", "milliseconds", "microseconds"]),
+)
+def test_iso_8601_datetimes_with_an_offset_are_aws_datetimes(
+    moment: datetime, timespec: str
+) -> None:
+    # AWS-SCALARS: extended ISO 8601 with a compulsory offset; seconds and fractions optional.
+    text = moment.isoformat(timespec=timespec)
+    offset = moment.utcoffset()
+    if offset is not None and offset.microseconds:
+        return  # ISO offsets never carry fractions of a second.
+    assert AWS_SCALARS["AWSDateTime"].parse_value(text) == text
+    assert AWS_SCALARS["AWSDate"].parse_value(text[:10]) == text[:10]
+    assert AWS_SCALARS["AWSTime"].parse_value(text[11:]) == text[11:]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: st.lists(children) | st.dictionaries(st.text(), children),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_any_json_text_is_an_aws_json_input(value: Any) -> None:
+    # "Any valid JSON construct is automatically parsed" (AWS-SCALARS).
+    assert AWS_SCALARS["AWSJSON"].parse_value(json.dumps(value)) == value
