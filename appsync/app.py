@@ -48,6 +48,7 @@ from resolvers.errors import ResolverError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.python import load_python_code
+from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from schema.errors import SchemaError
 from schema.loader import AppSyncSchema, load_schema
@@ -178,10 +179,12 @@ def _code(spec: CodeSpec | None, key_path: str, problems: _Problems) -> Resolver
             if spec.code is None:
                 return None
             return load_python_code(spec.code)
-        problems.add(f"{key_path}.runtime", "the VTL runtime is not available yet")
-        return None
+        return load_vtl_code(spec.request_mapping_template, spec.response_mapping_template)
     except TemplateError as error:
-        problems.add(f"{key_path}.code", error.message)
+        key = "code" if spec.runtime is Runtime.PYTHON else "requestMappingTemplate"
+        if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
+            key = "responseMappingTemplate"
+        problems.add(f"{key_path}.{key}", error.message)
         return None
 
 

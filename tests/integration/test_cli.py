@@ -1,0 +1,60 @@
+"""`appsync-local serve` as a user runs it: announces its URLs and keys, answers, stops on
+SIGINT or SIGTERM with exit status 0."""
+
+from __future__ import annotations
+
+import re
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_serve_announces_answers_and_stops_cleanly(stop: signal.Signals) -> None:
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(BLOG_CONFIG)]
+    with subprocess.Popen(
+        [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        _check_serving(process, stop)
+
+
+def _check_serving(process: subprocess.Popen[str], stop: signal.Signals) -> None:
+    try:
+        assert process.stdout is not None
+        announced = []
+        for line in process.stdout:
+            announced.append(line)
+            if line.startswith("Press Ctrl+C"):
+                break
+        text = "".join(announced)
+        match = re.search(r"GraphQL:  (http://127\.0\.0\.1:(\d+)/graphql)", text)
+        assert match is not None, text
+        url, port = match.group(1), match.group(2)
+        assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
+        assert f"API key:  {BLOG_KEY}" in text
+        response = httpx.post(
+            url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
+        )
+        assert response.json() == {"data": {"echo": "up"}}
+        process.send_signal(stop)
+        assert process.wait(timeout=15) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_serve_refuses_a_broken_definition() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "serve", "--config", "/nonexistent/appsync.yaml"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert completed.returncode == 1
+    assert "cannot read" in completed.stderr
