@@ -146,6 +146,8 @@ class Frame:
     inspection: dict[str, Any] | None = None
     # The error a catcher took (TestState reports it with CAUGHT_ERROR).
     caught_error: tuple[str | None, str | None] | None = None
+    # The execution's own top-level program (not a branch or iteration): where a redrive resumes.
+    top_level: bool = False
     # TestState's `context`: replaces the whole context object when given.
     context_override: Mapping[str, Any] | None = None
     # The last state output and its JSON text, reused for the next Entered event.

@@ -69,6 +69,8 @@ class Interpreter:
         `stop` (StopExecution) ends it as ABORTED. A failing execution does not raise: the
         failure is recorded on the record (status, error, cause, history).
         """
+        if execution.status is not ExecutionStatus.RUNNING:
+            return  # stopped before it began
         history = History(execution.history)
         if not execution.history:
             history.add(
@@ -104,7 +106,7 @@ class Interpreter:
             details["error"] = error
         if cause is not None:
             details["cause"] = cause
-        History(execution.history).add("ExecutionAborted", now, details)
+        History(execution.history).add("ExecutionAborted", now, details or None)
         execution.status = ExecutionStatus.ABORTED
         execution.stop_date = now
         execution.error, execution.cause = error, cause
@@ -189,7 +191,7 @@ class Interpreter:
         self, execution: Execution, history: History, start_name: str, state_input: Any
     ) -> None:
         env = self.environment(execution, history)
-        frame = Frame(env, Variables(), history.last_id)
+        frame = Frame(env, Variables(), history.last_id, top_level=True)
         timeout = _timeout_seconds(execution)
         program = execution.definition.program
         outcome: list[Any] = []
@@ -251,8 +253,6 @@ class Interpreter:
         execution.status = ExecutionStatus.FAILED
         execution.error, execution.cause = failure.error, failure.cause
         execution.stop_date = now
-        execution.redrive_state = failure.state_name
-        execution.redrive_input = failure.state_input
 
     def _finish_timed_out(self, execution: Execution, history: History) -> None:
         now = self.clock.now()

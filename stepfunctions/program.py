@@ -41,7 +41,11 @@ async def run_program(
     states = program.states
     name: str | None = start_at or program.start_at
     data = program_input
+    execution = frame.env.execution if frame.top_level else None
     while name is not None:
         state: State = states[name]
+        if execution is not None:
+            # A redrive of a failed, timed-out or aborted execution resumes here.
+            execution.redrive_state, execution.redrive_input = name, data
         data, name = await _EXECUTORS[state.type](state, data, frame)
     return data
