@@ -54,7 +54,7 @@ from schema.errors import QuerySyntaxError as QuerySyntaxError
 from schema.limits import NoIntrospectionRule, check_depth
 from schema.loader import AppSyncSchema
 from schema.messages import validate_document
-from schema.scalars import AWS_SCALARS, java_type_name, serialize_builtin
+from schema.scalars import AWS_SCALARS, java_string, java_type_name, serialize_builtin
 
 FieldResolver = Callable[[Any, GraphQLResolveInfo[Any], dict[str, Any]], Any]
 """A field's resolver: (source, info, arguments) -> value or awaitable. Called per resolution."""
@@ -172,13 +172,21 @@ def coerce_variables(
 
 
 class AppSyncExecutor(IncrementalExecutor):
-    """graphql-core's executor with graphql-java's result coercion for the GraphQL scalars."""
+    """graphql-core's executor with graphql-java's result coercion for the GraphQL scalars and
+    graphql-java's words for an enum value the schema does not know."""
 
     @staticmethod
     def complete_leaf_value(return_type: GraphQLLeafType, result: Any) -> Any:
         name = return_type.name
         if specified_scalar_types.get(name) is return_type:
             return serialize_builtin(name, result)
+        if isinstance(return_type, GraphQLEnumType):
+            try:
+                return IncrementalExecutor.complete_leaf_value(return_type, result)
+            except (GraphQLError, TypeError):
+                # graphql-java GraphQLEnumType.serialize.
+                detail = f"Invalid input for Enum '{name}'. Unknown value '{java_string(result)}'"
+                raise CoercionError(detail) from None
         return IncrementalExecutor.complete_leaf_value(return_type, result)
 
 

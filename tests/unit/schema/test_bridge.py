@@ -9,7 +9,7 @@ import strawberry
 from graphql import GraphQLResolveInfo, GraphQLSchema
 
 from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
-from schema.loader import AppSyncSchema
+from schema.loader import AppSyncSchema, load_schema
 
 
 def _resolvers(table: dict[tuple[str, str], FieldResolver]) -> Any:
@@ -201,3 +201,18 @@ async def test_an_empty_selection_set_does_not_parse(blog_schema: AppSyncSchema)
     result = await executable.execute("{ listPosts { } }", None, None, None)
     (error,) = result.errors or []
     assert isinstance(error.original_error, QuerySyntaxError)
+
+
+@pytest.mark.anyio
+async def test_unknown_enum_result_is_a_serialization_error(write_sdl: Any) -> None:
+    # graphql-java GraphQLEnumType.serialize: "Invalid input for Enum '%s'. Unknown value '%s'".
+    schema = load_schema(write_sdl("enum Status { DRAFT PUBLISHED }\ntype Query { s: Status }"))
+    executable = ExecutableSchema(schema, _returning("ARCHIVED", ("Query", "s")))
+    result = await executable.execute("{ s }", None, None, None)
+    assert result.data == {"s": None}
+    (error,) = result.errors or []
+    assert error.message == (
+        "Can't serialize value (/s) : Invalid input for Enum 'Status'. Unknown value 'ARCHIVED'"
+    )
+    executable = ExecutableSchema(schema, _returning("DRAFT", ("Query", "s")))
+    assert (await executable.execute("{ s }", None, None, None)).data == {"s": "DRAFT"}
