@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum, StrEnum
@@ -130,7 +130,7 @@ def java_double_text(value: float) -> str:
 class CompiledPath:
     """A Path or Reference Path, parsed once; `evaluate` never re-parses."""
 
-    __slots__ = ("_function", "_query", "definite", "root", "steps", "text", "variable")
+    __slots__ = ("_query", "definite", "root", "steps", "text", "variable")
 
     def __init__(
         self,
@@ -139,15 +139,13 @@ class CompiledPath:
         variable: str | None,
         steps: tuple[Step, ...],
         query: Any,
-        function: Callable[[Any], tuple[bool, Any]] | None = None,
     ) -> None:
         self.text = text
         self.root = root
         self.variable = variable
         self.steps = steps
         self._query = query
-        self._function = function
-        self.definite = query is None and function is None
+        self.definite = query is None
 
     def __repr__(self) -> str:
         return f"CompiledPath({self.text!r})"
@@ -168,9 +166,6 @@ class CompiledPath:
         AslExecutorIntrinsicMissingArgumentTest); `strict` makes it a miss instead, as for an
         intrinsic function's argument.
         """
-        if self._function is not None:
-            found, value = self._select(scope, strict)
-            return self._function(value) if found else (False, None)
         return self._select(scope, strict)
 
     def _select(self, scope: Scope, strict: bool) -> tuple[bool, Any]:
@@ -217,16 +212,44 @@ class CompiledPath:
                 f"The JSONPath '{self.text}' specified for the field '{field}' could not be "
                 f"found in the input '{json_text(scope.input)}'",
             )
-        return StatesError(
-            "States.Runtime",
-            f"Invalid path '{self.text}' : No results for path: {self.normalized()}",
-        )
+        # Jayway's own sentences: a missing last step has "No results for path", a missing step
+        # before it "Missing property in path", both with the path up to the missing step.
+        missing = self._missing_step(scope)
+        if missing >= len(self.steps) - 1:
+            detail = f"No results for path: {self.normalized()}"
+        else:
+            detail = f"Missing property in path {self.normalized(missing + 1)}"
+        return StatesError("States.Runtime", f"Invalid path '{self.text}' : {detail}")
 
-    def normalized(self) -> str:
-        """Jayway's normalised rendering, `$['a'][0]`, used in its error messages."""
-        head = {RootKind.INPUT: "$", RootKind.CONTEXT: "$$"}.get(self.root, f"${self.variable}")
-        rendered = "".join(f"['{s}']" if isinstance(s, str) else f"[{s}]" for s in self.steps)
-        return head + rendered
+    def _missing_step(self, scope: Scope) -> int:
+        """The index of the first step that selects nothing (the last one when none does)."""
+        document: Any = scope.context if self.root is RootKind.CONTEXT else scope.input
+        if self.root is RootKind.VARIABLE:
+            document = scope.variables.get(self.variable or "")
+        for position, step in enumerate(self.steps):
+            found, document = _step(document, step)
+            if not found:
+                return position
+        return len(self.steps) - 1
+
+    def normalized(self, count: int | None = None) -> str:
+        """Jayway's rendering of the first `count` steps, `$['a'][0]`, as its messages show it.
+
+        A `$$` path is evaluated as `$...` against the context object, so it renders from `$`.
+        """
+        head = f"${self.variable}" if self.root is RootKind.VARIABLE else "$"
+        steps = self.steps if count is None else self.steps[:count]
+        return head + "".join(f"['{s}']" if isinstance(s, str) else f"[{s}]" for s in steps)
+
+
+def _step(document: Any, step: Step) -> tuple[bool, Any]:
+    if isinstance(step, str):
+        if isinstance(document, Mapping) and step in document:
+            return True, document[step]
+        return False, None
+    if isinstance(document, list) and -len(document) <= step < len(document):
+        return True, document[step]
+    return False, None
 
 
 def compile_path(text: str, field: str = "") -> CompiledPath:
@@ -260,72 +283,16 @@ def _compile(text: str, field: str, *, allow_indefinite: bool) -> CompiledPath:
         root, variable, rest = RootKind.VARIABLE, text[1:end], text[end:]
     else:
         root, variable, rest = RootKind.INPUT, None, text[1:]
-    function = None
-    if allow_indefinite:
-        rest, function = _split_function(rest)
     steps = _definite_steps(rest)
     if steps is not None:
-        return CompiledPath(text, root, variable, steps, None, function)
+        return CompiledPath(text, root, variable, steps, None)
     if not allow_indefinite:
         raise _invalid(field, "ReferencePath")
     try:
         query = parse_jsonpath("$" + rest)
     except (JsonPathParserError, JsonPathLexerError, ValueError) as exc:
         raise _invalid(field, "JSONPath") from exc
-    return CompiledPath(text, root, variable, (), query, function)
-
-
-def _numbers(value: Any) -> list[float] | None:
-    if not isinstance(value, list) or not value:
-        return None
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value):
-        return None
-    return [float(v) for v in value]
-
-
-def _aggregate(reduce: Callable[[list[float]], float]) -> Callable[[Any], tuple[bool, Any]]:
-    def apply(value: Any) -> tuple[bool, Any]:
-        numbers = _numbers(value)
-        return (False, None) if numbers is None else (True, reduce(numbers))
-
-    return apply
-
-
-def _length(value: Any) -> tuple[bool, Any]:
-    return (True, len(value)) if isinstance(value, list | Mapping | str) else (False, None)
-
-
-def _stddev(numbers: list[float]) -> float:
-    mean = sum(numbers) / len(numbers)
-    return math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
-
-
-# Jayway's path functions (AWS Paths run on Jayway JsonPath; Reference Paths may not use them).
-# The aggregations return doubles, as Jayway does.
-_PATH_FUNCTIONS: Mapping[str, Callable[[Any], tuple[bool, Any]]] = {
-    "length": _length,
-    "size": _length,
-    "min": _aggregate(min),
-    "max": _aggregate(max),
-    "sum": _aggregate(math.fsum),
-    "avg": _aggregate(lambda numbers: math.fsum(numbers) / len(numbers)),
-    "stddev": _aggregate(_stddev),
-    "first": lambda v: (True, v[0]) if isinstance(v, list) and v else (False, None),
-    "last": lambda v: (True, v[-1]) if isinstance(v, list) and v else (False, None),
-    "keys": lambda v: (True, list(v)) if isinstance(v, Mapping) else (False, None),
-}
-
-
-def _split_function(rest: str) -> tuple[str, Callable[[Any], tuple[bool, Any]] | None]:
-    """`.a.length()` -> (`.a`, length); text without a trailing function is returned as is."""
-    if not rest.endswith("()"):
-        return rest, None
-    dot = rest.rfind(".")
-    name = rest[dot + 1 : -2] if dot >= 0 else ""
-    function = _PATH_FUNCTIONS.get(name)
-    if function is None:
-        return rest, None
-    return rest[:dot], function
+    return CompiledPath(text, root, variable, (), query)
 
 
 def _definite_steps(rest: str) -> tuple[Step, ...] | None:
@@ -341,7 +308,10 @@ def _definite_steps(rest: str) -> tuple[Step, ...] | None:
             while end < len(rest) and rest[end] not in ".[":
                 end += 1
             name = rest[position + 1 : end]
-            if not name or name == "*" or "(" in name:
+            # A Jayway function such as `length()` is a plain property name to AWS, which
+            # supports no path functions (aws-step-functions-developer-guide PR #5: "Invalid
+            # path '$.list.length()' : Property ['length()'] not found in path $['list']").
+            if not name or name == "*":
                 return None
             steps.append(name)
             position = end

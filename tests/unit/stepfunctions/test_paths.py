@@ -83,22 +83,21 @@ def test_wildcard_or_slice_over_missing_input_is_an_empty_list(text: str) -> Non
     assert compile_path(text).evaluate(scope({}), "item.$") == []
 
 
-@pytest.mark.parametrize(
-    ("text", "value"),
-    [
-        ("$.a.length()", 3),
-        ("$.a.sum()", 6.0),
-        ("$.a.max()", 3.0),
-        ("$.a[*].length()", 3),
-        ("$.o.keys()", ["k"]),
-    ],
-)
-def test_jayway_functions_in_paths(text: str, value: Any) -> None:
-    # AWS Paths use Jayway JsonPath, whose functions return doubles for aggregations; AWS dg
-    # `amazon-states-language-paths` forbids them only in Reference Paths.
-    assert compile_path(text).evaluate(scope({"a": [1, 2, 3], "o": {"k": 1}}), "v.$") == value
-    with pytest.raises(InvalidDefinitionError):
-        compile_reference_path(text)
+def test_path_functions_are_plain_property_names() -> None:
+    # AWS supports no Jayway path functions: aws-step-functions-developer-guide PR #5 quotes
+    # "Invalid path '$.list.length()' : Property ['length()'] not found in path $['list']".
+    path = compile_path("$.list.length()")
+    assert path.evaluate(scope({"list": {"length()": 2}}), "InputPath") == 2
+    with pytest.raises(StatesError) as caught:
+        path.evaluate(scope({"list": [1, 2]}), "InputPath")
+    assert caught.value.cause.startswith("Invalid path '$.list.length()' : ")
+
+
+def test_missing_intermediate_step_names_the_path_up_to_it() -> None:
+    # Jayway's sentence for a missing property before the last step.
+    with pytest.raises(StatesError) as caught:
+        compile_path("$.x.y.z").evaluate(scope({"a": 1}), "OutputPath")
+    assert caught.value.cause == "Invalid path '$.x.y.z' : Missing property in path $['x']"
 
 
 def test_filter_expression_selects_matching_items() -> None:
