@@ -253,7 +253,7 @@ def _step(document: Any, step: Step) -> tuple[bool, Any]:
 
 
 def compile_path(text: str, field: str = "") -> CompiledPath:
-    """Compile a Path (InputPath, OutputPath, `.$` values): filters and functions allowed.
+    """Compile a Path (InputPath, OutputPath, `.$` values): filters, slices and wildcards allowed.
 
     `field` only words the InvalidDefinitionError: "The value for the field 'InputPath' must
     be a valid JSONPath" (AWS's CreateStateMachine wording, aws/amazon-states-language-service#26).
