@@ -1,0 +1,110 @@
+"""Declared tables, seed files, and the loopback endpoint boto3 uses to see the embedded data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+
+from resolvers.datasources.dynamodb import DynamoDBDataSource
+from resolvers.datasources.dynamodb_config import DynamoDBConfig, TableDeclaration
+from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+from resolvers.datasources.dynamodb_tables import (
+    LoopbackEndpoint,
+    SeedError,
+    create_tables,
+    read_seed,
+)
+from resolvers.datasources.dynamodb_wire import DynamoDBOperations
+from tests.unit.resolvers.datasources.test_dynamodb_paths import (
+    REGION,
+    loopback,
+    operations,
+    run,
+    table_input,
+)
+
+__all__ = ["loopback", "operations"]
+
+pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
+
+
+def unique(name: str, tmp_path: Path) -> str:
+    return f"{name}-{tmp_path.name[-12:]}".replace("_", "-")
+
+
+async def test_seed_files_load_plain_items_and_batch_write_requests(
+    operations: DynamoDBOperations, tmp_path: Path
+) -> None:
+    posts, authors = unique("Posts", tmp_path), unique("Authors", tmp_path)
+    plain = tmp_path / "posts.json"
+    plain.write_text(json.dumps([{"id": "p1", "views": 3, "tags": ["a", "b"]}]))
+    batch = tmp_path / "authors.json"
+    batch.write_text(
+        json.dumps({authors: [{"PutRequest": {"Item": {"id": {"S": "a1"}, "age": {"N": "40"}}}}]})
+    )
+    created = await create_tables(
+        operations,
+        [
+            TableDeclaration(posts, table_input(posts), seed=plain),
+            TableDeclaration(authors, table_input(authors), "expiresAt", seed=batch),
+        ],
+    )
+    assert created == [posts, authors]
+    source = DynamoDBDataSource("Posts", DynamoDBConfig(posts, REGION), operations)
+    get = {"operation": "GetItem", "key": {"id": {"S": "p1"}}}
+    assert await run(source, get) == {"id": "p1", "views": 3, "tags": ["a", "b"]}
+    other = DynamoDBDataSource("Authors", DynamoDBConfig(authors, REGION), operations)
+    assert await run(other, {"operation": "GetItem", "key": {"id": {"S": "a1"}}}) == {
+        "id": "a1",
+        "age": 40,
+    }
+    ttl = await operations.call("DescribeTimeToLive", {"TableName": authors})
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == "expiresAt"
+
+
+async def test_an_existing_table_is_left_alone(
+    operations: DynamoDBOperations, tmp_path: Path
+) -> None:
+    name = unique("Posts", tmp_path)
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([{"id": "1"}]))
+    declaration = TableDeclaration(name, table_input(name), seed=seed)
+    assert await create_tables(operations, [declaration]) == [name]
+    assert await create_tables(operations, [declaration]) == []
+
+
+def test_a_seed_file_of_the_wrong_shape_names_the_file(tmp_path: Path) -> None:
+    seed = tmp_path / "bad.json"
+    seed.write_text(json.dumps({"Posts": [{"DeleteRequest": {}}]}))
+    with pytest.raises(SeedError) as raised:
+        read_seed(seed)
+    assert str(seed) in raised.value.message
+
+
+async def test_boto3_reads_through_the_loopback_endpoint_what_a_resolver_wrote(
+    loopback: LoopbackEndpoint, tmp_path: Path
+) -> None:
+    embedded = MotoDynamoDB(REGION)
+    name = unique("Posts", tmp_path)
+    await create_tables(embedded, [TableDeclaration(name, table_input(name))])
+    source = DynamoDBDataSource("Posts", DynamoDBConfig(name, REGION), embedded)
+    await run(
+        source,
+        {"operation": "PutItem", "key": {"id": {"S": "1"}}, "attributeValues": {"n": {"N": 2}}},
+    )
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=loopback.url,
+        region_name=REGION,
+        aws_access_key_id="any",
+        aws_secret_access_key="any",
+    )
+    assert client.get_item(TableName=name, Key={"id": {"S": "1"}})["Item"] == {
+        "id": {"S": "1"},
+        "n": {"N": "2"},
+    }
+    client.put_item(TableName=name, Item={"id": {"S": "2"}})
+    assert await run(source, {"operation": "GetItem", "key": {"id": {"S": "2"}}}) == {"id": "2"}
