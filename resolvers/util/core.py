@@ -113,13 +113,63 @@ def matches(pattern: str, value: Any) -> bool:
     return compile_java_regex(pattern).fullmatch(str(value)) is not None
 
 
+# java.util.regex.Pattern's POSIX character classes (US-ASCII only).
+_POSIX_CLASSES = {
+    "Lower": "a-z",
+    "Upper": "A-Z",
+    "ASCII": "\\x00-\\x7F",
+    "Alpha": "a-zA-Z",
+    "Digit": "0-9",
+    "Alnum": "a-zA-Z0-9",
+    "Punct": "!-/:-@\\[-`{-~",
+    "Graph": "!-~",
+    "Print": " -~",
+    "Blank": " \\t",
+    "Cntrl": "\\x00-\\x1F\\x7F",
+    "XDigit": "0-9a-fA-F",
+    "Space": " \\t\\n\\x0B\\f\\r",
+}
+_JAVA_CLASS = re.compile(r"\\([pP])\{(?:Is)?(\w+)\}")
+
+
+def _rewrite_java_classes(pattern: str) -> str:
+    """`\\p{Alpha}` -> `[a-zA-Z]`, or bare `a-zA-Z` inside a `[...]` set."""
+    out: list[str] = []
+    i = 0
+    in_set = False
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            match = _JAVA_CLASS.match(pattern, i)
+            members = _POSIX_CLASSES.get(match.group(2)) if match else None
+            if match and members is not None:
+                negated = match.group(1) == "P"
+                if in_set and not negated:
+                    out.append(members)
+                else:
+                    out.append(f"[{'^' if negated else ''}{members}]")
+                i = match.end()
+                continue
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_set:
+            in_set = True
+        elif char == "]" and in_set:
+            in_set = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 @lru_cache(maxsize=512)
 def compile_java_regex(pattern: str) -> re.Pattern[str]:
     """Compile a Java regex once; the patterns templates use are literals, so the cache is warm
-    after the first request. Java's possessive quantifiers and `\\p{...}` classes are rare in
-    templates; the rest of the syntax is Python's."""
+    after the first request. Java's POSIX classes (`\\p{Alpha}`, `\\P{Digit}` ...) are
+    rewritten as the character sets java.util.regex.Pattern defines them as; possessive
+    quantifiers and atomic groups are Python's too."""
     try:
-        return re.compile(pattern)
+        return re.compile(_rewrite_java_classes(pattern))
     except re.error as error:
         raise ResolverError(
             f"Invalid regular expression {pattern!r}: {error}", MAPPING_TEMPLATE

@@ -175,3 +175,11 @@ def test_escape_javascript_follows_commons_lang(util: Util) -> None:
 def test_qr_and_quiet_print_nothing(util: Util) -> None:
     assert util.qr([1, 2]) == ""
     assert util.quiet("anything") == ""
+
+
+def test_matches_understands_java_posix_classes(util: Util) -> None:
+    # java.util.regex.Pattern: \p{Alpha}, \p{Digit}, \P{...} negation, inside and outside sets.
+    assert util.matches(r"\p{Alpha}+\p{Digit}{2}", "abc12")
+    assert not util.matches(r"\p{Alpha}+", "abc1")
+    assert util.matches(r"[\p{Upper}_]+", "AB_C")
+    assert util.matches(r"\P{Digit}+", "abc")
