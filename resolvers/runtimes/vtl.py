@@ -11,6 +11,7 @@ is (AWS AppSync directives).
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +50,13 @@ class Extensions(Helper):
         self._ctx.extensions.setdefault("evictFromApiCache", []).append(entry)
 
 
+@dataclass(frozen=True, slots=True)
 class Rendered:
     """What one render produced: the text, or the value `#return` gave."""
 
-    __slots__ = ("returned", "text", "value")
-
-    def __init__(self, text: str, returned: bool, value: Any) -> None:
-        self.text = text
-        self.returned = returned
-        self.value = value
+    text: str
+    returned: bool
+    value: Any
 
 
 class VtlTemplate:
