@@ -39,6 +39,7 @@ from graphql import (
     GraphQLSyntaxError,
     OperationDefinitionNode,
     VariableDefinitionNode,
+    VariableNode,
     execute,
     is_input_type,
     parse,
@@ -171,6 +172,20 @@ def coerce_variables(
     return coerced
 
 
+def appsync_arguments(info: GraphQLResolveInfo[Any], arguments: dict[str, Any]) -> dict[str, Any]:
+    """The arguments AppSync hands a resolver: only those the operation writes. A schema default
+    is not applied (aws/aws-appsync-community#59) and an argument bound to a variable the request
+    left out arrives as an explicit null (aws/aws-appsync-community#348)."""
+    written = info.field_nodes[0].arguments
+    if not written:
+        return {}
+    return {
+        node.name.value: arguments.get(node.name.value)
+        for node in written
+        if node.name.value in arguments or isinstance(node.value, VariableNode)
+    }
+
+
 class AppSyncExecutor(IncrementalExecutor):
     """graphql-core's executor with graphql-java's result coercion for the GraphQL scalars and
     graphql-java's words for an enum value the schema does not know."""
@@ -269,7 +284,7 @@ class ExecutableSchema:
         if by_field is not None:
             resolver = by_field.get(info.field_name)
             if resolver is not None:
-                return resolver(source, info, arguments)
+                return resolver(source, info, appsync_arguments(info, arguments))
         if type(source) is dict or isinstance(source, Mapping):
             return source.get(info.field_name)
         return None

@@ -216,3 +216,32 @@ async def test_unknown_enum_result_is_a_serialization_error(write_sdl: Any) -> N
     )
     executable = ExecutableSchema(schema, _returning("DRAFT", ("Query", "s")))
     assert (await executable.execute("{ s }", None, None, None)).data == {"s": "DRAFT"}
+
+
+def _recording(calls: list[dict[str, Any]]) -> Any:
+    def resolver_for(type_name: str, field_name: str) -> FieldResolver | None:
+        if (type_name, field_name) != ("Query", "page"):
+            return None
+
+        def page(source: Any, info: GraphQLResolveInfo[Any], args: dict[str, Any]) -> Any:
+            calls.append(args)
+            return "ok"
+
+        return page
+
+    return resolver_for
+
+
+@pytest.mark.anyio
+async def test_resolvers_get_only_the_arguments_the_operation_writes(write_sdl: Any) -> None:
+    # aws/aws-appsync-community#59: a schema default is not passed to the resolver.
+    # aws/aws-appsync-community#348: an argument bound to an absent variable arrives as null.
+    schema = load_schema(write_sdl("type Query { page(after: String, limit: Int = 20): String }"))
+    calls: list[dict[str, Any]] = []
+    executable = ExecutableSchema(schema, _recording(calls))
+    await executable.execute("{ page }", None, None, None)
+    await executable.execute('{ page(after: "x") }', None, None, None)
+    await executable.execute("query ($a: String) { page(after: $a) }", {}, None, None)
+    await executable.execute("query ($a: String) { page(after: $a) }", {"a": "y"}, None, None)
+    await executable.execute("{ page(limit: 5) }", None, None, None)
+    assert calls == [{}, {"after": "x"}, {"after": None}, {"after": "y"}, {"limit": 5}]
