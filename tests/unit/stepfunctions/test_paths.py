@@ -6,6 +6,7 @@ Expected values come from AWS's documentation or from the AWS-recorded corpus
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -284,3 +285,14 @@ def test_paths_never_crash_on_arbitrary_json(data: Any, text: str) -> None:
     except StatesError as exc:
         error = exc.error
     assert error in (None, "States.Runtime")
+
+
+@given(json_values)
+def test_json_text_is_json_that_reads_back(value: Any) -> None:
+    # Java's number notation ("1.0E7") is still JSON, so a cause's input parses back exactly.
+    assert json.loads(json_text(value)) == value
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_java_double_text_round_trips(value: float) -> None:
+    assert float(java_double_text(value)) == value
