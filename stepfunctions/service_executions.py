@@ -13,10 +13,12 @@ import asyncio
 import json
 import math
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun
+from stepfunctions.history import HistoryEvent
 from stepfunctions.service_machines import Operation, machine_not_found, pick_version
 from stepfunctions.service_requests import (
     ApiError,
@@ -292,9 +294,9 @@ async def stop_execution(state: ServiceState, request: Request) -> dict[str, Any
 async def get_execution_history(state: ServiceState, request: Request) -> dict[str, Any]:
     execution = _execution(state, request.text("executionArn"))
     include = request.flag("includeExecutionData", default=True)
-    events = list(execution.history)
+    events: Sequence[HistoryEvent] = execution.history
     if request.flag("reverseOrder"):
-        events.reverse()
+        events = events[::-1]
     page, token = paginate(
         events, lambda e: str(e.id), request.page_size(), request.optional_text("nextToken")
     )

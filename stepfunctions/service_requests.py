@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
@@ -183,28 +183,39 @@ class Request:
         return size
 
 
-def encode_token(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode()
+def encode_token(index: int, key: str) -> str:
+    """An opaque page token: where the next page starts and the key of its first item."""
+    return base64.urlsafe_b64encode(f"{index}:{key}".encode()).decode()
+
+
+def _decode_token(token: str) -> tuple[int, str]:
+    try:
+        index, _, key = base64.urlsafe_b64decode(token.encode()).decode().partition(":")
+        return int(index), key
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise ApiError("InvalidToken", f"Invalid Token: '{token}'") from None
 
 
 def paginate(
-    items: Sequence[T] | Iterable[T], key: Callable[[T], str], size: int, token: str | None
+    items: Sequence[T], key: Callable[[T], str], size: int, token: str | None
 ) -> tuple[list[T], str | None]:
-    """One page of `items`, resuming after the item whose key the token names."""
-    listed = list(items)
+    """One page of `items`, resuming at the item the token names.
+
+    The token carries the position and the key of the next item, so a page costs its own size;
+    when items were added or dropped since (a newer execution, retention), the key is looked up.
+    """
     start = 0
     if token is not None:
-        try:
-            anchor = base64.urlsafe_b64decode(token.encode()).decode()
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            raise ApiError("InvalidToken", f"Invalid Token: '{token}'") from None
-        keys = [key(item) for item in listed]
-        if anchor not in keys:
-            raise ApiError("InvalidToken", f"Invalid Token: '{token}'")
-        start = keys.index(anchor)
-    page = listed[start : start + size]
-    following = listed[start + size : start + size + 1]
-    return page, (encode_token(key(following[0])) if following else None)
+        start, anchor = _decode_token(token)
+        if not (0 <= start < len(items) and key(items[start]) == anchor):
+            keys = [key(item) for item in items]
+            if anchor not in keys:
+                raise ApiError("InvalidToken", f"Invalid Token: '{token}'")
+            start = keys.index(anchor)
+    page = list(items[start : start + size])
+    following = start + size
+    next_token = encode_token(following, key(items[following])) if following < len(items) else None
+    return page, next_token
 
 
 def to_wire(value: Any) -> Any:
