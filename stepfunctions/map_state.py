@@ -36,7 +36,14 @@ from stepfunctions.engine import (
 from stepfunctions.errors import StatesError
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
 from stepfunctions.execution_state import branch_error, execute
-from stepfunctions.model import Dynamic, MapState, ProcessorMode, StateMachineDefinition
+from stepfunctions.item_reader import read_items
+from stepfunctions.model import (
+    Dynamic,
+    ItemReader,
+    MapState,
+    ProcessorMode,
+    StateMachineDefinition,
+)
 from stepfunctions.paths import Scope, json_text
 
 # AWS runs at most 40 inline iterations at a time (dg `state-map-inline`).
@@ -64,7 +71,12 @@ async def _attempt(run: StateRun, state: MapState) -> tuple[Any, Mapping[str, An
         data = run.raw_input if run.jsonata else effective_input(run)
         states = run.states() if run.jsonata else None
         # With an ItemReader the items come from S3 (TestState: the mock or mapItemReaderData).
-        items = [] if state.item_reader is not None and mocked else _items(run, state, data, states)
+        if state.item_reader is None:
+            items = _items(run, state, data, states)
+        elif mocked:
+            items = []
+        else:
+            items = await _read_items(run, state.item_reader, data, states)
         max_concurrency = _integer_field(run, state.max_concurrency, data, states, 0)
         frame.inspect_raw("maxConcurrency", max_concurrency)
     except StatesError as error:
@@ -134,6 +146,21 @@ def _items(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | N
             f"Map state input must be an array but was: {json_text(value)}",
         )
     return value
+
+
+async def _read_items(
+    run: StateRun, reader: ItemReader, data: Any, states: dict[str, Any] | None
+) -> list[Any]:
+    if reader.arguments is not None and states is not None:
+        parameters = evaluate_template(run, reader.arguments, states, "Arguments")
+    elif reader.parameters is not None:
+        parameters = evaluate_payload(run, reader.parameters, data)
+    else:
+        parameters = {}
+    store = run.frame.env.tasks.object_store
+    items = await read_items(store, reader.resource, parameters, reader.config)
+    limit = _integer_field(run, reader.max_items, data, states, 0)
+    return items[:limit] if limit else items
 
 
 def _mocked_result(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | None) -> Any:

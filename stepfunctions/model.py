@@ -17,6 +17,7 @@ from typing import Any
 
 from stepfunctions.choice import ChoiceRule
 from stepfunctions.intrinsics import Intrinsic
+from stepfunctions.item_reader import ReaderConfig
 from stepfunctions.jsonata import JsonataExpression, JsonataTemplate
 from stepfunctions.paths import CompiledPath, QueryLanguage
 from stepfunctions.payload import PayloadTemplate
@@ -31,6 +32,7 @@ __all__ = [
     "Dynamic",
     "FailState",
     "ItemBatcher",
+    "ItemReader",
     "JsonataExpr",
     "JsonataTemplate",
     "MapState",
@@ -203,6 +205,17 @@ class ItemBatcher:
     batch_input_jsonata: JsonataTemplate | None
 
 
+@dataclass(frozen=True, slots=True)
+class ItemReader:
+    """A Distributed Map's ItemReader: an S3 `getObject` / `listObjectsV2` call and its format."""
+
+    resource: str
+    parameters: PayloadExpr | None
+    arguments: JsonataTemplate | None
+    config: ReaderConfig
+    max_items: Dynamic | None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class MapState(State):
     item_processor: Program
@@ -213,7 +226,7 @@ class MapState(State):
     items_template: JsonataTemplate | None = None  # Items: an array, maybe holding "{% %}"
     item_selector: PayloadExpr | None = None  # ItemSelector or legacy Parameters
     item_selector_jsonata: JsonataTemplate | None = None
-    item_reader: Mapping[str, Any] | None = None
+    item_reader: ItemReader | None = None
     item_batcher: ItemBatcher | None = None
     result_writer: Mapping[str, Any] | None = None
     max_concurrency: Dynamic | None = None

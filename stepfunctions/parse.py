@@ -13,6 +13,7 @@ from typing import Any
 
 from stepfunctions.choice import compile_choice_rule
 from stepfunctions.errors import InvalidDefinitionError
+from stepfunctions.item_reader import reader_config
 from stepfunctions.jsonata import (
     compile_jsonata,
     compile_jsonata_template,
@@ -26,6 +27,7 @@ from stepfunctions.model import (
     Dynamic,
     FailState,
     ItemBatcher,
+    ItemReader,
     MapState,
     ParallelState,
     PassState,
@@ -369,7 +371,9 @@ def _map(
         "tolerated_failure_count": _dynamic(body, "ToleratedFailureCount", jsonata),
         "tolerated_failure_percentage": _dynamic(body, "ToleratedFailurePercentage", jsonata),
         "label": body.get("Label"),
-        "item_reader": body.get("ItemReader"),
+        "item_reader": (
+            _item_reader(body["ItemReader"], jsonata) if "ItemReader" in body else None
+        ),
         "result_writer": body.get("ResultWriter"),
         "retriers": _retriers(body.get("Retry")),
         "catchers": _catchers(body.get("Catch"), jsonata),
@@ -397,6 +401,29 @@ def _map(
             )
         fields.update(_result_path(body))
     return MapState(**common, **fields)
+
+
+def _item_reader(value: Any, jsonata: bool) -> ItemReader:
+    if not isinstance(value, Mapping) or not isinstance(value.get("Resource"), str):
+        raise InvalidDefinitionError("ItemReader must be an object with a Resource")
+    config = value.get("ReaderConfig") or {}
+    if not isinstance(config, Mapping):
+        raise InvalidDefinitionError("ItemReader.ReaderConfig must be an object")
+    return ItemReader(
+        resource=value["Resource"],
+        parameters=(
+            compile_payload_template(value["Parameters"], "Parameters")
+            if not jsonata and "Parameters" in value
+            else None
+        ),
+        arguments=(
+            compile_jsonata_template(value["Arguments"], "Arguments")
+            if jsonata and "Arguments" in value
+            else None
+        ),
+        config=reader_config(config),
+        max_items=_dynamic(config, "MaxItems", jsonata),
+    )
 
 
 def _item_batcher(value: Any, jsonata: bool) -> ItemBatcher:

@@ -30,6 +30,7 @@ from typing import Any
 
 from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
+from stepfunctions.item_reader import ObjectStore
 
 LambdaHandler = Callable[[Any, Any], Any]
 """handler(event, context) like a real Lambda; sync handlers run in a thread, async ones inline."""
@@ -110,6 +111,11 @@ class TaskRegistry:
         self.account_id = account_id
         self._by_arn: dict[str, _Function] = {}
         self._by_name: dict[str, _Function] = {}
+        self.object_store: ObjectStore | None = None
+
+    def register_object_store(self, store: ObjectStore) -> None:
+        """Where Distributed Map ItemReaders read S3 objects and listings from."""
+        self.object_store = store
 
     def register_lambda(self, function_arn: str, handler: LambdaHandler) -> None:
         """Run `handler` whenever a Task invokes `function_arn` (any qualifier of it)."""
