@@ -306,3 +306,26 @@ def test_recursive_macro_is_a_mapping_template_error(templates: LoadTemplates) -
 def test_non_standard_json_numbers_are_refused(templates: LoadTemplates) -> None:
     with pytest.raises(ResolverError, match="Unable to parse the JSON document"):
         request(templates, '{"a": NaN}')
+
+
+def test_extensions_record_invalidation_and_cache_eviction(templates: LoadTemplates) -> None:
+    # "Extensions" (AppSync developer guide): the calls a subscription or mutation makes.
+    body = (
+        '$extensions.setSubscriptionInvalidationFilter({"filterGroup": [{"filters": []}]})'
+        '$extensions.invalidateSubscriptions({"subscriptionField": "onPost", "payload": {}})'
+        '$extensions.evictFromApiCache("Query", "getPost", {"context.arguments.id": "1"})'
+        "null"
+    )
+    ctx = make_ctx()
+    assert templates(None, body).response(ctx) is None
+    assert ctx.extensions == {
+        "setSubscriptionInvalidationFilter": {"filterGroup": [{"filters": []}]},
+        "invalidateSubscriptions": [{"subscriptionField": "onPost", "payload": {}}],
+        "evictFromApiCache": [
+            {
+                "typeName": "Query",
+                "fieldName": "getPost",
+                "keyValuePair": {"context.arguments.id": "1"},
+            }
+        ],
+    }
