@@ -207,10 +207,13 @@ class CompiledPath:
                 f"found in the input '{json_text(scope.input)}'",
             )
         if field.endswith(".$") or field in _LONG_FORM_FIELDS:
+            # A `$$.` path searched the context object, and that is the "input" AWS prints
+            # (floci-io/floci AslExecutorIntrinsicMissingArgumentTest notes the difference).
+            searched = scope.context if self.root is RootKind.CONTEXT else scope.input
             return StatesError(
                 "States.Runtime",
                 f"The JSONPath '{self.text}' specified for the field '{field}' could not be "
-                f"found in the input '{json_text(scope.input)}'",
+                f"found in the input '{json_text(searched)}'",
             )
         # Jayway's own sentences: a missing last step has "No results for path", a missing step
         # before it "Missing property in path", both with the path up to the missing step.

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.paths import Scope
+from stepfunctions.paths import Scope, json_text
 from stepfunctions.payload import compile_dynamic_value, compile_payload_template
 
 CONTEXT = {
@@ -90,13 +90,15 @@ def test_an_index_past_the_end_reads_null_in_a_plain_path() -> None:
         evaluate({"idx.$": "$.items[5].x"}, {"items": [1, 2]})
 
 
-def test_missing_context_path_prints_the_state_input() -> None:
-    # corpus scenarios/...::test_invalid_jsonpath[...$$.Execution.Input.no_such_jsonpath]
+def test_missing_context_path_prints_the_context_object() -> None:
+    # corpus scenarios/...::test_invalid_jsonpath[...$$.Execution.Input.no_such_jsonpath] records
+    # the sentence (its JSON normalised away); a plain `$$.` reference reports the context
+    # object it searched (floci-io/floci AslExecutorIntrinsicMissingArgumentTest).
     with pytest.raises(StatesError) as caught:
         evaluate({"value.$": "$$.Execution.Input.no_such_jsonpath"}, {"int-literal": 0})
-    assert caught.value.cause.startswith(
+    assert caught.value.cause == (
         "The JSONPath '$$.Execution.Input.no_such_jsonpath' specified for the field 'value.$' "
-        "could not be found in the input '"
+        f"could not be found in the input '{json_text(CONTEXT)}'"
     )
 
 
