@@ -6,6 +6,8 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stepfunctions.clock import FakeClock, SystemClock
 
@@ -92,3 +94,23 @@ async def test_system_clock_is_utc_and_returns_for_a_past_deadline() -> None:
     assert now.tzinfo is not None
     assert now.utcoffset() == timedelta(0)
     await asyncio.wait_for(clock.sleep_until(now - timedelta(seconds=1)), timeout=5)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=10**9), min_size=1, max_size=12))
+def test_any_set_of_sleepers_wakes_in_deadline_order(offsets: list[int]) -> None:
+    async def scenario() -> list[int]:
+        clock = FakeClock(START)
+        woke: list[int] = []
+
+        async def sleeper(seconds: int) -> None:
+            await clock.sleep_until(START + timedelta(seconds=seconds))
+            assert clock.now() == START + timedelta(seconds=seconds)
+            woke.append(seconds)
+
+        async with asyncio.TaskGroup() as group:
+            for seconds in offsets:
+                group.create_task(sleeper(seconds))
+        return woke
+
+    assert asyncio.run(scenario()) == sorted(offsets)
