@@ -44,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 _PRELUDE_FILES = ("scalars.graphql", "directives.graphql")
 
+# Directives graphql-core adds to every schema that graphql-java (AppSync) does not have.
+_NOT_IN_GRAPHQL_JAVA = frozenset({"specifiedBy", "oneOf"})
+
 # Scalars every GraphQL schema has; AppSync allows these and its own, and no others.
 _SPECIFIED_SCALARS = frozenset({"ID", "String", "Int", "Float", "Boolean"})
 
@@ -118,14 +121,17 @@ def _appsync_rules(definitions: Iterable[DefinitionNode], fallback: str) -> list
     return problems
 
 
-def _with_specified_scalars(schema: GraphQLSchema) -> GraphQLSchema:
-    """graphql-java's schemas always hold the five GraphQL scalars; graphql-core keeps only those
-    the SDL uses, which would make `query ($n: Int)` an unknown type where AppSync accepts it."""
+def _as_graphql_java_builds_it(schema: GraphQLSchema) -> GraphQLSchema:
+    """graphql-java's schemas always hold the five GraphQL scalars (graphql-core keeps only those
+    the SDL uses, which would make `query ($n: Int)` an unknown type where AppSync accepts it),
+    and know no `@specifiedBy` or `@oneOf`, which AppSync's introspection does not list."""
     missing = [t for n, t in specified_scalar_types.items() if n not in schema.type_map]
-    if not missing:
+    unknown = [d for d in schema.directives if d.name in _NOT_IN_GRAPHQL_JAVA]
+    if not missing and not unknown:
         return schema
     kwargs = schema.to_kwargs()
     kwargs["types"] = (*(kwargs["types"] or ()), *missing)
+    kwargs["directives"] = tuple(d for d in schema.directives if d not in unknown)
     return GraphQLSchema(**kwargs)
 
 
@@ -200,7 +206,7 @@ def build_schema_document(document: DocumentNode, fallback_file: str) -> AppSync
     problems.extend(_problems_from(validate_sdl(full), fallback_file))
     if problems:
         raise SchemaError(problems)
-    graphql_schema = _with_specified_scalars(build_ast_schema(full, assume_valid_sdl=True))
+    graphql_schema = _as_graphql_java_builds_it(build_ast_schema(full, assume_valid_sdl=True))
     problems = _problems_from(validate_schema(graphql_schema), fallback_file)
     if problems:
         raise SchemaError(problems)

@@ -6,7 +6,12 @@ from typing import Any
 
 import pytest
 import strawberry
-from graphql import GraphQLResolveInfo, GraphQLSchema
+from graphql import (
+    GraphQLResolveInfo,
+    GraphQLSchema,
+    build_client_schema,
+    get_introspection_query,
+)
 
 from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
 from schema.loader import AppSyncSchema, load_schema
@@ -245,3 +250,19 @@ async def test_resolvers_get_only_the_arguments_the_operation_writes(write_sdl: 
     await executable.execute("query ($a: String) { page(after: $a) }", {"a": "y"}, None, None)
     await executable.execute("{ page(limit: 5) }", None, None, None)
     assert calls == [{}, {"after": "x"}, {"after": None}, {"after": "y"}, {"limit": 5}]
+
+
+@pytest.mark.anyio
+async def test_the_standard_introspection_query_builds_a_client_schema(
+    blog_schema: AppSyncSchema,
+) -> None:
+    # What gql and Amplify codegen send to learn the schema.
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    result = await executable.execute(get_introspection_query(), None, None, None)
+    assert result.errors is None
+    assert result.data is not None
+    client_schema = build_client_schema(result.data)  # type: ignore[arg-type]
+    aws_json = client_schema.get_type("AWSJSON")
+    assert aws_json is not None
+    assert aws_json.description is not None
+    assert aws_json.description.startswith("The AWSJSON scalar type represents a JSON string")

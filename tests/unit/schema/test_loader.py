@@ -155,3 +155,9 @@ def test_subscription_may_drop_non_null_from_its_mutations_type(write_sdl: Write
     )
     schema = load_schema(write_sdl(sdl))
     assert schema.directives.subscription_trigger("onCreatePost") is not None
+
+
+def test_directives_are_graphql_javas_and_appsyncs(blog_schema: AppSyncSchema) -> None:
+    names = {directive.name for directive in blog_schema.graphql_schema.directives}
+    assert {"include", "skip", "deprecated", "aws_subscribe", "aws_api_key"} <= names
+    assert not names & {"specifiedBy", "oneOf"}
