@@ -108,11 +108,14 @@ class Compiler:
         self.file = file
         self.text = text
         self.macros: dict[str, nodes.MacroDef] = {}
+        self.base = 0
 
     def position(self, element: Any) -> Position:
-        before = self.text[: element.start]
+        # Inside a double-quoted string airspeed counts from the string's first character.
+        start = self.base + element.start
+        before = self.text[:start]
         line = before.count("\n") + 1
-        column = element.start - (before.rfind("\n") + 1) + 1
+        column = start - (before.rfind("\n") + 1) + 1
         return Position(self.file, line, column)
 
     def unsupported(self, element: Any, what: str) -> TemplateError:
@@ -254,7 +257,12 @@ class Compiler:
                 return nodes.Literal(element.my_text())
             return self.reference(element.expression, element)
         if isinstance(element, ast.InterpolatedStringLiteral):
-            body = self.block(element.block)
+            outer = self.base
+            self.base = outer + element.start + 1
+            try:
+                body = self.block(element.block)
+            finally:
+                self.base = outer
             if not body:
                 return nodes.Literal("")
             if len(body) == 1 and isinstance(body[0], directives.Text):

@@ -329,3 +329,9 @@ def test_extensions_record_invalidation_and_cache_eviction(templates: LoadTempla
             }
         ],
     }
+
+
+def test_errors_inside_a_string_name_the_template_position(templates: LoadTemplates) -> None:
+    with pytest.raises(ResolverError) as raised:
+        request(templates, '{\n  "a": "x $ctx.args.s.nope() y"\n}', s="v")
+    assert "line 2, column 11" in raised.value.message
