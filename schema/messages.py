@@ -226,7 +226,7 @@ def _fixed(type_: str, text: str) -> Translator:
 def _named(type_: str, template: str, *, from_node: bool = False) -> Translator:
     def translate(error: GraphQLError) -> Translation:
         name = _node_name(error) if from_node else _quoted(error.message)
-        return type_, template.format(name.lstrip("$"))
+        return type_, template.format(name.lstrip("$@"))
 
     return translate
 
@@ -267,7 +267,7 @@ _TRANSLATORS: Mapping[type[ASTValidationRule], Translator] = {
     rules.UniqueDirectivesPerLocationRule: _named(
         "DuplicateDirectiveName",
         "Non repeatable directives must be uniquely named within a location. "
-        "The directive '{}' used on a location is not unique.",
+        "The directive '{}' used on a '{{holder}}' is not unique.",
     ),
     rules.KnownArgumentNamesRule: _unknown_argument,
     rules.UniqueArgumentNamesRule: _named(
@@ -429,6 +429,22 @@ def _names_enclosing(document: DocumentNode, target: Node) -> list[str]:
     return found
 
 
+def _directive_holder(document: DocumentNode, directive: Node) -> str:
+    """graphql-java names the element a directive sits on by its Java class: `Field`,
+    `OperationDefinition`, `InlineFragment`, `FragmentSpread`, `FragmentDefinition`."""
+    holder: list[str] = []
+
+    class _Finder(Visitor):
+        def enter(self, node: Node, *_args: Any) -> Any:
+            if any(item is directive for item in getattr(node, "directives", None) or ()):
+                holder.append(type(node).__name__.removesuffix("Node"))
+                return self.BREAK
+            return None
+
+    visit(document, _Finder())
+    return holder[0] if holder else ""
+
+
 def validation_message(type_: ValidationErrorType, description: str, path: list[str]) -> str:
     suffix = f" @ '{'/'.join(path)}'" if path else ""
     return f"Validation error of type {type_}: {description}{suffix}"
@@ -481,6 +497,8 @@ def validate_document(
             else:
                 type_, description = translator(error)
             nodes = _location_nodes(rule, error)
+            if rule is rules.UniqueDirectivesPerLocationRule and nodes:
+                description = description.replace("{holder}", _directive_holder(document, nodes[0]))
             path = query_path.names
             if rule in _REPORTED_ON_LEAVE and nodes:
                 # graphql-core reports these on leaving the node, graphql-java on entering it.

@@ -428,6 +428,12 @@ GRAPHQL_JAVA_CASES = [
         "StringValue{value='x'} for type Int",
     ),
     (
+        "{ listPosts @include(if: true) @include(if: false) { id } }",
+        "Validation error of type DuplicateDirectiveName: Non repeatable directives must be "
+        "uniquely named within a location. The directive 'include' used on a 'Field' is not "
+        "unique. @ 'listPosts'",
+    ),
+    (
         "{ listPosts { id } listPosts { id: title } }",
         "Validation error of type FieldsConflict: listPosts: (id: id and title are different "
         "fields)",
