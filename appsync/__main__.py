@@ -2,6 +2,7 @@
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
     appsync-local validate [--config ./appsync.yaml]
+    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083]
 
 The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
 configurations for the simulator work unchanged.
@@ -24,10 +25,13 @@ import uvicorn
 from appsync.app import build_app, load_api
 from appsync.config import ApiConfig, load_config
 from appsync.errors import ConfigError
+from appsync.stepfunctions_api import serve_stepfunctions
 
 DEFAULT_CONFIG = Path("appsync.yaml")
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 20002
+# Step Functions Local's port, so existing `--endpoint-url http://localhost:8083` setups work.
+DEFAULT_STEPFUNCTIONS_PORT = 8083
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    states = commands.add_parser(
+        "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
+    )
+    states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
     return parser
 
 
@@ -111,6 +120,7 @@ def _announce(config: ApiConfig, host: str, port: int) -> None:
     print(f"appsync-local: serving {config.name!r} from {config.file}")
     print(f"  GraphQL:  http://{host}:{port}/graphql")
     print(f"  Realtime: ws://{host}:{port}/graphql/realtime")
+    print(f"  Step Functions API: http://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
     for key in config.api_keys:
         print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
     print("Press Ctrl+C to stop.", flush=True)
@@ -129,6 +139,14 @@ def serve(path: Path, host: str, port: int, log_level: str) -> int:
     return asyncio.run(_serve(config, host, port, log_level))
 
 
+def serve_states(host: str, port: int) -> int:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _exit_quietly)
+    print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
+    asyncio.run(serve_stepfunctions(host, port))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     logging.basicConfig(
@@ -137,6 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if arguments.command == "validate":
         return validate(arguments.config)
+    if arguments.command == "stepfunctions":
+        return serve_states(arguments.host, arguments.port)
     return serve(arguments.config, arguments.host, arguments.port, arguments.log_level)
 
 

@@ -37,6 +37,7 @@ from appsync.config import (
 from appsync.errors import ConfigError, ConfigProblem
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
+from appsync.stepfunctions_api import stepfunctions_route
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import Clock, SystemClock
 from auth.errors import AuthConfigError
@@ -52,6 +53,9 @@ from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from schema.errors import SchemaError
 from schema.loader import AppSyncSchema, load_schema
+from stepfunctions.clock import SystemClock as StepFunctionsClock
+from stepfunctions.service import StepFunctionsService
+from stepfunctions.tasks import TaskRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -231,13 +235,19 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
     api = load_api(config, clock)
     endpoint = GraphQLEndpoint(api.executor, api.authorizer, config.server.max_request_body_bytes)
 
+    # The embedded Step Functions engine answers its AWS JSON 1.0 API on the same port
+    # (POST / with `X-Amz-Target: AWSStepFunctions.*`), for boto3 and the AWS CLI.
+    stepfunctions = StepFunctionsService(StepFunctionsClock(), TaskRegistry())
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", config.name)
-        yield
+        async with stepfunctions.running():
+            yield
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST"]),
+        stepfunctions_route(stepfunctions, "/"),
         Route("/", _index(config), methods=["GET"]),
     ]
     app = AppSyncApp(endpoint, routes=routes, lifespan=lifespan)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
 import subprocess
 import sys
+import time
 
 import httpx
 import pytest
@@ -58,3 +60,45 @@ def test_serve_refuses_a_broken_definition() -> None:
     )
     assert completed.returncode == 1
     assert "cannot read" in completed.stderr
+
+
+def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "appsync", "stepfunctions", "--port", str(port)]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline() == (
+                f"appsync-local: Step Functions API on http://127.0.0.1:{port}/\n"
+            )
+            listed = _post_when_listening(
+                f"http://127.0.0.1:{port}/",
+                {"x-amz-target": "AWSStepFunctions.ListStateMachines"},
+            )
+            assert listed == {"stateMachines": []}
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def _post_when_listening(url: str, headers: dict[str, str]) -> object:
+    deadline = time.monotonic() + 15
+    while True:
+        try:
+            response = httpx.post(
+                url,
+                content=b"{}",
+                headers={**headers, "content-type": "application/x-amz-json-1.0"},
+            )
+            return response.json()
+        except httpx.ConnectError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
