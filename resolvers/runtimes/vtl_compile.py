@@ -329,7 +329,18 @@ def compile_template(text: str, file: str) -> tuple[list[nodes.Node], dict[str, 
         tree = ast.TemplateBody(file, text)
     except ast.TemplateSyntaxError as error:
         detail = str(error).split(": ", 1)[-1]
-        raise TemplateError(file, error.line, error.column, detail) from error
+        line, column = error.line, error.column
+        inner = error.element.full_text()
+        if inner != text and inner in text:
+            # A syntax error inside a double-quoted string: airspeed counted from the string.
+            start = text.index(inner) + len(error.text_understood)
+            before = text[:start]
+            line = before.count("\n") + 1
+            column = start - (before.rfind("\n") + 1) + 1
+        raise TemplateError(file, line, column, detail) from error
+    except (KeyError, ValueError) as error:
+        # airspeed's own faults on odd input (an operator it lists but cannot apply).
+        raise TemplateError(file, 1, 1, f"cannot parse the template: {error}") from error
     compiler = Compiler(file, text)
     body = compiler.block(tree.block)
     return body, compiler.macros

@@ -63,3 +63,10 @@ def test_include_is_rejected_at_load(tmp_path: Path) -> None:
     path = write(tmp_path, "req.vtl", '#include("other.vtl")')
     with pytest.raises(TemplateError, match="not supported"):
         load_vtl_code(path, None)
+
+
+def test_syntax_error_inside_a_string_names_the_template_position(tmp_path: Path) -> None:
+    path = write(tmp_path, "req.vtl", '{\n  "a": "$util.toJson($ctx.args"\n}')
+    with pytest.raises(TemplateError) as raised:
+        load_vtl_code(path, None)
+    assert (raised.value.line, raised.value.column) == (2, 31)
