@@ -68,13 +68,31 @@ class HistoryEvent:
         return wire
 
 
+# AWS fails an execution whose history reaches 25,000 events: event 25,000 is ExecutionFailed
+# with States.Runtime (recorded against AWS in floci-io/floci#2734).
+HISTORY_EVENT_LIMIT = 25_000
+HISTORY_LIMIT_CAUSE = "The execution reached the maximum number of history events ({limit})."
+_TERMINAL_TYPES = frozenset(
+    {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
+)
+
+
+class HistoryLimitReached(Exception):
+    """Raised instead of appending the event that would leave no room for ExecutionFailed."""
+
+
 class History:
-    """An append-only event list that hands out ids and remembers the previous event id."""
+    """An append-only event list that hands out ids and remembers the previous event id.
 
-    __slots__ = ("events",)
+    With a `limit`, a non-terminal event that would take the last slot raises
+    `HistoryLimitReached`; the interpreter then ends the execution with ExecutionFailed.
+    """
 
-    def __init__(self, events: list[HistoryEvent]) -> None:
+    __slots__ = ("events", "limit")
+
+    def __init__(self, events: list[HistoryEvent], limit: int | None = None) -> None:
         self.events = events
+        self.limit = limit
 
     @property
     def last_id(self) -> int:
@@ -89,6 +107,12 @@ class History:
     ) -> HistoryEvent:
         """Append an event; its previous id is the last event's unless given."""
         events = self.events
+        if (
+            self.limit is not None
+            and len(events) >= self.limit - 1
+            and event_type not in _TERMINAL_TYPES
+        ):
+            raise HistoryLimitReached(event_type)
         event_id = len(events) + 1 if not events else events[-1].id + 1
         prev = (events[-1].id if events else 0) if previous_event_id is None else previous_event_id
         wrapped = None if details is None else {details_key(event_type): details}

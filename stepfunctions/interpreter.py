@@ -33,7 +33,12 @@ from stepfunctions.execution import (
     StateTestResult,
     TestStateMock,
 )
-from stepfunctions.history import History
+from stepfunctions.history import (
+    HISTORY_EVENT_LIMIT,
+    HISTORY_LIMIT_CAUSE,
+    History,
+    HistoryLimitReached,
+)
 from stepfunctions.model import StateMachineDefinition
 from stepfunctions.paths import json_text
 from stepfunctions.program import run_program
@@ -56,9 +61,17 @@ __all__ = [
 class Interpreter:
     """Runs executions on a clock, with Task states served by a TaskRegistry."""
 
-    def __init__(self, clock: Clock, tasks: TaskRegistry, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        tasks: TaskRegistry,
+        seed: int | None = None,
+        history_limit: int | None = HISTORY_EVENT_LIMIT,
+    ) -> None:
         self.clock = clock
         self.tasks = tasks
+        # AWS's 25,000-event cap per execution; None lifts it (e.g. for benchmarks).
+        self.history_limit = history_limit
         # Retry jitter draws from here; a seed makes JitterStrategy FULL reproducible in tests.
         self.rng = random.Random(seed)
 
@@ -71,7 +84,7 @@ class Interpreter:
         """
         if execution.status is not ExecutionStatus.RUNNING:
             return  # stopped before it began
-        history = History(execution.history)
+        history = History(execution.history, self.history_limit)
         if not execution.history:
             history.add(
                 "ExecutionStarted",
@@ -132,7 +145,7 @@ class Interpreter:
         execution.status = ExecutionStatus.RUNNING
         execution.stop_date = None
         execution.output = execution.error = execution.cause = None
-        history = History(execution.history)
+        history = History(execution.history, self.history_limit)
         history.add("ExecutionRedriven", now, {"redriveCount": execution.redrive_count})
         if execution.redrive_state is not None:
             start_name: str = execution.redrive_state
@@ -216,12 +229,21 @@ class Interpreter:
             except DeadlineReached:
                 timed_out = True
 
-        async with asyncio.TaskGroup() as group:
-            execution._task = group.create_task(body())
+        limit_reached = False
+        try:
+            async with asyncio.TaskGroup() as group:
+                execution._task = group.create_task(body())
+        except* HistoryLimitReached:
+            limit_reached = True
         execution._task = None
         if execution.status is not ExecutionStatus.RUNNING:
             return  # stopped meanwhile
-        if failure:
+        if limit_reached:
+            cause = HISTORY_LIMIT_CAUSE.format(limit=history.limit)
+            self._finish_failed(
+                execution, history, ExecutionFailure("States.Runtime", cause, None, None)
+            )
+        elif failure:
             self._finish_failed(execution, history, failure[0])
         elif timed_out:
             self._finish_timed_out(execution, history)

@@ -677,3 +677,31 @@ async def test_test_state_parallel_mock_replaces_the_branches() -> None:
         mock=TestStateMock(result=mocked, has_result=True),
     )
     assert result.output == {"parallelInput": {"data": "input_value"}, "parallelResult": mocked}
+
+
+@pytest.mark.anyio
+async def test_an_endless_loop_fails_at_the_25000th_event() -> None:
+    # Recorded against AWS (floci-io/floci#2734): event 25,000 is ExecutionFailed with
+    # States.Runtime, and event 24,999 is the loop's last ChoiceStateExited.
+    execution = await run(
+        {
+            "StartAt": "Loop",
+            "States": {
+                "Loop": {
+                    "Type": "Choice",
+                    "Choices": [{"Variable": "$.spin", "BooleanEquals": True, "Next": "Loop"}],
+                    "Default": "Done",
+                },
+                "Done": {"Type": "Succeed"},
+            },
+        },
+        {"spin": True},
+    )
+    assert execution.status is ExecutionStatus.FAILED
+    last, before = execution.history[-1].to_wire(), execution.history[-2].to_wire()
+    assert (last["id"], last["previousEventId"], last["type"]) == (25000, 24999, "ExecutionFailed")
+    assert last["executionFailedEventDetails"] == {
+        "error": "States.Runtime",
+        "cause": "The execution reached the maximum number of history events (25000).",
+    }
+    assert (before["id"], before["type"]) == (24999, "ChoiceStateExited")
