@@ -173,7 +173,7 @@ class VtlCode:
 def load_template(path: Path) -> VtlTemplate:
     try:
         text = path.read_text(encoding="utf-8")
-    except OSError as error:
+    except (OSError, UnicodeDecodeError) as error:
         raise TemplateError(str(path), 1, 1, f"cannot read the template: {error}") from error
     return VtlTemplate(text, str(path))
 

@@ -70,3 +70,10 @@ def test_syntax_error_inside_a_string_names_the_template_position(tmp_path: Path
     with pytest.raises(TemplateError) as raised:
         load_vtl_code(path, None)
     assert (raised.value.line, raised.value.column) == (2, 31)
+
+
+def test_template_that_is_not_utf8_is_a_template_error(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.vtl"
+    path.write_bytes(b'{"a": "caf\xe9"}')
+    with pytest.raises(TemplateError, match="cannot read the template"):
+        load_vtl_code(path, None)
