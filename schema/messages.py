@@ -213,10 +213,11 @@ def _fields_conflict(error: GraphQLError) -> Translation:
 
 
 def _operation_type(error: GraphQLError) -> Translation:
-    # graphql-java rejects an operation the schema has no root for while executing; its text.
+    # graphql-java has no such rule: its executor throws MissingRootTypeException, whose text
+    # stands alone, without the "Validation error" frame (an empty type says so).
     operation = re.search(r"The (\w+) operation", error.message)
     kind = operation.group(1) if operation else "operation"
-    return "UnknownOperation", f"Schema is not configured for {kind}s."
+    return "", f"Schema is not configured for {kind}s."
 
 
 def _fixed(type_: str, text: str) -> Translator:
@@ -446,6 +447,8 @@ def _directive_holder(document: DocumentNode, directive: Node) -> str:
 
 
 def validation_message(type_: ValidationErrorType, description: str, path: list[str]) -> str:
+    if not type_:
+        return description
     suffix = f" @ '{'/'.join(path)}'" if path else ""
     return f"Validation error of type {type_}: {description}{suffix}"
 

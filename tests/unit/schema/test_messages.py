@@ -462,3 +462,11 @@ async def test_errors_inside_a_fragment_start_the_path_at_the_fragment(
         "Validation error of type FieldUndefined: Field 'nope' in type 'Author' is undefined "
         "@ 'F/author/nope'"
     )
+
+
+@pytest.mark.anyio
+async def test_operation_the_schema_has_no_root_for(write_sdl: WriteSdl) -> None:
+    # graphql-java's MissingRootTypeException text (its executor, not a validation rule).
+    schema = load_schema(write_sdl("type Query { a: String }"))
+    message, _ = _only(await _run(_executable(schema), "mutation { a }"))
+    assert message == "Schema is not configured for mutations."
