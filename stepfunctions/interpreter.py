@@ -278,9 +278,10 @@ class Interpreter:
 
     def _finish_timed_out(self, execution: Execution, history: History) -> None:
         now = self.clock.now()
-        # AWS records ExecutionTimedOut with error States.Timeout; DescribeExecution shows
-        # status TIMED_OUT (corpus `test_global_timeout`).
-        history.add("ExecutionTimedOut", now, {"error": "States.Timeout"})
+        # AWS records ExecutionTimedOut with error States.Timeout and previousEventId 0;
+        # DescribeExecution shows TIMED_OUT with neither error nor cause (corpus
+        # `test_global_timeout`; AWS recording in floci-io/floci#2733).
+        history.add("ExecutionTimedOut", now, {"error": "States.Timeout"}, previous_event_id=0)
         execution.status = ExecutionStatus.TIMED_OUT
         execution.stop_date = now
 

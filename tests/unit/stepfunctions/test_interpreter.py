@@ -206,6 +206,10 @@ async def test_execution_timeout_stops_a_long_wait() -> None:
     assert (execution.error, execution.cause) == (None, None)
     assert types(execution) == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
     assert execution.stop_date == START + timedelta(seconds=5)
+    # AWS recording (floci-io/floci#2733): the event carries States.Timeout, previousEventId 0.
+    timed_out = execution.history[-1].to_wire()
+    assert timed_out["previousEventId"] == 0
+    assert timed_out["executionTimedOutEventDetails"] == {"error": "States.Timeout"}
 
 
 @pytest.mark.anyio
