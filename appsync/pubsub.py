@@ -140,6 +140,10 @@ class Broker(Protocol):
 
     async def publish(self, publication: Publication) -> None: ...
 
+    def subscriber_count(self, topic_name: str) -> int:
+        """How many inboxes of this process listen to a topic."""
+        ...
+
     def running(self) -> AbstractAsyncContextManager[None]:
         """Held open for the server's lifetime (the app's lifespan): background readers."""
         ...

@@ -13,6 +13,8 @@ per matching mutation; `stop` -> `complete`. `connection_init` is optional (the 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
 from dataclasses import dataclass
@@ -286,3 +288,22 @@ def _graphql_request(data: Any) -> tuple[str, dict[str, Any], str | None, str] |
         operation_name if isinstance(operation_name, str) else None,
         data,
     )
+
+
+def handshake_headers(offered: list[str], header_param: str | None) -> dict[str, str] | None:
+    """The header JSON of the handshake: a `header-<base64url>` subprotocol entry (amplify-js v6)
+    or the `header` query parameter (standard base64, aws-appsync-subscription-link)."""
+    encoded = next(
+        (p[len(messages.HEADER_SUBPROTOCOL_PREFIX) :] for p in offered if p.startswith("header-")),
+        header_param,
+    )
+    if not encoded:
+        return None
+    normalized = encoded.replace("-", "+").replace("_", "/")
+    try:
+        raw = json.loads(base64.b64decode(normalized + "=" * (-len(normalized) % 4)))
+    except (binascii.Error, ValueError):
+        return None
+    if not isinstance(raw, dict):
+        return None
+    return {str(name): str(value) for name, value in raw.items() if isinstance(value, str)}

@@ -7,6 +7,7 @@ error recorded for a `start` without `payload.data`.
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -23,6 +24,7 @@ from appsync.realtime.protocol import (
     Subscribe,
     SubscriptionState,
     Unsubscribe,
+    handshake_headers,
 )
 
 QUERY = "subscription OnCreate { onCreateTodo { id name } }"
@@ -277,3 +279,40 @@ def test_operation_name_is_passed_on() -> None:
         json.dumps({"id": "s", "type": "start", "payload": {"data": data}})
     )
     assert actions == [Subscribe("s", QUERY, {}, "OnCreate", data, None)]
+
+
+API_KEY_HEADER = {"host": "127.0.0.1:20100", "x-amz-date": "20261121T193651Z", "x-api-key": "da2-k"}
+
+
+def test_handshake_header_from_the_subprotocol_entry_in_base64url_without_padding() -> None:
+    # amplify-js v6: `Sec-WebSocket-Protocol: graphql-ws,header-<base64url JSON, no padding>`.
+    encoded = base64.urlsafe_b64encode(json.dumps(API_KEY_HEADER).encode()).decode().rstrip("=")
+    assert handshake_headers(["graphql-ws", f"header-{encoded}"], None) == API_KEY_HEADER
+
+
+def test_handshake_header_from_the_query_string_in_standard_base64() -> None:
+    # aws-appsync-subscription-link: `?header=<base64 JSON>&payload=e30=`.
+    encoded = base64.b64encode(json.dumps(API_KEY_HEADER).encode()).decode()
+    assert handshake_headers(["graphql-ws"], encoded) == API_KEY_HEADER
+
+
+def test_the_subprotocol_entry_wins_over_the_query_string() -> None:
+    entry = base64.urlsafe_b64encode(b'{"x-api-key":"from-entry"}').decode()
+    query = base64.b64encode(b'{"x-api-key":"from-query"}').decode()
+    assert handshake_headers([f"header-{entry}"], query) == {"x-api-key": "from-entry"}
+
+
+@pytest.mark.parametrize(
+    ("offered", "param"),
+    [
+        (["graphql-ws"], None),
+        (["graphql-ws"], ""),
+        (["graphql-ws"], "%%%"),
+        (["header-bm90IGpzb24"], None),  # "not json"
+        (["graphql-ws"], base64.b64encode(b"[1]").decode()),
+    ],
+)
+def test_missing_or_undecodable_handshake_headers_are_none(
+    offered: list[str], param: str | None
+) -> None:
+    assert handshake_headers(offered, param) is None
