@@ -119,7 +119,9 @@ class Interpreter:
             details["error"] = error
         if cause is not None:
             details["cause"] = cause
-        History(execution.history).add("ExecutionAborted", now, details or None)
+        # Without error and cause AWS still sends executionAbortedEventDetails, empty (AWS
+        # recording in floci-io/floci#2965).
+        History(execution.history).add("ExecutionAborted", now, details)
         execution.status = ExecutionStatus.ABORTED
         execution.stop_date = now
         execution.error, execution.cause = error, cause
