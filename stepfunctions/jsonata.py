@@ -137,6 +137,7 @@ class JsonataExpression:
         except RecursionError as exc:
             raise self._failure(field, "D1011", _render("D1011", ())) from exc
         except (
+            re.error,
             TypeError,
             ValueError,
             KeyError,
@@ -336,6 +337,18 @@ def compile_jsonata(text: str) -> JsonataExpression:
         expression = Jsonata(text)
     except JException as exc:
         raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {_message(exc)}") from exc
+    except KeyError as exc:
+        # jsonata-python's parser has no table entry for a symbol jsonata-js refuses as S0211.
+        message = _render("S0211", (str(exc.args[0]) if exc.args else "",))
+        raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {message}") from exc
+    except re.error as exc:
+        # A regular expression literal Python cannot compile (jsonata-js lets JavaScript's
+        # RegExp refuse it); the reason is Python's.
+        raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {exc}") from exc
+    except (IndexError, ValueError, TypeError, AttributeError) as exc:
+        # Its tokenizer reads past the end of some unterminated constructs.
+        message = _render("S0207", ())
+        raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {message}") from exc
     references = top_level_references(expression.ast)
     if references:
         raise InvalidDefinitionError(

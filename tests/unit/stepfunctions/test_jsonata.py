@@ -10,6 +10,8 @@ import re
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
 from stepfunctions.jsonata import (
@@ -358,3 +360,21 @@ def test_top_level_references_are_refused(text: str, name: str) -> None:
 )
 def test_names_below_the_top_level_are_accepted(text: str) -> None:
     assert compile_jsonata(text).text == text
+
+
+@given(st.text(alphabet="$states.input()[]{}'\"+-*/&=<>?:;abc 01,~|^#@%", max_size=30))
+def test_any_text_compiles_or_is_refused_and_evaluates_or_fails_as_a_state(text: str) -> None:
+    refusal = ""
+    try:
+        expression = compile_jsonata(text)
+    except InvalidDefinitionError as exc:
+        refusal = exc.message
+    if refusal:
+        assert refusal.startswith(("INVALID_JSONATA_EXPRESSION: ", "UNSUPPORTED_JSONATA"))
+        return
+    error = ""
+    try:
+        expression.evaluate(states({"a": [1, 2]}), {}, "Output")
+    except StatesError as exc:
+        error = exc.error
+    assert error in ("", "States.QueryEvaluationError")
