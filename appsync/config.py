@@ -148,20 +148,10 @@ class ApiConfig:
 # The mode blocks AppSync's API model attaches to a provider.
 _AUTH_BLOCKS = ("userPoolConfig", "openIDConnectConfig", "lambdaAuthorizerConfig")
 _TOP_KEYS = (
-    "name",
-    "schema",
-    "authenticationType",
+    *["name", "schema", "authenticationType"],
     *_AUTH_BLOCKS,
-    "additionalAuthenticationProviders",
-    "apiKeys",
-    "dataSources",
-    "functions",
-    "resolvers",
-    "queryDepthLimit",
-    "resolverCountLimit",
-    "introspectionConfig",
-    "xrayEnabled",
-    "server",
+    *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
+    *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled", "server"],
 )
 
 
@@ -527,12 +517,7 @@ def _resolvers(
 ) -> list[ResolverSpec]:
     resolvers: list[ResolverSpec] = []
     allowed = (
-        "typeName",
-        "fieldName",
-        "kind",
-        "dataSourceName",
-        "pipelineConfig",
-        "maxBatchSize",
+        *["typeName", "fieldName", "kind", "dataSourceName", "pipelineConfig", "maxBatchSize"],
         *_CODE_KEYS,
     )
     for where, item in reader.items(top, "resolvers", ""):
@@ -627,8 +612,3 @@ def _server(reader: _Reader, value: Any) -> ServerSpec:
         ),
         domain_name=reader.string(block, "domainName", "server", required=False),
     )
-
-
-def config_problem_for(config: ApiConfig, key_path: str, message: str) -> ConfigProblem:
-    """A problem found after parsing (SDL, templates), still named by the file and key path."""
-    return ConfigProblem(str(config.file), key_path, message)

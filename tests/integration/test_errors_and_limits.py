@@ -211,3 +211,16 @@ def test_body_over_the_limit_is_refused(limits: Server) -> None:
     )
     # The server is still answering.
     assert _post(limits, {"query": "{ item(id: 1) }"}).json() == {"data": {"item": "item 1"}}
+
+
+def test_introspection_disabled_is_a_validation_error(limits: Server) -> None:
+    """ "When introspection is disabled, a client which uses an introspection query ... will
+    receive validation errors" (AWS blog "Control GraphQL execution complexity, query depth, and
+    introspection with AWS AppSync")."""
+    body = _post(limits, {"query": "{ __schema { queryType { name } } }"}).json()
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["path"] is None
+    assert error["message"].startswith("Validation error of type FieldUndefined:")
+    # __typename is not introspection of the schema, and clients add it everywhere.
+    assert _post(limits, {"query": "{ __typename }"}).json() == {"data": {"__typename": "Query"}}
