@@ -108,6 +108,11 @@ class Execution:
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _child_executions: list[Execution] = field(default_factory=list, repr=False)
 
+    @property
+    def child_executions(self) -> list[Execution]:
+        """The child executions of this execution's Distributed Map runs, in start order."""
+        return self._child_executions
+
 
 @dataclass(frozen=True, slots=True)
 class StateTestResult:

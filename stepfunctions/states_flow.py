@@ -14,6 +14,7 @@ from stepfunctions.engine import (
     effective_input,
     evaluate_assign,
     evaluate_payload,
+    evaluate_template,
     filter_output,
     jsonata_output,
     output_of,
@@ -23,6 +24,7 @@ from stepfunctions.model import (
     ChoiceState,
     Dynamic,
     FailState,
+    JsonataTemplate,
     PassState,
     SucceedState,
     WaitState,
@@ -153,9 +155,7 @@ async def run_choice(state: ChoiceState, raw_input: Any, frame: Frame) -> Outcom
     return output, next_state
 
 
-def _branch_output(run: StateRun, template: Any, states: dict[str, Any]) -> Any:
-    from stepfunctions.engine import evaluate_template
-
+def _branch_output(run: StateRun, template: JsonataTemplate, states: dict[str, Any]) -> Any:
     return evaluate_template(run, template, states, "Output")
 
 

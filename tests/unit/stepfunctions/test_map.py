@@ -260,7 +260,7 @@ async def test_distributed_map_runs_child_executions_in_a_map_run() -> None:
     assert map_run.map_run_arn.startswith("arn:aws:states:us-east-1:123456789012:mapRun:sm/Batch1:")
     assert map_run.execution_counts["succeeded"] == 2
     assert map_run.item_counts["total"] == 2
-    children = execution._child_executions
+    children = execution.child_executions
     assert [child.status for child in children] == [ExecutionStatus.SUCCEEDED] * 2
     assert all(child.parent_map_run_arn == map_run.map_run_arn for child in children)
     started = execution.history[3].to_wire()["mapRunStartedEventDetails"]
