@@ -1,9 +1,9 @@
 """The statements of a compiled VTL template: text, references printed, and directives.
 
 Velocity 1.7 rules that AppSync templates rely on: a null reference prints its own text unless
-quiet (`$!x`) or a `$util` helper call, `#set` with a null value leaves the variable alone,
-`#foreach` over a map walks its values and restores the loop variable afterwards, and `#if`
-treats null as false.
+quiet (`$!x`) or a call to a `$util` helper that returns nothing; `#set` with a null value
+leaves the variable alone; `#foreach` over a map walks its values and restores the loop
+variable afterwards; `#if` treats null as false.
 """
 
 from __future__ import annotations
@@ -47,11 +47,11 @@ class Output(Node):
         self.alternate = alternate
 
     def render(self, frame: Frame) -> None:
-        value, helper_call = self.ref.resolve(frame)
+        value, void_call = self.ref.resolve(frame)
         if value is None and self.alternate is not None:
             value = self.alternate.value(frame)
         if value is None:
-            if not (self.quiet or helper_call):
+            if not (self.quiet or void_call):
                 frame.out.append(self.source)
             return
         frame.out.append(value if isinstance(value, str) else to_java_string(value))

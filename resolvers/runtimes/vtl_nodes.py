@@ -249,6 +249,20 @@ def index_value(target: Any, key: Any, position: Position) -> Any:
     return vtl_java.get_java_property(target, to_java_string(key))
 
 
+_RETURNS_NOTHING: dict[tuple[type, str], bool] = {}
+
+
+def _returns_nothing(helper: type, name: str) -> bool:
+    """Whether a helper method is declared `-> None`; read once per method."""
+    key = (helper, name)
+    known = _RETURNS_NOTHING.get(key)
+    if known is None:
+        method = getattr(helper, name, None)
+        known = getattr(method, "__annotations__", {}).get("return") == "None"
+        _RETURNS_NOTHING[key] = known
+    return known
+
+
 class Reference(Expr):
     """`$root.a.b(args)[i]`: resolved step by step; a step on null is null."""
 
@@ -263,25 +277,28 @@ class Reference(Expr):
         return self.resolve(frame)[0]
 
     def resolve(self, frame: Frame) -> tuple[Any, bool]:
-        """The value, and whether the last step was a call on a `$util` helper."""
+        """The value, and whether the last step called a `$util` helper that returns nothing
+        (`$util.appendError`, `$util.log.info`, `$extensions.*`): those print nothing."""
         current = frame.vars.get(self.root)
         if isinstance(current, DefinedBlock):
             current = frame.capture(current.body)
-        helper_call = False
+        void_call = False
         for access in self.accesses:
-            helper_call = False
+            void_call = False
             if current is None:
                 return None, False
             if isinstance(access, Prop):
                 current = self._property(current, access.name)
             elif isinstance(access, Call):
                 args = [arg.value(frame) for arg in access.args]
-                helper_call = isinstance(current, Helper)
+                void_call = isinstance(current, Helper) and _returns_nothing(
+                    type(current), access.name
+                )
                 current = self._call(current, access.name, args)
             else:
                 assert isinstance(access, Index)
                 current = index_value(current, access.key.value(frame), self.position)
-        return current, helper_call
+        return current, void_call
 
     def _property(self, target: Any, name: str) -> Any:
         if isinstance(target, Helper):

@@ -23,9 +23,10 @@ MAPPING_TEMPLATE = "MappingTemplate"
 
 
 class Helper:
-    """Base of the `$util` helper objects: templates call their public methods by name, and a
-    helper method that returns nothing prints nothing (AppSync's helpers are not Java voids
-    that Velocity would print as the reference's own text)."""
+    """Base of the `$util` helper objects: templates call their public methods by name. A
+    helper method annotated `-> None` prints nothing in VTL (AppSync's void helpers, such as
+    `$util.appendError`, are not printed as the reference's own text the way Velocity prints
+    other nulls)."""
 
     __slots__ = ()
 

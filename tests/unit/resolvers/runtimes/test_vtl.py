@@ -335,3 +335,10 @@ def test_errors_inside_a_string_name_the_template_position(templates: LoadTempla
     with pytest.raises(ResolverError) as raised:
         request(templates, '{\n  "a": "x $ctx.args.s.nope() y"\n}', s="v")
     assert "line 2, column 11" in raised.value.message
+
+
+def test_helpers_that_return_nothing_print_nothing(templates: LoadTemplates) -> None:
+    # AppSync prints nothing for `$util.appendError(...)` (the documented pattern writes it bare
+    # in a response template) while a null *value* prints the reference, as in Velocity.
+    body = '$util.appendError("e")$util.log.info("x")|$util.defaultIfNull($ctx.args.a, $ctx.args.b)'
+    assert printed(templates, body) == "|$util.defaultIfNull($ctx.args.a, $ctx.args.b)"
