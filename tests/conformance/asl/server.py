@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from datetime import UTC, datetime
 
 import boto3
 import uvicorn
@@ -44,9 +45,10 @@ class ServerThread:
         asyncio.run(self._serve())
 
     async def _serve(self) -> None:
-        service = StepFunctionsService(
-            FakeClock(), self._tasks, region=REGION, account_id=ACCOUNT_ID
-        )
+        # Virtual time starts at the wall clock: recorded inputs carry real timestamps (a Wait until
+        # a past TimestampPath ends at once, as it did when AWS recorded it).
+        clock = FakeClock(datetime.now(UTC))
+        service = StepFunctionsService(clock, self._tasks, region=REGION, account_id=ACCOUNT_ID)
         config = uvicorn.Config(
             build_stepfunctions_app(service),
             host="127.0.0.1",
