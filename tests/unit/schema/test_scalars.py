@@ -347,9 +347,9 @@ def test_aws_timestamp_result_rejects_fractions() -> None:
 
 
 @given(
-    st.datetimes(
-        min_value=datetime(1, 1, 1), timezones=st.timezones() | st.just(UTC)
-    ).filter(lambda moment: moment.utcoffset() is not None),
+    st.datetimes(min_value=datetime(1, 1, 1), timezones=st.timezones() | st.just(UTC)).filter(
+        lambda moment: moment.utcoffset() is not None
+    ),
     st.sampled_from(["auto", "minutes", "seconds", "milliseconds", "microseconds"]),
 )
 def test_iso_8601_datetimes_with_an_offset_are_aws_datetimes(
