@@ -183,12 +183,13 @@ def _array_range(values: list[Any]) -> list[int]:
     start, end, step = (_integer("States.ArrayRange", value) for value in values)
     if step == 0:
         raise IntrinsicArgumentError("Function States.ArrayRange expects a non-zero step.")
-    result = list(range(start, end + (1 if step > 0 else -1), step))
-    if len(result) > _MAX_RANGE_ITEMS:
+    items = range(start, end + (1 if step > 0 else -1), step)
+    # Counted before it is built: a range of 10**15 must fail, not fill memory.
+    if len(items) > _MAX_RANGE_ITEMS:
         raise IntrinsicArgumentError(
             f"Function States.ArrayRange can produce at most {_MAX_RANGE_ITEMS} items."
         )
-    return result
+    return list(items)
 
 
 def _array_get_item(values: list[Any]) -> Any:

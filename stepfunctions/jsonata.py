@@ -23,7 +23,13 @@ from jsonata.timebox import Timebox
 from jsonata.utils import Utils
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.jsonata_functions import AWS_FUNCTIONS, JsonataFunctionError, jsonata_number
+from stepfunctions.jsonata_functions import (
+    AWS_FUNCTIONS,
+    MAX_ITEMS,
+    MEMORY_LIMIT_MESSAGE,
+    JsonataFunctionError,
+    jsonata_number,
+)
 from stepfunctions.jsonata_references import top_level_references
 from stepfunctions.paths import json_text
 
@@ -128,12 +134,7 @@ class JsonataExpression:
         except JsonataFunctionError as exc:
             raise self._failure(field, exc.code, exc.message) from exc
         except _MemoryLimitError as exc:
-            # A bare message, so AWS joins it with ": " rather than ". " (floci-io/floci#2783).
-            raise StatesError(
-                QUERY_EVALUATION_ERROR,
-                f"The JSONata expression '{self.text}' specified for the field '{field}' threw "
-                f"an error during evaluation: {MEMORY_LIMIT_MESSAGE}",
-            ) from exc
+            raise self._failure(field, "", MEMORY_LIMIT_MESSAGE) from exc
         except RecursionError as exc:
             raise self._failure(field, "D1011", _render("D1011", ())) from exc
         except (
@@ -160,21 +161,22 @@ class JsonataExpression:
         return True, converted
 
     def _failure(self, field: str, code: str, message: str) -> StatesError:
+        # AWS ends its sentence before a coded JSONata message and joins a bare one with a
+        # colon (floci-io/floci#2783, measured against AWS).
+        tail = f". {code}: {message}" if code else f": {message}"
         return StatesError(
             QUERY_EVALUATION_ERROR,
             f"The JSONata expression '{self.text}' specified for the field '{field}' threw an "
-            f"error during evaluation. {code}: {message}",
+            f"error during evaluation{tail}",
         )
 
 
 _MAX_DEPTH = 100
 
-# AWS bounds the memory one evaluation step may produce: it accepts `[1..873782]` and refuses
-# one element more, and accepts a string of 2**22 characters but not 2**23 (measured in
-# floci-io/floci#2737). Only the two O(1) shapes are checked here, arrays and strings.
-_MAX_ITEMS = 873_782
-_MAX_CHARACTERS = 873_782 * 8
-MEMORY_LIMIT_MESSAGE = "Expression evaluation memory limit exceeded"
+# AWS bounds the memory one evaluation step may produce (MAX_ITEMS in jsonata_functions), and
+# accepts a string of 2**22 characters but not 2**23 (measured in floci-io/floci#2737). Only
+# the two O(1) shapes are checked here, arrays and strings.
+_MAX_CHARACTERS = MAX_ITEMS * 8
 
 
 class _MemoryLimitError(Exception):
@@ -191,7 +193,7 @@ def _bounded_exit(inner: Any) -> Any:
             items = len(result)
         else:
             items = 0
-        if items > _MAX_ITEMS or (isinstance(result, str) and len(result) > _MAX_CHARACTERS):
+        if items > MAX_ITEMS or (isinstance(result, str) and len(result) > _MAX_CHARACTERS):
             raise _MemoryLimitError(MEMORY_LIMIT_MESSAGE)
 
     return exit_hook

@@ -22,7 +22,18 @@ from jsonata.utils import Utils
 
 from stepfunctions.intrinsic_functions import JavaRandom
 
-__all__ = ["AWS_FUNCTIONS", "JsonataFunctionError", "jsonata_number"]
+__all__ = [
+    "AWS_FUNCTIONS",
+    "MAX_ITEMS",
+    "MEMORY_LIMIT_MESSAGE",
+    "JsonataFunctionError",
+    "jsonata_number",
+]
+
+# AWS bounds the memory one evaluation step may produce: it accepts `[1..873782]` and refuses
+# one element more (measured in floci-io/floci#2737).
+MAX_ITEMS = 873_782
+MEMORY_LIMIT_MESSAGE = "Expression evaluation memory limit exceeded"
 
 # Java's long range: AWS keeps a JSON number integral while it fits, as Jackson does.
 _LONG_LIMIT = 2.0**63
@@ -38,10 +49,11 @@ _HASHES = {
 
 
 class JsonataFunctionError(Exception):
-    """A failed call of an AWS function; reported as `<code>: <message>` like a JSONata error."""
+    """A failed call of an AWS function; reported as `<code>: <message>` like a JSONata error,
+    or as the bare message when `code` is empty."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
+        super().__init__(f"{code}: {message}" if code else message)
         self.code = code
         self.message = message
 
@@ -108,7 +120,11 @@ def _range(*arguments: Any) -> Any:
     step = _towards_zero(step_argument, "range", 3)
     if step == 0 or (step > 0 and start > end) or (step < 0 and start < end):
         return None
-    items = list(range(start, end + (1 if step > 0 else -1), step))
+    span = range(start, end + (1 if step > 0 else -1), step)
+    if len(span) > MAX_ITEMS:
+        # Counted before it is built; AWS refuses it on its memory bound (see jsonata.py).
+        raise JsonataFunctionError("", MEMORY_LIMIT_MESSAGE)
+    items = list(span)
     # A singleton collapses to its item, as a JSONata sequence does (corpus `$range(1, 9, 9)`).
     return items[0] if len(items) == 1 else Utils.create_sequence_from_iter(items)
 

@@ -105,6 +105,7 @@ def test_array_range_is_limited_to_a_thousand_items() -> None:
     # AWS dg intrinsic-functions: the result array can contain up to 1000 items.
     assert len(call("States.ArrayRange(1, 1000, 1)")) == 1000
     assert fails("States.ArrayRange(1, 1001, 1)").error == INTRINSIC_FAILURE
+    assert fails("States.ArrayRange(0, 1000000000000000, 1)").error == INTRINSIC_FAILURE
 
 
 def test_array_get_item_and_length() -> None:

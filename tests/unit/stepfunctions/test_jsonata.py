@@ -192,6 +192,19 @@ def test_values_past_aws_memory_bound_fail() -> None:
         "threw an error during evaluation: Expression evaluation memory limit exceeded"
     )
     assert failure("$sum([1..900000])").error == "States.QueryEvaluationError"
+    # A huge $range or range operator fails at once, before anything is built.
+    assert cause_tail_bare("$range(0, 1000000000000, 1)") == MEMORY
+    assert cause_tail_bare("[0..1000000000000] ~> $count()") == MEMORY
+
+
+MEMORY = "Expression evaluation memory limit exceeded"
+
+
+def cause_tail_bare(text: str) -> str:
+    prefix = f"The JSONata expression '{text}' specified for the field 'Output' threw an error "
+    cause = failure(text).cause
+    assert cause.startswith(prefix + "during evaluation: ")
+    return cause[len(prefix + "during evaluation: ") :]
 
 
 def test_evaluation_deeper_than_a_hundred_levels_fails() -> None:
