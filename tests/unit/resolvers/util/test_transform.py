@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from resolvers.errors import ResolverError
 from resolvers.util.namespace import Util
 
 DOC_SUBSCRIPTION_INPUT = {
@@ -157,3 +160,29 @@ def test_elasticsearch_query_dsl_documented_example(util: Util) -> None:
             ]
         }
     }
+
+
+def test_filter_expression_size_type_and_not_contains(util: Util) -> None:
+    result = json.loads(
+        util.transform.toDynamoDBFilterExpression(
+            {
+                "tags": {"size": {"gt": 2}, "notContains": "x"},
+                "kind": {"attributeType": "S"},
+            }
+        )
+    )
+    assert result == {
+        "expression": "(size(#tags) > :tags_size_gt AND NOT contains(#tags, :tags_notContains))"
+        " AND attribute_type(#kind, :kind_attributeType)",
+        "expressionNames": {"#tags": "tags", "#kind": "kind"},
+        "expressionValues": {
+            ":tags_size_gt": {"N": 2},
+            ":tags_notContains": {"S": "x"},
+            ":kind_attributeType": {"S": "S"},
+        },
+    }
+
+
+def test_filter_expression_rejects_unknown_operators(util: Util) -> None:
+    with pytest.raises(ResolverError, match="Unsupported filter operator 'like'"):
+        util.transform.toDynamoDBFilterExpression({"title": {"like": "x"}})
