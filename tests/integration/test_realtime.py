@@ -139,9 +139,11 @@ class _Publishing:
 
 @dataclass(frozen=True, slots=True)
 class RealtimeServer:
+    """A running server; `runtime` is None when it runs in another process."""
+
     host: str
     port: int
-    runtime: RealtimeRuntime
+    runtime: RealtimeRuntime | None = None
 
     @property
     def graphql_url(self) -> str:
@@ -152,8 +154,8 @@ class RealtimeServer:
         return f"ws://{self.host}:{self.port}/graphql/realtime"
 
     def subscribers(self, mutation_field: str = "addTodo") -> int:
-        count: int = self.runtime.broker.subscriber_count(f"mutation:{mutation_field}")
-        return count
+        assert self.runtime is not None
+        return self.runtime.broker.subscriber_count(f"mutation:{mutation_field}")
 
 
 def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Starlette:

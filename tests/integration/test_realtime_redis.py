@@ -1,0 +1,133 @@
+"""Several server processes behind one endpoint share mutations through a real Redis.
+
+The test starts `redis-server` from its binary (the project's setup installs it) on a free
+loopback port, and two server processes (this module run as a script) with a `RedisBroker`;
+a mutation on one reaches a subscriber on the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from appsync.pubsub import Inbox, Publication, PublicationKind, RedisBroker
+from appsync.realtime.endpoint import RealtimeSettings
+from tests.conftest import REPO_ROOT
+from tests.integration.test_realtime import (
+    ADD_ANN,
+    ON_ADD,
+    RealtimeServer,
+    api_key_header,
+    build_app,
+    mutate,
+    raw_client,
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process {process.args!r} exited with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on port {port}")
+
+
+@contextmanager
+def _process(args: list[str], port: int) -> Iterator[None]:
+    process = subprocess.Popen(args, cwd=REPO_ROOT)
+    try:
+        _wait_for_port(port, process)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> Iterator[str]:
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise RuntimeError("redis-server is not on PATH; the project's setup installs it")
+    port = _free_port()
+    args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    with _process(args, port):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextmanager
+def _server_process(url: str, code_dir: Path) -> Iterator[RealtimeServer]:
+    port = _free_port()
+    args = [sys.executable, "-m", "tests.integration.test_realtime_redis", str(port), url]
+    with _process([*args, str(code_dir)], port):
+        yield RealtimeServer("127.0.0.1", port)
+
+
+@pytest.mark.anyio
+async def test_publications_through_redis_arrive_in_order(redis_url: str) -> None:
+    broker = RedisBroker(redis_url, channel_prefix="order-test:")
+    inbox = Inbox()
+    broker.subscribe(["mutation:addTodo"], inbox)
+    async with broker.running():
+        for n in range(50):
+            await broker.publish(Publication(PublicationKind.MUTATION, "addTodo", {"n": n}))
+        received = [(await asyncio.wait_for(inbox.get(), 10)).payload["n"] for _ in range(50)]
+    assert received == list(range(50))
+    assert broker.subscriber_count("mutation:addTodo") == 1
+
+
+@pytest.mark.anyio
+async def test_a_mutation_on_one_process_reaches_a_subscriber_on_the_other(
+    redis_url: str, tmp_path: Path
+) -> None:
+    with (
+        _server_process(redis_url, tmp_path) as first,
+        _server_process(redis_url, tmp_path) as second,
+    ):
+        async with raw_client(second) as client:
+            ack = await client.start("s", ON_ADD, {}, api_key_header(second))
+            assert ack == {"type": "start_ack", "id": "s"}
+            await mutate(first, ADD_ANN)
+            frame = await asyncio.wait_for(client.receive(), 10)
+            assert frame == {
+                "type": "data",
+                "id": "s",
+                "payload": {"data": {"onAddTodo": {"id": "1", "name": "milk", "owner": "ann"}}},
+            }
+
+
+def main() -> None:
+    """One server process: `python -m tests.integration.test_realtime_redis PORT URL DIR`."""
+    port, url, code_dir = sys.argv[1:4]
+    settings = RealtimeSettings(keep_alive_interval_seconds=3600)
+    app = build_app(Path(code_dir), RedisBroker(url), settings)
+    uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
+
+
+if __name__ == "__main__":
+    main()
