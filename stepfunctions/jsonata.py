@@ -130,6 +130,10 @@ class JsonataExpression:
         try:
             raw = self._expression.evaluate(None, bindings)
         except JException as exc:
+            if exc.error == "D2014":
+                # jsonata-python caps a range at 1e6 items, past AWS's own memory bound, so
+                # AWS would already have refused it for memory.
+                raise self._failure(field, "", MEMORY_LIMIT_MESSAGE) from exc
             raise self._failure(field, str(exc.error), _message(exc)) from exc
         except JsonataFunctionError as exc:
             raise self._failure(field, exc.code, exc.message) from exc
