@@ -1,5 +1,6 @@
 """The executable schema: resolvers, default resolution, caching, the Strawberry seam."""
 
+import asyncio
 from decimal import Decimal
 from importlib.metadata import version
 from typing import Any
@@ -12,6 +13,8 @@ from graphql import (
     build_client_schema,
     get_introspection_query,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
 from schema.loader import AppSyncSchema, load_schema
@@ -266,3 +269,47 @@ async def test_the_standard_introspection_query_builds_a_client_schema(
     assert aws_json is not None
     assert aws_json.description is not None
     assert aws_json.description.startswith("The AWSJSON scalar type represents a JSON string")
+
+
+_QUERY_PIECES = st.sampled_from(
+    [
+        "{",
+        "}",
+        "(",
+        ")",
+        "getPost",
+        "listPosts",
+        "id",
+        "title",
+        "author",
+        "...",
+        "on",
+        "Post",
+        "query",
+        "$v",
+        ":",
+        "ID!",
+        "1",
+        '"x"',
+        "@skip",
+        "fragment",
+        "F",
+        "__schema",
+        " ",
+    ]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(_QUERY_PIECES, max_size=30).map(" ".join) | st.text(max_size=60),
+    st.none() | st.dictionaries(st.text(max_size=5), st.integers() | st.text(max_size=5)),
+)
+def test_any_text_and_variables_give_a_result_never_an_exception(
+    blog_schema: AppSyncSchema, query: str, variables: dict[str, Any] | None
+) -> None:
+    executable = ExecutableSchema(blog_schema, _resolvers({}))
+    result = asyncio.run(executable.execute(query, variables, None, None))
+    assert result.data is not None or result.errors
