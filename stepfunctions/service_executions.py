@@ -47,8 +47,12 @@ def _input_text(request: Request) -> str:
     if text is None:
         return "{}"
     if len(text.encode()) > MAX_PAYLOAD_BYTES:
+        # `input` is a sensitive member, so the message does not echo it.
         raise validation_error(
-            "<input>", "input", f"Member must have length less than or equal to {MAX_PAYLOAD_BYTES}"
+            None,
+            "input",
+            f"Member must have length less than or equal to {MAX_PAYLOAD_BYTES}",
+            sensitive=True,
         )
     try:
         json.loads(text)

@@ -14,9 +14,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from stepfunctions.errors import InvalidDefinitionError
 from stepfunctions.model import StateMachineDefinition
-from stepfunctions.parse import parse_definition
 from stepfunctions.service_requests import (
     ApiError,
     Request,
@@ -31,6 +29,7 @@ from stepfunctions.store import StateMachine, StateMachineAlias, StateMachineVer
 from stepfunctions.validation import (
     Diagnostic,
     Severity,
+    check_definition,
     invalid_definition_message,
     validate_definition,
 )
@@ -38,6 +37,7 @@ from stepfunctions.validation import (
 Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
 
 MACHINE_TYPES = ("STANDARD", "EXPRESS")
+MAX_DEFINITION_BYTES = 1_048_576
 _ROLE_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:iam::\d{12}:role/.+$")
 _DEFAULT_LOGGING = {"level": "OFF", "includeExecutionData": False}
 _DEFAULT_TRACING = {"enabled": False}
@@ -48,17 +48,26 @@ def machine_not_found(arn: str) -> ApiError:
     return ApiError("StateMachineDoesNotExist", f"State Machine Does Not Exist: '{arn}'")
 
 
+def definition_text(request: Request) -> str:
+    """The `definition` member: at most 1 MiB, and sensitive (never echoed in errors)."""
+    text = request.text("definition")
+    if len(text.encode()) > MAX_DEFINITION_BYTES:
+        raise validation_error(
+            None,
+            "definition",
+            f"Member must have length less than or equal to {MAX_DEFINITION_BYTES}",
+            sensitive=True,
+        )
+    return text
+
+
 def compile_definition(text: str, machine_type: str) -> StateMachineDefinition:
     """Validate and parse a definition, or raise InvalidDefinition with AWS's message."""
-    diagnostics = tuple(
-        d for d in validate_definition(text, machine_type) if d.severity is Severity.ERROR
-    )
-    if diagnostics:
-        raise ApiError("InvalidDefinition", invalid_definition_message(diagnostics))
-    try:
-        return parse_definition(text)
-    except InvalidDefinitionError as exc:
-        raise ApiError("InvalidDefinition", exc.message) from None
+    diagnostics, definition = check_definition(text, machine_type)
+    errors = tuple(d for d in diagnostics if d.severity is Severity.ERROR)
+    if errors or definition is None:
+        raise ApiError("InvalidDefinition", invalid_definition_message(errors))
+    return definition
 
 
 def _machine_type(request: Request) -> str:
@@ -158,7 +167,7 @@ async def create_state_machine(state: ServiceState, request: Request) -> dict[st
     name = check_name(request.text("name"))
     machine_type = _machine_type(request)
     role = _role_arn(request)
-    text = request.text("definition")
+    text = definition_text(request)
     logging_config = _logging(request)
     tracing = _tracing(request)
     arn = f"arn:aws:states:{state.region}:{state.account_id}:stateMachine:{name}"
@@ -259,7 +268,7 @@ async def update_state_machine(state: ServiceState, request: Request) -> dict[st
         )
     changed = False
     if "definition" in request:
-        text = request.text("definition")
+        text = definition_text(request)
         definition = compile_definition(text, machine.type)
         changed |= text != machine.definition_text
         machine.definition_text, machine.definition = text, definition
@@ -515,7 +524,7 @@ async def list_tags_for_resource(state: ServiceState, request: Request) -> dict[
 async def validate_state_machine_definition(
     state: ServiceState, request: Request
 ) -> dict[str, Any]:
-    text = request.text("definition")
+    text = definition_text(request)
     machine_type = _machine_type(request)
     severity = request.optional_text("severity") or "ERROR"
     if severity not in ("ERROR", "WARNING"):

@@ -44,11 +44,14 @@ class ApiError(Exception):
         self.status = status
 
 
-def validation_error(value: object, field: str, constraint: str) -> ApiError:
-    """The Coral-style ValidationException for one field."""
+def validation_error(
+    value: object, field: str, constraint: str, *, sensitive: bool = False
+) -> ApiError:
+    """The Coral-style ValidationException for one field; a sensitive value is not echoed."""
+    shown = "Value" if sensitive else f"Value '{value}'"
     return ApiError(
         "ValidationException",
-        f"1 validation error detected: Value '{value}' at '{field}' failed to satisfy "
+        f"1 validation error detected: {shown} at '{field}' failed to satisfy "
         f"constraint: {constraint}",
     )
 

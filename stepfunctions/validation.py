@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.parse import parse_definition
+from stepfunctions.model import StateMachineDefinition
+from stepfunctions.parse import parse_definition_object
 
 _PREFIX = "Invalid State Machine Definition: '"
 _STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
@@ -130,26 +131,28 @@ def invalid_definition_message(diagnostics: tuple[Diagnostic, ...]) -> str:
 
 def validate_definition(text: str, machine_type: str = "STANDARD") -> tuple[Diagnostic, ...]:
     """Every diagnostic for `text`; an empty tuple when AWS would accept the definition."""
+    return check_definition(text, machine_type)[0]
+
+
+def check_definition(
+    text: str, machine_type: str = "STANDARD"
+) -> tuple[tuple[Diagnostic, ...], StateMachineDefinition | None]:
+    """The diagnostics for `text` and, when there are none, the parsed definition (parsed once)."""
     try:
         document = json.loads(text)
     except ValueError as exc:
         # AWS differs: AWS quotes its Jackson parser's message; ours is Python's.
-        return (_error("INVALID_JSON_DESCRIPTION", str(exc), None),)
+        return (_error("INVALID_JSON_DESCRIPTION", str(exc), None),), None
     if not isinstance(document, dict):
-        return (_schema("The definition must be a JSON object", "/"),)
-    found = list(_check_machine(document, "", machine_type, document.get("QueryLanguage")))
+        return (_schema("The definition must be a JSON object", "/"),), None
+    found = tuple(_check_machine(document, "", machine_type, document.get("QueryLanguage")))
     if found:
-        return tuple(found)
-    return _check_with_parser(text)
-
-
-def _check_with_parser(text: str) -> tuple[Diagnostic, ...]:
-    """What the engine's parser rejects beyond the schema: expressions, paths, limits."""
+        return found, None
+    # What the engine's parser rejects beyond the schema: expressions, paths, limits.
     try:
-        parse_definition(text)
+        return (), parse_definition_object(document)
     except InvalidDefinitionError as exc:
-        return diagnostics_from_message(exc.message)
-    return ()
+        return diagnostics_from_message(exc.message), None
 
 
 def diagnostics_from_message(message: str) -> tuple[Diagnostic, ...]:

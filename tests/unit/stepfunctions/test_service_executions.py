@@ -374,3 +374,11 @@ async def test_a_succeeded_execution_says_why_it_is_not_redrivable(
     started = await ok(service, "StartExecution", stateMachineArn=MACHINE)
     described = await finished(service, started["executionArn"])
     assert described["redriveStatusReason"] == "Execution is SUCCEEDED and cannot be redriven."
+
+
+async def test_input_over_256_kib_fails_validation(service: StepFunctionsService) -> None:
+    await create(service)
+    big = json.dumps({"blob": "x" * 262_144})
+    status, body = await call(service, "StartExecution", stateMachineArn=MACHINE, input=big)
+    assert (status, body["__type"]) == (400, "ValidationException")
+    assert "x" * 10 not in body["message"]

@@ -336,3 +336,20 @@ async def test_validate_truncates_at_max_results(service: StepFunctionsService) 
     assert result["result"] == "FAIL"
     assert len(result["diagnostics"]) == 1
     assert result["truncated"] is True
+
+
+async def test_a_definition_over_one_mebibyte_fails_validation_without_echoing_it(
+    service: StepFunctionsService,
+) -> None:
+    huge = json.dumps({**PASS_MACHINE, "Comment": "x" * 1_048_576})
+    status, body = await call(
+        service, "CreateStateMachine", name="m", definition=huge, roleArn=ROLE
+    )
+    assert (status, body) == (
+        400,
+        {
+            "__type": "ValidationException",
+            "message": "1 validation error detected: Value at 'definition' failed to satisfy "
+            "constraint: Member must have length less than or equal to 1048576",
+        },
+    )
