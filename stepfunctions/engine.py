@@ -116,6 +116,9 @@ class Env:
     # TestState: a mocked Task outcome, and one attempt only (retries are reported, not run).
     mock: TestStateMock | None = None
     single_state: bool = False
+    # A redrive: the state it resumes at and the branch / iteration results already done there.
+    resume_state: str | None = None
+    resume_results: dict[int, Any] = field(default_factory=dict)
     execution_context: dict[str, Any] = field(default_factory=dict)
     machine_context: dict[str, Any] = field(default_factory=dict)
 
@@ -132,6 +135,26 @@ class Env:
         self.machine_context = state_machine_section(
             execution.state_machine_arn, execution.state_machine_name
         )
+
+
+def partial_results(run: StateRun) -> tuple[dict[int, Any], dict[int, Any] | None]:
+    """For a top-level Parallel or Map: the results a redrive keeps, and where to record new ones.
+
+    The first entry into the state a redrive resumes at gets the branch / iteration results that
+    succeeded before; every attempt of a top-level Parallel / Map records its successes on the
+    execution so that a later redrive can skip them.
+    """
+    frame = run.frame
+    if not frame.top_level:
+        return {}, None
+    env = frame.env
+    resumed: dict[int, Any] = {}
+    if env.resume_state == run.state.name:
+        resumed, env.resume_state, env.resume_results = env.resume_results, None, {}
+    record = env.execution.redrive_partial
+    record.clear()
+    record.update(resumed)
+    return resumed, record
 
 
 @dataclass(slots=True, eq=False)

@@ -104,6 +104,9 @@ class Execution:
     # Where a redrive resumes: the state that failed the execution and its input, or None.
     redrive_state: str | None = None
     redrive_input: Any = None
+    # The outputs of the branches / iterations that succeeded in that state when it is a
+    # Parallel or Map: a redrive runs only the others (API reference, RedriveExecution).
+    redrive_partial: dict[int, Any] = field(default_factory=dict)
     # Set while `run` drives the execution; `stop` cancels it.
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _child_executions: list[Execution] = field(default_factory=list, repr=False)

@@ -155,7 +155,9 @@ class Interpreter:
         else:
             start_name = execution.definition.program.start_at
             state_input = _decode(execution.input)
-        await self._drive(execution, history, start_name, state_input)
+        await self._drive(
+            execution, history, start_name, state_input, dict(execution.redrive_partial)
+        )
 
     async def test_state(
         self,
@@ -203,9 +205,16 @@ class Interpreter:
         )
 
     async def _drive(
-        self, execution: Execution, history: History, start_name: str, state_input: Any
+        self,
+        execution: Execution,
+        history: History,
+        start_name: str,
+        state_input: Any,
+        resume_results: dict[int, Any] | None = None,
     ) -> None:
         env = self.environment(execution, history)
+        if resume_results:
+            env.resume_state, env.resume_results = start_name, resume_results
         frame = Frame(env, Variables(), history.last_id, top_level=True)
         timeout = _timeout_seconds(execution)
         program = execution.definition.program
@@ -263,6 +272,7 @@ class Interpreter:
         execution.stop_date = now
         execution.redrive_state = None
         execution.redrive_input = None
+        execution.redrive_partial = {}
 
     def _finish_failed(
         self, execution: Execution, history: History, failure: ExecutionFailure

@@ -32,6 +32,7 @@ from stepfunctions.engine import (
     evaluate_template,
     jsonata_output,
     output_of,
+    partial_results,
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
@@ -316,8 +317,12 @@ async def _inline(
     frame = run.frame
     run_program = frame.env.run_program
     results: list[Any] = [None] * len(items)
-    workers = min(max_concurrency or INLINE_CONCURRENCY_CAP, INLINE_CONCURRENCY_CAP, len(items))
-    next_index = iter(range(len(items)))
+    resumed, record = partial_results(run)
+    for index, value in resumed.items():
+        results[index] = value
+    pending = [index for index in range(len(items)) if index not in resumed]
+    workers = min(max_concurrency or INLINE_CONCURRENCY_CAP, INLINE_CONCURRENCY_CAP, len(pending))
+    next_index = iter(pending)
     started_id = frame.previous_event_id
 
     async def iteration(index: int) -> None:
@@ -341,6 +346,8 @@ async def _inline(
             raise
         child.previous_event_id = frame.env.history.last_id
         child.event("MapIterationSucceeded", details)
+        if record is not None:
+            record[index] = results[index]
 
     async def worker() -> None:
         for index in next_index:
@@ -413,8 +420,13 @@ async def _distributed(
     )
     results: list[Any] = [None] * total
     failed = 0
+    resumed, record = partial_results(run)
+    for index, value in resumed.items():
+        results[index] = value
+        _move(map_run, "pending", "succeeded")
+    pending = [index for index in range(total) if index not in resumed]
     workers = min(max_concurrency or DISTRIBUTED_CONCURRENCY_CAP, DISTRIBUTED_CONCURRENCY_CAP)
-    next_index = iter(range(total))
+    next_index = iter(pending)
 
     async def child_run(index: int) -> None:
         nonlocal failed
@@ -440,6 +452,8 @@ async def _distributed(
         if child.status is ExecutionStatus.SUCCEEDED:
             _move(map_run, "running", "succeeded")
             results[index] = json.loads(child.output) if child.output else None
+            if record is not None:
+                record[index] = results[index]
         else:
             bucket = "timedOut" if child.status is ExecutionStatus.TIMED_OUT else "failed"
             if child.status is ExecutionStatus.ABORTED:
@@ -453,7 +467,7 @@ async def _distributed(
             await child_run(index)
 
     async with asyncio.TaskGroup() as group:
-        for _ in range(min(workers, total)):
+        for _ in range(min(workers, len(pending))):
             group.create_task(worker())
     frame.previous_event_id = env.history.last_id
     exceeded = _exceeded(state, failed, total, tolerated_count, tolerated_percentage)

@@ -22,6 +22,7 @@ from stepfunctions.engine import (
     evaluate_template,
     jsonata_output,
     output_of,
+    partial_results,
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import branch_error, execute
@@ -78,16 +79,22 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
         return _finish(run, state, mock.result)
     results: list[Any] = [None] * len(state.branches)
     run_program = frame.env.run_program
+    resumed, record = partial_results(run)
 
     async def run_branch(index: int) -> None:
         child = frame.child()
         results[index] = await run_program(state.branches[index], branch_input, child, None)
+        if record is not None:
+            record[index] = results[index]
 
     failure: ExecutionFailure | None = None
     try:
         async with asyncio.TaskGroup() as group:
             for index in range(len(state.branches)):
-                group.create_task(run_branch(index))
+                if index in resumed:
+                    results[index] = resumed[index]
+                else:
+                    group.create_task(run_branch(index))
     except* ExecutionFailure as failures:
         first = failures.exceptions[0]
         assert isinstance(first, ExecutionFailure)

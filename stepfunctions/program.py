@@ -44,8 +44,11 @@ async def run_program(
     execution = frame.env.execution if frame.top_level else None
     while name is not None:
         state: State = states[name]
-        if execution is not None:
+        if execution is not None and execution.redrive_state != name:
             # A redrive of a failed, timed-out or aborted execution resumes here.
             execution.redrive_state, execution.redrive_input = name, data
+            execution.redrive_partial = {}
+        elif execution is not None:
+            execution.redrive_input = data
         data, name = await _EXECUTORS[state.type](state, data, frame)
     return data

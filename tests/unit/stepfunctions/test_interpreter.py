@@ -709,3 +709,70 @@ async def test_an_endless_loop_fails_at_the_25000th_event() -> None:
         "cause": "The execution reached the maximum number of history events (25000).",
     }
     assert (before["id"], before["type"]) == (24999, "ChoiceStateExited")
+
+
+def branch_task(tag: str) -> dict[str, Any]:
+    return {
+        "StartAt": f"T{tag}",
+        "States": {
+            f"T{tag}": {
+                "Type": "Task",
+                "Resource": FUNCTION,
+                "Parameters": {"tag": tag},
+                "End": True,
+            }
+        },
+    }
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("kind", ["Parallel", "Map"])
+async def test_redrive_reruns_only_the_failed_branches_or_iterations(kind: str) -> None:
+    # API reference, RedriveExecution: "For workflows that include an Inline Map or Parallel
+    # state, RedriveExecution ... redrives only the iterations and branches that failed".
+    clock = FakeClock(START)
+    calls: list[str] = []
+
+    def work(event: Any, context: Any) -> Any:
+        tag = str(event["tag"])
+        calls.append(tag)
+        if tag == "B" and calls.count("B") == 1:
+            raise RuntimeError("B fails once")
+        return tag.lower()
+
+    tasks = TaskRegistry()
+    tasks.register_lambda(FUNCTION, work)
+    if kind == "Parallel":
+        # B waits a (virtual) second first, so A has finished before B fails.
+        delayed_b = branch_task("B")
+        delayed_b["States"]["Pause"] = {"Type": "Wait", "Seconds": 1, "Next": "TB"}
+        delayed_b["StartAt"] = "Pause"
+        state: dict[str, Any] = {
+            "Type": "Parallel",
+            "Branches": [branch_task("A"), delayed_b],
+            "End": True,
+        }
+    else:
+        state = {
+            "Type": "Map",
+            "MaxConcurrency": 1,
+            "ItemSelector": {"tag.$": "$$.Map.Item.Value"},
+            "ItemProcessor": {
+                "StartAt": "T",
+                "States": {"T": {"Type": "Task", "Resource": FUNCTION, "End": True}},
+            },
+            "End": True,
+        }
+    interpreter = Interpreter(clock, tasks)
+    execution = make_execution({"StartAt": "S", "States": {"S": state}}, ["A", "B", "C"], clock)
+    await interpreter.run(execution)
+    first = execution.status
+    await interpreter.redrive(execution)
+    assert first is ExecutionStatus.FAILED
+    assert execution.status.value == "SUCCEEDED"
+    if kind == "Parallel":
+        assert calls == ["A", "B", "B"]
+        assert output(execution) == ["a", "b"]
+    else:
+        assert calls == ["A", "B", "B", "C"]
+        assert output(execution) == ["a", "b", "c"]
