@@ -161,3 +161,15 @@ def test_directives_are_graphql_javas_and_appsyncs(blog_schema: AppSyncSchema) -
     names = {directive.name for directive in blog_schema.graphql_schema.directives}
     assert {"include", "skip", "deprecated", "aws_subscribe", "aws_api_key"} <= names
     assert not names & {"specifiedBy", "oneOf"}
+
+
+def test_prelude_directives_read_as_appsyncs_introspection(blog_schema: AppSyncSchema) -> None:
+    # The definitions an AppSync schema export lists (argument types and descriptions).
+    schema = blog_schema.graphql_schema
+    subscribe = schema.get_directive("aws_subscribe")
+    assert subscribe is not None
+    assert subscribe.description == "Tells the service which mutation triggers this subscription."
+    assert str(subscribe.args["mutations"].type) == "[String]"
+    groups = schema.get_directive("aws_cognito_user_pools")
+    assert groups is not None
+    assert str(groups.args["cognito_groups"].type) == "[String]"
