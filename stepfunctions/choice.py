@@ -67,11 +67,20 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def _java_order(text: str) -> bytes:
+    """A key that sorts as Java's String.compareTo does, by UTF-16 code unit.
+
+    Python compares code points, which orders astral characters differently; big-endian UTF-16
+    bytes compare exactly as the code units do.
+    """
+    return text.encode("utf-16-be", "surrogatepass")
+
+
 def _string_test(compare: Callable[[Any, Any], bool]) -> _Compare:
-    # Java compares strings by UTF-16 code unit; Python by code point: they agree outside the
-    # astral planes. AWS differs: astral-plane ordering may differ from Java's String.compareTo.
     return lambda left, right: (
-        isinstance(left, str) and isinstance(right, str) and compare(left, right)
+        isinstance(left, str)
+        and isinstance(right, str)
+        and compare(_java_order(left), _java_order(right))
     )
 
 
@@ -79,9 +88,19 @@ def _numeric_test(compare: Callable[[Any, Any], bool]) -> _Compare:
     return lambda left, right: _is_number(left) and _is_number(right) and compare(left, right)
 
 
+def _instant(value: Any) -> tuple[datetime, int] | None:
+    """(the instant to the microsecond, nanoseconds within it): AWS keeps nanoseconds."""
+    moment = parse_timestamp(value)
+    if moment is None:
+        return None
+    match = _TIMESTAMP.match(value)
+    fraction = ((match.group(7) if match else None) or ".0")[1:]
+    return moment, int(fraction[6:9].ljust(3, "0"))
+
+
 def _timestamp_test(compare: Callable[[Any, Any], bool]) -> _Compare:
     def test(left: Any, right: Any) -> bool:
-        first, second = parse_timestamp(left), parse_timestamp(right)
+        first, second = _instant(left), _instant(right)
         return first is not None and second is not None and compare(first, second)
 
     return test

@@ -123,6 +123,20 @@ def test_timestamp_comparisons(name: str, operand: str, variable: Any, expected:
     assert operator_case(name, operand, variable) is expected
 
 
+def test_timestamps_keep_nanoseconds() -> None:
+    # corpus test_wait_timestamp_path[NANOSECONDS] shows AWS reads nine fractional digits.
+    later, earlier = "2016-03-05T21:29:29.243167253Z", "2016-03-05T21:29:29.243167252Z"
+    assert operator_case("TimestampLessThan", later, earlier) is True
+    assert operator_case("TimestampEquals", later, earlier) is False
+    assert operator_case("TimestampEquals", "2016-03-05T21:29:29.5Z", "2016-03-05T21:29:29.500Z")
+
+
+def test_strings_order_by_utf16_code_unit_as_java_does() -> None:
+    # Java's String.compareTo: U+1F600 is the surrogate pair D83D DE00, below U+FFFF.
+    assert operator_case("StringLessThan", "\uffff", "\U0001f600") is True
+    assert operator_case("StringGreaterThan", "\uffff", "\U0001f600") is False
+
+
 def test_timestamps_compare_as_instants_across_offsets() -> None:
     # RFC 3339: the same instant written with different offsets is equal.
     assert operator_case("TimestampEquals", "2012-10-09T19:00:55Z", "2012-10-09T20:00:55+01:00")
