@@ -241,16 +241,28 @@ class Interpreter:
                 timed_out = True
 
         limit_reached = False
+        crashed: BaseException | None = None
         try:
             async with asyncio.TaskGroup() as group:
                 execution._task = group.create_task(body())
         except* HistoryLimitReached:
             limit_reached = True
+        except* Exception as group_error:  # the execution's edge: nothing may escape
+            # An engine defect must not leave the execution RUNNING forever: it fails with
+            # States.Runtime and the defect is logged.
+            crashed = group_error.exceptions[0]
+            logger.error("execution %s crashed", execution.execution_arn, exc_info=group_error)
         execution._task = None
         if execution.status is not ExecutionStatus.RUNNING:
             return  # stopped meanwhile
         if limit_reached:
             cause = HISTORY_LIMIT_CAUSE.format(limit=history.limit)
+            self._finish_failed(
+                execution, history, ExecutionFailure("States.Runtime", cause, None, None)
+            )
+        elif crashed is not None:
+            # AWS differs: an internal error of this engine; AWS has no counterpart.
+            cause = f"Internal error: {type(crashed).__name__}: {crashed}"
             self._finish_failed(
                 execution, history, ExecutionFailure("States.Runtime", cause, None, None)
             )
