@@ -82,15 +82,18 @@ class BreakDirective(ast._Element):  # type: ignore[misc]
 
 
 def _extend_airspeed() -> None:
-    """Our directives through airspeed's hook, and two fixes to airspeed's grammar where it
-    departs from Velocity: a `[` ... `]` literal may span lines, and `#` directly before a
-    reference is text (`"#$name"` prints `#title`, as Amplify's update templates need)."""
+    """Our directives through airspeed's hook, and fixes to airspeed's grammar where it departs
+    from Velocity: a `[` ... `]` literal may span lines, `#set` takes hyphenated names, and `#`
+    directly before a reference is text (`"#$name"` prints `#title`, as Amplify's update
+    templates need)."""
     directives: list[Any] = ast.UserDefinedDirective.DIRECTIVES
     for directive in (ReturnDirective, BreakDirective):
         if directive not in directives:
             directives.append(directive)
     ast.ArrayLiteral.START = re.compile(r"\[\s*(.*)$", re.S)
     ast.ArrayLiteral.END = re.compile(r"\s*\](.*)$", re.S)
+    # Velocity identifiers may hold "-" ("#set($x-y = $x - $y)" in AppSync's programming guide).
+    ast.Assignment.START = re.compile(r"\s*\(\s*\$([a-zA-Z_][\w-]*)(.*)$", re.S)
     ast.Text.PLAIN = re.compile(
         r"((?:[^\\\$#]+|\\[\$#])+|\$[^!\{a-z0-9_]|\$$|#$"
         r"|#[^\{\}a-zA-Z0-9#\*\$]+|\\.)(.*)$",
