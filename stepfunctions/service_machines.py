@@ -170,7 +170,7 @@ async def create_state_machine(state: ServiceState, request: Request) -> dict[st
     text = definition_text(request)
     logging_config = _logging(request)
     tracing = _tracing(request)
-    arn = f"arn:aws:states:{state.region}:{state.account_id}:stateMachine:{name}"
+    arn = state.arn(f"stateMachine:{name}")
     existing = state.store.machine(arn)
     if existing is not None:
         # Idempotent on name, definition, type, logging and tracing; role and tags are ignored.
