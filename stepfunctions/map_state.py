@@ -76,6 +76,9 @@ async def _attempt(run: StateRun, state: MapState) -> tuple[Any, Mapping[str, An
             items = _items(run, state, data, states)
         elif mocked:
             items = []
+        elif mock is not None and isinstance(mock.map_item_reader_data, list):
+            # TestState's stateConfiguration.mapItemReaderData stands in for the S3 object.
+            items = mock.map_item_reader_data
         else:
             items = await _read_items(run, state.item_reader, data, states)
         max_concurrency = _integer_field(run, state.max_concurrency, data, states, 0)

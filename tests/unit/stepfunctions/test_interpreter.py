@@ -776,3 +776,25 @@ async def test_redrive_reruns_only_the_failed_branches_or_iterations(kind: str) 
     else:
         assert calls == ["A", "B", "B", "C"]
         assert output(execution) == ["a", "b", "c"]
+
+
+@pytest.mark.anyio
+async def test_test_state_map_item_reader_data_stands_in_for_s3() -> None:
+    # API reference, TestState stateConfiguration.mapItemReaderData: the items an ItemReader
+    # would have read.
+    definition = {
+        "Type": "Map",
+        "ItemReader": {
+            "Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket": "b", "Key": "k"},
+        },
+        "ItemProcessor": {
+            "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P",
+            "States": {"P": {"Type": "Pass", "End": True}},
+        },
+        "End": True,
+    }
+    result = await single(definition, {}, mock=TestStateMock(map_item_reader_data=[1, 2, 3]))
+    assert (result.status, result.output) == ("SUCCEEDED", [1, 2, 3])
