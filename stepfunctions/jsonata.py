@@ -34,6 +34,7 @@ from stepfunctions.jsonata_references import top_level_references
 from stepfunctions.paths import json_text
 
 __all__ = [
+    "JsonataDefinitionError",
     "JsonataExpression",
     "JsonataTemplate",
     "compile_jsonata",
@@ -431,21 +432,45 @@ class _Array:
 _Node = _Literal | _Expression | _Object | _Array
 
 
+class JsonataDefinitionError(InvalidDefinitionError):
+    """A refused expression inside a template, with where it sits in the state.
+
+    `location` is a JSON pointer relative to the state (`/Output/v`, `/Arguments/list/0`), so
+    the caller can append AWS's ` at /States/<name><location>` to the message.
+    """
+
+    def __init__(self, message: str, location: str) -> None:
+        super().__init__(message)
+        self.location = location
+
+
 def compile_jsonata_template(value: Any, field: str) -> JsonataTemplate:
-    """Compile a JSONata-state field value once; nested keys extend `field` with `/key`."""
-    return JsonataTemplate(_compile(value, field), field)
+    """Compile a JSONata-state field value once; nested keys extend `field` with `/key`.
+
+    A refused expression raises `JsonataDefinitionError` carrying its location.
+    """
+    return JsonataTemplate(_compile(value, field, f"/{field}"), field)
 
 
-def _compile(value: Any, field: str) -> _Node:
+def _compile(value: Any, field: str, pointer: str) -> _Node:
     if is_jsonata(value):
-        return _Expression(compile_jsonata(jsonata_body(value)), field)
+        try:
+            return _Expression(compile_jsonata(jsonata_body(value)), field)
+        except InvalidDefinitionError as exc:
+            raise JsonataDefinitionError(exc.message, pointer) from exc
     if isinstance(value, Mapping):
-        entries = tuple((key, _compile(item, f"{field}/{key}")) for key, item in value.items())
+        entries = tuple(
+            (key, _compile(item, f"{field}/{key}", f"{pointer}/{key}"))
+            for key, item in value.items()
+        )
         if all(isinstance(node, _Literal) for _, node in entries):
             return _Literal(value)
         return _Object(entries)
     if isinstance(value, list):
-        items = tuple(_compile(item, f"{field}[{index}]") for index, item in enumerate(value))
+        items = tuple(
+            _compile(item, f"{field}[{index}]", f"{pointer}/{index}")
+            for index, item in enumerate(value)
+        )
         if all(isinstance(item, _Literal) for item in items):
             return _Literal(value)
         return _Array(items)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
 from stepfunctions.jsonata import (
+    JsonataDefinitionError,
     compile_jsonata,
     compile_jsonata_template,
     is_jsonata,
@@ -359,6 +360,17 @@ def test_top_level_references_are_refused(text: str, name: str) -> None:
     assert caught.value.message == (
         f"UNSUPPORTED_JSONATA_EXPRESSION: Reference to '{name}' at the top level is not supported."
     )
+
+
+def test_a_refused_expression_in_a_template_knows_its_location() -> None:
+    # AWS appends " at /States/E/Output/v" (floci-io/floci#2670); the template knows "/Output/v".
+    with pytest.raises(JsonataDefinitionError) as caught:
+        compile_jsonata_template({"v": "{% phone %}", "w": ["{% 1 + %}"]}, "Output")
+    assert caught.value.location == "/Output/v"
+    with pytest.raises(JsonataDefinitionError) as caught:
+        compile_jsonata_template({"w": ["x", "{% 1 + %}"]}, "Arguments")
+    assert caught.value.location == "/Arguments/w/1"
+    assert caught.value.message == "INVALID_JSONATA_EXPRESSION: Unexpected end of expression"
 
 
 @pytest.mark.parametrize(
