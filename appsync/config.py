@@ -141,18 +141,21 @@ class ApiConfig:
     def base_dir(self) -> Path:
         return self.file.parent
 
-    def data_source(self, name: str) -> DataSourceSpec | None:
-        return next((source for source in self.data_sources if source.name == name), None)
-
 
 # The mode blocks AppSync's API model attaches to a provider.
-_AUTH_BLOCKS = ("userPoolConfig", "openIDConnectConfig", "lambdaAuthorizerConfig")
+# `iamConfig` is local: the access keys AWS_IAM signatures are checked against.
+_AUTH_BLOCKS = ("userPoolConfig", "openIDConnectConfig", "lambdaAuthorizerConfig", "iamConfig")
 _TOP_KEYS = (
     *["name", "schema", "authenticationType"],
     *_AUTH_BLOCKS,
     *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
     *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled", "server"],
 )
+
+
+Raw = dict[str, Any]  # a mapping of the definition file, as parsed
+Sources = Sequence[DataSourceSpec]
+Functions = Sequence[FunctionSpec]
 
 
 class _Reader:
@@ -470,9 +473,7 @@ def _code(reader: _Reader, block: dict[str, Any], where: str) -> CodeSpec | None
     return CodeSpec(runtime, code, request, response)
 
 
-def _functions(
-    reader: _Reader, top: dict[str, Any], sources: Sequence[DataSourceSpec]
-) -> list[FunctionSpec]:
+def _functions(reader: _Reader, top: Raw, sources: Sources) -> list[FunctionSpec]:
     functions: list[FunctionSpec] = []
     allowed = ("name", "description", "dataSourceName", "functionVersion", *_CODE_KEYS)
     for where, item in reader.items(top, "functions", ""):
@@ -480,7 +481,7 @@ def _functions(
         if block is None:
             continue
         name = reader.string(block, "name", where, required=True)
-        source = _data_source_name(reader, block, where, sources, required=True)
+        source = _data_source_name(reader, block, where, sources)
         code = _code(reader, block, where)
         if code is None:
             reader.problem(where, "a function needs code (PYTHON) or mapping templates (VTL)")
@@ -491,31 +492,20 @@ def _functions(
     return functions
 
 
-def _data_source_name(
-    reader: _Reader,
-    block: dict[str, Any],
-    where: str,
-    sources: Sequence[DataSourceSpec],
-    *,
-    required: bool,
-) -> str | None:
-    name = reader.string(block, "dataSourceName", where, required=required)
+def _data_source_name(reader: _Reader, block: Raw, where: str, sources: Sources) -> str | None:
+    name = reader.string(block, "dataSourceName", where, required=True)
     if name is not None and not any(source.name == name for source in sources):
         known = ", ".join(source.name for source in sources) or "none defined"
-        reader.problem(
-            _join(where, "dataSourceName"), f"no data source named {name!r} (known: {known})"
-        )
+        reader.problem(f"{where}.dataSourceName", f"no data source named {name!r} (known: {known})")
         return None
     return name
 
 
 def _resolvers(
-    reader: _Reader,
-    top: dict[str, Any],
-    sources: Sequence[DataSourceSpec],
-    functions: Sequence[FunctionSpec],
+    reader: _Reader, top: Raw, sources: Sources, functions: Functions
 ) -> list[ResolverSpec]:
     resolvers: list[ResolverSpec] = []
+    seen: set[str] = set()
     allowed = (
         *["typeName", "fieldName", "kind", "dataSourceName", "pipelineConfig", "maxBatchSize"],
         *_CODE_KEYS,
@@ -527,29 +517,24 @@ def _resolvers(
         resolver = _resolver(reader, block, where, sources, functions)
         if resolver is None:
             continue
-        if any(
-            (other.type_name, other.field_name) == (resolver.type_name, resolver.field_name)
-            for other in resolvers
-        ):
-            reader.problem(
-                where, f"{resolver.type_name}.{resolver.field_name} already has a resolver"
-            )
-            continue
-        resolvers.append(resolver)
+        target = f"{resolver.type_name}.{resolver.field_name}"
+        if target in seen:
+            reader.problem(where, f"{target} already has a resolver")
+        else:
+            seen.add(target)
+            resolvers.append(resolver)
     return resolvers
 
 
 def _resolver(
-    reader: _Reader,
-    block: dict[str, Any],
-    where: str,
-    sources: Sequence[DataSourceSpec],
-    functions: Sequence[FunctionSpec],
+    reader: _Reader, block: Raw, where: str, sources: Sources, functions: Functions
 ) -> ResolverSpec | None:
     type_name = reader.string(block, "typeName", where, required=True)
     field_name = reader.string(block, "fieldName", where, required=True)
     kind = reader.enum(block, "kind", where, ResolverKind, ResolverKind.UNIT)
-    source = _data_source_name(reader, block, where, sources, required=kind is ResolverKind.UNIT)
+    source = None
+    if kind is not ResolverKind.PIPELINE:
+        source = _data_source_name(reader, block, where, sources)
     code = _code(reader, block, where)
     names: tuple[str, ...] = ()
     if kind is ResolverKind.PIPELINE:
@@ -572,7 +557,7 @@ def _resolver(
 
 
 def _pipeline_functions(
-    reader: _Reader, block: dict[str, Any], where: str, functions: Sequence[FunctionSpec]
+    reader: _Reader, block: Raw, where: str, functions: Functions
 ) -> tuple[str, ...]:
     path = _join(where, "pipelineConfig")
     config = reader.mapping(block.get("pipelineConfig", {}), path, ("functions",))

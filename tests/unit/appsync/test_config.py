@@ -134,7 +134,8 @@ colour: blue
     missing = (tmp_path / "missing.graphql").resolve()
     assert problems == [
         "colour: unknown key; expected one of name, schema, authenticationType, userPoolConfig, "
-        "openIDConnectConfig, lambdaAuthorizerConfig, additionalAuthenticationProviders, apiKeys, "
+        "openIDConnectConfig, lambdaAuthorizerConfig, iamConfig, "
+        "additionalAuthenticationProviders, apiKeys, "
         "dataSources, functions, resolvers, queryDepthLimit, resolverCountLimit, "
         "introspectionConfig, xrayEnabled, server",
         f"schema[1]: file not found: {missing}",
