@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resolvers.errors import ResolverError
-from resolvers.runtimes import vtl_java
+from resolvers.runtimes import vtl_java, vtl_java_methods
 from resolvers.runtimes.vtl_java import JavaMethodError, to_java_string, truthy
 from resolvers.util.core import MAPPING_TEMPLATE, Helper
 
@@ -246,7 +246,7 @@ def index_value(target: Any, key: Any, position: Position) -> Any:
         return target[key]
     if isinstance(target, list | str):
         raise template_error(f"Cannot index a List with {key!r}", position)
-    return vtl_java.get_java_property(target, to_java_string(key))
+    return vtl_java_methods.get_java_property(target, to_java_string(key))
 
 
 _RETURNS_NOTHING: dict[tuple[type, str], bool] = {}
@@ -304,7 +304,7 @@ class Reference(Expr):
         if isinstance(target, Helper):
             member = getattr(target, name, None) if not name.startswith("_") else None
             return None if callable(member) else member
-        return vtl_java.get_java_property(target, name)
+        return vtl_java_methods.get_java_property(target, name)
 
     def _call(self, target: Any, name: str, args: list[Any]) -> Any:
         if isinstance(target, Helper):
@@ -323,6 +323,6 @@ class Reference(Expr):
                     f"Invalid arguments for {name}: {error}", self.position
                 ) from error
         try:
-            return vtl_java.call_java_method(target, name, args)
+            return vtl_java_methods.call_java_method(target, name, args)
         except JavaMethodError as error:
             raise template_error(str(error), self.position) from error

@@ -14,12 +14,11 @@ from resolvers.runtimes.vtl_java import (
     JavaMethodError,
     MapEntry,
     arithmetic,
-    call_java_method,
-    get_java_property,
     java_double,
     java_equals,
     to_java_string,
 )
+from resolvers.runtimes.vtl_java_methods import call_java_method, get_java_property
 
 
 @pytest.mark.parametrize(
