@@ -218,14 +218,24 @@ class TaskRegistry:
         event_copy = json.loads(json.dumps(event))
         try:
             result = await _run_handler(function.handler, event_copy, context, clock)
-        except (KeyboardInterrupt, SystemExit, asyncio.CancelledError):
+        except (KeyboardInterrupt, asyncio.CancelledError):
             raise
-        except BaseException as exc:  # a handler's failure is data for the execution
+        except SystemExit as exc:
+            # sys.exit() in a handler ends the Lambda runtime, not this server.
+            code = exc.code if isinstance(exc.code, int) else 1
+            exit_cause: dict[str, Any] = {
+                "errorMessage": (
+                    f"RequestId: {request_id} Error: Runtime exited with error: exit status {code}"
+                ),
+                "errorType": "Runtime.ExitError",
+            }
+            raise StatesError("Runtime.ExitError", json.dumps(exit_cause), prefixed=True) from exc
+        except Exception as exc:  # a handler's failure is data for the execution
             raise _handler_error(exc, request_id) from exc
         try:
             return json.loads(json.dumps(result)), request_id
         except (TypeError, ValueError) as exc:
-            cause = {
+            cause: dict[str, Any] = {
                 "errorMessage": f"Unable to marshal response: {exc}",
                 "errorType": "Runtime.MarshalError",
                 "requestId": request_id,

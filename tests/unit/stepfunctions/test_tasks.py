@@ -139,3 +139,19 @@ def test_resources_are_classified_for_their_history_events() -> None:
     assert (sdk.resource_type, sdk.resource) == ("s3", "listBuckets")
     activity = classify_resource("arn:aws:states:us-east-1:123456789012:activity:work")
     assert activity.kind is ResourceKind.ACTIVITY
+
+
+@pytest.mark.anyio
+async def test_sys_exit_in_a_handler_is_a_runtime_exit_error() -> None:
+    def leave(event: Any, context: Any) -> Any:
+        raise SystemExit(2)
+
+    registry = TaskRegistry()
+    registry.register_lambda(ARN, leave)
+    with pytest.raises(StatesError) as raised:
+        await registry.invoke_function(ARN, {}, NOW)
+    # Lambda reports a runtime that exited as Runtime.ExitError with the exit status.
+    assert raised.value.error == "Runtime.ExitError"
+    assert json.loads(raised.value.cause)["errorMessage"].endswith(
+        "Error: Runtime exited with error: exit status 2"
+    )
