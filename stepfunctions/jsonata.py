@@ -10,11 +10,9 @@ returned an unsupported result type." (corpus `test_map_state_items_eval_jsonata
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from jsonata import Jsonata
@@ -30,6 +28,7 @@ from stepfunctions.jsonata_functions import (
     JsonataFunctionError,
     jsonata_number,
 )
+from stepfunctions.jsonata_messages import jsonata_message, render_message
 from stepfunctions.jsonata_references import top_level_references
 from stepfunctions.paths import json_text
 
@@ -135,13 +134,13 @@ class JsonataExpression:
                 # jsonata-python caps a range at 1e6 items, past AWS's own memory bound, so
                 # AWS would already have refused it for memory.
                 raise self._failure(field, "", MEMORY_LIMIT_MESSAGE) from exc
-            raise self._failure(field, str(exc.error), _message(exc)) from exc
+            raise self._failure(field, str(exc.error), jsonata_message(exc)) from exc
         except JsonataFunctionError as exc:
             raise self._failure(field, exc.code, exc.message) from exc
         except _MemoryLimitError as exc:
             raise self._failure(field, "", MEMORY_LIMIT_MESSAGE) from exc
         except RecursionError as exc:
-            raise self._failure(field, "D1011", _render("D1011", ())) from exc
+            raise self._failure(field, "D1011", render_message("D1011", ())) from exc
         except (
             re.error,
             TypeError,
@@ -202,75 +201,6 @@ def _bounded_exit(inner: Any) -> Any:
             raise _MemoryLimitError(MEMORY_LIMIT_MESSAGE)
 
     return exit_hook
-
-
-_PLACEHOLDER = re.compile(r"\{\{\{\w+\}\}\}|\{\{\w+\}\}")
-
-# jsonata-js names an array signature's element type in T0412 ("must be an array of numbers").
-_ARRAY_ELEMENT_TYPES = {
-    "a": "arrays",
-    "b": "booleans",
-    "f": "functions",
-    "n": "numbers",
-    "o": "objects",
-    "s": "strings",
-}
-
-
-def _message(exc: JException) -> str:
-    """The message jsonata-js (and so AWS) gives for a JSONata error.
-
-    jsonata-python inherits jsonata-java's catalog, where every "function" reads "Object", and
-    it inserts values raw; jsonata-js JSON-renders `{{value}}` and inserts `{{{value}}}` raw
-    (AWS: `T0410: Argument 1 of function "uppercase" does not match function signature`).
-    """
-    values = (exc.current, exc.expected, exc.extra)
-    if exc.error == "T0412" and isinstance(exc.extra, str):
-        values = (exc.current, exc.expected, _ARRAY_ELEMENT_TYPES.get(exc.extra, exc.extra))
-    return _render(str(exc.error), values) or str(exc) or str(exc.error)
-
-
-def _render(code: str, values: tuple[Any, ...]) -> str:
-    template = JException.error_codes.get(code)
-    if template is None:
-        return ""
-    pending = iter(values)
-
-    def fill(match: re.Match[str]) -> str:
-        value = next(pending, None)
-        if match.group(0).startswith("{{{"):
-            return "undefined" if value is None else str(value)
-        return _js_json(value)
-
-    return _PLACEHOLDER.sub(fill, template.replace("Object", "function"))
-
-
-def _js_json(value: Any) -> str:
-    """`JSON.stringify` as jsonata-js applies it to a value in an error message."""
-    if value is None:
-        return "undefined"
-    if value is Utils.NULL_VALUE:
-        return "null"
-    if isinstance(value, float) and math.isfinite(value):
-        return _js_number(value)
-    try:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    except ValueError:
-        return str(value)
-
-
-def _js_number(value: float) -> str:
-    """A double as JavaScript prints it: `1`, `1.5`, `1e+21`, `1e-7`."""
-    if value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    text = repr(value)
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = int(exponent)
-    if -7 < power < 21:
-        return format(Decimal(text), "f")
-    return f"{mantissa}e{'+' if power > 0 else '-'}{abs(power)}"
 
 
 _UNSUPPORTED: Any = object()
@@ -343,10 +273,10 @@ def compile_jsonata(text: str) -> JsonataExpression:
     try:
         expression = Jsonata(text)
     except JException as exc:
-        raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {_message(exc)}") from exc
+        raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {jsonata_message(exc)}") from exc
     except KeyError as exc:
         # jsonata-python's parser has no table entry for a symbol jsonata-js refuses as S0211.
-        message = _render("S0211", (str(exc.args[0]) if exc.args else "",))
+        message = render_message("S0211", (str(exc.args[0]) if exc.args else "",))
         raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {message}") from exc
     except re.error as exc:
         # A regular expression literal Python cannot compile (jsonata-js lets JavaScript's
@@ -354,7 +284,7 @@ def compile_jsonata(text: str) -> JsonataExpression:
         raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {exc}") from exc
     except (IndexError, ValueError, TypeError, AttributeError) as exc:
         # Its tokenizer reads past the end of some unterminated constructs.
-        message = _render("S0207", ())
+        message = render_message("S0207", ())
         raise InvalidDefinitionError(f"INVALID_JSONATA_EXPRESSION: {message}") from exc
     references = top_level_references(expression.ast)
     if references:
