@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import inspect
 import json
+import logging
 import os
 import traceback
 import uuid
@@ -31,6 +32,8 @@ from typing import Any
 from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
 from stepfunctions.item_reader import ObjectStore
+
+logger = logging.getLogger(__name__)
 
 LambdaHandler = Callable[[Any, Any], Any]
 """handler(event, context) like a real Lambda; sync handlers run in a thread, async ones inline."""
@@ -157,33 +160,23 @@ class TaskRegistry:
             )
         function_name: str = parameters["FunctionName"]
         arn = self.function_arn(function_name)
+        if isinstance(parameters.get("Qualifier"), str) and _qualifier(arn) is None:
+            arn = f"{arn}:{parameters['Qualifier']}"
         function = self._lookup(arn)
+        invocation_type = parameters.get("InvocationType", "RequestResponse")
+        if invocation_type == "Event":
+            # An asynchronous invoke answers 202 with an empty payload; the function's own
+            # failure is not the task's (Lambda API reference, Invoke).
+            try:
+                _, request_id = await self._call(function, arn, parameters.get("Payload"), clock)
+            except StatesError as error:
+                logger.info("asynchronous invoke of %s failed: %s", arn, error)
+                request_id = str(uuid.uuid4())
+            return _invoke_response(now, request_id, "", 202, None)
         payload, request_id = await self._call(function, arn, parameters.get("Payload"), clock)
         qualifier = _qualifier(arn)
         version = qualifier if qualifier and qualifier.isdigit() else "$LATEST"
-        date = format_datetime(now, usegmt=True)
-        length = str(len(json.dumps(payload, separators=(",", ":"))))
-        headers = {
-            "Connection": "keep-alive",
-            "Content-Length": length,
-            "Content-Type": "application/json",
-            "Date": date,
-            "X-Amz-Executed-Version": version,
-            "x-amzn-Remapped-Content-Length": "0",
-            "x-amzn-RequestId": request_id,
-            "X-Amzn-Trace-Id": f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};Sampled=0",
-        }
-        return {
-            "ExecutedVersion": version,
-            "Payload": payload,
-            "SdkHttpMetadata": {
-                "AllHttpHeaders": {k: [v] for k, v in headers.items()},
-                "HttpHeaders": headers,
-                "HttpStatusCode": 200,
-            },
-            "SdkResponseMetadata": {"RequestId": request_id},
-            "StatusCode": 200,
-        }
+        return _invoke_response(now, request_id, payload, 200, version)
 
     def _lookup(self, arn: str) -> _Function:
         base = _unqualified(arn)
@@ -242,6 +235,38 @@ class TaskRegistry:
                 "stackTrace": [],
             }
             raise StatesError("Runtime.MarshalError", json.dumps(cause), prefixed=True) from exc
+
+
+def _invoke_response(
+    now: datetime, request_id: str, payload: Any, status: int, version: str | None
+) -> dict[str, Any]:
+    """Lambda Invoke's response as the lambda:invoke integration returns it."""
+    headers = {
+        "Connection": "keep-alive",
+        "Content-Length": str(len(json.dumps(payload, separators=(",", ":")))),
+        "Content-Type": "application/json",
+        "Date": format_datetime(now, usegmt=True),
+        "x-amzn-Remapped-Content-Length": "0",
+        "x-amzn-RequestId": request_id,
+        "X-Amzn-Trace-Id": f"Root=1-{uuid.uuid4().hex[:8]}-{uuid.uuid4().hex[:24]};Sampled=0",
+    }
+    response: dict[str, Any] = {}
+    if version is not None:
+        headers["X-Amz-Executed-Version"] = version
+        response["ExecutedVersion"] = version
+    response.update(
+        {
+            "Payload": payload,
+            "SdkHttpMetadata": {
+                "AllHttpHeaders": {k: [v] for k, v in headers.items()},
+                "HttpHeaders": headers,
+                "HttpStatusCode": status,
+            },
+            "SdkResponseMetadata": {"RequestId": request_id},
+            "StatusCode": status,
+        }
+    )
+    return response
 
 
 async def _run_handler(

@@ -155,3 +155,22 @@ async def test_sys_exit_in_a_handler_is_a_runtime_exit_error() -> None:
     assert json.loads(raised.value.cause)["errorMessage"].endswith(
         "Error: Runtime exited with error: exit status 2"
     )
+
+
+@pytest.mark.anyio
+async def test_an_event_invoke_answers_202_with_an_empty_payload() -> None:
+    seen: list[Any] = []
+
+    def record(event: Any, context: Any) -> Any:
+        seen.append(event)
+        return "ignored"
+
+    registry = TaskRegistry()
+    registry.register_lambda(ARN, record)
+    response = await registry.invoke(
+        {"FunctionName": ARN, "Payload": {"a": 1}, "InvocationType": "Event"}, NOW
+    )
+    # Lambda API reference (Invoke): an Event invocation returns 202 and no payload.
+    assert (response["StatusCode"], response["Payload"]) == (202, "")
+    assert "ExecutedVersion" not in response
+    assert seen == [{"a": 1}]
