@@ -43,14 +43,26 @@ def _method_name(operation: str) -> str:
     return _CAMEL.sub("_", operation).lower()
 
 
+# Operations whose parameters moto may keep inside stored items: they get a private copy, so a
+# request document the resolver still holds can never change stored data afterwards.
+_WRITES = frozenset(
+    ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems", "CreateTable")
+)
+
+
 class MotoDynamoDB:
     """`DynamoDBOperations` over moto's in-process backend for one account and region."""
 
-    __slots__ = ("_account_id", "_region")
+    __slots__ = ("_account_id", "_handler", "_region")
 
     def __init__(self, region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
         self._region = region
         self._account_id = account_id
+        # One handler, reused: building one costs more than a GetItem, and calls never overlap
+        # (each runs start to end without yielding the event loop).
+        self._handler = DynamoHandler()
+        self._handler.current_account = account_id
+        self._handler.region = region
 
     @property
     def region(self) -> str:
@@ -65,16 +77,14 @@ class MotoDynamoDB:
 
     def call_now(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """The same call, synchronously: for setup code that runs before the loop."""
-        handler = DynamoHandler()
+        handler = self._handler
         method = getattr(handler, _method_name(operation), None)
         if method is None:
             raise DynamoDBServiceError(
                 "UnknownOperationException", f"Unknown operation {operation}", 400, _request_id()
             )
         # What BaseResponse.setup_class would have filled in from an HTTP request.
-        handler.body = json.loads(json.dumps(params))
-        handler.current_account = self._account_id
-        handler.region = self._region
+        handler.body = json.loads(json.dumps(params)) if operation in _WRITES else params
         try:
             result = method()
         except JsonRESTError as error:
