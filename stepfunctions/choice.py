@@ -216,7 +216,9 @@ class _Condition:
         if self.expression is None:
             return self.literal
         states = {"input": scope.input, "context": scope.context}
-        value = self.expression.evaluate_as(states, scope.variables, self.field, "boolean")
+        value = self.expression.evaluate_as(
+            states, scope.variables, self.field, "boolean", now_millis=scope.now_millis
+        )
         return bool(value)
 
 

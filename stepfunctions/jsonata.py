@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jsonata import Jsonata
+from jsonata.functions import Functions
 from jsonata.jexception import JException
 from jsonata.timebox import Timebox
 from jsonata.utils import Utils
@@ -80,9 +81,20 @@ class JsonataExpression:
     def __repr__(self) -> str:
         return f"JsonataExpression({self.text!r})"
 
-    def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any], field: str) -> Any:
-        """The expression's JSON value; undefined or a function is an error naming `field`."""
-        found, value = self.evaluate_optional(states, variables, field)
+    def evaluate(
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        field: str,
+        *,
+        now_millis: int | None = None,
+    ) -> Any:
+        """The expression's JSON value; undefined or a function is an error naming `field`.
+
+        `now_millis` is the engine clock's time for `$now()` and `$millis()` (the wall clock
+        when None), so a test on a fake clock sees its own time.
+        """
+        found, value = self.evaluate_optional(states, variables, field, now_millis=now_millis)
         if not found:
             raise StatesError(
                 QUERY_EVALUATION_ERROR,
@@ -97,6 +109,8 @@ class JsonataExpression:
         variables: Mapping[str, Any],
         field: str,
         expected: str,
+        *,
+        now_millis: int | None = None,
     ) -> Any:
         """Evaluate and require a JSON type: 'array', 'object', 'string', 'number', 'boolean'
         or 'integer' (a number without a fraction).
@@ -104,7 +118,7 @@ class JsonataExpression:
         AWS's text for a mismatch (corpus `test_map_state_items_eval_jsonata_fail`): "...
         returned an unexpected result type. Expected 'array', but was 'number' for value: 1".
         """
-        value = self.evaluate(states, variables, field)
+        value = self.evaluate(states, variables, field, now_millis=now_millis)
         actual = json_type_name(value)
         if actual != expected and not (expected == "integer" and _is_integral(value)):
             raise StatesError(
@@ -116,7 +130,12 @@ class JsonataExpression:
         return value
 
     def evaluate_optional(
-        self, states: Mapping[str, Any], variables: Mapping[str, Any], field: str
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        field: str,
+        *,
+        now_millis: int | None = None,
     ) -> tuple[bool, Any]:
         """(False, None) when the expression is undefined, else (True, value)."""
         bindings: dict[str, Any] = {
@@ -126,6 +145,8 @@ class JsonataExpression:
             key: Utils.NULL_VALUE if value is None else value for key, value in states.items()
         }
         bindings.update(self._hooks)
+        if now_millis is not None:
+            bindings.update(_clock_functions(now_millis))
         self._bounds.depth = 0
         try:
             raw = self._expression.evaluate(None, bindings)
@@ -297,6 +318,15 @@ def compile_jsonata(text: str) -> JsonataExpression:
     return JsonataExpression(text, expression)
 
 
+def _clock_functions(now_millis: int) -> dict[str, Any]:
+    """`$now` and `$millis` reading the engine's clock instead of the wall clock."""
+
+    def now(picture: Any = None, timezone: Any = None) -> Any:
+        return Functions.datetime_from_millis(now_millis, picture, timezone)
+
+    return {"now": Jsonata.JLambda(now), "millis": Jsonata.JLambda(lambda: now_millis)}
+
+
 def _bind_aws_functions(expression: Jsonata) -> None:
     for name, function in AWS_FUNCTIONS.items():
         expression.register_lambda(name, function)
@@ -313,9 +343,15 @@ class JsonataTemplate:
         self._root = root
         self.field = field
 
-    def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
+    def evaluate(
+        self,
+        states: Mapping[str, Any],
+        variables: Mapping[str, Any],
+        *,
+        now_millis: int | None = None,
+    ) -> Any:
         """A fresh JSON value; errors name the field path as AWS does (`Output/result`)."""
-        return self._root.evaluate(states, variables)
+        return self._root.evaluate(states, variables, now_millis)
 
 
 class _Literal:
@@ -324,7 +360,9 @@ class _Literal:
     def __init__(self, value: Any) -> None:
         self.value = value
 
-    def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
+    def evaluate(
+        self, states: Mapping[str, Any], variables: Mapping[str, Any], now: int | None
+    ) -> Any:
         return self.value
 
 
@@ -335,8 +373,10 @@ class _Expression:
         self.expression = expression
         self.field = field
 
-    def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
-        return self.expression.evaluate(states, variables, self.field)
+    def evaluate(
+        self, states: Mapping[str, Any], variables: Mapping[str, Any], now: int | None
+    ) -> Any:
+        return self.expression.evaluate(states, variables, self.field, now_millis=now)
 
 
 class _Object:
@@ -345,8 +385,10 @@ class _Object:
     def __init__(self, entries: tuple[tuple[str, _Node], ...]) -> None:
         self.entries = entries
 
-    def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
-        return {key: node.evaluate(states, variables) for key, node in self.entries}
+    def evaluate(
+        self, states: Mapping[str, Any], variables: Mapping[str, Any], now: int | None
+    ) -> Any:
+        return {key: node.evaluate(states, variables, now) for key, node in self.entries}
 
 
 class _Array:
@@ -355,8 +397,10 @@ class _Array:
     def __init__(self, items: tuple[_Node, ...]) -> None:
         self.items = items
 
-    def evaluate(self, states: Mapping[str, Any], variables: Mapping[str, Any]) -> Any:
-        return [item.evaluate(states, variables) for item in self.items]
+    def evaluate(
+        self, states: Mapping[str, Any], variables: Mapping[str, Any], now: int | None
+    ) -> Any:
+        return [item.evaluate(states, variables, now) for item in self.items]
 
 
 _Node = _Literal | _Expression | _Object | _Array

@@ -44,11 +44,16 @@ class QueryLanguage(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """What an expression can see while a state runs."""
+    """What an expression can see while a state runs.
+
+    `now_millis` is the engine clock's time for a JSONata Condition's `$now()`/`$millis()`;
+    None reads the wall clock.
+    """
 
     input: Any
     context: Mapping[str, Any]
     variables: Mapping[str, Any]
+    now_millis: int | None = None
 
 
 class RootKind(Enum):

@@ -257,6 +257,13 @@ def test_jsonata_condition() -> None:
     assert compiled.matches(Scope({"type": "Private", "value": 30}, {}, {})) is False
 
 
+def test_jsonata_condition_reads_the_scope_clock() -> None:
+    rule = {"Condition": "{% $millis() = 86400000 %}", "Next": "x"}
+    compiled = compile_choice_rule(rule, QueryLanguage.JSONATA, "Choices[0]")
+    assert compiled.matches(Scope({}, {}, {}, now_millis=86_400_000)) is True
+    assert compiled.matches(Scope({}, {}, {}, now_millis=0)) is False
+
+
 def test_jsonata_condition_must_be_boolean() -> None:
     rule = {"Condition": "{% $states.input.value %}", "Next": "x"}
     compiled = compile_choice_rule(rule, QueryLanguage.JSONATA, "Choices[1]")

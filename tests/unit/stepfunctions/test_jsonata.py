@@ -253,6 +253,13 @@ def test_parse(text: str, value: Any) -> None:
     assert run("$parse($states.input.s)", {"s": text}) == value
 
 
+def test_now_and_millis_read_the_engine_clock_when_given() -> None:
+    expression = compile_jsonata("$now()")
+    assert expression.evaluate(states({}), {}, "Output", now_millis=0) == "1970-01-01T00:00:00.000Z"
+    template = compile_jsonata_template({"t": "{% $millis() %}"}, "Output")
+    assert template.evaluate(states({}), {}, now_millis=1234) == {"t": 1234}
+
+
 def test_hash_uuid_and_seeded_random() -> None:
     # AWS dg transforming-data: $hash(value, algorithm), $uuid(), $random(seed); AWS draws from
     # java.util.Random, so $random(42) is 0.7275636800328681 (floci-io/floci#2737).
