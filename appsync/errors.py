@@ -20,7 +20,7 @@ from typing import Any, NotRequired, TypedDict
 from graphql import GraphQLError
 
 from resolvers.errors import ResolverError
-from schema.errors import SchemaError
+from schema.errors import CoercionError, SchemaError
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +111,12 @@ class DocumentErrorJson(TypedDict):
     message: str
 
 
+class CompletionErrorJson(TypedDict):
+    path: list[str | int]
+    locations: None
+    message: str
+
+
 class FieldErrorJson(TypedDict):
     path: list[str | int]
     data: Any
@@ -122,7 +128,7 @@ class FieldErrorJson(TypedDict):
 
 class ResponseBody(TypedDict):
     data: dict[str, Any] | None
-    errors: NotRequired[list[DocumentErrorJson | FieldErrorJson | dict[str, Any]]]
+    errors: NotRequired[list[DocumentErrorJson | CompletionErrorJson | FieldErrorJson]]
 
 
 def request_error_body(error: RequestError) -> RequestErrorBody:
@@ -148,7 +154,17 @@ INTERNAL_FAILURE_TYPE = "InternalFailure"
 INTERNAL_FAILURE_MESSAGE = "An internal error occurred."
 
 
-def render_error(error: GraphQLError) -> DocumentErrorJson | FieldErrorJson:
+# The TypeErrors graphql-core raises while completing a value (not a resolver's failure).
+_COMPLETION_ERRORS = (
+    "Cannot return null for non-nullable",
+    "Expected Iterable",
+    "Abstract type",
+    "Runtime Object type",
+    "Expected value of type",
+)
+
+
+def render_error(error: GraphQLError) -> DocumentErrorJson | CompletionErrorJson | FieldErrorJson:
     """One GraphQL error as AppSync writes it."""
     if error.path is None:
         return {"path": None, "locations": _locations(error), "message": error.message}
@@ -163,6 +179,15 @@ def render_error(error: GraphQLError) -> DocumentErrorJson | FieldErrorJson:
             "locations": _locations(error),
             "message": original.message,
         }
+    if (
+        original is None
+        or isinstance(original, GraphQLError | CoercionError)
+        or (isinstance(original, TypeError) and error.message.startswith(_COMPLETION_ERRORS))
+    ):
+        # Completion errors: a null for a non-null field, a result the scalar cannot serialize.
+        # AppSync (graphql-java's NonNullableFieldWasNullError, SerializationError) writes only
+        # path, null locations and message (graphql-compose#121, a recorded AppSync response).
+        return {"path": path, "locations": None, "message": error.message}
     if isinstance(original, SchemaError):
         # A schema-level limit met while executing (the query depth limit): a field error.
         return {
@@ -173,25 +198,14 @@ def render_error(error: GraphQLError) -> DocumentErrorJson | FieldErrorJson:
             "locations": _locations(error),
             "message": error.message,
         }
-    if original is not None and not isinstance(original, GraphQLError):
-        logger.error("unexpected error resolving %s", path, exc_info=original)
-        return {
-            "path": path,
-            "data": None,
-            "errorType": INTERNAL_FAILURE_TYPE,
-            "errorInfo": None,
-            "locations": _locations(error),
-            "message": INTERNAL_FAILURE_MESSAGE,
-        }
-    # graphql-core's own execution errors (a null for a non-null field, a value the scalar
-    # cannot serialize) carry no errorType in AppSync either.
+    logger.error("unexpected error resolving %s", path, exc_info=original)
     return {
         "path": path,
         "data": None,
-        "errorType": None,
+        "errorType": INTERNAL_FAILURE_TYPE,
         "errorInfo": None,
         "locations": _locations(error),
-        "message": error.message,
+        "message": INTERNAL_FAILURE_MESSAGE,
     }
 
 
@@ -217,7 +231,7 @@ def response_body(
     extra_errors: Sequence[FieldErrorJson] = (),
 ) -> ResponseBody:
     body: ResponseBody = {"data": data}
-    rendered: list[DocumentErrorJson | FieldErrorJson | dict[str, Any]] = [
+    rendered: list[DocumentErrorJson | CompletionErrorJson | FieldErrorJson] = [
         render_error(error) for error in errors
     ]
     rendered.extend(extra_errors)

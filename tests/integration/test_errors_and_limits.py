@@ -224,3 +224,21 @@ def test_introspection_disabled_is_a_validation_error(limits: Server) -> None:
     assert error["message"].startswith("Validation error of type FieldUndefined:")
     # __typename is not introspection of the schema, and clients add it everywhere.
     assert _post(limits, {"query": "{ __typename }"}).json() == {"data": {"__typename": "Query"}}
+
+
+def test_null_for_a_non_null_field_nulls_the_parent_with_appsync_wording(limits: Server) -> None:
+    """graphql-java's wording and shape, as AppSync answers (graphql-compose#121,
+    aws-cdk#19061: "Cannot return null for non-nullable type: 'ID' within parent 'User'
+    (/getUserByHandleName/id)")."""
+    body = _post(limits, {"query": "{ broken { id value } }"}).json()
+    assert body == {
+        "data": {"broken": None},
+        "errors": [
+            {
+                "path": ["broken", "id"],
+                "locations": None,
+                "message": "Cannot return null for non-nullable type: 'ID' within parent 'Node' "
+                "(/broken/id)",
+            }
+        ],
+    }

@@ -114,3 +114,12 @@ def test_document_error_has_null_path_and_no_error_type() -> None:
 
 def test_response_without_errors_has_no_errors_key() -> None:
     assert response_body({"getPost": None}, []) == {"data": {"getPost": None}}
+
+
+def test_null_for_a_non_null_field_has_only_path_null_locations_and_message() -> None:
+    """graphql-compose#121 records AppSync's shape: {"path", "locations": null, "message"}."""
+    message = "Cannot return null for non-nullable type: 'Person' within parent 'Messages' " + (
+        "(/getMessages/sendBy)"
+    )
+    error = _field_node_error(message, TypeError("Cannot return null for non-nullable field"))
+    assert render_error(error) == {"path": ["getPost"], "locations": None, "message": message}

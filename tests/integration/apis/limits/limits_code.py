@@ -11,6 +11,8 @@ def request(ctx: Context) -> dict[str, Any]:
     field = ctx.info.fieldName
     if field == "node":
         return {"payload": NODE}
+    if field == "broken":
+        return {"payload": {"value": "no id"}}
     if field == "item":
         return {"payload": f"item {ctx.args['id']}"}
     if field == "warn":
