@@ -236,7 +236,18 @@ def _integer_field(
     """MaxConcurrency / ToleratedFailureCount, with AWS's texts for a bad `...Path` value."""
     if value is None:
         return default
-    number = dynamic_value(run, value, data, states)
+    if value.jsonata is not None and states is not None:
+        # JSONata: the expression must give an integer (QueryEvaluationError otherwise).
+        try:
+            number = value.jsonata.evaluate_as(
+                states, run.frame.variables.view, value.field, "integer"
+            )
+        except StatesError as error:
+            error.location = error.location or value.field
+            raise
+        number = int(number)
+    else:
+        number = dynamic_value(run, value, data, states)
     if isinstance(number, float) and number.is_integer():
         number = int(number)
     if isinstance(number, str) and value.path is not None:
