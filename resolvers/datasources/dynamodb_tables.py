@@ -22,7 +22,14 @@ from typing import Any
 
 from moto.server import ThreadedMotoServer
 
-from resolvers.datasources.dynamodb_config import DeltaSyncConfig, TableDeclaration
+from resolvers.datasources.dynamodb_boto import BotoDynamoDB
+from resolvers.datasources.dynamodb_config import (
+    DEFAULT_REGION,
+    DeltaSyncConfig,
+    DynamoDBConfig,
+    TableDeclaration,
+)
+from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
     DynamoDBServiceError,
@@ -114,6 +121,41 @@ async def create_tables(
                     target = name or table.table_name
                     await operations.call("PutItem", {"TableName": target, "Item": item})
             logger.info("seeded %s from %s", table.table_name, table.seed)
+    return created
+
+
+def operations_for(config: DynamoDBConfig) -> DynamoDBOperations:
+    """The embedded backend for the data source's region, or boto3 when it names an endpoint."""
+    if config.endpoint is not None:
+        return BotoDynamoDB(config.aws_region, config.endpoint)
+    return MotoDynamoDB(config.aws_region)
+
+
+async def create_declared_tables(
+    tables: Iterable[TableDeclaration], configs: Iterable[DynamoDBConfig]
+) -> dict[tuple[str | None, str], list[str]]:
+    """Create the declared tables wherever a data source looks for them, at start.
+
+    Each distinct (endpoint, region) of the data sources gets every declared table (the
+    embedded backend when there is no endpoint; us-east-1 when no data source names a region),
+    plus the delta table of each versioned data source there when it is not declared. Returns
+    the tables created per (endpoint, region).
+    """
+    declared = list(tables)
+    targets: dict[tuple[str | None, str], list[TableDeclaration]] = {}
+    for config in configs:
+        target = targets.setdefault((config.endpoint, config.aws_region), list(declared))
+        delta = config.delta_sync_config
+        if config.versioned and delta is not None:
+            names = {table.table_name for table in target}
+            if delta.delta_sync_table_name not in names:
+                target.append(delta_sync_table(delta))
+    if not targets:
+        targets[(None, DEFAULT_REGION)] = declared
+    created: dict[tuple[str | None, str], list[str]] = {}
+    for (endpoint, region), wanted in targets.items():
+        operations = operations_for(DynamoDBConfig("", region, endpoint=endpoint))
+        created[(endpoint, region)] = await create_tables(operations, wanted)
     return created
 
 

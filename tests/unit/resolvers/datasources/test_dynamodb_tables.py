@@ -9,12 +9,15 @@ import boto3
 import pytest
 
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import DynamoDBConfig, TableDeclaration
+from resolvers.datasources.dynamodb_boto import BotoDynamoDB
+from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig, TableDeclaration
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     LoopbackEndpoint,
     SeedError,
+    create_declared_tables,
     create_tables,
+    operations_for,
     read_seed,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
@@ -108,3 +111,23 @@ async def test_boto3_reads_through_the_loopback_endpoint_what_a_resolver_wrote(
     }
     client.put_item(TableName=name, Item={"id": {"S": "2"}})
     assert await run(source, {"operation": "GetItem", "key": {"id": {"S": "2"}}}) == {"id": "2"}
+
+
+async def test_declared_tables_are_created_wherever_a_data_source_looks(
+    loopback: LoopbackEndpoint, tmp_path: Path
+) -> None:
+    name = unique("Shared", tmp_path)
+    delta = DeltaSyncConfig(60, unique("Delta", tmp_path), 30)
+    embedded = DynamoDBConfig("t", REGION, versioned=True, delta_sync_config=delta)
+    remote = DynamoDBConfig("t", "sa-east-1", endpoint=loopback.url)
+    created = await create_declared_tables(
+        [TableDeclaration(name, table_input(name))], [embedded, remote]
+    )
+    assert created == {
+        (None, REGION): [name, delta.delta_sync_table_name],
+        (loopback.url, "sa-east-1"): [name],
+    }
+    assert isinstance(operations_for(embedded), MotoDynamoDB)
+    assert isinstance(operations_for(remote), BotoDynamoDB)
+    listed = await operations_for(remote).call("ListTables", {})
+    assert name in listed["TableNames"]
