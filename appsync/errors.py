@@ -56,6 +56,7 @@ class RequestErrorType(StrEnum):
     MALFORMED_HTTP_REQUEST = "MalformedHttpRequestException"
     UNAUTHORIZED = "UnauthorizedException"
     BAD_REQUEST = "BadRequestException"
+    INTERNAL_FAILURE = "InternalFailureException"
 
 
 class RequestError(AppSyncError):
@@ -84,6 +85,11 @@ class PayloadTooLargeError(RequestError):
 
 def malformed_request(message: str = UNPARSABLE_QUERY_MESSAGE) -> RequestError:
     return RequestError(400, RequestErrorType.MALFORMED_HTTP_REQUEST, message)
+
+
+def internal_failure() -> RequestError:
+    """A failure of the server itself (AppSync's API model names it InternalFailureException)."""
+    return RequestError(500, RequestErrorType.INTERNAL_FAILURE, "An internal error occurred.")
 
 
 def unauthorized_request(message: str) -> RequestError:

@@ -23,6 +23,7 @@ from appsync.errors import (
     EMPTY_BODY_MESSAGE,
     PayloadTooLargeError,
     RequestError,
+    internal_failure,
     malformed_request,
     request_error_body,
     request_error_headers,
@@ -120,6 +121,12 @@ class GraphQLEndpoint:
             body = await self._handle(scope, receive)
             extra = {"x-amzn-requestid": request_id}
         except RequestError as error:
+            status = error.status
+            body = request_error_body(error)
+            extra = request_error_headers(error, request_id)
+        except Exception:  # the edge: whatever failed, the client gets AppSync's JSON
+            logger.exception("request %s failed", request_id)
+            error = internal_failure()
             status = error.status
             body = request_error_body(error)
             extra = request_error_headers(error, request_id)
