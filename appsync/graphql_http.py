@@ -126,10 +126,10 @@ class GraphQLEndpoint:
             extra = request_error_headers(error, request_id)
         except Exception:  # the edge: whatever failed, the client gets AppSync's JSON
             logger.exception("request %s failed", request_id)
-            error = internal_failure()
-            status = error.status
-            body = request_error_body(error)
-            extra = request_error_headers(error, request_id)
+            failure = internal_failure()
+            status = failure.status
+            body = request_error_body(failure)
+            extra = request_error_headers(failure, request_id)
         content = _dump(body)
         headers = [_JSON_CONTENT_TYPE, (b"content-length", str(len(content)).encode())]
         headers.extend((name.encode(), value.encode()) for name, value in extra.items())
