@@ -231,3 +231,40 @@ def test_owner_auth_refuses_another_users_owner(templates: LoadTemplates) -> Non
 def test_owner_auth_refuses_api_key_callers(templates: LoadTemplates) -> None:
     with pytest.raises(UnauthorizedFieldError):
         templates(OWNER_AUTH).request(make_ctx({"input": {"title": "x"}}))
+
+
+# Transformer v2 splits create into pipeline functions: init (defaults into the stash), then the
+# PutItem request built from the stash, its collected conditions and the key condition.
+V2_INIT = _template("Mutation.createPost.init.1.req.vtl")
+V2_CREATE = _template("Mutation.createPost.req.v2.vtl")
+
+
+def test_v2_create_pipeline_functions_share_the_stash(templates: LoadTemplates) -> None:
+    ctx = make_ctx({"input": {"id": "p9", "title": "Hello"}})
+    ctx.stash.update({"conditions": [], "metadata": {}})
+    assert templates(V2_INIT).request(ctx) == {"version": "2018-05-29", "payload": {}}
+    document = templates(V2_CREATE).request(ctx)
+    assert document == {
+        "version": "2018-05-29",
+        "operation": "PutItem",
+        "attributeValues": {
+            "id": {"S": "p9"},
+            "createdAt": {"S": NOW},
+            "updatedAt": {"S": NOW},
+            "title": {"S": "Hello"},
+            "__typename": {"S": "Post"},
+        },
+        "condition": {"expression": "attribute_not_exists(#id)", "expressionNames": {"#id": "id"}},
+        "key": {"id": {"S": "p9"}},
+    }
+
+
+def test_v2_create_joins_a_caller_condition(templates: LoadTemplates) -> None:
+    ctx = make_ctx({"input": {"id": "p9"}, "condition": {"title": {"attributeExists": False}}})
+    ctx.stash.update({"conditions": [], "metadata": {}})
+    templates(V2_INIT).request(ctx)
+    document = templates(V2_CREATE).request(ctx)
+    assert document["condition"] == {
+        "expression": "(attribute_not_exists(#title) AND attribute_not_exists(#id))",
+        "expressionNames": {"#title": "title", "#id": "id"},
+    }
