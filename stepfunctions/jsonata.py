@@ -10,6 +10,7 @@ returned an unsupported result type." (corpus `test_map_state_items_eval_jsonata
 
 from __future__ import annotations
 
+import ast
 import math
 import re
 from collections.abc import Mapping
@@ -173,7 +174,7 @@ class JsonataExpression:
         ) as exc:
             # jsonata-python raises plain Python errors where jsonata-java raises JException
             # (e.g. arithmetic on huge numbers); the state fails the same catchable way.
-            raise self._failure(field, "D1001", str(exc) or type(exc).__name__) from exc
+            raise self._failure(field, *_python_error(exc)) from exc
         if raw is None:
             return False, None
         converted = _to_json(raw)
@@ -316,6 +317,26 @@ def compile_jsonata(text: str) -> JsonataExpression:
     expression.set_output_convert_nulls(False)
     _bind_aws_functions(expression)
     return JsonataExpression(text, expression)
+
+
+_NOT_A_FLOAT = "could not convert string to float: "
+
+
+def _python_error(exc: Exception) -> tuple[str, str]:
+    """(code, message) for a Python error raised inside jsonata-python.
+
+    `$number("x")` fails in float(); jsonata-js reports it as D3030 "Unable to cast value to a
+    number: "x"", which the string in Python's message is enough to rebuild.
+    """
+    text = str(exc)
+    if isinstance(exc, ValueError) and text.startswith(_NOT_A_FLOAT):
+        try:
+            value = ast.literal_eval(text[len(_NOT_A_FLOAT) :])
+        except (ValueError, SyntaxError):
+            value = None
+        if isinstance(value, str):
+            return "D3030", render_message("D3030", (value,))
+    return "D1001", text or type(exc).__name__
 
 
 def _clock_functions(now_millis: int) -> dict[str, Any]:

@@ -176,6 +176,7 @@ def cause_tail(text: str) -> str:
             'T2009: The values 1 and "a" either side of operator "<" must be of the same data type',
         ),
         ("$nothing(1)", "T1006: Attempted to invoke a non-function"),
+        ("$number('x')", 'D3030: Unable to cast value to a number: "x"'),
     ],
 )
 def test_evaluation_errors_read_as_jsonata_js_words_them(text: str, tail: str) -> None:
