@@ -34,7 +34,7 @@ from appsync.errors import (
 )
 from appsync.selection import selection_info
 from auth.identity import Principal
-from auth.modes import AuthMode
+from auth.modes import AuthDirective, AuthMode
 from auth.rules import Authorizer
 from resolvers.context import OperationScope, RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
@@ -253,8 +253,8 @@ class _FieldCheck:
     authorizer: Authorizer
     type_name: str
     field_name: str
-    type_auth: tuple[Any, ...]
-    field_auth: tuple[Any, ...]
+    type_auth: tuple[AuthDirective, ...]
+    field_auth: tuple[AuthDirective, ...]
     static: dict[AuthMode, bool]
 
     def enforce(self, principal: Principal) -> None:
