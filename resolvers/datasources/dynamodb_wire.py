@@ -60,9 +60,13 @@ class DynamoDBServiceError(ResolverError):
         return DataSourceError(f"{self.message} {suffix}", f"DynamoDB:{self.code}", data)
 
 
-def mapping_error(message: str) -> DataSourceError:
-    """A request document AppSync refuses before calling DynamoDB."""
-    return DataSourceError(message, MAPPING_TEMPLATE)
+def mapping_error(message: str) -> ResolverError:
+    """A request document AppSync refuses before calling DynamoDB.
+
+    Not a `DataSourceError`: nothing reached DynamoDB, so there is no `ctx.error` for a response
+    template to look at; the field fails with the MappingTemplate error itself.
+    """
+    return ResolverError(message, MAPPING_TEMPLATE)
 
 
 # Wire values ------------------------------------------------------------------------------
@@ -184,13 +188,13 @@ def encode_token(last_evaluated_key: Mapping[str, Any] | None, **extra: Any) -> 
         return None
     body = {"version": 1, "token": dict(last_evaluated_key or {}), **extra}
     payload = json.dumps(body, sort_keys=True)
-    return base64.urlsafe_b64encode(payload.encode()).decode("ascii")
+    return base64.b64encode(payload.encode()).decode("ascii")
 
 
 def decode_token(token: Any) -> dict[str, Any]:
     """The decoded token body; a token this server did not issue is a DynamoDB validation error."""
     try:
-        body = json.loads(base64.urlsafe_b64decode(str(token).encode("ascii")))
+        body = json.loads(base64.b64decode(str(token).encode("ascii"), validate=True))
     except (ValueError, binascii.Error, UnicodeError):
         body = None
     if not isinstance(body, dict) or not isinstance(body.get("token"), dict):

@@ -14,8 +14,11 @@ from typing import Any
 
 import pytest
 
+from resolvers.datasources.dynamodb import DynamoDBDataSource
+from resolvers.datasources.dynamodb_config import DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.test_dynamodb_paths import (
+    REGION,
     SDK_SUFFIX,
     failure,
     loopback,
@@ -236,3 +239,44 @@ async def test_a_transaction_of_an_unknown_operation_is_a_mapping_template_error
     }
     error = await failure(posts, request)
     assert error.error_type == "MappingTemplate"
+
+
+class PartialDynamoDB:
+    """DynamoDB answering a batch only in part, as it does when throttled. The replies have the
+    shapes of BatchGetItem's and BatchWriteItem's outputs (DynamoDB API reference):
+    `UnprocessedKeys` in the form of `RequestItems`, `UnprocessedItems` as write requests."""
+
+    async def call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        ((table, request),) = params["RequestItems"].items()
+        if operation == "BatchGetItem":
+            first, *rest = request["Keys"]
+            return {
+                "Responses": {table: [{**first, "title": {"S": "Done"}}]},
+                "UnprocessedKeys": {table: {"Keys": rest}} if rest else {},
+            }
+        return {"UnprocessedItems": {table: request[1:]}}
+
+
+async def test_unprocessed_keys_are_null_in_data_and_listed_apart() -> None:
+    # BatchGetItem reference: an item "not processed due to an error" is null in the data
+    # block and its key is in unprocessedKeys.
+    source = DynamoDBDataSource("Posts", DynamoDBConfig("posts", REGION), PartialDynamoDB())
+    request = {
+        "version": V2,
+        "operation": "BatchGetItem",
+        "tables": {"posts": {"keys": [key("p1"), key("p2")]}},
+    }
+    assert await run(source, request) == {
+        "data": {"posts": [{"id": "p1", "title": "Done"}, None]},
+        "unprocessedKeys": {"posts": [{"id": "p2"}]},
+    }
+
+
+async def test_unprocessed_items_are_null_in_data_and_listed_apart() -> None:
+    source = DynamoDBDataSource("Posts", DynamoDBConfig("posts", REGION), PartialDynamoDB())
+    items = [{"id": {"S": "p1"}}, {"id": {"S": "p2"}, "n": {"N": 1}}]
+    request = {"version": V2, "operation": "BatchPutItem", "tables": {"posts": items}}
+    assert await run(source, request) == {
+        "data": {"posts": [{"id": "p1"}, None]},
+        "unprocessedItems": {"posts": [{"id": "p2", "n": 1}]},
+    }

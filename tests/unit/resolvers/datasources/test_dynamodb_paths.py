@@ -25,7 +25,7 @@ from resolvers.datasources.dynamodb_tables import (
     start_loopback_endpoint,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
-from resolvers.errors import DataSourceError
+from resolvers.errors import DataSourceError, ResolverError
 
 # A region no other suite uses, so moto state from other tests never meets ours.
 REGION = "eu-west-3"
@@ -98,10 +98,14 @@ async def run(source: DynamoDBDataSource, request: dict[str, Any]) -> Any:
     return await source.invoke(request, context())
 
 
-async def failure(source: DynamoDBDataSource, request: dict[str, Any]) -> DataSourceError:
-    with pytest.raises(DataSourceError) as raised:
+async def failure(source: DynamoDBDataSource, request: dict[str, Any]) -> ResolverError:
+    """The error of a request: a DataSourceError (`ctx.error`) when DynamoDB refused it, a plain
+    ResolverError when AppSync refuses the document itself (MappingTemplate)."""
+    with pytest.raises(ResolverError) as raised:
         await source.invoke(request, context())
-    return raised.value
+    error = raised.value
+    assert isinstance(error, DataSourceError) == (error.error_type != "MappingTemplate")
+    return error
 
 
 @pytest.mark.anyio

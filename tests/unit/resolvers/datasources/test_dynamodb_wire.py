@@ -16,7 +16,7 @@ from resolvers.datasources.dynamodb_wire import (
     unmarshall,
     wire_json,
 )
-from resolvers.errors import DataSourceError
+from resolvers.errors import ResolverError
 
 
 @pytest.mark.parametrize(
@@ -63,7 +63,7 @@ def test_request_numbers_and_nulls_are_made_wire_ready() -> None:
 
 
 def test_a_value_that_is_not_typed_is_a_mapping_template_error() -> None:
-    with pytest.raises(DataSourceError) as raised:
+    with pytest.raises(ResolverError) as raised:
         typed_value("plain")
     assert raised.value.error_type == "MappingTemplate"
 
