@@ -211,7 +211,7 @@ class Executor:
             operation.resolver_count += 1
             if operation.resolver_count > limit:
                 raise ResolverError(RESOLVER_LIMIT_MESSAGE, RESOLVER_LIMIT_TYPE)
-            selection = selection_info(info.field_nodes, info.fragments)
+            selection = selection_info(info.field_nodes, info.fragments, info.return_type)
             ctx = ResolverContext(
                 arguments=args,
                 source=source,
