@@ -3,7 +3,8 @@
 Shape from the developer guide ("Accessing execution data from the Context object") and the
 corpus (`context_object/test_context_object`): `Execution` {Id, Input, StartTime, Name, RoleArn,
 RedriveCount}, `StateMachine` {Id, Name}, `State` {Name, EnteredTime, and RetryCount for Task,
-Parallel and Map}, and inside a Map iteration `Map.Item` {Index, Value}. Times are ISO-8601 with
+Parallel and Map}, `Task.Token` for a Task waiting on a token, and inside a Map iteration
+`Map.Item` {Index, Value}. Times are ISO-8601 with
 milliseconds and `Z`.
 """
 
@@ -56,8 +57,9 @@ def context_object(
     entered_time: str,
     retry_count: int | None,
     map_item: dict[str, Any] | None,
+    task_token: str | None = None,
 ) -> dict[str, Any]:
-    """The whole context object as a state sees it."""
+    """The whole context object as a state sees it (`Task.Token` only while one is issued)."""
     state: dict[str, Any] = {"Name": state_name, "EnteredTime": entered_time}
     if retry_count is not None:
         state["RetryCount"] = retry_count
@@ -66,6 +68,8 @@ def context_object(
         "StateMachine": state_machine,
         "State": state,
     }
+    if task_token is not None:
+        context["Task"] = {"Token": task_token}
     if map_item is not None:
         context["Map"] = {"Item": map_item}
     return context

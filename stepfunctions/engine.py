@@ -44,6 +44,7 @@ from stepfunctions.paths import Scope, apply_result_path, json_text
 from stepfunctions.tasks import TaskRegistry
 
 if TYPE_CHECKING:
+    from stepfunctions.callbacks import Callbacks
     from stepfunctions.execution import Execution, TestStateMock
     from stepfunctions.interpreter import Interpreter
 
@@ -113,6 +114,7 @@ class Env:
     rng: random.Random
     interpreter: Interpreter
     run_program: ProgramRunner
+    callbacks: Callbacks
     # TestState: a mocked Task outcome, and one attempt only (retries are reported, not run).
     mock: TestStateMock | None = None
     single_state: bool = False
@@ -210,6 +212,7 @@ class StateRun:
         "raw_input",
         "retry_count",
         "state",
+        "task_token",
     )
 
     def __init__(self, state: State, frame: Frame, raw_input: Any) -> None:
@@ -218,6 +221,7 @@ class StateRun:
         self.raw_input = raw_input
         self.entered_at = frame.env.clock.now()
         self._entered: str | None = None
+        self.task_token: str | None = None
         self.retry_count: int | None = 0 if state.type in RETRY_STATES else None
         # A state's input is usually the previous state's output: reuse its JSON text.
         if raw_input is frame.last_output and frame.last_output_text is not None:
@@ -251,6 +255,7 @@ class StateRun:
             self.entered_time,
             self.retry_count,
             self.frame.map_item,
+            self.task_token,
         )
 
     def scope(self, data: Any) -> Scope:

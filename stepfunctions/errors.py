@@ -40,3 +40,15 @@ class InvalidDefinitionError(StepFunctionsError):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class TaskTokenError(StepFunctionsError):
+    """A task token call (SendTask*, or a token GetActivityTask gave out) that cannot be served.
+
+    `code` is the API's error code: InvalidToken, TaskDoesNotExist or TaskTimedOut.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message

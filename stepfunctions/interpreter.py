@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
+from stepfunctions.callbacks import ACTIVITY_POLL_SECONDS, Callbacks
 from stepfunctions.clock import Clock
 from stepfunctions.engine import (
     DeadlineReached,
@@ -72,6 +73,7 @@ class Interpreter:
         self.tasks = tasks
         # AWS's 25,000-event cap per execution; None lifts it (e.g. for benchmarks).
         self.history_limit = history_limit
+        self.callbacks = Callbacks(clock)
         # Retry jitter draws from here; a seed makes JitterStrategy FULL reproducible in tests.
         self.rng = random.Random(seed)
 
@@ -159,6 +161,30 @@ class Interpreter:
             execution, history, start_name, state_input, dict(execution.redrive_partial)
         )
 
+    def send_task_success(self, task_token: str, output: str) -> None:
+        """SendTaskSuccess: `output` (JSON text) becomes the waiting Task's result.
+
+        Raises `TaskTokenError` (code InvalidToken, TaskDoesNotExist or TaskTimedOut).
+        """
+        self.callbacks.succeed(task_token, output)
+
+    def send_task_failure(self, task_token: str, error: str | None, cause: str | None) -> None:
+        """SendTaskFailure: the waiting Task fails with `error` / `cause` (TaskTokenError)."""
+        self.callbacks.fail(task_token, error, cause)
+
+    def send_task_heartbeat(self, task_token: str) -> None:
+        """SendTaskHeartbeat: restarts the Task's HeartbeatSeconds (TaskTokenError)."""
+        self.callbacks.heartbeat(task_token)
+
+    async def get_activity_task(
+        self,
+        activity_arn: str,
+        worker_name: str | None = None,
+        wait_seconds: float = ACTIVITY_POLL_SECONDS,
+    ) -> tuple[str, str] | None:
+        """GetActivityTask: (taskToken, input JSON text), or None when none came in time."""
+        return await self.callbacks.get_activity_task(activity_arn, worker_name, wait_seconds)
+
     async def test_state(
         self,
         definition: StateMachineDefinition,
@@ -202,6 +228,7 @@ class Interpreter:
             rng=self.rng,
             interpreter=self,
             run_program=run_program,
+            callbacks=self.callbacks,
         )
 
     async def _drive(

@@ -9,10 +9,12 @@ with States.Timeout.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
+from stepfunctions.callbacks import Outcome, PendingTask
 from stepfunctions.engine import (
     DeadlineReached,
     Frame,
@@ -33,6 +35,7 @@ from stepfunctions.paths import json_text
 from stepfunctions.tasks import ResourceKind, TaskResource
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999
+_NOT_TRUNCATED = {"truncated": False}
 
 
 async def run_task(state: TaskState, raw_input: Any, frame: Frame) -> tuple[Any, str | None]:
@@ -47,6 +50,10 @@ async def run_task(state: TaskState, raw_input: Any, frame: Frame) -> tuple[Any,
 
 
 async def _attempt(run: StateRun, state: TaskState) -> tuple[Any, Mapping[str, Any] | None]:
+    resource = state.resource
+    if resource.pattern == ".waitForTaskToken" or resource.kind is ResourceKind.ACTIVITY:
+        # `$$.Task.Token` exists from here on, so Parameters / Arguments can pass it along.
+        run.task_token = run.frame.env.callbacks.new_token()
     try:
         if run.jsonata:
             states = run.states()
@@ -56,6 +63,7 @@ async def _attempt(run: StateRun, state: TaskState) -> tuple[Any, Mapping[str, A
                 else run.raw_input
             )
             timeout = _seconds(run, state.timeout_seconds, None, states)
+            heartbeat = _optional_seconds(run, state.heartbeat_seconds, None, states)
             run.frame.inspect("afterArguments", task_input)
         else:
             data = effective_input(run)
@@ -65,12 +73,13 @@ async def _attempt(run: StateRun, state: TaskState) -> tuple[Any, Mapping[str, A
                 else data
             )
             timeout = _seconds(run, state.timeout_seconds, data, None)
+            heartbeat = _optional_seconds(run, state.heartbeat_seconds, data, None)
             run.frame.inspect("afterParameters", task_input)
     except StatesError as error:
         final = run.prefixed(error)
         run.evaluation_failed(final)
         raise final from error
-    result = await _invoke(run, state.resource, task_input, timeout)
+    result = await _invoke(run, resource, task_input, timeout, heartbeat)
     run.frame.inspect("result", result)
     try:
         if run.jsonata:
@@ -93,6 +102,12 @@ async def _attempt(run: StateRun, state: TaskState) -> tuple[Any, Mapping[str, A
     return output, assigned
 
 
+def _optional_seconds(
+    run: StateRun, value: Any, data: Any, states: dict[str, Any] | None
+) -> int | None:
+    return None if value is None else _seconds(run, value, data, states)
+
+
 def _seconds(run: StateRun, value: Any, data: Any, states: dict[str, Any] | None) -> int:
     if value is None:
         return DEFAULT_TIMEOUT_SECONDS
@@ -106,50 +121,147 @@ def _seconds(run: StateRun, value: Any, data: Any, states: dict[str, Any] | None
     return int(seconds)
 
 
-async def _invoke(run: StateRun, resource: TaskResource, task_input: Any, seconds: int) -> Any:
+async def _invoke(
+    run: StateRun, resource: TaskResource, task_input: Any, seconds: int, heartbeat: int | None
+) -> Any:
     frame = run.frame
     env = frame.env
     text = json_text(task_input)
+    limits: dict[str, Any] = {}
+    if seconds != DEFAULT_TIMEOUT_SECONDS:
+        limits["timeoutInSeconds"] = seconds
+    if heartbeat is not None:
+        limits["heartbeatInSeconds"] = heartbeat
+    identity: dict[str, Any] = {}
     if resource.kind is ResourceKind.LAMBDA_FUNCTION:
-        scheduled: dict[str, Any] = {
-            "resource": resource.arn,
-            "input": text,
-            "inputDetails": {"truncated": False},
-        }
-        if seconds != DEFAULT_TIMEOUT_SECONDS:
-            scheduled["timeoutInSeconds"] = seconds
-        frame.event("LambdaFunctionScheduled", scheduled)
+        frame.event(
+            "LambdaFunctionScheduled",
+            {"resource": resource.arn, "input": text, "inputDetails": _NOT_TRUNCATED, **limits},
+        )
         frame.event("LambdaFunctionStarted")
         prefix = "LambdaFunction"
-        identity: dict[str, Any] = {}
+    elif resource.kind is ResourceKind.ACTIVITY:
+        frame.event(
+            "ActivityScheduled",
+            {"resource": resource.arn, "input": text, "inputDetails": _NOT_TRUNCATED, **limits},
+        )
+        prefix = "Activity"
     else:
-        scheduled = {
-            "resourceType": resource.resource_type,
-            "resource": resource.resource,
-            "region": env.tasks.region,
-            "parameters": text,
-        }
-        if seconds != DEFAULT_TIMEOUT_SECONDS:
-            scheduled["timeoutInSeconds"] = seconds
-        frame.event("TaskScheduled", scheduled)
+        frame.event(
+            "TaskScheduled",
+            {
+                "resourceType": resource.resource_type,
+                "resource": resource.resource,
+                "region": env.tasks.region,
+                "parameters": text,
+                **limits,
+            },
+        )
         identity = {"resourceType": resource.resource_type, "resource": resource.resource}
         frame.event("TaskStarted", dict(identity))
         prefix = "Task"
     deadline = env.clock.now() + timedelta(seconds=seconds)
+    token = run.task_token
+    # What a late SendTask* call with this token hears once the task is over.
+    token_end = "TaskDoesNotExist"
     try:
-        result = await race_deadline(env.clock, deadline, lambda: _call(run, resource, task_input))
+        if token is not None and not _mocked(run):
+            result = await _wait_for_token(
+                run, resource, task_input, text, token, deadline, heartbeat, identity
+            )
+        else:
+            result = await race_deadline(
+                env.clock, deadline, lambda: _call(run, resource, task_input)
+            )
     except DeadlineReached:
+        token_end = "TaskTimedOut"
         frame.event(f"{prefix}TimedOut", {**identity, "error": "States.Timeout"})
         raise StatesError("States.Timeout", "", prefixed=True) from None
+    except _HeartbeatMissed:
+        token_end = "TaskTimedOut"
+        frame.event(f"{prefix}TimedOut", {**identity, "error": "States.HeartbeatTimeout"})
+        raise StatesError("States.HeartbeatTimeout", "", prefixed=True) from None
     except StatesError as error:
         details = {**identity, "error": error.error, "cause": error.cause}
         frame.event(f"{prefix}Failed", details)
         raise
+    finally:
+        if token is not None:
+            env.callbacks.close(token, token_end)
     frame.event(
         f"{prefix}Succeeded",
-        {**identity, "output": json_text(result), "outputDetails": {"truncated": False}},
+        {**identity, "output": json_text(result), "outputDetails": _NOT_TRUNCATED},
     )
     return result
+
+
+class _HeartbeatMissed(Exception):
+    """No SendTaskHeartbeat within HeartbeatSeconds."""
+
+
+def _mocked(run: StateRun) -> bool:
+    mock = run.frame.env.mock
+    return mock is not None and (mock.has_result or mock.error is not None)
+
+
+async def _wait_for_token(
+    run: StateRun,
+    resource: TaskResource,
+    task_input: Any,
+    text: str,
+    token: str,
+    deadline: datetime,
+    heartbeat: int | None,
+    identity: dict[str, Any],
+) -> Any:
+    """Wait for SendTaskSuccess / SendTaskFailure on `token` (activity or .waitForTaskToken).
+
+    An activity is queued for GetActivityTask (ActivityStarted names the worker); a
+    `.waitForTaskToken` integration is called first and its answer recorded as TaskSubmitted.
+    """
+    frame = run.frame
+    env = frame.env
+    if resource.kind is ResourceKind.ACTIVITY:
+
+        def started(worker: str) -> None:
+            frame.event("ActivityStarted", {"workerName": worker})
+
+        pending = env.callbacks.open(token, text, activity_arn=resource.arn, on_started=started)
+    else:
+        pending = env.callbacks.open(token, text)
+        submitted = await race_deadline(
+            env.clock, deadline, lambda: _call(run, resource, task_input)
+        )
+        frame.event(
+            "TaskSubmitted",
+            {**identity, "output": json_text(submitted), "outputDetails": _NOT_TRUNCATED},
+        )
+    while True:
+        beat_deadline = (
+            pending.last_heartbeat + timedelta(seconds=heartbeat) if heartbeat else deadline
+        )
+        try:
+            outcome = await race_deadline(
+                env.clock, min(deadline, beat_deadline), lambda: _outcome_or_beat(pending)
+            )
+        except DeadlineReached:
+            if env.clock.now() >= deadline:
+                raise
+            if pending.last_heartbeat + timedelta(seconds=heartbeat or 0) <= env.clock.now():
+                raise _HeartbeatMissed from None
+            continue
+        if outcome is None:
+            continue  # a heartbeat: wait again from it
+        if outcome.output is None:
+            raise StatesError(outcome.error or "", outcome.cause or "", prefixed=True)
+        return json.loads(outcome.output)
+
+
+async def _outcome_or_beat(pending: PendingTask) -> Outcome | None:
+    """The task's outcome, or None as soon as a heartbeat arrives."""
+    await pending.signal.wait()
+    pending.signal.clear()
+    return pending.outcome
 
 
 async def _call(run: StateRun, resource: TaskResource, task_input: Any) -> Any:
@@ -163,7 +275,7 @@ async def _call(run: StateRun, resource: TaskResource, task_input: Any) -> Any:
     now = env.clock.now()
     if resource.kind is ResourceKind.LAMBDA_FUNCTION:
         return await tasks.invoke_function(resource.arn, task_input, now, env.clock)
-    if resource.kind is ResourceKind.LAMBDA_INVOKE and resource.pattern == "":
+    if resource.kind is ResourceKind.LAMBDA_INVOKE:
         return await tasks.invoke(task_input, now, env.clock)
     # AWS differs: only Lambda runs locally for now; other integrations and activities fail.
     raise StatesError(
