@@ -364,7 +364,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
             yield
 
     routes = [
-        Route("/graphql", endpoint, methods=["GET", "POST"]),
+        Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
         stepfunctions_route(stepfunctions, "/"),
         Route("/", _index(config), methods=["GET"]),
     ]
@@ -378,7 +378,7 @@ class AppSyncApp(Starlette):
 
     GraphQL requests are the hot path: skipping Starlette's middleware stack and route matching
     for them is a tenth of a one-field query's server time. Every other path (and a method other
-    than GET or POST on /graphql, which gets the router's 405) goes through Starlette.
+    than GET, POST or OPTIONS on /graphql, which gets the router's 405) goes through Starlette.
     """
 
     def __init__(self, graphql: GraphQLEndpoint, **kwargs: Any) -> None:
@@ -389,7 +389,7 @@ class AppSyncApp(Starlette):
         if (
             scope["type"] == "http"
             and scope["path"] == "/graphql"
-            and scope["method"] in ("GET", "POST")
+            and scope["method"] in ("GET", "POST", "OPTIONS")
         ):
             await self._graphql(scope, receive, send)
             return

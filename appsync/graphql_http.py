@@ -100,10 +100,28 @@ def _request_id() -> str:
 
 
 _JSON_CONTENT_TYPE = (b"content-type", b"application/json")
+# CORS as AppSync answers browsers: any origin, and a preflight that allows only AWS's own request
+# headers (aws-appsync-community#103 records the list; sst#2650 a custom header refused by it).
+_ALLOW_ORIGIN = (b"access-control-allow-origin", b"*")
+_EXPOSE_HEADERS = (
+    b"access-control-expose-headers",
+    b"x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date",
+)
+_PREFLIGHT_HEADERS = [
+    _ALLOW_ORIGIN,
+    (
+        b"access-control-allow-headers",
+        b"Content-Type,X-Amz-Date,Authorization,X-Api-Key,X-Amz-Security-Token,"
+        b"X-Amz-Content-Sha256,X-Amz-User-Agent",
+    ),
+    (b"access-control-allow-methods", b"GET,POST,OPTIONS"),
+    (b"access-control-max-age", b"86400"),
+    (b"content-length", b"0"),
+]
 
 
 class GraphQLEndpoint:
-    """The ASGI endpoint for `/graphql` (POST and GET).
+    """The ASGI endpoint for `/graphql` (POST, GET, and OPTIONS for CORS preflights).
 
     A plain ASGI callable rather than a Starlette request/response endpoint: this is the hot
     path, and the scope already holds what it needs (lower-cased headers, path, query string).
@@ -115,6 +133,12 @@ class GraphQLEndpoint:
         self._max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["method"] == "OPTIONS":
+            await send(
+                {"type": "http.response.start", "status": 200, "headers": _PREFLIGHT_HEADERS}
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
         request_id = _request_id()
         try:
             status = 200
@@ -131,7 +155,12 @@ class GraphQLEndpoint:
             body = request_error_body(failure)
             extra = request_error_headers(failure, request_id)
         content = _dump(body)
-        headers = [_JSON_CONTENT_TYPE, (b"content-length", str(len(content)).encode())]
+        headers = [
+            _JSON_CONTENT_TYPE,
+            (b"content-length", str(len(content)).encode()),
+            _ALLOW_ORIGIN,
+            _EXPOSE_HEADERS,
+        ]
         headers.extend((name.encode(), value.encode()) for name, value in extra.items())
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})

@@ -174,3 +174,20 @@ def test_every_response_carries_a_request_id(blog: Server) -> None:
     response = _post(blog, {"query": '{ echo(message: "x") }'})
     assert response.headers["content-type"].startswith("application/json")
     assert len(response.headers["x-amzn-requestid"]) == 36
+
+
+def test_browsers_get_appsync_cors_answers(blog: Server) -> None:
+    preflight = httpx.options(
+        blog.url,
+        headers={
+            "origin": "http://localhost:3000",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type,x-api-key",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    allowed = preflight.headers["access-control-allow-headers"].lower().split(",")
+    assert {"content-type", "x-api-key", "authorization", "x-amz-user-agent"} <= set(allowed)
+    response = _post(blog, {"query": '{ echo(message: "cors") }'})
+    assert response.headers["access-control-allow-origin"] == "*"
