@@ -48,6 +48,7 @@ class PendingTask:
     on_started: Callable[[str], None] | None = None
     outcome: Outcome | None = None
     signal: asyncio.Event = field(default_factory=asyncio.Event)
+    started: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class Callbacks:
@@ -137,6 +138,7 @@ class Callbacks:
         if pending.on_started is not None:
             pending.on_started(worker_name or "")
         pending.last_heartbeat = self._clock.now()
+        pending.started.set()
         return pending.token, pending.input_text
 
     def _resolve(self, token: str, outcome: Outcome) -> None:

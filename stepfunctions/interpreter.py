@@ -3,7 +3,8 @@
 `Interpreter.run` takes an `Execution` record (what the service stores and describes) and drives
 it, appending history events as they happen, so a DescribeExecution or a GetExecutionHistory
 during the run sees RUNNING and the events so far. `stop` aborts a running execution, `redrive`
-resumes a failed one from the state that failed, and `test_state` runs one state for TestState.
+resumes a failed one from the state that failed, `test_state` runs one state for TestState, and
+`send_task_*` / `get_activity_task` serve task tokens (callbacks and activities).
 """
 
 from __future__ import annotations

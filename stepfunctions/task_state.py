@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from stepfunctions.callbacks import Outcome, PendingTask
@@ -167,7 +167,7 @@ async def _invoke(
     try:
         if token is not None and not _mocked(run):
             result = await _wait_for_token(
-                run, resource, task_input, text, token, deadline, heartbeat, identity
+                run, resource, task_input, text, token, seconds, heartbeat, identity
             )
         else:
             result = await race_deadline(
@@ -210,7 +210,7 @@ async def _wait_for_token(
     task_input: Any,
     text: str,
     token: str,
-    deadline: datetime,
+    seconds: int,
     heartbeat: int | None,
     identity: dict[str, Any],
 ) -> Any:
@@ -227,7 +227,11 @@ async def _wait_for_token(
             frame.event("ActivityStarted", {"workerName": worker})
 
         pending = env.callbacks.open(token, text, activity_arn=resource.arn, on_started=started)
+        # TimeoutSeconds and HeartbeatSeconds count from ActivityStarted (dg, Task state).
+        await pending.started.wait()
+        deadline = env.clock.now() + timedelta(seconds=seconds)
     else:
+        deadline = env.clock.now() + timedelta(seconds=seconds)
         pending = env.callbacks.open(token, text)
         submitted = await race_deadline(
             env.clock, deadline, lambda: _call(run, resource, task_input)
