@@ -144,20 +144,32 @@ class Ours:
             await self.call("StartExecution", stateMachineArn=machine)
         return count / (time.perf_counter() - started)
 
-    async def finished_memory(self, count: int) -> tuple[int, int]:
-        """(executions still held, peak RSS in KiB) after `count` finished executions."""
+    async def finished_memory(self, count: int) -> tuple[int, list[tuple[int, float]]]:
+        """Executions still held after `count` finished ones, and the resident memory (MiB) after
+        each fifth of them: flat once the retention bound is reached."""
         machine = await self.machine(pass_chain(1))
-        batch = 1000
-        for _ in range(0, count, batch):
+        batch, samples = 1000, []
+        for done in range(batch, count + 1, batch):
             arns = [
                 (await self.call("StartExecution", stateMachineArn=machine))["executionArn"]
                 for _ in range(batch)
             ]
             for arn in arns:
                 await self.finish(arn)
-        gc.collect()
+            if done % (count // 5) == 0:
+                gc.collect()
+                samples.append((done, _resident_mib()))
         held = len(list(self.service.store.executions(machine)))
-        return held, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return held, samples
+
+
+def _resident_mib() -> float:
+    """This process's resident memory now (Linux /proc), else its peak."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 class Moto:
@@ -255,11 +267,9 @@ def main() -> None:
     for work in workloads:
         print(_row(work.name, mine[work.name], theirs[work.name], "state transitions/s"))
     print(_row("executions started", mine["starts"], theirs["starts"], "starts/s"))
-    held, rss = mine["memory"]
-    print(
-        f"after {finished} finished executions: {held} retained (bound 10,000), "
-        f"peak RSS {rss / 1024:.0f} MiB"
-    )
+    held, samples = mine["memory"]
+    curve = ", ".join(f"{done:,}: {mib:.0f} MiB" for done, mib in samples)
+    print(f"finished executions -> resident memory: {curve}; {held:,} retained (bound 10,000)")
 
 
 if __name__ == "__main__":
