@@ -1,0 +1,321 @@
+"""Realtime fan-out: one mutation to N subscribers, beside a bare Starlette websocket broadcast.
+
+    .venv/bin/python -m bench.fanout [--sizes 100,1000,10000] [--rounds 3]
+
+(run as a module from the repository root: `python bench/fanout.py` would put bench/ first on
+sys.path, where bench/http.py hides the standard library's `http`).
+
+The server runs in its own process under uvicorn (as `appsync-local serve` runs it) and serves
+two things on one port: the realtime endpoint (`/graphql/realtime`, API key auth, a PYTHON
+mutation on a NONE data source whose result is published as the server's /graphql route
+publishes it), and a bare Starlette websocket route (`/bare`) whose broadcast sends one fixed
+text frame to every socket it holds, in a loop. This process opens N websockets to each side:
+realtime sockets send `connection_init` and one `start`; bare sockets just connect. Then, per
+round, it sends one mutation (or one broadcast request) and measures the time until all N
+sockets have their frame. The same client code reads both sides, so the ratio compares the
+servers. Each side gets a fresh server process; memory per idle connection is that server's
+RSS growth while the N sockets were opened (and subscribed), divided by N.
+
+Targets (issue 5): delivery to all N within 2x the bare broadcast's time; 10,000 subscribers
+held by one process; at most 20 KiB of server memory per idle subscribed connection.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import json
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
+
+ROOT = Path(__file__).resolve().parent.parent
+
+API_KEY = "da2-fanoutbenchkey00000000000"
+SDL = """
+type Item { id: ID! name: String! }
+type Query { item(id: ID!): Item }
+type Mutation { addItem(id: ID!, name: String!): Item }
+type Subscription { onAddItem: Item @aws_subscribe(mutations: ["addItem"]) }
+"""
+CODE = """
+def request(ctx):
+    return {"payload": ctx.args}
+
+def response(ctx):
+    return ctx.result
+"""
+SUBSCRIPTION = json.dumps({"query": "subscription { onAddItem { id name } }", "variables": {}})
+CONNECT_CONCURRENCY = 200
+
+
+def build_server_app(code_dir: Path) -> Any:
+    """The server process's app: realtime routes, a publishing /graphql, and the bare route."""
+    from graphql import Source, parse
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route, WebSocketRoute
+    from starlette.websockets import WebSocket, WebSocketDisconnect
+
+    from appsync.execution import ExecutionLimits, Executor, GraphQLRequest, ResolverBinding
+    from appsync.pubsub import InMemoryBroker
+    from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
+    from auth.api_key import ApiKey, ApiKeyConfig
+    from auth.clock import SystemClock
+    from auth.rules import Authorizer
+    from resolvers.datasources.none import NoneDataSource
+    from resolvers.runtimes.python import load_python_code
+    from resolvers.unit import UnitResolver
+    from schema.loader import build_schema_document
+
+    schema = build_schema_document(parse(Source(SDL, "fanout.graphql")), "fanout.graphql")
+    authorizer = Authorizer(
+        ApiKeyConfig(keys=(ApiKey(API_KEY, None, 4_000_000_000),)), [], SystemClock()
+    )
+    (code_dir / "add_item.py").write_text(CODE)
+    resolver = UnitResolver(load_python_code(code_dir / "add_item.py"), NoneDataSource("none"))
+    executor = Executor(
+        schema,
+        authorizer,
+        {("Mutation", "addItem"): ResolverBinding(resolver, False)},
+        ExecutionLimits(),
+    )
+    runtime = RealtimeRuntime(
+        schema, authorizer, InMemoryBroker(), settings=RealtimeSettings(inbox_capacity=16)
+    )
+    bare: set[WebSocket] = set()
+    bare_frame = json.dumps(
+        {
+            "type": "data",
+            "id": "x" * 36,
+            "payload": {"data": {"onAddItem": {"id": "1", "name": "n"}}},
+        }
+    )
+
+    async def graphql(request: Request) -> JSONResponse:
+        raw = json.loads(await request.body())
+        principal = await authorizer.authenticate(
+            _auth_request(dict(request.headers), await request.body())
+        )
+        result = await executor.execute(GraphQLRequest(raw["query"], None, None), principal, {})
+        await runtime.publish_result(raw["query"], None, result["data"])
+        return JSONResponse(result)
+
+    async def bare_socket(websocket: WebSocket) -> None:
+        await websocket.accept(subprotocol="graphql-ws")
+        bare.add(websocket)
+        try:
+            while True:
+                await websocket.receive_text()
+        except WebSocketDisconnect:
+            pass
+        finally:
+            bare.discard(websocket)
+
+    async def broadcast(request: Request) -> JSONResponse:
+        for websocket in list(bare):
+            await websocket.send_text(bare_frame)
+        return JSONResponse({"sent": len(bare)})
+
+    return Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["POST"]),
+            Route("/bare/broadcast", broadcast, methods=["POST"]),
+            WebSocketRoute("/bare", bare_socket),
+            *runtime.routes(),
+        ]
+    )
+
+
+def _auth_request(headers: dict[str, str], body: bytes) -> Any:
+    from auth.request import AuthRequest
+
+    return AuthRequest.from_raw_headers("POST", "/graphql", headers, body)
+
+
+def serve(port: int, ws: str) -> None:
+    import uvicorn
+
+    with tempfile.TemporaryDirectory() as code_dir:
+        app = build_server_app(Path(code_dir))
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=4096, ws=ws)
+
+
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+async def _open_realtime(url: str, host: str) -> ClientConnection:
+    header = json.dumps({"host": host, "x-api-key": API_KEY}).encode()
+    entry = "header-" + base64.urlsafe_b64encode(header).decode().rstrip("=")
+    socket = await websockets.connect(
+        url,
+        subprotocols=[Subprotocol("graphql-ws"), Subprotocol(entry)],
+        ping_interval=None,
+        max_queue=None,
+    )
+    await socket.send('{"type":"connection_init"}')
+    await _expect(socket, "connection_ack")
+    start = {
+        "id": "sub",
+        "type": "start",
+        "payload": {
+            "data": SUBSCRIPTION,
+            "extensions": {"authorization": {"host": host, "x-api-key": API_KEY}},
+        },
+    }
+    await socket.send(json.dumps(start))
+    await _expect(socket, "start_ack")
+    return socket
+
+
+async def _open_bare(url: str) -> ClientConnection:
+    return await websockets.connect(
+        url, subprotocols=[Subprotocol("graphql-ws")], ping_interval=None, max_queue=None
+    )
+
+
+async def _expect(socket: ClientConnection, kind: str) -> None:
+    while True:
+        frame = json.loads(await socket.recv())
+        if frame["type"] == kind:
+            return
+        if frame["type"] != "ka":
+            raise RuntimeError(f"expected {kind}, got {frame}")
+
+
+async def _open_many(count: int, opener: Any) -> list[ClientConnection]:
+    gate = asyncio.Semaphore(CONNECT_CONCURRENCY)
+
+    async def one() -> ClientConnection:
+        async with gate:
+            socket: ClientConnection = await opener()
+            return socket
+
+    return list(await asyncio.gather(*(one() for _ in range(count))))
+
+
+async def _deliver_time(
+    sockets: list[ClientConnection], http: httpx.AsyncClient, path: str, body: Any
+) -> float:
+    """Seconds from sending the trigger until every socket has its data frame."""
+
+    async def wait(socket: ClientConnection) -> None:
+        await asyncio.wait_for(_expect(socket, "data"), 120)
+
+    waiters = [asyncio.ensure_future(wait(socket)) for socket in sockets]
+    await asyncio.sleep(0)
+    started = time.perf_counter()
+    response = await http.post(path, json=body, headers={"x-api-key": API_KEY})
+    response.raise_for_status()
+    await asyncio.gather(*waiters)
+    return time.perf_counter() - started
+
+
+@asynccontextmanager
+async def _server(ws: str) -> AsyncIterator[tuple[int, int]]:
+    import socket as sockets
+
+    with sockets.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bench.fanout", "--serve", str(port), "--ws", ws, cwd=ROOT
+    )
+    try:
+        for _ in range(400):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        yield port, process.pid
+    finally:
+        process.terminate()
+        await process.wait()
+
+
+async def _measure(size: int, rounds: int, ws: str, realtime: bool) -> tuple[float, float]:
+    """Median seconds to deliver one frame to `size` sockets, and server KiB per open socket,
+    on a fresh server process, so the memory figure starts from the same baseline."""
+    async with (
+        _server(ws) as (port, pid),
+        # No keep-alive: opening 10,000 sockets outlasts uvicorn's 5 s keep-alive timeout.
+        httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}",
+            timeout=120,
+            limits=httpx.Limits(max_keepalive_connections=0),
+        ) as http,
+    ):
+        host = f"127.0.0.1:{port}"
+        before = _rss_kib(pid)
+        if realtime:
+            opener = partial(_open_realtime, f"ws://{host}/graphql/realtime", host)
+        else:
+            opener = partial(_open_bare, f"ws://{host}/bare")
+        sockets = await _open_many(size, opener)
+        await asyncio.sleep(0.5)
+        per_socket = (_rss_kib(pid) - before) / size
+        times: list[float] = []
+        for index in range(rounds):
+            if realtime:
+                query = f'mutation {{ addItem(id: "{index}", name: "n") {{ id name }} }}'
+                times.append(await _deliver_time(sockets, http, "/graphql", {"query": query}))
+            else:
+                times.append(await _deliver_time(sockets, http, "/bare/broadcast", {}))
+        for socket in sockets:
+            await socket.close()
+    return statistics.median(times), per_socket
+
+
+async def run(sizes: list[int], rounds: int, ws: str) -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print(
+        f"{'N':>7} {'realtime p50':>13} {'bare p50':>10} {'ratio':>6}"
+        f" {'KiB/subscribed conn':>20} {'KiB/bare conn':>14}"
+    )
+    for size in sizes:
+        ours, per_subscribed = await _measure(size, rounds, ws, realtime=True)
+        theirs, per_bare = await _measure(size, rounds, ws, realtime=False)
+        print(
+            f"{size:>7} {ours * 1000:>10.1f} ms {theirs * 1000:>7.1f} ms {ours / theirs:>6.2f}"
+            f" {per_subscribed:>20.1f} {per_bare:>14.1f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--ws", default="auto", help="uvicorn's websocket implementation for the server"
+    )
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve, args.ws)
+        return
+    asyncio.run(run([int(size) for size in args.sizes.split(",")], args.rounds, args.ws))
+
+
+if __name__ == "__main__":
+    main()
