@@ -129,6 +129,17 @@ def _typed(request: Mapping[str, Any], name: str, where: str = "$") -> dict[str,
     return typed_map(_field(request, name, dict, where))
 
 
+def _limit(limit: int) -> int:
+    if limit < 1:
+        # DynamoDB's own answer; checked here so the embedded backend (which accepts 0) agrees.
+        raise DynamoDBServiceError(
+            "ValidationException",
+            f"1 validation error detected: Value '{limit}' at 'limit' failed to satisfy "
+            "constraint: Member must have value greater than or equal to 1",
+        ).as_data_source_error()
+    return limit
+
+
 def _has_expression(block: Any) -> bool:
     # Templates built with $util.transform.toDynamoDBFilterExpression({}) carry an empty filter.
     return isinstance(block, Mapping) and bool(str(block.get("expression") or "").strip())
@@ -325,7 +336,7 @@ class DynamoDBDataSource:
         if request.get("index") is not None:
             params["IndexName"] = _field(request, "index", str)
         if request.get("limit") is not None:
-            params["Limit"] = _field(request, "limit", int)
+            params["Limit"] = _limit(_field(request, "limit", int))
         if request.get("consistentRead"):
             params["ConsistentRead"] = True
         if request.get("select") is not None:

@@ -14,7 +14,7 @@ from typing import Any
 import boto3
 from botocore import xform_name
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from resolvers.datasources.dynamodb_wire import DynamoDBServiceError, wire_json
 
@@ -61,6 +61,9 @@ class BotoDynamoDB:
             response = await asyncio.to_thread(method, **_binary_in(params))
         except ClientError as error:
             raise _service_error(error) from error
+        except ParamValidationError as error:
+            # botocore checks what DynamoDB itself would refuse as a ValidationException.
+            raise DynamoDBServiceError("ValidationException", str(error), 400) from error
         except BotoCoreError as error:
             raise DynamoDBServiceError(type(error).__name__, str(error), 500) from error
         response.pop("ResponseMetadata", None)

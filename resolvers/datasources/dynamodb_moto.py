@@ -93,6 +93,11 @@ class MotoDynamoDB:
             raise DynamoDBServiceError(
                 str(error.code), error.message, 400, _request_id()
             ) from error
+        except Exception as error:  # moto is third-party code: its own bugs must not escape
+            logger.exception("moto failed on %s", operation)
+            raise DynamoDBServiceError(
+                "InternalServerError", f"Internal server error: {error}", 500, _request_id()
+            ) from error
         return wire_json(result.result)  # type: ignore[no-any-return]
 
 

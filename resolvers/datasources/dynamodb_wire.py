@@ -124,6 +124,22 @@ def _number_text(value: Any) -> str:
     return str(value)
 
 
+# What each DynamoDB type holds in a request document (Type system, request mapping); numbers
+# may be JSON numbers, and NULL's value is ignored.
+_SHAPES: dict[str, type | tuple[type, ...]] = {
+    "S": str,
+    "N": (str, int, float, Decimal),
+    "B": str,
+    "BOOL": bool,
+    "NULL": object,
+    "SS": list,
+    "NS": list,
+    "BS": list,
+    "L": list,
+    "M": Mapping,
+}
+
+
 def typed_value(value: Any) -> Any:
     """A typed value of a request document as DynamoDB's API takes it.
 
@@ -133,6 +149,9 @@ def typed_value(value: Any) -> Any:
     if not isinstance(value, Mapping) or len(value) != 1:
         raise mapping_error(f"Expected a DynamoDB typed value, got {json.dumps(value)}.")
     ((kind, inner),) = value.items()
+    expected = _SHAPES.get(kind)
+    if expected is None or not isinstance(inner, expected):
+        raise mapping_error(f"Unable to read the DynamoDB typed value {json.dumps(value)}.")
     if kind == "N":
         return {"N": _number_text(inner)}
     if kind == "NS" and isinstance(inner, list):

@@ -403,3 +403,25 @@ async def test_scan_with_filter_and_limit(operations: DynamoDBOperations) -> Non
     assert sorted(item["votes"] for item in result["items"]) == [5, 9]
     assert result["scannedCount"] == 4
     assert result["nextToken"] is None
+
+
+async def test_a_limit_below_one_is_dynamodbs_validation_error_on_both_paths(
+    operations: DynamoDBOperations,
+) -> None:
+    # DynamoDB API reference, Scan/Query `Limit`: "Minimum value of 1".
+    source = await new_source(operations)
+    error = await failure(source, {"version": V1, "operation": "Scan", "limit": 0})
+    assert error.error_type == "DynamoDB:ValidationException"
+    assert error.message.startswith(
+        "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: "
+        "Member must have value greater than or equal to 1"
+    )
+
+
+async def test_a_typed_value_of_the_wrong_shape_is_a_mapping_template_error(
+    operations: DynamoDBOperations,
+) -> None:
+    source = await new_source(operations)
+    error = await failure(source, put("1", parts={"L": "not a list"}))
+    assert error.error_type == "MappingTemplate"
+    assert await run(source, get("1")) is None
