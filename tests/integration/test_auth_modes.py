@@ -34,6 +34,13 @@ type Query {
   iamOnly: String @aws_iam
   lambdaOnly: String @aws_lambda
   whoami: AWSJSON @aws_api_key @aws_oidc @aws_iam @aws_lambda
+  profile: Profile @aws_api_key @aws_oidc
+}
+
+"Fields without resolvers: read from the parent, after the same auth decision."
+type Profile @aws_api_key @aws_oidc {
+  name: String
+  secret: String @aws_oidc
 }
 """
 
@@ -44,6 +51,8 @@ import json
 def request(ctx):
     if ctx.info.fieldName == "whoami":
         return {"payload": json.dumps(ctx.identity)}
+    if ctx.info.fieldName == "profile":
+        return {"payload": {"name": "Ada", "secret": "s3cret"}}
     return {"payload": ctx.info.fieldName}
 
 
@@ -69,7 +78,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, dict
     (folder / "code.py").write_text(CODE, encoding="utf-8")
     (folder / "modes_authorizer.py").write_text(AUTHORIZER, encoding="utf-8")
     (folder / "jwks.json").write_text(json.dumps(keys.jwks(("oidc", "k1"))), encoding="utf-8")
-    fields = ["open", "oidcOnly", "iamOnly", "lambdaOnly", "whoami"]
+    fields = ["open", "oidcOnly", "iamOnly", "lambdaOnly", "whoami", "profile"]
     config: dict[str, Any] = {
         "name": "auth-modes",
         "schema": "schema.graphql",
@@ -186,3 +195,19 @@ def test_lambda_authorizer_allows_and_refuses(api: tuple[Server, dict[str, str]]
             }
         ]
     }
+
+
+def test_fields_without_resolvers_get_the_same_auth_decision(
+    api: tuple[Server, dict[str, str]],
+) -> None:
+    server, _ = api
+    by_key = _post(server, "{ profile { name secret } }", {"x-api-key": API_KEY}).json()
+    assert by_key["data"] == {"profile": {"name": "Ada", "secret": None}}
+    [error] = by_key["errors"]
+    assert (error["path"], error["errorType"], error["message"]) == (
+        ["profile", "secret"],
+        "Unauthorized",
+        "Not Authorized to access secret on type Profile",
+    )
+    by_token = _post(server, "{ profile { name secret } }", {"authorization": _oidc_token()})
+    assert by_token.json() == {"data": {"profile": {"name": "Ada", "secret": "s3cret"}}}
