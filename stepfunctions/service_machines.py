@@ -111,7 +111,8 @@ def _tracing(request: Request) -> dict[str, Any]:
     return {"enabled": bool(config.get("enabled", False))} if config else dict(_DEFAULT_TRACING)
 
 
-def _tags(request: Request) -> dict[str, str]:
+def request_tags(request: Request) -> dict[str, str]:
+    """The request's `tags` list as a key -> value map."""
     tags: dict[str, str] = {}
     for tag in request.items("tags"):
         if not isinstance(tag, dict) or not isinstance(tag.get("key"), str):
@@ -195,7 +196,7 @@ async def create_state_machine(state: ServiceState, request: Request) -> dict[st
         revision_id=str(uuid.uuid4()),
         logging_configuration=logging_config,
         tracing_configuration=tracing,
-        tags=_tags(request),
+        tags=request_tags(request),
     )
     state.store.put_machine(machine)
     response: dict[str, Any] = {"stateMachineArn": arn, "creationDate": machine.creation_date}
@@ -505,7 +506,7 @@ def _tagged(state: ServiceState, text: str) -> dict[str, str]:
 
 async def tag_resource(state: ServiceState, request: Request) -> dict[str, Any]:
     tags = _tagged(state, request.text("resourceArn"))
-    tags.update(_tags(request))
+    tags.update(request_tags(request))
     return {}
 
 

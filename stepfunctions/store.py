@@ -73,6 +73,16 @@ class StateMachine:
     aliases: dict[str, StateMachineAlias] = field(default_factory=dict)
 
 
+@dataclass(slots=True)
+class Activity:
+    """An activity (`arn:aws:states:<region>:<account>:activity:<name>`) workers poll for tasks."""
+
+    arn: str
+    name: str
+    creation_date: datetime
+    tags: dict[str, str] = field(default_factory=dict)
+
+
 class Store(Protocol):
     """What the service needs from storage."""
 
@@ -100,6 +110,14 @@ class Store(Protocol):
         """A map run and the execution that ran it."""
         ...
 
+    def put_activity(self, activity: Activity) -> None: ...
+
+    def activity(self, arn: str) -> Activity | None: ...
+
+    def delete_activity(self, arn: str) -> None: ...
+
+    def activities(self) -> Iterable[Activity]: ...
+
     def tags(self, resource_arn: str) -> dict[str, str] | None:
         """The tag map of a taggable resource (state machine or activity), or None."""
         ...
@@ -117,6 +135,7 @@ class MemoryStore:
         # machine arn (unqualified) -> execution arns in start order; values unused.
         self._by_machine: dict[str, OrderedDict[str, None]] = {}
         self._finished: OrderedDict[str, None] = OrderedDict()
+        self._activities: dict[str, Activity] = {}
         # map run arn -> the execution that ran it; filled lazily from Execution.map_runs.
         self._map_run_owner: dict[str, str] = {}
 
@@ -200,9 +219,24 @@ class MemoryStore:
                 return owner, map_run
         return None
 
+    def put_activity(self, activity: Activity) -> None:
+        self._activities[activity.arn] = activity
+
+    def activity(self, arn: str) -> Activity | None:
+        return self._activities.get(arn)
+
+    def delete_activity(self, arn: str) -> None:
+        self._activities.pop(arn, None)
+
+    def activities(self) -> Iterable[Activity]:
+        return sorted(self._activities.values(), key=lambda a: a.creation_date)
+
     def tags(self, resource_arn: str) -> dict[str, str] | None:
         machine = self._machines.get(resource_arn)
-        return None if machine is None else machine.tags
+        if machine is not None:
+            return machine.tags
+        activity = self._activities.get(resource_arn)
+        return None if activity is None else activity.tags
 
     def __len__(self) -> int:
         """How many executions are held (running and retained finished ones)."""

@@ -1,0 +1,142 @@
+"""Activities and task tokens: CreateActivity, DescribeActivity, DeleteActivity, ListActivities,
+GetActivityTask, SendTaskSuccess, SendTaskFailure and SendTaskHeartbeat.
+
+Shapes and error codes are the API reference's. GetActivityTask long-polls for up to 60 seconds
+and then answers without a token; the token calls fail with InvalidToken, TaskDoesNotExist or
+TaskTimedOut as the engine decides.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from stepfunctions.errors import TaskTokenError
+from stepfunctions.service_machines import Operation, request_tags
+from stepfunctions.service_requests import (
+    ApiError,
+    Request,
+    arn_of_type,
+    check_name,
+    paginate,
+    validation_error,
+)
+from stepfunctions.service_state import ServiceState
+from stepfunctions.store import Activity
+
+MAX_OUTPUT_BYTES = 262_144
+
+
+def _activity(state: ServiceState, text: str) -> Activity:
+    arn_of_type(text, "activity")
+    activity = state.store.activity(text)
+    if activity is None:
+        raise ApiError("ActivityDoesNotExist", f"Activity Does Not Exist: '{text}'")
+    return activity
+
+
+async def create_activity(state: ServiceState, request: Request) -> dict[str, Any]:
+    name = check_name(request.text("name"))
+    arn = state.arn(f"activity:{name}")
+    existing = state.store.activity(arn)
+    if existing is not None:
+        # CreateActivity is idempotent: the same name answers with the existing activity.
+        return {"activityArn": existing.arn, "creationDate": existing.creation_date}
+    activity = Activity(arn, name, state.clock.now(), request_tags(request))
+    state.store.put_activity(activity)
+    return {"activityArn": arn, "creationDate": activity.creation_date}
+
+
+async def describe_activity(state: ServiceState, request: Request) -> dict[str, Any]:
+    activity = _activity(state, request.text("activityArn"))
+    return {
+        "activityArn": activity.arn,
+        "name": activity.name,
+        "creationDate": activity.creation_date,
+        "encryptionConfiguration": {"type": "AWS_OWNED_KEY"},
+    }
+
+
+async def delete_activity(state: ServiceState, request: Request) -> dict[str, Any]:
+    text = request.text("activityArn")
+    arn_of_type(text, "activity")
+    state.store.delete_activity(text)
+    return {}
+
+
+async def list_activities(state: ServiceState, request: Request) -> dict[str, Any]:
+    activities = list(state.store.activities())
+    page, token = paginate(
+        activities, lambda a: a.arn, request.page_size(), request.optional_text("nextToken")
+    )
+    items = [{"activityArn": a.arn, "name": a.name, "creationDate": a.creation_date} for a in page]
+    return {"activities": items, "nextToken": token}
+
+
+async def get_activity_task(state: ServiceState, request: Request) -> dict[str, Any]:
+    activity = _activity(state, request.text("activityArn"))
+    task = await state.interpreter.get_activity_task(
+        activity.arn, request.optional_text("workerName")
+    )
+    if task is None:
+        # After the long poll AWS answers 200 without a token (API reference, GetActivityTask).
+        return {}
+    token, task_input = task
+    return {"taskToken": token, "input": task_input}
+
+
+def _token_call(request: Request) -> str:
+    return request.text("taskToken")
+
+
+async def send_task_success(state: ServiceState, request: Request) -> dict[str, Any]:
+    token = _token_call(request)
+    output = request.text("output")
+    if len(output.encode()) > MAX_OUTPUT_BYTES:
+        raise validation_error(
+            None,
+            "output",
+            f"Member must have length less than or equal to {MAX_OUTPUT_BYTES}",
+            sensitive=True,
+        )
+    try:
+        json.loads(output)
+    except ValueError:
+        raise ApiError("InvalidOutput", "The provided JSON output data is not valid.") from None
+    try:
+        state.interpreter.send_task_success(token, output)
+    except TaskTokenError as exc:
+        raise ApiError(exc.code, exc.message) from None
+    return {}
+
+
+async def send_task_failure(state: ServiceState, request: Request) -> dict[str, Any]:
+    token = _token_call(request)
+    try:
+        state.interpreter.send_task_failure(
+            token, request.optional_text("error"), request.optional_text("cause")
+        )
+    except TaskTokenError as exc:
+        raise ApiError(exc.code, exc.message) from None
+    return {}
+
+
+async def send_task_heartbeat(state: ServiceState, request: Request) -> dict[str, Any]:
+    token = _token_call(request)
+    try:
+        state.interpreter.send_task_heartbeat(token)
+    except TaskTokenError as exc:
+        raise ApiError(exc.code, exc.message) from None
+    return {}
+
+
+OPERATIONS: dict[str, Operation] = {
+    "CreateActivity": create_activity,
+    "DescribeActivity": describe_activity,
+    "DeleteActivity": delete_activity,
+    "ListActivities": list_activities,
+    "GetActivityTask": get_activity_task,
+    "SendTaskSuccess": send_task_success,
+    "SendTaskFailure": send_task_failure,
+    "SendTaskHeartbeat": send_task_heartbeat,
+}
