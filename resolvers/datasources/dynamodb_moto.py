@@ -7,9 +7,9 @@ after it has parsed a request, so validation, expressions and errors are moto's 
 The backend is moto's process-wide `dynamodb_backends[account][region]`, which is also what
 `dynamodb_tables.start_loopback_endpoint` serves over HTTP to boto3 and the AWS CLI.
 
-moto's backend is plain Python data with no locking. Calls run on the event loop thread, one
-at a time, which is also where every resolver calls it from; the loopback server's threads are
-the only concurrent users.
+moto's backend is plain Python data with no locking of its own. Every embedded call holds
+`BACKEND_LOCK`, and so does every request of the loopback server (`dynamodb_tables`), so a
+resolver and a boto3 client never change the same table at once.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import logging
 import re
 import secrets
 import string
+import threading
 from typing import Any
 
 from moto.core.exceptions import JsonRESTError, ServiceException
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_ACCOUNT_ID = "123456789012"
 _REQUEST_ID_ALPHABET = string.ascii_uppercase + string.digits
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+# Held around every use of moto's backend in this process (embedded calls, loopback requests).
+BACKEND_LOCK = threading.RLock()
 
 
 def _request_id() -> str:
@@ -86,7 +89,8 @@ class MotoDynamoDB:
         # What BaseResponse.setup_class would have filled in from an HTTP request.
         handler.body = json.loads(json.dumps(params)) if operation in _WRITES else params
         try:
-            result = method()
+            with BACKEND_LOCK:
+                result = method()
         except JsonRESTError as error:
             raise _service_error(error) from error
         except ServiceException as error:

@@ -15,12 +15,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from moto.server import ThreadedMotoServer
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import (
+    DomainDispatcherApplication,
+    MotoRequestHandler,
+    create_backend_app,
+)
+from werkzeug.serving import make_server
 
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_config import (
@@ -29,7 +35,7 @@ from resolvers.datasources.dynamodb_config import (
     DynamoDBConfig,
     TableDeclaration,
 )
-from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
     DynamoDBServiceError,
@@ -159,6 +165,28 @@ async def create_declared_tables(
     return created
 
 
+def _locked(app: Callable[..., Any]) -> Callable[..., Any]:
+    """The WSGI app with each request (body included) run under `BACKEND_LOCK`."""
+
+    def locked_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with BACKEND_LOCK:
+            return list(app(environ, start_response))
+
+    return locked_app
+
+
+class _LockedMotoServer(ThreadedMotoServer):
+    """moto's ThreadedMotoServer (moto 5.2.5) whose app shares the embedded calls' lock."""
+
+    def _server_entry(self) -> None:
+        app = _locked(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+        )
+        self._server_ready_event.set()
+        self._server.serve_forever()
+
+
 @dataclass(slots=True)
 class LoopbackEndpoint:
     """The embedded DynamoDB over HTTP: `url` for `--endpoint-url`; `stop()` ends it."""
@@ -181,7 +209,7 @@ def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackE
     Clients reach the data of the embedded data sources when they use the same region and any
     access key (moto's default account); the AWS CLI needs `--endpoint-url` and a region.
     """
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server = _LockedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
     bound_host, bound_port = server.get_host_and_port()
     logger.info("embedded DynamoDB at http://%s:%s", bound_host, bound_port)

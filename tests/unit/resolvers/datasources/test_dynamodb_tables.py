@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -131,3 +132,44 @@ async def test_declared_tables_are_created_wherever_a_data_source_looks(
     assert isinstance(operations_for(remote), BotoDynamoDB)
     listed = await operations_for(remote).call("ListTables", {})
     assert name in listed["TableNames"]
+
+
+async def test_loopback_clients_and_resolvers_can_write_at_the_same_time(
+    loopback: LoopbackEndpoint, tmp_path: Path
+) -> None:
+    embedded = MotoDynamoDB(REGION)
+    name = unique("Counters", tmp_path)
+    await create_tables(embedded, [TableDeclaration(name, table_input(name))])
+    source = DynamoDBDataSource("Counters", DynamoDBConfig(name, REGION), embedded)
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=loopback.url,
+        region_name=REGION,
+        aws_access_key_id="any",
+        aws_secret_access_key="any",
+    )
+    rounds = 60
+
+    def remote_increments() -> None:
+        for _ in range(rounds):
+            client.update_item(
+                TableName=name,
+                Key={"id": {"S": "c"}},
+                UpdateExpression="ADD hits :one",
+                ExpressionAttributeValues={":one": {"N": "1"}},
+            )
+
+    increment = {
+        "operation": "UpdateItem",
+        "key": {"id": {"S": "c"}},
+        "update": {"expression": "ADD hits :one", "expressionValues": {":one": {"N": 1}}},
+    }
+    async with asyncio.TaskGroup() as group:
+        group.create_task(asyncio.to_thread(remote_increments))
+        for _ in range(rounds):
+            await run(source, increment)
+            await asyncio.sleep(0)
+    assert await run(source, {"operation": "GetItem", "key": {"id": {"S": "c"}}}) == {
+        "id": "c",
+        "hits": 2 * rounds,
+    }
