@@ -104,3 +104,33 @@ def test_a_request_without_target_is_an_unknown_operation(server: ServerThread) 
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/x-amz-json-1.0"
     assert response.json()["__type"] == "UnknownOperationException"
+
+
+@pytest.fixture(scope="module")
+def wall_clock_sfn() -> Iterator[SFNClient]:
+    """A server on the wall clock: on virtual time a Task waiting for a worker would time out
+    as soon as the server idles between requests."""
+    running = ServerThread(virtual_time=False)
+    running.start()
+    yield running.client()
+    running.stop()
+
+
+def test_a_boto3_activity_worker_completes_a_task(wall_clock_sfn: SFNClient) -> None:
+    sfn = wall_clock_sfn
+    activity = sfn.create_activity(name="integration-worker")["activityArn"]
+    definition = {
+        "StartAt": "Work",
+        "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}},
+    }
+    machine = sfn.create_state_machine(
+        name="with-worker", definition=json.dumps(definition), roleArn=ROLE
+    )
+    started = sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input='{"n": 1}')
+    task = sfn.get_activity_task(activityArn=activity, workerName="it")
+    assert json.loads(task["input"]) == {"n": 1}
+    sfn.send_task_success(taskToken=task["taskToken"], output='{"n": 2}')
+    described = _wait(sfn, started["executionArn"])
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"n": 2})
+    with pytest.raises(sfn.exceptions.TaskDoesNotExist):
+        sfn.send_task_heartbeat(taskToken=task["taskToken"])

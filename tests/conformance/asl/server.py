@@ -13,7 +13,7 @@ from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 
 from appsync.stepfunctions_api import build_stepfunctions_app
-from stepfunctions.clock import FakeClock
+from stepfunctions.clock import Clock, FakeClock, SystemClock
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.tasks import TaskRegistry
 
@@ -24,9 +24,10 @@ REGION = "us-east-1"
 class ServerThread:
     """uvicorn and the service on their own event loop in a daemon thread."""
 
-    def __init__(self, tasks: TaskRegistry | None = None) -> None:
+    def __init__(self, tasks: TaskRegistry | None = None, *, virtual_time: bool = True) -> None:
         self.port = 0
         self._tasks = tasks if tasks is not None else TaskRegistry()
+        self._virtual_time = virtual_time
         self._ready = threading.Event()
         self._server: uvicorn.Server | None = None
         self._thread = threading.Thread(target=self._main, name="sfn-test-server", daemon=True)
@@ -46,8 +47,9 @@ class ServerThread:
 
     async def _serve(self) -> None:
         # Virtual time starts at the wall clock: recorded inputs carry real timestamps (a Wait until
-        # a past TimestampPath ends at once, as it did when AWS recorded it).
-        clock = FakeClock(datetime.now(UTC))
+        # a past TimestampPath ends at once, as it did when AWS recorded it). It jumps whenever the
+        # loop idles, so a task that waits for a worker needs `virtual_time=False`.
+        clock: Clock = FakeClock(datetime.now(UTC)) if self._virtual_time else SystemClock()
         service = StepFunctionsService(clock, self._tasks, region=REGION, account_id=ACCOUNT_ID)
         config = uvicorn.Config(
             build_stepfunctions_app(service),
