@@ -260,3 +260,19 @@ async def test_sync_on_a_data_source_that_is_not_versioned_is_refused(
     source = await new_source(operations)
     error = await failure(source, sync())
     assert error.error_type == "MappingTemplate"
+
+
+async def test_delta_sync_pages_through_the_changes(operations: DynamoDBOperations) -> None:
+    clock = FakeClock()
+    source = await versioned_source(operations, clock)
+    last_sync = clock.millis()
+    for note in ("n1", "n2", "n3"):
+        clock.advance(seconds=1)
+        await run(source, put(note))
+    first = await run(source, sync(lastSync=last_sync, limit=2))
+    assert [item["id"] for item in first["items"]] == ["n1", "n2"]
+    assert first["nextToken"] is not None
+    second = await run(source, sync(lastSync=last_sync, limit=2, nextToken=first["nextToken"]))
+    assert [item["id"] for item in second["items"]] == ["n3"]
+    assert second["nextToken"] is None
+    assert second["startedAt"] == first["startedAt"]
