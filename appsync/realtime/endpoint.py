@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -53,10 +53,10 @@ from appsync.realtime.filters import (
     ArgumentFilter,
     FilterError,
     SubscriptionFilter,
-    compile_filter,
+    extension_filter,
     published_payloads,
 )
-from appsync.realtime.messages import DataPayload, ErrorJson
+from appsync.realtime.messages import DataPayload, ErrorJson, data_error
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
@@ -82,6 +82,7 @@ logger = logging.getLogger(__name__)
 # The recorded connection_error for failed handshake credentials (aws-appsync-realtime-client-
 # ios): the service's internal error type and errorCode 400, which Amplify treats as final.
 _CONNECTION_UNAUTHORIZED_TYPE = "com.amazonaws.deepdish.graphql.auth#UnauthorizedException"
+MAX_INVALIDATIONS_PER_REQUEST = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,8 +254,8 @@ class SubscriptionPlanner:
                 return [refused]
             extensions = ctx.extensions
         try:
-            enhanced = _filter_from(extensions, "setSubscriptionFilter")
-            invalidation = _filter_from(extensions, "setSubscriptionInvalidationFilter")
+            enhanced = extension_filter(extensions, "setSubscriptionFilter")
+            invalidation = extension_filter(extensions, "setSubscriptionInvalidationFilter")
         except FilterError as error:
             # AWS differs: AppSync's error type for a malformed filter is not recorded.
             return [{"errorType": "BadRequestException", "message": error.message}]
@@ -304,7 +305,7 @@ class SubscriptionPlanner:
         )
         payload: DataPayload = {"data": result.data}
         if result.errors:
-            payload["errors"] = [_data_error(error) for error in result.errors]
+            payload["errors"] = [data_error(error) for error in result.errors]
         publication.rendered[subscription.render_key] = payload
         return payload
 
@@ -336,25 +337,6 @@ class SubscriptionPlanner:
             return source.get(field_name) if isinstance(source, Mapping) else None
 
         return resolve
-
-
-def _filter_from(extensions: Mapping[str, Any], key: str) -> SubscriptionFilter | None:
-    value = extensions.get(key)
-    return compile_filter(value) if value is not None else None
-
-
-def _data_error(error: GraphQLError) -> ErrorJson:
-    """A data frame's error as the service writes it: `message` and `path` (amplify-cli#6450),
-    plus `errorType` when a resolver-side rule (field auth) produced it."""
-    original = error.original_error
-    rendered: ErrorJson = {
-        "message": original.message if isinstance(original, ResolverError) else error.message
-    }
-    if error.path:
-        rendered["path"] = list(error.path)
-    if isinstance(original, ResolverError) and original.error_type:
-        rendered["errorType"] = original.error_type
-    return rendered
 
 
 class RealtimeRuntime:
@@ -405,6 +387,24 @@ class RealtimeRuntime:
         await self.broker.publish(
             Publication(PublicationKind.INVALIDATION, subscription_field, payload)
         )
+
+    async def invalidate_calls(self, calls: Sequence[Any]) -> None:
+        """One request's `extensions.invalidateSubscriptions` calls, as resolvers recorded them
+        (`ResolverContext.extensions["invalidateSubscriptions"]`). At most 5 unique calls per
+        request (Extensions reference: past that "you will receive a GraphQL error")."""
+        unique = {json.dumps(call, sort_keys=True, default=str): call for call in calls}
+        if len(unique) > MAX_INVALIDATIONS_PER_REQUEST:
+            # AWS differs: the error's wording is not documented.
+            raise ResolverError(
+                f"At most {MAX_INVALIDATIONS_PER_REQUEST} unique invalidateSubscriptions calls "
+                "are allowed per request"
+            )
+        for call in unique.values():
+            target = call.get("subscriptionField") if isinstance(call, Mapping) else None
+            payload = call.get("payload") if isinstance(call, Mapping) else None
+            if not isinstance(target, str) or not isinstance(payload, Mapping):
+                raise ResolverError("invalidateSubscriptions expects {subscriptionField, payload}")
+            await self.invalidate(target, dict(payload))
 
     async def serve(self, websocket: WebSocket) -> None:
         offered: list[str] = list(websocket.scope.get("subprotocols") or [])

@@ -201,6 +201,13 @@ def _compile_one(item: Any) -> Filter:
     return Filter(tuple(field_name.split(".")), operator, value, _predicate(operator, value))
 
 
+def extension_filter(extensions: Mapping[str, Any], key: str) -> SubscriptionFilter | None:
+    """The filter a subscription resolver set under `key` of `ResolverContext.extensions`
+    ("setSubscriptionFilter" / "setSubscriptionInvalidationFilter"), compiled; None if unset."""
+    value = extensions.get(key)
+    return compile_filter(value) if value is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class ArgumentFilter:
     """The subscription's non-null arguments, matched for equality against the payload's

@@ -14,6 +14,10 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, NotRequired, TypedDict
 
+from graphql import GraphQLError
+
+from resolvers.errors import ResolverError
+
 
 class ClientMessageType(StrEnum):
     CONNECTION_INIT = "connection_init"
@@ -206,3 +210,17 @@ def unsupported_operation(operation: str) -> ErrorJson:
 
 def max_subscriptions_reached() -> ErrorJson:
     return {"errorType": MAX_SUBSCRIPTIONS_ERROR_TYPE, "message": MAX_SUBSCRIPTIONS_MESSAGE}
+
+
+def data_error(error: GraphQLError) -> ErrorJson:
+    """A data frame's error as the service writes it: `message` and `path` (amplify-cli#6450),
+    plus `errorType` when a resolver-side rule (field auth) produced it."""
+    original = error.original_error
+    rendered: ErrorJson = {
+        "message": original.message if isinstance(original, ResolverError) else error.message
+    }
+    if error.path:
+        rendered["path"] = list(error.path)
+    if isinstance(original, ResolverError) and original.error_type:
+        rendered["errorType"] = original.error_type
+    return rendered

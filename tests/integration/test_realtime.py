@@ -65,6 +65,7 @@ type Query { getTodo(id: ID!): Todo }
 type Mutation @aws_api_key @aws_lambda {
   addTodo(id: ID!, name: String!, owner: String, priority: Int, secret: String): Todo
   removeOwner(owner: String!): Todo
+  removeOwners(owners: [String!]!): Todo
 }
 type Subscription {
   onAddTodo(id: ID, owner: String): Todo @aws_subscribe(mutations: ["addTodo"])
@@ -90,6 +91,17 @@ def response(ctx):
     extensions.invalidateSubscriptions(
         {"subscriptionField": "onOwnerTodo", "payload": {"owner": ctx.args["owner"]}}
     )
+    return ctx.result
+""",
+    "remove_owners.py": """
+def request(ctx):
+    return {"payload": {"id": "0", "name": "removed"}}
+
+def response(ctx):
+    for owner in ctx.args["owners"]:
+        extensions.invalidateSubscriptions(
+            {"subscriptionField": "onOwnerTodo", "payload": {"owner": owner}}
+        )
     return ctx.result
 """,
     "important.py": """
@@ -132,8 +144,7 @@ class _Publishing:
 
     async def resolve(self, ctx: ResolverContext) -> Any:
         value = await self._inner.resolve(ctx)
-        for call in ctx.extensions.get("invalidateSubscriptions", []):
-            await self._runtime.invalidate(call["subscriptionField"], call["payload"])
+        await self._runtime.invalidate_calls(ctx.extensions.get("invalidateSubscriptions", []))
         return value
 
 
@@ -183,6 +194,9 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
         ("Mutation", "addTodo"): ResolverBinding(unit("add_todo.py"), False),
         ("Mutation", "removeOwner"): ResolverBinding(
             _Publishing(unit("remove_owner.py"), runtime), False
+        ),
+        ("Mutation", "removeOwners"): ResolverBinding(
+            _Publishing(unit("remove_owners.py"), runtime), False
         ),
     }
     executor = Executor(schema, authorizer, resolvers, ExecutionLimits())
@@ -647,3 +661,23 @@ async def test_keep_alive_frames_flow(tmp_path: Path) -> None:
     with serve(tmp_path, settings=settings) as fast:
         async with raw_client(fast) as client:
             assert await client.receive(skip_ka=False) == {"type": "ka"}
+
+
+@pytest.mark.anyio
+async def test_at_most_five_unique_invalidations_per_request(server: RealtimeServer) -> None:
+    query = "subscription S($owner: String!) { onOwnerTodo(owner: $owner) { id owner } }"
+    async with raw_client(server) as client:
+        await client.start("a", query, {"owner": "a"}, api_key_header(server))
+        # The same call twice counts once: five unique calls are allowed.
+        five = '["a", "b", "c", "d", "e", "a"]'
+        body = await mutate(server, f"mutation {{ removeOwners(owners: {five}) {{ id }} }}")
+        assert "errors" not in body
+        assert await client.receive() == {"type": "complete", "id": "a"}
+        await client.start("f", query, {"owner": "f"}, api_key_header(server))
+        six = '["a", "b", "c", "d", "e", "f"]'
+        body = await mutate(server, f"mutation {{ removeOwners(owners: {six}) {{ id }} }}")
+        assert body["data"] == {"removeOwners": None}
+        assert body["errors"][0]["path"] == ["removeOwners"]
+        await client.send({"type": "stop", "id": "f"})
+        # Nothing was invalidated: the next frame is the stop's complete.
+        assert await client.receive() == {"type": "complete", "id": "f"}
