@@ -309,6 +309,8 @@ class DynamoDBDataSource:
             raise error.as_data_source_error() from error
         read = {"TableName": self._config.table_name, "Key": key, "ConsistentRead": True}
         current = unmarshall_item((await self._call("GetItem", read)).get("Item"))
+        if operation == "DeleteItem" and current is None:
+            return None
         if expected_version is not None and (
             current is None or current.get("_version") != expected_version
         ):
@@ -323,8 +325,6 @@ class DynamoDBDataSource:
             wanted = unmarshall_item(attempted) or {}
             if _without(current, ignore) == _without(wanted, ignore):
                 return current
-        if operation == "DeleteItem" and current is None:
-            return None
         # AWS differs: the Custom strategy (a Lambda deciding reject or retry) is not run here;
         # every failed condition follows Reject.
         raise error.as_data_source_error(current) from error
