@@ -37,6 +37,8 @@ from appsync.config import (
 from appsync.errors import ConfigError, ConfigProblem
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
+from appsync.pubsub import InMemoryBroker
+from appsync.realtime.endpoint import RealtimeRuntime
 from appsync.stepfunctions_api import stepfunctions_route
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import Clock, SystemClock
@@ -74,6 +76,7 @@ class LoadedApi:
     schema: AppSyncSchema
     authorizer: Authorizer
     executor: Executor
+    realtime: RealtimeRuntime
 
 
 class _Problems:
@@ -118,8 +121,21 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
         introspection=config.introspection is IntrospectionConfig.ENABLED,
         execution_timeout_seconds=config.server.execution_timeout_seconds,
     )
-    executor = Executor(schema, authorizer, resolvers, limits, config.server.domain_name)
-    return LoadedApi(config, schema, authorizer, executor)
+    domain = config.server.domain_name
+    subscription_type = schema.graphql_schema.subscription_type
+    realtime = RealtimeRuntime(
+        schema,
+        authorizer,
+        InMemoryBroker(),
+        {
+            field: binding.resolver
+            for (type_name, field), binding in resolvers.items()
+            if subscription_type is not None and type_name == subscription_type.name
+        },
+        domain_name=domain,
+    )
+    executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
+    return LoadedApi(config, schema, authorizer, executor, realtime)
 
 
 def _schema(config: ApiConfig, problems: _Problems) -> AppSyncSchema | None:
@@ -360,11 +376,13 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", config.name)
-        async with stepfunctions.running():
+        async with api.realtime.broker.running(), stepfunctions.running():
             yield
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
+        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql.
+        *api.realtime.routes(),
         stepfunctions_route(stepfunctions, "/"),
         Route("/", _index(config), methods=["GET"]),
     ]

@@ -61,6 +61,16 @@ class Resolver(Protocol):
     async def resolve(self, ctx: ResolverContext) -> Any: ...
 
 
+class Publisher(Protocol):
+    """Where mutations reach subscribers: the realtime side (`RealtimeRuntime`)."""
+
+    async def publish_result(
+        self, query: str, operation_name: str | None, data: Mapping[str, Any] | None
+    ) -> None: ...
+
+    async def invalidate(self, subscription_field: str, payload: dict[str, Any]) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class ResolverBinding:
     """A field's resolver, and whether it can wait on I/O.
@@ -112,8 +122,11 @@ class Executor:
         resolvers: Mapping[tuple[str, str], ResolverBinding],
         limits: ExecutionLimits,
         domain_name: str | None = None,
+        *,
+        publisher: Publisher | None = None,
     ) -> None:
         self._schema = schema
+        self._publisher = publisher
         self._authorizer = authorizer
         self._resolvers = dict(resolvers)
         self._limits = limits
@@ -149,6 +162,10 @@ class Executor:
         result = await self.executable.execute(
             request.query, request.variables, request.operation_name, operation
         )
+        if self._publisher is not None and self.operation_type(request) == "mutation":
+            # AppSync sends each mutation field's result, cut to the mutation's own selection
+            # set, to the subscriptions whose @aws_subscribe names the field.
+            await self._publisher.publish_result(request.query, request.operation_name, result.data)
         return response_body(result.data, result.errors or (), operation.appended_errors)
 
     def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
@@ -237,6 +254,9 @@ class Executor:
                         value = await resolver.resolve(ctx)
                 except TimeoutError:
                     raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE) from None
+            if self._publisher is not None and "invalidateSubscriptions" in ctx.extensions:
+                for call in ctx.extensions["invalidateSubscriptions"]:
+                    await self._publisher.invalidate(call["subscriptionField"], call["payload"])
             if ctx.appended_errors:
                 locations = _locations(info)
                 path = info.path.as_list()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from starlette.applications import Starlette
 
 from appsync.app import build_app
 from appsync.config import load_config
@@ -36,6 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 class Server:
     host: str
     port: int
+    app: Starlette
 
     @property
     def url(self) -> str:
@@ -56,7 +58,7 @@ def serve(config_path: Path) -> Iterator[Server]:
                 raise RuntimeError("the test server did not start")
             thread.join(0.01)
         host, port = server.servers[0].sockets[0].getsockname()[:2]
-        yield Server(host, port)
+        yield Server(host, port, app)
     finally:
         server.should_exit = True
         thread.join(10)
