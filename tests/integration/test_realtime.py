@@ -24,8 +24,9 @@ import httpx
 import pytest
 import uvicorn
 import websockets
+from botocore.credentials import Credentials
 from gql import Client, gql
-from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
+from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncIAMAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from graphql import Source, parse
 from starlette.applications import Starlette
@@ -44,6 +45,7 @@ from auth.errors import UnauthorizedError
 from auth.lambda_authorizer import LambdaAuthorizerConfig
 from auth.request import AuthRequest
 from auth.rules import Authorizer
+from auth.sigv4 import IamConfig, IamCredential
 from resolvers.context import ResolverContext
 from resolvers.datasources.none import NoneDataSource
 from resolvers.runtimes.python import load_python_code
@@ -52,9 +54,16 @@ from schema.loader import build_schema_document
 
 API_KEY = "da2-realtimetestkey0000000000"
 LAMBDA_TOKEN = "let-me-in"
+IAM_KEY = IamCredential(
+    access_key_id="AKIAREALTIMETEST0001",
+    secret_access_key="realtime-test-secret-key",
+    account_id="123456789012",
+    user_arn="arn:aws:iam::123456789012:user/realtime",
+)
+IAM_REGION = "us-east-1"
 
 SDL = """
-type Todo @aws_api_key @aws_lambda {
+type Todo @aws_api_key @aws_lambda @aws_iam {
   id: ID!
   name: String!
   owner: String
@@ -72,6 +81,7 @@ type Subscription {
   onImportantTodo: Todo @aws_subscribe(mutations: ["addTodo"])
   onOwnerTodo(owner: String!): Todo @aws_subscribe(mutations: ["addTodo"])
   onLambdaTodo: Todo @aws_subscribe(mutations: ["addTodo"]) @aws_lambda
+  onIamTodo: Todo @aws_subscribe(mutations: ["addTodo"]) @aws_iam
 }
 """
 
@@ -173,7 +183,10 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
     schema = build_schema_document(parse(Source(SDL, "realtime.graphql")), "realtime.graphql")
     authorizer = Authorizer(
         ApiKeyConfig(keys=(ApiKey(API_KEY, None, 4_000_000_000),)),
-        [LambdaAuthorizerConfig(handler="tests.integration.test_realtime:lambda_authorizer")],
+        [
+            LambdaAuthorizerConfig(handler="tests.integration.test_realtime:lambda_authorizer"),
+            IamConfig(credentials=(IAM_KEY,), region=IAM_REGION),
+        ],
         SystemClock(),
     )
     for name, text in CODE.items():
@@ -372,6 +385,32 @@ async def test_gql_appsync_transport_receives_a_mutation(server: RealtimeServer)
         await mutate(server, ADD_ANN)
         await asyncio.wait_for(listener, 10)
     assert received == [{"onAddTodo": {"id": "1", "name": "milk", "owner": "ann"}}]
+
+
+@pytest.mark.anyio
+async def test_gql_iam_signed_handshake_and_start(server: RealtimeServer) -> None:
+    # The connection is signed as POST <graphql url>/connect with body {}, the start as
+    # POST <graphql url> with the data string as body (gql's AppSyncIAMAuthentication).
+    auth = AppSyncIAMAuthentication(
+        host=f"{server.host}:{server.port}",
+        region_name=IAM_REGION,
+        credentials=Credentials(IAM_KEY.access_key_id, IAM_KEY.secret_access_key),
+    )
+    transport = AppSyncWebsocketsTransport(url=server.realtime_url, auth=auth)
+    received: list[dict[str, Any]] = []
+    async with Client(transport=transport) as session:
+        document = gql("subscription { onIamTodo { id name } }")
+
+        async def listen() -> None:
+            async for result in session.subscribe(document):
+                received.append(result)
+                return
+
+        listener = asyncio.ensure_future(listen())
+        await wait_for_subscribers(server, 1)
+        await mutate(server, ADD_ANN)
+        await asyncio.wait_for(listener, 10)
+    assert received == [{"onIamTodo": {"id": "1", "name": "milk"}}]
 
 
 @pytest.mark.anyio
