@@ -51,6 +51,9 @@ RESOLVER_LIMIT_TYPE = "ResolverExecutionLimitReached"
 # AWS differs: the message text is not documented; this is the wording DataStore users quote
 # (amplify-js#8342).
 RESOLVER_LIMIT_MESSAGE = "Resolver invocation limit reached."
+# AWS differs (unconfirmed): "Execution timed out." is AppSync's recorded text at its 30-second
+# limit (awslabs/aws-mobile-appsync-sdk-android#280, aws-appsync-community#386); the errorType
+# of that field error is not recorded.
 EXECUTION_TIMEOUT_TYPE = "ExecutionTimeout"
 EXECUTION_TIMEOUT_MESSAGE = "Execution timed out."
 

@@ -1,9 +1,10 @@
 """POST and GET `/graphql`: from an HTTP request to AppSync's response.
 
-Order, as AppSync answers: a body that is not a GraphQL request is a 400
-`MalformedHttpRequestException` ("Request body is empty." / "Unable to parse GraphQL query."),
-then the caller is authenticated (401 `UnauthorizedException` with `x-amzn-errortype`), then
-the operation runs and everything else is HTTP 200 with `data` and `errors`.
+A body that is not a GraphQL request is a 400 `MalformedHttpRequestException` ("Request body is
+empty." / "Unable to parse GraphQL query."), then the caller is authenticated (401
+`UnauthorizedException` with `x-amzn-errortype`), then the operation runs and everything else is
+HTTP 200 with `data` and `errors`. AWS differs (unconfirmed): which of 400 and 401 AppSync
+reports first for a request that earns both is not recorded.
 GET takes `query`, `variables` (JSON) and `operationName` from the query string; AppSync serves
 queries and mutations over both methods (graphql/graphql-over-http#81).
 """
