@@ -9,7 +9,19 @@ through boto3 instead of the embedded moto backend.
 A table declaration is a DynamoDB CreateTable input (`TableName`, `KeySchema`,
 `AttributeDefinitions`, `GlobalSecondaryIndexes`, `LocalSecondaryIndexes`, `BillingMode`,
 `ProvisionedThroughput`), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local `seed`
-file. The parsers return every problem with its key path instead of stopping at the first.
+file. The embedded DynamoDB's own settings (local only, under the definition file's
+`server.dynamodb`) are its tables and where its loopback endpoint listens::
+
+    server:
+      dynamodb:
+        endpoint: {host: 127.0.0.1, port: 8000}   # or `endpoint: false`; port 0 picks one
+        tables:
+          - TableName: Post
+            KeySchema: [{AttributeName: id, KeyType: HASH}]
+            AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+            seed: data/posts.json
+
+The parsers return every problem with its key path instead of stopping at the first.
 """
 
 from __future__ import annotations
@@ -86,6 +98,15 @@ class TableDeclaration:
     create_table_input: Mapping[str, Any]
     time_to_live_attribute: str | None = None
     seed: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedDynamoDBSettings:
+    """`server.dynamodb`: the tables to create at start, and the loopback endpoint (None: off)."""
+
+    tables: tuple[TableDeclaration, ...] = ()
+    endpoint_host: str | None = "127.0.0.1"
+    endpoint_port: int = 0
 
 
 class _Problems:
@@ -314,3 +335,36 @@ def _join(path: str, key: str) -> str:
 
 def _kind(value: Any) -> str:
     return "nothing" if value is None else type(value).__name__
+
+
+def parse_embedded_dynamodb(
+    raw: Any, path: str, base_dir: Path
+) -> tuple[EmbeddedDynamoDBSettings, list[DynamoDBConfigProblem]]:
+    """Read `server.dynamodb`; missing or null gives the defaults (no tables, endpoint on a
+    free loopback port)."""
+    if raw is None:
+        return EmbeddedDynamoDBSettings(), []
+    problems = _Problems()
+    block = problems.mapping(raw, path, ("tables", "endpoint"))
+    if block is None:
+        return EmbeddedDynamoDBSettings(), problems.found
+    tables, table_problems = parse_table_declarations(
+        block.get("tables"), _join(path, "tables"), base_dir
+    )
+    problems.found += table_problems
+    endpoint = block.get("endpoint", {})
+    host: str | None = "127.0.0.1"
+    port = 0
+    if endpoint is False:
+        host = None
+    elif endpoint is not None:
+        where = _join(path, "endpoint")
+        settings = problems.mapping(endpoint, where, ("host", "port"))
+        if settings is not None:
+            host = problems.string(settings, "host", where, required=False) or host
+            value = settings.get("port", 0)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+                problems.add(_join(where, "port"), "expected a port number from 0 to 65535")
+            else:
+                port = value
+    return EmbeddedDynamoDBSettings(tables, host, port), problems.found

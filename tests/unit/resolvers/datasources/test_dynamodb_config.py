@@ -12,7 +12,9 @@ from typing import Any
 from resolvers.datasources.dynamodb_config import (
     DeltaSyncConfig,
     DynamoDBConfig,
+    EmbeddedDynamoDBSettings,
     parse_dynamodb_config,
+    parse_embedded_dynamodb,
     parse_table_declarations,
 )
 
@@ -164,3 +166,34 @@ def test_table_declarations_must_be_a_list(tmp_path: Path) -> None:
     tables, problems = parse_table_declarations({"Posts": {}}, "tables", tmp_path)
     assert tables == ()
     assert paths(problems) == ["tables"]
+
+
+def test_embedded_settings_default_to_a_free_loopback_port(tmp_path: Path) -> None:
+    settings, problems = parse_embedded_dynamodb(None, "server.dynamodb", tmp_path)
+    assert problems == []
+    assert settings == EmbeddedDynamoDBSettings((), "127.0.0.1", 0)
+
+
+def test_embedded_settings_read_tables_and_endpoint(tmp_path: Path) -> None:
+    raw = {"endpoint": {"host": "0.0.0.0", "port": 8000}, "tables": [posts_table()]}
+    settings, problems = parse_embedded_dynamodb(raw, "server.dynamodb", tmp_path)
+    assert problems == []
+    assert settings.endpoint_host == "0.0.0.0"
+    assert settings.endpoint_port == 8000
+    assert [table.table_name for table in settings.tables] == ["Posts"]
+
+
+def test_the_loopback_endpoint_can_be_turned_off(tmp_path: Path) -> None:
+    settings, _ = parse_embedded_dynamodb({"endpoint": False}, "server.dynamodb", tmp_path)
+    assert settings.endpoint_host is None
+
+
+def test_embedded_settings_problems_have_key_paths(tmp_path: Path) -> None:
+    raw = {"endpoint": {"port": 70000}, "tables": [{"TableName": "X"}], "region": "x"}
+    _, problems = parse_embedded_dynamodb(raw, "server.dynamodb", tmp_path)
+    assert sorted(paths(problems)) == [
+        "server.dynamodb.endpoint.port",
+        "server.dynamodb.region",
+        "server.dynamodb.tables[0].AttributeDefinitions",
+        "server.dynamodb.tables[0].KeySchema",
+    ]
