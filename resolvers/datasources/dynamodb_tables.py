@@ -13,9 +13,10 @@ see and change exactly what resolvers see.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from resolvers.datasources.dynamodb_config import (
     DEFAULT_REGION,
     DeltaSyncConfig,
     DynamoDBConfig,
+    EmbeddedDynamoDBSettings,
     TableDeclaration,
 )
 from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
@@ -214,3 +216,40 @@ def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackE
     bound_host, bound_port = server.get_host_and_port()
     logger.info("embedded DynamoDB at http://%s:%s", bound_host, bound_port)
     return LoopbackEndpoint(bound_host, bound_port, server)
+
+
+class EmbeddedDynamoDB:
+    """What the server starts for its DynamoDB data sources, and stops at shutdown.
+
+    `start()` creates the declared tables (and delta tables) where the data sources look for
+    them, then serves the embedded backend on the loopback endpoint unless it is turned off,
+    and returns that endpoint's URL (None when off) for `serve` to print.
+    """
+
+    __slots__ = ("_configs", "_endpoint", "_settings")
+
+    def __init__(
+        self, settings: EmbeddedDynamoDBSettings, configs: Sequence[DynamoDBConfig]
+    ) -> None:
+        self._settings = settings
+        self._configs = tuple(configs)
+        self._endpoint: LoopbackEndpoint | None = None
+
+    @property
+    def url(self) -> str | None:
+        return self._endpoint.url if self._endpoint is not None else None
+
+    async def start(self) -> str | None:
+        await create_declared_tables(self._settings.tables, self._configs)
+        host = self._settings.endpoint_host
+        if host is not None and self._endpoint is None:
+            # Binding and starting the server thread blocks briefly: off the event loop.
+            self._endpoint = await asyncio.to_thread(
+                start_loopback_endpoint, host, self._settings.endpoint_port
+            )
+        return self.url
+
+    def stop(self) -> None:
+        if self._endpoint is not None:
+            self._endpoint.stop()
+            self._endpoint = None

@@ -11,9 +11,15 @@ import pytest
 
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig, TableDeclaration
+from resolvers.datasources.dynamodb_config import (
+    DeltaSyncConfig,
+    DynamoDBConfig,
+    EmbeddedDynamoDBSettings,
+    TableDeclaration,
+)
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
+    EmbeddedDynamoDB,
     LoopbackEndpoint,
     SeedError,
     create_declared_tables,
@@ -173,3 +179,39 @@ async def test_loopback_clients_and_resolvers_can_write_at_the_same_time(
         "id": "c",
         "hits": 2 * rounds,
     }
+
+
+async def test_the_embedded_dynamodb_creates_tables_and_serves_them(tmp_path: Path) -> None:
+    name = unique("Started", tmp_path)
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([{"id": "s1"}]))
+    settings = EmbeddedDynamoDBSettings(
+        (TableDeclaration(name, table_input(name), seed=seed),), "127.0.0.1", 0
+    )
+    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
+    url = await embedded.start()
+    try:
+        assert url is not None
+        assert url.startswith("http://127.0.0.1:")
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=url,
+            region_name=REGION,
+            aws_access_key_id="any",
+            aws_secret_access_key="any",
+        )
+        assert client.get_item(TableName=name, Key={"id": {"S": "s1"}})["Item"] == {
+            "id": {"S": "s1"}
+        }
+    finally:
+        embedded.stop()
+    assert embedded.url is None
+
+
+async def test_the_loopback_endpoint_stays_off_when_asked(tmp_path: Path) -> None:
+    name = unique("Quiet", tmp_path)
+    settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name)),), None, 0)
+    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
+    assert await embedded.start() is None
+    listed = await MotoDynamoDB(REGION).call("ListTables", {})
+    assert name in listed["TableNames"]
