@@ -21,6 +21,7 @@ from stepfunctions.clock import Clock
 from stepfunctions.errors import StepFunctionsError
 from stepfunctions.interpreter import Interpreter
 from stepfunctions.service_activities import OPERATIONS as ACTIVITY_OPERATIONS
+from stepfunctions.service_aliases import OPERATIONS as ALIAS_OPERATIONS
 from stepfunctions.service_executions import OPERATIONS as EXECUTION_OPERATIONS
 from stepfunctions.service_machines import OPERATIONS as MACHINE_OPERATIONS
 from stepfunctions.service_machines import Operation
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 OPERATIONS: dict[str, Operation] = {
     **MACHINE_OPERATIONS,
+    **ALIAS_OPERATIONS,
     **EXECUTION_OPERATIONS,
     **ACTIVITY_OPERATIONS,
     "TestState": test_state,

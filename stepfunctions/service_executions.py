@@ -19,7 +19,8 @@ from typing import Any
 
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun
 from stepfunctions.history import HistoryEvent
-from stepfunctions.service_machines import Operation, machine_not_found, pick_version
+from stepfunctions.service_aliases import pick_version
+from stepfunctions.service_machines import Operation, machine_not_found
 from stepfunctions.service_requests import (
     ApiError,
     Request,

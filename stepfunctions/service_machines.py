@@ -7,8 +7,6 @@ ValidateStateMachineDefinition ...).
 
 from __future__ import annotations
 
-import json
-import random
 import re
 import uuid
 from collections.abc import Awaitable, Callable
@@ -19,13 +17,12 @@ from stepfunctions.service_requests import (
     ApiError,
     Request,
     arn_of_type,
-    check_alias_name,
     check_name,
     paginate,
     validation_error,
 )
 from stepfunctions.service_state import ServiceState
-from stepfunctions.store import StateMachine, StateMachineAlias, StateMachineVersion
+from stepfunctions.store import StateMachine, StateMachineVersion
 from stepfunctions.validation import (
     Diagnostic,
     Severity,
@@ -121,7 +118,8 @@ def request_tags(request: Request) -> dict[str, str]:
     return tags
 
 
-def _machine(state: ServiceState, text: str) -> StateMachine:
+def machine_of(state: ServiceState, text: str) -> StateMachine:
+    """The unqualified state machine an ARN names (InvalidArn, StateMachineDoesNotExist)."""
     arn = arn_of_type(text, "stateMachine")
     if len(arn.parts) != 1:
         raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
@@ -212,7 +210,7 @@ async def describe_state_machine(state: ServiceState, request: Request) -> dict[
     if machine is None:
         raise machine_not_found(text)
     if len(arn.parts) == 2:
-        version = _version_of(machine, arn.parts[1])
+        version = version_of(machine, arn.parts[1])
         if version is None:
             raise machine_not_found(text)
         return describe_version(machine, version)
@@ -248,12 +246,13 @@ def describe_version(machine: StateMachine, version: StateMachineVersion) -> dic
     }
 
 
-def _version_of(machine: StateMachine, qualifier: str) -> StateMachineVersion | None:
+def version_of(machine: StateMachine, qualifier: str) -> StateMachineVersion | None:
+    """The version a qualifier (`1`, `2` ...) names, or None."""
     return machine.versions.get(int(qualifier)) if qualifier.isdigit() else None
 
 
 async def update_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = _machine(state, request.text("stateMachineArn"))
+    machine = machine_of(state, request.text("stateMachineArn"))
     publish = request.flag("publish")
     version_description = request.optional_text("versionDescription")
     if version_description and not publish:
@@ -317,7 +316,7 @@ async def list_state_machines(state: ServiceState, request: Request) -> dict[str
 
 
 async def publish_state_machine_version(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = _machine(state, request.text("stateMachineArn"))
+    machine = machine_of(state, request.text("stateMachineArn"))
     revision = request.optional_text("revisionId")
     if revision is not None and revision != machine.revision_id:
         raise ApiError(
@@ -330,7 +329,7 @@ async def publish_state_machine_version(state: ServiceState, request: Request) -
 
 
 async def list_state_machine_versions(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = _machine(state, request.text("stateMachineArn"))
+    machine = machine_of(state, request.text("stateMachineArn"))
     versions = sorted(machine.versions.values(), key=lambda v: v.number, reverse=True)
     page, token = paginate(
         versions, lambda v: v.arn, request.page_size(), request.optional_text("nextToken")
@@ -356,145 +355,6 @@ async def delete_state_machine_version(state: ServiceState, request: Request) ->
         )
     del machine.versions[int(arn.parts[1])]
     return {}
-
-
-def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[tuple[str, int]]]:
-    entries = request.items("routingConfiguration")
-    if not 1 <= len(entries) <= 2:
-        raise validation_error(
-            entries, "routingConfiguration", "Member must have length less than or equal to 2"
-        )
-    routing = [(str(e.get("stateMachineVersionArn")), int(e.get("weight", -1))) for e in entries]
-    arns = [arn for arn, _ in routing]
-    if len(set(arns)) < len(arns):
-        raise ApiError(
-            "ValidationException",
-            "Routing configuration must contain distinct state machine version ARNs. "
-            f"Received: [{', '.join(arns)}]",
-        )
-    for index, (_, weight) in enumerate(routing, start=1):
-        if not 0 <= weight <= 100:
-            raise validation_error(
-                weight,
-                f"routingConfiguration.{index}.member.weight",
-                "Member must have value less than or equal to 100",
-            )
-    if sum(w for _, w in routing) != 100:
-        weights = json.dumps([w for _, w in routing])
-        raise ApiError(
-            "ValidationException",
-            f"Sum of routing configuration weights must equal 100. Received: {weights}",
-        )
-    owners = {":".join(arn.split(":")[:7]) for arn in arns}
-    machine = state.store.machine(next(iter(owners))) if len(owners) == 1 else None
-    versions_exist = machine is not None and all(
-        arn.count(":") == 7 and _version_of(machine, arn.split(":")[-1]) is not None for arn in arns
-    )
-    if machine is None or not versions_exist:
-        raise ApiError(
-            "ValidationException",
-            "Routing configuration must contain state machine version ARNs. "
-            f"Received: [{', '.join(arns)}]",
-        )
-    return machine, routing
-
-
-def _alias(state: ServiceState, text: str) -> tuple[StateMachine, StateMachineAlias]:
-    arn = arn_of_type(text, "stateMachine")
-    if len(arn.parts) != 2 or arn.parts[1].isdigit():
-        raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
-    alias = None if machine is None else machine.aliases.get(arn.parts[1])
-    if machine is None or alias is None:
-        raise ApiError("ResourceNotFound", "Request references a resource that does not exist.")
-    return machine, alias
-
-
-async def create_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
-    name = check_alias_name(request.text("name"))
-    machine, routing = _routing(state, request)
-    description = request.optional_text("description")
-    existing = machine.aliases.get(name)
-    if existing is not None:
-        if existing.routing == routing and existing.description == description:
-            return {"stateMachineAliasArn": existing.arn, "creationDate": existing.creation_date}
-        raise ApiError(
-            "ConflictException",
-            "Failed to create alias because an alias with the same name and a "
-            "different routing configuration already exists.",
-        )
-    now = state.clock.now()
-    alias = StateMachineAlias(
-        f"{machine.arn}:{name}", machine.arn, name, description, routing, now, now
-    )
-    machine.aliases[name] = alias
-    return {"stateMachineAliasArn": alias.arn, "creationDate": alias.creation_date}
-
-
-async def describe_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
-    _, alias = _alias(state, request.text("stateMachineAliasArn"))
-    return {
-        "stateMachineAliasArn": alias.arn,
-        "name": alias.name,
-        "description": alias.description,
-        "routingConfiguration": [
-            {"stateMachineVersionArn": arn, "weight": weight} for arn, weight in alias.routing
-        ],
-        "creationDate": alias.creation_date,
-        "updateDate": alias.update_date,
-    }
-
-
-async def update_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
-    text = request.text("stateMachineAliasArn")
-    if "description" not in request and "routingConfiguration" not in request:
-        raise ApiError(
-            "MissingRequiredParameter",
-            "Either the description or the RoutingConfiguration must be specified",
-        )
-    machine, alias = _alias(state, text)
-    if "routingConfiguration" in request:
-        owner, routing = _routing(state, request)
-        if owner is not machine:
-            raise ApiError(
-                "ValidationException",
-                "Routing configuration must reference versions of the alias's state machine",
-            )
-        alias.routing = routing
-    if "description" in request:
-        alias.description = request.optional_text("description")
-    alias.update_date = state.clock.now()
-    return {"updateDate": alias.update_date}
-
-
-async def delete_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
-    text = request.text("stateMachineAliasArn")
-    arn_of_type(text, "stateMachine")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
-    if machine is not None:
-        machine.aliases.pop(text.split(":")[-1], None)
-    return {}
-
-
-async def list_state_machine_aliases(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = _machine(state, request.text("stateMachineArn"))
-    aliases = sorted(machine.aliases.values(), key=lambda a: a.creation_date)
-    page, token = paginate(
-        aliases, lambda a: a.arn, request.page_size(), request.optional_text("nextToken")
-    )
-    items = [{"stateMachineAliasArn": a.arn, "creationDate": a.creation_date} for a in page]
-    return {"stateMachineAliases": items, "nextToken": token}
-
-
-def pick_version(alias: StateMachineAlias, machine: StateMachine) -> StateMachineVersion:
-    """The version an alias routes one start to, by weight."""
-    arns = [arn for arn, _ in alias.routing]
-    weights = [weight for _, weight in alias.routing]
-    chosen = random.choices(arns, weights=weights)[0] if sum(weights) else arns[0]
-    version = _version_of(machine, chosen.split(":")[-1])
-    if version is None:
-        raise machine_not_found(chosen)
-    return version
 
 
 def _tagged(state: ServiceState, text: str) -> dict[str, str]:
@@ -558,11 +418,6 @@ OPERATIONS: dict[str, Operation] = {
     "PublishStateMachineVersion": publish_state_machine_version,
     "ListStateMachineVersions": list_state_machine_versions,
     "DeleteStateMachineVersion": delete_state_machine_version,
-    "CreateStateMachineAlias": create_state_machine_alias,
-    "DescribeStateMachineAlias": describe_state_machine_alias,
-    "UpdateStateMachineAlias": update_state_machine_alias,
-    "DeleteStateMachineAlias": delete_state_machine_alias,
-    "ListStateMachineAliases": list_state_machine_aliases,
     "TagResource": tag_resource,
     "UntagResource": untag_resource,
     "ListTagsForResource": list_tags_for_resource,
