@@ -134,3 +134,33 @@ def test_a_boto3_activity_worker_completes_a_task(wall_clock_sfn: SFNClient) -> 
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"n": 2})
     with pytest.raises(sfn.exceptions.TaskDoesNotExist):
         sfn.send_task_heartbeat(taskToken=task["taskToken"])
+
+
+def test_boto3_paginators_walk_every_page(sfn: SFNClient) -> None:
+    definition = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    machine = sfn.create_state_machine(
+        name="paged", definition=json.dumps(definition), roleArn=ROLE
+    )
+    arns = [
+        sfn.start_execution(stateMachineArn=machine["stateMachineArn"], name=f"p{n}")[
+            "executionArn"
+        ]
+        for n in range(7)
+    ]
+    for arn in arns:
+        _wait(sfn, arn)
+    pages = sfn.get_paginator("list_executions").paginate(
+        stateMachineArn=machine["stateMachineArn"], PaginationConfig={"PageSize": 3}
+    )
+    names = [item["name"] for page in pages for item in page["executions"]]
+    assert names == [f"p{n}" for n in reversed(range(7))]
+    history = sfn.get_paginator("get_execution_history").paginate(
+        executionArn=arns[0], PaginationConfig={"PageSize": 1}
+    )
+    types = [event["type"] for page in history for event in page["events"]]
+    assert types == [
+        "ExecutionStarted",
+        "PassStateEntered",
+        "PassStateExited",
+        "ExecutionSucceeded",
+    ]
