@@ -22,9 +22,10 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from resolvers.datasources.dynamodb_config import DynamoDBConfig
+from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
+    DynamoDBServiceError,
     Expressions,
     decode_token,
     encode_token,
@@ -72,7 +73,7 @@ def _expected_version(request: dict[str, Any]) -> int | None:
 class Versioning:
     """What a versioned data source adds to PutItem, UpdateItem and DeleteItem, and Sync."""
 
-    __slots__ = ("_clock", "_config", "_operations")
+    __slots__ = ("_clock", "_config", "_delta", "_operations")
 
     def __init__(
         self, config: DynamoDBConfig, operations: DynamoDBOperations, clock: Clock
@@ -80,6 +81,7 @@ class Versioning:
         if config.delta_sync_config is None:
             raise mapping_error("A versioned data source needs a deltaSyncConfig.")
         self._config = config
+        self._delta: DeltaSyncConfig = config.delta_sync_config
         self._operations = operations
         self._clock = clock
 
@@ -131,8 +133,7 @@ class Versioning:
         """DeleteItem becomes an UpdateItem writing the tombstone, unless BaseTableTTL is 0."""
         expected = _expected_version(request)
         self._check_version(expected, params, ex)
-        delta = self._config.delta_sync_config
-        assert delta is not None
+        delta = self._delta
         if delta.base_table_ttl == 0:
             return "DeleteItem", expected
         actions = self._bump(ex)
@@ -148,8 +149,7 @@ class Versioning:
 
     async def record(self, item: dict[str, Any], key: dict[str, Any]) -> None:
         """Write one change to the delta table."""
-        delta = self._config.delta_sync_config
-        assert delta is not None
+        delta = self._delta
         if not item:
             return
         moment = self._clock.now().astimezone(UTC)
@@ -163,9 +163,12 @@ class Versioning:
             "ds_sk": {"S": f"{stamp}:{keys}:{version}"},
             "_ttl": {"N": str(millis // 1000 + delta.delta_sync_table_ttl * 60)},
         }
-        await self._operations.call(
-            "PutItem", {"TableName": delta.delta_sync_table_name, "Item": record}
-        )
+        try:
+            await self._operations.call(
+                "PutItem", {"TableName": delta.delta_sync_table_name, "Item": record}
+            )
+        except DynamoDBServiceError as error:
+            raise error.as_data_source_error() from error
 
     async def record_delete(
         self, attributes: dict[str, Any] | None, key: dict[str, Any]
@@ -184,10 +187,11 @@ class Versioning:
         return item
 
     async def sync(self, request: dict[str, Any]) -> dict[str, Any]:
-        delta = self._config.delta_sync_config
-        assert delta is not None
+        delta = self._delta
         now = self._now_millis()
-        limit = request.get("limit", DEFAULT_SYNC_LIMIT)
+        limit = request.get("limit")
+        if limit is None:
+            limit = DEFAULT_SYNC_LIMIT
         if isinstance(limit, bool) or not isinstance(limit, int):
             raise mapping_error("Expected a number for '$[limit]'.")
         token = decode_token(request["nextToken"]) if request.get("nextToken") else None
@@ -229,8 +233,7 @@ class Versioning:
         limit: int,
         now: int,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        delta = self._config.delta_sync_config
-        assert delta is not None
+        delta = self._delta
         since = datetime.fromtimestamp(int(request["lastSync"]) / 1000, UTC)
         day = date.fromisoformat(token["day"]) if token else since.date()
         start_key: dict[str, Any] | None = (token["token"] or None) if token else None

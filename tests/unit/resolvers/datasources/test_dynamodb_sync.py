@@ -276,3 +276,14 @@ async def test_delta_sync_pages_through_the_changes(operations: DynamoDBOperatio
     assert [item["id"] for item in second["items"]] == ["n3"]
     assert second["nextToken"] is None
     assert second["startedAt"] == first["startedAt"]
+
+
+async def test_a_missing_delta_table_is_a_dynamodb_error_of_the_mutation(
+    operations: DynamoDBOperations,
+) -> None:
+    table = await new_table(operations, "Notes")
+    delta = DeltaSyncConfig(BASE_TTL_MINUTES, f"Missing-{table}", DELTA_TTL_MINUTES)
+    config = DynamoDBConfig(table, REGION, versioned=True, delta_sync_config=delta)
+    source = DynamoDBDataSource("NotesTable", config, operations, FakeClock())
+    error = await failure(source, put("n1"))
+    assert error.error_type == "DynamoDB:ResourceNotFoundException"
