@@ -1,4 +1,5 @@
-"""The Task state: local Lambda functions, `lambda:invoke`, and the events AWS writes for them.
+"""The Task state: local Lambda functions, `lambda:invoke`, service integrations, and the events
+AWS writes for them.
 
 A Lambda function ARN as Resource writes LambdaFunctionScheduled / Started / Succeeded | Failed |
 TimedOut; an `arn:aws:states:::` integration writes TaskScheduled / Started / Succeeded | Failed |
@@ -10,7 +11,7 @@ with States.Timeout.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -30,6 +31,7 @@ from stepfunctions.engine import (
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import execute
+from stepfunctions.integrations.base import Pattern, TaskCall
 from stepfunctions.model import TaskState
 from stepfunctions.paths import json_text
 from stepfunctions.tasks import ResourceKind, TaskResource
@@ -164,6 +166,14 @@ async def _invoke(
     token = run.task_token
     # What a late SendTask* call with this token hears once the task is over.
     token_end = "TaskDoesNotExist"
+
+    def submitted(output: Any) -> None:
+        # `.sync`: the job has started; AWS records its start response before waiting on it.
+        frame.event(
+            "TaskSubmitted",
+            {**identity, "output": json_text(output), "outputDetails": _NOT_TRUNCATED},
+        )
+
     try:
         if token is not None and not _mocked(run):
             result = await _wait_for_token(
@@ -171,7 +181,7 @@ async def _invoke(
             )
         else:
             result = await race_deadline(
-                env.clock, deadline, lambda: _call(run, resource, task_input)
+                env.clock, deadline, lambda: _call(run, resource, task_input, submitted)
             )
     except DeadlineReached:
         token_end = "TaskTimedOut"
@@ -233,12 +243,12 @@ async def _wait_for_token(
     else:
         deadline = env.clock.now() + timedelta(seconds=seconds)
         pending = env.callbacks.open(token, text)
-        submitted = await race_deadline(
-            env.clock, deadline, lambda: _call(run, resource, task_input)
+        answer = await race_deadline(
+            env.clock, deadline, lambda: _call(run, resource, task_input, _not_sync)
         )
         frame.event(
             "TaskSubmitted",
-            {**identity, "output": json_text(submitted), "outputDetails": _NOT_TRUNCATED},
+            {**identity, "output": json_text(answer), "outputDetails": _NOT_TRUNCATED},
         )
     while True:
         beat_deadline = (
@@ -268,7 +278,13 @@ async def _outcome_or_beat(pending: PendingTask) -> Outcome | None:
     return pending.outcome
 
 
-async def _call(run: StateRun, resource: TaskResource, task_input: Any) -> Any:
+def _not_sync(output: Any) -> None:
+    """A `.waitForTaskToken` call never reports a `.sync` submission."""
+
+
+async def _call(
+    run: StateRun, resource: TaskResource, task_input: Any, submitted: Callable[[Any], None]
+) -> Any:
     env = run.frame.env
     if env.mock is not None:
         if env.mock.error is not None or env.mock.cause is not None:
@@ -281,9 +297,28 @@ async def _call(run: StateRun, resource: TaskResource, task_input: Any) -> Any:
         return await tasks.invoke_function(resource.arn, task_input, now, env.clock)
     if resource.kind is ResourceKind.LAMBDA_INVOKE:
         return await tasks.invoke(task_input, now, env.clock)
-    # AWS differs: only Lambda runs locally for now; other integrations and activities fail.
-    raise StatesError(
-        "States.Runtime",
-        f"The resource '{resource.arn}' is not supported by this local engine.",
-        prefixed=True,
+    integration = tasks.integration(resource)
+    if integration is None:
+        # AWS refuses such a definition at CreateStateMachine with this text (SCHEMA_VALIDATION_
+        # FAILED); a definition that reached the engine fails the state instead.
+        raise StatesError(
+            "States.Runtime",
+            f"The resource provided {resource.arn} is not recognized. The value is not a valid "
+            "resource ARN, or the resource is not available in this region.",
+        )
+    call = TaskCall(
+        service=resource.service,
+        action=resource.action,
+        pattern=Pattern(resource.pattern),
+        sdk=resource.sdk,
+        parameters=task_input,
+        clock=env.clock,
+        region=tasks.region,
+        account_id=tasks.account_id,
+        execution_arn=env.execution.execution_arn,
+        submitted=submitted,
     )
+    try:
+        return await integration.call(call)
+    except StatesError as error:
+        raise run.prefixed(error) from error

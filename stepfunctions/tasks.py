@@ -10,6 +10,9 @@ Two resource forms reach a registered function, as in AWS:
 A handler's exception becomes the error Lambda reports for an unhandled error: the error name is
 the exception's type and the cause is Lambda's `{"errorMessage","errorType","requestId",
 "stackTrace"}` JSON text, which is what Step Functions shows for a failed Lambda task.
+
+Every other `arn:aws:states:::` resource is served by the `ServiceIntegration` registered for its
+service (`stepfunctions/integrations/`); a resource no integration recognises fails the task.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from typing import Any
 
 from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
+from stepfunctions.integrations.base import Pattern, ServiceIntegration
 from stepfunctions.item_reader import ObjectStore
 
 logger = logging.getLogger(__name__)
@@ -60,6 +64,9 @@ class TaskResource:
     resource_type: str  # history's resourceType, e.g. "lambda"
     resource: str  # history's resource, e.g. "invoke"
     pattern: str  # "" (request-response), ".sync", ".sync:2" or ".waitForTaskToken"
+    service: str = ""  # the integration's service, e.g. "dynamodb" (also for aws-sdk)
+    action: str = ""  # the integration's action without the pattern, e.g. "putItem"
+    sdk: bool = False  # the AWS SDK form `arn:aws:states:::aws-sdk:<service>:<action>`
 
 
 def classify_resource(arn: str) -> TaskResource:
@@ -74,10 +81,16 @@ def classify_resource(arn: str) -> TaskResource:
                 pattern, rest = suffix, rest[: -len(suffix)]
                 break
         service, _, action = rest.partition(":")
-        if service == "aws-sdk":
+        sdk = service == "aws-sdk"
+        resource_type = service
+        if sdk:
             service, _, action = action.partition(":")
+            # History names an SDK integration's resourceType `aws-sdk:<service>`.
+            resource_type = f"aws-sdk:{service}"
         kind = ResourceKind.LAMBDA_INVOKE if rest == "lambda:invoke" else ResourceKind.SERVICE
-        return TaskResource(arn, kind, service, action + pattern, pattern)
+        return TaskResource(
+            arn, kind, resource_type, action + pattern, pattern, service, action, sdk
+        )
     if ":activity:" in arn:
         return TaskResource(arn, ResourceKind.ACTIVITY, "activity", arn, "")
     return TaskResource(arn, ResourceKind.SERVICE, "", arn, "")
@@ -115,6 +128,40 @@ class TaskRegistry:
         self._by_arn: dict[str, _Function] = {}
         self._by_name: dict[str, _Function] = {}
         self.object_store: ObjectStore | None = None
+        self._integrations: dict[tuple[bool, str], ServiceIntegration] = {}
+        self._sdk_services: Callable[[str], ServiceIntegration] | None = None
+
+    def register_integration(
+        self, service: str, integration: ServiceIntegration, *, sdk: bool = False
+    ) -> None:
+        """Serve `arn:aws:states:::[aws-sdk:]<service>:...` Task resources with `integration`."""
+        self._integrations[(sdk, service)] = integration
+
+    def register_sdk_services(self, factory: Callable[[str], ServiceIntegration]) -> None:
+        """Serve `arn:aws:states:::aws-sdk:<service>:...` for any service without its own."""
+        self._sdk_services = factory
+
+    def integration(self, resource: TaskResource) -> ServiceIntegration | None:
+        """The integration that recognises `resource` (action and pattern), or None."""
+        key = (resource.sdk, resource.service)
+        integration = self._integrations.get(key)
+        if integration is None and resource.sdk and self._sdk_services is not None:
+            integration = self._sdk_services(resource.service)
+            self._integrations[key] = integration
+        if integration is None:
+            return None
+        try:
+            pattern = Pattern(resource.pattern)
+        except ValueError:
+            return None
+        return integration if integration.supports(resource.action, pattern, resource.sdk) else None
+
+    def recognises(self, arn: str) -> bool:
+        """Whether a Task Resource names something this engine can run (for definition checks)."""
+        resource = classify_resource(arn)
+        if resource.kind is not ResourceKind.SERVICE:
+            return True
+        return self.integration(resource) is not None
 
     def register_object_store(self, store: ObjectStore) -> None:
         """Where Distributed Map ItemReaders read S3 objects and listings from."""

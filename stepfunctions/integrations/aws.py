@@ -1,0 +1,257 @@
+"""boto3 for the integrations: endpoints, one client per service, and AWS's error names.
+
+Clients are built once per service and called in a thread (`asyncio.to_thread`) inside the
+clock's `busy()`, so virtual time waits for a call in flight. Every service can be pointed at its
+own endpoint; by default all of them use the embedded moto server the app serves on loopback.
+
+Step Functions names a service's refusal in two ways (dg "Handling errors in Step Functions
+workflows"; AWS-recorded histories in localstack's task-service snapshots):
+* optimized integrations: `<Prefix>.<Exception>` with the Java SDK v1 exception class, e.g.
+  `DynamoDB.ConditionalCheckFailedException`, `SQS.QueueDoesNotExistException`, and
+  `<Prefix>.Amazon<Service>Exception` for an error the service model does not declare; the cause
+  is `<message> (Service: AmazonDynamoDBv2; Status Code: 400; Error Code: <code>; Request ID:
+  <id>; Proxy: null)`;
+* AWS SDK integrations: `<SdkV2Service>.<Exception>`, e.g. `DynamoDb.ResourceNotFoundException`,
+  `Sqs.QueueDoesNotExistException`, `DynamoDb.DynamoDbException` for an undeclared error; the cause
+  is `<message> (Service: DynamoDb, Status Code: 400, Request ID: <id>)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import re
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import boto3
+import botocore.session
+from botocore import xform_name
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from stepfunctions.clock import Clock
+from stepfunctions.errors import StatesError
+from stepfunctions.integrations.base import IntegrationCallError, epoch_millis, sdk_metadata
+
+logger = logging.getLogger(__name__)
+
+# moto accepts any credentials; these are what its documentation uses.
+_EMBEDDED_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+# Response header names as the Java SDK reports them in SdkHttpMetadata (AWS recordings).
+_HEADER_NAMES = {
+    "content-length": "Content-Length",
+    "content-type": "Content-Type",
+    "date": "Date",
+    "server": "Server",
+    "x-amzn-requestid": "x-amzn-RequestId",
+}
+_UPPER_RUN = re.compile(r"[A-Z]{2,}(?![a-z])")
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationEndpoints:
+    """Where the integrations' boto3 clients send requests.
+
+    `embedded_url` is the embedded moto served on loopback by the server (the composition root
+    passes it); a service's own URL (`dynamodb`, `sqs`, `sns`, `s3`, or `others` by boto3 service
+    name) overrides it. With neither, the client goes to real AWS with the default credentials.
+    """
+
+    embedded_url: str | None = None
+    region: str = "us-east-1"
+    dynamodb: str | None = None
+    sqs: str | None = None
+    sns: str | None = None
+    s3: str | None = None
+    others: Mapping[str, str] = field(default_factory=dict)
+
+    def url(self, service: str) -> str | None:
+        own = {"dynamodb": self.dynamodb, "sqs": self.sqs, "sns": self.sns, "s3": self.s3}
+        configured = own.get(service) or self.others.get(service)
+        return configured or self.embedded_url
+
+    def embedded(self, service: str) -> bool:
+        url = self.url(service)
+        return url is not None and url == self.embedded_url
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceNames:
+    """How Step Functions names one service in an optimized integration's errors."""
+
+    prefix: str  # "DynamoDB"
+    java_service: str  # "AmazonDynamoDBv2", in the cause
+    fallback: str  # "AmazonDynamoDBException", for an error the model does not declare
+
+
+OPTIMIZED_NAMES = {
+    "dynamodb": ServiceNames("DynamoDB", "AmazonDynamoDBv2", "AmazonDynamoDBException"),
+    "sqs": ServiceNames("SQS", "AmazonSQS", "AmazonSQSException"),
+    "sns": ServiceNames("SNS", "AmazonSNS", "AmazonSNSException"),
+    "s3": ServiceNames("S3", "Amazon S3", "AmazonS3Exception"),
+}
+
+
+class AwsClients:
+    """One boto3 client per service, built on first use."""
+
+    def __init__(self, endpoints: IntegrationEndpoints) -> None:
+        self.endpoints = endpoints
+        self._clients: dict[str, BaseClient] = {}
+        self._lock = threading.Lock()
+        self._models = botocore.session.get_session()
+
+    def client(self, service: str) -> BaseClient:
+        with self._lock:
+            client = self._clients.get(service)
+            if client is None:
+                client = self._build(service)
+                self._clients[service] = client
+            return client
+
+    def _build(self, service: str) -> BaseClient:
+        endpoints = self.endpoints
+        credentials = _EMBEDDED_CREDENTIALS if endpoints.embedded(service) else {}
+        # A session per client: boto3's default session is not safe to share across threads.
+        session = boto3.session.Session()
+        client: BaseClient = session.client(  # type: ignore[call-overload]
+            service,
+            endpoint_url=endpoints.url(service),
+            region_name=endpoints.region,
+            config=Config(retries={"max_attempts": 1}, inject_host_prefix=False),
+            **credentials,
+        )
+        return client
+
+    async def call(
+        self, service: str, operation: str, parameters: dict[str, Any], clock: Clock
+    ) -> dict[str, Any]:
+        """Run `operation` (the API's own name, e.g. "PutItem"); IntegrationCallError on refusal."""
+        client = self.client(service)
+        method = getattr(client, xform_name(operation))
+
+        def run() -> dict[str, Any]:
+            try:
+                response: dict[str, Any] = method(**parameters)
+            except ClientError as error:
+                raise _call_error(error) from error
+            return response
+
+        with clock.busy():
+            try:
+                return await asyncio.to_thread(run)
+            except BotoCoreError as error:
+                # Parameter validation and connection failures never reached the service.
+                raise StatesError("States.TaskFailed", str(error), prefixed=True) from error
+
+    def operation_name(self, service: str, action: str) -> str | None:
+        """The model's operation for an ASL action name (`putItem` -> `PutItem`), if any."""
+        model = self._models.get_service_model(service)
+        wanted = action.lower()
+        for name in model.operation_names:
+            if name.lower() == wanted:
+                return str(name)
+        return None
+
+    def error_shape_name(self, service: str, code: str) -> str | None:
+        """The modeled exception for an error code (`NotFound` -> `NotFoundException`)."""
+        model = self._models.get_service_model(service)
+        for shape in model.error_shapes:
+            declared = shape.metadata.get("error", {}).get("code")
+            if code in (shape.name, declared):
+                return str(shape.name)
+        return None
+
+    def service_id(self, service: str) -> str:
+        return str(self._models.get_service_model(service).service_id)
+
+
+def _call_error(error: ClientError) -> IntegrationCallError:
+    details = error.response.get("Error", {})
+    metadata = error.response.get("ResponseMetadata", {})
+    return IntegrationCallError(
+        str(details.get("Code", "")),
+        str(details.get("Message", "")),
+        int(metadata.get("HTTPStatusCode", 400)),
+        str(metadata.get("RequestId", "")),
+    )
+
+
+def optimized_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
+    """The error an optimized integration reports for a service's refusal."""
+    names = OPTIMIZED_NAMES[service]
+    shape = clients.error_shape_name(service, error.code)
+    exception = names.fallback if shape is None else _exception(shape)
+    cause = (
+        f"{error.message} (Service: {names.java_service}; Status Code: {error.status}; "
+        f"Error Code: {error.code}; Request ID: {error.request_id}; Proxy: null)"
+    )
+    return StatesError(f"{names.prefix}.{exception}", cause, prefixed=True)
+
+
+def sdk_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
+    """The error an AWS SDK integration reports for a service's refusal."""
+    prefix = sdk_service_name(clients.service_id(service))
+    shape = clients.error_shape_name(service, error.code)
+    exception = _exception(shape) if shape is not None else f"{prefix}Exception"
+    cause = (
+        f"{error.message} (Service: {prefix}, Status Code: {error.status}, "
+        f"Request ID: {error.request_id})"
+    )
+    return StatesError(f"{prefix}.{exception}", cause, prefixed=True)
+
+
+def sdk_service_name(service_id: str) -> str:
+    """The AWS SDK for Java v2's client name for a service id: `DynamoDB` -> `DynamoDb`,
+    `SQS` -> `Sqs`, `CloudWatch Logs` -> `CloudWatchLogs`."""
+    words = service_id.split()
+    return "".join(
+        _UPPER_RUN.sub(lambda match: match.group(0)[0] + match.group(0)[1:].lower(), word)
+        for word in words
+    )
+
+
+def _exception(shape: str) -> str:
+    return shape if shape.endswith("Exception") else f"{shape}Exception"
+
+
+def optimized_answer(response: Mapping[str, Any]) -> dict[str, Any]:
+    """A boto3 response as an optimized integration returns it: the body plus the SDK metadata."""
+    metadata = response.get("ResponseMetadata", {})
+    raw_headers: Mapping[str, str] = metadata.get("HTTPHeaders", {})
+    headers = {_HEADER_NAMES.get(name, name): value for name, value in raw_headers.items()}
+    answer: dict[str, Any] = {
+        key: json_ready(value) for key, value in response.items() if key != "ResponseMetadata"
+    }
+    answer.update(
+        sdk_metadata(
+            headers, int(metadata.get("HTTPStatusCode", 200)), str(metadata.get("RequestId", ""))
+        )
+    )
+    return dict(sorted(answer.items()))
+
+
+def json_ready(value: Any) -> Any:
+    """boto3's Python values as JSON: blobs in base64, dates in epoch milliseconds."""
+    if isinstance(value, Mapping):
+        return {str(key): json_ready(item) for key, item in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [json_ready(item) for item in value]
+    if isinstance(value, bytes | bytearray):
+        return base64.b64encode(bytes(value)).decode()
+    if isinstance(value, datetime):
+        return epoch_millis(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if hasattr(value, "read"):
+        # A streaming body (S3 GetObject): AWS SDK integrations return it as text.
+        data = value.read()
+        return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
+    return value

@@ -1,0 +1,90 @@
+"""AWS SDK integrations: `arn:aws:states:::aws-sdk:<service>:<action>` through boto3.
+
+The action is the API operation in camelCase (`query`, `listObjectsV2`); parameters are the
+operation's request members in PascalCase and the answer is the response with its structure
+members in PascalCase, without SDK metadata (dg "Use AWS SDK service integrations"). Supported
+patterns are request-response and `.waitForTaskToken`; `.sync` is not available for SDK
+integrations (dg `integrate-optimized`). A refusal is named `<SdkV2Service>.<Exception>`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.model import ListShape, MapShape, Shape, StructureShape
+
+from stepfunctions.errors import StatesError
+from stepfunctions.integrations.aws import AwsClients, json_ready, sdk_error
+from stepfunctions.integrations.base import IntegrationCallError, Pattern, TaskCall, parameters_of
+
+_PATTERNS = frozenset({Pattern.REQUEST_RESPONSE, Pattern.WAIT_FOR_TASK_TOKEN})
+
+
+class AwsSdkIntegration:
+    """Every operation of one boto3 service, as an AWS SDK integration."""
+
+    def __init__(self, service: str, clients: AwsClients) -> None:
+        self.service = service
+        self._clients = clients
+
+    def supports(self, action: str, pattern: Pattern, sdk: bool) -> bool:
+        if not sdk or pattern not in _PATTERNS or not action[:1].islower():
+            return False
+        return self._clients.operation_name(self.service, action) is not None
+
+    async def call(self, request: TaskCall) -> Any:
+        operation = self._clients.operation_name(self.service, request.action)
+        if operation is None:
+            raise StatesError(
+                "States.Runtime",
+                f"The resource 'arn:aws:states:::aws-sdk:{self.service}:{request.action}' "
+                "is not recognized.",
+            )
+        model = self._clients.client(self.service).meta.service_model.operation_model(operation)
+        parameters = parameters_of(request)
+        if model.input_shape is not None:
+            parameters = _to_request(parameters, model.input_shape)
+        try:
+            response = await self._clients.call(self.service, operation, parameters, request.clock)
+        except IntegrationCallError as error:
+            raise sdk_error(self._clients, self.service, error) from error
+        response.pop("ResponseMetadata", None)
+        if model.output_shape is None:
+            return {}
+        return json_ready(_to_answer(response, model.output_shape))
+
+
+def _to_request(value: Any, shape: Shape) -> Any:
+    """Match parameter names to the model's members whatever their case (`TableName`,
+    `tableName`), so PascalCase ASL reaches camelCase APIs such as Step Functions' own."""
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        members = {name.lower(): (name, member) for name, member in shape.members.items()}
+        converted: dict[str, Any] = {}
+        for key, item in value.items():
+            found = members.get(key.lower())
+            if found is None:
+                converted[key] = item  # boto3 reports the unknown parameter
+            else:
+                converted[found[0]] = _to_request(item, found[1])
+        return converted
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_to_request(item, shape.member) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {key: _to_request(item, shape.value) for key, item in value.items()}
+    return value
+
+
+def _to_answer(value: Any, shape: Shape) -> Any:
+    """Structure members in PascalCase; map keys (DynamoDB attribute names ...) unchanged."""
+    if isinstance(shape, StructureShape) and isinstance(value, dict):
+        answer: dict[str, Any] = {}
+        for key, item in value.items():
+            member = shape.members.get(key)
+            name = key[:1].upper() + key[1:]
+            answer[name] = item if member is None else _to_answer(item, member)
+        return answer
+    if isinstance(shape, ListShape) and isinstance(value, list):
+        return [_to_answer(item, shape.member) for item in value]
+    if isinstance(shape, MapShape) and isinstance(value, dict):
+        return {key: _to_answer(item, shape.value) for key, item in value.items()}
+    return value

@@ -1,0 +1,103 @@
+"""A real moto server on 127.0.0.1 for the integrations, and a runner for executions."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+from stepfunctions.clock import FakeClock
+from stepfunctions.execution import Execution
+from stepfunctions.history import details_key
+from stepfunctions.integrations.aws import IntegrationEndpoints
+from stepfunctions.interpreter import Interpreter
+from stepfunctions.parse import parse_definition
+from stepfunctions.tasks import TaskRegistry
+
+START = datetime(2024, 5, 1, tzinfo=UTC)
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def endpoints(moto_url: str) -> IntegrationEndpoints:
+    return IntegrationEndpoints(embedded_url=moto_url, region=REGION)
+
+
+def client(moto_url: str, service: str) -> Any:
+    return boto3.client(  # type: ignore[call-overload]
+        service,
+        endpoint_url=moto_url,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+@dataclass
+class Run:
+    execution: Execution
+    interpreter: Interpreter
+
+    @property
+    def output(self) -> Any:
+        return json.loads(self.execution.output or "null")
+
+    def types(self) -> list[str]:
+        return [event.type for event in self.execution.history]
+
+    def details(self, event_type: str) -> dict[str, Any]:
+        event = next(e for e in self.execution.history if e.type == event_type)
+        assert event.details is not None
+        return dict(event.details[details_key(event_type)])
+
+
+def new_execution(definition: dict[str, Any], data: Any, clock: FakeClock, name: str) -> Execution:
+    return Execution(
+        execution_arn=f"arn:aws:states:{REGION}:{ACCOUNT}:execution:sm:{name}",
+        name=name,
+        state_machine_arn=f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:sm",
+        state_machine_name="sm",
+        definition=parse_definition(json.dumps(definition)),
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
+        input=json.dumps({} if data is None else data),
+        type="STANDARD",
+        start_date=clock.now(),
+    )
+
+
+async def run(
+    tasks: TaskRegistry,
+    definition: dict[str, Any],
+    data: Any = None,
+    clock: FakeClock | None = None,
+) -> Run:
+    clock = clock if clock is not None else FakeClock(START)
+    execution = new_execution(definition, data, clock, "run")
+    interpreter = Interpreter(clock, tasks)
+    await asyncio.wait_for(interpreter.run(execution), timeout=30)
+    return Run(execution, interpreter)
