@@ -22,7 +22,7 @@ from types import FrameType
 
 import uvicorn
 
-from appsync.app import build_app, load_api
+from appsync.app import build_app, load_api, schema_problems
 from appsync.config import ApiConfig, load_config
 from appsync.errors import ConfigError
 from appsync.stepfunctions_api import serve_stepfunctions
@@ -58,7 +58,7 @@ def _load(path: Path) -> ApiConfig | None:
     try:
         return load_config(path)
     except ConfigError as error:
-        _report(error)
+        _report(ConfigError([*error.problems, *schema_problems(error, path)]))
         return None
 
 

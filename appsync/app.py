@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from graphql import GraphQLObjectType
@@ -145,15 +146,29 @@ def _schema(config: ApiConfig, problems: _Problems) -> AppSyncSchema | None:
     try:
         return load_schema(config.schema)
     except SchemaError as error:
-        for problem in error.problems:
-            problems.items.append(
-                ConfigProblem(
-                    f"{problem.file}:{problem.line}:{problem.column}", "", problem.message
-                )
-            )
-        if not error.problems:
-            problems.add("schema", str(error))
+        problems.items.extend(_sdl_problems(error, str(config.file)))
         return None
+
+
+def _sdl_problems(error: SchemaError, config_file: str) -> list[ConfigProblem]:
+    if not error.problems:
+        return [ConfigProblem(config_file, "schema", str(error))]
+    return [
+        ConfigProblem(f"{problem.file}:{problem.line}:{problem.column}", "", problem.message)
+        for problem in error.problems
+    ]
+
+
+def schema_problems(error: ConfigError, config_file: Path) -> list[ConfigProblem]:
+    """The SDL's own problems for a definition that has problems too, so that one report
+    lists both (empty when the definition names no readable SDL or the SDL is sound)."""
+    if not error.schema:
+        return []
+    try:
+        load_schema(error.schema)
+    except SchemaError as sdl_error:
+        return _sdl_problems(sdl_error, str(config_file))
+    return []
 
 
 def _authorizer(config: ApiConfig, clock: Clock, problems: _Problems) -> Authorizer | None:

@@ -164,6 +164,7 @@ class _Reader:
     def __init__(self, file: Path) -> None:
         self.file = file
         self.problems: list[ConfigProblem] = []
+        self.schema: tuple[Path, ...] = ()
 
     def problem(self, key_path: str, message: str) -> None:
         self.problems.append(ConfigProblem(str(self.file), key_path, message))
@@ -274,7 +275,7 @@ def load_config(path: Path) -> ApiConfig:
         raise ConfigError([ConfigProblem(str(path), "", f"not valid YAML/JSON: {error}")]) from None
     config = _read(reader, path.resolve(), raw)
     if reader.problems or config is None:
-        raise ConfigError(reader.problems)
+        raise ConfigError(reader.problems, reader.schema)
     return config
 
 
@@ -283,7 +284,7 @@ def _read(reader: _Reader, file: Path, raw: Any) -> ApiConfig | None:
     if top is None:
         return None
     name = reader.string(top, "name", "", required=False) or file.parent.name
-    schema = _schema_files(reader, top)
+    schema = reader.schema = _schema_files(reader, top)
     authentication = _auth_provider(reader, top, "")
     additional = tuple(
         provider
@@ -386,9 +387,7 @@ def _expires(reader: _Reader, value: Any, where: str) -> int | None:
     if value is None:
         return None
     moment: datetime | None = None
-    if isinstance(value, bool):
-        moment = None
-    elif isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value - value % 3600
     elif isinstance(value, datetime):
         moment = value

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from graphql import GraphQLError
@@ -43,10 +44,14 @@ class ConfigProblem:
 
 
 class ConfigError(AppSyncError):
-    """An API definition that cannot be served; lists every problem found, not only the first."""
+    """An API definition that cannot be served; lists every problem found, not only the first.
 
-    def __init__(self, problems: Sequence[ConfigProblem]) -> None:
+    `schema` names the SDL files a definition with problems still points to, so that their own
+    problems can be listed in the same report."""
+
+    def __init__(self, problems: Sequence[ConfigProblem], schema: Sequence[Path] = ()) -> None:
         self.problems = tuple(problems)
+        self.schema = tuple(schema)
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 

@@ -83,3 +83,16 @@ resolvers:
 def test_unreadable_config_is_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--config", str(tmp_path / "absent.yaml")]) == 1
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_definition_and_sdl_problems_are_listed_together(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "schema.graphql").write_text("type Query { broken: Nope }\n", encoding="utf-8")
+    config = tmp_path / "appsync.yaml"
+    config.write_text("schema: schema.graphql\nauthenticationType: API_KEYS\n", encoding="utf-8")
+    assert main(["validate", "--config", str(config)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "appsync-local: 2 problem(s):"
+    assert lines[1].startswith(f"  {config}: authenticationType: expected one of API_KEY")
+    assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:23: ")
