@@ -95,4 +95,4 @@ def test_definition_and_sdl_problems_are_listed_together(
     lines = capsys.readouterr().err.splitlines()
     assert lines[0] == "appsync-local: 2 problem(s):"
     assert lines[1].startswith(f"  {config}: authenticationType: expected one of API_KEY")
-    assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:23: ")
+    assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:22: ")
