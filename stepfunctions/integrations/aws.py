@@ -176,18 +176,22 @@ class AwsClients:
 def _call_error(error: ClientError) -> IntegrationCallError:
     details = error.response.get("Error", {})
     metadata = error.response.get("ResponseMetadata", {})
+    # botocore raises the modeled exception class when it recognises the code (for SQS's query
+    # codes such as AWS.SimpleQueueService.NonExistentQueue too); ClientError otherwise.
+    modeled = type(error).__name__
     return IntegrationCallError(
         str(details.get("Code", "")),
         str(details.get("Message", "")),
         int(metadata.get("HTTPStatusCode", 400)),
         str(metadata.get("RequestId", "")),
+        None if modeled == "ClientError" else modeled,
     )
 
 
 def optimized_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
     """The error an optimized integration reports for a service's refusal."""
     names = OPTIMIZED_NAMES[service]
-    shape = clients.error_shape_name(service, error.code)
+    shape = error.shape or clients.error_shape_name(service, error.code)
     exception = names.fallback if shape is None else _exception(shape)
     cause = (
         f"{error.message} (Service: {names.java_service}; Status Code: {error.status}; "
@@ -199,7 +203,7 @@ def optimized_error(clients: AwsClients, service: str, error: IntegrationCallErr
 def sdk_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
     """The error an AWS SDK integration reports for a service's refusal."""
     prefix = sdk_service_name(clients.service_id(service))
-    shape = clients.error_shape_name(service, error.code)
+    shape = error.shape or clients.error_shape_name(service, error.code)
     exception = _exception(shape) if shape is not None else f"{prefix}Exception"
     cause = (
         f"{error.message} (Service: {prefix}, Status Code: {error.status}, "

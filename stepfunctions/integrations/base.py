@@ -73,12 +73,16 @@ class ServiceIntegration(Protocol):
 class IntegrationCallError(StepFunctionsError):
     """A service refused a call: its error code, message and HTTP status, before naming."""
 
-    def __init__(self, code: str, message: str, status: int, request_id: str) -> None:
+    def __init__(
+        self, code: str, message: str, status: int, request_id: str, shape: str | None = None
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.status = status
         self.request_id = request_id
+        # The service model's exception for the error, when the client recognised one.
+        self.shape = shape
 
 
 def required_text(call: TaskCall, field: str) -> str:

@@ -1,0 +1,307 @@
+"""SQS and SNS integrations, and the AWS SDK form, against a real moto server.
+
+`sendMessage.waitForTaskToken` follows the developer guide's callback example ("Wait for a
+Callback with Task Token"): the token travels in the message body, a worker receives the
+message and answers with SendTaskSuccess; the history is TaskScheduled, TaskStarted,
+TaskSubmitted (SendMessage's answer), TaskSucceeded (the worker's output), as AWS recorded it
+(localstack `test_callback::test_sqs_wait_for_task_token`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import uuid
+from typing import Any
+
+import pytest
+
+from stepfunctions.clock import FakeClock
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
+from stepfunctions.integrations.catalog import register_integrations
+from stepfunctions.interpreter import Interpreter
+from stepfunctions.tasks import TaskRegistry
+from tests.unit.stepfunctions.integrations.conftest import START, client, new_execution, run
+
+
+def _tasks(endpoints: IntegrationEndpoints) -> TaskRegistry:
+    tasks = TaskRegistry()
+    register_integrations(tasks, AwsClients(endpoints))
+    return tasks
+
+
+def _queue(moto_url: str) -> str:
+    url: str = client(moto_url, "sqs").create_queue(QueueName=f"q-{uuid.uuid4().hex[:12]}")[
+        "QueueUrl"
+    ]
+    return url
+
+
+@pytest.mark.anyio
+async def test_send_message_answers_md5_and_message_id(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    queue = _queue(moto_url)
+    definition = {
+        "StartAt": "Send",
+        "States": {
+            "Send": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": queue, "MessageBody": {"order": 7}},
+                "End": True,
+            }
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    output = result.output
+    assert set(output) == {
+        "MD5OfMessageBody",
+        "MessageId",
+        "SdkHttpMetadata",
+        "SdkResponseMetadata",
+    }
+    messages = client(moto_url, "sqs").receive_message(QueueUrl=queue)["Messages"]
+    # A JSON value as MessageBody is sent as its JSON text.
+    assert json.loads(messages[0]["Body"]) == {"order": 7}
+    assert messages[0]["MessageId"] == output["MessageId"]
+    assert messages[0]["MD5OfBody"] == output["MD5OfMessageBody"]
+
+
+@pytest.mark.anyio
+async def test_a_missing_queue_fails_as_sqs_names_it(endpoints: IntegrationEndpoints) -> None:
+    queue = f"https://sqs.us-east-1.amazonaws.com/123456789012/missing-{uuid.uuid4().hex}"
+    definition = {
+        "StartAt": "Send",
+        "States": {
+            "Send": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": queue, "MessageBody": "x"},
+                "Catch": [
+                    {
+                        "ErrorEquals": ["SQS.QueueDoesNotExistException"],
+                        "Next": "Gone",
+                    }
+                ],
+                "End": True,
+            },
+            "Gone": {"Type": "Pass", "End": True},
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    failed = result.details("TaskFailed")
+    assert failed["error"] == "SQS.QueueDoesNotExistException"
+    assert "(Service: AmazonSQS; Status Code: 400; Error Code: " in failed["cause"]
+
+
+@pytest.mark.anyio
+async def test_a_task_token_travels_through_sqs_to_a_worker(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    queue = _queue(moto_url)
+    definition = {
+        "StartAt": "SendMessageWithWait",
+        "States": {
+            "SendMessageWithWait": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {
+                    "QueueUrl": queue,
+                    "MessageBody": {"Message.$": "$.Message", "TaskToken.$": "$$.Task.Token"},
+                },
+                "End": True,
+            }
+        },
+    }
+    clock = FakeClock(START)
+    interpreter = Interpreter(clock, _tasks(endpoints))
+    execution = new_execution(definition, {"Message": "test_message_txt"}, clock, "callback")
+    loop = asyncio.get_running_loop()
+    received: list[dict[str, Any]] = []
+
+    def worker() -> None:
+        # The worker reads the message like a real consumer, then answers on the engine's loop.
+        sqs = client(moto_url, "sqs")
+        with clock.busy():
+            while not received:
+                answer = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)
+                received.extend(json.loads(m["Body"]) for m in answer.get("Messages", []))
+        body = received[0]
+        loop.call_soon_threadsafe(
+            interpreter.send_task_success, body["TaskToken"], json.dumps(body["Message"])
+        )
+
+    thread = threading.Thread(target=worker, daemon=True)
+    # Virtual time stands still while the worker is busy, as it would for a real worker.
+    thread.start()
+    await asyncio.wait_for(interpreter.run(execution), timeout=30)
+    thread.join(timeout=10)
+    assert execution.status == "SUCCEEDED", execution.cause
+    assert json.loads(execution.output or "null") == "test_message_txt"
+    types = [event.type for event in execution.history]
+    assert types == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "TaskScheduled",
+        "TaskStarted",
+        "TaskSubmitted",
+        "TaskSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    submitted = execution.history[4].details
+    assert submitted is not None
+    details = submitted["taskSubmittedEventDetails"]
+    assert details["resource"] == "sendMessage.waitForTaskToken"
+    assert details["resourceType"] == "sqs"
+    assert set(json.loads(details["output"])) == {
+        "MD5OfMessageBody",
+        "MessageId",
+        "SdkHttpMetadata",
+        "SdkResponseMetadata",
+    }
+    assert received[0]["TaskToken"].startswith("AQ")
+
+
+@pytest.mark.anyio
+async def test_an_unanswered_token_times_out_and_retry_sends_again(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    queue = _queue(moto_url)
+    definition = {
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
+                "TimeoutSeconds": 5,
+                "Retry": [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "GaveUp"}],
+                "End": True,
+            },
+            "GaveUp": {"Type": "Pass", "End": True},
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    assert result.types().count("TaskTimedOut") == 2
+    sqs = client(moto_url, "sqs")
+    tokens = [
+        m["Body"] for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10)["Messages"]
+    ]
+    # Each attempt sends its own token.
+    assert len(set(tokens)) == 2
+
+
+@pytest.mark.anyio
+async def test_publish_answers_the_message_id(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    sns = client(moto_url, "sns")
+    topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:12]}")["TopicArn"]
+    definition = {
+        "StartAt": "Publish",
+        "States": {
+            "Publish": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": {"TopicArn": topic, "Message": {"hello": "world"}},
+                "End": True,
+            }
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    assert set(result.output) == {"MessageId", "SdkHttpMetadata", "SdkResponseMetadata"}
+
+
+@pytest.mark.anyio
+async def test_publish_to_a_missing_topic_is_an_sns_error(endpoints: IntegrationEndpoints) -> None:
+    topic = f"arn:aws:sns:us-east-1:123456789012:missing-{uuid.uuid4().hex}"
+    definition = {
+        "StartAt": "Publish",
+        "States": {
+            "Publish": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish",
+                "Parameters": {"TopicArn": topic, "Message": "m"},
+                "End": True,
+            }
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "FAILED"
+    assert result.execution.error == "SNS.NotFoundException"
+    assert "(Service: AmazonSNS; Status Code: 404; Error Code: NotFound; " in (
+        result.execution.cause or ""
+    )
+
+
+@pytest.mark.anyio
+async def test_aws_sdk_dynamodb_query_answers_the_sdk_response(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    table = f"t-{uuid.uuid4().hex[:12]}"
+    dynamodb = client(moto_url, "dynamodb")
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for sk in (1, 2):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"N": str(sk)}})
+    definition = {
+        "StartAt": "Query",
+        "States": {
+            "Query": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:dynamodb:query",
+                "Parameters": {
+                    "TableName": table,
+                    "KeyConditionExpression": "pk = :pk",
+                    "ExpressionAttributeValues": {":pk": {"S": "a"}},
+                },
+                "Next": "Missing",
+            },
+            "Missing": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+                "Parameters": {"TableName": "no-such-table", "Key": {"pk": {"S": "a"}}},
+                "Catch": [
+                    {
+                        "ErrorEquals": ["DynamoDb.ResourceNotFoundException"],
+                        "ResultPath": "$.error",
+                        "Next": "Done",
+                    }
+                ],
+                "End": True,
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    output = result.output
+    assert output["Count"] == 2
+    assert output["Items"] == [
+        {"pk": {"S": "a"}, "sk": {"N": "1"}},
+        {"pk": {"S": "a"}, "sk": {"N": "2"}},
+    ]
+    # SDK integrations carry no SDK metadata (only optimized ones do).
+    assert "SdkHttpMetadata" not in output
+    assert output["error"]["Error"] == "DynamoDb.ResourceNotFoundException"
+    assert "(Service: DynamoDb, Status Code: 400, Request ID: " in output["error"]["Cause"]
+    scheduled = result.details("TaskScheduled")
+    assert (scheduled["resourceType"], scheduled["resource"]) == ("aws-sdk:dynamodb", "query")
