@@ -122,10 +122,12 @@ class ActiveSubscription:
     inbox: Inbox | None = None
 
     def receives(self, payload: Mapping[str, Any]) -> bool:
-        """The argument filter and the enhanced filter both let the payload through."""
-        if not self.argument_filter.matches(payload):
-            return False
-        return self.enhanced_filter is None or self.enhanced_filter.matches(payload)
+        """The enhanced filter when the resolver set one, else the argument filter: "With
+        enhanced filtering ... the client filters are not applied" (AppSync team,
+        aws-appsync-community#89)."""
+        if self.enhanced_filter is not None:
+            return self.enhanced_filter.matches(payload)
+        return self.argument_filter.matches(payload)
 
     def invalidated_by(self, payload: Mapping[str, Any]) -> bool:
         """Only a subscription whose resolver set an invalidation filter can be invalidated."""

@@ -78,7 +78,7 @@ type Mutation @aws_api_key @aws_lambda {
 }
 type Subscription {
   onAddTodo(id: ID, owner: String): Todo @aws_subscribe(mutations: ["addTodo"])
-  onImportantTodo: Todo @aws_subscribe(mutations: ["addTodo"])
+  onImportantTodo(owner: String): Todo @aws_subscribe(mutations: ["addTodo"])
   onOwnerTodo(owner: String!): Todo @aws_subscribe(mutations: ["addTodo"])
   onLambdaTodo: Todo @aws_subscribe(mutations: ["addTodo"]) @aws_lambda
   onIamTodo: Todo @aws_subscribe(mutations: ["addTodo"]) @aws_iam
@@ -301,7 +301,7 @@ class Raw:
 
     async def receive(self, *, skip_ka: bool = True) -> dict[str, Any]:
         while True:
-            frame: dict[str, Any] = json.loads(await self.socket.recv())
+            frame: dict[str, Any] = json.loads(await asyncio.wait_for(self.socket.recv(), 10))
             if not (skip_ka and frame.get("type") == "ka"):
                 return frame
 
@@ -720,3 +720,19 @@ async def test_at_most_five_unique_invalidations_per_request(server: RealtimeSer
         await client.send({"type": "stop", "id": "f"})
         # Nothing was invalidated: the next frame is the stop's complete.
         assert await client.receive() == {"type": "complete", "id": "f"}
+
+
+@pytest.mark.anyio
+async def test_an_enhanced_filter_replaces_the_argument_filter(server: RealtimeServer) -> None:
+    # "With enhanced filtering, you write your filters in your resolver and the client filters
+    # are not applied" (the AppSync team in aws-appsync-community#89).
+    query = 'subscription { onImportantTodo(owner: "zed") { id owner } }'
+    async with raw_client(server) as client:
+        await client.start("s", query, {}, api_key_header(server))
+        await mutate(
+            server,
+            'mutation { addTodo(id: "10", name: "d", owner: "ann", priority: 7) '
+            "{ id owner priority } }",
+        )
+        frame = await client.receive()
+        assert frame["payload"] == {"data": {"onImportantTodo": {"id": "10", "owner": "ann"}}}
