@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -23,6 +24,7 @@ from stepfunctions.model import StateMachineDefinition
 from stepfunctions.parse import parse_definition_object
 
 _PREFIX = "Invalid State Machine Definition: '"
+_CODE = re.compile(r"[A-Z][A-Z_]+")
 _STATE_TYPES = ("Task", "Wait", "Pass", "Succeed", "Fail", "Choice", "Parallel", "Map")
 _TERMINAL_TYPES = frozenset({"Succeed", "Fail"})
 
@@ -156,19 +158,18 @@ def check_definition(
 
 
 def diagnostics_from_message(message: str) -> tuple[Diagnostic, ...]:
-    """Split an `InvalidDefinition` message back into diagnostics (the parser raises messages)."""
+    """Split a parser message back into a diagnostic: "[CODE: ]message[ at /location]", with or
+    without the "Invalid State Machine Definition: '...'" wrapper. No code means a schema error."""
     body = message
     if body.startswith(_PREFIX) and body.endswith("'"):
         body = body[len(_PREFIX) : -1]
     code, sep, rest = body.partition(": ")
-    if not sep or not code.isupper():
-        return (_schema(body, None),)
+    if not sep or not _CODE.fullmatch(code):
+        code, rest = "SCHEMA_VALIDATION_FAILED", body
     text, at, location = rest.rpartition(" at ")
-    if not at:
-        return (
-            _schema(rest, None) if code == "SCHEMA_VALIDATION_FAILED" else _error(code, rest, None),
-        )
-    return (_error(code, text, None if location == "null" else location),)
+    if at and (location.startswith("/") or location == "null"):
+        return (_error(code, text, None if location == "null" else location),)
+    return (_error(code, rest, None),)
 
 
 def _check_machine(

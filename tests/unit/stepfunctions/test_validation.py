@@ -244,3 +244,26 @@ def test_malformed_json_is_an_invalid_json_description() -> None:
     (diagnostic,) = validate_definition("{not json")
     assert diagnostic.code == "INVALID_JSON_DESCRIPTION"
     assert diagnostic.severity is Severity.ERROR
+
+
+def test_parser_messages_without_a_code_are_schema_errors_with_their_location() -> None:
+    (diagnostic,) = diagnostics_from_message(
+        "The value for the field 'NumericEquals' is not valid at /States/C/Choices[0]"
+    )
+    assert diagnostic == Diagnostic(
+        Severity.ERROR,
+        "SCHEMA_VALIDATION_FAILED",
+        "The value for the field 'NumericEquals' is not valid",
+        "/States/C/Choices[0]",
+    )
+
+
+def test_parser_messages_keep_their_own_code() -> None:
+    (diagnostic,) = diagnostics_from_message(
+        "INVALID_JSONATA_EXPRESSION: Expected ')' at position 4"
+    )
+    assert (diagnostic.code, diagnostic.message, diagnostic.location) == (
+        "INVALID_JSONATA_EXPRESSION",
+        "Expected ')' at position 4",
+        None,
+    )
