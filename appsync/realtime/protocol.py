@@ -200,9 +200,10 @@ class RealtimeConnection:
         return [Unsubscribe(subscription_id), SendFrame(encode(messages.complete(subscription_id)))]
 
     def keep_alive(self) -> list[Action]:
-        """The keep-alive timer fired: `ka`, once the connection has been acknowledged or
-        serves a subscription (clients reset their timeout on it)."""
-        if self.state is ConnectionState.ACKNOWLEDGED or self._subscriptions:
+        """The keep-alive timer fired: `ka` ("AWS AppSync sends ka messages periodically";
+        clients close the socket when none came for connectionTimeoutMs). A rejected or closed
+        connection sends none."""
+        if self.state in (ConnectionState.OPEN, ConnectionState.ACKNOWLEDGED):
             return [SendFrame(encode(messages.keep_alive()))]
         return []
 

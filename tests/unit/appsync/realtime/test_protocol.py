@@ -59,11 +59,20 @@ def test_connection_init_is_acknowledged_with_the_connection_timeout() -> None:
     assert connection.state is ConnectionState.ACKNOWLEDGED
 
 
-def test_keep_alive_is_sent_only_after_the_acknowledgement() -> None:
+def test_keep_alive_flows_whether_or_not_connection_init_came() -> None:
+    # connection_init is optional; AppSync sends ka periodically on every open connection.
     connection = RealtimeConnection()
-    assert connection.keep_alive() == []
+    assert frames(connection.keep_alive()) == [{"type": "ka"}]
     connection.receive('{"type":"connection_init"}')
     assert frames(connection.keep_alive()) == [{"type": "ka"}]
+
+
+def test_no_keep_alive_on_a_rejected_or_closed_connection() -> None:
+    rejected = RealtimeConnection(rejection=[CONNECTION_UNAUTHORIZED])  # type: ignore[list-item]
+    assert rejected.keep_alive() == []
+    closed = RealtimeConnection()
+    closed.closed()
+    assert closed.keep_alive() == []
 
 
 def test_start_asks_the_endpoint_to_subscribe_with_the_data_string_and_authorization() -> None:
