@@ -136,8 +136,8 @@ async def test_declared_tables_are_created_wherever_a_data_source_looks(
     }
     assert isinstance(operations_for(embedded), MotoDynamoDB)
     assert isinstance(operations_for(remote), BotoDynamoDB)
-    listed = await operations_for(remote).call("ListTables", {})
-    assert name in listed["TableNames"]
+    described = await operations_for(remote).call("DescribeTable", {"TableName": name})
+    assert described["Table"]["TableName"] == name
 
 
 async def test_loopback_clients_and_resolvers_can_write_at_the_same_time(
@@ -213,5 +213,5 @@ async def test_the_loopback_endpoint_stays_off_when_asked(tmp_path: Path) -> Non
     settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name)),), None, 0)
     embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
     assert await embedded.start() is None
-    listed = await MotoDynamoDB(REGION).call("ListTables", {})
-    assert name in listed["TableNames"]
+    described = await MotoDynamoDB(REGION).call("DescribeTable", {"TableName": name})
+    assert described["Table"]["TableStatus"] == "ACTIVE"
