@@ -20,7 +20,12 @@ from typing import Any
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun
 from stepfunctions.history import HistoryEvent
 from stepfunctions.service_aliases import pick_version
-from stepfunctions.service_machines import Operation, machine_not_found
+from stepfunctions.service_machines import (
+    Operation,
+    check_not_deleting,
+    forget_if_deleted,
+    machine_not_found,
+)
 from stepfunctions.service_requests import (
     ApiError,
     Request,
@@ -73,6 +78,7 @@ def _target(
     machine = state.store.machine(":".join(text.split(":")[:7]))
     if machine is None or len(arn.parts) > 2:
         raise machine_not_found(text)
+    check_not_deleting(machine)
     if len(arn.parts) == 1:
         return machine, None, None
     qualifier = arn.parts[1]
@@ -121,6 +127,7 @@ async def _run(
         await state.interpreter.run(execution)
     finally:
         state.store.execution_finished(execution)
+        forget_if_deleted(state, execution.state_machine_arn)
         if done is not None:
             done.set()
 
@@ -182,6 +189,9 @@ def _redrive_status(state: ServiceState, execution: Execution) -> tuple[str, str
     """redriveStatus and redriveStatusReason, in the API reference's words (DescribeExecution)."""
     if execution.status not in _CLOSED_REDRIVABLE:
         return "NOT_REDRIVABLE", f"Execution is {execution.status.value} and cannot be redriven."
+    machine = state.store.machine(execution.state_machine_arn)
+    if machine is None or machine.status == "DELETING":
+        return "NOT_REDRIVABLE", "State machine is in DELETING status."
     stopped = execution.stop_date or execution.start_date
     if state.clock.now() - stopped > REDRIVABLE_PERIOD:
         return "NOT_REDRIVABLE", "Execution redrivable period exceeded."
@@ -353,6 +363,7 @@ async def redrive_execution(state: ServiceState, request: Request) -> dict[str, 
             await state.interpreter.redrive(execution)
         finally:
             state.store.execution_finished(execution)
+            forget_if_deleted(state, execution.state_machine_arn)
 
     state.spawn(redrive())
     # One turn of the loop lets the redrive start (status RUNNING, redriveDate set) before the

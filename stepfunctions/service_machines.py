@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from stepfunctions.execution import ExecutionStatus
 from stepfunctions.model import StateMachineDefinition
 from stepfunctions.service_requests import (
     ApiError,
@@ -129,6 +130,21 @@ def machine_of(state: ServiceState, text: str) -> StateMachine:
     return machine
 
 
+def check_not_deleting(machine: StateMachine) -> None:
+    """A machine being deleted takes no new executions, revisions or versions."""
+    if machine.status == "DELETING":
+        raise ApiError("StateMachineDeleting", f"State Machine is being deleted: '{machine.arn}'")
+
+
+def forget_if_deleted(state: ServiceState, machine_arn: str) -> None:
+    """Finish a pending deletion once the machine has no running execution left."""
+    machine = state.store.machine(machine_arn)
+    if machine is None or machine.status != "DELETING":
+        return
+    if not any(e.status is ExecutionStatus.RUNNING for e in state.store.executions(machine_arn)):
+        state.store.delete_machine(machine_arn)
+
+
 def _publish(
     state: ServiceState, machine: StateMachine, description: str | None
 ) -> StateMachineVersion:
@@ -172,6 +188,7 @@ async def create_state_machine(state: ServiceState, request: Request) -> dict[st
     arn = state.arn(f"stateMachine:{name}")
     existing = state.store.machine(arn)
     if existing is not None:
+        check_not_deleting(existing)
         # Idempotent on name, definition, type, logging and tracing; role and tags are ignored.
         same = (
             existing.definition_text == text
@@ -217,7 +234,7 @@ async def describe_state_machine(state: ServiceState, request: Request) -> dict[
     return {
         "stateMachineArn": machine.arn,
         "name": machine.name,
-        "status": "ACTIVE",
+        "status": machine.status,
         "definition": machine.definition_text,
         "roleArn": machine.role_arn,
         "type": machine.type,
@@ -253,6 +270,7 @@ def version_of(machine: StateMachine, qualifier: str) -> StateMachineVersion | N
 
 async def update_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
     machine = machine_of(state, request.text("stateMachineArn"))
+    check_not_deleting(machine)
     publish = request.flag("publish")
     version_description = request.optional_text("versionDescription")
     if version_description and not publish:
@@ -297,9 +315,17 @@ async def update_state_machine(state: ServiceState, request: Request) -> dict[st
 
 
 async def delete_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+    """DeleteStateMachine is asynchronous: the machine is DELETING, with its versions and aliases
+    gone, until its running executions end (API reference, DeleteStateMachine)."""
     text = request.text("stateMachineArn")
     arn_of_type(text, "stateMachine")
-    state.store.delete_machine(text)
+    machine = state.store.machine(text)
+    if machine is None:
+        return {}
+    machine.status = "DELETING"
+    machine.versions.clear()
+    machine.aliases.clear()
+    forget_if_deleted(state, machine.arn)
     return {}
 
 
@@ -317,6 +343,7 @@ async def list_state_machines(state: ServiceState, request: Request) -> dict[str
 
 async def publish_state_machine_version(state: ServiceState, request: Request) -> dict[str, Any]:
     machine = machine_of(state, request.text("stateMachineArn"))
+    check_not_deleting(machine)
     revision = request.optional_text("revisionId")
     if revision is not None and revision != machine.revision_id:
         raise ApiError(

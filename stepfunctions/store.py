@@ -67,6 +67,8 @@ class StateMachine:
     tracing_configuration: dict[str, Any]
     description: str | None = None
     update_date: datetime | None = None
+    # ACTIVE, or DELETING between DeleteStateMachine and the end of its last running execution.
+    status: str = "ACTIVE"
     tags: dict[str, str] = field(default_factory=dict)
     versions: dict[int, StateMachineVersion] = field(default_factory=dict)
     next_version: int = 1

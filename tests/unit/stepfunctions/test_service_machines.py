@@ -6,6 +6,7 @@ create_rejected_cases.jsonl; LocalStack's AWS-validated snapshots for the Invali
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -353,3 +354,25 @@ async def test_a_definition_over_one_mebibyte_fails_validation_without_echoing_i
             "constraint: Member must have length less than or equal to 1048576",
         },
     )
+
+
+async def test_a_machine_with_running_executions_is_deleting_until_they_end(
+    service: StepFunctionsService,
+) -> None:
+    wait = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 31_536_000, "End": True}}}
+    await create(service, definition=wait, publish=True)
+    started = await ok(service, "StartExecution", stateMachineArn=ARN)
+    await ok(service, "DeleteStateMachine", stateMachineArn=ARN)
+    assert (await ok(service, "DescribeStateMachine", stateMachineArn=ARN))["status"] == "DELETING"
+    status, body = await call(service, "StartExecution", stateMachineArn=ARN)
+    assert (status, body["__type"]) == (400, "StateMachineDeleting")
+    # The versions go at once.
+    status, body = await call(service, "DescribeStateMachine", stateMachineArn=f"{ARN}:1")
+    assert (status, body["__type"]) == (400, "StateMachineDoesNotExist")
+    await ok(service, "StopExecution", executionArn=started["executionArn"])
+    for _ in range(100):
+        status, body = await call(service, "DescribeStateMachine", stateMachineArn=ARN)
+        if status != 200:
+            break
+        await asyncio.sleep(0.001)
+    assert (status, body["__type"]) == (400, "StateMachineDoesNotExist")
