@@ -148,7 +148,9 @@ class MemoryStore:
         return self._machines.get(arn)
 
     def delete_machine(self, arn: str) -> None:
+        """Forget the machine; its executions stay describable but are no longer listed."""
         self._machines.pop(arn, None)
+        self._by_machine.pop(arn, None)
 
     def machines(self) -> Iterable[StateMachine]:
         return sorted(self._machines.values(), key=lambda m: m.creation_date)

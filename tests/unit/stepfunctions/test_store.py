@@ -132,3 +132,16 @@ def test_tags_belong_to_a_stored_machine(definition: StateMachineDefinition) -> 
 def test_negative_retention_is_refused() -> None:
     with pytest.raises(ValueError, match="retention"):
         MemoryStore(retention=-1)
+
+
+def test_a_deleted_machine_lists_no_executions_but_they_stay_describable(
+    definition: StateMachineDefinition,
+) -> None:
+    store = MemoryStore()
+    execution = _execution(definition, 1)
+    store.put_execution(execution)
+    store.delete_machine(MACHINE_ARN)
+    assert list(store.executions(MACHINE_ARN)) == []
+    assert store.execution(execution.execution_arn) is execution
+    _finish(store, execution)
+    assert store.execution(execution.execution_arn) is execution
