@@ -448,17 +448,27 @@ class _Socket:
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
             self.group = group
-            keep_alive = group.create_task(self._keep_alive())
             try:
                 await self._receive_loop()
             finally:
                 self.open = False
                 self._stop_all(self.connection.closed())
-                keep_alive.cancel()
 
     async def _receive_loop(self) -> None:
+        """Frames in, and the keep-alive timer: the wait for the next frame ends at the next
+        `ka` time, which saves a timer task per connection (the receive is a queue read, so
+        cancelling it loses nothing)."""
+        loop = asyncio.get_running_loop()
+        interval = self.runtime.settings.keep_alive_interval_seconds
+        next_keep_alive = loop.time() + interval
         while self.open:
-            message = await self.websocket.receive()
+            try:
+                async with asyncio.timeout_at(next_keep_alive):
+                    message = await self.websocket.receive()
+            except TimeoutError:
+                next_keep_alive = loop.time() + interval
+                await self._perform(self.connection.keep_alive())
+                continue
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text")
@@ -491,12 +501,6 @@ class _Socket:
         except (WebSocketDisconnect, RuntimeError, OSError):
             # The client went away mid-send; the receive loop sees the disconnect and stops.
             self.open = False
-
-    async def _keep_alive(self) -> None:
-        interval = self.runtime.settings.keep_alive_interval_seconds
-        while True:
-            await asyncio.sleep(interval)
-            await self._perform(self.connection.keep_alive())
 
     async def _start(self, request: Subscribe) -> None:
         planner = self.runtime.planner
