@@ -2,19 +2,19 @@
 
 `RealtimeRuntime` is what the server builds once per API. It serves the websocket on
 `/graphql/realtime` and on `/graphql` (a `graphql-ws` upgrade), and it is what the mutation
-path calls to publish (`publish_result`, `publish_mutation`, `invalidate`).
+path calls to publish (`publish_result`, `publish_mutation`, `invalidate_calls`).
 
 Per connection: the handshake's header JSON (the `header` query parameter, standard base64, or a
 `header-<base64url>` Sec-WebSocket-Protocol entry) is authenticated as AppSync does it
 (`AuthRequest.realtime_connect`); a handshake without one is refused with HTTP 401, one whose
-credentials fail is answered with `connection_error`. One TaskGroup holds the keep-alive timer,
-each `start` being authorized, and one delivery task per subscription.
+credentials fail is answered with `connection_error`. The receive loop also keeps the `ka`
+timer; one TaskGroup holds each `start` being authorized, then its subscription's delivery.
 
-Per `start` (`subscriptions.SubscriptionPlan`): the start's own authorization (possibly another
-mode than the connection's), the document's validation, the subscription field's auth, its
-arguments, and its resolver, which may refuse or set filters. Per publication: the argument
-filter, the enhanced filter, then the subscription's selection set executed against the
-published payload, with field-level auth for the subscriber.
+Per `start` (`SubscriptionPlanner.plan`): the start's own authorization (possibly another mode
+than the connection's), the document's validation, the subscription field's auth, its
+arguments, and its resolver, which may refuse or set filters. Per publication: the enhanced
+filter, or else the argument filter, then the subscription's selection set executed against
+the published payload, with field-level auth for the subscriber.
 """
 
 from __future__ import annotations
