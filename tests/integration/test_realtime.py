@@ -49,6 +49,7 @@ from auth.sigv4 import IamConfig, IamCredential
 from resolvers.context import ResolverContext
 from resolvers.datasources.none import NoneDataSource
 from resolvers.runtimes.python import load_python_code
+from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from schema.loader import build_schema_document
 
@@ -82,6 +83,7 @@ type Subscription {
   onOwnerTodo(owner: String!): Todo @aws_subscribe(mutations: ["addTodo"])
   onLambdaTodo: Todo @aws_subscribe(mutations: ["addTodo"]) @aws_lambda
   onIamTodo: Todo @aws_subscribe(mutations: ["addTodo"]) @aws_iam
+  onGroupTodo(group: String!): Todo @aws_subscribe(mutations: ["addTodo"])
 }
 """
 
@@ -113,6 +115,16 @@ def response(ctx):
             {"subscriptionField": "onOwnerTodo", "payload": {"owner": owner}}
         )
     return ctx.result
+""",
+    # The Extensions reference's VTL form, on a NONE data source.
+    "group.request.vtl": """{"version": "2018-05-29", "payload": {}}""",
+    "group.response.vtl": """
+$extensions.setSubscriptionFilter({
+    "filterGroup": [
+        {"filters": [{"fieldName": "owner", "operator": "eq", "value": $ctx.args.group}]}
+    ]
+})
+$util.toJson($context.result)
 """,
     "important.py": """
 def request(ctx):
@@ -200,7 +212,14 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
         schema,
         authorizer,
         broker,
-        {"onImportantTodo": unit("important.py"), "onOwnerTodo": unit("owner.py")},
+        {
+            "onImportantTodo": unit("important.py"),
+            "onOwnerTodo": unit("owner.py"),
+            "onGroupTodo": UnitResolver(
+                load_vtl_code(code_dir / "group.request.vtl", code_dir / "group.response.vtl"),
+                none,
+            ),
+        },
         settings,
     )
     resolvers = {
@@ -736,3 +755,17 @@ async def test_an_enhanced_filter_replaces_the_argument_filter(server: RealtimeS
         )
         frame = await client.receive()
         assert frame["payload"] == {"data": {"onImportantTodo": {"id": "10", "owner": "ann"}}}
+
+
+@pytest.mark.anyio
+async def test_a_vtl_subscription_resolver_sets_the_enhanced_filter(server: RealtimeServer) -> None:
+    query = 'subscription { onGroupTodo(group: "g1") { id owner } }'
+    async with raw_client(server) as client:
+        assert await client.start("s", query, {}, api_key_header(server)) == {
+            "type": "start_ack",
+            "id": "s",
+        }
+        await mutate(server, 'mutation { addTodo(id: "11", name: "x", owner: "g2") { id owner } }')
+        await mutate(server, 'mutation { addTodo(id: "12", name: "y", owner: "g1") { id owner } }')
+        frame = await client.receive()
+        assert frame["payload"] == {"data": {"onGroupTodo": {"id": "12", "owner": "g1"}}}
