@@ -30,7 +30,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if Path(item.path).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.integration)
-            item.add_marker(pytest.mark.timeout(30))
+            item.add_marker(pytest.mark.timeout(60))
 
 
 @dataclass(frozen=True, slots=True)
