@@ -268,3 +268,26 @@ async def test_wait_for_task_token_passes_the_token_to_the_child(engine: Engine)
     details = submitted["taskSubmittedEventDetails"]
     assert details["resource"] == "startExecution.waitForTaskToken"
     assert json.loads(details["output"])["ExecutionArn"] == child_arn
+
+
+@pytest.mark.anyio
+async def test_stopping_the_parent_stops_a_sync_child(engine: Engine) -> None:
+    child = await engine.machine("child", CHILD_WAITS)
+    arn = await engine.machine(
+        "parent", _parent("arn:aws:states:::states:startExecution.sync", child)
+    )
+    started = await engine.call("StartExecution", {"stateMachineArn": arn, "input": '{"k": 5}'})
+    body = json.dumps({"executionArn": _child_arn("child")}).encode()
+    status, _ = await engine.service.handle("DescribeExecution", body)
+    while status != 200:
+        await asyncio.sleep(0)
+        status, _ = await engine.service.handle("DescribeExecution", body)
+    await engine.call("StopExecution", {"executionArn": started["executionArn"]})
+    child_state = await engine.nested.wait(_child_arn("child"))
+    assert child_state["status"] == "ABORTED"
+    assert child_state["cause"] == (
+        f"The Task state in AWS Step Functions execution [{started['executionArn']}] which was "
+        "managing this resource was aborted"
+    )
+    parent_state = await engine.call("DescribeExecution", {"executionArn": started["executionArn"]})
+    assert parent_state["status"] == "ABORTED"
