@@ -73,6 +73,7 @@ async def engine() -> AsyncIterator[Engine]:
         tasks,
         AwsClients(IntegrationEndpoints(region=REGION)),
         nested=ServiceNestedExecutions(service),
+        engine=service,
     )
     async with service.running():
         yield Engine(service)
@@ -291,3 +292,45 @@ async def test_stopping_the_parent_stops_a_sync_child(engine: Engine) -> None:
     )
     parent_state = await engine.call("DescribeExecution", {"executionArn": started["executionArn"]})
     assert parent_state["status"] == "ABORTED"
+
+
+@pytest.mark.anyio
+async def test_aws_sdk_sfn_calls_reach_this_engine(engine: Engine) -> None:
+    child = await engine.machine("child", CHILD_WAITS)
+    missing = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:child:missing"
+    parent = {
+        "StartAt": "Start",
+        "States": {
+            "Start": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution",
+                "Parameters": {"StateMachineArn": child, "Name": "child-run", "Input": "{}"},
+                "ResultPath": "$.started",
+                "Next": "Describe",
+            },
+            "Describe": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
+                "Parameters": {"ExecutionArn": missing},
+                "Catch": [
+                    {
+                        "ErrorEquals": ["Sfn.ExecutionDoesNotExistException"],
+                        "ResultPath": "$.error",
+                        "Next": "Done",
+                    }
+                ],
+                "End": True,
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+    described = await engine.run(parent)
+    assert described["status"] == "SUCCEEDED", described
+    output = json.loads(described["output"])
+    assert output["started"]["ExecutionArn"] == _child_arn("child")
+    assert output["started"]["StartDate"] == round(START.timestamp() * 1000)
+    assert output["error"]["Error"] == "Sfn.ExecutionDoesNotExistException"
+    assert "(Service: Sfn, Status Code: 400, Request ID: " in output["error"]["Cause"]
+    events = await engine.history(described["executionArn"])
+    scheduled = next(e for e in events if e["type"] == "TaskScheduled")
+    assert scheduled["taskScheduledEventDetails"]["resourceType"] == "aws-sdk:sfn"
