@@ -305,3 +305,62 @@ async def test_aws_sdk_dynamodb_query_answers_the_sdk_response(
     assert "(Service: DynamoDb, Status Code: 400, Request ID: " in output["error"]["Cause"]
     scheduled = result.details("TaskScheduled")
     assert (scheduled["resourceType"], scheduled["resource"]) == ("aws-sdk:dynamodb", "query")
+
+
+@pytest.mark.anyio
+async def test_a_token_published_to_sns_is_failed_by_a_worker_and_caught(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    sns = client(moto_url, "sns")
+    topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:12]}")["TopicArn"]
+    queue = _queue(moto_url)
+    queue_arn = client(moto_url, "sqs").get_queue_attributes(
+        QueueUrl=queue, AttributeNames=["QueueArn"]
+    )["Attributes"]["QueueArn"]
+    sns.subscribe(
+        TopicArn=topic,
+        Protocol="sqs",
+        Endpoint=queue_arn,
+        Attributes={"RawMessageDelivery": "true"},
+    )
+    definition = {
+        "StartAt": "Notify",
+        "States": {
+            "Notify": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
+                "Parameters": {
+                    "TopicArn": topic,
+                    "Message": {"token.$": "$$.Task.Token"},
+                },
+                "Catch": [
+                    {"ErrorEquals": ["Rejected"], "ResultPath": "$.error", "Next": "Declined"}
+                ],
+                "End": True,
+            },
+            "Declined": {"Type": "Pass", "End": True},
+        },
+    }
+    clock = FakeClock(START)
+    interpreter = Interpreter(clock, _tasks(endpoints))
+    execution = new_execution(definition, {}, clock, "sns-callback")
+    loop = asyncio.get_running_loop()
+    tokens: list[str] = []
+
+    def worker() -> None:
+        sqs = client(moto_url, "sqs")
+        with clock.busy():
+            while not tokens:
+                answer = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)
+                tokens.extend(json.loads(m["Body"])["token"] for m in answer.get("Messages", []))
+        loop.call_soon_threadsafe(interpreter.send_task_failure, tokens[0], "Rejected", "not today")
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    await asyncio.wait_for(interpreter.run(execution), timeout=30)
+    thread.join(timeout=10)
+    assert execution.status == "SUCCEEDED", execution.cause
+    output = json.loads(execution.output or "null")
+    assert output["error"] == {"Error": "Rejected", "Cause": "not today"}
+    types = [event.type for event in execution.history]
+    assert types[2:6] == ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskFailed"]
