@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import os
 import re
 import threading
 from collections.abc import Mapping
@@ -34,11 +35,16 @@ import botocore.session
 from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import IntegrationCallError, epoch_millis, sdk_metadata
+from stepfunctions.integrations.base import (
+    IntegrationCallError,
+    epoch_millis,
+    new_request_id,
+    sdk_metadata,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -141,14 +147,21 @@ class AwsClients:
             try:
                 response: dict[str, Any] = method(**parameters)
             except ClientError as error:
-                raise _call_error(error) from error
+                raise _with_host_id(service, _call_error(error)) from error
             return response
 
         with clock.busy():
             try:
                 return await asyncio.to_thread(run)
+            except ParamValidationError as error:
+                # AWS hands the parameters to the service, which refuses them with a
+                # ValidationException; boto3 refuses them before sending.
+                # AWS differs: the message is boto3's, not the service's.
+                raise IntegrationCallError(
+                    "ValidationException", str(error), 400, new_request_id()
+                ) from error
             except BotoCoreError as error:
-                # Parameter validation and connection failures never reached the service.
+                # A connection failure: the request never reached the service.
                 raise StatesError("States.TaskFailed", str(error), prefixed=True) from error
 
     def operation_name(self, service: str, action: str) -> str | None:
@@ -185,7 +198,15 @@ def _call_error(error: ClientError) -> IntegrationCallError:
         int(metadata.get("HTTPStatusCode", 400)),
         str(metadata.get("RequestId", "")),
         None if modeled == "ClientError" else modeled,
+        str(metadata["HostId"]) if metadata.get("HostId") else None,
     )
+
+
+def _with_host_id(service: str, error: IntegrationCallError) -> IntegrationCallError:
+    # S3 answers every request with an extended request id (x-amz-id-2); moto sends none.
+    if service == "s3" and error.host_id is None:
+        error.host_id = base64.b64encode(os.urandom(48)).decode()
+    return error
 
 
 def optimized_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
@@ -205,9 +226,10 @@ def sdk_error(clients: AwsClients, service: str, error: IntegrationCallError) ->
     prefix = sdk_service_name(clients.service_id(service))
     shape = error.shape or clients.error_shape_name(service, error.code)
     exception = _exception(shape) if shape is not None else f"{prefix}Exception"
+    extended = f", Extended Request ID: {error.host_id}" if error.host_id else ""
     cause = (
         f"{error.message} (Service: {prefix}, Status Code: {error.status}, "
-        f"Request ID: {error.request_id})"
+        f"Request ID: {error.request_id}{extended})"
     )
     return StatesError(f"{prefix}.{exception}", cause, prefixed=True)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from botocore import xform_name
 from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from stepfunctions.errors import StatesError
@@ -80,11 +81,16 @@ def _to_answer(value: Any, shape: Shape) -> Any:
         answer: dict[str, Any] = {}
         for key, item in value.items():
             member = shape.members.get(key)
-            name = key[:1].upper() + key[1:]
-            answer[name] = item if member is None else _to_answer(item, member)
+            answer[_sdk_v2_name(key)] = item if member is None else _to_answer(item, member)
         return answer
     if isinstance(shape, ListShape) and isinstance(value, list):
         return [_to_answer(item, shape.member) for item in value]
     if isinstance(shape, MapShape) and isinstance(value, dict):
         return {key: _to_answer(item, shape.value) for key, item in value.items()}
     return value
+
+
+def _sdk_v2_name(member: str) -> str:
+    """A member as the AWS SDK for Java v2 names it: words capitalised, acronyms included
+    (`MD5OfMessageBody` -> `Md5OfMessageBody`, `QueueUrl` stays)."""
+    return "".join(word.capitalize() for word in xform_name(member).split("_"))

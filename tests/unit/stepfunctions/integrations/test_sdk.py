@@ -1,0 +1,131 @@
+"""AWS SDK integrations against moto, checked against AWS recordings.
+
+Expected names and causes: localstack `error_handling/test_aws_sdk` snapshots, recorded against
+AWS (`DynamoDb.ResourceNotFoundException` with "Requested resource not found (Service: DynamoDb,
+Status Code: 400, Request ID: ...)", `DynamoDb.DynamoDbException` for a parameter DynamoDB
+refuses, `S3.NoSuchBucketException` with S3's extended request id, resourceType
+`aws-sdk:<service>`), and the SDK v2 client names Step Functions reported in TestState
+(DynamoDb, Sqs, Sfn, S3, CloudWatchLogs, EventBridge, Rds, Ec2).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+import pytest
+
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints, sdk_service_name
+from stepfunctions.integrations.catalog import register_integrations
+from stepfunctions.tasks import TaskRegistry
+from tests.unit.stepfunctions.integrations.conftest import run
+
+
+def _tasks(endpoints: IntegrationEndpoints) -> TaskRegistry:
+    tasks = TaskRegistry()
+    register_integrations(tasks, AwsClients(endpoints))
+    return tasks
+
+
+def _one_task(resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "StartAt": "Call",
+        "States": {
+            "Call": {"Type": "Task", "Resource": resource, "Parameters": parameters, "End": True}
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("service_id", "name"),
+    [
+        ("DynamoDB", "DynamoDb"),
+        ("SQS", "Sqs"),
+        ("SFN", "Sfn"),
+        ("S3", "S3"),
+        ("CloudWatch Logs", "CloudWatchLogs"),
+        ("EventBridge", "EventBridge"),
+        ("RDS", "Rds"),
+        ("EC2", "Ec2"),
+        ("Secrets Manager", "SecretsManager"),
+    ],
+)
+def test_sdk_error_prefixes_are_the_sdk_v2_client_names(service_id: str, name: str) -> None:
+    assert sdk_service_name(service_id) == name
+
+
+@pytest.mark.anyio
+async def test_put_item_on_a_missing_table_fails_as_aws_recorded(
+    endpoints: IntegrationEndpoints,
+) -> None:
+    definition = _one_task(
+        "arn:aws:states:::aws-sdk:dynamodb:putItem",
+        {"TableName": f"missing-{uuid.uuid4().hex}", "Item": {"id": {"S": "id1"}}},
+    )
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "FAILED"
+    failed = result.details("TaskFailed")
+    assert failed["error"] == "DynamoDb.ResourceNotFoundException"
+    assert re.fullmatch(
+        r"Requested resource not found \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)",
+        failed["cause"],
+    ), failed["cause"]
+    assert (failed["resourceType"], failed["resource"]) == ("aws-sdk:dynamodb", "putItem")
+
+
+@pytest.mark.anyio
+async def test_a_refused_parameter_is_the_service_exception(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    definition = _one_task(
+        "arn:aws:states:::aws-sdk:dynamodb:putItem", {"TableName": "any", "Item": None}
+    )
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "FAILED"
+    assert result.execution.error == "DynamoDb.DynamoDbException"
+    assert "(Service: DynamoDb, Status Code: 400, Request ID: " in (result.execution.cause or "")
+
+
+@pytest.mark.anyio
+async def test_a_missing_bucket_carries_the_extended_request_id(
+    endpoints: IntegrationEndpoints,
+) -> None:
+    definition = _one_task(
+        "arn:aws:states:::aws-sdk:s3:listObjects", {"Bucket": f"missing-{uuid.uuid4().hex}"}
+    )
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "FAILED"
+    assert result.execution.error == "S3.NoSuchBucketException"
+    assert re.fullmatch(
+        r"The specified bucket does not exist \(Service: S3, Status Code: 404, "
+        r"Request ID: \S+, Extended Request ID: \S+\)",
+        result.execution.cause or "",
+    ), result.execution.cause
+
+
+@pytest.mark.anyio
+async def test_sdk_answers_use_pascal_case_members(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    queue = f"q-{uuid.uuid4().hex[:12]}"
+    definition = {
+        "StartAt": "Create",
+        "States": {
+            "Create": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sqs:createQueue",
+                "Parameters": {"QueueName": queue},
+                "Next": "Send",
+            },
+            "Send": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:sqs:sendMessage",
+                "Parameters": {"QueueUrl.$": "$.QueueUrl", "MessageBody": "hello"},
+                "End": True,
+            },
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    assert set(result.output) >= {"MessageId", "Md5OfMessageBody"}
