@@ -364,3 +364,34 @@ async def test_a_token_published_to_sns_is_failed_by_a_worker_and_caught(
     assert output["error"] == {"Error": "Rejected", "Cause": "not today"}
     types = [event.type for event in execution.history]
     assert types[2:6] == ["TaskScheduled", "TaskStarted", "TaskSubmitted", "TaskFailed"]
+
+
+@pytest.mark.anyio
+async def test_a_silent_worker_misses_the_heartbeat(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    queue = _queue(moto_url)
+    definition = {
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
+                "TimeoutSeconds": 600,
+                "HeartbeatSeconds": 60,
+                "End": True,
+            }
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "FAILED"
+    assert result.execution.error == "States.HeartbeatTimeout"
+    scheduled = result.details("TaskScheduled")
+    assert (scheduled["timeoutInSeconds"], scheduled["heartbeatInSeconds"]) == (600, 60)
+    timed_out = result.details("TaskTimedOut")
+    assert timed_out == {
+        "resourceType": "sqs",
+        "resource": "sendMessage.waitForTaskToken",
+        "error": "States.HeartbeatTimeout",
+    }

@@ -202,3 +202,29 @@ async def test_an_unsupported_pattern_is_not_recognized(endpoints: IntegrationEn
         f"The resource provided {resource} is not recognized. The value is not a valid resource "
         "ARN, or the resource is not available in this region."
     ) in (result.execution.cause or "")
+
+
+@pytest.mark.anyio
+async def test_jsonata_arguments_and_output_drive_a_dynamodb_task(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    table = _table(moto_url)
+    client(moto_url, "dynamodb").put_item(
+        TableName=table, Item={"id": {"S": "k1"}, "colour": {"S": "blue"}}
+    )
+    definition = {
+        "QueryLanguage": "JSONata",
+        "StartAt": "Get",
+        "States": {
+            "Get": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::dynamodb:getItem",
+                "Arguments": {"TableName": table, "Key": {"id": {"S": "{% $states.input.id %}"}}},
+                "Output": "{% $states.result.Item.colour.S %}",
+                "End": True,
+            }
+        },
+    }
+    result = await run(_tasks(endpoints), definition, {"id": "k1"})
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    assert result.output == "blue"
