@@ -62,6 +62,12 @@ class RequestErrorType(StrEnum):
     UNAUTHORIZED = "UnauthorizedException"
     BAD_REQUEST = "BadRequestException"
     INTERNAL_FAILURE = "InternalFailureException"
+    # SigV4 failures keep the signature error types AWS services answer with, at HTTP 403
+    # (amplify-js#2422: `x-amzn-ErrorType=InvalidSignatureException` on a 403 from AppSync).
+    INVALID_SIGNATURE = "InvalidSignatureException"
+    INCOMPLETE_SIGNATURE = "IncompleteSignatureException"
+    UNRECOGNIZED_CLIENT = "UnrecognizedClientException"
+    EXPIRED_TOKEN = "ExpiredTokenException"
 
 
 class RequestError(AppSyncError):
@@ -97,8 +103,18 @@ def internal_failure() -> RequestError:
     return RequestError(500, RequestErrorType.INTERNAL_FAILURE, "An internal error occurred.")
 
 
-def unauthorized_request(message: str) -> RequestError:
-    return RequestError(401, RequestErrorType.UNAUTHORIZED, message)
+def unauthorized_request(
+    message: str, error_type: str = RequestErrorType.UNAUTHORIZED, status: int = 401
+) -> RequestError:
+    """A caller auth refused as a whole: 401 `UnauthorizedException`, or for a bad SigV4
+    signature the 403 and signature error type auth names."""
+    try:
+        known = RequestErrorType(error_type)
+    except ValueError:
+        # auth names only the types above; anything else is still a refusal, never a pass.
+        logger.error("unknown auth error type %s; answering UnauthorizedException", error_type)
+        return RequestError(401, RequestErrorType.UNAUTHORIZED, message)
+    return RequestError(status, known, message)
 
 
 class RequestErrorJson(TypedDict):

@@ -2,9 +2,10 @@
 
 A body that is not a GraphQL request is a 400 `MalformedHttpRequestException` ("Request body is
 empty." / "Unable to parse GraphQL query."), then the caller is authenticated (401
-`UnauthorizedException` with `x-amzn-errortype`), then the operation runs and everything else is
-HTTP 200 with `data` and `errors`. AWS differs (unconfirmed): which of 400 and 401 AppSync
-reports first for a request that earns both is not recorded.
+`UnauthorizedException` with `x-amzn-errortype`; a bad SigV4 signature is a 403 with AWS's
+signature error type, e.g. `InvalidSignatureException`), then the operation runs and
+everything else is HTTP 200 with `data` and `errors`. AWS differs (unconfirmed): which of 400
+and 401 AppSync reports first for a request that earns both is not recorded.
 GET takes `query`, `variables` (JSON) and `operationName` from the query string; AppSync serves
 queries and mutations over both methods (graphql/graphql-over-http#81).
 """
@@ -80,6 +81,15 @@ def _graphql_request(raw: Any) -> GraphQLRequest:
     if operation_name is not None and not isinstance(operation_name, str):
         raise malformed_request()
     return GraphQLRequest(query, variables, operation_name or None)
+
+
+def _raw_path(scope: Scope) -> str:
+    """The path as the client sent it, still percent-encoded: SigV4 signs that form (and
+    encodes it once more), so the decoded `path` would not verify a path with escapes."""
+    raw: bytes | None = scope.get("raw_path")
+    if raw is None:
+        return str(scope["path"])
+    return raw.decode("latin-1").partition("?")[0]
 
 
 def json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
@@ -183,7 +193,7 @@ class GraphQLEndpoint:
         client = scope.get("client")
         auth_request = AuthRequest(
             method=method,
-            path=scope["path"],
+            path=_raw_path(scope),
             headers=headers,
             body=body,
             query_string=query_string,
@@ -197,7 +207,7 @@ class GraphQLEndpoint:
         try:
             principal = await self._authorizer.authenticate(auth_request)
         except UnauthorizedError as error:
-            raise unauthorized_request(error.message) from None
+            raise unauthorized_request(error.message, error.error_type, error.status_code) from None
         return await self._executor.execute(graphql_request, principal, headers)
 
     async def _read_body(self, receive: Receive, declared: str | None) -> bytes:

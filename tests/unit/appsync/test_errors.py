@@ -40,6 +40,37 @@ def test_unauthorized_request_body_and_headers() -> None:
     }
 
 
+def test_signature_refusal_keeps_its_403_and_error_type() -> None:
+    # amplify-js#2422: AppSync answered a bad SigV4 signature with 403 and
+    # `x-amzn-ErrorType: InvalidSignatureException`.
+    error = unauthorized_request("Signature expired", "InvalidSignatureException", 403)
+    assert error.status == 403
+    assert request_error_body(error) == {
+        "errors": [{"errorType": "InvalidSignatureException", "message": "Signature expired"}]
+    }
+    assert request_error_headers(error, "req-2")["x-amzn-errortype"] == (
+        "InvalidSignatureException"
+    )
+
+
+def test_every_auth_signature_error_type_is_rendered_as_itself() -> None:
+    for error_type in (
+        "IncompleteSignatureException",
+        "UnrecognizedClientException",
+        "ExpiredTokenException",
+    ):
+        error = unauthorized_request("refused", error_type, 403)
+        assert (error.status, request_error_body(error)["errors"][0]["errorType"]) == (
+            403,
+            error_type,
+        )
+
+
+def test_an_unknown_auth_error_type_is_still_a_401_refusal() -> None:
+    error = unauthorized_request("refused", "SomethingNew", 403)
+    assert (error.status, error.error_type.value) == (401, "UnauthorizedException")
+
+
 def test_malformed_request_is_a_400_with_appsync_text() -> None:
     error = malformed_request()
     assert error.status == 400
