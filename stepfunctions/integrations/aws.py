@@ -26,7 +26,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +59,8 @@ _HEADER_NAMES = {
     "x-amzn-requestid": "x-amzn-RequestId",
 }
 _UPPER_RUN = re.compile(r"[A-Z]{2,}(?![a-z])")
+# The SDK's name for a request that never got an answer from the service.
+CLIENT_ERROR = "SdkClientException"
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +163,11 @@ class AwsClients:
                     "ValidationException", str(error), 400, new_request_id()
                 ) from error
             except BotoCoreError as error:
-                # A connection failure: the request never reached the service.
-                raise StatesError("States.TaskFailed", str(error), prefixed=True) from error
+                # The request never reached the service (connection refused, timed out): the
+                # Java SDK's SdkClientException, e.g. `SQS.SdkClientException`.
+                raise IntegrationCallError(
+                    CLIENT_ERROR, f"Unable to execute HTTP request: {error}", 0, "", CLIENT_ERROR
+                ) from error
 
     def operation_name(self, service: str, action: str) -> str | None:
         """The model's operation for an ASL action name (`putItem` -> `PutItem`), if any."""
@@ -212,6 +217,8 @@ def _with_host_id(service: str, error: IntegrationCallError) -> IntegrationCallE
 def optimized_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
     """The error an optimized integration reports for a service's refusal."""
     names = OPTIMIZED_NAMES[service]
+    if error.code == CLIENT_ERROR:
+        return StatesError(f"{names.prefix}.{CLIENT_ERROR}", error.message, prefixed=True)
     shape = error.shape or clients.error_shape_name(service, error.code)
     exception = names.fallback if shape is None else _exception(shape)
     cause = (
@@ -224,6 +231,8 @@ def optimized_error(clients: AwsClients, service: str, error: IntegrationCallErr
 def sdk_error(clients: AwsClients, service: str, error: IntegrationCallError) -> StatesError:
     """The error an AWS SDK integration reports for a service's refusal."""
     prefix = sdk_service_name(clients.service_id(service))
+    if error.code == CLIENT_ERROR:
+        return StatesError(f"{prefix}.{CLIENT_ERROR}", error.message, prefixed=True)
     shape = error.shape or clients.error_shape_name(service, error.code)
     exception = _exception(shape) if shape is not None else f"{prefix}Exception"
     extended = f", Extended Request ID: {error.host_id}" if error.host_id else ""
@@ -264,16 +273,18 @@ def optimized_answer(response: Mapping[str, Any]) -> dict[str, Any]:
     return dict(sorted(answer.items()))
 
 
-def json_ready(value: Any) -> Any:
-    """boto3's Python values as JSON: blobs in base64, dates in epoch milliseconds."""
+def json_ready(value: Any, *, iso_dates: bool = False) -> Any:
+    """boto3's Python values as JSON: blobs in base64; dates in epoch milliseconds as the Java SDK
+    v1 behind optimized integrations writes them, or ISO-8601 (`Instant.toString`) as the SDK v2
+    behind AWS SDK integrations does when `iso_dates`."""
     if isinstance(value, Mapping):
-        return {str(key): json_ready(item) for key, item in value.items()}
+        return {str(key): json_ready(item, iso_dates=iso_dates) for key, item in value.items()}
     if isinstance(value, list | tuple | set):
-        return [json_ready(item) for item in value]
+        return [json_ready(item, iso_dates=iso_dates) for item in value]
     if isinstance(value, bytes | bytearray):
         return base64.b64encode(bytes(value)).decode()
     if isinstance(value, datetime):
-        return epoch_millis(value)
+        return _instant(value) if iso_dates else epoch_millis(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if hasattr(value, "read"):
@@ -281,3 +292,11 @@ def json_ready(value: Any) -> Any:
         data = value.read()
         return data.decode("utf-8", errors="replace") if isinstance(data, bytes) else data
     return value
+
+
+def _instant(value: datetime) -> str:
+    moment = value.astimezone(UTC)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if moment.microsecond:
+        text += f".{moment.microsecond // 1000:03d}"
+    return text + "Z"

@@ -12,16 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import (
-    Pattern,
-    TaskCall,
-    epoch_millis,
-    new_request_id,
-    parameters_of,
-)
+from stepfunctions.integrations.aws import json_ready
+from stepfunctions.integrations.base import Pattern, TaskCall, new_request_id, parameters_of
 
 _PATTERNS = frozenset({Pattern.REQUEST_RESPONSE, Pattern.WAIT_FOR_TASK_TOKEN})
 _DATE = re.compile(r"(Date|Timestamp)$")
@@ -77,7 +73,10 @@ def _pascal(value: Any) -> Any:
         answer: dict[str, Any] = {}
         for key, item in value.items():
             name = key[:1].upper() + key[1:]
-            answer[name] = epoch_millis(item) if _DATE.search(name) else _pascal(item)
+            if _DATE.search(name) and isinstance(item, int | float):
+                # The API's epoch seconds, as the SDK v2 writes an Instant.
+                item = json_ready(datetime.fromtimestamp(item, UTC), iso_dates=True)
+            answer[name] = _pascal(item)
         return answer
     if isinstance(value, list):
         return [_pascal(item) for item in value]

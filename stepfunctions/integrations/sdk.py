@@ -52,7 +52,7 @@ class AwsSdkIntegration:
         response.pop("ResponseMetadata", None)
         if model.output_shape is None:
             return {}
-        return json_ready(_to_answer(response, model.output_shape))
+        return json_ready(_to_answer(response, model.output_shape), iso_dates=True)
 
 
 def _to_request(value: Any, shape: Shape) -> Any:

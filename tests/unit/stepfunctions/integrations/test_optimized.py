@@ -8,6 +8,7 @@ Shapes come from AWS-recorded histories (localstack's `test_dynamodb_task_servic
 
 from __future__ import annotations
 
+import socket
 import uuid
 from typing import Any
 
@@ -228,3 +229,26 @@ async def test_jsonata_arguments_and_output_drive_a_dynamodb_task(
     result = await run(_tasks(endpoints), definition, {"id": "k1"})
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     assert result.output == "blue"
+
+
+@pytest.mark.anyio
+async def test_an_unreachable_endpoint_is_the_sdk_client_exception() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    definition = {
+        "StartAt": "Get",
+        "States": {
+            "Get": _task(
+                "arn:aws:states:::dynamodb:getItem",
+                {"TableName": "t", "Key": {"id": {"S": "x"}}},
+                Retry=[{"ErrorEquals": ["DynamoDB.SdkClientException"], "MaxAttempts": 1}],
+                End=True,
+            )
+        },
+    }
+    result = await run(_tasks(IntegrationEndpoints(embedded_url=closed)), definition)
+    assert result.execution.status == "FAILED"
+    assert result.execution.error == "DynamoDB.SdkClientException"
+    assert (result.execution.cause or "").startswith("Unable to execute HTTP request: ")
+    assert result.types().count("TaskFailed") == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from stepfunctions.clock import FakeClock
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
+from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import START, client, run
@@ -81,3 +83,30 @@ async def test_a_distributed_map_reads_a_json_array_from_s3(
     result = await run(tasks, definition, clock=clock)
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     assert result.output == [{"m": 2}, {"m": 4}, {"m": 6}]
+
+
+@pytest.mark.anyio
+async def test_sdk_list_objects_answers_keys_and_iso_dates(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    bucket = _bucket(moto_url)
+    client(moto_url, "s3").put_object(Bucket=bucket, Key="a.txt", Body=b"abc")
+    tasks = TaskRegistry()
+    register_integrations(tasks, AwsClients(endpoints))
+    definition = {
+        "StartAt": "List",
+        "States": {
+            "List": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:s3:listObjectsV2",
+                "Parameters": {"Bucket": bucket},
+                "End": True,
+            }
+        },
+    }
+    result = await run(tasks, definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    contents = result.output["Contents"]
+    assert [entry["Key"] for entry in contents] == ["a.txt"]
+    assert contents[0]["Size"] == 3
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?Z", contents[0]["LastModified"])
