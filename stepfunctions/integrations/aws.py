@@ -116,6 +116,13 @@ class AwsClients:
         self._lock = threading.Lock()
         self._models = botocore.session.get_session()
 
+    def configure(self, endpoints: IntegrationEndpoints) -> None:
+        """Point every client at new endpoints (the embedded server's URL is known once it has
+        started, after the registry was built); clients are rebuilt on next use."""
+        with self._lock:
+            self.endpoints = endpoints
+            self._clients.clear()
+
     def client(self, service: str) -> BaseClient:
         with self._lock:
             client = self._clients.get(service)

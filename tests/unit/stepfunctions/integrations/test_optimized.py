@@ -252,3 +252,27 @@ async def test_an_unreachable_endpoint_is_the_sdk_client_exception() -> None:
     assert result.execution.error == "DynamoDB.SdkClientException"
     assert (result.execution.cause or "").startswith("Unable to execute HTTP request: ")
     assert result.types().count("TaskFailed") == 2
+
+
+@pytest.mark.anyio
+async def test_clients_follow_endpoints_configured_after_registration(moto_url: str) -> None:
+    table = _table(moto_url)
+    clients = AwsClients(IntegrationEndpoints())
+    tasks = TaskRegistry()
+    register_integrations(tasks, clients)
+    # The composition root learns the embedded server's URL only once it has started.
+    clients.configure(IntegrationEndpoints(embedded_url=moto_url))
+    definition = {
+        "StartAt": "Put",
+        "States": {
+            "Put": _task(
+                "arn:aws:states:::dynamodb:putItem",
+                {"TableName": table, "Item": {"id": {"S": "late"}}},
+                End=True,
+            )
+        },
+    }
+    result = await run(tasks, definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    stored = client(moto_url, "dynamodb").get_item(TableName=table, Key={"id": {"S": "late"}})
+    assert stored["Item"] == {"id": {"S": "late"}}
