@@ -1,6 +1,7 @@
 """`appsync-local`: serve an API definition, or check one.
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
+                           (prints the embedded DynamoDB endpoint when the API has one)
     appsync-local validate [--config ./appsync.yaml]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083]
 
@@ -97,7 +98,8 @@ async def _serve(config: ApiConfig, host: str, port: int, log_level: str) -> int
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
-            _announce(config, bound_host, bound_port)
+            dynamodb = app.state.api.dynamodb
+            _announce(config, bound_host, bound_port, dynamodb.url if dynamodb else None)
         else:
             listening.cancel()
     return 0 if server.started else 1
@@ -116,11 +118,14 @@ class _Server(uvicorn.Server):
             self.listening.set()
 
 
-def _announce(config: ApiConfig, host: str, port: int) -> None:
+def _announce(config: ApiConfig, host: str, port: int, dynamodb_url: str | None) -> None:
     print(f"appsync-local: serving {config.name!r} from {config.file}")
     print(f"  GraphQL:  http://{host}:{port}/graphql")
     print(f"  Realtime: ws://{host}:{port}/graphql/realtime")
     print(f"  Step Functions API: http://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
+    if dynamodb_url is not None:
+        # The embedded DynamoDB's own data, for `aws dynamodb ... --endpoint-url` and boto3.
+        print(f"  DynamoDB endpoint: {dynamodb_url}")
     for key in config.api_keys:
         print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
     print("Press Ctrl+C to stop.", flush=True)

@@ -8,6 +8,8 @@ types or fields the schema lacks. `build_app(config)` serves the result on `/gra
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import gc
 import logging
 import sys
@@ -52,6 +54,15 @@ from auth.oidc import OidcConfig
 from auth.rules import Authorizer, ProviderConfig
 from auth.sigv4 import IamConfig, IamCredential
 from resolvers.datasources.base import DataSource
+from resolvers.datasources.dynamodb import DynamoDBDataSource
+from resolvers.datasources.dynamodb_config import EmbeddedDynamoDBSettings
+from resolvers.datasources.dynamodb_tables import (
+    EmbeddedDynamoDB,
+    SeedError,
+    operations_for,
+    read_seed,
+)
+from resolvers.datasources.dynamodb_wire import DynamoDBServiceError
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import ResolverError, TemplateError
@@ -60,6 +71,8 @@ from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
+from resolvers.util.time import SYSTEM_CLOCK
+from resolvers.util.time import Clock as ResolverClock
 from schema.errors import SchemaError
 from schema.loader import AppSyncSchema, load_schema
 from stepfunctions.clock import SystemClock as StepFunctionsClock
@@ -79,6 +92,20 @@ class LoadedApi:
     authorizer: Authorizer
     executor: Executor
     realtime: RealtimeRuntime
+    dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
+
+
+class _ResolverClock:
+    """The server's clock (epoch seconds) as the resolvers read it: `$util.time.nowISO8601()`,
+    `autoUlid`, and the `_lastChangedAt` of versioned DynamoDB writes."""
+
+    __slots__ = ("_clock",)
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock.time(), UTC)
 
 
 class _Problems:
@@ -98,21 +125,24 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
         sys.path.insert(0, str(config.base_dir))
     schema = _schema(config, problems)
     authorizer = _authorizer(config, clock or SystemClock(), problems)
+    # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
+    resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
     sources = {
-        spec.name: _data_source(spec, f"dataSources[{index}]", problems)
+        spec.name: _data_source(spec, f"dataSources[{index}]", resolver_clock, problems)
         for index, spec in enumerate(config.data_sources)
     }
+    _check_seeds(config.server.dynamodb, problems)
     functions = {
         spec.name: PipelineFunction(spec.name, code, source)
         for spec in config.functions
-        if (code := _code(spec.code, f"{spec.key_path}", problems)) is not None
+        if (code := _code(spec.code, f"{spec.key_path}", resolver_clock, problems)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in config.resolvers:
         if schema is not None:
             _check_target(schema, spec, problems)
-        resolver = _resolver(spec, sources, functions, problems)
+        resolver = _resolver(spec, sources, functions, resolver_clock, problems)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     if problems.items or schema is None or authorizer is None:
@@ -137,7 +167,33 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
-    return LoadedApi(config, schema, authorizer, executor, realtime)
+    return LoadedApi(config, schema, authorizer, executor, realtime, _embedded_dynamodb(config))
+
+
+def _embedded_dynamodb(config: ApiConfig) -> EmbeddedDynamoDB | None:
+    """What the lifespan starts for the API's DynamoDB data sources and declared tables.
+
+    The loopback endpoint serves the embedded backend, so it is left off when every data
+    source names its own endpoint and no table is declared for the embedded backend.
+    """
+    settings = config.server.dynamodb
+    configs = config.dynamodb_configs
+    if not configs and not settings.tables:
+        return None
+    if configs and all(dynamodb.endpoint is not None for dynamodb in configs):
+        settings = dataclasses.replace(settings, endpoint_host=None)
+    return EmbeddedDynamoDB(settings, configs)
+
+
+def _check_seeds(settings: EmbeddedDynamoDBSettings, problems: _Problems) -> None:
+    """Seed files are read at start; reading them here too makes `validate` report them."""
+    for index, table in enumerate(settings.tables):
+        if table.seed is None:
+            continue
+        try:
+            read_seed(table.seed)
+        except SeedError as error:
+            problems.add(f"server.dynamodb.tables[{index}].seed", error.message)
 
 
 def _schema(config: ApiConfig, problems: _Problems) -> AppSyncSchema | None:
@@ -314,9 +370,14 @@ class _Block:
         return blocks
 
 
-def _data_source(spec: DataSourceSpec, key_path: str, problems: _Problems) -> DataSource | None:
+def _data_source(
+    spec: DataSourceSpec, key_path: str, clock: ResolverClock, problems: _Problems
+) -> DataSource | None:
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
+    if spec.type is DataSourceType.AMAZON_DYNAMODB:
+        assert spec.dynamodb is not None  # config guarantees it for AMAZON_DYNAMODB
+        return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
     assert spec.lambda_handler is not None  # config guarantees it for AWS_LAMBDA
     try:
         return LambdaDataSource(spec.name, spec.lambda_handler)
@@ -325,15 +386,19 @@ def _data_source(spec: DataSourceSpec, key_path: str, problems: _Problems) -> Da
         return None
 
 
-def _code(spec: CodeSpec | None, key_path: str, problems: _Problems) -> ResolverCode | None:
+def _code(
+    spec: CodeSpec | None, key_path: str, clock: ResolverClock, problems: _Problems
+) -> ResolverCode | None:
     if spec is None:
         return None
     try:
         if spec.runtime is Runtime.PYTHON:
             if spec.code is None:
                 return None
-            return load_python_code(spec.code)
-        return load_vtl_code(spec.request_mapping_template, spec.response_mapping_template)
+            return load_python_code(spec.code, clock)
+        return load_vtl_code(
+            spec.request_mapping_template, spec.response_mapping_template, clock=clock
+        )
     except TemplateError as error:
         key = "code" if spec.runtime is Runtime.PYTHON else "requestMappingTemplate"
         if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
@@ -346,9 +411,10 @@ def _resolver(
     spec: ResolverSpec,
     sources: dict[str, DataSource | None],
     functions: dict[str, PipelineFunction],
+    clock: ResolverClock,
     problems: _Problems,
 ) -> ResolverBinding | None:
-    code = _code(spec.code, spec.key_path, problems)
+    code = _code(spec.code, spec.key_path, clock, problems)
     if spec.code is not None and code is None:
         return None
     if spec.kind is ResolverKind.PIPELINE:
@@ -392,7 +458,11 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", config.name)
-        async with api.realtime.broker.running(), stepfunctions.running():
+        async with (
+            _dynamodb_running(api.dynamodb),
+            api.realtime.broker.running(),
+            stepfunctions.running(),
+        ):
             # Everything built at start lives as long as the server: move it out of the
             # collector's way, so collections triggered by requests scan only request garbage.
             gc.freeze()
@@ -408,6 +478,23 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
     app = AppSyncApp(endpoint, routes=routes, lifespan=lifespan)
     app.state.api = api
     return app
+
+
+@asynccontextmanager
+async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[None]:
+    """Declared tables created (and seeded) before the first request; the endpoint stopped last."""
+    if dynamodb is None:
+        yield
+        return
+    try:
+        await dynamodb.start()
+    except DynamoDBServiceError as error:
+        logger.error("the embedded DynamoDB did not start: %s: %s", error.code, error.message)
+        raise
+    try:
+        yield
+    finally:
+        await asyncio.to_thread(dynamodb.stop)
 
 
 class AppSyncApp(Starlette):

@@ -1,14 +1,19 @@
-"""`load_api`: auth provider blocks read with key-path problems, every problem at once."""
+"""`load_api` and `build_app`: provider blocks and seed files read with key-path problems, every
+problem at once; DynamoDB data sources wired to the embedded DynamoDB and the server's clock."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
+from starlette.applications import Starlette
 
-from appsync.app import load_api
+from appsync.app import build_app, load_api
 from appsync.config import load_config
 from appsync.errors import ConfigError
+from auth.clock import ManualClock
 
 
 def _problems(folder: Path, definition: str) -> list[tuple[str, str]]:
@@ -58,3 +63,113 @@ additionalAuthenticationProviders:
             "required; expected a non-empty string",
         ),
     ]
+
+
+def _write_api(folder: Path, definition: str, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "appsync.yaml").write_text(definition, encoding="utf-8")
+    return folder / "appsync.yaml"
+
+
+def test_a_seed_file_that_does_not_parse_is_a_problem_of_its_table(tmp_path: Path) -> None:
+    definition = """
+schema: schema.graphql
+authenticationType: API_KEY
+server:
+  dynamodb:
+    tables:
+      - TableName: Post
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        seed: posts.json
+"""
+    assert _problems_of(tmp_path, definition, {"posts.json": "[{"}) == [
+        "server.dynamodb.tables[0].seed",
+    ]
+
+
+def _problems_of(folder: Path, definition: str, files: dict[str, str]) -> list[str]:
+    files = {"schema.graphql": "type Query { a: String }\n", **files}
+    with pytest.raises(ConfigError) as caught:
+        load_api(load_config(_write_api(folder, definition, files)))
+    return [problem.key_path for problem in caught.value.problems]
+
+
+def test_an_api_without_dynamodb_starts_no_embedded_dynamodb(tmp_path: Path) -> None:
+    files = {"schema.graphql": "type Query { a: String }\n"}
+    definition = "schema: schema.graphql\nauthenticationType: API_KEY\n"
+    assert load_api(load_config(_write_api(tmp_path, definition, files))).dynamodb is None
+
+
+DYNAMODB_API = """
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: da2-test}]
+dataSources:
+  - name: Posts
+    type: AMAZON_DYNAMODB
+    dynamodbConfig:
+      tableName: AppTestPost
+      awsRegion: eu-central-1
+      versioned: true
+      deltaSyncConfig:
+        {baseTableTTL: 60, deltaSyncTableName: AppTestPostDelta, deltaSyncTableTTL: 30}
+  - name: Local
+    type: NONE
+resolvers:
+  - typeName: Mutation
+    fieldName: putPost
+    dataSourceName: Posts
+    requestMappingTemplate: put.req.vtl
+    responseMappingTemplate: result.res.vtl
+  - typeName: Query
+    fieldName: now
+    dataSourceName: Local
+    requestMappingTemplate: now.req.vtl
+    responseMappingTemplate: result.res.vtl
+server:
+  dynamodb:
+    endpoint: false
+    tables:
+      - TableName: AppTestPost
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+"""
+DYNAMODB_FILES = {
+    "schema.graphql": (
+        "type Post { id: ID! _version: Int _lastChangedAt: AWSTimestamp }\n"
+        "type Query { now: String }\n"
+        "type Mutation { putPost(id: ID!): Post }\n"
+    ),
+    "put.req.vtl": (
+        '{"version": "2018-05-29", "operation": "PutItem",'
+        ' "key": {"id": $util.dynamodb.toDynamoDBJson($ctx.args.id)}}'
+    ),
+    "now.req.vtl": '{"version": "2018-05-29", "payload": "$util.time.nowISO8601()"}',
+    "result.res.vtl": "$util.toJson($ctx.result)",
+}
+# 2023-11-14T22:13:20Z
+INJECTED_TIME = 1_700_000_000
+
+
+async def _post(app: Starlette, query: str) -> Any:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
+        response = await client.post(
+            "/graphql", json={"query": query}, headers={"x-api-key": "da2-test"}
+        )
+    return response.json()
+
+
+@pytest.mark.anyio
+async def test_the_servers_clock_reaches_templates_and_versioned_writes(tmp_path: Path) -> None:
+    config = load_config(_write_api(tmp_path, DYNAMODB_API, DYNAMODB_FILES))
+    app = build_app(config, clock=ManualClock(INJECTED_TIME))
+    # The lifespan creates the declared table and the versioned source's delta table.
+    async with app.router.lifespan_context(app):
+        assert await _post(app, "{ now }") == {"data": {"now": "2023-11-14T22:13:20.000Z"}}
+        written = await _post(app, 'mutation { putPost(id: "p1") { id _version _lastChangedAt } }')
+    assert written == {
+        "data": {"putPost": {"id": "p1", "_version": 1, "_lastChangedAt": INJECTED_TIME * 1000}}
+    }

@@ -1,0 +1,99 @@
+"""Data sources in the API definition (`dataSources[]`, CreateDataSource's names).
+
+`NONE`; `AWS_LAMBDA` with `lambdaConfig.handler`, a local Python `module:function` in place of
+the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (`tableName`, `awsRegion`,
+`useCallerCredentials`, `versioned`, `deltaSyncConfig`, and the local `endpoint`), read by the
+DynamoDB data source's own parser so that its rules live beside the code that runs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from appsync.config_reader import ConfigReader, Raw, join
+from resolvers.datasources.dynamodb_config import (
+    DynamoDBConfig,
+    DynamoDBConfigProblem,
+    parse_dynamodb_config,
+)
+
+_CONFIG_BLOCKS = {"lambdaConfig": "AWS_LAMBDA", "dynamodbConfig": "AMAZON_DYNAMODB"}
+
+
+class DataSourceType(StrEnum):
+    NONE = "NONE"
+    AWS_LAMBDA = "AWS_LAMBDA"
+    AMAZON_DYNAMODB = "AMAZON_DYNAMODB"
+
+
+@dataclass(frozen=True, slots=True)
+class DataSourceSpec:
+    name: str
+    type: DataSourceType
+    description: str | None
+    lambda_handler: str | None  # `lambdaConfig.handler`: "module:function"
+    dynamodb: DynamoDBConfig | None = None  # `dynamodbConfig`, for AMAZON_DYNAMODB
+
+
+Sources = Sequence[DataSourceSpec]
+
+
+def report(reader: ConfigReader, problems: Sequence[DynamoDBConfigProblem]) -> None:
+    """The DynamoDB parsers' problems (already key-pathed) as the definition's own."""
+    for problem in problems:
+        reader.problem(problem.key_path, problem.message)
+
+
+def data_sources(reader: ConfigReader, top: Raw) -> tuple[DataSourceSpec, ...]:
+    sources: list[DataSourceSpec] = []
+    allowed = ("name", "type", "description", *_CONFIG_BLOCKS)
+    for where, item in reader.items(top, "dataSources", ""):
+        block = reader.mapping(item, where, allowed)
+        if block is None:
+            continue
+        name = reader.string(block, "name", where, required=True)
+        kind = reader.enum(block, "type", where, DataSourceType, None)
+        description = reader.string(block, "description", where, required=False)
+        for key, owner in _CONFIG_BLOCKS.items():
+            if key in block and kind is not None and kind != owner:
+                reader.problem(join(where, key), f"only an {owner} data source has one")
+        handler = None
+        dynamodb = None
+        if kind is DataSourceType.AWS_LAMBDA:
+            handler = _lambda_handler(reader, block, where)
+        elif kind is DataSourceType.AMAZON_DYNAMODB:
+            dynamodb = _dynamodb(reader, block.get("dynamodbConfig"), where)
+        if name is not None and any(source.name == name for source in sources):
+            reader.problem(join(where, "name"), f"data source {name!r} is defined twice")
+        elif name is not None and kind is not None:
+            sources.append(DataSourceSpec(name, kind, description, handler, dynamodb))
+    return tuple(sources)
+
+
+def _lambda_handler(reader: ConfigReader, block: Raw, where: str) -> str | None:
+    config = block.get("lambdaConfig")
+    path = join(where, "lambdaConfig")
+    if config is None:
+        reader.problem(path, "required for AWS_LAMBDA; expected {handler: module:function}")
+        return None
+    lambda_config = reader.mapping(config, path, ("handler", "lambdaFunctionArn"))
+    if lambda_config is None:
+        return None
+    handler = reader.string(lambda_config, "handler", path, required=True)
+    if handler is not None and handler.count(":") != 1:
+        reader.problem(join(path, "handler"), f"expected module:function, got {handler!r}")
+        return None
+    return handler
+
+
+def _dynamodb(reader: ConfigReader, raw: Any, where: str) -> DynamoDBConfig | None:
+    path = join(where, "dynamodbConfig")
+    if raw is None:
+        reader.problem(path, "required for AMAZON_DYNAMODB; expected {tableName: ...}")
+        return None
+    config, problems = parse_dynamodb_config(raw, path)
+    report(reader, problems)
+    return config

@@ -1,0 +1,196 @@
+"""Resolvers and pipeline functions in the API definition (CreateResolver, CreateFunction).
+
+A resolver or function runs PYTHON code (a `.py` file with `request(ctx)` and `response(ctx)`,
+APPSYNC_JS's shape) or VTL mapping templates; paths are relative to the definition file. A UNIT
+resolver names its data source; a PIPELINE resolver names up to 10 functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from appsync.config_datasources import DataSourceType, Sources
+from appsync.config_reader import ConfigReader, Raw, join
+
+
+class Runtime(StrEnum):
+    """PYTHON is APPSYNC_JS's shape (`request(ctx)` / `response(ctx)`) for Python users."""
+
+    PYTHON = "PYTHON"
+    VTL = "VTL"
+
+
+class ResolverKind(StrEnum):
+    UNIT = "UNIT"
+    PIPELINE = "PIPELINE"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpec:
+    """Where a resolver's or function's handlers live: one PYTHON file or two VTL templates."""
+
+    runtime: Runtime
+    code: Path | None
+    request_mapping_template: Path | None
+    response_mapping_template: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    name: str
+    data_source_name: str
+    code: CodeSpec
+    key_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverSpec:
+    type_name: str
+    field_name: str
+    kind: ResolverKind
+    data_source_name: str | None
+    code: CodeSpec | None  # None: a direct Lambda resolver, or a pipeline without before/after
+    functions: tuple[str, ...]
+    max_batch_size: int
+    key_path: str
+
+
+Functions = Sequence[FunctionSpec]
+
+
+_CODE_KEYS = ("runtime", "code", "requestMappingTemplate", "responseMappingTemplate")
+
+
+def _code(reader: ConfigReader, block: Raw, where: str) -> CodeSpec | None:
+    """PYTHON code or VTL templates; None when neither is given."""
+    runtime_value = block.get("runtime")
+    if isinstance(runtime_value, dict):  # AppSync's {name, runtimeVersion} form
+        block = {**block, "runtime": runtime_value.get("name")}
+    has_templates = "requestMappingTemplate" in block or "responseMappingTemplate" in block
+    if "runtime" not in block and "code" not in block and not has_templates:
+        return None
+    default = Runtime.VTL if has_templates else Runtime.PYTHON
+    runtime = reader.enum(block, "runtime", where, Runtime, default)
+    code = reader.file_path(block, "code", where)
+    request = reader.file_path(block, "requestMappingTemplate", where)
+    response = reader.file_path(block, "responseMappingTemplate", where)
+    if runtime is Runtime.PYTHON:
+        if "code" not in block:
+            reader.problem(join(where, "code"), "required for the PYTHON runtime; a .py file")
+        if has_templates:
+            reader.problem(where, "mapping templates need the VTL runtime, not PYTHON")
+    elif runtime is Runtime.VTL and "code" in block:
+        reader.problem(join(where, "code"), "the VTL runtime takes mapping templates, not code")
+    if runtime is None:
+        return None
+    return CodeSpec(runtime, code, request, response)
+
+
+def read_functions(reader: ConfigReader, top: Raw, sources: Sources) -> tuple[FunctionSpec, ...]:
+    functions: list[FunctionSpec] = []
+    allowed = ("name", "description", "dataSourceName", "functionVersion", *_CODE_KEYS)
+    for where, item in reader.items(top, "functions", ""):
+        block = reader.mapping(item, where, allowed)
+        if block is None:
+            continue
+        name = reader.string(block, "name", where, required=True)
+        source = _data_source_name(reader, block, where, sources)
+        code = _code(reader, block, where)
+        if code is None:
+            reader.problem(where, "a function needs code (PYTHON) or mapping templates (VTL)")
+        if name is not None and any(function.name == name for function in functions):
+            reader.problem(join(where, "name"), f"function {name!r} is defined twice")
+        elif name is not None and source is not None and code is not None:
+            functions.append(FunctionSpec(name, source, code, where))
+    return tuple(functions)
+
+
+def _data_source_name(reader: ConfigReader, block: Raw, where: str, sources: Sources) -> str | None:
+    name = reader.string(block, "dataSourceName", where, required=True)
+    if name is not None and not any(source.name == name for source in sources):
+        known = ", ".join(source.name for source in sources) or "none defined"
+        reader.problem(f"{where}.dataSourceName", f"no data source named {name!r} (known: {known})")
+        return None
+    return name
+
+
+def read_resolvers(
+    reader: ConfigReader, top: Raw, sources: Sources, functions: Functions
+) -> tuple[ResolverSpec, ...]:
+    resolvers: list[ResolverSpec] = []
+    seen: set[str] = set()
+    allowed = (
+        *["typeName", "fieldName", "kind", "dataSourceName", "pipelineConfig", "maxBatchSize"],
+        *_CODE_KEYS,
+    )
+    for where, item in reader.items(top, "resolvers", ""):
+        block = reader.mapping(item, where, allowed)
+        if block is None:
+            continue
+        resolver = _resolver(reader, block, where, sources, functions)
+        if resolver is None:
+            continue
+        target = f"{resolver.type_name}.{resolver.field_name}"
+        if target in seen:
+            reader.problem(where, f"{target} already has a resolver")
+        else:
+            seen.add(target)
+            resolvers.append(resolver)
+    return tuple(resolvers)
+
+
+def _resolver(
+    reader: ConfigReader, block: Raw, where: str, sources: Sources, functions: Functions
+) -> ResolverSpec | None:
+    type_name = reader.string(block, "typeName", where, required=True)
+    field_name = reader.string(block, "fieldName", where, required=True)
+    kind = reader.enum(block, "kind", where, ResolverKind, ResolverKind.UNIT)
+    source = None
+    if kind is not ResolverKind.PIPELINE:
+        source = _data_source_name(reader, block, where, sources)
+    code = _code(reader, block, where)
+    names: tuple[str, ...] = ()
+    if kind is ResolverKind.PIPELINE:
+        names = _pipeline_functions(reader, block, where, functions)
+        if "dataSourceName" in block:
+            reader.problem(join(where, "dataSourceName"), "a PIPELINE resolver has no data source")
+    else:
+        if "pipelineConfig" in block:
+            reader.problem(join(where, "pipelineConfig"), "only a PIPELINE resolver has one")
+        spec = next((s for s in sources if s.name == source), None)
+        if code is None and spec is not None and spec.type is not DataSourceType.AWS_LAMBDA:
+            reader.problem(
+                where, "needs code (PYTHON) or mapping templates (VTL); only Lambda may omit them"
+            )
+    # AppSync: maxBatchSize 0-2000, for Lambda batching.
+    max_batch_size = reader.integer(block, "maxBatchSize", where, 0, 2000, 0)
+    if type_name is None or field_name is None or kind is None:
+        return None
+    return ResolverSpec(type_name, field_name, kind, source, code, names, max_batch_size, where)
+
+
+def _pipeline_functions(
+    reader: ConfigReader, block: Raw, where: str, functions: Functions
+) -> tuple[str, ...]:
+    path = join(where, "pipelineConfig")
+    config = reader.mapping(block.get("pipelineConfig", {}), path, ("functions",))
+    if config is None:
+        return ()
+    if not config.get("functions"):
+        reader.problem(join(path, "functions"), "required; expected a list of function names")
+        return ()
+    names = []
+    known = {function.name for function in functions}
+    for item_where, name in reader.items(config, "functions", path):
+        if not isinstance(name, str) or name not in known:
+            listed = ", ".join(sorted(known)) or "none defined"
+            reader.problem(item_where, f"no function named {name!r} (known: {listed})")
+        else:
+            names.append(name)
+    # AppSync: "A resolver can only be composed of 10 functions" (amplify-cli#9547).
+    if len(names) > 10:
+        reader.problem(join(path, "functions"), "a resolver can only be composed of 10 functions")
+    return tuple(names)
