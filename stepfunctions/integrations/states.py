@@ -25,6 +25,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from stepfunctions.errors import StatesError
+from stepfunctions.execution import Execution, ExecutionStatus
 from stepfunctions.integrations.base import (
     IntegrationCallError,
     Pattern,
@@ -182,11 +183,24 @@ class ServiceNestedExecutions:
 
     async def wait(self, execution_arn: str) -> Mapping[str, Any]:
         service = self._service
+        express = ":express:" in execution_arn
         while True:
-            described = await self._call("DescribeExecution", {"executionArn": execution_arn})
-            if described.get("status") != "RUNNING":
-                return described
             execution = service.store.execution(execution_arn)
+            if express:
+                # DescribeExecution refuses Express ARNs; the engine's record says the same.
+                if execution is None:
+                    raise IntegrationCallError(
+                        "ExecutionDoesNotExist",
+                        f"Execution Does Not Exist: '{execution_arn}'",
+                        400,
+                        new_request_id(),
+                    )
+                if execution.status is not ExecutionStatus.RUNNING:
+                    return _express_description(execution)
+            else:
+                described = await self._call("DescribeExecution", {"executionArn": execution_arn})
+                if described.get("status") != "RUNNING":
+                    return described
             running = execution._task if execution is not None else None
             if running is not None and not running.done():
                 # Woken when the child's run ends; its status is final a step later.
@@ -216,3 +230,26 @@ class ServiceNestedExecutions:
                 new_request_id(),
             )
         return answer
+
+
+def _express_description(execution: Execution) -> dict[str, Any]:
+    """An Express execution's outcome in DescribeExecution's shape (epoch-second dates)."""
+    described: dict[str, Any] = {
+        "executionArn": execution.execution_arn,
+        "stateMachineArn": execution.state_machine_arn,
+        "name": execution.name,
+        "status": execution.status.value,
+        "startDate": execution.start_date.timestamp(),
+        "input": execution.input,
+        "inputDetails": {"included": True},
+    }
+    if execution.stop_date is not None:
+        described["stopDate"] = execution.stop_date.timestamp()
+    if execution.output is not None:
+        described["output"] = execution.output
+        described["outputDetails"] = {"included": True}
+    if execution.error is not None:
+        described["error"] = execution.error
+    if execution.cause is not None:
+        described["cause"] = execution.cause
+    return described

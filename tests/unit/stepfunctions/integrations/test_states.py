@@ -334,3 +334,33 @@ async def test_aws_sdk_sfn_calls_reach_this_engine(engine: Engine) -> None:
     events = await engine.history(described["executionArn"])
     scheduled = next(e for e in events if e["type"] == "TaskScheduled")
     assert scheduled["taskScheduledEventDetails"]["resourceType"] == "aws-sdk:sfn"
+
+
+@pytest.mark.anyio
+async def test_sync2_waits_for_an_express_child(engine: Engine) -> None:
+    created = await engine.call(
+        "CreateStateMachine",
+        {
+            "name": "express-child",
+            "definition": json.dumps(CHILD_OK),
+            "roleArn": ROLE,
+            "type": "EXPRESS",
+        },
+    )
+    parent = {
+        "StartAt": "Nest",
+        "States": {
+            "Nest": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::states:startExecution.sync:2",
+                "Parameters": {"StateMachineArn": created["stateMachineArn"], "Input.$": "$"},
+                "End": True,
+            }
+        },
+    }
+    described = await engine.run(parent, {"k": 6})
+    assert described["status"] == "SUCCEEDED", described
+    output = json.loads(described["output"])
+    assert ":express:express-child:" in output["ExecutionArn"]
+    assert output["Output"] == {"k": 6}
+    assert output["Status"] == "SUCCEEDED"
