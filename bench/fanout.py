@@ -149,12 +149,20 @@ def _auth_request(headers: dict[str, str], body: bytes) -> Any:
     return AuthRequest.from_raw_headers("POST", "/graphql", headers, body)
 
 
-def serve(port: int, ws: str) -> None:
+def serve(port: int, ws: str, deflate: bool) -> None:
     import uvicorn
 
     with tempfile.TemporaryDirectory() as code_dir:
         app = build_server_app(Path(code_dir))
-        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=4096, ws=ws)
+        uvicorn.run(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            backlog=4096,
+            ws=ws,
+            ws_per_message_deflate=deflate,
+        )
 
 
 def _rss_kib(pid: int) -> int:
@@ -232,14 +240,22 @@ async def _deliver_time(
 
 
 @asynccontextmanager
-async def _server(ws: str) -> AsyncIterator[tuple[int, int]]:
+async def _server(ws: str, deflate: bool) -> AsyncIterator[tuple[int, int]]:
     import socket as sockets
 
     with sockets.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bench.fanout", "--serve", str(port), "--ws", ws, cwd=ROOT
+        sys.executable,
+        "-m",
+        "bench.fanout",
+        "--serve",
+        str(port),
+        "--ws",
+        ws,
+        *([] if deflate else ["--no-deflate"]),
+        cwd=ROOT,
     )
     try:
         for _ in range(400):
@@ -255,11 +271,13 @@ async def _server(ws: str) -> AsyncIterator[tuple[int, int]]:
         await process.wait()
 
 
-async def _measure(size: int, rounds: int, ws: str, realtime: bool) -> tuple[float, float]:
+async def _measure(
+    size: int, rounds: int, ws: str, deflate: bool, realtime: bool
+) -> tuple[float, float]:
     """Median seconds to deliver one frame to `size` sockets, and server KiB per open socket,
     on a fresh server process, so the memory figure starts from the same baseline."""
     async with (
-        _server(ws) as (port, pid),
+        _server(ws, deflate) as (port, pid),
         # No keep-alive: opening 10,000 sockets outlasts uvicorn's 5 s keep-alive timeout.
         httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}",
@@ -289,7 +307,7 @@ async def _measure(size: int, rounds: int, ws: str, realtime: bool) -> tuple[flo
     return statistics.median(times), per_socket
 
 
-async def run(sizes: list[int], rounds: int, ws: str) -> None:
+async def run(sizes: list[int], rounds: int, ws: str, deflate: bool) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     print(
@@ -297,8 +315,8 @@ async def run(sizes: list[int], rounds: int, ws: str) -> None:
         f" {'KiB/subscribed conn':>20} {'KiB/bare conn':>14}"
     )
     for size in sizes:
-        ours, per_subscribed = await _measure(size, rounds, ws, realtime=True)
-        theirs, per_bare = await _measure(size, rounds, ws, realtime=False)
+        ours, per_subscribed = await _measure(size, rounds, ws, deflate, realtime=True)
+        theirs, per_bare = await _measure(size, rounds, ws, deflate, realtime=False)
         print(
             f"{size:>7} {ours * 1000:>10.1f} ms {theirs * 1000:>7.1f} ms {ours / theirs:>6.2f}"
             f" {per_subscribed:>20.1f} {per_bare:>14.1f}"
@@ -312,12 +330,18 @@ def main() -> None:
     parser.add_argument(
         "--ws", default="auto", help="uvicorn's websocket implementation for the server"
     )
+    parser.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="serve without permessage-deflate (uvicorn's zlib state is most of a socket's memory)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.ws)
+        serve(args.serve, args.ws, not args.no_deflate)
         return
-    asyncio.run(run([int(size) for size in args.sizes.split(",")], args.rounds, args.ws))
+    sizes = [int(size) for size in args.sizes.split(",")]
+    asyncio.run(run(sizes, args.rounds, args.ws, not args.no_deflate))
 
 
 if __name__ == "__main__":

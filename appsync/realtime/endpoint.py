@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -267,8 +268,10 @@ class SubscriptionPlanner:
             *(topic_name(PublicationKind.MUTATION, name) for name in mutations),
             topic_name(PublicationKind.INVALIDATION, field_name),
         )
+        # Interned: every subscriber of one document then shares the text.
+        query = sys.intern(request.query)
         render_key = (
-            request.query,
+            query,
             request.operation_name,
             json.dumps(request.variables, sort_keys=True, default=str),
             principal.mode,
@@ -279,7 +282,7 @@ class SubscriptionPlanner:
         return ActiveSubscription(
             subscription_id=request.subscription_id,
             field_name=field_name,
-            query=request.query,
+            query=query,
             operation_name=request.operation_name,
             variables=request.variables,
             principal=principal,
@@ -521,7 +524,10 @@ class _Socket:
             self._stop(request.subscription_id)
             return
         await self._perform(actions)
-        await self._deliver(outcome, inbox)
+        if self.open and self.group is not None:
+            # Delivery gets its own task so this one, and the `start` it holds, is released.
+            delivery = self.group.create_task(self._deliver(outcome, inbox))
+            self.tasks[request.subscription_id] = delivery
 
     async def _deliver(self, subscription: ActiveSubscription, inbox: Inbox) -> None:
         planner = self.runtime.planner
