@@ -1,5 +1,5 @@
-"""`appsync-local serve` as a user runs it: announces its URLs and keys, answers, stops on
-SIGINT or SIGTERM with exit status 0."""
+"""`appsync-local serve` as a user runs it: announces its URLs, keys and the embedded DynamoDB
+endpoint, answers, stops on SIGINT or SIGTERM with exit status 0."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import subprocess
 import sys
 import time
 
+import boto3
 import httpx
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY
 
 
@@ -49,6 +51,52 @@ def _check_serving(process: subprocess.Popen[str], stop: signal.Signals) -> None
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
+
+
+def test_serve_prints_the_dynamodb_endpoint_where_boto3_sees_the_seeded_table() -> None:
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(TODO_CONFIG)]
+    with subprocess.Popen(
+        [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as process:
+        try:
+            assert process.stdout is not None
+            announced = []
+            for line in process.stdout:
+                announced.append(line)
+                if line.startswith("Press Ctrl+C"):
+                    break
+            text = "".join(announced)
+            endpoint = re.search(r"DynamoDB endpoint: (http://127\.0\.0\.1:\d+)\n", text)
+            graphql = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
+            assert endpoint is not None, text
+            assert graphql is not None, text
+            client = boto3.client(
+                "dynamodb",
+                endpoint_url=endpoint.group(1),
+                region_name="us-east-1",
+                aws_access_key_id="local",
+                aws_secret_access_key="local",
+            )
+            # examples/todo/data/todos.json, loaded at start into the declared table.
+            scanned = client.scan(TableName="Todo")
+            assert sorted(item["id"]["S"] for item in scanned["Items"]) == ["t1", "t2"]
+            answer = httpx.post(
+                graphql.group(1),
+                json={"query": '{ getTodo(id: "t2") { name done } }'},
+                headers={"x-api-key": "da2-localtodoexamplekey000000"},
+            )
+            assert answer.json() == {
+                "data": {"getTodo": {"name": "Write the mapping templates", "done": False}}
+            }
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def test_serve_refuses_a_broken_definition() -> None:
