@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import logging
 import os
 import re
 import threading
@@ -35,7 +34,12 @@ import botocore.session
 from botocore import xform_name
 from botocore.client import BaseClient
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ParamValidationError,
+    UnknownServiceError,
+)
 
 from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
@@ -45,8 +49,6 @@ from stepfunctions.integrations.base import (
     new_request_id,
     sdk_metadata,
 )
-
-logger = logging.getLogger(__name__)
 
 # moto accepts any credentials; these are what its documentation uses.
 _EMBEDDED_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -115,6 +117,7 @@ class AwsClients:
         self._clients: dict[str, BaseClient] = {}
         self._lock = threading.Lock()
         self._models = botocore.session.get_session()
+        self._operations: dict[str, dict[str, str]] = {}
 
     def configure(self, endpoints: IntegrationEndpoints) -> None:
         """Point every client at new endpoints (the embedded server's URL is known once it has
@@ -178,12 +181,17 @@ class AwsClients:
 
     def operation_name(self, service: str, action: str) -> str | None:
         """The model's operation for an ASL action name (`putItem` -> `PutItem`), if any."""
-        model = self._models.get_service_model(service)
-        wanted = action.lower()
-        for name in model.operation_names:
-            if name.lower() == wanted:
-                return str(name)
-        return None
+        operations = self._operations.get(service)
+        if operations is None:
+            # Read once per service: a Task's hot path only looks the name up.
+            try:
+                model = self._models.get_service_model(service)
+            except UnknownServiceError:
+                operations = {}
+            else:
+                operations = {str(name).lower(): str(name) for name in model.operation_names}
+            self._operations[service] = operations
+        return operations.get(action.lower())
 
     def error_shape_name(self, service: str, code: str) -> str | None:
         """The modeled exception for an error code (`NotFound` -> `NotFoundException`)."""

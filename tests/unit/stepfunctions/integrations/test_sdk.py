@@ -129,3 +129,19 @@ async def test_sdk_answers_use_pascal_case_members(
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     assert set(result.output) >= {"MessageId", "Md5OfMessageBody"}
+
+
+@pytest.mark.anyio
+async def test_unknown_sdk_services_and_actions_are_not_recognized(
+    endpoints: IntegrationEndpoints,
+) -> None:
+    tasks = _tasks(endpoints)
+    assert tasks.recognises("arn:aws:states:::aws-sdk:dynamodb:query")
+    assert tasks.recognises("arn:aws:states:::aws-sdk:sqs:sendMessage.waitForTaskToken")
+    assert not tasks.recognises("arn:aws:states:::aws-sdk:dynamodb:query.sync")
+    assert not tasks.recognises("arn:aws:states:::aws-sdk:dynamodb:noSuchAction")
+    assert not tasks.recognises("arn:aws:states:::aws-sdk:nosuchservice:doThing")
+    result = await run(tasks, _one_task("arn:aws:states:::aws-sdk:nosuchservice:doThing", {}))
+    assert result.execution.status == "FAILED"
+    assert result.execution.error == "States.Runtime"
+    assert "is not recognized" in (result.execution.cause or "")
