@@ -299,8 +299,8 @@ async def _call(
         return await tasks.invoke(task_input, now, env.clock)
     integration = tasks.integration(resource)
     if integration is None:
-        # AWS refuses such a definition at CreateStateMachine with this text (SCHEMA_VALIDATION_
-        # FAILED); a definition that reached the engine fails the state instead.
+        # AWS differs: AWS refuses such a definition at CreateStateMachine with this text
+        # (SCHEMA_VALIDATION_FAILED); a definition that reached the engine fails the state.
         raise StatesError(
             "States.Runtime",
             f"The resource provided {resource.arn} is not recognized. The value is not a valid "
