@@ -130,7 +130,7 @@ class OptimizedIntegration:
         parameters = parameters_of(request)
         for name in parameters:
             if name not in action.fields:
-                # AWS refuses such a definition at creation; a local run fails the state.
+                # AWS differs: AWS refuses such a definition at creation; here the state fails.
                 raise StatesError(
                     "States.Runtime",
                     f"The field '{name}' is not supported by Step Functions",

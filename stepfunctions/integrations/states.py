@@ -83,6 +83,7 @@ class StatesIntegration:
         parameters = parameters_of(request)
         for field in parameters:
             if field not in _FIELDS:
+                # AWS differs: AWS refuses such a definition at creation; here the state fails.
                 raise StatesError(
                     "States.Runtime", f"The field '{field}' is not supported by Step Functions"
                 )
