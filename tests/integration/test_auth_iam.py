@@ -14,11 +14,10 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -26,9 +25,6 @@ import uvicorn
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from gql import Client, gql
-from gql.transport.appsync_auth import AppSyncAuthentication, AppSyncIAMAuthentication
-from gql.transport.httpx import HTTPXTransport
 
 from appsync.app import build_app
 from appsync.config import load_config
@@ -310,31 +306,3 @@ def test_an_api_key_beside_iam_is_another_mode_not_a_signature(server: Server) -
     assert response.json() == {
         "data": {"anyone": {"authType": "API Key Authorization", "identity": "null"}}
     }
-
-
-class AppSyncHttpxAuth(httpx.Auth):
-    """gql's AppSync auth classes over HTTP: their headers for the body httpx is sending (gql
-    hands them to aiohttp only, which this project does not ship)."""
-
-    requires_request_body = True
-
-    def __init__(self, appsync: AppSyncAuthentication) -> None:
-        self._appsync = appsync
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        headers = self._appsync.get_headers(
-            request.content.decode(), {"content-type": request.headers["content-type"]}
-        )
-        request.headers.update(headers)
-        yield request
-
-
-def test_gql_iam_authentication_over_http(server: Server, user: Credentials) -> None:
-    auth = AppSyncIAMAuthentication(
-        host=f"{server.host}:{server.port}", region_name=REGION, credentials=user
-    )
-    transport = HTTPXTransport(url=server.url, auth=AppSyncHttpxAuth(auth), timeout=10)
-    with Client(transport=transport) as session:
-        result: dict[str, Any] = session.execute(gql("{ anyone { authType identity } }"))
-    assert result["anyone"]["authType"] == "IAM Authorization"
-    assert json.loads(result["anyone"]["identity"])["userArn"] == USER_ARN
