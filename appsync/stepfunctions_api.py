@@ -20,7 +20,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from stepfunctions.clock import SystemClock
+from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
 from stepfunctions.service import StepFunctionsService
+from stepfunctions.store import DEFAULT_RETENTION, MemoryStore, Store
+from stepfunctions.store_sqlite import SqliteStore
 from stepfunctions.tasks import TaskRegistry
 
 logger = logging.getLogger(__name__)
@@ -81,9 +84,32 @@ def build_stepfunctions_app(service: StepFunctionsService) -> Starlette:
     return Starlette(routes=[stepfunctions_route(service)])
 
 
-async def serve_stepfunctions(host: str, port: int) -> None:
-    """`appsync-local stepfunctions`: the engine alone, on the wall clock, until cancelled."""
-    service = StepFunctionsService(SystemClock(), TaskRegistry())
+def stepfunctions_store(database: str | None, retention: int = DEFAULT_RETENTION) -> Store:
+    """The store behind the engine: SQLite at `database` (`:memory:` allowed), else memory."""
+    if database is None:
+        return MemoryStore(retention)
+    return SqliteStore(database, retention)
+
+
+async def serve_stepfunctions(
+    host: str,
+    port: int,
+    *,
+    database: str | None = None,
+    retention: int = DEFAULT_RETENTION,
+) -> None:
+    """`appsync-local stepfunctions`: the engine alone, on the wall clock, until cancelled.
+
+    With `database` (a SQLite file) state machines, activities and Standard executions survive
+    a restart: executions left RUNNING continue from their last recorded event. Nested
+    executions (`arn:aws:states:::states:startExecution[.sync|.waitForTaskToken]`) run on the
+    same engine.
+    """
+    tasks = TaskRegistry()
+    service = StepFunctionsService(
+        SystemClock(), tasks, retention=retention, store=stepfunctions_store(database, retention)
+    )
+    tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
     config = uvicorn.Config(
         build_stepfunctions_app(service), host=host, port=port, log_level="info", lifespan="off"
     )

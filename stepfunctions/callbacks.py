@@ -18,6 +18,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from stepfunctions.clock import Clock
 from stepfunctions.engine import DeadlineReached, race_deadline
@@ -51,11 +52,39 @@ class PendingTask:
     started: asyncio.Event = field(default_factory=asyncio.Event)
 
 
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """An open task token as the journal kept it: what a resumed execution waits on again."""
+
+    token: str
+    last_heartbeat: datetime | None = None
+    outcome: Outcome | None = None
+
+
+class TokenJournal(Protocol):
+    """Where open task tokens are kept across restarts (the SQLite store)."""
+
+    def token_opened(self, token: str, execution_arn: str) -> None: ...
+
+    def token_heartbeat(self, token: str, at: datetime) -> None: ...
+
+    def token_resolved(self, token: str, outcome: Outcome) -> None:
+        """SendTaskSuccess / SendTaskFailure arrived: kept until the task has recorded it."""
+        ...
+
+    def token_closed(self, token: str) -> None: ...
+
+    def open_token(self, execution_arn: str) -> TokenRecord | None:
+        """The execution's latest token that was opened and not closed."""
+        ...
+
+
 class Callbacks:
     """The engine's open task tokens and activity queues."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, journal: TokenJournal | None = None) -> None:
         self._clock = clock
+        self.journal = journal
         self._pending: dict[str, PendingTask] = {}
         self._closed: OrderedDict[str, str] = OrderedDict()
         self._activities: dict[str, deque[PendingTask]] = {}
@@ -93,6 +122,8 @@ class Callbacks:
             if pending is not None and pending in queue:
                 queue.remove(pending)
         self._closed[token] = reason
+        if self.journal is not None:
+            self.journal.token_closed(token)
         while len(self._closed) > _CLOSED_REMEMBERED:
             self._closed.popitem(last=False)
 
@@ -108,7 +139,15 @@ class Callbacks:
         """SendTaskHeartbeat: the HeartbeatSeconds clock starts again."""
         pending = self._lookup(token)
         pending.last_heartbeat = self._clock.now()
+        if self.journal is not None:
+            self.journal.token_heartbeat(token, pending.last_heartbeat)
         pending.signal.set()
+
+    def for_execution(self, execution_arn: str, clock: Clock) -> Callbacks:
+        """The callbacks an execution's tasks use: they journal the tokens they open."""
+        if self.journal is None:
+            return self
+        return ExecutionCallbacks(self, execution_arn, clock)
 
     async def get_activity_task(
         self,
@@ -144,6 +183,8 @@ class Callbacks:
     def _resolve(self, token: str, outcome: Outcome) -> None:
         pending = self._lookup(token)
         self._pending.pop(token, None)
+        if self.journal is not None:
+            self.journal.token_resolved(token, outcome)
         pending.outcome = outcome
         pending.signal.set()
 
@@ -158,4 +199,73 @@ class Callbacks:
         raise TaskTokenError("TaskDoesNotExist", "Task does not exist anymore")
 
 
-__all__ = ["ACTIVITY_POLL_SECONDS", "Callbacks", "Outcome", "PendingTask"]
+class ExecutionCallbacks(Callbacks):
+    """One execution's view of the shared callbacks: same tokens and queues, journaled.
+
+    For a resumed execution, `resume` hands the journaled token back to the first task that
+    asks for one; when its activity had already been handed to a worker (`worker`), the task is
+    not queued again but counts as started, and an outcome sent before the restart is delivered.
+    """
+
+    def __init__(self, shared: Callbacks, execution_arn: str, clock: Clock) -> None:
+        self._clock = clock
+        self.journal = shared.journal
+        self._pending = shared._pending
+        self._closed = shared._closed
+        self._activities = shared._activities
+        self._workers = shared._workers
+        self._execution_arn = execution_arn
+        self._resumed: TokenRecord | None = None
+        self._resumed_worker: str | None = None
+
+    def resume(self, record: TokenRecord | None, worker: str | None) -> None:
+        self._resumed, self._resumed_worker = record, worker
+
+    def new_token(self) -> str:  # type: ignore[override]
+        if self._resumed is not None:
+            return self._resumed.token
+        return Callbacks.new_token()
+
+    def open(
+        self,
+        token: str,
+        input_text: str,
+        activity_arn: str | None = None,
+        on_started: Callable[[str], None] | None = None,
+    ) -> PendingTask:
+        record = (
+            self._resumed if self._resumed is not None and self._resumed.token == token else None
+        )
+        self._resumed = None
+        if record is None:
+            if self.journal is not None:
+                self.journal.token_opened(token, self._execution_arn)
+            return super().open(token, input_text, activity_arn, on_started)
+        worker, self._resumed_worker = self._resumed_worker, None
+        if activity_arn is not None and worker is not None:
+            # The worker that took the task before the restart still holds its token.
+            pending = PendingTask(token, input_text, self._clock.now(), on_started)
+            self._pending[token] = pending
+            if on_started is not None:
+                on_started(worker)
+            pending.started.set()
+        else:
+            pending = super().open(token, input_text, activity_arn, on_started)
+        if record.last_heartbeat is not None and record.last_heartbeat > pending.last_heartbeat:
+            pending.last_heartbeat = record.last_heartbeat
+        if record.outcome is not None:
+            self._pending.pop(token, None)
+            pending.outcome = record.outcome
+            pending.signal.set()
+        return pending
+
+
+__all__ = [
+    "ACTIVITY_POLL_SECONDS",
+    "Callbacks",
+    "ExecutionCallbacks",
+    "Outcome",
+    "PendingTask",
+    "TokenJournal",
+    "TokenRecord",
+]

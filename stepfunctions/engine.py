@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from stepfunctions.callbacks import Callbacks
     from stepfunctions.execution import Execution, TestStateMock
     from stepfunctions.interpreter import Interpreter
+    from stepfunctions.replay import Replay
 
 T = TypeVar("T")
 
@@ -121,6 +122,8 @@ class Env:
     # A redrive: the state it resumes at and the branch / iteration results already done there.
     resume_state: str | None = None
     resume_results: dict[int, Any] = field(default_factory=dict)
+    # A resume after a restart: the recorded events of the state being replayed (also the clock).
+    replay: Replay | None = None
     execution_context: dict[str, Any] = field(default_factory=dict)
     machine_context: dict[str, Any] = field(default_factory=dict)
 
@@ -180,9 +183,23 @@ class Frame:
     last_output_text: str | None = None
 
     def event(self, event_type: str, details: Mapping[str, Any] | None = None) -> int:
-        """Append an event that follows this frame's previous event; returns its id."""
+        """Append an event that follows this frame's previous event; returns its id.
+
+        While a resumed execution replays the state it was in, an event already recorded is
+        taken from the history instead of being written twice.
+        """
+        replay = self.env.replay
+        if replay is not None and self.top_level:
+            recorded = replay.take(event_type)
+            if recorded is not None:
+                self.previous_event_id = recorded.id
+                return recorded.id
         event = self.env.history.add(
-            event_type, self.env.clock.now(), details, previous_event_id=self.previous_event_id
+            event_type,
+            self.env.clock.now(),
+            details,
+            previous_event_id=self.previous_event_id,
+            top=self.top_level,
         )
         self.previous_event_id = event.id
         return event.id

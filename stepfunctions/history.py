@@ -50,6 +50,9 @@ class HistoryEvent:
     timestamp: datetime
     type: str
     details: Mapping[str, Any] | None
+    # Written by the execution's own top-level program (not a Parallel branch or Map iteration):
+    # what a resume after a restart walks. Not part of the wire shape.
+    top: bool = True
 
     def to_wire(self, include_execution_data: bool = True) -> dict[str, Any]:
         """boto3's HistoryEvent shape: timestamp, type, id, previousEventId and the details."""
@@ -104,6 +107,7 @@ class History:
         timestamp: datetime,
         details: Mapping[str, Any] | None = None,
         previous_event_id: int | None = None,
+        top: bool = True,
     ) -> HistoryEvent:
         """Append an event; its previous id is the last event's unless given."""
         events = self.events
@@ -116,6 +120,6 @@ class History:
         event_id = len(events) + 1 if not events else events[-1].id + 1
         prev = (events[-1].id if events else 0) if previous_event_id is None else previous_event_id
         wrapped = None if details is None else {details_key(event_type): details}
-        event = HistoryEvent(event_id, prev, timestamp, event_type, wrapped)
+        event = HistoryEvent(event_id, prev, timestamp, event_type, wrapped, top)
         events.append(event)
         return event

@@ -17,7 +17,12 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from stepfunctions.callbacks import ACTIVITY_POLL_SECONDS, Callbacks
+from stepfunctions.callbacks import (
+    ACTIVITY_POLL_SECONDS,
+    Callbacks,
+    ExecutionCallbacks,
+    TokenJournal,
+)
 from stepfunctions.clock import Clock
 from stepfunctions.engine import (
     DeadlineReached,
@@ -44,6 +49,7 @@ from stepfunctions.history import (
 from stepfunctions.model import StateMachineDefinition
 from stepfunctions.paths import json_text
 from stepfunctions.program import run_program
+from stepfunctions.replay import NotResumable, Replay, ResumePoint, resume_point
 from stepfunctions.single_state import run_single_state
 from stepfunctions.tasks import TaskRegistry
 
@@ -69,12 +75,13 @@ class Interpreter:
         tasks: TaskRegistry,
         seed: int | None = None,
         history_limit: int | None = HISTORY_EVENT_LIMIT,
+        journal: TokenJournal | None = None,
     ) -> None:
         self.clock = clock
         self.tasks = tasks
         # AWS's 25,000-event cap per execution; None lifts it (e.g. for benchmarks).
         self.history_limit = history_limit
-        self.callbacks = Callbacks(clock)
+        self.callbacks = Callbacks(clock, journal)
         # Retry jitter draws from here; a seed makes JitterStrategy FULL reproducible in tests.
         self.rng = random.Random(seed)
 
@@ -107,6 +114,29 @@ class Interpreter:
             start_name = execution.definition.program.start_at
             state_input = _decode(execution.input)
         await self._drive(execution, history, start_name, state_input)
+
+    async def resume(self, execution: Execution) -> None:
+        """Continue a RUNNING Standard execution loaded from a store after a restart.
+
+        The top-level program continues at the last state it entered (see `replay`); a
+        Parallel or Map that was running fails the execution with States.Runtime.
+        """
+        if execution.status is not ExecutionStatus.RUNNING:
+            return
+        history = History(execution.history, self.history_limit)
+        if not execution.history:
+            await self.run(execution)
+            return
+        try:
+            point = resume_point(
+                execution.definition.program, execution.history, _decode(execution.input)
+            )
+        except NotResumable as gap:
+            failure = ExecutionFailure("States.Runtime", gap.cause, None, None)
+            self._finish_failed(execution, history, failure)
+            return
+        logger.info("resuming %s at %s", execution.execution_arn, point.state_name)
+        await self._drive(execution, history, point.state_name, point.state_input, resume=point)
 
     def stop(self, execution: Execution, error: str | None, cause: str | None) -> None:
         """StopExecution: end a RUNNING execution as ABORTED with an ExecutionAborted event.
@@ -219,17 +249,29 @@ class Interpreter:
             inspection_level=inspection_level,
         )
 
-    def environment(self, execution: Execution, history: History) -> Env:
+    def environment(
+        self, execution: Execution, history: History, resume: ResumePoint | None = None
+    ) -> Env:
         """The run environment of `execution` (used by `run` and by TestState)."""
+        replay = Replay.of(self.clock, resume) if resume is not None else None
+        clock: Clock = replay if replay is not None else self.clock
+        callbacks = self.callbacks
+        if callbacks.journal is not None and execution.type == "STANDARD":
+            callbacks = callbacks.for_execution(execution.execution_arn, clock)
+            if resume is not None and isinstance(callbacks, ExecutionCallbacks):
+                journal = callbacks.journal
+                record = journal.open_token(execution.execution_arn) if journal else None
+                callbacks.resume(record, resume.activity_worker)
         return Env(
             execution=execution,
-            clock=self.clock,
+            clock=clock,
             tasks=self.tasks,
             history=history,
             rng=self.rng,
             interpreter=self,
             run_program=run_program,
-            callbacks=self.callbacks,
+            callbacks=callbacks,
+            replay=replay,
         )
 
     async def _drive(
@@ -239,11 +281,15 @@ class Interpreter:
         start_name: str,
         state_input: Any,
         resume_results: dict[int, Any] | None = None,
+        resume: ResumePoint | None = None,
     ) -> None:
-        env = self.environment(execution, history)
+        env = self.environment(execution, history, resume)
         if resume_results:
             env.resume_state, env.resume_results = start_name, resume_results
         frame = Frame(env, Variables(), history.last_id, top_level=True)
+        if resume is not None:
+            frame.variables.assign(resume.variables)
+            frame.previous_event_id = resume.previous_event_id
         timeout = _timeout_seconds(execution)
         program = execution.definition.program
         outcome: list[Any] = []

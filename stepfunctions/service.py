@@ -23,6 +23,7 @@ from stepfunctions.interpreter import Interpreter
 from stepfunctions.service_activities import OPERATIONS as ACTIVITY_OPERATIONS
 from stepfunctions.service_aliases import OPERATIONS as ALIAS_OPERATIONS
 from stepfunctions.service_executions import OPERATIONS as EXECUTION_OPERATIONS
+from stepfunctions.service_executions import resume_execution
 from stepfunctions.service_machines import OPERATIONS as MACHINE_OPERATIONS
 from stepfunctions.service_machines import Operation
 from stepfunctions.service_requests import ApiError, Request, to_wire
@@ -60,7 +61,7 @@ class StepFunctionsService:
         self.region = region
         self.account_id = account_id
         self.store: Store = store if store is not None else MemoryStore(retention)
-        self.interpreter = Interpreter(clock, tasks)
+        self.interpreter = Interpreter(clock, tasks, journal=self.store.token_journal())
         self._group: asyncio.TaskGroup | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self.state = ServiceState(
@@ -75,9 +76,15 @@ class StepFunctionsService:
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[StepFunctionsService]:
-        """Run executions in a TaskGroup for the duration; running ones are cancelled on exit."""
+        """Run executions in a TaskGroup for the duration; running ones are cancelled on exit.
+
+        Standard executions a persistent store holds as RUNNING (the process that ran them
+        ended) continue first, from their last recorded event.
+        """
         async with asyncio.TaskGroup() as group:
             self._group = group
+            for execution in self.store.resumable():
+                self._spawn(resume_execution(self.state, execution))
             try:
                 yield self
             finally:
@@ -119,8 +126,14 @@ class StepFunctionsService:
             # The edge answers every request in AWS's error shape, even for an engine bug.
             logger.exception("%s failed unexpectedly", operation)
             return 500, _error("InternalFailure", "An internal error occurred")
+        if operation.startswith(_CHANGES):
+            # Machines and activities change in place (tags, status, versions, aliases).
+            self.store.commit()
         wire: dict[str, Any] = to_wire(result)
         return 200, wire
+
+
+_CHANGES = ("Create", "Update", "Delete", "Publish", "Tag", "Untag")
 
 
 def _error(code: str, message: str) -> dict[str, Any]:

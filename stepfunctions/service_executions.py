@@ -132,6 +132,15 @@ async def _run(
             done.set()
 
 
+async def resume_execution(state: ServiceState, execution: Execution) -> None:
+    """Continue a Standard execution the store held as RUNNING when the service started."""
+    try:
+        await state.interpreter.resume(execution)
+    finally:
+        state.store.execution_finished(execution)
+        forget_if_deleted(state, execution.state_machine_arn)
+
+
 async def start_execution(state: ServiceState, request: Request) -> dict[str, Any]:
     execution, existing = _new_execution(state, request)
     if existing is not None:

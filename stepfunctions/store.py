@@ -2,8 +2,9 @@
 
 `Store` is the seam: `MemoryStore` holds everything in dicts with a bounded number of finished
 executions (the oldest finished ones are dropped first), so memory stays flat however many
-executions run; a persistent store for Standard executions can replace it behind the same Protocol.
-Running executions are never dropped.
+executions run; `store_sqlite.SqliteStore` keeps Standard executions, their history and open task
+tokens in SQLite behind the same Protocol, so they resume after a restart. Running executions are
+never dropped.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
+from stepfunctions.callbacks import TokenJournal
 from stepfunctions.execution import Execution, MapRun
 from stepfunctions.model import StateMachineDefinition
 
@@ -122,6 +124,18 @@ class Store(Protocol):
 
     def tags(self, resource_arn: str) -> dict[str, str] | None:
         """The tag map of a taggable resource (state machine or activity), or None."""
+        ...
+
+    def commit(self) -> None:
+        """Persist machines and activities changed in place by an operation (no-op in memory)."""
+        ...
+
+    def resumable(self) -> list[Execution]:
+        """Standard executions left RUNNING by an earlier process, to resume at start."""
+        ...
+
+    def token_journal(self) -> TokenJournal | None:
+        """Where open task tokens are journaled, when the store outlives the process."""
         ...
 
 
@@ -241,6 +255,15 @@ class MemoryStore:
             return machine.tags
         activity = self._activities.get(resource_arn)
         return None if activity is None else activity.tags
+
+    def commit(self) -> None:
+        """Nothing to write: everything lives in memory."""
+
+    def resumable(self) -> list[Execution]:
+        return []
+
+    def token_journal(self) -> TokenJournal | None:
+        return None
 
     def __len__(self) -> int:
         """How many executions are held (running and retained finished ones)."""

@@ -1,0 +1,544 @@
+"""`SqliteStore`: state machines, activities and Standard executions kept in a SQLite file.
+
+The store keeps the live objects in memory (it is a `MemoryStore`) and writes them through to
+SQLite, so reads never touch the disk. History events are written as they happen: an append
+schedules one flush for the current turn of the event loop, so every event written in one
+synchronous step (a state's Exited and the next state's Entered) lands in one transaction, and a
+crash leaves a history that ends between two steps. WAL mode keeps those commits cheap.
+
+Express executions stay in memory only (AWS keeps no history for them). At most `retention`
+finished executions are kept, in memory and on disk; the oldest finished ones go first. Open
+task tokens are journaled (`TokenJournal`) so that a resumed execution waits on the same token.
+Machines and activities are written by `commit`, which the service calls after each operation
+that may change them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from stepfunctions.callbacks import Outcome, TokenJournal, TokenRecord
+from stepfunctions.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
+from stepfunctions.history import HistoryEvent
+from stepfunctions.model import StateMachineDefinition
+from stepfunctions.parse import parse_definition
+from stepfunctions.store import (
+    DEFAULT_RETENTION,
+    Activity,
+    MemoryStore,
+    StateMachine,
+    StateMachineAlias,
+    StateMachineVersion,
+)
+
+logger = logging.getLogger(__name__)
+
+MEMORY = ":memory:"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS machines (arn TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS activities (arn TEXT PRIMARY KEY, body TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS executions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    arn TEXT UNIQUE NOT NULL,
+    status TEXT NOT NULL,
+    finished INTEGER NOT NULL DEFAULT 0,
+    body TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    execution_arn TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    previous_id INTEGER NOT NULL,
+    timestamp TEXT NOT NULL,
+    type TEXT NOT NULL,
+    top INTEGER NOT NULL,
+    details TEXT,
+    PRIMARY KEY (execution_arn, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS tokens (
+    token TEXT PRIMARY KEY,
+    execution_arn TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    last_heartbeat TEXT,
+    outcome TEXT
+);
+"""
+
+
+class JournaledEvents(list[HistoryEvent]):
+    """An execution's history list that tells its store about each appended event."""
+
+    __slots__ = ("_store", "arn", "written")
+
+    def __init__(self, events: Iterable[HistoryEvent], store: SqliteStore, arn: str) -> None:
+        super().__init__(events)
+        self._store = store
+        self.arn = arn
+        self.written = len(self)
+
+    def append(self, event: HistoryEvent) -> None:
+        super().append(event)
+        self._store._dirty(self.arn)
+
+
+class SqliteStore(MemoryStore):
+    """A `MemoryStore` written through to SQLite at `path` (`:memory:` for tests)."""
+
+    def __init__(self, path: str = MEMORY, retention: int = DEFAULT_RETENTION) -> None:
+        super().__init__(retention)
+        self.path = path
+        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        if path != MEMORY:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            # A commit survives a process kill with NORMAL in WAL mode (not a power loss).
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+        self._pending: dict[str, Execution] = {}
+        self._flush_scheduled = False
+        self._saved: dict[str, str] = {}
+        self._definitions: dict[str, StateMachineDefinition] = {}
+        self._token_seq = 0
+        self._load()
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _definition(self, text: str) -> StateMachineDefinition:
+        found = self._definitions.get(text)
+        if found is None:
+            found = self._definitions[text] = parse_definition(text)
+        return found
+
+    def _load(self) -> None:
+        for arn, body in self._db.execute("SELECT arn, body FROM machines"):
+            self._saved[arn] = body
+            MemoryStore.put_machine(self, self._machine_from(json.loads(body)))
+        for arn, body in self._db.execute("SELECT arn, body FROM activities"):
+            self._saved[arn] = body
+            MemoryStore.put_activity(self, _activity_from(json.loads(body)))
+        rows = self._db.execute("SELECT arn, body, finished FROM executions ORDER BY seq")
+        for arn, body, finished in rows.fetchall():
+            execution = self._execution_from(json.loads(body))
+            events = self._db.execute(
+                "SELECT id, previous_id, timestamp, type, top, details FROM events "
+                "WHERE execution_arn = ? ORDER BY id",
+                (arn,),
+            )
+            execution.history = JournaledEvents(
+                (
+                    HistoryEvent(
+                        event_id,
+                        previous,
+                        datetime.fromisoformat(stamp),
+                        event_type,
+                        None if details is None else json.loads(details),
+                        bool(top),
+                    )
+                    for event_id, previous, stamp, event_type, top, details in events
+                ),
+                self,
+                arn,
+            )
+            MemoryStore.put_execution(self, execution)
+            if finished:
+                MemoryStore.execution_finished(self, execution)
+        (seq,) = self._db.execute("SELECT coalesce(max(seq), 0) FROM tokens").fetchone()
+        self._token_seq = int(seq)
+
+    def token_journal(self) -> TokenJournal:
+        return self
+
+    def resumable(self) -> list[Execution]:
+        """The Standard executions that were RUNNING when the store was last written."""
+        return [
+            e
+            for e in self._executions.values()
+            if e.status is ExecutionStatus.RUNNING and e.type == "STANDARD"
+        ]
+
+    # --- machines and activities ------------------------------------------------------------
+
+    def put_machine(self, machine: StateMachine) -> None:
+        super().put_machine(machine)
+        self._save("machines", machine.arn, _machine_body(machine))
+
+    def delete_machine(self, arn: str) -> None:
+        super().delete_machine(arn)
+        self._db.execute("DELETE FROM machines WHERE arn = ?", (arn,))
+        self._saved.pop(arn, None)
+
+    def put_activity(self, activity: Activity) -> None:
+        super().put_activity(activity)
+        self._save("activities", activity.arn, _activity_body(activity))
+
+    def delete_activity(self, arn: str) -> None:
+        super().delete_activity(arn)
+        self._db.execute("DELETE FROM activities WHERE arn = ?", (arn,))
+        self._saved.pop(arn, None)
+
+    def commit(self) -> None:
+        """Write the machines and activities that changed in place (tags, status, versions)."""
+        for machine in self._machines.values():
+            self._save("machines", machine.arn, _machine_body(machine))
+        for activity in self._activities.values():
+            self._save("activities", activity.arn, _activity_body(activity))
+
+    def _save(self, table: str, arn: str, body: dict[str, Any]) -> None:
+        text = json.dumps(body, separators=(",", ":"))
+        if self._saved.get(arn) == text:
+            return
+        self._saved[arn] = text
+        self._db.execute(f"INSERT OR REPLACE INTO {table} (arn, body) VALUES (?, ?)", (arn, text))
+
+    # --- executions -------------------------------------------------------------------------
+
+    def put_execution(self, execution: Execution) -> None:
+        super().put_execution(execution)
+        if execution.type != "STANDARD":
+            return
+        arn = execution.execution_arn
+        if not isinstance(execution.history, JournaledEvents):
+            execution.history = JournaledEvents(execution.history, self, arn)
+            execution.history.written = 0
+        with self._db:
+            self._db.execute(
+                "INSERT INTO executions (arn, status, finished, body) VALUES (?, ?, 0, ?) "
+                "ON CONFLICT(arn) DO UPDATE SET status = excluded.status, finished = 0, "
+                "body = excluded.body",
+                (arn, execution.status.value, _execution_text(execution)),
+            )
+        self._dirty(arn, execution)
+
+    def execution_finished(self, execution: Execution) -> None:
+        arn = execution.execution_arn
+        if arn in self._executions and execution.type == "STANDARD":
+            self._pending.pop(arn, None)
+            running = execution.status is ExecutionStatus.RUNNING
+            with self._db:
+                self._write(execution, finished=not running)
+            if running:
+                # Cancelled by a shutdown, not finished: the next start resumes it.
+                return
+        super().execution_finished(execution)
+
+    def _forget(self, arn: str) -> None:
+        super()._forget(arn)
+        with self._db:
+            self._db.execute("DELETE FROM executions WHERE arn = ?", (arn,))
+            self._db.execute("DELETE FROM events WHERE execution_arn = ?", (arn,))
+            self._db.execute("DELETE FROM tokens WHERE execution_arn = ?", (arn,))
+
+    def _dirty(self, arn: str, execution: Execution | None = None) -> None:
+        """Note that `arn` has new events; flush them all at the end of this loop turn."""
+        if execution is None:
+            execution = self._executions.get(arn)
+            if execution is None:
+                return
+        self._pending[arn] = execution
+        if self._flush_scheduled:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.flush()
+            return
+        self._flush_scheduled = True
+        loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Write every pending event and execution record in one transaction."""
+        self._flush_scheduled = False
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        with self._db:
+            for execution in pending.values():
+                self._write(execution, finished=False)
+
+    def _write(self, execution: Execution, *, finished: bool) -> None:
+        arn = execution.execution_arn
+        events = execution.history
+        start = events.written if isinstance(events, JournaledEvents) else 0
+        new = events[start:]
+        if new:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        arn,
+                        e.id,
+                        e.previous_event_id,
+                        e.timestamp.isoformat(),
+                        e.type,
+                        int(e.top),
+                        None if e.details is None else json.dumps(e.details, default=str),
+                    )
+                    for e in new
+                ],
+            )
+            if isinstance(events, JournaledEvents):
+                events.written = len(events)
+        self._db.execute(
+            "UPDATE executions SET status = ?, finished = ?, body = ? WHERE arn = ?",
+            (execution.status.value, int(finished), _execution_text(execution), arn),
+        )
+
+    # --- the token journal --------------------------------------------------------------------
+
+    def token_opened(self, token: str, execution_arn: str) -> None:
+        self._token_seq += 1
+        self._db.execute(
+            "INSERT OR REPLACE INTO tokens (token, execution_arn, seq) VALUES (?, ?, ?)",
+            (token, execution_arn, self._token_seq),
+        )
+
+    def token_heartbeat(self, token: str, at: datetime) -> None:
+        self._db.execute(
+            "UPDATE tokens SET last_heartbeat = ? WHERE token = ?", (at.isoformat(), token)
+        )
+
+    def token_resolved(self, token: str, outcome: Outcome) -> None:
+        text = json.dumps(
+            {"output": outcome.output, "error": outcome.error, "cause": outcome.cause}
+        )
+        self._db.execute("UPDATE tokens SET outcome = ? WHERE token = ?", (text, token))
+
+    def token_closed(self, token: str) -> None:
+        self._db.execute("DELETE FROM tokens WHERE token = ?", (token,))
+
+    def open_token(self, execution_arn: str) -> TokenRecord | None:
+        row = self._db.execute(
+            "SELECT token, last_heartbeat, outcome FROM tokens WHERE execution_arn = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            (execution_arn,),
+        ).fetchone()
+        if row is None:
+            return None
+        token, beat, outcome = row
+        decoded = None
+        if outcome is not None:
+            fields = json.loads(outcome)
+            decoded = Outcome(fields["output"], fields["error"], fields["cause"])
+        return TokenRecord(token, None if beat is None else datetime.fromisoformat(beat), decoded)
+
+    def close(self) -> None:
+        self.flush()
+        self._db.close()
+
+    # --- records <-> JSON -----------------------------------------------------------------------
+
+    def _machine_from(self, body: dict[str, Any]) -> StateMachine:
+        machine = StateMachine(
+            arn=body["arn"],
+            name=body["name"],
+            definition_text=body["definition"],
+            definition=self._definition(body["definition"]),
+            role_arn=body["roleArn"],
+            type=body["type"],
+            creation_date=_date(body["creationDate"]),
+            revision_id=body["revisionId"],
+            logging_configuration=body["loggingConfiguration"],
+            tracing_configuration=body["tracingConfiguration"],
+            description=body["description"],
+            update_date=_optional_date(body["updateDate"]),
+            status=body["status"],
+            tags=body["tags"],
+            next_version=body["nextVersion"],
+        )
+        for item in body["versions"]:
+            version = StateMachineVersion(
+                arn=item["arn"],
+                machine_arn=machine.arn,
+                number=item["number"],
+                definition_text=item["definition"],
+                definition=self._definition(item["definition"]),
+                role_arn=item["roleArn"],
+                type=item["type"],
+                creation_date=_date(item["creationDate"]),
+                revision_id=item["revisionId"],
+                description=item["description"],
+                logging_configuration=item["loggingConfiguration"],
+                tracing_configuration=item["tracingConfiguration"],
+            )
+            machine.versions[version.number] = version
+        for item in body["aliases"]:
+            machine.aliases[item["name"]] = StateMachineAlias(
+                arn=item["arn"],
+                machine_arn=machine.arn,
+                name=item["name"],
+                description=item["description"],
+                routing=[(arn, weight) for arn, weight in item["routing"]],
+                creation_date=_date(item["creationDate"]),
+                update_date=_date(item["updateDate"]),
+            )
+        return machine
+
+    def _execution_from(self, body: dict[str, Any]) -> Execution:
+        return Execution(
+            execution_arn=body["arn"],
+            name=body["name"],
+            state_machine_arn=body["stateMachineArn"],
+            state_machine_name=body["stateMachineName"],
+            definition=self._definition(body["definition"]),
+            role_arn=body["roleArn"],
+            input=body["input"],
+            type=body["type"],
+            start_date=_date(body["startDate"]),
+            status=ExecutionStatus(body["status"]),
+            stop_date=_optional_date(body["stopDate"]),
+            output=body["output"],
+            error=body["error"],
+            cause=body["cause"],
+            map_runs=[_map_run_from(item) for item in body["mapRuns"]],
+            redrive_count=body["redriveCount"],
+            redrive_date=_optional_date(body["redriveDate"]),
+            state_machine_version_arn=body["versionArn"],
+            state_machine_alias_arn=body["aliasArn"],
+            trace_header=body["traceHeader"],
+            redrive_state=body["redriveState"],
+            redrive_input=body["redriveInput"],
+            redrive_partial={int(k): v for k, v in body["redrivePartial"].items()},
+        )
+
+
+def _date(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def _optional_date(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _machine_body(machine: StateMachine) -> dict[str, Any]:
+    return {
+        "arn": machine.arn,
+        "name": machine.name,
+        "definition": machine.definition_text,
+        "roleArn": machine.role_arn,
+        "type": machine.type,
+        "creationDate": machine.creation_date.isoformat(),
+        "revisionId": machine.revision_id,
+        "loggingConfiguration": machine.logging_configuration,
+        "tracingConfiguration": machine.tracing_configuration,
+        "description": machine.description,
+        "updateDate": _iso(machine.update_date),
+        "status": machine.status,
+        "tags": machine.tags,
+        "nextVersion": machine.next_version,
+        "versions": [
+            {
+                "arn": v.arn,
+                "number": v.number,
+                "definition": v.definition_text,
+                "roleArn": v.role_arn,
+                "type": v.type,
+                "creationDate": v.creation_date.isoformat(),
+                "revisionId": v.revision_id,
+                "description": v.description,
+                "loggingConfiguration": v.logging_configuration,
+                "tracingConfiguration": v.tracing_configuration,
+            }
+            for v in machine.versions.values()
+        ],
+        "aliases": [
+            {
+                "arn": a.arn,
+                "name": a.name,
+                "description": a.description,
+                "routing": a.routing,
+                "creationDate": a.creation_date.isoformat(),
+                "updateDate": a.update_date.isoformat(),
+            }
+            for a in machine.aliases.values()
+        ],
+    }
+
+
+def _activity_body(activity: Activity) -> dict[str, Any]:
+    return {
+        "arn": activity.arn,
+        "name": activity.name,
+        "creationDate": activity.creation_date.isoformat(),
+        "tags": activity.tags,
+    }
+
+
+def _activity_from(body: dict[str, Any]) -> Activity:
+    return Activity(body["arn"], body["name"], _date(body["creationDate"]), body["tags"])
+
+
+def _execution_text(execution: Execution) -> str:
+    body = {
+        "arn": execution.execution_arn,
+        "name": execution.name,
+        "stateMachineArn": execution.state_machine_arn,
+        "stateMachineName": execution.state_machine_name,
+        "definition": json.dumps(execution.definition.raw),
+        "roleArn": execution.role_arn,
+        "input": execution.input,
+        "type": execution.type,
+        "startDate": execution.start_date.isoformat(),
+        "status": execution.status.value,
+        "stopDate": _iso(execution.stop_date),
+        "output": execution.output,
+        "error": execution.error,
+        "cause": execution.cause,
+        "mapRuns": [_map_run_body(m) for m in execution.map_runs],
+        "redriveCount": execution.redrive_count,
+        "redriveDate": _iso(execution.redrive_date),
+        "versionArn": execution.state_machine_version_arn,
+        "aliasArn": execution.state_machine_alias_arn,
+        "traceHeader": execution.trace_header,
+        "redriveState": execution.redrive_state,
+        "redriveInput": execution.redrive_input,
+        "redrivePartial": {str(k): v for k, v in execution.redrive_partial.items()},
+    }
+    return json.dumps(body, separators=(",", ":"), default=str)
+
+
+def _map_run_body(run: MapRun) -> dict[str, Any]:
+    return {
+        "arn": run.map_run_arn,
+        "executionArn": run.execution_arn,
+        "status": run.status.value,
+        "startDate": run.start_date.isoformat(),
+        "stopDate": _iso(run.stop_date),
+        "maxConcurrency": run.max_concurrency,
+        "toleratedFailurePercentage": run.tolerated_failure_percentage,
+        "toleratedFailureCount": run.tolerated_failure_count,
+        "itemCounts": run.item_counts,
+        "executionCounts": run.execution_counts,
+        "redriveCount": run.redrive_count,
+        "redriveDate": _iso(run.redrive_date),
+        "label": run.label,
+        "stateMachineArn": run.state_machine_arn,
+    }
+
+
+def _map_run_from(body: dict[str, Any]) -> MapRun:
+    return MapRun(
+        map_run_arn=body["arn"],
+        execution_arn=body["executionArn"],
+        # AWS differs: a map run still RUNNING at a restart is not resumed; its execution fails.
+        status=MapRunStatus(body["status"]),
+        start_date=_date(body["startDate"]),
+        stop_date=_optional_date(body["stopDate"]),
+        max_concurrency=body["maxConcurrency"],
+        tolerated_failure_percentage=body["toleratedFailurePercentage"],
+        tolerated_failure_count=body["toleratedFailureCount"],
+        item_counts=body["itemCounts"],
+        execution_counts=body["executionCounts"],
+        redrive_count=body["redriveCount"],
+        redrive_date=_optional_date(body["redriveDate"]),
+        label=body["label"],
+        state_machine_arn=body["stateMachineArn"],
+    )

@@ -1,0 +1,375 @@
+"""Standard executions resume after a restart from what their SQLite store recorded.
+
+A "crash" is a copy of the database file taken at one moment, as SIGKILL would leave it (what
+was committed, nothing else); a second service opens the copy on a later clock. Expectations:
+a Wait keeps its deadline, an activity or `.waitForTaskToken` task waits again on the same
+token, and no state is entered twice (issue 7; dg "Standard vs. Express": Standard executions
+run each state exactly once, tasks at least once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, closing
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stepfunctions.service import StepFunctionsService
+from stepfunctions.store_sqlite import SqliteStore
+from stepfunctions.tasks import TaskRegistry
+from tests.unit.stepfunctions.test_service import call, create, ok
+
+pytestmark = pytest.mark.anyio
+
+START = datetime(2024, 1, 1, tzinfo=UTC)
+ACTIVITY = "arn:aws:states:us-east-1:123456789012:activity:queue"
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
+CALLBACK = "arn:aws:lambda:us-east-1:123456789012:function:callback"
+
+
+class ManualClock:
+    """Time that moves only when the test says so (no jump when the loop is idle)."""
+
+    def __init__(self, start: datetime) -> None:
+        self._now = start
+        self._moved = asyncio.Event()
+
+    def now(self) -> datetime:
+        return self._now
+
+    def busy(self) -> contextlib.AbstractContextManager[None]:
+        return contextlib.nullcontext()
+
+    async def sleep_until(self, deadline: datetime) -> None:
+        while self._now < deadline:
+            moved = self._moved
+            await moved.wait()
+        await asyncio.sleep(0)
+
+    def advance(self, seconds: float) -> None:
+        self._now += timedelta(seconds=seconds)
+        moved, self._moved = self._moved, asyncio.Event()
+        moved.set()
+
+
+async def settle() -> None:
+    """Let every runnable task (and the store's end-of-turn flush) run."""
+    for _ in range(50):
+        await asyncio.sleep(0)
+
+
+def crash_copy(source: Path, target: Path) -> None:
+    """The database as a process killed now would leave it: committed transactions only."""
+    with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(target)) as copy:
+        live.backup(copy)
+
+
+@asynccontextmanager
+async def engine(
+    path: Path, clock: ManualClock, tasks: TaskRegistry | None = None
+) -> AsyncIterator[StepFunctionsService]:
+    store = SqliteStore(str(path))
+    service = StepFunctionsService(clock, tasks or TaskRegistry(), store=store)
+    async with service.running():
+        yield service
+    store.close()
+
+
+async def history(service: StepFunctionsService, arn: str) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = (
+        await ok(service, "GetExecutionHistory", executionArn=arn, maxResults=1000)
+    )["events"]
+    return events
+
+
+def entered(events: list[dict[str, Any]]) -> list[str]:
+    return [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("Entered")]
+
+
+async def until_done(service: StepFunctionsService, arn: str) -> dict[str, Any]:
+    for _ in range(200):
+        described = await ok(service, "DescribeExecution", executionArn=arn)
+        if described["status"] != "RUNNING":
+            return described
+        await settle()
+    raise AssertionError(f"{arn} still RUNNING")
+
+
+@pytest.fixture
+def paths(tmp_path: Path) -> tuple[Path, Path]:
+    return tmp_path / "before.db", tmp_path / "after.db"
+
+
+WAIT_MACHINE = {
+    "StartAt": "Remember",
+    "States": {
+        "Remember": {"Type": "Pass", "Assign": {"greeting": "hello"}, "Next": "Nap"},
+        "Nap": {"Type": "Wait", "Seconds": 100, "Next": "Done"},
+        "Done": {
+            "Type": "Pass",
+            "Parameters": {"said.$": "$greeting", "in.$": "$"},
+            "End": True,
+        },
+    },
+}
+
+
+async def test_a_wait_resumes_with_its_remaining_time_and_variables(
+    paths: tuple[Path, Path],
+) -> None:
+    before, after = paths
+    clock = ManualClock(START)
+    async with engine(before, clock) as service:
+        await create(service, definition=WAIT_MACHINE)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"n": 1}')
+        await settle()
+        clock.advance(30)
+        await settle()
+        crash_copy(before, after)
+    later = ManualClock(START + timedelta(seconds=60))
+    async with engine(after, later) as service:
+        await settle()
+        arn = started["executionArn"]
+        assert (await ok(service, "DescribeExecution", executionArn=arn))["status"] == "RUNNING"
+        later.advance(39)
+        await settle()
+        assert (await ok(service, "DescribeExecution", executionArn=arn))["status"] == "RUNNING"
+        later.advance(1)
+        described = await until_done(service, arn)
+        assert described["status"] == "SUCCEEDED"
+        assert json.loads(described["output"]) == {"said": "hello", "in": {"n": 1}}
+        events = await history(service, arn)
+    assert entered(events) == ["Remember", "Nap", "Done"]
+    assert [e["id"] for e in events] == list(range(1, len(events) + 1))
+    exited = next(e for e in events if e["type"] == "WaitStateExited")
+    assert exited["timestamp"] == (START + timedelta(seconds=100)).timestamp()
+
+
+ACTIVITY_MACHINE = {
+    "StartAt": "Work",
+    "States": {
+        "Work": {"Type": "Task", "Resource": ACTIVITY, "TimeoutSeconds": 600, "End": True},
+    },
+}
+
+
+async def test_an_activity_taken_before_the_crash_is_answered_after_it(
+    paths: tuple[Path, Path],
+) -> None:
+    before, after = paths
+    clock = ManualClock(START)
+    async with engine(before, clock) as service:
+        await ok(service, "CreateActivity", name="queue")
+        await create(service, definition=ACTIVITY_MACHINE)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"j": 7}')
+        task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+        await settle()
+        crash_copy(before, after)
+    later = ManualClock(START + timedelta(seconds=5))
+    async with engine(after, later) as service:
+        await settle()
+        await ok(service, "SendTaskSuccess", taskToken=task["taskToken"], output='{"done": 7}')
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+        # The task was not queued again: its worker already had it. The poll ends empty.
+        poll = asyncio.ensure_future(
+            call(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w2")
+        )
+        await settle()
+        later.advance(60)
+        status, body = await poll
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"done": 7}
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "ActivityScheduled",
+        "ActivityStarted",
+        "ActivitySucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+    assert events[3]["activityStartedEventDetails"] == {"workerName": "w1"}
+    assert (status, body.get("taskToken")) == (200, None)
+
+
+async def test_an_activity_not_yet_taken_is_handed_out_with_the_same_token(
+    paths: tuple[Path, Path],
+) -> None:
+    before, after = paths
+    clock = ManualClock(START)
+    async with engine(before, clock) as service:
+        await ok(service, "CreateActivity", name="queue")
+        await create(service, definition=ACTIVITY_MACHINE)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"j": 8}')
+        await settle()
+        crash_copy(before, after)
+        first = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+    async with engine(after, ManualClock(START + timedelta(seconds=5))) as service:
+        await settle()
+        again = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w2")
+        await ok(service, "SendTaskSuccess", taskToken=again["taskToken"], output='"ok"')
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    assert again["taskToken"] == first["taskToken"]
+    assert json.loads(again["input"]) == {"j": 8}
+    assert described["status"] == "SUCCEEDED"
+    assert [e["type"] for e in events].count("ActivityScheduled") == 1
+    assert [e["type"] for e in events].count("TaskStateEntered") == 1
+
+
+async def test_an_answer_sent_just_before_the_crash_is_not_lost(
+    paths: tuple[Path, Path],
+) -> None:
+    before, after = paths
+    clock = ManualClock(START)
+    async with engine(before, clock) as service:
+        await ok(service, "CreateActivity", name="queue")
+        await create(service, definition=ACTIVITY_MACHINE)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+        await settle()
+        await ok(service, "SendTaskSuccess", taskToken=task["taskToken"], output='{"v": 1}')
+        # Killed before the execution recorded ActivitySucceeded.
+        crash_copy(before, after)
+    async with engine(after, ManualClock(START + timedelta(seconds=5))) as service:
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"v": 1}
+    assert [e["type"] for e in events].count("ActivitySucceeded") == 1
+
+
+async def test_a_task_timeout_counts_from_the_recorded_start(paths: tuple[Path, Path]) -> None:
+    before, after = paths
+    clock = ManualClock(START)
+    async with engine(before, clock) as service:
+        await ok(service, "CreateActivity", name="queue")
+        await create(service, definition=ACTIVITY_MACHINE)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+        await settle()
+        crash_copy(before, after)
+    later = ManualClock(START + timedelta(seconds=590))
+    async with engine(after, later) as service:
+        await settle()
+        later.advance(10)
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
+    timed_out = next(e for e in events if e["type"] == "ActivityTimedOut")
+    assert timed_out["timestamp"] == (START + timedelta(seconds=600)).timestamp()
+
+
+async def test_a_heartbeat_sent_before_the_crash_still_counts(paths: tuple[Path, Path]) -> None:
+    before, after = paths
+    machine = {
+        "StartAt": "Work",
+        "States": {
+            "Work": {"Type": "Task", "Resource": ACTIVITY, "HeartbeatSeconds": 10, "End": True}
+        },
+    }
+    clock = ManualClock(START)
+    async with engine(before, clock) as service:
+        await ok(service, "CreateActivity", name="queue")
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+        await settle()
+        clock.advance(8)
+        await settle()
+        await ok(service, "SendTaskHeartbeat", taskToken=task["taskToken"])
+        crash_copy(before, after)
+    later = ManualClock(START + timedelta(seconds=12))
+    async with engine(after, later) as service:
+        await settle()
+        later.advance(5)  # 17 s: 9 s after the heartbeat
+        await settle()
+        arn = started["executionArn"]
+        assert (await ok(service, "DescribeExecution", executionArn=arn))["status"] == "RUNNING"
+        later.advance(1)  # 18 s: HeartbeatSeconds after the heartbeat
+        described = await until_done(service, arn)
+    assert (described["status"], described["error"]) == ("FAILED", "States.HeartbeatTimeout")
+
+
+async def test_a_wait_for_task_token_call_is_repeated_with_the_same_token(
+    paths: tuple[Path, Path],
+) -> None:
+    tokens: list[str] = []
+
+    def callback(event: Any, context: Any) -> Any:
+        tokens.append(event["token"])
+        return {}
+
+    tasks = TaskRegistry()
+    tasks.register_lambda(CALLBACK, callback)
+    machine = {
+        "StartAt": "Ask",
+        "States": {
+            "Ask": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke.waitForTaskToken",
+                "Parameters": {"FunctionName": CALLBACK, "Payload": {"token.$": "$$.Task.Token"}},
+                "End": True,
+            }
+        },
+    }
+    before, after = paths
+    async with engine(before, ManualClock(START), tasks) as service:
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        for _ in range(20):
+            await settle()
+            if tokens:
+                break
+        crash_copy(before, after)
+    async with engine(after, ManualClock(START + timedelta(seconds=5)), tasks) as service:
+        for _ in range(20):
+            await settle()
+            if len(tokens) == 2:
+                break
+        await ok(service, "SendTaskSuccess", taskToken=tokens[0], output='{"answer": 42}')
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    # At least once: the callback ran again after the restart, with the same token.
+    assert tokens == [tokens[0], tokens[0]]
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == {"answer": 42}
+    assert entered(events) == ["Ask"]
+    types = [e["type"] for e in events]
+    assert (types.count("TaskScheduled"), types.count("TaskSubmitted")) == (1, 1)
+
+
+async def test_a_parallel_state_running_at_the_crash_fails_the_execution(
+    paths: tuple[Path, Path],
+) -> None:
+    machine = {
+        "StartAt": "Both",
+        "States": {
+            "Both": {
+                "Type": "Parallel",
+                "Branches": [
+                    {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 50, "End": True}}}
+                ],
+                "End": True,
+            }
+        },
+    }
+    before, after = paths
+    async with engine(before, ManualClock(START)) as service:
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        await settle()
+        crash_copy(before, after)
+    async with engine(after, ManualClock(START + timedelta(seconds=5))) as service:
+        described = await until_done(service, started["executionArn"])
+    assert described["status"] == "FAILED"
+    assert described["error"] == "States.Runtime"
+    assert "'Both'" in described["cause"]
