@@ -1,0 +1,229 @@
+"""Standard executions survive a SIGKILL of the engine and finish exactly once after a restart.
+
+The engine runs as a real process (`serve_stepfunctions` with a SQLite file in tmp_path) and is
+driven by boto3 as users drive AWS. Three executions wait when the process is killed: one in a
+Wait state, one on an activity a worker has already taken, one on a `.waitForTaskToken` task
+(a nested `states:startExecution` whose child carries the token). After a restart on the same
+file the worker and the token holder answer with the tokens they had; every execution ends
+SUCCEEDED with its output, and its history enters each state once (issue 7; dg "Standard vs.
+Express": Standard workflows run each state exactly once).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+from mypy_boto3_stepfunctions import SFNClient
+
+from tests.conftest import REPO_ROOT
+
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
+
+ROLE = "arn:aws:iam::123456789012:role/sfn"
+WAIT_SECONDS = 4
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Engine:
+    """`serve_stepfunctions` in a child process on a fixed port and database file."""
+
+    def __init__(self, database: Path, log: Path) -> None:
+        self.database = database
+        self.log = log
+        self.port = _free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        code = (
+            "import asyncio, sys\n"
+            "from appsync.stepfunctions_api import serve_stepfunctions\n"
+            "asyncio.run(serve_stepfunctions('127.0.0.1', int(sys.argv[1]), database=sys.argv[2]))"
+        )
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code, str(self.port), str(self.database)],
+                cwd=REPO_ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the engine exited: {self.log.read_text()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("the engine did not start listening")
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def client(self) -> SFNClient:
+        client: SFNClient = boto3.client(
+            "stepfunctions",
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1}, read_timeout=70),
+        )
+        return client
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    running = Engine(tmp_path / "sfn.db", tmp_path / "engine.log")
+    running.start()
+    yield running
+    running.stop()
+
+
+def _until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _types(sfn: SFNClient, arn: str) -> list[str]:
+    return [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]
+
+
+def _entered(sfn: SFNClient, arn: str) -> list[str]:
+    return [
+        e["stateEnteredEventDetails"]["name"]
+        for e in sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+        if e["type"].endswith("StateEntered")
+    ]
+
+
+def _machine(sfn: SFNClient, name: str, definition: dict[str, Any]) -> str:
+    created = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)
+    return created["stateMachineArn"]
+
+
+def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) -> None:
+    sfn = engine.client()
+    activity = sfn.create_activity(name="restart-queue")["activityArn"]
+    waiter = _machine(
+        sfn,
+        "waiter",
+        {
+            "StartAt": "Before",
+            "States": {
+                "Before": {"Type": "Pass", "Result": {"slept": True}, "Next": "Sleep"},
+                "Sleep": {"Type": "Wait", "Seconds": WAIT_SECONDS, "Next": "After"},
+                "After": {"Type": "Pass", "End": True},
+            },
+        },
+    )
+    worker = _machine(
+        sfn,
+        "worker",
+        {
+            "StartAt": "Work",
+            "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}},
+        },
+    )
+    child = _machine(
+        sfn,
+        "holder",
+        {"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 3600, "End": True}}},
+    )
+    asker = _machine(
+        sfn,
+        "asker",
+        {
+            "StartAt": "Ask",
+            "States": {
+                "Ask": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::states:startExecution.waitForTaskToken",
+                    "Parameters": {
+                        "StateMachineArn": child,
+                        "Name": "token-holder",
+                        "Input": {"token.$": "$$.Task.Token"},
+                    },
+                    "Next": "Thank",
+                },
+                "Thank": {"Type": "Pass", "End": True},
+            },
+        },
+    )
+    waiting = sfn.start_execution(stateMachineArn=waiter, name="w")["executionArn"]
+    working = sfn.start_execution(stateMachineArn=worker, name="a", input='{"job": 1}')[
+        "executionArn"
+    ]
+    asking = sfn.start_execution(stateMachineArn=asker, name="t")["executionArn"]
+    task = sfn.get_activity_task(activityArn=activity, workerName="survivor")
+    assert json.loads(task["input"]) == {"job": 1}
+    holder = child.replace(":stateMachine:", ":execution:") + ":token-holder"
+    _until(lambda: "TaskSubmitted" in _types(sfn, asking), "the token task to be submitted")
+    token = json.loads(sfn.describe_execution(executionArn=holder)["input"])["token"]
+    _until(lambda: "ActivityStarted" in _types(sfn, working), "ActivityStarted")
+    assert "WaitStateEntered" in _types(sfn, waiting)
+
+    engine.kill()
+    engine.start()
+    sfn = engine.client()
+
+    for arn in (waiting, working, asking):
+        assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    sfn.send_task_success(taskToken=task["taskToken"], output='{"done": "activity"}')
+    sfn.send_task_success(taskToken=token, output='{"done": "token"}')
+
+    def finished(arn: str) -> Callable[[], Any]:
+        def check() -> Any:
+            described = sfn.describe_execution(executionArn=arn)
+            return described if described["status"] != "RUNNING" else None
+
+        return check
+
+    results = {arn: _until(finished(arn), arn) for arn in (waiting, working, asking)}
+    outputs = {arn: (r["status"], json.loads(r["output"])) for arn, r in results.items()}
+    assert outputs == {
+        waiting: ("SUCCEEDED", {"slept": True}),
+        working: ("SUCCEEDED", {"done": "activity"}),
+        asking: ("SUCCEEDED", {"done": "token"}),
+    }
+    assert _entered(sfn, waiting) == ["Before", "Sleep", "After"]
+    assert _entered(sfn, working) == ["Work"]
+    assert _entered(sfn, asking) == ["Ask", "Thank"]
+    for arn in (waiting, working, asking):
+        types = _types(sfn, arn)
+        assert (types.count("ExecutionStarted"), types.count("ExecutionSucceeded")) == (1, 1)
+    assert _types(sfn, working).count("ActivityStarted") == 1
+    # The repeated startExecution call (at least once) found the same child, by name and input.
+    listed = sfn.list_executions(stateMachineArn=child)["executions"]
+    assert [e["name"] for e in listed] == ["token-holder"]
