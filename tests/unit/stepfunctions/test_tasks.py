@@ -135,8 +135,10 @@ def test_resources_are_classified_for_their_history_events() -> None:
         "sendMessage.waitForTaskToken",
         ".waitForTaskToken",
     )
+    # AWS records the SDK integrations' resourceType as "aws-sdk:<service>" (TaskScheduled details
+    # in the AWS-recorded error_handling/test_aws_sdk snapshots).
     sdk = classify_resource("arn:aws:states:::aws-sdk:s3:listBuckets")
-    assert (sdk.resource_type, sdk.resource) == ("s3", "listBuckets")
+    assert (sdk.resource_type, sdk.resource) == ("aws-sdk:s3", "listBuckets")
     activity = classify_resource("arn:aws:states:us-east-1:123456789012:activity:work")
     assert activity.kind is ResourceKind.ACTIVITY
 
