@@ -1,0 +1,199 @@
+"""AWS_IAM with the access keys of moto's IAM users and STS sessions (`MotoCredentialSource`).
+
+A user and a role are created with boto3 against moto's server (in this process, so its IAM and
+STS backends are the ones `MotoCredentialSource` reads); requests signed by botocore with the
+user's key and with the role session's temporary credentials reach the API as those
+principals, with `$ctx.identity` as AppSync fills it for IAM (the role session's `userArn` is
+its `assumed-role` ARN and `username` its `<role id>:<session name>`).
+
+`appsync/app.py` does not (yet) add `MotoCredentialSource` to the API's IAM provider, so this
+test serves `/graphql` through the real endpoint (`GraphQLEndpoint` under uvicorn) with the
+authorizer built from the same definition plus that source.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import httpx
+import pytest
+import uvicorn
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from moto.server import ThreadedMotoServer
+
+from appsync.app import load_api
+from appsync.config import load_config
+from appsync.graphql_http import GraphQLEndpoint
+from auth.clock import SystemClock
+from auth.modes import AuthMode
+from auth.rules import Authorizer, provider_config
+from auth.sigv4 import MotoCredentialSource
+from tests.integration.conftest import APIS
+
+WHOAMI = APIS / "auth_whoami"
+REGION = "us-east-1"
+MOTO_ACCOUNT = "123456789012"  # moto's default account
+QUERY = json.dumps({"query": "{ whoami { authType identity } }"})
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "sts:AssumeRole"}],
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MotoPrincipals:
+    user: Credentials
+    user_arn: str
+    user_id: str
+    session: Credentials
+    session_arn: str
+    session_user_id: str
+
+
+@pytest.fixture(scope="module")
+def principals() -> Iterator[MotoPrincipals]:
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    try:
+        host, port = moto.get_host_and_port()
+        yield _create(f"http://{host}:{port}")
+    finally:
+        moto.stop()
+
+
+def _create(endpoint: str) -> MotoPrincipals:
+    iam = boto3.client(
+        "iam",
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    user = iam.create_user(UserName="moto-ada")["User"]
+    key = iam.create_access_key(UserName="moto-ada")["AccessKey"]
+    role = iam.create_role(RoleName="moto-reader", AssumeRolePolicyDocument=TRUST)["Role"]
+    sts = boto3.client(
+        "sts",
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id=key["AccessKeyId"],
+        aws_secret_access_key=key["SecretAccessKey"],
+    )
+    assumed = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reading")
+    temporary = assumed["Credentials"]
+    return MotoPrincipals(
+        user=Credentials(key["AccessKeyId"], key["SecretAccessKey"]),
+        user_arn=user["Arn"],
+        user_id=user["UserId"],
+        session=Credentials(
+            temporary["AccessKeyId"], temporary["SecretAccessKey"], temporary["SessionToken"]
+        ),
+        session_arn=assumed["AssumedRoleUser"]["Arn"],
+        session_user_id=assumed["AssumedRoleUser"]["AssumedRoleId"],
+    )
+
+
+@pytest.fixture(scope="module")
+def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("auth_moto")
+    config_path = _write_api(folder)
+    api = load_api(load_config(config_path))
+    authorizer = Authorizer(
+        provider_config(AuthMode.AWS_IAM, {}, iam_sources=(MotoCredentialSource(),)),
+        [],
+        SystemClock(),
+    )
+    endpoint = GraphQLEndpoint(api.executor, authorizer, 1 << 20)
+    server = uvicorn.Server(
+        uvicorn.Config(endpoint, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, name="appsync-local-moto-iam", daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            thread.join(0.01)
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        yield f"http://{host}:{port}/graphql"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+def _write_api(folder: Path) -> Path:
+    config = {
+        "name": "auth-moto",
+        "schema": str(WHOAMI / "schema.graphql"),
+        "authenticationType": "AWS_IAM",
+        "dataSources": [{"name": "Local", "type": "NONE"}],
+        "resolvers": [
+            {
+                "typeName": "Query",
+                "fieldName": "whoami",
+                "dataSourceName": "Local",
+                "code": str(WHOAMI / "auth_whoami.py"),
+            }
+        ],
+    }
+    path = folder / "appsync.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
+def call(url: str, credentials: Credentials) -> httpx.Response:
+    request = AWSRequest(
+        method="POST", url=url, data=QUERY, headers={"content-type": "application/json"}
+    )
+    SigV4Auth(credentials, "appsync", REGION).add_auth(request)
+    return httpx.post(url, content=QUERY, headers=dict(request.headers), timeout=10)
+
+
+def test_a_moto_iam_users_access_key_signs_requests(url: str, principals: MotoPrincipals) -> None:
+    response = call(url, principals.user)
+    assert response.status_code == 200, response.text
+    who = response.json()["data"]["whoami"]
+    assert who["authType"] == "IAM Authorization"
+    identity = json.loads(who["identity"])
+    assert (identity["accountId"], identity["userArn"], identity["username"]) == (
+        MOTO_ACCOUNT,
+        principals.user_arn,
+        principals.user_id,
+    )
+
+
+def test_a_role_assumed_through_moto_sts_signs_requests(
+    url: str, principals: MotoPrincipals
+) -> None:
+    response = call(url, principals.session)
+    assert response.status_code == 200, response.text
+    identity = json.loads(response.json()["data"]["whoami"]["identity"])
+    assert (identity["userArn"], identity["username"]) == (
+        principals.session_arn,
+        principals.session_user_id,
+    )
+
+
+def test_a_moto_session_without_its_token_is_refused(url: str, principals: MotoPrincipals) -> None:
+    bare = Credentials(principals.session.access_key, principals.session.secret_key)
+    response = call(url, bare)
+    assert response.status_code == 403
+    assert response.headers["x-amzn-errortype"] == "UnrecognizedClientException"
+
+
+def test_a_key_moto_never_issued_is_refused(url: str, principals: MotoPrincipals) -> None:
+    stranger = Credentials("AKIA" + "Z" * 16, principals.user.secret_key)
+    response = call(url, stranger)
+    assert (response.status_code, response.json()["errors"][0]["message"]) == (
+        403,
+        "The security token included in the request is invalid.",
+    )
