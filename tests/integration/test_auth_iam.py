@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -306,3 +307,20 @@ def test_an_api_key_beside_iam_is_another_mode_not_a_signature(server: Server) -
     assert response.json() == {
         "data": {"anyone": {"authType": "API Key Authorization", "identity": "null"}}
     }
+
+
+def test_a_signed_get_with_its_query_string_verifies(server: Server, user: Credentials) -> None:
+    # AppSync serves queries over GET too; the query string is part of the canonical request.
+    # Parameters percent-encoded as SigV4 encodes them (a space is %20, never "+").
+    query = quote("{ anyone { authType } }", safe="-_.~")
+    url = f"{server.url}?query={query}&operationName="
+    request = AWSRequest(method="GET", url=url)
+    SigV4Auth(user, "appsync", REGION).add_auth(request)
+    response = httpx.get(url, headers=dict(request.headers), timeout=10)
+    assert response.json() == {"data": {"anyone": {"authType": "IAM Authorization"}}}
+    tampered = url.replace("authType", "identity")
+    refused = httpx.get(tampered, headers=dict(request.headers), timeout=10)
+    assert (refused.status_code, refused.headers["x-amzn-errortype"]) == (
+        403,
+        "InvalidSignatureException",
+    )
