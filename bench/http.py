@@ -2,15 +2,19 @@
 
     .venv/bin/python bench/http.py [--seconds 10] [--rounds 5] [--connections 16]
 
-The server (the bundled blog example, plus a `/fixed` route that returns a constant JSON body)
-runs in its own process under uvicorn, as `appsync-local serve` runs it. This process is the
-load generator: 16 keep-alive connections on loopback, each sending one request at a time with
-a small raw-socket HTTP/1.1 client (cheaper than any HTTP library, so the client is not what is
-measured). The phases run interleaved in rounds, each bounded in time and request count.
-Server CPU per request comes from the server process's user+system time (/proc).
+Two servers run in their own processes under uvicorn, as `appsync-local serve` runs them: the
+bundled blog example plus a `/fixed` route that returns a constant JSON body, and a DynamoDB API
+written to a temporary folder (VTL templates from AppSync's DynamoDB resolver reference over the
+embedded DynamoDB, and the same getItem query on a NONE data source whose template returns the
+same item). This process is the load generator: 16 keep-alive connections on loopback, each
+sending one request at a time with a small raw-socket HTTP/1.1 client (cheaper than any HTTP
+library, so the client is not what is measured). The phases run interleaved in rounds, each
+bounded in time and request count; only one server is loaded at a time. Server CPU per request
+comes from the loaded server process's user+system time (/proc).
 
-Target (issue 2): the one-field query reaches at least 0.4x the fixed route's requests/s with a
-p99 at most 3x the route's.
+Targets: the one-field query reaches at least 0.4x the fixed route's requests/s with a p99 at
+most 3x the route's (issue 2); the DynamoDB getItem query reaches at least 0.8x the NONE getItem
+query's requests/s (issue 4).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,11 +39,66 @@ FIXED_BODY = b'{"data":{"echo":"hi"}}'
 MAX_REQUESTS = 200_000
 
 
+BLOG = "blog"
+DYNAMODB = "dynamodb"
+# The DynamoDB API: one table, seeded with the item both getItem queries return.
+DYNAMODB_API = """
+name: bench-dynamodb
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: %(key)s}]
+dataSources:
+  - {name: Items, type: AMAZON_DYNAMODB, dynamodbConfig: {tableName: BenchItem}}
+  - {name: Local, type: NONE}
+resolvers:
+  - {typeName: Query, fieldName: getItem, dataSourceName: Items,
+     requestMappingTemplate: getitem.req.vtl, responseMappingTemplate: result.res.vtl}
+  - {typeName: Query, fieldName: getItemNone, dataSourceName: Local,
+     requestMappingTemplate: none.req.vtl, responseMappingTemplate: result.res.vtl}
+  - {typeName: Mutation, fieldName: putItem, dataSourceName: Items,
+     requestMappingTemplate: putitem.req.vtl, responseMappingTemplate: result.res.vtl}
+server:
+  dynamodb:
+    endpoint: false
+    tables:
+      - TableName: BenchItem
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        seed: items.json
+"""
+DYNAMODB_FILES = {
+    "schema.graphql": """
+type Item { id: ID! title: String! views: Int }
+type Query { getItem(id: ID!): Item getItemNone(id: ID!): Item }
+type Mutation { putItem(id: ID!, title: String!): Item }
+""",
+    # AppSync's GetItem and PutItem reference templates.
+    "getitem.req.vtl": """{
+    "version" : "2017-02-28",
+    "operation" : "GetItem",
+    "key" : { "id" : $util.dynamodb.toDynamoDBJson($ctx.args.id) }
+}""",
+    "putitem.req.vtl": """{
+    "version" : "2018-05-29",
+    "operation" : "PutItem",
+    "key" : { "id" : $util.dynamodb.toDynamoDBJson($ctx.args.id) },
+    "attributeValues" : $util.dynamodb.toMapValuesJson({"title": $ctx.args.title, "views": 0})
+}""",
+    "none.req.vtl": """{
+    "version" : "2018-05-29",
+    "payload" : { "id" : $util.toJson($ctx.args.id), "title" : "Hello", "views" : 12 }
+}""",
+    "result.res.vtl": "$util.toJson($ctx.result)",
+    "items.json": '[{"id": "b1", "title": "Hello", "views": 12}]',
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Phase:
     name: str
     path: str
     body: bytes
+    server: str = BLOG
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +126,24 @@ PHASES = (
         "mutation (PYTHON + AWS_LAMBDA)",
         "/graphql",
         _graphql('mutation { addComment(postId: "p1", author: "bench", content: "x") { id } }'),
+    ),
+    Phase(
+        "getItem query (VTL + NONE)",
+        "/graphql",
+        _graphql('{ getItemNone(id: "b1") { id title views } }'),
+        DYNAMODB,
+    ),
+    Phase(
+        "getItem query (VTL + DynamoDB)",
+        "/graphql",
+        _graphql('{ getItem(id: "b1") { id title views } }'),
+        DYNAMODB,
+    ),
+    Phase(
+        "putItem mutation (VTL + DynamoDB)",
+        "/graphql",
+        _graphql('mutation { putItem(id: "b2", title: "Hi") { id title views } }'),
+        DYNAMODB,
     ),
 )
 
@@ -110,26 +188,35 @@ def _cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One server process under test."""
+
+    port: int
+    pid: int
+
+
 async def _run(
-    host: str, port: int, pid: int, seconds: float, rounds: int, connections: int
+    host: str, servers: dict[str, Target], seconds: float, rounds: int, connections: int
 ) -> list[Result]:
     """Every phase in turn, `rounds` times: a change in the machine's background load then
     falls on all phases alike instead of on whichever ran at the time."""
-    requests = {phase.name: _request(host, port, phase) for phase in PHASES}
-    for request in requests.values():  # warm-up: imports, caches, the parsed document
-        await _load(host, port, request, 0.5, connections)
+    requests = {phase.name: _request(host, servers[phase.server].port, phase) for phase in PHASES}
+    for phase in PHASES:  # warm-up: imports, caches, the parsed document
+        await _load(host, servers[phase.server].port, requests[phase.name], 0.5, connections)
     latencies: dict[str, list[float]] = {phase.name: [] for phase in PHASES}
     elapsed = dict.fromkeys(requests, 0.0)
     cpu: dict[str, float | None] = dict.fromkeys(requests, 0.0)
     for _ in range(rounds):
         for phase in PHASES:
-            cpu_before = _cpu_seconds(pid)
+            target = servers[phase.server]
+            cpu_before = _cpu_seconds(target.pid)
             started = time.perf_counter()
             latencies[phase.name] += await _load(
-                host, port, requests[phase.name], seconds / rounds, connections
+                host, target.port, requests[phase.name], seconds / rounds, connections
             )
             elapsed[phase.name] += time.perf_counter() - started
-            cpu_after = _cpu_seconds(pid)
+            cpu_after = _cpu_seconds(target.pid)
             spent = cpu[phase.name]
             if spent is None or cpu_before is None or cpu_after is None:
                 cpu[phase.name] = None
@@ -194,6 +281,22 @@ def _free_port() -> int:
         return port
 
 
+def _start(config: Path) -> tuple[Target, subprocess.Popen[bytes]]:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE, str(port), str(config), FIXED_BODY.decode()], cwd=ROOT
+    )
+    return Target(port, server.pid), server
+
+
+def _write_dynamodb_api(folder: Path) -> Path:
+    for name, text in DYNAMODB_FILES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    config = folder / "appsync.yaml"
+    config.write_text(DYNAMODB_API % {"key": API_KEY}, encoding="utf-8")
+    return config
+
+
 def _wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -213,25 +316,31 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--connections", type=int, default=16)
     arguments = parser.parse_args()
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-c", SERVER_CODE, str(port), str(CONFIG), FIXED_BODY.decode()], cwd=ROOT
-    )
-    try:
-        _wait_until_listening(port, server)
-        results = asyncio.run(
-            _run(
-                "127.0.0.1",
-                port,
-                server.pid,
-                arguments.seconds,
-                arguments.rounds,
-                arguments.connections,
+    processes: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            servers: dict[str, Target] = {}
+            for name, config in (
+                (BLOG, CONFIG),
+                (DYNAMODB, _write_dynamodb_api(Path(folder))),
+            ):
+                servers[name], process = _start(config)
+                processes.append(process)
+            for target, process in zip(servers.values(), processes, strict=True):
+                _wait_until_listening(target.port, process)
+            results = asyncio.run(
+                _run(
+                    "127.0.0.1",
+                    servers,
+                    arguments.seconds,
+                    arguments.rounds,
+                    arguments.connections,
+                )
             )
-        )
-    finally:
-        server.terminate()
-        server.wait(10)
+        finally:
+            for process in processes:
+                process.terminate()
+                process.wait(10)
     _print(results, arguments.connections)
     return 0
 
@@ -251,9 +360,18 @@ def _print(results: list[Result], connections: int) -> None:
             f"{result.name:36} {result.rps:8.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} "
             f"{cpu:>11} {result.rps / fixed.rps:6.2f} {result.p99_ms / fixed.p99_ms:6.2f}"
         )
-    query = results[1]
+    by_name = {result.name: result for result in results}
+    query = by_name["query, one field (PYTHON + NONE)"]
     verdict = query.rps / fixed.rps >= 0.4 and query.p99_ms / fixed.p99_ms <= 3
     print(f"target (query >= 0.4x req/s, p99 <= 3x): {'met' if verdict else 'NOT met'}")
+    none = by_name["getItem query (VTL + NONE)"]
+    dynamodb = by_name["getItem query (VTL + DynamoDB)"]
+    ratio = dynamodb.rps / none.rps
+    print(
+        f"DynamoDB getItem / NONE getItem: {ratio:.2f}x req/s, "
+        f"{dynamodb.p99_ms / none.p99_ms:.2f}x p99; "
+        f"target (>= 0.8x req/s): {'met' if ratio >= 0.8 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":
