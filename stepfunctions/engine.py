@@ -17,7 +17,7 @@ from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from stepfunctions.clock import Clock
 from stepfunctions.context_object import (
@@ -233,6 +233,8 @@ class StateRun:
     )
 
     def __init__(self, state: State, frame: Frame, raw_input: Any) -> None:
+        if frame.env.execution.terminating:
+            terminate(frame.env)
         self.state = state
         self.frame = frame
         self.raw_input = raw_input
@@ -335,6 +337,14 @@ class StateRun:
         if assigned:
             frame.variables.assign(assigned)
         return text
+
+
+def terminate(env: Env) -> NoReturn:
+    """DeleteStateMachine's "on the next state transition, the executions are terminated" (API
+    reference): the execution ends as StopExecution ends it, instead of entering the state."""
+    # AWS differs: AWS does not document the status of an execution so terminated; ABORTED.
+    env.interpreter.stop(env.execution, None, None)
+    raise asyncio.CancelledError
 
 
 def check_size(text: str, state_name: str) -> None:

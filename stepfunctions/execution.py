@@ -107,6 +107,8 @@ class Execution:
     # The outputs of the branches / iterations that succeeded in that state when it is a
     # Parallel or Map: a redrive runs only the others (API reference, RedriveExecution).
     redrive_partial: dict[int, Any] = field(default_factory=dict)
+    # DeleteStateMachine: the execution ends at its next state transition.
+    terminating: bool = False
     # Set while `run` drives the execution; `stop` cancels it.
     _task: asyncio.Task[None] | None = field(default=None, repr=False)
     _child_executions: list[Execution] = field(default_factory=list, repr=False)

@@ -134,6 +134,8 @@ async def _run(
 
 async def resume_execution(state: ServiceState, execution: Execution) -> None:
     """Continue a Standard execution the store held as RUNNING when the service started."""
+    machine = state.store.machine(execution.state_machine_arn)
+    execution.terminating = machine is not None and machine.status == "DELETING"
     try:
         await state.interpreter.resume(execution)
     finally:

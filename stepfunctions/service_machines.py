@@ -316,7 +316,8 @@ async def update_state_machine(state: ServiceState, request: Request) -> dict[st
 
 async def delete_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
     """DeleteStateMachine is asynchronous: the machine is DELETING, with its versions and aliases
-    gone, until its running executions end (API reference, DeleteStateMachine)."""
+    gone, until its running executions end; each ends at its next state transition (API
+    reference, DeleteStateMachine)."""
     text = request.text("stateMachineArn")
     arn_of_type(text, "stateMachine")
     machine = state.store.machine(text)
@@ -325,6 +326,9 @@ async def delete_state_machine(state: ServiceState, request: Request) -> dict[st
     machine.status = "DELETING"
     machine.versions.clear()
     machine.aliases.clear()
+    for execution in state.store.executions(machine.arn):
+        if execution.status is ExecutionStatus.RUNNING:
+            execution.terminating = True
     forget_if_deleted(state, machine.arn)
     return {}
 

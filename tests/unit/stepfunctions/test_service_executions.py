@@ -158,6 +158,17 @@ async def test_sync_express_execution_returns_its_result_and_billing(
     )
 
 
+async def test_an_express_execution_times_out_after_five_minutes(
+    service: StepFunctionsService,
+) -> None:
+    # dg "Standard vs. Express workflows": an Express execution runs at most five minutes.
+    await create(service, definition=WAIT_A_YEAR, type="EXPRESS")
+    result = await ok(service, "StartSyncExecution", stateMachineArn=MACHINE)
+    assert result["status"] == "TIMED_OUT"
+    assert result["billingDetails"]["billedDurationInMilliseconds"] == 300_000
+    assert result["stopDate"] - result["startDate"] == 300
+
+
 async def test_stop_aborts_a_running_execution(service: StepFunctionsService) -> None:
     await create(service, definition=WAIT_A_YEAR)
     started = await ok(service, "StartExecution", stateMachineArn=MACHINE)

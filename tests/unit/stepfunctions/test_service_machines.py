@@ -376,3 +376,44 @@ async def test_a_machine_with_running_executions_is_deleting_until_they_end(
             break
         await asyncio.sleep(0.001)
     assert (status, body["__type"]) == (400, "StateMachineDoesNotExist")
+
+
+async def test_deleting_a_machine_ends_its_executions_at_their_next_transition(
+    service: StepFunctionsService,
+) -> None:
+    # API reference, DeleteStateMachine: "On the next state transition, the state machine's
+    # executions are terminated."
+    machine = {
+        "StartAt": "Nap",
+        "States": {
+            "Nap": {"Type": "Wait", "Seconds": 60, "Next": "After"},
+            "After": {"Type": "Pass", "End": True},
+        },
+    }
+    await create(service, definition=machine)
+    started = await ok(service, "StartExecution", stateMachineArn=ARN)
+    arn = started["executionArn"]
+    for _ in range(100):
+        if len((await ok(service, "GetExecutionHistory", executionArn=arn))["events"]) > 1:
+            break
+        await asyncio.sleep(0)
+    await ok(service, "DeleteStateMachine", stateMachineArn=ARN)
+    for _ in range(200):
+        described = await ok(service, "DescribeExecution", executionArn=arn)
+        if described["status"] != "RUNNING":
+            break
+        await asyncio.sleep(0.001)
+    events = (await ok(service, "GetExecutionHistory", executionArn=arn))["events"]
+    assert described["status"] == "ABORTED"
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted",
+        "WaitStateEntered",
+        "WaitStateExited",
+        "ExecutionAborted",
+    ]
+    for _ in range(100):
+        status, body = await call(service, "DescribeStateMachine", stateMachineArn=ARN)
+        if status != 200:
+            break
+        await asyncio.sleep(0.001)
+    assert (status, body["__type"]) == (400, "StateMachineDoesNotExist")
