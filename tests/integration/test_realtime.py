@@ -769,3 +769,14 @@ async def test_a_vtl_subscription_resolver_sets_the_enhanced_filter(server: Real
         await mutate(server, 'mutation { addTodo(id: "12", name: "y", owner: "g1") { id owner } }')
         frame = await client.receive()
         assert frame["payload"] == {"data": {"onGroupTodo": {"id": "12", "owner": "g1"}}}
+
+
+@pytest.mark.anyio
+async def test_a_handshake_without_the_graphql_ws_subprotocol_is_refused(
+    server: RealtimeServer,
+) -> None:
+    entry = Subprotocol(f"header-{b64url(api_key_header(server))}")
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        async with websockets.connect(server.realtime_url, subprotocols=[entry]):
+            pass
+    assert refused.value.response.status_code == 400
