@@ -178,6 +178,8 @@ class RealtimeConnection:
         if self._subscriptions.get(subscription_id) is not SubscriptionState.ACTIVE:
             return []
         text = encode(messages.data(subscription_id, payload))
+        # AWS differs: the limit is measured on the whole frame's UTF-8 bytes here; which bytes
+        # AppSync counts is not documented.
         if len(text.encode()) > self._max_payload_bytes:
             self.dropped_payloads += 1
             logger.warning(
