@@ -124,22 +124,35 @@ class Env:
     resume_results: dict[int, Any] = field(default_factory=dict)
     # A resume after a restart: the recorded events of the state being replayed (also the clock).
     replay: Replay | None = None
-    execution_context: dict[str, Any] = field(default_factory=dict)
-    machine_context: dict[str, Any] = field(default_factory=dict)
+    _execution_context: dict[str, Any] | None = None
+    _machine_context: dict[str, Any] | None = None
 
-    def __post_init__(self) -> None:
-        execution = self.execution
-        self.execution_context = execution_section(
-            execution.execution_arn,
-            json.loads(execution.input) if execution.input else {},
-            execution.name,
-            execution.role_arn,
-            execution.start_date,
-            execution.redrive_count if execution.type == "STANDARD" else None,
-        )
-        self.machine_context = state_machine_section(
-            execution.state_machine_arn, execution.state_machine_name
-        )
+    # Built on first use: most states never read the context object, and a Distributed Map
+    # starts thousands of executions whose single Pass state does not.
+    @property
+    def execution_context(self) -> dict[str, Any]:
+        """`$$.Execution`, built once per run."""
+        if self._execution_context is None:
+            execution = self.execution
+            self._execution_context = execution_section(
+                execution.execution_arn,
+                json.loads(execution.input) if execution.input else {},
+                execution.name,
+                execution.role_arn,
+                execution.start_date,
+                execution.redrive_count if execution.type == "STANDARD" else None,
+            )
+        return self._execution_context
+
+    @property
+    def machine_context(self) -> dict[str, Any]:
+        """`$$.StateMachine`."""
+        if self._machine_context is None:
+            execution = self.execution
+            self._machine_context = state_machine_section(
+                execution.state_machine_arn, execution.state_machine_name
+            )
+        return self._machine_context
 
 
 def partial_results(run: StateRun) -> tuple[dict[int, Any], dict[int, Any] | None]:

@@ -296,12 +296,23 @@ class Interpreter:
         failure: list[ExecutionFailure] = []
         timed_out = False
 
+        # A Standard child of a Distributed Map without its own TimeoutSeconds cannot reach its
+        # deadline (a year after it started): its parent's comes first and stops it.
+        unbounded = (
+            execution.parent_map_run_arn is not None
+            and execution.type == "STANDARD"
+            and execution.definition.timeout_seconds is None
+        )
+
         async def body() -> None:
             nonlocal timed_out
             # A redriven execution gets its time again from the redrive.
             started = execution.redrive_date or execution.start_date
             deadline = started + timedelta(seconds=timeout)
             try:
+                if unbounded:
+                    outcome.append(await run_program(program, state_input, frame, start_name))
+                    return
                 outcome.append(
                     await race_deadline(
                         self.clock,
