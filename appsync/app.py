@@ -424,7 +424,7 @@ def _resolver(
         if any(name not in functions for name in spec.functions):
             return None
         steps = [functions[name] for name in spec.functions]
-        awaits_io = any(not isinstance(step.data_source, NoneDataSource) for step in steps)
+        awaits_io = any(_awaits_io(step.data_source) for step in steps)
         return ResolverBinding(_HeaderSetting(PipelineResolver(code, steps)), awaits_io)
     source = sources.get(spec.data_source_name or "")
     if source is None:
@@ -433,7 +433,15 @@ def _resolver(
         # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
         code = direct_lambda_code()
     resolver = UnitResolver(code, source, spec.max_batch_size)
-    return ResolverBinding(_HeaderSetting(resolver), not isinstance(source, NoneDataSource))
+    return ResolverBinding(_HeaderSetting(resolver), _awaits_io(source))
+
+
+def _awaits_io(source: DataSource) -> bool:
+    """Whether a call can yield to the event loop, so only a deadline timer can stop it. NONE
+    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once."""
+    if isinstance(source, NoneDataSource):
+        return False
+    return not (isinstance(source, DynamoDBDataSource) and source.config.endpoint is None)
 
 
 def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems) -> None:
