@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -327,16 +327,28 @@ class Interpreter:
 
         limit_reached = False
         crashed: BaseException | None = None
-        try:
-            async with asyncio.TaskGroup() as group:
-                execution._task = group.create_task(body())
-        except* HistoryLimitReached:
-            limit_reached = True
-        except* Exception as group_error:  # the execution's edge: nothing may escape
-            # An engine defect must not leave the execution RUNNING forever: it fails with
-            # States.Runtime and the defect is logged.
-            crashed = group_error.exceptions[0]
-            logger.error("execution %s crashed", execution.execution_arn, exc_info=group_error)
+        if unbounded:
+            # No task of its own: a Distributed Map starts thousands of these. The map worker
+            # that runs it is the task StopExecution cancels.
+            try:
+                if not await _run_inline(execution, body):
+                    return  # stopped meanwhile
+            except HistoryLimitReached:
+                limit_reached = True
+            except Exception as error:  # the execution's edge: nothing may escape
+                crashed = error
+                logger.error("execution %s crashed", execution.execution_arn, exc_info=error)
+        else:
+            try:
+                async with asyncio.TaskGroup() as group:
+                    execution._task = group.create_task(body())
+            except* HistoryLimitReached:
+                limit_reached = True
+            except* Exception as group_error:  # the execution's edge: nothing may escape
+                # An engine defect must not leave the execution RUNNING forever: it fails with
+                # States.Runtime and the defect is logged.
+                crashed = group_error.exceptions[0]
+                logger.error("execution %s crashed", execution.execution_arn, exc_info=group_error)
         execution._task = None
         if execution.status is not ExecutionStatus.RUNNING:
             return  # stopped meanwhile
@@ -405,6 +417,26 @@ def _timeout_seconds(execution: Execution) -> int:
     limit = EXPRESS_MAX_SECONDS if execution.type == "EXPRESS" else STANDARD_MAX_SECONDS
     declared = execution.definition.timeout_seconds
     return limit if declared is None else min(declared, limit)
+
+
+async def _run_inline(execution: Execution, body: Callable[[], Awaitable[None]]) -> bool:
+    """Run `body` in the current task; False when StopExecution ended the execution.
+
+    `stop` cancels `execution._task`, here the current task: that one cancellation is taken
+    back so the caller (a map worker) goes on, while any other cancellation goes on up.
+    """
+    current = asyncio.current_task()
+    execution._task = current
+    try:
+        await body()
+    except asyncio.CancelledError:
+        execution._task = None
+        stopped = execution.status is not ExecutionStatus.RUNNING
+        if not stopped or current is None or current.cancelling() != 1:
+            raise
+        current.uncancel()
+        return False
+    return True
 
 
 def _decode(text: str) -> Any:
