@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -71,7 +71,11 @@ class Publisher(Protocol):
         self, query: str, operation_name: str | None, data: Mapping[str, Any] | None
     ) -> None: ...
 
-    async def invalidate(self, subscription_field: str, payload: dict[str, Any]) -> None: ...
+    async def invalidate_calls(self, calls: Sequence[Any]) -> None:
+        """One resolver's `extensions.invalidateSubscriptions` calls, as recorded; raises
+        ResolverError past AppSync's 5 unique calls or for a call that is not
+        `{subscriptionField, payload}`."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,8 +262,7 @@ class Executor:
                 except TimeoutError:
                     raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE) from None
             if self._publisher is not None and "invalidateSubscriptions" in ctx.extensions:
-                for call in ctx.extensions["invalidateSubscriptions"]:
-                    await self._publisher.invalidate(call["subscriptionField"], call["payload"])
+                await self._publisher.invalidate_calls(ctx.extensions["invalidateSubscriptions"])
             if ctx.appended_errors:
                 locations = _locations(info)
                 path = info.path.as_list()

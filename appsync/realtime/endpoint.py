@@ -9,12 +9,7 @@ Per connection: the handshake's header JSON (the `header` query parameter, stand
 (`AuthRequest.realtime_connect`); a handshake without one is refused with HTTP 401, one whose
 credentials fail is answered with `connection_error`. The receive loop also keeps the `ka`
 timer; one TaskGroup holds each `start` being authorized, then its subscription's delivery.
-
-Per `start` (`SubscriptionPlanner.plan`): the start's own authorization (possibly another mode
-than the connection's), the document's validation, the subscription field's auth, its
-arguments, and its resolver, which may refuse or set filters. Per publication: the enhanced
-filter, or else the argument filter, then the subscription's selection set executed against
-the published payload, with field-level auth for the subscriber.
+What a `start` becomes, and how a publication is rendered for it, is `subscriptions.py`.
 """
 
 from __future__ import annotations
@@ -22,21 +17,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
-from graphql import (
-    DocumentNode,
-    FieldNode,
-    FragmentDefinitionNode,
-    GraphQLError,
-    GraphQLResolveInfo,
-    OperationDefinitionNode,
-    OperationType,
-)
-from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.responses import Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -47,17 +31,10 @@ from appsync.pubsub import (
     Inbox,
     Publication,
     PublicationKind,
-    topic_name,
 )
 from appsync.realtime import messages
-from appsync.realtime.filters import (
-    ArgumentFilter,
-    FilterError,
-    SubscriptionFilter,
-    extension_filter,
-    published_payloads,
-)
-from appsync.realtime.messages import DataPayload, ErrorJson, data_error
+from appsync.realtime.filters import published_payloads
+from appsync.realtime.messages import ErrorJson
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
@@ -67,15 +44,15 @@ from appsync.realtime.protocol import (
     Unsubscribe,
     handshake_headers,
 )
-from appsync.selection import selection_info
-from auth.errors import MISSING_AUTHORIZATION_HEADER, UnauthorizedError
-from auth.identity import Principal
-from auth.modes import AuthMode
-from auth.request import AuthRequest, GraphQLRequestInfo
+from appsync.realtime.subscriptions import (
+    ActiveSubscription,
+    SubscriptionPlanner,
+    SubscriptionResolver,
+)
+from auth.errors import UnauthorizedError
+from auth.request import AuthRequest
 from auth.rules import Authorizer
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
-from resolvers.errors import ResolverError, UnauthorizedFieldError
-from schema.bridge import ExecutableSchema, FieldResolver, coerce_variables
+from resolvers.errors import ResolverError
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
@@ -98,254 +75,6 @@ class RealtimeSettings:
     inbox_capacity: int = DEFAULT_INBOX_CAPACITY
 
 
-class SubscriptionResolver(Protocol):
-    """A subscription field's unit or pipeline resolver; it runs once, on `start`."""
-
-    async def resolve(self, ctx: ResolverContext) -> Any: ...
-
-
-@dataclass(slots=True)
-class ActiveSubscription:
-    """A started subscription: what it listens to, how it filters, whom it renders for."""
-
-    subscription_id: str
-    field_name: str
-    query: str
-    operation_name: str | None
-    variables: dict[str, Any]
-    principal: Principal
-    topics: tuple[str, ...]
-    argument_filter: ArgumentFilter
-    enhanced_filter: SubscriptionFilter | None
-    invalidation_filter: SubscriptionFilter | None
-    # Everything the rendered data frame depends on besides the publication.
-    render_key: tuple[Any, ...]
-    inbox: Inbox | None = None
-
-    def receives(self, payload: Mapping[str, Any]) -> bool:
-        """The enhanced filter when the resolver set one, else the argument filter: "With
-        enhanced filtering ... the client filters are not applied" (AppSync team,
-        aws-appsync-community#89)."""
-        if self.enhanced_filter is not None:
-            return self.enhanced_filter.matches(payload)
-        return self.argument_filter.matches(payload)
-
-    def invalidated_by(self, payload: Mapping[str, Any]) -> bool:
-        """Only a subscription whose resolver set an invalidation filter can be invalidated."""
-        return self.invalidation_filter is not None and self.invalidation_filter.matches(payload)
-
-
-class SubscriptionPlanner:
-    """Turns a `start` into an ActiveSubscription or AppSync's errors, and renders payloads.
-
-    Rendering executes the subscription's own selection set against the published payload on a
-    schema without resolvers (the payload is the data), where fields the subscriber's mode may
-    not reach resolve to null with an `Unauthorized` error.
-    """
-
-    def __init__(
-        self,
-        schema: AppSyncSchema,
-        authorizer: Authorizer,
-        resolvers: Mapping[str, SubscriptionResolver],
-        settings: RealtimeSettings,
-        domain_name: str | None,
-    ) -> None:
-        self._schema = schema
-        self._authorizer = authorizer
-        self._resolvers = dict(resolvers)
-        self._settings = settings
-        self._domain_name = domain_name
-        subscription_type = schema.graphql_schema.subscription_type
-        self._subscription_type = subscription_type.name if subscription_type else None
-        self._executable = ExecutableSchema(schema, self._resolver_for)
-
-    def document(self, query: str) -> DocumentNode | None:
-        """The cached, validated parse of a query text."""
-        return self._executable.prepare(query).document
-
-    async def plan(
-        self, request: Subscribe, source_ip: str | None
-    ) -> ActiveSubscription | list[ErrorJson]:
-        if request.authorization is None:
-            return [{"errorType": "UnauthorizedException", "message": MISSING_AUTHORIZATION_HEADER}]
-        graphql = GraphQLRequestInfo(request.query, request.operation_name, request.variables)
-        auth_request = AuthRequest.realtime_start(
-            request.authorization, request.data, graphql, self._settings.graphql_path, source_ip
-        )
-        try:
-            principal = await self._authorizer.authenticate(auth_request)
-        except UnauthorizedError as error:
-            return [{"errorType": error.error_type, "message": error.message}]
-        prepared = self._executable.prepare(request.query)
-        if prepared.document is None:
-            return [{"message": error.message} for error in prepared.errors]
-        operation = prepared.operation(request.operation_name)
-        if operation is None:
-            return [{"message": f"Unknown operation named '{request.operation_name}'."}]
-        if operation.operation is not OperationType.SUBSCRIPTION:
-            # AWS differs: "<operation> not supported through the realtime channel" is inferred
-            # from the recorded "unknown not supported ..." answer, not recorded for a query.
-            return [messages.unsupported_operation(operation.operation.value)]
-        return await self._plan_field(request, principal, prepared.document, operation)
-
-    async def _plan_field(
-        self,
-        request: Subscribe,
-        principal: Principal,
-        document: DocumentNode,
-        operation: OperationDefinitionNode,
-    ) -> ActiveSubscription | list[ErrorJson]:
-        graphql_schema = self._schema.graphql_schema
-        subscription_type = graphql_schema.subscription_type
-        node = operation.selection_set.selections[0]
-        if subscription_type is None or not isinstance(node, FieldNode):
-            return [messages.unsupported_operation("unknown")]
-        field_name = node.name.value
-        directives = self._schema.directives
-        type_name = subscription_type.name
-        if not self._authorizer.field_allowed(
-            principal,
-            type_name,
-            field_name,
-            directives.type_auth(type_name),
-            directives.field_auth(type_name, field_name),
-        ):
-            message = f"Not Authorized to access {field_name} on type {type_name}"
-            return [{"errorType": "Unauthorized", "message": message}]
-        definitions = operation.variable_definitions or ()
-        java_coerced = coerce_variables(graphql_schema, definitions, request.variables)
-        if isinstance(java_coerced, GraphQLError):
-            return [{"message": java_coerced.message}]
-        coerced = get_variable_values(graphql_schema, definitions, java_coerced)
-        if isinstance(coerced, list):
-            return [{"message": error.message} for error in coerced]
-        try:
-            arguments = get_argument_values(subscription_type.fields[field_name], node, coerced)
-        except GraphQLError as error:
-            return [{"message": error.message}]
-        extensions: dict[str, Any] = {}
-        resolver = self._resolvers.get(field_name)
-        if resolver is not None:
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            selection = selection_info([node], fragments)
-            ctx = ResolverContext(
-                arguments=dict(arguments),
-                source=None,
-                identity=principal.identity,
-                info=ResolverInfo(
-                    field_name,
-                    type_name,
-                    request.variables,
-                    list(selection.selection_set_list),
-                    selection.selection_set_graphql,
-                ),
-                request=RequestInfo(
-                    {k.lower(): v for k, v in (request.authorization or {}).items()},
-                    self._domain_name,
-                ),
-                auth_type=principal.auth_type,
-            )
-            try:
-                await resolver.resolve(ctx)
-            except ResolverError as error:
-                refused: ErrorJson = {"message": error.message}
-                if error.error_type:
-                    refused["errorType"] = error.error_type
-                return [refused]
-            extensions = ctx.extensions
-        try:
-            enhanced = extension_filter(extensions, "setSubscriptionFilter")
-            invalidation = extension_filter(extensions, "setSubscriptionInvalidationFilter")
-        except FilterError as error:
-            # AWS differs: AppSync's error type for a malformed filter is not recorded.
-            return [{"errorType": "BadRequestException", "message": error.message}]
-        trigger = directives.subscription_trigger(field_name)
-        mutations = trigger.mutations if trigger is not None else ()
-        topics = (
-            *(topic_name(PublicationKind.MUTATION, name) for name in mutations),
-            topic_name(PublicationKind.INVALIDATION, field_name),
-        )
-        # Interned: every subscriber of one document then shares the text.
-        query = sys.intern(request.query)
-        render_key = (
-            query,
-            request.operation_name,
-            json.dumps(request.variables, sort_keys=True, default=str),
-            principal.mode,
-            principal.cognito_groups,
-            principal.denied_fields,
-            principal.default_action_deny,
-        )
-        return ActiveSubscription(
-            subscription_id=request.subscription_id,
-            field_name=field_name,
-            query=query,
-            operation_name=request.operation_name,
-            variables=request.variables,
-            principal=principal,
-            topics=topics,
-            argument_filter=ArgumentFilter.from_arguments(arguments),
-            enhanced_filter=enhanced,
-            invalidation_filter=invalidation,
-            render_key=render_key,
-        )
-
-    async def render(
-        self, subscription: ActiveSubscription, publication: Publication
-    ) -> DataPayload:
-        """The subscription's selection set over the payload; rendered once per publication
-        for every subscription with the same document, variables and caller's rights."""
-        cached: DataPayload | None = publication.rendered.get(subscription.render_key)
-        if cached is not None:
-            return cached
-        result = await self._executable.execute(
-            subscription.query,
-            subscription.variables,
-            subscription.operation_name,
-            subscription.principal,
-            root_value={subscription.field_name: publication.payload},
-        )
-        payload: DataPayload = {"data": result.data}
-        if result.errors:
-            payload["errors"] = [data_error(error) for error in result.errors]
-        publication.rendered[subscription.render_key] = payload
-        return payload
-
-    def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
-        """Field-level auth for what a subscriber receives; the value is the payload's own."""
-        if type_name == self._subscription_type:
-            return None  # checked once, on start
-        directives = self._schema.directives
-        type_auth = directives.type_auth(type_name)
-        field_auth = directives.field_auth(type_name, field_name)
-        authorizer = self._authorizer
-        single_mode = len(authorizer.modes()) == 1
-        if (
-            single_mode
-            and not type_auth
-            and not field_auth
-            and authorizer.default_mode is not AuthMode.AMAZON_COGNITO_USER_POOLS
-        ):
-            return None
-
-        def resolve(source: Any, info: GraphQLResolveInfo[Any], args: dict[str, Any]) -> Any:
-            principal: Principal = info.context
-            if not authorizer.field_allowed(
-                principal, type_name, field_name, type_auth, field_auth
-            ):
-                raise UnauthorizedFieldError(
-                    f"Not Authorized to access {field_name} on type {type_name}", "Unauthorized"
-                )
-            return source.get(field_name) if isinstance(source, Mapping) else None
-
-        return resolve
-
-
 class RealtimeRuntime:
     """One API's realtime side: its routes, and the publishing entry points."""
 
@@ -362,7 +91,11 @@ class RealtimeRuntime:
         self.broker = broker
         self._authorizer = authorizer
         self.planner = SubscriptionPlanner(
-            schema, authorizer, subscription_resolvers or {}, self.settings, domain_name
+            schema,
+            authorizer,
+            subscription_resolvers or {},
+            self.settings.graphql_path,
+            domain_name,
         )
 
     def routes(self) -> list[BaseRoute]:
@@ -396,22 +129,32 @@ class RealtimeRuntime:
         )
 
     async def invalidate_calls(self, calls: Sequence[Any]) -> None:
-        """One request's `extensions.invalidateSubscriptions` calls, as resolvers recorded them
+        """One resolver's `extensions.invalidateSubscriptions` calls, as it recorded them
         (`ResolverContext.extensions["invalidateSubscriptions"]`). At most 5 unique calls per
-        request (Extensions reference: past that "you will receive a GraphQL error")."""
-        unique = {json.dumps(call, sort_keys=True, default=str): call for call in calls}
+        request (Extensions reference: past that "you will receive a GraphQL error"). Every
+        call is checked before any is published, so a refused request invalidates nothing."""
+        unique: dict[tuple[str, str], dict[str, Any]] = {}
+        for call in calls:
+            target = call.get("subscriptionField") if isinstance(call, Mapping) else None
+            payload = call.get("payload") if isinstance(call, Mapping) else None
+            try:
+                if not isinstance(target, str) or not isinstance(payload, Mapping):
+                    raise TypeError
+                identity = json.dumps(payload, sort_keys=True, default=str)
+            except TypeError:
+                # AWS differs: the error's wording is not documented.
+                raise ResolverError(
+                    "invalidateSubscriptions expects {subscriptionField: String, payload: Object}"
+                ) from None
+            unique.setdefault((target, identity), dict(payload))
         if len(unique) > MAX_INVALIDATIONS_PER_REQUEST:
             # AWS differs: the error's wording is not documented.
             raise ResolverError(
                 f"At most {MAX_INVALIDATIONS_PER_REQUEST} unique invalidateSubscriptions calls "
                 "are allowed per request"
             )
-        for call in unique.values():
-            target = call.get("subscriptionField") if isinstance(call, Mapping) else None
-            payload = call.get("payload") if isinstance(call, Mapping) else None
-            if not isinstance(target, str) or not isinstance(payload, Mapping):
-                raise ResolverError("invalidateSubscriptions expects {subscriptionField, payload}")
-            await self.invalidate(target, dict(payload))
+        for (target, _), payload in unique.items():
+            await self.invalidate(target, payload)
 
     async def serve(self, websocket: WebSocket) -> None:
         offered: list[str] = list(websocket.scope.get("subprotocols") or [])

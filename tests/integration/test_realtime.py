@@ -1,11 +1,11 @@
 """Realtime subscriptions on a real uvicorn socket, with real clients.
 
 The app is built from the real pieces (schema loader, Authorizer with API key and a Lambda
-authorizer, the Executor running PYTHON resolvers on a NONE data source, the realtime routes),
-and its POST /graphql publishes each mutation's result through `RealtimeRuntime.publish_result`
-and each `extensions.invalidateSubscriptions` call through `RealtimeRuntime.invalidate`: the
-wiring the server's own /graphql route is to carry. Expected frames and texts are AppSync's
-(reference/appsync.md 3.3, 3.4 and 6).
+authorizer, the Executor running PYTHON resolvers on a NONE data source with the
+`RealtimeRuntime` as its publisher, the realtime routes): the Executor publishes each mutation's
+result and each resolver's `extensions.invalidateSubscriptions` calls, as in the server. The
+whole server (`appsync.app.build_app`) is driven in test_realtime_server.py. Expected frames
+and texts are AppSync's (reference/appsync.md 3.3, 3.4 and 6).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ from auth.lambda_authorizer import LambdaAuthorizerConfig
 from auth.request import AuthRequest
 from auth.rules import Authorizer
 from auth.sigv4 import IamConfig, IamCredential
-from resolvers.context import ResolverContext
 from resolvers.datasources.none import NoneDataSource
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
@@ -76,6 +75,7 @@ type Mutation @aws_api_key @aws_lambda {
   addTodo(id: ID!, name: String!, owner: String, priority: Int, secret: String): Todo
   removeOwner(owner: String!): Todo
   removeOwners(owners: [String!]!): Todo
+  invalidateBadly(owner: String!): Todo
 }
 type Subscription {
   onAddTodo(id: ID, owner: String): Todo @aws_subscribe(mutations: ["addTodo"])
@@ -114,6 +114,18 @@ def response(ctx):
         extensions.invalidateSubscriptions(
             {"subscriptionField": "onOwnerTodo", "payload": {"owner": owner}}
         )
+    return ctx.result
+""",
+    # A call without its payload, after a well-formed one.
+    "invalidate_badly.py": """
+def request(ctx):
+    return {"payload": {"id": "0", "name": "bad"}}
+
+def response(ctx):
+    extensions.invalidateSubscriptions(
+        {"subscriptionField": "onOwnerTodo", "payload": {"owner": ctx.args["owner"]}}
+    )
+    extensions.invalidateSubscriptions({"subscriptionField": "onOwnerTodo"})
     return ctx.result
 """,
     # The Extensions reference's VTL form, on a NONE data source.
@@ -155,19 +167,6 @@ def response(ctx):
 def lambda_authorizer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """The API's AWS_LAMBDA authorizer (imported by `handler` name)."""
     return {"isAuthorized": event["authorizationToken"] == LAMBDA_TOKEN, "resolverContext": {}}
-
-
-class _Publishing:
-    """A mutation resolver whose `extensions.invalidateSubscriptions` calls reach the runtime."""
-
-    def __init__(self, inner: UnitResolver, runtime: RealtimeRuntime) -> None:
-        self._inner = inner
-        self._runtime = runtime
-
-    async def resolve(self, ctx: ResolverContext) -> Any:
-        value = await self._inner.resolve(ctx)
-        await self._runtime.invalidate_calls(ctx.extensions.get("invalidateSubscriptions", []))
-        return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,14 +223,11 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
     )
     resolvers = {
         ("Mutation", "addTodo"): ResolverBinding(unit("add_todo.py"), False),
-        ("Mutation", "removeOwner"): ResolverBinding(
-            _Publishing(unit("remove_owner.py"), runtime), False
-        ),
-        ("Mutation", "removeOwners"): ResolverBinding(
-            _Publishing(unit("remove_owners.py"), runtime), False
-        ),
+        ("Mutation", "removeOwner"): ResolverBinding(unit("remove_owner.py"), False),
+        ("Mutation", "removeOwners"): ResolverBinding(unit("remove_owners.py"), False),
+        ("Mutation", "invalidateBadly"): ResolverBinding(unit("invalidate_badly.py"), False),
     }
-    executor = Executor(schema, authorizer, resolvers, ExecutionLimits())
+    executor = Executor(schema, authorizer, resolvers, ExecutionLimits(), publisher=runtime)
 
     async def graphql(request: Request) -> JSONResponse:
         body = await request.body()
@@ -244,9 +240,7 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
         except UnauthorizedError as error:
             return JSONResponse({"errors": [{"message": error.message}]}, 401)
         graphql_request = GraphQLRequest(raw["query"], raw.get("variables"), None)
-        result = await executor.execute(graphql_request, principal, headers)
-        await runtime.publish_result(raw["query"], None, result["data"])
-        return JSONResponse(result)
+        return JSONResponse(await executor.execute(graphql_request, principal, headers))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -780,3 +774,19 @@ async def test_a_handshake_without_the_graphql_ws_subprotocol_is_refused(
         async with websockets.connect(server.realtime_url, subprotocols=[entry]):
             pass
     assert refused.value.response.status_code == 400
+
+
+@pytest.mark.anyio
+async def test_a_malformed_invalidation_is_a_field_error_and_invalidates_nothing(
+    server: RealtimeServer,
+) -> None:
+    query = "subscription S($owner: String!) { onOwnerTodo(owner: $owner) { id owner } }"
+    async with raw_client(server) as client:
+        await client.start("m", query, {"owner": "m"}, api_key_header(server))
+        body = await mutate(server, 'mutation { invalidateBadly(owner: "m") { id } }')
+        assert body["data"] == {"invalidateBadly": None}
+        assert body["errors"][0]["path"] == ["invalidateBadly"]
+        assert "subscriptionField" in body["errors"][0]["message"]
+        # The well-formed call before the malformed one was not published either.
+        await client.send({"type": "stop", "id": "m"})
+        assert await client.receive() == {"type": "complete", "id": "m"}
