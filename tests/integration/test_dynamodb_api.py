@@ -14,6 +14,7 @@ The embedded DynamoDB lives as long as the test process, so each test works on i
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -34,6 +35,8 @@ TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
 TODO_KEY = "da2-localtodoexamplekey000000"
 SDK_SUFFIX = "(Service: DynamoDb, Status Code: 400, Request ID: "
 TODO_FIELDS = "id name description priority done createdAt updatedAt"
+# $util.time.nowISO8601(): "2018-02-06T19:01:35.749Z" in the $util.time reference.
+ISO8601_MILLIS = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
 
 
 @pytest.fixture(scope="module")
@@ -103,8 +106,9 @@ async def test_created_item_is_read_back(todo: Server) -> None:
     created = await _execute(todo, CREATE, input={"id": todo_id, "name": "Buy milk", "priority": 3})
     item = created["createTodo"]
     assert (item["id"], item["name"], item["priority"]) == (todo_id, "Buy milk", 3)
-    # The Amplify template stamps createdAt and updatedAt with $util.time.nowISO8601().
-    assert item["createdAt"] == item["updatedAt"]
+    # The Amplify template stamps createdAt, then updatedAt, with $util.time.nowISO8601().
+    assert ISO8601_MILLIS.fullmatch(item["createdAt"])
+    assert item["createdAt"] <= item["updatedAt"]
     assert await _execute(todo, GET, id=todo_id) == {"getTodo": item}
 
 
