@@ -93,6 +93,9 @@ class SqliteStore(MemoryStore):
     def __init__(self, path: str = MEMORY, retention: int = DEFAULT_RETENTION) -> None:
         super().__init__(retention)
         self.path = path
+        # Writes run on the event loop, not in a thread: a WAL commit with synchronous=NORMAL
+        # does not wait for the disk, and writing in the loop keeps the events' order and the
+        # one-transaction-per-turn boundary that a resume relies on.
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         if path != MEMORY:
             self._db.execute("PRAGMA journal_mode=WAL")

@@ -21,6 +21,9 @@ from typing import Any
 
 import pytest
 
+from stepfunctions.execution import Execution
+from stepfunctions.history import History
+from stepfunctions.parse import parse_definition
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.store_sqlite import SqliteStore
 from stepfunctions.tasks import TaskRegistry
@@ -373,3 +376,91 @@ async def test_a_parallel_state_running_at_the_crash_fails_the_execution(
     assert described["status"] == "FAILED"
     assert described["error"] == "States.Runtime"
     assert "'Both'" in described["cause"]
+
+
+async def test_a_task_that_had_not_finished_is_called_again(paths: tuple[Path, Path]) -> None:
+    # Step Functions runs a Task at least once: one left unfinished by a crash runs again.
+    calls: list[tuple[str, Any]] = []
+    never = asyncio.Event()
+
+    async def hanging(event: Any, context: Any) -> Any:
+        calls.append(("before", event))
+        await never.wait()
+
+    def answering(event: Any, context: Any) -> Any:
+        calls.append(("after", event))
+        return {"seen": event["n"]}
+
+    machine = {
+        "StartAt": "Call",
+        "States": {"Call": {"Type": "Task", "Resource": CALLBACK, "End": True}},
+    }
+    before, after = paths
+    first = TaskRegistry()
+    first.register_lambda(CALLBACK, hanging)
+    async with engine(before, ManualClock(START), first) as service:
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"n": 3}')
+        await settle()
+        crash_copy(before, after)
+    second = TaskRegistry()
+    second.register_lambda(CALLBACK, answering)
+    async with engine(after, ManualClock(START + timedelta(seconds=5)), second) as service:
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    assert calls == [("before", {"n": 3}), ("after", {"n": 3})]
+    assert json.loads(described["output"]) == {"seen": 3}
+    assert [e["type"] for e in events] == [
+        "ExecutionStarted",
+        "TaskStateEntered",
+        "LambdaFunctionScheduled",
+        "LambdaFunctionStarted",
+        "LambdaFunctionSucceeded",
+        "TaskStateExited",
+        "ExecutionSucceeded",
+    ]
+
+
+async def test_a_choice_entered_but_not_exited_runs_again(tmp_path: Path) -> None:
+    # A history that ends at ChoiceStateEntered (written in the store by hand, as a process
+    # killed right after that event would leave it): the pure state runs again, entered once.
+    machine = {
+        "StartAt": "Pick",
+        "States": {
+            "Pick": {
+                "Type": "Choice",
+                "Choices": [{"Variable": "$.go", "BooleanEquals": True, "Next": "Yes"}],
+                "Default": "No",
+            },
+            "Yes": {"Type": "Pass", "Result": "yes", "End": True},
+            "No": {"Type": "Pass", "Result": "no", "End": True},
+        },
+    }
+    path = tmp_path / "sfn.db"
+    async with engine(path, ManualClock(START)) as service:
+        await create(service, definition=machine)
+    store = SqliteStore(str(path))
+    definition = parse_definition(json.dumps(machine))
+    arn = "arn:aws:states:us-east-1:123456789012:execution:m:by-hand"
+    execution = Execution(
+        execution_arn=arn,
+        name="by-hand",
+        state_machine_arn=MACHINE,
+        state_machine_name="m",
+        definition=definition,
+        role_arn="arn:aws:iam::123456789012:role/sfn",
+        input='{"go": true}',
+        type="STANDARD",
+        start_date=START,
+    )
+    store.put_execution(execution)
+    recorded = History(execution.history)
+    recorded.add("ExecutionStarted", START, {"input": '{"go": true}'}, previous_event_id=0)
+    recorded.add("ChoiceStateEntered", START, {"name": "Pick", "input": '{"go": true}'})
+    store.close()
+    async with engine(path, ManualClock(START + timedelta(seconds=1))) as service:
+        described = await until_done(service, arn)
+        events = await history(service, arn)
+    assert json.loads(described["output"]) == "yes"
+    assert entered(events) == ["Pick", "Yes"]
+    assert [e["previousEventId"] for e in events] == [0, 1, 2, 3, 4, 5]
