@@ -33,6 +33,7 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 
 from appsync.errors import AppSyncError
 
@@ -185,13 +186,42 @@ class InMemoryBroker:
 
 class RedisBroker:
     """Publications travel through Redis pub/sub (`<prefix><topic>` channels), so every
-    process behind one endpoint delivers every mutation to its own subscribers."""
+    process behind one endpoint delivers every mutation to its own subscribers.
 
-    def __init__(self, url: str, channel_prefix: str = DEFAULT_CHANNEL_PREFIX) -> None:
+    When Redis drops, the broker reconnects with a bounded exponential backoff (logged) and
+    the server keeps serving. While it is disconnected a publication reaches this process's
+    own subscribers only, and publications made elsewhere during the outage are not seen
+    here (Redis pub/sub keeps nothing for a reader that is away). At start the broker waits
+    up to `connect_timeout` seconds for Redis before it fails the server's start.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        channel_prefix: str = DEFAULT_CHANNEL_PREFIX,
+        *,
+        connect_timeout: float = 10.0,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 5.0,
+    ) -> None:
+        try:
+            aioredis.ConnectionPool.from_url(url)
+        except ValueError as error:
+            raise BrokerError(f"not a Redis URL: {url!r} ({error})") from None
         self._url = url
         self._prefix = channel_prefix
         self._local = InMemoryBroker()
         self._client: aioredis.Redis | None = None
+        self._connect_timeout = connect_timeout
+        self._backoff_initial = backoff_initial
+        self._backoff_max = backoff_max
+        self._outage_logged = False
+        self.reconnects = 0
+
+    @property
+    def connected(self) -> bool:
+        """Whether the pattern subscription is confirmed and publications go through Redis."""
+        return self._client is not None
 
     def subscribe(self, topics: Iterable[str], inbox: Inbox) -> None:
         self._local.subscribe(topics, inbox)
@@ -203,34 +233,84 @@ class RedisBroker:
         return self._local.subscriber_count(topic_name)
 
     async def publish(self, publication: Publication) -> None:
-        if self._client is None:
-            raise BrokerError("the Redis broker is not running")
-        await self._client.publish(self._prefix + publication.topic, publication.to_json())
+        client = self._client
+        if client is not None:
+            try:
+                await client.publish(self._prefix + publication.topic, publication.to_json())
+                return
+            except (RedisError, OSError) as error:
+                logger.warning("Redis at %s refused a publication: %s", self._url, error)
+        if not self._outage_logged:
+            self._outage_logged = True
+            logger.warning(
+                "Redis at %s is unreachable: publications reach this process's subscribers only",
+                self._url,
+            )
+        self._local.deliver(publication)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
-        client = aioredis.Redis.from_url(self._url)
-        pubsub = client.pubsub()
-        try:
-            await pubsub.psubscribe(self._prefix + "*")
-            # Publications sent before Redis confirmed the subscription would be lost.
-            while True:
-                message = await pubsub.get_message(timeout=5.0)
-                if message is None:
-                    raise BrokerError(f"Redis at {self._url} did not confirm the subscription")
-                if message.get("type") == "psubscribe":
-                    break
-            self._client = client
-            async with asyncio.TaskGroup() as tasks:
-                reader = tasks.create_task(self._read(pubsub))
+        connected = asyncio.Event()
+        started = False
+        async with asyncio.TaskGroup() as tasks:
+            supervisor = tasks.create_task(self._supervise(connected))
+            try:
+                async with asyncio.timeout(self._connect_timeout):
+                    await connected.wait()
+                started = True
+            except TimeoutError:
+                supervisor.cancel()
+            if started:
                 try:
                     yield
                 finally:
-                    reader.cancel()
-        finally:
-            self._client = None
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
-            await client.aclose()
+                    supervisor.cancel()
+        if not started:
+            # Raised outside the TaskGroup, which would wrap it in an ExceptionGroup.
+            raise BrokerError(
+                f"Redis at {self._url} did not answer within {self._connect_timeout:g} s"
+            )
+
+    async def _supervise(self, connected: asyncio.Event) -> None:
+        """Connect, read until Redis drops, wait, connect again: forever (until cancelled)."""
+        delay = self._backoff_initial
+        while True:
+            client = aioredis.Redis.from_url(self._url)
+            pubsub = client.pubsub()
+            try:
+                await self._subscribe(pubsub)
+                if connected.is_set():
+                    self.reconnects += 1
+                    logger.info("reconnected to Redis at %s", self._url)
+                self._client = client
+                self._outage_logged = False
+                connected.set()
+                delay = self._backoff_initial
+                await self._read(pubsub)
+                raise BrokerError("the Redis subscription ended")
+            except (RedisError, OSError, BrokerError) as error:
+                logger.warning(
+                    "Redis at %s: %s: %s; reconnecting in %.1f s",
+                    self._url,
+                    type(error).__name__,
+                    error,
+                    delay,
+                )
+            finally:
+                self._client = None
+                await _close(pubsub, client)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, self._backoff_max)
+
+    async def _subscribe(self, pubsub: Any) -> None:
+        await pubsub.psubscribe(self._prefix + "*")
+        # Publications sent before Redis confirmed the subscription would be lost.
+        while True:
+            message = await pubsub.get_message(timeout=5.0)
+            if message is None:
+                raise BrokerError("the pattern subscription was not confirmed")
+            if message.get("type") == "psubscribe":
+                return
 
     async def _read(self, pubsub: Any) -> None:
         async for message in pubsub.listen():
@@ -242,3 +322,12 @@ class RedisBroker:
                 logger.warning("ignored a malformed publication on %s", message.get("channel"))
                 continue
             self._local.deliver(publication)
+
+
+async def _close(pubsub: Any, client: aioredis.Redis) -> None:
+    """Close after a drop too: a closing socket may itself fail, which changes nothing."""
+    try:
+        await pubsub.aclose()
+        await client.aclose()
+    except (RedisError, OSError) as error:
+        logger.debug("closing the Redis connection: %s", error)
