@@ -1,0 +1,338 @@
+"""The HTTP data source against a real HTTP server on 127.0.0.1.
+
+Expected behaviour is AppSync's "resolver mapping template reference for HTTP" (request document
+fields, the headers a template may not set, the UTF-8 body) and the HTTP resolvers tutorial
+(`ctx.result` carries `statusCode` and `body` whatever the status, and the response template
+decides; "Invoking AWS services": requests signed with SigV4 for the configured region and
+service). The signature is checked by the auth package's own SigV4 verifier.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from botocore.credentials import Credentials
+
+from auth.clock import SystemClock
+from auth.request import AuthRequest
+from auth.sigv4 import IamConfig, IamCredential, IamProvider
+from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
+from resolvers.datasources.http import (
+    AwsIamConfig,
+    HttpConfig,
+    HttpDataSource,
+    HttpStateMachineRunner,
+    parse_request,
+)
+from resolvers.errors import DataSourceError, ResolverError, UtilError
+from resolvers.runtimes.vtl import load_vtl_code
+from resolvers.unit import UnitResolver
+
+pytestmark = pytest.mark.timeout(20)
+
+ACCESS_KEY = "AKIAHTTPDATASOURCE01"
+# Made-up keys: the test signs and verifies with the same pair; no AWS account knows them.
+SECRET_KEY = "http-data-source-test-secret"
+
+
+@dataclass
+class Recorded:
+    method: str
+    path: str
+    query: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class Endpoint:
+    """A loopback HTTP server that records requests and answers with `answer`."""
+
+    url: str
+    requests: list[Recorded] = field(default_factory=list)
+    answer: tuple[int, dict[str, str], bytes] = (200, {"Content-Type": "application/json"}, b"{}")
+
+
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    state = Endpoint(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            parts = urlsplit(self.path)
+            state.requests.append(
+                Recorded(
+                    self.command,
+                    parts.path,
+                    parts.query,
+                    {name: value for name, value in self.headers.items()},
+                    self.rfile.read(length),
+                )
+            )
+            status, headers, body = state.answer
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def context(arguments: dict[str, Any] | None = None) -> ResolverContext:
+    return ResolverContext(
+        arguments=arguments or {},
+        source=None,
+        identity=None,
+        info=ResolverInfo("getUser", "Query", {}, [], ""),
+        request=RequestInfo({}),
+    )
+
+
+@pytest.mark.anyio
+async def test_a_request_document_becomes_the_http_call(endpoint: Endpoint) -> None:
+    source = HttpDataSource("Users", HttpConfig(endpoint.url + "/"))
+    await source.invoke(
+        {
+            "version": "2018-05-29",
+            "method": "POST",
+            "resourcePath": "/v1/users",
+            "params": {
+                "query": {"type": "json", "limit": 10},
+                "headers": {"Content-Type": "application/json", "x-tenant": "a"},
+                "body": {"id": "2", "username": "shaggy"},
+            },
+        },
+        context(),
+    )
+    [sent] = endpoint.requests
+    assert (sent.method, sent.path) == ("POST", "/v1/users")
+    assert sorted(sent.query.split("&")) == ["limit=10", "type=json"]
+    assert sent.headers["Content-Type"] == "application/json"
+    assert sent.headers["x-tenant"] == "a"
+    assert json.loads(sent.body) == {"id": "2", "username": "shaggy"}
+
+
+@pytest.mark.anyio
+async def test_the_result_is_status_headers_and_the_body_as_a_string(endpoint: Endpoint) -> None:
+    endpoint.answer = (200, {"Content-Type": "application/json", "X-Trace": "t1"}, b'{"id":"1"}')
+    source = HttpDataSource("Users", HttpConfig(endpoint.url))
+    result = await source.invoke(
+        {"version": "2018-05-29", "method": "GET", "resourcePath": "/v1/users/1"}, context()
+    )
+    assert result["statusCode"] == 200
+    assert result["body"] == '{"id":"1"}'
+    assert result["headers"]["X-Trace"] == "t1"
+    assert result["headers"]["Content-Type"] == "application/json"
+
+
+@pytest.mark.anyio
+async def test_a_non_2xx_answer_is_a_result_for_the_template_to_judge(endpoint: Endpoint) -> None:
+    endpoint.answer = (404, {"Content-Type": "application/json"}, b'{"message":"no user"}')
+    source = HttpDataSource("Users", HttpConfig(endpoint.url))
+    result = await source.invoke(
+        {"version": "2018-05-29", "method": "GET", "resourcePath": "/v1/users/9"}, context()
+    )
+    assert result["statusCode"] == 404
+    assert json.loads(result["body"]) == {"message": "no user"}
+
+
+@pytest.mark.anyio
+async def test_the_tutorial_response_template_appends_a_non_200_answer_as_an_error(
+    endpoint: Endpoint, tmp_path: Path
+) -> None:
+    """The HTTP resolvers tutorial's addUser templates (with a null value after appendError),
+    through a unit resolver."""
+    request = tmp_path / "request.vtl"
+    request.write_text(
+        '{"version": "2018-05-29", "method": "POST", "resourcePath": "/v1/users",'
+        ' "params": {"headers": {"Content-Type": "application/json"},'
+        ' "body": $util.toJson($ctx.args.userInput)}}'
+    )
+    response = tmp_path / "response.vtl"
+    response.write_text(
+        "#if($ctx.error)\n  $util.error($ctx.error.message, $ctx.error.type)\n#end\n"
+        "#if($ctx.result.statusCode == 200)\n  $ctx.result.body\n#else\n"
+        '  $utils.appendError($ctx.result.body, "$ctx.result.statusCode")\n  null\n#end\n'
+    )
+    resolver = UnitResolver(
+        load_vtl_code(request, response), HttpDataSource("Users", HttpConfig(endpoint.url))
+    )
+    endpoint.answer = (200, {"Content-Type": "application/json"}, b'{"id":"2","username":"s"}')
+    ctx = context({"userInput": {"id": "2", "username": "s"}})
+    assert await resolver.resolve(ctx) == {"id": "2", "username": "s"}
+
+    endpoint.answer = (409, {"Content-Type": "application/json"}, b'"taken"')
+    ctx = context({"userInput": {"id": "2", "username": "s"}})
+    assert await resolver.resolve(ctx) is None
+    [appended] = ctx.appended_errors
+    assert (appended["message"], appended["errorType"]) == ('"taken"', "409")
+
+
+@pytest.mark.anyio
+async def test_a_text_body_is_sent_as_is_in_utf_8(endpoint: Endpoint) -> None:
+    source = HttpDataSource("Text", HttpConfig(endpoint.url))
+    await source.invoke(
+        {
+            "version": "2018-05-29",
+            "method": "POST",
+            "resourcePath": "/",
+            "params": {"headers": {"Content-Type": "text/plain"}, "body": "crème brûlée"},
+        },
+        context(),
+    )
+    assert endpoint.requests[0].body == "crème brûlée".encode()
+
+
+@pytest.mark.anyio
+async def test_headers_appsync_reserves_are_not_sent_from_the_template(
+    endpoint: Endpoint,
+) -> None:
+    source = HttpDataSource("Users", HttpConfig(endpoint.url))
+    await source.invoke(
+        {
+            "version": "2018-05-29",
+            "method": "GET",
+            "resourcePath": "/",
+            "params": {"headers": {"User-Agent": "from-template", "Host": "elsewhere.example"}},
+        },
+        context(),
+    )
+    sent = endpoint.requests[0].headers
+    assert sent["User-Agent"] != "from-template"
+    assert sent["Host"] == endpoint.url.removeprefix("http://")
+
+
+@pytest.mark.anyio
+async def test_an_unreachable_endpoint_is_a_data_source_error() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = HttpDataSource("Gone", HttpConfig(f"http://127.0.0.1:{port}"))
+    with pytest.raises(DataSourceError) as raised:
+        await source.invoke(
+            {"version": "2018-05-29", "method": "GET", "resourcePath": "/"}, context()
+        )
+    assert raised.value.error_type == "HttpRequestException"
+
+
+@pytest.mark.anyio
+async def test_a_data_source_failure_reaches_the_response_template_as_ctx_error(
+    tmp_path: Path,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    request = tmp_path / "request.vtl"
+    request.write_text('{"version": "2018-05-29", "method": "GET", "resourcePath": "/"}')
+    response = tmp_path / "response.vtl"
+    response.write_text("$util.error($ctx.error.message, $ctx.error.type)")
+    resolver = UnitResolver(
+        load_vtl_code(request, response),
+        HttpDataSource("Gone", HttpConfig(f"http://127.0.0.1:{port}")),
+    )
+    with pytest.raises(UtilError) as raised:
+        await resolver.resolve(context())
+    assert raised.value.error_type == "HttpRequestException"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"version": "2018-05-29", "resourcePath": "/"},
+        {"version": "2018-05-29", "method": "HEAD", "resourcePath": "/"},
+        {"version": "2018-05-29", "method": "GET"},
+        {"version": "2017-02-28", "method": "GET", "resourcePath": "/"},
+        {"version": "2018-05-29", "method": "GET", "resourcePath": "/", "params": {"query": "a"}},
+    ],
+)
+def test_a_document_outside_the_request_schema_is_a_mapping_template_error(
+    document: dict[str, Any],
+) -> None:
+    with pytest.raises(ResolverError) as raised:
+        parse_request(document)
+    assert raised.value.error_type == "MappingTemplate"
+
+
+@pytest.mark.anyio
+async def test_aws_iam_signs_with_the_configured_region_and_service(endpoint: Endpoint) -> None:
+    config = HttpConfig(endpoint.url, AwsIamConfig("eu-west-1", "appsync"))
+    source = HttpDataSource("Signed", config, credentials=Credentials(ACCESS_KEY, SECRET_KEY))
+    await source.invoke(
+        {
+            "version": "2018-05-29",
+            "method": "POST",
+            "resourcePath": "/graphql",
+            "params": {
+                "query": {"a b": "c/d"},
+                "headers": {"Content-Type": "application/json"},
+                "body": {"query": "{ ping }"},
+            },
+        },
+        context(),
+    )
+    [sent] = endpoint.requests
+    assert "/eu-west-1/appsync/aws4_request" in sent.headers["Authorization"]
+    verifier = IamProvider(
+        IamConfig(
+            credentials=(
+                IamCredential(
+                    ACCESS_KEY, SECRET_KEY, "123456789012", "arn:aws:iam::123456789012:user/t"
+                ),
+            ),
+            region="eu-west-1",
+        ),
+        SystemClock(),
+    )
+    principal = await verifier.authenticate(
+        AuthRequest.from_raw_headers(sent.method, sent.path, sent.headers, sent.body, sent.query)
+    )
+    assert principal.identity is not None
+    assert principal.identity["userArn"] == "arn:aws:iam::123456789012:user/t"
+
+
+@pytest.mark.anyio
+async def test_the_aws_runner_speaks_aws_json_signed_for_states(endpoint: Endpoint) -> None:
+    endpoint.answer = (
+        400,
+        {"Content-Type": "application/x-amz-json-1.0"},
+        b'{"__type":"com.amazonaws.swf.service.v2.model#StateMachineDoesNotExist",'
+        b'"message":"State Machine Does Not Exist"}',
+    )
+    runner = HttpStateMachineRunner(
+        "us-west-2", endpoint=endpoint.url, credentials=Credentials(ACCESS_KEY, SECRET_KEY)
+    )
+    status, body = await runner.call("StartExecution", {"stateMachineArn": "arn:x"})
+    assert status == 400
+    assert body["message"] == "State Machine Does Not Exist"
+    [sent] = endpoint.requests
+    assert (sent.method, sent.path) == ("POST", "/")
+    assert sent.headers["X-Amz-Target"] == "AWSStepFunctions.StartExecution"
+    assert sent.headers["Content-Type"] == "application/x-amz-json-1.0"
+    assert "/us-west-2/states/aws4_request" in sent.headers["Authorization"]
+    assert json.loads(sent.body) == {"stateMachineArn": "arn:x"}
