@@ -134,8 +134,8 @@ class SubscriptionPlanner:
         if operation is None:
             return [{"message": f"Unknown operation named '{request.operation_name}'."}]
         if operation.operation is not OperationType.SUBSCRIPTION:
-            # AWS differs: "<operation> not supported through the realtime channel" is inferred
-            # from the recorded "unknown not supported ..." answer, not recorded for a query.
+            # "query not supported through the realtime channel", errorType UnsupportedOperation:
+            # the service's answer to a query sent as a `start` (amplify-swift#3885).
             return [messages.unsupported_operation(operation.operation.value)]
         return await self._plan_field(request, principal, prepared.document, operation)
 
