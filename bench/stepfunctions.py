@@ -4,10 +4,11 @@
 
 Measures state transitions per second (a 100-state Pass chain, a Map over 10,000 items, a
 Parallel of 10 branches), executions started per second, and memory after 100,000 finished
-executions. Our engine is driven through `StepFunctionsService.handle` (the API without HTTP);
-moto through boto3 under `mock_aws(config={"stepfunctions": {"execute_state_machine": True}})`,
-also in-process. A transition is a state entered (a `*StateEntered` event), counted from the
-definition.
+executions; then the chain and the starts again with Standard executions written through to a
+SQLite file (`SqliteStore`). Our engine is driven through `StepFunctionsService.handle` (the
+API without HTTP); moto through boto3 under
+`mock_aws(config={"stepfunctions": {"execute_state_machine": True}})`, also in-process. A
+transition is a state entered (a `*StateEntered` event), counted from the definition.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import logging
 import os
 import resource
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,8 @@ sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != 
 
 from stepfunctions.clock import SystemClock  # noqa: E402
 from stepfunctions.service import StepFunctionsService  # noqa: E402
+from stepfunctions.store import Store  # noqa: E402
+from stepfunctions.store_sqlite import SqliteStore  # noqa: E402
 from stepfunctions.tasks import TaskRegistry  # noqa: E402
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
@@ -99,8 +103,10 @@ class Rate:
 class Ours:
     """Our engine through the service API, in one event loop."""
 
-    def __init__(self, retention: int = 10_000) -> None:
-        self.service = StepFunctionsService(SystemClock(), TaskRegistry(), retention=retention)
+    def __init__(self, retention: int = 10_000, store: Store | None = None) -> None:
+        self.service = StepFunctionsService(
+            SystemClock(), TaskRegistry(), retention=retention, store=store
+        )
         self._count = 0
 
     async def call(self, operation: str, **body: Any) -> dict[str, Any]:
@@ -235,6 +241,14 @@ async def _ours(workloads: list[Workload], starts: int, finished: int) -> dict[s
     memory = Ours()
     async with memory.service.running():
         results["memory"] = await memory.finished_memory(finished)
+    # Standard executions written through to a SQLite file (history events as they happen).
+    with tempfile.TemporaryDirectory() as folder:
+        store = SqliteStore(str(Path(folder) / "bench.db"))
+        durable = Ours(store=store)
+        async with durable.service.running():
+            results["durable chain"] = (await durable.transitions(workloads[0])).per_second
+            results["durable starts"] = await durable.starts(starts)
+        store.close()
     return results
 
 
@@ -267,6 +281,9 @@ def main() -> None:
     for work in workloads:
         print(_row(work.name, mine[work.name], theirs[work.name], "state transitions/s"))
     print(_row("executions started", mine["starts"], theirs["starts"], "starts/s"))
+    chain = workloads[0].name
+    print(_row(f"{chain} (SQLite)", mine["durable chain"], theirs[chain], "state transitions/s"))
+    print(_row("executions started (SQLite)", mine["durable starts"], theirs["starts"], "starts/s"))
     held, samples = mine["memory"]
     curve = ", ".join(f"{done:,}: {mib:.0f} MiB" for done, mib in samples)
     print(f"finished executions -> resident memory: {curve}; {held:,} retained (bound 10,000)")

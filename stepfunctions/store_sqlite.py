@@ -16,10 +16,11 @@ that may change them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -102,12 +103,29 @@ class SqliteStore(MemoryStore):
             # A commit survives a process kill with NORMAL in WAL mode (not a power loss).
             self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        # What the next flush writes: executions with new events or a new status, those of
+        # them that finished, and finished ones dropped by the retention bound.
         self._pending: dict[str, Execution] = {}
+        self._finished_now: set[str] = set()
+        self._forgotten: list[str] = []
         self._flush_scheduled = False
         self._saved: dict[str, str] = {}
         self._definitions: dict[str, StateMachineDefinition] = {}
+        # id(definition) -> (definition, its JSON text): executions share their machine's.
+        self._definition_texts: dict[int, tuple[StateMachineDefinition, str]] = {}
         self._token_seq = 0
         self._load()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN ... COMMIT (the connection autocommits otherwise); ROLLBACK on an error."""
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -208,41 +226,37 @@ class SqliteStore(MemoryStore):
         if not isinstance(execution.history, JournaledEvents):
             execution.history = JournaledEvents(execution.history, self, arn)
             execution.history.written = 0
-        with self._db:
-            self._db.execute(
-                "INSERT INTO executions (arn, status, finished, body) VALUES (?, ?, 0, ?) "
-                "ON CONFLICT(arn) DO UPDATE SET status = excluded.status, finished = 0, "
-                "body = excluded.body",
-                (arn, execution.status.value, _execution_text(execution)),
-            )
+        # Written by the flush at the end of this turn, before StartExecution answers (it
+        # yields once), and in the same transaction as the events written meanwhile.
         self._dirty(arn, execution)
 
     def execution_finished(self, execution: Execution) -> None:
         arn = execution.execution_arn
         if arn in self._executions and execution.type == "STANDARD":
-            self._pending.pop(arn, None)
-            running = execution.status is ExecutionStatus.RUNNING
-            with self._db:
-                self._write(execution, finished=not running)
-            if running:
+            if execution.status is ExecutionStatus.RUNNING:
                 # Cancelled by a shutdown, not finished: the next start resumes it.
+                self._dirty(arn, execution)
+                self.flush()
                 return
+            self._finished_now.add(arn)
+            self._dirty(arn, execution)
         super().execution_finished(execution)
 
     def _forget(self, arn: str) -> None:
         super()._forget(arn)
-        with self._db:
-            self._db.execute("DELETE FROM executions WHERE arn = ?", (arn,))
-            self._db.execute("DELETE FROM events WHERE execution_arn = ?", (arn,))
-            self._db.execute("DELETE FROM tokens WHERE execution_arn = ?", (arn,))
+        self._pending.pop(arn, None)
+        self._finished_now.discard(arn)
+        self._forgotten.append(arn)
+        self._dirty(arn)
 
     def _dirty(self, arn: str, execution: Execution | None = None) -> None:
-        """Note that `arn` has new events; flush them all at the end of this loop turn."""
-        if execution is None:
-            execution = self._executions.get(arn)
-            if execution is None:
-                return
-        self._pending[arn] = execution
+        """Note that `arn` changed; write every change at the end of this loop turn."""
+        if execution is not None:
+            self._pending[arn] = execution
+        elif arn in self._executions:
+            self._pending[arn] = self._executions[arn]
+        elif not self._forgotten:
+            return
         if self._flush_scheduled:
             return
         try:
@@ -254,14 +268,20 @@ class SqliteStore(MemoryStore):
         loop.call_soon(self.flush)
 
     def flush(self) -> None:
-        """Write every pending event and execution record in one transaction."""
+        """Write every pending event, execution record and removal in one transaction."""
         self._flush_scheduled = False
-        if not self._pending:
+        if not self._pending and not self._forgotten:
             return
         pending, self._pending = self._pending, {}
-        with self._db:
-            for execution in pending.values():
-                self._write(execution, finished=False)
+        finished, self._finished_now = self._finished_now, set()
+        forgotten, self._forgotten = self._forgotten, []
+        with self._transaction():
+            for arn, execution in pending.items():
+                self._write(execution, finished=arn in finished)
+            for arn in forgotten:
+                self._db.execute("DELETE FROM executions WHERE arn = ?", (arn,))
+                self._db.execute("DELETE FROM events WHERE execution_arn = ?", (arn,))
+                self._db.execute("DELETE FROM tokens WHERE execution_arn = ?", (arn,))
 
     def _write(self, execution: Execution, *, finished: bool) -> None:
         arn = execution.execution_arn
@@ -287,9 +307,21 @@ class SqliteStore(MemoryStore):
             if isinstance(events, JournaledEvents):
                 events.written = len(events)
         self._db.execute(
-            "UPDATE executions SET status = ?, finished = ?, body = ? WHERE arn = ?",
-            (execution.status.value, int(finished), _execution_text(execution), arn),
+            "INSERT INTO executions (arn, status, finished, body) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(arn) DO UPDATE SET status = excluded.status, "
+            "finished = excluded.finished, body = excluded.body",
+            (arn, execution.status.value, int(finished), self._execution_text(execution)),
         )
+
+    def _execution_text(self, execution: Execution) -> str:
+        definition = execution.definition
+        known = self._definition_texts.get(id(definition))
+        if known is None or known[0] is not definition:
+            known = self._definition_texts[id(definition)] = (
+                definition,
+                json.dumps(definition.raw),
+            )
+        return _execution_text(execution, known[1])
 
     # --- the token journal --------------------------------------------------------------------
 
@@ -479,13 +511,13 @@ def _activity_from(body: dict[str, Any]) -> Activity:
     return Activity(body["arn"], body["name"], _date(body["creationDate"]), body["tags"])
 
 
-def _execution_text(execution: Execution) -> str:
+def _execution_text(execution: Execution, definition_text: str) -> str:
     body = {
         "arn": execution.execution_arn,
         "name": execution.name,
         "stateMachineArn": execution.state_machine_arn,
         "stateMachineName": execution.state_machine_name,
-        "definition": json.dumps(execution.definition.raw),
+        "definition": definition_text,
         "roleArn": execution.role_arn,
         "input": execution.input,
         "type": execution.type,
