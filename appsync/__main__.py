@@ -113,7 +113,13 @@ class _Server(uvicorn.Server):
         self.listening = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        await super().startup(sockets)
+        try:
+            await super().startup(sockets)
+        except SystemExit:
+            # uvicorn exits when the lifespan fails to start (the embedded DynamoDB's port is
+            # taken, a seed does not load); it has logged why, and `serve` then returns 1.
+            self.should_exit = True
+            return
         if self.started:
             self.listening.set()
 

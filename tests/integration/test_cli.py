@@ -4,11 +4,13 @@ endpoint, answers, stops on SIGINT or SIGTERM with exit status 0."""
 from __future__ import annotations
 
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import boto3
 import httpx
@@ -97,6 +99,27 @@ def test_serve_prints_the_dynamodb_endpoint_where_boto3_sees_the_seeded_table() 
             if process.poll() is None:
                 process.kill()
                 process.wait()
+
+
+def test_serve_stops_when_the_dynamodb_endpoint_port_is_taken(tmp_path: Path) -> None:
+    shutil.copytree(TODO_CONFIG.parent, tmp_path, dirs_exist_ok=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        config = tmp_path / "appsync.yaml"
+        text = config.read_text().replace("port: 0}", f"port: {port}}}")
+        assert f"port: {port}" in text
+        config.write_text(text)
+        completed = subprocess.run(
+            [sys.executable, "-m", "appsync", "serve", "--config", str(config), "--port", "0"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert completed.returncode == 1
+    assert f"the embedded DynamoDB endpoint cannot listen on 127.0.0.1:{port}" in completed.stderr
+    assert "Press Ctrl+C" not in completed.stdout
 
 
 def test_serve_refuses_a_broken_definition() -> None:
