@@ -175,3 +175,50 @@ async def test_events_of_one_loop_turn_are_written_together(tmp_path: Path) -> N
         "ExecutionSucceeded",
     ]
     assert all(top == 1 for _, top in rows)
+
+
+async def test_a_failed_execution_is_redriven_after_a_reopen(tmp_path: Path) -> None:
+    # API reference, RedriveExecution: the redrive resumes at the state that failed.
+    function = "arn:aws:lambda:us-east-1:123456789012:function:flaky"
+    machine = {
+        "StartAt": "First",
+        "States": {
+            "First": {"Type": "Pass", "Result": {"n": 1}, "Next": "Call"},
+            "Call": {"Type": "Task", "Resource": function, "End": True},
+        },
+    }
+
+    def failing(event: Any, context: Any) -> Any:
+        raise RuntimeError("not yet")
+
+    def working(event: Any, context: Any) -> Any:
+        return {"n": event["n"] + 1}
+
+    path = str(tmp_path / "sfn.db")
+    first = TaskRegistry()
+    first.register_lambda(function, failing)
+    store = SqliteStore(path)
+    service = StepFunctionsService(FakeClock(), first, store=store)
+    async with service.running():
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE)
+        assert (await finished(service, started["executionArn"]))["status"] == "FAILED"
+    store.close()
+    second = TaskRegistry()
+    second.register_lambda(function, working)
+    store = SqliteStore(path)
+    service = StepFunctionsService(FakeClock(), second, store=store)
+    async with service.running():
+        await ok(service, "RedriveExecution", executionArn=started["executionArn"])
+        described = await finished(service, started["executionArn"])
+        events = await ok(service, "GetExecutionHistory", executionArn=started["executionArn"])
+    store.close()
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", {"n": 2})
+    assert described["redriveCount"] == 1
+    entered = [
+        e["stateEnteredEventDetails"]["name"]
+        for e in events["events"]
+        if e["type"].endswith("StateEntered")
+    ]
+    assert entered == ["First", "Call", "Call"]
+    assert "ExecutionRedriven" in [e["type"] for e in events["events"]]
