@@ -256,7 +256,9 @@ class Interpreter:
         replay = Replay.of(self.clock, resume) if resume is not None else None
         clock: Clock = replay if replay is not None else self.clock
         callbacks = self.callbacks
-        if callbacks.journal is not None and execution.type == "STANDARD":
+        # Map children are not resumed (their parent's Map is not), so their tokens are not kept.
+        journaled = execution.type == "STANDARD" and execution.parent_map_run_arn is None
+        if callbacks.journal is not None and journaled:
             callbacks = callbacks.for_execution(execution.execution_arn, clock)
             if resume is not None and isinstance(callbacks, ExecutionCallbacks):
                 journal = callbacks.journal
