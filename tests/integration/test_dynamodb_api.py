@@ -277,3 +277,25 @@ def test_a_dynamodb_error_does_not_take_the_server_down(todo: Server) -> None:
     body = {"query": CREATE, "variables": {"input": {"id": todo_id, "name": "still up"}}}
     after = httpx.post(todo.url, json=body, headers={"x-api-key": TODO_KEY}, timeout=10)
     assert after.json()["data"]["createTodo"]["name"] == "still up"
+
+
+BUMP = "mutation Bump($id: ID!, $by: Int) { bumpPriority(id: $id, by: $by) { id priority } }"
+
+
+@pytest.mark.anyio
+async def test_python_resolver_updates_with_an_increment(todo: Server) -> None:
+    todo_id = _unique("bump")
+    await _execute(todo, CREATE, input={"id": todo_id, "name": "bump me", "priority": 2})
+    result = await _execute(todo, BUMP, id=todo_id, by=3)
+    assert result == {"bumpPriority": {"id": todo_id, "priority": 5}}
+
+
+@pytest.mark.anyio
+async def test_python_resolver_condition_keeps_a_missing_item_missing(todo: Server) -> None:
+    todo_id = _unique("bump-absent")
+    error = await _failure(todo, BUMP, id=todo_id, by=1)
+    assert error.data == {"bumpPriority": None}
+    assert error.errors is not None
+    [detail] = error.errors
+    assert detail["errorType"] == "DynamoDB:ConditionalCheckFailedException"
+    assert await _execute(todo, GET, id=todo_id) == {"getTodo": None}
