@@ -15,13 +15,16 @@ The embedded DynamoDB lives as long as the test process, so each test works on i
 from __future__ import annotations
 
 import re
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import httpx
 import pytest
+import yaml
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.exceptions import TransportQueryError
@@ -299,3 +302,34 @@ async def test_python_resolver_condition_keeps_a_missing_item_missing(todo: Serv
     [detail] = error.errors
     assert detail["errorType"] == "DynamoDB:ConditionalCheckFailedException"
     assert await _execute(todo, GET, id=todo_id) == {"getTodo": None}
+
+
+def test_a_data_source_with_an_endpoint_goes_through_boto3_to_that_dynamodb(
+    todo: Server, tmp_path: Path
+) -> None:
+    # A second server whose data source names the first one's DynamoDB endpoint, as it would
+    # name DynamoDB Local or https://dynamodb.<region>.amazonaws.com: same templates, boto3 path.
+    shutil.copytree(TODO_CONFIG.parent, tmp_path, dirs_exist_ok=True)
+    definition = yaml.safe_load(TODO_CONFIG.read_text())
+    [source] = definition["dataSources"]
+    source["dynamodbConfig"]["endpoint"] = todo.app.state.api.dynamodb.url
+    del definition["server"]
+    (tmp_path / "appsync.yaml").write_text(yaml.safe_dump(definition))
+    todo_id = _unique("remote")
+    with serve(tmp_path / "appsync.yaml") as remote:
+        # No embedded table of its own, so no loopback endpoint either.
+        assert remote.app.state.api.dynamodb.url is None
+        body = {"query": CREATE, "variables": {"input": {"id": todo_id, "name": "via boto3"}}}
+        created = httpx.post(remote.url, json=body, headers={"x-api-key": TODO_KEY}, timeout=10)
+        assert created.json()["data"]["createTodo"]["name"] == "via boto3"
+        again = httpx.post(remote.url, json=body, headers={"x-api-key": TODO_KEY}, timeout=10)
+        [detail] = again.json()["errors"]
+        assert detail["errorType"] == "DynamoDB:ConditionalCheckFailedException"
+        assert detail["data"]["name"] == "via boto3"
+    read = httpx.post(
+        todo.url,
+        json={"query": GET, "variables": {"id": todo_id}},
+        headers={"x-api-key": TODO_KEY},
+        timeout=10,
+    )
+    assert read.json()["data"]["getTodo"]["name"] == "via boto3"
