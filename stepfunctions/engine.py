@@ -202,11 +202,14 @@ class Frame:
         taken from the history instead of being written twice.
         """
         replay = self.env.replay
-        if replay is not None and self.top_level:
-            recorded = replay.take(event_type)
-            if recorded is not None:
-                self.previous_event_id = recorded.id
-                return recorded.id
+        if replay is not None:
+            if not self.top_level:
+                replay.end()
+            else:
+                recorded = replay.take(event_type)
+                if recorded is not None:
+                    self.previous_event_id = recorded.id
+                    return recorded.id
         event = self.env.history.add(
             event_type,
             self.env.clock.now(),

@@ -260,7 +260,9 @@ class Interpreter:
         journaled = execution.type == "STANDARD" and execution.parent_map_run_arn is None
         if callbacks.journal is not None and journaled:
             callbacks = callbacks.for_execution(execution.execution_arn, clock)
-            if resume is not None and isinstance(callbacks, ExecutionCallbacks):
+            # A branch's token cannot be told from another's: branches get new tokens.
+            if resume is not None and not resume.branches:
+                assert isinstance(callbacks, ExecutionCallbacks)
                 journal = callbacks.journal
                 record = journal.open_token(execution.execution_arn) if journal else None
                 callbacks.resume(record, resume.activity_worker)
@@ -286,6 +288,8 @@ class Interpreter:
         resume: ResumePoint | None = None,
     ) -> None:
         env = self.environment(execution, history, resume)
+        if resume is not None and resume.branches:
+            resume_results = dict(execution.redrive_partial)
         if resume_results:
             env.resume_state, env.resume_results = start_name, resume_results
         frame = Frame(env, Variables(), history.last_id, top_level=True)

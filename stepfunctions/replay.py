@@ -11,8 +11,11 @@ are idempotent" only at the workflow level; idempotency of the work is the task'
 or `.waitForTaskToken` task gets the same task token back (the store journals open tokens, their
 last heartbeat and any outcome already sent), so a worker holding it can still answer.
 
-Only the top-level program is resumed: a Parallel or Map state that was running fails the
-execution with States.Runtime and a cause saying so (a known gap).
+A Parallel or inline Map state that was running keeps the branches or iterations that had
+succeeded (their results are on the execution record, as for a redrive) and runs the others again
+from their first state: their states run at least once, and the history keeps the events they
+had written before the restart. A Distributed Map that was running fails the execution with
+States.Runtime and a cause saying so (a known gap: its child executions are not stored).
 """
 
 from __future__ import annotations
@@ -27,14 +30,14 @@ from typing import Any
 
 from stepfunctions.clock import Clock
 from stepfunctions.history import HistoryEvent
-from stepfunctions.model import Program, StateType
+from stepfunctions.model import MapState, ProcessorMode, Program, StateType
 
 _ENTERED_KEY = "stateEnteredEventDetails"
 _EXITED_KEY = "stateExitedEventDetails"
-# AWS differs: Parallel branches and Map iterations are not resumed after a restart.
+# AWS differs: a Distributed Map's child executions are not resumed after a restart.
 NOT_RESUMED_CAUSE = (
     "The execution was interrupted by a restart of the engine while the {type} state '{name}' "
-    "was running; its branches and iterations are not resumed."
+    "was running its child executions; they are not resumed."
 )
 
 
@@ -57,6 +60,9 @@ class ResumePoint:
     recorded: tuple[HistoryEvent, ...] = ()
     # The worker named by a recorded ActivityStarted of the replayed state, if any.
     activity_worker: str | None = None
+    # A Parallel or inline Map: its branches / iterations that had succeeded are kept (as a
+    # redrive keeps them), the others run again from their start.
+    branches: bool = False
 
 
 def resume_point(
@@ -83,8 +89,9 @@ def resume_point(
     details = entered.details[_ENTERED_KEY]
     name = details["name"]
     state = program.states[name]
-    if state.type in (StateType.PARALLEL, StateType.MAP):
+    if isinstance(state, MapState) and state.mode is ProcessorMode.DISTRIBUTED:
         raise NotResumable(NOT_RESUMED_CAUSE.format(type=state.type.value, name=name))
+    branches = state.type in (StateType.PARALLEL, StateType.MAP)
     recorded = tuple(top[entered_at:])
     worker = None
     for event in recorded:
@@ -97,6 +104,7 @@ def resume_point(
         entered.previous_event_id,
         recorded,
         worker,
+        branches,
     )
 
 
@@ -128,6 +136,11 @@ class Replay:
 
     def busy(self) -> contextlib.AbstractContextManager[None]:
         return self.clock.busy()
+
+    def end(self) -> None:
+        """A branch or iteration writes an event: whatever follows happens now."""
+        self.recorded.clear()
+        self._time = None
 
     def take(self, event_type: str) -> HistoryEvent | None:
         """The next recorded event when it is of `event_type`; otherwise the replay ends."""

@@ -350,7 +350,7 @@ async def test_a_wait_for_task_token_call_is_repeated_with_the_same_token(
     assert (types.count("TaskScheduled"), types.count("TaskSubmitted")) == (1, 1)
 
 
-async def test_a_parallel_state_running_at_the_crash_fails_the_execution(
+async def test_a_parallel_state_keeps_its_finished_branches_and_reruns_the_others(
     paths: tuple[Path, Path],
 ) -> None:
     machine = {
@@ -359,8 +359,60 @@ async def test_a_parallel_state_running_at_the_crash_fails_the_execution(
             "Both": {
                 "Type": "Parallel",
                 "Branches": [
-                    {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 50, "End": True}}}
+                    {"StartAt": "Quick", "States": {"Quick": {"Type": "Pass", "End": True}}},
+                    {
+                        "StartAt": "Slow",
+                        "States": {
+                            "Slow": {"Type": "Wait", "Seconds": 50, "Next": "Late"},
+                            "Late": {"Type": "Pass", "Result": "late", "End": True},
+                        },
+                    },
                 ],
+                "Next": "After",
+            },
+            "After": {"Type": "Pass", "End": True},
+        },
+    }
+    before, after = paths
+    async with engine(before, ManualClock(START)) as service:
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='"in"')
+        await settle()
+        crash_copy(before, after)
+    later = ManualClock(START + timedelta(seconds=5))
+    async with engine(after, later) as service:
+        await settle()
+        later.advance(50)  # the unfinished branch starts again: its Wait counts from the resume
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"]) == ["in", "late"]
+    names = entered(events)
+    assert (names.count("Both"), names.count("Quick"), names.count("After")) == (1, 1, 1)
+    # The unfinished branch's first state was entered before the restart and again after it.
+    assert names.count("Slow") == 2
+    types = [e["type"] for e in events]
+    assert (types.count("ParallelStateStarted"), types.count("ParallelStateSucceeded")) == (1, 1)
+
+
+async def test_an_inline_map_keeps_its_finished_iterations(paths: tuple[Path, Path]) -> None:
+    machine = {
+        "StartAt": "Each",
+        "States": {
+            "Each": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "StartAt": "Pick",
+                    "States": {
+                        "Pick": {
+                            "Type": "Choice",
+                            "Choices": [{"Variable": "$", "NumericEquals": 2, "Next": "Nap"}],
+                            "Default": "Done",
+                        },
+                        "Nap": {"Type": "Wait", "Seconds": 30, "Next": "Done"},
+                        "Done": {"Type": "Pass", "End": True},
+                    },
+                },
                 "End": True,
             }
         },
@@ -368,14 +420,51 @@ async def test_a_parallel_state_running_at_the_crash_fails_the_execution(
     before, after = paths
     async with engine(before, ManualClock(START)) as service:
         await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1, 2, 3]")
+        await settle()
+        crash_copy(before, after)
+    later = ManualClock(START + timedelta(seconds=5))
+    async with engine(after, later) as service:
+        await settle()
+        later.advance(30)
+        described = await until_done(service, started["executionArn"])
+        events = await history(service, started["executionArn"])
+    assert json.loads(described["output"]) == [1, 2, 3]
+    types = [e["type"] for e in events]
+    assert (types.count("MapStateEntered"), types.count("MapStateSucceeded")) == (1, 1)
+    # Items 1 and 3 had finished: only item 2's iteration started again.
+    assert types.count("MapIterationSucceeded") == 3
+    assert types.count("MapIterationStarted") == 4
+
+
+async def test_a_distributed_map_running_at_the_crash_fails_the_execution(
+    paths: tuple[Path, Path],
+) -> None:
+    machine = {
+        "StartAt": "Fan",
+        "States": {
+            "Fan": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "W",
+                    "States": {"W": {"Type": "Wait", "Seconds": 50, "End": True}},
+                },
+                "End": True,
+            }
+        },
+    }
+    before, after = paths
+    async with engine(before, ManualClock(START)) as service:
+        await create(service, definition=machine)
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1]")
         await settle()
         crash_copy(before, after)
     async with engine(after, ManualClock(START + timedelta(seconds=5))) as service:
         described = await until_done(service, started["executionArn"])
     assert described["status"] == "FAILED"
     assert described["error"] == "States.Runtime"
-    assert "'Both'" in described["cause"]
+    assert "'Fan'" in described["cause"]
 
 
 async def test_a_task_that_had_not_finished_is_called_again(paths: tuple[Path, Path]) -> None:
