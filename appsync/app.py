@@ -14,7 +14,7 @@ import gc
 import logging
 import socket
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -40,21 +40,16 @@ from appsync.config import (
     ResolverSpec,
     Runtime,
 )
+from appsync.config_auth import provider_config
 from appsync.errors import ConfigError, ConfigProblem
 from appsync.execution import ExecutionLimits, Executor, Resolver, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
 from appsync.pubsub import InMemoryBroker
 from appsync.realtime.endpoint import RealtimeRuntime
 from appsync.stepfunctions_api import stepfunctions_route
-from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import Clock, SystemClock
-from auth.cognito import CognitoUserPoolConfig, DefaultAction
 from auth.errors import AuthConfigError
-from auth.lambda_authorizer import LambdaAuthorizerConfig
-from auth.modes import AuthMode
-from auth.oidc import OidcConfig
 from auth.rules import Authorizer, ProviderConfig
-from auth.sigv4 import IamConfig, IamCredential
 from resolvers.context import ResolverContext
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
@@ -84,9 +79,6 @@ from stepfunctions.service import StepFunctionsService
 from stepfunctions.tasks import TaskRegistry
 
 logger = logging.getLogger(__name__)
-
-# A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
-_NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +176,19 @@ def _embedded_dynamodb(config: ApiConfig) -> EmbeddedDynamoDB | None:
     configs = config.dynamodb_configs
     if not configs and not settings.tables:
         return None
+    declared = {table.table_name for table in settings.tables}
+    for spec in config.data_sources:
+        dynamodb = spec.dynamodb
+        # A configured endpoint may hold tables of its own; only embedded tables are known.
+        if dynamodb is None or dynamodb.endpoint is not None or dynamodb.table_name in declared:
+            continue
+        logger.warning(
+            "data source %s reads table %s, which server.dynamodb.tables does not "
+            "declare: its calls fail with ResourceNotFoundException until the table is "
+            "created (through the DynamoDB endpoint, say)",
+            spec.name,
+            dynamodb.table_name,
+        )
     if configs and all(dynamodb.endpoint is not None for dynamodb in configs):
         settings = dataclasses.replace(settings, endpoint_host=None)
     return EmbeddedDynamoDB(settings, configs)
@@ -232,9 +237,12 @@ def schema_problems(error: ConfigError, config_file: Path) -> list[ConfigProblem
 
 
 def _authorizer(config: ApiConfig, clock: Clock, problems: _Problems) -> Authorizer | None:
-    default = _provider(config, config.authentication, "", problems)
+    def provider(spec: AuthProviderSpec, where: str) -> ProviderConfig | None:
+        return provider_config(spec, config.base_dir, config.api_keys, where, problems.add)
+
+    default = provider(config.authentication, "")
     additional = [
-        _provider(config, spec, f"additionalAuthenticationProviders[{index}].", problems)
+        provider(spec, f"additionalAuthenticationProviders[{index}].")
         for index, spec in enumerate(config.additional_authentication_providers)
     ]
     if default is None or any(provider is None for provider in additional):
@@ -244,134 +252,6 @@ def _authorizer(config: ApiConfig, clock: Clock, problems: _Problems) -> Authori
     except AuthConfigError as error:
         problems.add("authenticationType", str(error))
         return None
-
-
-def _provider(
-    config: ApiConfig, spec: AuthProviderSpec, where: str, problems: _Problems
-) -> ProviderConfig | None:
-    """The auth package's config for one provider, from AppSync's per-mode block; None when
-    the block has problems (`where` is the provider's key path prefix)."""
-    before = len(problems.items)
-    provider = _provider_config(config, spec, _Block(config, spec, where, problems))
-    return provider if len(problems.items) == before else None
-
-
-def _provider_config(config: ApiConfig, spec: AuthProviderSpec, block: _Block) -> ProviderConfig:
-    match spec.authentication_type:
-        case AuthMode.API_KEY:
-            keys = tuple(
-                ApiKey(key.id, key.description, key.expires if key.expires else _NO_EXPIRY)
-                for key in config.api_keys
-            )
-            return ApiKeyConfig(keys=keys)
-        case AuthMode.AWS_IAM:
-            # Local only: the access keys SigV4 signatures are checked against.
-            iam = block.open("iamConfig", required=False)
-            credentials = tuple(
-                IamCredential(
-                    access_key_id=item.text("accessKeyId"),
-                    secret_access_key=item.text("secretAccessKey"),
-                    account_id=item.text("accountId", "123456789012"),
-                    user_arn=item.text("userArn", "arn:aws:iam::123456789012:user/local"),
-                    username=item.optional("username"),
-                    session_token=item.optional("sessionToken"),
-                )
-                for item in iam.list("credentials")
-            )
-            return IamConfig(credentials=credentials, region=iam.optional("region"))
-        case AuthMode.OPENID_CONNECT:
-            oidc = block.open("openIDConnectConfig", required=True)
-            return OidcConfig(
-                issuer=oidc.text("issuer"),
-                client_id=oidc.optional("clientId"),
-                iat_ttl=oidc.number("iatTTL"),
-                auth_ttl=oidc.number("authTTL"),
-                jwks_file=oidc.path("jwksFile"),
-            )
-        case AuthMode.AMAZON_COGNITO_USER_POOLS:
-            pool = block.open("userPoolConfig", required=True)
-            action = pool.optional("defaultAction") or "ALLOW"
-            if action not in ("ALLOW", "DENY"):
-                pool.problem("defaultAction", "expected ALLOW | DENY")
-            return CognitoUserPoolConfig(
-                user_pool_id=pool.text("userPoolId"),
-                aws_region=pool.text("awsRegion"),
-                app_id_client_regex=pool.optional("appIdClientRegex"),
-                default_action=DefaultAction(action if action == "DENY" else "ALLOW"),
-                jwks_file=pool.path("jwksFile"),
-            )
-        case AuthMode.AWS_LAMBDA:
-            authorizer = block.open("lambdaAuthorizerConfig", required=True)
-            return LambdaAuthorizerConfig(
-                handler=authorizer.text("handler"),
-                authorizer_result_ttl_in_seconds=authorizer.number("authorizerResultTtlInSeconds"),
-                identity_validation_expression=authorizer.optional("identityValidationExpression"),
-            )
-
-
-class _Block:
-    """One mode's settings block (`openIDConnectConfig` ...), read with key-path problems."""
-
-    def __init__(
-        self, config: ApiConfig, spec: AuthProviderSpec | None, where: str, problems: _Problems
-    ) -> None:
-        self._config = config
-        self._values: Mapping[str, Any] = spec.settings if spec is not None else {}
-        self._where = where
-        self._problems = problems
-
-    def problem(self, key: str, message: str) -> None:
-        self._problems.add(f"{self._where}{key}", message)
-
-    def open(self, key: str, *, required: bool) -> _Block:
-        value = self._values.get(key)
-        if value is None and required:
-            self.problem(key, "required for this authenticationType")
-        block = _Block(self._config, None, f"{self._where}{key}.", self._problems)
-        block._values = value if isinstance(value, Mapping) else {}
-        return block
-
-    def text(self, key: str, default: str | None = None) -> str:
-        value = self._values.get(key, default)
-        if not isinstance(value, str) or not value:
-            self.problem(key, "required; expected a non-empty string")
-            return ""
-        return value
-
-    def optional(self, key: str) -> str | None:
-        value = self._values.get(key)
-        if value is not None and not isinstance(value, str):
-            self.problem(key, "expected a string")
-            return None
-        return value
-
-    def number(self, key: str) -> int:
-        value = self._values.get(key, 0)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.problem(key, "expected a non-negative integer")
-            return 0
-        return value
-
-    def path(self, key: str) -> str | None:
-        name = self.optional(key)
-        if name is None:
-            return None
-        resolved = (self._config.base_dir / name).resolve()
-        if not resolved.is_file():
-            self.problem(key, f"file not found: {resolved}")
-        return str(resolved)
-
-    def list(self, key: str) -> list[_Block]:
-        value = self._values.get(key) or []
-        if not isinstance(value, list):
-            self.problem(key, "expected a list")
-            return []
-        blocks = []
-        for index, item in enumerate(value):
-            block = _Block(self._config, None, f"{self._where}{key}[{index}].", self._problems)
-            block._values = item if isinstance(item, Mapping) else {}
-            blocks.append(block)
-        return blocks
 
 
 def _data_source(

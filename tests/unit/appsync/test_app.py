@@ -211,3 +211,26 @@ async def test_headers_a_template_adds_reach_the_http_response(tmp_path: Path) -
     # A restricted header is not added: the response keeps its own, and the field its value.
     assert response.headers.get_list("content-type") == ["application/json"]
     assert response.json()["data"] == {"a": "a"}
+
+
+def test_a_table_no_one_declares_is_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    definition = """
+schema: schema.graphql
+authenticationType: API_KEY
+dataSources:
+  - {name: Posts, type: AMAZON_DYNAMODB, dynamodbConfig: {tableName: Undeclared}}
+  - {name: Remote, type: AMAZON_DYNAMODB,
+     dynamodbConfig: {tableName: Elsewhere, endpoint: "http://127.0.0.1:9"}}
+"""
+    files = {"schema.graphql": "type Query { a: String }\n"}
+    with caplog.at_level("WARNING", logger="appsync.app"):
+        api = load_api(load_config(_write_api(tmp_path, definition, files)))
+    assert api.dynamodb is not None
+    # Only the embedded DynamoDB's table: a configured endpoint may hold tables of its own.
+    assert [record.getMessage() for record in caplog.records] == [
+        "data source Posts reads table Undeclared, which server.dynamodb.tables does not "
+        "declare: its calls fail with ResourceNotFoundException until the table is created "
+        "(through the DynamoDB endpoint, say)"
+    ]
