@@ -14,6 +14,7 @@ The embedded DynamoDB lives as long as the test process, so each test works on i
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import uuid
@@ -27,6 +28,7 @@ import pytest
 import yaml
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
+from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 from mypy_boto3_dynamodb import DynamoDBClient
@@ -333,3 +335,41 @@ def test_a_data_source_with_an_endpoint_goes_through_boto3_to_that_dynamodb(
         timeout=10,
     )
     assert read.json()["data"]["getTodo"]["name"] == "via boto3"
+
+
+@pytest.mark.anyio
+async def test_a_created_todo_reaches_a_subscriber(todo: Server) -> None:
+    auth = AppSyncApiKeyAuthentication(host=f"{todo.host}:{todo.port}", api_key=TODO_KEY)
+    transport = AppSyncWebsocketsTransport(url=todo.url.replace("http", "ws"), auth=auth)
+    subscription = GraphQLRequest(gql("subscription { onCreateTodo { id name priority } }"))
+    todo_id = _unique("published")
+    received: list[dict[str, Any]] = []
+    async with Client(transport=transport) as session:
+
+        async def listen() -> None:
+            async for result in session.subscribe(subscription):
+                if result["onCreateTodo"]["id"] == todo_id:  # other tests create todos too
+                    received.append(result)
+                    return
+
+        async with asyncio.TaskGroup() as group:
+            listener = group.create_task(listen())
+            await _subscribed(todo, "mutation:createTodo")
+            # The subscriber gets the fields the mutation selected: here not `priority`.
+            await _execute(
+                todo,
+                'mutation C($id: ID) { createTodo(input: {id: $id, name: "sub"}) { id name } }',
+                id=todo_id,
+            )
+            await asyncio.wait_for(listener, timeout=10)
+    assert received == [{"onCreateTodo": {"id": todo_id, "name": "sub", "priority": None}}]
+
+
+async def _subscribed(server: Server, topic: str) -> None:
+    """gql does not wait for `start_ack` before the test goes on; wait for the registration."""
+    broker = server.app.state.api.realtime.broker
+    for _ in range(1000):
+        if broker.subscriber_count(topic) >= 1:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no subscriber on {topic}")
