@@ -49,7 +49,7 @@ from stepfunctions.history import (
 from stepfunctions.model import StateMachineDefinition
 from stepfunctions.paths import json_text
 from stepfunctions.program import run_program
-from stepfunctions.replay import NotResumable, Replay, ResumePoint, resume_point
+from stepfunctions.replay import Replay, ResumePoint, resume_point
 from stepfunctions.single_state import run_single_state
 from stepfunctions.tasks import TaskRegistry
 
@@ -119,7 +119,7 @@ class Interpreter:
         """Continue a RUNNING Standard execution loaded from a store after a restart.
 
         The top-level program continues at the last state it entered (see `replay`); a
-        Parallel or Map that was running fails the execution with States.Runtime.
+        Parallel or Map that was running keeps its succeeded branches or iterations.
         """
         if execution.status is not ExecutionStatus.RUNNING:
             return
@@ -127,14 +127,16 @@ class Interpreter:
         if not execution.history:
             await self.run(execution)
             return
-        try:
-            point = resume_point(
-                execution.definition.program, execution.history, _decode(execution.input)
-            )
-        except NotResumable as gap:
-            failure = ExecutionFailure("States.Runtime", gap.cause, None, None)
-            self._finish_failed(execution, history, failure)
-            return
+        point = resume_point(
+            execution.definition.program, execution.history, _decode(execution.input)
+        )
+        now = self.clock.now()
+        for map_run in execution.map_runs:
+            if map_run.status is MapRunStatus.RUNNING:
+                # Its running child executions were not stored: the Map starts a new run.
+                # AWS differs: AWS would not interrupt a Map Run.
+                map_run.status = MapRunStatus.ABORTED
+                map_run.stop_date = now
         logger.info("resuming %s at %s", execution.execution_arn, point.state_name)
         await self._drive(execution, history, point.state_name, point.state_input, resume=point)
 

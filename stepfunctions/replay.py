@@ -12,10 +12,11 @@ or `.waitForTaskToken` task gets the same task token back (the store journals op
 last heartbeat and any outcome already sent), so a worker holding it can still answer.
 
 A Parallel or inline Map state that was running keeps the branches or iterations that had
-succeeded (their results are on the execution record, as for a redrive) and runs the others again
-from their first state: their states run at least once, and the history keeps the events they
-had written before the restart. A Distributed Map that was running fails the execution with
-States.Runtime and a cause saying so (a known gap: its child executions are not stored).
+succeeded (their results are on the execution record, as for a redrive) and runs the others
+again from their first state: their states run at least once, and the history keeps the events
+they had written before the restart. A Distributed Map starts a new Map Run (a new
+MapRunStarted) that runs all its items again as new child executions; the interrupted Map Run
+ends ABORTED (child executions are not stored).
 """
 
 from __future__ import annotations
@@ -34,19 +35,6 @@ from stepfunctions.model import MapState, ProcessorMode, Program, StateType
 
 _ENTERED_KEY = "stateEnteredEventDetails"
 _EXITED_KEY = "stateExitedEventDetails"
-# AWS differs: a Distributed Map's child executions are not resumed after a restart.
-NOT_RESUMED_CAUSE = (
-    "The execution was interrupted by a restart of the engine while the {type} state '{name}' "
-    "was running its child executions; they are not resumed."
-)
-
-
-class NotResumable(Exception):
-    """The execution cannot continue where it stopped; it fails with States.Runtime."""
-
-    def __init__(self, cause: str) -> None:
-        super().__init__(cause)
-        self.cause = cause
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +77,10 @@ def resume_point(
     details = entered.details[_ENTERED_KEY]
     name = details["name"]
     state = program.states[name]
-    if isinstance(state, MapState) and state.mode is ProcessorMode.DISTRIBUTED:
-        raise NotResumable(NOT_RESUMED_CAUSE.format(type=state.type.value, name=name))
-    branches = state.type in (StateType.PARALLEL, StateType.MAP)
+    # A Distributed Map's succeeded children are counted on the record only now and then (its
+    # events go to the children's histories), so its new Map Run runs every item again.
+    distributed = isinstance(state, MapState) and state.mode is ProcessorMode.DISTRIBUTED
+    branches = state.type in (StateType.PARALLEL, StateType.MAP) and not distributed
     recorded = tuple(top[entered_at:])
     worker = None
     for event in recorded:
@@ -143,8 +132,11 @@ class Replay:
         self._time = None
 
     def take(self, event_type: str) -> HistoryEvent | None:
-        """The next recorded event when it is of `event_type`; otherwise the replay ends."""
-        if self.recorded and self.recorded[0].type == event_type:
+        """The next recorded event when it is of `event_type`; otherwise the replay ends.
+
+        A Map Run is never taken: the resumed Map starts a new one, under a new ARN.
+        """
+        if self.recorded and self.recorded[0].type == event_type != "MapRunStarted":
             event = self.recorded.popleft()
             self._time = event.timestamp
             return event

@@ -437,7 +437,7 @@ async def test_an_inline_map_keeps_its_finished_iterations(paths: tuple[Path, Pa
     assert types.count("MapIterationStarted") == 4
 
 
-async def test_a_distributed_map_running_at_the_crash_fails_the_execution(
+async def test_a_distributed_map_runs_its_items_again_in_a_new_map_run(
     paths: tuple[Path, Path],
 ) -> None:
     machine = {
@@ -457,14 +457,26 @@ async def test_a_distributed_map_running_at_the_crash_fails_the_execution(
     before, after = paths
     async with engine(before, ManualClock(START)) as service:
         await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1]")
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1, 2]")
         await settle()
         crash_copy(before, after)
-    async with engine(after, ManualClock(START + timedelta(seconds=5))) as service:
-        described = await until_done(service, started["executionArn"])
-    assert described["status"] == "FAILED"
-    assert described["error"] == "States.Runtime"
-    assert "'Fan'" in described["cause"]
+    later = ManualClock(START + timedelta(seconds=5))
+    async with engine(after, later) as service:
+        await settle()
+        later.advance(50)
+        arn = started["executionArn"]
+        described = await until_done(service, arn)
+        events = await history(service, arn)
+        runs = (await ok(service, "ListMapRuns", executionArn=arn))["mapRuns"]
+        statuses = [
+            (await ok(service, "DescribeMapRun", mapRunArn=run["mapRunArn"]))["status"]
+            for run in runs
+        ]
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", [1, 2])
+    types = [e["type"] for e in events]
+    assert (types.count("MapStateEntered"), types.count("MapRunStarted")) == (1, 2)
+    assert types.count("MapRunSucceeded") == 1
+    assert sorted(statuses) == ["ABORTED", "SUCCEEDED"]
 
 
 async def test_a_task_that_had_not_finished_is_called_again(paths: tuple[Path, Path]) -> None:
