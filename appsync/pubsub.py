@@ -96,17 +96,20 @@ class Inbox:
         if capacity < 1:
             raise ValueError("an inbox holds at least one publication")
         self._capacity = capacity
-        self._items: deque[Publication] = deque()
+        # Created on the first publication: an idle subscription holds no deque block.
+        self._items: deque[Publication] | None = None
         self._waiter: asyncio.Future[None] | None = None
         self.dropped = 0
         self.name = name
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) if self._items is not None else 0
 
     def put(self, publication: Publication) -> None:
         """Append without waiting; a full inbox drops its oldest publication."""
-        if len(self._items) >= self._capacity:
+        if self._items is None:
+            self._items = deque()
+        elif len(self._items) >= self._capacity:
             self._items.popleft()
             self.dropped += 1
             logger.warning(

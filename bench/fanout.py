@@ -7,9 +7,9 @@ sys.path, where bench/http.py hides the standard library's `http`).
 
 The server runs in its own process under uvicorn (as `appsync-local serve` runs it) and serves
 two things on one port: the realtime endpoint (`/graphql/realtime`, API key auth, a PYTHON
-mutation on a NONE data source whose result is published as the server's /graphql route
-publishes it), and a bare Starlette websocket route (`/bare`) whose broadcast sends one fixed
-text frame to every socket it holds, in a loop. This process opens N websockets to each side:
+mutation on a NONE data source whose result the Executor publishes, as in the server), and
+a bare Starlette websocket route (`/bare`) whose broadcast sends one fixed text frame to every
+socket it holds, in a loop. This process opens N websockets to each side:
 realtime sockets send `connection_init` and one `start`; bare sockets just connect. Then, per
 round, it sends one mutation (or one broadcast request) and measures the time until all N
 sockets have their frame. The same client code reads both sides, so the ratio compares the
@@ -89,14 +89,16 @@ def build_server_app(code_dir: Path) -> Any:
     )
     (code_dir / "add_item.py").write_text(CODE)
     resolver = UnitResolver(load_python_code(code_dir / "add_item.py"), NoneDataSource("none"))
+    runtime = RealtimeRuntime(
+        schema, authorizer, InMemoryBroker(), settings=RealtimeSettings(inbox_capacity=16)
+    )
+    # The runtime is the Executor's publisher, as in the server (`appsync.app.load_api`).
     executor = Executor(
         schema,
         authorizer,
         {("Mutation", "addItem"): ResolverBinding(resolver, False)},
         ExecutionLimits(),
-    )
-    runtime = RealtimeRuntime(
-        schema, authorizer, InMemoryBroker(), settings=RealtimeSettings(inbox_capacity=16)
+        publisher=runtime,
     )
     bare: set[WebSocket] = set()
     bare_frame = json.dumps(
@@ -113,9 +115,7 @@ def build_server_app(code_dir: Path) -> Any:
             _auth_request(dict(request.headers), await request.body())
         )
         request_ = GraphQLRequest(raw["query"], raw.get("variables"), None)
-        result = await executor.execute(request_, principal, {})
-        await runtime.publish_result(raw["query"], None, result["data"])
-        return JSONResponse(result)
+        return JSONResponse(await executor.execute(request_, principal, {}))
 
     async def bare_socket(websocket: WebSocket) -> None:
         await websocket.accept(subprotocol="graphql-ws")
@@ -149,7 +149,7 @@ def _auth_request(headers: dict[str, str], body: bytes) -> Any:
     return AuthRequest.from_raw_headers("POST", "/graphql", headers, body)
 
 
-def serve(port: int, ws: str, deflate: bool) -> None:
+def serve(port: int, ws: str, deflate: bool, ping: float | None) -> None:
     import uvicorn
 
     with tempfile.TemporaryDirectory() as code_dir:
@@ -162,6 +162,7 @@ def serve(port: int, ws: str, deflate: bool) -> None:
             backlog=4096,
             ws=ws,
             ws_per_message_deflate=deflate,
+            ws_ping_interval=ping,
         )
 
 
@@ -240,7 +241,7 @@ async def _deliver_time(
 
 
 @asynccontextmanager
-async def _server(ws: str, deflate: bool) -> AsyncIterator[tuple[int, int]]:
+async def _server(ws: str, deflate: bool, ping: float | None) -> AsyncIterator[tuple[int, int]]:
     import socket as sockets
 
     with sockets.socket() as probe:
@@ -255,6 +256,7 @@ async def _server(ws: str, deflate: bool) -> AsyncIterator[tuple[int, int]]:
         "--ws",
         ws,
         *([] if deflate else ["--no-deflate"]),
+        *([] if ping is None else ["--ws-ping-interval", str(ping)]),
         cwd=ROOT,
     )
     try:
@@ -272,12 +274,12 @@ async def _server(ws: str, deflate: bool) -> AsyncIterator[tuple[int, int]]:
 
 
 async def _measure(
-    size: int, rounds: int, ws: str, deflate: bool, realtime: bool
+    size: int, rounds: int, ws: str, deflate: bool, ping: float | None, realtime: bool
 ) -> tuple[float, float]:
     """Median seconds to deliver one frame to `size` sockets, and server KiB per open socket,
     on a fresh server process, so the memory figure starts from the same baseline."""
     async with (
-        _server(ws, deflate) as (port, pid),
+        _server(ws, deflate, ping) as (port, pid),
         # No keep-alive: opening 10,000 sockets outlasts uvicorn's 5 s keep-alive timeout.
         httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}",
@@ -307,7 +309,7 @@ async def _measure(
     return statistics.median(times), per_socket
 
 
-async def run(sizes: list[int], rounds: int, ws: str, deflate: bool) -> None:
+async def run(sizes: list[int], rounds: int, ws: str, deflate: bool, ping: float | None) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     print(
@@ -315,8 +317,8 @@ async def run(sizes: list[int], rounds: int, ws: str, deflate: bool) -> None:
         f" {'KiB/subscribed conn':>20} {'KiB/bare conn':>14}"
     )
     for size in sizes:
-        ours, per_subscribed = await _measure(size, rounds, ws, deflate, realtime=True)
-        theirs, per_bare = await _measure(size, rounds, ws, deflate, realtime=False)
+        ours, per_subscribed = await _measure(size, rounds, ws, deflate, ping, realtime=True)
+        theirs, per_bare = await _measure(size, rounds, ws, deflate, ping, realtime=False)
         print(
             f"{size:>7} {ours * 1000:>10.1f} ms {theirs * 1000:>7.1f} ms {ours / theirs:>6.2f}"
             f" {per_subscribed:>20.1f} {per_bare:>14.1f}"
@@ -335,13 +337,20 @@ def main() -> None:
         action="store_true",
         help="serve without permessage-deflate (uvicorn's zlib state is most of a socket's memory)",
     )
+    parser.add_argument(
+        "--ws-ping-interval",
+        type=float,
+        default=None,
+        help="uvicorn's server pings (off by default, as `serve` runs: AppSync's `ka` frames"
+        " keep the socket alive; each ping timer is per-connection state)",
+    )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.ws, not args.no_deflate)
+        serve(args.serve, args.ws, not args.no_deflate, args.ws_ping_interval)
         return
     sizes = [int(size) for size in args.sizes.split(",")]
-    asyncio.run(run(sizes, args.rounds, args.ws, not args.no_deflate))
+    asyncio.run(run(sizes, args.rounds, args.ws, not args.no_deflate, args.ws_ping_interval))
 
 
 if __name__ == "__main__":

@@ -192,31 +192,23 @@ class _Socket:
     active: dict[str, ActiveSubscription] = field(default_factory=dict)
     open: bool = True
     group: asyncio.TaskGroup | None = None
+    keep_alive: asyncio.TimerHandle | None = None
 
     async def run(self) -> None:
         async with asyncio.TaskGroup() as group:
             self.group = group
+            self._arm_keep_alive()
             try:
                 await self._receive_loop()
             finally:
                 self.open = False
+                if self.keep_alive is not None:
+                    self.keep_alive.cancel()
                 self._stop_all(self.connection.closed())
 
     async def _receive_loop(self) -> None:
-        """Frames in, and the keep-alive timer: the wait for the next frame ends at the next
-        `ka` time, which saves a timer task per connection (the receive is a queue read, so
-        cancelling it loses nothing)."""
-        loop = asyncio.get_running_loop()
-        interval = self.runtime.settings.keep_alive_interval_seconds
-        next_keep_alive = loop.time() + interval
         while self.open:
-            try:
-                async with asyncio.timeout_at(next_keep_alive):
-                    message = await self.websocket.receive()
-            except TimeoutError:
-                next_keep_alive = loop.time() + interval
-                await self._perform(self.connection.keep_alive())
-                continue
+            message = await self.websocket.receive()
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text")
@@ -226,6 +218,21 @@ class _Socket:
                 else self.connection.receive_binary()
             )
             await self._perform(actions)
+
+    def _arm_keep_alive(self) -> None:
+        """The `ka` timer is a loop timer, not a task or a timeout around each receive: a
+        timer handle is the smallest per-connection state that fires on its own (memory per
+        idle connection is what limits how many sockets one process holds)."""
+        interval = self.runtime.settings.keep_alive_interval_seconds
+        self.keep_alive = asyncio.get_running_loop().call_later(interval, self._keep_alive_due)
+
+    def _keep_alive_due(self) -> None:
+        if not self.open or self.group is None:
+            return
+        self._arm_keep_alive()
+        actions = self.connection.keep_alive()
+        if actions:
+            self.group.create_task(self._perform(actions))
 
     async def _perform(self, actions: list[Action]) -> None:
         for action in actions:
