@@ -57,7 +57,15 @@ _VERSION = "2018-05-29"
 _METHODS = frozenset({"PUT", "POST", "GET", "DELETE", "PATCH"})
 # Headers a template may not set ("You can't set the following HTTP headers").
 _FORBIDDEN_HEADERS = frozenset(
-    {"host", "connection", "user-agent", "expectation", "transfer-encoding", "content-length"}
+    {
+        "host",
+        "connection",
+        "user-agent",
+        "expectation",
+        "expect",
+        "transfer-encoding",
+        "content-length",
+    }
 )
 # AppSync stops a request after 30 seconds; a data source call cannot take longer.
 TIMEOUT_SECONDS: Final = 30.0
