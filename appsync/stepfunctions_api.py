@@ -106,12 +106,16 @@ async def serve_stepfunctions(
     same engine.
     """
     tasks = TaskRegistry()
-    service = StepFunctionsService(
-        SystemClock(), tasks, retention=retention, store=stepfunctions_store(database, retention)
-    )
+    store = stepfunctions_store(database, retention)
+    service = StepFunctionsService(SystemClock(), tasks, retention=retention, store=store)
     tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
     config = uvicorn.Config(
         build_stepfunctions_app(service), host=host, port=port, log_level="info", lifespan="off"
     )
-    async with service.running():
-        await uvicorn.Server(config).serve()
+    try:
+        async with service.running():
+            await uvicorn.Server(config).serve()
+    finally:
+        # Executions still running were written as RUNNING: the next start resumes them.
+        if isinstance(store, SqliteStore):
+            store.close()

@@ -81,6 +81,12 @@ class Engine:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
+    def terminate(self) -> None:
+        """SIGTERM: uvicorn shuts down gracefully and the engine cancels its executions."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(20)
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
@@ -227,3 +233,32 @@ def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) 
     # The repeated startExecution call (at least once) found the same child, by name and input.
     listed = sfn.list_executions(stateMachineArn=child)["executions"]
     assert [e["name"] for e in listed] == ["token-holder"]
+
+
+def test_a_graceful_stop_leaves_waiting_executions_to_the_next_start(engine: Engine) -> None:
+    sfn = engine.client()
+    machine = _machine(
+        sfn,
+        "napper",
+        {
+            "StartAt": "Nap",
+            "States": {
+                "Nap": {"Type": "Wait", "Seconds": WAIT_SECONDS, "Next": "Up"},
+                "Up": {"Type": "Pass", "Result": "rested", "End": True},
+            },
+        },
+    )
+    arn = sfn.start_execution(stateMachineArn=machine, name="nap")["executionArn"]
+    _until(lambda: "WaitStateEntered" in _types(sfn, arn), "the Wait state")
+
+    engine.terminate()
+    engine.start()
+    sfn = engine.client()
+
+    def done() -> Any:
+        described = sfn.describe_execution(executionArn=arn)
+        return described if described["status"] != "RUNNING" else None
+
+    described = _until(done, "the resumed execution")
+    assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", "rested")
+    assert _entered(sfn, arn) == ["Nap", "Up"]
