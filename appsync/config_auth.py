@@ -16,12 +16,12 @@ from typing import Any
 
 from appsync.config_reader import ConfigReader, Raw, join, kind
 from auth.api_key import ApiKey, ApiKeyConfig
-from auth.cognito import CognitoUserPoolConfig, DefaultAction
+from auth.cognito import CognitoUserPoolConfig, DefaultAction, moto_jwks_file
 from auth.lambda_authorizer import LambdaAuthorizerConfig
 from auth.modes import AuthMode
 from auth.oidc import OidcConfig
 from auth.rules import ProviderConfig
-from auth.sigv4 import IamConfig, IamCredential
+from auth.sigv4 import IamConfig, IamCredential, MotoCredentialSource
 
 # A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
 _NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
@@ -169,10 +169,21 @@ def _provider_config(
                     user_arn=item.text("userArn", "arn:aws:iam::123456789012:user/local"),
                     username=item.optional("username"),
                     session_token=item.optional("sessionToken"),
+                    expiration=item.number("expiration") or None,
+                    cognito_identity_pool_id=item.optional("cognitoIdentityPoolId"),
+                    cognito_identity_id=item.optional("cognitoIdentityId"),
+                    cognito_identity_auth_type=item.optional("cognitoIdentityAuthType"),
+                    cognito_identity_auth_provider=item.optional("cognitoIdentityAuthProvider"),
                 )
                 for item in iam.list("credentials")
             )
-            return IamConfig(credentials=credentials, region=iam.optional("region"))
+            # Besides the configured keys, every IAM user key and STS session created in the
+            # embedded moto (boto3 against the printed endpoint) signs requests, as in an account.
+            return IamConfig(
+                credentials=credentials,
+                region=iam.optional("region"),
+                sources=(MotoCredentialSource(),),
+            )
         case AuthMode.OPENID_CONNECT:
             oidc = block.open("openIDConnectConfig", required=True)
             return OidcConfig(
@@ -192,7 +203,9 @@ def _provider_config(
                 aws_region=pool.text("awsRegion"),
                 app_id_client_regex=pool.optional("appIdClientRegex"),
                 default_action=DefaultAction(action if action == "DENY" else "ALLOW"),
-                jwks_file=pool.path("jwksFile"),
+                # Without a jwksFile the pool is the embedded moto's: tokens its cognito-idp issues
+                # (sign-up and sign-in with boto3 or Amplify) verify with moto's signing keys.
+                jwks_file=pool.path("jwksFile") or moto_jwks_file(),
             )
         case AuthMode.AWS_LAMBDA:
             authorizer = block.open("lambdaAuthorizerConfig", required=True)

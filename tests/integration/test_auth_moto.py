@@ -6,15 +6,13 @@ user's key and with the role session's temporary credentials reach the API as th
 principals, with `$ctx.identity` as AppSync fills it for IAM (the role session's `userArn` is
 its `assumed-role` ARN and `username` its `<role id>:<session name>`).
 
-`appsync/app.py` does not (yet) add `MotoCredentialSource` to the API's IAM provider, so this
-test serves `/graphql` through the real endpoint (`GraphQLEndpoint` under uvicorn) with the
-authorizer built from the same definition plus that source.
+The API's definition configures no access keys at all: the server accepts moto's IAM users
+and STS sessions by default, so the whole server (`build_app`) is what is tested.
 """
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,20 +20,12 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
-import uvicorn
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from moto.server import ThreadedMotoServer
 
-from appsync.app import load_api
-from appsync.config import load_config
-from appsync.graphql_http import GraphQLEndpoint
-from auth.clock import SystemClock
-from auth.modes import AuthMode
-from auth.rules import Authorizer, provider_config
-from auth.sigv4 import MotoCredentialSource
-from tests.integration.conftest import APIS
+from tests.integration.conftest import APIS, serve
 
 WHOAMI = APIS / "auth_whoami"
 REGION = "us-east-1"
@@ -105,29 +95,8 @@ def _create(endpoint: str) -> MotoPrincipals:
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("auth_moto")
-    config_path = _write_api(folder)
-    api = load_api(load_config(config_path))
-    authorizer = Authorizer(
-        provider_config(AuthMode.AWS_IAM, {}, iam_sources=(MotoCredentialSource(),)),
-        [],
-        SystemClock(),
-    )
-    endpoint = GraphQLEndpoint(api.executor, authorizer, 1 << 20)
-    server = uvicorn.Server(
-        uvicorn.Config(endpoint, host="127.0.0.1", port=0, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, name="appsync-local-moto-iam", daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            thread.join(0.01)
-        host, port = server.servers[0].sockets[0].getsockname()[:2]
-        yield f"http://{host}:{port}/graphql"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with serve(_write_api(folder)) as server:
+        yield f"http://{server.host}:{server.port}/graphql"
 
 
 def _write_api(folder: Path) -> Path:
