@@ -1,9 +1,10 @@
 """`appsync-local`: serve an API definition, or check one.
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
+                           [--tls | --cert FILE --key FILE]
                            (prints the embedded DynamoDB endpoint when the API has one)
     appsync-local validate [--config ./appsync.yaml]
-    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083]
+    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
 
 The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
 configurations for the simulator work unchanged.
@@ -18,6 +19,7 @@ import signal
 import socket
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
@@ -27,6 +29,8 @@ from appsync.app import build_app, load_api, schema_problems
 from appsync.config import ApiConfig, load_config
 from appsync.errors import ConfigError
 from appsync.stepfunctions_api import serve_stepfunctions
+from appsync.tls import TlsError, TlsFiles, self_signed_certificate
+from stepfunctions.store import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
 DEFAULT_HOST = "127.0.0.1"
@@ -45,6 +49,15 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
+    serve.add_argument(
+        "--tls",
+        action="store_true",
+        help="https:// and wss:// with a self-signed certificate for localhost, 127.0.0.1 and "
+        "::1 (generated once into ~/.cache/appsync-local/tls)",
+    )
+    serve.add_argument("--cert", type=Path, help="https:// and wss:// with this PEM certificate")
+    serve.add_argument("--key", type=Path, help="the PEM private key of --cert")
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
     states = commands.add_parser(
@@ -52,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
+    states.add_argument(
+        "--database",
+        help="SQLite file for Standard executions and their history, resumed after a restart "
+        "(default: in memory)",
+    )
+    states.add_argument(
+        "--retention",
+        type=int,
+        default=DEFAULT_RETENTION,
+        help=f"finished executions kept (default {DEFAULT_RETENTION})",
+    )
     return parser
 
 
@@ -85,13 +109,27 @@ def validate(path: Path) -> int:
     return 0
 
 
-async def _serve(config: ApiConfig, host: str, port: int, log_level: str) -> int:
+async def _serve(
+    config: ApiConfig, host: str, port: int, log_level: str, tls: TlsFiles | None
+) -> int:
     try:
         app = build_app(config)
     except ConfigError as error:
         _report(error)
         return 1
-    server = _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level))
+    # No permessage-deflate: its zlib state is most of an idle websocket's memory (about 34 KiB
+    # of 77 per subscribed connection in bench/fanout.py), for frames that are small JSON.
+    options = tls.uvicorn_options() if tls is not None else {}
+    server = _Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            ws_per_message_deflate=False,
+            **options,
+        )
+    )
     async with asyncio.TaskGroup() as group:
         serving = group.create_task(server.serve())
         listening = group.create_task(server.listening.wait())
@@ -99,7 +137,9 @@ async def _serve(config: ApiConfig, host: str, port: int, log_level: str) -> int
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             dynamodb = app.state.api.dynamodb
-            _announce(config, bound_host, bound_port, dynamodb.url if dynamodb else None)
+            _announce(
+                config, bound_host, bound_port, dynamodb.url if dynamodb else None, tls is not None
+            )
         else:
             listening.cancel()
     return 0 if server.started else 1
@@ -124,11 +164,14 @@ class _Server(uvicorn.Server):
             self.listening.set()
 
 
-def _announce(config: ApiConfig, host: str, port: int, dynamodb_url: str | None) -> None:
+def _announce(
+    config: ApiConfig, host: str, port: int, dynamodb_url: str | None, secure: bool = False
+) -> None:
+    http, ws = ("https", "wss") if secure else ("http", "ws")
     print(f"appsync-local: serving {config.name!r} from {config.file}")
-    print(f"  GraphQL:  http://{host}:{port}/graphql")
-    print(f"  Realtime: ws://{host}:{port}/graphql/realtime")
-    print(f"  Step Functions API: http://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
+    print(f"  GraphQL:  {http}://{host}:{port}/graphql")
+    print(f"  Realtime: {ws}://{host}:{port}/graphql/realtime")
+    print(f"  Step Functions API: {http}://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
     if dynamodb_url is not None:
         # The embedded DynamoDB's own data, for `aws dynamodb ... --endpoint-url` and boto3.
         print(f"  DynamoDB endpoint: {dynamodb_url}")
@@ -141,20 +184,53 @@ def _exit_quietly(signum: int, frame: FrameType | None) -> None:
     """uvicorn re-raises the signal that stopped it once it has shut down; that is a clean end."""
 
 
-def serve(path: Path, host: str, port: int, log_level: str) -> int:
+def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | None = None) -> int:
     config = _load(path)
     if config is None:
         return 1
+    try:
+        files = _tls_files(config, tls)
+    except TlsError as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
-    return asyncio.run(_serve(config, host, port, log_level))
+    return asyncio.run(_serve(config, host, port, log_level, files))
 
 
-def serve_states(host: str, port: int) -> int:
+@dataclass(frozen=True, slots=True)
+class _TlsChoice:
+    """The command line's TLS flags; they replace the definition's `server.tls`."""
+
+    self_signed: bool
+    cert_file: Path | None
+    key_file: Path | None
+
+
+def _tls_files(config: ApiConfig, choice: _TlsChoice | None) -> TlsFiles | None:
+    if choice is not None and choice.cert_file is not None and choice.key_file is not None:
+        files = TlsFiles(choice.cert_file, choice.key_file)
+    elif choice is not None and choice.self_signed:
+        files = self_signed_certificate()
+    elif config.server.tls is None:
+        return None
+    elif config.server.tls.self_signed:
+        files = self_signed_certificate()
+    else:
+        assert config.server.tls.cert_file is not None  # the config reader guarantees both
+        assert config.server.tls.key_file is not None
+        files = TlsFiles(config.server.tls.cert_file, config.server.tls.key_file)
+    files.check()
+    return files
+
+
+def serve_states(host: str, port: int, database: str | None, retention: int) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
-    asyncio.run(serve_stepfunctions(host, port))
+    if database:
+        print(f"  Standard executions stored in {database}", flush=True)
+    asyncio.run(serve_stepfunctions(host, port, database=database, retention=retention))
     return 0
 
 
@@ -167,8 +243,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command == "validate":
         return validate(arguments.config)
     if arguments.command == "stepfunctions":
-        return serve_states(arguments.host, arguments.port)
-    return serve(arguments.config, arguments.host, arguments.port, arguments.log_level)
+        return serve_states(arguments.host, arguments.port, arguments.database, arguments.retention)
+    if (arguments.cert is None) != (arguments.key is None):
+        print("appsync-local: --cert and --key go together", file=sys.stderr)
+        return 2
+    tls = _TlsChoice(arguments.tls, arguments.cert, arguments.key)
+    return serve(arguments.config, arguments.host, arguments.port, arguments.log_level, tls)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,12 @@
 """Standard executions survive a SIGKILL of the engine and finish exactly once after a restart.
 
-The engine runs as a real process (`serve_stepfunctions` with a SQLite file in tmp_path) and is
-driven by boto3 as users drive AWS. Three executions wait when the process is killed: one in a
-Wait state, one on an activity a worker has already taken, one on a `.waitForTaskToken` task
-(a nested `states:startExecution` whose child carries the token). After a restart on the same
-file the worker and the token holder answer with the tokens they had; every execution ends
-SUCCEEDED with its output, and its history enters each state once (issue 7; dg "Standard vs.
-Express": Standard workflows run each state exactly once).
+The engine runs as a real process (`appsync-local stepfunctions --database` on a file in
+tmp_path) and is driven by boto3 as users drive AWS. Three executions wait when the process is
+killed: one in a Wait state, one on an activity a worker has already taken, one on a
+`.waitForTaskToken` task (a nested `states:startExecution` whose child carries the token). After a
+restart on the same file the worker and the token holder answer with the tokens they had; every
+execution ends SUCCEEDED with its output, and its history enters each state once (issue 7; dg
+"Standard vs. Express": Standard workflows run each state exactly once).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def _free_port() -> int:
 
 
 class Engine:
-    """`serve_stepfunctions` in a child process on a fixed port and database file."""
+    """`appsync-local stepfunctions --database FILE` in a child process on a fixed port."""
 
     def __init__(self, database: Path, log: Path) -> None:
         self.database = database
@@ -52,14 +52,10 @@ class Engine:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        code = (
-            "import asyncio, sys\n"
-            "from appsync.stepfunctions_api import serve_stepfunctions\n"
-            "asyncio.run(serve_stepfunctions('127.0.0.1', int(sys.argv[1]), database=sys.argv[2]))"
-        )
+        command = ["stepfunctions", "--port", str(self.port), "--database", str(self.database)]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-c", code, str(self.port), str(self.database)],
+                [sys.executable, "-m", "appsync", *command],
                 cwd=REPO_ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
