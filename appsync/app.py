@@ -44,7 +44,6 @@ from appsync.config_auth import provider_config
 from appsync.errors import ConfigError, ConfigProblem
 from appsync.execution import ExecutionLimits, Executor, Resolver, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
-from appsync.pubsub import InMemoryBroker
 from appsync.realtime.endpoint import RealtimeRuntime
 from appsync.stepfunctions_api import stepfunctions_route
 from auth.clock import Clock, SystemClock
@@ -154,12 +153,13 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
     realtime = RealtimeRuntime(
         schema,
         authorizer,
-        InMemoryBroker(),
+        config.server.realtime.broker(),
         {
             field: binding.resolver
             for (type_name, field), binding in resolvers.items()
             if subscription_type is not None and type_name == subscription_type.name
         },
+        config.server.realtime.settings(),
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)

@@ -33,6 +33,7 @@ from appsync.config_auth import (
 )
 from appsync.config_datasources import DataSourceSpec, DataSourceType, data_sources, report
 from appsync.config_reader import ConfigReader, Raw, kind
+from appsync.config_realtime import RealtimeSpec, TlsSpec, read_realtime, read_tls
 from appsync.config_resolvers import (
     CodeSpec,
     FunctionSpec,
@@ -60,10 +61,12 @@ __all__ = [
     "EmbeddedDynamoDBSettings",
     "FunctionSpec",
     "IntrospectionConfig",
+    "RealtimeSpec",
     "ResolverKind",
     "ResolverSpec",
     "Runtime",
     "ServerSpec",
+    "TlsSpec",
     "load_config",
 ]
 
@@ -84,6 +87,9 @@ class ServerSpec:
     domain_name: str | None = None
     # `server.dynamodb`: the embedded DynamoDB's tables and loopback endpoint.
     dynamodb: EmbeddedDynamoDBSettings = field(default_factory=EmbeddedDynamoDBSettings)
+    # `server.realtime` (broker, ka interval, inbox size) and `server.tls` (None: plain HTTP).
+    realtime: RealtimeSpec = field(default_factory=RealtimeSpec)
+    tls: TlsSpec | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +124,10 @@ _TOP_KEYS = (
     *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
     *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled", "server"],
 )
-_SERVER_KEYS = ("executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb")
+_SERVER_KEYS = (
+    *["executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb"],
+    *["realtime", "tls"],
+)
 
 
 def load_config(path: Path) -> ApiConfig:
@@ -216,4 +225,6 @@ def _server(reader: ConfigReader, value: Any, base_dir: Path) -> ServerSpec:
         ),
         domain_name=reader.string(block, "domainName", "server", required=False),
         dynamodb=dynamodb,
+        realtime=read_realtime(reader, block.get("realtime"), "server.realtime"),
+        tls=read_tls(reader, block.get("tls"), "server.tls"),
     )
