@@ -17,7 +17,7 @@ from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 from stepfunctions.clock import Clock
 from stepfunctions.context_object import (
@@ -404,6 +404,41 @@ def output_of(
     combined = apply_result_path(result_path, run.raw_input, result, discard=result_path_null)
     run.frame.inspect("afterResultPath", combined)
     return filter_output(run, combined)
+
+
+class ResultState(Protocol):
+    """A state that produces a result: Task, Parallel, Map."""
+
+    @property
+    def assign(self) -> Assign | None: ...
+    @property
+    def result_selector(self) -> PayloadExpr | None: ...
+    @property
+    def result_path(self) -> PathExpr | None: ...
+    @property
+    def result_path_null(self) -> bool: ...
+
+
+def state_result(
+    run: StateRun, state: ResultState, result: Any
+) -> tuple[Any, dict[str, Any] | None]:
+    """A result through ResultSelector, ResultPath and OutputPath (JSONata: Output), and the
+    values Assign produces from it; an evaluation failure is recorded with AWS's prefix."""
+    try:
+        if run.jsonata:
+            # Assign is evaluated before Output: when both fail, Assign's error is the one reported.
+            states = run.states(result=result)
+            assigned = evaluate_assign(run, state.assign, None, states)
+            return jsonata_output(run, states, result), assigned
+        assigned = evaluate_assign(run, state.assign, result, None)
+        if state.result_selector is not None:
+            result = evaluate_payload(run, state.result_selector, result)
+        run.frame.inspect("afterResultSelector", result)
+        return output_of(run, result, state.result_path, state.result_path_null), assigned
+    except StatesError as error:
+        final = run.prefixed(error)
+        run.evaluation_failed(final)
+        raise final from error
 
 
 def filter_output(run: StateRun, value: Any) -> Any:

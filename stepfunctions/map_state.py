@@ -19,13 +19,11 @@ from stepfunctions.engine import (
     Frame,
     StateRun,
     effective_input,
-    evaluate_assign,
     evaluate_expression,
     evaluate_payload,
     evaluate_template,
-    jsonata_output,
-    output_of,
     partial_results,
+    state_result,
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import branch_error, execute
@@ -86,25 +84,7 @@ async def _attempt(run: StateRun, state: MapState) -> tuple[Any, Mapping[str, An
         results = await _inline(run, state, data, items, max_concurrency)
     frame.previous_event_id = frame.env.history.last_id
     frame.event("MapStateSucceeded")
-    try:
-        if run.jsonata:
-            result_states = run.states(result=results)
-            assigned = evaluate_assign(run, state.assign, None, result_states)
-            output = jsonata_output(run, result_states, results)
-        else:
-            assigned = evaluate_assign(run, state.assign, results, None)
-            selected = (
-                evaluate_payload(run, state.result_selector, results)
-                if state.result_selector is not None
-                else results
-            )
-            run.frame.inspect("afterResultSelector", selected)
-            output = output_of(run, selected, state.result_path, state.result_path_null)
-    except StatesError as error:
-        final = run.prefixed(error)
-        run.evaluation_failed(final)
-        raise final from error
-    return output, assigned
+    return state_result(run, state, results)
 
 
 def _items(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | None) -> list[Any]:

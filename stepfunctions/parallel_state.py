@@ -17,12 +17,10 @@ from stepfunctions.engine import (
     Frame,
     StateRun,
     effective_input,
-    evaluate_assign,
     evaluate_payload,
     evaluate_template,
-    jsonata_output,
-    output_of,
     partial_results,
+    state_result,
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import branch_error, execute
@@ -109,22 +107,4 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
 def _finish(
     run: StateRun, state: ParallelState, results: Any
 ) -> tuple[Any, Mapping[str, Any] | None]:
-    try:
-        if run.jsonata:
-            states = run.states(result=results)
-            assigned = evaluate_assign(run, state.assign, None, states)
-            output = jsonata_output(run, states, results)
-        else:
-            assigned = evaluate_assign(run, state.assign, results, None)
-            selected = (
-                evaluate_payload(run, state.result_selector, results)
-                if state.result_selector is not None
-                else results
-            )
-            run.frame.inspect("afterResultSelector", selected)
-            output = output_of(run, selected, state.result_path, state.result_path_null)
-    except StatesError as error:
-        final = run.prefixed(error)
-        run.evaluation_failed(final)
-        raise final from error
-    return output, assigned
+    return state_result(run, state, results)

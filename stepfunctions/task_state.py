@@ -22,12 +22,10 @@ from stepfunctions.engine import (
     StateRun,
     dynamic_value,
     effective_input,
-    evaluate_assign,
     evaluate_payload,
     evaluate_template,
-    jsonata_output,
-    output_of,
     race_deadline,
+    state_result,
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import execute
@@ -83,25 +81,7 @@ async def _attempt(run: StateRun, state: TaskState) -> tuple[Any, Mapping[str, A
         raise final from error
     result = await _invoke(run, resource, task_input, timeout, heartbeat)
     run.frame.inspect("result", result)
-    try:
-        if run.jsonata:
-            states = run.states(result=result)
-            assigned = evaluate_assign(run, state.assign, None, states)
-            output = jsonata_output(run, states, result)
-        else:
-            assigned = evaluate_assign(run, state.assign, result, None)
-            selected = (
-                evaluate_payload(run, state.result_selector, result)
-                if state.result_selector is not None
-                else result
-            )
-            run.frame.inspect("afterResultSelector", selected)
-            output = output_of(run, selected, state.result_path, state.result_path_null)
-    except StatesError as error:
-        final = run.prefixed(error)
-        run.evaluation_failed(final)
-        raise final from error
-    return output, assigned
+    return state_result(run, state, result)
 
 
 def _optional_seconds(
