@@ -241,26 +241,41 @@ def _task(body: Json, common: dict[str, Any], jsonata: bool) -> TaskState:
     resource = body.get("Resource")
     if not isinstance(resource, str):
         raise InvalidDefinitionError(f"Missing 'Resource' field in state '{common['name']}'")
+    return TaskState(
+        **common,
+        resource=classify_resource(resource),
+        timeout_seconds=_dynamic(body, "TimeoutSeconds", jsonata),
+        heartbeat_seconds=_dynamic(body, "HeartbeatSeconds", jsonata),
+        credentials=body.get("Credentials"),
+        **_input_fields(body, jsonata),
+        **_result_fields(body, jsonata),
+    )
+
+
+def _input_fields(body: Json, jsonata: bool) -> dict[str, Any]:
+    """Arguments (JSONata) or Parameters (JSONPath): a Task's or Parallel's effective input."""
+    if jsonata:
+        if "Arguments" in body:
+            return {"arguments": compile_jsonata_template(body["Arguments"], "Arguments")}
+    elif "Parameters" in body:
+        return {"parameters": compile_payload_template(body["Parameters"], "Parameters")}
+    return {}
+
+
+def _result_fields(body: Json, jsonata: bool) -> dict[str, Any]:
+    """Retry and Catch, and under JSONPath ResultSelector and ResultPath: the fields of the
+    states that produce a result (Task, Parallel, Map)."""
     fields: dict[str, Any] = {
-        "resource": classify_resource(resource),
-        "timeout_seconds": _dynamic(body, "TimeoutSeconds", jsonata),
-        "heartbeat_seconds": _dynamic(body, "HeartbeatSeconds", jsonata),
-        "credentials": body.get("Credentials"),
         "retriers": _retriers(body.get("Retry")),
         "catchers": _catchers(body.get("Catch"), jsonata),
     }
-    if jsonata:
-        if "Arguments" in body:
-            fields["arguments"] = compile_jsonata_template(body["Arguments"], "Arguments")
-    else:
-        if "Parameters" in body:
-            fields["parameters"] = compile_payload_template(body["Parameters"], "Parameters")
+    if not jsonata:
         if "ResultSelector" in body:
             fields["result_selector"] = compile_payload_template(
                 body["ResultSelector"], "ResultSelector"
             )
         fields.update(_result_path(body))
-    return TaskState(**common, **fields)
+    return fields
 
 
 def _choice(body: Json, common: dict[str, Any], language: QueryLanguage) -> ChoiceState:
@@ -332,23 +347,12 @@ def _parallel(
         _program(branch, machine_language, f"{where}/Branches[{index}]")
         for index, branch in enumerate(branches)
     )
-    fields: dict[str, Any] = {
-        "branches": programs,
-        "retriers": _retriers(body.get("Retry")),
-        "catchers": _catchers(body.get("Catch"), jsonata),
-    }
-    if jsonata:
-        if "Arguments" in body:
-            fields["arguments"] = compile_jsonata_template(body["Arguments"], "Arguments")
-    else:
-        if "Parameters" in body:
-            fields["parameters"] = compile_payload_template(body["Parameters"], "Parameters")
-        if "ResultSelector" in body:
-            fields["result_selector"] = compile_payload_template(
-                body["ResultSelector"], "ResultSelector"
-            )
-        fields.update(_result_path(body))
-    return ParallelState(**common, **fields)
+    return ParallelState(
+        **common,
+        branches=programs,
+        **_input_fields(body, jsonata),
+        **_result_fields(body, jsonata),
+    )
 
 
 def _map(
@@ -375,8 +379,7 @@ def _map(
             _item_reader(body["ItemReader"], jsonata) if "ItemReader" in body else None
         ),
         "result_writer": body.get("ResultWriter"),
-        "retriers": _retriers(body.get("Retry")),
-        "catchers": _catchers(body.get("Catch"), jsonata),
+        **_result_fields(body, jsonata),
     }
     if "ItemBatcher" in body:
         fields["item_batcher"] = _item_batcher(body["ItemBatcher"], jsonata)
@@ -395,11 +398,6 @@ def _map(
             fields["items_path"] = compile_reference_path(body["ItemsPath"])
         if selector is not None:
             fields["item_selector"] = compile_payload_template(selector, "ItemSelector")
-        if "ResultSelector" in body:
-            fields["result_selector"] = compile_payload_template(
-                body["ResultSelector"], "ResultSelector"
-            )
-        fields.update(_result_path(body))
     return MapState(**common, **fields)
 
 
