@@ -24,6 +24,7 @@ from gql import Client, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 
+from appsync.__main__ import main
 from appsync.tls import self_signed_certificate
 from tests.integration.test_realtime_server import API_KEY, CODE, DEFINITION, SDL
 
@@ -36,11 +37,11 @@ class Announced:
 
 
 @contextmanager
-def serve_tls(folder: Path, *extra: str) -> Iterator[Announced]:
+def serve_tls(folder: Path, *extra: str, server_block: str = "") -> Iterator[Announced]:
     """`python -m appsync serve --tls` on a free port, its certificate cached under `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "schema.graphql").write_text(SDL)
-    (folder / "appsync.yaml").write_text(DEFINITION)
+    (folder / "appsync.yaml").write_text(DEFINITION + server_block)
     for name, text in CODE.items():
         (folder / name).write_text(text)
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(folder / "appsync.yaml")]
@@ -127,3 +128,31 @@ async def test_cert_and_key_files_are_served(tmp_path: Path) -> None:
         async with httpx.AsyncClient(verify=trusting, headers={"x-api-key": API_KEY}) as http:
             response = await http.post(server.graphql_url, json={"query": "{ __typename }"})
         assert response.json() == {"data": {"__typename": "Query"}}
+
+
+@pytest.mark.anyio
+async def test_the_definitions_tls_block_turns_tls_on(tmp_path: Path) -> None:
+    with serve_tls(tmp_path, server_block="server:\n  tls: {selfSigned: true}\n") as server:
+        trusting = ssl.create_default_context(cafile=str(server.certificate))
+        async with httpx.AsyncClient(verify=trusting, headers={"x-api-key": API_KEY}) as http:
+            response = await http.post(server.graphql_url, json={"query": "{ __typename }"})
+        assert response.json() == {"data": {"__typename": "Query"}}
+
+
+def test_cert_without_key_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["serve", "--config", str(tmp_path / "appsync.yaml"), "--cert", "c.pem"]) == 2
+
+
+def test_an_unusable_certificate_stops_the_start(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "schema.graphql").write_text(SDL)
+    (tmp_path / "appsync.yaml").write_text(DEFINITION)
+    for name, text in CODE.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "cert.pem").write_text("not a certificate")
+    (tmp_path / "key.pem").write_text("not a key")
+    config = str(tmp_path / "appsync.yaml")
+    args = ["--cert", str(tmp_path / "cert.pem"), "--key", str(tmp_path / "key.pem")]
+    assert main(["serve", "--config", config, "--port", "0", *args]) == 1
+    assert "cannot use" in capsys.readouterr().err
