@@ -138,7 +138,11 @@ async def _serve(
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             dynamodb = app.state.api.dynamodb
             _announce(
-                config, bound_host, bound_port, dynamodb.url if dynamodb else None, tls is not None
+                config,
+                bound_host,
+                bound_port,
+                dynamodb.url if dynamodb else None,
+                tls.cert_file if tls is not None else None,
             )
         else:
             listening.cancel()
@@ -165,13 +169,20 @@ class _Server(uvicorn.Server):
 
 
 def _announce(
-    config: ApiConfig, host: str, port: int, dynamodb_url: str | None, secure: bool = False
+    config: ApiConfig,
+    host: str,
+    port: int,
+    dynamodb_url: str | None,
+    certificate: Path | None = None,
 ) -> None:
-    http, ws = ("https", "wss") if secure else ("http", "ws")
+    http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
     print(f"appsync-local: serving {config.name!r} from {config.file}")
     print(f"  GraphQL:  {http}://{host}:{port}/graphql")
     print(f"  Realtime: {ws}://{host}:{port}/graphql/realtime")
     print(f"  Step Functions API: {http}://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
+    if certificate is not None:
+        # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
+        print(f"  TLS certificate: {certificate}")
     if dynamodb_url is not None:
         # The embedded DynamoDB's own data, for `aws dynamodb ... --endpoint-url` and boto3.
         print(f"  DynamoDB endpoint: {dynamodb_url}")

@@ -63,13 +63,11 @@ def serve_tls(folder: Path, *extra: str, server_block: str = "") -> Iterator[Ann
             text = "".join(lines)
             graphql = re.search(r"GraphQL:  (https://127\.0\.0\.1:\d+/graphql)\n", text)
             realtime = re.search(r"Realtime: (wss://127\.0\.0\.1:\d+/graphql/realtime)\n", text)
+            certificate = re.search(r"TLS certificate: (.+)\n", text)
             assert graphql is not None, text
             assert realtime is not None, text
-            yield Announced(
-                graphql.group(1),
-                realtime.group(1),
-                folder / "cache" / "appsync-local" / "tls" / "localhost.pem",
-            )
+            assert certificate is not None, text
+            yield Announced(graphql.group(1), realtime.group(1), Path(certificate.group(1)))
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=15) == 0
         finally:
@@ -81,6 +79,8 @@ def serve_tls(folder: Path, *extra: str, server_block: str = "") -> Iterator[Ann
 @pytest.mark.anyio
 async def test_gql_over_wss_receives_a_mutation_from_a_self_signed_server(tmp_path: Path) -> None:
     with serve_tls(tmp_path, "--tls") as server:
+        # Generated into the cache folder ($XDG_CACHE_HOME here).
+        assert server.certificate == tmp_path / "cache" / "appsync-local" / "tls" / "localhost.pem"
         trusting = ssl.create_default_context(cafile=str(server.certificate))
         host = server.graphql_url.removeprefix("https://").removesuffix("/graphql")
         auth = AppSyncApiKeyAuthentication(host=host, api_key=API_KEY)
