@@ -7,6 +7,12 @@ after it has parsed a request, so validation, expressions and errors are moto's 
 The backend is moto's process-wide `dynamodb_backends[account][region]`, which is also what
 `dynamodb_tables.start_loopback_endpoint` serves over HTTP to boto3 and the AWS CLI.
 
+GetItem, the call every `get` query makes, skips the handler's result layer (it turned each
+DynamoType into JSON twice and cost four times the backend lookup itself, issue 4):
+`_get_item` runs the handler's own checks, in its order and with its exceptions, against the
+backend, and writes the item's wire JSON in one pass. A GetItem with a parameter that path does
+not take goes through the handler.
+
 moto's backend is plain Python data with no locking of its own. Every embedded call holds
 `BACKEND_LOCK`, and so does every request of the loopback server (`dynamodb_tables`), so a
 resolver and a boto3 client never change the same table at once.
@@ -14,16 +20,28 @@ resolver and a boto3 client never change the same table at once.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
 import secrets
 import string
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from moto.core.exceptions import JsonRESTError, ServiceException
-from moto.dynamodb.responses import DynamoHandler
+from moto.dynamodb.exceptions import (
+    KeyIsEmptyStringException,
+    MockValidationException,
+    ProvidedKeyDoesNotExist,
+)
+from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.responses import (
+    DynamoHandler,
+    ProjectionExpressionParser,
+    validate_attributes_used,
+)
 
 from resolvers.datasources.dynamodb_wire import DynamoDBServiceError, wire_json
 
@@ -51,12 +69,17 @@ def _method_name(operation: str) -> str:
 _WRITES = frozenset(
     ("PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems", "CreateTable")
 )
+# The GetItem parameters `_get_item` takes. ReturnConsumedCapacity and AttributesToGet (which the
+# data source never sends) and any unknown name go through moto's handler instead.
+_GET_ITEM_PARAMETERS = frozenset(
+    ("TableName", "Key", "ConsistentRead", "ProjectionExpression", "ExpressionAttributeNames")
+)
 
 
 class MotoDynamoDB:
     """`DynamoDBOperations` over moto's in-process backend for one account and region."""
 
-    __slots__ = ("_account_id", "_handler", "_region")
+    __slots__ = ("_account_id", "_handler", "_methods", "_region")
 
     def __init__(self, region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
         self._region = region
@@ -66,6 +89,8 @@ class MotoDynamoDB:
         self._handler = DynamoHandler()
         self._handler.current_account = account_id
         self._handler.region = region
+        # The handler's bound method per operation name, looked up once.
+        self._methods: dict[str, Callable[[], Any] | None] = {}
 
     @property
     def region(self) -> str:
@@ -80,17 +105,35 @@ class MotoDynamoDB:
 
     def call_now(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """The same call, synchronously: for setup code that runs before the loop."""
-        handler = self._handler
-        method = getattr(handler, _method_name(operation), None)
+        if operation == "GetItem" and _GET_ITEM_PARAMETERS.issuperset(params):
+            return self._run(operation, self._get_item, params)
+        try:
+            method = self._methods[operation]
+        except KeyError:
+            method = getattr(self._handler, _method_name(operation), None)
+            self._methods[operation] = method
         if method is None:
             raise DynamoDBServiceError(
                 "UnknownOperationException", f"Unknown operation {operation}", 400, _request_id()
             )
         # What BaseResponse.setup_class would have filled in from an HTTP request.
-        handler.body = json.loads(json.dumps(params)) if operation in _WRITES else params
+        self._handler.body = json.loads(json.dumps(params)) if operation in _WRITES else params
+        return self._run(operation, _handler_call(method), params)
+
+    def _get_item(self, params: dict[str, Any]) -> dict[str, Any]:
+        # Looked up on each call: moto's reset (tests, `mock_aws`) replaces the backends.
+        return _get_item(dynamodb_backends[self._account_id][self._region], params)
+
+    def _run(
+        self,
+        operation: str,
+        call: Callable[[dict[str, Any]], dict[str, Any]],
+        params: dict[str, Any],
+    ) -> dict[str, Any]:
+        """`call(params)` under the backend's lock, moto's exceptions as DynamoDB's errors."""
         try:
             with BACKEND_LOCK:
-                result = method()
+                return call(params)
         except JsonRESTError as error:
             raise _service_error(error) from error
         except ServiceException as error:
@@ -102,7 +145,69 @@ class MotoDynamoDB:
             raise DynamoDBServiceError(
                 "InternalServerError", f"Internal server error: {error}", 500, _request_id()
             ) from error
-        return wire_json(result.result)  # type: ignore[no-any-return]
+
+
+def _handler_call(method: Callable[[], Any]) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def call(_: dict[str, Any]) -> dict[str, Any]:
+        return wire_json(method().result)  # type: ignore[no-any-return]
+
+    return call
+
+
+def _get_item(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
+    """GetItem as moto 5.2.5's `DynamoHandler.get_item` runs it: the same checks in the same
+    order, raising the same exceptions, then the backend's own lookup."""
+    name = params["TableName"]
+    table = backend.get_table(name)
+    key = params["Key"]
+    empty_keys = [k for k, v in key.items() if not next(iter(v.values()))]
+    if empty_keys:
+        raise KeyIsEmptyStringException(empty_keys[0])
+    projection = params.get("ProjectionExpression")
+    if projection == "":
+        raise MockValidationException(
+            "Invalid ProjectionExpression: The expression can not be empty;"
+        )
+    names = params.get("ExpressionAttributeNames")
+    if projection is None and names:
+        raise MockValidationException(
+            "ExpressionAttributeNames can only be specified when using expressions"
+        )
+    if names == {}:
+        raise MockValidationException("ExpressionAttributeNames must not be empty")
+    if not all(k in table.attribute_keys for k in key):
+        raise ProvidedKeyDoesNotExist
+    names = names or {}
+    parser = ProjectionExpressionParser(projection, names)
+    projections = parser.parse()
+    validate_attributes_used(names, parser.expr_attr_names_found, validation_error_prefix=False)
+    item = backend.get_item(name, key, projections)
+    if not item:
+        return {}
+    return {"Item": {attribute: _wire_value(value) for attribute, value in item.attrs.items()}}
+
+
+def _wire_value(value: Any) -> dict[str, Any]:
+    """A stored `DynamoType` as wire JSON: what moto's `dynamo_to_dict` and then `wire_json`
+    make of it, in one pass."""
+    kind: str = value.type
+    inner = value.value
+    if kind == "M":
+        return {"M": {name: _wire_value(item) for name, item in inner.items()}}
+    if kind == "L":
+        return {"L": [_wire_value(item) for item in inner]}
+    if kind == "B":
+        return {"B": _base64(inner)}
+    if kind == "BS":
+        return {"BS": [_base64(item) for item in inner]}
+    return {kind: wire_json(inner)}
+
+
+def _base64(value: str | bytes) -> str:
+    # moto keeps binary as the base64 text it was given or as bytes (after a projection);
+    # the handler decodes both to bytes and the wire encodes them again.
+    raw = value if isinstance(value, bytes) else base64.b64decode(value)
+    return base64.b64encode(raw).decode("ascii")
 
 
 def _service_error(error: JsonRESTError) -> DynamoDBServiceError:
