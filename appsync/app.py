@@ -46,6 +46,12 @@ from appsync.execution import ExecutionLimits, Executor, Resolver, ResolverBindi
 from appsync.graphql_http import GraphQLEndpoint, json_response
 from appsync.realtime.endpoint import RealtimeRuntime
 from appsync.stepfunctions_api import stepfunctions_route
+from appsync.stepfunctions_embedded import (
+    EmbeddedStepFunctions,
+    SelfRoutes,
+    build_step_functions,
+)
+from appsync.stepfunctions_embedded import running as stepfunctions_running
 from auth.clock import Clock, SystemClock
 from auth.errors import AuthConfigError
 from auth.rules import Authorizer, ProviderConfig
@@ -60,8 +66,10 @@ from resolvers.datasources.dynamodb_tables import (
     read_seed,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBServiceError
+from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
+from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.errors import ResolverError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
@@ -73,9 +81,6 @@ from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 from schema.errors import SchemaError
 from schema.loader import AppSyncSchema, load_schema
-from stepfunctions.clock import SystemClock as StepFunctionsClock
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -88,6 +93,7 @@ class LoadedApi:
     executor: Executor
     realtime: RealtimeRuntime
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
+    step_functions: EmbeddedStepFunctions
 
 
 class _ResolverClock:
@@ -122,8 +128,11 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
     authorizer = _authorizer(config, clock or SystemClock(), problems)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
+    step_functions = build_step_functions(config.server.step_functions, str(config.file))
     sources = {
-        spec.name: _data_source(spec, f"dataSources[{index}]", resolver_clock, problems)
+        spec.name: _data_source(
+            spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
+        )
         for index, spec in enumerate(config.data_sources)
     }
     _check_seeds(config.server.dynamodb, problems)
@@ -163,7 +172,8 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
-    return LoadedApi(config, schema, authorizer, executor, realtime, _embedded_dynamodb(config))
+    dynamodb = _embedded_dynamodb(config)
+    return LoadedApi(config, schema, authorizer, executor, realtime, dynamodb, step_functions)
 
 
 def _embedded_dynamodb(config: ApiConfig) -> EmbeddedDynamoDB | None:
@@ -255,10 +265,20 @@ def _authorizer(config: ApiConfig, clock: Clock, problems: _Problems) -> Authori
 
 
 def _data_source(
-    spec: DataSourceSpec, key_path: str, clock: ResolverClock, problems: _Problems
+    spec: DataSourceSpec,
+    key_path: str,
+    clock: ResolverClock,
+    step_functions: EmbeddedStepFunctions,
+    problems: _Problems,
 ) -> DataSource | None:
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
+    if spec.type is DataSourceType.HTTP:
+        assert spec.http is not None  # config guarantees it for HTTP
+        # `states` / `sync-states` endpoints reach the embedded engine (unless target is AWS).
+        return HttpDataSource(spec.name, spec.http, step_functions.http_runner)
+    if spec.type is DataSourceType.AWS_STEP_FUNCTIONS:
+        return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
         assert spec.dynamodb is not None  # config guarantees it for AMAZON_DYNAMODB
         return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
@@ -345,7 +365,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
 
     # The embedded Step Functions engine answers its AWS JSON 1.0 API on the same port
     # (POST / with `X-Amz-Target: AWSStepFunctions.*`), for boto3 and the AWS CLI.
-    stepfunctions = StepFunctionsService(StepFunctionsClock(), TaskRegistry())
+    stepfunctions = api.step_functions.service
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -353,7 +373,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
         async with (
             _dynamodb_running(api.dynamodb, _fixed_endpoint(config)),
             api.realtime.broker.running(),
-            stepfunctions.running(),
+            stepfunctions_running(api.step_functions, api.dynamodb),
         ):
             # Everything built at start lives as long as the server: move it out of the
             # collector's way, so collections triggered by requests scan only request garbage.
@@ -369,6 +389,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
     ]
     app = AppSyncApp(endpoint, routes=routes, lifespan=lifespan)
     app.state.api = api
+    app.self_routes = api.step_functions.routes
     return app
 
 
@@ -451,11 +472,16 @@ class AppSyncApp(Starlette):
     Starlette.
     """
 
+    # Learns the server's own address from the first request, for workflows' HTTP Tasks.
+    self_routes: SelfRoutes | None = None
+
     def __init__(self, graphql: GraphQLEndpoint, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._graphql = graphql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.self_routes is not None and self.self_routes.base is None:
+            self.self_routes.learn(scope)
         if (
             scope["type"] == "http"
             and scope["path"] == "/graphql"

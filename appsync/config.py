@@ -43,6 +43,7 @@ from appsync.config_resolvers import (
     read_functions,
     read_resolvers,
 )
+from appsync.config_stepfunctions import StepFunctionsSettings, read_step_functions
 from appsync.errors import ConfigError, ConfigProblem
 from resolvers.datasources.dynamodb_config import (
     DynamoDBConfig,
@@ -87,6 +88,8 @@ class ServerSpec:
     domain_name: str | None = None
     # `server.dynamodb`: the embedded DynamoDB's tables and loopback endpoint.
     dynamodb: EmbeddedDynamoDBSettings = field(default_factory=EmbeddedDynamoDBSettings)
+    # `server.stepFunctions`: the embedded engine's machines, activities, connections, target.
+    step_functions: StepFunctionsSettings = field(default_factory=StepFunctionsSettings)
     # `server.realtime` (broker, ka interval, inbox size) and `server.tls` (None: plain HTTP).
     realtime: RealtimeSpec = field(default_factory=RealtimeSpec)
     tls: TlsSpec | None = None
@@ -126,7 +129,7 @@ _TOP_KEYS = (
 )
 _SERVER_KEYS = (
     *["executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb"],
-    *["realtime", "tls"],
+    *["realtime", "tls", "stepFunctions"],
 )
 
 
@@ -225,6 +228,7 @@ def _server(reader: ConfigReader, value: Any, base_dir: Path) -> ServerSpec:
         ),
         domain_name=reader.string(block, "domainName", "server", required=False),
         dynamodb=dynamodb,
+        step_functions=read_step_functions(reader, block.get("stepFunctions"), base_dir),
         realtime=read_realtime(reader, block.get("realtime"), "server.realtime"),
         tls=read_tls(reader, block.get("tls"), "server.tls"),
     )

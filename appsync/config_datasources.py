@@ -3,7 +3,9 @@
 `NONE`; `AWS_LAMBDA` with `lambdaConfig.handler`, a local Python `module:function` in place of
 the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (`tableName`, `awsRegion`,
 `useCallerCredentials`, `versioned`, `deltaSyncConfig`, and the local `endpoint`), read by the
-DynamoDB data source's own parser so that its rules live beside the code that runs them.
+DynamoDB data source's own parser so that its rules live beside the code that runs them;
+`HTTP` with AppSync's `httpConfig`, and the local `AWS_STEP_FUNCTIONS` with
+`stepFunctionsConfig`, read by `config_stepfunctions`. `serviceRoleArn` is accepted and unused.
 """
 
 from __future__ import annotations
@@ -14,19 +16,29 @@ from enum import StrEnum
 from typing import Any
 
 from appsync.config_reader import ConfigReader, Raw, join
+from appsync.config_stepfunctions import read_http_config, read_state_machine_arn
 from resolvers.datasources.dynamodb_config import (
     DynamoDBConfig,
     DynamoDBConfigProblem,
     parse_dynamodb_config,
 )
+from resolvers.datasources.http import HttpConfig
 
-_CONFIG_BLOCKS = {"lambdaConfig": "AWS_LAMBDA", "dynamodbConfig": "AMAZON_DYNAMODB"}
+_CONFIG_BLOCKS = {
+    "lambdaConfig": "AWS_LAMBDA",
+    "dynamodbConfig": "AMAZON_DYNAMODB",
+    "httpConfig": "HTTP",
+    "stepFunctionsConfig": "AWS_STEP_FUNCTIONS",
+}
 
 
 class DataSourceType(StrEnum):
     NONE = "NONE"
     AWS_LAMBDA = "AWS_LAMBDA"
     AMAZON_DYNAMODB = "AMAZON_DYNAMODB"
+    HTTP = "HTTP"
+    # Local only: AppSync has no Step Functions data source (resolvers.datasources.stepfunctions).
+    AWS_STEP_FUNCTIONS = "AWS_STEP_FUNCTIONS"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +48,8 @@ class DataSourceSpec:
     description: str | None
     lambda_handler: str | None  # `lambdaConfig.handler`: "module:function"
     dynamodb: DynamoDBConfig | None = None  # `dynamodbConfig`, for AMAZON_DYNAMODB
+    http: HttpConfig | None = None  # `httpConfig`, for HTTP
+    state_machine_arn: str | None = None  # `stepFunctionsConfig.stateMachineArn`
 
 
 Sources = Sequence[DataSourceSpec]
@@ -49,7 +63,7 @@ def report(reader: ConfigReader, problems: Sequence[DynamoDBConfigProblem]) -> N
 
 def data_sources(reader: ConfigReader, top: Raw) -> tuple[DataSourceSpec, ...]:
     sources: list[DataSourceSpec] = []
-    allowed = ("name", "type", "description", *_CONFIG_BLOCKS)
+    allowed = ("name", "type", "description", "serviceRoleArn", *_CONFIG_BLOCKS)
     for where, item in reader.items(top, "dataSources", ""):
         block = reader.mapping(item, where, allowed)
         if block is None:
@@ -62,14 +76,21 @@ def data_sources(reader: ConfigReader, top: Raw) -> tuple[DataSourceSpec, ...]:
                 reader.problem(join(where, key), f"only an {owner} data source has one")
         handler = None
         dynamodb = None
+        http = None
+        machine = None
         if kind is DataSourceType.AWS_LAMBDA:
             handler = _lambda_handler(reader, block, where)
         elif kind is DataSourceType.AMAZON_DYNAMODB:
             dynamodb = _dynamodb(reader, block.get("dynamodbConfig"), where)
+        elif kind is DataSourceType.HTTP:
+            http = read_http_config(reader, block.get("httpConfig"), where)
+        elif kind is DataSourceType.AWS_STEP_FUNCTIONS:
+            machine = read_state_machine_arn(reader, block.get("stepFunctionsConfig"), where)
         if name is not None and any(source.name == name for source in sources):
             reader.problem(join(where, "name"), f"data source {name!r} is defined twice")
         elif name is not None and kind is not None:
-            sources.append(DataSourceSpec(name, kind, description, handler, dynamodb))
+            spec = DataSourceSpec(name, kind, description, handler, dynamodb, http, machine)
+            sources.append(spec)
     return tuple(sources)
 
 

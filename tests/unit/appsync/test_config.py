@@ -141,7 +141,8 @@ colour: blue
         f"schema[1]: file not found: {missing}",
         "authenticationType: expected one of API_KEY | AWS_IAM | OPENID_CONNECT | "
         "AMAZON_COGNITO_USER_POOLS | AWS_LAMBDA, got 'API_KEYS'",
-        "dataSources[0].type: expected one of NONE | AWS_LAMBDA | AMAZON_DYNAMODB, got 'DYNAMO'",
+        "dataSources[0].type: expected one of NONE | AWS_LAMBDA | AMAZON_DYNAMODB | HTTP | "
+        "AWS_STEP_FUNCTIONS, got 'DYNAMO'",
         "dataSources[1].lambdaConfig: required for AWS_LAMBDA; expected {handler: module:function}",
         "resolvers[0].dataSourceName: no data source named 'Nowhere' (known: Fn)",
         "resolvers[1].fieldName: required; expected a non-empty string",

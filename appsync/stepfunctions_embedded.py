@@ -1,0 +1,209 @@
+"""The embedded Step Functions engine as the server runs it, and how resolvers reach it.
+
+`build_step_functions(settings)` makes the engine with every integration (DynamoDB, SQS, SNS and
+S3 on the embedded moto, AWS SDK integrations, nested executions, HTTP Tasks, `aws-sdk:sfn`),
+and the `StateMachineRunner` that the HTTP data source (endpoints `states` / `sync-states`) and
+the direct data source call: the engine itself, or real AWS when `server.stepFunctions.target`
+is AWS. `running(...)` starts it in the server's lifespan: the loopback moto endpoint the
+integrations' boto3 clients use (the embedded DynamoDB's when there is one), the engine's
+TaskGroup, then the declared activities and state machines.
+
+Workflows call this API with HTTP Tasks to its cloud URL (`https://<id>.appsync-api.<region>.
+amazonaws.com/graphql`, or `apiUrl`); `SelfRoutes` sends those to this server's own /graphql,
+whose address it learns from the first request it sees (the port may be chosen at bind time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from appsync.config_stepfunctions import StepFunctionsSettings, StepFunctionsTarget
+from appsync.errors import ConfigError, ConfigProblem
+from appsync.stepfunctions_api import stepfunctions_store
+from resolvers.datasources.dynamodb_tables import (
+    EmbeddedDynamoDB,
+    LoopbackEndpoint,
+    start_loopback_endpoint,
+)
+from resolvers.datasources.http import HttpStateMachineRunner
+from resolvers.datasources.stepfunctions import StateMachineRunner
+from stepfunctions.clock import SystemClock
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
+from stepfunctions.integrations.catalog import register_integrations
+from stepfunctions.integrations.http_task import (
+    ConnectionAuth,
+    HttpTaskIntegration,
+    StaticConnections,
+)
+from stepfunctions.integrations.s3 import S3ObjectStore
+from stepfunctions.integrations.states import ServiceNestedExecutions
+from stepfunctions.service import StepFunctionsService
+from stepfunctions.tasks import TaskRegistry
+
+logger = logging.getLogger(__name__)
+
+_APPSYNC_HOST = re.compile(r"^[a-z0-9]+\.appsync-api\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
+
+
+class EngineRunner:
+    """The embedded engine as a `StateMachineRunner`."""
+
+    __slots__ = ("_service",)
+
+    def __init__(self, service: StepFunctionsService) -> None:
+        self._service = service
+
+    async def call(self, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return await self._service.handle(operation, json.dumps(body).encode())
+
+
+class SelfRoutes:
+    """`HttpRoutes` for HTTP Tasks: this API's cloud URL goes to this server's /graphql."""
+
+    __slots__ = ("_api_url", "base")
+
+    def __init__(self, api_url: str | None) -> None:
+        self._api_url = api_url.rstrip("/") if api_url else None
+        self.base: str | None = None
+
+    def learn(self, scope: Mapping[str, Any]) -> None:
+        """Record the server's address from an ASGI scope (the first request's is enough)."""
+        server = scope.get("server")
+        if self.base is not None or not server or server[1] is None:
+            return
+        host = str(server[0])
+        # A wildcard bind is reached on loopback.
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+        if ":" in host:
+            host = f"[{host}]"
+        self.base = f"http://{host}:{server[1]}"
+
+    def resolve(self, url: str) -> str:
+        if self.base is None:
+            return url
+        if self._api_url is not None:
+            if url.startswith(self._api_url):
+                return self.base + "/graphql" + url[len(self._api_url) :].removeprefix("/graphql")
+            return url
+        parts = urlsplit(url)
+        if _APPSYNC_HOST.match(parts.hostname or ""):
+            query = f"?{parts.query}" if parts.query else ""
+            return f"{self.base}{parts.path}{query}"
+        return url
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedStepFunctions:
+    config_file: str
+    settings: StepFunctionsSettings
+    service: StepFunctionsService
+    clients: AwsClients
+    routes: SelfRoutes
+    # What the direct data source calls: the engine, or real AWS (target AWS).
+    runner: StateMachineRunner
+    # What `states` / `sync-states` HTTP data sources call instead of the network: the engine;
+    # None with target AWS, where they go to AWS signed, as AppSync sends them.
+    http_runner: StateMachineRunner | None
+
+
+def build_step_functions(
+    settings: StepFunctionsSettings, config_file: str
+) -> EmbeddedStepFunctions:
+    """The engine and its integrations, not started (see `running`)."""
+    region, account = settings.region, settings.account_id
+    clock = SystemClock()
+    tasks = TaskRegistry(region, account)
+    store = stepfunctions_store(str(settings.database) if settings.database else None)
+    service = StepFunctionsService(clock, tasks, region=region, account_id=account, store=store)
+    clients = AwsClients(IntegrationEndpoints(region=region))
+    routes = SelfRoutes(settings.api_url)
+    connections = {
+        spec.connection_arn: ConnectionAuth(headers=spec.headers) for spec in settings.connections
+    }
+    http = HttpTaskIntegration(StaticConnections(connections), routes)
+    register_integrations(
+        tasks, clients, nested=ServiceNestedExecutions(service), http=http, engine=service
+    )
+    tasks.register_object_store(S3ObjectStore(clients, clock))
+    engine = EngineRunner(service)
+    if settings.target is StepFunctionsTarget.AWS:
+        aws = HttpStateMachineRunner(region)
+        return EmbeddedStepFunctions(config_file, settings, service, clients, routes, aws, None)
+    return EmbeddedStepFunctions(config_file, settings, service, clients, routes, engine, engine)
+
+
+@asynccontextmanager
+async def running(
+    embedded: EmbeddedStepFunctions, dynamodb: EmbeddedDynamoDB | None
+) -> AsyncIterator[None]:
+    """The engine for the server's lifetime (entered after the embedded DynamoDB has started).
+
+    The integrations' boto3 clients use the embedded DynamoDB's loopback endpoint when it has
+    one (the same moto serves SQS, SNS and S3); otherwise, when the definition declares
+    `server.stepFunctions`, one is started here for them. Without either they go to AWS.
+    """
+    moto_url = dynamodb.url if dynamodb is not None else None
+    own: LoopbackEndpoint | None = None
+    start_moto = embedded.settings.declared
+    if moto_url is None and start_moto:
+        own = await asyncio.to_thread(start_loopback_endpoint)
+        moto_url = own.url
+    settings = embedded.settings
+    if moto_url is not None:
+        embedded.clients.configure(
+            IntegrationEndpoints(embedded_url=moto_url, region=settings.region)
+        )
+    try:
+        async with embedded.service.running():
+            await _declare(embedded)
+            yield
+    finally:
+        if own is not None:
+            await asyncio.to_thread(own.stop)
+
+
+async def _declare(embedded: EmbeddedStepFunctions) -> None:
+    """Create the declared activities and state machines (a stored machine whose definition
+    differs, from a previous run on the same database, is updated)."""
+    service, settings = embedded.service, embedded.settings
+    for index, name in enumerate(settings.activities):
+        await _call(embedded, f"activities[{index}]", "CreateActivity", {"name": name})
+    role = f"arn:aws:iam::{settings.account_id}:role/appsync-local"
+    for index, machine in enumerate(settings.state_machines):
+        where = f"stateMachines[{index}]"
+        definition = machine.definition.read_text(encoding="utf-8")
+        request = {
+            "name": machine.name,
+            "definition": definition,
+            "roleArn": role,
+            "type": machine.type.value,
+        }
+        status, body = await service.handle("CreateStateMachine", json.dumps(request).encode())
+        if status == 400 and body.get("__type") == "StateMachineAlreadyExists":
+            arn = f"arn:aws:states:{settings.region}:{settings.account_id}:stateMachine:"
+            update = {"stateMachineArn": arn + machine.name, "definition": definition}
+            await _call(embedded, where, "UpdateStateMachine", update)
+        elif status != 200:
+            _refused(embedded, where, body)
+
+
+async def _call(
+    embedded: EmbeddedStepFunctions, where: str, operation: str, body: dict[str, Any]
+) -> None:
+    status, answer = await embedded.service.handle(operation, json.dumps(body).encode())
+    if status != 200:
+        _refused(embedded, where, answer)
+
+
+def _refused(embedded: EmbeddedStepFunctions, where: str, answer: dict[str, Any]) -> None:
+    message = f"{answer.get('__type')}: {answer.get('message')}"
+    problem = ConfigProblem(embedded.config_file, f"server.stepFunctions.{where}", message)
+    raise ConfigError([problem])
