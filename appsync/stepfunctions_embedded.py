@@ -162,8 +162,9 @@ async def running(
             IntegrationEndpoints(embedded_url=moto_url, region=settings.region)
         )
     try:
+        # Before the TaskGroup: a refused definition is the start's own error, not a group's.
+        await _declare(embedded)
         async with embedded.service.running():
-            await _declare(embedded)
             yield
     finally:
         if own is not None:

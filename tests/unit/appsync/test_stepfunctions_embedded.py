@@ -1,0 +1,92 @@
+"""The embedded engine as the server builds it: declared machines and activities, the runner the
+data sources call, and where workflows' HTTP Tasks to this API go."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from appsync.config_stepfunctions import (
+    StateMachineSpec,
+    StateMachineType,
+    StepFunctionsSettings,
+    StepFunctionsTarget,
+)
+from appsync.errors import ConfigError
+from appsync.stepfunctions_embedded import SelfRoutes, build_step_functions, running
+from resolvers.datasources.http import HttpStateMachineRunner
+
+API = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
+
+
+def test_appsync_urls_go_to_this_server_once_its_address_is_known() -> None:
+    routes = SelfRoutes(None)
+    assert routes.resolve(API) == API  # no request seen yet
+    routes.learn({"type": "http", "server": ("127.0.0.1", 4321)})
+    assert routes.resolve(API) == "http://127.0.0.1:4321/graphql"
+    assert routes.resolve(API + "?x=1") == "http://127.0.0.1:4321/graphql?x=1"
+    assert routes.resolve("https://api.example.com/graphql") == "https://api.example.com/graphql"
+
+
+def test_a_wildcard_bind_is_reached_on_loopback() -> None:
+    routes = SelfRoutes(None)
+    routes.learn({"type": "http", "server": ("0.0.0.0", 80)})
+    assert routes.resolve(API) == "http://127.0.0.1:80/graphql"
+
+
+def test_an_api_url_limits_the_routing_to_that_url() -> None:
+    mine = "https://orders.example.com/graphql"
+    routes = SelfRoutes(mine)
+    routes.learn({"type": "http", "server": ("127.0.0.1", 5000)})
+    assert routes.resolve(mine) == "http://127.0.0.1:5000/graphql"
+    assert routes.resolve(API) == API
+
+
+def test_a_scope_without_a_server_teaches_nothing() -> None:
+    routes = SelfRoutes(None)
+    routes.learn({"type": "lifespan"})
+    assert routes.base is None
+
+
+def test_target_aws_sends_states_data_sources_to_aws() -> None:
+    embedded = build_step_functions(StepFunctionsSettings(target=StepFunctionsTarget.AWS), "a.yaml")
+    assert isinstance(embedded.runner, HttpStateMachineRunner)
+    assert embedded.http_runner is None
+
+
+@pytest.mark.anyio
+async def test_declared_machines_and_activities_exist_once_running(tmp_path: Path) -> None:
+    definition = tmp_path / "m.asl.json"
+    definition.write_text(
+        json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    )
+    settings = StepFunctionsSettings(
+        activities=("reserve",),
+        state_machines=(StateMachineSpec("m", definition, StateMachineType.EXPRESS),),
+    )
+    embedded = build_step_functions(settings, "a.yaml")
+    assert embedded.http_runner is embedded.runner
+    async with running(embedded, None):
+        status, machine = await embedded.runner.call(
+            "DescribeStateMachine",
+            {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m"},
+        )
+        assert (status, machine["type"]) == (200, "EXPRESS")
+        status, activities = await embedded.runner.call("ListActivities", {})
+        assert [a["name"] for a in activities["activities"]] == ["reserve"]
+
+
+@pytest.mark.anyio
+async def test_an_invalid_definition_stops_the_start_with_its_key_path(tmp_path: Path) -> None:
+    definition = tmp_path / "bad.asl.json"
+    definition.write_text(json.dumps({"StartAt": "Nowhere", "States": {}}))
+    settings = StepFunctionsSettings(state_machines=(StateMachineSpec("bad", definition),))
+    embedded = build_step_functions(settings, "a.yaml")
+    with pytest.raises(ConfigError) as refused:
+        async with running(embedded, None):
+            pass
+    [problem] = refused.value.problems
+    assert problem.key_path == "server.stepFunctions.stateMachines[0]"
+    assert problem.message.startswith("InvalidDefinition")
