@@ -156,6 +156,10 @@ async def test_the_orders_example_reports_a_reserved_order_to_the_subscriber(
     arn = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:orders:o-9"
     described = await asyncio.to_thread(sfn(orders).describe_execution, executionArn=arn)
     assert described["status"] == "SUCCEEDED"
+    # The HTTP Task's answer is the GraphQL response of the mutation it ran.
+    assert json.loads(described["output"]) == {
+        "orderCompleted": {"orderId": "o-9", "status": "RESERVED", "detail": "local-1"}
+    }
 
 
 @pytest.mark.anyio
