@@ -14,7 +14,8 @@ the process's credentials); `region` and `accountId` of the engine's ARNs; `data
 file for Standard executions that survive a restart); `activities` and `stateMachines` created
 at start; `connections`: the headers each EventBridge connection ARN adds to a workflow's HTTP
 Tasks (an AppSync API key, say); `apiUrl`: this API's cloud URL as workflows name it (by default
-any `https://<id>.appsync-api.<region>.amazonaws.com/graphql` is this server).
+any `https://<id>.appsync-api.<region>.amazonaws.com/graphql` is this server); `endpoint`: with
+target AWS, a Step Functions API URL to use instead of AWS's (another appsync-local, LocalStack).
 """
 
 from __future__ import annotations
@@ -66,12 +67,13 @@ class StepFunctionsSettings:
     state_machines: tuple[StateMachineSpec, ...] = ()
     connections: tuple[ConnectionSpec, ...] = ()
     api_url: str | None = None
+    endpoint: str | None = None
     declared: bool = field(default=False, compare=False)
 
 
 _SETTINGS_KEYS = (
     *["target", "region", "accountId", "database", "activities", "stateMachines"],
-    *["connections", "apiUrl"],
+    *["connections", "apiUrl", "endpoint"],
 )
 
 
@@ -153,6 +155,7 @@ def read_step_functions(reader: ConfigReader, raw: Any, base_dir: Path) -> StepF
         state_machines=_state_machines(reader, block, path),
         connections=_connections(reader, block, path),
         api_url=reader.string(block, "apiUrl", path, required=False),
+        endpoint=reader.string(block, "endpoint", path, required=False),
         declared=True,
     )
 

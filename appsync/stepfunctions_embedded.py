@@ -135,8 +135,12 @@ def build_step_functions(
     tasks.register_object_store(S3ObjectStore(clients, clock))
     engine = EngineRunner(service)
     if settings.target is StepFunctionsTarget.AWS:
-        aws = HttpStateMachineRunner(region)
-        return EmbeddedStepFunctions(config_file, settings, service, clients, routes, aws, None)
+        aws = HttpStateMachineRunner(region, endpoint=settings.endpoint)
+        # With an `endpoint`, the `states` HTTP data sources go there too, not to AWS.
+        http_runner = aws if settings.endpoint is not None else None
+        return EmbeddedStepFunctions(
+            config_file, settings, service, clients, routes, aws, http_runner
+        )
     return EmbeddedStepFunctions(config_file, settings, service, clients, routes, engine, engine)
 
 

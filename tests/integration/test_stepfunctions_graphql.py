@@ -278,3 +278,78 @@ def test_the_worker_answers_as_the_activity_docs_show() -> None:
         "failure",
         {"error": "OutOfStock", "cause": "only 10 of lamp"},
     )
+
+
+REMOTE_SCHEMA = """
+type Order { id: ID! status: String! executionArn: String }
+type Query { executionStatus(arn: String!): String }
+type Mutation { placeOrder(orderId: ID!, sku: String!, quantity: Int!): Order }
+"""
+
+
+@pytest.mark.anyio
+async def test_target_aws_with_an_endpoint_sends_both_forms_to_that_step_functions_api(
+    orders: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`target: AWS` signs AWS JSON 1.0 calls as for AWS; `endpoint` points them at another
+    Step Functions API: here the orders server's engine, reached over HTTP."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDREMOTECALLER0000")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "remote-caller-secret")
+    (tmp_path / "schema.graphql").write_text(REMOTE_SCHEMA)
+    (tmp_path / "status.req.vtl").write_text(
+        '{"version": "2018-05-29", "operation": "DescribeExecution",'
+        ' "executionArn": $util.toJson($ctx.args.arn)}'
+    )
+    (tmp_path / "status.res.vtl").write_text(
+        "#if($ctx.error)\n  $util.error($ctx.error.message, $ctx.error.type)\n#end\n"
+        "$util.toJson($ctx.result.status)"
+    )
+    signed = {"signingRegion": REGION, "signingServiceName": "states"}
+    config = {
+        "schema": "schema.graphql",
+        "authenticationType": "API_KEY",
+        "apiKeys": [{"id": KEY}],
+        "dataSources": [
+            {
+                "name": "StepFunctions",
+                "type": "HTTP",
+                "httpConfig": {
+                    "endpoint": f"https://states.{REGION}.amazonaws.com",
+                    "authorizationConfig": {"authorizationType": "AWS_IAM", "awsIamConfig": signed},
+                },
+            },
+            {"name": "Direct", "type": "AWS_STEP_FUNCTIONS"},
+        ],
+        "resolvers": [
+            {
+                "typeName": "Mutation",
+                "fieldName": "placeOrder",
+                "dataSourceName": "StepFunctions",
+                "requestMappingTemplate": str(EXAMPLE / "templates" / "placeOrder.req.vtl"),
+                "responseMappingTemplate": str(EXAMPLE / "templates" / "placeOrder.res.vtl"),
+            },
+            {
+                "typeName": "Query",
+                "fieldName": "executionStatus",
+                "dataSourceName": "Direct",
+                "requestMappingTemplate": "status.req.vtl",
+                "responseMappingTemplate": "status.res.vtl",
+            },
+        ],
+        "server": {
+            "stepFunctions": {
+                "target": "AWS",
+                "endpoint": f"http://{orders.host}:{orders.port}",
+            }
+        },
+    }
+    path = tmp_path / "appsync.json"
+    path.write_text(json.dumps(config))
+    with serve(path) as remote:
+        placed = await execute(remote, PLACE, orderId="r-1", sku="lamp", quantity=1)
+        arn = placed["placeOrder"]["executionArn"]
+        assert arn == f"arn:aws:states:{REGION}:{ACCOUNT}:execution:orders:r-1"
+        status = await execute(remote, "query S($a: String!) { executionStatus(arn: $a) }", a=arn)
+        assert status == {"executionStatus": "RUNNING"}
+    described = await asyncio.to_thread(sfn(orders).describe_execution, executionArn=arn)
+    assert json.loads(described["input"]) == {"orderId": "r-1", "sku": "lamp", "quantity": 1}

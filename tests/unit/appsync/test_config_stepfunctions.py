@@ -100,6 +100,7 @@ def test_server_step_functions_settings_are_read(tmp_path: Path) -> None:
 server:
   stepFunctions:
     target: AWS
+    endpoint: http://127.0.0.1:8083
     region: eu-west-1
     accountId: "000000000000"
     database: sfn.sqlite
@@ -113,6 +114,7 @@ server:
     settings = load_config(_write(tmp_path, text)).server.step_functions
     assert settings.declared
     assert settings.target is StepFunctionsTarget.AWS
+    assert settings.endpoint == "http://127.0.0.1:8083"
     assert (settings.region, settings.account_id) == ("eu-west-1", "000000000000")
     assert settings.database == (tmp_path / "sfn.sqlite").resolve()
     assert settings.activities == ("reserve",)
