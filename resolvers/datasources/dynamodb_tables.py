@@ -8,7 +8,8 @@ already.
 
 `start_loopback_endpoint` serves the same in-process moto backend over HTTP with moto's
 `ThreadedMotoServer`, so `aws dynamodb scan --endpoint-url http://127.0.0.1:<port>` and boto3
-see and change exactly what resolvers see.
+see and change exactly what resolvers see. A port it cannot bind is a `LoopbackEndpointError`
+at once (moto's own server would wait forever for a thread whose bind failed).
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +57,18 @@ class SeedError(DynamoDBServiceError):
     def __init__(self, path: Path, message: str) -> None:
         super().__init__("SeedError", f"{path}: {message}")
         self.path = path
+
+
+class LoopbackEndpointError(DynamoDBServiceError):
+    """The loopback endpoint could not be served: its port is taken, or the address is not ours."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(
+            "LoopbackEndpointError",
+            f"cannot serve the embedded DynamoDB on {host}:{port}: {reason}",
+        )
+        self.host = host
+        self.port = port
 
 
 def delta_sync_table(config: DeltaSyncConfig) -> TableDeclaration:
@@ -177,16 +193,50 @@ def _locked(app: Callable[..., Any]) -> Callable[..., Any]:
     return locked_app
 
 
+# How long `start` waits for the server thread once the port is bound.
+_READY_SECONDS = 10.0
+
+
 class _LockedMotoServer(ThreadedMotoServer):
-    """moto's ThreadedMotoServer (moto 5.2.5) whose app shares the embedded calls' lock."""
+    """moto's ThreadedMotoServer (moto 5.2.5) whose app shares the embedded calls' lock.
+
+    The port is bound in `start`, before the server thread runs: moto's own thread binds it,
+    and when that fails werkzeug exits the thread while `start` waits for it forever.
+    """
+
+    _listener: socket.socket | None = None
 
     def _server_entry(self) -> None:
+        listener = self._listener
+        assert listener is not None, "start() binds the port first"
         app = _locked(DomainDispatcherApplication(create_backend_app))
+        # werkzeug serves a duplicate of the bound socket's descriptor; the original can go.
         self._server = make_server(
-            self._ip_address, self._port, app, True, request_handler=MotoRequestHandler
+            self._ip_address,
+            self._port,
+            app,
+            True,
+            request_handler=MotoRequestHandler,
+            fd=listener.fileno(),
         )
+        listener.close()
         self._server_ready_event.set()
         self._server.serve_forever()
+
+    def start(self) -> None:
+        host, port = self._ip_address, self._port
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        try:
+            self._listener = socket.create_server((host, port), family=family)
+        except OSError as error:
+            # create_server's own wording adds the address, which the message already names.
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            raise LoopbackEndpointError(host, port, reason) from error
+        self._thread = threading.Thread(target=self._server_entry, daemon=True)
+        self._thread.start()
+        if not self._server_ready_event.wait(_READY_SECONDS):
+            self._listener.close()
+            raise LoopbackEndpointError(host, port, f"not serving after {_READY_SECONDS:g} s")
 
 
 @dataclass(slots=True)
@@ -206,7 +256,8 @@ class LoopbackEndpoint:
 
 
 def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackEndpoint:
-    """Serve the in-process moto backend on `host:port` (0 picks a free port).
+    """Serve the in-process moto backend on `host:port` (0 picks a free port); a port that
+    cannot be bound raises `LoopbackEndpointError`.
 
     Clients reach the data of the embedded data sources when they use the same region and any
     access key (moto's default account); the AWS CLI needs `--endpoint-url` and a region.

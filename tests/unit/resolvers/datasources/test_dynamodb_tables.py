@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -21,11 +23,13 @@ from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     EmbeddedDynamoDB,
     LoopbackEndpoint,
+    LoopbackEndpointError,
     SeedError,
     create_declared_tables,
     create_tables,
     operations_for,
     read_seed,
+    start_loopback_endpoint,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.test_dynamodb_paths import (
@@ -215,3 +219,60 @@ async def test_the_loopback_endpoint_stays_off_when_asked(tmp_path: Path) -> Non
     assert await embedded.start() is None
     described = await MotoDynamoDB(REGION).call("DescribeTable", {"TableName": name})
     assert described["Table"]["TableStatus"] == "ACTIVE"
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A loopback port another socket is listening on."""
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        yield holder.getsockname()[1]
+
+
+@pytest.mark.timeout(15)
+def test_a_taken_port_fails_the_loopback_endpoint_at_once(taken_port: int) -> None:
+    # moto's ThreadedMotoServer alone waits forever for a server thread whose bind failed.
+    with pytest.raises(LoopbackEndpointError) as raised:
+        start_loopback_endpoint("127.0.0.1", taken_port)
+    assert raised.value.port == taken_port
+    assert raised.value.message == (
+        f"cannot serve the embedded DynamoDB on 127.0.0.1:{taken_port}: Address already in use"
+    )
+
+
+@pytest.mark.timeout(15)
+async def test_a_taken_port_stops_the_embedded_dynamodb_start(
+    tmp_path: Path, taken_port: int
+) -> None:
+    name = unique("Taken", tmp_path)
+    settings = EmbeddedDynamoDBSettings(
+        (TableDeclaration(name, table_input(name)),), "127.0.0.1", taken_port
+    )
+    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
+    with pytest.raises(LoopbackEndpointError):
+        await embedded.start()
+    assert embedded.url is None
+
+
+@pytest.mark.timeout(15)
+def test_the_port_serves_again_once_it_is_free() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        with pytest.raises(LoopbackEndpointError):
+            start_loopback_endpoint("127.0.0.1", port)
+    endpoint = start_loopback_endpoint("127.0.0.1", port)
+    try:
+        assert endpoint.url == f"http://127.0.0.1:{port}"
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint.url,
+            region_name=REGION,
+            aws_access_key_id="any",
+            aws_secret_access_key="any",
+        )
+        assert isinstance(client.list_tables()["TableNames"], list)
+    finally:
+        endpoint.stop()
