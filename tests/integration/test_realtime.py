@@ -790,3 +790,18 @@ async def test_a_malformed_invalidation_is_a_field_error_and_invalidates_nothing
         # The well-formed call before the malformed one was not published either.
         await client.send({"type": "stop", "id": "m"})
         assert await client.receive() == {"type": "complete", "id": "m"}
+
+
+@pytest.mark.anyio
+async def test_data_frames_keep_the_order_of_the_mutations(server: RealtimeServer) -> None:
+    async with raw_client(server) as client:
+        await client.start("o", ON_ADD, {"owner": "order"}, api_key_header(server))
+        for n in range(20):
+            await mutate(
+                server,
+                f'mutation {{ addTodo(id: "{n}", name: "n", owner: "order") {{ id name owner }} }}',
+            )
+        frames = [await client.receive() for _ in range(20)]
+    assert [frame["payload"]["data"]["onAddTodo"]["id"] for frame in frames] == [
+        str(n) for n in range(20)
+    ]
