@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,9 +34,16 @@ TOKEN = re.compile(r"<[A-Za-z0-9_\-\. ]+(?::\d+)?>")
 
 
 def corpus_missing_reason() -> str | None:
-    """Why the corpus cannot be read, or None when it is there."""
+    """Why the corpus cannot be read, or None when it is there.
+
+    CI always has the shared folder beside the clone, so there a missing corpus fails the run
+    instead of letting the suite pass without its cases.
+    """
     if not (CORPUS_DIR / "cases.jsonl").is_file():
-        return f"the shared Step Functions corpus is absent ({CORPUS_DIR})"
+        reason = f"the shared Step Functions corpus is absent ({CORPUS_DIR})"
+        if os.environ.get("CI"):
+            raise RuntimeError(f"{reason}: CI must run the conformance suite")
+        return reason
     return None
 
 
