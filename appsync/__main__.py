@@ -130,6 +130,11 @@ async def _serve(
             **options,
         )
     )
+    if app.self_routes is not None and port:
+        # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
+        # aimed at this API before any request has shown the server its own address.
+        scheme = "https" if tls is not None else "http"
+        app.self_routes.learn({"server": (host, port), "scheme": scheme})
     async with asyncio.TaskGroup() as group:
         serving = group.create_task(server.serve())
         listening = group.create_task(server.listening.wait())

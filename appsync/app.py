@@ -358,7 +358,7 @@ def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems
         )
 
 
-def build_app(config: ApiConfig, *, clock: Clock | None = None) -> Starlette:
+def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served."""
     api = load_api(config, clock)
     endpoint = GraphQLEndpoint(api.executor, api.authorizer, config.server.max_request_body_bytes)

@@ -84,7 +84,9 @@ class SelfRoutes:
         host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
         if ":" in host:
             host = f"[{host}]"
-        self.base = f"http://{host}:{server[1]}"
+        # Served with TLS, /graphql is on https (a websocket scope says wss for the same port).
+        scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
+        self.base = f"{scheme}://{host}:{server[1]}"
 
     def resolve(self, url: str) -> str:
         if self.base is None:

@@ -36,6 +36,13 @@ def test_a_wildcard_bind_is_reached_on_loopback() -> None:
     assert routes.resolve(API) == "http://127.0.0.1:80/graphql"
 
 
+def test_a_server_with_tls_is_reached_over_https() -> None:
+    for scheme in ("https", "wss"):
+        routes = SelfRoutes(None)
+        routes.learn({"type": "http", "scheme": scheme, "server": ("127.0.0.1", 8443)})
+        assert routes.resolve(API) == "https://127.0.0.1:8443/graphql"
+
+
 def test_an_api_url_limits_the_routing_to_that_url() -> None:
     mine = "https://orders.example.com/graphql"
     routes = SelfRoutes(mine)
