@@ -192,6 +192,9 @@ def _wire_value(value: Any) -> dict[str, Any]:
     make of it, in one pass."""
     kind: str = value.type
     inner = value.value
+    if type(inner) is str and kind != "B":
+        # S, and N (moto keeps numbers as their text): nothing to convert, the common case.
+        return {kind: inner}
     if kind == "M":
         return {"M": {name: _wire_value(item) for name, item in inner.items()}}
     if kind == "L":

@@ -146,6 +146,11 @@ def typed_value(value: Any) -> Any:
     AppSync's templates may write numbers as JSON numbers (`$util.dynamodb.toDynamoDBJson(1)` is
     `{ "N" : 1 }`) and null as `{ "NULL" : null }`; DynamoDB wants `"1"` and `true`.
     """
+    if type(value) is dict and len(value) == 1:
+        # A string, the usual key attribute, needs no checks beyond its type (hot path).
+        ((kind, inner),) = value.items()
+        if kind == "S" and type(inner) is str:
+            return {"S": inner}
     if not isinstance(value, Mapping) or len(value) != 1:
         raise mapping_error(f"Expected a DynamoDB typed value, got {json.dumps(value)}.")
     ((kind, inner),) = value.items()
@@ -166,7 +171,7 @@ def typed_value(value: Any) -> Any:
 
 
 def typed_map(values: Any) -> dict[str, Any]:
-    if not isinstance(values, Mapping):
+    if type(values) is not dict and not isinstance(values, Mapping):
         raise mapping_error(f"Expected a map of DynamoDB typed values, got {json.dumps(values)}.")
     return {str(name): typed_value(value) for name, value in values.items()}
 

@@ -68,6 +68,25 @@ def test_a_value_that_is_not_typed_is_a_mapping_template_error() -> None:
     assert raised.value.error_type == "MappingTemplate"
 
 
+@pytest.mark.parametrize(
+    "value",
+    [{"S": 5}, {"S": None}, {"S": "x", "N": "1"}, {"X": "x"}, {}, ["S", "x"]],
+    ids=["number as S", "null as S", "two types", "unknown type", "empty", "list"],
+)
+def test_a_malformed_typed_value_is_a_mapping_template_error(value: Any) -> None:
+    with pytest.raises(ResolverError) as raised:
+        typed_value(value)
+    assert raised.value.error_type == "MappingTemplate"
+
+
+def test_a_typed_value_is_a_copy_of_the_request_documents() -> None:
+    # The request document stays the template's: DynamoDB's parameters are new dicts.
+    value = {"S": "x"}
+    typed = typed_value(value)
+    assert typed == {"S": "x"}
+    assert typed is not value
+
+
 def test_binary_from_the_sdk_goes_back_to_base64_text() -> None:
     assert wire_json({"Item": {"b": {"B": b"hi"}, "bs": {"BS": [b"hi"]}}}) == {
         "Item": {"b": {"B": "aGk="}, "bs": {"BS": ["aGk="]}}
