@@ -106,9 +106,21 @@ def _reject_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"Non-standard token '{name}'", name, 0)
 
 
+# One decoder for every render: `json.loads` with an argument builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _loads(text: str) -> Any:
+    if text.startswith("\ufeff"):
+        # json.loads's own check (and message) for a byte order mark, which a template file
+        # read as UTF-8 keeps; the decoder alone would not make it.
+        return json.loads(text, parse_constant=_reject_constant)
+    return _DECODER.decode(text)
+
+
 def _parse_request(text: str) -> Any:
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _loads(text)
     except json.JSONDecodeError as error:
         raise ResolverError(
             f"Unable to parse the JSON document: '{error.msg} at line {error.lineno}, "
@@ -121,7 +133,7 @@ def _parse_response(text: str) -> Any:
     if not text.strip():
         raise ResolverError("Template transformation yielded an empty response.", MAPPING_TEMPLATE)
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        return _loads(text)
     except json.JSONDecodeError as error:
         raise ResolverError(f"Unable to convert {text} to Object.", MAPPING_TEMPLATE) from error
 
