@@ -28,6 +28,7 @@ import uvicorn
 from appsync.app import build_app, load_api, schema_problems
 from appsync.config import ApiConfig, load_config
 from appsync.errors import ConfigError
+from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsError, TlsFiles, self_signed_certificate
 from stepfunctions.store import DEFAULT_RETENTION
@@ -117,19 +118,9 @@ async def _serve(
     except ConfigError as error:
         _report(error)
         return 1
-    # No permessage-deflate: its zlib state is most of an idle websocket's memory (about 34 KiB
-    # of 77 per subscribed connection in bench/fanout.py), for frames that are small JSON.
-    options = tls.uvicorn_options() if tls is not None else {}
-    server = _Server(
-        uvicorn.Config(
-            app,
-            host=host,
-            port=port,
-            log_level=log_level,
-            ws_per_message_deflate=False,
-            **options,
-        )
-    )
+    # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
+    options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
+    server = _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, **options))
     if app.self_routes is not None and port:
         # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
         # aimed at this API before any request has shown the server its own address.

@@ -149,21 +149,12 @@ def _auth_request(headers: dict[str, str], body: bytes) -> Any:
     return AuthRequest.from_raw_headers("POST", "/graphql", headers, body)
 
 
-def serve(port: int, ws: str, deflate: bool, ping: float | None) -> None:
+def serve(port: int, options: dict[str, Any]) -> None:
     import uvicorn
 
     with tempfile.TemporaryDirectory() as code_dir:
         app = build_server_app(Path(code_dir))
-        uvicorn.run(
-            app,
-            host="127.0.0.1",
-            port=port,
-            log_level="warning",
-            backlog=4096,
-            ws=ws,
-            ws_per_message_deflate=deflate,
-            ws_ping_interval=ping,
-        )
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=4096, **options)
 
 
 def _rss_kib(pid: int) -> int:
@@ -241,7 +232,7 @@ async def _deliver_time(
 
 
 @asynccontextmanager
-async def _server(ws: str, deflate: bool, ping: float | None) -> AsyncIterator[tuple[int, int]]:
+async def _server(options: dict[str, Any]) -> AsyncIterator[tuple[int, int]]:
     import socket as sockets
 
     with sockets.socket() as probe:
@@ -253,10 +244,8 @@ async def _server(ws: str, deflate: bool, ping: float | None) -> AsyncIterator[t
         "bench.fanout",
         "--serve",
         str(port),
-        "--ws",
-        ws,
-        *([] if deflate else ["--no-deflate"]),
-        *([] if ping is None else ["--ws-ping-interval", str(ping)]),
+        "--uvicorn-options",
+        json.dumps(options),
         cwd=ROOT,
     )
     try:
@@ -274,12 +263,12 @@ async def _server(ws: str, deflate: bool, ping: float | None) -> AsyncIterator[t
 
 
 async def _measure(
-    size: int, rounds: int, ws: str, deflate: bool, ping: float | None, realtime: bool
+    size: int, rounds: int, options: dict[str, Any], realtime: bool
 ) -> tuple[float, float]:
     """Median seconds to deliver one frame to `size` sockets, and server KiB per open socket,
     on a fresh server process, so the memory figure starts from the same baseline."""
     async with (
-        _server(ws, deflate, ping) as (port, pid),
+        _server(options) as (port, pid),
         # No keep-alive: opening 10,000 sockets outlasts uvicorn's 5 s keep-alive timeout.
         httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}",
@@ -309,48 +298,73 @@ async def _measure(
     return statistics.median(times), per_socket
 
 
-async def run(sizes: list[int], rounds: int, ws: str, deflate: bool, ping: float | None) -> None:
+async def run(sizes: list[int], rounds: int, options: dict[str, Any]) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    print("uvicorn:", ", ".join(f"{name}={value}" for name, value in sorted(options.items())))
     print(
         f"{'N':>7} {'realtime p50':>13} {'bare p50':>10} {'ratio':>6}"
         f" {'KiB/subscribed conn':>20} {'KiB/bare conn':>14}"
     )
     for size in sizes:
-        ours, per_subscribed = await _measure(size, rounds, ws, deflate, ping, realtime=True)
-        theirs, per_bare = await _measure(size, rounds, ws, deflate, ping, realtime=False)
+        ours, per_subscribed = await _measure(size, rounds, options, realtime=True)
+        theirs, per_bare = await _measure(size, rounds, options, realtime=False)
         print(
             f"{size:>7} {ours * 1000:>10.1f} ms {theirs * 1000:>7.1f} ms {ours / theirs:>6.2f}"
-            f" {per_subscribed:>20.1f} {per_bare:>14.1f}"
+            f" {per_subscribed:>20.1f} {per_bare:>14.1f}",
+            flush=True,
         )
 
 
 def main() -> None:
+    from appsync.realtime.endpoint import UVICORN_OPTIONS
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
-        "--ws", default="auto", help="uvicorn's websocket implementation for the server"
+        "--ws",
+        choices=["websockets", "websockets-sansio", "wsproto"],
+        help="uvicorn's websocket implementation (default: what `serve` uses)",
     )
+    parser.add_argument("--http", choices=["h11", "httptools"], help="uvicorn's HTTP parser")
+    parser.add_argument("--loop", choices=["asyncio", "uvloop"], help="uvicorn's event loop")
     parser.add_argument(
-        "--no-deflate",
+        "--deflate",
         action="store_true",
-        help="serve without permessage-deflate (uvicorn's zlib state is most of a socket's memory)",
+        help="permessage-deflate on (uvicorn's default; `serve` turns it off: its zlib state"
+        " is most of a socket's memory)",
     )
+    parser.add_argument("--ws-max-queue", type=int, help="uvicorn's ws_max_queue")
+    parser.add_argument("--ws-max-size", type=int, help="uvicorn's ws_max_size")
     parser.add_argument(
         "--ws-ping-interval",
         type=float,
-        default=None,
-        help="uvicorn's server pings (off by default, as `serve` runs: AppSync's `ka` frames"
-        " keep the socket alive; each ping timer is per-connection state)",
+        help="uvicorn's server pings in seconds, 0 for none (`serve` sends none: AppSync's"
+        " `ka` frames keep the socket alive)",
     )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--uvicorn-options", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, args.ws, not args.no_deflate, args.ws_ping_interval)
+        serve(args.serve, json.loads(args.uvicorn_options))
         return
+    options = dict(UVICORN_OPTIONS)
+    for name, value in (
+        ("ws", args.ws),
+        ("http", args.http),
+        ("loop", args.loop),
+        ("ws_max_queue", args.ws_max_queue),
+        ("ws_max_size", args.ws_max_size),
+    ):
+        if value is not None:
+            options[name] = value
+    if args.deflate:
+        options["ws_per_message_deflate"] = True
+    if args.ws_ping_interval is not None:
+        options["ws_ping_interval"] = args.ws_ping_interval or None
     sizes = [int(size) for size in args.sizes.split(",")]
-    asyncio.run(run(sizes, args.rounds, args.ws, not args.no_deflate, args.ws_ping_interval))
+    asyncio.run(run(sizes, args.rounds, options))
 
 
 if __name__ == "__main__":

@@ -62,6 +62,20 @@ logger = logging.getLogger(__name__)
 _CONNECTION_UNAUTHORIZED_TYPE = "com.amazonaws.deepdish.graphql.auth#UnauthorizedException"
 MAX_INVALIDATIONS_PER_REQUEST = 5
 
+# The uvicorn settings `appsync-local serve` runs with, and bench/fanout.py measures: the
+# lightest per idle socket there (KiB per subscribed / bare socket at N=1,000, deflate off):
+# wsproto 30 / 24, websockets-sansio 34 / 26, the legacy websockets 40 / 33. No
+# permessage-deflate: its zlib state was about 40 KiB per socket, for frames of small JSON. No
+# protocol pings: AppSync's own `ka` frames keep clients' sockets alive, and uvicorn's ping
+# timer is per-connection state. httptools rather than h11 (2 KiB less per socket) because
+# the same parser serves every /graphql request.
+UVICORN_OPTIONS: Mapping[str, Any] = {
+    "ws": "wsproto",
+    "http": "httptools",
+    "ws_per_message_deflate": False,
+    "ws_ping_interval": None,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class RealtimeSettings:

@@ -38,7 +38,7 @@ from websockets.typing import Subprotocol
 
 from appsync.execution import ExecutionLimits, Executor, GraphQLRequest, ResolverBinding
 from appsync.pubsub import Broker, InMemoryBroker
-from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
+from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeRuntime, RealtimeSettings
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import SystemClock
 from auth.errors import UnauthorizedError
@@ -265,7 +265,14 @@ def serve(
         settings or RealtimeSettings(keep_alive_interval_seconds=3600),
     )
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            **UVICORN_OPTIONS,
+        )
     )
     thread = threading.Thread(target=server.run, name="realtime-test-server", daemon=True)
     thread.start()

@@ -21,7 +21,7 @@ import pytest
 import uvicorn
 
 from appsync.pubsub import BrokerError, Inbox, Publication, PublicationKind, RedisBroker
-from appsync.realtime.endpoint import RealtimeSettings
+from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeSettings
 from tests.conftest import REPO_ROOT
 from tests.integration.test_realtime import (
     ADD_ANN,
@@ -238,7 +238,7 @@ def main() -> None:
     port, url, code_dir = sys.argv[1:4]
     settings = RealtimeSettings(keep_alive_interval_seconds=3600)
     app = build_app(Path(code_dir), RedisBroker(url), settings)
-    uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
+    uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning", **UVICORN_OPTIONS)
 
 
 if __name__ == "__main__":
