@@ -1,6 +1,7 @@
 """The real server on a loopback port, for tests that talk to it with real clients.
 
-`serve(config_path)` builds the app from an API definition and runs uvicorn in a background
+`serve(config_path, clock=None)` builds the app from an API definition (with the server's clock
+injected when given) and runs uvicorn in a background
 thread on a free port of 127.0.0.1; leaving the block stops it. Test APIs live in `apis/`.
 """
 
@@ -18,6 +19,7 @@ from starlette.applications import Starlette
 
 from appsync.app import build_app
 from appsync.config import load_config
+from auth.clock import Clock
 from tests.conftest import REPO_ROOT
 
 APIS = Path(__file__).parent / "apis"
@@ -45,8 +47,8 @@ class Server:
 
 
 @contextmanager
-def serve(config_path: Path) -> Iterator[Server]:
-    app = build_app(load_config(config_path))
+def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
+    app = build_app(load_config(config_path), clock=clock)
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
     )

@@ -12,26 +12,21 @@ the server's time, not the signer's.
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from appsync.app import build_app
-from appsync.config import load_config
 from auth.clock import ManualClock, SystemClock
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server
+from tests.integration.conftest import APIS, Server, serve
 
 WHOAMI = APIS / "auth_whoami"
 ACCOUNT = "111122223333"
@@ -40,27 +35,6 @@ ROLE_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/reader/session-1"
 REGION = "us-east-1"
 API_KEY = "da2-authiamtestkey0000000000"
 QUERY = json.dumps({"query": "{ anyone { authType identity } }"})
-
-
-@contextmanager
-def serve_with_clock(config_path: Path, clock: SystemClock | ManualClock) -> Iterator[Server]:
-    """conftest's `serve`, with the auth clock injected into the app."""
-    app = build_app(load_config(config_path), clock=clock)
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
-    )
-    thread = threading.Thread(target=server.run, name="appsync-local-iam-server", daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            thread.join(0.01)
-        host, port = server.servers[0].sockets[0].getsockname()[:2]
-        yield Server(host, port, app)
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def write_api(folder: Path, user: Credentials, role: Credentials) -> Path:
@@ -123,7 +97,7 @@ def api_path(
 
 @pytest.fixture(scope="module")
 def server(api_path: Path) -> Iterator[Server]:
-    with serve_with_clock(api_path, SystemClock()) as running:
+    with serve(api_path, SystemClock()) as running:
         yield running
 
 
@@ -231,7 +205,7 @@ def test_unsigned_payload_claim_does_not_skip_the_body_hash(
 def test_a_signature_older_than_five_minutes_is_expired(api_path: Path, user: Credentials) -> None:
     signed_at = time.time()
     clock = ManualClock(signed_at + 600)
-    with serve_with_clock(api_path, clock) as late:
+    with serve(api_path, clock) as late:
         request = signed(late.url, QUERY, user)
         amz_date = request.headers["X-Amz-Date"]
         status, header, _, message = refused(send(late.url, QUERY, dict(request.headers)))
@@ -245,7 +219,7 @@ def test_a_signature_older_than_five_minutes_is_expired(api_path: Path, user: Cr
 
 
 def test_a_signature_from_the_future_is_not_yet_current(api_path: Path, user: Credentials) -> None:
-    with serve_with_clock(api_path, ManualClock(time.time() - 600)) as early:
+    with serve(api_path, ManualClock(time.time() - 600)) as early:
         request = signed(early.url, QUERY, user)
         status, header, _, message = refused(send(early.url, QUERY, dict(request.headers)))
     assert (status, header) == (403, "InvalidSignatureException")

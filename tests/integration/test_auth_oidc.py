@@ -25,8 +25,7 @@ import pytest
 
 from auth.clock import ManualClock
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server
-from tests.integration.test_auth_iam import serve_with_clock
+from tests.integration.conftest import APIS, Server, serve
 
 WHOAMI = APIS / "auth_whoami"
 INVALID = "Valid authorization header not provided."
@@ -105,7 +104,7 @@ def server(tmp_path: Path, issuer: Issuer, clock: ManualClock) -> Iterator[Serve
     }
     path = tmp_path / "appsync.json"
     path.write_text(json.dumps(config), encoding="utf-8")
-    with serve_with_clock(path, clock) as running:
+    with serve(path, clock) as running:
         yield running
 
 
