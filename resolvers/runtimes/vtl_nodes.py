@@ -263,15 +263,29 @@ def _returns_nothing(helper: type, name: str) -> bool:
     return known
 
 
+# The kind of each step of a reference, fixed at load time so a render does not test classes.
+_PROP, _CALL, _INDEX = 0, 1, 2
+
+
+def _step(access: Access) -> tuple[int, str, Any]:
+    if isinstance(access, Prop):
+        return (_PROP, access.name, None)
+    if isinstance(access, Call):
+        return (_CALL, access.name, tuple(access.args))
+    assert isinstance(access, Index)
+    return (_INDEX, "", access.key)
+
+
 class Reference(Expr):
     """`$root.a.b(args)[i]`: resolved step by step; a step on null is null."""
 
-    __slots__ = ("accesses", "position", "root")
+    __slots__ = ("accesses", "position", "root", "steps")
 
     def __init__(self, root: str, accesses: list[Access], position: Position) -> None:
         self.root = root
         self.accesses = accesses
         self.position = position
+        self.steps = tuple(_step(access) for access in accesses)
 
     def value(self, frame: Frame) -> Any:
         return self.resolve(frame)[0]
@@ -283,21 +297,21 @@ class Reference(Expr):
         if isinstance(current, DefinedBlock):
             current = frame.capture(current.body)
         void_call = False
-        for access in self.accesses:
+        for kind, name, operand in self.steps:
             void_call = False
             if current is None:
                 return None, False
-            if isinstance(access, Prop):
-                current = self._property(current, access.name)
-            elif isinstance(access, Call):
-                args = [arg.value(frame) for arg in access.args]
-                void_call = isinstance(current, Helper) and _returns_nothing(
-                    type(current), access.name
+            if kind == _PROP:
+                # A map's property is its entry (`Map.get`): the usual step, taken directly.
+                current = (
+                    current.get(name) if type(current) is dict else self._property(current, name)
                 )
-                current = self._call(current, access.name, args)
+            elif kind == _CALL:
+                args = [arg.value(frame) for arg in operand]
+                void_call = isinstance(current, Helper) and _returns_nothing(type(current), name)
+                current = self._call(current, name, args)
             else:
-                assert isinstance(access, Index)
-                current = index_value(current, access.key.value(frame), self.position)
+                current = index_value(current, operand.value(frame), self.position)
         return current, void_call
 
     def _property(self, target: Any, name: str) -> Any:
