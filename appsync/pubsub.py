@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import sys
 from collections import deque
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -84,7 +85,8 @@ class Publication:
 
 
 def topic_name(kind: PublicationKind, field_name: str) -> str:
-    return f"{kind.value}:{field_name}"
+    # Interned: every subscription to a field holds the same string, not a copy each.
+    return sys.intern(f"{kind.value}:{field_name}")
 
 
 class Inbox:

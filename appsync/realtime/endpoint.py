@@ -34,6 +34,7 @@ from appsync.pubsub import (
 )
 from appsync.realtime import messages
 from appsync.realtime.filters import published_payloads
+from appsync.realtime.keepalive import KeepAliveWheel
 from appsync.realtime.messages import ErrorJson
 from appsync.realtime.protocol import (
     Action,
@@ -103,6 +104,7 @@ class RealtimeRuntime:
     ) -> None:
         self.settings = settings or RealtimeSettings()
         self.broker = broker
+        self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
         self._authorizer = authorizer
         self.planner = SubscriptionPlanner(
             schema,
@@ -194,56 +196,55 @@ class RealtimeRuntime:
         await _Socket(self, websocket, connection, source_ip).run()
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, eq=False)
 class _Socket:
-    """One open websocket: its protocol state, tasks and subscriptions."""
+    """One open websocket: its protocol state and one task per subscription.
+
+    What an idle subscribed socket holds is what limits how many one process serves, so each
+    subscription is one task (planning, then delivery) that keeps only its ActiveSubscription
+    and Inbox, the `ka` timer is a slot in the runtime's KeepAliveWheel, and no frame of a
+    waiting coroutine keeps the last client message alive.
+    """
 
     runtime: RealtimeRuntime
     websocket: WebSocket
     connection: RealtimeConnection
     source_ip: str | None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    active: dict[str, ActiveSubscription] = field(default_factory=dict)
     open: bool = True
     group: asyncio.TaskGroup | None = None
-    keep_alive: asyncio.TimerHandle | None = None
 
     async def run(self) -> None:
+        wheel = self.runtime.keep_alive
         async with asyncio.TaskGroup() as group:
             self.group = group
-            self._arm_keep_alive()
+            wheel.add(self)
             try:
-                await self._receive_loop()
+                while self.open and await self._receive():
+                    pass
             finally:
                 self.open = False
-                if self.keep_alive is not None:
-                    self.keep_alive.cancel()
+                wheel.discard(self)
                 self._stop_all(self.connection.closed())
 
-    async def _receive_loop(self) -> None:
-        while self.open:
-            message = await self.websocket.receive()
-            if message["type"] == "websocket.disconnect":
-                return
-            text = message.get("text")
-            actions = (
-                self.connection.receive(text)
-                if text is not None
-                else self.connection.receive_binary()
-            )
-            await self._perform(actions)
+    async def _receive(self) -> bool:
+        """Read and act on one client frame; False once the client is gone. A coroutine of
+        its own so that, while the loop waits for the next frame, the last one (a `start`'s
+        text and parsed request) is not held by a live frame."""
+        message = await self.websocket.receive()
+        if message["type"] == "websocket.disconnect":
+            return False
+        text = message.get("text")
+        actions = (
+            self.connection.receive(text) if text is not None else self.connection.receive_binary()
+        )
+        await self._perform(actions)
+        return True
 
-    def _arm_keep_alive(self) -> None:
-        """The `ka` timer is a loop timer, not a task or a timeout around each receive: a
-        timer handle is the smallest per-connection state that fires on its own (memory per
-        idle connection is what limits how many sockets one process holds)."""
-        interval = self.runtime.settings.keep_alive_interval_seconds
-        self.keep_alive = asyncio.get_running_loop().call_later(interval, self._keep_alive_due)
-
-    def _keep_alive_due(self) -> None:
+    def keep_alive_due(self) -> None:
+        """The wheel's turn for this socket: `ka`, sent from a task of the connection's group."""
         if not self.open or self.group is None:
             return
-        self._arm_keep_alive()
         actions = self.connection.keep_alive()
         if actions:
             self.group.create_task(self._perform(actions))
@@ -254,7 +255,7 @@ class _Socket:
                 await self._send(action.text)
             elif isinstance(action, Subscribe):
                 assert self.group is not None
-                task = self.group.create_task(self._start(action))
+                task = self.group.create_task(self._subscription(action))
                 self.tasks[action.subscription_id] = task
             elif isinstance(action, Unsubscribe):
                 self._stop(action.subscription_id)
@@ -271,29 +272,31 @@ class _Socket:
             # The client went away mid-send; the receive loop sees the disconnect and stops.
             self.open = False
 
-    async def _start(self, request: Subscribe) -> None:
-        planner = self.runtime.planner
-        outcome = await planner.plan(request, self.source_ip)
+    async def _subscription(self, request: Subscribe) -> None:
+        """A `start`, from its authorization to the end of its delivery (stopped by `stop`,
+        invalidation or the socket's close: the task is cancelled or returns)."""
+        subscription_id = request.subscription_id
+        outcome = await self.runtime.planner.plan(request, self.source_ip)
+        # The start's text and headers need not live as long as the subscription.
+        del request
         if not isinstance(outcome, ActiveSubscription):
-            self.tasks.pop(request.subscription_id, None)
-            await self._perform(
-                self.connection.subscription_failed(request.subscription_id, outcome)
-            )
+            self.tasks.pop(subscription_id, None)
+            await self._perform(self.connection.subscription_failed(subscription_id, outcome))
             return
+        broker = self.runtime.broker
+        inbox = Inbox(self.runtime.settings.inbox_capacity, subscription_id)
         # Subscribed before `start_ack`, so a mutation the client makes after the ack is seen.
-        inbox = Inbox(self.runtime.settings.inbox_capacity, request.subscription_id)
-        outcome.inbox = inbox
-        self.runtime.broker.subscribe(outcome.topics, inbox)
-        self.active[request.subscription_id] = outcome
-        actions = self.connection.subscription_started(request.subscription_id)
-        if any(isinstance(action, Unsubscribe) for action in actions):
-            self._stop(request.subscription_id)
-            return
-        await self._perform(actions)
-        if self.open and self.group is not None:
-            # Delivery gets its own task so this one, and the `start` it holds, is released.
-            delivery = self.group.create_task(self._deliver(outcome, inbox))
-            self.tasks[request.subscription_id] = delivery
+        broker.subscribe(outcome.topics, inbox)
+        try:
+            actions = self.connection.subscription_started(subscription_id)
+            if any(isinstance(action, Unsubscribe) for action in actions):
+                return
+            await self._perform(actions)
+            await self._deliver(outcome, inbox)
+        finally:
+            broker.unsubscribe(outcome.topics, inbox)
+            if self.tasks.get(subscription_id) is asyncio.current_task():
+                del self.tasks[subscription_id]
 
     async def _deliver(self, subscription: ActiveSubscription, inbox: Inbox) -> None:
         planner = self.runtime.planner
@@ -312,9 +315,7 @@ class _Socket:
             await self._perform(self.connection.data(subscription.subscription_id, payload))
 
     def _stop(self, subscription_id: str) -> None:
-        subscription = self.active.pop(subscription_id, None)
-        if subscription is not None and subscription.inbox is not None:
-            self.runtime.broker.unsubscribe(subscription.topics, subscription.inbox)
+        """Cancel the subscription's task; its `finally` leaves the broker's topics."""
         task = self.tasks.pop(subscription_id, None)
         if task is not None and task is not asyncio.current_task():
             task.cancel()

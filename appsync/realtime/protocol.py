@@ -97,12 +97,26 @@ class CloseSocket:
 Action = SendFrame | Subscribe | Unsubscribe | CloseSocket
 
 
+_NO_ERRORS: list[ErrorJson] = []
+
+
 def encode(message: ServerMessage) -> str:
     return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
 
 
 class RealtimeConnection:
     """One websocket's protocol state: the connection and its subscriptions by id."""
+
+    # Slotted: one per open socket, and an idle socket's memory is the server's limit.
+    __slots__ = (
+        "_max_payload_bytes",
+        "_max_subscriptions",
+        "_rejection",
+        "_subscriptions",
+        "_timeout_ms",
+        "dropped_payloads",
+        "state",
+    )
 
     def __init__(
         self,
@@ -115,7 +129,7 @@ class RealtimeConnection:
         """`rejection` holds the errors of a handshake whose credentials failed: the client is
         then answered with `connection_error` and the socket closed."""
         self.state = ConnectionState.REJECTED if rejection else ConnectionState.OPEN
-        self._rejection = rejection or []
+        self._rejection = rejection or _NO_ERRORS
         self._timeout_ms = connection_timeout_ms
         self._max_subscriptions = max_subscriptions
         self._max_payload_bytes = max_payload_bytes

@@ -26,7 +26,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
-from appsync.pubsub import Inbox, Publication, PublicationKind, topic_name
+from appsync.pubsub import Publication, PublicationKind, topic_name
 from appsync.realtime import messages
 from appsync.realtime.filters import (
     ArgumentFilter,
@@ -70,7 +70,6 @@ class ActiveSubscription:
     invalidation_filter: SubscriptionFilter | None
     # Everything the rendered data frame depends on besides the publication.
     render_key: tuple[Any, ...]
-    inbox: Inbox | None = None
 
     def receives(self, payload: Mapping[str, Any]) -> bool:
         """The enhanced filter when the resolver set one, else the argument filter: "With
@@ -225,7 +224,7 @@ class SubscriptionPlanner:
         render_key = (
             query,
             request.operation_name,
-            json.dumps(request.variables, sort_keys=True, default=str),
+            sys.intern(json.dumps(request.variables, sort_keys=True, default=str)),
             principal.mode,
             principal.cognito_groups,
             principal.denied_fields,
