@@ -65,12 +65,17 @@ class FakeClock:
     the ordering between, say, a state's TimeoutSeconds and a Wait is kept. Work in a thread holds
     virtual time back while it runs inside `busy()` (local Lambda handlers do), so a slow sync
     handler never sees its TimeoutSeconds fire early. `advance(seconds)` moves time by hand.
+
+    With `auto_advance=False` time never jumps on its own: only `advance` moves it. Tests whose
+    actors live outside the event loop (an activity worker in another thread, idle between its
+    HTTP calls) need this, since an idle loop would otherwise time their task out at once.
     """
 
-    def __init__(self, start: datetime | None = None) -> None:
+    def __init__(self, start: datetime | None = None, *, auto_advance: bool = True) -> None:
         self._now = start if start is not None else datetime(2024, 1, 1, tzinfo=UTC)
         if self._now.tzinfo is None:
             raise ValueError("FakeClock needs a timezone-aware start time")
+        self._auto_advance = auto_advance
         self._sleepers: list[_Sleeper] = []
         self._seq = itertools.count()
         self._check_scheduled = False
@@ -94,7 +99,8 @@ class FakeClock:
         loop = asyncio.get_running_loop()
         sleeper = _Sleeper(deadline, next(self._seq), loop.create_future())
         heapq.heappush(self._sleepers, sleeper)
-        self._schedule_check(loop)
+        if self._auto_advance:
+            self._schedule_check(loop)
         try:
             await sleeper.future
         finally:
@@ -102,7 +108,11 @@ class FakeClock:
                 sleeper.future.cancel()
 
     def advance(self, seconds: float) -> None:
-        """Move time forward by `seconds` and wake every sleeper whose deadline has come."""
+        """Move time forward by `seconds` and wake every sleeper whose deadline has come.
+
+        Call it on the event loop's thread (from another thread, via `call_soon_threadsafe`):
+        waking a sleeper resolves an asyncio future.
+        """
         self._now += timedelta(seconds=seconds)
         self._wake_due()
 

@@ -82,6 +82,57 @@ async def test_advance_wakes_the_sleepers_that_are_due() -> None:
     assert task.result() == START + timedelta(seconds=45)
 
 
+@pytest.mark.anyio
+async def test_a_manual_clock_does_not_jump_while_every_coroutine_waits() -> None:
+    clock = FakeClock(START, auto_advance=False)
+    sleeping = asyncio.ensure_future(clock.sleep_until(START + timedelta(seconds=10)))
+    # A real pause: the loop is idle for many iterations and would have jumped on auto-advance.
+    await asyncio.sleep(0.05)
+    assert not sleeping.done()
+    assert clock.now() == START
+    clock.advance(9)
+    await asyncio.sleep(0)
+    assert not sleeping.done()
+    clock.advance(1)
+    await asyncio.wait_for(sleeping, timeout=5)
+    assert clock.now() == START + timedelta(seconds=10)
+
+
+@pytest.mark.anyio
+async def test_a_manual_advance_wakes_only_the_sleepers_that_are_due_in_order() -> None:
+    clock = FakeClock(START, auto_advance=False)
+    woke: list[int] = []
+
+    async def sleeper(seconds: int) -> None:
+        await clock.sleep_until(START + timedelta(seconds=seconds))
+        woke.append(seconds)
+
+    async with asyncio.TaskGroup() as group:
+        for seconds in (30, 10, 20):
+            group.create_task(sleeper(seconds))
+        await asyncio.sleep(0)
+        clock.advance(25)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert woke == [10, 20]
+        clock.advance(5)
+    assert woke == [10, 20, 30]
+    assert clock.now() == START + timedelta(seconds=30)
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_sleeper_on_a_manual_clock_is_not_woken_later() -> None:
+    clock = FakeClock(START, auto_advance=False)
+    sleeping = asyncio.ensure_future(clock.sleep_until(START + timedelta(seconds=5)))
+    await asyncio.sleep(0)
+    sleeping.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await sleeping
+    clock.advance(10)
+    assert sleeping.cancelled()
+    assert clock.now() == START + timedelta(seconds=10)
+
+
 def test_fake_clock_needs_an_aware_start() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         FakeClock(datetime(2024, 1, 1))
