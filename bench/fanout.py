@@ -324,7 +324,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--ws",
-        choices=["websockets", "websockets-sansio", "wsproto"],
+        choices=[
+            "websockets",
+            "websockets-sansio",
+            "wsproto",
+            "appsync.realtime.wsproto_protocol:WSProtocol",
+        ],
         help="uvicorn's websocket implementation (default: what `serve` uses)",
     )
     parser.add_argument("--http", choices=["h11", "httptools"], help="uvicorn's HTTP parser")
