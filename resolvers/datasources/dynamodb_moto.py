@@ -13,6 +13,10 @@ DynamoType into JSON twice and cost four times the backend lookup itself, issue 
 backend, and writes the item's wire JSON in one pass. A GetItem with a parameter that path does
 not take goes through the handler.
 
+Parameters reach moto as its HTTP server hands them over (`moto_parameters`): a private copy
+with binary values decoded from base64, so what a resolver writes and what a boto3 client
+writes through the loopback endpoint are stored alike.
+
 moto's backend is plain Python data with no locking of its own. Every embedded call holds
 `BACKEND_LOCK`, and so does every request of the loopback server (`dynamodb_tables`), so a
 resolver and a boto3 client never change the same table at once.
@@ -153,15 +157,15 @@ def moto_parameters(value: Any) -> Any:
     Items written here and through the loopback endpoint are then stored alike: a binary key
     one side wrote is found by the other, and moto can project binary sets.
     """
-    if type(value) is dict:
+    if isinstance(value, dict):
         if len(value) == 1:
             ((kind, inner),) = value.items()
-            if kind == "B" and type(inner) is str:
+            if kind == "B" and isinstance(inner, str):
                 return {"B": _binary(inner)}
-            if kind == "BS" and type(inner) is list and all(type(i) is str for i in inner):
+            if kind == "BS" and isinstance(inner, list) and all(isinstance(i, str) for i in inner):
                 return {"BS": [_binary(item) for item in inner]}
         return {key: moto_parameters(item) for key, item in value.items()}
-    if type(value) is list or type(value) is tuple:
+    if isinstance(value, list | tuple):
         return [moto_parameters(item) for item in value]
     return value
 
