@@ -564,8 +564,11 @@ def test_a_worker_that_dies_mid_task_is_replaced_after_the_heartbeat_timeout(
     # "The task token has either expired or the task associated with the token has already been
     # closed." (API reference, SendTaskSuccess errors), not InvalidToken, which is for a token
     # that is malformed.
-    with pytest.raises(sfn.exceptions.TaskTimedOut):
+    with pytest.raises(sfn.exceptions.TaskTimedOut) as refused:
         sfn.send_task_success(taskToken=dead.token, output='{"greeting": "too late"}')
+    # AWS's message starts "Task Timed Out" (recorded from AWS: "Task Timed Out: 'Provided task
+    # does not exist anymore'", aws-samples/amazon-mwaa-examples issue 61).
+    assert refused.value.response["Error"]["Message"].startswith("Task Timed Out")
     types = _types(_history(sfn, arn))
     assert types.count("ActivityTimedOut") == 1
     assert types[-3:] == ["ActivitySucceeded", "TaskStateExited", "ExecutionSucceeded"]
