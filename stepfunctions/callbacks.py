@@ -195,7 +195,10 @@ class Callbacks:
         if not _TOKEN.fullmatch(token):
             raise TaskTokenError("InvalidToken", f"Invalid Token: '{token}'")
         if self._closed.get(token) == "TaskTimedOut":
-            raise TaskTokenError("TaskTimedOut", "Task Timed Out")
+            # AWS's text, recorded in aws-samples/amazon-mwaa-examples#61.
+            raise TaskTokenError(
+                "TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'"
+            )
         raise TaskTokenError("TaskDoesNotExist", "Task does not exist anymore")
 
 
