@@ -12,7 +12,6 @@ import asyncio
 import dataclasses
 import gc
 import logging
-import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -371,7 +370,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", config.name)
         async with (
-            _dynamodb_running(api.dynamodb, _fixed_endpoint(config)),
+            _dynamodb_running(api.dynamodb),
             api.realtime.broker.running(),
             stepfunctions_running(api.step_functions, api.dynamodb),
         ):
@@ -394,16 +393,13 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
 
 
 @asynccontextmanager
-async def _dynamodb_running(
-    dynamodb: EmbeddedDynamoDB | None, endpoint: tuple[str, int] | None
-) -> AsyncIterator[None]:
+async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[None]:
     """Declared tables created (and seeded) before the first request; the endpoint stopped last."""
     if dynamodb is None:
         yield
         return
-    if endpoint is not None:
-        _check_free(*endpoint)
     try:
+        # A taken endpoint port fails here at once (LoopbackEndpointError).
         await dynamodb.start()
     except DynamoDBServiceError as error:
         logger.error("the embedded DynamoDB did not start: %s: %s", error.code, error.message)
@@ -439,27 +435,6 @@ class _HeaderSetting:
             collected = _RESPONSE_HEADERS.get()
             if added and collected is not None:
                 collected.update(added)
-
-
-def _fixed_endpoint(config: ApiConfig) -> tuple[str, int] | None:
-    settings = config.server.dynamodb
-    if settings.endpoint_host is None or settings.endpoint_port == 0:
-        return None
-    return settings.endpoint_host, settings.endpoint_port
-
-
-def _check_free(host: str, port: int) -> None:
-    """Refuse a taken DynamoDB endpoint port before starting: moto's ThreadedMotoServer (5.2.5)
-    waits forever for a server thread that failed to bind."""
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError as error:
-            logger.error(
-                "the embedded DynamoDB endpoint cannot listen on %s:%s: %s", host, port, error
-            )
-            raise
 
 
 class AppSyncApp(Starlette):

@@ -118,7 +118,10 @@ def test_serve_stops_when_the_dynamodb_endpoint_port_is_taken(tmp_path: Path) ->
             timeout=30,
         )
     assert completed.returncode == 1
-    assert f"the embedded DynamoDB endpoint cannot listen on 127.0.0.1:{port}" in completed.stderr
+    assert (
+        f"cannot serve the embedded DynamoDB on 127.0.0.1:{port}: Address already in use"
+        in completed.stderr
+    )
     assert "Press Ctrl+C" not in completed.stdout
 
 
