@@ -23,6 +23,7 @@ from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute, WebSocketRoute
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from appsync.pubsub import (
@@ -118,9 +119,10 @@ class RealtimeRuntime:
     def routes(self) -> list[BaseRoute]:
         """`/graphql/realtime` and the websocket upgrade of `/graphql` (beside its HTTP route)."""
         path = self.settings.graphql_path
+        endpoint = _RealtimeEndpoint(self)
         return [
-            WebSocketRoute(path.rstrip("/") + "/realtime", self.serve),
-            WebSocketRoute(path, self.serve),
+            WebSocketRoute(path.rstrip("/") + "/realtime", endpoint),
+            WebSocketRoute(path, endpoint),
         ]
 
     async def publish_mutation(self, mutation_field: str, payload: dict[str, Any]) -> None:
@@ -195,6 +197,21 @@ class RealtimeRuntime:
             max_payload_bytes=self.settings.max_payload_bytes,
         )
         await _Socket(self, websocket, connection, source_ip).run()
+
+
+class _RealtimeEndpoint:
+    """The routes' ASGI app. An ASGI callable rather than a function, so Starlette mounts it as
+    it is instead of wrapping each connection in `websocket_session` and a second exception
+    handler (the application's ExceptionMiddleware already has one): their frames and closures
+    lived as long as the socket, about 1.5 KiB each."""
+
+    __slots__ = ("_runtime",)
+
+    def __init__(self, runtime: RealtimeRuntime) -> None:
+        self._runtime = runtime
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._runtime.serve(WebSocket(scope, receive=receive, send=send))
 
 
 @dataclass(slots=True, eq=False)
