@@ -176,11 +176,19 @@ class RealtimeRuntime:
             await self.invalidate(target, payload)
 
     async def serve(self, websocket: WebSocket) -> None:
+        connection = await self._handshake(websocket)
+        if connection is not None:
+            source_ip = websocket.client.host if websocket.client else None
+            await _Socket(self, websocket, connection, source_ip).run()
+
+    async def _handshake(self, websocket: WebSocket) -> RealtimeConnection | None:
+        """Authenticate and accept the upgrade, or refuse it (None). Apart from `serve`, so
+        the handshake's header JSON is not kept alive for as long as the socket is open."""
         offered: list[str] = list(websocket.scope.get("subprotocols") or [])
         headers = handshake_headers(offered, websocket.query_params.get("header"))
         if headers is None or messages.SUBPROTOCOL not in offered:
             await _deny(websocket, headers is None)
-            return
+            return None
         source_ip = websocket.client.host if websocket.client else None
         rejection: list[ErrorJson] | None = None
         try:
@@ -190,13 +198,12 @@ class RealtimeRuntime:
         except UnauthorizedError as error:
             rejection = [_connection_error(error)]
         await websocket.accept(subprotocol=messages.SUBPROTOCOL)
-        connection = RealtimeConnection(
+        return RealtimeConnection(
             rejection=rejection,
             connection_timeout_ms=self.settings.connection_timeout_ms,
             max_subscriptions=self.settings.max_subscriptions,
             max_payload_bytes=self.settings.max_payload_bytes,
         )
-        await _Socket(self, websocket, connection, source_ip).run()
 
 
 class _RealtimeEndpoint:
