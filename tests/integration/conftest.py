@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from appsync.app import build_app
 from appsync.config import load_config
+from appsync.realtime.endpoint import UVICORN_OPTIONS
 from auth.clock import Clock
 from tests.conftest import REPO_ROOT
 
@@ -50,7 +51,15 @@ class Server:
 def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
     app = build_app(load_config(config_path), clock=clock)
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=0,
+            log_level="warning",
+            lifespan="on",
+            # The websocket and HTTP protocols `appsync-local serve` runs.
+            **UVICORN_OPTIONS,
+        )
     )
     thread = threading.Thread(target=server.run, name="appsync-local-test-server", daemon=True)
     thread.start()
