@@ -1,0 +1,56 @@
+"""Shared helpers for the interpreter tests: a fake-clock execution factory and a runner."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from stepfunctions.clock import FakeClock
+from stepfunctions.execution import Execution
+from stepfunctions.interpreter import Interpreter
+from stepfunctions.parse import parse_definition
+from stepfunctions.tasks import LambdaHandler, TaskRegistry
+
+START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
+ACCOUNT = "123456789012"
+FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:work"
+
+
+def make_execution(definition: dict[str, Any], data: Any, clock: FakeClock) -> Execution:
+    return Execution(
+        execution_arn=f"arn:aws:states:us-east-1:{ACCOUNT}:execution:sm:run",
+        name="run",
+        state_machine_arn=f"arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:sm",
+        state_machine_name="sm",
+        definition=parse_definition(json.dumps(definition)),
+        role_arn=f"arn:aws:iam::{ACCOUNT}:role/r",
+        input=json.dumps(data),
+        type="STANDARD",
+        start_date=clock.now(),
+    )
+
+
+async def run(
+    definition: dict[str, Any],
+    data: Any = None,
+    handler: LambdaHandler | None = None,
+    clock: FakeClock | None = None,
+) -> Execution:
+    clock = clock or FakeClock(START)
+    tasks = TaskRegistry()
+    if handler is not None:
+        tasks.register_lambda(FUNCTION, handler)
+    execution = make_execution(definition, {} if data is None else data, clock)
+    await asyncio.wait_for(Interpreter(clock, tasks, seed=1).run(execution), timeout=10)
+    return execution
+
+
+def types(execution: Execution) -> list[str]:
+    return [event.type for event in execution.history]
+
+
+def output(execution: Execution) -> Any:
+    assert execution.output is not None
+    return json.loads(execution.output)
