@@ -21,39 +21,21 @@ from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import RealtimeSettings
-
-# The `name as name` imports are re-exported: test_realtime_redis.py imports them from here,
-# and `realtime_server` is the module's `server` fixture.
 from tests.integration.realtime_support import (
-    ADD_ANN as ADD_ANN,
-)
-from tests.integration.realtime_support import (
+    ADD_ANN,
     API_KEY,
+    ON_ADD,
+    RealtimeServer,
+    api_key_header,
     b64url,
+    mutate,
+    raw_client,
     serve,
     wait_for_subscribers,
 )
-from tests.integration.realtime_support import (
-    ON_ADD as ON_ADD,
-)
-from tests.integration.realtime_support import (
-    RealtimeServer as RealtimeServer,
-)
-from tests.integration.realtime_support import (
-    api_key_header as api_key_header,
-)
-from tests.integration.realtime_support import (
-    build_app as build_app,
-)
-from tests.integration.realtime_support import (
-    mutate as mutate,
-)
-from tests.integration.realtime_support import (
-    raw_client as raw_client,
-)
-from tests.integration.realtime_support import (
-    realtime_server as realtime_server,
-)
+
+# Imported for its side: it registers the module's `server` fixture.
+from tests.integration.realtime_support import realtime_server as realtime_server
 
 
 @pytest.mark.anyio

@@ -23,7 +23,7 @@ import uvicorn
 from appsync.pubsub import BrokerError, Inbox, Publication, PublicationKind, RedisBroker
 from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeSettings
 from tests.conftest import REPO_ROOT
-from tests.integration.test_realtime import (
+from tests.integration.realtime_support import (
     ADD_ANN,
     ON_ADD,
     RealtimeServer,
