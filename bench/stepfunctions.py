@@ -1,6 +1,6 @@
 """Step Functions engine throughput beside moto's engine, on the same definitions in the same run.
 
-    .venv/bin/python bench/stepfunctions.py [--quick]     (or ./scripts/bench stepfunctions)
+    .venv/bin/python -m bench.stepfunctions [--quick]     (or ./scripts/bench stepfunctions)
 
 Measures state transitions per second (a 100-state Pass chain, a Map over 10,000 items, a
 Parallel of 10 branches), executions started per second, and memory after 100,000 finished
@@ -20,23 +20,17 @@ import json
 import logging
 import os
 import resource
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Run as `python bench/stepfunctions.py` (scripts/bench), this file's folder heads sys.path and its
-# name would shadow the `stepfunctions` package; the repository root is what the imports need.
-_ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [str(_ROOT), *(p for p in sys.path if Path(p or ".").resolve() != _ROOT / "bench")]
-
-from stepfunctions.clock import SystemClock  # noqa: E402
-from stepfunctions.service import StepFunctionsService  # noqa: E402
-from stepfunctions.store import Store  # noqa: E402
-from stepfunctions.store_sqlite import SqliteStore  # noqa: E402
-from stepfunctions.tasks import TaskRegistry  # noqa: E402
+from stepfunctions.clock import SystemClock
+from stepfunctions.service import StepFunctionsService
+from stepfunctions.store import Store
+from stepfunctions.store_sqlite import SqliteStore
+from stepfunctions.tasks import TaskRegistry
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 
