@@ -6,41 +6,13 @@ History expectations are AWS recordings from the shared corpus
 
 from __future__ import annotations
 
-import asyncio
 import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
-from stepfunctions.execution import Execution, ExecutionStatus
-from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
-from stepfunctions.tasks import TaskRegistry
-
-START = datetime(2024, 5, 1, tzinfo=UTC)
-
-
-async def run(definition: dict[str, Any], data: Any = None) -> Execution:
-    clock = FakeClock(START)
-    execution = Execution(
-        execution_arn="arn:aws:states:us-east-1:123456789012:execution:sm:run",
-        name="run",
-        state_machine_arn="arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-        state_machine_name="sm",
-        definition=parse_definition(json.dumps(definition)),
-        role_arn="arn:aws:iam::123456789012:role/r",
-        input=json.dumps({} if data is None else data),
-        type="STANDARD",
-        start_date=clock.now(),
-    )
-    await asyncio.wait_for(Interpreter(clock, TaskRegistry()).run(execution), timeout=10)
-    return execution
-
-
-def types(execution: Execution) -> list[str]:
-    return [event.type for event in execution.history]
+from stepfunctions.execution import ExecutionStatus
+from tests.unit.stepfunctions.interpreter_support import run, types
 
 
 def fail_branch() -> dict[str, Any]:
