@@ -9,8 +9,6 @@ input shape and the failure threshold come from the developer guide ("ItemBatche
 from __future__ import annotations
 
 import asyncio
-import json
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -18,36 +16,10 @@ import pytest
 from stepfunctions.clock import FakeClock
 from stepfunctions.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
 from stepfunctions.tasks import TaskRegistry
+from tests.unit.stepfunctions.interpreter_support import START, make_execution, output, run, types
 
-START = datetime(2024, 5, 1, tzinfo=UTC)
 PASS_PROCESSOR = {"StartAt": "HandleItem", "States": {"HandleItem": {"Type": "Pass", "End": True}}}
-
-
-async def run(definition: dict[str, Any], data: Any = None) -> Execution:
-    clock = FakeClock(START)
-    execution = Execution(
-        execution_arn="arn:aws:states:us-east-1:123456789012:execution:sm:run",
-        name="run",
-        state_machine_arn="arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-        state_machine_name="sm",
-        definition=parse_definition(json.dumps(definition)),
-        role_arn="arn:aws:iam::123456789012:role/r",
-        input=json.dumps({} if data is None else data),
-        type="STANDARD",
-        start_date=clock.now(),
-    )
-    await asyncio.wait_for(Interpreter(clock, TaskRegistry()).run(execution), timeout=20)
-    return execution
-
-
-def types(execution: Execution) -> list[str]:
-    return [event.type for event in execution.history]
-
-
-def output(execution: Execution) -> Any:
-    return json.loads(execution.output or "")
 
 
 @pytest.mark.anyio
@@ -344,17 +316,7 @@ async def run_reader(reader: dict[str, Any], store: MemoryS3) -> Execution:
     tasks = TaskRegistry()
     tasks.register_object_store(store)
     definition = distributed(PASS_PROCESSOR, ItemReader=reader)
-    execution = Execution(
-        execution_arn="arn:aws:states:us-east-1:123456789012:execution:sm:run",
-        name="run",
-        state_machine_arn="arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-        state_machine_name="sm",
-        definition=parse_definition(json.dumps(definition)),
-        role_arn="arn:aws:iam::123456789012:role/r",
-        input="{}",
-        type="STANDARD",
-        start_date=clock.now(),
-    )
+    execution = make_execution(definition, {}, clock)
     await asyncio.wait_for(Interpreter(clock, tasks).run(execution), timeout=20)
     return execution
 
