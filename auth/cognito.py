@@ -30,7 +30,6 @@ from auth.oidc import (
     JwksUrl,
     compile_regex,
     invalid_token,
-    same_issuer,
     verify_jwt,
 )
 
@@ -88,10 +87,7 @@ class CognitoProvider:
         self._clock = clock
 
     async def authenticate(self, token: str, source_ip: str | None) -> Principal:
-        claims = await verify_jwt(token, self._keys, self._clock)
-        iss = claims.get("iss")
-        if not isinstance(iss, str) or not same_issuer(iss, self.issuer):
-            raise invalid_token(f"issuer {iss!r}")
+        claims = await verify_jwt(token, self._keys, self._clock, self.issuer)
         token_use = claims.get("token_use")
         if token_use == "id":
             client = claims.get("aud")
@@ -109,7 +105,7 @@ class CognitoProvider:
         )
         return Principal(
             mode=AuthMode.AMAZON_COGNITO_USER_POOLS,
-            identity=_identity(claims, iss, source_ip, groups, self._default_action),
+            identity=_identity(claims, claims["iss"], source_ip, groups, self._default_action),
             auth_type=AUTH_TYPES[AuthMode.AMAZON_COGNITO_USER_POOLS],
             cognito_groups=frozenset(groups or ()),
             default_action_deny=self._deny,

@@ -207,8 +207,8 @@ def unverified_claims(token: str) -> dict[str, Any] | None:
 _JWS = PyJWS()
 
 
-async def verify_jwt(token: str, keys: JwksCache, clock: Clock) -> dict[str, Any]:
-    """Signature and time checks shared by OIDC and Cognito; returns the verified claims."""
+async def verify_jwt(token: str, keys: JwksCache, clock: Clock, issuer: str) -> dict[str, Any]:
+    """Signature, time and issuer checks shared by OIDC and Cognito; returns the verified claims."""
     try:
         header = _JWS.get_unverified_header(token)
     except jwt.PyJWTError as error:
@@ -234,6 +234,9 @@ async def verify_jwt(token: str, keys: JwksCache, clock: Clock) -> dict[str, Any
     if not isinstance(claims, dict):
         raise invalid_token("payload is not an object")
     _check_times(claims, clock.time())
+    iss = claims.get("iss")
+    if not isinstance(iss, str) or not same_issuer(iss, issuer):
+        raise invalid_token(f"issuer {iss!r}")
     return claims
 
 
@@ -319,10 +322,7 @@ class OidcProvider:
         self._clock = clock
 
     async def authenticate(self, token: str, source_ip: str | None) -> Principal:
-        claims = await verify_jwt(token, self._keys, self._clock)
-        iss = claims.get("iss")
-        if not isinstance(iss, str) or not same_issuer(iss, self.issuer):
-            raise invalid_token(f"issuer {iss!r}")
+        claims = await verify_jwt(token, self._keys, self._clock, self.issuer)
         if self._client_id is not None and not any(
             self._client_id.fullmatch(client) for client in client_ids(claims)
         ):
@@ -334,6 +334,6 @@ class OidcProvider:
             raise UnauthorizedError(TOKEN_HAS_EXPIRED)
         return Principal(
             mode=AuthMode.OPENID_CONNECT,
-            identity={"sub": claims.get("sub"), "issuer": iss, "claims": claims},
+            identity={"sub": claims.get("sub"), "issuer": claims["iss"], "claims": claims},
             auth_type=AUTH_TYPES[AuthMode.OPENID_CONNECT],
         )
