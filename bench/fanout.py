@@ -2,8 +2,7 @@
 
     .venv/bin/python -m bench.fanout [--sizes 100,1000,10000] [--rounds 3]
 
-(run as a module from the repository root: `python bench/fanout.py` would put bench/ first on
-sys.path, where bench/http.py hides the standard library's `http`).
+(run as a module from the repository root, as every bench is).
 
 The server runs in its own process under uvicorn (as `appsync-local serve` runs it) and serves
 two things on one port: the realtime endpoint (`/graphql/realtime`, API key auth, a PYTHON

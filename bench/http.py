@@ -1,6 +1,6 @@
 """HTTP throughput of the GraphQL endpoint against a fixed-response Starlette route.
 
-    .venv/bin/python bench/http.py [--seconds 10] [--rounds 5] [--connections 16]
+    .venv/bin/python -m bench.http [--seconds 10] [--rounds 5] [--connections 16]
 
 Two servers run in their own processes under uvicorn, as `appsync-local serve` runs them: the
 bundled blog example plus a `/fixed` route that returns a constant JSON body, and a DynamoDB API
@@ -251,27 +251,23 @@ async def _load(
     return latencies
 
 
-# Run as `python -c`: this file is named http.py, and a process started as `python bench/http.py`
-# has bench/ first on sys.path, where it would shadow the standard library's `http` for uvicorn.
-SERVER_CODE = """
-import sys
-import uvicorn
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
-from appsync.app import build_app
-from appsync.config import load_config
+def serve(port: int, config: Path) -> None:
+    """The server process: the API at `config` plus the fixed-response `/fixed` route."""
+    import uvicorn
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
 
-port, config, body = int(sys.argv[1]), sys.argv[2], sys.argv[3].encode()
+    from appsync.app import build_app
+    from appsync.config import load_config
 
-async def fixed(request: Request) -> Response:
-    await request.body()
-    return Response(body, media_type="application/json")
+    async def fixed(request: Request) -> Response:
+        await request.body()
+        return Response(FIXED_BODY, media_type="application/json")
 
-app = build_app(load_config(__import__("pathlib").Path(config)))
-app.router.routes.insert(0, Route("/fixed", fixed, methods=["POST"]))
-uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
-"""
+    app = build_app(load_config(config))
+    app.router.routes.insert(0, Route("/fixed", fixed, methods=["POST"]))
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
 def _free_port() -> int:
@@ -284,7 +280,8 @@ def _free_port() -> int:
 def _start(config: Path) -> tuple[Target, subprocess.Popen[bytes]]:
     port = _free_port()
     server = subprocess.Popen(
-        [sys.executable, "-c", SERVER_CODE, str(port), str(config), FIXED_BODY.decode()], cwd=ROOT
+        [sys.executable, "-m", "bench.http", "--serve", str(port), "--config", str(config)],
+        cwd=ROOT,
     )
     return Target(port, server.pid), server
 
@@ -315,7 +312,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase (default 10)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
+    if arguments.serve:
+        serve(arguments.serve, arguments.config)
+        return 0
     processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as folder:
         try:
