@@ -56,6 +56,12 @@ def write(tmp_path: Path, source: str, name: str = "resolver.py") -> Path:
     return path
 
 
+def lambda_resolver(tmp_path: Path, handlers: ModuleType, source: str) -> UnitResolver:
+    """A unit resolver over the Python code `source` and the `handlers` module's Lambda."""
+    code = load_python_code(write(tmp_path, source))
+    return UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+
+
 @pytest.fixture
 def handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """A real handler module on sys.path, under a name no other test uses."""
@@ -89,19 +95,17 @@ async def test_none_payload_becomes_result_and_response_value(tmp_path: Path) ->
 async def test_early_return_skips_data_source_and_response(
     tmp_path: Path, handlers: ModuleType
 ) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    resolver = lambda_resolver(
+        tmp_path,
+        handlers,
+        """
             def request(ctx):
                 runtime.earlyReturn({"cached": True})
 
             def response(ctx):
                 util.error("the response handler must not run")
             """,
-        )
     )
-    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
     assert await resolver.resolve(make_context()) == {"cached": True}
     assert handlers.CALLS == []
 
@@ -110,19 +114,17 @@ async def test_early_return_skips_data_source_and_response(
 async def test_util_error_in_request_stops_before_the_data_source(
     tmp_path: Path, handlers: ModuleType
 ) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    resolver = lambda_resolver(
+        tmp_path,
+        handlers,
+        """
             def request(ctx):
                 util.error("Invalid id", "ValidationError")
 
             def response(ctx):
                 return ctx.result
             """,
-        )
     )
-    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
     with pytest.raises(UtilError) as raised:
         await resolver.resolve(make_context())
     assert (raised.value.message, raised.value.error_type) == ("Invalid id", "ValidationError")
@@ -133,19 +135,17 @@ async def test_util_error_in_request_stops_before_the_data_source(
 async def test_data_source_error_unhandled_by_response_is_swallowed(
     tmp_path: Path, handlers: ModuleType
 ) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    resolver = lambda_resolver(
+        tmp_path,
+        handlers,
+        """
             def request(ctx):
                 return {"operation": "Invoke", "payload": {"fail": True}}
 
             def response(ctx):
                 return ctx.result
             """,
-        )
     )
-    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
     ctx = make_context()
     assert await resolver.resolve(ctx) is None
     assert ctx.error is not None
@@ -157,10 +157,10 @@ async def test_data_source_error_unhandled_by_response_is_swallowed(
 async def test_data_source_error_raised_by_response_handler(
     tmp_path: Path, handlers: ModuleType
 ) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    resolver = lambda_resolver(
+        tmp_path,
+        handlers,
+        """
             def request(ctx):
                 return {"operation": "Invoke", "payload": {"fail": True}}
 
@@ -169,9 +169,7 @@ async def test_data_source_error_raised_by_response_handler(
                     util.error(ctx.error.message, ctx.error.type)
                 return ctx.result
             """,
-        )
     )
-    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
     with pytest.raises(UtilError) as raised:
         await resolver.resolve(make_context())
     assert (raised.value.message, raised.value.error_type) == (
@@ -184,10 +182,10 @@ async def test_data_source_error_raised_by_response_handler(
 async def test_append_error_returns_value_beside_the_error(
     tmp_path: Path, handlers: ModuleType
 ) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    resolver = lambda_resolver(
+        tmp_path,
+        handlers,
+        """
             def request(ctx):
                 return {"operation": "Invoke", "payload": {"fail": True}}
 
@@ -195,9 +193,7 @@ async def test_append_error_returns_value_beside_the_error(
                 util.appendError(ctx.error.message, ctx.error.type)
                 return {"fallback": True}
             """,
-        )
     )
-    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
     ctx = make_context()
     assert await resolver.resolve(ctx) == {"fallback": True}
     assert ctx.appended_errors == [
@@ -214,10 +210,10 @@ async def test_append_error_returns_value_beside_the_error(
 async def test_lambda_with_request_handler_receives_the_payload(
     tmp_path: Path, handlers: ModuleType
 ) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    resolver = lambda_resolver(
+        tmp_path,
+        handlers,
+        """
             def request(ctx):
                 payload = {"field": "getPost", "arguments": ctx.args}
                 return {"operation": "Invoke", "payload": payload}
@@ -225,9 +221,7 @@ async def test_lambda_with_request_handler_receives_the_payload(
             def response(ctx):
                 return ctx.result
             """,
-        )
     )
-    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
     expected_event = {"field": "getPost", "arguments": {"id": "post-1"}}
     assert await resolver.resolve(make_context()) == {"echo": expected_event}
     assert [expected_event] == handlers.CALLS
