@@ -92,6 +92,24 @@ async def history(service: StepFunctionsService, arn: str) -> list[dict[str, Any
     return events
 
 
+async def start_then_crash(
+    paths: tuple[Path, Path],
+    machine: dict[str, Any],
+    data: str,
+    tasks: TaskRegistry | None = None,
+) -> dict[str, Any]:
+    """Start `machine`, let it run a turn, and copy the database as a crash would leave it."""
+    before, after = paths
+    async with engine(before, ManualClock(START), tasks) as service:
+        await create(service, definition=machine)
+        started: dict[str, Any] = await ok(
+            service, "StartExecution", stateMachineArn=MACHINE, input=data
+        )
+        await settle()
+        crash_copy(before, after)
+    return started
+
+
 def entered(events: list[dict[str, Any]]) -> list[str]:
     return [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("Entered")]
 
@@ -373,12 +391,8 @@ async def test_a_parallel_state_keeps_its_finished_branches_and_reruns_the_other
             "After": {"Type": "Pass", "End": True},
         },
     }
-    before, after = paths
-    async with engine(before, ManualClock(START)) as service:
-        await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='"in"')
-        await settle()
-        crash_copy(before, after)
+    after = paths[1]
+    started = await start_then_crash(paths, machine, '"in"')
     later = ManualClock(START + timedelta(seconds=5))
     async with engine(after, later) as service:
         await settle()
@@ -417,12 +431,8 @@ async def test_an_inline_map_keeps_its_finished_iterations(paths: tuple[Path, Pa
             }
         },
     }
-    before, after = paths
-    async with engine(before, ManualClock(START)) as service:
-        await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1, 2, 3]")
-        await settle()
-        crash_copy(before, after)
+    after = paths[1]
+    started = await start_then_crash(paths, machine, "[1, 2, 3]")
     later = ManualClock(START + timedelta(seconds=5))
     async with engine(after, later) as service:
         await settle()
@@ -454,12 +464,8 @@ async def test_a_distributed_map_runs_its_items_again_in_a_new_map_run(
             }
         },
     }
-    before, after = paths
-    async with engine(before, ManualClock(START)) as service:
-        await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="[1, 2]")
-        await settle()
-        crash_copy(before, after)
+    after = paths[1]
+    started = await start_then_crash(paths, machine, "[1, 2]")
     later = ManualClock(START + timedelta(seconds=5))
     async with engine(after, later) as service:
         await settle()
@@ -496,14 +502,10 @@ async def test_a_task_that_had_not_finished_is_called_again(paths: tuple[Path, P
         "StartAt": "Call",
         "States": {"Call": {"Type": "Task", "Resource": CALLBACK, "End": True}},
     }
-    before, after = paths
+    after = paths[1]
     first = TaskRegistry()
     first.register_lambda(CALLBACK, hanging)
-    async with engine(before, ManualClock(START), first) as service:
-        await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"n": 3}')
-        await settle()
-        crash_copy(before, after)
+    started = await start_then_crash(paths, machine, '{"n": 3}', first)
     second = TaskRegistry()
     second.register_lambda(CALLBACK, answering)
     async with engine(after, ManualClock(START + timedelta(seconds=5)), second) as service:
