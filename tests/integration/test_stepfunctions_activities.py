@@ -10,7 +10,6 @@ SendTaskFailure).
 
 from __future__ import annotations
 
-import asyncio
 import json
 import queue
 import threading
@@ -19,17 +18,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
-import uvicorn
-from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 from mypy_boto3_stepfunctions.type_defs import HistoryEventTypeDef
 
-from appsync.stepfunctions_api import build_stepfunctions_app
 from stepfunctions.clock import FakeClock
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from tests.conformance.asl.server import ServerThread
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -40,73 +34,16 @@ ACCOUNT_ID = "123456789012"
 REACTION_SECONDS = 20.0
 
 
-class ManualServer:
-    """uvicorn and the service in a daemon thread, on virtual time that only the test moves."""
+class ManualServer(ServerThread):
+    """The test server on virtual time that only the test moves."""
 
     def __init__(self) -> None:
-        self.port = 0
         self.clock = FakeClock(datetime.now(UTC), auto_advance=False)
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._server: uvicorn.Server | None = None
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._main, name="sfn-manual-clock", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-        if not self._ready.wait(timeout=30):
-            raise RuntimeError("the Step Functions server did not start")
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        self._thread.join(timeout=30)
+        super().__init__(clock=self.clock, read_timeout=REACTION_SECONDS)
 
     def advance(self, seconds: float) -> None:
         """Move virtual time on the server's loop (FakeClock wakes sleepers on its own thread)."""
-        assert self._loop is not None
-
-        async def step() -> None:
-            self.clock.advance(seconds)
-
-        asyncio.run_coroutine_threadsafe(step(), self._loop).result(timeout=10)
-
-    def client(self) -> SFNClient:
-        client: SFNClient = boto3.client(
-            "stepfunctions",
-            endpoint_url=f"http://127.0.0.1:{self.port}",
-            region_name=REGION,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=Config(
-                inject_host_prefix=False, retries={"max_attempts": 1}, read_timeout=REACTION_SECONDS
-            ),
-        )
-        return client
-
-    def _main(self) -> None:
-        asyncio.run(self._serve())
-
-    async def _serve(self) -> None:
-        self._loop = asyncio.get_running_loop()
-        service = StepFunctionsService(
-            self.clock, TaskRegistry(), region=REGION, account_id=ACCOUNT_ID
-        )
-        config = uvicorn.Config(
-            build_stepfunctions_app(service),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            lifespan="off",
-        )
-        server = uvicorn.Server(config)
-        self._server = server
-        async with service.running(), asyncio.TaskGroup() as group:
-            serving = group.create_task(server.serve())
-            # uvicorn reports readiness only as a flag, so it is polled.
-            while not server.started and not serving.done():  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
-            self.port = server.servers[0].sockets[0].getsockname()[1]
-            self._ready.set()
+        self.run_on_loop(lambda: self.clock.advance(seconds))
 
 
 @pytest.fixture(scope="module")

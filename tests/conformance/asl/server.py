@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import boto3
@@ -24,10 +25,20 @@ REGION = "us-east-1"
 class ServerThread:
     """uvicorn and the service on their own event loop in a daemon thread."""
 
-    def __init__(self, tasks: TaskRegistry | None = None, *, virtual_time: bool = True) -> None:
+    def __init__(
+        self,
+        tasks: TaskRegistry | None = None,
+        *,
+        virtual_time: bool = True,
+        clock: Clock | None = None,
+        read_timeout: float = 60.0,  # botocore's default
+    ) -> None:
         self.port = 0
         self._tasks = tasks if tasks is not None else TaskRegistry()
         self._virtual_time = virtual_time
+        self._clock = clock
+        self._read_timeout = read_timeout
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
         self._server: uvicorn.Server | None = None
         self._thread = threading.Thread(target=self._main, name="sfn-test-server", daemon=True)
@@ -48,8 +59,14 @@ class ServerThread:
     async def _serve(self) -> None:
         # Virtual time starts at the wall clock: recorded inputs carry real timestamps (a Wait until
         # a past TimestampPath ends at once, as it did when AWS recorded it). It jumps whenever the
-        # loop idles, so a task that waits for a worker needs `virtual_time=False`.
-        clock: Clock = FakeClock(datetime.now(UTC)) if self._virtual_time else SystemClock()
+        # loop idles, so a task that waits for a worker needs `virtual_time=False` (or a `clock`
+        # that only the test moves, through `run_on_loop`).
+        self._loop = asyncio.get_running_loop()
+        clock: Clock
+        if self._clock is not None:
+            clock = self._clock
+        else:
+            clock = FakeClock(datetime.now(UTC)) if self._virtual_time else SystemClock()
         service = StepFunctionsService(clock, self._tasks, region=REGION, account_id=ACCOUNT_ID)
         config = uvicorn.Config(
             build_stepfunctions_app(service),
@@ -68,6 +85,15 @@ class ServerThread:
             self.port = server.servers[0].sockets[0].getsockname()[1]
             self._ready.set()
 
+    def run_on_loop(self, action: Callable[[], None]) -> None:
+        """Run `action` on the server's event loop and wait for it (e.g. moving a FakeClock)."""
+        assert self._loop is not None
+
+        async def step() -> None:
+            action()
+
+        asyncio.run_coroutine_threadsafe(step(), self._loop).result(timeout=10)
+
     def client(self) -> SFNClient:
         """boto3's stepfunctions client with `endpoint_url` on this server.
 
@@ -80,6 +106,10 @@ class ServerThread:
             region_name=REGION,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-            config=Config(inject_host_prefix=False, retries={"max_attempts": 1}),
+            config=Config(
+                inject_host_prefix=False,
+                retries={"max_attempts": 1},
+                read_timeout=self._read_timeout,
+            ),
         )
         return client
