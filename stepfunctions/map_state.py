@@ -28,6 +28,7 @@ from stepfunctions.engine import (
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import branch_error, execute
 from stepfunctions.item_reader import read_items
+from stepfunctions.jsonata import json_type_name
 from stepfunctions.map_fields import exceeded, integer_field, item_input, percentage_field
 from stepfunctions.map_run import run_distributed
 from stepfunctions.model import (
@@ -95,7 +96,7 @@ def _items(run: StateRun, state: MapState, data: Any, states: dict[str, Any] | N
                 "States.QueryEvaluationError",
                 f"The JSONata expression '{state.items.text}' specified for the field 'Items' "
                 f"returned an unexpected result type. Expected 'array', but was "
-                f"'{_json_type(value)}' for value: {json_text(value)}",
+                f"'{json_type_name(value)}' for value: {json_text(value)}",
                 location="Items",
             )
         return value
@@ -164,20 +165,6 @@ def _mocked_result(run: StateRun, state: MapState, data: Any, states: dict[str, 
             prefixed=True,
         )
     return mock.result
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 async def _inline(
