@@ -48,8 +48,9 @@ class Server:
 
 
 @contextmanager
-def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
-    app = build_app(load_config(config_path), clock=clock)
+def running(app: Starlette, name: str) -> Iterator[tuple[str, int]]:
+    """Run `app` under uvicorn, with `appsync-local serve`'s protocols, on a free loopback port
+    in a daemon thread; yields (host, port) once it listens and stops it afterwards."""
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -57,11 +58,10 @@ def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
             port=0,
             log_level="warning",
             lifespan="on",
-            # The websocket and HTTP protocols `appsync-local serve` runs.
             **UVICORN_OPTIONS,
         )
     )
-    thread = threading.Thread(target=server.run, name="appsync-local-test-server", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     try:
         while not server.started:
@@ -69,10 +69,17 @@ def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
                 raise RuntimeError("the test server did not start")
             thread.join(0.01)
         host, port = server.servers[0].sockets[0].getsockname()[:2]
-        yield Server(host, port, app)
+        yield host, port
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
+    app = build_app(load_config(config_path), clock=clock)
+    with running(app, "appsync-local-test-server") as (host, port):
+        yield Server(host, port, app)
 
 
 @pytest.fixture(scope="module")

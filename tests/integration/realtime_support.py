@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
@@ -25,7 +24,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from graphql import Source, parse
 from starlette.applications import Starlette
@@ -37,7 +35,7 @@ from websockets.typing import Subprotocol
 
 from appsync.execution import ExecutionLimits, Executor, GraphQLRequest, ResolverBinding
 from appsync.pubsub import Broker, InMemoryBroker
-from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeRuntime, RealtimeSettings
+from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import SystemClock
 from auth.errors import UnauthorizedError
@@ -50,6 +48,7 @@ from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from schema.loader import build_schema_document
+from tests.integration.conftest import running
 
 API_KEY = "da2-realtimetestkey0000000000"
 LAMBDA_TOKEN = "let-me-in"
@@ -263,28 +262,8 @@ def serve(
         broker or InMemoryBroker(),
         settings or RealtimeSettings(keep_alive_interval_seconds=3600),
     )
-    server = uvicorn.Server(
-        uvicorn.Config(
-            app,
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            lifespan="on",
-            **UVICORN_OPTIONS,
-        )
-    )
-    thread = threading.Thread(target=server.run, name="realtime-test-server", daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            if not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            thread.join(0.01)
-        host, port = server.servers[0].sockets[0].getsockname()[:2]
+    with running(app, "realtime-test-server") as (host, port):
         yield RealtimeServer(host, port, app.state.runtime)
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture(scope="module", name="server")
