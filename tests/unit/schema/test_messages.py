@@ -70,10 +70,17 @@ def _only(result: ExecutionResult) -> tuple[str, list[tuple[int, int]]]:
     return error.message, [(loc.line, loc.column) for loc in error.locations or []]
 
 
+async def _only_error(
+    schema: AppSyncSchema, query: str, variables: dict[str, Any] | None = None
+) -> tuple[str, list[tuple[int, int]]]:
+    """The single error of running `query` on `schema` with no resolvers."""
+    return _only(await _run(_executable(schema), query, variables))
+
+
 @pytest.mark.anyio
 async def test_undefined_field(blog_schema: AppSyncSchema) -> None:
     # graphql/graphql-over-http#81 (AppSync team): `{badfield}` -> line 1, column 2.
-    message, locations = _only(await _run(_executable(blog_schema), "{badfield}"))
+    message, locations = await _only_error(blog_schema, "{badfield}")
     assert message == (
         "Validation error of type FieldUndefined: Field 'badfield' in type 'Query' "
         "is undefined @ 'badfield'"
@@ -84,7 +91,7 @@ async def test_undefined_field(blog_schema: AppSyncSchema) -> None:
 @pytest.mark.anyio
 async def test_undefined_nested_field_names_the_query_path(blog_schema: AppSyncSchema) -> None:
     # graphql-java's query path: field names (not aliases) joined by '/'.
-    message, _ = _only(await _run(_executable(blog_schema), "{ p: getPost(id: 1) { nope } }"))
+    message, _ = await _only_error(blog_schema, "{ p: getPost(id: 1) { nope } }")
     assert message == (
         "Validation error of type FieldUndefined: Field 'nope' in type 'Post' "
         "is undefined @ 'getPost/nope'"
@@ -110,7 +117,7 @@ async def test_wrong_type_names_the_nested_argument_path(recorded: AppSyncSchema
         '{ listItems(orderId: "order1", '
         'statusCreatedAt: { beginsWith: { status: "IN_TRANSIT", createdAt: "2019" } }) }'
     )
-    message, _ = _only(await _run(_executable(recorded), query))
+    message, _ = await _only_error(recorded, query)
     assert message.startswith(
         "Validation error of type WrongType: argument 'statusCreatedAt.beginsWith.createdAt' "
         "with value 'StringValue{value='2019'}' is not a valid 'AWSDateTime'"
@@ -122,7 +129,7 @@ async def test_wrong_type_names_the_nested_argument_path(recorded: AppSyncSchema
 async def test_missing_field_argument(recorded: AppSyncSchema) -> None:
     # aws-amplify/amplify-js#7435: "Validation error of type MissingFieldArgument: Missing field
     # argument owner" (subscriptions generated without the owner argument).
-    message, _ = _only(await _run(_executable(recorded), "{ onCreateTodo }"))
+    message, _ = await _only_error(recorded, "{ onCreateTodo }")
     assert message == (
         "Validation error of type MissingFieldArgument: Missing field argument owner "
         "@ 'onCreateTodo'"
@@ -152,7 +159,7 @@ async def test_sub_selection_required_prints_null_for_a_list_type(
 @pytest.mark.anyio
 async def test_sub_selection_not_allowed(blog_schema: AppSyncSchema) -> None:
     # graphql-java ScalarLeafs: "Sub selection not allowed on leaf type %s of field %s".
-    message, _ = _only(await _run(_executable(blog_schema), "{ getPost(id: 1) { body { x } } }"))
+    message, _ = await _only_error(blog_schema, "{ getPost(id: 1) { body { x } } }")
     assert message == (
         "Validation error of type SubSelectionNotAllowed: Sub selection not allowed on leaf "
         "type String of field body @ 'getPost/body'"
@@ -162,7 +169,7 @@ async def test_sub_selection_not_allowed(blog_schema: AppSyncSchema) -> None:
 @pytest.mark.anyio
 async def test_unknown_argument(blog_schema: AppSyncSchema) -> None:
     # graphql-java KnownArgumentNames: "Unknown field argument %s".
-    message, _ = _only(await _run(_executable(blog_schema), "{ getPost(id: 1, x: 2) { id } }"))
+    message, _ = await _only_error(blog_schema, "{ getPost(id: 1, x: 2) { id } }")
     assert message == (
         "Validation error of type UnknownArgument: Unknown field argument x @ 'getPost'"
     )
@@ -220,7 +227,7 @@ async def test_missing_nested_field_names_outer_variable_and_inner_type(
 ) -> None:
     # aws/aws-appsync-community#406 (AppSync response to exactly this schema and input).
     query = "mutation ($outside_input: OutsideInput!) { createItem(outside_input: $outside_input) }"
-    message, _ = _only(await _run(_executable(recorded), query, {"outside_input": {"nested": {}}}))
+    message, _ = await _only_error(recorded, query, {"outside_input": {"nested": {}}})
     assert message == "Variable 'outside_input' has coerced Null value for NonNull type 'String!'"
 
 
@@ -229,7 +236,7 @@ async def test_invalid_nested_scalar_names_the_input_field(recorded: AppSyncSche
     # aws-amplify/amplify-flutter#822 (AppSync response): column 23 is the variable definition.
     query = "mutation CreatePerson($input: CreatePersonInput!) {\n  createPerson(input: $input)\n}"
     variables = {"input": {"name": "Test with Phone", "phone": "1110004444"}}
-    message, locations = _only(await _run(_executable(recorded), query, variables))
+    message, locations = await _only_error(recorded, query, variables)
     assert message == (
         "Variable 'phone' has an invalid value. Unable to parse `1110004444` as a valid "
         "phone number."
@@ -241,8 +248,8 @@ async def test_invalid_nested_scalar_names_the_input_field(recorded: AppSyncSche
 async def test_invalid_date_variable(recorded: AppSyncSchema) -> None:
     # aws-amplify/amplify-swift#278 (AppSync response).
     query = "query GetPerson($dateOfBirth: AWSDate) { getPerson(dateOfBirth: $dateOfBirth) }"
-    message, locations = _only(
-        await _run(_executable(recorded), query, {"dateOfBirth": "2019-12-24T04:15:57.798Z"})
+    message, locations = await _only_error(
+        recorded, query, {"dateOfBirth": "2019-12-24T04:15:57.798Z"}
     )
     assert message == (
         "Variable 'dateOfBirth' has an invalid value. Unable to parse "
@@ -256,7 +263,7 @@ async def test_invalid_datetime_in_nested_input(recorded: AppSyncSchema) -> None
     # aws-amplify/amplify-cli#2033 (AppSync response): the innermost field's name is used.
     query = "query ($k: StatusCreatedAtInput) { listItems(statusCreatedAt: $k) }"
     variables = {"k": {"beginsWith": {"status": "FAC", "createdAt": "2019"}}}
-    message, _ = _only(await _run(_executable(recorded), query, variables))
+    message, _ = await _only_error(recorded, query, variables)
     assert message == (
         "Variable 'createdAt' has an invalid value. Unable to parse `2019` as a valid "
         "DateTime Object."
@@ -324,7 +331,7 @@ async def test_non_numeric_string_for_an_int_variable(blog_schema: AppSyncSchema
     # graphql-java: "Expected type 'Int' but was 'String'." inside AppSync's "Variable '%s' has
     # an invalid value. %s" (aws-amplify/amplify-flutter#822 for the frame).
     query = "query ($limit: Int) { listPosts(limit: $limit) { id } }"
-    message, _ = _only(await _run(_executable(blog_schema), query, {"limit": "many"}))
+    message, _ = await _only_error(blog_schema, query, {"limit": "many"})
     assert message == "Variable 'limit' has an invalid value. Expected type 'Int' but was 'String'."
 
 
@@ -332,7 +339,7 @@ async def test_non_numeric_string_for_an_int_variable(blog_schema: AppSyncSchema
 async def test_unknown_enum_value_variable(blog_schema: AppSyncSchema) -> None:
     # graphql-java GraphQLEnumType: "Invalid input for Enum '%s'. No value found for name '%s'".
     query = "query ($s: Status) { listPosts(status: $s) { id } }"
-    message, _ = _only(await _run(_executable(blog_schema), query, {"s": "ARCHIVED"}))
+    message, _ = await _only_error(blog_schema, query, {"s": "ARCHIVED"})
     assert message == (
         "Variable 's' has an invalid value. Invalid input for Enum 'Status'. "
         "No value found for name 'ARCHIVED'"
@@ -344,7 +351,7 @@ async def test_unknown_input_field_variable(blog_schema: AppSyncSchema) -> None:
     # graphql-java InputMapDefinesTooManyFieldsException.
     query = "mutation ($input: PostInput!) { createPost(input: $input) { id } }"
     variables = {"input": {"title": "t", "colour": "red"}}
-    message, _ = _only(await _run(_executable(blog_schema), query, variables))
+    message, _ = await _only_error(blog_schema, query, variables)
     assert message == (
         "The variables input contains a field name 'colour' that is not defined for input "
         "object type 'PostInput' "
@@ -457,7 +464,7 @@ async def test_errors_inside_a_fragment_start_the_path_at_the_fragment(
 ) -> None:
     # graphql-java's TraversalContext pushes the fragment definition's name, then field names.
     query = "{ listPosts { ...F } } fragment F on Post { author { nope } }"
-    message, _ = _only(await _run(_executable(blog_schema), query))
+    message, _ = await _only_error(blog_schema, query)
     assert message == (
         "Validation error of type FieldUndefined: Field 'nope' in type 'Author' is undefined "
         "@ 'F/author/nope'"
@@ -468,5 +475,5 @@ async def test_errors_inside_a_fragment_start_the_path_at_the_fragment(
 async def test_operation_the_schema_has_no_root_for(write_sdl: WriteSdl) -> None:
     # graphql-java's MissingRootTypeException text (its executor, not a validation rule).
     schema = load_schema(write_sdl("type Query { a: String }"))
-    message, _ = _only(await _run(_executable(schema), "mutation { a }"))
+    message, _ = await _only_error(schema, "mutation { a }")
     assert message == "Schema is not configured for mutations."
