@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from stepfunctions.clock import FakeClock
+from stepfunctions.clock import Clock, FakeClock
 from stepfunctions.execution import Execution
 from stepfunctions.interpreter import Interpreter
 from stepfunctions.parse import parse_definition
@@ -18,7 +18,7 @@ ACCOUNT = "123456789012"
 FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:work"
 
 
-def make_execution(definition: dict[str, Any], data: Any, clock: FakeClock) -> Execution:
+def make_execution(definition: dict[str, Any], data: Any, clock: Clock) -> Execution:
     return Execution(
         execution_arn=f"arn:aws:states:us-east-1:{ACCOUNT}:execution:sm:run",
         name="run",

@@ -16,8 +16,8 @@ import pytest
 
 from stepfunctions.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
 from stepfunctions.tasks import TaskRegistry
+from tests.unit.stepfunctions.interpreter_support import make_execution
 from tests.unit.stepfunctions.test_resume import ManualClock, settle
 
 pytestmark = pytest.mark.anyio
@@ -44,17 +44,7 @@ def _map(tolerated: int) -> dict[str, Any]:
 
 
 def _parent(definition: dict[str, Any], clock: ManualClock) -> Execution:
-    return Execution(
-        execution_arn="arn:aws:states:us-east-1:123456789012:execution:sm:run",
-        name="run",
-        state_machine_arn="arn:aws:states:us-east-1:123456789012:stateMachine:sm",
-        state_machine_name="sm",
-        definition=parse_definition(json.dumps(definition)),
-        role_arn="arn:aws:iam::123456789012:role/r",
-        input="[1, 2, 3]",
-        type="STANDARD",
-        start_date=clock.now(),
-    )
+    return make_execution(definition, [1, 2, 3], clock)
 
 
 async def _children_waiting(parent: Execution) -> list[Execution]:
