@@ -17,9 +17,6 @@ Expected shapes:
 from __future__ import annotations
 
 import asyncio
-import importlib
-import textwrap
-import uuid
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -31,6 +28,7 @@ from resolvers.context import OperationScope, RequestInfo, ResolverContext, Reso
 from resolvers.datasources.lambda_ import LambdaContext, LambdaDataSource, direct_lambda_code
 from resolvers.errors import DataSourceError, HandlerImportError, ResolverError, UtilError
 from resolvers.unit import UnitResolver
+from tests.unit.resolvers.handler_support import import_handlers
 
 HANDLERS = """
 import asyncio
@@ -93,10 +91,7 @@ def make_context(**overrides: Any) -> ResolverContext:
 
 @pytest.fixture
 def handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    name = f"handlers_{uuid.uuid4().hex}"
-    (tmp_path / f"{name}.py").write_text(textwrap.dedent(HANDLERS), encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    return importlib.import_module(name)
+    return import_handlers(tmp_path, monkeypatch, HANDLERS)
 
 
 def data_source(handlers: ModuleType, function: str = "handler") -> LambdaDataSource:

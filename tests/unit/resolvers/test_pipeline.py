@@ -10,7 +10,6 @@ resolver") and the direct Lambda event's `prev` (direct-lambda-reference).
 
 from __future__ import annotations
 
-import importlib
 import textwrap
 import uuid
 from pathlib import Path
@@ -25,6 +24,7 @@ from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import UtilError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.python import load_python_code
+from tests.unit.resolvers.handler_support import import_handlers
 
 HANDLERS = """
 CALLS = []
@@ -68,10 +68,7 @@ def forward(tmp_path: Path, name: str) -> PipelineFunction:
 
 @pytest.fixture
 def handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
-    name = f"handlers_{uuid.uuid4().hex}"
-    (tmp_path / f"{name}.py").write_text(HANDLERS, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    return importlib.import_module(name)
+    return import_handlers(tmp_path, monkeypatch, HANDLERS)
 
 
 @pytest.mark.anyio

@@ -10,9 +10,7 @@ response `#if($ctx.error) $util.error($ctx.error.message, $ctx.error.type, $ctx.
 
 from __future__ import annotations
 
-import importlib
 import textwrap
-import uuid
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -25,6 +23,7 @@ from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import UtilError
 from resolvers.runtimes.python import load_python_code
 from resolvers.unit import UnitResolver
+from tests.unit.resolvers.handler_support import import_handlers
 
 HANDLERS = """
 CALLS = []
@@ -65,10 +64,7 @@ def lambda_resolver(tmp_path: Path, handlers: ModuleType, source: str) -> UnitRe
 @pytest.fixture
 def handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
     """A real handler module on sys.path, under a name no other test uses."""
-    name = f"handlers_{uuid.uuid4().hex}"
-    (tmp_path / f"{name}.py").write_text(HANDLERS, encoding="utf-8")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    return importlib.import_module(name)
+    return import_handlers(tmp_path, monkeypatch, HANDLERS)
 
 
 @pytest.mark.anyio
