@@ -9,7 +9,6 @@ conditional failure is caught by its `DynamoDB.` name.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import socket
 import threading
@@ -20,13 +19,10 @@ from typing import Any
 
 import boto3
 import pytest
-import uvicorn
 from botocore.config import Config
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from mypy_boto3_stepfunctions import SFNClient
 
-from appsync.stepfunctions_api import build_stepfunctions_app
-from stepfunctions.clock import SystemClock
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.http_task import (
@@ -38,6 +34,7 @@ from stepfunctions.integrations.http_task import (
 from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.tasks import TaskRegistry
+from tests.conformance.asl.server import ServerThread
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve
 
 REGION = "us-east-1"
@@ -54,30 +51,15 @@ def _free_port() -> int:
         return port
 
 
-class StepFunctionsServer:
+class StepFunctionsServer(ServerThread):
     """The engine with its integrations, served by uvicorn in a thread on the wall clock."""
 
     def __init__(self, moto_url: str, graphql_url: str) -> None:
+        super().__init__(TaskRegistry(REGION, ACCOUNT), virtual_time=False)
         self.moto_url = moto_url
         self.graphql_url = graphql_url
-        self.port = 0
-        self._ready = threading.Event()
-        self._server: uvicorn.Server | None = None
-        self._thread = threading.Thread(target=lambda: asyncio.run(self._serve()), daemon=True)
 
-    def start(self) -> None:
-        self._thread.start()
-        if not self._ready.wait(timeout=20):
-            raise RuntimeError("the Step Functions server did not start")
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        self._thread.join(timeout=20)
-
-    async def _serve(self) -> None:
-        tasks = TaskRegistry(REGION, ACCOUNT)
-        service = StepFunctionsService(SystemClock(), tasks, region=REGION, account_id=ACCOUNT)
+    def configure(self, service: StepFunctionsService, tasks: TaskRegistry) -> None:
         http = HttpTaskIntegration(
             StaticConnections({CONNECTION: ConnectionAuth(headers={"x-api-key": BLOG_KEY})}),
             PrefixRoutes({CLOUD_GRAPHQL: self.graphql_url}),
@@ -88,22 +70,6 @@ class StepFunctionsServer:
             nested=ServiceNestedExecutions(service),
             http=http,
         )
-        config = uvicorn.Config(
-            build_stepfunctions_app(service),
-            host="127.0.0.1",
-            port=0,
-            log_level="warning",
-            lifespan="off",
-        )
-        server = uvicorn.Server(config)
-        self._server = server
-        async with service.running(), asyncio.TaskGroup() as group:
-            serving = group.create_task(server.serve())
-            # uvicorn reports readiness only as a flag, so it is polled.
-            while not server.started and not serving.done():  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
-            self.port = server.servers[0].sockets[0].getsockname()[1]
-            self._ready.set()
 
 
 def _aws(service: str, url: str) -> Any:

@@ -68,6 +68,7 @@ class ServerThread:
         else:
             clock = FakeClock(datetime.now(UTC)) if self._virtual_time else SystemClock()
         service = StepFunctionsService(clock, self._tasks, region=REGION, account_id=ACCOUNT_ID)
+        self.configure(service, self._tasks)
         config = uvicorn.Config(
             build_stepfunctions_app(service),
             host="127.0.0.1",
@@ -84,6 +85,10 @@ class ServerThread:
                 await asyncio.sleep(0.01)
             self.port = server.servers[0].sockets[0].getsockname()[1]
             self._ready.set()
+
+    def configure(self, service: StepFunctionsService, tasks: TaskRegistry) -> None:
+        """Called on the server's loop once the service exists, before it serves: a subclass
+        registers integrations here."""
 
     def run_on_loop(self, action: Callable[[], None]) -> None:
         """Run `action` on the server's event loop and wait for it (e.g. moving a FakeClock)."""
