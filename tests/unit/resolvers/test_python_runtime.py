@@ -18,7 +18,7 @@ import pytest
 
 from resolvers.context import ContextError, RequestInfo, ResolverContext, ResolverInfo, SkipTo
 from resolvers.errors import CodeError, TemplateError, UnauthorizedFieldError, UtilError
-from resolvers.runtimes.python import load_python_code
+from resolvers.runtimes.python import PythonResolverCode, load_python_code
 
 
 def make_context(**overrides: Any) -> ResolverContext:
@@ -45,11 +45,15 @@ def write(tmp_path: Path, source: str, name: str = "resolver.py") -> Path:
     return path
 
 
+def load(tmp_path: Path, source: str) -> PythonResolverCode:
+    """Load the Python resolver code `source`, written to a file under `tmp_path`."""
+    return load_python_code(write(tmp_path, source))
+
+
 def test_ctx_mirrors_the_appsync_js_context_fields(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 return {
                     "args": ctx.args,
@@ -69,7 +73,6 @@ def test_ctx_mirrors_the_appsync_js_context_fields(tmp_path: Path) -> None:
             def response(ctx):
                 return ctx.result
             """,
-        )
     )
     ctx = make_context(prev_result={"from": "before"})
     assert code.request(ctx) == {
@@ -90,17 +93,15 @@ def test_ctx_mirrors_the_appsync_js_context_fields(tmp_path: Path) -> None:
 
 
 def test_response_sees_result_and_error(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 return {}
 
             def response(ctx):
                 return {"result": ctx.result, "message": ctx.error.message, "type": ctx.error.type}
             """,
-        )
     )
     ctx = make_context(result={"partial": True}, error=ContextError("boom", "Lambda:Unhandled"))
     assert code.response(ctx) == {
@@ -111,10 +112,9 @@ def test_response_sees_result_and_error(tmp_path: Path) -> None:
 
 
 def test_stash_is_the_same_dict_across_handlers(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 ctx.stash["seen"] = ctx.args["id"]
                 return {}
@@ -122,7 +122,6 @@ def test_stash_is_the_same_dict_across_handlers(tmp_path: Path) -> None:
             def response(ctx):
                 return ctx.stash["seen"]
             """,
-        )
     )
     ctx = make_context()
     code.request(ctx)
@@ -131,17 +130,15 @@ def test_stash_is_the_same_dict_across_handlers(tmp_path: Path) -> None:
 
 
 def test_util_error_raises_with_type_data_and_error_info(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 util.error("Post not found", "NotFound", {"id": ctx.args["id"]}, {"hint": 1})
 
             def response(ctx):
                 return None
             """,
-        )
     )
     with pytest.raises(UtilError) as raised:
         code.request(make_context())
@@ -152,10 +149,9 @@ def test_util_error_raises_with_type_data_and_error_info(tmp_path: Path) -> None
 
 
 def test_append_error_keeps_going_and_records_the_error(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 return {}
 
@@ -163,7 +159,6 @@ def test_append_error_keeps_going_and_records_the_error(tmp_path: Path) -> None:
                 util.appendError("partial failure", "Partial", None, {"count": 2})
                 return "value"
             """,
-        )
     )
     ctx = make_context()
     assert code.response(ctx) == "value"
@@ -178,10 +173,9 @@ def test_append_error_keeps_going_and_records_the_error(tmp_path: Path) -> None:
 
 
 def test_early_return_sets_the_flag_and_returns_the_object(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 runtime.earlyReturn({"hello": "world"})
                 return ctx.args
@@ -189,7 +183,6 @@ def test_early_return_sets_the_flag_and_returns_the_object(tmp_path: Path) -> No
             def response(ctx):
                 return ctx.result
             """,
-        )
     )
     ctx = make_context()
     assert code.request(ctx) == {"hello": "world"}
@@ -198,17 +191,15 @@ def test_early_return_sets_the_flag_and_returns_the_object(tmp_path: Path) -> No
 
 
 def test_early_return_skip_to_is_recorded(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 runtime.earlyReturn(None, {"skipTo": "END"})
 
             def response(ctx):
                 runtime.earlyReturn(1, {"skipTo": "NEXT"})
             """,
-        )
     )
     ctx = make_context()
     assert code.request(ctx) is None
@@ -219,17 +210,15 @@ def test_early_return_skip_to_is_recorded(tmp_path: Path) -> None:
 
 
 def test_early_return_with_an_unknown_skip_to_is_a_code_error(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 runtime.earlyReturn(None, {"skipTo": "RESOLVER"})
 
             def response(ctx):
                 return None
             """,
-        )
     )
     ctx = make_context()
     with pytest.raises(CodeError, match="skipTo must be 'END' or 'NEXT'"):
@@ -238,10 +227,9 @@ def test_early_return_with_an_unknown_skip_to_is_a_code_error(tmp_path: Path) ->
 
 
 def test_early_return_passes_through_a_users_except_exception(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 try:
                     runtime.earlyReturn("early")
@@ -251,7 +239,6 @@ def test_early_return_passes_through_a_users_except_exception(tmp_path: Path) ->
             def response(ctx):
                 return None
             """,
-        )
     )
     ctx = make_context()
     assert code.request(ctx) == "early"
@@ -259,17 +246,15 @@ def test_early_return_passes_through_a_users_except_exception(tmp_path: Path) ->
 
 
 def test_unauthorized_is_appsyncs_field_error(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 util.unauthorized()
 
             def response(ctx):
                 return None
             """,
-        )
     )
     with pytest.raises(UnauthorizedFieldError) as raised:
         code.request(make_context())
@@ -279,10 +264,9 @@ def test_unauthorized_is_appsyncs_field_error(tmp_path: Path) -> None:
 
 
 def test_extensions_are_recorded_on_the_field_context(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             def request(ctx):
                 return {"payload": None}
 
@@ -291,7 +275,6 @@ def test_extensions_are_recorded_on_the_field_context(tmp_path: Path) -> None:
                 extensions.invalidateSubscriptions({"subscriptionField": "onDelete", "payload": {}})
                 return None
             """,
-        )
     )
     ctx = make_context()
     code.response(ctx)
@@ -302,10 +285,9 @@ def test_extensions_are_recorded_on_the_field_context(tmp_path: Path) -> None:
 
 
 def test_imported_names_are_the_injected_objects(tmp_path: Path) -> None:
-    code = load_python_code(
-        write(
-            tmp_path,
-            """
+    code = load(
+        tmp_path,
+        """
             from resolvers.runtimes.python import util as imported_util
 
             def request(ctx):
@@ -314,7 +296,6 @@ def test_imported_names_are_the_injected_objects(tmp_path: Path) -> None:
             def response(ctx):
                 return None
             """,
-        )
     )
     assert code.request(make_context()) is True
 
