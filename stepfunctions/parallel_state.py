@@ -74,7 +74,7 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
         # input stages for it (test_io_parallel_state_mock_success).
         if frame.inspection is not None:
             frame.inspection.pop("afterInputPath", None)
-        return _finish(run, state, mock.result)
+        return state_result(run, state, mock.result)
     results: list[Any] = [None] * len(state.branches)
     run_program = frame.env.run_program
     resumed, record = partial_results(run)
@@ -101,10 +101,4 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
     if failure is not None:
         raise branch_error(failure)
     frame.event("ParallelStateSucceeded")
-    return _finish(run, state, results)
-
-
-def _finish(
-    run: StateRun, state: ParallelState, results: Any
-) -> tuple[Any, Mapping[str, Any] | None]:
     return state_result(run, state, results)
