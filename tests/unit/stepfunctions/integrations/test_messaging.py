@@ -38,6 +38,18 @@ def _queue(moto_url: str) -> str:
     return url
 
 
+def _ask_over_sqs(queue: str, **fields: Any) -> dict[str, Any]:
+    """A machine whose one state, Ask, sends its task token to `queue` and waits for it."""
+    ask = {
+        "Type": "Task",
+        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
+        **fields,
+        "End": True,
+    }
+    return {"StartAt": "Ask", "States": {"Ask": ask}}
+
+
 @pytest.mark.anyio
 async def test_send_message_answers_md5_and_message_id(
     moto_url: str, endpoints: IntegrationEndpoints
@@ -172,21 +184,13 @@ async def test_an_unanswered_token_times_out_and_retry_sends_again(
     moto_url: str, endpoints: IntegrationEndpoints
 ) -> None:
     queue = _queue(moto_url)
-    definition = {
-        "StartAt": "Ask",
-        "States": {
-            "Ask": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
-                "TimeoutSeconds": 5,
-                "Retry": [{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1}],
-                "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "GaveUp"}],
-                "End": True,
-            },
-            "GaveUp": {"Type": "Pass", "End": True},
-        },
-    }
+    definition = _ask_over_sqs(
+        queue,
+        TimeoutSeconds=5,
+        Retry=[{"ErrorEquals": ["States.Timeout"], "MaxAttempts": 1}],
+        Catch=[{"ErrorEquals": ["States.ALL"], "Next": "GaveUp"}],
+    )
+    definition["States"]["GaveUp"] = {"Type": "Pass", "End": True}
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     assert result.types().count("TaskTimedOut") == 2
@@ -371,19 +375,7 @@ async def test_a_silent_worker_misses_the_heartbeat(
     moto_url: str, endpoints: IntegrationEndpoints
 ) -> None:
     queue = _queue(moto_url)
-    definition = {
-        "StartAt": "Ask",
-        "States": {
-            "Ask": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
-                "TimeoutSeconds": 600,
-                "HeartbeatSeconds": 60,
-                "End": True,
-            }
-        },
-    }
+    definition = _ask_over_sqs(queue, TimeoutSeconds=600, HeartbeatSeconds=60)
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "FAILED"
     assert result.execution.error == "States.HeartbeatTimeout"
