@@ -2,14 +2,14 @@
 
     .venv/bin/python -m bench.dynamodb [--seconds 3] [--rounds 5]
 
-(run as a module from the repository root, as bench/fanout.py explains.)
+(every benchmark runs as a module from the repository root: `./scripts/bench dynamodb`.)
 
 Both sides run the same unit resolver shape in one process, interleaved in rounds: a VTL request
 template, the data source, a VTL response template. The DynamoDB side renders AppSync's GetItem
 reference template and reads one item from moto's backend in process (no boto3, no HTTP); the
 NONE side renders a template whose payload is the same item. A third line calls the data source
-alone (no templates) to show what the DynamoDB path itself costs. The server-level bench
-(requests/s through /graphql, issue 4's 0.8x target) comes with the server.
+alone (no templates) to show what the DynamoDB path itself costs. The server-level figure
+(requests/s through /graphql, issue 4's 0.8x target) is in bench/http.py.
 """
 
 from __future__ import annotations
