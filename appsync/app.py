@@ -15,7 +15,6 @@ import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from appsync.config import (
     ApiConfig,
@@ -41,7 +40,7 @@ from appsync.config import (
 )
 from appsync.config_auth import provider_config
 from appsync.errors import ConfigError, ConfigProblem
-from appsync.execution import ExecutionLimits, Executor, Resolver, ResolverBinding
+from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
 from appsync.realtime.endpoint import RealtimeRuntime
 from appsync.stepfunctions_api import stepfunctions_route
@@ -54,7 +53,6 @@ from appsync.stepfunctions_embedded import running as stepfunctions_running
 from auth.clock import Clock, SystemClock
 from auth.errors import AuthConfigError
 from auth.rules import Authorizer, ProviderConfig
-from resolvers.context import ResolverContext
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_config import EmbeddedDynamoDBSettings
@@ -75,7 +73,6 @@ from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
-from resolvers.util.http import RESPONSE_HEADERS_KEY
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 from schema.errors import SchemaError
@@ -325,7 +322,7 @@ def _resolver(
             return None
         steps = [functions[name] for name in spec.functions]
         awaits_io = any(_awaits_io(step.data_source) for step in steps)
-        return ResolverBinding(_HeaderSetting(PipelineResolver(code, steps)), awaits_io)
+        return ResolverBinding(PipelineResolver(code, steps), awaits_io)
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
@@ -333,7 +330,7 @@ def _resolver(
         # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
         code = direct_lambda_code()
     resolver = UnitResolver(code, source, spec.max_batch_size)
-    return ResolverBinding(_HeaderSetting(resolver), _awaits_io(source))
+    return ResolverBinding(resolver, _awaits_io(source))
 
 
 def _awaits_io(source: DataSource) -> bool:
@@ -410,41 +407,12 @@ async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[
         await asyncio.to_thread(dynamodb.stop)
 
 
-# The response headers resolvers of the current /graphql request added (`$util.http.
-# addResponseHeader`, "HTTP helpers in $util.http"); None outside a /graphql request (realtime).
-_RESPONSE_HEADERS: ContextVar[dict[str, str] | None] = ContextVar("response_headers", default=None)
-
-
-class _HeaderSetting:
-    """A resolver whose `ctx.extensions["responseHeaders"]` reach the HTTP response.
-
-    The headers a template added before it failed are kept too (AWS differs, unconfirmed: whether
-    AppSync sends them when the field fails is not documented).
-    """
-
-    __slots__ = ("_resolver",)
-
-    def __init__(self, resolver: Resolver) -> None:
-        self._resolver = resolver
-
-    async def resolve(self, ctx: ResolverContext) -> Any:
-        try:
-            return await self._resolver.resolve(ctx)
-        finally:
-            added = ctx.extensions.get(RESPONSE_HEADERS_KEY)
-            collected = _RESPONSE_HEADERS.get()
-            if added and collected is not None:
-                collected.update(added)
-
-
 class AppSyncApp(Starlette):
     """Starlette, with `/graphql` answered before the router and its middleware.
 
     GraphQL requests are the hot path: skipping Starlette's middleware stack and route matching
-    for them is a tenth of a one-field query's server time. Here too the headers resolvers add
-    with `$util.http.addResponseHeader` join the response's own. Every other path (and a method
-    other than GET, POST or OPTIONS on /graphql, which gets the router's 405) goes through
-    Starlette.
+    for them is a tenth of a one-field query's server time. Every other path (and a method other
+    than GET, POST or OPTIONS on /graphql, which gets the router's 405) goes through Starlette.
     """
 
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
@@ -462,19 +430,7 @@ class AppSyncApp(Starlette):
             and scope["path"] == "/graphql"
             and scope["method"] in ("GET", "POST", "OPTIONS")
         ):
-            headers: dict[str, str] = {}
-            token = _RESPONSE_HEADERS.set(headers)
-
-            async def send_with_headers(message: Message) -> None:
-                if headers and message["type"] == "http.response.start":
-                    added = [(name.encode(), value.encode()) for name, value in headers.items()]
-                    message = {**message, "headers": [*message["headers"], *added]}
-                await send(message)
-
-            try:
-                await self._graphql(scope, receive, send_with_headers)
-            finally:
-                _RESPONSE_HEADERS.reset(token)
+            await self._graphql(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from graphql import GraphQLError, GraphQLResolveInfo
+from graphql import GraphQLError, GraphQLResolveInfo, OperationType
 
 from appsync.errors import (
     FieldErrorJson,
@@ -38,7 +38,8 @@ from auth.modes import AuthDirective, AuthMode
 from auth.rules import Authorizer
 from resolvers.context import OperationScope, RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
-from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError
+from resolvers.util.http import RESPONSE_HEADERS_KEY
+from schema.bridge import ExecutableSchema, FieldResolver, PreparedDocument, QuerySyntaxError
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
@@ -109,6 +110,18 @@ class Operation:
     scope: OperationScope = field(default_factory=OperationScope)
     resolver_count: int = 0
     appended_errors: list[FieldErrorJson] = field(default_factory=list)
+    # What resolvers added with `$util.http.addResponseHeader` ("HTTP helpers in $util.http"),
+    # for the HTTP response; kept from a resolver that failed after adding them too (AWS
+    # differs, unconfirmed: whether AppSync sends them when the field fails is not documented).
+    response_headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class OperationResult:
+    """What one operation answers over HTTP: the body, and the headers its resolvers added."""
+
+    body: ResponseBody
+    headers: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,20 +158,22 @@ class Executor:
             introspection=limits.introspection,
         )
 
-    def operation_type(self, request: GraphQLRequest) -> str:
-        kind: str = self.executable.operation_type(request.query, request.operation_name)
-        return kind
-
-    def check_syntax(self, request: GraphQLRequest) -> None:
-        """A query that does not parse is refused before auth, as AppSync does: 400
-        MalformedHttpRequestException "Unable to parse GraphQL query." (the parse is cached)."""
+    def prepare(self, request: GraphQLRequest) -> PreparedDocument:
+        """The request's parsed and validated document (cached by query text). A query that does
+        not parse is refused before auth, as AppSync does: 400 MalformedHttpRequestException
+        "Unable to parse GraphQL query."."""
         prepared = self.executable.prepare(request.query)
         if any(isinstance(error.original_error, QuerySyntaxError) for error in prepared.errors):
             raise malformed_request()
+        return prepared
 
     async def execute(
-        self, request: GraphQLRequest, principal: Principal, headers: dict[str, str]
-    ) -> ResponseBody:
+        self,
+        request: GraphQLRequest,
+        prepared: PreparedDocument,
+        principal: Principal,
+        headers: dict[str, str],
+    ) -> OperationResult:
         loop = asyncio.get_running_loop()
         operation = Operation(
             principal=principal,
@@ -166,14 +181,19 @@ class Executor:
             variables=request.variables or {},
             deadline=loop.time() + self._limits.execution_timeout_seconds,
         )
-        result = await self.executable.execute(
-            request.query, request.variables, request.operation_name, operation
+        result = await self.executable.execute_prepared(
+            prepared, request.variables, request.operation_name, operation
         )
-        if self._publisher is not None and self.operation_type(request) == "mutation":
-            # AppSync sends each mutation field's result, cut to the mutation's own selection
-            # set, to the subscriptions whose @aws_subscribe names the field.
-            await self._publisher.publish_result(request.query, request.operation_name, result.data)
-        return response_body(result.data, result.errors or (), operation.appended_errors)
+        if self._publisher is not None:
+            selected = prepared.operation(request.operation_name)
+            if selected is not None and selected.operation is OperationType.MUTATION:
+                # AppSync sends each mutation field's result, cut to the mutation's own
+                # selection set, to the subscriptions whose @aws_subscribe names the field.
+                await self._publisher.publish_result(
+                    request.query, request.operation_name, result.data
+                )
+        body = response_body(result.data, result.errors or (), operation.appended_errors)
+        return OperationResult(body, operation.response_headers)
 
     def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
         """Called once per (type, field) while the schema is built."""
@@ -251,16 +271,23 @@ class Executor:
                 auth_type=operation.principal.auth_type,
                 operation=operation.scope,
             )
-            if not awaits_io:
-                if asyncio.get_running_loop().time() >= operation.deadline:
-                    raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE)
-                value = await resolver.resolve(ctx)
-            else:
-                try:
-                    async with asyncio.timeout_at(operation.deadline):
-                        value = await resolver.resolve(ctx)
-                except TimeoutError:
-                    raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE) from None
+            try:
+                if not awaits_io:
+                    if asyncio.get_running_loop().time() >= operation.deadline:
+                        raise ResolverError(EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE)
+                    value = await resolver.resolve(ctx)
+                else:
+                    try:
+                        async with asyncio.timeout_at(operation.deadline):
+                            value = await resolver.resolve(ctx)
+                    except TimeoutError:
+                        raise ResolverError(
+                            EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE
+                        ) from None
+            finally:
+                added = ctx.extensions.get(RESPONSE_HEADERS_KEY)
+                if added:
+                    operation.response_headers.update(added)
             if self._publisher is not None and "invalidateSubscriptions" in ctx.extensions:
                 await self._publisher.invalidate_calls(ctx.extensions["invalidateSubscriptions"])
             if ctx.appended_errors:

@@ -31,7 +31,7 @@ from appsync.errors import (
     request_error_headers,
     unauthorized_request,
 )
-from appsync.execution import Executor, GraphQLRequest
+from appsync.execution import Executor, GraphQLRequest, OperationResult
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
@@ -97,8 +97,12 @@ def json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
     return Response(_dump(body), status_code=status, media_type=JSON_MEDIA_TYPE, headers=headers)
 
 
+# One encoder for every response: `json.dumps` with options builds a new one per call.
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def _dump(body: Any) -> bytes:
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return _ENCODER.encode(body).encode()
 
 
 def _request_id() -> str:
@@ -153,8 +157,10 @@ class GraphQLEndpoint:
         request_id = _request_id()
         try:
             status = 200
-            body = await self._handle(scope, receive)
-            extra = {"x-amzn-requestid": request_id}
+            result = await self._handle(scope, receive)
+            body: Any = result.body
+            # Ours first, then what resolvers added with `$util.http.addResponseHeader`.
+            extra = {"x-amzn-requestid": request_id, **result.headers}
         except RequestError as error:
             status = error.status
             body = request_error_body(error)
@@ -176,7 +182,7 @@ class GraphQLEndpoint:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
 
-    async def _handle(self, scope: Scope, receive: Receive) -> Any:
+    async def _handle(self, scope: Scope, receive: Receive) -> OperationResult:
         method = scope["method"]
         # ASGI header names arrive lower-cased.
         headers = {
@@ -189,7 +195,7 @@ class GraphQLEndpoint:
         else:
             body = await self._read_body(receive, headers.get("content-length"))
             graphql_request = parse_graphql_request(body)
-        self._executor.check_syntax(graphql_request)
+        prepared = self._executor.prepare(graphql_request)
         client = scope.get("client")
         auth_request = AuthRequest(
             method=method,
@@ -208,7 +214,7 @@ class GraphQLEndpoint:
             principal = await self._authorizer.authenticate(auth_request)
         except UnauthorizedError as error:
             raise unauthorized_request(error.message, error.error_type, error.status_code) from None
-        return await self._executor.execute(graphql_request, principal, headers)
+        return await self._executor.execute(graphql_request, prepared, principal, headers)
 
     async def _read_body(self, receive: Receive, declared: str | None) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self._max_body_bytes:

@@ -114,7 +114,8 @@ def build_server_app(code_dir: Path) -> Any:
             _auth_request(dict(request.headers), await request.body())
         )
         request_ = GraphQLRequest(raw["query"], raw.get("variables"), None)
-        return JSONResponse(await executor.execute(request_, principal, {}))
+        result = await executor.execute(request_, executor.prepare(request_), principal, {})
+        return JSONResponse(result.body)
 
     async def bare_socket(websocket: WebSocket) -> None:
         await websocket.accept(subprotocol="graphql-ws")

@@ -238,7 +238,9 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
         except UnauthorizedError as error:
             return JSONResponse({"errors": [{"message": error.message}]}, 401)
         graphql_request = GraphQLRequest(raw["query"], raw.get("variables"), None)
-        return JSONResponse(await executor.execute(graphql_request, principal, headers))
+        prepared = executor.prepare(graphql_request)
+        result = await executor.execute(graphql_request, prepared, principal, headers)
+        return JSONResponse(result.body)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
