@@ -378,12 +378,11 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
-        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql.
-        *api.realtime.routes(),
         stepfunctions_route(stepfunctions, "/"),
         Route("/", _index(config), methods=["GET"]),
     ]
-    app = AppSyncApp(endpoint, routes=routes, lifespan=lifespan)
+    # AppSyncApp answers the websockets (/graphql/realtime, the graphql-ws upgrade of /graphql).
+    app = AppSyncApp(endpoint, api.realtime, routes=routes, lifespan=lifespan)
     app.state.api = api
     app.self_routes = api.step_functions.routes
     return app
@@ -408,19 +407,27 @@ async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[
 
 
 class AppSyncApp(Starlette):
-    """Starlette, with `/graphql` answered before the router and its middleware.
+    """Starlette, with `/graphql` and the realtime websockets answered before the router and
+    its middleware.
 
     GraphQL requests are the hot path: skipping Starlette's middleware stack and route matching
-    for them is a tenth of a one-field query's server time. Every other path (and a method other
-    than GET, POST or OPTIONS on /graphql, which gets the router's 405) goes through Starlette.
+    for them is a tenth of a one-field query's server time. A realtime websocket's ASGI call
+    lasts as long as the socket, and the frames of Starlette's middleware and router it would sit
+    in were about 3 KiB of each idle socket. Every other path (a method other than GET, POST or
+    OPTIONS on /graphql, which gets the router's 405; a websocket elsewhere, which the router
+    refuses with 403) goes through Starlette.
     """
 
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
     self_routes: SelfRoutes | None = None
 
-    def __init__(self, graphql: GraphQLEndpoint, **kwargs: Any) -> None:
+    def __init__(
+        self, graphql: GraphQLEndpoint, realtime: RealtimeRuntime | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self._graphql = graphql
+        self._realtime = realtime
+        self._realtime_paths = frozenset(realtime.paths() if realtime is not None else ())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.self_routes is not None and self.self_routes.base is None:
@@ -431,6 +438,10 @@ class AppSyncApp(Starlette):
             and scope["method"] in ("GET", "POST", "OPTIONS")
         ):
             await self._graphql(scope, receive, send)
+            return
+        if scope["type"] == "websocket" and scope["path"] in self._realtime_paths:
+            assert self._realtime is not None
+            await self._realtime(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
 

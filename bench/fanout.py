@@ -4,16 +4,17 @@
 
 (run as a module from the repository root, as every bench is).
 
-The server runs in its own process under uvicorn (as `appsync-local serve` runs it) and serves
-two things on one port: the realtime endpoint (`/graphql/realtime`, API key auth, a PYTHON
-mutation on a NONE data source whose result the Executor publishes, as in the server), and
-a bare Starlette websocket route (`/bare`) whose broadcast sends one fixed text frame to every
-socket it holds, in a loop. This process opens N websockets to each side:
-realtime sockets send `connection_init` and one `start`; bare sockets just connect. Then, per
-round, it sends one mutation (or one broadcast request) and measures the time until all N
-sockets have their frame. The same client code reads both sides, so the ratio compares the
-servers. Each side gets a fresh server process; memory per idle connection is that server's
-RSS growth while the N sockets were opened (and subscribed), divided by N.
+Each side is served by its own process under uvicorn with `serve`'s options
+(`UVICORN_OPTIONS`). The realtime side is the server `appsync-local serve` runs (`build_app`:
+`AppSyncApp`, which answers `/graphql` and the realtime websockets before Starlette's router)
+for an API with API key auth and a PYTHON mutation on a NONE data source whose result the
+Executor publishes. The bare side is a plain Starlette app: a websocket route (`/bare`) whose
+broadcast sends one fixed text frame to every socket it holds, in a loop. This process opens N
+websockets to each side: realtime sockets send `connection_init` and one `start`; bare sockets
+just connect. Then, per round, it sends one mutation (or one broadcast request) and measures the
+time until all N sockets have their frame. The same client code reads both sides, so the ratio
+compares the servers. Each side gets a fresh server process; memory per idle connection is that
+server's RSS growth while the N sockets were opened (and subscribed), divided by N.
 
 Targets (issue 5): delivery to all N within 2x the bare broadcast's time; 10,000 subscribers
 held by one process; at most 20 KiB of server memory per idle subscribed connection.
@@ -44,6 +45,20 @@ from websockets.typing import Subprotocol
 ROOT = Path(__file__).resolve().parent.parent
 
 API_KEY = "da2-fanoutbenchkey00000000000"
+# The API the realtime side serves, written to a temporary folder and built by `build_app`,
+# as `appsync-local serve --config` builds it.
+API = """
+name: fanout
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: %(key)s}]
+dataSources: [{name: Local, type: NONE}]
+resolvers:
+  - {typeName: Mutation, fieldName: addItem, dataSourceName: Local, runtime: PYTHON,
+     code: add_item.py}
+server:
+  realtime: {inboxCapacity: 16}
+"""
 SDL = """
 type Item { id: ID! name: String! }
 type Query { item(id: ID!): Item }
@@ -60,62 +75,33 @@ def response(ctx):
 SUBSCRIPTION = json.dumps({"query": "subscription { onAddItem { id name } }", "variables": {}})
 MUTATION = 'mutation Add($id: ID!) { addItem(id: $id, name: "n") { id name } }'
 CONNECT_CONCURRENCY = 200
+BARE_FRAME = json.dumps(
+    {"type": "data", "id": "x" * 36, "payload": {"data": {"onAddItem": {"id": "1", "name": "n"}}}}
+)
 
 
-def build_server_app(code_dir: Path) -> Any:
-    """The server process's app: realtime routes, a publishing /graphql, and the bare route."""
-    from graphql import Source, parse
+def build_realtime_app(folder: Path) -> Any:
+    """The realtime side: the server `appsync-local serve` runs (`build_app`), for an API whose
+    mutation publishes to the subscribers."""
+    from appsync.app import build_app
+    from appsync.config import load_config
+
+    (folder / "appsync.yaml").write_text(API % {"key": API_KEY})
+    (folder / "schema.graphql").write_text(SDL)
+    (folder / "add_item.py").write_text(CODE)
+    return build_app(load_config(folder / "appsync.yaml"))
+
+
+def build_bare_app() -> Any:
+    """The bare side: a plain Starlette app whose websocket route holds every socket, and a
+    broadcast route that sends them one fixed text frame, in a loop."""
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import JSONResponse
     from starlette.routing import Route, WebSocketRoute
     from starlette.websockets import WebSocket, WebSocketDisconnect
 
-    from appsync.execution import ExecutionLimits, Executor, GraphQLRequest, ResolverBinding
-    from appsync.pubsub import InMemoryBroker
-    from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
-    from auth.api_key import ApiKey, ApiKeyConfig
-    from auth.clock import SystemClock
-    from auth.rules import Authorizer
-    from resolvers.datasources.none import NoneDataSource
-    from resolvers.runtimes.python import load_python_code
-    from resolvers.unit import UnitResolver
-    from schema.loader import build_schema_document
-
-    schema = build_schema_document(parse(Source(SDL, "fanout.graphql")), "fanout.graphql")
-    authorizer = Authorizer(
-        ApiKeyConfig(keys=(ApiKey(API_KEY, None, 4_000_000_000),)), [], SystemClock()
-    )
-    (code_dir / "add_item.py").write_text(CODE)
-    resolver = UnitResolver(load_python_code(code_dir / "add_item.py"), NoneDataSource("none"))
-    runtime = RealtimeRuntime(
-        schema, authorizer, InMemoryBroker(), settings=RealtimeSettings(inbox_capacity=16)
-    )
-    # The runtime is the Executor's publisher, as in the server (`appsync.app.load_api`).
-    executor = Executor(
-        schema,
-        authorizer,
-        {("Mutation", "addItem"): ResolverBinding(resolver, False)},
-        ExecutionLimits(),
-        publisher=runtime,
-    )
     bare: set[WebSocket] = set()
-    bare_frame = json.dumps(
-        {
-            "type": "data",
-            "id": "x" * 36,
-            "payload": {"data": {"onAddItem": {"id": "1", "name": "n"}}},
-        }
-    )
-
-    async def graphql(request: Request) -> JSONResponse:
-        raw = json.loads(await request.body())
-        principal = await authorizer.authenticate(
-            _auth_request(dict(request.headers), await request.body())
-        )
-        request_ = GraphQLRequest(raw["query"], raw.get("variables"), None)
-        result = await executor.execute(request_, executor.prepare(request_), principal, {})
-        return JSONResponse(result.body)
 
     async def bare_socket(websocket: WebSocket) -> None:
         await websocket.accept(subprotocol="graphql-ws")
@@ -130,30 +116,22 @@ def build_server_app(code_dir: Path) -> Any:
 
     async def broadcast(request: Request) -> JSONResponse:
         for websocket in list(bare):
-            await websocket.send_text(bare_frame)
+            await websocket.send_text(BARE_FRAME)
         return JSONResponse({"sent": len(bare)})
 
     return Starlette(
         routes=[
-            Route("/graphql", graphql, methods=["POST"]),
             Route("/bare/broadcast", broadcast, methods=["POST"]),
             WebSocketRoute("/bare", bare_socket),
-            *runtime.routes(),
         ]
     )
 
 
-def _auth_request(headers: dict[str, str], body: bytes) -> Any:
-    from auth.request import AuthRequest
-
-    return AuthRequest.from_raw_headers("POST", "/graphql", headers, body)
-
-
-def serve(port: int, options: dict[str, Any]) -> None:
+def serve(port: int, options: dict[str, Any], realtime: bool) -> None:
     import uvicorn
 
-    with tempfile.TemporaryDirectory() as code_dir:
-        app = build_server_app(Path(code_dir))
+    with tempfile.TemporaryDirectory() as folder:
+        app = build_realtime_app(Path(folder)) if realtime else build_bare_app()
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", backlog=4096, **options)
 
 
@@ -232,7 +210,7 @@ async def _deliver_time(
 
 
 @asynccontextmanager
-async def _server(options: dict[str, Any]) -> AsyncIterator[tuple[int, int]]:
+async def _server(options: dict[str, Any], realtime: bool) -> AsyncIterator[tuple[int, int]]:
     import socket as sockets
 
     with sockets.socket() as probe:
@@ -246,6 +224,7 @@ async def _server(options: dict[str, Any]) -> AsyncIterator[tuple[int, int]]:
         str(port),
         "--uvicorn-options",
         json.dumps(options),
+        *(["--realtime-side"] if realtime else []),
         cwd=ROOT,
     )
     try:
@@ -268,7 +247,7 @@ async def _measure(
     """Median seconds to deliver one frame to `size` sockets, and server KiB per open socket,
     on a fresh server process, so the memory figure starts from the same baseline."""
     async with (
-        _server(options) as (port, pid),
+        _server(options, realtime) as (port, pid),
         # No keep-alive: opening 10,000 sockets outlasts uvicorn's 5 s keep-alive timeout.
         httpx.AsyncClient(
             base_url=f"http://127.0.0.1:{port}",
@@ -350,9 +329,10 @@ def main() -> None:
     )
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--uvicorn-options", help=argparse.SUPPRESS)
+    parser.add_argument("--realtime-side", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve, json.loads(args.uvicorn_options))
+        serve(args.serve, json.loads(args.uvicorn_options), args.realtime_side)
         return
     options = dict(UVICORN_OPTIONS)
     for name, value in (

@@ -24,7 +24,7 @@ from typing import Any
 from starlette.responses import Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocket
 
 from appsync.pubsub import (
     DEFAULT_INBOX_CAPACITY,
@@ -116,14 +116,16 @@ class RealtimeRuntime:
             domain_name,
         )
 
-    def routes(self) -> list[BaseRoute]:
-        """`/graphql/realtime` and the websocket upgrade of `/graphql` (beside its HTTP route)."""
+    def paths(self) -> tuple[str, str]:
+        """Where the websocket is served: `/graphql/realtime`, and `/graphql` (a websocket
+        upgrade there, beside its HTTP route)."""
         path = self.settings.graphql_path
-        endpoint = _RealtimeEndpoint(self)
-        return [
-            WebSocketRoute(path.rstrip("/") + "/realtime", endpoint),
-            WebSocketRoute(path, endpoint),
-        ]
+        return path.rstrip("/") + "/realtime", path
+
+    def routes(self) -> list[BaseRoute]:
+        """The websocket on `paths()` as Starlette routes, for an app that routes it through
+        Starlette's router (`AppSyncApp` answers them before the router)."""
+        return [WebSocketRoute(path, self) for path in self.paths()]
 
     async def publish_mutation(self, mutation_field: str, payload: dict[str, Any]) -> None:
         """A mutation field's result, already cut to the mutation's selection set and keyed by
@@ -175,15 +177,20 @@ class RealtimeRuntime:
         for (target, _), payload in unique.items():
             await self.invalidate(target, payload)
 
-    async def serve(self, websocket: WebSocket) -> None:
-        connection = await self._handshake(websocket)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The websocket's ASGI app. An ASGI callable rather than a function, so a Starlette
+        route mounts it as it is instead of wrapping each connection in `websocket_session`
+        and a second exception handler, whose frames lived as long as the socket."""
+        connection = await self._handshake(WebSocket(scope, receive=receive, send=send))
         if connection is not None:
-            source_ip = websocket.client.host if websocket.client else None
-            await _Socket(self, websocket, connection, source_ip).run()
+            client = scope.get("client")
+            source_ip = client[0] if client else None
+            await _Socket(self, receive, send, connection, source_ip).run()
 
     async def _handshake(self, websocket: WebSocket) -> RealtimeConnection | None:
-        """Authenticate and accept the upgrade, or refuse it (None). Apart from `serve`, so
-        the handshake's header JSON is not kept alive for as long as the socket is open."""
+        """Authenticate and accept the upgrade, or refuse it (None). Apart from `__call__`, so
+        neither the handshake's header JSON nor Starlette's WebSocket is kept alive for as long
+        as the socket is open: the socket speaks ASGI messages through `receive` and `send`."""
         offered: list[str] = list(websocket.scope.get("subprotocols") or [])
         headers = handshake_headers(offered, websocket.query_params.get("header"))
         if headers is None or messages.SUBPROTOCOL not in offered:
@@ -206,21 +213,6 @@ class RealtimeRuntime:
         )
 
 
-class _RealtimeEndpoint:
-    """The routes' ASGI app. An ASGI callable rather than a function, so Starlette mounts it as
-    it is instead of wrapping each connection in `websocket_session` and a second exception
-    handler (the application's ExceptionMiddleware already has one): their frames and closures
-    lived as long as the socket, about 1.5 KiB each."""
-
-    __slots__ = ("_runtime",)
-
-    def __init__(self, runtime: RealtimeRuntime) -> None:
-        self._runtime = runtime
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self._runtime.serve(WebSocket(scope, receive=receive, send=send))
-
-
 @dataclass(slots=True, eq=False)
 class _Socket:
     """One open websocket: its protocol state and one task per subscription.
@@ -232,7 +224,8 @@ class _Socket:
     """
 
     runtime: RealtimeRuntime
-    websocket: WebSocket
+    receive: Receive
+    send: Send
     connection: RealtimeConnection
     source_ip: str | None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
@@ -256,7 +249,7 @@ class _Socket:
         """Read and act on one client frame; False once the client is gone. A coroutine of
         its own so that, while the loop waits for the next frame, the last one (a `start`'s
         text and parsed request) is not held by a live frame."""
-        message = await self.websocket.receive()
+        message = await self.receive()
         if message["type"] == "websocket.disconnect":
             return False
         text = message.get("text")
@@ -286,14 +279,16 @@ class _Socket:
                 self._stop(action.subscription_id)
             elif isinstance(action, CloseSocket):
                 self.open = False
-                await self.websocket.close(action.code, action.reason)
+                await self.send(
+                    {"type": "websocket.close", "code": action.code, "reason": action.reason}
+                )
 
     async def _send(self, text: str) -> None:
         if not self.open:
             return
         try:
-            await self.websocket.send_text(text)
-        except (WebSocketDisconnect, RuntimeError, OSError):
+            await self.send({"type": "websocket.send", "text": text})
+        except (RuntimeError, OSError):
             # The client went away mid-send; the receive loop sees the disconnect and stops.
             self.open = False
 

@@ -221,3 +221,38 @@ async def test_a_malformed_invalidation_call_is_a_field_error(api: Server) -> No
         await still_subscribed(api, client, "m")
         # And the server still serves.
         assert (await mutate(api, remove("z")))["data"] == {"removeOwners": {"id": "0"}}
+
+
+@pytest.mark.anyio
+async def test_the_graphql_path_also_serves_the_realtime_protocol(api: Server) -> None:
+    host = f"{api.host}:{api.port}"
+    header = base64.b64encode(json.dumps({"host": host, "x-api-key": API_KEY}).encode()).decode()
+    url = f"ws://{host}/graphql?header={header}&payload=e30="
+    async with websockets.connect(url, subprotocols=[Subprotocol("graphql-ws")]) as socket:
+        assert socket.subprotocol == "graphql-ws"
+        client = Socket(socket, host)
+        await socket.send(json.dumps({"type": "connection_init"}))
+        assert (await client.receive())["type"] == "connection_ack"
+        assert await client.start("g", "g") == {"type": "start_ack", "id": "g"}
+        await still_subscribed(api, client, "g")
+
+
+@pytest.mark.anyio
+async def test_a_websocket_on_another_path_is_refused_by_the_router(api: Server) -> None:
+    url = f"ws://{api.host}:{api.port}/graphql/elsewhere"
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(url, subprotocols=[Subprotocol("graphql-ws")])
+    assert refused.value.response.status_code == 403
+
+
+@pytest.mark.anyio
+async def test_a_realtime_handshake_without_credentials_is_refused_with_401(api: Server) -> None:
+    url = f"ws://{api.host}:{api.port}/graphql/realtime"
+    with pytest.raises(websockets.InvalidStatus) as refused:
+        await websockets.connect(url, subprotocols=[Subprotocol("graphql-ws")])
+    assert refused.value.response.status_code == 401
+    assert json.loads(refused.value.response.body or b"") == {
+        "errors": [
+            {"errorType": "UnauthorizedException", "message": "Missing authorization header"}
+        ]
+    }
