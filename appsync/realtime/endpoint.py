@@ -66,8 +66,9 @@ MAX_INVALIDATIONS_PER_REQUEST = 5
 
 # The uvicorn settings `appsync-local serve` runs with, and bench/fanout.py measures: the
 # lightest per idle socket there (KiB per subscribed / bare socket at N=1,000, deflate off):
-# wsproto 30 / 24, websockets-sansio 34 / 26, the legacy websockets 40 / 33; wsproto with the
-# lighter queue of `wsproto_protocol` about 3 KiB less again. No permessage-deflate: its zlib
+# wsproto 30 / 24, websockets-sansio 34 / 26, the legacy websockets 40 / 33; the lighter
+# subclass of wsproto's in `wsproto_protocol` (its queue and flag, fewer instance attributes, no
+# handshake state after the upgrade) 6 to 7 KiB less again. No permessage-deflate: its zlib
 # state was about 40 KiB per socket, for frames of small JSON. No protocol pings: AppSync's own
 # `ka` frames keep clients' sockets alive, and uvicorn's ping timer is per-connection state.
 # httptools rather than h11 (2 KiB less per socket with h11) because the same parser serves

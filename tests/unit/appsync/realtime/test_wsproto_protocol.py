@@ -1,11 +1,20 @@
-"""The lighter queue and flag that replace asyncio's in uvicorn's wsproto protocol."""
+"""uvicorn's wsproto protocol, lighter: the queue and flag that replace asyncio's, and the
+attributes its `__init__` mirrors from uvicorn's (frames over a real socket are in
+tests/integration/test_realtime_wsproto.py)."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterator
+
 import anyio
 import pytest
+import uvicorn
+from starlette.types import Receive, Scope, Send
+from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as UvicornWSProtocol
+from uvicorn.server import ServerState
 
-from appsync.realtime.wsproto_protocol import ReceiveQueue, WritableFlag
+from appsync.realtime.wsproto_protocol import ReceiveQueue, WritableFlag, WSProtocol
 
 
 @pytest.mark.anyio
@@ -56,3 +65,33 @@ async def test_the_writable_flag_releases_its_waiters_when_set() -> None:
             assert woken == []
             flag.set()
     assert woken == [True, True]
+
+
+async def _app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise AssertionError("never called")
+
+
+@pytest.fixture
+def loop() -> Iterator[asyncio.AbstractEventLoop]:
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+def test_every_attribute_uvicorns_protocol_sets_starts_with_the_same_value(
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    config = uvicorn.Config(_app, log_config=None, ws_max_size=4096, ws_ping_interval=None)
+    config.load()
+    state = ServerState()
+    theirs = UvicornWSProtocol(config, state, {}, _loop=loop)
+    ours = WSProtocol(config, state, {}, _loop=loop)
+    for name, value in vars(theirs).items():
+        assert hasattr(ours, name), name
+        if value is None or isinstance(value, (bool, int, float, str)):
+            assert getattr(ours, name) == value, name
+    assert ours.logger is theirs.logger
+    assert ours.buffer.max_length == 4096
+    assert ours.app is config.loaded_app
+    # Fewer than the 30 keys past which CPython stops sharing an instance dict's keys.
+    assert len(vars(ours)) < 30

@@ -1,0 +1,242 @@
+"""`appsync.realtime.wsproto_protocol.WSProtocol` (the `ws=` of `serve`) over a real uvicorn
+socket, driven by the `websockets` client and, for what that client will not send, raw bytes:
+messages both ways, fragments, ping, close codes and reasons in each direction, the size limit,
+an unmasked client frame (RFC 6455 5.1), and what an accepted socket keeps."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import threading
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+import uvicorn
+import websockets
+import wsproto.connection
+from starlette.types import Receive, Scope, Send
+from websockets.asyncio.client import ClientConnection
+from websockets.typing import Subprotocol
+
+from appsync.realtime.endpoint import UVICORN_OPTIONS
+from appsync.realtime.wsproto_protocol import WSProtocol
+
+MAX_SIZE = 1024
+
+
+@dataclass(slots=True)
+class Echo:
+    """Accepts with the first offered subprotocol, echoes every message, closes with the code
+    and reason a `close <code> <reason>` text asks for, and records how each socket ended."""
+
+    disconnects: list[dict[str, Any]] = field(default_factory=list)
+    ended: threading.Event = field(default_factory=threading.Event)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert scope["type"] == "websocket"
+        assert (await receive())["type"] == "websocket.connect"
+        offered = scope["subprotocols"]
+        await send({"type": "websocket.accept", "subprotocol": offered[0] if offered else None})
+        while True:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                self.disconnects.append(dict(message))
+                self.ended.set()
+                return
+            text = message.get("text")
+            if text is not None and text.startswith("close "):
+                _, code, reason = text.split(" ", 2)
+                await send({"type": "websocket.close", "code": int(code), "reason": reason})
+                continue
+            if text is not None:
+                await send({"type": "websocket.send", "text": text})
+            else:
+                await send({"type": "websocket.send", "bytes": message["bytes"]})
+
+
+@dataclass(frozen=True, slots=True)
+class EchoServer:
+    url: str
+    host: str
+    port: int
+    app: Echo
+    server: uvicorn.Server
+
+
+@contextmanager
+def running_echo() -> Iterator[EchoServer]:
+    """The echo app under uvicorn with `serve`'s options and a small message size limit; the
+    uvicorn.Server is kept so a test can look at its open connections."""
+    app = Echo()
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=0,
+        log_level="warning",
+        lifespan="off",
+        ws_max_size=MAX_SIZE,
+        **UVICORN_OPTIONS,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="echo", daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the echo server did not start")
+            thread.join(0.01)
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        yield EchoServer(f"ws://{host}:{port}/socket", host, port, app, server)
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def echo() -> Iterator[EchoServer]:
+    with running_echo() as server:
+        yield server
+
+
+@asynccontextmanager
+async def connect(echo: EchoServer) -> AsyncIterator[ClientConnection]:
+    async with websockets.connect(
+        echo.url, subprotocols=[Subprotocol("graphql-ws")], ping_interval=None
+    ) as socket:
+        yield socket
+
+
+async def ended(echo: EchoServer) -> dict[str, Any]:
+    """How the server's side of the (only) socket ended."""
+    await asyncio.to_thread(echo.app.ended.wait, 10)
+    assert len(echo.app.disconnects) == 1
+    return echo.app.disconnects[0]
+
+
+def test_serve_runs_this_protocol() -> None:
+    assert UVICORN_OPTIONS["ws"] == f"{WSProtocol.__module__}:{WSProtocol.__qualname__}"
+
+
+@pytest.mark.anyio
+async def test_text_and_binary_messages_travel_both_ways(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        assert socket.subprotocol == "graphql-ws"
+        await socket.send('{"type":"connection_init","é":"ü"}')
+        assert await socket.recv() == '{"type":"connection_init","é":"ü"}'
+        await socket.send(bytes(range(256)) * 3)
+        assert await socket.recv() == bytes(range(256)) * 3
+        # The same socket goes on after a burst.
+        for n in range(20):
+            await socket.send(str(n))
+        assert [await socket.recv() for _ in range(20)] == [str(n) for n in range(20)]
+
+
+@pytest.mark.anyio
+async def test_a_fragmented_message_arrives_whole(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send(["frag", "ment", "é"])
+        assert await socket.recv() == "fragmenté"
+
+
+@pytest.mark.anyio
+async def test_a_ping_is_answered_with_a_pong(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        pong = await socket.ping(b"are you there")
+        await asyncio.wait_for(pong, 10)
+        await socket.send("after the ping")
+        assert await socket.recv() == "after the ping"
+
+
+@pytest.mark.anyio
+async def test_the_apps_close_code_and_reason_reach_the_client(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send("close 4400 too many subscriptions")
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await socket.recv()
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4400, "too many subscriptions")
+
+
+@pytest.mark.anyio
+async def test_the_clients_close_code_and_reason_reach_the_app(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.close(4001, "going away now")
+    assert await ended(echo) == {
+        "type": "websocket.disconnect",
+        "code": 4001,
+        "reason": "going away now",
+    }
+
+
+@pytest.mark.anyio
+async def test_a_message_over_the_size_limit_closes_with_1009(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send("x" * MAX_SIZE)
+        assert await socket.recv() == "x" * MAX_SIZE
+        await socket.send("x" * (MAX_SIZE + 1))
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await socket.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1009
+    assert (await ended(echo))["code"] == 1009
+
+
+async def _raw_upgrade(echo: EchoServer) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    reader, writer = await asyncio.open_connection(echo.host, echo.port)
+    key = base64.b64encode(os.urandom(16)).decode()
+    writer.write(
+        (
+            f"GET /socket HTTP/1.1\r\nHost: {echo.host}:{echo.port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Protocol: graphql-ws\r\n\r\n"
+        ).encode()
+    )
+    head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+    assert head.startswith(b"HTTP/1.1 101 ")
+    return reader, writer
+
+
+@pytest.mark.anyio
+async def test_an_unmasked_client_frame_is_a_protocol_error(echo: EchoServer) -> None:
+    reader, writer = await _raw_upgrade(echo)
+    try:
+        # FIN + text, no mask bit: RFC 6455 5.1 makes the server fail the connection.
+        writer.write(b"\x81\x02hi")
+        # As uvicorn's own wsproto protocol does: the socket is closed without a close frame,
+        # and the app is told 1002 (protocol error).
+        assert await asyncio.wait_for(reader.read(), 10) == b""
+    finally:
+        writer.close()
+    assert (await ended(echo))["code"] == 1002
+
+
+@pytest.mark.anyio
+async def test_a_masked_raw_frame_is_read_and_answered(echo: EchoServer) -> None:
+    reader, writer = await _raw_upgrade(echo)
+    try:
+        mask = b"\x01\x02\x03\x04"
+        payload = bytes(byte ^ mask[i % 4] for i, byte in enumerate(b"hello"))
+        writer.write(b"\x81\x85" + mask + payload)
+        frame = await asyncio.wait_for(reader.readexactly(7), 10)
+    finally:
+        writer.close()
+    # The server's frames are not masked.
+    assert frame == b"\x81\x05hello"
+
+
+@pytest.mark.anyio
+async def test_an_accepted_socket_keeps_only_the_frame_connection(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send("ready")
+        assert await socket.recv() == "ready"
+        (protocol,) = echo.server.server_state.connections
+        assert isinstance(protocol, WSProtocol)
+        # wsproto's handshake state (its h11 connection and the upgrade request) is gone.
+        conn: object = protocol.conn
+        assert type(conn) is wsproto.connection.Connection
+        # Few enough attributes for CPython to share the instance dict's keys (30 at most).
+        assert len(vars(protocol)) < 30
