@@ -378,10 +378,13 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
+        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
+        # answers them before the router; the router keeps them for a path it alone matches
+        # (under an ASGI root_path, which it strips).
+        *api.realtime.routes(),
         stepfunctions_route(stepfunctions, "/"),
         Route("/", _index(config), methods=["GET"]),
     ]
-    # AppSyncApp answers the websockets (/graphql/realtime, the graphql-ws upgrade of /graphql).
     app = AppSyncApp(endpoint, api.realtime, routes=routes, lifespan=lifespan)
     app.state.api = api
     app.self_routes = api.step_functions.routes

@@ -10,6 +10,7 @@ import base64
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,7 +19,10 @@ import websockets
 from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
+from appsync.app import build_app
+from appsync.config import load_config
 from tests.integration.conftest import Server, serve
+from tests.integration.test_realtime_wsproto import running_uvicorn
 
 API_KEY = "da2-realtimeservertestkey0000"
 
@@ -102,14 +106,17 @@ def response(ctx):
 ON_OWNER = "subscription S($owner: String!) { onOwnerTodo(owner: $owner) { id owner } }"
 
 
-@pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("realtime-server")
+def write_api(folder: Path) -> Path:
     (folder / "schema.graphql").write_text(SDL)
     (folder / "appsync.yaml").write_text(DEFINITION)
     for name, text in CODE.items():
         (folder / name).write_text(text)
-    with serve(folder / "appsync.yaml") as server:
+    return folder / "appsync.yaml"
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    with serve(write_api(tmp_path_factory.mktemp("realtime-server"))) as server:
         yield server
 
 
@@ -256,3 +263,16 @@ async def test_a_realtime_handshake_without_credentials_is_refused_with_401(api:
             {"errorType": "UnauthorizedException", "message": "Missing authorization header"}
         ]
     }
+
+
+@pytest.mark.anyio
+async def test_under_a_root_path_the_router_still_serves_the_realtime_socket(
+    tmp_path: Path,
+) -> None:
+    # uvicorn puts the root path in front of the scope's path; Starlette's router strips it.
+    app = build_app(load_config(write_api(tmp_path)))
+    with running_uvicorn(app, "root-path", root_path="/api") as server:
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        prefixed = Server(host, port, app)
+        async with connect(prefixed) as client:
+            assert await client.start("r", "r") == {"type": "start_ack", "id": "r"}

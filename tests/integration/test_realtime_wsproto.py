@@ -68,32 +68,33 @@ class EchoServer:
 
 
 @contextmanager
-def running_echo() -> Iterator[EchoServer]:
-    """The echo app under uvicorn with `serve`'s options and a small message size limit; the
-    uvicorn.Server is kept so a test can look at its open connections."""
-    app = Echo()
+def running_uvicorn(app: Any, name: str, **options: Any) -> Iterator[uvicorn.Server]:
+    """`app` under uvicorn with `serve`'s options and `options` on a free loopback port, in a
+    daemon thread; the uvicorn.Server is yielded so a test can look at its connections."""
     config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=0,
-        log_level="warning",
-        lifespan="off",
-        ws_max_size=MAX_SIZE,
-        **UVICORN_OPTIONS,
+        app, host="127.0.0.1", port=0, log_level="warning", **{**UVICORN_OPTIONS, **options}
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="echo", daemon=True)
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
     thread.start()
     try:
         while not server.started:
             if not thread.is_alive():
-                raise RuntimeError("the echo server did not start")
+                raise RuntimeError(f"the {name} server did not start")
             thread.join(0.01)
-        host, port = server.servers[0].sockets[0].getsockname()[:2]
-        yield EchoServer(f"ws://{host}:{port}/socket", host, port, app, server)
+        yield server
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@contextmanager
+def running_echo() -> Iterator[EchoServer]:
+    """The echo app with a small message size limit."""
+    app = Echo()
+    with running_uvicorn(app, "echo", lifespan="off", ws_max_size=MAX_SIZE) as server:
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        yield EchoServer(f"ws://{host}:{port}/socket", host, port, app, server)
 
 
 @pytest.fixture
@@ -240,3 +241,16 @@ async def test_an_accepted_socket_keeps_only_the_frame_connection(echo: EchoServ
         assert type(conn) is wsproto.connection.Connection
         # Few enough attributes for CPython to share the instance dict's keys (30 at most).
         assert len(vars(protocol)) < 30
+
+
+@pytest.mark.anyio
+async def test_a_server_shutting_down_closes_open_sockets_with_1012(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send("ready")
+        assert await socket.recv() == "ready"
+        echo.server.should_exit = True
+        with pytest.raises(websockets.ConnectionClosed) as closed:
+            await asyncio.wait_for(socket.recv(), 10)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1012
+    assert (await ended(echo))["code"] == 1012
