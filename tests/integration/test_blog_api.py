@@ -6,6 +6,7 @@ resolvers receiving AppSync's context event, pipeline resolvers, BatchInvoke.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -171,9 +172,16 @@ def test_operation_name_selects_the_operation(blog: Server) -> None:
 
 
 def test_every_response_carries_a_request_id(blog: Server) -> None:
-    response = _post(blog, {"query": '{ echo(message: "x") }'})
-    assert response.headers["content-type"].startswith("application/json")
-    assert len(response.headers["x-amzn-requestid"]) == 36
+    ids = set()
+    for _ in range(3):
+        response = _post(blog, {"query": '{ echo(message: "x") }'})
+        assert response.headers["content-type"].startswith("application/json")
+        request_id = uuid.UUID(response.headers["x-amzn-requestid"])
+        # AppSync's request ids are version-4 UUIDs, a new one per request.
+        assert (request_id.version, request_id.variant) == (4, uuid.RFC_4122)
+        assert str(request_id) == response.headers["x-amzn-requestid"]
+        ids.add(request_id)
+    assert len(ids) == 3
 
 
 def test_browsers_get_appsync_cors_answers(blog: Server) -> None:
