@@ -54,6 +54,7 @@ from schema.errors import QuerySyntaxError as QuerySyntaxError
 from schema.limits import NoIntrospectionRule, check_depth
 from schema.loader import AppSyncSchema
 from schema.messages import validate_document
+from schema.plain_executor import execute_plain, is_plain
 from schema.scalars import AWS_SCALARS, java_string, java_type_name, serialize_builtin
 
 FieldResolver = Callable[[Any, GraphQLResolveInfo[Any], dict[str, Any]], Any]
@@ -229,6 +230,9 @@ class PreparedDocument:
     document: DocumentNode | None
     errors: tuple[GraphQLError, ...]
     operations: Mapping[str | None, OperationDefinitionNode]
+    # The operations `schema.plain_executor` runs (of a valid document). A tuple, compared by
+    # identity: an AST node's hash walks the whole tree.
+    plain: tuple[OperationDefinitionNode, ...] = ()
 
     def operation(self, operation_name: str | None) -> OperationDefinitionNode | None:
         if operation_name:
@@ -303,7 +307,12 @@ class ExecutableSchema:
         errors = validate_document(self._graphql_schema, document, self._extra_rules)
         if errors:
             return PreparedDocument(None, tuple(errors), operations)
-        return PreparedDocument(document, (), operations)
+        plain = tuple(
+            operation
+            for operation in operations.values()
+            if is_plain(self._graphql_schema, operation)
+        )
+        return PreparedDocument(document, (), operations, plain)
 
     def prepare(self, query: str) -> PreparedDocument:
         """The cached parse and validation of a query text."""
@@ -346,7 +355,7 @@ class ExecutableSchema:
         if not isinstance(variables, dict):
             # JSON `null`, or a body whose `variables` is not an object: no variables given.
             variables = None
-        result = await self._run(document, root_value, context, variables, operation_name)
+        result = await self._run(prepared, root_value, context, variables, operation_name)
         errors = result.errors
         if not errors:
             return result
@@ -364,19 +373,35 @@ class ExecutableSchema:
                 return result
             # graphql-java accepts what graphql-core refused (`"42"` for an Int): run again
             # with the values graphql-java would have passed on.
-            result = await self._run(document, root_value, context, coerced, operation_name)
+            result = await self._run(prepared, root_value, context, coerced, operation_name)
             if not result.errors or result.data is None:
                 return result
         return ExecutionResult(result.data, [self._field_error(e) for e in result.errors or []])
 
     async def _run(
         self,
-        document: DocumentNode,
+        prepared: PreparedDocument,
         root_value: Any,
         context: Any,
         variables: dict[str, Any] | None,
         operation_name: str | None,
     ) -> ExecutionResult:
+        operation = prepared.operation(operation_name)
+        if operation is not None and any(operation is plain for plain in prepared.plain):
+            plain = await execute_plain(
+                self._graphql_schema,
+                operation,
+                root_value,
+                context,
+                variables,
+                self._resolve_field,
+                AppSyncExecutor.complete_leaf_value,
+            )
+            if plain is not None:
+                return plain
+        document = prepared.document
+        if document is None:  # execute_prepared returned the document's errors already
+            return ExecutionResult(None, list(prepared.errors))
         executor = AppSyncExecutor.build(
             self._graphql_schema,
             document,

@@ -1,0 +1,402 @@
+"""Execution of plain operations, the common case, without graphql-core's executor.
+
+A plain operation is a query or mutation whose selection sets hold only fields: no fragments, no
+directives, no introspection beyond `__typename`, no interface or union types, and no response
+name twice in one selection set. Most operations clients send are plain; anything else runs on
+graphql-core's executor (`ExecutableSchema._run`). Per request graphql-core builds an executor
+object with a dozen helpers and a reference cycle, collects fields, and keeps incremental-delivery
+and abort bookkeeping; for a one-field query that was more than a third of the server's time
+(bench/http.py). Here the fields of a selection set are its nodes, in order, and the rest is
+graphql-core's own algorithm for the subset, step for step (`Executor.execute_fields`,
+`execute_field`, `complete_value`, `complete_iterable_value`, `handle_field_error`,
+`CollectedErrors`), with graphql-core's argument and variable coercion, its error texts, and
+the server's own leaf serialization. tests/unit/schema/test_plain_executor.py runs random
+operations through both executors and compares the answers.
+"""
+
+from __future__ import annotations
+
+from asyncio import gather
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    GraphQLEnumType,
+    GraphQLError,
+    GraphQLField,
+    GraphQLLeafType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    located_error,
+)
+from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
+from graphql.pyutils import Path, gather_with_cancel, is_awaitable
+from graphql.type.definition import GraphQLResolveInfoHelpers
+
+LeafCompletion = Callable[[GraphQLLeafType, Any], Any]
+FieldResolverFunction = Callable[..., Any]
+
+_INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
+# Strings and mappings are not lists, as graphql-core's `is_iterable` decides.
+_NOT_ITERABLE = (bytearray, bytes, str, memoryview, Mapping)
+
+
+def _track(_values: Any) -> None:
+    """`info.async_helpers.track`: nothing to settle later, every awaitable is awaited."""
+
+
+_HELPERS = GraphQLResolveInfoHelpers(
+    gather=lambda values: gather_with_cancel(*values), track=_track
+)
+
+# Sibling work still running when a synchronous error propagated: awaited in the background, as
+# graphql-core settles it, and referenced here until it is done.
+_SETTLING: set[Awaitable[Any]] = set()
+
+
+def is_plain(schema: GraphQLSchema, operation: OperationDefinitionNode) -> bool:
+    """Whether `operation` (of a validated document) is one `execute_plain` runs."""
+    if operation.operation is OperationType.QUERY:
+        root = schema.query_type
+    elif operation.operation is OperationType.MUTATION:
+        root = schema.mutation_type
+    else:
+        return False
+    if root is None or operation.directives:
+        return False
+    return _plain_selection(schema, root, operation.selection_set)
+
+
+def _plain_selection(
+    schema: GraphQLSchema, parent: GraphQLObjectType, selection_set: SelectionSetNode
+) -> bool:
+    names: set[str] = set()
+    for selection in selection_set.selections:
+        if not isinstance(selection, FieldNode) or selection.directives:
+            return False
+        name = (selection.alias or selection.name).value
+        if name in names or selection.name.value in _INTROSPECTION_FIELDS:
+            return False
+        names.add(name)
+        field = schema.get_field(parent, selection.name.value)
+        if field is None:
+            return False
+        named: Any = field.type
+        while isinstance(named, GraphQLNonNull | GraphQLList):
+            named = named.of_type
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            if selection.selection_set is not None:
+                return False
+        elif isinstance(named, GraphQLObjectType) and named.is_type_of is None:
+            if selection.selection_set is None:
+                return False
+            if not _plain_selection(schema, named, selection.selection_set):
+                return False
+        else:
+            return False
+    return True
+
+
+async def execute_plain(
+    schema: GraphQLSchema,
+    operation: OperationDefinitionNode,
+    root_value: Any,
+    context: Any,
+    variables: dict[str, Any] | None,
+    field_resolver: FieldResolverFunction,
+    complete_leaf: LeafCompletion,
+) -> ExecutionResult | None:
+    """Run a plain operation; None when its variables do not coerce (graphql-core then reports
+    them, with the server's wording)."""
+    variable_values = get_variable_values(
+        schema, operation.variable_definitions or (), variables or {}, max_errors=50
+    )
+    if isinstance(variable_values, list):
+        return None
+    execution = _Execution(
+        schema, operation, root_value, context, variable_values, field_resolver, complete_leaf
+    )
+    return await execution.run()
+
+
+class _Execution:
+    """One plain operation in flight: graphql-core's `Executor` for the plain subset."""
+
+    __slots__ = (
+        "_complete_leaf",
+        "_context",
+        "_errors",
+        "_field_resolver",
+        "_nulled",
+        "_operation",
+        "_root_value",
+        "_schema",
+        "_variable_values",
+    )
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        operation: OperationDefinitionNode,
+        root_value: Any,
+        context: Any,
+        variable_values: VariableValues,
+        field_resolver: FieldResolverFunction,
+        complete_leaf: LeafCompletion,
+    ) -> None:
+        self._schema = schema
+        self._operation = operation
+        self._root_value = root_value
+        self._context = context
+        self._variable_values = variable_values
+        self._field_resolver = field_resolver
+        self._complete_leaf = complete_leaf
+        self._errors: list[GraphQLError] = []
+        self._nulled: set[Path | None] = set()
+
+    async def run(self) -> ExecutionResult:
+        operation = self._operation
+        mutation = operation.operation is OperationType.MUTATION
+        root = self._schema.mutation_type if mutation else self._schema.query_type
+        if root is None:  # is_plain checked it
+            raise TypeError("the operation's root type is missing")
+        data: dict[str, Any] | None
+        try:
+            if mutation:
+                data = await self._execute_serially(root, operation.selection_set)
+            else:
+                result = self._execute_fields(root, self._root_value, None, operation.selection_set)
+                data = await result if isinstance(result, Awaitable) else result
+        except GraphQLError as error:
+            self._add_error(error, None)
+            data = None
+        return ExecutionResult(data, self._errors or None)
+
+    def _add_error(self, error: GraphQLError, path: Path | None) -> None:
+        """graphql-core's `CollectedErrors.add`: nothing under a position already nulled."""
+        step = path
+        while step is not None:
+            if step in self._nulled:
+                return
+            step = step.prev
+        if None in self._nulled:
+            return
+        self._nulled.add(path)
+        self._errors.append(error)
+
+    def _handle_field_error(
+        self, raw: Exception, return_type: GraphQLOutputType, node: FieldNode, path: Path
+    ) -> None:
+        error = located_error(raw, [node], path.as_list())
+        if isinstance(return_type, GraphQLNonNull):
+            raise error
+        self._add_error(error, path)
+
+    async def _execute_serially(
+        self, parent: GraphQLObjectType, selection_set: SelectionSetNode
+    ) -> dict[str, Any]:
+        results: dict[str, Any] = {}
+        for node in selection_set.selections:
+            if not isinstance(node, FieldNode):  # is_plain checked it
+                raise TypeError("a plain selection set holds fields only")
+            response_name = (node.alias or node.name).value
+            path = Path(None, response_name, parent.name)
+            result = self._execute_field(parent, self._root_value, node, path)
+            results[response_name] = await result if is_awaitable(result) else result
+        return results
+
+    def _execute_fields(
+        self, parent: GraphQLObjectType, source: Any, path: Path | None, selection_set: Any
+    ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
+        results: dict[str, Any] = {}
+        pending: list[str] = []
+        try:
+            for node in selection_set.selections:
+                response_name = (node.alias or node.name).value
+                result = self._execute_field(
+                    parent, source, node, Path(path, response_name, parent.name)
+                )
+                results[response_name] = result
+                if is_awaitable(result):
+                    pending.append(response_name)
+        except Exception:
+            if pending:
+                _settle_in_background([results[name] for name in pending])
+            raise
+        if not pending:
+            return results
+        return _gathered(results, pending)
+
+    def _execute_field(
+        self, parent: GraphQLObjectType, source: Any, node: FieldNode, path: Path
+    ) -> Any:
+        field = self._schema.get_field(parent, node.name.value)
+        if field is None:  # is_plain checked it
+            raise TypeError("a plain selection names fields of its type only")
+        return_type = field.type
+        resolve = field.resolve or self._field_resolver
+        info: GraphQLResolveInfo[Any] = GraphQLResolveInfo(
+            node.name.value,
+            [node],
+            return_type,
+            parent,
+            path,
+            self._schema,
+            {},
+            self._root_value,
+            self._operation,
+            self._variable_values,
+            self._context,
+            is_awaitable,
+            None,
+            _HELPERS,
+        )
+        try:
+            arguments = self._arguments(field, node)
+            result = resolve(source, info, **arguments)
+            if is_awaitable(result):
+                return self._complete_awaitable(return_type, node, info, path, result)
+            completed = self._complete_value(return_type, node, info, path, result)
+            if is_awaitable(completed):
+                return self._awaited_field(completed, return_type, node, path)
+        except Exception as raw:
+            self._handle_field_error(raw, return_type, node, path)
+            return None
+        return completed
+
+    def _arguments(self, field: GraphQLField, node: FieldNode) -> dict[str, Any]:
+        if not field.args and not node.arguments:
+            return {}
+        return get_argument_values(field, node, self._variable_values)
+
+    async def _complete_awaitable(
+        self,
+        return_type: GraphQLOutputType,
+        node: FieldNode,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Awaitable[Any],
+    ) -> Any:
+        try:
+            completed = self._complete_value(return_type, node, info, path, await result)
+            if is_awaitable(completed):
+                completed = await completed
+        except Exception as raw:
+            self._handle_field_error(raw, return_type, node, path)
+            return None
+        return completed
+
+    async def _awaited_field(
+        self, completed: Awaitable[Any], return_type: GraphQLOutputType, node: FieldNode, path: Path
+    ) -> Any:
+        try:
+            return await completed
+        except Exception as raw:
+            self._handle_field_error(raw, return_type, node, path)
+            return None
+
+    def _complete_value(
+        self,
+        return_type: GraphQLOutputType,
+        node: FieldNode,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+    ) -> Any:
+        if isinstance(result, Exception):
+            raise result
+        if isinstance(return_type, GraphQLNonNull):
+            completed = self._complete_value(return_type.of_type, node, info, path, result)
+            if completed is None:
+                raise TypeError(
+                    "Cannot return null for non-nullable field"
+                    f" {info.parent_type}.{info.field_name}."
+                )
+            return completed
+        if result is None:
+            return None
+        if isinstance(return_type, GraphQLList):
+            return self._complete_list(return_type.of_type, node, info, path, result)
+        if isinstance(return_type, GraphQLObjectType):
+            return self._execute_fields(return_type, result, path, node.selection_set)
+        if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
+            return self._complete_leaf(return_type, result)
+        raise TypeError(f"a plain operation has no fields of type {return_type}")
+
+    def _complete_list(
+        self,
+        item_type: GraphQLOutputType,
+        node: FieldNode,
+        info: GraphQLResolveInfo[Any],
+        path: Path,
+        result: Any,
+    ) -> list[Any] | Awaitable[list[Any]]:
+        if not isinstance(result, Iterable) or isinstance(result, _NOT_ITERABLE):
+            raise GraphQLError(
+                "Expected Iterable, but did not find one for field"
+                f" '{info.parent_type}.{info.field_name}'."
+            )
+        completed: list[Any] = []
+        pending: list[int] = []
+        try:
+            for index, item in enumerate(result):
+                item_path = path.add_key(index, None)
+                if is_awaitable(item):
+                    completed.append(
+                        self._complete_awaitable(item_type, node, info, item_path, item)
+                    )
+                    pending.append(index)
+                    continue
+                try:
+                    value = self._complete_value(item_type, node, info, item_path, item)
+                except Exception as raw:
+                    self._handle_field_error(raw, item_type, node, item_path)
+                    value = None
+                if is_awaitable(value):
+                    value = self._awaited_field(value, item_type, node, item_path)
+                    pending.append(index)
+                completed.append(value)
+        except Exception:
+            if pending:
+                _settle_in_background([completed[index] for index in pending])
+            raise
+        if not pending:
+            return completed
+        return _gathered_list(completed, pending)
+
+
+async def _gathered(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+    if len(pending) == 1:
+        name = pending[0]
+        results[name] = await results[name]
+        return results
+    values = await gather_with_cancel(*(results[name] for name in pending))
+    results.update(zip(pending, values, strict=True))
+    return results
+
+
+async def _gathered_list(completed: list[Any], pending: list[int]) -> list[Any]:
+    if len(pending) == 1:
+        index = pending[0]
+        completed[index] = await completed[index]
+        return completed
+    values = await gather_with_cancel(*(completed[index] for index in pending))
+    for index, value in zip(pending, values, strict=True):
+        completed[index] = value
+    return completed
+
+
+def _settle_in_background(awaitables: list[Any]) -> None:
+    future = gather(*awaitables, return_exceptions=True)
+    _SETTLING.add(future)
+    future.add_done_callback(_SETTLING.discard)

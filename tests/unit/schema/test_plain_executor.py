@@ -1,0 +1,280 @@
+"""The plain executor against graphql-core's: random operations, random resolver outcomes, the
+same answer (data, and errors with their messages, paths and locations, in order)."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from typing import Any
+
+import pytest
+from graphql import (
+    ExecutionResult,
+    GraphQLEnumType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLResolveInfo,
+    GraphQLScalarType,
+    OperationDefinitionNode,
+    build_schema,
+    parse,
+    validate,
+)
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schema.bridge import AppSyncExecutor
+from schema.plain_executor import execute_plain, is_plain
+
+SDL = """
+enum Color { RED GREEN }
+interface Node { id: ID! }
+type Item implements Node {
+  id: ID!
+  name: String
+  count: Int
+  price: Float
+  ok: Boolean
+  color: Color
+  tags: [String]
+  strictTags: [String!]!
+  child: Item
+  strictChild: Item!
+  children: [Item]
+  strictChildren: [Item!]
+}
+type Query {
+  item(id: ID, size: Int = 2): Item
+  strictItem: Item!
+  items(first: Int): [Item!]
+  value(text: String): String
+  strictValue: String!
+  numbers: [Int]
+  node: Node
+}
+type Mutation { setItem(id: ID!, color: Color): Item strictSet: String! other: String }
+"""
+SCHEMA = build_schema(SDL)
+FIELD_NAMES: dict[str, list[str]] = {
+    name: list(type_.fields)
+    for name, type_ in SCHEMA.type_map.items()
+    if isinstance(type_, GraphQLObjectType) and not name.startswith("__")
+}
+
+
+def _operation(document_text: str) -> OperationDefinitionNode:
+    document = parse(document_text)
+    assert validate(SCHEMA, document) == []
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    return operation
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("{ item { id name child { id tags } } value(text: $t) }".replace("$t", '"x"'), True),
+        ("query Q($id: ID) { item(id: $id) { id } }", True),
+        ('{ a: value b: value(text: "y") __typename }', True),
+        ("mutation { setItem(id: 1) { id color } other }", True),
+        ("{ item { ...F } } fragment F on Item { id }", False),
+        ("{ item { ... on Item { id } } }", False),
+        ("{ value @include(if: true) }", False),
+        ("query @skip(if: false) { value }", False),
+        ("{ node { id } }", False),
+        ("{ __schema { queryType { name } } }", False),
+        ("{ value value }", False),
+        ("{ item { id } item { name } }", False),
+        ("subscription { value }", False),
+    ],
+)
+def test_which_operations_are_plain(text: str, plain: bool) -> None:
+    document = parse(text)
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    assert is_plain(SCHEMA, operation) is plain
+
+
+# Random operations: a selection per object type, with aliases, arguments and nesting.
+
+
+@st.composite
+def _selection(draw: st.DrawFn, type_name: str, depth: int) -> str:
+    names = FIELD_NAMES[type_name]
+    chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
+    parts = []
+    for index, name in enumerate(chosen):
+        field = SCHEMA.type_map[type_name].fields[name]  # type: ignore[attr-defined]
+        named: Any = field.type
+        while isinstance(named, GraphQLNonNull | GraphQLList):
+            named = named.of_type
+        alias = f"a{index}: " if draw(st.booleans()) else ""
+        arguments = ""
+        required = isinstance(field.args.get("id", None) and field.args["id"].type, GraphQLNonNull)
+        if "id" in field.args and (required or draw(st.booleans())):
+            arguments = f'(id: "{draw(st.integers(0, 9))}")'
+        elif "first" in field.args:
+            arguments = f"(first: {draw(st.integers(0, 3))})"
+        if isinstance(named, GraphQLObjectType):
+            if depth >= 3:
+                parts.append(f"{alias}{name}{arguments} {{ id }}")
+            else:
+                inner = draw(_selection(named.name, depth + 1))
+                parts.append(f"{alias}{name}{arguments} {{ {inner} }}")
+        elif named.name == "Node":
+            continue  # an interface: not plain
+        else:
+            parts.append(f"{alias}{name}{arguments}")
+    if draw(st.booleans()) or not parts:
+        parts.append("__typename")
+    return " ".join(parts)
+
+
+@st.composite
+def _document(draw: st.DrawFn) -> str:
+    if draw(st.integers(0, 4)) == 0:
+        return f"mutation {{ {draw(_selection('Mutation', 1))} }}"
+    return f"{{ {draw(_selection('Query', 1))} }}"
+
+
+class _Outcomes:
+    """A resolver whose outcome for each path follows from a seed: a value of the field's
+    type, null, an error, a value of the wrong type, or the same through a coroutine."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+
+    def resolve(self, source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+        draw = random.Random(f"{self._seed}:{info.path.as_list()}:{sorted(args.items())}")
+        value = self._value(draw, info.return_type, info)
+        mode = draw.random()
+        if mode < 0.2:
+            return self._later(value, suspend=False)
+        if mode < 0.3:
+            return self._later(value, suspend=True)
+        if isinstance(value, Exception) and draw.random() < 0.5:
+            raise value
+        return value
+
+    async def _later(self, value: Any, *, suspend: bool) -> Any:
+        if suspend:
+            await asyncio.sleep(0)
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    def _value(self, draw: random.Random, type_: Any, info: GraphQLResolveInfo[Any]) -> Any:
+        roll = draw.random()
+        if roll < 0.08:
+            return None
+        if roll < 0.14:
+            return ValueError(f"failed at {info.path.as_list()}")
+        if isinstance(type_, GraphQLNonNull):
+            return self._value(draw, type_.of_type, info)
+        if isinstance(type_, GraphQLList):
+            if roll < 0.18:
+                return "not a list"
+            return [self._item(draw, type_.of_type) for _ in range(draw.randint(0, 3))]
+        return self._item(draw, type_)
+
+    def _item(self, draw: random.Random, type_: Any) -> Any:
+        roll = draw.random()
+        if roll < 0.08:
+            return None
+        if roll < 0.12:
+            return ValueError("item failed")
+        named = type_.of_type if isinstance(type_, GraphQLNonNull) else type_
+        if isinstance(named, GraphQLObjectType):
+            return {}
+        if isinstance(named, GraphQLEnumType):
+            return draw.choice(["RED", "GREEN", "BLUE"])
+        if isinstance(named, GraphQLScalarType):
+            if roll < 0.2:
+                return {"wrong": "type"}
+            return {
+                "ID": draw.randint(0, 99),
+                "String": f"s{draw.randint(0, 9)}",
+                "Int": draw.choice([1, 2.0, 2.5, "3", True]),
+                "Float": draw.choice([1.5, 2, "x"]),
+                "Boolean": draw.choice([True, False, 0, "yes"]),
+            }[named.name]
+        return None
+
+
+def _answer(result: ExecutionResult) -> tuple[Any, list[tuple[str, Any, Any]]]:
+    errors = [
+        (error.message, error.path, [(loc.line, loc.column) for loc in error.locations or ()])
+        for error in result.errors or ()
+    ]
+    return result.data, errors
+
+
+async def _graphql_core(text: str, resolver: Any) -> ExecutionResult:
+    executor = AppSyncExecutor.build(SCHEMA, parse(text), None, None, None, None, resolver)
+    assert not isinstance(executor, list)
+    result = executor.execute_operation()
+    if not isinstance(result, ExecutionResult):
+        result = await result  # type: ignore[misc]
+    assert isinstance(result, ExecutionResult)
+    return result
+
+
+# When an error propagates past siblings still pending, both executors cancel them
+# (graphql-core's gather_with_cancel); a sibling cancelled before its first step is a coroutine
+# Python reports as never awaited.
+@pytest.mark.filterwarnings(
+    "ignore:Exception ignored in. <coroutine object _Outcomes._later"
+    ":pytest.PytestUnraisableExceptionWarning"
+)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_document(), seed=st.integers(0, 2**32))
+def test_plain_execution_answers_as_graphql_core(text: str, seed: int) -> None:
+    operation = _operation(text)
+    assert is_plain(SCHEMA, operation)
+
+    async def both() -> tuple[Any, Any]:
+        expected = await _graphql_core(text, _Outcomes(seed).resolve)
+        plain = await execute_plain(
+            SCHEMA,
+            operation,
+            None,
+            None,
+            None,
+            _Outcomes(seed).resolve,
+            AppSyncExecutor.complete_leaf_value,
+        )
+        assert plain is not None
+        # Both executors settle sibling work in the background when an error propagates past
+        # it: let that finish before the loop closes.
+        for _ in range(10):
+            await asyncio.sleep(0)
+        return _answer(expected), _answer(plain)
+
+    expected, plain = asyncio.run(both())
+    assert plain == expected
+
+
+def test_variables_are_coerced_and_refused_as_graphql_core_does() -> None:
+    text = "query Q($id: ID, $size: Int) { item(id: $id, size: $size) { id } }"
+    operation = _operation(text)
+    seen: list[dict[str, Any]] = []
+
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+        if info.field_name != "item":
+            return source.get(info.field_name)
+        seen.append(args)
+        return {"id": 1}
+
+    async def run(variables: dict[str, Any]) -> ExecutionResult | None:
+        return await execute_plain(
+            SCHEMA, operation, None, None, variables, resolve, AppSyncExecutor.complete_leaf_value
+        )
+
+    result = asyncio.run(run({"id": 7}))
+    assert result is not None
+    assert result.data == {"item": {"id": "1"}}
+    # A variable given is coerced (an ID from an int); one left out keeps the schema default.
+    assert seen == [{"id": "7", "size": 2}]
+    # Variables graphql-core refuses are left to it (and the server's wording).
+    assert asyncio.run(run({"size": "many"})) is None
