@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 
-# Made per request: slotted but not frozen, whose __init__ costs four times as much (README, departures).
+# Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
 @dataclass(slots=True)
 class ResolverInfo:
     """`ctx.info`: where in the operation this field sits."""
@@ -34,7 +34,7 @@ class ResolverInfo:
         }
 
 
-# Made per request: slotted but not frozen, whose __init__ costs four times as much (README, departures).
+# Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
 @dataclass(slots=True)
 class RequestInfo:
     """`ctx.request`: the HTTP request's headers (lower-case names) and the API's domain name."""
