@@ -107,9 +107,12 @@ class MotoDynamoDB:
         """The same call, synchronously: for setup code that runs before the loop."""
         # moto may keep parameters inside stored items: it gets a private copy, so a request
         # document the resolver still holds can never change stored data afterwards.
-        params = moto_parameters(params)
         if operation == "GetItem" and _GET_ITEM_PARAMETERS.issuperset(params):
-            return self._run(operation, self._get_item, params)
+            # A lookup keeps nothing of its parameters: only binary key values need decoding.
+            if not _binary_key(params.get("Key")):
+                return self._run(operation, self._get_item, params)
+            return self._run(operation, self._get_item, moto_parameters(params))
+        params = moto_parameters(params)
         try:
             method = self._methods[operation]
         except KeyError:
@@ -168,6 +171,17 @@ def moto_parameters(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [moto_parameters(item) for item in value]
     return value
+
+
+def _binary_key(key: Any) -> bool:
+    """Whether a `Key` holds a binary value (or is not the map of typed values it should be,
+    which moto's checks then report)."""
+    if not isinstance(key, dict):
+        return True
+    for value in key.values():
+        if not isinstance(value, dict) or "B" in value or "BS" in value:
+            return True
+    return False
 
 
 def _binary(text: str) -> bytes | str:
