@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from asyncio import gather
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     ExecutionResult,
@@ -372,27 +372,22 @@ class _Execution:
             raise
         if not pending:
             return completed
-        return _gathered_list(completed, pending)
+        return _gathered(completed, pending)
 
 
-async def _gathered(results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
+Completed = TypeVar("Completed", dict[str, Any], list[Any])
+
+
+async def _gathered(completed: Completed, pending: list[Any]) -> Completed:
+    """`completed` with the awaitables under the `pending` keys (or indexes) awaited together, as
+    graphql-core gathers them: one alone is awaited directly."""
     if len(pending) == 1:
-        name = pending[0]
-        results[name] = await results[name]
-        return results
-    values = await gather_with_cancel(*(results[name] for name in pending))
-    results.update(zip(pending, values, strict=True))
-    return results
-
-
-async def _gathered_list(completed: list[Any], pending: list[int]) -> list[Any]:
-    if len(pending) == 1:
-        index = pending[0]
-        completed[index] = await completed[index]
+        key = pending[0]
+        completed[key] = await completed[key]
         return completed
-    values = await gather_with_cancel(*(completed[index] for index in pending))
-    for index, value in zip(pending, values, strict=True):
-        completed[index] = value
+    values = await gather_with_cancel(*(completed[key] for key in pending))
+    for key, value in zip(pending, values, strict=True):
+        completed[key] = value
     return completed
 
 
