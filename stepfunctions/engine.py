@@ -17,7 +17,7 @@ from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from stepfunctions.clock import Clock
 from stepfunctions.context_object import (
@@ -37,6 +37,7 @@ from stepfunctions.model import (
     PayloadExpr,
     Program,
     QueryLanguage,
+    RecoverableState,
     State,
     StateType,
 )
@@ -406,21 +407,8 @@ def output_of(
     return filter_output(run, combined)
 
 
-class ResultState(Protocol):
-    """A state that produces a result: Task, Parallel, Map."""
-
-    @property
-    def assign(self) -> Assign | None: ...
-    @property
-    def result_selector(self) -> PayloadExpr | None: ...
-    @property
-    def result_path(self) -> PathExpr | None: ...
-    @property
-    def result_path_null(self) -> bool: ...
-
-
 def state_result(
-    run: StateRun, state: ResultState, result: Any
+    run: StateRun, state: RecoverableState, result: Any
 ) -> tuple[Any, dict[str, Any] | None]:
     """A result through ResultSelector, ResultPath and OutputPath (JSONata: Output), and the
     values Assign produces from it; an evaluation failure is recorded with AWS's prefix."""

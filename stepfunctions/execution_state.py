@@ -12,12 +12,14 @@ output and the state exits towards the catcher's Next (corpus `test_parallel_sta
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
 from stepfunctions.engine import (
     ExecutionFailure,
+    Frame,
     StateRun,
     evaluate_assign,
     evaluate_template,
@@ -117,11 +119,23 @@ def _caught(run: StateRun, catcher: Catcher, error: StatesError) -> tuple[Any, s
     return output, catcher.next
 
 
-def branch_error(failure: ExecutionFailure) -> StatesError:
-    """A branch's or iteration's failure as the error its Parallel / Map state raises.
+async def run_branches(frame: Frame, branches: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run a Parallel state's branches, or a Map state's iteration workers, together. The first
+    to fail cancels the others, and its failure is the error the state raises.
 
     A Fail state without Error/Cause fails with neither; the enclosing state carries that on
     (corpus `test_map_state_catch_empty_fail`), as an empty name that no catcher but
     States.ALL matches.
     """
-    return StatesError(failure.error or "", failure.cause or "", prefixed=True)
+    failure: ExecutionFailure | None = None
+    try:
+        async with asyncio.TaskGroup() as group:
+            for branch in branches:
+                group.create_task(branch)
+    except* ExecutionFailure as failures:
+        first = failures.exceptions[0]
+        assert isinstance(first, ExecutionFailure)
+        failure = first
+    frame.previous_event_id = frame.env.history.last_id
+    if failure is not None:
+        raise StatesError(failure.error or "", failure.cause or "", prefixed=True)

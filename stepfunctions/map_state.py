@@ -26,7 +26,7 @@ from stepfunctions.engine import (
     state_result,
 )
 from stepfunctions.errors import StatesError
-from stepfunctions.execution_state import branch_error, execute
+from stepfunctions.execution_state import execute, run_branches
 from stepfunctions.item_reader import read_items
 from stepfunctions.jsonata import json_type_name
 from stepfunctions.map_fields import exceeded, integer_field, item_input, percentage_field
@@ -209,16 +209,5 @@ async def _inline(
         for index in next_index:
             await iteration(index)
 
-    failure: ExecutionFailure | None = None
-    try:
-        async with asyncio.TaskGroup() as group:
-            for _ in range(workers):
-                group.create_task(worker())
-    except* ExecutionFailure as failures:
-        first = failures.exceptions[0]
-        assert isinstance(first, ExecutionFailure)
-        failure = first
-    frame.previous_event_id = frame.env.history.last_id
-    if failure is not None:
-        raise branch_error(failure)
+    await run_branches(frame, (worker() for _ in range(workers)))
     return results

@@ -133,18 +133,24 @@ class PassState(State):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class TaskState(State):
-    resource: TaskResource
-    parameters: PayloadExpr | None = None  # Parameters (JSONPath)
-    arguments: JsonataTemplate | None = None  # Arguments (JSONata)
+class RecoverableState(State):
+    """Task, Parallel and Map: the states with ResultSelector, ResultPath, Retry and Catch."""
+
     result_selector: PayloadExpr | None = None
     result_path: PathExpr | None = None
     result_path_null: bool = False
+    retriers: tuple[Retrier, ...] = ()
+    catchers: tuple[Catcher, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TaskState(RecoverableState):
+    resource: TaskResource
+    parameters: PayloadExpr | None = None  # Parameters (JSONPath)
+    arguments: JsonataTemplate | None = None  # Arguments (JSONata)
     timeout_seconds: Dynamic | None = None
     heartbeat_seconds: Dynamic | None = None
     credentials: Any = None
-    retriers: tuple[Retrier, ...] = ()
-    catchers: tuple[Catcher, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,15 +192,10 @@ class FailState(State):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ParallelState(State):
+class ParallelState(RecoverableState):
     branches: tuple[Program, ...]
     parameters: PayloadExpr | None = None
     arguments: JsonataTemplate | None = None
-    result_selector: PayloadExpr | None = None
-    result_path: PathExpr | None = None
-    result_path_null: bool = False
-    retriers: tuple[Retrier, ...] = ()
-    catchers: tuple[Catcher, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ class ItemReader:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MapState(State):
+class MapState(RecoverableState):
     item_processor: Program
     mode: ProcessorMode = ProcessorMode.INLINE
     execution_type: str = "STANDARD"
@@ -233,11 +234,6 @@ class MapState(State):
     tolerated_failure_count: Dynamic | None = None
     tolerated_failure_percentage: Dynamic | None = None
     label: str | None = None
-    result_selector: PayloadExpr | None = None
-    result_path: PathExpr | None = None
-    result_path_null: bool = False
-    retriers: tuple[Retrier, ...] = ()
-    catchers: tuple[Catcher, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

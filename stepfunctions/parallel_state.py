@@ -8,12 +8,10 @@ left). Branches read the enclosing variables and assign only their own.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from typing import Any
 
 from stepfunctions.engine import (
-    ExecutionFailure,
     Frame,
     StateRun,
     effective_input,
@@ -23,7 +21,7 @@ from stepfunctions.engine import (
     state_result,
 )
 from stepfunctions.errors import StatesError
-from stepfunctions.execution_state import branch_error, execute
+from stepfunctions.execution_state import execute, run_branches
 from stepfunctions.model import ParallelState
 
 
@@ -85,20 +83,11 @@ async def _attempt(run: StateRun, state: ParallelState) -> tuple[Any, Mapping[st
         if record is not None:
             record[index] = results[index]
 
-    failure: ExecutionFailure | None = None
-    try:
-        async with asyncio.TaskGroup() as group:
-            for index in range(len(state.branches)):
-                if index in resumed:
-                    results[index] = resumed[index]
-                else:
-                    group.create_task(run_branch(index))
-    except* ExecutionFailure as failures:
-        first = failures.exceptions[0]
-        assert isinstance(first, ExecutionFailure)
-        failure = first
-    frame.previous_event_id = frame.env.history.last_id
-    if failure is not None:
-        raise branch_error(failure)
+    for index in range(len(state.branches)):
+        if index in resumed:
+            results[index] = resumed[index]
+    await run_branches(
+        frame, (run_branch(index) for index in range(len(state.branches)) if index not in resumed)
+    )
     frame.event("ParallelStateSucceeded")
     return state_result(run, state, results)

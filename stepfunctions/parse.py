@@ -33,6 +33,7 @@ from stepfunctions.model import (
     PassState,
     ProcessorMode,
     Program,
+    RecoverableState,
     State,
     StateMachineDefinition,
     StateType,
@@ -138,7 +139,7 @@ def _targets(state: State) -> list[str]:
         targets.extend(branch.next for branch in state.choices)
         if state.default is not None:
             targets.append(state.default)
-    if isinstance(state, TaskState | ParallelState | MapState):
+    if isinstance(state, RecoverableState):
         targets.extend(catcher.next for catcher in state.catchers)
     return targets
 
