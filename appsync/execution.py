@@ -72,10 +72,10 @@ class Publisher(Protocol):
         self, query: str, operation_name: str | None, data: Mapping[str, Any] | None
     ) -> None: ...
 
-    async def invalidate_calls(self, calls: Sequence[Any]) -> None:
-        """One resolver's `extensions.invalidateSubscriptions` calls, as recorded; raises
-        ResolverError past AppSync's 5 unique calls or for a call that is not
-        `{subscriptionField, payload}`."""
+    async def invalidate_calls(self, calls: Sequence[Any], published: set[tuple[str, str]]) -> None:
+        """One resolver's `extensions.invalidateSubscriptions` calls, as recorded; `published`
+        holds the request's earlier ones and gains these. Raises ResolverError past AppSync's
+        5 unique calls per request or for a call that is not `{subscriptionField, payload}`."""
         ...
 
 
@@ -115,6 +115,8 @@ class Operation:
     # for the HTTP response; kept from a resolver that failed after adding them too (AWS
     # differs, unconfirmed: whether AppSync sends them when the field fails is not documented).
     response_headers: dict[str, str] = field(default_factory=dict)
+    # The unique `invalidateSubscriptions` calls published so far (subscription field, payload).
+    invalidations: set[tuple[str, str]] = field(default_factory=set)
 
 
 # Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
@@ -291,7 +293,9 @@ class Executor:
                 if added:
                     operation.response_headers.update(added)
             if self._publisher is not None and "invalidateSubscriptions" in ctx.extensions:
-                await self._publisher.invalidate_calls(ctx.extensions["invalidateSubscriptions"])
+                await self._publisher.invalidate_calls(
+                    ctx.extensions["invalidateSubscriptions"], operation.invalidations
+                )
             if ctx.appended_errors:
                 locations = _locations(info)
                 path = info.path.as_list()

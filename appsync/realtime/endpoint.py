@@ -150,11 +150,14 @@ class RealtimeRuntime:
             Publication(PublicationKind.INVALIDATION, subscription_field, payload)
         )
 
-    async def invalidate_calls(self, calls: Sequence[Any]) -> None:
+    async def invalidate_calls(self, calls: Sequence[Any], published: set[tuple[str, str]]) -> None:
         """One resolver's `extensions.invalidateSubscriptions` calls, as it recorded them
-        (`ResolverContext.extensions["invalidateSubscriptions"]`). At most 5 unique calls per
-        request (Extensions reference: past that "you will receive a GraphQL error"). Every
-        call is checked before any is published, so a refused request invalidates nothing."""
+        (`ResolverContext.extensions["invalidateSubscriptions"]`); `published` holds the calls
+        the request's earlier resolvers published, and gains these. At most 5 unique calls per
+        request (Extensions reference: past that "you will receive a GraphQL error"): the
+        resolver whose calls would pass 5 gets the error. Every call of a resolver is checked
+        before any is published, so a refused resolver invalidates nothing; a call the request
+        already published is not sent again."""
         unique: dict[tuple[str, str], dict[str, Any]] = {}
         for call in calls:
             target = call.get("subscriptionField") if isinstance(call, Mapping) else None
@@ -168,13 +171,15 @@ class RealtimeRuntime:
                 raise ResolverError(
                     "invalidateSubscriptions expects {subscriptionField: String, payload: Object}"
                 ) from None
-            unique.setdefault((target, identity), dict(payload))
-        if len(unique) > MAX_INVALIDATIONS_PER_REQUEST:
+            if (target, identity) not in published:
+                unique.setdefault((target, identity), dict(payload))
+        if len(published) + len(unique) > MAX_INVALIDATIONS_PER_REQUEST:
             # AWS differs: the error's wording is not documented.
             raise ResolverError(
                 f"At most {MAX_INVALIDATIONS_PER_REQUEST} unique invalidateSubscriptions calls "
                 "are allowed per request"
             )
+        published.update(unique)
         for (target, _), payload in unique.items():
             await self.invalidate(target, payload)
 

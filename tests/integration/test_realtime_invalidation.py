@@ -62,6 +62,37 @@ async def test_at_most_five_unique_invalidations_per_request(server: RealtimeSer
 
 
 @pytest.mark.anyio
+async def test_the_five_call_limit_counts_the_whole_request(server: RealtimeServer) -> None:
+    query = "subscription S($owner: String!) { onOwnerTodo(owner: $owner) { id owner } }"
+    async with raw_client(server) as client:
+        for owner in ("a", "d"):
+            await client.start(owner, query, {"owner": owner}, api_key_header(server))
+        # Two resolvers, five unique calls between them ("a" twice): both run.
+        body = await mutate(
+            server,
+            'mutation { first: removeOwners(owners: ["a", "b", "c"]) { id } '
+            'second: removeOwners(owners: ["a", "d", "e"]) { id } }',
+        )
+        assert "errors" not in body
+        completed = {(await client.receive())["id"], (await client.receive())["id"]}
+        assert completed == {"a", "d"}
+        for owner in ("g", "j"):
+            await client.start(owner, query, {"owner": owner}, api_key_header(server))
+        # Six unique calls in one request: the resolver that passes five fails, and publishes
+        # none of its calls; the first one's calls stand.
+        body = await mutate(
+            server,
+            'mutation { first: removeOwners(owners: ["g", "h", "i"]) { id } '
+            'second: removeOwners(owners: ["j", "k", "l"]) { id } }',
+        )
+        assert body["data"] == {"first": {"id": "0"}, "second": None}
+        assert [error["path"] for error in body["errors"]] == [["second"]]
+        assert await client.receive() == {"type": "complete", "id": "g"}
+        await client.send({"type": "stop", "id": "j"})
+        assert await client.receive() == {"type": "complete", "id": "j"}
+
+
+@pytest.mark.anyio
 async def test_a_malformed_invalidation_is_a_field_error_and_invalidates_nothing(
     server: RealtimeServer,
 ) -> None:
