@@ -31,7 +31,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
@@ -39,6 +39,8 @@ from redis.exceptions import RedisError
 from appsync.errors import AppSyncError
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 DEFAULT_INBOX_CAPACITY = 1000
 DEFAULT_CHANNEL_PREFIX = "appsync-local:"
@@ -89,44 +91,33 @@ def topic_name(kind: PublicationKind, field_name: str) -> str:
     return sys.intern(f"{kind.value}:{field_name}")
 
 
-class Inbox:
-    """One subscription's bounded FIFO of publications (see the module's delivery policy)."""
+class ReceiveQueue(Generic[T]):
+    """A FIFO for one reader at a time, with no deque block while it is empty: an idle
+    subscription's inbox, or an idle websocket's queue of received events (uvicorn calls
+    `put_nowait`, `get` and `empty`; see `appsync.realtime.wsproto_protocol`)."""
 
-    __slots__ = ("_capacity", "_items", "_waiter", "dropped", "name")
+    __slots__ = ("_items", "_waiter")
 
-    def __init__(self, capacity: int = DEFAULT_INBOX_CAPACITY, name: str = "") -> None:
-        if capacity < 1:
-            raise ValueError("an inbox holds at least one publication")
-        self._capacity = capacity
-        # Created on the first publication: an idle subscription holds no deque block.
-        self._items: deque[Publication] | None = None
+    def __init__(self) -> None:
+        self._items: deque[T] | None = None
         self._waiter: asyncio.Future[None] | None = None
-        self.dropped = 0
-        self.name = name
 
     def __len__(self) -> int:
         return len(self._items) if self._items is not None else 0
 
-    def put(self, publication: Publication) -> None:
-        """Append without waiting; a full inbox drops its oldest publication."""
+    def empty(self) -> bool:
+        return not self._items
+
+    def put_nowait(self, item: T) -> None:
         if self._items is None:
             self._items = deque()
-        elif len(self._items) >= self._capacity:
-            self._items.popleft()
-            self.dropped += 1
-            logger.warning(
-                "subscription %s is %d publications behind; dropped its oldest (%d so far)",
-                self.name,
-                self._capacity,
-                self.dropped,
-            )
-        self._items.append(publication)
+        self._items.append(item)
         waiter = self._waiter
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
 
-    async def get(self) -> Publication:
-        """The oldest publication, waiting for one if none is queued."""
+    async def get(self) -> T:
+        """The oldest item, waiting for one if none is queued."""
         while not self._items:
             waiter = asyncio.get_running_loop().create_future()
             self._waiter = waiter
@@ -134,7 +125,38 @@ class Inbox:
                 await waiter
             finally:
                 self._waiter = None
-        return self._items.popleft()
+        item = self._items.popleft()
+        if not self._items:
+            self._items = None
+        return item
+
+
+class Inbox(ReceiveQueue[Publication]):
+    """One subscription's bounded FIFO of publications (see the module's delivery policy)."""
+
+    __slots__ = ("_capacity", "dropped", "name")
+
+    def __init__(self, capacity: int = DEFAULT_INBOX_CAPACITY, name: str = "") -> None:
+        if capacity < 1:
+            raise ValueError("an inbox holds at least one publication")
+        super().__init__()
+        self._capacity = capacity
+        self.dropped = 0
+        self.name = name
+
+    def put(self, publication: Publication) -> None:
+        """Append without waiting; a full inbox drops its oldest publication."""
+        items = self._items
+        if items is not None and len(items) >= self._capacity:
+            items.popleft()
+            self.dropped += 1
+            logger.warning(
+                "subscription %s is %d publications behind; dropped its oldest (%d so far)",
+                self.name,
+                self._capacity,
+                self.dropped,
+            )
+        self.put_nowait(publication)
 
 
 class Broker(Protocol):

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import deque
 from typing import Any
 
 import wsproto
@@ -36,41 +35,7 @@ from uvicorn.protocols.websockets.wsproto_impl import WebsocketBuffer
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as _UvicornWSProtocol
 from uvicorn.server import ServerState
 
-
-class ReceiveQueue:
-    """The events uvicorn hands to the app's `receive`, for one reader at a time (an ASGI app
-    reads its websocket from one task)."""
-
-    __slots__ = ("_items", "_waiter")
-
-    def __init__(self) -> None:
-        self._items: deque[Any] | None = None
-        self._waiter: asyncio.Future[None] | None = None
-
-    def empty(self) -> bool:
-        return not self._items
-
-    def put_nowait(self, item: Any) -> None:
-        if self._items is None:
-            self._items = deque()
-        self._items.append(item)
-        waiter = self._waiter
-        if waiter is not None and not waiter.done():
-            waiter.set_result(None)
-
-    async def get(self) -> Any:
-        while not self._items:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiter = waiter
-            try:
-                await waiter
-            finally:
-                self._waiter = None
-        item = self._items.popleft()
-        if not self._items:
-            # An idle socket keeps no deque block.
-            self._items = None
-        return item
+from appsync.pubsub import ReceiveQueue
 
 
 class WritableFlag:
@@ -144,7 +109,7 @@ class WSProtocol(_UvicornWSProtocol):
         self.server = None
         self.client = None
         self.scheme = None  # type: ignore[assignment]
-        self.queue = ReceiveQueue()  # type: ignore[assignment]
+        self.queue = ReceiveQueue[Any]()  # type: ignore[assignment]
         self.handshake_complete = False
         self.close_sent = False
         self.disconnected = False

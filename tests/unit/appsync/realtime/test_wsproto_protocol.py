@@ -14,12 +14,13 @@ from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as UvicornWSProtocol
 from uvicorn.server import ServerState
 
-from appsync.realtime.wsproto_protocol import ReceiveQueue, WritableFlag, WSProtocol
+from appsync.pubsub import ReceiveQueue
+from appsync.realtime.wsproto_protocol import WritableFlag, WSProtocol
 
 
 @pytest.mark.anyio
 async def test_the_receive_queue_hands_out_events_in_order() -> None:
-    queue = ReceiveQueue()
+    queue: ReceiveQueue[dict[str, object]] = ReceiveQueue()
     assert queue.empty()
     for n in range(3):
         queue.put_nowait({"n": n})
@@ -30,7 +31,7 @@ async def test_the_receive_queue_hands_out_events_in_order() -> None:
 
 @pytest.mark.anyio
 async def test_a_waiting_reader_gets_the_next_event() -> None:
-    queue = ReceiveQueue()
+    queue: ReceiveQueue[dict[str, object]] = ReceiveQueue()
     received: list[object] = []
 
     async def read() -> None:
