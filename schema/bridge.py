@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from inspect import isawaitable
 from typing import Any
@@ -26,6 +26,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     Executor,
+    FragmentDefinitionNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLInputObjectType,
@@ -141,11 +142,13 @@ def _coerce_object(
                 f"for input object type '{type_.name}' "
             )
     coerced: dict[str, Any] = {}
-    for key, field in type_.fields.items():
+    for key, input_field in type_.fields.items():
         if key in value:
-            coerced[key] = _coerce(value[key], field.type, variable, key)
-        elif isinstance(field.type, GraphQLNonNull) and field.default_value is Undefined:
-            raise _null_problem(variable, field.type)
+            coerced[key] = _coerce(value[key], input_field.type, variable, key)
+        elif (
+            isinstance(input_field.type, GraphQLNonNull) and input_field.default_value is Undefined
+        ):
+            raise _null_problem(variable, input_field.type)
     return coerced
 
 
@@ -233,6 +236,7 @@ class PreparedDocument:
     # The operations `schema.plain_executor` runs (of a valid document). A tuple, compared by
     # identity: an AST node's hash walks the whole tree.
     plain: tuple[OperationDefinitionNode, ...] = ()
+    fragments: dict[str, FragmentDefinitionNode] = field(default_factory=dict)
 
     def operation(self, operation_name: str | None) -> OperationDefinitionNode | None:
         if operation_name:
@@ -307,12 +311,15 @@ class ExecutableSchema:
         errors = validate_document(self._graphql_schema, document, self._extra_rules)
         if errors:
             return PreparedDocument(None, tuple(errors), operations)
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         plain = tuple(
             operation
             for operation in operations.values()
-            if is_plain(self._graphql_schema, operation)
+            if is_plain(self._graphql_schema, operation, fragments)
         )
-        return PreparedDocument(document, (), operations, plain)
+        return PreparedDocument(document, (), operations, plain, fragments)
 
     def prepare(self, query: str) -> PreparedDocument:
         """The cached parse and validation of a query text."""
@@ -391,6 +398,7 @@ class ExecutableSchema:
             plain = await execute_plain(
                 self._graphql_schema,
                 operation,
+                prepared.fragments,
                 root_value,
                 context,
                 variables,

@@ -1,13 +1,14 @@
 """Execution of plain operations, the common case, without graphql-core's executor.
 
-A plain operation is a query or mutation whose selection sets hold only fields: no fragments, no
-directives, no introspection beyond `__typename`, no interface or union types, and no response
-name twice in one selection set. Most operations clients send are plain; anything else runs on
+A plain operation is a query or mutation without directives, without introspection beyond
+`__typename` and without interface or union types: fields, aliases, arguments, variables, inline
+fragments and fragment spreads. Most operations clients send are plain; anything else runs on
 graphql-core's executor (`ExecutableSchema._run`). Per request graphql-core builds an executor
 object with a dozen helpers and a reference cycle, collects fields, and keeps incremental-delivery
 and abort bookkeeping; for a one-field query that was more than a third of the server's time
-(bench/http.py). Here the fields of a selection set are its nodes, in order, and the rest is
-graphql-core's own algorithm for the subset, step for step (`Executor.execute_fields`,
+(bench/http.py). Here the fields of a selection set are collected once per document (with no
+directives and only object types, they do not depend on the request), and the rest is
+graphql-core's own algorithm for the subset, step for step (`collect_fields`, `execute_fields`,
 `execute_field`, `complete_value`, `complete_iterable_value`, `handle_field_error`,
 `CollectedErrors`), with graphql-core's argument and variable coercion, its error texts, and
 the server's own leaf serialization. tests/unit/schema/test_plain_executor.py runs random
@@ -17,15 +18,18 @@ operations through both executors and compares the answers.
 from __future__ import annotations
 
 from asyncio import gather
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from graphql import (
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
+    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -34,6 +38,9 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
+    GraphQLUnionType,
+    InlineFragmentNode,
+    NamedTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
@@ -64,8 +71,16 @@ _HELPERS = GraphQLResolveInfoHelpers(
 _SETTLING: set[Awaitable[Any]] = set()
 
 
-def is_plain(schema: GraphQLSchema, operation: OperationDefinitionNode) -> bool:
-    """Whether `operation` (of a validated document) is one `execute_plain` runs."""
+Fragments = Mapping[str, FragmentDefinitionNode]
+Fields = dict[str, list[FieldNode]]
+"""A selection's fields by response name, in order; a name selected twice has both nodes."""
+
+
+def is_plain(
+    schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Fragments
+) -> bool:
+    """Whether `operation` (of a validated document with these fragment definitions) is one
+    `execute_plain` runs."""
     if operation.operation is OperationType.QUERY:
         root = schema.query_type
     elif operation.operation is OperationType.MUTATION:
@@ -74,42 +89,128 @@ def is_plain(schema: GraphQLSchema, operation: OperationDefinitionNode) -> bool:
         return False
     if root is None or operation.directives:
         return False
-    return _plain_selection(schema, root, operation.selection_set)
+    return _plain_selection(schema, root, operation.selection_set, fragments, ())
 
 
 def _plain_selection(
-    schema: GraphQLSchema, parent: GraphQLObjectType, selection_set: SelectionSetNode
+    schema: GraphQLSchema,
+    parent: GraphQLObjectType,
+    selection_set: SelectionSetNode,
+    fragments: Fragments,
+    spreading: tuple[str, ...],
 ) -> bool:
-    names: set[str] = set()
     for selection in selection_set.selections:
-        if not isinstance(selection, FieldNode) or selection.directives:
+        if selection.directives:
             return False
-        name = (selection.alias or selection.name).value
-        if name in names or selection.name.value in _INTROSPECTION_FIELDS:
-            return False
-        names.add(name)
-        field = schema.get_field(parent, selection.name.value)
-        if field is None:
-            return False
-        named: Any = field.type
-        while isinstance(named, GraphQLNonNull | GraphQLList):
-            named = named.of_type
-        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-            if selection.selection_set is not None:
+        if isinstance(selection, InlineFragmentNode):
+            if not _applies(schema, selection.type_condition, parent):
                 return False
-        elif isinstance(named, GraphQLObjectType) and named.is_type_of is None:
-            if selection.selection_set is None:
+            inner = selection.selection_set
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is None or fragment.directives or name in spreading:
                 return False
-            if not _plain_selection(schema, named, selection.selection_set):
+            if not _applies(schema, fragment.type_condition, parent):
                 return False
+            if not _plain_selection(
+                schema, parent, fragment.selection_set, fragments, (*spreading, name)
+            ):
+                return False
+            continue
+        elif isinstance(selection, FieldNode):
+            if not _plain_field(schema, parent, selection, fragments, spreading):
+                return False
+            continue
         else:
             return False
+        if not _plain_selection(schema, parent, inner, fragments, spreading):
+            return False
     return True
+
+
+def _plain_field(
+    schema: GraphQLSchema,
+    parent: GraphQLObjectType,
+    selection: FieldNode,
+    fragments: Fragments,
+    spreading: tuple[str, ...],
+) -> bool:
+    if selection.name.value in _INTROSPECTION_FIELDS:
+        return False
+    field = schema.get_field(parent, selection.name.value)
+    if field is None:
+        return False
+    named: Any = field.type
+    while isinstance(named, GraphQLNonNull | GraphQLList):
+        named = named.of_type
+    if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+        return selection.selection_set is None
+    if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
+        return selection.selection_set is not None and _plain_selection(
+            schema, named, selection.selection_set, fragments, spreading
+        )
+    return False
+
+
+def _applies(schema: GraphQLSchema, condition: NamedTypeNode | None, parent: Any) -> bool:
+    """graphql-core's `does_fragment_condition_match`, for an object type. A fragment that does
+    not apply is left to graphql-core (validation refuses one on an object type anyway)."""
+    if condition is None:
+        return True
+    type_ = schema.get_type(condition.name.value)
+    if type_ is parent:
+        return True
+    return isinstance(type_, GraphQLInterfaceType | GraphQLUnionType) and schema.is_sub_type(
+        type_, parent
+    )
+
+
+def collect_fields(selection_sets: Sequence[SelectionSetNode], fragments: Fragments) -> Fields:
+    """graphql-core's `collect_fields` / `collect_subfields` for a plain selection: the fields of
+    these selection sets (a field's, or every node's of a field selected twice), inline fragments
+    and spreads flattened, a fragment spread twice collected once. Cached: in a plain operation
+    it depends on nothing but the nodes."""
+    key = tuple(map(id, selection_sets))
+    cached = _FIELDS.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], selection_sets, strict=True)):
+        return cached[1]
+    fields: Fields = {}
+    visited: set[str] = set()
+    for selection_set in selection_sets:
+        _collect(selection_set, fragments, fields, visited)
+    if len(_FIELDS) >= _FIELDS_SIZE:
+        _FIELDS.clear()
+    _FIELDS[key] = (tuple(selection_sets), fields)
+    return fields
+
+
+def _collect(
+    selection_set: SelectionSetNode, fragments: Fragments, fields: Fields, visited: set[str]
+) -> None:
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            name = (selection.alias or selection.name).value
+            fields.setdefault(name, []).append(selection)
+        elif isinstance(selection, InlineFragmentNode):
+            _collect(selection.selection_set, fragments, fields, visited)
+        elif isinstance(selection, FragmentSpreadNode):
+            name = selection.name.value
+            if name not in visited:
+                visited.add(name)
+                _collect(fragments[name].selection_set, fragments, fields, visited)
+
+
+# Keyed by the selection sets' identities and holding them, so a recycled id never returns a
+# stale entry (the parsed documents are cached by query text, so the same nodes come back).
+_FIELDS: dict[tuple[int, ...], tuple[tuple[SelectionSetNode, ...], Fields]] = {}
+_FIELDS_SIZE = 4096
 
 
 async def execute_plain(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
+    fragments: dict[str, FragmentDefinitionNode],
     root_value: Any,
     context: Any,
     variables: dict[str, Any] | None,
@@ -124,7 +225,14 @@ async def execute_plain(
     if isinstance(variable_values, list):
         return None
     execution = _Execution(
-        schema, operation, root_value, context, variable_values, field_resolver, complete_leaf
+        schema,
+        operation,
+        fragments,
+        root_value,
+        context,
+        variable_values,
+        field_resolver,
+        complete_leaf,
     )
     return await execution.run()
 
@@ -137,6 +245,7 @@ class _Execution:
         "_context",
         "_errors",
         "_field_resolver",
+        "_fragments",
         "_nulled",
         "_operation",
         "_root_value",
@@ -148,6 +257,7 @@ class _Execution:
         self,
         schema: GraphQLSchema,
         operation: OperationDefinitionNode,
+        fragments: dict[str, FragmentDefinitionNode],
         root_value: Any,
         context: Any,
         variable_values: VariableValues,
@@ -156,6 +266,7 @@ class _Execution:
     ) -> None:
         self._schema = schema
         self._operation = operation
+        self._fragments = fragments
         self._root_value = root_value
         self._context = context
         self._variable_values = variable_values
@@ -170,12 +281,13 @@ class _Execution:
         root = self._schema.mutation_type if mutation else self._schema.query_type
         if root is None:  # is_plain checked it
             raise TypeError("the operation's root type is missing")
+        fields = collect_fields((operation.selection_set,), self._fragments)
         data: dict[str, Any] | None
         try:
             if mutation:
-                data = await self._execute_serially(root, operation.selection_set)
+                data = await self._execute_serially(root, fields)
             else:
-                result = self._execute_fields(root, self._root_value, None, operation.selection_set)
+                result = self._execute_fields(root, self._root_value, None, fields)
                 data = await result if isinstance(result, Awaitable) else result
         except GraphQLError as error:
             self._add_error(error, None)
@@ -195,36 +307,34 @@ class _Execution:
         self._errors.append(error)
 
     def _handle_field_error(
-        self, raw: Exception, return_type: GraphQLOutputType, node: FieldNode, path: Path
+        self,
+        raw: Exception,
+        return_type: GraphQLOutputType,
+        nodes: list[FieldNode],
+        path: Path,
     ) -> None:
-        error = located_error(raw, [node], path.as_list())
+        error = located_error(raw, nodes, path.as_list())
         if isinstance(return_type, GraphQLNonNull):
             raise error
         self._add_error(error, path)
 
-    async def _execute_serially(
-        self, parent: GraphQLObjectType, selection_set: SelectionSetNode
-    ) -> dict[str, Any]:
+    async def _execute_serially(self, parent: GraphQLObjectType, fields: Fields) -> dict[str, Any]:
         results: dict[str, Any] = {}
-        for node in selection_set.selections:
-            if not isinstance(node, FieldNode):  # is_plain checked it
-                raise TypeError("a plain selection set holds fields only")
-            response_name = (node.alias or node.name).value
+        for response_name, nodes in fields.items():
             path = Path(None, response_name, parent.name)
-            result = self._execute_field(parent, self._root_value, node, path)
+            result = self._execute_field(parent, self._root_value, nodes, path)
             results[response_name] = await result if is_awaitable(result) else result
         return results
 
     def _execute_fields(
-        self, parent: GraphQLObjectType, source: Any, path: Path | None, selection_set: Any
+        self, parent: GraphQLObjectType, source: Any, path: Path | None, fields: Fields
     ) -> dict[str, Any] | Awaitable[dict[str, Any]]:
         results: dict[str, Any] = {}
         pending: list[str] = []
         try:
-            for node in selection_set.selections:
-                response_name = (node.alias or node.name).value
+            for response_name, nodes in fields.items():
                 result = self._execute_field(
-                    parent, source, node, Path(path, response_name, parent.name)
+                    parent, source, nodes, Path(path, response_name, parent.name)
                 )
                 results[response_name] = result
                 if is_awaitable(result):
@@ -238,8 +348,9 @@ class _Execution:
         return _gathered(results, pending)
 
     def _execute_field(
-        self, parent: GraphQLObjectType, source: Any, node: FieldNode, path: Path
+        self, parent: GraphQLObjectType, source: Any, nodes: list[FieldNode], path: Path
     ) -> Any:
+        node = nodes[0]
         field = self._schema.get_field(parent, node.name.value)
         if field is None:  # is_plain checked it
             raise TypeError("a plain selection names fields of its type only")
@@ -247,12 +358,12 @@ class _Execution:
         resolve = field.resolve or self._field_resolver
         info: GraphQLResolveInfo[Any] = GraphQLResolveInfo(
             node.name.value,
-            [node],
+            nodes,
             return_type,
             parent,
             path,
             self._schema,
-            {},
+            self._fragments,
             self._root_value,
             self._operation,
             self._variable_values,
@@ -265,12 +376,12 @@ class _Execution:
             arguments = self._arguments(field, node)
             result = resolve(source, info, **arguments)
             if is_awaitable(result):
-                return self._complete_awaitable(return_type, node, info, path, result)
-            completed = self._complete_value(return_type, node, info, path, result)
+                return self._complete_awaitable(return_type, nodes, info, path, result)
+            completed = self._complete_value(return_type, nodes, info, path, result)
             if is_awaitable(completed):
-                return self._awaited_field(completed, return_type, node, path)
+                return self._awaited_field(completed, return_type, nodes, path)
         except Exception as raw:
-            self._handle_field_error(raw, return_type, node, path)
+            self._handle_field_error(raw, return_type, nodes, path)
             return None
         return completed
 
@@ -282,33 +393,37 @@ class _Execution:
     async def _complete_awaitable(
         self,
         return_type: GraphQLOutputType,
-        node: FieldNode,
+        nodes: list[FieldNode],
         info: GraphQLResolveInfo[Any],
         path: Path,
         result: Awaitable[Any],
     ) -> Any:
         try:
-            completed = self._complete_value(return_type, node, info, path, await result)
+            completed = self._complete_value(return_type, nodes, info, path, await result)
             if is_awaitable(completed):
                 completed = await completed
         except Exception as raw:
-            self._handle_field_error(raw, return_type, node, path)
+            self._handle_field_error(raw, return_type, nodes, path)
             return None
         return completed
 
     async def _awaited_field(
-        self, completed: Awaitable[Any], return_type: GraphQLOutputType, node: FieldNode, path: Path
+        self,
+        completed: Awaitable[Any],
+        return_type: GraphQLOutputType,
+        nodes: list[FieldNode],
+        path: Path,
     ) -> Any:
         try:
             return await completed
         except Exception as raw:
-            self._handle_field_error(raw, return_type, node, path)
+            self._handle_field_error(raw, return_type, nodes, path)
             return None
 
     def _complete_value(
         self,
         return_type: GraphQLOutputType,
-        node: FieldNode,
+        nodes: list[FieldNode],
         info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
@@ -316,7 +431,7 @@ class _Execution:
         if isinstance(result, Exception):
             raise result
         if isinstance(return_type, GraphQLNonNull):
-            completed = self._complete_value(return_type.of_type, node, info, path, result)
+            completed = self._complete_value(return_type.of_type, nodes, info, path, result)
             if completed is None:
                 raise TypeError(
                     "Cannot return null for non-nullable field"
@@ -326,9 +441,11 @@ class _Execution:
         if result is None:
             return None
         if isinstance(return_type, GraphQLList):
-            return self._complete_list(return_type.of_type, node, info, path, result)
+            return self._complete_list(return_type.of_type, nodes, info, path, result)
         if isinstance(return_type, GraphQLObjectType):
-            return self._execute_fields(return_type, result, path, node.selection_set)
+            selection_sets = [node.selection_set for node in nodes if node.selection_set]
+            fields = collect_fields(selection_sets, self._fragments)
+            return self._execute_fields(return_type, result, path, fields)
         if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
             return self._complete_leaf(return_type, result)
         raise TypeError(f"a plain operation has no fields of type {return_type}")
@@ -336,7 +453,7 @@ class _Execution:
     def _complete_list(
         self,
         item_type: GraphQLOutputType,
-        node: FieldNode,
+        nodes: list[FieldNode],
         info: GraphQLResolveInfo[Any],
         path: Path,
         result: Any,
@@ -353,17 +470,17 @@ class _Execution:
                 item_path = path.add_key(index, None)
                 if is_awaitable(item):
                     completed.append(
-                        self._complete_awaitable(item_type, node, info, item_path, item)
+                        self._complete_awaitable(item_type, nodes, info, item_path, item)
                     )
                     pending.append(index)
                     continue
                 try:
-                    value = self._complete_value(item_type, node, info, item_path, item)
+                    value = self._complete_value(item_type, nodes, info, item_path, item)
                 except Exception as raw:
-                    self._handle_field_error(raw, item_type, node, item_path)
+                    self._handle_field_error(raw, item_type, nodes, item_path)
                     value = None
                 if is_awaitable(value):
-                    value = self._awaited_field(value, item_type, node, item_path)
+                    value = self._awaited_field(value, item_type, nodes, item_path)
                     pending.append(index)
                 completed.append(value)
         except Exception:

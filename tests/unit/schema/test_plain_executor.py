@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from graphql import (
     ExecutionResult,
+    FragmentDefinitionNode,
     GraphQLEnumType,
     GraphQLList,
     GraphQLNonNull,
@@ -27,7 +28,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schema.bridge import AppSyncExecutor
-from schema.plain_executor import execute_plain, is_plain
+from schema.plain_executor import Fragments, execute_plain, is_plain
 
 SDL = """
 enum Color { RED GREEN }
@@ -65,12 +66,15 @@ FIELD_NAMES: dict[str, list[str]] = {
 }
 
 
-def _operation(document_text: str) -> OperationDefinitionNode:
+def _operation(document_text: str) -> tuple[OperationDefinitionNode, Fragments]:
     document = parse(document_text)
     assert validate(SCHEMA, document) == []
     operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
-    return operation
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    return operation, fragments
 
 
 @pytest.mark.parametrize(
@@ -80,14 +84,21 @@ def _operation(document_text: str) -> OperationDefinitionNode:
         ("query Q($id: ID) { item(id: $id) { id } }", True),
         ('{ a: value b: value(text: "y") __typename }', True),
         ("mutation { setItem(id: 1) { id color } other }", True),
-        ("{ item { ...F } } fragment F on Item { id }", False),
-        ("{ item { ... on Item { id } } }", False),
+        ("{ item { ...F } } fragment F on Item { id ...G } fragment G on Node { id }", True),
+        ("{ item { ... on Item { id } ... { name } } }", True),
+        ("{ value value }", True),
+        ("{ item { id } item { name } }", True),
         ("{ value @include(if: true) }", False),
         ("query @skip(if: false) { value }", False),
+        ("{ item { ... @include(if: true) { id } } }", False),
+        ("{ item { ...F @skip(if: false) } } fragment F on Item { id }", False),
+        ("{ item { ...F } } fragment F on Item @include(if: true) { id }", False),
         ("{ node { id } }", False),
+        (
+            "{ item { ...F } } fragment F on Item { child { ... on Node { id } } node: id }",
+            True,
+        ),
         ("{ __schema { queryType { name } } }", False),
-        ("{ value value }", False),
-        ("{ item { id } item { name } }", False),
         ("subscription { value }", False),
     ],
 )
@@ -95,14 +106,17 @@ def test_which_operations_are_plain(text: str, plain: bool) -> None:
     document = parse(text)
     operation = document.definitions[0]
     assert isinstance(operation, OperationDefinitionNode)
-    assert is_plain(SCHEMA, operation) is plain
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    assert is_plain(SCHEMA, operation, fragments) is plain
 
 
 # Random operations: a selection per object type, with aliases, arguments and nesting.
 
 
 @st.composite
-def _selection(draw: st.DrawFn, type_name: str, depth: int) -> str:
+def _selection(draw: st.DrawFn, type_name: str, depth: int, fragments: list[str]) -> str:
     names = FIELD_NAMES[type_name]
     chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=4, unique=True))
     parts = []
@@ -122,7 +136,7 @@ def _selection(draw: st.DrawFn, type_name: str, depth: int) -> str:
             if depth >= 3:
                 parts.append(f"{alias}{name}{arguments} {{ id }}")
             else:
-                inner = draw(_selection(named.name, depth + 1))
+                inner = draw(_selection(named.name, depth + 1, fragments))
                 parts.append(f"{alias}{name}{arguments} {{ {inner} }}")
         elif named.name == "Node":
             continue  # an interface: not plain
@@ -130,14 +144,35 @@ def _selection(draw: st.DrawFn, type_name: str, depth: int) -> str:
             parts.append(f"{alias}{name}{arguments}")
     if draw(st.booleans()) or not parts:
         parts.append("__typename")
-    return " ".join(parts)
+    if draw(st.integers(0, 3)) == 0:
+        # The same field again (merged with the first, sub-selections and all).
+        parts.append(draw(st.sampled_from(parts)))
+    shaped = []
+    for part in parts:
+        shape = draw(st.integers(0, 5))
+        if shape == 0:
+            shaped.append(f"... on {type_name} {{ {part} }}")
+        elif shape == 1:
+            shaped.append(f"... {{ {part} }}")
+        elif shape == 2 and type_name == "Item" and part.split(":")[-1].strip() == "id":
+            shaped.append(f"... on Node {{ {part} }}")
+        elif shape == 3:
+            name = f"F{len(fragments)}"
+            fragments.append(f"fragment {name} on {type_name} {{ {part} }}")
+            shaped.append(f"...{name}" + (f" ...{name}" if draw(st.booleans()) else ""))
+        else:
+            shaped.append(part)
+    return " ".join(shaped)
 
 
 @st.composite
 def _document(draw: st.DrawFn) -> str:
+    fragments: list[str] = []
     if draw(st.integers(0, 4)) == 0:
-        return f"mutation {{ {draw(_selection('Mutation', 1))} }}"
-    return f"{{ {draw(_selection('Query', 1))} }}"
+        operation = f"mutation {{ {draw(_selection('Mutation', 1, fragments))} }}"
+    else:
+        operation = f"{{ {draw(_selection('Query', 1, fragments))} }}"
+    return " ".join([operation, *fragments])
 
 
 class _Outcomes:
@@ -225,14 +260,15 @@ async def _graphql_core(text: str, resolver: Any) -> ExecutionResult:
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=_document(), seed=st.integers(0, 2**32))
 def test_plain_execution_answers_as_graphql_core(text: str, seed: int) -> None:
-    operation = _operation(text)
-    assert is_plain(SCHEMA, operation)
+    operation, fragments = _operation(text)
+    assert is_plain(SCHEMA, operation, fragments)
 
     async def both() -> tuple[Any, Any]:
         expected = await _graphql_core(text, _Outcomes(seed).resolve)
         plain = await execute_plain(
             SCHEMA,
             operation,
+            dict(fragments),
             None,
             None,
             None,
@@ -259,7 +295,7 @@ def test_plain_execution_answers_as_graphql_core(text: str, seed: int) -> None:
 
 def test_variables_are_coerced_and_refused_as_graphql_core_does() -> None:
     text = "query Q($id: ID, $size: Int) { item(id: $id, size: $size) { id } }"
-    operation = _operation(text)
+    operation, fragments = _operation(text)
     seen: list[dict[str, Any]] = []
 
     def resolve(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
@@ -270,7 +306,14 @@ def test_variables_are_coerced_and_refused_as_graphql_core_does() -> None:
 
     async def run(variables: dict[str, Any]) -> ExecutionResult | None:
         return await execute_plain(
-            SCHEMA, operation, None, None, variables, resolve, AppSyncExecutor.complete_leaf_value
+            SCHEMA,
+            operation,
+            dict(fragments),
+            None,
+            None,
+            variables,
+            resolve,
+            AppSyncExecutor.complete_leaf_value,
         )
 
     result = asyncio.run(run({"id": 7}))
