@@ -92,6 +92,32 @@ async def history(service: StepFunctionsService, arn: str) -> list[dict[str, Any
     return events
 
 
+async def start(
+    service: StepFunctionsService, machine: dict[str, Any], data: str
+) -> dict[str, Any]:
+    """Create `machine` as MACHINE and start an execution of it on `data`."""
+    await create(service, definition=machine)
+    started: dict[str, Any] = await ok(
+        service, "StartExecution", stateMachineArn=MACHINE, input=data
+    )
+    return started
+
+
+async def start_activity_task(
+    service: StepFunctionsService, data: str, machine: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Create the activity ACTIVITY and start `machine` (by default ACTIVITY_MACHINE) on `data`."""
+    await ok(service, "CreateActivity", name="queue")
+    return await start(service, ACTIVITY_MACHINE if machine is None else machine, data)
+
+
+async def finished(
+    service: StepFunctionsService, arn: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The execution once it has stopped running, and its history."""
+    return await until_done(service, arn), await history(service, arn)
+
+
 async def start_then_crash(
     paths: tuple[Path, Path],
     machine: dict[str, Any],
@@ -101,10 +127,7 @@ async def start_then_crash(
     """Start `machine`, let it run a turn, and copy the database as a crash would leave it."""
     before, after = paths
     async with engine(before, ManualClock(START), tasks) as service:
-        await create(service, definition=machine)
-        started: dict[str, Any] = await ok(
-            service, "StartExecution", stateMachineArn=MACHINE, input=data
-        )
+        started = await start(service, machine, data)
         await settle()
         crash_copy(before, after)
     return started
@@ -148,8 +171,7 @@ async def test_a_wait_resumes_with_its_remaining_time_and_variables(
     before, after = paths
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        await create(service, definition=WAIT_MACHINE)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"n": 1}')
+        started = await start(service, WAIT_MACHINE, '{"n": 1}')
         await settle()
         clock.advance(30)
         await settle()
@@ -187,9 +209,7 @@ async def test_an_activity_taken_before_the_crash_is_answered_after_it(
     before, after = paths
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        await ok(service, "CreateActivity", name="queue")
-        await create(service, definition=ACTIVITY_MACHINE)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"j": 7}')
+        started = await start_activity_task(service, '{"j": 7}')
         task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
         await settle()
         crash_copy(before, after)
@@ -197,8 +217,7 @@ async def test_an_activity_taken_before_the_crash_is_answered_after_it(
     async with engine(after, later) as service:
         await settle()
         await ok(service, "SendTaskSuccess", taskToken=task["taskToken"], output='{"done": 7}')
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
         # The task was not queued again: its worker already had it. The poll ends empty.
         poll = asyncio.ensure_future(
             call(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w2")
@@ -227,9 +246,7 @@ async def test_an_activity_not_yet_taken_is_handed_out_with_the_same_token(
     before, after = paths
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        await ok(service, "CreateActivity", name="queue")
-        await create(service, definition=ACTIVITY_MACHINE)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input='{"j": 8}')
+        started = await start_activity_task(service, '{"j": 8}')
         await settle()
         crash_copy(before, after)
         first = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
@@ -237,8 +254,7 @@ async def test_an_activity_not_yet_taken_is_handed_out_with_the_same_token(
         await settle()
         again = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w2")
         await ok(service, "SendTaskSuccess", taskToken=again["taskToken"], output='"ok"')
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     assert again["taskToken"] == first["taskToken"]
     assert json.loads(again["input"]) == {"j": 8}
     assert described["status"] == "SUCCEEDED"
@@ -252,17 +268,14 @@ async def test_an_answer_sent_just_before_the_crash_is_not_lost(
     before, after = paths
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        await ok(service, "CreateActivity", name="queue")
-        await create(service, definition=ACTIVITY_MACHINE)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        started = await start_activity_task(service, "{}")
         task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
         await settle()
         await ok(service, "SendTaskSuccess", taskToken=task["taskToken"], output='{"v": 1}')
         # Killed before the execution recorded ActivitySucceeded.
         crash_copy(before, after)
     async with engine(after, ManualClock(START + timedelta(seconds=5))) as service:
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"v": 1}
     assert [e["type"] for e in events].count("ActivitySucceeded") == 1
@@ -272,9 +285,7 @@ async def test_a_task_timeout_counts_from_the_recorded_start(paths: tuple[Path, 
     before, after = paths
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        await ok(service, "CreateActivity", name="queue")
-        await create(service, definition=ACTIVITY_MACHINE)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        started = await start_activity_task(service, "{}")
         await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
         await settle()
         crash_copy(before, after)
@@ -282,8 +293,7 @@ async def test_a_task_timeout_counts_from_the_recorded_start(paths: tuple[Path, 
     async with engine(after, later) as service:
         await settle()
         later.advance(10)
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     assert (described["status"], described["error"]) == ("FAILED", "States.Timeout")
     timed_out = next(e for e in events if e["type"] == "ActivityTimedOut")
     assert timed_out["timestamp"] == (START + timedelta(seconds=600)).timestamp()
@@ -299,9 +309,7 @@ async def test_a_heartbeat_sent_before_the_crash_still_counts(paths: tuple[Path,
     }
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        await ok(service, "CreateActivity", name="queue")
-        await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        started = await start_activity_task(service, "{}", machine)
         task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
         await settle()
         clock.advance(8)
@@ -344,8 +352,7 @@ async def test_a_wait_for_task_token_call_is_repeated_with_the_same_token(
     }
     before, after = paths
     async with engine(before, ManualClock(START), tasks) as service:
-        await create(service, definition=machine)
-        started = await ok(service, "StartExecution", stateMachineArn=MACHINE, input="{}")
+        started = await start(service, machine, "{}")
         for _ in range(20):
             await settle()
             if tokens:
@@ -357,8 +364,7 @@ async def test_a_wait_for_task_token_call_is_repeated_with_the_same_token(
             if len(tokens) == 2:
                 break
         await ok(service, "SendTaskSuccess", taskToken=tokens[0], output='{"answer": 42}')
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     # At least once: the callback ran again after the restart, with the same token.
     assert tokens == [tokens[0], tokens[0]]
     assert described["status"] == "SUCCEEDED"
@@ -397,8 +403,7 @@ async def test_a_parallel_state_keeps_its_finished_branches_and_reruns_the_other
     async with engine(after, later) as service:
         await settle()
         later.advance(50)  # the unfinished branch starts again: its Wait counts from the resume
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == ["in", "late"]
     names = entered(events)
@@ -437,8 +442,7 @@ async def test_an_inline_map_keeps_its_finished_iterations(paths: tuple[Path, Pa
     async with engine(after, later) as service:
         await settle()
         later.advance(30)
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     assert json.loads(described["output"]) == [1, 2, 3]
     types = [e["type"] for e in events]
     assert (types.count("MapStateEntered"), types.count("MapStateSucceeded")) == (1, 1)
@@ -471,8 +475,7 @@ async def test_a_distributed_map_runs_its_items_again_in_a_new_map_run(
         await settle()
         later.advance(50)
         arn = started["executionArn"]
-        described = await until_done(service, arn)
-        events = await history(service, arn)
+        described, events = await finished(service, arn)
         runs = (await ok(service, "ListMapRuns", executionArn=arn))["mapRuns"]
         statuses = [
             (await ok(service, "DescribeMapRun", mapRunArn=run["mapRunArn"]))["status"]
@@ -509,8 +512,7 @@ async def test_a_task_that_had_not_finished_is_called_again(paths: tuple[Path, P
     second = TaskRegistry()
     second.register_lambda(CALLBACK, answering)
     async with engine(after, ManualClock(START + timedelta(seconds=5)), second) as service:
-        described = await until_done(service, started["executionArn"])
-        events = await history(service, started["executionArn"])
+        described, events = await finished(service, started["executionArn"])
     assert calls == [("before", {"n": 3}), ("after", {"n": 3})]
     assert json.loads(described["output"]) == {"seen": 3}
     assert [e["type"] for e in events] == [
@@ -562,8 +564,7 @@ async def test_a_choice_entered_but_not_exited_runs_again(tmp_path: Path) -> Non
     recorded.add("ChoiceStateEntered", START, {"name": "Pick", "input": '{"go": true}'})
     store.close()
     async with engine(path, ManualClock(START + timedelta(seconds=1))) as service:
-        described = await until_done(service, arn)
-        events = await history(service, arn)
+        described, events = await finished(service, arn)
     assert json.loads(described["output"]) == "yes"
     assert entered(events) == ["Pick", "Yes"]
     assert [e["previousEventId"] for e in events] == [0, 1, 2, 3, 4, 5]
