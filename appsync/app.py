@@ -424,13 +424,11 @@ class AppSyncApp(Starlette):
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
     self_routes: SelfRoutes | None = None
 
-    def __init__(
-        self, graphql: GraphQLEndpoint, realtime: RealtimeRuntime | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, graphql: GraphQLEndpoint, realtime: RealtimeRuntime, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._graphql = graphql
         self._realtime = realtime
-        self._realtime_paths = frozenset(realtime.paths() if realtime is not None else ())
+        self._realtime_paths = frozenset(realtime.paths())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self.self_routes is not None and self.self_routes.base is None:
@@ -443,7 +441,6 @@ class AppSyncApp(Starlette):
             await self._graphql(scope, receive, send)
             return
         if scope["type"] == "websocket" and scope["path"] in self._realtime_paths:
-            assert self._realtime is not None
             await self._realtime(scope, receive, send)
             return
         await super().__call__(scope, receive, send)

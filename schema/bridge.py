@@ -362,7 +362,7 @@ class ExecutableSchema:
         if not isinstance(variables, dict):
             # JSON `null`, or a body whose `variables` is not an object: no variables given.
             variables = None
-        result = await self._run(prepared, root_value, context, variables, operation_name)
+        result = await self._run(document, prepared, root_value, context, variables, operation_name)
         errors = result.errors
         if not errors:
             return result
@@ -380,13 +380,16 @@ class ExecutableSchema:
                 return result
             # graphql-java accepts what graphql-core refused (`"42"` for an Int): run again
             # with the values graphql-java would have passed on.
-            result = await self._run(prepared, root_value, context, coerced, operation_name)
+            result = await self._run(
+                document, prepared, root_value, context, coerced, operation_name
+            )
             if not result.errors or result.data is None:
                 return result
         return ExecutionResult(result.data, [self._field_error(e) for e in result.errors or []])
 
     async def _run(
         self,
+        document: DocumentNode,
         prepared: PreparedDocument,
         root_value: Any,
         context: Any,
@@ -407,9 +410,6 @@ class ExecutableSchema:
             )
             if plain is not None:
                 return plain
-        document = prepared.document
-        if document is None:  # execute_prepared returned the document's errors already
-            return ExecutionResult(None, list(prepared.errors))
         executor = AppSyncExecutor.build(
             self._graphql_schema,
             document,

@@ -18,7 +18,7 @@ operations through both executors and compares the answers.
 from __future__ import annotations
 
 from asyncio import gather
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from graphql import (
@@ -29,7 +29,6 @@ from graphql import (
     GraphQLEnumType,
     GraphQLError,
     GraphQLField,
-    GraphQLInterfaceType,
     GraphQLLeafType,
     GraphQLList,
     GraphQLNonNull,
@@ -38,24 +37,21 @@ from graphql import (
     GraphQLResolveInfo,
     GraphQLScalarType,
     GraphQLSchema,
-    GraphQLUnionType,
     InlineFragmentNode,
-    NamedTypeNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     located_error,
 )
+from graphql.execution.collect_fields import does_fragment_condition_match, get_field_entry_key
 from graphql.execution.values import VariableValues, get_argument_values, get_variable_values
-from graphql.pyutils import Path, gather_with_cancel, is_awaitable
+from graphql.pyutils import Path, gather_with_cancel, is_awaitable, is_iterable
 from graphql.type.definition import GraphQLResolveInfoHelpers
 
 LeafCompletion = Callable[[GraphQLLeafType, Any], Any]
 FieldResolverFunction = Callable[..., Any]
 
 _INTROSPECTION_FIELDS = frozenset({"__schema", "__type"})
-# Strings and mappings are not lists, as graphql-core's `is_iterable` decides.
-_NOT_ITERABLE = (bytearray, bytes, str, memoryview, Mapping)
 
 
 def _track(_values: Any) -> None:
@@ -103,7 +99,7 @@ def _plain_selection(
         if selection.directives:
             return False
         if isinstance(selection, InlineFragmentNode):
-            if not _applies(schema, selection.type_condition, parent):
+            if not does_fragment_condition_match(schema, selection, parent):
                 return False
             inner = selection.selection_set
         elif isinstance(selection, FragmentSpreadNode):
@@ -111,7 +107,7 @@ def _plain_selection(
             fragment = fragments.get(name)
             if fragment is None or fragment.directives or name in spreading:
                 return False
-            if not _applies(schema, fragment.type_condition, parent):
+            if not does_fragment_condition_match(schema, fragment, parent):
                 return False
             if not _plain_selection(
                 schema, parent, fragment.selection_set, fragments, (*spreading, name)
@@ -153,19 +149,6 @@ def _plain_field(
     return False
 
 
-def _applies(schema: GraphQLSchema, condition: NamedTypeNode | None, parent: Any) -> bool:
-    """graphql-core's `does_fragment_condition_match`, for an object type. A fragment that does
-    not apply is left to graphql-core (validation refuses one on an object type anyway)."""
-    if condition is None:
-        return True
-    type_ = schema.get_type(condition.name.value)
-    if type_ is parent:
-        return True
-    return isinstance(type_, GraphQLInterfaceType | GraphQLUnionType) and schema.is_sub_type(
-        type_, parent
-    )
-
-
 def collect_fields(selection_sets: Sequence[SelectionSetNode], fragments: Fragments) -> Fields:
     """graphql-core's `collect_fields` / `collect_subfields` for a plain selection: the fields of
     these selection sets (a field's, or every node's of a field selected twice), inline fragments
@@ -190,8 +173,7 @@ def _collect(
 ) -> None:
     for selection in selection_set.selections:
         if isinstance(selection, FieldNode):
-            name = (selection.alias or selection.name).value
-            fields.setdefault(name, []).append(selection)
+            fields.setdefault(get_field_entry_key(selection), []).append(selection)
         elif isinstance(selection, InlineFragmentNode):
             _collect(selection.selection_set, fragments, fields, visited)
         elif isinstance(selection, FragmentSpreadNode):
@@ -458,7 +440,7 @@ class _Execution:
         path: Path,
         result: Any,
     ) -> list[Any] | Awaitable[list[Any]]:
-        if not isinstance(result, Iterable) or isinstance(result, _NOT_ITERABLE):
+        if not is_iterable(result):
             raise GraphQLError(
                 "Expected Iterable, but did not find one for field"
                 f" '{info.parent_type}.{info.field_name}'."

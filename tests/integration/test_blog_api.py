@@ -177,7 +177,8 @@ def test_every_response_carries_a_request_id(blog: Server) -> None:
         response = _post(blog, {"query": '{ echo(message: "x") }'})
         assert response.headers["content-type"].startswith("application/json")
         request_id = uuid.UUID(response.headers["x-amzn-requestid"])
-        # AppSync's request ids are version-4 UUIDs, a new one per request.
+        # AWS's x-amzn-requestid is a random (version-4) UUID, a new one per request (the
+        # reference's recorded requestId "82035a43-..."; API Gateway's 68c4fad4-ca27-49cb-...).
         assert (request_id.version, request_id.variant) == (4, uuid.RFC_4122)
         assert str(request_id) == response.headers["x-amzn-requestid"]
         ids.add(request_id)
