@@ -18,8 +18,8 @@ from stepfunctions.service_requests import (
     Request,
     arn_of_type,
     check_name,
+    check_sensitive_size,
     paginate,
-    validation_error,
 )
 from stepfunctions.service_state import ServiceState
 from stepfunctions.store import Activity
@@ -92,13 +92,7 @@ def _token_call(request: Request) -> str:
 async def send_task_success(state: ServiceState, request: Request) -> dict[str, Any]:
     token = _token_call(request)
     output = request.text("output")
-    if len(output.encode()) > MAX_OUTPUT_BYTES:
-        raise validation_error(
-            None,
-            "output",
-            f"Member must have length less than or equal to {MAX_OUTPUT_BYTES}",
-            sensitive=True,
-        )
+    check_sensitive_size(output, "output", MAX_OUTPUT_BYTES)
     try:
         json.loads(output)
     except ValueError:

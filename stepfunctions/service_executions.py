@@ -31,6 +31,7 @@ from stepfunctions.service_requests import (
     Request,
     arn_of_type,
     check_name,
+    check_sensitive_size,
     paginate,
     validation_error,
 )
@@ -52,14 +53,7 @@ def _input_text(request: Request) -> str:
     text = request.optional_text("input")
     if text is None:
         return "{}"
-    if len(text.encode()) > MAX_PAYLOAD_BYTES:
-        # `input` is a sensitive member, so the message does not echo it.
-        raise validation_error(
-            None,
-            "input",
-            f"Member must have length less than or equal to {MAX_PAYLOAD_BYTES}",
-            sensitive=True,
-        )
+    check_sensitive_size(text, "input", MAX_PAYLOAD_BYTES)
     try:
         json.loads(text)
     except ValueError as exc:

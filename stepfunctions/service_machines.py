@@ -19,6 +19,7 @@ from stepfunctions.service_requests import (
     Request,
     arn_of_type,
     check_name,
+    check_sensitive_size,
     paginate,
     validation_error,
 )
@@ -49,13 +50,7 @@ def machine_not_found(arn: str) -> ApiError:
 def definition_text(request: Request) -> str:
     """The `definition` member: at most 1 MiB, and sensitive (never echoed in errors)."""
     text = request.text("definition")
-    if len(text.encode()) > MAX_DEFINITION_BYTES:
-        raise validation_error(
-            None,
-            "definition",
-            f"Member must have length less than or equal to {MAX_DEFINITION_BYTES}",
-            sensitive=True,
-        )
+    check_sensitive_size(text, "definition", MAX_DEFINITION_BYTES)
     return text
 
 

@@ -56,6 +56,20 @@ def validation_error(
     )
 
 
+def check_sensitive_size(text: str, field: str, max_bytes: int) -> None:
+    """Reject a sensitive member (definition, input, output) over `max_bytes` of UTF-8.
+
+    The member is sensitive, so the ValidationException does not echo it.
+    """
+    if len(text.encode()) > max_bytes:
+        raise validation_error(
+            None,
+            field,
+            f"Member must have length less than or equal to {max_bytes}",
+            sensitive=True,
+        )
+
+
 def missing_parameter(field: str) -> ApiError:
     return validation_error(None, field, "Member must not be null")
 
