@@ -121,16 +121,53 @@ def _finished(sfn: SFNClient, arn: str) -> Any:
     return described
 
 
-def _machine(sfn: SFNClient, name: str, states: dict[str, Any]) -> str:
-    definition = {"StartAt": "Work", "States": states}
+def _start_activity_task(
+    sfn: SFNClient,
+    name: str,
+    payload: Any,
+    work: dict[str, Any] | None = None,
+    others: dict[str, Any] | None = None,
+) -> tuple[str, str]:
+    """Create an activity and a machine, both `name`, and start the machine on `payload`.
+
+    The machine starts at "Work", a Task on the activity with `work`'s fields that ends the
+    execution unless a Catch leads to one of `others`. Returns the activity's and execution's ARNs.
+    """
+    activity = sfn.create_activity(name=name)["activityArn"]
+    states = {"Work": {"Type": "Task", "Resource": activity, **(work or {}), "End": True}}
+    definition = {"StartAt": "Work", "States": {**states, **(others or {})}}
     created = sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=ROLE)
-    return created["stateMachineArn"]
+    started = sfn.start_execution(
+        stateMachineArn=created["stateMachineArn"], input=json.dumps(payload)
+    )
+    return activity, started["executionArn"]
 
 
-def _start(sfn: SFNClient, machine_arn: str, payload: Any) -> str:
-    return sfn.start_execution(stateMachineArn=machine_arn, input=json.dumps(payload))[
-        "executionArn"
-    ]
+def _run_worker(server: ManualServer, activity_arn: str, name: str, handler: Handler) -> Worker:
+    """A worker that has taken one task from the activity and handled it."""
+    worker = Worker(server, activity_arn, name, handler)
+    worker.start()
+    worker.finish()
+    return worker
+
+
+def _succeeded_output(sfn: SFNClient, arn: str) -> Any:
+    """The output of the execution once it has finished, which it must have done by succeeding."""
+    described = _finished(sfn, arn)
+    assert described["status"] == "SUCCEEDED"
+    return json.loads(described["output"])
+
+
+# The activity's place in an execution's history (dg, "Step Functions history events").
+ACTIVITY_HISTORY = [
+    "ExecutionStarted",
+    "TaskStateEntered",
+    "ActivityScheduled",
+    "ActivityStarted",
+    "ActivitySucceeded",
+    "TaskStateExited",
+    "ExecutionSucceeded",
+]
 
 
 def _greet(sfn: SFNClient, token: str, task_input: Any) -> None:
@@ -151,26 +188,11 @@ def _silent(release: threading.Event) -> Handler:
 def test_a_worker_completes_the_task_and_the_history_has_the_activity_events(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="greet")["activityArn"]
-    machine = _machine(sfn, "greet", {"Work": {"Type": "Task", "Resource": activity, "End": True}})
-    arn = _start(sfn, machine, {"who": "Ada"})
-    worker = Worker(server, activity, "greeter", _greet)
-    worker.start()
-    worker.finish()
-    described = _finished(sfn, arn)
-    assert described["status"] == "SUCCEEDED"
-    assert json.loads(described["output"]) == {"greeting": "Hi Ada"}
+    activity, arn = _start_activity_task(sfn, "greet", {"who": "Ada"})
+    _run_worker(server, activity, "greeter", _greet)
+    assert _succeeded_output(sfn, arn) == {"greeting": "Hi Ada"}
     events = _history(sfn, arn)
-    # The activity's place in an execution's history (dg, "Step Functions history events").
-    assert _types(events) == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "ActivityScheduled",
-        "ActivityStarted",
-        "ActivitySucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert _types(events) == ACTIVITY_HISTORY
     scheduled = events[2]["activityScheduledEventDetails"]
     assert scheduled["resource"] == activity
     assert json.loads(scheduled["input"]) == {"who": "Ada"}
@@ -186,12 +208,8 @@ def _reject(sfn: SFNClient, token: str, task_input: Any) -> None:
 def test_send_task_failure_fails_the_execution_with_the_workers_error_and_cause(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="reject")["activityArn"]
-    machine = _machine(sfn, "reject", {"Work": {"Type": "Task", "Resource": activity, "End": True}})
-    arn = _start(sfn, machine, {"order": 7})
-    worker = Worker(server, activity, "rejecter", _reject)
-    worker.start()
-    worker.finish()
+    activity, arn = _start_activity_task(sfn, "reject", {"order": 7})
+    _run_worker(server, activity, "rejecter", _reject)
     described = _finished(sfn, arn)
     assert (described["status"], described["error"], described["cause"]) == (
         "FAILED",
@@ -213,26 +231,17 @@ def test_send_task_failure_fails_the_execution_with_the_workers_error_and_cause(
 def test_a_catch_on_the_workers_error_handles_send_task_failure(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="reject-caught")["activityArn"]
-    states = {
-        "Work": {
-            "Type": "Task",
-            "Resource": activity,
-            "Catch": [
-                {"ErrorEquals": ["OrderRejected"], "ResultPath": "$.error", "Next": "Rejected"}
-            ],
-            "End": True,
-        },
-        "Rejected": {"Type": "Pass", "End": True},
-    }
-    arn = _start(sfn, _machine(sfn, "reject-caught", states), {"order": 7})
-    worker = Worker(server, activity, "rejecter", _reject)
-    worker.start()
-    worker.finish()
-    described = _finished(sfn, arn)
-    assert described["status"] == "SUCCEEDED"
+    catch = [{"ErrorEquals": ["OrderRejected"], "ResultPath": "$.error", "Next": "Rejected"}]
+    activity, arn = _start_activity_task(
+        sfn,
+        "reject-caught",
+        {"order": 7},
+        {"Catch": catch},
+        {"Rejected": {"Type": "Pass", "End": True}},
+    )
+    _run_worker(server, activity, "rejecter", _reject)
     # A Catch's error output is {"Error": ..., "Cause": ...} (dg, "Handling errors").
-    assert json.loads(described["output"]) == {
+    assert _succeeded_output(sfn, arn) == {
         "order": 7,
         "error": {"Error": "OrderRejected", "Cause": "out of stock"},
     }
@@ -249,38 +258,22 @@ def test_a_catch_on_the_workers_error_handles_send_task_failure(
 def test_a_retry_on_the_workers_error_schedules_the_activity_again(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="reject-retried")["activityArn"]
-    states = {
-        "Work": {
-            "Type": "Task",
-            "Resource": activity,
-            "Retry": [{"ErrorEquals": ["OrderRejected"], "IntervalSeconds": 3, "MaxAttempts": 1}],
-            "End": True,
-        }
-    }
-    arn = _start(sfn, _machine(sfn, "reject-retried", states), {"who": "Bo"})
-    first = Worker(server, activity, "rejecter", _reject)
-    first.start()
-    first.finish()
+    retry = [{"ErrorEquals": ["OrderRejected"], "IntervalSeconds": 3, "MaxAttempts": 1}]
+    activity, arn = _start_activity_task(sfn, "reject-retried", {"who": "Bo"}, {"Retry": retry})
+    _run_worker(server, activity, "rejecter", _reject)
     _until_events(sfn, arn, "ActivityFailed")
     server.advance(2)
     assert _types(_history(sfn, arn)).count("ActivityScheduled") == 1
     server.advance(1)
     _until_events(sfn, arn, "ActivityScheduled", 2)
-    second = Worker(server, activity, "greeter", _greet)
-    second.start()
-    second.finish()
-    described = _finished(sfn, arn)
-    assert described["status"] == "SUCCEEDED"
-    assert json.loads(described["output"]) == {"greeting": "Hi Bo"}
+    _run_worker(server, activity, "greeter", _greet)
+    assert _succeeded_output(sfn, arn) == {"greeting": "Hi Bo"}
 
 
 def test_heartbeats_keep_a_task_alive_past_its_heartbeat_seconds(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="beat")["activityArn"]
-    states = {"Work": {"Type": "Task", "Resource": activity, "HeartbeatSeconds": 10, "End": True}}
-    arn = _start(sfn, _machine(sfn, "beat", states), {"who": "Cy"})
+    activity, arn = _start_activity_task(sfn, "beat", {"who": "Cy"}, {"HeartbeatSeconds": 10})
     ticks: queue.Queue[bool] = queue.Queue()
     beats: queue.Queue[int] = queue.Queue()
 
@@ -306,20 +299,10 @@ def test_heartbeats_keep_a_task_alive_past_its_heartbeat_seconds(
     server.advance(8)
     ticks.put(False)
     worker.finish()
-    described = _finished(sfn, arn)
-    assert described["status"] == "SUCCEEDED"
-    assert json.loads(described["output"]) == {"greeting": "Hi Cy"}
+    assert _succeeded_output(sfn, arn) == {"greeting": "Hi Cy"}
     types = _types(_history(sfn, arn))
     # SendTaskHeartbeat writes no history event of its own (API reference, SendTaskHeartbeat).
-    assert types == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "ActivityScheduled",
-        "ActivityStarted",
-        "ActivitySucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert types == ACTIVITY_HISTORY
     scheduled = _history(sfn, arn)[2]["activityScheduledEventDetails"]
     assert scheduled["heartbeatInSeconds"] == 10
 
@@ -327,23 +310,10 @@ def test_heartbeats_keep_a_task_alive_past_its_heartbeat_seconds(
 def test_a_missed_heartbeat_times_out_and_a_retry_gives_the_task_to_another_worker(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="slow")["activityArn"]
-    states = {
-        "Work": {
-            "Type": "Task",
-            "Resource": activity,
-            "HeartbeatSeconds": 10,
-            "Retry": [
-                {
-                    "ErrorEquals": ["States.HeartbeatTimeout"],
-                    "IntervalSeconds": 2,
-                    "MaxAttempts": 1,
-                }
-            ],
-            "End": True,
-        }
-    }
-    arn = _start(sfn, _machine(sfn, "slow", states), {"who": "Di"})
+    retry = [{"ErrorEquals": ["States.HeartbeatTimeout"], "IntervalSeconds": 2, "MaxAttempts": 1}]
+    activity, arn = _start_activity_task(
+        sfn, "slow", {"who": "Di"}, {"HeartbeatSeconds": 10, "Retry": retry}
+    )
     release = threading.Event()
     late: list[str] = []
 
@@ -370,12 +340,8 @@ def test_a_missed_heartbeat_times_out_and_a_retry_gives_the_task_to_another_work
     assert late == ["TaskTimedOut"]
     server.advance(2)
     _until_events(sfn, arn, "ActivityScheduled", 2)
-    second = Worker(server, activity, "fresh", _greet)
-    second.start()
-    second.finish()
-    described = _finished(sfn, arn)
-    assert described["status"] == "SUCCEEDED"
-    assert json.loads(described["output"]) == {"greeting": "Hi Di"}
+    _run_worker(server, activity, "fresh", _greet)
+    assert _succeeded_output(sfn, arn) == {"greeting": "Hi Di"}
     events = _history(sfn, arn)
     assert _types(events)[2:] == [
         "ActivityScheduled",
@@ -398,9 +364,7 @@ def test_a_missed_heartbeat_times_out_and_a_retry_gives_the_task_to_another_work
 def test_a_missed_heartbeat_without_retry_fails_the_execution_with_states_heartbeat_timeout(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="slow-uncaught")["activityArn"]
-    states = {"Work": {"Type": "Task", "Resource": activity, "HeartbeatSeconds": 10, "End": True}}
-    arn = _start(sfn, _machine(sfn, "slow-uncaught", states), {})
+    activity, arn = _start_activity_task(sfn, "slow-uncaught", {}, {"HeartbeatSeconds": 10})
     release = threading.Event()
     worker = Worker(server, activity, "slow", _silent(release))
     worker.start()
@@ -416,20 +380,14 @@ def test_a_missed_heartbeat_without_retry_fails_the_execution_with_states_heartb
 def test_timeout_seconds_times_the_task_out_with_states_timeout_and_a_catch_handles_it(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="capped")["activityArn"]
-    states = {
-        "Work": {
-            "Type": "Task",
-            "Resource": activity,
-            "TimeoutSeconds": 5,
-            "Catch": [
-                {"ErrorEquals": ["States.Timeout"], "ResultPath": "$.error", "Next": "GaveUp"}
-            ],
-            "End": True,
-        },
-        "GaveUp": {"Type": "Pass", "End": True},
-    }
-    arn = _start(sfn, _machine(sfn, "capped", states), {"who": "Ed"})
+    catch = [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.error", "Next": "GaveUp"}]
+    activity, arn = _start_activity_task(
+        sfn,
+        "capped",
+        {"who": "Ed"},
+        {"TimeoutSeconds": 5, "Catch": catch},
+        {"GaveUp": {"Type": "Pass", "End": True}},
+    )
     release = threading.Event()
     worker = Worker(server, activity, "stuck", _silent(release))
     worker.start()
@@ -461,42 +419,23 @@ def test_timeout_seconds_times_the_task_out_with_states_timeout_and_a_catch_hand
 def test_a_worker_that_dies_mid_task_is_replaced_after_the_heartbeat_timeout(
     server: ManualServer, sfn: SFNClient
 ) -> None:
-    activity = sfn.create_activity(name="fragile")["activityArn"]
-    states = {
-        "Work": {
-            "Type": "Task",
-            "Resource": activity,
-            "HeartbeatSeconds": 10,
-            "Retry": [
-                {
-                    "ErrorEquals": ["States.HeartbeatTimeout"],
-                    "IntervalSeconds": 1,
-                    "MaxAttempts": 2,
-                }
-            ],
-            "End": True,
-        }
-    }
-    arn = _start(sfn, _machine(sfn, "fragile", states), {"who": "Flo"})
+    retry = [{"ErrorEquals": ["States.HeartbeatTimeout"], "IntervalSeconds": 1, "MaxAttempts": 2}]
+    activity, arn = _start_activity_task(
+        sfn, "fragile", {"who": "Flo"}, {"HeartbeatSeconds": 10, "Retry": retry}
+    )
 
     def dies(client: SFNClient, token: str, task_input: Any) -> None:
         """Takes the task and ends without a word, as a crashed worker would."""
 
-    dead = Worker(server, activity, "doomed", dies)
-    dead.start()
-    dead.finish()
+    dead = _run_worker(server, activity, "doomed", dies)
     assert dead.token is not None
     _until_events(sfn, arn, "ActivityStarted")
     server.advance(10)
     _until_events(sfn, arn, "ActivityTimedOut")
     server.advance(1)
     _until_events(sfn, arn, "ActivityScheduled", 2)
-    replacement = Worker(server, activity, "replacement", _greet)
-    replacement.start()
-    replacement.finish()
-    described = _finished(sfn, arn)
-    assert described["status"] == "SUCCEEDED"
-    assert json.loads(described["output"]) == {"greeting": "Hi Flo"}
+    _run_worker(server, activity, "replacement", _greet)
+    assert _succeeded_output(sfn, arn) == {"greeting": "Hi Flo"}
     # The dead worker's answer arrives too late: its token has expired. AWS returns TaskTimedOut,
     # "The task token has either expired or the task associated with the token has already been
     # closed." (API reference, SendTaskSuccess errors), not InvalidToken, which is for a token
