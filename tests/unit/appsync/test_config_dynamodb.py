@@ -4,26 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from appsync.config import DataSourceType, DynamoDBConfig, load_config
-from appsync.errors import ConfigError
+from tests.unit.appsync.conftest import problems, write_definition
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"
-
-
-def _write(folder: Path, text: str) -> Path:
-    (folder / "schema.graphql").write_text(SCHEMA)
-    path = folder / "appsync.yaml"
-    path.write_text(text)
-    return path
-
-
-def _problems(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert all(problem.file == str(path) for problem in caught.value.problems)
-    return [f"{problem.key_path}: {problem.message}" for problem in caught.value.problems]
 
 
 HEAD = "schema: schema.graphql\nauthenticationType: API_KEY\n"
@@ -43,7 +27,7 @@ dataSources:
     type: AMAZON_DYNAMODB
     dynamodbConfig: {{tableName: Post, endpoint: "http://localhost:8000"}}
 """
-    config = load_config(_write(tmp_path, text))
+    config = load_config(write_definition(tmp_path, SCHEMA, text))
     posts, remote = config.data_sources
     assert posts.type is DataSourceType.AMAZON_DYNAMODB
     assert posts.dynamodb is not None
@@ -69,7 +53,7 @@ dataSources:
     lambdaConfig: {{handler: "m:f"}}
     dynamodbConfig: {{tableName: Post}}
 """
-    assert _problems(_write(tmp_path, text)) == [
+    assert problems(write_definition(tmp_path, SCHEMA, text), all_in_file=True) == [
         "dataSources[0].dynamodbConfig: required for AMAZON_DYNAMODB; expected {tableName: ...}",
         "dataSources[1].dynamodbConfig.tableName: required; expected a non-empty string",
         "dataSources[1].dynamodbConfig.endpoint: expected an http:// or https:// URL",
@@ -91,7 +75,7 @@ server:
         AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
         seed: posts.json
 """
-    settings = load_config(_write(tmp_path, text)).server.dynamodb
+    settings = load_config(write_definition(tmp_path, SCHEMA, text)).server.dynamodb
     assert (settings.endpoint_host, settings.endpoint_port) == ("127.0.0.1", 8000)
     [table] = settings.tables
     assert table.table_name == "Post"
@@ -100,7 +84,7 @@ server:
 
 
 def test_without_server_dynamodb_the_endpoint_takes_a_free_loopback_port(tmp_path: Path) -> None:
-    settings = load_config(_write(tmp_path, HEAD)).server.dynamodb
+    settings = load_config(write_definition(tmp_path, SCHEMA, HEAD)).server.dynamodb
     assert (settings.tables, settings.endpoint_host, settings.endpoint_port) == (
         (),
         "127.0.0.1",
@@ -110,7 +94,9 @@ def test_without_server_dynamodb_the_endpoint_takes_a_free_loopback_port(tmp_pat
 
 def test_endpoint_false_turns_the_loopback_endpoint_off(tmp_path: Path) -> None:
     text = f"{HEAD}server: {{dynamodb: {{endpoint: false}}}}\n"
-    assert load_config(_write(tmp_path, text)).server.dynamodb.endpoint_host is None
+    assert (
+        load_config(write_definition(tmp_path, SCHEMA, text)).server.dynamodb.endpoint_host is None
+    )
 
 
 def test_server_dynamodb_problems_are_listed_with_the_rest(tmp_path: Path) -> None:
@@ -126,7 +112,7 @@ server:
         seed: absent.json
     colour: blue
 """
-    assert _problems(_write(tmp_path, text)) == [
+    assert problems(write_definition(tmp_path, SCHEMA, text), all_in_file=True) == [
         "server.dynamodb.colour: unknown key; expected one of tables, endpoint",
         "server.dynamodb.tables[0].AttributeDefinitions: key attribute 'id' is not defined",
         f"server.dynamodb.tables[0].seed: file not found: {(tmp_path / 'absent.json').resolve()}",

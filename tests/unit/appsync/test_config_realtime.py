@@ -8,8 +8,8 @@ import pytest
 
 from appsync.app import load_api
 from appsync.config import RealtimeSpec, TlsSpec, load_config
-from appsync.errors import ConfigError
 from appsync.pubsub import InMemoryBroker, RedisBroker
+from tests.unit.appsync.conftest import problems, write_definition
 
 HEAD = """
 schema: schema.graphql
@@ -19,16 +19,7 @@ apiKeys: [{id: da2-abcdefghijklmnopqrstuvwxyz}]
 
 
 def write(folder: Path, server: str) -> Path:
-    (folder / "schema.graphql").write_text("type Query { a: String }\n")
-    path = folder / "appsync.yaml"
-    path.write_text(HEAD + server)
-    return path
-
-
-def problems(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    return [f"{problem.key_path}: {problem.message}" for problem in caught.value.problems]
+    return write_definition(folder, "type Query { a: String }\n", HEAD + server)
 
 
 def test_without_the_blocks_realtime_is_in_memory_with_appsync_defaults(tmp_path: Path) -> None:

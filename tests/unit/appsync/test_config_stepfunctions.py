@@ -9,28 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from appsync.config import DataSourceType, load_config
 from appsync.config_stepfunctions import StateMachineType, StepFunctionsTarget
-from appsync.errors import ConfigError
 from resolvers.datasources.http import AwsIamConfig, HttpConfig
+from tests.unit.appsync.conftest import problems, write_definition
 
 SCHEMA = "type Query { ping: String }\n"
 HEAD = "schema: schema.graphql\nauthenticationType: API_KEY\n"
-
-
-def _write(folder: Path, text: str) -> Path:
-    (folder / "schema.graphql").write_text(SCHEMA)
-    path = folder / "appsync.yaml"
-    path.write_text(text)
-    return path
-
-
-def _problems(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    return [f"{problem.key_path}: {problem.message}" for problem in caught.value.problems]
 
 
 def test_http_data_sources_keep_appsyncs_http_config(tmp_path: Path) -> None:
@@ -51,7 +36,7 @@ dataSources:
     type: AWS_STEP_FUNCTIONS
     stepFunctionsConfig: {{stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:m"}}
 """
-    sfn, users, direct = load_config(_write(tmp_path, text)).data_sources
+    sfn, users, direct = load_config(write_definition(tmp_path, SCHEMA, text)).data_sources
     assert sfn.type is DataSourceType.HTTP
     assert sfn.http == HttpConfig(
         "https://states.us-east-2.amazonaws.com", AwsIamConfig("us-east-2", "states")
@@ -75,21 +60,18 @@ dataSources:
     type: NONE
     httpConfig: {{endpoint: "https://x.example"}}
 """
-    problems = _problems(_write(tmp_path, text))
-    assert any(p.startswith("dataSources[0].httpConfig: required") for p in problems)
+    found = problems(write_definition(tmp_path, SCHEMA, text))
+    assert any(p.startswith("dataSources[0].httpConfig: required") for p in found)
     assert any(
-        p.startswith("dataSources[1].httpConfig.endpoint: expected an http(s) URL")
-        for p in problems
+        p.startswith("dataSources[1].httpConfig.endpoint: expected an http(s) URL") for p in found
     )
     assert any(
         p.startswith(
             "dataSources[1].httpConfig.authorizationConfig.authorizationType: expected AWS_IAM"
         )
-        for p in problems
+        for p in found
     )
-    assert any(
-        p.startswith("dataSources[2].httpConfig: only an HTTP data source") for p in problems
-    )
+    assert any(p.startswith("dataSources[2].httpConfig: only an HTTP data source") for p in found)
 
 
 def test_server_step_functions_settings_are_read(tmp_path: Path) -> None:
@@ -111,7 +93,7 @@ server:
       - connectionArn: arn:aws:events:eu-west-1:000000000000:connection/api/x
         headers: {{x-api-key: k}}
 """
-    settings = load_config(_write(tmp_path, text)).server.step_functions
+    settings = load_config(write_definition(tmp_path, SCHEMA, text)).server.step_functions
     assert settings.declared
     assert settings.target is StepFunctionsTarget.AWS
     assert settings.endpoint == "http://127.0.0.1:8083"
@@ -126,7 +108,7 @@ server:
 
 
 def test_without_the_block_the_engine_is_embedded_and_undeclared(tmp_path: Path) -> None:
-    settings = load_config(_write(tmp_path, HEAD)).server.step_functions
+    settings = load_config(write_definition(tmp_path, SCHEMA, HEAD)).server.step_functions
     assert not settings.declared
     assert settings.target is StepFunctionsTarget.EMBEDDED
 
@@ -138,8 +120,8 @@ server:
     stateMachines:
       - {{name: orders, definition: nowhere.asl.json}}
 """
-    problems = _problems(_write(tmp_path, text))
+    found = problems(write_definition(tmp_path, SCHEMA, text))
     assert any(
         p.startswith("server.stepFunctions.stateMachines[0].definition: file not found")
-        for p in problems
+        for p in found
     )
