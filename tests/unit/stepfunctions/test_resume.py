@@ -133,6 +133,22 @@ async def start_then_crash(
     return started
 
 
+@asynccontextmanager
+async def resumed_after_crash(
+    paths: tuple[Path, Path], machine: dict[str, Any], data: str, seconds: float
+) -> AsyncIterator[tuple[StepFunctionsService, str]]:
+    """Start `machine` and crash; resume 5 s later and let `seconds` more pass.
+
+    Yields the resumed service and the execution's ARN.
+    """
+    started = await start_then_crash(paths, machine, data)
+    later = ManualClock(START + timedelta(seconds=5))
+    async with engine(paths[1], later) as service:
+        await settle()
+        later.advance(seconds)
+        yield service, started["executionArn"]
+
+
 def entered(events: list[dict[str, Any]]) -> list[str]:
     return [e["stateEnteredEventDetails"]["name"] for e in events if e["type"].endswith("Entered")]
 
@@ -397,13 +413,9 @@ async def test_a_parallel_state_keeps_its_finished_branches_and_reruns_the_other
             "After": {"Type": "Pass", "End": True},
         },
     }
-    after = paths[1]
-    started = await start_then_crash(paths, machine, '"in"')
-    later = ManualClock(START + timedelta(seconds=5))
-    async with engine(after, later) as service:
-        await settle()
-        later.advance(50)  # the unfinished branch starts again: its Wait counts from the resume
-        described, events = await finished(service, started["executionArn"])
+    # 50 s after the resume: the unfinished branch starts again, its Wait counted from the resume.
+    async with resumed_after_crash(paths, machine, '"in"', 50) as (service, arn):
+        described, events = await finished(service, arn)
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == ["in", "late"]
     names = entered(events)
@@ -436,13 +448,8 @@ async def test_an_inline_map_keeps_its_finished_iterations(paths: tuple[Path, Pa
             }
         },
     }
-    after = paths[1]
-    started = await start_then_crash(paths, machine, "[1, 2, 3]")
-    later = ManualClock(START + timedelta(seconds=5))
-    async with engine(after, later) as service:
-        await settle()
-        later.advance(30)
-        described, events = await finished(service, started["executionArn"])
+    async with resumed_after_crash(paths, machine, "[1, 2, 3]", 30) as (service, arn):
+        described, events = await finished(service, arn)
     assert json.loads(described["output"]) == [1, 2, 3]
     types = [e["type"] for e in events]
     assert (types.count("MapStateEntered"), types.count("MapStateSucceeded")) == (1, 1)
@@ -468,13 +475,7 @@ async def test_a_distributed_map_runs_its_items_again_in_a_new_map_run(
             }
         },
     }
-    after = paths[1]
-    started = await start_then_crash(paths, machine, "[1, 2]")
-    later = ManualClock(START + timedelta(seconds=5))
-    async with engine(after, later) as service:
-        await settle()
-        later.advance(50)
-        arn = started["executionArn"]
+    async with resumed_after_crash(paths, machine, "[1, 2]", 50) as (service, arn):
         described, events = await finished(service, arn)
         runs = (await ok(service, "ListMapRuns", executionArn=arn))["mapRuns"]
         statuses = [
