@@ -274,43 +274,36 @@ ENTRY_METHODS: dict[str, Callable[..., Any]] = {
 }
 
 
+# Checked in order: bool before int, as a Python bool is an int.
+_JAVA_CLASSES: tuple[tuple[type, str, dict[str, Callable[..., Any]]], ...] = (
+    (str, "java.lang.String", STRING_METHODS),
+    (bool, "java.lang.Boolean", BOOLEAN_METHODS),
+    (int, "java.lang.Integer", NUMBER_METHODS),
+    (float, "java.lang.Double", NUMBER_METHODS),
+    (dict, "java.util.LinkedHashMap", MAP_METHODS),
+    (list, "java.util.ArrayList", LIST_METHODS),
+    (MapEntry, "java.util.Map$Entry", ENTRY_METHODS),
+    (ForeachScope, "org.apache.velocity.runtime.directive.ForeachScope", FOREACH_METHODS),
+)
+
+
+def _java_class(value: Any) -> tuple[str, dict[str, Callable[..., Any]]] | None:
+    """The Java class name and method table for a value, or None if it is not a Java value."""
+    for python_type, name, methods in _JAVA_CLASSES:
+        if isinstance(value, python_type):
+            return name, methods
+    return None
+
+
 def java_class_name(value: Any) -> str:
-    if isinstance(value, str):
-        return "java.lang.String"
-    if isinstance(value, bool):
-        return "java.lang.Boolean"
-    if isinstance(value, int):
-        return "java.lang.Integer"
-    if isinstance(value, float):
-        return "java.lang.Double"
-    if isinstance(value, dict):
-        return "java.util.LinkedHashMap"
-    if isinstance(value, list):
-        return "java.util.ArrayList"
-    if isinstance(value, MapEntry):
-        return "java.util.Map$Entry"
-    if isinstance(value, ForeachScope):
-        return "org.apache.velocity.runtime.directive.ForeachScope"
-    return type(value).__name__
+    java = _java_class(value)
+    return type(value).__name__ if java is None else java[0]
 
 
 def methods_for(value: Any) -> dict[str, Callable[..., Any]] | None:
     """The Java method table for a value, or None for an object that is not a Java value."""
-    if isinstance(value, str):
-        return STRING_METHODS
-    if isinstance(value, bool):
-        return BOOLEAN_METHODS
-    if isinstance(value, int | float):
-        return NUMBER_METHODS
-    if isinstance(value, dict):
-        return MAP_METHODS
-    if isinstance(value, list):
-        return LIST_METHODS
-    if isinstance(value, MapEntry):
-        return ENTRY_METHODS
-    if isinstance(value, ForeachScope):
-        return FOREACH_METHODS
-    return None
+    java = _java_class(value)
+    return None if java is None else java[1]
 
 
 def call_java_method(target: Any, name: str, args: list[Any]) -> Any:
