@@ -15,13 +15,19 @@ from stepfunctions.execution import ExecutionStatus
 from tests.unit.stepfunctions.interpreter_support import run, types
 
 
-def fail_branch() -> dict[str, Any]:
-    return {
+def failing_parallel(fields: dict[str, Any], **others: dict[str, Any]) -> dict[str, Any]:
+    """A machine that starts at ParallelState, whose one branch fails with FailureType.
+
+    `fields` completes ParallelState (its End or Next, Retry, Catch); `others` are further states.
+    """
+    branch = {
         "StartAt": "Branch1",
         "States": {
             "Branch1": {"Type": "Fail", "Error": "FailureType", "Cause": "Cause description"}
         },
     }
+    parallel = {"Type": "Parallel", "Branches": [branch], **fields}
+    return {"StartAt": "ParallelState", "States": {"ParallelState": parallel, **others}}
 
 
 @pytest.mark.anyio
@@ -44,14 +50,7 @@ async def test_results_are_in_branch_order() -> None:
 
 @pytest.mark.anyio
 async def test_a_failing_branch_fails_the_state() -> None:
-    execution = await run(
-        {
-            "StartAt": "ParallelState",
-            "States": {
-                "ParallelState": {"Type": "Parallel", "End": True, "Branches": [fail_branch()]}
-            },
-        }
-    )
+    execution = await run(failing_parallel({"End": True}))
     assert (execution.status, execution.error) == (ExecutionStatus.FAILED, "FailureType")
     assert types(execution) == [
         "ExecutionStarted",
@@ -66,19 +65,11 @@ async def test_a_failing_branch_fails_the_state() -> None:
 @pytest.mark.anyio
 async def test_catch_takes_a_branch_error() -> None:
     execution = await run(
-        {
-            "StartAt": "ParallelState",
-            "States": {
-                "ParallelState": {
-                    "Type": "Parallel",
-                    "Branches": [fail_branch()],
-                    "Catch": [{"ErrorEquals": ["FailureType"], "Next": "FinalCaught"}],
-                    "Next": "Final",
-                },
-                "FinalCaught": {"Type": "Pass", "End": True},
-                "Final": {"Type": "Pass", "End": True},
-            },
-        }
+        failing_parallel(
+            {"Catch": [{"ErrorEquals": ["FailureType"], "Next": "FinalCaught"}], "Next": "Final"},
+            FinalCaught={"Type": "Pass", "End": True},
+            Final={"Type": "Pass", "End": True},
+        )
     )
     assert json.loads(execution.output or "") == {
         "Error": "FailureType",
@@ -100,18 +91,10 @@ async def test_catch_takes_a_branch_error() -> None:
 @pytest.mark.anyio
 async def test_retry_runs_the_branches_again() -> None:
     execution = await run(
-        {
-            "StartAt": "ParallelState",
-            "States": {
-                "ParallelState": {
-                    "Type": "Parallel",
-                    "Branches": [fail_branch()],
-                    "Retry": [{"ErrorEquals": ["FailureType"], "MaxAttempts": 2}],
-                    "Next": "Final",
-                },
-                "Final": {"Type": "Pass", "End": True},
-            },
-        }
+        failing_parallel(
+            {"Retry": [{"ErrorEquals": ["FailureType"], "MaxAttempts": 2}], "Next": "Final"},
+            Final={"Type": "Pass", "End": True},
+        )
     )
     assert (execution.error, execution.cause) == ("FailureType", "Cause description")
     assert types(execution) == [
