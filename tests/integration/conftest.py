@@ -3,18 +3,24 @@
 `serve(config_path, clock=None)` builds the app from an API definition (with the server's clock
 injected when given) and runs uvicorn in a background
 thread on a free port of 127.0.0.1; leaving the block stops it. Test APIs live in `apis/`.
+`write_whoami_api` writes an API of `apis/auth_whoami` under given authentication settings;
+`moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`).
 """
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
+import boto3
 import pytest
 import uvicorn
+from moto.server import ThreadedMotoServer
 from starlette.applications import Starlette
 
 from appsync.app import build_app
@@ -26,6 +32,7 @@ from tests.conftest import REPO_ROOT
 APIS = Path(__file__).parent / "apis"
 BLOG_CONFIG = REPO_ROOT / "examples" / "blog" / "appsync.yaml"
 BLOG_KEY = "da2-localblogexamplekey00000"
+WHOAMI = APIS / "auth_whoami"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -86,3 +93,57 @@ def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
 def blog() -> Iterator[Server]:
     with serve(BLOG_CONFIG) as server:
         yield server
+
+
+def write_whoami_api(
+    folder: Path, name: str, auth: Mapping[str, Any], fields: Sequence[str] = ("whoami",)
+) -> Path:
+    """`appsync.json` in `folder`: the whoami schema with `auth`'s authentication settings, and
+    each of `fields` on Query resolved by `auth_whoami.py` on a NONE data source."""
+    config = {
+        "name": name,
+        "schema": str(WHOAMI / "schema.graphql"),
+        **auth,
+        "dataSources": [{"name": "Local", "type": "NONE"}],
+        "resolvers": [
+            {
+                "typeName": "Query",
+                "fieldName": field,
+                "dataSourceName": "Local",
+                "code": str(WHOAMI / "auth_whoami.py"),
+            }
+            for field in fields
+        ],
+    }
+    path = folder / "appsync.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
+@contextmanager
+def moto_endpoint() -> Iterator[str]:
+    """moto's server on a free loopback port; yields its URL and stops it afterwards."""
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    try:
+        host, port = moto.get_host_and_port()
+        yield f"http://{host}:{port}"
+    finally:
+        moto.stop()
+
+
+def moto_client(
+    service: Literal["cognito-idp", "iam", "sts"],
+    endpoint: str,
+    region: str,
+    access_key_id: str = "testing",
+    secret_access_key: str = "testing",
+) -> Any:
+    """A boto3 client of `service` talking to the moto server at `endpoint`."""
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=endpoint,
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
+    )

@@ -20,14 +20,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-from moto.server import ThreadedMotoServer
 
 from auth.cognito import moto_jwks_file
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import APIS, Server, moto_client, moto_endpoint, serve
 
 SCHEMA = APIS / "auth_cognito" / "schema.graphql"
 CODE = APIS / "auth_whoami" / "auth_whoami.py"
@@ -53,23 +51,12 @@ class Pool:
 
 @pytest.fixture(scope="module")
 def pool() -> Iterator[Pool]:
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    try:
-        host, port = moto.get_host_and_port()
-        yield _sign_in_users(f"http://{host}:{port}")
-    finally:
-        moto.stop()
+    with moto_endpoint() as endpoint:
+        yield _sign_in_users(endpoint)
 
 
 def _sign_in_users(endpoint: str) -> Pool:
-    idp = boto3.client(
-        "cognito-idp",
-        region_name=REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    idp = moto_client("cognito-idp", endpoint, REGION)
     pool_id = idp.create_user_pool(PoolName="auth-cognito")["UserPool"]["Id"]
     client_id, other_client_id = (
         idp.create_user_pool_client(

@@ -29,9 +29,8 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXTransport
 
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import Server, serve, write_whoami_api
 
-WHOAMI = APIS / "auth_whoami"
 REGION = "eu-west-1"
 API_KEY = "da2-authgqltestkey0000000000"
 OIDC_ISSUER = "https://gql-oidc.example.com"
@@ -68,9 +67,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, iam: Credentials) -> Iterat
     folder = tmp_path_factory.mktemp("auth_gql")
     _write_jwks(folder / "oidc.json", "gql-oidc", "o1")
     _write_jwks(folder / "pool.json", "gql-pool", "p1")
-    config = {
-        "name": "auth-gql",
-        "schema": str(WHOAMI / "schema.graphql"),
+    auth = {
         "authenticationType": "API_KEY",
         "apiKeys": [{"id": API_KEY}],
         "additionalAuthenticationProviders": [
@@ -105,19 +102,8 @@ def server(tmp_path_factory: pytest.TempPathFactory, iam: Credentials) -> Iterat
                 },
             },
         ],
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Query",
-                "fieldName": field,
-                "dataSourceName": "Local",
-                "code": str(WHOAMI / "auth_whoami.py"),
-            }
-            for field in ("whoami", "anyone")
-        ],
     }
-    path = folder / "appsync.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
+    path = write_whoami_api(folder, "auth-gql", auth, ("whoami", "anyone"))
     with serve(path) as running:
         yield running
 

@@ -26,9 +26,8 @@ from botocore.credentials import Credentials
 
 from auth.clock import ManualClock, SystemClock
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import Server, serve, write_whoami_api
 
-WHOAMI = APIS / "auth_whoami"
 ACCOUNT = "111122223333"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/ada"
 ROLE_ARN = f"arn:aws:sts::{ACCOUNT}:assumed-role/reader/session-1"
@@ -38,9 +37,7 @@ QUERY = json.dumps({"query": "{ anyone { authType identity } }"})
 
 
 def write_api(folder: Path, user: Credentials, role: Credentials) -> Path:
-    config = {
-        "name": "auth-iam",
-        "schema": str(WHOAMI / "schema.graphql"),
+    auth = {
         "authenticationType": "AWS_IAM",
         "iamConfig": {
             "credentials": [
@@ -62,20 +59,8 @@ def write_api(folder: Path, user: Credentials, role: Credentials) -> Path:
         },
         "additionalAuthenticationProviders": [{"authenticationType": "API_KEY"}],
         "apiKeys": [{"id": API_KEY}],
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Query",
-                "fieldName": field,
-                "dataSourceName": "Local",
-                "code": str(WHOAMI / "auth_whoami.py"),
-            }
-            for field in ("whoami", "anyone")
-        ],
     }
-    path = folder / "appsync.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
+    return write_whoami_api(folder, "auth-iam", auth, ("whoami", "anyone"))
 
 
 @pytest.fixture(scope="module")

@@ -15,19 +15,15 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
-import boto3
 import httpx
 import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from moto.server import ThreadedMotoServer
 
-from tests.integration.conftest import APIS, serve
+from tests.integration.conftest import moto_client, moto_endpoint, serve, write_whoami_api
 
-WHOAMI = APIS / "auth_whoami"
 REGION = "us-east-1"
 MOTO_ACCOUNT = "123456789012"  # moto's default account
 QUERY = json.dumps({"query": "{ whoami { authType identity } }"})
@@ -51,33 +47,16 @@ class MotoPrincipals:
 
 @pytest.fixture(scope="module")
 def principals() -> Iterator[MotoPrincipals]:
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    try:
-        host, port = moto.get_host_and_port()
-        yield _create(f"http://{host}:{port}")
-    finally:
-        moto.stop()
+    with moto_endpoint() as endpoint:
+        yield _create(endpoint)
 
 
 def _create(endpoint: str) -> MotoPrincipals:
-    iam = boto3.client(
-        "iam",
-        region_name=REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    iam = moto_client("iam", endpoint, REGION)
     user = iam.create_user(UserName="moto-ada")["User"]
     key = iam.create_access_key(UserName="moto-ada")["AccessKey"]
     role = iam.create_role(RoleName="moto-reader", AssumeRolePolicyDocument=TRUST)["Role"]
-    sts = boto3.client(
-        "sts",
-        region_name=REGION,
-        endpoint_url=endpoint,
-        aws_access_key_id=key["AccessKeyId"],
-        aws_secret_access_key=key["SecretAccessKey"],
-    )
+    sts = moto_client("sts", endpoint, REGION, key["AccessKeyId"], key["SecretAccessKey"])
     assumed = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reading")
     temporary = assumed["Credentials"]
     return MotoPrincipals(
@@ -95,28 +74,9 @@ def _create(endpoint: str) -> MotoPrincipals:
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("auth_moto")
-    with serve(_write_api(folder)) as server:
+    path = write_whoami_api(folder, "auth-moto", {"authenticationType": "AWS_IAM"})
+    with serve(path) as server:
         yield f"http://{server.host}:{server.port}/graphql"
-
-
-def _write_api(folder: Path) -> Path:
-    config = {
-        "name": "auth-moto",
-        "schema": str(WHOAMI / "schema.graphql"),
-        "authenticationType": "AWS_IAM",
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Query",
-                "fieldName": "whoami",
-                "dataSourceName": "Local",
-                "code": str(WHOAMI / "auth_whoami.py"),
-            }
-        ],
-    }
-    path = folder / "appsync.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
-    return path
 
 
 def call(url: str, credentials: Credentials) -> httpx.Response:

@@ -25,9 +25,8 @@ import pytest
 
 from auth.clock import ManualClock
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import Server, serve, write_whoami_api
 
-WHOAMI = APIS / "auth_whoami"
 INVALID = "Valid authorization header not provided."
 EXPIRED = "Token has expired."
 
@@ -87,23 +86,11 @@ def clock() -> ManualClock:
 
 @pytest.fixture
 def server(tmp_path: Path, issuer: Issuer, clock: ManualClock) -> Iterator[Server]:
-    config = {
-        "name": "auth-oidc",
-        "schema": str(WHOAMI / "schema.graphql"),
+    auth = {
         "authenticationType": "OPENID_CONNECT",
         "openIDConnectConfig": {"issuer": issuer.url, "clientId": "^web-.*", "iatTTL": 600_000},
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Query",
-                "fieldName": "whoami",
-                "dataSourceName": "Local",
-                "code": str(WHOAMI / "auth_whoami.py"),
-            }
-        ],
     }
-    path = tmp_path / "appsync.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
+    path = write_whoami_api(tmp_path, "auth-oidc", auth)
     with serve(path, clock) as running:
         yield running
 
