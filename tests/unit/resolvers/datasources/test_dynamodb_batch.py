@@ -39,6 +39,14 @@ def key(value: str) -> dict[str, Any]:
     return {"id": {"S": value}}
 
 
+async def put(source: DynamoDBDataSource, name: str, **values: Any) -> None:
+    """A PutItem of `key(name)`, with `values` as its attributeValues when there are any."""
+    request: dict[str, Any] = {"version": V2, "operation": "PutItem", "key": key(name)}
+    if values:
+        request["attributeValues"] = values
+    await run(source, request)
+
+
 async def test_batch_get_item_keeps_key_order_and_nulls_per_table(
     operations: DynamoDBOperations,
 ) -> None:
@@ -103,7 +111,7 @@ async def test_batch_delete_item_returns_the_keys_deleted(operations: DynamoDBOp
     posts = await new_source(operations)
     table = posts.config.table_name
     for name in ("p1", "p2"):
-        await run(posts, {"version": V2, "operation": "PutItem", "key": key(name)})
+        await put(posts, name)
     request = {
         "version": V2,
         "operation": "BatchDeleteItem",
@@ -121,15 +129,7 @@ async def test_transact_get_items_returns_items_in_request_order(
 ) -> None:
     posts = await new_source(operations)
     table = posts.config.table_name
-    await run(
-        posts,
-        {
-            "version": V2,
-            "operation": "PutItem",
-            "key": key("p1"),
-            "attributeValues": {"n": {"N": 1}},
-        },
-    )
+    await put(posts, "p1", n={"N": 1})
     request = {
         "version": V2,
         "operation": "TransactGetItems",
@@ -174,7 +174,7 @@ def transact_write(table: str, condition: dict[str, Any]) -> dict[str, Any]:
 async def test_transact_write_items_returns_the_keys(operations: DynamoDBOperations) -> None:
     posts = await new_source(operations)
     table = posts.config.table_name
-    await run(posts, {"version": V2, "operation": "PutItem", "key": key("p2")})
+    await put(posts, "p2")
     result = await run(posts, transact_write(table, {"expression": "attribute_exists(id)"}))
     assert result == {
         "keys": [{"id": "new"}, {"id": "p1"}, {"id": "p2"}],
@@ -191,15 +191,7 @@ async def test_a_cancelled_transaction_writes_nothing_and_gives_reasons_in_order
 ) -> None:
     posts = await new_source(operations)
     table = posts.config.table_name
-    await run(
-        posts,
-        {
-            "version": V2,
-            "operation": "PutItem",
-            "key": key("p2"),
-            "attributeValues": {"v": {"N": 1}},
-        },
-    )
+    await put(posts, "p2", v={"N": 1})
     error = await failure(
         posts,
         transact_write(table, {"expression": "v = :two", "expressionValues": {":two": {"N": 2}}}),
@@ -219,7 +211,7 @@ async def test_return_values_on_condition_check_failure_false_leaves_the_item_ou
 ) -> None:
     posts = await new_source(operations)
     table = posts.config.table_name
-    await run(posts, {"version": V2, "operation": "PutItem", "key": key("p2")})
+    await put(posts, "p2")
     condition = {
         "expression": "attribute_not_exists(id)",
         "returnValuesOnConditionCheckFailure": False,
