@@ -10,6 +10,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from mypy_boto3_dynamodb import DynamoDBClient
 
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
@@ -47,6 +48,25 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
 def unique(name: str, tmp_path: Path) -> str:
     return f"{name}-{tmp_path.name[-12:]}".replace("_", "-")
+
+
+def dynamodb_client(url: str) -> DynamoDBClient:
+    """boto3's DynamoDB client at `url`, as a user points it at the loopback endpoint."""
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=url,
+        region_name=REGION,
+        aws_access_key_id="any",
+        aws_secret_access_key="any",
+    )
+
+
+async def embedded_source(prefix: str, tmp_path: Path) -> tuple[str, DynamoDBDataSource]:
+    """A new table in the embedded backend, and a data source on it."""
+    embedded = MotoDynamoDB(REGION)
+    name = unique(prefix, tmp_path)
+    await create_tables(embedded, [TableDeclaration(name, table_input(name))])
+    return name, DynamoDBDataSource(prefix, DynamoDBConfig(name, REGION), embedded)
 
 
 async def test_seed_files_load_plain_items_and_batch_write_requests(
@@ -101,21 +121,12 @@ def test_a_seed_file_of_the_wrong_shape_names_the_file(tmp_path: Path) -> None:
 async def test_boto3_reads_through_the_loopback_endpoint_what_a_resolver_wrote(
     loopback: LoopbackEndpoint, tmp_path: Path
 ) -> None:
-    embedded = MotoDynamoDB(REGION)
-    name = unique("Posts", tmp_path)
-    await create_tables(embedded, [TableDeclaration(name, table_input(name))])
-    source = DynamoDBDataSource("Posts", DynamoDBConfig(name, REGION), embedded)
+    name, source = await embedded_source("Posts", tmp_path)
     await run(
         source,
         {"operation": "PutItem", "key": {"id": {"S": "1"}}, "attributeValues": {"n": {"N": 2}}},
     )
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=loopback.url,
-        region_name=REGION,
-        aws_access_key_id="any",
-        aws_secret_access_key="any",
-    )
+    client = dynamodb_client(loopback.url)
     assert client.get_item(TableName=name, Key={"id": {"S": "1"}})["Item"] == {
         "id": {"S": "1"},
         "n": {"N": "2"},
@@ -147,17 +158,8 @@ async def test_declared_tables_are_created_wherever_a_data_source_looks(
 async def test_loopback_clients_and_resolvers_can_write_at_the_same_time(
     loopback: LoopbackEndpoint, tmp_path: Path
 ) -> None:
-    embedded = MotoDynamoDB(REGION)
-    name = unique("Counters", tmp_path)
-    await create_tables(embedded, [TableDeclaration(name, table_input(name))])
-    source = DynamoDBDataSource("Counters", DynamoDBConfig(name, REGION), embedded)
-    client = boto3.client(
-        "dynamodb",
-        endpoint_url=loopback.url,
-        region_name=REGION,
-        aws_access_key_id="any",
-        aws_secret_access_key="any",
-    )
+    name, source = await embedded_source("Counters", tmp_path)
+    client = dynamodb_client(loopback.url)
     rounds = 60
 
     def remote_increments() -> None:
@@ -197,13 +199,7 @@ async def test_the_embedded_dynamodb_creates_tables_and_serves_them(tmp_path: Pa
     try:
         assert url is not None
         assert url.startswith("http://127.0.0.1:")
-        client = boto3.client(
-            "dynamodb",
-            endpoint_url=url,
-            region_name=REGION,
-            aws_access_key_id="any",
-            aws_secret_access_key="any",
-        )
+        client = dynamodb_client(url)
         assert client.get_item(TableName=name, Key={"id": {"S": "s1"}})["Item"] == {
             "id": {"S": "s1"}
         }
@@ -266,13 +262,7 @@ def test_the_port_serves_again_once_it_is_free() -> None:
     endpoint = start_loopback_endpoint("127.0.0.1", port)
     try:
         assert endpoint.url == f"http://127.0.0.1:{port}"
-        client = boto3.client(
-            "dynamodb",
-            endpoint_url=endpoint.url,
-            region_name=REGION,
-            aws_access_key_id="any",
-            aws_secret_access_key="any",
-        )
+        client = dynamodb_client(endpoint.url)
         assert isinstance(client.list_tables()["TableNames"], list)
     finally:
         endpoint.stop()
