@@ -13,11 +13,13 @@ import asyncio
 import json
 import threading
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from stepfunctions.clock import FakeClock
+from stepfunctions.execution import Execution
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.interpreter import Interpreter
@@ -38,16 +40,60 @@ def _queue(moto_url: str) -> str:
     return url
 
 
+Answer = Callable[[Interpreter, dict[str, Any]], None]
+
+
+async def _run_with_worker(
+    endpoints: IntegrationEndpoints,
+    moto_url: str,
+    queue: str,
+    execution: tuple[dict[str, Any], Any, str],
+    answer: Answer,
+) -> tuple[Execution, dict[str, Any]]:
+    """Run an execution (definition, input, name) while a worker thread serves `queue`.
+
+    The worker reads the first message like a real consumer, then `answer`s its JSON body on the
+    engine's loop. Returns the finished execution and that body.
+    """
+    clock = FakeClock(START)
+    interpreter = Interpreter(clock, _tasks(endpoints))
+    definition, data, name = execution
+    running = new_execution(definition, data, clock, name)
+    loop = asyncio.get_running_loop()
+    received: list[dict[str, Any]] = []
+
+    def worker() -> None:
+        sqs = client(moto_url, "sqs")
+        # Virtual time stands still while the worker is busy, as it would for a real worker.
+        with clock.busy():
+            while not received:
+                polled = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)
+                received.extend(json.loads(m["Body"]) for m in polled.get("Messages", []))
+        loop.call_soon_threadsafe(answer, interpreter, received[0])
+
+    thread = threading.Thread(target=worker, daemon=True)
+    thread.start()
+    await asyncio.wait_for(interpreter.run(running), timeout=30)
+    thread.join(timeout=10)
+    return running, received[0]
+
+
+def _task_machine(
+    state: str, resource: str, parameters: dict[str, Any], **fields: Any
+) -> dict[str, Any]:
+    """A machine that starts at `state`, a Task calling `resource` completed by `fields`."""
+    task = {"Type": "Task", "Resource": resource, "Parameters": parameters, **fields, "End": True}
+    return {"StartAt": state, "States": {state: task}}
+
+
 def _ask_over_sqs(queue: str, **fields: Any) -> dict[str, Any]:
     """A machine whose one state, Ask, sends its task token to `queue` and waits for it."""
-    ask = {
-        "Type": "Task",
-        "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-        "Parameters": {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
+    return _task_machine(
+        "Ask",
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        {"QueueUrl": queue, "MessageBody.$": "$$.Task.Token"},
         **fields,
-        "End": True,
-    }
-    return {"StartAt": "Ask", "States": {"Ask": ask}}
+    )
 
 
 @pytest.mark.anyio
@@ -55,17 +101,11 @@ async def test_send_message_answers_md5_and_message_id(
     moto_url: str, endpoints: IntegrationEndpoints
 ) -> None:
     queue = _queue(moto_url)
-    definition = {
-        "StartAt": "Send",
-        "States": {
-            "Send": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sqs:sendMessage",
-                "Parameters": {"QueueUrl": queue, "MessageBody": {"order": 7}},
-                "End": True,
-            }
-        },
-    }
+    definition = _task_machine(
+        "Send",
+        "arn:aws:states:::sqs:sendMessage",
+        {"QueueUrl": queue, "MessageBody": {"order": 7}},
+    )
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     output = result.output
@@ -85,24 +125,13 @@ async def test_send_message_answers_md5_and_message_id(
 @pytest.mark.anyio
 async def test_a_missing_queue_fails_as_sqs_names_it(endpoints: IntegrationEndpoints) -> None:
     queue = f"https://sqs.us-east-1.amazonaws.com/123456789012/missing-{uuid.uuid4().hex}"
-    definition = {
-        "StartAt": "Send",
-        "States": {
-            "Send": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sqs:sendMessage",
-                "Parameters": {"QueueUrl": queue, "MessageBody": "x"},
-                "Catch": [
-                    {
-                        "ErrorEquals": ["SQS.QueueDoesNotExistException"],
-                        "Next": "Gone",
-                    }
-                ],
-                "End": True,
-            },
-            "Gone": {"Type": "Pass", "End": True},
-        },
-    }
+    definition = _task_machine(
+        "Send",
+        "arn:aws:states:::sqs:sendMessage",
+        {"QueueUrl": queue, "MessageBody": "x"},
+        Catch=[{"ErrorEquals": ["SQS.QueueDoesNotExistException"], "Next": "Gone"}],
+    )
+    definition["States"]["Gone"] = {"Type": "Pass", "End": True}
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     failed = result.details("TaskFailed")
@@ -115,43 +144,25 @@ async def test_a_task_token_travels_through_sqs_to_a_worker(
     moto_url: str, endpoints: IntegrationEndpoints
 ) -> None:
     queue = _queue(moto_url)
-    definition = {
-        "StartAt": "SendMessageWithWait",
-        "States": {
-            "SendMessageWithWait": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
-                "Parameters": {
-                    "QueueUrl": queue,
-                    "MessageBody": {"Message.$": "$.Message", "TaskToken.$": "$$.Task.Token"},
-                },
-                "End": True,
-            }
+    definition = _task_machine(
+        "SendMessageWithWait",
+        "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        {
+            "QueueUrl": queue,
+            "MessageBody": {"Message.$": "$.Message", "TaskToken.$": "$$.Task.Token"},
         },
-    }
-    clock = FakeClock(START)
-    interpreter = Interpreter(clock, _tasks(endpoints))
-    execution = new_execution(definition, {"Message": "test_message_txt"}, clock, "callback")
-    loop = asyncio.get_running_loop()
-    received: list[dict[str, Any]] = []
+    )
 
-    def worker() -> None:
-        # The worker reads the message like a real consumer, then answers on the engine's loop.
-        sqs = client(moto_url, "sqs")
-        with clock.busy():
-            while not received:
-                answer = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)
-                received.extend(json.loads(m["Body"]) for m in answer.get("Messages", []))
-        body = received[0]
-        loop.call_soon_threadsafe(
-            interpreter.send_task_success, body["TaskToken"], json.dumps(body["Message"])
-        )
+    def succeed(interpreter: Interpreter, body: dict[str, Any]) -> None:
+        interpreter.send_task_success(body["TaskToken"], json.dumps(body["Message"]))
 
-    thread = threading.Thread(target=worker, daemon=True)
-    # Virtual time stands still while the worker is busy, as it would for a real worker.
-    thread.start()
-    await asyncio.wait_for(interpreter.run(execution), timeout=30)
-    thread.join(timeout=10)
+    execution, received = await _run_with_worker(
+        endpoints,
+        moto_url,
+        queue,
+        (definition, {"Message": "test_message_txt"}, "callback"),
+        succeed,
+    )
     assert execution.status == "SUCCEEDED", execution.cause
     assert json.loads(execution.output or "null") == "test_message_txt"
     types = [event.type for event in execution.history]
@@ -176,7 +187,7 @@ async def test_a_task_token_travels_through_sqs_to_a_worker(
         "SdkHttpMetadata",
         "SdkResponseMetadata",
     }
-    assert received[0]["TaskToken"].startswith("AQ")
+    assert received["TaskToken"].startswith("AQ")
 
 
 @pytest.mark.anyio
@@ -208,17 +219,11 @@ async def test_publish_answers_the_message_id(
 ) -> None:
     sns = client(moto_url, "sns")
     topic = sns.create_topic(Name=f"t-{uuid.uuid4().hex[:12]}")["TopicArn"]
-    definition = {
-        "StartAt": "Publish",
-        "States": {
-            "Publish": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sns:publish",
-                "Parameters": {"TopicArn": topic, "Message": {"hello": "world"}},
-                "End": True,
-            }
-        },
-    }
+    definition = _task_machine(
+        "Publish",
+        "arn:aws:states:::sns:publish",
+        {"TopicArn": topic, "Message": {"hello": "world"}},
+    )
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "SUCCEEDED", result.execution.cause
     assert set(result.output) == {"MessageId", "SdkHttpMetadata", "SdkResponseMetadata"}
@@ -227,17 +232,9 @@ async def test_publish_answers_the_message_id(
 @pytest.mark.anyio
 async def test_publish_to_a_missing_topic_is_an_sns_error(endpoints: IntegrationEndpoints) -> None:
     topic = f"arn:aws:sns:us-east-1:123456789012:missing-{uuid.uuid4().hex}"
-    definition = {
-        "StartAt": "Publish",
-        "States": {
-            "Publish": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sns:publish",
-                "Parameters": {"TopicArn": topic, "Message": "m"},
-                "End": True,
-            }
-        },
-    }
+    definition = _task_machine(
+        "Publish", "arn:aws:states:::sns:publish", {"TopicArn": topic, "Message": "m"}
+    )
     result = await run(_tasks(endpoints), definition)
     assert result.execution.status == "FAILED"
     assert result.execution.error == "SNS.NotFoundException"
@@ -327,42 +324,20 @@ async def test_a_token_published_to_sns_is_failed_by_a_worker_and_caught(
         Endpoint=queue_arn,
         Attributes={"RawMessageDelivery": "true"},
     )
-    definition = {
-        "StartAt": "Notify",
-        "States": {
-            "Notify": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::sns:publish.waitForTaskToken",
-                "Parameters": {
-                    "TopicArn": topic,
-                    "Message": {"token.$": "$$.Task.Token"},
-                },
-                "Catch": [
-                    {"ErrorEquals": ["Rejected"], "ResultPath": "$.error", "Next": "Declined"}
-                ],
-                "End": True,
-            },
-            "Declined": {"Type": "Pass", "End": True},
-        },
-    }
-    clock = FakeClock(START)
-    interpreter = Interpreter(clock, _tasks(endpoints))
-    execution = new_execution(definition, {}, clock, "sns-callback")
-    loop = asyncio.get_running_loop()
-    tokens: list[str] = []
+    definition = _task_machine(
+        "Notify",
+        "arn:aws:states:::sns:publish.waitForTaskToken",
+        {"TopicArn": topic, "Message": {"token.$": "$$.Task.Token"}},
+        Catch=[{"ErrorEquals": ["Rejected"], "ResultPath": "$.error", "Next": "Declined"}],
+    )
+    definition["States"]["Declined"] = {"Type": "Pass", "End": True}
 
-    def worker() -> None:
-        sqs = client(moto_url, "sqs")
-        with clock.busy():
-            while not tokens:
-                answer = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)
-                tokens.extend(json.loads(m["Body"])["token"] for m in answer.get("Messages", []))
-        loop.call_soon_threadsafe(interpreter.send_task_failure, tokens[0], "Rejected", "not today")
+    def reject(interpreter: Interpreter, body: dict[str, Any]) -> None:
+        interpreter.send_task_failure(body["token"], "Rejected", "not today")
 
-    thread = threading.Thread(target=worker, daemon=True)
-    thread.start()
-    await asyncio.wait_for(interpreter.run(execution), timeout=30)
-    thread.join(timeout=10)
+    execution, _ = await _run_with_worker(
+        endpoints, moto_url, queue, (definition, {}, "sns-callback"), reject
+    )
     assert execution.status == "SUCCEEDED", execution.cause
     output = json.loads(execution.output or "null")
     assert output["error"] == {"Error": "Rejected", "Cause": "not today"}
