@@ -22,29 +22,29 @@ from tests.unit.stepfunctions.interpreter_support import (
 )
 
 
+async def run_test_state(machine: dict[str, Any], state: str, data: Any, **options: Any) -> Any:
+    """TestState of `state` in `machine` on a fresh interpreter."""
+    interpreter = Interpreter(FakeClock(START), TaskRegistry())
+    definition = parse_definition(json.dumps(machine))
+    return await interpreter.test_state(definition, state, data, **options)
+
+
 @pytest.mark.anyio
 async def test_test_state_reports_inspection_data_for_a_pass_state() -> None:
-    interpreter = Interpreter(FakeClock(START), TaskRegistry())
-    definition = parse_definition(
-        json.dumps(
-            {
-                "StartAt": "A",
-                "States": {
-                    "A": {
-                        "Type": "Pass",
-                        "InputPath": "$.in",
-                        "Parameters": {"v.$": "$.v"},
-                        "ResultPath": "$.r",
-                        "Next": "B",
-                    },
-                    "B": {"Type": "Succeed"},
-                },
-            }
-        )
-    )
-    result = await interpreter.test_state(
-        definition, "A", {"in": {"v": 1}}, inspection_level="DEBUG"
-    )
+    machine = {
+        "StartAt": "A",
+        "States": {
+            "A": {
+                "Type": "Pass",
+                "InputPath": "$.in",
+                "Parameters": {"v.$": "$.v"},
+                "ResultPath": "$.r",
+                "Next": "B",
+            },
+            "B": {"Type": "Succeed"},
+        },
+    }
+    result = await run_test_state(machine, "A", {"in": {"v": 1}}, inspection_level="DEBUG")
     assert (result.status, result.next_state, result.output) == (
         "SUCCEEDED",
         "B",
@@ -57,41 +57,35 @@ async def test_test_state_reports_inspection_data_for_a_pass_state() -> None:
 
 @pytest.mark.anyio
 async def test_test_state_reports_a_retriable_then_a_caught_error() -> None:
-    interpreter = Interpreter(FakeClock(START), TaskRegistry())
-    definition = parse_definition(
-        json.dumps(
-            {
-                "StartAt": "T",
-                "States": {
-                    "T": {
-                        "Type": "Task",
-                        "Resource": "arn:aws:states:::lambda:invoke",
-                        "Parameters": {"FunctionName": "f"},
-                        "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
-                        "Catch": [{"ErrorEquals": ["Boom"], "Next": "H"}],
-                        "End": True,
-                    },
-                    "H": {"Type": "Pass", "End": True},
-                },
-            }
-        )
-    )
-    retriable = await interpreter.test_state(
-        definition, "T", {}, mock=TestStateMock(error="Boom", cause="c", retrier_retry_count=1)
+    machine = {
+        "StartAt": "T",
+        "States": {
+            "T": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "f"},
+                "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 2}],
+                "Catch": [{"ErrorEquals": ["Boom"], "Next": "H"}],
+                "End": True,
+            },
+            "H": {"Type": "Pass", "End": True},
+        },
+    }
+    retriable = await run_test_state(
+        machine, "T", {}, mock=TestStateMock(error="Boom", cause="c", retrier_retry_count=1)
     )
     assert (retriable.status, retriable.error, retriable.cause) == ("RETRIABLE", "Boom", "c")
-    caught = await interpreter.test_state(
-        definition, "T", {}, mock=TestStateMock(error="Boom", cause="c", retrier_retry_count=2)
+    caught = await run_test_state(
+        machine, "T", {}, mock=TestStateMock(error="Boom", cause="c", retrier_retry_count=2)
     )
     assert (caught.status, caught.next_state) == ("CAUGHT_ERROR", "H")
     assert caught.output == {"Error": "Boom", "Cause": "c"}
 
 
 async def single(definition: dict[str, Any], data: Any, **options: Any) -> Any:
-    interpreter = Interpreter(FakeClock(START), TaskRegistry())
     handlers = {name: {"Type": "Succeed"} for name in ("HandleMockError", "HandleThreshold")}
     machine = {"StartAt": "S", "States": {"S": definition, **handlers}}
-    return await interpreter.test_state(parse_definition(json.dumps(machine)), "S", data, **options)
+    return await run_test_state(machine, "S", data, **options)
 
 
 @pytest.mark.anyio
