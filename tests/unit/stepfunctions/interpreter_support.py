@@ -17,6 +17,18 @@ START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 ACCOUNT = "123456789012"
 FUNCTION = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:work"
 
+# A Task on an activity that a worker answers with SendTaskSuccess: its place in the execution's
+# history (dg, "Step Functions history events").
+ACTIVITY_SUCCEEDED_HISTORY = [
+    "ExecutionStarted",
+    "TaskStateEntered",
+    "ActivityScheduled",
+    "ActivityStarted",
+    "ActivitySucceeded",
+    "TaskStateExited",
+    "ExecutionSucceeded",
+]
+
 
 def make_execution(definition: dict[str, Any], data: Any, clock: Clock) -> Execution:
     return Execution(

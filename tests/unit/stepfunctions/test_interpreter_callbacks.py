@@ -19,6 +19,7 @@ from stepfunctions.interpreter import Interpreter
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     ACCOUNT,
+    ACTIVITY_SUCCEEDED_HISTORY,
     FUNCTION,
     START,
     make_execution,
@@ -53,16 +54,7 @@ async def test_an_activity_worker_takes_the_task_and_reports_success() -> None:
         group.create_task(interpreter.run(execution))
         group.create_task(worker())
     assert output(execution) == {"done": True}
-    # dg "Step Functions history events": the activity's events around the Task state.
-    assert types(execution) == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "ActivityScheduled",
-        "ActivityStarted",
-        "ActivitySucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert types(execution) == ACTIVITY_SUCCEEDED_HISTORY
     assert execution.history[3].to_wire()["activityStartedEventDetails"] == {
         "workerName": "worker-1"
     }

@@ -27,6 +27,7 @@ from stepfunctions.parse import parse_definition
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.store_sqlite import SqliteStore
 from stepfunctions.tasks import TaskRegistry
+from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
 from tests.unit.stepfunctions.test_service import call, create, ok
 
 pytestmark = pytest.mark.anyio
@@ -243,15 +244,7 @@ async def test_an_activity_taken_before_the_crash_is_answered_after_it(
         status, body = await poll
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"]) == {"done": 7}
-    assert [e["type"] for e in events] == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "ActivityScheduled",
-        "ActivityStarted",
-        "ActivitySucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert [e["type"] for e in events] == ACTIVITY_SUCCEEDED_HISTORY
     assert events[3]["activityStartedEventDetails"] == {"workerName": "w1"}
     assert (status, body.get("taskToken")) == (200, None)
 
