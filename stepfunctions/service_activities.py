@@ -9,6 +9,8 @@ TaskTimedOut as the engine decides.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from stepfunctions.errors import TaskTokenError
@@ -89,6 +91,15 @@ def _token_call(request: Request) -> str:
     return request.text("taskToken")
 
 
+@contextmanager
+def _token_errors() -> Iterator[None]:
+    """The engine refusing a token (InvalidToken, TaskDoesNotExist, TaskTimedOut) as an ApiError."""
+    try:
+        yield
+    except TaskTokenError as exc:
+        raise ApiError(exc.code, exc.message) from None
+
+
 async def send_task_success(state: ServiceState, request: Request) -> dict[str, Any]:
     token = _token_call(request)
     output = request.text("output")
@@ -97,30 +108,24 @@ async def send_task_success(state: ServiceState, request: Request) -> dict[str, 
         json.loads(output)
     except ValueError:
         raise ApiError("InvalidOutput", "The provided JSON output data is not valid.") from None
-    try:
+    with _token_errors():
         state.interpreter.send_task_success(token, output)
-    except TaskTokenError as exc:
-        raise ApiError(exc.code, exc.message) from None
     return {}
 
 
 async def send_task_failure(state: ServiceState, request: Request) -> dict[str, Any]:
     token = _token_call(request)
-    try:
+    with _token_errors():
         state.interpreter.send_task_failure(
             token, request.optional_text("error"), request.optional_text("cause")
         )
-    except TaskTokenError as exc:
-        raise ApiError(exc.code, exc.message) from None
     return {}
 
 
 async def send_task_heartbeat(state: ServiceState, request: Request) -> dict[str, Any]:
     token = _token_call(request)
-    try:
+    with _token_errors():
         state.interpreter.send_task_heartbeat(token)
-    except TaskTokenError as exc:
-        raise ApiError(exc.code, exc.message) from None
     return {}
 
 
