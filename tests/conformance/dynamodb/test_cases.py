@@ -7,7 +7,6 @@ AMAZON_DYNAMODB data source: embedded (moto in process) and through boto3 (a mot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,23 +17,23 @@ import yaml
 
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_config import (
     DeltaSyncConfig,
     DynamoDBConfig,
     TableDeclaration,
 )
-from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     LoopbackEndpoint,
     create_tables,
     delta_sync_table,
-    start_loopback_endpoint,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_item
 from resolvers.errors import ResolverError
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
+from tests.unit.resolvers.datasources.test_dynamodb_paths import PATHS, loopback, operations_on
+
+__all__ = ["loopback"]
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -55,18 +54,9 @@ class FakeClock:
         return self.moment
 
 
-@pytest.fixture(scope="module")
-def loopback() -> Iterator[LoopbackEndpoint]:
-    endpoint = start_loopback_endpoint("127.0.0.1", 0)
-    yield endpoint
-    endpoint.stop()
-
-
-@pytest.fixture(params=["embedded", "boto3"])
+@pytest.fixture(params=PATHS)
 def operations(request: pytest.FixtureRequest, loopback: LoopbackEndpoint) -> DynamoDBOperations:
-    if request.param == "embedded":
-        return MotoDynamoDB(REGION)
-    return BotoDynamoDB(REGION, loopback.url)
+    return operations_on(request.param, REGION, loopback)
 
 
 def declaration(name: str) -> TableDeclaration:

@@ -33,6 +33,7 @@ REGION = "eu-west-3"
 # (aws-appsync-community#343: "The conditional request failed (Service: DynamoDb, Status
 # Code: 400, Request ID: 3S...)").
 SDK_SUFFIX = "(Service: DynamoDb, Status Code: 400, Request ID: "
+PATHS = ("embedded", "boto3")
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +43,16 @@ def loopback() -> Iterator[LoopbackEndpoint]:
     endpoint.stop()
 
 
-@pytest.fixture(params=["embedded", "boto3"])
+def operations_on(path: str, region: str, loopback: LoopbackEndpoint) -> DynamoDBOperations:
+    """The DynamoDB of `region` by one of `PATHS`: moto in process, or boto3 via `loopback`."""
+    if path == "embedded":
+        return MotoDynamoDB(region)
+    return BotoDynamoDB(region, loopback.url)
+
+
+@pytest.fixture(params=PATHS)
 def operations(request: pytest.FixtureRequest, loopback: LoopbackEndpoint) -> DynamoDBOperations:
-    if request.param == "embedded":
-        return MotoDynamoDB(REGION)
-    return BotoDynamoDB(REGION, loopback.url)
+    return operations_on(request.param, REGION, loopback)
 
 
 def context() -> ResolverContext:
