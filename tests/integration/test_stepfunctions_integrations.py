@@ -10,7 +10,6 @@ conditional failure is caught by its `DynamoDB.` name.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import uuid
@@ -20,7 +19,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from mypy_boto3_stepfunctions import SFNClient
 
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
@@ -35,20 +33,13 @@ from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.tasks import TaskRegistry
 from tests.conformance.asl.server import ServerThread
-from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve
+from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, moto_endpoint, serve
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sfn"
 CONNECTION = f"arn:aws:events:{REGION}:{ACCOUNT}:connection/blog/1"
 CLOUD_GRAPHQL = "https://blog.appsync-api.us-east-1.amazonaws.com/graphql"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 class StepFunctionsServer(ServerThread):
@@ -85,11 +76,8 @@ def _aws(service: str, url: str) -> Any:
 
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    port = _free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{port}"
-    server.stop()
+    with moto_endpoint() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
