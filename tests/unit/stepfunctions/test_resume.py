@@ -112,6 +112,20 @@ async def start_activity_task(
     return await start(service, ACTIVITY_MACHINE if machine is None else machine, data)
 
 
+async def start_taken_activity_task(
+    service: StepFunctionsService, data: str, machine: dict[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Start an activity task as `start_activity_task` does and have worker w1 take it.
+
+    Returns StartExecution's and GetActivityTask's answers.
+    """
+    started = await start_activity_task(service, data, machine)
+    task: dict[str, Any] = await ok(
+        service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1"
+    )
+    return started, task
+
+
 async def finished(
     service: StepFunctionsService, arn: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -224,10 +238,8 @@ async def test_an_activity_taken_before_the_crash_is_answered_after_it(
     paths: tuple[Path, Path],
 ) -> None:
     before, after = paths
-    clock = ManualClock(START)
-    async with engine(before, clock) as service:
-        started = await start_activity_task(service, '{"j": 7}')
-        task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+    async with engine(before, ManualClock(START)) as service:
+        started, task = await start_taken_activity_task(service, '{"j": 7}')
         await settle()
         crash_copy(before, after)
     later = ManualClock(START + timedelta(seconds=5))
@@ -253,8 +265,7 @@ async def test_an_activity_not_yet_taken_is_handed_out_with_the_same_token(
     paths: tuple[Path, Path],
 ) -> None:
     before, after = paths
-    clock = ManualClock(START)
-    async with engine(before, clock) as service:
+    async with engine(before, ManualClock(START)) as service:
         started = await start_activity_task(service, '{"j": 8}')
         await settle()
         crash_copy(before, after)
@@ -275,10 +286,8 @@ async def test_an_answer_sent_just_before_the_crash_is_not_lost(
     paths: tuple[Path, Path],
 ) -> None:
     before, after = paths
-    clock = ManualClock(START)
-    async with engine(before, clock) as service:
-        started = await start_activity_task(service, "{}")
-        task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+    async with engine(before, ManualClock(START)) as service:
+        started, task = await start_taken_activity_task(service, "{}")
         await settle()
         await ok(service, "SendTaskSuccess", taskToken=task["taskToken"], output='{"v": 1}')
         # Killed before the execution recorded ActivitySucceeded.
@@ -292,10 +301,8 @@ async def test_an_answer_sent_just_before_the_crash_is_not_lost(
 
 async def test_a_task_timeout_counts_from_the_recorded_start(paths: tuple[Path, Path]) -> None:
     before, after = paths
-    clock = ManualClock(START)
-    async with engine(before, clock) as service:
-        started = await start_activity_task(service, "{}")
-        await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+    async with engine(before, ManualClock(START)) as service:
+        started, _ = await start_taken_activity_task(service, "{}")
         await settle()
         crash_copy(before, after)
     later = ManualClock(START + timedelta(seconds=590))
@@ -318,8 +325,7 @@ async def test_a_heartbeat_sent_before_the_crash_still_counts(paths: tuple[Path,
     }
     clock = ManualClock(START)
     async with engine(before, clock) as service:
-        started = await start_activity_task(service, "{}", machine)
-        task = await ok(service, "GetActivityTask", activityArn=ACTIVITY, workerName="w1")
+        started, task = await start_taken_activity_task(service, "{}", machine)
         await settle()
         clock.advance(8)
         await settle()
