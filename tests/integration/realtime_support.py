@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from gql import Client, gql
+from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from graphql import Source, parse
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -361,6 +363,27 @@ async def wait_for_subscribers(server: RealtimeServer, count: int) -> None:
             return
         await asyncio.sleep(0.01)
     raise AssertionError(f"expected {count} subscribers, found {server.subscribers()}")
+
+
+async def received_through_gql(
+    server: RealtimeServer, transport: AppSyncWebsocketsTransport, subscription: str
+) -> list[dict[str, Any]]:
+    """What a gql client on `transport` receives on `subscription` (its first result) when
+    ADD_ANN is sent once the server holds the subscription."""
+    received: list[dict[str, Any]] = []
+    async with Client(transport=transport) as session:
+        document = gql(subscription)
+
+        async def listen() -> None:
+            async for result in session.subscribe(document):
+                received.append(result)
+                return
+
+        listener = asyncio.ensure_future(listen())
+        await wait_for_subscribers(server, 1)
+        await mutate(server, ADD_ANN)
+        await asyncio.wait_for(listener, 10)
+    return received
 
 
 ON_ADD = "subscription S($owner: String) { onAddTodo(owner: $owner) { id name owner } }"

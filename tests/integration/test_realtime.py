@@ -8,14 +8,11 @@ The test app and server are in realtime_support.py. Expected frames and texts ar
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 import websockets
-from gql import Client, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from websockets.typing import Subprotocol
@@ -30,6 +27,7 @@ from tests.integration.realtime_support import (
     b64url,
     mutate,
     raw_client,
+    received_through_gql,
     serve,
     wait_for_subscribers,
 )
@@ -42,19 +40,9 @@ from tests.integration.realtime_support import realtime_server as realtime_serve
 async def test_gql_appsync_transport_receives_a_mutation(server: RealtimeServer) -> None:
     auth = AppSyncApiKeyAuthentication(host=f"{server.host}:{server.port}", api_key=API_KEY)
     transport = AppSyncWebsocketsTransport(url=server.graphql_url.replace("http", "ws"), auth=auth)
-    received: list[dict[str, Any]] = []
-    async with Client(transport=transport) as session:
-        document = gql("subscription { onAddTodo { id name owner } }")
-
-        async def listen() -> None:
-            async for result in session.subscribe(document):
-                received.append(result)
-                return
-
-        listener = asyncio.ensure_future(listen())
-        await wait_for_subscribers(server, 1)
-        await mutate(server, ADD_ANN)
-        await asyncio.wait_for(listener, 10)
+    received = await received_through_gql(
+        server, transport, "subscription { onAddTodo { id name owner } }"
+    )
     assert received == [{"onAddTodo": {"id": "1", "name": "milk", "owner": "ann"}}]
 
 

@@ -7,17 +7,12 @@ The test app and server are in realtime_support.py.
 
 from __future__ import annotations
 
-import asyncio
-from typing import Any
-
 import pytest
 from botocore.credentials import Credentials
-from gql import Client, gql
 from gql.transport.appsync_auth import AppSyncIAMAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 
 from tests.integration.realtime_support import (
-    ADD_ANN,
     IAM_KEY,
     IAM_REGION,
     LAMBDA_TOKEN,
@@ -26,7 +21,7 @@ from tests.integration.realtime_support import (
     api_key_header,
     mutate,
     raw_client,
-    wait_for_subscribers,
+    received_through_gql,
 )
 from tests.integration.realtime_support import (
     realtime_server as realtime_server,
@@ -43,19 +38,9 @@ async def test_gql_iam_signed_handshake_and_start(server: RealtimeServer) -> Non
         credentials=Credentials(IAM_KEY.access_key_id, IAM_KEY.secret_access_key),
     )
     transport = AppSyncWebsocketsTransport(url=server.realtime_url, auth=auth)
-    received: list[dict[str, Any]] = []
-    async with Client(transport=transport) as session:
-        document = gql("subscription { onIamTodo { id name } }")
-
-        async def listen() -> None:
-            async for result in session.subscribe(document):
-                received.append(result)
-                return
-
-        listener = asyncio.ensure_future(listen())
-        await wait_for_subscribers(server, 1)
-        await mutate(server, ADD_ANN)
-        await asyncio.wait_for(listener, 10)
+    received = await received_through_gql(
+        server, transport, "subscription { onIamTodo { id name } }"
+    )
     assert received == [{"onIamTodo": {"id": "1", "name": "milk"}}]
 
 
