@@ -25,6 +25,19 @@ from stepfunctions.tasks import TaskRegistry
 START = datetime(2024, 5, 1, tzinfo=UTC)
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+# A Task whose call answers at once and whose result comes later (`.waitForTaskToken`, `.sync`):
+# TaskSubmitted holds the call's answer, TaskSucceeded the result (AWS recordings: localstack
+# `test_callback::test_sqs_wait_for_task_token`, floci's `.sync` tests).
+SUBMITTED_TASK_HISTORY = [
+    "ExecutionStarted",
+    "TaskStateEntered",
+    "TaskScheduled",
+    "TaskStarted",
+    "TaskSubmitted",
+    "TaskSucceeded",
+    "TaskStateExited",
+    "ExecutionSucceeded",
+]
 
 
 def _free_port() -> int:

@@ -24,7 +24,13 @@ from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.interpreter import Interpreter
 from stepfunctions.tasks import TaskRegistry
-from tests.unit.stepfunctions.integrations.conftest import START, client, new_execution, run
+from tests.unit.stepfunctions.integrations.conftest import (
+    START,
+    SUBMITTED_TASK_HISTORY,
+    client,
+    new_execution,
+    run,
+)
 
 
 def _tasks(endpoints: IntegrationEndpoints) -> TaskRegistry:
@@ -166,16 +172,7 @@ async def test_a_task_token_travels_through_sqs_to_a_worker(
     assert execution.status == "SUCCEEDED", execution.cause
     assert json.loads(execution.output or "null") == "test_message_txt"
     types = [event.type for event in execution.history]
-    assert types == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "TaskScheduled",
-        "TaskStarted",
-        "TaskSubmitted",
-        "TaskSucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert types == SUBMITTED_TASK_HISTORY
     submitted = execution.history[4].details
     assert submitted is not None
     details = submitted["taskSubmittedEventDetails"]

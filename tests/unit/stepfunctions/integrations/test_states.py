@@ -21,7 +21,12 @@ from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.tasks import TaskRegistry
-from tests.unit.stepfunctions.integrations.conftest import ACCOUNT, REGION, START
+from tests.unit.stepfunctions.integrations.conftest import (
+    ACCOUNT,
+    REGION,
+    START,
+    SUBMITTED_TASK_HISTORY,
+)
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/sfn"
 CHILD_OK = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}}
@@ -145,16 +150,7 @@ async def test_sync_answers_the_child_description_with_json_text(engine: Engine)
     assert isinstance(output["StopDate"], int)
     events = await engine.history(described["executionArn"])
     types = [e["type"] for e in events]
-    assert types == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "TaskScheduled",
-        "TaskStarted",
-        "TaskSubmitted",
-        "TaskSucceeded",
-        "TaskStateExited",
-        "ExecutionSucceeded",
-    ]
+    assert types == SUBMITTED_TASK_HISTORY
     submitted = events[4]["taskSubmittedEventDetails"]
     assert submitted["resource"] == "startExecution.sync"
     assert json.loads(submitted["output"])["ExecutionArn"] == _child_arn("child")
