@@ -24,6 +24,7 @@ from mypy_boto3_stepfunctions.type_defs import HistoryEventTypeDef
 
 from stepfunctions.clock import FakeClock
 from tests.conformance.asl.server import ServerThread
+from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -158,18 +159,6 @@ def _succeeded_output(sfn: SFNClient, arn: str) -> Any:
     return json.loads(described["output"])
 
 
-# The activity's place in an execution's history (dg, "Step Functions history events").
-ACTIVITY_HISTORY = [
-    "ExecutionStarted",
-    "TaskStateEntered",
-    "ActivityScheduled",
-    "ActivityStarted",
-    "ActivitySucceeded",
-    "TaskStateExited",
-    "ExecutionSucceeded",
-]
-
-
 def _greet(sfn: SFNClient, token: str, task_input: Any) -> None:
     sfn.send_task_success(
         taskToken=token, output=json.dumps({"greeting": f"Hi {task_input['who']}"})
@@ -192,7 +181,7 @@ def test_a_worker_completes_the_task_and_the_history_has_the_activity_events(
     _run_worker(server, activity, "greeter", _greet)
     assert _succeeded_output(sfn, arn) == {"greeting": "Hi Ada"}
     events = _history(sfn, arn)
-    assert _types(events) == ACTIVITY_HISTORY
+    assert _types(events) == ACTIVITY_SUCCEEDED_HISTORY
     scheduled = events[2]["activityScheduledEventDetails"]
     assert scheduled["resource"] == activity
     assert json.loads(scheduled["input"]) == {"who": "Ada"}
@@ -302,7 +291,7 @@ def test_heartbeats_keep_a_task_alive_past_its_heartbeat_seconds(
     assert _succeeded_output(sfn, arn) == {"greeting": "Hi Cy"}
     types = _types(_history(sfn, arn))
     # SendTaskHeartbeat writes no history event of its own (API reference, SendTaskHeartbeat).
-    assert types == ACTIVITY_HISTORY
+    assert types == ACTIVITY_SUCCEEDED_HISTORY
     scheduled = _history(sfn, arn)[2]["activityScheduledEventDetails"]
     assert scheduled["heartbeatInSeconds"] == 10
 
