@@ -148,6 +148,21 @@ async def start_then_crash(
     return started
 
 
+async def take_then_crash(
+    paths: tuple[Path, Path], data: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Start an activity task, have worker w1 take it, and crash as `start_then_crash` does.
+
+    Returns StartExecution's and GetActivityTask's answers.
+    """
+    before, after = paths
+    async with engine(before, ManualClock(START)) as service:
+        started, task = await start_taken_activity_task(service, data)
+        await settle()
+        crash_copy(before, after)
+    return started, task
+
+
 @asynccontextmanager
 async def resumed_after_crash(
     paths: tuple[Path, Path], machine: dict[str, Any], data: str, seconds: float
@@ -237,11 +252,8 @@ ACTIVITY_MACHINE = {
 async def test_an_activity_taken_before_the_crash_is_answered_after_it(
     paths: tuple[Path, Path],
 ) -> None:
-    before, after = paths
-    async with engine(before, ManualClock(START)) as service:
-        started, task = await start_taken_activity_task(service, '{"j": 7}')
-        await settle()
-        crash_copy(before, after)
+    after = paths[1]
+    started, task = await take_then_crash(paths, '{"j": 7}')
     later = ManualClock(START + timedelta(seconds=5))
     async with engine(after, later) as service:
         await settle()
@@ -300,11 +312,8 @@ async def test_an_answer_sent_just_before_the_crash_is_not_lost(
 
 
 async def test_a_task_timeout_counts_from_the_recorded_start(paths: tuple[Path, Path]) -> None:
-    before, after = paths
-    async with engine(before, ManualClock(START)) as service:
-        started, _ = await start_taken_activity_task(service, "{}")
-        await settle()
-        crash_copy(before, after)
+    after = paths[1]
+    started, _ = await take_then_crash(paths, "{}")
     later = ManualClock(START + timedelta(seconds=590))
     async with engine(after, later) as service:
         await settle()
