@@ -11,18 +11,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from stepfunctions import store_records
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
 from stepfunctions.model import StateMachineDefinition
 from stepfunctions.parse import parse_definition
 from stepfunctions.store import Activity, StateMachine, StateMachineAlias, StateMachineVersion
-from stepfunctions.store_records import (
-    activity_body,
-    activity_from,
-    execution_from,
-    execution_text,
-    machine_body,
-    machine_from,
-)
 
 TEXT = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
 DEFINITION = parse_definition(TEXT)
@@ -88,6 +81,8 @@ def _execution(definition: StateMachineDefinition) -> Execution:
         max_concurrency=5,
         tolerated_failure_percentage=1.5,
         tolerated_failure_count=2,
+        item_counts=COUNTS,
+        execution_counts={**COUNTS, "resultsWritten": 0},
         redrive_count=1,
         redrive_date=START,
         label="L",
@@ -102,6 +97,8 @@ def _execution(definition: StateMachineDefinition) -> Execution:
         max_concurrency=0,
         tolerated_failure_percentage=0.0,
         tolerated_failure_count=0,
+        item_counts=RUNNING_COUNTS,
+        execution_counts=RUNNING_COUNTS,
     )
     return Execution(
         execution_arn=EXECUTION,
@@ -129,21 +126,22 @@ def _execution(definition: StateMachineDefinition) -> Execution:
     )
 
 
-ZEROS = dict.fromkeys(
-    [
-        "pending",
-        "running",
-        "succeeded",
-        "failed",
-        "timedOut",
-        "aborted",
-        "total",
-        "resultsWritten",
-        "failuresNotRedrivable",
-        "pendingRedrive",
-    ],
-    0,
-)
+# A map run's counts are stored as DescribeMapRun shows them.
+COUNTS = {"succeeded": 2, "failed": 1, "total": 3, "resultsWritten": 3}
+RUNNING_COUNTS = {"running": 2, "total": 2}
+
+VERSION_BODY: dict[str, Any] = {
+    "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1",
+    "number": 1,
+    "definition": '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
+    "roleArn": "arn:aws:iam::123456789012:role/r",
+    "type": "STANDARD",
+    "creationDate": "2024-01-02T03:04:05.678000+00:00",
+    "revisionId": "rev-1",
+    "description": None,
+    "loggingConfiguration": {"level": "OFF"},
+    "tracingConfiguration": {"enabled": False},
+}
 MACHINE_BODY: dict[str, Any] = {
     "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:m",
     "name": "m",
@@ -160,29 +158,14 @@ MACHINE_BODY: dict[str, Any] = {
     "tags": {"k": "v"},
     "nextVersion": 3,
     "versions": [
+        VERSION_BODY,
+        # Overriding keeps each key where it was, so this is the second version's stored order.
         {
-            "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:1",
-            "number": 1,
-            "definition": '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
-            "roleArn": "arn:aws:iam::123456789012:role/r",
-            "type": "STANDARD",
-            "creationDate": "2024-01-02T03:04:05.678000+00:00",
-            "revisionId": "rev-1",
-            "description": None,
-            "loggingConfiguration": {"level": "OFF"},
-            "tracingConfiguration": {"enabled": False},
-        },
-        {
+            **VERSION_BODY,
             "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:m:2",
             "number": 2,
-            "definition": '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}',
-            "roleArn": "arn:aws:iam::123456789012:role/r",
-            "type": "STANDARD",
-            "creationDate": "2024-01-02T03:04:05.678000+00:00",
             "revisionId": "rev-2",
             "description": "second",
-            "loggingConfiguration": {"level": "OFF"},
-            "tracingConfiguration": {"enabled": False},
         },
     ],
     "aliases": [
@@ -224,19 +207,8 @@ EXECUTION_BODY: dict[str, Any] = {
             "maxConcurrency": 5,
             "toleratedFailurePercentage": 1.5,
             "toleratedFailureCount": 2,
-            "itemCounts": ZEROS,
-            "executionCounts": {
-                "pending": 0,
-                "running": 0,
-                "succeeded": 0,
-                "failed": 0,
-                "timedOut": 0,
-                "aborted": 0,
-                "total": 0,
-                "resultsWritten": 0,
-                "failuresNotRedrivable": 0,
-                "pendingRedrive": 0,
-            },
+            "itemCounts": COUNTS,
+            "executionCounts": {**COUNTS, "resultsWritten": 0},
             "redriveCount": 1,
             "redriveDate": "2024-01-02T03:04:05.678000+00:00",
             "label": "L",
@@ -251,19 +223,8 @@ EXECUTION_BODY: dict[str, Any] = {
             "maxConcurrency": 0,
             "toleratedFailurePercentage": 0.0,
             "toleratedFailureCount": 0,
-            "itemCounts": ZEROS,
-            "executionCounts": {
-                "pending": 0,
-                "running": 0,
-                "succeeded": 0,
-                "failed": 0,
-                "timedOut": 0,
-                "aborted": 0,
-                "total": 0,
-                "resultsWritten": 0,
-                "failuresNotRedrivable": 0,
-                "pendingRedrive": 0,
-            },
+            "itemCounts": RUNNING_COUNTS,
+            "executionCounts": RUNNING_COUNTS,
             "redriveCount": 0,
             "redriveDate": None,
             "label": None,
@@ -297,19 +258,19 @@ def _same_text(body: dict[str, Any], expected: dict[str, Any]) -> bool:
 
 
 def test_a_machine_with_versions_and_aliases_is_stored_as_before() -> None:
-    assert _same_text(machine_body(_machine(DEFINITION)), MACHINE_BODY)
+    assert _same_text(store_records.machine_body(_machine(DEFINITION)), MACHINE_BODY)
 
 
 def test_an_execution_with_map_runs_and_a_redrive_is_stored_as_before() -> None:
-    text = execution_text(_execution(DEFINITION), TEXT)
+    text = store_records.execution_text(_execution(DEFINITION), TEXT)
     assert text == json.dumps(EXECUTION_BODY, separators=(",", ":"))
 
 
 def test_an_activity_is_stored_as_before() -> None:
-    assert _same_text(activity_body(ACTIVITY), ACTIVITY_BODY)
+    assert _same_text(store_records.activity_body(ACTIVITY), ACTIVITY_BODY)
 
 
 def test_each_stored_record_loads_back_as_the_record_written() -> None:
-    assert machine_from(MACHINE_BODY, _parse) == _machine(DEFINITION)
-    assert execution_from(EXECUTION_BODY, _parse) == _execution(DEFINITION)
-    assert activity_from(ACTIVITY_BODY) == ACTIVITY
+    assert store_records.machine_from(MACHINE_BODY, _parse) == _machine(DEFINITION)
+    assert store_records.execution_from(EXECUTION_BODY, _parse) == _execution(DEFINITION)
+    assert store_records.activity_from(ACTIVITY_BODY) == ACTIVITY
