@@ -4,8 +4,9 @@ A record is its dataclass's fields in declaration order, under their camelCase n
 keep shorter ones), minus the fields that are derived or live only while running. Dates are
 ISO-8601 text and enums their value; definitions are kept as their JSON text and parsed again
 on load (through `parse`, which the store caches by text). Stores survive restarts, so the keys
-and their order are a file format: a renamed or reordered dataclass field needs an entry in
-`keys` here, and a new one a `skip` or a migration.
+and their order are a file format: a renamed dataclass field needs an entry in `keys` here; a
+new one is written from then on, and rows written before it load with the field's default (a
+new field without a default needs a migration).
 """
 
 from __future__ import annotations
@@ -58,7 +59,9 @@ def _camel(name: str) -> str:
 
 
 def _conversions(hint: Any) -> tuple[_Convert, _Convert]:
-    if hint in (datetime, datetime | None):
+    if hint is datetime:
+        return _iso, datetime.fromisoformat
+    if hint == datetime | None:
         return _iso, _date
     if isinstance(hint, type) and issubclass(hint, Enum):
         return _enum_value, hint
@@ -99,7 +102,9 @@ def _body(
 
 
 def _values(body: Mapping[str, Any], layout: tuple[_Field, ...]) -> dict[str, Any]:
-    return {field.name: field.load(body[field.key]) for field in layout}
+    """The stored fields as constructor arguments. A key the row lacks (a field added after it
+    was written) is left to the dataclass's default, so older stores still load."""
+    return {field.name: field.load(body[field.key]) for field in layout if field.key in body}
 
 
 _MAP_RUN = _layout(MapRun, keys={"map_run_arn": "arn"})

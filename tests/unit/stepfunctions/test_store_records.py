@@ -11,6 +11,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from stepfunctions import store_records
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
 from stepfunctions.model import StateMachineDefinition
@@ -274,3 +276,24 @@ def test_each_stored_record_loads_back_as_the_record_written() -> None:
     assert store_records.machine_from(MACHINE_BODY, _parse) == _machine(DEFINITION)
     assert store_records.execution_from(EXECUTION_BODY, _parse) == _execution(DEFINITION)
     assert store_records.activity_from(ACTIVITY_BODY) == ACTIVITY
+
+
+def test_a_row_written_before_a_field_existed_loads_with_its_default() -> None:
+    # A store written by an earlier version lacks the keys of fields added since (here the
+    # redrive fields): the row still loads, each missing field at its dataclass default.
+    older = {
+        key: value
+        for key, value in EXECUTION_BODY.items()
+        if key not in ("redriveState", "redriveInput", "redrivePartial", "traceHeader")
+    }
+    loaded = store_records.execution_from(older, _parse)
+    assert (loaded.redrive_state, loaded.redrive_input, loaded.redrive_partial) == (None, None, {})
+    assert loaded.trace_header is None
+    assert loaded.start_date == _execution(DEFINITION).start_date
+
+
+def test_a_row_without_a_required_date_is_refused() -> None:
+    with pytest.raises(TypeError):
+        store_records.execution_from({**EXECUTION_BODY, "startDate": None}, _parse)
+    with pytest.raises(TypeError):
+        store_records.activity_from({key: v for key, v in ACTIVITY_BODY.items() if key != "name"})
