@@ -39,7 +39,7 @@ from auth.rules import Authorizer
 from resolvers.context import OperationScope, RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
 from resolvers.util.http import RESPONSE_HEADERS_KEY
-from schema.bridge import ExecutableSchema, FieldResolver, PreparedDocument, QuerySyntaxError
+from schema.executable import ExecutableSchema, FieldResolver, PreparedDocument, QuerySyntaxError
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)

@@ -44,7 +44,7 @@ from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
-from schema.bridge import ExecutableSchema, FieldResolver, coerce_variables
+from schema.executable import ExecutableSchema, FieldResolver, coerce_variables
 from schema.loader import AppSyncSchema
 
 

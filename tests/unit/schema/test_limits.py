@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from graphql import GraphQLResolveInfo
 
-from schema.bridge import ExecutableSchema, FieldResolver
 from schema.errors import QueryDepthLimitError
+from schema.executable import ExecutableSchema, FieldResolver
 from schema.loader import AppSyncSchema
 
 

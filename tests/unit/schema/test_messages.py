@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from graphql import ExecutionResult, GraphQLResolveInfo
 
-from schema.bridge import ExecutableSchema, FieldResolver
+from schema.executable import ExecutableSchema, FieldResolver
 from schema.loader import AppSyncSchema, load_schema
 from tests.unit.schema.conftest import WriteSdl
 

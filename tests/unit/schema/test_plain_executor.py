@@ -27,7 +27,7 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema.bridge import AppSyncExecutor
+from schema.executable import AppSyncExecutor
 from schema.plain_executor import Fragments, execute_plain, is_plain
 
 SDL = """

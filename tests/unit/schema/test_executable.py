@@ -16,7 +16,7 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema.bridge import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
+from schema.executable import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
 from schema.loader import AppSyncSchema, load_schema
 
 

@@ -219,7 +219,7 @@ def wrap_in_strawberry(graphql_schema: GraphQLSchema) -> strawberry.Schema:
     """A `strawberry.Schema` whose execution runs `graphql_schema`.
 
     This reaches into Strawberry 0.341.2's `Schema._schema`, the graphql-core schema its
-    `execute` runs; tests/unit/schema/test_bridge.py guards the seam.
+    `execute` runs; tests/unit/schema/test_executable.py guards the seam.
     """
     wrapper = strawberry.Schema(query=_Placeholder)
     wrapper._schema = graphql_schema
