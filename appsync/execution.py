@@ -39,8 +39,11 @@ from auth.rules import Authorizer
 from resolvers.context import OperationScope, RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
 from resolvers.util.http import RESPONSE_HEADERS_KEY
-from schema.executable import ExecutableSchema, FieldResolver, PreparedDocument, QuerySyntaxError
+from schema.documents import PreparedDocument
+from schema.errors import QuerySyntaxError
+from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema
+from schema.resolution import FieldResolver
 
 logger = logging.getLogger(__name__)
 

@@ -3,7 +3,7 @@
 A plain operation is a query or mutation without directives, without introspection beyond
 `__typename` and without interface or union types: fields, aliases, arguments, variables, inline
 fragments and fragment spreads. Most operations clients send are plain; anything else runs on
-graphql-core's executor (`ExecutableSchema._run`). Per request graphql-core builds an executor
+graphql-core's executor (schema/executable.py). Per request graphql-core builds an executor
 object with a dozen helpers and a reference cycle, collects fields, and keeps incremental-delivery
 and abort bookkeeping; for a one-field query that was more than a third of the server's time
 (bench/http.py). Here the fields of a selection set are collected once per document (with no

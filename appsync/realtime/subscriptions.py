@@ -44,8 +44,10 @@ from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
-from schema.executable import ExecutableSchema, FieldResolver, coerce_variables
+from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema
+from schema.resolution import FieldResolver
+from schema.variables import coerce_variables
 
 
 class SubscriptionResolver(Protocol):

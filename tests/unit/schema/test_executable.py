@@ -16,8 +16,11 @@ from graphql import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schema.executable import ExecutableSchema, FieldResolver, QuerySyntaxError, wrap_in_strawberry
+from schema.bridge import wrap_in_strawberry
+from schema.errors import QuerySyntaxError
+from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema, load_schema
+from schema.resolution import FieldResolver
 
 
 def _resolvers(table: dict[tuple[str, str], FieldResolver]) -> Any:

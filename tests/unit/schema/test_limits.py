@@ -7,8 +7,9 @@ import pytest
 from graphql import GraphQLResolveInfo
 
 from schema.errors import QueryDepthLimitError
-from schema.executable import ExecutableSchema, FieldResolver
+from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema
+from schema.resolution import FieldResolver
 
 
 def _with_post(type_name: str, field_name: str) -> FieldResolver | None:

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 from graphql import ExecutionResult, GraphQLResolveInfo
 
-from schema.executable import ExecutableSchema, FieldResolver
+from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema, load_schema
+from schema.resolution import FieldResolver
 from tests.unit.schema.conftest import WriteSdl
 
 RECORDED_SDL = """

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 
 from schema.executable import AppSyncExecutor
 from schema.plain_executor import Fragments, execute_plain, is_plain
+from schema.resolution import complete_leaf
 
 SDL = """
 enum Color { RED GREEN }
@@ -273,7 +274,7 @@ def test_plain_execution_answers_as_graphql_core(text: str, seed: int) -> None:
             None,
             None,
             _Outcomes(seed).resolve,
-            AppSyncExecutor.complete_leaf_value,
+            complete_leaf,
         )
         assert plain is not None
         # Both executors settle sibling work in the background when an error propagates past
@@ -313,7 +314,7 @@ def test_variables_are_coerced_and_refused_as_graphql_core_does() -> None:
             None,
             variables,
             resolve,
-            AppSyncExecutor.complete_leaf_value,
+            complete_leaf,
         )
 
     result = asyncio.run(run({"id": 7}))
