@@ -1,9 +1,12 @@
-"""The schema package's errors: every problem in an SDL, with its file, line and column."""
+"""The schema package's errors: every problem in an SDL, with its file, line and column, and the
+problems of a request (its text, variables and results) that the package words as AppSync does."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from graphql import ValueNode
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +62,22 @@ class QuerySyntaxError(SchemaError):
     def __init__(self, detail: str) -> None:
         super().__init__((), "Unable to parse GraphQL query.")
         self.detail = detail
+
+
+class LiteralError(SchemaError):
+    """Where a literal in a query fails its type: the path inside the argument, the failing value,
+    and graphql-java's ending of the sentence (schema/messages.py words the validation error)."""
+
+    def __init__(self, path: list[str | int], value: ValueNode, tail: str) -> None:
+        super().__init__((), tail)
+        self.path = path
+        self.value = value
+        self.tail = tail
+
+
+class VariableCoercionError(SchemaError):
+    """The first variable value graphql-java would refuse; `message` is AppSync's text."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__((), message)
+        self.message = message

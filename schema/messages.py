@@ -58,7 +58,7 @@ from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule, ValidationRule
 from graphql.validation.validate import FragmentNestingVisitor, query_document_keys_to_validate
 
-from schema.errors import CoercionError, SchemaError
+from schema.errors import CoercionError, LiteralError
 
 ValidationErrorType = str
 # An extension key by which an AppSync-specific rule names its graphql-java ValidationErrorType.
@@ -291,24 +291,13 @@ def argument_path(argument: ArgumentNode, inner: list[str | int]) -> str:
     return text
 
 
-class _LiteralError(SchemaError):
-    """Where a literal fails its type: the path inside the argument, the failing value, and
-    graphql-java's ending of the sentence."""
-
-    def __init__(self, path: list[str | int], value: ValueNode, tail: str) -> None:
-        super().__init__((), tail)
-        self.path = path
-        self.value = value
-        self.tail = tail
-
-
 def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | int]) -> None:
-    """graphql-java's ArgumentValidationUtil: raise _LiteralError at the first bad leaf."""
+    """graphql-java's ArgumentValidationUtil: raise LiteralError at the first bad leaf."""
     if isinstance(value, VariableNode):
         return
     if isinstance(value, NullValueNode):
         if isinstance(type_, GraphQLNonNull):
-            raise _LiteralError(path, value, "must not be null")
+            raise LiteralError(path, value, "must not be null")
         return
     if isinstance(type_, GraphQLNonNull):
         _check_literal(value, type_.of_type, path)
@@ -320,13 +309,11 @@ def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | i
         return
     if isinstance(type_, GraphQLInputObjectType):
         if not isinstance(value, ObjectValueNode):
-            raise _LiteralError(path, value, "must be an object type")
+            raise LiteralError(path, value, "must be an object type")
         given = {field.name.value: field for field in value.fields}
         for name in given:
             if name not in type_.fields:
-                raise _LiteralError(
-                    path, value, f"contains a field not in '{type_.name}': '{name}'"
-                )
+                raise LiteralError(path, value, f"contains a field not in '{type_.name}': '{name}'")
         missing = [
             name
             for name, field in type_.fields.items()
@@ -335,13 +322,13 @@ def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | i
             and name not in given
         ]
         if missing:
-            raise _LiteralError(path, value, f"is missing required fields '[{', '.join(missing)}]'")
+            raise LiteralError(path, value, f"is missing required fields '[{', '.join(missing)}]'")
         for name, field_node in given.items():
             _check_literal(field_node.value, type_.fields[name].type, [*path, name])
         return
     if isinstance(type_, GraphQLEnumType):
         if not isinstance(value, EnumValueNode) or value.value not in type_.values:
-            raise _LiteralError(path, value, f"is not a valid '{type_.name}'")
+            raise LiteralError(path, value, f"is not a valid '{type_.name}'")
         return
     if isinstance(type_, GraphQLScalarType):
         try:
@@ -349,7 +336,7 @@ def _check_literal(value: ValueNode, type_: GraphQLInputType, path: list[str | i
         except (GraphQLError, CoercionError, TypeError, ValueError):
             parsed = Undefined
         if parsed is Undefined:
-            raise _LiteralError(path, value, f"is not a valid '{type_.name}'")
+            raise LiteralError(path, value, f"is not a valid '{type_.name}'")
 
 
 class WrongTypeRule(ValidationRule):
@@ -362,7 +349,7 @@ class WrongTypeRule(ValidationRule):
             return
         try:
             _check_literal(node.value, argument.type, [])
-        except _LiteralError as problem:
+        except LiteralError as problem:
             description = (
                 f"argument '{argument_path(node, problem.path)}' with value "
                 f"'{java_value(problem.value)}' {problem.tail}"
@@ -378,7 +365,7 @@ class WrongTypeRule(ValidationRule):
             return
         try:
             _check_literal(default, type_, [])
-        except _LiteralError:
+        except LiteralError:
             description = f"Bad default value {java_value(default)} for type {type_}"
             self.report_error(
                 GraphQLError(

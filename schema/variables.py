@@ -27,32 +27,24 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 
-from schema.errors import CoercionError, SchemaError
+from schema.errors import CoercionError, VariableCoercionError
 from schema.scalars import AWS_SCALARS, java_type_name, serialize_builtin
 
 
-class _VariableCoercionError(SchemaError):
-    """The first variable value graphql-java would refuse; `message` is AppSync's text."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__((), message)
-        self.message = message
-
-
-def _null_problem(variable: str, type_: GraphQLInputType) -> _VariableCoercionError:
+def _null_problem(variable: str, type_: GraphQLInputType) -> VariableCoercionError:
     # AppSync names the outermost variable but the innermost type (aws-appsync-community#406).
-    return _VariableCoercionError(
+    return VariableCoercionError(
         f"Variable '{variable}' has coerced Null value for NonNull type '{type_}'"
     )
 
 
-def _invalid(name: str, detail: str) -> _VariableCoercionError:
+def _invalid(name: str, detail: str) -> VariableCoercionError:
     # AppSync names the innermost input field (aws-amplify/amplify-flutter#822: 'phone').
-    return _VariableCoercionError(f"Variable '{name}' has an invalid value. {detail}")
+    return VariableCoercionError(f"Variable '{name}' has an invalid value. {detail}")
 
 
 def _coerce(value: Any, type_: GraphQLInputType, variable: str, name: str) -> Any:
-    """One input value as graphql-java coerces it (`"42"` is an Int), or _VariableCoercionError."""
+    """One input value as graphql-java coerces it (`"42"` is an Int), or VariableCoercionError."""
     if isinstance(type_, GraphQLNonNull):
         if value is None:
             raise _null_problem(variable, type_)
@@ -98,7 +90,7 @@ def _coerce_object(
         )
     for key in value:
         if key not in type_.fields:
-            raise _VariableCoercionError(
+            raise VariableCoercionError(
                 f"The variables input contains a field name '{key}' that is not defined "
                 f"for input object type '{type_.name}' "
             )
@@ -131,6 +123,6 @@ def coerce_variables(
                 coerced[name] = _coerce(inputs[name], type_, name, name)
             elif definition.default_value is None and isinstance(type_, GraphQLNonNull):
                 raise _null_problem(name, type_)
-        except _VariableCoercionError as problem:
+        except VariableCoercionError as problem:
             return GraphQLError(problem.message, definition)
     return coerced
