@@ -61,6 +61,31 @@ type Subscription {
 }
 """
 
+# The types behind the AppSync responses that the wording tests cite (each names its thread).
+RECORDED_SDL = """
+type Query {
+  sendEmail(data: AWSJSON): String
+  listItems(orderId: ID, statusCreatedAt: StatusCreatedAtInput): String
+  onCreateForm: Form
+  syncOrders: OrderConnection
+  getPerson(dateOfBirth: AWSDate): String
+  onCreateTodo(owner: String!): String
+}
+type Mutation {
+  createItem(outside_input: OutsideInput!): String
+  createPerson(input: CreatePersonInput!): String
+  getPost(id: ID!): String
+}
+input OutsideInput { nested: NestedInput }
+input NestedInput { name: String! }
+input CreatePersonInput { name: String, id: ID, phone: AWSPhone }
+input StatusCreatedAtInput { beginsWith: StatusCreatedAtKey }
+input StatusCreatedAtKey { status: String, createdAt: AWSDateTime }
+type Form { name: String! }
+type OrderConnection { items: [Order] }
+type Order { orderDate: AWSDateTime }
+"""
+
 WriteSdl = Callable[..., list[Path]]
 
 
@@ -82,3 +107,8 @@ def write_sdl(tmp_path: Path) -> WriteSdl:
 @pytest.fixture
 def blog_schema(write_sdl: WriteSdl) -> AppSyncSchema:
     return load_schema(write_sdl(BLOG_SDL))
+
+
+@pytest.fixture
+def recorded(write_sdl: WriteSdl) -> AppSyncSchema:
+    return load_schema(write_sdl(RECORDED_SDL))
