@@ -2,14 +2,17 @@
 gets) and leaf completion as graphql-java serializes."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from graphql import GraphQLResolveInfo
+from graphql import GraphQLEnumType, GraphQLResolveInfo, specified_scalar_types
 
+from schema.errors import CoercionError
 from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema, load_schema
-from schema.resolution import FieldResolver
+from schema.resolution import FieldResolution, FieldResolver, complete_leaf
+from tests.unit.schema.conftest import WriteSdl
 from tests.unit.schema.executing import (
     recording_resolvers,
     returning,
@@ -120,3 +123,37 @@ async def test_resolvers_get_only_the_arguments_the_operation_writes(write_sdl: 
     await executable.execute("query ($a: String) { page(after: $a) }", {"a": "y"}, None, None)
     await executable.execute("{ page(limit: 5) }", None, None, None)
     assert calls == [{}, {"after": "x"}, {"after": None}, {"after": "y"}, {"limit": 5}]
+
+
+def test_a_field_of_a_parent_that_is_not_a_map_is_null(write_sdl: WriteSdl) -> None:
+    schema = load_schema(write_sdl("type Post { id: ID }\ntype Query { post: Post }"))
+    resolution = FieldResolution(schema.graphql_schema, recording_resolvers({}), 0)
+
+    def info_for(field_name: str) -> Any:
+        # Only what the default resolution reads from graphql-core's GraphQLResolveInfo.
+        return SimpleNamespace(
+            parent_type=schema.graphql_schema.get_type("Post"), field_name=field_name
+        )
+
+    assert resolution.resolve({"id": "7"}, info_for("id")) == "7"
+    assert resolution.resolve("not a map", info_for("id")) is None
+
+
+@pytest.mark.parametrize(
+    ("type_name", "value", "expected"),
+    [("Int", "42", 42), ("Float", 2, 2.0), ("String", [1, True], "[1, true]"), ("ID", 7, "7")],
+)
+def test_builtin_leaves_complete_as_graphql_java_serializes(
+    type_name: str, value: Any, expected: Any
+) -> None:
+    leaf = specified_scalar_types[type_name]
+    assert complete_leaf(leaf, value) == expected
+
+
+def test_an_enum_leaf_the_schema_does_not_know_is_a_coercion_error() -> None:
+    # graphql-java GraphQLEnumType.serialize: "Invalid input for Enum '%s'. Unknown value '%s'".
+    status = GraphQLEnumType("Status", {"DRAFT": "DRAFT"})
+    assert complete_leaf(status, "DRAFT") == "DRAFT"
+    with pytest.raises(CoercionError) as raised:
+        complete_leaf(status, "ARCHIVED")
+    assert raised.value.detail == "Invalid input for Enum 'Status'. Unknown value 'ARCHIVED'"
