@@ -4,8 +4,8 @@
 
 from typing import Any
 
-from resolvers import dynamodb_helpers as ddb
 from resolvers.runtimes.python import Context, util
+from resolvers.util import dynamodb_requests as ddb
 
 
 def request(ctx: Context) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 APPSYNC_JS resolvers write `import * as ddb from '@aws-appsync/utils/dynamodb'` and return
 `ddb.get({ key: { id: ctx.args.id } })`; PYTHON resolvers do the same::
 
-    from resolvers import dynamodb_helpers as ddb
+    from resolvers.util import dynamodb_requests as ddb
 
     def request(ctx):
         return ddb.update({

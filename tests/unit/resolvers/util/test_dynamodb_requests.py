@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from resolvers import dynamodb_helpers as ddb
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.errors import ResolverError
 from resolvers.runtimes.python import load_python_code
 from resolvers.unit import UnitResolver
+from resolvers.util import dynamodb_requests as ddb
 from tests.unit.resolvers.datasources.test_dynamodb_paths import (
     context,
     failure,
@@ -185,7 +185,7 @@ async def test_a_python_resolver_uses_the_helpers(
     source = await seeded(operations)
     code = tmp_path / "get_comment.py"
     code.write_text(
-        "from resolvers import dynamodb_helpers as ddb\n"
+        "from resolvers.util import dynamodb_requests as ddb\n"
         "\n"
         "def request(ctx):\n"
         "    return ddb.get({'key': {'postId': ctx.args['post'], 'commentId': ctx.args['id']}})\n"
