@@ -1,1 +1,2 @@
-"""$util / util helpers shared by the resolver runtimes."""
+"""What `@aws-appsync/utils` gives resolver code (`$util` / `util`, the DynamoDB module
+functions), implemented once and shared by the resolver runtimes."""

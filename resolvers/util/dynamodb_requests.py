@@ -1,4 +1,10 @@
-"""DynamoDB request builders for the PYTHON runtime, mirroring `@aws-appsync/utils/dynamodb`.
+"""The DynamoDB module functions of `@aws-appsync/utils/dynamodb`: request documents from plain
+values.
+
+Here in `util/` beside `util/dynamodb.py` (`util.dynamodb`, which it builds on) because `util/`
+holds what the `@aws-appsync/utils` package provides, once for every runtime: PYTHON resolvers
+import this module, and the APPSYNC_JS runtime's `@aws-appsync/utils/dynamodb` module is to call
+the same functions.
 
 APPSYNC_JS resolvers write `import * as ddb from '@aws-appsync/utils/dynamodb'` and return
 `ddb.get({ key: { id: ctx.args.id } })`; PYTHON resolvers do the same::
