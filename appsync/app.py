@@ -56,18 +56,12 @@ from auth.rules import Authorizer, ProviderConfig
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_config import EmbeddedDynamoDBSettings
-from resolvers.datasources.dynamodb_tables import (
-    EmbeddedDynamoDB,
-    SeedError,
-    operations_for,
-    read_seed,
-)
-from resolvers.datasources.dynamodb_wire import DynamoDBServiceError
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for, read_seed
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
-from resolvers.errors import ResolverError, TemplateError
+from resolvers.errors import DynamoDBServiceError, ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.python import load_python_code

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 
@@ -71,3 +73,46 @@ class CodeError(ResolverError):
         self.line = line
         self.column = column
         self.detail = message
+
+
+class DynamoDBServiceError(ResolverError):
+    """An error DynamoDB returned: its code (`ConditionalCheckFailedException`) and body."""
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int = 400,
+        request_id: str = "",
+        body: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message, f"DynamoDB:{code}")
+        self.code = code
+        self.status = status
+        self.request_id = request_id
+        self.body: Mapping[str, Any] = body or {}
+
+    def as_data_source_error(self, data: Any = None) -> DataSourceError:
+        """AppSync's field error for it: the Java SDK v2 message suffix, `DynamoDB:<code>`."""
+        suffix = f"(Service: DynamoDb, Status Code: {self.status}, Request ID: {self.request_id})"
+        return DataSourceError(f"{self.message} {suffix}", f"DynamoDB:{self.code}", data)
+
+
+class SeedError(DynamoDBServiceError):
+    """A seed file that cannot be read or has the wrong shape."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__("SeedError", f"{path}: {message}")
+        self.path = path
+
+
+class LoopbackEndpointError(DynamoDBServiceError):
+    """The loopback endpoint could not be served: its port is taken, or the address is not ours."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        super().__init__(
+            "LoopbackEndpointError",
+            f"cannot serve the embedded DynamoDB on {host}:{port}: {reason}",
+        )
+        self.host = host
+        self.port = port

@@ -33,7 +33,6 @@ from resolvers.datasources.dynamodb_config import DynamoDBConfig
 from resolvers.datasources.dynamodb_sync import Versioning
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
-    DynamoDBServiceError,
     Expressions,
     decode_token,
     encode_token,
@@ -41,7 +40,7 @@ from resolvers.datasources.dynamodb_wire import (
     typed_map,
     unmarshall_item,
 )
-from resolvers.errors import DataSourceError
+from resolvers.errors import DataSourceError, DynamoDBServiceError
 from resolvers.util.time import SYSTEM_CLOCK, Clock
 
 _VERSIONS = ("2017-02-28", "2018-05-29")

@@ -16,7 +16,8 @@ from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from resolvers.datasources.dynamodb_wire import DynamoDBServiceError, wire_json
+from resolvers.datasources.dynamodb_wire import wire_json
+from resolvers.errors import DynamoDBServiceError
 
 # Without credentials in the environment (DynamoDB Local, moto), sign with placeholders.
 _LOCAL_CREDENTIAL = "local"

@@ -48,7 +48,8 @@ from moto.dynamodb.responses import (
     validate_attributes_used,
 )
 
-from resolvers.datasources.dynamodb_wire import DynamoDBServiceError, wire_json
+from resolvers.datasources.dynamodb_wire import wire_json
+from resolvers.errors import DynamoDBServiceError
 
 logger = logging.getLogger(__name__)
 

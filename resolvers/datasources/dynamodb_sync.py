@@ -25,7 +25,6 @@ from typing import Any
 from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
-    DynamoDBServiceError,
     Expressions,
     decode_token,
     encode_token,
@@ -33,6 +32,7 @@ from resolvers.datasources.dynamodb_wire import (
     unmarshall,
     unmarshall_item,
 )
+from resolvers.errors import DynamoDBServiceError
 from resolvers.util.time import Clock
 
 _VERSION = "#appsync_version"

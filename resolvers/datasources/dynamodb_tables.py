@@ -42,33 +42,10 @@ from resolvers.datasources.dynamodb_config import (
     TableDeclaration,
 )
 from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
-from resolvers.datasources.dynamodb_wire import (
-    DynamoDBOperations,
-    DynamoDBServiceError,
-    marshall_item,
-)
+from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_item
+from resolvers.errors import DynamoDBServiceError, LoopbackEndpointError, SeedError
 
 logger = logging.getLogger(__name__)
-
-
-class SeedError(DynamoDBServiceError):
-    """A seed file that cannot be read or has the wrong shape."""
-
-    def __init__(self, path: Path, message: str) -> None:
-        super().__init__("SeedError", f"{path}: {message}")
-        self.path = path
-
-
-class LoopbackEndpointError(DynamoDBServiceError):
-    """The loopback endpoint could not be served: its port is taken, or the address is not ours."""
-
-    def __init__(self, host: str, port: int, reason: str) -> None:
-        super().__init__(
-            "LoopbackEndpointError",
-            f"cannot serve the embedded DynamoDB on {host}:{port}: {reason}",
-        )
-        self.host = host
-        self.port = port
 
 
 def delta_sync_table(config: DeltaSyncConfig) -> TableDeclaration:

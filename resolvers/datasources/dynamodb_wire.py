@@ -4,10 +4,10 @@
 `dynamodb_moto`, a configured endpoint through boto3 in `dynamodb_boto`); values cross it as
 DynamoDB's JSON API has them, binary as base64 text. Also here: typed values to and from plain
 JSON ("Type system (request mapping)" / "(response mapping)" in AppSync's DynamoDB reference),
-AppSync's opaque pagination tokens, expression blocks, and DynamoDB's errors as AppSync reports
-them: `DynamoDB:<error code>` with the service's message and the Java SDK v2 suffix, "The
-conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: ...)"
-(aws-appsync-community#343).
+AppSync's opaque pagination tokens and expression blocks. DynamoDB's errors are
+`resolvers.errors.DynamoDBServiceError`, which AppSync reports as `DynamoDB:<error code>` with
+the service's message and the Java SDK v2 suffix, "The conditional request failed (Service:
+DynamoDb, Status Code: 400, Request ID: ...)" (aws-appsync-community#343).
 """
 
 from __future__ import annotations
@@ -35,29 +35,6 @@ class DynamoDBOperations(Protocol):
     """
 
     async def call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]: ...
-
-
-class DynamoDBServiceError(ResolverError):
-    """An error DynamoDB returned: its code (`ConditionalCheckFailedException`) and body."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        status: int = 400,
-        request_id: str = "",
-        body: Mapping[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message, f"DynamoDB:{code}")
-        self.code = code
-        self.status = status
-        self.request_id = request_id
-        self.body: Mapping[str, Any] = body or {}
-
-    def as_data_source_error(self, data: Any = None) -> DataSourceError:
-        """AppSync's field error for it: the Java SDK v2 message suffix, `DynamoDB:<code>`."""
-        suffix = f"(Service: DynamoDb, Status Code: {self.status}, Request ID: {self.request_id})"
-        return DataSourceError(f"{self.message} {suffix}", f"DynamoDB:{self.code}", data)
 
 
 def mapping_error(message: str) -> ResolverError:

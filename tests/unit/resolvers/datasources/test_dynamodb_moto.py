@@ -20,7 +20,8 @@ from moto.dynamodb.responses import DynamoHandler
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID, MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import LoopbackEndpoint
-from resolvers.datasources.dynamodb_wire import DynamoDBServiceError, wire_json
+from resolvers.datasources.dynamodb_wire import wire_json
+from resolvers.errors import DynamoDBServiceError
 from tests.unit.resolvers.datasources.test_dynamodb_paths import loopback
 
 __all__ = ["loopback"]

@@ -24,8 +24,6 @@ from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     EmbeddedDynamoDB,
     LoopbackEndpoint,
-    LoopbackEndpointError,
-    SeedError,
     create_declared_tables,
     create_tables,
     operations_for,
@@ -33,6 +31,7 @@ from resolvers.datasources.dynamodb_tables import (
     start_loopback_endpoint,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
+from resolvers.errors import LoopbackEndpointError, SeedError
 from tests.unit.resolvers.datasources.test_dynamodb_paths import (
     REGION,
     loopback,

@@ -8,7 +8,6 @@ import pytest
 
 from resolvers.datasources.dynamodb_sync import add_set_actions
 from resolvers.datasources.dynamodb_wire import (
-    DynamoDBServiceError,
     decode_token,
     encode_token,
     marshall,
@@ -16,7 +15,7 @@ from resolvers.datasources.dynamodb_wire import (
     unmarshall,
     wire_json,
 )
-from resolvers.errors import ResolverError
+from resolvers.errors import DynamoDBServiceError, ResolverError
 
 
 @pytest.mark.parametrize(
