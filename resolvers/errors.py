@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from resolvers.context import SkipTo
+
 
 class ResolverError(Exception):
     """Root of the resolver package's errors.
@@ -116,3 +118,47 @@ class LoopbackEndpointError(DynamoDBServiceError):
         )
         self.host = host
         self.port = port
+
+
+class JavaMethodError(ResolverError):
+    """A VTL template called a method the value's Java class does not have, or a call Java would
+    reject; the VTL runtime reports it as a MappingTemplate error at the template's position."""
+
+
+# Control flow: a VTL directive or `runtime.earlyReturn` leaves the template or handler early.
+# The runtime that raises one catches it; none reaches a client.
+
+
+class StopRendering(ResolverError):
+    """`#stop`, or `#break` outside a loop: the output so far is the template's output."""
+
+    def __init__(self) -> None:
+        super().__init__("#stop")
+
+
+class BreakLoop(ResolverError):
+    """`#break` inside `#foreach`."""
+
+    def __init__(self) -> None:
+        super().__init__("#break")
+
+
+class ReturnFromTemplate(ResolverError):
+    """`#return` / `#return(value)`."""
+
+    def __init__(self, value: Any) -> None:
+        super().__init__("#return")
+        self.value = value
+
+
+class EarlyReturn(BaseException):
+    """Raised by `runtime.earlyReturn` in a PYTHON handler.
+
+    The one exception here not under `ResolverError`: a BaseException, so that a handler's own
+    `except Exception` lets it pass, as it must to stop the handler.
+    """
+
+    def __init__(self, value: Any, skip_to: SkipTo | None) -> None:
+        super().__init__("earlyReturn")
+        self.value = value
+        self.skip_to = skip_to

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from resolvers.context import ContextError, ResolverContext, SkipTo
-from resolvers.errors import CodeError, ResolverError, TemplateError
+from resolvers.errors import CodeError, EarlyReturn, ResolverError, TemplateError
 from resolvers.util.namespace import Util, make_util
 from resolvers.util.time import SYSTEM_CLOCK, Clock
 
@@ -64,15 +64,6 @@ _current: ContextVar[_Binding] = ContextVar("appsync_python_resolver_context")
 _module_ids = itertools.count()
 
 Handler = Callable[[Any], Any]
-
-
-class EarlyReturn(BaseException):
-    """Raised by `runtime.earlyReturn`; a BaseException, so `except Exception` lets it pass."""
-
-    def __init__(self, value: Any, skip_to: SkipTo | None) -> None:
-        super().__init__("earlyReturn")
-        self.value = value
-        self.skip_to = skip_to
 
 
 # runtime.earlyReturn's `skipTo` values; RESOLVER is VTL's #return, not something code can ask for.

@@ -16,7 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from resolvers.context import ResolverContext, SkipTo
-from resolvers.errors import ResolverError, TemplateError
+from resolvers.errors import (
+    BreakLoop,
+    ResolverError,
+    ReturnFromTemplate,
+    StopRendering,
+    TemplateError,
+)
 from resolvers.runtimes import vtl_nodes as nodes
 from resolvers.runtimes.vtl_compile import compile_template
 from resolvers.util.core import MAPPING_TEMPLATE, Helper
@@ -83,9 +89,9 @@ class VtlTemplate:
         )
         try:
             nodes.render_block(self.body, frame)
-        except nodes.ReturnFromTemplate as returned:
+        except ReturnFromTemplate as returned:
             return Rendered("".join(frame.out), True, returned.value)
-        except (nodes.StopRendering, nodes.BreakLoop):
+        except (StopRendering, BreakLoop):
             pass
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
             # A Java operation the template applies to the wrong kind of value (an unhashable

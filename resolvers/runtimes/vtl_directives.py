@@ -8,17 +8,15 @@ variable afterwards; `#if` treats null as false.
 
 from __future__ import annotations
 
+from resolvers.errors import BreakLoop, ReturnFromTemplate, StopRendering
 from resolvers.runtimes.vtl_java import ForeachScope, to_java_string, truthy
 from resolvers.runtimes.vtl_nodes import (
-    BreakLoop,
     DefinedBlock,
     Expr,
     Frame,
     Node,
     Position,
     Reference,
-    ReturnFromTemplate,
-    StopRendering,
     index_value,
     render_block,
     template_error,

@@ -33,10 +33,6 @@ class ForeachScope:
     size: int
 
 
-class JavaMethodError(Exception):
-    """A method the value's Java class does not have, or a call Java would reject."""
-
-
 def java_double(value: float) -> str:
     """`Double.toString`: "1.0", "0.001", "1.0E7", "1.5E-4", "NaN", "Infinity"."""
     if math.isnan(value):

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from resolvers.errors import JavaMethodError
 from resolvers.runtimes.vtl_java import (
     ForeachScope,
-    JavaMethodError,
     MapEntry,
     is_number,
     java_equals,

@@ -12,26 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from resolvers.errors import ResolverError
+from resolvers.errors import JavaMethodError, ResolverError
 from resolvers.runtimes import vtl_java, vtl_java_methods
-from resolvers.runtimes.vtl_java import JavaMethodError, to_java_string, truthy
+from resolvers.runtimes.vtl_java import to_java_string, truthy
 from resolvers.util.core import MAPPING_TEMPLATE, Helper
-
-
-class StopRendering(Exception):
-    """`#stop`, or `#break` outside a loop: the output so far is the template's output."""
-
-
-class BreakLoop(Exception):
-    """`#break` inside `#foreach`."""
-
-
-class ReturnFromTemplate(Exception):
-    """`#return` / `#return(value)`."""
-
-    def __init__(self, value: Any) -> None:
-        super().__init__()
-        self.value = value
 
 
 @dataclass(frozen=True, slots=True)

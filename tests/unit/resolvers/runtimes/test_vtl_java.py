@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from resolvers.errors import JavaMethodError
 from resolvers.runtimes.vtl_java import (
     ForeachScope,
-    JavaMethodError,
     MapEntry,
     arithmetic,
     java_double,
