@@ -6,12 +6,8 @@ DynamoDB" (aws-appsync-resolver-mapping-template-reference-dynamodb-*, versions 
 
 - GetItem -> the item or null; PutItem -> the item written; UpdateItem -> the item after the
   update; DeleteItem -> the item deleted. Query and Scan -> `{items, nextToken, scannedCount}`.
-- BatchGetItem -> `{data: {table: [item | null, ...]}, unprocessedKeys: {table: [...]}}`, each
-  table's items in the order of its keys, null where no item exists; BatchPutItem -> `{data,
-  unprocessedItems}`; BatchDeleteItem -> `{data, unprocessedKeys}`.
-- TransactGetItems -> `{items, cancellationReasons}`; TransactWriteItems -> `{keys,
-  cancellationReasons}`; a cancelled transaction is a `DynamoDB:TransactionCanceledException`
-  error whose data (`ctx.result`) holds the reasons, in request order.
+- BatchGetItem, BatchPutItem, BatchDeleteItem, TransactGetItems, TransactWriteItems:
+  `dynamodb_batch`.
 - A failed condition ("Condition expressions", Handling a condition check failure): AppSync
   reads the current item with a strongly consistent read. A PutItem whose current item equals
   the one it tried to write (ignoring `equalsIgnore` attributes), or a DeleteItem whose item is
@@ -26,19 +22,31 @@ element '$[condition][returnValuesOnConditionCheckFailure]'." (aws-appsync-commu
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
+from functools import partial
 from typing import Any
 
 from resolvers.context import ResolverContext
+from resolvers.datasources.dynamodb_batch import (
+    batch_delete_item,
+    batch_get_item,
+    batch_put_item,
+    transact_get_items,
+    transact_write_items,
+)
 from resolvers.datasources.dynamodb_config import DynamoDBConfig
 from resolvers.datasources.dynamodb_sync import Versioning
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
     Expressions,
+    call_data_source,
     decode_token,
     encode_token,
     mapping_error,
+    request_field,
+    typed_field,
     typed_map,
     unmarshall_item,
+    unsupported_elements,
 )
 from resolvers.errors import DataSourceError, DynamoDBServiceError
 from resolvers.util.time import SYSTEM_CLOCK, Clock
@@ -98,34 +106,7 @@ _CONDITION = (
     "consistentRead",
     "conditionalCheckFailedHandler",
 )
-_TRANSACT_CONDITION = (
-    "expression",
-    "expressionNames",
-    "expressionValues",
-    "returnValuesOnConditionCheckFailure",
-)
 _CONDITION_FAILED = "ConditionalCheckFailedException"
-_TRANSACTION_CANCELED = "TransactionCanceledException"
-
-
-def _unsupported(block: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
-    for key in block:
-        if key not in allowed:
-            raise mapping_error(f"Unsupported element '{where}[{key}]'.")
-
-
-def _field(request: Mapping[str, Any], name: str, kind: type, where: str = "$") -> Any:
-    value = request.get(name)
-    if value is None:
-        raise mapping_error(f"Value for field '{where}[{name}]' not found.")
-    if not isinstance(value, kind):
-        raise mapping_error(f"Expected a {kind.__name__} for '{where}[{name}]'.")
-    return value
-
-
-def _typed(request: Mapping[str, Any], name: str, where: str = "$") -> dict[str, Any]:
-    """A map of typed values (`key`, `attributeValues`) as DynamoDB takes it."""
-    return typed_map(_field(request, name, dict, where))
 
 
 def _limit(limit: int) -> int:
@@ -168,11 +149,11 @@ class DynamoDBDataSource:
             "Query": self._query,
             "Scan": self._scan,
             "Sync": self._sync,
-            "BatchGetItem": self._batch_get_item,
-            "BatchPutItem": self._batch_put_item,
-            "BatchDeleteItem": self._batch_delete_item,
-            "TransactGetItems": self._transact_get_items,
-            "TransactWriteItems": self._transact_write_items,
+            "BatchGetItem": partial(batch_get_item, operations),
+            "BatchPutItem": partial(batch_put_item, operations),
+            "BatchDeleteItem": partial(batch_delete_item, operations),
+            "TransactGetItems": partial(transact_get_items, operations),
+            "TransactWriteItems": partial(transact_write_items, operations),
         }
 
     @property
@@ -196,27 +177,24 @@ class DynamoDBDataSource:
         handler = self._handlers.get(operation)
         if handler is None:
             raise mapping_error(f"Unsupported operation '{operation}'.")
-        _unsupported(request, _ALLOWED[operation], "$")
+        unsupported_elements(request, _ALLOWED[operation], "$")
         return await handler(request)
 
     async def _call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            return await self._operations.call(operation, params)
-        except DynamoDBServiceError as error:
-            raise error.as_data_source_error() from error
+        return await call_data_source(self._operations, operation, params)
 
     # Single items -------------------------------------------------------------------------
 
     async def _get_item(self, request: dict[str, Any]) -> Any:
         params: dict[str, Any] = {
             "TableName": self._config.table_name,
-            "Key": _typed(request, "key"),
+            "Key": typed_field(request, "key"),
         }
         if request.get("consistentRead"):
             params["ConsistentRead"] = True
         expressions = Expressions()
         if request.get("projection") is not None:
-            projection = _field(request, "projection", dict)
+            projection = request_field(request, "projection", dict)
             params["ProjectionExpression"] = expressions.take(projection, "projection", False)
         result = await self._call("GetItem", expressions.into(params))
         return unmarshall_item(result.get("Item"))
@@ -229,12 +207,12 @@ class DynamoDBDataSource:
             return None
         if not isinstance(condition, dict):
             raise mapping_error("Expected an object for '$[condition]'.")
-        _unsupported(condition, _CONDITION, "$[condition]")
+        unsupported_elements(condition, _CONDITION, "$[condition]")
         params["ConditionExpression"] = expressions.take(condition, "condition")
         return condition
 
     async def _put_item(self, request: dict[str, Any]) -> Any:
-        key = _typed(request, "key")
+        key = typed_field(request, "key")
         values = typed_map(request.get("attributeValues") or {})
         item = {**values, **key}
         params: dict[str, Any] = {"TableName": self._config.table_name, "Item": item}
@@ -252,8 +230,8 @@ class DynamoDBDataSource:
         return unmarshall_item(params["Item"])
 
     async def _update_item(self, request: dict[str, Any]) -> Any:
-        key = _typed(request, "key")
-        update = _field(request, "update", dict)
+        key = typed_field(request, "key")
+        update = request_field(request, "update", dict)
         expressions = Expressions()
         params: dict[str, Any] = {
             "TableName": self._config.table_name,
@@ -274,7 +252,7 @@ class DynamoDBDataSource:
         return unmarshall_item(result.get("Attributes"))
 
     async def _delete_item(self, request: dict[str, Any]) -> Any:
-        key = _typed(request, "key")
+        key = typed_field(request, "key")
         params: dict[str, Any] = {
             "TableName": self._config.table_name,
             "Key": key,
@@ -333,17 +311,17 @@ class DynamoDBDataSource:
     def _reading(self, request: dict[str, Any], params: dict[str, Any]) -> Expressions:
         expressions = Expressions()
         if request.get("index") is not None:
-            params["IndexName"] = _field(request, "index", str)
+            params["IndexName"] = request_field(request, "index", str)
         if request.get("limit") is not None:
-            params["Limit"] = _limit(_field(request, "limit", int))
+            params["Limit"] = _limit(request_field(request, "limit", int))
         if request.get("consistentRead"):
             params["ConsistentRead"] = True
         if request.get("select") is not None:
-            params["Select"] = _field(request, "select", str)
+            params["Select"] = request_field(request, "select", str)
         if _has_expression(request.get("filter")):
             params["FilterExpression"] = expressions.take(request["filter"], "filter")
         if request.get("projection") is not None:
-            projection = _field(request, "projection", dict)
+            projection = request_field(request, "projection", dict)
             params["ProjectionExpression"] = expressions.take(projection, "projection", False)
         if request.get("nextToken") is not None:
             params["ExclusiveStartKey"] = decode_token(request["nextToken"])["token"]
@@ -352,7 +330,9 @@ class DynamoDBDataSource:
     async def _query(self, request: dict[str, Any]) -> Any:
         params: dict[str, Any] = {"TableName": self._config.table_name}
         expressions = self._reading(request, params)
-        params["KeyConditionExpression"] = expressions.take(_field(request, "query", dict), "query")
+        params["KeyConditionExpression"] = expressions.take(
+            request_field(request, "query", dict), "query"
+        )
         if request.get("scanIndexForward") is not None:
             params["ScanIndexForward"] = bool(request["scanIndexForward"])
         return _page(await self._call("Query", expressions.into(params)))
@@ -361,8 +341,8 @@ class DynamoDBDataSource:
         params: dict[str, Any] = {"TableName": self._config.table_name}
         expressions = self._reading(request, params)
         if request.get("totalSegments") is not None:
-            params["TotalSegments"] = _field(request, "totalSegments", int)
-            params["Segment"] = _field(request, "segment", int)
+            params["TotalSegments"] = request_field(request, "totalSegments", int)
+            params["Segment"] = request_field(request, "segment", int)
         return _page(await self._call("Scan", expressions.into(params)))
 
     async def _sync(self, request: dict[str, Any]) -> Any:
@@ -374,170 +354,6 @@ class DynamoDBDataSource:
         except DynamoDBServiceError as error:
             raise error.as_data_source_error() from error
 
-    # Batches ------------------------------------------------------------------------------
-
-    def _tables(self, request: dict[str, Any]) -> dict[str, Any]:
-        tables: dict[str, Any] = _field(request, "tables", dict)
-        if not tables:
-            raise mapping_error("Value for field '$[tables]' not found.")
-        return tables
-
-    async def _batch_get_item(self, request: dict[str, Any]) -> Any:
-        tables = self._tables(request)
-        request_items: dict[str, Any] = {}
-        for table, spec in tables.items():
-            where = f"$[tables][{table}]"
-            if not isinstance(spec, dict):
-                raise mapping_error(f"Expected an object for '{where}'.")
-            _unsupported(spec, ("keys", "consistentRead", "projection"), where)
-            keys = _field(spec, "keys", list, where)
-            entry: dict[str, Any] = {"Keys": [typed_map(key) for key in keys]}
-            if spec.get("consistentRead"):
-                entry["ConsistentRead"] = True
-            if spec.get("projection") is not None:
-                expressions = Expressions()
-                projection = _field(spec, "projection", dict, where)
-                entry["ProjectionExpression"] = expressions.take(projection, "projection", False)
-                expressions.into(entry)
-            request_items[table] = entry
-        result = await self._call("BatchGetItem", {"RequestItems": request_items})
-        responses = result.get("Responses") or {}
-        unprocessed = result.get("UnprocessedKeys") or {}
-        data = {}
-        for table, entry in request_items.items():
-            found = responses.get(table) or []
-            data[table] = [unmarshall_item(_matching(found, key)) for key in entry["Keys"]]
-        return {
-            "data": data,
-            "unprocessedKeys": {
-                table: [
-                    unmarshall_item(key) for key in (unprocessed.get(table) or {}).get("Keys", [])
-                ]
-                for table in request_items
-            },
-        }
-
-    async def _batch_write(self, request: dict[str, Any], put: bool) -> Any:
-        tables = self._tables(request)
-        request_items: dict[str, list[dict[str, Any]]] = {}
-        for table, entries in tables.items():
-            if not isinstance(entries, list):
-                raise mapping_error(f"Expected a list for '$[tables][{table}]'.")
-            entries = tables[table] = [typed_map(entry) for entry in entries]
-            request_items[table] = [
-                {"PutRequest": {"Item": entry}} if put else {"DeleteRequest": {"Key": entry}}
-                for entry in entries
-            ]
-        result = await self._call("BatchWriteItem", {"RequestItems": request_items})
-        unprocessed = result.get("UnprocessedItems") or {}
-        data: dict[str, list[Any]] = {}
-        left: dict[str, list[Any]] = {}
-        for table, entries in tables.items():
-            pending = [
-                (next(iter(write.values())))["Item" if put else "Key"]
-                for write in unprocessed.get(table) or []
-            ]
-            data[table] = [
-                None if entry in pending else unmarshall_item(entry) for entry in entries
-            ]
-            left[table] = [unmarshall_item(entry) for entry in pending]
-        return {"data": data, ("unprocessedItems" if put else "unprocessedKeys"): left}
-
-    async def _batch_put_item(self, request: dict[str, Any]) -> Any:
-        return await self._batch_write(request, put=True)
-
-    async def _batch_delete_item(self, request: dict[str, Any]) -> Any:
-        return await self._batch_write(request, put=False)
-
-    # Transactions -------------------------------------------------------------------------
-
-    def _transact_items(self, request: dict[str, Any]) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = _field(request, "transactItems", list)
-        for index, item in enumerate(items):
-            if not isinstance(item, dict):
-                raise mapping_error(f"Expected an object for '$[transactItems][{index}]'.")
-        return items
-
-    async def _transact_get_items(self, request: dict[str, Any]) -> Any:
-        transact = []
-        for index, item in enumerate(self._transact_items(request)):
-            where = f"$[transactItems][{index}]"
-            _unsupported(item, ("table", "key", "projection"), where)
-            get: dict[str, Any] = {
-                "TableName": _field(item, "table", str, where),
-                "Key": _typed(item, "key", where),
-            }
-            if item.get("projection") is not None:
-                expressions = Expressions()
-                projection = _field(item, "projection", dict, where)
-                get["ProjectionExpression"] = expressions.take(projection, "projection", False)
-                expressions.into(get)
-            transact.append({"Get": get})
-        try:
-            result = await self._operations.call("TransactGetItems", {"TransactItems": transact})
-        except DynamoDBServiceError as error:
-            raise self._cancelled(error, "items") from error
-        items = [unmarshall_item(entry.get("Item")) for entry in result.get("Responses") or []]
-        return {"items": items, "cancellationReasons": None}
-
-    async def _transact_write_items(self, request: dict[str, Any]) -> Any:
-        transact = []
-        keys = []
-        for index, item in enumerate(self._transact_items(request)):
-            where = f"$[transactItems][{index}]"
-            operation = _field(item, "operation", str, where)
-            table = _field(item, "table", str, where)
-            key = _typed(item, "key", where)
-            keys.append(key)
-            write: dict[str, Any] = {"TableName": table}
-            expressions = Expressions()
-            if operation == "PutItem":
-                _unsupported(
-                    item, ("table", "operation", "key", "attributeValues", "condition"), where
-                )
-                write["Item"] = {**typed_map(item.get("attributeValues") or {}), **key}
-                kind = "Put"
-            elif operation == "UpdateItem":
-                _unsupported(item, ("table", "operation", "key", "update", "condition"), where)
-                update = _field(item, "update", dict, where)
-                write["Key"] = key
-                write["UpdateExpression"] = expressions.take(update, "update")
-                kind = "Update"
-            elif operation in ("DeleteItem", "ConditionCheck"):
-                _unsupported(item, ("table", "operation", "key", "condition"), where)
-                write["Key"] = key
-                kind = "Delete" if operation == "DeleteItem" else "ConditionCheck"
-            else:
-                raise mapping_error(f"Unsupported operation '{operation}' in '{where}'.")
-            condition = item.get("condition")
-            if condition is not None or kind == "ConditionCheck":
-                condition = _field(item, "condition", dict, where)
-                _unsupported(condition, _TRANSACT_CONDITION, f"{where}[condition]")
-                write["ConditionExpression"] = expressions.take(condition, "condition")
-                # "returnValuesOnConditionCheckFailure ... defaults to true" (TransactWriteItems).
-                if condition.get("returnValuesOnConditionCheckFailure", True):
-                    write["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
-            transact.append({kind: expressions.into(write)})
-        try:
-            await self._operations.call("TransactWriteItems", {"TransactItems": transact})
-        except DynamoDBServiceError as error:
-            raise self._cancelled(error, "keys") from error
-        return {"keys": [unmarshall_item(key) for key in keys], "cancellationReasons": None}
-
-    def _cancelled(self, error: DynamoDBServiceError, block: str) -> DataSourceError:
-        if error.code != _TRANSACTION_CANCELED:
-            return error.as_data_source_error()
-        reasons = []
-        for reason in error.body.get("CancellationReasons") or []:
-            entry: dict[str, Any] = {
-                "type": reason.get("Code") or "None",
-                "message": reason.get("Message") or "None",
-            }
-            if reason.get("Item"):
-                entry["item"] = unmarshall_item(reason["Item"])
-            reasons.append(entry)
-        return error.as_data_source_error({block: None, "cancellationReasons": reasons})
-
 
 def _page(result: Mapping[str, Any]) -> dict[str, Any]:
     return {
@@ -545,10 +361,6 @@ def _page(result: Mapping[str, Any]) -> dict[str, Any]:
         "nextToken": encode_token(result.get("LastEvaluatedKey")),
         "scannedCount": result.get("ScannedCount", 0),
     }
-
-
-def _matching(items: list[dict[str, Any]], key: Mapping[str, Any]) -> dict[str, Any] | None:
-    return next((item for item in items if all(item.get(k) == v for k, v in key.items())), None)
 
 
 def _without(item: Mapping[str, Any], ignore: set[str]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
-from resolvers.errors import DataSourceError, ResolverError
+from resolvers.errors import DataSourceError, DynamoDBServiceError, ResolverError
 
 MAPPING_TEMPLATE = "MappingTemplate"
 _VERSIONS = ("2017-02-28", "2018-05-29")
@@ -44,6 +44,38 @@ def mapping_error(message: str) -> ResolverError:
     template to look at; the field fails with the MappingTemplate error itself.
     """
     return ResolverError(message, MAPPING_TEMPLATE)
+
+
+def unsupported_elements(block: Mapping[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """A MappingTemplate error for the first element of `block` (at `where`) not in `allowed`."""
+    for key in block:
+        if key not in allowed:
+            raise mapping_error(f"Unsupported element '{where}[{key}]'.")
+
+
+def request_field(request: Mapping[str, Any], name: str, kind: type, where: str = "$") -> Any:
+    """The `name` element of a request document block, which must be there and be a `kind`."""
+    value = request.get(name)
+    if value is None:
+        raise mapping_error(f"Value for field '{where}[{name}]' not found.")
+    if not isinstance(value, kind):
+        raise mapping_error(f"Expected a {kind.__name__} for '{where}[{name}]'.")
+    return value
+
+
+def typed_field(request: Mapping[str, Any], name: str, where: str = "$") -> dict[str, Any]:
+    """A map of typed values (`key`, `attributeValues`) as DynamoDB takes it."""
+    return typed_map(request_field(request, name, dict, where))
+
+
+async def call_data_source(
+    operations: DynamoDBOperations, operation: str, params: dict[str, Any]
+) -> dict[str, Any]:
+    """`operations.call`, a service error becoming AppSync's field error for it (`ctx.error`)."""
+    try:
+        return await operations.call(operation, params)
+    except DynamoDBServiceError as error:
+        raise error.as_data_source_error() from error
 
 
 # Wire values ------------------------------------------------------------------------------
