@@ -1,69 +1,15 @@
-"""Fixtures for the VTL runtime tests: a field's context and a stopped clock."""
+"""Fixtures for the VTL runtime tests."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
 
 import pytest
 
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
-from resolvers.runtimes.vtl import VtlCode, load_vtl_code
-from resolvers.util.javatime import from_epoch_millis
-
-# The instant of the examples in "Time helpers in $util.time" (AppSync developer guide).
-NOW_MILLIS = 1517943695750
-
-
-@dataclass
-class FixedClock:
-    moment: datetime
-
-    def now(self) -> datetime:
-        return self.moment
-
-
-CLOCK = FixedClock(from_epoch_millis(NOW_MILLIS))
-
-
-def make_ctx(arguments: dict[str, Any] | None = None, **fields: Any) -> ResolverContext:
-    ctx = ResolverContext(
-        arguments=arguments if arguments is not None else {},
-        source=None,
-        identity=None,
-        info=ResolverInfo(
-            field_name="getPost",
-            parent_type_name="Query",
-            variables={},
-            selection_set_list=["id", "title"],
-            selection_set_graphql="{ id title }",
-        ),
-        request=RequestInfo(headers={"host": "localhost"}),
-        auth_type="API Key Authorization",
-    )
-    for name, value in fields.items():
-        setattr(ctx, name, value)
-    return ctx
-
-
-class LoadTemplates(Protocol):
-    def __call__(self, request: str | None, response: str | None = None) -> VtlCode: ...
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, template_loader
 
 
 @pytest.fixture
 def templates(tmp_path: Path) -> LoadTemplates:
     """`templates(request, response)`: write both templates and load them with the fixed clock."""
-
-    def load(request: str | None, response: str | None = None) -> VtlCode:
-        request_path = response_path = None
-        if request is not None:
-            request_path = tmp_path / "request.vtl"
-            request_path.write_text(request, encoding="utf-8")
-        if response is not None:
-            response_path = tmp_path / "response.vtl"
-            response_path.write_text(response, encoding="utf-8")
-        return load_vtl_code(request_path, response_path, clock=CLOCK)
-
-    return load
+    return template_loader(tmp_path)

@@ -9,23 +9,11 @@ Printed maps and lists are Java's `AbstractMap.toString` / `AbstractCollection.t
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from resolvers.context import ContextError, SkipTo
 from resolvers.errors import ResolverError, UtilError
-from tests.unit.resolvers.runtimes.conftest import LoadTemplates, make_ctx
-
-
-def request(templates: LoadTemplates, body: str, **arguments: Any) -> Any:
-    """The request document a template renders for these arguments."""
-    return templates(body).request(make_ctx(dict(arguments)))
-
-
-def printed(templates: LoadTemplates, body: str, **arguments: Any) -> Any:
-    """What `body` prints, read back through a JSON string."""
-    return request(templates, '{"out": "' + body + '"}', **arguments)["out"]
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx, printed, request
 
 
 def test_if_treats_null_as_false(templates: LoadTemplates) -> None:

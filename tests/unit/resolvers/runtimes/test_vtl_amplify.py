@@ -16,7 +16,7 @@ import pytest
 
 from resolvers.context import ContextError
 from resolvers.errors import UnauthorizedFieldError, UtilError
-from tests.unit.resolvers.runtimes.conftest import LoadTemplates, make_ctx
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx
 
 NOW = "2018-02-06T19:01:35.750Z"
 TEMPLATES = Path(__file__).parent / "amplify"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from resolvers.errors import UtilError
-from tests.unit.resolvers.runtimes.conftest import LoadTemplates, make_ctx
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx
 
 NOW = "2018-02-06T19:01:35.750Z"
 

@@ -9,7 +9,7 @@ import pytest
 
 from resolvers.errors import TemplateError
 from resolvers.runtimes.vtl import load_vtl_code
-from tests.unit.resolvers.runtimes.conftest import make_ctx
+from tests.unit.resolvers.runtimes.vtl_templates import make_ctx
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

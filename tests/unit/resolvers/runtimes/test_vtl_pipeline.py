@@ -13,7 +13,7 @@ import pytest
 from resolvers.datasources.none import NoneDataSource
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.unit import UnitResolver
-from tests.unit.resolvers.runtimes.conftest import LoadTemplates, make_ctx
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx
 
 FORWARD = """$util.qr($ctx.stash.put("order", $util.defaultIfNull($ctx.stash.order, [])))
 $util.qr($ctx.stash.order.add("%s"))

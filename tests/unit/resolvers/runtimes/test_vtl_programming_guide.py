@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from resolvers.errors import UnauthorizedFieldError
-from tests.unit.resolvers.runtimes.conftest import LoadTemplates, make_ctx
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx
 
 REQUEST = """#set( $payload = {
   "id": $context.arguments.id,
