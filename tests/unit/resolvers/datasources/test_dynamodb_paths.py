@@ -112,16 +112,3 @@ async def failure(source: DynamoDBDataSource, request: dict[str, Any]) -> Resolv
     error = raised.value
     assert isinstance(error, DataSourceError) == (error.error_type != "MappingTemplate")
     return error
-
-
-@pytest.mark.anyio
-@pytest.mark.timeout(20)
-async def test_both_paths_see_the_same_backend(loopback: LoopbackEndpoint) -> None:
-    embedded = MotoDynamoDB(REGION)
-    remote = BotoDynamoDB(REGION, loopback.url)
-    source = await new_source(embedded)
-    await run(source, {"operation": "PutItem", "key": {"id": {"S": "1"}}})
-    through_boto = DynamoDBDataSource("PostsTable", source.config, remote)
-    assert await run(through_boto, {"operation": "GetItem", "key": {"id": {"S": "1"}}}) == {
-        "id": "1"
-    }
