@@ -31,7 +31,7 @@ from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_ite
 from resolvers.errors import ResolverError
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
-from tests.unit.resolvers.datasources.test_dynamodb_paths import PATHS, loopback, operations_on
+from tests.unit.resolvers.datasources.dynamodb_paths import PATHS, loopback, operations_on
 
 __all__ = ["loopback"]
 

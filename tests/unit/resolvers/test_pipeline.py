@@ -24,7 +24,7 @@ from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import UtilError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.python import load_python_code
-from tests.unit.resolvers.handler_support import import_handlers
+from tests.unit.resolvers.handler_modules import import_handlers
 
 HANDLERS = """
 CALLS = []

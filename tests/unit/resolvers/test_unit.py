@@ -23,7 +23,7 @@ from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import UtilError
 from resolvers.runtimes.python import load_python_code
 from resolvers.unit import UnitResolver
-from tests.unit.resolvers.handler_support import import_handlers
+from tests.unit.resolvers.handler_modules import import_handlers
 
 HANDLERS = """
 CALLS = []

@@ -15,7 +15,7 @@ import pytest
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_config import DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
-from tests.unit.resolvers.datasources.test_dynamodb_paths import (
+from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     SDK_SUFFIX,
     failure,

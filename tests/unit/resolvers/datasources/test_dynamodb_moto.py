@@ -22,7 +22,7 @@ from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID, MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import LoopbackEndpoint
 from resolvers.datasources.dynamodb_wire import wire_json
 from resolvers.errors import DynamoDBServiceError
-from tests.unit.resolvers.datasources.test_dynamodb_paths import loopback
+from tests.unit.resolvers.datasources.dynamodb_paths import loopback
 
 __all__ = ["loopback"]
 

@@ -19,7 +19,7 @@ from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb_tables import create_tables, delta_sync_table
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
-from tests.unit.resolvers.datasources.test_dynamodb_paths import (
+from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     failure,
     loopback,

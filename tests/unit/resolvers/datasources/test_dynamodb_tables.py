@@ -32,7 +32,7 @@ from resolvers.datasources.dynamodb_tables import (
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.errors import LoopbackEndpointError, SeedError
-from tests.unit.resolvers.datasources.test_dynamodb_paths import (
+from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     loopback,
     operations,

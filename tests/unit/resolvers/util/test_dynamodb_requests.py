@@ -17,7 +17,7 @@ from resolvers.errors import ResolverError
 from resolvers.runtimes.python import load_python_code
 from resolvers.unit import UnitResolver
 from resolvers.util import dynamodb_requests as ddb
-from tests.unit.resolvers.datasources.test_dynamodb_paths import (
+from tests.unit.resolvers.datasources.dynamodb_paths import (
     context,
     failure,
     loopback,

@@ -28,7 +28,7 @@ from resolvers.context import OperationScope, RequestInfo, ResolverContext, Reso
 from resolvers.datasources.lambda_ import LambdaContext, LambdaDataSource, direct_lambda_code
 from resolvers.errors import DataSourceError, HandlerImportError, ResolverError, UtilError
 from resolvers.unit import UnitResolver
-from tests.unit.resolvers.handler_support import import_handlers
+from tests.unit.resolvers.handler_modules import import_handlers
 
 HANDLERS = """
 import asyncio
