@@ -5,7 +5,8 @@ result of whatever previous operation was executed in a pipeline resolver"; the 
 handler's output goes to the first function), runtime-utils-js (`runtime.earlyReturn` in a
 function request handler, in the pipeline's request handler, and `skipTo` "END" / "NEXT"), the
 AppSync directives page (`#return` in a resolver mapping template "will return from the
-resolver") and the direct Lambda event's `prev` (direct-lambda-reference).
+resolver", in a function's from the function only) and the direct Lambda event's `prev`
+(direct-lambda-reference).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from resolvers.errors import UtilError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.python import load_python_code
 from tests.unit.resolvers.handler_modules import import_handlers
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx
 
 HANDLERS = """
 CALLS = []
@@ -350,3 +352,44 @@ async def test_vtl_return_in_a_function_continues_with_the_next(tmp_path: Path) 
         ],
     )
     assert await resolver.resolve(make_context()) == {"from": "next", "prev": "r"}
+
+
+VTL_FORWARD = """$util.qr($ctx.stash.put("order", $util.defaultIfNull($ctx.stash.order, [])))
+$util.qr($ctx.stash.order.add("%s"))
+{"version": "2018-05-29", "payload": {"from": "%s", "prev": $util.toJson($ctx.prev.result)}}"""
+
+
+VTL_RESULT = "$util.toJson($ctx.result)"
+
+
+@pytest.mark.anyio
+async def test_pipeline_passes_prev_result_and_stash(templates: LoadTemplates) -> None:
+    functions = [
+        PipelineFunction(
+            name, templates(VTL_FORWARD % (name, name), VTL_RESULT), NoneDataSource("local")
+        )
+        for name in ("first", "second")
+    ]
+    after = '{"last": $util.toJson($ctx.prev.result), "stash": $util.toJson($ctx.stash)}'
+    resolver = PipelineResolver(
+        templates('$util.qr($ctx.stash.put("started", true)){"step": "before"}', after),
+        functions,
+    )
+    result = await resolver.resolve(make_ctx())
+    assert result == {
+        "last": {"from": "second", "prev": {"from": "first", "prev": {"step": "before"}}},
+        "stash": {"started": True, "order": ["first", "second"]},
+    }
+
+
+@pytest.mark.anyio
+async def test_return_in_a_function_skips_its_data_source(templates: LoadTemplates) -> None:
+    returning = templates('#return({"cached": true})\n{"never": "rendered"}', VTL_RESULT)
+    functions = [
+        PipelineFunction("cache", returning, NoneDataSource("local")),
+        PipelineFunction(
+            "next", templates(VTL_FORWARD % ("next", "next"), VTL_RESULT), NoneDataSource("l")
+        ),
+    ]
+    resolver = PipelineResolver(None, functions)
+    assert await resolver.resolve(make_ctx()) == {"from": "next", "prev": {"cached": True}}

@@ -24,6 +24,7 @@ from resolvers.errors import UtilError
 from resolvers.runtimes.python import load_python_code
 from resolvers.unit import UnitResolver
 from tests.unit.resolvers.handler_modules import import_handlers
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, make_ctx
 
 HANDLERS = """
 CALLS = []
@@ -243,3 +244,11 @@ async def test_direct_lambda_result_is_the_field_value(handlers: ModuleType) -> 
     value = await resolver.resolve(make_context())
     assert value["echo"]["arguments"] == {"id": "post-1"}
     assert value["echo"]["info"]["fieldName"] == "getPost"
+
+
+@pytest.mark.anyio
+async def test_unit_resolver_with_none_data_source(templates: LoadTemplates) -> None:
+    request = '{"version": "2018-05-29", "payload": $util.toJson($ctx.args)}'
+    code = templates(request, "$util.toJson($ctx.result)")
+    resolver = UnitResolver(code, NoneDataSource("local"))
+    assert await resolver.resolve(make_ctx({"id": "1"})) == {"id": "1"}

@@ -1,24 +1,22 @@
-"""Java value semantics the VTL runtime gives Python values.
+"""Java value semantics the VTL runtime gives Python values: printing, truthiness, operators.
 
 Expected texts are Java's: `Double.toString` (java.lang.Double javadoc: scientific notation
-below 10^-3 and from 10^7), `String.split` (trailing empty strings removed, a leading
-zero-width match gives no empty first element), `AbstractMap.toString`.
+below 10^-3 and from 10^7), `AbstractMap.toString` / `AbstractCollection.toString`; operators
+follow Velocity 1.7's AST nodes (ASTAddNode, ASTEQNode, ASTDivNode).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from resolvers.errors import JavaMethodError
 from resolvers.runtimes.vtl_java import (
-    ForeachScope,
     MapEntry,
     arithmetic,
     java_double,
     java_equals,
     to_java_string,
 )
-from resolvers.runtimes.vtl_java_methods import call_java_method, get_java_property
+from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, printed, request
 
 
 @pytest.mark.parametrize(
@@ -48,36 +46,6 @@ def test_collections_print_recursively() -> None:
     assert to_java_string(MapEntry("k", [1])) == "k=[1]"
 
 
-@pytest.mark.parametrize(
-    ("text", "regex", "parts"),
-    [
-        ("a,b,,c,,", ",", ["a", "b", "", "c"]),
-        ("abc", "", ["a", "b", "c"]),
-        ("a1b22c", "\\d+", ["a", "b", "c"]),
-        ("", ",", [""]),
-        (",a", ",", ["", "a"]),
-    ],
-)
-def test_string_split(text: str, regex: str, parts: list[str]) -> None:
-    assert call_java_method(text, "split", [regex]) == parts
-
-
-def test_string_split_with_a_limit_keeps_trailing_empties() -> None:
-    assert call_java_method("a,b,,", "split", [",", -1]) == ["a", "b", "", ""]
-    assert call_java_method("a,b,c", "split", [",", 2]) == ["a", "b,c"]
-
-
-def test_replace_all_uses_java_group_references() -> None:
-    assert call_java_method("John Smith", "replaceAll", ["(\\w+) (\\w+)", "$2, $1"]) == (
-        "Smith, John"
-    )
-
-
-def test_substring_out_of_range_is_an_error() -> None:
-    with pytest.raises(JavaMethodError):
-        call_java_method("abc", "substring", [2, 5])
-
-
 def test_integer_division_truncates_towards_zero() -> None:
     assert arithmetic("/", -7, 2) == -3
     assert arithmetic("%", -7, 2) == -1
@@ -93,14 +61,19 @@ def test_equality_across_types() -> None:
     assert java_equals(None, None)
 
 
-def test_foreach_scope_properties_and_methods() -> None:
-    scope = ForeachScope(index=1, size=3)
-    assert get_java_property(scope, "count") == 2
-    assert get_java_property(scope, "hasNext") is True
-    assert call_java_method(scope, "hasNext", []) is True
-    assert get_java_property(scope, "last") is False
+def test_plus_concatenates_when_either_side_is_a_string(templates: LoadTemplates) -> None:
+    assert printed(templates, '#set($s = "id-" + 5)$s') == "id-5"
 
 
-def test_unknown_method_names_the_java_class() -> None:
-    with pytest.raises(JavaMethodError, match=r"java.util.ArrayList' does not contain method"):
-        call_java_method([1], "push", [2])
+def test_equality_compares_numbers_by_value_and_other_types_by_string(
+    templates: LoadTemplates,
+) -> None:
+    body = (
+        '{"a": #if($ctx.args.n == 5.0) 1 #else 0 #end, "b": #if($ctx.args.n == "5") 1 #else 0 #end}'
+    )
+    assert request(templates, body, n=5) == {"a": 1, "b": 1}
+
+
+def test_maps_and_lists_print_as_java_does(templates: LoadTemplates) -> None:
+    body = '#set($m = {"a": 1, "b": [1, "x", null, true, 2.5]})$m $m.keySet()'
+    assert printed(templates, body) == "{a=1, b=[1, x, null, true, 2.5]} [a, b]"

@@ -1,4 +1,4 @@
-"""Fixtures for the VTL runtime tests."""
+"""Fixtures for the resolver tests: VTL templates loaded from text."""
 
 from __future__ import annotations
 
