@@ -15,7 +15,7 @@ from resolvers.datasources.dynamodb_wire import (
     unmarshall,
     wire_json,
 )
-from resolvers.errors import DynamoDBServiceError, ResolverError
+from resolvers.errors import ResolverError
 
 
 @pytest.mark.parametrize(
@@ -99,17 +99,6 @@ def test_a_pagination_token_round_trips_and_is_opaque() -> None:
     assert "id" not in token
     assert decode_token(token)["token"] == key
     assert encode_token(None) is None
-
-
-def test_service_errors_carry_the_sdk_suffix() -> None:
-    error = DynamoDBServiceError(
-        "ConditionalCheckFailedException", "The conditional request failed", 400, "ABC"
-    ).as_data_source_error({"id": "1"})
-    assert error.error_type == "DynamoDB:ConditionalCheckFailedException"
-    assert error.message == (
-        "The conditional request failed (Service: DynamoDb, Status Code: 400, Request ID: ABC)"
-    )
-    assert error.data == {"id": "1"}
 
 
 @pytest.mark.parametrize(
