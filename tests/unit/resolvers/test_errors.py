@@ -8,9 +8,6 @@ line and column; resolver code that raised is a `Code` error named the same way
 
 from __future__ import annotations
 
-import inspect
-import pkgutil
-from importlib import import_module
 from pathlib import Path
 
 import resolvers
@@ -22,6 +19,7 @@ from resolvers.errors import (
     SeedError,
     TemplateError,
 )
+from tests.unit.exception_classes import defined_exceptions
 
 
 def test_a_resolver_error_holds_appsyncs_field_error_keys() -> None:
@@ -60,12 +58,7 @@ def test_a_seed_error_names_the_seed_file() -> None:
 
 
 def test_every_exception_of_the_package_is_in_errors() -> None:
-    found = []
-    for module_info in pkgutil.walk_packages(resolvers.__path__, "resolvers."):
-        module = import_module(module_info.name)
-        for _, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, BaseException) and value.__module__.startswith("resolvers."):
-                found.append(value)
+    found = defined_exceptions(resolvers)
     assert DynamoDBServiceError in found
     for error_class in found:
         assert error_class.__module__ == "resolvers.errors", error_class

@@ -1,11 +1,8 @@
 """The schema package's errors: SDL problems with their place, one root for every error."""
 
-import inspect
-import pkgutil
-from importlib import import_module
-
 import schema
 from schema.errors import QueryDepthLimitError, QuerySyntaxError, SchemaError, SchemaProblem
+from tests.unit.exception_classes import defined_exceptions
 
 
 def test_a_problem_prints_its_file_line_and_column() -> None:
@@ -34,13 +31,8 @@ def test_the_depth_limit_error_names_the_field_and_its_depth() -> None:
 
 
 def test_every_exception_of_the_package_is_in_errors_under_schema_error() -> None:
-    found = []
-    for module_info in pkgutil.walk_packages(schema.__path__, "schema."):
-        module = import_module(module_info.name)
-        for _, value in inspect.getmembers(module, inspect.isclass):
-            if issubclass(value, BaseException) and value.__module__.startswith("schema."):
-                found.append(value)
-    assert found
+    found = defined_exceptions(schema)
+    assert SchemaError in found
     for error_class in found:
         assert error_class.__module__ == "schema.errors", error_class
         assert issubclass(error_class, SchemaError), error_class

@@ -9,7 +9,6 @@ built-in util (built-in-util-js, error / appendError), extensions (extensions-js
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 from resolvers.context import ContextError, RequestInfo, ResolverContext, ResolverInfo, SkipTo
 from resolvers.errors import CodeError, TemplateError, UnauthorizedFieldError, UtilError
 from resolvers.runtimes.python import PythonResolverCode, load_python_code
+from tests.unit.resolvers.fixed_clock import FixedClock
 
 
 def make_context(**overrides: Any) -> ResolverContext:
@@ -298,14 +298,6 @@ def test_imported_names_are_the_injected_objects(tmp_path: Path) -> None:
             """,
     )
     assert code.request(make_context()) is True
-
-
-@dataclass(frozen=True)
-class FixedClock:
-    moment: datetime
-
-    def now(self) -> datetime:
-        return self.moment
 
 
 def test_util_time_reads_the_injected_clock(tmp_path: Path) -> None:

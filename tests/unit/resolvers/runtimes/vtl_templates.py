@@ -3,28 +3,15 @@ and loaded, and what a template renders or prints."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.runtimes.vtl import VtlCode, load_vtl_code
 from resolvers.util.javatime import from_epoch_millis
+from tests.unit.resolvers.fixed_clock import DOC_NOW_MILLIS, FixedClock
 
-# The instant of the examples in "Time helpers in $util.time" (AppSync developer guide).
-NOW_MILLIS = 1517943695750
-
-
-@dataclass
-class FixedClock:
-    moment: datetime
-
-    def now(self) -> datetime:
-        return self.moment
-
-
-CLOCK = FixedClock(from_epoch_millis(NOW_MILLIS))
+CLOCK = FixedClock(from_epoch_millis(DOC_NOW_MILLIS))
 
 
 def make_ctx(arguments: dict[str, Any] | None = None, **fields: Any) -> ResolverContext:

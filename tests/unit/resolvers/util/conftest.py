@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 import pytest
 
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.util.javatime import from_epoch_millis
 from resolvers.util.namespace import Util
-
-# The instant of the examples in "Time helpers in $util.time" (AppSync developer guide).
-DOC_NOW_MILLIS = 1517943695750
-
-
-@dataclass
-class FixedClock:
-    moment: datetime
-
-    def now(self) -> datetime:
-        return self.moment
+from tests.unit.resolvers.fixed_clock import DOC_NOW_MILLIS, FixedClock
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from resolvers.errors import ResolverError
 from resolvers.util.javatime import from_epoch_millis
 from resolvers.util.namespace import Util
 from resolvers.util.time import TimeHelpers
-from tests.unit.resolvers.util.conftest import FixedClock
+from tests.unit.resolvers.fixed_clock import FixedClock
 
 
 @pytest.mark.parametrize("zone", ["+08:00", "Australia/Perth"])

@@ -14,7 +14,7 @@ from resolvers.context import ResolverContext
 from resolvers.errors import UnauthorizedFieldError, UtilError
 from resolvers.util import ids
 from resolvers.util.namespace import Util
-from tests.unit.resolvers.util.conftest import DOC_NOW_MILLIS
+from tests.unit.resolvers.fixed_clock import DOC_NOW_MILLIS
 
 
 def test_auto_id_is_a_random_uuid_v4(util: Util) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from resolvers.errors import ResolverError
 from resolvers.util.namespace import Util
-from tests.unit.resolvers.util.conftest import DOC_NOW_MILLIS
+from tests.unit.resolvers.fixed_clock import DOC_NOW_MILLIS
 
 DOC_CONVERSION_MILLIS = 1517943695758
 
