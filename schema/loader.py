@@ -53,8 +53,8 @@ _SPECIFIED_SCALARS = frozenset({"ID", "String", "Int", "Float", "Boolean"})
 
 @dataclass(frozen=True, slots=True)
 class AppSyncSchema:
-    """A built schema and its directive usages. Its `graphql_schema` has no resolvers: the
-    bridge attaches them, so one AppSyncSchema can serve several executable schemas."""
+    """A built schema and its directive usages. Its `graphql_schema` has no resolvers: each
+    `ExecutableSchema` holds its own, so one AppSyncSchema can serve several executable schemas."""
 
     graphql_schema: GraphQLSchema
     directives: DirectiveIndex

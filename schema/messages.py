@@ -5,7 +5,8 @@ AppSync validates with graphql-java, whose messages read
 being the field names (not aliases) and fragment names enclosing the error, joined by `/`, and
 left out where the error sits outside any field. graphql-core finds the same errors under the
 graphql-js wording; each rule's errors are tagged with the rule and reworded here. (Variable
-coercion and result errors are worded where they happen, in schema/bridge.py.)
+coercion and result errors are worded where they happen, in schema/variables.py and
+schema/executable.py.)
 
 Recorded AppSync texts (tests cite them): FieldUndefined (graphql/graphql-over-http#81),
 MissingFieldArgument (aws-amplify/amplify-js#7435), WrongType with Java value printing

@@ -8,10 +8,7 @@ from typing import Any, Protocol
 
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.runtimes.vtl import VtlCode, load_vtl_code
-from resolvers.util.javatime import from_epoch_millis
-from tests.unit.resolvers.fixed_clock import DOC_NOW_MILLIS, FixedClock
-
-CLOCK = FixedClock(from_epoch_millis(DOC_NOW_MILLIS))
+from tests.unit.resolvers.fixed_clock import CLOCK
 
 
 def make_ctx(arguments: dict[str, Any] | None = None, **fields: Any) -> ResolverContext:

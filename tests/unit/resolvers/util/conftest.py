@@ -5,14 +5,13 @@ from __future__ import annotations
 import pytest
 
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
-from resolvers.util.javatime import from_epoch_millis
 from resolvers.util.namespace import Util
-from tests.unit.resolvers.fixed_clock import DOC_NOW_MILLIS, FixedClock
+from tests.unit.resolvers.fixed_clock import CLOCK, FixedClock
 
 
 @pytest.fixture
 def clock() -> FixedClock:
-    return FixedClock(from_epoch_millis(DOC_NOW_MILLIS))
+    return CLOCK
 
 
 @pytest.fixture
