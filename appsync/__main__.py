@@ -26,11 +26,11 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
-from appsync.config import ApiConfig, load_config
 from appsync.errors import ConfigError
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsError, TlsFiles, self_signed_certificate
+from definition.appsync_yaml.api import ApiConfig, load_config
 from stepfunctions.store import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")

@@ -27,18 +27,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from appsync.config import (
-    ApiConfig,
-    AuthProviderSpec,
-    CodeSpec,
-    DataSourceSpec,
-    DataSourceType,
-    IntrospectionConfig,
-    ResolverKind,
-    ResolverSpec,
-    Runtime,
-)
-from appsync.config_auth import provider_config
 from appsync.errors import ConfigError, ConfigProblem
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
@@ -53,9 +41,21 @@ from appsync.stepfunctions_embedded import running as stepfunctions_running
 from auth.clock import Clock, SystemClock
 from auth.errors import AuthConfigError
 from auth.rules import Authorizer, ProviderConfig
+from definition.appsync_yaml.api import (
+    ApiConfig,
+    AuthProviderSpec,
+    CodeSpec,
+    DataSourceSpec,
+    DataSourceType,
+    IntrospectionConfig,
+    ResolverKind,
+    ResolverSpec,
+    Runtime,
+)
+from definition.appsync_yaml.authorization import provider_config
+from definition.appsync_yaml.dynamodb import EmbeddedDynamoDBSettings
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import EmbeddedDynamoDBSettings
 from resolvers.datasources.dynamodb_tables import (
     EmbeddedDynamoDB,
     SeedError,

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from appsync.config_stepfunctions import StepFunctionsSettings, StepFunctionsTarget
 from appsync.errors import ConfigError, ConfigProblem
 from appsync.stepfunctions_api import stepfunctions_store
+from definition.appsync_yaml.step_functions import StepFunctionsSettings, StepFunctionsTarget
 from resolvers.datasources.dynamodb_tables import (
     EmbeddedDynamoDB,
     LoopbackEndpoint,

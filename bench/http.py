@@ -259,7 +259,7 @@ def serve(port: int, config: Path) -> None:
     from starlette.routing import Route
 
     from appsync.app import build_app
-    from appsync.config import load_config
+    from definition.appsync_yaml.api import load_config
 
     async def fixed(request: Request) -> Response:
         await request.body()

@@ -33,14 +33,14 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_config import (
+from definition.appsync_yaml.dynamodb import (
     DEFAULT_REGION,
     DeltaSyncConfig,
     DynamoDBConfig,
     EmbeddedDynamoDBSettings,
     TableDeclaration,
 )
+from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,

@@ -24,9 +24,9 @@ from moto.server import ThreadedMotoServer
 from starlette.applications import Starlette
 
 from appsync.app import build_app
-from appsync.config import load_config
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from auth.clock import Clock
+from definition.appsync_yaml.api import load_config
 from tests.conftest import REPO_ROOT
 
 APIS = Path(__file__).parent / "apis"

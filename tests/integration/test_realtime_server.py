@@ -20,7 +20,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
 from appsync.app import build_app
-from appsync.config import load_config
+from definition.appsync_yaml.api import load_config
 from tests.integration.conftest import Server, serve
 from tests.integration.test_realtime_wsproto import running_uvicorn
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from appsync.config import load_config
 from appsync.errors import ConfigError
+from definition.appsync_yaml.api import load_config
 
 
 def write_definition(folder: Path, schema: str, text: str) -> Path:

@@ -11,9 +11,9 @@ import pytest
 from starlette.applications import Starlette
 
 from appsync.app import build_app, load_api
-from appsync.config import load_config
 from appsync.errors import ConfigError
 from auth.clock import ManualClock
+from definition.appsync_yaml.api import load_config
 
 
 def _problems(folder: Path, definition: str) -> list[tuple[str, str]]:

@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from appsync.config import (
+from appsync.errors import ConfigError
+from auth.modes import AuthMode
+from definition.appsync_yaml.api import (
     DataSourceType,
     IntrospectionConfig,
     ResolverKind,
     Runtime,
     load_config,
 )
-from appsync.errors import ConfigError
-from auth.modes import AuthMode
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"
 RESOLVER_CODE = "def request(ctx):\n    return {}\n\ndef response(ctx):\n    return ctx.result\n"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from appsync.app import load_api
-from appsync.config import RealtimeSpec, TlsSpec, load_config
 from appsync.pubsub import InMemoryBroker, RedisBroker
+from definition.appsync_yaml.api import RealtimeSpec, TlsSpec, load_config
 from tests.unit.appsync.conftest import problems, write_definition
 
 HEAD = """

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from appsync.config import DataSourceType, load_config
-from appsync.config_stepfunctions import StateMachineType, StepFunctionsTarget
+from definition.appsync_yaml.api import DataSourceType, load_config
+from definition.appsync_yaml.step_functions import StateMachineType, StepFunctionsTarget
 from resolvers.datasources.http import AwsIamConfig, HttpConfig
 from tests.unit.appsync.conftest import problems, write_definition
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from resolvers.datasources.dynamodb_config import (
+from definition.appsync_yaml.dynamodb import (
     DeltaSyncConfig,
     DynamoDBConfig,
     EmbeddedDynamoDBSettings,

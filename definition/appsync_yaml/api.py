@@ -22,7 +22,8 @@ from typing import Any
 
 import yaml
 
-from appsync.config_auth import (
+from appsync.errors import ConfigError, ConfigProblem
+from definition.appsync_yaml.authorization import (
     AUTH_BLOCKS,
     ApiKeySpec,
     AuthProviderSpec,
@@ -31,10 +32,19 @@ from appsync.config_auth import (
     auth_provider,
     check_modes,
 )
-from appsync.config_datasources import DataSourceSpec, DataSourceType, data_sources, report
-from appsync.config_reader import ConfigReader, Raw, kind
-from appsync.config_realtime import RealtimeSpec, TlsSpec, read_realtime, read_tls
-from appsync.config_resolvers import (
+from definition.appsync_yaml.data_sources import (
+    DataSourceSpec,
+    DataSourceType,
+    data_sources,
+    report,
+)
+from definition.appsync_yaml.dynamodb import (
+    DynamoDBConfig,
+    EmbeddedDynamoDBSettings,
+    parse_embedded_dynamodb,
+)
+from definition.appsync_yaml.reader import ConfigReader, Raw, kind
+from definition.appsync_yaml.resolvers import (
     CodeSpec,
     FunctionSpec,
     ResolverKind,
@@ -43,13 +53,8 @@ from appsync.config_resolvers import (
     read_functions,
     read_resolvers,
 )
-from appsync.config_stepfunctions import StepFunctionsSettings, read_step_functions
-from appsync.errors import ConfigError, ConfigProblem
-from resolvers.datasources.dynamodb_config import (
-    DynamoDBConfig,
-    EmbeddedDynamoDBSettings,
-    parse_embedded_dynamodb,
-)
+from definition.appsync_yaml.server import RealtimeSpec, TlsSpec, read_realtime, read_tls
+from definition.appsync_yaml.step_functions import StepFunctionsSettings, read_step_functions
 
 __all__ = [
     "ApiConfig",

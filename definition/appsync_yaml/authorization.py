@@ -14,7 +14,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from appsync.config_reader import ConfigReader, Raw, join, kind
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.cognito import CognitoUserPoolConfig, DefaultAction, moto_jwks_file
 from auth.lambda_authorizer import LambdaAuthorizerConfig
@@ -22,6 +21,7 @@ from auth.modes import AuthMode
 from auth.oidc import OidcConfig
 from auth.rules import ProviderConfig
 from auth.sigv4 import IamConfig, IamCredential, MotoCredentialSource
+from definition.appsync_yaml.reader import ConfigReader, Raw, join, kind
 
 # A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
 _NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())

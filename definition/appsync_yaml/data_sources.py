@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from appsync.config_reader import ConfigReader, Raw, join
-from appsync.config_stepfunctions import read_http_config, read_state_machine_arn
-from resolvers.datasources.dynamodb_config import (
+from definition.appsync_yaml.dynamodb import (
     DynamoDBConfig,
     DynamoDBConfigProblem,
     parse_dynamodb_config,
 )
+from definition.appsync_yaml.reader import ConfigReader, Raw, join
+from definition.appsync_yaml.step_functions import read_http_config, read_state_machine_arn
 from resolvers.datasources.http import HttpConfig
 
 _CONFIG_BLOCKS = {

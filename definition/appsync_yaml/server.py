@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from appsync.config_reader import ConfigReader, join, kind
 from appsync.pubsub import DEFAULT_INBOX_CAPACITY, Broker, BrokerError, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeSettings
 from appsync.realtime.messages import KEEP_ALIVE_INTERVAL_SECONDS
+from definition.appsync_yaml.reader import ConfigReader, join, kind
 
 _REALTIME_KEYS = ("redisUrl", "keepAliveIntervalSeconds", "inboxCapacity")
 _TLS_KEYS = ("certFile", "keyFile", "selfSigned")

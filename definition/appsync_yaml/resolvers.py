@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from appsync.config_datasources import DataSourceType, Sources
-from appsync.config_reader import ConfigReader, Raw, join
+from definition.appsync_yaml.data_sources import DataSourceType, Sources
+from definition.appsync_yaml.reader import ConfigReader, Raw, join
 
 
 class Runtime(StrEnum):

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from appsync.config_reader import ConfigReader, Raw, join
+from definition.appsync_yaml.reader import ConfigReader, Raw, join
 from resolvers.datasources.http import AWS_IAM, AwsIamConfig, HttpConfig
 
 
