@@ -9,7 +9,7 @@ import pytest
 from appsync.app import load_api
 from appsync.pubsub import InMemoryBroker, RedisBroker
 from definition.appsync_yaml.api import RealtimeSpec, TlsSpec, load_config
-from tests.unit.appsync.conftest import problems, write_definition
+from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems, write_definition
 
 HEAD = """
 schema: schema.graphql

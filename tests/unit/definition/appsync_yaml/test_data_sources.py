@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from definition.appsync_yaml.api import DataSourceType, DynamoDBConfig, load_config
-from tests.unit.appsync.conftest import problems, write_definition
+from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems, write_definition
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from definition.appsync_yaml.api import DataSourceType, load_config
 from definition.appsync_yaml.step_functions import StateMachineType, StepFunctionsTarget
 from resolvers.datasources.http import AwsIamConfig, HttpConfig
-from tests.unit.appsync.conftest import problems, write_definition
+from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems, write_definition
 
 SCHEMA = "type Query { ping: String }\n"
 HEAD = "schema: schema.graphql\nauthenticationType: API_KEY\n"
