@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from definition.appsync_yaml.dynamodb import DynamoDBConfig, TableDeclaration
+from definition.model import DynamoDBConfig, TableDeclaration
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB

@@ -1,28 +1,29 @@
-"""Data sources in the API definition (`dataSources[]`, CreateDataSource's names).
+"""Data sources in the definition (`dataSources[]`, CreateDataSource's names).
 
 `NONE`; `AWS_LAMBDA` with `lambdaConfig.handler`, a local Python `module:function` in place of
-the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (`tableName`, `awsRegion`,
-`useCallerCredentials`, `versioned`, `deltaSyncConfig`, and the local `endpoint`), read by the
-DynamoDB data source's own parser so that its rules live beside the code that runs them;
-`HTTP` with AppSync's `httpConfig`, and the local `AWS_STEP_FUNCTIONS` with
-`stepFunctionsConfig`, read by `config_stepfunctions`. `serviceRoleArn` is accepted and unused.
+the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (read by
+`definition.appsync_yaml.dynamodb`); `HTTP` with AppSync's `httpConfig` (HttpDataSourceConfig:
+`{endpoint, authorizationConfig: {authorizationType: AWS_IAM, awsIamConfig: {signingRegion,
+signingServiceName}}}`); and the local `AWS_STEP_FUNCTIONS` with `stepFunctionsConfig:
+{stateMachineArn}` (AppSync has no such type; see `resolvers.datasources.stepfunctions`).
+`serviceRoleArn` is accepted and unused.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any
+from urllib.parse import urlsplit
 
-from definition.appsync_yaml.dynamodb import (
+from definition.appsync_yaml.dynamodb import read_dynamodb_config
+from definition.appsync_yaml.reader import DefinitionReader, Raw, join
+from definition.model import (
+    AwsIamConfig,
+    DataSourceSpec,
+    DataSourceType,
     DynamoDBConfig,
-    DynamoDBConfigProblem,
-    parse_dynamodb_config,
+    HttpConfig,
 )
-from definition.appsync_yaml.reader import ConfigReader, Raw, join
-from definition.appsync_yaml.step_functions import read_http_config, read_state_machine_arn
-from resolvers.datasources.http import HttpConfig
 
 _CONFIG_BLOCKS = {
     "lambdaConfig": "AWS_LAMBDA",
@@ -30,38 +31,13 @@ _CONFIG_BLOCKS = {
     "httpConfig": "HTTP",
     "stepFunctionsConfig": "AWS_STEP_FUNCTIONS",
 }
-
-
-class DataSourceType(StrEnum):
-    NONE = "NONE"
-    AWS_LAMBDA = "AWS_LAMBDA"
-    AMAZON_DYNAMODB = "AMAZON_DYNAMODB"
-    HTTP = "HTTP"
-    # Local only: AppSync has no Step Functions data source (resolvers.datasources.stepfunctions).
-    AWS_STEP_FUNCTIONS = "AWS_STEP_FUNCTIONS"
-
-
-@dataclass(frozen=True, slots=True)
-class DataSourceSpec:
-    name: str
-    type: DataSourceType
-    description: str | None
-    lambda_handler: str | None  # `lambdaConfig.handler`: "module:function"
-    dynamodb: DynamoDBConfig | None = None  # `dynamodbConfig`, for AMAZON_DYNAMODB
-    http: HttpConfig | None = None  # `httpConfig`, for HTTP
-    state_machine_arn: str | None = None  # `stepFunctionsConfig.stateMachineArn`
-
+# `authorizationConfig.authorizationType`: AppSync's only value.
+_AWS_IAM = "AWS_IAM"
 
 Sources = Sequence[DataSourceSpec]
 
 
-def report(reader: ConfigReader, problems: Sequence[DynamoDBConfigProblem]) -> None:
-    """The DynamoDB parsers' problems (already key-pathed) as the definition's own."""
-    for problem in problems:
-        reader.problem(problem.key_path, problem.message)
-
-
-def data_sources(reader: ConfigReader, top: Raw) -> tuple[DataSourceSpec, ...]:
+def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ...]:
     sources: list[DataSourceSpec] = []
     allowed = ("name", "type", "description", "serviceRoleArn", *_CONFIG_BLOCKS)
     for where, item in reader.items(top, "dataSources", ""):
@@ -83,9 +59,9 @@ def data_sources(reader: ConfigReader, top: Raw) -> tuple[DataSourceSpec, ...]:
         elif kind is DataSourceType.AMAZON_DYNAMODB:
             dynamodb = _dynamodb(reader, block.get("dynamodbConfig"), where)
         elif kind is DataSourceType.HTTP:
-            http = read_http_config(reader, block.get("httpConfig"), where)
+            http = _http_config(reader, block.get("httpConfig"), where)
         elif kind is DataSourceType.AWS_STEP_FUNCTIONS:
-            machine = read_state_machine_arn(reader, block.get("stepFunctionsConfig"), where)
+            machine = _state_machine_arn(reader, block.get("stepFunctionsConfig"), where)
         if name is not None and any(source.name == name for source in sources):
             reader.problem(join(where, "name"), f"data source {name!r} is defined twice")
         elif name is not None and kind is not None:
@@ -94,7 +70,7 @@ def data_sources(reader: ConfigReader, top: Raw) -> tuple[DataSourceSpec, ...]:
     return tuple(sources)
 
 
-def _lambda_handler(reader: ConfigReader, block: Raw, where: str) -> str | None:
+def _lambda_handler(reader: DefinitionReader, block: Raw, where: str) -> str | None:
     config = block.get("lambdaConfig")
     path = join(where, "lambdaConfig")
     if config is None:
@@ -110,11 +86,63 @@ def _lambda_handler(reader: ConfigReader, block: Raw, where: str) -> str | None:
     return handler
 
 
-def _dynamodb(reader: ConfigReader, raw: Any, where: str) -> DynamoDBConfig | None:
+def _dynamodb(reader: DefinitionReader, raw: Any, where: str) -> DynamoDBConfig | None:
     path = join(where, "dynamodbConfig")
     if raw is None:
         reader.problem(path, "required for AMAZON_DYNAMODB; expected {tableName: ...}")
         return None
-    config, problems = parse_dynamodb_config(raw, path)
-    report(reader, problems)
-    return config
+    return read_dynamodb_config(reader, raw, path)
+
+
+def _http_config(reader: DefinitionReader, raw: Any, where: str) -> HttpConfig | None:
+    path = join(where, "httpConfig")
+    if raw is None:
+        reader.problem(path, "required for HTTP; expected {endpoint: https://...}")
+        return None
+    block = reader.mapping(raw, path, ("endpoint", "authorizationConfig"))
+    if block is None:
+        return None
+    endpoint = reader.string(block, "endpoint", path, required=True)
+    if endpoint is not None and urlsplit(endpoint).scheme not in ("http", "https"):
+        reader.problem(join(path, "endpoint"), f"expected an http(s) URL, got {endpoint!r}")
+        endpoint = None
+    iam = _authorization(
+        reader, block.get("authorizationConfig"), join(path, "authorizationConfig")
+    )
+    if endpoint is None:
+        return None
+    return HttpConfig(endpoint, iam)
+
+
+def _authorization(reader: DefinitionReader, raw: Any, path: str) -> AwsIamConfig | None:
+    if raw is None:
+        return None
+    block = reader.mapping(raw, path, ("authorizationType", "awsIamConfig"))
+    if block is None:
+        return None
+    kind = block.get("authorizationType")
+    if kind != _AWS_IAM:
+        reader.problem(join(path, "authorizationType"), f"expected {_AWS_IAM}, got {kind!r}")
+        return None
+    iam_path = join(path, "awsIamConfig")
+    iam = reader.mapping(
+        block.get("awsIamConfig"), iam_path, ("signingRegion", "signingServiceName")
+    )
+    if iam is None:
+        return None
+    region = reader.string(iam, "signingRegion", iam_path, required=True)
+    service = reader.string(iam, "signingServiceName", iam_path, required=True)
+    if region is None or service is None:
+        return None
+    return AwsIamConfig(region, service)
+
+
+def _state_machine_arn(reader: DefinitionReader, raw: Any, where: str) -> str | None:
+    """`stepFunctionsConfig.stateMachineArn` (optional: templates may name the machine)."""
+    if raw is None:
+        return None
+    path = join(where, "stepFunctionsConfig")
+    block = reader.mapping(raw, path, ("stateMachineArn",))
+    if block is None:
+        return None
+    return reader.string(block, "stateMachineArn", path, required=False)

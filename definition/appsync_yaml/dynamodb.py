@@ -1,4 +1,5 @@
-"""Typed settings of AMAZON_DYNAMODB data sources and of the tables the embedded DynamoDB holds.
+"""`dynamodbConfig` of AMAZON_DYNAMODB data sources, and `server.dynamodb`: the embedded
+DynamoDB's tables and endpoint.
 
 `dynamodbConfig` keeps AppSync's own names (CreateDataSource's `DynamodbDataSourceConfig` in the
 AppSync API reference): `tableName`, `awsRegion`, `useCallerCredentials`, `versioned`,
@@ -9,8 +10,8 @@ through boto3 instead of the embedded moto backend.
 A table declaration is a DynamoDB CreateTable input (`TableName`, `KeySchema`,
 `AttributeDefinitions`, `GlobalSecondaryIndexes`, `LocalSecondaryIndexes`, `BillingMode`,
 `ProvisionedThroughput`), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local `seed`
-file. The embedded DynamoDB's own settings (local only, under the definition file's
-`server.dynamodb`) are its tables and where its loopback endpoint listens::
+file (relative to the definition file). The embedded DynamoDB's own settings (local only) are
+its tables and where its loopback endpoint listens::
 
     server:
       dynamodb:
@@ -20,18 +21,22 @@ file. The embedded DynamoDB's own settings (local only, under the definition fil
             KeySchema: [{AttributeName: id, KeyType: HASH}]
             AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
             seed: data/posts.json
-
-The parsers return every problem with its key path instead of stopping at the first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-DEFAULT_REGION = "us-east-1"
+from definition.appsync_yaml.reader import DefinitionReader, join, kind
+from definition.model import (
+    DEFAULT_REGION,
+    DeltaSyncConfig,
+    DynamoDBConfig,
+    EmbeddedDynamoDBSettings,
+    TableDeclaration,
+)
+
 _CONFIG_KEYS = (
     "tableName",
     "awsRegion",
@@ -58,217 +63,132 @@ _KEY_TYPES = ("HASH", "RANGE")
 _ATTRIBUTE_TYPES = ("S", "N", "B")
 
 
-@dataclass(frozen=True, slots=True)
-class DynamoDBConfigProblem:
-    """One bad value: where it is (`dataSources[1].dynamodbConfig.tableName`) and what is wrong."""
-
-    key_path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.key_path}: {self.message}"
+def _minutes(reader: DefinitionReader, raw: Mapping[str, Any], key: str, path: str) -> int:
+    value = raw.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        reader.problem(join(path, key), "required; expected a whole number of minutes (0 or more)")
+        return 0
+    return value
 
 
-@dataclass(frozen=True, slots=True)
-class DeltaSyncConfig:
-    """`deltaSyncConfig`: TTLs in minutes, as AppSync's DeltaSyncConfig takes them."""
-
-    base_table_ttl: int
-    delta_sync_table_name: str
-    delta_sync_table_ttl: int
+def _choice(reader: DefinitionReader, value: Any, path: str, choices: Sequence[str]) -> None:
+    if value not in choices:
+        reader.problem(path, f"expected one of {' | '.join(choices)}, got {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
-class DynamoDBConfig:
-    """One data source's `dynamodbConfig`."""
-
-    table_name: str
-    aws_region: str = DEFAULT_REGION
-    use_caller_credentials: bool = False
-    versioned: bool = False
-    delta_sync_config: DeltaSyncConfig | None = None
-    endpoint: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TableDeclaration:
-    """A table to create at start: `create_table_input` is CreateTable's input as written."""
-
-    table_name: str
-    create_table_input: Mapping[str, Any]
-    time_to_live_attribute: str | None = None
-    seed: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class EmbeddedDynamoDBSettings:
-    """`server.dynamodb`: the tables to create at start, and the loopback endpoint (None: off)."""
-
-    tables: tuple[TableDeclaration, ...] = ()
-    endpoint_host: str | None = "127.0.0.1"
-    endpoint_port: int = 0
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[DynamoDBConfigProblem] = []
-
-    def add(self, key_path: str, message: str) -> None:
-        self.found.append(DynamoDBConfigProblem(key_path, message))
-
-    def mapping(self, value: Any, path: str, allowed: Sequence[str]) -> dict[str, Any] | None:
-        if not isinstance(value, dict):
-            self.add(path, f"expected a mapping, got {_kind(value)}")
-            return None
-        for key in value:
-            if key not in allowed:
-                self.add(
-                    _join(path, str(key)), f"unknown key; expected one of {', '.join(allowed)}"
-                )
-        return value
-
-    def string(self, raw: Mapping[str, Any], key: str, path: str, required: bool) -> str | None:
-        value = raw.get(key)
-        if value is None:
-            if required:
-                self.add(_join(path, key), "required; expected a non-empty string")
-            return None
-        if not isinstance(value, str) or not value:
-            self.add(_join(path, key), f"expected a non-empty string, got {_kind(value)}")
-            return None
-        return value
-
-    def boolean(self, raw: Mapping[str, Any], key: str, path: str) -> bool:
-        value = raw.get(key, False)
-        if not isinstance(value, bool):
-            self.add(_join(path, key), f"expected true or false, got {_kind(value)}")
-            return False
-        return value
-
-    def minutes(self, raw: Mapping[str, Any], key: str, path: str) -> int:
-        value = raw.get(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.add(_join(path, key), "required; expected a whole number of minutes (0 or more)")
-            return 0
-        return value
-
-    def choice(self, value: Any, path: str, choices: Sequence[str]) -> None:
-        if value not in choices:
-            self.add(path, f"expected one of {' | '.join(choices)}, got {value!r}")
-
-
-def parse_dynamodb_config(
-    raw: Any, path: str = "dynamodbConfig"
-) -> tuple[DynamoDBConfig | None, list[DynamoDBConfigProblem]]:
-    """Read one `dynamodbConfig` block; returns the config (None when unusable) and problems."""
-    problems = _Problems()
-    block = problems.mapping(raw, path, _CONFIG_KEYS)
+def read_dynamodb_config(
+    reader: DefinitionReader, raw: Any, path: str = "dynamodbConfig"
+) -> DynamoDBConfig | None:
+    """One `dynamodbConfig` block; None when it has a problem."""
+    before = len(reader.problems)
+    block = reader.mapping(raw, path, _CONFIG_KEYS)
     if block is None:
-        return None, problems.found
-    table_name = problems.string(block, "tableName", path, required=True)
-    region = problems.string(block, "awsRegion", path, required=False) or DEFAULT_REGION
-    endpoint = problems.string(block, "endpoint", path, required=False)
+        return None
+    table_name = reader.string(block, "tableName", path, required=True)
+    region = reader.string(block, "awsRegion", path, required=False) or DEFAULT_REGION
+    endpoint = reader.string(block, "endpoint", path, required=False)
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
-        problems.add(_join(path, "endpoint"), "expected an http:// or https:// URL")
-    versioned = problems.boolean(block, "versioned", path)
+        reader.problem(join(path, "endpoint"), "expected an http:// or https:// URL")
+    versioned = reader.boolean(block, "versioned", path)
     delta = None
     if block.get("deltaSyncConfig") is not None:
-        delta = _delta_sync_config(problems, block["deltaSyncConfig"], path)
+        delta = _delta_sync_config(reader, block["deltaSyncConfig"], path)
     elif versioned:
         # A versioned data source needs the delta table and TTLs (versioned-data-sources).
-        problems.add(_join(path, "deltaSyncConfig"), "required when versioned is true")
+        reader.problem(join(path, "deltaSyncConfig"), "required when versioned is true")
     config = None
     if table_name is not None:
         config = DynamoDBConfig(
             table_name=table_name,
             aws_region=region,
-            use_caller_credentials=problems.boolean(block, "useCallerCredentials", path),
+            use_caller_credentials=reader.boolean(block, "useCallerCredentials", path),
             versioned=versioned,
             delta_sync_config=delta,
             endpoint=endpoint,
         )
-    return (config if not problems.found else None), problems.found
+    return config if len(reader.problems) == before else None
 
 
-def _delta_sync_config(problems: _Problems, raw: Any, path: str) -> DeltaSyncConfig | None:
-    where = _join(path, "deltaSyncConfig")
-    block = problems.mapping(raw, where, _DELTA_KEYS)
+def _delta_sync_config(reader: DefinitionReader, raw: Any, path: str) -> DeltaSyncConfig | None:
+    where = join(path, "deltaSyncConfig")
+    block = reader.mapping(raw, where, _DELTA_KEYS)
     if block is None:
         return None
-    name = problems.string(block, "deltaSyncTableName", where, required=True)
-    base_ttl = problems.minutes(block, "baseTableTTL", where)
-    delta_ttl = problems.minutes(block, "deltaSyncTableTTL", where)
+    name = reader.string(block, "deltaSyncTableName", where, required=True)
+    base_ttl = _minutes(reader, block, "baseTableTTL", where)
+    delta_ttl = _minutes(reader, block, "deltaSyncTableTTL", where)
     if name is None:
         return None
     return DeltaSyncConfig(base_ttl, name, delta_ttl)
 
 
-def parse_table_declarations(
-    raw: Any, path: str, base_dir: Path
-) -> tuple[tuple[TableDeclaration, ...], list[DynamoDBConfigProblem]]:
-    """Read a list of table declarations; `seed` paths are relative to `base_dir`."""
-    problems = _Problems()
+def read_table_declarations(
+    reader: DefinitionReader, raw: Any, path: str
+) -> tuple[TableDeclaration, ...]:
+    """A list of table declarations; `seed` paths are relative to the definition file."""
     if raw is None:
-        return (), []
+        return ()
     if not isinstance(raw, list):
-        problems.add(path, f"expected a list of tables, got {_kind(raw)}")
-        return (), problems.found
+        reader.problem(path, f"expected a list of tables, got {kind(raw)}")
+        return ()
     tables: list[TableDeclaration] = []
     names: set[str] = set()
     for index, item in enumerate(raw):
         where = f"{path}[{index}]"
-        table = _table(problems, item, where, base_dir)
+        table = _table(reader, item, where)
         if table is None:
             continue
         if table.table_name in names:
-            problems.add(_join(where, "TableName"), f"table {table.table_name!r} is declared twice")
+            reader.problem(
+                join(where, "TableName"), f"table {table.table_name!r} is declared twice"
+            )
         names.add(table.table_name)
         tables.append(table)
-    return tuple(tables), problems.found
+    return tuple(tables)
 
 
-def _table(problems: _Problems, raw: Any, where: str, base_dir: Path) -> TableDeclaration | None:
-    block = problems.mapping(raw, where, _TABLE_KEYS)
+def _table(reader: DefinitionReader, raw: Any, where: str) -> TableDeclaration | None:
+    block = reader.mapping(raw, where, _TABLE_KEYS)
     if block is None:
         return None
-    before = len(problems.found)
-    name = problems.string(block, "TableName", where, required=True)
-    defined = _attribute_definitions(problems, block.get("AttributeDefinitions"), where)
-    used = _key_schema(problems, block.get("KeySchema"), _join(where, "KeySchema"))
-    for kind in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
-        indexes = block.get(kind)
+    before = len(reader.problems)
+    name = reader.string(block, "TableName", where, required=True)
+    defined = _attribute_definitions(reader, block.get("AttributeDefinitions"), where)
+    used = _key_schema(reader, block.get("KeySchema"), join(where, "KeySchema"))
+    for kind_key in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        indexes = block.get(kind_key)
         if indexes is None:
             continue
         if not isinstance(indexes, list) or not indexes:
-            problems.add(_join(where, kind), "expected a non-empty list of indexes")
+            reader.problem(join(where, kind_key), "expected a non-empty list of indexes")
             continue
         for position, index in enumerate(indexes):
-            index_where = f"{_join(where, kind)}[{position}]"
+            index_where = f"{join(where, kind_key)}[{position}]"
             if not isinstance(index, dict):
-                problems.add(index_where, f"expected a mapping, got {_kind(index)}")
+                reader.problem(index_where, f"expected a mapping, got {kind(index)}")
                 continue
-            problems.string(index, "IndexName", index_where, required=True)
-            used |= _key_schema(problems, index.get("KeySchema"), _join(index_where, "KeySchema"))
+            reader.string(index, "IndexName", index_where, required=True)
+            used |= _key_schema(reader, index.get("KeySchema"), join(index_where, "KeySchema"))
             if not isinstance(index.get("Projection"), dict):
-                problems.add(_join(index_where, "Projection"), "required; expected a mapping")
+                reader.problem(join(index_where, "Projection"), "required; expected a mapping")
     for attribute in sorted(used - defined):
-        problems.add(
-            _join(where, "AttributeDefinitions"), f"key attribute {attribute!r} is not defined"
+        reader.problem(
+            join(where, "AttributeDefinitions"), f"key attribute {attribute!r} is not defined"
         )
     billing = block.get("BillingMode", "PAY_PER_REQUEST")
-    problems.choice(billing, _join(where, "BillingMode"), _BILLING_MODES)
+    _choice(reader, billing, join(where, "BillingMode"), _BILLING_MODES)
     if billing == "PROVISIONED" and not isinstance(block.get("ProvisionedThroughput"), dict):
-        problems.add(
-            _join(where, "ProvisionedThroughput"), "required when BillingMode is PROVISIONED"
+        reader.problem(
+            join(where, "ProvisionedThroughput"), "required when BillingMode is PROVISIONED"
         )
-    ttl_attribute = _time_to_live(problems, block.get("TimeToLiveSpecification"), where)
+    ttl_attribute = _time_to_live(reader, block.get("TimeToLiveSpecification"), where)
     seed = None
-    seed_name = problems.string(block, "seed", where, required=False)
+    seed_name = reader.string(block, "seed", where, required=False)
     if seed_name is not None:
-        seed = (base_dir / seed_name).resolve()
+        seed = (reader.file.parent / seed_name).resolve()
         if not seed.is_file():
-            problems.add(_join(where, "seed"), f"file not found: {seed}")
-    if name is None or len(problems.found) > before:
+            reader.problem(join(where, "seed"), f"file not found: {seed}")
+    if name is None or len(reader.problems) > before:
         return None
     create = {
         key: value for key, value in block.items() if key not in ("seed", "TimeToLiveSpecification")
@@ -277,94 +197,82 @@ def _table(problems: _Problems, raw: Any, where: str, base_dir: Path) -> TableDe
     return TableDeclaration(name, create, ttl_attribute, seed)
 
 
-def _attribute_definitions(problems: _Problems, raw: Any, where: str) -> set[str]:
-    path = _join(where, "AttributeDefinitions")
+def _attribute_definitions(reader: DefinitionReader, raw: Any, where: str) -> set[str]:
+    path = join(where, "AttributeDefinitions")
     if not isinstance(raw, list) or not raw:
-        problems.add(path, "required; expected a list of {AttributeName, AttributeType}")
+        reader.problem(path, "required; expected a list of {AttributeName, AttributeType}")
         return set()
     names = set()
     for index, item in enumerate(raw):
         item_path = f"{path}[{index}]"
         if not isinstance(item, dict):
-            problems.add(item_path, f"expected a mapping, got {_kind(item)}")
+            reader.problem(item_path, f"expected a mapping, got {kind(item)}")
             continue
-        name = problems.string(item, "AttributeName", item_path, required=True)
-        problems.choice(
-            item.get("AttributeType"), _join(item_path, "AttributeType"), _ATTRIBUTE_TYPES
+        name = reader.string(item, "AttributeName", item_path, required=True)
+        _choice(
+            reader, item.get("AttributeType"), join(item_path, "AttributeType"), _ATTRIBUTE_TYPES
         )
         if name is not None:
             names.add(name)
     return names
 
 
-def _key_schema(problems: _Problems, raw: Any, path: str) -> set[str]:
+def _key_schema(reader: DefinitionReader, raw: Any, path: str) -> set[str]:
     if not isinstance(raw, list) or not 1 <= len(raw) <= 2:
-        problems.add(path, "required; expected one HASH key and at most one RANGE key")
+        reader.problem(path, "required; expected one HASH key and at most one RANGE key")
         return set()
     names = set()
     types = []
     for index, item in enumerate(raw):
         item_path = f"{path}[{index}]"
         if not isinstance(item, dict):
-            problems.add(item_path, f"expected a mapping, got {_kind(item)}")
+            reader.problem(item_path, f"expected a mapping, got {kind(item)}")
             continue
-        name = problems.string(item, "AttributeName", item_path, required=True)
-        problems.choice(item.get("KeyType"), _join(item_path, "KeyType"), _KEY_TYPES)
+        name = reader.string(item, "AttributeName", item_path, required=True)
+        _choice(reader, item.get("KeyType"), join(item_path, "KeyType"), _KEY_TYPES)
         types.append(item.get("KeyType"))
         if name is not None:
             names.add(name)
     if types and types[0] != "HASH":
-        problems.add(f"{path}[0].KeyType", "the first key must be the HASH key")
+        reader.problem(f"{path}[0].KeyType", "the first key must be the HASH key")
     return names
 
 
-def _time_to_live(problems: _Problems, raw: Any, where: str) -> str | None:
+def _time_to_live(reader: DefinitionReader, raw: Any, where: str) -> str | None:
     if raw is None:
         return None
-    path = _join(where, "TimeToLiveSpecification")
-    block = problems.mapping(raw, path, ("AttributeName", "Enabled"))
+    path = join(where, "TimeToLiveSpecification")
+    block = reader.mapping(raw, path, ("AttributeName", "Enabled"))
     if block is None:
         return None
-    name = problems.string(block, "AttributeName", path, required=True)
-    return name if problems.boolean(block, "Enabled", path) else None
+    name = reader.string(block, "AttributeName", path, required=True)
+    return name if reader.boolean(block, "Enabled", path) else None
 
 
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _kind(value: Any) -> str:
-    return "nothing" if value is None else type(value).__name__
-
-
-def parse_embedded_dynamodb(
-    raw: Any, path: str, base_dir: Path
-) -> tuple[EmbeddedDynamoDBSettings, list[DynamoDBConfigProblem]]:
-    """Read `server.dynamodb`; missing or null gives the defaults (no tables, endpoint on a
-    free loopback port)."""
+def read_embedded_dynamodb(
+    reader: DefinitionReader, raw: Any, path: str = "server.dynamodb"
+) -> EmbeddedDynamoDBSettings:
+    """`server.dynamodb`; missing or null gives the defaults (no tables, endpoint on a free
+    loopback port)."""
     if raw is None:
-        return EmbeddedDynamoDBSettings(), []
-    problems = _Problems()
-    block = problems.mapping(raw, path, ("tables", "endpoint"))
+        return EmbeddedDynamoDBSettings()
+    block = reader.mapping(raw, path, ("tables", "endpoint"))
     if block is None:
-        return EmbeddedDynamoDBSettings(), problems.found
-    tables, table_problems = parse_table_declarations(
-        block.get("tables"), _join(path, "tables"), base_dir
-    )
-    problems.found += table_problems
+        return EmbeddedDynamoDBSettings()
+    tables = read_table_declarations(reader, block.get("tables"), join(path, "tables"))
     endpoint = block.get("endpoint", {})
     host: str | None = "127.0.0.1"
     port = 0
     if endpoint is False:
         host = None
     elif endpoint is not None:
-        where = _join(path, "endpoint")
-        settings = problems.mapping(endpoint, where, ("host", "port"))
+        where = join(path, "endpoint")
+        settings = reader.mapping(endpoint, where, ("host", "port"))
         if settings is not None:
-            host = problems.string(settings, "host", where, required=False) or host
+            host = reader.string(settings, "host", where, required=False) or host
             value = settings.get("port", 0)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
-                problems.add(_join(where, "port"), "expected a port number from 0 to 65535")
+                reader.problem(join(where, "port"), "expected a port number from 0 to 65535")
             else:
                 port = value
-    return EmbeddedDynamoDBSettings(tables, host, port), problems.found
+    return EmbeddedDynamoDBSettings(tables, host, port)

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from definition.appsync_yaml.dynamodb import DynamoDBConfig
+from definition.model import DynamoDBConfig
 from resolvers.context import ResolverContext
 from resolvers.datasources.dynamodb_sync import Versioning
 from resolvers.datasources.dynamodb_wire import (

@@ -1,6 +1,6 @@
 """Tables of the embedded DynamoDB: created at start, seeded, and reachable over loopback.
 
-A declaration is CreateTable's input (see `dynamodb_config.TableDeclaration`). A seed file is
+A declaration is CreateTable's input (`definition.model.TableDeclaration`). A seed file is
 JSON in one of two shapes: a list of plain JSON items (`[{"id": "1", "title": "x"}]`, stored as
 `$util.dynamodb.toMapValues` would type them), or the AWS CLI's `batch-write-item
 --request-items` shape (`{"Posts": [{"PutRequest": {"Item": {"id": {"S": "1"}}}}]}`), typed
@@ -33,7 +33,7 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from definition.appsync_yaml.dynamodb import (
+from definition.model import (
     DEFAULT_REGION,
     DeltaSyncConfig,
     DynamoDBConfig,

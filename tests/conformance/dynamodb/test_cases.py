@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from definition.appsync_yaml.dynamodb import (
+from definition.model import (
     DeltaSyncConfig,
     DynamoDBConfig,
     TableDeclaration,

@@ -10,7 +10,7 @@ import pytest
 
 from appsync.errors import ConfigError
 from appsync.stepfunctions_embedded import SelfRoutes, build_step_functions, running
-from definition.appsync_yaml.step_functions import (
+from definition.model import (
     StateMachineSpec,
     StateMachineType,
     StepFunctionsSettings,

@@ -1,16 +1,40 @@
-"""AMAZON_DYNAMODB data sources and `server.dynamodb` in the API definition."""
+"""`dataSources[]` of appsync.yaml (CreateDataSource's names): NONE, AWS_LAMBDA with a local
+handler, AMAZON_DYNAMODB, HTTP and the local AWS_STEP_FUNCTIONS.
+
+`httpConfig` follows AppSync's HttpDataSourceConfig (CreateDataSource): `endpoint`, and
+`authorizationConfig` whose `authorizationType` is AWS_IAM with `awsIamConfig {signingRegion,
+signingServiceName}`.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from definition.appsync_yaml.api import DataSourceType, DynamoDBConfig, load_config
-from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems, write_definition
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.model import AwsIamConfig, DataSourceType, DynamoDBConfig, HttpConfig
+from tests.unit.definition.appsync_yaml.appsync_yaml_support import (
+    HEAD,
+    problems,
+    write_definition,
+)
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"
 
 
-HEAD = "schema: schema.graphql\nauthenticationType: API_KEY\n"
+def test_lambda_data_sources_name_a_local_handler(tmp_path: Path) -> None:
+    text = f"""{HEAD}
+dataSources:
+  - {{name: Posts, type: AWS_LAMBDA, description: posts, lambdaConfig: {{handler: "posts:handle"}}}}
+  - {{name: Bad, type: AWS_LAMBDA, lambdaConfig: {{handler: posts.handle}}}}
+  - {{name: Posts, type: NONE}}
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "dataSources[1].lambdaConfig.handler: expected module:function, got 'posts.handle'",
+        "dataSources[2].name: data source 'Posts' is defined twice",
+    ]
+    text = f"{HEAD}dataSources: [{{name: P, type: AWS_LAMBDA, lambdaConfig: {{handler: 'p:h'}}}}]\n"
+    [source] = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).data_sources
+    assert (source.type, source.lambda_handler) == (DataSourceType.AWS_LAMBDA, "p:h")
 
 
 def test_dynamodb_data_source_keeps_appsyncs_config(tmp_path: Path) -> None:
@@ -27,7 +51,7 @@ dataSources:
     type: AMAZON_DYNAMODB
     dynamodbConfig: {{tableName: Post, endpoint: "http://localhost:8000"}}
 """
-    config = load_config(write_definition(tmp_path, SCHEMA, text))
+    config = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text))
     posts, remote = config.data_sources
     assert posts.type is DataSourceType.AMAZON_DYNAMODB
     assert posts.dynamodb is not None
@@ -62,60 +86,57 @@ dataSources:
     ]
 
 
-def test_server_dynamodb_declares_tables_seeds_and_the_endpoint(tmp_path: Path) -> None:
-    (tmp_path / "posts.json").write_text('[{"id": "p1"}]')
+def test_http_data_sources_keep_appsyncs_http_config(tmp_path: Path) -> None:
     text = f"""{HEAD}
-server:
-  executionTimeoutSeconds: 5
-  dynamodb:
-    endpoint: {{host: 127.0.0.1, port: 8000}}
-    tables:
-      - TableName: Post
-        KeySchema: [{{AttributeName: id, KeyType: HASH}}]
-        AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
-        seed: posts.json
+dataSources:
+  - name: StepFunctions
+    type: HTTP
+    serviceRoleArn: arn:aws:iam::123456789012:role/appsync-sfn
+    httpConfig:
+      endpoint: https://states.us-east-2.amazonaws.com
+      authorizationConfig:
+        authorizationType: AWS_IAM
+        awsIamConfig: {{signingRegion: us-east-2, signingServiceName: states}}
+  - name: Users
+    type: HTTP
+    httpConfig: {{endpoint: "https://api.example.com"}}
+  - name: Direct
+    type: AWS_STEP_FUNCTIONS
+    stepFunctionsConfig: {{stateMachineArn: "arn:aws:states:us-east-1:123456789012:stateMachine:m"}}
 """
-    settings = load_config(write_definition(tmp_path, SCHEMA, text)).server.dynamodb
-    assert (settings.endpoint_host, settings.endpoint_port) == ("127.0.0.1", 8000)
-    [table] = settings.tables
-    assert table.table_name == "Post"
-    assert table.seed == (tmp_path / "posts.json").resolve()
-    assert table.create_table_input["BillingMode"] == "PAY_PER_REQUEST"
-
-
-def test_without_server_dynamodb_the_endpoint_takes_a_free_loopback_port(tmp_path: Path) -> None:
-    settings = load_config(write_definition(tmp_path, SCHEMA, HEAD)).server.dynamodb
-    assert (settings.tables, settings.endpoint_host, settings.endpoint_port) == (
-        (),
-        "127.0.0.1",
-        0,
+    sfn, users, direct = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).data_sources
+    assert sfn.type is DataSourceType.HTTP
+    assert sfn.http == HttpConfig(
+        "https://states.us-east-2.amazonaws.com", AwsIamConfig("us-east-2", "states")
     )
+    assert users.http == HttpConfig("https://api.example.com")
+    assert direct.type is DataSourceType.AWS_STEP_FUNCTIONS
+    assert direct.state_machine_arn == "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 
 
-def test_endpoint_false_turns_the_loopback_endpoint_off(tmp_path: Path) -> None:
-    text = f"{HEAD}server: {{dynamodb: {{endpoint: false}}}}\n"
-    assert (
-        load_config(write_definition(tmp_path, SCHEMA, text)).server.dynamodb.endpoint_host is None
-    )
-
-
-def test_server_dynamodb_problems_are_listed_with_the_rest(tmp_path: Path) -> None:
+def test_http_config_problems_carry_their_key_paths(tmp_path: Path) -> None:
     text = f"""{HEAD}
-queryDepthLimit: 99
-server:
-  dynamodb:
-    endpoint: {{port: 70000}}
-    tables:
-      - TableName: Post
-        KeySchema: [{{AttributeName: id, KeyType: HASH}}]
-        AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]
-        seed: absent.json
-    colour: blue
+dataSources:
+  - name: A
+    type: HTTP
+  - name: B
+    type: HTTP
+    httpConfig:
+      endpoint: states.us-east-1.amazonaws.com
+      authorizationConfig: {{authorizationType: API_KEY}}
+  - name: C
+    type: NONE
+    httpConfig: {{endpoint: "https://x.example"}}
 """
-    assert problems(write_definition(tmp_path, SCHEMA, text), all_in_file=True) == [
-        "server.dynamodb.colour: unknown key; expected one of tables, endpoint",
-        "server.dynamodb.tables[0].AttributeDefinitions: key attribute 'id' is not defined",
-        f"server.dynamodb.tables[0].seed: file not found: {(tmp_path / 'absent.json').resolve()}",
-        "server.dynamodb.endpoint.port: expected a port number from 0 to 65535",
-        "queryDepthLimit: expected an integer from 0 to 75",
-    ]
+    found = problems(write_definition(tmp_path, SCHEMA, text))
+    assert any(p.startswith("dataSources[0].httpConfig: required") for p in found)
+    assert any(
+        p.startswith("dataSources[1].httpConfig.endpoint: expected an http(s) URL") for p in found
+    )
+    assert any(
+        p.startswith(
+            "dataSources[1].httpConfig.authorizationConfig.authorizationType: expected AWS_IAM"
+        )
+        for p in found
+    )
+    assert any(p.startswith("dataSources[2].httpConfig: only an HTTP data source") for p in found)

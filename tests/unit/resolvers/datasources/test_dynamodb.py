@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from definition.appsync_yaml.dynamodb import DynamoDBConfig
+from definition.model import DynamoDBConfig
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.test_dynamodb_paths import (

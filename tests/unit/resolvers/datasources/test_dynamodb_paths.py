@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from definition.appsync_yaml.dynamodb import DynamoDBConfig, TableDeclaration
+from definition.model import DynamoDBConfig, TableDeclaration
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB

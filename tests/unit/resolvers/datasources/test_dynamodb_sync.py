@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from definition.appsync_yaml.dynamodb import DeltaSyncConfig, DynamoDBConfig
+from definition.model import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_tables import create_tables, delta_sync_table
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from definition.appsync_yaml.dynamodb import (
+from definition.model import (
     DeltaSyncConfig,
     DynamoDBConfig,
     EmbeddedDynamoDBSettings,
