@@ -26,10 +26,10 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
-from appsync.errors import ConfigError
+from appsync.errors import ConfigError, TlsError
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
-from appsync.tls import TlsError, TlsFiles, self_signed_certificate
+from appsync.tls import TlsFiles, self_signed_certificate
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
 from definition.model import ApiDefinition

@@ -29,10 +29,10 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from appsync.authorizer import build_authorizer
-from appsync.errors import ConfigError
+from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
-from appsync.pubsub import Broker, BrokerError, InMemoryBroker, RedisBroker
+from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.stepfunctions_api import stepfunctions_route
 from appsync.stepfunctions_embedded import (

@@ -39,6 +39,26 @@ class ConfigError(AppSyncError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class BrokerError(AppSyncError):
+    """The broker cannot carry publications (Redis unreachable, a malformed message)."""
+
+
+class TlsError(AppSyncError):
+    """The certificate or key cannot be used (missing file, not PEM, a key that does not match)."""
+
+
+class RealtimeProtocolError(AppSyncError):
+    """The socket glue drove the state machine through an illegal transition (a bug here)."""
+
+
+class FilterError(AppSyncError):
+    """A subscription or invalidation filter AppSync would refuse."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 class RequestErrorType(StrEnum):
     """The `errorType` of a request AppSync refuses before executing it."""
 
