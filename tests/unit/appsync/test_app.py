@@ -167,44 +167,6 @@ async def test_the_servers_clock_reaches_templates_and_versioned_writes(tmp_path
     }
 
 
-HEADER_API = """
-schema: schema.graphql
-authenticationType: API_KEY
-apiKeys: [{id: da2-test}]
-dataSources: [{name: Local, type: NONE}]
-resolvers:
-  - typeName: Query
-    fieldName: a
-    dataSourceName: Local
-    requestMappingTemplate: a.req.vtl
-    responseMappingTemplate: result.res.vtl
-"""
-HEADER_FILES = {
-    "schema.graphql": "type Query { a: String }\n",
-    # "HTTP helpers in $util.http": addResponseHeader adds a custom header to the response.
-    "a.req.vtl": (
-        '$util.http.addResponseHeader("x-cache-status", "MISS")'
-        '$util.http.addResponseHeader("content-type", "text/plain")'
-        '{"version": "2018-05-29", "payload": "a"}'
-    ),
-    "result.res.vtl": "$util.toJson($ctx.result)",
-}
-
-
-@pytest.mark.anyio
-async def test_headers_a_template_adds_reach_the_http_response(tmp_path: Path) -> None:
-    app = build_app(read_appsync_yaml(_write_api(tmp_path, HEADER_API, HEADER_FILES)))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
-        response = await client.post(
-            "/graphql", json={"query": "{ a }"}, headers={"x-api-key": "da2-test"}
-        )
-    assert response.headers["x-cache-status"] == "MISS"
-    # A restricted header is not added: the response keeps its own, and the field its value.
-    assert response.headers.get_list("content-type") == ["application/json"]
-    assert response.json()["data"] == {"a": "a"}
-
-
 def test_a_table_no_one_declares_is_warned_about(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
