@@ -324,21 +324,23 @@ class ServerSpec:
 
 @dataclass(frozen=True, slots=True)
 class ApiDefinition:
-    """One GraphQL API: `file` is the definition it was read from; paths are resolved."""
+    """One GraphQL API: `file` is the definition it was read from; paths are resolved. What a
+    definition may leave out has AppSync's default (no depth limit, 10000 resolvers a request,
+    introspection enabled)."""
 
     file: Path
     name: str
     schema: tuple[Path, ...]
     authentication: AuthProviderSpec
-    additional_authentication_providers: tuple[AuthProviderSpec, ...]
-    api_keys: tuple[ApiKeySpec, ...]
-    data_sources: tuple[DataSourceSpec, ...]
-    functions: tuple[FunctionSpec, ...]
-    resolvers: tuple[ResolverSpec, ...]
-    query_depth_limit: int
-    resolver_count_limit: int
-    introspection: IntrospectionConfig
-    server: ServerSpec
+    additional_authentication_providers: tuple[AuthProviderSpec, ...] = ()
+    api_keys: tuple[ApiKeySpec, ...] = ()
+    data_sources: tuple[DataSourceSpec, ...] = ()
+    functions: tuple[FunctionSpec, ...] = ()
+    resolvers: tuple[ResolverSpec, ...] = ()
+    query_depth_limit: int = 0
+    resolver_count_limit: int = 10000
+    introspection: IntrospectionConfig = IntrospectionConfig.ENABLED
+    server: ServerSpec = field(default_factory=ServerSpec)
 
     @property
     def base_dir(self) -> Path:

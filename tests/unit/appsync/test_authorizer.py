@@ -25,10 +25,8 @@ from definition.model import (
     DefaultAction,
     IamConfig,
     IamCredential,
-    IntrospectionConfig,
     LambdaAuthorizerConfig,
     OpenIDConnectConfig,
-    ServerSpec,
     UserPoolConfig,
 )
 
@@ -36,21 +34,7 @@ POOL = UserPoolConfig("us-east-1_Pool", "us-east-1", "web-.*", DefaultAction.DEN
 
 
 def _definition(default: AuthProviderSpec, *additional: AuthProviderSpec) -> ApiDefinition:
-    return ApiDefinition(
-        file=Path("/apis/blog/appsync.yaml"),
-        name="blog",
-        schema=(),
-        authentication=default,
-        additional_authentication_providers=additional,
-        api_keys=(),
-        data_sources=(),
-        functions=(),
-        resolvers=(),
-        query_depth_limit=0,
-        resolver_count_limit=10000,
-        introspection=IntrospectionConfig.ENABLED,
-        server=ServerSpec(),
-    )
+    return ApiDefinition(Path("/apis/blog/appsync.yaml"), "blog", (), default, additional)
 
 
 def test_a_user_pool_without_jwks_file_verifies_the_embedded_cognitos_tokens() -> None:

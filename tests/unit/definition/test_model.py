@@ -19,19 +19,11 @@ from definition.model import (
 
 def _definition(*sources: DataSourceSpec) -> ApiDefinition:
     return ApiDefinition(
-        file=Path("/apis/blog/appsync.yaml"),
-        name="blog",
-        schema=(Path("/apis/blog/schema.graphql"),),
-        authentication=AuthProviderSpec(AuthenticationType.API_KEY),
-        additional_authentication_providers=(),
-        api_keys=(),
+        Path("/apis/blog/appsync.yaml"),
+        "blog",
+        (Path("/apis/blog/schema.graphql"),),
+        AuthProviderSpec(AuthenticationType.API_KEY),
         data_sources=sources,
-        functions=(),
-        resolvers=(),
-        query_depth_limit=0,
-        resolver_count_limit=10000,
-        introspection=IntrospectionConfig.ENABLED,
-        server=ServerSpec(),
     )
 
 
@@ -48,6 +40,15 @@ def test_dynamodb_configs_are_those_of_dynamodb_sources_in_order() -> None:
         DataSourceSpec("Remote", DataSourceType.AMAZON_DYNAMODB, None, None, remote),
     )
     assert definition.dynamodb_configs == (posts, remote)
+
+
+def test_what_a_definition_leaves_out_is_appsyncs_default() -> None:
+    definition = _definition()
+    # CreateGraphqlApi: queryDepthLimit 0 (no limit), resolverCountLimit 0 meaning 10000,
+    # introspectionConfig ENABLED.
+    assert (definition.query_depth_limit, definition.resolver_count_limit) == (0, 10000)
+    assert definition.introspection is IntrospectionConfig.ENABLED
+    assert definition.server == ServerSpec()
 
 
 def test_defaults_left_open_are_the_local_ones() -> None:
