@@ -26,11 +26,14 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
-from appsync.config import ApiConfig, load_config
-from appsync.errors import ConfigError
+from appsync.errors import ConfigError, TlsError
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
-from appsync.tls import TlsError, TlsFiles, self_signed_certificate
+from appsync.tls import TlsFiles, self_signed_certificate
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.errors import InvalidDefinitionError
+from definition.model import ApiDefinition
+from definition.problems import Problem
 from stepfunctions.store import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
@@ -80,43 +83,43 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _load(path: Path) -> ApiConfig | None:
+def _load(path: Path) -> ApiDefinition | None:
     try:
-        return load_config(path)
-    except ConfigError as error:
-        _report(ConfigError([*error.problems, *schema_problems(error, path)]))
+        return read_appsync_yaml(path)
+    except InvalidDefinitionError as error:
+        _report([*error.problems, *schema_problems(error, path)])
         return None
 
 
-def _report(error: ConfigError) -> None:
-    print(f"appsync-local: {len(error.problems)} problem(s):", file=sys.stderr)
-    for problem in error.problems:
+def _report(problems: Sequence[Problem]) -> None:
+    print(f"appsync-local: {len(problems)} problem(s):", file=sys.stderr)
+    for problem in problems:
         print(f"  {problem}", file=sys.stderr)
 
 
 def validate(path: Path) -> int:
-    config = _load(path)
-    if config is None:
+    definition = _load(path)
+    if definition is None:
         return 1
     try:
-        load_api(config)
+        load_api(definition)
     except ConfigError as error:
-        _report(error)
+        _report(error.problems)
         return 1
     print(
-        f"{path}: OK ({config.name}: {len(config.resolvers)} resolvers, "
-        f"{len(config.functions)} functions, {len(config.data_sources)} data sources)"
+        f"{path}: OK ({definition.name}: {len(definition.resolvers)} resolvers, "
+        f"{len(definition.functions)} functions, {len(definition.data_sources)} data sources)"
     )
     return 0
 
 
 async def _serve(
-    config: ApiConfig, host: str, port: int, log_level: str, tls: TlsFiles | None
+    definition: ApiDefinition, host: str, port: int, log_level: str, tls: TlsFiles | None
 ) -> int:
     try:
-        app = build_app(config)
+        app = build_app(definition)
     except ConfigError as error:
-        _report(error)
+        _report(error.problems)
         return 1
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
     options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
@@ -134,7 +137,7 @@ async def _serve(
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             dynamodb = app.state.api.dynamodb
             _announce(
-                config,
+                definition,
                 bound_host,
                 bound_port,
                 dynamodb.url if dynamodb else None,
@@ -165,14 +168,14 @@ class _Server(uvicorn.Server):
 
 
 def _announce(
-    config: ApiConfig,
+    definition: ApiDefinition,
     host: str,
     port: int,
     dynamodb_url: str | None,
     certificate: Path | None = None,
 ) -> None:
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
-    print(f"appsync-local: serving {config.name!r} from {config.file}")
+    print(f"appsync-local: serving {definition.name!r} from {definition.file}")
     print(f"  GraphQL:  {http}://{host}:{port}/graphql")
     print(f"  Realtime: {ws}://{host}:{port}/graphql/realtime")
     print(f"  Step Functions API: {http}://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
@@ -182,7 +185,7 @@ def _announce(
     if dynamodb_url is not None:
         # The embedded DynamoDB's own data, for `aws dynamodb ... --endpoint-url` and boto3.
         print(f"  DynamoDB endpoint: {dynamodb_url}")
-    for key in config.api_keys:
+    for key in definition.api_keys:
         print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
     print("Press Ctrl+C to stop.", flush=True)
 
@@ -192,17 +195,17 @@ def _exit_quietly(signum: int, frame: FrameType | None) -> None:
 
 
 def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | None = None) -> int:
-    config = _load(path)
-    if config is None:
+    definition = _load(path)
+    if definition is None:
         return 1
     try:
-        files = _tls_files(config, tls)
+        files = _tls_files(definition, tls)
     except TlsError as error:
         print(f"appsync-local: {error}", file=sys.stderr)
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
-    return asyncio.run(_serve(config, host, port, log_level, files))
+    return asyncio.run(_serve(definition, host, port, log_level, files))
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,19 +217,19 @@ class _TlsChoice:
     key_file: Path | None
 
 
-def _tls_files(config: ApiConfig, choice: _TlsChoice | None) -> TlsFiles | None:
+def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles | None:
     if choice is not None and choice.cert_file is not None and choice.key_file is not None:
         files = TlsFiles(choice.cert_file, choice.key_file)
     elif choice is not None and choice.self_signed:
         files = self_signed_certificate()
-    elif config.server.tls is None:
+    elif definition.server.tls is None:
         return None
-    elif config.server.tls.self_signed:
+    elif definition.server.tls.self_signed:
         files = self_signed_certificate()
     else:
-        assert config.server.tls.cert_file is not None  # the config reader guarantees both
-        assert config.server.tls.key_file is not None
-        files = TlsFiles(config.server.tls.cert_file, config.server.tls.key_file)
+        assert definition.server.tls.cert_file is not None  # the reader guarantees both
+        assert definition.server.tls.key_file is not None
+        files = TlsFiles(definition.server.tls.cert_file, definition.server.tls.key_file)
     files.check()
     return files
 

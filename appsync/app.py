@@ -1,9 +1,10 @@
 """The composition root: an API definition becomes a running Starlette app.
 
-`load_api(config)` turns the typed config into live parts (schema, authorizer, data sources,
-compiled resolver code, executor) and reports every problem at once as a `ConfigError`: SDL
-errors with their file, line and column, templates and code that do not load, resolvers on
-types or fields the schema lacks. `build_app(config)` serves the result on `/graphql`.
+`load_api(definition)` turns the typed definition (`definition.model.ApiDefinition`, from any
+reader) into live parts (schema, authorizer, data sources, compiled resolver code, realtime
+broker, executor) and reports every problem at once as a `ConfigError`: SDL errors with their
+file, line and column, templates and code that do not load, resolvers on types or fields the
+schema lacks. `build_app(definition)` serves the result on `/graphql`.
 """
 
 from __future__ import annotations
@@ -27,22 +28,12 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from appsync.config import (
-    ApiConfig,
-    AuthProviderSpec,
-    CodeSpec,
-    DataSourceSpec,
-    DataSourceType,
-    IntrospectionConfig,
-    ResolverKind,
-    ResolverSpec,
-    Runtime,
-)
-from appsync.config_auth import provider_config
-from appsync.errors import ConfigError, ConfigProblem
+from appsync.authorizer import build_authorizer
+from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint, json_response
-from appsync.realtime.endpoint import RealtimeRuntime
+from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
+from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.stepfunctions_api import stepfunctions_route
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -51,11 +42,23 @@ from appsync.stepfunctions_embedded import (
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
 from auth.clock import Clock, SystemClock
-from auth.errors import AuthConfigError
-from auth.rules import Authorizer, ProviderConfig
+from auth.rules import Authorizer
+from definition.errors import InvalidDefinitionError
+from definition.model import (
+    ApiDefinition,
+    CodeSpec,
+    DataSourceSpec,
+    DataSourceType,
+    EmbeddedDynamoDBSettings,
+    IntrospectionConfig,
+    RealtimeSpec,
+    ResolverKind,
+    ResolverSpec,
+    Runtime,
+)
+from definition.problems import Problem
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import EmbeddedDynamoDBSettings
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for, read_seed
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
@@ -77,7 +80,7 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class LoadedApi:
-    config: ApiConfig
+    definition: ApiDefinition
     schema: AppSyncSchema
     authorizer: Authorizer
     executor: Executor
@@ -100,40 +103,41 @@ class _ResolverClock:
 
 
 class _Problems:
-    def __init__(self, config: ApiConfig) -> None:
-        self.config = config
-        self.items: list[ConfigProblem] = []
+    def __init__(self, definition: ApiDefinition) -> None:
+        self.definition = definition
+        self.items: list[Problem] = []
 
     def add(self, key_path: str, message: str) -> None:
-        self.items.append(ConfigProblem(str(self.config.file), key_path, message))
+        self.items.append(Problem(str(self.definition.file), key_path, message))
 
 
-def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
+def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem."""
-    problems = _Problems(config)
+    problems = _Problems(definition)
     # Lambda handlers (`module:function`) are imported relative to the definition file.
-    if str(config.base_dir) not in sys.path:
-        sys.path.insert(0, str(config.base_dir))
-    schema = _schema(config, problems)
-    authorizer = _authorizer(config, clock or SystemClock(), problems)
+    if str(definition.base_dir) not in sys.path:
+        sys.path.insert(0, str(definition.base_dir))
+    schema = _schema(definition, problems)
+    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = build_step_functions(config.server.step_functions, str(config.file))
+    step_functions = build_step_functions(definition.server.step_functions, str(definition.file))
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
         )
-        for index, spec in enumerate(config.data_sources)
+        for index, spec in enumerate(definition.data_sources)
     }
-    _check_seeds(config.server.dynamodb, problems)
+    _check_seeds(definition.server.dynamodb, problems)
+    broker = _broker(definition.server.realtime, problems)
     functions = {
         spec.name: PipelineFunction(spec.name, code, source)
-        for spec in config.functions
+        for spec in definition.functions
         if (code := _code(spec.code, f"{spec.key_path}", resolver_clock, problems)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
-    for spec in config.resolvers:
+    for spec in definition.resolvers:
         if schema is not None:
             _check_target(schema, spec, problems)
         resolver = _resolver(spec, sources, functions, resolver_clock, problems)
@@ -142,42 +146,42 @@ def load_api(config: ApiConfig, clock: Clock | None = None) -> LoadedApi:
     if problems.items or schema is None or authorizer is None:
         raise ConfigError(problems.items)
     limits = ExecutionLimits(
-        query_depth_limit=config.query_depth_limit,
-        resolver_count_limit=config.resolver_count_limit,
-        introspection=config.introspection is IntrospectionConfig.ENABLED,
-        execution_timeout_seconds=config.server.execution_timeout_seconds,
+        query_depth_limit=definition.query_depth_limit,
+        resolver_count_limit=definition.resolver_count_limit,
+        introspection=definition.introspection is IntrospectionConfig.ENABLED,
+        execution_timeout_seconds=definition.server.execution_timeout_seconds,
     )
-    domain = config.server.domain_name
+    domain = definition.server.domain_name
     subscription_type = schema.graphql_schema.subscription_type
     realtime = RealtimeRuntime(
         schema,
         authorizer,
-        config.server.realtime.broker(),
+        broker,
         {
             field: binding.resolver
             for (type_name, field), binding in resolvers.items()
             if subscription_type is not None and type_name == subscription_type.name
         },
-        config.server.realtime.settings(),
+        _realtime_settings(definition.server.realtime),
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
-    dynamodb = _embedded_dynamodb(config)
-    return LoadedApi(config, schema, authorizer, executor, realtime, dynamodb, step_functions)
+    dynamodb = _embedded_dynamodb(definition)
+    return LoadedApi(definition, schema, authorizer, executor, realtime, dynamodb, step_functions)
 
 
-def _embedded_dynamodb(config: ApiConfig) -> EmbeddedDynamoDB | None:
+def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
     """What the lifespan starts for the API's DynamoDB data sources and declared tables.
 
     The loopback endpoint serves the embedded backend, so it is left off when every data
     source names its own endpoint and no table is declared for the embedded backend.
     """
-    settings = config.server.dynamodb
-    configs = config.dynamodb_configs
+    settings = definition.server.dynamodb
+    configs = definition.dynamodb_configs
     if not configs and not settings.tables:
         return None
     declared = {table.table_name for table in settings.tables}
-    for spec in config.data_sources:
+    for spec in definition.data_sources:
         dynamodb = spec.dynamodb
         # A configured endpoint may hold tables of its own; only embedded tables are known.
         if dynamodb is None or dynamodb.endpoint is not None or dynamodb.table_name in declared:
@@ -205,26 +209,26 @@ def _check_seeds(settings: EmbeddedDynamoDBSettings, problems: _Problems) -> Non
             problems.add(f"server.dynamodb.tables[{index}].seed", error.message)
 
 
-def _schema(config: ApiConfig, problems: _Problems) -> AppSyncSchema | None:
-    if not config.schema:
+def _schema(definition: ApiDefinition, problems: _Problems) -> AppSyncSchema | None:
+    if not definition.schema:
         return None
     try:
-        return load_schema(config.schema)
+        return load_schema(definition.schema)
     except SchemaError as error:
-        problems.items.extend(_sdl_problems(error, str(config.file)))
+        problems.items.extend(_sdl_problems(error, str(definition.file)))
         return None
 
 
-def _sdl_problems(error: SchemaError, config_file: str) -> list[ConfigProblem]:
+def _sdl_problems(error: SchemaError, definition_file: str) -> list[Problem]:
     if not error.problems:
-        return [ConfigProblem(config_file, "schema", str(error))]
+        return [Problem(definition_file, "schema", str(error))]
     return [
-        ConfigProblem(f"{problem.file}:{problem.line}:{problem.column}", "", problem.message)
+        Problem(problem.file, "", problem.message, line=problem.line, column=problem.column)
         for problem in error.problems
     ]
 
 
-def schema_problems(error: ConfigError, config_file: Path) -> list[ConfigProblem]:
+def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> list[Problem]:
     """The SDL's own problems for a definition that has problems too, so that one report
     lists both (empty when the definition names no readable SDL or the SDL is sound)."""
     if not error.schema:
@@ -232,26 +236,29 @@ def schema_problems(error: ConfigError, config_file: Path) -> list[ConfigProblem
     try:
         load_schema(error.schema)
     except SchemaError as sdl_error:
-        return _sdl_problems(sdl_error, str(config_file))
+        return _sdl_problems(sdl_error, str(definition_file))
     return []
 
 
-def _authorizer(config: ApiConfig, clock: Clock, problems: _Problems) -> Authorizer | None:
-    def provider(spec: AuthProviderSpec, where: str) -> ProviderConfig | None:
-        return provider_config(spec, config.base_dir, config.api_keys, where, problems.add)
-
-    default = provider(config.authentication, "")
-    additional = [
-        provider(spec, f"additionalAuthenticationProviders[{index}].")
-        for index, spec in enumerate(config.additional_authentication_providers)
-    ]
-    if default is None or any(provider is None for provider in additional):
-        return None
+def _broker(spec: RealtimeSpec, problems: _Problems) -> Broker:
+    """Redis's when `redisUrl` is set, else one process's own."""
+    if spec.redis_url is None:
+        return InMemoryBroker()
     try:
-        return Authorizer(default, [p for p in additional if p is not None], clock)
-    except AuthConfigError as error:
-        problems.add("authenticationType", str(error))
-        return None
+        return RedisBroker(spec.redis_url)
+    except BrokerError as error:
+        # The reader checks the scheme and port; redis-py also parses the query string.
+        problems.add("server.realtime.redisUrl", str(error))
+        return InMemoryBroker()
+
+
+def _realtime_settings(spec: RealtimeSpec) -> RealtimeSettings:
+    defaults = RealtimeSettings()
+    return RealtimeSettings(
+        keep_alive_interval_seconds=spec.keep_alive_interval_seconds
+        or defaults.keep_alive_interval_seconds,
+        inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
+    )
 
 
 def _data_source(
@@ -264,15 +271,15 @@ def _data_source(
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
     if spec.type is DataSourceType.HTTP:
-        assert spec.http is not None  # config guarantees it for HTTP
+        assert spec.http is not None  # definition guarantees it for HTTP
         # `states` / `sync-states` endpoints reach the embedded engine (unless target is AWS).
         return HttpDataSource(spec.name, spec.http, step_functions.http_runner)
     if spec.type is DataSourceType.AWS_STEP_FUNCTIONS:
         return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
-        assert spec.dynamodb is not None  # config guarantees it for AMAZON_DYNAMODB
+        assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
         return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
-    assert spec.lambda_handler is not None  # config guarantees it for AWS_LAMBDA
+    assert spec.lambda_handler is not None  # definition guarantees it for AWS_LAMBDA
     try:
         return LambdaDataSource(spec.name, spec.lambda_handler)
     except ResolverError as error:
@@ -348,10 +355,12 @@ def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems
         )
 
 
-def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
+def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served."""
-    api = load_api(config, clock)
-    endpoint = GraphQLEndpoint(api.executor, api.authorizer, config.server.max_request_body_bytes)
+    api = load_api(definition, clock)
+    endpoint = GraphQLEndpoint(
+        api.executor, api.authorizer, definition.server.max_request_body_bytes
+    )
 
     # The embedded Step Functions engine answers its AWS JSON 1.0 API on the same port
     # (POST / with `X-Amz-Target: AWSStepFunctions.*`), for boto3 and the AWS CLI.
@@ -359,7 +368,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        logger.info("serving API %s", config.name)
+        logger.info("serving API %s", definition.name)
         async with (
             _dynamodb_running(api.dynamodb),
             api.realtime.broker.running(),
@@ -377,7 +386,7 @@ def build_app(config: ApiConfig, *, clock: Clock | None = None) -> AppSyncApp:
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
         stepfunctions_route(stepfunctions, "/"),
-        Route("/", _index(config), methods=["GET"]),
+        Route("/", _index(definition), methods=["GET"]),
     ]
     app = AppSyncApp(endpoint, api.realtime, routes=routes, lifespan=lifespan)
     app.state.api = api
@@ -440,8 +449,8 @@ class AppSyncApp(Starlette):
         await super().__call__(scope, receive, send)
 
 
-def _index(config: ApiConfig) -> Callable[[Request], Awaitable[Response]]:
+def _index(definition: ApiDefinition) -> Callable[[Request], Awaitable[Response]]:
     async def index(request: Request) -> Response:
-        return json_response(200, {"name": config.name, "graphql": "/graphql"}, {})
+        return json_response(200, {"name": definition.name, "graphql": "/graphql"}, {})
 
     return index

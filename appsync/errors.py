@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
 from typing import Any, NotRequired, TypedDict
 
 from graphql import GraphQLError
 
+from definition.problems import Problem
 from resolvers.errors import ResolverError
 from schema.errors import CoercionError, SchemaError
 
@@ -30,29 +29,34 @@ class AppSyncError(Exception):
     """Root of the server's own errors."""
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigProblem:
-    """One thing wrong in an API definition: the file, where in it, and what was expected."""
-
-    file: str
-    key_path: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.key_path}" if self.key_path else self.file
-        return f"{where}: {self.message}"
-
-
 class ConfigError(AppSyncError):
-    """An API definition that cannot be served; lists every problem found, not only the first.
+    """A definition the reader accepted whose API cannot be built or started (its SDL,
+    templates, code, handlers, auth settings, a state machine the engine refuses); lists every
+    problem found, not only the first."""
 
-    `schema` names the SDL files a definition with problems still points to, so that their own
-    problems can be listed in the same report."""
-
-    def __init__(self, problems: Sequence[ConfigProblem], schema: Sequence[Path] = ()) -> None:
+    def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
-        self.schema = tuple(schema)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class BrokerError(AppSyncError):
+    """The broker cannot carry publications (Redis unreachable, a malformed message)."""
+
+
+class TlsError(AppSyncError):
+    """The certificate or key cannot be used (missing file, not PEM, a key that does not match)."""
+
+
+class RealtimeProtocolError(AppSyncError):
+    """The socket glue drove the state machine through an illegal transition (a bug here)."""
+
+
+class FilterError(AppSyncError):
+    """A subscription or invalidation filter AppSync would refuse."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class RequestErrorType(StrEnum):

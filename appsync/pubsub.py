@@ -36,7 +36,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from appsync.errors import AppSyncError
+from appsync.errors import BrokerError
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,6 @@ T = TypeVar("T")
 
 DEFAULT_INBOX_CAPACITY = 1000
 DEFAULT_CHANNEL_PREFIX = "appsync-local:"
-
-
-class BrokerError(AppSyncError):
-    """The broker cannot carry publications (Redis unreachable, a malformed message)."""
 
 
 class PublicationKind(StrEnum):

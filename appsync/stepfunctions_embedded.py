@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from appsync.config_stepfunctions import StepFunctionsSettings, StepFunctionsTarget
-from appsync.errors import ConfigError, ConfigProblem
+from appsync.errors import ConfigError
 from appsync.stepfunctions_api import stepfunctions_store
+from definition.model import StepFunctionsSettings, StepFunctionsTarget
+from definition.problems import Problem
 from resolvers.datasources.dynamodb_tables import (
     EmbeddedDynamoDB,
     LoopbackEndpoint,
@@ -212,5 +213,5 @@ async def _call(
 
 def _refused(embedded: EmbeddedStepFunctions, where: str, answer: dict[str, Any]) -> None:
     message = f"{answer.get('__type')}: {answer.get('message')}"
-    problem = ConfigProblem(embedded.config_file, f"server.stepFunctions.{where}", message)
+    problem = Problem(embedded.config_file, f"server.stepFunctions.{where}", message)
     raise ConfigError([problem])

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from appsync.errors import AppSyncError
+from appsync.errors import TlsError
 
 logger = logging.getLogger(__name__)
 
@@ -36,10 +36,6 @@ LOCAL_IP_ADDRESSES = ("127.0.0.1", "::1")
 # 825 days is the longest validity Apple's TLS clients accept for a server certificate.
 VALIDITY = timedelta(days=825)
 RENEW_BEFORE = timedelta(days=30)
-
-
-class TlsError(AppSyncError):
-    """The certificate or key cannot be used (missing file, not PEM, a key that does not match)."""
 
 
 @dataclass(frozen=True, slots=True)

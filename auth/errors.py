@@ -54,3 +54,7 @@ class SignatureError(UnauthorizedError):
 
     def __init__(self, error_type: str, message: str) -> None:
         super().__init__(message, error_type=error_type, status_code=403)
+
+
+class JwksUnavailableError(AuthError):
+    """The JWKS could not be read or fetched."""

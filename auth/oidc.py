@@ -31,7 +31,7 @@ from auth.errors import (
     TOKEN_HAS_EXPIRED,
     VALID_AUTHORIZATION_HEADER_NOT_PROVIDED,
     AuthConfigError,
-    AuthError,
+    JwksUnavailableError,
     UnauthorizedError,
 )
 from auth.identity import AUTH_TYPES, Principal
@@ -53,10 +53,6 @@ ALLOWED_ALGORITHMS: Mapping[str, str] = {
     "EdDSA": "OKP",
 }
 JWKS_REFETCH_SECONDS = 60.0
-
-
-class JwksUnavailableError(AuthError):
-    """The JWKS could not be read or fetched."""
 
 
 class JsonFetcher(Protocol):

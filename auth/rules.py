@@ -19,10 +19,9 @@ authorization modes":
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from auth.api_key import ApiKey, ApiKeyConfig, ApiKeyProvider
+from auth.api_key import ApiKeyConfig, ApiKeyProvider
 from auth.clock import Clock
 from auth.cognito import CognitoProvider, CognitoUserPoolConfig, DefaultAction
 from auth.errors import (
@@ -37,9 +36,9 @@ from auth.lambda_authorizer import LambdaAuthorizerConfig, LambdaAuthorizerProvi
 from auth.modes import AuthDirective, AuthMode
 from auth.oidc import OidcConfig, OidcProvider, same_issuer, unverified_claims
 from auth.request import AuthRequest
-from auth.sigv4 import CredentialSource, IamConfig, IamCredential, IamProvider, is_sigv4
+from auth.sigv4 import IamConfig, IamProvider, is_sigv4
 
-__all__ = ["Authorizer", "Principal", "ProviderConfig", "provider_config"]
+__all__ = ["Authorizer", "Principal", "ProviderConfig"]
 
 logger = logging.getLogger(__name__)
 
@@ -177,111 +176,3 @@ def _check_config(default: ProviderConfig, additional: Sequence[ProviderConfig])
             if issuer in issuers:
                 raise AuthConfigError(f"issuer {issuer} is configured more than once")
             issuers.add(issuer)
-
-
-def provider_config(
-    mode: AuthMode,
-    settings: Mapping[str, Any],
-    *,
-    api_keys: tuple[ApiKey, ...] = (),
-    cognito_jwks_file: str | None = None,
-    iam_sources: tuple[CredentialSource, ...] = (),
-) -> ProviderConfig:
-    """One provider's config from its block as written in the API definition, with AppSync's own
-    field names (`userPoolConfig`, `openIDConnectConfig`, `lambdaAuthorizerConfig`), plus the
-    local additions `jwksFile` (Cognito, OIDC), `handler` (Lambda, in place of `authorizerUri`)
-    and, for AWS_IAM, `credentials` and `region`. Raises `AuthConfigError` naming the key.
-
-    `cognito_jwks_file` is used when a user pool block names no `jwksFile` (pass
-    `moto_jwks_file()` when the API runs against the embedded moto); `iam_sources` adds
-    credential sources such as `MotoCredentialSource()`.
-    """
-    match mode:
-        case AuthMode.API_KEY:
-            return ApiKeyConfig(api_keys)
-        case AuthMode.AWS_IAM:
-            return IamConfig(
-                credentials=tuple(
-                    _iam_credential(item, f"credentials[{index}]")
-                    for index, item in enumerate(_list(settings, "credentials"))
-                ),
-                region=_text(settings, "region"),
-                sources=iam_sources,
-            )
-        case AuthMode.AMAZON_COGNITO_USER_POOLS:
-            action = _text(settings, "defaultAction") or "ALLOW"
-            if action not in DefaultAction.__members__:
-                raise AuthConfigError("defaultAction: expected ALLOW or DENY")
-            return CognitoUserPoolConfig(
-                user_pool_id=_required(settings, "userPoolId"),
-                aws_region=_required(settings, "awsRegion"),
-                app_id_client_regex=_text(settings, "appIdClientRegex"),
-                default_action=DefaultAction(action),
-                jwks_file=_text(settings, "jwksFile") or cognito_jwks_file,
-            )
-        case AuthMode.OPENID_CONNECT:
-            return OidcConfig(
-                issuer=_required(settings, "issuer"),
-                client_id=_text(settings, "clientId"),
-                iat_ttl=_int(settings, "iatTTL"),
-                auth_ttl=_int(settings, "authTTL"),
-                jwks_file=_text(settings, "jwksFile"),
-            )
-        case AuthMode.AWS_LAMBDA:
-            handler = _text(settings, "handler") or _text(settings, "authorizerUri")
-            if handler is None:
-                raise AuthConfigError("handler: required ('module:function')")
-            return LambdaAuthorizerConfig(
-                handler=handler,
-                authorizer_result_ttl_in_seconds=_int(settings, "authorizerResultTtlInSeconds"),
-                identity_validation_expression=_text(settings, "identityValidationExpression"),
-            )
-
-
-def _iam_credential(item: Any, where: str) -> IamCredential:
-    if not isinstance(item, Mapping):
-        raise AuthConfigError(f"{where}: expected a mapping")
-    expiration = item.get("expiration")
-    if expiration is not None and not isinstance(expiration, int):
-        raise AuthConfigError(f"{where}.expiration: expected epoch seconds")
-    return IamCredential(
-        access_key_id=_required(item, "accessKeyId", where),
-        secret_access_key=_required(item, "secretAccessKey", where),
-        account_id=_required(item, "accountId", where),
-        user_arn=_required(item, "userArn", where),
-        username=_text(item, "username", where),
-        session_token=_text(item, "sessionToken", where),
-        expiration=expiration,
-        cognito_identity_pool_id=_text(item, "cognitoIdentityPoolId", where),
-        cognito_identity_id=_text(item, "cognitoIdentityId", where),
-        cognito_identity_auth_type=_text(item, "cognitoIdentityAuthType", where),
-        cognito_identity_auth_provider=_text(item, "cognitoIdentityAuthProvider", where),
-    )
-
-
-def _text(settings: Mapping[str, Any], key: str, where: str = "") -> str | None:
-    value = settings.get(key)
-    if value is not None and not isinstance(value, str):
-        raise AuthConfigError(f"{where + '.' if where else ''}{key}: expected a string")
-    return value
-
-
-def _required(settings: Mapping[str, Any], key: str, where: str = "") -> str:
-    value = _text(settings, key, where)
-    if not value:
-        raise AuthConfigError(f"{where + '.' if where else ''}{key}: required")
-    return value
-
-
-def _int(settings: Mapping[str, Any], key: str) -> int:
-    value = settings.get(key, 0)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise AuthConfigError(f"{key}: expected a whole number >= 0")
-    return value
-
-
-def _list(settings: Mapping[str, Any], key: str) -> list[Any]:
-    value = settings.get(key, [])
-    if not isinstance(value, list):
-        raise AuthConfigError(f"{key}: expected a list")
-    return value

@@ -23,9 +23,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from definition.model import DynamoDBConfig, TableDeclaration
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import DynamoDBConfig, TableDeclaration
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import create_tables
 from resolvers.datasources.none import NoneDataSource

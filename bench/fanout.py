@@ -84,12 +84,12 @@ def build_realtime_app(folder: Path) -> Any:
     """The realtime side: the server `appsync-local serve` runs (`build_app`), for an API whose
     mutation publishes to the subscribers."""
     from appsync.app import build_app
-    from appsync.config import load_config
+    from definition.appsync_yaml.api import read_appsync_yaml
 
     (folder / "appsync.yaml").write_text(API % {"key": API_KEY})
     (folder / "schema.graphql").write_text(SDL)
     (folder / "add_item.py").write_text(CODE)
-    return build_app(load_config(folder / "appsync.yaml"))
+    return build_app(read_appsync_yaml(folder / "appsync.yaml"))
 
 
 def build_bare_app() -> Any:

@@ -259,13 +259,13 @@ def serve(port: int, config: Path) -> None:
     from starlette.routing import Route
 
     from appsync.app import build_app
-    from appsync.config import load_config
+    from definition.appsync_yaml.api import read_appsync_yaml
 
     async def fixed(request: Request) -> Response:
         await request.body()
         return Response(FIXED_BODY, media_type="application/json")
 
-    app = build_app(load_config(config))
+    app = build_app(read_appsync_yaml(config))
     app.router.routes.insert(0, Route("/fixed", fixed, methods=["POST"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 

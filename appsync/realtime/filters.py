@@ -34,17 +34,9 @@ from graphql import (
     SelectionSetNode,
 )
 
-from appsync.errors import AppSyncError
+from appsync.errors import FilterError
 
 _MISSING = object()
-
-
-class FilterError(AppSyncError):
-    """A subscription or invalidation filter AppSync would refuse."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class FilterOperator(StrEnum):

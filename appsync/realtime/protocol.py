@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from appsync.errors import AppSyncError
+from appsync.errors import RealtimeProtocolError
 from appsync.realtime import messages
 from appsync.realtime.messages import (
     CONNECTION_TIMEOUT_MS,
@@ -38,10 +38,6 @@ logger = logging.getLogger(__name__)
 # The close code after a `connection_error`; clients act on the frame, not on the code.
 # AWS differs: the service's close code after a connection_error is not documented.
 CLOSE_AFTER_CONNECTION_ERROR = 1000
-
-
-class RealtimeProtocolError(AppSyncError):
-    """The socket glue drove the state machine through an illegal transition (a bug here)."""
 
 
 class ConnectionState(Enum):

@@ -26,11 +26,11 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from appsync.errors import FilterError
 from appsync.pubsub import Publication, PublicationKind, topic_name
 from appsync.realtime import messages
 from appsync.realtime.filters import (
     ArgumentFilter,
-    FilterError,
     SubscriptionFilter,
     extension_filter,
 )

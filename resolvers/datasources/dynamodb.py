@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
 
+from definition.model import DynamoDBConfig
 from resolvers.context import ResolverContext
 from resolvers.datasources.dynamodb_batch import (
     batch_delete_item,
@@ -33,7 +34,6 @@ from resolvers.datasources.dynamodb_batch import (
     transact_get_items,
     transact_write_items,
 )
-from resolvers.datasources.dynamodb_config import DynamoDBConfig
 from resolvers.datasources.dynamodb_sync import Versioning
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,

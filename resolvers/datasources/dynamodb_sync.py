@@ -22,7 +22,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig
+from definition.model import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import (
     DynamoDBOperations,
     Expressions,

@@ -1,6 +1,6 @@
 """Tables of the embedded DynamoDB: created at start, seeded, and reachable over loopback.
 
-A declaration is CreateTable's input (see `dynamodb_config.TableDeclaration`). A seed file is
+A declaration is CreateTable's input (`definition.model.TableDeclaration`). A seed file is
 JSON in one of two shapes: a list of plain JSON items (`[{"id": "1", "title": "x"}]`, stored as
 `$util.dynamodb.toMapValues` would type them), or the AWS CLI's `batch-write-item
 --request-items` shape (`{"Posts": [{"PutRequest": {"Item": {"id": {"S": "1"}}}}]}`), typed
@@ -33,14 +33,14 @@ from moto.moto_server.werkzeug_app import (
 )
 from werkzeug.serving import make_server
 
-from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_config import (
+from definition.model import (
     DEFAULT_REGION,
     DeltaSyncConfig,
     DynamoDBConfig,
     EmbeddedDynamoDBSettings,
     TableDeclaration,
 )
+from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_item
 from resolvers.errors import DynamoDBServiceError, LoopbackEndpointError, SeedError

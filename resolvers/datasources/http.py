@@ -42,6 +42,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials, ReadOnlyCredentials
 from botocore.session import get_session
 
+from definition.model import AwsIamConfig, HttpConfig
 from resolvers.context import ResolverContext
 from resolvers.datasources.stepfunctions import (
     CONTENT_TYPE,
@@ -53,7 +54,6 @@ from resolvers.errors import DataSourceError, ResolverError
 
 logger = logging.getLogger(__name__)
 
-AWS_IAM: Final = "AWS_IAM"
 STATES_SERVICE: Final = "states"
 _VERSION = "2018-05-29"
 _METHODS = frozenset({"PUT", "POST", "GET", "DELETE", "PATCH"})
@@ -77,22 +77,6 @@ _STATES_HOST = re.compile(
     r"^(?P<sync>sync-)?states(?:\.(?P<region>[a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$"
 )
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
-
-
-@dataclass(frozen=True, slots=True)
-class AwsIamConfig:
-    """`httpConfig.authorizationConfig.awsIamConfig`."""
-
-    signing_region: str
-    signing_service_name: str
-
-
-@dataclass(frozen=True, slots=True)
-class HttpConfig:
-    """`httpConfig`: the endpoint, and the SigV4 signing when `authorizationType` is AWS_IAM."""
-
-    endpoint: str
-    aws_iam: AwsIamConfig | None = None
 
 
 class HttpResult(TypedDict):

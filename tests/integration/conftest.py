@@ -24,9 +24,9 @@ from moto.server import ThreadedMotoServer
 from starlette.applications import Starlette
 
 from appsync.app import build_app
-from appsync.config import load_config
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from auth.clock import Clock
+from definition.appsync_yaml.api import read_appsync_yaml
 from tests.conftest import REPO_ROOT
 
 APIS = Path(__file__).parent / "apis"
@@ -84,7 +84,7 @@ def running(app: Starlette, name: str) -> Iterator[tuple[str, int]]:
 
 @contextmanager
 def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
-    app = build_app(load_config(config_path), clock=clock)
+    app = build_app(read_appsync_yaml(config_path), clock=clock)
     with running(app, "appsync-local-test-server") as (host, port):
         yield Server(host, port, app)
 

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 import uvicorn
 
-from appsync.pubsub import BrokerError, Inbox, Publication, PublicationKind, RedisBroker
+from appsync.errors import BrokerError
+from appsync.pubsub import Inbox, Publication, PublicationKind, RedisBroker
 from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeSettings
 from tests.conftest import REPO_ROOT
 from tests.integration.realtime_support import (

@@ -20,7 +20,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
 from appsync.app import build_app
-from appsync.config import load_config
+from definition.appsync_yaml.api import read_appsync_yaml
 from tests.integration.conftest import Server, serve
 from tests.integration.test_realtime_wsproto import running_uvicorn
 
@@ -270,7 +270,7 @@ async def test_under_a_root_path_the_router_still_serves_the_realtime_socket(
     tmp_path: Path,
 ) -> None:
     # uvicorn puts the root path in front of the scope's path; Starlette's router strips it.
-    app = build_app(load_config(write_api(tmp_path)))
+    app = build_app(read_appsync_yaml(write_api(tmp_path)))
     with running_uvicorn(app, "root-path", root_path="/api") as server:
         host, port = server.servers[0].sockets[0].getsockname()[:2]
         prefixed = Server(host, port, app)

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 import yaml
 
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
-from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import (
+from definition.model import (
     DeltaSyncConfig,
     DynamoDBConfig,
     TableDeclaration,
 )
+from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
+from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_tables import (
     LoopbackEndpoint,
     create_tables,

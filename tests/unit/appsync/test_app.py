@@ -1,5 +1,6 @@
-"""`load_api` and `build_app`: provider blocks and seed files read with key-path problems, every
-problem at once; DynamoDB data sources wired to the embedded DynamoDB and the server's clock."""
+"""`load_api` and `build_app`: seed files read with key-path problems, every problem at once;
+the realtime block's broker and knobs; DynamoDB data sources wired to the embedded DynamoDB and
+the server's clock."""
 
 from __future__ import annotations
 
@@ -11,58 +12,10 @@ import pytest
 from starlette.applications import Starlette
 
 from appsync.app import build_app, load_api
-from appsync.config import load_config
 from appsync.errors import ConfigError
+from appsync.pubsub import InMemoryBroker, RedisBroker
 from auth.clock import ManualClock
-
-
-def _problems(folder: Path, definition: str) -> list[tuple[str, str]]:
-    (folder / "schema.graphql").write_text("type Query { a: String }\n", encoding="utf-8")
-    (folder / "appsync.yaml").write_text(definition, encoding="utf-8")
-    with pytest.raises(ConfigError) as caught:
-        load_api(load_config(folder / "appsync.yaml"))
-    return [(problem.key_path, problem.message) for problem in caught.value.problems]
-
-
-def test_oidc_needs_an_issuer(tmp_path: Path) -> None:
-    definition = """
-schema: schema.graphql
-authenticationType: OPENID_CONNECT
-openIDConnectConfig: {clientId: x, jwksFile: missing.json}
-"""
-    assert _problems(tmp_path, definition) == [
-        ("openIDConnectConfig.issuer", "required; expected a non-empty string"),
-        ("openIDConnectConfig.jwksFile", f"file not found: {tmp_path / 'missing.json'}"),
-    ]
-
-
-def test_additional_provider_blocks_are_named_by_index(tmp_path: Path) -> None:
-    definition = """
-schema: schema.graphql
-authenticationType: API_KEY
-additionalAuthenticationProviders:
-  - authenticationType: AMAZON_COGNITO_USER_POOLS
-    userPoolConfig: {userPoolId: us-east-1_abc, defaultAction: MAYBE}
-  - authenticationType: AWS_LAMBDA
-"""
-    assert _problems(tmp_path, definition) == [
-        (
-            "additionalAuthenticationProviders[0].userPoolConfig.defaultAction",
-            "expected ALLOW | DENY",
-        ),
-        (
-            "additionalAuthenticationProviders[0].userPoolConfig.awsRegion",
-            "required; expected a non-empty string",
-        ),
-        (
-            "additionalAuthenticationProviders[1].lambdaAuthorizerConfig",
-            "required for this authenticationType",
-        ),
-        (
-            "additionalAuthenticationProviders[1].lambdaAuthorizerConfig.handler",
-            "required; expected a non-empty string",
-        ),
-    ]
+from definition.appsync_yaml.api import read_appsync_yaml
 
 
 def _write_api(folder: Path, definition: str, files: dict[str, str]) -> Path:
@@ -92,14 +45,53 @@ server:
 def _problems_of(folder: Path, definition: str, files: dict[str, str]) -> list[str]:
     files = {"schema.graphql": "type Query { a: String }\n", **files}
     with pytest.raises(ConfigError) as caught:
-        load_api(load_config(_write_api(folder, definition, files)))
+        load_api(read_appsync_yaml(_write_api(folder, definition, files)))
     return [problem.key_path for problem in caught.value.problems]
+
+
+def test_without_a_realtime_block_the_broker_is_in_memory_with_appsync_defaults(
+    tmp_path: Path,
+) -> None:
+    files = {"schema.graphql": "type Query { a: String }\n"}
+    definition = "schema: schema.graphql\nauthenticationType: API_KEY\n"
+    api = load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
+    assert isinstance(api.realtime.broker, InMemoryBroker)
+    # AppSync sends `ka` about once a minute (reference/appsync.md 3.3).
+    assert api.realtime.settings.keep_alive_interval_seconds == 60.0
+    assert api.realtime.settings.inbox_capacity == 1000
+
+
+def test_the_realtime_block_reaches_the_runtime(tmp_path: Path) -> None:
+    files = {"schema.graphql": "type Query { a: String }\n"}
+    definition = """
+schema: schema.graphql
+authenticationType: API_KEY
+server:
+  realtime:
+    redisUrl: redis://127.0.0.1:6399/2
+    keepAliveIntervalSeconds: 15
+    inboxCapacity: 50
+"""
+    api = load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
+    assert isinstance(api.realtime.broker, RedisBroker)
+    assert api.realtime.settings.keep_alive_interval_seconds == 15.0
+    assert api.realtime.settings.inbox_capacity == 50
+
+
+def test_a_redis_url_redis_refuses_is_a_problem_of_the_realtime_block(tmp_path: Path) -> None:
+    # The reader checks the scheme and port; redis-py also parses the query string.
+    definition = """
+schema: schema.graphql
+authenticationType: API_KEY
+server: {realtime: {redisUrl: "redis://127.0.0.1:6379/0?socket_timeout=soon"}}
+"""
+    assert _problems_of(tmp_path, definition, {}) == ["server.realtime.redisUrl"]
 
 
 def test_an_api_without_dynamodb_starts_no_embedded_dynamodb(tmp_path: Path) -> None:
     files = {"schema.graphql": "type Query { a: String }\n"}
     definition = "schema: schema.graphql\nauthenticationType: API_KEY\n"
-    assert load_api(load_config(_write_api(tmp_path, definition, files))).dynamodb is None
+    assert load_api(read_appsync_yaml(_write_api(tmp_path, definition, files))).dynamodb is None
 
 
 DYNAMODB_API = """
@@ -164,7 +156,7 @@ async def _post(app: Starlette, query: str) -> Any:
 
 @pytest.mark.anyio
 async def test_the_servers_clock_reaches_templates_and_versioned_writes(tmp_path: Path) -> None:
-    config = load_config(_write_api(tmp_path, DYNAMODB_API, DYNAMODB_FILES))
+    config = read_appsync_yaml(_write_api(tmp_path, DYNAMODB_API, DYNAMODB_FILES))
     app = build_app(config, clock=ManualClock(INJECTED_TIME))
     # The lifespan creates the declared table and the versioned source's delta table.
     async with app.router.lifespan_context(app):
@@ -173,44 +165,6 @@ async def test_the_servers_clock_reaches_templates_and_versioned_writes(tmp_path
     assert written == {
         "data": {"putPost": {"id": "p1", "_version": 1, "_lastChangedAt": INJECTED_TIME * 1000}}
     }
-
-
-HEADER_API = """
-schema: schema.graphql
-authenticationType: API_KEY
-apiKeys: [{id: da2-test}]
-dataSources: [{name: Local, type: NONE}]
-resolvers:
-  - typeName: Query
-    fieldName: a
-    dataSourceName: Local
-    requestMappingTemplate: a.req.vtl
-    responseMappingTemplate: result.res.vtl
-"""
-HEADER_FILES = {
-    "schema.graphql": "type Query { a: String }\n",
-    # "HTTP helpers in $util.http": addResponseHeader adds a custom header to the response.
-    "a.req.vtl": (
-        '$util.http.addResponseHeader("x-cache-status", "MISS")'
-        '$util.http.addResponseHeader("content-type", "text/plain")'
-        '{"version": "2018-05-29", "payload": "a"}'
-    ),
-    "result.res.vtl": "$util.toJson($ctx.result)",
-}
-
-
-@pytest.mark.anyio
-async def test_headers_a_template_adds_reach_the_http_response(tmp_path: Path) -> None:
-    app = build_app(load_config(_write_api(tmp_path, HEADER_API, HEADER_FILES)))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
-        response = await client.post(
-            "/graphql", json={"query": "{ a }"}, headers={"x-api-key": "da2-test"}
-        )
-    assert response.headers["x-cache-status"] == "MISS"
-    # A restricted header is not added: the response keeps its own, and the field its value.
-    assert response.headers.get_list("content-type") == ["application/json"]
-    assert response.json()["data"] == {"a": "a"}
 
 
 def test_a_table_no_one_declares_is_warned_about(
@@ -226,7 +180,7 @@ dataSources:
 """
     files = {"schema.graphql": "type Query { a: String }\n"}
     with caplog.at_level("WARNING", logger="appsync.app"):
-        api = load_api(load_config(_write_api(tmp_path, definition, files)))
+        api = load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
     assert api.dynamodb is not None
     # Only the embedded DynamoDB's table: a configured endpoint may hold tables of its own.
     assert [record.getMessage() for record in caplog.records] == [

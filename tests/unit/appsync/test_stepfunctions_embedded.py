@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from appsync.config_stepfunctions import (
+from appsync.errors import ConfigError
+from appsync.stepfunctions_embedded import SelfRoutes, build_step_functions, running
+from definition.model import (
     StateMachineSpec,
     StateMachineType,
     StepFunctionsSettings,
     StepFunctionsTarget,
 )
-from appsync.errors import ConfigError
-from appsync.stepfunctions_embedded import SelfRoutes, build_step_functions, running
 from resolvers.datasources.http import HttpStateMachineRunner
 
 API = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"

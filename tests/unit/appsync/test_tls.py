@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
+from appsync.errors import TlsError
 from appsync.tls import (
     RENEW_BEFORE,
     VALIDITY,
-    TlsError,
     TlsFiles,
     self_signed_certificate,
 )

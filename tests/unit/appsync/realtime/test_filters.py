@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from graphql import parse
 
+from appsync.errors import FilterError
 from appsync.realtime.filters import (
     ArgumentFilter,
-    FilterError,
     compile_filter,
     published_payloads,
 )

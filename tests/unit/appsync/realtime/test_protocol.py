@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
+from appsync.errors import RealtimeProtocolError
 from appsync.realtime.messages import DataPayload
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
     ConnectionState,
     RealtimeConnection,
-    RealtimeProtocolError,
     SendFrame,
     Subscribe,
     SubscriptionState,

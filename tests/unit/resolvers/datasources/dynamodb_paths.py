@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
+from definition.model import DynamoDBConfig, TableDeclaration
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_config import DynamoDBConfig, TableDeclaration
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     LoopbackEndpoint,

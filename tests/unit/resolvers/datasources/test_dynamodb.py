@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from definition.model import DynamoDBConfig
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
+from definition.model import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_config import DeltaSyncConfig, DynamoDBConfig
 from resolvers.datasources.dynamodb_tables import create_tables, delta_sync_table
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.dynamodb_paths import (

@@ -12,14 +12,14 @@ import boto3
 import pytest
 from mypy_boto3_dynamodb import DynamoDBClient
 
-from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_config import (
+from definition.model import (
     DeltaSyncConfig,
     DynamoDBConfig,
     EmbeddedDynamoDBSettings,
     TableDeclaration,
 )
+from resolvers.datasources.dynamodb import DynamoDBDataSource
+from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     EmbeddedDynamoDB,

@@ -25,10 +25,9 @@ from botocore.credentials import Credentials
 from auth.clock import SystemClock
 from auth.request import AuthRequest
 from auth.sigv4 import IamConfig, IamCredential, IamProvider
+from definition.model import AwsIamConfig, HttpConfig
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.http import (
-    AwsIamConfig,
-    HttpConfig,
     HttpDataSource,
     HttpStateMachineRunner,
     parse_request,

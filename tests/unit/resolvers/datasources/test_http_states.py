@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from resolvers.datasources.http import AwsIamConfig, HttpConfig, HttpDataSource
+from definition.model import AwsIamConfig, HttpConfig
+from resolvers.datasources.http import HttpDataSource
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from stepfunctions.clock import FakeClock

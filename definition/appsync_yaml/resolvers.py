@@ -1,4 +1,4 @@
-"""Resolvers and pipeline functions in the API definition (CreateResolver, CreateFunction).
+"""Resolvers and pipeline functions in the definition (CreateResolver, CreateFunction).
 
 A resolver or function runs PYTHON code (a `.py` file with `request(ctx)` and `response(ctx)`,
 APPSYNC_JS's shape) or VTL mapping templates; paths are relative to the definition file. A UNIT
@@ -8,55 +8,17 @@ resolver names its data source; a PIPELINE resolver names up to 10 functions.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
 
-from appsync.config_datasources import DataSourceType, Sources
-from appsync.config_reader import ConfigReader, Raw, join
-
-
-class Runtime(StrEnum):
-    """PYTHON is APPSYNC_JS's shape (`request(ctx)` / `response(ctx)`) for Python users."""
-
-    PYTHON = "PYTHON"
-    VTL = "VTL"
-
-
-class ResolverKind(StrEnum):
-    UNIT = "UNIT"
-    PIPELINE = "PIPELINE"
-
-
-@dataclass(frozen=True, slots=True)
-class CodeSpec:
-    """Where a resolver's or function's handlers live: one PYTHON file or two VTL templates."""
-
-    runtime: Runtime
-    code: Path | None
-    request_mapping_template: Path | None
-    response_mapping_template: Path | None
-
-
-@dataclass(frozen=True, slots=True)
-class FunctionSpec:
-    name: str
-    data_source_name: str
-    code: CodeSpec
-    key_path: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResolverSpec:
-    type_name: str
-    field_name: str
-    kind: ResolverKind
-    data_source_name: str | None
-    code: CodeSpec | None  # None: a direct Lambda resolver, or a pipeline without before/after
-    functions: tuple[str, ...]
-    max_batch_size: int
-    key_path: str
-
+from definition.appsync_yaml.data_sources import Sources
+from definition.appsync_yaml.reader import DefinitionReader, Raw, join
+from definition.model import (
+    CodeSpec,
+    DataSourceType,
+    FunctionSpec,
+    ResolverKind,
+    ResolverSpec,
+    Runtime,
+)
 
 Functions = Sequence[FunctionSpec]
 
@@ -64,7 +26,7 @@ Functions = Sequence[FunctionSpec]
 _CODE_KEYS = ("runtime", "code", "requestMappingTemplate", "responseMappingTemplate")
 
 
-def _code(reader: ConfigReader, block: Raw, where: str) -> CodeSpec | None:
+def _code(reader: DefinitionReader, block: Raw, where: str) -> CodeSpec | None:
     """PYTHON code or VTL templates; None when neither is given."""
     runtime_value = block.get("runtime")
     if isinstance(runtime_value, dict):  # AppSync's {name, runtimeVersion} form
@@ -89,7 +51,9 @@ def _code(reader: ConfigReader, block: Raw, where: str) -> CodeSpec | None:
     return CodeSpec(runtime, code, request, response)
 
 
-def read_functions(reader: ConfigReader, top: Raw, sources: Sources) -> tuple[FunctionSpec, ...]:
+def read_functions(
+    reader: DefinitionReader, top: Raw, sources: Sources
+) -> tuple[FunctionSpec, ...]:
     functions: list[FunctionSpec] = []
     allowed = ("name", "description", "dataSourceName", "functionVersion", *_CODE_KEYS)
     for where, item in reader.items(top, "functions", ""):
@@ -108,7 +72,9 @@ def read_functions(reader: ConfigReader, top: Raw, sources: Sources) -> tuple[Fu
     return tuple(functions)
 
 
-def _data_source_name(reader: ConfigReader, block: Raw, where: str, sources: Sources) -> str | None:
+def _data_source_name(
+    reader: DefinitionReader, block: Raw, where: str, sources: Sources
+) -> str | None:
     name = reader.string(block, "dataSourceName", where, required=True)
     if name is not None and not any(source.name == name for source in sources):
         known = ", ".join(source.name for source in sources) or "none defined"
@@ -118,7 +84,7 @@ def _data_source_name(reader: ConfigReader, block: Raw, where: str, sources: Sou
 
 
 def read_resolvers(
-    reader: ConfigReader, top: Raw, sources: Sources, functions: Functions
+    reader: DefinitionReader, top: Raw, sources: Sources, functions: Functions
 ) -> tuple[ResolverSpec, ...]:
     resolvers: list[ResolverSpec] = []
     seen: set[str] = set()
@@ -143,7 +109,7 @@ def read_resolvers(
 
 
 def _resolver(
-    reader: ConfigReader, block: Raw, where: str, sources: Sources, functions: Functions
+    reader: DefinitionReader, block: Raw, where: str, sources: Sources, functions: Functions
 ) -> ResolverSpec | None:
     type_name = reader.string(block, "typeName", where, required=True)
     field_name = reader.string(block, "fieldName", where, required=True)
@@ -173,7 +139,7 @@ def _resolver(
 
 
 def _pipeline_functions(
-    reader: ConfigReader, block: Raw, where: str, functions: Functions
+    reader: DefinitionReader, block: Raw, where: str, functions: Functions
 ) -> tuple[str, ...]:
     path = join(where, "pipelineConfig")
     config = reader.mapping(block.get("pipelineConfig", {}), path, ("functions",))

@@ -9,20 +9,25 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from resolvers.datasources.dynamodb_config import (
-    DeltaSyncConfig,
-    DynamoDBConfig,
-    EmbeddedDynamoDBSettings,
-    parse_dynamodb_config,
-    parse_embedded_dynamodb,
-    parse_table_declarations,
+from definition.appsync_yaml.dynamodb import (
+    read_dynamodb_config,
+    read_embedded_dynamodb,
+    read_table_declarations,
 )
+from definition.appsync_yaml.reader import DefinitionReader
+from definition.model import DeltaSyncConfig, DynamoDBConfig, EmbeddedDynamoDBSettings
+from definition.problems import Problem
 
 WHERE = "dataSources[0].dynamodbConfig"
 
 
-def paths(problems: list[Any]) -> list[str]:
+def paths(problems: list[Problem]) -> list[str]:
     return [problem.key_path for problem in problems]
+
+
+def reader(folder: Path = Path()) -> DefinitionReader:
+    """A reader of a definition file in `folder` (seed paths are relative to it)."""
+    return DefinitionReader(folder / "appsync.yaml")
 
 
 def test_a_versioned_config_reads_into_typed_values() -> None:
@@ -37,7 +42,9 @@ def test_a_versioned_config_reads_into_typed_values() -> None:
             "deltaSyncTableTTL": 30,
         },
     }
-    config, problems = parse_dynamodb_config(raw, WHERE)
+    file_reader = reader()
+    config = read_dynamodb_config(file_reader, raw, WHERE)
+    problems = file_reader.problems
     assert problems == []
     assert config == DynamoDBConfig(
         table_name="Note-abc-dev",
@@ -48,9 +55,11 @@ def test_a_versioned_config_reads_into_typed_values() -> None:
 
 
 def test_region_defaults_and_endpoint_is_kept() -> None:
-    config, problems = parse_dynamodb_config(
-        {"tableName": "Posts", "endpoint": "http://localhost:8000"}, WHERE
+    file_reader = reader()
+    config = read_dynamodb_config(
+        file_reader, {"tableName": "Posts", "endpoint": "http://localhost:8000"}, WHERE
     )
+    problems = file_reader.problems
     assert problems == []
     assert config == DynamoDBConfig("Posts", "us-east-1", endpoint="http://localhost:8000")
 
@@ -62,7 +71,9 @@ def test_every_problem_is_reported_with_its_key_path() -> None:
         "endpoint": "localhost:8000",
         "tabelName": "typo",
     }
-    config, problems = parse_dynamodb_config(raw, WHERE)
+    file_reader = reader()
+    config = read_dynamodb_config(file_reader, raw, WHERE)
+    problems = file_reader.problems
     assert config is None
     assert sorted(paths(problems)) == sorted(
         [
@@ -76,7 +87,9 @@ def test_every_problem_is_reported_with_its_key_path() -> None:
 
 
 def test_versioned_needs_a_delta_sync_config() -> None:
-    config, problems = parse_dynamodb_config({"tableName": "Posts", "versioned": True}, WHERE)
+    file_reader = reader()
+    config = read_dynamodb_config(file_reader, {"tableName": "Posts", "versioned": True}, WHERE)
+    problems = file_reader.problems
     assert config is None
     assert paths(problems) == [f"{WHERE}.deltaSyncConfig"]
 
@@ -87,7 +100,9 @@ def test_delta_sync_ttls_are_whole_minutes() -> None:
         "versioned": True,
         "deltaSyncConfig": {"deltaSyncTableName": "Delta", "baseTableTTL": -1},
     }
-    _, problems = parse_dynamodb_config(raw, WHERE)
+    file_reader = reader()
+    read_dynamodb_config(file_reader, raw, WHERE)
+    problems = file_reader.problems
     assert sorted(paths(problems)) == [
         f"{WHERE}.deltaSyncConfig.baseTableTTL",
         f"{WHERE}.deltaSyncConfig.deltaSyncTableTTL",
@@ -126,7 +141,9 @@ def test_a_table_declaration_is_create_table_input(tmp_path: Path) -> None:
         )
     ]
     raw[0]["AttributeDefinitions"].append({"AttributeName": "author", "AttributeType": "S"})
-    tables, problems = parse_table_declarations(raw, "server.dynamodb.tables", tmp_path)
+    file_reader = reader(tmp_path)
+    tables = read_table_declarations(file_reader, raw, "server.dynamodb.tables")
+    problems = file_reader.problems
     assert problems == []
     (table,) = tables
     assert table.table_name == "Posts"
@@ -148,7 +165,9 @@ def test_table_problems_name_their_key_paths(tmp_path: Path) -> None:
         posts_table(),
         posts_table(),
     ]
-    tables, problems = parse_table_declarations(raw, "tables", tmp_path)
+    file_reader = reader(tmp_path)
+    tables = read_table_declarations(file_reader, raw, "tables")
+    problems = file_reader.problems
     assert [table.table_name for table in tables] == ["Posts", "Posts"]
     assert sorted(paths(problems)) == sorted(
         [
@@ -163,20 +182,26 @@ def test_table_problems_name_their_key_paths(tmp_path: Path) -> None:
 
 
 def test_table_declarations_must_be_a_list(tmp_path: Path) -> None:
-    tables, problems = parse_table_declarations({"Posts": {}}, "tables", tmp_path)
+    file_reader = reader(tmp_path)
+    tables = read_table_declarations(file_reader, {"Posts": {}}, "tables")
+    problems = file_reader.problems
     assert tables == ()
     assert paths(problems) == ["tables"]
 
 
 def test_embedded_settings_default_to_a_free_loopback_port(tmp_path: Path) -> None:
-    settings, problems = parse_embedded_dynamodb(None, "server.dynamodb", tmp_path)
+    file_reader = reader(tmp_path)
+    settings = read_embedded_dynamodb(file_reader, None)
+    problems = file_reader.problems
     assert problems == []
     assert settings == EmbeddedDynamoDBSettings((), "127.0.0.1", 0)
 
 
 def test_embedded_settings_read_tables_and_endpoint(tmp_path: Path) -> None:
     raw = {"endpoint": {"host": "0.0.0.0", "port": 8000}, "tables": [posts_table()]}
-    settings, problems = parse_embedded_dynamodb(raw, "server.dynamodb", tmp_path)
+    file_reader = reader(tmp_path)
+    settings = read_embedded_dynamodb(file_reader, raw)
+    problems = file_reader.problems
     assert problems == []
     assert settings.endpoint_host == "0.0.0.0"
     assert settings.endpoint_port == 8000
@@ -184,13 +209,15 @@ def test_embedded_settings_read_tables_and_endpoint(tmp_path: Path) -> None:
 
 
 def test_the_loopback_endpoint_can_be_turned_off(tmp_path: Path) -> None:
-    settings, _ = parse_embedded_dynamodb({"endpoint": False}, "server.dynamodb", tmp_path)
+    settings = read_embedded_dynamodb(reader(tmp_path), {"endpoint": False})
     assert settings.endpoint_host is None
 
 
 def test_embedded_settings_problems_have_key_paths(tmp_path: Path) -> None:
     raw = {"endpoint": {"port": 70000}, "tables": [{"TableName": "X"}], "region": "x"}
-    _, problems = parse_embedded_dynamodb(raw, "server.dynamodb", tmp_path)
+    file_reader = reader(tmp_path)
+    read_embedded_dynamodb(file_reader, raw)
+    problems = file_reader.problems
     assert sorted(paths(problems)) == [
         "server.dynamodb.endpoint.port",
         "server.dynamodb.region",

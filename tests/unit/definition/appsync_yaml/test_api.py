@@ -1,4 +1,4 @@
-"""The API definition file: typed values out, every problem with its file and key path."""
+"""`appsync.yaml` as a whole: typed values out, every problem with its file and key path."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from appsync.config import (
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.errors import InvalidDefinitionError
+from definition.model import (
+    AuthenticationType,
     DataSourceType,
     IntrospectionConfig,
     ResolverKind,
     Runtime,
-    load_config,
 )
-from appsync.errors import ConfigError
-from auth.modes import AuthMode
+from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"
 RESOLVER_CODE = "def request(ctx):\n    return {}\n\ndef response(ctx):\n    return ctx.result\n"
@@ -27,13 +28,6 @@ def _write(folder: Path, text: str, name: str = "appsync.yaml") -> Path:
     path = folder / name
     path.write_text(text)
     return path
-
-
-def _problems(path: Path) -> list[str]:
-    with pytest.raises(ConfigError) as caught:
-        load_config(path)
-    assert all(problem.file == str(path) for problem in caught.value.problems)
-    return [f"{problem.key_path}: {problem.message}" for problem in caught.value.problems]
 
 
 VALID = """
@@ -74,10 +68,10 @@ server:
 
 
 def test_valid_definition_gives_typed_values(tmp_path: Path) -> None:
-    config = load_config(_write(tmp_path, VALID))
+    config = read_appsync_yaml(_write(tmp_path, VALID))
     assert config.name == "blog"
     assert config.schema == ((tmp_path / "schema.graphql").resolve(),)
-    assert config.authentication.authentication_type is AuthMode.API_KEY
+    assert config.authentication.authentication_type is AuthenticationType.API_KEY
     # AppSync rounds `expires` down to the hour (CreateApiKey): 00:30 becomes 00:00.
     assert config.api_keys[0].expires == 1893456000
     assert [source.type for source in config.data_sources] == [
@@ -105,7 +99,7 @@ def test_json_definition_is_accepted(tmp_path: Path) -> None:
         "authenticationType": "API_KEY",
         "apiKeys": [{"id": "da2-key", "expires": 1893456000}],
     }
-    config = load_config(_write(tmp_path, json.dumps(document), "api.json"))
+    config = read_appsync_yaml(_write(tmp_path, json.dumps(document), "api.json"))
     assert config.name == tmp_path.name
     assert config.api_keys[0].expires == 1893456000
 
@@ -130,9 +124,9 @@ resolvers:
 queryDepthLimit: 100
 colour: blue
 """
-    problems = _problems(_write(tmp_path, text))
+    found = problems(_write(tmp_path, text), all_in_file=True)
     missing = (tmp_path / "missing.graphql").resolve()
-    assert problems == [
+    assert found == [
         "colour: unknown key; expected one of name, schema, authenticationType, userPoolConfig, "
         "openIDConnectConfig, lambdaAuthorizerConfig, iamConfig, "
         "additionalAuthenticationProviders, apiKeys, "
@@ -151,18 +145,6 @@ colour: blue
     ]
 
 
-def test_unit_resolver_on_none_needs_code(tmp_path: Path) -> None:
-    text = """
-schema: schema.graphql
-authenticationType: API_KEY
-dataSources: [{name: Local, type: NONE}]
-resolvers: [{typeName: Query, fieldName: getPost, dataSourceName: Local}]
-"""
-    assert _problems(_write(tmp_path, text)) == [
-        "resolvers[0]: needs code (PYTHON) or mapping templates (VTL); only Lambda may omit them"
-    ]
-
-
 def test_duplicate_names_and_fields_are_refused(tmp_path: Path) -> None:
     text = """
 schema: schema.graphql
@@ -173,7 +155,7 @@ resolvers:
   - {typeName: Query, fieldName: getPost, dataSourceName: Local, code: getPost.py}
   - {typeName: Query, fieldName: getPost, dataSourceName: Local, code: getPost.py}
 """
-    assert _problems(_write(tmp_path, text)) == [
+    assert problems(_write(tmp_path, text), all_in_file=True) == [
         "additionalAuthenticationProviders[0].authenticationType: "
         "API_KEY is already configured; it may appear only once",
         "dataSources[1].name: data source 'Local' is defined twice",
@@ -181,36 +163,16 @@ resolvers:
     ]
 
 
-def test_pipeline_of_more_than_ten_functions_is_refused(tmp_path: Path) -> None:
-    functions = "\n".join(
-        f"  - {{name: f{index}, dataSourceName: Local, code: getPost.py}}" for index in range(11)
-    )
-    names = ", ".join(f"f{index}" for index in range(11))
-    text = f"""
-schema: schema.graphql
-authenticationType: API_KEY
-dataSources: [{{name: Local, type: NONE}}]
-functions:
-{functions}
-resolvers:
-  - typeName: Query
-    fieldName: getPost
-    kind: PIPELINE
-    pipelineConfig: {{functions: [{names}]}}
-"""
-    assert _problems(_write(tmp_path, text)) == [
-        "resolvers[0].pipelineConfig.functions: a resolver can only be composed of 10 functions"
-    ]
-
-
 def test_unreadable_and_unparsable_files_are_reported(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read"):
-        load_config(tmp_path / "absent.yaml")
+    with pytest.raises(InvalidDefinitionError, match="cannot read"):
+        read_appsync_yaml(tmp_path / "absent.yaml")
     broken = tmp_path / "appsync.yaml"
     broken.write_text("schema: [unclosed\n")
-    with pytest.raises(ConfigError, match="not valid YAML/JSON"):
-        load_config(broken)
+    with pytest.raises(InvalidDefinitionError, match="not valid YAML/JSON"):
+        read_appsync_yaml(broken)
 
 
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
-    assert _problems(_write(tmp_path, "- just\n- a list\n")) == [": expected a mapping, got list"]
+    assert problems(_write(tmp_path, "- just\n- a list\n"), all_in_file=True) == [
+        ": expected a mapping, got list"
+    ]

@@ -1,6 +1,6 @@
-"""The key-path reader the API definition's parsers share.
+"""The key-path reader every block's parser shares.
 
-`ConfigReader` walks the raw document (YAML or JSON, as parsed) and records a `ConfigProblem`
+`DefinitionReader` walks the raw document (YAML or JSON, as parsed) and records a `Problem`
 with its key path (`resolvers[2].dataSourceName`) for each bad value instead of stopping, so one
 run of `appsync-local validate` lists every problem.
 """
@@ -12,23 +12,23 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from appsync.errors import ConfigProblem
+from definition.problems import Problem
 
 E = TypeVar("E", bound=StrEnum)
 
 Raw = dict[str, Any]  # a mapping of the definition file, as parsed
 
 
-class ConfigReader:
+class DefinitionReader:
     """Reads values out of the raw document, recording a problem for each bad one."""
 
     def __init__(self, file: Path) -> None:
         self.file = file
-        self.problems: list[ConfigProblem] = []
+        self.problems: list[Problem] = []
         self.schema: tuple[Path, ...] = ()
 
     def problem(self, key_path: str, message: str) -> None:
-        self.problems.append(ConfigProblem(str(self.file), key_path, message))
+        self.problems.append(Problem(str(self.file), key_path, message))
 
     def mapping(self, value: Any, path: str, allowed: Sequence[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):
@@ -80,6 +80,14 @@ class ConfigReader:
             self.problem(join(path, key), "expected a positive number")
             return default
         return float(value)
+
+    def boolean(self, raw: Raw, key: str, path: str) -> bool:
+        """False when absent."""
+        value = raw.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(join(path, key), f"expected true or false, got {kind(value)}")
+            return False
+        return value
 
     def enum(self, raw: Raw, key: str, path: str, kind: type[E], default: E | None) -> E | None:
         value = raw.get(key)

@@ -8,8 +8,8 @@ import asyncio
 
 import pytest
 
+from appsync.errors import BrokerError
 from appsync.pubsub import (
-    BrokerError,
     Inbox,
     InMemoryBroker,
     Publication,

@@ -1,0 +1,109 @@
+"""The API's `Authorizer`, built from the definition's authentication providers.
+
+The definition says what each provider's block holds (`definition.model.UserPoolConfig`, ...);
+auth, which imports no other package of ours, takes its own config per mode. Here one becomes
+the other, with the local choices the definition leaves open: a user pool without `jwksFile`
+verifies the tokens of the embedded moto's cognito-idp, AWS_IAM also accepts every key of the
+embedded moto's IAM and STS, and an API key without `expires` never expires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from auth.api_key import ApiKey, ApiKeyConfig
+from auth.clock import Clock
+from auth.cognito import CognitoUserPoolConfig, DefaultAction, moto_jwks_file
+from auth.errors import AuthConfigError
+from auth.lambda_authorizer import LambdaAuthorizerConfig
+from auth.oidc import OidcConfig
+from auth.rules import Authorizer, ProviderConfig
+from auth.sigv4 import IamConfig, IamCredential, MotoCredentialSource
+from definition.model import ApiDefinition, ApiKeySpec, AuthenticationType, AuthProviderSpec
+
+# A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
+_NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
+
+
+def build_authorizer(
+    definition: ApiDefinition, clock: Clock, add_problem: Callable[[str, str], None]
+) -> Authorizer | None:
+    """The default and additional providers; None when auth refuses the combination (DENY
+    beside additional providers, one issuer twice), with the reason under `authenticationType`."""
+    default = provider_config(definition.authentication, definition.api_keys)
+    additional = [
+        provider_config(spec, definition.api_keys)
+        for spec in definition.additional_authentication_providers
+    ]
+    try:
+        return Authorizer(default, additional, clock)
+    except AuthConfigError as error:
+        add_problem("authenticationType", str(error))
+        return None
+
+
+def provider_config(spec: AuthProviderSpec, api_keys: Sequence[ApiKeySpec]) -> ProviderConfig:
+    """auth's config for one provider (the reader has checked that its block is there)."""
+    match spec.authentication_type:
+        case AuthenticationType.API_KEY:
+            keys = tuple(
+                ApiKey(key.id, key.description, key.expires if key.expires else _NO_EXPIRY)
+                for key in api_keys
+            )
+            return ApiKeyConfig(keys=keys)
+        case AuthenticationType.AWS_IAM:
+            assert spec.iam_config is not None
+            credentials = tuple(
+                IamCredential(
+                    access_key_id=credential.access_key_id,
+                    secret_access_key=credential.secret_access_key,
+                    account_id=credential.account_id,
+                    user_arn=credential.user_arn,
+                    username=credential.username,
+                    session_token=credential.session_token,
+                    expiration=credential.expiration,
+                    cognito_identity_pool_id=credential.cognito_identity_pool_id,
+                    cognito_identity_id=credential.cognito_identity_id,
+                    cognito_identity_auth_type=credential.cognito_identity_auth_type,
+                    cognito_identity_auth_provider=credential.cognito_identity_auth_provider,
+                )
+                for credential in spec.iam_config.credentials
+            )
+            # Besides the configured keys, every IAM user key and STS session created in the
+            # embedded moto (boto3 against the printed endpoint) signs requests, as in an account.
+            return IamConfig(
+                credentials=credentials,
+                region=spec.iam_config.region,
+                sources=(MotoCredentialSource(),),
+            )
+        case AuthenticationType.OPENID_CONNECT:
+            oidc = spec.open_id_connect_config
+            assert oidc is not None
+            return OidcConfig(
+                issuer=oidc.issuer,
+                client_id=oidc.client_id,
+                iat_ttl=oidc.iat_ttl,
+                auth_ttl=oidc.auth_ttl,
+                jwks_file=str(oidc.jwks_file) if oidc.jwks_file is not None else None,
+            )
+        case AuthenticationType.AMAZON_COGNITO_USER_POOLS:
+            pool = spec.user_pool_config
+            assert pool is not None
+            return CognitoUserPoolConfig(
+                user_pool_id=pool.user_pool_id,
+                aws_region=pool.aws_region,
+                app_id_client_regex=pool.app_id_client_regex,
+                default_action=DefaultAction(pool.default_action.value),
+                # Without a jwksFile the pool is the embedded moto's: tokens its cognito-idp issues
+                # (sign-up and sign-in with boto3 or Amplify) verify with moto's signing keys.
+                jwks_file=str(pool.jwks_file) if pool.jwks_file is not None else moto_jwks_file(),
+            )
+        case AuthenticationType.AWS_LAMBDA:
+            authorizer = spec.lambda_authorizer_config
+            assert authorizer is not None
+            return LambdaAuthorizerConfig(
+                handler=authorizer.handler,
+                authorizer_result_ttl_in_seconds=authorizer.authorizer_result_ttl_in_seconds,
+                identity_validation_expression=authorizer.identity_validation_expression,
+            )

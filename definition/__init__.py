@@ -1,0 +1,1 @@
+"""The API definition: its typed model, and the readers that produce it from a file."""

@@ -1,0 +1,122 @@
+"""The local `server:` block: settings of the local server that AppSync does not expose.
+
+    server:
+      executionTimeoutSeconds: 30             # AppSync's request limit; shorter for tests
+      maxRequestBodyBytes: 5242880
+      domainName: api.example.com             # the custom domain realtime URLs name
+      dynamodb: {...}                         # the embedded DynamoDB (appsync_yaml.dynamodb)
+      stepFunctions: {...}                    # the embedded engine (appsync_yaml.step_functions)
+      realtime:
+        redisUrl: redis://127.0.0.1:6379/0   # several server processes share mutations
+        keepAliveIntervalSeconds: 60          # how often `ka` frames go out (AppSync: ~60 s)
+        inboxCapacity: 1000                   # publications queued per slow subscription
+      tls:
+        certFile: cert.pem                    # PEM certificate (chain), relative to the file
+        keyFile: key.pem
+        # or: selfSigned: true                (a cached certificate for localhost)
+
+AppSync has no `realtime` or `tls` block: its endpoint is always `wss://`, its fan-out is the
+service's own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from definition.appsync_yaml.dynamodb import read_embedded_dynamodb
+from definition.appsync_yaml.reader import DefinitionReader, join
+from definition.appsync_yaml.step_functions import read_step_functions
+from definition.model import RealtimeSpec, ServerSpec, TlsSpec
+
+_SERVER_KEYS = (
+    *["executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb"],
+    *["realtime", "tls", "stepFunctions"],
+)
+_REALTIME_KEYS = ("redisUrl", "keepAliveIntervalSeconds", "inboxCapacity")
+_TLS_KEYS = ("certFile", "keyFile", "selfSigned")
+# The URL schemes redis-py connects with (its `from_url` refuses any other with this sentence).
+_REDIS_SCHEMES = ("redis", "rediss", "unix")
+_REDIS_SCHEME_MESSAGE = (
+    "Redis URL must specify one of the following schemes (redis://, rediss://, unix://)"
+)
+
+
+def read_server(reader: DefinitionReader, value: Any) -> ServerSpec:
+    if value is None:
+        return ServerSpec()
+    block = reader.mapping(value, "server", _SERVER_KEYS)
+    if block is None:
+        return ServerSpec()
+    defaults = ServerSpec()
+    dynamodb = read_embedded_dynamodb(reader, block.get("dynamodb"), "server.dynamodb")
+    return ServerSpec(
+        execution_timeout_seconds=reader.number(
+            block, "executionTimeoutSeconds", "server", defaults.execution_timeout_seconds
+        ),
+        max_request_body_bytes=reader.integer(
+            block, "maxRequestBodyBytes", "server", 1, 1 << 30, defaults.max_request_body_bytes
+        ),
+        domain_name=reader.string(block, "domainName", "server", required=False),
+        dynamodb=dynamodb,
+        step_functions=read_step_functions(reader, block.get("stepFunctions")),
+        realtime=read_realtime(reader, block.get("realtime"), "server.realtime"),
+        tls=read_tls(reader, block.get("tls"), "server.tls"),
+    )
+
+
+def read_realtime(reader: DefinitionReader, value: Any, path: str) -> RealtimeSpec:
+    if value is None:
+        return RealtimeSpec()
+    block = reader.mapping(value, path, _REALTIME_KEYS)
+    if block is None:
+        return RealtimeSpec()
+    redis_url = reader.string(block, "redisUrl", path, required=False)
+    if redis_url is not None and (refusal := _redis_url_refusal(redis_url)) is not None:
+        reader.problem(join(path, "redisUrl"), f"not a Redis URL: {redis_url!r} ({refusal})")
+        redis_url = None
+    # Left out (or refused, reported above): None, the endpoint's own default.
+    keep_alive = reader.number(block, "keepAliveIntervalSeconds", path, 0.0) or None
+    inbox_capacity = reader.integer(block, "inboxCapacity", path, 1, 1_000_000, 0) or None
+    return RealtimeSpec(redis_url, keep_alive, inbox_capacity)
+
+
+def _redis_url_refusal(url: str) -> str | None:
+    """Why redis-py's `from_url` would refuse `url` (its scheme, or for a TCP URL its port),
+    or None."""
+    try:
+        parts = urlsplit(url)
+        if parts.scheme not in _REDIS_SCHEMES:
+            return _REDIS_SCHEME_MESSAGE
+        if parts.scheme != "unix":
+            parts.port  # noqa: B018 -- urllib checks the port when it is read
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def read_tls(reader: DefinitionReader, value: Any, path: str) -> TlsSpec | None:
+    """None: plain HTTP (the default)."""
+    if value is None:
+        return None
+    block = reader.mapping(value, path, _TLS_KEYS)
+    if block is None:
+        return None
+    before = len(reader.problems)
+    self_signed = reader.boolean(block, "selfSigned", path)
+    if len(reader.problems) > before:
+        return None
+    cert_file = reader.file_path(block, "certFile", path)
+    key_file = reader.file_path(block, "keyFile", path)
+    named = ("certFile" in block) + ("keyFile" in block)
+    if self_signed and named:
+        reader.problem(path, "selfSigned: true and certFile/keyFile exclude each other")
+        return None
+    if not self_signed and named != 2:
+        reader.problem(path, "expected both certFile and keyFile, or selfSigned: true")
+        return None
+    if cert_file is None and not self_signed:
+        return None
+    if key_file is None and not self_signed:
+        return None
+    return TlsSpec(cert_file, key_file, self_signed)

@@ -1,0 +1,352 @@
+"""The API definition as typed, frozen values: what a definition says, whatever its format.
+
+Names are AppSync's own: the CreateGraphqlApi, CreateDataSource, CreateFunction,
+CreateResolver and CreateApiKey shapes of botocore's `appsync/2017-07-25/service-2.json`, which
+the AWS::AppSync::* CloudFormation resources spell in PascalCase. Every reader fills these
+(`definition.appsync_yaml` now; CloudFormation, SAM, CDK, Serverless and Amplify later), and
+`appsync.app` builds the running API from an `ApiDefinition`. Local additions say so; the
+local server's own settings, which AppSync does not have, are a `ServerSpec`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+# DynamoDB data sources without `awsRegion` (AppSync requires it): the AWS CLI's usual region.
+DEFAULT_REGION = "us-east-1"
+
+
+class AuthenticationType(StrEnum):
+    """`authenticationType` of the API and of each additional provider."""
+
+    API_KEY = "API_KEY"
+    AWS_IAM = "AWS_IAM"
+    OPENID_CONNECT = "OPENID_CONNECT"
+    AMAZON_COGNITO_USER_POOLS = "AMAZON_COGNITO_USER_POOLS"
+    AWS_LAMBDA = "AWS_LAMBDA"
+
+
+class DefaultAction(StrEnum):
+    """`userPoolConfig.defaultAction`."""
+
+    ALLOW = "ALLOW"
+    DENY = "DENY"
+
+
+@dataclass(frozen=True, slots=True)
+class UserPoolConfig:
+    """`userPoolConfig`. `jwks_file` is local: the pool's signing keys (None: the embedded
+    Cognito's)."""
+
+    user_pool_id: str
+    aws_region: str
+    app_id_client_regex: str | None = None
+    default_action: DefaultAction = DefaultAction.ALLOW
+    jwks_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenIDConnectConfig:
+    """`openIDConnectConfig`; TTLs in milliseconds, 0 for unchecked. `jwks_file` is local: the
+    issuer's keys read from a file instead of its discovery document."""
+
+    issuer: str
+    client_id: str | None = None
+    iat_ttl: int = 0
+    auth_ttl: int = 0
+    jwks_file: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaAuthorizerConfig:
+    """`lambdaAuthorizerConfig`, with a local handler `module:function` for `authorizerUri`."""
+
+    handler: str
+    authorizer_result_ttl_in_seconds: int = 0
+    identity_validation_expression: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IamCredential:
+    """Local: one access key AWS_IAM signatures are checked against, and who it stands for."""
+
+    access_key_id: str
+    secret_access_key: str
+    account_id: str
+    user_arn: str
+    username: str | None = None
+    session_token: str | None = None
+    expiration: int | None = None
+    cognito_identity_pool_id: str | None = None
+    cognito_identity_id: str | None = None
+    cognito_identity_auth_type: str | None = None
+    cognito_identity_auth_provider: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IamConfig:
+    """Local `iamConfig`: the keys that sign, and the only region a signature may name."""
+
+    credentials: tuple[IamCredential, ...] = ()
+    region: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthProviderSpec:
+    """The API's `authenticationType`, or one of `additionalAuthenticationProviders[]`, with
+    the block its type reads (the others are None)."""
+
+    authentication_type: AuthenticationType
+    user_pool_config: UserPoolConfig | None = None
+    open_id_connect_config: OpenIDConnectConfig | None = None
+    lambda_authorizer_config: LambdaAuthorizerConfig | None = None
+    iam_config: IamConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKeySpec:
+    """`apiKeys[]`: AppSync's ApiKey; `expires` in epoch seconds, None for no expiry locally."""
+
+    id: str
+    description: str | None
+    expires: int | None
+
+
+class DataSourceType(StrEnum):
+    NONE = "NONE"
+    AWS_LAMBDA = "AWS_LAMBDA"
+    AMAZON_DYNAMODB = "AMAZON_DYNAMODB"
+    HTTP = "HTTP"
+    # Local only: AppSync has no Step Functions data source (resolvers.datasources.stepfunctions).
+    AWS_STEP_FUNCTIONS = "AWS_STEP_FUNCTIONS"
+
+
+@dataclass(frozen=True, slots=True)
+class DeltaSyncConfig:
+    """`deltaSyncConfig`: TTLs in minutes, as AppSync's DeltaSyncConfig takes them."""
+
+    base_table_ttl: int
+    delta_sync_table_name: str
+    delta_sync_table_ttl: int
+
+
+@dataclass(frozen=True, slots=True)
+class DynamoDBConfig:
+    """`dynamodbConfig`. `endpoint` is local: a DynamoDB endpoint (DynamoDB Local, real
+    DynamoDB) reached through boto3 instead of the embedded backend."""
+
+    table_name: str
+    aws_region: str = DEFAULT_REGION
+    use_caller_credentials: bool = False
+    versioned: bool = False
+    delta_sync_config: DeltaSyncConfig | None = None
+    endpoint: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AwsIamConfig:
+    """`httpConfig.authorizationConfig.awsIamConfig`."""
+
+    signing_region: str
+    signing_service_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class HttpConfig:
+    """`httpConfig`: the endpoint, and the SigV4 signing when `authorizationType` is AWS_IAM."""
+
+    endpoint: str
+    aws_iam: AwsIamConfig | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DataSourceSpec:
+    name: str
+    type: DataSourceType
+    description: str | None
+    lambda_handler: str | None  # local `lambdaConfig.handler`: "module:function"
+    dynamodb: DynamoDBConfig | None = None  # `dynamodbConfig`, for AMAZON_DYNAMODB
+    http: HttpConfig | None = None  # `httpConfig`, for HTTP
+    state_machine_arn: str | None = None  # local `stepFunctionsConfig.stateMachineArn`
+
+
+class Runtime(StrEnum):
+    """PYTHON is APPSYNC_JS's shape (`request(ctx)` / `response(ctx)`) for Python users."""
+
+    PYTHON = "PYTHON"
+    VTL = "VTL"
+
+
+class ResolverKind(StrEnum):
+    UNIT = "UNIT"
+    PIPELINE = "PIPELINE"
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSpec:
+    """Where a resolver's or function's handlers live: one PYTHON file or two VTL templates."""
+
+    runtime: Runtime
+    code: Path | None
+    request_mapping_template: Path | None
+    response_mapping_template: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionSpec:
+    """A pipeline function; `key_path` is where the definition states it."""
+
+    name: str
+    data_source_name: str
+    code: CodeSpec
+    key_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolverSpec:
+    """A resolver on `type_name.field_name`; `key_path` is where the definition states it."""
+
+    type_name: str
+    field_name: str
+    kind: ResolverKind
+    data_source_name: str | None
+    code: CodeSpec | None  # None: a direct Lambda resolver, or a pipeline without before/after
+    functions: tuple[str, ...]
+    max_batch_size: int
+    key_path: str
+
+
+class IntrospectionConfig(StrEnum):
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
+
+
+@dataclass(frozen=True, slots=True)
+class TableDeclaration:
+    """A table of the embedded DynamoDB, created at start: `create_table_input` is DynamoDB's
+    CreateTable input as written, plus UpdateTimeToLive's attribute and a local seed file."""
+
+    table_name: str
+    create_table_input: Mapping[str, Any]
+    time_to_live_attribute: str | None = None
+    seed: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedDynamoDBSettings:
+    """The embedded DynamoDB: the tables to create at start, and the loopback endpoint (host
+    None: off; port 0: a free one)."""
+
+    tables: tuple[TableDeclaration, ...] = ()
+    endpoint_host: str | None = "127.0.0.1"
+    endpoint_port: int = 0
+
+
+class StepFunctionsTarget(StrEnum):
+    EMBEDDED = "EMBEDDED"
+    AWS = "AWS"
+
+
+class StateMachineType(StrEnum):
+    STANDARD = "STANDARD"
+    EXPRESS = "EXPRESS"
+
+
+@dataclass(frozen=True, slots=True)
+class StateMachineSpec:
+    name: str
+    definition: Path
+    type: StateMachineType = StateMachineType.STANDARD
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionSpec:
+    """An EventBridge connection as HTTP Tasks use it: the headers it adds to each request."""
+
+    connection_arn: str
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class StepFunctionsSettings:
+    """The embedded Step Functions engine (or real AWS, `target` AWS) and what it declares at
+    start; `declared` is False when the definition says nothing about it."""
+
+    target: StepFunctionsTarget = StepFunctionsTarget.EMBEDDED
+    region: str = "us-east-1"
+    account_id: str = "123456789012"
+    database: Path | None = None
+    activities: tuple[str, ...] = ()
+    state_machines: tuple[StateMachineSpec, ...] = ()
+    connections: tuple[ConnectionSpec, ...] = ()
+    api_url: str | None = None
+    endpoint: str | None = None
+    declared: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class RealtimeSpec:
+    """The realtime endpoint: without `redis_url` the broker is in memory (one process); a
+    knob left None keeps the endpoint's default, AppSync's value."""
+
+    redis_url: str | None = None
+    keep_alive_interval_seconds: float | None = None
+    inbox_capacity: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TlsSpec:
+    """The certificate and key files, or a self-signed one for localhost."""
+
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    self_signed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ServerSpec:
+    """What only the local server has: AppSync does not expose these."""
+
+    # AppSync ends every request after 30 seconds (aws-appsync-community#43: "30 seconds is a
+    # hard limit"); a shorter value makes the limit testable.
+    execution_timeout_seconds: float = 30.0
+    max_request_body_bytes: int = 5 * 1024 * 1024
+    domain_name: str | None = None
+    dynamodb: EmbeddedDynamoDBSettings = field(default_factory=EmbeddedDynamoDBSettings)
+    step_functions: StepFunctionsSettings = field(default_factory=StepFunctionsSettings)
+    realtime: RealtimeSpec = field(default_factory=RealtimeSpec)
+    tls: TlsSpec | None = None  # None: plain HTTP
+
+
+@dataclass(frozen=True, slots=True)
+class ApiDefinition:
+    """One GraphQL API: `file` is the definition it was read from; paths are resolved. What a
+    definition may leave out has AppSync's default (no depth limit, 10000 resolvers a request,
+    introspection enabled)."""
+
+    file: Path
+    name: str
+    schema: tuple[Path, ...]
+    authentication: AuthProviderSpec
+    additional_authentication_providers: tuple[AuthProviderSpec, ...] = ()
+    api_keys: tuple[ApiKeySpec, ...] = ()
+    data_sources: tuple[DataSourceSpec, ...] = ()
+    functions: tuple[FunctionSpec, ...] = ()
+    resolvers: tuple[ResolverSpec, ...] = ()
+    query_depth_limit: int = 0
+    resolver_count_limit: int = 10000
+    introspection: IntrospectionConfig = IntrospectionConfig.ENABLED
+    server: ServerSpec = field(default_factory=ServerSpec)
+
+    @property
+    def base_dir(self) -> Path:
+        return self.file.parent
+
+    @property
+    def dynamodb_configs(self) -> tuple[DynamoDBConfig, ...]:
+        """The `dynamodbConfig` of every AMAZON_DYNAMODB data source, in definition order."""
+        return tuple(spec.dynamodb for spec in self.data_sources if spec.dynamodb is not None)

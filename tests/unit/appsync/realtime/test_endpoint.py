@@ -1,0 +1,158 @@
+"""The realtime websocket as an ASGI app, driven in-process by ASGI messages (no socket): the
+handshake's refusal or acceptance (graphql-ws), a subscription from `start` to `data`, and the
+publishing entry points the mutation path calls (reference/appsync.md 3.3, 3.4 and 6)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+from collections.abc import MutableMapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from appsync.pubsub import Inbox, PublicationKind, topic_name
+from appsync.realtime.endpoint import RealtimeRuntime
+from resolvers.errors import ResolverError
+from tests.unit.appsync.api_support import API_KEY, load_test_api
+
+HEADERS = {"host": "example1234567890000.appsync-api.us-east-1.amazonaws.com", "x-api-key": API_KEY}
+
+
+class _Client:
+    """The client's side of one websocket: what it sends the app, and what the app sends it."""
+
+    def __init__(self) -> None:
+        self.to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.from_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def receive(self) -> dict[str, Any]:
+        return await self.to_app.get()
+
+    async def send(self, message: MutableMapping[str, Any]) -> None:
+        await self.from_app.put(dict(message))
+
+    def frame(self, frame: dict[str, Any]) -> None:
+        self.to_app.put_nowait({"type": "websocket.receive", "text": json.dumps(frame)})
+
+    async def next_frame(self) -> dict[str, Any]:
+        message = await asyncio.wait_for(self.from_app.get(), 5)
+        assert message["type"] == "websocket.send", message
+        frame: dict[str, Any] = json.loads(message["text"])
+        return frame
+
+
+def _scope(header: dict[str, str] | None) -> dict[str, Any]:
+    query = b""
+    if header is not None:
+        query = b"header=" + base64.b64encode(json.dumps(header).encode()) + b"&payload=e30="
+    return {
+        "type": "websocket",
+        "path": "/graphql/realtime",
+        "raw_path": b"/graphql/realtime",
+        "query_string": query,
+        "headers": [],
+        "subprotocols": ["graphql-ws"],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 20002),
+        "extensions": {"websocket.http.response": {}},
+    }
+
+
+def _runtime(folder: Path) -> RealtimeRuntime:
+    return load_test_api(folder).realtime
+
+
+@pytest.mark.anyio
+async def test_a_handshake_without_credentials_is_refused_with_a_401(tmp_path: Path) -> None:
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    await _runtime(tmp_path)(_scope(None), client.receive, client.send)
+    start = client.from_app.get_nowait()
+    body = client.from_app.get_nowait()
+    assert (start["type"], start["status"]) == ("websocket.http.response.start", 401)
+    assert (b"x-amzn-errortype", b"UnauthorizedException") in start["headers"]
+    # graphql-dotnet/graphql-client#221: the service's answer to a socket without auth.
+    assert json.loads(body["body"]) == {
+        "errors": [
+            {"errorType": "UnauthorizedException", "message": "Missing authorization header"}
+        ]
+    }
+
+
+@pytest.mark.anyio
+async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_path: Path) -> None:
+    runtime = _runtime(tmp_path)
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    socket = asyncio.create_task(runtime(_scope(HEADERS), client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted == {"type": "websocket.accept", "subprotocol": "graphql-ws", "headers": []}
+    client.frame({"type": "connection_init"})
+    assert await client.next_frame() == {
+        "type": "connection_ack",
+        "payload": {"connectionTimeoutMs": 300000},
+    }
+    query = 'subscription { onAddPost(id: "p1") { id title } }'
+    client.frame(
+        {
+            "id": "s1",
+            "type": "start",
+            "payload": {
+                "data": json.dumps({"query": query, "variables": {}}),
+                "extensions": {"authorization": HEADERS},
+            },
+        }
+    )
+    assert await client.next_frame() == {"type": "start_ack", "id": "s1"}
+    await runtime.publish_mutation("addPost", {"id": "p2", "title": "Other"})
+    await runtime.publish_mutation("addPost", {"id": "p1", "title": "Mine"})
+    # p2's publication does not match `id: "p1"`: the next frame is p1's.
+    assert await client.next_frame() == {
+        "type": "data",
+        "id": "s1",
+        "payload": {"data": {"onAddPost": {"id": "p1", "title": "Mine"}}},
+    }
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+    assert runtime.broker.subscriber_count(topic_name(PublicationKind.MUTATION, "addPost")) == 0
+
+
+def test_the_websocket_is_served_beside_graphql(tmp_path: Path) -> None:
+    assert _runtime(tmp_path).paths() == ("/graphql/realtime", "/graphql")
+
+
+@pytest.mark.anyio
+async def test_a_mutation_result_is_published_per_field_and_a_query_not_at_all(
+    tmp_path: Path,
+) -> None:
+    runtime = _runtime(tmp_path)
+    inbox = Inbox()
+    runtime.broker.subscribe([topic_name(PublicationKind.MUTATION, "addPost")], inbox)
+    data = {"addPost": {"id": "p1", "title": "T"}}
+    await runtime.publish_result('{ getPost(id: "p1") { id } }', None, {"getPost": {"id": "p1"}})
+    await runtime.publish_result("mutation { addPost(id: 1) { id title } }", None, data)
+    publication = await inbox.get()
+    assert (publication.field_name, publication.payload) == ("addPost", {"id": "p1", "title": "T"})
+    assert inbox.empty()
+
+
+@pytest.mark.anyio
+async def test_invalidations_are_sent_once_and_at_most_five_per_request(tmp_path: Path) -> None:
+    runtime = _runtime(tmp_path)
+    inbox = Inbox()
+    runtime.broker.subscribe([topic_name(PublicationKind.INVALIDATION, "onAddPost")], inbox)
+    published: set[tuple[str, str]] = set()
+    call = {"subscriptionField": "onAddPost", "payload": {"id": "p1"}}
+    await runtime.invalidate_calls([call, call], published)
+    await runtime.invalidate_calls([call], published)
+    assert len(inbox) == 1
+    five_more = [{"subscriptionField": "onAddPost", "payload": {"n": n}} for n in range(5)]
+    # Extensions reference: past 5 unique calls per request "you will receive a GraphQL error".
+    with pytest.raises(ResolverError, match="At most 5 unique"):
+        await runtime.invalidate_calls(five_more, published)
+    assert len(inbox) == 1
+    with pytest.raises(ResolverError, match="expects"):
+        await runtime.invalidate_calls([{"subscriptionField": "onAddPost"}], published)

@@ -1,0 +1,85 @@
+"""One operation through the Executor: field-level auth, the resolver count limit, a query
+that does not parse, the headers resolvers add, and mutations handed to the publisher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appsync.errors import RequestError, RequestErrorType, ResponseBody
+from appsync.execution import GraphQLRequest
+from appsync.pubsub import Inbox, PublicationKind, topic_name
+from tests.unit.appsync.api_support import api_key_caller, load_test_api
+
+
+async def _run(folder: Path, query: str, extra: str = "") -> tuple[ResponseBody, dict[str, str]]:
+    api = load_test_api(folder, extra)
+    request = GraphQLRequest(query, None, None)
+    prepared = api.executor.prepare(request)
+    result = await api.executor.execute(request, prepared, await api_key_caller(api), {})
+    return result.body, result.headers
+
+
+@pytest.mark.anyio
+async def test_a_field_the_callers_mode_may_not_reach_is_null_and_unauthorized(
+    tmp_path: Path,
+) -> None:
+    body, _ = await _run(tmp_path, '{ getPost(id: "p1") { id secret } }')
+    # amplify-cli#9121: the field is null with AppSync's Unauthorized error; the rest stands.
+    assert body["data"] == {"getPost": {"id": "p1", "secret": None}}
+    assert body["errors"] == [
+        {
+            "path": ["getPost", "secret"],
+            "data": None,
+            "errorType": "Unauthorized",
+            "errorInfo": None,
+            "locations": [{"line": 1, "column": 26, "sourceName": None}],
+            "message": "Not Authorized to access secret on type Post",
+        }
+    ]
+
+
+@pytest.mark.anyio
+async def test_past_the_resolver_count_limit_a_resolver_fails_without_running(
+    tmp_path: Path,
+) -> None:
+    body, _ = await _run(tmp_path, "{ a b }", "resolverCountLimit: 1\n")
+    assert body["data"] == {"a": "a", "b": None}
+    [error] = body.get("errors", [])
+    assert (error.get("errorType"), error["message"]) == (
+        "ResolverExecutionLimitReached",
+        "Resolver invocation limit reached.",
+    )
+
+
+@pytest.mark.anyio
+async def test_headers_a_resolver_adds_come_back_with_the_result(tmp_path: Path) -> None:
+    _, headers = await _run(tmp_path, "{ b }")
+    # A restricted header (content-type) is not added: the server keeps its own.
+    assert headers == {"x-cache-status": "MISS"}
+
+
+def test_a_query_that_does_not_parse_is_refused_before_auth(tmp_path: Path) -> None:
+    api = load_test_api(tmp_path)
+    with pytest.raises(RequestError) as refused:
+        api.executor.prepare(GraphQLRequest("{ a", None, None))
+    assert (refused.value.status, refused.value.error_type, refused.value.message) == (
+        400,
+        RequestErrorType.MALFORMED_HTTP_REQUEST,
+        "Unable to parse GraphQL query.",
+    )
+
+
+@pytest.mark.anyio
+async def test_a_mutations_result_reaches_its_subscribers_topic(tmp_path: Path) -> None:
+    api = load_test_api(tmp_path)
+    inbox = Inbox()
+    api.realtime.broker.subscribe([topic_name(PublicationKind.MUTATION, "addPost")], inbox)
+    request = GraphQLRequest('mutation { addPost(id: "p2", title: "T") { id title } }', None, None)
+    prepared = api.executor.prepare(request)
+    await api.executor.execute(request, prepared, await api_key_caller(api), {})
+    publication = await inbox.get()
+    # Cut to the mutation's own selection set: no `secret`.
+    assert (publication.field_name, publication.payload) == ("addPost", {"id": "p2", "title": "T"})
+    assert inbox.empty()

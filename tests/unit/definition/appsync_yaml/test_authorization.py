@@ -1,0 +1,188 @@
+"""Authorization in appsync.yaml: providers with their blocks as typed values, API keys, and
+every problem with its key path. Block names are AppSync's API model's (`userPoolConfig`,
+`openIDConnectConfig`, `lambdaAuthorizerConfig`), with the local `iamConfig`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.model import (
+    AuthenticationType,
+    AuthProviderSpec,
+    DefaultAction,
+    IamConfig,
+    IamCredential,
+    LambdaAuthorizerConfig,
+    OpenIDConnectConfig,
+    UserPoolConfig,
+)
+from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems, write_definition
+
+SCHEMA = "type Query { a: String }\n"
+
+
+def _providers(folder: Path, text: str) -> tuple[AuthProviderSpec, ...]:
+    definition = read_appsync_yaml(
+        write_definition(folder, SCHEMA, "schema: schema.graphql\n" + text)
+    )
+    return (definition.authentication, *definition.additional_authentication_providers)
+
+
+def test_each_type_reads_its_own_block(tmp_path: Path) -> None:
+    (tmp_path / "jwks.json").write_text("{}")
+    text = """
+authenticationType: AMAZON_COGNITO_USER_POOLS
+userPoolConfig:
+  userPoolId: us-east-1_Pool
+  awsRegion: us-east-1
+  defaultAction: ALLOW
+  appIdClientRegex: web-.*
+additionalAuthenticationProviders:
+  - authenticationType: OPENID_CONNECT
+    openIDConnectConfig: {issuer: "https://idp", clientId: app, iatTTL: 1000, authTTL: 2000,
+                          jwksFile: jwks.json}
+  - authenticationType: AWS_LAMBDA
+    lambdaAuthorizerConfig:
+      handler: authorizers:check
+      authorizerResultTtlInSeconds: 300
+      identityValidationExpression: ^token-
+  - authenticationType: API_KEY
+"""
+    pool, oidc, authorizer, api_key = _providers(tmp_path, text)
+    assert pool == AuthProviderSpec(
+        AuthenticationType.AMAZON_COGNITO_USER_POOLS,
+        user_pool_config=UserPoolConfig("us-east-1_Pool", "us-east-1", "web-.*"),
+    )
+    assert oidc.open_id_connect_config == OpenIDConnectConfig(
+        "https://idp", "app", 1000, 2000, (tmp_path / "jwks.json").resolve()
+    )
+    assert authorizer.lambda_authorizer_config == LambdaAuthorizerConfig(
+        "authorizers:check", 300, "^token-"
+    )
+    assert api_key == AuthProviderSpec(AuthenticationType.API_KEY)
+
+
+def test_a_deny_user_pool_and_iam_credentials_with_their_local_defaults(tmp_path: Path) -> None:
+    text = """
+authenticationType: AWS_IAM
+iamConfig:
+  region: us-east-1
+  credentials:
+    - {accessKeyId: AKIAEXAMPLE, secretAccessKey: secret, expiration: 1900000000}
+additionalAuthenticationProviders:
+  - authenticationType: AMAZON_COGNITO_USER_POOLS
+    userPoolConfig: {userPoolId: us-east-1_Pool, awsRegion: us-east-1, defaultAction: DENY}
+"""
+    iam, pool = _providers(tmp_path, text)
+    assert iam.iam_config == IamConfig(
+        (
+            IamCredential(
+                "AKIAEXAMPLE",
+                "secret",
+                "123456789012",
+                "arn:aws:iam::123456789012:user/local",
+                expiration=1900000000,
+            ),
+        ),
+        "us-east-1",
+    )
+    assert pool.user_pool_config is not None
+    assert pool.user_pool_config.default_action is DefaultAction.DENY
+    # No jwksFile: the builder picks the embedded Cognito's keys.
+    assert pool.user_pool_config.jwks_file is None
+
+
+def test_oidc_needs_an_issuer(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: OPENID_CONNECT
+openIDConnectConfig: {clientId: x, jwksFile: missing.json}
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text), all_in_file=True) == [
+        "openIDConnectConfig.issuer: required; expected a non-empty string",
+        f"openIDConnectConfig.jwksFile: file not found: {tmp_path / 'missing.json'}",
+    ]
+
+
+def test_additional_provider_blocks_are_named_by_index(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: API_KEY
+additionalAuthenticationProviders:
+  - authenticationType: AMAZON_COGNITO_USER_POOLS
+    userPoolConfig: {userPoolId: us-east-1_abc, defaultAction: MAYBE}
+  - authenticationType: AWS_LAMBDA
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "additionalAuthenticationProviders[0].userPoolConfig.defaultAction: expected ALLOW | DENY",
+        "additionalAuthenticationProviders[0].userPoolConfig.awsRegion: "
+        "required; expected a non-empty string",
+        "additionalAuthenticationProviders[1].lambdaAuthorizerConfig: "
+        "required for this authenticationType",
+        "additionalAuthenticationProviders[1].lambdaAuthorizerConfig.handler: "
+        "required; expected a non-empty string",
+    ]
+
+
+def test_bad_values_in_blocks_name_their_keys(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: AWS_IAM
+iamConfig:
+  region: 5
+  credentials: [{accessKeyId: A, expiration: soon}]
+additionalAuthenticationProviders:
+  - authenticationType: OPENID_CONNECT
+    openIDConnectConfig: {issuer: "https://idp", iatTTL: -1}
+  - authenticationType: AMAZON_COGNITO_USER_POOLS
+    userPoolConfig: 3
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "iamConfig.credentials[0].secretAccessKey: required; expected a non-empty string",
+        "iamConfig.credentials[0].expiration: expected a non-negative integer",
+        "iamConfig.region: expected a string",
+        "additionalAuthenticationProviders[0].openIDConnectConfig.iatTTL: "
+        "expected a non-negative integer",
+        "additionalAuthenticationProviders[1].userPoolConfig: expected a mapping, got int",
+    ]
+
+
+def test_api_key_expiry_forms_round_down_to_the_hour(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys:
+  - {id: da2-epoch, expires: 1893457799}
+  - {id: da2-timestamp, expires: "2030-01-01T00:59:59+00:00"}
+  - {id: da2-date, expires: 2030-01-01}
+  - {id: da2-forever, description: local}
+"""
+    keys = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).api_keys
+    # AppSync rounds `expires` down to the hour (CreateApiKey): all three are 2030-01-01T00:00Z.
+    assert [(key.id, key.expires) for key in keys] == [
+        ("da2-epoch", 1893456000),
+        ("da2-timestamp", 1893456000),
+        ("da2-date", 1893456000),
+        ("da2-forever", None),
+    ]
+    assert keys[3].description == "local"
+
+
+def test_bad_api_keys_and_repeated_modes_are_refused(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: AWS_LAMBDA
+lambdaAuthorizerConfig: {handler: "authorizers:check"}
+additionalAuthenticationProviders:
+  - authenticationType: AWS_LAMBDA
+    lambdaAuthorizerConfig: {handler: "authorizers:other"}
+apiKeys:
+  - {expires: next week}
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "additionalAuthenticationProviders[0].authenticationType: "
+        "AWS_LAMBDA is already configured; it may appear only once",
+        "apiKeys[0].id: required; expected a non-empty string",
+        "apiKeys[0].expires: expected epoch seconds or an ISO 8601 timestamp",
+    ]
