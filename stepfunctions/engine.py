@@ -28,7 +28,7 @@ from stepfunctions.context_object import (
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.history import History
-from stepfunctions.model import (
+from stepfunctions.language.model import (
     Assign,
     Dynamic,
     JsonataExpr,
@@ -41,7 +41,7 @@ from stepfunctions.model import (
     State,
     StateType,
 )
-from stepfunctions.paths import Scope, apply_result_path, json_text
+from stepfunctions.language.paths import Scope, apply_result_path, json_text
 from stepfunctions.tasks import TaskRegistry
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from stepfunctions.history import HistoryEvent
-from stepfunctions.model import StateMachineDefinition
+from stepfunctions.language.model import StateMachineDefinition
 
 
 class ExecutionStatus(StrEnum):

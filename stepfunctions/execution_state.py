@@ -25,8 +25,8 @@ from stepfunctions.engine import (
     evaluate_template,
 )
 from stepfunctions.errors import StatesError
-from stepfunctions.paths import apply_result_path
-from stepfunctions.retry import Catcher, Retrier, RetryCounters
+from stepfunctions.language.paths import apply_result_path
+from stepfunctions.language.retry import Catcher, Retrier, RetryCounters
 
 Attempt = Callable[[], Awaitable[tuple[Any, Mapping[str, Any] | None]]]
 # Errors after which nothing is retried or caught and no `...StateFailed` event is written

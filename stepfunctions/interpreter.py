@@ -46,8 +46,8 @@ from stepfunctions.history import (
     History,
     HistoryLimitReached,
 )
-from stepfunctions.model import StateMachineDefinition
-from stepfunctions.paths import json_text
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.paths import json_text
 from stepfunctions.program import run_program
 from stepfunctions.replay import Replay, ResumePoint, resume_point
 from stepfunctions.single_state import run_single_state

@@ -9,8 +9,8 @@ from typing import Any
 from stepfunctions.context_object import context_object
 from stepfunctions.engine import StateRun, dynamic_value, evaluate_template
 from stepfunctions.errors import StatesError
-from stepfunctions.model import Dynamic, MapState
-from stepfunctions.paths import Scope, json_text
+from stepfunctions.language.model import Dynamic, MapState
+from stepfunctions.language.paths import Scope, json_text
 
 
 def exceeded(state: MapState, failed: int, total: int, count: int, percentage: float) -> bool:

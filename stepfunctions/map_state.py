@@ -28,15 +28,15 @@ from stepfunctions.engine import (
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import execute, run_branches
 from stepfunctions.item_reader import read_items
-from stepfunctions.jsonata import json_type_name
-from stepfunctions.map_fields import exceeded, integer_field, item_input, percentage_field
-from stepfunctions.map_run import run_distributed
-from stepfunctions.model import (
+from stepfunctions.language.jsonata import json_type_name
+from stepfunctions.language.model import (
     ItemReader,
     MapState,
     ProcessorMode,
 )
-from stepfunctions.paths import json_text
+from stepfunctions.language.paths import json_text
+from stepfunctions.map_fields import exceeded, integer_field, item_input, percentage_field
+from stepfunctions.map_run import run_distributed
 
 # AWS runs at most 40 inline iterations at a time (dg `state-map-inline`).
 INLINE_CONCURRENCY_CAP = 40

@@ -22,7 +22,7 @@ from stepfunctions.engine import (
 )
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import execute, run_branches
-from stepfunctions.model import ParallelState
+from stepfunctions.language.model import ParallelState
 
 
 async def run_parallel(

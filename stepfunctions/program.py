@@ -6,8 +6,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from stepfunctions.engine import Frame
+from stepfunctions.language.model import Program, State, StateType
 from stepfunctions.map_state import run_map
-from stepfunctions.model import Program, State, StateType
 from stepfunctions.parallel_state import run_parallel
 from stepfunctions.states_flow import run_choice, run_fail, run_pass, run_succeed, run_wait
 from stepfunctions.task_state import run_task

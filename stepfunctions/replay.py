@@ -31,7 +31,7 @@ from typing import Any
 
 from stepfunctions.clock import Clock
 from stepfunctions.history import HistoryEvent
-from stepfunctions.model import MapState, ProcessorMode, Program, StateType
+from stepfunctions.language.model import MapState, ProcessorMode, Program, StateType
 
 _ENTERED_KEY = "stateEnteredEventDetails"
 _EXITED_KEY = "stateExitedEventDetails"

@@ -13,7 +13,14 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from stepfunctions.execution import ExecutionStatus
-from stepfunctions.model import StateMachineDefinition
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.validation import (
+    Diagnostic,
+    Severity,
+    check_definition,
+    invalid_definition_message,
+    validate_definition,
+)
 from stepfunctions.service_requests import (
     ApiError,
     Request,
@@ -25,13 +32,6 @@ from stepfunctions.service_requests import (
 )
 from stepfunctions.service_state import ServiceState
 from stepfunctions.store import StateMachine, StateMachineVersion
-from stepfunctions.validation import (
-    Diagnostic,
-    Severity,
-    check_definition,
-    invalid_definition_message,
-    validate_definition,
-)
 
 Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
 

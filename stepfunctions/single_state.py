@@ -15,8 +15,14 @@ from stepfunctions.engine import ExecutionFailure, Frame, Variables
 from stepfunctions.execution import Execution, StateTestResult, TestStateMock
 from stepfunctions.execution_state import RetriableError
 from stepfunctions.history import History
-from stepfunctions.model import MapState, ParallelState, Program, State, StateMachineDefinition
-from stepfunctions.paths import json_text
+from stepfunctions.language.model import (
+    MapState,
+    ParallelState,
+    Program,
+    State,
+    StateMachineDefinition,
+)
+from stepfunctions.language.paths import json_text
 from stepfunctions.program import executor_for
 
 if TYPE_CHECKING:

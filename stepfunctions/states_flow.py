@@ -20,7 +20,7 @@ from stepfunctions.engine import (
     output_of,
 )
 from stepfunctions.errors import StatesError
-from stepfunctions.model import (
+from stepfunctions.language.model import (
     ChoiceState,
     Dynamic,
     FailState,
@@ -29,7 +29,7 @@ from stepfunctions.model import (
     SucceedState,
     WaitState,
 )
-from stepfunctions.paths import json_text
+from stepfunctions.language.paths import json_text
 
 Outcome = tuple[Any, str | None]
 

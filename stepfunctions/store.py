@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from stepfunctions.callbacks import TokenJournal
 from stepfunctions.execution import Execution, MapRun
-from stepfunctions.model import StateMachineDefinition
+from stepfunctions.language.model import StateMachineDefinition
 
 DEFAULT_RETENTION = 10_000
 

@@ -20,7 +20,7 @@ from enum import Enum
 from typing import Any
 
 from stepfunctions.execution import Execution, MapRun
-from stepfunctions.model import StateMachineDefinition
+from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.store import Activity, StateMachine, StateMachineAlias, StateMachineVersion
 
 Parse = Callable[[str], StateMachineDefinition]

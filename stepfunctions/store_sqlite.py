@@ -27,8 +27,8 @@ from typing import Any
 from stepfunctions.callbacks import Outcome, TokenJournal, TokenRecord
 from stepfunctions.execution import Execution, ExecutionStatus
 from stepfunctions.history import HistoryEvent
-from stepfunctions.model import StateMachineDefinition
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.store import (
     DEFAULT_RETENTION,
     Activity,

@@ -30,8 +30,8 @@ from stepfunctions.engine import (
 from stepfunctions.errors import StatesError
 from stepfunctions.execution_state import execute
 from stepfunctions.integrations.base import Pattern, TaskCall
-from stepfunctions.model import TaskState
-from stepfunctions.paths import json_text
+from stepfunctions.language.model import TaskState
+from stepfunctions.language.paths import json_text
 from stepfunctions.tasks import ResourceKind, TaskResource
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999

@@ -18,9 +18,9 @@ from typing import Any
 
 from stepfunctions.errors import InvalidDefinitionError
 from stepfunctions.execution import StateTestResult, TestStateMock
-from stepfunctions.model import StateMachineDefinition
-from stepfunctions.parse import parse_definition
-from stepfunctions.paths import json_text
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.parse import parse_definition
+from stepfunctions.language.paths import json_text
 from stepfunctions.service_requests import ApiError, Request, validation_error
 from stepfunctions.service_state import ServiceState
 

@@ -10,7 +10,7 @@ from typing import Any
 from stepfunctions.clock import Clock, FakeClock
 from stepfunctions.execution import Execution
 from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.tasks import LambdaHandler, TaskRegistry
 
 START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

@@ -12,9 +12,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stepfunctions.choice import compile_choice_rule, parse_timestamp, string_matches_pattern
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.paths import QueryLanguage, Scope
+from stepfunctions.language.choice import (
+    compile_choice_rule,
+    parse_timestamp,
+    string_matches_pattern,
+)
+from stepfunctions.language.paths import QueryLanguage, Scope
 
 JSONPATH = QueryLanguage.JSONPATH
 

@@ -14,7 +14,7 @@ import pytest
 from stepfunctions.clock import FakeClock
 from stepfunctions.execution import TestStateMock
 from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,

@@ -13,9 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.intrinsic_functions import JavaRandom, java_string
-from stepfunctions.intrinsics import compile_intrinsic, is_intrinsic
-from stepfunctions.paths import Scope
+from stepfunctions.language.intrinsic_functions import JavaRandom, java_string
+from stepfunctions.language.intrinsics import compile_intrinsic, is_intrinsic
+from stepfunctions.language.paths import Scope
 
 # ASL spec Appendix A / AWS dg error-handling: the predefined error for a failed intrinsic.
 INTRINSIC_FAILURE = "States.IntrinsicFailure"

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.jsonata import (
+from stepfunctions.language.jsonata import (
     JsonataDefinitionError,
     compile_jsonata,
     compile_jsonata_template,

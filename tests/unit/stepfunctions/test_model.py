@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from stepfunctions.model import PassState, StateMachineDefinition
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.model import PassState, StateMachineDefinition
+from stepfunctions.language.parse import parse_definition
 
 
 def definition() -> StateMachineDefinition:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.model import (
+from stepfunctions.language.model import (
     ChoiceState,
     FailState,
     MapState,
@@ -20,8 +20,8 @@ from stepfunctions.model import (
     TaskState,
     WaitState,
 )
-from stepfunctions.parse import parse_definition, parse_state_definition
-from stepfunctions.retry import JitterStrategy
+from stepfunctions.language.parse import parse_definition, parse_state_definition
+from stepfunctions.language.retry import JitterStrategy
 from stepfunctions.tasks import ResourceKind
 
 

@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.paths import (
+from stepfunctions.language.paths import (
     QueryLanguage,
     Scope,
     apply_result_path,

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.paths import Scope, json_text
-from stepfunctions.payload import compile_dynamic_value, compile_payload_template
+from stepfunctions.language.paths import Scope, json_text
+from stepfunctions.language.payload import compile_dynamic_value, compile_payload_template
 
 CONTEXT = {
     "Execution": {"Id": "arn:aws:states:us-east-1:111111111111:execution:sm:run", "Input": {}},

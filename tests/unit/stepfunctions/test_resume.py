@@ -23,7 +23,7 @@ import pytest
 
 from stepfunctions.execution import Execution
 from stepfunctions.history import History
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.store_sqlite import SqliteStore
 from stepfunctions.tasks import TaskRegistry

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from stepfunctions.retry import JitterStrategy, Retrier, RetryCounters, error_matches
+from stepfunctions.language.retry import JitterStrategy, Retrier, RetryCounters, error_matches
 
 
 def test_states_all_matches_user_errors_but_not_the_terminal_ones() -> None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from stepfunctions.execution import Execution, ExecutionStatus
-from stepfunctions.model import StateMachineDefinition
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.store import MemoryStore, StateMachine
 
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:m"

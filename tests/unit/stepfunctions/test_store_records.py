@@ -15,8 +15,8 @@ import pytest
 
 from stepfunctions import store_records
 from stepfunctions.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
-from stepfunctions.model import StateMachineDefinition
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.store import Activity, StateMachine, StateMachineAlias, StateMachineVersion
 
 TEXT = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'

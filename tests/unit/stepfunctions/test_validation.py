@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from stepfunctions.validation import (
+from stepfunctions.language.validation import (
     Diagnostic,
     Severity,
     diagnostics_from_message,

@@ -19,7 +19,7 @@ from stepfunctions.execution import Execution
 from stepfunctions.history import details_key
 from stepfunctions.integrations.aws import IntegrationEndpoints
 from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
+from stepfunctions.language.parse import parse_definition
 from stepfunctions.tasks import TaskRegistry
 
 START = datetime(2024, 5, 1, tzinfo=UTC)

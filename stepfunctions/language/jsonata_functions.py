@@ -20,7 +20,7 @@ from typing import Any
 
 from jsonata.utils import Utils
 
-from stepfunctions.intrinsic_functions import JavaRandom
+from stepfunctions.language.intrinsic_functions import JavaRandom
 
 __all__ = [
     "AWS_FUNCTIONS",

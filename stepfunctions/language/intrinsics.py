@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.intrinsic_functions import ARITY, FUNCTIONS, IntrinsicArgumentError
-from stepfunctions.paths import CompiledPath, Scope, compile_path, json_text
+from stepfunctions.language.intrinsic_functions import ARITY, FUNCTIONS, IntrinsicArgumentError
+from stepfunctions.language.paths import CompiledPath, Scope, compile_path, json_text
 
 __all__ = ["Intrinsic", "compile_intrinsic", "is_intrinsic"]
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from stepfunctions.model import Assign, JsonataTemplate, PathExpr
+    from stepfunctions.language.model import Assign, JsonataTemplate, PathExpr
 
 STATES_ALL = "States.ALL"
 STATES_TASK_FAILED = "States.TaskFailed"

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.model import StateMachineDefinition
-from stepfunctions.parse import parse_definition_object
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.parse import parse_definition_object
 
 _PREFIX = "Invalid State Machine Definition: '"
 _CODE = re.compile(r"[A-Z][A-Z_]+")

@@ -23,16 +23,16 @@ from jsonata.timebox import Timebox
 from jsonata.utils import Utils
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.jsonata_functions import (
+from stepfunctions.language.jsonata_functions import (
     AWS_FUNCTIONS,
     MAX_ITEMS,
     MEMORY_LIMIT_MESSAGE,
     JsonataFunctionError,
     jsonata_number,
 )
-from stepfunctions.jsonata_messages import jsonata_message, render_message
-from stepfunctions.jsonata_references import top_level_references
-from stepfunctions.paths import json_text
+from stepfunctions.language.jsonata_messages import jsonata_message, render_message
+from stepfunctions.language.jsonata_references import top_level_references
+from stepfunctions.language.paths import json_text
 
 __all__ = [
     "JsonataDefinitionError",

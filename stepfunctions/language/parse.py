@@ -11,16 +11,16 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from stepfunctions.choice import compile_choice_rule
 from stepfunctions.errors import InvalidDefinitionError
 from stepfunctions.item_reader import reader_config
-from stepfunctions.jsonata import (
+from stepfunctions.language.choice import compile_choice_rule
+from stepfunctions.language.jsonata import (
     compile_jsonata,
     compile_jsonata_template,
     is_jsonata,
     jsonata_body,
 )
-from stepfunctions.model import (
+from stepfunctions.language.model import (
     Assign,
     ChoiceBranch,
     ChoiceState,
@@ -41,9 +41,9 @@ from stepfunctions.model import (
     TaskState,
     WaitState,
 )
-from stepfunctions.paths import QueryLanguage, compile_path, compile_reference_path
-from stepfunctions.payload import compile_dynamic_value, compile_payload_template
-from stepfunctions.retry import (
+from stepfunctions.language.paths import QueryLanguage, compile_path, compile_reference_path
+from stepfunctions.language.payload import compile_dynamic_value, compile_payload_template
+from stepfunctions.language.retry import (
     DEFAULT_BACKOFF_RATE,
     DEFAULT_INTERVAL_SECONDS,
     DEFAULT_MAX_ATTEMPTS,

@@ -15,13 +15,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from stepfunctions.choice import ChoiceRule
-from stepfunctions.intrinsics import Intrinsic
 from stepfunctions.item_reader import ReaderConfig
-from stepfunctions.jsonata import JsonataExpression, JsonataTemplate
-from stepfunctions.paths import CompiledPath, QueryLanguage
-from stepfunctions.payload import PayloadTemplate
-from stepfunctions.retry import Catcher, Retrier
+from stepfunctions.language.choice import ChoiceRule
+from stepfunctions.language.intrinsics import Intrinsic
+from stepfunctions.language.jsonata import JsonataExpression, JsonataTemplate
+from stepfunctions.language.paths import CompiledPath, QueryLanguage
+from stepfunctions.language.payload import PayloadTemplate
+from stepfunctions.language.retry import Catcher, Retrier
 from stepfunctions.tasks import TaskResource
 
 __all__ = [

@@ -17,8 +17,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.jsonata import JsonataExpression, compile_jsonata, is_jsonata, jsonata_body
-from stepfunctions.paths import CompiledPath, QueryLanguage, Scope, compile_reference_path
+from stepfunctions.language.jsonata import (
+    JsonataExpression,
+    compile_jsonata,
+    is_jsonata,
+    jsonata_body,
+)
+from stepfunctions.language.paths import CompiledPath, QueryLanguage, Scope, compile_reference_path
 
 __all__ = ["ChoiceRule", "compile_choice_rule", "parse_timestamp"]
 

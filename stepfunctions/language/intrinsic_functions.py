@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from stepfunctions.paths import java_double_text, json_text
+from stepfunctions.language.paths import java_double_text, json_text
 
 __all__ = ["ARITY", "FUNCTIONS", "IntrinsicArgumentError", "JavaRandom", "java_string"]
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.intrinsics import Intrinsic, compile_intrinsic, is_intrinsic
-from stepfunctions.paths import CompiledPath, Scope, compile_path
+from stepfunctions.language.intrinsics import Intrinsic, compile_intrinsic, is_intrinsic
+from stepfunctions.language.paths import CompiledPath, Scope, compile_path
 
 __all__ = ["PayloadTemplate", "compile_dynamic_value", "compile_payload_template"]
 
