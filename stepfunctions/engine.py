@@ -27,7 +27,6 @@ from stepfunctions.context_object import (
     state_machine_section,
 )
 from stepfunctions.errors import StatesError
-from stepfunctions.history import History
 from stepfunctions.language.model import (
     Assign,
     Dynamic,
@@ -42,12 +41,13 @@ from stepfunctions.language.model import (
     StateType,
 )
 from stepfunctions.language.paths import Scope, apply_result_path, json_text
+from stepfunctions.records.history import History
 from stepfunctions.tasks import TaskRegistry
 
 if TYPE_CHECKING:
     from stepfunctions.callbacks import Callbacks
-    from stepfunctions.execution import Execution, TestStateMock
     from stepfunctions.interpreter import Interpreter
+    from stepfunctions.records.execution import Execution, TestStateMock
     from stepfunctions.replay import Replay
 
 T = TypeVar("T")

@@ -32,7 +32,10 @@ from stepfunctions.engine import (
     Variables,
     race_deadline,
 )
-from stepfunctions.execution import (
+from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.language.paths import json_text
+from stepfunctions.program import run_program
+from stepfunctions.records.execution import (
     Execution,
     ExecutionStatus,
     MapRun,
@@ -40,15 +43,12 @@ from stepfunctions.execution import (
     StateTestResult,
     TestStateMock,
 )
-from stepfunctions.history import (
+from stepfunctions.records.history import (
     HISTORY_EVENT_LIMIT,
     HISTORY_LIMIT_CAUSE,
     History,
     HistoryLimitReached,
 )
-from stepfunctions.language.model import StateMachineDefinition
-from stepfunctions.language.paths import json_text
-from stepfunctions.program import run_program
 from stepfunctions.replay import Replay, ResumePoint, resume_point
 from stepfunctions.single_state import run_single_state
 from stepfunctions.tasks import TaskRegistry

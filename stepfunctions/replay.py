@@ -30,8 +30,8 @@ from datetime import datetime
 from typing import Any
 
 from stepfunctions.clock import Clock
-from stepfunctions.history import HistoryEvent
 from stepfunctions.language.model import MapState, ProcessorMode, Program, StateType
+from stepfunctions.records.history import HistoryEvent
 
 _ENTERED_KEY = "stateEnteredEventDetails"
 _EXITED_KEY = "stateExitedEventDetails"

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from stepfunctions.execution import Execution, ExecutionStatus, MapRun
-from stepfunctions.history import HistoryEvent
+from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun
+from stepfunctions.records.history import HistoryEvent
 from stepfunctions.service_aliases import pick_version
 from stepfunctions.service_machines import (
     Operation,

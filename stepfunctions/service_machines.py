@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from stepfunctions.execution import ExecutionStatus
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.validation import (
     Diagnostic,
@@ -21,6 +20,7 @@ from stepfunctions.language.validation import (
     invalid_definition_message,
     validate_definition,
 )
+from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.service_requests import (
     ApiError,
     Request,

@@ -12,9 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from stepfunctions.engine import ExecutionFailure, Frame, Variables
-from stepfunctions.execution import Execution, StateTestResult, TestStateMock
 from stepfunctions.execution_state import RetriableError
-from stepfunctions.history import History
 from stepfunctions.language.model import (
     MapState,
     ParallelState,
@@ -24,6 +22,8 @@ from stepfunctions.language.model import (
 )
 from stepfunctions.language.paths import json_text
 from stepfunctions.program import executor_for
+from stepfunctions.records.execution import Execution, StateTestResult, TestStateMock
+from stepfunctions.records.history import History
 
 if TYPE_CHECKING:
     from stepfunctions.interpreter import Interpreter

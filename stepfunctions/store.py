@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from stepfunctions.callbacks import TokenJournal
-from stepfunctions.execution import Execution, MapRun
 from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.records.execution import Execution, MapRun
 
 DEFAULT_RETENTION = 10_000
 

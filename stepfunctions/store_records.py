@@ -19,8 +19,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from stepfunctions.execution import Execution, MapRun
 from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.records.execution import Execution, MapRun
 from stepfunctions.store import Activity, StateMachine, StateMachineAlias, StateMachineVersion
 
 Parse = Callable[[str], StateMachineDefinition]

@@ -25,10 +25,10 @@ from datetime import datetime
 from typing import Any
 
 from stepfunctions.callbacks import Outcome, TokenJournal, TokenRecord
-from stepfunctions.execution import Execution, ExecutionStatus
-from stepfunctions.history import HistoryEvent
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import Execution, ExecutionStatus
+from stepfunctions.records.history import HistoryEvent
 from stepfunctions.store import (
     DEFAULT_RETENTION,
     Activity,

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.execution import StateTestResult, TestStateMock
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.language.paths import json_text
+from stepfunctions.records.execution import StateTestResult, TestStateMock
 from stepfunctions.service_requests import ApiError, Request, validation_error
 from stepfunctions.service_state import ServiceState
 

@@ -25,7 +25,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from stepfunctions.errors import StatesError
-from stepfunctions.execution import Execution, ExecutionStatus
 from stepfunctions.integrations.base import (
     IntegrationCallError,
     Pattern,
@@ -37,6 +36,7 @@ from stepfunctions.integrations.base import (
     required_text,
     sdk_metadata,
 )
+from stepfunctions.records.execution import Execution, ExecutionStatus
 
 if TYPE_CHECKING:
     from stepfunctions.service import StepFunctionsService

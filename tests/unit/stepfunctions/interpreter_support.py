@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from stepfunctions.clock import Clock, FakeClock
-from stepfunctions.execution import Execution
 from stepfunctions.interpreter import Interpreter
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import Execution
 from stepfunctions.tasks import LambdaHandler, TaskRegistry
 
 START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)

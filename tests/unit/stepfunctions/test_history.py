@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import botocore.session
 from botocore.model import StringShape, StructureShape
 
-from stepfunctions.history import History, HistoryEvent, details_key
+from stepfunctions.records.history import History, HistoryEvent, details_key
 
 WHEN = datetime(2024, 1, 1, tzinfo=UTC)
 _MODEL = botocore.session.get_session().get_service_model("stepfunctions")

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from stepfunctions.clock import FakeClock
-from stepfunctions.execution import ExecutionStatus
+from stepfunctions.records.execution import ExecutionStatus
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,
     START,

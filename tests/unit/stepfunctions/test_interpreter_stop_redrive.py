@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from stepfunctions.clock import FakeClock
-from stepfunctions.execution import ExecutionStatus
 from stepfunctions.interpreter import Interpreter
+from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,

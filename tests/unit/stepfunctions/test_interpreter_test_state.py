@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from stepfunctions.clock import FakeClock
-from stepfunctions.execution import TestStateMock
 from stepfunctions.interpreter import Interpreter
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import TestStateMock
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from stepfunctions.clock import FakeClock
-from stepfunctions.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.interpreter import Interpreter
+from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import START, make_execution, output, run, types
 

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.interpreter import Interpreter
+from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import make_execution
 from tests.unit.stepfunctions.test_resume import ManualClock, settle

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.execution import ExecutionStatus
+from stepfunctions.records.execution import ExecutionStatus
 from tests.unit.stepfunctions.interpreter_support import run, types
 
 

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.execution import Execution
-from stepfunctions.history import History
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import Execution
+from stepfunctions.records.history import History
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.store_sqlite import SqliteStore
 from stepfunctions.tasks import TaskRegistry

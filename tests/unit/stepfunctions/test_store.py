@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from stepfunctions.execution import Execution, ExecutionStatus
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.store import MemoryStore, StateMachine
 
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:m"

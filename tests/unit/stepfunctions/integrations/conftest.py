@@ -15,11 +15,11 @@ import pytest
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from stepfunctions.clock import FakeClock
-from stepfunctions.execution import Execution
-from stepfunctions.history import details_key
 from stepfunctions.integrations.aws import IntegrationEndpoints
 from stepfunctions.interpreter import Interpreter
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import Execution
+from stepfunctions.records.history import details_key
 from stepfunctions.tasks import TaskRegistry
 
 START = datetime(2024, 5, 1, tzinfo=UTC)

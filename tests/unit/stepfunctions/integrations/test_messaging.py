@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 
 from stepfunctions.clock import FakeClock
-from stepfunctions.execution import Execution
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.interpreter import Interpreter
+from stepfunctions.records.execution import Execution
 from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import (
     START,

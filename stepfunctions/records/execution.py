@@ -12,8 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from stepfunctions.history import HistoryEvent
 from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.records.history import HistoryEvent
 
 
 class ExecutionStatus(StrEnum):
