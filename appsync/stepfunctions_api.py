@@ -19,12 +19,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from stepfunctions.clock import SystemClock
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
+from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.store import DEFAULT_RETENTION, MemoryStore, Store
 from stepfunctions.store_sqlite import SqliteStore
-from stepfunctions.tasks import TaskRegistry
 
 logger = logging.getLogger(__name__)
 

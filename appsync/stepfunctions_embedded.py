@@ -35,7 +35,6 @@ from resolvers.datasources.dynamodb_tables import (
 )
 from resolvers.datasources.http import HttpStateMachineRunner
 from resolvers.datasources.stepfunctions import StateMachineRunner
-from stepfunctions.clock import SystemClock
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.http_task import (
@@ -45,8 +44,9 @@ from stepfunctions.integrations.http_task import (
 )
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.integrations.states import ServiceNestedExecutions
+from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
 
 logger = logging.getLogger(__name__)
 

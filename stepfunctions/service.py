@@ -17,9 +17,10 @@ from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
-from stepfunctions.clock import Clock
 from stepfunctions.errors import StepFunctionsError
-from stepfunctions.interpreter import Interpreter
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service_activities import OPERATIONS as ACTIVITY_OPERATIONS
 from stepfunctions.service_aliases import OPERATIONS as ALIAS_OPERATIONS
 from stepfunctions.service_executions import OPERATIONS as EXECUTION_OPERATIONS
@@ -29,7 +30,6 @@ from stepfunctions.service_machines import Operation
 from stepfunctions.service_requests import ApiError, Request, to_wire
 from stepfunctions.service_state import ServiceState
 from stepfunctions.store import DEFAULT_RETENTION, MemoryStore, Store
-from stepfunctions.tasks import TaskRegistry
 from stepfunctions.test_state import test_state
 
 logger = logging.getLogger(__name__)

@@ -6,10 +6,10 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from stepfunctions.clock import Clock
-from stepfunctions.interpreter import Interpreter
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.store import Store
-from stepfunctions.tasks import TaskRegistry
 
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
 """Runs a coroutine in the service's TaskGroup (an execution that outlives its request)."""

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-from stepfunctions.callbacks import TokenJournal
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.records.execution import Execution, MapRun
+from stepfunctions.runtime.callbacks import TokenJournal
 
 DEFAULT_RETENTION = 10_000
 

@@ -24,11 +24,11 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from stepfunctions.callbacks import Outcome, TokenJournal, TokenRecord
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.records.history import HistoryEvent
+from stepfunctions.runtime.callbacks import Outcome, TokenJournal, TokenRecord
 from stepfunctions.store import (
     DEFAULT_RETENTION,
     Activity,

@@ -41,7 +41,6 @@ from botocore.exceptions import (
     UnknownServiceError,
 )
 
-from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import (
     IntegrationCallError,
@@ -49,6 +48,7 @@ from stepfunctions.integrations.base import (
     new_request_id,
     sdk_metadata,
 )
+from stepfunctions.runtime.clock import Clock
 
 # moto accepts any credentials; these are what its documentation uses.
 _EMBEDDED_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

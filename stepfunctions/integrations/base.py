@@ -28,8 +28,8 @@ from email.utils import format_datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError, StepFunctionsError
+from stepfunctions.runtime.clock import Clock
 
 
 class Pattern(StrEnum):

@@ -21,7 +21,7 @@ from stepfunctions.integrations.http_task import HttpTaskIntegration
 from stepfunctions.integrations.optimized import ACTIONS, OptimizedIntegration
 from stepfunctions.integrations.sdk import AwsSdkIntegration
 from stepfunctions.integrations.states import NestedExecutions, StatesIntegration
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
 
 
 def register_integrations(

@@ -15,14 +15,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from stepfunctions.item_reader import ReaderConfig
 from stepfunctions.language.choice import ChoiceRule
 from stepfunctions.language.intrinsics import Intrinsic
 from stepfunctions.language.jsonata import JsonataExpression, JsonataTemplate
 from stepfunctions.language.paths import CompiledPath, QueryLanguage
 from stepfunctions.language.payload import PayloadTemplate
 from stepfunctions.language.retry import Catcher, Retrier
-from stepfunctions.tasks import TaskResource
+from stepfunctions.runtime.item_reader import ReaderConfig
+from stepfunctions.runtime.task_registry import TaskResource
 
 __all__ = [
     "Assign",

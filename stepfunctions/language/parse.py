@@ -12,7 +12,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from stepfunctions.errors import InvalidDefinitionError
-from stepfunctions.item_reader import reader_config
 from stepfunctions.language.choice import compile_choice_rule
 from stepfunctions.language.jsonata import (
     compile_jsonata,
@@ -51,8 +50,9 @@ from stepfunctions.language.retry import (
     JitterStrategy,
     Retrier,
 )
-from stepfunctions.states_flow import parse_timestamp
-from stepfunctions.tasks import classify_resource
+from stepfunctions.runtime.flow_states import parse_timestamp
+from stepfunctions.runtime.item_reader import reader_config
+from stepfunctions.runtime.task_registry import classify_resource
 
 __all__ = ["parse_definition", "parse_definition_object", "parse_state_definition"]
 

@@ -22,7 +22,7 @@ import pytest
 from mypy_boto3_stepfunctions import SFNClient
 from mypy_boto3_stepfunctions.type_defs import HistoryEventTypeDef
 
-from stepfunctions.clock import FakeClock
+from stepfunctions.runtime.clock import FakeClock
 from tests.conformance.asl.server import ServerThread
 from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
 

@@ -7,11 +7,11 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from stepfunctions.clock import Clock, FakeClock
-from stepfunctions.interpreter import Interpreter
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution
-from stepfunctions.tasks import LambdaHandler, TaskRegistry
+from stepfunctions.runtime.clock import Clock, FakeClock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import LambdaHandler, TaskRegistry
 
 START = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 ACCOUNT = "123456789012"

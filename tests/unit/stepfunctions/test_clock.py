@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stepfunctions.clock import FakeClock, SystemClock
+from stepfunctions.runtime.clock import FakeClock, SystemClock
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
 from stepfunctions.errors import TaskTokenError
-from stepfunctions.interpreter import Interpreter
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     ACCOUNT,
     ACTIVITY_SUCCEEDED_HISTORY,

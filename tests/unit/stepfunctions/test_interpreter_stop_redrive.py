@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
-from stepfunctions.interpreter import Interpreter
 from stepfunctions.records.execution import ExecutionStatus
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,
     START,

@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
-from stepfunctions.interpreter import Interpreter
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import TestStateMock
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,
     START,

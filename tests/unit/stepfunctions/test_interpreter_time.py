@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
 from stepfunctions.records.execution import ExecutionStatus
+from stepfunctions.runtime.clock import FakeClock
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,
     START,

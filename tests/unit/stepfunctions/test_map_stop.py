@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.interpreter import Interpreter
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunStatus
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import make_execution
 from tests.unit.stepfunctions.test_resume import ManualClock, settle
 

@@ -24,9 +24,9 @@ import pytest
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
 from stepfunctions.store_sqlite import SqliteStore
-from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
 from tests.unit.stepfunctions.test_service import call, create, ok
 

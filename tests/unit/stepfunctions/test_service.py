@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
 
 ROLE = "arn:aws:iam::123456789012:role/sfn"
 PASS_MACHINE = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}

@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from stepfunctions.clock import FakeClock
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.test_service import call, create, finished, ok
 
 pytestmark = pytest.mark.anyio

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import StatesError
-from stepfunctions.tasks import (
+from stepfunctions.runtime.task_registry import (
     LambdaContext,
     ResourceKind,
     TaskRegistry,

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
 from tests.unit.stepfunctions.test_service import call, ok
 
 pytestmark = pytest.mark.anyio

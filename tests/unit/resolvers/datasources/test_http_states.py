@@ -19,9 +19,9 @@ import pytest
 from resolvers.datasources.http import AwsIamConfig, HttpConfig, HttpDataSource
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
-from stepfunctions.clock import FakeClock
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,

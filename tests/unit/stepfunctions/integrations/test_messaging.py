@@ -18,12 +18,12 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
-from stepfunctions.interpreter import Interpreter
 from stepfunctions.records.execution import Execution
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import (
     START,
     SUBMITTED_TASK_HISTORY,

@@ -16,7 +16,7 @@ import pytest
 
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import client, run
 
 

@@ -18,7 +18,7 @@ import pytest
 
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints, sdk_service_name
 from stepfunctions.integrations.catalog import register_integrations
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import run
 
 

@@ -17,16 +17,16 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from stepfunctions.engine import (
+from stepfunctions.errors import StatesError
+from stepfunctions.language.paths import apply_result_path
+from stepfunctions.language.retry import Catcher, Retrier, RetryCounters
+from stepfunctions.runtime.environment import (
     ExecutionFailure,
     Frame,
     StateRun,
     evaluate_assign,
     evaluate_template,
 )
-from stepfunctions.errors import StatesError
-from stepfunctions.language.paths import apply_result_path
-from stepfunctions.language.retry import Catcher, Retrier, RetryCounters
 
 Attempt = Callable[[], Awaitable[tuple[Any, Mapping[str, Any] | None]]]
 # Errors after which nothing is retried or caught and no `...StateFailed` event is written

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from stepfunctions.clock import Clock
 from stepfunctions.language.model import MapState, ProcessorMode, Program, StateType
 from stepfunctions.records.history import HistoryEvent
+from stepfunctions.runtime.clock import Clock
 
 _ENTERED_KEY = "stateEnteredEventDetails"
 _EXITED_KEY = "stateExitedEventDetails"

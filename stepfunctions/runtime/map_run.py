@@ -13,12 +13,17 @@ import json
 import uuid
 from typing import Any
 
-from stepfunctions.engine import StateRun, evaluate_payload, evaluate_template, partial_results
 from stepfunctions.errors import StatesError
 from stepfunctions.language.model import MapState, StateMachineDefinition
 from stepfunctions.language.paths import json_text
-from stepfunctions.map_fields import exceeded, integer_field, item_input, percentage_field
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
+from stepfunctions.runtime.environment import (
+    StateRun,
+    evaluate_payload,
+    evaluate_template,
+    partial_results,
+)
+from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
 
 # Distributed: up to 10,000 parallel child executions (dg quotas).
 DISTRIBUTED_CONCURRENCY_CAP = 10_000

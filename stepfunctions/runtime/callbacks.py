@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from stepfunctions.clock import Clock
-from stepfunctions.engine import DeadlineReached, race_deadline
 from stepfunctions.errors import TaskTokenError
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.environment import DeadlineReached, race_deadline
 
 # GetActivityTask long-polls for 60 seconds before answering with an empty token.
 ACTIVITY_POLL_SECONDS = 60

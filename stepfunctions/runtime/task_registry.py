@@ -32,10 +32,10 @@ from email.utils import format_datetime
 from enum import StrEnum
 from typing import Any
 
-from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import Pattern, ServiceIntegration
-from stepfunctions.item_reader import ObjectStore
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.item_reader import ObjectStore
 
 logger = logging.getLogger(__name__)
 

@@ -19,13 +19,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
-from stepfunctions.clock import Clock
-from stepfunctions.context_object import (
-    context_object,
-    execution_section,
-    iso_millis,
-    state_machine_section,
-)
 from stepfunctions.errors import StatesError
 from stepfunctions.language.model import (
     Assign,
@@ -42,13 +35,20 @@ from stepfunctions.language.model import (
 )
 from stepfunctions.language.paths import Scope, apply_result_path, json_text
 from stepfunctions.records.history import History
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.context_object import (
+    context_object,
+    execution_section,
+    iso_millis,
+    state_machine_section,
+)
+from stepfunctions.runtime.task_registry import TaskRegistry
 
 if TYPE_CHECKING:
-    from stepfunctions.callbacks import Callbacks
-    from stepfunctions.interpreter import Interpreter
     from stepfunctions.records.execution import Execution, TestStateMock
-    from stepfunctions.replay import Replay
+    from stepfunctions.runtime.callbacks import Callbacks
+    from stepfunctions.runtime.interpreter import Interpreter
+    from stepfunctions.runtime.replay import Replay
 
 T = TypeVar("T")
 

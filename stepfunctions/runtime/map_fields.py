@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepfunctions.context_object import context_object
-from stepfunctions.engine import StateRun, dynamic_value, evaluate_template
 from stepfunctions.errors import StatesError
 from stepfunctions.language.model import Dynamic, MapState
 from stepfunctions.language.paths import Scope, json_text
+from stepfunctions.runtime.context_object import context_object
+from stepfunctions.runtime.environment import StateRun, dynamic_value, evaluate_template
 
 
 def exceeded(state: MapState, failed: int, total: int, count: int, percentage: float) -> bool:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from stepfunctions.engine import Frame
 from stepfunctions.language.model import Program, State, StateType
-from stepfunctions.map_state import run_map
-from stepfunctions.parallel_state import run_parallel
-from stepfunctions.states_flow import run_choice, run_fail, run_pass, run_succeed, run_wait
-from stepfunctions.task_state import run_task
+from stepfunctions.runtime.environment import Frame
+from stepfunctions.runtime.flow_states import run_choice, run_fail, run_pass, run_succeed, run_wait
+from stepfunctions.runtime.map_state import run_map
+from stepfunctions.runtime.parallel_state import run_parallel
+from stepfunctions.runtime.task_state import run_task
 
 Executor = Callable[[Any, Any, Frame], Awaitable[tuple[Any, str | None]]]
 

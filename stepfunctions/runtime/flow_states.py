@@ -6,7 +6,18 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from stepfunctions.engine import (
+from stepfunctions.errors import StatesError
+from stepfunctions.language.model import (
+    ChoiceState,
+    Dynamic,
+    FailState,
+    JsonataTemplate,
+    PassState,
+    SucceedState,
+    WaitState,
+)
+from stepfunctions.language.paths import json_text
+from stepfunctions.runtime.environment import (
     ExecutionFailure,
     Frame,
     StateRun,
@@ -19,17 +30,6 @@ from stepfunctions.engine import (
     jsonata_output,
     output_of,
 )
-from stepfunctions.errors import StatesError
-from stepfunctions.language.model import (
-    ChoiceState,
-    Dynamic,
-    FailState,
-    JsonataTemplate,
-    PassState,
-    SucceedState,
-    WaitState,
-)
-from stepfunctions.language.paths import json_text
 
 Outcome = tuple[Any, str | None]
 

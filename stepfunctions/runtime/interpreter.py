@@ -17,24 +17,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from stepfunctions.callbacks import (
-    ACTIVITY_POLL_SECONDS,
-    Callbacks,
-    ExecutionCallbacks,
-    TokenJournal,
-)
-from stepfunctions.clock import Clock
-from stepfunctions.engine import (
-    DeadlineReached,
-    Env,
-    ExecutionFailure,
-    Frame,
-    Variables,
-    race_deadline,
-)
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.paths import json_text
-from stepfunctions.program import run_program
 from stepfunctions.records.execution import (
     Execution,
     ExecutionStatus,
@@ -49,9 +33,25 @@ from stepfunctions.records.history import (
     History,
     HistoryLimitReached,
 )
-from stepfunctions.replay import Replay, ResumePoint, resume_point
-from stepfunctions.single_state import run_single_state
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.callbacks import (
+    ACTIVITY_POLL_SECONDS,
+    Callbacks,
+    ExecutionCallbacks,
+    TokenJournal,
+)
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.environment import (
+    DeadlineReached,
+    Env,
+    ExecutionFailure,
+    Frame,
+    Variables,
+    race_deadline,
+)
+from stepfunctions.runtime.program import run_program
+from stepfunctions.runtime.replay import Replay, ResumePoint, resume_point
+from stepfunctions.runtime.single_state import run_single_state
+from stepfunctions.runtime.task_registry import TaskRegistry
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,6 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from stepfunctions.engine import ExecutionFailure, Frame, Variables
-from stepfunctions.execution_state import RetriableError
 from stepfunctions.language.model import (
     MapState,
     ParallelState,
@@ -21,12 +19,14 @@ from stepfunctions.language.model import (
     StateMachineDefinition,
 )
 from stepfunctions.language.paths import json_text
-from stepfunctions.program import executor_for
 from stepfunctions.records.execution import Execution, StateTestResult, TestStateMock
 from stepfunctions.records.history import History
+from stepfunctions.runtime.environment import ExecutionFailure, Frame, Variables
+from stepfunctions.runtime.error_handling import RetriableError
+from stepfunctions.runtime.program import executor_for
 
 if TYPE_CHECKING:
-    from stepfunctions.interpreter import Interpreter
+    from stepfunctions.runtime.interpreter import Interpreter
 
 TEST_STATE_MACHINE = "TestStateMachine"
 TEST_STATE_NAME = "StateName"

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from stepfunctions.engine import (
+from stepfunctions.errors import StatesError
+from stepfunctions.language.model import ParallelState
+from stepfunctions.runtime.environment import (
     Frame,
     StateRun,
     effective_input,
@@ -20,9 +22,7 @@ from stepfunctions.engine import (
     partial_results,
     state_result,
 )
-from stepfunctions.errors import StatesError
-from stepfunctions.execution_state import execute, run_branches
-from stepfunctions.language.model import ParallelState
+from stepfunctions.runtime.error_handling import execute, run_branches
 
 
 async def run_parallel(

@@ -14,7 +14,15 @@ import asyncio
 from collections.abc import Mapping
 from typing import Any
 
-from stepfunctions.engine import (
+from stepfunctions.errors import StatesError
+from stepfunctions.language.jsonata import json_type_name
+from stepfunctions.language.model import (
+    ItemReader,
+    MapState,
+    ProcessorMode,
+)
+from stepfunctions.language.paths import json_text
+from stepfunctions.runtime.environment import (
     ExecutionFailure,
     Frame,
     StateRun,
@@ -25,18 +33,10 @@ from stepfunctions.engine import (
     partial_results,
     state_result,
 )
-from stepfunctions.errors import StatesError
-from stepfunctions.execution_state import execute, run_branches
-from stepfunctions.item_reader import read_items
-from stepfunctions.language.jsonata import json_type_name
-from stepfunctions.language.model import (
-    ItemReader,
-    MapState,
-    ProcessorMode,
-)
-from stepfunctions.language.paths import json_text
-from stepfunctions.map_fields import exceeded, integer_field, item_input, percentage_field
-from stepfunctions.map_run import run_distributed
+from stepfunctions.runtime.error_handling import execute, run_branches
+from stepfunctions.runtime.item_reader import read_items
+from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
+from stepfunctions.runtime.map_run import run_distributed
 
 # AWS runs at most 40 inline iterations at a time (dg `state-map-inline`).
 INLINE_CONCURRENCY_CAP = 40

@@ -15,8 +15,12 @@ from collections.abc import Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from stepfunctions.callbacks import Outcome, PendingTask
-from stepfunctions.engine import (
+from stepfunctions.errors import StatesError
+from stepfunctions.integrations.base import Pattern, TaskCall
+from stepfunctions.language.model import TaskState
+from stepfunctions.language.paths import json_text
+from stepfunctions.runtime.callbacks import Outcome, PendingTask
+from stepfunctions.runtime.environment import (
     DeadlineReached,
     Frame,
     StateRun,
@@ -27,12 +31,8 @@ from stepfunctions.engine import (
     race_deadline,
     state_result,
 )
-from stepfunctions.errors import StatesError
-from stepfunctions.execution_state import execute
-from stepfunctions.integrations.base import Pattern, TaskCall
-from stepfunctions.language.model import TaskState
-from stepfunctions.language.paths import json_text
-from stepfunctions.tasks import ResourceKind, TaskResource
+from stepfunctions.runtime.error_handling import execute
+from stepfunctions.runtime.task_registry import ResourceKind, TaskResource
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999
 _NOT_TRUNCATED = {"truncated": False}
