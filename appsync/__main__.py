@@ -31,7 +31,7 @@ from appsync.errors import ConfigError
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsError, TlsFiles, self_signed_certificate
-from stepfunctions.store import DEFAULT_RETENTION
+from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
 DEFAULT_HOST = "127.0.0.1"

@@ -23,8 +23,8 @@ from stepfunctions.integrations.states import ServiceNestedExecutions, StatesInt
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.store import DEFAULT_RETENTION, MemoryStore, Store
-from stepfunctions.store_sqlite import SqliteStore
+from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore, Store
+from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from typing import Any
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.store import Store
-from stepfunctions.store_sqlite import SqliteStore
+from stepfunctions.store.memory import Store
+from stepfunctions.store.sqlite import SqliteStore
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 

@@ -29,7 +29,7 @@ from stepfunctions.service_machines import OPERATIONS as MACHINE_OPERATIONS
 from stepfunctions.service_machines import Operation
 from stepfunctions.service_requests import ApiError, Request, to_wire
 from stepfunctions.service_state import ServiceState
-from stepfunctions.store import DEFAULT_RETENTION, MemoryStore, Store
+from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore, Store
 from stepfunctions.test_state import test_state
 
 logger = logging.getLogger(__name__)

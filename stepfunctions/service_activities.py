@@ -24,7 +24,7 @@ from stepfunctions.service_requests import (
     paginate,
 )
 from stepfunctions.service_state import ServiceState
-from stepfunctions.store import Activity
+from stepfunctions.store.memory import Activity
 
 MAX_OUTPUT_BYTES = 262_144
 

@@ -21,7 +21,7 @@ from stepfunctions.service_requests import (
     validation_error,
 )
 from stepfunctions.service_state import ServiceState
-from stepfunctions.store import StateMachine, StateMachineAlias, StateMachineVersion
+from stepfunctions.store.memory import StateMachine, StateMachineAlias, StateMachineVersion
 
 
 def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[tuple[str, int]]]:

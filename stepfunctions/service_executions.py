@@ -36,7 +36,7 @@ from stepfunctions.service_requests import (
     validation_error,
 )
 from stepfunctions.service_state import ServiceState
-from stepfunctions.store import StateMachine, StateMachineVersion
+from stepfunctions.store.memory import StateMachine, StateMachineVersion
 
 MAX_PAYLOAD_BYTES = 262_144
 _STATUSES = tuple(status.value for status in ExecutionStatus)

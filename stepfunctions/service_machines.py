@@ -31,7 +31,7 @@ from stepfunctions.service_requests import (
     validation_error,
 )
 from stepfunctions.service_state import ServiceState
-from stepfunctions.store import StateMachine, StateMachineVersion
+from stepfunctions.store.memory import StateMachine, StateMachineVersion
 
 Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
 

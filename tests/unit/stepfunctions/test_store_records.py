@@ -13,11 +13,16 @@ from typing import Any
 
 import pytest
 
-from stepfunctions import store_records
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
-from stepfunctions.store import Activity, StateMachine, StateMachineAlias, StateMachineVersion
+from stepfunctions.store import rows as store_records
+from stepfunctions.store.memory import (
+    Activity,
+    StateMachine,
+    StateMachineAlias,
+    StateMachineVersion,
+)
 
 TEXT = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
 DEFINITION = parse_definition(TEXT)

@@ -20,7 +20,7 @@ import pytest
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service import StepFunctionsService
-from stepfunctions.store_sqlite import MEMORY, SqliteStore
+from stepfunctions.store.sqlite import MEMORY, SqliteStore
 from tests.unit.stepfunctions.test_service import call, create, finished, ok
 
 pytestmark = pytest.mark.anyio

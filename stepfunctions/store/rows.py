@@ -21,7 +21,12 @@ from typing import Any
 
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.records.execution import Execution, MapRun
-from stepfunctions.store import Activity, StateMachine, StateMachineAlias, StateMachineVersion
+from stepfunctions.store.memory import (
+    Activity,
+    StateMachine,
+    StateMachineAlias,
+    StateMachineVersion,
+)
 
 Parse = Callable[[str], StateMachineDefinition]
 _Convert = Callable[[Any], Any]

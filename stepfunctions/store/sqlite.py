@@ -29,13 +29,13 @@ from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.records.history import HistoryEvent
 from stepfunctions.runtime.callbacks import Outcome, TokenJournal, TokenRecord
-from stepfunctions.store import (
+from stepfunctions.store.memory import (
     DEFAULT_RETENTION,
     Activity,
     MemoryStore,
     StateMachine,
 )
-from stepfunctions.store_records import (
+from stepfunctions.store.rows import (
     activity_body,
     activity_from,
     execution_from,
