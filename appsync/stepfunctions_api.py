@@ -22,7 +22,7 @@ from starlette.routing import Route
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore, Store
 from stepfunctions.store.sqlite import SqliteStore
 

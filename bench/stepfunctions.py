@@ -28,7 +28,7 @@ from typing import Any
 
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import Store
 from stepfunctions.store.sqlite import SqliteStore
 

@@ -44,7 +44,7 @@ def register_integrations(
         tasks.register_integration("http", http)
     if engine is not None:
         # Imported here: the service module imports the interpreter, which imports the tasks.
-        from stepfunctions.service import OPERATIONS
+        from stepfunctions.service.api import OPERATIONS
 
         tasks.register_integration(
             "sfn", EngineSdkIntegration(engine, frozenset(OPERATIONS)), sdk=True

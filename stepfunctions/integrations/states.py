@@ -39,7 +39,7 @@ from stepfunctions.integrations.base import (
 from stepfunctions.records.execution import Execution, ExecutionStatus
 
 if TYPE_CHECKING:
-    from stepfunctions.service import StepFunctionsService
+    from stepfunctions.service.api import StepFunctionsService
 
 _FIELDS = frozenset({"StateMachineArn", "Input", "Name"})
 _DATES = frozenset({"startDate", "stopDate", "redriveDate"})

@@ -31,7 +31,7 @@ from stepfunctions.integrations.http_task import (
 )
 from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from tests.conformance.asl.server import ServerThread
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, moto_endpoint, serve
 

@@ -25,7 +25,7 @@ from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.sqlite import SqliteStore
 from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
 from tests.unit.stepfunctions.test_service import call, create, ok

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stepfunctions.service_requests import (
+from stepfunctions.service.requests import (
     ApiError,
     arn_of_type,
     check_alias_name,

@@ -19,7 +19,7 @@ import pytest
 
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.sqlite import MEMORY, SqliteStore
 from tests.unit.stepfunctions.test_service import call, create, finished, ok
 

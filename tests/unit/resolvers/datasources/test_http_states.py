@@ -21,7 +21,7 @@ from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,

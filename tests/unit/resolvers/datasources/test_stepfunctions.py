@@ -21,7 +21,7 @@ from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.errors import DataSourceError, ResolverError
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -20,7 +20,7 @@ from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.integrations.conftest import (
     ACCOUNT,
     REGION,

@@ -21,16 +21,16 @@ from stepfunctions.errors import StepFunctionsError
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service_activities import OPERATIONS as ACTIVITY_OPERATIONS
-from stepfunctions.service_aliases import OPERATIONS as ALIAS_OPERATIONS
-from stepfunctions.service_executions import OPERATIONS as EXECUTION_OPERATIONS
-from stepfunctions.service_executions import resume_execution
-from stepfunctions.service_machines import OPERATIONS as MACHINE_OPERATIONS
-from stepfunctions.service_machines import Operation
-from stepfunctions.service_requests import ApiError, Request, to_wire
-from stepfunctions.service_state import ServiceState
+from stepfunctions.service.activities import OPERATIONS as ACTIVITY_OPERATIONS
+from stepfunctions.service.aliases import OPERATIONS as ALIAS_OPERATIONS
+from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.executions import OPERATIONS as EXECUTION_OPERATIONS
+from stepfunctions.service.executions import resume_execution
+from stepfunctions.service.machines import OPERATIONS as MACHINE_OPERATIONS
+from stepfunctions.service.machines import Operation
+from stepfunctions.service.requests import ApiError, Request, to_wire
+from stepfunctions.service.test_state_api import test_state
 from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore, Store
-from stepfunctions.test_state import test_state
 
 logger = logging.getLogger(__name__)
 

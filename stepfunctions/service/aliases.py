@@ -11,8 +11,9 @@ import json
 import random
 from typing import Any
 
-from stepfunctions.service_machines import Operation, machine_not_found, machine_of, version_of
-from stepfunctions.service_requests import (
+from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.machines import Operation, machine_not_found, machine_of, version_of
+from stepfunctions.service.requests import (
     ApiError,
     Request,
     arn_of_type,
@@ -20,7 +21,6 @@ from stepfunctions.service_requests import (
     paginate,
     validation_error,
 )
-from stepfunctions.service_state import ServiceState
 from stepfunctions.store.memory import StateMachine, StateMachineAlias, StateMachineVersion
 
 

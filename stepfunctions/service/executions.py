@@ -19,14 +19,15 @@ from typing import Any
 
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun
 from stepfunctions.records.history import HistoryEvent
-from stepfunctions.service_aliases import pick_version
-from stepfunctions.service_machines import (
+from stepfunctions.service.aliases import pick_version
+from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.machines import (
     Operation,
     check_not_deleting,
     forget_if_deleted,
     machine_not_found,
 )
-from stepfunctions.service_requests import (
+from stepfunctions.service.requests import (
     ApiError,
     Request,
     arn_of_type,
@@ -35,7 +36,6 @@ from stepfunctions.service_requests import (
     paginate,
     validation_error,
 )
-from stepfunctions.service_state import ServiceState
 from stepfunctions.store.memory import StateMachine, StateMachineVersion
 
 MAX_PAYLOAD_BYTES = 262_144

@@ -21,8 +21,8 @@ from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import StateTestResult, TestStateMock
-from stepfunctions.service_requests import ApiError, Request, validation_error
-from stepfunctions.service_state import ServiceState
+from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.requests import ApiError, Request, validation_error
 
 INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
 FIELD_VALIDATION_MODES = ("STRICT", "PRESENT", "NONE")

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from stepfunctions.errors import TaskTokenError
-from stepfunctions.service_machines import Operation, request_tags
-from stepfunctions.service_requests import (
+from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.machines import Operation, request_tags
+from stepfunctions.service.requests import (
     ApiError,
     Request,
     arn_of_type,
@@ -23,7 +24,6 @@ from stepfunctions.service_requests import (
     check_sensitive_size,
     paginate,
 )
-from stepfunctions.service_state import ServiceState
 from stepfunctions.store.memory import Activity
 
 MAX_OUTPUT_BYTES = 262_144

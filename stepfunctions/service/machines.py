@@ -21,7 +21,8 @@ from stepfunctions.language.validation import (
     validate_definition,
 )
 from stepfunctions.records.execution import ExecutionStatus
-from stepfunctions.service_requests import (
+from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.requests import (
     ApiError,
     Request,
     arn_of_type,
@@ -30,7 +31,6 @@ from stepfunctions.service_requests import (
     paginate,
     validation_error,
 )
-from stepfunctions.service_state import ServiceState
 from stepfunctions.store.memory import StateMachine, StateMachineVersion
 
 Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
