@@ -21,8 +21,8 @@ from stepfunctions.language.jsonata import JsonataExpression, JsonataTemplate
 from stepfunctions.language.paths import CompiledPath, QueryLanguage
 from stepfunctions.language.payload import PayloadTemplate
 from stepfunctions.language.retry import Catcher, Retrier
+from stepfunctions.language.task_resource import TaskResource
 from stepfunctions.runtime.item_reader import ReaderConfig
-from stepfunctions.runtime.task_registry import TaskResource
 
 __all__ = [
     "Assign",

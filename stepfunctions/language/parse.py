@@ -50,9 +50,9 @@ from stepfunctions.language.retry import (
     JitterStrategy,
     Retrier,
 )
+from stepfunctions.language.task_resource import classify_resource
 from stepfunctions.runtime.flow_states import parse_timestamp
 from stepfunctions.runtime.item_reader import reader_config
-from stepfunctions.runtime.task_registry import classify_resource
 
 __all__ = ["parse_definition", "parse_definition_object", "parse_state_definition"]
 

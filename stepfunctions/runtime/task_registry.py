@@ -29,11 +29,16 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import format_datetime
-from enum import StrEnum
 from typing import Any
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import Pattern, ServiceIntegration
+from stepfunctions.language.task_resource import (
+    LAMBDA_INVOKE,
+    ResourceKind,
+    TaskResource,
+    classify_resource,
+)
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.item_reader import ObjectStore
 
@@ -41,59 +46,6 @@ logger = logging.getLogger(__name__)
 
 LambdaHandler = Callable[[Any, Any], Any]
 """handler(event, context) like a real Lambda; sync handlers run in a thread, async ones inline."""
-
-LAMBDA_INVOKE = "arn:aws:states:::lambda:invoke"
-_LAMBDA_ARN_PREFIX = "arn:aws:lambda:"
-
-
-class ResourceKind(StrEnum):
-    """How a Task state's Resource is run, which also decides its history events."""
-
-    LAMBDA_FUNCTION = "lambda-function"  # LambdaFunctionScheduled/Started/Succeeded/Failed
-    LAMBDA_INVOKE = "lambda-invoke"  # TaskScheduled/Started/Succeeded/Failed, resourceType lambda
-    SERVICE = "service"  # any other arn:aws:states::: integration
-    ACTIVITY = "activity"
-
-
-@dataclass(frozen=True, slots=True)
-class TaskResource:
-    """A Task state's Resource, classified once at parse time."""
-
-    arn: str
-    kind: ResourceKind
-    resource_type: str  # history's resourceType, e.g. "lambda"
-    resource: str  # history's resource, e.g. "invoke"
-    pattern: str  # "" (request-response), ".sync", ".sync:2" or ".waitForTaskToken"
-    service: str = ""  # the integration's service, e.g. "dynamodb" (also for aws-sdk)
-    action: str = ""  # the integration's action without the pattern, e.g. "putItem"
-    sdk: bool = False  # the AWS SDK form `arn:aws:states:::aws-sdk:<service>:<action>`
-
-
-def classify_resource(arn: str) -> TaskResource:
-    """Split a Resource ARN into the parts the interpreter and its history events need."""
-    if arn.startswith(_LAMBDA_ARN_PREFIX):
-        return TaskResource(arn, ResourceKind.LAMBDA_FUNCTION, "lambda", arn, "")
-    if arn.startswith("arn:aws:states:::"):
-        rest = arn[len("arn:aws:states:::") :]
-        pattern = ""
-        for suffix in (".waitForTaskToken", ".sync:2", ".sync"):
-            if rest.endswith(suffix):
-                pattern, rest = suffix, rest[: -len(suffix)]
-                break
-        service, _, action = rest.partition(":")
-        sdk = service == "aws-sdk"
-        resource_type = service
-        if sdk:
-            service, _, action = action.partition(":")
-            # History names an SDK integration's resourceType `aws-sdk:<service>`.
-            resource_type = f"aws-sdk:{service}"
-        kind = ResourceKind.LAMBDA_INVOKE if rest == "lambda:invoke" else ResourceKind.SERVICE
-        return TaskResource(
-            arn, kind, resource_type, action + pattern, pattern, service, action, sdk
-        )
-    if ":activity:" in arn:
-        return TaskResource(arn, ResourceKind.ACTIVITY, "activity", arn, "")
-    return TaskResource(arn, ResourceKind.SERVICE, "", arn, "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import Pattern, TaskCall
 from stepfunctions.language.model import TaskState
 from stepfunctions.language.paths import json_text
+from stepfunctions.language.task_resource import ResourceKind, TaskResource
 from stepfunctions.runtime.callbacks import Outcome, PendingTask
 from stepfunctions.runtime.environment import (
     DeadlineReached,
@@ -32,7 +33,6 @@ from stepfunctions.runtime.environment import (
     state_result,
 )
 from stepfunctions.runtime.error_handling import execute
-from stepfunctions.runtime.task_registry import ResourceKind, TaskResource
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999
 _NOT_TRUNCATED = {"truncated": False}

@@ -22,7 +22,7 @@ from stepfunctions.language.model import (
 )
 from stepfunctions.language.parse import parse_definition, parse_state_definition
 from stepfunctions.language.retry import JitterStrategy
-from stepfunctions.runtime.task_registry import ResourceKind
+from stepfunctions.language.task_resource import ResourceKind
 
 
 def parse(document: dict[str, Any]) -> Any:

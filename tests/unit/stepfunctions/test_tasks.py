@@ -9,12 +9,8 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import StatesError
-from stepfunctions.runtime.task_registry import (
-    LambdaContext,
-    ResourceKind,
-    TaskRegistry,
-    classify_resource,
-)
+from stepfunctions.language.task_resource import ResourceKind, classify_resource
+from stepfunctions.runtime.task_registry import LambdaContext, TaskRegistry
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:greet"
