@@ -51,7 +51,7 @@ from stepfunctions.language.retry import (
     Retrier,
 )
 from stepfunctions.language.task_resource import classify_resource
-from stepfunctions.runtime.flow_states import parse_timestamp
+from stepfunctions.language.timestamps import parse_timestamp
 from stepfunctions.runtime.item_reader import reader_config
 
 __all__ = ["parse_definition", "parse_definition_object", "parse_state_definition"]

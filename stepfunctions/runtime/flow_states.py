@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from stepfunctions.errors import StatesError
@@ -17,6 +16,7 @@ from stepfunctions.language.model import (
     WaitState,
 )
 from stepfunctions.language.paths import json_text
+from stepfunctions.language.timestamps import parse_timestamp
 from stepfunctions.runtime.environment import (
     ExecutionFailure,
     Frame,
@@ -33,12 +33,6 @@ from stepfunctions.runtime.environment import (
 
 Outcome = tuple[Any, str | None]
 
-# Java's ISO_OFFSET_DATE_TIME, which AWS parses Timestamp / TimestampPath with: a `T`, any
-# number of fraction digits, and a zone that is `Z` or an offset.
-_ISO_OFFSET = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?"
-    r"(Z|[+-]\d{2}:\d{2}(?::\d{2})?)"
-)
 # AWS rejects a wait that ends 2^31 seconds or more from now (corpus
 # `test_timestamp_too_far_in_future_boundary[24856]`: 24856 days is just past 2^31 s).
 _MAX_WAIT_SECONDS = 2**31 - 1
@@ -256,26 +250,3 @@ def _jsonata_deadline(run: StateRun, state: WaitState, states: dict[str, Any]) -
             )
         return moment
     return None
-
-
-def parse_timestamp(value: Any) -> datetime | None:
-    """An ISO-8601 extended offset date-time as AWS accepts it, or None."""
-    if not isinstance(value, str):
-        return None
-    match = _ISO_OFFSET.fullmatch(value)
-    if match is None:
-        return None
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    micro = int((fraction or "0").ljust(6, "0")[:6])
-    try:
-        moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro
-        )
-    except ValueError:
-        return None
-    if zone == "Z":
-        return moment.replace(tzinfo=UTC)
-    sign = 1 if zone[0] == "+" else -1
-    parts = [int(p) for p in zone[1:].split(":")]
-    offset = timedelta(hours=parts[0], minutes=parts[1], seconds=parts[2] if len(parts) > 2 else 0)
-    return (moment - sign * offset).replace(tzinfo=UTC)
