@@ -22,7 +22,6 @@ from stepfunctions.language.paths import CompiledPath, QueryLanguage
 from stepfunctions.language.payload import PayloadTemplate
 from stepfunctions.language.retry import Catcher, Retrier
 from stepfunctions.language.task_resource import TaskResource
-from stepfunctions.runtime.item_reader import ReaderConfig
 
 __all__ = [
     "Assign",
@@ -43,6 +42,7 @@ __all__ = [
     "ProcessorMode",
     "Program",
     "QueryLanguage",
+    "ReaderConfig",
     "State",
     "StateMachineDefinition",
     "StateType",
@@ -204,6 +204,16 @@ class ItemBatcher:
     max_input_bytes_per_batch: Dynamic | None
     batch_input: PayloadExpr | None
     batch_input_jsonata: JsonataTemplate | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderConfig:
+    """An ItemReader's ReaderConfig: the InputType and, for CSV, the headers and delimiter."""
+
+    input_type: str | None
+    csv_header_location: str
+    csv_headers: tuple[str, ...]
+    csv_delimiter: str
 
 
 @dataclass(frozen=True, slots=True)

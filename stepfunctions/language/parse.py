@@ -32,6 +32,7 @@ from stepfunctions.language.model import (
     PassState,
     ProcessorMode,
     Program,
+    ReaderConfig,
     RecoverableState,
     State,
     StateMachineDefinition,
@@ -52,11 +53,13 @@ from stepfunctions.language.retry import (
 )
 from stepfunctions.language.task_resource import classify_resource
 from stepfunctions.language.timestamps import parse_timestamp
-from stepfunctions.runtime.item_reader import reader_config
 
 __all__ = ["parse_definition", "parse_definition_object", "parse_state_definition"]
 
 Json = Mapping[str, Any]
+
+# ReaderConfig.CSVDelimiter's names (dg "ItemReader (Map)").
+_DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 
 
 def parse_definition(text: str) -> StateMachineDefinition:
@@ -420,8 +423,17 @@ def _item_reader(value: Any, jsonata: bool) -> ItemReader:
             if jsonata and "Arguments" in value
             else None
         ),
-        config=reader_config(config),
+        config=_reader_config(config),
         max_items=_dynamic(config, "MaxItems", jsonata),
+    )
+
+
+def _reader_config(raw: Mapping[str, Any]) -> ReaderConfig:
+    return ReaderConfig(
+        input_type=raw.get("InputType"),
+        csv_header_location=raw.get("CSVHeaderLocation", "FIRST_ROW"),
+        csv_headers=tuple(raw.get("CSVHeaders", ())),
+        csv_delimiter=_DELIMITERS.get(raw.get("CSVDelimiter", "COMMA"), ","),
     )
 
 

@@ -17,13 +17,12 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stepfunctions.errors import StatesError
+from stepfunctions.language.model import ReaderConfig
 
 ITEM_READER_FAILED = "States.ItemReaderFailed"
-_DELIMITERS = {"COMMA": ",", "PIPE": "|", "SEMICOLON": ";", "SPACE": " ", "TAB": "\t"}
 
 
 class ObjectStore(Protocol):
@@ -36,24 +35,6 @@ class ObjectStore(Protocol):
     async def list_objects(self, bucket: str, prefix: str) -> list[dict[str, Any]]:
         """ListObjectsV2 contents: Etag, Key, LastModified (epoch seconds), Size, StorageClass."""
         ...
-
-
-@dataclass(frozen=True, slots=True)
-class ReaderConfig:
-    input_type: str | None
-    csv_header_location: str
-    csv_headers: tuple[str, ...]
-    csv_delimiter: str
-
-
-def reader_config(raw: Mapping[str, Any] | None) -> ReaderConfig:
-    raw = raw or {}
-    return ReaderConfig(
-        input_type=raw.get("InputType"),
-        csv_header_location=raw.get("CSVHeaderLocation", "FIRST_ROW"),
-        csv_headers=tuple(raw.get("CSVHeaders", ())),
-        csv_delimiter=_DELIMITERS.get(raw.get("CSVDelimiter", "COMMA"), ","),
-    )
 
 
 async def read_items(
