@@ -20,11 +20,12 @@ from stepfunctions.language.intrinsics import Intrinsic
 from stepfunctions.language.jsonata import JsonataExpression, JsonataTemplate
 from stepfunctions.language.paths import CompiledPath, QueryLanguage
 from stepfunctions.language.payload import PayloadTemplate
-from stepfunctions.language.retry import Catcher, Retrier
+from stepfunctions.language.retry import Retrier, error_matches
 from stepfunctions.language.task_resource import TaskResource
 
 __all__ = [
     "Assign",
+    "Catcher",
     "ChoiceBranch",
     "ChoiceRuleExpr",
     "ChoiceState",
@@ -98,6 +99,25 @@ class Assign:
 
     payload: PayloadExpr | None = None
     jsonata: JsonataTemplate | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Catcher:
+    """One entry of a state's `Catch` array.
+
+    JSONPath: the error output `{"Error", "Cause"}` goes to `result_path` (default `$`).
+    JSONata: `output` (default: the error output) and `assign` see `$states.errorOutput`.
+    """
+
+    error_equals: tuple[str, ...]
+    next: str
+    result_path: PathExpr | None = None
+    result_path_null: bool = False
+    output: JsonataTemplate | None = None
+    assign: Assign | None = None
+
+    def matches(self, error: str) -> bool:
+        return error_matches(self.error_equals, error)
 
 
 # --- states ---------------------------------------------------------------------------------

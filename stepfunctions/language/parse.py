@@ -21,6 +21,7 @@ from stepfunctions.language.jsonata import (
 )
 from stepfunctions.language.model import (
     Assign,
+    Catcher,
     ChoiceBranch,
     ChoiceState,
     Dynamic,
@@ -47,7 +48,6 @@ from stepfunctions.language.retry import (
     DEFAULT_BACKOFF_RATE,
     DEFAULT_INTERVAL_SECONDS,
     DEFAULT_MAX_ATTEMPTS,
-    Catcher,
     JitterStrategy,
     Retrier,
 )

@@ -1,4 +1,4 @@
-"""Retriers and Catchers: which errors they match and how long a retry waits.
+"""Retry: which errors a Retrier (or a Catcher) matches, and how long a retry waits.
 
 Rules from the States Language spec (Retry, Catch, Appendix A) and the developer guide's
 "Handling errors" page:
@@ -15,10 +15,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from stepfunctions.language.model import Assign, JsonataTemplate, PathExpr
 
 STATES_ALL = "States.ALL"
 STATES_TASK_FAILED = "States.TaskFailed"
@@ -73,25 +69,6 @@ class Retrier:
         if self.jitter_strategy is JitterStrategy.FULL:
             delay = (rng or random).uniform(0.0, delay)
         return delay
-
-
-@dataclass(frozen=True, slots=True)
-class Catcher:
-    """One entry of a state's `Catch` array.
-
-    JSONPath: the error output `{"Error", "Cause"}` goes to `result_path` (default `$`).
-    JSONata: `output` (default: the error output) and `assign` see `$states.errorOutput`.
-    """
-
-    error_equals: tuple[str, ...]
-    next: str
-    result_path: PathExpr | None = None
-    result_path_null: bool = False
-    output: JsonataTemplate | None = None
-    assign: Assign | None = None
-
-    def matches(self, error: str) -> bool:
-        return error_matches(self.error_equals, error)
 
 
 class RetryCounters:

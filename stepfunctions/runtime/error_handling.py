@@ -18,8 +18,9 @@ from datetime import timedelta
 from typing import Any
 
 from stepfunctions.errors import StatesError
+from stepfunctions.language.model import Catcher
 from stepfunctions.language.paths import apply_result_path
-from stepfunctions.language.retry import Catcher, Retrier, RetryCounters
+from stepfunctions.language.retry import Retrier, RetryCounters
 from stepfunctions.runtime.environment import (
     ExecutionFailure,
     Frame,
