@@ -27,8 +27,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import (
     IntegrationCallError,
-    Pattern,
-    TaskCall,
     epoch_millis,
     json_headers,
     new_request_id,
@@ -37,6 +35,7 @@ from stepfunctions.integrations.base import (
     sdk_metadata,
 )
 from stepfunctions.records.execution import Execution, ExecutionStatus
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 if TYPE_CHECKING:
     from stepfunctions.service.api import StepFunctionsService

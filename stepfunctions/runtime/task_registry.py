@@ -32,7 +32,6 @@ from email.utils import format_datetime
 from typing import Any
 
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import Pattern, ServiceIntegration
 from stepfunctions.language.task_resource import (
     LAMBDA_INVOKE,
     ResourceKind,
@@ -41,6 +40,7 @@ from stepfunctions.language.task_resource import (
 )
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.item_reader import ObjectStore
+from stepfunctions.runtime.service_integration import Pattern, ServiceIntegration
 
 logger = logging.getLogger(__name__)
 

@@ -16,7 +16,6 @@ from datetime import timedelta
 from typing import Any
 
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import Pattern, TaskCall
 from stepfunctions.language.model import TaskState
 from stepfunctions.language.paths import json_text
 from stepfunctions.language.task_resource import ResourceKind, TaskResource
@@ -33,6 +32,7 @@ from stepfunctions.runtime.environment import (
     state_result,
 )
 from stepfunctions.runtime.error_handling import execute
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999
 _NOT_TRUNCATED = {"truncated": False}
