@@ -18,9 +18,9 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from stepfunctions.errors import TaskTokenError
+from stepfunctions.records.tokens import Outcome, TokenJournal, TokenRecord
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.environment import DeadlineReached, race_deadline
 
@@ -28,15 +28,6 @@ from stepfunctions.runtime.environment import DeadlineReached, race_deadline
 ACTIVITY_POLL_SECONDS = 60
 _TOKEN = re.compile(r"AQ[A-Za-z0-9_-]{80,}={0,2}")
 _CLOSED_REMEMBERED = 10_000
-
-
-@dataclass(slots=True, eq=False)
-class Outcome:
-    """How a pending task ended: an output (JSON text) or an error and cause."""
-
-    output: str | None = None
-    error: str | None = None
-    cause: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -50,33 +41,6 @@ class PendingTask:
     outcome: Outcome | None = None
     signal: asyncio.Event = field(default_factory=asyncio.Event)
     started: asyncio.Event = field(default_factory=asyncio.Event)
-
-
-@dataclass(frozen=True, slots=True)
-class TokenRecord:
-    """An open task token as the journal kept it: what a resumed execution waits on again."""
-
-    token: str
-    last_heartbeat: datetime | None = None
-    outcome: Outcome | None = None
-
-
-class TokenJournal(Protocol):
-    """Where open task tokens are kept across restarts (the SQLite store)."""
-
-    def token_opened(self, token: str, execution_arn: str) -> None: ...
-
-    def token_heartbeat(self, token: str, at: datetime) -> None: ...
-
-    def token_resolved(self, token: str, outcome: Outcome) -> None:
-        """SendTaskSuccess / SendTaskFailure arrived: kept until the task has recorded it."""
-        ...
-
-    def token_closed(self, token: str) -> None: ...
-
-    def open_token(self, execution_arn: str) -> TokenRecord | None:
-        """The execution's latest token that was opened and not closed."""
-        ...
 
 
 class Callbacks:
@@ -267,8 +231,5 @@ __all__ = [
     "ACTIVITY_POLL_SECONDS",
     "Callbacks",
     "ExecutionCallbacks",
-    "Outcome",
     "PendingTask",
-    "TokenJournal",
-    "TokenRecord",
 ]

@@ -33,11 +33,11 @@ from stepfunctions.records.history import (
     History,
     HistoryLimitReached,
 )
+from stepfunctions.records.tokens import TokenJournal
 from stepfunctions.runtime.callbacks import (
     ACTIVITY_POLL_SECONDS,
     Callbacks,
     ExecutionCallbacks,
-    TokenJournal,
 )
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.environment import (

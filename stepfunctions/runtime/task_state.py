@@ -19,7 +19,8 @@ from stepfunctions.errors import StatesError
 from stepfunctions.language.model import TaskState
 from stepfunctions.language.paths import json_text
 from stepfunctions.language.task_resource import ResourceKind, TaskResource
-from stepfunctions.runtime.callbacks import Outcome, PendingTask
+from stepfunctions.records.tokens import Outcome
+from stepfunctions.runtime.callbacks import PendingTask
 from stepfunctions.runtime.environment import (
     DeadlineReached,
     Frame,

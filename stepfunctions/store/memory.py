@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.records.execution import Execution, MapRun
-from stepfunctions.runtime.callbacks import TokenJournal
+from stepfunctions.records.tokens import TokenJournal
 
 DEFAULT_RETENTION = 10_000
 

@@ -28,7 +28,7 @@ from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.records.history import HistoryEvent
-from stepfunctions.runtime.callbacks import Outcome, TokenJournal, TokenRecord
+from stepfunctions.records.tokens import Outcome, TokenJournal, TokenRecord
 from stepfunctions.store.memory import (
     DEFAULT_RETENTION,
     Activity,
