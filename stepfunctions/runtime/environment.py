@@ -45,9 +45,10 @@ from stepfunctions.runtime.context_object import (
 from stepfunctions.runtime.task_registry import TaskRegistry
 
 if TYPE_CHECKING:
-    from stepfunctions.records.execution import Execution, TestStateMock
+    from stepfunctions.records.execution import Execution
     from stepfunctions.runtime.callbacks import Callbacks
     from stepfunctions.runtime.interpreter import Interpreter
+    from stepfunctions.runtime.mock import TestStateMock
     from stepfunctions.runtime.replay import Replay
 
 T = TypeVar("T")

@@ -22,10 +22,7 @@ from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import (
     Execution,
     ExecutionStatus,
-    MapRun,
     MapRunStatus,
-    StateTestResult,
-    TestStateMock,
 )
 from stepfunctions.records.history import (
     HISTORY_EVENT_LIMIT,
@@ -48,22 +45,13 @@ from stepfunctions.runtime.environment import (
     Variables,
     race_deadline,
 )
+from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import run_program
 from stepfunctions.runtime.replay import Replay, ResumePoint, resume_point
-from stepfunctions.runtime.single_state import run_single_state
+from stepfunctions.runtime.single_state import StateTestResult, run_single_state
 from stepfunctions.runtime.task_registry import TaskRegistry
 
 logger = logging.getLogger(__name__)
-
-__all__ = [
-    "Execution",
-    "ExecutionStatus",
-    "Interpreter",
-    "MapRun",
-    "MapRunStatus",
-    "StateTestResult",
-    "TestStateMock",
-]
 
 
 class Interpreter:

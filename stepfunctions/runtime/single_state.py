@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from stepfunctions.language.model import (
@@ -19,14 +19,34 @@ from stepfunctions.language.model import (
     StateMachineDefinition,
 )
 from stepfunctions.language.paths import json_text
-from stepfunctions.records.execution import Execution, StateTestResult, TestStateMock
+from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
 from stepfunctions.runtime.environment import ExecutionFailure, Frame, Variables
 from stepfunctions.runtime.error_handling import RetriableError
+from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import executor_for
 
 if TYPE_CHECKING:
     from stepfunctions.runtime.interpreter import Interpreter
+
+
+@dataclass(frozen=True, slots=True)
+class StateTestResult:
+    """What TestState reports for one state.
+
+    `status` is TestState's: SUCCEEDED, FAILED, RETRIABLE (a retrier would retry the error) or
+    CAUGHT_ERROR (a catcher took it; `next_state` is the catcher's Next). `inspection_data` holds
+    TestState's inspectionData keys with JSON text values, as AWS returns them.
+    """
+
+    status: str
+    output: Any = None
+    has_output: bool = False
+    next_state: str | None = None
+    error: str | None = None
+    cause: str | None = None
+    inspection_data: dict[str, Any] = field(default_factory=dict)
+
 
 TEST_STATE_MACHINE = "TestStateMachine"
 TEST_STATE_NAME = "StateName"

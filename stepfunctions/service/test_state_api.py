@@ -20,7 +20,8 @@ from stepfunctions.errors import InvalidDefinitionError
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.language.paths import json_text
-from stepfunctions.records.execution import StateTestResult, TestStateMock
+from stepfunctions.runtime.mock import TestStateMock
+from stepfunctions.runtime.single_state import StateTestResult
 from stepfunctions.service.dependencies import ServiceState
 from stepfunctions.service.requests import ApiError, Request, validation_error
 

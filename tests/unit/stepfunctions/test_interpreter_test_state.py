@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 
 from stepfunctions.language.parse import parse_definition
-from stepfunctions.records.execution import TestStateMock
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.interpreter_support import (
     FUNCTION,
