@@ -21,8 +21,8 @@ from datetime import datetime, timedelta
 
 from stepfunctions.errors import TaskTokenError
 from stepfunctions.records.tokens import Outcome, TokenJournal, TokenRecord
-from stepfunctions.runtime.clock import Clock
-from stepfunctions.runtime.environment import DeadlineReached, race_deadline
+from stepfunctions.runtime.clock import Clock, race_deadline
+from stepfunctions.runtime.errors import DeadlineReached
 
 # GetActivityTask long-polls for 60 seconds before answering with an empty token.
 ACTIVITY_POLL_SECONDS = 60

@@ -10,10 +10,15 @@ import asyncio
 import contextlib
 import heapq
 import itertools
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+from stepfunctions.errors import StatesError
+from stepfunctions.runtime.errors import DeadlineReached, ExecutionFailure
+
+T = TypeVar("T")
 
 
 class Clock(Protocol):
@@ -153,3 +158,33 @@ class FakeClock:
             sleeper = heapq.heappop(self._sleepers)
             if not sleeper.future.done():
                 sleeper.future.set_result(None)
+
+
+async def race_deadline(clock: Clock, deadline: datetime, work: Callable[[], Awaitable[T]]) -> T:
+    """`work()`'s result, or DeadlineReached (with the work cancelled) once `deadline` passes.
+
+    Failures of the work propagate unchanged (not as an ExceptionGroup).
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    async def run_work() -> None:
+        try:
+            outcome.append(await work())
+        except (StatesError, ExecutionFailure) as error:
+            failure.append(error)
+        finally:
+            timer.cancel()
+
+    async def run_timer() -> None:
+        await clock.sleep_until(deadline)
+        worker.cancel()
+
+    async with asyncio.TaskGroup() as group:
+        worker = group.create_task(run_work())
+        timer = group.create_task(run_timer())
+    if failure:
+        raise failure[0]
+    if not outcome:
+        raise DeadlineReached
+    return outcome[0]

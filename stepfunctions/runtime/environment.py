@@ -16,7 +16,6 @@ import random
 from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from stepfunctions.errors import StatesError
@@ -42,6 +41,7 @@ from stepfunctions.runtime.context_object import (
     iso_millis,
     state_machine_section,
 )
+from stepfunctions.runtime.errors import ExecutionFailure
 from stepfunctions.runtime.task_registry import TaskRegistry
 
 if TYPE_CHECKING:
@@ -65,23 +65,6 @@ _ENTERED = {state_type: f"{state_type}StateEntered" for state_type in StateType}
 _EXITED = {state_type: f"{state_type}StateExited" for state_type in StateType}
 # Shared, never mutated: the wire copy is made by HistoryEvent.to_wire.
 _NOT_TRUNCATED: Mapping[str, bool] = {"truncated": False}
-
-
-class ExecutionFailure(Exception):
-    """A state failed and nothing caught it; it unwinds the program that ran the state.
-
-    `error`/`cause` are final (prefixed where AWS prefixes). `state_name`/`state_input` say
-    where a redrive resumes.
-    """
-
-    def __init__(
-        self, error: str | None, cause: str | None, state_name: str | None, state_input: Any
-    ) -> None:
-        super().__init__(f"{error}: {cause}")
-        self.error = error
-        self.cause = cause
-        self.state_name = state_name
-        self.state_input = state_input
 
 
 class Variables:
@@ -501,37 +484,3 @@ def dynamic_value(
             run, value.jsonata, states if states is not None else run.states(), value.field
         )
     return value.literal
-
-
-class DeadlineReached(Exception):
-    """A TimeoutSeconds elapsed before the work it guards finished."""
-
-
-async def race_deadline(clock: Clock, deadline: datetime, work: Callable[[], Awaitable[T]]) -> T:
-    """`work()`'s result, or DeadlineReached (with the work cancelled) once `deadline` passes.
-
-    Failures of the work propagate unchanged (not as an ExceptionGroup).
-    """
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    async def run_work() -> None:
-        try:
-            outcome.append(await work())
-        except (StatesError, ExecutionFailure) as error:
-            failure.append(error)
-        finally:
-            timer.cancel()
-
-    async def run_timer() -> None:
-        await clock.sleep_until(deadline)
-        worker.cancel()
-
-    async with asyncio.TaskGroup() as group:
-        worker = group.create_task(run_work())
-        timer = group.create_task(run_timer())
-    if failure:
-        raise failure[0]
-    if not outcome:
-        raise DeadlineReached
-    return outcome[0]

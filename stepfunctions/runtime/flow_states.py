@@ -18,7 +18,6 @@ from stepfunctions.language.model import (
 from stepfunctions.language.paths import json_text
 from stepfunctions.language.timestamps import parse_timestamp
 from stepfunctions.runtime.environment import (
-    ExecutionFailure,
     Frame,
     StateRun,
     dynamic_value,
@@ -30,6 +29,7 @@ from stepfunctions.runtime.environment import (
     jsonata_output,
     output_of,
 )
+from stepfunctions.runtime.errors import ExecutionFailure
 
 Outcome = tuple[Any, str | None]
 

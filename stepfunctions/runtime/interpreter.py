@@ -36,15 +36,9 @@ from stepfunctions.runtime.callbacks import (
     Callbacks,
     ExecutionCallbacks,
 )
-from stepfunctions.runtime.clock import Clock
-from stepfunctions.runtime.environment import (
-    DeadlineReached,
-    Env,
-    ExecutionFailure,
-    Frame,
-    Variables,
-    race_deadline,
-)
+from stepfunctions.runtime.clock import Clock, race_deadline
+from stepfunctions.runtime.environment import Env, Frame, Variables
+from stepfunctions.runtime.errors import DeadlineReached, ExecutionFailure
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import run_program
 from stepfunctions.runtime.replay import Replay, ResumePoint, resume_point

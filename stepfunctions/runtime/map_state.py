@@ -23,7 +23,6 @@ from stepfunctions.language.model import (
 )
 from stepfunctions.language.paths import json_text
 from stepfunctions.runtime.environment import (
-    ExecutionFailure,
     Frame,
     StateRun,
     effective_input,
@@ -34,6 +33,7 @@ from stepfunctions.runtime.environment import (
     state_result,
 )
 from stepfunctions.runtime.error_handling import execute, run_branches
+from stepfunctions.runtime.errors import ExecutionFailure
 from stepfunctions.runtime.item_reader import read_items
 from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
 from stepfunctions.runtime.map_run import run_distributed

@@ -21,8 +21,9 @@ from stepfunctions.language.model import (
 from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
-from stepfunctions.runtime.environment import ExecutionFailure, Frame, Variables
+from stepfunctions.runtime.environment import Frame, Variables
 from stepfunctions.runtime.error_handling import RetriableError
+from stepfunctions.runtime.errors import ExecutionFailure
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import executor_for
 

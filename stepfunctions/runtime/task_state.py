@@ -21,18 +21,18 @@ from stepfunctions.language.paths import json_text
 from stepfunctions.language.task_resource import ResourceKind, TaskResource
 from stepfunctions.records.tokens import Outcome
 from stepfunctions.runtime.callbacks import PendingTask
+from stepfunctions.runtime.clock import race_deadline
 from stepfunctions.runtime.environment import (
-    DeadlineReached,
     Frame,
     StateRun,
     dynamic_value,
     effective_input,
     evaluate_payload,
     evaluate_template,
-    race_deadline,
     state_result,
 )
 from stepfunctions.runtime.error_handling import execute
+from stepfunctions.runtime.errors import DeadlineReached
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999
