@@ -16,7 +16,7 @@ import random
 from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol, TypeVar
 
 from stepfunctions.errors import StatesError
 from stepfunctions.language.model import (
@@ -47,7 +47,6 @@ from stepfunctions.runtime.task_registry import TaskRegistry
 if TYPE_CHECKING:
     from stepfunctions.records.execution import Execution
     from stepfunctions.runtime.callbacks import Callbacks
-    from stepfunctions.runtime.interpreter import Interpreter
     from stepfunctions.runtime.mock import TestStateMock
     from stepfunctions.runtime.replay import Replay
 
@@ -89,6 +88,15 @@ class Variables:
 ProgramRunner = Callable[[Program, Any, "Frame", str | None], Awaitable[Any]]
 
 
+class ExecutionRunner(Protocol):
+    """What a state needs from the interpreter that runs it: a Distributed Map runs its child
+    executions, and a state entered after DeleteStateMachine stops its own execution."""
+
+    async def run(self, execution: Execution) -> None: ...
+
+    def stop(self, execution: Execution, error: str | None, cause: str | None) -> None: ...
+
+
 @dataclass(slots=True, eq=False)
 class Env:
     """One run of one execution."""
@@ -98,7 +106,7 @@ class Env:
     tasks: TaskRegistry
     history: History
     rng: random.Random
-    interpreter: Interpreter
+    interpreter: ExecutionRunner
     run_program: ProgramRunner
     callbacks: Callbacks
     # TestState: a mocked Task outcome, and one attempt only (retries are reported, not run).

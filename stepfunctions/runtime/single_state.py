@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from stepfunctions.language.model import (
     MapState,
@@ -21,14 +21,23 @@ from stepfunctions.language.model import (
 from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
-from stepfunctions.runtime.environment import Frame, Variables
+from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.environment import Env, Frame, Variables
 from stepfunctions.runtime.error_handling import RetriableError
 from stepfunctions.runtime.errors import ExecutionFailure
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import executor_for
+from stepfunctions.runtime.task_registry import TaskRegistry
 
-if TYPE_CHECKING:
-    from stepfunctions.runtime.interpreter import Interpreter
+
+class Environments(Protocol):
+    """What a single state needs from the interpreter: the clock, the TaskRegistry (whose region
+    and account name the throwaway execution) and the environment every run gets."""
+
+    clock: Clock
+    tasks: TaskRegistry
+
+    def environment(self, execution: Execution, history: History) -> Env: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +63,7 @@ TEST_STATE_NAME = "StateName"
 
 
 async def run_single_state(
-    interpreter: Interpreter,
+    interpreter: Environments,
     definition: StateMachineDefinition,
     state_name: str | None,
     state_input: Any,
