@@ -22,6 +22,7 @@ from stepfunctions.integrations.optimized import ACTIONS, OptimizedIntegration
 from stepfunctions.integrations.sdk import AwsSdkIntegration
 from stepfunctions.integrations.states import NestedExecutions, StatesIntegration
 from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import OPERATIONS
 
 
 def register_integrations(
@@ -43,9 +44,6 @@ def register_integrations(
     if http is not None:
         tasks.register_integration("http", http)
     if engine is not None:
-        # Imported here: the service module imports the interpreter, which imports the tasks.
-        from stepfunctions.service.api import OPERATIONS
-
         tasks.register_integration(
             "sfn", EngineSdkIntegration(engine, frozenset(OPERATIONS)), sdk=True
         )

@@ -22,7 +22,7 @@ import asyncio
 import json
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import (
@@ -36,9 +36,7 @@ from stepfunctions.integrations.base import (
 )
 from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
-
-if TYPE_CHECKING:
-    from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.service.api import StepFunctionsService
 
 _FIELDS = frozenset({"StateMachineArn", "Input", "Name"})
 _DATES = frozenset({"startDate", "stopDate", "redriveDate"})
