@@ -23,7 +23,8 @@ from stepfunctions.integrations.states import ServiceNestedExecutions, StatesInt
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
-from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore, Store
+from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
+from stepfunctions.store.protocol import Store
 from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)

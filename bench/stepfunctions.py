@@ -29,7 +29,7 @@ from typing import Any
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
-from stepfunctions.store.memory import Store
+from stepfunctions.store.protocol import Store
 from stepfunctions.store.sqlite import SqliteStore
 
 ROLE = "arn:aws:iam::123456789012:role/bench"

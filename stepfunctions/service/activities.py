@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from stepfunctions.errors import TaskTokenError
+from stepfunctions.records.activities import Activity
 from stepfunctions.service.dependencies import ServiceState
 from stepfunctions.service.machines import Operation, request_tags
 from stepfunctions.service.requests import (
@@ -24,7 +25,6 @@ from stepfunctions.service.requests import (
     check_sensitive_size,
     paginate,
 )
-from stepfunctions.store.memory import Activity
 
 MAX_OUTPUT_BYTES = 262_144
 

@@ -11,6 +11,7 @@ import json
 import random
 from typing import Any
 
+from stepfunctions.records.machines import StateMachine, StateMachineAlias, StateMachineVersion
 from stepfunctions.service.dependencies import ServiceState
 from stepfunctions.service.machines import Operation, machine_not_found, machine_of, version_of
 from stepfunctions.service.requests import (
@@ -21,7 +22,6 @@ from stepfunctions.service.requests import (
     paginate,
     validation_error,
 )
-from stepfunctions.store.memory import StateMachine, StateMachineAlias, StateMachineVersion
 
 
 def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[tuple[str, int]]]:

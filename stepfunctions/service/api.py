@@ -30,7 +30,8 @@ from stepfunctions.service.machines import OPERATIONS as MACHINE_OPERATIONS
 from stepfunctions.service.machines import Operation
 from stepfunctions.service.requests import ApiError, Request, to_wire
 from stepfunctions.service.test_state_api import test_state
-from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore, Store
+from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
+from stepfunctions.store.protocol import Store
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from typing import Any
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.store.memory import Store
+from stepfunctions.store.protocol import Store
 
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
 """Runs a coroutine in the service's TaskGroup (an execution that outlives its request)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun
 from stepfunctions.records.history import HistoryEvent
+from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.aliases import pick_version
 from stepfunctions.service.dependencies import ServiceState
 from stepfunctions.service.machines import (
@@ -36,7 +37,6 @@ from stepfunctions.service.requests import (
     paginate,
     validation_error,
 )
-from stepfunctions.store.memory import StateMachine, StateMachineVersion
 
 MAX_PAYLOAD_BYTES = 262_144
 _STATUSES = tuple(status.value for status in ExecutionStatus)

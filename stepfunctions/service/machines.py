@@ -21,6 +21,7 @@ from stepfunctions.language.validation import (
     validate_definition,
 )
 from stepfunctions.records.execution import ExecutionStatus
+from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.dependencies import ServiceState
 from stepfunctions.service.requests import (
     ApiError,
@@ -31,7 +32,6 @@ from stepfunctions.service.requests import (
     paginate,
     validation_error,
 )
-from stepfunctions.store.memory import StateMachine, StateMachineVersion
 
 Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
 

@@ -1,142 +1,21 @@
-"""Where the service keeps state machines, versions, aliases, executions and map runs.
+"""`MemoryStore`: state machines, versions, aliases, activities, executions and map runs in dicts.
 
-`Store` is the seam: `MemoryStore` holds everything in dicts with a bounded number of finished
-executions (the oldest finished ones are dropped first), so memory stays flat however many
-executions run; `store_sqlite.SqliteStore` keeps Standard executions, their history and open task
-tokens in SQLite behind the same Protocol, so they resume after a restart. Running executions are
-never dropped.
+At most a bounded number of finished executions is kept (the oldest finished ones are dropped
+first), so memory stays flat however many executions run; running executions are never dropped.
+`sqlite.SqliteStore` extends it to write through to SQLite.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any, Protocol
 
-from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.records.activities import Activity
 from stepfunctions.records.execution import Execution, MapRun
+from stepfunctions.records.machines import StateMachine
 from stepfunctions.records.tokens import TokenJournal
 
 DEFAULT_RETENTION = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class StateMachineVersion:
-    """A published, immutable snapshot of a state machine (`<machine arn>:<number>`)."""
-
-    arn: str
-    machine_arn: str
-    number: int
-    definition_text: str
-    definition: StateMachineDefinition
-    role_arn: str
-    type: str
-    creation_date: datetime
-    revision_id: str
-    description: str | None
-    logging_configuration: dict[str, Any]
-    tracing_configuration: dict[str, Any]
-
-
-@dataclass(slots=True)
-class StateMachineAlias:
-    """A name (`<machine arn>:<alias>`) routing starts over one or two versions by weight."""
-
-    arn: str
-    machine_arn: str
-    name: str
-    description: str | None
-    routing: list[tuple[str, int]]
-    creation_date: datetime
-    update_date: datetime
-
-
-@dataclass(slots=True)
-class StateMachine:
-    """The unqualified state machine: its latest revision, tags, versions and aliases."""
-
-    arn: str
-    name: str
-    definition_text: str
-    definition: StateMachineDefinition
-    role_arn: str
-    type: str
-    creation_date: datetime
-    revision_id: str
-    logging_configuration: dict[str, Any]
-    tracing_configuration: dict[str, Any]
-    description: str | None = None
-    update_date: datetime | None = None
-    # ACTIVE, or DELETING between DeleteStateMachine and the end of its last running execution.
-    status: str = "ACTIVE"
-    tags: dict[str, str] = field(default_factory=dict)
-    versions: dict[int, StateMachineVersion] = field(default_factory=dict)
-    next_version: int = 1
-    aliases: dict[str, StateMachineAlias] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class Activity:
-    """An activity (`arn:aws:states:<region>:<account>:activity:<name>`) workers poll for tasks."""
-
-    arn: str
-    name: str
-    creation_date: datetime
-    tags: dict[str, str] = field(default_factory=dict)
-
-
-class Store(Protocol):
-    """What the service needs from storage."""
-
-    def put_machine(self, machine: StateMachine) -> None: ...
-
-    def machine(self, arn: str) -> StateMachine | None: ...
-
-    def delete_machine(self, arn: str) -> None: ...
-
-    def machines(self) -> Iterable[StateMachine]: ...
-
-    def put_execution(self, execution: Execution) -> None: ...
-
-    def execution(self, arn: str) -> Execution | None: ...
-
-    def executions(self, machine_arn: str) -> Iterator[Execution]:
-        """The executions of one state machine (or version/alias), newest first."""
-        ...
-
-    def execution_finished(self, execution: Execution) -> None:
-        """Count a finished execution against the retention bound."""
-        ...
-
-    def map_run(self, arn: str) -> tuple[Execution, MapRun] | None:
-        """A map run and the execution that ran it."""
-        ...
-
-    def put_activity(self, activity: Activity) -> None: ...
-
-    def activity(self, arn: str) -> Activity | None: ...
-
-    def delete_activity(self, arn: str) -> None: ...
-
-    def activities(self) -> Iterable[Activity]: ...
-
-    def tags(self, resource_arn: str) -> dict[str, str] | None:
-        """The tag map of a taggable resource (state machine or activity), or None."""
-        ...
-
-    def commit(self) -> None:
-        """Persist machines and activities changed in place by an operation (no-op in memory)."""
-        ...
-
-    def resumable(self) -> list[Execution]:
-        """Standard executions left RUNNING by an earlier process, to resume at start."""
-        ...
-
-    def token_journal(self) -> TokenJournal | None:
-        """Where open task tokens are journaled, when the store outlives the process."""
-        ...
 
 
 class MemoryStore:

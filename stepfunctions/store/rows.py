@@ -20,13 +20,9 @@ from enum import Enum
 from typing import Any
 
 from stepfunctions.language.model import StateMachineDefinition
+from stepfunctions.records.activities import Activity
 from stepfunctions.records.execution import Execution, MapRun
-from stepfunctions.store.memory import (
-    Activity,
-    StateMachine,
-    StateMachineAlias,
-    StateMachineVersion,
-)
+from stepfunctions.records.machines import StateMachine, StateMachineAlias, StateMachineVersion
 
 Parse = Callable[[str], StateMachineDefinition]
 _Convert = Callable[[Any], Any]

@@ -26,15 +26,12 @@ from typing import Any
 
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.activities import Activity
 from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.records.history import HistoryEvent
+from stepfunctions.records.machines import StateMachine
 from stepfunctions.records.tokens import Outcome, TokenJournal, TokenRecord
-from stepfunctions.store.memory import (
-    DEFAULT_RETENTION,
-    Activity,
-    MemoryStore,
-    StateMachine,
-)
+from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
 from stepfunctions.store.rows import (
     activity_body,
     activity_from,

@@ -9,7 +9,8 @@ import pytest
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution, ExecutionStatus
-from stepfunctions.store.memory import MemoryStore, StateMachine
+from stepfunctions.records.machines import StateMachine
+from stepfunctions.store.memory import MemoryStore
 
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 START = datetime(2024, 1, 1, tzinfo=UTC)

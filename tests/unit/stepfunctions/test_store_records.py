@@ -15,14 +15,10 @@ import pytest
 
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.activities import Activity
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
+from stepfunctions.records.machines import StateMachine, StateMachineAlias, StateMachineVersion
 from stepfunctions.store import rows as store_records
-from stepfunctions.store.memory import (
-    Activity,
-    StateMachine,
-    StateMachineAlias,
-    StateMachineVersion,
-)
 
 TEXT = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
 DEFINITION = parse_definition(TEXT)
