@@ -21,8 +21,10 @@ from stepfunctions.errors import StatesError
 from stepfunctions.language.model import Catcher
 from stepfunctions.language.paths import apply_result_path
 from stepfunctions.language.retry import Retrier, RetryCounters
-from stepfunctions.runtime.environment import Frame, StateRun, evaluate_assign, evaluate_template
+from stepfunctions.runtime.data_flow import evaluate_assign, evaluate_template
+from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.state_run import StateRun
 
 Attempt = Callable[[], Awaitable[tuple[Any, Mapping[str, Any] | None]]]
 # Errors after which nothing is retried or caught and no `...StateFailed` event is written

@@ -17,9 +17,7 @@ from stepfunctions.language.model import (
 )
 from stepfunctions.language.paths import json_text
 from stepfunctions.language.timestamps import parse_timestamp
-from stepfunctions.runtime.environment import (
-    Frame,
-    StateRun,
+from stepfunctions.runtime.data_flow import (
     dynamic_value,
     effective_input,
     evaluate_assign,
@@ -29,7 +27,9 @@ from stepfunctions.runtime.environment import (
     jsonata_output,
     output_of,
 )
+from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.state_run import StateRun
 
 Outcome = tuple[Any, str | None]
 

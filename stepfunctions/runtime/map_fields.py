@@ -10,7 +10,8 @@ from stepfunctions.errors import StatesError
 from stepfunctions.language.model import Dynamic, MapState
 from stepfunctions.language.paths import Scope, json_text
 from stepfunctions.runtime.context_object import context_object
-from stepfunctions.runtime.environment import StateRun, dynamic_value, evaluate_template
+from stepfunctions.runtime.data_flow import dynamic_value, evaluate_template
+from stepfunctions.runtime.state_run import StateRun
 
 
 def exceeded(state: MapState, failed: int, total: int, count: int, percentage: float) -> bool:

@@ -17,13 +17,9 @@ from stepfunctions.errors import StatesError
 from stepfunctions.language.model import MapState, StateMachineDefinition
 from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
-from stepfunctions.runtime.environment import (
-    StateRun,
-    evaluate_payload,
-    evaluate_template,
-    partial_results,
-)
+from stepfunctions.runtime.data_flow import evaluate_payload, evaluate_template
 from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
+from stepfunctions.runtime.state_run import StateRun, partial_results
 
 # Distributed: up to 10,000 parallel child executions (dg quotas).
 DISTRIBUTED_CONCURRENCY_CAP = 10_000

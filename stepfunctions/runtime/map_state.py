@@ -22,21 +22,20 @@ from stepfunctions.language.model import (
     ProcessorMode,
 )
 from stepfunctions.language.paths import json_text
-from stepfunctions.runtime.environment import (
-    Frame,
-    StateRun,
+from stepfunctions.runtime.data_flow import (
     effective_input,
     evaluate_expression,
     evaluate_payload,
     evaluate_template,
-    partial_results,
     state_result,
 )
+from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.error_handling import execute, run_branches
 from stepfunctions.runtime.errors import ExecutionFailure
 from stepfunctions.runtime.item_reader import read_items
 from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
 from stepfunctions.runtime.map_run import run_distributed
+from stepfunctions.runtime.state_run import StateRun, partial_results
 
 # AWS runs at most 40 inline iterations at a time (dg `state-map-inline`).
 INLINE_CONCURRENCY_CAP = 40

@@ -13,16 +13,15 @@ from typing import Any
 
 from stepfunctions.errors import StatesError
 from stepfunctions.language.model import ParallelState
-from stepfunctions.runtime.environment import (
-    Frame,
-    StateRun,
+from stepfunctions.runtime.data_flow import (
     effective_input,
     evaluate_payload,
     evaluate_template,
-    partial_results,
     state_result,
 )
+from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.error_handling import execute, run_branches
+from stepfunctions.runtime.state_run import StateRun, partial_results
 
 
 async def run_parallel(

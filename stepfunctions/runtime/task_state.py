@@ -22,18 +22,18 @@ from stepfunctions.language.task_resource import ResourceKind, TaskResource
 from stepfunctions.records.tokens import Outcome
 from stepfunctions.runtime.callbacks import PendingTask
 from stepfunctions.runtime.clock import race_deadline
-from stepfunctions.runtime.environment import (
-    Frame,
-    StateRun,
+from stepfunctions.runtime.data_flow import (
     dynamic_value,
     effective_input,
     evaluate_payload,
     evaluate_template,
     state_result,
 )
+from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.error_handling import execute
 from stepfunctions.runtime.errors import DeadlineReached
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
+from stepfunctions.runtime.state_run import StateRun
 
 DEFAULT_TIMEOUT_SECONDS = 99_999_999
 _NOT_TRUNCATED = {"truncated": False}
