@@ -32,7 +32,7 @@ Attempt = Callable[[], Awaitable[tuple[Any, Mapping[str, Any] | None]]]
 _TERMINAL = frozenset({"States.Runtime", "States.DataLimitExceeded"})
 
 
-async def execute(
+async def run_attempts(
     run: StateRun,
     attempt: Attempt,
     retriers: tuple[Retrier, ...],

@@ -30,7 +30,7 @@ from stepfunctions.runtime.data_flow import (
     state_result,
 )
 from stepfunctions.runtime.environment import Frame
-from stepfunctions.runtime.error_handling import execute, run_branches
+from stepfunctions.runtime.error_handling import run_attempts, run_branches
 from stepfunctions.runtime.errors import ExecutionFailure
 from stepfunctions.runtime.item_reader import read_items
 from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
@@ -47,7 +47,7 @@ async def run_map(state: MapState, raw_input: Any, frame: Frame) -> tuple[Any, s
     async def attempt() -> tuple[Any, Mapping[str, Any] | None]:
         return await _attempt(run, state)
 
-    return await execute(
+    return await run_attempts(
         run, attempt, state.retriers, state.catchers, state.next, failed_event="MapStateFailed"
     )
 

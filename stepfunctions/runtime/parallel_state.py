@@ -20,7 +20,7 @@ from stepfunctions.runtime.data_flow import (
     state_result,
 )
 from stepfunctions.runtime.environment import Frame
-from stepfunctions.runtime.error_handling import execute, run_branches
+from stepfunctions.runtime.error_handling import run_attempts, run_branches
 from stepfunctions.runtime.state_run import StateRun, partial_results
 
 
@@ -32,7 +32,7 @@ async def run_parallel(
     async def attempt() -> tuple[Any, Mapping[str, Any] | None]:
         return await _attempt(run, state)
 
-    return await execute(
+    return await run_attempts(
         run,
         attempt,
         state.retriers,

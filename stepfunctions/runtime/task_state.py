@@ -30,7 +30,7 @@ from stepfunctions.runtime.data_flow import (
     state_result,
 )
 from stepfunctions.runtime.environment import Frame
-from stepfunctions.runtime.error_handling import execute
+from stepfunctions.runtime.error_handling import run_attempts
 from stepfunctions.runtime.errors import DeadlineReached
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
 from stepfunctions.runtime.state_run import StateRun
@@ -45,7 +45,7 @@ async def run_task(state: TaskState, raw_input: Any, frame: Frame) -> tuple[Any,
     async def attempt() -> tuple[Any, Mapping[str, Any] | None]:
         return await _attempt(run, state)
 
-    return await execute(
+    return await run_attempts(
         run, attempt, state.retriers, state.catchers, state.next, failed_event=None
     )
 
