@@ -15,7 +15,7 @@ from typing import Any
 
 from stepfunctions.errors import TaskTokenError
 from stepfunctions.records.activities import Activity
-from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.dependencies import ServiceDependencies
 from stepfunctions.service.machines import Operation, request_tags
 from stepfunctions.service.requests import (
     ApiError,
@@ -29,28 +29,28 @@ from stepfunctions.service.requests import (
 MAX_OUTPUT_BYTES = 262_144
 
 
-def _activity(state: ServiceState, text: str) -> Activity:
+def _activity(deps: ServiceDependencies, text: str) -> Activity:
     arn_of_type(text, "activity")
-    activity = state.store.activity(text)
+    activity = deps.store.activity(text)
     if activity is None:
         raise ApiError("ActivityDoesNotExist", f"Activity Does Not Exist: '{text}'")
     return activity
 
 
-async def create_activity(state: ServiceState, request: Request) -> dict[str, Any]:
+async def create_activity(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     name = check_name(request.text("name"))
-    arn = state.arn(f"activity:{name}")
-    existing = state.store.activity(arn)
+    arn = deps.arn(f"activity:{name}")
+    existing = deps.store.activity(arn)
     if existing is not None:
         # CreateActivity is idempotent: the same name answers with the existing activity.
         return {"activityArn": existing.arn, "creationDate": existing.creation_date}
-    activity = Activity(arn, name, state.clock.now(), request_tags(request))
-    state.store.put_activity(activity)
+    activity = Activity(arn, name, deps.clock.now(), request_tags(request))
+    deps.store.put_activity(activity)
     return {"activityArn": arn, "creationDate": activity.creation_date}
 
 
-async def describe_activity(state: ServiceState, request: Request) -> dict[str, Any]:
-    activity = _activity(state, request.text("activityArn"))
+async def describe_activity(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    activity = _activity(deps, request.text("activityArn"))
     return {
         "activityArn": activity.arn,
         "name": activity.name,
@@ -59,15 +59,15 @@ async def describe_activity(state: ServiceState, request: Request) -> dict[str, 
     }
 
 
-async def delete_activity(state: ServiceState, request: Request) -> dict[str, Any]:
+async def delete_activity(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     text = request.text("activityArn")
     arn_of_type(text, "activity")
-    state.store.delete_activity(text)
+    deps.store.delete_activity(text)
     return {}
 
 
-async def list_activities(state: ServiceState, request: Request) -> dict[str, Any]:
-    activities = list(state.store.activities())
+async def list_activities(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    activities = list(deps.store.activities())
     page, token = paginate(
         activities, lambda a: a.arn, request.page_size(), request.optional_text("nextToken")
     )
@@ -75,9 +75,9 @@ async def list_activities(state: ServiceState, request: Request) -> dict[str, An
     return {"activities": items, "nextToken": token}
 
 
-async def get_activity_task(state: ServiceState, request: Request) -> dict[str, Any]:
-    activity = _activity(state, request.text("activityArn"))
-    task = await state.interpreter.get_activity_task(
+async def get_activity_task(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    activity = _activity(deps, request.text("activityArn"))
+    task = await deps.interpreter.get_activity_task(
         activity.arn, request.optional_text("workerName")
     )
     if task is None:
@@ -100,7 +100,7 @@ def _token_errors() -> Iterator[None]:
         raise ApiError(exc.code, exc.message) from None
 
 
-async def send_task_success(state: ServiceState, request: Request) -> dict[str, Any]:
+async def send_task_success(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     token = _token_call(request)
     output = request.text("output")
     check_sensitive_size(output, "output", MAX_OUTPUT_BYTES)
@@ -109,23 +109,23 @@ async def send_task_success(state: ServiceState, request: Request) -> dict[str, 
     except ValueError:
         raise ApiError("InvalidOutput", "The provided JSON output data is not valid.") from None
     with _token_errors():
-        state.interpreter.send_task_success(token, output)
+        deps.interpreter.send_task_success(token, output)
     return {}
 
 
-async def send_task_failure(state: ServiceState, request: Request) -> dict[str, Any]:
+async def send_task_failure(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     token = _token_call(request)
     with _token_errors():
-        state.interpreter.send_task_failure(
+        deps.interpreter.send_task_failure(
             token, request.optional_text("error"), request.optional_text("cause")
         )
     return {}
 
 
-async def send_task_heartbeat(state: ServiceState, request: Request) -> dict[str, Any]:
+async def send_task_heartbeat(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     token = _token_call(request)
     with _token_errors():
-        state.interpreter.send_task_heartbeat(token)
+        deps.interpreter.send_task_heartbeat(token)
     return {}
 
 

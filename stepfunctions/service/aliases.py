@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from stepfunctions.records.machines import StateMachine, StateMachineAlias, StateMachineVersion
-from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.dependencies import ServiceDependencies
 from stepfunctions.service.machines import Operation, machine_not_found, machine_of, version_of
 from stepfunctions.service.requests import (
     ApiError,
@@ -24,7 +24,9 @@ from stepfunctions.service.requests import (
 )
 
 
-def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[tuple[str, int]]]:
+def _routing(
+    deps: ServiceDependencies, request: Request
+) -> tuple[StateMachine, list[tuple[str, int]]]:
     entries = request.items("routingConfiguration")
     if not 1 <= len(entries) <= 2:
         raise validation_error(
@@ -52,7 +54,7 @@ def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[
             f"Sum of routing configuration weights must equal 100. Received: {weights}",
         )
     owners = {":".join(arn.split(":")[:7]) for arn in arns}
-    machine = state.store.machine(next(iter(owners))) if len(owners) == 1 else None
+    machine = deps.store.machine(next(iter(owners))) if len(owners) == 1 else None
     versions_exist = machine is not None and all(
         arn.count(":") == 7 and version_of(machine, arn.split(":")[-1]) is not None for arn in arns
     )
@@ -65,20 +67,20 @@ def _routing(state: ServiceState, request: Request) -> tuple[StateMachine, list[
     return machine, routing
 
 
-def _alias(state: ServiceState, text: str) -> tuple[StateMachine, StateMachineAlias]:
+def _alias(deps: ServiceDependencies, text: str) -> tuple[StateMachine, StateMachineAlias]:
     arn = arn_of_type(text, "stateMachine")
     if len(arn.parts) != 2 or arn.parts[1].isdigit():
         raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
+    machine = deps.store.machine(":".join(text.split(":")[:7]))
     alias = None if machine is None else machine.aliases.get(arn.parts[1])
     if machine is None or alias is None:
         raise ApiError("ResourceNotFound", "Request references a resource that does not exist.")
     return machine, alias
 
 
-async def create_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+async def create_state_machine_alias(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     name = check_alias_name(request.text("name"))
-    machine, routing = _routing(state, request)
+    machine, routing = _routing(deps, request)
     description = request.optional_text("description")
     existing = machine.aliases.get(name)
     if existing is not None:
@@ -89,7 +91,7 @@ async def create_state_machine_alias(state: ServiceState, request: Request) -> d
             "Failed to create alias because an alias with the same name and a "
             "different routing configuration already exists.",
         )
-    now = state.clock.now()
+    now = deps.clock.now()
     alias = StateMachineAlias(
         f"{machine.arn}:{name}", machine.arn, name, description, routing, now, now
     )
@@ -97,8 +99,10 @@ async def create_state_machine_alias(state: ServiceState, request: Request) -> d
     return {"stateMachineAliasArn": alias.arn, "creationDate": alias.creation_date}
 
 
-async def describe_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
-    _, alias = _alias(state, request.text("stateMachineAliasArn"))
+async def describe_state_machine_alias(
+    deps: ServiceDependencies, request: Request
+) -> dict[str, Any]:
+    _, alias = _alias(deps, request.text("stateMachineAliasArn"))
     return {
         "stateMachineAliasArn": alias.arn,
         "name": alias.name,
@@ -111,16 +115,16 @@ async def describe_state_machine_alias(state: ServiceState, request: Request) ->
     }
 
 
-async def update_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+async def update_state_machine_alias(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     text = request.text("stateMachineAliasArn")
     if "description" not in request and "routingConfiguration" not in request:
         raise ApiError(
             "MissingRequiredParameter",
             "Either the description or the RoutingConfiguration must be specified",
         )
-    machine, alias = _alias(state, text)
+    machine, alias = _alias(deps, text)
     if "routingConfiguration" in request:
-        owner, routing = _routing(state, request)
+        owner, routing = _routing(deps, request)
         if owner is not machine:
             raise ApiError(
                 "ValidationException",
@@ -129,21 +133,21 @@ async def update_state_machine_alias(state: ServiceState, request: Request) -> d
         alias.routing = routing
     if "description" in request:
         alias.description = request.optional_text("description")
-    alias.update_date = state.clock.now()
+    alias.update_date = deps.clock.now()
     return {"updateDate": alias.update_date}
 
 
-async def delete_state_machine_alias(state: ServiceState, request: Request) -> dict[str, Any]:
+async def delete_state_machine_alias(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     text = request.text("stateMachineAliasArn")
     arn_of_type(text, "stateMachine")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
+    machine = deps.store.machine(":".join(text.split(":")[:7]))
     if machine is not None:
         machine.aliases.pop(text.split(":")[-1], None)
     return {}
 
 
-async def list_state_machine_aliases(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = machine_of(state, request.text("stateMachineArn"))
+async def list_state_machine_aliases(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    machine = machine_of(deps, request.text("stateMachineArn"))
     aliases = sorted(machine.aliases.values(), key=lambda a: a.creation_date)
     page, token = paginate(
         aliases, lambda a: a.arn, request.page_size(), request.optional_text("nextToken")

@@ -23,7 +23,7 @@ from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.activities import OPERATIONS as ACTIVITY_OPERATIONS
 from stepfunctions.service.aliases import OPERATIONS as ALIAS_OPERATIONS
-from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.dependencies import ServiceDependencies
 from stepfunctions.service.executions import OPERATIONS as EXECUTION_OPERATIONS
 from stepfunctions.service.executions import resume_execution
 from stepfunctions.service.machines import OPERATIONS as MACHINE_OPERATIONS
@@ -65,7 +65,7 @@ class StepFunctionsService:
         self.interpreter = Interpreter(clock, tasks, journal=self.store.token_journal())
         self._group: asyncio.TaskGroup | None = None
         self._tasks: set[asyncio.Task[None]] = set()
-        self.state = ServiceState(
+        self.dependencies = ServiceDependencies(
             clock=clock,
             tasks=tasks,
             store=self.store,
@@ -85,7 +85,7 @@ class StepFunctionsService:
         async with asyncio.TaskGroup() as group:
             self._group = group
             for execution in self.store.resumable():
-                self._spawn(resume_execution(self.state, execution))
+                self._spawn(resume_execution(self.dependencies, execution))
             try:
                 yield self
             finally:
@@ -117,7 +117,7 @@ class StepFunctionsService:
                 "SerializationException", "Start of structure or map found where not expected."
             )
         try:
-            result = await handler(self.state, Request(decoded))
+            result = await handler(self.dependencies, Request(decoded))
         except ApiError as exc:
             return exc.status, _error(exc.code, exc.message)
         except StepFunctionsError as exc:

@@ -1,4 +1,4 @@
-"""What every operation of the service reads: clock, tasks, store, interpreter, account, region."""
+"""The service's dependencies: what every operation reads (clock, tasks, store, interpreter)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ Spawn = Callable[[Coroutine[Any, Any, None]], None]
 
 
 @dataclass(frozen=True, slots=True)
-class ServiceState:
+class ServiceDependencies:
+    """Built once by `StepFunctionsService`; every operation gets them as `deps`."""
+
     clock: Clock
     tasks: TaskRegistry
     store: Store

@@ -21,7 +21,7 @@ from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun
 from stepfunctions.records.history import HistoryEvent
 from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.aliases import pick_version
-from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.dependencies import ServiceDependencies
 from stepfunctions.service.machines import (
     Operation,
     check_not_deleting,
@@ -65,11 +65,11 @@ def _input_text(request: Request) -> str:
 
 
 def _target(
-    state: ServiceState, text: str
+    deps: ServiceDependencies, text: str
 ) -> tuple[StateMachine, StateMachineVersion | None, str | None]:
     """The machine a start targets: unqualified, a version (`:N`) or an alias (`:name`)."""
     arn = arn_of_type(text, "stateMachine")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
+    machine = deps.store.machine(":".join(text.split(":")[:7]))
     if machine is None or len(arn.parts) > 2:
         raise machine_not_found(text)
     check_not_deleting(machine)
@@ -87,16 +87,18 @@ def _target(
     return machine, pick_version(alias, machine), alias.arn
 
 
-def _new_execution(state: ServiceState, request: Request) -> tuple[Execution, Execution | None]:
+def _new_execution(
+    deps: ServiceDependencies, request: Request
+) -> tuple[Execution, Execution | None]:
     """The execution a start request asks for, and an existing one under the same ARN."""
-    machine, version, alias_arn = _target(state, request.text("stateMachineArn"))
+    machine, version, alias_arn = _target(deps, request.text("stateMachineArn"))
     name = check_name(request.optional_text("name") or str(uuid.uuid4()))
     text = _input_text(request)
     machine_type = version.type if version is not None else machine.type
     if machine_type == "EXPRESS":
-        arn = state.arn(f"express:{machine.name}:{name}:{uuid.uuid4()}")
+        arn = deps.arn(f"express:{machine.name}:{name}:{uuid.uuid4()}")
     else:
-        arn = state.arn(f"execution:{machine.name}:{name}")
+        arn = deps.arn(f"execution:{machine.name}:{name}")
     execution = Execution(
         execution_arn=arn,
         name=name,
@@ -106,39 +108,39 @@ def _new_execution(state: ServiceState, request: Request) -> tuple[Execution, Ex
         role_arn=version.role_arn if version is not None else machine.role_arn,
         input=text,
         type=machine_type,
-        start_date=state.clock.now(),
+        start_date=deps.clock.now(),
         state_machine_version_arn=version.arn if version is not None else None,
         state_machine_alias_arn=alias_arn,
         trace_header=request.optional_text("traceHeader"),
     )
-    return execution, state.store.execution(arn)
+    return execution, deps.store.execution(arn)
 
 
 async def _run(
-    state: ServiceState, execution: Execution, done: asyncio.Event | None = None
+    deps: ServiceDependencies, execution: Execution, done: asyncio.Event | None = None
 ) -> None:
     try:
-        await state.interpreter.run(execution)
+        await deps.interpreter.run(execution)
     finally:
-        state.store.execution_finished(execution)
-        forget_if_deleted(state, execution.state_machine_arn)
+        deps.store.execution_finished(execution)
+        forget_if_deleted(deps, execution.state_machine_arn)
         if done is not None:
             done.set()
 
 
-async def resume_execution(state: ServiceState, execution: Execution) -> None:
+async def resume_execution(deps: ServiceDependencies, execution: Execution) -> None:
     """Continue a Standard execution the store held as RUNNING when the service started."""
-    machine = state.store.machine(execution.state_machine_arn)
+    machine = deps.store.machine(execution.state_machine_arn)
     execution.terminating = machine is not None and machine.status == "DELETING"
     try:
-        await state.interpreter.resume(execution)
+        await deps.interpreter.resume(execution)
     finally:
-        state.store.execution_finished(execution)
-        forget_if_deleted(state, execution.state_machine_arn)
+        deps.store.execution_finished(execution)
+        forget_if_deleted(deps, execution.state_machine_arn)
 
 
-async def start_execution(state: ServiceState, request: Request) -> dict[str, Any]:
-    execution, existing = _new_execution(state, request)
+async def start_execution(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    execution, existing = _new_execution(deps, request)
     if existing is not None:
         same = existing.input == execution.input and existing.status is ExecutionStatus.RUNNING
         if existing.type == "STANDARD" and same:
@@ -146,16 +148,16 @@ async def start_execution(state: ServiceState, request: Request) -> dict[str, An
         raise ApiError(
             "ExecutionAlreadyExists", f"Execution Already Exists: '{existing.execution_arn}'"
         )
-    state.store.put_execution(execution)
-    state.spawn(_run(state, execution))
+    deps.store.put_execution(execution)
+    deps.spawn(_run(deps, execution))
     # One turn of the loop records ExecutionStarted before the answer, so a GetExecutionHistory
     # right after StartExecution sees it, as on AWS.
     await asyncio.sleep(0)
     return {"executionArn": execution.execution_arn, "startDate": execution.start_date}
 
 
-async def start_sync_execution(state: ServiceState, request: Request) -> dict[str, Any]:
-    execution, _ = _new_execution(state, request)
+async def start_sync_execution(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    execution, _ = _new_execution(deps, request)
     if execution.type != "EXPRESS":
         raise ApiError(
             "StateMachineTypeNotSupported",
@@ -163,11 +165,11 @@ async def start_sync_execution(state: ServiceState, request: Request) -> dict[st
         )
     done = asyncio.Event()
     # The execution runs in the service's TaskGroup, so a dropped connection does not orphan it.
-    state.spawn(_run(state, execution, done))
+    deps.spawn(_run(deps, execution, done))
     await done.wait()
-    stop = execution.stop_date or state.clock.now()
+    stop = execution.stop_date or deps.clock.now()
     elapsed_ms = (stop - execution.start_date).total_seconds() * 1000
-    response = _describe(state, execution)
+    response = _describe(deps, execution)
     for field in ("redriveCount", "redriveStatus", "redriveStatusReason", "redriveDate"):
         response.pop(field, None)
     # Express is billed in 100 ms increments with a 64 MB minimum.
@@ -178,33 +180,33 @@ async def start_sync_execution(state: ServiceState, request: Request) -> dict[st
     return response
 
 
-def _execution(state: ServiceState, text: str, *, standard_only: bool = True) -> Execution:
+def _execution(deps: ServiceDependencies, text: str, *, standard_only: bool = True) -> Execution:
     arn = arn_of_type(text, "execution", "express")
     if standard_only and arn.type == "express":
         raise ApiError(
             "InvalidArn", "Invalid Arn: 'Resource type not valid in this context: express'"
         )
-    execution = state.store.execution(text)
+    execution = deps.store.execution(text)
     if execution is None:
         raise execution_not_found(text)
     return execution
 
 
-def _redrive_status(state: ServiceState, execution: Execution) -> tuple[str, str | None]:
+def _redrive_status(deps: ServiceDependencies, execution: Execution) -> tuple[str, str | None]:
     """redriveStatus and redriveStatusReason, in the API reference's words (DescribeExecution)."""
     if execution.status not in _CLOSED_REDRIVABLE:
         return "NOT_REDRIVABLE", f"Execution is {execution.status.value} and cannot be redriven."
-    machine = state.store.machine(execution.state_machine_arn)
+    machine = deps.store.machine(execution.state_machine_arn)
     if machine is None or machine.status == "DELETING":
         return "NOT_REDRIVABLE", "State machine is in DELETING status."
     stopped = execution.stop_date or execution.start_date
-    if state.clock.now() - stopped > REDRIVABLE_PERIOD:
+    if deps.clock.now() - stopped > REDRIVABLE_PERIOD:
         return "NOT_REDRIVABLE", "Execution redrivable period exceeded."
     return "REDRIVABLE", None
 
 
-def _describe(state: ServiceState, execution: Execution) -> dict[str, Any]:
-    status, reason = _redrive_status(state, execution)
+def _describe(deps: ServiceDependencies, execution: Execution) -> dict[str, Any]:
+    status, reason = _redrive_status(deps, execution)
     response: dict[str, Any] = {
         "executionArn": execution.execution_arn,
         "stateMachineArn": execution.state_machine_arn,
@@ -230,8 +232,8 @@ def _describe(state: ServiceState, execution: Execution) -> dict[str, Any]:
     return response
 
 
-async def describe_execution(state: ServiceState, request: Request) -> dict[str, Any]:
-    return _describe(state, _execution(state, request.text("executionArn")))
+async def describe_execution(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    return _describe(deps, _execution(deps, request.text("executionArn")))
 
 
 def _list_item(execution: Execution) -> dict[str, Any]:
@@ -250,7 +252,7 @@ def _list_item(execution: Execution) -> dict[str, Any]:
     }
 
 
-async def list_executions(state: ServiceState, request: Request) -> dict[str, Any]:
+async def list_executions(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     status_filter = request.optional_text("statusFilter")
     if status_filter is not None and status_filter not in _STATUSES:
         raise validation_error(
@@ -265,7 +267,7 @@ async def list_executions(state: ServiceState, request: Request) -> dict[str, An
     candidates: list[Execution]
     if map_run_text is not None:
         arn_of_type(map_run_text, "mapRun")
-        found = state.store.map_run(map_run_text)
+        found = deps.store.map_run(map_run_text)
         if found is None:
             raise ApiError("ResourceNotFound", f"Resource not found: '{map_run_text}'")
         owner, _ = found
@@ -273,7 +275,7 @@ async def list_executions(state: ServiceState, request: Request) -> dict[str, An
         candidates = [c for c in reversed(children) if c.parent_map_run_arn == map_run_text]
     elif machine_text is not None:
         arn = arn_of_type(machine_text, "stateMachine")
-        machine = state.store.machine(":".join(machine_text.split(":")[:7]))
+        machine = deps.store.machine(":".join(machine_text.split(":")[:7]))
         if machine is None:
             raise machine_not_found(machine_text)
         if machine.type != "STANDARD":
@@ -281,7 +283,7 @@ async def list_executions(state: ServiceState, request: Request) -> dict[str, An
                 "StateMachineTypeNotSupported",
                 "This operation is not supported by this type of state machine",
             )
-        candidates = list(state.store.executions(machine.arn))
+        candidates = list(deps.store.executions(machine.arn))
         if len(arn.parts) == 2:
             candidates = [
                 e
@@ -302,17 +304,17 @@ async def list_executions(state: ServiceState, request: Request) -> dict[str, An
     return {"executions": [_list_item(e) for e in page], "nextToken": token}
 
 
-async def stop_execution(state: ServiceState, request: Request) -> dict[str, Any]:
-    execution = _execution(state, request.text("executionArn"))
+async def stop_execution(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    execution = _execution(deps, request.text("executionArn"))
     if execution.status is ExecutionStatus.RUNNING:
-        state.interpreter.stop(
+        deps.interpreter.stop(
             execution, request.optional_text("error"), request.optional_text("cause")
         )
-    return {"stopDate": execution.stop_date or state.clock.now()}
+    return {"stopDate": execution.stop_date or deps.clock.now()}
 
 
-async def get_execution_history(state: ServiceState, request: Request) -> dict[str, Any]:
-    execution = _execution(state, request.text("executionArn"))
+async def get_execution_history(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    execution = _execution(deps, request.text("executionArn"))
     include = request.flag("includeExecutionData", default=True)
     events: Sequence[HistoryEvent] = execution.history
     if request.flag("reverseOrder"):
@@ -324,10 +326,10 @@ async def get_execution_history(state: ServiceState, request: Request) -> dict[s
 
 
 async def describe_state_machine_for_execution(
-    state: ServiceState, request: Request
+    deps: ServiceDependencies, request: Request
 ) -> dict[str, Any]:
-    execution = _execution(state, request.text("executionArn"), standard_only=False)
-    machine = state.store.machine(execution.state_machine_arn)
+    execution = _execution(deps, request.text("executionArn"), standard_only=False)
+    machine = deps.store.machine(execution.state_machine_arn)
     definition_text = json.dumps(execution.definition.raw)
     revision_id = None
     if machine is not None:
@@ -356,30 +358,30 @@ def _version_number(version_arn: str | None) -> int:
     return int(version_arn.rsplit(":", 1)[1]) if version_arn else 0
 
 
-async def redrive_execution(state: ServiceState, request: Request) -> dict[str, Any]:
-    execution = _execution(state, request.text("executionArn"))
-    status, reason = _redrive_status(state, execution)
+async def redrive_execution(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    execution = _execution(deps, request.text("executionArn"))
+    status, reason = _redrive_status(deps, execution)
     if status != "REDRIVABLE":
         raise ApiError("ExecutionNotRedrivable", reason or "Execution cannot be redriven")
-    state.store.put_execution(execution)
+    deps.store.put_execution(execution)
 
     async def redrive() -> None:
         try:
-            await state.interpreter.redrive(execution)
+            await deps.interpreter.redrive(execution)
         finally:
-            state.store.execution_finished(execution)
-            forget_if_deleted(state, execution.state_machine_arn)
+            deps.store.execution_finished(execution)
+            forget_if_deleted(deps, execution.state_machine_arn)
 
-    state.spawn(redrive())
+    deps.spawn(redrive())
     # One turn of the loop lets the redrive start (status RUNNING, redriveDate set) before the
     # answer, as AWS's DescribeExecution right after RedriveExecution shows it running.
     await asyncio.sleep(0)
-    return {"redriveDate": execution.redrive_date or state.clock.now()}
+    return {"redriveDate": execution.redrive_date or deps.clock.now()}
 
 
-def _map_run(state: ServiceState, text: str) -> tuple[Execution, MapRun]:
+def _map_run(deps: ServiceDependencies, text: str) -> tuple[Execution, MapRun]:
     arn_of_type(text, "mapRun")
-    found = state.store.map_run(text)
+    found = deps.store.map_run(text)
     if found is None:
         raise ApiError("ResourceNotFound", f"Resource not found: '{text}'")
     return found
@@ -391,8 +393,8 @@ def _map_run_machine_arn(map_run_arn: str) -> str:
     return head.replace(":mapRun:", ":stateMachine:", 1)
 
 
-async def describe_map_run(state: ServiceState, request: Request) -> dict[str, Any]:
-    _, run = _map_run(state, request.text("mapRunArn"))
+async def describe_map_run(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    _, run = _map_run(deps, request.text("mapRunArn"))
     return {
         "mapRunArn": run.map_run_arn,
         "executionArn": run.execution_arn,
@@ -409,8 +411,8 @@ async def describe_map_run(state: ServiceState, request: Request) -> dict[str, A
     }
 
 
-async def list_map_runs(state: ServiceState, request: Request) -> dict[str, Any]:
-    execution = _execution(state, request.text("executionArn"))
+async def list_map_runs(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    execution = _execution(deps, request.text("executionArn"))
     runs = list(execution.map_runs)
     page, token = paginate(
         runs, lambda r: r.map_run_arn, request.page_size(), request.optional_text("nextToken")
@@ -428,8 +430,8 @@ async def list_map_runs(state: ServiceState, request: Request) -> dict[str, Any]
     return {"mapRuns": items, "nextToken": token}
 
 
-async def update_map_run(state: ServiceState, request: Request) -> dict[str, Any]:
-    _, run = _map_run(state, request.text("mapRunArn"))
+async def update_map_run(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    _, run = _map_run(deps, request.text("mapRunArn"))
     concurrency = request.integer("maxConcurrency")
     count = request.integer("toleratedFailureCount")
     percentage = request.body.get("toleratedFailurePercentage")

@@ -22,7 +22,7 @@ from stepfunctions.language.validation import (
 )
 from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.records.machines import StateMachine, StateMachineVersion
-from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.dependencies import ServiceDependencies
 from stepfunctions.service.requests import (
     ApiError,
     Request,
@@ -33,7 +33,7 @@ from stepfunctions.service.requests import (
     validation_error,
 )
 
-Operation = Callable[[ServiceState, Request], Awaitable[dict[str, Any]]]
+Operation = Callable[[ServiceDependencies, Request], Awaitable[dict[str, Any]]]
 
 MACHINE_TYPES = ("STANDARD", "EXPRESS")
 MAX_DEFINITION_BYTES = 1_048_576
@@ -114,12 +114,12 @@ def request_tags(request: Request) -> dict[str, str]:
     return tags
 
 
-def machine_of(state: ServiceState, text: str) -> StateMachine:
+def machine_of(deps: ServiceDependencies, text: str) -> StateMachine:
     """The unqualified state machine an ARN names (InvalidArn, StateMachineDoesNotExist)."""
     arn = arn_of_type(text, "stateMachine")
     if len(arn.parts) != 1:
         raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
-    machine = state.store.machine(text)
+    machine = deps.store.machine(text)
     if machine is None:
         raise machine_not_found(text)
     return machine
@@ -131,17 +131,17 @@ def check_not_deleting(machine: StateMachine) -> None:
         raise ApiError("StateMachineDeleting", f"State Machine is being deleted: '{machine.arn}'")
 
 
-def forget_if_deleted(state: ServiceState, machine_arn: str) -> None:
+def forget_if_deleted(deps: ServiceDependencies, machine_arn: str) -> None:
     """Finish a pending deletion once the machine has no running execution left."""
-    machine = state.store.machine(machine_arn)
+    machine = deps.store.machine(machine_arn)
     if machine is None or machine.status != "DELETING":
         return
-    if not any(e.status is ExecutionStatus.RUNNING for e in state.store.executions(machine_arn)):
-        state.store.delete_machine(machine_arn)
+    if not any(e.status is ExecutionStatus.RUNNING for e in deps.store.executions(machine_arn)):
+        deps.store.delete_machine(machine_arn)
 
 
 def _publish(
-    state: ServiceState, machine: StateMachine, description: str | None
+    deps: ServiceDependencies, machine: StateMachine, description: str | None
 ) -> StateMachineVersion:
     """Publish the current revision; an already published revision gives back its version."""
     for version in machine.versions.values():
@@ -157,7 +157,7 @@ def _publish(
         definition=machine.definition,
         role_arn=machine.role_arn,
         type=machine.type,
-        creation_date=state.clock.now(),
+        creation_date=deps.clock.now(),
         revision_id=machine.revision_id,
         description=description,
         logging_configuration=machine.logging_configuration,
@@ -167,7 +167,7 @@ def _publish(
     return version
 
 
-async def create_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+async def create_state_machine(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     publish = request.flag("publish")
     version_description = request.optional_text("versionDescription")
     if version_description and not publish:
@@ -180,8 +180,8 @@ async def create_state_machine(state: ServiceState, request: Request) -> dict[st
     text = definition_text(request)
     logging_config = _logging(request)
     tracing = _tracing(request)
-    arn = state.arn(f"stateMachine:{name}")
-    existing = state.store.machine(arn)
+    arn = deps.arn(f"stateMachine:{name}")
+    existing = deps.store.machine(arn)
     if existing is not None:
         check_not_deleting(existing)
         # Idempotent on name, definition, type, logging and tracing; role and tags are ignored.
@@ -202,23 +202,23 @@ async def create_state_machine(state: ServiceState, request: Request) -> dict[st
         definition=definition,
         role_arn=role,
         type=machine_type,
-        creation_date=state.clock.now(),
+        creation_date=deps.clock.now(),
         revision_id=str(uuid.uuid4()),
         logging_configuration=logging_config,
         tracing_configuration=tracing,
         tags=request_tags(request),
     )
-    state.store.put_machine(machine)
+    deps.store.put_machine(machine)
     response: dict[str, Any] = {"stateMachineArn": arn, "creationDate": machine.creation_date}
     if publish:
-        response["stateMachineVersionArn"] = _publish(state, machine, version_description).arn
+        response["stateMachineVersionArn"] = _publish(deps, machine, version_description).arn
     return response
 
 
-async def describe_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+async def describe_state_machine(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     text = request.text("stateMachineArn")
     arn = arn_of_type(text, "stateMachine")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
+    machine = deps.store.machine(":".join(text.split(":")[:7]))
     if machine is None:
         raise machine_not_found(text)
     if len(arn.parts) == 2:
@@ -263,8 +263,8 @@ def version_of(machine: StateMachine, qualifier: str) -> StateMachineVersion | N
     return machine.versions.get(int(qualifier)) if qualifier.isdigit() else None
 
 
-async def update_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = machine_of(state, request.text("stateMachineArn"))
+async def update_state_machine(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    machine = machine_of(deps, request.text("stateMachineArn"))
     check_not_deleting(machine)
     publish = request.flag("publish")
     version_description = request.optional_text("versionDescription")
@@ -299,37 +299,37 @@ async def update_state_machine(state: ServiceState, request: Request) -> dict[st
         machine.tracing_configuration = tracing
     if changed:
         machine.revision_id = str(uuid.uuid4())
-    machine.update_date = state.clock.now()
+    machine.update_date = deps.clock.now()
     response: dict[str, Any] = {
         "updateDate": machine.update_date,
         "revisionId": machine.revision_id,
     }
     if publish:
-        response["stateMachineVersionArn"] = _publish(state, machine, version_description).arn
+        response["stateMachineVersionArn"] = _publish(deps, machine, version_description).arn
     return response
 
 
-async def delete_state_machine(state: ServiceState, request: Request) -> dict[str, Any]:
+async def delete_state_machine(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     """DeleteStateMachine is asynchronous: the machine is DELETING, with its versions and aliases
     gone, until its running executions end; each ends at its next state transition (API
     reference, DeleteStateMachine)."""
     text = request.text("stateMachineArn")
     arn_of_type(text, "stateMachine")
-    machine = state.store.machine(text)
+    machine = deps.store.machine(text)
     if machine is None:
         return {}
     machine.status = "DELETING"
     machine.versions.clear()
     machine.aliases.clear()
-    for execution in state.store.executions(machine.arn):
+    for execution in deps.store.executions(machine.arn):
         if execution.status is ExecutionStatus.RUNNING:
             execution.terminating = True
-    forget_if_deleted(state, machine.arn)
+    forget_if_deleted(deps, machine.arn)
     return {}
 
 
-async def list_state_machines(state: ServiceState, request: Request) -> dict[str, Any]:
-    machines = sorted(state.store.machines(), key=lambda m: m.name)
+async def list_state_machines(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    machines = sorted(deps.store.machines(), key=lambda m: m.name)
     page, token = paginate(
         machines, lambda m: m.arn, request.page_size(), request.optional_text("nextToken")
     )
@@ -340,8 +340,10 @@ async def list_state_machines(state: ServiceState, request: Request) -> dict[str
     return {"stateMachines": items, "nextToken": token}
 
 
-async def publish_state_machine_version(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = machine_of(state, request.text("stateMachineArn"))
+async def publish_state_machine_version(
+    deps: ServiceDependencies, request: Request
+) -> dict[str, Any]:
+    machine = machine_of(deps, request.text("stateMachineArn"))
     check_not_deleting(machine)
     revision = request.optional_text("revisionId")
     if revision is not None and revision != machine.revision_id:
@@ -350,12 +352,14 @@ async def publish_state_machine_version(state: ServiceState, request: Request) -
             f"Failed to publish the State Machine version for revision {revision}. "
             f"The current State Machine revision is {machine.revision_id}.",
         )
-    version = _publish(state, machine, request.optional_text("description"))
+    version = _publish(deps, machine, request.optional_text("description"))
     return {"creationDate": version.creation_date, "stateMachineVersionArn": version.arn}
 
 
-async def list_state_machine_versions(state: ServiceState, request: Request) -> dict[str, Any]:
-    machine = machine_of(state, request.text("stateMachineArn"))
+async def list_state_machine_versions(
+    deps: ServiceDependencies, request: Request
+) -> dict[str, Any]:
+    machine = machine_of(deps, request.text("stateMachineArn"))
     versions = sorted(machine.versions.values(), key=lambda v: v.number, reverse=True)
     page, token = paginate(
         versions, lambda v: v.arn, request.page_size(), request.optional_text("nextToken")
@@ -364,12 +368,14 @@ async def list_state_machine_versions(state: ServiceState, request: Request) -> 
     return {"stateMachineVersions": items, "nextToken": token}
 
 
-async def delete_state_machine_version(state: ServiceState, request: Request) -> dict[str, Any]:
+async def delete_state_machine_version(
+    deps: ServiceDependencies, request: Request
+) -> dict[str, Any]:
     text = request.text("stateMachineVersionArn")
     arn = arn_of_type(text, "stateMachine")
     if len(arn.parts) != 2 or not arn.parts[1].isdigit():
         raise ApiError("InvalidArn", f"Invalid Arn: '{text}'")
-    machine = state.store.machine(":".join(text.split(":")[:7]))
+    machine = deps.store.machine(":".join(text.split(":")[:7]))
     if machine is None or int(arn.parts[1]) not in machine.versions:
         return {}
     users = [a.name for a in machine.aliases.values() if any(v == text for v, _ in a.routing)]
@@ -383,33 +389,33 @@ async def delete_state_machine_version(state: ServiceState, request: Request) ->
     return {}
 
 
-def _tagged(state: ServiceState, text: str) -> dict[str, str]:
-    tags = state.store.tags(text)
+def _tagged(deps: ServiceDependencies, text: str) -> dict[str, str]:
+    tags = deps.store.tags(text)
     if tags is None:
         raise ApiError("ResourceNotFound", f"Resource not found: '{text}'")
     return tags
 
 
-async def tag_resource(state: ServiceState, request: Request) -> dict[str, Any]:
-    tags = _tagged(state, request.text("resourceArn"))
+async def tag_resource(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    tags = _tagged(deps, request.text("resourceArn"))
     tags.update(request_tags(request))
     return {}
 
 
-async def untag_resource(state: ServiceState, request: Request) -> dict[str, Any]:
-    tags = _tagged(state, request.text("resourceArn"))
+async def untag_resource(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    tags = _tagged(deps, request.text("resourceArn"))
     for key in request.items("tagKeys"):
         tags.pop(str(key), None)
     return {}
 
 
-async def list_tags_for_resource(state: ServiceState, request: Request) -> dict[str, Any]:
-    tags = _tagged(state, request.text("resourceArn"))
+async def list_tags_for_resource(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
+    tags = _tagged(deps, request.text("resourceArn"))
     return {"tags": [{"key": k, "value": v} for k, v in tags.items()]}
 
 
 async def validate_state_machine_definition(
-    state: ServiceState, request: Request
+    deps: ServiceDependencies, request: Request
 ) -> dict[str, Any]:
     text = definition_text(request)
     machine_type = _machine_type(request)

@@ -22,7 +22,7 @@ from stepfunctions.language.parse import parse_definition
 from stepfunctions.language.paths import json_text
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.single_state import StateTestResult
-from stepfunctions.service.dependencies import ServiceState
+from stepfunctions.service.dependencies import ServiceDependencies
 from stepfunctions.service.requests import ApiError, Request, validation_error
 
 INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
@@ -204,10 +204,10 @@ def render(result: StateTestResult, level: str) -> dict[str, Any]:
     return response
 
 
-async def test_state(state: ServiceState, request: Request) -> dict[str, Any]:
+async def test_state(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     """TestState: run the state on the service's interpreter and render its result."""
     parsed = parse_request(request)
-    result = await state.interpreter.test_state(
+    result = await deps.interpreter.test_state(
         parsed.definition,
         parsed.state_name,
         parsed.input,
