@@ -42,12 +42,8 @@ from botocore.exceptions import (
 )
 
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import (
-    IntegrationCallError,
-    epoch_millis,
-    new_request_id,
-    sdk_metadata,
-)
+from stepfunctions.integrations.base import epoch_millis, new_request_id, sdk_metadata
+from stepfunctions.integrations.errors import IntegrationCallError
 from stepfunctions.runtime.clock import Clock
 
 # moto accepts any credentials; these are what its documentation uses.

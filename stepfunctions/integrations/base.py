@@ -14,31 +14,8 @@ from datetime import datetime
 from email.utils import format_datetime
 from typing import Any
 
-from stepfunctions.errors import StatesError, StepFunctionsError
+from stepfunctions.errors import StatesError
 from stepfunctions.runtime.service_integration import TaskCall
-
-
-class IntegrationCallError(StepFunctionsError):
-    """A service refused a call: its error code, message and HTTP status, before naming."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        status: int,
-        request_id: str,
-        shape: str | None = None,
-        host_id: str | None = None,
-    ) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status
-        self.request_id = request_id
-        # The service model's exception for the error, when the client recognised one.
-        self.shape = shape
-        # S3's extended request id (x-amz-id-2), which AWS adds to an SDK integration's cause.
-        self.host_id = host_id
 
 
 def required_text(call: TaskCall, field: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients
-from stepfunctions.integrations.base import IntegrationCallError
+from stepfunctions.integrations.errors import IntegrationCallError
 from stepfunctions.runtime.clock import Clock, SystemClock
 from stepfunctions.runtime.item_reader import ITEM_READER_FAILED
 

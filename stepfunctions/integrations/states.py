@@ -26,7 +26,6 @@ from typing import Any, Protocol
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import (
-    IntegrationCallError,
     epoch_millis,
     json_headers,
     new_request_id,
@@ -34,6 +33,7 @@ from stepfunctions.integrations.base import (
     required_text,
     sdk_metadata,
 )
+from stepfunctions.integrations.errors import IntegrationCallError
 from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
 from stepfunctions.service.api import StepFunctionsService

@@ -17,27 +17,16 @@ import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from stepfunctions.language.errors import IntrinsicArgumentError
 from stepfunctions.language.paths import java_double_text, json_text
 
-__all__ = ["ARITY", "FUNCTIONS", "IntrinsicArgumentError", "JavaRandom", "java_string"]
+__all__ = ["ARITY", "FUNCTIONS", "JavaRandom", "java_string"]
 
 _MAX_STRING = 10_000
 _MAX_RANGE_ITEMS = 1_000
 _INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
-
 # AWS differs: the corpus records no failing intrinsic, so the cause sentences below are ours.
-class IntrinsicArgumentError(Exception):
-    """An argument an intrinsic function cannot use; `Intrinsic.evaluate` re-raises it typed.
-
-    The error name is the predefined `States.IntrinsicFailure` (ASL spec Appendix A, AWS dg
-    error-handling: an intrinsic function failed to execute).
-    """
-
-    def __init__(self, cause: str, error: str = "States.IntrinsicFailure") -> None:
-        super().__init__(cause)
-        self.error = error
-        self.cause = cause
 
 
 def java_string(value: Any) -> str:

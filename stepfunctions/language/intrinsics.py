@@ -13,20 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.language.intrinsic_functions import ARITY, FUNCTIONS, IntrinsicArgumentError
+from stepfunctions.language.errors import IntrinsicArgumentError, MissingArgumentError
+from stepfunctions.language.intrinsic_functions import ARITY, FUNCTIONS
 from stepfunctions.language.paths import CompiledPath, Scope, compile_path, json_text
 
 __all__ = ["Intrinsic", "compile_intrinsic", "is_intrinsic"]
 
 _MAX_NESTING = 10
-
-
-class _MissingArgumentError(Exception):
-    """A path argument that selects nothing; the outermost call words AWS's cause."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +45,7 @@ class _PathArgument:
         # floci-io/floci AslExecutorIntrinsicMissingArgumentTest).
         found, value = self.path.read(scope, strict=True)
         if not found:
-            raise _MissingArgumentError(self.shown)
+            raise MissingArgumentError(self.shown)
         return value
 
 
@@ -93,7 +86,7 @@ class Intrinsic:
         """
         try:
             return self.value(scope)
-        except _MissingArgumentError as exc:
+        except MissingArgumentError as exc:
             raise StatesError(
                 "States.Runtime",
                 f"The function '{self.text}' had the following error: The JsonPath argument "

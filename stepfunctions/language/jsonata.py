@@ -23,11 +23,15 @@ from jsonata.timebox import Timebox
 from jsonata.utils import Utils
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
+from stepfunctions.language.errors import (
+    JsonataDefinitionError,
+    JsonataFunctionError,
+    JsonataMemoryLimitError,
+)
 from stepfunctions.language.jsonata_functions import (
     AWS_FUNCTIONS,
     MAX_ITEMS,
     MEMORY_LIMIT_MESSAGE,
-    JsonataFunctionError,
     jsonata_number,
 )
 from stepfunctions.language.jsonata_messages import jsonata_message, render_message
@@ -35,7 +39,6 @@ from stepfunctions.language.jsonata_references import top_level_references
 from stepfunctions.language.paths import json_text
 
 __all__ = [
-    "JsonataDefinitionError",
     "JsonataExpression",
     "JsonataTemplate",
     "compile_jsonata",
@@ -159,7 +162,7 @@ class JsonataExpression:
             raise self._failure(field, str(exc.error), jsonata_message(exc)) from exc
         except JsonataFunctionError as exc:
             raise self._failure(field, exc.code, exc.message) from exc
-        except _MemoryLimitError as exc:
+        except JsonataMemoryLimitError as exc:
             raise self._failure(field, "", MEMORY_LIMIT_MESSAGE) from exc
         except RecursionError as exc:
             raise self._failure(field, "D1011", render_message("D1011", ())) from exc
@@ -205,10 +208,6 @@ _MAX_DEPTH = 100
 _MAX_CHARACTERS = MAX_ITEMS * 8
 
 
-class _MemoryLimitError(Exception):
-    """A step produced a value past AWS's memory bound; reported without a JSONata code."""
-
-
 def _bounded_exit(inner: Any) -> Any:
     def exit_hook(expression: Any, focus: Any, environment: Any, result: Any) -> None:
         inner(expression, focus, environment, result)
@@ -220,7 +219,7 @@ def _bounded_exit(inner: Any) -> Any:
         else:
             items = 0
         if items > MAX_ITEMS or (isinstance(result, str) and len(result) > _MAX_CHARACTERS):
-            raise _MemoryLimitError(MEMORY_LIMIT_MESSAGE)
+            raise JsonataMemoryLimitError(MEMORY_LIMIT_MESSAGE)
 
     return exit_hook
 
@@ -425,18 +424,6 @@ class _Array:
 
 
 _Node = _Literal | _Expression | _Object | _Array
-
-
-class JsonataDefinitionError(InvalidDefinitionError):
-    """A refused expression inside a template, with where it sits in the state.
-
-    `location` is a JSON pointer relative to the state (`/Output/v`, `/Arguments/list/0`), so
-    the caller can append AWS's ` at /States/<name><location>` to the message.
-    """
-
-    def __init__(self, message: str, location: str) -> None:
-        super().__init__(message)
-        self.location = location
 
 
 def compile_jsonata_template(value: Any, field: str) -> JsonataTemplate:

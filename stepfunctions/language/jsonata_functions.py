@@ -20,13 +20,13 @@ from typing import Any
 
 from jsonata.utils import Utils
 
+from stepfunctions.language.errors import JsonataFunctionError
 from stepfunctions.language.intrinsic_functions import JavaRandom
 
 __all__ = [
     "AWS_FUNCTIONS",
     "MAX_ITEMS",
     "MEMORY_LIMIT_MESSAGE",
-    "JsonataFunctionError",
     "jsonata_number",
 ]
 
@@ -46,16 +46,6 @@ _HASHES = {
     "SHA-512": "sha512",
     "MD5": "md5",
 }
-
-
-class JsonataFunctionError(Exception):
-    """A failed call of an AWS function; reported as `<code>: <message>` like a JSONata error,
-    or as the bare message when `code` is empty."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}" if code else message)
-        self.code = code
-        self.message = message
 
 
 def _signature_error(name: str, position: int) -> JsonataFunctionError:

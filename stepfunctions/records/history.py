@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from stepfunctions.errors import HistoryLimitReached
+
 # Detail fields that carry execution data; GetExecutionHistory(includeExecutionData=false) drops
 # them and keeps the rest (names, errors, resources).
 _EXECUTION_DATA_FIELDS = frozenset(
@@ -78,10 +80,6 @@ HISTORY_LIMIT_CAUSE = "The execution reached the maximum number of history event
 _TERMINAL_TYPES = frozenset(
     {"ExecutionSucceeded", "ExecutionFailed", "ExecutionTimedOut", "ExecutionAborted"}
 )
-
-
-class HistoryLimitReached(Exception):
-    """Raised instead of appending the event that would leave no room for ExecutionFailed."""
 
 
 class History:

@@ -23,7 +23,7 @@ from stepfunctions.language.paths import apply_result_path
 from stepfunctions.language.retry import Retrier, RetryCounters
 from stepfunctions.runtime.data_flow import evaluate_assign, evaluate_template
 from stepfunctions.runtime.environment import Frame
-from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.errors import ExecutionFailure, RetriableError
 from stepfunctions.runtime.state_run import StateRun
 
 Attempt = Callable[[], Awaitable[tuple[Any, Mapping[str, Any] | None]]]
@@ -79,14 +79,6 @@ async def run_attempts(
 
 def _first_match(retriers: tuple[Retrier, ...], error: str) -> int | None:
     return next((i for i, retrier in enumerate(retriers) if retrier.matches(error)), None)
-
-
-class RetriableError(Exception):
-    """TestState: the error would be retried (TestState reports RETRIABLE, runs no retry)."""
-
-    def __init__(self, error: StatesError) -> None:
-        super().__init__(error.error)
-        self.error = error
 
 
 def _uncaught(run: StateRun, error: StatesError) -> ExecutionFailure:

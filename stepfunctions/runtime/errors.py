@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepfunctions.errors import StepFunctionsError
+from stepfunctions.errors import StatesError, StepFunctionsError
 
 
 class ExecutionFailure(StepFunctionsError):
@@ -29,3 +29,15 @@ class ExecutionFailure(StepFunctionsError):
 
 class DeadlineReached(StepFunctionsError):
     """A TimeoutSeconds elapsed before the work it guards finished."""
+
+
+class RetriableError(StepFunctionsError):
+    """TestState: the error would be retried (TestState reports RETRIABLE, runs no retry)."""
+
+    def __init__(self, error: StatesError) -> None:
+        super().__init__(error.error)
+        self.error = error
+
+
+class HeartbeatMissedError(StepFunctionsError):
+    """No SendTaskHeartbeat within HeartbeatSeconds."""

@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
+from stepfunctions.errors import HistoryLimitReached
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import (
@@ -24,12 +25,7 @@ from stepfunctions.records.execution import (
     ExecutionStatus,
     MapRunStatus,
 )
-from stepfunctions.records.history import (
-    HISTORY_EVENT_LIMIT,
-    HISTORY_LIMIT_CAUSE,
-    History,
-    HistoryLimitReached,
-)
+from stepfunctions.records.history import HISTORY_EVENT_LIMIT, HISTORY_LIMIT_CAUSE, History
 from stepfunctions.records.tokens import TokenJournal
 from stepfunctions.runtime.callbacks import (
     ACTIVITY_POLL_SECONDS,

@@ -23,8 +23,7 @@ from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.environment import Env, Frame, Variables
-from stepfunctions.runtime.error_handling import RetriableError
-from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.errors import ExecutionFailure, RetriableError
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import executor_for
 from stepfunctions.runtime.task_registry import TaskRegistry

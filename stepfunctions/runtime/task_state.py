@@ -31,7 +31,7 @@ from stepfunctions.runtime.data_flow import (
 )
 from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.error_handling import run_attempts
-from stepfunctions.runtime.errors import DeadlineReached
+from stepfunctions.runtime.errors import DeadlineReached, HeartbeatMissedError
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
 from stepfunctions.runtime.state_run import StateRun
 
@@ -168,7 +168,7 @@ async def _invoke(
         token_end = "TaskTimedOut"
         frame.event(f"{prefix}TimedOut", {**identity, "error": "States.Timeout"})
         raise StatesError("States.Timeout", "", prefixed=True) from None
-    except _HeartbeatMissed:
+    except HeartbeatMissedError:
         token_end = "TaskTimedOut"
         frame.event(f"{prefix}TimedOut", {**identity, "error": "States.HeartbeatTimeout"})
         raise StatesError("States.HeartbeatTimeout", "", prefixed=True) from None
@@ -184,10 +184,6 @@ async def _invoke(
         {**identity, "output": json_text(result), "outputDetails": _NOT_TRUNCATED},
     )
     return result
-
-
-class _HeartbeatMissed(Exception):
-    """No SendTaskHeartbeat within HeartbeatSeconds."""
 
 
 def _mocked(run: StateRun) -> bool:
@@ -243,7 +239,7 @@ async def _wait_for_token(
             if env.clock.now() >= deadline:
                 raise
             if pending.last_heartbeat + timedelta(seconds=heartbeat or 0) <= env.clock.now():
-                raise _HeartbeatMissed from None
+                raise HeartbeatMissedError from None
             continue
         if outcome is None:
             continue  # a heartbeat: wait again from it

@@ -16,9 +16,9 @@ from typing import Any
 from stepfunctions.errors import TaskTokenError
 from stepfunctions.records.activities import Activity
 from stepfunctions.service.dependencies import ServiceDependencies
+from stepfunctions.service.errors import ApiError
 from stepfunctions.service.machines import Operation, request_tags
 from stepfunctions.service.requests import (
-    ApiError,
     Request,
     arn_of_type,
     check_name,

@@ -13,9 +13,9 @@ from typing import Any
 
 from stepfunctions.records.machines import StateMachine, StateMachineAlias, StateMachineVersion
 from stepfunctions.service.dependencies import ServiceDependencies
+from stepfunctions.service.errors import ApiError
 from stepfunctions.service.machines import Operation, machine_not_found, machine_of, version_of
 from stepfunctions.service.requests import (
-    ApiError,
     Request,
     arn_of_type,
     check_alias_name,

@@ -24,11 +24,12 @@ from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.activities import OPERATIONS as ACTIVITY_OPERATIONS
 from stepfunctions.service.aliases import OPERATIONS as ALIAS_OPERATIONS
 from stepfunctions.service.dependencies import ServiceDependencies
+from stepfunctions.service.errors import ApiError
 from stepfunctions.service.executions import OPERATIONS as EXECUTION_OPERATIONS
 from stepfunctions.service.executions import resume_execution
 from stepfunctions.service.machines import OPERATIONS as MACHINE_OPERATIONS
 from stepfunctions.service.machines import Operation
-from stepfunctions.service.requests import ApiError, Request, to_wire
+from stepfunctions.service.requests import Request, to_wire
 from stepfunctions.service.test_state_api import test_state
 from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
 from stepfunctions.store.protocol import Store

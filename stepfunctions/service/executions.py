@@ -22,6 +22,7 @@ from stepfunctions.records.history import HistoryEvent
 from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.aliases import pick_version
 from stepfunctions.service.dependencies import ServiceDependencies
+from stepfunctions.service.errors import ApiError
 from stepfunctions.service.machines import (
     Operation,
     check_not_deleting,
@@ -29,7 +30,6 @@ from stepfunctions.service.machines import (
     machine_not_found,
 )
 from stepfunctions.service.requests import (
-    ApiError,
     Request,
     arn_of_type,
     check_name,

@@ -23,8 +23,8 @@ from stepfunctions.language.validation import (
 from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.dependencies import ServiceDependencies
+from stepfunctions.service.errors import ApiError
 from stepfunctions.service.requests import (
-    ApiError,
     Request,
     arn_of_type,
     check_name,

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from stepfunctions.service.errors import ApiError
+
 T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 100
@@ -32,16 +34,6 @@ _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-zA-Z-]*):states:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
     r"(?P<type>[A-Za-z]+):(?P<rest>.+)$"
 )
-
-
-class ApiError(Exception):
-    """An AWS JSON 1.0 error: `__type` code, message and HTTP status (400 for client errors)."""
-
-    def __init__(self, code: str, message: str, status: int = 400) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status
 
 
 def validation_error(

@@ -23,7 +23,8 @@ from stepfunctions.language.paths import json_text
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.single_state import StateTestResult
 from stepfunctions.service.dependencies import ServiceDependencies
-from stepfunctions.service.requests import ApiError, Request, validation_error
+from stepfunctions.service.errors import ApiError
+from stepfunctions.service.requests import Request, validation_error
 
 INSPECTION_LEVELS = ("INFO", "DEBUG", "TRACE")
 FIELD_VALIDATION_MODES = ("STRICT", "PRESENT", "NONE")

@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
+from stepfunctions.language.errors import JsonataDefinitionError
 from stepfunctions.language.jsonata import (
-    JsonataDefinitionError,
     compile_jsonata,
     compile_jsonata_template,
     is_jsonata,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stepfunctions.service.errors import ApiError
 from stepfunctions.service.requests import (
-    ApiError,
     arn_of_type,
     check_alias_name,
     check_name,
