@@ -58,6 +58,6 @@ class TaskTokenError(StepFunctionsError):
         self.message = message
 
 
-class HistoryLimitReached(StepFunctionsError):
+class HistoryLimitReachedError(StepFunctionsError):
     """Raised instead of appending the event that would leave no room for ExecutionFailed (the
     records' History raises it, the interpreter ends the execution on it)."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from stepfunctions.errors import HistoryLimitReached
+from stepfunctions.errors import HistoryLimitReachedError
 
 # Detail fields that carry execution data; GetExecutionHistory(includeExecutionData=false) drops
 # them and keeps the rest (names, errors, resources).
@@ -86,7 +86,7 @@ class History:
     """An append-only event list that hands out ids and remembers the previous event id.
 
     With a `limit`, a non-terminal event that would take the last slot raises
-    `HistoryLimitReached`; the interpreter then ends the execution with ExecutionFailed.
+    `HistoryLimitReachedError`; the interpreter then ends the execution with ExecutionFailed.
     """
 
     __slots__ = ("events", "limit")
@@ -114,7 +114,7 @@ class History:
             and len(events) >= self.limit - 1
             and event_type not in _TERMINAL_TYPES
         ):
-            raise HistoryLimitReached(event_type)
+            raise HistoryLimitReachedError(event_type)
         event_id = len(events) + 1 if not events else events[-1].id + 1
         prev = (events[-1].id if events else 0) if previous_event_id is None else previous_event_id
         wrapped = None if details is None else {details_key(event_type): details}

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from stepfunctions.errors import TaskTokenError
 from stepfunctions.records.tokens import Outcome, TokenJournal, TokenRecord
 from stepfunctions.runtime.clock import Clock, race_deadline
-from stepfunctions.runtime.errors import DeadlineReached
+from stepfunctions.runtime.errors import DeadlineReachedError
 
 # GetActivityTask long-polls for 60 seconds before answering with an empty token.
 ACTIVITY_POLL_SECONDS = 60
@@ -132,7 +132,7 @@ class Callbacks:
 
             try:
                 pending = await race_deadline(self._clock, deadline, handed_out)
-            except DeadlineReached:
+            except DeadlineReachedError:
                 if waiter.done() and not waiter.cancelled():
                     pending = waiter.result()
                 else:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Protocol, TypeVar
 
 from stepfunctions.errors import StatesError
-from stepfunctions.runtime.errors import DeadlineReached, ExecutionFailure
+from stepfunctions.runtime.errors import DeadlineReachedError, UncaughtError
 
 T = TypeVar("T")
 
@@ -161,7 +161,7 @@ class FakeClock:
 
 
 async def race_deadline(clock: Clock, deadline: datetime, work: Callable[[], Awaitable[T]]) -> T:
-    """`work()`'s result, or DeadlineReached (with the work cancelled) once `deadline` passes.
+    """`work()`'s result, or DeadlineReachedError (with the work cancelled) once `deadline` passes.
 
     Failures of the work propagate unchanged (not as an ExceptionGroup).
     """
@@ -171,7 +171,7 @@ async def race_deadline(clock: Clock, deadline: datetime, work: Callable[[], Awa
     async def run_work() -> None:
         try:
             outcome.append(await work())
-        except (StatesError, ExecutionFailure) as error:
+        except (StatesError, UncaughtError) as error:
             failure.append(error)
         finally:
             timer.cancel()
@@ -186,5 +186,5 @@ async def race_deadline(clock: Clock, deadline: datetime, work: Callable[[], Awa
     if failure:
         raise failure[0]
     if not outcome:
-        raise DeadlineReached
+        raise DeadlineReachedError
     return outcome[0]

@@ -23,7 +23,7 @@ from stepfunctions.language.paths import apply_result_path
 from stepfunctions.language.retry import Retrier, RetryCounters
 from stepfunctions.runtime.data_flow import evaluate_assign, evaluate_template
 from stepfunctions.runtime.environment import Frame
-from stepfunctions.runtime.errors import ExecutionFailure, RetriableError
+from stepfunctions.runtime.errors import RetriableError, UncaughtError
 from stepfunctions.runtime.state_run import StateRun
 
 Attempt = Callable[[], Awaitable[tuple[Any, Mapping[str, Any] | None]]]
@@ -81,8 +81,8 @@ def _first_match(retriers: tuple[Retrier, ...], error: str) -> int | None:
     return next((i for i, retrier in enumerate(retriers) if retrier.matches(error)), None)
 
 
-def _uncaught(run: StateRun, error: StatesError) -> ExecutionFailure:
-    return ExecutionFailure(error.error or None, error.cause or None, run.state.name, run.raw_input)
+def _uncaught(run: StateRun, error: StatesError) -> UncaughtError:
+    return UncaughtError(error.error or None, error.cause or None, run.state.name, run.raw_input)
 
 
 def _caught(run: StateRun, catcher: Catcher, error: StatesError) -> tuple[Any, str | None]:
@@ -117,14 +117,14 @@ async def run_branches(frame: Frame, branches: Iterable[Coroutine[Any, Any, None
     (corpus `test_map_state_catch_empty_fail`), as an empty name that no catcher but
     States.ALL matches.
     """
-    failure: ExecutionFailure | None = None
+    failure: UncaughtError | None = None
     try:
         async with asyncio.TaskGroup() as group:
             for branch in branches:
                 group.create_task(branch)
-    except* ExecutionFailure as failures:
+    except* UncaughtError as failures:
         first = failures.exceptions[0]
-        assert isinstance(first, ExecutionFailure)
+        assert isinstance(first, UncaughtError)
         failure = first
     frame.previous_event_id = frame.env.history.last_id
     if failure is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from stepfunctions.errors import StatesError, StepFunctionsError
 
 
-class ExecutionFailure(StepFunctionsError):
+class UncaughtError(StepFunctionsError):
     """A state failed and nothing caught it; it unwinds the program that ran the state.
 
     `error`/`cause` are final (prefixed where AWS prefixes). `state_name`/`state_input` say
@@ -27,7 +27,7 @@ class ExecutionFailure(StepFunctionsError):
         self.state_input = state_input
 
 
-class DeadlineReached(StepFunctionsError):
+class DeadlineReachedError(StepFunctionsError):
     """A TimeoutSeconds elapsed before the work it guards finished."""
 
 

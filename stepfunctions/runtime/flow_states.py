@@ -28,7 +28,7 @@ from stepfunctions.runtime.data_flow import (
     output_of,
 )
 from stepfunctions.runtime.environment import Frame
-from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.errors import UncaughtError
 from stepfunctions.runtime.state_run import StateRun
 
 Outcome = tuple[Any, str | None]
@@ -89,7 +89,7 @@ async def run_fail(state: FailState, raw_input: Any, frame: Frame) -> Outcome:
         cause = _fail_field(run, state.cause, state.cause_value, raw_input, states, "CausePath")
     except StatesError as failure:
         raise run.failure(failure) from failure
-    raise ExecutionFailure(error, cause, state.name, raw_input)
+    raise UncaughtError(error, cause, state.name, raw_input)
 
 
 def _fail_field(

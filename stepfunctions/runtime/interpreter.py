@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any
 
-from stepfunctions.errors import HistoryLimitReached
+from stepfunctions.errors import HistoryLimitReachedError
 from stepfunctions.language.model import StateMachineDefinition
 from stepfunctions.language.paths import json_text
 from stepfunctions.records.execution import (
@@ -34,7 +34,7 @@ from stepfunctions.runtime.callbacks import (
 )
 from stepfunctions.runtime.clock import Clock, race_deadline
 from stepfunctions.runtime.environment import Env, Frame, Variables
-from stepfunctions.runtime.errors import DeadlineReached, ExecutionFailure
+from stepfunctions.runtime.errors import DeadlineReachedError, UncaughtError
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import run_program
 from stepfunctions.runtime.replay import Replay, ResumePoint, resume_point
@@ -279,7 +279,7 @@ class Interpreter:
         timeout = _timeout_seconds(execution)
         program = execution.definition.program
         outcome: list[Any] = []
-        failure: list[ExecutionFailure] = []
+        failure: list[UncaughtError] = []
         timed_out = False
 
         # A Standard child of a Distributed Map without its own TimeoutSeconds cannot reach its
@@ -306,9 +306,9 @@ class Interpreter:
                         lambda: run_program(program, state_input, frame, start_name),
                     )
                 )
-            except ExecutionFailure as error:
+            except UncaughtError as error:
                 failure.append(error)
-            except DeadlineReached:
+            except DeadlineReachedError:
                 timed_out = True
 
         limit_reached = False
@@ -319,7 +319,7 @@ class Interpreter:
             try:
                 if not await _run_inline(execution, body):
                     return  # stopped meanwhile
-            except HistoryLimitReached:
+            except HistoryLimitReachedError:
                 limit_reached = True
             except Exception as error:  # the execution's edge: nothing may escape
                 crashed = error
@@ -328,7 +328,7 @@ class Interpreter:
             try:
                 async with asyncio.TaskGroup() as group:
                     execution._task = group.create_task(body())
-            except* HistoryLimitReached:
+            except* HistoryLimitReachedError:
                 limit_reached = True
             except* Exception as group_error:  # the execution's edge: nothing may escape
                 # An engine defect must not leave the execution RUNNING forever: it fails with
@@ -341,13 +341,13 @@ class Interpreter:
         if limit_reached:
             cause = HISTORY_LIMIT_CAUSE.format(limit=history.limit)
             self._finish_failed(
-                execution, history, ExecutionFailure("States.Runtime", cause, None, None)
+                execution, history, UncaughtError("States.Runtime", cause, None, None)
             )
         elif crashed is not None:
             # AWS differs: an internal error of this engine; AWS has no counterpart.
             cause = f"Internal error: {type(crashed).__name__}: {crashed}"
             self._finish_failed(
-                execution, history, ExecutionFailure("States.Runtime", cause, None, None)
+                execution, history, UncaughtError("States.Runtime", cause, None, None)
             )
         elif failure:
             self._finish_failed(execution, history, failure[0])
@@ -370,7 +370,7 @@ class Interpreter:
         execution.redrive_partial = {}
 
     def _finish_failed(
-        self, execution: Execution, history: History, failure: ExecutionFailure
+        self, execution: Execution, history: History, failure: UncaughtError
     ) -> None:
         now = self.clock.now()
         details: dict[str, Any] = {}

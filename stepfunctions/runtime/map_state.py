@@ -31,7 +31,7 @@ from stepfunctions.runtime.data_flow import (
 )
 from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.error_handling import run_attempts, run_branches
-from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.errors import UncaughtError
 from stepfunctions.runtime.item_reader import read_items
 from stepfunctions.runtime.map_fields import exceeded, integer_field, item_input, percentage_field
 from stepfunctions.runtime.map_run import run_distributed
@@ -191,7 +191,7 @@ async def _inline(
             except StatesError as error:
                 raise run.failure(error) from error
             results[index] = await run_program(state.item_processor, iteration_input, child, None)
-        except ExecutionFailure:
+        except UncaughtError:
             child.previous_event_id = frame.env.history.last_id
             child.event("MapIterationFailed", details)
             raise

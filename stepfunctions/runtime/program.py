@@ -36,7 +36,7 @@ async def run_program(
 ) -> Any:
     """Run from `start_at` (default StartAt) until a state ends the program; return its output.
 
-    A failure that no state catches propagates as `ExecutionFailure`.
+    A failure that no state catches propagates as `UncaughtError`.
     """
     states = program.states
     name: str | None = start_at or program.start_at

@@ -23,7 +23,7 @@ from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.environment import Env, Frame, Variables
-from stepfunctions.runtime.errors import ExecutionFailure, RetriableError
+from stepfunctions.runtime.errors import RetriableError, UncaughtError
 from stepfunctions.runtime.mock import TestStateMock
 from stepfunctions.runtime.program import executor_for
 from stepfunctions.runtime.task_registry import TaskRegistry
@@ -118,7 +118,7 @@ async def run_single_state(
             cause=retriable.error.cause or None,
             inspection_data=_inspection(inspection, inspection_level),
         )
-    except ExecutionFailure as failure:
+    except UncaughtError as failure:
         return StateTestResult(
             status="FAILED",
             error=failure.error,

@@ -23,7 +23,7 @@ from stepfunctions.runtime.context_object import (
     iso_millis,
 )
 from stepfunctions.runtime.environment import Env, Frame
-from stepfunctions.runtime.errors import ExecutionFailure
+from stepfunctions.runtime.errors import UncaughtError
 
 # Step Functions' payload quota: 256 KiB for input, output and state data.
 PAYLOAD_LIMIT_BYTES = 262_144
@@ -131,11 +131,11 @@ class StateRun:
         details["state"] = self.state.name
         self.frame.event("EvaluationFailed", details)
 
-    def failure(self, error: StatesError) -> ExecutionFailure:
+    def failure(self, error: StatesError) -> UncaughtError:
         """Turn an uncaught error into the failure that ends this program."""
         final = self.prefixed(error)
         self.evaluation_failed(final)
-        return ExecutionFailure(final.error, final.cause, self.state.name, self.raw_input)
+        return UncaughtError(final.error, final.cause, self.state.name, self.raw_input)
 
     # --- exit ---------------------------------------------------------------------------------
 

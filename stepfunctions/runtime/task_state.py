@@ -31,7 +31,7 @@ from stepfunctions.runtime.data_flow import (
 )
 from stepfunctions.runtime.environment import Frame
 from stepfunctions.runtime.error_handling import run_attempts
-from stepfunctions.runtime.errors import DeadlineReached, HeartbeatMissedError
+from stepfunctions.runtime.errors import DeadlineReachedError, HeartbeatMissedError
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
 from stepfunctions.runtime.state_run import StateRun
 
@@ -164,7 +164,7 @@ async def _invoke(
             result = await race_deadline(
                 env.clock, deadline, lambda: _call(run, resource, task_input, submitted)
             )
-    except DeadlineReached:
+    except DeadlineReachedError:
         token_end = "TaskTimedOut"
         frame.event(f"{prefix}TimedOut", {**identity, "error": "States.Timeout"})
         raise StatesError("States.Timeout", "", prefixed=True) from None
@@ -235,7 +235,7 @@ async def _wait_for_token(
             outcome = await race_deadline(
                 env.clock, min(deadline, beat_deadline), lambda: _outcome_or_beat(pending)
             )
-        except DeadlineReached:
+        except DeadlineReachedError:
             if env.clock.now() >= deadline:
                 raise
             if pending.last_heartbeat + timedelta(seconds=heartbeat or 0) <= env.clock.now():
