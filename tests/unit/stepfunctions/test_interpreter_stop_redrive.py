@@ -16,7 +16,7 @@ from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from tests.unit.stepfunctions.interpreter_support import (
+from tests.unit.stepfunctions.runtime.runs import (
     FUNCTION,
     START,
     make_execution,

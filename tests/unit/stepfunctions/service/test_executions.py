@@ -11,7 +11,7 @@ import pytest
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
-from tests.unit.stepfunctions.test_service import call, create, finished, ok
+from tests.unit.stepfunctions.service.test_api import call, create, finished, ok
 
 pytestmark = pytest.mark.anyio
 

@@ -27,8 +27,8 @@ from stepfunctions.records.history import History
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.sqlite import SqliteStore
-from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
-from tests.unit.stepfunctions.test_service import call, create, ok
+from tests.unit.stepfunctions.runtime.runs import ACTIVITY_SUCCEEDED_HISTORY
+from tests.unit.stepfunctions.service.test_api import call, create, ok
 
 pytestmark = pytest.mark.anyio
 

@@ -14,7 +14,7 @@ import pytest
 
 from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.runtime.clock import FakeClock
-from tests.unit.stepfunctions.interpreter_support import (
+from tests.unit.stepfunctions.runtime.runs import (
     FUNCTION,
     START,
     output,

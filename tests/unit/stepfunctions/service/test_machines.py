@@ -15,7 +15,7 @@ import pytest
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
-from tests.unit.stepfunctions.test_service import PASS_MACHINE, ROLE, call, create, ok
+from tests.unit.stepfunctions.service.test_api import PASS_MACHINE, ROLE, call, create, ok
 
 pytestmark = pytest.mark.anyio
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from stepfunctions.records.execution import ExecutionStatus
-from tests.unit.stepfunctions.interpreter_support import run, types
+from tests.unit.stepfunctions.runtime.runs import run, types
 
 
 def failing_parallel(fields: dict[str, Any], **others: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from stepfunctions.records.execution import ExecutionStatus
-from tests.unit.stepfunctions.interpreter_support import (
+from tests.unit.stepfunctions.runtime.runs import (
     ACCOUNT,
     FUNCTION,
     output,

@@ -17,7 +17,7 @@ from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunSt
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from tests.unit.stepfunctions.interpreter_support import START, make_execution, output, run, types
+from tests.unit.stepfunctions.runtime.runs import START, make_execution, output, run, types
 
 PASS_PROCESSOR = {"StartAt": "HandleItem", "States": {"HandleItem": {"Type": "Pass", "End": True}}}
 

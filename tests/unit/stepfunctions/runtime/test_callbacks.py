@@ -17,7 +17,7 @@ from stepfunctions.errors import TaskTokenError
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from tests.unit.stepfunctions.interpreter_support import (
+from tests.unit.stepfunctions.runtime.runs import (
     ACCOUNT,
     ACTIVITY_SUCCEEDED_HISTORY,
     FUNCTION,

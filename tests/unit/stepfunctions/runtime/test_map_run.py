@@ -17,8 +17,8 @@ import pytest
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from tests.unit.stepfunctions.interpreter_support import make_execution
-from tests.unit.stepfunctions.test_resume import ManualClock, settle
+from tests.unit.stepfunctions.runtime.runs import make_execution
+from tests.unit.stepfunctions.runtime.test_replay import ManualClock, settle
 
 pytestmark = pytest.mark.anyio
 

@@ -15,7 +15,7 @@ import pytest
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
-from tests.unit.stepfunctions.test_service import call, ok
+from tests.unit.stepfunctions.service.test_api import call, ok
 
 pytestmark = pytest.mark.anyio
 
