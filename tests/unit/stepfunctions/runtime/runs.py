@@ -1,4 +1,5 @@
-"""Shared helpers for the interpreter tests: a fake-clock execution factory and a runner."""
+"""Executions run on the interpreter under a fake clock, for the runtime's tests: an execution
+factory, a runner and readers of the result."""
 
 from __future__ import annotations
 

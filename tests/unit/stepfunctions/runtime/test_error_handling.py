@@ -1,4 +1,5 @@
-"""Interpreter errors: Fail states, Catch, Retry back-off, payload size and history length limits.
+"""Retry and Catch around a state's attempts: a retry schedule of hours on the fake clock, a
+catcher's ResultPath.
 
 Expected values come from AWS recordings in the shared corpus (named per test) or from the AWS
 documentation (States Language spec, developer guide).
@@ -21,27 +22,6 @@ from tests.unit.stepfunctions.runtime.runs import (
     run,
     types,
 )
-
-
-@pytest.mark.anyio
-async def test_fail_state_fails_the_execution_with_its_error_and_cause() -> None:
-    # corpus base/test_base::test_state_fail
-    execution = await run(
-        {
-            "StartAt": "F",
-            "States": {
-                "F": {
-                    "Type": "Fail",
-                    "Error": "SomeFailure",
-                    "Cause": "This state machines raises a 'SomeFailure' failure.",
-                }
-            },
-        }
-    )
-    assert execution.status is ExecutionStatus.FAILED
-    assert execution.error == "SomeFailure"
-    assert execution.cause == "This state machines raises a 'SomeFailure' failure."
-    assert types(execution) == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
 
 
 @pytest.mark.anyio
@@ -106,46 +86,3 @@ async def test_catch_puts_the_error_output_at_its_result_path() -> None:
     assert result["keep"] == 1
     assert result["error"]["Error"] == "KeyError"
     assert json.loads(result["error"]["Cause"])["errorType"] == "KeyError"
-
-
-@pytest.mark.anyio
-async def test_an_output_over_256_kib_fails_with_data_limit_exceeded() -> None:
-    # corpus error_handling/test_states_errors::test_start_large_input
-    execution = await run(
-        {"StartAt": "State_1", "States": {"State_1": {"Type": "Pass", "End": True}}},
-        {"big": "x" * 262_144},
-    )
-    assert execution.error == "States.DataLimitExceeded"
-    assert execution.cause == (
-        "The state/task 'State_1' returned a result with a size exceeding the maximum number "
-        "of bytes service limit."
-    )
-    assert types(execution) == ["ExecutionStarted", "PassStateEntered", "ExecutionFailed"]
-
-
-@pytest.mark.anyio
-async def test_an_endless_loop_fails_at_the_25000th_event() -> None:
-    # Recorded against AWS (floci-io/floci#2734): event 25,000 is ExecutionFailed with
-    # States.Runtime, and event 24,999 is the loop's last ChoiceStateExited.
-    execution = await run(
-        {
-            "StartAt": "Loop",
-            "States": {
-                "Loop": {
-                    "Type": "Choice",
-                    "Choices": [{"Variable": "$.spin", "BooleanEquals": True, "Next": "Loop"}],
-                    "Default": "Done",
-                },
-                "Done": {"Type": "Succeed"},
-            },
-        },
-        {"spin": True},
-    )
-    assert execution.status is ExecutionStatus.FAILED
-    last, before = execution.history[-1].to_wire(), execution.history[-2].to_wire()
-    assert (last["id"], last["previousEventId"], last["type"]) == (25000, 24999, "ExecutionFailed")
-    assert last["executionFailedEventDetails"] == {
-        "error": "States.Runtime",
-        "cause": "The execution reached the maximum number of history events (25000).",
-    }
-    assert (before["id"], before["type"]) == (24999, "ChoiceStateExited")

@@ -1,4 +1,5 @@
-"""Interpreter time: Wait states, execution and task timeouts on the fake clock.
+"""Pass, Wait, Choice, Succeed and Fail in an execution: Wait's seconds and timestamps on the
+fake clock, Fail's error and cause.
 
 Expected values come from AWS recordings in the shared corpus (named per test) or from the AWS
 documentation (States Language spec, developer guide).
@@ -7,16 +8,13 @@ documentation (States Language spec, developer guide).
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from stepfunctions.records.execution import ExecutionStatus
 from stepfunctions.runtime.clock import FakeClock
 from tests.unit.stepfunctions.runtime.runs import (
-    FUNCTION,
     START,
-    output,
     run,
     types,
 )
@@ -81,61 +79,21 @@ async def test_a_timestamp_too_far_ahead_fails_at_once() -> None:
 
 
 @pytest.mark.anyio
-async def test_execution_timeout_stops_a_long_wait() -> None:
-    # corpus timeouts/test_timeouts::test_global_timeout: TIMED_OUT, no error or cause.
-    clock = FakeClock(START)
+async def test_fail_state_fails_the_execution_with_its_error_and_cause() -> None:
+    # corpus base/test_base::test_state_fail
     execution = await run(
         {
-            "TimeoutSeconds": 5,
-            "StartAt": "State_1",
+            "StartAt": "F",
             "States": {
-                "State_1": {"Type": "Wait", "Seconds": 60, "Next": "State_2"},
-                "State_2": {"Type": "Pass", "End": True},
+                "F": {
+                    "Type": "Fail",
+                    "Error": "SomeFailure",
+                    "Cause": "This state machines raises a 'SomeFailure' failure.",
+                }
             },
-        },
-        clock=clock,
+        }
     )
-    assert execution.status is ExecutionStatus.TIMED_OUT
-    assert (execution.error, execution.cause) == (None, None)
-    assert types(execution) == ["ExecutionStarted", "WaitStateEntered", "ExecutionTimedOut"]
-    assert execution.stop_date == START + timedelta(seconds=5)
-    # AWS recording (floci-io/floci#2733): the event carries States.Timeout, previousEventId 0.
-    timed_out = execution.history[-1].to_wire()
-    assert timed_out["previousEventId"] == 0
-    assert timed_out["executionTimedOutEventDetails"] == {"error": "States.Timeout"}
-
-
-@pytest.mark.anyio
-async def test_task_timeout_fires_before_a_longer_wait_inside_the_task() -> None:
-    clock = FakeClock(START)
-
-    async def slow(event: Any, context: Any) -> Any:
-        await clock.sleep_until(clock.now() + timedelta(seconds=100))
-        return "late"
-
-    execution = await run(
-        {
-            "StartAt": "T",
-            "States": {
-                "T": {
-                    "Type": "Task",
-                    "Resource": FUNCTION,
-                    "TimeoutSeconds": 10,
-                    "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "Caught"}],
-                    "End": True,
-                },
-                "Caught": {"Type": "Pass", "End": True},
-            },
-        },
-        handler=slow,
-        clock=clock,
-    )
-    assert output(execution) == {"Error": "States.Timeout", "Cause": ""}
-    assert clock.now() == START + timedelta(seconds=10)
-    assert types(execution)[:5] == [
-        "ExecutionStarted",
-        "TaskStateEntered",
-        "LambdaFunctionScheduled",
-        "LambdaFunctionStarted",
-        "LambdaFunctionTimedOut",
-    ]
+    assert execution.status is ExecutionStatus.FAILED
+    assert execution.error == "SomeFailure"
+    assert execution.cause == "This state machines raises a 'SomeFailure' failure."
+    assert types(execution) == ["ExecutionStarted", "FailStateEntered", "ExecutionFailed"]
