@@ -1,5 +1,5 @@
 """Executions run on the interpreter under a fake clock, for the runtime's tests: an execution
-factory, a runner and readers of the result."""
+factory, a runner, readers of the result, and the Map definitions the Map tests share."""
 
 from __future__ import annotations
 
@@ -67,3 +67,23 @@ def types(execution: Execution) -> list[str]:
 def output(execution: Execution) -> Any:
     assert execution.output is not None
     return json.loads(execution.output)
+
+
+PASS_PROCESSOR = {"StartAt": "HandleItem", "States": {"HandleItem": {"Type": "Pass", "End": True}}}
+
+
+def distributed(processor: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {
+        "StartAt": "MapState",
+        "States": {
+            "MapState": {
+                "Type": "Map",
+                "ItemProcessor": {
+                    **processor,
+                    "ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                },
+                "End": True,
+                **fields,
+            }
+        },
+    }

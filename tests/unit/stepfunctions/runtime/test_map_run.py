@@ -1,8 +1,11 @@
-"""StopExecution on a Distributed Map's child or parent.
+"""A Distributed Map's run: child executions in a Map Run, tolerated failures, ItemBatcher, and
+StopExecution on a child or the parent.
 
 A stopped child ends ABORTED and counts as a failed item against the tolerated failures while
 its siblings go on; stopping the parent aborts its running children and its map run (API
-reference, StopExecution and DescribeMapRun: `aborted` counts).
+reference, StopExecution and DescribeMapRun: `aborted` counts). The ItemBatcher input shape and
+the failure threshold come from the developer guide ("ItemBatcher", "Setting failure thresholds
+for Distributed Map states").
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ import pytest
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunStatus
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
-from tests.unit.stepfunctions.runtime.runs import make_execution
+from tests.unit.stepfunctions.runtime.runs import (
+    PASS_PROCESSOR,
+    distributed,
+    make_execution,
+    output,
+    run,
+    types,
+)
 from tests.unit.stepfunctions.runtime.test_replay import ManualClock, settle
 
 pytestmark = pytest.mark.anyio
@@ -94,3 +104,79 @@ async def test_stopping_the_parent_aborts_its_children_and_map_run() -> None:
     assert [child.history[-1].type for child in children] == ["ExecutionAborted"] * 3
     assert parent.map_runs[0].status is MapRunStatus.ABORTED
     assert parent.history[-1].type == "ExecutionAborted"
+
+
+@pytest.mark.anyio
+async def test_distributed_map_runs_child_executions_in_a_map_run() -> None:
+    # corpus scenarios/test_base_scenarios::test_map_state_legacy_config_distributed
+    execution = await run(distributed(PASS_PROCESSOR, Label="Batch1"), ["Hello", "World"])
+    assert output(execution) == ["Hello", "World"]
+    assert types(execution) == [
+        "ExecutionStarted",
+        "MapStateEntered",
+        "MapStateStarted",
+        "MapRunStarted",
+        "MapRunSucceeded",
+        "MapStateSucceeded",
+        "MapStateExited",
+        "ExecutionSucceeded",
+    ]
+    (map_run,) = execution.map_runs
+    assert map_run.status is MapRunStatus.SUCCEEDED
+    assert map_run.map_run_arn.startswith("arn:aws:states:us-east-1:123456789012:mapRun:sm/Batch1:")
+    assert map_run.execution_counts["succeeded"] == 2
+    assert map_run.item_counts["total"] == 2
+    children = execution.child_executions
+    assert [child.status for child in children] == [ExecutionStatus.SUCCEEDED] * 2
+    assert all(child.parent_map_run_arn == map_run.map_run_arn for child in children)
+    started = execution.history[3].to_wire()["mapRunStartedEventDetails"]
+    assert started == {"mapRunArn": map_run.map_run_arn}
+
+
+FAIL_ODD = {
+    "StartAt": "Check",
+    "States": {
+        "Check": {
+            "Type": "Choice",
+            "Choices": [{"Variable": "$", "NumericGreaterThan": 1, "Next": "Bad"}],
+            "Default": "Good",
+        },
+        "Bad": {"Type": "Fail", "Error": "Bad"},
+        "Good": {"Type": "Pass", "End": True},
+    },
+}
+
+
+@pytest.mark.anyio
+async def test_failures_within_the_tolerated_count_let_the_map_succeed() -> None:
+    execution = await run(distributed(FAIL_ODD, ToleratedFailureCount=1), [0, 1, 2])
+    assert execution.status is ExecutionStatus.SUCCEEDED
+    assert execution.map_runs[0].execution_counts["failed"] == 1
+
+
+@pytest.mark.anyio
+async def test_failures_beyond_the_threshold_fail_the_map() -> None:
+    execution = await run(distributed(FAIL_ODD, ToleratedFailurePercentage=10), [0, 1, 2, 3])
+    assert execution.error == "States.ExceedToleratedFailureThreshold"
+    assert execution.map_runs[0].status is MapRunStatus.FAILED
+    assert types(execution)[-4:] == [
+        "MapRunStarted",
+        "MapRunFailed",
+        "MapStateFailed",
+        "ExecutionFailed",
+    ]
+
+
+@pytest.mark.anyio
+async def test_item_batcher_groups_items_with_the_batch_input() -> None:
+    execution = await run(
+        distributed(
+            PASS_PROCESSOR,
+            ItemBatcher={"MaxItemsPerBatch": 2, "BatchInput": {"factCheck": "December 2022"}},
+        ),
+        [1, 2, 3],
+    )
+    assert output(execution) == [
+        {"BatchInput": {"factCheck": "December 2022"}, "Items": [1, 2]},
+        {"BatchInput": {"factCheck": "December 2022"}, "Items": [3]},
+    ]
