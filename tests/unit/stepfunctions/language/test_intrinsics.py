@@ -13,7 +13,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from stepfunctions.errors import InvalidDefinitionError, StatesError
-from stepfunctions.language.intrinsic_functions import JavaRandom, java_string
 from stepfunctions.language.intrinsics import compile_intrinsic, is_intrinsic
 from stepfunctions.language.paths import Scope
 
@@ -243,14 +242,6 @@ def test_math_random_stays_in_range_and_repeats_with_a_seed() -> None:
     assert -99999 <= call("States.MathRandom(-99999, -9999)") < -9999
 
 
-def test_java_random_matches_java_util_random() -> None:
-    # java.util.Random(42): nextInt(10) gives 0, then 3;
-    # new Random(0).nextDouble() gives 0.730967787376657.
-    generator = JavaRandom(42)
-    assert [generator.next_int(10), generator.next_int(10)] == [0, 3]
-    assert JavaRandom(0).next_double() == pytest.approx(0.730967787376657, abs=1e-15)
-
-
 @pytest.mark.parametrize(
     ("text", "delimiter", "pieces"),
     [
@@ -377,10 +368,6 @@ def test_more_than_ten_nested_calls_are_rejected() -> None:
     assert call(ten) is not None
     with pytest.raises(InvalidDefinitionError):
         compile_intrinsic("States.Array(" * 11 + ")" * 11)
-
-
-def test_java_string_of_nested_values() -> None:
-    assert java_string({"a": [1, {"b": None}], "c": "t"}) == "{a=[1, {b=null}], c=t}"
 
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.text(max_size=5)

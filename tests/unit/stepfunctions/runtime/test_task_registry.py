@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import StatesError
-from stepfunctions.language.task_resource import ResourceKind, classify_resource
 from stepfunctions.runtime.task_registry import LambdaContext, TaskRegistry
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -115,28 +114,6 @@ def test_function_names_resolve_like_lambda_does() -> None:
         == "arn:aws:lambda:eu-west-1:444455556666:function:f"
     )
     assert registry.function_arn(ARN) == ARN
-
-
-def test_resources_are_classified_for_their_history_events() -> None:
-    assert classify_resource(ARN).kind is ResourceKind.LAMBDA_FUNCTION
-    invoke = classify_resource("arn:aws:states:::lambda:invoke")
-    assert (invoke.kind, invoke.resource_type, invoke.resource) == (
-        ResourceKind.LAMBDA_INVOKE,
-        "lambda",
-        "invoke",
-    )
-    sqs = classify_resource("arn:aws:states:::sqs:sendMessage.waitForTaskToken")
-    assert (sqs.resource_type, sqs.resource, sqs.pattern) == (
-        "sqs",
-        "sendMessage.waitForTaskToken",
-        ".waitForTaskToken",
-    )
-    # AWS records the SDK integrations' resourceType as "aws-sdk:<service>" (TaskScheduled details
-    # in the AWS-recorded error_handling/test_aws_sdk snapshots).
-    sdk = classify_resource("arn:aws:states:::aws-sdk:s3:listBuckets")
-    assert (sdk.resource_type, sdk.resource) == ("aws-sdk:s3", "listBuckets")
-    activity = classify_resource("arn:aws:states:us-east-1:123456789012:activity:work")
-    assert activity.kind is ResourceKind.ACTIVITY
 
 
 @pytest.mark.anyio

@@ -7,12 +7,9 @@ SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat).
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
-from stepfunctions.runtime.clock import FakeClock
-from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.service.test_api import call, create, finished, ok
 
@@ -24,13 +21,6 @@ ON_ACTIVITY = {
     "StartAt": "Work",
     "States": {"Work": {"Type": "Task", "Resource": ACTIVITY, "End": True}},
 }
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[StepFunctionsService]:
-    engine = StepFunctionsService(FakeClock(), TaskRegistry())
-    async with engine.running():
-        yield engine
 
 
 async def test_create_forms_the_arn_and_is_idempotent(service: StepFunctionsService) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -53,13 +52,6 @@ async def finished(service: StepFunctionsService, execution_arn: str) -> dict[st
 
 
 # The edge itself: operations, bodies and the wire errors.
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[StepFunctionsService]:
-    engine = StepFunctionsService(FakeClock(), TaskRegistry())
-    async with engine.running():
-        yield engine
 
 
 @pytest.mark.anyio

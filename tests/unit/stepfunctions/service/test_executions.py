@@ -4,7 +4,6 @@ history paging and AWS's errors (API reference texts; LocalStack's AWS-validated
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -21,13 +20,6 @@ WAIT_A_YEAR = {
     "States": {"W": {"Type": "Wait", "Seconds": 31_536_000, "End": True}},
 }
 FAIL = {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom", "Cause": "it broke"}}}
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[StepFunctionsService]:
-    engine = StepFunctionsService(FakeClock(), TaskRegistry())
-    async with engine.running():
-        yield engine
 
 
 async def test_start_forms_the_execution_arn_and_runs_to_success(

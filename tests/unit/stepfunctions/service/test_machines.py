@@ -1,4 +1,4 @@
-"""State machines, versions, aliases and tags through the service, with AWS's errors.
+"""State machines, versions and tags through the service, with AWS's errors.
 
 Error codes, statuses and texts are the API reference's and AWS's recorded answers (corpus
 create_rejected_cases.jsonl; LocalStack's AWS-validated snapshots for the InvalidArn texts).
@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
-from stepfunctions.runtime.clock import FakeClock
-from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.service.test_api import PASS_MACHINE, ROLE, call, create, ok
 
@@ -21,13 +18,6 @@ pytestmark = pytest.mark.anyio
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
 OTHER_MACHINE = {"StartAt": "B", "States": {"B": {"Type": "Succeed"}}}
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[StepFunctionsService]:
-    engine = StepFunctionsService(FakeClock(), TaskRegistry())
-    async with engine.running():
-        yield engine
 
 
 async def test_create_forms_the_arn_from_region_account_and_name(
@@ -202,62 +192,6 @@ async def test_publish_with_a_stale_revision_id_conflicts(service: StepFunctions
         service, "PublishStateMachineVersion", stateMachineArn=ARN, revisionId=revision
     )
     assert (status, body["__type"]) == (400, "ConflictException")
-
-
-async def test_alias_routes_versions_and_protects_them(service: StepFunctionsService) -> None:
-    await create(service, publish=True)
-    routing = [{"stateMachineVersionArn": f"{ARN}:1", "weight": 100}]
-    alias = await ok(service, "CreateStateMachineAlias", name="live", routingConfiguration=routing)
-    assert alias["stateMachineAliasArn"] == f"{ARN}:live"
-    described = await ok(service, "DescribeStateMachineAlias", stateMachineAliasArn=f"{ARN}:live")
-    assert described["routingConfiguration"] == routing
-    status, body = await call(
-        service, "DeleteStateMachineVersion", stateMachineVersionArn=f"{ARN}:1"
-    )
-    assert (status, body) == (
-        400,
-        {
-            "__type": "ConflictException",
-            "message": "Version to be deleted must not be referenced by an alias. "
-            "Current list of aliases referencing this version: [live]",
-        },
-    )
-    listed = await ok(service, "ListStateMachineAliases", stateMachineArn=ARN)
-    assert [a["stateMachineAliasArn"] for a in listed["stateMachineAliases"]] == [f"{ARN}:live"]
-    await ok(service, "DeleteStateMachineAlias", stateMachineAliasArn=f"{ARN}:live")
-    await ok(service, "DeleteStateMachineVersion", stateMachineVersionArn=f"{ARN}:1")
-    assert (await ok(service, "ListStateMachineVersions", stateMachineArn=ARN))[
-        "stateMachineVersions"
-    ] == []
-
-
-async def test_alias_weights_must_add_up_to_100(service: StepFunctionsService) -> None:
-    await create(service, publish=True)
-    routing = [{"stateMachineVersionArn": f"{ARN}:1", "weight": 50}]
-    status, body = await call(
-        service, "CreateStateMachineAlias", name="live", routingConfiguration=routing
-    )
-    assert (status, body) == (
-        400,
-        {
-            "__type": "ValidationException",
-            "message": "Sum of routing configuration weights must equal 100. Received: [50]",
-        },
-    )
-
-
-async def test_a_missing_alias_is_resource_not_found(service: StepFunctionsService) -> None:
-    await create(service)
-    status, body = await call(
-        service, "DescribeStateMachineAlias", stateMachineAliasArn=f"{ARN}:nope"
-    )
-    assert (status, body) == (
-        400,
-        {
-            "__type": "ResourceNotFound",
-            "message": "Request references a resource that does not exist.",
-        },
-    )
 
 
 async def test_tags_are_added_listed_and_removed(service: StepFunctionsService) -> None:

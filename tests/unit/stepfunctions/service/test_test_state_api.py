@@ -7,13 +7,10 @@ test_state_cases.jsonl (test_base_inspection_level_* and test_base_state_name ca
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from stepfunctions.runtime.clock import FakeClock
-from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.service.test_api import call, ok
 
@@ -45,13 +42,6 @@ CHOICE_STATE = {
     ],
     "Default": "DefaultState",
 }
-
-
-@pytest.fixture
-async def service() -> AsyncIterator[StepFunctionsService]:
-    engine = StepFunctionsService(FakeClock(), TaskRegistry())
-    async with engine.running():
-        yield engine
 
 
 async def _test_state(
