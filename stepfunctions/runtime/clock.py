@@ -2,6 +2,8 @@
 
 Every Wait state, retry interval and TimeoutSeconds goes through a `Clock`, so tests run a Wait of a
 year or a retry schedule of hours on `FakeClock` instantly and in deadline order.
+`race_deadline` races work against a deadline on a clock (TimeoutSeconds, HeartbeatSeconds,
+GetActivityTask's long poll).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The stored JSON of each record: the keys, their order and their values are a file format.
 
-SQLite stores survive restarts, so what `store_records` writes must stay what it has written
+SQLite stores survive restarts, so what `rows` writes must stay what it has written
 (the expected bodies below were written before the records were converted from their
 dataclasses), and what it reads back must be the record it wrote.
 """
@@ -18,7 +18,7 @@ from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.activities import Activity
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
 from stepfunctions.records.machines import StateMachine, StateMachineAlias, StateMachineVersion
-from stepfunctions.store import rows as store_records
+from stepfunctions.store import rows
 
 TEXT = '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
 DEFINITION = parse_definition(TEXT)
@@ -261,22 +261,22 @@ def _same_text(body: dict[str, Any], expected: dict[str, Any]) -> bool:
 
 
 def test_a_machine_with_versions_and_aliases_is_stored_as_before() -> None:
-    assert _same_text(store_records.machine_body(_machine(DEFINITION)), MACHINE_BODY)
+    assert _same_text(rows.machine_body(_machine(DEFINITION)), MACHINE_BODY)
 
 
 def test_an_execution_with_map_runs_and_a_redrive_is_stored_as_before() -> None:
-    text = store_records.execution_text(_execution(DEFINITION), TEXT)
+    text = rows.execution_text(_execution(DEFINITION), TEXT)
     assert text == json.dumps(EXECUTION_BODY, separators=(",", ":"))
 
 
 def test_an_activity_is_stored_as_before() -> None:
-    assert _same_text(store_records.activity_body(ACTIVITY), ACTIVITY_BODY)
+    assert _same_text(rows.activity_body(ACTIVITY), ACTIVITY_BODY)
 
 
 def test_each_stored_record_loads_back_as_the_record_written() -> None:
-    assert store_records.machine_from(MACHINE_BODY, _parse) == _machine(DEFINITION)
-    assert store_records.execution_from(EXECUTION_BODY, _parse) == _execution(DEFINITION)
-    assert store_records.activity_from(ACTIVITY_BODY) == ACTIVITY
+    assert rows.machine_from(MACHINE_BODY, _parse) == _machine(DEFINITION)
+    assert rows.execution_from(EXECUTION_BODY, _parse) == _execution(DEFINITION)
+    assert rows.activity_from(ACTIVITY_BODY) == ACTIVITY
 
 
 def test_a_row_written_before_a_field_existed_loads_with_its_default() -> None:
@@ -287,7 +287,7 @@ def test_a_row_written_before_a_field_existed_loads_with_its_default() -> None:
         for key, value in EXECUTION_BODY.items()
         if key not in ("redriveState", "redriveInput", "redrivePartial", "traceHeader")
     }
-    loaded = store_records.execution_from(older, _parse)
+    loaded = rows.execution_from(older, _parse)
     assert (loaded.redrive_state, loaded.redrive_input, loaded.redrive_partial) == (None, None, {})
     assert loaded.trace_header is None
     assert loaded.start_date == _execution(DEFINITION).start_date
@@ -295,6 +295,6 @@ def test_a_row_written_before_a_field_existed_loads_with_its_default() -> None:
 
 def test_a_row_without_a_required_date_is_refused() -> None:
     with pytest.raises(TypeError):
-        store_records.execution_from({**EXECUTION_BODY, "startDate": None}, _parse)
+        rows.execution_from({**EXECUTION_BODY, "startDate": None}, _parse)
     with pytest.raises(TypeError):
-        store_records.activity_from({key: v for key, v in ACTIVITY_BODY.items() if key != "name"})
+        rows.activity_from({key: v for key, v in ACTIVITY_BODY.items() if key != "name"})
