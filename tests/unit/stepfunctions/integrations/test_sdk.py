@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints, sdk_service_name
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import (
@@ -38,24 +38,6 @@ def _one_task(resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
             "Call": {"Type": "Task", "Resource": resource, "Parameters": parameters, "End": True}
         },
     }
-
-
-@pytest.mark.parametrize(
-    ("service_id", "name"),
-    [
-        ("DynamoDB", "DynamoDb"),
-        ("SQS", "Sqs"),
-        ("SFN", "Sfn"),
-        ("S3", "S3"),
-        ("CloudWatch Logs", "CloudWatchLogs"),
-        ("EventBridge", "EventBridge"),
-        ("RDS", "Rds"),
-        ("EC2", "Ec2"),
-        ("Secrets Manager", "SecretsManager"),
-    ],
-)
-def test_sdk_error_prefixes_are_the_sdk_v2_client_names(service_id: str, name: str) -> None:
-    assert sdk_service_name(service_id) == name
 
 
 @pytest.mark.anyio
