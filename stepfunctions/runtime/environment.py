@@ -13,25 +13,23 @@ import random
 from collections import ChainMap
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from stepfunctions.language.model import (
     Program,
 )
 from stepfunctions.language.paths import json_text
+from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import History
+from stepfunctions.runtime.callbacks import Callbacks
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.context_object import (
     execution_section,
     state_machine_section,
 )
+from stepfunctions.runtime.mock import TestStateMock
+from stepfunctions.runtime.replay import Replay
 from stepfunctions.runtime.task_registry import TaskRegistry
-
-if TYPE_CHECKING:
-    from stepfunctions.records.execution import Execution
-    from stepfunctions.runtime.callbacks import Callbacks
-    from stepfunctions.runtime.mock import TestStateMock
-    from stepfunctions.runtime.replay import Replay
 
 
 class Variables:
