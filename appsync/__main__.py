@@ -34,7 +34,7 @@ from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
 from definition.model import ApiDefinition
 from definition.problems import Problem
-from stepfunctions.store import DEFAULT_RETENTION
+from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
 DEFAULT_HOST = "127.0.0.1"

@@ -19,12 +19,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from stepfunctions.clock import SystemClock
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.store import DEFAULT_RETENTION, MemoryStore, Store
-from stepfunctions.store_sqlite import SqliteStore
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
+from stepfunctions.store.protocol import Store
+from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
 

@@ -36,7 +36,6 @@ from resolvers.datasources.dynamodb_tables import (
 )
 from resolvers.datasources.http import HttpStateMachineRunner
 from resolvers.datasources.stepfunctions import StateMachineRunner
-from stepfunctions.clock import SystemClock
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.http_task import (
@@ -46,8 +45,9 @@ from stepfunctions.integrations.http_task import (
 )
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.integrations.states import ServiceNestedExecutions
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
 
 logger = logging.getLogger(__name__)
 

@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stepfunctions.clock import SystemClock
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.store import Store
-from stepfunctions.store_sqlite import SqliteStore
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.store.protocol import Store
+from stepfunctions.store.sqlite import SqliteStore
 
 ROLE = "arn:aws:iam::123456789012:role/bench"
 

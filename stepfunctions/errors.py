@@ -1,11 +1,15 @@
-"""Errors of the Step Functions engine: one root, and the two kinds a definition or a run raises.
+"""Errors of the Step Functions engine: the root, and the errors more than one layer raises or
+catches.
 
 `StatesError` is a failure *inside* an execution, named as the States Language names it
 (`States.Runtime`, `States.QueryEvaluationError`, a user's `Error` ...). Expression modules
 (paths, intrinsics, JSONata, choice) raise it with only the detail sentence as cause, for
 example "The JSONPath '$.x' specified for the field 'InputPath' could not be found in the input
 '{}'"; the interpreter adds AWS's prefix "An error occurred while executing the state 'S'
-(entered at the event id #N). " where AWS does. Only `service.py` renders wire JSON.
+(entered at the event id #N). " where AWS does. Only `service/api.py` renders wire JSON.
+
+Every exception class of the package derives from `StepFunctionsError`; those one layer keeps
+to itself live in its own `errors.py` (`language/`, `runtime/`, `service/`, `integrations/`).
 """
 
 from __future__ import annotations
@@ -52,3 +56,8 @@ class TaskTokenError(StepFunctionsError):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class HistoryLimitReachedError(StepFunctionsError):
+    """Raised instead of appending the event that would leave no room for ExecutionFailed (the
+    records' History raises it, the interpreter ends the execution on it)."""

@@ -41,14 +41,10 @@ from botocore.exceptions import (
     UnknownServiceError,
 )
 
-from stepfunctions.clock import Clock
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import (
-    IntegrationCallError,
-    epoch_millis,
-    new_request_id,
-    sdk_metadata,
-)
+from stepfunctions.integrations.base import epoch_millis, new_request_id, sdk_metadata
+from stepfunctions.integrations.errors import IntegrationCallError
+from stepfunctions.runtime.clock import Clock
 
 # moto accepts any credentials; these are what its documentation uses.
 _EMBEDDED_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}

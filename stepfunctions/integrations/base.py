@@ -1,96 +1,21 @@
-"""What a service integration is: one Task `Resource` family and the patterns AWS supports for it.
+"""What the service integrations share: their parameters, AWS's response metadata, request ids
+and dates as the Java SDK writes them, and `IntegrationCallError` for a refused call.
 
-A Task on `arn:aws:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]` (or the AWS SDK
-form `arn:aws:states:::aws-sdk:<service>:<action>`) is served by the `ServiceIntegration`
-registered for its service on the `TaskRegistry`. The Task state calls it once per attempt with a
-`TaskCall`:
-
-* request-response: the integration's answer is the task result;
-* `.waitForTaskToken`: the answer is recorded as TaskSubmitted and the task then waits for
-  SendTaskSuccess / SendTaskFailure on `$$.Task.Token` (the Task state does the waiting);
-* `.sync` / `.sync:2`: the integration starts the job, reports the start response through
-  `TaskCall.submitted` (the TaskSubmitted event), waits for the job and answers its outcome.
-
-Which patterns each service supports comes from the developer guide's table "Optimized
-integrations in Step Functions" (dg `integrate-optimized`): DynamoDB request-response only; SQS
-and SNS request-response and `.waitForTaskToken`; Step Functions `startExecution` all three;
-AWS SDK integrations request-response and `.waitForTaskToken`; HTTP Tasks request-response.
+What an integration is (`ServiceIntegration`, `TaskCall`, `Pattern`) is stated by the runtime
+that calls it, in `runtime/service_integration.py`.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
 from email.utils import format_datetime
-from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any
 
-from stepfunctions.clock import Clock
-from stepfunctions.errors import StatesError, StepFunctionsError
-
-
-class Pattern(StrEnum):
-    """The three service integration patterns, as the Resource suffix spells them."""
-
-    REQUEST_RESPONSE = ""
-    SYNC = ".sync"
-    SYNC2 = ".sync:2"
-    WAIT_FOR_TASK_TOKEN = ".waitForTaskToken"
-
-
-@dataclass(frozen=True, slots=True)
-class TaskCall:
-    """One attempt of a Task state on a service integration."""
-
-    service: str  # "dynamodb", "sqs", "states", "http" ... (the aws-sdk service name for sdk)
-    action: str  # "putItem", "sendMessage", "startExecution" ...
-    pattern: Pattern
-    sdk: bool  # the `arn:aws:states:::aws-sdk:` form
-    parameters: Any  # the effective Parameters / Arguments
-    clock: Clock
-    region: str
-    account_id: str
-    execution_arn: str
-    # `.sync`: records TaskSubmitted with the start response before the job is awaited.
-    submitted: Callable[[Any], None]
-
-
-class ServiceIntegration(Protocol):
-    """Serves the Task resources of one service."""
-
-    def supports(self, action: str, pattern: Pattern, sdk: bool) -> bool:
-        """Whether AWS recognises `action` with `pattern` for this service."""
-        ...
-
-    async def call(self, request: TaskCall) -> Any:
-        """The task result (or TaskSubmitted output); raise `StatesError` to fail the task."""
-        ...
-
-
-class IntegrationCallError(StepFunctionsError):
-    """A service refused a call: its error code, message and HTTP status, before naming."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        status: int,
-        request_id: str,
-        shape: str | None = None,
-        host_id: str | None = None,
-    ) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
-        self.status = status
-        self.request_id = request_id
-        # The service model's exception for the error, when the client recognised one.
-        self.shape = shape
-        # S3's extended request id (x-amz-id-2), which AWS adds to an SDK integration's cause.
-        self.host_id = host_id
+from stepfunctions.errors import StatesError
+from stepfunctions.runtime.service_integration import TaskCall
 
 
 def required_text(call: TaskCall, field: str) -> str:

@@ -21,7 +21,8 @@ from stepfunctions.integrations.http_task import HttpTaskIntegration
 from stepfunctions.integrations.optimized import ACTIONS, OptimizedIntegration
 from stepfunctions.integrations.sdk import AwsSdkIntegration
 from stepfunctions.integrations.states import NestedExecutions, StatesIntegration
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import OPERATIONS
 
 
 def register_integrations(
@@ -43,9 +44,6 @@ def register_integrations(
     if http is not None:
         tasks.register_integration("http", http)
     if engine is not None:
-        # Imported here: the service module imports the interpreter, which imports the tasks.
-        from stepfunctions.service import OPERATIONS
-
         tasks.register_integration(
             "sfn", EngineSdkIntegration(engine, frozenset(OPERATIONS)), sdk=True
         )

@@ -17,7 +17,8 @@ from typing import Any, Protocol
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import json_ready
-from stepfunctions.integrations.base import Pattern, TaskCall, new_request_id, parameters_of
+from stepfunctions.integrations.base import new_request_id, parameters_of
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 _PATTERNS = frozenset({Pattern.REQUEST_RESPONSE, Pattern.WAIT_FOR_TASK_TOKEN})
 _DATE = re.compile(r"(Date|Timestamp)$")

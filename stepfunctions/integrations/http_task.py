@@ -26,7 +26,8 @@ from typing import Any, Protocol
 import httpx
 
 from stepfunctions.errors import StatesError
-from stepfunctions.integrations.base import Pattern, TaskCall, parameters_of, required_text
+from stepfunctions.integrations.base import parameters_of, required_text
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 HTTP_TIMEOUT_SECONDS = 60.0
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})

@@ -17,12 +17,9 @@ from typing import Any
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients, optimized_answer, optimized_error
-from stepfunctions.integrations.base import (
-    IntegrationCallError,
-    Pattern,
-    TaskCall,
-    parameters_of,
-)
+from stepfunctions.integrations.base import parameters_of
+from stepfunctions.integrations.errors import IntegrationCallError
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 _REQUEST = frozenset({Pattern.REQUEST_RESPONSE})
 _CALLBACK = frozenset({Pattern.REQUEST_RESPONSE, Pattern.WAIT_FOR_TASK_TOKEN})

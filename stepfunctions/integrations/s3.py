@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from stepfunctions.clock import Clock, SystemClock
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients
-from stepfunctions.integrations.base import IntegrationCallError
-from stepfunctions.item_reader import ITEM_READER_FAILED
+from stepfunctions.integrations.errors import IntegrationCallError
+from stepfunctions.runtime.clock import Clock, SystemClock
+from stepfunctions.runtime.item_reader import ITEM_READER_FAILED
 
 
 class S3ObjectStore:

@@ -16,7 +16,9 @@ from botocore.model import ListShape, MapShape, Shape, StructureShape
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients, json_ready, sdk_error
-from stepfunctions.integrations.base import IntegrationCallError, Pattern, TaskCall, parameters_of
+from stepfunctions.integrations.base import parameters_of
+from stepfunctions.integrations.errors import IntegrationCallError
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
 
 _PATTERNS = frozenset({Pattern.REQUEST_RESPONSE, Pattern.WAIT_FOR_TASK_TOKEN})
 

@@ -22,14 +22,10 @@ import asyncio
 import json
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from stepfunctions.errors import StatesError
-from stepfunctions.execution import Execution, ExecutionStatus
 from stepfunctions.integrations.base import (
-    IntegrationCallError,
-    Pattern,
-    TaskCall,
     epoch_millis,
     json_headers,
     new_request_id,
@@ -37,9 +33,10 @@ from stepfunctions.integrations.base import (
     required_text,
     sdk_metadata,
 )
-
-if TYPE_CHECKING:
-    from stepfunctions.service import StepFunctionsService
+from stepfunctions.integrations.errors import IntegrationCallError
+from stepfunctions.records.execution import Execution, ExecutionStatus
+from stepfunctions.runtime.service_integration import Pattern, TaskCall
+from stepfunctions.service.api import StepFunctionsService
 
 _FIELDS = frozenset({"StateMachineArn", "Input", "Name"})
 _DATES = frozenset({"startDate", "stopDate", "redriveDate"})

@@ -22,9 +22,9 @@ import pytest
 from mypy_boto3_stepfunctions import SFNClient
 from mypy_boto3_stepfunctions.type_defs import HistoryEventTypeDef
 
-from stepfunctions.clock import FakeClock
+from stepfunctions.runtime.clock import FakeClock
 from tests.conformance.asl.server import ServerThread
-from tests.unit.stepfunctions.interpreter_support import ACTIVITY_SUCCEEDED_HISTORY
+from tests.unit.stepfunctions.runtime.runs import ACTIVITY_SUCCEEDED_HISTORY
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from mypy_boto3_stepfunctions import SFNClient
 
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.conformance.asl.server import ServerThread
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]

@@ -30,8 +30,8 @@ from stepfunctions.integrations.http_task import (
     StaticConnections,
 )
 from stepfunctions.integrations.states import ServiceNestedExecutions
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
 from tests.conformance.asl.server import ServerThread
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, moto_endpoint, serve
 

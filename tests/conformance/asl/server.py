@@ -14,9 +14,9 @@ from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 
 from appsync.stepfunctions_api import build_stepfunctions_app
-from stepfunctions.clock import Clock, FakeClock, SystemClock
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import Clock, FakeClock, SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
 
 ACCOUNT_ID = "123456789012"
 REGION = "us-east-1"

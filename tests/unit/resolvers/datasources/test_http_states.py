@@ -20,9 +20,9 @@ from definition.model import AwsIamConfig, HttpConfig
 from resolvers.datasources.http import HttpDataSource
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
-from stepfunctions.clock import FakeClock
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,

@@ -19,9 +19,9 @@ import pytest
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.errors import DataSourceError, ResolverError
-from stepfunctions.clock import FakeClock
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"

@@ -14,13 +14,13 @@ import boto3
 import pytest
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from stepfunctions.clock import FakeClock
-from stepfunctions.execution import Execution
-from stepfunctions.history import details_key
 from stepfunctions.integrations.aws import IntegrationEndpoints
-from stepfunctions.interpreter import Interpreter
-from stepfunctions.parse import parse_definition
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.language.parse import parse_definition
+from stepfunctions.records.execution import Execution
+from stepfunctions.records.history import details_key
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.interpreter import Interpreter
+from stepfunctions.runtime.task_registry import TaskRegistry
 
 START = datetime(2024, 5, 1, tzinfo=UTC)
 REGION = "us-east-1"

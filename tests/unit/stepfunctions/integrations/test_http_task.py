@@ -24,7 +24,7 @@ from stepfunctions.integrations.http_task import (
     PrefixRoutes,
     StaticConnections,
 )
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import run
 
 pytestmark = pytest.mark.timeout(30)

@@ -8,12 +8,12 @@ import uuid
 
 import pytest
 
-from stepfunctions.clock import FakeClock
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.s3 import S3ObjectStore
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.unit.stepfunctions.integrations.conftest import START, client, run
 
 

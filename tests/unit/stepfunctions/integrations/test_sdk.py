@@ -16,10 +16,13 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints, sdk_service_name
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
-from stepfunctions.tasks import TaskRegistry
-from tests.unit.stepfunctions.integrations.conftest import run
+from stepfunctions.runtime.task_registry import TaskRegistry
+from tests.unit.stepfunctions.integrations.conftest import (
+    client,
+    run,
+)
 
 
 def _tasks(endpoints: IntegrationEndpoints) -> TaskRegistry:
@@ -35,24 +38,6 @@ def _one_task(resource: str, parameters: dict[str, Any]) -> dict[str, Any]:
             "Call": {"Type": "Task", "Resource": resource, "Parameters": parameters, "End": True}
         },
     }
-
-
-@pytest.mark.parametrize(
-    ("service_id", "name"),
-    [
-        ("DynamoDB", "DynamoDb"),
-        ("SQS", "Sqs"),
-        ("SFN", "Sfn"),
-        ("S3", "S3"),
-        ("CloudWatch Logs", "CloudWatchLogs"),
-        ("EventBridge", "EventBridge"),
-        ("RDS", "Rds"),
-        ("EC2", "Ec2"),
-        ("Secrets Manager", "SecretsManager"),
-    ],
-)
-def test_sdk_error_prefixes_are_the_sdk_v2_client_names(service_id: str, name: str) -> None:
-    assert sdk_service_name(service_id) == name
 
 
 @pytest.mark.anyio
@@ -145,3 +130,68 @@ async def test_unknown_sdk_services_and_actions_are_not_recognized(
     assert result.execution.status == "FAILED"
     assert result.execution.error == "States.Runtime"
     assert "is not recognized" in (result.execution.cause or "")
+
+
+@pytest.mark.anyio
+async def test_aws_sdk_dynamodb_query_answers_the_sdk_response(
+    moto_url: str, endpoints: IntegrationEndpoints
+) -> None:
+    table = f"t-{uuid.uuid4().hex[:12]}"
+    dynamodb = client(moto_url, "dynamodb")
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for sk in (1, 2):
+        dynamodb.put_item(TableName=table, Item={"pk": {"S": "a"}, "sk": {"N": str(sk)}})
+    definition = {
+        "StartAt": "Query",
+        "States": {
+            "Query": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:dynamodb:query",
+                "Parameters": {
+                    "TableName": table,
+                    "KeyConditionExpression": "pk = :pk",
+                    "ExpressionAttributeValues": {":pk": {"S": "a"}},
+                },
+                "Next": "Missing",
+            },
+            "Missing": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:dynamodb:getItem",
+                "Parameters": {"TableName": "no-such-table", "Key": {"pk": {"S": "a"}}},
+                "Catch": [
+                    {
+                        "ErrorEquals": ["DynamoDb.ResourceNotFoundException"],
+                        "ResultPath": "$.error",
+                        "Next": "Done",
+                    }
+                ],
+                "End": True,
+            },
+            "Done": {"Type": "Pass", "End": True},
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    output = result.output
+    assert output["Count"] == 2
+    assert output["Items"] == [
+        {"pk": {"S": "a"}, "sk": {"N": "1"}},
+        {"pk": {"S": "a"}, "sk": {"N": "2"}},
+    ]
+    # SDK integrations carry no SDK metadata (only optimized ones do).
+    assert "SdkHttpMetadata" not in output
+    assert output["error"]["Error"] == "DynamoDb.ResourceNotFoundException"
+    assert "(Service: DynamoDb, Status Code: 400, Request ID: " in output["error"]["Cause"]
+    scheduled = result.details("TaskScheduled")
+    assert (scheduled["resourceType"], scheduled["resource"]) == ("aws-sdk:dynamodb", "query")

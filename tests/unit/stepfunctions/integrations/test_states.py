@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from stepfunctions.clock import FakeClock
 from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.states import ServiceNestedExecutions
-from stepfunctions.service import StepFunctionsService
-from stepfunctions.tasks import TaskRegistry
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.integrations.conftest import (
     ACCOUNT,
     REGION,
