@@ -19,6 +19,7 @@ at the caller's line, as a mistyped call fails in the APPSYNC_JS runtime.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
@@ -161,6 +162,14 @@ _UTIL_SET = {
 }
 
 _Function = Callable[["HostCall", list[Any]], Any]
+# "TimeHelpers.nowFormatted() missing 1 required ..." -> "missing 1 required ...".
+_PYTHON_CALLABLE = re.compile(r"^[\w.]+\(\) ")
+
+
+def _javascript_name(name: str) -> str:
+    """`util:time.nowFormatted` -> `util.time.nowFormatted`, `ddb:get` -> `get`."""
+    scope, _, member = name.partition(":")
+    return member if scope == "ddb" else f"{scope}.{member}"
 
 
 def _util_function(name: str) -> _Function:
@@ -226,7 +235,7 @@ class HostCall:
         """Run `name` with the JSON array `arguments`; the JSON of its result."""
         function = _FUNCTIONS.get(name)
         if function is None:
-            return f"{TYPE_ERROR}{name} is not a function"
+            return f"{TYPE_ERROR}{_javascript_name(name)} is not a function"
         try:
             args = parse_json(arguments)
             return to_json(function(self, args if isinstance(args, list) else []))
@@ -234,7 +243,7 @@ class HostCall:
             self.pending = error
             return PENDING_ERROR
         except (TypeError, ValueError, KeyError, IndexError, AttributeError) as error:
-            return f"{TYPE_ERROR}{name}: {error}"
+            return f"{TYPE_ERROR}{_javascript_name(name)}: {_PYTHON_CALLABLE.sub('', str(error))}"
 
 
 def host_names() -> list[str]:
