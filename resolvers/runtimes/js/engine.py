@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -64,7 +65,8 @@ TIMEOUT_ERROR_TYPE = "ExecutionTimeout"
 _POSITION = re.compile(r"<input>:(\d+):(\d+)|(\d+),(\d+),false\b")
 
 
-@dataclass(frozen=True, slots=True)
+# Made per call: slotted, not frozen.
+@dataclass(slots=True)
 class Outcome:
     """How one handler call ended, as the prelude's run wrapper reports it.
 
@@ -72,7 +74,8 @@ class Outcome:
     `runtime.earlyReturn` / `util.error`), "host" (a helper's ResolverError, in `pending`),
     "timeout" (past the deadline), or "exception" (`name`, `message`, `position` in the
     factory's text). `stash` is the handler's
-    `ctx.stash` afterwards; `logs` its console output as (level, text) pairs.
+    `ctx.stash` afterwards (None when it did not read it); `logs` its console output as
+    (level, text) pairs.
     """
 
     kind: str
@@ -105,8 +108,14 @@ def engine_position(message: str) -> tuple[int, int] | None:
     return int(line), int(column)
 
 
+_DECODER = json.JSONDecoder()
+
+
 def _decode_outcome(text: str, host: HostCall) -> Outcome:
-    document: dict[str, Any] = json.loads(text)
+    document = _DECODER.decode(text)
+    if isinstance(document, list):
+        # A plain return that left the stash unread and logged nothing: `[value]`.
+        return Outcome("return", document[0], [], "", "", None, None, [], None)
     position = document.get("p")
     logs = [(str(level), str(line)) for level, line in document.get("l") or []]
     return Outcome(
@@ -122,23 +131,25 @@ def _decode_outcome(text: str, host: HostCall) -> Outcome:
     )
 
 
-def context_json(ctx: ResolverContext) -> str:
-    """`ctx` as the handler receives it (resolver-context-reference-js); `args` is made an alias
-    of `arguments` on the JavaScript side, so that both see one object."""
-    return to_json(
-        {
-            "arguments": ctx.arguments,
-            "identity": ctx.identity,
-            "source": ctx.source,
-            "stash": ctx.stash,
-            "prev": {"result": ctx.prev_result},
-            "result": ctx.result,
-            "error": ctx.error.to_context() if ctx.error is not None else None,
-            "info": ctx.info.to_context(),
-            "request": ctx.request.to_context(),
-            "env": {},
-        }
-    )
+def _error(ctx: ResolverContext) -> Any:
+    return ctx.error.to_context() if ctx.error is not None else None
+
+
+# The fields of the handler's `ctx` (resolver-context-reference-js), each read from the field's
+# ResolverContext when the handler first reads it; `args` is `arguments` on the JavaScript side.
+CONTEXT_FIELDS: dict[str, Callable[[ResolverContext], Any]] = {
+    "arguments": lambda ctx: ctx.arguments,
+    "identity": lambda ctx: ctx.identity,
+    "source": lambda ctx: ctx.source,
+    "stash": lambda ctx: ctx.stash,
+    "prev": lambda ctx: {"result": ctx.prev_result},
+    "result": lambda ctx: ctx.result,
+    "error": _error,
+    "info": lambda ctx: ctx.info.to_context(),
+    "request": lambda ctx: ctx.request.to_context(),
+    # AppSync's environment variables (GraphqlApi environmentVariables): none configured here.
+    "env": lambda ctx: {},
+}
 
 
 class JsRuntime:
@@ -157,10 +168,12 @@ class JsRuntime:
         self._time_limit_ms = time_limit * 1000
         self._host: HostCall | None = None
         self._context.add_callable("__appsync_host", self._invoke_host)
+        self._context.add_callable("__appsync_ctx", self._context_field)
         prelude = resources.files(__package__).joinpath("prelude.js").read_text("utf-8")
         installed = self._context.eval(
-            "(function () { const host = __appsync_host; delete globalThis.__appsync_host;"
-            f" return ({prelude})(host, {json.dumps(host_names())},"
+            "(function () { const host = __appsync_host, piece = __appsync_ctx;"
+            " delete globalThis.__appsync_host; delete globalThis.__appsync_ctx;"
+            f" return ({prelude})(host, piece, {json.dumps(host_names())},"
             f" {json.dumps(PENDING_ERROR)}, {json.dumps(TYPE_ERROR)}); }})()"
         )
         member = self._context.eval("(object, name) => object[name]")
@@ -177,6 +190,13 @@ class JsRuntime:
             return f"{TYPE_ERROR}{name} called outside a handler"
         return host.invoke(name, arguments)
 
+    def _context_field(self, name: str) -> str:
+        host = self._host
+        read = CONTEXT_FIELDS.get(name)
+        if host is None or read is None:
+            return "null"
+        return to_json(read(host.ctx))
+
     def compile(self, text: str) -> None:
         """Evaluate a script (a unit's registration); raises `quickjs.JSException`."""
         self._context.eval(text)
@@ -191,7 +211,7 @@ class JsRuntime:
         host = HostCall(ctx, self.clock)
         self._host = host
         try:
-            text = self._run(unit, handler, context_json(ctx), self._time_limit_ms)
+            text = self._run(unit, handler, self._time_limit_ms)
         except quickjs.JSException as error:
             detail = str(error)
             # An end the wrapper could not report: memory it could not get to report it.

@@ -11,7 +11,9 @@ undoes), and an inline source map still applies.
 
 Calling the factory runs the module's top level afresh: each request gets its own module scope,
 so nothing a handler leaves in a module-level variable reaches the next request, as AppSync runs
-each request in isolation.
+each request in isolation. A module whose top level holds no state (imports, functions, `const`
+primitives: most resolvers) is instantiated once and reused, which saves a few microseconds a
+call; a property set on one of its function objects would outlive the request.
 
 Import problems are refused with TypeScript's words, as AppSync type-checks the code when it is
 saved (its errors name `code.js(line,col): error TS...`, localstack/appsync-utils
@@ -65,6 +67,8 @@ class ModulePlan:
     exports: dict[str, str] = field(default_factory=dict)
     problems: list[tuple[Node, str]] = field(default_factory=list)
     insertions: list[Insertion] = field(default_factory=list)
+    # Whether the top level holds no state a handler could change (see `_stateless`).
+    stateless: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +215,43 @@ def _ticks(plan: ModulePlan, source: JsSource) -> None:
                 _tick(plan, source, body)
 
 
+# Initial values a handler cannot change: a const bound to one of these holds no state.
+_IMMUTABLE_VALUES = frozenset(
+    {
+        "string",
+        "number",
+        "true",
+        "false",
+        "null",
+        "undefined",
+        "template_string",
+        "arrow_function",
+        "function_expression",
+        "function",
+    }
+)
+
+
+def _stateless(node: Node) -> bool:
+    """A top-level statement that leaves nothing a handler could change: an import, a function
+    declaration, an empty statement, a comment, or `const` names bound to primitives and
+    functions (a `let`, a `var`, an object or array at the top level is state)."""
+    if node.type == "export_statement":
+        inner = node.child_by_field_name("declaration")
+        return inner is None or _stateless(inner)
+    if node.type in ("import_statement", "function_declaration", "empty_statement", "comment"):
+        return True
+    if node.type != "lexical_declaration" or not has_token(node, "const"):
+        return False
+    for declarator in node.named_children:
+        value = declarator.child_by_field_name("value")
+        if declarator.type == "variable_declarator" and (
+            value is None or value.type not in _IMMUTABLE_VALUES
+        ):
+            return False
+    return True
+
+
 def plan_module(source: JsSource, modules: Mapping[str, frozenset[str]]) -> ModulePlan:
     """Read the module's top-level imports and exports; `modules` maps each module the runtime
     provides to the names it exports."""
@@ -220,6 +261,7 @@ def plan_module(source: JsSource, modules: Mapping[str, frozenset[str]]) -> Modu
             _import(plan, node, modules, source)
         elif node.type == "export_statement":
             _export(plan, node, source)
+        plan.stateless = plan.stateless and _stateless(node)
     _ticks(plan, source)
     return plan
 
@@ -229,7 +271,8 @@ def factory_text(plan: ModulePlan, unit: int, register: bool = True) -> FactoryT
     false, one that only compiles it)."""
     prefix = (
         ("" if register else "0&&")
-        + f"__appsync_define({unit}, function (__appsync_modules, __appsync_tick) {{ "
+        + f"__appsync_define({unit}, {json.dumps(plan.stateless)}, "
+        + "function (__appsync_modules, __appsync_tick) { "
         + "'use strict'; "
         + "".join(binding + " " for binding in plan.bindings)
     )

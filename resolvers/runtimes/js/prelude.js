@@ -6,7 +6,7 @@
 // util.unauthorized, runtime.earlyReturn end the handler), the shapes AWS's type declarations
 // give plain values (operations.*, rds.typeHint.*), console output, and the call wrapper that
 // runs one handler and reports what happened as one JSON document.
-(function (host, names, PENDING_ERROR, TYPE_ERROR) {
+(function (host, piece, names, PENDING_ERROR, TYPE_ERROR) {
   'use strict';
   // Functions of this prelude, skipped when an error's position is looked for.
   const internal = new WeakSet();
@@ -113,22 +113,63 @@
     if ((ticks & 1023) === 0 && Date.now() > deadline) throw new Signal('timeout', []);
   });
 
+  // The handler's `ctx` (resolver-context-reference-js). Each field is fetched from the host
+  // and parsed the first time the handler reads it, so a handler pays for what it reads; `args`
+  // is the same object as `arguments`. What the handler leaves in `stash` goes back. The getters
+  // live on one prototype (an object literal of getters per call costs more than the handler);
+  // toJSON lets console.log(ctx) show every field.
+  const FIELDS = ['arguments', 'args', 'identity', 'source', 'stash', 'prev', 'result', 'error',
+    'info', 'request', 'env'];
+  const contextPrototype = {
+    toJSON() { return Object.fromEntries(FIELDS.map((name) => [name, this[name]])); },
+  };
+  for (const name of FIELDS) {
+    const key = name === 'args' ? 'arguments' : name;
+    Object.defineProperty(contextPrototype, name, {
+      enumerable: true,
+      get() {
+        const fields = this.__fields;
+        return Object.hasOwn(fields, key) ? fields[key] : (fields[key] = JSON.parse(piece(key)));
+      },
+    });
+  }
+
+  // Each unit's factory; a stateless module's one instance once made.
   const units = [];
-  const define = mark((index, factory) => { if (units[index] === undefined) units[index] = factory; });
-  const run = mark((unit, handler, contextText, limit) => {
+  const instances = [];
+  const define = mark((index, stateless, factory) => {
+    if (units[index] !== undefined) return;
+    units[index] = factory;
+    instances[index] = stateless ? null : undefined;
+  });
+  const instance = (unit) => {
+    const kept = instances[unit];
+    if (kept) return kept;
+    const made = units[unit](modules, tick);
+    if (kept === null) instances[unit] = made;
+    return made;
+  };
+  const run = mark((unit, handler, limit) => {
     logs = [];
     ticks = 0;
     deadline = Date.now() + limit;
-    const ctx = JSON.parse(contextText);
-    ctx.args = ctx.arguments;
+    const fields = {};
+    const ctx = Object.create(contextPrototype);
+    ctx.__fields = fields;
     let outcome;
     try {
-      outcome = { k: 'return', v: nullable(units[unit](modules, tick)[handler](ctx)) };
+      const value = instance(unit)[handler](ctx);
+      if (!Object.hasOwn(fields, 'stash') && !logs.length) {
+        // The common end, answered as `[value]` rather than the outcome object (a string made
+        // by concatenation may be a rope, which the binding cannot hand to Python).
+        return JSON.stringify([nullable(value)]);
+      }
+      outcome = { k: 'return', v: nullable(value) };
     } catch (error) {
       outcome = error instanceof Signal ? { k: error.kind, a: error.args } : failure(error);
     }
-    outcome.s = ctx.stash;
-    outcome.l = logs;
+    if (Object.hasOwn(fields, 'stash')) outcome.s = fields.stash;
+    if (logs.length) outcome.l = logs;
     try {
       return JSON.stringify(outcome);
     } catch (error) {

@@ -3,21 +3,20 @@ surface the prelude builds, one context shared by many resolvers without leaks b
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from resolvers.context import ContextError
 from resolvers.errors import CodeError
-from resolvers.runtimes.js.engine import JsRuntime, context_json, engine_position
+from resolvers.runtimes.js.engine import JsRuntime, engine_position
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context, request_of
 
 
-def test_the_context_crosses_as_appsync_documents_it() -> None:
-    ctx = context(stash={"a": 1}, prev_result=[1], result={"r": 1})
-    ctx.error = ContextError("failed", "DynamoDB:ConditionalCheckFailedException")
-    assert json.loads(context_json(ctx)) == {
+def test_the_context_crosses_as_appsync_documents_it(js: LoadCode) -> None:
+    error = ContextError("failed", "DynamoDB:ConditionalCheckFailedException")
+    whole = request_of(js, "ctx", stash={"a": 1}, prev_result=[1], result={"r": 1}, error=error)
+    assert whole == {
         "arguments": {"id": "post-1"},
+        "args": {"id": "post-1"},
         "identity": None,
         "source": None,
         "stash": {"a": 1},
@@ -88,7 +87,7 @@ def test_a_unit_cannot_be_replaced_by_another(js: LoadCode) -> None:
     first = js("export const request = (ctx) => 'first';\nexport function response(ctx) {}\n")
     js(
         "export function request(ctx) {\n"
-        "  __appsync_define(0, () => ({ request: () => 'hijacked' }));\n"
+        "  __appsync_define(0, false, () => ({ request: () => 'hijacked' }));\n"
         "  return 'second';\n}\nexport function response(ctx) {}\n"
     ).request(context())
     assert first.request(context()) == "first"

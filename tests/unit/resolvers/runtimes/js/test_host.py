@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +26,10 @@ import pytest
 from resolvers import dynamodb_helpers
 from resolvers.errors import CodeError, ResolverError
 from resolvers.runtimes.js.host import EXTENSIONS_FUNCTIONS, UTIL_FUNCTIONS, host_names
+from resolvers.runtimes.python import load_python_code
+from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.util.transform import to_dynamodb_filter_expression
+from tests.unit.resolvers.runtimes.conftest import CLOCK
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context, request_of
 
 S3_OBJECT = '{"s3":{"key":"foo","bucket":"bar","region":"baz"}}'
@@ -446,3 +450,71 @@ def test_a_mistyped_call_is_a_type_error_at_the_callers_line(js: LoadCode) -> No
         "code.js:2:20: TypeError: util.time.nowFormatted: missing 1 required positional "
         "argument: 'pattern'"
     )
+
+
+# AWS documents each DynamoDB request both ways: the VTL mapping template (resolver-mapping-
+# template-reference-dynamodb-getitem, -putitem, -query, -deleteitem) and the JavaScript request
+# (js-resolver-reference-dynamodb, built-in-modules-js). The same arguments through VTL,
+# PYTHON and JS give the same document, `version` aside (JavaScript requests have none).
+EQUIVALENTS: list[tuple[str, str, str, str]] = [
+    (
+        "GetItem",
+        '{"version": "2017-02-28", "operation": "GetItem",'
+        ' "key": {"id": $util.dynamodb.toDynamoDBJson($ctx.args.id)}}',
+        "ddb.get({'key': {'id': ctx.args['id']}})",
+        "ddb.get({ key: { id: ctx.args.id } })",
+    ),
+    (
+        "PutItem",
+        '{"version": "2018-05-29", "operation": "PutItem",'
+        ' "key": {"id": $util.dynamodb.toDynamoDBJson($ctx.args.id)},'
+        ' "attributeValues": $util.dynamodb.toMapValuesJson($ctx.args.input)}',
+        "ddb.put({'key': {'id': ctx.args['id']}, 'item': ctx.args['input']})",
+        "ddb.put({ key: { id: ctx.args.id }, item: ctx.args.input })",
+    ),
+    (
+        "DeleteItem",
+        '{"version": "2017-02-28", "operation": "DeleteItem",'
+        ' "key": {"id": $util.dynamodb.toDynamoDBJson($ctx.args.id)}}',
+        "ddb.remove({'key': {'id': ctx.args['id']}})",
+        "ddb.remove({ key: { id: ctx.args.id } })",
+    ),
+    (
+        "Scan with a filter",
+        '{"version": "2017-02-28", "operation": "Scan",'
+        ' "filter": $util.transform.toDynamoDBFilterExpression($ctx.args.filter)}',
+        "{'operation': 'Scan', 'filter': util.parseJson("
+        "util.transform.toDynamoDBFilterExpression(ctx.args['filter']))}",
+        "({ operation: 'Scan', filter: JSON.parse("
+        "util.transform.toDynamoDBFilterExpression(ctx.args.filter)) })",
+    ),
+]
+EQUIVALENT_ARGS = {
+    "id": "post-1",
+    "input": {"title": "Hello", "views": 3, "tags": ["a"], "draft": False},
+    "filter": {"title": {"beginsWith": "He"}, "views": {"gt": 2}},
+}
+
+
+@pytest.mark.conformance
+@pytest.mark.parametrize(
+    ("operation", "vtl", "python", "javascript"), EQUIVALENTS, ids=[e[0] for e in EQUIVALENTS]
+)
+def test_vtl_python_and_javascript_build_the_same_request(
+    js: LoadCode, tmp_path: Path, operation: str, vtl: str, python: str, javascript: str
+) -> None:
+    template = tmp_path / "request.vtl"
+    template.write_text(vtl, encoding="utf-8")
+    from_vtl = load_vtl_code(template, None, CLOCK).request(context(arguments=EQUIVALENT_ARGS))
+    module = tmp_path / "resolver.py"
+    module.write_text(
+        "from resolvers import dynamodb_helpers as ddb\n"
+        f"def request(ctx):\n    return {python}\n"
+        "def response(ctx):\n    return ctx.result\n",
+        encoding="utf-8",
+    )
+    from_python = load_python_code(module, CLOCK).request(context(arguments=EQUIVALENT_ARGS))
+    from_javascript = request_of(js, javascript, arguments=EQUIVALENT_ARGS)
+    from_vtl.pop("version")
+    assert from_javascript == from_vtl, operation
+    assert from_python == from_vtl, operation

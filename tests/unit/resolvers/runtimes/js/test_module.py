@@ -82,7 +82,9 @@ def test_blanking_keeps_every_other_position() -> None:
     )
     compiled = factory_text(plan(text), 7)
     lines = compiled.text.split("\n")
-    assert lines[0].startswith("__appsync_define(7, function (__appsync_modules, __appsync_tick)")
+    assert lines[0].startswith(
+        "__appsync_define(7, true, function (__appsync_modules, __appsync_tick)"
+    )
     assert lines[0][compiled.line_one_offset :].strip() == ""
     # `export` became six spaces: the function keeps its column.
     assert lines[1].index("function request") == text.split("\n")[1].index("function request")
@@ -107,3 +109,17 @@ def test_every_loop_and_function_body_checks_the_deadline() -> None:
     column_of_f = lines[2].index("f(x)") + 1
     assert compiled.original_column(3, column_of_f) == text.split("\n")[2].index("f(x)") + 1
     assert compiled.original_column(3, 3) == 3
+
+
+@pytest.mark.parametrize(
+    ("text", "stateless"),
+    [
+        ("import { util } from '@aws-appsync/utils';\nexport function request(ctx) {}", True),
+        ("const LIMIT = 10, NAME = `x`;\nexport const response = (ctx) => ctx.result;", True),
+        ("const cache = {};\nexport function request(ctx) {}", False),
+        ("let count = 0;\nexport function request(ctx) {}", False),
+        ("export const seen = [];", False),
+    ],
+)
+def test_a_module_without_top_level_state_is_stateless(text: str, stateless: bool) -> None:
+    assert plan(text).stateless is stateless
