@@ -28,6 +28,7 @@ from resolvers import dynamodb_helpers as ddb
 from resolvers.context import ResolverContext
 from resolvers.errors import ResolverError
 from resolvers.runtimes.vtl import Extensions
+from resolvers.util import rds_statements
 from resolvers.util.core import parse_json, to_json
 from resolvers.util.namespace import Util
 from resolvers.util.time import Clock
@@ -93,6 +94,14 @@ EXTENSIONS_FUNCTIONS = (
     "setSubscriptionInvalidationFilter",
     "invalidateSubscriptions",
     "evictFromApiCache",
+)
+RDS_FUNCTIONS = (
+    "select",
+    "insert",
+    "update",
+    "remove",
+    "createPgStatement",
+    "createMySQLStatement",
 )
 DYNAMODB_FUNCTIONS = (
     "get",
@@ -185,10 +194,14 @@ def _module_function(function: Callable[..., Any]) -> _Function:
     return lambda call, args: function(*args)
 
 
+def _statement(kind: str, verb: str) -> _Function:
+    return lambda call, args: rds_statements.statement(kind, (*args, None)[0], verb)
+
+
 def _table() -> dict[str, _Function]:
     """Host names: `util:` + the member's path under `util`, `extensions:` + the extension,
-    `ddb:` + the @aws-appsync/utils/dynamodb function (the prelude builds its objects from
-    these names)."""
+    `ddb:` + the @aws-appsync/utils/dynamodb function, `rds:` + the @aws-appsync/utils/rds
+    statement function (the prelude builds its objects from these names)."""
     table = {f"util:{name}": _util_function(name) for name in UTIL_FUNCTIONS}
     table.update({f"extensions:{n}": _extension(n) for n in EXTENSIONS_FUNCTIONS})
     for name in DYNAMODB_FUNCTIONS:
@@ -200,6 +213,11 @@ def _table() -> dict[str, _Function]:
             table["ddb:transactWrite"] = _module_function(_transact_write)
         else:
             table[f"ddb:{name}"] = _module_function(getattr(ddb, name))
+    for kind, verb in (("SELECT", "select"), ("INSERT", "insert"), ("UPDATE", "update")):
+        table[f"rds:{verb}"] = _statement(kind, verb)
+    table["rds:remove"] = _statement("REMOVE", "remove")
+    table["rds:createPgStatement"] = _module_function(rds_statements.create_pg_statement)
+    table["rds:createMySQLStatement"] = _module_function(rds_statements.create_mysql_statement)
     return table
 
 

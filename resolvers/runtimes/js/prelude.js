@@ -79,7 +79,9 @@
   for (const type of ['DECIMAL', 'JSON', 'TIME', 'DATE', 'TIMESTAMP', 'UUID']) {
     typeHint[type] = mark((value) => ({ type, value }));
   }
-  const rds = { toJsonObject: util.rds.toJsonObject, typeHint };
+  // The `sql` tagged template keeps its pieces; the statement functions render them.
+  const sql = mark((strings, ...keys) => ({ strings: [...strings], keys }));
+  const rds = { ...tree('rds:'), toJsonObject: util.rds.toJsonObject, typeHint, sql };
 
   const extensions = tree('extensions:');
   const modules = {

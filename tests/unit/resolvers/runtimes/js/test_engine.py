@@ -56,7 +56,17 @@ def test_the_modules_export_what_the_type_declarations_declare(runtime: JsRuntim
         "toNumberSet",
         "toBinarySet",
     } == exports["@aws-appsync/utils/dynamodb"]
-    assert exports["@aws-appsync/utils/rds"] == {"toJsonObject", "typeHint"}
+    assert exports["@aws-appsync/utils/rds"] == {
+        "toJsonObject",
+        "typeHint",
+        "sql",
+        "select",
+        "insert",
+        "update",
+        "remove",
+        "createPgStatement",
+        "createMySQLStatement",
+    }
 
 
 def test_util_extensions_and_runtime_are_globals_too(js: LoadCode) -> None:

@@ -518,3 +518,29 @@ def test_vtl_python_and_javascript_build_the_same_request(
     from_vtl.pop("version")
     assert from_javascript == from_vtl, operation
     assert from_python == from_vtl, operation
+
+
+def test_rds_statements_from_javascript(js: LoadCode) -> None:
+    """LS: the createPgStatement-typeHint snapshot, through `rds.*` and the `sql` template."""
+    got = request_of(
+        js,
+        "[rds.createPgStatement(rds.select({ table: 'UserGroup', where: { and: ["
+        " { id: { eq: rds.typeHint.UUID('1232') } },"
+        " { started: { lt: rds.typeHint.TIMESTAMP(new Date(Date.UTC(2022, 2, 2))) } } ] } })),"
+        " rds.createMySQLStatement(rds.sql`SELECT * FROM persons WHERE id = ${ctx.args.id}`)]",
+    )
+    assert got == [
+        {
+            "statements": ['SELECT * FROM "UserGroup" WHERE ("id" = :P0) AND ("started" < :P1)'],
+            "variableMap": {":P0": "1232", ":P1": "2022-03-02T00:00:00.000Z"},
+            "variableTypeHintMap": {":P0": "UUID", ":P1": "TIMESTAMP"},
+        },
+        {
+            "statements": ["SELECT * FROM persons WHERE id = :P0"],
+            "variableMap": {":P0": "post-1"},
+            "variableTypeHintMap": {},
+        },
+    ]
+    assert request_of(js, "typeof rds.insert + typeof rds.update + typeof rds.remove") == (
+        "function" * 3
+    )
