@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -118,6 +119,29 @@ def stopped(run: Callable[[], Any]) -> str:
     return "not stopped"
 
 
+def figures(
+    imported: float,
+    make: Callable[[], Any],
+    caller: Callable[[Any], Callable[[str, str], Any]],
+    calls: int,
+) -> dict[str, Any]:
+    """Startup, per-call cost and memory per context of an engine whose contexts `make` makes
+    (each with the resolver compiled) and whose `caller(context)` calls its handlers."""
+    start = time.perf_counter()
+    first = make()
+    startup = time.perf_counter() - start
+    micros = per_call(caller(first), calls)
+    before = rss_bytes()
+    kept = [make() for _ in range(CONTEXTS)]
+    memory = (rss_bytes() - before) / len(kept)
+    return {
+        "import_s": imported,
+        "startup_ms": startup * 1e3,
+        "call_us": micros,
+        "memory_kib": memory / 1024,
+    }
+
+
 def measure_quickjs(calls: int) -> dict[str, Any]:
     started = time.perf_counter()
     import quickjs
@@ -131,14 +155,7 @@ def measure_quickjs(calls: int) -> dict[str, Any]:
         context.eval(RESOLVER_SCRIPT)
         return context
 
-    start = time.perf_counter()
-    first = make()
-    startup = time.perf_counter() - start
-    call = first.get("__call")
-    micros = per_call(lambda name, text: call(name, text), calls)
-    before = rss_bytes()
-    kept = [make() for _ in range(CONTEXTS)]
-    memory = (rss_bytes() - before) / len(kept)
+    measured = figures(imported, make, lambda context: context.get("__call"), calls)
     limited = quickjs.Context()
     limited.set_time_limit(0.1)
     runaway = stopped(lambda: limited.eval(RUNAWAY))
@@ -149,10 +166,7 @@ def measure_quickjs(calls: int) -> dict[str, Any]:
     limited.set_memory_limit(32 * 1024 * 1024)
     allocation = stopped(lambda: limited.eval(ALLOCATE))
     return {
-        "import_s": imported,
-        "startup_ms": startup * 1e3,
-        "call_us": micros,
-        "memory_kib": memory / 1024,
+        **measured,
         "es_modules": _quickjs_modules(),
         "python_callback": "sync, JSON in/out",
         "time_limit": runaway,
@@ -186,21 +200,11 @@ def measure_mini_racer(calls: int) -> dict[str, Any]:
         racer.eval(RESOLVER_SCRIPT)
         return racer
 
-    start = time.perf_counter()
-    first = make()
-    startup = time.perf_counter() - start
-    call = first.eval("__call")
-    micros = per_call(lambda name, text: call(name, text), calls)
-    before = rss_bytes()
-    kept = [make() for _ in range(CONTEXTS)]
-    memory = (rss_bytes() - before) / len(kept)
+    measured = figures(imported, make, lambda racer: racer.eval("__call"), calls)
     runaway = stopped(lambda: MiniRacer().eval(RUNAWAY, timeout_sec=0.1))
     allocation = stopped(lambda: MiniRacer().eval(ALLOCATE, max_memory=32 * 1024 * 1024))
     return {
-        "import_s": imported,
-        "startup_ms": startup * 1e3,
-        "call_us": micros,
-        "memory_kib": memory / 1024,
+        **measured,
         "es_modules": "no (scripts only)",
         "python_callback": "async only (Promise)",
         "time_limit": runaway,
@@ -224,18 +228,9 @@ def measure_pythonmonkey(calls: int) -> dict[str, Any]:
         )
         return factory(lambda name, text: python_util(str(name), str(text)))
 
-    start = time.perf_counter()
-    call = make()
-    startup = time.perf_counter() - start
-    micros = per_call(lambda name, text: str(call(name, text)), calls)
-    before = rss_bytes()
-    kept = [make() for _ in range(CONTEXTS)]
-    memory = (rss_bytes() - before) / len(kept)
+    measured = figures(imported, make, lambda call: lambda name, text: str(call(name, text)), calls)
     return {
-        "import_s": imported,
-        "startup_ms": startup * 1e3,
-        "call_us": micros,
-        "memory_kib": memory / 1024,
+        **measured,
         "es_modules": "no (eval is a script; require() is CommonJS)",
         "python_callback": "sync, objects proxied",
         # No interrupt or heap-limit API: a runaway loop would hang this process for good.
@@ -310,8 +305,10 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=3000)
     args = parser.parse_args()
     if args.engine:
-        print(json.dumps(MEASURES[args.engine](args.calls)))
-        return
+        print(json.dumps(MEASURES[args.engine](args.calls)), flush=True)
+        # Skip interpreter teardown: mini-racer's finalizer waits for the isolate that the
+        # runaway loop left terminating, and hangs the subprocess for good.
+        os._exit(0)
     results: dict[str, list[dict[str, Any]]] = {}
     for engine in ENGINES:
         print(f"measuring {engine} ({PACKAGES[engine]}), {args.runs} runs")
