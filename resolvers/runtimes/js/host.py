@@ -213,11 +213,16 @@ def _table() -> dict[str, _Function]:
             table["ddb:transactWrite"] = _module_function(_transact_write)
         else:
             table[f"ddb:{name}"] = _module_function(getattr(ddb, name))
-    for kind, verb in (("SELECT", "select"), ("INSERT", "insert"), ("UPDATE", "update")):
-        table[f"rds:{verb}"] = _statement(kind, verb)
-    table["rds:remove"] = _statement("REMOVE", "remove")
-    table["rds:createPgStatement"] = _module_function(rds_statements.create_pg_statement)
-    table["rds:createMySQLStatement"] = _module_function(rds_statements.create_mysql_statement)
+    renderers = {
+        "createPgStatement": rds_statements.create_pg_statement,
+        "createMySQLStatement": rds_statements.create_mysql_statement,
+    }
+    for name in RDS_FUNCTIONS:
+        if name in renderers:
+            table[f"rds:{name}"] = _module_function(renderers[name])
+        else:
+            kind = "REMOVE" if name == "remove" else name.upper()
+            table[f"rds:{name}"] = _statement(kind, name)
     return table
 
 
