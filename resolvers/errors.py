@@ -162,3 +162,12 @@ class EarlyReturn(BaseException):
         super().__init__("earlyReturn")
         self.value = value
         self.skip_to = skip_to
+
+
+class JsEngineError(ResolverError):
+    """The JavaScript engine stopped a call with an error the APPSYNC_JS wrapper could not report
+    (memory it could not get even to report); `position` is where, in the factory's text."""
+
+    def __init__(self, message: str, position: tuple[int, int] | None) -> None:
+        super().__init__(message)
+        self.position = position

@@ -27,12 +27,11 @@ from typing import Any
 import quickjs
 
 from resolvers.context import ResolverContext
-from resolvers.errors import CodeError, ResolverError, TemplateError
+from resolvers.errors import CodeError, EarlyReturn, JsEngineError, ResolverError, TemplateError
 from resolvers.runtimes.js import subset
 from resolvers.runtimes.js.engine import (
     TIMEOUT_ERROR_TYPE,
     TIMEOUT_MESSAGE,
-    EngineError,
     JsRuntime,
     Outcome,
     engine_position,
@@ -40,7 +39,7 @@ from resolvers.runtimes.js.engine import (
 from resolvers.runtimes.js.module import HANDLERS, FactoryText, factory_text, plan_module
 from resolvers.runtimes.js.sourcemap import SourceMap, inline_source_map
 from resolvers.runtimes.js.syntax import JsSource, parse
-from resolvers.runtimes.python import EarlyReturn, runtime
+from resolvers.runtimes.python import runtime
 from resolvers.util.namespace import Util
 
 LOGGER = logging.getLogger(__name__)
@@ -95,7 +94,7 @@ class JsResolverCode:
         engine stopped it (the time limit)."""
         try:
             outcome = self.runtime.call(self.unit, handler, ctx)
-        except EngineError as error:
+        except JsEngineError as error:
             raise CodeError(*self.location.locate(error.position), error.message) from error
         for level, line in outcome.logs:
             LOGGER.info("%s %s: %s", level, self.location.file, line)

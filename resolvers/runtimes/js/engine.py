@@ -33,7 +33,7 @@ from typing import Any
 import quickjs
 
 from resolvers.context import ResolverContext
-from resolvers.errors import ResolverError
+from resolvers.errors import JsEngineError, ResolverError
 from resolvers.runtimes.js.host import PENDING_ERROR, TYPE_ERROR, HostCall, host_names
 from resolvers.util.core import to_json
 from resolvers.util.time import SYSTEM_CLOCK, Clock
@@ -87,16 +87,6 @@ class Outcome:
     stash: Any
     logs: list[tuple[str, str]]
     pending: ResolverError | None
-
-
-class EngineError(Exception):
-    """The engine stopped a call with an error the wrapper could not report (memory it could
-    not get even to report); `position` is where, in the factory's text."""
-
-    def __init__(self, message: str, position: tuple[int, int] | None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
 
 
 def engine_position(message: str) -> tuple[int, int] | None:
@@ -217,7 +207,7 @@ class JsRuntime:
             # An end the wrapper could not report: memory it could not get to report it.
             self._context.gc()
             message = detail.splitlines()[0] if detail else "InternalError: out of memory"
-            raise EngineError(message, engine_position(detail)) from error
+            raise JsEngineError(message, engine_position(detail)) from error
         finally:
             self._host = None
         return _decode_outcome(text, host)

@@ -3,7 +3,7 @@
 Every `util.*` helper, every `extensions.*` call and every `@aws-appsync/utils/dynamodb` and
 `/rds` function is a JavaScript stub (prelude.js) that calls `__appsync_host(name, argsJson)`;
 this module runs the one Python implementation VTL and PYTHON resolvers use (`resolvers.util`,
-`resolvers.dynamodb_helpers`, the VTL runtime's `$extensions`) on the field being resolved and
+`resolvers.util.dynamodb_requests`, the VTL runtime's `$extensions`) on the field being resolved and
 answers in JSON. Arguments and results cross as JSON text: one string each way, which the engine
 copies faster than it converts objects.
 
@@ -24,10 +24,10 @@ from collections.abc import Callable
 from operator import attrgetter
 from typing import Any
 
-from resolvers import dynamodb_helpers as ddb
 from resolvers.context import ResolverContext
 from resolvers.errors import ResolverError
 from resolvers.runtimes.vtl import Extensions
+from resolvers.util import dynamodb_requests as ddb
 from resolvers.util import rds_statements
 from resolvers.util.core import parse_json, to_json
 from resolvers.util.namespace import Util

@@ -10,7 +10,7 @@ import pytest
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.runtimes.js.code import JsResolverCode, compile_js_code
 from resolvers.runtimes.js.engine import JsRuntime
-from tests.unit.resolvers.runtimes.conftest import CLOCK
+from tests.unit.resolvers.fixed_clock import CLOCK
 
 
 class LoadCode(Protocol):

@@ -32,7 +32,7 @@ from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
-from tests.unit.resolvers.runtimes.conftest import CLOCK
+from tests.unit.resolvers.fixed_clock import CLOCK
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context
 
 BUNDLE = Path(__file__).parent / "bundles" / "getPost.js"

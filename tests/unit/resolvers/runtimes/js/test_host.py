@@ -23,13 +23,13 @@ from typing import Any
 
 import pytest
 
-from resolvers import dynamodb_helpers
 from resolvers.errors import CodeError, ResolverError
 from resolvers.runtimes.js.host import EXTENSIONS_FUNCTIONS, UTIL_FUNCTIONS, host_names
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
+from resolvers.util import dynamodb_requests
 from resolvers.util.transform import to_dynamodb_filter_expression
-from tests.unit.resolvers.runtimes.conftest import CLOCK
+from tests.unit.resolvers.fixed_clock import CLOCK
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context, request_of
 
 S3_OBJECT = '{"s3":{"key":"foo","bucket":"bar","region":"baz"}}'
@@ -384,8 +384,8 @@ def test_update_operations_are_the_python_builders_own(js: LoadCode) -> None:
         " list: ddb.operations.updateListItem('z', 2) }, condition: { id: { attributeExists: true"
         " } } })",
     )
-    ops = dynamodb_helpers.operations
-    assert got == dynamodb_helpers.update(
+    ops = dynamodb_requests.operations
+    assert got == dynamodb_requests.update(
         {
             "key": {"id": "1"},
             "update": {
@@ -508,7 +508,7 @@ def test_vtl_python_and_javascript_build_the_same_request(
     from_vtl = load_vtl_code(template, None, CLOCK).request(context(arguments=EQUIVALENT_ARGS))
     module = tmp_path / "resolver.py"
     module.write_text(
-        "from resolvers import dynamodb_helpers as ddb\n"
+        "from resolvers.util import dynamodb_requests as ddb\n"
         f"def request(ctx):\n    return {python}\n"
         "def response(ctx):\n    return ctx.result\n",
         encoding="utf-8",
