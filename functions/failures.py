@@ -37,7 +37,8 @@ _SIGNAL_NAMES = {
 
 
 def timeout_error(request_id: str, timeout: float) -> bytes:
-    message = f"RequestId: {request_id} Error: {timed_out_message(timeout)}"
+    prefix = f"RequestId: {request_id} " if request_id else ""
+    message = f"{prefix}Error: {timed_out_message(timeout)}"
     return json.dumps({"errorMessage": message, "errorType": "Sandbox.Timedout"}).encode()
 
 

@@ -86,7 +86,7 @@ class FunctionPool:
             worker = self._take_idle()
             if worker is None:
                 try:
-                    worker = await self._start(group)
+                    worker = await self._start(group, invocation.request_id)
                 except InitFailedError as failure:
                     return self._init_failed(invocation, failure)
                 if self._closed:
@@ -122,7 +122,7 @@ class FunctionPool:
             self._workers.discard(worker)
         return None
 
-    async def _start(self, group: asyncio.TaskGroup) -> Worker:
+    async def _start(self, group: asyncio.TaskGroup, request_id: str) -> Worker:
         variables = worker_environment(self.spec, self.runtime, self._aws, self._command.variables)
         worker = await Worker.start(
             self._command.argv,
@@ -132,6 +132,7 @@ class FunctionPool:
             memory_size=self.spec.memory_size,
             init_timeout=self._limits.init_timeout,
             group=group,
+            request_id=request_id,
         )
         if not self._closed:
             self._workers.add(worker)

@@ -143,8 +143,10 @@ class Worker:
         memory_size: int,
         init_timeout: float,
         group: asyncio.TaskGroup,
+        request_id: str = "",
     ) -> Worker:
-        """Start a process and wait for its handler to load; InitFailedError when it does not."""
+        """Start a process and wait for its handler to load; InitFailedError when it does not
+        (a platform failure names `request_id`, the invocation that started the worker)."""
         started = time.monotonic()
         parent, child = socket.socketpair()
         try:
@@ -173,7 +175,7 @@ class Worker:
             raise
         worker = cls(process, reader, writer, log, memory_size, group)
         try:
-            frame = await worker._ready(init_timeout)
+            frame = await worker._ready(init_timeout, request_id)
         except BaseException:
             worker._kill_now()
             raise
@@ -186,7 +188,7 @@ class Worker:
         worker._move(WorkerState.IDLE)
         return worker
 
-    async def _ready(self, init_timeout: float) -> Frame:
+    async def _ready(self, init_timeout: float, request_id: str) -> Frame:
         """Read the process's output from now on, and its first frame: `ready` or its init
         error; InitFailedError when it times out or exits instead."""
         stdout, stderr = self._process.stdout, self._process.stderr
@@ -199,10 +201,10 @@ class Worker:
                 return await read_frame(self._reader, MAX_RESPONSE_BYTES)
         except TimeoutError:
             await self._kill()
-            raise InitFailedError(timeout_error("", init_timeout)) from None
+            raise InitFailedError(timeout_error(request_id, init_timeout)) from None
         except (asyncio.IncompleteReadError, ConnectionError, WorkerProtocolError):
             await self._ended()
-            raise InitFailedError(exit_error("", self._process.returncode)) from None
+            raise InitFailedError(exit_error(request_id, self._process.returncode)) from None
 
     @property
     def pid(self) -> int:

@@ -27,6 +27,7 @@ from functions.errors import (
     ResourceConflictError,
     ResourceNotFoundError,
     RuntimeUnavailableError,
+    TooManyRequestsError,
 )
 from functions.invoker import FunctionInvoker, InvokerSettings, function_name_of
 from functions.model import FunctionSpec, InvocationType, LogType
@@ -131,8 +132,13 @@ async def test_a_payload_lambda_cannot_take_is_refused(code: Path) -> None:
             await invoker.invoke("echo", b"{not json")
         with pytest.raises(RequestTooLargeError) as too_large:
             await invoker.invoke("echo", b'"' + b"x" * 6_291_456 + b'"')
-        with pytest.raises(InvalidRequestContentError):
-            await invoker.invoke("echo", b"{}", client_context="not base64!")
+        for client_context in (
+            "not base64!",
+            base64.b64encode(b"[1, 2]").decode(),
+            base64.b64encode(b'{"custom": "' + b"x" * 3000 + b'"}').decode(),
+        ):
+            with pytest.raises(InvalidRequestContentError):
+                await invoker.invoke("echo", b"{}", client_context=client_context)
         assert invoker.worker_count("echo") == 0
     assert not_json.value.message.startswith(
         "Could not parse request body into json: Could not parse payload into json: "
@@ -256,3 +262,37 @@ async def test_a_missing_sdk_package_names_the_install_command(
         "Function uploads cannot load @aws-sdk/client-s3, which Lambda's Node.js runtimes "
         f"include: install it for local functions with: {sdk.install_command('@aws-sdk/client-s3')}"
     ]
+
+
+@pytest.mark.anyio
+async def test_event_invocations_past_the_bounds_are_throttled_or_dropped(
+    code: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed = FunctionSpec("closed", "python3.11", "app.echo", code, reserved_concurrency=0)
+    settings = InvokerSettings(max_pending_events=1)
+    with caplog.at_level(logging.WARNING, logger="functions.invoker"):
+        async with running(python(code), closed, settings=settings) as invoker:
+            accepted = await invoker.invoke("closed", b"{}", InvocationType.EVENT)
+            await until(lambda: bool(caplog.records))
+            await invoker.invoke("echo", b"{}", InvocationType.EVENT)
+            with pytest.raises(TooManyRequestsError):
+                await invoker.invoke("echo", b"{}", InvocationType.EVENT)
+    assert accepted.status_code == 202
+    assert caplog.records[0].getMessage() == (
+        f"function closed: asynchronous invocation {accepted.request_id} not run: Rate Exceeded."
+    )
+
+
+@pytest.mark.anyio
+async def test_a_python_runtime_other_than_the_servers_is_noted(
+    code: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = FunctionSpec("later", "python3.99", "app.echo", code)
+    with caplog.at_level(logging.INFO, logger="functions.invoker"):
+        async with running(other) as invoker:
+            assert invoker.spec("later") is other
+    assert (
+        caplog.records[0]
+        .getMessage()
+        .startswith("function later (python3.99) runs on the server's Python 3.")
+    )

@@ -28,11 +28,13 @@ from functions.worker import Invocation
 from tests.unit.functions.conftest import until, write_code
 
 HANDLERS = """
-import os, time
+import os, threading, time
 
 def record(event, context):
     if event.get("crash"):
         os._exit(1)
+    if event.get("leave"):
+        threading.Timer(0.05, os._exit, (0,)).start()
     if "started" in event:
         open(event["started"], "w").close()
     start = time.time()
@@ -229,3 +231,24 @@ async def test_a_worker_starting_while_the_pool_stops_is_stopped_too(tmp_path: P
         with pytest.raises(InvokerClosedError):
             await starting
         assert pool.worker_count == 0
+
+
+@pytest.mark.anyio
+async def test_a_worker_that_left_while_idle_is_replaced(tmp_path: Path) -> None:
+    code = write_code(tmp_path, {"app.py": HANDLERS})
+    async with pool_of(code) as (pool, group):
+        before = records([await pool.invoke(invocation({"leave": True}, 1), group)])[0]
+        await until(lambda: pool.worker_count == 0)
+        after = records([await pool.invoke(invocation({}, 2), group)])[0]
+    assert before["pid"] != after["pid"]
+
+
+@pytest.mark.anyio
+async def test_an_init_timeout_names_the_invocation_that_waited(tmp_path: Path) -> None:
+    code = write_code(tmp_path, {"app.py": "import time\ntime.sleep(60)\n"})
+    async with pool_of(code, limits=PoolLimits(init_timeout=0.3)) as (pool, group):
+        outcome = await pool.invoke(invocation({}, 5), group)
+    assert json.loads(outcome.payload) == {
+        "errorMessage": "RequestId: r-5 Error: Task timed out after 0.30 seconds",
+        "errorType": "Sandbox.Timedout",
+    }

@@ -49,6 +49,10 @@ def crash(event, context):
 def huge(event, context):
     return "x" * 7_000_000
 
+def announce_then_sleep(event, context):
+    open(event["started"], "w").close()
+    time.sleep(60)
+
 def leave_later(event, context):
     threading.Timer(0.05, os._exit, (3,)).start()
     return "bye"
@@ -69,7 +73,12 @@ def gone(pid: int) -> bool:
 
 
 async def start_python(
-    tmp_path: Path, handler: str, group: asyncio.TaskGroup, files: dict[str, str] | None = None
+    tmp_path: Path,
+    handler: str,
+    group: asyncio.TaskGroup,
+    files: dict[str, str] | None = None,
+    *,
+    init_timeout: float = 10,
 ) -> Worker:
     code = write_code(tmp_path / "code", files or {"app.py": HANDLERS})
     spec = FunctionSpec("f", "python3.11", handler, code)
@@ -82,7 +91,7 @@ async def start_python(
         code,
         log=FunctionLog("f"),
         memory_size=128,
-        init_timeout=10,
+        init_timeout=init_timeout,
         group=group,
     )
 
@@ -190,3 +199,46 @@ async def test_an_init_failure_is_reported_and_the_process_ends(tmp_path: Path) 
             await start_python(tmp_path, "app.echo", group, {"app.py": "raise KeyError('x')\n"})
     assert json.loads(caught.value.payload)["errorType"] == "KeyError"
     assert caught.value.error_type == "KeyError"
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("module", "error"),
+    [
+        (
+            "import time\ntime.sleep(60)\n",
+            {
+                "errorMessage": "Error: Task timed out after 0.30 seconds",
+                "errorType": "Sandbox.Timedout",
+            },
+        ),
+        (
+            "import os\nos._exit(4)\n",
+            {
+                "errorMessage": "Error: Runtime exited with error: exit status 4",
+                "errorType": "Runtime.ExitError",
+            },
+        ),
+    ],
+    ids=["init-timeout", "init-exit"],
+)
+async def test_an_init_phase_that_never_answers_fails_as_the_platform_reports_it(
+    tmp_path: Path, module: str, error: dict[str, str]
+) -> None:
+    async with asyncio.TaskGroup() as group:
+        with pytest.raises(InitFailedError) as caught:
+            await start_python(tmp_path, "app.echo", group, {"app.py": module}, init_timeout=0.3)
+    assert json.loads(caught.value.payload) == error
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_invocation_takes_its_worker_down(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+    async with python_worker(tmp_path, "app.announce_then_sleep") as worker:
+        task = asyncio.create_task(worker.invoke(invocation("r-x", {"started": str(started)}), 30))
+        await until(started.exists)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert not worker.alive
+        await until(lambda: gone(worker.pid))
