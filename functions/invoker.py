@@ -22,6 +22,7 @@ import base64
 import binascii
 import json
 import logging
+import random
 import sys
 import uuid
 from collections.abc import Mapping
@@ -39,6 +40,7 @@ from functions.errors import (
     ResourceNotFoundError,
     TooManyRequestsError,
 )
+from functions.logs import InvocationLog
 from functions.model import (
     LATEST,
     UNHANDLED,
@@ -210,7 +212,9 @@ class FunctionInvoker:
             raise InvalidRequestContentError(
                 f"Could not parse request body into json: Could not parse payload into json: {exc}"
             ) from exc
-        request_id = str(uuid.uuid4())
+        # A request id names an invocation in logs and is no secret: the seeded generator makes
+        # it rather than a getrandom call each time.
+        request_id = str(uuid.UUID(int=random.getrandbits(128), version=4))
         if invocation_type is InvocationType.DRY_RUN:
             return InvokeResult(204, b"", request_id)
         invocation = Invocation(
@@ -219,6 +223,7 @@ class FunctionInvoker:
             self.settings.aws.function_arn(pool.spec.name),
             client_context=_client_context_json(client_context),
             cognito_identity=None if cognito_identity is None else json.dumps(cognito_identity),
+            log=InvocationLog() if log_type is LogType.TAIL else None,
         )
         if invocation_type is InvocationType.EVENT:
             self._enqueue(pool, invocation, group)
@@ -231,7 +236,7 @@ class FunctionInvoker:
             outcome.payload,
             request_id,
             function_error=UNHANDLED if outcome.function_error else None,
-            log_result=invocation.log.log_result() if log_type is LogType.TAIL else None,
+            log_result=None if invocation.log is None else invocation.log.log_result(),
         )
 
     def _pool(self, function_name: str) -> FunctionPool:

@@ -89,7 +89,8 @@ class InvocationLog:
 
 
 class FunctionLog:
-    """Writes one function's lines to the server's log and to the invocation's own log."""
+    """Writes one function's lines to the server's log and to the invocation's own log (kept
+    only when the caller asked for the tail)."""
 
     __slots__ = ("_name",)
 
@@ -108,18 +109,22 @@ class FunctionLog:
             else:
                 logger.info("[%s %s] %s", self._name, request_id, message)
 
-    def start(self, request_id: str, invocation: InvocationLog) -> None:
+    def start(self, request_id: str, invocation: InvocationLog | None) -> None:
+        if invocation is None and not logger.isEnabledFor(logging.INFO):
+            return
         self._platform(f"START RequestId: {request_id} Version: {LATEST}", request_id, invocation)
 
-    def timed_out(self, request_id: str, timeout: float, invocation: InvocationLog) -> None:
+    def timed_out(self, request_id: str, timeout: float, invocation: InvocationLog | None) -> None:
         stamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         self._platform(f"{stamp} {request_id} {timed_out_message(timeout)}", request_id, invocation)
 
-    def end(self, request_id: str, report: Report, invocation: InvocationLog) -> None:
+    def end(self, request_id: str, report: Report, invocation: InvocationLog | None) -> None:
+        if invocation is None and not logger.isEnabledFor(logging.INFO):
+            return
         self._platform(f"END RequestId: {request_id}", request_id, invocation)
         self._platform(report.line(request_id), request_id, invocation)
 
-    def _platform(self, line: str, request_id: str, invocation: InvocationLog) -> None:
+    def _platform(self, line: str, request_id: str, invocation: InvocationLog | None) -> None:
         self.line(line.encode(), request_id, invocation)
 
 

@@ -70,7 +70,8 @@ class Invocation:
     invoked_function_arn: str
     client_context: str | None = None
     cognito_identity: str | None = None
-    log: InvocationLog = field(default_factory=InvocationLog)
+    # The execution log's tail, kept when the caller asked for it (LogType Tail).
+    log: InvocationLog | None = None
 
 
 @dataclass(slots=True)
@@ -293,6 +294,12 @@ class Worker:
         """Wait until both output streams have passed the awaited end (or closed)."""
         awaited = self._awaited
         if awaited is None:
+            return
+        if all(
+            event.is_set() or closed
+            for event, closed in zip(awaited.reached, self._outputs_closed, strict=True)
+        ):
+            self._awaited = None
             return
         try:
             async with asyncio.timeout(_OUTPUT_GRACE_SECONDS):

@@ -21,7 +21,7 @@ import pytest
 
 from functions.environment import AwsEnvironment, worker_environment
 from functions.errors import InitFailedError
-from functions.logs import FunctionLog
+from functions.logs import FunctionLog, InvocationLog
 from functions.model import FunctionSpec
 from functions.runtimes import worker_command
 from functions.worker import Invocation, Worker
@@ -108,7 +108,12 @@ async def python_worker(tmp_path: Path, handler: str) -> AsyncIterator[Worker]:
 
 def invocation(request_id: str, event: object) -> Invocation:
     arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
-    return Invocation(request_id, json.dumps(event).encode(), arn)
+    return Invocation(request_id, json.dumps(event).encode(), arn, log=InvocationLog())
+
+
+def tail_lines(invocation: Invocation) -> list[str]:
+    assert invocation.log is not None
+    return invocation.log.tail().decode().split("\n")
 
 
 @pytest.mark.anyio
@@ -134,7 +139,7 @@ async def test_a_warm_worker_serves_invocations_in_turn(
     ]
     assert "\tInit Duration: " in messages[4]
     assert "Init Duration" not in messages[8]
-    tail = second_call.log.tail().decode().split("\n")
+    tail = tail_lines(second_call)
     assert tail[:3] == [
         "START RequestId: r-2 Version: $LATEST",
         'echo {"n": 2}',
@@ -168,7 +173,7 @@ async def test_a_crash_fails_the_invocation_with_the_exit_status(tmp_path: Path)
         "errorMessage": "RequestId: r-c Error: Runtime exited with error: exit status 7",
         "errorType": "Runtime.ExitError",
     }
-    lines = crashing.log.tail().decode().split("\n")
+    lines = tail_lines(crashing)
     assert lines[1] == "about to crash"
     assert lines[3].endswith("\tStatus: error\tError Type: Runtime.ExitError\t")
 
