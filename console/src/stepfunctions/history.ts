@@ -89,7 +89,8 @@ export function analyseHistory(events: HistoryEvent[], executionStatus: Executio
     while (cursor) {
       const run = runByEntered.get(cursor.id);
       if (run && (family === null || cursor.type === family)) {
-        for (const id of seen) runOfEvent.set(id, run);
+        // A container's own events skip over its children's: only they are attributed here.
+        for (const id of family === null ? seen : [event.id]) runOfEvent.set(id, run);
         return run;
       }
       const known = runOfEvent.get(cursor.id);
