@@ -53,11 +53,24 @@ export default defineConfig({
     // The explorer (GraphiQL and Monaco) is one lazy chunk of a few MB; nothing else is close.
     chunkSizeWarningLimit: 4096,
     sourcemap: false,
+    // Plain dynamic imports: Vite's preload helper would live in the entry chunk, and every lazy
+    // chunk importing it would be renamed whenever the console's own code changes.
+    modulePreload: false,
     rollupOptions: {
       // GraphiQL's modules start with React Compiler's "use no memo"; bundling drops it, harmlessly.
       onwarn(warning, warn) {
         if (warning.code === "MODULE_LEVEL_DIRECTIVE") return;
         warn(warning);
+      },
+      output: {
+        // React in a chunk of its own: the console's code changes, React does not, so the
+        // chunks that import React (GraphiQL's, Monaco's) keep their hashed names across builds.
+        codeSplitting: {
+          groups: [
+            { name: "react", test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            { name: "graphiql", test: /node_modules[\\/](graphiql|@graphiql[\\/][^\\/]+)[\\/]/ },
+          ],
+        },
       },
       input: {
         index: resolve(import.meta.dirname, "index.html"),

@@ -81,6 +81,8 @@ export function App() {
         {route.section === "explorer" && (
           <Suspense fallback={<p className="muted" role="status">Loading the explorer…</p>}>
             <Explorer
+              // A link to another operation opens it (GraphiQL reads its initial query once).
+              key={route.params.get("query") ?? ""}
               config={config}
               initialQuery={route.params.get("query") ?? undefined}
               initialVariables={route.params.get("variables") ?? undefined}

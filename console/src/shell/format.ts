@@ -8,6 +8,7 @@ export function formatTimestamp(seconds: number | null | undefined): string {
 
 export function formatDuration(milliseconds: number | null | undefined): string {
   if (milliseconds == null || Number.isNaN(milliseconds)) return "–";
+  if (milliseconds < 10) return `${Number(milliseconds.toFixed(milliseconds < 1 ? 2 : 1))} ms`;
   if (milliseconds < 1000) return `${Math.round(milliseconds)} ms`;
   if (milliseconds < 60_000) return `${(milliseconds / 1000).toFixed(milliseconds < 10_000 ? 2 : 1)} s`;
   const minutes = Math.floor(milliseconds / 60_000);

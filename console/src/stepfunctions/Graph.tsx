@@ -2,7 +2,7 @@
 // containers with their branches inside), Start and End as pills, edges with arrowheads and
 // their labels (Choice conditions, Default, Catch errors dashed). With a history, each state is
 // coloured by its outcome. States are focusable buttons: Enter or a click selects one.
-import { createContext, Fragment, useContext, useMemo } from "react";
+import { createContext, Fragment, useContext, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { parseDefinition } from "./asl";
 import { STATUS_LABELS, type StateStatus } from "./history";
 import { layoutGraph, type PlacedGraph, type PlacedNode, type Point } from "./layout";
@@ -13,6 +13,8 @@ interface Props {
   selected?: string | null;
   onSelect?(name: string): void;
 }
+
+const MIN_FIT_SCALE = 0.7;
 
 function path(points: Point[]): string {
   if (points.length === 0) return "";
@@ -146,16 +148,29 @@ export function StateMachineGraph({ definition, statusByState, selected, onSelec
       return error instanceof Error ? error : new Error(String(error));
     }
   }, [definition]);
+  const [fit, setFit] = useState(true);
+  const container = useRef<HTMLDivElement>(null);
+  // Fitted by default, unless fitting would shrink the text past reading (a large machine):
+  // then it is drawn at its own size and scrolls.
+  useLayoutEffect(() => {
+    const element = container.current;
+    if (!element || graph instanceof Error) return;
+    const scale = Math.min(1, element.clientWidth / graph.width, (window.innerHeight * 0.72 - 48) / graph.height);
+    setFit(scale >= MIN_FIT_SCALE);
+  }, [graph]);
   if (graph instanceof Error) {
     return <p className="error">The definition could not be drawn: {graph.message}</p>;
   }
   return (
-    <div className="sfn-graph" role="group" aria-label="State machine graph">
+    <div className="sfn-graph" role="group" aria-label="State machine graph" ref={container}>
+      <button type="button" className="sfn-zoom" aria-pressed={!fit} onClick={() => setFit(!fit)}>
+        {fit ? "Actual size" : "Fit to view"}
+      </button>
       <svg
         viewBox={`0 0 ${graph.width} ${graph.height}`}
         width={graph.width}
         height={graph.height}
-        style={{ maxWidth: "100%", height: "auto" }}
+        className={fit ? "fit" : undefined}
       >
         <defs>
           <marker id="sfn-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

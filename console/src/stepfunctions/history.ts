@@ -41,6 +41,8 @@ const FAILURE_TYPES = new Set([
 
 const ABORT_TYPES = new Set(["TaskStateAborted", "WaitStateAborted", "MapStateAborted", "ParallelStateAborted", "MapRunAborted"]);
 
+const MAP_ENDS = new Set(["MapStateExited", "MapStateFailed", "MapStateSucceeded", "MapStateAborted"]);
+
 const TERMINAL_EXECUTION = new Set(["ExecutionSucceeded", "ExecutionFailed", "ExecutionAborted", "ExecutionTimedOut"]);
 
 // When a state ran more than once, the worst outcome colours it.
@@ -113,7 +115,9 @@ export function analyseHistory(events: HistoryEvent[], executionStatus: Executio
         const index = (cursor.mapIterationStartedEventDetails as { index?: number } | null | undefined)?.index;
         return typeof index === "number" ? index : null;
       }
-      if (cursor.type === "MapStateEntered" && cursor.id !== event.id) return null;
+      if (cursor.id !== event.id && (cursor.type === "MapStateEntered" || MAP_ENDS.has(cursor.type))) {
+        return null; // reached the Map from outside its iterations
+      }
       cursor = cursor.previousEventId == null ? undefined : byId.get(cursor.previousEventId);
     }
     return null;
