@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -88,6 +89,73 @@ def run_case(server: Server, case_id: str, name: str) -> RecordedExecution:
     )
     machine = aws_json(server, "AWSStepFunctions", "DescribeStateMachine", {"stateMachineArn": arn})
     return RecordedExecution(definition, execution, history["events"], machine)
+
+
+# An Orders table with a sort key and an index, and items of every plain JSON type.
+TABLE = {
+    "TableName": "Orders",
+    "KeySchema": [
+        {"AttributeName": "customer", "KeyType": "HASH"},
+        {"AttributeName": "orderId", "KeyType": "RANGE"},
+    ],
+    "AttributeDefinitions": [
+        {"AttributeName": "customer", "AttributeType": "S"},
+        {"AttributeName": "orderId", "AttributeType": "S"},
+        {"AttributeName": "status", "AttributeType": "S"},
+    ],
+    "GlobalSecondaryIndexes": [
+        {
+            "IndexName": "byStatus",
+            "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+            "Projection": {"ProjectionType": "ALL"},
+        }
+    ],
+    "BillingMode": "PAY_PER_REQUEST",
+    "seed": "orders.json",
+}
+SEED = [
+    {"customer": "ada", "orderId": "o-1", "status": "SHIPPED", "total": 12.5, "lines": [1, 2]},
+    {"customer": "ada", "orderId": "o-2", "status": "OPEN", "gift": True, "note": None},
+    {"customer": "alan", "orderId": "o-3", "status": "OPEN", "address": {"city": "Wilmslow"}},
+]
+
+
+def write_orders_api(folder: Path) -> Path:
+    """An API whose only data source is the embedded DynamoDB's Orders table, seeded."""
+    (folder / "schema.graphql").write_text("type Query { a: String }\n")
+    (folder / "orders.json").write_text(json.dumps(SEED))
+    definition = {
+        "name": "orders",
+        "schema": "schema.graphql",
+        "authenticationType": "API_KEY",
+        "apiKeys": [{"id": "da2-consoleorderskey0000000"}],
+        "dataSources": [
+            {"name": "Orders", "type": "AMAZON_DYNAMODB", "dynamodbConfig": {"tableName": "Orders"}}
+        ],
+        "server": {"dynamodb": {"tables": [TABLE]}},
+    }
+    path = folder / "appsync.json"
+    path.write_text(json.dumps(definition))
+    return path
+
+
+def dynamodb(server: Server, operation: str, body: dict[str, Any]) -> Any:
+    """One call to the embedded DynamoDB's endpoint (AWS JSON 1.0), as boto3 makes it."""
+    url = server.app.state.api.dynamodb.url
+    response = httpx.post(
+        url,
+        content=json.dumps(body),
+        headers={
+            "content-type": "application/x-amz-json-1.0",
+            "x-amz-target": f"DynamoDB_20120810.{operation}",
+            "authorization": (
+                "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
+                "SignedHeaders=host, Signature=0"
+            ),
+        },
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
 
 
 def open_harness(page: Page, server: Server) -> None:

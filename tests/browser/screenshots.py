@@ -26,8 +26,7 @@ from tests.browser.conftest import (
     run_operation,
     wait_for_result,
 )
-from tests.browser.harness import ROLE, aws_json, open_harness, render
-from tests.browser.test_dynamodb_views import SEED, TABLE, dynamodb
+from tests.browser.harness import ROLE, aws_json, dynamodb, open_harness, render, write_orders_api
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve
 
 DEMO = {
@@ -202,32 +201,16 @@ def _stepfunctions(page: Page, blog: Server, folder: Path) -> None:
 
 
 def _dynamodb(page: Page, folder: Path) -> None:
-    with tempfile.TemporaryDirectory() as temporary:
-        root = Path(temporary)
-        (root / "schema.graphql").write_text("type Query { a: String }\n")
-        (root / "orders.json").write_text(json.dumps(SEED))
-        definition = {
-            "name": "orders",
-            "schema": "schema.graphql",
-            "authenticationType": "API_KEY",
-            "apiKeys": [{"id": "da2-consoleorderskey0000000"}],
-            "dataSources": [
-                {
-                    "name": "Orders",
-                    "type": "AMAZON_DYNAMODB",
-                    "dynamodbConfig": {"tableName": "Orders"},
-                }
-            ],
-            "server": {"dynamodb": {"tables": [TABLE]}},
-        }
-        (root / "appsync.json").write_text(json.dumps(definition))
-        with serve(root / "appsync.json") as server:
-            table = dynamodb(server, "DescribeTable", {"TableName": "Orders"})["Table"]
-            items = dynamodb(server, "Scan", {"TableName": "Orders"})["Items"]
-            open_harness(page, server)
-            render(page, {"view": "table", "table": table, "items": items, "editing": items[0]})
-            page.get_by_role("table", name="Items of Orders").wait_for()
-            _shoot(page, folder, "console-dynamodb")
+    with (
+        tempfile.TemporaryDirectory() as temporary,
+        serve(write_orders_api(Path(temporary))) as server,
+    ):
+        table = dynamodb(server, "DescribeTable", {"TableName": "Orders"})["Table"]
+        items = dynamodb(server, "Scan", {"TableName": "Orders"})["Items"]
+        open_harness(page, server)
+        render(page, {"view": "table", "table": table, "items": items, "editing": items[0]})
+        page.get_by_role("table", name="Items of Orders").wait_for()
+        _shoot(page, folder, "console-dynamodb")
 
 
 def _resolver_log(page: Page, blog: Server, folder: Path) -> None:

@@ -10,79 +10,17 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.harness import open_harness, render
+from tests.browser.harness import dynamodb, open_harness, render, write_orders_api
 from tests.integration.conftest import Server, serve
-
-TABLE = {
-    "TableName": "Orders",
-    "KeySchema": [
-        {"AttributeName": "customer", "KeyType": "HASH"},
-        {"AttributeName": "orderId", "KeyType": "RANGE"},
-    ],
-    "AttributeDefinitions": [
-        {"AttributeName": "customer", "AttributeType": "S"},
-        {"AttributeName": "orderId", "AttributeType": "S"},
-        {"AttributeName": "status", "AttributeType": "S"},
-    ],
-    "GlobalSecondaryIndexes": [
-        {
-            "IndexName": "byStatus",
-            "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
-            "Projection": {"ProjectionType": "ALL"},
-        }
-    ],
-    "BillingMode": "PAY_PER_REQUEST",
-    "seed": "orders.json",
-}
-SEED = [
-    {"customer": "ada", "orderId": "o-1", "status": "SHIPPED", "total": 12.5, "lines": [1, 2]},
-    {"customer": "ada", "orderId": "o-2", "status": "OPEN", "gift": True, "note": None},
-    {"customer": "alan", "orderId": "o-3", "status": "OPEN", "address": {"city": "Wilmslow"}},
-]
 
 
 @pytest.fixture(scope="module")
 def orders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("orders")
-    (folder / "schema.graphql").write_text("type Query { a: String }\n")
-    (folder / "orders.json").write_text(json.dumps(SEED))
-    definition = {
-        "name": "orders",
-        "schema": "schema.graphql",
-        "authenticationType": "API_KEY",
-        "apiKeys": [{"id": "da2-consoleorderskey0000000"}],
-        "dataSources": [
-            {"name": "Orders", "type": "AMAZON_DYNAMODB", "dynamodbConfig": {"tableName": "Orders"}}
-        ],
-        "server": {"dynamodb": {"tables": [TABLE]}},
-    }
-    path = folder / "appsync.json"
-    path.write_text(json.dumps(definition))
-    with serve(path) as server:
+    with serve(write_orders_api(tmp_path_factory.mktemp("orders"))) as server:
         yield server
-
-
-def dynamodb(server: Server, operation: str, body: dict[str, Any]) -> Any:
-    """One call to the embedded DynamoDB's endpoint (AWS JSON 1.0), as boto3 makes it."""
-    url = server.app.state.api.dynamodb.url
-    response = httpx.post(
-        url,
-        content=json.dumps(body),
-        headers={
-            "content-type": "application/x-amz-json-1.0",
-            "x-amz-target": f"DynamoDB_20120810.{operation}",
-            "authorization": (
-                "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
-                "SignedHeaders=host, Signature=0"
-            ),
-        },
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def _show(page: Page, server: Server, editing: Any = None) -> tuple[dict[str, Any], list[Any]]:

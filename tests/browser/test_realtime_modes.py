@@ -17,9 +17,8 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import open_explorer, run_operation, wait_for_result
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import Server, serve, write_realtime_auth_api
 
-FOLDER = APIS / "auth_realtime"
 API_KEY = "da2-consolerealtimekey00000"
 ISSUER = "https://console-oidc.example.com"
 ACCESS_KEY = keys.access_key_id()
@@ -36,30 +35,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "accountId": "123456789012",
         "userArn": "arn:aws:iam::123456789012:user/listener",
     }
-    definition = {
-        "name": "console-realtime",
-        "schema": str(FOLDER / "schema.graphql"),
-        "authenticationType": "API_KEY",
-        "apiKeys": [{"id": API_KEY}],
-        "additionalAuthenticationProviders": [
-            {"authenticationType": "AWS_IAM", "iamConfig": {"credentials": [credential]}},
-            {
-                "authenticationType": "OPENID_CONNECT",
-                "openIDConnectConfig": {"issuer": ISSUER, "jwksFile": "jwks.json"},
-            },
-        ],
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Mutation",
-                "fieldName": "addItem",
-                "dataSourceName": "Local",
-                "code": str(FOLDER / "auth_realtime_code.py"),
-            }
-        ],
-    }
-    path = folder / "appsync.json"
-    path.write_text(json.dumps(definition))
+    path = write_realtime_auth_api(folder, "console-realtime", API_KEY, credential, ISSUER)
     with serve(path) as server:
         yield server
 
