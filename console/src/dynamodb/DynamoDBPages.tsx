@@ -208,7 +208,6 @@ export function TablePage({ client, tableName }: { client: ConsoleClient; tableN
 
   useEffect(() => {
     if (table.value) void run(table.value, search, starts[starts.length - 1]);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [table.value, search, starts, changes]);
 
   useEffect(() => {

@@ -4,7 +4,7 @@
 import { useId, useState } from "react";
 import type { AuthenticationType, AuthProvider, ConsoleConfig } from "../config";
 import type { AuthState } from "./auth";
-import { initiateAuth } from "./cognito";
+import { CognitoError, initiateAuth } from "./cognito";
 
 export interface AuthDraft {
   mode: AuthenticationType;
@@ -124,7 +124,8 @@ export function AuthPicker({ config, draft, onChange, onApply }: Props) {
       setStatus({ kind: "ok", text: `signed in as ${draft.username}` });
       onApply(next);
     } catch (error) {
-      setStatus({ kind: "error", text: error instanceof Error ? `${error.name === "CognitoError" ? (error as { errorType?: string }).errorType + ": " : ""}${error.message}` : String(error) });
+      const text = error instanceof CognitoError ? `${error.errorType}: ${error.message}` : String(error);
+      setStatus({ kind: "error", text });
     }
   };
 

@@ -36,7 +36,6 @@ export default function Explorer({ config, initialQuery, initialVariables }: Pro
   // A new fetcher (and so a schema refetch) only when the mode changes or a sign-in completes.
   const fetcher = useMemo(
     () => appSyncFetcher(config.endpoints, () => authState(draftRef.current)),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [config.endpoints, generation],
   );
 

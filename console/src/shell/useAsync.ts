@@ -21,7 +21,6 @@ export function useAsync<T>(run: () => Promise<T>, deps: unknown[]): AsyncState<
     return () => {
       current = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [...deps, generation]);
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
   return { ...state, reload };

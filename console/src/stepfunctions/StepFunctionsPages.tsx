@@ -202,7 +202,6 @@ export function ExecutionPage({ client, executionArn }: { client: ConsoleClient;
       window.clearInterval(timer);
       void stream.return(undefined);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, executionArn, running]);
 
   const act = async (action: () => Promise<unknown>) => {
