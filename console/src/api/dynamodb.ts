@@ -26,6 +26,12 @@ export async function query(client: ConsoleClient, input: QueryInput): Promise<I
   return data.query;
 }
 
+/** The whole item: a scan or query of an index may have projected only some attributes. */
+export async function getItem(client: ConsoleClient, TableName: string, Key: Item): Promise<Item | null> {
+  const data = await client.request<{ getItem: { Item: Item | null } }>("GetItem", { input: { TableName, Key } });
+  return data.getItem.Item;
+}
+
 export async function putItem(client: ConsoleClient, TableName: string, Item: Item) {
   await client.request("PutItem", { input: { TableName, Item } });
 }

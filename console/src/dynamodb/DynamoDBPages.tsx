@@ -8,6 +8,7 @@ import type { AttributeValue, Item, ItemPage, TableDescription } from "../api/ty
 import { AsyncView, ErrorPanel } from "../shell/Status";
 import { useAsync } from "../shell/useAsync";
 import { ItemEditor } from "./ItemEditor";
+import { keyOf } from "./json";
 import { ItemsTable, keyNames, TableSummary } from "./TableView";
 
 export const tableHref = (name: string) => `#/dynamodb/table/${encodeURIComponent(name)}`;
@@ -280,7 +281,16 @@ export function TablePage({ client, tableName }: { client: ConsoleClient; tableN
               <ItemsTable
                 table={description}
                 items={page.Items}
-                onEdit={(item) => setEditing(item)}
+                onEdit={async (item) => {
+                  // Edit what the table holds, not what the page shows: an index may project
+                  // only some attributes, and saving those would drop the rest.
+                  try {
+                    const whole = await ddb.getItem(client, tableName, keyOf(item, keyNames(description)));
+                    setEditing(whole ?? item);
+                  } catch (getError) {
+                    setError(getError instanceof Error ? getError : new Error(String(getError)));
+                  }
+                }}
                 onDelete={async (key) => {
                   if (!window.confirm("Delete this item?")) return;
                   try {

@@ -12,6 +12,8 @@ import json
 import re
 from pathlib import Path
 
+from graphql import OperationDefinitionNode, build_schema, parse, validate
+
 from appsync.console.build_info import (
     BUILD_INFO,
     CONSOLE_SOURCES,
@@ -91,3 +93,29 @@ def test_nothing_in_the_build_loads_from_another_host() -> None:
         assert not re.search(r"""(?:import|importScripts|Worker)\(\s*['"`]https?://""", text)
         hosts.update(re.findall(r"https?://([A-Za-z0-9.-]+)", text))
     assert hosts <= _NOT_REQUESTED, hosts - _NOT_REQUESTED
+
+
+# The sources' contract with the console's API: operations.graphql, the only operations the
+# front end sends, checked against schema.graphql (the types the front end expects), and the
+# operation names api/*.ts send, so a mismatch shows here rather than in a browser.
+API_SOURCES = CONSOLE_SOURCES / "src" / "api"
+
+
+def test_every_operation_is_valid_against_the_expected_schema() -> None:
+    schema = build_schema((API_SOURCES / "schema.graphql").read_text(encoding="utf-8"))
+    document = parse((API_SOURCES / "operations.graphql").read_text(encoding="utf-8"))
+    assert [error.message for error in validate(schema, document)] == []
+
+
+def test_the_front_end_sends_exactly_the_contracts_operations() -> None:
+    document = parse((API_SOURCES / "operations.graphql").read_text(encoding="utf-8"))
+    declared = {
+        definition.name.value
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode) and definition.name is not None
+    }
+    sent = set()
+    for path in API_SOURCES.glob("*.ts"):
+        text = path.read_text(encoding="utf-8")
+        sent.update(re.findall(r"\.(?:request|subscribe)(?:<[^(]*>)?\(\s*\"(\w+)\"", text, re.S))
+    assert sent == declared
