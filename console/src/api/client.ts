@@ -4,6 +4,9 @@
 import { createClient, type Client } from "graphql-ws";
 import operations from "./operations.graphql";
 
+/** The errorType of a ConsoleApiError raised when the server has no console API. */
+export const UNAVAILABLE = "ConsoleApiUnavailable";
+
 export class ConsoleApiError extends Error {
   constructor(
     message: string,
@@ -59,6 +62,13 @@ export function consoleClient(url: string): ConsoleClient {
         headers: { "content-type": "application/json", accept: "application/json" },
         body: JSON.stringify({ query: document(operationName), operationName, variables }),
       });
+      if (response.status === 404 || response.status === 405) {
+        throw new ConsoleApiError(
+          `this server does not serve the console API (POST ${new URL(url).pathname} answered HTTP ${response.status}); ` +
+            "the GraphQL explorer works without it",
+          UNAVAILABLE,
+        );
+      }
       let body: GraphQLResponse<T>;
       try {
         body = (await response.json()) as GraphQLResponse<T>;

@@ -1,10 +1,15 @@
 // Loading and error states shared by the data-backed views.
+import { ConsoleApiError, UNAVAILABLE } from "../api/client";
 import type { AsyncState } from "./useAsync";
 
 export function ErrorPanel({ error }: { error: Error }) {
   return (
     <div className="error-panel" role="alert">
-      <strong>The console API answered with an error.</strong>
+      <strong>
+        {error instanceof ConsoleApiError && error.errorType === UNAVAILABLE
+          ? "The console API is not available."
+          : "The console API answered with an error."}
+      </strong>
       <p>{error.message}</p>
     </div>
   );
