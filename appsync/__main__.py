@@ -178,6 +178,7 @@ def _announce(
     print(f"appsync-local: serving {definition.name!r} from {definition.file}")
     print(f"  GraphQL:  {http}://{host}:{port}/graphql")
     print(f"  Realtime: {ws}://{host}:{port}/graphql/realtime")
+    print(f"  Console:  {http}://{host}:{port}/console/")
     print(f"  Step Functions API: {http}://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).

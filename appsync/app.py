@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,15 +23,14 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from appsync.authorizer import build_authorizer
+from appsync.console.routes import console_routes, redirect_to_console, wants_console
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
-from appsync.graphql_http import GraphQLEndpoint, json_response
+from appsync.graphql_http import GraphQLEndpoint
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.stepfunctions_api import stepfunctions_route
@@ -386,7 +385,7 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
         stepfunctions_route(stepfunctions, "/"),
-        Route("/", _index(definition), methods=["GET"]),
+        *console_routes(definition),
     ]
     app = AppSyncApp(endpoint, api.realtime, routes=routes, lifespan=lifespan)
     app.state.api = api
@@ -441,16 +440,13 @@ class AppSyncApp(Starlette):
             and scope["path"] == "/graphql"
             and scope["method"] in ("GET", "POST", "OPTIONS")
         ):
+            # A browser opening /graphql gets the console; API clients keep AppSync's 400.
+            if scope["method"] == "GET" and not scope["query_string"] and wants_console(scope):
+                await redirect_to_console()(scope, receive, send)
+                return
             await self._graphql(scope, receive, send)
             return
         if scope["type"] == "websocket" and scope["path"] in self._realtime_paths:
             await self._realtime(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
-
-
-def _index(definition: ApiDefinition) -> Callable[[Request], Awaitable[Response]]:
-    async def index(request: Request) -> Response:
-        return json_response(200, {"name": definition.name, "graphql": "/graphql"}, {})
-
-    return index

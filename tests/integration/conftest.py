@@ -120,6 +120,40 @@ def write_whoami_api(
     return path
 
 
+def write_realtime_auth_api(
+    folder: Path, name: str, api_key: str, iam_credential: Mapping[str, str], issuer: str
+) -> Path:
+    """`appsync.json` in `folder`: the `apis/auth_realtime` API (subscription fields for IAM and
+    OIDC only, `addItem` for the API key) with these credentials; the OIDC issuer's keys are
+    read from `jwks.json` in `folder`, which the caller writes."""
+    folder_of_api = APIS / "auth_realtime"
+    config = {
+        "name": name,
+        "schema": str(folder_of_api / "schema.graphql"),
+        "authenticationType": "API_KEY",
+        "apiKeys": [{"id": api_key}],
+        "additionalAuthenticationProviders": [
+            {"authenticationType": "AWS_IAM", "iamConfig": {"credentials": [iam_credential]}},
+            {
+                "authenticationType": "OPENID_CONNECT",
+                "openIDConnectConfig": {"issuer": issuer, "jwksFile": "jwks.json"},
+            },
+        ],
+        "dataSources": [{"name": "Local", "type": "NONE"}],
+        "resolvers": [
+            {
+                "typeName": "Mutation",
+                "fieldName": "addItem",
+                "dataSourceName": "Local",
+                "code": str(folder_of_api / "auth_realtime_code.py"),
+            }
+        ],
+    }
+    path = folder / "appsync.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
 @contextmanager
 def moto_endpoint() -> Iterator[str]:
     """moto's server on a free loopback port; yields its URL and stops it afterwards."""

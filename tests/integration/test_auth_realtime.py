@@ -33,9 +33,8 @@ from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import Server, serve, write_realtime_auth_api
 
-FOLDER = APIS / "auth_realtime"
 REGION = "us-east-1"
 API_KEY = "da2-authrealtimetestkey00000"
 ISSUER = "https://realtime-oidc.example.com"
@@ -60,30 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory, iam: Credentials) -> Iterat
         "accountId": ACCOUNT,
         "userArn": f"arn:aws:iam::{ACCOUNT}:user/listener",
     }
-    config = {
-        "name": "auth-realtime",
-        "schema": str(FOLDER / "schema.graphql"),
-        "authenticationType": "API_KEY",
-        "apiKeys": [{"id": API_KEY}],
-        "additionalAuthenticationProviders": [
-            {"authenticationType": "AWS_IAM", "iamConfig": {"credentials": [credential]}},
-            {
-                "authenticationType": "OPENID_CONNECT",
-                "openIDConnectConfig": {"issuer": ISSUER, "jwksFile": "jwks.json"},
-            },
-        ],
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Mutation",
-                "fieldName": "addItem",
-                "dataSourceName": "Local",
-                "code": str(FOLDER / "auth_realtime_code.py"),
-            }
-        ],
-    }
-    path = folder / "appsync.json"
-    path.write_text(json.dumps(config), encoding="utf-8")
+    path = write_realtime_auth_api(folder, "auth-realtime", API_KEY, credential, ISSUER)
     with serve(path) as running:
         yield running
 

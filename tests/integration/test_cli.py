@@ -47,6 +47,7 @@ def _check_serving(process: subprocess.Popen[str], stop: signal.Signals) -> None
         assert match is not None, text
         url, port = match.group(1), match.group(2)
         assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
+        assert f"Console:  http://127.0.0.1:{port}/console/" in text
         assert f"API key:  {BLOG_KEY}" in text
         response = httpx.post(
             url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}

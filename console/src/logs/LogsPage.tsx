@@ -1,0 +1,48 @@
+// The resolver log page: the latest requests, then each new one streamed as the server
+// finishes it (api/logs.ts).
+import { useEffect, useState } from "react";
+import type { ConsoleClient } from "../api/client";
+import { resolverLog, subscribeResolverLog } from "../api/logs";
+import type { ResolverLogRequest } from "../api/types";
+import { ErrorPanel } from "../shell/Status";
+import { ResolverLogView } from "./ResolverLogView";
+
+const KEEP = 500;
+
+export function LogsPage({ client }: { client: ConsoleClient }) {
+  const [requests, setRequests] = useState<ResolverLogRequest[]>([]);
+  const [error, setError] = useState<Error | null>(null);
+  const [live, setLive] = useState(false);
+  useEffect(() => {
+    let open = true;
+    resolverLog(client).then(
+      (initial) => open && setRequests([...initial].sort((a, b) => b.startTime - a.startTime)),
+      (loadError: unknown) => open && setError(loadError instanceof Error ? loadError : new Error(String(loadError))),
+    );
+    const stream = subscribeResolverLog(client);
+    void (async () => {
+      try {
+        setLive(true);
+        for await (const request of stream) {
+          if (!open) break;
+          setRequests((current) => [request, ...current.filter((r) => r.requestId !== request.requestId)].slice(0, KEEP));
+        }
+      } catch {
+        // The list stays; only live updates stop.
+      } finally {
+        if (open) setLive(false);
+      }
+    })();
+    return () => {
+      open = false;
+      void stream.return(undefined);
+    };
+  }, [client]);
+  return (
+    <section aria-labelledby="logs-heading">
+      <h2 id="logs-heading">Resolver log</h2>
+      {error && <ErrorPanel error={error} />}
+      <ResolverLogView requests={requests} live={live} />
+    </section>
+  );
+}
