@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
+from tests.fixtures.loopback import free_port
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY
 
 
@@ -136,9 +137,7 @@ def test_serve_refuses_a_broken_definition() -> None:
 
 
 def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "appsync", "stepfunctions", "--port", str(port)]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True

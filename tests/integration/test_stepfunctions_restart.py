@@ -36,6 +36,7 @@ from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 
 from tests.conftest import REPO_ROOT
+from tests.fixtures.loopback import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
@@ -45,20 +46,13 @@ WAIT_SECONDS = 3600
 CLOCK_AHEAD = "+2h"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 class Engine:
     """`appsync-local stepfunctions --database FILE` in a child process on a fixed port."""
 
     def __init__(self, database: Path, log: Path) -> None:
         self.database = database
         self.log = log
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, clock_ahead: str | None = None) -> None:

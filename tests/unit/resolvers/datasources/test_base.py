@@ -9,7 +9,6 @@ HTTP; the NONE reference: the payload is forwarded, nothing is refused).
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +26,7 @@ from resolvers.errors import DataSourceError, ResolverError
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from tests.fixtures.loopback import free_port
 from tests.unit.resolvers.contexts import field_context
 from tests.unit.resolvers.datasources.test_stepfunctions import EngineRunner
 
@@ -35,13 +35,6 @@ pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
 def refusing_handler(event: Any) -> Any:
     raise LookupError("no such post")
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 # Each kind of data source, typed as the protocol (mypy checks each against it), with a request
@@ -60,7 +53,7 @@ FAILING: dict[str, tuple[Callable[[], DataSource], dict[str, Any], str]] = {
         "Lambda:Unhandled",
     ),
     "HTTP": (
-        lambda: HttpDataSource("Posts", HttpConfig(f"http://127.0.0.1:{_closed_port()}")),
+        lambda: HttpDataSource("Posts", HttpConfig(f"http://127.0.0.1:{free_port()}")),
         {"version": "2018-05-29", "method": "GET", "resourcePath": "/posts/1"},
         "HttpRequestException",
     ),

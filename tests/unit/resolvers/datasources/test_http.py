@@ -17,7 +17,6 @@ input as a JSON string, and a response template that parses `$ctx.result.body`.
 from __future__ import annotations
 
 import json
-import socket
 import threading
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from resolvers.unit import UnitResolver
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from tests.fixtures.loopback import free_port
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,
@@ -248,9 +248,7 @@ async def test_headers_appsync_reserves_are_not_sent_from_the_template(
 
 @pytest.mark.anyio
 async def test_an_unreachable_endpoint_is_a_data_source_error() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     source = HttpDataSource("Gone", HttpConfig(f"http://127.0.0.1:{port}"))
     with pytest.raises(DataSourceError) as raised:
         await source.invoke(
@@ -263,9 +261,7 @@ async def test_an_unreachable_endpoint_is_a_data_source_error() -> None:
 async def test_a_data_source_failure_reaches_the_response_template_as_ctx_error(
     tmp_path: Path,
 ) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     request = tmp_path / "request.vtl"
     request.write_text('{"version": "2018-05-29", "method": "GET", "resourcePath": "/"}')
     response = tmp_path / "response.vtl"
