@@ -32,7 +32,6 @@ from auth.clock import SystemClock
 from auth.request import AuthRequest
 from auth.sigv4 import IamConfig, IamCredential, IamProvider
 from definition.model import AwsIamConfig, HttpConfig
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.http import (
     HttpDataSource,
     HttpStateMachineRunner,
@@ -45,6 +44,7 @@ from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.fixtures.loopback import free_port
+from tests.unit.resolvers.contexts import field_context
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,
@@ -53,7 +53,6 @@ from tests.unit.resolvers.datasources.test_stepfunctions import (
     create_machine,
     finished,
 )
-from tests.unit.resolvers.datasources.test_stepfunctions import context as states_context
 
 pytestmark = pytest.mark.timeout(20)
 
@@ -122,16 +121,6 @@ def endpoint() -> Iterator[Endpoint]:
         thread.join(timeout=5)
 
 
-def context(arguments: dict[str, Any] | None = None) -> ResolverContext:
-    return ResolverContext(
-        arguments=arguments or {},
-        source=None,
-        identity=None,
-        info=ResolverInfo("getUser", "Query", {}, [], ""),
-        request=RequestInfo({}),
-    )
-
-
 @pytest.mark.anyio
 async def test_a_request_document_becomes_the_http_call(endpoint: Endpoint) -> None:
     source = HttpDataSource("Users", HttpConfig(endpoint.url + "/"))
@@ -146,7 +135,7 @@ async def test_a_request_document_becomes_the_http_call(endpoint: Endpoint) -> N
                 "body": {"id": "2", "username": "shaggy"},
             },
         },
-        context(),
+        field_context("getUser"),
     )
     [sent] = endpoint.requests
     assert (sent.method, sent.path) == ("POST", "/v1/users")
@@ -161,7 +150,8 @@ async def test_the_result_is_status_headers_and_the_body_as_a_string(endpoint: E
     endpoint.answer = (200, {"Content-Type": "application/json", "X-Trace": "t1"}, b'{"id":"1"}')
     source = HttpDataSource("Users", HttpConfig(endpoint.url))
     result = await source.invoke(
-        {"version": "2018-05-29", "method": "GET", "resourcePath": "/v1/users/1"}, context()
+        {"version": "2018-05-29", "method": "GET", "resourcePath": "/v1/users/1"},
+        field_context("getUser"),
     )
     assert result["statusCode"] == 200
     assert result["body"] == '{"id":"1"}'
@@ -174,7 +164,8 @@ async def test_a_non_2xx_answer_is_a_result_for_the_template_to_judge(endpoint: 
     endpoint.answer = (404, {"Content-Type": "application/json"}, b'{"message":"no user"}')
     source = HttpDataSource("Users", HttpConfig(endpoint.url))
     result = await source.invoke(
-        {"version": "2018-05-29", "method": "GET", "resourcePath": "/v1/users/9"}, context()
+        {"version": "2018-05-29", "method": "GET", "resourcePath": "/v1/users/9"},
+        field_context("getUser"),
     )
     assert result["statusCode"] == 404
     assert json.loads(result["body"]) == {"message": "no user"}
@@ -202,11 +193,11 @@ async def test_the_tutorial_response_template_appends_a_non_200_answer_as_an_err
         load_vtl_code(request, response), HttpDataSource("Users", HttpConfig(endpoint.url))
     )
     endpoint.answer = (200, {"Content-Type": "application/json"}, b'{"id":"2","username":"s"}')
-    ctx = context({"userInput": {"id": "2", "username": "s"}})
+    ctx = field_context("getUser", "Query", {"userInput": {"id": "2", "username": "s"}})
     assert await resolver.resolve(ctx) == {"id": "2", "username": "s"}
 
     endpoint.answer = (409, {"Content-Type": "application/json"}, b'"taken"')
-    ctx = context({"userInput": {"id": "2", "username": "s"}})
+    ctx = field_context("getUser", "Query", {"userInput": {"id": "2", "username": "s"}})
     assert await resolver.resolve(ctx) is None
     [appended] = ctx.appended_errors
     assert (appended["message"], appended["errorType"]) == ('"taken"', "409")
@@ -222,7 +213,7 @@ async def test_a_text_body_is_sent_as_is_in_utf_8(endpoint: Endpoint) -> None:
             "resourcePath": "/",
             "params": {"headers": {"Content-Type": "text/plain"}, "body": "crème brûlée"},
         },
-        context(),
+        field_context("getUser"),
     )
     assert endpoint.requests[0].body == "crème brûlée".encode()
 
@@ -239,7 +230,7 @@ async def test_headers_appsync_reserves_are_not_sent_from_the_template(
             "resourcePath": "/",
             "params": {"headers": {"User-Agent": "from-template", "Host": "elsewhere.example"}},
         },
-        context(),
+        field_context("getUser"),
     )
     sent = endpoint.requests[0].headers
     assert sent["User-Agent"] != "from-template"
@@ -252,7 +243,8 @@ async def test_an_unreachable_endpoint_is_a_data_source_error() -> None:
     source = HttpDataSource("Gone", HttpConfig(f"http://127.0.0.1:{port}"))
     with pytest.raises(DataSourceError) as raised:
         await source.invoke(
-            {"version": "2018-05-29", "method": "GET", "resourcePath": "/"}, context()
+            {"version": "2018-05-29", "method": "GET", "resourcePath": "/"},
+            field_context("getUser"),
         )
     assert raised.value.error_type == "HttpRequestException"
 
@@ -271,7 +263,7 @@ async def test_a_data_source_failure_reaches_the_response_template_as_ctx_error(
         HttpDataSource("Gone", HttpConfig(f"http://127.0.0.1:{port}")),
     )
     with pytest.raises(UtilError) as raised:
-        await resolver.resolve(context())
+        await resolver.resolve(field_context("getUser"))
     assert raised.value.error_type == "HttpRequestException"
 
 
@@ -308,7 +300,7 @@ async def test_aws_iam_signs_with_the_configured_region_and_service(endpoint: En
                 "body": {"query": "{ ping }"},
             },
         },
-        context(),
+        field_context("getUser"),
     )
     [sent] = endpoint.requests
     assert "/eu-west-1/appsync/aws4_request" in sent.headers["Authorization"]
@@ -388,7 +380,7 @@ async def test_start_execution_through_the_states_endpoint_reaches_the_engine(
             "AWSStepFunctions.StartExecution",
             {"stateMachineArn": machine, "name": "o-1", "input": '{"orderId":"1"}'},
         ),
-        states_context(),
+        field_context("startOrder", "Mutation"),
     )
     assert result["statusCode"] == 200
     assert result["headers"]["Content-Type"] == "application/x-amz-json-1.0"
@@ -409,7 +401,7 @@ async def test_start_sync_execution_through_sync_states_answers_with_the_output(
             "AWSStepFunctions.StartSyncExecution",
             json.dumps({"stateMachineArn": machine, "input": '{"sku":"A"}'}),
         ),
-        states_context(),
+        field_context("startOrder", "Mutation"),
     )
     body = json.loads(result["body"])
     assert (result["statusCode"], body["status"]) == (200, "SUCCEEDED")
@@ -421,7 +413,8 @@ async def test_an_engine_error_is_the_aws_status_and_error_body(runner: EngineRu
     source = HttpDataSource("StepFunctions", HttpConfig(STATES, SIGNED), runner)
     missing = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:missing"
     result = await source.invoke(
-        start("AWSStepFunctions.StartExecution", {"stateMachineArn": missing}), states_context()
+        start("AWSStepFunctions.StartExecution", {"stateMachineArn": missing}),
+        field_context("startOrder", "Mutation"),
     )
     assert result["statusCode"] == 400
     assert result["headers"]["x-amzn-ErrorType"] == "StateMachineDoesNotExist"
@@ -452,7 +445,7 @@ async def test_the_blog_templates_return_the_execution_arn(
         load_vtl_code(request, response),
         HttpDataSource("StepFunctions", HttpConfig(STATES, SIGNED), runner),
     )
-    ctx = states_context({"query": "shoes"})
+    ctx = field_context("startOrder", "Mutation", {"query": "shoes"})
     value = await resolver.resolve(ctx)
     assert value["status"] == "PENDING"
     assert value["id"].startswith(f"arn:aws:states:{REGION}:{ACCOUNT}:execution:search:")
@@ -465,7 +458,7 @@ async def test_a_missing_target_is_an_unknown_operation(runner: EngineRunner) ->
     source = HttpDataSource("StepFunctions", HttpConfig(STATES, SIGNED), runner)
     document = start("", {})
     del document["params"]["headers"]["x-amz-target"]
-    result = await source.invoke(document, states_context())
+    result = await source.invoke(document, field_context("startOrder", "Mutation"))
     assert result["statusCode"] == 400
     assert json.loads(result["body"])["__type"] == "UnknownOperationException"
     assert runner.calls == []
@@ -474,7 +467,9 @@ async def test_a_missing_target_is_an_unknown_operation(runner: EngineRunner) ->
 @pytest.mark.anyio
 async def test_a_body_that_is_not_json_is_a_serialization_error(runner: EngineRunner) -> None:
     source = HttpDataSource("StepFunctions", HttpConfig(STATES, SIGNED), runner)
-    result = await source.invoke(start("AWSStepFunctions.StartExecution", "meow"), states_context())
+    result = await source.invoke(
+        start("AWSStepFunctions.StartExecution", "meow"), field_context("startOrder", "Mutation")
+    )
     assert result["statusCode"] == 400
     assert json.loads(result["body"])["__type"] == "SerializationException"
 
@@ -485,7 +480,9 @@ async def test_signing_for_another_service_is_refused_as_aws_refuses_it(
 ) -> None:
     config = HttpConfig(STATES, AwsIamConfig(REGION, "appsync"))
     source = HttpDataSource("StepFunctions", config, runner)
-    result = await source.invoke(start("AWSStepFunctions.ListStateMachines", {}), states_context())
+    result = await source.invoke(
+        start("AWSStepFunctions.ListStateMachines", {}), field_context("startOrder", "Mutation")
+    )
     assert json.loads(result["body"]) == {
         "__type": "InvalidSignatureException",
         "message": "Credential should be scoped to correct service: 'states'. ",
@@ -499,7 +496,9 @@ async def test_signing_for_another_region_is_refused_as_aws_refuses_it(
 ) -> None:
     config = HttpConfig(STATES, AwsIamConfig("eu-west-1", "states"))
     source = HttpDataSource("StepFunctions", config, runner)
-    result = await source.invoke(start("AWSStepFunctions.ListStateMachines", {}), states_context())
+    result = await source.invoke(
+        start("AWSStepFunctions.ListStateMachines", {}), field_context("startOrder", "Mutation")
+    )
     assert json.loads(result["body"])["message"] == (
         "Credential should be scoped to a valid region, not 'eu-west-1'. "
     )
@@ -508,7 +507,9 @@ async def test_signing_for_another_region_is_refused_as_aws_refuses_it(
 @pytest.mark.anyio
 async def test_an_unsigned_call_is_refused(runner: EngineRunner) -> None:
     source = HttpDataSource("StepFunctions", HttpConfig(STATES), runner)
-    result = await source.invoke(start("AWSStepFunctions.ListStateMachines", {}), states_context())
+    result = await source.invoke(
+        start("AWSStepFunctions.ListStateMachines", {}), field_context("startOrder", "Mutation")
+    )
     assert json.loads(result["body"])["__type"] == "MissingAuthenticationTokenException"
 
 
