@@ -1,4 +1,5 @@
-"""The two ways the DynamoDB data source reaches DynamoDB, as fixtures every DynamoDB test uses.
+"""The two ways the DynamoDB data source reaches DynamoDB, as fixtures every DynamoDB test uses
+(tests/unit/resolvers/conftest.py offers them to the resolver tests).
 
 `operations` is parametrised: "embedded" calls moto's backend in process (`MotoDynamoDB`),
 "boto3" goes through boto3 to a moto server on 127.0.0.1 (`BotoDynamoDB`), which is how a
