@@ -4,12 +4,14 @@
 injected when given) and runs uvicorn in a background
 thread on a free port of 127.0.0.1; leaving the block stops it. Test APIs live in `apis/`.
 `write_whoami_api` writes an API of `apis/auth_whoami` under given authentication settings;
-`moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`).
+`moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`);
+`announcement` reads what `appsync-local serve` prints once it listens.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -147,3 +149,14 @@ def moto_client(
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_access_key,
     )
+
+
+def announcement(process: subprocess.Popen[str]) -> str:
+    """What `serve` prints on stdout up to and including its "Press Ctrl+C" line."""
+    assert process.stdout is not None
+    announced = []
+    for line in process.stdout:
+        announced.append(line)
+        if line.startswith("Press Ctrl+C"):
+            break
+    return "".join(announced)

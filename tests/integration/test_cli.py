@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.fixtures.loopback import free_port
-from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY
+from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, announcement
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
@@ -30,20 +30,9 @@ def test_serve_announces_answers_and_stops_cleanly(stop: signal.Signals) -> None
         _check_serving(process, stop)
 
 
-def _announcement(process: subprocess.Popen[str]) -> str:
-    """What `serve` prints on stdout up to and including its "Press Ctrl+C" line."""
-    assert process.stdout is not None
-    announced = []
-    for line in process.stdout:
-        announced.append(line)
-        if line.startswith("Press Ctrl+C"):
-            break
-    return "".join(announced)
-
-
 def _check_serving(process: subprocess.Popen[str], stop: signal.Signals) -> None:
     try:
-        text = _announcement(process)
+        text = announcement(process)
         match = re.search(r"GraphQL:  (http://127\.0\.0\.1:(\d+)/graphql)", text)
         assert match is not None, text
         url, port = match.group(1), match.group(2)
@@ -70,7 +59,7 @@ def test_serve_prints_the_dynamodb_endpoint_where_boto3_sees_the_seeded_table() 
         [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as process:
         try:
-            text = _announcement(process)
+            text = announcement(process)
             endpoint = re.search(r"DynamoDB endpoint: (http://127\.0\.0\.1:\d+)\n", text)
             graphql = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
             assert endpoint is not None, text

@@ -26,6 +26,7 @@ from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 
 from appsync.__main__ import main
 from appsync.tls import self_signed_certificate
+from tests.integration.conftest import announcement
 from tests.integration.test_realtime_server import API_KEY, CODE, DEFINITION, SDL
 
 
@@ -54,13 +55,7 @@ def serve_tls(folder: Path, *extra: str, server_block: str = "") -> Iterator[Ann
         env=environment,
     ) as process:
         try:
-            assert process.stdout is not None
-            lines = []
-            for line in process.stdout:
-                lines.append(line)
-                if line.startswith("Press Ctrl+C"):
-                    break
-            text = "".join(lines)
+            text = announcement(process)
             graphql = re.search(r"GraphQL:  (https://127\.0\.0\.1:\d+/graphql)\n", text)
             realtime = re.search(r"Realtime: (wss://127\.0\.0\.1:\d+/graphql/realtime)\n", text)
             certificate = re.search(r"TLS certificate: (.+)\n", text)
