@@ -5,7 +5,8 @@ injected when given) and runs uvicorn in a background
 thread on a free port of 127.0.0.1; leaving the block stops it. Test APIs live in `apis/`.
 `write_whoami_api` writes an API of `apis/auth_whoami` under given authentication settings;
 `moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`);
-`announcement` reads what `appsync-local serve` prints once it listens.
+`announcement` reads what `appsync-local serve` prints once it listens; `request_error` and
+`unauthorized_field_error` are AppSync's refusal of a whole request and of one field.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import boto3
+import httpx
 import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
@@ -160,3 +162,27 @@ def announcement(process: subprocess.Popen[str]) -> str:
         if line.startswith("Press Ctrl+C"):
             break
     return "".join(announced)
+
+
+def request_error(response: httpx.Response) -> tuple[int, str, str, str]:
+    """A refused request: its HTTP status, `x-amzn-ErrorType` header, and its one error's
+    errorType and message."""
+    [error] = response.json()["errors"]
+    return (
+        response.status_code,
+        response.headers["x-amzn-errortype"],
+        error["errorType"],
+        error["message"],
+    )
+
+
+def unauthorized_field_error(field: str) -> dict[str, Any]:
+    """The field error of a Query field the caller may not read, asked alone (line 1, column 3)."""
+    return {
+        "path": [field],
+        "data": None,
+        "errorType": "Unauthorized",
+        "errorInfo": None,
+        "locations": [{"line": 1, "column": 3, "sourceName": None}],
+        "message": f"Not Authorized to access {field} on type Query",
+    }
