@@ -6,26 +6,11 @@ DescribeMapRun), checked against botocore's model of the Step Functions API.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
+from stepfunctions.records.execution import Execution, ExecutionStatus, MapRunStatus
 from tests.unit.stepfunctions.records.records_support import api_enum, api_members
-from tests.unit.stepfunctions.store.store_support import stored_execution
+from tests.unit.stepfunctions.store.store_support import stored_execution, stored_map_run
 
-START = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-def _map_run(name: str) -> MapRun:
-    return MapRun(
-        map_run_arn=f"arn:aws:states:us-east-1:123456789012:mapRun:m/Map:{name}",
-        execution_arn="arn:aws:states:us-east-1:123456789012:execution:m:e",
-        status=MapRunStatus.RUNNING,
-        start_date=START,
-        stop_date=None,
-        max_concurrency=0,
-        tolerated_failure_percentage=0.0,
-        tolerated_failure_count=0,
-    )
+EXECUTION = "arn:aws:states:us-east-1:123456789012:execution:m:e"
 
 
 def test_statuses_are_the_apis_values() -> None:
@@ -36,7 +21,7 @@ def test_statuses_are_the_apis_values() -> None:
 
 
 def test_a_map_run_starts_with_every_count_of_describe_map_run_at_zero() -> None:
-    map_run = _map_run("r1")
+    map_run = stored_map_run(EXECUTION, "r1")
     assert list(map_run.item_counts) == api_members("MapRunItemCounts")
     assert list(map_run.execution_counts) == api_members("MapRunExecutionCounts")
     assert set(map_run.item_counts.values()) == set(map_run.execution_counts.values()) == {0}
@@ -44,7 +29,7 @@ def test_a_map_run_starts_with_every_count_of_describe_map_run_at_zero() -> None
 
 
 def test_each_map_run_counts_on_its_own() -> None:
-    first, second = _map_run("r1"), _map_run("r2")
+    first, second = stored_map_run(EXECUTION, "r1"), stored_map_run(EXECUTION, "r2")
     first.item_counts["succeeded"] += 1
     first.execution_counts["running"] += 1
     assert (second.item_counts["succeeded"], second.execution_counts["running"]) == (0, 0)
@@ -70,7 +55,7 @@ def test_a_new_execution_is_running_with_nothing_recorded() -> None:
 
 def test_executions_keep_their_own_history_map_runs_and_children() -> None:
     first, second = stored_execution(1), stored_execution(2)
-    first.map_runs.append(_map_run("r1"))
+    first.map_runs.append(stored_map_run(EXECUTION, "r1"))
     child: Execution = stored_execution(3)
     first.child_executions.append(child)
     first.redrive_partial[0] = {"done": True}

@@ -1,11 +1,12 @@
-"""Records for the store tests: one state machine and numbered executions of it."""
+"""Records for the store and records tests: one state machine, numbered executions of it,
+and Map Runs."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from stepfunctions.language.parse import parse_definition
-from stepfunctions.records.execution import Execution
+from stepfunctions.records.execution import Execution, MapRun, MapRunStatus
 from stepfunctions.records.machines import StateMachine
 
 MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:m"
@@ -43,4 +44,18 @@ def stored_machine(arn: str = MACHINE_ARN, tags: dict[str, str] | None = None) -
         logging_configuration={},
         tracing_configuration={},
         tags=dict(tags or {}),
+    )
+
+
+def stored_map_run(execution_arn: str, name: str) -> MapRun:
+    """A running Map Run `name` of the execution, every count at zero."""
+    return MapRun(
+        map_run_arn=f"arn:aws:states:us-east-1:123456789012:mapRun:m/Map:{name}",
+        execution_arn=execution_arn,
+        status=MapRunStatus.RUNNING,
+        start_date=START,
+        stop_date=None,
+        max_concurrency=0,
+        tolerated_failure_percentage=0.0,
+        tolerated_failure_count=0,
     )

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from stepfunctions.records.activities import Activity
-from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun, MapRunStatus
+from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.store.memory import MemoryStore
 from stepfunctions.store.protocol import Store
 from stepfunctions.store.sqlite import MEMORY, SqliteStore
@@ -21,6 +21,7 @@ from tests.unit.stepfunctions.store.store_support import (
     START,
     stored_execution,
     stored_machine,
+    stored_map_run,
 )
 
 STORES: dict[str, Callable[[], Store]] = {
@@ -77,10 +78,8 @@ def test_activities_are_found_listed_and_deleted(store: Store) -> None:
 def test_a_map_run_is_found_with_the_execution_that_ran_it(store: Store) -> None:
     execution = stored_execution(1)
     store.put_execution(execution)
-    map_run_arn = "arn:aws:states:us-east-1:123456789012:mapRun:m/Map:r1"
-    map_run = MapRun(
-        map_run_arn, execution.execution_arn, MapRunStatus.RUNNING, START, None, 0, 0, 0
-    )
+    map_run = stored_map_run(execution.execution_arn, "r1")
+    map_run_arn = map_run.map_run_arn
     # The interpreter appends map runs to the execution record it already stored.
     execution.map_runs.append(map_run)
     assert store.map_run(map_run_arn) == (execution, map_run)
