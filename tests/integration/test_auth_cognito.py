@@ -25,7 +25,14 @@ import pytest
 
 from auth.cognito import moto_jwks_file
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, moto_client, moto_endpoint, serve
+from tests.integration.conftest import (
+    APIS,
+    Server,
+    moto_client,
+    moto_endpoint,
+    serve,
+    unauthorized_field_error,
+)
 
 SCHEMA = APIS / "auth_cognito" / "schema.graphql"
 CODE = APIS / "auth_whoami" / "auth_whoami.py"
@@ -145,19 +152,7 @@ def _post(server: Server, field: str, headers: dict[str, str]) -> httpx.Response
 
 
 def _denied(field: str) -> dict[str, Any]:
-    return {
-        "data": {field: None},
-        "errors": [
-            {
-                "path": [field],
-                "data": None,
-                "errorType": "Unauthorized",
-                "errorInfo": None,
-                "locations": [{"line": 1, "column": 3, "sourceName": None}],
-                "message": f"Not Authorized to access {field} on type Query",
-            }
-        ],
-    }
+    return {"data": {field: None}, "errors": [unauthorized_field_error(field)]}
 
 
 def test_a_moto_id_token_reaches_the_default_fields_with_its_identity(

@@ -22,9 +22,6 @@ from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID, MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import LoopbackEndpoint
 from resolvers.datasources.dynamodb_wire import wire_json
 from resolvers.errors import DynamoDBServiceError
-from tests.unit.resolvers.datasources.dynamodb_paths import loopback
-
-__all__ = ["loopback"]
 
 # A region of its own: these tests drop every table in it.
 REGION = "eu-north-1"

@@ -22,14 +22,10 @@ from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     failure,
-    loopback,
     new_source,
     new_table,
-    operations,
     run,
 )
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 

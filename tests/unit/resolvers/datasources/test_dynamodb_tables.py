@@ -34,13 +34,9 @@ from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.errors import LoopbackEndpointError, SeedError
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
-    loopback,
-    operations,
     run,
     table_input,
 )
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
