@@ -17,14 +17,9 @@ input as a JSON string, and a response template that parses `$ctx.result.body`.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from botocore.credentials import Credentials
@@ -47,6 +42,7 @@ from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.fixtures.loopback import free_port
 from tests.unit.resolvers.contexts import field_context
+from tests.unit.resolvers.datasources.http_listener import Endpoint, serve
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,
@@ -61,69 +57,6 @@ pytestmark = pytest.mark.timeout(20)
 ACCESS_KEY = "AKIAHTTPDATASOURCE01"
 # Made-up keys: the test signs and verifies with the same pair; no AWS account knows them.
 SECRET_KEY = "http-data-source-test-secret"
-
-
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-    target: str = ""  # the request line's target, as sent
-
-
-@dataclass
-class Endpoint:
-    """A loopback HTTP server that records requests and answers with `answer`."""
-
-    url: str
-    requests: list[Recorded] = field(default_factory=list)
-    answer: tuple[int, dict[str, str], bytes] = (200, {"Content-Type": "application/json"}, b"{}")
-
-
-@contextmanager
-def serve() -> Iterator[Endpoint]:
-    state = Endpoint(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            parts = urlsplit(self.path)
-            state.requests.append(
-                Recorded(
-                    self.command,
-                    parts.path,
-                    parts.query,
-                    {name: value for name, value in self.headers.items()},
-                    self.rfile.read(length),
-                    # Not `self.path`: http.server folds a leading "//" into "/".
-                    self.requestline.split(" ")[1],
-                )
-            )
-            status, headers, body = state.answer
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.fixture
