@@ -165,18 +165,23 @@ async def _connection(
         while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS:
             started = time.perf_counter()
             writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                raise RuntimeError(f"unexpected answer: {head[:60]!r}")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
+            await read_answer(reader)
             latencies.append(time.perf_counter() - started)
     finally:
         writer.close()
         await writer.wait_closed()
+
+
+async def read_answer(reader: asyncio.StreamReader) -> bytes:
+    """The body of the next answer on a keep-alive connection, which must be a 200."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(f"unexpected answer: {head[:60]!r}")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    return await reader.readexactly(length)
 
 
 def _cpu_seconds(pid: int) -> float | None:

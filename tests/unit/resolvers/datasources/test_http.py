@@ -17,13 +17,9 @@ input as a JSON string, and a response template that parses `$ctx.result.body`.
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from botocore.credentials import Credentials
@@ -34,6 +30,7 @@ from auth.sigv4 import IamConfig, IamCredential, IamProvider
 from definition.model import AwsIamConfig, HttpConfig
 from resolvers.datasources.http import (
     HttpDataSource,
+    HttpEndpoint,
     HttpStateMachineRunner,
     parse_request,
 )
@@ -45,6 +42,7 @@ from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.fixtures.loopback import free_port
 from tests.unit.resolvers.contexts import field_context
+from tests.unit.resolvers.datasources.http_listener import Endpoint, serve
 from tests.unit.resolvers.datasources.test_stepfunctions import (
     ACCOUNT,
     ECHO,
@@ -61,64 +59,17 @@ ACCESS_KEY = "AKIAHTTPDATASOURCE01"
 SECRET_KEY = "http-data-source-test-secret"
 
 
-@dataclass
-class Recorded:
-    method: str
-    path: str
-    query: str
-    headers: dict[str, str]
-    body: bytes
-
-
-@dataclass
-class Endpoint:
-    """A loopback HTTP server that records requests and answers with `answer`."""
-
-    url: str
-    requests: list[Recorded] = field(default_factory=list)
-    answer: tuple[int, dict[str, str], bytes] = (200, {"Content-Type": "application/json"}, b"{}")
+@pytest.fixture
+def endpoint() -> Iterator[Endpoint]:
+    with serve() as state:
+        yield state
 
 
 @pytest.fixture
-def endpoint() -> Iterator[Endpoint]:
-    state = Endpoint(url="")
-
-    class Handler(BaseHTTPRequestHandler):
-        def _handle(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            parts = urlsplit(self.path)
-            state.requests.append(
-                Recorded(
-                    self.command,
-                    parts.path,
-                    parts.query,
-                    {name: value for name, value in self.headers.items()},
-                    self.rfile.read(length),
-                )
-            )
-            status, headers, body = state.answer
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _handle
-
-        def log_message(self, format: str, *args: Any) -> None:
-            return
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
+def elsewhere() -> Iterator[Endpoint]:
+    """A second listener: no resource path may send a request here."""
+    with serve() as state:
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @pytest.mark.anyio
@@ -526,3 +477,114 @@ def test_other_endpoints_and_a_missing_runner_are_not_routed() -> None:
     assert HttpDataSource(
         "D", HttpConfig("https://states.amazonaws.com", SIGNED), Never()
     ).routed_to_runner
+
+
+def _hostile_paths(other: str) -> tuple[list[str], list[str]]:
+    """Resource paths that would reach `other` (host:port) if joined to the endpoint as text:
+    those without a leading "/", then those with one."""
+    port = other.rpartition(":")[2]
+    bare = [
+        f"@{other}/steal",
+        f"http://{other}/steal",
+        f"https://{other}/steal",
+        f"\\\\{other}/steal",
+        f".{other}/steal",
+        f":{port}/steal",
+        "0/steal",
+        f"%40{other}/steal",
+    ]
+    rooted = [
+        f"/@{other}/steal",
+        f"//{other}/steal",
+        f"/..//{other}/steal",
+        f"/%2e%2e/%2e%2e/{other}/steal",
+        f"/\\\\{other}/steal",
+        f"/x?next=http://{other}/steal",
+        f"/x#@{other}/steal",
+        f"/\r\nHost: {other}\r\n\r\n",
+    ]
+    return bare, rooted
+
+
+def _get(path: str) -> dict[str, Any]:
+    return {"version": "2018-05-29", "method": "GET", "resourcePath": path}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("trailing_slash", [False, True], ids=["endpoint", "endpoint/"])
+async def test_no_resource_path_reaches_another_host(
+    endpoint: Endpoint, elsewhere: Endpoint, trailing_slash: bool
+) -> None:
+    other = elsewhere.url.removeprefix("http://")
+    source = HttpDataSource("Users", HttpConfig(endpoint.url + ("/" if trailing_slash else "")))
+    bare, rooted = _hostile_paths(other)
+    refused = []
+    for path in bare + rooted:
+        try:
+            await source.invoke(_get(path), field_context())
+        except ResolverError as error:
+            refused.append((path, error.error_type))
+        else:
+            sent = endpoint.requests[-1]
+            assert sent.headers["Host"] == endpoint.url.removeprefix("http://"), path
+            assert sent.target.startswith("/"), path
+    assert elsewhere.requests == []
+    # Refused before any request: only the paths that would run into the authority.
+    assert refused == ([] if trailing_slash else [(path, "MappingTemplate") for path in bare])
+
+
+@pytest.mark.anyio
+async def test_a_hostile_path_is_a_path_on_the_endpoint(
+    endpoint: Endpoint, elsewhere: Endpoint
+) -> None:
+    other = elsewhere.url.removeprefix("http://")
+    source = HttpDataSource("Users", HttpConfig(endpoint.url))
+    for path, target in [
+        (f"/@{other}/steal", f"/@{other}/steal"),
+        (f"//{other}/steal", f"//{other}/steal"),
+        (f"/%2e%2e/{other}/steal", f"/%2e%2e/{other}/steal"),
+        ("/a b/\r\n/\u00e9", "/a%20b/%0D%0A/%C3%A9"),
+        ("/100%/done", "/100%25/done"),
+    ]:
+        await source.invoke(_get(path), field_context())
+        assert endpoint.requests[-1].target == target
+    assert elsewhere.requests == []
+
+
+def test_a_path_without_its_slash_is_a_mapping_template_error() -> None:
+    with pytest.raises(ResolverError) as raised:
+        HttpEndpoint.parse("http://127.0.0.1:8080").url("@127.0.0.1:20311/steal")
+    assert raised.value.error_type == "MappingTemplate"
+    assert raised.value.message == "resourcePath must start with '/'."
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "resource_path", "query", "url"),
+    [
+        ("https://api.example.com", "/v1/users", (), "https://api.example.com/v1/users"),
+        ("https://api.example.com/", "v1/users", (), "https://api.example.com/v1/users"),
+        ("https://api.example.com/", "/v1/users", (), "https://api.example.com/v1/users"),
+        ("https://api.example.com/prod", "/users", (), "https://api.example.com/prod/users"),
+        ("https://api.example.com/prod/", "users", (), "https://api.example.com/prod/users"),
+        ("https://api.example.com/prod", "", (), "https://api.example.com/prod"),
+        ("https://api.example.com", "", (), "https://api.example.com/"),
+        ("HTTPS://api.example.com:8443", "/", (), "https://api.example.com:8443/"),
+        (
+            "https://api.example.com",
+            "/users?limit=2",
+            (("a b", "c/d"),),
+            "https://api.example.com/users?limit=2&a%20b=c%2Fd",
+        ),
+        ("https://api.example.com", "/users#top", (), "https://api.example.com/users"),
+    ],
+)
+def test_the_url_is_the_endpoint_followed_by_the_resource_path(
+    endpoint: str, resource_path: str, query: tuple[tuple[str, str], ...], url: str
+) -> None:
+    assert HttpEndpoint.parse(endpoint).url(resource_path, query) == url
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://example.com", "example.com/v1", "https://"])
+def test_an_endpoint_that_is_not_an_http_url_is_refused(endpoint: str) -> None:
+    with pytest.raises(DataSourceError):
+        HttpDataSource("Bad", HttpConfig(endpoint))
