@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from definition.problems import Notice
+
 # DynamoDB data sources without `awsRegion` (AppSync requires it): the AWS CLI's usual region.
 DEFAULT_REGION = "us-east-1"
 
@@ -341,6 +343,8 @@ class ApiDefinition:
     resolver_count_limit: int = 10000
     introspection: IntrospectionConfig = IntrospectionConfig.ENABLED
     server: ServerSpec = field(default_factory=ServerSpec)
+    # Fields accepted as AppSync accepts them that the local server does not act on (yet).
+    notices: tuple[Notice, ...] = ()
 
     @property
     def base_dir(self) -> Path:

@@ -25,6 +25,8 @@ from definition.appsync_yaml.authorization import (
     additional_providers,
     api_keys,
     auth_provider,
+    check_api_keys,
+    check_blocks,
     check_modes,
 )
 from definition.appsync_yaml.data_sources import data_sources
@@ -73,7 +75,10 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
     authentication = auth_provider(reader, top, "")
     additional = additional_providers(reader, top)
     check_modes(reader, authentication, additional)
+    check_blocks(reader, top)
     keys = api_keys(reader, top)
+    providers = additional if authentication is None else (authentication, *additional)
+    check_api_keys(reader, top, providers)
     sources = data_sources(reader, top)
     functions = read_functions(reader, top, sources)
     resolvers = read_resolvers(reader, top, sources, functions)
@@ -100,6 +105,7 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
         resolver_count_limit=resolver_count_limit,
         introspection=introspection,
         server=server,
+        notices=tuple(reader.notices),
     )
 
 
