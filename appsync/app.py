@@ -111,8 +111,11 @@ class _Problems:
 
 
 def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi:
-    """Build every live part of the API; raises ConfigError listing every problem."""
+    """Build every live part of the API; raises ConfigError listing every problem. Each field
+    accepted without a local effect is said once, here."""
     problems = _Problems(definition)
+    for notice in definition.notices:
+        logger.info("%s", notice)
     # Lambda handlers (`module:function`) are imported relative to the definition file.
     if str(definition.base_dir) not in sys.path:
         sys.path.insert(0, str(definition.base_dir))

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from definition.appsync_yaml.accepted import API_FIELDS, read_api_fields
 from definition.appsync_yaml.authorization import (
     AUTH_BLOCKS,
     additional_providers,
@@ -41,7 +42,9 @@ _TOP_KEYS = (
     *["name", "schema", "authenticationType"],
     *AUTH_BLOCKS,
     *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
-    *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled", "server"],
+    *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled"],
+    *API_FIELDS,
+    "server",
 )
 
 
@@ -85,6 +88,7 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
     introspection = reader.enum(
         top, "introspectionConfig", "", IntrospectionConfig, IntrospectionConfig.ENABLED
     )
+    log_config = read_api_fields(reader, top)
     server = read_server(reader, top.get("server"))
     # AppSync's ranges: depth 1-75 (0 = no limit), resolvers 1-10000 (0 = 10000).
     query_depth_limit = reader.integer(top, "queryDepthLimit", "", 0, 75, 0)
@@ -104,6 +108,7 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
         query_depth_limit=query_depth_limit,
         resolver_count_limit=resolver_count_limit,
         introspection=introspection,
+        log_config=log_config,
         server=server,
         notices=tuple(reader.notices),
     )

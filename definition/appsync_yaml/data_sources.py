@@ -6,7 +6,8 @@ the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (read by
 `{endpoint, authorizationConfig: {authorizationType: AWS_IAM, awsIamConfig: {signingRegion,
 signingServiceName}}}`); and the local `AWS_STEP_FUNCTIONS` with `stepFunctionsConfig:
 {stateMachineArn}` (AppSync has no such type; see `resolvers.datasources.stepfunctions`).
-`serviceRoleArn` is accepted and unused.
+`serviceRoleArn`, `metricsConfig` and `lambdaConfig.lambdaFunctionArn` are accepted with a notice
+(`definition.appsync_yaml.accepted`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from definition.appsync_yaml.accepted import note_metrics_config, note_unused
 from definition.appsync_yaml.dynamodb import read_dynamodb_config
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join
 from definition.model import (
@@ -39,7 +41,7 @@ Sources = Sequence[DataSourceSpec]
 
 def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ...]:
     sources: list[DataSourceSpec] = []
-    allowed = ("name", "type", "description", "serviceRoleArn", *_CONFIG_BLOCKS)
+    allowed = ("name", "type", "description", "serviceRoleArn", "metricsConfig", *_CONFIG_BLOCKS)
     for where, item in reader.items(top, "dataSources", ""):
         block = reader.mapping(item, where, allowed)
         if block is None:
@@ -47,6 +49,9 @@ def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ..
         name = reader.string(block, "name", where, required=True)
         kind = reader.enum(block, "type", where, DataSourceType, None)
         description = reader.string(block, "description", where, required=False)
+        reader.string(block, "serviceRoleArn", where, required=False)
+        note_unused(reader, block, where)
+        note_metrics_config(reader, block, where)
         for key, owner in _CONFIG_BLOCKS.items():
             if key in block and kind is not None and kind != owner:
                 reader.problem(join(where, key), f"only an {owner} data source has one")
@@ -80,6 +85,7 @@ def _lambda_handler(reader: DefinitionReader, block: Raw, where: str) -> str | N
     if lambda_config is None:
         return None
     handler = reader.string(lambda_config, "handler", path, required=True)
+    note_unused(reader, lambda_config, path)
     if handler is not None and handler.count(":") != 1:
         reader.problem(join(path, "handler"), f"expected module:function, got {handler!r}")
         return None

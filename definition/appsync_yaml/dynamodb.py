@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from definition.appsync_yaml.accepted import note_unused
 from definition.appsync_yaml.reader import DefinitionReader, join, kind
 from definition.model import (
     DEFAULT_REGION,
@@ -90,6 +91,8 @@ def read_dynamodb_config(
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
         reader.problem(join(path, "endpoint"), "expected an http:// or https:// URL")
     versioned = reader.boolean(block, "versioned", path)
+    caller_credentials = reader.boolean(block, "useCallerCredentials", path)
+    note_unused(reader, {"useCallerCredentials": caller_credentials}, path)
     delta = None
     if block.get("deltaSyncConfig") is not None:
         delta = _delta_sync_config(reader, block["deltaSyncConfig"], path)
@@ -101,7 +104,7 @@ def read_dynamodb_config(
         config = DynamoDBConfig(
             table_name=table_name,
             aws_region=region,
-            use_caller_credentials=reader.boolean(block, "useCallerCredentials", path),
+            use_caller_credentials=caller_credentials,
             versioned=versioned,
             delta_sync_config=delta,
             endpoint=endpoint,

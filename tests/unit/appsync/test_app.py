@@ -188,3 +188,17 @@ dataSources:
         "declare: its calls fail with ResourceNotFoundException until the table is created "
         "(through the DynamoDB endpoint, say)"
     ]
+
+
+def test_each_field_accepted_without_a_local_effect_is_said_once_at_load(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = {"schema.graphql": "type Query { a: String }\n"}
+    definition = "schema: schema.graphql\nauthenticationType: API_KEY\nxrayEnabled: true\n"
+    caplog.set_level("INFO", logger="appsync.app")
+    load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
+    said = [record.getMessage() for record in caplog.records if record.name == "appsync.app"]
+    assert said == [
+        f"{tmp_path / 'appsync.yaml'}: xrayEnabled: accepted; no local effect yet "
+        "(no X-Ray traces are recorded)"
+    ]

@@ -131,7 +131,8 @@ colour: blue
         "openIDConnectConfig, lambdaAuthorizerConfig, iamConfig, "
         "additionalAuthenticationProviders, apiKeys, "
         "dataSources, functions, resolvers, queryDepthLimit, resolverCountLimit, "
-        "introspectionConfig, xrayEnabled, server",
+        "introspectionConfig, xrayEnabled, logConfig, tags, apiType, mergedApiExecutionRoleArn, "
+        "visibility, ownerContact, enhancedMetricsConfig, server",
         f"schema[1]: file not found: {missing}",
         "authenticationType: expected one of API_KEY | AWS_IAM | OPENID_CONNECT | "
         "AMAZON_COGNITO_USER_POOLS | AWS_LAMBDA, got 'API_KEYS'",
