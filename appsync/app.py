@@ -24,7 +24,7 @@ from typing import Any
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from appsync.authorizer import build_authorizer
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
@@ -33,6 +33,7 @@ from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
+from appsync.startup import START_FAILURES, start_problems
 from appsync.stepfunctions_api import stepfunctions_route
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -63,7 +64,7 @@ from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
-from resolvers.errors import DynamoDBServiceError, ResolverError, SeedError, TemplateError
+from resolvers.errors import ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.python import load_python_code
@@ -123,7 +124,7 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = build_step_functions(definition.server.step_functions, str(definition.file))
+    step_functions = _step_functions(definition, problems)
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -170,6 +171,16 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
     dynamodb = _embedded_dynamodb(definition)
     return LoadedApi(definition, schema, authorizer, executor, realtime, dynamodb, step_functions)
+
+
+def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
+    settings, file = definition.server.step_functions, str(definition.file)
+    try:
+        return build_step_functions(settings, file)
+    except ConfigError as error:
+        problems.items.extend(error.problems)
+        # In memory instead, so that the rest of the definition is still checked.
+        return build_step_functions(dataclasses.replace(settings, database=None), file)
 
 
 def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
@@ -371,15 +382,26 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", definition.name)
-        async with (
-            _dynamodb_running(api.dynamodb),
-            api.realtime.broker.running(),
-            stepfunctions_running(api.step_functions, api.dynamodb),
-        ):
-            # Everything built at start lives as long as the server: move it out of the
-            # collector's way, so collections triggered by requests scan only request garbage.
-            gc.freeze()
-            yield
+        started = False
+        try:
+            async with (
+                _dynamodb_running(api.dynamodb),
+                api.realtime.broker.running(),
+                stepfunctions_running(api.step_functions, api.dynamodb),
+            ):
+                started = True
+                # Everything built at start lives as long as the server: move it out of the
+                # collector's way, so collections triggered by requests scan only request garbage.
+                gc.freeze()
+                yield
+        except START_FAILURES as error:
+            if started:
+                raise
+            # `serve` lists these as `validate` lists a definition's problems.
+            problems = start_problems(definition, error)
+            if isinstance(app, AppSyncApp):
+                app.start_problems = tuple(problems)
+            raise ConfigError(problems) from error
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
@@ -402,12 +424,9 @@ async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[
     if dynamodb is None:
         yield
         return
-    try:
-        # A taken endpoint port fails here at once (LoopbackEndpointError).
-        await dynamodb.start()
-    except DynamoDBServiceError as error:
-        logger.error("the embedded DynamoDB did not start: %s: %s", error.code, error.message)
-        raise
+    # A taken endpoint port fails here at once (LoopbackEndpointError); a table DynamoDB
+    # refuses is a TableSetupError: both reach the lifespan, which reports them.
+    await dynamodb.start()
     try:
         yield
     finally:
@@ -428,6 +447,8 @@ class AppSyncApp(Starlette):
 
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
     self_routes: SelfRoutes | None = None
+    # What made the start fail, as `validate` reports problems (empty: it did not fail).
+    start_problems: tuple[Problem, ...] = ()
 
     def __init__(self, graphql: GraphQLEndpoint, realtime: RealtimeRuntime, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -452,4 +473,17 @@ class AppSyncApp(Starlette):
         if scope["type"] == "websocket" and scope["path"] in self._realtime_paths:
             await self._realtime(scope, receive, send)
             return
+        if scope["type"] == "lifespan":
+            send = self._quiet_start_failure(send)
         await super().__call__(scope, receive, send)
+
+    def _quiet_start_failure(self, send: Send) -> Send:
+        """Starlette reports a failed start with the traceback as the message, which uvicorn
+        logs; a start failure that is a definition's problem is reported by `serve` instead."""
+
+        async def quiet(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed" and self.start_problems:
+                message = {"type": "lifespan.startup.failed", "message": ""}
+            await send(message)
+
+        return quiet

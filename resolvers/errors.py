@@ -108,6 +108,27 @@ class SeedError(DynamoDBServiceError):
         self.path = path
 
 
+class TableSetupError(DynamoDBServiceError):
+    """A table the server sets up at start that DynamoDB refused: which table, where (the
+    data sources' endpoint; None for the embedded DynamoDB), at which step (CreateTable,
+    UpdateTimeToLive, or loading its seed: the item's position and the table it was for), and
+    why."""
+
+    def __init__(
+        self,
+        table: str,
+        endpoint: str | None,
+        step: str,
+        error: DynamoDBServiceError,
+        item: tuple[int, str] | None = None,
+    ) -> None:
+        super().__init__(error.code, error.message, error.status, error.request_id, error.body)
+        self.table = table
+        self.endpoint = endpoint
+        self.step = step
+        self.item = item
+
+
 class LoopbackEndpointError(DynamoDBServiceError):
     """The loopback endpoint could not be served: its port is taken, or the address is not ours."""
 

@@ -9,8 +9,9 @@ through boto3 instead of the embedded moto backend.
 
 A table declaration is a DynamoDB CreateTable input (`TableName`, `KeySchema`,
 `AttributeDefinitions`, `GlobalSecondaryIndexes`, `LocalSecondaryIndexes`, `BillingMode`,
-`ProvisionedThroughput`), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local `seed`
-file (relative to the definition file). The embedded DynamoDB's own settings (local only) are
+`ProvisionedThroughput`; `BillingMode` defaults to PROVISIONED, as CreateTable and
+AWS::DynamoDB::Table default it), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local
+`seed` file (relative to the definition file). The embedded DynamoDB's own settings (local only) are
 its tables and where its loopback endpoint listens::
 
     server:
@@ -20,6 +21,7 @@ its tables and where its loopback endpoint listens::
           - TableName: Post
             KeySchema: [{AttributeName: id, KeyType: HASH}]
             AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+            BillingMode: PAY_PER_REQUEST
             seed: data/posts.json
 """
 
@@ -178,11 +180,21 @@ def _table(reader: DefinitionReader, raw: Any, where: str) -> TableDeclaration |
         reader.problem(
             join(where, "AttributeDefinitions"), f"key attribute {attribute!r} is not defined"
         )
-    billing = block.get("BillingMode", "PAY_PER_REQUEST")
+    # CreateTable's default, and AWS::DynamoDB::Table's: PROVISIONED, which needs throughput.
+    billing = block.get("BillingMode", "PROVISIONED")
     _choice(reader, billing, join(where, "BillingMode"), _BILLING_MODES)
-    if billing == "PROVISIONED" and not isinstance(block.get("ProvisionedThroughput"), dict):
+    throughput = block.get("ProvisionedThroughput")
+    if billing == "PROVISIONED" and not isinstance(throughput, dict):
         reader.problem(
-            join(where, "ProvisionedThroughput"), "required when BillingMode is PROVISIONED"
+            join(where, "ProvisionedThroughput"),
+            "required when BillingMode is PROVISIONED (CreateTable's default); "
+            "or set BillingMode: PAY_PER_REQUEST",
+        )
+    elif billing == "PAY_PER_REQUEST" and throughput is not None:
+        # DynamoDB's own refusal (CreateTable, ValidationException).
+        reader.problem(
+            join(where, "ProvisionedThroughput"),
+            "ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST",
         )
     ttl_attribute = _time_to_live(reader, block.get("TimeToLiveSpecification"), where)
     seed = None

@@ -35,6 +35,7 @@ server:
       - TableName: Post
         KeySchema: [{AttributeName: id, KeyType: HASH}]
         AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
         seed: posts.json
 """
     assert _problems_of(tmp_path, definition, {"posts.json": "[{"}) == [
@@ -127,6 +128,7 @@ server:
       - TableName: AppTestPost
         KeySchema: [{AttributeName: id, KeyType: HASH}]
         AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
 """
 DYNAMODB_FILES = {
     "schema.graphql": (
