@@ -55,6 +55,7 @@ from definition.model import (
     ResolverKind,
     ResolverSpec,
     Runtime,
+    SyncConfig,
 )
 from definition.problems import Problem
 from resolvers.datasources.base import DataSource
@@ -134,10 +135,11 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     _check_seeds(definition.server.dynamodb, problems)
     broker = _broker(definition.server.realtime, problems)
     functions = {
-        spec.name: PipelineFunction(spec.name, code, source)
+        spec.name: PipelineFunction(spec.name, code, synced)
         for spec in definition.functions
         if (code := _code(spec.code, f"{spec.key_path}", resolver_clock, problems)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
+        and (synced := _synced(source, spec.sync_config, spec.key_path, problems)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in definition.resolvers:
@@ -340,6 +342,9 @@ def _resolver(
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
+    source = _synced(source, spec.sync_config, spec.key_path, problems)
+    if source is None:
+        return None
     if code is None:
         # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
         code = direct_lambda_code()
@@ -347,12 +352,35 @@ def _resolver(
     return ResolverBinding(resolver, _awaits_io(source))
 
 
+def _synced(
+    source: DataSource, sync: SyncConfig | None, key_path: str, problems: _Problems
+) -> DataSource | None:
+    """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
+    data source resolves conflicts (a LAMBDA handler's function imported here)."""
+    if sync is None or not isinstance(source, DynamoDBDataSource):
+        return source
+    function = None
+    if sync.lambda_conflict_handler is not None:
+        try:
+            function = LambdaDataSource("conflict handler", sync.lambda_conflict_handler)
+        except ResolverError as error:
+            where = f"{key_path}.syncConfig.lambdaConflictHandlerConfig.handler"
+            problems.add(where, error.message)
+            return None
+    return source.with_sync(sync, function)
+
+
 def _awaits_io(source: DataSource) -> bool:
     """Whether a call can yield to the event loop, so only a deadline timer can stop it. NONE
-    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once."""
+    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once,
+    unless a write may call a Lambda conflict handler."""
     if isinstance(source, NoneDataSource):
         return False
-    return not (isinstance(source, DynamoDBDataSource) and source.config.endpoint is None)
+    return not (
+        isinstance(source, DynamoDBDataSource)
+        and source.config.endpoint is None
+        and not source.calls_functions
+    )
 
 
 def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems) -> None:

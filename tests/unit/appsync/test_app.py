@@ -204,3 +204,34 @@ def test_each_field_accepted_without_a_local_effect_is_said_once_at_load(
         f"{tmp_path / 'appsync.yaml'}: xrayEnabled: accepted; no local effect yet "
         "(no X-Ray traces are recorded)"
     ]
+
+
+def test_a_lambda_conflict_handler_that_does_not_import_is_a_problem_of_its_key(
+    tmp_path: Path,
+) -> None:
+    definition = """
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: da2-appconflictskey0000000000}]
+dataSources:
+  - name: Posts
+    type: AMAZON_DYNAMODB
+    dynamodbConfig:
+      tableName: Post
+      versioned: true
+      deltaSyncConfig: {baseTableTTL: 0, deltaSyncTableName: Delta, deltaSyncTableTTL: 30}
+resolvers:
+  - typeName: Query
+    fieldName: a
+    dataSourceName: Posts
+    requestMappingTemplate: a.req.vtl
+    responseMappingTemplate: a.res.vtl
+    syncConfig:
+      conflictDetection: VERSION
+      conflictHandler: LAMBDA
+      lambdaConflictHandlerConfig: {handler: "no_such_module_here:handler"}
+"""
+    files = {"a.req.vtl": '{"version": "2018-05-29", "operation": "GetItem"}', "a.res.vtl": "null"}
+    assert _problems_of(tmp_path, definition, files) == [
+        "resolvers[0].syncConfig.lambdaConflictHandlerConfig.handler"
+    ]
