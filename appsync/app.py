@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +41,7 @@ from appsync.stepfunctions_embedded import (
     build_step_functions,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
+from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
 from auth.rules import Authorizer
 from definition.errors import InvalidDefinitionError
@@ -56,6 +57,7 @@ from definition.model import (
     ResolverSpec,
     Runtime,
     SyncConfig,
+    TableDeclaration,
 )
 from definition.problems import Problem
 from resolvers.datasources.base import DataSource
@@ -148,6 +150,9 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
         resolver = _resolver(spec, sources, functions, resolver_clock, problems)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
+    # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
+    inferred, undeclared = inferred_tables(definition, schema.graphql_schema if schema else None)
+    problems.items.extend(undeclared)
     if problems.items or schema is None or authorizer is None:
         raise ConfigError(problems.items)
     limits = ExecutionLimits(
@@ -171,7 +176,7 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
-    dynamodb = _embedded_dynamodb(definition)
+    dynamodb = _embedded_dynamodb(definition, inferred)
     return LoadedApi(definition, schema, authorizer, executor, realtime, dynamodb, step_functions)
 
 
@@ -185,8 +190,11 @@ def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedS
         return build_step_functions(dataclasses.replace(settings, database=None), file)
 
 
-def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
-    """What the lifespan starts for the API's DynamoDB data sources and declared tables.
+def _embedded_dynamodb(
+    definition: ApiDefinition, inferred: Sequence[TableDeclaration]
+) -> EmbeddedDynamoDB | None:
+    """What the lifespan starts for the API's DynamoDB data sources: the declared tables, and
+    the `inferred` ones no declaration creates (`appsync.table_keys`).
 
     The loopback endpoint serves the embedded backend, so it is left off when every data
     source names its own endpoint and no table is declared for the embedded backend.
@@ -195,19 +203,8 @@ def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
     configs = definition.dynamodb_configs
     if not configs and not settings.tables:
         return None
-    declared = {table.table_name for table in settings.tables}
-    for spec in definition.data_sources:
-        dynamodb = spec.dynamodb
-        # A configured endpoint may hold tables of its own; only embedded tables are known.
-        if dynamodb is None or dynamodb.endpoint is not None or dynamodb.table_name in declared:
-            continue
-        logger.warning(
-            "data source %s reads table %s, which server.dynamodb.tables does not "
-            "declare: its calls fail with ResourceNotFoundException until the table is "
-            "created (through the DynamoDB endpoint, say)",
-            spec.name,
-            dynamodb.table_name,
-        )
+    if inferred:
+        settings = dataclasses.replace(settings, tables=(*settings.tables, *inferred))
     if configs and all(dynamodb.endpoint is not None for dynamodb in configs):
         settings = dataclasses.replace(settings, endpoint_host=None)
     return EmbeddedDynamoDB(settings, configs)

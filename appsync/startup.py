@@ -9,10 +9,10 @@ lists them the way `validate` lists the others, exits with status 1, and prints 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from appsync.errors import BrokerError, ConfigError
-from definition.model import ApiDefinition
+from definition.model import ApiDefinition, DataSourceSpec
 from definition.problems import Problem
 from resolvers.errors import DynamoDBServiceError, LoopbackEndpointError, TableSetupError
 
@@ -51,6 +51,9 @@ def _table_problem(definition: ApiDefinition, error: TableSetupError) -> Problem
     declared = _position(tables, error.table)
     if declared is not None:
         where = f"server.dynamodb.tables[{declared}]{_STEP_KEYS[error.step]}"
+    elif (named := _position(_table_names(sources), error.table)) is not None:
+        # Not declared: created for the data source that names it (`appsync.table_keys`).
+        where = f"dataSources[{named}].dynamodbConfig.tableName"
     else:
         # Not declared: the delta table of a versioned data source.
         deltas = (
@@ -65,6 +68,10 @@ def _table_problem(definition: ApiDefinition, error: TableSetupError) -> Problem
         position, target = error.item
         return Problem(file, where, f"item {position} was not loaded into {target}: {reason}")
     return Problem(file, where, f"{error.step} {error.table} was refused: {reason}")
+
+
+def _table_names(sources: Iterable[DataSourceSpec]) -> Iterator[str | None]:
+    return (s.dynamodb.table_name if s.dynamodb is not None else None for s in sources)
 
 
 def _position(names: Iterable[str | None], name: str) -> int | None:

@@ -100,6 +100,11 @@ class DynamoDBServiceError(ResolverError):
         return DataSourceError(f"{self.message} {suffix}", f"DynamoDB:{self.code}", data)
 
 
+class VersionRaceError(ResolverError):
+    """A resolved conflict's write found another version stored: read again, resolve again
+    (`dynamodb_conflicts`; never reaches a client)."""
+
+
 class SeedError(DynamoDBServiceError):
     """A seed file that cannot be read or has the wrong shape."""
 

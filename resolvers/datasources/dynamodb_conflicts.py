@@ -46,7 +46,7 @@ from resolvers.datasources.dynamodb_wire import (
     unmarshall,
     unmarshall_item,
 )
-from resolvers.errors import DataSourceError, DynamoDBServiceError
+from resolvers.errors import DataSourceError, DynamoDBServiceError, VersionRaceError
 
 CONFLICT_UNHANDLED = "ConflictUnhandled"
 CONFLICT_ERROR = "ConflictError"
@@ -92,10 +92,6 @@ class ConflictingWrite:
         return None
 
 
-class _Lost(Exception):
-    """A resolved write found another version stored: read again, resolve again."""
-
-
 class ConflictResolution:
     """What one resolver's `conflictHandler` does with a conflict on its data source."""
 
@@ -129,7 +125,7 @@ class ConflictResolution:
                 raise DataSourceError(REJECTED, CONFLICT_UNHANDLED, None)
             try:
                 return await self._once(write, stored, ctx)
-            except _Lost:
+            except VersionRaceError:
                 stored = await self._read(write.key)
         raise DataSourceError(
             "Max retry attempts were reached for conflict resolution.", MAX_CONFLICTS, None
@@ -232,7 +228,7 @@ class ConflictResolution:
             return await self._operations.call(operation, params)
         except DynamoDBServiceError as error:
             if error.code == _CONDITION_FAILED:
-                raise _Lost from error
+                raise VersionRaceError("lost to another write") from error
             raise error.as_data_source_error() from error
 
     async def _read(self, key: dict[str, Any]) -> dict[str, Any] | None:

@@ -288,6 +288,11 @@ class EmbeddedDynamoDB:
     def url(self) -> str | None:
         return self._endpoint.url if self._endpoint is not None else None
 
+    @property
+    def tables(self) -> tuple[TableDeclaration, ...]:
+        """The tables `start` creates where the data sources look (besides delta tables)."""
+        return self._settings.tables
+
     async def start(self) -> str | None:
         await create_declared_tables(self._settings.tables, self._configs)
         host = self._settings.endpoint_host

@@ -169,29 +169,6 @@ async def test_the_servers_clock_reaches_templates_and_versioned_writes(tmp_path
     }
 
 
-def test_a_table_no_one_declares_is_warned_about(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    definition = """
-schema: schema.graphql
-authenticationType: API_KEY
-dataSources:
-  - {name: Posts, type: AMAZON_DYNAMODB, dynamodbConfig: {tableName: Undeclared}}
-  - {name: Remote, type: AMAZON_DYNAMODB,
-     dynamodbConfig: {tableName: Elsewhere, endpoint: "http://127.0.0.1:9"}}
-"""
-    files = {"schema.graphql": "type Query { a: String }\n"}
-    with caplog.at_level("WARNING", logger="appsync.app"):
-        api = load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
-    assert api.dynamodb is not None
-    # Only the embedded DynamoDB's table: a configured endpoint may hold tables of its own.
-    assert [record.getMessage() for record in caplog.records] == [
-        "data source Posts reads table Undeclared, which server.dynamodb.tables does not "
-        "declare: its calls fail with ResourceNotFoundException until the table is created "
-        "(through the DynamoDB endpoint, say)"
-    ]
-
-
 def test_each_field_accepted_without_a_local_effect_is_said_once_at_load(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -231,7 +208,8 @@ resolvers:
       conflictHandler: LAMBDA
       lambdaConflictHandlerConfig: {handler: "no_such_module_here:handler"}
 """
-    files = {"a.req.vtl": '{"version": "2018-05-29", "operation": "GetItem"}', "a.res.vtl": "null"}
+    request = '{"version": "2018-05-29", "operation": "GetItem", "key": {"id": {"S": "1"}}}'
+    files = {"a.req.vtl": request, "a.res.vtl": "null"}
     assert _problems_of(tmp_path, definition, files) == [
         "resolvers[0].syncConfig.lambdaConflictHandlerConfig.handler"
     ]

@@ -113,3 +113,21 @@ async def test_a_failed_start_keeps_its_problems_on_the_app(tmp_path: Path) -> N
         "dataSources[0].dynamodbConfig.endpoint"
     ]
     assert app.start_problems == failed.value.problems
+
+
+def test_a_table_created_for_its_data_source_is_placed_at_its_table_name(
+    tmp_path: Path,
+) -> None:
+    # Not declared: created because the data source names it (appsync.table_keys).
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+    (tmp_path / "appsync.yaml").write_text(
+        "schema: schema.graphql\nauthenticationType: API_KEY\napiKeys: [{id: da2-k}]\n"
+        "dataSources:\n  - {name: Events, type: AMAZON_DYNAMODB, "
+        "dynamodbConfig: {tableName: Events}}\n"
+    )
+    definition = read_appsync_yaml(tmp_path / "appsync.yaml")
+    refused = TableSetupError("Events", None, "CreateTable", _refusal())
+    assert _placed(definition, refused) == [
+        "dataSources[0].dynamodbConfig.tableName: CreateTable Events was refused: "
+        "ValidationException: refused"
+    ]
