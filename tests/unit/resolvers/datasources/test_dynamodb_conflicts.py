@@ -22,15 +22,14 @@ from definition.model import (
     DynamoDBConfig,
     SyncConfig,
 )
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
+from resolvers.context import ResolverContext
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_tables import create_tables, delta_sync_table
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.errors import DataSourceError, ResolverError
-from tests.unit.resolvers.datasources.dynamodb_paths import REGION, loopback, new_table, operations
+from tests.unit.resolvers.contexts import field_context
+from tests.unit.resolvers.datasources.dynamodb_paths import REGION, new_table
 from tests.unit.resolvers.fixed_clock import CLOCK
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -71,14 +70,10 @@ async def source(
     return DynamoDBDataSource("PostsTable", config, operations, CLOCK, sync, function)
 
 
-def context(arguments: dict[str, Any] | None = None) -> ResolverContext:
-    return ResolverContext(
-        arguments=arguments or {},
-        source=None,
-        identity=IDENTITY,
-        info=ResolverInfo("updatePost", "Mutation", {}, [], ""),
-        request=RequestInfo({}),
-    )
+def context(arguments: dict[str, Any]) -> ResolverContext:
+    ctx = field_context("updatePost", "Mutation", arguments)
+    ctx.identity = IDENTITY
+    return ctx
 
 
 async def call(data_source: DynamoDBDataSource, request: dict[str, Any]) -> Any:
