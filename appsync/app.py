@@ -67,6 +67,7 @@ from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
+from resolvers.datasources.unserved import UnservedDataSource
 from resolvers.errors import ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
@@ -282,6 +283,8 @@ def _data_source(
 ) -> DataSource | None:
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
+    if not spec.type.served:
+        return UnservedDataSource(spec.name, spec.type.value)
     if spec.type is DataSourceType.HTTP:
         assert spec.http is not None  # definition guarantees it for HTTP
         # `states` / `sync-states` endpoints reach the embedded engine (unless target is AWS).

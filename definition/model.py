@@ -125,6 +125,28 @@ class DataSourceType(StrEnum):
     HTTP = "HTTP"
     # Local only: AppSync has no Step Functions data source (resolvers.datasources.stepfunctions).
     AWS_STEP_FUNCTIONS = "AWS_STEP_FUNCTIONS"
+    # AppSync's other types: accepted, not served locally yet (`SERVED` lists those that are).
+    AMAZON_ELASTICSEARCH = "AMAZON_ELASTICSEARCH"
+    AMAZON_OPENSEARCH_SERVICE = "AMAZON_OPENSEARCH_SERVICE"
+    RELATIONAL_DATABASE = "RELATIONAL_DATABASE"
+    AMAZON_EVENTBRIDGE = "AMAZON_EVENTBRIDGE"
+    AMAZON_BEDROCK_RUNTIME = "AMAZON_BEDROCK_RUNTIME"
+
+    @property
+    def served(self) -> bool:
+        """Whether the local server runs this type's requests."""
+        return self in _SERVED
+
+
+_SERVED = frozenset(
+    {
+        DataSourceType.NONE,
+        DataSourceType.AWS_LAMBDA,
+        DataSourceType.AMAZON_DYNAMODB,
+        DataSourceType.HTTP,
+        DataSourceType.AWS_STEP_FUNCTIONS,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,8 @@ the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (read by
 signingServiceName}}}`); and the local `AWS_STEP_FUNCTIONS` with `stepFunctionsConfig:
 {stateMachineArn}` (AppSync has no such type; see `resolvers.datasources.stepfunctions`).
 `serviceRoleArn`, `metricsConfig` and `lambdaConfig.lambdaFunctionArn` are accepted with a notice
-(`definition.appsync_yaml.accepted`).
+(`definition.appsync_yaml.accepted`), and so are AppSync's other types (OpenSearch, RDS,
+EventBridge, Bedrock) with their config blocks, which are not served yet.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from definition.appsync_yaml.accepted import note_metrics_config, note_unused
+from definition.appsync_yaml.accepted import accepted, note_metrics_config, note_unused
 from definition.appsync_yaml.dynamodb import read_dynamodb_config
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join
 from definition.model import (
@@ -32,6 +33,11 @@ _CONFIG_BLOCKS = {
     "dynamodbConfig": "AMAZON_DYNAMODB",
     "httpConfig": "HTTP",
     "stepFunctionsConfig": "AWS_STEP_FUNCTIONS",
+    # The config blocks of the types that are accepted but not served (AppSync's names).
+    "elasticsearchConfig": "AMAZON_ELASTICSEARCH",
+    "openSearchServiceConfig": "AMAZON_OPENSEARCH_SERVICE",
+    "relationalDatabaseConfig": "RELATIONAL_DATABASE",
+    "eventBridgeConfig": "AMAZON_EVENTBRIDGE",
 }
 # `authorizationConfig.authorizationType`: AppSync's only value.
 _AWS_IAM = "AWS_IAM"
@@ -67,6 +73,15 @@ def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ..
             http = _http_config(reader, block.get("httpConfig"), where)
         elif kind is DataSourceType.AWS_STEP_FUNCTIONS:
             machine = _state_machine_arn(reader, block.get("stepFunctionsConfig"), where)
+        elif kind is not None and not kind.served:
+            for key, owner in _CONFIG_BLOCKS.items():
+                if owner == kind and key in block:
+                    reader.mapping(block[key], join(where, key), tuple(block[key] or ()))
+            accepted(
+                reader,
+                join(where, "type"),
+                f"a {kind} data source is not served locally: its resolvers fail",
+            )
         if name is not None and any(source.name == name for source in sources):
             reader.problem(join(where, "name"), f"data source {name!r} is defined twice")
         elif name is not None and kind is not None:

@@ -70,6 +70,11 @@ def read_functions(
         code = _code(reader, block, where)
         if code is None:
             reader.problem(where, "a function needs code (PYTHON) or mapping templates (VTL)")
+        version = block.get("functionVersion")
+        if version is not None and version != "2018-05-29":
+            # "Note: Only 2018-05-29 version is currently supported in functions" (resolver
+            # mapping template changelog).
+            reader.problem(join(where, "functionVersion"), f"expected 2018-05-29, got {version!r}")
         reader.integer(block, "maxBatchSize", where, 0, 2000, 0)
         note_unused(reader, {"maxBatchSize": block.get("maxBatchSize")}, where)
         sync = read_sync_config(reader, block, where)

@@ -200,3 +200,63 @@ async def test_the_todo_example_runs_with_its_table_name_alone(tmp_path: Path) -
         assert await _post(app, '{ getTodo(id: "t9") { name } }') == {
             "data": {"getTodo": {"name": "Inferred"}}
         }
+
+
+SET_KEY = """#set( $key = {
+  "owner": $util.dynamodb.toDynamoDBJson($ctx.args.input.owner),
+  "year": $util.dynamodb.toDynamoDBJson($ctx.args.input.year)
+} )
+{"version": "2018-05-29", "operation": "DeleteItem", "key": $util.toJson($key)}"""
+PYTHON_QUERIES = """
+from resolvers.util import dynamodb_requests as ddb
+
+def request(ctx):
+    if ctx.args.get("owner") == "by expression":
+        return {"operation": "Query", "query": {
+            "expression": "#o = :o", "expressionNames": {"#o": "owner"},
+            "expressionValues": {":o": {"S": "x"}}}}
+    return ddb.query({"query": {"owner": {"eq": ctx.args.get("owner")}, "year": {"gt": 2000}}})
+
+def response(ctx):
+    return ctx.result
+"""
+
+
+def test_functions_set_keys_and_python_queries_are_read_too(tmp_path: Path) -> None:
+    # A pipeline function keys with a `#set` map from an input object whose `year` is an Int;
+    # a PYTHON resolver's `dynamodb_requests.query` orders the key: `eq` on the partition key.
+    (tmp_path / "forget.req.vtl").write_text(SET_KEY)
+    (tmp_path / "queries.py").write_text(PYTHON_QUERIES)
+    path = _write(tmp_path, [_resolver("byOwner", "Query", "queries.py")])
+    definition = yaml.safe_load(path.read_text())
+    definition["functions"] = [
+        {
+            "name": "forget",
+            "dataSourceName": "Events",
+            "requestMappingTemplate": "forget.req.vtl",
+            "responseMappingTemplate": "result.res.vtl",
+        }
+    ]
+    definition["resolvers"].append(
+        {
+            "typeName": "Mutation",
+            "fieldName": "forgetEvent",
+            "kind": "PIPELINE",
+            "pipelineConfig": {"functions": ["forget"]},
+        }
+    )
+    path.write_text(yaml.safe_dump(definition))
+    (tmp_path / "schema.graphql").write_text(
+        SCHEMA
+        + "input EventKey { owner: ID! year: Int! }\n"
+        + "extend type Mutation { forgetEvent(input: EventKey!): Event }\n"
+    )
+    [created] = _created(path)
+    assert created["KeySchema"] == [
+        {"AttributeName": "owner", "KeyType": "HASH"},
+        {"AttributeName": "year", "KeyType": "RANGE"},
+    ]
+    assert created["AttributeDefinitions"] == [
+        {"AttributeName": "owner", "AttributeType": "S"},
+        {"AttributeName": "year", "AttributeType": "N"},
+    ]

@@ -151,3 +151,46 @@ resolvers:
         "enhancedMetricsConfig.operationLevelMetricsConfig: expected one of ENABLED | DISABLED, "
         "got 'MAYBE'",
     ]
+
+
+def test_appsyncs_other_data_source_types_load_with_a_notice(tmp_path: Path) -> None:
+    # CreateDataSource's types (botocore's DataSourceType) the server does not serve yet.
+    text = f"""{HEAD}
+dataSources:
+  - name: Search
+    type: AMAZON_OPENSEARCH_SERVICE
+    openSearchServiceConfig: {{endpoint: "https://search.example.com", awsRegion: us-east-1}}
+  - name: Sql
+    type: RELATIONAL_DATABASE
+    relationalDatabaseConfig: {{relationalDatabaseSourceType: RDS_HTTP_ENDPOINT}}
+  - {{name: Bus, type: AMAZON_EVENTBRIDGE, eventBridgeConfig: {{eventBusArn: arn}}}}
+  - {{name: Model, type: AMAZON_BEDROCK_RUNTIME}}
+"""
+    definition = read_appsync_yaml(_write(tmp_path, text))
+    assert [(notice.key_path, notice.message) for notice in definition.notices] == [
+        (
+            f"dataSources[{index}].type",
+            f"{NO_EFFECT} (a {kind} data source is not served locally: its resolvers fail)",
+        )
+        for index, kind in enumerate(
+            [
+                "AMAZON_OPENSEARCH_SERVICE",
+                "RELATIONAL_DATABASE",
+                "AMAZON_EVENTBRIDGE",
+                "AMAZON_BEDROCK_RUNTIME",
+            ]
+        )
+    ]
+
+
+def test_a_function_version_other_than_2018_05_29_is_refused(tmp_path: Path) -> None:
+    # "Note: Only 2018-05-29 version is currently supported in functions" (resolver mapping
+    # template changelog).
+    text = f"""{HEAD}
+dataSources: [{{name: Local, type: NONE}}]
+functions:
+  - {{name: f, dataSourceName: Local, code: code.py, functionVersion: "2017-02-28"}}
+"""
+    assert problems(_write(tmp_path, text)) == [
+        "functions[0].functionVersion: expected 2018-05-29, got '2017-02-28'"
+    ]
