@@ -64,6 +64,7 @@ server:
       - TableName: BenchItem
         KeySchema: [{AttributeName: id, KeyType: HASH}]
         AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
         seed: items.json
 """
 DYNAMODB_FILES = {

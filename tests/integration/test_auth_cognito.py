@@ -107,9 +107,11 @@ def _tokens(result: Mapping[str, Any]) -> dict[str, str]:
 
 def _write_api(folder: Path, pool: Pool, default_action: str) -> Path:
     additional: list[dict[str, Any]] = []
+    api_keys: list[dict[str, Any]] = []
     if default_action == "ALLOW":
         # defaultAction DENY is allowed only without additional providers.
         additional = [{"authenticationType": "API_KEY"}]
+        api_keys = [{"id": API_KEY}]
     config = {
         "name": f"auth-cognito-{default_action.lower()}",
         "schema": str(SCHEMA),
@@ -122,7 +124,7 @@ def _write_api(folder: Path, pool: Pool, default_action: str) -> Path:
             "jwksFile": moto_jwks_file(),
         },
         "additionalAuthenticationProviders": additional,
-        "apiKeys": [{"id": API_KEY}],
+        "apiKeys": api_keys,
         "dataSources": [{"name": "Local", "type": "NONE"}],
         "resolvers": [
             {"typeName": "Query", "fieldName": field, "dataSourceName": "Local", "code": str(CODE)}

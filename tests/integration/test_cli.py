@@ -4,12 +4,12 @@ endpoint, answers, stops on SIGINT or SIGTERM with exit status 0."""
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
@@ -73,28 +73,128 @@ def test_serve_prints_the_dynamodb_endpoint_where_boto3_sees_the_seeded_table() 
         }
 
 
-def test_serve_stops_when_the_dynamodb_endpoint_port_is_taken(tmp_path: Path) -> None:
-    shutil.copytree(TODO_CONFIG.parent, tmp_path, dirs_exist_ok=True)
-    with socket.socket() as taken:
+HEAD = """
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: da2-startfailureskey000000}]
+"""
+TABLE = """
+      - TableName: Post
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
+"""
+SEEDED = f"{HEAD}server:\n  dynamodb:\n    tables:{TABLE}        seed: seed.json\n"
+
+
+@dataclass(frozen=True)
+class StartFailure:
+    """A definition `validate` passes whose start fails: its files, the flags of `serve`, and
+    the problem `serve` reports (`{port}` is a port held taken while it runs)."""
+
+    definition: str
+    problem: str
+    files: dict[str, str] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+
+STATE_MACHINE = """
+server:
+  stepFunctions:
+    stateMachines: [{name: orders, definition: orders.asl.json}]
+"""
+START_FAILURES = {
+    "a seed item without its key": StartFailure(
+        SEEDED,
+        "server.dynamodb.tables[0].seed: item 1 was not loaded into Post: ValidationException: "
+        "One or more parameter values were invalid: Missing the key id in the item",
+        {"seed.json": '[{"id": "p1"}, {"title": "no id"}]'},
+    ),
+    "a table DynamoDB refuses": StartFailure(
+        HEAD
+        + "server:\n  dynamodb:\n    tables:"
+        + TABLE.replace(
+            "AttributeType: S}]", "AttributeType: S}, {AttributeName: x, AttributeType: S}]"
+        ),
+        "server.dynamodb.tables[0]: CreateTable Post was refused: ValidationException: One or "
+        "more parameter values were invalid: Number of attributes in KeySchema does not exactly "
+        "match number of attributes defined in AttributeDefinitions",
+    ),
+    "the embedded DynamoDB's port taken": StartFailure(
+        f"{HEAD}server:\n  dynamodb:\n    endpoint: {{port: {{port}}}}\n    tables:{TABLE}",
+        "server.dynamodb.endpoint: cannot serve the embedded DynamoDB on 127.0.0.1:{port}: "
+        "Address already in use",
+    ),
+    "the GraphQL port taken": StartFailure(
+        HEAD,
+        "appsync-local serve: --port: cannot listen on 127.0.0.1:{port}: Address already in use",
+        flags=("--port", "{port}"),
+    ),
+    "a DynamoDB endpoint that does not answer": StartFailure(
+        HEAD
+        + "dataSources:\n  - name: Posts\n    type: AMAZON_DYNAMODB\n"
+        + "    dynamodbConfig: {tableName: Post, endpoint: 'http://127.0.0.1:{closed}'}\n"
+        + "server:\n  dynamodb:\n    tables:"
+        + TABLE,
+        "dataSources[0].dynamodbConfig.endpoint: DynamoDB at http://127.0.0.1:{closed} did not "
+        "answer: EndpointConnectionError: Could not connect to the endpoint URL: "
+        '"http://127.0.0.1:{closed}/"',
+    ),
+    "a certificate that is not one": StartFailure(
+        f"{HEAD}server:\n  tls: {{certFile: cert.pem, keyFile: key.pem}}\n",
+        "server.tls: cannot use {folder}/cert.pem with {folder}/key.pem: ",
+        {"cert.pem": "not a certificate\n", "key.pem": "not a key\n"},
+    ),
+    "a state machine the engine refuses": StartFailure(
+        HEAD + STATE_MACHINE,
+        "server.stepFunctions.stateMachines[0]: InvalidDefinition: ",
+        {"orders.asl.json": '{"StartAt": "Missing", "States": {}}'},
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", START_FAILURES.values(), ids=list(START_FAILURES))
+def test_what_fails_only_at_start_is_reported_as_validate_reports(
+    failure: StartFailure, tmp_path: Path
+) -> None:
+    with socket.socket() as taken, socket.socket() as closed:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        port = taken.getsockname()[1]
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        values = {
+            "port": str(taken.getsockname()[1]),
+            "closed": str(closed.getsockname()[1]),
+            "folder": str(tmp_path),
+        }
+
+        def filled(text: str) -> str:
+            for name, value in values.items():
+                text = text.replace("{" + name + "}", value)
+            return text
+
+        (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+        for name, text in failure.files.items():
+            (tmp_path / name).write_text(text)
         config = tmp_path / "appsync.yaml"
-        text = config.read_text().replace("port: 0}", f"port: {port}}}")
-        assert f"port: {port}" in text
-        config.write_text(text)
-        completed = subprocess.run(
-            [sys.executable, "-m", "appsync", "serve", "--config", str(config), "--port", "0"],
+        config.write_text(filled(failure.definition))
+        base = [sys.executable, "-m", "appsync"]
+        validated = subprocess.run(
+            [*base, "validate", "--config", str(config)], capture_output=True, text=True, timeout=60
+        )
+        assert validated.returncode == 0, validated.stderr
+        flags = [filled(flag) for flag in failure.flags] or ["--port", "0"]
+        served = subprocess.run(
+            [*base, "serve", "--config", str(config), *flags],
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=60,
         )
-    assert completed.returncode == 1
-    assert (
-        f"cannot serve the embedded DynamoDB on 127.0.0.1:{port}: Address already in use"
-        in completed.stderr
-    )
-    assert "Press Ctrl+C" not in completed.stdout
+    assert served.returncode == 1
+    assert "Traceback" not in served.stderr, served.stderr
+    assert "Press Ctrl+C" not in served.stdout
+    report = served.stderr[served.stderr.index("appsync-local: 1 problem(s):\n") :]
+    where = "" if failure.problem.startswith("appsync-local serve:") else f"{config}: "
+    assert report.startswith(f"appsync-local: 1 problem(s):\n  {where}{filled(failure.problem)}")
 
 
 def test_serve_refuses_a_broken_definition() -> None:
