@@ -137,7 +137,10 @@ def _provider(mode: AuthenticationType, block: _Block) -> AuthProviderSpec:
                 )
                 for item in iam.list("credentials")
             )
-            return AuthProviderSpec(mode, iam_config=IamConfig(credentials, iam.optional("region")))
+            iam_config = IamConfig(
+                credentials, iam.optional("region"), iam.flag("trustEmbeddedIam")
+            )
+            return AuthProviderSpec(mode, iam_config=iam_config)
         case AuthenticationType.OPENID_CONNECT:
             oidc = block.open("openIDConnectConfig", required=True)
             return AuthProviderSpec(
@@ -212,6 +215,13 @@ class _Block:
         if value is not None and not isinstance(value, str):
             self.problem(key, "expected a string")
             return None
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._values.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, "expected true or false")
+            return False
         return value
 
     def number(self, key: str) -> int:

@@ -186,5 +186,5 @@ dataSources:
     assert [record.getMessage() for record in caplog.records] == [
         "data source Posts reads table Undeclared, which server.dynamodb.tables does not "
         "declare: its calls fail with ResourceNotFoundException until the table is created "
-        "(through the DynamoDB endpoint, say)"
+        "(through the AWS endpoint, say)"
     ]
