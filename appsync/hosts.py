@@ -12,6 +12,7 @@ exposes the server anyway, and `serve` says so.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import json
 from collections.abc import Iterable
@@ -21,8 +22,10 @@ from starlette.types import Receive, Scope, Send
 _LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
+@functools.lru_cache(maxsize=64)
 def is_loopback(address: str) -> bool:
-    """Whether a bind address or a socket's address is a loopback one."""
+    """Whether a bind address or a socket's address is a loopback one (asked on every request,
+    about a few addresses: cached)."""
     if address == "localhost":
         return True
     try:
@@ -42,7 +45,7 @@ def host_name(host: str) -> str:
 class HostPolicy:
     """The names answered besides loopback ones."""
 
-    __slots__ = ("_names", "_suffixes")
+    __slots__ = ("_answers", "_names", "_suffixes")
 
     def __init__(self, allowed: Iterable[str] = ()) -> None:
         names = set()
@@ -55,10 +58,17 @@ class HostPolicy:
                 names.add(host_name(entry))
         self._names = frozenset(names) | _LOOPBACK_NAMES
         self._suffixes = tuple(suffixes)
+        # Hosts answered before: a client sends the same Host on every request.
+        self._answers: dict[str, bool] = {}
 
     def allows(self, host: str) -> bool:
-        name = host_name(host)
-        return name in self._names or name.endswith(self._suffixes) or is_loopback(name)
+        answer = self._answers.get(host)
+        if answer is None:
+            name = host_name(host)
+            answer = name in self._names or name.endswith(self._suffixes) or is_loopback(name)
+            if len(self._answers) < 1024:  # bounded: Host is the client's to choose
+                self._answers[host] = answer
+        return answer
 
     def refusal(self, scope: Scope) -> str | None:
         """Why a request is refused, or None. Only requests that arrived on a loopback address
