@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from appsync.aws.cognito import signing_with
-from appsync.aws.dynamodb import DynamoDBRoute
+from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.moto_services import MotoServices
@@ -43,6 +43,7 @@ def build_local_aws(
     clock: Clock,
 ) -> LocalAws:
     moto = MotoServices()
+    query_by_partition()
     # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
     # and the AppSync control plane's EvaluateCode will join it as `lambda` and `appsync`.
     routes: dict[str, ServiceRoute] = {

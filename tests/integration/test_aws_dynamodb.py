@@ -1,16 +1,20 @@
 """DynamoDB's API on the AWS endpoint answers as moto_server does, to the same requests.
 
-The same sequence of DynamoDB JSON requests goes to moto's own server (`start_loopback_endpoint`,
-moto's ThreadedMotoServer) and to the server's AWS endpoint, each in a region of its own so that
-their tables never meet in moto's process-wide backend; status and JSON body must be equal once
-the region and the creation time (which differ by construction) are set aside. Item operations
-take our own path (`appsync.aws.dynamodb`), the rest moto's handler: both are covered.
+The same sequence of DynamoDB JSON requests goes to moto_server (`python -m moto.server`, in a
+process of its own, so that nothing of ours touches its moto) and to the server's AWS endpoint;
+status and JSON body must be equal once the region and the creation time (which differ by
+construction) are set aside. Item operations take our own path (`appsync.aws.dynamodb`, Query
+with its partition hook), the rest moto's handler: both are covered.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import socket
+import subprocess
+import sys
+import time
 import zlib
 from collections.abc import Iterator
 from typing import Any
@@ -19,7 +23,6 @@ import httpx
 import pytest
 
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
-from resolvers.datasources.dynamodb_tables import LoopbackEndpoint, start_loopback_endpoint
 from tests.fixtures.aws_signing import JSON_1_0, signed_headers
 from tests.integration.conftest import Server, serve, write_whoami_api
 
@@ -79,6 +82,11 @@ REQUESTS: list[tuple[str, dict[str, Any]]] = [
     ("Query", {"TableName": "Diff", "IndexName": "byGsi", "KeyConditionExpression": "gsi = :g",
                "ExpressionAttributeValues": {":g": {"S": "g"}}, "Limit": 1,
                "ReturnConsumedCapacity": "INDEXES"}),
+    ("Query", {"TableName": "Diff", "KeyConditionExpression": "pk = :p AND sk > :s",
+               "ExpressionAttributeValues": {":p": {"S": "a"}, ":s": {"N": "0"}},
+               "ScanIndexForward": False, "ProjectionExpression": "gsi, nested"}),
+    ("Query", {"TableName": "Diff", "KeyConditionExpression": "pk = :p",
+               "ExpressionAttributeValues": {":p": {"S": "nobody"}}}),
     ("Query", {"TableName": "Diff", "KeyConditionExpression": "nonsense"}),
     ("Scan", {"TableName": "Diff", "FilterExpression": "attribute_exists(blob)",
               "Select": "COUNT"}),
@@ -106,10 +114,27 @@ _VOLATILE = frozenset({"CreationDateTime", "LastDecreaseDateTime", "LastIncrease
 
 
 @pytest.fixture(scope="module")
-def moto_server() -> Iterator[LoopbackEndpoint]:
-    endpoint = start_loopback_endpoint()
-    yield endpoint
-    endpoint.stop()
+def moto_server() -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "moto.server", "-p", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(url, timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +162,11 @@ def _comparable(value: Any) -> Any:
 
 
 def test_the_endpoint_answers_every_request_as_moto_server_does(
-    moto_server: LoopbackEndpoint, ours: Server
+    moto_server: str, ours: Server
 ) -> None:
     our_url = f"http://{ours.host}:{ours.port}/"
     for operation, request in REQUESTS:
-        theirs = _post(moto_server.url + "/", THEIRS, operation, request)
+        theirs = _post(moto_server + "/", THEIRS, operation, request)
         mine = _post(our_url, OURS, operation, request)
         where = f"{operation} {json.dumps(request)[:120]}"
         assert mine.status_code == theirs.status_code, where

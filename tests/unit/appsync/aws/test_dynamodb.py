@@ -11,10 +11,12 @@ import zlib
 from typing import Any
 
 import pytest
+from moto.dynamodb.models.table import Table
 
-from appsync.aws.dynamodb import DynamoDBRoute
+from appsync.aws.dynamodb import DynamoDBRoute, original_table_query, query_by_partition
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall, WireProtocol
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+from resolvers.errors import DynamoDBServiceError
 
 REGION = "sa-east-1"
 
@@ -113,3 +115,69 @@ async def test_a_body_that_is_no_json_object_is_a_serialization_exception(body: 
     answer = await _call("ListTables", body)
     assert answer.status == 400
     assert json.loads(answer.body)["__type"] == "com.amazon.coral.service#SerializationException"
+
+
+QUERIES: list[dict[str, Any]] = [
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}}},
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
+     "ScanIndexForward": False, "Limit": 2},
+    {"KeyConditionExpression": "pk = :p AND sk BETWEEN :l AND :h",
+     "ExpressionAttributeValues": {":p": {"S": "a"}, ":l": {"N": "2"}, ":h": {"N": "10"}}},
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "a"}},
+     "Limit": 2, "ExclusiveStartKey": {"pk": {"S": "a"}, "sk": {"N": "2"}}},
+    {"KeyConditionExpression": "pk = :p", "ExpressionAttributeValues": {":p": {"S": "none"}}},
+    {"KeyConditionExpression": "pk = :p", "FilterExpression": "odd = :t",
+     "ExpressionAttributeValues": {":p": {"S": "a"}, ":t": {"S": "True"}}, "Select": "COUNT"},
+    {"IndexName": "byOdd", "KeyConditionExpression": "odd = :t",
+     "ExpressionAttributeValues": {":t": {"S": "True"}}},
+    {"KeyConditionExpression": "#k = :p", "ExpressionAttributeNames": {"#k": "pk"},
+     "ExpressionAttributeValues": {":p": {"N": "1"}}},
+]  # fmt: skip
+
+
+def _queries(table: str) -> list[Any]:
+    moto = MotoDynamoDB(REGION)
+    answers: list[Any] = []
+    for query in QUERIES:
+        try:
+            answers.append(moto.call_now("Query", {"TableName": table, **query}))
+        except DynamoDBServiceError as error:
+            answers.append((error.code, error.message))
+    return answers
+
+
+async def test_a_query_reads_its_partition_with_motos_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    query_by_partition()
+    table = f"Partitioned-{uuid.uuid4().hex[:8]}"
+    create = {
+        "TableName": table,
+        "KeySchema": [
+            {"AttributeName": "pk", "KeyType": "HASH"},
+            {"AttributeName": "sk", "KeyType": "RANGE"},
+        ],
+        "AttributeDefinitions": [
+            {"AttributeName": "pk", "AttributeType": "S"},
+            {"AttributeName": "sk", "AttributeType": "N"},
+            {"AttributeName": "odd", "AttributeType": "S"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": "byOdd",
+                "KeySchema": [{"AttributeName": "odd", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    assert (await _call("CreateTable", create)).status == 200
+    for pk in ("a", "b", "c"):
+        for sk in (1, 2, 3, 10, 11):
+            item = {"pk": {"S": pk}, "sk": {"N": str(sk)}, "odd": {"S": str(sk % 2 == 1)}}
+            await _call("PutItem", {"TableName": table, "Item": item})
+    hooked = _queries(table)
+    assert hooked[0]["Count"] == 5
+    assert hooked[-2]["Count"] == 9  # through the index: the odd items of every partition
+    monkeypatch.setattr(Table, "query", original_table_query())
+    assert _queries(table) == hooked
