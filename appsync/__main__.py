@@ -1,7 +1,7 @@
 """`appsync-local`: serve an API definition, or check one.
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
-                           [--tls | --cert FILE --key FILE]
+                           [--tls | --cert FILE --key FILE] [--access-log]
                            (prints the embedded DynamoDB endpoint when the API has one)
     appsync-local validate [--config ./appsync.yaml]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import logging.config
 import signal
 import socket
 import sys
@@ -27,6 +27,7 @@ import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
 from appsync.errors import ConfigError, TlsError
+from appsync.logs import logging_config
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
@@ -53,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per HTTP request and websocket (off by default: it costs time per "
+        "request; credentials in URLs are redacted)",
+    )
     # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
     serve.add_argument(
         "--tls",
@@ -114,7 +121,12 @@ def validate(path: Path) -> int:
 
 
 async def _serve(
-    definition: ApiDefinition, host: str, port: int, log_level: str, tls: TlsFiles | None
+    definition: ApiDefinition,
+    host: str,
+    port: int,
+    log_level: str,
+    tls: TlsFiles | None,
+    access_log: bool = False,
 ) -> int:
     try:
         app = build_app(definition)
@@ -123,7 +135,17 @@ async def _serve(
         return 1
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
     options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
-    server = _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, **options))
+    server = _Server(
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            log_config=logging_config(log_level),
+            access_log=access_log,
+            **options,
+        )
+    )
     if app.self_routes is not None and port:
         # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
         # aimed at this API before any request has shown the server its own address.
@@ -194,7 +216,14 @@ def _exit_quietly(signum: int, frame: FrameType | None) -> None:
     """uvicorn re-raises the signal that stopped it once it has shut down; that is a clean end."""
 
 
-def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | None = None) -> int:
+def serve(
+    path: Path,
+    host: str,
+    port: int,
+    log_level: str,
+    tls: _TlsChoice | None = None,
+    access_log: bool = False,
+) -> int:
     definition = _load(path)
     if definition is None:
         return 1
@@ -205,7 +234,7 @@ def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | No
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
-    return asyncio.run(_serve(definition, host, port, log_level, files))
+    return asyncio.run(_serve(definition, host, port, log_level, files, access_log))
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,10 +275,7 @@ def serve_states(host: str, port: int, database: str | None, retention: int) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=getattr(arguments, "log_level", "info").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.config.dictConfig(logging_config(getattr(arguments, "log_level", "info")))
     if arguments.command == "validate":
         return validate(arguments.config)
     if arguments.command == "stepfunctions":
@@ -258,7 +284,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("appsync-local: --cert and --key go together", file=sys.stderr)
         return 2
     tls = _TlsChoice(arguments.tls, arguments.cert, arguments.key)
-    return serve(arguments.config, arguments.host, arguments.port, arguments.log_level, tls)
+    return serve(
+        arguments.config,
+        arguments.host,
+        arguments.port,
+        arguments.log_level,
+        tls,
+        arguments.access_log,
+    )
 
 
 if __name__ == "__main__":
