@@ -141,7 +141,7 @@ async def _serve(
             host=host,
             port=port,
             log_level=log_level,
-            log_config=logging_config(log_level),
+            log_config=logging_config(log_level, access_log),
             access_log=access_log,
             **options,
         )
@@ -275,7 +275,11 @@ def serve_states(host: str, port: int, database: str | None, retention: int) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    logging.config.dictConfig(logging_config(getattr(arguments, "log_level", "info")))
+    logging.config.dictConfig(
+        logging_config(
+            getattr(arguments, "log_level", "info"), getattr(arguments, "access_log", False)
+        )
+    )
     if arguments.command == "validate":
         return validate(arguments.config)
     if arguments.command == "stepfunctions":

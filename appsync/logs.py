@@ -9,7 +9,9 @@ a record before it is written: those query values, `Authorization` / `x-api-key`
 become `[redacted]`.
 
 uvicorn's access log is off unless asked for (`serve --access-log`): a line per request cost
-about a quarter of a one-field query's time in the server.
+about a quarter of a one-field query's time in the server. uvicorn writes a websocket's line
+(`"WebSocket /graphql/realtime" [accepted]`) on its error logger, not its access logger;
+`WebSocketAccess` keeps those with the access log.
 """
 
 from __future__ import annotations
@@ -72,11 +74,28 @@ class RedactCredentials(logging.Filter):
         return True
 
 
-def logging_config(level: str) -> dict[str, Any]:
-    """uvicorn's logging configuration with the redaction on every handler, and the server's
-    own loggers (the root) on stderr at `level`."""
+class WebSocketAccess(logging.Filter):
+    """Drops uvicorn's line per websocket handshake (`'%s - "WebSocket %s" ...'`), the
+    websocket side of the access log, while the access log is off."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str) and record.msg.startswith(_WEBSOCKET_ACCESS))
+
+
+_WEBSOCKET_ACCESS = '%s - "WebSocket %s"'
+
+
+def logging_config(level: str, access_log: bool = False) -> dict[str, Any]:
+    """uvicorn's logging configuration with the redaction on every handler, the server's own
+    loggers (the root) on stderr at `level`, and websocket handshakes logged only with the
+    access log."""
     config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    config["filters"] = {"redact": {"()": RedactCredentials}}
+    config["filters"] = {
+        "redact": {"()": RedactCredentials},
+        "websocket_access": {"()": WebSocketAccess},
+    }
+    if not access_log:
+        config["loggers"]["uvicorn.error"]["filters"] = ["websocket_access"]
     config["formatters"]["app"] = {"format": APP_FORMAT}
     config["handlers"]["app"] = {
         "class": "logging.StreamHandler",
