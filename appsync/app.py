@@ -31,7 +31,7 @@ from starlette.types import Receive, Scope, Send
 from appsync.authorizer import build_authorizer
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
-from appsync.graphql_http import GraphQLEndpoint, json_response
+from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint, json_response
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.stepfunctions_api import stepfunctions_route
@@ -355,11 +355,20 @@ def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems
         )
 
 
-def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSyncApp:
-    """The server for one API; raises ConfigError when the API cannot be served."""
+def build_app(
+    definition: ApiDefinition,
+    *,
+    clock: Clock | None = None,
+    body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+) -> AppSyncApp:
+    """The server for one API; raises ConfigError when the API cannot be served.
+    `body_timeout_seconds` bounds the wait for a request's body (graphql_http)."""
     api = load_api(definition, clock)
     endpoint = GraphQLEndpoint(
-        api.executor, api.authorizer, definition.server.max_request_body_bytes
+        api.executor,
+        api.authorizer,
+        definition.server.max_request_body_bytes,
+        body_timeout_seconds,
     )
 
     # The embedded Step Functions engine answers its AWS JSON 1.0 API on the same port
