@@ -1,0 +1,114 @@
+"""The server's log: credentials redacted in every record, websocket handshake lines kept with
+the access log, uvicorn's configuration with both."""
+
+from __future__ import annotations
+
+import io
+import logging
+import logging.config
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from appsync.logs import REDACTED, RedactCredentials, WebSocketAccess, logging_config, redact
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '1:5 - "WebSocket /graphql/realtime?header=eyJob3N0Ijoi&payload=e30=" [accepted]',
+            '1:5 - "WebSocket /graphql/realtime?header=[redacted]&payload=[redacted]" [accepted]',
+        ),
+        (
+            "GET /graphql?query=x&X-Amz-Credential=AKIA%2F1&X-Amz-Signature=ab HTTP/1.1",
+            "GET /graphql?query=x&X-Amz-Credential=[redacted]&X-Amz-Signature=[redacted] HTTP/1.1",
+        ),
+        (
+            "{'authorization': 'AWS4-HMAC-SHA256 Credential=AKIA/x, Signature=1', 'host': 'h'}",
+            "{'authorization': [redacted], 'host': 'h'}",
+        ),
+        (
+            "Authorization: AWS4-HMAC-SHA256 Credential=AKIA/x, Signature=1",
+            "Authorization: [redacted]",
+        ),
+        ('{"x-api-key": "da2-abc"}', '{"x-api-key": [redacted]}'),
+        ("token eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln refused", "token [redacted] refused"),
+        ("key da2-abcdefghijklmnopqrstuvwxyz unknown", "key [redacted] unknown"),
+        (
+            "Redis at redis://:hunter2@localhost:6379/0 refused",
+            "Redis at redis://:[redacted]@localhost:6379/0 refused",
+        ),
+        ("serving API blog", "serving API blog"),
+    ],
+)
+def test_credentials_are_redacted(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+def _record(msg: str, args: object = (), exc: bool = False) -> logging.LogRecord:
+    exc_info = None
+    if exc:
+        try:
+            raise ValueError("bad header x-api-key: da2-abcdefghijklmnopqrstuvwxyz")
+        except ValueError:
+            exc_info = sys.exc_info()
+    return logging.LogRecord("t", logging.INFO, __file__, 1, msg, args, exc_info)  # type: ignore[arg-type]
+
+
+def test_a_records_arguments_are_redacted_one_by_one() -> None:
+    """uvicorn's access formatter unpacks the arguments: they stay a tuple of five."""
+    record = _record('%s - "%s %s HTTP/%s" %d', ("c", "GET", "/graphql?header=abc", "1.1", 200))
+    assert RedactCredentials().filter(record)
+    assert record.args == ("c", "GET", f"/graphql?header={REDACTED}", "1.1", 200)
+    named = _record("%(path)s", ({"path": "/x?payload=abc"},))
+    named.args = {"path": "/x?payload=abc"}
+    RedactCredentials().filter(named)
+    assert named.getMessage() == f"/x?payload={REDACTED}"
+
+
+def test_a_records_traceback_is_redacted() -> None:
+    record = _record("failed", exc=True)
+    RedactCredentials().filter(record)
+    assert record.exc_text is not None
+    assert "da2-" not in record.exc_text
+    assert "ValueError" in record.exc_text
+
+
+def test_websocket_handshake_lines_are_dropped_and_others_kept() -> None:
+    keep = WebSocketAccess()
+    assert not keep.filter(_record('%s - "WebSocket %s" [accepted]', ("c", "/graphql")))
+    assert keep.filter(_record("Application startup complete."))
+
+
+@pytest.fixture
+def restored_logging() -> Iterator[None]:
+    """The loggers `logging_config` configures, put back as they were."""
+    names = ("", "uvicorn", "uvicorn.error", "uvicorn.access")
+    saved = [
+        (logger, list(logger.handlers), list(logger.filters), logger.level, logger.propagate)
+        for logger in map(logging.getLogger, names)
+    ]
+    yield
+    for logger, handlers, filters, level, propagate in saved:
+        logger.handlers[:] = handlers
+        logger.filters[:] = filters
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
+@pytest.mark.usefixtures("restored_logging")
+def test_the_configuration_redacts_on_every_handler(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    config = logging_config("debug")
+    assert all("redact" in handler["filters"] for handler in config["handlers"].values())
+    assert config["loggers"]["uvicorn.error"]["filters"] == ["websocket_access"]
+    assert "filters" not in logging_config("info", access_log=True)["loggers"]["uvicorn.error"]
+    logging.config.dictConfig(config)
+    logging.getLogger("appsync.test").debug("key %s", "x-api-key: da2-abcdefghijklmnopqrstuvwxyz")
+    logging.getLogger("uvicorn.error").info('%s - "WebSocket %s" [accepted]', "c", "/x?header=a")
+    written = stream.getvalue()
+    assert f"key x-api-key: {REDACTED}" in written
+    assert "WebSocket" not in written
