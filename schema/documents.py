@@ -14,8 +14,8 @@ rules walk every fragment once per operation): a 15,000-token document can take 
 `DocumentCache.prepare` parses and validates in a worker thread, never on the event loop.
 
 `DocumentCache` keeps recent documents within a budget in bytes, counted from each document's
-text and tokens (its AST and the token chain graphql-core links every node's location to), and
-shares a document that is in use (a running request, a live subscription) by its text however
+text and tokens (its AST and locations; the token chain graphql-core links every location to is
+let go once the document is validated), and shares a document that is in use (a running request, a live subscription) by its text however
 old it is: such a document is freed with its last user, not held by the cache.
 """
 
@@ -34,8 +34,10 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    Node,
     OperationDefinitionNode,
     Source,
+    TokenKind,
     parse,
 )
 from graphql.validation import ASTValidationRule
@@ -55,11 +57,12 @@ DOCUMENT_CACHE_BYTES = 32 * 1024 * 1024
 _LARGEST_SHARE = 8
 
 # What a prepared document retains, by tracemalloc (tests/unit/schema/test_documents.py checks
-# these bound it): per token, the token (graphql-core links every token of the document) and
-# its share of the AST nodes and locations; per character of text, the text itself; per error
+# these bound it): per token of the text, its share of the AST nodes and their locations (the
+# tokens themselves are let go, `_release_tokens`); per character, the text and, inside a string
+# literal, the node's copy of it; per error
 # of an invalid document, the error and its location.
-TOKEN_BYTES = 560
-CHARACTER_BYTES = 1
+TOKEN_BYTES = 320
+CHARACTER_BYTES = 2
 ERROR_BYTES = 1024
 DOCUMENT_BYTES = 2048
 
@@ -125,6 +128,7 @@ def prepare_document(
     }
     plain = plain_operations(schema, tuple(operations.values()), fragments)
     size = DOCUMENT_BYTES + len(query) * CHARACTER_BYTES + _tokens(document) * TOKEN_BYTES
+    _release_tokens(document)
     return PreparedDocument(document, (), operations, plain, fragments, size=size)
 
 
@@ -143,13 +147,36 @@ def _invalid_size(query: str, errors: int) -> int:
 
 
 def _tokens(document: DocumentNode) -> int:
-    """The tokens graphql-core chained for the document, comments included."""
+    """The tokens of the document's text that nodes stand for (comments, which none does,
+    left out)."""
     count = 0
     token = document.loc.start_token if document.loc is not None else None
     while token is not None:
-        count += 1
+        if token.kind is not TokenKind.COMMENT:
+            count += 1
         token = token.next
     return count
+
+
+def _release_tokens(document: DocumentNode) -> None:
+    """graphql-core links every token of a document to the next and the previous, and each
+    node's location to its first and last token, so the whole chain (a reference cycle, freed
+    only by the cyclic collector) lives as long as any node. Once the document is validated
+    nothing reads a token: an error's place is its location's `start` and `source`. So every
+    location lets go of its tokens: the document keeps a third less, and it is freed as soon as
+    its last user lets go of it."""
+    stack: list[Node] = [document]
+    while stack:
+        node = stack.pop()
+        location = node.loc
+        if location is not None:
+            location.start_token = location.end_token = None  # type: ignore[assignment]
+        for key in node.keys:
+            value = getattr(node, key, None)
+            if isinstance(value, Node):
+                stack.append(value)
+            elif isinstance(value, tuple | list):
+                stack.extend(item for item in value if isinstance(item, Node))
 
 
 class DocumentCache:
