@@ -115,7 +115,11 @@ async def test_a_frame_past_240_kb_closes_the_socket_with_1009(server: Server) -
 
     async def oversized() -> ConnectionClosed:
         async with _socket(server) as client:
-            big = _start("big", ON_PUT + " # " + "x" * MAX_SUBSCRIPTION_PAYLOAD_BYTES)
+            # One byte past the limit: the server sees it only once the whole frame is in, so it
+            # closes a connection with nothing left in flight and the client reads the code.
+            size = len(_start("big", ON_PUT + " # ").encode())
+            big = _start("big", ON_PUT + " # " + "x" * (MAX_SUBSCRIPTION_PAYLOAD_BYTES + 1 - size))
+            assert len(big.encode()) == MAX_SUBSCRIPTION_PAYLOAD_BYTES + 1
             await client.socket.send(big)
             with pytest.raises(ConnectionClosed) as closed:
                 await client.receive()
