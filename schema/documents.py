@@ -15,8 +15,9 @@ rules walk every fragment once per operation): a 15,000-token document can take 
 
 `DocumentCache` keeps recent documents within a budget in bytes, counted from each document's
 text and tokens (its AST and locations; the token chain graphql-core links every location to is
-let go once the document is validated), and shares a document that is in use (a running request, a live subscription) by its text however
-old it is: such a document is freed with its last user, not held by the cache.
+let go once the document is validated), and shares a document that is in use (a running
+request, a live subscription) by its text however old it is: such a document is freed with its
+last user, not held by the cache.
 """
 
 from __future__ import annotations
