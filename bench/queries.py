@@ -24,7 +24,6 @@ import gc
 import os
 import re
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ from pathlib import Path
 from types import FrameType
 
 import httpx
+
+from bench.processes import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "blog" / "appsync.yaml"
@@ -138,26 +139,6 @@ def serve(port: int) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server process exited")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start within 30 s")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=int, default=10_000, help="distinct (default 10,000)")
@@ -168,14 +149,14 @@ def main() -> int:
     if arguments.serve:
         serve(arguments.serve)
         return 0
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.queries", "--serve", str(port)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
     )
     try:
-        _wait_until_listening(port, server)
+        wait_until_listening(port, server)
         asyncio.run(
             _run(
                 f"http://127.0.0.1:{port}/graphql",
