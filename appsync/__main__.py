@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging.config
+import logging
 import signal
 import socket
 import sys
@@ -27,7 +27,7 @@ import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
 from appsync.errors import ConfigError, TlsError
-from appsync.logs import logging_config
+from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
@@ -275,10 +275,10 @@ def serve_states(host: str, port: int, database: str | None, retention: int) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
-    logging.config.dictConfig(
-        logging_config(
-            getattr(arguments, "log_level", "info"), getattr(arguments, "access_log", False)
-        )
+    # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
+    # `serve` applies `logging_config` through uvicorn once it runs.
+    logging.basicConfig(
+        level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
     )
     if arguments.command == "validate":
         return validate(arguments.config)

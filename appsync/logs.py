@@ -85,6 +85,15 @@ class WebSocketAccess(logging.Filter):
 _WEBSOCKET_ACCESS = '%s - "WebSocket %s"'
 
 
+def stderr_handler() -> logging.Handler:
+    """The command line's handler until `serve` hands logging to uvicorn's configuration:
+    stderr, the server's format, redacted."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(APP_FORMAT))
+    handler.addFilter(RedactCredentials())
+    return handler
+
+
 def logging_config(level: str, access_log: bool = False) -> dict[str, Any]:
     """uvicorn's logging configuration with the redaction on every handler, the server's own
     loggers (the root) on stderr at `level`, and websocket handshakes logged only with the

@@ -8,7 +8,14 @@ import sys
 
 import pytest
 
-from appsync.logs import REDACTED, RedactCredentials, WebSocketAccess, logging_config, redact
+from appsync.logs import (
+    REDACTED,
+    RedactCredentials,
+    WebSocketAccess,
+    logging_config,
+    redact,
+    stderr_handler,
+)
 
 
 @pytest.mark.parametrize(
@@ -88,3 +95,9 @@ def test_the_configuration_redacts_on_every_handler() -> None:
     assert config["root"] == {"handlers": ["app"], "level": "DEBUG"}
     assert config["loggers"]["uvicorn.error"]["filters"] == ["websocket_access"]
     assert "filters" not in logging_config("info", access_log=True)["loggers"]["uvicorn.error"]
+
+
+def test_the_command_lines_handler_redacts(capsys: pytest.CaptureFixture[str]) -> None:
+    handler = stderr_handler()
+    handler.handle(_record("refused %s", ("x-api-key: da2-abcdefghijklmnopqrstuvwxyz",)))
+    assert capsys.readouterr().err.endswith(f"refused x-api-key: {REDACTED}\n")
