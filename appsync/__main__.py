@@ -5,6 +5,8 @@
                            [--allowed-host NAME ...] [--access-log]
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml]
+    appsync-local reset    [--config ./appsync.yaml | --data-dir DIR]
+                           (empties the data directory; the Cognito signing key stays)
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
@@ -29,7 +31,7 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
-from appsync.data_directory import DataDirectory
+from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
@@ -92,6 +94,18 @@ def _parser() -> argparse.ArgumentParser:
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
     )
     _allowed_host_option(serve)
+    reset = commands.add_parser(
+        "reset",
+        help="empty the data directory (DynamoDB tables, Step Functions executions); this "
+        "installation's Cognito signing key is kept",
+    )
+    reset.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="API definition (its folder holds the default data directory, .appsync-local/)",
+    )
+    reset.add_argument("--data-dir", type=Path, help="the data directory `serve` was given")
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
     states = commands.add_parser(
@@ -152,6 +166,21 @@ def validate(path: Path) -> int:
         f"{path}: OK ({definition.name}: {len(definition.resolvers)} resolvers, "
         f"{len(definition.functions)} functions, {len(definition.data_sources)} data sources)"
     )
+    return 0
+
+
+def reset(data: DataDirectory) -> int:
+    """`appsync-local reset`: the data files deleted, the Cognito key kept (data_directory)."""
+    try:
+        deleted = data.reset()
+    except DataDirectoryError as error:
+        print(f"appsync-local: {error}; stop it first", file=sys.stderr)
+        return 1
+    if not deleted:
+        print(f"appsync-local: {data.describe()}: no data to delete")
+        return 0
+    names = ", ".join(file.name for file in deleted)
+    print(f"appsync-local: {data.describe()}: deleted {names}")
     return 0
 
 
@@ -269,10 +298,16 @@ def _announce(
     if app.state.extra_listener is not None:
         print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
     print(f"  Data directory: {data.describe()}")
-    print(
-        "  In memory only: embedded data (DynamoDB items, Step Functions executions, Cognito "
-        "users) is gone when the server stops"
-    )
+    if data.path is None:
+        print(
+            "  In memory only: embedded data (DynamoDB items, Step Functions executions, "
+            "Cognito users) is gone when the server stops"
+        )
+    else:
+        print(
+            "    DynamoDB tables and Step Functions executions are kept there; Cognito users "
+            "and other services' data are in memory only (`appsync-local reset` empties it)"
+        )
     print("Press Ctrl+C to stop.", flush=True)
 
 
@@ -423,6 +458,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if arguments.command == "validate":
         return validate(arguments.config)
+    if arguments.command == "reset":
+        if arguments.data_dir is not None:
+            return reset(DataDirectory(arguments.data_dir.resolve()))
+        return reset(DataDirectory.beside(arguments.config))
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,

@@ -40,6 +40,7 @@ from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
+from appsync.persistence import engine_settings, kept
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.startup import START_FAILURES, start_failure, start_problems
@@ -146,7 +147,7 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = _step_functions(definition, problems)
+    step_functions = _step_functions(definition, data, problems)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
     aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
@@ -204,9 +205,12 @@ def load_api(
     )
 
 
-def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
+def _step_functions(
+    definition: ApiDefinition, data: DataDirectory, problems: _Problems
+) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     try:
+        settings = engine_settings(settings, data)
         return build_step_functions(settings, file)
     except ConfigError as error:
         problems.items.extend(error.problems)
@@ -444,6 +448,7 @@ def build_app(
         started = False
         try:
             async with (
+                kept(data or DataDirectory.ephemeral()),
                 _dynamodb_running(api.dynamodb),
                 aws_running(api.aws),
                 api.realtime.broker.running(),

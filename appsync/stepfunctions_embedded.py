@@ -144,7 +144,9 @@ def build_step_functions(
     clock = SystemClock()
     tasks = TaskRegistry(region, account)
     try:
-        store = stepfunctions_store(str(settings.database) if settings.database else None)
+        # `serve` answers a write once it is on disk, for the engine as for DynamoDB.
+        database = str(settings.database) if settings.database else None
+        store = stepfunctions_store(database, durable=True)
     except sqlite3.Error as error:
         message = f"cannot open {settings.database}: {error}"
         raise ConfigError(

@@ -26,7 +26,7 @@ from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, announcement, stop
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_announces_answers_and_stops_cleanly(stop: signal.Signals) -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(BLOG_CONFIG)]
-    with stopped_cleanly([*command, "--port", "0"], stop=stop) as process:
+    with stopped_cleanly([*command, "--port", "0", "--ephemeral"], stop=stop) as process:
         _check_serving(process)
 
 
@@ -49,7 +49,7 @@ TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
 
 def test_serve_prints_the_aws_endpoint_where_boto3_sees_the_seeded_table() -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(TODO_CONFIG)]
-    with stopped_cleanly([*command, "--port", "0"]) as process:
+    with stopped_cleanly([*command, "--port", "0", "--ephemeral"]) as process:
         text = announcement(process)
         endpoint = re.search(
             r"AWS endpoint: (http://127\.0\.0\.1:\d+)  \(region us-east-1\)\n", text
@@ -138,7 +138,7 @@ START_FAILURES = {
     "the GraphQL port taken": StartFailure(
         HEAD,
         "appsync-local serve: --port: cannot listen on 127.0.0.1:{port}: Address already in use",
-        flags=("--port", "{port}"),
+        flags=("--port", "{port}", "--ephemeral"),
     ),
     "a DynamoDB endpoint that does not answer": StartFailure(
         HEAD
@@ -192,7 +192,7 @@ def test_what_fails_only_at_start_is_reported_as_validate_reports(
             [*base, "validate", "--config", str(config)], capture_output=True, text=True, timeout=60
         )
         assert validated.returncode == 0, validated.stderr
-        flags = [filled(flag) for flag in failure.flags] or ["--port", "0"]
+        flags = [filled(flag) for flag in failure.flags] or ["--port", "0", "--ephemeral"]
         served = subprocess.run(
             [*base, "serve", "--config", str(config), *flags],
             capture_output=True,

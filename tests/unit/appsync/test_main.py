@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from appsync.__main__ import main
+from appsync.data_directory import DataDirectory
 from tests.conftest import REPO_ROOT
 
 BLOG = REPO_ROOT / "examples" / "blog" / "appsync.yaml"
@@ -96,3 +97,18 @@ def test_definition_and_sdl_problems_are_listed_together(
     assert lines[0] == "appsync-local: 2 problem(s):"
     assert lines[1].startswith(f"  {config}: authenticationType: expected one of API_KEY")
     assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:22: ")
+
+
+def test_reset_names_what_it_deleted_and_refuses_a_held_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / ".appsync-local"
+    data.mkdir()
+    (data / "dynamodb.sqlite").write_text("x")
+    config = str(tmp_path / "appsync.yaml")  # need not exist: reset reads no definition
+    with DataDirectory(data).held():
+        assert main(["reset", "--config", config]) == 1
+    assert "is in use by another appsync-local" in capsys.readouterr().err
+    assert main(["reset", "--config", config]) == 0
+    assert capsys.readouterr().out == f"appsync-local: {data}: deleted dynamodb.sqlite\n"
+    assert not (data / "dynamodb.sqlite").exists()
