@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -30,12 +30,18 @@ from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.keys import endpoint_credentials
-from appsync.aws.listener import AwsOnlyApp, extra_listener
+from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
 from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
 from appsync.data_directory import DataDirectory
+from appsync.embedded_dynamodb import (
+    dynamodb_running,
+    embedded_dynamodb,
+    extra_listener_running,
+    seed_problems,
+)
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
@@ -59,25 +65,23 @@ from definition.model import (
     CodeSpec,
     DataSourceSpec,
     DataSourceType,
-    EmbeddedDynamoDBSettings,
     IntrospectionConfig,
     RealtimeSpec,
     ResolverKind,
     ResolverSpec,
     Runtime,
     SyncConfig,
-    TableDeclaration,
 )
 from definition.problems import Problem
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for, read_seed
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.datasources.unserved import UnservedDataSource
-from resolvers.errors import ResolverError, SeedError, TemplateError
+from resolvers.errors import ResolverError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.python import load_python_code
@@ -157,7 +161,7 @@ def load_api(
         )
         for index, spec in enumerate(definition.data_sources)
     }
-    _check_seeds(definition.server.dynamodb, problems)
+    problems.items.extend(seed_problems(definition))
     broker = _broker(definition.server.realtime, problems)
     functions = {
         spec.name: PipelineFunction(spec.name, code, synced)
@@ -199,7 +203,7 @@ def load_api(
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
-    dynamodb = _embedded_dynamodb(definition, inferred)
+    dynamodb = embedded_dynamodb(definition, inferred)
     return LoadedApi(
         definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws
     )
@@ -216,32 +220,6 @@ def _step_functions(
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
         return build_step_functions(dataclasses.replace(settings, database=None), file)
-
-
-def _embedded_dynamodb(
-    definition: ApiDefinition, inferred: Sequence[TableDeclaration]
-) -> EmbeddedDynamoDB | None:
-    """What the lifespan starts for the API's DynamoDB data sources: the declared tables, and
-    the `inferred` ones no declaration creates (`appsync.table_keys`).
-    """
-    settings = definition.server.dynamodb
-    configs = definition.dynamodb_configs
-    if not configs and not settings.tables:
-        return None
-    if inferred:
-        settings = dataclasses.replace(settings, tables=(*settings.tables, *inferred))
-    return EmbeddedDynamoDB(settings, configs)
-
-
-def _check_seeds(settings: EmbeddedDynamoDBSettings, problems: _Problems) -> None:
-    """Seed files are read at start; reading them here too makes `validate` report them."""
-    for index, table in enumerate(settings.tables):
-        if table.seed is None:
-            continue
-        try:
-            read_seed(table.seed)
-        except SeedError as error:
-            problems.add(f"server.dynamodb.tables[{index}].seed", error.message)
 
 
 def _schema(definition: ApiDefinition, problems: _Problems) -> AppSyncSchema | None:
@@ -449,13 +427,13 @@ def build_app(
         try:
             async with (
                 kept(data or DataDirectory.ephemeral()),
-                _dynamodb_running(api.dynamodb),
+                dynamodb_running(api.dynamodb),
                 aws_running(api.aws),
                 api.realtime.broker.running(),
                 stepfunctions_running(
                     api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
                 ),
-                _extra_listener(app, definition, AwsOnlyApp(api.aws.endpoint, hosts)),
+                extra_listener_running(app, definition, AwsOnlyApp(api.aws.endpoint, hosts)),
             ):
                 started = True
                 # Everything built at start lives as long as the server: move it out of the
@@ -487,32 +465,6 @@ def build_app(
     app.state.extra_listener = None
     app.self_routes = api.step_functions.routes
     return app
-
-
-@asynccontextmanager
-async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[None]:
-    """Declared tables created (and seeded) before the first request."""
-    if dynamodb is not None:
-        # A table DynamoDB refuses is a TableSetupError: the lifespan reports it.
-        await dynamodb.start()
-    yield
-
-
-@asynccontextmanager
-async def _extra_listener(
-    app: Starlette, definition: ApiDefinition, aws: AwsOnlyApp
-) -> AsyncIterator[None]:
-    """`server.dynamodb.endpoint`: the AWS endpoint on a port of its own as well (for scripts
-    written against DynamoDB Local); its URL goes to `app.state.extra_listener` for the banner."""
-    settings = definition.server.dynamodb
-    if settings.endpoint_host is None:
-        yield
-        return
-    # A taken port fails here at once (LoopbackEndpointError), which the lifespan reports.
-    listening = extra_listener(aws, settings.endpoint_host, settings.endpoint_port)
-    async with listening as url:
-        app.state.extra_listener = url
-        yield
 
 
 class AppSyncApp(Starlette):
