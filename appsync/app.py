@@ -14,8 +14,8 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Message, Receive, Scope, Send
 
 from appsync.authorizer import LocalTrust, build_authorizer
@@ -130,13 +130,18 @@ class _Problems:
 
 
 def load_api(
-    definition: ApiDefinition, clock: Clock | None = None, data: DataDirectory | None = None
+    definition: ApiDefinition,
+    clock: Clock | None = None,
+    data: DataDirectory | None = None,
+    *,
+    running: LoadedApi | None = None,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
 
-    `data` is the data directory (default: memory only); nothing is written to it until the
-    server needs it (the embedded user pools' key, on first use).
+    `data` is the data directory (default: memory only). `running`: the API this one is to
+    replace (a reload, `appsync.reload`), whose Step Functions engine, AWS endpoint and broker
+    it keeps: they hold executions, tokens and subscriptions that outlive the swap.
     """
     problems = _Problems(definition)
     for notice in definition.notices:
@@ -151,10 +156,14 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = _step_functions(definition, data, problems)
-    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
-    region = aws_settings.region or definition.server.step_functions.region
-    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
+    if running is None:
+        step_functions = _step_functions(definition, data, problems)
+        # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
+        region = aws_settings.region or definition.server.step_functions.region
+        aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
+        broker = _broker(definition.server.realtime, problems)
+    else:
+        step_functions, aws, broker = running.step_functions, running.aws, running.realtime.broker
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -162,7 +171,6 @@ def load_api(
         for index, spec in enumerate(definition.data_sources)
     }
     problems.items.extend(seed_problems(definition))
-    broker = _broker(definition.server.realtime, problems)
     functions = {
         spec.name: PipelineFunction(spec.name, code, synced)
         for spec in definition.functions
@@ -412,10 +420,7 @@ def build_app(
     """
     api = load_api(definition, clock, data)
     endpoint = GraphQLEndpoint(
-        api.executor,
-        api.authorizer,
-        definition.server.max_request_body_bytes,
-        body_timeout_seconds,
+        api.executor, api.authorizer, definition.server.max_request_body_bytes, body_timeout_seconds
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
@@ -434,7 +439,10 @@ def build_app(
                     api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
                 ),
                 extra_listener_running(app, definition, AwsOnlyApp(api.aws.endpoint, hosts)),
+                AsyncExitStack() as companions,
             ):
+                for companion in app.companions if isinstance(app, AppSyncApp) else ():
+                    await companions.enter_async_context(companion())
                 started = True
                 # Everything built at start lives as long as the server: move it out of the
                 # collector's way, so collections triggered by requests scan only request garbage.
@@ -450,21 +458,26 @@ def build_app(
                 app.start_problems = tuple(problems)
             raise ConfigError(problems) from error
 
-    routes = [
-        Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
-        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
-        # answers them before the router; the router keeps them for a path it alone matches
-        # (under an ASGI root_path, which it strips).
-        *api.realtime.routes(),
-        *console_routes(definition),
-    ]
+    routes = _routes(api, endpoint)
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
     app.state.api = api
     app.state.extra_listener = None
+    app.state.build = (clock, data, body_timeout_seconds)
     app.self_routes = api.step_functions.routes
     return app
+
+
+def _routes(api: LoadedApi, endpoint: GraphQLEndpoint) -> list[BaseRoute]:
+    return [
+        Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
+        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
+        # answers them before the router; the router keeps them for a path it alone matches
+        # (under an ASGI root_path, which it strips).
+        *api.realtime.routes(),
+        *console_routes(api.definition),
+    ]
 
 
 class AppSyncApp(Starlette):
@@ -481,6 +494,8 @@ class AppSyncApp(Starlette):
 
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
     self_routes: SelfRoutes | None = None
+    # Entered by the lifespan once the services run, left before they stop (`appsync.reload`).
+    companions: list[Callable[[], AbstractAsyncContextManager[None]]]
     # What made the start fail, as `validate` reports problems (empty: it did not fail).
     start_problems: tuple[Problem, ...] = ()
 
@@ -498,6 +513,19 @@ class AppSyncApp(Starlette):
         self._realtime_paths = frozenset(realtime.paths())
         self._hosts = hosts
         self._aws = aws
+        self.companions = []
+
+    async def install(self, api: LoadedApi) -> None:
+        """Serve `api` from now on, in place of the one built with the same services (a reload:
+        `load_api(..., running=...)`). A request already running finishes on the API it began
+        on; realtime sockets stay open and move to `api` (`RealtimeRuntime.adopt`)."""
+        _, _, body_timeout_seconds = self.state.build
+        limit = api.definition.server.max_request_body_bytes
+        endpoint = GraphQLEndpoint(api.executor, api.authorizer, limit, body_timeout_seconds)
+        self.router.routes = _routes(api, endpoint)
+        self._graphql = endpoint
+        self.state.api = api
+        await self._realtime.adopt(api.realtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":
