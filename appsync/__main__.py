@@ -1,6 +1,6 @@
 """`appsync-local`: serve an API definition, or check one.
 
-    appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
+    appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002] [--no-reload]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
                            (prints the AWS endpoint, its keys and the services the API uses)
@@ -36,6 +36,7 @@ from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
+from appsync.reload import ApiReloader, ReloadOutcome
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.appsync_yaml.api import read_appsync_yaml
@@ -65,6 +66,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
     serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition file")
+    serve.add_argument(
+        "--no-reload",
+        dest="reload",
+        action="store_false",
+        help="do not watch the definition, SDL, templates and code (by default a change is "
+        "checked and, when sound, served at once)",
+    )
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -194,6 +202,7 @@ class _ServeOptions:
     data: DataDirectory
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
+    reload: bool = True
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
@@ -203,6 +212,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     except ConfigError as error:
         _report(error.problems)
         return 1
+    if options.reload:
+        ApiReloader(app, read_appsync_yaml, _reloaded)
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
@@ -244,6 +255,28 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     if app.start_problems:
         _report(app.start_problems)
     return 0 if server.started else 1
+
+
+def _reloaded(outcome: ReloadOutcome) -> None:
+    """What a reload did, as the terminal shows it: problems as `validate` lists them."""
+    if not outcome.applied:
+        _report(outcome.problems)
+        print(
+            "appsync-local: still serving the last good version of the API",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    changed = ", ".join(path.name for path in outcome.changed)
+    print(
+        f"appsync-local: reloaded in {outcome.seconds * 1000:.0f} ms"
+        + (f" ({changed} changed)" if changed else ""),
+        flush=True,
+    )
+    for name in outcome.restart_only:
+        print(
+            f"appsync-local: {name} changed: restart the server for it to take effect", flush=True
+        )
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -307,6 +340,11 @@ def _announce(
         print(
             "    DynamoDB tables and Step Functions executions are kept there; Cognito users "
             "and other services' data are in memory only (`appsync-local reset` empties it)"
+        )
+    if app.companions:
+        print(
+            "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
+            "served (--no-reload turns it off)"
         )
     print("Press Ctrl+C to stop.", flush=True)
 
@@ -380,6 +418,7 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    reload: bool = True,
 ) -> int:
     definition = _load(path)
     if definition is None:
@@ -396,7 +435,9 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts), access_log)
+    options = _ServeOptions(
+        host, port, log_level, directory, tuple(allowed_hosts), access_log, reload
+    )
     return asyncio.run(_serve(definition, options, files))
 
 
@@ -488,6 +529,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        arguments.reload,
     )
 
 

@@ -424,6 +424,8 @@ def build_app(
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
+    # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
+    dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -432,13 +434,11 @@ def build_app(
         try:
             async with (
                 kept(data or DataDirectory.ephemeral()),
-                dynamodb_running(api.dynamodb),
-                aws_running(api.aws),
-                api.realtime.broker.running(),
-                stepfunctions_running(
-                    api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
-                ),
-                extra_listener_running(app, definition, AwsOnlyApp(api.aws.endpoint, hosts)),
+                dynamodb_running(dynamodb),
+                aws_running(aws),
+                broker.running(),
+                stepfunctions_running(engine, EMBEDDED_URL, integrations_key, aws.transport),
+                extra_listener_running(app, definition, AwsOnlyApp(aws.endpoint, hosts)),
                 AsyncExitStack() as companions,
             ):
                 for companion in app.companions if isinstance(app, AppSyncApp) else ():

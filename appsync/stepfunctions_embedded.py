@@ -205,15 +205,16 @@ async def running(
             )
         )
     # Before the TaskGroup: a refused definition is the start's own error, not a group's.
-    await _declare(embedded)
+    await declare(embedded, settings)
     async with embedded.service.running():
         yield
 
 
-async def _declare(embedded: EmbeddedStepFunctions) -> None:
-    """Create the declared activities and state machines (a stored machine whose definition
-    differs, from a previous run on the same database, is updated)."""
-    service, settings = embedded.service, embedded.settings
+async def declare(embedded: EmbeddedStepFunctions, settings: StepFunctionsSettings) -> None:
+    """Create the activities and state machines `settings` declares (a stored machine whose
+    definition differs, from a previous run on the same database or before a reload, is
+    updated); a refusal is a ConfigError naming the declaration."""
+    service = embedded.service
     for index, name in enumerate(settings.activities):
         await _call(embedded, f"activities[{index}]", "CreateActivity", {"name": name})
     role = f"arn:aws:iam::{settings.account_id}:role/appsync-local"
