@@ -1,7 +1,7 @@
 """`appsync-local`: serve an API definition, or check one.
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002] [--no-reload]
-                           [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
+                           [--tls | --cert FILE --key FILE] [--data-dir DIR [--fsync] | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml]
@@ -100,6 +100,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     data.add_argument(
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    serve.add_argument(
+        "--fsync",
+        action="store_true",
+        help="each write to the data directory waits for the disk (fsync), so that a power loss "
+        "loses no acknowledged write either; by default a killed server loses none, and writes "
+        "cost far less",
     )
     _allowed_host_option(serve)
     reset = commands.add_parser(
@@ -517,9 +524,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     tls = _TlsChoice(arguments.tls, arguments.cert, arguments.key)
     data = None
     if arguments.ephemeral:
+        if arguments.fsync:
+            print("appsync-local: --fsync needs a data directory, not --ephemeral", file=sys.stderr)
+            return 2
         data = DataDirectory.ephemeral()
     elif arguments.data_dir is not None:
-        data = DataDirectory(arguments.data_dir.resolve())
+        data = DataDirectory(arguments.data_dir.resolve(), fsync=arguments.fsync)
+    elif arguments.fsync:
+        data = DataDirectory.beside(arguments.config, fsync=True)
     return serve(
         arguments.config,
         arguments.host,

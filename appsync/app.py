@@ -223,7 +223,7 @@ def _step_functions(
     settings, file = definition.server.step_functions, str(definition.file)
     try:
         settings = engine_settings(settings, data)
-        return build_step_functions(settings, file)
+        return build_step_functions(settings, file, fsync=data.fsync)
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.

@@ -6,7 +6,8 @@ ever committed by accident. `--ephemeral` keeps everything in memory instead.
 
 It holds:
 * `dynamodb.sqlite`: the embedded DynamoDB's tables and items (`resolvers.datasources.
-  dynamodb_store`), written through before each write is answered;
+  dynamodb_store`), written through before each write is answered (to the operating system,
+  which a killed server cannot lose; to the disk with `fsync`);
 * `stepfunctions.sqlite`: the Step Functions engine's state machines, activities and Standard
   executions with their history (`stepfunctions.store.sqlite`), unless the definition names
   `server.stepFunctions.database`;
@@ -60,19 +61,21 @@ class DataDirectoryError(Exception):
 
 
 class DataDirectory:
-    """A folder of this installation's state, or memory only (`path` None)."""
+    """A folder of this installation's state, or memory only (`path` None). `fsync`: each
+    write waits for the disk (`serve --fsync`), not only for the operating system."""
 
-    __slots__ = ("_cognito_key", "_lock", "path")
+    __slots__ = ("_cognito_key", "_lock", "fsync", "path")
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, fsync: bool = False) -> None:
         self.path = path
+        self.fsync = fsync
         self._lock = threading.Lock()
         self._cognito_key: dict[str, Any] | None = None
 
     @classmethod
-    def beside(cls, definition_file: Path) -> DataDirectory:
+    def beside(cls, definition_file: Path, *, fsync: bool = False) -> DataDirectory:
         """The default: `.appsync-local/` in the definition file's folder."""
-        return cls(definition_file.resolve().parent / DEFAULT_NAME)
+        return cls(definition_file.resolve().parent / DEFAULT_NAME, fsync=fsync)
 
     @classmethod
     def ephemeral(cls) -> DataDirectory:

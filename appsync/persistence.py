@@ -51,7 +51,7 @@ async def kept(data: DataDirectory) -> AsyncIterator[None]:
         with data.held():
             file = data.file(DYNAMODB_FILE)
             assert file is not None  # a folder, not memory only
-            store = TableStore(file)
+            store = TableStore(file, fsync=data.fsync)
             try:
                 store.restore()
                 journal_writes(store)

@@ -136,17 +136,16 @@ class EmbeddedStepFunctions:
 
 
 def build_step_functions(
-    settings: StepFunctionsSettings, config_file: str
+    settings: StepFunctionsSettings, config_file: str, *, fsync: bool = False
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
-    open is a ConfigError."""
+    open is a ConfigError. `fsync`: each commit of the database waits for the disk."""
     region, account = settings.region, settings.account_id
     clock = SystemClock()
     tasks = TaskRegistry(region, account)
     try:
-        # `serve` answers a write once it is on disk, for the engine as for DynamoDB.
         database = str(settings.database) if settings.database else None
-        store = stepfunctions_store(database, durable=True)
+        store = stepfunctions_store(database, durable=fsync)
     except sqlite3.Error as error:
         message = f"cannot open {settings.database}: {error}"
         raise ConfigError(

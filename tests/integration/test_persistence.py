@@ -59,9 +59,9 @@ def api(tmp_path: Path) -> Path:
 
 
 @contextmanager
-def _server(config: Path, data: Path, log_folder: Path) -> Iterator[ServerProcess]:
+def _server(config: Path, data: Path, log_folder: Path, *flags: str) -> Iterator[ServerProcess]:
     log_folder.mkdir(parents=True, exist_ok=True)
-    with serve_process(config, log_folder, ("--data-dir", str(data))) as server:
+    with serve_process(config, log_folder, ("--data-dir", str(data), *flags)) as server:
         yield server
 
 
@@ -87,9 +87,12 @@ def _client(service: str, server: ServerProcess) -> Any:
     )
 
 
-def test_acknowledged_writes_survive_a_sigkill(api: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("flags", [(), ("--fsync",)], ids=["default", "fsync"])
+def test_acknowledged_writes_survive_a_sigkill(
+    api: Path, tmp_path: Path, flags: tuple[str, ...]
+) -> None:
     data = tmp_path / "state"
-    with _server(api, data, tmp_path / "first") as server:
+    with _server(api, data, tmp_path / "first", *flags) as server:
         _graphql(server, 'mutation { createTodo(input: {id: "k1", name: "kept"}) { id } }')
         _graphql(server, 'mutation { deleteTodo(input: {id: "t1"}) { id } }')
         dynamodb = _client("dynamodb", server)

@@ -112,3 +112,11 @@ def test_reset_names_what_it_deleted_and_refuses_a_held_folder(
     assert main(["reset", "--config", config]) == 0
     assert capsys.readouterr().out == f"appsync-local: {data}: deleted dynamodb.sqlite\n"
     assert not (data / "dynamodb.sqlite").exists()
+
+
+def test_fsync_needs_a_data_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(tmp_path / "appsync.yaml")
+    assert main(["serve", "--config", config, "--ephemeral", "--fsync"]) == 2
+    assert capsys.readouterr().err == (
+        "appsync-local: --fsync needs a data directory, not --ephemeral\n"
+    )

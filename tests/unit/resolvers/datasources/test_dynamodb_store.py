@@ -353,3 +353,15 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path) -> None:
     path.write_bytes(b"not a database, but long enough to be read as one" * 100)
     with pytest.raises(TableStoreError, match="cannot open"):
         TableStore(path)
+
+
+def test_a_commit_waits_for_the_disk_only_with_fsync(tmp_path: Path) -> None:
+    """SQLite's `synchronous`: NORMAL (1) by default, which a killed process cannot undo in
+    WAL mode; FULL (2), an fsync per commit, with `fsync`."""
+    levels = []
+    for name, fsync in (("normal.sqlite", False), ("full.sqlite", True)):
+        store = TableStore(tmp_path / name, fsync=fsync)
+        levels.append(store._db.execute("PRAGMA synchronous").fetchone()[0])
+        assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        store.close()
+    assert levels == [1, 2]
