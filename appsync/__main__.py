@@ -344,9 +344,12 @@ def _announce(
             "Cognito users) is gone when the server stops"
         )
     else:
+        kept = "DynamoDB tables"
+        if definition.server.step_functions.database is None:
+            kept += " and Step Functions executions"
         print(
-            "    DynamoDB tables and Step Functions executions are kept there; Cognito users "
-            "and other services' data are in memory only (`appsync-local reset` empties it)"
+            f"    {kept} are kept there (`appsync-local reset` empties it); Cognito users and "
+            "other services' data are in memory only"
         )
     if app.companions:
         print(

@@ -299,7 +299,12 @@ def test_serve_names_its_data_directory_and_the_pools_it_signs_for(tmp_path: Pat
     )
     assert f"  Data directory: {state}\n" in text
     assert (
+        "    DynamoDB tables and Step Functions executions are kept there (`appsync-local "
+        "reset` empties it); Cognito users and other services' data are in memory only\n"
+    ) in text
+    assert "In memory only" not in text
+    assert (
         "    Cognito: user pool us-east-1_local (tokens signed with this installation's key)"
         in text
     )
-    assert "    DynamoDB" not in text
+    assert "    DynamoDB:" not in text
