@@ -164,17 +164,10 @@ class SubscriptionPlanner:
         if subscription_type is None or not isinstance(node, FieldNode):
             return [messages.unsupported_operation("unknown")]
         field_name = node.name.value
-        directives = self._schema.directives
         type_name = subscription_type.name
-        if not self._authorizer.field_allowed(
-            principal,
-            type_name,
-            field_name,
-            directives.type_auth(type_name),
-            directives.field_auth(type_name, field_name),
-        ):
-            message = f"Not Authorized to access {field_name} on type {type_name}"
-            return [{"errorType": "Unauthorized", "message": message}]
+        refusal = self._field_refusal(principal, type_name, field_name)
+        if refusal is not None:
+            return refusal
         definitions = operation.variable_definitions or ()
         java_coerced = coerce_variables(graphql_schema, definitions, request.variables)
         if isinstance(java_coerced, GraphQLError):
@@ -273,17 +266,26 @@ class SubscriptionPlanner:
         if operation is None or subscription_type is None:
             return [messages.unsupported_operation("unknown")]
         field_name = subscription.field_name
-        directives = self._schema.directives
-        if not self._authorizer.field_allowed(
-            subscription.principal,
-            subscription_type,
-            field_name,
-            directives.type_auth(subscription_type),
-            directives.field_auth(subscription_type, field_name),
-        ):
-            message = f"Not Authorized to access {field_name} on type {subscription_type}"
-            return [{"errorType": "Unauthorized", "message": message}]
+        refusal = self._field_refusal(subscription.principal, subscription_type, field_name)
+        if refusal is not None:
+            return refusal
         return dataclasses.replace(subscription, prepared=prepared, topics=self._topics(field_name))
+
+    def _field_refusal(
+        self, principal: Principal, type_name: str, field_name: str
+    ) -> list[ErrorJson] | None:
+        """AppSync's refusal of a subscription field the caller may not reach, or None."""
+        directives = self._schema.directives
+        if self._authorizer.field_allowed(
+            principal,
+            type_name,
+            field_name,
+            directives.type_auth(type_name),
+            directives.field_auth(type_name, field_name),
+        ):
+            return None
+        message = f"Not Authorized to access {field_name} on type {type_name}"
+        return [{"errorType": "Unauthorized", "message": message}]
 
     async def render(
         self, subscription: ActiveSubscription, publication: Publication
