@@ -458,7 +458,7 @@ def build_app(
                 app.start_problems = tuple(problems)
             raise ConfigError(problems) from error
 
-    routes = _routes(api, endpoint)
+    routes = _routes(api.definition, endpoint, api.realtime)
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
@@ -469,14 +469,17 @@ def build_app(
     return app
 
 
-def _routes(api: LoadedApi, endpoint: GraphQLEndpoint) -> list[BaseRoute]:
+def _routes(
+    definition: ApiDefinition, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime
+) -> list[BaseRoute]:
     return [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
         # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
         # answers them before the router; the router keeps them for a path it alone matches
-        # (under an ASGI root_path, which it strips).
-        *api.realtime.routes(),
-        *console_routes(api.definition),
+        # (under an ASGI root_path, which it strips). `realtime` is the app's own runtime,
+        # which a reload keeps.
+        *realtime.routes(),
+        *console_routes(definition),
     ]
 
 
@@ -522,7 +525,7 @@ class AppSyncApp(Starlette):
         _, _, body_timeout_seconds = self.state.build
         limit = api.definition.server.max_request_body_bytes
         endpoint = GraphQLEndpoint(api.executor, api.authorizer, limit, body_timeout_seconds)
-        self.router.routes = _routes(api, endpoint)
+        self.router.routes = _routes(api.definition, endpoint, self._realtime)
         self._graphql = endpoint
         self.state.api = api
         await self._realtime.adopt(api.realtime)

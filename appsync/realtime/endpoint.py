@@ -388,6 +388,8 @@ class _Socket:
         `planner` gives (`RealtimeRuntime.adopt`)."""
         broker = self.runtime.broker
         for subscription_id, delivery in list(self.deliveries.items()):
+            if delivery.planner is planner:
+                continue  # planned or moved on `planner` already
             outcome = await planner.rebind(delivery.subscription)
             if self.deliveries.get(subscription_id) is not delivery:
                 continue  # stopped meanwhile

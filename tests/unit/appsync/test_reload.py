@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from starlette.routing import WebSocketRoute
 from watchfiles import Change
 
 from appsync.app import AppSyncApp, build_app
@@ -51,6 +52,11 @@ async def test_a_sound_change_is_swapped_in_and_a_broken_one_is_not(tmp_path: Pa
     assert applied.applied
     assert (applied.number, applied.changed) == (2, (tmp_path / "name.py",))
     assert app.state.api is not first
+    # Websockets the router answers (under a root_path) still reach the app's own runtime,
+    # the one whose sockets a later reload moves.
+    sockets = [route.endpoint for route in app.router.routes if isinstance(route, WebSocketRoute)]
+    assert sockets
+    assert all(endpoint is first.realtime for endpoint in sockets)
     assert reports == [refused, applied]
     assert await reloader.next_outcome(1) == applied
     assert reloader.count == 2
