@@ -107,6 +107,8 @@ def test_acknowledged_writes_survive_a_sigkill(
         waiting = states.start_execution(
             stateMachineArn=MACHINE_ARN + "waiting", name="kept", input='{"order": 7}'
         )
+        stopped = states.start_execution(stateMachineArn=MACHINE_ARN + "waiting", name="stopped")
+        states.stop_execution(executionArn=stopped["executionArn"], error="Enough")
         _killed(server)
     with _server(api, data, tmp_path / "second") as server:
         todos = _graphql(server, "{ listTodos { items { id name } } }")["data"]["listTodos"]
@@ -120,6 +122,10 @@ def test_acknowledged_writes_survive_a_sigkill(
         )
         assert (execution["name"], execution["status"]) == ("kept", "RUNNING")
         assert json.loads(execution["input"]) == {"order": 7}
+        ended = _client("stepfunctions", server).describe_execution(
+            executionArn=stopped["executionArn"]
+        )
+        assert (ended["status"], ended["error"]) == ("ABORTED", "Enough")
         assert "restored 2 table(s)" in server.log()
 
 
