@@ -47,6 +47,7 @@ from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
     SelfRoutes,
     build_step_functions,
+    state_machine_problems,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
 from appsync.table_keys import inferred_tables
@@ -208,6 +209,7 @@ def load_api(
 
 def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
+    problems.items.extend(state_machine_problems(settings, definition.problem))
     try:
         return build_step_functions(settings, file, definition.problem)
     except ConfigError as error:

@@ -48,6 +48,8 @@ from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.service.errors import ApiError
+from stepfunctions.service.machines import compile_definition
 
 logger = logging.getLogger(__name__)
 
@@ -182,6 +184,21 @@ def build_step_functions(
     return EmbeddedStepFunctions(
         config_file, settings, service, clients, routes, engine, engine, locate
     )
+
+
+def state_machine_problems(settings: StepFunctionsSettings, locate: Locate) -> list[Problem]:
+    """Each declared state machine whose definition CreateStateMachine would refuse (with its
+    InvalidDefinition message), so that `validate` reports what the start would fail on."""
+    problems = []
+    for index, machine in enumerate(settings.state_machines):
+        where = f"server.stepFunctions.stateMachines[{index}].definition"
+        try:
+            compile_definition(source_text(machine.definition), machine.type.value)
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(locate(where, f"cannot read {machine.definition}: {error}"))
+        except ApiError as error:
+            problems.append(locate(where, f"{error.code}: {error.message}"))
+    return problems
 
 
 @asynccontextmanager
