@@ -2,14 +2,14 @@
 library (aws-sam-translator, what CloudFormation's SAM transform runs) and read as the
 CloudFormation template it becomes.
 
-The translator runs offline: it is given a boto3 session with the stack's region (it asks the
-session for the region and partition, nothing else) and an empty managed-policy map (it keeps
-its own list of AWS managed policies). Local paths are what a SAM project has before `sam
-deploy` uploads them: a `CodeUri`, `ContentUri` or `DefinitionUri` that is a path is handed to
-the translator as an `s3://` location it accepts, and read back as the local file or directory
-it stands for (`SchemaUri` and a GraphQL function's `CodeUri` pass through as paths, which the
-CloudFormation reader reads relative to the template). Problems the translator finds are
-listed with the resource's logical id, as it reports them.
+The translator runs offline and apart from the user's AWS configuration: it is given the stack's
+region where it takes a boto3 session (it asks the session for the region, nothing else) and an
+empty managed-policy map (it keeps its own list of AWS managed policies). Local paths are what a
+SAM project has before `sam deploy` uploads them: a `CodeUri`, `ContentUri` or `DefinitionUri`
+that is a path is handed to the translator as an `s3://` location it accepts, and read back as
+the local file or directory it stands for (`SchemaUri` and a GraphQL function's `CodeUri`
+pass through as paths, which the CloudFormation reader reads relative to the template).
+Problems the translator finds are listed with the resource's logical id, as it reports them.
 """
 
 from __future__ import annotations
@@ -85,13 +85,11 @@ def _with_local_locations(
 
 def _translate(body: dict[str, Any], file: Path, settings: StackSettings) -> dict[str, Any]:
     # The translator is imported when a SAM template is read: it is large and only SAM needs it.
-    import boto3
     from samtranslator.model.exceptions import InvalidDocumentException, InvalidTemplateException
     from samtranslator.parser.parser import Parser
     from samtranslator.translator.translator import Translator
 
-    session = boto3.session.Session(region_name=settings.region)
-    translator = Translator(None, Parser(), boto_session=session)
+    translator = Translator(None, Parser(), boto_session=_Region(settings.region))
     parameters: dict[str, Any] = {
         **(settings.parameters or {}),
         "AWS::AccountId": settings.account_id,
@@ -109,6 +107,14 @@ def _translate(body: dict[str, Any], file: Path, settings: StackSettings) -> dic
     except InvalidTemplateException as error:
         raise InvalidDefinitionError([Problem(str(file), "", error.message)]) from None
     return expanded
+
+
+class _Region:
+    """All the translator asks of its boto3 session: the region. A real session would read the
+    user's AWS configuration (and fail on a profile it lacks), which nothing here needs."""
+
+    def __init__(self, region_name: str) -> None:
+        self.region_name = region_name
 
 
 def _problem(file: Path, cause: Any) -> Problem:

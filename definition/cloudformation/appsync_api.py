@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from definition.appsync_yaml.authorization import check_modes
 from definition.appsync_yaml.reader import join
 from definition.cloudformation.properties import PropertyReader, boolean, integer
 from definition.cloudformation.stack import Resource, Stack
@@ -97,7 +98,12 @@ def read_graphql_api(stack: Stack, api: Resource, origins: dict[str, Origin]) ->
         if (block := reader.mapping(item, where, _PROVIDER_KEYS)) is not None
         and (provider := _provider(reader, block, where, default=False)) is not None
     )
-    _check_once(reader, authentication, additional)
+    check_modes(
+        reader,
+        authentication,
+        additional,
+        "Properties.AdditionalAuthenticationProviders[{index}].AuthenticationType",
+    )
     # AppSync's ranges: depth 1-75 (0 = no limit), resolvers 1-10000 (0 = 10000).
     depth = integer(reader, properties, "QueryDepthLimit", path) or 0
     count = integer(reader, properties, "ResolverCountLimit", path) or 0
@@ -182,24 +188,6 @@ _CONFIG_KEYS = {
         "IdentityValidationExpression",
     ),
 }
-
-
-def _check_once(
-    reader: PropertyReader,
-    default: AuthProviderSpec | None,
-    additional: tuple[AuthProviderSpec, ...],
-) -> None:
-    # AppSync allows API_KEY, AWS_IAM and AWS_LAMBDA once each across default and additional.
-    once = (AuthenticationType.API_KEY, AuthenticationType.AWS_IAM, AuthenticationType.AWS_LAMBDA)
-    seen = {default.authentication_type} if default is not None else set()
-    for index, provider in enumerate(additional):
-        mode = provider.authentication_type
-        if mode in seen and mode in once:
-            reader.problem(
-                f"Properties.AdditionalAuthenticationProviders[{index}].AuthenticationType",
-                f"{mode} is already configured; it may appear only once",
-            )
-        seen.add(mode)
 
 
 def _log_config(reader: PropertyReader, raw: Any, path: str) -> LogConfig | None:

@@ -19,8 +19,10 @@ SETTINGS = StackSettings("posts", "eu-west-1")
 
 def test_the_fixture_expands_into_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
     # Offline and without AWS configuration: the translator is given the region.
-    for name in ("AWS_REGION", "AWS_DEFAULT_REGION", "AWS_PROFILE"):
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)
+    # A profile the configuration lacks would fail a real boto3 session.
+    monkeypatch.setenv("AWS_PROFILE", "nonexistent")
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
     definition = read_sam(FIXTURE, SETTINGS)
     iac = FIXTURE.parent.parent
