@@ -2,7 +2,7 @@
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
-                           [--allowed-host NAME ...]
+                           [--allowed-host NAME ...] [--access-log]
                            [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
                            [--stack NAME] [--region REGION]
                            (prints the AWS endpoint, its keys and the services the API uses)
@@ -37,6 +37,7 @@ from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
+from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
@@ -76,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per HTTP request and websocket (off by default: it costs time per "
+        "request; credentials in URLs are redacted)",
+    )
     # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
     serve.add_argument(
         "--tls",
@@ -208,6 +215,7 @@ class _ServeOptions:
     log_level: str
     data: DataDirectory
     allowed_hosts: tuple[str, ...] = ()
+    access_log: bool = False
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
@@ -229,7 +237,15 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         print(_exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
     uvicorn_options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
-    config = uvicorn.Config(app, host=host, port=port, log_level=log_level, **uvicorn_options)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=logging_config(log_level, options.access_log),
+        access_log=options.access_log,
+        **uvicorn_options,
+    )
     server = _Server(config)
     if app.self_routes is not None and port:
         # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
@@ -379,6 +395,7 @@ def serve(
     tls: _TlsChoice | None = None,
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
+    access_log: bool = False,
     arguments: argparse.Namespace | None = None,
 ) -> int:
     definition = _load(path, arguments)
@@ -396,7 +413,7 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts))
+    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts), access_log)
     return asyncio.run(_serve(definition, options, files))
 
 
@@ -451,9 +468,10 @@ def serve_states(
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
+    # `serve` applies `logging_config` through uvicorn once it runs.
     logging.basicConfig(
-        level=getattr(arguments, "log_level", "info").upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
     )
     if arguments.command == "validate":
         return validate(arguments.config, arguments)
@@ -482,6 +500,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         tls,
         data,
         arguments.allowed_host,
+        arguments.access_log,
         arguments,
     )
 

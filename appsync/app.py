@@ -38,7 +38,7 @@ from appsync.console.routes import console_routes, redirect_to_console, wants_co
 from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
-from appsync.graphql_http import GraphQLEndpoint
+from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
@@ -452,15 +452,20 @@ def build_app(
     clock: Clock | None = None,
     data: DataDirectory | None = None,
     allowed_hosts: tuple[str, ...] = (),
+    body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
+    `body_timeout_seconds` bounds the wait for a request's body (graphql_http).
     """
     api = load_api(definition, clock, data)
     endpoint = GraphQLEndpoint(
-        api.executor, api.authorizer, definition.server.max_request_body_bytes
+        api.executor,
+        api.authorizer,
+        definition.server.max_request_body_bytes,
+        body_timeout_seconds,
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
