@@ -152,7 +152,14 @@ def load_api(
     step_functions = _step_functions(definition, problems)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
-    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
+    aws = build_local_aws(
+        aws_settings,
+        region,
+        step_functions.service,
+        data,
+        SystemClock(),
+        definition.server.user_pools,
+    )
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems

@@ -529,7 +529,8 @@ class ServerSpec:
     aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
     # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
     allowed_hosts: tuple[str, ...] = ()
-    # What a template declares beside the API, for the embedded services (read, not run yet).
+    # What a template declares beside the API, for the embedded services: user pools are
+    # created in the embedded Cognito at start; functions are read, not run yet.
     lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     user_pools: tuple[UserPoolSpec, ...] = ()
 
