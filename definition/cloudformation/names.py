@@ -79,6 +79,7 @@ class LocalNames:
     def stand_in(self, logical_id: str, attribute: str) -> str:
         """An attribute of a resource that is not emulated: `AWS::Logs::LogGroup`'s `Arn` is
         `arn:aws:logs:<region>:<account>:loggroup/<generated name>`."""
+        # AWS differs: CloudFormation gives the real resource's value; nothing local has one.
         name = self.generated_name(logical_id)
         if not attribute.endswith("Arn"):
             return name
