@@ -175,8 +175,11 @@ class DataSourceSpec:
 
 
 class Runtime(StrEnum):
-    """PYTHON is APPSYNC_JS's shape (`request(ctx)` / `response(ctx)`) for Python users."""
+    """APPSYNC_JS is AppSync's JavaScript runtime (`runtime: {name: APPSYNC_JS, runtimeVersion:
+    1.0.0}`, AppSyncRuntime); VTL its mapping templates; PYTHON is local only, APPSYNC_JS's shape
+    (`request(ctx)` / `response(ctx)`) for Python users."""
 
+    APPSYNC_JS = "APPSYNC_JS"
     PYTHON = "PYTHON"
     VTL = "VTL"
 
@@ -188,7 +191,8 @@ class ResolverKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CodeSpec:
-    """Where a resolver's or function's handlers live: one PYTHON file or two VTL templates."""
+    """Where a resolver's or function's handlers live: one APPSYNC_JS or PYTHON file, or two
+    VTL templates."""
 
     runtime: Runtime
     code: Path | None
