@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +162,19 @@ class EarlyReturn(BaseException):
         super().__init__("earlyReturn")
         self.value = value
         self.skip_to = skip_to
+
+
+class HandlerOffloaded(BaseException):
+    """Raised by an APPSYNC_JS handler that outlasted its slice of the server's event loop; it
+    was stopped there and what it did to the field's context undone. `rerun()` runs it again,
+    from the start, off the loop, and returns what the handler returns (or raises as it does).
+
+    Control flow, like `EarlyReturn`: `resolvers.unit.run_request` and `run_response` catch it.
+    """
+
+    def __init__(self, rerun: Callable[[], Awaitable[Any]]) -> None:
+        super().__init__("handler offloaded")
+        self.rerun = rerun
 
 
 class JsEngineError(ResolverError):

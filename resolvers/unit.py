@@ -18,7 +18,7 @@ from typing import Any
 
 from resolvers.context import ContextError, ResolverContext
 from resolvers.datasources.base import DataSource
-from resolvers.errors import DataSourceError
+from resolvers.errors import DataSourceError, HandlerOffloaded
 from resolvers.runtimes.base import ResolverCode
 
 
@@ -34,18 +34,24 @@ async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverCo
         ctx.error = ContextError(exc.message, exc.error_type)
 
 
-def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
+async def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
     """Run a request handler with the early-return flags cleared first."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    return code.request(ctx)
+    try:
+        return code.request(ctx)
+    except HandlerOffloaded as offloaded:
+        return await offloaded.rerun()
 
 
-def run_response(code: ResolverCode, ctx: ResolverContext) -> Any:
+async def run_response(code: ResolverCode, ctx: ResolverContext) -> Any:
     """Run a response handler; an early return there is its value (flags kept for a pipeline)."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    return code.response(ctx)
+    try:
+        return code.response(ctx)
+    except HandlerOffloaded as offloaded:
+        return await offloaded.rerun()
 
 
 class UnitResolver:
@@ -67,11 +73,11 @@ class UnitResolver:
     async def resolve(self, ctx: ResolverContext) -> Any:
         """The field's value; raises `ResolverError`s (UtilError, CodeError ...) as field errors."""
         ctx.max_batch_size = self._max_batch_size
-        request = run_request(self._code, ctx)
+        request = await run_request(self._code, ctx)
         if ctx.early_return:
             ctx.early_return = False
             return request
         await run_data_source(self._data_source, request, ctx)
-        value = run_response(self._code, ctx)
+        value = await run_response(self._code, ctx)
         ctx.early_return = False
         return value

@@ -20,14 +20,23 @@ inline source map name the original file and line (`sourcemap.py`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import quickjs
 
 from resolvers.context import ResolverContext
-from resolvers.errors import CodeError, EarlyReturn, JsEngineError, ResolverError, TemplateError
+from resolvers.errors import (
+    CodeError,
+    EarlyReturn,
+    HandlerOffloaded,
+    JsEngineError,
+    ResolverError,
+    TemplateError,
+)
 from resolvers.runtimes.js import subset
 from resolvers.runtimes.js.engine import (
     TIMEOUT_ERROR_TYPE,
@@ -36,7 +45,13 @@ from resolvers.runtimes.js.engine import (
     Outcome,
     engine_position,
 )
-from resolvers.runtimes.js.module import HANDLERS, FactoryText, factory_text, plan_module
+from resolvers.runtimes.js.module import (
+    HANDLERS,
+    FactoryText,
+    Passthrough,
+    factory_text,
+    plan_module,
+)
 from resolvers.runtimes.js.sourcemap import SourceMap, inline_source_map
 from resolvers.runtimes.js.syntax import JsSource, parse
 from resolvers.runtimes.python import runtime
@@ -82,29 +97,54 @@ class JsResolverCode:
     runtime: JsRuntime
     unit: int
     location: CodeUnit
+    # The ctx fields each handler is seen to read, sent with its call (module.handler_reads).
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The handlers that return `ctx.result` or `ctx.prev.result` as it stands
+    # (module.passthrough): their value is taken from the field's context, without a call.
+    passthroughs: Mapping[str, Passthrough] = field(default_factory=dict)
 
     def request(self, ctx: ResolverContext) -> Any:
-        return self._finish(self.run("request", ctx), ctx)
+        if "request" in self.passthroughs:
+            return _passed_through(self.passthroughs["request"], ctx)
+        result = self.run("request", ctx)
+        return self._finish(result, ctx) if type(result) is Outcome else result
 
     def response(self, ctx: ResolverContext) -> Any:
-        return self._finish(self.run("response", ctx), ctx)
+        if "response" in self.passthroughs:
+            return _passed_through(self.passthroughs["response"], ctx)
+        result = self.run("response", ctx)
+        return self._finish(result, ctx) if type(result) is Outcome else result
 
-    def run(self, handler: str, ctx: ResolverContext) -> Outcome:
-        """One handler call as it ended, its console output logged; raises only when the
-        engine stopped it (the time limit)."""
+    def run(self, handler: str, ctx: ResolverContext) -> Any:
+        """One handler call: the value it returned, or how it ended otherwise (an `Outcome`,
+        its console output logged); raises `CodeError` when the engine stopped it, and
+        `HandlerOffloaded` when it outlasted its slice of the loop."""
         try:
-            outcome = self.runtime.call(self.unit, handler, ctx)
+            result = self.runtime.call(self.unit, handler, ctx, self.reads.get(handler, ()))
         except JsEngineError as error:
             raise CodeError(*self.location.locate(error.position), error.message) from error
+        if type(result) is not Outcome:
+            return result
+        if result.kind == "slice":
+            raise HandlerOffloaded(partial(self._rerun, handler, ctx))
+        return self._logged(result)
+
+    async def _rerun(self, handler: str, ctx: ResolverContext) -> Any:
+        try:
+            result = await self.runtime.call_off_loop(
+                self.unit, handler, ctx, self.reads.get(handler, ())
+            )
+        except JsEngineError as error:
+            raise CodeError(*self.location.locate(error.position), error.message) from error
+        return self._finish(self._logged(result), ctx) if type(result) is Outcome else result
+
+    def _logged(self, outcome: Outcome) -> Outcome:
         for level, line in outcome.logs:
             LOGGER.info("%s %s: %s", level, self.location.file, line)
         return outcome
 
     def _finish(self, outcome: Outcome, ctx: ResolverContext) -> Any:
-        """The handler's value, with its stash written back, or its end raised."""
-        if isinstance(outcome.stash, dict) and outcome.stash is not ctx.stash:
-            ctx.stash.clear()
-            ctx.stash.update(outcome.stash)
+        """The handler's value, or its end raised."""
         kind = outcome.kind
         if kind == "return":
             return outcome.value
@@ -129,6 +169,10 @@ class JsResolverCode:
             raise ResolverError(TIMEOUT_MESSAGE, TIMEOUT_ERROR_TYPE)
         file, line, column = self.location.locate(outcome.position)
         raise CodeError(file, line, column, _describe(outcome))
+
+
+def _passed_through(kind: Passthrough, ctx: ResolverContext) -> Any:
+    return ctx.result if kind is Passthrough.RESULT else ctx.prev_result
 
 
 def _describe(outcome: Outcome) -> str:
@@ -195,12 +239,13 @@ def compile_js_code(file: str, text: str, runtime: JsRuntime) -> JsResolverCode:
     source = parse(file, text)
     _check(source, runtime, CodeUnit(file, None, source_map))
     unit = runtime.next_unit()
-    compiled = factory_text(plan_module(source, runtime.module_exports), unit)
+    plan = plan_module(source, runtime.module_exports)
+    compiled = factory_text(plan, unit)
     location = CodeUnit(file, compiled, source_map)
     try:
-        runtime.compile(compiled.text)
+        runtime.define(compiled.text)
     except quickjs.JSException as error:
         detail = str(error)
         lines = detail.splitlines() or ["SyntaxError"]
         raise _load_error(location, engine_position(detail), lines[0]) from error
-    return JsResolverCode(runtime, unit, location)
+    return JsResolverCode(runtime, unit, location, plan.reads, plan.passthroughs)

@@ -12,6 +12,7 @@ overview-js, "Bundling, TypeScript, and source maps").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -21,13 +22,14 @@ from resolvers.context import ContextError, SkipTo
 from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import (
     CodeError,
+    HandlerOffloaded,
     ResolverError,
     TemplateError,
     UnauthorizedFieldError,
     UtilError,
 )
 from resolvers.pipeline import PipelineFunction, PipelineResolver
-from resolvers.runtimes.js.code import MAX_CODE_LENGTH, load_js_code
+from resolvers.runtimes.js.code import MAX_CODE_LENGTH, compile_js_code, load_js_code
 from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
@@ -464,3 +466,112 @@ async def test_early_return_in_a_pipeline_function_skips_to_the_next(js: LoadCod
         ],
     )
     assert await resolver.resolve(context()) == {"from": "after", "prev": "cached"}
+
+
+def test_fields_read_through_a_helper_are_fetched_as_the_handler_reads_them(js: LoadCode) -> None:
+    """The fields a handler is seen to read come with the call; the others are fetched when
+    read: both give the same values, and a stash changed through a helper goes back."""
+    code = js(
+        """
+        const note = (c) => { c.stash.seen = c.args.id; return c.info.fieldName; };
+        export function request(ctx) {
+          return { field: note(ctx), seen: ctx.stash.seen, args: ctx.args };
+        }
+        export function response(ctx) { return ctx.result; }
+        """
+    )
+    ctx = context(stash={"kept": True})
+    assert code.request(ctx) == {"field": "getPost", "seen": "post-1", "args": {"id": "post-1"}}
+    assert ctx.stash == {"kept": True, "seen": "post-1"}
+
+
+def test_a_response_returning_the_result_as_it_stands_gives_that_result(js: LoadCode) -> None:
+    code = js(
+        "export const request = (ctx) => ({});\n"
+        "export function response(ctx) {\n  return ctx.result;\n}\n"
+    )
+    ctx = context(result={"id": "post-1", "tags": ["a"]})
+    assert code.response(ctx) == {"id": "post-1", "tags": ["a"]}
+
+
+SPIN = (
+    "import { util } from '@aws-appsync/utils';\n"
+    "const forever = { [Symbol.iterator]: () => ({ next: () => ({ done: false }) }) };\n"
+    "export function request(ctx) {\n"
+    "  util.appendError('noted before the loop');\n"
+    "  for (const x of forever) {}\n}\n"
+    "export function response(ctx) {}\n"
+)
+LONG = (
+    "export function request(ctx) {\n"
+    "  let sum = 0;\n"
+    "  for (const i of Array(300000).keys()) { sum = sum + i; }\n"
+    "  ctx.stash.sum = sum;\n"
+    "  return sum;\n}\n"
+    "export function response(ctx) {}\n"
+)
+
+
+async def test_a_handler_past_its_slice_of_the_loop_is_run_again_off_the_loop() -> None:
+    """In the server a handler gets a slice of the event loop; one still running then is
+    stopped, what it did to the field undone, and run again from the start on the runtime's own
+    thread, where it ends with its value, or at the time limit with AppSync's timeout."""
+    runtime = JsRuntime(clock=CLOCK, time_limit=0.3, off_loop=True, loop_slice=0.001)
+    try:
+        long = compile_js_code("long.js", LONG, runtime)
+        ctx = context()
+        with pytest.raises(HandlerOffloaded) as offloaded:
+            long.request(ctx)
+        assert ctx.stash == {}
+        assert await offloaded.value.rerun() == sum(range(300000))
+        assert ctx.stash == {"sum": sum(range(300000))}
+        spin = compile_js_code("spin.js", SPIN, runtime)
+        ctx = context()
+        with pytest.raises(HandlerOffloaded) as offloaded:
+            spin.request(ctx)
+        assert ctx.appended_errors == []
+        with pytest.raises(ResolverError) as raised:
+            await offloaded.value.rerun()
+        assert (raised.value.message, raised.value.error_type) == (
+            "Execution timed out.",
+            "ExecutionTimeout",
+        )
+        assert [error["message"] for error in ctx.appended_errors] == ["noted before the loop"]
+    finally:
+        runtime.close()
+
+
+async def test_other_fields_are_resolved_while_a_handler_runs_off_the_loop() -> None:
+    runtime = JsRuntime(clock=CLOCK, time_limit=0.5, off_loop=True)
+    none = NoneDataSource("none")
+    spin = UnitResolver(compile_js_code("spin.js", SPIN, runtime), none)
+    quick = UnitResolver(
+        compile_js_code(
+            "quick.js",
+            "export const request = (ctx) => ({ payload: ctx.args.id });\n"
+            "export const response = (ctx) => ctx.result;\n",
+            runtime,
+        ),
+        none,
+    )
+    ended: list[str] = []
+
+    async def run_away() -> None:
+        with pytest.raises(ResolverError, match=r"Execution timed out\."):
+            await spin.resolve(context())
+        ended.append("runaway")
+
+    async def answer_others() -> None:
+        for _ in range(20):
+            assert await quick.resolve(context()) == "post-1"
+            await asyncio.sleep(0)
+        ended.append("others")
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(run_away())
+            group.create_task(answer_others())
+    finally:
+        runtime.close()
+    # On the loop itself, the runaway would have held every other field until its limit.
+    assert ended == ["others", "runaway"]
