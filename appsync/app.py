@@ -66,6 +66,8 @@ from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.errors import DynamoDBServiceError, ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
+from resolvers.runtimes.js.code import load_js_code
+from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
@@ -86,6 +88,7 @@ class LoadedApi:
     realtime: RealtimeRuntime
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
+    js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
 
 
 class _ResolverClock:
@@ -110,6 +113,40 @@ class _Problems:
         self.items.append(Problem(str(self.definition.file), key_path, message))
 
 
+class _CodeLoader:
+    """Loads each resolver's and function's code once, reporting what does not load. The API's
+    APPSYNC_JS code shares one JavaScript context, made when the first file needs it."""
+
+    def __init__(self, clock: ResolverClock, problems: _Problems) -> None:
+        self.clock = clock
+        self.problems = problems
+        self.js_runtime: JsRuntime | None = None
+
+    def load(self, spec: CodeSpec | None, key_path: str) -> ResolverCode | None:
+        if spec is None:
+            return None
+        try:
+            if spec.runtime is Runtime.VTL:
+                return load_vtl_code(
+                    spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
+                )
+            if spec.code is None:
+                return None
+            if spec.runtime is Runtime.PYTHON:
+                return load_python_code(spec.code, self.clock)
+            if self.js_runtime is None:
+                # Handlers run on the event loop; one that outlasts its slice there is run again
+                # on the runtime's own thread, so a runaway loop does not stall other clients.
+                self.js_runtime = JsRuntime(self.clock, off_loop=True)
+            return load_js_code(spec.code, self.js_runtime)
+        except TemplateError as error:
+            key = "requestMappingTemplate" if spec.runtime is Runtime.VTL else "code"
+            if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
+                key = "responseMappingTemplate"
+            self.problems.add(f"{key_path}.{key}", error.message)
+            return None
+
+
 def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem."""
     problems = _Problems(definition)
@@ -129,17 +166,18 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     }
     _check_seeds(definition.server.dynamodb, problems)
     broker = _broker(definition.server.realtime, problems)
+    code = _CodeLoader(resolver_clock, problems)
     functions = {
-        spec.name: PipelineFunction(spec.name, code, source)
+        spec.name: PipelineFunction(spec.name, loaded, source)
         for spec in definition.functions
-        if (code := _code(spec.code, f"{spec.key_path}", resolver_clock, problems)) is not None
+        if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in definition.resolvers:
         if schema is not None:
             _check_target(schema, spec, problems)
-        resolver = _resolver(spec, sources, functions, resolver_clock, problems)
+        resolver = _resolver(spec, sources, functions, code)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     if problems.items or schema is None or authorizer is None:
@@ -166,7 +204,16 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
     dynamodb = _embedded_dynamodb(definition)
-    return LoadedApi(definition, schema, authorizer, executor, realtime, dynamodb, step_functions)
+    return LoadedApi(
+        definition,
+        schema,
+        authorizer,
+        executor,
+        realtime,
+        dynamodb,
+        step_functions,
+        code.js_runtime,
+    )
 
 
 def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
@@ -286,35 +333,13 @@ def _data_source(
         return None
 
 
-def _code(
-    spec: CodeSpec | None, key_path: str, clock: ResolverClock, problems: _Problems
-) -> ResolverCode | None:
-    if spec is None:
-        return None
-    try:
-        if spec.runtime is Runtime.PYTHON:
-            if spec.code is None:
-                return None
-            return load_python_code(spec.code, clock)
-        return load_vtl_code(
-            spec.request_mapping_template, spec.response_mapping_template, clock=clock
-        )
-    except TemplateError as error:
-        key = "code" if spec.runtime is Runtime.PYTHON else "requestMappingTemplate"
-        if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
-            key = "responseMappingTemplate"
-        problems.add(f"{key_path}.{key}", error.message)
-        return None
-
-
 def _resolver(
     spec: ResolverSpec,
     sources: dict[str, DataSource | None],
     functions: dict[str, PipelineFunction],
-    clock: ResolverClock,
-    problems: _Problems,
+    loader: _CodeLoader,
 ) -> ResolverBinding | None:
-    code = _code(spec.code, spec.key_path, clock, problems)
+    code = loader.load(spec.code, spec.key_path)
     if spec.code is not None and code is None:
         return None
     if spec.kind is ResolverKind.PIPELINE:
@@ -376,7 +401,11 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
             # Everything built at start lives as long as the server: move it out of the
             # collector's way, so collections triggered by requests scan only request garbage.
             gc.freeze()
-            yield
+            try:
+                yield
+            finally:
+                if api.js_runtime is not None:
+                    api.js_runtime.close()
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
