@@ -87,8 +87,8 @@ class Outcome:
     `kind` is "return" (`value`), "earlyReturn", "error", "unauthorized" (`args` as given to
     `runtime.earlyReturn` / `util.error`), "host" (a helper's ResolverError, in `pending`),
     "timeout" (past the deadline), "slice" (past its slice of the event loop), or "exception"
-    (`name`, `message`, `position` in the factory's text); `logs` is its console output as
-    (level, text) pairs.
+    (`name`, `message`, `position` in the factory's text); `logs` is its console output:
+    level, where in the factory's text, and the arguments written out.
     """
 
     kind: str
@@ -97,7 +97,7 @@ class Outcome:
     name: str
     message: str
     position: tuple[int, int] | None
-    logs: list[tuple[str, str]]
+    logs: list[tuple[str, tuple[int, int] | None, str]]
     pending: ResolverError | None
 
 
@@ -238,7 +238,10 @@ class _Context:
         else:
             outcome = _decode_outcome(ended, host)
         if host.logs_text is not None:
-            outcome.logs = [(str(level), str(line)) for level, line in loads(host.logs_text)]
+            outcome.logs = [
+                (str(level), (int(at[0]), int(at[1])) if at else None, str(line))
+                for level, at, line in loads(host.logs_text)
+            ]
         return outcome
 
 

@@ -52,10 +52,16 @@
     }),
   };
 
+  // Console output as AppSync writes it into EvaluateCode's `logs`: each argument as JSON
+  // (a string quoted), where the call is ("INFO - code.js:5:3: \"current id\" \"record-id\"",
+  // AppSync developer guide, test-resolvers).
   let logs = null;
-  const text = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
+  const text = (value) => {
+    const written = JSON.stringify(value);
+    return written === undefined ? String(value) : written;
+  };
   const log = (level) => mark((...args) => {
-    (logs ??= []).push([level, args.map(text).join(' ')]);
+    (logs ??= []).push([level, position(new Error()), args.map(text).join(' ')]);
   });
   const console = {
     log: log('INFO'), info: log('INFO'), debug: log('DEBUG'), warn: log('WARN'),

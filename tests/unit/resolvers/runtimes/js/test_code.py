@@ -22,6 +22,7 @@ from resolvers.context import ContextError, SkipTo
 from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import (
     CodeError,
+    CodeRefusedError,
     HandlerOffloaded,
     ResolverError,
     TemplateError,
@@ -281,12 +282,17 @@ def test_a_huge_allocation_is_stopped_and_the_runtime_carries_on() -> None:
     ).request(context()) == {"id": "post-1"}
 
 
-def test_console_output_is_logged(js: LoadCode, caplog: pytest.LogCaptureFixture) -> None:
+def test_console_output_is_logged_as_appsync_writes_it(
+    js: LoadCode, caplog: pytest.LogCaptureFixture
+) -> None:
+    """AppSync's own example (test-resolvers): `INFO - code.js:5:3: "current id" "record-id"`,
+    each argument as JSON where the console call starts."""
     code = js(
         """
         export function request(ctx) {
-          console.log('fetching', ctx.args);
-          console.error('careful');
+          const id = ctx.args.id;
+          console.log('current id', id);
+          console.error('careful', { id: ctx.args.id }, undefined);
           return null;
         }
         export function response(ctx) { return ctx.result; }
@@ -295,8 +301,11 @@ def test_console_output_is_logged(js: LoadCode, caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.INFO, logger="resolvers.runtimes.js.code"):
         outcome = code.run("request", context())
         code.request(context())
-    assert outcome.logs == [("INFO", 'fetching {"id":"post-1"}'), ("ERROR", "careful")]
-    assert 'INFO code.js: fetching {"id":"post-1"}' in caplog.messages
+    assert code.log_lines(outcome) == [
+        'INFO - code.js:3:3: "current id" "post-1"',
+        'ERROR - code.js:4:3: "careful" {"id":"post-1"} undefined',
+    ]
+    assert 'INFO - code.js:3:3: "current id" "post-1"' in caplog.messages
 
 
 @pytest.mark.parametrize(
@@ -575,3 +584,25 @@ async def test_other_fields_are_resolved_while_a_handler_runs_off_the_loop() -> 
         runtime.close()
     # On the loop itself, the runaway would have held every other field until its limit.
     assert ended == ["others", "runaway"]
+
+
+def test_every_refusal_is_kept_with_its_kind_position_and_span(js: LoadCode) -> None:
+    """EvaluateCode lists every problem as a CodeError (errorType, value, location {line,
+    column, span}); loading reports the first and how many others there are."""
+    with pytest.raises(CodeRefusedError) as refused:
+        js(
+            "export function request(ctx) {\n"
+            "  let n = 0;\n"
+            "  n++;\n"
+            "  while (n) {}\n"
+            "  return n;\n}\n"
+            "export const response = (ctx) => ctx.result;\n"
+        )
+    assert refused.value.detail == "The operator ++ is not supported (and 1 more)"
+    assert [(p.kind, p.line, p.column, p.span, p.message) for p in refused.value.problems] == [
+        ("LINT_ERROR", 3, 3, 3, "The operator ++ is not supported"),
+        ("LINT_ERROR", 4, 3, 12, "While statements are not supported."),
+    ]
+    with pytest.raises(CodeRefusedError) as refused:
+        js("export function request(ctx) {\n  return { a: ; }\n}\n")
+    assert [(p.kind, p.line, p.column) for p in refused.value.problems] == [("PARSER_ERROR", 2, 15)]
