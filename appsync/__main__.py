@@ -4,6 +4,8 @@
                            [--tls | --cert FILE --key FILE]
                            (prints the embedded DynamoDB endpoint when the API has one)
     appsync-local validate [--config ./appsync.yaml]
+    appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
+                           [--context ctx.json]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
 
 The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import signal
 import socket
@@ -27,6 +30,7 @@ import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
 from appsync.errors import ConfigError, TlsError
+from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
@@ -64,6 +68,16 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--key", type=Path, help="the PEM private key of --cert")
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="run one APPSYNC_JS handler or one VTL template on a context, as AppSync's "
+        "EvaluateCode and EvaluateMappingTemplate do, and print AppSync's answer",
+    )
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--code", type=Path, help="an APPSYNC_JS file")
+    source.add_argument("--template", type=Path, help="a VTL mapping template")
+    evaluate.add_argument("--function", choices=["request", "response"], default="request")
+    evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
@@ -245,14 +259,40 @@ def serve_states(host: str, port: int, database: str | None, retention: int) -> 
     return 0
 
 
+def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
+    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
+    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
+    otherwise."""
+    try:
+        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
+        source = code if code is not None else template
+        assert source is not None  # argparse requires one of them
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    if code is not None:
+        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
+        status, answer = evaluate_code(body, file=code.name)
+    else:
+        body = {"template": text, "context": context_text}
+        status, answer = evaluate_mapping_template(body, file=source.name)
+    print(json.dumps(answer, indent=4, ensure_ascii=False))
+    return 0 if status == 200 else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
+    quiet = "warning" if arguments.command == "evaluate" else "info"
     logging.basicConfig(
-        level=getattr(arguments, "log_level", "info").upper(),
+        level=getattr(arguments, "log_level", quiet).upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if arguments.command == "validate":
         return validate(arguments.config)
+    if arguments.command == "evaluate":
+        return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
         return serve_states(arguments.host, arguments.port, arguments.database, arguments.retention)
     if (arguments.cert is None) != (arguments.key is None):

@@ -29,6 +29,7 @@ from starlette.types import Receive, Scope, Send
 from appsync.authorizer import build_authorizer
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
 from appsync.errors import BrokerError, ConfigError
+from appsync.evaluation import evaluation_routes
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
@@ -104,6 +105,11 @@ class _ResolverClock:
         return datetime.fromtimestamp(self._clock.time(), UTC)
 
 
+def _resolver_clock(clock: Clock | None) -> ResolverClock:
+    # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
+    return SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
+
+
 class _Problems:
     def __init__(self, definition: ApiDefinition) -> None:
         self.definition = definition
@@ -155,8 +161,7 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
         sys.path.insert(0, str(definition.base_dir))
     schema = _schema(definition, problems)
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add)
-    # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
-    resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
+    resolver_clock = _resolver_clock(clock)
     step_functions = build_step_functions(definition.server.step_functions, str(definition.file))
     sources = {
         spec.name: _data_source(
@@ -413,6 +418,9 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
         # answers them before the router; the router keeps them for a path it alone matches
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
+        # AppSync's EvaluateCode and EvaluateMappingTemplate (unsigned until the one AWS
+        # endpoint checks SigV4 in front of them).
+        *evaluation_routes(_resolver_clock(clock)),
         stepfunctions_route(stepfunctions, "/"),
         *console_routes(definition),
     ]
