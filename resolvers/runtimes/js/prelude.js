@@ -107,12 +107,17 @@
     const found = frames.find((frame) => !frame[2]);
     return found ? [found[0], found[1]] : null;
   };
-  const failure = (error) => ({
-    k: 'exception',
-    n: error instanceof Error ? error.name : 'Error',
-    m: error instanceof Error ? error.message : String(error),
-    p: position(error),
-  });
+  // Resolver code cannot throw (the subset has no `throw`), so a thrown null is the engine's:
+  // out of memory with no memory left even for the error object.
+  const failure = (error) => {
+    if (error === null) return { k: 'exception', n: 'InternalError', m: 'out of memory', p: null };
+    return {
+      k: 'exception',
+      n: error instanceof Error ? error.name : 'Error',
+      m: error instanceof Error ? error.message : String(error),
+      p: position(error),
+    };
+  };
 
   // The run's deadline, checked at the top of every loop and function body of resolver code
   // (module.py inserts the calls); a resolver cannot catch what it throws. A run on a slice of

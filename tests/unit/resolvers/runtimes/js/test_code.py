@@ -275,6 +275,16 @@ def test_a_huge_allocation_is_stopped_and_the_runtime_carries_on() -> None:
     with pytest.raises(CodeError) as raised:
         huge.request(context())
     assert raised.value.message == "huge.js:2:33: RangeError: the handler ran out of memory"
+    # Objects until none fits, not even the error: the engine throws null.
+    many = compile_js_code(
+        "many.js",
+        "export function request(ctx) {\n  const kept = [];\n"
+        "  for (const i of Array(100000000).keys()) { kept.push({ i }); }\n}\n"
+        "export function response(ctx) {}\n",
+        runtime,
+    )
+    with pytest.raises(CodeError, match="RangeError: the handler ran out of memory"):
+        many.request(context())
     assert compile_js_code(
         "ok.js",
         "export const request = (ctx) => ctx.args;\nexport function response(ctx) {}\n",
