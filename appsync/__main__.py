@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import signal
 import socket
 import sys
@@ -41,6 +42,8 @@ from definition.problems import Problem
 from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
+# Where a problem of the command line's own flags is, in a report.
+_COMMAND_LINE = "appsync-local serve"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 20002
 # Step Functions Local's port, so existing `--endpoint-url http://localhost:8083` setups work.
@@ -135,6 +138,14 @@ async def _serve(
     except ConfigError as error:
         _report(error.problems)
         return 1
+    try:
+        # Bound here, before the tables and the engine start, so a taken port is reported as a
+        # problem at once rather than logged by uvicorn after the start.
+        listener = _listen(host, port)
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
+        return 1
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
     options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
     server = _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, **options))
@@ -144,7 +155,7 @@ async def _serve(
         scheme = "https" if tls is not None else "http"
         app.self_routes.learn({"server": (host, port), "scheme": scheme})
     async with asyncio.TaskGroup() as group:
-        serving = group.create_task(server.serve())
+        serving = group.create_task(server.serve(sockets=[listener]))
         listening = group.create_task(server.listening.wait())
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         if server.started:
@@ -159,7 +170,16 @@ async def _serve(
             )
         else:
             listening.cancel()
+    listener.close()
+    if app.start_problems:
+        _report(app.start_problems)
     return 0 if server.started else 1
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, bound as uvicorn binds it (port 0 picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family)
 
 
 class _Server(uvicorn.Server):
@@ -173,8 +193,8 @@ class _Server(uvicorn.Server):
         try:
             await super().startup(sockets)
         except SystemExit:
-            # uvicorn exits when the lifespan fails to start (the embedded DynamoDB's port is
-            # taken, a seed does not load); it has logged why, and `serve` then returns 1.
+            # uvicorn exits when it cannot serve (it has logged why); `serve` then returns 1.
+            # A start that fails in the lifespan is reported by `_serve` instead.
             self.should_exit = True
             return
         if self.started:
@@ -215,8 +235,12 @@ def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | No
         return 1
     try:
         files = _tls_files(definition, tls)
-    except TlsError as error:
-        print(f"appsync-local: {error}", file=sys.stderr)
+    except (TlsError, OSError) as error:
+        command_line = tls is not None and (tls.self_signed or tls.cert_file is not None)
+        where = (_COMMAND_LINE, "--tls" if tls and tls.self_signed else "--cert")
+        if not command_line:
+            where = (str(definition.file), "server.tls")
+        _report([Problem(*where, str(error))])
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)

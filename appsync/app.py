@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +24,7 @@ from typing import Any
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
 from starlette.routing import Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from appsync.authorizer import build_authorizer
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
@@ -34,6 +34,7 @@ from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import GraphQLEndpoint
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
+from appsync.startup import START_FAILURES, start_problems
 from appsync.stepfunctions_api import stepfunctions_route
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -41,6 +42,7 @@ from appsync.stepfunctions_embedded import (
     build_step_functions,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
+from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
 from auth.rules import Authorizer
 from definition.errors import InvalidDefinitionError
@@ -55,6 +57,8 @@ from definition.model import (
     ResolverKind,
     ResolverSpec,
     Runtime,
+    SyncConfig,
+    TableDeclaration,
 )
 from definition.problems import Problem
 from resolvers.datasources.base import DataSource
@@ -64,7 +68,8 @@ from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
-from resolvers.errors import DynamoDBServiceError, ResolverError, SeedError, TemplateError
+from resolvers.datasources.unserved import UnservedDataSource
+from resolvers.errors import ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
 from resolvers.runtimes.js.code import load_js_code
@@ -154,15 +159,18 @@ class _CodeLoader:
 
 
 def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi:
-    """Build every live part of the API; raises ConfigError listing every problem."""
+    """Build every live part of the API; raises ConfigError listing every problem. Each field
+    accepted without a local effect is said once, here."""
     problems = _Problems(definition)
+    for notice in definition.notices:
+        logger.info("%s", notice)
     # Lambda handlers (`module:function`) are imported relative to the definition file.
     if str(definition.base_dir) not in sys.path:
         sys.path.insert(0, str(definition.base_dir))
     schema = _schema(definition, problems)
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add)
     resolver_clock = _resolver_clock(clock)
-    step_functions = build_step_functions(definition.server.step_functions, str(definition.file))
+    step_functions = _step_functions(definition, problems)
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -173,10 +181,11 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     broker = _broker(definition.server.realtime, problems)
     code = _CodeLoader(resolver_clock, problems)
     functions = {
-        spec.name: PipelineFunction(spec.name, loaded, source)
+        spec.name: PipelineFunction(spec.name, loaded, synced)
         for spec in definition.functions
         if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
+        and (synced := _synced(source, spec.sync_config, spec.key_path, problems)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in definition.resolvers:
@@ -185,6 +194,9 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
         resolver = _resolver(spec, sources, functions, code)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
+    # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
+    inferred, undeclared = inferred_tables(definition, schema.graphql_schema if schema else None)
+    problems.items.extend(undeclared)
     if problems.items or schema is None or authorizer is None:
         raise ConfigError(problems.items)
     limits = ExecutionLimits(
@@ -208,7 +220,7 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
         domain_name=domain,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
-    dynamodb = _embedded_dynamodb(definition)
+    dynamodb = _embedded_dynamodb(definition, inferred)
     return LoadedApi(
         definition,
         schema,
@@ -221,8 +233,21 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
     )
 
 
-def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
-    """What the lifespan starts for the API's DynamoDB data sources and declared tables.
+def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
+    settings, file = definition.server.step_functions, str(definition.file)
+    try:
+        return build_step_functions(settings, file)
+    except ConfigError as error:
+        problems.items.extend(error.problems)
+        # In memory instead, so that the rest of the definition is still checked.
+        return build_step_functions(dataclasses.replace(settings, database=None), file)
+
+
+def _embedded_dynamodb(
+    definition: ApiDefinition, inferred: Sequence[TableDeclaration]
+) -> EmbeddedDynamoDB | None:
+    """What the lifespan starts for the API's DynamoDB data sources: the declared tables, and
+    the `inferred` ones no declaration creates (`appsync.table_keys`).
 
     The loopback endpoint serves the embedded backend, so it is left off when every data
     source names its own endpoint and no table is declared for the embedded backend.
@@ -231,19 +256,8 @@ def _embedded_dynamodb(definition: ApiDefinition) -> EmbeddedDynamoDB | None:
     configs = definition.dynamodb_configs
     if not configs and not settings.tables:
         return None
-    declared = {table.table_name for table in settings.tables}
-    for spec in definition.data_sources:
-        dynamodb = spec.dynamodb
-        # A configured endpoint may hold tables of its own; only embedded tables are known.
-        if dynamodb is None or dynamodb.endpoint is not None or dynamodb.table_name in declared:
-            continue
-        logger.warning(
-            "data source %s reads table %s, which server.dynamodb.tables does not "
-            "declare: its calls fail with ResourceNotFoundException until the table is "
-            "created (through the DynamoDB endpoint, say)",
-            spec.name,
-            dynamodb.table_name,
-        )
+    if inferred:
+        settings = dataclasses.replace(settings, tables=(*settings.tables, *inferred))
     if configs and all(dynamodb.endpoint is not None for dynamodb in configs):
         settings = dataclasses.replace(settings, endpoint_host=None)
     return EmbeddedDynamoDB(settings, configs)
@@ -321,6 +335,8 @@ def _data_source(
 ) -> DataSource | None:
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
+    if not spec.type.served:
+        return UnservedDataSource(spec.name, spec.type.value)
     if spec.type is DataSourceType.HTTP:
         assert spec.http is not None  # definition guarantees it for HTTP
         # `states` / `sync-states` endpoints reach the embedded engine (unless target is AWS).
@@ -356,6 +372,9 @@ def _resolver(
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
+    source = _synced(source, spec.sync_config, spec.key_path, loader.problems)
+    if source is None:
+        return None
     if code is None:
         # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
         code = direct_lambda_code()
@@ -363,12 +382,35 @@ def _resolver(
     return ResolverBinding(resolver, _awaits_io(source))
 
 
+def _synced(
+    source: DataSource, sync: SyncConfig | None, key_path: str, problems: _Problems
+) -> DataSource | None:
+    """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
+    data source resolves conflicts (a LAMBDA handler's function imported here)."""
+    if sync is None or not isinstance(source, DynamoDBDataSource):
+        return source
+    function = None
+    if sync.lambda_conflict_handler is not None:
+        try:
+            function = LambdaDataSource("conflict handler", sync.lambda_conflict_handler)
+        except ResolverError as error:
+            where = f"{key_path}.syncConfig.lambdaConflictHandlerConfig.handler"
+            problems.add(where, error.message)
+            return None
+    return source.with_sync(sync, function)
+
+
 def _awaits_io(source: DataSource) -> bool:
     """Whether a call can yield to the event loop, so only a deadline timer can stop it. NONE
-    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once."""
+    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once,
+    unless a write may call a Lambda conflict handler."""
     if isinstance(source, NoneDataSource):
         return False
-    return not (isinstance(source, DynamoDBDataSource) and source.config.endpoint is None)
+    return not (
+        isinstance(source, DynamoDBDataSource)
+        and source.config.endpoint is None
+        and not source.calls_functions
+    )
 
 
 def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems) -> None:
@@ -398,19 +440,29 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", definition.name)
-        async with (
-            _dynamodb_running(api.dynamodb),
-            api.realtime.broker.running(),
-            stepfunctions_running(api.step_functions, api.dynamodb),
-        ):
-            # Everything built at start lives as long as the server: move it out of the
-            # collector's way, so collections triggered by requests scan only request garbage.
-            gc.freeze()
-            try:
+        started = False
+        try:
+            async with (
+                _dynamodb_running(api.dynamodb),
+                api.realtime.broker.running(),
+                stepfunctions_running(api.step_functions, api.dynamodb),
+            ):
+                started = True
+                # Everything built at start lives as long as the server: move it out of the
+                # collector's way, so collections triggered by requests scan only request garbage.
+                gc.freeze()
                 yield
-            finally:
-                if api.js_runtime is not None:
-                    api.js_runtime.close()
+        except START_FAILURES as error:
+            if started:
+                raise
+            # `serve` lists these as `validate` lists a definition's problems.
+            problems = start_problems(definition, error)
+            if isinstance(app, AppSyncApp):
+                app.start_problems = tuple(problems)
+            raise ConfigError(problems) from error
+        finally:
+            if api.js_runtime is not None:
+                api.js_runtime.close()
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
@@ -436,12 +488,9 @@ async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[
     if dynamodb is None:
         yield
         return
-    try:
-        # A taken endpoint port fails here at once (LoopbackEndpointError).
-        await dynamodb.start()
-    except DynamoDBServiceError as error:
-        logger.error("the embedded DynamoDB did not start: %s: %s", error.code, error.message)
-        raise
+    # A taken endpoint port fails here at once (LoopbackEndpointError); a table DynamoDB
+    # refuses is a TableSetupError: both reach the lifespan, which reports them.
+    await dynamodb.start()
     try:
         yield
     finally:
@@ -462,6 +511,8 @@ class AppSyncApp(Starlette):
 
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
     self_routes: SelfRoutes | None = None
+    # What made the start fail, as `validate` reports problems (empty: it did not fail).
+    start_problems: tuple[Problem, ...] = ()
 
     def __init__(self, graphql: GraphQLEndpoint, realtime: RealtimeRuntime, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -486,4 +537,17 @@ class AppSyncApp(Starlette):
         if scope["type"] == "websocket" and scope["path"] in self._realtime_paths:
             await self._realtime(scope, receive, send)
             return
+        if scope["type"] == "lifespan":
+            send = self._quiet_start_failure(send)
         await super().__call__(scope, receive, send)
+
+    def _quiet_start_failure(self, send: Send) -> Send:
+        """Starlette reports a failed start with the traceback as the message, which uvicorn
+        logs; a start failure that is a definition's problem is reported by `serve` instead."""
+
+        async def quiet(message: Message) -> None:
+            if message["type"] == "lifespan.startup.failed" and self.start_problems:
+                message = {"type": "lifespan.startup.failed", "message": ""}
+            await send(message)
+
+        return quiet

@@ -19,6 +19,7 @@ import asyncio
 import json
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -120,11 +121,18 @@ class EmbeddedStepFunctions:
 def build_step_functions(
     settings: StepFunctionsSettings, config_file: str
 ) -> EmbeddedStepFunctions:
-    """The engine and its integrations, not started (see `running`)."""
+    """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
+    open is a ConfigError."""
     region, account = settings.region, settings.account_id
     clock = SystemClock()
     tasks = TaskRegistry(region, account)
-    store = stepfunctions_store(str(settings.database) if settings.database else None)
+    try:
+        store = stepfunctions_store(str(settings.database) if settings.database else None)
+    except sqlite3.Error as error:
+        message = f"cannot open {settings.database}: {error}"
+        raise ConfigError(
+            [Problem(config_file, "server.stepFunctions.database", message)]
+        ) from None
     service = StepFunctionsService(clock, tasks, region=region, account_id=account, store=store)
     clients = AwsClients(IntegrationEndpoints(region=region))
     routes = SelfRoutes(settings.api_url)

@@ -70,6 +70,7 @@ server:
       - TableName: BenchItem
         KeySchema: [{AttributeName: id, KeyType: HASH}]
         AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
         seed: items.json
 """
 DYNAMODB_FILES = {
@@ -264,18 +265,23 @@ async def _connection(
         while time.perf_counter() < deadline and len(latencies) < MAX_REQUESTS:
             started = time.perf_counter()
             writer.write(request)
-            head = await reader.readuntil(b"\r\n\r\n")
-            if not head.startswith(b"HTTP/1.1 200"):
-                raise RuntimeError(f"unexpected answer: {head[:60]!r}")
-            length = 0
-            for line in head.split(b"\r\n"):
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":", 1)[1])
-            await reader.readexactly(length)
+            await read_answer(reader)
             latencies.append(time.perf_counter() - started)
     finally:
         writer.close()
         await writer.wait_closed()
+
+
+async def read_answer(reader: asyncio.StreamReader) -> bytes:
+    """The body of the next answer on a keep-alive connection, which must be a 200."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    if not head.startswith(b"HTTP/1.1 200"):
+        raise RuntimeError(f"unexpected answer: {head[:60]!r}")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":", 1)[1])
+    return await reader.readexactly(length)
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -385,6 +391,10 @@ def _start(config: Path) -> tuple[Target, subprocess.Popen[bytes]]:
     return Target(port, server.pid), server
 
 
+def _write_dynamodb_api(folder: Path) -> Path:
+    return _write_api(folder / DYNAMODB, DYNAMODB_API, DYNAMODB_FILES)
+
+
 def _write_api(folder: Path, api: str, files: dict[str, str]) -> Path:
     folder.mkdir()
     for name, text in files.items():
@@ -424,7 +434,7 @@ def main() -> int:
             servers: dict[str, Target] = {}
             for name, config in (
                 (BLOG, CONFIG),
-                (DYNAMODB, _write_api(Path(folder) / DYNAMODB, DYNAMODB_API, DYNAMODB_FILES)),
+                (DYNAMODB, _write_dynamodb_api(Path(folder))),
                 (JS, _write_api(Path(folder) / JS, JS_API, JS_FILES)),
             ):
                 servers[name], process = _start(config)

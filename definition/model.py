@@ -16,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from definition.problems import Notice
+
 # DynamoDB data sources without `awsRegion` (AppSync requires it): the AWS CLI's usual region.
 DEFAULT_REGION = "us-east-1"
 
@@ -123,6 +125,28 @@ class DataSourceType(StrEnum):
     HTTP = "HTTP"
     # Local only: AppSync has no Step Functions data source (resolvers.datasources.stepfunctions).
     AWS_STEP_FUNCTIONS = "AWS_STEP_FUNCTIONS"
+    # AppSync's other types: accepted, not served locally yet (`SERVED` lists those that are).
+    AMAZON_ELASTICSEARCH = "AMAZON_ELASTICSEARCH"
+    AMAZON_OPENSEARCH_SERVICE = "AMAZON_OPENSEARCH_SERVICE"
+    RELATIONAL_DATABASE = "RELATIONAL_DATABASE"
+    AMAZON_EVENTBRIDGE = "AMAZON_EVENTBRIDGE"
+    AMAZON_BEDROCK_RUNTIME = "AMAZON_BEDROCK_RUNTIME"
+
+    @property
+    def served(self) -> bool:
+        """Whether the local server runs this type's requests."""
+        return self in _SERVED
+
+
+_SERVED = frozenset(
+    {
+        DataSourceType.NONE,
+        DataSourceType.AWS_LAMBDA,
+        DataSourceType.AMAZON_DYNAMODB,
+        DataSourceType.HTTP,
+        DataSourceType.AWS_STEP_FUNCTIONS,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +198,63 @@ class DataSourceSpec:
     state_machine_arn: str | None = None  # local `stepFunctionsConfig.stateMachineArn`
 
 
+class ConflictDetectionType(StrEnum):
+    """`syncConfig.conflictDetection`."""
+
+    VERSION = "VERSION"
+    NONE = "NONE"
+
+
+class ConflictHandlerType(StrEnum):
+    """`syncConfig.conflictHandler`."""
+
+    OPTIMISTIC_CONCURRENCY = "OPTIMISTIC_CONCURRENCY"
+    AUTOMERGE = "AUTOMERGE"
+    LAMBDA = "LAMBDA"
+    NONE = "NONE"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncConfig:
+    """`syncConfig` of a resolver or function ("Conflict detection and resolution"): what a
+    write through a versioned data source does when the client's `_version` is stale.
+    `lambda_conflict_handler` is local: the `module:function` that stands for
+    `lambdaConflictHandlerConfig.lambdaConflictHandlerArn`."""
+
+    conflict_detection: ConflictDetectionType
+    conflict_handler: ConflictHandlerType = ConflictHandlerType.NONE
+    lambda_conflict_handler: str | None = None
+
+    @property
+    def detects_conflicts(self) -> bool:
+        return self.conflict_detection is ConflictDetectionType.VERSION
+
+
+@dataclass(frozen=True, slots=True)
+class CachingConfig:
+    """`cachingConfig` of a resolver: kept for the API cache, which is not served yet."""
+
+    ttl: int
+    caching_keys: tuple[str, ...] = ()
+
+
+class FieldLogLevel(StrEnum):
+    NONE = "NONE"
+    ERROR = "ERROR"
+    ALL = "ALL"
+    INFO = "INFO"
+    DEBUG = "DEBUG"
+
+
+@dataclass(frozen=True, slots=True)
+class LogConfig:
+    """`logConfig`: kept for field-level logging, which the local log does not follow yet."""
+
+    field_log_level: FieldLogLevel
+    cloud_watch_logs_role_arn: str | None = None
+    exclude_verbose_content: bool = False
+
+
 class Runtime(StrEnum):
     """APPSYNC_JS is AppSync's JavaScript runtime (`runtime: {name: APPSYNC_JS, runtimeVersion:
     1.0.0}`, AppSyncRuntime); VTL its mapping templates; PYTHON is local only, APPSYNC_JS's shape
@@ -208,6 +289,7 @@ class FunctionSpec:
     data_source_name: str
     code: CodeSpec
     key_path: str
+    sync_config: SyncConfig | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +304,8 @@ class ResolverSpec:
     functions: tuple[str, ...]
     max_batch_size: int
     key_path: str
+    sync_config: SyncConfig | None = None
+    caching_config: CachingConfig | None = None
 
 
 class IntrospectionConfig(StrEnum):
@@ -344,7 +428,10 @@ class ApiDefinition:
     query_depth_limit: int = 0
     resolver_count_limit: int = 10000
     introspection: IntrospectionConfig = IntrospectionConfig.ENABLED
+    log_config: LogConfig | None = None
     server: ServerSpec = field(default_factory=ServerSpec)
+    # Fields accepted as AppSync accepts them that the local server does not act on (yet).
+    notices: tuple[Notice, ...] = ()
 
     @property
     def base_dir(self) -> Path:

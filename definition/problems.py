@@ -1,4 +1,5 @@
-"""One thing wrong in an API definition, located the way its format locates things.
+"""One thing wrong in an API definition, located the way its format locates things; and one
+thing accepted that does nothing locally (yet), said once at start.
 
 Every reader reports with `Problem`, so `appsync-local validate` lists problems alike whatever
 the file: our `appsync.yaml` by key path (`resolvers[2].dataSourceName`), a text file (an SDL, a
@@ -28,3 +29,16 @@ class Problem:
             where += f":{self.line}" if self.column is None else f":{self.line}:{self.column}"
         path = ".".join(part for part in (self.logical_id, self.key_path) if part)
         return f"{where}: {path}: {self.message}" if path else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A field AppSync accepts and the local server accepts too, without acting on it (yet):
+    where it is and what it does not do. Logged once when the API loads, never refused."""
+
+    file: str
+    key_path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.key_path}: {self.message}"

@@ -129,12 +129,38 @@ class DynamoDBServiceError(ResolverError):
         return DataSourceError(f"{self.message} {suffix}", f"DynamoDB:{self.code}", data)
 
 
+class VersionRaceError(ResolverError):
+    """A resolved conflict's write found another version stored: read again, resolve again
+    (`dynamodb_conflicts`; never reaches a client)."""
+
+
 class SeedError(DynamoDBServiceError):
     """A seed file that cannot be read or has the wrong shape."""
 
     def __init__(self, path: Path, message: str) -> None:
         super().__init__("SeedError", f"{path}: {message}")
         self.path = path
+
+
+class TableSetupError(DynamoDBServiceError):
+    """A table the server sets up at start that DynamoDB refused: which table, where (the
+    data sources' endpoint; None for the embedded DynamoDB), at which step (CreateTable,
+    UpdateTimeToLive, or loading its seed: the item's position and the table it was for), and
+    why."""
+
+    def __init__(
+        self,
+        table: str,
+        endpoint: str | None,
+        step: str,
+        error: DynamoDBServiceError,
+        item: tuple[int, str] | None = None,
+    ) -> None:
+        super().__init__(error.code, error.message, error.status, error.request_id, error.body)
+        self.table = table
+        self.endpoint = endpoint
+        self.step = step
+        self.item = item
 
 
 class LoopbackEndpointError(DynamoDBServiceError):

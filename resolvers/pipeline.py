@@ -79,7 +79,7 @@ class PipelineResolver:
             value = await run_request(function.code, ctx)
             if not ctx.early_return:
                 await run_data_source(function.data_source, value, ctx)
-                value = await run_response(function.code, ctx)
+                value = await run_response(function.code, ctx, function.name)
             ctx.prev_result = value
             if ctx.early_return:
                 ctx.early_return = False

@@ -9,17 +9,32 @@ A data source failure is not raised by itself: with 2018-05-29 semantics the res
 decides whether to raise it (`util.error(ctx.error.message, ctx.error.type)`), append it, or
 swallow it ("By default, AppSync does not raise the error if the data source returned one",
 advancedweb.hu "Error handling in AppSync"; AWS resolver mapping template changelog). Direct
-Lambda resolvers get AppSync's default response, which raises it (`direct_lambda_code`).
+Lambda resolvers get AppSync's default response, which raises it (`direct_lambda_code`). A
+failure the response handler swallows into a null is logged (WARNING, with the resolver and the
+error), so it is never silent.
+
+A unit resolver whose request template says `"version": "2017-02-28"` keeps that version's
+execution ("AWS AppSync resolver mapping template changelog", 2017-02-28: "If the datasource
+invocation result is null, the response mapping template is not executed. If the datasource
+invocation yields an error, the response mapping template is executed and the evaluated result
+is placed inside the GraphQL response errors.data block"). Functions run 2018-05-29 only ("Only
+2018-05-29 version is currently supported in functions").
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from resolvers.context import ContextError, ResolverContext
 from resolvers.datasources.base import DataSource
 from resolvers.errors import DataSourceError, HandlerOffloaded
 from resolvers.runtimes.base import ResolverCode
+
+logger = logging.getLogger(__name__)
+
+# The request document's `version` whose execution differs (resolver mapping template changelog).
+VERSION_2017_02_28 = "2017-02-28"
 
 
 async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverContext) -> None:
@@ -44,14 +59,36 @@ async def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
         return await offloaded.rerun()
 
 
-async def run_response(code: ResolverCode, ctx: ResolverContext) -> Any:
-    """Run a response handler; an early return there is its value (flags kept for a pipeline)."""
-    ctx.early_return = False
-    ctx.early_return_skip_to = None
+async def _response_of(code: ResolverCode, ctx: ResolverContext) -> Any:
     try:
         return code.response(ctx)
     except HandlerOffloaded as offloaded:
         return await offloaded.rerun()
+
+
+async def run_response(
+    code: ResolverCode, ctx: ResolverContext, function: str | None = None
+) -> Any:
+    """Run a response handler (a resolver's, or the pipeline `function`'s); an early return
+    there is its value (flags kept for a pipeline)."""
+    ctx.early_return = False
+    ctx.early_return_skip_to = None
+    value = await _response_of(code, ctx)
+    error = ctx.error
+    if value is None and error is not None and not _appended(ctx, error):
+        resolver = f"{ctx.info.parent_type_name}.{ctx.info.field_name}"
+        logger.warning(
+            "%s: the data source's error ended as null (the response handler neither raised "
+            "nor appended it): %s: %s",
+            f"function {function} of resolver {resolver}" if function else f"resolver {resolver}",
+            error.type,
+            error.message,
+        )
+    return value
+
+
+def _appended(ctx: ResolverContext, error: ContextError) -> bool:
+    return any(entry.get("message") == error.message for entry in ctx.appended_errors)
 
 
 class UnitResolver:
@@ -78,6 +115,22 @@ class UnitResolver:
             ctx.early_return = False
             return request
         await run_data_source(self._data_source, request, ctx)
+        if isinstance(request, dict) and request.get("version") == VERSION_2017_02_28:
+            return await self._respond_as_2017_02_28(ctx)
         value = await run_response(self._code, ctx)
         ctx.early_return = False
+        return value
+
+    async def _respond_as_2017_02_28(self, ctx: ResolverContext) -> Any:
+        """A null result skips the response template; an error is raised with the template's
+        evaluated result as its `data`."""
+        error = ctx.error
+        if error is None and ctx.result is None:
+            return None
+        ctx.early_return = False
+        ctx.early_return_skip_to = None
+        value = await _response_of(self._code, ctx)
+        ctx.early_return = False
+        if error is not None:
+            raise DataSourceError(error.message, error.type, value)
         return value

@@ -35,6 +35,9 @@ _AUTH_MODES: Mapping[str, AuthMode] = {
     "aws_auth": AuthMode.AMAZON_COGNITO_USER_POOLS,
 }
 
+# The auth directives' names, as SDL writes them.
+AUTH_DIRECTIVES = frozenset(_AUTH_MODES)
+
 _NO_AUTH: tuple[AuthDirective, ...] = ()
 
 

@@ -17,10 +17,13 @@ from pathlib import Path
 from graphql import (
     DefinitionNode,
     DirectiveDefinitionNode,
+    DirectiveLocation,
     DocumentNode,
     GraphQLError,
     GraphQLSchema,
     GraphQLSyntaxError,
+    InterfaceTypeDefinitionNode,
+    InterfaceTypeExtensionNode,
     Lexer,
     Node,
     ScalarTypeDefinitionNode,
@@ -28,15 +31,19 @@ from graphql import (
     Token,
     TokenKind,
     TypeDefinitionNode,
+    UnionTypeDefinitionNode,
+    UnionTypeExtensionNode,
     build_ast_schema,
     get_named_type,
     parse,
     specified_scalar_types,
     validate_schema,
 )
+from graphql.validation import KnownDirectivesRule, SDLValidationContext, ValidationContext
+from graphql.validation.specified_rules import specified_sdl_rules
 from graphql.validation.validate import validate_sdl
 
-from schema.directives import DirectiveIndex
+from schema.directives import AUTH_DIRECTIVES, DirectiveIndex
 from schema.errors import SchemaError, SchemaProblem
 from schema.scalars import AWS_SCALARS, install_scalars
 
@@ -99,6 +106,56 @@ def _problems_from(errors: Iterable[GraphQLError], fallback_file: str) -> list[S
         else:
             problems.append(SchemaProblem(fallback_file, 1, 1, error.message))
     return problems
+
+
+class _KnownDirectivesOnAbstractTypes(KnownDirectivesRule):
+    """graphql-core's rule, with the auth directives allowed on interfaces and unions too.
+
+    AppSync deploys schemas with `@aws_iam`, `@aws_api_key`, ... on interfaces and unions
+    (aws-cdk's code-first `InterfaceType` takes auth `directives` and renders
+    `interface Node @aws_iam {...}`, awscdk-appsync-utils test/appsync-directives.test.ts),
+    though its own definitions name only OBJECT and FIELD_DEFINITION. Access is decided on the
+    object type a field resolves on ("Not Authorized to access body on type Post",
+    aws-appsync-community#266), so there they have no effect (`_abstract_auth_notices`)."""
+
+    def __init__(self, context: ValidationContext | SDLValidationContext) -> None:
+        super().__init__(context)
+        for name in AUTH_DIRECTIVES:
+            locations = self.locations_map.get(name)
+            if locations is not None:
+                locations |= {DirectiveLocation.INTERFACE, DirectiveLocation.UNION}
+
+
+_SDL_RULES = tuple(
+    _KnownDirectivesOnAbstractTypes if rule is KnownDirectivesRule else rule
+    for rule in specified_sdl_rules
+)
+
+
+_UNION_NODES = (UnionTypeDefinitionNode, UnionTypeExtensionNode)
+_ABSTRACT_NODES = (InterfaceTypeDefinitionNode, InterfaceTypeExtensionNode, *_UNION_NODES)
+
+
+def _abstract_auth_notices(definitions: Iterable[DefinitionNode]) -> None:
+    """Say once at load where an auth directive sits on an interface or a union."""
+    for definition in definitions:
+        if not isinstance(definition, _ABSTRACT_NODES):
+            continue
+        for directive in definition.directives or ():
+            if directive.name.value not in AUTH_DIRECTIVES:
+                continue
+            where = _problem_at(directive, "", "<schema>")
+            kind = "union" if isinstance(definition, _UNION_NODES) else "interface"
+            logger.info(
+                "%s:%s:%s: @%s on %s %s has no effect: AppSync decides access on the object "
+                "type a field resolves on and on its fields",
+                where.file,
+                where.line,
+                where.column,
+                directive.name.value,
+                kind,
+                definition.name.value,
+            )
 
 
 def _appsync_rules(definitions: Iterable[DefinitionNode], fallback: str) -> list[SchemaProblem]:
@@ -203,7 +260,7 @@ def build_schema_document(document: DocumentNode, fallback_file: str) -> AppSync
     full = DocumentNode(definitions=(*document.definitions, *prelude))
 
     problems = _appsync_rules(document.definitions, fallback_file)
-    problems.extend(_problems_from(validate_sdl(full), fallback_file))
+    problems.extend(_problems_from(validate_sdl(full, rules=_SDL_RULES), fallback_file))
     if problems:
         raise SchemaError(problems)
     graphql_schema = _as_graphql_java_builds_it(build_ast_schema(full, assume_valid_sdl=True))
@@ -215,6 +272,7 @@ def build_schema_document(document: DocumentNode, fallback_file: str) -> AppSync
     if problems:
         raise SchemaError(problems)
     install_scalars(graphql_schema)
+    _abstract_auth_notices(document.definitions)
     return AppSyncSchema(graphql_schema, directives)
 
 

@@ -20,11 +20,14 @@ from typing import Any
 
 import yaml
 
+from definition.appsync_yaml.accepted import API_FIELDS, read_api_fields
 from definition.appsync_yaml.authorization import (
     AUTH_BLOCKS,
     additional_providers,
     api_keys,
     auth_provider,
+    check_api_keys,
+    check_blocks,
     check_modes,
 )
 from definition.appsync_yaml.data_sources import data_sources
@@ -39,7 +42,9 @@ _TOP_KEYS = (
     *["name", "schema", "authenticationType"],
     *AUTH_BLOCKS,
     *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
-    *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled", "server"],
+    *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled"],
+    *API_FIELDS,
+    "server",
 )
 
 
@@ -73,13 +78,17 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
     authentication = auth_provider(reader, top, "")
     additional = additional_providers(reader, top)
     check_modes(reader, authentication, additional)
+    check_blocks(reader, top)
     keys = api_keys(reader, top)
+    providers = additional if authentication is None else (authentication, *additional)
+    check_api_keys(reader, top, providers)
     sources = data_sources(reader, top)
     functions = read_functions(reader, top, sources)
     resolvers = read_resolvers(reader, top, sources, functions)
     introspection = reader.enum(
         top, "introspectionConfig", "", IntrospectionConfig, IntrospectionConfig.ENABLED
     )
+    log_config = read_api_fields(reader, top)
     server = read_server(reader, top.get("server"))
     # AppSync's ranges: depth 1-75 (0 = no limit), resolvers 1-10000 (0 = 10000).
     query_depth_limit = reader.integer(top, "queryDepthLimit", "", 0, 75, 0)
@@ -99,7 +108,9 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
         query_depth_limit=query_depth_limit,
         resolver_count_limit=resolver_count_limit,
         introspection=introspection,
+        log_config=log_config,
         server=server,
+        notices=tuple(reader.notices),
     )
 
 

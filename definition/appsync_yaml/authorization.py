@@ -5,8 +5,11 @@ Keys are AppSync's own (CreateGraphqlApi's `authenticationType`,
 `lambdaAuthorizerConfig`; CreateApiKey's `id`, `description`, `expires`), plus local ones:
 `jwksFile` (user pools, OIDC: keys from a file), `handler` (Lambda: `module:function` in place
 of `authorizerUri`) and the `iamConfig` block (the access keys AWS_IAM signatures are checked
-against). Only the block the provider's type reads is parsed; another one beside it must be a
-mapping and is otherwise ignored.
+against). Only the block the provider's type reads is parsed. A block of another type beside it
+would do nothing, so it is a problem (an `iamConfig` beside an API_KEY default left an
+additional AWS_IAM provider without its keys: 403s on a definition that read as sound), and so
+is an unknown key inside a block, `defaultAction` on an additional user pool (AppSync's
+CognitoUserPoolConfig has none), and API keys on an API without an API_KEY provider.
 """
 
 from __future__ import annotations
@@ -29,8 +32,32 @@ from definition.model import (
     UserPoolConfig,
 )
 
-# The mode blocks AppSync's API model attaches to a provider, and the local `iamConfig`.
-AUTH_BLOCKS = ("userPoolConfig", "openIDConnectConfig", "lambdaAuthorizerConfig", "iamConfig")
+# The mode blocks AppSync's API model attaches to a provider, and the local `iamConfig`, with the
+# type each belongs to.
+_BLOCK_OWNERS = {
+    "userPoolConfig": AuthenticationType.AMAZON_COGNITO_USER_POOLS,
+    "openIDConnectConfig": AuthenticationType.OPENID_CONNECT,
+    "lambdaAuthorizerConfig": AuthenticationType.AWS_LAMBDA,
+    "iamConfig": AuthenticationType.AWS_IAM,
+}
+AUTH_BLOCKS = tuple(_BLOCK_OWNERS)
+
+# The keys of each block: AppSync's (UserPoolConfig, OpenIDConnectConfig, LambdaAuthorizerConfig
+# in botocore's appsync model) and the local ones (`jwksFile`, `handler`, `iamConfig`).
+_BLOCK_KEYS = {
+    "userPoolConfig": ("userPoolId", "awsRegion", "defaultAction", "appIdClientRegex", "jwksFile"),
+    "openIDConnectConfig": ("issuer", "clientId", "iatTTL", "authTTL", "jwksFile"),
+    "lambdaAuthorizerConfig": (
+        *["handler", "authorizerUri", "authorizerResultTtlInSeconds"],
+        "identityValidationExpression",
+    ),
+    "iamConfig": ("region", "credentials"),
+    "credentials": (
+        *["accessKeyId", "secretAccessKey", "accountId", "userArn", "username", "sessionToken"],
+        *["expiration", "cognitoIdentityPoolId", "cognitoIdentityId", "cognitoIdentityAuthType"],
+        "cognitoIdentityAuthProvider",
+    ),
+}
 
 
 def auth_provider(reader: DefinitionReader, block: Raw, path: str) -> AuthProviderSpec | None:
@@ -46,7 +73,7 @@ def auth_provider(reader: DefinitionReader, block: Raw, path: str) -> AuthProvid
     if malformed:
         # Reported already; the type alone still counts in `check_modes`.
         return AuthProviderSpec(mode)
-    return _provider(mode, _Block(reader, block, f"{path}." if path else ""))
+    return _provider(mode, _Block(reader, block, f"{path}." if path else ""), default=not path)
 
 
 def additional_providers(reader: DefinitionReader, top: Raw) -> tuple[AuthProviderSpec, ...]:
@@ -56,6 +83,42 @@ def additional_providers(reader: DefinitionReader, top: Raw) -> tuple[AuthProvid
         if (block := reader.mapping(item, where, ("authenticationType", *AUTH_BLOCKS))) is not None
         and (provider := auth_provider(reader, block, where)) is not None
     )
+
+
+def check_blocks(reader: DefinitionReader, top: Raw) -> None:
+    """Each mode block beside a provider of another type, with where it would take effect."""
+    providers: list[tuple[str, Raw]] = [("", top)]
+    providers += [
+        (where, item)
+        for where, item in reader.items(top, "additionalAuthenticationProviders", "")
+        if isinstance(item, dict)
+    ]
+    placed = {
+        block.get("authenticationType"): where or "the default authenticationType"
+        for where, block in providers
+    }
+    for where, block in providers:
+        mode = block.get("authenticationType")
+        if mode not in set(AuthenticationType):
+            continue  # reported by auth_provider
+        for key, owner in _BLOCK_OWNERS.items():
+            if key not in block or owner == mode:
+                continue
+            home = placed.get(owner)
+            advice = (
+                f"move it to the {owner} provider ({home})"
+                if home is not None
+                else f"it belongs beside authenticationType: {owner}"
+            )
+            reader.problem(join(where, key), f"has no effect on an {mode} provider: {advice}")
+
+
+def check_api_keys(reader: DefinitionReader, top: Raw, modes: Sequence[AuthProviderSpec]) -> None:
+    """API keys authenticate nobody on an API without an API_KEY provider."""
+    if top.get("apiKeys") and all(
+        spec.authentication_type is not AuthenticationType.API_KEY for spec in modes
+    ):
+        reader.problem("apiKeys", "has no effect: no provider has authenticationType: API_KEY")
 
 
 def check_modes(
@@ -115,7 +178,7 @@ def _expires(reader: DefinitionReader, value: Any, where: str) -> int | None:
     return seconds - seconds % 3600
 
 
-def _provider(mode: AuthenticationType, block: _Block) -> AuthProviderSpec:
+def _provider(mode: AuthenticationType, block: _Block, *, default: bool) -> AuthProviderSpec:
     match mode:
         case AuthenticationType.API_KEY:
             return AuthProviderSpec(mode)
@@ -152,8 +215,13 @@ def _provider(mode: AuthenticationType, block: _Block) -> AuthProviderSpec:
             )
         case AuthenticationType.AMAZON_COGNITO_USER_POOLS:
             pool = block.open("userPoolConfig", required=True)
-            action = pool.optional("defaultAction") or "ALLOW"
-            if action not in ("ALLOW", "DENY"):
+            action = "ALLOW"
+            if not default and "defaultAction" in pool:
+                # An additional provider's block is CognitoUserPoolConfig, without defaultAction.
+                pool.problem(
+                    "defaultAction", "has no effect on an additional provider (default mode only)"
+                )
+            elif (action := pool.optional("defaultAction") or "ALLOW") not in ("ALLOW", "DENY"):
                 pool.problem("defaultAction", "expected ALLOW | DENY")
             return AuthProviderSpec(
                 mode,
@@ -167,6 +235,10 @@ def _provider(mode: AuthenticationType, block: _Block) -> AuthProviderSpec:
             )
         case AuthenticationType.AWS_LAMBDA:
             authorizer = block.open("lambdaAuthorizerConfig", required=True)
+            if "authorizerUri" in authorizer:
+                authorizer.notice(
+                    "authorizerUri", "not called locally: the local `handler` authorizes"
+                )
             return AuthProviderSpec(
                 mode,
                 lambda_authorizer_config=LambdaAuthorizerConfig(
@@ -191,14 +263,27 @@ class _Block:
         self._values: Mapping[str, Any] = values if isinstance(values, Mapping) else {}
         self._where = where
 
+    def __contains__(self, key: str) -> bool:
+        return key in self._values
+
     def problem(self, key: str, message: str) -> None:
         self._reader.problem(f"{self._where}{key}", message)
+
+    def notice(self, key: str, message: str) -> None:
+        self._reader.notice(f"{self._where}{key}", message)
+
+    def _check_keys(self, allowed: Sequence[str]) -> None:
+        for key in self._values:
+            if key not in allowed:
+                self.problem(str(key), f"unknown key; expected one of {', '.join(allowed)}")
 
     def open(self, key: str, *, required: bool) -> _Block:
         value = self._values.get(key)
         if value is None and required:
             self.problem(key, "required for this authenticationType")
-        return _Block(self._reader, value, f"{self._where}{key}.")
+        opened = _Block(self._reader, value, f"{self._where}{key}.")
+        opened._check_keys(_BLOCK_KEYS[key])
+        return opened
 
     def text(self, key: str, default: str | None = None) -> str:
         value = self._values.get(key, default)
@@ -236,7 +321,10 @@ class _Block:
         if not isinstance(value, list):
             self.problem(key, "expected a list")
             return []
-        return [
+        items = [
             _Block(self._reader, item, f"{self._where}{key}[{index}].")
             for index, item in enumerate(value)
         ]
+        for item in items:
+            item._check_keys(_BLOCK_KEYS[key])
+        return items

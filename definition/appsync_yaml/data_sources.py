@@ -6,7 +6,9 @@ the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (read by
 `{endpoint, authorizationConfig: {authorizationType: AWS_IAM, awsIamConfig: {signingRegion,
 signingServiceName}}}`); and the local `AWS_STEP_FUNCTIONS` with `stepFunctionsConfig:
 {stateMachineArn}` (AppSync has no such type; see `resolvers.datasources.stepfunctions`).
-`serviceRoleArn` is accepted and unused.
+`serviceRoleArn`, `metricsConfig` and `lambdaConfig.lambdaFunctionArn` are accepted with a notice
+(`definition.appsync_yaml.accepted`), and so are AppSync's other types (OpenSearch, RDS,
+EventBridge, Bedrock) with their config blocks, which are not served yet.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from definition.appsync_yaml.accepted import accepted, note_metrics_config, note_unused
 from definition.appsync_yaml.dynamodb import read_dynamodb_config
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join
 from definition.model import (
@@ -30,6 +33,11 @@ _CONFIG_BLOCKS = {
     "dynamodbConfig": "AMAZON_DYNAMODB",
     "httpConfig": "HTTP",
     "stepFunctionsConfig": "AWS_STEP_FUNCTIONS",
+    # The config blocks of the types that are accepted but not served (AppSync's names).
+    "elasticsearchConfig": "AMAZON_ELASTICSEARCH",
+    "openSearchServiceConfig": "AMAZON_OPENSEARCH_SERVICE",
+    "relationalDatabaseConfig": "RELATIONAL_DATABASE",
+    "eventBridgeConfig": "AMAZON_EVENTBRIDGE",
 }
 # `authorizationConfig.authorizationType`: AppSync's only value.
 _AWS_IAM = "AWS_IAM"
@@ -39,7 +47,7 @@ Sources = Sequence[DataSourceSpec]
 
 def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ...]:
     sources: list[DataSourceSpec] = []
-    allowed = ("name", "type", "description", "serviceRoleArn", *_CONFIG_BLOCKS)
+    allowed = ("name", "type", "description", "serviceRoleArn", "metricsConfig", *_CONFIG_BLOCKS)
     for where, item in reader.items(top, "dataSources", ""):
         block = reader.mapping(item, where, allowed)
         if block is None:
@@ -47,6 +55,9 @@ def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ..
         name = reader.string(block, "name", where, required=True)
         kind = reader.enum(block, "type", where, DataSourceType, None)
         description = reader.string(block, "description", where, required=False)
+        reader.string(block, "serviceRoleArn", where, required=False)
+        note_unused(reader, block, where)
+        note_metrics_config(reader, block, where)
         for key, owner in _CONFIG_BLOCKS.items():
             if key in block and kind is not None and kind != owner:
                 reader.problem(join(where, key), f"only an {owner} data source has one")
@@ -62,6 +73,15 @@ def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ..
             http = _http_config(reader, block.get("httpConfig"), where)
         elif kind is DataSourceType.AWS_STEP_FUNCTIONS:
             machine = _state_machine_arn(reader, block.get("stepFunctionsConfig"), where)
+        elif kind is not None and not kind.served:
+            for key, owner in _CONFIG_BLOCKS.items():
+                if owner == kind and key in block:
+                    reader.mapping(block[key], join(where, key), tuple(block[key] or ()))
+            accepted(
+                reader,
+                join(where, "type"),
+                f"a {kind} data source is not served locally: its resolvers fail",
+            )
         if name is not None and any(source.name == name for source in sources):
             reader.problem(join(where, "name"), f"data source {name!r} is defined twice")
         elif name is not None and kind is not None:
@@ -80,6 +100,7 @@ def _lambda_handler(reader: DefinitionReader, block: Raw, where: str) -> str | N
     if lambda_config is None:
         return None
     handler = reader.string(lambda_config, "handler", path, required=True)
+    note_unused(reader, lambda_config, path)
     if handler is not None and handler.count(":") != 1:
         reader.problem(join(path, "handler"), f"expected module:function, got {handler!r}")
         return None

@@ -9,8 +9,9 @@ through boto3 instead of the embedded moto backend.
 
 A table declaration is a DynamoDB CreateTable input (`TableName`, `KeySchema`,
 `AttributeDefinitions`, `GlobalSecondaryIndexes`, `LocalSecondaryIndexes`, `BillingMode`,
-`ProvisionedThroughput`), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local `seed`
-file (relative to the definition file). The embedded DynamoDB's own settings (local only) are
+`ProvisionedThroughput`; `BillingMode` defaults to PROVISIONED, as CreateTable and
+AWS::DynamoDB::Table default it), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local
+`seed` file (relative to the definition file). The embedded DynamoDB's own settings (local only) are
 its tables and where its loopback endpoint listens::
 
     server:
@@ -20,6 +21,7 @@ its tables and where its loopback endpoint listens::
           - TableName: Post
             KeySchema: [{AttributeName: id, KeyType: HASH}]
             AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+            BillingMode: PAY_PER_REQUEST
             seed: data/posts.json
 """
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from definition.appsync_yaml.accepted import note_unused
 from definition.appsync_yaml.reader import DefinitionReader, join, kind
 from definition.model import (
     DEFAULT_REGION,
@@ -90,6 +93,8 @@ def read_dynamodb_config(
     if endpoint is not None and not endpoint.startswith(("http://", "https://")):
         reader.problem(join(path, "endpoint"), "expected an http:// or https:// URL")
     versioned = reader.boolean(block, "versioned", path)
+    caller_credentials = reader.boolean(block, "useCallerCredentials", path)
+    note_unused(reader, {"useCallerCredentials": caller_credentials}, path)
     delta = None
     if block.get("deltaSyncConfig") is not None:
         delta = _delta_sync_config(reader, block["deltaSyncConfig"], path)
@@ -101,7 +106,7 @@ def read_dynamodb_config(
         config = DynamoDBConfig(
             table_name=table_name,
             aws_region=region,
-            use_caller_credentials=reader.boolean(block, "useCallerCredentials", path),
+            use_caller_credentials=caller_credentials,
             versioned=versioned,
             delta_sync_config=delta,
             endpoint=endpoint,
@@ -175,11 +180,21 @@ def _table(reader: DefinitionReader, raw: Any, where: str) -> TableDeclaration |
         reader.problem(
             join(where, "AttributeDefinitions"), f"key attribute {attribute!r} is not defined"
         )
-    billing = block.get("BillingMode", "PAY_PER_REQUEST")
+    # CreateTable's default, and AWS::DynamoDB::Table's: PROVISIONED, which needs throughput.
+    billing = block.get("BillingMode", "PROVISIONED")
     _choice(reader, billing, join(where, "BillingMode"), _BILLING_MODES)
-    if billing == "PROVISIONED" and not isinstance(block.get("ProvisionedThroughput"), dict):
+    throughput = block.get("ProvisionedThroughput")
+    if billing == "PROVISIONED" and not isinstance(throughput, dict):
         reader.problem(
-            join(where, "ProvisionedThroughput"), "required when BillingMode is PROVISIONED"
+            join(where, "ProvisionedThroughput"),
+            "required when BillingMode is PROVISIONED (CreateTable's default); "
+            "or set BillingMode: PAY_PER_REQUEST",
+        )
+    elif billing == "PAY_PER_REQUEST" and throughput is not None:
+        # DynamoDB's own refusal (CreateTable, ValidationException).
+        reader.problem(
+            join(where, "ProvisionedThroughput"),
+            "ProvisionedThroughput cannot be specified when BillingMode is PAY_PER_REQUEST",
         )
     ttl_attribute = _time_to_live(reader, block.get("TimeToLiveSpecification"), where)
     seed = None

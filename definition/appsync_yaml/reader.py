@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from definition.problems import Problem
+from definition.problems import Notice, Problem
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -20,15 +20,20 @@ Raw = dict[str, Any]  # a mapping of the definition file, as parsed
 
 
 class DefinitionReader:
-    """Reads values out of the raw document, recording a problem for each bad one."""
+    """Reads values out of the raw document, recording a problem for each bad one, and a
+    notice for each field accepted without a local effect."""
 
     def __init__(self, file: Path) -> None:
         self.file = file
         self.problems: list[Problem] = []
+        self.notices: list[Notice] = []
         self.schema: tuple[Path, ...] = ()
 
     def problem(self, key_path: str, message: str) -> None:
         self.problems.append(Problem(str(self.file), key_path, message))
+
+    def notice(self, key_path: str, message: str) -> None:
+        self.notices.append(Notice(str(self.file), key_path, message))
 
     def mapping(self, value: Any, path: str, allowed: Sequence[str]) -> dict[str, Any] | None:
         if not isinstance(value, dict):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from definition.appsync_yaml.accepted import note_metrics_config, note_unused, read_caching_config
 from definition.appsync_yaml.data_sources import Sources
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join
+from definition.appsync_yaml.sync import note_sync_without_effect, read_sync_config
 from definition.model import (
     CodeSpec,
     DataSourceType,
@@ -98,7 +100,10 @@ def read_functions(
     reader: DefinitionReader, top: Raw, sources: Sources
 ) -> tuple[FunctionSpec, ...]:
     functions: list[FunctionSpec] = []
-    allowed = ("name", "description", "dataSourceName", "functionVersion", *_CODE_KEYS)
+    allowed = (
+        *["name", "description", "dataSourceName", "functionVersion", "syncConfig"],
+        *["maxBatchSize", *_CODE_KEYS],
+    )
     for where, item in reader.items(top, "functions", ""):
         block = reader.mapping(item, where, allowed)
         if block is None:
@@ -108,10 +113,21 @@ def read_functions(
         code = _code(reader, block, where)
         if code is None:
             reader.problem(where, f"a function needs {NEEDS_CODE}")
+        version = block.get("functionVersion")
+        if version is not None and version != "2018-05-29":
+            # "Note: Only 2018-05-29 version is currently supported in functions" (resolver
+            # mapping template changelog).
+            reader.problem(join(where, "functionVersion"), f"expected 2018-05-29, got {version!r}")
+        reader.integer(block, "maxBatchSize", where, 0, 2000, 0)
+        note_unused(reader, {"maxBatchSize": block.get("maxBatchSize")}, where)
+        sync = read_sync_config(reader, block, where)
+        spec = next((s for s in sources if s.name == source), None)
+        if spec is not None:
+            note_sync_without_effect(reader, sync, spec, where)
         if name is not None and any(function.name == name for function in functions):
             reader.problem(join(where, "name"), f"function {name!r} is defined twice")
         elif name is not None and source is not None and code is not None:
-            functions.append(FunctionSpec(name, source, code, where))
+            functions.append(FunctionSpec(name, source, code, where, sync))
     return tuple(functions)
 
 
@@ -133,7 +149,7 @@ def read_resolvers(
     seen: set[str] = set()
     allowed = (
         *["typeName", "fieldName", "kind", "dataSourceName", "pipelineConfig", "maxBatchSize"],
-        *_CODE_KEYS,
+        *["syncConfig", "cachingConfig", "metricsConfig", *_CODE_KEYS],
     )
     for where, item in reader.items(top, "resolvers", ""):
         block = reader.mapping(item, where, allowed)
@@ -174,9 +190,17 @@ def _resolver(
             reader.problem(where, f"needs {NEEDS_CODE}; only Lambda may omit them")
     # AppSync: maxBatchSize 0-2000, for Lambda batching.
     max_batch_size = reader.integer(block, "maxBatchSize", where, 0, 2000, 0)
+    sync = read_sync_config(reader, block, where)
+    target = next((s for s in sources if s.name == source), None)
+    if kind is ResolverKind.PIPELINE or target is not None:
+        note_sync_without_effect(reader, sync, target, where)
+    caching = read_caching_config(reader, block, where)
+    note_metrics_config(reader, block, where)
     if type_name is None or field_name is None or kind is None:
         return None
-    return ResolverSpec(type_name, field_name, kind, source, code, names, max_batch_size, where)
+    return ResolverSpec(
+        type_name, field_name, kind, source, code, names, max_batch_size, where, sync, caching
+    )
 
 
 def _pipeline_functions(

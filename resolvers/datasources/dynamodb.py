@@ -13,7 +13,8 @@ DynamoDB" (aws-appsync-resolver-mapping-template-reference-dynamodb-*, versions 
   the one it tried to write (ignoring `equalsIgnore` attributes), or a DeleteItem whose item is
   already gone, succeeds; otherwise the error is `DynamoDB:ConditionalCheckFailedException`
   with the current item as its data.
-- Sync, `_version` and delta-table logging for versioned data sources: `dynamodb_sync`.
+- Sync, `_version` and delta-table logging for versioned data sources: `dynamodb_sync`; what a
+  resolver's `syncConfig` does with a conflict: `dynamodb_conflicts`.
 
 An element a request document may not have is AppSync's MappingTemplate error "Unsupported
 element '$[condition][returnValuesOnConditionCheckFailure]'." (aws-appsync-community#110).
@@ -25,7 +26,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from functools import partial
 from typing import Any
 
-from definition.model import DynamoDBConfig
+from definition.model import DynamoDBConfig, SyncConfig
 from resolvers.context import ResolverContext
 from resolvers.datasources.dynamodb_batch import (
     batch_delete_item,
@@ -33,6 +34,11 @@ from resolvers.datasources.dynamodb_batch import (
     batch_put_item,
     transact_get_items,
     transact_write_items,
+)
+from resolvers.datasources.dynamodb_conflicts import (
+    ConflictFunction,
+    ConflictingWrite,
+    ConflictResolution,
 )
 from resolvers.datasources.dynamodb_sync import Versioning
 from resolvers.datasources.dynamodb_wire import (
@@ -48,7 +54,7 @@ from resolvers.datasources.dynamodb_wire import (
     unmarshall_item,
     unsupported_elements,
 )
-from resolvers.errors import DataSourceError, DynamoDBServiceError
+from resolvers.errors import DynamoDBServiceError
 from resolvers.util.time import SYSTEM_CLOCK, Clock
 
 _VERSIONS = ("2017-02-28", "2018-05-29")
@@ -126,9 +132,21 @@ def _has_expression(block: Any) -> bool:
 
 
 class DynamoDBDataSource:
-    """A `type: AMAZON_DYNAMODB` data source: its table, and any table a batch names."""
+    """A `type: AMAZON_DYNAMODB` data source: its table, and any table a batch names.
 
-    __slots__ = ("_config", "_handlers", "_name", "_operations", "_versioning")
+    `with_sync` gives the same data source as one resolver or function sees it through its
+    `syncConfig`: on a versioned data source, conflicts are detected and resolved."""
+
+    __slots__ = (
+        "_clock",
+        "_config",
+        "_conflicts",
+        "_handlers",
+        "_name",
+        "_operations",
+        "_versioning",
+        "_writes",
+    )
 
     def __init__(
         self,
@@ -136,16 +154,26 @@ class DynamoDBDataSource:
         config: DynamoDBConfig,
         operations: DynamoDBOperations,
         clock: Clock = SYSTEM_CLOCK,
+        sync: SyncConfig | None = None,
+        conflict_function: ConflictFunction | None = None,
     ) -> None:
         self._name = name
         self._config = config
         self._operations = operations
+        self._clock = clock
         self._versioning = Versioning(config, operations, clock) if config.versioned else None
-        self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
-            "GetItem": self._get_item,
+        self._conflicts = None
+        if self._versioning is not None and sync is not None and sync.detects_conflicts:
+            self._conflicts = ConflictResolution(
+                sync.conflict_handler, conflict_function, config, operations, self._versioning
+            )
+        self._writes: dict[str, Callable[[dict[str, Any], ResolverContext], Awaitable[Any]]] = {
             "PutItem": self._put_item,
             "UpdateItem": self._update_item,
             "DeleteItem": self._delete_item,
+        }
+        self._handlers: dict[str, Callable[[dict[str, Any]], Awaitable[Any]]] = {
+            "GetItem": self._get_item,
             "Query": self._query,
             "Scan": self._scan,
             "Sync": self._sync,
@@ -164,6 +192,19 @@ class DynamoDBDataSource:
     def config(self) -> DynamoDBConfig:
         return self._config
 
+    @property
+    def calls_functions(self) -> bool:
+        """Whether a write may call a Lambda conflict handler (and so wait on it)."""
+        return self._conflicts is not None and self._conflicts.calls_function
+
+    def with_sync(
+        self, sync: SyncConfig | None, conflict_function: ConflictFunction | None = None
+    ) -> DynamoDBDataSource:
+        """This data source as a resolver or function with `sync` uses it."""
+        return DynamoDBDataSource(
+            self._name, self._config, self._operations, self._clock, sync, conflict_function
+        )
+
     async def invoke(self, request: Any, ctx: ResolverContext) -> Any:
         if not isinstance(request, dict):
             raise mapping_error("A DynamoDB request must be a JSON object.")
@@ -174,10 +215,14 @@ class DynamoDBDataSource:
         operation = request.get("operation")
         if not isinstance(operation, str):
             raise mapping_error("Value for field '$[operation]' not found.")
+        write = self._writes.get(operation)
         handler = self._handlers.get(operation)
-        if handler is None:
+        if write is None and handler is None:
             raise mapping_error(f"Unsupported operation '{operation}'.")
         unsupported_elements(request, _ALLOWED[operation], "$")
+        if write is not None:
+            return await write(request, ctx)
+        assert handler is not None
         return await handler(request)
 
     async def _call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -211,7 +256,7 @@ class DynamoDBDataSource:
         params["ConditionExpression"] = expressions.take(condition, "condition")
         return condition
 
-    async def _put_item(self, request: dict[str, Any]) -> Any:
+    async def _put_item(self, request: dict[str, Any], ctx: ResolverContext) -> Any:
         key = typed_field(request, "key")
         values = typed_map(request.get("attributeValues") or {})
         item = {**values, **key}
@@ -220,16 +265,18 @@ class DynamoDBDataSource:
         condition = self._condition(request, params, expressions)
         expected = None
         if self._versioning is not None:
-            expected = self._versioning.prepare_put(request, params, expressions)
+            detect = self._conflicts is not None
+            expected = self._versioning.prepare_put(request, params, expressions, detect)
         try:
             await self._operations.call("PutItem", expressions.into(params))
         except DynamoDBServiceError as error:
-            return await self._condition_failed(error, "PutItem", key, condition, expected, item)
+            write = ConflictingWrite("PutItem", key, params)
+            return await self._condition_failed(error, write, condition, expected, ctx)
         if self._versioning is not None:
             await self._versioning.record(params["Item"], key)
         return unmarshall_item(params["Item"])
 
-    async def _update_item(self, request: dict[str, Any]) -> Any:
+    async def _update_item(self, request: dict[str, Any], ctx: ResolverContext) -> Any:
         key = typed_field(request, "key")
         update = request_field(request, "update", dict)
         expressions = Expressions()
@@ -242,16 +289,18 @@ class DynamoDBDataSource:
         condition = self._condition(request, params, expressions)
         expected = None
         if self._versioning is not None:
-            expected = self._versioning.prepare_update(request, params, expressions)
+            detect = self._conflicts is not None
+            expected = self._versioning.prepare_update(request, params, expressions, detect)
         try:
             result = await self._operations.call("UpdateItem", expressions.into(params))
         except DynamoDBServiceError as error:
-            return await self._condition_failed(error, "UpdateItem", key, condition, expected)
+            write = ConflictingWrite("UpdateItem", key, params)
+            return await self._condition_failed(error, write, condition, expected, ctx)
         if self._versioning is not None:
             await self._versioning.record(result.get("Attributes") or {}, key)
         return unmarshall_item(result.get("Attributes"))
 
-    async def _delete_item(self, request: dict[str, Any]) -> Any:
+    async def _delete_item(self, request: dict[str, Any], ctx: ResolverContext) -> Any:
         key = typed_field(request, "key")
         params: dict[str, Any] = {
             "TableName": self._config.table_name,
@@ -262,11 +311,15 @@ class DynamoDBDataSource:
         condition = self._condition(request, params, expressions)
         operation, expected = "DeleteItem", None
         if self._versioning is not None:
-            operation, expected = self._versioning.prepare_delete(request, params, expressions)
+            detect = self._conflicts is not None
+            operation, expected = self._versioning.prepare_delete(
+                request, params, expressions, detect
+            )
         try:
             result = await self._operations.call(operation, expressions.into(params))
         except DynamoDBServiceError as error:
-            return await self._condition_failed(error, "DeleteItem", key, condition, expected)
+            write = ConflictingWrite("DeleteItem", key, params)
+            return await self._condition_failed(error, write, condition, expected, ctx)
         if self._versioning is not None:
             tombstone = await self._versioning.record_delete(result.get("Attributes"), key)
             return unmarshall_item(tombstone)
@@ -275,31 +328,29 @@ class DynamoDBDataSource:
     async def _condition_failed(
         self,
         error: DynamoDBServiceError,
-        operation: str,
-        key: dict[str, Any],
+        write: ConflictingWrite,
         condition: dict[str, Any] | None,
         expected_version: int | None,
-        attempted: dict[str, Any] | None = None,
+        ctx: ResolverContext,
     ) -> Any:
-        """AppSync's handling of a failed condition (Condition expressions reference)."""
+        """AppSync's handling of a failed condition (Condition expressions reference), and of a
+        stale `_version` when conflicts are detected (`dynamodb_conflicts`)."""
         if error.code != _CONDITION_FAILED:
             raise error.as_data_source_error() from error
-        read = {"TableName": self._config.table_name, "Key": key, "ConsistentRead": True}
-        current = unmarshall_item((await self._call("GetItem", read)).get("Item"))
-        if operation == "DeleteItem" and current is None:
+        read = {"TableName": self._config.table_name, "Key": write.key, "ConsistentRead": True}
+        stored = (await self._call("GetItem", read)).get("Item")
+        current = unmarshall_item(stored)
+        if write.operation == "DeleteItem" and current is None:
             return None
-        if expected_version is not None and (
-            current is None or current.get("_version") != expected_version
+        if (
+            self._conflicts is not None
+            and expected_version is not None
+            and (current is None or current.get("_version") != expected_version)
         ):
-            # A version mismatch is a conflict, rejected by the optimistic concurrency handler
-            # (Conflict detection and sync: "Conflict resolver rejects mutation.").
-            # AWS differs: AUTOMERGE and LAMBDA conflict handlers are not implemented.
-            raise DataSourceError(
-                "Conflict resolver rejects mutation.", "ConflictUnhandled", current
-            ) from error
+            return await self._conflicts.resolve(write, stored, ctx)
         ignore = set((condition or {}).get("equalsIgnore") or ())
-        if operation == "PutItem" and current is not None and attempted is not None:
-            wanted = unmarshall_item(attempted) or {}
+        if write.operation == "PutItem" and current is not None:
+            wanted = unmarshall_item(write.params["Item"]) or {}
             if _without(current, ignore) == _without(wanted, ignore):
                 return current
         # AWS differs: the Custom strategy (a Lambda deciding reject or retry) is not run here;

@@ -20,6 +20,18 @@ writes through the loopback endpoint are stored alike.
 moto's backend is plain Python data with no locking of its own. Every embedded call holds
 `BACKEND_LOCK`, and so does every request of the loopback server (`dynamodb_tables`), so a
 resolver and a boto3 client never change the same table at once.
+
+moto keeps every model object it ever made: `BaseModel.__new__` appends each instance to its
+class's `instances_tracked` list (moto/core/common_models.py, 5.2.5), for nothing but the
+server-mode dashboard (`/moto-api/`, moto's docs "Server mode: Dashboard") and its reset. Every
+PutItem makes an `Item`, UpdateItem a second one (its copy of the old item), every write to a
+table with a stream a `StreamRecord`, and TransactWriteItems deep-copies each table it touches
+(every item in it) to roll back with: all of it held for the life of the process (issue 12,
+about 1 KiB per PutItem). moto has no setting for this; `reset_model_data` (the reset's own
+hook, moto/core/model_instances.py) shows the contract, a fresh `instances_tracked` per model
+class. `keep_instances_weakly` puts there a container of weak references instead, for the
+DynamoDB and DynamoDB Streams models: the dashboard still lists every live model, and what the
+tables no longer hold is freed. A reset puts plain lists back, so every call checks first.
 """
 
 from __future__ import annotations
@@ -32,21 +44,28 @@ import re
 import secrets
 import string
 import threading
-from collections.abc import Callable
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from moto.core.exceptions import JsonRESTError, ServiceException
+from moto.core.model_instances import model_data
 from moto.dynamodb.exceptions import (
     KeyIsEmptyStringException,
     MockValidationException,
     ProvidedKeyDoesNotExist,
 )
 from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import Item
 from moto.dynamodb.responses import (
     DynamoHandler,
     ProjectionExpressionParser,
     validate_attributes_used,
 )
+
+# Imported for its side effect: its model (ShardIterator) joins `model_data` before
+# `keep_instances_weakly` runs, rather than when the loopback endpoint first serves a stream.
+from moto.dynamodbstreams import models as _dynamodbstreams_models  # noqa: F401
 
 from resolvers.datasources.dynamodb_wire import wire_json
 from resolvers.errors import DynamoDBServiceError
@@ -59,6 +78,46 @@ _REQUEST_ID_ALPHABET = string.ascii_uppercase + string.digits
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 # Held around every use of moto's backend in this process (embedded calls, loopback requests).
 BACKEND_LOCK = threading.RLock()
+# The moto services (`model_data` keys) whose model instances are kept weakly.
+UNTRACKED_SERVICES = ("dynamodb", "dynamodbstreams")
+
+
+class LiveInstances:
+    """A model class's `instances_tracked`, holding each instance by a weak reference.
+
+    moto appends every new instance (`append`) and its dashboard iterates the live ones;
+    an instance nothing else holds is freed and leaves the container.
+    """
+
+    __slots__ = ("__weakref__", "_references")
+
+    def __init__(self, instances: Iterable[Any] = ()) -> None:
+        self._references: dict[int, weakref.ref[Any]] = {}
+        for instance in instances:
+            self.append(instance)
+
+    def append(self, instance: Any) -> None:
+        key = id(instance)
+        self._references[key] = weakref.ref(instance, lambda _: self._references.pop(key, None))
+
+    def __iter__(self) -> Iterator[Any]:
+        for reference in list(self._references.values()):
+            instance = reference()
+            if instance is not None:
+                yield instance
+
+    def __len__(self) -> int:
+        return len(self._references)
+
+
+def keep_instances_weakly() -> None:
+    """Make the DynamoDB models' `instances_tracked` weak (see the module docstring); the live
+    instances a plain list held stay listed."""
+    for service in UNTRACKED_SERVICES:
+        for model in model_data[service].values():
+            tracked = model.instances_tracked  # type: ignore[attr-defined]
+            if not isinstance(tracked, LiveInstances):
+                model.instances_tracked = LiveInstances(tracked)  # type: ignore[attr-defined]
 
 
 def _request_id() -> str:
@@ -140,6 +199,8 @@ class MotoDynamoDB:
         """`call(params)` under the backend's lock, moto's exceptions as DynamoDB's errors."""
         try:
             with BACKEND_LOCK:
+                if not isinstance(Item.instances_tracked, LiveInstances):  # type: ignore[attr-defined]
+                    keep_instances_weakly()  # the first call, or the first since a moto reset
                 return call(params)
         except JsonRESTError as error:
             raise _service_error(error) from error

@@ -5,7 +5,9 @@ request reference:
 
 - Every mutation through a versioned data source sets `_version` (1 for a new item, one more on
   every change) and `_lastChangedAt` (epoch milliseconds). A request's `_version` is the version
-  the client expects; when the stored item has another one the mutation is a conflict.
+  the client expects; when the resolver's syncConfig detects conflicts ("Conflict Detection is
+  enabled by setting ... conflictDetection to VERSION") and the stored item has another
+  version, the mutation is a conflict, which `dynamodb_conflicts` resolves.
 - DeleteItem leaves a tombstone in the base table (`_deleted: true`, `_ttl` = now +
   BaseTableTTL minutes, as epoch seconds) unless BaseTableTTL is 0, when the item is removed.
 - Each change is also written to the delta table: the item plus `ds_pk` ("<table>:<YYYY-MM-DD>"
@@ -85,25 +87,29 @@ class Versioning:
         self._operations = operations
         self._clock = clock
 
-    def _now_millis(self) -> int:
+    def now_millis(self) -> int:
         return int(self._clock.now().timestamp() * 1000)
 
-    def _check_version(self, expected: int | None, params: dict[str, Any], ex: Expressions) -> None:
-        if expected is None:
-            return
+    def _check_version(
+        self, expected: int | None, params: dict[str, Any], ex: Expressions, detect: bool
+    ) -> int | None:
+        """The version the write requires (None: any), as a condition when `detect` is on."""
+        if expected is None or not detect:
+            return None
         ex.names[_VERSION] = "_version"
         ex.values[_EXPECTED] = {"N": str(expected)}
         _add_condition(params, f"{_VERSION} = {_EXPECTED}")
+        return expected
 
     def prepare_put(
-        self, request: dict[str, Any], params: dict[str, Any], ex: Expressions
+        self, request: dict[str, Any], params: dict[str, Any], ex: Expressions, detect: bool
     ) -> int | None:
+        """Metadata on the item; the version the write requires, when conflicts are detected."""
         expected = _expected_version(request)
         item = params["Item"]
         item["_version"] = {"N": str(expected + 1 if expected is not None else 1)}
-        item["_lastChangedAt"] = {"N": str(self._now_millis())}
-        self._check_version(expected, params, ex)
-        return expected
+        item["_lastChangedAt"] = {"N": str(self.now_millis())}
+        return self._check_version(expected, params, ex, detect)
 
     def _bump(self, ex: Expressions) -> list[str]:
         ex.names.update({_VERSION: "_version", _CHANGED: "_lastChangedAt"})
@@ -111,7 +117,7 @@ class Versioning:
             {
                 ":appsync_zero": {"N": "0"},
                 ":appsync_one": {"N": "1"},
-                ":appsync_now": {"N": str(self._now_millis())},
+                ":appsync_now": {"N": str(self.now_millis())},
             }
         )
         return [
@@ -120,24 +126,22 @@ class Versioning:
         ]
 
     def prepare_update(
-        self, request: dict[str, Any], params: dict[str, Any], ex: Expressions
+        self, request: dict[str, Any], params: dict[str, Any], ex: Expressions, detect: bool
     ) -> int | None:
         expected = _expected_version(request)
         params["UpdateExpression"] = add_set_actions(params["UpdateExpression"], self._bump(ex))
-        self._check_version(expected, params, ex)
-        return expected
+        return self._check_version(expected, params, ex, detect)
 
     def prepare_delete(
-        self, request: dict[str, Any], params: dict[str, Any], ex: Expressions
+        self, request: dict[str, Any], params: dict[str, Any], ex: Expressions, detect: bool
     ) -> tuple[str, int | None]:
         """DeleteItem becomes an UpdateItem writing the tombstone, unless BaseTableTTL is 0."""
-        expected = _expected_version(request)
-        self._check_version(expected, params, ex)
+        expected = self._check_version(_expected_version(request), params, ex, detect)
         delta = self._delta
         if delta.base_table_ttl == 0:
             return "DeleteItem", expected
         actions = self._bump(ex)
-        expires = self._now_millis() // 1000 + delta.base_table_ttl * 60
+        expires = self.now_millis() // 1000 + delta.base_table_ttl * 60
         ex.names.update({_DELETED: "_deleted", _TTL: "_ttl", _KEY: next(iter(params["Key"]))})
         ex.values.update({":appsync_true": {"BOOL": True}, ":appsync_ttl": {"N": str(expires)}})
         actions += [f"{_DELETED} = :appsync_true", f"{_TTL} = :appsync_ttl"]
@@ -181,14 +185,14 @@ class Versioning:
             # BaseTableTTL 0: the item is gone; the delta record still says it was deleted.
             version = unmarshall(item["_version"]) if "_version" in item else 0
             item["_version"] = {"N": str(int(version) + 1)}
-            item["_lastChangedAt"] = {"N": str(self._now_millis())}
+            item["_lastChangedAt"] = {"N": str(self.now_millis())}
             item["_deleted"] = {"BOOL": True}
         await self.record(item, key)
         return item
 
     async def sync(self, request: dict[str, Any]) -> dict[str, Any]:
         delta = self._delta
-        now = self._now_millis()
+        now = self.now_millis()
         limit = request.get("limit")
         if limit is None:
             limit = DEFAULT_SYNC_LIMIT

@@ -43,7 +43,12 @@ from definition.model import (
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_item
-from resolvers.errors import DynamoDBServiceError, LoopbackEndpointError, SeedError
+from resolvers.errors import (
+    DynamoDBServiceError,
+    LoopbackEndpointError,
+    SeedError,
+    TableSetupError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -93,36 +98,52 @@ def read_seed(path: Path) -> dict[str, list[dict[str, Any]]]:
 
 
 async def create_tables(
-    operations: DynamoDBOperations, tables: Iterable[TableDeclaration]
+    operations: DynamoDBOperations,
+    tables: Iterable[TableDeclaration],
+    endpoint: str | None = None,
 ) -> list[str]:
     """Create each declared table that does not exist yet, set its TTL, load its seed.
 
     Returns the names of the tables created. A table that already exists (a configured endpoint
-    that outlives the server) is left as it is and not seeded again.
+    that outlives the server) is left as it is and not seeded again. A step DynamoDB refuses is a
+    `TableSetupError` naming the table, `endpoint` (where the tables are) and the step.
     """
     created = []
     for table in tables:
+        name = table.table_name
         try:
             await operations.call("CreateTable", dict(table.create_table_input))
         except DynamoDBServiceError as error:
             if error.code not in ("ResourceInUseException", "TableAlreadyExistsException"):
-                raise
-            logger.info("table %s already exists; leaving it as it is", table.table_name)
+                raise TableSetupError(name, endpoint, "CreateTable", error) from error
+            logger.info("table %s already exists; leaving it as it is", name)
             continue
-        created.append(table.table_name)
+        created.append(name)
         if table.time_to_live_attribute is not None:
             specification = {"AttributeName": table.time_to_live_attribute, "Enabled": True}
-            await operations.call(
-                "UpdateTimeToLive",
-                {"TableName": table.table_name, "TimeToLiveSpecification": specification},
-            )
+            params = {"TableName": name, "TimeToLiveSpecification": specification}
+            try:
+                await operations.call("UpdateTimeToLive", params)
+            except DynamoDBServiceError as error:
+                raise TableSetupError(name, endpoint, "UpdateTimeToLive", error) from error
         if table.seed is not None:
-            for name, items in read_seed(table.seed).items():
-                for item in items:
-                    target = name or table.table_name
-                    await operations.call("PutItem", {"TableName": target, "Item": item})
-            logger.info("seeded %s from %s", table.table_name, table.seed)
+            await _load_seed(operations, table, table.seed, endpoint)
     return created
+
+
+async def _load_seed(
+    operations: DynamoDBOperations, table: TableDeclaration, seed: Path, endpoint: str | None
+) -> None:
+    for name, items in read_seed(seed).items():
+        target = name or table.table_name
+        for position, item in enumerate(items):
+            try:
+                await operations.call("PutItem", {"TableName": target, "Item": item})
+            except DynamoDBServiceError as error:
+                raise TableSetupError(
+                    table.table_name, endpoint, "seed", error, (position, target)
+                ) from error
+    logger.info("seeded %s from %s", table.table_name, seed)
 
 
 def operations_for(config: DynamoDBConfig) -> DynamoDBOperations:
@@ -156,7 +177,7 @@ async def create_declared_tables(
     created: dict[tuple[str | None, str], list[str]] = {}
     for (endpoint, region), wanted in targets.items():
         operations = operations_for(DynamoDBConfig("", region, endpoint=endpoint))
-        created[(endpoint, region)] = await create_tables(operations, wanted)
+        created[(endpoint, region)] = await create_tables(operations, wanted, endpoint)
     return created
 
 
@@ -266,6 +287,11 @@ class EmbeddedDynamoDB:
     @property
     def url(self) -> str | None:
         return self._endpoint.url if self._endpoint is not None else None
+
+    @property
+    def tables(self) -> tuple[TableDeclaration, ...]:
+        """The tables `start` creates where the data sources look (besides delta tables)."""
+        return self._settings.tables
 
     async def start(self) -> str | None:
         await create_declared_tables(self._settings.tables, self._configs)

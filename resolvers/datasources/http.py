@@ -4,10 +4,11 @@ Request documents ("AWS AppSync resolver mapping template reference for HTTP"; t
 twin, resolver-reference-http-js): `{"version": "2018-05-29", "method": "PUT|POST|GET|DELETE|
 PATCH", "resourcePath": "/v1/users", "params": {"query": Map, "headers": Map, "body": any}}`.
 `version`, `method` and `resourcePath` are required; the URL is the endpoint followed by the
-resource path. The body is sent as a UTF-8 string unless the content type names a charset; a
-body that is not a string is sent as its JSON (the Step Functions request templates of the AWS
-blog "Invoke AWS services directly from AWS AppSync" pass an object). AppSync refuses to let a
-template set HOST, CONNECTION, USER-AGENT, EXPECTATION, TRANSFER_ENCODING or CONTENT_LENGTH.
+resource path, joined as a path (`HttpEndpoint`). The body is sent as a UTF-8 string unless the
+content type names a charset; a body that is not a string is sent as its JSON (the Step
+Functions request templates of the AWS blog "Invoke AWS services directly from AWS AppSync" pass
+an object). AppSync refuses to let a template set HOST, CONNECTION, USER-AGENT, EXPECTATION,
+TRANSFER_ENCODING or CONTENT_LENGTH.
 
 The result (`ctx.result`) is `{statusCode, headers, body}` with the body as a string, whatever
 the status: a 4xx or 5xx answer is not a data source error, the response template decides
@@ -77,6 +78,11 @@ _STATES_HOST = re.compile(
     r"^(?P<sync>sync-)?states(?:\.(?P<region>[a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$"
 )
 _CHARSET = re.compile(r"charset=([\w.:-]+)", re.IGNORECASE)
+# What may stand unescaped in a path or query (RFC 3986 pchar, plus "/" and "?" for a query);
+# "%" stays only where it starts an escape.
+_PATH_SAFE = "/:@!$&'()*+,;=-._~%"
+_QUERY_SAFE = _PATH_SAFE + "?"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class HttpResult(TypedDict):
@@ -130,6 +136,59 @@ def _pairs(params: Mapping[str, Any], key: str) -> tuple[tuple[str, str], ...]:
 
 def _encode(text: str) -> str:
     return quote(text, safe="-_.~")
+
+
+def _escape(text: str, safe: str) -> str:
+    return quote(_LONE_PERCENT.sub("%25", text), safe=safe)
+
+
+@dataclass(frozen=True, slots=True)
+class HttpEndpoint:
+    """A data source's `endpoint`, parsed once: the scheme, host and port of every call.
+
+    AppSync's `HttpDataSourceConfig.endpoint` is "the HTTP URL endpoint ... either the domain
+    name or IP, and port combination, and the URL scheme must be HTTP or HTTPS" (AppSync API
+    reference), and the resource path "along with the endpoint ... forms the URL", as in
+    `PUT <endpoint>/v1/users` (resolver reference for HTTP). So the resource path is joined as
+    a path and nothing in it can change the scheme, host or port: a path that does not start
+    with `/` would otherwise run into the authority (`https://host` + `@other:1/x` has the
+    host `other`), and is a `MappingTemplate` error, unless the endpoint itself ends in `/`
+    (`https://host/` + `v1/users` is a path on the host, as joining the two texts gives).
+    `//other/x`, `http://other/x` after a `/`, `..`, `%2e` and `\\` stay in the path. Characters
+    a path cannot hold are percent-encoded; a `?` in the resource path starts its query, to
+    which `params.query` is added; a `#` and what follows are not sent.
+    """
+
+    origin: str  # scheme://authority
+    path: str  # the endpoint's own path, without a trailing "/"
+    joins_bare_paths: bool  # the endpoint ends in "/"
+
+    @classmethod
+    def parse(cls, endpoint: str) -> HttpEndpoint:
+        parts = urlsplit(endpoint)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            raise DataSourceError(f"HTTP data source endpoint {endpoint!r} is not an http(s) URL")
+        return cls(
+            f"{parts.scheme.lower()}://{parts.netloc}",
+            _escape(parts.path.rstrip("/"), _PATH_SAFE),
+            endpoint.endswith("/"),
+        )
+
+    def url(self, resource_path: str, query: tuple[tuple[str, str], ...] = ()) -> str:
+        """The URL of a call; a resource path that would leave the endpoint's authority is a
+        MappingTemplate error."""
+        # AWS differs (unconfirmed): AppSync's answer to such a path is not documented.
+        path, _, raw_query = resource_path.partition("#")[0].partition("?")
+        if path and not path.startswith("/"):
+            if not self.joins_bare_paths:
+                raise _mapping_error("resourcePath must start with '/'.")
+            path = "/" + path
+        path = self.path + _escape(path, _PATH_SAFE) if path else self.path or "/"
+        # One encoding for the signature and the wire: spaces as %20, never `+`, which
+        # SigV4 canonicalization would read differently.
+        pairs = [_escape(raw_query, _QUERY_SAFE)] if raw_query else []
+        pairs += (f"{_encode(name)}={_encode(value)}" for name, value in query)
+        return self.origin + path + ("?" + "&".join(pairs) if pairs else "")
 
 
 def _charset(content_type: str | None) -> str:
@@ -255,7 +314,7 @@ class HttpDataSource:
     ) -> None:
         self._name = name
         self._config = config
-        self._endpoint = config.endpoint.rstrip("/")
+        self._endpoint = HttpEndpoint.parse(config.endpoint)
         self._runner = runner
         self._states = _STATES_HOST.match(urlsplit(config.endpoint).hostname or "")
         self._credentials = _CredentialChain(credentials)
@@ -316,7 +375,7 @@ class HttpDataSource:
             # AWS differs (unconfirmed): the SDKs send StartSyncExecution, and only it, to the
             # `sync-` host prefix; what AWS answers to the other host is not documented, so
             # both hosts serve every operation here.
-            logger.debug("%s sent to %s", operation, self._endpoint)
+            logger.debug("%s sent to %s", operation, self._config.endpoint)
         try:
             body = json.loads(call.body) if call.body and call.body.strip() else {}
         except ValueError:
@@ -332,10 +391,7 @@ class HttpDataSource:
 
     async def send(self, call: HttpCall) -> HttpResult:
         """One call over the network (signed when the data source has an awsIamConfig)."""
-        # One encoding for the signature and the wire: spaces as %20, never `+`, which
-        # SigV4 canonicalization would read differently.
-        query = "&".join(f"{_encode(name)}={_encode(value)}" for name, value in call.query)
-        url = self._endpoint + call.resource_path + (f"?{query}" if query else "")
+        url = self._endpoint.url(call.resource_path, call.query)
         headers = dict(call.headers)
         iam = self._config.aws_iam
         if iam is not None:

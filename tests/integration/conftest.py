@@ -4,12 +4,18 @@
 injected when given) and runs uvicorn in a background
 thread on a free port of 127.0.0.1; leaving the block stops it. Test APIs live in `apis/`.
 `write_whoami_api` writes an API of `apis/auth_whoami` under given authentication settings;
-`moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`).
+`moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`);
+`stopped_cleanly` runs a command (`python -m appsync ...`) that must shut down cleanly when
+signalled, `announcement` reads what `appsync-local serve` prints once it listens;
+`request_error` and `unauthorized_field_error` are AppSync's refusal of a whole request and of
+one field.
 """
 
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,6 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import boto3
+import httpx
 import pytest
 import uvicorn
 from moto.server import ThreadedMotoServer
@@ -181,3 +188,61 @@ def moto_client(
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_access_key,
     )
+
+
+def announcement(process: subprocess.Popen[str]) -> str:
+    """What `serve` prints on stdout up to and including its "Press Ctrl+C" line."""
+    assert process.stdout is not None
+    announced = []
+    for line in process.stdout:
+        announced.append(line)
+        if line.startswith("Press Ctrl+C"):
+            break
+    return "".join(announced)
+
+
+def request_error(response: httpx.Response) -> tuple[int, str, str, str]:
+    """A refused request: its HTTP status, `x-amzn-ErrorType` header, and its one error's
+    errorType and message."""
+    [error] = response.json()["errors"]
+    return (
+        response.status_code,
+        response.headers["x-amzn-errortype"],
+        error["errorType"],
+        error["message"],
+    )
+
+
+def unauthorized_field_error(field: str) -> dict[str, Any]:
+    """The field error of a Query field the caller may not read, asked alone (line 1, column 3)."""
+    return {
+        "path": [field],
+        "data": None,
+        "errorType": "Unauthorized",
+        "errorInfo": None,
+        "locations": [{"line": 1, "column": 3, "sourceName": None}],
+        "message": f"Not Authorized to access {field} on type Query",
+    }
+
+
+@contextmanager
+def stopped_cleanly(
+    command: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    *,
+    stop: signal.Signals = signal.SIGTERM,
+) -> Iterator[subprocess.Popen[str]]:
+    """`command` in a child process whose stdout the block reads as text. When the block ends
+    without an error the process gets `stop` and must exit 0 (a clean shutdown); otherwise, or
+    if it is still running then, it is killed."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
+    ) as process:
+        try:
+            yield process
+            process.send_signal(stop)
+            assert process.wait(timeout=15) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()

@@ -25,7 +25,14 @@ import pytest
 
 from auth.cognito import moto_jwks_file
 from tests.fixtures import keys
-from tests.integration.conftest import APIS, Server, moto_client, moto_endpoint, serve
+from tests.integration.conftest import (
+    APIS,
+    Server,
+    moto_client,
+    moto_endpoint,
+    serve,
+    unauthorized_field_error,
+)
 
 SCHEMA = APIS / "auth_cognito" / "schema.graphql"
 CODE = APIS / "auth_whoami" / "auth_whoami.py"
@@ -100,9 +107,11 @@ def _tokens(result: Mapping[str, Any]) -> dict[str, str]:
 
 def _write_api(folder: Path, pool: Pool, default_action: str) -> Path:
     additional: list[dict[str, Any]] = []
+    api_keys: list[dict[str, Any]] = []
     if default_action == "ALLOW":
         # defaultAction DENY is allowed only without additional providers.
         additional = [{"authenticationType": "API_KEY"}]
+        api_keys = [{"id": API_KEY}]
     config = {
         "name": f"auth-cognito-{default_action.lower()}",
         "schema": str(SCHEMA),
@@ -115,7 +124,7 @@ def _write_api(folder: Path, pool: Pool, default_action: str) -> Path:
             "jwksFile": moto_jwks_file(),
         },
         "additionalAuthenticationProviders": additional,
-        "apiKeys": [{"id": API_KEY}],
+        "apiKeys": api_keys,
         "dataSources": [{"name": "Local", "type": "NONE"}],
         "resolvers": [
             {"typeName": "Query", "fieldName": field, "dataSourceName": "Local", "code": str(CODE)}
@@ -145,19 +154,7 @@ def _post(server: Server, field: str, headers: dict[str, str]) -> httpx.Response
 
 
 def _denied(field: str) -> dict[str, Any]:
-    return {
-        "data": {field: None},
-        "errors": [
-            {
-                "path": [field],
-                "data": None,
-                "errorType": "Unauthorized",
-                "errorInfo": None,
-                "locations": [{"line": 1, "column": 3, "sourceName": None}],
-                "message": f"Not Authorized to access {field} on type Query",
-            }
-        ],
-    }
+    return {"data": {field: None}, "errors": [unauthorized_field_error(field)]}
 
 
 def test_a_moto_id_token_reaches_the_default_fields_with_its_identity(

@@ -26,7 +26,7 @@ from botocore.credentials import Credentials
 
 from auth.clock import ManualClock, SystemClock
 from tests.fixtures import keys
-from tests.integration.conftest import Server, serve, write_whoami_api
+from tests.integration.conftest import Server, request_error, serve, write_whoami_api
 
 ACCOUNT = "111122223333"
 USER_ARN = f"arn:aws:iam::{ACCOUNT}:user/ada"
@@ -107,16 +107,6 @@ def send(url: str, body: str, headers: dict[str, str]) -> httpx.Response:
     return httpx.post(url, content=body, headers=headers, timeout=10)
 
 
-def refused(response: httpx.Response) -> tuple[int, str, str, str]:
-    [error] = response.json()["errors"]
-    return (
-        response.status_code,
-        response.headers["x-amzn-errortype"],
-        error["errorType"],
-        error["message"],
-    )
-
-
 def test_signed_request_gets_the_iam_identity(server: Server, user: Credentials) -> None:
     # $ctx.identity under AWS_IAM: the resolver context reference's keys, sourceIp a list.
     request = signed(server.url, QUERY, user)
@@ -149,7 +139,9 @@ def test_wrong_secret_is_invalid_signature_with_the_canonical_request(
 ) -> None:
     wrong = Credentials(user.access_key, keys.secret_access_key())
     request = signed(server.url, QUERY, wrong)
-    status, header, error_type, message = refused(send(server.url, QUERY, dict(request.headers)))
+    status, header, error_type, message = request_error(
+        send(server.url, QUERY, dict(request.headers))
+    )
     assert (status, header, error_type) == (
         403,
         "InvalidSignatureException",
@@ -174,7 +166,7 @@ def test_wrong_secret_is_invalid_signature_with_the_canonical_request(
 def test_tampered_body_is_invalid_signature(server: Server, user: Credentials) -> None:
     request = signed(server.url, QUERY, user)
     tampered = json.dumps({"query": "{ whoami { authType identity } }"})
-    status, header, _, message = refused(send(server.url, tampered, dict(request.headers)))
+    status, header, _, message = request_error(send(server.url, tampered, dict(request.headers)))
     assert (status, header) == (403, "InvalidSignatureException")
     assert message.startswith("The request signature we calculated does not match")
 
@@ -193,7 +185,7 @@ def test_a_signature_older_than_five_minutes_is_expired(api_path: Path, user: Cr
     with serve(api_path, clock) as late:
         request = signed(late.url, QUERY, user)
         amz_date = request.headers["X-Amz-Date"]
-        status, header, _, message = refused(send(late.url, QUERY, dict(request.headers)))
+        status, header, _, message = request_error(send(late.url, QUERY, dict(request.headers)))
     now = datetime.fromtimestamp(clock.time(), UTC)
     earliest = datetime.fromtimestamp(clock.time() - 300, UTC)
     assert (status, header) == (403, "InvalidSignatureException")
@@ -206,7 +198,7 @@ def test_a_signature_older_than_five_minutes_is_expired(api_path: Path, user: Cr
 def test_a_signature_from_the_future_is_not_yet_current(api_path: Path, user: Credentials) -> None:
     with serve(api_path, ManualClock(time.time() - 600)) as early:
         request = signed(early.url, QUERY, user)
-        status, header, _, message = refused(send(early.url, QUERY, dict(request.headers)))
+        status, header, _, message = request_error(send(early.url, QUERY, dict(request.headers)))
     assert (status, header) == (403, "InvalidSignatureException")
     assert message.startswith(f"Signature not yet current: {request.headers['X-Amz-Date']} ")
 
@@ -216,7 +208,7 @@ def test_a_signed_header_that_was_not_sent_is_an_incomplete_signature(
 ) -> None:
     request = signed(server.url, QUERY, user, {"x-amz-user-agent": "aws-amplify/6.0"})
     headers = {k: v for k, v in request.headers.items() if k.lower() != "x-amz-user-agent"}
-    status, header, _, message = refused(send(server.url, QUERY, headers))
+    status, header, _, message = request_error(send(server.url, QUERY, headers))
     assert (status, header) == (403, "IncompleteSignatureException")
     assert message == (
         "'x-amz-user-agent' is named as a SignedHeader, but it does not exist in the HTTP request."
@@ -226,7 +218,7 @@ def test_a_signed_header_that_was_not_sent_is_an_incomplete_signature(
 def test_an_unknown_access_key_is_an_unrecognized_client(server: Server) -> None:
     stranger = Credentials(keys.access_key_id(), keys.secret_access_key())
     request = signed(server.url, QUERY, stranger)
-    assert refused(send(server.url, QUERY, dict(request.headers))) == (
+    assert request_error(send(server.url, QUERY, dict(request.headers))) == (
         403,
         "UnrecognizedClientException",
         "UnrecognizedClientException",
@@ -242,7 +234,7 @@ def test_temporary_credentials_need_their_session_token(server: Server, role: Cr
     assert (identity["userArn"], identity["username"]) == (ROLE_ARN, "AROAEXAMPLEROLEID:session-1")
     without_token = Credentials(role.access_key, role.secret_key)
     request = signed(server.url, QUERY, without_token)
-    status, header, _, message = refused(send(server.url, QUERY, dict(request.headers)))
+    status, header, _, message = request_error(send(server.url, QUERY, dict(request.headers)))
     assert (status, header, message) == (
         403,
         "UnrecognizedClientException",

@@ -21,7 +21,7 @@ from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
 from tests.fixtures import keys
-from tests.integration.conftest import Server, serve
+from tests.integration.conftest import Server, serve, unauthorized_field_error
 
 ISSUER = "https://issuer.example.com"
 API_KEY = "da2-authmodestestkey000000000"
@@ -128,22 +128,11 @@ def _oidc_token() -> str:
     return keys.rs256_token(claims, "oidc", "k1")
 
 
-def _denied(field: str) -> dict[str, Any]:
-    return {
-        "path": [field],
-        "data": None,
-        "errorType": "Unauthorized",
-        "errorInfo": None,
-        "locations": [{"line": 1, "column": 3, "sourceName": None}],
-        "message": f"Not Authorized to access {field} on type Query",
-    }
-
-
 def test_api_key_reaches_default_fields_only(api: tuple[Server, dict[str, str]]) -> None:
     server, _ = api
     assert _post(server, "{ open }", {"x-api-key": API_KEY}).json() == {"data": {"open": "open"}}
     body = _post(server, "{ oidcOnly }", {"x-api-key": API_KEY}).json()
-    assert body == {"data": {"oidcOnly": None}, "errors": [_denied("oidcOnly")]}
+    assert body == {"data": {"oidcOnly": None}, "errors": [unauthorized_field_error("oidcOnly")]}
     whoami = _post(server, "{ whoami }", {"x-api-key": API_KEY}).json()["data"]["whoami"]
     assert json.loads(whoami) is None  # API_KEY has no identity
 
@@ -156,7 +145,7 @@ def test_oidc_token_reaches_its_fields_not_the_defaults(
     assert _post(server, "{ oidcOnly }", headers).json() == {"data": {"oidcOnly": "oidcOnly"}}
     assert _post(server, "{ open }", headers).json() == {
         "data": {"open": None},
-        "errors": [_denied("open")],
+        "errors": [unauthorized_field_error("open")],
     }
     identity = json.loads(_post(server, "{ whoami }", headers).json()["data"]["whoami"])
     assert (identity["sub"], identity["issuer"]) == ("user-1", ISSUER)

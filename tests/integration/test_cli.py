@@ -4,12 +4,12 @@ endpoint, answers, stops on SIGINT or SIGTERM with exit status 0."""
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
@@ -17,48 +17,29 @@ import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY
+from tests.fixtures.loopback import free_port
+from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, announcement, stopped_cleanly
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_announces_answers_and_stops_cleanly(stop: signal.Signals) -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(BLOG_CONFIG)]
-    with subprocess.Popen(
-        [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as process:
-        _check_serving(process, stop)
+    with stopped_cleanly([*command, "--port", "0"], stop=stop) as process:
+        _check_serving(process)
 
 
-def _announcement(process: subprocess.Popen[str]) -> str:
-    """What `serve` prints on stdout up to and including its "Press Ctrl+C" line."""
-    assert process.stdout is not None
-    announced = []
-    for line in process.stdout:
-        announced.append(line)
-        if line.startswith("Press Ctrl+C"):
-            break
-    return "".join(announced)
-
-
-def _check_serving(process: subprocess.Popen[str], stop: signal.Signals) -> None:
-    try:
-        text = _announcement(process)
-        match = re.search(r"GraphQL:  (http://127\.0\.0\.1:(\d+)/graphql)", text)
-        assert match is not None, text
-        url, port = match.group(1), match.group(2)
-        assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
-        assert f"Console:  http://127.0.0.1:{port}/console/" in text
-        assert f"API key:  {BLOG_KEY}" in text
-        response = httpx.post(
-            url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
-        )
-        assert response.json() == {"data": {"echo": "up"}}
-        process.send_signal(stop)
-        assert process.wait(timeout=15) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+def _check_serving(process: subprocess.Popen[str]) -> None:
+    text = announcement(process)
+    match = re.search(r"GraphQL:  (http://127\.0\.0\.1:(\d+)/graphql)", text)
+    assert match is not None, text
+    url, port = match.group(1), match.group(2)
+    assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
+    assert f"Console:  http://127.0.0.1:{port}/console/" in text
+    assert f"API key:  {BLOG_KEY}" in text
+    response = httpx.post(
+        url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
+    )
+    assert response.json() == {"data": {"echo": "up"}}
 
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
@@ -66,63 +47,154 @@ TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
 
 def test_serve_prints_the_dynamodb_endpoint_where_boto3_sees_the_seeded_table() -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(TODO_CONFIG)]
-    with subprocess.Popen(
-        [*command, "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as process:
-        try:
-            text = _announcement(process)
-            endpoint = re.search(r"DynamoDB endpoint: (http://127\.0\.0\.1:\d+)\n", text)
-            graphql = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
-            assert endpoint is not None, text
-            assert graphql is not None, text
-            client = boto3.client(
-                "dynamodb",
-                endpoint_url=endpoint.group(1),
-                region_name="us-east-1",
-                aws_access_key_id="local",
-                aws_secret_access_key="local",
-            )
-            # examples/todo/data/todos.json, loaded at start into the declared table.
-            scanned = client.scan(TableName="Todo")
-            assert sorted(item["id"]["S"] for item in scanned["Items"]) == ["t1", "t2"]
-            answer = httpx.post(
-                graphql.group(1),
-                json={"query": '{ getTodo(id: "t2") { name done } }'},
-                headers={"x-api-key": "da2-localtodoexamplekey000000"},
-            )
-            assert answer.json() == {
-                "data": {"getTodo": {"name": "Write the mapping templates", "done": False}}
-            }
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=15) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    with stopped_cleanly([*command, "--port", "0"]) as process:
+        text = announcement(process)
+        endpoint = re.search(r"DynamoDB endpoint: (http://127\.0\.0\.1:\d+)\n", text)
+        graphql = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
+        assert endpoint is not None, text
+        assert graphql is not None, text
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint.group(1),
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+        # examples/todo/data/todos.json, loaded at start into the declared table.
+        scanned = client.scan(TableName="Todo")
+        assert sorted(item["id"]["S"] for item in scanned["Items"]) == ["t1", "t2"]
+        answer = httpx.post(
+            graphql.group(1),
+            json={"query": '{ getTodo(id: "t2") { name done } }'},
+            headers={"x-api-key": "da2-localtodoexamplekey000000"},
+        )
+        assert answer.json() == {
+            "data": {"getTodo": {"name": "Write the mapping templates", "done": False}}
+        }
 
 
-def test_serve_stops_when_the_dynamodb_endpoint_port_is_taken(tmp_path: Path) -> None:
-    shutil.copytree(TODO_CONFIG.parent, tmp_path, dirs_exist_ok=True)
-    with socket.socket() as taken:
+HEAD = """
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: da2-startfailureskey000000}]
+"""
+TABLE = """
+      - TableName: Post
+        KeySchema: [{AttributeName: id, KeyType: HASH}]
+        AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
+"""
+SEEDED = f"{HEAD}server:\n  dynamodb:\n    tables:{TABLE}        seed: seed.json\n"
+
+
+@dataclass(frozen=True)
+class StartFailure:
+    """A definition `validate` passes whose start fails: its files, the flags of `serve`, and
+    the problem `serve` reports (`{port}` is a port held taken while it runs)."""
+
+    definition: str
+    problem: str
+    files: dict[str, str] = field(default_factory=dict)
+    flags: tuple[str, ...] = ()
+
+
+STATE_MACHINE = """
+server:
+  stepFunctions:
+    stateMachines: [{name: orders, definition: orders.asl.json}]
+"""
+START_FAILURES = {
+    "a seed item without its key": StartFailure(
+        SEEDED,
+        "server.dynamodb.tables[0].seed: item 1 was not loaded into Post: ValidationException: "
+        "One or more parameter values were invalid: Missing the key id in the item",
+        {"seed.json": '[{"id": "p1"}, {"title": "no id"}]'},
+    ),
+    "a table DynamoDB refuses": StartFailure(
+        HEAD
+        + "server:\n  dynamodb:\n    tables:"
+        + TABLE.replace(
+            "AttributeType: S}]", "AttributeType: S}, {AttributeName: x, AttributeType: S}]"
+        ),
+        "server.dynamodb.tables[0]: CreateTable Post was refused: ValidationException: One or "
+        "more parameter values were invalid: Number of attributes in KeySchema does not exactly "
+        "match number of attributes defined in AttributeDefinitions",
+    ),
+    "the embedded DynamoDB's port taken": StartFailure(
+        f"{HEAD}server:\n  dynamodb:\n    endpoint: {{port: {{port}}}}\n    tables:{TABLE}",
+        "server.dynamodb.endpoint: cannot serve the embedded DynamoDB on 127.0.0.1:{port}: "
+        "Address already in use",
+    ),
+    "the GraphQL port taken": StartFailure(
+        HEAD,
+        "appsync-local serve: --port: cannot listen on 127.0.0.1:{port}: Address already in use",
+        flags=("--port", "{port}"),
+    ),
+    "a DynamoDB endpoint that does not answer": StartFailure(
+        HEAD
+        + "dataSources:\n  - name: Posts\n    type: AMAZON_DYNAMODB\n"
+        + "    dynamodbConfig: {tableName: Post, endpoint: 'http://127.0.0.1:{closed}'}\n"
+        + "server:\n  dynamodb:\n    tables:"
+        + TABLE,
+        "dataSources[0].dynamodbConfig.endpoint: DynamoDB at http://127.0.0.1:{closed} did not "
+        "answer: EndpointConnectionError: Could not connect to the endpoint URL: "
+        '"http://127.0.0.1:{closed}/"',
+    ),
+    "a certificate that is not one": StartFailure(
+        f"{HEAD}server:\n  tls: {{certFile: cert.pem, keyFile: key.pem}}\n",
+        "server.tls: cannot use {folder}/cert.pem with {folder}/key.pem: ",
+        {"cert.pem": "not a certificate\n", "key.pem": "not a key\n"},
+    ),
+    "a state machine the engine refuses": StartFailure(
+        HEAD + STATE_MACHINE,
+        "server.stepFunctions.stateMachines[0]: InvalidDefinition: ",
+        {"orders.asl.json": '{"StartAt": "Missing", "States": {}}'},
+    ),
+}
+
+
+@pytest.mark.parametrize("failure", START_FAILURES.values(), ids=list(START_FAILURES))
+def test_what_fails_only_at_start_is_reported_as_validate_reports(
+    failure: StartFailure, tmp_path: Path
+) -> None:
+    with socket.socket() as taken, socket.socket() as closed:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
-        port = taken.getsockname()[1]
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: connections are refused
+        values = {
+            "port": str(taken.getsockname()[1]),
+            "closed": str(closed.getsockname()[1]),
+            "folder": str(tmp_path),
+        }
+
+        def filled(text: str) -> str:
+            for name, value in values.items():
+                text = text.replace("{" + name + "}", value)
+            return text
+
+        (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+        for name, text in failure.files.items():
+            (tmp_path / name).write_text(text)
         config = tmp_path / "appsync.yaml"
-        text = config.read_text().replace("port: 0}", f"port: {port}}}")
-        assert f"port: {port}" in text
-        config.write_text(text)
-        completed = subprocess.run(
-            [sys.executable, "-m", "appsync", "serve", "--config", str(config), "--port", "0"],
+        config.write_text(filled(failure.definition))
+        base = [sys.executable, "-m", "appsync"]
+        validated = subprocess.run(
+            [*base, "validate", "--config", str(config)], capture_output=True, text=True, timeout=60
+        )
+        assert validated.returncode == 0, validated.stderr
+        flags = [filled(flag) for flag in failure.flags] or ["--port", "0"]
+        served = subprocess.run(
+            [*base, "serve", "--config", str(config), *flags],
             capture_output=True,
             text=True,
-            timeout=30,
+            timeout=60,
         )
-    assert completed.returncode == 1
-    assert (
-        f"cannot serve the embedded DynamoDB on 127.0.0.1:{port}: Address already in use"
-        in completed.stderr
-    )
-    assert "Press Ctrl+C" not in completed.stdout
+    assert served.returncode == 1
+    assert "Traceback" not in served.stderr, served.stderr
+    assert "Press Ctrl+C" not in served.stdout
+    report = served.stderr[served.stderr.index("appsync-local: 1 problem(s):\n") :]
+    where = "" if failure.problem.startswith("appsync-local serve:") else f"{config}: "
+    assert report.startswith(f"appsync-local: 1 problem(s):\n  {where}{filled(failure.problem)}")
 
 
 def test_serve_refuses_a_broken_definition() -> None:
@@ -137,29 +209,18 @@ def test_serve_refuses_a_broken_definition() -> None:
 
 
 def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     command = [sys.executable, "-m", "appsync", "stepfunctions", "--port", str(port)]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as process:
-        try:
-            assert process.stdout is not None
-            assert process.stdout.readline() == (
-                f"appsync-local: Step Functions API on http://127.0.0.1:{port}/\n"
-            )
-            listed = _post_when_listening(
-                f"http://127.0.0.1:{port}/",
-                {"x-amz-target": "AWSStepFunctions.ListStateMachines"},
-            )
-            assert listed == {"stateMachines": []}
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=15) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    with stopped_cleanly(command) as process:
+        assert process.stdout is not None
+        assert process.stdout.readline() == (
+            f"appsync-local: Step Functions API on http://127.0.0.1:{port}/\n"
+        )
+        listed = _post_when_listening(
+            f"http://127.0.0.1:{port}/",
+            {"x-amz-target": "AWSStepFunctions.ListStateMachines"},
+        )
+        assert listed == {"stateMachines": []}
 
 
 def _post_when_listening(url: str, headers: dict[str, str]) -> object:

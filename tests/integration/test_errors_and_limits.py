@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import APIS, Server, request_error, serve
 
 KEY = "da2-limitstestkey00000000000"
 
@@ -31,18 +31,8 @@ def _post(server: Server, body: Any, headers: dict[str, str] | None = None) -> h
     return httpx.post(server.url, json=body, headers=sent, timeout=10)
 
 
-def _request_error(response: httpx.Response) -> tuple[int, str, str, str]:
-    [error] = response.json()["errors"]
-    return (
-        response.status_code,
-        response.headers["x-amzn-errortype"],
-        error["errorType"],
-        error["message"],
-    )
-
-
 def test_empty_body_is_malformed(limits: Server) -> None:
-    assert _request_error(_post(limits, b"")) == (
+    assert request_error(_post(limits, b"")) == (
         400,
         "MalformedHttpRequestException",
         "MalformedHttpRequestException",
@@ -52,7 +42,7 @@ def test_empty_body_is_malformed(limits: Server) -> None:
 
 @pytest.mark.parametrize("body", [b"meow", b"{}", b"{}}", b"[]"])
 def test_body_that_is_not_a_graphql_request_is_malformed(limits: Server, body: bytes) -> None:
-    assert _request_error(_post(limits, body)) == (
+    assert request_error(_post(limits, body)) == (
         400,
         "MalformedHttpRequestException",
         "MalformedHttpRequestException",
@@ -62,7 +52,7 @@ def test_body_that_is_not_a_graphql_request_is_malformed(limits: Server, body: b
 
 def test_missing_api_key_is_unauthorized(limits: Server) -> None:
     response = _post(limits, {"query": "{ item(id: 1) }"}, headers={})
-    assert _request_error(response) == (
+    assert request_error(response) == (
         401,
         "UnauthorizedException",
         "UnauthorizedException",
@@ -74,7 +64,7 @@ def test_missing_api_key_is_unauthorized(limits: Server) -> None:
 @pytest.mark.parametrize("key", ["da2-notakeyofthisapi00000000", "da2-expiredtestkey0000000000"])
 def test_unknown_or_expired_api_key_is_unauthorized(limits: Server, key: str) -> None:
     response = _post(limits, {"query": "{ item(id: 1) }"}, headers={"x-api-key": key})
-    assert _request_error(response) == (
+    assert request_error(response) == (
         401,
         "UnauthorizedException",
         "UnauthorizedException",

@@ -24,6 +24,7 @@ from appsync.errors import BrokerError
 from appsync.pubsub import Inbox, Publication, PublicationKind, RedisBroker
 from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeSettings
 from tests.conftest import REPO_ROOT
+from tests.fixtures.loopback import free_port
 from tests.integration.realtime_support import (
     ADD_ANN,
     ON_ADD,
@@ -33,13 +34,6 @@ from tests.integration.realtime_support import (
     mutate,
     raw_client,
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
@@ -79,7 +73,7 @@ def _redis_server(port: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     with _process(_redis_server(port), port):
         yield f"redis://127.0.0.1:{port}/0"
 
@@ -88,7 +82,7 @@ class RestartableRedis:
     """A redis-server of this test's own, stopped and started again on the same port."""
 
     def __init__(self) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self._process: subprocess.Popen[bytes] | None = None
 
@@ -123,7 +117,7 @@ async def _until(condition: Callable[[], bool]) -> None:
 
 @contextmanager
 def _server_process(url: str, code_dir: Path) -> Iterator[RealtimeServer]:
-    port = _free_port()
+    port = free_port()
     args = [sys.executable, "-m", "tests.integration.test_realtime_redis", str(port), url]
     with _process([*args, str(code_dir)], port):
         yield RealtimeServer("127.0.0.1", port)
@@ -189,7 +183,7 @@ async def test_the_broker_reconnects_when_redis_restarts(
 
 @pytest.mark.anyio
 async def test_a_broker_without_redis_fails_the_start() -> None:
-    broker = RedisBroker(f"redis://127.0.0.1:{_free_port()}/0", connect_timeout=0.5)
+    broker = RedisBroker(f"redis://127.0.0.1:{free_port()}/0", connect_timeout=0.5)
     with pytest.raises(BrokerError, match="did not answer"):
         async with broker.running():
             pass

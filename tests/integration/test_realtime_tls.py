@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import signal
 import ssl
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +24,7 @@ from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 
 from appsync.__main__ import main
 from appsync.tls import self_signed_certificate
+from tests.integration.conftest import announcement, stopped_cleanly
 from tests.integration.test_realtime_server import API_KEY, CODE, DEFINITION, SDL
 
 
@@ -46,34 +45,15 @@ def serve_tls(folder: Path, *extra: str, server_block: str = "") -> Iterator[Ann
         (folder / name).write_text(text)
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(folder / "appsync.yaml")]
     environment = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
-    with subprocess.Popen(
-        [*command, "--port", "0", *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=environment,
-    ) as process:
-        try:
-            assert process.stdout is not None
-            lines = []
-            for line in process.stdout:
-                lines.append(line)
-                if line.startswith("Press Ctrl+C"):
-                    break
-            text = "".join(lines)
-            graphql = re.search(r"GraphQL:  (https://127\.0\.0\.1:\d+/graphql)\n", text)
-            realtime = re.search(r"Realtime: (wss://127\.0\.0\.1:\d+/graphql/realtime)\n", text)
-            certificate = re.search(r"TLS certificate: (.+)\n", text)
-            assert graphql is not None, text
-            assert realtime is not None, text
-            assert certificate is not None, text
-            yield Announced(graphql.group(1), realtime.group(1), Path(certificate.group(1)))
-            process.send_signal(signal.SIGTERM)
-            assert process.wait(timeout=15) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
+    with stopped_cleanly([*command, "--port", "0", *extra], environment) as process:
+        text = announcement(process)
+        graphql = re.search(r"GraphQL:  (https://127\.0\.0\.1:\d+/graphql)\n", text)
+        realtime = re.search(r"Realtime: (wss://127\.0\.0\.1:\d+/graphql/realtime)\n", text)
+        certificate = re.search(r"TLS certificate: (.+)\n", text)
+        assert graphql is not None, text
+        assert realtime is not None, text
+        assert certificate is not None, text
+        yield Announced(graphql.group(1), realtime.group(1), Path(certificate.group(1)))
 
 
 @pytest.mark.anyio

@@ -7,18 +7,26 @@ killed: one in a Wait state, one on an activity a worker has already taken, one 
 restart on the same file the worker and the token holder answer with the tokens they had; every
 execution ends SUCCEEDED with its output, and its history enters each state once (issue 7; dg
 "Standard vs. Express": Standard workflows run each state exactly once).
+
+No step depends on how long a restart takes. The Wait lasts an hour, so it is still waiting when
+the engine stops however loaded the machine is; the engine then starts again under libfaketime
+(`faketime`, which scripts/system-deps installs) with its clock two hours ahead, past the Wait's
+deadline, so the resumed Wait ends at once, and only if it kept its deadline (entered time +
+seconds): a Wait that counted its hour again from the restart would not end during the test.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -28,18 +36,14 @@ from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 
 from tests.conftest import REPO_ROOT
+from tests.fixtures.loopback import free_port
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(90)]
 
 ROLE = "arn:aws:iam::123456789012:role/sfn"
-WAIT_SECONDS = 4
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+WAIT_SECONDS = 3600
+# libfaketime's relative offset for the engine's clock after a restart: past WAIT_SECONDS.
+CLOCK_AHEAD = "+2h"
 
 
 class Engine:
@@ -48,14 +52,20 @@ class Engine:
     def __init__(self, database: Path, log: Path) -> None:
         self.database = database
         self.log = log
-        self.port = _free_port()
+        self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def start(self, clock_ahead: str | None = None) -> None:
+        """Start the engine; with `clock_ahead` ("+2h" for libfaketime) its clock runs ahead."""
         command = ["stepfunctions", "--port", str(self.port), "--database", str(self.database)]
+        faketime: list[str] = []
+        if clock_ahead is not None:
+            found = shutil.which("faketime")
+            assert found is not None, "faketime is missing: run scripts/system-deps"
+            faketime = [found, "-f", clock_ahead]
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "appsync", *command],
+                [*faketime, sys.executable, "-m", "appsync", *command],
                 cwd=REPO_ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -122,6 +132,13 @@ def _types(sfn: SFNClient, arn: str) -> list[str]:
     return [e["type"] for e in sfn.get_execution_history(executionArn=arn)["events"]]
 
 
+def _waited(sfn: SFNClient, arn: str) -> timedelta:
+    """From WaitStateEntered to WaitStateExited, by the events' timestamps."""
+    events = sfn.get_execution_history(executionArn=arn, maxResults=1000)["events"]
+    stamps = {e["type"]: e["timestamp"] for e in events if e["type"].startswith("WaitState")}
+    return stamps["WaitStateExited"] - stamps["WaitStateEntered"]
+
+
 def _entered(sfn: SFNClient, arn: str) -> list[str]:
     return [
         e["stateEnteredEventDetails"]["name"]
@@ -161,7 +178,7 @@ def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) 
     child = _machine(
         sfn,
         "holder",
-        {"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 3600, "End": True}}},
+        {"StartAt": "Hold", "States": {"Hold": {"Type": "Wait", "Seconds": 86400, "End": True}}},
     )
     asker = _machine(
         sfn,
@@ -197,10 +214,11 @@ def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) 
     assert "WaitStateEntered" in _types(sfn, waiting)
 
     engine.kill()
-    engine.start()
+    engine.start(clock_ahead=CLOCK_AHEAD)
     sfn = engine.client()
 
-    for arn in (waiting, working, asking):
+    # The Wait's deadline has passed on the restarted clock; the tasks wait for their tokens.
+    for arn in (working, asking):
         assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
     sfn.send_task_success(taskToken=task["taskToken"], output='{"done": "activity"}')
     sfn.send_task_success(taskToken=token, output='{"done": "token"}')
@@ -220,6 +238,7 @@ def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) 
         asking: ("SUCCEEDED", {"done": "token"}),
     }
     assert _entered(sfn, waiting) == ["Before", "Sleep", "After"]
+    assert _waited(sfn, waiting) >= timedelta(seconds=WAIT_SECONDS)
     assert _entered(sfn, working) == ["Work"]
     assert _entered(sfn, asking) == ["Ask", "Thank"]
     for arn in (waiting, working, asking):
@@ -247,8 +266,16 @@ def test_a_graceful_stop_leaves_waiting_executions_to_the_next_start(engine: Eng
     arn = sfn.start_execution(stateMachineArn=machine, name="nap")["executionArn"]
     _until(lambda: "WaitStateEntered" in _types(sfn, arn), "the Wait state")
 
+    # Restarted before its deadline, the Wait goes on waiting.
     engine.terminate()
     engine.start()
+    sfn = engine.client()
+    assert sfn.describe_execution(executionArn=arn)["status"] == "RUNNING"
+    assert "WaitStateExited" not in _types(sfn, arn)
+
+    # Restarted past it, the Wait ends and the execution carries on.
+    engine.terminate()
+    engine.start(clock_ahead=CLOCK_AHEAD)
     sfn = engine.client()
 
     def done() -> Any:
@@ -258,3 +285,4 @@ def test_a_graceful_stop_leaves_waiting_executions_to_the_next_start(engine: Eng
     described = _until(done, "the resumed execution")
     assert (described["status"], json.loads(described["output"])) == ("SUCCEEDED", "rested")
     assert _entered(sfn, arn) == ["Nap", "Up"]
+    assert _waited(sfn, arn) >= timedelta(seconds=WAIT_SECONDS)

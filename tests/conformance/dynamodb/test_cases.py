@@ -16,8 +16,11 @@ import pytest
 import yaml
 
 from definition.model import (
+    ConflictDetectionType,
+    ConflictHandlerType,
     DeltaSyncConfig,
     DynamoDBConfig,
+    SyncConfig,
     TableDeclaration,
 )
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
@@ -28,6 +31,7 @@ from resolvers.datasources.dynamodb_tables import (
     delta_sync_table,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_item
+from resolvers.datasources.lambda_ import LambdaDataSource
 from resolvers.errors import ResolverError
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
@@ -102,14 +106,39 @@ async def fresh_tables(operations: DynamoDBOperations, case: dict[str, Any]) -> 
             await operations.call("PutItem", {"TableName": table, "Item": marshall_item(item)})
 
 
-def field_context(arguments: dict[str, Any]) -> ResolverContext:
+def field_context(step: dict[str, Any], arguments: dict[str, Any]) -> ResolverContext:
+    """The step's field (`field`, default Query.field) and caller (`identity`, default none)."""
+    parent, _, name = str(step.get("field", "Query.field")).partition(".")
     return ResolverContext(
         arguments=arguments,
         source=None,
-        identity=None,
-        info=ResolverInfo("field", "Query", {}, [], ""),
+        identity=step.get("identity"),
+        info=ResolverInfo(name, parent, {}, [], ""),
         request=RequestInfo({}),
     )
+
+
+def data_source(
+    case: dict[str, Any], operations: DynamoDBOperations, clock: FakeClock
+) -> DynamoDBDataSource:
+    """The case's data source, with its `syncConfig` (`lambdaConflictHandler`: the LAMBDA
+    handler's `module:function`)."""
+    config = DynamoDBConfig(
+        case["table"],
+        REGION,
+        versioned=bool(case.get("versioned")),
+        delta_sync_config=DELTA if case.get("versioned") else None,
+    )
+    sync = case.get("syncConfig")
+    if sync is None:
+        return DynamoDBDataSource(f"{case['table']}Table", config, operations, clock)
+    handler = ConflictHandlerType(sync["conflictHandler"])
+    function = None
+    if handler is ConflictHandlerType.LAMBDA:
+        function = LambdaDataSource("conflicts", sync["lambdaConflictHandler"])
+    sync_config = SyncConfig(ConflictDetectionType(sync["conflictDetection"]), handler)
+    name = f"{case['table']}Table"
+    return DynamoDBDataSource(name, config, operations, clock, sync_config, function)
 
 
 def check_result(step: dict[str, Any], value: Any) -> None:
@@ -138,13 +167,7 @@ async def test_case(case: dict[str, Any], operations: DynamoDBOperations) -> Non
     assert case["provenance"]
     await fresh_tables(operations, case)
     clock = FakeClock()
-    config = DynamoDBConfig(
-        case["table"],
-        REGION,
-        versioned=bool(case.get("versioned")),
-        delta_sync_config=DELTA if case.get("versioned") else None,
-    )
-    source = DynamoDBDataSource(f"{case['table']}Table", config, operations, clock)
+    source = data_source(case, operations, clock)
     previous: Any = None
     for step in case["steps"]:
         clock.moment += timedelta(seconds=step.get("advanceSeconds", 0))
@@ -156,11 +179,11 @@ async def test_case(case: dict[str, Any], operations: DynamoDBOperations) -> Non
         if "error" in step:
             expected = step["error"]
             with pytest.raises(ResolverError) as raised:
-                await resolver.resolve(field_context(arguments))
+                await resolver.resolve(field_context(step, arguments))
             assert raised.value.error_type == expected["errorType"]
             assert raised.value.message.startswith(expected["messageStartsWith"])
             assert raised.value.data == expected["data"]
             previous = None
             continue
-        previous = await resolver.resolve(field_context(arguments))
+        previous = await resolver.resolve(field_context(step, arguments))
         check_result(step, previous)

@@ -35,6 +35,7 @@ server:
       - TableName: Post
         KeySchema: [{AttributeName: id, KeyType: HASH}]
         AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
         seed: posts.json
 """
     assert _problems_of(tmp_path, definition, {"posts.json": "[{"}) == [
@@ -127,6 +128,7 @@ server:
       - TableName: AppTestPost
         KeySchema: [{AttributeName: id, KeyType: HASH}]
         AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+        BillingMode: PAY_PER_REQUEST
 """
 DYNAMODB_FILES = {
     "schema.graphql": (
@@ -167,26 +169,49 @@ async def test_the_servers_clock_reaches_templates_and_versioned_writes(tmp_path
     }
 
 
-def test_a_table_no_one_declares_is_warned_about(
+def test_each_field_accepted_without_a_local_effect_is_said_once_at_load(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    files = {"schema.graphql": "type Query { a: String }\n"}
+    definition = "schema: schema.graphql\nauthenticationType: API_KEY\nxrayEnabled: true\n"
+    caplog.set_level("INFO", logger="appsync.app")
+    load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
+    said = [record.getMessage() for record in caplog.records if record.name == "appsync.app"]
+    assert said == [
+        f"{tmp_path / 'appsync.yaml'}: xrayEnabled: accepted; no local effect yet "
+        "(no X-Ray traces are recorded)"
+    ]
+
+
+def test_a_lambda_conflict_handler_that_does_not_import_is_a_problem_of_its_key(
+    tmp_path: Path,
 ) -> None:
     definition = """
 schema: schema.graphql
 authenticationType: API_KEY
+apiKeys: [{id: da2-appconflictskey0000000000}]
 dataSources:
-  - {name: Posts, type: AMAZON_DYNAMODB, dynamodbConfig: {tableName: Undeclared}}
-  - {name: Remote, type: AMAZON_DYNAMODB,
-     dynamodbConfig: {tableName: Elsewhere, endpoint: "http://127.0.0.1:9"}}
+  - name: Posts
+    type: AMAZON_DYNAMODB
+    dynamodbConfig:
+      tableName: Post
+      versioned: true
+      deltaSyncConfig: {baseTableTTL: 0, deltaSyncTableName: Delta, deltaSyncTableTTL: 30}
+resolvers:
+  - typeName: Query
+    fieldName: a
+    dataSourceName: Posts
+    requestMappingTemplate: a.req.vtl
+    responseMappingTemplate: a.res.vtl
+    syncConfig:
+      conflictDetection: VERSION
+      conflictHandler: LAMBDA
+      lambdaConflictHandlerConfig: {handler: "no_such_module_here:handler"}
 """
-    files = {"schema.graphql": "type Query { a: String }\n"}
-    with caplog.at_level("WARNING", logger="appsync.app"):
-        api = load_api(read_appsync_yaml(_write_api(tmp_path, definition, files)))
-    assert api.dynamodb is not None
-    # Only the embedded DynamoDB's table: a configured endpoint may hold tables of its own.
-    assert [record.getMessage() for record in caplog.records] == [
-        "data source Posts reads table Undeclared, which server.dynamodb.tables does not "
-        "declare: its calls fail with ResourceNotFoundException until the table is created "
-        "(through the DynamoDB endpoint, say)"
+    request = '{"version": "2018-05-29", "operation": "GetItem", "key": {"id": {"S": "1"}}}'
+    files = {"a.req.vtl": request, "a.res.vtl": "null"}
+    assert _problems_of(tmp_path, definition, files) == [
+        "resolvers[0].syncConfig.lambdaConflictHandlerConfig.handler"
     ]
 
 

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from appsync.app import load_api
 from appsync.errors import RequestError, RequestErrorType, ResponseBody
 from appsync.execution import GraphQLRequest
 from appsync.pubsub import Inbox, PublicationKind, topic_name
-from tests.unit.appsync.api_support import api_key_caller, load_test_api
+from definition.appsync_yaml.api import read_appsync_yaml
+from tests.unit.appsync.api_support import API_KEY, api_key_caller, load_test_api
 
 
 async def _run(folder: Path, query: str, extra: str = "") -> tuple[ResponseBody, dict[str, str]]:
@@ -83,3 +85,40 @@ async def test_a_mutations_result_reaches_its_subscribers_topic(tmp_path: Path) 
     # Cut to the mutation's own selection set: no `secret`.
     assert (publication.field_name, publication.payload) == ("addPost", {"id": "p2", "title": "T"})
     assert inbox.empty()
+
+
+@pytest.mark.anyio
+async def test_auth_directives_on_an_interface_do_not_decide_its_fields(tmp_path: Path) -> None:
+    # AppSync decides on the object type a field resolves on ("Not Authorized to access body on
+    # type Post", aws-appsync-community#266): Film has no directive, so the default mode
+    # (API_KEY) reads it, whatever `@aws_iam` on Node says.
+    files = {
+        "schema.graphql": (
+            "interface Node @aws_iam { id: ID! }\n"
+            "type Film implements Node { id: ID! title: String }\n"
+            "type Query { node(id: ID!): Node }\n"
+        ),
+        "film.py": (
+            "def request(ctx):\n"
+            "    film = {'__typename': 'Film', 'id': ctx.args['id'], 'title': 'Heat'}\n"
+            "    return {'payload': film}\n"
+            "def response(ctx):\n"
+            "    return ctx.result\n"
+        ),
+        "appsync.yaml": (
+            "schema: schema.graphql\nauthenticationType: API_KEY\n"
+            f"apiKeys: [{{id: {API_KEY}}}]\n"
+            "additionalAuthenticationProviders: [{authenticationType: AWS_IAM}]\n"
+            "dataSources: [{name: Local, type: NONE}]\n"
+            "resolvers:\n"
+            "  - {typeName: Query, fieldName: node, dataSourceName: Local, code: film.py}\n"
+        ),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    api = load_api(read_appsync_yaml(tmp_path / "appsync.yaml"))
+    request = GraphQLRequest('{ node(id: "f1") { id ... on Film { title } } }', None, None)
+    result = await api.executor.execute(
+        request, api.executor.prepare(request), await api_key_caller(api), {}
+    )
+    assert result.body == {"data": {"node": {"id": "f1", "title": "Heat"}}}

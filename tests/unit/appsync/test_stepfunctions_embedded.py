@@ -97,3 +97,14 @@ async def test_an_invalid_definition_stops_the_start_with_its_key_path(tmp_path:
     [problem] = refused.value.problems
     assert problem.key_path == "server.stepFunctions.stateMachines[0]"
     assert problem.message.startswith("InvalidDefinition")
+
+
+def test_a_database_sqlite_cannot_open_is_a_problem_of_its_key(tmp_path: Path) -> None:
+    settings = StepFunctionsSettings(database=tmp_path / "missing" / "executions.db")
+    with pytest.raises(ConfigError) as refused:
+        build_step_functions(settings, "appsync.yaml")
+    [problem] = refused.value.problems
+    assert (problem.file, problem.key_path) == ("appsync.yaml", "server.stepFunctions.database")
+    assert problem.message == (
+        f"cannot open {tmp_path / 'missing' / 'executions.db'}: unable to open database file"
+    )

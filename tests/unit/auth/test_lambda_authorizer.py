@@ -7,13 +7,20 @@ The handlers below are the authorizers under test, referenced as `module:functio
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from auth.clock import ManualClock
 from auth.errors import AuthConfigError, UnauthorizedError
-from auth.lambda_authorizer import LambdaAuthorizerConfig
+from auth.lambda_authorizer import (
+    TIMEOUT_SECONDS,
+    LambdaAuthorizerConfig,
+    LambdaAuthorizerProvider,
+)
 from auth.modes import AuthMode
 from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
@@ -48,9 +55,32 @@ def broken(event: dict[str, Any], context: Any) -> dict[str, Any]:
     raise RuntimeError("authorizer crashed")
 
 
+# Set at the end of each test: a synchronous authorizer blocked on it then returns.
+RELEASE = threading.Event()
+
+
+def remaining_time(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {"isAuthorized": True, "resolverContext": {"ms": context.get_remaining_time_in_millis()}}
+
+
+async def slow_unless_fast(event: dict[str, Any]) -> dict[str, Any]:
+    if event["authorizationToken"] != "fast":
+        await asyncio.sleep(60)
+    return {"isAuthorized": True}
+
+
+def hangs_unless_fast(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if event["authorizationToken"] != "fast":
+        RELEASE.wait(30)
+    return {"isAuthorized": True}
+
+
 @pytest.fixture(autouse=True)
-def _clear_events() -> None:
+def _clear_events() -> Iterator[None]:
     EVENTS.clear()
+    RELEASE.clear()
+    yield
+    RELEASE.set()
 
 
 def _authorizer(handler: str, clock: ManualClock | None = None, **config: Any) -> Authorizer:
@@ -166,3 +196,47 @@ def test_unknown_handler_is_a_config_error() -> None:
 def test_ttl_above_an_hour_is_a_config_error() -> None:
     with pytest.raises(AuthConfigError):
         _authorizer("allow_async", authorizer_result_ttl_in_seconds=3601)
+
+
+def _provider(handler: str, timeout: float) -> LambdaAuthorizerProvider:
+    config = LambdaAuthorizerConfig(handler=f"{HERE}:{handler}")
+    return LambdaAuthorizerProvider(config, ManualClock(1_800_000_000), timeout=timeout)
+
+
+@pytest.mark.anyio
+async def test_appsync_waits_ten_seconds_for_the_authorizer() -> None:
+    # AppSync's limit for a Lambda authorizer (module docstring of auth.lambda_authorizer).
+    assert TIMEOUT_SECONDS == 10.0
+    principal = await _authorizer("remaining_time").authenticate(_request("t"))
+    assert principal.identity is not None
+    assert 5_000 < principal.identity["resolverContext"]["ms"] <= 10_000
+
+
+@pytest.mark.anyio
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("handler", ["slow_unless_fast", "hangs_unless_fast"])
+async def test_an_authorizer_past_the_limit_refuses_the_call(handler: str) -> None:
+    with pytest.raises(UnauthorizedError) as caught:
+        await _provider(handler, 0.2).authenticate("slow", _request("slow"))
+    assert caught.value.status_code == 401
+    assert caught.value.error_type == "UnauthorizedException"
+    assert caught.value.message == "You are not authorized to make this call."
+
+
+@pytest.mark.anyio
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("handler", ["slow_unless_fast", "hangs_unless_fast"])
+async def test_others_are_answered_while_authorizers_hang(handler: str) -> None:
+    provider = _provider(handler, 1.0)
+    hanging = [
+        asyncio.create_task(provider.authenticate(f"slow-{n}", _request(f"slow-{n}")))
+        for n in range(12)
+    ]
+    await asyncio.sleep(0)
+    # Another token is answered, and the default thread pool (boto3, file reads) is not
+    # taken by the hanging synchronous authorizers, before any of them times out.
+    assert (await provider.authenticate("fast", _request("fast"))).mode is AuthMode.AWS_LAMBDA
+    assert await asyncio.to_thread(lambda: "free") == "free"
+    assert not any(task.done() for task in hanging)
+    for outcome in await asyncio.gather(*hanging, return_exceptions=True):
+        assert isinstance(outcome, UnauthorizedError)

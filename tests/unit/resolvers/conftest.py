@@ -1,4 +1,5 @@
-"""Fixtures for the resolver tests: VTL templates loaded from text."""
+"""Fixtures for the resolver tests: VTL templates loaded from text, and DynamoDB reached by
+both of the data source's paths (see datasources/dynamodb_paths.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.unit.resolvers.datasources.dynamodb_paths import loopback, operations
 from tests.unit.resolvers.runtimes.vtl_templates import LoadTemplates, template_loader
+
+# The DynamoDB fixtures, for every test under tests/unit/resolvers.
+__all__ = ["loopback", "operations"]
 
 
 @pytest.fixture

@@ -250,15 +250,21 @@ async def test_util_error_in_a_function_stops_the_pipeline(
     assert handlers.CALLS == []
 
 
+def failing_lambda(folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A handler module, importable under the returned name, whose function raises."""
+    name = f"failing_{uuid.uuid4().hex}"
+    (folder / f"{name}.py").write_text(
+        "def handler(event, context):\n    raise RuntimeError('backend down')\n", encoding="utf-8"
+    )
+    monkeypatch.syspath_prepend(str(folder))
+    return name
+
+
 @pytest.mark.anyio
 async def test_each_function_sees_its_own_data_source_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    name = f"failing_{uuid.uuid4().hex}"
-    (tmp_path / f"{name}.py").write_text(
-        "def handler(event, context):\n    raise RuntimeError('backend down')\n", encoding="utf-8"
-    )
-    monkeypatch.syspath_prepend(str(tmp_path))
+    name = failing_lambda(tmp_path, monkeypatch)
     tolerant = load_python_code(
         write(
             tmp_path,
@@ -393,3 +399,31 @@ async def test_return_in_a_function_skips_its_data_source(templates: LoadTemplat
     ]
     resolver = PipelineResolver(None, functions)
     assert await resolver.resolve(make_ctx()) == {"from": "next", "prev": {"cached": True}}
+
+
+@pytest.mark.anyio
+async def test_a_function_that_swallows_its_data_source_error_is_logged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    name = failing_lambda(tmp_path, monkeypatch)
+    swallowing = load_python_code(
+        write(
+            tmp_path,
+            "swallowing",
+            """
+            def request(ctx):
+                return {"operation": "Invoke", "payload": {}}
+
+            def response(ctx):
+                return ctx.result
+            """,
+        )
+    )
+    source = LambdaDataSource("fn", f"{name}:handler")
+    resolver = PipelineResolver(None, [PipelineFunction("save", swallowing, source)])
+    with caplog.at_level("WARNING", logger="resolvers.unit"):
+        assert await resolver.resolve(make_context()) is None
+    assert [record.getMessage() for record in caplog.records] == [
+        "function save of resolver Query.getPost: the data source's error ended as null (the "
+        "response handler neither raised nor appended it): Lambda:Unhandled: backend down"
+    ]

@@ -20,7 +20,7 @@ import pytest
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.none import NoneDataSource
-from resolvers.errors import UtilError
+from resolvers.errors import DataSourceError, UnauthorizedFieldError, UtilError
 from resolvers.runtimes.python import load_python_code
 from resolvers.unit import UnitResolver
 from tests.unit.resolvers.handler_modules import import_handlers
@@ -252,3 +252,82 @@ async def test_unit_resolver_with_none_data_source(templates: LoadTemplates) -> 
     code = templates(request, "$util.toJson($ctx.result)")
     resolver = UnitResolver(code, NoneDataSource("local"))
     assert await resolver.resolve(make_ctx({"id": "1"})) == {"id": "1"}
+
+
+def _invoke(version: str) -> str:
+    return (
+        f'{{"version": "{version}", "operation": "Invoke",'
+        ' "payload": {"arguments": $util.toJson($ctx.args)}}'
+    )
+
+
+# The changelog's own example: a null result raises Unauthorized, when the template runs.
+UNAUTHORIZED_IF_NULL = (
+    "#if($util.isNull($ctx.result))$util.unauthorized()#end$util.toJson($ctx.result)"
+)
+NONE_REQUEST = '{"version": "2017-02-28", "payload": $util.toJson($ctx.args.value)}'
+
+
+@pytest.mark.anyio
+async def test_2017_02_28_skips_the_response_template_for_a_null_result(
+    templates: LoadTemplates,
+) -> None:
+    # Resolver mapping template changelog, 2017-02-28: "If the datasource invocation result is
+    # null, the response mapping template is not executed" (2018-05-29 executes it).
+    old = UnitResolver(templates(NONE_REQUEST, UNAUTHORIZED_IF_NULL), NoneDataSource("local"))
+    assert await old.resolve(make_ctx({"value": None})) is None
+    assert await old.resolve(make_ctx({"value": {"id": "1"}})) == {"id": "1"}
+    new_request = NONE_REQUEST.replace("2017-02-28", "2018-05-29")
+    new = UnitResolver(templates(new_request, UNAUTHORIZED_IF_NULL), NoneDataSource("local"))
+    with pytest.raises(UnauthorizedFieldError):
+        await new.resolve(make_ctx({"value": None}))
+
+
+@pytest.mark.anyio
+async def test_2017_02_28_raises_a_data_source_error_with_the_template_result_as_data(
+    templates: LoadTemplates, handlers: ModuleType
+) -> None:
+    # 2017-02-28: "If the datasource invocation yields an error, the response mapping template is
+    # executed and the evaluated result is placed inside the GraphQL response errors.data block."
+    code = templates(_invoke("2017-02-28"), '{"seen": $util.toJson($ctx.error.type)}')
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    with pytest.raises(DataSourceError) as raised:
+        await resolver.resolve(make_ctx({"fail": True}))
+    assert (raised.value.message, raised.value.error_type, raised.value.data) == (
+        "the function failed",
+        "Lambda:Unhandled",
+        {"seen": "Lambda:Unhandled"},
+    )
+
+
+@pytest.mark.anyio
+async def test_a_data_source_error_the_response_swallows_is_logged(
+    templates: LoadTemplates, handlers: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 2018-05-29 leaves the error to the template; a template that ignores it makes the field
+    # null, which the server's log says (never silent).
+    code = templates(_invoke("2018-05-29"), "$util.toJson($ctx.result)")
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    with caplog.at_level("WARNING", logger="resolvers.unit"):
+        assert await resolver.resolve(make_ctx({"fail": True})) is None
+    assert [(record.levelname, record.getMessage()) for record in caplog.records] == [
+        (
+            "WARNING",
+            "resolver Query.getPost: the data source's error ended as null (the response handler "
+            "neither raised nor appended it): Lambda:Unhandled: the function failed",
+        )
+    ]
+
+
+@pytest.mark.anyio
+async def test_an_appended_data_source_error_is_not_logged_again(
+    templates: LoadTemplates, handlers: ModuleType, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = "$util.appendError($ctx.error.message, $ctx.error.type)null"
+    code = templates(_invoke("2018-05-29"), response)
+    resolver = UnitResolver(code, LambdaDataSource("fn", f"{handlers.__name__}:handler"))
+    ctx = make_ctx({"fail": True})
+    with caplog.at_level("WARNING", logger="resolvers.unit"):
+        assert await resolver.resolve(ctx) is None
+    assert [entry["message"] for entry in ctx.appended_errors] == ["the function failed"]
+    assert caplog.records == []

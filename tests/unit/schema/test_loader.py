@@ -173,3 +173,45 @@ def test_prelude_directives_read_as_appsyncs_introspection(blog_schema: AppSyncS
     groups = schema.get_directive("aws_cognito_user_pools")
     assert groups is not None
     assert str(groups.args["cognito_groups"].type) == "[String]"
+
+
+ABSTRACT_AUTH_SDL = """
+interface Node @aws_iam @aws_api_key { id: ID! }
+union SearchResult @aws_cognito_user_pools(cognito_groups: ["Admin"]) @aws_oidc = Film
+extend union SearchResult @aws_lambda
+type Film implements Node { id: ID! }
+type Query { node(id: ID!): Node search: [SearchResult] }
+"""
+
+
+def test_auth_directives_on_interfaces_and_unions_load_as_appsync_deploys_them(
+    write_sdl: WriteSdl, caplog: pytest.LogCaptureFixture
+) -> None:
+    # aws-cdk's code-first InterfaceType renders `interface Node @aws_iam {...}` and AppSync
+    # deploys it (awscdk-appsync-utils test/appsync-directives.test.ts).
+    caplog.set_level("INFO", logger="schema.loader")
+    [path] = write_sdl(ABSTRACT_AUTH_SDL)
+    schema = load_schema([path]).graphql_schema
+    assert schema.get_type("Node") is not None
+    notices = [record.getMessage() for record in caplog.records]
+    assert notices == [
+        f"{path}:2:16: @aws_iam on interface Node has no effect: AppSync decides access on the "
+        "object type a field resolves on and on its fields",
+        f"{path}:2:25: @aws_api_key on interface Node has no effect: AppSync decides access on "
+        "the object type a field resolves on and on its fields",
+        f"{path}:3:20: @aws_cognito_user_pools on union SearchResult has no effect: AppSync "
+        "decides access on the object type a field resolves on and on its fields",
+        f"{path}:3:71: @aws_oidc on union SearchResult has no effect: AppSync decides access "
+        "on the object type a field resolves on and on its fields",
+        f"{path}:4:27: @aws_lambda on union SearchResult has no effect: AppSync decides access "
+        "on the object type a field resolves on and on its fields",
+    ]
+
+
+def test_other_directives_stay_refused_where_graphql_refuses_them(write_sdl: WriteSdl) -> None:
+    sdl = "enum Color @aws_iam { RED }\ntype Query { c: Color @aws_subscribe(mutations: []) }\n"
+    with pytest.raises(SchemaError) as refused:
+        load_schema(write_sdl(sdl))
+    assert [problem.message for problem in refused.value.problems] == [
+        "Directive '@aws_iam' may not be used on enum."
+    ]

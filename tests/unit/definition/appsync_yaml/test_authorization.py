@@ -65,16 +65,16 @@ additionalAuthenticationProviders:
 
 def test_a_deny_user_pool_and_iam_credentials_with_their_local_defaults(tmp_path: Path) -> None:
     text = """
-authenticationType: AWS_IAM
-iamConfig:
-  region: us-east-1
-  credentials:
-    - {accessKeyId: AKIAEXAMPLE, secretAccessKey: secret, expiration: 1900000000}
+authenticationType: AMAZON_COGNITO_USER_POOLS
+userPoolConfig: {userPoolId: us-east-1_Pool, awsRegion: us-east-1, defaultAction: DENY}
 additionalAuthenticationProviders:
-  - authenticationType: AMAZON_COGNITO_USER_POOLS
-    userPoolConfig: {userPoolId: us-east-1_Pool, awsRegion: us-east-1, defaultAction: DENY}
+  - authenticationType: AWS_IAM
+    iamConfig:
+      region: us-east-1
+      credentials:
+        - {accessKeyId: AKIAEXAMPLE, secretAccessKey: secret, expiration: 1900000000}
 """
-    iam, pool = _providers(tmp_path, text)
+    pool, iam = _providers(tmp_path, text)
     assert iam.iam_config == IamConfig(
         (
             IamCredential(
@@ -115,7 +115,8 @@ additionalAuthenticationProviders:
   - authenticationType: AWS_LAMBDA
 """
     assert problems(write_definition(tmp_path, SCHEMA, text)) == [
-        "additionalAuthenticationProviders[0].userPoolConfig.defaultAction: expected ALLOW | DENY",
+        "additionalAuthenticationProviders[0].userPoolConfig.defaultAction: "
+        "has no effect on an additional provider (default mode only)",
         "additionalAuthenticationProviders[0].userPoolConfig.awsRegion: "
         "required; expected a non-empty string",
         "additionalAuthenticationProviders[1].lambdaAuthorizerConfig: "
@@ -185,4 +186,69 @@ apiKeys:
         "AWS_LAMBDA is already configured; it may appear only once",
         "apiKeys[0].id: required; expected a non-empty string",
         "apiKeys[0].expires: expected epoch seconds or an ISO 8601 timestamp",
+        # No API_KEY provider: no key would authenticate anyone.
+        "apiKeys: has no effect: no provider has authenticationType: API_KEY",
+    ]
+
+
+def test_a_block_beside_a_provider_of_another_type_is_refused(tmp_path: Path) -> None:
+    # The iamConfig at the top belongs to the default provider (API_KEY), so the AWS_IAM
+    # provider had no keys and every signed request got 403 from a definition read as sound.
+    text = """
+schema: schema.graphql
+authenticationType: API_KEY
+iamConfig:
+  credentials: [{accessKeyId: AKIAEXAMPLE, secretAccessKey: secret}]
+lambdaAuthorizerConfig: {handler: "authorizers:check"}
+additionalAuthenticationProviders:
+  - authenticationType: AWS_IAM
+  - authenticationType: OPENID_CONNECT
+    openIDConnectConfig: {issuer: "https://idp"}
+    userPoolConfig: {userPoolId: us-east-1_Pool, awsRegion: us-east-1}
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "lambdaAuthorizerConfig: has no effect on an API_KEY provider: "
+        "it belongs beside authenticationType: AWS_LAMBDA",
+        "iamConfig: has no effect on an API_KEY provider: move it to the AWS_IAM provider "
+        "(additionalAuthenticationProviders[0])",
+        "additionalAuthenticationProviders[1].userPoolConfig: has no effect on an "
+        "OPENID_CONNECT provider: it belongs beside authenticationType: "
+        "AMAZON_COGNITO_USER_POOLS",
+    ]
+
+
+def test_unknown_keys_inside_provider_blocks_are_refused(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: OPENID_CONNECT
+openIDConnectConfig: {issuer: "https://idp", clientID: app}
+additionalAuthenticationProviders:
+  - authenticationType: AWS_IAM
+    iamConfig:
+      regions: [us-east-1]
+      credentials: [{accessKeyId: A, secretAccessKey: s, secretKey: s}]
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "openIDConnectConfig.clientID: unknown key; expected one of issuer, clientId, iatTTL, "
+        "authTTL, jwksFile",
+        "additionalAuthenticationProviders[0].iamConfig.regions: unknown key; expected one of "
+        "region, credentials",
+        "additionalAuthenticationProviders[0].iamConfig.credentials[0].secretKey: unknown key; "
+        "expected one of accessKeyId, secretAccessKey, accountId, userArn, username, "
+        "sessionToken, expiration, cognitoIdentityPoolId, cognitoIdentityId, "
+        "cognitoIdentityAuthType, cognitoIdentityAuthProvider",
+    ]
+
+
+def test_an_authorizer_uri_is_accepted_with_a_notice(tmp_path: Path) -> None:
+    text = """
+schema: schema.graphql
+authenticationType: AWS_LAMBDA
+lambdaAuthorizerConfig:
+  handler: "authorizers:check"
+  authorizerUri: arn:aws:lambda:us-east-1:123456789012:function:check
+"""
+    definition = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text))
+    assert [f"{notice.key_path}: {notice.message}" for notice in definition.notices] == [
+        "lambdaAuthorizerConfig.authorizerUri: not called locally: the local `handler` authorizes"
     ]

@@ -120,6 +120,7 @@ def posts_table(**extra: Any) -> dict[str, Any]:
             {"AttributeName": "id", "AttributeType": "S"},
             {"AttributeName": "createdAt", "AttributeType": "S"},
         ],
+        "BillingMode": "PAY_PER_REQUEST",
         **extra,
     }
 
@@ -223,4 +224,33 @@ def test_embedded_settings_problems_have_key_paths(tmp_path: Path) -> None:
         "server.dynamodb.region",
         "server.dynamodb.tables[0].AttributeDefinitions",
         "server.dynamodb.tables[0].KeySchema",
+        "server.dynamodb.tables[0].ProvisionedThroughput",
+    ]
+
+
+def test_billing_mode_defaults_to_provisioned_as_create_table_does(tmp_path: Path) -> None:
+    # CreateTable's BillingMode "Default: PROVISIONED" (DynamoDB API reference), as
+    # AWS::DynamoDB::Table's: a table given only ProvisionedThroughput is a provisioned table.
+    throughput = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+    provisioned = posts_table(ProvisionedThroughput=throughput)
+    del provisioned["BillingMode"]
+    file_reader = reader(tmp_path)
+    (table,) = read_table_declarations(file_reader, [provisioned], "tables")
+    assert file_reader.problems == []
+    assert table.create_table_input["BillingMode"] == "PROVISIONED"
+    assert table.create_table_input["ProvisionedThroughput"] == throughput
+
+
+def test_billing_mode_and_throughput_must_agree(tmp_path: Path) -> None:
+    bare = posts_table()
+    del bare["BillingMode"]
+    both = posts_table(ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})
+    file_reader = reader(tmp_path)
+    assert read_table_declarations(file_reader, [bare, both], "tables") == ()
+    assert [f"{problem.key_path}: {problem.message}" for problem in file_reader.problems] == [
+        "tables[0].ProvisionedThroughput: required when BillingMode is PROVISIONED "
+        "(CreateTable's default); or set BillingMode: PAY_PER_REQUEST",
+        # DynamoDB's CreateTable refuses it with this ValidationException.
+        "tables[1].ProvisionedThroughput: ProvisionedThroughput cannot be specified when "
+        "BillingMode is PAY_PER_REQUEST",
     ]

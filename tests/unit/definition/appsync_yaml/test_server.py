@@ -140,6 +140,7 @@ server:
       - TableName: Post
         KeySchema: [{{AttributeName: id, KeyType: HASH}}]
         AttributeDefinitions: [{{AttributeName: id, AttributeType: S}}]
+        BillingMode: PAY_PER_REQUEST
         seed: posts.json
 """
     settings = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).server.dynamodb
@@ -177,6 +178,7 @@ server:
       - TableName: Post
         KeySchema: [{{AttributeName: id, KeyType: HASH}}]
         AttributeDefinitions: [{{AttributeName: pk, AttributeType: S}}]
+        BillingMode: PAY_PER_REQUEST
         seed: absent.json
     colour: blue
 """

@@ -1,4 +1,5 @@
-"""The two ways the DynamoDB data source reaches DynamoDB, as fixtures every DynamoDB test uses.
+"""The two ways the DynamoDB data source reaches DynamoDB, as fixtures every DynamoDB test uses
+(tests/unit/resolvers/conftest.py offers them to the resolver tests).
 
 `operations` is parametrised: "embedded" calls moto's backend in process (`MotoDynamoDB`),
 "boto3" goes through boto3 to a moto server on 127.0.0.1 (`BotoDynamoDB`), which is how a
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 
 from definition.model import DynamoDBConfig, TableDeclaration
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
+from resolvers.context import ResolverContext
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
@@ -26,6 +27,7 @@ from resolvers.datasources.dynamodb_tables import (
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.errors import DataSourceError, ResolverError
+from tests.unit.resolvers.contexts import field_context
 
 # A region no other suite uses, so moto state from other tests never meets ours.
 REGION = "eu-west-3"
@@ -56,13 +58,7 @@ def operations(request: pytest.FixtureRequest, loopback: LoopbackEndpoint) -> Dy
 
 
 def context() -> ResolverContext:
-    return ResolverContext(
-        arguments={},
-        source=None,
-        identity=None,
-        info=ResolverInfo("field", "Query", {}, [], ""),
-        request=RequestInfo({}),
-    )
+    return field_context("field")
 
 
 def table_input(

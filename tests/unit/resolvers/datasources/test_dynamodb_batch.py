@@ -21,14 +21,10 @@ from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     SDK_SUFFIX,
     failure,
-    loopback,
     new_source,
     new_table,
-    operations,
     run,
 )
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 

@@ -8,9 +8,7 @@ from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_tables import LoopbackEndpoint
-from tests.unit.resolvers.datasources.dynamodb_paths import REGION, loopback, new_source, run
-
-__all__ = ["loopback"]
+from tests.unit.resolvers.datasources.dynamodb_paths import REGION, new_source, run
 
 
 @pytest.mark.anyio

@@ -5,26 +5,40 @@ is that handler itself (moto 5.2.5), called as moto's server calls it after pars
 every result and every error (code and message) must be the same, so the two cannot drift.
 Binary values are stored as moto's server stores them, so the loopback endpoint and the
 embedded path see the same items.
+
+Writes keep nothing but the table's data (issue 12): moto's default keeps every model
+instance it ever made in its class's `instances_tracked` list, which the memory tests here
+would see grow by one `Item` (about 1 KiB) per PutItem and by a whole table per
+TransactWriteItems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import gc
+import json
+import tracemalloc
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from moto.core.exceptions import JsonRESTError
+from moto.core.model_instances import model_data, reset_model_data
 from moto.dynamodb.models import dynamodb_backends
+from moto.dynamodb.models.dynamo_type import Item
+from moto.dynamodb.models.table import StreamRecord, Table
 from moto.dynamodb.responses import DynamoHandler
+from moto.moto_api._internal.responses import MotoAPIResponse
 
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID, MotoDynamoDB
+from resolvers.datasources.dynamodb_moto import (
+    DEFAULT_ACCOUNT_ID,
+    UNTRACKED_SERVICES,
+    LiveInstances,
+    MotoDynamoDB,
+)
 from resolvers.datasources.dynamodb_tables import LoopbackEndpoint
 from resolvers.datasources.dynamodb_wire import wire_json
 from resolvers.errors import DynamoDBServiceError
-from tests.unit.resolvers.datasources.dynamodb_paths import loopback
-
-__all__ = ["loopback"]
 
 # A region of its own: these tests drop every table in it.
 REGION = "eu-north-1"
@@ -278,3 +292,130 @@ def test_a_written_document_changed_afterwards_leaves_the_stored_item_alone(
     assert result == {
         "Item": {"id": {"S": "w1"}, "tags": {"SS": ["a"]}, "map": {"M": {"k": {"L": [{"S": "v"}]}}}}
     }
+
+
+def _put(number: int) -> dict[str, Any]:
+    return {"TableName": "Simple", "Item": {"id": {"S": "same"}, "n": {"N": str(number)}}}
+
+
+WRITES: dict[str, Callable[[int], list[tuple[str, dict[str, Any]]]]] = {
+    "PutItem": lambda n: [("PutItem", _put(n))],
+    "UpdateItem": lambda n: [
+        (
+            "UpdateItem",
+            {
+                "TableName": "Simple",
+                "Key": {"id": {"S": "same"}},
+                "UpdateExpression": "SET n = :n, title = :t",
+                "ExpressionAttributeValues": {":n": {"N": str(n)}, ":t": {"S": "x" * 100}},
+            },
+        )
+    ],
+    "DeleteItem": lambda n: [
+        ("PutItem", _put(n)),
+        ("DeleteItem", {"TableName": "Simple", "Key": {"id": {"S": "same"}}}),
+    ],
+    "BatchWriteItem": lambda n: [
+        ("BatchWriteItem", {"RequestItems": {"Simple": [{"PutRequest": _put(n)}]}}),
+    ],
+    "TransactWriteItems": lambda n: [
+        ("TransactWriteItems", {"TransactItems": [{"Put": _put(n)}]}),
+    ],
+}
+
+
+def _retained_bytes(run: Callable[[], None]) -> int:
+    """What `run` leaves allocated, as tracemalloc sees it once garbage is collected."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        run()
+        gc.collect()
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("operation", list(WRITES))
+def test_writes_to_the_same_key_keep_nothing_behind(embedded: MotoDynamoDB, operation: str) -> None:
+    # The Composite table holds 1 item, so TransactWriteItems' rollback copy is small: the
+    # growth measured here is what moto keeps, not what the table holds.
+    def write(first: int, count: int) -> None:
+        for number in range(first, first + count):
+            for name, params in WRITES[operation](number):
+                embedded.call_now(name, params)
+
+    write(0, 50)  # warm-up: moto's and Python's caches fill on first use
+    gc.collect()
+    tracked_before = len(Item.instances_tracked)  # type: ignore[attr-defined]
+    retained = _retained_bytes(lambda: write(50, 400))
+    assert len(Item.instances_tracked) <= tracked_before + 1  # type: ignore[attr-defined]
+    # moto's default keeps about 1 KiB per write here (400 KiB); what is left must not grow.
+    assert retained < 64 * 1024
+
+
+def test_a_table_copy_for_a_transaction_is_not_kept(embedded: MotoDynamoDB) -> None:
+    for number in range(200):
+        item = {"id": {"S": f"i{number}"}, "title": {"S": "x" * 100}}
+        embedded.call_now("PutItem", {"TableName": "Simple", "Item": item})
+
+    def transactions(count: int) -> None:
+        for number in range(count):
+            embedded.call_now("TransactWriteItems", {"TransactItems": [{"Put": _put(number)}]})
+
+    transactions(2)  # warm-up: moto's and Python's caches fill on first use
+    gc.collect()
+    tables = len(Table.instances_tracked)  # type: ignore[attr-defined]
+    retained = _retained_bytes(lambda: transactions(20))
+    assert len(Table.instances_tracked) == tables  # type: ignore[attr-defined]
+    # Each copy of the 200-item table is about 200 KiB under moto's default.
+    assert retained < 200 * 1024
+
+
+def test_a_stream_keeps_its_records_and_nothing_more(embedded: MotoDynamoDB) -> None:
+    gc.collect()
+    before = len(StreamRecord.instances_tracked)  # type: ignore[attr-defined]
+    specification = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    embedded.call_now(
+        "CreateTable", {**SIMPLE, "TableName": "Streamed", "StreamSpecification": specification}
+    )
+    for number in range(100):
+        embedded.call_now("PutItem", {**_put(number), "TableName": "Streamed"})
+    # DynamoDB Streams keeps records for 24 hours: the table's shard holds them.
+    shard = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table("Streamed").stream_shard
+    assert shard is not None
+    assert len(shard.items) == 100
+    del shard
+    gc.collect()
+    assert len(StreamRecord.instances_tracked) == before + 100  # type: ignore[attr-defined]
+    # Once the table is gone, nothing keeps its records.
+    embedded.call_now("DeleteTable", {"TableName": "Streamed"})
+    gc.collect()
+    assert len(StreamRecord.instances_tracked) == before  # type: ignore[attr-defined]
+
+
+def _dashboard_items() -> int:
+    """How many DynamoDB items moto's dashboard data (`/moto-api/data.json`) lists."""
+    status, _, body = MotoAPIResponse().model_data(None, "", {})
+    assert status == 200
+    return len(json.loads(body)["dynamodb"]["Item"])
+
+
+def test_moto_dashboard_still_lists_the_live_items(embedded: MotoDynamoDB) -> None:
+    gc.collect()
+    before = _dashboard_items()
+    embedded.call_now("PutItem", _put(1))
+    embedded.call_now("PutItem", _put(2))  # replaces the first: one live item more
+    gc.collect()
+    assert _dashboard_items() == before + 1
+
+
+def test_the_tracking_stays_weak_after_a_moto_reset(embedded: MotoDynamoDB) -> None:
+    # `mock_aws` and `/moto-api/reset` put a plain list back on every model class.
+    reset_model_data()
+    assert isinstance(Item.instances_tracked, list)  # type: ignore[attr-defined]
+    embedded.call_now("PutItem", _put(1))
+    for service in UNTRACKED_SERVICES:
+        for model in model_data[service].values():
+            assert isinstance(model.instances_tracked, LiveInstances)  # type: ignore[attr-defined]

@@ -2,7 +2,8 @@
 
 From AppSync's "Versioning DynamoDB data sources" (`_version`, `_lastChangedAt`, tombstones
 with `_deleted` kept BaseTableTTL minutes, delta table records), "Conflict detection and sync"
-(a stale `_version` is a conflict; the optimistic concurrency handler rejects it) and the Sync
+(with `conflictDetection: VERSION`, a stale `_version` is a conflict, which the optimistic
+concurrency handler rejects; without it, nothing is detected) and the Sync
 reference (base table scan without a recent `lastSync`, delta table otherwise; `startedAt` is
 the start of the first page).
 """
@@ -15,21 +16,23 @@ from typing import Any
 
 import pytest
 
-from definition.model import DeltaSyncConfig, DynamoDBConfig
+from definition.model import (
+    ConflictDetectionType,
+    ConflictHandlerType,
+    DeltaSyncConfig,
+    DynamoDBConfig,
+    SyncConfig,
+)
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_tables import create_tables, delta_sync_table
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     failure,
-    loopback,
     new_source,
     new_table,
-    operations,
     run,
 )
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -53,14 +56,20 @@ class FakeClock:
         self.moment += timedelta(**delta)
 
 
+OPTIMISTIC = SyncConfig(ConflictDetectionType.VERSION, ConflictHandlerType.OPTIMISTIC_CONCURRENCY)
+
+
 async def versioned_source(
-    operations: DynamoDBOperations, clock: FakeClock, base_ttl: int = BASE_TTL_MINUTES
+    operations: DynamoDBOperations,
+    clock: FakeClock,
+    base_ttl: int = BASE_TTL_MINUTES,
+    sync_config: SyncConfig | None = OPTIMISTIC,
 ) -> DynamoDBDataSource:
     table = await new_table(operations, "Notes")
     delta = DeltaSyncConfig(base_ttl, f"Delta-{table}", DELTA_TTL_MINUTES)
     await create_tables(operations, [delta_sync_table(delta)])
     config = DynamoDBConfig(table, REGION, versioned=True, delta_sync_config=delta)
-    return DynamoDBDataSource("NotesTable", config, operations, clock)
+    return DynamoDBDataSource("NotesTable", config, operations, clock, sync_config)
 
 
 def put(note: str, **extra: Any) -> dict[str, Any]:
@@ -146,6 +155,21 @@ async def test_update_with_a_stale_version_is_a_rejected_conflict(
     assert error.message == "Conflict resolver rejects mutation."
     assert error.data["_version"] == 2
     assert error.data["text"] == "first"
+
+
+async def test_without_conflict_detection_a_stale_version_is_written_over(
+    operations: DynamoDBOperations,
+) -> None:
+    # "Conflict Detection is enabled by setting the value in the SyncConfig for the
+    # conflictDetection field to VERSION" (Conflict detection and resolution): without it the
+    # versioned data source still counts versions, and detects nothing.
+    clock = FakeClock()
+    for sync_config in (None, SyncConfig(ConflictDetectionType.NONE)):
+        source = await versioned_source(operations, clock, sync_config=sync_config)
+        await run(source, put("n1"))
+        await run(source, update("n1", "first", 1))
+        result = await run(source, update("n1", "second", 1))
+        assert (result["text"], result["_version"]) == ("second", 3)
 
 
 async def test_delete_leaves_a_tombstone_for_base_table_ttl(

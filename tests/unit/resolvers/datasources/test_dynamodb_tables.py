@@ -31,16 +31,12 @@ from resolvers.datasources.dynamodb_tables import (
     start_loopback_endpoint,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
-from resolvers.errors import LoopbackEndpointError, SeedError
+from resolvers.errors import LoopbackEndpointError, SeedError, TableSetupError
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
-    loopback,
-    operations,
     run,
     table_input,
 )
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 
@@ -107,6 +103,29 @@ async def test_an_existing_table_is_left_alone(
     declaration = TableDeclaration(name, table_input(name), seed=seed)
     assert await create_tables(operations, [declaration]) == [name]
     assert await create_tables(operations, [declaration]) == []
+
+
+async def test_what_dynamodb_refuses_at_setup_names_the_table_and_the_step(
+    operations: DynamoDBOperations, tmp_path: Path
+) -> None:
+    name = unique("Posts", tmp_path)
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([{"id": "1"}, {"title": "no key"}]))
+    with pytest.raises(TableSetupError) as refused:
+        await create_tables(operations, [TableDeclaration(name, table_input(name), seed=seed)])
+    error = refused.value
+    # DynamoDB's own ValidationException for an item without its key (PutItem).
+    assert (error.table, error.step, error.item, error.code) == (
+        name,
+        "seed",
+        (1, name),
+        "ValidationException",
+    )
+    assert error.message.endswith("Missing the key id in the item")
+    bad = {**table_input(name + "x"), "AttributeDefinitions": []}
+    with pytest.raises(TableSetupError) as refused:
+        await create_tables(operations, [TableDeclaration(name + "x", bad)], "http://here")
+    assert (refused.value.step, refused.value.endpoint) == ("CreateTable", "http://here")
 
 
 def test_a_seed_file_of_the_wrong_shape_names_the_file(tmp_path: Path) -> None:

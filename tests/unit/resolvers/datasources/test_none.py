@@ -10,25 +10,17 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.none import NoneDataSource
-
-
-def make_context() -> ResolverContext:
-    return ResolverContext(
-        arguments={"id": "1"},
-        source=None,
-        identity=None,
-        info=ResolverInfo("getPost", "Query", {}, [], ""),
-        request=RequestInfo(headers={}),
-    )
+from tests.unit.resolvers.contexts import field_context
 
 
 @pytest.mark.anyio
 async def test_payload_is_forwarded_as_the_result() -> None:
     source = NoneDataSource("local")
     payload = {"id": "postId1", "tags": ["a", "b"]}
-    assert await source.invoke({"version": "2018-05-29", "payload": payload}, make_context()) == {
+    assert await source.invoke(
+        {"version": "2018-05-29", "payload": payload}, field_context(arguments={"id": "1"})
+    ) == {
         "id": "postId1",
         "tags": ["a", "b"],
     }
@@ -36,12 +28,20 @@ async def test_payload_is_forwarded_as_the_result() -> None:
 
 @pytest.mark.anyio
 async def test_scalar_payload_is_forwarded() -> None:
-    assert await NoneDataSource("local").invoke({"payload": 42}, make_context()) == 42
+    assert (
+        await NoneDataSource("local").invoke({"payload": 42}, field_context(arguments={"id": "1"}))
+        == 42
+    )
 
 
 @pytest.mark.anyio
 async def test_missing_payload_is_a_null_result() -> None:
-    assert await NoneDataSource("local").invoke({"version": "2018-05-29"}, make_context()) is None
+    assert (
+        await NoneDataSource("local").invoke(
+            {"version": "2018-05-29"}, field_context(arguments={"id": "1"})
+        )
+        is None
+    )
 
 
 def test_name_is_the_configured_name() -> None:

@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.errors import DataSourceError, ResolverError
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from tests.unit.resolvers.contexts import field_context
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -44,16 +44,6 @@ class EngineRunner:
         self.calls.append(operation)
         status, answer = await self.service.handle(operation, json.dumps(body).encode())
         return status, json.loads(json.dumps(answer))
-
-
-def context(arguments: dict[str, Any] | None = None) -> ResolverContext:
-    return ResolverContext(
-        arguments=arguments or {},
-        source=None,
-        identity=None,
-        info=ResolverInfo("startOrder", "Mutation", {}, [], ""),
-        request=RequestInfo({}),
-    )
 
 
 async def create_machine(
@@ -98,7 +88,7 @@ async def test_start_execution_returns_the_execution_arn(runner: EngineRunner) -
             "name": "order-1",
             "input": '{"orderId":"1"}',
         },
-        context(),
+        field_context("startOrder", "Mutation"),
     )
     assert result["executionArn"] == f"arn:aws:states:{REGION}:{ACCOUNT}:execution:orders:order-1"
     assert isinstance(result["startDate"], float)
@@ -112,7 +102,8 @@ async def test_an_input_that_is_not_a_string_is_sent_as_its_json(runner: EngineR
     machine = await create_machine(runner, "orders", ECHO)
     source = StepFunctionsDataSource("Orders", runner, state_machine_arn=machine)
     result = await source.invoke(
-        {"operation": "StartExecution", "input": {"orderId": "2", "items": [1, 2]}}, context()
+        {"operation": "StartExecution", "input": {"orderId": "2", "items": [1, 2]}},
+        field_context("startOrder", "Mutation"),
     )
     described = await finished(runner, result["executionArn"])
     assert json.loads(described["input"]) == {"orderId": "2", "items": [1, 2]}
@@ -124,7 +115,7 @@ async def test_start_sync_execution_answers_with_the_output(runner: EngineRunner
     source = StepFunctionsDataSource("Quote", runner, state_machine_arn=machine)
     result = await source.invoke(
         {"version": "2018-05-29", "operation": "StartSyncExecution", "input": {"sku": "A"}},
-        context(),
+        field_context("startOrder", "Mutation"),
     )
     assert result["status"] == "SUCCEEDED"
     assert json.loads(result["output"]) == {"sku": "A"}
@@ -136,7 +127,9 @@ async def test_start_sync_execution_answers_with_the_output(runner: EngineRunner
 async def test_a_failed_sync_execution_is_a_result_not_an_error(runner: EngineRunner) -> None:
     machine = await create_machine(runner, "reject", FAIL, kind="EXPRESS")
     source = StepFunctionsDataSource("Reject", runner, state_machine_arn=machine)
-    result = await source.invoke({"operation": "StartSyncExecution"}, context())
+    result = await source.invoke(
+        {"operation": "StartSyncExecution"}, field_context("startOrder", "Mutation")
+    )
     assert (result["status"], result["error"], result["cause"]) == (
         "FAILED",
         "OrderRejected",
@@ -148,10 +141,13 @@ async def test_a_failed_sync_execution_is_a_result_not_an_error(runner: EngineRu
 async def test_describe_execution_reads_the_execution(runner: EngineRunner) -> None:
     machine = await create_machine(runner, "orders", ECHO)
     source = StepFunctionsDataSource("Orders", runner, state_machine_arn=machine)
-    started = await source.invoke({"operation": "StartExecution", "input": "{}"}, context())
+    started = await source.invoke(
+        {"operation": "StartExecution", "input": "{}"}, field_context("startOrder", "Mutation")
+    )
     await finished(runner, started["executionArn"])
     described = await source.invoke(
-        {"operation": "DescribeExecution", "executionArn": started["executionArn"]}, context()
+        {"operation": "DescribeExecution", "executionArn": started["executionArn"]},
+        field_context("startOrder", "Mutation"),
     )
     assert described["status"] == "SUCCEEDED"
     assert described["stateMachineArn"] == machine
@@ -164,7 +160,10 @@ async def test_an_api_error_is_a_data_source_error_named_for_step_functions(
     source = StepFunctionsDataSource("Orders", runner)
     missing = f"arn:aws:states:{REGION}:{ACCOUNT}:stateMachine:missing"
     with pytest.raises(DataSourceError) as raised:
-        await source.invoke({"operation": "StartExecution", "stateMachineArn": missing}, context())
+        await source.invoke(
+            {"operation": "StartExecution", "stateMachineArn": missing},
+            field_context("startOrder", "Mutation"),
+        )
     assert raised.value.error_type == "StepFunctions:StateMachineDoesNotExist"
     assert missing in raised.value.message
 
@@ -175,6 +174,8 @@ async def test_an_operation_outside_the_three_is_a_mapping_template_error(
 ) -> None:
     source = StepFunctionsDataSource("Orders", runner)
     with pytest.raises(ResolverError) as raised:
-        await source.invoke({"operation": "DeleteStateMachine"}, context())
+        await source.invoke(
+            {"operation": "DeleteStateMachine"}, field_context("startOrder", "Mutation")
+        )
     assert raised.value.error_type == "MappingTemplate"
     assert runner.calls == []

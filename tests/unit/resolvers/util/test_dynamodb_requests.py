@@ -20,13 +20,9 @@ from resolvers.util import dynamodb_requests as ddb
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     context,
     failure,
-    loopback,
     new_source,
-    operations,
     run,
 )
-
-__all__ = ["loopback", "operations"]
 
 pytestmark = [pytest.mark.anyio, pytest.mark.timeout(30)]
 

@@ -1,11 +1,11 @@
-"""A real moto server on 127.0.0.1 for the integrations, and a runner for executions."""
+"""A real moto server on 127.0.0.1 for the integrations, a runner for executions, and the engine
+with its own integrations registered (nested executions and `aws-sdk:sfn`)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import socket
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,17 +14,22 @@ import boto3
 import pytest
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from stepfunctions.integrations.aws import IntegrationEndpoints
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
+from stepfunctions.integrations.catalog import register_integrations
+from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.language.parse import parse_definition
 from stepfunctions.records.execution import Execution
 from stepfunctions.records.history import details_key
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
+from tests.fixtures.loopback import free_port
 
 START = datetime(2024, 5, 1, tzinfo=UTC)
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/sfn"
 # A Task whose call answers at once and whose result comes later (`.waitForTaskToken`, `.sync`):
 # TaskSubmitted holds the call's answer, TaskSucceeded the result (AWS recordings: localstack
 # `test_callback::test_sqs_wait_for_task_token`, floci's `.sync` tests).
@@ -40,16 +45,9 @@ SUBMITTED_TASK_HISTORY = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def moto_url() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     yield f"http://127.0.0.1:{port}"
@@ -114,3 +112,47 @@ async def run(
     interpreter = Interpreter(clock, tasks)
     await asyncio.wait_for(interpreter.run(execution), timeout=30)
     return Run(execution, interpreter)
+
+
+class Engine:
+    def __init__(self, service: StepFunctionsService) -> None:
+        self.service = service
+        self.nested = ServiceNestedExecutions(service)
+
+    async def call(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
+        status, answer = await self.service.handle(operation, json.dumps(body).encode())
+        assert status == 200, answer
+        return answer
+
+    async def machine(self, name: str, definition: dict[str, Any]) -> str:
+        created = await self.call(
+            "CreateStateMachine",
+            {"name": name, "definition": json.dumps(definition), "roleArn": ROLE},
+        )
+        return str(created["stateMachineArn"])
+
+    async def run(self, definition: dict[str, Any], data: Any = None) -> dict[str, Any]:
+        arn = await self.machine("parent", definition)
+        started = await self.call(
+            "StartExecution", {"stateMachineArn": arn, "input": json.dumps(data or {"k": 0})}
+        )
+        return dict(await self.nested.wait(started["executionArn"]))
+
+    async def history(self, execution_arn: str) -> list[dict[str, Any]]:
+        answer = await self.call("GetExecutionHistory", {"executionArn": execution_arn})
+        events: list[dict[str, Any]] = answer["events"]
+        return events
+
+
+@pytest.fixture
+async def engine() -> AsyncIterator[Engine]:
+    tasks = TaskRegistry(REGION, ACCOUNT)
+    service = StepFunctionsService(FakeClock(START), tasks, region=REGION, account_id=ACCOUNT)
+    register_integrations(
+        tasks,
+        AwsClients(IntegrationEndpoints(region=REGION)),
+        nested=ServiceNestedExecutions(service),
+        engine=service,
+    )
+    async with service.running():
+        yield Engine(service)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import uuid
 from collections.abc import Callable
@@ -31,6 +30,7 @@ from stepfunctions.records.execution import Execution
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
+from tests.fixtures.loopback import free_port
 from tests.unit.stepfunctions.integrations.conftest import (
     START,
     SUBMITTED_TASK_HISTORY,
@@ -253,9 +253,7 @@ async def test_jsonata_arguments_and_output_drive_a_dynamodb_task(
 
 @pytest.mark.anyio
 async def test_an_unreachable_endpoint_is_the_sdk_client_exception() -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    closed = f"http://127.0.0.1:{free_port()}"
     definition = {
         "StartAt": "Get",
         "States": {

@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
-from stepfunctions.integrations.catalog import register_integrations
-from stepfunctions.integrations.states import ServiceNestedExecutions
-from stepfunctions.runtime.clock import FakeClock
-from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.integrations.conftest import (
     ACCOUNT,
     REGION,
+    ROLE,
     START,
     SUBMITTED_TASK_HISTORY,
+    Engine,
 )
 
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/sfn"
 CHILD_OK = {"StartAt": "Echo", "States": {"Echo": {"Type": "Pass", "End": True}}}
 CHILD_FAILS = {
     "StartAt": "Boom",
@@ -38,50 +32,6 @@ CHILD_WAITS = {
     "StartAt": "Sleep",
     "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": True}},
 }
-
-
-class Engine:
-    def __init__(self, service: StepFunctionsService) -> None:
-        self.service = service
-        self.nested = ServiceNestedExecutions(service)
-
-    async def call(self, operation: str, body: dict[str, Any]) -> dict[str, Any]:
-        status, answer = await self.service.handle(operation, json.dumps(body).encode())
-        assert status == 200, answer
-        return answer
-
-    async def machine(self, name: str, definition: dict[str, Any]) -> str:
-        created = await self.call(
-            "CreateStateMachine",
-            {"name": name, "definition": json.dumps(definition), "roleArn": ROLE},
-        )
-        return str(created["stateMachineArn"])
-
-    async def run(self, definition: dict[str, Any], data: Any = None) -> dict[str, Any]:
-        arn = await self.machine("parent", definition)
-        started = await self.call(
-            "StartExecution", {"stateMachineArn": arn, "input": json.dumps(data or {"k": 0})}
-        )
-        return dict(await self.nested.wait(started["executionArn"]))
-
-    async def history(self, execution_arn: str) -> list[dict[str, Any]]:
-        answer = await self.call("GetExecutionHistory", {"executionArn": execution_arn})
-        events: list[dict[str, Any]] = answer["events"]
-        return events
-
-
-@pytest.fixture
-async def engine() -> AsyncIterator[Engine]:
-    tasks = TaskRegistry(REGION, ACCOUNT)
-    service = StepFunctionsService(FakeClock(START), tasks, region=REGION, account_id=ACCOUNT)
-    register_integrations(
-        tasks,
-        AwsClients(IntegrationEndpoints(region=REGION)),
-        nested=ServiceNestedExecutions(service),
-        engine=service,
-    )
-    async with service.running():
-        yield Engine(service)
 
 
 def _parent(resource: str, child_arn: str, **more: Any) -> dict[str, Any]:
@@ -288,48 +238,6 @@ async def test_stopping_the_parent_stops_a_sync_child(engine: Engine) -> None:
     )
     parent_state = await engine.call("DescribeExecution", {"executionArn": started["executionArn"]})
     assert parent_state["status"] == "ABORTED"
-
-
-@pytest.mark.anyio
-async def test_aws_sdk_sfn_calls_reach_this_engine(engine: Engine) -> None:
-    child = await engine.machine("child", CHILD_WAITS)
-    missing = f"arn:aws:states:{REGION}:{ACCOUNT}:execution:child:missing"
-    parent = {
-        "StartAt": "Start",
-        "States": {
-            "Start": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::aws-sdk:sfn:startExecution",
-                "Parameters": {"StateMachineArn": child, "Name": "child-run", "Input": "{}"},
-                "ResultPath": "$.started",
-                "Next": "Describe",
-            },
-            "Describe": {
-                "Type": "Task",
-                "Resource": "arn:aws:states:::aws-sdk:sfn:describeExecution",
-                "Parameters": {"ExecutionArn": missing},
-                "Catch": [
-                    {
-                        "ErrorEquals": ["Sfn.ExecutionDoesNotExistException"],
-                        "ResultPath": "$.error",
-                        "Next": "Done",
-                    }
-                ],
-                "End": True,
-            },
-            "Done": {"Type": "Pass", "End": True},
-        },
-    }
-    described = await engine.run(parent)
-    assert described["status"] == "SUCCEEDED", described
-    output = json.loads(described["output"])
-    assert output["started"]["ExecutionArn"] == _child_arn("child")
-    assert output["started"]["StartDate"] == "2024-05-01T00:00:00Z"
-    assert output["error"]["Error"] == "Sfn.ExecutionDoesNotExistException"
-    assert "(Service: Sfn, Status Code: 400, Request ID: " in output["error"]["Cause"]
-    events = await engine.history(described["executionArn"])
-    scheduled = next(e for e in events if e["type"] == "TaskScheduled")
-    assert scheduled["taskScheduledEventDetails"]["resourceType"] == "aws-sdk:sfn"
 
 
 @pytest.mark.anyio
