@@ -1,12 +1,14 @@
 """`appsync-local`: serve an API definition, or check one.
 
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
-                           [--tls | --cert FILE --key FILE]
-                           (prints the embedded DynamoDB endpoint when the API has one)
+                           [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
+                           [--allowed-host NAME ...] [--access-log]
+                           (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml]
     appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
                            [--context ctx.json]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
+                           [--allowed-host NAME ...]
 
 The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
 configurations for the simulator work unchanged.
@@ -29,15 +31,23 @@ from types import FrameType
 
 import uvicorn
 
-from appsync.app import build_app, load_api, schema_problems
+from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+from appsync.hosts import is_loopback
+from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
-from definition.model import ApiDefinition
+from definition.model import (
+    TEST_ACCESS_KEY,
+    ApiDefinition,
+    AwsEndpointSettings,
+    DataSourceType,
+)
 from definition.problems import Problem
 from stepfunctions.store.memory import DEFAULT_RETENTION
 
@@ -60,6 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per HTTP request and websocket (off by default: it costs time per "
+        "request; credentials in URLs are redacted)",
+    )
     # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
     serve.add_argument(
         "--tls",
@@ -69,6 +85,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--cert", type=Path, help="https:// and wss:// with this PEM certificate")
     serve.add_argument("--key", type=Path, help="the PEM private key of --cert")
+    data = serve.add_mutually_exclusive_group()
+    data.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where this installation keeps its state, such as the embedded Cognito's signing "
+        "key (default: .appsync-local/ beside the definition, created on first use)",
+    )
+    data.add_argument(
+        "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
     evaluate = commands.add_parser(
@@ -97,7 +124,19 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_RETENTION,
         help=f"finished executions kept (default {DEFAULT_RETENTION})",
     )
+    _allowed_host_option(states)
     return parser
+
+
+def _allowed_host_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name to answer besides localhost, *.localhost, 127.0.0.1 and [::1] while "
+        "serving on loopback (DNS rebinding protection); *.example.test allows subdomains",
+    )
 
 
 def _load(path: Path) -> ApiDefinition | None:
@@ -130,11 +169,22 @@ def validate(path: Path) -> int:
     return 0
 
 
-async def _serve(
-    definition: ApiDefinition, host: str, port: int, log_level: str, tls: TlsFiles | None
-) -> int:
+@dataclass(frozen=True, slots=True)
+class _ServeOptions:
+    """`serve`'s command line besides the definition."""
+
+    host: str
+    port: int
+    log_level: str
+    data: DataDirectory
+    allowed_hosts: tuple[str, ...] = ()
+    access_log: bool = False
+
+
+async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
+    host, port, log_level = options.host, options.port, options.log_level
     try:
-        app = build_app(definition)
+        app = build_app(definition, data=options.data, allowed_hosts=options.allowed_hosts)
     except ConfigError as error:
         _report(error.problems)
         return 1
@@ -146,9 +196,20 @@ async def _serve(
         reason = os.strerror(error.errno) if error.errno else str(error)
         _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
         return 1
+    if not is_loopback(host):
+        print(_exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
-    options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
-    server = _Server(uvicorn.Config(app, host=host, port=port, log_level=log_level, **options))
+    uvicorn_options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        log_config=logging_config(log_level, options.access_log),
+        access_log=options.access_log,
+        **uvicorn_options,
+    )
+    server = _Server(config)
     if app.self_routes is not None and port:
         # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
         # aimed at this API before any request has shown the server its own address.
@@ -160,14 +221,8 @@ async def _serve(
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
-            dynamodb = app.state.api.dynamodb
-            _announce(
-                definition,
-                bound_host,
-                bound_port,
-                dynamodb.url if dynamodb else None,
-                tls.cert_file if tls is not None else None,
-            )
+            certificate = tls.cert_file if tls is not None else None
+            _announce(app, options.data, bound_host, bound_port, certificate)
         else:
             listening.cancel()
     listener.close()
@@ -202,34 +257,109 @@ class _Server(uvicorn.Server):
 
 
 def _announce(
-    definition: ApiDefinition,
+    app: AppSyncApp,
+    data: DataDirectory,
     host: str,
     port: int,
-    dynamodb_url: str | None,
     certificate: Path | None = None,
 ) -> None:
+    definition: ApiDefinition = app.state.api.definition
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
+    shown = f"[{host}]" if ":" in host else host
     print(f"appsync-local: serving {definition.name!r} from {definition.file}")
-    print(f"  GraphQL:  {http}://{host}:{port}/graphql")
-    print(f"  Realtime: {ws}://{host}:{port}/graphql/realtime")
-    print(f"  Console:  {http}://{host}:{port}/console/")
-    print(f"  Step Functions API: {http}://{host}:{port}/ (X-Amz-Target: AWSStepFunctions.*)")
+    print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
+    print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
+    print(f"  Console:  {http}://{shown}:{port}/console/")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
         print(f"  TLS certificate: {certificate}")
-    if dynamodb_url is not None:
-        # The embedded DynamoDB's own data, for `aws dynamodb ... --endpoint-url` and boto3.
-        print(f"  DynamoDB endpoint: {dynamodb_url}")
     for key in definition.api_keys:
         print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
+    aws = definition.server.aws
+    print(f"  AWS endpoint: {http}://{shown}:{port}  (region {app.state.api.aws.region})")
+    print(f"    credentials: {_credentials_text(aws)}")
+    for line in _services(app):
+        print(f"    {line}")
+    if app.state.extra_listener is not None:
+        print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
+    print(f"  Data directory: {data.describe()}")
+    print(
+        "  In memory only: embedded data (DynamoDB items, Step Functions executions, Cognito "
+        "users) is gone when the server stops"
+    )
     print("Press Ctrl+C to stop.", flush=True)
+
+
+def _credentials_text(aws: AwsEndpointSettings) -> str:
+    """The keys clients sign with: the public test pair in full, a declared key by its id only
+    (its secret is the user's own and stays out of the terminal)."""
+    if aws.credentials == (TEST_ACCESS_KEY,):
+        return "access key id testing, secret access key testing"
+    ids = ", ".join(key.access_key_id for key in aws.credentials)
+    return f"access key id {ids} (secret as declared in server.aws.credentials)"
+
+
+def _services(app: AppSyncApp) -> list[str]:
+    """The embedded services this API uses, as the banner lists them."""
+    definition: ApiDefinition = app.state.api.definition
+    lines = []
+    if app.state.api.dynamodb is not None:
+        tables = [table.table_name for table in definition.server.dynamodb.tables]
+        lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
+    settings = definition.server.step_functions
+    uses_states = any(
+        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
+        or (spec.http is not None and "states." in spec.http.endpoint)
+        for spec in definition.data_sources
+    )
+    if settings.declared or uses_states:
+        machines = [machine.name for machine in settings.state_machines]
+        lines.append(
+            "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
+        )
+    providers = (definition.authentication, *definition.additional_authentication_providers)
+    pools = [
+        spec.user_pool_config.user_pool_id
+        for spec in providers
+        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
+    ]
+    if pools:
+        lines.append(
+            f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
+        )
+    return lines
+
+
+def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
+    return (
+        f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
+        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
+        "endpoint: DynamoDB, Step Functions, Cognito and every other service moto serves (S3, "
+        "SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
+        f"endpoint takes {_credentials_text(aws)}"
+        + (
+            ", which every moto and LocalStack user knows."
+            if aws.credentials == (TEST_ACCESS_KEY,)
+            else "."
+        )
+        + " DNS rebinding protection applies to loopback connections only."
+    )
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
     """uvicorn re-raises the signal that stopped it once it has shut down; that is a clean end."""
 
 
-def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | None = None) -> int:
+def serve(
+    path: Path,
+    host: str,
+    port: int,
+    log_level: str,
+    tls: _TlsChoice | None = None,
+    data: DataDirectory | None = None,
+    allowed_hosts: Sequence[str] = (),
+    access_log: bool = False,
+) -> int:
     definition = _load(path)
     if definition is None:
         return 1
@@ -244,7 +374,9 @@ def serve(path: Path, host: str, port: int, log_level: str, tls: _TlsChoice | No
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
-    return asyncio.run(_serve(definition, host, port, log_level, files))
+    directory = data if data is not None else DataDirectory.beside(path)
+    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts), access_log)
+    return asyncio.run(_serve(definition, options, files))
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,13 +405,26 @@ def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles
     return files
 
 
-def serve_states(host: str, port: int, database: str | None, retention: int) -> int:
+def serve_states(
+    host: str, port: int, database: str | None, retention: int, allowed_hosts: Sequence[str] = ()
+) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
+    if not is_loopback(host):
+        print(
+            f"appsync-local: WARNING: --host {host} is not a loopback address: every host that "
+            "can reach it can call the Step Functions API, signed with the test keys.",
+            file=sys.stderr,
+        )
     print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
+    print(f"  credentials: {_credentials_text(AwsEndpointSettings())}", flush=True)
     if database:
         print(f"  Standard executions stored in {database}", flush=True)
-    asyncio.run(serve_stepfunctions(host, port, database=database, retention=retention))
+    asyncio.run(
+        serve_stepfunctions(
+            host, port, database=database, retention=retention, allowed_hosts=allowed_hosts
+        )
+    )
     return 0
 
 
@@ -309,21 +454,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
     quiet = "warning" if arguments.command == "evaluate" else "info"
+    # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
+    # `serve` applies `logging_config` through uvicorn once it runs.
     logging.basicConfig(
-        level=getattr(arguments, "log_level", quiet).upper(),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
     if arguments.command == "validate":
         return validate(arguments.config)
     if arguments.command == "evaluate":
         return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
-        return serve_states(arguments.host, arguments.port, arguments.database, arguments.retention)
+        return serve_states(
+            arguments.host,
+            arguments.port,
+            arguments.database,
+            arguments.retention,
+            arguments.allowed_host,
+        )
     if (arguments.cert is None) != (arguments.key is None):
         print("appsync-local: --cert and --key go together", file=sys.stderr)
         return 2
     tls = _TlsChoice(arguments.tls, arguments.cert, arguments.key)
-    return serve(arguments.config, arguments.host, arguments.port, arguments.log_level, tls)
+    data = None
+    if arguments.ephemeral:
+        data = DataDirectory.ephemeral()
+    elif arguments.data_dir is not None:
+        data = DataDirectory(arguments.data_dir.resolve())
+    return serve(
+        arguments.config,
+        arguments.host,
+        arguments.port,
+        arguments.log_level,
+        tls,
+        data,
+        arguments.allowed_host,
+        arguments.access_log,
+    )
 
 
 if __name__ == "__main__":

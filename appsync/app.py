@@ -4,12 +4,12 @@
 reader) into live parts (schema, authorizer, data sources, compiled resolver code, realtime
 broker, executor) and reports every problem at once as a `ConfigError`: SDL errors with their
 file, line and column, templates and code that do not load, resolvers on types or fields the
-schema lacks. `build_app(definition)` serves the result on `/graphql`.
+schema lacks. `build_app(definition)` serves the result on `/graphql`, and the one local AWS
+endpoint (`appsync.aws`) on the same port.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import gc
 import logging
@@ -26,16 +26,24 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from appsync.authorizer import build_authorizer
+from appsync.authorizer import LocalTrust, build_authorizer
+from appsync.aws.cognito import EmbeddedPoolKeys
+from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.keys import endpoint_credentials
+from appsync.aws.listener import AwsOnlyApp, extra_listener
+from appsync.aws.local import LocalAws, build_local_aws
+from appsync.aws.local import running as aws_running
+from appsync.aws.transport import EMBEDDED_URL
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
+from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
 from appsync.evaluation import evaluation_routes
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
-from appsync.graphql_http import GraphQLEndpoint
+from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
+from appsync.hosts import HostPolicy, refuse
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
-from appsync.startup import START_FAILURES, start_problems
-from appsync.stepfunctions_api import stepfunctions_route
+from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
     SelfRoutes,
@@ -94,6 +102,7 @@ class LoadedApi:
     realtime: RealtimeRuntime
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
+    aws: LocalAws
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
 
 
@@ -158,19 +167,31 @@ class _CodeLoader:
             return None
 
 
-def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi:
+def load_api(
+    definition: ApiDefinition, clock: Clock | None = None, data: DataDirectory | None = None
+) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
-    accepted without a local effect is said once, here."""
+    accepted without a local effect is said once, here.
+
+    `data` is the data directory (default: memory only); nothing is written to it until the
+    server needs it (the embedded user pools' key, on first use).
+    """
     problems = _Problems(definition)
     for notice in definition.notices:
         logger.info("%s", notice)
+    data = data if data is not None else DataDirectory.ephemeral()
     # Lambda handlers (`module:function`) are imported relative to the definition file.
     if str(definition.base_dir) not in sys.path:
         sys.path.insert(0, str(definition.base_dir))
     schema = _schema(definition, problems)
-    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add)
+    aws_settings = definition.server.aws
+    trust = LocalTrust(endpoint_credentials(aws_settings), EmbeddedPoolKeys(data))
+    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     resolver_clock = _resolver_clock(clock)
     step_functions = _step_functions(definition, problems)
+    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
+    region = aws_settings.region or definition.server.step_functions.region
+    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -229,6 +250,7 @@ def load_api(definition: ApiDefinition, clock: Clock | None = None) -> LoadedApi
         realtime,
         dynamodb,
         step_functions,
+        aws,
         code.js_runtime,
     )
 
@@ -248,9 +270,6 @@ def _embedded_dynamodb(
 ) -> EmbeddedDynamoDB | None:
     """What the lifespan starts for the API's DynamoDB data sources: the declared tables, and
     the `inferred` ones no declaration creates (`appsync.table_keys`).
-
-    The loopback endpoint serves the embedded backend, so it is left off when every data
-    source names its own endpoint and no table is declared for the embedded backend.
     """
     settings = definition.server.dynamodb
     configs = definition.dynamodb_configs
@@ -258,8 +277,6 @@ def _embedded_dynamodb(
         return None
     if inferred:
         settings = dataclasses.replace(settings, tables=(*settings.tables, *inferred))
-    if configs and all(dynamodb.endpoint is not None for dynamodb in configs):
-        settings = dataclasses.replace(settings, endpoint_host=None)
     return EmbeddedDynamoDB(settings, configs)
 
 
@@ -426,16 +443,29 @@ def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems
         )
 
 
-def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSyncApp:
-    """The server for one API; raises ConfigError when the API cannot be served."""
-    api = load_api(definition, clock)
-    endpoint = GraphQLEndpoint(
-        api.executor, api.authorizer, definition.server.max_request_body_bytes
-    )
+def build_app(
+    definition: ApiDefinition,
+    *,
+    clock: Clock | None = None,
+    data: DataDirectory | None = None,
+    allowed_hosts: tuple[str, ...] = (),
+    body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+) -> AppSyncApp:
+    """The server for one API; raises ConfigError when the API cannot be served.
 
-    # The embedded Step Functions engine answers its AWS JSON 1.0 API on the same port
-    # (POST / with `X-Amz-Target: AWSStepFunctions.*`), for boto3 and the AWS CLI.
-    stepfunctions = api.step_functions.service
+    `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
+    loopback besides loopback ones, with the definition's `server.allowedHosts`.
+    `body_timeout_seconds` bounds the wait for a request's body (graphql_http).
+    """
+    api = load_api(definition, clock, data)
+    endpoint = GraphQLEndpoint(
+        api.executor,
+        api.authorizer,
+        definition.server.max_request_body_bytes,
+        body_timeout_seconds,
+    )
+    hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
+    [integrations_key, *_] = definition.server.aws.credentials
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -444,19 +474,24 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
         try:
             async with (
                 _dynamodb_running(api.dynamodb),
+                aws_running(api.aws),
                 api.realtime.broker.running(),
-                stepfunctions_running(api.step_functions, api.dynamodb),
+                stepfunctions_running(
+                    api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
+                ),
+                _extra_listener(app, definition, AwsOnlyApp(api.aws.endpoint, hosts)),
             ):
                 started = True
                 # Everything built at start lives as long as the server: move it out of the
                 # collector's way, so collections triggered by requests scan only request garbage.
                 gc.freeze()
                 yield
-        except START_FAILURES as error:
-            if started:
+        except (*START_FAILURES, BaseExceptionGroup) as error:
+            failure = start_failure(error)
+            if started or failure is None:
                 raise
             # `serve` lists these as `validate` lists a definition's problems.
-            problems = start_problems(definition, error)
+            problems = start_problems(definition, failure)
             if isinstance(app, AppSyncApp):
                 app.start_problems = tuple(problems)
             raise ConfigError(problems) from error
@@ -470,36 +505,49 @@ def build_app(definition: ApiDefinition, *, clock: Clock | None = None) -> AppSy
         # answers them before the router; the router keeps them for a path it alone matches
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
-        # AppSync's EvaluateCode and EvaluateMappingTemplate (unsigned until the one AWS
-        # endpoint checks SigV4 in front of them).
+        # AppSync's EvaluateCode and EvaluateMappingTemplate, for unsigned requests until the
+        # one AWS endpoint routes the `appsync` service to them.
         *evaluation_routes(_resolver_clock(clock)),
-        stepfunctions_route(stepfunctions, "/"),
         *console_routes(definition),
     ]
-    app = AppSyncApp(endpoint, api.realtime, routes=routes, lifespan=lifespan)
+    app = AppSyncApp(
+        endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
+    )
     app.state.api = api
+    app.state.extra_listener = None
     app.self_routes = api.step_functions.routes
     return app
 
 
 @asynccontextmanager
 async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[None]:
-    """Declared tables created (and seeded) before the first request; the endpoint stopped last."""
-    if dynamodb is None:
+    """Declared tables created (and seeded) before the first request."""
+    if dynamodb is not None:
+        # A table DynamoDB refuses is a TableSetupError: the lifespan reports it.
+        await dynamodb.start()
+    yield
+
+
+@asynccontextmanager
+async def _extra_listener(
+    app: Starlette, definition: ApiDefinition, aws: AwsOnlyApp
+) -> AsyncIterator[None]:
+    """`server.dynamodb.endpoint`: the AWS endpoint on a port of its own as well (for scripts
+    written against DynamoDB Local); its URL goes to `app.state.extra_listener` for the banner."""
+    settings = definition.server.dynamodb
+    if settings.endpoint_host is None:
         yield
         return
-    # A taken endpoint port fails here at once (LoopbackEndpointError); a table DynamoDB
-    # refuses is a TableSetupError: both reach the lifespan, which reports them.
-    await dynamodb.start()
-    try:
+    # A taken port fails here at once (LoopbackEndpointError), which the lifespan reports.
+    listening = extra_listener(aws, settings.endpoint_host, settings.endpoint_port)
+    async with listening as url:
+        app.state.extra_listener = url
         yield
-    finally:
-        await asyncio.to_thread(dynamodb.stop)
 
 
 class AppSyncApp(Starlette):
-    """Starlette, with `/graphql` and the realtime websockets answered before the router and
-    its middleware.
+    """Starlette, with `/graphql`, the AWS endpoint and the realtime websockets answered before
+    the router and its middleware, and every request's Host checked first (`appsync.hosts`).
 
     GraphQL requests are the hot path: skipping Starlette's middleware stack and route matching
     for them is a tenth of a one-field query's server time. A realtime websocket's ASGI call
@@ -514,26 +562,42 @@ class AppSyncApp(Starlette):
     # What made the start fail, as `validate` reports problems (empty: it did not fail).
     start_problems: tuple[Problem, ...] = ()
 
-    def __init__(self, graphql: GraphQLEndpoint, realtime: RealtimeRuntime, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        graphql: GraphQLEndpoint,
+        realtime: RealtimeRuntime,
+        hosts: HostPolicy,
+        aws: AwsEndpoint,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self._graphql = graphql
         self._realtime = realtime
         self._realtime_paths = frozenset(realtime.paths())
+        self._hosts = hosts
+        self._aws = aws
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            # DNS rebinding: on loopback, only loopback (and allowed) Host names are answered.
+            refusal = self._hosts.refusal(scope)
+            if refusal is not None:
+                await refuse(scope, receive, send, refusal)
+                return
         if self.self_routes is not None and self.self_routes.base is None:
             self.self_routes.learn(scope)
-        if (
-            scope["type"] == "http"
-            and scope["path"] == "/graphql"
-            and scope["method"] in ("GET", "POST", "OPTIONS")
-        ):
-            # A browser opening /graphql gets the console; API clients keep AppSync's 400.
-            if scope["method"] == "GET" and not scope["query_string"] and wants_console(scope):
-                await redirect_to_console()(scope, receive, send)
+        if scope["type"] == "http":
+            if scope["path"] == "/graphql" and scope["method"] in ("GET", "POST", "OPTIONS"):
+                # A browser opening /graphql gets the console; API clients keep AppSync's 400.
+                if scope["method"] == "GET" and not scope["query_string"] and wants_console(scope):
+                    await redirect_to_console()(scope, receive, send)
+                    return
+                await self._graphql(scope, receive, send)
                 return
-            await self._graphql(scope, receive, send)
-            return
+            # The one AWS endpoint: any path, told apart by target, signature or form action.
+            if self._aws.claims(scope):
+                await self._aws(scope, receive, send)
+                return
         if scope["type"] == "websocket" and scope["path"] in self._realtime_paths:
             await self._realtime(scope, receive, send)
             return

@@ -2,38 +2,57 @@
 
 The definition says what each provider's block holds (`definition.model.UserPoolConfig`, ...);
 auth, which imports no other package of ours, takes its own config per mode. Here one becomes
-the other, with the local choices the definition leaves open: a user pool without `jwksFile`
-verifies the tokens of the embedded moto's cognito-idp, AWS_IAM also accepts every key of the
-embedded moto's IAM and STS, and an API key without `expires` never expires.
+the other, with the local choices the definition leaves open (`LocalTrust`):
+* a user pool without `jwksFile` is the embedded Cognito's: its tokens verify against the key
+  made for this installation (never moto's bundled key, whose private half ships with moto);
+* AWS_IAM accepts `iamConfig.credentials` and the AWS endpoint's declared keys (the local
+  account's root: a key that can already read and change everything in the embedded services
+  gains nothing by being refused here, and Lambda functions and scripts holding it call the API
+  as roles of the same account would); keys minted in the embedded IAM and STS only with
+  `iamConfig.trustEmbeddedIam: true`, since anyone holding the endpoint's keys can mint them;
+* an API key without `expires` never expires.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import Clock
-from auth.cognito import CognitoUserPoolConfig, DefaultAction, moto_jwks_file
+from auth.cognito import CognitoUserPoolConfig, DefaultAction
 from auth.errors import AuthConfigError
 from auth.lambda_authorizer import LambdaAuthorizerConfig
-from auth.oidc import OidcConfig
+from auth.oidc import JwksSource, OidcConfig
 from auth.rules import Authorizer, ProviderConfig
-from auth.sigv4 import IamConfig, IamCredential, MotoCredentialSource
+from auth.sigv4 import CredentialSource, IamConfig, IamCredential, MotoCredentialSource
 from definition.model import ApiDefinition, ApiKeySpec, AuthenticationType, AuthProviderSpec
 
 # A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
 _NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
 
 
+@dataclass(frozen=True, slots=True)
+class LocalTrust:
+    """What the local server trusts where the definition leaves it open: the AWS endpoint's
+    declared keys, and the embedded user pools' public keys."""
+
+    endpoint_credentials: tuple[IamCredential, ...]
+    embedded_pool_keys: JwksSource
+
+
 def build_authorizer(
-    definition: ApiDefinition, clock: Clock, add_problem: Callable[[str, str], None]
+    definition: ApiDefinition,
+    clock: Clock,
+    add_problem: Callable[[str, str], None],
+    local: LocalTrust,
 ) -> Authorizer | None:
     """The default and additional providers; None when auth refuses the combination (DENY
     beside additional providers, one issuer twice), with the reason under `authenticationType`."""
-    default = provider_config(definition.authentication, definition.api_keys)
+    default = provider_config(definition.authentication, definition.api_keys, local)
     additional = [
-        provider_config(spec, definition.api_keys)
+        provider_config(spec, definition.api_keys, local)
         for spec in definition.additional_authentication_providers
     ]
     try:
@@ -43,7 +62,9 @@ def build_authorizer(
         return None
 
 
-def provider_config(spec: AuthProviderSpec, api_keys: Sequence[ApiKeySpec]) -> ProviderConfig:
+def provider_config(
+    spec: AuthProviderSpec, api_keys: Sequence[ApiKeySpec], local: LocalTrust
+) -> ProviderConfig:
     """auth's config for one provider (the reader has checked that its block is there)."""
     match spec.authentication_type:
         case AuthenticationType.API_KEY:
@@ -70,12 +91,17 @@ def provider_config(spec: AuthProviderSpec, api_keys: Sequence[ApiKeySpec]) -> P
                 )
                 for credential in spec.iam_config.credentials
             )
-            # Besides the configured keys, every IAM user key and STS session created in the
-            # embedded moto (boto3 against the printed endpoint) signs requests, as in an account.
+            declared = {credential.access_key_id for credential in credentials}
+            endpoint = tuple(
+                key for key in local.endpoint_credentials if key.access_key_id not in declared
+            )
+            sources: tuple[CredentialSource, ...] = ()
+            if spec.iam_config.trust_embedded_iam:
+                sources = (MotoCredentialSource(),)
             return IamConfig(
-                credentials=credentials,
+                credentials=credentials + endpoint,
                 region=spec.iam_config.region,
-                sources=(MotoCredentialSource(),),
+                sources=sources,
             )
         case AuthenticationType.OPENID_CONNECT:
             oidc = spec.open_id_connect_config
@@ -95,9 +121,11 @@ def provider_config(spec: AuthProviderSpec, api_keys: Sequence[ApiKeySpec]) -> P
                 aws_region=pool.aws_region,
                 app_id_client_regex=pool.app_id_client_regex,
                 default_action=DefaultAction(pool.default_action.value),
-                # Without a jwksFile the pool is the embedded moto's: tokens its cognito-idp issues
-                # (sign-up and sign-in with boto3 or Amplify) verify with moto's signing keys.
-                jwks_file=str(pool.jwks_file) if pool.jwks_file is not None else moto_jwks_file(),
+                # Without a jwksFile the pool is the embedded Cognito's: tokens its cognito-idp
+                # issues (sign-up and sign-in through the AWS endpoint) verify with the key
+                # made for this installation.
+                jwks_file=str(pool.jwks_file) if pool.jwks_file is not None else None,
+                jwks_source=local.embedded_pool_keys if pool.jwks_file is None else None,
             )
         case AuthenticationType.AWS_LAMBDA:
             authorizer = spec.lambda_authorizer_config

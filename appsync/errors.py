@@ -98,6 +98,19 @@ class PayloadTooLargeError(RequestError):
         )
 
 
+class BodyTimeoutError(RequestError):
+    """The request's body did not arrive in time. AWS differs: AppSync's answer to a stalled body
+    is not documented; this is a 408 in AppSync's request-error shape, and the connection is
+    closed after it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            408,
+            RequestErrorType.BAD_REQUEST,
+            f"Request body not received within {seconds:g} seconds.",
+        )
+
+
 def malformed_request(message: str = UNPARSABLE_QUERY_MESSAGE) -> RequestError:
     return RequestError(400, RequestErrorType.MALFORMED_HTTP_REQUEST, message)
 
@@ -167,8 +180,12 @@ def request_error_body(error: RequestError) -> RequestErrorBody:
 
 
 def request_error_headers(error: RequestError, request_id: str) -> dict[str, str]:
-    """AppSync names the error in `x-amzn-errortype`; Amplify reads it to spot a 401."""
-    return {"x-amzn-errortype": error.error_type.value, "x-amzn-requestid": request_id}
+    """AppSync names the error in `x-amzn-errortype`; Amplify reads it to spot a 401. A client
+    whose body stalled is not kept connected."""
+    headers = {"x-amzn-errortype": error.error_type.value, "x-amzn-requestid": request_id}
+    if isinstance(error, BodyTimeoutError):
+        headers["connection"] = "close"
+    return headers
 
 
 def _locations(error: GraphQLError) -> list[LocationJson] | None:

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from graphql import GraphQLError, GraphQLResolveInfo, OperationType
+from graphql import DocumentNode, GraphQLError, GraphQLResolveInfo, OperationType
 
 from appsync.errors import (
     FieldErrorJson,
@@ -72,7 +72,7 @@ class Publisher(Protocol):
     """Where mutations reach subscribers: the realtime side (`RealtimeRuntime`)."""
 
     async def publish_result(
-        self, query: str, operation_name: str | None, data: Mapping[str, Any] | None
+        self, document: DocumentNode, operation_name: str | None, data: Mapping[str, Any] | None
     ) -> None: ...
 
     async def invalidate_calls(self, calls: Sequence[Any], published: set[tuple[str, str]]) -> None:
@@ -120,6 +120,8 @@ class Operation:
     response_headers: dict[str, str] = field(default_factory=dict)
     # The unique `invalidateSubscriptions` calls published so far (subscription field, payload).
     invalidations: set[tuple[str, str]] = field(default_factory=set)
+    # The document's memo of what resolvers' contexts derive from its nodes.
+    derived: dict[int, Any] = field(default_factory=dict)
 
 
 # Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
@@ -165,11 +167,11 @@ class Executor:
             introspection=limits.introspection,
         )
 
-    def prepare(self, request: GraphQLRequest) -> PreparedDocument:
-        """The request's parsed and validated document (cached by query text). A query that does
-        not parse is refused before auth, as AppSync does: 400 MalformedHttpRequestException
-        "Unable to parse GraphQL query."."""
-        prepared = self.executable.prepare(request.query)
+    async def prepare(self, request: GraphQLRequest) -> PreparedDocument:
+        """The request's parsed and validated document (cached by query text, else prepared in
+        a worker thread). Called once the caller is authenticated. A query that does not parse
+        is AppSync's 400 MalformedHttpRequestException "Unable to parse GraphQL query."."""
+        prepared = await self.executable.prepare(request.query)
         if any(isinstance(error.original_error, QuerySyntaxError) for error in prepared.errors):
             raise malformed_request()
         return prepared
@@ -187,17 +189,18 @@ class Executor:
             request=RequestInfo(headers, self.domain_name),
             variables=request.variables or {},
             deadline=loop.time() + self._limits.execution_timeout_seconds,
+            derived=prepared.derived,
         )
         result = await self.executable.execute_prepared(
             prepared, request.variables, request.operation_name, operation
         )
-        if self._publisher is not None:
+        if self._publisher is not None and prepared.document is not None:
             selected = prepared.operation(request.operation_name)
             if selected is not None and selected.operation is OperationType.MUTATION:
                 # AppSync sends each mutation field's result, cut to the mutation's own
                 # selection set, to the subscriptions whose @aws_subscribe names the field.
                 await self._publisher.publish_result(
-                    request.query, request.operation_name, result.data
+                    prepared.document, request.operation_name, result.data
                 )
         body = response_body(result.data, result.errors or (), operation.appended_errors)
         return OperationResult(body, operation.response_headers)
@@ -262,7 +265,9 @@ class Executor:
             operation.resolver_count += 1
             if operation.resolver_count > limit:
                 raise ResolverError(RESOLVER_LIMIT_MESSAGE, RESOLVER_LIMIT_TYPE)
-            selection = selection_info(info.field_nodes, info.fragments, info.return_type)
+            selection = selection_info(
+                info.field_nodes, info.fragments, info.return_type, operation.derived
+            )
             ctx = ResolverContext(
                 arguments=args,
                 source=source,

@@ -3,16 +3,23 @@
 A body that is not a GraphQL request is a 400 `MalformedHttpRequestException` ("Request body is
 empty." / "Unable to parse GraphQL query."), then the caller is authenticated (401
 `UnauthorizedException` with `x-amzn-errortype`; a bad SigV4 signature is a 403 with AWS's
-signature error type, e.g. `InvalidSignatureException`), then the operation runs and
-everything else is HTTP 200 with `data` and `errors`. AWS differs (unconfirmed): which of 400
-and 401 AppSync reports first for a request that earns both is not recorded.
+signature error type, e.g. `InvalidSignatureException`), and only then is the query parsed and
+validated (a query that does not parse is the same 400), so a caller without credentials costs
+no more than reading its body; then the operation runs and everything else is HTTP 200 with
+`data` and `errors`. AWS differs (unconfirmed): which of 400 and 401 AppSync reports first for a
+request that earns both is not recorded.
 GET takes `query`, `variables` (JSON) and `operationName` from the query string; AppSync serves
 queries and mutations over both methods (graphql/graphql-over-http#81).
+
+A body must arrive within `body_timeout_seconds` of the request's headers (a client that sends
+half a body and stalls would otherwise hold its connection and buffer forever): past it the
+answer is a 408 and the connection is closed. AWS differs (unrecorded): AppSync's answer to a
+stalled body is not documented.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
 from random import getrandbits
 from typing import Any
@@ -23,6 +30,7 @@ from starlette.types import Receive, Scope, Send
 
 from appsync.errors import (
     EMPTY_BODY_MESSAGE,
+    BodyTimeoutError,
     PayloadTooLargeError,
     RequestError,
     internal_failure,
@@ -35,19 +43,25 @@ from appsync.execution import Executor, GraphQLRequest, OperationResult
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
+from schema import json_text
+from schema.errors import JsonTextError
 
 logger = logging.getLogger(__name__)
 
 JSON_MEDIA_TYPE = "application/json"
+# How long a request's body may take to arrive once its headers have (10 s moves the 5 MiB
+# default body limit at 4 Mbit/s).
+BODY_TIMEOUT_SECONDS = 10.0
 
 
 def parse_graphql_request(body: bytes) -> GraphQLRequest:
-    """A JSON body `{"query", "variables", "operationName"}`; anything else is malformed."""
+    """A JSON body `{"query", "variables", "operationName"}`; anything else is malformed (JSON
+    nested deeper than the server reads too, schema/json_text.py)."""
     if not body.strip():
         raise malformed_request(EMPTY_BODY_MESSAGE)
     try:
-        raw = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raw = json_text.loads(body)
+    except JsonTextError:
         raise malformed_request() from None
     return _graphql_request(raw)
 
@@ -56,8 +70,8 @@ def parse_query_string(params: dict[str, str]) -> GraphQLRequest:
     variables: Any = params.get("variables")
     if variables is not None:
         try:
-            variables = json.loads(variables)
-        except (json.JSONDecodeError, RecursionError):
+            variables = json_text.loads(variables)
+        except JsonTextError:
             raise malformed_request() from None
     return _graphql_request(
         {
@@ -94,15 +108,9 @@ def _raw_path(scope: Scope) -> str:
 
 def json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
     """A JSON answer for the routes beside /graphql."""
-    return Response(_dump(body), status_code=status, media_type=JSON_MEDIA_TYPE, headers=headers)
-
-
-# One encoder for every response: `json.dumps` with options builds a new one per call.
-_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
-
-
-def _dump(body: Any) -> bytes:
-    return _ENCODER.encode(body).encode()
+    return Response(
+        json_text.dump_bytes(body), status_code=status, media_type=JSON_MEDIA_TYPE, headers=headers
+    )
 
 
 def _request_id() -> str:
@@ -146,10 +154,17 @@ class GraphQLEndpoint:
     path, and the scope already holds what it needs (lower-cased headers, path, query string).
     """
 
-    def __init__(self, executor: Executor, authorizer: Authorizer, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        executor: Executor,
+        authorizer: Authorizer,
+        max_body_bytes: int,
+        body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+    ) -> None:
         self._executor = executor
         self._authorizer = authorizer
         self._max_body_bytes = max_body_bytes
+        self._body_timeout_seconds = body_timeout_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "OPTIONS":
@@ -175,7 +190,7 @@ class GraphQLEndpoint:
             status = failure.status
             body = request_error_body(failure)
             extra = request_error_headers(failure, request_id)
-        content = _dump(body)
+        content = json_text.dump_bytes(body)
         headers = [
             _JSON_CONTENT_TYPE,
             (b"content-length", str(len(content)).encode()),
@@ -199,7 +214,6 @@ class GraphQLEndpoint:
         else:
             body = await self._read_body(receive, headers.get("content-length"))
             graphql_request = parse_graphql_request(body)
-        prepared = self._executor.prepare(graphql_request)
         client = scope.get("client")
         auth_request = AuthRequest(
             method=method,
@@ -218,11 +232,20 @@ class GraphQLEndpoint:
             principal = await self._authorizer.authenticate(auth_request)
         except UnauthorizedError as error:
             raise unauthorized_request(error.message, error.error_type, error.status_code) from None
+        # Parsed and validated only now, for a caller who may send queries at all.
+        prepared = await self._executor.prepare(graphql_request)
         return await self._executor.execute(graphql_request, prepared, principal, headers)
 
     async def _read_body(self, receive: Receive, declared: str | None) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self._max_body_bytes:
             raise PayloadTooLargeError(self._max_body_bytes)
+        try:
+            async with asyncio.timeout(self._body_timeout_seconds):
+                return await self._receive_body(receive)
+        except TimeoutError:
+            raise BodyTimeoutError(self._body_timeout_seconds) from None
+
+    async def _receive_body(self, receive: Receive) -> bytes:
         chunks: list[bytes] = []
         size = 0
         while True:

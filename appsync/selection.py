@@ -8,14 +8,18 @@ current type": for an interface or union, fragments on one of its concrete types
 selection set printed as GraphQL, inline fragments kept and fragment spreads not merged, as the
 direct Lambda resolver event shows it (`"{\\n  id\\n  field1\\n  field2\\n}"`).
 
-Both are computed once per field node: the parsed document is cached by query text, so the same
-node objects come back on every request for that text and the result is memoised on them.
+Both are computed once per field node and kept in the prepared document's own memo
+(`PreparedDocument.derived`, by node identity), so they live and die with the document. A
+fragment spread several times at one place in the selection is listed once and walked once, so
+the work is that of the list it makes (nested fragments that each spread the next twice cost no
+more than spreading it once).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import (
     FieldNode,
@@ -46,31 +50,29 @@ def selection_info(
     field_nodes: Sequence[FieldNode],
     fragments: Mapping[str, FragmentDefinitionNode],
     return_type: GraphQLOutputType | None = None,
+    memo: dict[int, Any] | None = None,
 ) -> SelectionInfo:
     """The selection of the first node for this field (graphql-core merges the rest into it).
 
-    `return_type` is the field's type; without it every fragment's fields are listed."""
+    `return_type` is the field's type; without it every fragment's fields are listed. `memo` is
+    the document's (`PreparedDocument.derived`): its nodes' identities are stable while it
+    lives."""
     node = field_nodes[0]
-    cached = _CACHE.get(id(node))
-    if cached is not None and cached[0] is node:
-        return cached[1]
+    if memo is not None:
+        cached = memo.get(id(node))
+        if isinstance(cached, SelectionInfo):
+            return cached
     selection_set = node.selection_set
     if selection_set is None:
         info = _EMPTY
     else:
         names: dict[str, None] = {}
         current = get_named_type(return_type) if return_type is not None else None
-        _collect(selection_set.selections, fragments, current, "", names, set())
+        _Collector(fragments, names).collect(selection_set.selections, current, "")
         info = SelectionInfo(tuple(names), print_ast(selection_set))
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.clear()
-    _CACHE[id(node)] = (node, info)
+    if memo is not None:
+        memo[id(node)] = info
     return info
-
-
-# Keyed by node identity and holding the node, so a recycled id never returns a stale entry.
-_CACHE: dict[int, tuple[FieldNode, SelectionInfo]] = {}
-_CACHE_SIZE = 4096
 
 
 def _belongs(condition: NamedTypeNode | None, current: GraphQLNamedType | None) -> bool:
@@ -86,36 +88,48 @@ def _child_type(current: GraphQLNamedType | None, name: str) -> GraphQLNamedType
     return None
 
 
-def _collect(
-    selections: Sequence[SelectionNode],
-    fragments: Mapping[str, FragmentDefinitionNode],
-    current: GraphQLNamedType | None,
-    prefix: str,
-    names: dict[str, None],
-    visiting: set[str],
-) -> None:
-    for selection in selections:
-        if isinstance(selection, FieldNode):
-            path = f"{prefix}{(selection.alias or selection.name).value}"
-            names[path] = None  # a dict keeps first-seen order without duplicates
-            if selection.selection_set is not None:
-                child = _child_type(current, selection.name.value)
-                nested = selection.selection_set.selections
-                _collect(nested, fragments, child, f"{path}/", names, visiting)
-        elif isinstance(selection, InlineFragmentNode):
-            if _belongs(selection.type_condition, current):
-                nested = selection.selection_set.selections
-                _collect(nested, fragments, current, prefix, names, visiting)
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment_name = selection.name.value
-            fragment = fragments.get(fragment_name)
-            # Validation rejects fragment cycles; the guard keeps this total anyway.
-            if (
-                fragment is not None
-                and fragment_name not in visiting
-                and _belongs(fragment.type_condition, current)
-            ):
-                visiting.add(fragment_name)
-                nested = fragment.selection_set.selections
-                _collect(nested, fragments, current, prefix, names, visiting)
-                visiting.discard(fragment_name)
+class _Collector:
+    """The paths of one field's selection. A fragment is walked once per place it is spread at
+    (path prefix and parent type): spreading it again there adds no path."""
+
+    __slots__ = ("_expanded", "_fragments", "_names", "_visiting")
+
+    def __init__(
+        self, fragments: Mapping[str, FragmentDefinitionNode], names: dict[str, None]
+    ) -> None:
+        self._fragments = fragments
+        self._names = names  # a dict keeps first-seen order without duplicates
+        self._expanded: set[tuple[str, str, str | None]] = set()
+        self._visiting: set[str] = set()
+
+    def collect(
+        self, selections: Sequence[SelectionNode], current: GraphQLNamedType | None, prefix: str
+    ) -> None:
+        for selection in selections:
+            if isinstance(selection, FieldNode):
+                path = f"{prefix}{(selection.alias or selection.name).value}"
+                self._names[path] = None
+                if selection.selection_set is not None:
+                    child = _child_type(current, selection.name.value)
+                    self.collect(selection.selection_set.selections, child, f"{path}/")
+            elif isinstance(selection, InlineFragmentNode):
+                if _belongs(selection.type_condition, current):
+                    self.collect(selection.selection_set.selections, current, prefix)
+            elif isinstance(selection, FragmentSpreadNode):
+                self._spread(selection.name.value, current, prefix)
+
+    def _spread(self, name: str, current: GraphQLNamedType | None, prefix: str) -> None:
+        fragment = self._fragments.get(name)
+        place = (name, prefix, current.name if current is not None else None)
+        # Validation rejects fragment cycles; `_visiting` keeps this total anyway.
+        if (
+            fragment is None
+            or place in self._expanded
+            or name in self._visiting
+            or not _belongs(fragment.type_condition, current)
+        ):
+            return
+        self._expanded.add(place)
+        self._visiting.add(name)
+        self.collect(fragment.selection_set.selections, current, prefix)
+        self._visiting.discard(name)

@@ -19,12 +19,21 @@ from resolvers.errors import DynamoDBServiceError, LoopbackEndpointError, TableS
 # The failures of a start that `start_problems` knows how to place in the definition.
 START_FAILURES = (ConfigError, DynamoDBServiceError, BrokerError)
 
+StartFailure = ConfigError | DynamoDBServiceError | BrokerError
+
 _STEP_KEYS = {"CreateTable": "", "UpdateTimeToLive": ".TimeToLiveSpecification", "seed": ".seed"}
 
 
-def start_problems(
-    definition: ApiDefinition, error: ConfigError | DynamoDBServiceError | BrokerError
-) -> list[Problem]:
+def start_failure(error: BaseException) -> StartFailure | None:
+    """The one failure of START_FAILURES that `error` is, or carries alone: a context manager
+    holding a TaskGroup across the start (the engine's, the broker's) hands on what failed
+    after it wrapped in an exception group."""
+    while isinstance(error, BaseExceptionGroup) and len(error.exceptions) == 1:
+        error = error.exceptions[0]
+    return error if isinstance(error, START_FAILURES) else None
+
+
+def start_problems(definition: ApiDefinition, error: StartFailure) -> list[Problem]:
     """The problems one failed start stands for."""
     file = str(definition.file)
     if isinstance(error, ConfigError):

@@ -1,24 +1,26 @@
-"""The Step Functions AWS JSON 1.0 endpoint: HTTP glue around `StepFunctionsService.handle`.
+"""`appsync-local stepfunctions`: the embedded engine alone, behind the one AWS endpoint.
 
-boto3 and the AWS CLI POST to `/` with `X-Amz-Target: AWSStepFunctions.<Operation>` and
-`Content-Type: application/x-amz-json-1.0`; the answer is JSON with the same content type, and an
-error is `{"__type": "<Code>", "message": ...}` (botocore reads the code from `__type`).
+The engine answers its AWS JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.*`, see
+`appsync.aws.states`) on its own port, with the same SigV4 verification as `serve`'s endpoint:
+requests are signed with the declared keys (by default `testing`/`testing`), and while bound to
+loopback only loopback Host names are answered. Nothing but `states` is routed: this command
+imports neither moto nor the AppSync stack.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import uuid
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Iterable
 
 import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 
+from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.keys import endpoint_verifier
+from appsync.aws.listener import AwsOnlyApp
+from appsync.aws.states import StepFunctionsRoute
+from appsync.hosts import HostPolicy
+from auth.clock import SystemClock as WallClock
+from definition.model import AwsEndpointSettings
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
@@ -29,60 +31,17 @@ from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
 
-CONTENT_TYPE = "application/x-amz-json-1.0"
-TARGET_PREFIX = "AWSStepFunctions."
 
-
-def _response(status: int, body: dict[str, Any]) -> Response:
-    headers = {"x-amzn-RequestId": str(uuid.uuid4())}
-    error_type = body.get("__type")
-    if status >= 400 and isinstance(error_type, str):
-        headers["x-amzn-ErrorType"] = error_type
-    return Response(
-        json.dumps(body, separators=(",", ":")),
-        status_code=status,
-        media_type=CONTENT_TYPE,
-        headers=headers,
-    )
-
-
-def is_stepfunctions_request(request: Request) -> bool:
-    """True when a request carries the Step Functions target header (to mount beside /graphql)."""
-    return request.headers.get("x-amz-target", "").startswith(TARGET_PREFIX)
-
-
-def stepfunctions_endpoint(
+def build_stepfunctions_app(
     service: StepFunctionsService,
-) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint that answers Step Functions API calls with `service`."""
-
-    async def endpoint(request: Request) -> Response:
-        target = request.headers.get("x-amz-target", "")
-        if not target.startswith(TARGET_PREFIX):
-            return _response(
-                400,
-                {
-                    "__type": "UnknownOperationException",
-                    "message": f"Unknown operation {target or '(no X-Amz-Target)'}",
-                },
-            )
-        operation = target[len(TARGET_PREFIX) :]
-        body = await request.body()
-        status, payload = await service.handle(operation, body)
-        logger.debug("%s -> %s", operation, status)
-        return _response(status, payload)
-
-    return endpoint
-
-
-def stepfunctions_route(service: StepFunctionsService, path: str = "/") -> Route:
-    """The POST route the GraphQL server mounts on its own port."""
-    return Route(path, stepfunctions_endpoint(service), methods=["POST"])
-
-
-def build_stepfunctions_app(service: StepFunctionsService) -> Starlette:
-    """An app serving only the Step Functions API; the caller runs `service` (see `running`)."""
-    return Starlette(routes=[stepfunctions_route(service)])
+    settings: AwsEndpointSettings | None = None,
+    allowed_hosts: Iterable[str] = (),
+) -> AwsOnlyApp:
+    """An app serving only the Step Functions API, verified against `settings`' keys (default:
+    `testing`/`testing`); the caller runs `service` (see `running`)."""
+    verifier = endpoint_verifier(settings or AwsEndpointSettings(), WallClock())
+    endpoint = AwsEndpoint(verifier, {"states": StepFunctionsRoute(service)})
+    return AwsOnlyApp(endpoint, HostPolicy(allowed_hosts))
 
 
 def stepfunctions_store(database: str | None, retention: int = DEFAULT_RETENTION) -> Store:
@@ -98,6 +57,7 @@ async def serve_stepfunctions(
     *,
     database: str | None = None,
     retention: int = DEFAULT_RETENTION,
+    allowed_hosts: Iterable[str] = (),
 ) -> None:
     """`appsync-local stepfunctions`: the engine alone, on the wall clock, until cancelled.
 
@@ -110,9 +70,8 @@ async def serve_stepfunctions(
     store = stepfunctions_store(database, retention)
     service = StepFunctionsService(SystemClock(), tasks, retention=retention, store=store)
     tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
-    config = uvicorn.Config(
-        build_stepfunctions_app(service), host=host, port=port, log_level="info", lifespan="off"
-    )
+    app = build_stepfunctions_app(service, allowed_hosts=allowed_hosts)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off")
     try:
         async with service.running():
             await uvicorn.Server(config).serve()

@@ -1,12 +1,16 @@
 """The embedded Step Functions engine as the server runs it, and how resolvers reach it.
 
 `build_step_functions(settings)` makes the engine with every integration (DynamoDB, SQS, SNS and
-S3 on the embedded moto, AWS SDK integrations, nested executions, HTTP Tasks, `aws-sdk:sfn`),
-and the `StateMachineRunner` that the HTTP data source (endpoints `states` / `sync-states`) and
-the direct data source call: the engine itself, or real AWS when `server.stepFunctions.target`
-is AWS. `running(...)` starts it in the server's lifespan: the loopback moto endpoint the
-integrations' boto3 clients use (the embedded DynamoDB's when there is one), the engine's
-TaskGroup, then the declared activities and state machines.
+S3, AWS SDK integrations, nested executions, HTTP Tasks, `aws-sdk:sfn`), and the
+`StateMachineRunner` that the HTTP data source (endpoints `states` / `sync-states`) and the
+direct data source call: the engine itself, or real AWS when `server.stepFunctions.target` is
+AWS. `running(...)` starts it in the server's lifespan: it points the integrations' boto3
+clients at the one AWS endpoint (in process, signed with its declared key; real AWS with the
+process's own credentials only when `serviceIntegrations: AWS` says so), starts the engine's
+TaskGroup, then creates the declared activities and state machines.
+
+GraphQL reaches the engine only through its data sources, which may run the declared state
+machines but not run a definition of the client's choosing (`DataSourceRunner`).
 
 Workflows call this API with HTTP Tasks to its cloud URL (`https://<id>.appsync-api.<region>.
 amazonaws.com/graphql`, or `apiUrl`); `SelfRoutes` sends those to this server's own /graphql,
@@ -15,7 +19,6 @@ whose address it learns from the first request it sees (the port may be chosen a
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -26,18 +29,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
 from appsync.stepfunctions_api import stepfunctions_store
-from definition.model import StepFunctionsSettings, StepFunctionsTarget
+from definition.model import AccessKey, StepFunctionsSettings, StepFunctionsTarget
 from definition.problems import Problem
-from resolvers.datasources.dynamodb_tables import (
-    EmbeddedDynamoDB,
-    LoopbackEndpoint,
-    start_loopback_endpoint,
-)
 from resolvers.datasources.http import HttpStateMachineRunner
 from resolvers.datasources.stepfunctions import StateMachineRunner
-from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
+from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints, RequestTransport
 from stepfunctions.integrations.catalog import register_integrations
 from stepfunctions.integrations.http_task import (
     ConnectionAuth,
@@ -55,15 +54,33 @@ logger = logging.getLogger(__name__)
 _APPSYNC_HOST = re.compile(r"^[a-z0-9]+\.appsync-api\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?$")
 
 
-class EngineRunner:
-    """The embedded engine as a `StateMachineRunner`."""
+# Operations that store or run a definition the request itself carries. A data source's
+# service role in AWS would name the actions it may take; locally the data sources may take every
+# other one, so that a GraphQL client cannot run a state machine of its own writing (its HTTP
+# Tasks would carry the connections' secrets wherever it says).
+_DEFINITION_OPERATIONS = frozenset({"CreateStateMachine", "UpdateStateMachine", "TestState"})
 
-    __slots__ = ("_service",)
 
-    def __init__(self, service: StepFunctionsService) -> None:
+class DataSourceRunner:
+    """The embedded engine as the data sources' `StateMachineRunner`."""
+
+    __slots__ = ("_account", "_service")
+
+    def __init__(self, service: StepFunctionsService, account_id: str) -> None:
         self._service = service
+        self._account = account_id
 
     async def call(self, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if operation in _DEFINITION_OPERATIONS:
+            # AWS's answer to an action the caller's policy does not allow.
+            # AWS differs: the data source's service role is not evaluated; this is fixed.
+            return 400, {
+                "__type": "AccessDeniedException",
+                "message": f"User: arn:aws:sts::{self._account}:assumed-role/appsync-local/"
+                f"appsync-data-source is not authorized to perform: states:{operation} "
+                "because a GraphQL data source of appsync-local may not store or run a state "
+                "machine definition of its own",
+            }
         return await self._service.handle(operation, json.dumps(body).encode())
 
 
@@ -134,7 +151,8 @@ def build_step_functions(
             [Problem(config_file, "server.stepFunctions.database", message)]
         ) from None
     service = StepFunctionsService(clock, tasks, region=region, account_id=account, store=store)
-    clients = AwsClients(IntegrationEndpoints(region=region))
+    # Until `running` knows the endpoint, nothing may reach real AWS with ambient credentials.
+    clients = AwsClients(IntegrationEndpoints(embedded_url=EMBEDDED_URL, region=region))
     routes = SelfRoutes(settings.api_url)
     connections = {
         spec.connection_arn: ConnectionAuth(headers=spec.headers) for spec in settings.connections
@@ -144,7 +162,7 @@ def build_step_functions(
         tasks, clients, nested=ServiceNestedExecutions(service), http=http, engine=service
     )
     tasks.register_object_store(S3ObjectStore(clients, clock))
-    engine = EngineRunner(service)
+    engine = DataSourceRunner(service, account)
     if settings.target is StepFunctionsTarget.AWS:
         aws = HttpStateMachineRunner(region, endpoint=settings.endpoint)
         # With an `endpoint`, the `states` HTTP data sources go there too, not to AWS.
@@ -157,33 +175,37 @@ def build_step_functions(
 
 @asynccontextmanager
 async def running(
-    embedded: EmbeddedStepFunctions, dynamodb: EmbeddedDynamoDB | None
+    embedded: EmbeddedStepFunctions,
+    embedded_url: str,
+    credentials: AccessKey,
+    transport: RequestTransport | None,
 ) -> AsyncIterator[None]:
     """The engine for the server's lifetime (entered after the embedded DynamoDB has started).
 
-    The integrations' boto3 clients use the embedded DynamoDB's loopback endpoint when it has
-    one (the same moto serves SQS, SNS and S3); otherwise, when the definition declares
-    `server.stepFunctions`, one is started here for them. Without either they go to AWS.
+    The integrations' boto3 clients go to the one AWS endpoint at `embedded_url` (through
+    `transport`, in process), signed with `credentials`, the endpoint's declared key; with
+    `serviceIntegrations: AWS` they go to real AWS with the process's own credentials.
     """
-    moto_url = dynamodb.url if dynamodb is not None else None
-    own: LoopbackEndpoint | None = None
-    start_moto = embedded.settings.declared
-    if moto_url is None and start_moto:
-        own = await asyncio.to_thread(start_loopback_endpoint)
-        moto_url = own.url
     settings = embedded.settings
-    if moto_url is not None:
-        embedded.clients.configure(
-            IntegrationEndpoints(embedded_url=moto_url, region=settings.region)
+    if settings.service_integrations is StepFunctionsTarget.AWS:
+        logger.warning(
+            "server.stepFunctions.serviceIntegrations is AWS: Task states call real AWS "
+            "services, signed with this process's own AWS credentials"
         )
-    try:
-        # Before the TaskGroup: a refused definition is the start's own error, not a group's.
-        await _declare(embedded)
-        async with embedded.service.running():
-            yield
-    finally:
-        if own is not None:
-            await asyncio.to_thread(own.stop)
+        embedded.clients.configure(IntegrationEndpoints(region=settings.region))
+    else:
+        embedded.clients.configure(
+            IntegrationEndpoints(
+                embedded_url=embedded_url,
+                region=settings.region,
+                credentials=(credentials.access_key_id, credentials.secret_access_key),
+                transport=transport,
+            )
+        )
+    # Before the TaskGroup: a refused definition is the start's own error, not a group's.
+    await _declare(embedded)
+    async with embedded.service.running():
+        yield
 
 
 async def _declare(embedded: EmbeddedStepFunctions) -> None:

@@ -4,9 +4,11 @@ AppSync `UserPoolConfig` / `CognitoUserPoolConfig`: `userPoolId`, `awsRegion`, `
 `defaultAction` (default provider only). A token verifies when its signature matches the pool's
 JWKS, `iss` is `https://cognito-idp.<region>.amazonaws.com/<poolId>`, `token_use` is `id` or
 `access`, it has not expired, and its app client (`aud` for ID tokens, `client_id` for access
-tokens) matches `appIdClientRegex`. Keys come from `jwks_file` (moto's cognito-idp signs with the
-key in `moto/cognitoidp/resources/jwks-public.json`, see `moto_jwks_file`) or from
-`<issuer>/.well-known/jwks.json`.
+tokens) matches `appIdClientRegex`. Keys come from `jwks_source` (the server passes the embedded
+user pools' own key, made for the installation), `jwks_file`, or `<issuer>/.well-known/jwks.json`.
+`moto_jwks_file` names the public half of the key pair that ships inside moto, for a user who
+runs moto's own server and chooses to trust it: its private half is public, so nothing trusts it
+by default.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class CognitoUserPoolConfig:
     default_action: DefaultAction = DefaultAction.ALLOW
     jwks_file: str | None = None
     fetcher: JsonFetcher | None = None
+    # Where the keys come from when neither a file nor the issuer's URL: the composition root's.
+    jwks_source: JwksSource | None = None
 
     @property
     def mode(self) -> AuthMode:
@@ -58,7 +62,8 @@ class CognitoUserPoolConfig:
 
 
 def moto_jwks_file() -> str:
-    """The JWKS whose private half moto's cognito-idp signs every token with."""
+    """The JWKS whose private half moto's cognito-idp signs with unless told otherwise (its
+    private half ships in the same folder)."""
     spec = importlib.util.find_spec("moto")
     if spec is None or not spec.submodule_search_locations:
         raise AuthConfigError("moto is not installed: no Cognito JWKS to use")
@@ -78,7 +83,9 @@ class CognitoProvider:
         # additional pool (CognitoUserPoolConfig) has none.
         self._deny = is_default and config.default_action is DefaultAction.DENY
         source: JwksSource
-        if config.jwks_file is not None:
+        if config.jwks_source is not None:
+            source = config.jwks_source
+        elif config.jwks_file is not None:
             source = JwksFile(Path(config.jwks_file))
         else:
             fetcher = config.fetcher or HttpxJsonFetcher()

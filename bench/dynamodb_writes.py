@@ -40,10 +40,10 @@ from bench.http import (
     _graphql,
     _request,
     _start,
-    _wait_until_listening,
     _write_dynamodb_api,
     read_answer,
 )
+from bench.processes import wait_until_listening
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 
 TABLE = "BenchWrites"
@@ -206,7 +206,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             target, process = _start(_write_dynamodb_api(Path(folder)))
             try:
-                _wait_until_listening(target.port, process)
+                wait_until_listening(target.port, process)
                 asyncio.run(
                     _server_part(
                         target.port,

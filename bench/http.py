@@ -27,7 +27,6 @@ import argparse
 import asyncio
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.js_runtime import idle_context_kib
+from bench.processes import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "blog" / "appsync.yaml"
@@ -375,15 +375,8 @@ def serve(port: int, config: Path) -> None:
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _start(config: Path) -> tuple[Target, subprocess.Popen[bytes]]:
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "bench.http", "--serve", str(port), "--config", str(config)],
         cwd=ROOT,
@@ -402,19 +395,6 @@ def _write_api(folder: Path, api: str, files: dict[str, str]) -> Path:
     config = folder / "appsync.yaml"
     config.write_text(api % {"key": API_KEY}, encoding="utf-8")
     return config
-
-
-def _wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError("the server process exited")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("the server did not start within 30 s")
 
 
 def main() -> int:
@@ -440,7 +420,7 @@ def main() -> int:
                 servers[name], process = _start(config)
                 processes.append(process)
             for target, process in zip(servers.values(), processes, strict=True):
-                _wait_until_listening(target.port, process)
+                wait_until_listening(target.port, process)
             results = asyncio.run(
                 _run(
                     "127.0.0.1",

@@ -91,10 +91,13 @@ class IamCredential:
 
 @dataclass(frozen=True, slots=True)
 class IamConfig:
-    """Local `iamConfig`: the keys that sign, and the only region a signature may name."""
+    """Local `iamConfig`: the keys that sign, and the only region a signature may name.
+    `trust_embedded_iam` lets keys minted in the embedded IAM and STS sign too (off: anyone who
+    reaches the AWS endpoint with its keys could mint them)."""
 
     credentials: tuple[IamCredential, ...] = ()
     region: str | None = None
+    trust_embedded_iam: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,11 +329,12 @@ class TableDeclaration:
 
 @dataclass(frozen=True, slots=True)
 class EmbeddedDynamoDBSettings:
-    """The embedded DynamoDB: the tables to create at start, and the loopback endpoint (host
-    None: off; port 0: a free one)."""
+    """The embedded DynamoDB: the tables to create at start, and an extra listener of the AWS
+    endpoint for scripts written against DynamoDB Local on a fixed port (host None: none, the
+    default; port 0: a free one)."""
 
     tables: tuple[TableDeclaration, ...] = ()
-    endpoint_host: str | None = "127.0.0.1"
+    endpoint_host: str | None = None
     endpoint_port: int = 0
 
 
@@ -362,9 +366,13 @@ class ConnectionSpec:
 @dataclass(frozen=True, slots=True)
 class StepFunctionsSettings:
     """The embedded Step Functions engine (or real AWS, `target` AWS) and what it declares at
-    start; `declared` is False when the definition says nothing about it."""
+    start; `declared` is False when the definition says nothing about it.
+    `service_integrations` is where the embedded engine's Task states call AWS services: the
+    embedded ones on the AWS endpoint, signed with its declared key (EMBEDDED), or real AWS with
+    the process's own credentials (AWS, an explicit opt-in)."""
 
     target: StepFunctionsTarget = StepFunctionsTarget.EMBEDDED
+    service_integrations: StepFunctionsTarget = StepFunctionsTarget.EMBEDDED
     region: str = "us-east-1"
     account_id: str = "123456789012"
     database: Path | None = None
@@ -396,6 +404,29 @@ class TlsSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class AccessKey:
+    """An access key ID and its secret (AWS's `AccessKeyId` / `SecretAccessKey`)."""
+
+    access_key_id: str
+    secret_access_key: str
+
+
+# The pair moto's and LocalStack's documentation configure; printed by `serve`.
+TEST_ACCESS_KEY = AccessKey("testing", "testing")
+
+
+@dataclass(frozen=True, slots=True)
+class AwsEndpointSettings:
+    """Local `server.aws`: the one AWS endpoint on the server's port. `credentials` are the keys
+    its SigV4 verification accepts; `region` is the one `serve` prints for clients (None: the
+    Step Functions engine's); `trust_embedded_iam` also accepts keys minted in the embedded IAM."""
+
+    credentials: tuple[AccessKey, ...] = (TEST_ACCESS_KEY,)
+    region: str | None = None
+    trust_embedded_iam: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class ServerSpec:
     """What only the local server has: AppSync does not expose these."""
 
@@ -408,6 +439,9 @@ class ServerSpec:
     step_functions: StepFunctionsSettings = field(default_factory=StepFunctionsSettings)
     realtime: RealtimeSpec = field(default_factory=RealtimeSpec)
     tls: TlsSpec | None = None  # None: plain HTTP
+    aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
+    # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
+    allowed_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,22 @@ class QuerySyntaxError(SchemaError):
         self.detail = detail
 
 
+class ValidationAbortedError(SchemaError):
+    """Stops validating a document at graphql-java's limit of errors (schema/messages.py)."""
+
+    def __init__(self) -> None:
+        super().__init__((), "The maximum number of validation errors has been reached.")
+
+
+class JsonTextError(SchemaError, ValueError):
+    """JSON text from a client that is malformed, or nested deeper than the server reads
+    (schema/json_text.py); the caller words it as AppSync words malformed JSON there."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__((), detail)
+        self.detail = detail
+
+
 class LiteralError(SchemaError):
     """Where a literal in a query fails its type: the path inside the argument, the failing value,
     and graphql-java's ending of the sentence (schema/messages.py words the validation error)."""

@@ -31,7 +31,7 @@ from graphql import (
 from graphql.validation import ASTValidationRule
 
 from schema.bridge import wrap_in_strawberry
-from schema.documents import DocumentCache, PreparedDocument
+from schema.documents import DOCUMENT_CACHE_BYTES, DocumentCache, PreparedDocument
 from schema.errors import CoercionError
 from schema.limits import NoIntrospectionRule
 from schema.loader import AppSyncSchema
@@ -68,6 +68,7 @@ class ExecutableSchema:
         *,
         query_depth_limit: int = 0,
         introspection: bool = True,
+        document_cache_bytes: int = DOCUMENT_CACHE_BYTES,
     ) -> None:
         self.schema = schema
         self._graphql_schema = schema.graphql_schema
@@ -78,17 +79,14 @@ class ExecutableSchema:
         extra_rules: tuple[type[ASTValidationRule], ...] = (
             () if introspection else (NoIntrospectionRule,)
         )
-        self._prepared = DocumentCache(schema.graphql_schema, extra_rules).prepare
+        self.documents = DocumentCache(schema.graphql_schema, extra_rules, document_cache_bytes)
 
-    def prepare(self, query: str) -> PreparedDocument:
-        """The cached parse and validation of a query text."""
-        return self._prepared(query)
-
-    def operation_type(self, query: str, operation_name: str | None) -> str:
-        """ "query", "mutation" or "subscription"; "query" when the document does not parse or
-        names no such operation (executing it then reports the error)."""
-        operation = self._prepared(query).operation(operation_name)
-        return operation.operation.value if operation is not None else "query"
+    async def prepare(self, query: str) -> PreparedDocument:
+        """The parse and validation of a query text: cached, else done in a worker thread."""
+        prepared = self.documents.get(query)
+        if prepared is None:
+            prepared = await self.documents.prepare(query)
+        return prepared
 
     async def execute(
         self,
@@ -102,7 +100,7 @@ class ExecutableSchema:
         """Run one operation. Validation and variable errors come back with `data` None and
         AppSync's wording; field errors keep `original_error` for the server to render."""
         return await self.execute_prepared(
-            self._prepared(query), variables, operation_name, context, root_value=root_value
+            await self.prepare(query), variables, operation_name, context, root_value=root_value
         )
 
     async def execute_prepared(
@@ -166,6 +164,7 @@ class ExecutableSchema:
                 variables,
                 self._resolve_field,
                 complete_leaf,
+                prepared.collected,
             )
             if plain is not None:
                 return plain

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -59,9 +60,11 @@ from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule, ValidationRule
 from graphql.validation.validate import FragmentNestingVisitor, query_document_keys_to_validate
 
-from schema.errors import CoercionError, LiteralError
+from schema.errors import CoercionError, LiteralError, ValidationAbortedError
 
 ValidationErrorType = str
+# graphql-java's Validator.MAX_VALIDATION_ERRORS (graphql-java#2553, in 18 and later).
+MAX_VALIDATION_ERRORS = 100
 # An extension key by which an AppSync-specific rule names its graphql-java ValidationErrorType.
 VALIDATION_ERROR_TYPE = "validationErrorType"
 Translation = tuple[ValidationErrorType, str]
@@ -402,36 +405,46 @@ class _QueryPath(Visitor):
         self.names.pop()
 
 
-def _names_enclosing(document: DocumentNode, target: Node) -> list[str]:
-    """The query path at `target`: visit the document until it is reached."""
+@dataclass(slots=True)
+class _Reported:
+    """A validation error as found, before its message is written: graphql-core reports some
+    errors where graphql-java's query path or a directive's holder is not at hand, and those are
+    looked up together in one more pass over the document."""
+
+    type_: ValidationErrorType
+    description: str
+    nodes: list[Node]
+    path: list[str] | None  # None: the query path at nodes[0], looked up
+    holder_of: Node | None = None  # a directive whose holder the description names
+
+    def message(self, paths: dict[int, list[str]], holders: dict[int, str]) -> str:
+        description = self.description
+        if self.holder_of is not None:
+            description = description.replace("{holder}", holders.get(id(self.holder_of), ""))
+        path = self.path if self.path is not None else paths.get(id(self.nodes[0]), [])
+        return validation_message(self.type_, description, path)
+
+
+def _positions(
+    document: DocumentNode, targets: set[int], directives: set[int]
+) -> tuple[dict[int, list[str]], dict[int, str]]:
+    """In one pass: the query path at each target node, and the element each directive sits on,
+    named by graphql-java's Java class (`Field`, `OperationDefinition`, `InlineFragment`,
+    `FragmentSpread`, `FragmentDefinition`); both by the nodes' identities."""
     tracker = _QueryPath()
-    found: list[str] = []
+    paths: dict[int, list[str]] = {}
+    holders: dict[int, str] = {}
 
     class _Finder(Visitor):
-        def enter(self, node: Node, *_args: Any) -> Any:
-            if node is target:
-                found.extend(tracker.names)
-                return self.BREAK
-            return None
+        def enter(self, node: Node, *_args: Any) -> None:
+            if id(node) in targets:
+                paths[id(node)] = list(tracker.names)
+            for directive in getattr(node, "directives", None) or ():
+                if id(directive) in directives:
+                    holders[id(directive)] = type(node).__name__.removesuffix("Node")
 
     visit(document, ParallelVisitor([tracker, _Finder()]))
-    return found
-
-
-def _directive_holder(document: DocumentNode, directive: Node) -> str:
-    """graphql-java names the element a directive sits on by its Java class: `Field`,
-    `OperationDefinition`, `InlineFragment`, `FragmentSpread`, `FragmentDefinition`."""
-    holder: list[str] = []
-
-    class _Finder(Visitor):
-        def enter(self, node: Node, *_args: Any) -> Any:
-            if any(item is directive for item in getattr(node, "directives", None) or ()):
-                holder.append(type(node).__name__.removesuffix("Node"))
-                return self.BREAK
-            return None
-
-    visit(document, _Finder())
-    return holder[0] if holder else ""
+    return paths, holders
 
 
 def validation_message(type_: ValidationErrorType, description: str, path: list[str]) -> str:
@@ -473,10 +486,13 @@ def validate_document(
     document: DocumentNode,
     extra_rules: tuple[type[ASTValidationRule], ...] = (),
 ) -> list[GraphQLError]:
-    """Validate an operation document; the errors carry AppSync's messages and locations."""
+    """Validate an operation document; the errors carry AppSync's messages and locations.
+
+    As graphql-java (since 18): at most MAX_VALIDATION_ERRORS errors, the last of them saying
+    so, and validation stops there."""
     type_info = TypeInfo(schema)
     query_path = _QueryPath()
-    errors: list[GraphQLError] = []
+    reported: list[_Reported] = []
 
     def context_for(rule: type[ASTValidationRule]) -> ValidationContext:
         def on_error(error: GraphQLError) -> None:
@@ -488,14 +504,14 @@ def validate_document(
             else:
                 type_, description = translator(error)
             nodes = _location_nodes(rule, error)
-            if rule is rules.UniqueDirectivesPerLocationRule and nodes:
-                description = description.replace("{holder}", _directive_holder(document, nodes[0]))
-            path = query_path.names
-            if rule in _REPORTED_ON_LEAVE and nodes:
-                # graphql-core reports these on leaving the node, graphql-java on entering it.
-                path = _names_enclosing(document, nodes[0])
-            message = validation_message(type_, description, path)
-            errors.append(GraphQLError(message, nodes))
+            # graphql-core reports these on leaving the node, graphql-java on entering it.
+            path = None if rule in _REPORTED_ON_LEAVE and nodes else list(query_path.names)
+            holder_of = (
+                nodes[0] if rule is rules.UniqueDirectivesPerLocationRule and nodes else None
+            )
+            if len(reported) >= MAX_VALIDATION_ERRORS - 1:
+                raise ValidationAbortedError
+            reported.append(_Reported(type_, description, nodes, path, holder_of))
 
         return ValidationContext(schema, document, type_info, on_error)
 
@@ -507,14 +523,37 @@ def validate_document(
         visitors.append(FragmentNestingVisitor(fragments))
     for rule in (*APPSYNC_RULES, *extra_rules):
         visitors.append(rule(context_for(rule)))
+    ended: GraphQLError | None = None
     try:
         visit(
             document,
             TypeInfoVisitor(type_info, ParallelVisitor(visitors)),
             query_document_keys_to_validate,
         )
+    except ValidationAbortedError:
+        # graphql-java's ValidationErrorCollector: the error that stops validation.
+        ended = GraphQLError(
+            validation_message(
+                "MaxValidationErrorsReached",
+                "The maximum number of validation errors has been reached. "
+                f"({MAX_VALIDATION_ERRORS})",
+                [],
+            )
+        )
     except GraphQLError as error:
-        errors.append(error)
+        ended = error
     except RecursionError:
-        errors.append(GraphQLError("Validation aborted."))
+        ended = GraphQLError("Validation aborted.")
+    errors = _written(document, reported)
+    if ended is not None:
+        errors.append(ended)
     return errors
+
+
+def _written(document: DocumentNode, reported: list[_Reported]) -> list[GraphQLError]:
+    targets = {id(error.nodes[0]) for error in reported if error.path is None}
+    directives = {id(error.holder_of) for error in reported if error.holder_of is not None}
+    paths, holders = (
+        _positions(document, targets, directives) if targets or directives else ({}, {})
+    )
+    return [GraphQLError(error.message(paths, holders), error.nodes) for error in reported]

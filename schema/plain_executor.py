@@ -70,6 +70,8 @@ _SETTLING: set[Awaitable[Any]] = set()
 Fragments = Mapping[str, FragmentDefinitionNode]
 Fields = dict[str, list[FieldNode]]
 """A selection's fields by response name, in order; a name selected twice has both nodes."""
+CollectedFields = dict[tuple[int, ...], Fields]
+"""A document's collected fields, by the identities of the selection sets collected."""
 
 
 def is_plain(
@@ -77,94 +79,114 @@ def is_plain(
 ) -> bool:
     """Whether `operation` (of a validated document with these fragment definitions) is one
     `execute_plain` runs."""
-    if operation.operation is OperationType.QUERY:
-        root = schema.query_type
-    elif operation.operation is OperationType.MUTATION:
-        root = schema.mutation_type
-    else:
-        return False
-    if root is None or operation.directives:
-        return False
-    return _plain_selection(schema, root, operation.selection_set, fragments, ())
+    return bool(plain_operations(schema, (operation,), fragments))
 
 
-def _plain_selection(
-    schema: GraphQLSchema,
-    parent: GraphQLObjectType,
-    selection_set: SelectionSetNode,
-    fragments: Fragments,
-    spreading: tuple[str, ...],
-) -> bool:
-    for selection in selection_set.selections:
-        if selection.directives:
-            return False
-        if isinstance(selection, InlineFragmentNode):
-            if not does_fragment_condition_match(schema, selection, parent):
-                return False
-            inner = selection.selection_set
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is None or fragment.directives or name in spreading:
-                return False
-            if not does_fragment_condition_match(schema, fragment, parent):
-                return False
-            if not _plain_selection(
-                schema, parent, fragment.selection_set, fragments, (*spreading, name)
-            ):
-                return False
-            continue
-        elif isinstance(selection, FieldNode):
-            if not _plain_field(schema, parent, selection, fragments, spreading):
-                return False
-            continue
+def plain_operations(
+    schema: GraphQLSchema, operations: Sequence[OperationDefinitionNode], fragments: Fragments
+) -> tuple[OperationDefinitionNode, ...]:
+    """The operations of a validated document that `execute_plain` runs. One pass over the
+    document: each fragment is checked once per parent type, however often it is spread."""
+    check = _PlainCheck(schema, fragments)
+    return tuple(operation for operation in operations if check.operation(operation))
+
+
+class _PlainCheck:
+    """Whether selections are plain, remembering each fragment's answer per parent type (a
+    document of fragments each spreading the next twice would otherwise be walked 2^depth
+    times)."""
+
+    __slots__ = ("_fragments", "_schema", "_spreads")
+
+    def __init__(self, schema: GraphQLSchema, fragments: Fragments) -> None:
+        self._schema = schema
+        self._fragments = fragments
+        # (fragment, parent type) -> the answer; None while it is being checked (a cycle,
+        # which validation refuses, then counts as not plain).
+        self._spreads: dict[tuple[str, str], bool | None] = {}
+
+    def operation(self, operation: OperationDefinitionNode) -> bool:
+        schema = self._schema
+        if operation.operation is OperationType.QUERY:
+            root = schema.query_type
+        elif operation.operation is OperationType.MUTATION:
+            root = schema.mutation_type
         else:
             return False
-        if not _plain_selection(schema, parent, inner, fragments, spreading):
+        if root is None or operation.directives:
             return False
-    return True
+        return self._selection(root, operation.selection_set)
 
+    def _selection(self, parent: GraphQLObjectType, selection_set: SelectionSetNode) -> bool:
+        for selection in selection_set.selections:
+            if selection.directives:
+                return False
+            if isinstance(selection, InlineFragmentNode):
+                if not does_fragment_condition_match(self._schema, selection, parent):
+                    return False
+                if not self._selection(parent, selection.selection_set):
+                    return False
+            elif isinstance(selection, FragmentSpreadNode):
+                if not self._spread(parent, selection.name.value):
+                    return False
+            elif not isinstance(selection, FieldNode) or not self._field(parent, selection):
+                return False
+        return True
 
-def _plain_field(
-    schema: GraphQLSchema,
-    parent: GraphQLObjectType,
-    selection: FieldNode,
-    fragments: Fragments,
-    spreading: tuple[str, ...],
-) -> bool:
-    if selection.name.value in _INTROSPECTION_FIELDS:
-        return False
-    field = schema.get_field(parent, selection.name.value)
-    if field is None:
-        return False
-    named: Any = field.type
-    while isinstance(named, GraphQLNonNull | GraphQLList):
-        named = named.of_type
-    if isinstance(named, GraphQLScalarType | GraphQLEnumType):
-        return selection.selection_set is None
-    if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
-        return selection.selection_set is not None and _plain_selection(
-            schema, named, selection.selection_set, fragments, spreading
+    def _spread(self, parent: GraphQLObjectType, name: str) -> bool:
+        key = (name, parent.name)
+        if key in self._spreads:
+            return bool(self._spreads[key])
+        self._spreads[key] = None
+        fragment = self._fragments.get(name)
+        plain = (
+            fragment is not None
+            and not fragment.directives
+            and does_fragment_condition_match(self._schema, fragment, parent)
+            and self._selection(parent, fragment.selection_set)
         )
-    return False
+        self._spreads[key] = plain
+        return plain
+
+    def _field(self, parent: GraphQLObjectType, selection: FieldNode) -> bool:
+        if selection.name.value in _INTROSPECTION_FIELDS:
+            return False
+        field = self._schema.get_field(parent, selection.name.value)
+        if field is None:
+            return False
+        named: Any = field.type
+        while isinstance(named, GraphQLNonNull | GraphQLList):
+            named = named.of_type
+        if isinstance(named, GraphQLScalarType | GraphQLEnumType):
+            return selection.selection_set is None
+        if isinstance(named, GraphQLObjectType) and named.is_type_of is None:
+            return selection.selection_set is not None and self._selection(
+                named, selection.selection_set
+            )
+        return False
 
 
-def collect_fields(selection_sets: Sequence[SelectionSetNode], fragments: Fragments) -> Fields:
+def collect_fields(
+    selection_sets: Sequence[SelectionSetNode],
+    fragments: Fragments,
+    collected: CollectedFields | None = None,
+) -> Fields:
     """graphql-core's `collect_fields` / `collect_subfields` for a plain selection: the fields of
     these selection sets (a field's, or every node's of a field selected twice), inline fragments
-    and spreads flattened, a fragment spread twice collected once. Cached: in a plain operation
-    it depends on nothing but the nodes."""
+    and spreads flattened, a fragment spread twice collected once. In a plain operation they
+    depend on nothing but the nodes, so they are kept in `collected`, the document's own
+    (schema/documents.py): keyed by the nodes' identities, which live as long as it does."""
     key = tuple(map(id, selection_sets))
-    cached = _FIELDS.get(key)
-    if cached is not None and all(a is b for a, b in zip(cached[0], selection_sets, strict=True)):
-        return cached[1]
+    if collected is not None:
+        cached = collected.get(key)
+        if cached is not None:
+            return cached
     fields: Fields = {}
     visited: set[str] = set()
     for selection_set in selection_sets:
         _collect(selection_set, fragments, fields, visited)
-    if len(_FIELDS) >= _FIELDS_SIZE:
-        _FIELDS.clear()
-    _FIELDS[key] = (tuple(selection_sets), fields)
+    if collected is not None:
+        collected[key] = fields
     return fields
 
 
@@ -183,12 +205,6 @@ def _collect(
                 _collect(fragments[name].selection_set, fragments, fields, visited)
 
 
-# Keyed by the selection sets' identities and holding them, so a recycled id never returns a
-# stale entry (the parsed documents are cached by query text, so the same nodes come back).
-_FIELDS: dict[tuple[int, ...], tuple[tuple[SelectionSetNode, ...], Fields]] = {}
-_FIELDS_SIZE = 4096
-
-
 async def execute_plain(
     schema: GraphQLSchema,
     operation: OperationDefinitionNode,
@@ -198,9 +214,10 @@ async def execute_plain(
     variables: dict[str, Any] | None,
     field_resolver: FieldResolverFunction,
     complete_leaf: LeafCompletion,
+    collected: CollectedFields | None = None,
 ) -> ExecutionResult | None:
     """Run a plain operation; None when its variables do not coerce (graphql-core then reports
-    them, with the server's wording)."""
+    them, with the server's wording). `collected` keeps the document's collected fields."""
     variable_values = get_variable_values(
         schema, operation.variable_definitions or (), variables or {}, max_errors=50
     )
@@ -215,6 +232,7 @@ async def execute_plain(
         variable_values,
         field_resolver,
         complete_leaf,
+        collected,
     )
     return await execution.run()
 
@@ -223,6 +241,7 @@ class _Execution:
     """One plain operation in flight: graphql-core's `Executor` for the plain subset."""
 
     __slots__ = (
+        "_collected",
         "_complete_leaf",
         "_context",
         "_errors",
@@ -245,6 +264,7 @@ class _Execution:
         variable_values: VariableValues,
         field_resolver: FieldResolverFunction,
         complete_leaf: LeafCompletion,
+        collected: CollectedFields | None,
     ) -> None:
         self._schema = schema
         self._operation = operation
@@ -254,6 +274,7 @@ class _Execution:
         self._variable_values = variable_values
         self._field_resolver = field_resolver
         self._complete_leaf = complete_leaf
+        self._collected = collected
         self._errors: list[GraphQLError] = []
         self._nulled: set[Path | None] = set()
 
@@ -263,7 +284,7 @@ class _Execution:
         root = self._schema.mutation_type if mutation else self._schema.query_type
         if root is None:  # is_plain checked it
             raise TypeError("the operation's root type is missing")
-        fields = collect_fields((operation.selection_set,), self._fragments)
+        fields = collect_fields((operation.selection_set,), self._fragments, self._collected)
         data: dict[str, Any] | None
         try:
             if mutation:
@@ -426,7 +447,7 @@ class _Execution:
             return self._complete_list(return_type.of_type, nodes, info, path, result)
         if isinstance(return_type, GraphQLObjectType):
             selection_sets = [node.selection_set for node in nodes if node.selection_set]
-            fields = collect_fields(selection_sets, self._fragments)
+            fields = collect_fields(selection_sets, self._fragments, self._collected)
             return self._execute_fields(return_type, result, path, fields)
         if isinstance(return_type, GraphQLScalarType | GraphQLEnumType):
             return self._complete_leaf(return_type, result)

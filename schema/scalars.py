@@ -20,7 +20,8 @@ from uuid import UUID
 
 from graphql import GraphQLScalarType, GraphQLSchema, IntValueNode, StringValueNode, ValueNode
 
-from schema.errors import CoercionError
+from schema import json_text
+from schema.errors import CoercionError, JsonTextError
 
 # Offsets are `Z` or `±hh:mm` with optional `:ss`, which AppSync accepts though ISO 8601 does not.
 _OFFSET = r"(?:Z|[+-](?P<oh>\d{2}):(?P<om>\d{2})(?::(?P<os>\d{2}))?)"
@@ -228,12 +229,13 @@ def _is_long(value: Any) -> bool:
 
 
 def _parse_json(value: Any) -> Any:
-    # "Unquoted strings or otherwise invalid JSON result in a GraphQL validation error."
+    # "Unquoted strings or otherwise invalid JSON result in a GraphQL validation error." Text
+    # nested deeper than the server reads is refused the same way (schema/json_text.py).
     if not isinstance(value, str):
         raise CoercionError(f"Unable to parse `{java_string(value)}` as valid JSON.")
     try:
-        return json.loads(value)
-    except ValueError:
+        return json_text.loads(value)
+    except JsonTextError:
         raise CoercionError(f"Unable to parse `{value}` as valid JSON.") from None
 
 

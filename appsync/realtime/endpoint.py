@@ -17,13 +17,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from graphql import DocumentNode
 from starlette.responses import Response
 from starlette.routing import BaseRoute, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from appsync.pubsub import (
@@ -72,12 +74,16 @@ MAX_INVALIDATIONS_PER_REQUEST = 5
 # state was about 40 KiB per socket, for frames of small JSON. No protocol pings: AppSync's own
 # `ka` frames keep clients' sockets alive, and uvicorn's ping timer is per-connection state.
 # httptools rather than h11 (2 KiB less per socket with h11) because the same parser serves
-# every /graphql request.
+# every /graphql request. A client frame larger than AppSync's one documented realtime message
+# size, the 240 KB subscription payload quota, closes the socket with 1009 (Message Too Big)
+# before it is buffered whole (uvicorn's default would take 16 MiB frames). AWS differs
+# (unrecorded): AppSync's limit and answer for a large client frame are not documented.
 UVICORN_OPTIONS: Mapping[str, Any] = {
     "ws": "appsync.realtime.wsproto_protocol:WSProtocol",
     "http": "httptools",
     "ws_per_message_deflate": False,
     "ws_ping_interval": None,
+    "ws_max_size": messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES,
 }
 
 
@@ -91,6 +97,13 @@ class RealtimeSettings:
     max_subscriptions: int = messages.MAX_SUBSCRIPTIONS_PER_CONNECTION
     max_payload_bytes: int = messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES
     inbox_capacity: int = DEFAULT_INBOX_CAPACITY
+    first_frame_timeout_seconds: float = messages.FIRST_FRAME_TIMEOUT_SECONDS
+
+    @property
+    def idle_limit(self) -> int:
+        """Keep-alive turns without a subscription after which a socket closes: the turns that
+        span `connection_timeout_ms`."""
+        return math.ceil(self.connection_timeout_ms / 1000 / self.keep_alive_interval_seconds)
 
 
 class RealtimeRuntime:
@@ -134,13 +147,11 @@ class RealtimeRuntime:
         await self.broker.publish(Publication(PublicationKind.MUTATION, mutation_field, payload))
 
     async def publish_result(
-        self, query: str, operation_name: str | None, data: Mapping[str, Any] | None
+        self, document: DocumentNode, operation_name: str | None, data: Mapping[str, Any] | None
     ) -> None:
         """Publish every top-level field of a mutation's response (`data`), each cut to the
-        mutation's own selection set; nothing for queries or unparsable documents."""
-        document = self.planner.document(query)
-        if document is None:
-            return
+        mutation's own selection set (of `document`, the request's validated document);
+        nothing for queries."""
         for mutation_field, payload in published_payloads(document, operation_name, data):
             await self.publish_mutation(mutation_field, payload)
 
@@ -216,6 +227,7 @@ class RealtimeRuntime:
             connection_timeout_ms=self.settings.connection_timeout_ms,
             max_subscriptions=self.settings.max_subscriptions,
             max_payload_bytes=self.settings.max_payload_bytes,
+            idle_limit=self.settings.idle_limit,
         )
 
 
@@ -244,18 +256,32 @@ class _Socket:
             self.group = group
             wheel.add(self)
             try:
-                while self.open and await self._receive():
-                    pass
+                if await self._first_frame():
+                    while self.open and await self._receive():
+                        pass
             finally:
                 self.open = False
                 wheel.discard(self)
                 self._stop_all(self.connection.closed())
 
+    async def _first_frame(self) -> bool:
+        """The first frame, awaited for `first_frame_timeout_seconds`: a socket that says
+        nothing (a rejected one included) is closed then. False once the socket is done."""
+        try:
+            async with asyncio.timeout(self.runtime.settings.first_frame_timeout_seconds):
+                message = await self.receive()
+        except TimeoutError:
+            await self._perform(self.connection.first_frame_timed_out())
+            return False
+        return await self._act(message)
+
     async def _receive(self) -> bool:
         """Read and act on one client frame; False once the client is gone. A coroutine of
         its own so that, while the loop waits for the next frame, the last one (a `start`'s
         text and parsed request) is not held by a live frame."""
-        message = await self.receive()
+        return await self._act(await self.receive())
+
+    async def _act(self, message: Message) -> bool:
         if message["type"] == "websocket.disconnect":
             return False
         text = message.get("text")
@@ -276,7 +302,7 @@ class _Socket:
     async def _perform(self, actions: list[Action]) -> None:
         for action in actions:
             if isinstance(action, SendFrame):
-                await self._send(action.text)
+                await self._send({"type": "websocket.send", "text": action.text})
             elif isinstance(action, Subscribe):
                 assert self.group is not None
                 task = self.group.create_task(self._subscription(action))
@@ -284,16 +310,16 @@ class _Socket:
             elif isinstance(action, Unsubscribe):
                 self._stop(action.subscription_id)
             elif isinstance(action, CloseSocket):
-                self.open = False
-                await self.send(
+                await self._send(
                     {"type": "websocket.close", "code": action.code, "reason": action.reason}
                 )
+                self.open = False
 
-    async def _send(self, text: str) -> None:
+    async def _send(self, message: Message) -> None:
         if not self.open:
             return
         try:
-            await self.send({"type": "websocket.send", "text": text})
+            await self.send(message)
         except (RuntimeError, OSError):
             # The client went away mid-send; the receive loop sees the disconnect and stops.
             self.open = False
@@ -337,8 +363,15 @@ class _Socket:
                 continue
             if not subscription.receives(publication.payload):
                 continue
-            payload = await planner.render(subscription, publication)
-            await self._perform(self.connection.data(subscription.subscription_id, payload))
+            try:
+                payload = await planner.render(subscription, publication)
+                actions = self.connection.data(subscription.subscription_id, payload)
+            except Exception:  # the edge: a fault here drops one publication, not the socket
+                logger.exception(
+                    "subscription %s: rendering a publication failed", subscription.subscription_id
+                )
+                continue
+            await self._perform(actions)
 
     def _stop(self, subscription_id: str) -> None:
         """Cancel the subscription's task; its `finally` leaves the broker's topics."""

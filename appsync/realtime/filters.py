@@ -256,18 +256,26 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
 
 
 def _fields(
-    selection_set: SelectionSetNode | None, fragments: Mapping[str, FragmentDefinitionNode]
+    selection_set: SelectionSetNode | None,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    spread: set[str] | None = None,
 ) -> list[FieldNode]:
+    """The fields of a selection set, inline fragments and spreads flattened; a fragment spread
+    again in the same selection is collected once, as GraphQL's CollectFields does (and so
+    nested fragments each spreading the next twice are walked once, not 2^depth times)."""
+    spread = set() if spread is None else spread
     found: list[FieldNode] = []
     for selection in selection_set.selections if selection_set else ():
         if isinstance(selection, FieldNode):
             found.append(selection)
         elif isinstance(selection, InlineFragmentNode):
-            found.extend(_fields(selection.selection_set, fragments))
+            found.extend(_fields(selection.selection_set, fragments, spread))
         elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments.get(selection.name.value)
-            if fragment is not None:
-                found.extend(_fields(fragment.selection_set, fragments))
+            name = selection.name.value
+            fragment = fragments.get(name)
+            if fragment is not None and name not in spread:
+                spread.add(name)
+                found.extend(_fields(fragment.selection_set, fragments, spread))
     return found
 
 

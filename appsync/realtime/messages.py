@@ -44,6 +44,10 @@ HEADER_SUBPROTOCOL_PREFIX = "header-"
 CONNECTION_TIMEOUT_MS = 300_000
 # aws-appsync-subscription-link: SERVER_KEEP_ALIVE_TIMEOUT = 1 min; clients warn after 65 s.
 KEEP_ALIVE_INTERVAL_SECONDS = 60.0
+# How long a socket may stay silent after its upgrade before its first frame (`connection_init`,
+# or a `start` without one): clients wait 15 s for `connection_ack` (aws-appsync-subscription-
+# link and amplify-js), so a socket silent for longer serves no client.
+FIRST_FRAME_TIMEOUT_SECONDS = 15.0
 # "Max number of 100 subscriptions reached" (aws-appsync-realtime-client-ios).
 MAX_SUBSCRIPTIONS_PER_CONNECTION = 100
 # AppSync quotas: 240 KB per subscription payload over pure websockets (docs.aws.amazon.com/

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import logging
 from dataclasses import dataclass
 from enum import Enum
@@ -32,12 +31,17 @@ from appsync.realtime.messages import (
     ErrorJson,
     ServerMessage,
 )
+from schema import json_text
+from schema.errors import JsonTextError
 
 logger = logging.getLogger(__name__)
 
 # The close code after a `connection_error`; clients act on the frame, not on the code.
 # AWS differs: the service's close code after a connection_error is not documented.
 CLOSE_AFTER_CONNECTION_ERROR = 1000
+# The close code for a socket that sent no first frame in time, or held no subscription for
+# connectionTimeoutMs. AWS differs (unrecorded): the service's codes for these are not documented.
+CLOSE_IDLE = 1000
 
 
 class ConnectionState(Enum):
@@ -97,7 +101,9 @@ _NO_ERRORS: list[ErrorJson] = []
 
 
 def encode(message: ServerMessage) -> str:
-    return json.dumps(message, separators=(",", ":"), ensure_ascii=False)
+    """A frame's text. Client data in it (a lone surrogate in a mutation's string) is escaped as
+    Java's JSON writer escapes it, so every subscriber's frame encodes (schema/json_text.py)."""
+    return json_text.dumps(message)
 
 
 class RealtimeConnection:
@@ -105,6 +111,8 @@ class RealtimeConnection:
 
     # Slotted: one per open socket, and an idle socket's memory is the server's limit.
     __slots__ = (
+        "_idle_limit",
+        "_idle_turns",
         "_max_payload_bytes",
         "_max_subscriptions",
         "_rejection",
@@ -121,15 +129,20 @@ class RealtimeConnection:
         connection_timeout_ms: int = CONNECTION_TIMEOUT_MS,
         max_subscriptions: int = MAX_SUBSCRIPTIONS_PER_CONNECTION,
         max_payload_bytes: int = MAX_SUBSCRIPTION_PAYLOAD_BYTES,
+        idle_limit: int = 0,
     ) -> None:
         """`rejection` holds the errors of a handshake whose credentials failed: the client is
-        then answered with `connection_error` and the socket closed."""
+        then answered with `connection_error` and the socket closed. `idle_limit` is how many
+        keep-alive turns in a row a connection may hold no subscription before it is closed
+        (0: never); the endpoint makes it span `connectionTimeoutMs`."""
         self.state = ConnectionState.REJECTED if rejection else ConnectionState.OPEN
         self._rejection = rejection or _NO_ERRORS
         self._timeout_ms = connection_timeout_ms
         self._max_subscriptions = max_subscriptions
         self._max_payload_bytes = max_payload_bytes
         self._subscriptions: dict[str, SubscriptionState] = {}
+        self._idle_limit = idle_limit
+        self._idle_turns = 0
         self.dropped_payloads = 0
 
     @property
@@ -142,8 +155,9 @@ class RealtimeConnection:
         if self.state is ConnectionState.REJECTED:
             return self._reject()
         try:
-            frame = json.loads(text)
-        except ValueError:
+            frame = json_text.loads(text)
+        except JsonTextError:
+            # Malformed, or nested deeper than the server reads (schema/json_text.py).
             return [self._unsupported("unknown")]
         if not isinstance(frame, dict):
             return [self._unsupported("unknown")]
@@ -214,10 +228,32 @@ class RealtimeConnection:
     def keep_alive(self) -> list[Action]:
         """The keep-alive timer fired: `ka` ("AWS AppSync sends ka messages periodically";
         clients close the socket when none came for connectionTimeoutMs). A rejected or closed
-        connection sends none."""
-        if self.state in (ConnectionState.OPEN, ConnectionState.ACKNOWLEDGED):
-            return [SendFrame(encode(messages.keep_alive()))]
-        return []
+        connection sends none. A connection that held no subscription for `idle_limit` turns
+        in a row is closed instead: what a client waits for a `ka` is how long the server keeps
+        a socket that serves nothing. AWS differs (unrecorded): that AppSync closes such a
+        socket, and when, is not documented."""
+        if self.state not in (ConnectionState.OPEN, ConnectionState.ACKNOWLEDGED):
+            return []
+        if self._subscriptions or not self._idle_limit:
+            self._idle_turns = 0
+        else:
+            self._idle_turns += 1
+            if self._idle_turns >= self._idle_limit:
+                self.state = ConnectionState.CLOSED
+                return [CloseSocket(CLOSE_IDLE, "no subscription")]
+        return [SendFrame(encode(messages.keep_alive()))]
+
+    def first_frame_timed_out(self) -> list[Action]:
+        """No frame came in the time the server waits for the first (`connection_init`, or a
+        `start` without one): a connection whose handshake credentials failed gets its
+        `connection_error`; either way the socket closes. AWS differs (unrecorded): the
+        service's wait for the first frame is not documented."""
+        if self.state is ConnectionState.REJECTED:
+            return self._reject()
+        if self.state is not ConnectionState.OPEN:
+            return []
+        self.state = ConnectionState.CLOSED
+        return [CloseSocket(CLOSE_IDLE, "no connection_init")]
 
     def closed(self) -> list[Action]:
         """The socket is gone: every subscription stops."""
@@ -288,8 +324,8 @@ def _graphql_request(data: Any) -> tuple[str, dict[str, Any], str | None, str] |
     if not isinstance(data, str):
         return None
     try:
-        request = json.loads(data)
-    except ValueError:
+        request = json_text.loads(data)
+    except JsonTextError:
         return None
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
         return None
@@ -314,8 +350,8 @@ def handshake_headers(offered: list[str], header_param: str | None) -> dict[str,
         return None
     normalized = encoded.replace("-", "+").replace("_", "/")
     try:
-        raw = json.loads(base64.b64decode(normalized + "=" * (-len(normalized) % 4)))
-    except (binascii.Error, ValueError):
+        raw = json_text.loads(base64.b64decode(normalized + "=" * (-len(normalized) % 4)))
+    except (binascii.Error, JsonTextError):
         return None
     if not isinstance(raw, dict):
         return None

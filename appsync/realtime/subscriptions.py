@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from graphql import (
-    DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
     GraphQLError,
     GraphQLResolveInfo,
     OperationDefinitionNode,
@@ -44,6 +42,7 @@ from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import ResolverError, UnauthorizedFieldError
+from schema.documents import DocumentCache, PreparedDocument
 from schema.executable import ExecutableSchema
 from schema.loader import AppSyncSchema
 from schema.resolution import FieldResolver
@@ -62,7 +61,9 @@ class ActiveSubscription:
 
     subscription_id: str
     field_name: str
-    query: str
+    # The subscription's own document: shared with every subscription of the same text while
+    # any holds it, and freed with the last (its socket's close drops it).
+    prepared: PreparedDocument
     operation_name: str | None
     variables: dict[str, Any]
     principal: Principal
@@ -109,11 +110,14 @@ class SubscriptionPlanner:
         self._domain_name = domain_name
         subscription_type = schema.graphql_schema.subscription_type
         self._subscription_type = subscription_type.name if subscription_type else None
-        self._executable = ExecutableSchema(schema, self._resolver_for)
+        # No recent documents kept: a subscription's document is its own, shared by its text
+        # only while some subscription holds it (schema/documents.py).
+        self._executable = ExecutableSchema(schema, self._resolver_for, document_cache_bytes=0)
 
-    def document(self, query: str) -> DocumentNode | None:
-        """The cached, validated parse of a query text."""
-        return self._executable.prepare(query).document
+    @property
+    def documents(self) -> DocumentCache:
+        """The documents of live subscriptions, by text."""
+        return self._executable.documents
 
     async def plan(
         self, request: Subscribe, source_ip: str | None
@@ -128,7 +132,7 @@ class SubscriptionPlanner:
             principal = await self._authorizer.authenticate(auth_request)
         except UnauthorizedError as error:
             return [{"errorType": error.error_type, "message": error.message}]
-        prepared = self._executable.prepare(request.query)
+        prepared = await self._executable.prepare(request.query)
         if prepared.document is None:
             return [{"message": error.message} for error in prepared.errors]
         operation = prepared.operation(request.operation_name)
@@ -138,13 +142,13 @@ class SubscriptionPlanner:
             # "query not supported through the realtime channel", errorType UnsupportedOperation:
             # the service's answer to a query sent as a `start` (amplify-swift#3885).
             return [messages.unsupported_operation(operation.operation.value)]
-        return await self._plan_field(request, principal, prepared.document, operation)
+        return await self._plan_field(request, principal, prepared, operation)
 
     async def _plan_field(
         self,
         request: Subscribe,
         principal: Principal,
-        document: DocumentNode,
+        prepared: PreparedDocument,
         operation: OperationDefinitionNode,
     ) -> ActiveSubscription | list[ErrorJson]:
         graphql_schema = self._schema.graphql_schema
@@ -178,12 +182,7 @@ class SubscriptionPlanner:
         extensions: dict[str, Any] = {}
         resolver = self._resolvers.get(field_name)
         if resolver is not None:
-            fragments = {
-                d.name.value: d
-                for d in document.definitions
-                if isinstance(d, FragmentDefinitionNode)
-            }
-            selection = selection_info([node], fragments)
+            selection = selection_info([node], prepared.fragments)
             ctx = ResolverContext(
                 arguments=dict(arguments),
                 source=None,
@@ -235,7 +234,7 @@ class SubscriptionPlanner:
         return ActiveSubscription(
             subscription_id=request.subscription_id,
             field_name=field_name,
-            query=query,
+            prepared=prepared,
             operation_name=request.operation_name,
             variables=request.variables,
             principal=principal,
@@ -254,8 +253,8 @@ class SubscriptionPlanner:
         cached: DataPayload | None = publication.rendered.get(subscription.render_key)
         if cached is not None:
             return cached
-        result = await self._executable.execute(
-            subscription.query,
+        result = await self._executable.execute_prepared(
+            subscription.prepared,
             subscription.variables,
             subscription.operation_name,
             subscription.principal,

@@ -51,7 +51,7 @@ _BLOCK_KEYS = {
         *["handler", "authorizerUri", "authorizerResultTtlInSeconds"],
         "identityValidationExpression",
     ),
-    "iamConfig": ("region", "credentials"),
+    "iamConfig": ("region", "credentials", "trustEmbeddedIam"),
     "credentials": (
         *["accessKeyId", "secretAccessKey", "accountId", "userArn", "username", "sessionToken"],
         *["expiration", "cognitoIdentityPoolId", "cognitoIdentityId", "cognitoIdentityAuthType"],
@@ -200,7 +200,10 @@ def _provider(mode: AuthenticationType, block: _Block, *, default: bool) -> Auth
                 )
                 for item in iam.list("credentials")
             )
-            return AuthProviderSpec(mode, iam_config=IamConfig(credentials, iam.optional("region")))
+            iam_config = IamConfig(
+                credentials, iam.optional("region"), iam.flag("trustEmbeddedIam")
+            )
+            return AuthProviderSpec(mode, iam_config=iam_config)
         case AuthenticationType.OPENID_CONNECT:
             oidc = block.open("openIDConnectConfig", required=True)
             return AuthProviderSpec(
@@ -297,6 +300,13 @@ class _Block:
         if value is not None and not isinstance(value, str):
             self.problem(key, "expected a string")
             return None
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self._values.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, "expected true or false")
+            return False
         return value
 
     def number(self, key: str) -> int:

@@ -11,12 +11,13 @@ A table declaration is a DynamoDB CreateTable input (`TableName`, `KeySchema`,
 `AttributeDefinitions`, `GlobalSecondaryIndexes`, `LocalSecondaryIndexes`, `BillingMode`,
 `ProvisionedThroughput`; `BillingMode` defaults to PROVISIONED, as CreateTable and
 AWS::DynamoDB::Table default it), plus UpdateTimeToLive's `TimeToLiveSpecification` and a local
-`seed` file (relative to the definition file). The embedded DynamoDB's own settings (local only) are
-its tables and where its loopback endpoint listens::
+`seed` file (relative to the definition file). The embedded DynamoDB's own settings (local only)
+are its tables, and an extra listener of the AWS endpoint on a fixed port for scripts written
+against DynamoDB Local (the embedded DynamoDB is always on the server's own port)::
 
     server:
       dynamodb:
-        endpoint: {host: 127.0.0.1, port: 8000}   # or `endpoint: false`; port 0 picks one
+        endpoint: {host: 127.0.0.1, port: 8000}   # absent or `false`: none; port 0 picks one
         tables:
           - TableName: Post
             KeySchema: [{AttributeName: id, KeyType: HASH}]
@@ -267,20 +268,19 @@ def _time_to_live(reader: DefinitionReader, raw: Any, where: str) -> str | None:
 def read_embedded_dynamodb(
     reader: DefinitionReader, raw: Any, path: str = "server.dynamodb"
 ) -> EmbeddedDynamoDBSettings:
-    """`server.dynamodb`; missing or null gives the defaults (no tables, endpoint on a free
-    loopback port)."""
+    """`server.dynamodb`; missing or null gives the defaults (no tables, no extra listener: the
+    embedded DynamoDB is on the server's own AWS endpoint)."""
     if raw is None:
         return EmbeddedDynamoDBSettings()
     block = reader.mapping(raw, path, ("tables", "endpoint"))
     if block is None:
         return EmbeddedDynamoDBSettings()
     tables = read_table_declarations(reader, block.get("tables"), join(path, "tables"))
-    endpoint = block.get("endpoint", {})
-    host: str | None = "127.0.0.1"
+    endpoint = block.get("endpoint")
+    host: str | None = None
     port = 0
-    if endpoint is False:
-        host = None
-    elif endpoint is not None:
+    if endpoint is not None and endpoint is not False:
+        host = "127.0.0.1"
         where = join(path, "endpoint")
         settings = reader.mapping(endpoint, where, ("host", "port"))
         if settings is not None:

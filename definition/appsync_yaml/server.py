@@ -14,6 +14,12 @@
         certFile: cert.pem                    # PEM certificate (chain), relative to the file
         keyFile: key.pem
         # or: selfSigned: true                (a cached certificate for localhost)
+      aws:                                    # the one AWS endpoint on the server's port
+        credentials:                          # the keys SigV4 is verified against
+          - {accessKeyId: testing, secretAccessKey: testing}   # the default
+        region: us-east-1                     # the region `serve` prints for clients
+        trustEmbeddedIam: false               # true: keys minted in the embedded IAM sign too
+      allowedHosts: [myhost.test]             # Host names answered besides loopback ones
 
 AppSync has no `realtime` or `tls` block: its endpoint is always `wss://`, its fan-out is the
 service's own.
@@ -27,12 +33,20 @@ from urllib.parse import urlsplit
 from definition.appsync_yaml.dynamodb import read_embedded_dynamodb
 from definition.appsync_yaml.reader import DefinitionReader, join
 from definition.appsync_yaml.step_functions import read_step_functions
-from definition.model import RealtimeSpec, ServerSpec, TlsSpec
+from definition.model import (
+    AccessKey,
+    AwsEndpointSettings,
+    RealtimeSpec,
+    ServerSpec,
+    TlsSpec,
+)
 
 _SERVER_KEYS = (
     *["executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb"],
-    *["realtime", "tls", "stepFunctions"],
+    *["realtime", "tls", "stepFunctions", "aws", "allowedHosts"],
 )
+_AWS_KEYS = ("credentials", "region", "trustEmbeddedIam")
+_ACCESS_KEY_KEYS = ("accessKeyId", "secretAccessKey")
 _REALTIME_KEYS = ("redisUrl", "keepAliveIntervalSeconds", "inboxCapacity")
 _TLS_KEYS = ("certFile", "keyFile", "selfSigned")
 # The URL schemes redis-py connects with (its `from_url` refuses any other with this sentence).
@@ -62,7 +76,45 @@ def read_server(reader: DefinitionReader, value: Any) -> ServerSpec:
         step_functions=read_step_functions(reader, block.get("stepFunctions")),
         realtime=read_realtime(reader, block.get("realtime"), "server.realtime"),
         tls=read_tls(reader, block.get("tls"), "server.tls"),
+        aws=read_aws(reader, block.get("aws"), "server.aws"),
+        allowed_hosts=_allowed_hosts(reader, block),
     )
+
+
+def read_aws(reader: DefinitionReader, value: Any, path: str) -> AwsEndpointSettings:
+    """`server.aws`; without `credentials` the endpoint accepts the testing/testing pair."""
+    if value is None:
+        return AwsEndpointSettings()
+    block = reader.mapping(value, path, _AWS_KEYS)
+    if block is None:
+        return AwsEndpointSettings()
+    defaults = AwsEndpointSettings()
+    credentials = []
+    for where, item in reader.items(block, "credentials", path):
+        key = reader.mapping(item, where, _ACCESS_KEY_KEYS)
+        if key is None:
+            continue
+        key_id = reader.string(key, "accessKeyId", where, required=True)
+        secret = reader.string(key, "secretAccessKey", where, required=True)
+        if key_id is not None and secret is not None:
+            credentials.append(AccessKey(key_id, secret))
+    if "credentials" in block and not credentials:
+        reader.problem(join(path, "credentials"), "expected at least one access key")
+    return AwsEndpointSettings(
+        credentials=tuple(credentials) or defaults.credentials,
+        region=reader.string(block, "region", path, required=False),
+        trust_embedded_iam=reader.boolean(block, "trustEmbeddedIam", path),
+    )
+
+
+def _allowed_hosts(reader: DefinitionReader, block: dict[str, Any]) -> tuple[str, ...]:
+    hosts = []
+    for where, item in reader.items(block, "allowedHosts", "server"):
+        if not isinstance(item, str) or not item or "/" in item:
+            reader.problem(where, "expected a host name (such as myhost.test or *.example.test)")
+            continue
+        hosts.append(item.lower())
+    return tuple(hosts)
 
 
 def read_realtime(reader: DefinitionReader, value: Any, path: str) -> RealtimeSpec:

@@ -10,7 +10,10 @@ file for Standard executions that survive a restart); `activities` and `stateMac
 at start; `connections`: the headers each EventBridge connection ARN adds to a workflow's HTTP
 Tasks (an AppSync API key, say); `apiUrl`: this API's cloud URL as workflows name it (by default
 any `https://<id>.appsync-api.<region>.amazonaws.com/graphql` is this server); `endpoint`: with
-target AWS, a Step Functions API URL to use instead of AWS's (another appsync-local, LocalStack).
+target AWS, a Step Functions API URL to use instead of AWS's (another appsync-local, LocalStack);
+`serviceIntegrations`: EMBEDDED (default: Task states call the services of the one AWS endpoint,
+signed with its declared key) or AWS (real AWS services with the process's own credentials, an
+explicit opt-in: nothing else ever signs with them).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from definition.model import (
 
 _SETTINGS_KEYS = (
     *["target", "region", "accountId", "database", "activities", "stateMachines"],
-    *["connections", "apiUrl", "endpoint"],
+    *["connections", "apiUrl", "endpoint", "serviceIntegrations"],
 )
 
 
@@ -42,9 +45,13 @@ def read_step_functions(reader: DefinitionReader, raw: Any) -> StepFunctionsSett
         return StepFunctionsSettings()
     defaults = StepFunctionsSettings()
     target = reader.enum(block, "target", path, StepFunctionsTarget, defaults.target)
+    integrations = reader.enum(
+        block, "serviceIntegrations", path, StepFunctionsTarget, defaults.service_integrations
+    )
     database = reader.string(block, "database", path, required=False)
     return StepFunctionsSettings(
         target=target or defaults.target,
+        service_integrations=integrations or defaults.service_integrations,
         region=reader.string(block, "region", path, required=False) or defaults.region,
         account_id=str(block.get("accountId") or defaults.account_id),
         database=(reader.file.parent / database).resolve() if database else None,

@@ -26,9 +26,9 @@ def client(endpoint_url: str | None) -> Any:
         "stepfunctions",
         endpoint_url=endpoint_url,
         region_name="us-east-1",
-        # The embedded engine accepts any keys; real AWS uses your own.
-        aws_access_key_id="local" if endpoint_url else None,
-        aws_secret_access_key="local" if endpoint_url else None,
+        # The local endpoint's declared keys (`serve` prints them); real AWS uses your own.
+        aws_access_key_id="testing" if endpoint_url else None,
+        aws_secret_access_key="testing" if endpoint_url else None,
         config=Config(read_timeout=65, retries={"max_attempts": 0}),
     )
 

@@ -6,15 +6,16 @@ JSON in one of two shapes: a list of plain JSON items (`[{"id": "1", "title": "x
 --request-items` shape (`{"Posts": [{"PutRequest": {"Item": {"id": {"S": "1"}}}}]}`), typed
 already.
 
-`start_loopback_endpoint` serves the same in-process moto backend over HTTP with moto's
-`ThreadedMotoServer`, so `aws dynamodb scan --endpoint-url http://127.0.0.1:<port>` and boto3
-see and change exactly what resolvers see. A port it cannot bind is a `LoopbackEndpointError`
-at once (moto's own server would wait forever for a thread whose bind failed).
+`start_loopback_endpoint` serves the same in-process moto backend over HTTP with moto's own
+`ThreadedMotoServer` (moto_server, unauthenticated): the peer the tests and benchmarks compare
+the server's AWS endpoint with, and the boto3 path of the DynamoDB tests. The server itself
+serves DynamoDB on its AWS endpoint (`appsync.aws`). A port it cannot bind is a
+`LoopbackEndpointError` at once (moto's own server would wait forever for a thread whose bind
+failed).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import os
@@ -268,42 +269,26 @@ def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackE
 
 
 class EmbeddedDynamoDB:
-    """What the server starts for its DynamoDB data sources, and stops at shutdown.
+    """What the server starts for its DynamoDB data sources: `start()` creates the declared
+    tables (and delta tables) where the data sources look for them. The server's AWS endpoint
+    serves the same backend to boto3 and the AWS CLI (`appsync.aws.dynamodb`)."""
 
-    `start()` creates the declared tables (and delta tables) where the data sources look for
-    them, then serves the embedded backend on the loopback endpoint unless it is turned off,
-    and returns that endpoint's URL (None when off) for `serve` to print.
-    """
-
-    __slots__ = ("_configs", "_endpoint", "_settings")
+    __slots__ = ("_configs", "_settings")
 
     def __init__(
         self, settings: EmbeddedDynamoDBSettings, configs: Sequence[DynamoDBConfig]
     ) -> None:
         self._settings = settings
         self._configs = tuple(configs)
-        self._endpoint: LoopbackEndpoint | None = None
 
     @property
-    def url(self) -> str | None:
-        return self._endpoint.url if self._endpoint is not None else None
+    def settings(self) -> EmbeddedDynamoDBSettings:
+        return self._settings
 
     @property
     def tables(self) -> tuple[TableDeclaration, ...]:
         """The tables `start` creates where the data sources look (besides delta tables)."""
         return self._settings.tables
 
-    async def start(self) -> str | None:
+    async def start(self) -> None:
         await create_declared_tables(self._settings.tables, self._configs)
-        host = self._settings.endpoint_host
-        if host is not None and self._endpoint is None:
-            # Binding and starting the server thread blocks briefly: off the event loop.
-            self._endpoint = await asyncio.to_thread(
-                start_loopback_endpoint, host, self._settings.endpoint_port
-            )
-        return self.url
-
-    def stop(self) -> None:
-        if self._endpoint is not None:
-            self._endpoint.stop()
-            self._endpoint = None

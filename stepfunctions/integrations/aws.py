@@ -2,7 +2,11 @@
 
 Clients are built once per service and called in a thread (`asyncio.to_thread`) inside the
 clock's `busy()`, so virtual time waits for a call in flight. Every service can be pointed at its
-own endpoint; by default all of them use the embedded moto server the app serves on loopback.
+own endpoint; the server points all of them at its own AWS endpoint, reached in process through
+a `RequestTransport`, and signs with the endpoint's declared test key: a client of the embedded
+services never signs with the process's own AWS credentials. Only `IntegrationEndpoints()`
+without an embedded URL (the definition's explicit opt-in for real AWS) uses boto3's default
+credential chain.
 
 Step Functions names a service's refusal in two ways (dg "Handling errors in Step Functions
 workflows"; AWS-recorded histories in localstack's task-service snapshots):
@@ -23,15 +27,16 @@ import base64
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
 import boto3
 import botocore.session
 from botocore import xform_name
+from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import (
@@ -46,8 +51,8 @@ from stepfunctions.integrations.base import epoch_millis, new_request_id, sdk_me
 from stepfunctions.integrations.errors import IntegrationCallError
 from stepfunctions.runtime.clock import Clock
 
-# moto accepts any credentials; these are what its documentation uses.
-_EMBEDDED_CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+# The pair moto's and LocalStack's documentation use; the server passes its declared key.
+TEST_CREDENTIALS = ("testing", "testing")
 # Response header names as the Java SDK reports them in SdkHttpMetadata (AWS recordings).
 _HEADER_NAMES = {
     "content-length": "Content-Length",
@@ -61,13 +66,22 @@ _UPPER_RUN = re.compile(r"[A-Z]{2,}(?![a-z])")
 CLIENT_ERROR = "SdkClientException"
 
 
+class RequestTransport(Protocol):
+    """A botocore `before-send` handler: the answer to a prepared request without the network
+    (the server's AWS endpoint, in process), or None to send it."""
+
+    def __call__(self, request: AWSPreparedRequest, **kwargs: Any) -> AWSResponse | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class IntegrationEndpoints:
     """Where the integrations' boto3 clients send requests.
 
-    `embedded_url` is the embedded moto served on loopback by the server (the composition root
-    passes it); a service's own URL (`dynamodb`, `sqs`, `sns`, `s3`, or `others` by boto3 service
-    name) overrides it. With neither, the client goes to real AWS with the default credentials.
+    `embedded_url` is the local endpoint of the embedded services (the composition root passes
+    it), signed with `credentials` (access key id, secret) and, with a `transport`, answered
+    without a socket; a service's own URL (`dynamodb`, `sqs`, `sns`, `s3`, or `others` by boto3
+    service name) overrides it. With neither, the client goes to real AWS with the default
+    credentials.
     """
 
     embedded_url: str | None = None
@@ -77,6 +91,8 @@ class IntegrationEndpoints:
     sns: str | None = None
     s3: str | None = None
     others: Mapping[str, str] = field(default_factory=dict)
+    credentials: tuple[str, str] = TEST_CREDENTIALS
+    transport: RequestTransport | None = None
 
     def url(self, service: str) -> str | None:
         own = {"dynamodb": self.dynamodb, "sqs": self.sqs, "sns": self.sns, "s3": self.s3}
@@ -132,7 +148,11 @@ class AwsClients:
 
     def _build(self, service: str) -> BaseClient:
         endpoints = self.endpoints
-        credentials = _EMBEDDED_CREDENTIALS if endpoints.embedded(service) else {}
+        embedded = endpoints.embedded(service)
+        credentials: dict[str, str] = {}
+        if embedded:
+            key_id, secret = endpoints.credentials
+            credentials = {"aws_access_key_id": key_id, "aws_secret_access_key": secret}
         # A session per client: boto3's default session is not safe to share across threads.
         session = boto3.session.Session()
         client: BaseClient = session.client(  # type: ignore[call-overload]
@@ -142,6 +162,10 @@ class AwsClients:
             config=Config(retries={"max_attempts": 1}, inject_host_prefix=False),
             **credentials,
         )
+        if embedded and endpoints.transport is not None:
+            # botocore uses a before-send handler's answer (its stubs type handlers as None).
+            handler = cast(Callable[..., None], endpoints.transport)
+            client.meta.events.register("before-send", handler)
         return client
 
     async def call(

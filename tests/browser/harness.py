@@ -18,6 +18,7 @@ import httpx
 from playwright.sync_api import Page
 
 from tests.conftest import SHARED_DIR
+from tests.fixtures.aws_signing import JSON_1_0, signed_headers
 from tests.integration.conftest import Server
 
 CORPUS = SHARED_DIR / "corpus" / "sfn" / "cases.jsonl"
@@ -35,14 +36,14 @@ def corpus_case(case_id: str) -> dict[str, Any]:
 
 
 def aws_json(server: Server, service: str, operation: str, body: dict[str, Any]) -> Any:
-    """One AWS JSON 1.0 call to the server's own port, as boto3 sends it."""
+    """One AWS JSON 1.0 call to the server's one AWS endpoint (its own port), signed as boto3
+    signs it with the default `testing` key."""
+    url = f"http://{server.host}:{server.port}/"
+    content = json.dumps(body).encode()
+    signing_service = {"AWSStepFunctions": "states", "DynamoDB_20120810": "dynamodb"}[service]
+    target = {"content-type": JSON_1_0, "x-amz-target": f"{service}.{operation}"}
     response = httpx.post(
-        f"http://{server.host}:{server.port}/",
-        content=json.dumps(body),
-        headers={
-            "content-type": "application/x-amz-json-1.0",
-            "x-amz-target": f"{service}.{operation}",
-        },
+        url, content=content, headers=signed_headers("POST", url, signing_service, content, target)
     )
     assert response.status_code == 200, response.text
     return response.json()
@@ -140,22 +141,8 @@ def write_orders_api(folder: Path) -> Path:
 
 
 def dynamodb(server: Server, operation: str, body: dict[str, Any]) -> Any:
-    """One call to the embedded DynamoDB's endpoint (AWS JSON 1.0), as boto3 makes it."""
-    url = server.app.state.api.dynamodb.url
-    response = httpx.post(
-        url,
-        content=json.dumps(body),
-        headers={
-            "content-type": "application/x-amz-json-1.0",
-            "x-amz-target": f"DynamoDB_20120810.{operation}",
-            "authorization": (
-                "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
-                "SignedHeaders=host, Signature=0"
-            ),
-        },
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
+    """One call to the embedded DynamoDB on the server's AWS endpoint, as boto3 makes it."""
+    return aws_json(server, "DynamoDB_20120810", operation, body)
 
 
 def open_harness(page: Page, server: Server) -> None:

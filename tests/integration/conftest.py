@@ -4,11 +4,11 @@
 injected when given) and runs uvicorn in a background
 thread on a free port of 127.0.0.1; leaving the block stops it. Test APIs live in `apis/`.
 `write_whoami_api` writes an API of `apis/auth_whoami` under given authentication settings;
-`moto_endpoint` runs moto's server on loopback for boto3 clients (`moto_client`);
-`stopped_cleanly` runs a command (`python -m appsync ...`) that must shut down cleanly when
-signalled, `announcement` reads what `appsync-local serve` prints once it listens;
-`request_error` and `unauthorized_field_error` are AppSync's refusal of a whole request and of
-one field.
+`moto_endpoint` runs moto's own server on loopback (not the server's AWS endpoint) for boto3
+clients (`moto_client`); `stopped_cleanly` runs a command (`python -m appsync ...`) that must
+shut down cleanly when signalled, `announcement` reads what `appsync-local serve` prints once it
+listens; `request_error` and `unauthorized_field_error` are AppSync's refusal of a whole request
+and of one field.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from moto.server import ThreadedMotoServer
 from starlette.applications import Starlette
 
 from appsync.app import build_app
+from appsync.data_directory import DataDirectory
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from auth.clock import Clock
 from definition.appsync_yaml.api import read_appsync_yaml
@@ -90,8 +91,16 @@ def running(app: Starlette, name: str) -> Iterator[tuple[str, int]]:
 
 
 @contextmanager
-def serve(config_path: Path, clock: Clock | None = None) -> Iterator[Server]:
-    app = build_app(read_appsync_yaml(config_path), clock=clock)
+def serve(
+    config_path: Path,
+    clock: Clock | None = None,
+    data: DataDirectory | None = None,
+    allowed_hosts: tuple[str, ...] = (),
+) -> Iterator[Server]:
+    """The server for `config_path`; its data directory is memory only unless `data` names one."""
+    app = build_app(
+        read_appsync_yaml(config_path), clock=clock, data=data, allowed_hosts=allowed_hosts
+    )
     with running(app, "appsync-local-test-server") as (host, port):
         yield Server(host, port, app)
 

@@ -240,7 +240,7 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
         except UnauthorizedError as error:
             return JSONResponse({"errors": [{"message": error.message}]}, 401)
         graphql_request = GraphQLRequest(raw["query"], raw.get("variables"), None)
-        prepared = executor.prepare(graphql_request)
+        prepared = await executor.prepare(graphql_request)
         result = await executor.execute(graphql_request, prepared, principal, headers)
         return JSONResponse(result.body)
 

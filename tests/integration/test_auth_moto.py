@@ -1,13 +1,13 @@
-"""AWS_IAM with the access keys of moto's IAM users and STS sessions (`MotoCredentialSource`).
+"""AWS_IAM with the access keys of the embedded IAM's users and STS sessions.
 
-A user and a role are created with boto3 against moto's server (in this process, so its IAM and
-STS backends are the ones `MotoCredentialSource` reads); requests signed by botocore with the
-user's key and with the role session's temporary credentials reach the API as those
-principals, with `$ctx.identity` as AppSync fills it for IAM (the role session's `userArn` is
-its `assumed-role` ARN and `username` its `<role id>:<session name>`).
-
-The API's definition configures no access keys at all: the server accepts moto's IAM users
-and STS sessions by default, so the whole server (`build_app`) is what is tested.
+A user and a role are created with boto3 through the server's own AWS endpoint (the embedded
+IAM and STS in this process, which `MotoCredentialSource` reads). Keys minted there are no
+AppSync principals by default (whoever holds the endpoint's keys could mint them); with
+`iamConfig.trustEmbeddedIam: true` requests signed by botocore with the user's key and with the
+role session's temporary credentials reach the API as those principals, with `$ctx.identity` as
+AppSync fills it for IAM (the role session's `userArn` is its `assumed-role` ARN and `username`
+its `<role id>:<session name>`). The endpoint's own keys are principals too: the local account's
+root.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -22,7 +23,8 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.integration.conftest import moto_client, moto_endpoint, serve, write_whoami_api
+from tests.fixtures.aws_signing import aws_client
+from tests.integration.conftest import Server, serve, write_whoami_api
 
 REGION = "us-east-1"
 MOTO_ACCOUNT = "123456789012"  # moto's default account
@@ -46,17 +48,30 @@ class MotoPrincipals:
 
 
 @pytest.fixture(scope="module")
-def principals() -> Iterator[MotoPrincipals]:
-    with moto_endpoint() as endpoint:
-        yield _create(endpoint)
+def trusting(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("auth_moto")
+    auth = {"authenticationType": "AWS_IAM", "iamConfig": {"trustEmbeddedIam": True}}
+    with serve(write_whoami_api(folder, "auth-moto", auth)) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def url(trusting: Server) -> str:
+    return trusting.url
+
+
+@pytest.fixture(scope="module")
+def principals(trusting: Server) -> MotoPrincipals:
+    return _create(f"http://{trusting.host}:{trusting.port}")
 
 
 def _create(endpoint: str) -> MotoPrincipals:
-    iam = moto_client("iam", endpoint, REGION)
+    iam = aws_client("iam", endpoint)
     user = iam.create_user(UserName="moto-ada")["User"]
     key = iam.create_access_key(UserName="moto-ada")["AccessKey"]
     role = iam.create_role(RoleName="moto-reader", AssumeRolePolicyDocument=TRUST)["Role"]
-    sts = moto_client("sts", endpoint, REGION, key["AccessKeyId"], key["SecretAccessKey"])
+    # STS through the endpoint with the endpoint's keys: the minted key is no endpoint key.
+    sts = aws_client("sts", endpoint)
     assumed = sts.assume_role(RoleArn=role["Arn"], RoleSessionName="reading")
     temporary = assumed["Credentials"]
     return MotoPrincipals(
@@ -69,14 +84,6 @@ def _create(endpoint: str) -> MotoPrincipals:
         session_arn=assumed["AssumedRoleUser"]["Arn"],
         session_user_id=assumed["AssumedRoleUser"]["AssumedRoleId"],
     )
-
-
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("auth_moto")
-    path = write_whoami_api(folder, "auth-moto", {"authenticationType": "AWS_IAM"})
-    with serve(path) as server:
-        yield f"http://{server.host}:{server.port}/graphql"
 
 
 def call(url: str, credentials: Credentials) -> httpx.Response:
@@ -125,4 +132,24 @@ def test_a_key_moto_never_issued_is_refused(url: str, principals: MotoPrincipals
     assert (response.status_code, response.json()["errors"][0]["message"]) == (
         403,
         "The security token included in the request is invalid.",
+    )
+
+
+def test_minted_keys_are_no_principals_without_the_opt_in(
+    tmp_path: Path, principals: MotoPrincipals
+) -> None:
+    path = write_whoami_api(tmp_path, "auth-moto-default", {"authenticationType": "AWS_IAM"})
+    with serve(path) as server:
+        for minted in (principals.user, principals.session):
+            response = call(server.url, minted)
+            assert response.status_code == 403
+            assert response.headers["x-amzn-errortype"] == "UnrecognizedClientException"
+        # The AWS endpoint's own keys are: the local account's root.
+        response = call(server.url, Credentials("testing", "testing"))
+    assert response.status_code == 200, response.text
+    identity = json.loads(response.json()["data"]["whoami"]["identity"])
+    assert (identity["accountId"], identity["userArn"], identity["username"]) == (
+        MOTO_ACCOUNT,
+        f"arn:aws:iam::{MOTO_ACCOUNT}:root",
+        MOTO_ACCOUNT,
     )

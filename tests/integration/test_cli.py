@@ -1,5 +1,5 @@
-"""`appsync-local serve` as a user runs it: announces its URLs, keys and the embedded DynamoDB
-endpoint, answers, stops on SIGINT or SIGTERM with exit status 0."""
+"""`appsync-local serve` as a user runs it: announces its URLs, keys and the one AWS endpoint
+with its credentials, answers, stops on SIGINT or SIGTERM with exit status 0."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ from pathlib import Path
 import boto3
 import httpx
 import pytest
+import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.fixtures.aws_signing import signed_headers
 from tests.fixtures.loopback import free_port
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, announcement, stopped_cleanly
 
@@ -45,20 +47,28 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
 
 
-def test_serve_prints_the_dynamodb_endpoint_where_boto3_sees_the_seeded_table() -> None:
+def test_serve_prints_the_aws_endpoint_where_boto3_sees_the_seeded_table() -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(TODO_CONFIG)]
     with stopped_cleanly([*command, "--port", "0"]) as process:
         text = announcement(process)
-        endpoint = re.search(r"DynamoDB endpoint: (http://127\.0\.0\.1:\d+)\n", text)
+        endpoint = re.search(
+            r"AWS endpoint: (http://127\.0\.0\.1:\d+)  \(region us-east-1\)\n", text
+        )
         graphql = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
         assert endpoint is not None, text
         assert graphql is not None, text
+        assert graphql.group(1) == endpoint.group(1) + "/graphql"
+        assert "credentials: access key id testing, secret access key testing\n" in text
+        # Only the services the API uses: the todo API has DynamoDB, no Cognito pool.
+        assert "    DynamoDB: tables Todo\n" in text
+        assert "    Cognito" not in text
+        assert "In memory only: embedded data" in text
         client = boto3.client(
             "dynamodb",
             endpoint_url=endpoint.group(1),
             region_name="us-east-1",
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
         )
         # examples/todo/data/todos.json, loaded at start into the declared table.
         scanned = client.scan(TableName="Todo")
@@ -216,10 +226,17 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         assert process.stdout.readline() == (
             f"appsync-local: Step Functions API on http://127.0.0.1:{port}/\n"
         )
-        listed = _post_when_listening(
-            f"http://127.0.0.1:{port}/",
-            {"x-amz-target": "AWSStepFunctions.ListStateMachines"},
+        assert process.stdout.readline() == (
+            "  credentials: access key id testing, secret access key testing\n"
         )
+        url = f"http://127.0.0.1:{port}/"
+        unsigned = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
+        refused = _post_when_listening(url, unsigned)
+        assert refused == {
+            "__type": "MissingAuthenticationTokenException",
+            "message": "Request is missing Authentication Token",
+        }
+        listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", unsigned))
         assert listed == {"stateMachines": []}
 
 
@@ -237,3 +254,52 @@ def _post_when_listening(url: str, headers: dict[str, str]) -> object:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _announced_then_stopped(arguments: list[str]) -> tuple[str, str]:
+    """`serve ARGUMENTS`' announcement (stdout) and its stderr, once stopped with SIGTERM."""
+    command = [sys.executable, "-m", "appsync", "serve", *arguments]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    ) as process:
+        try:
+            text = announcement(process)
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=15) == 0
+            assert process.stderr is not None
+            return text, process.stderr.read()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+
+
+def test_serve_beyond_loopback_warns_what_is_exposed() -> None:
+    arguments = ["--config", str(BLOG_CONFIG), "--host", "0.0.0.0", "--port", "0", "--ephemeral"]
+    text, warning = _announced_then_stopped(arguments)
+    assert "Data directory: memory only (--ephemeral)" in text
+    assert "WARNING: --host 0.0.0.0 is not a loopback address" in warning
+    for exposed in ("GraphQL (/graphql)", "realtime (/graphql/realtime)", "DynamoDB",
+                    "Step Functions", "Cognito", "S3", "testing"):  # fmt: skip
+        assert exposed in warning
+
+
+def test_serve_names_its_data_directory_and_the_pools_it_signs_for(tmp_path: Path) -> None:
+    definition = {
+        "name": "pool",
+        "schema": str(REPO_ROOT / "tests/integration/apis/auth_whoami/schema.graphql"),
+        "authenticationType": "AMAZON_COGNITO_USER_POOLS",
+        "userPoolConfig": {"userPoolId": "us-east-1_local", "awsRegion": "us-east-1"},
+    }
+    config = tmp_path / "appsync.yaml"
+    config.write_text(yaml.safe_dump(definition))
+    state = tmp_path / "state"
+    text, _ = _announced_then_stopped(
+        ["--config", str(config), "--port", "0", "--data-dir", str(state)]
+    )
+    assert f"  Data directory: {state}\n" in text
+    assert (
+        "    Cognito: user pool us-east-1_local (tokens signed with this installation's key)"
+        in text
+    )
+    assert "    DynamoDB" not in text

@@ -52,15 +52,13 @@ def todo() -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def dynamodb(todo: Server) -> DynamoDBClient:
-    """boto3 on the endpoint `serve` prints (`DynamoDB endpoint: http://127.0.0.1:PORT`)."""
-    url: str = todo.app.state.api.dynamodb.url
-    assert url.startswith("http://127.0.0.1:")
+    """boto3 on the AWS endpoint `serve` prints (the server's own port), with its keys."""
     return boto3.client(
         "dynamodb",
-        endpoint_url=url,
+        endpoint_url=f"http://{todo.host}:{todo.port}",
         region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
 
 
@@ -307,20 +305,21 @@ async def test_python_resolver_condition_keeps_a_missing_item_missing(todo: Serv
 
 
 def test_a_data_source_with_an_endpoint_goes_through_boto3_to_that_dynamodb(
-    todo: Server, tmp_path: Path
+    todo: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A second server whose data source names the first one's DynamoDB endpoint, as it would
-    # name DynamoDB Local or https://dynamodb.<region>.amazonaws.com: same templates, boto3 path.
+    # A second server whose data source names the first one's AWS endpoint, as it would name
+    # DynamoDB Local or https://dynamodb.<region>.amazonaws.com: same templates, boto3 path,
+    # signed with the credentials boto3 finds in the environment (the first one's keys here).
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     shutil.copytree(TODO_CONFIG.parent, tmp_path, dirs_exist_ok=True)
     definition = yaml.safe_load(TODO_CONFIG.read_text())
     [source] = definition["dataSources"]
-    source["dynamodbConfig"]["endpoint"] = todo.app.state.api.dynamodb.url
+    source["dynamodbConfig"]["endpoint"] = f"http://{todo.host}:{todo.port}"
     del definition["server"]
     (tmp_path / "appsync.yaml").write_text(yaml.safe_dump(definition))
     todo_id = _unique("remote")
     with serve(tmp_path / "appsync.yaml") as remote:
-        # No embedded table of its own, so no loopback endpoint either.
-        assert remote.app.state.api.dynamodb.url is None
         body = {"query": CREATE, "variables": {"input": {"id": todo_id, "name": "via boto3"}}}
         created = httpx.post(remote.url, json=body, headers={"x-api-key": TODO_KEY}, timeout=10)
         assert created.json()["data"]["createTodo"]["name"] == "via boto3"

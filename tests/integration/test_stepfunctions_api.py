@@ -13,6 +13,7 @@ from mypy_boto3_stepfunctions import SFNClient
 
 from stepfunctions.runtime.task_registry import TaskRegistry
 from tests.conformance.asl.server import ServerThread
+from tests.fixtures.aws_signing import signed_headers
 
 pytestmark = [pytest.mark.integration, pytest.mark.timeout(60)]
 
@@ -96,14 +97,19 @@ def test_boto3_runs_a_synchronous_express_execution(sfn: SFNClient) -> None:
 
 
 def test_a_request_without_target_is_an_unknown_operation(server: ServerThread) -> None:
+    url = f"http://127.0.0.1:{server.port}/"
+    headers = {"Content-Type": "application/x-amz-json-1.0"}
     response = httpx.post(
-        f"http://127.0.0.1:{server.port}/",
-        content=b"{}",
-        headers={"Content-Type": "application/x-amz-json-1.0"},
+        url, content=b"{}", headers=signed_headers("POST", url, "states", b"{}", headers)
     )
     assert response.status_code == 400
     assert response.headers["content-type"] == "application/x-amz-json-1.0"
     assert response.json()["__type"] == "UnknownOperationException"
+
+
+def test_an_unsigned_request_without_target_is_no_aws_call(server: ServerThread) -> None:
+    response = httpx.post(f"http://127.0.0.1:{server.port}/", content=b"{}")
+    assert (response.status_code, response.json()) == (404, {"message": "Not Found"})
 
 
 @pytest.fixture(scope="module")

@@ -291,10 +291,11 @@ type Mutation { placeOrder(orderId: ID!, sku: String!, quantity: Int!): Order }
 async def test_target_aws_with_an_endpoint_sends_both_forms_to_that_step_functions_api(
     orders: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`target: AWS` signs AWS JSON 1.0 calls as for AWS; `endpoint` points them at another
-    Step Functions API: here the orders server's engine, reached over HTTP."""
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDREMOTECALLER0000")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "remote-caller-secret")
+    """`target: AWS` signs AWS JSON 1.0 calls as for AWS, with the process's credentials;
+    `endpoint` points them at another Step Functions API: here the orders server's engine,
+    reached over HTTP, which verifies the signature against its own declared keys."""
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     (tmp_path / "schema.graphql").write_text(REMOTE_SCHEMA)
     (tmp_path / "status.req.vtl").write_text(
         '{"version": "2018-05-29", "operation": "DescribeExecution",'

@@ -1,4 +1,5 @@
-"""The Step Functions API on the GraphQL server's own port, through boto3 unchanged."""
+"""The Step Functions API on the GraphQL server's own port, through boto3 unchanged (signed with
+the AWS endpoint's declared keys, `testing`/`testing` by default)."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ def _client(server: Server) -> Any:
         "stepfunctions",
         endpoint_url=f"http://{server.host}:{server.port}",
         region_name="us-east-1",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
         config=Config(retries={"max_attempts": 1}),
     )
 

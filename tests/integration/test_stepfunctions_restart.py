@@ -13,6 +13,9 @@ the engine stops however loaded the machine is; the engine then starts again und
 (`faketime`, which scripts/system-deps installs) with its clock two hours ahead, past the Wait's
 deadline, so the resumed Wait ends at once, and only if it kept its deadline (entered time +
 seconds): a Wait that counted its hour again from the restart would not end during the test.
+The engine verifies SigV4 signatures against its own clock, as AWS refuses a request signed more
+than 5 minutes away from its time, so the test's boto3 client then signs with the same clock,
+two hours ahead (botocore's `get_current_datetime`, patched for the test).
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.utils
 import pytest
 from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
@@ -44,6 +48,7 @@ ROLE = "arn:aws:iam::123456789012:role/sfn"
 WAIT_SECONDS = 3600
 # libfaketime's relative offset for the engine's clock after a restart: past WAIT_SECONDS.
 CLOCK_AHEAD = "+2h"
+AHEAD = timedelta(hours=2)
 
 
 class Engine:
@@ -118,6 +123,13 @@ def engine(tmp_path: Path) -> Iterator[Engine]:
     running.stop()
 
 
+def _sign_ahead(monkeypatch: pytest.MonkeyPatch) -> None:
+    """boto3 signs with the restarted engine's clock (CLOCK_AHEAD) from now on."""
+    # botocore.auth takes the signing time from botocore.utils.get_current_datetime.
+    current: Callable[[], datetime] = getattr(botocore.utils, "get_current_datetime")  # noqa: B009
+    monkeypatch.setattr("botocore.auth.get_current_datetime", lambda: current() + AHEAD)
+
+
 def _until(check: Callable[[], Any], what: str, seconds: float = 20) -> Any:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -152,7 +164,9 @@ def _machine(sfn: SFNClient, name: str, definition: dict[str, Any]) -> str:
     return created["stateMachineArn"]
 
 
-def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) -> None:
+def test_waiting_executions_finish_exactly_once_after_a_sigkill(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sfn = engine.client()
     activity = sfn.create_activity(name="restart-queue")["activityArn"]
     waiter = _machine(
@@ -215,6 +229,7 @@ def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) 
 
     engine.kill()
     engine.start(clock_ahead=CLOCK_AHEAD)
+    _sign_ahead(monkeypatch)
     sfn = engine.client()
 
     # The Wait's deadline has passed on the restarted clock; the tasks wait for their tokens.
@@ -250,7 +265,9 @@ def test_waiting_executions_finish_exactly_once_after_a_sigkill(engine: Engine) 
     assert [e["name"] for e in listed] == ["token-holder"]
 
 
-def test_a_graceful_stop_leaves_waiting_executions_to_the_next_start(engine: Engine) -> None:
+def test_a_graceful_stop_leaves_waiting_executions_to_the_next_start(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     sfn = engine.client()
     machine = _machine(
         sfn,
@@ -276,6 +293,7 @@ def test_a_graceful_stop_leaves_waiting_executions_to_the_next_start(engine: Eng
     # Restarted past it, the Wait ends and the execution carries on.
     engine.terminate()
     engine.start(clock_ahead=CLOCK_AHEAD)
+    _sign_ahead(monkeypatch)
     sfn = engine.client()
 
     def done() -> Any:

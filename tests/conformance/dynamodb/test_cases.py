@@ -1,12 +1,15 @@
-"""DynamoDB resolver conformance: the VTL cases of `cases.yaml`, on both DynamoDB paths.
+"""DynamoDB resolver conformance: the VTL cases of `cases.yaml`, on every DynamoDB path.
 
 Each case's templates are loaded once with `load_vtl_code` and run by `UnitResolver` over an
-AMAZON_DYNAMODB data source: embedded (moto in process) and through boto3 (a moto server on
-127.0.0.1). The cases name the document each comes from (`provenance`).
+AMAZON_DYNAMODB data source: embedded (moto in process), through boto3 to moto_server (moto's
+own server on 127.0.0.1), and through boto3 to the server's AWS endpoint (our own code on moto's
+backend, signed with the `testing` keys), so the endpoint answers as moto_server does. The cases
+name the document each comes from (`provenance`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,6 +28,7 @@ from definition.model import (
 )
 from resolvers.context import RequestInfo, ResolverContext, ResolverInfo
 from resolvers.datasources.dynamodb import DynamoDBDataSource
+from resolvers.datasources.dynamodb_boto import BotoDynamoDB
 from resolvers.datasources.dynamodb_tables import (
     LoopbackEndpoint,
     create_tables,
@@ -35,6 +39,7 @@ from resolvers.datasources.lambda_ import LambdaDataSource
 from resolvers.errors import ResolverError
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
+from tests.integration.conftest import serve, write_whoami_api
 from tests.unit.resolvers.datasources.dynamodb_paths import PATHS, loopback, operations_on
 
 __all__ = ["loopback"]
@@ -58,8 +63,28 @@ class FakeClock:
         return self.moment
 
 
-@pytest.fixture(params=PATHS)
-def operations(request: pytest.FixtureRequest, loopback: LoopbackEndpoint) -> DynamoDBOperations:
+@pytest.fixture(scope="module")
+def aws_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server (any API) whose AWS endpoint serves the same embedded DynamoDB."""
+    folder = tmp_path_factory.mktemp("conformance_endpoint")
+    path = write_whoami_api(folder, "conformance", {"authenticationType": "API_KEY"})
+    with serve(path) as server:
+        yield f"http://{server.host}:{server.port}"
+
+
+@pytest.fixture(params=(*PATHS, "endpoint"))
+def operations(
+    request: pytest.FixtureRequest,
+    loopback: LoopbackEndpoint,
+    aws_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> DynamoDBOperations:
+    if request.param == "endpoint":
+        # boto3 signs with the credentials it finds: the endpoint's keys.
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+        return BotoDynamoDB(REGION, aws_endpoint)
     return operations_on(request.param, REGION, loopback)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from graphql import GraphQLError, Source, parse
 
 from appsync.errors import (
+    BodyTimeoutError,
     PayloadTooLargeError,
     malformed_request,
     render_error,
@@ -154,3 +155,18 @@ def test_null_for_a_non_null_field_has_only_path_null_locations_and_message() ->
     )
     error = _field_node_error(message, TypeError("Cannot return null for non-nullable field"))
     assert render_error(error) == {"path": ["getPost"], "locations": None, "message": message}
+
+
+def test_a_stalled_body_is_a_408_whose_connection_is_closed() -> None:
+    error = BodyTimeoutError(10.0)
+    assert (error.status, error.error_type.value, error.message) == (
+        408,
+        "BadRequestException",
+        "Request body not received within 10 seconds.",
+    )
+    assert request_error_headers(error, "id") == {
+        "x-amzn-errortype": "BadRequestException",
+        "x-amzn-requestid": "id",
+        "connection": "close",
+    }
+    assert "connection" not in request_error_headers(PayloadTooLargeError(1), "id")

@@ -18,7 +18,7 @@ from tests.unit.appsync.api_support import API_KEY, api_key_caller, load_test_ap
 async def _run(folder: Path, query: str, extra: str = "") -> tuple[ResponseBody, dict[str, str]]:
     api = load_test_api(folder, extra)
     request = GraphQLRequest(query, None, None)
-    prepared = api.executor.prepare(request)
+    prepared = await api.executor.prepare(request)
     result = await api.executor.execute(request, prepared, await api_key_caller(api), {})
     return result.body, result.headers
 
@@ -62,10 +62,11 @@ async def test_headers_a_resolver_adds_come_back_with_the_result(tmp_path: Path)
     assert headers == {"x-cache-status": "MISS"}
 
 
-def test_a_query_that_does_not_parse_is_refused_before_auth(tmp_path: Path) -> None:
+@pytest.mark.anyio
+async def test_a_query_that_does_not_parse_is_a_malformed_request(tmp_path: Path) -> None:
     api = load_test_api(tmp_path)
     with pytest.raises(RequestError) as refused:
-        api.executor.prepare(GraphQLRequest("{ a", None, None))
+        await api.executor.prepare(GraphQLRequest("{ a", None, None))
     assert (refused.value.status, refused.value.error_type, refused.value.message) == (
         400,
         RequestErrorType.MALFORMED_HTTP_REQUEST,
@@ -79,7 +80,7 @@ async def test_a_mutations_result_reaches_its_subscribers_topic(tmp_path: Path) 
     inbox = Inbox()
     api.realtime.broker.subscribe([topic_name(PublicationKind.MUTATION, "addPost")], inbox)
     request = GraphQLRequest('mutation { addPost(id: "p2", title: "T") { id title } }', None, None)
-    prepared = api.executor.prepare(request)
+    prepared = await api.executor.prepare(request)
     await api.executor.execute(request, prepared, await api_key_caller(api), {})
     publication = await inbox.get()
     # Cut to the mutation's own selection set: no `secret`.
@@ -119,6 +120,6 @@ async def test_auth_directives_on_an_interface_do_not_decide_its_fields(tmp_path
     api = load_api(read_appsync_yaml(tmp_path / "appsync.yaml"))
     request = GraphQLRequest('{ node(id: "f1") { id ... on Film { title } } }', None, None)
     result = await api.executor.execute(
-        request, api.executor.prepare(request), await api_key_caller(api), {}
+        request, await api.executor.prepare(request), await api_key_caller(api), {}
     )
     assert result.body == {"data": {"node": {"id": "f1", "title": "Heat"}}}

@@ -89,3 +89,30 @@ def test_direct_lambda_event_example() -> None:
     selections, text = _info("{ getPost { id title content } }")
     assert selections == ("id", "title", "content")
     assert text == "{\n  id\n  title\n  content\n}"
+
+
+def test_fragments_spread_twice_at_one_place_are_walked_once() -> None:
+    """60 fragments each spreading the next twice: listed once each, not walked 2^60 times."""
+    depth = 60
+    fragments = "\n".join(
+        f"fragment F{n} on Post {{ ... on Post {{ ...F{n + 1} }} ...F{n + 1} }}"
+        for n in range(depth)
+    )
+    selections, printed = _info(
+        f'query {{ getPost(id: "1") {{ ...F0 }} }}\n{fragments}\n'
+        f"fragment F{depth} on Post {{ title author {{ name }} }}"
+    )
+    assert selections == ("title", "author", "author/name")
+    assert printed == "{\n  ...F0\n}"
+
+
+def test_the_selection_is_kept_in_the_documents_memo() -> None:
+    document = parse('query { getPost(id: "1") { title } }')
+    operation = document.definitions[0]
+    assert isinstance(operation, OperationDefinitionNode)
+    field = operation.selection_set.selections[0]
+    assert isinstance(field, FieldNode)
+    memo: dict[int, object] = {}
+    first = selection_info([field], {}, None, memo)
+    assert memo == {id(field): first}
+    assert selection_info([field], {}, None, memo) is first

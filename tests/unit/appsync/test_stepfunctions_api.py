@@ -1,29 +1,43 @@
-"""The Step Functions AWS JSON 1.0 endpoint: `X-Amz-Target` picks the operation, answers and
-errors carry AWS's content type, request id and `x-amzn-ErrorType` (botocore reads `__type`)."""
+"""`appsync-local stepfunctions`'s app: the Step Functions AWS JSON 1.0 API behind the one AWS
+endpoint's verification. `X-Amz-Target` picks the operation; answers and errors carry AWS's
+content type, request id and `x-amzn-ErrorType` (botocore reads `__type`); unsigned or wrongly
+signed calls are refused before the engine sees them."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 import pytest
-from starlette.requests import Request
 
-from appsync.stepfunctions_api import build_stepfunctions_app, is_stepfunctions_request
+from appsync.stepfunctions_api import build_stepfunctions_app
 from appsync.stepfunctions_embedded import build_step_functions
-from definition.model import StepFunctionsSettings
+from definition.model import AccessKey, AwsEndpointSettings, StepFunctionsSettings
+from tests.fixtures.aws_signing import JSON_1_0, signed_headers
 
-JSON_1_0 = "application/x-amz-json-1.0"
+URL = "http://localhost/"
 
 
-async def _call(target: str | None, body: dict[str, Any]) -> httpx.Response:
+async def _call(
+    target: str | None,
+    body: dict[str, Any],
+    *,
+    key: tuple[str, str] | None = ("testing", "testing"),
+    settings: AwsEndpointSettings | None = None,
+    service_name: str = "states",
+) -> httpx.Response:
     service = build_step_functions(StepFunctionsSettings(), "appsync.yaml").service
-    transport = httpx.ASGITransport(app=build_stepfunctions_app(service))
+    app = build_stepfunctions_app(service, settings)
+    data = json.dumps(body).encode()
     headers = {"content-type": JSON_1_0}
     if target is not None:
         headers["x-amz-target"] = target
-    async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
-        return await client.post("/", json=body, headers=headers)
+    if key is not None:
+        headers = signed_headers("POST", URL, service_name, data, headers, key)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        return await client.post("/", content=data, headers=headers)
 
 
 @pytest.mark.anyio
@@ -45,18 +59,41 @@ async def test_an_error_names_its_type_in_the_body_and_the_header() -> None:
 
 
 @pytest.mark.anyio
-async def test_a_request_without_the_target_is_an_unknown_operation() -> None:
-    response = await _call(None, {})
+async def test_an_unsigned_call_is_refused_before_the_engine() -> None:
+    response = await _call("AWSStepFunctions.ListStateMachines", {}, key=None)
     assert response.status_code == 400
     assert response.json() == {
-        "__type": "UnknownOperationException",
-        "message": "Unknown operation (no X-Amz-Target)",
+        "__type": "MissingAuthenticationTokenException",
+        "message": "Request is missing Authentication Token",
     }
 
 
-def test_only_the_step_functions_target_marks_a_request_as_its_own() -> None:
-    def request(target: bytes) -> Request:
-        return Request({"type": "http", "headers": [(b"x-amz-target", target)]})
+@pytest.mark.anyio
+async def test_a_declared_key_replaces_the_testing_pair() -> None:
+    settings = AwsEndpointSettings((AccessKey("AKIALOCALSFN0000001", "sfn-secret"),))
+    target = "AWSStepFunctions.ListStateMachines"
+    refused = await _call(target, {}, settings=settings)
+    assert refused.json()["__type"] == "UnrecognizedClientException"
+    accepted = await _call(target, {}, key=("AKIALOCALSFN0000001", "sfn-secret"), settings=settings)
+    assert accepted.status_code == 200
 
-    assert is_stepfunctions_request(request(b"AWSStepFunctions.ListActivities"))
-    assert not is_stepfunctions_request(request(b"DynamoDB_20120810.GetItem"))
+
+@pytest.mark.anyio
+async def test_a_call_of_another_service_is_not_served() -> None:
+    # `appsync-local stepfunctions` routes `states` only; DynamoDB is `serve`'s.
+    response = await _call("DynamoDB_20120810.ListTables", {}, service_name="dynamodb")
+    assert response.status_code == 400
+    assert response.json() == {
+        "__type": "UnknownOperationException",
+        "message": "appsync-local does not serve the AWS service 'dynamodb'",
+    }
+
+
+@pytest.mark.anyio
+async def test_a_signature_for_another_service_is_refused() -> None:
+    response = await _call("AWSStepFunctions.ListStateMachines", {}, service_name="dynamodb")
+    assert response.status_code == 400
+    assert response.json()["__type"] == "InvalidSignatureException"
+    assert (
+        response.json()["message"] == "Credential should be scoped to correct service: 'states'. "
+    )

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
 from appsync.stepfunctions_embedded import SelfRoutes, build_step_functions, running
 from definition.model import (
+    TEST_ACCESS_KEY,
+    AccessKey,
     StateMachineSpec,
     StateMachineType,
     StepFunctionsSettings,
@@ -19,6 +22,8 @@ from definition.model import (
 from resolvers.datasources.http import HttpStateMachineRunner
 
 API = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
+ROLE = "arn:aws:iam::123456789012:role/r"
+MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:declared"
 
 
 def test_appsync_urls_go_to_this_server_once_its_address_is_known() -> None:
@@ -75,7 +80,7 @@ async def test_declared_machines_and_activities_exist_once_running(tmp_path: Pat
     )
     embedded = build_step_functions(settings, "a.yaml")
     assert embedded.http_runner is embedded.runner
-    async with running(embedded, None):
+    async with running(embedded, EMBEDDED_URL, TEST_ACCESS_KEY, None):
         status, machine = await embedded.runner.call(
             "DescribeStateMachine",
             {"stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:m"},
@@ -92,7 +97,7 @@ async def test_an_invalid_definition_stops_the_start_with_its_key_path(tmp_path:
     settings = StepFunctionsSettings(state_machines=(StateMachineSpec("bad", definition),))
     embedded = build_step_functions(settings, "a.yaml")
     with pytest.raises(ConfigError) as refused:
-        async with running(embedded, None):
+        async with running(embedded, EMBEDDED_URL, TEST_ACCESS_KEY, None):
             pass
     [problem] = refused.value.problems
     assert problem.key_path == "server.stepFunctions.stateMachines[0]"
@@ -108,3 +113,38 @@ def test_a_database_sqlite_cannot_open_is_a_problem_of_its_key(tmp_path: Path) -
     assert problem.message == (
         f"cannot open {tmp_path / 'missing' / 'executions.db'}: unable to open database file"
     )
+
+
+@pytest.mark.anyio
+async def test_data_sources_may_not_store_or_run_a_definition_of_their_own() -> None:
+    # A GraphQL client must not get a state machine of its writing run (its HTTP Tasks would
+    # carry the connections' secrets to any URL): AWS's AccessDeniedException, status 400.
+    embedded = build_step_functions(StepFunctionsSettings(), "a.yaml")
+    machine = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    async with running(embedded, EMBEDDED_URL, TEST_ACCESS_KEY, None):
+        for operation, body in (
+            ("CreateStateMachine", {"name": "m", "definition": machine, "roleArn": ROLE}),
+            ("UpdateStateMachine", {"stateMachineArn": MACHINE, "definition": machine}),
+            ("TestState", {"definition": machine, "roleArn": ROLE}),
+        ):
+            status, answer = await embedded.runner.call(operation, body)
+            assert (status, answer["__type"]) == (400, "AccessDeniedException")
+            assert f"is not authorized to perform: states:{operation}" in answer["message"]
+        status, machines = await embedded.runner.call("ListStateMachines", {})
+        assert (status, machines) == (200, {"stateMachines": []})
+
+
+@pytest.mark.anyio
+async def test_task_states_reach_the_embedded_services_unless_real_aws_is_chosen() -> None:
+    embedded = build_step_functions(StepFunctionsSettings(), "a.yaml")
+    key = AccessKey("AKIALOCALTASKS00001", "tasks-secret")
+    async with running(embedded, EMBEDDED_URL, key, None):
+        endpoints = embedded.clients.endpoints
+        assert endpoints.embedded_url == EMBEDDED_URL
+        assert endpoints.credentials == ("AKIALOCALTASKS00001", "tasks-secret")
+    chosen = StepFunctionsSettings(service_integrations=StepFunctionsTarget.AWS)
+    embedded = build_step_functions(chosen, "a.yaml")
+    # Before start nothing points at real AWS.
+    assert embedded.clients.endpoints.embedded_url == EMBEDDED_URL
+    async with running(embedded, EMBEDDED_URL, key, None):
+        assert embedded.clients.endpoints.embedded_url is None

@@ -29,14 +29,22 @@ def test_the_executable_schema_keeps_a_strawberry_schema(blog_schema: AppSyncSch
     assert isinstance(executable.strawberry_schema, strawberry.Schema)
 
 
-def test_operation_type_names_the_selected_operation(blog_schema: AppSyncSchema) -> None:
+@pytest.mark.anyio
+async def test_a_prepared_document_names_the_selected_operation(
+    blog_schema: AppSyncSchema,
+) -> None:
     executable = ExecutableSchema(blog_schema, recording_resolvers({}))
-    document = "query A { listPosts { id } } mutation B { deletePost(id: 1) { id } }"
-    assert executable.operation_type(document, "A") == "query"
-    assert executable.operation_type(document, "B") == "mutation"
-    assert executable.operation_type("subscription { onCreatePost { id } }", None) == (
-        "subscription"
+    prepared = await executable.prepare(
+        "query A { listPosts { id } } mutation B { deletePost(id: 1) { id } }"
     )
+    a, b = prepared.operation("A"), prepared.operation("B")
+    assert a is not None
+    assert b is not None
+    assert (a.operation.value, b.operation.value) == ("query", "mutation")
+    alone = await executable.prepare("subscription { onCreatePost { id } }")
+    only = alone.operation(None)
+    assert only is not None
+    assert only.operation.value == "subscription"
 
 
 @pytest.mark.anyio

@@ -6,8 +6,10 @@ AppSync response with it was recorded.
 """
 
 import pytest
+from graphql import parse
 
 from schema.loader import AppSyncSchema, load_schema
+from schema.messages import MAX_VALIDATION_ERRORS, validate_document
 from tests.unit.schema.conftest import WriteSdl
 from tests.unit.schema.executing import (
     executable_with_values,
@@ -272,3 +274,60 @@ async def test_operation_the_schema_has_no_root_for(write_sdl: WriteSdl) -> None
     schema = load_schema(write_sdl("type Query { a: String }"))
     message, _ = await request_error_of(schema, "mutation { a }")
     assert message == "Schema is not configured for mutations."
+
+
+def _messages(schema: AppSyncSchema, query: str) -> list[str]:
+    document = parse(query)
+    return [error.message for error in validate_document(schema.graphql_schema, document)]
+
+
+def test_validation_stops_at_graphql_javas_hundredth_error(blog_schema: AppSyncSchema) -> None:
+    """graphql-java's ValidationErrorCollector (graphql-java#2553): 99 errors, then one saying
+    the limit is reached, and validation stops."""
+    query = "{ " + " ".join(f"bad{n}" for n in range(500)) + " }"
+    messages = _messages(blog_schema, query)
+    assert len(messages) == MAX_VALIDATION_ERRORS == 100
+    assert messages[98] == (
+        "Validation error of type FieldUndefined: Field 'bad98' in type 'Query' is undefined "
+        "@ 'bad98'"
+    )
+    assert messages[99] == (
+        "Validation error of type MaxValidationErrorsReached: The maximum number of validation "
+        "errors has been reached. (100)"
+    )
+
+
+def test_ninety_nine_errors_are_all_reported_without_the_limit_error(
+    blog_schema: AppSyncSchema,
+) -> None:
+    query = "{ " + " ".join(f"bad{n}" for n in range(99)) + " }"
+    messages = _messages(blog_schema, query)
+    assert len(messages) == 99
+    assert "MaxValidationErrorsReached" not in messages[-1]
+
+
+def test_paths_and_holders_found_after_the_visit_are_each_errors_own(
+    blog_schema: AppSyncSchema,
+) -> None:
+    """The errors whose query path or directive holder graphql-core does not give are resolved
+    together in one more pass: each still names its own."""
+    query = (
+        "query Q($a: Int) { listPosts @skip(if: true) @skip(if: true) { id } "
+        "getPost { title @include(if: true) @include(if: true) } } "
+        "fragment F on Post { author { posts(x: $b) { id } } }"
+    )
+    messages = _messages(blog_schema, query)
+    assert (
+        "Validation error of type DuplicateDirectiveName: Non repeatable directives must be "
+        "uniquely named within a location. The directive 'skip' used on a 'Field' is not "
+        "unique. @ 'listPosts'"
+    ) in messages
+    assert (
+        "Validation error of type DuplicateDirectiveName: Non repeatable directives must be "
+        "uniquely named within a location. The directive 'include' used on a 'Field' is not "
+        "unique. @ 'getPost/title'"
+    ) in messages
+    assert (
+        "Validation error of type MissingFieldArgument: Missing field argument id @ 'getPost'"
+        in (messages)
+    )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphql import parse
 
 from appsync.pubsub import Inbox, PublicationKind, topic_name
 from appsync.realtime.endpoint import RealtimeRuntime
@@ -132,8 +133,9 @@ async def test_a_mutation_result_is_published_per_field_and_a_query_not_at_all(
     inbox = Inbox()
     runtime.broker.subscribe([topic_name(PublicationKind.MUTATION, "addPost")], inbox)
     data = {"addPost": {"id": "p1", "title": "T"}}
-    await runtime.publish_result('{ getPost(id: "p1") { id } }', None, {"getPost": {"id": "p1"}})
-    await runtime.publish_result("mutation { addPost(id: 1) { id title } }", None, data)
+    query = parse('{ getPost(id: "p1") { id } }')
+    await runtime.publish_result(query, None, {"getPost": {"id": "p1"}})
+    await runtime.publish_result(parse("mutation { addPost(id: 1) { id title } }"), None, data)
     publication = await inbox.get()
     assert (publication.field_name, publication.payload) == ("addPost", {"id": "p1", "title": "T"})
     assert inbox.empty()

@@ -227,3 +227,19 @@ def test_published_payloads_pick_the_named_operation_and_lists() -> None:
     assert published_payloads(document, "Q", {"a": {}}) == []
     assert published_payloads(document, None, data) == []
     assert published_payloads(document, "M", None) == []
+
+
+def test_published_payloads_walk_a_fragment_spread_twice_once() -> None:
+    """A mutation of 60 fragments each spreading the next twice (2^60 walks, spread by
+    spread): the payload keeps the fields they select."""
+    depth = 60
+    fragments = "\n".join(
+        f"fragment F{n} on Todo {{ ... on Todo {{ ...F{n + 1} }} ...F{n + 1} }}"
+        for n in range(depth)
+    )
+    document = parse(
+        f'mutation {{ addTodo(name: "a") {{ ...F0 }} }}\n{fragments}\n'
+        f"fragment F{depth} on Todo {{ id name }}"
+    )
+    data = {"addTodo": {"id": "1", "name": "a"}}
+    assert published_payloads(document, None, data) == [("addTodo", {"id": "1", "name": "a"})]

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from appsync.errors import RealtimeProtocolError
-from appsync.realtime.messages import DataPayload
+from appsync.realtime.messages import DataPayload, ErrorJson
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
@@ -325,3 +325,78 @@ def test_missing_or_undecodable_handshake_headers_are_none(
     offered: list[str], param: str | None
 ) -> None:
     assert handshake_headers(offered, param) is None
+
+
+def test_a_connection_without_subscriptions_closes_after_its_idle_turns() -> None:
+    """The endpoint makes `idle_limit` keep-alive turns span connectionTimeoutMs."""
+    connection = RealtimeConnection(idle_limit=3)
+    connection.receive('{"type":"connection_init"}')
+    assert [frames(connection.keep_alive()) for _ in range(2)] == [[{"type": "ka"}]] * 2
+    (closing,) = connection.keep_alive()
+    assert closing == CloseSocket(1000, "no subscription")
+    assert connection.state is ConnectionState.CLOSED
+
+
+def test_a_subscription_keeps_a_connection_open_and_its_end_starts_the_idle_count_again() -> None:
+    connection = RealtimeConnection(idle_limit=2)
+    connection.keep_alive()
+    started(connection, "1")
+    for _ in range(5):
+        assert frames(connection.keep_alive()) == [{"type": "ka"}]
+    connection.receive('{"type":"stop","id":"1"}')
+    assert frames(connection.keep_alive()) == [{"type": "ka"}]
+    assert connection.keep_alive() == [CloseSocket(1000, "no subscription")]
+
+
+def test_without_an_idle_limit_an_idle_connection_stays() -> None:
+    connection = RealtimeConnection()
+    for _ in range(100):
+        assert frames(connection.keep_alive()) == [{"type": "ka"}]
+
+
+def test_a_connection_silent_past_the_first_frame_wait_closes() -> None:
+    connection = RealtimeConnection()
+    assert connection.first_frame_timed_out() == [CloseSocket(1000, "no connection_init")]
+    assert connection.state is ConnectionState.CLOSED
+
+
+def test_a_rejected_connection_silent_past_the_first_frame_wait_gets_its_connection_error() -> None:
+    errors: list[ErrorJson] = [
+        {"errorType": "UnauthorizedException", "message": "no", "errorCode": 401}
+    ]
+    connection = RealtimeConnection(rejection=errors)
+    out = connection.first_frame_timed_out()
+    assert frames(out) == [{"type": "connection_error", "payload": {"errors": errors}}]
+    assert isinstance(out[-1], CloseSocket)
+
+
+def test_the_first_frame_wait_does_not_close_a_connection_that_spoke() -> None:
+    connection = RealtimeConnection()
+    connection.receive('{"type":"connection_init"}')
+    assert connection.first_frame_timed_out() == []
+    assert connection.state is ConnectionState.ACKNOWLEDGED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        json.dumps({"type": "start", "id": "1", "payload": {"data": "[" * 50_000 + "]" * 50_000}}),
+    ],
+    ids=["frame", "payload.data"],
+)
+def test_json_nested_100000_deep_is_unsupported_not_a_crash(text: str) -> None:
+    connection = RealtimeConnection()
+    assert frames(connection.receive(text)) == [UNSUPPORTED_UNKNOWN]
+
+
+def test_a_lone_surrogate_in_a_payload_is_escaped_as_java_writes_it() -> None:
+    """A client's "\\ud800" stored by a mutation: the frame still encodes, so this subscriber's
+    socket (and every other's) stays open."""
+    connection = RealtimeConnection()
+    started(connection, "1")
+    (frame,) = connection.data("1", {"data": {"onCreateTodo": {"name": "a\ud800b"}}})
+    assert isinstance(frame, SendFrame)
+    assert '"a\\uD800b"' in frame.text
+    frame.text.encode()
+    assert json.loads(frame.text)["payload"]["data"]["onCreateTodo"]["name"] == "a\ud800b"

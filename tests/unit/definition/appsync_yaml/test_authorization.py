@@ -86,11 +86,26 @@ additionalAuthenticationProviders:
             ),
         ),
         "us-east-1",
+        trust_embedded_iam=False,
     )
     assert pool.user_pool_config is not None
     assert pool.user_pool_config.default_action is DefaultAction.DENY
     # No jwksFile: the builder picks the embedded Cognito's keys.
     assert pool.user_pool_config.jwks_file is None
+
+
+def test_keys_of_the_embedded_iam_are_trusted_on_opt_in(tmp_path: Path) -> None:
+    text = """
+authenticationType: AWS_IAM
+iamConfig: {trustEmbeddedIam: true}
+"""
+    [iam] = _providers(tmp_path, text)
+    assert iam.iam_config == IamConfig((), None, trust_embedded_iam=True)
+    wrong = "schema: schema.graphql\nauthenticationType: AWS_IAM\n"
+    wrong += "iamConfig: {trustEmbeddedIam: yes-please}\n"
+    assert problems(write_definition(tmp_path, SCHEMA, wrong)) == [
+        "iamConfig.trustEmbeddedIam: expected true or false"
+    ]
 
 
 def test_oidc_needs_an_issuer(tmp_path: Path) -> None:
@@ -232,7 +247,7 @@ additionalAuthenticationProviders:
         "openIDConnectConfig.clientID: unknown key; expected one of issuer, clientId, iatTTL, "
         "authTTL, jwksFile",
         "additionalAuthenticationProviders[0].iamConfig.regions: unknown key; expected one of "
-        "region, credentials",
+        "region, credentials, trustEmbeddedIam",
         "additionalAuthenticationProviders[0].iamConfig.credentials[0].secretKey: unknown key; "
         "expected one of accessKeyId, secretAccessKey, accountId, userArn, username, "
         "sessionToken, expiration, cognitoIdentityPoolId, cognitoIdentityId, "

@@ -190,12 +190,19 @@ def test_table_declarations_must_be_a_list(tmp_path: Path) -> None:
     assert paths(problems) == ["tables"]
 
 
-def test_embedded_settings_default_to_a_free_loopback_port(tmp_path: Path) -> None:
+def test_embedded_settings_default_to_no_extra_listener(tmp_path: Path) -> None:
+    # The embedded DynamoDB is on the server's own AWS endpoint; a listener of its own only
+    # when the definition asks for one.
     file_reader = reader(tmp_path)
     settings = read_embedded_dynamodb(file_reader, None)
     problems = file_reader.problems
     assert problems == []
-    assert settings == EmbeddedDynamoDBSettings((), "127.0.0.1", 0)
+    assert settings == EmbeddedDynamoDBSettings((), None, 0)
+
+
+def test_an_endpoint_without_a_port_listens_on_a_free_loopback_port(tmp_path: Path) -> None:
+    settings = read_embedded_dynamodb(reader(tmp_path), {"endpoint": {}})
+    assert (settings.endpoint_host, settings.endpoint_port) == ("127.0.0.1", 0)
 
 
 def test_embedded_settings_read_tables_and_endpoint(tmp_path: Path) -> None:
@@ -209,7 +216,7 @@ def test_embedded_settings_read_tables_and_endpoint(tmp_path: Path) -> None:
     assert [table.table_name for table in settings.tables] == ["Posts"]
 
 
-def test_the_loopback_endpoint_can_be_turned_off(tmp_path: Path) -> None:
+def test_the_extra_listener_can_be_turned_off(tmp_path: Path) -> None:
     settings = read_embedded_dynamodb(reader(tmp_path), {"endpoint": False})
     assert settings.endpoint_host is None
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from definition.appsync_yaml.api import read_appsync_yaml
-from definition.model import RealtimeSpec, ServerSpec, TlsSpec
+from definition.model import AccessKey, AwsEndpointSettings, RealtimeSpec, ServerSpec, TlsSpec
 from tests.unit.definition.appsync_yaml.appsync_yaml_support import (
     HEAD,
     problems,
@@ -43,7 +43,8 @@ server:
     assert server.domain_name == "api.example.com"
     assert problems(write(tmp_path, "server: {maxRequestBodyBytes: 0, port: 1}\n")) == [
         "server.port: unknown key; expected one of executionTimeoutSeconds, "
-        "maxRequestBodyBytes, domainName, dynamodb, realtime, tls, stepFunctions",
+        "maxRequestBodyBytes, domainName, dynamodb, realtime, tls, stepFunctions, aws, "
+        "allowedHosts",
         "server.maxRequestBodyBytes: expected an integer from 1 to 1073741824",
     ]
 
@@ -151,16 +152,12 @@ server:
     assert table.create_table_input["BillingMode"] == "PAY_PER_REQUEST"
 
 
-def test_without_server_dynamodb_the_endpoint_takes_a_free_loopback_port(tmp_path: Path) -> None:
+def test_without_server_dynamodb_there_is_no_extra_listener(tmp_path: Path) -> None:
     settings = read_appsync_yaml(write_definition(tmp_path, SCHEMA, HEAD)).server.dynamodb
-    assert (settings.tables, settings.endpoint_host, settings.endpoint_port) == (
-        (),
-        "127.0.0.1",
-        0,
-    )
+    assert (settings.tables, settings.endpoint_host, settings.endpoint_port) == ((), None, 0)
 
 
-def test_endpoint_false_turns_the_loopback_endpoint_off(tmp_path: Path) -> None:
+def test_endpoint_false_turns_the_extra_listener_off(tmp_path: Path) -> None:
     text = f"{HEAD}server: {{dynamodb: {{endpoint: false}}}}\n"
     assert (
         read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).server.dynamodb.endpoint_host
@@ -188,4 +185,43 @@ server:
         f"server.dynamodb.tables[0].seed: file not found: {(tmp_path / 'absent.json').resolve()}",
         "server.dynamodb.endpoint.port: expected a port number from 0 to 65535",
         "queryDepthLimit: expected an integer from 0 to 75",
+    ]
+
+
+def test_the_aws_endpoint_accepts_the_testing_pair_by_default(tmp_path: Path) -> None:
+    aws = read_appsync_yaml(write(tmp_path, "")).server.aws
+    assert aws.credentials == (AccessKey("testing", "testing"),)
+    assert (aws.region, aws.trust_embedded_iam) == (None, False)
+
+
+def test_declared_aws_credentials_replace_the_testing_pair(tmp_path: Path) -> None:
+    text = """
+server:
+  aws:
+    credentials:
+      - {accessKeyId: AKIALOCAL0000000001, secretAccessKey: local-secret}
+    region: eu-west-1
+    trustEmbeddedIam: true
+  allowedHosts: [MyHost.test, "*.example.test"]
+"""
+    server = read_appsync_yaml(write(tmp_path, text)).server
+    assert server.aws == AwsEndpointSettings(
+        (AccessKey("AKIALOCAL0000000001", "local-secret"),), "eu-west-1", True
+    )
+    assert server.allowed_hosts == ("myhost.test", "*.example.test")
+
+
+def test_bad_aws_keys_are_reported(tmp_path: Path) -> None:
+    text = """
+server:
+  aws:
+    credentials: [{accessKeyId: only-the-id}]
+    trustEmbeddedIam: yes-please
+  allowedHosts: [http://a/b]
+"""
+    assert problems(write(tmp_path, text)) == [
+        "server.aws.credentials[0].secretAccessKey: required; expected a non-empty string",
+        "server.aws.credentials: expected at least one access key",
+        "server.aws.trustEmbeddedIam: expected true or false, got str",
+        "server.allowedHosts[0]: expected a host name (such as myhost.test or *.example.test)",
     ]

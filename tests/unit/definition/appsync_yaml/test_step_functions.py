@@ -24,6 +24,7 @@ server:
   stepFunctions:
     target: AWS
     endpoint: http://127.0.0.1:8083
+    serviceIntegrations: AWS
     region: eu-west-1
     accountId: "000000000000"
     database: sfn.sqlite
@@ -38,6 +39,8 @@ server:
     assert settings.declared
     assert settings.target is StepFunctionsTarget.AWS
     assert settings.endpoint == "http://127.0.0.1:8083"
+    # The explicit opt-in for Task states to call real AWS with the process's credentials.
+    assert settings.service_integrations is StepFunctionsTarget.AWS
     assert (settings.region, settings.account_id) == ("eu-west-1", "000000000000")
     assert settings.database == (tmp_path / "sfn.sqlite").resolve()
     assert settings.activities == ("reserve",)
@@ -52,6 +55,7 @@ def test_without_the_block_the_engine_is_embedded_and_undeclared(tmp_path: Path)
     settings = read_appsync_yaml(write_definition(tmp_path, SCHEMA, HEAD)).server.step_functions
     assert not settings.declared
     assert settings.target is StepFunctionsTarget.EMBEDDED
+    assert settings.service_integrations is StepFunctionsTarget.EMBEDDED
 
 
 def test_a_missing_definition_file_is_a_problem(tmp_path: Path) -> None:

@@ -205,34 +205,19 @@ async def test_loopback_clients_and_resolvers_can_write_at_the_same_time(
     }
 
 
-async def test_the_embedded_dynamodb_creates_tables_and_serves_them(tmp_path: Path) -> None:
+async def test_the_embedded_dynamodb_creates_and_seeds_its_tables(tmp_path: Path) -> None:
     name = unique("Started", tmp_path)
     seed = tmp_path / "seed.json"
     seed.write_text(json.dumps([{"id": "s1"}]))
-    settings = EmbeddedDynamoDBSettings(
-        (TableDeclaration(name, table_input(name), seed=seed),), "127.0.0.1", 0
-    )
+    settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name), seed=seed),))
     embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
-    url = await embedded.start()
-    try:
-        assert url is not None
-        assert url.startswith("http://127.0.0.1:")
-        client = dynamodb_client(url)
-        assert client.get_item(TableName=name, Key={"id": {"S": "s1"}})["Item"] == {
-            "id": {"S": "s1"}
-        }
-    finally:
-        embedded.stop()
-    assert embedded.url is None
-
-
-async def test_the_loopback_endpoint_stays_off_when_asked(tmp_path: Path) -> None:
-    name = unique("Quiet", tmp_path)
-    settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name)),), None, 0)
-    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
-    assert await embedded.start() is None
+    await embedded.start()
     described = await MotoDynamoDB(REGION).call("DescribeTable", {"TableName": name})
     assert described["Table"]["TableStatus"] == "ACTIVE"
+    item = await MotoDynamoDB(REGION).call(
+        "GetItem", {"TableName": name, "Key": {"id": {"S": "s1"}}}
+    )
+    assert item == {"Item": {"id": {"S": "s1"}}}
 
 
 @pytest.fixture
@@ -253,20 +238,6 @@ def test_a_taken_port_fails_the_loopback_endpoint_at_once(taken_port: int) -> No
     assert raised.value.message == (
         f"cannot serve the embedded DynamoDB on 127.0.0.1:{taken_port}: Address already in use"
     )
-
-
-@pytest.mark.timeout(15)
-async def test_a_taken_port_stops_the_embedded_dynamodb_start(
-    tmp_path: Path, taken_port: int
-) -> None:
-    name = unique("Taken", tmp_path)
-    settings = EmbeddedDynamoDBSettings(
-        (TableDeclaration(name, table_input(name)),), "127.0.0.1", taken_port
-    )
-    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
-    with pytest.raises(LoopbackEndpointError):
-        await embedded.start()
-    assert embedded.url is None
 
 
 @pytest.mark.timeout(15)

@@ -1,0 +1,96 @@
+"""The embedded Cognito user pools sign their tokens with this installation's key.
+
+moto 5.2.5 signs every token in `CognitoIdpUserPool.create_jwt` with
+`jwt.encode({"kid": "dummy", "alg": "RS256"}, payload, self.json_web_key)`, where `jwt` is
+joserfc's module as imported into `moto.cognitoidp.models` and `json_web_key` is the private
+key that ships inside moto (`moto/cognitoidp/resources/jwks-private.json`): anyone can forge a
+token with it. The least invasive hook is that one name: `signing_with(directory)` replaces
+`moto.cognitoidp.models.jwt` with a signer that keeps moto's claims, header and algorithm but
+signs with the data directory's key (through PyJWT) and names that key's `kid`; everything
+else of joserfc's module passes through. AppSync verifies the pools' tokens against the same
+key's public half (`appsync.authorizer`), so moto's bundled key never verifies.
+
+The hook is process-wide, as moto's backends are: while several servers run in one process
+(tests), the one started last signs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+import jwt
+
+from appsync.data_directory import DataDirectory, DataDirectoryError
+from auth.errors import JwksUnavailableError
+
+_lock = threading.Lock()
+_directories: list[DataDirectory] = []
+
+
+class _InstallationSigner:
+    """Stands in for joserfc's `jwt` module inside `moto.cognitoidp.models`."""
+
+    def __init__(self, original: Any, key: Callable[[], dict[str, Any]]) -> None:
+        self.original = original
+        self._key = key
+        # The last key parsed, by kid: parsing an RSA key costs more than signing with it.
+        self._parsed: tuple[str, Any] | None = None
+
+    def encode(self, header: dict[str, Any], claims: dict[str, Any], key: Any, *args: Any) -> str:
+        private = self._key()
+        kid = str(private["kid"])
+        parsed = self._parsed
+        if parsed is None or parsed[0] != kid:
+            parsed = self._parsed = (kid, jwt.PyJWK(private).key)
+        headers = {**header, "kid": kid}
+        return jwt.encode(claims, parsed[1], algorithm=header.get("alg", "RS256"), headers=headers)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.original, name)
+
+
+def _current_key() -> dict[str, Any]:
+    with _lock:
+        directory = _directories[-1]
+    return directory.cognito_signing_key()
+
+
+@contextmanager
+def signing_with(directory: DataDirectory) -> Iterator[None]:
+    """While inside, the embedded user pools sign with `directory`'s key."""
+    import moto.cognitoidp.models as models
+
+    # The module's own namespace: `jwt` is a name moto imported, not one it exports.
+    names = vars(models)
+    with _lock:
+        _directories.append(directory)
+        if not isinstance(names["jwt"], _InstallationSigner):
+            names["jwt"] = _InstallationSigner(names["jwt"], _current_key)
+    try:
+        yield
+    finally:
+        with _lock:
+            _directories.remove(directory)
+            signer = names["jwt"]
+            if not _directories and isinstance(signer, _InstallationSigner):
+                names["jwt"] = signer.original
+
+
+class EmbeddedPoolKeys:
+    """`auth.oidc.JwksSource`: the public half of the installation's key, read (or made) on
+    first use, in a worker thread."""
+
+    __slots__ = ("_directory",)
+
+    def __init__(self, directory: DataDirectory) -> None:
+        self._directory = directory
+
+    async def fetch(self) -> Mapping[str, Any]:
+        try:
+            return await asyncio.to_thread(self._directory.cognito_jwks)
+        except DataDirectoryError as error:
+            raise JwksUnavailableError(str(error)) from error

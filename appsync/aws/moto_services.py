@@ -1,0 +1,127 @@
+"""The services moto serves (Cognito, S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge,
+...), answered in this process by moto's own dispatch: `DomainDispatcherApplication`, the WSGI
+application moto_server runs, called without a server.
+
+Each verified request becomes a WSGI environ (PEP 3333) and runs under the embedded backends'
+lock (`BACKEND_LOCK`, shared with the resolvers' DynamoDB calls) in a small thread pool of its
+own: moto blocks, and the engine's Task states, which reach this endpoint from the default
+executor's threads, must never wait for a thread of that same pool. moto's answers leave
+without its CORS headers (Flask-CORS adds `Access-Control-Allow-Origin: *`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+import sys
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from resolvers.datasources.dynamodb_moto import BACKEND_LOCK
+
+logger = logging.getLogger(__name__)
+
+# moto calls are short and serialised by the backend lock: a few threads are enough.
+_THREADS = 4
+
+
+class MotoServices:
+    """The fallback route: every service moto's dispatch knows, in process."""
+
+    def __init__(self) -> None:
+        # moto's DomainDispatcherApplication (untyped), made on first use.
+        self._dispatcher: Any = None
+        self._executor: ThreadPoolExecutor | None = None
+
+    def serves(self, service: str) -> bool:
+        """Whether moto has a backend for the service a signature names (`sns`, `s3` ...)."""
+        if not service:
+            return False
+        from moto.moto_server.werkzeug_app import SIGNING_ALIASES
+
+        name = SIGNING_ALIASES.get(service, service)
+        return self._app().get_backend_for_host(f"{name}.us-east-1.amazonaws.com") is not None
+
+    async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(_THREADS, thread_name_prefix="moto")
+        environ = _environ(request)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, self._call, environ)
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    def _app(self) -> Any:
+        if self._dispatcher is None:
+            # Imported on first use: moto's server brings Flask and every backend's URLs.
+            from moto.moto_server.werkzeug_app import (
+                DomainDispatcherApplication,
+                create_backend_app,
+            )
+
+            self._dispatcher = DomainDispatcherApplication(create_backend_app)
+        return self._dispatcher
+
+    def _call(self, environ: dict[str, Any]) -> AwsResponse:
+        started: list[Any] = []
+
+        def start_response(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
+            started[:] = [status, headers]
+
+        with BACKEND_LOCK:
+            try:
+                chunks: Iterable[bytes] = self._app()(environ, start_response)
+                body = b"".join(chunks)
+            except Exception as error:  # moto is third-party code: its own bugs must not escape
+                # Often a request moto cannot take: no traceback in the log unless asked for.
+                method, uri = environ["REQUEST_METHOD"], environ["RAW_URI"]
+                logger.warning("moto failed on %s %s: %r", method, uri, error)
+                logger.debug("moto's traceback", exc_info=True)
+                return AwsResponse(500, b"", [("content-type", "text/plain")])
+        status, headers = started
+        kept = [
+            (name, value)
+            for name, value in headers
+            if not name.lower().startswith("access-control-")
+        ]
+        return AwsResponse(int(status.split(" ", 1)[0]), body, kept)
+
+
+def _environ(request: AwsRequest) -> dict[str, Any]:
+    host = request.header("host") or "localhost"
+    name, _, port = host.rpartition(":") if host.rsplit(":", 1)[-1].isdigit() else (host, "", "80")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": "",
+        # PEP 3333: the decoded path's bytes, as latin-1 text; moto reads the raw one from RAW_URI.
+        "PATH_INFO": unquote_to_bytes(request.path).decode("latin-1"),
+        "RAW_URI": request.path + (f"?{request.query_string}" if request.query_string else ""),
+        "QUERY_STRING": request.query_string,
+        "SERVER_NAME": name,
+        "SERVER_PORT": port or "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": request.source_ip or "127.0.0.1",
+        "CONTENT_LENGTH": str(len(request.body)),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(request.body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    for header, value in request.headers.items():
+        key = header.upper().replace("-", "_")
+        if key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            if key == "CONTENT_TYPE":
+                environ[key] = value
+            continue
+        environ[f"HTTP_{key}"] = value
+    return environ

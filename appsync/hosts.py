@@ -1,0 +1,101 @@
+"""Which Host names the server answers while it serves on loopback: DNS rebinding protection.
+
+A web page can point a name it controls (`evil.example`) at 127.0.0.1 once the browser has
+loaded it; the browser then treats the local server as that page's own origin, and same-origin
+requests need no CORS. Such a request still says `Host: evil.example`. So a request that reached
+the server through a loopback address is answered only when its Host is a loopback name
+(`localhost`, `*.localhost`, `127.0.0.1`, `[::1]`) or one the user allows (`--allowed-host`,
+`server.allowedHosts`; `*.example.test` allows every subdomain). Requests that reached it
+through another address (the user chose `--host` beyond loopback) are not checked: that choice
+exposes the server anyway, and `serve` says so.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import json
+from collections.abc import Iterable
+
+from starlette.types import Receive, Scope, Send
+
+_LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+@functools.lru_cache(maxsize=64)
+def is_loopback(address: str) -> bool:
+    """Whether a bind address or a socket's address is a loopback one (asked on every request,
+    about a few addresses: cached)."""
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def host_name(host: str) -> str:
+    """The name of a Host header value, without its port (`[::1]:8080` -> `::1`)."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host[1:]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+class HostPolicy:
+    """The names answered besides loopback ones."""
+
+    __slots__ = ("_answers", "_names", "_suffixes")
+
+    def __init__(self, allowed: Iterable[str] = ()) -> None:
+        names = set()
+        suffixes = [".localhost"]
+        for entry in allowed:
+            entry = entry.strip().lower()
+            if entry.startswith("*."):
+                suffixes.append(entry[1:])
+            elif entry:
+                names.add(host_name(entry))
+        self._names = frozenset(names) | _LOOPBACK_NAMES
+        self._suffixes = tuple(suffixes)
+        # Hosts answered before: a client sends the same Host on every request.
+        self._answers: dict[str, bool] = {}
+
+    def allows(self, host: str) -> bool:
+        answer = self._answers.get(host)
+        if answer is None:
+            name = host_name(host)
+            answer = name in self._names or name.endswith(self._suffixes) or is_loopback(name)
+            if len(self._answers) < 1024:  # bounded: Host is the client's to choose
+                self._answers[host] = answer
+        return answer
+
+    def refusal(self, scope: Scope) -> str | None:
+        """Why a request is refused, or None. Only requests that arrived on a loopback address
+        are checked; a request without a Host header (HTTP/1.0) is no rebinding."""
+        server = scope.get("server")
+        if not server or not is_loopback(str(server[0])):
+            return None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value.decode("latin-1")
+                if self.allows(host):
+                    return None
+                return (
+                    f"appsync-local refuses the Host {host!r}: serving on loopback, it answers "
+                    "only localhost, *.localhost, 127.0.0.1 and [::1], and the names given with "
+                    "--allowed-host or server.allowedHosts (protection against DNS rebinding)"
+                )
+        return None
+
+
+async def refuse(scope: Scope, receive: Receive, send: Send, message: str) -> None:
+    """HTTP 403 with the reason; a websocket is closed before it opens (uvicorn answers 403)."""
+    if scope["type"] == "websocket":
+        await receive()  # websocket.connect
+        await send({"type": "websocket.close", "code": 1008, "reason": "Host not allowed"})
+        return
+    body = json.dumps({"message": message}).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": 403, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

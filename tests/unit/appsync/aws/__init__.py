@@ -1,0 +1,1 @@
+"""Unit tests of appsync.aws, the one local AWS endpoint."""

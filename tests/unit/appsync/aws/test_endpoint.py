@@ -1,0 +1,95 @@
+"""The endpoint's order of work: which requests it claims, verification before any route, the
+route table by service, moto's dispatch for the rest, and answers without CORS headers."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from auth.clock import SystemClock
+from auth.signature import IamCredential, SigV4Verifier
+from tests.fixtures.aws_signing import JSON_1_0, signed_headers
+
+URL = "http://localhost/"
+KEY = IamCredential("testing", "testing", "123456789012", "arn:aws:iam::123456789012:root")
+
+pytestmark = pytest.mark.anyio
+
+
+class _Recording:
+    """A route that answers with what it was given, and a header CORS would add."""
+
+    def __init__(self, serves: frozenset[str] = frozenset()) -> None:
+        self.calls: list[ServiceCall] = []
+        self._serves = serves
+
+    def serves(self, service: str) -> bool:
+        return service in self._serves
+
+    async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
+        self.calls.append(call)
+        body = json.dumps({"route": call.route, "operation": call.operation}).encode()
+        return AwsResponse(200, body, [("Access-Control-Allow-Origin", "*")])
+
+
+def _endpoint(states: _Recording, fallback: _Recording | None = None) -> AwsEndpoint:
+    verifier = SigV4Verifier((KEY,), SystemClock())
+    return AwsEndpoint(verifier, {"states": states}, fallback)
+
+
+async def _post(endpoint: AwsEndpoint, headers: dict[str, str]) -> httpx.Response:
+    transport = httpx.ASGITransport(app=endpoint)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        return await client.post("/", content=b"{}", headers=headers)
+
+
+def _signed(service: str, target: str) -> dict[str, str]:
+    headers = {"content-type": JSON_1_0, "x-amz-target": target}
+    return signed_headers("POST", URL, service, b"{}", headers)
+
+
+@pytest.mark.parametrize(
+    ("headers", "query", "claimed"),
+    [
+        ([(b"x-amz-target", b"AWSStepFunctions.ListActivities")], b"", True),
+        ([(b"authorization", b"AWS4-HMAC-SHA256 Credential=x/y/z/s3/aws4_request")], b"", True),
+        ([], b"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a", True),
+        ([(b"content-type", b"application/x-www-form-urlencoded")], b"", True),
+        ([(b"authorization", b"Bearer token")], b"", False),
+        ([(b"content-type", b"application/json")], b"page=2", False),
+    ],
+)
+def test_an_aws_call_is_claimed_by_its_headers_not_its_path(
+    headers: list[tuple[bytes, bytes]], query: bytes, claimed: bool
+) -> None:
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": headers}
+    assert AwsEndpoint.claims({**scope, "query_string": query}) is claimed
+
+
+async def test_a_verified_call_reaches_its_route_without_cors_headers() -> None:
+    states = _Recording()
+    answer = await _post(_endpoint(states), _signed("states", "AWSStepFunctions.ListActivities"))
+    assert answer.json() == {"route": "states", "operation": "ListActivities"}
+    assert "access-control-allow-origin" not in answer.headers
+    assert answer.headers["content-length"] == str(len(answer.content))
+
+
+async def test_nothing_reaches_a_route_unverified() -> None:
+    states = _Recording()
+    headers = {"content-type": JSON_1_0, "x-amz-target": "AWSStepFunctions.ListActivities"}
+    answer = await _post(_endpoint(states), headers)
+    assert answer.json()["__type"] == "MissingAuthenticationTokenException"
+    assert states.calls == []
+
+
+async def test_other_services_go_to_the_fallback_when_it_serves_them() -> None:
+    fallback = _Recording(frozenset({"secretsmanager"}))
+    endpoint = _endpoint(_Recording(), fallback)
+    served = await _post(endpoint, _signed("secretsmanager", "secretsmanager.ListSecrets"))
+    assert served.json() == {"route": "secretsmanager", "operation": "ListSecrets"}
+    unknown = await _post(endpoint, _signed("kinesis", "Kinesis_20131202.ListStreams"))
+    assert (unknown.status_code, unknown.json()["__type"]) == (400, "UnknownOperationException")

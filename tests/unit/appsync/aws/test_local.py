@@ -1,0 +1,43 @@
+"""The AWS endpoint as `serve` builds it: the route table, and while running the transport on
+the server's loop and the embedded user pools signing with the data directory's key."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from appsync.aws.cognito import signing_with
+from appsync.aws.local import build_local_aws, running
+from appsync.data_directory import DataDirectory
+from appsync.stepfunctions_embedded import build_step_functions
+from auth.clock import SystemClock
+from definition.model import AwsEndpointSettings, StepFunctionsSettings
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_running_attaches_the_transport_and_signs_with_the_installations_key() -> None:
+    import moto.cognitoidp.models as models
+
+    original = vars(models)["jwt"]
+    service = build_step_functions(StepFunctionsSettings(), "a.yaml").service
+    data = DataDirectory.ephemeral()
+    local = build_local_aws(AwsEndpointSettings(), "eu-west-1", service, data, SystemClock())
+    assert local.region == "eu-west-1"
+    async with running(local):
+        assert vars(models)["jwt"] is not original
+        # The engine's clients are answered on the server's loop.
+        assert local.transport._loop is asyncio.get_running_loop()
+    assert vars(models)["jwt"] is original
+
+
+def test_the_signing_hook_is_undone_even_when_nested() -> None:
+    import moto.cognitoidp.models as models
+
+    original = vars(models)["jwt"]
+    with signing_with(DataDirectory.ephemeral()):
+        with signing_with(DataDirectory.ephemeral()):
+            pass
+        assert vars(models)["jwt"] is not original
+    assert vars(models)["jwt"] is original

@@ -1,0 +1,77 @@
+"""moto's own dispatch, called in process: a request becomes a WSGI environ, moto's answer
+comes back whole, without the CORS headers Flask-CORS adds."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from collections.abc import Iterator
+
+import pytest
+
+from appsync.aws.moto_services import MotoServices
+from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
+from tests.fixtures.aws_signing import signed_headers
+
+URL = "http://127.0.0.1:20002"
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def moto() -> Iterator[MotoServices]:
+    services = MotoServices()
+    yield services
+    services.close()
+
+
+def _request(method: str, path: str, service: str, body: bytes = b"", **extra: str) -> AwsRequest:
+    headers = {"host": "127.0.0.1:20002", "origin": "http://evil.example", **extra}
+    signed = signed_headers(method, URL + path, service, body, headers)
+    return AwsRequest(method, path, "", {k.lower(): v for k, v in signed.items()}, body)
+
+
+def _call(service: str, protocol: WireProtocol) -> ServiceCall:
+    return ServiceCall(service, service, None, protocol, "us-east-1", True)
+
+
+def test_moto_serves_the_services_it_has_backends_for(moto: MotoServices) -> None:
+    for service in ("s3", "sqs", "sns", "sts", "iam", "secretsmanager", "ssm", "events"):
+        assert moto.serves(service), service
+    assert not moto.serves("no-such-service")
+    assert not moto.serves("")
+
+
+async def test_an_s3_round_trip_keeps_the_key_as_sent(moto: MotoServices) -> None:
+    s3 = _call("s3", WireProtocol.REST_XML)
+    made = await moto.handle(_request("PUT", "/moto-services-unit", "s3"), s3)
+    assert made.status == 200
+    body = b"a key with spaces"
+    path = "/moto-services-unit/dir%2Fwith%20space.txt"
+    put = await moto.handle(
+        _request("PUT", path, "s3", body, **{"x-amz-content-sha256": "UNSIGNED-PAYLOAD"}), s3
+    )
+    assert put.status == 200
+    assert not [name for name, _ in put.headers if name.lower().startswith("access-control")]
+    got = await moto.handle(_request("GET", path, "s3"), s3)
+    assert got.body == body
+    listed = await moto.handle(_request("GET", "/moto-services-unit", "s3"), s3)
+    keys = [
+        element.text
+        for element in ElementTree.fromstring(listed.body).iter()
+        if element.tag.endswith("Key")
+    ]
+    assert keys == ["dir/with space.txt"]
+
+
+async def test_a_json_protocol_service_answers_its_json(moto: MotoServices) -> None:
+    body = json.dumps({"QueueName": "moto-services-unit"}).encode()
+    headers = {
+        "x-amz-target": "AmazonSQS.CreateQueue",
+        "content-type": "application/x-amz-json-1.0",
+    }
+    answer = await moto.handle(
+        _request("POST", "/", "sqs", body, **headers), _call("sqs", WireProtocol.JSON)
+    )
+    assert answer.status == 200
+    assert json.loads(answer.body)["QueueUrl"].endswith("/123456789012/moto-services-unit")

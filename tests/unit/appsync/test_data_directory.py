@@ -1,0 +1,66 @@
+"""The data directory: made on first use with a `.gitignore` of `*`, holding this installation's
+Cognito signing key (an RS256 private JWK readable by its owner only), or memory only."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import jwt
+import pytest
+
+from appsync.data_directory import DataDirectory, DataDirectoryError
+
+
+def test_the_default_folder_is_beside_the_definition(tmp_path: Path) -> None:
+    definition = tmp_path / "api" / "appsync.yaml"
+    assert DataDirectory.beside(definition).path == tmp_path / "api" / ".appsync-local"
+
+
+def test_nothing_is_written_until_first_use(tmp_path: Path) -> None:
+    directory = DataDirectory(tmp_path / ".appsync-local")
+    assert not (tmp_path / ".appsync-local").exists()
+    directory.cognito_signing_key()
+    assert (tmp_path / ".appsync-local" / ".gitignore").read_text() == "*\n"
+
+
+def test_the_key_is_made_once_and_read_back_by_the_next_run(tmp_path: Path) -> None:
+    first = DataDirectory(tmp_path / "data").cognito_signing_key()
+    again = DataDirectory(tmp_path / "data").cognito_signing_key()
+    assert first == again
+    assert (first["kty"], first["alg"], first["use"]) == ("RSA", "RS256", "sig")
+    file = tmp_path / "data" / "cognito-signing-key.json"
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600
+
+
+def test_the_jwks_holds_the_public_half_only(tmp_path: Path) -> None:
+    directory = DataDirectory(tmp_path / "data")
+    [public] = directory.cognito_jwks()["keys"]
+    private = directory.cognito_signing_key()
+    assert "d" not in public
+    assert "p" not in public
+    token = jwt.encode({"sub": "ada"}, jwt.PyJWK(private).key, algorithm="RS256")
+    assert jwt.decode(token, jwt.PyJWK(public).key, algorithms=["RS256"]) == {"sub": "ada"}
+
+
+def test_each_installation_has_its_own_key(tmp_path: Path) -> None:
+    one = DataDirectory(tmp_path / "one").cognito_signing_key()
+    other = DataDirectory(tmp_path / "other").cognito_signing_key()
+    assert one["n"] != other["n"]
+    assert one["kid"] != other["kid"]
+
+
+def test_an_ephemeral_directory_writes_nothing(tmp_path: Path) -> None:
+    directory = DataDirectory.ephemeral()
+    key = directory.cognito_signing_key()
+    assert directory.cognito_signing_key() == key
+    assert directory.describe() == "memory only (--ephemeral)"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_that_cannot_be_made_is_reported_with_its_path(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(DataDirectoryError) as raised:
+        DataDirectory(blocker / "data").cognito_signing_key()
+    assert str(blocker / "data") in str(raised.value)

@@ -1,0 +1,62 @@
+"""JSON text from and to clients: nesting bounded before decoding, lone surrogates written as
+Java's JSON writer writes them (jackson-core UTF8JsonGenerator: `\\uD800`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schema.errors import JsonTextError
+from schema.json_text import MAX_JSON_DEPTH, dump_bytes, dumps, loads, nesting_exceeds
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_json_within_the_bound_is_decoded() -> None:
+    assert loads(_nested(MAX_JSON_DEPTH)) == json.loads(_nested(MAX_JSON_DEPTH))
+    assert loads(b'{"query": "{ a }"}') == {"query": "{ a }"}
+
+
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 100_000])
+def test_json_past_the_bound_is_refused_before_decoding(depth: int) -> None:
+    with pytest.raises(JsonTextError):
+        loads(_nested(depth))
+    with pytest.raises(JsonTextError):
+        loads('{"a": ' * depth + "1" + "}" * depth)
+
+
+def test_brackets_inside_strings_do_not_count() -> None:
+    text = json.dumps({"query": "{ a { b { c } } }" * 100, "x": '[[[\\"]]]' * 100})
+    assert not nesting_exceeds(text, 3)
+    assert loads(text)["query"].startswith("{ a")
+
+
+def test_many_shallow_brackets_are_not_deep() -> None:
+    text = json.dumps([[1], [2]] * 10_000)
+    assert not nesting_exceeds(text, 3)
+    assert nesting_exceeds(text, 1)
+
+
+@pytest.mark.parametrize("text", ["", "{", "nope", '{"a": }', b"\xff\xfe\x00"])
+def test_text_that_is_not_json_is_refused(text: str | bytes) -> None:
+    with pytest.raises(JsonTextError):
+        loads(text)
+
+
+def test_bytes_in_utf16_are_read_as_json_loads_reads_them() -> None:
+    assert loads('{"a": "é"}'.encode("utf-16")) == {"a": "é"}
+
+
+def test_a_lone_surrogate_is_escaped_in_upper_case_hex() -> None:
+    assert dumps({"a": "x\ud800y"}) == '{"a":"x\\uD800y"}'
+    assert dump_bytes({"a": "\udfff"}) == b'{"a":"\\uDFFF"}'
+    assert json.loads(dumps(["\ud800"])) == ["\ud800"]
+
+
+def test_other_text_is_written_as_json_dumps_writes_it() -> None:
+    value = {"a": "é ✓ 😀", "b": [1, 2.5, None, True], "c": 'quote " and \\ backslash'}
+    assert dumps(value) == json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    assert dump_bytes(value) == dumps(value).encode()
