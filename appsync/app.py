@@ -37,7 +37,6 @@ from appsync.aws.transport import EMBEDDED_URL
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
 from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
-from appsync.evaluation import evaluation_routes
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
@@ -119,11 +118,6 @@ class _ResolverClock:
         return datetime.fromtimestamp(self._clock.time(), UTC)
 
 
-def _resolver_clock(clock: Clock | None) -> ResolverClock:
-    # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
-    return SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-
-
 class _Problems:
     def __init__(self, definition: ApiDefinition) -> None:
         self.definition = definition
@@ -187,11 +181,14 @@ def load_api(
     aws_settings = definition.server.aws
     trust = LocalTrust(endpoint_credentials(aws_settings), EmbeddedPoolKeys(data))
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
-    resolver_clock = _resolver_clock(clock)
+    # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
+    resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
     step_functions = _step_functions(definition, problems)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
-    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
+    aws = build_local_aws(
+        aws_settings, region, step_functions.service, data, SystemClock(), resolver_clock
+    )
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -505,9 +502,6 @@ def build_app(
         # answers them before the router; the router keeps them for a path it alone matches
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
-        # AppSync's EvaluateCode and EvaluateMappingTemplate, for unsigned requests until the
-        # one AWS endpoint routes the `appsync` service to them.
-        *evaluation_routes(_resolver_clock(clock)),
         *console_routes(definition),
     ]
     app = AppSyncApp(

@@ -6,7 +6,9 @@ rest-json): `POST /v1/dataplane-evaluatecode` runs one handler of APPSYNC_JS cod
 JSON text, without an API or a request. So boto3's `appsync` client (`evaluate_code`,
 `evaluate_mapping_template`) and `aws appsync evaluate-code --endpoint-url ...` let users
 unit-test resolver code offline. `evaluate_code(body)` and `evaluate_mapping_template(body)`
-take the operation's JSON body and return (status, JSON body); `evaluation_routes` mounts them.
+take the operation's JSON body and return (status, JSON body); the AWS endpoint serves them
+(`appsync.aws.control_plane`), SigV4-verified as AppSync's control plane is, and `appsync-local
+evaluate` calls them directly.
 
 The answer is AppSync's shape: `evaluationResult` (the handler's value as JSON text, or the
 template's output), `error` (`message`, and for code AppSync would refuse, `codeErrors` of
@@ -16,24 +18,18 @@ test-resolvers), `stash` and `outErrors` (the stash afterwards and the errors ap
 `util.appendError`, each as JSON text). A request AppSync would not take (no APPSYNC_JS
 runtime, a context that is not a JSON object) is a 400 `BadRequestException`.
 
-Each evaluation gets a JavaScript context of its own (a few hundred KiB, gone afterwards) and
-runs on a worker thread, so a handler that loops is stopped at the runtime's time limit without
-holding the event loop.
+Each evaluation gets a JavaScript context of its own (a few hundred KiB, gone afterwards); the
+endpoint runs it on a worker thread, so a handler that loops is stopped at the runtime's time
+limit without holding the event loop.
 """
 
 from __future__ import annotations
 
-import asyncio
-import json
 import logging
 import threading
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NotRequired, TypedDict
-
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from resolvers.context import ContextError, RequestInfo, ResolverContext, ResolverInfo
 from resolvers.errors import CodeRefusedError, ResolverError, TemplateError
@@ -43,6 +39,8 @@ from resolvers.runtimes.vtl import VtlTemplate
 from resolvers.util import log as util_log
 from resolvers.util.core import to_json
 from resolvers.util.time import SYSTEM_CLOCK, Clock
+from schema import json_text
+from schema.errors import JsonTextError
 
 EVALUATE_CODE_PATH = "/v1/dataplane-evaluatecode"
 EVALUATE_TEMPLATE_PATH = "/v1/dataplane-evaluatetemplate"
@@ -119,8 +117,9 @@ def resolver_context(text: str) -> ResolverContext:
     context reference (arguments, source, identity, stash, prev.result, result, error, info,
     request); a key left out has its empty value."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+        # Bounded nesting: what follows recurses per level (schema/json_text.py).
+        document = json_text.loads(text)
+    except JsonTextError as error:
         raise EvaluationRequestError(f"The context is not valid JSON: {error}") from error
     if not isinstance(document, dict):
         raise EvaluationRequestError("The context must be a JSON object.")
@@ -277,28 +276,8 @@ def evaluate_mapping_template(
 
 Operation = Callable[[Mapping[str, Any], Clock], Answer]
 
-
-def _route(operation: Operation, clock: Clock) -> Callable[[Request], Awaitable[Response]]:
-    async def endpoint(request: Request) -> Response:
-        try:
-            body = json.loads(await request.body())
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            body = None
-        answer: EvaluationJson | BadRequestJson
-        if not isinstance(body, dict):
-            status, answer = 400, {"message": "The request body must be a JSON object."}
-        else:
-            # A worker thread: the evaluation's own JavaScript context, its time limit.
-            status, answer = await asyncio.to_thread(operation, body, clock)
-        headers = {"x-amzn-ErrorType": "BadRequestException"} if status == 400 else None
-        return JSONResponse(answer, status_code=status, headers=headers)
-
-    return endpoint
-
-
-def evaluation_routes(clock: Clock = SYSTEM_CLOCK) -> list[Route]:
-    """The two operations on AppSync's paths, unsigned (the AWS endpoint will check SigV4)."""
-    return [
-        Route(EVALUATE_CODE_PATH, _route(evaluate_code, clock), methods=["POST"]),
-        Route(EVALUATE_TEMPLATE_PATH, _route(evaluate_mapping_template, clock), methods=["POST"]),
-    ]
+# By the operation names the AWS endpoint gives them (`appsync.aws.requests.REST_OPERATIONS`).
+OPERATIONS: dict[str, Operation] = {
+    "EvaluateCode": evaluate_code,
+    "EvaluateMappingTemplate": evaluate_mapping_template,
+}

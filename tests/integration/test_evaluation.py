@@ -1,17 +1,20 @@
-"""EvaluateCode and EvaluateMappingTemplate on the server's port, through boto3's `appsync`
-client, as users unit-test resolver code offline (AppSync developer guide, test-resolvers). The
-AWS CLI's `aws appsync evaluate-code --endpoint-url ...` sends the same request from the same
-botocore service model (the README shows it run)."""
+"""EvaluateCode and EvaluateMappingTemplate on the server's one AWS endpoint, through boto3's
+`appsync` client signed with the endpoint's `testing`/`testing` keys, as users unit-test resolver
+code offline (AppSync developer guide, test-resolvers); the AWS CLI's `aws appsync
+evaluate-code --endpoint-url ...` sends the same request from the same botocore service model.
+AppSync's control plane takes only SigV4-signed requests: an unsigned one or one signed with an
+unknown key is refused before any code runs (`appsync/aws/errors.py` names the sources)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import boto3
+import httpx
 import pytest
 from botocore.exceptions import ClientError
 
+from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import Server
 
 RUNTIME = {"name": "APPSYNC_JS", "runtimeVersion": "1.0.0"}
@@ -34,14 +37,12 @@ export function response(ctx) {
 """
 
 
-def client(server: Server) -> Any:
-    return boto3.client(
-        "appsync",
-        region_name="us-east-1",
-        endpoint_url=f"http://{server.host}:{server.port}",
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
+def _endpoint(server: Server) -> str:
+    return f"http://{server.host}:{server.port}"
+
+
+def client(server: Server, key: tuple[str, str] = ("testing", "testing")) -> Any:
+    return aws_client("appsync", _endpoint(server), key)
 
 
 def test_evaluate_code_through_boto3(blog: Server) -> None:
@@ -109,3 +110,22 @@ def test_evaluate_mapping_template_through_boto3(blog: Server) -> None:
     )
     assert json.loads(answer["evaluationResult"])["key"] == {"id": {"S": "p1"}}
     assert answer["logs"] == ["INFO - for p1"]
+
+
+def test_an_unsigned_request_is_refused_as_aws_refuses_it(blog: Server) -> None:
+    body = {"runtime": RUNTIME, "code": CODE, "context": "{}", "function": "request"}
+    for path in ("/v1/dataplane-evaluatecode", "/v1/dataplane-evaluatetemplate"):
+        refused = httpx.post(_endpoint(blog) + path, json=body)
+        # A REST API's answer to a request without a signature (brefphp/bref#1250, Lambda's).
+        assert refused.status_code == 403
+        assert refused.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+        assert refused.json() == {"message": "Missing Authentication Token"}
+
+
+def test_an_unknown_key_is_refused_before_the_code_runs(blog: Server) -> None:
+    with pytest.raises(ClientError) as refused:
+        client(blog, ("AKIASTRANGER0000001", "x")).evaluate_code(
+            runtime=RUNTIME, code=CODE, context="{}", function="request"
+        )
+    assert refused.value.response["Error"]["Code"] == "UnrecognizedClientException"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
