@@ -544,3 +544,51 @@ def test_rds_statements_from_javascript(js: LoadCode) -> None:
     assert request_of(js, "typeof rds.insert + typeof rds.update + typeof rds.remove") == (
         "function" * 3
     )
+
+
+@pytest.mark.conformance
+def test_rds_to_json_object_through_both_import_paths(js: LoadCode) -> None:
+    """LS: the "toJsonObject import paths" snapshots (`import { toJsonObject } from
+    '@aws-appsync/utils/rds'` and `util.rds.toJsonObject`), on the Books result of AWS's
+    `lib/rds-utils.d.ts` example: one list of rows per statement."""
+    books = {
+        "sqlStatementResults": [
+            {
+                "numberOfRecordsUpdated": 0,
+                "records": [
+                    [
+                        {"stringValue": "Mark Twain"},
+                        {"stringValue": "Adventures of Huckleberry Finn"},
+                        {"stringValue": "978-1948132817"},
+                    ],
+                    [
+                        {"stringValue": "Jack London"},
+                        {"stringValue": "The Call of the Wild"},
+                        {"stringValue": "978-1948132275"},
+                    ],
+                ],
+                "columnMetadata": [
+                    {"label": "author", "name": "author", "typeName": "VARCHAR"},
+                    {"label": "title", "name": "title", "typeName": "VARCHAR"},
+                    {"label": "ISBN-13", "name": "ISBN-13", "typeName": "VARCHAR"},
+                ],
+            }
+        ]
+    }
+    rows = [
+        {
+            "author": "Mark Twain",
+            "title": "Adventures of Huckleberry Finn",
+            "ISBN-13": "978-1948132817",
+        },
+        {"author": "Jack London", "title": "The Call of the Wild", "ISBN-13": "978-1948132275"},
+    ]
+    both = "[rds.toJsonObject(ctx.result), util.rds.toJsonObject(ctx.result)]"
+    assert request_of(js, both, result=json.dumps(books)) == [[rows], [rows]]
+
+
+def test_random_double_is_within_zero_and_one(js: LoadCode) -> None:
+    """DTS: `randomDouble` "@returns {number} - Random double between 0 and 1"
+    (lib/math-utils.d.ts)."""
+    values = request_of(js, "[util.math.randomDouble(), util.math.randomDouble()]")
+    assert all(isinstance(v, float) and 0 <= v < 1 for v in values)
