@@ -14,11 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from gql import Client, GraphQLRequest, gql
-from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
-from gql.transport.httpx import HTTPXAsyncTransport
 
-from tests.integration.conftest import APIS, Server, serve
+from tests.integration.conftest import APIS, Server, execute, serve
 
 KEY = "da2-jsintegrationtestkey00000"
 
@@ -31,17 +28,8 @@ def js_api() -> Iterator[Server]:
         yield server
 
 
-def _client(server: Server) -> Client:
-    auth = AppSyncApiKeyAuthentication(host=f"{server.host}:{server.port}", api_key=KEY)
-    return Client(transport=HTTPXAsyncTransport(url=server.url, headers=auth.get_headers()))
-
-
 async def _execute(server: Server, query: str, **variables: Any) -> dict[str, Any]:
-    async with _client(server) as session:
-        result: dict[str, Any] = await session.execute(
-            GraphQLRequest(gql(query), variable_values=variables or None)
-        )
-        return result
+    return await execute(server, KEY, query, **variables)
 
 
 def _post(server: Server, query: str) -> dict[str, Any]:

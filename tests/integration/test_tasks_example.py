@@ -16,10 +16,9 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXAsyncTransport
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import Server, serve
+from tests.integration.conftest import Server, execute, serve, subscribed
 
 KEY = "da2-localtasksexamplekey00000"
 CONFIG = REPO_ROOT / "examples" / "tasks" / "appsync.yaml"
@@ -38,12 +37,7 @@ def _auth(server: Server) -> AppSyncApiKeyAuthentication:
 
 
 async def _execute(server: Server, query: str, **variables: Any) -> dict[str, Any]:
-    transport = HTTPXAsyncTransport(url=server.url, headers=_auth(server).get_headers())
-    async with Client(transport=transport) as session:
-        result: dict[str, Any] = await session.execute(
-            GraphQLRequest(gql(query), variable_values=variables or None)
-        )
-        return result
+    return await execute(server, KEY, query, **variables)
 
 
 async def test_get_and_a_missing_task(tasks: Server) -> None:
@@ -122,16 +116,6 @@ async def test_a_transaction_moves_a_task_or_changes_nothing(tasks: Server) -> N
     assert await _execute(tasks, counts) == {"engine": {"taskCount": 3}, "notes": {"taskCount": 2}}
 
 
-async def _subscribed(server: Server, topic: str) -> None:
-    """gql does not wait for `start_ack`; wait until the subscription is registered."""
-    broker = server.app.state.api.realtime.broker
-    for _ in range(1000):
-        if broker.subscriber_count(topic) >= 1:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no subscriber on {topic}")
-
-
 async def test_a_subscription_filter_set_from_javascript(tasks: Server) -> None:
     transport = AppSyncWebsocketsTransport(url=tasks.url.replace("http", "ws"), auth=_auth(tasks))
     subscription = GraphQLRequest(
@@ -149,7 +133,7 @@ async def test_a_subscription_filter_set_from_javascript(tasks: Server) -> None:
                 return
 
         listener = asyncio.ensure_future(listen())
-        await _subscribed(tasks, "mutation:createTask")
+        await subscribed(tasks, "mutation:createTask")
         create = (
             "mutation Create($input: CreateTaskInput!) "
             "{ createTask(input: $input) { title priority projectId status } }"

@@ -31,6 +31,7 @@ from resolvers.util import dynamodb_requests
 from resolvers.util.transform import to_dynamodb_filter_expression
 from tests.unit.resolvers.fixed_clock import CLOCK
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context, request_of
+from tests.unit.resolvers.util.test_rds import RDS_DOC_RESULT
 
 S3_OBJECT = '{"s3":{"key":"foo","bucket":"bar","region":"baz"}}'
 S3_VERSIONED = '{"s3":{"key":"foo","bucket":"bar","region":"baz","version":"beep"}}'
@@ -551,30 +552,6 @@ def test_rds_to_json_object_through_both_import_paths(js: LoadCode) -> None:
     """LS: the "toJsonObject import paths" snapshots (`import { toJsonObject } from
     '@aws-appsync/utils/rds'` and `util.rds.toJsonObject`), on the Books result of AWS's
     `lib/rds-utils.d.ts` example: one list of rows per statement."""
-    books = {
-        "sqlStatementResults": [
-            {
-                "numberOfRecordsUpdated": 0,
-                "records": [
-                    [
-                        {"stringValue": "Mark Twain"},
-                        {"stringValue": "Adventures of Huckleberry Finn"},
-                        {"stringValue": "978-1948132817"},
-                    ],
-                    [
-                        {"stringValue": "Jack London"},
-                        {"stringValue": "The Call of the Wild"},
-                        {"stringValue": "978-1948132275"},
-                    ],
-                ],
-                "columnMetadata": [
-                    {"label": "author", "name": "author", "typeName": "VARCHAR"},
-                    {"label": "title", "name": "title", "typeName": "VARCHAR"},
-                    {"label": "ISBN-13", "name": "ISBN-13", "typeName": "VARCHAR"},
-                ],
-            }
-        ]
-    }
     rows = [
         {
             "author": "Mark Twain",
@@ -584,7 +561,7 @@ def test_rds_to_json_object_through_both_import_paths(js: LoadCode) -> None:
         {"author": "Jack London", "title": "The Call of the Wild", "ISBN-13": "978-1948132275"},
     ]
     both = "[rds.toJsonObject(ctx.result), util.rds.toJsonObject(ctx.result)]"
-    assert request_of(js, both, result=json.dumps(books)) == [[rows], [rows]]
+    assert request_of(js, both, result=json.dumps(RDS_DOC_RESULT)) == [[rows], [rows]]
 
 
 def test_random_double_is_within_zero_and_one(js: LoadCode) -> None:
