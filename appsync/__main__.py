@@ -36,6 +36,7 @@ import uvicorn
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
+from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
@@ -247,11 +248,12 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         **uvicorn_options,
     )
     server = _Server(config)
-    if app.self_routes is not None and port:
-        # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
-        # aimed at this API before any request has shown the server its own address.
+    if app.self_routes is not None:
+        # Known before the server starts: workflows resumed at start may reach an HTTP Task
+        # aimed at this API, and functions its AWS endpoint, before any request has shown the
+        # server its own address.
         scheme = "https" if tls is not None else "http"
-        app.self_routes.learn({"server": (host, port), "scheme": scheme})
+        app.self_routes.learn({"server": listener.getsockname()[:2], "scheme": scheme})
     async with asyncio.TaskGroup() as group:
         serving = group.create_task(server.serve(sockets=[listener]))
         listening = group.create_task(server.listening.wait())
@@ -364,7 +366,7 @@ def _services(app: AppSyncApp) -> list[str]:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
-    return lines
+    return [*lines, *describe_functions(app.state.api.functions)]
 
 
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:

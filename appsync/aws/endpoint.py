@@ -10,10 +10,11 @@ that. Then the route table picks the handler by the request's service:
 | `dynamodb`    | the embedded DynamoDB the resolvers use (`appsync.aws.dynamodb`)    |
 | `states`      | the embedded Step Functions engine (`appsync.aws.states`)           |
 | `cognito-idp` | moto's Cognito in this process, signing with the installation's key |
+| `lambda`      | Invoke of a declared function: the local Lambda runtime (`.lambda_`)  |
 | anything else | moto's own dispatch in this process (`appsync.aws.moto_services`)   |
 
-Lambda (`lambda`, Invoke) and the AppSync control plane (`appsync`, EvaluateCode) are routes
-the server will add to the same table; until then moto answers them.
+The AppSync control plane (`appsync`, EvaluateCode) is a route the server will add to the same
+table; until then moto answers it.
 
 Answers never carry CORS headers: a web page on another origin may not drive these APIs (a
 preflight gets none either, as it is not an AWS call). The same `handle` serves the server's

@@ -1,9 +1,9 @@
 """The one AWS endpoint as `serve` runs it beside an API.
 
-`build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito and
-moto's other services) and the in-process transport the engine's Task states use; `running`
-attaches the transport to the server's loop and makes the embedded user pools sign with the
-data directory's key for the server's lifetime.
+`build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito,
+Lambda's Invoke of the declared functions, and moto's other services) and the in-process
+transport the engine's Task states use; `running` attaches the transport to the server's loop
+and makes the embedded user pools sign with the data directory's key for the server's lifetime.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from appsync.aws.cognito import signing_with
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
 from appsync.aws.keys import endpoint_verifier
+from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
@@ -41,17 +42,21 @@ def build_local_aws(
     step_functions: StepFunctionsApi,
     data: DataDirectory,
     clock: Clock,
+    functions: LocalFunctions | None = None,
 ) -> LocalAws:
+    """`functions`: the declared Lambda functions, whose Invoke the `lambda` route answers."""
     moto = MotoServices()
     query_by_partition()
-    # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
-    # and the AppSync control plane's EvaluateCode will join it as `lambda` and `appsync`.
+    # The route table, by the service a request names (`requests.identify`). The AppSync control
+    # plane's EvaluateCode will join it as `appsync`.
     routes: dict[str, ServiceRoute] = {
         "dynamodb": DynamoDBRoute(),
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
     }
+    if functions is not None:
+        routes["lambda"] = LambdaRoute(functions, moto)
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data)
 

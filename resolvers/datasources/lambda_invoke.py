@@ -60,6 +60,10 @@ class InvokedFunction:
     def function_name(self) -> str:
         return self._function_name
 
+    @property
+    def invoker(self) -> FunctionInvoker:
+        return self._invoker
+
     async def call(self, event: Any, *, asynchronous: bool = False) -> Any:
         payload = json.dumps(event, separators=(",", ":")).encode()
         try:
