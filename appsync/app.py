@@ -166,7 +166,13 @@ def load_api(
     step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     aws = build_local_aws(
-        aws_settings, region, step_functions.service, data, SystemClock(), lambda_functions
+        aws_settings,
+        region,
+        step_functions.service,
+        data,
+        SystemClock(),
+        definition.server.user_pools,
+        lambda_functions,
     )
     sources = {
         spec.name: _data_source(

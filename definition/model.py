@@ -534,8 +534,9 @@ class ServerSpec:
     aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
     # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
     allowed_hosts: tuple[str, ...] = ()
-    # What a definition declares beside the API, for the embedded services (`server.lambda`,
-    # or a template's resources).
+    # What a definition declares beside the API, for the embedded services: the local Lambda
+    # runtime runs the functions (`server.lambda`, or a template's); user pools are created in
+    # the embedded Cognito at start.
     lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     user_pools: tuple[UserPoolSpec, ...] = ()
     # Where Node.js functions resolve the AWS SDK for JavaScript (None: the default directory).

@@ -2,8 +2,9 @@
 
 `build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito,
 Lambda's Invoke of the declared functions, and moto's other services) and the in-process
-transport the engine's Task states use; `running` attaches the transport to the server's loop
-and makes the embedded user pools sign with the data directory's key for the server's lifetime.
+transport the engine's Task states use; `running` attaches the transport to the server's loop,
+creates the definition's user pools in the embedded Cognito and makes them sign with the data
+directory's key for the server's lifetime.
 """
 
 from __future__ import annotations
@@ -21,9 +22,10 @@ from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
+from appsync.aws.user_pools import user_pools_created
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
-from definition.model import AwsEndpointSettings
+from definition.model import AwsEndpointSettings, UserPoolSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,7 @@ class LocalAws:
     transport: EndpointTransport
     moto: MotoServices
     data: DataDirectory
+    user_pools: tuple[UserPoolSpec, ...] = ()
 
 
 def build_local_aws(
@@ -42,6 +45,7 @@ def build_local_aws(
     step_functions: StepFunctionsApi,
     data: DataDirectory,
     clock: Clock,
+    user_pools: tuple[UserPoolSpec, ...] = (),
     functions: LocalFunctions | None = None,
 ) -> LocalAws:
     """`functions`: the declared Lambda functions, whose Invoke the `lambda` route answers."""
@@ -58,14 +62,15 @@ def build_local_aws(
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
-    return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data)
+    transport = EndpointTransport(endpoint)
+    return LocalAws(settings, region, endpoint, transport, moto, data, user_pools)
 
 
 @asynccontextmanager
 async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
     try:
-        with signing_with(local.data):
+        with signing_with(local.data), user_pools_created(local.user_pools):
             yield
     finally:
         local.moto.close()

@@ -7,8 +7,10 @@ CloudFormation generates when it is absent), a function's `Arn` is the local
 `arn:aws:lambda:<region>:<account>:function:<name>`, a state machine's `Ref` its ARN in the
 embedded engine, an AppSync API's `GraphQLUrl` the cloud-shaped URL the server answers to.
 Generated parts (suffixes, API ids, keys, pool ids) are derived from the stack's name and the
-logical id, so they are the same on every start. A resource type that is not emulated still has
-a `Ref` (a generated physical id), but none of its attributes.
+logical id, so they are the same on every start. A resource type that is not emulated has
+stand-ins, so that a template passing them to what is not served locally either (a state
+machine's log group, a role's policy) still reads: its `Ref` is a generated physical id, an
+attribute named `Arn` or `...Arn` an ARN of that id, any other attribute the id itself.
 """
 
 from __future__ import annotations
@@ -65,11 +67,7 @@ class LocalNames:
         kind = self.types[logical_id]
         attributes = _ATTRIBUTES.get(kind)
         if attributes is None:
-            raise TemplateValueError(
-                path,
-                f"{logical_id} is an {kind}, which is not emulated: its attribute {attribute} "
-                "has no local value",
-            )
+            return self.stand_in(logical_id, attribute)
         handler = attributes.get(attribute)
         if handler is None:
             known = ", ".join(attributes) or "none"
@@ -77,6 +75,16 @@ class LocalNames:
                 path, f"an {kind} has no attribute {attribute!r} (it has: {known})"
             )
         return handler(self, logical_id)
+
+    def stand_in(self, logical_id: str, attribute: str) -> str:
+        """An attribute of a resource that is not emulated: `AWS::Logs::LogGroup`'s `Arn` is
+        `arn:aws:logs:<region>:<account>:loggroup/<generated name>`."""
+        # AWS differs: CloudFormation gives the real resource's value; nothing local has one.
+        name = self.generated_name(logical_id)
+        if not attribute.endswith("Arn"):
+            return name
+        _, service, kind = [*self.types[logical_id].split("::"), "", ""][:3]
+        return self.arn(service.lower(), f"{kind.lower()}/{name}")
 
     # -- the parts names are made of
 

@@ -117,11 +117,6 @@ def test_sub_reads_resources_and_their_attributes(tmp_path: Path) -> None:
             "GraphQLEndpointArn)",
         ),
         (
-            "!GetAtt Topic.TopicName",
-            "Holder.Properties.Value.Fn::GetAtt: Topic is an AWS::SNS::Topic, which is not "
-            "emulated: its attribute TopicName has no local value",
-        ),
-        (
             "!Equals [a]",
             "Holder.Properties.Value.Fn::Equals: Fn::Equals takes a list of 2 arguments",
         ),
@@ -138,13 +133,20 @@ def test_what_cannot_be_evaluated_is_a_problem_where_it_is(
     assert evaluation_problems(tmp_path, expression, SECTIONS, topic) == [problem]
 
 
-def test_a_resource_not_emulated_has_a_local_physical_id(tmp_path: Path) -> None:
+def test_a_resource_not_emulated_has_local_stand_ins(tmp_path: Path) -> None:
+    # Its Ref and attributes read (never fatal: the issue's "listed once as not emulated"), so a
+    # template passing them to other resources that are not served either still loads.
     topic = "\n  Topic:\n    Type: AWS::SNS::Topic"
     text = f"Resources:{API}{topic}\n  Holder:\n    Type: AWS::SSM::Parameter\n"
-    text += "    Properties: {Value: !Ref Topic}\n"
+    text += (
+        "    Properties: {Value: [!Ref Topic, !GetAtt Topic.TopicName, !GetAtt Topic.TopicArn]}\n"
+    )
     stack = stack_of(tmp_path, text)
     properties = stack.properties("Holder")
-    assert properties == {"Value": stack.names.generated_name("Topic")}
+    name = stack.names.generated_name("Topic")
+    assert name.startswith("posts-Topic-")
+    arn = f"arn:aws:sns:eu-west-1:123456789012:topic/{name}"
+    assert properties == {"Value": [name, name, arn]}
 
 
 def test_references_are_what_a_value_depends_on() -> None:
@@ -164,3 +166,76 @@ def test_references_are_what_a_value_depends_on() -> None:
         "Queue",
         "Topic",
     }
+
+
+# The examples of each function's page in the CloudFormation Template Reference, with the value
+# the page says it returns:
+# https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/<page>.html
+DOCUMENTED = """
+Parameters:
+  EnvironmentType: {Type: String, Default: prod}
+  RootDomainName: {Type: String, Default: example123.com}
+  vpc: {Type: String, Default: vpc-1a2b3c4d}
+  ParameterList: {Type: CommaDelimitedList, Default: "a,b"}
+  ParameterName: {Type: String, Default: resolvedValue}
+Conditions:
+  IsProduction: !Equals [!Ref EnvironmentType, prod]
+  IsNotProduction: !Not [!Equals [!Ref EnvironmentType, prod]]
+  BothOf: !And [!Equals [sg-mysggroup, sg-mysggroup], !Condition IsProduction]
+  EitherOf: !Or [!Equals [sg-mysggroup, sg-other], !Condition IsProduction]
+Mappings:
+  RegionMap:
+    us-east-1: {HVM64: ami-0ff8a91507f77f867, HVMG2: ami-0a584ac55a7631c0c}
+    eu-west-1: {HVM64: ami-047bb4163c506cd98, HVMG2: ami-0a7c483d527806435}
+"""
+
+
+@pytest.mark.parametrize(
+    ("page", "expression", "value"),
+    [
+        ("join", '!Join [":", [a, b, c]]', "a:b:c"),
+        (
+            "join",
+            '!Join ["", ["arn:", !Ref AWS::Partition, ":s3:::elasticbeanstalk-*-", '
+            "!Ref AWS::AccountId]]",
+            "arn:aws:s3:::elasticbeanstalk-*-123456789012",
+        ),
+        ("select", '!Select ["1", [apples, grapes, oranges, mangoes]]', "grapes"),
+        ("split", '!Split ["|", "a|b|c"]', ["a", "b", "c"]),
+        ("split", '!Split ["|", "a||c|"]', ["a", "", "c", ""]),
+        ("select", '!Select [2, !Split [",", "a,b,c"]]', "c"),
+        ("base64", "!Base64 AWS CloudFormation", "QVdTIENsb3VkRm9ybWF0aW9u"),
+        (
+            "cidr",
+            '!Cidr ["192.168.0.0/24", 6, 5]',
+            [f"192.168.0.{n}/27" for n in (0, 32, 64, 96, 128, 160)],
+        ),
+        (
+            "sub",
+            "!Sub 'arn:aws:ec2:${AWS::Region}:${AWS::AccountId}:vpc/${vpc}'",
+            "arn:aws:ec2:eu-west-1:123456789012:vpc/vpc-1a2b3c4d",
+        ),
+        ("sub", "!Sub ['www.${Domain}', {Domain: !Ref RootDomainName}]", "www.example123.com"),
+        ("sub", "!Sub '${!Literal}-${AWS::StackName}'", "${Literal}-posts"),
+        ("findinmap", '!FindInMap [RegionMap, !Ref "AWS::Region", HVM64]', "ami-047bb4163c506cd98"),
+        ("getazs", "!GetAZs {Ref: AWS::Region}", ["eu-west-1a", "eu-west-1b", "eu-west-1c"]),
+        ("conditions", "!If [IsProduction, m5.large, t3.micro]", "m5.large"),
+        ("conditions", "!If [IsNotProduction, m5.large, t3.micro]", "t3.micro"),
+        ("conditions", "[!If [BothOf, y, n], !If [EitherOf, y, n]]", ["y", "y"]),
+        ("length", "{Fn::Length: [1, !Ref ParameterList]}", 2),
+        (
+            "ToJsonString",
+            "{Fn::ToJsonString: [{key1: value1}, {key2: !Ref ParameterName}]}",
+            '[{"key1":"value1"},{"key2":"resolvedValue"}]',
+        ),
+        ("ref", "!Ref AWS::URLSuffix", "amazonaws.com"),
+        ("ref", "!Ref AWS::NotificationARNs", []),
+    ],
+)
+def test_each_function_gives_what_its_reference_page_says(
+    tmp_path: Path, page: str, expression: str, value: object
+) -> None:
+    # <page> is intrinsic-function-reference-{page} (Fn::Length and Fn::ToJsonString are the
+    # AWS::LanguageExtensions transform's; the latter's page shows JSON without spaces), and
+    # pseudo-parameter-reference for AWS::URLSuffix and AWS::NotificationARNs.
+    assert evaluated(tmp_path, expression, DOCUMENTED, region="eu-west-1") == value
