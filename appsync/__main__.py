@@ -373,8 +373,9 @@ def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
         "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito and every other service moto serves (S3, "
-        "SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
+        "endpoint: DynamoDB, Step Functions, Cognito, the declared Lambda functions and every "
+        "other service moto serves (S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, "
+        "...), with their data. The AWS "
         f"endpoint takes {_credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."
