@@ -37,6 +37,7 @@ from pathlib import Path
 
 from appsync.stepfunctions_embedded import SelfRoutes
 from definition.model import (
+    LOCAL_ACCOUNT_ID,
     AccessKey,
     ApiDefinition,
     DataSourceSpec,
@@ -59,8 +60,6 @@ logger = logging.getLogger(__name__)
 
 # Where `scripts/node-deps` installs the SDK: beside the Python environment that runs the server.
 DEFAULT_NODE_SDK = Path(sys.prefix) / "aws-sdk-js"
-# The account of every local ARN (the embedded services' account).
-ACCOUNT_ID = "123456789012"
 
 # Where a problem of the definition is: a key path, and its message.
 Report = Callable[[str, str], None]
@@ -204,7 +203,7 @@ def build_functions(
     sdk_directory = settings.node_sdk_directory or DEFAULT_NODE_SDK
     aws = AwsEnvironment(
         region=region,
-        account_id=ACCOUNT_ID,
+        account_id=LOCAL_ACCOUNT_ID,
         credentials=Credentials(credentials.access_key_id, credentials.secret_access_key),
     )
     invoker = FunctionInvoker(InvokerSettings(aws=aws, node_sdk=NodeSdk(sdk_directory)))
