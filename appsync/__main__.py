@@ -40,6 +40,7 @@ from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
@@ -261,11 +262,12 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         **uvicorn_options,
     )
     server = _Server(config)
-    if app.self_routes is not None and port:
-        # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
-        # aimed at this API before any request has shown the server its own address.
+    if app.self_routes is not None:
+        # Known before the server starts: workflows resumed at start may reach an HTTP Task
+        # aimed at this API, and functions its AWS endpoint, before any request has shown the
+        # server its own address.
         scheme = "https" if tls is not None else "http"
-        app.self_routes.learn({"server": (host, port), "scheme": scheme})
+        app.self_routes.learn({"server": listener.getsockname()[:2], "scheme": scheme})
     async with asyncio.TaskGroup() as group:
         serving = group.create_task(server.serve(sockets=[listener]))
         listening = group.create_task(server.listening.wait())
@@ -378,17 +380,17 @@ def _services(app: AppSyncApp) -> list[str]:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
-    return lines
+    return [*lines, *describe_functions(app.state.api.functions)]
 
 
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
         "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito, AppSync's EvaluateCode (resolver code "
-        "run in this process) and every other service moto serves (S3, SQS, SNS, STS, IAM, "
-        "Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
-        f"endpoint takes {_credentials_text(aws)}"
+        "endpoint: DynamoDB, Step Functions, Cognito, the declared Lambda functions, AppSync's "
+        "EvaluateCode (resolver code run in this process) and every other service moto serves "
+        "(S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. "
+        f"The AWS endpoint takes {_credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."
             if aws.credentials == (TEST_ACCESS_KEY,)

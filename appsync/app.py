@@ -2,10 +2,10 @@
 
 `load_api(definition)` turns the typed definition (`definition.model.ApiDefinition`, from any
 reader) into live parts (schema, authorizer, data sources, compiled resolver code, realtime
-broker, executor) and reports every problem at once as a `ConfigError`: SDL errors with their
-file, line and column, templates and code that do not load, resolvers on types or fields the
-schema lacks. `build_app(definition)` serves the result on `/graphql`, and the one local AWS
-endpoint (`appsync.aws`) on the same port.
+broker, executor, local Lambda functions) and reports every problem at once as a `ConfigError`:
+SDL errors with their file, line and column, templates and code that do not load, resolvers on
+types or fields the schema lacks. `build_app(definition)` serves the result on `/graphql`, and
+the one local AWS endpoint (`appsync.aws`) on the same port.
 """
 
 from __future__ import annotations
@@ -38,6 +38,13 @@ from appsync.console.routes import console_routes, redirect_to_console, wants_co
 from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
+from appsync.functions_embedded import (
+    EmbeddedFunctions,
+    TaskFunctions,
+    build_functions,
+    data_source_function,
+)
+from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
@@ -105,6 +112,7 @@ class LoadedApi:
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
+    functions: EmbeddedFunctions
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
 
 
@@ -192,8 +200,13 @@ def load_api(
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
     step_functions = _step_functions(definition, problems)
-    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
+    # One invoker per server; functions sign with the endpoint's first declared key.
+    lambda_functions = build_functions(
+        definition, region, aws_settings.credentials[0], step_functions.routes, problems.add
+    )
+    step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
+    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     aws = build_local_aws(
         aws_settings,
         region,
@@ -202,10 +215,15 @@ def load_api(
         SystemClock(),
         definition.server.user_pools,
         resolver_clock,
+        lambda_functions,
     )
     sources = {
         spec.name: _data_source(
-            spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
+            spec,
+            f"dataSources[{index}]",
+            resolver_clock,
+            (step_functions, lambda_functions),
+            problems,
         )
         for index, spec in enumerate(definition.data_sources)
     }
@@ -262,6 +280,7 @@ def load_api(
         dynamodb,
         step_functions,
         aws,
+        lambda_functions,
         code.js_runtime,
     )
 
@@ -380,9 +399,10 @@ def _data_source(
     spec: DataSourceSpec,
     key_path: str,
     clock: ResolverClock,
-    step_functions: EmbeddedStepFunctions,
+    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions],
     problems: _Problems,
 ) -> DataSource | None:
+    step_functions, functions = services
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
     if not spec.type.served:
@@ -397,10 +417,8 @@ def _data_source(
         assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
         return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
     if spec.lambda_handler is None:
-        # A template's function (`lambdaFunctionArn`): read, not run until local Lambda
-        # functions are wired; the reader's notice says so at load.
-        reason = f"it calls {spec.lambda_function_arn}, and local Lambda functions are not wired"
-        return UnservedDataSource(spec.name, spec.type.value, reason)
+        # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
+        return LambdaDataSource(spec.name, data_source_function(spec, functions))
     try:
         return LambdaDataSource(spec.name, spec.lambda_handler)
     except ResolverError as error:
@@ -512,6 +530,8 @@ def build_app(
             async with (
                 _dynamodb_running(api.dynamodb),
                 aws_running(api.aws),
+                # Before the engine: executions it resumes may invoke functions at once.
+                functions_running(api.functions),
                 api.realtime.broker.running(),
                 stepfunctions_running(
                     api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport

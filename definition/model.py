@@ -233,8 +233,10 @@ class DataSourceSpec:
     dynamodb: DynamoDBConfig | None = None  # `dynamodbConfig`, for AMAZON_DYNAMODB
     http: HttpConfig | None = None  # `httpConfig`, for HTTP
     state_machine_arn: str | None = None  # local `stepFunctionsConfig.stateMachineArn`
-    # `lambdaConfig.lambdaFunctionArn`: a template's function resolves to its local ARN.
+    # `lambdaConfig.lambdaFunctionArn`: a declared function's local ARN, or a function behind
+    # `lambda_endpoint` (local `lambdaConfig.endpoint`: another Lambda endpoint's URL).
     lambda_function_arn: str | None = None
+    lambda_endpoint: str | None = None
 
 
 class ConflictDetectionType(StrEnum):
@@ -431,8 +433,9 @@ class LambdaFunctionSpec:
     local `Code`/`CodeUri` path or a CDK asset), or its inline `Code.ZipFile`. `layers` are the
     local directories of the layers the template declares itself; `layer_arns` the others, which
     are not available locally. `arn` is the local ARN (`arn:aws:lambda:<region>:<account>:
-    function:<name>`) that data sources and `!GetAtt Fn.Arn` name. Read, not run yet: the local
-    Lambda runtime (`functions/`) is wired to these later."""
+    function:<name>`) that data sources and `!GetAtt Fn.Arn` name. The local Lambda runtime
+    (`functions/`) runs them; `concurrency_limit` (its worker processes) and `python_executable`
+    (another interpreter or virtual environment for a Python function) are local additions."""
 
     function_name: str
     arn: str
@@ -447,6 +450,8 @@ class LambdaFunctionSpec:
     layer_arns: tuple[str, ...] = ()
     architectures: tuple[str, ...] = ("x86_64",)
     package_type: str = "Zip"
+    concurrency_limit: int | None = None
+    python_executable: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,10 +534,13 @@ class ServerSpec:
     aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
     # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
     allowed_hosts: tuple[str, ...] = ()
-    # What a template declares beside the API, for the embedded services: user pools are
-    # created in the embedded Cognito at start; functions are read, not run yet.
+    # What a definition declares beside the API, for the embedded services: the local Lambda
+    # runtime runs the functions (`server.lambda`, or a template's); user pools are created in
+    # the embedded Cognito at start.
     lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     user_pools: tuple[UserPoolSpec, ...] = ()
+    # Where Node.js functions resolve the AWS SDK for JavaScript (None: the default directory).
+    node_sdk_directory: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,21 @@ class UnauthorizedFieldError(ResolverError):
 
 
 class DataSourceError(ResolverError):
-    """A data source call failed (DynamoDB:ConditionalCheckFailedException, Lambda:Unhandled)."""
+    """A data source call failed (DynamoDB:ConditionalCheckFailedException, Lambda:Unhandled).
+    `unhandled_error_type` is a Lambda function error's own `errorType`, which AppSync shows as
+    `ctx.error.unhandledErrorType`."""
+
+    def __init__(
+        self,
+        message: str,
+        error_type: str | None = None,
+        data: Any = None,
+        error_info: Any = None,
+        *,
+        unhandled_error_type: str | None = None,
+    ) -> None:
+        super().__init__(message, error_type, data, error_info)
+        self.unhandled_error_type = unhandled_error_type
 
 
 class TemplateError(ResolverError):
@@ -80,6 +94,20 @@ class CodeRefusedError(TemplateError):
             message += f" (and {len(problems) - 1} more)"
         super().__init__(first.file, first.line, first.column, message)
         self.problems = tuple(problems)
+
+
+class LambdaApiError(ResolverError):
+    """Lambda's Invoke API refused a call (a `FunctionInvoker` raises it): `code` is Lambda's
+    exception name (`ResourceNotFoundException`, `TooManyRequestsException`), and the error
+    type AppSync's `Lambda:<code>`.
+
+    AWS differs (unconfirmed): AppSync's errorType for a Lambda call its API refused is not
+    documented; it is written as the `Lambda:` errors AppSync does report are.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, f"Lambda:{code}")
+        self.code = code
 
 
 class HandlerImportError(ResolverError):

@@ -46,7 +46,7 @@ async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverCo
         # A failed call can still carry partial results (DynamoDB batch operations' unprocessed
         # keys); they are `ctx.result` beside `ctx.error`.
         ctx.result = exc.data
-        ctx.error = ContextError(exc.message, exc.error_type)
+        ctx.error = ContextError(exc.message, exc.error_type, exc.unhandled_error_type)
 
 
 async def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:

@@ -12,10 +12,8 @@ that. Then the route table picks the handler by the request's service:
 | `cognito-idp` | moto's Cognito in this process, signing with the installation's key |
 | `appsync`     | EvaluateCode and EvaluateMappingTemplate answered locally, the rest of |
 |               | AppSync's control plane by moto (`appsync.aws.control_plane`)        |
+| `lambda`      | Invoke of a declared function: the local Lambda runtime (`.lambda_`)  |
 | anything else | moto's own dispatch in this process (`appsync.aws.moto_services`)   |
-
-Lambda (`lambda`, Invoke) is a route the server will add to the same table; until then moto
-answers it.
 
 Answers never carry CORS headers: a web page on another origin may not drive these APIs (a
 preflight gets none either, as it is not an AWS call). The same `handle` serves the server's

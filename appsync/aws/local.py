@@ -1,10 +1,11 @@
 """The one AWS endpoint as `serve` runs it beside an API.
 
 `build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito,
-AppSync's EvaluateCode and EvaluateMappingTemplate, and moto's other services) and the
-in-process transport the engine's Task states use; `running` attaches the transport to the
-server's loop, creates the definition's user pools in the embedded Cognito and makes them
-sign with the data directory's key for the server's lifetime.
+AppSync's EvaluateCode and EvaluateMappingTemplate, Lambda's Invoke of the declared functions,
+and moto's other services) and the in-process transport the engine's Task states use;
+`running` attaches the transport to the server's loop, creates the definition's user pools
+in the embedded Cognito and makes them sign with the data directory's key for the server's
+lifetime.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
 from appsync.aws.keys import endpoint_verifier
+from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
@@ -49,13 +51,14 @@ def build_local_aws(
     clock: Clock,
     user_pools: tuple[UserPoolSpec, ...] = (),
     resolver_clock: ResolverClock = SYSTEM_CLOCK,
+    functions: LocalFunctions | None = None,
 ) -> LocalAws:
     """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
-    evaluated resolver code reads as the time (the API's own)."""
+    evaluated resolver code reads as the time (the API's own); `functions`: the declared
+    Lambda functions, whose Invoke the `lambda` route answers."""
     moto = MotoServices()
     query_by_partition()
-    # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
-    # will join it as `lambda`.
+    # The route table, by the service a request names (`requests.identify`).
     routes: dict[str, ServiceRoute] = {
         "dynamodb": DynamoDBRoute(),
         "states": StepFunctionsRoute(step_functions),
@@ -63,6 +66,8 @@ def build_local_aws(
         "cognito-idp": moto,
         "appsync": AppSyncControlPlane(resolver_clock, moto),
     }
+    if functions is not None:
+        routes["lambda"] = LambdaRoute(functions, moto)
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     transport = EndpointTransport(endpoint)
     return LocalAws(settings, region, endpoint, transport, moto, data, user_pools)

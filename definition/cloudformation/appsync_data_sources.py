@@ -5,7 +5,7 @@ Every type AppSync has: `NONE`; `AMAZON_DYNAMODB` with `DynamoDBConfig` (`TableN
 types as strings); `HTTP` with `HttpConfig` (`Endpoint`, `AuthorizationConfig` with
 `AwsIamConfig`), which reaches the embedded Step Functions engine when its endpoint is
 `states`; `AWS_LAMBDA` with `LambdaConfig.LambdaFunctionArn`, kept as the function's local ARN
-for the local Lambda runtime (not wired yet: its resolvers fail, with a notice at load); and the
+for the local Lambda runtime (a function the template declares runs locally); and the
 types the server does not serve (OpenSearch, RDS, EventBridge, Bedrock), accepted with the
 notice the server gives for them.
 """
@@ -106,11 +106,6 @@ def _data_source(reader: PropertyReader, properties: dict[str, Any]) -> DataSour
         arn = reader.string(config, "LambdaFunctionArn", where, required=True)
         if arn is None:
             return None
-        reader.notice(
-            join(where, "LambdaFunctionArn"),
-            f"accepted; no local effect yet (calls {arn}: local Lambda functions are not wired "
-            "into the server yet, so its resolvers fail)",
-        )
         return _with(spec, lambda_function_arn=arn)
     if not kind.served:
         reader.notice(

@@ -297,9 +297,10 @@ Resources:
 
 
 @pytest.mark.anyio
-async def test_a_templates_lambda_data_source_loads_unserved_until_functions_are_wired(
+async def test_a_templates_inline_lambda_function_runs_behind_its_data_source(
     tmp_path: Path,
 ) -> None:
+    # CloudFormation writes a Python function's ZipFile to index.py (AWS::Lambda::Function Code).
     (tmp_path / "template.yaml").write_text(
         """
 Resources:
@@ -314,7 +315,14 @@ Resources:
     Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { echo: String }"}
   Echo:
     Type: AWS::Lambda::Function
-    Properties: {Runtime: python3.12, Handler: app.handler, Code: {ZipFile: "x"}}
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code:
+        ZipFile: |
+          import os
+          def handler(event, context):
+              return event["info"]["fieldName"] + " from " + os.environ["AWS_LAMBDA_FUNCTION_NAME"]
   EchoSource:
     Type: AWS::AppSync::DataSource
     Properties:
@@ -331,17 +339,15 @@ Resources:
     definition = read_cloudformation(tmp_path / "template.yaml", StackSettings("posts"))
     app = build_app(definition)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://local") as client,
+    ):
         response = await client.post(
             "/graphql", json={"query": "{ echo }"}, headers={"x-api-key": definition.api_keys[0].id}
         )
-    [error] = response.json()["errors"]
-    assert (error["errorType"], error["path"]) == ("DataSourceNotServed", ["echo"])
-    arn = definition.server.lambda_functions[0].arn
-    assert error["message"] == (
-        f"Data source Echo is not served yet: it calls {arn}, and local Lambda functions are not "
-        "wired."
-    )
+    name = definition.server.lambda_functions[0].function_name
+    assert response.json() == {"data": {"echo": f"echo from {name}"}}
 
 
 JS_API = """

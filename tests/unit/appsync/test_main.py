@@ -16,7 +16,7 @@ BLOG = REPO_ROOT / "examples" / "blog" / "appsync.yaml"
 
 def test_the_example_validates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--config", str(BLOG)]) == 0
-    assert "OK (blog: 9 resolvers, 2 functions, 2 data sources)" in capsys.readouterr().out
+    assert "OK (blog: 11 resolvers, 2 functions, 3 data sources)" in capsys.readouterr().out
 
 
 def test_every_problem_is_listed_and_the_exit_status_is_1(

@@ -87,7 +87,7 @@ def test_each_type_keeps_its_config(tmp_path: Path) -> None:
     assert states.http == HttpConfig(
         "https://sync-states.eu-west-1.amazonaws.com/", AwsIamConfig("eu-west-1", "states")
     )
-    # The function's local ARN, for the local Lambda runtime (not wired yet).
+    # The function's local ARN, which the local Lambda runtime runs.
     assert echo.lambda_function_arn == definition.server.lambda_functions[0].arn
     assert echo.lambda_function_arn is not None
     assert echo.lambda_function_arn.startswith("arn:aws:lambda:eu-west-1:123456789012:function:")
@@ -97,9 +97,6 @@ def test_each_type_keeps_its_config(tmp_path: Path) -> None:
     assert notices(definition) == [
         "Posts.Properties.ServiceRoleArn: accepted; no local effect yet (calls are made with "
         "the local credentials, not the role)",
-        f"Lambda.Properties.LambdaConfig.LambdaFunctionArn: accepted; no local effect yet (calls "
-        f"{echo.lambda_function_arn}: local Lambda functions are not wired into the server yet, "
-        "so its resolvers fail)",
         "Search.Properties.Type: accepted; no local effect yet (a AMAZON_OPENSEARCH_SERVICE "
         "data source is not served locally: its resolvers fail)",
     ]

@@ -1,4 +1,4 @@
-"""A Lambda function the templates declare: read into the definition, not run yet."""
+"""A Lambda function the templates declare, which the local Lambda runtime runs."""
 
 from typing import Any
 
