@@ -5,17 +5,21 @@ folders of the definition, its SDL files, templates, resolver code, seed files, 
 definitions and key files, and of the local function code the API has imported (Python modules
 under the definition's folder). A change there is a reload:
 
-1. the definition is read again (`read`, the reader `serve` uses) and the API built beside the
+1. the definition is read again (`read()`, as `serve` read it) and the API built beside the
    running one (`load_api(..., running=...)`, in a worker thread so the server keeps answering),
    with the services that outlive it: the Step Functions engine (its executions and tokens),
    the AWS endpoint, the realtime broker, the embedded DynamoDB's data;
-2. tables it declares that do not exist yet are created and seeded, and its state machines and
-   activities declared (a changed definition updates its machine);
+2. tables it declares that do not exist yet are created and seeded, its state machines and
+   activities declared (a changed definition updates its machine), and its Lambda functions
+   brought to the running invoker: one new, changed, or with a changed file in its code
+   directory starts on fresh workers (`functions_embedded.redeclare`);
 3. any problem of 1 or 2 is reported as `validate` reports it (file:line:column, key path) and
    the running API goes on serving;
 4. otherwise `AppSyncApp.install` swaps it in at once: a request already running finishes on the
    API it began on, realtime sockets stay open and their subscriptions move to the new API
-   (or end with an `error` if their field is gone, `RealtimeRuntime.adopt`).
+   (or end with an `error` if their field is gone, `RealtimeRuntime.adopt`). The replaced API's
+   JavaScript runtime is closed once no request can still be running on it (AppSync's
+   execution limit, `server.executionTimeoutSeconds`).
 
 What only a restart changes (the AWS endpoint's keys, TLS, the realtime broker and knobs, the
 extra DynamoDB listener, allowed hosts, the engine's target, region, account and database) is
@@ -56,16 +60,18 @@ from watchfiles import Change, DefaultFilter, awatch
 
 from appsync.app import AppSyncApp, LoadedApi, load_api, schema_problems
 from appsync.errors import ConfigError
+from appsync.functions_embedded import redeclare
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import declare
 from definition.errors import InvalidDefinitionError
-from definition.model import ApiDefinition, CodeSpec, ServerSpec
+from definition.model import ApiDefinition, ServerSpec, Source
 from definition.problems import Problem
 from resolvers.runtimes.python import MODULE_PREFIX
 
 logger = logging.getLogger(__name__)
 
-DefinitionReader = Callable[[Path], ApiDefinition]
+# Reads the definition again, from where and as `serve` read it (a template's options too).
+DefinitionReader = Callable[[], ApiDefinition]
 
 # Files whose change is local function code even when the definition does not name them.
 CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs"})
@@ -174,7 +180,7 @@ class ApiReloader:
         async with self._lock:
             started = time.perf_counter()
             try:
-                problems, restart_only = await self._reload()
+                problems, restart_only = await self._reload(changed)
             except Exception as error:  # the edge: a fault in a reload must not stop the server
                 logger.exception("the reload failed")
                 where = str(self._app.state.api.definition.file)
@@ -200,11 +206,11 @@ class ApiReloader:
                 self._done.notify_all()
             return outcome
 
-    async def _reload(self) -> tuple[list[Problem], list[str]]:
+    async def _reload(self, changed: Sequence[Path]) -> tuple[list[Problem], list[str]]:
         running: LoadedApi = self._app.state.api
         path = running.definition.file
         try:
-            definition = self._read(path)
+            definition = self._read()
         except InvalidDefinitionError as error:
             return [*error.problems, *schema_problems(error, path)], []
         clock, data, _ = self._app.state.build
@@ -213,21 +219,26 @@ class ApiReloader:
         before = _resolver_modules()
         try:
             api = await asyncio.to_thread(load_api, definition, clock, data, running=running)
-            await _start(api, running)
         except ConfigError as error:
             _forget_modules(_resolver_modules() - before)
             return list(error.problems), []
+        try:
+            await _start(api, running, changed)
         except START_FAILURES as error:
             _forget_modules(_resolver_modules() - before)
+            if api.js_runtime is not None:
+                api.js_runtime.close()
             failure = start_failure(error)
-            assert failure is not None
+            if failure is None:
+                raise
             return start_problems(definition, failure), []
         await self._app.install(api)
         _forget_modules(before)
+        _retire(running, api)
         return [], _restart_only(running.definition.server, definition.server)
 
 
-async def _start(api: LoadedApi, running: LoadedApi) -> None:
+async def _start(api: LoadedApi, running: LoadedApi, changed: Sequence[Path]) -> None:
     """What the lifespan would start for `api` that the running services do not have yet."""
     if api.dynamodb is not None:
         await api.dynamodb.start()
@@ -238,6 +249,17 @@ async def _start(api: LoadedApi, running: LoadedApi) -> None:
         state_machines=declared.state_machines,
     )
     await declare(running.step_functions, settings)
+    await redeclare(running.functions, running.definition, api.definition, changed)
+
+
+def _retire(replaced: LoadedApi, api: LoadedApi) -> None:
+    """Close the replaced API's JavaScript runtime once no request can still be using it: a
+    request ends by the execution limit (requests in flight finish on the API they began on)."""
+    runtime = replaced.js_runtime
+    if runtime is None or runtime is api.js_runtime:
+        return
+    limit = replaced.definition.server.execution_timeout_seconds
+    asyncio.get_running_loop().call_later(limit, runtime.close)
 
 
 def _restart_only(old: ServerSpec, new: ServerSpec) -> list[str]:
@@ -283,35 +305,53 @@ def _log(outcome: ReloadOutcome, definition: ApiDefinition, *, detailed: bool) -
 
 
 def _watched(definition: ApiDefinition) -> tuple[frozenset[Path], frozenset[Path]]:
-    """The folders to watch and the files in them that the definition names."""
-    files = {definition.file, *definition.schema}
-    for resolver in definition.resolvers:
-        files.update(_code_files(resolver.code))
-    for function in definition.functions:
-        files.update(_code_files(function.code))
-    files.update(table.seed for table in definition.server.dynamodb.tables if table.seed)
-    files.update(machine.definition for machine in definition.server.step_functions.state_machines)
+    """The folders to watch and the files in them that the definition names (a template's
+    inline SDL, code and definitions are in the template itself)."""
+    sources: list[Source | None] = [definition.file, *definition.schema]
+    for spec in (
+        *(resolver.code for resolver in definition.resolvers),
+        *(function.code for function in definition.functions),
+    ):
+        if spec is not None:
+            sources += [spec.code, spec.request_mapping_template, spec.response_mapping_template]
+    sources += [table.seed for table in definition.server.dynamodb.tables]
+    sources += [machine.definition for machine in definition.server.step_functions.state_machines]
     for provider in (definition.authentication, *definition.additional_authentication_providers):
         for config in (provider.user_pool_config, provider.open_id_connect_config):
-            if config is not None and config.jwks_file is not None:
-                files.add(config.jwks_file)
-    resolved = frozenset(file.resolve() for file in files)
-    folders = {file.parent for file in resolved}
+            if config is not None:
+                sources.append(config.jwks_file)
+    files = frozenset(source.resolve() for source in sources if isinstance(source, Path))
+    folders = {file.parent for file in files}
     base = definition.base_dir.resolve()
     folders.update(
         Path(sys.modules[name].__file__ or "").parent for name in _project_modules({base})
     )
-    return frozenset(folder for folder in folders if folder.is_dir()), resolved
+    # Lambda functions run in worker processes: their code directories and layers, whole.
+    for function in definition.server.lambda_functions:
+        for folder in (function.code, *function.layers):
+            if isinstance(folder, Path):
+                folders.update(_code_folders(folder.resolve()))
+    return frozenset(folder for folder in folders if folder.is_dir()), files
 
 
-def _code_files(spec: CodeSpec | None) -> Iterable[Path]:
-    if spec is None:
-        return ()
-    return (
-        file
-        for file in (spec.code, spec.request_mapping_template, spec.response_mapping_template)
-        if file is not None
-    )
+# The folders of a function's code that are never its own source.
+_NOT_SOURCE = frozenset({"node_modules", "__pycache__"})
+# At most this many folders of one function's code are watched (each is a system watch).
+_MAX_CODE_FOLDERS = 200
+
+
+def _code_folders(root: Path) -> list[Path]:
+    """`root` and its folders, but dependencies', caches' and hidden ones."""
+    found = [root]
+    for folder in found:
+        if len(found) >= _MAX_CODE_FOLDERS:
+            break
+        try:
+            children = sorted(child for child in folder.iterdir() if child.is_dir())
+        except OSError:
+            continue
+        found += [c for c in children if c.name not in _NOT_SOURCE and not c.name.startswith(".")]
+    return found[:_MAX_CODE_FOLDERS]
 
 
 class _Relevant(DefaultFilter):

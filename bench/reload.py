@@ -27,7 +27,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 async def _example(config: Path, rounds: int) -> tuple[list[float], list[float]]:
     app = build_app(read_appsync_yaml(config))
-    reloader = ApiReloader(app, read_appsync_yaml)
+    reloader = ApiReloader(app, lambda: read_appsync_yaml(config))
     reloads = []
     for _ in range(rounds):
         outcome = await reloader.reload()

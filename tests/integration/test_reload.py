@@ -143,7 +143,7 @@ async def reloading(folder: Path) -> AsyncIterator[Reloading]:
     # Each test's API has its own `slow_handler`: not the module an earlier test imported.
     sys.modules.pop("slow_handler", None)
     app = build_app(read_appsync_yaml(config))
-    reloader = ApiReloader(app, read_appsync_yaml)
+    reloader = ApiReloader(app, lambda: read_appsync_yaml(config))
     with running(app, "appsync-local-reload-test") as (host, port):
         yield Reloading(app, reloader, f"http://{host}:{port}/graphql", folder)
 

@@ -38,7 +38,9 @@ def _app(folder: Path) -> AppSyncApp:
 async def test_a_sound_change_is_swapped_in_and_a_broken_one_is_not(tmp_path: Path) -> None:
     app = _app(tmp_path)
     reports: list[ReloadOutcome] = []
-    reloader = ApiReloader(app, read_appsync_yaml, reports.append)
+    reloader = ApiReloader(
+        app, lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), reports.append
+    )
     first = app.state.api
     (tmp_path / "name.py").write_text("def request(ctx):\n    return {\n")
     refused = await reloader.reload([tmp_path / "name.py"])
@@ -65,7 +67,7 @@ async def test_a_sound_change_is_swapped_in_and_a_broken_one_is_not(tmp_path: Pa
 @pytest.mark.anyio
 async def test_a_setting_only_a_restart_changes_is_named(tmp_path: Path) -> None:
     app = _app(tmp_path)
-    reloader = ApiReloader(app, read_appsync_yaml)
+    reloader = ApiReloader(app, lambda: read_appsync_yaml(tmp_path / "appsync.yaml"))
     write_api(tmp_path, "server: {realtime: {keepAliveIntervalSeconds: 5}}\n")
     outcome = await reloader.reload()
     assert outcome.applied
