@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLObjectType
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import Message, Receive, Scope, Send
@@ -34,6 +33,14 @@ from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
 from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
+from appsync.bindings import (
+    CodeLoader,
+    Problems,
+    bind_resolver,
+    check_target,
+    data_source,
+    synced_source,
+)
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
 from appsync.data_directory import DataDirectory
 from appsync.embedded_dynamodb import (
@@ -48,7 +55,6 @@ from appsync.functions_embedded import (
     EmbeddedFunctions,
     TaskFunctions,
     build_functions,
-    data_source_function,
 )
 from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
@@ -70,35 +76,15 @@ from auth.rules import Authorizer
 from definition.errors import InvalidDefinitionError
 from definition.model import (
     ApiDefinition,
-    CodeSpec,
-    DataSourceSpec,
-    DataSourceType,
     InlineSource,
     IntrospectionConfig,
     RealtimeSpec,
-    ResolverKind,
-    ResolverSpec,
-    Runtime,
     Source,
-    SyncConfig,
 )
 from definition.problems import Problem
-from resolvers.datasources.base import DataSource
-from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
-from resolvers.datasources.http import HttpDataSource
-from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
-from resolvers.datasources.none import NoneDataSource
-from resolvers.datasources.stepfunctions import StepFunctionsDataSource
-from resolvers.datasources.unserved import UnservedDataSource
-from resolvers.errors import ResolverError, TemplateError
-from resolvers.pipeline import PipelineFunction, PipelineResolver
-from resolvers.runtimes.base import ResolverCode
-from resolvers.runtimes.js.code import compile_js_code, load_js_code
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
+from resolvers.pipeline import PipelineFunction
 from resolvers.runtimes.js.engine import JsRuntime
-from resolvers.runtimes.python import load_python_code
-from resolvers.runtimes.vtl import load_vtl_code
-from resolvers.unit import UnitResolver
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 from schema.errors import SchemaError
@@ -134,54 +120,6 @@ class _ResolverClock:
         return datetime.fromtimestamp(self._clock.time(), UTC)
 
 
-class _Problems:
-    def __init__(self, definition: ApiDefinition) -> None:
-        self.definition = definition
-        self.items: list[Problem] = []
-
-    def add(self, key_path: str, message: str) -> None:
-        self.items.append(self.definition.problem(key_path, message))
-
-
-class _CodeLoader:
-    """Loads each resolver's and function's code once, reporting what does not load. The API's
-    APPSYNC_JS code shares one JavaScript context, made when the first file needs it."""
-
-    def __init__(self, clock: ResolverClock, problems: _Problems) -> None:
-        self.clock = clock
-        self.problems = problems
-        self.js_runtime: JsRuntime | None = None
-
-    def load(self, spec: CodeSpec | None, key_path: str) -> ResolverCode | None:
-        if spec is None:
-            return None
-        try:
-            if spec.runtime is Runtime.VTL:
-                return load_vtl_code(
-                    spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
-                )
-            if spec.code is None:
-                return None
-            if spec.runtime is Runtime.PYTHON:
-                if not isinstance(spec.code, Path):
-                    return None  # the readers give PYTHON code as a file
-                return load_python_code(spec.code, self.clock)
-            if self.js_runtime is None:
-                # Handlers run on the event loop; one that outlasts its slice there is run again
-                # on the runtime's own thread, so a runaway loop does not stall other clients.
-                self.js_runtime = JsRuntime(self.clock, off_loop=True)
-            if isinstance(spec.code, InlineSource):
-                # A template's inline `Code`: named by its logical id and property path.
-                return compile_js_code(spec.code.name, spec.code.text, self.js_runtime)
-            return load_js_code(spec.code, self.js_runtime)
-        except TemplateError as error:
-            key = "requestMappingTemplate" if spec.runtime is Runtime.VTL else "code"
-            if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
-                key = "responseMappingTemplate"
-            self.problems.add(f"{key_path}.{key}", error.message)
-            return None
-
-
 def load_api(
     definition: ApiDefinition,
     clock: Clock | None = None,
@@ -197,7 +135,7 @@ def load_api(
     endpoint and broker it keeps: they hold executions, workers, tokens and subscriptions that
     outlive the swap (the functions are brought to this definition by `reload`).
     """
-    problems = _Problems(definition)
+    problems = Problems(definition)
     for notice in definition.notices:
         logger.info("%s", notice)
     data = data if data is not None else DataDirectory.ephemeral()
@@ -242,7 +180,7 @@ def load_api(
             problems.add,
         )
     sources = {
-        spec.name: _data_source(
+        spec.name: data_source(
             spec,
             f"dataSources[{index}]",
             resolver_clock,
@@ -252,19 +190,19 @@ def load_api(
         for index, spec in enumerate(definition.data_sources)
     }
     problems.items.extend(seed_problems(definition))
-    code = _CodeLoader(resolver_clock, problems)
+    code = CodeLoader(resolver_clock, problems)
     functions = {
         spec.name: PipelineFunction(spec.name, loaded, synced)
         for spec in definition.functions
         if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
-        and (synced := _synced(source, spec.sync_config, spec.key_path, problems)) is not None
+        and (synced := synced_source(source, spec.sync_config, spec.key_path, problems)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in definition.resolvers:
         if schema is not None:
-            _check_target(schema, spec, problems)
-        resolver = _resolver(spec, sources, functions, code)
+            check_target(schema, spec, problems)
+        resolver = bind_resolver(spec, sources, functions, code)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
@@ -309,7 +247,7 @@ def load_api(
 
 
 def _step_functions(
-    definition: ApiDefinition, data: DataDirectory, problems: _Problems
+    definition: ApiDefinition, data: DataDirectory, problems: Problems
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
@@ -323,7 +261,7 @@ def _step_functions(
         return build_step_functions(in_memory, file, definition.problem)
 
 
-def _schema(definition: ApiDefinition, problems: _Problems) -> AppSyncSchema | None:
+def _schema(definition: ApiDefinition, problems: Problems) -> AppSyncSchema | None:
     if not definition.schema:
         return None
     try:
@@ -374,7 +312,7 @@ def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> lis
     return []
 
 
-def _broker(spec: RealtimeSpec, problems: _Problems) -> Broker:
+def _broker(spec: RealtimeSpec, problems: Problems) -> Broker:
     """Redis's when `redisUrl` is set, else one process's own."""
     if spec.redis_url is None:
         return InMemoryBroker()
@@ -393,109 +331,6 @@ def _realtime_settings(spec: RealtimeSpec) -> RealtimeSettings:
         or defaults.keep_alive_interval_seconds,
         inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
     )
-
-
-def _data_source(
-    spec: DataSourceSpec,
-    key_path: str,
-    clock: ResolverClock,
-    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions],
-    problems: _Problems,
-) -> DataSource | None:
-    step_functions, functions = services
-    if spec.type is DataSourceType.NONE:
-        return NoneDataSource(spec.name)
-    if not spec.type.served:
-        return UnservedDataSource(spec.name, spec.type.value)
-    if spec.type is DataSourceType.HTTP:
-        assert spec.http is not None  # definition guarantees it for HTTP
-        # `states` / `sync-states` endpoints reach the embedded engine (unless target is AWS).
-        return HttpDataSource(spec.name, spec.http, step_functions.http_runner)
-    if spec.type is DataSourceType.AWS_STEP_FUNCTIONS:
-        return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
-    if spec.type is DataSourceType.AMAZON_DYNAMODB:
-        assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
-        return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
-    if spec.lambda_handler is None:
-        # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
-        return LambdaDataSource(spec.name, data_source_function(spec, functions))
-    try:
-        return LambdaDataSource(spec.name, spec.lambda_handler)
-    except ResolverError as error:
-        problems.add(f"{key_path}.lambdaConfig.handler", error.message)
-        return None
-
-
-def _resolver(
-    spec: ResolverSpec,
-    sources: dict[str, DataSource | None],
-    functions: dict[str, PipelineFunction],
-    loader: _CodeLoader,
-) -> ResolverBinding | None:
-    code = loader.load(spec.code, spec.key_path)
-    if spec.code is not None and code is None:
-        return None
-    if spec.kind is ResolverKind.PIPELINE:
-        if any(name not in functions for name in spec.functions):
-            return None
-        steps = [functions[name] for name in spec.functions]
-        awaits_io = any(_awaits_io(step.data_source) for step in steps)
-        return ResolverBinding(PipelineResolver(code, steps), awaits_io)
-    source = sources.get(spec.data_source_name or "")
-    if source is None:
-        return None
-    source = _synced(source, spec.sync_config, spec.key_path, loader.problems)
-    if source is None:
-        return None
-    if code is None:
-        # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
-        code = direct_lambda_code()
-    resolver = UnitResolver(code, source, spec.max_batch_size)
-    return ResolverBinding(resolver, _awaits_io(source))
-
-
-def _synced(
-    source: DataSource, sync: SyncConfig | None, key_path: str, problems: _Problems
-) -> DataSource | None:
-    """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
-    data source resolves conflicts (a LAMBDA handler's function imported here)."""
-    if sync is None or not isinstance(source, DynamoDBDataSource):
-        return source
-    function = None
-    if sync.lambda_conflict_handler is not None:
-        try:
-            function = LambdaDataSource("conflict handler", sync.lambda_conflict_handler)
-        except ResolverError as error:
-            where = f"{key_path}.syncConfig.lambdaConflictHandlerConfig.handler"
-            problems.add(where, error.message)
-            return None
-    return source.with_sync(sync, function)
-
-
-def _awaits_io(source: DataSource) -> bool:
-    """Whether a call can yield to the event loop, so only a deadline timer can stop it. NONE
-    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once,
-    unless a write may call a Lambda conflict handler."""
-    if isinstance(source, NoneDataSource):
-        return False
-    return not (
-        isinstance(source, DynamoDBDataSource)
-        and source.config.endpoint is None
-        and not source.calls_functions
-    )
-
-
-def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems) -> None:
-    graphql_type = schema.graphql_schema.get_type(spec.type_name)
-    if not isinstance(graphql_type, GraphQLObjectType):
-        problems.add(
-            f"{spec.key_path}.typeName", f"the schema has no object type {spec.type_name!r}"
-        )
-    elif spec.field_name not in graphql_type.fields:
-        problems.add(
-            f"{spec.key_path}.fieldName",
-            f"type {spec.type_name} has no field {spec.field_name!r}",
-        )
 
 
 def build_app(
