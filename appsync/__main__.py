@@ -38,11 +38,11 @@ from types import FrameType
 
 import uvicorn
 
-from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.app import build_app, load_api, schema_problems
+from appsync.banner import announce, credentials_text, exposure_warning
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
-from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
@@ -52,10 +52,8 @@ from appsync.tls import TlsFiles, self_signed_certificate
 from definition.errors import InvalidDefinitionError
 from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import (
-    TEST_ACCESS_KEY,
     ApiDefinition,
     AwsEndpointSettings,
-    DataSourceType,
 )
 from definition.problems import Problem
 from stepfunctions.store.memory import DEFAULT_RETENTION
@@ -297,7 +295,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
         return 1
     if not is_loopback(host):
-        print(_exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
+        print(exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
     uvicorn_options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
     config = uvicorn.Config(
@@ -323,7 +321,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
-            _announce(app, options.data, bound_host, bound_port, certificate)
+            announce(app, options.data, bound_host, bound_port, certificate)
         else:
             listening.cancel()
     listener.close()
@@ -377,111 +375,6 @@ class _Server(uvicorn.Server):
             return
         if self.started:
             self.listening.set()
-
-
-def _announce(
-    app: AppSyncApp,
-    data: DataDirectory,
-    host: str,
-    port: int,
-    certificate: Path | None = None,
-) -> None:
-    definition: ApiDefinition = app.state.api.definition
-    http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
-    shown = f"[{host}]" if ":" in host else host
-    print(f"appsync-local: serving {definition.name!r} from {definition.file}")
-    print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
-    print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
-    print(f"  Console:  {http}://{shown}:{port}/console/")
-    if certificate is not None:
-        # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
-        print(f"  TLS certificate: {certificate}")
-    for key in definition.api_keys:
-        print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
-    aws = definition.server.aws
-    print(f"  AWS endpoint: {http}://{shown}:{port}  (region {app.state.api.aws.region})")
-    print(f"    credentials: {_credentials_text(aws)}")
-    for line in _services(app):
-        print(f"    {line}")
-    if app.state.extra_listener is not None:
-        print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
-    print(f"  Data directory: {data.describe()}")
-    if data.path is None:
-        print(
-            "  In memory only: embedded data (DynamoDB items, Step Functions executions, "
-            "Cognito users) is gone when the server stops"
-        )
-    else:
-        kept = "DynamoDB tables"
-        if definition.server.step_functions.database is None:
-            kept += " and Step Functions executions"
-        print(
-            f"    {kept} are kept there (`appsync-local reset` empties it); Cognito users and "
-            "other services' data are in memory only"
-        )
-    if app.companions:
-        print(
-            "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
-            "served (--no-reload turns it off)"
-        )
-    print("Press Ctrl+C to stop.", flush=True)
-
-
-def _credentials_text(aws: AwsEndpointSettings) -> str:
-    """The keys clients sign with: the public test pair in full, a declared key by its id only
-    (its secret is the user's own and stays out of the terminal)."""
-    if aws.credentials == (TEST_ACCESS_KEY,):
-        return "access key id testing, secret access key testing"
-    ids = ", ".join(key.access_key_id for key in aws.credentials)
-    return f"access key id {ids} (secret as declared in server.aws.credentials)"
-
-
-def _services(app: AppSyncApp) -> list[str]:
-    """The embedded services this API uses, as the banner lists them."""
-    definition: ApiDefinition = app.state.api.definition
-    lines = []
-    if app.state.api.dynamodb is not None:
-        tables = [table.table_name for table in definition.server.dynamodb.tables]
-        lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
-    settings = definition.server.step_functions
-    uses_states = any(
-        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
-        or (spec.http is not None and "states." in spec.http.endpoint)
-        for spec in definition.data_sources
-    )
-    if settings.declared or uses_states:
-        machines = [machine.name for machine in settings.state_machines]
-        lines.append(
-            "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
-        )
-    providers = (definition.authentication, *definition.additional_authentication_providers)
-    pools = [
-        spec.user_pool_config.user_pool_id
-        for spec in providers
-        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
-    ]
-    if pools:
-        lines.append(
-            f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
-        )
-    return [*lines, *describe_functions(app.state.api.functions)]
-
-
-def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
-    return (
-        f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
-        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito, the declared Lambda functions, AppSync's "
-        "EvaluateCode (resolver code run in this process) and every other service moto serves "
-        "(S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. "
-        f"The AWS endpoint takes {_credentials_text(aws)}"
-        + (
-            ", which every moto and LocalStack user knows."
-            if aws.credentials == (TEST_ACCESS_KEY,)
-            else "."
-        )
-        + " DNS rebinding protection applies to loopback connections only."
-    )
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
@@ -566,7 +459,7 @@ def serve_states(
             file=sys.stderr,
         )
     print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
-    print(f"  credentials: {_credentials_text(AwsEndpointSettings())}", flush=True)
+    print(f"  credentials: {credentials_text(AwsEndpointSettings())}", flush=True)
     if database:
         print(f"  Standard executions stored in {database}", flush=True)
     asyncio.run(
