@@ -46,6 +46,7 @@ import contextlib
 import dataclasses
 import gc
 import importlib
+import importlib.util
 import logging
 import os
 import site
@@ -215,6 +216,7 @@ class ApiReloader:
             return [*error.problems, *schema_problems(error, path)], []
         clock, data, _ = self._app.state.build
         _forget_modules(_project_modules([running.definition.base_dir]), bytecode=True)
+        _forget_bytecode(changed)
         importlib.invalidate_caches()
         before = _resolver_modules()
         try:
@@ -388,6 +390,15 @@ def _project_modules(folders: Iterable[Path]) -> list[str]:
         if not file.startswith(tuple(installed)):
             found.append(name)
     return found
+
+
+def _forget_bytecode(changed: Iterable[Path]) -> None:
+    """Delete the cached bytecode of changed Python files, wherever they are imported (this
+    process, or a Lambda function's worker): see `_forget_modules`."""
+    for path in changed:
+        if path.suffix == ".py":
+            with contextlib.suppress(OSError, NotImplementedError, ValueError):
+                Path(importlib.util.cache_from_source(str(path))).unlink()
 
 
 def _resolver_modules() -> set[str]:

@@ -38,7 +38,7 @@ from tests.integration.conftest import announcement, running, stopped_cleanly
 KEY = "da2-reloadtestkey000000000000"
 SCHEMA = """
 type Message { text: String! }
-type Query { greeting: String slow: String }
+type Query { greeting: String slow: String worker: String }
 type Mutation { send(text: String!): Message }
 type Subscription { onSend: Message @aws_subscribe(mutations: ["send"]) }
 """
@@ -50,13 +50,21 @@ apiKeys: [{{id: {KEY}}}]
 dataSources:
   - {{name: Local, type: NONE}}
   - {{name: Slow, type: AWS_LAMBDA, lambdaConfig: {{handler: "slow_handler:handle"}}}}
+  - {{name: Worker, type: AWS_LAMBDA, lambdaConfig: {{lambdaFunctionArn: worker}}}}
 resolvers:
   - {{typeName: Query, fieldName: greeting, dataSourceName: Local, runtime: PYTHON,
      code: greeting.py}}
   - {{typeName: Query, fieldName: slow, dataSourceName: Slow}}
+  - {{typeName: Query, fieldName: worker, dataSourceName: Worker}}
   - {{typeName: Mutation, fieldName: send, dataSourceName: Local, runtime: PYTHON,
      code: send.py}}
+server:
+  lambda:
+    functions:
+      - {{FunctionName: worker, Runtime: python3.12, Handler: app.handler, CodeUri: worker}}
 """
+# A declared Lambda function, run by the local Lambda runtime's worker processes.
+WORKER = "def handler(event, context):\n    return {answer!r}\n"
 SEND = """
 def request(ctx):
     return {"payload": {"text": ctx.arguments["text"]}}
@@ -132,6 +140,8 @@ def _write_api(folder: Path) -> Path:
     (folder / "greeting.py").write_text(_greeting("v1"))
     (folder / "send.py").write_text(SEND)
     (folder / "slow_handler.py").write_text(SLOW_HANDLER.format(version="slow v1"))
+    (folder / "worker").mkdir(exist_ok=True)
+    (folder / "worker" / "app.py").write_text(WORKER.format(answer="worker v1"))
     config = folder / "appsync.yaml"
     config.write_text(DEFINITION)
     return config
@@ -273,6 +283,19 @@ async def test_a_request_in_flight_finishes_on_the_api_it_began_on(tmp_path: Pat
         GATE.release.set()
         assert await slow == {"data": {"slow": "slow v1"}}
         assert await server.query("{ slow }") == {"data": {"slow": "slow v2"}}
+
+
+@pytest.mark.anyio
+async def test_a_declared_functions_edited_code_runs_on_fresh_workers(tmp_path: Path) -> None:
+    """A function of `server.lambda` runs in worker processes, which keep the code they
+    loaded: an edit in its code directory starts it on new ones."""
+    async with reloading(tmp_path / "api") as server:
+        assert await server.query("{ worker }") == {"data": {"worker": "worker v1"}}
+        outcome = await server.edited("worker/app.py", WORKER.format(answer="worker v2"))
+        assert outcome.applied, outcome.problems
+        assert await server.query("{ worker }") == {"data": {"worker": "worker v2"}}
+        # The other functions' workers and the rest of the API are as they were.
+        assert await server.query("{ greeting }") == {"data": {"greeting": "v1"}}
 
 
 @pytest.mark.anyio
