@@ -22,8 +22,9 @@ under the definition's folder). A change there is a reload:
    execution limit, `server.executionTimeoutSeconds`).
 
 What only a restart changes (the AWS endpoint's keys, TLS, the realtime broker and knobs, the
-extra DynamoDB listener, allowed hosts, the engine's target, region, account and database) is
-named in a notice and otherwise left as it runs.
+extra DynamoDB listener, allowed hosts, a template's user pools, where Node.js functions find
+the AWS SDK, the engine's target, region, account and database) is named in a notice and
+otherwise left as it runs.
 
 Local function code is Python imported by module name: before each build, the modules loaded
 from the API's folders (not installed packages, not this server's own) leave `sys.modules`, so
@@ -278,6 +279,9 @@ def _restart_only(old: ServerSpec, new: ServerSpec) -> list[str]:
                 (old.dynamodb.endpoint_host, old.dynamodb.endpoint_port),
                 (new.dynamodb.endpoint_host, new.dynamodb.endpoint_port),
             ),
+            # A template's user pools, created in the embedded Cognito at start.
+            ("user pools", old.user_pools, new.user_pools),
+            ("server.lambda.nodeSdkDirectory", old.node_sdk_directory, new.node_sdk_directory),
         )
         if before != after
     ]
