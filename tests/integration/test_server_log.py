@@ -69,6 +69,7 @@ async def _exercise(server: ServerProcess) -> None:
     async with websockets.connect(legacy, subprotocols=[Subprotocol("graphql-ws")]) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
+        assert json.loads(await ws.recv())["type"] == "ka"  # the first, right behind the ack
         await ws.send("[" * 100_000 + "]" * 100_000)
         assert json.loads(await ws.recv())["type"] == "error"
         await ws.send("not json")

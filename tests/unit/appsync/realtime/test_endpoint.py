@@ -67,20 +67,71 @@ def _runtime(folder: Path) -> RealtimeRuntime:
 
 
 @pytest.mark.anyio
-async def test_a_handshake_without_credentials_is_refused_with_a_401(tmp_path: Path) -> None:
+async def test_a_handshake_without_credentials_is_accepted_then_told_headers_are_missing(
+    tmp_path: Path,
+) -> None:
+    # graphql-dotnet/graphql-client#662 (2024): the service opens a socket that carries no auth
+    # header at all, and answers its first frame with this connection_error.
     client = _Client()
     client.to_app.put_nowait({"type": "websocket.connect"})
-    await _runtime(tmp_path)(_scope(None), client.receive, client.send)
+    socket = asyncio.create_task(_runtime(tmp_path)(_scope(None), client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted == {"type": "websocket.accept", "subprotocol": "graphql-ws", "headers": []}
+    client.frame({"type": "connection_init"})
+    assert await client.next_frame() == {
+        "type": "connection_error",
+        "payload": {"errors": [{"message": "Required headers are missing.", "errorCode": 400}]},
+    }
+    closed = await asyncio.wait_for(client.from_app.get(), 5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 1000)
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+
+
+@pytest.mark.anyio
+async def test_a_handshake_with_a_wrong_key_is_accepted_then_unauthorized_401(
+    tmp_path: Path,
+) -> None:
+    # amplify-flutter#2763: AppSync's connection_error for refused handshake credentials.
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    wrong = {**HEADERS, "x-api-key": "da2-wrong"}
+    socket = asyncio.create_task(_runtime(tmp_path)(_scope(wrong), client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted["type"] == "websocket.accept"
+    client.frame({"type": "connection_init"})
+    assert await client.next_frame() == {
+        "type": "connection_error",
+        "payload": {
+            "errors": [
+                {
+                    "errorType": "UnauthorizedException",
+                    "message": "You are not authorized to make this call.",
+                    "errorCode": 401,
+                }
+            ]
+        },
+    }
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+
+
+@pytest.mark.anyio
+async def test_a_handshake_without_graphql_ws_is_refused_with_compact_json(
+    tmp_path: Path,
+) -> None:
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    scope = {**_scope(HEADERS), "subprotocols": []}
+    await _runtime(tmp_path)(scope, client.receive, client.send)
     start = client.from_app.get_nowait()
     body = client.from_app.get_nowait()
-    assert (start["type"], start["status"]) == ("websocket.http.response.start", 401)
-    assert (b"x-amzn-errortype", b"UnauthorizedException") in start["headers"]
-    # graphql-dotnet/graphql-client#221: the service's answer to a socket without auth.
-    assert json.loads(body["body"]) == {
-        "errors": [
-            {"errorType": "UnauthorizedException", "message": "Missing authorization header"}
-        ]
-    }
+    assert (start["type"], start["status"]) == ("websocket.http.response.start", 400)
+    assert (b"x-amzn-errortype", b"BadRequestException") in start["headers"]
+    # Compact, as every other answer of the server (and AppSync's own bodies) is written.
+    assert body["body"] == (
+        b'{"errors":[{"errorType":"BadRequestException","message":"Unsupported subprotocol"}]}'
+    )
 
 
 @pytest.mark.anyio
@@ -96,6 +147,7 @@ async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_pat
         "type": "connection_ack",
         "payload": {"connectionTimeoutMs": 300000},
     }
+    assert await client.next_frame() == {"type": "ka"}
     query = 'subscription { onAddPost(id: "p1") { id title } }'
     client.frame(
         {

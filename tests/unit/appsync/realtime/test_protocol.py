@@ -52,10 +52,15 @@ def started(connection: RealtimeConnection, subscription_id: str) -> None:
     connection.subscription_started(subscription_id)
 
 
-def test_connection_init_is_acknowledged_with_the_connection_timeout() -> None:
+def test_connection_init_is_acknowledged_with_the_connection_timeout_then_a_first_ka() -> None:
+    # The first ka follows the ack at once (ChilliCream/graphql-platform#6468,
+    # artilleryio/artillery#1567), so a client's keep-alive clock starts from the ack.
     connection = RealtimeConnection()
     out = connection.receive('{"type":"connection_init"}')
-    assert frames(out) == [{"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}}]
+    assert frames(out) == [
+        {"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}},
+        {"type": "ka"},
+    ]
     assert connection.state is ConnectionState.ACKNOWLEDGED
 
 
@@ -222,10 +227,11 @@ def test_binary_frames_are_unsupported() -> None:
     assert frames(RealtimeConnection().receive_binary()) == [UNSUPPORTED_UNKNOWN]
 
 
+# AppSync's connection_error for refused handshake credentials (amplify-flutter#2763).
 CONNECTION_UNAUTHORIZED = {
-    "errorType": "com.amazonaws.deepdish.graphql.auth#UnauthorizedException",
+    "errorType": "UnauthorizedException",
     "message": "You are not authorized to make this call.",
-    "errorCode": 400,
+    "errorCode": 401,
 }
 
 
