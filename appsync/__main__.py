@@ -1,5 +1,6 @@
 """`appsync-local`: serve an API definition, or check one.
 
+    appsync-local --version
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
@@ -29,6 +30,7 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
@@ -60,9 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
-    serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition file")
+    serve.add_argument(
+        "--config", type=Path, help=f"API definition file (default ./{DEFAULT_CONFIG})"
+    )
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -93,7 +98,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
-    validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    validate.add_argument(
+        "--config", type=Path, help=f"API definition (default ./{DEFAULT_CONFIG})"
+    )
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
@@ -414,6 +421,17 @@ def serve_states(
     return 0
 
 
+def _no_definition(command: str) -> int:
+    """`serve` or `validate` without `--config` where there is no ./appsync.yaml: say so and how
+    to name one, with argparse's exit status for a command line that cannot run."""
+    print(
+        f"appsync-local {command}: no {DEFAULT_CONFIG} in {Path.cwd()}; name the API definition "
+        f"with --config, for example:\n  appsync-local {command} --config path/to/appsync.yaml",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
@@ -421,6 +439,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
     )
+    if arguments.command in ("serve", "validate") and arguments.config is None:
+        if not DEFAULT_CONFIG.is_file():
+            return _no_definition(arguments.command)
+        arguments.config = DEFAULT_CONFIG
     if arguments.command == "validate":
         return validate(arguments.config)
     if arguments.command == "stepfunctions":

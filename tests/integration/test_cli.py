@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import boto3
@@ -216,6 +217,29 @@ def test_serve_refuses_a_broken_definition() -> None:
     )
     assert completed.returncode == 1
     assert "cannot read" in completed.stderr
+
+
+def test_serve_in_a_folder_without_a_definition_says_how_to_name_one(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "serve"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert f"no appsync.yaml in {tmp_path}" in completed.stderr
+    assert "appsync-local serve --config path/to/appsync.yaml" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_version_is_the_installed_distributions() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert completed.returncode == 0
+    assert completed.stdout == f"appsync-local {version('appsync-local')}\n"
 
 
 def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
