@@ -276,10 +276,7 @@ def _announce(
     if app.state.extra_listener is not None:
         print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
     print(f"  Data directory: {data.describe()}")
-    print(
-        "  In memory only: embedded data (DynamoDB items, Step Functions executions, Cognito "
-        "users) is gone when the server stops"
-    )
+    print(f"  In memory only: {_in_memory(app)} gone when the server stops")
     print("Press Ctrl+C to stop.", flush=True)
 
 
@@ -299,28 +296,50 @@ def _services(app: AppSyncApp) -> list[str]:
     if app.state.api.dynamodb is not None:
         tables = [table.table_name for table in definition.server.dynamodb.tables]
         lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
-    settings = definition.server.step_functions
-    uses_states = any(
-        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
-        or (spec.http is not None and "states." in spec.http.endpoint)
-        for spec in definition.data_sources
-    )
-    if settings.declared or uses_states:
-        machines = [machine.name for machine in settings.state_machines]
+    if _uses_step_functions(definition):
+        machines = [machine.name for machine in definition.server.step_functions.state_machines]
         lines.append(
             "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
         )
-    providers = (definition.authentication, *definition.additional_authentication_providers)
-    pools = [
-        spec.user_pool_config.user_pool_id
-        for spec in providers
-        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
-    ]
+    pools = _embedded_pools(definition)
     if pools:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
     return lines
+
+
+def _in_memory(app: AppSyncApp) -> str:
+    """What of the embedded services this API uses lives in memory only ("... is")."""
+    definition: ApiDefinition = app.state.api.definition
+    kept = []
+    if app.state.api.dynamodb is not None:
+        kept.append("DynamoDB items")
+    if _uses_step_functions(definition) and definition.server.step_functions.database is None:
+        kept.append("Step Functions executions")
+    if _embedded_pools(definition):
+        kept.append("Cognito users")
+    if not kept:
+        return "what clients store through the AWS endpoint is"
+    return f"embedded data ({', '.join(kept)}) is"
+
+
+def _uses_step_functions(definition: ApiDefinition) -> bool:
+    return definition.server.step_functions.declared or any(
+        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
+        or (spec.http is not None and "states." in spec.http.endpoint)
+        for spec in definition.data_sources
+    )
+
+
+def _embedded_pools(definition: ApiDefinition) -> list[str]:
+    """The user pools whose tokens the embedded Cognito signs (no `jwksFile` of their own)."""
+    providers = (definition.authentication, *definition.additional_authentication_providers)
+    return [
+        spec.user_pool_config.user_pool_id
+        for spec in providers
+        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
+    ]
 
 
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:

@@ -47,6 +47,29 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
 
+# The banners README.md shows: fenced blocks that start with `serve`'s first line.
+README_BANNERS = re.findall(
+    r"^```\n(appsync-local: serving .*?)^```$", (REPO_ROOT / "README.md").read_text(), re.M | re.S
+)
+
+
+def test_the_readme_shows_the_banners_of_its_examples() -> None:
+    assert len(README_BANNERS) >= 2
+
+
+@pytest.mark.parametrize("shown", README_BANNERS, ids=lambda text: text.split("'")[1])
+def test_the_readmes_banner_is_what_serve_prints(shown: str) -> None:
+    """What the README says `serve` prints is what it prints, the port and the clone's path
+    aside: the README shows port 20002 and `...` for the folder of the clone."""
+    match = re.match(r"appsync-local: serving '\w+' from \.\.\./(\S+)\n", shown)
+    assert match is not None, shown
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(REPO_ROOT / match[1])]
+    with stopped_cleanly([*command, "--port", "0"]) as process:
+        printed = announcement(process)
+    port = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/", printed)
+    assert port is not None, printed
+    assert printed.replace(f":{port[1]}", ":20002").replace(str(REPO_ROOT), "...") == shown
+
 
 def test_serve_prints_the_aws_endpoint_where_boto3_sees_the_seeded_table() -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(TODO_CONFIG)]
@@ -327,3 +350,5 @@ def test_serve_names_its_data_directory_and_the_pools_it_signs_for(tmp_path: Pat
         in text
     )
     assert "    DynamoDB" not in text
+    # Only what this API uses: its pool's users, not DynamoDB items it has none of.
+    assert "  In memory only: embedded data (Cognito users) is gone when the server stops\n" in text
