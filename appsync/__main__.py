@@ -6,7 +6,8 @@
                            [--allowed-host NAME ...] [--access-log]
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml]
-    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
+    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
+                           [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
 The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
@@ -36,7 +37,7 @@ from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.stepfunctions_api import serve_stepfunctions
+from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
@@ -47,6 +48,7 @@ from definition.model import (
     DataSourceType,
 )
 from definition.problems import Problem
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
@@ -106,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
+    states.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     states.add_argument(
         "--database",
         help="SQLite file for Standard executions and their history, resumed after a restart "
@@ -202,7 +205,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         access_log=options.access_log,
         **uvicorn_options,
     )
-    server = _Server(config)
+    server = _Server(config, app.state.api.step_functions.service)
     if app.self_routes is not None and port:
         # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
         # aimed at this API before any request has shown the server its own address.
@@ -230,11 +233,12 @@ def _listen(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling when its sockets listen (the port is known only then)."""
+class _Server(LongPollServer):
+    """uvicorn's server, telling when its sockets listen (the port is known only then), and
+    ending the embedded engine's activity polls when it stops."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
+        super().__init__(config, service)
         self.listening = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
