@@ -11,17 +11,20 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import websockets
 from gql import Client
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
+from gql.transport.async_transport import AsyncTransport
 from gql.transport.exceptions import TransportServerError
 from gql.transport.websockets import WebsocketsTransport
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import RealtimeSettings
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED, HEADERS_MISSING
 from tests.integration.realtime_support import (
     ADD_ANN,
     API_KEY,
@@ -123,32 +126,27 @@ async def test_one_socket_carries_up_to_100_subscriptions(server: RealtimeServer
     await wait_for_subscribers(server, 0)
 
 
-# AppSync's connection_error texts (reference/appsync.md 3.3): a socket without any auth header
-# (graphql-dotnet/graphql-client#662), and refused credentials (amplify-flutter#2763).
-HEADERS_MISSING = {"message": "Required headers are missing.", "errorCode": 400}
-UNAUTHORIZED = {
-    "errorType": "UnauthorizedException",
-    "message": "You are not authorized to make this call.",
-    "errorCode": 401,
-}
-
-
 @pytest.mark.anyio
 async def test_a_handshake_without_credentials_is_accepted_then_told_headers_are_missing(
     server: RealtimeServer,
 ) -> None:
     # The upgrade succeeds (no HTTP 401): the client learns why from its first frame's answer.
-    async with websockets.connect(
-        server.realtime_url, subprotocols=[Subprotocol("graphql-ws")]
-    ) as socket:
+    answer = await _first_frame_answer(server, [Subprotocol("graphql-ws")])
+    assert answer == {"type": "connection_error", "payload": {"errors": [HEADERS_MISSING]}}
+
+
+async def _first_frame_answer(
+    server: RealtimeServer, subprotocols: list[Subprotocol]
+) -> dict[str, Any]:
+    """The answer to `connection_init` on a socket opened with these subprotocols; the server
+    closes the socket after it."""
+    async with websockets.connect(server.realtime_url, subprotocols=subprotocols) as socket:
         assert socket.subprotocol == "graphql-ws"
         await socket.send('{"type":"connection_init"}')
-        assert json.loads(await socket.recv()) == {
-            "type": "connection_error",
-            "payload": {"errors": [HEADERS_MISSING]},
-        }
+        answer: dict[str, Any] = json.loads(await socket.recv())
         with pytest.raises(websockets.ConnectionClosed):
             await socket.recv()
+    return answer
 
 
 @pytest.mark.anyio
@@ -157,24 +155,23 @@ async def test_gql_without_credentials_gets_the_headers_missing_connection_error
 ) -> None:
     # gql's plain graphql-ws transport: a real client that sends no AppSync auth at all.
     transport = WebsocketsTransport(url=server.realtime_url, subprotocols=["graphql-ws"])
+    assert repr({"errors": [HEADERS_MISSING]}) in await _gql_connection_error(transport)
+
+
+async def _gql_connection_error(transport: AsyncTransport) -> str:
+    """What gql raises when the server answers its `connection_init` with connection_error."""
     with pytest.raises(TransportServerError) as refused:
         async with Client(transport=transport):
             pass
-    assert repr({"errors": [HEADERS_MISSING]}) in str(refused.value)
+    return str(refused.value)
 
 
 @pytest.mark.anyio
 async def test_a_handshake_with_a_wrong_key_gets_connection_error(server: RealtimeServer) -> None:
     headers = {**api_key_header(server), "x-api-key": "da2-wrong"}
     protocols = [Subprotocol("graphql-ws"), Subprotocol(f"header-{b64url(headers)}")]
-    async with websockets.connect(server.realtime_url, subprotocols=protocols) as socket:
-        await socket.send('{"type":"connection_init"}')
-        assert json.loads(await socket.recv()) == {
-            "type": "connection_error",
-            "payload": {"errors": [UNAUTHORIZED]},
-        }
-        with pytest.raises(websockets.ConnectionClosed):
-            await socket.recv()
+    answer = await _first_frame_answer(server, protocols)
+    assert answer == {"type": "connection_error", "payload": {"errors": [CONNECTION_UNAUTHORIZED]}}
 
 
 @pytest.mark.anyio
@@ -183,10 +180,7 @@ async def test_gql_appsync_transport_with_a_wrong_key_gets_unauthorized_401(
 ) -> None:
     auth = AppSyncApiKeyAuthentication(host=f"{server.host}:{server.port}", api_key="da2-wrong")
     transport = AppSyncWebsocketsTransport(url=server.graphql_url.replace("http", "ws"), auth=auth)
-    with pytest.raises(TransportServerError) as refused:
-        async with Client(transport=transport):
-            pass
-    assert repr({"errors": [UNAUTHORIZED]}) in str(refused.value)
+    assert repr({"errors": [CONNECTION_UNAUTHORIZED]}) in await _gql_connection_error(transport)
 
 
 @pytest.mark.anyio

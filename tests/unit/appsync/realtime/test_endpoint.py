@@ -17,6 +17,7 @@ from graphql import parse
 from appsync.pubsub import Inbox, PublicationKind, topic_name
 from appsync.realtime.endpoint import RealtimeRuntime
 from resolvers.errors import ResolverError
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED, HEADERS_MISSING
 from tests.unit.appsync.api_support import API_KEY, load_test_api
 
 HEADERS = {"host": "example1234567890000.appsync-api.us-east-1.amazonaws.com", "x-api-key": API_KEY}
@@ -66,26 +67,34 @@ def _runtime(folder: Path) -> RealtimeRuntime:
     return load_test_api(folder).realtime
 
 
+async def _first_frame_answer(folder: Path, header: dict[str, str] | None) -> dict[str, Any]:
+    """The upgrade of a socket with this handshake header (None: no auth header at all) is
+    accepted with graphql-ws; returns the answer to its `connection_init`, after which the
+    server closes the socket with 1000."""
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    socket = asyncio.create_task(_runtime(folder)(_scope(header), client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted == {"type": "websocket.accept", "subprotocol": "graphql-ws", "headers": []}
+    client.frame({"type": "connection_init"})
+    answer = await client.next_frame()
+    closed = await asyncio.wait_for(client.from_app.get(), 5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 1000)
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+    return answer
+
+
 @pytest.mark.anyio
 async def test_a_handshake_without_credentials_is_accepted_then_told_headers_are_missing(
     tmp_path: Path,
 ) -> None:
     # graphql-dotnet/graphql-client#662 (2024): the service opens a socket that carries no auth
     # header at all, and answers its first frame with this connection_error.
-    client = _Client()
-    client.to_app.put_nowait({"type": "websocket.connect"})
-    socket = asyncio.create_task(_runtime(tmp_path)(_scope(None), client.receive, client.send))
-    accepted = await asyncio.wait_for(client.from_app.get(), 5)
-    assert accepted == {"type": "websocket.accept", "subprotocol": "graphql-ws", "headers": []}
-    client.frame({"type": "connection_init"})
-    assert await client.next_frame() == {
+    assert await _first_frame_answer(tmp_path, None) == {
         "type": "connection_error",
-        "payload": {"errors": [{"message": "Required headers are missing.", "errorCode": 400}]},
+        "payload": {"errors": [HEADERS_MISSING]},
     }
-    closed = await asyncio.wait_for(client.from_app.get(), 5)
-    assert (closed["type"], closed["code"]) == ("websocket.close", 1000)
-    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
-    await asyncio.wait_for(socket, 5)
 
 
 @pytest.mark.anyio
@@ -93,27 +102,11 @@ async def test_a_handshake_with_a_wrong_key_is_accepted_then_unauthorized_401(
     tmp_path: Path,
 ) -> None:
     # amplify-flutter#2763: AppSync's connection_error for refused handshake credentials.
-    client = _Client()
-    client.to_app.put_nowait({"type": "websocket.connect"})
     wrong = {**HEADERS, "x-api-key": "da2-wrong"}
-    socket = asyncio.create_task(_runtime(tmp_path)(_scope(wrong), client.receive, client.send))
-    accepted = await asyncio.wait_for(client.from_app.get(), 5)
-    assert accepted["type"] == "websocket.accept"
-    client.frame({"type": "connection_init"})
-    assert await client.next_frame() == {
+    assert await _first_frame_answer(tmp_path, wrong) == {
         "type": "connection_error",
-        "payload": {
-            "errors": [
-                {
-                    "errorType": "UnauthorizedException",
-                    "message": "You are not authorized to make this call.",
-                    "errorCode": 401,
-                }
-            ]
-        },
+        "payload": {"errors": [CONNECTION_UNAUTHORIZED]},
     }
-    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
-    await asyncio.wait_for(socket, 5)
 
 
 @pytest.mark.anyio

@@ -26,6 +26,7 @@ from appsync.realtime.protocol import (
     Unsubscribe,
     handshake_headers,
 )
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED
 
 QUERY = "subscription OnCreate { onCreateTodo { id name } }"
 API_KEY_AUTH = {"host": "127.0.0.1:20100", "x-api-key": "da2-abc"}
@@ -225,14 +226,6 @@ def test_an_unknown_frame_type_is_named_in_the_unsupported_operation_error() -> 
 
 def test_binary_frames_are_unsupported() -> None:
     assert frames(RealtimeConnection().receive_binary()) == [UNSUPPORTED_UNKNOWN]
-
-
-# AppSync's connection_error for refused handshake credentials (amplify-flutter#2763).
-CONNECTION_UNAUTHORIZED = {
-    "errorType": "UnauthorizedException",
-    "message": "You are not authorized to make this call.",
-    "errorCode": 401,
-}
 
 
 def test_rejected_handshake_answers_connection_init_with_connection_error_and_closes() -> None:
