@@ -98,6 +98,26 @@ async def test_a_handshake_without_credentials_is_accepted_then_told_headers_are
 
 
 @pytest.mark.anyio
+async def test_a_plain_websocket_without_subprotocol_or_credentials_is_told_the_same(
+    tmp_path: Path,
+) -> None:
+    # Accepted without naming a subprotocol it did not offer (a browser would fail the upgrade).
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    scope = {**_scope(None), "subprotocols": []}
+    socket = asyncio.create_task(_runtime(tmp_path)(scope, client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted == {"type": "websocket.accept", "subprotocol": None, "headers": []}
+    client.frame({"type": "connection_init"})
+    assert await client.next_frame() == {
+        "type": "connection_error",
+        "payload": {"errors": [HEADERS_MISSING]},
+    }
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+
+
+@pytest.mark.anyio
 async def test_a_handshake_with_a_wrong_key_is_accepted_then_unauthorized_401(
     tmp_path: Path,
 ) -> None:
