@@ -4,14 +4,19 @@
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
+                           [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
                            (prints the AWS endpoint, its keys and the services the API uses)
-    appsync-local validate [--config ./appsync.yaml]
+    appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
                            [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
-The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
-configurations for the simulator work unchanged.
+`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
+directory, recognised by content (`--format` forces one). The default port, 20002, is the one
+`amplify mock` serves AppSync on, so existing client configurations for the simulator work
+unchanged.
 """
 
 from __future__ import annotations
@@ -39,8 +44,8 @@ from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
-from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
+from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import (
     TEST_ACCESS_KEY,
     ApiDefinition,
@@ -68,8 +73,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
     serve.add_argument(
-        "--config", type=Path, help=f"API definition file (default ./{DEFAULT_CONFIG})"
+        "--config",
+        type=Path,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
     )
+    _definition_options(serve)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -101,8 +110,12 @@ def _parser() -> argparse.ArgumentParser:
     _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument(
-        "--config", type=Path, help=f"API definition (default ./{DEFAULT_CONFIG})"
+        "--config",
+        type=Path,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
     )
+    _definition_options(validate)
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
@@ -135,9 +148,43 @@ def _allowed_host_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(path: Path) -> ApiDefinition | None:
+def _definition_options(command: argparse.ArgumentParser) -> None:
+    """The flags that say how to read a definition that is not our own file."""
+    command.add_argument(
+        "--format",
+        choices=[kind.value for kind in Format],
+        help="read --config as this format instead of recognising it by its content",
+    )
+    command.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a template parameter's value (repeat for several)",
+    )
+    command.add_argument(
+        "--stack",
+        help="the cdk.out stack to serve (default: the one with an AppSync API); for a "
+        "template, its stack name (default: the file's name)",
+    )
+    command.add_argument(
+        "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+
+
+def _options(arguments: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        format=Format(arguments.format) if arguments.format else None,
+        parameters=parse_parameters(arguments.parameter),
+        stack=arguments.stack,
+        region=arguments.region,
+    )
+
+
+def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
     try:
-        return read_appsync_yaml(path)
+        options = _options(arguments) if arguments is not None else ReadOptions()
+        return read_definition(path, options)
     except InvalidDefinitionError as error:
         _report([*error.problems, *schema_problems(error, path)])
         return None
@@ -149,8 +196,8 @@ def _report(problems: Sequence[Problem]) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-def validate(path: Path) -> int:
-    definition = _load(path)
+def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -375,8 +422,9 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    arguments: argparse.Namespace | None = None,
 ) -> int:
-    definition = _load(path)
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -449,7 +497,8 @@ def _no_definition(command: str) -> int:
     to name one, with argparse's exit status for a command line that cannot run."""
     print(
         f"appsync-local {command}: no {DEFAULT_CONFIG} in {Path.cwd()}; name the API definition "
-        f"with --config, for example:\n  appsync-local {command} --config path/to/appsync.yaml",
+        "(appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory) with "
+        f"--config, for example:\n  appsync-local {command} --config path/to/appsync.yaml",
         file=sys.stderr,
     )
     return 2
@@ -467,7 +516,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _no_definition(arguments.command)
         arguments.config = DEFAULT_CONFIG
     if arguments.command == "validate":
-        return validate(arguments.config)
+        return validate(arguments.config, arguments)
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,
@@ -494,6 +543,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        arguments,
     )
 
 

@@ -120,7 +120,8 @@ def test_without_config_in_a_folder_without_appsync_yaml_says_to_name_one(
     # argparse's status for a command line that cannot run; nothing was started.
     assert main([command]) == 2
     assert capsys.readouterr().err == (
-        f"appsync-local {command}: no appsync.yaml in {tmp_path}; name the API definition with "
+        f"appsync-local {command}: no appsync.yaml in {tmp_path}; name the API definition "
+        "(appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory) with "
         f"--config, for example:\n  appsync-local {command} --config path/to/appsync.yaml\n"
     )
 
@@ -135,3 +136,69 @@ def test_without_config_the_folders_appsync_yaml_is_read(
     monkeypatch.chdir(tmp_path)
     assert main(["validate"]) == 0
     assert capsys.readouterr().out.startswith("appsync.yaml: OK (")
+
+
+IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        IAC / "cloudformation.yaml",
+        IAC / "cloudformation.json",
+    ],
+)
+def test_each_format_validates(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--config", str(config)]) == 0
+    assert "OK (posts" in capsys.readouterr().out
+
+
+def test_template_options_reach_the_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(IAC / "cloudformation.yaml")
+    arguments = ["validate", "--config", config, "--format", "cloudformation"]
+    arguments += ["--parameter", "Stage=prod", "--stack", "blog", "--region", "eu-west-1"]
+    assert main(arguments) == 0
+    assert "OK (posts-prod:" in capsys.readouterr().out
+    assert main(["validate", "--config", config, "--parameter", "Stage=test"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "appsync-local: 2 problem(s):",
+        f"  {config}: Parameters.Stage: 'test' is not one of the AllowedValues (dev, prod)",
+        # The value is kept, so what reads it is checked too.
+        f"  {config}: PostsTable.Properties.ProvisionedThroughput.ReadCapacityUnits."
+        "Fn::FindInMap: mapping Capacity has no value for [test, Read]",
+    ]
+    assert main(["validate", "--config", config, "--parameter", "Stage"]) == 1
+    assert "--parameter: expected Key=Value, got 'Stage'" in capsys.readouterr().err
+
+
+def test_a_template_problem_names_the_resource_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "template.yaml"
+    config.write_text(
+        """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: Nope }"}
+  Source:
+    Type: AWS::AppSync::DataSource
+    Properties: {ApiId: !GetAtt Api.ApiId, Name: !ImportValue shared, Type: NONE}
+""",
+        encoding="utf-8",
+    )
+    assert main(["validate", "--config", str(config)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == [
+        "appsync-local: 2 problem(s):",
+        f"  {config}: Source.Properties.Name.Fn::ImportValue: Fn::ImportValue reads an export of "
+        "another stack, which does not exist locally: give the value as a parameter instead "
+        "(--parameter Name=Value)",
+    ]
+    # The SDL's own problem, in the same report.
+    assert lines[2] == (
+        f"  {config}: Schema.Properties.Definition: line 1, column 17: Unknown type 'Nope'."
+    )
