@@ -1,5 +1,6 @@
 """`appsync-local`: serve an API definition, or check one.
 
+    appsync-local --version
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
@@ -10,7 +11,8 @@
                            [--stack NAME] [--region REGION]
     appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
                            [--context ctx.json]
-    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
+    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
+                           [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
 `--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
@@ -37,6 +39,7 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
@@ -44,7 +47,7 @@ from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.stepfunctions_api import serve_stepfunctions
+from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.errors import InvalidDefinitionError
 from definition.formats import Format, ReadOptions, parse_parameters, read_definition
@@ -55,6 +58,7 @@ from definition.model import (
     DataSourceType,
 )
 from definition.problems import Problem
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
@@ -70,13 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
     serve.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
     )
     _definition_options(serve)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
@@ -112,8 +117,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
     )
     _definition_options(validate)
     evaluate = commands.add_parser(
@@ -131,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
+    states.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     states.add_argument(
         "--database",
         help="SQLite file for Standard executions and their history, resumed after a restart "
@@ -261,7 +267,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         access_log=options.access_log,
         **uvicorn_options,
     )
-    server = _Server(config)
+    server = _Server(config, app.state.api.step_functions.service)
     if app.self_routes is not None:
         # Known before the server starts: workflows resumed at start may reach an HTTP Task
         # aimed at this API, and functions its AWS endpoint, before any request has shown the
@@ -290,11 +296,12 @@ def _listen(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling when its sockets listen (the port is known only then)."""
+class _Server(LongPollServer):
+    """uvicorn's server, telling when its sockets listen (the port is known only then), and
+    ending the embedded engine's activity polls when it stops."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
+        super().__init__(config, service)
         self.listening = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -336,10 +343,7 @@ def _announce(
     if app.state.extra_listener is not None:
         print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
     print(f"  Data directory: {data.describe()}")
-    print(
-        "  In memory only: embedded data (DynamoDB items, Step Functions executions, Cognito "
-        "users) is gone when the server stops"
-    )
+    print(f"  In memory only: {_in_memory(app)} gone when the server stops")
     print("Press Ctrl+C to stop.", flush=True)
 
 
@@ -359,28 +363,50 @@ def _services(app: AppSyncApp) -> list[str]:
     if app.state.api.dynamodb is not None:
         tables = [table.table_name for table in definition.server.dynamodb.tables]
         lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
-    settings = definition.server.step_functions
-    uses_states = any(
-        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
-        or (spec.http is not None and "states." in spec.http.endpoint)
-        for spec in definition.data_sources
-    )
-    if settings.declared or uses_states:
-        machines = [machine.name for machine in settings.state_machines]
+    if _uses_step_functions(definition):
+        machines = [machine.name for machine in definition.server.step_functions.state_machines]
         lines.append(
             "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
         )
-    providers = (definition.authentication, *definition.additional_authentication_providers)
-    pools = [
-        spec.user_pool_config.user_pool_id
-        for spec in providers
-        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
-    ]
+    pools = _embedded_pools(definition)
     if pools:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
     return [*lines, *describe_functions(app.state.api.functions)]
+
+
+def _in_memory(app: AppSyncApp) -> str:
+    """What of the embedded services this API uses lives in memory only ("... is")."""
+    definition: ApiDefinition = app.state.api.definition
+    kept = []
+    if app.state.api.dynamodb is not None:
+        kept.append("DynamoDB items")
+    if _uses_step_functions(definition) and definition.server.step_functions.database is None:
+        kept.append("Step Functions executions")
+    if _embedded_pools(definition):
+        kept.append("Cognito users")
+    if not kept:
+        return "what clients store through the AWS endpoint is"
+    return f"embedded data ({', '.join(kept)}) is"
+
+
+def _uses_step_functions(definition: ApiDefinition) -> bool:
+    return definition.server.step_functions.declared or any(
+        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
+        or (spec.http is not None and "states." in spec.http.endpoint)
+        for spec in definition.data_sources
+    )
+
+
+def _embedded_pools(definition: ApiDefinition) -> list[str]:
+    """The user pools whose tokens the embedded Cognito signs (no `jwksFile` of their own)."""
+    providers = (definition.authentication, *definition.additional_authentication_providers)
+    return [
+        spec.user_pool_config.user_pool_id
+        for spec in providers
+        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
+    ]
 
 
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
@@ -505,6 +531,18 @@ def evaluate(code: Path | None, template: Path | None, function: str, context: P
     return 0 if status == 200 else 1
 
 
+def _no_definition(command: str) -> int:
+    """`serve` or `validate` without `--config` where there is no ./appsync.yaml: say so and how
+    to name one, with argparse's exit status for a command line that cannot run."""
+    print(
+        f"appsync-local {command}: no {DEFAULT_CONFIG} in {Path.cwd()}; name the API definition "
+        "(appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory) with "
+        f"--config, for example:\n  appsync-local {command} --config path/to/appsync.yaml",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
@@ -514,6 +552,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
+    if arguments.command in ("serve", "validate") and arguments.config is None:
+        if not DEFAULT_CONFIG.is_file():
+            return _no_definition(arguments.command)
+        arguments.config = DEFAULT_CONFIG
     if arguments.command == "validate":
         return validate(arguments.config, arguments)
     if arguments.command == "evaluate":

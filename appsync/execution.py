@@ -31,6 +31,7 @@ from appsync.errors import (
     appended_error,
     malformed_request,
     response_body,
+    subscription_over_http,
 )
 from appsync.selection import selection_info
 from auth.identity import Principal
@@ -170,10 +171,15 @@ class Executor:
     async def prepare(self, request: GraphQLRequest) -> PreparedDocument:
         """The request's parsed and validated document (cached by query text, else prepared in
         a worker thread). Called once the caller is authenticated. A query that does not parse
-        is AppSync's 400 MalformedHttpRequestException "Unable to parse GraphQL query."."""
+        is AppSync's 400 MalformedHttpRequestException "Unable to parse GraphQL query."; a valid
+        subscription operation is its 400 BadRequestException "Subscriptions over MQTT is not
+        supported." (subscriptions are served on the realtime websocket only)."""
         prepared = await self.executable.prepare(request.query)
         if any(isinstance(error.original_error, QuerySyntaxError) for error in prepared.errors):
             raise malformed_request()
+        selected = prepared.operation(request.operation_name)
+        if selected is not None and selected.operation is OperationType.SUBSCRIPTION:
+            raise subscription_over_http()
         return prepared
 
     async def execute(

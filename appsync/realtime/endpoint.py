@@ -6,8 +6,10 @@ path calls to publish (`publish_result`, `publish_mutation`, `invalidate_calls`)
 
 Per connection: the handshake's header JSON (the `header` query parameter, standard base64, or a
 `header-<base64url>` Sec-WebSocket-Protocol entry) is authenticated as AppSync does it
-(`AuthRequest.realtime_connect`); a handshake without one is refused with HTTP 401, one whose
-credentials fail is answered with `connection_error`. The receive loop also keeps the `ka`
+(`AuthRequest.realtime_connect`). As the service does, the upgrade is accepted either way: a
+handshake without one is answered with `connection_error` "Required headers are missing.", one
+whose credentials fail with `connection_error` `UnauthorizedException` (errorCode 401). The
+receive loop also keeps the `ka`
 timer; one TaskGroup holds each `start` being authorized, then its subscription's delivery.
 What a `start` becomes, and how a publication is rendered for it, is `subscriptions.py`.
 """
@@ -53,17 +55,15 @@ from appsync.realtime.subscriptions import (
     SubscriptionPlanner,
     SubscriptionResolver,
 )
-from auth.errors import UnauthorizedError
+from auth.errors import NOT_AUTHORIZED_TO_MAKE_THIS_CALL, SignatureError, UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
 from resolvers.errors import ResolverError
+from schema import json_text
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
 
-# The recorded connection_error for failed handshake credentials (aws-appsync-realtime-client-
-# ios): the service's internal error type and errorCode 400, which Amplify treats as final.
-_CONNECTION_UNAUTHORIZED_TYPE = "com.amazonaws.deepdish.graphql.auth#UnauthorizedException"
 MAX_INVALIDATIONS_PER_REQUEST = 5
 
 # The uvicorn settings `appsync-local serve` runs with, and bench/fanout.py measures: the
@@ -210,18 +210,26 @@ class RealtimeRuntime:
         as the socket is open: the socket speaks ASGI messages through `receive` and `send`."""
         offered: list[str] = list(websocket.scope.get("subprotocols") or [])
         headers = handshake_headers(offered, websocket.query_params.get("header"))
-        if headers is None or messages.SUBPROTOCOL not in offered:
-            await _deny(websocket, headers is None)
-            return None
-        source_ip = websocket.client.host if websocket.client else None
         rejection: list[ErrorJson] | None = None
-        try:
-            await self._authorizer.authenticate(
-                AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
-            )
-        except UnauthorizedError as error:
-            rejection = [_connection_error(error)]
-        await websocket.accept(subprotocol=messages.SUBPROTOCOL)
+        if headers is None:
+            # The service opens the socket and says why in its first frame (reference/
+            # appsync.md 3.3): no client sees an HTTP 401 at the upgrade any more.
+            rejection = [messages.required_headers_missing()]
+        elif messages.SUBPROTOCOL not in offered:
+            await _deny(websocket)
+            return None
+        else:
+            source_ip = websocket.client.host if websocket.client else None
+            try:
+                await self._authorizer.authenticate(
+                    AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
+                )
+            except UnauthorizedError as error:
+                rejection = [_connection_error(error)]
+        # A client that offered no subprotocol is answered without one (a browser fails the
+        # upgrade when the server names a subprotocol it did not offer).
+        subprotocol = messages.SUBPROTOCOL if messages.SUBPROTOCOL in offered else None
+        await websocket.accept(subprotocol=subprotocol)
         return RealtimeConnection(
             rejection=rejection,
             connection_timeout_ms=self.settings.connection_timeout_ms,
@@ -387,16 +395,16 @@ class _Socket:
             self._stop(subscription_id)
 
 
-async def _deny(websocket: WebSocket, unauthorized: bool) -> None:
-    """Refuse the upgrade. No credentials at all: 401 UnauthorizedException, as the service
-    answered a socket without auth (graphql-dotnet/graphql-client#221)."""
+async def _deny(websocket: WebSocket) -> None:
+    """Refuse an upgrade that carries credentials but not the `graphql-ws` subprotocol."""
     # AWS differs: the answer to a handshake without the graphql-ws subprotocol is not recorded.
-    error_type = "UnauthorizedException" if unauthorized else "BadRequestException"
-    message = "Missing authorization header" if unauthorized else "Unsupported subprotocol"
-    body = json.dumps({"errors": [{"errorType": error_type, "message": message}]})
+    error_type = "BadRequestException"
+    body = json_text.dump_bytes(
+        {"errors": [{"errorType": error_type, "message": "Unsupported subprotocol"}]}
+    )
     response = Response(
         body,
-        status_code=401 if unauthorized else 400,
+        status_code=400,
         media_type="application/json",
         headers={"x-amzn-errortype": error_type},
     )
@@ -407,10 +415,10 @@ async def _deny(websocket: WebSocket, unauthorized: bool) -> None:
 
 
 def _connection_error(error: UnauthorizedError) -> ErrorJson:
-    if error.error_type == messages.UNAUTHORIZED_ERROR_TYPE:
-        return {
-            "errorType": _CONNECTION_UNAUTHORIZED_TYPE,
-            "message": error.message,
-            "errorCode": messages.CONNECTION_UNAUTHORIZED_ERROR_CODE,
-        }
-    return {"errorType": error.error_type, "message": error.message, "errorCode": error.status_code}
+    """Whatever refused the handshake's credentials, the service answers UnauthorizedException
+    with errorCode 401 (reference/appsync.md 3.3); a SigV4 signature that does not verify gets
+    its "You are not authorized to make this call." (aws-appsync-community#373), not the 403
+    signature errors of HTTP."""
+    if isinstance(error, SignatureError):
+        return messages.connection_unauthorized(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
+    return messages.connection_unauthorized(error.message)

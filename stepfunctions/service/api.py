@@ -94,6 +94,11 @@ class StepFunctionsService:
                 for task in list(self._tasks):
                     task.cancel()
 
+    def end_long_polls(self) -> None:
+        """Answer the GetActivityTask long polls now (empty, as after 60 s without a task) and
+        any later one at once: the server that serves this API is stopping."""
+        self.interpreter.end_activity_polls()
+
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         if self._group is None:
             coroutine.close()
