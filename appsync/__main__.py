@@ -3,6 +3,7 @@
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
+                           [--api-log FILE] [--api-log-format auto|json|text]
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
@@ -32,6 +33,7 @@ from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
+from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
@@ -90,6 +92,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     data.add_argument(
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    serve.add_argument(
+        "--api-log",
+        default="-",
+        metavar="FILE",
+        help="where the events of the API's logConfig go, as AppSync sends them to CloudWatch "
+        "Logs (default -: standard output)",
+    )
+    serve.add_argument(
+        "--api-log-format",
+        default=LogFormat.AUTO.value,
+        choices=[choice.value for choice in LogFormat],
+        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
+        "text: one readable line per event; auto (default): text on a terminal, else json",
     )
     _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
@@ -165,12 +181,19 @@ class _ServeOptions:
     data: DataDirectory
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
+    # `--api-log` and `--api-log-format`.
+    api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO)
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
     host, port, log_level = options.host, options.port, options.log_level
     try:
-        app = build_app(definition, data=options.data, allowed_hosts=options.allowed_hosts)
+        app = build_app(
+            definition,
+            data=options.data,
+            allowed_hosts=options.allowed_hosts,
+            log_sink=open_sink(*options.api_log) if definition.log_config else None,
+        )
     except ConfigError as error:
         _report(error.problems)
         return 1
@@ -345,6 +368,7 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
     definition = _load(path)
     if definition is None:
@@ -361,7 +385,9 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts), access_log)
+    options = _ServeOptions(
+        host, port, log_level, directory, tuple(allowed_hosts), access_log, api_log
+    )
     return asyncio.run(_serve(definition, options, files))
 
 
@@ -449,6 +475,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        (arguments.api_log, LogFormat(arguments.api_log_format)),
     )
 
 

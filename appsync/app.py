@@ -26,6 +26,7 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
+from appsync.api_log import ApiLog, LogSink, build_api_log
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
@@ -40,6 +41,7 @@ from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
+from appsync.log_sinks import LogFormat, open_sink
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.startup import START_FAILURES, start_failure, start_problems
@@ -421,12 +423,14 @@ def build_app(
     data: DataDirectory | None = None,
     allowed_hosts: tuple[str, ...] = (),
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+    log_sink: LogSink | None = None,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
-    `body_timeout_seconds` bounds the wait for a request's body (graphql_http).
+    `body_timeout_seconds` bounds the wait for a request's body (graphql_http). `log_sink`:
+    where the events of the API's `logConfig` go (default: standard output, `appsync.log_sinks`).
     """
     api = load_api(definition, clock, data)
     endpoint = GraphQLEndpoint(
@@ -434,6 +438,7 @@ def build_app(
         api.authorizer,
         definition.server.max_request_body_bytes,
         body_timeout_seconds,
+        log=_api_log(definition, log_sink),
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
@@ -482,6 +487,16 @@ def build_app(
     app.state.extra_listener = None
     app.self_routes = api.step_functions.routes
     return app
+
+
+def _api_log(definition: ApiDefinition, sink: LogSink | None) -> ApiLog | None:
+    """The API's CloudWatch-shaped log, when its definition has a `logConfig`."""
+    if definition.log_config is None:
+        return None
+    region = definition.server.aws.region or definition.server.step_functions.region
+    account = definition.server.step_functions.account_id
+    sink = sink if sink is not None else open_sink("-", LogFormat.AUTO)
+    return build_api_log(definition.log_config, sink, definition.name, region, account)
 
 
 @asynccontextmanager

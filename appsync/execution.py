@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from graphql import DocumentNode, GraphQLError, GraphQLResolveInfo, OperationType
 
+from appsync.api_log import FieldLog, RequestLog
 from appsync.errors import (
     FieldErrorJson,
     LocationJson,
@@ -122,6 +123,8 @@ class Operation:
     invalidations: set[tuple[str, str]] = field(default_factory=set)
     # The document's memo of what resolvers' contexts derive from its nodes.
     derived: dict[int, Any] = field(default_factory=dict)
+    # The request's events for the API's log, when the API has a `logConfig`.
+    log: RequestLog | None = None
 
 
 # Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
@@ -182,6 +185,7 @@ class Executor:
         prepared: PreparedDocument,
         principal: Principal,
         headers: dict[str, str],
+        log: RequestLog | None = None,
     ) -> OperationResult:
         loop = asyncio.get_running_loop()
         operation = Operation(
@@ -190,6 +194,7 @@ class Executor:
             variables=request.variables or {},
             deadline=loop.time() + self._limits.execution_timeout_seconds,
             derived=prepared.derived,
+            log=log,
         )
         result = await self.executable.execute_prepared(
             prepared, request.variables, request.operation_name, operation
@@ -283,6 +288,10 @@ class Executor:
                 auth_type=operation.principal.auth_type,
                 operation=operation.scope,
             )
+            field_log = None
+            if operation.log is not None:
+                field_log = _field_log(operation.log, info)
+                ctx.observer = field_log
             try:
                 if not awaits_io:
                     if asyncio.get_running_loop().time() >= operation.deadline:
@@ -296,6 +305,10 @@ class Executor:
                         raise ResolverError(
                             EXECUTION_TIMEOUT_MESSAGE, EXECUTION_TIMEOUT_TYPE
                         ) from None
+            except ResolverError as error:
+                if field_log is not None:
+                    field_log.finish([{"message": error.message, "errorType": error.error_type}])
+                raise
             finally:
                 added = ctx.extensions.get(RESPONSE_HEADERS_KEY)
                 if added:
@@ -310,6 +323,8 @@ class Executor:
                 operation.appended_errors.extend(
                     appended_error(path, locations, raw) for raw in ctx.appended_errors
                 )
+            if field_log is not None:
+                field_log.finish(ctx.appended_errors)
             return value
 
         return resolve
@@ -348,6 +363,12 @@ def _default_field(field_name: str, check: _FieldCheck | None) -> FieldResolver:
         return getattr(source, field_name, None)
 
     return resolve
+
+
+def _field_log(log: RequestLog, info: GraphQLResolveInfo[Operation]) -> FieldLog:
+    return log.field(
+        info.path.as_list(), info.parent_type.name, info.field_name, str(info.return_type)
+    )
 
 
 def _locations(info: GraphQLResolveInfo[Operation]) -> list[LocationJson] | None:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from resolvers.context import ContextError, ResolverContext
+from resolvers.context import ContextError, MappingLogType, ResolverContext
 from resolvers.datasources.base import DataSource
 from resolvers.errors import DataSourceError
 from resolvers.runtimes.base import ResolverCode
@@ -49,11 +49,15 @@ async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverCo
         ctx.error = ContextError(exc.message, exc.error_type)
 
 
-def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
-    """Run a request handler with the early-return flags cleared first."""
+def run_request(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
+    """Run a request handler (a resolver's, or the pipeline `function`'s) with the early-return
+    flags cleared first."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    return code.request(ctx)
+    value = code.request(ctx)
+    if ctx.observer is not None:
+        ctx.observer.mapping(MappingLogType.REQUEST_MAPPING, function, ctx, value)
+    return value
 
 
 def run_response(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
@@ -62,6 +66,8 @@ def run_response(code: ResolverCode, ctx: ResolverContext, function: str | None 
     ctx.early_return = False
     ctx.early_return_skip_to = None
     value = code.response(ctx)
+    if ctx.observer is not None:
+        ctx.observer.mapping(MappingLogType.RESPONSE_MAPPING, function, ctx, value)
     error = ctx.error
     if value is None and error is not None and not _appended(ctx, error):
         resolver = f"{ctx.info.parent_type_name}.{ctx.info.field_name}"
@@ -118,6 +124,8 @@ class UnitResolver:
         ctx.early_return = False
         ctx.early_return_skip_to = None
         value = self._code.response(ctx)
+        if ctx.observer is not None:
+            ctx.observer.mapping(MappingLogType.RESPONSE_MAPPING, None, ctx, value)
         ctx.early_return = False
         if error is not None:
             raise DataSourceError(error.message, error.type, value)

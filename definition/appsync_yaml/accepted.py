@@ -8,7 +8,8 @@ CreateDataSource's `serviceRoleArn`, `metricsConfig`, `lambdaConfig.lambdaFuncti
 and recorded as a `Notice` naming the field, which the server logs once when the API loads:
 never refused, never silent. A value that asks for what the server does anyway (`xrayEnabled:
 false`, `apiType: GRAPHQL`, `visibility: GLOBAL`) needs no notice. `logConfig` and
-`cachingConfig` keep their values, typed, for the field log and the API cache to come.
+`cachingConfig` keep their values, typed: the API's log (`appsync.api_log`) follows `logConfig`
+without a notice.
 """
 
 from __future__ import annotations
@@ -85,7 +86,6 @@ def _log_config(reader: DefinitionReader, raw: Any) -> LogConfig | None:
     exclude = reader.boolean(block, "excludeVerboseContent", "logConfig")
     if level is None:
         return None
-    accepted(reader, "logConfig", "no CloudWatch Logs: the server's own log has resolver errors")
     return LogConfig(level, role, exclude)
 
 

@@ -97,7 +97,10 @@ class JsResolverCode:
         except JsEngineError as error:
             raise CodeError(*self.location.locate(error.position), error.message) from error
         for level, line in outcome.logs:
-            LOGGER.info("%s %s: %s", level, self.location.file, line)
+            if ctx.observer is not None:
+                ctx.observer.user_log(level, f"{self.location.file}: {line}")
+            else:
+                LOGGER.info("%s %s: %s", level, self.location.file, line)
         return outcome
 
     def _finish(self, outcome: Outcome, ctx: ResolverContext) -> Any:

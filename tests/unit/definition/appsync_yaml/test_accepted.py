@@ -89,10 +89,6 @@ def test_every_field_without_a_local_effect_loads_with_one_notice_each(tmp_path:
         ),
         ("resolvers[0].metricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
         ("xrayEnabled", f"{NO_EFFECT} (no X-Ray traces are recorded)"),
-        (
-            "logConfig",
-            f"{NO_EFFECT} (no CloudWatch Logs: the server's own log has resolver errors)",
-        ),
         ("tags", f"{NO_EFFECT} (tags are not listed by any local API)"),
         ("apiType", f"{NO_EFFECT} (source APIs are not merged locally)"),
         ("mergedApiExecutionRoleArn", f"{NO_EFFECT} (source APIs are not merged locally)"),
@@ -101,7 +97,7 @@ def test_every_field_without_a_local_effect_loads_with_one_notice_each(tmp_path:
         ("enhancedMetricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
     ]
     assert all(notice.file == str(tmp_path / "appsync.yaml") for notice in definition.notices)
-    # Kept, typed, for the field log and the API cache to come.
+    # Kept, typed: the API's log follows logConfig (no notice), the API cache cachingConfig.
     assert definition.log_config == LogConfig(
         FieldLogLevel.ALL, "arn:aws:iam::123456789012:role/appsync-logs", True
     )

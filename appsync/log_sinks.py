@@ -1,0 +1,113 @@
+"""Where the API's CloudWatch-shaped events (`appsync.api_log`) are written.
+
+`JsonLinesSink` writes one JSON object per event, `{"timestamp": <epoch ms>, "message": <text>}`:
+PutLogEvents' InputLogEvent, which is also what FilterLogEvents and subscription filters hand to
+the tools that read AppSync's log group, so the same parsers read this file. `TextSink` writes
+one readable line per event for a terminal: the time, the request id's first block, the log
+type and what matters in it. A request's events are written together, in one call, when it ends.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, TextIO
+
+from appsync.api_log import LogEvent
+
+# How much of a template or context a readable line shows.
+_SHOWN = 300
+
+
+class LogFormat(StrEnum):
+    JSON = "json"
+    TEXT = "text"
+    # Text on a terminal, JSON lines anywhere else.
+    AUTO = "auto"
+
+
+class _StreamSink:
+    __slots__ = ("_stream",)
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def close(self) -> None:
+        """Close the stream, unless it is standard output."""
+        if self._stream is not sys.stdout:
+            self._stream.close()
+
+
+class JsonLinesSink(_StreamSink):
+    """One `{"timestamp", "message"}` JSON object per line."""
+
+    __slots__ = ()
+
+    def write(self, events: Sequence[LogEvent]) -> None:
+        lines = [
+            json.dumps({"timestamp": timestamp, "message": message}, ensure_ascii=False)
+            for timestamp, message in events
+        ]
+        self._stream.write("\n".join(lines) + "\n")
+        self._stream.flush()
+
+
+class TextSink(_StreamSink):
+    """One readable line per event."""
+
+    __slots__ = ()
+
+    def write(self, events: Sequence[LogEvent]) -> None:
+        self._stream.write(
+            "".join(readable(timestamp, message) + "\n" for timestamp, message in events)
+        )
+        self._stream.flush()
+
+
+def readable(timestamp: int, message: str) -> str:
+    """One event as a terminal line."""
+    clock = datetime.fromtimestamp(timestamp / 1000).strftime("%H:%M:%S.%f")[:-3]
+    if not message.startswith("{"):
+        request_id, _, text = message.partition(" ")
+        return f"{clock} {request_id[:8]} {_cut(text)}"
+    event: dict[str, Any] = json.loads(message)
+    kind = event.get("logType", "")
+    head = f"{clock} {str(event.get('requestId', ''))[:8]} {kind}"
+    where = f"{event.get('parentType')}.{event.get('fieldName')}"
+    path = "/".join(str(step) for step in event.get("path", ()))
+    if kind == "Tracing":
+        cached = " (cached)" if event.get("cached") else ""
+        return f"{head} {where} {path} {event['duration'] / 1e6:.3f} ms{cached}"
+    if kind == "RequestSummary":
+        return f"{head} {event['statusCode']} {event['latency'] / 1e6:.3f} ms"
+    if kind == "ExecutionSummary":
+        return f"{head} {event['duration'] / 1e6:.3f} ms"
+    function = f" function {event['functionName']}" if "functionName" in event else ""
+    line = f"{head} {where}{function} {path}"
+    if event.get("errors"):
+        line += f" errors={_cut(json.dumps(event['errors'], ensure_ascii=False))}"
+    if "transformedTemplate" in event:
+        line += f" {_cut(event['transformedTemplate'])}"
+    return line
+
+
+def _cut(text: str) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
+
+
+def open_sink(destination: str, log_format: LogFormat) -> JsonLinesSink | TextSink:
+    """A sink writing to `destination` (a file, appended to; "-" for standard output)."""
+    stream: TextIO
+    if destination == "-":
+        stream = sys.stdout
+    else:
+        path = Path(destination)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        stream = path.open("a", encoding="utf-8")
+    text = log_format is LogFormat.TEXT or (log_format is LogFormat.AUTO and stream.isatty())
+    return TextSink(stream) if text else JsonLinesSink(stream)

@@ -1,0 +1,88 @@
+"""Where the API's log events go: JSON lines shaped as CloudWatch Logs' InputLogEvent
+(`{timestamp, message}`, PutLogEvents), or one readable line per event for a terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from appsync.log_sinks import JsonLinesSink, LogFormat, TextSink, open_sink, readable
+
+REQUEST_ID = "dbe87af3-c114-4b32-ae79-8af11f3f96f1"
+TRACING = json.dumps(
+    {
+        "logType": "Tracing",
+        "path": ["getPost", "author"],
+        "fieldName": "author",
+        "parentType": "Post",
+        "returnType": "Author",
+        "startOffset": 178156,
+        "duration": 2_500_000,
+        "requestId": REQUEST_ID,
+    }
+)
+
+
+def test_json_lines_are_input_log_events_one_per_line() -> None:
+    stream = io.StringIO()
+    JsonLinesSink(stream).write(
+        [(1_700_000_000_000, TRACING), (1_700_000_000_001, "x End Request")]
+    )
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert lines == [
+        {"timestamp": 1_700_000_000_000, "message": TRACING},
+        {"timestamp": 1_700_000_000_001, "message": "x End Request"},
+    ]
+
+
+def test_a_readable_line_says_what_matters_in_each_event() -> None:
+    line = readable(0, TRACING)
+    assert line.endswith(" dbe87af3 Tracing Post.author getPost/author 2.500 ms")
+    mapping = json.dumps(
+        {
+            "logType": "ResponseMapping",
+            "path": ["getPost"],
+            "fieldName": "getPost",
+            "parentType": "Query",
+            "requestId": REQUEST_ID,
+            "errors": [{"message": "boom", "errorType": "DynamoDB:ValidationException"}],
+            "transformedTemplate": '{\n  "id": 1\n}',
+        }
+    )
+    shown = readable(0, mapping)
+    assert "ResponseMapping Query.getPost getPost errors=" in shown
+    assert "DynamoDB:ValidationException" in shown
+    assert "\n" not in shown
+    assert readable(0, f"{REQUEST_ID} Begin Request").endswith(" dbe87af3 Begin Request")
+    summary = json.dumps(
+        {
+            "logType": "RequestSummary",
+            "requestId": REQUEST_ID,
+            "statusCode": 200,
+            "latency": 1_000_000,
+        }
+    )
+    assert readable(0, summary).endswith("RequestSummary 200 1.000 ms")
+
+
+def test_text_sink_writes_a_line_per_event() -> None:
+    stream = io.StringIO()
+    TextSink(stream).write([(0, TRACING), (0, f"{REQUEST_ID} End Request")])
+    assert len(stream.getvalue().splitlines()) == 2
+
+
+def test_a_file_destination_is_appended_to_as_json_unless_text_is_asked(tmp_path: Path) -> None:
+    path = tmp_path / "logs" / "api.jsonl"
+    for timestamp, message in [(1, "a Begin Request"), (2, "a End Request")]:
+        sink = open_sink(str(path), LogFormat.AUTO)
+        sink.write([(timestamp, message)])
+        sink.close()
+    assert [json.loads(line)["timestamp"] for line in path.read_text().splitlines()] == [1, 2]
+    text = open_sink(str(path), LogFormat.TEXT)
+    assert isinstance(text, TextSink)
+    text.close()
+    stdout = open_sink("-", LogFormat.JSON)
+    assert isinstance(stdout, JsonLinesSink)
+    stdout.close()  # standard output stays open
+    print("still open")
