@@ -97,8 +97,9 @@ def _parser() -> argparse.ArgumentParser:
         "--api-log",
         default="-",
         metavar="FILE",
-        help="where the events of the API's logConfig go, as AppSync sends them to CloudWatch "
-        "Logs (default -: standard output)",
+        help="where the events of the API's logConfig and of state machines with a "
+        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
+        "output)",
     )
     serve.add_argument(
         "--api-log-format",
@@ -192,7 +193,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
             definition,
             data=options.data,
             allowed_hosts=options.allowed_hosts,
-            log_sink=open_sink(*options.api_log) if definition.log_config else None,
+            log_sink=open_sink(*options.api_log),
         )
     except ConfigError as error:
         _report(error.problems)

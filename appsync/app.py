@@ -127,7 +127,10 @@ class _Problems:
 
 
 def load_api(
-    definition: ApiDefinition, clock: Clock | None = None, data: DataDirectory | None = None
+    definition: ApiDefinition,
+    clock: Clock | None = None,
+    data: DataDirectory | None = None,
+    log_sink: LogSink | None = None,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
@@ -148,7 +151,7 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = _step_functions(definition, problems)
+    step_functions = _step_functions(definition, problems, log_sink)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
     aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
@@ -206,14 +209,16 @@ def load_api(
     )
 
 
-def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
+def _step_functions(
+    definition: ApiDefinition, problems: _Problems, log_sink: LogSink | None
+) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     try:
-        return build_step_functions(settings, file)
+        return build_step_functions(settings, file, log_sink)
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
-        return build_step_functions(dataclasses.replace(settings, database=None), file)
+        return build_step_functions(dataclasses.replace(settings, database=None), file, log_sink)
 
 
 def _embedded_dynamodb(
@@ -432,7 +437,8 @@ def build_app(
     `body_timeout_seconds` bounds the wait for a request's body (graphql_http). `log_sink`:
     where the events of the API's `logConfig` go (default: standard output, `appsync.log_sinks`).
     """
-    api = load_api(definition, clock, data)
+    log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
+    api = load_api(definition, clock, data, log_sink)
     endpoint = GraphQLEndpoint(
         api.executor,
         api.authorizer,
@@ -489,13 +495,12 @@ def build_app(
     return app
 
 
-def _api_log(definition: ApiDefinition, sink: LogSink | None) -> ApiLog | None:
+def _api_log(definition: ApiDefinition, sink: LogSink) -> ApiLog | None:
     """The API's CloudWatch-shaped log, when its definition has a `logConfig`."""
     if definition.log_config is None:
         return None
     region = definition.server.aws.region or definition.server.step_functions.region
     account = definition.server.step_functions.account_id
-    sink = sink if sink is not None else open_sink("-", LogFormat.AUTO)
     return build_api_log(definition.log_config, sink, definition.name, region, account)
 
 

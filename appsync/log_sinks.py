@@ -75,6 +75,11 @@ def readable(timestamp: int, message: str) -> str:
         request_id, _, text = message.partition(" ")
         return f"{clock} {request_id[:8]} {_cut(text)}"
     event: dict[str, Any] = json.loads(message)
+    if "execution_arn" in event:
+        # A Step Functions execution's event: the execution's name, the type, the details.
+        name = str(event["execution_arn"]).split(":")[-1]
+        details = _cut(json.dumps(event.get("details", {}), ensure_ascii=False))
+        return f"{clock} {name[:8]} {event.get('type')} {details}"
     kind = event.get("logType", "")
     head = f"{clock} {str(event.get('requestId', ''))[:8]} {kind}"
     where = f"{event.get('parentType')}.{event.get('fieldName')}"

@@ -45,6 +45,7 @@ from stepfunctions.integrations.http_task import (
 )
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.integrations.states import ServiceNestedExecutions
+from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
@@ -136,10 +137,13 @@ class EmbeddedStepFunctions:
 
 
 def build_step_functions(
-    settings: StepFunctionsSettings, config_file: str
+    settings: StepFunctionsSettings,
+    config_file: str,
+    execution_log: ExecutionLogSink | None = None,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
-    open is a ConfigError."""
+    open is a ConfigError. `execution_log`: where executions of machines with a
+    `loggingConfiguration` write their events."""
     region, account = settings.region, settings.account_id
     clock = SystemClock()
     tasks = TaskRegistry(region, account)
@@ -150,7 +154,9 @@ def build_step_functions(
         raise ConfigError(
             [Problem(config_file, "server.stepFunctions.database", message)]
         ) from None
-    service = StepFunctionsService(clock, tasks, region=region, account_id=account, store=store)
+    service = StepFunctionsService(
+        clock, tasks, region=region, account_id=account, store=store, execution_log=execution_log
+    )
     # Until `running` knows the endpoint, nothing may reach real AWS with ambient credentials.
     clients = AwsClients(IntegrationEndpoints(embedded_url=EMBEDDED_URL, region=region))
     routes = SelfRoutes(settings.api_url)

@@ -18,6 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from stepfunctions.errors import StepFunctionsError
+from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
@@ -57,6 +58,7 @@ class StepFunctionsService:
         account_id: str = "123456789012",
         retention: int = DEFAULT_RETENTION,
         store: Store | None = None,
+        execution_log: ExecutionLogSink | None = None,
     ) -> None:
         self.clock = clock
         self.tasks = tasks
@@ -74,6 +76,7 @@ class StepFunctionsService:
             region=region,
             account_id=account_id,
             spawn=self._spawn,
+            execution_log=execution_log,
         )
 
     @asynccontextmanager

@@ -6,6 +6,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
@@ -26,6 +27,8 @@ class ServiceDependencies:
     region: str
     account_id: str
     spawn: Spawn
+    # Where executions of machines with a `loggingConfiguration` write their events.
+    execution_log: ExecutionLogSink | None = None
 
     def arn(self, resource: str) -> str:
         """`arn:aws:states:<region>:<account>:<resource>`."""

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun
+from stepfunctions.records.execution_log import LoggedHistory, logs_anything
 from stepfunctions.records.history import HistoryEvent
 from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.aliases import pick_version
@@ -113,6 +114,11 @@ def _new_execution(
         state_machine_alias_arn=alias_arn,
         trace_header=request.optional_text("traceHeader"),
     )
+    logging = (
+        version.logging_configuration if version is not None else machine.logging_configuration
+    )
+    if deps.execution_log is not None and logs_anything(logging):
+        execution.history = LoggedHistory(arn, logging, deps.execution_log)
     return execution, deps.store.execution(arn)
 
 

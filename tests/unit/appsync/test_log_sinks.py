@@ -86,3 +86,17 @@ def test_a_file_destination_is_appended_to_as_json_unless_text_is_asked(tmp_path
     assert isinstance(stdout, JsonLinesSink)
     stdout.close()  # standard output stays open
     print("still open")
+
+
+def test_a_step_functions_event_reads_as_its_execution_type_and_details() -> None:
+    event = json.dumps(
+        {
+            "id": "3",
+            "type": "ExecutionFailed",
+            "details": {"error": "E", "cause": "c"},
+            "previous_event_id": "2",
+            "event_timestamp": "1700000000000",
+            "execution_arn": "arn:aws:states:us-east-1:123456789012:execution:m:order-7",
+        }
+    )
+    assert readable(0, event).endswith(' order-7 ExecutionFailed {"error": "E", "cause": "c"}')
