@@ -343,7 +343,8 @@ def _services(app: AppSyncApp) -> list[str]:
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
-        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
+        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime), read the metrics "
+        "(/metrics, without credentials) and call the AWS "
         "endpoint: DynamoDB, Step Functions, Cognito and every other service moto serves (S3, "
         "SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
         f"endpoint takes {_credentials_text(aws)}"

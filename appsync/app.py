@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,10 +23,12 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from appsync.api_log import ApiLog, LogSink, build_api_log
+from appsync.api_log import ApiLog, LogSink, api_id, build_api_log
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
@@ -42,6 +44,8 @@ from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
+from appsync.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
+from appsync.metrics import ApiMetrics
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.startup import START_FAILURES, start_failure, start_problems
@@ -102,6 +106,8 @@ class LoadedApi:
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
+    # AppSync's and Step Functions' CloudWatch metrics, served on /metrics.
+    metrics: ApiMetrics
 
 
 class _ResolverClock:
@@ -151,7 +157,8 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = _step_functions(definition, problems, log_sink)
+    metrics = ApiMetrics(api_id(definition.name))
+    step_functions = _step_functions(definition, problems, log_sink, metrics)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
     aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
@@ -201,24 +208,26 @@ def load_api(
         },
         _realtime_settings(definition.server.realtime),
         domain_name=domain,
+        metrics=metrics,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
     dynamodb = _embedded_dynamodb(definition, inferred)
     return LoadedApi(
-        definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws
+        definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws, metrics
     )
 
 
 def _step_functions(
-    definition: ApiDefinition, problems: _Problems, log_sink: LogSink | None
+    definition: ApiDefinition, problems: _Problems, log_sink: LogSink | None, metrics: ApiMetrics
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     try:
-        return build_step_functions(settings, file, log_sink)
+        return build_step_functions(settings, file, log_sink, metrics.executions)
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
-        return build_step_functions(dataclasses.replace(settings, database=None), file, log_sink)
+        in_memory = dataclasses.replace(settings, database=None)
+        return build_step_functions(in_memory, file, log_sink, metrics.executions)
 
 
 def _embedded_dynamodb(
@@ -445,6 +454,7 @@ def build_app(
         definition.server.max_request_body_bytes,
         body_timeout_seconds,
         log=_api_log(definition, log_sink),
+        metrics=api.metrics,
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
@@ -485,6 +495,7 @@ def build_app(
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
         *console_routes(definition),
+        Route("/metrics", _metrics_endpoint(api.metrics), methods=["GET"]),
     ]
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
@@ -493,6 +504,16 @@ def build_app(
     app.state.extra_listener = None
     app.self_routes = api.step_functions.routes
     return app
+
+
+def _metrics_endpoint(metrics: ApiMetrics) -> Callable[[Request], Awaitable[Response]]:
+    """`GET /metrics`: the Prometheus text format. It holds counts, durations and the API's and
+    state machines' ids, never a request's content or a credential (README, Security model)."""
+
+    async def endpoint(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
+
+    return endpoint
 
 
 def _api_log(definition: ApiDefinition, sink: LogSink) -> ApiLog | None:

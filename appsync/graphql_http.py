@@ -42,6 +42,7 @@ from appsync.errors import (
     unauthorized_request,
 )
 from appsync.execution import Executor, GraphQLRequest, OperationResult
+from appsync.metrics import ApiMetrics
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
@@ -164,12 +165,14 @@ class GraphQLEndpoint:
         body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
         *,
         log: ApiLog | None = None,
+        metrics: ApiMetrics | None = None,
     ) -> None:
         self._executor = executor
         self._authorizer = authorizer
         self._max_body_bytes = max_body_bytes
         self._body_timeout_seconds = body_timeout_seconds
         self._log = log
+        self._metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "OPTIONS":
@@ -178,6 +181,7 @@ class GraphQLEndpoint:
             )
             await send({"type": "http.response.body", "body": b""})
             return
+        started = time.perf_counter()
         request_id = _request_id()
         log = self._log.request(request_id) if self._log is not None else None
         try:
@@ -208,6 +212,8 @@ class GraphQLEndpoint:
         await send({"type": "http.response.body", "body": content})
         if log is not None:
             log.finish(status, [(name.decode(), value.decode()) for name, value in headers])
+        if self._metrics is not None:
+            self._metrics.request(status, time.perf_counter() - started)
 
     async def _handle(
         self, scope: Scope, receive: Receive, log: RequestLog | None = None

@@ -49,6 +49,7 @@ from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.service.dependencies import ExecutionObserver
 
 logger = logging.getLogger(__name__)
 
@@ -140,10 +141,11 @@ def build_step_functions(
     settings: StepFunctionsSettings,
     config_file: str,
     execution_log: ExecutionLogSink | None = None,
+    execution_observer: ExecutionObserver | None = None,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
     open is a ConfigError. `execution_log`: where executions of machines with a
-    `loggingConfiguration` write their events."""
+    `loggingConfiguration` write their events; `execution_observer` counts executions."""
     region, account = settings.region, settings.account_id
     clock = SystemClock()
     tasks = TaskRegistry(region, account)
@@ -155,7 +157,13 @@ def build_step_functions(
             [Problem(config_file, "server.stepFunctions.database", message)]
         ) from None
     service = StepFunctionsService(
-        clock, tasks, region=region, account_id=account, store=store, execution_log=execution_log
+        clock,
+        tasks,
+        region=region,
+        account_id=account,
+        store=store,
+        execution_log=execution_log,
+        execution_observer=execution_observer,
     )
     # Until `running` knows the endpoint, nothing may reach real AWS with ambient credentials.
     clients = AwsClients(IntegrationEndpoints(embedded_url=EMBEDDED_URL, region=region))

@@ -34,7 +34,7 @@ _METRICS_KEYS = {
     ),
     "operationLevelMetricsConfig": ("ENABLED", "DISABLED"),
 }
-_NO_METRICS = "no CloudWatch metrics are emitted"
+_NO_METRICS = "no enhanced metrics: /metrics has the standard ones"
 # AppSync's cache TTL range, in seconds (CachingConfig.ttl).
 _TTL_RANGE = (1, 3600)
 

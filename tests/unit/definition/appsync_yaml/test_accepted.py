@@ -70,7 +70,10 @@ def test_every_field_without_a_local_effect_loads_with_one_notice_each(tmp_path:
             "dataSources[0].serviceRoleArn",
             f"{NO_EFFECT} (calls are made with the local credentials, not the role)",
         ),
-        ("dataSources[0].metricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
+        (
+            "dataSources[0].metricsConfig",
+            f"{NO_EFFECT} (no enhanced metrics: /metrics has the standard ones)",
+        ),
         (
             "dataSources[0].lambdaConfig.lambdaFunctionArn",
             f"{NO_EFFECT} (the local `handler` is called)",
@@ -87,14 +90,20 @@ def test_every_field_without_a_local_effect_loads_with_one_notice_each(tmp_path:
             "resolvers[0].cachingConfig",
             f"{NO_EFFECT} (no API cache: every request runs its resolver)",
         ),
-        ("resolvers[0].metricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
+        (
+            "resolvers[0].metricsConfig",
+            f"{NO_EFFECT} (no enhanced metrics: /metrics has the standard ones)",
+        ),
         ("xrayEnabled", f"{NO_EFFECT} (no X-Ray traces are recorded)"),
         ("tags", f"{NO_EFFECT} (tags are not listed by any local API)"),
         ("apiType", f"{NO_EFFECT} (source APIs are not merged locally)"),
         ("mergedApiExecutionRoleArn", f"{NO_EFFECT} (source APIs are not merged locally)"),
         ("visibility", f"{NO_EFFECT} (the API answers on the local address whatever it says)"),
         ("ownerContact", f"{NO_EFFECT} (not used locally)"),
-        ("enhancedMetricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
+        (
+            "enhancedMetricsConfig",
+            f"{NO_EFFECT} (no enhanced metrics: /metrics has the standard ones)",
+        ),
     ]
     assert all(notice.file == str(tmp_path / "appsync.yaml") for notice in definition.notices)
     # Kept, typed: the API's log follows logConfig (no notice), the API cache cachingConfig.
