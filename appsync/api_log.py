@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from definition.model import FieldLogLevel, LogConfig
+from definition.model import ApiDefinition, FieldLogLevel, LogConfig
 from resolvers.context import MappingLogType, ResolverContext
 
 # (epoch milliseconds, message): PutLogEvents' InputLogEvent.
@@ -97,8 +97,14 @@ class ApiLog:
         return RequestLog(self, request_id, time.time_ns(), time.perf_counter_ns())
 
 
-def build_api_log(config: LogConfig, sink: LogSink, name: str, region: str, account: str) -> ApiLog:
-    identifier = api_id(name)
+def api_log_of(definition: ApiDefinition, sink: LogSink) -> ApiLog | None:
+    """The API's log, when its definition has a `logConfig`."""
+    config = definition.log_config
+    if config is None:
+        return None
+    region = definition.server.aws.region or definition.server.step_functions.region
+    account = definition.server.step_functions.account_id
+    identifier = api_id(definition.name)
     return ApiLog(config, sink, identifier, f"arn:aws:appsync:{region}:{account}:apis/{identifier}")
 
 
@@ -154,6 +160,19 @@ class RequestLog:
     ) -> FieldLog:
         arn = f"{self.log.api_arn}/types/{parent_type}/fields/{field_name}"
         return FieldLog(self, path, parent_type, field_name, return_type, arn, self.offset_ns())
+
+    def cache_hit(self, field: FieldLog | None) -> None:
+        """The API cache answered `field` (None: the whole operation): a line at INFO and above,
+        and at ALL the field's Tracing event marked `"cached": true`."""
+        if self.log.rank < _RANK[FieldLogLevel.INFO]:
+            return
+        if field is None:
+            self.text("API cache hit: the operation's response")
+            return
+        where = "/".join(str(step) for step in field.path)
+        self.text(f"API cache hit: {field.parent_type}.{field.field_name} {where}")
+        field.cached = True
+        field.finish(())
 
     def finish(self, status: int, response_headers: Sequence[tuple[str, str]]) -> None:
         """The summaries and closing lines; every event of the request goes to the sink."""
@@ -235,7 +254,8 @@ class FieldLog:
                 reported.append(self.data_source_error)
             # A request handler that raised evaluated to nothing: its event still names the
             # field and its errors.
-            mappings = self.mappings or [{"logType": MappingLogType.REQUEST_MAPPING.value}]
+            failed = [{"logType": MappingLogType.REQUEST_MAPPING.value}] if errors else []
+            mappings = self.mappings or failed
             for entry in mappings:
                 self._mapping_event(entry, bool(errors), reported)
         if everything:

@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,12 +23,11 @@ from typing import Any
 
 from graphql import GraphQLObjectType
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
-from appsync.api_log import ApiLog, LogSink, api_id, build_api_log
+from appsync.api_cache import api_cache_of, cache_open
+from appsync.api_log import LogSink, api_id, api_log_of
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
@@ -44,8 +43,7 @@ from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
-from appsync.metrics import CONTENT_TYPE as METRICS_CONTENT_TYPE
-from appsync.metrics import ApiMetrics
+from appsync.metrics import ApiMetrics, metrics_route
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.startup import START_FAILURES, start_failure, start_problems
@@ -106,8 +104,6 @@ class LoadedApi:
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
-    # AppSync's and Step Functions' CloudWatch metrics, served on /metrics.
-    metrics: ApiMetrics
 
 
 class _ResolverClock:
@@ -161,7 +157,8 @@ def load_api(
     step_functions = _step_functions(definition, problems, log_sink, metrics)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
-    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
+    cache = api_cache_of(definition, clock or SystemClock(), problems.add)
+    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock(), cache)
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -206,14 +203,14 @@ def load_api(
             for (type_name, field), binding in resolvers.items()
             if subscription_type is not None and type_name == subscription_type.name
         },
-        _realtime_settings(definition.server.realtime),
+        RealtimeSettings.of(definition.server.realtime),
         domain_name=domain,
         metrics=metrics,
     )
-    executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
+    executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
     dynamodb = _embedded_dynamodb(definition, inferred)
     return LoadedApi(
-        definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws, metrics
+        definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws
     )
 
 
@@ -297,15 +294,6 @@ def _broker(spec: RealtimeSpec, problems: _Problems) -> Broker:
         # The reader checks the scheme and port; redis-py also parses the query string.
         problems.add("server.realtime.redisUrl", str(error))
         return InMemoryBroker()
-
-
-def _realtime_settings(spec: RealtimeSpec) -> RealtimeSettings:
-    defaults = RealtimeSettings()
-    return RealtimeSettings(
-        keep_alive_interval_seconds=spec.keep_alive_interval_seconds
-        or defaults.keep_alive_interval_seconds,
-        inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
-    )
 
 
 def _data_source(
@@ -443,18 +431,18 @@ def build_app(
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
-    `body_timeout_seconds` bounds the wait for a request's body (graphql_http). `log_sink`:
-    where the events of the API's `logConfig` go (default: standard output, `appsync.log_sinks`).
+    `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
     api = load_api(definition, clock, data, log_sink)
+    assert api.executor.metrics is not None  # load_api gives every API its metrics
     endpoint = GraphQLEndpoint(
         api.executor,
         api.authorizer,
         definition.server.max_request_body_bytes,
         body_timeout_seconds,
-        log=_api_log(definition, log_sink),
-        metrics=api.metrics,
+        log=api_log_of(definition, log_sink),
+        metrics=api.executor.metrics,
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
@@ -468,6 +456,7 @@ def build_app(
                 _dynamodb_running(api.dynamodb),
                 aws_running(api.aws),
                 api.realtime.broker.running(),
+                cache_open(api.executor.cache),
                 stepfunctions_running(
                     api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
                 ),
@@ -495,7 +484,7 @@ def build_app(
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
         *console_routes(definition),
-        Route("/metrics", _metrics_endpoint(api.metrics), methods=["GET"]),
+        metrics_route(api.executor.metrics),
     ]
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
@@ -504,25 +493,6 @@ def build_app(
     app.state.extra_listener = None
     app.self_routes = api.step_functions.routes
     return app
-
-
-def _metrics_endpoint(metrics: ApiMetrics) -> Callable[[Request], Awaitable[Response]]:
-    """`GET /metrics`: the Prometheus text format. It holds counts, durations and the API's and
-    state machines' ids, never a request's content or a credential (README, Security model)."""
-
-    async def endpoint(request: Request) -> Response:
-        return Response(metrics.exposition(), media_type=METRICS_CONTENT_TYPE)
-
-    return endpoint
-
-
-def _api_log(definition: ApiDefinition, sink: LogSink) -> ApiLog | None:
-    """The API's CloudWatch-shaped log, when its definition has a `logConfig`."""
-    if definition.log_config is None:
-        return None
-    region = definition.server.aws.region or definition.server.step_functions.region
-    account = definition.server.step_functions.account_id
-    return build_api_log(definition.log_config, sink, definition.name, region, account)
 
 
 @asynccontextmanager

@@ -25,6 +25,9 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from stepfunctions.records.execution import Execution
 
@@ -168,3 +171,14 @@ class ExecutionMetrics:
         if execution.stop_date is not None:
             seconds = (execution.stop_date - execution.start_date).total_seconds()
             self._time.labels(arn).observe(seconds * 1000)
+
+
+def metrics_route(metrics: ApiMetrics) -> Route:
+    """`GET /metrics`, in Prometheus' text format. It holds counts, durations and sizes labelled
+    with the API's id, resolver names and state machine ARNs, never a request's content or a
+    credential, so it answers without credentials (README, Security model)."""
+
+    async def endpoint(request: Request) -> Response:
+        return Response(metrics.exposition(), media_type=CONTENT_TYPE)
+
+    return Route("/metrics", endpoint, methods=["GET"])

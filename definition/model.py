@@ -235,10 +235,31 @@ class SyncConfig:
 
 @dataclass(frozen=True, slots=True)
 class CachingConfig:
-    """`cachingConfig` of a resolver: kept for the API cache, which is not served yet."""
+    """`cachingConfig` of a resolver: its entries' TTL in seconds, and the `$context.arguments`,
+    `$context.source` and `$context.identity` paths its cache key is made of."""
 
     ttl: int
     caching_keys: tuple[str, ...] = ()
+
+
+class ApiCachingBehavior(StrEnum):
+    """`apiCachingBehavior` of the API's cache (CreateApiCache)."""
+
+    FULL_REQUEST_CACHING = "FULL_REQUEST_CACHING"
+    PER_RESOLVER_CACHING = "PER_RESOLVER_CACHING"
+    OPERATION_LEVEL_CACHING = "OPERATION_LEVEL_CACHING"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCacheSpec:
+    """`apiCache`: AppSync's CreateApiCache (AWS::AppSync::ApiCache). `type` and the encryption
+    flags size and protect AWS's cache instance and are kept as given."""
+
+    ttl: int
+    api_caching_behavior: ApiCachingBehavior
+    type: str = "SMALL"
+    transit_encryption_enabled: bool = False
+    at_rest_encryption_enabled: bool = False
 
 
 class FieldLogLevel(StrEnum):
@@ -438,6 +459,8 @@ class ServerSpec:
     aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
     # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
     allowed_hosts: tuple[str, ...] = ()
+    # `server.apiCache.redisUrl`: the Redis the API cache lives in (None: this process's memory).
+    api_cache_redis_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,6 +482,7 @@ class ApiDefinition:
     resolver_count_limit: int = 10000
     introspection: IntrospectionConfig = IntrospectionConfig.ENABLED
     log_config: LogConfig | None = None
+    api_cache: ApiCacheSpec | None = None
     server: ServerSpec = field(default_factory=ServerSpec)
     # Fields accepted as AppSync accepts them that the local server does not act on (yet).
     notices: tuple[Notice, ...] = ()

@@ -13,9 +13,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from appsync.api_cache import ApiCache
 from appsync.aws.cognito import signing_with
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
+from appsync.aws.flush_cache import ApiCacheControl
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
@@ -41,7 +43,9 @@ def build_local_aws(
     step_functions: StepFunctionsApi,
     data: DataDirectory,
     clock: Clock,
+    api_cache: ApiCache | None = None,
 ) -> LocalAws:
+    """`api_cache`: the served API's cache, for FlushApiCache and GetApiCache."""
     moto = MotoServices()
     query_by_partition()
     # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
@@ -52,6 +56,8 @@ def build_local_aws(
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
     }
+    if api_cache is not None:
+        routes["appsync"] = ApiCacheControl(api_cache, others=moto)
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data)
 

@@ -59,6 +59,7 @@ from appsync.realtime.subscriptions import (
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
+from definition.model import RealtimeSpec
 from resolvers.errors import ResolverError
 from schema.loader import AppSyncSchema
 
@@ -101,6 +102,16 @@ class RealtimeSettings:
     max_payload_bytes: int = messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES
     inbox_capacity: int = DEFAULT_INBOX_CAPACITY
     first_frame_timeout_seconds: float = messages.FIRST_FRAME_TIMEOUT_SECONDS
+
+    @classmethod
+    def of(cls, spec: RealtimeSpec) -> RealtimeSettings:
+        """The definition's `server.realtime` knobs; one it leaves out keeps AppSync's value."""
+        defaults = cls()
+        return cls(
+            keep_alive_interval_seconds=spec.keep_alive_interval_seconds
+            or defaults.keep_alive_interval_seconds,
+            inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
+        )
 
     @property
     def idle_limit(self) -> int:
