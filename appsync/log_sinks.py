@@ -21,6 +21,8 @@ from appsync.api_log import LogEvent
 
 # How much of a template or context a readable line shows.
 _SHOWN = 300
+# One encoder for every line (`json.dumps` with options builds one per call).
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 class LogFormat(StrEnum):
@@ -48,11 +50,12 @@ class JsonLinesSink(_StreamSink):
     __slots__ = ()
 
     def write(self, events: Sequence[LogEvent]) -> None:
-        lines = [
-            json.dumps({"timestamp": timestamp, "message": message}, ensure_ascii=False)
+        encode = _ENCODER.encode
+        lines = "".join(
+            f'{{"timestamp": {timestamp}, "message": {encode(message)}}}\n'
             for timestamp, message in events
-        ]
-        self._stream.write("\n".join(lines) + "\n")
+        )
+        self._stream.write(lines)
         self._stream.flush()
 
 
