@@ -35,6 +35,7 @@ like the API key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -174,18 +175,16 @@ class RequestLog:
         field.cached = True
         field.finish(())
 
-    def finish(self, status: int, response_headers: Sequence[tuple[str, str]]) -> None:
+    def finish(self, status: int, response_headers: Sequence[tuple[bytes, bytes]]) -> None:
         """The summaries and closing lines; every event of the request goes to the sink."""
         end_ns = time.perf_counter_ns()
         duration = end_ns - self.start_ns
-        start = datetime.fromtimestamp(self.wall_ns / 1e9, UTC)
-        end = datetime.fromtimestamp((self.wall_ns + duration) / 1e9, UTC)
         parse_offset, parse_duration = self.parsing
         self.event(
             {
                 "logType": "ExecutionSummary",
-                "startTime": _rfc3339(start),
-                "endTime": _rfc3339(end),
+                "startTime": _rfc3339(self.wall_ns),
+                "endTime": _rfc3339(self.wall_ns + duration),
                 "duration": duration,
                 "version": 1,
                 "parsing": {"startOffset": parse_offset, "duration": parse_duration},
@@ -193,7 +192,7 @@ class RequestLog:
             }
         )
         if self.log.verbose:
-            shown = ", ".join(f"{name}={value}" for name, value in response_headers)
+            shown = ", ".join(f"{n.decode()}={v.decode()}" for n, v in response_headers)
             self.text(f"Response Headers: {{{shown}}}")
             self.text("Tokens Consumed: 1")
         self.event({"logType": "RequestSummary", "statusCode": status, "latency": duration})
@@ -320,9 +319,16 @@ def _json(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _rfc3339(moment: datetime) -> str:
+def _rfc3339(epoch_ns: int) -> str:
     """`2019-01-01T06:06:18.956Z`, as the ExecutionSummary example writes its times."""
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    seconds, milliseconds = divmod(epoch_ns // 1_000_000, 1000)
+    return f"{_second(seconds)}.{milliseconds:03d}Z"
+
+
+@functools.lru_cache(maxsize=4)
+def _second(epoch_seconds: int) -> str:
+    # Requests in the same second share the formatting of it.
+    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _request_headers(headers: Mapping[str, str]) -> str:

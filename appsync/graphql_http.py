@@ -211,7 +211,7 @@ class GraphQLEndpoint:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
         if log is not None:
-            log.finish(status, [(name.decode(), value.decode()) for name, value in headers])
+            log.finish(status, headers)
         if self._metrics is not None:
             self._metrics.request(status, time.perf_counter() - started)
 

@@ -5,6 +5,7 @@ source, and its log says the answer came from the cache."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -112,5 +113,9 @@ def test_two_server_processes_share_one_redis_cache(tmp_path: Path) -> None:
             assert answer == f"{first.pid}#1"
             # The second process answers from the shared cache: the first's pid, no call.
             assert _ask(second.url) == answer
+            # Its log says so once its stream is flushed (log_sinks.FLUSH_SECONDS).
+            deadline = time.monotonic() + 10
+            while "API cache hit" not in second.log() and time.monotonic() < deadline:
+                time.sleep(0.05)
             second_log = second.log()
     assert "API cache hit: Query.whoAnswered whoAnswered" in second_log
