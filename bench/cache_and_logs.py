@@ -1,6 +1,6 @@
 """What the API cache saves and what the API's log costs, in one run.
 
-    .venv/bin/python -m bench.cache_and_logs [--seconds 6] [--rounds 3] [--connections 16]
+    .venv/bin/python -m bench.cache_and_logs [--seconds 10] [--rounds 10] [--connections 16]
 
 Each server runs in a process of its own, as `appsync-local serve` runs it, with the same
 DynamoDB API (AppSync's GetItem reference template over the embedded DynamoDB): `getItem`
@@ -10,7 +10,9 @@ add a `logConfig` at each `fieldLogLevel` (without verbose content, and ALL with
 JSON lines to a file. This process loads one server at a time from 16 keep-alive loopback
 connections (bench/http.py's client), phases interleaved in rounds, and prints each phase's
 requests/s and p99 as ratios: the cached query against the uncached one, and each log level
-against the same query without a `logConfig`.
+against the same query without a `logConfig`. The requests/s ratio is the median of the rounds'
+ratios (each against the same round's baseline), with their range, so that a machine whose load
+changes while it runs moves whole rounds rather than single phases.
 """
 
 from __future__ import annotations
@@ -82,8 +84,17 @@ class Phase:
 
 @dataclass(frozen=True, slots=True)
 class Measured:
+    """A phase's totals, and its requests/s as a share of the baseline's in each round."""
+
     rps: float
     p99_ms: float
+    round_ratios: tuple[float, ...]
+
+    @property
+    def ratio(self) -> float:
+        """The median round's ratio: a change in the machine's load between rounds falls on
+        one round's pair of phases alike."""
+        return statistics.median(self.round_ratios)
 
 
 def _write_api(folder: Path, extra: str, server: str) -> Path:
@@ -126,20 +137,27 @@ async def _run(
         await _load("127.0.0.1", ports[phase.server], requests[phase.name], 0.5, connections)
     latencies: dict[str, list[float]] = {phase.name: [] for phase in phases}
     elapsed = dict.fromkeys(requests, 0.0)
+    per_round: dict[str, list[float]] = {phase.name: [] for phase in phases}
     for _ in range(rounds):
         for phase in phases:
             started = time.perf_counter()
-            latencies[phase.name] += await _load(
+            measured = await _load(
                 "127.0.0.1",
                 ports[phase.server],
                 requests[phase.name],
                 seconds / rounds,
                 connections,
             )
-            elapsed[phase.name] += time.perf_counter() - started
+            spent = time.perf_counter() - started
+            latencies[phase.name] += measured
+            elapsed[phase.name] += spent
+            per_round[phase.name].append(len(measured) / spent)
+    base = per_round[phases[0].name]
     return {
         name: Measured(
-            len(measured) / elapsed[name], statistics.quantiles(measured, n=100)[98] * 1000
+            len(measured) / elapsed[name],
+            statistics.quantiles(measured, n=100)[98] * 1000,
+            tuple(rps / first for rps, first in zip(per_round[name], base, strict=True)),
         )
         for name, measured in latencies.items()
     }
@@ -147,8 +165,8 @@ async def _run(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seconds", type=float, default=6.0, help="per phase (default 6)")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default 3)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per phase (default 10)")
+    parser.add_argument("--rounds", type=int, default=10, help="interleaved rounds (default 10)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
@@ -202,12 +220,14 @@ def main() -> int:
                 process.terminate()
                 process.wait()
     base = results["getItem, uncached"]
-    print(f"{arguments.connections} connections, loopback; x = against getItem, uncached, no log")
-    print(f"{'':40}{'req/s':>8}{'p99 ms':>9}{'x rps':>8}{'x p99':>8}")
+    print(f"{arguments.connections} connections, loopback, {arguments.rounds} interleaved rounds")
+    print("x rps: the median round's requests/s against getItem uncached without a logConfig")
+    print(f"{'':34}{'req/s':>8}{'p99 ms':>9}{'x rps':>8}{'rounds':>14}{'x p99':>8}")
     for name, measured in results.items():
+        spread = f"{min(measured.round_ratios):.2f}-{max(measured.round_ratios):.2f}"
         print(
-            f"{name:40}{measured.rps:8.0f}{measured.p99_ms:9.2f}"
-            f"{measured.rps / base.rps:8.2f}{measured.p99_ms / base.p99_ms:8.2f}"
+            f"{name:34}{measured.rps:8.0f}{measured.p99_ms:9.2f}{measured.ratio:8.2f}"
+            f"{spread:>14}{measured.p99_ms / base.p99_ms:8.2f}"
         )
     return 0
 
