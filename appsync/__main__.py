@@ -4,13 +4,18 @@
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
                            [--api-log FILE] [--api-log-format auto|json|text]
+                           [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
                            (prints the AWS endpoint, its keys and the services the API uses)
-    appsync-local validate [--config ./appsync.yaml]
+    appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
-The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
-configurations for the simulator work unchanged.
+`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
+directory, recognised by content (`--format` forces one). The default port, 20002, is the one
+`amplify mock` serves AppSync on, so existing client configurations for the simulator work
+unchanged.
 """
 
 from __future__ import annotations
@@ -39,8 +44,8 @@ from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
-from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
+from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import (
     TEST_ACCESS_KEY,
     ApiDefinition,
@@ -65,7 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
-    serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition file")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+    )
+    _definition_options(serve)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -111,7 +122,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
-    validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    validate.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+    )
+    _definition_options(validate)
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
@@ -143,9 +160,43 @@ def _allowed_host_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(path: Path) -> ApiDefinition | None:
+def _definition_options(command: argparse.ArgumentParser) -> None:
+    """The flags that say how to read a definition that is not our own file."""
+    command.add_argument(
+        "--format",
+        choices=[kind.value for kind in Format],
+        help="read --config as this format instead of recognising it by its content",
+    )
+    command.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a template parameter's value (repeat for several)",
+    )
+    command.add_argument(
+        "--stack",
+        help="the cdk.out stack to serve (default: the one with an AppSync API); for a "
+        "template, its stack name (default: the file's name)",
+    )
+    command.add_argument(
+        "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+
+
+def _options(arguments: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        format=Format(arguments.format) if arguments.format else None,
+        parameters=parse_parameters(arguments.parameter),
+        stack=arguments.stack,
+        region=arguments.region,
+    )
+
+
+def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
     try:
-        return read_appsync_yaml(path)
+        options = _options(arguments) if arguments is not None else ReadOptions()
+        return read_definition(path, options)
     except InvalidDefinitionError as error:
         _report([*error.problems, *schema_problems(error, path)])
         return None
@@ -157,8 +208,8 @@ def _report(problems: Sequence[Problem]) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-def validate(path: Path) -> int:
-    definition = _load(path)
+def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -372,9 +423,10 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
-    definition = _load(path)
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -452,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
     )
     if arguments.command == "validate":
-        return validate(arguments.config)
+        return validate(arguments.config, arguments)
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,
@@ -479,6 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        arguments,
         (arguments.api_log, LogFormat(arguments.api_log_format)),
     )
 

@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,6 +51,7 @@ from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
     SelfRoutes,
     build_step_functions,
+    state_machine_problems,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
 from appsync.table_keys import inferred_tables
@@ -63,11 +64,13 @@ from definition.model import (
     DataSourceSpec,
     DataSourceType,
     EmbeddedDynamoDBSettings,
+    InlineSource,
     IntrospectionConfig,
     RealtimeSpec,
     ResolverKind,
     ResolverSpec,
     Runtime,
+    Source,
     SyncConfig,
     TableDeclaration,
 )
@@ -125,7 +128,7 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, key_path: str, message: str) -> None:
-        self.items.append(Problem(str(self.definition.file), key_path, message))
+        self.items.append(self.definition.problem(key_path, message))
 
 
 def load_api(
@@ -158,7 +161,10 @@ def load_api(
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
-    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock(), cache)
+    pools = definition.server.user_pools
+    aws = build_local_aws(
+        aws_settings, region, step_functions.service, data, SystemClock(), pools, cache
+    )
     sources = {
         spec.name: _data_source(
             spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
@@ -218,13 +224,18 @@ def _step_functions(
     definition: ApiDefinition, problems: _Problems, log_sink: LogSink | None, metrics: ApiMetrics
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
+    problems.items.extend(state_machine_problems(settings, definition.problem))
     try:
-        return build_step_functions(settings, file, log_sink, metrics.executions)
+        return build_step_functions(
+            settings, file, definition.problem, log_sink, metrics.executions
+        )
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
         in_memory = dataclasses.replace(settings, database=None)
-        return build_step_functions(in_memory, file, log_sink, metrics.executions)
+        return build_step_functions(
+            in_memory, file, definition.problem, log_sink, metrics.executions
+        )
 
 
 def _embedded_dynamodb(
@@ -259,17 +270,33 @@ def _schema(definition: ApiDefinition, problems: _Problems) -> AppSyncSchema | N
     try:
         return load_schema(definition.schema)
     except SchemaError as error:
-        problems.items.extend(_sdl_problems(error, str(definition.file)))
+        problems.items.extend(_sdl_problems(error, definition.schema, definition.problem))
         return None
 
 
-def _sdl_problems(error: SchemaError, definition_file: str) -> list[Problem]:
+def _sdl_problems(
+    error: SchemaError, sources: Sequence[Source], locate: Callable[[str, str], Problem]
+) -> list[Problem]:
+    """The SDL's problems: in a file, at its line and column; in a template's inline SDL, at
+    the property that holds it (the line and column within it in the message)."""
     if not error.problems:
-        return [Problem(definition_file, "schema", str(error))]
-    return [
-        Problem(problem.file, "", problem.message, line=problem.line, column=problem.column)
-        for problem in error.problems
-    ]
+        return [locate("schema", str(error))]
+    inline = {
+        source.name: source.origin
+        for source in sources
+        if isinstance(source, InlineSource) and source.origin is not None
+    }
+    found = []
+    for problem in error.problems:
+        origin = inline.get(problem.file)
+        if origin is None:
+            found.append(
+                Problem(problem.file, "", problem.message, line=problem.line, column=problem.column)
+            )
+        else:
+            where = f"line {problem.line}, column {problem.column}"
+            found.append(origin.problem("", f"{where}: {problem.message}"))
+    return found
 
 
 def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> list[Problem]:
@@ -280,7 +307,11 @@ def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> lis
     try:
         load_schema(error.schema)
     except SchemaError as sdl_error:
-        return _sdl_problems(sdl_error, str(definition_file))
+
+        def locate(key_path: str, message: str) -> Problem:
+            return Problem(str(definition_file), key_path, message)
+
+        return _sdl_problems(sdl_error, error.schema, locate)
     return []
 
 
@@ -316,7 +347,11 @@ def _data_source(
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
         assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
         return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
-    assert spec.lambda_handler is not None  # definition guarantees it for AWS_LAMBDA
+    if spec.lambda_handler is None:
+        # A template's function (`lambdaFunctionArn`): read, not run until local Lambda
+        # functions are wired; the reader's notice says so at load.
+        reason = f"it calls {spec.lambda_function_arn}, and local Lambda functions are not wired"
+        return UnservedDataSource(spec.name, spec.type.value, reason)
     try:
         return LambdaDataSource(spec.name, spec.lambda_handler)
     except ResolverError as error:
@@ -331,9 +366,12 @@ def _code(
         return None
     try:
         if spec.runtime is Runtime.PYTHON:
-            if spec.code is None:
-                return None
+            if not isinstance(spec.code, Path):
+                return None  # the readers give PYTHON code as a file
             return load_python_code(spec.code, clock)
+        if spec.runtime is Runtime.APPSYNC_JS:
+            problems.add(f"{key_path}.code", "APPSYNC_JS is not served yet")
+            return None
         return load_vtl_code(
             spec.request_mapping_template, spec.response_mapping_template, clock=clock
         )

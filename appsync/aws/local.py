@@ -2,8 +2,8 @@
 
 `build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito and
 moto's other services) and the in-process transport the engine's Task states use; `running`
-attaches the transport to the server's loop and makes the embedded user pools sign with the
-data directory's key for the server's lifetime.
+attaches the transport to the server's loop, creates the definition's user pools in the
+embedded Cognito and makes them sign with the data directory's key for the server's lifetime.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from appsync.aws.keys import endpoint_verifier
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
+from appsync.aws.user_pools import user_pools_created
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
-from definition.model import AwsEndpointSettings
+from definition.model import AwsEndpointSettings, UserPoolSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class LocalAws:
     transport: EndpointTransport
     moto: MotoServices
     data: DataDirectory
+    user_pools: tuple[UserPoolSpec, ...] = ()
 
 
 def build_local_aws(
@@ -43,6 +45,7 @@ def build_local_aws(
     step_functions: StepFunctionsApi,
     data: DataDirectory,
     clock: Clock,
+    user_pools: tuple[UserPoolSpec, ...] = (),
     api_cache: ApiCache | None = None,
 ) -> LocalAws:
     """`api_cache`: the served API's cache, for FlushApiCache and GetApiCache."""
@@ -59,14 +62,15 @@ def build_local_aws(
     if api_cache is not None:
         routes["appsync"] = ApiCacheControl(api_cache, others=moto)
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
-    return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data)
+    transport = EndpointTransport(endpoint)
+    return LocalAws(settings, region, endpoint, transport, moto, data, user_pools)
 
 
 @asynccontextmanager
 async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
     try:
-        with signing_with(local.data):
+        with signing_with(local.data), user_pools_created(local.user_pools):
             yield
     finally:
         local.moto.close()

@@ -153,7 +153,7 @@ def read_api_cache(reader: DefinitionReader, top: Raw) -> ApiCacheSpec | None:
     at_rest = reader.boolean(block, "atRestEncryptionEnabled", "apiCache")
     if behavior is None or not ttl:
         return None
-    return ApiCacheSpec(ttl, behavior, cache_type, transit, at_rest)
+    return ApiCacheSpec(behavior, cache_type, ttl, at_rest, transit)
 
 
 def note_metrics_config(reader: DefinitionReader, block: Raw, where: str) -> None:

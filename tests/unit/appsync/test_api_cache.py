@@ -222,11 +222,13 @@ def test_which_resolvers_each_behaviour_caches() -> None:
         caching_config=CachingConfig(5, ()),
     )
     plain = ResolverSpec("Query", "b", ResolverKind.UNIT, "S", None, (), 0, "resolvers[1]")
-    per = ApiCache(ApiCacheSpec(30, ApiCachingBehavior.PER_RESOLVER_CACHING), store)
+    per = ApiCache(ApiCacheSpec(ApiCachingBehavior.PER_RESOLVER_CACHING, "SMALL", 30), store)
     assert per.caching(cached) == ResolverCaching("Query", "a", 5, DEFAULT_KEYS)
     assert per.caching(plain) is None
-    full = ApiCache(ApiCacheSpec(30, ApiCachingBehavior.FULL_REQUEST_CACHING), store)
+    full = ApiCache(ApiCacheSpec(ApiCachingBehavior.FULL_REQUEST_CACHING, "SMALL", 30), store)
     assert full.caching(plain) == ResolverCaching("Query", "b", 30, DEFAULT_KEYS)
-    operation = ApiCache(ApiCacheSpec(30, ApiCachingBehavior.OPERATION_LEVEL_CACHING), store)
+    operation = ApiCache(
+        ApiCacheSpec(ApiCachingBehavior.OPERATION_LEVEL_CACHING, "SMALL", 30), store
+    )
     assert operation.caching(cached) is None
     assert operation.operation_level

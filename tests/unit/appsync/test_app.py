@@ -16,6 +16,8 @@ from appsync.errors import ConfigError
 from appsync.pubsub import InMemoryBroker, RedisBroker
 from auth.clock import ManualClock
 from definition.appsync_yaml.api import read_appsync_yaml
+from definition.cloudformation.api import read_cloudformation
+from definition.cloudformation.parameters import StackSettings
 
 
 def _write_api(folder: Path, definition: str, files: dict[str, str]) -> Path:
@@ -213,3 +215,130 @@ resolvers:
     assert _problems_of(tmp_path, definition, files) == [
         "resolvers[0].syncConfig.lambdaConflictHandlerConfig.handler"
     ]
+
+
+def _template_problems(folder: Path, resources: str) -> list[str]:
+    """The problems `load_api` finds in a CloudFormation template's API, as
+    "<logical id>.<property path>: <message>"."""
+    text = f"""
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {{Name: posts, AuthenticationType: API_KEY}}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Definition: "type Query {{ a: String b: String c: String }}"
+  Local:
+    Type: AWS::AppSync::DataSource
+    Properties: {{ApiId: !GetAtt Api.ApiId, Name: Local, Type: NONE}}
+{resources}"""
+    (folder / "template.yaml").write_text(text, encoding="utf-8")
+    definition = read_cloudformation(folder / "template.yaml", StackSettings("posts"))
+    with pytest.raises(ConfigError) as caught:
+        load_api(definition)
+    return [f"{p.logical_id}.{p.key_path}: {p.message}" for p in caught.value.problems]
+
+
+def test_a_templates_problems_found_at_load_name_the_resource(tmp_path: Path) -> None:
+    assert _template_problems(
+        tmp_path,
+        """
+  Broken:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      TypeName: Query
+      FieldName: a
+      DataSourceName: Local
+      RequestMappingTemplate: '{"a": $util.toJson($ctx.args}'
+      ResponseMappingTemplate: $util.toJson($ctx.result)
+  Elsewhere:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      TypeName: Query
+      FieldName: nope
+      DataSourceName: Local
+      RequestMappingTemplate: "{}"
+""",
+    ) == [
+        "Broken.Properties.RequestMappingTemplate: Broken.Properties.RequestMappingTemplate:1:"
+        "29: expected ) in parameter list, got: } ...",
+        "Elsewhere.Properties.FieldName: type Query has no field 'nope'",
+    ]
+
+
+def test_an_inline_schemas_problems_name_its_resource(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(
+        """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Definition: |
+        type Query {
+          a: Nope
+        }
+""",
+        encoding="utf-8",
+    )
+    definition = read_cloudformation(tmp_path / "template.yaml", StackSettings("posts"))
+    with pytest.raises(ConfigError) as caught:
+        load_api(definition)
+    [problem] = caught.value.problems
+    assert (problem.logical_id, problem.key_path) == ("Schema", "Properties.Definition")
+    assert problem.message.startswith("line 2, column 6: Unknown type 'Nope'.")
+
+
+@pytest.mark.anyio
+async def test_a_templates_lambda_data_source_loads_unserved_until_functions_are_wired(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "template.yaml").write_text(
+        """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Key:
+    Type: AWS::AppSync::ApiKey
+    Properties: {ApiId: !GetAtt Api.ApiId}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { echo: String }"}
+  Echo:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, Code: {ZipFile: "x"}}
+  EchoSource:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Name: Echo
+      Type: AWS_LAMBDA
+      LambdaConfig: {LambdaFunctionArn: !GetAtt Echo.Arn}
+  EchoResolver:
+    Type: AWS::AppSync::Resolver
+    Properties: {ApiId: !GetAtt Api.ApiId, TypeName: Query, FieldName: echo, DataSourceName: Echo}
+""",
+        encoding="utf-8",
+    )
+    definition = read_cloudformation(tmp_path / "template.yaml", StackSettings("posts"))
+    app = build_app(definition)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://local") as client:
+        response = await client.post(
+            "/graphql", json={"query": "{ echo }"}, headers={"x-api-key": definition.api_keys[0].id}
+        )
+    [error] = response.json()["errors"]
+    assert (error["errorType"], error["path"]) == ("DataSourceNotServed", ["echo"])
+    arn = definition.server.lambda_functions[0].arn
+    assert error["message"] == (
+        f"Data source Echo is not served yet: it calls {arn}, and local Lambda functions are not "
+        "wired."
+    )

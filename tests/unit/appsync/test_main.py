@@ -96,3 +96,69 @@ def test_definition_and_sdl_problems_are_listed_together(
     assert lines[0] == "appsync-local: 2 problem(s):"
     assert lines[1].startswith(f"  {config}: authenticationType: expected one of API_KEY")
     assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:22: ")
+
+
+IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        IAC / "cloudformation.yaml",
+        IAC / "cloudformation.json",
+    ],
+)
+def test_each_format_validates(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--config", str(config)]) == 0
+    assert "OK (posts" in capsys.readouterr().out
+
+
+def test_template_options_reach_the_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(IAC / "cloudformation.yaml")
+    arguments = ["validate", "--config", config, "--format", "cloudformation"]
+    arguments += ["--parameter", "Stage=prod", "--stack", "blog", "--region", "eu-west-1"]
+    assert main(arguments) == 0
+    assert "OK (posts-prod:" in capsys.readouterr().out
+    assert main(["validate", "--config", config, "--parameter", "Stage=test"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "appsync-local: 2 problem(s):",
+        f"  {config}: Parameters.Stage: 'test' is not one of the AllowedValues (dev, prod)",
+        # The value is kept, so what reads it is checked too.
+        f"  {config}: PostsTable.Properties.ProvisionedThroughput.ReadCapacityUnits."
+        "Fn::FindInMap: mapping Capacity has no value for [test, Read]",
+    ]
+    assert main(["validate", "--config", config, "--parameter", "Stage"]) == 1
+    assert "--parameter: expected Key=Value, got 'Stage'" in capsys.readouterr().err
+
+
+def test_a_template_problem_names_the_resource_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "template.yaml"
+    config.write_text(
+        """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: Nope }"}
+  Source:
+    Type: AWS::AppSync::DataSource
+    Properties: {ApiId: !GetAtt Api.ApiId, Name: !ImportValue shared, Type: NONE}
+""",
+        encoding="utf-8",
+    )
+    assert main(["validate", "--config", str(config)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == [
+        "appsync-local: 2 problem(s):",
+        f"  {config}: Source.Properties.Name.Fn::ImportValue: Fn::ImportValue reads an export of "
+        "another stack, which does not exist locally: give the value as a parameter instead "
+        "(--parameter Name=Value)",
+    ]
+    # The SDL's own problem, in the same report.
+    assert lines[2] == (
+        f"  {config}: Schema.Properties.Definition: line 1, column 17: Unknown type 'Nope'."
+    )

@@ -39,7 +39,7 @@ def _request(method: str, path: str) -> AwsRequest:
 
 async def test_flush_empties_the_served_apis_cache(moto: MotoServices) -> None:
     store = MemoryCacheStore(ManualClock(0.0))
-    spec = ApiCacheSpec(60, ApiCachingBehavior.FULL_REQUEST_CACHING, "LARGE")
+    spec = ApiCacheSpec(ApiCachingBehavior.FULL_REQUEST_CACHING, "LARGE", 60)
     control = ApiCacheControl(ApiCache(spec, store, api_id="abc123"), moto)
     await store.set("Query.a|[]", '"x"', 60)
     flushed = await control.handle(_request("DELETE", "/v1/apis/abc123/FlushCache"), CALL)
@@ -61,7 +61,7 @@ async def test_flush_empties_the_served_apis_cache(moto: MotoServices) -> None:
 
 async def test_another_apis_call_goes_on_to_moto(moto: MotoServices) -> None:
     store = MemoryCacheStore(ManualClock(0.0))
-    spec = ApiCacheSpec(60, ApiCachingBehavior.FULL_REQUEST_CACHING)
+    spec = ApiCacheSpec(ApiCachingBehavior.FULL_REQUEST_CACHING, "SMALL", 60)
     control = ApiCacheControl(ApiCache(spec, store, api_id="abc123"), moto)
     await store.set("k", "1", 60)
     answer = await control.handle(_request("DELETE", "/v1/apis/other/FlushCache"), CALL)

@@ -217,7 +217,7 @@ resolvers:
 """
     definition = read_appsync_yaml(_write(tmp_path, text))
     assert definition.api_cache == ApiCacheSpec(
-        120, ApiCachingBehavior.PER_RESOLVER_CACHING, "LARGE"
+        ApiCachingBehavior.PER_RESOLVER_CACHING, "LARGE", 120
     )
     assert definition.server.api_cache_redis_url == "redis://127.0.0.1:6379/2"
     assert definition.resolvers[0].caching_config == CachingConfig(
