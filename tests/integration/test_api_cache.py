@@ -10,12 +10,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import boto3
 import httpx
 
 from appsync.api_log import api_id
 from tests.fixtures.loopback import free_port
-from tests.integration.conftest import serve
+from tests.integration.conftest import endpoint_client, serve
 from tests.integration.server_process import serve_process
 from tests.integration.test_realtime_redis import _process, _redis_server
 
@@ -77,13 +76,7 @@ def test_flush_api_cache_empties_the_cache(tmp_path: Path) -> None:
     with serve(_write(tmp_path, None)) as server:
         first = _ask(server.url)
         assert _ask(server.url) == first
-        client = boto3.client(
-            "appsync",
-            endpoint_url=f"http://{server.host}:{server.port}",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        client = endpoint_client("appsync", server.host, server.port)
         identifier = api_id("shared-cache")
         described = client.get_api_cache(apiId=identifier)["apiCache"]
         assert (described["ttl"], described["apiCachingBehavior"], described["status"]) == (

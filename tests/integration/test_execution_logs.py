@@ -9,13 +9,10 @@ import io
 import json
 from pathlib import Path
 
-import boto3
-from botocore.config import Config
-
 from appsync.app import build_app
 from appsync.log_sinks import JsonLinesSink
 from definition.appsync_yaml.api import read_appsync_yaml
-from tests.integration.conftest import running
+from tests.integration.conftest import endpoint_client, running
 
 MACHINE = {"StartAt": "Fail", "States": {"Fail": {"Type": "Fail", "Error": "E", "Cause": "c"}}}
 
@@ -40,14 +37,7 @@ server:
     stream = io.StringIO()
     app = build_app(read_appsync_yaml(tmp_path / "appsync.yaml"), log_sink=JsonLinesSink(stream))
     with running(app, "execution-logs") as (host, port):
-        client = boto3.client(
-            "stepfunctions",
-            endpoint_url=f"http://{host}:{port}",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=Config(inject_host_prefix=False),
-        )
+        client = endpoint_client("stepfunctions", host, port)
         arn = "arn:aws:states:us-east-1:123456789012:stateMachine:failing"
         assert client.start_sync_execution(stateMachineArn=arn)["status"] == "FAILED"
     events = [json.loads(json.loads(line)["message"]) for line in stream.getvalue().splitlines()]

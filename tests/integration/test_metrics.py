@@ -10,17 +10,15 @@ import asyncio
 import json
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 import websockets
-from botocore.config import Config
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve
+from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, endpoint_client, serve
 
 pytestmark = pytest.mark.anyio
 
@@ -128,14 +126,7 @@ async def _connect_without_credentials(url: str) -> None:
 def test_step_functions_executions_are_counted_per_state_machine() -> None:
     definition = {"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}}
     with serve(BLOG_CONFIG) as server:
-        client = boto3.client(
-            "stepfunctions",
-            endpoint_url=f"http://{server.host}:{server.port}",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            config=Config(inject_host_prefix=False),
-        )
+        client = endpoint_client("stepfunctions", server.host, server.port)
         arn = client.create_state_machine(
             name="metered",
             definition=json.dumps(definition),
