@@ -9,6 +9,8 @@
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
                            [--stack NAME] [--region REGION]
+    appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
+                           [--context ctx.json]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -38,6 +41,7 @@ from appsync.api_log import api_id
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
+from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
 from appsync.hosts import is_loopback
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
@@ -129,6 +133,16 @@ def _parser() -> argparse.ArgumentParser:
         help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
     )
     _definition_options(validate)
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="run one APPSYNC_JS handler or one VTL template on a context, as AppSync's "
+        "EvaluateCode and EvaluateMappingTemplate do, and print AppSync's answer",
+    )
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--code", type=Path, help="an APPSYNC_JS file")
+    source.add_argument("--template", type=Path, help="a VTL mapping template")
+    evaluate.add_argument("--function", choices=["request", "response"], default="request")
+    evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
@@ -398,8 +412,9 @@ def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
         "reach it can call GraphQL (/graphql), realtime (/graphql/realtime), read the metrics "
         "(/metrics, without credentials) and call the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito and every other service moto serves (S3, "
-        "SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
+        "endpoint: DynamoDB, Step Functions, Cognito, AppSync's EvaluateCode (resolver code "
+        "run in this process) and every other service moto serves (S3, SQS, SNS, STS, IAM, "
+        "Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
         f"endpoint takes {_credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."
@@ -496,15 +511,41 @@ def serve_states(
     return 0
 
 
+def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
+    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
+    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
+    otherwise."""
+    try:
+        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
+        source = code if code is not None else template
+        assert source is not None  # argparse requires one of them
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    if code is not None:
+        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
+        status, answer = evaluate_code(body, file=code.name)
+    else:
+        body = {"template": text, "context": context_text}
+        status, answer = evaluate_mapping_template(body, file=source.name)
+    print(json.dumps(answer, indent=4, ensure_ascii=False))
+    return 0 if status == 200 else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
+    quiet = "warning" if arguments.command == "evaluate" else "info"
     # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
     # `serve` applies `logging_config` through uvicorn once it runs.
     logging.basicConfig(
-        level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
+        level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
     if arguments.command == "validate":
         return validate(arguments.config, arguments)
+    if arguments.command == "evaluate":
+        return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,

@@ -86,6 +86,8 @@ from resolvers.datasources.unserved import UnservedDataSource
 from resolvers.errors import ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
+from resolvers.runtimes.js.code import compile_js_code, load_js_code
+from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
@@ -107,6 +109,7 @@ class LoadedApi:
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
+    js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
 
 
 class _ResolverClock:
@@ -129,6 +132,45 @@ class _Problems:
 
     def add(self, key_path: str, message: str) -> None:
         self.items.append(self.definition.problem(key_path, message))
+
+
+class _CodeLoader:
+    """Loads each resolver's and function's code once, reporting what does not load. The API's
+    APPSYNC_JS code shares one JavaScript context, made when the first file needs it."""
+
+    def __init__(self, clock: ResolverClock, problems: _Problems) -> None:
+        self.clock = clock
+        self.problems = problems
+        self.js_runtime: JsRuntime | None = None
+
+    def load(self, spec: CodeSpec | None, key_path: str) -> ResolverCode | None:
+        if spec is None:
+            return None
+        try:
+            if spec.runtime is Runtime.VTL:
+                return load_vtl_code(
+                    spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
+                )
+            if spec.code is None:
+                return None
+            if spec.runtime is Runtime.PYTHON:
+                if not isinstance(spec.code, Path):
+                    return None  # the readers give PYTHON code as a file
+                return load_python_code(spec.code, self.clock)
+            if self.js_runtime is None:
+                # Handlers run on the event loop; one that outlasts its slice there is run again
+                # on the runtime's own thread, so a runaway loop does not stall other clients.
+                self.js_runtime = JsRuntime(self.clock, off_loop=True)
+            if isinstance(spec.code, InlineSource):
+                # A template's inline `Code`: named by its logical id and property path.
+                return compile_js_code(spec.code.name, spec.code.text, self.js_runtime)
+            return load_js_code(spec.code, self.js_runtime)
+        except TemplateError as error:
+            key = "requestMappingTemplate" if spec.runtime is Runtime.VTL else "code"
+            if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
+                key = "responseMappingTemplate"
+            self.problems.add(f"{key_path}.{key}", error.message)
+            return None
 
 
 def load_api(
@@ -163,7 +205,14 @@ def load_api(
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     pools = definition.server.user_pools
     aws = build_local_aws(
-        aws_settings, region, step_functions.service, data, SystemClock(), pools, cache
+        aws_settings,
+        region,
+        step_functions.service,
+        data,
+        SystemClock(),
+        pools,
+        resolver_clock,
+        cache,
     )
     sources = {
         spec.name: _data_source(
@@ -173,10 +222,11 @@ def load_api(
     }
     _check_seeds(definition.server.dynamodb, problems)
     broker = _broker(definition.server.realtime, problems)
+    code = _CodeLoader(resolver_clock, problems)
     functions = {
-        spec.name: PipelineFunction(spec.name, code, synced)
+        spec.name: PipelineFunction(spec.name, loaded, synced)
         for spec in definition.functions
-        if (code := _code(spec.code, f"{spec.key_path}", resolver_clock, problems)) is not None
+        if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
         and (synced := _synced(source, spec.sync_config, spec.key_path, problems)) is not None
     }
@@ -184,7 +234,7 @@ def load_api(
     for spec in definition.resolvers:
         if schema is not None:
             _check_target(schema, spec, problems)
-        resolver = _resolver(spec, sources, functions, resolver_clock, problems)
+        resolver = _resolver(spec, sources, functions, code)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
@@ -216,7 +266,15 @@ def load_api(
     executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
     dynamodb = _embedded_dynamodb(definition, inferred)
     return LoadedApi(
-        definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws
+        definition,
+        schema,
+        authorizer,
+        executor,
+        realtime,
+        dynamodb,
+        step_functions,
+        aws,
+        code.js_runtime,
     )
 
 
@@ -359,38 +417,13 @@ def _data_source(
         return None
 
 
-def _code(
-    spec: CodeSpec | None, key_path: str, clock: ResolverClock, problems: _Problems
-) -> ResolverCode | None:
-    if spec is None:
-        return None
-    try:
-        if spec.runtime is Runtime.PYTHON:
-            if not isinstance(spec.code, Path):
-                return None  # the readers give PYTHON code as a file
-            return load_python_code(spec.code, clock)
-        if spec.runtime is Runtime.APPSYNC_JS:
-            problems.add(f"{key_path}.code", "APPSYNC_JS is not served yet")
-            return None
-        return load_vtl_code(
-            spec.request_mapping_template, spec.response_mapping_template, clock=clock
-        )
-    except TemplateError as error:
-        key = "code" if spec.runtime is Runtime.PYTHON else "requestMappingTemplate"
-        if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
-            key = "responseMappingTemplate"
-        problems.add(f"{key_path}.{key}", error.message)
-        return None
-
-
 def _resolver(
     spec: ResolverSpec,
     sources: dict[str, DataSource | None],
     functions: dict[str, PipelineFunction],
-    clock: ResolverClock,
-    problems: _Problems,
+    loader: _CodeLoader,
 ) -> ResolverBinding | None:
-    code = _code(spec.code, spec.key_path, clock, problems)
+    code = loader.load(spec.code, spec.key_path)
     if spec.code is not None and code is None:
         return None
     if spec.kind is ResolverKind.PIPELINE:
@@ -402,7 +435,7 @@ def _resolver(
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
-    source = _synced(source, spec.sync_config, spec.key_path, problems)
+    source = _synced(source, spec.sync_config, spec.key_path, loader.problems)
     if source is None:
         return None
     if code is None:
@@ -514,6 +547,9 @@ def build_app(
             if isinstance(app, AppSyncApp):
                 app.start_problems = tuple(problems)
             raise ConfigError(problems) from error
+        finally:
+            if api.js_runtime is not None:
+                api.js_runtime.close()
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,34 @@ class TemplateError(ResolverError):
         self.line = line
         self.column = column
         self.detail = message
+
+
+@dataclass(frozen=True, slots=True)
+class CodeProblem:
+    """One thing AppSync refuses in APPSYNC_JS code, as EvaluateCode's CodeError reports it:
+    `kind` is its errorType ("PARSER_ERROR", "LINT_ERROR"), `span` the length of the construct
+    (-1 when unknown, as the CodeErrorLocation shape defaults); `file` is where it is (a
+    bundle's original source, through its source map)."""
+
+    kind: str
+    file: str
+    line: int
+    column: int
+    span: int
+    message: str
+
+
+class CodeRefusedError(TemplateError):
+    """APPSYNC_JS code AppSync would refuse when it is saved: the first problem as a
+    TemplateError, with how many others there are, and every problem in `problems`."""
+
+    def __init__(self, problems: Sequence[CodeProblem]) -> None:
+        first = problems[0]
+        message = first.message
+        if len(problems) > 1:
+            message += f" (and {len(problems) - 1} more)"
+        super().__init__(first.file, first.line, first.column, message)
+        self.problems = tuple(problems)
 
 
 class HandlerImportError(ResolverError):
@@ -188,6 +217,19 @@ class EarlyReturn(BaseException):
         super().__init__("earlyReturn")
         self.value = value
         self.skip_to = skip_to
+
+
+class HandlerOffloaded(BaseException):
+    """Raised by an APPSYNC_JS handler that outlasted its slice of the server's event loop; it
+    was stopped there and what it did to the field's context undone. `rerun()` runs it again,
+    from the start, off the loop, and returns what the handler returns (or raises as it does).
+
+    Control flow, like `EarlyReturn`: `resolvers.unit.run_request` and `run_response` catch it.
+    """
+
+    def __init__(self, rerun: Callable[[], Awaitable[Any]]) -> None:
+        super().__init__("handler offloaded")
+        self.rerun = rerun
 
 
 class JsEngineError(ResolverError):

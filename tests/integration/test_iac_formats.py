@@ -21,48 +21,18 @@ from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.httpx import HTTPXAsyncTransport
 
 from appsync.app import build_app
-from appsync.errors import ConfigError
 from definition.formats import read_definition
 from definition.model import ApiDefinition
 from tests.integration.conftest import APIS, running
 
 IAC = APIS / "iac"
-# The formats whose API is all VTL, served today.
+# The same API in every format: VTL in the CloudFormation templates, APPSYNC_JS in SAM's
+# GraphQLApi (its `Runtime` is APPSYNC_JS) and in the CDK fixture's pipeline.
 FORMATS = {
     "cloudformation-yaml": IAC / "cloudformation.yaml",
     "cloudformation-json": IAC / "cloudformation.json",
-}
-# SAM's GraphQLApi has APPSYNC_JS resolvers only (its `Runtime` is APPSYNC_JS), and the CDK
-# fixture's pipeline is APPSYNC_JS: served once the appsync-js-wiring branch is merged, when
-# these move into FORMATS and the test of their refusal goes.
-WAITING_FOR_APPSYNC_JS = {
-    "sam": (
-        IAC / "sam" / "template.yaml",
-        {
-            *(
-                f"PostsApi{name}.Properties.CodeS3Location"
-                for name in ("getPost", "listPosts", "createPost", "hello")
-            ),
-            "PostsApiquote.Properties.Code",
-            *(
-                f"PostsApi{name}.Properties.Code"
-                for name in (
-                    "QuerygetPost",
-                    "QuerylistPosts",
-                    "Queryquote",
-                    "Queryhello",
-                    "MutationcreatePost",
-                )
-            ),
-        },
-    ),
-    "cdk": (
-        IAC / "cdk.out",
-        {
-            "HelloFunctionD909AE8C.Properties.CodeS3Location",
-            "HelloResolver2B647BF7.Properties.Code",
-        },
-    ),
+    "sam": IAC / "sam" / "template.yaml",
+    "cdk": IAC / "cdk.out",
 }
 QUERIES = {
     "getPost": '{ getPost(id: "p1") { id title status } }',
@@ -158,19 +128,6 @@ def test_the_appsync_yaml_api_answers_as_written(expected: dict[str, Any]) -> No
 @pytest.mark.parametrize("name", list(FORMATS))
 def test_each_format_gives_the_same_answers(name: str, expected: dict[str, Any]) -> None:
     assert asyncio.run(_answers(FORMATS[name])) == expected
-
-
-@pytest.mark.parametrize("name", list(WAITING_FOR_APPSYNC_JS))
-def test_sam_and_cdk_name_each_appsync_js_handler_not_served_yet(name: str) -> None:
-    # Read whole (no problem from the reader); the server names each JS handler by the
-    # resource's logical id and property, as validate prints it.
-    config, where = WAITING_FOR_APPSYNC_JS[name]
-    definition = read_definition(config)
-    with pytest.raises(ConfigError) as refused:
-        build_app(definition)
-    problems = refused.value.problems
-    assert {f"{p.logical_id}.{p.key_path}" for p in problems} == where
-    assert {p.message for p in problems} == {"APPSYNC_JS is not served yet"}
 
 
 def test_the_served_names_are_the_templates_own() -> None:

@@ -40,6 +40,7 @@ type Query {
 }
 type Mutation {
   touch(id: ID!): String
+  touchJs(id: ID!): String
 }
 """
 # Counts its calls: each answer says how many calls the data source has seen.
@@ -53,6 +54,17 @@ def handler(event):
 AUTHORIZER = """
 def authorize(event):
     return {"isAuthorized": True, "resolverContext": {"user": event["authorizationToken"]}}
+"""
+EVICT_JS = """import { extensions } from '@aws-appsync/utils';
+
+export function request(ctx) {
+  return { payload: ctx.args.id };
+}
+
+export function response(ctx) {
+  extensions.evictFromApiCache('Query', 'count', { 'context.arguments.id': ctx.args.id });
+  return ctx.result;
+}
 """
 EVICT = """{"version": "2018-05-29", "payload": $util.toJson($ctx.args.id)}"""
 EVICT_RESPONSE = """#set($keys = {"context.arguments.id": $ctx.args.id})
@@ -69,6 +81,7 @@ def _write(folder: Path, cache: str, *, count_caching: str = "", extra: str = ""
         "cache_test_auth.py": AUTHORIZER,
         "evict.req.vtl": EVICT,
         "evict.res.vtl": EVICT_RESPONSE,
+        "evict.js": EVICT_JS,
         "appsync.yaml": f"""
 name: cached
 schema: schema.graphql
@@ -87,6 +100,7 @@ resolvers:
   - {{typeName: Query, fieldName: plain, dataSourceName: Counter}}
   - {{typeName: Mutation, fieldName: touch, dataSourceName: Local,
       requestMappingTemplate: evict.req.vtl, responseMappingTemplate: evict.res.vtl}}
+  - {{typeName: Mutation, fieldName: touchJs, dataSourceName: Local, code: evict.js}}
 """,
     }
     for name, text in files.items():
@@ -173,6 +187,10 @@ async def test_a_mutation_evicts_the_entry_and_counts_it(tmp_path: Path) -> None
     assert await api.query('{ count(id: "a") }') == {"data": {"count": "a#2"}}
     # Nothing cached under that key any more: nothing deleted, no extensions.
     assert await api.query('mutation { touch(id: "zzz") }') == {"data": {"touch": "zzz"}}
+    # APPSYNC_JS's extensions.evictFromApiCache does the same.
+    evicted = await api.query('mutation { touchJs(id: "a") }')
+    assert evicted == {"data": {"touchJs": "a"}, "extensions": {"apiCacheEntriesDeleted": 1}}
+    assert await api.query('{ count(id: "a") }') == {"data": {"count": "a#3"}}
 
 
 async def test_operation_level_caching_returns_the_whole_response(tmp_path: Path) -> None:

@@ -342,3 +342,103 @@ Resources:
         f"Data source Echo is not served yet: it calls {arn}, and local Lambda functions are not "
         "wired."
     )
+
+
+JS_API = """
+schema: schema.graphql
+authenticationType: API_KEY
+dataSources: [{name: Local, type: NONE}]
+functions:
+  - {name: step, dataSourceName: Local, runtime: {name: APPSYNC_JS, runtimeVersion: 1.0.0},
+     code: step.js}
+resolvers:
+  - {typeName: Query, fieldName: a, kind: PIPELINE, pipelineConfig: {functions: [step]},
+     runtime: {name: APPSYNC_JS, runtimeVersion: 1.0.0}, code: around.js}
+"""
+
+
+def test_appsync_js_code_loads_into_one_runtime_per_api(tmp_path: Path) -> None:
+    files = {
+        "schema.graphql": "type Query { a: String }\n",
+        "step.js": "export const request = (ctx) => ({ payload: 'a' });\n"
+        "export const response = (ctx) => ctx.result;\n",
+        "around.js": "export const request = (ctx) => ({});\n"
+        "export const response = (ctx) => ctx.prev.result;\n",
+    }
+    api = load_api(read_appsync_yaml(_write_api(tmp_path, JS_API, files)))
+    assert api.js_runtime is not None
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    without = load_api(
+        read_appsync_yaml(
+            _write_api(
+                plain,
+                "schema: schema.graphql\nauthenticationType: API_KEY\n",
+                {"schema.graphql": "type Query { a: String }\n"},
+            )
+        )
+    )
+    assert without.js_runtime is None
+
+
+def test_appsync_js_code_appsync_would_refuse_is_a_problem_with_its_position(
+    tmp_path: Path,
+) -> None:
+    """What AppSync refuses when code is saved (a syntax error, a construct outside the
+    APPSYNC_JS subset, a missing handler, a module it does not provide, code past 32768
+    characters) is a problem of the definition, with the file, line and column."""
+    definition = """
+schema: schema.graphql
+authenticationType: API_KEY
+dataSources: [{name: Local, type: NONE}]
+resolvers:
+"""
+    cases = {
+        "syntax.js": "export function request(ctx) {\n  return { a: ; }\n}\n"
+        "export const response = (ctx) => ctx.result;\n",
+        "refused.js": "export function request(ctx) {\n  try { return 1; } catch (e) {}\n}\n"
+        "export const response = (ctx) => ctx.result;\n",
+        "missing.js": "export function request(ctx) { return {}; }\n",
+        "import.js": "import { get } from 'lodash';\nexport const request = (ctx) => get;\n"
+        "export const response = (ctx) => ctx.result;\n",
+        "long.js": "export const request = (ctx) => 1;\nexport const response = (ctx) => 1;\n"
+        + "//"
+        + "x" * 32768
+        + "\n",
+    }
+    fields = []
+    for index, name in enumerate(cases):
+        field = f"f{index}"
+        fields.append(field)
+        definition += (
+            f"  - {{typeName: Query, fieldName: {field}, dataSourceName: Local,\n"
+            f"     runtime: {{name: APPSYNC_JS, runtimeVersion: 1.0.0}}, code: {name}}}\n"
+        )
+    files = {"schema.graphql": f"type Query {{ {' '.join(f + ': String' for f in fields)} }}\n"}
+    path = _write_api(tmp_path, definition, {**files, **cases})
+    with pytest.raises(ConfigError) as caught:
+        load_api(read_appsync_yaml(path))
+    folder = path.parent.resolve()
+    assert [(p.key_path, p.message) for p in caught.value.problems] == [
+        (
+            "resolvers[0].code",
+            f"{folder}/syntax.js:2:15: SyntaxError: unexpected token in expression: ';'",
+        ),
+        (
+            "resolvers[1].code",
+            f"{folder}/refused.js:2:3: Try statements are not supported.",
+        ),
+        (
+            "resolvers[2].code",
+            f"{folder}/missing.js:1:1: the module does not export a response(ctx) function",
+        ),
+        (
+            "resolvers[3].code",
+            f"{folder}/import.js:1:1: error TS2307: Cannot find module 'lodash' or its "
+            "corresponding type declarations.",
+        ),
+        (
+            "resolvers[4].code",
+            f"{folder}/long.js:1:1: the code is 32842 characters long; AppSync takes at most 32768",
+        ),
+    ]
