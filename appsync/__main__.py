@@ -4,6 +4,7 @@
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
+                           [--api-log FILE] [--api-log-format auto|json|text]
                            [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
                            [--stack NAME] [--region REGION]
                            (prints the AWS endpoint, its keys and the services the API uses)
@@ -38,6 +39,7 @@ from types import FrameType
 
 import uvicorn
 
+from appsync.api_log import api_id
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory
@@ -45,6 +47,7 @@ from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
 from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
+from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
@@ -111,6 +114,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     data.add_argument(
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    serve.add_argument(
+        "--api-log",
+        default="-",
+        metavar="FILE",
+        help="where the events of the API's logConfig and of state machines with a "
+        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
+        "output)",
+    )
+    serve.add_argument(
+        "--api-log-format",
+        default=LogFormat.AUTO.value,
+        choices=[choice.value for choice in LogFormat],
+        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
+        "text: one readable line per event; auto (default): text on a terminal, else json",
     )
     _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
@@ -237,12 +255,19 @@ class _ServeOptions:
     data: DataDirectory
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
+    # `--api-log` and `--api-log-format`.
+    api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO)
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
     host, port, log_level = options.host, options.port, options.log_level
     try:
-        app = build_app(definition, data=options.data, allowed_hosts=options.allowed_hosts)
+        app = build_app(
+            definition,
+            data=options.data,
+            allowed_hosts=options.allowed_hosts,
+            log_sink=open_sink(*options.api_log),
+        )
     except ConfigError as error:
         _report(error.problems)
         return 1
@@ -330,6 +355,7 @@ def _announce(
     print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
+    print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
         print(f"  TLS certificate: {certificate}")
@@ -412,10 +438,11 @@ def _embedded_pools(definition: ApiDefinition) -> list[str]:
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
-        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito, the declared Lambda functions, AppSync's "
-        "EvaluateCode (resolver code run in this process) and every other service moto serves "
-        "(S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. "
+        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime), read the metrics "
+        "(/metrics, without credentials) and call the AWS endpoint: DynamoDB, Step Functions, "
+        "Cognito, the declared Lambda functions, AppSync's EvaluateCode (resolver code run in "
+        "this process) and every other service moto serves (S3, SQS, SNS, STS, IAM, Secrets "
+        "Manager, SSM, EventBridge, ...), with their data. "
         f"The AWS endpoint takes {_credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."
@@ -440,6 +467,7 @@ def serve(
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
     arguments: argparse.Namespace | None = None,
+    api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
     definition = _load(path, arguments)
     if definition is None:
@@ -456,7 +484,9 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts), access_log)
+    options = _ServeOptions(
+        host, port, log_level, directory, tuple(allowed_hosts), access_log, api_log
+    )
     return asyncio.run(_serve(definition, options, files))
 
 
@@ -587,6 +617,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.allowed_host,
         arguments.access_log,
         arguments,
+        (arguments.api_log, LogFormat(arguments.api_log_format)),
     )
 
 

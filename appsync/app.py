@@ -26,6 +26,8 @@ from starlette.applications import Starlette
 from starlette.routing import Route
 from starlette.types import Message, Receive, Scope, Send
 
+from appsync.api_cache import api_cache_of, cache_open
+from appsync.api_log import LogSink, api_id, api_log_of
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
@@ -47,6 +49,8 @@ from appsync.functions_embedded import (
 from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
+from appsync.log_sinks import LogFormat, open_sink
+from appsync.metrics import ApiMetrics, metrics_route
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.startup import START_FAILURES, start_failure, start_problems
@@ -178,7 +182,10 @@ class _CodeLoader:
 
 
 def load_api(
-    definition: ApiDefinition, clock: Clock | None = None, data: DataDirectory | None = None
+    definition: ApiDefinition,
+    clock: Clock | None = None,
+    data: DataDirectory | None = None,
+    log_sink: LogSink | None = None,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
@@ -199,13 +206,16 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = _step_functions(definition, problems)
+    metrics = ApiMetrics(api_id(definition.name))
+    step_functions = _step_functions(definition, problems, log_sink, metrics)
     region = aws_settings.region or definition.server.step_functions.region
     # One invoker per server; functions sign with the endpoint's first declared key.
     lambda_functions = build_functions(
         definition, region, aws_settings.credentials[0], step_functions.routes, problems.add
     )
     step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
+    cache = api_cache_of(definition, clock or SystemClock(), problems.add)
+    pools = definition.server.user_pools
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     aws = build_local_aws(
         aws_settings,
@@ -213,9 +223,10 @@ def load_api(
         step_functions.service,
         data,
         SystemClock(),
-        definition.server.user_pools,
+        pools,
         resolver_clock,
         lambda_functions,
+        cache,
     )
     sources = {
         spec.name: _data_source(
@@ -266,10 +277,11 @@ def load_api(
             for (type_name, field), binding in resolvers.items()
             if subscription_type is not None and type_name == subscription_type.name
         },
-        _realtime_settings(definition.server.realtime),
+        RealtimeSettings.of(definition.server.realtime),
         domain_name=domain,
+        metrics=metrics,
     )
-    executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
+    executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
     dynamodb = _embedded_dynamodb(definition, inferred)
     return LoadedApi(
         definition,
@@ -285,16 +297,22 @@ def load_api(
     )
 
 
-def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
+def _step_functions(
+    definition: ApiDefinition, problems: _Problems, log_sink: LogSink | None, metrics: ApiMetrics
+) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
     try:
-        return build_step_functions(settings, file, definition.problem)
+        return build_step_functions(
+            settings, file, definition.problem, log_sink, metrics.executions
+        )
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
         in_memory = dataclasses.replace(settings, database=None)
-        return build_step_functions(in_memory, file, definition.problem)
+        return build_step_functions(
+            in_memory, file, definition.problem, log_sink, metrics.executions
+        )
 
 
 def _embedded_dynamodb(
@@ -384,15 +402,6 @@ def _broker(spec: RealtimeSpec, problems: _Problems) -> Broker:
         # The reader checks the scheme and port; redis-py also parses the query string.
         problems.add("server.realtime.redisUrl", str(error))
         return InMemoryBroker()
-
-
-def _realtime_settings(spec: RealtimeSpec) -> RealtimeSettings:
-    defaults = RealtimeSettings()
-    return RealtimeSettings(
-        keep_alive_interval_seconds=spec.keep_alive_interval_seconds
-        or defaults.keep_alive_interval_seconds,
-        inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
-    )
 
 
 def _data_source(
@@ -505,19 +514,24 @@ def build_app(
     data: DataDirectory | None = None,
     allowed_hosts: tuple[str, ...] = (),
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+    log_sink: LogSink | None = None,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
-    `body_timeout_seconds` bounds the wait for a request's body (graphql_http).
+    `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
     """
-    api = load_api(definition, clock, data)
+    log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
+    api = load_api(definition, clock, data, log_sink)
+    assert api.executor.metrics is not None  # load_api gives every API its metrics
     endpoint = GraphQLEndpoint(
         api.executor,
         api.authorizer,
         definition.server.max_request_body_bytes,
         body_timeout_seconds,
+        log=api_log_of(definition, log_sink),
+        metrics=api.executor.metrics,
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
@@ -533,6 +547,7 @@ def build_app(
                 # Before the engine: executions it resumes may invoke functions at once.
                 functions_running(api.functions),
                 api.realtime.broker.running(),
+                cache_open(api.executor.cache),
                 stepfunctions_running(
                     api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
                 ),
@@ -563,6 +578,7 @@ def build_app(
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
         *console_routes(definition),
+        metrics_route(api.executor.metrics),
     ]
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan

@@ -183,6 +183,8 @@ class FieldErrorJson(TypedDict):
 class ResponseBody(TypedDict):
     data: dict[str, Any] | None
     errors: NotRequired[list[DocumentErrorJson | CompletionErrorJson | FieldErrorJson]]
+    # `apiCacheEntriesDeleted` after a mutation's `evictFromApiCache` removed entries.
+    extensions: NotRequired[dict[str, Any]]
 
 
 def request_error_body(error: RequestError) -> RequestErrorBody:

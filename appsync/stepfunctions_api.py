@@ -20,6 +20,7 @@ from appsync.aws.keys import endpoint_verifier
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.states import StepFunctionsRoute
 from appsync.hosts import HostPolicy
+from appsync.log_sinks import LogFormat, open_sink
 from auth.clock import SystemClock as WallClock
 from definition.model import AwsEndpointSettings
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
@@ -85,7 +86,11 @@ async def serve_stepfunctions(
     """
     tasks = TaskRegistry()
     store = stepfunctions_store(database, retention)
-    service = StepFunctionsService(SystemClock(), tasks, retention=retention, store=store)
+    # Executions of machines with a loggingConfiguration write their events to standard output.
+    sink = open_sink("-", LogFormat.AUTO)
+    service = StepFunctionsService(
+        SystemClock(), tasks, retention=retention, store=store, execution_log=sink
+    )
     tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
     app = build_stepfunctions_app(service, allowed_hosts=allowed_hosts)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off")

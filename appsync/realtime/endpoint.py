@@ -20,6 +20,7 @@ import asyncio
 import json
 import logging
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,7 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from appsync.metrics import ApiMetrics
 from appsync.pubsub import (
     DEFAULT_INBOX_CAPACITY,
     Broker,
@@ -44,6 +46,7 @@ from appsync.realtime.messages import ErrorJson
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
+    ConnectionState,
     RealtimeConnection,
     SendFrame,
     Subscribe,
@@ -58,6 +61,7 @@ from appsync.realtime.subscriptions import (
 from auth.errors import NOT_AUTHORIZED_TO_MAKE_THIS_CALL, SignatureError, UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
+from definition.model import RealtimeSpec
 from resolvers.errors import ResolverError
 from schema import json_text
 from schema.loader import AppSyncSchema
@@ -99,6 +103,16 @@ class RealtimeSettings:
     inbox_capacity: int = DEFAULT_INBOX_CAPACITY
     first_frame_timeout_seconds: float = messages.FIRST_FRAME_TIMEOUT_SECONDS
 
+    @classmethod
+    def of(cls, spec: RealtimeSpec) -> RealtimeSettings:
+        """The definition's `server.realtime` knobs; one it leaves out keeps AppSync's value."""
+        defaults = cls()
+        return cls(
+            keep_alive_interval_seconds=spec.keep_alive_interval_seconds
+            or defaults.keep_alive_interval_seconds,
+            inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
+        )
+
     @property
     def idle_limit(self) -> int:
         """Keep-alive turns without a subscription after which a socket closes: the turns that
@@ -117,8 +131,10 @@ class RealtimeRuntime:
         subscription_resolvers: Mapping[str, SubscriptionResolver] | None = None,
         settings: RealtimeSettings | None = None,
         domain_name: str | None = None,
+        metrics: ApiMetrics | None = None,
     ) -> None:
         self.settings = settings or RealtimeSettings()
+        self.metrics = metrics
         self.broker = broker
         self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
         self._authorizer = authorizer
@@ -198,7 +214,12 @@ class RealtimeRuntime:
         """The websocket's ASGI app. An ASGI callable rather than a function, so a Starlette
         route mounts it as it is instead of wrapping each connection in `websocket_session`
         and a second exception handler, whose frames lived as long as the socket."""
+        if self.metrics is not None:
+            self.metrics.connect_requests.inc()
         connection = await self._handshake(WebSocket(scope, receive=receive, send=send))
+        refused = connection is None or connection.state is ConnectionState.REJECTED
+        if refused and self.metrics is not None:
+            self.metrics.connect_client_error.inc()
         if connection is not None:
             client = scope.get("client")
             source_ip = client[0] if client else None
@@ -257,6 +278,8 @@ class _Socket:
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     open: bool = True
     group: asyncio.TaskGroup | None = None
+    # When `connection_ack` was sent (monotonic seconds), for the connection metrics.
+    acknowledged_at: float | None = None
 
     async def run(self) -> None:
         wheel = self.runtime.keep_alive
@@ -271,6 +294,12 @@ class _Socket:
                 self.open = False
                 wheel.discard(self)
                 self._stop_all(self.connection.closed())
+                metrics = self.runtime.metrics
+                if metrics is not None and self.acknowledged_at is not None:
+                    metrics.disconnect_success.inc()
+                    metrics.active_connections.dec()
+                    duration = time.monotonic() - self.acknowledged_at
+                    metrics.connection_duration.observe(duration * 1000)
 
     async def _first_frame(self) -> bool:
         """The first frame, awaited for `first_frame_timeout_seconds`: a socket that says
@@ -296,6 +325,15 @@ class _Socket:
         actions = (
             self.connection.receive(text) if text is not None else self.connection.receive_binary()
         )
+        metrics = self.runtime.metrics
+        if (
+            metrics is not None
+            and self.acknowledged_at is None
+            and self.connection.state is ConnectionState.ACKNOWLEDGED
+        ):
+            self.acknowledged_at = time.monotonic()
+            metrics.connect_success.inc()
+            metrics.active_connections.inc()
         await self._perform(actions)
         return True
 
@@ -316,6 +354,8 @@ class _Socket:
                 task = self.group.create_task(self._subscription(action))
                 self.tasks[action.subscription_id] = task
             elif isinstance(action, Unsubscribe):
+                if self.runtime.metrics is not None and action.subscription_id in self.tasks:
+                    self.runtime.metrics.unsubscribe_success.inc()
                 self._stop(action.subscription_id)
             elif isinstance(action, CloseSocket):
                 await self._send(
@@ -339,22 +379,32 @@ class _Socket:
         outcome = await self.runtime.planner.plan(request, self.source_ip)
         # The start's text and headers need not live as long as the subscription.
         del request
+        metrics = self.runtime.metrics
         if not isinstance(outcome, ActiveSubscription):
             self.tasks.pop(subscription_id, None)
+            if metrics is not None:
+                metrics.subscribe_client_error.inc()
             await self._perform(self.connection.subscription_failed(subscription_id, outcome))
             return
         broker = self.runtime.broker
         inbox = Inbox(self.runtime.settings.inbox_capacity, subscription_id)
         # Subscribed before `start_ack`, so a mutation the client makes after the ack is seen.
         broker.subscribe(outcome.topics, inbox)
+        active = False
         try:
             actions = self.connection.subscription_started(subscription_id)
             if any(isinstance(action, Unsubscribe) for action in actions):
                 return
+            if metrics is not None:
+                metrics.subscribe_success.inc()
+                metrics.active_subscriptions.inc()
+                active = True
             await self._perform(actions)
             await self._deliver(outcome, inbox)
         finally:
             broker.unsubscribe(outcome.topics, inbox)
+            if active and metrics is not None:
+                metrics.active_subscriptions.dec()
             if self.tasks.get(subscription_id) is asyncio.current_task():
                 del self.tasks[subscription_id]
 
@@ -364,6 +414,8 @@ class _Socket:
             publication = await inbox.get()
             if publication.kind is PublicationKind.INVALIDATION:
                 if subscription.invalidated_by(publication.payload):
+                    if self.runtime.metrics is not None:
+                        self.runtime.metrics.invalidation_success.inc()
                     await self._perform(
                         self.connection.subscription_ended(subscription.subscription_id)
                     )
@@ -379,6 +431,12 @@ class _Socket:
                     "subscription %s: rendering a publication failed", subscription.subscription_id
                 )
                 continue
+            metrics = self.runtime.metrics
+            if metrics is not None:
+                for action in actions:
+                    if isinstance(action, SendFrame):
+                        metrics.publish_success.inc()
+                        metrics.publish_size.observe(len(action.text.encode()))
             await self._perform(actions)
 
     def _stop(self, subscription_id: str) -> None:

@@ -18,6 +18,7 @@ import httpx
 import pytest
 import yaml
 
+from appsync.api_log import api_id
 from tests.conftest import REPO_ROOT
 from tests.fixtures.aws_signing import signed_headers
 from tests.fixtures.loopback import free_port
@@ -38,6 +39,7 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
     url, port = match.group(1), match.group(2)
     assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
     assert f"Console:  http://127.0.0.1:{port}/console/" in text
+    assert f"Metrics:  http://127.0.0.1:{port}/metrics  (API id {api_id('blog')})" in text
     assert f"API key:  {BLOG_KEY}" in text
     response = httpx.post(
         url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
