@@ -1,8 +1,10 @@
 """`appsync-local`: serve an API definition, or check one.
 
+    appsync-local --version
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002] [--no-reload]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR [--fsync] | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
+                           [--api-log FILE] [--api-log-format auto|json|text]
                            [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
                            [--stack NAME] [--region REGION]
                            (prints the AWS endpoint, its keys and the services the API uses)
@@ -12,7 +14,8 @@
                            (empties the data directory; the Cognito signing key stays)
     appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
                            [--context ctx.json]
-    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
+    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
+                           [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
 `--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
@@ -40,22 +43,22 @@ import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
 from appsync.banner import announce, credentials_text, exposure_warning
+from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
 from appsync.hosts import is_loopback
+from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reload import ApiReloader, ReloadOutcome
-from appsync.stepfunctions_api import serve_stepfunctions
+from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.errors import InvalidDefinitionError
 from definition.formats import Format, ReadOptions, parse_parameters, read_definition
-from definition.model import (
-    ApiDefinition,
-    AwsEndpointSettings,
-)
+from definition.model import ApiDefinition, AwsEndpointSettings
 from definition.problems import Problem
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
@@ -71,13 +74,14 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
     serve.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
     )
     _definition_options(serve)
     serve.add_argument(
@@ -109,8 +113,9 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--data-dir",
         type=Path,
-        help="where this installation keeps its state, such as the embedded Cognito's signing "
-        "key (default: .appsync-local/ beside the definition, created on first use)",
+        help="where this installation keeps its state: the embedded DynamoDB's tables, the "
+        "Step Functions engine's executions, the embedded Cognito's signing key (default: "
+        ".appsync-local/ beside the definition, created on first use)",
     )
     data.add_argument(
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
@@ -121,6 +126,21 @@ def _parser() -> argparse.ArgumentParser:
         help="each write to the data directory waits for the disk (fsync), so that a power loss "
         "loses no acknowledged write either; by default a killed server loses none, and writes "
         "cost far less",
+    )
+    serve.add_argument(
+        "--api-log",
+        default="-",
+        metavar="FILE",
+        help="where the events of the API's logConfig and of state machines with a "
+        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
+        "output)",
+    )
+    serve.add_argument(
+        "--api-log-format",
+        default=LogFormat.AUTO.value,
+        choices=[choice.value for choice in LogFormat],
+        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
+        "text: one readable line per event; auto (default): text on a terminal, else json",
     )
     _allowed_host_option(serve)
     reset = commands.add_parser(
@@ -139,8 +159,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--config",
         type=Path,
-        default=DEFAULT_CONFIG,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
     )
     _definition_options(validate)
     evaluate = commands.add_parser(
@@ -158,6 +178,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
+    states.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     states.add_argument(
         "--database",
         help="SQLite file for Standard executions and their history, resumed after a restart "
@@ -273,6 +294,8 @@ class _ServeOptions:
     data: DataDirectory
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
+    # `--api-log` and `--api-log-format`.
+    api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO)
     # Reads the definition again for a reload (None: `--no-reload`).
     reread: Callable[[], ApiDefinition] | None = None
 
@@ -280,7 +303,12 @@ class _ServeOptions:
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
     host, port, log_level = options.host, options.port, options.log_level
     try:
-        app = build_app(definition, data=options.data, allowed_hosts=options.allowed_hosts)
+        app = build_app(
+            definition,
+            data=options.data,
+            allowed_hosts=options.allowed_hosts,
+            log_sink=open_sink(*options.api_log),
+        )
     except ConfigError as error:
         _report(error.problems)
         return 1
@@ -307,7 +335,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         access_log=options.access_log,
         **uvicorn_options,
     )
-    server = _Server(config)
+    server = _Server(config, app.state.api.step_functions.service)
     if app.self_routes is not None:
         # Known before the server starts: workflows resumed at start may reach an HTTP Task
         # aimed at this API, and functions its AWS endpoint, before any request has shown the
@@ -358,11 +386,12 @@ def _listen(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling when its sockets listen (the port is known only then)."""
+class _Server(LongPollServer):
+    """uvicorn's server, telling when its sockets listen (the port is known only then), and
+    ending the embedded engine's activity polls when it stops."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
+        super().__init__(config, service)
         self.listening = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -391,6 +420,7 @@ def serve(
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
     arguments: argparse.Namespace | None = None,
+    api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
     definition = _load(path, arguments)
     if definition is None:
@@ -416,6 +446,7 @@ def serve(
         directory,
         tuple(allowed_hosts),
         access_log,
+        api_log,
         (lambda: read_definition(path, read)) if reload else None,
     )
     return asyncio.run(_serve(definition, options, files))
@@ -492,6 +523,18 @@ def evaluate(code: Path | None, template: Path | None, function: str, context: P
     return 0 if status == 200 else 1
 
 
+def _no_definition(command: str) -> int:
+    """`serve` or `validate` without `--config` where there is no ./appsync.yaml: say so and how
+    to name one, with argparse's exit status for a command line that cannot run."""
+    print(
+        f"appsync-local {command}: no {DEFAULT_CONFIG} in {Path.cwd()}; name the API definition "
+        "(appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory) with "
+        f"--config, for example:\n  appsync-local {command} --config path/to/appsync.yaml",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
     # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
@@ -501,6 +544,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
+    if arguments.command in ("serve", "validate") and arguments.config is None:
+        if not DEFAULT_CONFIG.is_file():
+            return _no_definition(arguments.command)
+        arguments.config = DEFAULT_CONFIG
     if arguments.command == "validate":
         return validate(arguments.config, arguments)
     if arguments.command == "reset":
@@ -541,6 +588,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.allowed_host,
         arguments.access_log,
         arguments,
+        (arguments.api_log, LogFormat(arguments.api_log_format)),
     )
 
 

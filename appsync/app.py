@@ -25,6 +25,8 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 from starlette.types import Message, Receive, Scope, Send
 
+from appsync.api_cache import api_cache_of, cache_open
+from appsync.api_log import LogSink, api_id, api_log_of
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
@@ -59,6 +61,8 @@ from appsync.functions_embedded import (
 from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
+from appsync.log_sinks import LogFormat, open_sink
+from appsync.metrics import ApiMetrics, metrics_route
 from appsync.persistence import engine_settings, kept
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
@@ -124,6 +128,7 @@ def load_api(
     definition: ApiDefinition,
     clock: Clock | None = None,
     data: DataDirectory | None = None,
+    log_sink: LogSink | None = None,
     *,
     running: LoadedApi | None = None,
 ) -> LoadedApi:
@@ -132,8 +137,9 @@ def load_api(
 
     `data` is the data directory (default: memory only). `running`: the API this one is to
     replace (a reload, `appsync.reload`), whose Step Functions engine, Lambda functions, AWS
-    endpoint and broker it keeps: they hold executions, workers, tokens and subscriptions that
-    outlive the swap (the functions are brought to this definition by `reload`).
+    endpoint, broker, metrics and cache store it keeps: they hold executions, workers, tokens,
+    subscriptions and counts that outlive the swap (the functions are brought to this
+    definition by `reload`, which also empties the cache).
     """
     problems = Problems(definition)
     for notice in definition.notices:
@@ -148,8 +154,10 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
+    cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     if running is None:
-        step_functions = _step_functions(definition, data, problems)
+        metrics = ApiMetrics(api_id(definition.name))
+        step_functions = _step_functions(definition, data, problems, log_sink, metrics)
         region = aws_settings.region or definition.server.step_functions.region
         # One invoker per server; functions sign with the endpoint's first declared key.
         lambda_functions = build_functions(
@@ -166,11 +174,17 @@ def load_api(
             definition.server.user_pools,
             resolver_clock,
             lambda_functions,
+            cache,
         )
         broker = _broker(definition.server.realtime, problems)
     else:
         step_functions, aws, broker = running.step_functions, running.aws, running.realtime.broker
         lambda_functions = running.functions
+        assert running.executor.metrics is not None  # every API is loaded with its metrics
+        metrics = running.executor.metrics
+        if cache is not None and running.executor.cache is not None:
+            # The same entries' store (and its Redis connection); `reload` empties it.
+            cache.store = running.executor.cache.store
         # Checked as a start checks them (what CreateFunction would refuse), never run.
         build_functions(
             definition,
@@ -227,10 +241,11 @@ def load_api(
             for (type_name, field), binding in resolvers.items()
             if subscription_type is not None and type_name == subscription_type.name
         },
-        _realtime_settings(definition.server.realtime),
+        RealtimeSettings.of(definition.server.realtime),
         domain_name=domain,
+        metrics=metrics,
     )
-    executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
+    executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
     dynamodb = embedded_dynamodb(definition, inferred)
     return LoadedApi(
         definition,
@@ -247,18 +262,25 @@ def load_api(
 
 
 def _step_functions(
-    definition: ApiDefinition, data: DataDirectory, problems: Problems
+    definition: ApiDefinition,
+    data: DataDirectory,
+    problems: Problems,
+    log_sink: LogSink | None,
+    metrics: ApiMetrics,
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
+    observer = metrics.executions
     try:
         settings = engine_settings(settings, data)
-        return build_step_functions(settings, file, definition.problem, fsync=data.fsync)
+        return build_step_functions(
+            settings, file, definition.problem, log_sink, observer, fsync=data.fsync
+        )
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
         in_memory = dataclasses.replace(settings, database=None)
-        return build_step_functions(in_memory, file, definition.problem)
+        return build_step_functions(in_memory, file, definition.problem, log_sink, observer)
 
 
 def _schema(definition: ApiDefinition, problems: Problems) -> AppSyncSchema | None:
@@ -324,15 +346,6 @@ def _broker(spec: RealtimeSpec, problems: Problems) -> Broker:
         return InMemoryBroker()
 
 
-def _realtime_settings(spec: RealtimeSpec) -> RealtimeSettings:
-    defaults = RealtimeSettings()
-    return RealtimeSettings(
-        keep_alive_interval_seconds=spec.keep_alive_interval_seconds
-        or defaults.keep_alive_interval_seconds,
-        inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
-    )
-
-
 def build_app(
     definition: ApiDefinition,
     *,
@@ -340,22 +353,22 @@ def build_app(
     data: DataDirectory | None = None,
     allowed_hosts: tuple[str, ...] = (),
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+    log_sink: LogSink | None = None,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
-    `body_timeout_seconds` bounds the wait for a request's body (graphql_http).
+    `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
     """
-    api = load_api(definition, clock, data)
-    endpoint = GraphQLEndpoint(
-        api.executor, api.authorizer, definition.server.max_request_body_bytes, body_timeout_seconds
-    )
+    log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
+    api = load_api(definition, clock, data, log_sink)
+    endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
     # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
     dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
-    functions = api.functions
+    functions, cache = api.functions, api.executor.cache
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -369,6 +382,7 @@ def build_app(
                 # Before the engine: executions it resumes may invoke functions at once.
                 functions_running(functions),
                 broker.running(),
+                cache_open(cache),
                 stepfunctions_running(engine, EMBEDDED_URL, integrations_key, aws.transport),
                 extra_listener_running(app, definition, AwsOnlyApp(aws.endpoint, hosts)),
                 AsyncExitStack() as companions,
@@ -395,20 +409,35 @@ def build_app(
             if current.js_runtime is not None:
                 current.js_runtime.close()
 
-    routes = _routes(api.definition, endpoint, api.realtime)
+    routes = _routes(api, endpoint, api.realtime)
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
     app.state.api = api
     app.state.extra_listener = None
-    app.state.build = (clock, data, body_timeout_seconds)
+    app.state.build = (clock, data, body_timeout_seconds, log_sink)
     app.self_routes = api.step_functions.routes
     return app
 
 
+def _graphql_endpoint(
+    api: LoadedApi, body_timeout_seconds: float, log_sink: LogSink
+) -> GraphQLEndpoint:
+    assert api.executor.metrics is not None  # load_api gives every API its metrics
+    return GraphQLEndpoint(
+        api.executor,
+        api.authorizer,
+        api.definition.server.max_request_body_bytes,
+        body_timeout_seconds,
+        log=api_log_of(api.definition, log_sink),
+        metrics=api.executor.metrics,
+    )
+
+
 def _routes(
-    definition: ApiDefinition, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime
+    api: LoadedApi, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime
 ) -> list[BaseRoute]:
+    assert api.executor.metrics is not None
     return [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
         # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
@@ -416,7 +445,8 @@ def _routes(
         # (under an ASGI root_path, which it strips). `realtime` is the app's own runtime,
         # which a reload keeps.
         *realtime.routes(),
-        *console_routes(definition),
+        *console_routes(api.definition),
+        metrics_route(api.executor.metrics),
     ]
 
 
@@ -459,10 +489,9 @@ class AppSyncApp(Starlette):
         """Serve `api` from now on, in place of the one built with the same services (a reload:
         `load_api(..., running=...)`). A request already running finishes on the API it began
         on; realtime sockets stay open and move to `api` (`RealtimeRuntime.adopt`)."""
-        _, _, body_timeout_seconds = self.state.build
-        limit = api.definition.server.max_request_body_bytes
-        endpoint = GraphQLEndpoint(api.executor, api.authorizer, limit, body_timeout_seconds)
-        self.router.routes = _routes(api.definition, endpoint, self._realtime)
+        _, _, body_timeout_seconds, log_sink = self.state.build
+        endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
+        self.router.routes = _routes(api, endpoint, self._realtime)
         self._graphql = endpoint
         self.state.api = api
         await self._realtime.adopt(api.realtime)

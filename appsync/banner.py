@@ -1,13 +1,14 @@
-"""What `appsync-local serve` prints once it listens: where the API, realtime, the console and
-the AWS endpoint are, the keys to sign with, the embedded services the API uses, the data
-directory and whether it reloads; and the warning for a host beyond loopback. Part of the CLI
-(`appsync.__main__`), the only place that prints.
+"""What `appsync-local serve` prints once it listens: where the API, realtime, the console, the
+metrics and the AWS endpoint are, the keys to sign with, the embedded services the API uses,
+what the data directory keeps and what lives in memory only, whether it reloads; and the warning
+for a host beyond loopback. Part of the CLI (`appsync.__main__`), the only place that prints.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from appsync.api_log import api_id
 from appsync.app import AppSyncApp
 from appsync.data_directory import DataDirectory
 from appsync.functions_embedded import describe as describe_functions
@@ -28,6 +29,7 @@ def announce(
     print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
+    print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
         print(f"  TLS certificate: {certificate}")
@@ -41,19 +43,9 @@ def announce(
     if app.state.extra_listener is not None:
         print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
     print(f"  Data directory: {data.describe()}")
-    if data.path is None:
-        print(
-            "  In memory only: embedded data (DynamoDB items, Step Functions executions, "
-            "Cognito users) is gone when the server stops"
-        )
-    else:
-        kept = "DynamoDB tables"
-        if definition.server.step_functions.database is None:
-            kept += " and Step Functions executions"
-        print(
-            f"    {kept} are kept there (`appsync-local reset` empties it); Cognito users and "
-            "other services' data are in memory only"
-        )
+    if data.path is not None:
+        print(f"    {_kept(app)} kept there (`appsync-local reset` empties it)")
+    print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
     if app.companions:
         print(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
@@ -78,23 +70,12 @@ def _services(app: AppSyncApp) -> list[str]:
     if app.state.api.dynamodb is not None:
         tables = [table.table_name for table in definition.server.dynamodb.tables]
         lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
-    settings = definition.server.step_functions
-    uses_states = any(
-        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
-        or (spec.http is not None and "states." in spec.http.endpoint)
-        for spec in definition.data_sources
-    )
-    if settings.declared or uses_states:
-        machines = [machine.name for machine in settings.state_machines]
+    if _uses_step_functions(definition):
+        machines = [machine.name for machine in definition.server.step_functions.state_machines]
         lines.append(
             "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
         )
-    providers = (definition.authentication, *definition.additional_authentication_providers)
-    pools = [
-        spec.user_pool_config.user_pool_id
-        for spec in providers
-        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
-    ]
+    pools = _embedded_pools(definition)
     if pools:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
@@ -102,13 +83,60 @@ def _services(app: AppSyncApp) -> list[str]:
     return [*lines, *describe_functions(app.state.api.functions)]
 
 
+def _kept(app: AppSyncApp) -> str:
+    """What the data directory keeps ("... are")."""
+    definition: ApiDefinition = app.state.api.definition
+    if definition.server.step_functions.database is not None:
+        return "The embedded DynamoDB's tables are"
+    return "The embedded DynamoDB's tables and the Step Functions engine's executions are"
+
+
+def _in_memory(app: AppSyncApp, data: DataDirectory) -> str:
+    """What of the embedded services this API uses lives in memory only ("... is"); with a data
+    directory, DynamoDB items and executions are not."""
+    definition: ApiDefinition = app.state.api.definition
+    ephemeral = data.path is None
+    kept = []
+    if app.state.api.dynamodb is not None and ephemeral:
+        kept.append("DynamoDB items")
+    engine_database = definition.server.step_functions.database
+    if _uses_step_functions(definition) and engine_database is None and ephemeral:
+        kept.append("Step Functions executions")
+    if _embedded_pools(definition):
+        kept.append("Cognito users")
+    if kept:
+        return f"embedded data ({', '.join(kept)}) is"
+    if ephemeral:
+        return "what clients store through the AWS endpoint is"
+    return "what clients store in the AWS endpoint's other services (S3, SQS, ...) is"
+
+
+def _uses_step_functions(definition: ApiDefinition) -> bool:
+    return definition.server.step_functions.declared or any(
+        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
+        or (spec.http is not None and "states." in spec.http.endpoint)
+        for spec in definition.data_sources
+    )
+
+
+def _embedded_pools(definition: ApiDefinition) -> list[str]:
+    """The user pools whose tokens the embedded Cognito signs (no `jwksFile` of their own)."""
+    providers = (definition.authentication, *definition.additional_authentication_providers)
+    return [
+        spec.user_pool_config.user_pool_id
+        for spec in providers
+        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
+    ]
+
+
 def exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
-        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito, the declared Lambda functions, AppSync's "
-        "EvaluateCode (resolver code run in this process) and every other service moto serves "
-        "(S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. "
+        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime), read the metrics "
+        "(/metrics, without credentials) and call the AWS endpoint: DynamoDB, Step Functions, "
+        "Cognito, the declared Lambda functions, AppSync's EvaluateCode (resolver code run in "
+        "this process) and every other service moto serves (S3, SQS, SNS, STS, IAM, Secrets "
+        "Manager, SSM, EventBridge, ...), with their data. "
         f"The AWS endpoint takes {credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."

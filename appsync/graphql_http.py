@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from random import getrandbits
 from typing import Any
 from urllib.parse import parse_qsl
@@ -28,6 +29,7 @@ from urllib.parse import parse_qsl
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from appsync.api_log import ApiLog, RequestLog
 from appsync.errors import (
     EMPTY_BODY_MESSAGE,
     BodyTimeoutError,
@@ -40,6 +42,7 @@ from appsync.errors import (
     unauthorized_request,
 )
 from appsync.execution import Executor, GraphQLRequest, OperationResult
+from appsync.metrics import ApiMetrics
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
@@ -160,11 +163,16 @@ class GraphQLEndpoint:
         authorizer: Authorizer,
         max_body_bytes: int,
         body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+        *,
+        log: ApiLog | None = None,
+        metrics: ApiMetrics | None = None,
     ) -> None:
         self._executor = executor
         self._authorizer = authorizer
         self._max_body_bytes = max_body_bytes
         self._body_timeout_seconds = body_timeout_seconds
+        self._log = log
+        self._metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "OPTIONS":
@@ -173,10 +181,12 @@ class GraphQLEndpoint:
             )
             await send({"type": "http.response.body", "body": b""})
             return
+        started = time.perf_counter()
         request_id = _request_id()
+        log = self._log.request(request_id) if self._log is not None else None
         try:
             status = 200
-            result = await self._handle(scope, receive)
+            result = await self._handle(scope, receive, log)
             body: Any = result.body
             # Ours first, then what resolvers added with `$util.http.addResponseHeader`.
             extra = {"x-amzn-requestid": request_id, **result.headers}
@@ -200,8 +210,14 @@ class GraphQLEndpoint:
         headers.extend((name.encode(), value.encode()) for name, value in extra.items())
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
+        if log is not None:
+            log.finish(status, headers)
+        if self._metrics is not None:
+            self._metrics.request(status, time.perf_counter() - started)
 
-    async def _handle(self, scope: Scope, receive: Receive) -> OperationResult:
+    async def _handle(
+        self, scope: Scope, receive: Receive, log: RequestLog | None = None
+    ) -> OperationResult:
         method = scope["method"]
         # ASGI header names arrive lower-cased.
         headers = {
@@ -232,9 +248,20 @@ class GraphQLEndpoint:
             principal = await self._authorizer.authenticate(auth_request)
         except UnauthorizedError as error:
             raise unauthorized_request(error.message, error.error_type, error.status_code) from None
-        # Parsed and validated only now, for a caller who may send queries at all.
+        if log is None:
+            # Parsed and validated only now, for a caller who may send queries at all.
+            prepared = await self._executor.prepare(graphql_request)
+            return await self._executor.execute(graphql_request, prepared, principal, headers)
+        log.begin(
+            headers,
+            graphql_request.query,
+            graphql_request.operation_name,
+            graphql_request.variables,
+        )
+        started = time.perf_counter_ns()
         prepared = await self._executor.prepare(graphql_request)
-        return await self._executor.execute(graphql_request, prepared, principal, headers)
+        log.prepared(started, time.perf_counter_ns())
+        return await self._executor.execute(graphql_request, prepared, principal, headers, log)
 
     async def _read_body(self, receive: Receive, declared: str | None) -> bytes:
         if declared is not None and declared.isdigit() and int(declared) > self._max_body_bytes:

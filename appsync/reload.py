@@ -17,14 +17,15 @@ under the definition's folder). A change there is a reload:
    the running API goes on serving;
 4. otherwise `AppSyncApp.install` swaps it in at once: a request already running finishes on the
    API it began on, realtime sockets stay open and their subscriptions move to the new API
-   (or end with an `error` if their field is gone, `RealtimeRuntime.adopt`). The replaced API's
-   JavaScript runtime is closed once no request can still be running on it (AppSync's
-   execution limit, `server.executionTimeoutSeconds`).
+   (or end with an `error` if their field is gone, `RealtimeRuntime.adopt`). The API cache is
+   emptied (what the replaced code answered is not the new code's answer); the metrics go on
+   counting. The replaced API's JavaScript runtime is closed once no request can still be
+   running on it (AppSync's execution limit, `server.executionTimeoutSeconds`).
 
 What only a restart changes (the AWS endpoint's keys, TLS, the realtime broker and knobs, the
 extra DynamoDB listener, allowed hosts, a template's user pools, where Node.js functions find
-the AWS SDK, the engine's target, region, account and database) is named in a notice and
-otherwise left as it runs.
+the AWS SDK, the API cache's Redis, the engine's target, region, account and database) is
+named in a notice and otherwise left as it runs.
 
 Local function code is Python imported by module name: before each build, the modules loaded
 from the API's folders (not installed packages, not this server's own) leave `sys.modules`, so
@@ -215,13 +216,15 @@ class ApiReloader:
             definition = self._read()
         except InvalidDefinitionError as error:
             return [*error.problems, *schema_problems(error, path)], []
-        clock, data, _ = self._app.state.build
+        clock, data, _, log_sink = self._app.state.build
         _forget_modules(_project_modules([running.definition.base_dir]), bytecode=True)
         _forget_bytecode(changed)
         importlib.invalidate_caches()
         before = _resolver_modules()
         try:
-            api = await asyncio.to_thread(load_api, definition, clock, data, running=running)
+            api = await asyncio.to_thread(
+                load_api, definition, clock, data, log_sink, running=running
+            )
         except ConfigError as error:
             _forget_modules(_resolver_modules() - before)
             return list(error.problems), []
@@ -236,6 +239,9 @@ class ApiReloader:
                 raise
             return start_problems(definition, failure), []
         await self._app.install(api)
+        if api.executor.cache is not None:
+            # Answers the replaced code computed are not the new code's.
+            await api.executor.cache.store.flush()
         _forget_modules(before)
         _retire(running, api)
         return [], _restart_only(running.definition.server, definition.server)
@@ -282,6 +288,7 @@ def _restart_only(old: ServerSpec, new: ServerSpec) -> list[str]:
             # A template's user pools, created in the embedded Cognito at start.
             ("user pools", old.user_pools, new.user_pools),
             ("server.lambda.nodeSdkDirectory", old.node_sdk_directory, new.node_sdk_directory),
+            ("server.apiCache.redisUrl", old.api_cache_redis_url, new.api_cache_redis_url),
         )
         if before != after
     ]

@@ -10,6 +10,7 @@ imports neither moto nor the AppSync stack.
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterable
 
 import uvicorn
@@ -19,6 +20,7 @@ from appsync.aws.keys import endpoint_verifier
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.states import StepFunctionsRoute
 from appsync.hosts import HostPolicy
+from appsync.log_sinks import LogFormat, open_sink
 from auth.clock import SystemClock as WallClock
 from definition.model import AwsEndpointSettings
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
@@ -30,6 +32,22 @@ from stepfunctions.store.protocol import Store
 from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
+
+
+class LongPollServer(uvicorn.Server):
+    """uvicorn's server, which answers the engine's GetActivityTask long polls as it starts to
+    shut down. uvicorn lets every open request finish before it stops, and an activity worker
+    is always in a poll of up to 60 seconds: without this, Ctrl+C would wait for it."""
+
+    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
+        super().__init__(config)
+        self._service = service
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Before uvicorn's own shutdown, which closes the listeners and then waits for open
+        # requests: the polls it would wait for are answered (empty) first.
+        self._service.end_long_polls()
+        await super().shutdown(sockets)
 
 
 def build_stepfunctions_app(
@@ -71,13 +89,17 @@ async def serve_stepfunctions(
     """
     tasks = TaskRegistry()
     store = stepfunctions_store(database, retention)
-    service = StepFunctionsService(SystemClock(), tasks, retention=retention, store=store)
+    # Executions of machines with a loggingConfiguration write their events to standard output.
+    sink = open_sink("-", LogFormat.AUTO)
+    service = StepFunctionsService(
+        SystemClock(), tasks, retention=retention, store=store, execution_log=sink
+    )
     tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
     app = build_stepfunctions_app(service, allowed_hosts=allowed_hosts)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off")
     try:
         async with service.running():
-            await uvicorn.Server(config).serve()
+            await LongPollServer(config, service).serve()
     finally:
         # Executions still running were written as RUNNING: the next start resumes them.
         if isinstance(store, SqliteStore):

@@ -45,9 +45,11 @@ from stepfunctions.integrations.http_task import (
 )
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.integrations.states import ServiceNestedExecutions
+from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.service.dependencies import ExecutionObserver
 from stepfunctions.service.errors import ApiError
 from stepfunctions.service.machines import compile_definition
 
@@ -146,13 +148,16 @@ def build_step_functions(
     settings: StepFunctionsSettings,
     config_file: str,
     locate: Locate | None = None,
+    execution_log: ExecutionLogSink | None = None,
+    execution_observer: ExecutionObserver | None = None,
     *,
     fsync: bool = False,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
     open is a ConfigError. `locate` places a problem of the settings in the definition (by
-    default at its key path in `config_file`). `fsync`: each commit of the database waits for
-    the disk."""
+    default at its key path in `config_file`). `execution_log`: where executions of machines
+    with a `loggingConfiguration` write their events; `execution_observer` counts executions.
+    `fsync`: each commit of the database waits for the disk."""
 
     def in_file(key_path: str, message: str) -> Problem:
         return Problem(config_file, key_path, message)
@@ -167,7 +172,15 @@ def build_step_functions(
     except sqlite3.Error as error:
         message = f"cannot open {settings.database}: {error}"
         raise ConfigError([locate("server.stepFunctions.database", message)]) from None
-    service = StepFunctionsService(clock, tasks, region=region, account_id=account, store=store)
+    service = StepFunctionsService(
+        clock,
+        tasks,
+        region=region,
+        account_id=account,
+        store=store,
+        execution_log=execution_log,
+        execution_observer=execution_observer,
+    )
     # Until `running` knows the endpoint, nothing may reach real AWS with ambient credentials.
     clients = AwsClients(IntegrationEndpoints(embedded_url=EMBEDDED_URL, region=region))
     routes = SelfRoutes(settings.api_url)
@@ -253,16 +266,23 @@ async def declare(embedded: EmbeddedStepFunctions, settings: StepFunctionsSettin
     for index, machine in enumerate(settings.state_machines):
         where = f"stateMachines[{index}]"
         definition = source_text(machine.definition)
-        request = {
+        request: dict[str, Any] = {
             "name": machine.name,
             "definition": definition,
             "roleArn": role,
             "type": machine.type.value,
         }
+        if machine.logging_configuration is not None:
+            request["loggingConfiguration"] = dict(machine.logging_configuration)
         status, body = await service.handle("CreateStateMachine", json.dumps(request).encode())
         if status == 400 and body.get("__type") == "StateMachineAlreadyExists":
             arn = f"arn:aws:states:{settings.region}:{settings.account_id}:stateMachine:"
-            update = {"stateMachineArn": arn + machine.name, "definition": definition}
+            update: dict[str, Any] = {
+                "stateMachineArn": arn + machine.name,
+                "definition": definition,
+            }
+            if machine.logging_configuration is not None:
+                update["loggingConfiguration"] = dict(machine.logging_configuration)
             await _call(embedded, where, "UpdateStateMachine", update)
         elif status != 200:
             _refused(embedded, where, body)

@@ -273,7 +273,8 @@ class SyncConfig:
 
 @dataclass(frozen=True, slots=True)
 class CachingConfig:
-    """`cachingConfig` of a resolver: kept for the API cache, which is not served yet."""
+    """`cachingConfig` of a resolver: its entries' TTL in seconds, and the `$context.arguments`,
+    `$context.source` and `$context.identity` paths its cache key is made of."""
 
     ttl: int
     caching_keys: tuple[str, ...] = ()
@@ -394,6 +395,8 @@ class StateMachineSpec:
     name: str
     definition: Source
     type: StateMachineType = StateMachineType.STANDARD
+    # CreateStateMachine's `loggingConfiguration` as its wire spells it (None: OFF).
+    logging_configuration: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -534,6 +537,8 @@ class ServerSpec:
     aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
     # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
     allowed_hosts: tuple[str, ...] = ()
+    # `server.apiCache.redisUrl`: the Redis the API cache lives in (None: this process's memory).
+    api_cache_redis_url: str | None = None
     # What a definition declares beside the API, for the embedded services: the local Lambda
     # runtime runs the functions (`server.lambda`, or a template's); user pools are created in
     # the embedded Cognito at start.
@@ -543,11 +548,20 @@ class ServerSpec:
     node_sdk_directory: Path | None = None
 
 
+class ApiCachingBehavior(StrEnum):
+    """`apiCachingBehavior` of the API's cache (CreateApiCache)."""
+
+    FULL_REQUEST_CACHING = "FULL_REQUEST_CACHING"
+    PER_RESOLVER_CACHING = "PER_RESOLVER_CACHING"
+    OPERATION_LEVEL_CACHING = "OPERATION_LEVEL_CACHING"
+
+
 @dataclass(frozen=True, slots=True)
 class ApiCacheSpec:
-    """`AWS::AppSync::ApiCache` (CreateApiCache): kept for the API cache, not served yet."""
+    """`apiCache` / `AWS::AppSync::ApiCache`: AppSync's CreateApiCache. `type` and the
+    encryption flags size and protect AWS's cache instance and are kept as given."""
 
-    api_caching_behavior: str
+    api_caching_behavior: ApiCachingBehavior
     type: str
     ttl: int
     at_rest_encryption_enabled: bool = False

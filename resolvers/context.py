@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 
 # Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
@@ -102,6 +102,29 @@ class OperationScope:
     batches: dict[tuple[str, str, str], object] = field(default_factory=dict)
 
 
+class MappingLogType(StrEnum):
+    """The field-level events of AppSync's CloudWatch log that a handler's run produces."""
+
+    REQUEST_MAPPING = "RequestMapping"
+    RESPONSE_MAPPING = "ResponseMapping"
+
+
+class FieldObserver(Protocol):
+    """What one field's run tells the API's log (`appsync.api_log`) when the API has a
+    `logConfig`: each handler's evaluated result, and the lines `$util.log` and `console.*`
+    write. Absent (None on the context) when the API does not log."""
+
+    def mapping(
+        self,
+        log_type: MappingLogType,
+        function: str | None,
+        ctx: ResolverContext,
+        transformed: Any,
+    ) -> None: ...
+
+    def user_log(self, level: str, message: str) -> None: ...
+
+
 @dataclass(slots=True)
 class ResolverContext:
     """One field's context; mutable where AppSync lets a resolver change it."""
@@ -134,6 +157,8 @@ class ResolverContext:
     max_batch_size: int = 0
     # True while a pipeline runs: the direct Lambda event then carries `prev: {result}`.
     in_pipeline: bool = False
+    # The API's log for this field, when the API logs (`logConfig`).
+    observer: FieldObserver | None = None
 
     @property
     def args(self) -> dict[str, Any]:

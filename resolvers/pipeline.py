@@ -76,7 +76,7 @@ class PipelineResolver:
             ctx.result = None
             ctx.error = None
             ctx.max_batch_size = function.max_batch_size
-            value = await run_request(function.code, ctx)
+            value = await run_request(function.code, ctx, function.name)
             if not ctx.early_return:
                 await run_data_source(function.data_source, value, ctx)
                 value = await run_response(function.code, ctx, function.name)

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from resolvers.context import ContextError, ResolverContext
+from resolvers.context import ContextError, MappingLogType, ResolverContext
 from resolvers.datasources.base import DataSource
 from resolvers.errors import DataSourceError, HandlerOffloaded
 from resolvers.runtimes.base import ResolverCode
@@ -49,14 +49,18 @@ async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverCo
         ctx.error = ContextError(exc.message, exc.error_type, exc.unhandled_error_type)
 
 
-async def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
-    """Run a request handler with the early-return flags cleared first."""
+async def run_request(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
+    """Run a request handler (a resolver's, or the pipeline `function`'s) with the early-return
+    flags cleared first."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
     try:
-        return code.request(ctx)
+        value = code.request(ctx)
     except HandlerOffloaded as offloaded:
-        return await offloaded.rerun()
+        value = await offloaded.rerun()
+    if ctx.observer is not None:
+        ctx.observer.mapping(MappingLogType.REQUEST_MAPPING, function, ctx, value)
+    return value
 
 
 async def _response_of(code: ResolverCode, ctx: ResolverContext) -> Any:
@@ -74,6 +78,8 @@ async def run_response(
     ctx.early_return = False
     ctx.early_return_skip_to = None
     value = await _response_of(code, ctx)
+    if ctx.observer is not None:
+        ctx.observer.mapping(MappingLogType.RESPONSE_MAPPING, function, ctx, value)
     error = ctx.error
     if value is None and error is not None and not _appended(ctx, error):
         resolver = f"{ctx.info.parent_type_name}.{ctx.info.field_name}"
@@ -130,6 +136,8 @@ class UnitResolver:
         ctx.early_return = False
         ctx.early_return_skip_to = None
         value = await _response_of(self._code, ctx)
+        if ctx.observer is not None:
+            ctx.observer.mapping(MappingLogType.RESPONSE_MAPPING, None, ctx, value)
         ctx.early_return = False
         if error is not None:
             raise DataSourceError(error.message, error.type, value)

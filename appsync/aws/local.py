@@ -15,10 +15,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from appsync.api_cache import ApiCache
 from appsync.aws.cognito import signing_with
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
+from appsync.aws.flush_cache import ApiCacheControl
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
@@ -52,10 +54,12 @@ def build_local_aws(
     user_pools: tuple[UserPoolSpec, ...] = (),
     resolver_clock: ResolverClock = SYSTEM_CLOCK,
     functions: LocalFunctions | None = None,
+    api_cache: ApiCache | None = None,
 ) -> LocalAws:
     """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
     evaluated resolver code reads as the time (the API's own); `functions`: the declared
-    Lambda functions, whose Invoke the `lambda` route answers."""
+    Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
+    cache, for FlushApiCache and GetApiCache (the rest of the control plane after them)."""
     moto = MotoServices()
     query_by_partition()
     # The route table, by the service a request names (`requests.identify`).
@@ -64,10 +68,13 @@ def build_local_aws(
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
-        "appsync": AppSyncControlPlane(resolver_clock, moto),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
+    # The control plane: the cache's calls, then EvaluateCode / EvaluateMappingTemplate, then
+    # moto's AppSync for the rest.
+    control: ServiceRoute = AppSyncControlPlane(resolver_clock, moto)
+    routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     transport = EndpointTransport(endpoint)
     return LocalAws(settings, region, endpoint, transport, moto, data, user_pools)

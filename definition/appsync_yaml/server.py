@@ -45,7 +45,7 @@ from definition.model import (
 
 _SERVER_KEYS = (
     *["executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb"],
-    *["realtime", "tls", "stepFunctions", "aws", "allowedHosts", "lambda"],
+    *["realtime", "tls", "stepFunctions", "aws", "allowedHosts", "lambda", "apiCache"],
 )
 _AWS_KEYS = ("credentials", "region", "trustEmbeddedIam")
 _ACCESS_KEY_KEYS = ("accessKeyId", "secretAccessKey")
@@ -88,7 +88,22 @@ def read_server(reader: DefinitionReader, value: Any) -> ServerSpec:
         allowed_hosts=_allowed_hosts(reader, block),
         lambda_functions=functions,
         node_sdk_directory=node_sdk,
+        api_cache_redis_url=_api_cache_redis_url(reader, block.get("apiCache")),
     )
+
+
+def _api_cache_redis_url(reader: DefinitionReader, value: Any) -> str | None:
+    """`server.apiCache.redisUrl`: where the API cache lives (None: in memory)."""
+    if value is None:
+        return None
+    block = reader.mapping(value, "server.apiCache", ("redisUrl",))
+    if block is None:
+        return None
+    url = reader.string(block, "redisUrl", "server.apiCache", required=False)
+    if url is not None and (refusal := _redis_url_refusal(url)) is not None:
+        reader.problem("server.apiCache.redisUrl", f"not a Redis URL: {url!r} ({refusal})")
+        return None
+    return url
 
 
 def read_aws(reader: DefinitionReader, value: Any, path: str) -> AwsEndpointSettings:

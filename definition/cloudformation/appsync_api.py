@@ -6,7 +6,7 @@ Property names are the resources' pages in the CloudFormation User Guide (AWS::A
 `LogConfig`, `XrayEnabled`, `IntrospectionConfig`, `QueryDepthLimit`, `ResolverCountLimit`; a
 schema's `Definition` (inline SDL) or `DefinitionS3Location` (a local file); an API key's
 `Description` and `Expires` (epoch seconds, rounded down to the hour as AppSync does); an API
-cache's `ApiCachingBehavior`, `Type`, `Ttl` and encryption flags, kept for the cache to come.
+cache's `ApiCachingBehavior`, `Type`, `Ttl` and encryption flags, which the API cache follows.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from definition.cloudformation.properties import PropertyReader, boolean, intege
 from definition.cloudformation.stack import Resource, Stack
 from definition.model import (
     ApiCacheSpec,
+    ApiCachingBehavior,
     ApiKeySpec,
     AuthenticationType,
     AuthProviderSpec,
@@ -203,11 +204,6 @@ def _log_config(reader: PropertyReader, raw: Any, path: str) -> LogConfig | None
     exclude = boolean(reader, block, "ExcludeVerboseContent", path)
     if level is None:
         return None
-    reader.notice(
-        path,
-        "accepted; no local effect yet (no CloudWatch Logs: the server's own log has "
-        "resolver errors)",
-    )
     return LogConfig(level, role, exclude)
 
 
@@ -278,10 +274,9 @@ def read_api_cache(
             reader.problem(join(path, "Ttl"), "required; expected seconds from 1 to 3600")
         at_rest = boolean(reader, properties, "AtRestEncryptionEnabled", path)
         transit = boolean(reader, properties, "TransitEncryptionEnabled", path)
-        reader.notice(path, "accepted; no local effect yet (no API cache: every request runs)")
-        if behavior is None or kind is None or ttl is None:
+        if behavior is None or behavior not in _CACHING_BEHAVIORS or kind is None or ttl is None:
             return None
-        return ApiCacheSpec(behavior, kind, ttl, at_rest, transit)
+        return ApiCacheSpec(ApiCachingBehavior(behavior), kind, ttl, at_rest, transit)
     return None
 
 

@@ -311,5 +311,4 @@ def _caching_config(reader: PropertyReader, raw: Any, path: str) -> CachingConfi
     if not isinstance(keys, list) or not all(isinstance(key, str) for key in keys):
         reader.problem(join(path, "CachingKeys"), "expected a list of $context paths")
         return None
-    reader.notice(path, "accepted; no local effect yet (no API cache: every request runs)")
     return CachingConfig(ttl, tuple(keys))

@@ -5,8 +5,9 @@ The definition is `Definition` (the States Language as a template object), `Defi
 `${name}` of `DefinitionSubstitutions` is replaced in it, as CloudFormation replaces them
 ("DefinitionSubstitutions", AWS::StepFunctions::StateMachine). The machine is named by
 `StateMachineName`, or the name CloudFormation generates, so that its `Ref` (its ARN) names it
-in the engine. `StateMachineType` is STANDARD when absent. Roles, logging, tracing, tags and
-encryption are accepted with a notice.
+in the engine. `StateMachineType` is STANDARD when absent. `LoggingConfiguration` is given to
+CreateStateMachine, so executions write their events where the API's log goes; roles, tracing,
+tags and encryption are accepted with a notice.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ _KEYS = (
 )
 _NO_LOCAL_EFFECT = {
     "RoleArn": "executions call services with the local credentials",
-    "LoggingConfiguration": "no CloudWatch Logs: the engine keeps each execution's history",
     "TracingConfiguration": "no X-Ray traces are recorded",
     "Tags": "tags are not listed",
     "EncryptionConfiguration": "executions are not encrypted locally",
@@ -58,8 +58,36 @@ def read_state_machines(stack: Stack, origins: dict[str, Origin]) -> tuple[State
             continue
         name = str(stack.names.get_att(resource.logical_id, "Name", ""))
         origins[f"server.stepFunctions.stateMachines[{len(machines)}]"] = reader.origin()
-        machines.append(StateMachineSpec(name, reader.inline(text, where), kind))
+        logging = _logging(reader, properties.get("LoggingConfiguration"))
+        machines.append(StateMachineSpec(name, reader.inline(text, where), kind, logging))
     return tuple(machines)
+
+
+def _logging(reader: PropertyReader, raw: Any) -> dict[str, Any] | None:
+    """`LoggingConfiguration {Level, IncludeExecutionData, Destinations}` as CreateStateMachine
+    takes it: the executions then write their events where the API's log goes."""
+    if raw is None:
+        return None
+    path = "Properties.LoggingConfiguration"
+    block = reader.mapping(raw, path, ("Level", "IncludeExecutionData", "Destinations"))
+    if block is None:
+        return None
+    destinations = []
+    for index, item in enumerate(block.get("Destinations") or []):
+        group = item.get("CloudWatchLogsLogGroup") if isinstance(item, dict) else None
+        arn = group.get("LogGroupArn") if isinstance(group, dict) else None
+        if not isinstance(arn, str):
+            reader.problem(
+                join(path, f"Destinations[{index}]"),
+                "expected {CloudWatchLogsLogGroup: {LogGroupArn}}",
+            )
+            continue
+        destinations.append({"cloudWatchLogsLogGroup": {"logGroupArn": arn}})
+    return {
+        "level": str(block.get("Level") or "OFF"),
+        "includeExecutionData": block.get("IncludeExecutionData") in (True, "true", "True"),
+        "destinations": destinations,
+    }
 
 
 def _definition(

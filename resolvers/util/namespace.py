@@ -39,7 +39,6 @@ _MATH = MathHelpers()
 _LIST = ListHelpers()
 _MAP = MapHelpers()
 _XML = XmlHelpers()
-_LOG = LogHelpers()
 _RDS = RdsHelpers()
 
 
@@ -82,7 +81,7 @@ class _Members(Helper):
         self.map = _MAP
         self.http = HttpHelpers(ctx)
         self.xml = _XML
-        self.log = _LOG
+        self.log = LogHelpers(ctx)
         self.rds = _RDS
         self.time = TimeHelpers(clock)
 

@@ -18,6 +18,7 @@ from datetime import timedelta
 from typing import Any
 
 from stepfunctions.records.execution import Execution, ExecutionStatus, MapRun
+from stepfunctions.records.execution_log import LoggedHistory, logs_anything
 from stepfunctions.records.history import HistoryEvent
 from stepfunctions.records.machines import StateMachine, StateMachineVersion
 from stepfunctions.service.aliases import pick_version
@@ -113,16 +114,26 @@ def _new_execution(
         state_machine_alias_arn=alias_arn,
         trace_header=request.optional_text("traceHeader"),
     )
+    logging = (
+        version.logging_configuration if version is not None else machine.logging_configuration
+    )
+    if deps.execution_log is not None and logs_anything(logging):
+        execution.history = LoggedHistory(arn, logging, deps.execution_log)
     return execution, deps.store.execution(arn)
 
 
 async def _run(
     deps: ServiceDependencies, execution: Execution, done: asyncio.Event | None = None
 ) -> None:
+    observer = deps.execution_observer
+    if observer is not None:
+        observer.started(execution)
     try:
         await deps.interpreter.run(execution)
     finally:
         deps.store.execution_finished(execution)
+        if observer is not None:
+            observer.finished(execution)
         forget_if_deleted(deps, execution.state_machine_arn)
         if done is not None:
             done.set()

@@ -28,6 +28,7 @@ import boto3
 import httpx
 import pytest
 import uvicorn
+from botocore.config import Config
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.httpx import HTTPXAsyncTransport
@@ -226,6 +227,19 @@ def moto_client(
         endpoint_url=endpoint,
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_access_key,
+    )
+
+
+def endpoint_client(service: Literal["appsync", "stepfunctions"], host: str, port: int) -> Any:
+    """A boto3 client of `service` on the server's AWS endpoint, with its default keys (and no
+    host prefix, which StartSyncExecution would add to the local address)."""
+    return boto3.client(
+        service,
+        endpoint_url=f"http://{host}:{port}",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(inject_host_prefix=False),
     )
 
 

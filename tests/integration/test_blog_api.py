@@ -6,6 +6,7 @@ resolvers receiving AppSync's context event, pipeline resolvers, BatchInvoke.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -231,3 +232,32 @@ async def test_the_nodejs_function_counts_likes_in_the_embedded_dynamodb(blog: S
     dynamodb = aws_client("dynamodb", f"http://{blog.host}:{blog.port}")
     item = dynamodb.get_item(TableName="PostLikes", Key={"postId": {"S": post_id}})["Item"]
     assert item["likes"] == {"N": "2"}
+
+
+SUBSCRIPTION = 'subscription { onAddComment(postId: "p2") { postId content } }'
+# aws-samples/aws-amplify-appsync-graphql-real-time-canvas#28 (the body) and
+# awslabs/aws-mobile-appsync-sdk-js#628 ("a 400 error from AppSync"): a subscription operation
+# sent over HTTP, where AppSync once answered with an MQTT handshake.
+MQTT_REFUSAL = {
+    "errorType": "BadRequestException",
+    "message": "Subscriptions over MQTT is not supported.",
+}
+
+
+def test_a_subscription_posted_over_http_is_refused_as_appsync_refuses_it(blog: Server) -> None:
+    response = _post(blog, {"query": SUBSCRIPTION})
+    assert response.status_code == 400
+    assert response.headers["x-amzn-errortype"] == "BadRequestException"
+    assert (
+        response.content
+        == b'{"errors":[' + json.dumps(MQTT_REFUSAL, separators=(",", ":")).encode() + b"]}"
+    )
+
+
+@pytest.mark.anyio
+async def test_gql_sending_a_subscription_over_http_gets_the_bad_request(blog: Server) -> None:
+    # gql's HTTP transport sends the operation as it is; the refusal comes back in errors[].
+    async with _client(blog) as session:
+        with pytest.raises(TransportQueryError) as refused:
+            await session.execute(gql(SUBSCRIPTION))
+    assert refused.value.errors == [MQTT_REFUSAL]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import boto3
@@ -17,6 +18,7 @@ import httpx
 import pytest
 import yaml
 
+from appsync.api_log import api_id
 from tests.conftest import REPO_ROOT
 from tests.fixtures.aws_signing import signed_headers
 from tests.fixtures.loopback import free_port
@@ -37,6 +39,7 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
     url, port = match.group(1), match.group(2)
     assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
     assert f"Console:  http://127.0.0.1:{port}/console/" in text
+    assert f"Metrics:  http://127.0.0.1:{port}/metrics  (API id {api_id('blog')})" in text
     assert f"API key:  {BLOG_KEY}" in text
     response = httpx.post(
         url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
@@ -45,6 +48,29 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
 
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
+
+# The banners README.md shows: fenced blocks that start with `serve`'s first line.
+README_BANNERS = re.findall(
+    r"^```\n(appsync-local: serving .*?)^```$", (REPO_ROOT / "README.md").read_text(), re.M | re.S
+)
+
+
+def test_the_readme_shows_the_banners_of_its_examples() -> None:
+    assert len(README_BANNERS) >= 2
+
+
+@pytest.mark.parametrize("shown", README_BANNERS, ids=lambda text: text.split("'")[1])
+def test_the_readmes_banner_is_what_serve_prints(shown: str) -> None:
+    """What the README says `serve` prints is what it prints, the port and the clone's path
+    aside: the README shows port 20002 and `...` for the folder of the clone."""
+    match = re.match(r"appsync-local: serving '\w+' from \.\.\./(\S+)\n", shown)
+    assert match is not None, shown
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(REPO_ROOT / match[1])]
+    with stopped_cleanly([*command, "--port", "0"]) as process:
+        printed = announcement(process)
+    port = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/", printed)
+    assert port is not None, printed
+    assert printed.replace(f":{port[1]}", ":20002").replace(str(REPO_ROOT), "...") == shown
 
 
 def test_serve_prints_the_aws_endpoint_where_boto3_sees_the_seeded_table() -> None:
@@ -232,6 +258,29 @@ def test_serve_refuses_a_broken_definition() -> None:
     assert "cannot read" in completed.stderr
 
 
+def test_serve_in_a_folder_without_a_definition_says_how_to_name_one(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "serve"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert f"no appsync.yaml in {tmp_path}" in completed.stderr
+    assert "appsync-local serve --config path/to/appsync.yaml" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_version_is_the_installed_distributions() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert completed.returncode == 0
+    assert completed.stdout == f"appsync-local {version('appsync-local')}\n"
+
+
 def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
     port = free_port()
     command = [sys.executable, "-m", "appsync", "stepfunctions", "--port", str(port)]
@@ -313,12 +362,13 @@ def test_serve_names_its_data_directory_and_the_pools_it_signs_for(tmp_path: Pat
     )
     assert f"  Data directory: {state}\n" in text
     assert (
-        "    DynamoDB tables and Step Functions executions are kept there (`appsync-local "
-        "reset` empties it); Cognito users and other services' data are in memory only\n"
+        "    The embedded DynamoDB's tables and the Step Functions engine's executions are kept "
+        "there (`appsync-local reset` empties it)\n"
     ) in text
-    assert "In memory only" not in text
     assert (
         "    Cognito: user pool us-east-1_local (tokens signed with this installation's key)"
         in text
     )
     assert "    DynamoDB:" not in text
+    # Only what this API uses: its pool's users, not DynamoDB items it has none of.
+    assert "  In memory only: embedded data (Cognito users) is gone when the server stops\n" in text

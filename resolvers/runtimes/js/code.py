@@ -149,7 +149,7 @@ class JsResolverCode:
             return result
         if result.kind == "slice":
             raise HandlerOffloaded(partial(self._rerun, handler, ctx))
-        return self._logged(result)
+        return self._logged(result, ctx)
 
     async def _rerun(self, handler: str, ctx: ResolverContext) -> Any:
         try:
@@ -158,11 +158,17 @@ class JsResolverCode:
             )
         except JsEngineError as error:
             raise CodeError(*self.location.locate(error.position), error.message) from error
-        return self.finish(self._logged(result), ctx) if type(result) is Outcome else result
+        return self.finish(self._logged(result, ctx), ctx) if type(result) is Outcome else result
 
-    def _logged(self, outcome: Outcome) -> Outcome:
-        for line in self.log_lines(outcome):
-            LOGGER.info("%s", line)
+    def _logged(self, outcome: Outcome, ctx: ResolverContext) -> Outcome:
+        """The console output to the API's log when it has one (the field's observer, which
+        keeps each line by its level), else to this module's logger."""
+        observer = ctx.observer
+        for (level, _, _), line in zip(outcome.logs, self.log_lines(outcome), strict=True):
+            if observer is not None:
+                observer.user_log(level, line.removeprefix(f"{level} - "))
+            else:
+                LOGGER.info("%s", line)
         return outcome
 
     def log_lines(self, outcome: Outcome) -> list[str]:

@@ -42,7 +42,13 @@ def test_the_announcement_says_where_and_what_is_kept(
     assert "  GraphQL:  http://[::1]:20002/graphql\n" in text
     assert f"  API key:  {API_KEY}\n" in text
     assert f"  Data directory: {tmp_path / 'state'}\n" in text
-    assert "    DynamoDB tables and Step Functions executions are kept there" in text
+    assert (
+        "    The embedded DynamoDB's tables and the Step Functions engine's executions are kept "
+        "there (`appsync-local reset` empties it)\n"
+    ) in text
+    assert "  In memory only: what clients store in the AWS endpoint's other services" in text
     assert "Reload: on" not in text  # nothing watches this app
     announce(app, DataDirectory.ephemeral(), "127.0.0.1", 20002)
-    assert "  In memory only: embedded data" in capsys.readouterr().out
+    ephemeral = capsys.readouterr().out
+    assert "kept there" not in ephemeral
+    assert "  In memory only: what clients store through the AWS endpoint is gone" in ephemeral

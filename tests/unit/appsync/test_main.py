@@ -1,9 +1,11 @@
-"""`appsync-local validate`: every problem of a definition, its SDL and its code, or OK."""
+"""`appsync-local validate`: every problem of a definition, its SDL and its code, or OK; the
+command line's own answers (`--version`, no definition to read)."""
 
 from __future__ import annotations
 
 import json
 import signal
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -99,6 +101,44 @@ def test_definition_and_sdl_problems_are_listed_together(
     assert lines[0] == "appsync-local: 2 problem(s):"
     assert lines[1].startswith(f"  {config}: authenticationType: expected one of API_KEY")
     assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:22: ")
+
+
+def test_version_prints_the_installed_distributions_version(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"appsync-local {version('appsync-local')}\n"
+
+
+@pytest.mark.parametrize("command", ["serve", "validate"])
+def test_without_config_in_a_folder_without_appsync_yaml_says_to_name_one(
+    command: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    # argparse's status for a command line that cannot run; nothing was started.
+    assert main([command]) == 2
+    assert capsys.readouterr().err == (
+        f"appsync-local {command}: no appsync.yaml in {tmp_path}; name the API definition "
+        "(appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory) with "
+        f"--config, for example:\n  appsync-local {command} --config path/to/appsync.yaml\n"
+    )
+
+
+def test_without_config_the_folders_appsync_yaml_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n", encoding="utf-8")
+    (tmp_path / "appsync.yaml").write_text(
+        "schema: schema.graphql\nauthenticationType: API_KEY\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 0
+    assert capsys.readouterr().out.startswith("appsync.yaml: OK (")
 
 
 IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"

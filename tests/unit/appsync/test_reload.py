@@ -15,6 +15,7 @@ import pytest
 from starlette.routing import WebSocketRoute
 from watchfiles import Change
 
+from appsync.api_cache import MISS
 from appsync.app import AppSyncApp, build_app
 from appsync.reload import (
     ApiReloader,
@@ -146,3 +147,23 @@ def test_the_apis_own_modules_are_found_and_forgotten_with_their_bytecode(
     # This server's own packages and installed ones are never the API's.
     assert _project_modules([Path(importlib.import_module("appsync").__file__ or "").parent]) == []
     assert _project_modules([Path(importlib.import_module("yaml").__file__ or "").parent]) == []
+
+
+@pytest.mark.anyio
+async def test_a_reload_keeps_the_metrics_and_empties_the_api_cache(tmp_path: Path) -> None:
+    """The metrics count across reloads (one registry, as for the server's life); the cache
+    keeps its store but loses its entries: the replaced code computed them."""
+    extra = "apiCache: {ttl: 300, apiCachingBehavior: FULL_REQUEST_CACHING}\n"
+    app = build_app(read_appsync_yaml(write_api(tmp_path, extra)))
+    reloader = ApiReloader(app, lambda: read_appsync_yaml(tmp_path / "appsync.yaml"))
+    first = app.state.api
+    cache = first.executor.cache
+    assert cache is not None
+    await cache.put("an entry", {"a": 1}, 300)
+    outcome = await reloader.reload()
+    assert outcome.applied, outcome.problems
+    reloaded = app.state.api
+    assert reloaded.executor.metrics is first.executor.metrics
+    assert reloaded.executor.cache is not None
+    assert reloaded.executor.cache.store is cache.store
+    assert await reloaded.executor.cache.get("an entry") is MISS

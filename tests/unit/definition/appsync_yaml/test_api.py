@@ -132,7 +132,7 @@ colour: blue
         "additionalAuthenticationProviders, apiKeys, "
         "dataSources, functions, resolvers, queryDepthLimit, resolverCountLimit, "
         "introspectionConfig, xrayEnabled, logConfig, tags, apiType, mergedApiExecutionRoleArn, "
-        "visibility, ownerContact, enhancedMetricsConfig, server",
+        "visibility, ownerContact, enhancedMetricsConfig, apiCache, server",
         f"schema[1]: file not found: {missing}",
         "authenticationType: expected one of API_KEY | AWS_IAM | OPENID_CONNECT | "
         "AMAZON_COGNITO_USER_POOLS | AWS_LAMBDA, got 'API_KEYS'",

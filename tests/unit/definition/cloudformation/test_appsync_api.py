@@ -11,6 +11,7 @@ from definition.cloudformation.api import read_cloudformation
 from definition.errors import InvalidDefinitionError
 from definition.model import (
     ApiCacheSpec,
+    ApiCachingBehavior,
     ApiDefinition,
     AuthenticationType,
     DefaultAction,
@@ -108,8 +109,6 @@ def test_api_settings_keep_appsyncs_defaults_and_limits(tmp_path: Path) -> None:
     assert definition.log_config == LogConfig(FieldLogLevel.ERROR, "arn:aws:iam::1:role/logs")
     assert notices(definition) == [
         "Api.Properties.XrayEnabled: accepted; no local effect yet (no X-Ray traces are recorded)",
-        "Api.Properties.LogConfig: accepted; no local effect yet (no CloudWatch Logs: the "
-        "server's own log has resolver errors)",
     ]
 
 
@@ -211,10 +210,11 @@ def test_api_keys_expire_on_the_hour_and_caches_are_kept(tmp_path: Path) -> None
     assert key.id.startswith("da2-")
     assert key.id != forever.id
     assert forever.expires is None
-    assert definition.api_cache == ApiCacheSpec("PER_RESOLVER_CACHING", "SMALL", 300, False, True)
-    assert notices(definition) == [
-        "Cache.Properties: accepted; no local effect yet (no API cache: every request runs)"
-    ]
+    assert definition.api_cache == ApiCacheSpec(
+        ApiCachingBehavior.PER_RESOLVER_CACHING, "SMALL", 300, False, True
+    )
+    # The API cache follows it: no notice.
+    assert notices(definition) == []
 
 
 def test_bad_keys_and_caches_are_problems(tmp_path: Path) -> None:

@@ -70,10 +70,8 @@ def test_code_is_inline_or_a_local_file(tmp_path: Path) -> None:
         5,
         CachingConfig(60, ("$context.arguments.id",)),
     )
-    assert notices(definition) == [
-        "Title.Properties.CachingConfig: accepted; no local effect yet (no API cache: every "
-        "request runs)"
-    ]
+    # The API cache follows CachingConfig: no notice.
+    assert notices(definition) == []
     # A problem in a template found later names the property that holds it.
     problem = definition.problem("resolvers[1].responseMappingTemplate", "bad")
     assert (problem.logical_id, problem.key_path) == (

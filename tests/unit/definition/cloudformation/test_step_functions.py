@@ -106,3 +106,29 @@ def test_bad_machines_are_problems(tmp_path: Path) -> None:
         "List.Properties.DefinitionSubstitutions.Greeting: expected a string, number or boolean",
         "Kind.Properties.StateMachineType: expected one of STANDARD | EXPRESS, got 'SLOW'",
     ]
+
+
+def test_a_logging_configuration_is_given_to_create_state_machine(tmp_path: Path) -> None:
+    definition = read(
+        tmp_path,
+        f"""
+  Logged:
+    Type: AWS::StepFunctions::StateMachine
+    Properties:
+      Definition: {json.dumps(PASS)}
+      LoggingConfiguration:
+        Level: ERROR
+        IncludeExecutionData: true
+        Destinations:
+          - CloudWatchLogsLogGroup: {{LogGroupArn: !GetAtt Group.Arn}}
+  Group:
+    Type: AWS::Logs::LogGroup
+""",
+    )
+    [machine] = definition.server.step_functions.state_machines
+    assert machine.logging_configuration is not None
+    assert machine.logging_configuration["level"] == "ERROR"
+    assert machine.logging_configuration["includeExecutionData"] is True
+    [destination] = machine.logging_configuration["destinations"]
+    assert destination["cloudWatchLogsLogGroup"]["logGroupArn"].startswith("arn:aws:logs:")
+    assert not any("LoggingConfiguration" in notice.key_path for notice in definition.notices)

@@ -13,11 +13,16 @@ overview-js, "Bundling, TypeScript, and source maps").
 from __future__ import annotations
 
 import asyncio
+import io
+import json
 import logging
 from pathlib import Path
 
 import pytest
 
+from appsync.api_log import ApiLog
+from appsync.log_sinks import JsonLinesSink
+from definition.model import FieldLogLevel, LogConfig
 from resolvers.context import ContextError, SkipTo
 from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import (
@@ -316,6 +321,39 @@ def test_console_output_is_logged_as_appsync_writes_it(
         'ERROR - code.js:4:3: "careful" {"id":"post-1"} undefined',
     ]
     assert 'INFO - code.js:3:3: "current id" "post-1"' in caplog.messages
+
+
+def test_console_output_goes_to_the_apis_log_when_it_has_one(js: LoadCode) -> None:
+    """With a `logConfig`, console lines are the field's (AppSync developer guide, monitoring:
+    INFO keeps `console.log`, ERROR only `console.error`)."""
+    code = js(
+        """
+        export function request(ctx) {
+          console.log('fetching', ctx.args.id);
+          console.error('careful');
+          return null;
+        }
+        export function response(ctx) { return ctx.result; }
+        """
+    )
+    for level, expected in (
+        ("INFO", ['INFO - code.js:2:3: "fetching" "post-1"', 'ERROR - code.js:3:3: "careful"']),
+        ("ERROR", ['ERROR - code.js:3:3: "careful"']),
+    ):
+        stream = io.StringIO()
+        config = LogConfig(FieldLogLevel(level), exclude_verbose_content=True)
+        log = ApiLog(
+            config, JsonLinesSink(stream), "apiid", "arn:aws:appsync:us-east-1:1:apis/apiid"
+        )
+        request = log.request("request-1")
+        ctx = context()
+        ctx.observer = request.field(["getPost"], "Query", "getPost", "Post")
+        code.request(ctx)
+        request.finish(200, [])
+        messages = [json.loads(line)["message"] for line in stream.getvalue().splitlines()]
+        assert [
+            m.removeprefix("request-1 ") for m in messages if m.startswith("request-1 ")
+        ] == expected
 
 
 @pytest.mark.parametrize(
