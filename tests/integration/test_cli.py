@@ -60,16 +60,19 @@ def test_the_readme_shows_the_banners_of_its_examples() -> None:
 
 
 @pytest.mark.parametrize("shown", README_BANNERS, ids=lambda text: text.split("'")[1])
-def test_the_readmes_banner_is_what_serve_prints(shown: str) -> None:
+def test_the_readmes_banner_is_what_serve_prints(shown: str, tmp_path: Path) -> None:
     """What the README says `serve` prints is what it prints, the port and the clone's path
-    aside: the README shows port 20002 and `...` for the folder of the clone."""
+    aside: the README shows port 20002 and `...` for the folder of the clone. The server keeps
+    its data in tmp_path, not in the clone, and the README shows the default folder there."""
     match = re.match(r"appsync-local: serving '\w+' from \.\.\./(\S+)\n", shown)
     assert match is not None, shown
-    command = [sys.executable, "-m", "appsync", "serve", "--config", str(REPO_ROOT / match[1])]
-    with stopped_cleanly([*command, "--port", "0"]) as process:
+    config = REPO_ROOT / match[1]
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(config)]
+    with stopped_cleanly([*command, "--port", "0", "--data-dir", str(tmp_path)]) as process:
         printed = announcement(process)
     port = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/", printed)
     assert port is not None, printed
+    printed = printed.replace(str(tmp_path), str(config.parent / ".appsync-local"))
     assert printed.replace(f":{port[1]}", ":20002").replace(str(REPO_ROOT), "...") == shown
 
 

@@ -50,7 +50,8 @@ MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:"
 @pytest.fixture
 def api(tmp_path: Path) -> Path:
     folder = tmp_path / "todo"
-    shutil.copytree(TODO, folder)
+    # Not the data directory a server run on the example itself may have left in the clone.
+    shutil.copytree(TODO, folder, ignore=shutil.ignore_patterns(".appsync-local"))
     config = folder / "appsync.yaml"
     config.write_text(config.read_text() + STATE_MACHINES)
     (folder / "waiting.asl.json").write_text(json.dumps(WAITING))
