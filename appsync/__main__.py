@@ -1,8 +1,8 @@
 """`appsync-local`: serve an API definition, or check one.
 
     appsync-local --version
-    appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
-                           [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
+    appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002] [--no-reload]
+                           [--tls | --cert FILE --key FILE] [--data-dir DIR [--fsync] | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
                            [--api-log FILE] [--api-log-format auto|json|text]
                            [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
@@ -10,6 +10,8 @@
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
                            [--stack NAME] [--region REGION]
+    appsync-local reset    [--config ./appsync.yaml | --data-dir DIR]
+                           (empties the data directory; the Cognito signing key stays)
     appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
                            [--context ctx.json]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
@@ -32,34 +34,29 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
 import uvicorn
 
-from appsync.api_log import api_id
-from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.app import build_app, load_api, schema_problems
+from appsync.banner import announce, credentials_text, exposure_warning
 from appsync.console.routes import server_version
-from appsync.data_directory import DataDirectory
+from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
-from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
+from appsync.reload import ApiReloader, ReloadOutcome
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.errors import InvalidDefinitionError
 from definition.formats import Format, ReadOptions, parse_parameters, read_definition
-from definition.model import (
-    TEST_ACCESS_KEY,
-    ApiDefinition,
-    AwsEndpointSettings,
-    DataSourceType,
-)
+from definition.model import ApiDefinition, AwsEndpointSettings
 from definition.problems import Problem
 from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION
@@ -87,6 +84,13 @@ def _parser() -> argparse.ArgumentParser:
         f"(default ./{DEFAULT_CONFIG})",
     )
     _definition_options(serve)
+    serve.add_argument(
+        "--no-reload",
+        dest="reload",
+        action="store_false",
+        help="do not watch the definition, SDL, templates and code (by default a change is "
+        "checked and, when sound, served at once)",
+    )
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -109,11 +113,19 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument(
         "--data-dir",
         type=Path,
-        help="where this installation keeps its state, such as the embedded Cognito's signing "
-        "key (default: .appsync-local/ beside the definition, created on first use)",
+        help="where this installation keeps its state: the embedded DynamoDB's tables, the "
+        "Step Functions engine's executions, the embedded Cognito's signing key (default: "
+        ".appsync-local/ beside the definition, created on first use)",
     )
     data.add_argument(
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    serve.add_argument(
+        "--fsync",
+        action="store_true",
+        help="each write to the data directory waits for the disk (fsync), so that a power loss "
+        "loses no acknowledged write either; by default a killed server loses none, and writes "
+        "cost far less",
     )
     serve.add_argument(
         "--api-log",
@@ -131,6 +143,18 @@ def _parser() -> argparse.ArgumentParser:
         "text: one readable line per event; auto (default): text on a terminal, else json",
     )
     _allowed_host_option(serve)
+    reset = commands.add_parser(
+        "reset",
+        help="empty the data directory (DynamoDB tables, Step Functions executions); this "
+        "installation's Cognito signing key is kept",
+    )
+    reset.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="API definition (its folder holds the default data directory, .appsync-local/)",
+    )
+    reset.add_argument("--data-dir", type=Path, help="the data directory `serve` was given")
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument(
         "--config",
@@ -245,6 +269,21 @@ def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
     return 0
 
 
+def reset(data: DataDirectory) -> int:
+    """`appsync-local reset`: the data files deleted, the Cognito key kept (data_directory)."""
+    try:
+        deleted = data.reset()
+    except DataDirectoryError as error:
+        print(f"appsync-local: {error}; stop it first", file=sys.stderr)
+        return 1
+    if not deleted:
+        print(f"appsync-local: {data.describe()}: no data to delete")
+        return 0
+    names = ", ".join(file.name for file in deleted)
+    print(f"appsync-local: {data.describe()}: deleted {names}")
+    return 0
+
+
 @dataclass(frozen=True, slots=True)
 class _ServeOptions:
     """`serve`'s command line besides the definition."""
@@ -257,6 +296,8 @@ class _ServeOptions:
     access_log: bool = False
     # `--api-log` and `--api-log-format`.
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO)
+    # Reads the definition again for a reload (None: `--no-reload`).
+    reread: Callable[[], ApiDefinition] | None = None
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
@@ -271,6 +312,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     except ConfigError as error:
         _report(error.problems)
         return 1
+    if options.reread is not None:
+        ApiReloader(app, options.reread, _reloaded)
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
@@ -280,7 +323,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
         return 1
     if not is_loopback(host):
-        print(_exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
+        print(exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
     uvicorn_options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
     config = uvicorn.Config(
@@ -306,13 +349,35 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
-            _announce(app, options.data, bound_host, bound_port, certificate)
+            announce(app, options.data, bound_host, bound_port, certificate)
         else:
             listening.cancel()
     listener.close()
     if app.start_problems:
         _report(app.start_problems)
     return 0 if server.started else 1
+
+
+def _reloaded(outcome: ReloadOutcome) -> None:
+    """What a reload did, as the terminal shows it: problems as `validate` lists them."""
+    if not outcome.applied:
+        _report(outcome.problems)
+        print(
+            "appsync-local: still serving the last good version of the API",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    changed = ", ".join(path.name for path in outcome.changed)
+    print(
+        f"appsync-local: reloaded in {outcome.seconds * 1000:.0f} ms"
+        + (f" ({changed} changed)" if changed else ""),
+        flush=True,
+    )
+    for name in outcome.restart_only:
+        print(
+            f"appsync-local: {name} changed: restart the server for it to take effect", flush=True
+        )
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -339,118 +404,6 @@ class _Server(LongPollServer):
             return
         if self.started:
             self.listening.set()
-
-
-def _announce(
-    app: AppSyncApp,
-    data: DataDirectory,
-    host: str,
-    port: int,
-    certificate: Path | None = None,
-) -> None:
-    definition: ApiDefinition = app.state.api.definition
-    http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
-    shown = f"[{host}]" if ":" in host else host
-    print(f"appsync-local: serving {definition.name!r} from {definition.file}")
-    print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
-    print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
-    print(f"  Console:  {http}://{shown}:{port}/console/")
-    print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
-    if certificate is not None:
-        # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
-        print(f"  TLS certificate: {certificate}")
-    for key in definition.api_keys:
-        print(f"  API key:  {key.id}" + (f"  ({key.description})" if key.description else ""))
-    aws = definition.server.aws
-    print(f"  AWS endpoint: {http}://{shown}:{port}  (region {app.state.api.aws.region})")
-    print(f"    credentials: {_credentials_text(aws)}")
-    for line in _services(app):
-        print(f"    {line}")
-    if app.state.extra_listener is not None:
-        print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
-    print(f"  Data directory: {data.describe()}")
-    print(f"  In memory only: {_in_memory(app)} gone when the server stops")
-    print("Press Ctrl+C to stop.", flush=True)
-
-
-def _credentials_text(aws: AwsEndpointSettings) -> str:
-    """The keys clients sign with: the public test pair in full, a declared key by its id only
-    (its secret is the user's own and stays out of the terminal)."""
-    if aws.credentials == (TEST_ACCESS_KEY,):
-        return "access key id testing, secret access key testing"
-    ids = ", ".join(key.access_key_id for key in aws.credentials)
-    return f"access key id {ids} (secret as declared in server.aws.credentials)"
-
-
-def _services(app: AppSyncApp) -> list[str]:
-    """The embedded services this API uses, as the banner lists them."""
-    definition: ApiDefinition = app.state.api.definition
-    lines = []
-    if app.state.api.dynamodb is not None:
-        tables = [table.table_name for table in definition.server.dynamodb.tables]
-        lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
-    if _uses_step_functions(definition):
-        machines = [machine.name for machine in definition.server.step_functions.state_machines]
-        lines.append(
-            "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
-        )
-    pools = _embedded_pools(definition)
-    if pools:
-        lines.append(
-            f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
-        )
-    return [*lines, *describe_functions(app.state.api.functions)]
-
-
-def _in_memory(app: AppSyncApp) -> str:
-    """What of the embedded services this API uses lives in memory only ("... is")."""
-    definition: ApiDefinition = app.state.api.definition
-    kept = []
-    if app.state.api.dynamodb is not None:
-        kept.append("DynamoDB items")
-    if _uses_step_functions(definition) and definition.server.step_functions.database is None:
-        kept.append("Step Functions executions")
-    if _embedded_pools(definition):
-        kept.append("Cognito users")
-    if not kept:
-        return "what clients store through the AWS endpoint is"
-    return f"embedded data ({', '.join(kept)}) is"
-
-
-def _uses_step_functions(definition: ApiDefinition) -> bool:
-    return definition.server.step_functions.declared or any(
-        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
-        or (spec.http is not None and "states." in spec.http.endpoint)
-        for spec in definition.data_sources
-    )
-
-
-def _embedded_pools(definition: ApiDefinition) -> list[str]:
-    """The user pools whose tokens the embedded Cognito signs (no `jwksFile` of their own)."""
-    providers = (definition.authentication, *definition.additional_authentication_providers)
-    return [
-        spec.user_pool_config.user_pool_id
-        for spec in providers
-        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
-    ]
-
-
-def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
-    return (
-        f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
-        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime), read the metrics "
-        "(/metrics, without credentials) and call the AWS endpoint: DynamoDB, Step Functions, "
-        "Cognito, the declared Lambda functions, AppSync's EvaluateCode (resolver code run in "
-        "this process) and every other service moto serves (S3, SQS, SNS, STS, IAM, Secrets "
-        "Manager, SSM, EventBridge, ...), with their data. "
-        f"The AWS endpoint takes {_credentials_text(aws)}"
-        + (
-            ", which every moto and LocalStack user knows."
-            if aws.credentials == (TEST_ACCESS_KEY,)
-            else "."
-        )
-        + " DNS rebinding protection applies to loopback connections only."
-    )
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
@@ -484,8 +437,17 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
+    read = _options(arguments) if arguments is not None else ReadOptions()
+    reload = arguments is None or arguments.reload
     options = _ServeOptions(
-        host, port, log_level, directory, tuple(allowed_hosts), access_log, api_log
+        host,
+        port,
+        log_level,
+        directory,
+        tuple(allowed_hosts),
+        access_log,
+        api_log,
+        (lambda: read_definition(path, read)) if reload else None,
     )
     return asyncio.run(_serve(definition, options, files))
 
@@ -528,7 +490,7 @@ def serve_states(
             file=sys.stderr,
         )
     print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
-    print(f"  credentials: {_credentials_text(AwsEndpointSettings())}", flush=True)
+    print(f"  credentials: {credentials_text(AwsEndpointSettings())}", flush=True)
     if database:
         print(f"  Standard executions stored in {database}", flush=True)
     asyncio.run(
@@ -588,6 +550,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.config = DEFAULT_CONFIG
     if arguments.command == "validate":
         return validate(arguments.config, arguments)
+    if arguments.command == "reset":
+        if arguments.data_dir is not None:
+            return reset(DataDirectory(arguments.data_dir.resolve()))
+        return reset(DataDirectory.beside(arguments.config))
     if arguments.command == "evaluate":
         return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
@@ -604,9 +570,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     tls = _TlsChoice(arguments.tls, arguments.cert, arguments.key)
     data = None
     if arguments.ephemeral:
+        if arguments.fsync:
+            print("appsync-local: --fsync needs a data directory, not --ephemeral", file=sys.stderr)
+            return 2
         data = DataDirectory.ephemeral()
     elif arguments.data_dir is not None:
-        data = DataDirectory(arguments.data_dir.resolve())
+        data = DataDirectory(arguments.data_dir.resolve(), fsync=arguments.fsync)
+    elif arguments.fsync:
+        data = DataDirectory.beside(arguments.config, fsync=True)
     return serve(
         arguments.config,
         arguments.host,

@@ -15,15 +15,14 @@ import gc
 import logging
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from graphql import GraphQLObjectType
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import Message, Receive, Scope, Send
 
 from appsync.api_cache import api_cache_of, cache_open
@@ -32,25 +31,39 @@ from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.keys import endpoint_credentials
-from appsync.aws.listener import AwsOnlyApp, extra_listener
+from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
 from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
+from appsync.bindings import (
+    CodeLoader,
+    Problems,
+    bind_resolver,
+    check_target,
+    data_source,
+    synced_source,
+)
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
 from appsync.data_directory import DataDirectory
+from appsync.embedded_dynamodb import (
+    dynamodb_running,
+    embedded_dynamodb,
+    extra_listener_running,
+    seed_problems,
+)
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.functions_embedded import (
     EmbeddedFunctions,
     TaskFunctions,
     build_functions,
-    data_source_function,
 )
 from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
+from appsync.persistence import engine_settings, kept
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.startup import START_FAILURES, start_failure, start_problems
@@ -67,37 +80,15 @@ from auth.rules import Authorizer
 from definition.errors import InvalidDefinitionError
 from definition.model import (
     ApiDefinition,
-    CodeSpec,
-    DataSourceSpec,
-    DataSourceType,
-    EmbeddedDynamoDBSettings,
     InlineSource,
     IntrospectionConfig,
     RealtimeSpec,
-    ResolverKind,
-    ResolverSpec,
-    Runtime,
     Source,
-    SyncConfig,
-    TableDeclaration,
 )
 from definition.problems import Problem
-from resolvers.datasources.base import DataSource
-from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for, read_seed
-from resolvers.datasources.http import HttpDataSource
-from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
-from resolvers.datasources.none import NoneDataSource
-from resolvers.datasources.stepfunctions import StepFunctionsDataSource
-from resolvers.datasources.unserved import UnservedDataSource
-from resolvers.errors import ResolverError, SeedError, TemplateError
-from resolvers.pipeline import PipelineFunction, PipelineResolver
-from resolvers.runtimes.base import ResolverCode
-from resolvers.runtimes.js.code import compile_js_code, load_js_code
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
+from resolvers.pipeline import PipelineFunction
 from resolvers.runtimes.js.engine import JsRuntime
-from resolvers.runtimes.python import load_python_code
-from resolvers.runtimes.vtl import load_vtl_code
-from resolvers.unit import UnitResolver
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 from schema.errors import SchemaError
@@ -133,67 +124,24 @@ class _ResolverClock:
         return datetime.fromtimestamp(self._clock.time(), UTC)
 
 
-class _Problems:
-    def __init__(self, definition: ApiDefinition) -> None:
-        self.definition = definition
-        self.items: list[Problem] = []
-
-    def add(self, key_path: str, message: str) -> None:
-        self.items.append(self.definition.problem(key_path, message))
-
-
-class _CodeLoader:
-    """Loads each resolver's and function's code once, reporting what does not load. The API's
-    APPSYNC_JS code shares one JavaScript context, made when the first file needs it."""
-
-    def __init__(self, clock: ResolverClock, problems: _Problems) -> None:
-        self.clock = clock
-        self.problems = problems
-        self.js_runtime: JsRuntime | None = None
-
-    def load(self, spec: CodeSpec | None, key_path: str) -> ResolverCode | None:
-        if spec is None:
-            return None
-        try:
-            if spec.runtime is Runtime.VTL:
-                return load_vtl_code(
-                    spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
-                )
-            if spec.code is None:
-                return None
-            if spec.runtime is Runtime.PYTHON:
-                if not isinstance(spec.code, Path):
-                    return None  # the readers give PYTHON code as a file
-                return load_python_code(spec.code, self.clock)
-            if self.js_runtime is None:
-                # Handlers run on the event loop; one that outlasts its slice there is run again
-                # on the runtime's own thread, so a runaway loop does not stall other clients.
-                self.js_runtime = JsRuntime(self.clock, off_loop=True)
-            if isinstance(spec.code, InlineSource):
-                # A template's inline `Code`: named by its logical id and property path.
-                return compile_js_code(spec.code.name, spec.code.text, self.js_runtime)
-            return load_js_code(spec.code, self.js_runtime)
-        except TemplateError as error:
-            key = "requestMappingTemplate" if spec.runtime is Runtime.VTL else "code"
-            if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
-                key = "responseMappingTemplate"
-            self.problems.add(f"{key_path}.{key}", error.message)
-            return None
-
-
 def load_api(
     definition: ApiDefinition,
     clock: Clock | None = None,
     data: DataDirectory | None = None,
     log_sink: LogSink | None = None,
+    *,
+    running: LoadedApi | None = None,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
 
-    `data` is the data directory (default: memory only); nothing is written to it until the
-    server needs it (the embedded user pools' key, on first use).
+    `data` is the data directory (default: memory only). `running`: the API this one is to
+    replace (a reload, `appsync.reload`), whose Step Functions engine, Lambda functions, AWS
+    endpoint, broker, metrics and cache store it keeps: they hold executions, workers, tokens,
+    subscriptions and counts that outlive the swap (the functions are brought to this
+    definition by `reload`, which also empties the cache).
     """
-    problems = _Problems(definition)
+    problems = Problems(definition)
     for notice in definition.notices:
         logger.info("%s", notice)
     data = data if data is not None else DataDirectory.ephemeral()
@@ -206,30 +154,47 @@ def load_api(
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    metrics = ApiMetrics(api_id(definition.name))
-    step_functions = _step_functions(definition, problems, log_sink, metrics)
-    region = aws_settings.region or definition.server.step_functions.region
-    # One invoker per server; functions sign with the endpoint's first declared key.
-    lambda_functions = build_functions(
-        definition, region, aws_settings.credentials[0], step_functions.routes, problems.add
-    )
-    step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
-    pools = definition.server.user_pools
-    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
-    aws = build_local_aws(
-        aws_settings,
-        region,
-        step_functions.service,
-        data,
-        SystemClock(),
-        pools,
-        resolver_clock,
-        lambda_functions,
-        cache,
-    )
+    if running is None:
+        metrics = ApiMetrics(api_id(definition.name))
+        step_functions = _step_functions(definition, data, problems, log_sink, metrics)
+        region = aws_settings.region or definition.server.step_functions.region
+        # One invoker per server; functions sign with the endpoint's first declared key.
+        lambda_functions = build_functions(
+            definition, region, aws_settings.credentials[0], step_functions.routes, problems.add
+        )
+        step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
+        # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
+        aws = build_local_aws(
+            aws_settings,
+            region,
+            step_functions.service,
+            data,
+            SystemClock(),
+            definition.server.user_pools,
+            resolver_clock,
+            lambda_functions,
+            cache,
+        )
+        broker = _broker(definition.server.realtime, problems)
+    else:
+        step_functions, aws, broker = running.step_functions, running.aws, running.realtime.broker
+        lambda_functions = running.functions
+        assert running.executor.metrics is not None  # every API is loaded with its metrics
+        metrics = running.executor.metrics
+        if cache is not None and running.executor.cache is not None:
+            # The same entries' store (and its Redis connection); `reload` empties it.
+            cache.store = running.executor.cache.store
+        # Checked as a start checks them (what CreateFunction would refuse), never run.
+        build_functions(
+            definition,
+            lambda_functions.region,
+            aws_settings.credentials[0],
+            step_functions.routes,
+            problems.add,
+        )
     sources = {
-        spec.name: _data_source(
+        spec.name: data_source(
             spec,
             f"dataSources[{index}]",
             resolver_clock,
@@ -238,21 +203,20 @@ def load_api(
         )
         for index, spec in enumerate(definition.data_sources)
     }
-    _check_seeds(definition.server.dynamodb, problems)
-    broker = _broker(definition.server.realtime, problems)
-    code = _CodeLoader(resolver_clock, problems)
+    problems.items.extend(seed_problems(definition))
+    code = CodeLoader(resolver_clock, problems)
     functions = {
         spec.name: PipelineFunction(spec.name, loaded, synced)
         for spec in definition.functions
         if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
-        and (synced := _synced(source, spec.sync_config, spec.key_path, problems)) is not None
+        and (synced := synced_source(source, spec.sync_config, spec.key_path, problems)) is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in definition.resolvers:
         if schema is not None:
-            _check_target(schema, spec, problems)
-        resolver = _resolver(spec, sources, functions, code)
+            check_target(schema, spec, problems)
+        resolver = bind_resolver(spec, sources, functions, code)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
@@ -282,7 +246,7 @@ def load_api(
         metrics=metrics,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
-    dynamodb = _embedded_dynamodb(definition, inferred)
+    dynamodb = embedded_dynamodb(definition, inferred)
     return LoadedApi(
         definition,
         schema,
@@ -298,50 +262,28 @@ def load_api(
 
 
 def _step_functions(
-    definition: ApiDefinition, problems: _Problems, log_sink: LogSink | None, metrics: ApiMetrics
+    definition: ApiDefinition,
+    data: DataDirectory,
+    problems: Problems,
+    log_sink: LogSink | None,
+    metrics: ApiMetrics,
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
+    observer = metrics.executions
     try:
+        settings = engine_settings(settings, data)
         return build_step_functions(
-            settings, file, definition.problem, log_sink, metrics.executions
+            settings, file, definition.problem, log_sink, observer, fsync=data.fsync
         )
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
         in_memory = dataclasses.replace(settings, database=None)
-        return build_step_functions(
-            in_memory, file, definition.problem, log_sink, metrics.executions
-        )
+        return build_step_functions(in_memory, file, definition.problem, log_sink, observer)
 
 
-def _embedded_dynamodb(
-    definition: ApiDefinition, inferred: Sequence[TableDeclaration]
-) -> EmbeddedDynamoDB | None:
-    """What the lifespan starts for the API's DynamoDB data sources: the declared tables, and
-    the `inferred` ones no declaration creates (`appsync.table_keys`).
-    """
-    settings = definition.server.dynamodb
-    configs = definition.dynamodb_configs
-    if not configs and not settings.tables:
-        return None
-    if inferred:
-        settings = dataclasses.replace(settings, tables=(*settings.tables, *inferred))
-    return EmbeddedDynamoDB(settings, configs)
-
-
-def _check_seeds(settings: EmbeddedDynamoDBSettings, problems: _Problems) -> None:
-    """Seed files are read at start; reading them here too makes `validate` report them."""
-    for index, table in enumerate(settings.tables):
-        if table.seed is None:
-            continue
-        try:
-            read_seed(table.seed)
-        except SeedError as error:
-            problems.add(f"server.dynamodb.tables[{index}].seed", error.message)
-
-
-def _schema(definition: ApiDefinition, problems: _Problems) -> AppSyncSchema | None:
+def _schema(definition: ApiDefinition, problems: Problems) -> AppSyncSchema | None:
     if not definition.schema:
         return None
     try:
@@ -392,7 +334,7 @@ def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> lis
     return []
 
 
-def _broker(spec: RealtimeSpec, problems: _Problems) -> Broker:
+def _broker(spec: RealtimeSpec, problems: Problems) -> Broker:
     """Redis's when `redisUrl` is set, else one process's own."""
     if spec.redis_url is None:
         return InMemoryBroker()
@@ -402,109 +344,6 @@ def _broker(spec: RealtimeSpec, problems: _Problems) -> Broker:
         # The reader checks the scheme and port; redis-py also parses the query string.
         problems.add("server.realtime.redisUrl", str(error))
         return InMemoryBroker()
-
-
-def _data_source(
-    spec: DataSourceSpec,
-    key_path: str,
-    clock: ResolverClock,
-    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions],
-    problems: _Problems,
-) -> DataSource | None:
-    step_functions, functions = services
-    if spec.type is DataSourceType.NONE:
-        return NoneDataSource(spec.name)
-    if not spec.type.served:
-        return UnservedDataSource(spec.name, spec.type.value)
-    if spec.type is DataSourceType.HTTP:
-        assert spec.http is not None  # definition guarantees it for HTTP
-        # `states` / `sync-states` endpoints reach the embedded engine (unless target is AWS).
-        return HttpDataSource(spec.name, spec.http, step_functions.http_runner)
-    if spec.type is DataSourceType.AWS_STEP_FUNCTIONS:
-        return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
-    if spec.type is DataSourceType.AMAZON_DYNAMODB:
-        assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
-        return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
-    if spec.lambda_handler is None:
-        # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
-        return LambdaDataSource(spec.name, data_source_function(spec, functions))
-    try:
-        return LambdaDataSource(spec.name, spec.lambda_handler)
-    except ResolverError as error:
-        problems.add(f"{key_path}.lambdaConfig.handler", error.message)
-        return None
-
-
-def _resolver(
-    spec: ResolverSpec,
-    sources: dict[str, DataSource | None],
-    functions: dict[str, PipelineFunction],
-    loader: _CodeLoader,
-) -> ResolverBinding | None:
-    code = loader.load(spec.code, spec.key_path)
-    if spec.code is not None and code is None:
-        return None
-    if spec.kind is ResolverKind.PIPELINE:
-        if any(name not in functions for name in spec.functions):
-            return None
-        steps = [functions[name] for name in spec.functions]
-        awaits_io = any(_awaits_io(step.data_source) for step in steps)
-        return ResolverBinding(PipelineResolver(code, steps), awaits_io)
-    source = sources.get(spec.data_source_name or "")
-    if source is None:
-        return None
-    source = _synced(source, spec.sync_config, spec.key_path, loader.problems)
-    if source is None:
-        return None
-    if code is None:
-        # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
-        code = direct_lambda_code()
-    resolver = UnitResolver(code, source, spec.max_batch_size)
-    return ResolverBinding(resolver, _awaits_io(source))
-
-
-def _synced(
-    source: DataSource, sync: SyncConfig | None, key_path: str, problems: _Problems
-) -> DataSource | None:
-    """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
-    data source resolves conflicts (a LAMBDA handler's function imported here)."""
-    if sync is None or not isinstance(source, DynamoDBDataSource):
-        return source
-    function = None
-    if sync.lambda_conflict_handler is not None:
-        try:
-            function = LambdaDataSource("conflict handler", sync.lambda_conflict_handler)
-        except ResolverError as error:
-            where = f"{key_path}.syncConfig.lambdaConflictHandlerConfig.handler"
-            problems.add(where, error.message)
-            return None
-    return source.with_sync(sync, function)
-
-
-def _awaits_io(source: DataSource) -> bool:
-    """Whether a call can yield to the event loop, so only a deadline timer can stop it. NONE
-    and the embedded DynamoDB (moto in this process, no boto3, no socket) run to the end at once,
-    unless a write may call a Lambda conflict handler."""
-    if isinstance(source, NoneDataSource):
-        return False
-    return not (
-        isinstance(source, DynamoDBDataSource)
-        and source.config.endpoint is None
-        and not source.calls_functions
-    )
-
-
-def _check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: _Problems) -> None:
-    graphql_type = schema.graphql_schema.get_type(spec.type_name)
-    if not isinstance(graphql_type, GraphQLObjectType):
-        problems.add(
-            f"{spec.key_path}.typeName", f"the schema has no object type {spec.type_name!r}"
-        )
-    elif spec.field_name not in graphql_type.fields:
-        problems.add(
-            f"{spec.key_path}.fieldName",
-            f"type {spec.type_name} has no field {spec.field_name!r}",
-        )
 
 
 def build_app(
@@ -524,17 +363,12 @@ def build_app(
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
     api = load_api(definition, clock, data, log_sink)
-    assert api.executor.metrics is not None  # load_api gives every API its metrics
-    endpoint = GraphQLEndpoint(
-        api.executor,
-        api.authorizer,
-        definition.server.max_request_body_bytes,
-        body_timeout_seconds,
-        log=api_log_of(definition, log_sink),
-        metrics=api.executor.metrics,
-    )
+    endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
+    # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
+    dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
+    functions, cache = api.functions, api.executor.cache
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -542,17 +376,19 @@ def build_app(
         started = False
         try:
             async with (
-                _dynamodb_running(api.dynamodb),
-                aws_running(api.aws),
+                kept(data or DataDirectory.ephemeral()),
+                dynamodb_running(dynamodb),
+                aws_running(aws),
                 # Before the engine: executions it resumes may invoke functions at once.
-                functions_running(api.functions),
-                api.realtime.broker.running(),
-                cache_open(api.executor.cache),
-                stepfunctions_running(
-                    api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
-                ),
-                _extra_listener(app, definition, AwsOnlyApp(api.aws.endpoint, hosts)),
+                functions_running(functions),
+                broker.running(),
+                cache_open(cache),
+                stepfunctions_running(engine, EMBEDDED_URL, integrations_key, aws.transport),
+                extra_listener_running(app, definition, AwsOnlyApp(aws.endpoint, hosts)),
+                AsyncExitStack() as companions,
             ):
+                for companion in app.companions if isinstance(app, AppSyncApp) else ():
+                    await companions.enter_async_context(companion())
                 started = True
                 # Everything built at start lives as long as the server: move it out of the
                 # collector's way, so collections triggered by requests scan only request garbage.
@@ -568,51 +404,50 @@ def build_app(
                 app.start_problems = tuple(problems)
             raise ConfigError(problems) from error
         finally:
-            if api.js_runtime is not None:
-                api.js_runtime.close()
+            # The API serving now (a reload closes the runtimes of those it replaced).
+            current: LoadedApi = app.state.api
+            if current.js_runtime is not None:
+                current.js_runtime.close()
 
-    routes = [
-        Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
-        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
-        # answers them before the router; the router keeps them for a path it alone matches
-        # (under an ASGI root_path, which it strips).
-        *api.realtime.routes(),
-        *console_routes(definition),
-        metrics_route(api.executor.metrics),
-    ]
+    routes = _routes(api, endpoint, api.realtime)
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
     app.state.api = api
     app.state.extra_listener = None
+    app.state.build = (clock, data, body_timeout_seconds, log_sink)
     app.self_routes = api.step_functions.routes
     return app
 
 
-@asynccontextmanager
-async def _dynamodb_running(dynamodb: EmbeddedDynamoDB | None) -> AsyncIterator[None]:
-    """Declared tables created (and seeded) before the first request."""
-    if dynamodb is not None:
-        # A table DynamoDB refuses is a TableSetupError: the lifespan reports it.
-        await dynamodb.start()
-    yield
+def _graphql_endpoint(
+    api: LoadedApi, body_timeout_seconds: float, log_sink: LogSink
+) -> GraphQLEndpoint:
+    assert api.executor.metrics is not None  # load_api gives every API its metrics
+    return GraphQLEndpoint(
+        api.executor,
+        api.authorizer,
+        api.definition.server.max_request_body_bytes,
+        body_timeout_seconds,
+        log=api_log_of(api.definition, log_sink),
+        metrics=api.executor.metrics,
+    )
 
 
-@asynccontextmanager
-async def _extra_listener(
-    app: Starlette, definition: ApiDefinition, aws: AwsOnlyApp
-) -> AsyncIterator[None]:
-    """`server.dynamodb.endpoint`: the AWS endpoint on a port of its own as well (for scripts
-    written against DynamoDB Local); its URL goes to `app.state.extra_listener` for the banner."""
-    settings = definition.server.dynamodb
-    if settings.endpoint_host is None:
-        yield
-        return
-    # A taken port fails here at once (LoopbackEndpointError), which the lifespan reports.
-    listening = extra_listener(aws, settings.endpoint_host, settings.endpoint_port)
-    async with listening as url:
-        app.state.extra_listener = url
-        yield
+def _routes(
+    api: LoadedApi, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime
+) -> list[BaseRoute]:
+    assert api.executor.metrics is not None
+    return [
+        Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),
+        # Websockets: /graphql/realtime, and the graphql-ws upgrade of /graphql. AppSyncApp
+        # answers them before the router; the router keeps them for a path it alone matches
+        # (under an ASGI root_path, which it strips). `realtime` is the app's own runtime,
+        # which a reload keeps.
+        *realtime.routes(),
+        *console_routes(api.definition),
+        metrics_route(api.executor.metrics),
+    ]
 
 
 class AppSyncApp(Starlette):
@@ -629,6 +464,8 @@ class AppSyncApp(Starlette):
 
     # Learns the server's own address from the first request, for workflows' HTTP Tasks.
     self_routes: SelfRoutes | None = None
+    # Entered by the lifespan once the services run, left before they stop (`appsync.reload`).
+    companions: list[Callable[[], AbstractAsyncContextManager[None]]]
     # What made the start fail, as `validate` reports problems (empty: it did not fail).
     start_problems: tuple[Problem, ...] = ()
 
@@ -646,6 +483,18 @@ class AppSyncApp(Starlette):
         self._realtime_paths = frozenset(realtime.paths())
         self._hosts = hosts
         self._aws = aws
+        self.companions = []
+
+    async def install(self, api: LoadedApi) -> None:
+        """Serve `api` from now on, in place of the one built with the same services (a reload:
+        `load_api(..., running=...)`). A request already running finishes on the API it began
+        on; realtime sockets stay open and move to `api` (`RealtimeRuntime.adopt`)."""
+        _, _, body_timeout_seconds, log_sink = self.state.build
+        endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
+        self.router.routes = _routes(api, endpoint, self._realtime)
+        self._graphql = endpoint
+        self.state.api = api
+        await self._realtime.adopt(api.realtime)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":

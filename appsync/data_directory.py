@@ -4,20 +4,35 @@
 folder; it is created on first use, with a `.gitignore` holding `*` so that nothing in it is
 ever committed by accident. `--ephemeral` keeps everything in memory instead.
 
-Today it holds the RSA key the embedded Cognito user pools sign their tokens with
-(`cognito-signing-key.json`, a private JWK readable by its owner only): a key made for this
-installation, never the key pair that ships inside moto, whose private half anyone can read.
-Embedded data (DynamoDB tables, Step Functions executions, Cognito users) is still in memory
-only; it will live here too.
+It holds:
+* `dynamodb.sqlite`: the embedded DynamoDB's tables and items (`resolvers.datasources.
+  dynamodb_store`), written through before each write is answered (to the operating system,
+  which a killed server cannot lose; to the disk with `fsync`);
+* `stepfunctions.sqlite`: the Step Functions engine's state machines, activities and Standard
+  executions with their history (`stepfunctions.store.sqlite`), unless the definition names
+  `server.stepFunctions.database`;
+* `cognito-signing-key.json`: the RSA key the embedded Cognito user pools sign their tokens
+  with (a private JWK readable by its owner only): a key made for this installation, never the
+  key pair that ships inside moto, whose private half anyone can read;
+* `lock`: held (`flock`) by the server using the folder, so that a second server, or `reset`,
+  does not write under it. The kernel releases it when the process ends, however it ends.
+
+`reset()` (`appsync-local reset`) deletes the data files and keeps the key: the key is this
+installation's identity rather than its data, and tokens signed with it (in a browser's
+storage, in test fixtures) stay verifiable after the data is emptied. Cognito users and the
+other moto services' data are still in memory only.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +43,15 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_NAME = ".appsync-local"
 _COGNITO_KEY = "cognito-signing-key.json"
+DYNAMODB_FILE = "dynamodb.sqlite"
+STEPFUNCTIONS_FILE = "stepfunctions.sqlite"
+_LOCK = "lock"
+# What `reset` deletes: the SQLite files with their write-ahead logs and shared-memory indexes.
+_DATA_FILES = tuple(
+    name + suffix
+    for name in (DYNAMODB_FILE, STEPFUNCTIONS_FILE)
+    for suffix in ("", "-wal", "-shm", "-journal")
+)
 # The key size Cognito's own user pool keys have (RS256 with 2048-bit RSA).
 _RSA_BITS = 2048
 
@@ -37,19 +61,21 @@ class DataDirectoryError(Exception):
 
 
 class DataDirectory:
-    """A folder of this installation's state, or memory only (`path` None)."""
+    """A folder of this installation's state, or memory only (`path` None). `fsync`: each
+    write waits for the disk (`serve --fsync`), not only for the operating system."""
 
-    __slots__ = ("_cognito_key", "_lock", "path")
+    __slots__ = ("_cognito_key", "_lock", "fsync", "path")
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, fsync: bool = False) -> None:
         self.path = path
+        self.fsync = fsync
         self._lock = threading.Lock()
         self._cognito_key: dict[str, Any] | None = None
 
     @classmethod
-    def beside(cls, definition_file: Path) -> DataDirectory:
+    def beside(cls, definition_file: Path, *, fsync: bool = False) -> DataDirectory:
         """The default: `.appsync-local/` in the definition file's folder."""
-        return cls(definition_file.resolve().parent / DEFAULT_NAME)
+        return cls(definition_file.resolve().parent / DEFAULT_NAME, fsync=fsync)
 
     @classmethod
     def ephemeral(cls) -> DataDirectory:
@@ -69,6 +95,55 @@ class DataDirectory:
         except OSError as error:
             raise DataDirectoryError(f"cannot create {self.path}: {error}") from error
         return self.path
+
+    def file(self, name: str) -> Path | None:
+        """`name` in the folder (created), or None when memory only."""
+        return None if self.path is None else self.ensure() / name
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """The folder for this process alone while inside (nothing to hold when memory only);
+        raises DataDirectoryError when another process holds it."""
+        if self.path is None:
+            yield
+            return
+        lock = self.ensure() / _LOCK
+        try:
+            descriptor = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as error:
+            raise DataDirectoryError(f"cannot open {lock}: {error}") from error
+        try:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
+                raise DataDirectoryError(
+                    f"{self.path} is in use by another appsync-local (process {holder or '?'})"
+                ) from None
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            # Closing the descriptor releases the lock.
+            os.close(descriptor)
+
+    def reset(self) -> list[Path]:
+        """Delete the data files (not the Cognito key, see the module docstring); returns what
+        was deleted. Raises DataDirectoryError while a server holds the folder."""
+        if self.path is None or not self.path.is_dir():
+            return []
+        with self.held():
+            deleted = []
+            for name in _DATA_FILES:
+                file = self.path / name
+                try:
+                    file.unlink()
+                except FileNotFoundError:
+                    continue
+                except OSError as error:
+                    raise DataDirectoryError(f"cannot delete {file}: {error}") from error
+                deleted.append(file)
+        return deleted
 
     def cognito_signing_key(self) -> dict[str, Any]:
         """The private JWK (RS256) the embedded user pools sign with, made on first use.

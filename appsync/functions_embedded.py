@@ -30,7 +30,7 @@ import sys
 import tempfile
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -291,6 +291,49 @@ def data_source_function(spec: DataSourceSpec, functions: EmbeddedFunctions) -> 
             arn,
         )
     return InvokedFunction(DataSourceFunctions(functions), arn)
+
+
+async def redeclare(
+    functions: EmbeddedFunctions,
+    before: ApiDefinition,
+    after: ApiDefinition,
+    changed: Collection[Path],
+) -> list[str]:
+    """Bring the running invoker from `before`'s functions to `after`'s (a reload, once
+    `after` has been checked): a function new, gone, declared otherwise, or with a `changed`
+    file in its code directory or layers is loaded again, its warm workers stopped (an
+    invocation still running on one of them fails); the others keep theirs. Returns the names
+    of the functions loaded again."""
+    old = {spec.function_name: spec for spec in before.server.lambda_functions}
+    new = {spec.function_name: spec for spec in after.server.lambda_functions}
+    reloaded = []
+    for name in sorted(old.keys() | new.keys()):
+        spec = new.get(name)
+        if spec is not None and spec == old.get(name) and not _touched(spec, changed):
+            continue
+        if name in functions.invoker.function_names:
+            await functions.invoker.unload(name)
+        functions.refused.pop(name, None)
+        if spec is None:
+            continue
+        try:
+            functions.invoker.load(_function_spec(spec, _inline_of(functions)))
+        except RuntimeUnavailableError as error:
+            logger.warning("%s", error.message)
+            functions.refused[name] = Refusal(name, error)
+        reloaded.append(name)
+    return reloaded
+
+
+def _touched(spec: LambdaFunctionSpec, changed: Collection[Path]) -> bool:
+    folders = [folder.resolve() for folder in (spec.code, *spec.layers) if isinstance(folder, Path)]
+    return any(path.resolve().is_relative_to(folder) for path in changed for folder in folders)
+
+
+def _inline_of(functions: EmbeddedFunctions) -> _InlineCode:
+    if functions._inline is None:
+        functions._inline = _InlineCode()
+    return functions._inline
 
 
 @asynccontextmanager

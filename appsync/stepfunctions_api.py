@@ -62,11 +62,14 @@ def build_stepfunctions_app(
     return AwsOnlyApp(endpoint, HostPolicy(allowed_hosts))
 
 
-def stepfunctions_store(database: str | None, retention: int = DEFAULT_RETENTION) -> Store:
-    """The store behind the engine: SQLite at `database` (`:memory:` allowed), else memory."""
+def stepfunctions_store(
+    database: str | None, retention: int = DEFAULT_RETENTION, *, durable: bool = False
+) -> Store:
+    """The store behind the engine: SQLite at `database` (`:memory:` allowed), else memory;
+    `durable`: each commit waits for the disk (`SqliteStore`)."""
     if database is None:
         return MemoryStore(retention)
-    return SqliteStore(database, retention)
+    return SqliteStore(database, retention, durable=durable)
 
 
 async def serve_stepfunctions(

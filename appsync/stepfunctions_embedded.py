@@ -150,11 +150,14 @@ def build_step_functions(
     locate: Locate | None = None,
     execution_log: ExecutionLogSink | None = None,
     execution_observer: ExecutionObserver | None = None,
+    *,
+    fsync: bool = False,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
     open is a ConfigError. `locate` places a problem of the settings in the definition (by
     default at its key path in `config_file`). `execution_log`: where executions of machines
-    with a `loggingConfiguration` write their events; `execution_observer` counts executions."""
+    with a `loggingConfiguration` write their events; `execution_observer` counts executions.
+    `fsync`: each commit of the database waits for the disk."""
 
     def in_file(key_path: str, message: str) -> Problem:
         return Problem(config_file, key_path, message)
@@ -164,7 +167,8 @@ def build_step_functions(
     clock = SystemClock()
     tasks = TaskRegistry(region, account)
     try:
-        store = stepfunctions_store(str(settings.database) if settings.database else None)
+        database = str(settings.database) if settings.database else None
+        store = stepfunctions_store(database, durable=fsync)
     except sqlite3.Error as error:
         message = f"cannot open {settings.database}: {error}"
         raise ConfigError([locate("server.stepFunctions.database", message)]) from None
@@ -246,15 +250,16 @@ async def running(
             )
         )
     # Before the TaskGroup: a refused definition is the start's own error, not a group's.
-    await _declare(embedded)
+    await declare(embedded, settings)
     async with embedded.service.running():
         yield
 
 
-async def _declare(embedded: EmbeddedStepFunctions) -> None:
-    """Create the declared activities and state machines (a stored machine whose definition
-    differs, from a previous run on the same database, is updated)."""
-    service, settings = embedded.service, embedded.settings
+async def declare(embedded: EmbeddedStepFunctions, settings: StepFunctionsSettings) -> None:
+    """Create the activities and state machines `settings` declares (a stored machine whose
+    definition differs, from a previous run on the same database or before a reload, is
+    updated); a refusal is a ConfigError naming the declaration."""
+    service = embedded.service
     for index, name in enumerate(settings.activities):
         await _call(embedded, f"activities[{index}]", "CreateActivity", {"name": name})
     role = f"arn:aws:iam::{settings.account_id}:role/appsync-local"

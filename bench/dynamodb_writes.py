@@ -1,7 +1,9 @@
-"""Memory and latency across many DynamoDB writes: both must stay flat (issue 12, item 5).
+"""Memory and latency across many DynamoDB writes: both must stay flat (issue 12, item 5); and
+what keeping them in a data directory costs (issue 17).
 
     .venv/bin/python -m bench.dynamodb_writes [--writes 100000] [--every 10000] [--keys 1000]
-        [--direct-keys 100] [--connections 16] [--part both|server|direct] [--tracemalloc]
+        [--direct-keys 100] [--connections 16] [--part both|server|direct|persistence]
+        [--tracemalloc]
 
 Two parts, each printing one row per `--every` writes:
 
@@ -13,6 +15,14 @@ Two parts, each printing one row per `--every` writes:
    UpdateItem, DeleteItem, BatchWriteItem and TransactWriteItems. Each row gives this process's
    RSS and the p99 per operation; with `--tracemalloc`, also the bytes still allocated since
    the start (tracemalloc makes every call several times slower).
+
+`--part persistence` measures the write-through to the data directory (SQLite in WAL mode)
+against memory only (`--ephemeral`), in the same run, interleaved in rounds: the direct
+operations with no store, with the `TableStore` as `serve` keeps it (synchronous=NORMAL) and as
+`serve --fsync` keeps it (synchronous=FULL, an fsync per write), as the median time per
+operation; then the putItem mutations through three servers, one for each (writes/s, p50, p99).
+It prints each figure and its ratio to memory only; the data directories live in a temporary
+folder on the same disk as the repository.
 
 The writes go to `--keys` (server) or `--direct-keys` (direct) distinct keys in turn, so the
 table holds the same number of items throughout: whatever grows is kept by something other than
@@ -44,7 +54,8 @@ from bench.http import (
     read_answer,
 )
 from bench.processes import wait_until_listening
-from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+from resolvers.datasources.dynamodb_moto import MotoDynamoDB, journal_writes
+from resolvers.datasources.dynamodb_store import TableStore
 
 TABLE = "BenchWrites"
 REGION = "us-west-2"
@@ -153,7 +164,7 @@ def _direct_operations(keys: int) -> list[Callable[[MotoDynamoDB, int], dict[str
     return [put, update, delete, batch, transact]
 
 
-def _direct_part(writes: int, every: int, keys: int, trace: bool) -> None:
+def _direct_table() -> MotoDynamoDB:
     operations = MotoDynamoDB(REGION)
     operations.call_now(
         "CreateTable",
@@ -164,6 +175,11 @@ def _direct_part(writes: int, every: int, keys: int, trace: bool) -> None:
             "BillingMode": "PAY_PER_REQUEST",
         },
     )
+    return operations
+
+
+def _direct_part(writes: int, every: int, keys: int, trace: bool) -> None:
+    operations = _direct_table()
     calls = _direct_operations(keys)
     names = [call.__name__ for call in calls]
     for number in range(keys):  # the table at its full size before measuring
@@ -192,6 +208,115 @@ def _direct_part(writes: int, every: int, keys: int, trace: bool) -> None:
     tracemalloc.stop()
 
 
+# Rounds of the persistence comparison: memory and kept alternate, so drift hits both alike.
+_ROUNDS = 3
+
+
+# The three ways of keeping data compared: memory only, `serve`'s default, `serve --fsync`.
+_MODES = ("memory", "kept", "fsync")
+
+
+def _persistence_part(writes: int, keys: int, direct_keys: int, connections: int) -> None:
+    """Kept in a data directory against memory only, direct and through the server."""
+    with tempfile.TemporaryDirectory(dir=Path(__file__).resolve().parent.parent) as folder:
+        _direct_persistence(writes, direct_keys, Path(folder))
+        print()
+        _server_persistence(writes, keys, connections, Path(folder))
+
+
+def _direct_persistence(writes: int, keys: int, folder: Path) -> None:
+    operations = _direct_table()
+    calls = _direct_operations(keys)
+    names = [call.__name__ for call in calls]
+    stores = {
+        "memory": None,
+        "kept": TableStore(folder / "kept.sqlite"),
+        "fsync": TableStore(folder / "fsync.sqlite", fsync=True),
+    }
+    for store in stores.values():  # the table at its full size, in memory and in each file
+        journal_writes(store)
+        for number in range(keys):
+            calls[0](operations, number)
+    times: dict[tuple[str, str], list[float]] = {(n, m): [] for n in names for m in _MODES}
+    count = max(len(calls), writes // (len(_MODES) * _ROUNDS))
+    for _ in range(_ROUNDS):
+        for mode, store in stores.items():
+            journal_writes(store)
+            for number in range(count):
+                call = calls[number % len(calls)]
+                started = time.perf_counter()
+                call(operations, number)
+                times[(call.__name__, mode)].append(time.perf_counter() - started)
+    journal_writes(None)
+    for store in stores.values():
+        if store is not None:
+            store.close()
+    print(f"direct: MotoDynamoDB in process, {keys} keys, median per operation (us)")
+    print(f"{'operation':>12} {'memory':>8} {'kept':>8} {'fsync':>8} {'x kept':>7} {'x fsync':>8}")
+    for name in names:
+        memory, kept, fsync = (statistics.median(times[(name, m)]) * 1e6 for m in _MODES)
+        print(
+            f"{name:>12} {memory:8.1f} {kept:8.1f} {fsync:8.1f} "
+            f"{kept / memory:7.2f} {fsync / memory:8.2f}"
+        )
+
+
+def _server_persistence(writes: int, keys: int, connections: int, folder: Path) -> None:
+    config = _write_dynamodb_api(folder)
+    targets = {}
+    processes = []
+    try:
+        for mode in _MODES:
+            data = None if mode == "memory" else folder / mode
+            target, process = _start(config, data, fsync=mode == "fsync")
+            targets[mode] = target
+            processes.append(process)
+        for target, process in zip(targets.values(), processes, strict=True):
+            wait_until_listening(target.port, process)
+        results = asyncio.run(_server_rounds(targets, writes, keys, connections))
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(10)
+    print(f"server: putItem mutations, {connections} connections, {keys} keys")
+    print(f"{'':>8} {'writes/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
+    for mode in _MODES:
+        rate, latencies = results[mode]
+        print(f"{mode:>8} {rate:9.0f} {_p(latencies, 50):8.2f} {_p(latencies, 99):8.2f}")
+    memory_rate, memory_latencies = results["memory"]
+    for mode in _MODES[1:]:
+        rate, latencies = results[mode]
+        print(
+            f"{'x ' + mode:>8} {rate / memory_rate:9.2f} "
+            f"{_p(latencies, 50) / _p(memory_latencies, 50):8.2f} "
+            f"{_p(latencies, 99) / _p(memory_latencies, 99):8.2f}"
+        )
+
+
+async def _server_rounds(
+    targets: dict[str, Any], writes: int, keys: int, connections: int
+) -> dict[str, tuple[float, list[float]]]:
+    requests = {
+        mode: {k: _put_request(t.port, k) for k in range(keys)} for mode, t in targets.items()
+    }
+    elapsed = dict.fromkeys(targets, 0.0)
+    latencies: dict[str, list[float]] = {mode: [] for mode in targets}
+    count = writes // (len(targets) * _ROUNDS)
+    for _ in range(_ROUNDS):
+        for mode, target in targets.items():
+            started = time.perf_counter()
+            slice_writes = _Writes(0, count)
+            async with asyncio.TaskGroup() as group:
+                for _ in range(connections):
+                    group.create_task(
+                        _connection(
+                            target.port, slice_writes, keys, latencies[mode], requests[mode]
+                        )
+                    )
+            elapsed[mode] += time.perf_counter() - started
+    return {mode: (len(latencies[mode]) / elapsed[mode], latencies[mode]) for mode in targets}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--writes", type=int, default=100_000)
@@ -200,8 +325,15 @@ def main() -> int:
     parser.add_argument("--direct-keys", type=int, default=100, help="distinct keys (direct)")
     parser.add_argument("--tracemalloc", action="store_true", help="also count kept bytes")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--part", choices=("both", "server", "direct"), default="both")
+    parser.add_argument(
+        "--part", choices=("both", "server", "direct", "persistence"), default="both"
+    )
     arguments = parser.parse_args()
+    if arguments.part == "persistence":
+        _persistence_part(
+            arguments.writes, arguments.keys, arguments.direct_keys, arguments.connections
+        )
+        return 0
     if arguments.part != "direct":
         with tempfile.TemporaryDirectory() as folder:
             target, process = _start(_write_dynamodb_api(Path(folder)))

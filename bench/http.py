@@ -356,31 +356,36 @@ async def _load(
     return latencies
 
 
-def serve(port: int, config: Path) -> None:
-    """The server process: the API at `config` plus the fixed-response `/fixed` route."""
+def serve(port: int, config: Path, data_dir: Path | None = None, fsync: bool = False) -> None:
+    """The server process: the API at `config` plus the fixed-response `/fixed` route; its
+    embedded data in memory, or kept in `data_dir` (`fsync`: as `serve --fsync` keeps it)."""
     import uvicorn
     from starlette.requests import Request
     from starlette.responses import Response
     from starlette.routing import Route
 
     from appsync.app import build_app
+    from appsync.data_directory import DataDirectory
     from definition.appsync_yaml.api import read_appsync_yaml
 
     async def fixed(request: Request) -> Response:
         await request.body()
         return Response(FIXED_BODY, media_type="application/json")
 
-    app = build_app(read_appsync_yaml(config))
+    data = DataDirectory(data_dir, fsync=fsync) if data_dir is not None else None
+    app = build_app(read_appsync_yaml(config), data=data)
     app.router.routes.insert(0, Route("/fixed", fixed, methods=["POST"]))
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
 
-def _start(config: Path) -> tuple[Target, subprocess.Popen[bytes]]:
+def _start(
+    config: Path, data_dir: Path | None = None, *, fsync: bool = False
+) -> tuple[Target, subprocess.Popen[bytes]]:
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "bench.http", "--serve", str(port), "--config", str(config)],
-        cwd=ROOT,
-    )
+    command = [sys.executable, "-m", "bench.http", "--serve", str(port), "--config", str(config)]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)] + (["--fsync"] if fsync else [])
+    server = subprocess.Popen(command, cwd=ROOT)
     return Target(port, server.pid), server
 
 
@@ -404,9 +409,11 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--fsync", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.serve:
-        serve(arguments.serve, arguments.config)
+        serve(arguments.serve, arguments.config, arguments.data_dir, arguments.fsync)
         return 0
     processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as folder:

@@ -203,6 +203,11 @@ class LoopbackEndpointError(DynamoDBServiceError):
         self.port = port
 
 
+class TableStoreError(ResolverError):
+    """The file the embedded DynamoDB is kept in cannot be opened, read or written (the message
+    names the file and SQLite's reason)."""
+
+
 class JavaMethodError(ResolverError):
     """A VTL template called a method the value's Java class does not have, or a call Java would
     reject; the VTL runtime reports it as a MappingTemplate error at the template's position."""

@@ -49,8 +49,9 @@ from resolvers.datasources.dynamodb_moto import (
     DEFAULT_ACCOUNT_ID,
     MotoDynamoDB,
     moto_parameters,
+    record_write,
 )
-from resolvers.errors import DynamoDBServiceError
+from resolvers.errors import DynamoDBServiceError, TableStoreError
 
 logger = logging.getLogger(__name__)
 
@@ -142,8 +143,15 @@ class DynamoDBRoute:
         method: Callable[[], Any] = getattr(handler, _CAMEL.sub("_", operation).lower())
         try:
             with BACKEND_LOCK:
-                result = method()
+                try:
+                    result = method()
+                finally:
+                    # Written through (with a data directory) before the answer is made.
+                    record_write(self._account_id, region, operation, handler.body)
                 status, _, body = handler.serialized(result)
+        except TableStoreError as error:
+            logger.error("DynamoDB %s was not written through: %s", operation, error.message)
+            return 500, _error_body("InternalServerError", f"Internal server error: {error}")
         except JsonRESTError as error:
             return int(error.code), error.description.encode()
         except ServiceException as error:

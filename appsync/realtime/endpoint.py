@@ -146,6 +146,18 @@ class RealtimeRuntime:
             domain_name,
         )
 
+    async def adopt(self, api: RealtimeRuntime) -> None:
+        """Serve `api`'s schema, auth rules and subscription resolvers from now on (a reload,
+        `AppSyncApp.install`), keeping this runtime's sockets, settings and broker. Handshakes
+        and starts from now on use `api`'s; each subscription already started moves to it
+        (`SubscriptionPlanner.rebind`), or ends with an `error` when `api` no longer serves it
+        (its field gone or no longer allowed to its caller)."""
+        self._authorizer = api._authorizer
+        self.planner = api.planner
+        for member in self.keep_alive.members():
+            if isinstance(member, _Socket):
+                await member.rebind(self.planner)
+
     def paths(self) -> tuple[str, str]:
         """Where the websocket is served: `/graphql/realtime`, and `/graphql` (a websocket
         upgrade there, beside its HTTP route)."""
@@ -261,6 +273,16 @@ class RealtimeRuntime:
 
 
 @dataclass(slots=True, eq=False)
+class _Delivery:
+    """A started subscription as its socket holds it: what it is (replaced when a reload
+    moves it to the new API), the planner that renders it, and its inbox."""
+
+    subscription: ActiveSubscription
+    planner: SubscriptionPlanner
+    inbox: Inbox
+
+
+@dataclass(slots=True, eq=False)
 class _Socket:
     """One open websocket: its protocol state and one task per subscription.
 
@@ -276,6 +298,7 @@ class _Socket:
     connection: RealtimeConnection
     source_ip: str | None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
+    deliveries: dict[str, _Delivery] = field(default_factory=dict)
     open: bool = True
     group: asyncio.TaskGroup | None = None
     # When `connection_ack` was sent (monotonic seconds), for the connection metrics.
@@ -376,9 +399,14 @@ class _Socket:
         """A `start`, from its authorization to the end of its delivery (stopped by `stop`,
         invalidation or the socket's close: the task is cancelled or returns)."""
         subscription_id = request.subscription_id
-        outcome = await self.runtime.planner.plan(request, self.source_ip)
+        planner = self.runtime.planner
+        outcome = await planner.plan(request, self.source_ip)
         # The start's text and headers need not live as long as the subscription.
         del request
+        if isinstance(outcome, ActiveSubscription) and planner is not self.runtime.planner:
+            # The API was reloaded while this start was planned.
+            planner = self.runtime.planner
+            outcome = await planner.rebind(outcome)
         metrics = self.runtime.metrics
         if not isinstance(outcome, ActiveSubscription):
             self.tasks.pop(subscription_id, None)
@@ -387,9 +415,12 @@ class _Socket:
             await self._perform(self.connection.subscription_failed(subscription_id, outcome))
             return
         broker = self.runtime.broker
-        inbox = Inbox(self.runtime.settings.inbox_capacity, subscription_id)
+        delivery = _Delivery(
+            outcome, planner, Inbox(self.runtime.settings.inbox_capacity, subscription_id)
+        )
         # Subscribed before `start_ack`, so a mutation the client makes after the ack is seen.
-        broker.subscribe(outcome.topics, inbox)
+        broker.subscribe(outcome.topics, delivery.inbox)
+        self.deliveries[subscription_id] = delivery
         active = False
         try:
             actions = self.connection.subscription_started(subscription_id)
@@ -400,18 +431,41 @@ class _Socket:
                 metrics.active_subscriptions.inc()
                 active = True
             await self._perform(actions)
-            await self._deliver(outcome, inbox)
+            await self._deliver(delivery)
         finally:
-            broker.unsubscribe(outcome.topics, inbox)
+            broker.unsubscribe(delivery.subscription.topics, delivery.inbox)
+            if self.deliveries.get(subscription_id) is delivery:
+                del self.deliveries[subscription_id]
             if active and metrics is not None:
                 metrics.active_subscriptions.dec()
             if self.tasks.get(subscription_id) is asyncio.current_task():
                 del self.tasks[subscription_id]
 
-    async def _deliver(self, subscription: ActiveSubscription, inbox: Inbox) -> None:
-        planner = self.runtime.planner
+    async def rebind(self, planner: SubscriptionPlanner) -> None:
+        """Move each started subscription to `planner` (a reload), or end it with the errors
+        `planner` gives (`RealtimeRuntime.adopt`)."""
+        broker = self.runtime.broker
+        for subscription_id, delivery in list(self.deliveries.items()):
+            if delivery.planner is planner:
+                continue  # planned or moved on `planner` already
+            outcome = await planner.rebind(delivery.subscription)
+            if self.deliveries.get(subscription_id) is not delivery:
+                continue  # stopped meanwhile
+            if isinstance(outcome, ActiveSubscription):
+                broker.unsubscribe(delivery.subscription.topics, delivery.inbox)
+                broker.subscribe(outcome.topics, delivery.inbox)
+                delivery.subscription, delivery.planner = outcome, planner
+            else:
+                await self._perform(
+                    self.connection.subscription_withdrawn(subscription_id, outcome)
+                )
+
+    async def _deliver(self, delivery: _Delivery) -> None:
+        inbox = delivery.inbox
         while self.open:
             publication = await inbox.get()
+            # Read at each publication: a reload may have moved the subscription.
+            subscription, planner = delivery.subscription, delivery.planner
             if publication.kind is PublicationKind.INVALIDATION:
                 if subscription.invalidated_by(publication.payload):
                     if self.runtime.metrics is not None:

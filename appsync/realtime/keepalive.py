@@ -62,6 +62,10 @@ class KeepAliveWheel:
             self._timer.cancel()
             self._timer = None
 
+    def members(self) -> list[KeepAliveMember]:
+        """Every registered connection."""
+        return [member for bucket in self._buckets for member in bucket]
+
     def tick(self) -> None:
         """Fire the next bucket and move on (the timer's callback; tests call it directly)."""
         bucket = self._buckets[self._position]

@@ -204,6 +204,18 @@ class RealtimeConnection:
         del self._subscriptions[subscription_id]
         return [SendFrame(encode(messages.error(subscription_id, errors)))]
 
+    def subscription_withdrawn(self, subscription_id: str, errors: list[ErrorJson]) -> list[Action]:
+        """An active subscription the API no longer serves (a reload removed its field or its
+        access): `error` with why, and the endpoint drops it. AWS differs: AppSync has no hot
+        reload; a schema update's effect on open subscriptions is not documented, and the
+        `error` frame is what every AppSync client reports to the subscriber."""
+        if self._subscriptions.pop(subscription_id, None) is None:
+            return []
+        return [
+            Unsubscribe(subscription_id),
+            SendFrame(encode(messages.error(subscription_id, errors))),
+        ]
+
     def data(self, subscription_id: str, payload: DataPayload) -> list[Action]:
         """A published payload for an active subscription.
 

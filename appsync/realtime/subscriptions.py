@@ -9,6 +9,7 @@ the published payload (`SubscriptionPlanner.render`), with field-level auth for 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Mapping
@@ -73,6 +74,12 @@ class ActiveSubscription:
     invalidation_filter: SubscriptionFilter | None
     # Everything the rendered data frame depends on besides the publication.
     render_key: tuple[Any, ...]
+
+    @property
+    def query(self) -> str:
+        """The subscription's query text, as the client sent it."""
+        text: str = self.render_key[0]
+        return text
 
     def receives(self, payload: Mapping[str, Any]) -> bool:
         """The enhanced filter when the resolver set one, else the argument filter: "With
@@ -161,17 +168,10 @@ class SubscriptionPlanner:
         if subscription_type is None or not isinstance(node, FieldNode):
             return [messages.unsupported_operation("unknown")]
         field_name = node.name.value
-        directives = self._schema.directives
         type_name = subscription_type.name
-        if not self._authorizer.field_allowed(
-            principal,
-            type_name,
-            field_name,
-            directives.type_auth(type_name),
-            directives.field_auth(type_name, field_name),
-        ):
-            message = f"Not Authorized to access {field_name} on type {type_name}"
-            return [{"errorType": "Unauthorized", "message": message}]
+        refusal = self._field_refusal(principal, type_name, field_name)
+        if refusal is not None:
+            return refusal
         definitions = operation.variable_definitions or ()
         java_coerced = coerce_variables(graphql_schema, definitions, request.variables)
         if isinstance(java_coerced, GraphQLError):
@@ -218,12 +218,7 @@ class SubscriptionPlanner:
         except FilterError as error:
             # AWS differs: AppSync's error type for a malformed filter is not recorded.
             return [{"errorType": "BadRequestException", "message": error.message}]
-        trigger = directives.subscription_trigger(field_name)
-        mutations = trigger.mutations if trigger is not None else ()
-        topics = (
-            *(topic_name(PublicationKind.MUTATION, name) for name in mutations),
-            topic_name(PublicationKind.INVALIDATION, field_name),
-        )
+        topics = self._topics(field_name)
         # Interned: every subscriber of one document then shares the text.
         query = sys.intern(request.query)
         render_key = (
@@ -248,6 +243,53 @@ class SubscriptionPlanner:
             invalidation_filter=invalidation,
             render_key=render_key,
         )
+
+    def _topics(self, field_name: str) -> tuple[str, ...]:
+        """The topics of a subscription field: its `@aws_subscribe` mutations', and its own
+        for invalidations."""
+        trigger = self._schema.directives.subscription_trigger(field_name)
+        mutations = trigger.mutations if trigger is not None else ()
+        return (
+            *(topic_name(PublicationKind.MUTATION, name) for name in mutations),
+            topic_name(PublicationKind.INVALIDATION, field_name),
+        )
+
+    async def rebind(
+        self, subscription: ActiveSubscription
+    ) -> ActiveSubscription | list[ErrorJson]:
+        """A subscription started on an earlier version of the API (before a reload), on this
+        one: its document validated against this schema, its field's access checked again
+        for the same caller, its topics this schema's `@aws_subscribe`; its filters stay what
+        its resolver set on `start` (the resolver does not run again). The errors when this
+        API no longer serves it, as a `start` of the same document would get them."""
+        prepared = await self._executable.prepare(subscription.query)
+        if prepared.document is None:
+            return [{"message": error.message} for error in prepared.errors]
+        operation = prepared.operation(subscription.operation_name)
+        subscription_type = self._subscription_type
+        if operation is None or subscription_type is None:
+            return [messages.unsupported_operation("unknown")]
+        field_name = subscription.field_name
+        refusal = self._field_refusal(subscription.principal, subscription_type, field_name)
+        if refusal is not None:
+            return refusal
+        return dataclasses.replace(subscription, prepared=prepared, topics=self._topics(field_name))
+
+    def _field_refusal(
+        self, principal: Principal, type_name: str, field_name: str
+    ) -> list[ErrorJson] | None:
+        """AppSync's refusal of a subscription field the caller may not reach, or None."""
+        directives = self._schema.directives
+        if self._authorizer.field_allowed(
+            principal,
+            type_name,
+            field_name,
+            directives.type_auth(type_name),
+            directives.field_auth(type_name, field_name),
+        ):
+            return None
+        message = f"Not Authorized to access {field_name} on type {type_name}"
+        return [{"errorType": "Unauthorized", "message": message}]
 
     async def render(
         self, subscription: ActiveSubscription, publication: Publication

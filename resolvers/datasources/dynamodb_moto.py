@@ -32,6 +32,11 @@ hook, moto/core/model_instances.py) shows the contract, a fresh `instances_track
 class. `keep_instances_weakly` puts there a container of weak references instead, for the
 DynamoDB and DynamoDB Streams models: the dashboard still lists every live model, and what the
 tables no longer hold is freed. A reset puts plain lists back, so every call checks first.
+
+Every operation that may write, here and on the server's AWS endpoint, ends with
+`record_write` under the lock: with a data directory, the `WriteJournal` attached by
+`journal_writes` (`dynamodb_store.TableStore`) has written the change to disk before the
+operation answers.
 """
 
 from __future__ import annotations
@@ -45,8 +50,8 @@ import secrets
 import string
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Protocol
 
 from moto.core.exceptions import JsonRESTError, ServiceException
 from moto.core.model_instances import model_data
@@ -68,7 +73,7 @@ from moto.dynamodb.responses import (
 from moto.dynamodbstreams import models as _dynamodbstreams_models  # noqa: F401
 
 from resolvers.datasources.dynamodb_wire import wire_json
-from resolvers.errors import DynamoDBServiceError
+from resolvers.errors import DynamoDBServiceError, TableStoreError
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +85,63 @@ _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
 BACKEND_LOCK = threading.RLock()
 # The moto services (`model_data` keys) whose model instances are kept weakly.
 UNTRACKED_SERVICES = ("dynamodb", "dynamodbstreams")
+# The operations that never change the backend: nothing to write through after them.
+READ_OPERATIONS = frozenset(
+    {
+        "GetItem",
+        "BatchGetItem",
+        "Query",
+        "Scan",
+        "TransactGetItems",
+        "DescribeTable",
+        "DescribeTimeToLive",
+        "DescribeContinuousBackups",
+        "DescribeEndpoints",
+        "DescribeLimits",
+        "DescribeBackup",
+        "DescribeGlobalTable",
+        "DescribeKinesisStreamingDestination",
+        "DescribeContributorInsights",
+        "DescribeImport",
+        "DescribeExport",
+        "DescribeTableReplicaAutoScaling",
+        "GetResourcePolicy",
+        "ListTables",
+        "ListTagsOfResource",
+        "ListBackups",
+        "ListGlobalTables",
+        "ListImports",
+        "ListExports",
+        "ListContributorInsights",
+    }
+)
+
+
+class WriteJournal(Protocol):
+    """Where each write to the backend is recorded before it is answered."""
+
+    def written(
+        self, account_id: str, region: str, operation: str, params: Mapping[str, Any]
+    ) -> None:
+        """`operation` ran (or failed) with `params` (as moto received them); raises
+        `TableStoreError` when the change cannot be recorded."""
+        ...
+
+
+_journal: list[WriteJournal] = []
+
+
+def journal_writes(journal: WriteJournal | None) -> None:
+    """Record every write of this process's backend in `journal` from now on (None: nowhere).
+    The backend is one per process, so is its journal."""
+    _journal[:] = [journal] if journal is not None else []
+
+
+def record_write(account_id: str, region: str, operation: str, params: Mapping[str, Any]) -> None:
+    """Called under `BACKEND_LOCK` right after an operation ran on the backend, whether it
+    succeeded or not (a failed batch or transaction may have changed what it touched)."""
+    if _journal and operation not in READ_OPERATIONS:
+        _journal[0].written(account_id, region, operation, params)
 
 
 class LiveInstances:
@@ -201,7 +263,16 @@ class MotoDynamoDB:
             with BACKEND_LOCK:
                 if not isinstance(Item.instances_tracked, LiveInstances):  # type: ignore[attr-defined]
                     keep_instances_weakly()  # the first call, or the first since a moto reset
-                return call(params)
+                try:
+                    return call(params)
+                finally:
+                    record_write(self._account_id, self._region, operation, params)
+        except TableStoreError as error:
+            # Not written to disk, so not acknowledged: the caller sees DynamoDB's 500.
+            logger.error("DynamoDB %s was not written through: %s", operation, error.message)
+            raise DynamoDBServiceError(
+                "InternalServerError", f"Internal server error: {error.message}", 500, _request_id()
+            ) from error
         except JsonRESTError as error:
             raise _service_error(error) from error
         except ServiceException as error:
@@ -291,7 +362,12 @@ def _get_item(backend: Any, params: dict[str, Any]) -> dict[str, Any]:
     item = backend.get_item(name, key, projections)
     if not item:
         return {}
-    return {"Item": {attribute: _wire_value(value) for attribute, value in item.attrs.items()}}
+    return {"Item": wire_item(item)}
+
+
+def wire_item(item: Item) -> dict[str, Any]:
+    """A stored item as DynamoDB's wire JSON (binary values as base64 text)."""
+    return {attribute: _wire_value(value) for attribute, value in item.attrs.items()}
 
 
 def _wire_value(value: Any) -> dict[str, Any]:

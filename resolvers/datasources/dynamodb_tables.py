@@ -21,7 +21,7 @@ import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -106,8 +106,10 @@ async def create_tables(
     """Create each declared table that does not exist yet, set its TTL, load its seed.
 
     Returns the names of the tables created. A table that already exists (a configured endpoint
-    that outlives the server) is left as it is and not seeded again. A step DynamoDB refuses is a
-    `TableSetupError` naming the table, `endpoint` (where the tables are) and the step.
+    that outlives the server, or the embedded DynamoDB's data directory) is left as it is and
+    not seeded again; a warning says so when its keys or indexes are not the declared ones. A
+    step DynamoDB refuses is a `TableSetupError` naming the table, `endpoint` (where the tables
+    are) and the step.
     """
     created = []
     for table in tables:
@@ -118,6 +120,7 @@ async def create_tables(
             if error.code not in ("ResourceInUseException", "TableAlreadyExistsException"):
                 raise TableSetupError(name, endpoint, "CreateTable", error) from error
             logger.info("table %s already exists; leaving it as it is", name)
+            await _compare(operations, table)
             continue
         created.append(name)
         if table.time_to_live_attribute is not None:
@@ -130,6 +133,37 @@ async def create_tables(
         if table.seed is not None:
             await _load_seed(operations, table, table.seed, endpoint)
     return created
+
+
+async def _compare(operations: DynamoDBOperations, table: TableDeclaration) -> None:
+    """Warn when an existing table's keys or indexes are not its declaration's."""
+    try:
+        described = (await operations.call("DescribeTable", {"TableName": table.table_name}))[
+            "Table"
+        ]
+    except (DynamoDBServiceError, KeyError):
+        return  # not ours to judge: the start goes on with the table as it is
+    if _shape(described) != _shape(table.create_table_input):
+        logger.warning(
+            "table %s exists with other keys or indexes than its declaration; it is left as it "
+            "is (for the embedded DynamoDB, `appsync-local reset` empties the data directory "
+            "so the next start creates it as declared)",
+            table.table_name,
+        )
+
+
+def _shape(table: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A table's key schema and its indexes' names and key schemas, comparable."""
+
+    def indexes(kind: str) -> list[tuple[str, Any]]:
+        found = table.get(kind) or []
+        return sorted((index["IndexName"], index["KeySchema"]) for index in found)
+
+    return (
+        table.get("KeySchema"),
+        indexes("GlobalSecondaryIndexes"),
+        indexes("LocalSecondaryIndexes"),
+    )
 
 
 async def _load_seed(

@@ -62,6 +62,8 @@ class _Binding:
 # `util.unauthorized` act on the current field, as AppSync scopes them.
 _current: ContextVar[_Binding] = ContextVar("appsync_python_resolver_context")
 _module_ids = itertools.count()
+# The name of each loaded resolver module begins so (`sys.modules` holds it while it serves).
+MODULE_PREFIX = "appsync_resolver_"
 
 Handler = Callable[[Any], Any]
 
@@ -306,7 +308,7 @@ def load_python_code(path: Path, clock: Clock = SYSTEM_CLOCK) -> PythonResolverC
         code = compile(source, file, "exec")
     except SyntaxError as exc:
         raise TemplateError(file, exc.lineno or 1, exc.offset or 1, exc.msg) from exc
-    module = types.ModuleType(f"appsync_resolver_{next(_module_ids)}_{path.stem}")
+    module = types.ModuleType(f"{MODULE_PREFIX}{next(_module_ids)}_{path.stem}")
     module.__file__ = file
     module.__dict__.update(util=util, runtime=runtime, extensions=extensions)
     # Registered so that dataclasses and pickling inside the user's module find it.

@@ -141,6 +141,9 @@ class StepFunctionsService:
         if operation.startswith(_CHANGES):
             # Machines and activities change in place (tags, status, versions, aliases).
             self.store.commit()
+        # What the operation changed of executions (a stop, a task's outcome) is written before
+        # it answers, not at the end of the loop's turn: a killed process loses no answered write.
+        self.store.flush()
         wire: dict[str, Any] = to_wire(result)
         return 200, wire
 

@@ -138,6 +138,9 @@ class MemoryStore:
     def commit(self) -> None:
         """Nothing to write: everything lives in memory."""
 
+    def flush(self) -> None:
+        """Nothing to write: everything lives in memory."""
+
     def resumable(self) -> list[Execution]:
         return []
 

@@ -59,6 +59,11 @@ class Store(Protocol):
         """Persist machines and activities changed in place by an operation (no-op in memory)."""
         ...
 
+    def flush(self) -> None:
+        """Write the execution records and history events changed so far, before the operation
+        that changed them answers (no-op in memory)."""
+        ...
+
     def resumable(self) -> list[Execution]:
         """Standard executions left RUNNING by an earlier process, to resume at start."""
         ...

@@ -94,7 +94,9 @@ class JournaledEvents(list[HistoryEvent]):
 class SqliteStore(MemoryStore):
     """A `MemoryStore` written through to SQLite at `path` (`:memory:` for tests)."""
 
-    def __init__(self, path: str = MEMORY, retention: int = DEFAULT_RETENTION) -> None:
+    def __init__(
+        self, path: str = MEMORY, retention: int = DEFAULT_RETENTION, *, durable: bool = False
+    ) -> None:
         super().__init__(retention)
         self.path = path
         # Writes run on the event loop, not in a thread: a WAL commit with synchronous=NORMAL
@@ -103,8 +105,9 @@ class SqliteStore(MemoryStore):
         self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         if path != MEMORY:
             self._db.execute("PRAGMA journal_mode=WAL")
-            # A commit survives a process kill with NORMAL in WAL mode (not a power loss).
-            self._db.execute("PRAGMA synchronous=NORMAL")
+            # A commit survives a process kill with NORMAL in WAL mode, and a power loss too
+            # with FULL (`durable`), which waits for the disk (fsync) on every commit.
+            self._db.execute(f"PRAGMA synchronous={'FULL' if durable else 'NORMAL'}")
         self._db.executescript(_SCHEMA)
         # What the next flush writes: executions with new events or a new status, those of
         # them that finished, and finished ones dropped by the retention bound.

@@ -71,10 +71,13 @@ def serve_process(
     config: Path, folder: Path, extra: Sequence[str] = ("--log-level", "info")
 ) -> Iterator[ServerProcess]:
     """`serve --config config --port 0` in a child process, logging to `folder/server.log`;
-    stopped with SIGTERM on leaving."""
+    stopped with SIGTERM on leaving. Memory only (`--ephemeral`) unless `extra` names a
+    `--data-dir`."""
     log_path = folder / "server.log"
     command = [sys.executable, "-m", "tests.integration.server_process", "serve"]
     command += ["--config", str(config), "--port", "0", *extra]
+    if "--data-dir" not in extra:
+        command.append("--ephemeral")
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -28,7 +28,7 @@ from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, announcement, stop
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
 def test_serve_announces_answers_and_stops_cleanly(stop: signal.Signals) -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(BLOG_CONFIG)]
-    with stopped_cleanly([*command, "--port", "0"], stop=stop) as process:
+    with stopped_cleanly([*command, "--port", "0", "--ephemeral"], stop=stop) as process:
         _check_serving(process)
 
 
@@ -60,22 +60,25 @@ def test_the_readme_shows_the_banners_of_its_examples() -> None:
 
 
 @pytest.mark.parametrize("shown", README_BANNERS, ids=lambda text: text.split("'")[1])
-def test_the_readmes_banner_is_what_serve_prints(shown: str) -> None:
+def test_the_readmes_banner_is_what_serve_prints(shown: str, tmp_path: Path) -> None:
     """What the README says `serve` prints is what it prints, the port and the clone's path
-    aside: the README shows port 20002 and `...` for the folder of the clone."""
+    aside: the README shows port 20002 and `...` for the folder of the clone. The server keeps
+    its data in tmp_path, not in the clone, and the README shows the default folder there."""
     match = re.match(r"appsync-local: serving '\w+' from \.\.\./(\S+)\n", shown)
     assert match is not None, shown
-    command = [sys.executable, "-m", "appsync", "serve", "--config", str(REPO_ROOT / match[1])]
-    with stopped_cleanly([*command, "--port", "0"]) as process:
+    config = REPO_ROOT / match[1]
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(config)]
+    with stopped_cleanly([*command, "--port", "0", "--data-dir", str(tmp_path)]) as process:
         printed = announcement(process)
     port = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/", printed)
     assert port is not None, printed
+    printed = printed.replace(str(tmp_path), str(config.parent / ".appsync-local"))
     assert printed.replace(f":{port[1]}", ":20002").replace(str(REPO_ROOT), "...") == shown
 
 
 def test_serve_prints_the_aws_endpoint_where_boto3_sees_the_seeded_table() -> None:
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(TODO_CONFIG)]
-    with stopped_cleanly([*command, "--port", "0"]) as process:
+    with stopped_cleanly([*command, "--port", "0", "--ephemeral"]) as process:
         text = announcement(process)
         endpoint = re.search(
             r"AWS endpoint: (http://127\.0\.0\.1:\d+)  \(region us-east-1\)\n", text
@@ -164,7 +167,7 @@ START_FAILURES = {
     "the GraphQL port taken": StartFailure(
         HEAD,
         "appsync-local serve: --port: cannot listen on 127.0.0.1:{port}: Address already in use",
-        flags=("--port", "{port}"),
+        flags=("--port", "{port}", "--ephemeral"),
     ),
     "a DynamoDB endpoint that does not answer": StartFailure(
         HEAD
@@ -232,7 +235,7 @@ def test_what_fails_only_at_start_is_reported_as_validate_reports(
             [*base, "validate", "--config", str(config)], capture_output=True, text=True, timeout=60
         )
         assert validated.returncode == 0, validated.stderr
-        flags = [filled(flag) for flag in failure.flags] or ["--port", "0"]
+        flags = [filled(flag) for flag in failure.flags] or ["--port", "0", "--ephemeral"]
         served = subprocess.run(
             [*base, "serve", "--config", str(config), *flags],
             capture_output=True,
@@ -362,9 +365,13 @@ def test_serve_names_its_data_directory_and_the_pools_it_signs_for(tmp_path: Pat
     )
     assert f"  Data directory: {state}\n" in text
     assert (
+        "    The embedded DynamoDB's tables and the Step Functions engine's executions are kept "
+        "there (`appsync-local reset` empties it)\n"
+    ) in text
+    assert (
         "    Cognito: user pool us-east-1_local (tokens signed with this installation's key)"
         in text
     )
-    assert "    DynamoDB" not in text
+    assert "    DynamoDB:" not in text
     # Only what this API uses: its pool's users, not DynamoDB items it has none of.
     assert "  In memory only: embedded data (Cognito users) is gone when the server stops\n" in text

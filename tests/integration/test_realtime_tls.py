@@ -45,7 +45,8 @@ def serve_tls(folder: Path, *extra: str, server_block: str = "") -> Iterator[Ann
         (folder / name).write_text(text)
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(folder / "appsync.yaml")]
     environment = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache")}
-    with stopped_cleanly([*command, "--port", "0", *extra], environment) as process:
+    command += ["--port", "0", "--ephemeral", *extra]
+    with stopped_cleanly(command, environment) as process:
         text = announcement(process)
         graphql = re.search(r"GraphQL:  (https://127\.0\.0\.1:\d+/graphql)\n", text)
         realtime = re.search(r"Realtime: (wss://127\.0\.0\.1:\d+/graphql/realtime)\n", text)

@@ -3,6 +3,7 @@ Cognito signing key (an RS256 private JWK readable by its owner only), or memory
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -64,3 +65,42 @@ def test_a_folder_that_cannot_be_made_is_reported_with_its_path(tmp_path: Path) 
     with pytest.raises(DataDirectoryError) as raised:
         DataDirectory(blocker / "data").cognito_signing_key()
     assert str(blocker / "data") in str(raised.value)
+
+
+def test_a_held_folder_is_refused_to_a_second_holder(tmp_path: Path) -> None:
+    """`flock` locks belong to an open file: a second open of the lock, in this process or
+    another, is refused while the first is held, and taken once it is released."""
+    directory = DataDirectory(tmp_path / "data")
+    with directory.held():
+        with (
+            pytest.raises(
+                DataDirectoryError,
+                match=rf"in use by another appsync-local \(process {os.getpid()}\)",
+            ),
+            DataDirectory(tmp_path / "data").held(),
+        ):
+            pass
+        with pytest.raises(DataDirectoryError, match="in use"):
+            directory.reset()
+    with DataDirectory(tmp_path / "data").held():
+        pass
+
+
+def test_memory_only_holds_nothing_and_has_no_files(tmp_path: Path) -> None:
+    directory = DataDirectory.ephemeral()
+    with directory.held():
+        assert directory.file("dynamodb.sqlite") is None
+    assert directory.reset() == []
+
+
+def test_reset_deletes_the_data_files_and_keeps_the_key_and_anything_else(tmp_path: Path) -> None:
+    directory = DataDirectory(tmp_path / "data")
+    directory.cognito_signing_key()
+    names = ["dynamodb.sqlite", "dynamodb.sqlite-wal", "stepfunctions.sqlite", "notes.txt"]
+    for name in names:
+        (tmp_path / "data" / name).write_text("x")
+    deleted = directory.reset()
+    assert [path.name for path in deleted] == names[:3]
+    left = sorted(path.name for path in (tmp_path / "data").iterdir())
+    assert left == [".gitignore", "cognito-signing-key.json", "lock", "notes.txt"]
+    assert directory.reset() == []

@@ -20,6 +20,7 @@ from appsync.functions_embedded import (
     build_functions,
     data_source_function,
     describe,
+    redeclare,
     running,
 )
 from appsync.stepfunctions_embedded import SelfRoutes
@@ -202,3 +203,39 @@ def test_a_data_source_names_a_declared_function_or_one_behind_its_endpoint(
         data_source_function(undeclared, functions)
     [warning] = caplog.records
     assert "data source Gone calls gone, which is not declared" in warning.getMessage()
+
+
+async def test_a_reload_loads_again_only_the_functions_that_changed(tmp_path: Path) -> None:
+    """`redeclare`: a function declared as before keeps its pool (and warm workers), one
+    declared otherwise or with an edited file in its code directory gets a new one, one no
+    longer declared is gone, a new one is loaded."""
+    line = (
+        "      - {{FunctionName: {name}, Runtime: python3.12, Handler: app.handler, "
+        "CodeUri: code{extra}}}\n"
+    )
+    before = definition(
+        tmp_path,
+        line.format(name="same", extra="")
+        + line.format(name="edited", extra="")
+        + line.format(name="redeclared", extra="")
+        + line.format(name="gone", extra=""),
+    )
+    functions = build(before)
+    pools = {name: functions.invoker._pools[name] for name in functions.names}
+    after = definition(
+        tmp_path,
+        line.format(name="same", extra="")
+        + line.format(name="edited", extra="")
+        + line.format(name="redeclared", extra=", Timeout: 9")
+        + line.format(name="new", extra=""),
+    )
+    assert await redeclare(functions, before, after, []) == ["new", "redeclared"]
+    assert functions.names == ["edited", "new", "redeclared", "same"]
+    assert functions.invoker._pools["same"] is pools["same"]
+    assert functions.invoker._pools["edited"] is pools["edited"]
+    assert functions.invoker._pools["redeclared"] is not pools["redeclared"]
+    assert functions.invoker.spec("redeclared").timeout == 9
+    # They all share one code directory: an edit there loads each of them again.
+    edited = await redeclare(functions, after, after, [tmp_path / "code" / "app.py"])
+    assert edited == ["edited", "new", "redeclared", "same"]
+    assert functions.invoker._pools["same"] is not pools["same"]

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from appsync.__main__ import main
+from appsync.data_directory import DataDirectory
 from tests.conftest import REPO_ROOT
 
 BLOG = REPO_ROOT / "examples" / "blog" / "appsync.yaml"
@@ -282,3 +283,26 @@ def test_javascript_appsync_refuses_is_listed_by_validate_and_serve(
         for number, handler in handlers.items():
             signal.signal(number, handler)
     assert capsys.readouterr().err.splitlines() == expected
+
+
+def test_reset_names_what_it_deleted_and_refuses_a_held_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / ".appsync-local"
+    data.mkdir()
+    (data / "dynamodb.sqlite").write_text("x")
+    config = str(tmp_path / "appsync.yaml")  # need not exist: reset reads no definition
+    with DataDirectory(data).held():
+        assert main(["reset", "--config", config]) == 1
+    assert "is in use by another appsync-local" in capsys.readouterr().err
+    assert main(["reset", "--config", config]) == 0
+    assert capsys.readouterr().out == f"appsync-local: {data}: deleted dynamodb.sqlite\n"
+    assert not (data / "dynamodb.sqlite").exists()
+
+
+def test_fsync_needs_a_data_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(tmp_path / "appsync.yaml")
+    assert main(["serve", "--config", config, "--ephemeral", "--fsync"]) == 2
+    assert capsys.readouterr().err == (
+        "appsync-local: --fsync needs a data directory, not --ephemeral\n"
+    )

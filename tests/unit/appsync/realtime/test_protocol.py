@@ -399,3 +399,16 @@ def test_a_lone_surrogate_in_a_payload_is_escaped_as_java_writes_it() -> None:
     assert '"a\\uD800b"' in frame.text
     frame.text.encode()
     assert json.loads(frame.text)["payload"]["data"]["onCreateTodo"]["name"] == "a\ud800b"
+
+
+def test_a_withdrawn_subscription_gets_an_error_and_is_dropped() -> None:
+    """A reload removed what an active subscription was for: `error` with the reason, and the
+    endpoint drops it; withdrawing what is not active does nothing."""
+    connection = RealtimeConnection()
+    started(connection, "s1")
+    errors: list[ErrorJson] = [{"message": "gone"}]
+    actions = connection.subscription_withdrawn("s1", errors)
+    assert actions[0] == Unsubscribe("s1")
+    assert frames(actions) == [{"type": "error", "id": "s1", "payload": {"errors": errors}}]
+    assert "s1" not in connection.subscriptions
+    assert connection.subscription_withdrawn("s1", errors) == []

@@ -105,6 +105,26 @@ async def test_an_existing_table_is_left_alone(
     assert await create_tables(operations, [declaration]) == []
 
 
+async def test_an_existing_table_unlike_its_declaration_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A table kept from an earlier run (the data directory) whose declaration has changed
+    since is left as it is, with a warning: it is not what the definition says."""
+    embedded = MotoDynamoDB(REGION)
+    name = unique("Kept", tmp_path)
+    assert await create_tables(embedded, [TableDeclaration(name, table_input(name))]) == [name]
+    await create_tables(embedded, [TableDeclaration(name, table_input(name))])
+    assert "other keys or indexes" not in caplog.text
+    index = {
+        "IndexName": "byAuthor",
+        "KeySchema": [{"AttributeName": "author", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+    changed = table_input(name, indexes=[index], extra_attributes=("author",))
+    assert await create_tables(embedded, [TableDeclaration(name, changed)]) == []
+    assert f"table {name} exists with other keys or indexes than its declaration" in caplog.text
+
+
 async def test_what_dynamodb_refuses_at_setup_names_the_table_and_the_step(
     operations: DynamoDBOperations, tmp_path: Path
 ) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from stepfunctions.runtime.clock import FakeClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.store.sqlite import SqliteStore
 
 ROLE = "arn:aws:iam::123456789012:role/sfn"
 PASS_MACHINE = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
@@ -105,3 +108,23 @@ async def test_starting_an_execution_needs_the_running_service() -> None:
     machine = await create(engine)
     status, body = await call(engine, "StartExecution", stateMachineArn=machine["stateMachineArn"])
     assert (status, body["__type"]) == (503, "ServiceUnavailable")
+
+
+@pytest.mark.anyio
+async def test_an_operation_answers_once_what_it_changed_is_written(tmp_path: Path) -> None:
+    """StopExecution's answer comes after the stopped record is in the store's file, not at
+    the end of the loop's turn: a process killed right after the answer keeps the stop."""
+    database = tmp_path / "engine.sqlite"
+    store = SqliteStore(str(database))
+    engine = StepFunctionsService(FakeClock(), TaskRegistry(), store=store)
+    waiting = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": True}}}
+    async with engine.running():
+        machine = await create(engine, definition=waiting)
+        started = await ok(engine, "StartExecution", stateMachineArn=machine["stateMachineArn"])
+        arn = started["executionArn"]
+        await ok(engine, "StopExecution", executionArn=arn)
+        # Read at once, by another connection, before the loop turns again.
+        with sqlite3.connect(database) as db:
+            row = db.execute("SELECT status FROM executions WHERE arn = ?", (arn,)).fetchone()
+        assert row == ("ABORTED",)
+    store.close()

@@ -1,0 +1,54 @@
+"""What `serve` prints once it listens, and the warning beyond loopback: the public test keys in
+full and a declared key by its id only, the services the API uses, what the data directory
+keeps, whether it reloads. (The whole announcement from a real process: tests/integration/
+test_cli.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from appsync.app import build_app
+from appsync.banner import announce, credentials_text, exposure_warning
+from appsync.data_directory import DataDirectory
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.model import TEST_ACCESS_KEY, AccessKey, AwsEndpointSettings
+from tests.unit.appsync.api_support import API_KEY, write_api
+
+
+def test_a_declared_secret_never_reaches_the_terminal() -> None:
+    assert credentials_text(AwsEndpointSettings()) == (
+        "access key id testing, secret access key testing"
+    )
+    declared = AwsEndpointSettings(credentials=(AccessKey("AKIDLOCAL", "s3cr3t-value"),))
+    assert credentials_text(declared) == (
+        "access key id AKIDLOCAL (secret as declared in server.aws.credentials)"
+    )
+    assert "s3cr3t-value" not in exposure_warning("0.0.0.0", declared)
+    assert exposure_warning("0.0.0.0", AwsEndpointSettings()).endswith(
+        "which every moto and LocalStack user knows. DNS rebinding protection applies to "
+        "loopback connections only."
+    )
+    assert AwsEndpointSettings().credentials == (TEST_ACCESS_KEY,)
+
+
+def test_the_announcement_says_where_and_what_is_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = build_app(read_appsync_yaml(write_api(tmp_path)))
+    announce(app, DataDirectory(tmp_path / "state"), "::1", 20002)
+    text = capsys.readouterr().out
+    assert "  GraphQL:  http://[::1]:20002/graphql\n" in text
+    assert f"  API key:  {API_KEY}\n" in text
+    assert f"  Data directory: {tmp_path / 'state'}\n" in text
+    assert (
+        "    The embedded DynamoDB's tables and the Step Functions engine's executions are kept "
+        "there (`appsync-local reset` empties it)\n"
+    ) in text
+    assert "  In memory only: what clients store in the AWS endpoint's other services" in text
+    assert "Reload: on" not in text  # nothing watches this app
+    announce(app, DataDirectory.ephemeral(), "127.0.0.1", 20002)
+    ephemeral = capsys.readouterr().out
+    assert "kept there" not in ephemeral
+    assert "  In memory only: what clients store through the AWS endpoint is gone" in ephemeral
