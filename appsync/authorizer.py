@@ -1,8 +1,9 @@
 """The API's `Authorizer`, built from the definition's authentication providers.
 
-The definition says what each provider's block holds (`definition.model.UserPoolConfig`, ...);
-auth, which imports no other package of ours, takes its own config per mode. Here one becomes
-the other, with the local choices the definition leaves open (`LocalTrust`):
+The definition says what each provider's block holds
+(`definition.authorization.UserPoolConfig`, ...); auth, which imports no other package of
+ours, takes its own config per mode. Here one becomes the other, with the local choices the
+definition leaves open (`LocalTrust`):
 * a user pool without `jwksFile` is the embedded Cognito's: its tokens verify against the key
   made for this installation (never moto's bundled key, whose private half ships with moto);
 * AWS_IAM accepts `iamConfig.credentials` and the AWS endpoint's declared keys (the local
@@ -27,7 +28,8 @@ from auth.lambda_authorizer import LambdaAuthorizerConfig
 from auth.oidc import JwksSource, OidcConfig
 from auth.rules import Authorizer, ProviderConfig
 from auth.sigv4 import CredentialSource, IamConfig, IamCredential, MotoCredentialSource
-from definition.model import ApiDefinition, ApiKeySpec, AuthenticationType, AuthProviderSpec
+from definition.authorization import ApiKeySpec, AuthenticationType, AuthProviderSpec
+from definition.model import ApiDefinition
 
 # A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
 _NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())

@@ -21,7 +21,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from appsync.graphql_http import json_response
-from definition.model import ApiDefinition, AuthenticationType, AuthProviderSpec
+from definition.authorization import AuthenticationType, AuthProviderSpec
+from definition.model import ApiDefinition
 
 logger = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join, kind
-from definition.model import (
+from definition.authorization import (
     ApiKeySpec,
     AuthenticationType,
     AuthProviderSpec,

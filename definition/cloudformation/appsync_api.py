@@ -16,22 +16,24 @@ from typing import Any
 
 from definition.appsync_yaml.authorization import check_modes
 from definition.appsync_yaml.reader import join
+from definition.authorization import (
+    ApiKeySpec,
+    AuthenticationType,
+    AuthProviderSpec,
+    DefaultAction,
+    IamConfig,
+    OpenIDConnectConfig,
+    UserPoolConfig,
+)
 from definition.cloudformation.properties import PropertyReader, boolean, integer
 from definition.cloudformation.stack import Resource, Stack
 from definition.model import (
     ApiCacheSpec,
     ApiCachingBehavior,
-    ApiKeySpec,
-    AuthenticationType,
-    AuthProviderSpec,
-    DefaultAction,
     FieldLogLevel,
-    IamConfig,
     IntrospectionConfig,
     LogConfig,
-    OpenIDConnectConfig,
     Source,
-    UserPoolConfig,
 )
 from definition.problems import Origin
 

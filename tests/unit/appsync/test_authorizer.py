@@ -20,8 +20,7 @@ from auth.oidc import OidcConfig
 from auth.sigv4 import IamConfig as AuthIamConfig
 from auth.sigv4 import IamCredential as AuthIamCredential
 from auth.sigv4 import MotoCredentialSource
-from definition.model import (
-    ApiDefinition,
+from definition.authorization import (
     ApiKeySpec,
     AuthenticationType,
     AuthProviderSpec,
@@ -32,6 +31,7 @@ from definition.model import (
     OpenIDConnectConfig,
     UserPoolConfig,
 )
+from definition.model import ApiDefinition
 
 POOL = UserPoolConfig("us-east-1_Pool", "us-east-1", "web-.*", DefaultAction.DENY)
 ENDPOINT_KEY = AuthIamCredential(

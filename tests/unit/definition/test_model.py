@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from definition.authorization import AuthenticationType, AuthProviderSpec
 from definition.model import (
     ApiDefinition,
-    AuthenticationType,
-    AuthProviderSpec,
     DataSourceSpec,
     DataSourceType,
     DynamoDBConfig,

@@ -8,14 +8,9 @@ from pathlib import Path
 import pytest
 
 from definition.appsync_yaml.api import read_appsync_yaml
+from definition.authorization import AuthenticationType
 from definition.errors import InvalidDefinitionError
-from definition.model import (
-    AuthenticationType,
-    DataSourceType,
-    IntrospectionConfig,
-    ResolverKind,
-    Runtime,
-)
+from definition.model import DataSourceType, IntrospectionConfig, ResolverKind, Runtime
 from tests.unit.definition.appsync_yaml.appsync_yaml_support import problems
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"

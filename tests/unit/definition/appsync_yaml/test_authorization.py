@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from definition.appsync_yaml.api import read_appsync_yaml
-from definition.model import (
+from definition.authorization import (
     AuthenticationType,
     AuthProviderSpec,
     DefaultAction,

@@ -7,20 +7,22 @@ from pathlib import Path
 
 import pytest
 
+from definition.authorization import (
+    AuthenticationType,
+    DefaultAction,
+    OpenIDConnectConfig,
+    UserPoolConfig,
+)
 from definition.cloudformation.api import read_cloudformation
 from definition.errors import InvalidDefinitionError
 from definition.model import (
     ApiCacheSpec,
     ApiCachingBehavior,
     ApiDefinition,
-    AuthenticationType,
-    DefaultAction,
     FieldLogLevel,
     InlineSource,
     IntrospectionConfig,
     LogConfig,
-    OpenIDConnectConfig,
-    UserPoolConfig,
 )
 from tests.unit.definition.cloudformation.cloudformation_support import (
     SETTINGS,
