@@ -41,6 +41,13 @@ from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from tests.unit.resolvers.fixed_clock import CLOCK
+from tests.unit.resolvers.runtimes.js.code_cases import (
+    FUNCTION,
+    LONG,
+    REFUSED_AT_LOAD,
+    RUNTIME_ERRORS,
+    SPIN,
+)
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context
 
 BUNDLE = Path(__file__).parent / "bundles" / "getPost.js"
@@ -180,20 +187,7 @@ def test_util_unauthorized_is_the_unauthorized_field_error(js: LoadCode) -> None
     assert raised.value.message == "Not Authorized to access getPost on type Query"
 
 
-@pytest.mark.parametrize(
-    ("body", "message"),
-    [
-        (
-            "return ctx.args.missing.deeper;",
-            "code.js:2:10: TypeError: cannot read property 'deeper' of undefined",
-        ),
-        ("return notDefined + 1;", "code.js:2:10: ReferenceError: notDefined is not defined"),
-        (
-            "return [1].map((x) => x.y.z);",
-            "code.js:2:25: TypeError: cannot read property 'z' of undefined",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("body", "message"), RUNTIME_ERRORS)
 def test_a_javascript_error_is_appsyncs_code_error(js: LoadCode, body: str, message: str) -> None:
     code = js(
         f"export function request(ctx) {{\n  {body}\n}}\nexport const response = (ctx) => "
@@ -356,40 +350,7 @@ def test_console_output_goes_to_the_apis_log_when_it_has_one(js: LoadCode) -> No
         ] == expected
 
 
-@pytest.mark.parametrize(
-    ("source", "message"),
-    [
-        (
-            "export function request(ctx) {\n  return { a: ; }\n}\nexport function response(ctx) "
-            "{}\n",
-            "code.js:2:15: SyntaxError: unexpected token in expression: ';'",
-        ),
-        (
-            "export function request(ctx) { return 1; }\n",
-            "code.js:1:1: the module does not export a response(ctx) function",
-        ),
-        (
-            "import _ from 'lodash';\nexport function request(ctx) {}\nexport function "
-            "response(ctx) {}\n",
-            "code.js:1:1: error TS2307: Cannot find module 'lodash' or its corresponding type "
-            "declarations.",
-        ),
-        (
-            "export function request(ctx) {\n  while (true) {}\n}\nexport function response(ctx) "
-            "{}\n",
-            "code.js:2:3: While statements are not supported.",
-        ),
-        (
-            "export function request(ctx) {\n  let i = 0; i++; i--;\n}\nexport function "
-            "response(ctx) {}\n",
-            "code.js:2:14: The operator ++ is not supported (and 1 more)",
-        ),
-        (
-            "export default function request(ctx) {}\n",
-            "code.js:1:1: Default exports are not supported: export request and response by name.",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("source", "message"), REFUSED_AT_LOAD)
 def test_code_appsync_would_refuse_is_refused_at_load(
     js: LoadCode, source: str, message: str
 ) -> None:
@@ -446,15 +407,6 @@ async def test_a_unit_resolver_on_none_runs_both_handlers(js: LoadCode) -> None:
     )
     resolver = UnitResolver(code, NoneDataSource("none"))
     assert await resolver.resolve(context()) == {"id": "post-1", "title": "Hello", "seen": True}
-
-
-FUNCTION = """
-export function request(ctx) {{
-  ctx.stash.order = [...(ctx.stash.order ?? []), '{name}'];
-  return {{ payload: {{ from: '{name}', prev: ctx.prev.result }} }};
-}}
-export function response(ctx) {{ return ctx.result; }}
-"""
 
 
 async def test_a_pipeline_of_javascript_python_and_vtl_functions(
@@ -549,24 +501,6 @@ def test_a_response_returning_the_result_as_it_stands_gives_that_result(js: Load
     )
     ctx = context(result={"id": "post-1", "tags": ["a"]})
     assert code.response(ctx) == {"id": "post-1", "tags": ["a"]}
-
-
-SPIN = (
-    "import { util } from '@aws-appsync/utils';\n"
-    "const forever = { [Symbol.iterator]: () => ({ next: () => ({ done: false }) }) };\n"
-    "export function request(ctx) {\n"
-    "  util.appendError('noted before the loop');\n"
-    "  for (const x of forever) {}\n}\n"
-    "export function response(ctx) {}\n"
-)
-LONG = (
-    "export function request(ctx) {\n"
-    "  let sum = 0;\n"
-    "  for (const i of Array(300000).keys()) { sum = sum + i; }\n"
-    "  ctx.stash.sum = sum;\n"
-    "  return sum;\n}\n"
-    "export function response(ctx) {}\n"
-)
 
 
 async def test_a_handler_past_its_slice_of_the_loop_is_run_again_off_the_loop() -> None:
