@@ -30,6 +30,7 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.console.access import ConsoleToken
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
@@ -56,6 +57,7 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 20002
 # Step Functions Local's port, so existing `--endpoint-url http://localhost:8083` setups work.
 DEFAULT_STEPFUNCTIONS_PORT = 8083
+_TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -280,6 +282,7 @@ def _announce(
     print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
+    print(f"    console API token: {app.state.console.token.value}  {_TOKEN_NOTE}")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
         print(f"  TLS certificate: {certificate}")
@@ -429,13 +432,21 @@ def serve_states(
             "can reach it can call the Step Functions API, signed with the test keys.",
             file=sys.stderr,
         )
+    token = ConsoleToken.generate()
     print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
     print(f"  credentials: {_credentials_text(AwsEndpointSettings())}", flush=True)
+    print(f"  Console:  http://{host}:{port}/console/", flush=True)
+    print(f"    console API token: {token.value}  {_TOKEN_NOTE}", flush=True)
     if database:
         print(f"  Standard executions stored in {database}", flush=True)
     asyncio.run(
         serve_stepfunctions(
-            host, port, database=database, retention=retention, allowed_hosts=allowed_hosts
+            host,
+            port,
+            database=database,
+            retention=retention,
+            allowed_hosts=allowed_hosts,
+            console_token=token,
         )
     )
     return 0

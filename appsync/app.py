@@ -35,7 +35,8 @@ from appsync.aws.listener import AwsOnlyApp, extra_listener
 from appsync.aws.local import LocalAws, build_local_aws
 from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
-from appsync.console.routes import console_routes, redirect_to_console, wants_console
+from appsync.console.mount import mount_console
+from appsync.console.routes import redirect_to_console, wants_console
 from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
@@ -448,6 +449,9 @@ def build_app(
     )
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
+    console = mount_console(
+        definition, api.step_functions.service, api.aws.region, endpoint, api.aws.data
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -484,12 +488,13 @@ def build_app(
         # answers them before the router; the router keeps them for a path it alone matches
         # (under an ASGI root_path, which it strips).
         *api.realtime.routes(),
-        *console_routes(definition),
+        *console.routes,
     ]
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
     app.state.api = api
+    app.state.console = console
     app.state.extra_listener = None
     app.self_routes = api.step_functions.routes
     return app

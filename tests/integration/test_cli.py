@@ -42,6 +42,15 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
         url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
     )
     assert response.json() == {"data": {"echo": "up"}}
+    # The console API takes the token the banner shows.
+    token = re.search(r"console API token: (\S+)", text)
+    assert token is not None, text
+    console = f"http://127.0.0.1:{port}/console/graphql"
+    query = {"query": "{ server { version } }"}
+    refused = httpx.post(console, json=query)
+    assert refused.status_code == 401
+    answered = httpx.post(console, json=query, headers={"authorization": f"Bearer {token[1]}"})
+    assert answered.json()["data"]["server"]["version"]
 
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
@@ -229,6 +238,9 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         assert process.stdout.readline() == (
             "  credentials: access key id testing, secret access key testing\n"
         )
+        assert process.stdout.readline() == f"  Console:  http://127.0.0.1:{port}/console/\n"
+        token = re.match(r"    console API token: (\S+)  ", process.stdout.readline())
+        assert token is not None
         url = f"http://127.0.0.1:{port}/"
         unsigned = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
         refused = _post_when_listening(url, unsigned)
@@ -238,6 +250,19 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         }
         listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", unsigned))
         assert listed == {"stateMachines": []}
+        # Its console: the Step Functions pages and their part of the console API.
+        config = httpx.get(f"{url}console/config.json").json()
+        assert (config["sections"], config["consoleToken"]) == (["stepfunctions"], token[1])
+        assert config["endpoints"]["graphql"] is None
+        console = httpx.post(
+            f"{url}console/graphql",
+            json={"query": "{ listStateMachines(input: {}) { stateMachines { name } } }"},
+            headers={"authorization": f"Bearer {token[1]}"},
+        )
+        assert console.json() == {"data": {"listStateMachines": {"stateMachines": []}}}
+        page = httpx.get(f"{url}console/")
+        assert page.status_code == 200
+        assert '<div id="root">' in page.text
 
 
 def _post_when_listening(url: str, headers: dict[str, str]) -> object:
