@@ -69,17 +69,6 @@ export default function Explorer({ config, consoleToken, initialQuery, initialVa
 
   return (
     <div className="explorer">
-      <div className="explorer-target">
-        <span className="field">
-          <label htmlFor={targetId}>API</label>
-          <select id={targetId} value={target} onChange={(event) => setTarget(event.target.value as Target)}>
-            <option value="appsync">{config.apiName} (AppSync)</option>
-            <option value="console" disabled={!consoleToken}>
-              the console API{consoleToken ? "" : " (needs the console token)"}
-            </option>
-          </select>
-        </span>
-      </div>
       {target === "appsync" && (
         <AuthPicker
           config={config}
@@ -103,7 +92,20 @@ export default function Explorer({ config, consoleToken, initialQuery, initialVa
           initialVariables={target === "console" ? undefined : initialVariables}
           isHeadersEditorEnabled
           shouldPersistHeaders={false}
-        />
+        >
+          {/* In the logo's corner: no room taken from the editors. */}
+          <GraphiQL.Logo>
+            <span className="field explorer-target">
+              <label htmlFor={targetId}>API</label>
+              <select id={targetId} value={target} onChange={(event) => setTarget(event.target.value as Target)}>
+                <option value="appsync">AppSync API</option>
+                <option value="console" disabled={!consoleToken}>
+                  Console API{consoleToken ? "" : " (needs the console token)"}
+                </option>
+              </select>
+            </span>
+          </GraphiQL.Logo>
+        </GraphiQL>
       </div>
     </div>
   );

@@ -3,7 +3,7 @@
 // AppSync's realtime protocol, returned as an async iterable so results stream into the pane.
 // The console API's: POSTs with the console token, subscriptions over graphql-transport-ws.
 import type { Fetcher, FetcherOpts, FetcherParams } from "@graphiql/toolkit";
-import { getOperationAST, parse, type DocumentNode } from "graphql";
+import { getOperationAST, parse } from "graphql";
 import { createClient } from "graphql-ws";
 import { httpHeaders, type AuthState } from "./auth";
 import { subscribeRealtime } from "./realtime";
@@ -13,12 +13,12 @@ export interface Endpoints {
   realtime: string;
 }
 
-function isSubscription(params: FetcherParams, document: DocumentNode | undefined): boolean {
+function isSubscription(params: FetcherParams): boolean {
+  // The text sent decides, not GraphiQL's documentAST, which can lag behind fast typing.
   try {
-    const ast = document ?? parse(params.query);
-    return getOperationAST(ast, params.operationName ?? undefined)?.operation === "subscription";
+    return getOperationAST(parse(params.query), params.operationName ?? undefined)?.operation === "subscription";
   } catch {
-    return false; // a query that does not parse goes to the server, which answers AppSync's 400
+    return false; // a query that does not parse goes to the server, which answers its 400
   }
 }
 
@@ -52,7 +52,7 @@ export function consoleFetcher(url: string, token: string): Fetcher {
   const authorization = `Bearer ${token}`;
   const sockets = createClient({ url: url.replace(/^http/, "ws"), lazy: true, connectionParams: { authorization } });
   return async (params, opts) => {
-    if (isSubscription(params, opts?.documentAST)) {
+    if (isSubscription(params)) {
       return sockets.iterate({
         query: params.query,
         variables: params.variables ?? undefined,
@@ -67,7 +67,7 @@ export function consoleFetcher(url: string, token: string): Fetcher {
 export function appSyncFetcher(endpoints: Endpoints, currentAuth: () => AuthState): Fetcher {
   return async (params, opts) => {
     const auth = currentAuth();
-    if (isSubscription(params, opts?.documentAST)) {
+    if (isSubscription(params)) {
       return subscribeRealtime({
         graphqlUrl: endpoints.graphql,
         realtimeUrl: endpoints.realtime,
