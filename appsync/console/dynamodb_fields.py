@@ -4,9 +4,9 @@ moto's backend, the one the resolvers read and write), with DynamoDB's own error
 
 `onTableRecord` follows a table through its DynamoDB stream, as a Lambda trigger would: the
 records moto's stream keeps, read every `poll_seconds` from the sequence number the table had
-when the subscription began. A table without a stream has no records to follow.
-AWS differs: the records are those of the table's own `StreamViewType`, not always
-NEW_AND_OLD_IMAGES as console/src/api/operations.graphql hoped.
+when the subscription began, in the table's own `StreamViewType`. A table without a stream has
+no records to follow: the subscription answers `ResourceNotFoundException`, as DynamoDB Streams
+answers for a stream that does not exist.
 """
 
 from __future__ import annotations

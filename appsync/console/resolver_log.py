@@ -25,6 +25,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import strawberry
+from strawberry.scalars import JSON
+
 from appsync.api_log import ApiLog, LogEvent, LogSink, build_api_log
 from definition.model import FieldLogLevel, LogConfig
 
@@ -40,42 +43,50 @@ _VARIABLES = ", Variables: "
 _FIELD_EVENTS = frozenset({"RequestMapping", "ResponseMapping", "Tracing"})
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedEntry:
-    """One field-level event of a request, in the contract's `ResolverLogEntry` shape."""
-
+@strawberry.type(
+    description="One field-level event of a request: RequestMapping, ResponseMapping (a "
+    "pipeline function's carry functionName), or Tracing."
+)
+class ResolverLogEntry:
     logType: str
-    path: list[Any]
+    path: list[JSON] = strawberry.field(
+        description="Field names and list indexes, as in a GraphQL error's path."
+    )
     parentType: str
     fieldName: str
     returnType: str | None = None
     resolverArn: str | None = None
     functionName: str | None = None
     functionArn: str | None = None
-    startOffset: float | None = None
-    duration: float | None = None
+    # AppSync's log events name no data source: always null here (the contract has them).
+    dataSourceName: str | None = None
+    dataSourceType: str | None = None
+    startOffset: float | None = strawberry.field(
+        default=None, description="Nanoseconds from the request's start."
+    )
+    duration: float | None = strawberry.field(default=None, description="Nanoseconds.")
     transformedTemplate: str | None = None
-    context: Any = None
+    evaluationResult: JSON | None = None
+    context: JSON | None = None
     fieldInError: bool | None = None
-    errors: Any = None
+    errors: JSON | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LoggedRequest:
-    """One request's events together (`ResolverLogRequest`); times in epoch seconds, durations
-    in nanoseconds as AppSync logs them."""
-
+@strawberry.type(description="One GraphQL request the API served, with its field-level events.")
+class ResolverLogRequest:
     requestId: str
     graphQLAPIId: str
-    startTime: float
+    startTime: float = strawberry.field(description="Epoch seconds.")
     query: str
-    entries: tuple[LoggedEntry, ...]
+    entries: list[ResolverLogEntry]
     endTime: float | None = None
-    duration: float | None = None
+    duration: float | None = strawberry.field(default=None, description="Nanoseconds.")
     statusCode: int | None = None
     operationName: str | None = None
-    variables: Any = None
-    errors: Any = None
+    variables: JSON | None = None
+    # Not in AppSync's log events: always null here.
+    authorizationType: str | None = None
+    errors: JSON | None = None
 
 
 class LogTarget(Protocol):
@@ -105,8 +116,8 @@ class ResolverLogStream:
         self._name = name
         self._region = region
         self._account_id = account_id
-        self._requests: deque[LoggedRequest] = deque(maxlen=capacity)
-        self._followers: set[asyncio.Queue[LoggedRequest]] = set()
+        self._requests: deque[ResolverLogRequest] = deque(maxlen=capacity)
+        self._followers: set[asyncio.Queue[ResolverLogRequest]] = set()
         self._target: LogTarget | None = None
 
     def joined(self, target: LogTarget) -> None:
@@ -140,14 +151,14 @@ class ResolverLogStream:
             except asyncio.QueueFull:
                 logger.debug("a console follows the resolver log too slowly: request dropped")
 
-    def latest(self, limit: int | None = None) -> list[LoggedRequest]:
+    def latest(self, limit: int | None = None) -> list[ResolverLogRequest]:
         """The kept requests, newest first."""
         newest = list(reversed(self._requests))
         return newest if limit is None else newest[: max(limit, 0)]
 
-    async def follow(self) -> AsyncIterator[LoggedRequest]:
+    async def follow(self) -> AsyncIterator[ResolverLogRequest]:
         """Each request that ends from now on, until the caller stops iterating."""
-        queue: asyncio.Queue[LoggedRequest] = asyncio.Queue(maxsize=_BACKLOG)
+        queue: asyncio.Queue[ResolverLogRequest] = asyncio.Queue(maxsize=_BACKLOG)
         self._followers.add(queue)
         try:
             while True:
@@ -171,10 +182,12 @@ class _Building:
     query: str = ""
     operation: str | None = None
     variables: Any = None
-    entries: list[LoggedEntry] = field(default_factory=list)
+    entries: list[ResolverLogEntry] = field(default_factory=list)
+    # The fields' errors, each once, with the path of the field that raised it.
+    errors: list[dict[str, Any]] = field(default_factory=list)
 
 
-def logged_request(events: Sequence[LogEvent]) -> LoggedRequest | None:
+def logged_request(events: Sequence[LogEvent]) -> ResolverLogRequest | None:
     """One request's events as the console shows them; None for events of no GraphQL request
     (a Step Functions execution's, written to the same destination)."""
     building = _Building()
@@ -190,18 +203,18 @@ def logged_request(events: Sequence[LogEvent]) -> LoggedRequest | None:
                 _read_query_line(building, text[len(_QUERY_LINE) :])
     if not building.request_id or first_ms is None:
         return None
-    return LoggedRequest(
+    return ResolverLogRequest(
         requestId=building.request_id,
         graphQLAPIId=building.api_id,
         startTime=building.start if building.start is not None else first_ms / 1000,
         query=building.query,
-        entries=tuple(building.entries),
+        entries=building.entries,
         endTime=building.end,
         duration=building.duration,
         statusCode=building.status,
         operationName=building.operation,
-        variables=building.variables,
-        errors=_request_errors(building.entries),
+        variables=JSON(building.variables),
+        errors=JSON(building.errors),
     )
 
 
@@ -220,10 +233,16 @@ def _read_event(building: _Building, event: dict[str, Any]) -> None:
         if building.duration is None:
             building.duration = event.get("latency")
     elif kind in _FIELD_EVENTS:
+        errors = event.get("errors")
+        if event.get("fieldInError") and isinstance(errors, list):
+            for error in errors:
+                shown = {"path": event.get("path", []), **error} if isinstance(error, dict) else {}
+                if shown and shown not in building.errors:
+                    building.errors.append(shown)
         building.entries.append(
-            LoggedEntry(
+            ResolverLogEntry(
                 logType=kind,
-                path=list(event.get("path", [])),
+                path=[JSON(step) for step in event.get("path", [])],
                 parentType=str(event.get("parentType", "")),
                 fieldName=str(event.get("fieldName", "")),
                 returnType=event.get("returnType"),
@@ -233,9 +252,9 @@ def _read_event(building: _Building, event: dict[str, Any]) -> None:
                 startOffset=event.get("startOffset"),
                 duration=event.get("duration"),
                 transformedTemplate=event.get("transformedTemplate"),
-                context=event.get("context"),
+                context=JSON(event.get("context")),
                 fieldInError=event.get("fieldInError"),
-                errors=event.get("errors"),
+                errors=JSON(errors),
             )
         )
 
@@ -267,18 +286,3 @@ def _epoch(text: Any) -> float | None:
     except ValueError:
         return None
     return moment.timestamp()
-
-
-def _request_errors(entries: Sequence[LoggedEntry]) -> list[dict[str, Any]]:
-    """The fields' errors, each once, with the path of the field that raised it."""
-    found: list[dict[str, Any]] = []
-    for entry in entries:
-        if not entry.fieldInError or not isinstance(entry.errors, list):
-            continue
-        for error in entry.errors:
-            if not isinstance(error, dict):
-                continue
-            shown = {"path": entry.path, **error}
-            if shown not in found:
-                found.append(shown)
-    return found
