@@ -355,7 +355,9 @@ def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
             if aws.credentials == (TEST_ACCESS_KEY,)
             else "."
         )
-        + " DNS rebinding protection applies to loopback connections only."
+        + " DNS rebinding protection applies to loopback connections only. The console"
+        " (/console/) works from other hosts with the console API token printed below, which"
+        " pages loaded from elsewhere ask for."
     )
 
 

@@ -305,7 +305,8 @@ def test_serve_beyond_loopback_warns_what_is_exposed() -> None:
     assert "Data directory: memory only (--ephemeral)" in text
     assert "WARNING: --host 0.0.0.0 is not a loopback address" in warning
     for exposed in ("GraphQL (/graphql)", "realtime (/graphql/realtime)", "DynamoDB",
-                    "Step Functions", "Cognito", "S3", "testing"):  # fmt: skip
+                    "Step Functions", "Cognito", "S3", "testing",
+                    "console API token"):  # fmt: skip
         assert exposed in warning
 
 
