@@ -1,22 +1,32 @@
 """`appsync-local`: serve an API definition, or check one.
 
+    appsync-local --version
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
                            [--api-log FILE] [--api-log-format auto|json|text]
+                           [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
                            (prints the AWS endpoint, its keys and the services the API uses)
-    appsync-local validate [--config ./appsync.yaml]
-    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
+    appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
+    appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
+                           [--context ctx.json]
+    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
+                           [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
-The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
-configurations for the simulator work unchanged.
+`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
+directory, recognised by content (`--format` forces one). The default port, 20002, is the one
+`amplify mock` serves AppSync on, so existing client configurations for the simulator work
+unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -29,18 +39,22 @@ from types import FrameType
 
 import uvicorn
 
+from appsync.api_log import api_id
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.console.access import ConsoleToken
+from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
+from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.stepfunctions_api import serve_stepfunctions
+from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
-from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
+from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import (
     TEST_ACCESS_KEY,
     ApiDefinition,
@@ -48,6 +62,7 @@ from definition.model import (
     DataSourceType,
 )
 from definition.problems import Problem
+from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
@@ -64,9 +79,16 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
-    serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition file")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
+    )
+    _definition_options(serve)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -112,12 +134,29 @@ def _parser() -> argparse.ArgumentParser:
     )
     _allowed_host_option(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
-    validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    validate.add_argument(
+        "--config",
+        type=Path,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
+        f"(default ./{DEFAULT_CONFIG})",
+    )
+    _definition_options(validate)
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="run one APPSYNC_JS handler or one VTL template on a context, as AppSync's "
+        "EvaluateCode and EvaluateMappingTemplate do, and print AppSync's answer",
+    )
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--code", type=Path, help="an APPSYNC_JS file")
+    source.add_argument("--template", type=Path, help="a VTL mapping template")
+    evaluate.add_argument("--function", choices=["request", "response"], default="request")
+    evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
     states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
+    states.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     states.add_argument(
         "--database",
         help="SQLite file for Standard executions and their history, resumed after a restart "
@@ -144,9 +183,43 @@ def _allowed_host_option(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _load(path: Path) -> ApiDefinition | None:
+def _definition_options(command: argparse.ArgumentParser) -> None:
+    """The flags that say how to read a definition that is not our own file."""
+    command.add_argument(
+        "--format",
+        choices=[kind.value for kind in Format],
+        help="read --config as this format instead of recognising it by its content",
+    )
+    command.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a template parameter's value (repeat for several)",
+    )
+    command.add_argument(
+        "--stack",
+        help="the cdk.out stack to serve (default: the one with an AppSync API); for a "
+        "template, its stack name (default: the file's name)",
+    )
+    command.add_argument(
+        "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+
+
+def _options(arguments: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        format=Format(arguments.format) if arguments.format else None,
+        parameters=parse_parameters(arguments.parameter),
+        stack=arguments.stack,
+        region=arguments.region,
+    )
+
+
+def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
     try:
-        return read_appsync_yaml(path)
+        options = _options(arguments) if arguments is not None else ReadOptions()
+        return read_definition(path, options)
     except InvalidDefinitionError as error:
         _report([*error.problems, *schema_problems(error, path)])
         return None
@@ -158,8 +231,8 @@ def _report(problems: Sequence[Problem]) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-def validate(path: Path) -> int:
-    definition = _load(path)
+def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -221,12 +294,13 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         access_log=options.access_log,
         **uvicorn_options,
     )
-    server = _Server(config)
-    if app.self_routes is not None and port:
-        # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
-        # aimed at this API before any request has shown the server its own address.
+    server = _Server(config, app.state.api.step_functions.service)
+    if app.self_routes is not None:
+        # Known before the server starts: workflows resumed at start may reach an HTTP Task
+        # aimed at this API, and functions its AWS endpoint, before any request has shown the
+        # server its own address.
         scheme = "https" if tls is not None else "http"
-        app.self_routes.learn({"server": (host, port), "scheme": scheme})
+        app.self_routes.learn({"server": listener.getsockname()[:2], "scheme": scheme})
     async with asyncio.TaskGroup() as group:
         serving = group.create_task(server.serve(sockets=[listener]))
         listening = group.create_task(server.listening.wait())
@@ -249,11 +323,12 @@ def _listen(host: str, port: int) -> socket.socket:
     return socket.create_server((host, port), family=family)
 
 
-class _Server(uvicorn.Server):
-    """uvicorn's server, telling when its sockets listen (the port is known only then)."""
+class _Server(LongPollServer):
+    """uvicorn's server, telling when its sockets listen (the port is known only then), and
+    ending the embedded engine's activity polls when it stops."""
 
-    def __init__(self, config: uvicorn.Config) -> None:
-        super().__init__(config)
+    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
+        super().__init__(config, service)
         self.listening = asyncio.Event()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -283,6 +358,7 @@ def _announce(
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
     print(f"    console API token: {app.state.console.token.value}  {_TOKEN_NOTE}")
+    print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
         print(f"  TLS certificate: {certificate}")
@@ -296,10 +372,7 @@ def _announce(
     if app.state.extra_listener is not None:
         print(f"  AWS endpoint, extra listener: {app.state.extra_listener}  (server.dynamodb)")
     print(f"  Data directory: {data.describe()}")
-    print(
-        "  In memory only: embedded data (DynamoDB items, Step Functions executions, Cognito "
-        "users) is gone when the server stops"
-    )
+    print(f"  In memory only: {_in_memory(app)} gone when the server stops")
     print("Press Ctrl+C to stop.", flush=True)
 
 
@@ -319,37 +392,61 @@ def _services(app: AppSyncApp) -> list[str]:
     if app.state.api.dynamodb is not None:
         tables = [table.table_name for table in definition.server.dynamodb.tables]
         lines.append("DynamoDB" + (f": tables {', '.join(tables)}" if tables else ""))
-    settings = definition.server.step_functions
-    uses_states = any(
-        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
-        or (spec.http is not None and "states." in spec.http.endpoint)
-        for spec in definition.data_sources
-    )
-    if settings.declared or uses_states:
-        machines = [machine.name for machine in settings.state_machines]
+    if _uses_step_functions(definition):
+        machines = [machine.name for machine in definition.server.step_functions.state_machines]
         lines.append(
             "Step Functions" + (f": state machines {', '.join(machines)}" if machines else "")
         )
-    providers = (definition.authentication, *definition.additional_authentication_providers)
-    pools = [
-        spec.user_pool_config.user_pool_id
-        for spec in providers
-        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
-    ]
+    pools = _embedded_pools(definition)
     if pools:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
-    return lines
+    return [*lines, *describe_functions(app.state.api.functions)]
+
+
+def _in_memory(app: AppSyncApp) -> str:
+    """What of the embedded services this API uses lives in memory only ("... is")."""
+    definition: ApiDefinition = app.state.api.definition
+    kept = []
+    if app.state.api.dynamodb is not None:
+        kept.append("DynamoDB items")
+    if _uses_step_functions(definition) and definition.server.step_functions.database is None:
+        kept.append("Step Functions executions")
+    if _embedded_pools(definition):
+        kept.append("Cognito users")
+    if not kept:
+        return "what clients store through the AWS endpoint is"
+    return f"embedded data ({', '.join(kept)}) is"
+
+
+def _uses_step_functions(definition: ApiDefinition) -> bool:
+    return definition.server.step_functions.declared or any(
+        spec.type is DataSourceType.AWS_STEP_FUNCTIONS
+        or (spec.http is not None and "states." in spec.http.endpoint)
+        for spec in definition.data_sources
+    )
+
+
+def _embedded_pools(definition: ApiDefinition) -> list[str]:
+    """The user pools whose tokens the embedded Cognito signs (no `jwksFile` of their own)."""
+    providers = (definition.authentication, *definition.additional_authentication_providers)
+    return [
+        spec.user_pool_config.user_pool_id
+        for spec in providers
+        if spec.user_pool_config is not None and spec.user_pool_config.jwks_file is None
+    ]
 
 
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
-        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito and every other service moto serves (S3, "
-        "SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
-        f"endpoint takes {_credentials_text(aws)}"
+        "reach it can call GraphQL (/graphql), realtime (/graphql/realtime), read the metrics "
+        "(/metrics, without credentials) and call the AWS endpoint: DynamoDB, Step Functions, "
+        "Cognito, the declared Lambda functions, AppSync's EvaluateCode (resolver code run in "
+        "this process) and every other service moto serves (S3, SQS, SNS, STS, IAM, Secrets "
+        "Manager, SSM, EventBridge, ...), with their data. "
+        f"The AWS endpoint takes {_credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."
             if aws.credentials == (TEST_ACCESS_KEY,)
@@ -374,9 +471,10 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
-    definition = _load(path)
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -454,15 +552,57 @@ def serve_states(
     return 0
 
 
+def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
+    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
+    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
+    otherwise."""
+    try:
+        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
+        source = code if code is not None else template
+        assert source is not None  # argparse requires one of them
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    if code is not None:
+        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
+        status, answer = evaluate_code(body, file=code.name)
+    else:
+        body = {"template": text, "context": context_text}
+        status, answer = evaluate_mapping_template(body, file=source.name)
+    print(json.dumps(answer, indent=4, ensure_ascii=False))
+    return 0 if status == 200 else 1
+
+
+def _no_definition(command: str) -> int:
+    """`serve` or `validate` without `--config` where there is no ./appsync.yaml: say so and how
+    to name one, with argparse's exit status for a command line that cannot run."""
+    print(
+        f"appsync-local {command}: no {DEFAULT_CONFIG} in {Path.cwd()}; name the API definition "
+        "(appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory) with "
+        f"--config, for example:\n  appsync-local {command} --config path/to/appsync.yaml",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
+    quiet = "warning" if arguments.command == "evaluate" else "info"
     # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
     # `serve` applies `logging_config` through uvicorn once it runs.
     logging.basicConfig(
-        level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
+        level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
+    if arguments.command in ("serve", "validate") and arguments.config is None:
+        if not DEFAULT_CONFIG.is_file():
+            return _no_definition(arguments.command)
+        arguments.config = DEFAULT_CONFIG
     if arguments.command == "validate":
-        return validate(arguments.config)
+        return validate(arguments.config, arguments)
+    if arguments.command == "evaluate":
+        return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,
@@ -489,6 +629,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        arguments,
         (arguments.api_log, LogFormat(arguments.api_log_format)),
     )
 

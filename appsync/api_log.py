@@ -35,6 +35,7 @@ like the API key.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import time
@@ -44,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from definition.model import FieldLogLevel, LogConfig
+from definition.model import ApiDefinition, FieldLogLevel, LogConfig
 from resolvers.context import MappingLogType, ResolverContext
 
 # (epoch milliseconds, message): PutLogEvents' InputLogEvent.
@@ -97,8 +98,14 @@ class ApiLog:
         return RequestLog(self, request_id, time.time_ns(), time.perf_counter_ns())
 
 
-def build_api_log(config: LogConfig, sink: LogSink, name: str, region: str, account: str) -> ApiLog:
-    identifier = api_id(name)
+def api_log_of(definition: ApiDefinition, sink: LogSink) -> ApiLog | None:
+    """The API's log, when its definition has a `logConfig`."""
+    config = definition.log_config
+    if config is None:
+        return None
+    region = definition.server.aws.region or definition.server.step_functions.region
+    account = definition.server.step_functions.account_id
+    identifier = api_id(definition.name)
     return ApiLog(config, sink, identifier, f"arn:aws:appsync:{region}:{account}:apis/{identifier}")
 
 
@@ -155,18 +162,29 @@ class RequestLog:
         arn = f"{self.log.api_arn}/types/{parent_type}/fields/{field_name}"
         return FieldLog(self, path, parent_type, field_name, return_type, arn, self.offset_ns())
 
-    def finish(self, status: int, response_headers: Sequence[tuple[str, str]]) -> None:
+    def cache_hit(self, field: FieldLog | None) -> None:
+        """The API cache answered `field` (None: the whole operation): a line at INFO and above,
+        and at ALL the field's Tracing event marked `"cached": true`."""
+        if self.log.rank < _RANK[FieldLogLevel.INFO]:
+            return
+        if field is None:
+            self.text("API cache hit: the operation's response")
+            return
+        where = "/".join(str(step) for step in field.path)
+        self.text(f"API cache hit: {field.parent_type}.{field.field_name} {where}")
+        field.cached = True
+        field.finish(())
+
+    def finish(self, status: int, response_headers: Sequence[tuple[bytes, bytes]]) -> None:
         """The summaries and closing lines; every event of the request goes to the sink."""
         end_ns = time.perf_counter_ns()
         duration = end_ns - self.start_ns
-        start = datetime.fromtimestamp(self.wall_ns / 1e9, UTC)
-        end = datetime.fromtimestamp((self.wall_ns + duration) / 1e9, UTC)
         parse_offset, parse_duration = self.parsing
         self.event(
             {
                 "logType": "ExecutionSummary",
-                "startTime": _rfc3339(start),
-                "endTime": _rfc3339(end),
+                "startTime": _rfc3339(self.wall_ns),
+                "endTime": _rfc3339(self.wall_ns + duration),
                 "duration": duration,
                 "version": 1,
                 "parsing": {"startOffset": parse_offset, "duration": parse_duration},
@@ -174,7 +192,7 @@ class RequestLog:
             }
         )
         if self.log.verbose:
-            shown = ", ".join(f"{name}={value}" for name, value in response_headers)
+            shown = ", ".join(f"{n.decode()}={v.decode()}" for n, v in response_headers)
             self.text(f"Response Headers: {{{shown}}}")
             self.text("Tokens Consumed: 1")
         self.event({"logType": "RequestSummary", "statusCode": status, "latency": duration})
@@ -235,7 +253,8 @@ class FieldLog:
                 reported.append(self.data_source_error)
             # A request handler that raised evaluated to nothing: its event still names the
             # field and its errors.
-            mappings = self.mappings or [{"logType": MappingLogType.REQUEST_MAPPING.value}]
+            failed = [{"logType": MappingLogType.REQUEST_MAPPING.value}] if errors else []
+            mappings = self.mappings or failed
             for entry in mappings:
                 self._mapping_event(entry, bool(errors), reported)
         if everything:
@@ -291,13 +310,25 @@ def _context(ctx: ResolverContext, log_type: MappingLogType) -> dict[str, Any]:
     return context
 
 
+# One encoder for every event (`json.dumps` with options builds one per call); it never fails:
+# a value JSON cannot hold is shown as its text.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def _json(value: Any) -> str:
-    # Never fails: a value JSON cannot hold is shown as its text.
-    return json.dumps(value, default=str, ensure_ascii=False)
+    return _ENCODER.encode(value)
 
 
-def _rfc3339(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+def _rfc3339(epoch_ns: int) -> str:
+    """`2019-01-01T06:06:18.956Z`, as the ExecutionSummary example writes its times."""
+    seconds, milliseconds = divmod(epoch_ns // 1_000_000, 1000)
+    return f"{_second(seconds)}.{milliseconds:03d}Z"
+
+
+@functools.lru_cache(maxsize=4)
+def _second(epoch_seconds: int) -> str:
+    # Requests in the same second share the formatting of it.
+    return datetime.fromtimestamp(epoch_seconds, UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def _request_headers(headers: Mapping[str, str]) -> str:

@@ -115,6 +115,16 @@ def malformed_request(message: str = UNPARSABLE_QUERY_MESSAGE) -> RequestError:
     return RequestError(400, RequestErrorType.MALFORMED_HTTP_REQUEST, message)
 
 
+# A subscription operation sent to /graphql over HTTP: the body from aws-samples/aws-amplify-
+# appsync-graphql-real-time-canvas#28, a 400 per awslabs/aws-mobile-appsync-sdk-js#628 (since
+# AppSync retired the MQTT subscriptions that HTTP request used to set up).
+SUBSCRIPTIONS_OVER_MQTT_MESSAGE = "Subscriptions over MQTT is not supported."
+
+
+def subscription_over_http() -> RequestError:
+    return RequestError(400, RequestErrorType.BAD_REQUEST, SUBSCRIPTIONS_OVER_MQTT_MESSAGE)
+
+
 def internal_failure() -> RequestError:
     """A failure of the server itself (AppSync's API model names it InternalFailureException)."""
     return RequestError(500, RequestErrorType.INTERNAL_FAILURE, "An internal error occurred.")
@@ -173,6 +183,8 @@ class FieldErrorJson(TypedDict):
 class ResponseBody(TypedDict):
     data: dict[str, Any] | None
     errors: NotRequired[list[DocumentErrorJson | CompletionErrorJson | FieldErrorJson]]
+    # `apiCacheEntriesDeleted` after a mutation's `evictFromApiCache` removed entries.
+    extensions: NotRequired[dict[str, Any]]
 
 
 def request_error_body(error: RequestError) -> RequestErrorBody:

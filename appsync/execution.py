@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from graphql import DocumentNode, GraphQLError, GraphQLResolveInfo, OperationType
 
+from appsync.api_cache import MISS, ApiCache, ResolverCaching
 from appsync.api_log import FieldLog, RequestLog
 from appsync.errors import (
     FieldErrorJson,
@@ -32,7 +33,9 @@ from appsync.errors import (
     appended_error,
     malformed_request,
     response_body,
+    subscription_over_http,
 )
+from appsync.metrics import ApiMetrics
 from appsync.selection import selection_info
 from auth.identity import Principal
 from auth.modes import AuthDirective, AuthMode
@@ -125,6 +128,10 @@ class Operation:
     derived: dict[int, Any] = field(default_factory=dict)
     # The request's events for the API's log, when the API has a `logConfig`.
     log: RequestLog | None = None
+    # A query: the API cache may answer its fields, and keeps what they resolve to.
+    cacheable: bool = False
+    # Entries `evictFromApiCache` removed (`extensions.apiCacheEntriesDeleted`).
+    cache_entries_deleted: int = 0
 
 
 # Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
@@ -154,11 +161,15 @@ class Executor:
         resolvers: Mapping[tuple[str, str], ResolverBinding],
         limits: ExecutionLimits,
         domain_name: str | None = None,
-        *,
         publisher: Publisher | None = None,
+        cache: ApiCache | None = None,
+        metrics: ApiMetrics | None = None,
     ) -> None:
         self._schema = schema
         self._publisher = publisher
+        # The API cache and metrics this executor feeds (None: none), also served by the app.
+        self.cache = cache
+        self.metrics = metrics
         self._authorizer = authorizer
         self._resolvers = dict(resolvers)
         self._limits = limits
@@ -173,10 +184,15 @@ class Executor:
     async def prepare(self, request: GraphQLRequest) -> PreparedDocument:
         """The request's parsed and validated document (cached by query text, else prepared in
         a worker thread). Called once the caller is authenticated. A query that does not parse
-        is AppSync's 400 MalformedHttpRequestException "Unable to parse GraphQL query."."""
+        is AppSync's 400 MalformedHttpRequestException "Unable to parse GraphQL query."; a valid
+        subscription operation is its 400 BadRequestException "Subscriptions over MQTT is not
+        supported." (subscriptions are served on the realtime websocket only)."""
         prepared = await self.executable.prepare(request.query)
         if any(isinstance(error.original_error, QuerySyntaxError) for error in prepared.errors):
             raise malformed_request()
+        selected = prepared.operation(request.operation_name)
+        if selected is not None and selected.operation is OperationType.SUBSCRIPTION:
+            raise subscription_over_http()
         return prepared
 
     async def execute(
@@ -187,6 +203,19 @@ class Executor:
         headers: dict[str, str],
         log: RequestLog | None = None,
     ) -> OperationResult:
+        selected = prepared.operation(request.operation_name)
+        query = selected is not None and selected.operation is OperationType.QUERY
+        cache = self.cache
+        operation_key = None
+        if cache is not None and query and cache.operation_level:
+            operation_key = cache.operation_key(
+                request.query, request.operation_name, request.variables, principal.identity
+            )
+            cached = await cache.get(operation_key)
+            if cached is not MISS:
+                if log is not None:
+                    log.cache_hit(None)
+                return OperationResult(cached, {})
         loop = asyncio.get_running_loop()
         operation = Operation(
             principal=principal,
@@ -195,19 +224,23 @@ class Executor:
             deadline=loop.time() + self._limits.execution_timeout_seconds,
             derived=prepared.derived,
             log=log,
+            cacheable=query and cache is not None,
         )
         result = await self.executable.execute_prepared(
             prepared, request.variables, request.operation_name, operation
         )
-        if self._publisher is not None and prepared.document is not None:
-            selected = prepared.operation(request.operation_name)
-            if selected is not None and selected.operation is OperationType.MUTATION:
-                # AppSync sends each mutation field's result, cut to the mutation's own
-                # selection set, to the subscriptions whose @aws_subscribe names the field.
-                await self._publisher.publish_result(
-                    prepared.document, request.operation_name, result.data
-                )
+        mutation = selected is not None and selected.operation is OperationType.MUTATION
+        if self._publisher is not None and prepared.document is not None and mutation:
+            # AppSync sends each mutation field's result, cut to the mutation's own selection
+            # set, to the subscriptions whose @aws_subscribe names the field.
+            await self._publisher.publish_result(
+                prepared.document, request.operation_name, result.data
+            )
         body = response_body(result.data, result.errors or (), operation.appended_errors)
+        if operation.cache_entries_deleted:
+            body["extensions"] = {"apiCacheEntriesDeleted": operation.cache_entries_deleted}
+        if operation_key is not None and cache is not None and "errors" not in body:
+            await cache.put(operation_key, body, cache.spec.ttl)
         return OperationResult(body, operation.response_headers)
 
     def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
@@ -219,7 +252,11 @@ class Executor:
         check = self._checker(type_name, field_name, allowed)
         if binding is None:
             return _default_field(field_name, check)
-        return self._resolving_field(binding, check)
+        resolve = self._resolving_field(binding, check)
+        caching = self.cache.resolvers.get((type_name, field_name)) if self.cache else None
+        if caching is None or self.cache is None:
+            return resolve
+        return _cached_field(resolve, caching, self.cache, check, self.metrics)
 
     def _static_decision(self, type_name: str, field_name: str) -> bool | dict[AuthMode, bool]:
         """True when every configured mode may always reach the field; else a per-mode table
@@ -313,6 +350,12 @@ class Executor:
                 added = ctx.extensions.get(RESPONSE_HEADERS_KEY)
                 if added:
                     operation.response_headers.update(added)
+            cache = self.cache
+            evicts = cache is not None and "evictFromApiCache" in ctx.extensions
+            # Only a mutation evicts ("This function only works for mutations").
+            if evicts and cache and info.operation.operation is OperationType.MUTATION:
+                calls = ctx.extensions["evictFromApiCache"]
+                operation.cache_entries_deleted += await cache.evict(calls)
             if self._publisher is not None and "invalidateSubscriptions" in ctx.extensions:
                 await self._publisher.invalidate_calls(
                     ctx.extensions["invalidateSubscriptions"], operation.invalidations
@@ -328,6 +371,40 @@ class Executor:
             return value
 
         return resolve
+
+
+def _cached_field(
+    resolve: FieldResolver,
+    caching: ResolverCaching,
+    cache: ApiCache,
+    check: _FieldCheck | None,
+    metrics: ApiMetrics | None,
+) -> FieldResolver:
+    """`resolve` behind the API cache: in a query, a field whose entry is there is answered
+    from it without running the resolver; one that resolves without an error fills it."""
+
+    async def cached(source: Any, info: GraphQLResolveInfo[Operation], args: dict[str, Any]) -> Any:
+        operation: Operation = info.context
+        if not operation.cacheable:
+            return await resolve(source, info, args)
+        if check is not None:
+            check.enforce(operation.principal)
+        key = caching.key(args, source, operation.principal.identity)
+        found = await cache.get(key)
+        hit = found is not MISS
+        if metrics is not None:
+            metrics.cache(caching.resolver, hit=hit)
+        if hit:
+            if operation.log is not None:
+                operation.log.cache_hit(_field_log(operation.log, info))
+            return found
+        errors = len(operation.appended_errors)
+        value = await resolve(source, info, args)
+        if len(operation.appended_errors) == errors:
+            await cache.put(key, value, caching.ttl)
+        return value
+
+    return cached
 
 
 @dataclass(frozen=True, slots=True)

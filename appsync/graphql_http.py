@@ -42,6 +42,7 @@ from appsync.errors import (
     unauthorized_request,
 )
 from appsync.execution import Executor, GraphQLRequest, OperationResult
+from appsync.metrics import ApiMetrics
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest, GraphQLRequestInfo
 from auth.rules import Authorizer
@@ -164,6 +165,7 @@ class GraphQLEndpoint:
         body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
         *,
         log: ApiLog | None = None,
+        metrics: ApiMetrics | None = None,
     ) -> None:
         self._executor = executor
         self._authorizer = authorizer
@@ -171,6 +173,7 @@ class GraphQLEndpoint:
         self._body_timeout_seconds = body_timeout_seconds
         # The API's log (`logConfig`); the console joins it, or turns one on when it opens.
         self.log = log
+        self._metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] == "OPTIONS":
@@ -179,6 +182,7 @@ class GraphQLEndpoint:
             )
             await send({"type": "http.response.body", "body": b""})
             return
+        started = time.perf_counter()
         request_id = _request_id()
         log = self.log.request(request_id) if self.log is not None else None
         try:
@@ -208,7 +212,9 @@ class GraphQLEndpoint:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": content})
         if log is not None:
-            log.finish(status, [(name.decode(), value.decode()) for name, value in headers])
+            log.finish(status, headers)
+        if self._metrics is not None:
+            self._metrics.request(status, time.perf_counter() - started)
 
     async def _handle(
         self, scope: Scope, receive: Receive, log: RequestLog | None = None

@@ -11,6 +11,7 @@ for the process: this command imports neither moto nor the AppSync stack.
 from __future__ import annotations
 
 import logging
+import socket
 from collections.abc import Iterable
 
 import uvicorn
@@ -39,6 +40,22 @@ from stepfunctions.store.protocol import Store
 from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
+
+
+class LongPollServer(uvicorn.Server):
+    """uvicorn's server, which answers the engine's GetActivityTask long polls as it starts to
+    shut down. uvicorn lets every open request finish before it stops, and an activity worker
+    is always in a poll of up to 60 seconds: without this, Ctrl+C would wait for it."""
+
+    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
+        super().__init__(config)
+        self._service = service
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # Before uvicorn's own shutdown, which closes the listeners and then waits for open
+        # requests: the polls it would wait for are answered (empty) first.
+        self._service.end_long_polls()
+        await super().shutdown(sockets)
 
 
 def build_stepfunctions_app(
@@ -99,7 +116,7 @@ async def serve_stepfunctions(
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off")
     try:
         async with service.running():
-            await uvicorn.Server(config).serve()
+            await LongPollServer(config, service).serve()
     finally:
         # Executions still running were written as RUNNING: the next start resumes them.
         if isinstance(store, SqliteStore):

@@ -68,9 +68,9 @@ class ApiKeyProvider:
             if hmac.compare_digest(key_id.encode(), api_key.encode()):
                 expires = key_expires
         if expires is None:
-            logger.debug("unknown API key")
+            logger.info("API key refused: it is none of the API's keys")
             raise UnauthorizedError(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
         if self._clock.time() >= expires:
-            logger.debug("expired API key")
+            logger.info("API key refused: it has expired")
             raise UnauthorizedError(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
         return API_KEY_PRINCIPAL

@@ -97,15 +97,19 @@ class CognitoProvider:
         claims = await verify_jwt(token, self._keys, self._clock, self.issuer)
         token_use = claims.get("token_use")
         if token_use == "id":
-            client = claims.get("aud")
+            claim = "aud"
         elif token_use == "access":
-            client = claims.get("client_id")
+            claim = "client_id"
         else:
-            raise invalid_token(f"token_use {token_use!r}")
+            raise invalid_token(f"token_use {token_use!r} is neither 'id' nor 'access'")
+        client = claims.get(claim)
         if self._client_regex is not None and not (
             isinstance(client, str) and self._client_regex.fullmatch(client)
         ):
-            raise invalid_token(f"app client {client!r} does not match appIdClientRegex")
+            raise invalid_token(
+                f"appIdClientRegex {self._client_regex.pattern!r} does not match the {token_use} "
+                f"token's {claim} {client!r} (a regular expression matches the whole value)"
+            )
         raw_groups = claims.get("cognito:groups")
         groups = (
             [g for g in raw_groups if isinstance(g, str)] if isinstance(raw_groups, list) else None

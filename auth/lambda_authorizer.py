@@ -142,7 +142,11 @@ class LambdaAuthorizerProvider:
 
     async def authenticate(self, token: str, request: AuthRequest) -> Principal:
         if self._validation is not None and not self._validation.fullmatch(token):
-            logger.debug("token refused by identityValidationExpression")
+            logger.info(
+                "token refused: identityValidationExpression %r does not match it (the whole "
+                "value)",
+                self._validation.pattern,
+            )
             raise UnauthorizedError(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
         now = self._clock.time()
         cached = self._cache.get(token)

@@ -241,7 +241,7 @@ def _check_times(claims: Mapping[str, Any], now: float) -> None:
     if not isinstance(exp, int | float):
         raise invalid_token("no exp")
     if now >= exp:
-        raise UnauthorizedError(TOKEN_HAS_EXPIRED)
+        raise expired_token(f"exp {exp:.0f} is past, the server's clock reads {now:.0f}")
     for name in ("nbf", "iat"):
         value = claims.get(name)
         if value is not None and (not isinstance(value, int | float) or value > now):
@@ -255,9 +255,21 @@ def _instant(claims: Mapping[str, Any], name: str) -> float:
     return float(value)
 
 
+# Why a token was refused is logged at INFO, the server's default level, so that a user sees it
+# without asking: the 401's text is AppSync's and says little. The reason names claims and
+# settings, never the token (nor any part of its signature).
+
+
 def invalid_token(reason: str) -> UnauthorizedError:
-    logger.debug("token refused: %s", reason)
+    """A token refused with "Valid authorization header not provided."; `reason` is logged."""
+    logger.info("token refused: %s", reason)
     return UnauthorizedError(VALID_AUTHORIZATION_HEADER_NOT_PROVIDED)
+
+
+def expired_token(reason: str) -> UnauthorizedError:
+    """A token refused with "Token has expired."; `reason` is logged."""
+    logger.info("token refused as expired: %s", reason)
+    return UnauthorizedError(TOKEN_HAS_EXPIRED)
 
 
 def compile_regex(pattern: str | None, what: str) -> re.Pattern[str] | None:
@@ -322,12 +334,17 @@ class OidcProvider:
         if self._client_id is not None and not any(
             self._client_id.fullmatch(client) for client in client_ids(claims)
         ):
-            raise invalid_token("clientId does not match")
+            raise invalid_token(
+                f"clientId {self._client_id.pattern!r} matches none of aud and client_id "
+                f"{client_ids(claims)!r} (a regular expression matches the whole value)"
+            )
         now = self._clock.time()
         if self._iat_ttl and now - _instant(claims, "iat") > self._iat_ttl:
-            raise UnauthorizedError(TOKEN_HAS_EXPIRED)
+            raise expired_token(f"iat is more than iatTTL ({self._iat_ttl * 1000:g} ms) ago")
         if self._auth_ttl and now - _instant(claims, "auth_time") > self._auth_ttl:
-            raise UnauthorizedError(TOKEN_HAS_EXPIRED)
+            raise expired_token(
+                f"auth_time is more than authTTL ({self._auth_ttl * 1000:g} ms) ago"
+            )
         return Principal(
             mode=AuthMode.OPENID_CONNECT,
             identity={"sub": claims.get("sub"), "issuer": claims["iss"], "claims": claims},

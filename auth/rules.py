@@ -120,8 +120,17 @@ class Authorizer:
                     return await provider.authenticate(token, request.source_ip)
         if self._lambda is not None:
             return await self._lambda.authenticate(token, request)
-        if claims is None and self._jwt_only:
-            raise UnauthorizedError(UNABLE_TO_PARSE_JWT_TOKEN)
+        if not self._jwt:
+            logger.info(
+                "token refused: the API has no user pool, OIDC provider or Lambda authorizer"
+            )
+        elif claims is None:
+            logger.info("token refused: the Authorization value is not a JWT")
+            if self._jwt_only:
+                raise UnauthorizedError(UNABLE_TO_PARSE_JWT_TOKEN)
+        else:
+            issuers = [provider.issuer for provider in self._jwt]
+            logger.info("token refused: its iss %r is none of the API's issuers %r", iss, issuers)
         raise UnauthorizedError(VALID_AUTHORIZATION_HEADER_NOT_PROVIDED)
 
     def field_allowed(

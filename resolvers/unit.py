@@ -28,7 +28,7 @@ from typing import Any
 
 from resolvers.context import ContextError, MappingLogType, ResolverContext
 from resolvers.datasources.base import DataSource
-from resolvers.errors import DataSourceError
+from resolvers.errors import DataSourceError, HandlerOffloaded
 from resolvers.runtimes.base import ResolverCode
 
 logger = logging.getLogger(__name__)
@@ -46,26 +46,38 @@ async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverCo
         # A failed call can still carry partial results (DynamoDB batch operations' unprocessed
         # keys); they are `ctx.result` beside `ctx.error`.
         ctx.result = exc.data
-        ctx.error = ContextError(exc.message, exc.error_type)
+        ctx.error = ContextError(exc.message, exc.error_type, exc.unhandled_error_type)
 
 
-def run_request(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
+async def run_request(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
     """Run a request handler (a resolver's, or the pipeline `function`'s) with the early-return
     flags cleared first."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    value = code.request(ctx)
+    try:
+        value = code.request(ctx)
+    except HandlerOffloaded as offloaded:
+        value = await offloaded.rerun()
     if ctx.observer is not None:
         ctx.observer.mapping(MappingLogType.REQUEST_MAPPING, function, ctx, value)
     return value
 
 
-def run_response(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
+async def _response_of(code: ResolverCode, ctx: ResolverContext) -> Any:
+    try:
+        return code.response(ctx)
+    except HandlerOffloaded as offloaded:
+        return await offloaded.rerun()
+
+
+async def run_response(
+    code: ResolverCode, ctx: ResolverContext, function: str | None = None
+) -> Any:
     """Run a response handler (a resolver's, or the pipeline `function`'s); an early return
     there is its value (flags kept for a pipeline)."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    value = code.response(ctx)
+    value = await _response_of(code, ctx)
     if ctx.observer is not None:
         ctx.observer.mapping(MappingLogType.RESPONSE_MAPPING, function, ctx, value)
     error = ctx.error
@@ -104,18 +116,18 @@ class UnitResolver:
     async def resolve(self, ctx: ResolverContext) -> Any:
         """The field's value; raises `ResolverError`s (UtilError, CodeError ...) as field errors."""
         ctx.max_batch_size = self._max_batch_size
-        request = run_request(self._code, ctx)
+        request = await run_request(self._code, ctx)
         if ctx.early_return:
             ctx.early_return = False
             return request
         await run_data_source(self._data_source, request, ctx)
         if isinstance(request, dict) and request.get("version") == VERSION_2017_02_28:
-            return self._respond_as_2017_02_28(ctx)
-        value = run_response(self._code, ctx)
+            return await self._respond_as_2017_02_28(ctx)
+        value = await run_response(self._code, ctx)
         ctx.early_return = False
         return value
 
-    def _respond_as_2017_02_28(self, ctx: ResolverContext) -> Any:
+    async def _respond_as_2017_02_28(self, ctx: ResolverContext) -> Any:
         """A null result skips the response template; an error is raised with the template's
         evaluated result as its `data`."""
         error = ctx.error
@@ -123,7 +135,7 @@ class UnitResolver:
             return None
         ctx.early_return = False
         ctx.early_return_skip_to = None
-        value = self._code.response(ctx)
+        value = await _response_of(self._code, ctx)
         if ctx.observer is not None:
             ctx.observer.mapping(MappingLogType.RESPONSE_MAPPING, None, ctx, value)
         ctx.early_return = False

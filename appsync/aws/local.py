@@ -1,9 +1,11 @@
 """The one AWS endpoint as `serve` runs it beside an API.
 
-`build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito and
-moto's other services) and the in-process transport the engine's Task states use; `running`
-attaches the transport to the server's loop and makes the embedded user pools sign with the
-data directory's key for the server's lifetime.
+`build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito,
+AppSync's EvaluateCode and EvaluateMappingTemplate, Lambda's Invoke of the declared functions,
+and moto's other services) and the in-process transport the engine's Task states use;
+`running` attaches the transport to the server's loop, creates the definition's user pools
+in the embedded Cognito and makes them sign with the data directory's key for the server's
+lifetime.
 """
 
 from __future__ import annotations
@@ -13,16 +15,23 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from appsync.api_cache import ApiCache
 from appsync.aws.cognito import signing_with
+from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
+from appsync.aws.flush_cache import ApiCacheControl
 from appsync.aws.keys import endpoint_verifier
+from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
+from appsync.aws.user_pools import user_pools_created
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
-from definition.model import AwsEndpointSettings
+from definition.model import AwsEndpointSettings, UserPoolSpec
+from resolvers.util.time import SYSTEM_CLOCK
+from resolvers.util.time import Clock as ResolverClock
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +42,7 @@ class LocalAws:
     transport: EndpointTransport
     moto: MotoServices
     data: DataDirectory
+    user_pools: tuple[UserPoolSpec, ...] = ()
 
 
 def build_local_aws(
@@ -41,26 +51,40 @@ def build_local_aws(
     step_functions: StepFunctionsApi,
     data: DataDirectory,
     clock: Clock,
+    user_pools: tuple[UserPoolSpec, ...] = (),
+    resolver_clock: ResolverClock = SYSTEM_CLOCK,
+    functions: LocalFunctions | None = None,
+    api_cache: ApiCache | None = None,
 ) -> LocalAws:
+    """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
+    evaluated resolver code reads as the time (the API's own); `functions`: the declared
+    Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
+    cache, for FlushApiCache and GetApiCache (the rest of the control plane after them)."""
     moto = MotoServices()
     query_by_partition()
-    # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
-    # and the AppSync control plane's EvaluateCode will join it as `lambda` and `appsync`.
+    # The route table, by the service a request names (`requests.identify`).
     routes: dict[str, ServiceRoute] = {
         "dynamodb": DynamoDBRoute(),
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
     }
+    if functions is not None:
+        routes["lambda"] = LambdaRoute(functions, moto)
+    # The control plane: the cache's calls, then EvaluateCode / EvaluateMappingTemplate, then
+    # moto's AppSync for the rest.
+    control: ServiceRoute = AppSyncControlPlane(resolver_clock, moto)
+    routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
-    return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data)
+    transport = EndpointTransport(endpoint)
+    return LocalAws(settings, region, endpoint, transport, moto, data, user_pools)
 
 
 @asynccontextmanager
 async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
     try:
-        with signing_with(local.data):
+        with signing_with(local.data), user_pools_created(local.user_pools):
             yield
     finally:
         local.moto.close()

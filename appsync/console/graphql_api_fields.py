@@ -10,15 +10,20 @@ its functions by name (their `functionId`), and a Lambda data source names its l
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import strawberry
 from strawberry.scalars import JSON
 
 from appsync.console.context import ConsoleInfo, ServedApi
 from appsync.console.errors import AwsServiceError
 from appsync.console.routes import endpoints, request_origin
-from definition.model import CodeSpec, DataSourceSpec, FunctionSpec, ResolverSpec
+from definition.model import (
+    CodeSpec,
+    DataSourceSpec,
+    FunctionSpec,
+    ResolverSpec,
+    Source,
+    source_text,
+)
 
 # The only version AppSync's functions take (see definition's notice for others).
 _FUNCTION_VERSION = "2018-05-29"
@@ -207,8 +212,8 @@ def _arn(api: ServedApi) -> str:
     return f"arn:aws:appsync:{api.region}:{api.account_id}:apis/{api.api_id}"
 
 
-def _text(path: Path | None) -> str | None:
-    return None if path is None else path.read_text(encoding="utf-8")
+def _text(source: Source | None) -> str | None:
+    return None if source is None else source_text(source)
 
 
 def _code(spec: CodeSpec | None) -> dict[str, str | AppSyncRuntime | None]:

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 import strawberry
 from strawberry.scalars import JSON
 
-from appsync.api_log import ApiLog, LogEvent, LogSink, build_api_log
+from appsync.api_log import ApiLog, LogEvent, LogSink, api_id
 from definition.model import FieldLogLevel, LogConfig
 
 logger = logging.getLogger(__name__)
@@ -136,8 +136,9 @@ class ResolverLogStream:
         target = self._target
         if target is None or target.log is not None:
             return
-        config = LogConfig(FieldLogLevel.ALL)
-        target.log = build_api_log(config, self, self._name, self._region, self._account_id)
+        identifier = api_id(self._name)
+        arn = f"arn:aws:appsync:{self._region}:{self._account_id}:apis/{identifier}"
+        target.log = ApiLog(LogConfig(FieldLogLevel.ALL), self, identifier, arn)
         logger.info("the console is open: each GraphQL request is logged for its resolver log")
 
     def write(self, events: Sequence[LogEvent]) -> None:

@@ -6,8 +6,10 @@ path calls to publish (`publish_result`, `publish_mutation`, `invalidate_calls`)
 
 Per connection: the handshake's header JSON (the `header` query parameter, standard base64, or a
 `header-<base64url>` Sec-WebSocket-Protocol entry) is authenticated as AppSync does it
-(`AuthRequest.realtime_connect`); a handshake without one is refused with HTTP 401, one whose
-credentials fail is answered with `connection_error`. The receive loop also keeps the `ka`
+(`AuthRequest.realtime_connect`). As the service does, the upgrade is accepted either way: a
+handshake without one is answered with `connection_error` "Required headers are missing.", one
+whose credentials fail with `connection_error` `UnauthorizedException` (errorCode 401). The
+receive loop also keeps the `ka`
 timer; one TaskGroup holds each `start` being authorized, then its subscription's delivery.
 What a `start` becomes, and how a publication is rendered for it, is `subscriptions.py`.
 """
@@ -18,6 +20,7 @@ import asyncio
 import json
 import logging
 import math
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +31,7 @@ from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
+from appsync.metrics import ApiMetrics
 from appsync.pubsub import (
     DEFAULT_INBOX_CAPACITY,
     Broker,
@@ -42,6 +46,7 @@ from appsync.realtime.messages import ErrorJson
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
+    ConnectionState,
     RealtimeConnection,
     SendFrame,
     Subscribe,
@@ -53,17 +58,16 @@ from appsync.realtime.subscriptions import (
     SubscriptionPlanner,
     SubscriptionResolver,
 )
-from auth.errors import UnauthorizedError
+from auth.errors import NOT_AUTHORIZED_TO_MAKE_THIS_CALL, SignatureError, UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
+from definition.model import RealtimeSpec
 from resolvers.errors import ResolverError
+from schema import json_text
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
 
-# The recorded connection_error for failed handshake credentials (aws-appsync-realtime-client-
-# ios): the service's internal error type and errorCode 400, which Amplify treats as final.
-_CONNECTION_UNAUTHORIZED_TYPE = "com.amazonaws.deepdish.graphql.auth#UnauthorizedException"
 MAX_INVALIDATIONS_PER_REQUEST = 5
 
 # The uvicorn settings `appsync-local serve` runs with, and bench/fanout.py measures: the
@@ -99,6 +103,16 @@ class RealtimeSettings:
     inbox_capacity: int = DEFAULT_INBOX_CAPACITY
     first_frame_timeout_seconds: float = messages.FIRST_FRAME_TIMEOUT_SECONDS
 
+    @classmethod
+    def of(cls, spec: RealtimeSpec) -> RealtimeSettings:
+        """The definition's `server.realtime` knobs; one it leaves out keeps AppSync's value."""
+        defaults = cls()
+        return cls(
+            keep_alive_interval_seconds=spec.keep_alive_interval_seconds
+            or defaults.keep_alive_interval_seconds,
+            inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
+        )
+
     @property
     def idle_limit(self) -> int:
         """Keep-alive turns without a subscription after which a socket closes: the turns that
@@ -117,8 +131,10 @@ class RealtimeRuntime:
         subscription_resolvers: Mapping[str, SubscriptionResolver] | None = None,
         settings: RealtimeSettings | None = None,
         domain_name: str | None = None,
+        metrics: ApiMetrics | None = None,
     ) -> None:
         self.settings = settings or RealtimeSettings()
+        self.metrics = metrics
         self.broker = broker
         self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
         self._authorizer = authorizer
@@ -198,7 +214,12 @@ class RealtimeRuntime:
         """The websocket's ASGI app. An ASGI callable rather than a function, so a Starlette
         route mounts it as it is instead of wrapping each connection in `websocket_session`
         and a second exception handler, whose frames lived as long as the socket."""
+        if self.metrics is not None:
+            self.metrics.connect_requests.inc()
         connection = await self._handshake(WebSocket(scope, receive=receive, send=send))
+        refused = connection is None or connection.state is ConnectionState.REJECTED
+        if refused and self.metrics is not None:
+            self.metrics.connect_client_error.inc()
         if connection is not None:
             client = scope.get("client")
             source_ip = client[0] if client else None
@@ -210,18 +231,26 @@ class RealtimeRuntime:
         as the socket is open: the socket speaks ASGI messages through `receive` and `send`."""
         offered: list[str] = list(websocket.scope.get("subprotocols") or [])
         headers = handshake_headers(offered, websocket.query_params.get("header"))
-        if headers is None or messages.SUBPROTOCOL not in offered:
-            await _deny(websocket, headers is None)
-            return None
-        source_ip = websocket.client.host if websocket.client else None
         rejection: list[ErrorJson] | None = None
-        try:
-            await self._authorizer.authenticate(
-                AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
-            )
-        except UnauthorizedError as error:
-            rejection = [_connection_error(error)]
-        await websocket.accept(subprotocol=messages.SUBPROTOCOL)
+        if headers is None:
+            # The service opens the socket and says why in its first frame (reference/
+            # appsync.md 3.3): no client sees an HTTP 401 at the upgrade any more.
+            rejection = [messages.required_headers_missing()]
+        elif messages.SUBPROTOCOL not in offered:
+            await _deny(websocket)
+            return None
+        else:
+            source_ip = websocket.client.host if websocket.client else None
+            try:
+                await self._authorizer.authenticate(
+                    AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
+                )
+            except UnauthorizedError as error:
+                rejection = [_connection_error(error)]
+        # A client that offered no subprotocol is answered without one (a browser fails the
+        # upgrade when the server names a subprotocol it did not offer).
+        subprotocol = messages.SUBPROTOCOL if messages.SUBPROTOCOL in offered else None
+        await websocket.accept(subprotocol=subprotocol)
         return RealtimeConnection(
             rejection=rejection,
             connection_timeout_ms=self.settings.connection_timeout_ms,
@@ -249,6 +278,8 @@ class _Socket:
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     open: bool = True
     group: asyncio.TaskGroup | None = None
+    # When `connection_ack` was sent (monotonic seconds), for the connection metrics.
+    acknowledged_at: float | None = None
 
     async def run(self) -> None:
         wheel = self.runtime.keep_alive
@@ -263,6 +294,12 @@ class _Socket:
                 self.open = False
                 wheel.discard(self)
                 self._stop_all(self.connection.closed())
+                metrics = self.runtime.metrics
+                if metrics is not None and self.acknowledged_at is not None:
+                    metrics.disconnect_success.inc()
+                    metrics.active_connections.dec()
+                    duration = time.monotonic() - self.acknowledged_at
+                    metrics.connection_duration.observe(duration * 1000)
 
     async def _first_frame(self) -> bool:
         """The first frame, awaited for `first_frame_timeout_seconds`: a socket that says
@@ -288,6 +325,15 @@ class _Socket:
         actions = (
             self.connection.receive(text) if text is not None else self.connection.receive_binary()
         )
+        metrics = self.runtime.metrics
+        if (
+            metrics is not None
+            and self.acknowledged_at is None
+            and self.connection.state is ConnectionState.ACKNOWLEDGED
+        ):
+            self.acknowledged_at = time.monotonic()
+            metrics.connect_success.inc()
+            metrics.active_connections.inc()
         await self._perform(actions)
         return True
 
@@ -308,6 +354,8 @@ class _Socket:
                 task = self.group.create_task(self._subscription(action))
                 self.tasks[action.subscription_id] = task
             elif isinstance(action, Unsubscribe):
+                if self.runtime.metrics is not None and action.subscription_id in self.tasks:
+                    self.runtime.metrics.unsubscribe_success.inc()
                 self._stop(action.subscription_id)
             elif isinstance(action, CloseSocket):
                 await self._send(
@@ -331,22 +379,32 @@ class _Socket:
         outcome = await self.runtime.planner.plan(request, self.source_ip)
         # The start's text and headers need not live as long as the subscription.
         del request
+        metrics = self.runtime.metrics
         if not isinstance(outcome, ActiveSubscription):
             self.tasks.pop(subscription_id, None)
+            if metrics is not None:
+                metrics.subscribe_client_error.inc()
             await self._perform(self.connection.subscription_failed(subscription_id, outcome))
             return
         broker = self.runtime.broker
         inbox = Inbox(self.runtime.settings.inbox_capacity, subscription_id)
         # Subscribed before `start_ack`, so a mutation the client makes after the ack is seen.
         broker.subscribe(outcome.topics, inbox)
+        active = False
         try:
             actions = self.connection.subscription_started(subscription_id)
             if any(isinstance(action, Unsubscribe) for action in actions):
                 return
+            if metrics is not None:
+                metrics.subscribe_success.inc()
+                metrics.active_subscriptions.inc()
+                active = True
             await self._perform(actions)
             await self._deliver(outcome, inbox)
         finally:
             broker.unsubscribe(outcome.topics, inbox)
+            if active and metrics is not None:
+                metrics.active_subscriptions.dec()
             if self.tasks.get(subscription_id) is asyncio.current_task():
                 del self.tasks[subscription_id]
 
@@ -356,6 +414,8 @@ class _Socket:
             publication = await inbox.get()
             if publication.kind is PublicationKind.INVALIDATION:
                 if subscription.invalidated_by(publication.payload):
+                    if self.runtime.metrics is not None:
+                        self.runtime.metrics.invalidation_success.inc()
                     await self._perform(
                         self.connection.subscription_ended(subscription.subscription_id)
                     )
@@ -371,6 +431,12 @@ class _Socket:
                     "subscription %s: rendering a publication failed", subscription.subscription_id
                 )
                 continue
+            metrics = self.runtime.metrics
+            if metrics is not None:
+                for action in actions:
+                    if isinstance(action, SendFrame):
+                        metrics.publish_success.inc()
+                        metrics.publish_size.observe(len(action.text.encode()))
             await self._perform(actions)
 
     def _stop(self, subscription_id: str) -> None:
@@ -387,16 +453,16 @@ class _Socket:
             self._stop(subscription_id)
 
 
-async def _deny(websocket: WebSocket, unauthorized: bool) -> None:
-    """Refuse the upgrade. No credentials at all: 401 UnauthorizedException, as the service
-    answered a socket without auth (graphql-dotnet/graphql-client#221)."""
+async def _deny(websocket: WebSocket) -> None:
+    """Refuse an upgrade that carries credentials but not the `graphql-ws` subprotocol."""
     # AWS differs: the answer to a handshake without the graphql-ws subprotocol is not recorded.
-    error_type = "UnauthorizedException" if unauthorized else "BadRequestException"
-    message = "Missing authorization header" if unauthorized else "Unsupported subprotocol"
-    body = json.dumps({"errors": [{"errorType": error_type, "message": message}]})
+    error_type = "BadRequestException"
+    body = json_text.dump_bytes(
+        {"errors": [{"errorType": error_type, "message": "Unsupported subprotocol"}]}
+    )
     response = Response(
         body,
-        status_code=401 if unauthorized else 400,
+        status_code=400,
         media_type="application/json",
         headers={"x-amzn-errortype": error_type},
     )
@@ -407,10 +473,10 @@ async def _deny(websocket: WebSocket, unauthorized: bool) -> None:
 
 
 def _connection_error(error: UnauthorizedError) -> ErrorJson:
-    if error.error_type == messages.UNAUTHORIZED_ERROR_TYPE:
-        return {
-            "errorType": _CONNECTION_UNAUTHORIZED_TYPE,
-            "message": error.message,
-            "errorCode": messages.CONNECTION_UNAUTHORIZED_ERROR_CODE,
-        }
-    return {"errorType": error.error_type, "message": error.message, "errorCode": error.status_code}
+    """Whatever refused the handshake's credentials, the service answers UnauthorizedException
+    with errorCode 401 (reference/appsync.md 3.3); a SigV4 signature that does not verify gets
+    its "You are not authorized to make this call." (aws-appsync-community#373), not the 403
+    signature errors of HTTP."""
+    if isinstance(error, SignatureError):
+        return messages.connection_unauthorized(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
+    return messages.connection_unauthorized(error.message)

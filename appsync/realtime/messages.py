@@ -200,15 +200,41 @@ MAX_SUBSCRIPTIONS_MESSAGE = "Max number of 100 subscriptions reached"
 # channel"}` with `"id": ""` (recorded for an Apollo-style `start` without `payload.data`).
 UNSUPPORTED_OPERATION_ERROR_TYPE = "UnsupportedOperation"
 UNSUPPORTED_OPERATION_SUFFIX = " not supported through the realtime channel"
-# The iOS client's record of a connection whose handshake credentials failed: errorCode 400.
+# A connection whose handshake credentials fail, as the service answers since at least 2023
+# (amplify-flutter#2763; aws-appsync-community#373 for a SigV4 handshake): the upgrade is
+# accepted, then `{"errorType":"UnauthorizedException","message":"You are not authorized to
+# make this call.","errorCode":401}`. (The 2021 form, errorType
+# `com.amazonaws.deepdish.graphql.auth#UnauthorizedException` with errorCode 400 in
+# amplify-android#1392, is superseded.)
 UNAUTHORIZED_ERROR_TYPE = "UnauthorizedException"
-CONNECTION_UNAUTHORIZED_ERROR_CODE = 400
+CONNECTION_UNAUTHORIZED_ERROR_CODE = 401
+# A handshake without any auth header (no `header` parameter, no `header-` subprotocol entry):
+# accepted, then this error, without an errorType (graphql-dotnet/graphql-client#662, 2024).
+REQUIRED_HEADERS_MISSING_MESSAGE = "Required headers are missing."
+REQUIRED_HEADERS_MISSING_ERROR_CODE = 400
 
 
 def unsupported_operation(operation: str) -> ErrorJson:
     return {
         "errorType": UNSUPPORTED_OPERATION_ERROR_TYPE,
         "message": f"{operation}{UNSUPPORTED_OPERATION_SUFFIX}",
+    }
+
+
+def connection_unauthorized(message: str) -> ErrorJson:
+    """The `connection_error` error of a handshake whose credentials failed."""
+    return {
+        "errorType": UNAUTHORIZED_ERROR_TYPE,
+        "message": message,
+        "errorCode": CONNECTION_UNAUTHORIZED_ERROR_CODE,
+    }
+
+
+def required_headers_missing() -> ErrorJson:
+    """The `connection_error` error of a handshake that carried no auth header at all."""
+    return {
+        "message": REQUIRED_HEADERS_MISSING_MESSAGE,
+        "errorCode": REQUIRED_HEADERS_MISSING_ERROR_CODE,
     }
 
 

@@ -6,9 +6,10 @@ actions to take: frames to send, subscriptions to start or stop, the socket to c
 socket glue in `endpoint.py` performs them and feeds the outcome back; nothing here awaits.
 
 The sequence is AppSync's (reference/appsync.md 3.3): `connection_init` -> `connection_ack`
-with `connectionTimeoutMs`, then `ka` periodically; `start` -> `start_ack` or `error`; `data`
-per matching mutation; `stop` -> `complete`. `connection_init` is optional (the current
-"Building a real-time WebSocket client" guide), so a `start` is served before it too.
+with `connectionTimeoutMs` and a first `ka` at once, then `ka` periodically; `start` ->
+`start_ack` or `error`; `data` per matching mutation; `stop` -> `complete`. `connection_init`
+is optional (the current "Building a real-time WebSocket client" guide), so a `start` is
+served before it too.
 """
 
 from __future__ import annotations
@@ -106,6 +107,10 @@ def encode(message: ServerMessage) -> str:
     return json_text.dumps(message)
 
 
+# Every `ka` frame is the same text.
+_KEEP_ALIVE = encode(messages.keep_alive())
+
+
 class RealtimeConnection:
     """One websocket's protocol state: the connection and its subscriptions by id."""
 
@@ -164,7 +169,13 @@ class RealtimeConnection:
         kind = frame.get("type")
         if kind == ClientMessageType.CONNECTION_INIT:
             self.state = ConnectionState.ACKNOWLEDGED
-            return [SendFrame(encode(messages.connection_ack(self._timeout_ms)))]
+            # The service sends its first `ka` right behind the ack (the frames recorded in
+            # ChilliCream/graphql-platform#6468 and artilleryio/artillery#1567), then one per
+            # keep-alive period.
+            return [
+                SendFrame(encode(messages.connection_ack(self._timeout_ms))),
+                SendFrame(_KEEP_ALIVE),
+            ]
         if kind == ClientMessageType.START:
             return self._start(frame)
         if kind == ClientMessageType.STOP:
@@ -241,7 +252,7 @@ class RealtimeConnection:
             if self._idle_turns >= self._idle_limit:
                 self.state = ConnectionState.CLOSED
                 return [CloseSocket(CLOSE_IDLE, "no subscription")]
-        return [SendFrame(encode(messages.keep_alive()))]
+        return [SendFrame(_KEEP_ALIVE)]
 
     def first_frame_timed_out(self) -> list[Action]:
         """No frame came in the time the server waits for the first (`connection_init`, or a

@@ -35,7 +35,7 @@ from appsync.realtime.filters import (
 from appsync.realtime.messages import DataPayload, ErrorJson, data_error
 from appsync.realtime.protocol import Subscribe
 from appsync.selection import selection_info
-from auth.errors import MISSING_AUTHORIZATION_HEADER, UnauthorizedError
+from auth.errors import MISSING_AUTHORIZATION_HEADER, SignatureError, UnauthorizedError
 from auth.identity import Principal
 from auth.modes import AuthMode
 from auth.request import AuthRequest, GraphQLRequestInfo
@@ -130,6 +130,10 @@ class SubscriptionPlanner:
         )
         try:
             principal = await self._authorizer.authenticate(auth_request)
+        except SignatureError as error:
+            # A `start` whose signature does not verify: BadRequestException with the
+            # signature's text (aws-mobile-appsync-sdk-js#619 and #750 record it).
+            return [{"errorType": "BadRequestException", "message": error.message}]
         except UnauthorizedError as error:
             return [{"errorType": error.error_type, "message": error.message}]
         prepared = await self._executable.prepare(request.query)

@@ -2,14 +2,14 @@
 
 From botocore's appsync model: CreateGraphqlApi's `logConfig`, `tags`, `xrayEnabled`, `apiType`,
 `mergedApiExecutionRoleArn`, `visibility`, `ownerContact` and `enhancedMetricsConfig`;
-CreateResolver's `cachingConfig` and `metricsConfig`; CreateFunction's `maxBatchSize`;
+CreateResolver's `metricsConfig`; CreateFunction's `maxBatchSize`;
 CreateDataSource's `serviceRoleArn`, `metricsConfig`, `lambdaConfig.lambdaFunctionArn` and
 `dynamodbConfig.useCallerCredentials`. Each is checked for its shape, as AppSync would check it,
 and recorded as a `Notice` naming the field, which the server logs once when the API loads:
 never refused, never silent. A value that asks for what the server does anyway (`xrayEnabled:
 false`, `apiType: GRAPHQL`, `visibility: GLOBAL`) needs no notice. `logConfig` and
-`cachingConfig` keep their values, typed: the API's log (`appsync.api_log`) follows `logConfig`
-without a notice.
+`cachingConfig` keep their values, typed: the API's log (`appsync.api_log`) follows `logConfig`,
+the API cache (`appsync.api_cache`) `cachingConfig` and `apiCache`, without a notice.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join, kind
-from definition.model import CachingConfig, FieldLogLevel, LogConfig
+from definition.model import (
+    ApiCacheSpec,
+    ApiCachingBehavior,
+    CachingConfig,
+    FieldLogLevel,
+    LogConfig,
+)
 
 # CreateGraphqlApi's fields read here (`xrayEnabled` is among the API's own keys already).
 API_FIELDS = (
@@ -34,9 +40,20 @@ _METRICS_KEYS = {
     ),
     "operationLevelMetricsConfig": ("ENABLED", "DISABLED"),
 }
-_NO_METRICS = "no CloudWatch metrics are emitted"
-# AppSync's cache TTL range, in seconds (CachingConfig.ttl).
+_NO_METRICS = "no enhanced metrics: /metrics has the standard ones"
+# AppSync's cache TTL range, in seconds (CachingConfig.ttl, ApiCache.ttl).
 _TTL_RANGE = (1, 3600)
+# The maps a caching key may read (CachingConfig.cachingKeys).
+_CACHING_KEY_PREFIXES = ("$context.arguments.", "$context.source.", "$context.identity.")
+_API_CACHE_KEYS = (
+    *["ttl", "apiCachingBehavior", "type", "transitEncryptionEnabled"],
+    *["atRestEncryptionEnabled", "healthMetricsConfig"],
+)
+# botocore's ApiCacheType.
+_CACHE_TYPES = (
+    *["SMALL", "MEDIUM", "LARGE", "XLARGE", "LARGE_2X", "LARGE_4X", "LARGE_8X", "LARGE_12X"],
+    *["T2_SMALL", "T2_MEDIUM", "R4_LARGE", "R4_XLARGE", "R4_2XLARGE", "R4_4XLARGE", "R4_8XLARGE"],
+)
 
 
 def accepted(reader: DefinitionReader, key_path: str, reason: str) -> None:
@@ -108,8 +125,35 @@ def read_caching_config(reader: DefinitionReader, block: Raw, where: str) -> Cac
         return None
     if not ttl:
         return None
-    accepted(reader, path, "no API cache: every request runs its resolver")
+    for index, key in enumerate(keys):
+        if not key.startswith(_CACHING_KEY_PREFIXES):
+            reader.problem(
+                join(path, f"cachingKeys[{index}]"),
+                "expected an entry of $context.arguments, $context.source or $context.identity",
+            )
     return CachingConfig(ttl, tuple(keys))
+
+
+def read_api_cache(reader: DefinitionReader, top: Raw) -> ApiCacheSpec | None:
+    """`apiCache {ttl, apiCachingBehavior, type, transitEncryptionEnabled,
+    atRestEncryptionEnabled, healthMetricsConfig}`: CreateApiCache's fields."""
+    raw = top.get("apiCache")
+    if raw is None:
+        return None
+    block = reader.mapping(raw, "apiCache", _API_CACHE_KEYS)
+    if block is None:
+        return None
+    behavior = reader.enum(block, "apiCachingBehavior", "apiCache", ApiCachingBehavior, None)
+    if "ttl" not in block:
+        reader.problem("apiCache.ttl", "required; expected seconds from 1 to 3600")
+    ttl = reader.integer(block, "ttl", "apiCache", *_TTL_RANGE, 0)
+    cache_type = _choice(reader, block, "type", "apiCache", _CACHE_TYPES) or "SMALL"
+    _choice(reader, block, "healthMetricsConfig", "apiCache", ("ENABLED", "DISABLED"))
+    transit = reader.boolean(block, "transitEncryptionEnabled", "apiCache")
+    at_rest = reader.boolean(block, "atRestEncryptionEnabled", "apiCache")
+    if behavior is None or not ttl:
+        return None
+    return ApiCacheSpec(behavior, cache_type, ttl, at_rest, transit)
 
 
 def note_metrics_config(reader: DefinitionReader, block: Raw, where: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from definition.appsync_yaml.accepted import API_FIELDS, read_api_fields
+from definition.appsync_yaml.accepted import API_FIELDS, read_api_cache, read_api_fields
 from definition.appsync_yaml.authorization import (
     AUTH_BLOCKS,
     additional_providers,
@@ -44,6 +44,7 @@ _TOP_KEYS = (
     *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
     *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled"],
     *API_FIELDS,
+    "apiCache",
     "server",
 )
 
@@ -89,6 +90,7 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
         top, "introspectionConfig", "", IntrospectionConfig, IntrospectionConfig.ENABLED
     )
     log_config = read_api_fields(reader, top)
+    api_cache = read_api_cache(reader, top)
     server = read_server(reader, top.get("server"))
     # AppSync's ranges: depth 1-75 (0 = no limit), resolvers 1-10000 (0 = 10000).
     query_depth_limit = reader.integer(top, "queryDepthLimit", "", 0, 75, 0)
@@ -109,6 +111,7 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
         resolver_count_limit=resolver_count_limit,
         introspection=introspection,
         log_config=log_config,
+        api_cache=api_cache,
         server=server,
         notices=tuple(reader.notices),
     )

@@ -18,6 +18,7 @@ explicit opt-in: nothing else ever signs with them).
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from definition.appsync_yaml.reader import DefinitionReader, Raw, join
@@ -60,7 +61,13 @@ def read_step_functions(reader: DefinitionReader, raw: Any) -> StepFunctionsSett
             for where, item in reader.items(block, "activities", path)
             if (name := _name(reader, item, where)) is not None
         ),
-        state_machines=_state_machines(reader, block, path),
+        state_machines=_state_machines(
+            reader,
+            block,
+            path,
+            reader.string(block, "region", path, required=False) or defaults.region,
+            str(block.get("accountId") or defaults.account_id),
+        ),
         connections=_connections(reader, block, path),
         api_url=reader.string(block, "apiUrl", path, required=False),
         endpoint=reader.string(block, "endpoint", path, required=False),
@@ -76,11 +83,13 @@ def _name(reader: DefinitionReader, item: Any, where: str) -> str | None:
 
 
 def _state_machines(
-    reader: DefinitionReader, block: Raw, path: str
+    reader: DefinitionReader, block: Raw, path: str, region: str, account: str
 ) -> tuple[StateMachineSpec, ...]:
     machines = []
     for where, item in reader.items(block, "stateMachines", path):
-        machine = reader.mapping(item, where, ("name", "definition", "type"))
+        machine = reader.mapping(
+            item, where, ("name", "definition", "type", "loggingConfiguration")
+        )
         if machine is None:
             continue
         name = reader.string(machine, "name", where, required=True)
@@ -88,9 +97,47 @@ def _state_machines(
         if "definition" not in machine:
             reader.problem(join(where, "definition"), "required; expected a .asl.json file")
         kind = reader.enum(machine, "type", where, StateMachineType, StateMachineType.STANDARD)
+        logging = _logging(
+            reader, machine.get("loggingConfiguration"), where, region, account, name
+        )
         if name is not None and definition is not None and kind is not None:
-            machines.append(StateMachineSpec(name, definition, kind))
+            machines.append(StateMachineSpec(name, definition, kind, logging))
     return tuple(machines)
+
+
+def _logging(
+    reader: DefinitionReader,
+    raw: Any,
+    where: str,
+    region: str,
+    account: str,
+    name: str | None,
+) -> dict[str, Any] | None:
+    """`loggingConfiguration {level, includeExecutionData}` as CreateStateMachine takes it; the
+    one destination it requires is the log group the console would create for the machine
+    (the events go where the API's log goes)."""
+    if raw is None:
+        return None
+    path = join(where, "loggingConfiguration")
+    block = reader.mapping(raw, path, ("level", "includeExecutionData"))
+    if block is None:
+        return None
+    level = reader.enum(block, "level", path, _LogLevel, _LogLevel.OFF)
+    group = f"arn:aws:logs:{region}:{account}:log-group:/aws/vendedlogs/states/{name}-Logs:*"
+    return {
+        "level": (level or _LogLevel.OFF).value,
+        "includeExecutionData": reader.boolean(block, "includeExecutionData", path),
+        "destinations": [{"cloudWatchLogsLogGroup": {"logGroupArn": group}}],
+    }
+
+
+class _LogLevel(StrEnum):
+    """`loggingConfiguration.level` (CreateStateMachine's LogLevel)."""
+
+    ALL = "ALL"
+    ERROR = "ERROR"
+    FATAL = "FATAL"
+    OFF = "OFF"
 
 
 def _connections(reader: DefinitionReader, block: Raw, path: str) -> tuple[ConnectionSpec, ...]:

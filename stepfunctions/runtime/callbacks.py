@@ -52,7 +52,8 @@ class Callbacks:
         self._pending: dict[str, PendingTask] = {}
         self._closed: OrderedDict[str, str] = OrderedDict()
         self._activities: dict[str, deque[PendingTask]] = {}
-        self._workers: dict[str, deque[asyncio.Future[PendingTask]]] = {}
+        # GetActivityTask polls waiting for a task; None answers one without a task.
+        self._workers: dict[str, deque[asyncio.Future[PendingTask | None]]] = {}
 
     @staticmethod
     def new_token() -> str:
@@ -123,11 +124,11 @@ class Callbacks:
         queue = self._activities.get(activity_arn)
         pending = queue.popleft() if queue else None
         if pending is None:
-            waiter: asyncio.Future[PendingTask] = asyncio.get_running_loop().create_future()
+            waiter: asyncio.Future[PendingTask | None] = asyncio.get_running_loop().create_future()
             self._workers.setdefault(activity_arn, deque()).append(waiter)
             deadline = self._clock.now() + timedelta(seconds=wait_seconds)
 
-            async def handed_out() -> PendingTask:
+            async def handed_out() -> PendingTask | None:
                 return await asyncio.shield(waiter)
 
             try:
@@ -138,11 +139,22 @@ class Callbacks:
                 else:
                     waiter.cancel()
                     return None
+            if pending is None:  # released (release_workers)
+                return None
         if pending.on_started is not None:
             pending.on_started(worker_name or "")
         pending.last_heartbeat = self._clock.now()
         pending.started.set()
         return pending.token, pending.input_text
+
+    def release_workers(self) -> None:
+        """Answer every GetActivityTask waiting in its long poll now, without a task, as a poll
+        that found none is answered (the server is stopping)."""
+        for waiters in self._workers.values():
+            while waiters:
+                waiter = waiters.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
 
     def _resolve(self, token: str, outcome: Outcome) -> None:
         pending = self._lookup(token)

@@ -60,6 +60,7 @@ class Interpreter:
         # AWS's 25,000-event cap per execution; None lifts it (e.g. for benchmarks).
         self.history_limit = history_limit
         self.callbacks = Callbacks(clock, journal)
+        self._activity_polls_ended = False
         # Retry jitter draws from here; a seed makes JitterStrategy FULL reproducible in tests.
         self.rng = random.Random(seed)
 
@@ -193,8 +194,18 @@ class Interpreter:
         worker_name: str | None = None,
         wait_seconds: float = ACTIVITY_POLL_SECONDS,
     ) -> tuple[str, str] | None:
-        """GetActivityTask: (taskToken, input JSON text), or None when none came in time."""
+        """GetActivityTask: (taskToken, input JSON text), or None when none came in time (or
+        the polls were ended)."""
+        if self._activity_polls_ended:
+            return None
         return await self.callbacks.get_activity_task(activity_arn, worker_name, wait_seconds)
+
+    def end_activity_polls(self) -> None:
+        """The server is stopping: GetActivityTask polls waiting for a task are answered now
+        without one, and later ones at once, so that no worker's 60-second long poll holds up
+        the stop. No task is handed out from here on."""
+        self._activity_polls_ended = True
+        self.callbacks.release_workers()
 
     async def test_state(
         self,

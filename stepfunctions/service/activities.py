@@ -9,6 +9,7 @@ TaskTimedOut as the engine decides.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,8 @@ from stepfunctions.service.requests import (
     check_sensitive_size,
     paginate,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_OUTPUT_BYTES = 262_144
 
@@ -77,6 +80,7 @@ async def list_activities(deps: ServiceDependencies, request: Request) -> dict[s
 
 async def get_activity_task(deps: ServiceDependencies, request: Request) -> dict[str, Any]:
     activity = _activity(deps, request.text("activityArn"))
+    logger.debug("GetActivityTask %s: a worker polls for a task", activity.arn)
     task = await deps.interpreter.get_activity_task(
         activity.arn, request.optional_text("workerName")
     )

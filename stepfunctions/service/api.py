@@ -24,7 +24,7 @@ from stepfunctions.runtime.interpreter import Interpreter
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.activities import OPERATIONS as ACTIVITY_OPERATIONS
 from stepfunctions.service.aliases import OPERATIONS as ALIAS_OPERATIONS
-from stepfunctions.service.dependencies import ServiceDependencies
+from stepfunctions.service.dependencies import ExecutionObserver, ServiceDependencies
 from stepfunctions.service.errors import ApiError
 from stepfunctions.service.executions import OPERATIONS as EXECUTION_OPERATIONS
 from stepfunctions.service.executions import resume_execution
@@ -59,6 +59,7 @@ class StepFunctionsService:
         retention: int = DEFAULT_RETENTION,
         store: Store | None = None,
         execution_log: ExecutionLogSink | None = None,
+        execution_observer: ExecutionObserver | None = None,
     ) -> None:
         self.clock = clock
         self.tasks = tasks
@@ -77,6 +78,7 @@ class StepFunctionsService:
             account_id=account_id,
             spawn=self._spawn,
             execution_log=execution_log,
+            execution_observer=execution_observer,
         )
 
     @asynccontextmanager
@@ -96,6 +98,11 @@ class StepFunctionsService:
                 self._group = None
                 for task in list(self._tasks):
                     task.cancel()
+
+    def end_long_polls(self) -> None:
+        """Answer the GetActivityTask long polls now (empty, as after 60 s without a task) and
+        any later one at once: the server that serves this API is stopping."""
+        self.interpreter.end_activity_polls()
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         if self._group is None:

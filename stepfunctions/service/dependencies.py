@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
+from stepfunctions.records.execution import Execution
 from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import Clock
 from stepfunctions.runtime.interpreter import Interpreter
@@ -14,6 +15,14 @@ from stepfunctions.store.protocol import Store
 
 Spawn = Callable[[Coroutine[Any, Any, None]], None]
 """Runs a coroutine in the service's TaskGroup (an execution that outlives its request)."""
+
+
+class ExecutionObserver(Protocol):
+    """Told when an execution starts and when it ends (the server's metrics)."""
+
+    def started(self, execution: Execution) -> None: ...
+
+    def finished(self, execution: Execution) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +38,7 @@ class ServiceDependencies:
     spawn: Spawn
     # Where executions of machines with a `loggingConfiguration` write their events.
     execution_log: ExecutionLogSink | None = None
+    execution_observer: ExecutionObserver | None = None
 
     def arn(self, resource: str) -> str:
         """`arn:aws:states:<region>:<account>:<resource>`."""

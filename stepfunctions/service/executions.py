@@ -125,10 +125,15 @@ def _new_execution(
 async def _run(
     deps: ServiceDependencies, execution: Execution, done: asyncio.Event | None = None
 ) -> None:
+    observer = deps.execution_observer
+    if observer is not None:
+        observer.started(execution)
     try:
         await deps.interpreter.run(execution)
     finally:
         deps.store.execution_finished(execution)
+        if observer is not None:
+            observer.finished(execution)
         forget_if_deleted(deps, execution.state_machine_arn)
         if done is not None:
             done.set()

@@ -28,11 +28,12 @@ from gql.transport.appsync_auth import (
     AppSyncJWTAuthentication,
 )
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
-from gql.transport.exceptions import TransportQueryError
+from gql.transport.exceptions import TransportQueryError, TransportServerError
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
 from tests.fixtures import keys
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED
 from tests.integration.conftest import Server, serve, write_realtime_auth_api
 
 REGION = "us-east-1"
@@ -164,18 +165,66 @@ async def test_the_api_key_may_not_start_subscriptions_that_name_other_modes(
     )
 
 
+@pytest.fixture
+def wrong_secret(server: Server, iam: Credentials) -> AppSyncIAMAuthentication:
+    """SigV4 signing with the right access key and a wrong secret."""
+    wrong = Credentials(iam.access_key, keys.secret_access_key())
+    return AppSyncIAMAuthentication(host=host(server), region_name=REGION, credentials=wrong)
+
+
 @pytest.mark.anyio
 async def test_a_handshake_signed_with_a_wrong_secret_gets_a_final_connection_error(
-    server: Server, iam: Credentials
+    server: Server, wrong_secret: AppSyncIAMAuthentication
 ) -> None:
-    wrong = Credentials(iam.access_key, keys.secret_access_key())
-    auth = AppSyncIAMAuthentication(host=host(server), region_name=REGION, credentials=wrong)
-    url = auth.get_auth_url(realtime_url(server))
+    url = wrong_secret.get_auth_url(realtime_url(server))
     async with connect(url, subprotocols=[Subprotocol("graphql-ws")], open_timeout=10) as socket:
         await socket.send(json.dumps({"type": "connection_init"}))
         frame = json.loads(await asyncio.wait_for(socket.recv(), 10))
-    assert frame["type"] == "connection_error"
+    # Not HTTP's 403 InvalidSignatureException: on the socket AppSync answers a handshake whose
+    # signature fails as any refused credentials, UnauthorizedException with errorCode 401
+    # (aws-appsync-community#373 for SigV4, amplify-flutter#2763 for the frame), a code Amplify
+    # treats as final.
+    assert frame == {"type": "connection_error", "payload": {"errors": [CONNECTION_UNAUTHORIZED]}}
+
+
+@pytest.mark.anyio
+async def test_gql_iam_transport_signed_with_a_wrong_secret_gets_unauthorized_401(
+    server: Server, wrong_secret: AppSyncIAMAuthentication
+) -> None:
+    transport = AppSyncWebsocketsTransport(url=realtime_url(server), auth=wrong_secret)
+    with pytest.raises(TransportServerError) as refused:
+        async with Client(transport=transport):
+            pass
+    assert "'errorType': 'UnauthorizedException'" in str(refused.value)
+    assert "'errorCode': 401" in str(refused.value)
+
+
+@pytest.mark.anyio
+async def test_a_start_signed_with_a_wrong_secret_is_a_bad_request(
+    server: Server, wrong_secret: AppSyncIAMAuthentication
+) -> None:
+    # The socket is the API key's; the `start` carries its own SigV4 headers, signed over its
+    # `data` with a wrong secret. AppSync refuses such a start with BadRequestException and the
+    # signature's text (aws-mobile-appsync-sdk-js#619 and #750), not HTTP's 403 error type.
+    connect_auth = AppSyncApiKeyAuthentication(host=host(server), api_key=API_KEY)
+    data = json.dumps({"query": "subscription { onIamItem { id } }", "variables": {}})
+    url = connect_auth.get_auth_url(realtime_url(server))
+    async with connect(url, subprotocols=[Subprotocol("graphql-ws")], open_timeout=10) as socket:
+        await socket.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10))["type"] == "connection_ack"
+        start = {
+            "id": "signed",
+            "type": "start",
+            "payload": {
+                "data": data,
+                "extensions": {"authorization": wrong_secret.get_headers(data)},
+            },
+        }
+        await socket.send(json.dumps(start))
+        frame = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        while frame["type"] == "ka":
+            frame = json.loads(await asyncio.wait_for(socket.recv(), 10))
+    assert (frame["type"], frame["id"]) == ("error", "signed")
     [error] = frame["payload"]["errors"]
-    # A code Amplify treats as final: it does not retry a refused signature.
-    assert error["errorCode"] in (400, 401, 403)
+    assert error["errorType"] == "BadRequestException"
     assert error["message"].startswith("The request signature we calculated does not match")

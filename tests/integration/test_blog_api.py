@@ -6,6 +6,7 @@ resolvers receiving AppSync's context event, pipeline resolvers, BatchInvoke.
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
@@ -16,6 +17,7 @@ from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
+from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import BLOG_KEY, Server
 
 
@@ -200,3 +202,62 @@ def test_browsers_get_appsync_cors_answers(blog: Server) -> None:
     assert {"content-type", "x-api-key", "authorization", "x-amz-user-agent"} <= set(allowed)
     response = _post(blog, {"query": '{ echo(message: "cors") }'})
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.anyio
+async def test_the_nodejs_function_counts_likes_in_the_embedded_dynamodb(blog: Server) -> None:
+    # A post of its own, so other tests' likes do not count.
+    created = _post(
+        blog,
+        {
+            "query": 'mutation { createPost(input: {title: "Liked", content: "c", authorId: "a1"})'
+            " { id likes } }"
+        },
+    ).json()["data"]["createPost"]
+    assert created["likes"] == 0
+    post_id = created["id"]
+    liked = _post(
+        blog,
+        {
+            "query": "mutation Like($id: ID!) "
+            "{ a: likePost(postId: $id) b: likePost(postId: $id) }",
+            "variables": {"id": post_id},
+        },
+    ).json()
+    # Mutation fields run one after the other: UpdateItem's ADD counts up.
+    assert liked == {"data": {"a": 1, "b": 2}}
+    posts = _post(blog, {"query": "{ listPosts { id likes } }"}).json()["data"]["listPosts"]
+    assert {"id": post_id, "likes": 2} in posts
+    # The count is an item of the embedded DynamoDB, which boto3 reads on the AWS endpoint.
+    dynamodb = aws_client("dynamodb", f"http://{blog.host}:{blog.port}")
+    item = dynamodb.get_item(TableName="PostLikes", Key={"postId": {"S": post_id}})["Item"]
+    assert item["likes"] == {"N": "2"}
+
+
+SUBSCRIPTION = 'subscription { onAddComment(postId: "p2") { postId content } }'
+# aws-samples/aws-amplify-appsync-graphql-real-time-canvas#28 (the body) and
+# awslabs/aws-mobile-appsync-sdk-js#628 ("a 400 error from AppSync"): a subscription operation
+# sent over HTTP, where AppSync once answered with an MQTT handshake.
+MQTT_REFUSAL = {
+    "errorType": "BadRequestException",
+    "message": "Subscriptions over MQTT is not supported.",
+}
+
+
+def test_a_subscription_posted_over_http_is_refused_as_appsync_refuses_it(blog: Server) -> None:
+    response = _post(blog, {"query": SUBSCRIPTION})
+    assert response.status_code == 400
+    assert response.headers["x-amzn-errortype"] == "BadRequestException"
+    assert (
+        response.content
+        == b'{"errors":[' + json.dumps(MQTT_REFUSAL, separators=(",", ":")).encode() + b"]}"
+    )
+
+
+@pytest.mark.anyio
+async def test_gql_sending_a_subscription_over_http_gets_the_bad_request(blog: Server) -> None:
+    # gql's HTTP transport sends the operation as it is; the refusal comes back in errors[].
+    async with _client(blog) as session:
+        with pytest.raises(TransportQueryError) as refused:
+            await session.execute(gql(SUBSCRIPTION))
+    assert refused.value.errors == [MQTT_REFUSAL]

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import boto3
@@ -17,6 +18,7 @@ import httpx
 import pytest
 import yaml
 
+from appsync.api_log import api_id
 from tests.conftest import REPO_ROOT
 from tests.fixtures.aws_signing import signed_headers
 from tests.fixtures.loopback import free_port
@@ -37,6 +39,7 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
     url, port = match.group(1), match.group(2)
     assert f"Realtime: ws://127.0.0.1:{port}/graphql/realtime" in text
     assert f"Console:  http://127.0.0.1:{port}/console/" in text
+    assert f"Metrics:  http://127.0.0.1:{port}/metrics  (API id {api_id('blog')})" in text
     assert f"API key:  {BLOG_KEY}" in text
     response = httpx.post(
         url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
@@ -54,6 +57,31 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
 
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
+
+# The banners README.md shows: fenced blocks that start with `serve`'s first line.
+README_BANNERS = re.findall(
+    r"^```\n(appsync-local: serving .*?)^```$", (REPO_ROOT / "README.md").read_text(), re.M | re.S
+)
+
+
+def test_the_readme_shows_the_banners_of_its_examples() -> None:
+    assert len(README_BANNERS) >= 2
+
+
+@pytest.mark.parametrize("shown", README_BANNERS, ids=lambda text: text.split("'")[1])
+def test_the_readmes_banner_is_what_serve_prints(shown: str) -> None:
+    """What the README says `serve` prints is what it prints, the port, the clone's path and
+    the console token aside: the README shows port 20002, `...` for the folder of the clone and
+    `<token>` for the installation's console token."""
+    match = re.match(r"appsync-local: serving '\w+' from \.\.\./(\S+)\n", shown)
+    assert match is not None, shown
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(REPO_ROOT / match[1])]
+    with stopped_cleanly([*command, "--port", "0"]) as process:
+        printed = announcement(process)
+    port = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/", printed)
+    assert port is not None, printed
+    printed = re.sub(r"(console API token: )\S+", r"\g<1><token>", printed)
+    assert printed.replace(f":{port[1]}", ":20002").replace(str(REPO_ROOT), "...") == shown
 
 
 def test_serve_prints_the_aws_endpoint_where_boto3_sees_the_seeded_table() -> None:
@@ -164,12 +192,26 @@ START_FAILURES = {
         "server.tls: cannot use {folder}/cert.pem with {folder}/key.pem: ",
         {"cert.pem": "not a certificate\n", "key.pem": "not a key\n"},
     ),
-    "a state machine the engine refuses": StartFailure(
-        HEAD + STATE_MACHINE,
-        "server.stepFunctions.stateMachines[0]: InvalidDefinition: ",
-        {"orders.asl.json": '{"StartAt": "Missing", "States": {}}'},
-    ),
 }
+
+
+def test_a_state_machine_the_engine_refuses_is_found_by_validate(tmp_path: Path) -> None:
+    # Once found only at the start, when the engine refused it; now `validate` says it too.
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+    (tmp_path / "orders.asl.json").write_text('{"StartAt": "Missing", "States": {}}')
+    config = tmp_path / "appsync.yaml"
+    config.write_text(HEAD + STATE_MACHINE)
+    base = [sys.executable, "-m", "appsync"]
+    for command in (["validate"], ["serve", "--port", "0"]):
+        done = subprocess.run(
+            [*base, *command, "--config", str(config)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(
+            f"appsync-local: 1 problem(s):\n  {config}: "
+            "server.stepFunctions.stateMachines[0].definition: InvalidDefinition: "
+        ), done.stderr
 
 
 @pytest.mark.parametrize("failure", START_FAILURES.values(), ids=list(START_FAILURES))
@@ -225,6 +267,29 @@ def test_serve_refuses_a_broken_definition() -> None:
     )
     assert completed.returncode == 1
     assert "cannot read" in completed.stderr
+
+
+def test_serve_in_a_folder_without_a_definition_says_how_to_name_one(tmp_path: Path) -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "serve"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert f"no appsync.yaml in {tmp_path}" in completed.stderr
+    assert "appsync-local serve --config path/to/appsync.yaml" in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_version_is_the_installed_distributions() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "appsync", "--version"], capture_output=True, text=True, timeout=30
+    )
+    assert completed.returncode == 0
+    assert completed.stdout == f"appsync-local {version('appsync-local')}\n"
 
 
 def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
@@ -305,7 +370,7 @@ def test_serve_beyond_loopback_warns_what_is_exposed() -> None:
     assert "Data directory: memory only (--ephemeral)" in text
     assert "WARNING: --host 0.0.0.0 is not a loopback address" in warning
     for exposed in ("GraphQL (/graphql)", "realtime (/graphql/realtime)", "DynamoDB",
-                    "Step Functions", "Cognito", "S3", "testing",
+                    "Step Functions", "Cognito", "Lambda functions", "S3", "testing",
                     "console API token"):  # fmt: skip
         assert exposed in warning
 
@@ -329,3 +394,5 @@ def test_serve_names_its_data_directory_and_the_pools_it_signs_for(tmp_path: Pat
         in text
     )
     assert "    DynamoDB" not in text
+    # Only what this API uses: its pool's users, not DynamoDB items it has none of.
+    assert "  In memory only: embedded data (Cognito users) is gone when the server stops\n" in text

@@ -8,16 +8,23 @@ The test app and server are in realtime_support.py. Expected frames and texts ar
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import websockets
+from gql import Client
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
+from gql.transport.async_transport import AsyncTransport
+from gql.transport.exceptions import TransportServerError
+from gql.transport.websockets import WebsocketsTransport
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import RealtimeSettings
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED, HEADERS_MISSING
 from tests.integration.realtime_support import (
     ADD_ANN,
     API_KEY,
@@ -120,36 +127,71 @@ async def test_one_socket_carries_up_to_100_subscriptions(server: RealtimeServer
 
 
 @pytest.mark.anyio
-async def test_a_handshake_without_credentials_is_refused_with_401(server: RealtimeServer) -> None:
-    with pytest.raises(websockets.InvalidStatus) as refused:
-        async with websockets.connect(
-            server.realtime_url, subprotocols=[Subprotocol("graphql-ws")]
-        ):
+async def test_a_handshake_without_credentials_is_accepted_then_told_headers_are_missing(
+    server: RealtimeServer,
+) -> None:
+    # The upgrade succeeds (no HTTP 401): the client learns why from its first frame's answer.
+    answer = await _first_frame_answer(server, [Subprotocol("graphql-ws")])
+    assert answer == {"type": "connection_error", "payload": {"errors": [HEADERS_MISSING]}}
+
+
+async def _first_frame_answer(
+    server: RealtimeServer, subprotocols: list[Subprotocol]
+) -> dict[str, Any]:
+    """The answer to `connection_init` on a socket opened with these subprotocols; the server
+    closes the socket after it."""
+    async with websockets.connect(server.realtime_url, subprotocols=subprotocols) as socket:
+        assert socket.subprotocol == "graphql-ws"
+        await socket.send('{"type":"connection_init"}')
+        answer: dict[str, Any] = json.loads(await socket.recv())
+        with pytest.raises(websockets.ConnectionClosed):
+            await socket.recv()
+    return answer
+
+
+@pytest.mark.anyio
+async def test_gql_without_credentials_gets_the_headers_missing_connection_error(
+    server: RealtimeServer,
+) -> None:
+    # gql's plain graphql-ws transport: a real client that sends no AppSync auth at all.
+    transport = WebsocketsTransport(url=server.realtime_url, subprotocols=["graphql-ws"])
+    assert repr({"errors": [HEADERS_MISSING]}) in await _gql_connection_error(transport)
+
+
+async def _gql_connection_error(transport: AsyncTransport) -> str:
+    """What gql raises when the server answers its `connection_init` with connection_error."""
+    with pytest.raises(TransportServerError) as refused:
+        async with Client(transport=transport):
             pass
-    assert refused.value.response.status_code == 401
-    assert refused.value.response.headers["x-amzn-errortype"] == "UnauthorizedException"
+    return str(refused.value)
 
 
 @pytest.mark.anyio
 async def test_a_handshake_with_a_wrong_key_gets_connection_error(server: RealtimeServer) -> None:
     headers = {**api_key_header(server), "x-api-key": "da2-wrong"}
     protocols = [Subprotocol("graphql-ws"), Subprotocol(f"header-{b64url(headers)}")]
+    answer = await _first_frame_answer(server, protocols)
+    assert answer == {"type": "connection_error", "payload": {"errors": [CONNECTION_UNAUTHORIZED]}}
+
+
+@pytest.mark.anyio
+async def test_gql_appsync_transport_with_a_wrong_key_gets_unauthorized_401(
+    server: RealtimeServer,
+) -> None:
+    auth = AppSyncApiKeyAuthentication(host=f"{server.host}:{server.port}", api_key="da2-wrong")
+    transport = AppSyncWebsocketsTransport(url=server.graphql_url.replace("http", "ws"), auth=auth)
+    assert repr({"errors": [CONNECTION_UNAUTHORIZED]}) in await _gql_connection_error(transport)
+
+
+@pytest.mark.anyio
+async def test_the_first_ka_follows_connection_ack_at_once(server: RealtimeServer) -> None:
+    # The server's keep-alive period is an hour here: only the ka sent with the ack can come.
+    headers = api_key_header(server)
+    protocols = [Subprotocol("graphql-ws"), Subprotocol(f"header-{b64url(headers)}")]
     async with websockets.connect(server.realtime_url, subprotocols=protocols) as socket:
         await socket.send('{"type":"connection_init"}')
-        assert json.loads(await socket.recv()) == {
-            "type": "connection_error",
-            "payload": {
-                "errors": [
-                    {
-                        "errorType": "com.amazonaws.deepdish.graphql.auth#UnauthorizedException",
-                        "message": "You are not authorized to make this call.",
-                        "errorCode": 400,
-                    }
-                ]
-            },
-        }
-        with pytest.raises(websockets.ConnectionClosed):
-            await socket.recv()
+        assert json.loads(await socket.recv())["type"] == "connection_ack"
+        assert json.loads(await asyncio.wait_for(socket.recv(), 10)) == {"type": "ka"}
 
 
 @pytest.mark.anyio
@@ -157,6 +199,8 @@ async def test_keep_alive_frames_flow(tmp_path: Path) -> None:
     settings = RealtimeSettings(keep_alive_interval_seconds=0.05)
     with serve(tmp_path, settings=settings) as fast:
         async with raw_client(fast) as client:
+            # Beyond the one that came with the ack: the periodic ones.
+            assert await client.receive(skip_ka=False) == {"type": "ka"}
             assert await client.receive(skip_ka=False) == {"type": "ka"}
 
 
@@ -169,6 +213,10 @@ async def test_a_handshake_without_the_graphql_ws_subprotocol_is_refused(
         async with websockets.connect(server.realtime_url, subprotocols=[entry]):
             pass
     assert refused.value.response.status_code == 400
+    # Compact JSON, as every other body the server writes.
+    assert refused.value.response.body == (
+        b'{"errors":[{"errorType":"BadRequestException","message":"Unsupported subprotocol"}]}'
+    )
 
 
 @pytest.mark.anyio

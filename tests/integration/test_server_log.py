@@ -1,6 +1,7 @@
 """What `appsync-local serve` writes to its terminal (issue 12, items 12 and 13): no credential
 in any line at any level, no access log unless asked for, and no traceback for a client's
-error (bad JSON, validation errors, refused credentials, sockets that go away).
+error (bad JSON, validation errors, refused credentials, sockets that go away); why a token was
+refused, at the default level (issue 13).
 
 The server runs as a user runs it, in a process of its own, with its log captured.
 """
@@ -11,7 +12,9 @@ import asyncio
 import base64
 import json
 import socket
+import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import quote
 
 import httpx
@@ -19,6 +22,7 @@ import pytest
 import websockets
 from websockets.typing import Subprotocol
 
+from tests.fixtures import keys
 from tests.integration.conftest import APIS
 from tests.integration.server_process import ServerProcess, serve_process
 
@@ -69,6 +73,7 @@ async def _exercise(server: ServerProcess) -> None:
     async with websockets.connect(legacy, subprotocols=[Subprotocol("graphql-ws")]) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
+        assert json.loads(await ws.recv())["type"] == "ka"  # the first, right behind the ack
         await ws.send("[" * 100_000 + "]" * 100_000)
         assert json.loads(await ws.recv())["type"] == "error"
         await ws.send("not json")
@@ -131,3 +136,40 @@ def test_the_access_log_is_off_by_default(tmp_path: pytest.TempPathFactory) -> N
     assert "POST /graphql" not in log
     assert "WebSocket /graphql/realtime" not in log
     assert "Traceback" not in log
+
+
+OIDC_ISSUER = "https://login.example.test"
+
+
+def test_why_a_token_was_refused_is_in_the_log_at_the_default_level(tmp_path: Path) -> None:
+    """A user whose token gets the 401 sees the reason in the server's terminal without raising
+    the log level; the token itself never appears."""
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+    (tmp_path / "jwks.json").write_text(json.dumps(keys.jwks(("log-oidc", "k1"))))
+    provider = {"issuer": OIDC_ISSUER, "clientId": "web-.*", "jwksFile": "jwks.json"}
+    definition = {
+        "schema": "schema.graphql",
+        "authenticationType": "OPENID_CONNECT",
+        "openIDConnectConfig": provider,
+    }
+    config = tmp_path / "appsync.yaml"
+    config.write_text(json.dumps(definition))
+    now = int(time.time())  # the server checks times against its own clock
+    claims = {"iss": OIDC_ISSUER, "sub": "u", "aud": "desktop", "iat": now, "exp": now + 300}
+    wrong_client = keys.rs256_token(claims, "log-oidc", "k1")
+    expired = keys.rs256_token({**claims, "aud": "web-1", "exp": now - 60}, "log-oidc", "k1")
+    with serve_process(config, tmp_path, ()) as server:
+        for token in (wrong_client, expired):
+            response = httpx.post(
+                server.url, json={"query": "{ a }"}, headers={"authorization": token}, timeout=10
+            )
+            assert response.status_code == 401
+        log = server.log().partition("Press Ctrl+C to stop.")[2]
+    assert (
+        "INFO auth.oidc: token refused: clientId 'web-.*' matches none of aud and client_id "
+        "['desktop'] (a regular expression matches the whole value)"
+    ) in log
+    assert "INFO auth.oidc: token refused as expired: exp " in log
+    for token in (wrong_client, expired):
+        for part in token.split("."):
+            assert part not in log

@@ -13,7 +13,7 @@ import uvicorn
 from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 
-from appsync.stepfunctions_api import build_stepfunctions_app
+from appsync.stepfunctions_api import LongPollServer, build_stepfunctions_app
 from stepfunctions.runtime.clock import Clock, FakeClock, SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
@@ -40,7 +40,7 @@ class ServerThread:
         self._read_timeout = read_timeout
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = threading.Event()
-        self._server: uvicorn.Server | None = None
+        self._server: LongPollServer | None = None
         self._thread = threading.Thread(target=self._main, name="sfn-test-server", daemon=True)
 
     def start(self) -> None:
@@ -76,7 +76,7 @@ class ServerThread:
             log_level="warning",
             lifespan="off",
         )
-        server = uvicorn.Server(config)
+        server = LongPollServer(config, service)
         self._server = server
         async with service.running(), asyncio.TaskGroup() as group:
             serving = group.create_task(server.serve())

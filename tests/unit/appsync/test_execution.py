@@ -1,5 +1,6 @@
 """One operation through the Executor: field-level auth, the resolver count limit, a query
-that does not parse, the headers resolvers add, and mutations handed to the publisher."""
+that does not parse, a subscription sent over HTTP, the headers resolvers add, and mutations
+handed to the publisher."""
 
 from __future__ import annotations
 
@@ -72,6 +73,40 @@ async def test_a_query_that_does_not_parse_is_a_malformed_request(tmp_path: Path
         RequestErrorType.MALFORMED_HTTP_REQUEST,
         "Unable to parse GraphQL query.",
     )
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("query", "operation_name"),
+    [
+        ('subscription { onAddPost(id: "p1") { id } }', None),
+        ('query Q { getPost(id: "p1") { id } } subscription S { onAddPost { id } }', "S"),
+    ],
+    ids=["alone", "named among others"],
+)
+async def test_a_subscription_operation_over_http_is_a_bad_request(
+    tmp_path: Path, query: str, operation_name: str | None
+) -> None:
+    # AppSync's answer since MQTT subscriptions were retired (aws-samples/aws-amplify-appsync-
+    # graphql-real-time-canvas#28): subscriptions are served on the realtime websocket only.
+    api = load_test_api(tmp_path)
+    with pytest.raises(RequestError) as refused:
+        await api.executor.prepare(GraphQLRequest(query, None, operation_name))
+    assert (refused.value.status, refused.value.error_type, refused.value.message) == (
+        400,
+        RequestErrorType.BAD_REQUEST,
+        "Subscriptions over MQTT is not supported.",
+    )
+
+
+@pytest.mark.anyio
+async def test_a_query_beside_a_subscription_in_one_document_still_runs(tmp_path: Path) -> None:
+    api = load_test_api(tmp_path)
+    query = 'query Q { getPost(id: "p1") { id } } subscription S { onAddPost { id } }'
+    request = GraphQLRequest(query, None, "Q")
+    prepared = await api.executor.prepare(request)
+    result = await api.executor.execute(request, prepared, await api_key_caller(api), {})
+    assert result.body == {"data": {"getPost": {"id": "p1"}}}
 
 
 @pytest.mark.anyio

@@ -3,11 +3,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from pathlib import Path
 
-from appsync.log_sinks import JsonLinesSink, LogFormat, TextSink, open_sink, readable
+import pytest
+
+from appsync.log_sinks import (
+    FLUSH_SECONDS,
+    JsonLinesSink,
+    LogFormat,
+    TextSink,
+    open_sink,
+    readable,
+)
 
 REQUEST_ID = "dbe87af3-c114-4b32-ae79-8af11f3f96f1"
 TRACING = json.dumps(
@@ -100,3 +110,17 @@ def test_a_step_functions_event_reads_as_its_execution_type_and_details() -> Non
         }
     )
     assert readable(0, event).endswith(' order-7 ExecutionFailed {"error": "E", "cause": "c"}')
+
+
+@pytest.mark.anyio
+async def test_while_the_server_runs_lines_reach_the_file_within_the_flush_interval(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "api.jsonl"
+    sink = open_sink(str(path), LogFormat.JSON)
+    sink.write([(1, "a Begin Request")])
+    sink.write([(2, "a End Request")])
+    assert path.read_text() == ""  # one flush for both, a little later
+    await asyncio.sleep(FLUSH_SECONDS * 2)
+    assert len(path.read_text().splitlines()) == 2
+    sink.close()

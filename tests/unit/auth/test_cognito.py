@@ -8,6 +8,7 @@ Token shapes follow Amazon Cognito's "Understanding user pool JSON web tokens": 
 from __future__ import annotations
 
 import json
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,3 +231,48 @@ async def test_tokens_issued_by_moto_cognito_idp_verify() -> None:
         assert principal.cognito_groups == frozenset({"admin"})
         assert principal.identity is not None
         assert principal.identity["username"] == "bob"
+
+
+def _logged_reason(caplog: pytest.LogCaptureFixture, token: str) -> str:
+    """The one reason logged for a refused token: at INFO (the server's default level), and
+    without the token or any part of it."""
+    [record] = [r for r in caplog.records if r.getMessage().startswith("token refused")]
+    assert record.levelno == logging.INFO
+    message = record.getMessage()
+    for part in token.split("."):
+        assert part not in message
+    return message
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        (
+            _id_claims(aud="other-client"),
+            "token refused: appIdClientRegex '4l2c9ij2.*' does not match the id token's aud "
+            "'other-client' (a regular expression matches the whole value)",
+        ),
+        (
+            _access_claims(client_id="other-client"),
+            "token refused: appIdClientRegex '4l2c9ij2.*' does not match the access token's "
+            "client_id 'other-client' (a regular expression matches the whole value)",
+        ),
+        (
+            _id_claims(token_use="refresh"),
+            "token refused: token_use 'refresh' is neither 'id' nor 'access'",
+        ),
+        (
+            _id_claims(exp=NOW - 1),
+            f"token refused as expired: exp {NOW - 1} is past, the server's clock reads {NOW}",
+        ),
+    ],
+    ids=["id token aud", "access token client_id", "token_use", "exp"],
+)
+async def test_why_a_token_was_refused_is_logged_with_the_claim_it_read(
+    jwks_path: str, caplog: pytest.LogCaptureFixture, claims: dict[str, Any], reason: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    token = rs256_token(claims, "pool", "pool-kid")
+    await _refused(_authorizer(jwks_path, app_id_client_regex="4l2c9ij2.*"), token)
+    assert _logged_reason(caplog, token) == reason

@@ -8,6 +8,7 @@ The handlers below are the authorizers under test, referenced as `module:functio
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -144,11 +145,19 @@ async def test_async_one_argument_handler_is_awaited() -> None:
 
 
 @pytest.mark.anyio
-async def test_identity_validation_expression_is_applied_before_invoking() -> None:
+async def test_identity_validation_expression_is_applied_before_invoking(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
     authorizer = _authorizer("allow_custom", identity_validation_expression="custom-.*")
     with pytest.raises(UnauthorizedError):
         await authorizer.authenticate(_request("bad-token"))
     assert EVENTS == []
+    # Why, at the server's default level, without the token.
+    assert [r.getMessage() for r in caplog.records] == [
+        "token refused: identityValidationExpression 'custom-.*' does not match it (the whole "
+        "value)"
+    ]
     assert (await authorizer.authenticate(_request("custom-token"))).mode is AuthMode.AWS_LAMBDA
     assert len(EVENTS) == 1
 

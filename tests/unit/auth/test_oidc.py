@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -224,3 +225,34 @@ async def test_several_oidc_providers_are_chosen_by_issuer() -> None:
     assert principal.identity is not None
     assert principal.identity["issuer"] == OTHER_ISSUER
     assert first.requests == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("claims", "kid", "reason"),
+    [
+        (
+            _claims(aud="desktop"),
+            "k1",
+            "token refused: clientId 'web-.*' matches none of aud and client_id ['desktop'] (a "
+            "regular expression matches the whole value)",
+        ),
+        (_claims(), "rotated-away", "token refused: unknown kid 'rotated-away'"),
+        (_claims(iss=ISSUER + "/other"), "k1", "token refused: its iss"),
+        (_claims(iat=NOW - 7200), "k1", "token refused as expired: iat is more than iatTTL"),
+    ],
+    ids=["clientId", "kid", "issuer", "iatTTL"],
+)
+async def test_why_a_token_was_refused_is_logged_at_info_without_the_token(
+    caplog: pytest.LogCaptureFixture, claims: dict[str, Any], kid: str, reason: str
+) -> None:
+    caplog.set_level(logging.INFO)
+    fetcher = DictFetcher(_provider_documents(("idp", "k1")))
+    authorizer = _authorizer(fetcher, client_id="web-.*", iat_ttl=3_600_000)
+    token = rs256_token(claims, "idp", kid)
+    await _refused(authorizer, token)
+    [record] = [r for r in caplog.records if r.getMessage().startswith("token refused")]
+    assert record.levelno == logging.INFO
+    assert record.getMessage().startswith(reason)
+    for part in token.split("."):
+        assert part not in record.getMessage()

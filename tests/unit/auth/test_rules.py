@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -322,3 +323,58 @@ async def test_api_key_on_an_api_without_api_key_mode_is_not_valid(
     authorizer = Authorizer(pool, (), ManualClock(NOW))
     message = await _refusal(authorizer, **{"x-api-key": "da2-live"})
     assert message == "Valid authorization header not provided."
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("with_pool", "token", "reason"),
+    [
+        (True, "Bearer x.y.z", "token refused: the Authorization value is not a JWT"),
+        (
+            False,
+            "opaque",
+            "token refused: the API has no user pool, OIDC provider or Lambda authorizer",
+        ),
+    ],
+    ids=["not a JWT", "no token mode"],
+)
+async def test_a_token_no_mode_takes_is_logged_with_the_reason(
+    pool: CognitoUserPoolConfig,
+    caplog: pytest.LogCaptureFixture,
+    with_pool: bool,
+    token: str,
+    reason: str,
+) -> None:
+    caplog.set_level(logging.INFO)
+    authorizer = Authorizer(IamConfig(), (pool,) if with_pool else (), ManualClock(NOW))
+    await _refusal(authorizer, authorization=token)
+    assert [(r.levelno, r.getMessage()) for r in caplog.records] == [(logging.INFO, reason)]
+
+
+@pytest.mark.anyio
+async def test_a_token_of_an_unknown_issuer_is_logged_with_the_issuers_the_api_trusts(
+    pool: CognitoUserPoolConfig, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    token = rs256_token(
+        {"iss": "https://elsewhere.example", "exp": NOW + 60}, "selection-pool", "k"
+    )
+    await _refusal(Authorizer(pool, (), ManualClock(NOW)), authorization=token)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"token refused: its iss 'https://elsewhere.example' is none of the API's issuers "
+        f"['{ISSUER}']"
+    ]
+
+
+@pytest.mark.anyio
+async def test_a_refused_api_key_is_logged_without_the_key(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+    authorizer = Authorizer(SELECTION_KEYS, (), ManualClock(NOW))
+    await _refusal(authorizer, **{"x-api-key": "da2-old"})
+    await _refusal(authorizer, **{"x-api-key": "da2-unknown"})
+    assert [r.getMessage() for r in caplog.records] == [
+        "API key refused: it has expired",
+        "API key refused: it is none of the API's keys",
+    ]

@@ -10,6 +10,7 @@ import pytest
 from appsync.api_log import api_id
 from appsync.console.context import ServedApi
 from definition.appsync_yaml.api import read_appsync_yaml
+from definition.model import source_text
 from tests.conftest import REPO_ROOT
 from tests.unit.appsync.console.support import data, engine, execute, services
 
@@ -91,9 +92,9 @@ async def test_resolvers_functions_and_data_sources_with_their_code() -> None:
             f"/types/{spec.type_name}/resolvers/{spec.field_name}"
         )
         if spec.code is not None and spec.code.code is not None:
-            assert resolver["code"] == spec.code.code.read_text(encoding="utf-8")
+            assert resolver["code"] == source_text(spec.code.code)
         if spec.code is not None and spec.code.request_mapping_template is not None:
-            expected = spec.code.request_mapping_template.read_text(encoding="utf-8")
+            expected = source_text(spec.code.request_mapping_template)
             assert resolver["requestMappingTemplate"] == expected
     queried = [r["fieldName"] for r in shown["query"]["resolvers"]]
     assert queried == [s.field_name for s in definition.resolvers if s.type_name == "Query"]

@@ -17,6 +17,7 @@ from graphql import parse
 from appsync.pubsub import Inbox, PublicationKind, topic_name
 from appsync.realtime.endpoint import RealtimeRuntime
 from resolvers.errors import ResolverError
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED, HEADERS_MISSING
 from tests.unit.appsync.api_support import API_KEY, load_test_api
 
 HEADERS = {"host": "example1234567890000.appsync-api.us-east-1.amazonaws.com", "x-api-key": API_KEY}
@@ -66,21 +67,84 @@ def _runtime(folder: Path) -> RealtimeRuntime:
     return load_test_api(folder).realtime
 
 
-@pytest.mark.anyio
-async def test_a_handshake_without_credentials_is_refused_with_a_401(tmp_path: Path) -> None:
+async def _first_frame_answer(folder: Path, header: dict[str, str] | None) -> dict[str, Any]:
+    """The upgrade of a socket with this handshake header (None: no auth header at all) is
+    accepted with graphql-ws; returns the answer to its `connection_init`, after which the
+    server closes the socket with 1000."""
     client = _Client()
     client.to_app.put_nowait({"type": "websocket.connect"})
-    await _runtime(tmp_path)(_scope(None), client.receive, client.send)
+    socket = asyncio.create_task(_runtime(folder)(_scope(header), client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted == {"type": "websocket.accept", "subprotocol": "graphql-ws", "headers": []}
+    client.frame({"type": "connection_init"})
+    answer = await client.next_frame()
+    closed = await asyncio.wait_for(client.from_app.get(), 5)
+    assert (closed["type"], closed["code"]) == ("websocket.close", 1000)
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+    return answer
+
+
+@pytest.mark.anyio
+async def test_a_handshake_without_credentials_is_accepted_then_told_headers_are_missing(
+    tmp_path: Path,
+) -> None:
+    # graphql-dotnet/graphql-client#662 (2024): the service opens a socket that carries no auth
+    # header at all, and answers its first frame with this connection_error.
+    assert await _first_frame_answer(tmp_path, None) == {
+        "type": "connection_error",
+        "payload": {"errors": [HEADERS_MISSING]},
+    }
+
+
+@pytest.mark.anyio
+async def test_a_plain_websocket_without_subprotocol_or_credentials_is_told_the_same(
+    tmp_path: Path,
+) -> None:
+    # Accepted without naming a subprotocol it did not offer (a browser would fail the upgrade).
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    scope = {**_scope(None), "subprotocols": []}
+    socket = asyncio.create_task(_runtime(tmp_path)(scope, client.receive, client.send))
+    accepted = await asyncio.wait_for(client.from_app.get(), 5)
+    assert accepted == {"type": "websocket.accept", "subprotocol": None, "headers": []}
+    client.frame({"type": "connection_init"})
+    assert await client.next_frame() == {
+        "type": "connection_error",
+        "payload": {"errors": [HEADERS_MISSING]},
+    }
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+
+
+@pytest.mark.anyio
+async def test_a_handshake_with_a_wrong_key_is_accepted_then_unauthorized_401(
+    tmp_path: Path,
+) -> None:
+    # amplify-flutter#2763: AppSync's connection_error for refused handshake credentials.
+    wrong = {**HEADERS, "x-api-key": "da2-wrong"}
+    assert await _first_frame_answer(tmp_path, wrong) == {
+        "type": "connection_error",
+        "payload": {"errors": [CONNECTION_UNAUTHORIZED]},
+    }
+
+
+@pytest.mark.anyio
+async def test_a_handshake_without_graphql_ws_is_refused_with_compact_json(
+    tmp_path: Path,
+) -> None:
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    scope = {**_scope(HEADERS), "subprotocols": []}
+    await _runtime(tmp_path)(scope, client.receive, client.send)
     start = client.from_app.get_nowait()
     body = client.from_app.get_nowait()
-    assert (start["type"], start["status"]) == ("websocket.http.response.start", 401)
-    assert (b"x-amzn-errortype", b"UnauthorizedException") in start["headers"]
-    # graphql-dotnet/graphql-client#221: the service's answer to a socket without auth.
-    assert json.loads(body["body"]) == {
-        "errors": [
-            {"errorType": "UnauthorizedException", "message": "Missing authorization header"}
-        ]
-    }
+    assert (start["type"], start["status"]) == ("websocket.http.response.start", 400)
+    assert (b"x-amzn-errortype", b"BadRequestException") in start["headers"]
+    # Compact, as every other answer of the server (and AppSync's own bodies) is written.
+    assert body["body"] == (
+        b'{"errors":[{"errorType":"BadRequestException","message":"Unsupported subprotocol"}]}'
+    )
 
 
 @pytest.mark.anyio
@@ -96,6 +160,7 @@ async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_pat
         "type": "connection_ack",
         "payload": {"connectionTimeoutMs": 300000},
     }
+    assert await client.next_frame() == {"type": "ka"}
     query = 'subscription { onAddPost(id: "p1") { id title } }'
     client.frame(
         {

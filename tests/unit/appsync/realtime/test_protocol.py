@@ -26,6 +26,7 @@ from appsync.realtime.protocol import (
     Unsubscribe,
     handshake_headers,
 )
+from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED
 
 QUERY = "subscription OnCreate { onCreateTodo { id name } }"
 API_KEY_AUTH = {"host": "127.0.0.1:20100", "x-api-key": "da2-abc"}
@@ -52,10 +53,15 @@ def started(connection: RealtimeConnection, subscription_id: str) -> None:
     connection.subscription_started(subscription_id)
 
 
-def test_connection_init_is_acknowledged_with_the_connection_timeout() -> None:
+def test_connection_init_is_acknowledged_with_the_connection_timeout_then_a_first_ka() -> None:
+    # The first ka follows the ack at once (ChilliCream/graphql-platform#6468,
+    # artilleryio/artillery#1567), so a client's keep-alive clock starts from the ack.
     connection = RealtimeConnection()
     out = connection.receive('{"type":"connection_init"}')
-    assert frames(out) == [{"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}}]
+    assert frames(out) == [
+        {"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}},
+        {"type": "ka"},
+    ]
     assert connection.state is ConnectionState.ACKNOWLEDGED
 
 
@@ -220,13 +226,6 @@ def test_an_unknown_frame_type_is_named_in_the_unsupported_operation_error() -> 
 
 def test_binary_frames_are_unsupported() -> None:
     assert frames(RealtimeConnection().receive_binary()) == [UNSUPPORTED_UNKNOWN]
-
-
-CONNECTION_UNAUTHORIZED = {
-    "errorType": "com.amazonaws.deepdish.graphql.auth#UnauthorizedException",
-    "message": "You are not authorized to make this call.",
-    "errorCode": 400,
-}
 
 
 def test_rejected_handshake_answers_connection_init_with_connection_error_and_closes() -> None:

@@ -7,7 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from definition.appsync_yaml.api import read_appsync_yaml
-from definition.model import CachingConfig, FieldLogLevel, LogConfig
+from definition.model import (
+    ApiCacheSpec,
+    ApiCachingBehavior,
+    CachingConfig,
+    FieldLogLevel,
+    LogConfig,
+)
 from tests.unit.definition.appsync_yaml.appsync_yaml_support import (
     HEAD,
     problems,
@@ -70,7 +76,10 @@ def test_every_field_without_a_local_effect_loads_with_one_notice_each(tmp_path:
             "dataSources[0].serviceRoleArn",
             f"{NO_EFFECT} (calls are made with the local credentials, not the role)",
         ),
-        ("dataSources[0].metricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
+        (
+            "dataSources[0].metricsConfig",
+            f"{NO_EFFECT} (no enhanced metrics: /metrics has the standard ones)",
+        ),
         (
             "dataSources[0].lambdaConfig.lambdaFunctionArn",
             f"{NO_EFFECT} (the local `handler` is called)",
@@ -84,20 +93,22 @@ def test_every_field_without_a_local_effect_loads_with_one_notice_each(tmp_path:
             f"{NO_EFFECT} (a function's Lambda calls are not batched locally)",
         ),
         (
-            "resolvers[0].cachingConfig",
-            f"{NO_EFFECT} (no API cache: every request runs its resolver)",
+            "resolvers[0].metricsConfig",
+            f"{NO_EFFECT} (no enhanced metrics: /metrics has the standard ones)",
         ),
-        ("resolvers[0].metricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
         ("xrayEnabled", f"{NO_EFFECT} (no X-Ray traces are recorded)"),
         ("tags", f"{NO_EFFECT} (tags are not listed by any local API)"),
         ("apiType", f"{NO_EFFECT} (source APIs are not merged locally)"),
         ("mergedApiExecutionRoleArn", f"{NO_EFFECT} (source APIs are not merged locally)"),
         ("visibility", f"{NO_EFFECT} (the API answers on the local address whatever it says)"),
         ("ownerContact", f"{NO_EFFECT} (not used locally)"),
-        ("enhancedMetricsConfig", f"{NO_EFFECT} (no CloudWatch metrics are emitted)"),
+        (
+            "enhancedMetricsConfig",
+            f"{NO_EFFECT} (no enhanced metrics: /metrics has the standard ones)",
+        ),
     ]
     assert all(notice.file == str(tmp_path / "appsync.yaml") for notice in definition.notices)
-    # Kept, typed: the API's log follows logConfig (no notice), the API cache cachingConfig.
+    # Kept, typed: the API's log follows logConfig and the API cache cachingConfig (no notice).
     assert definition.log_config == LogConfig(
         FieldLogLevel.ALL, "arn:aws:iam::123456789012:role/appsync-logs", True
     )
@@ -190,3 +201,49 @@ functions:
     assert problems(_write(tmp_path, text)) == [
         "functions[0].functionVersion: expected 2018-05-29, got '2017-02-28'"
     ]
+
+
+def test_api_cache_and_caching_keys_are_read_as_appsyncs_model_types_them(tmp_path: Path) -> None:
+    text = f"""{HEAD}
+apiCache: {{ttl: 120, apiCachingBehavior: PER_RESOLVER_CACHING, type: LARGE}}
+server: {{apiCache: {{redisUrl: "redis://127.0.0.1:6379/2"}}}}
+dataSources: [{{name: Local, type: NONE}}]
+resolvers:
+  - typeName: Query
+    fieldName: a
+    dataSourceName: Local
+    code: code.py
+    cachingConfig: {{ttl: 30, cachingKeys: ["$context.identity.sub", "$context.arguments.id"]}}
+"""
+    definition = read_appsync_yaml(_write(tmp_path, text))
+    assert definition.api_cache == ApiCacheSpec(
+        ApiCachingBehavior.PER_RESOLVER_CACHING, "LARGE", 120
+    )
+    assert definition.server.api_cache_redis_url == "redis://127.0.0.1:6379/2"
+    assert definition.resolvers[0].caching_config == CachingConfig(
+        30, ("$context.identity.sub", "$context.arguments.id")
+    )
+    assert definition.notices == ()
+
+
+def test_api_cache_problems_name_their_key(tmp_path: Path) -> None:
+    text = f"""{HEAD}
+apiCache: {{ttl: 0, apiCachingBehavior: SOMETIMES, type: HUGE}}
+server: {{apiCache: {{redisUrl: "http://cache"}}}}
+dataSources: [{{name: Local, type: NONE}}]
+resolvers:
+  - typeName: Query
+    fieldName: a
+    dataSourceName: Local
+    code: code.py
+    cachingConfig: {{ttl: 30, cachingKeys: ["$context.stash.id"]}}
+"""
+    found = problems(_write(tmp_path, text))
+    assert any("apiCache.apiCachingBehavior: expected one of" in p for p in found)
+    assert any("apiCache.ttl" in p for p in found)
+    assert any("apiCache.type: expected one of SMALL" in p for p in found)
+    assert any("server.apiCache.redisUrl: not a Redis URL" in p for p in found)
+    assert any(
+        "resolvers[0].cachingConfig.cachingKeys[0]: expected an entry of $context.arguments" in p
+        for p in found
+    )

@@ -70,3 +70,40 @@ server:
         p.startswith("server.stepFunctions.stateMachines[0].definition: file not found")
         for p in found
     )
+
+
+def test_a_state_machines_logging_configuration_is_read_for_create_state_machine(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "orders.asl.json").write_text(
+        '{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}'
+    )
+    text = f"""{HEAD}
+server:
+  stepFunctions:
+    stateMachines:
+      - name: orders
+        definition: orders.asl.json
+        loggingConfiguration: {{level: ERROR, includeExecutionData: true}}
+"""
+    [machine] = read_appsync_yaml(
+        write_definition(tmp_path, SCHEMA, text)
+    ).server.step_functions.state_machines
+    # CreateStateMachine requires one destination when the level is not OFF.
+    assert machine.logging_configuration == {
+        "level": "ERROR",
+        "includeExecutionData": True,
+        "destinations": [
+            {
+                "cloudWatchLogsLogGroup": {
+                    "logGroupArn": "arn:aws:logs:us-east-1:123456789012:log-group:"
+                    "/aws/vendedlogs/states/orders-Logs:*"
+                }
+            }
+        ],
+    }
+    bad = text.replace("level: ERROR", "level: LOUD")
+    assert any(
+        "stateMachines[0].loggingConfiguration.level: expected one of" in found
+        for found in problems(write_definition(tmp_path, SCHEMA, bad))
+    )

@@ -143,3 +143,43 @@ async def test_get_activity_task_answers_nothing_after_the_long_poll() -> None:
     interpreter = Interpreter(clock, TaskRegistry())
     assert await interpreter.get_activity_task(ACTIVITY, "w") is None
     assert clock.now() == START + timedelta(seconds=60)
+
+
+@pytest.mark.anyio
+async def test_ending_the_polls_answers_a_waiting_poll_at_once_and_later_ones_too() -> None:
+    # The server is stopping: a worker's poll gets the answer of a poll that found no task
+    # (API reference, GetActivityTask), without waiting out its 60 seconds.
+    clock = FakeClock(START, auto_advance=False)
+    interpreter = Interpreter(clock, TaskRegistry())
+    waiting = asyncio.ensure_future(interpreter.get_activity_task(ACTIVITY, "w"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert not waiting.done()
+    interpreter.end_activity_polls()
+    assert await asyncio.wait_for(waiting, 5) is None
+    assert await interpreter.get_activity_task(ACTIVITY, "w") is None
+    assert clock.now() == START
+
+
+@pytest.mark.anyio
+async def test_a_task_is_not_handed_out_once_the_polls_ended() -> None:
+    clock = FakeClock(START, auto_advance=False)
+    interpreter = Interpreter(clock, TaskRegistry())
+    interpreter.callbacks.open("AQ" + "t" * 90, "{}", ACTIVITY)
+    interpreter.end_activity_polls()
+    assert await interpreter.get_activity_task(ACTIVITY, "w") is None
+
+
+@pytest.mark.anyio
+async def test_released_workers_leave_later_tasks_queued_for_the_next_poll() -> None:
+    clock = FakeClock(START, auto_advance=False)
+    interpreter = Interpreter(clock, TaskRegistry())
+    waiting = asyncio.ensure_future(interpreter.callbacks.get_activity_task(ACTIVITY, "w"))
+    for _ in range(5):
+        await asyncio.sleep(0)
+    interpreter.callbacks.release_workers()
+    assert await asyncio.wait_for(waiting, 5) is None
+    # The released poll's place is gone: a task opened now waits for the next poll.
+    interpreter.callbacks.open("AQ" + "u" * 90, '{"n": 1}', ACTIVITY)
+    task = await interpreter.callbacks.get_activity_task(ACTIVITY, "w2")
+    assert task == ("AQ" + "u" * 90, '{"n": 1}')

@@ -6,10 +6,13 @@ SendTaskSuccess, SendTaskFailure, SendTaskHeartbeat).
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import pytest
 
+from stepfunctions.runtime.clock import FakeClock
+from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from tests.unit.stepfunctions.service.test_api import call, create, finished, ok
 
@@ -117,3 +120,18 @@ async def test_activities_take_tags(service: StepFunctionsService) -> None:
     await ok(service, "DeleteActivity", activityArn=ACTIVITY)
     status, body = await call(service, "DescribeActivity", activityArn=ACTIVITY)
     assert (status, body["__type"]) == (400, "ActivityDoesNotExist")
+
+
+async def test_a_poll_waiting_when_the_long_polls_end_gets_the_empty_answer() -> None:
+    # Time moves only by hand here: the poll can end only because the polls were ended.
+    service = StepFunctionsService(FakeClock(auto_advance=False), TaskRegistry())
+    async with service.running():
+        await ok(service, "CreateActivity", name="worker-queue")
+        poll = asyncio.ensure_future(call(service, "GetActivityTask", activityArn=ACTIVITY))
+        for _ in range(5):
+            await asyncio.sleep(0)
+        assert not poll.done()
+        service.end_long_polls()
+        # What a poll that found no task gets (API reference, GetActivityTask): 200, no token.
+        assert await asyncio.wait_for(poll, 5) == (200, {})
+        assert await call(service, "GetActivityTask", activityArn=ACTIVITY) == (200, {})
