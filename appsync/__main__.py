@@ -1,22 +1,9 @@
 """`appsync-local`: serve an API definition, or check one.
 
-    appsync-local --version
-    appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002] [--no-reload]
-                           [--tls | --cert FILE --key FILE] [--data-dir DIR [--fsync] | --ephemeral]
-                           [--allowed-host NAME ...] [--access-log]
-                           [--api-log FILE] [--api-log-format auto|json|text]
-                           [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
-                           [--stack NAME] [--region REGION]
-                           (prints the AWS endpoint, its keys and the services the API uses)
-    appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
-                           [--stack NAME] [--region REGION]
-    appsync-local reset    [--config ./appsync.yaml | --data-dir DIR]
-                           (empties the data directory; the Cognito signing key stays)
-    appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
-                           [--context ctx.json]
-    appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--log-level info]
-                           [--database FILE] [--retention N]
-                           [--allowed-host NAME ...]
+    appsync-local serve | validate | reset | evaluate | stepfunctions | --version
+
+Each command's options are in its `--help` (argparse's, from `_parser` below) and in the
+README's "Command line" table.
 
 `--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
 directory, recognised by content (`--format` forces one). The default port, 20002, is the one
@@ -42,7 +29,8 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
-from appsync.banner import announce, credentials_text, exposure_warning
+from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
+from appsync.console.access import ConsoleToken
 from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
@@ -489,13 +477,21 @@ def serve_states(
             "can reach it can call the Step Functions API, signed with the test keys.",
             file=sys.stderr,
         )
+    token = ConsoleToken.generate()
     print(f"appsync-local: Step Functions API on http://{host}:{port}/", flush=True)
     print(f"  credentials: {credentials_text(AwsEndpointSettings())}", flush=True)
+    print(f"  Console:  http://{host}:{port}/console/", flush=True)
+    print(f"    console API token: {token.value}  {TOKEN_NOTE}", flush=True)
     if database:
         print(f"  Standard executions stored in {database}", flush=True)
     asyncio.run(
         serve_stepfunctions(
-            host, port, database=database, retention=retention, allowed_hosts=allowed_hosts
+            host,
+            port,
+            database=database,
+            retention=retention,
+            allowed_hosts=allowed_hosts,
+            console_token=token,
         )
     )
     return 0

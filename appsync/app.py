@@ -43,7 +43,8 @@ from appsync.bindings import (
     data_source,
     synced_source,
 )
-from appsync.console.routes import console_routes, redirect_to_console, wants_console
+from appsync.console.mount import Console, mount_console
+from appsync.console.routes import redirect_to_console, wants_console
 from appsync.data_directory import DataDirectory
 from appsync.embedded_dynamodb import (
     dynamodb_running,
@@ -369,6 +370,9 @@ def build_app(
     # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
     dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
     functions, cache = api.functions, api.executor.cache
+    console = mount_console(
+        definition, api.step_functions.service, api.aws.region, endpoint, api.aws.data
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -409,11 +413,12 @@ def build_app(
             if current.js_runtime is not None:
                 current.js_runtime.close()
 
-    routes = _routes(api, endpoint, api.realtime)
+    routes = _routes(api, endpoint, api.realtime, console)
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
     app.state.api = api
+    app.state.console = console
     app.state.extra_listener = None
     app.state.build = (clock, data, body_timeout_seconds, log_sink)
     app.self_routes = api.step_functions.routes
@@ -435,7 +440,7 @@ def _graphql_endpoint(
 
 
 def _routes(
-    api: LoadedApi, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime
+    api: LoadedApi, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime, console: Console
 ) -> list[BaseRoute]:
     assert api.executor.metrics is not None
     return [
@@ -445,7 +450,7 @@ def _routes(
         # (under an ASGI root_path, which it strips). `realtime` is the app's own runtime,
         # which a reload keeps.
         *realtime.routes(),
-        *console_routes(api.definition),
+        *console.routes,
         metrics_route(api.executor.metrics),
     ]
 
@@ -491,7 +496,17 @@ class AppSyncApp(Starlette):
         on; realtime sockets stay open and move to `api` (`RealtimeRuntime.adopt`)."""
         _, _, body_timeout_seconds, log_sink = self.state.build
         endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
-        self.router.routes = _routes(api, endpoint, self._realtime)
+        # The console follows the new endpoint's log; its token and resolver log stay.
+        console = mount_console(
+            api.definition,
+            api.step_functions.service,
+            api.aws.region,
+            endpoint,
+            api.aws.data,
+            previous=self.state.console,
+        )
+        self.router.routes = _routes(api, endpoint, self._realtime, console)
+        self.state.console = console
         self._graphql = endpoint
         self.state.api = api
         await self._realtime.adopt(api.realtime)

@@ -14,6 +14,8 @@ from appsync.data_directory import DataDirectory
 from appsync.functions_embedded import describe as describe_functions
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
 
+TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
+
 
 def announce(
     app: AppSyncApp,
@@ -29,6 +31,7 @@ def announce(
     print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
+    print(f"    console API token: {app.state.console.token.value}  {TOKEN_NOTE}")
     print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
@@ -143,5 +146,7 @@ def exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
             if aws.credentials == (TEST_ACCESS_KEY,)
             else "."
         )
-        + " DNS rebinding protection applies to loopback connections only."
+        + " DNS rebinding protection applies to loopback connections only. The console"
+        " (/console/) works from other hosts with the console API token printed below, which"
+        " pages loaded from elsewhere ask for."
     )

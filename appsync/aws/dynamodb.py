@@ -109,9 +109,23 @@ class DynamoDBRoute:
                     "SerializationException", "Start of structure or map found where not expected."
                 ),
             )
+        return self._respond(call.region, operation, params)
+
+    def call(
+        self, region: str, operation: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        """One operation without HTTP, answered as `handle` answers it: the status and the
+        JSON body (the console's DynamoDB pages read what boto3 would)."""
+        if operation not in _operation_names():
+            return 400, {"__type": f"{_CORAL}UnknownOperationException"}
+        response = self._respond(region, operation, params)
+        body: dict[str, Any] = json.loads(response.body)
+        return response.status, body
+
+    def _respond(self, region: str, operation: str, params: dict[str, Any]) -> AwsResponse:
         if operation in _ITEM_OPERATIONS:
-            return self._item_operation(call.region, operation, params)
-        status, body = self._moto_operation(call.region, operation, params)
+            return self._item_operation(region, operation, params)
+        status, body = self._moto_operation(region, operation, params)
         return _answer(status, body)
 
     def _item_operation(self, region: str, operation: str, params: dict[str, Any]) -> AwsResponse:

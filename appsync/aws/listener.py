@@ -28,11 +28,15 @@ _NOT_FOUND = b'{"message":"Not Found"}'
 
 
 class AwsOnlyApp:
-    """ASGI: the AWS endpoint and nothing else (404 for anything that is not an AWS call)."""
+    """ASGI: the AWS endpoint, and for anything that is not an AWS call the `fallback` app
+    (`appsync-local stepfunctions`' console), or 404 without one."""
 
-    def __init__(self, endpoint: AwsEndpoint, hosts: HostPolicy) -> None:
+    def __init__(
+        self, endpoint: AwsEndpoint, hosts: HostPolicy, fallback: ASGIApp | None = None
+    ) -> None:
         self._endpoint = endpoint
         self._hosts = hosts
+        self._fallback = fallback
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -46,6 +50,9 @@ class AwsOnlyApp:
             return
         if scope["type"] == "http" and self._endpoint.claims(scope):
             await self._endpoint(scope, receive, send)
+            return
+        if self._fallback is not None:
+            await self._fallback(scope, receive, send)
             return
         if scope["type"] == "websocket":
             await receive()

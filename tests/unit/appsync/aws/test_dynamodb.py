@@ -77,6 +77,30 @@ async def test_table_operations_are_serialized_by_moto() -> None:
     assert isinstance(described["Table"]["CreationDateTime"], float)
 
 
+async def test_a_call_without_http_answers_as_the_route_does() -> None:
+    # What the console's DynamoDB pages use: the same status and body, parsed.
+    table = await _table()
+    item = {"TableName": table, "Item": {"id": {"S": "a"}, "n": {"N": "1"}}}
+    route = DynamoDBRoute()
+    assert route.call(REGION, "PutItem", item) == (200, {})
+    read = {"TableName": table, "Key": {"id": {"S": "a"}}}
+    answered = await _call("GetItem", read)
+    assert route.call(REGION, "GetItem", read) == (200, json.loads(answered.body))
+    described = route.call(REGION, "DescribeTable", {"TableName": table})
+    assert isinstance(described[1]["Table"]["CreationDateTime"], float)
+    assert route.call(REGION, "GetItem", {"TableName": "Absent", "Key": read["Key"]}) == (
+        400,
+        {
+            "__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            "message": "Requested resource not found",
+        },
+    )
+    assert route.call(REGION, "Nothing", {}) == (
+        400,
+        {"__type": "com.amazon.coral.service#UnknownOperationException"},
+    )
+
+
 async def test_moto_errors_keep_their_wire_json() -> None:
     missing = await _call("GetItem", {"TableName": "Absent", "Key": {"id": {"S": "x"}}})
     assert missing.status == 400
