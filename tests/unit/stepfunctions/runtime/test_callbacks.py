@@ -143,3 +143,17 @@ async def test_get_activity_task_answers_nothing_after_the_long_poll() -> None:
     interpreter = Interpreter(clock, TaskRegistry())
     assert await interpreter.get_activity_task(ACTIVITY, "w") is None
     assert clock.now() == START + timedelta(seconds=60)
+
+
+@pytest.mark.anyio
+async def test_clear_forgets_open_tokens_and_queued_activity_tasks() -> None:
+    interpreter = Interpreter(FakeClock(START), TaskRegistry())
+    callbacks = interpreter.callbacks
+    token = callbacks.new_token()
+    callbacks.open(token, '{"n": 1}', activity_arn=ACTIVITY)
+    callbacks.clear()
+    with pytest.raises(TaskTokenError) as unknown:
+        interpreter.send_task_success(token, "{}")
+    assert unknown.value.code == "TaskDoesNotExist"
+    # The queued activity task is gone too: a worker's poll waits out the minute empty-handed.
+    assert await interpreter.get_activity_task(ACTIVITY, "w") is None
