@@ -33,6 +33,7 @@ class LocalAws:
     transport: EndpointTransport
     moto: MotoServices
     data: DataDirectory
+    dynamodb: DynamoDBRoute
 
 
 def build_local_aws(
@@ -46,14 +47,15 @@ def build_local_aws(
     query_by_partition()
     # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
     # and the AppSync control plane's EvaluateCode will join it as `lambda` and `appsync`.
+    dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
-        "dynamodb": DynamoDBRoute(),
+        "dynamodb": dynamodb,
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
     }
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
-    return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data)
+    return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data, dynamodb)
 
 
 @asynccontextmanager
