@@ -121,6 +121,39 @@ async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_pat
     assert runtime.broker.subscriber_count(topic_name(PublicationKind.MUTATION, "addPost")) == 0
 
 
+@pytest.mark.anyio
+async def test_closing_every_connection_ends_its_subscriptions(tmp_path: Path) -> None:
+    runtime = _runtime(tmp_path)
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    socket = asyncio.create_task(runtime(_scope(HEADERS), client.receive, client.send))
+    await asyncio.wait_for(client.from_app.get(), 5)
+    client.frame({"type": "connection_init"})
+    await client.next_frame()
+    query = 'subscription { onAddPost(id: "p1") { id } }'
+    client.frame(
+        {
+            "id": "s1",
+            "type": "start",
+            "payload": {
+                "data": json.dumps({"query": query, "variables": {}}),
+                "extensions": {"authorization": HEADERS},
+            },
+        }
+    )
+    assert await client.next_frame() == {"type": "start_ack", "id": "s1"}
+    topic = topic_name(PublicationKind.MUTATION, "addPost")
+    assert await runtime.close_connections(1000, "reset") == 1
+    closed = await asyncio.wait_for(client.from_app.get(), 5)
+    assert closed == {"type": "websocket.close", "code": 1000, "reason": "reset"}
+    # The subscription is gone at once; the socket's loop ends when the client answers.
+    await asyncio.sleep(0)
+    assert runtime.broker.subscriber_count(topic) == 0
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+    assert await runtime.close_connections(1000, "reset") == 0
+
+
 def test_the_websocket_is_served_beside_graphql(tmp_path: Path) -> None:
     assert _runtime(tmp_path).paths() == ("/graphql/realtime", "/graphql")
 

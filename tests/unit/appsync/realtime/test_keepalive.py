@@ -85,3 +85,17 @@ async def test_the_timer_fires_the_wheel_on_its_own() -> None:
 def test_an_interval_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive interval"):
         KeepAliveWheel(0)
+
+
+@pytest.mark.anyio
+async def test_members_lists_every_registered_connection_until_discarded() -> None:
+    wheel = KeepAliveWheel(LONG, slots=4)
+    first, second = Connection(), Connection()
+    wheel.add(first)
+    wheel.tick()
+    wheel.add(second)
+    assert set(wheel.members()) == {first, second}
+    wheel.discard(first)
+    assert wheel.members() == [second]
+    wheel.discard(second)
+    assert wheel.members() == []
