@@ -3,6 +3,7 @@
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
+                           [--clock wall|manual [--clock-start TIME]] [--control-api]
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
@@ -23,12 +24,14 @@ import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
 import uvicorn
 
 from appsync.app import AppSyncApp, build_app, load_api, schema_problems
+from appsync.clock import ManualClock
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
 from appsync.hosts import is_loopback
@@ -92,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
     )
     _allowed_host_option(serve)
+    _control_options(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
     validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
     states = commands.add_parser(
@@ -123,6 +127,40 @@ def _allowed_host_option(command: argparse.ArgumentParser) -> None:
         help="a Host name to answer besides localhost, *.localhost, 127.0.0.1 and [::1] while "
         "serving on loopback (DNS rebinding protection); *.example.test allows subdomains",
     )
+
+
+def _control_options(serve: argparse.ArgumentParser) -> None:
+    serve.add_argument(
+        "--clock",
+        choices=["wall", "manual"],
+        default="wall",
+        help="manual: time moves only through the control API (AdvanceClock, SetClock), for "
+        "tests; implies --control-api (default: wall)",
+    )
+    serve.add_argument(
+        "--clock-start",
+        type=_aware_time,
+        metavar="TIME",
+        help="where a manual clock starts, ISO 8601 with its offset (default: now)",
+    )
+    serve.add_argument(
+        "--control-api",
+        action="store_true",
+        help="answer the local control API (AdvanceClock, SetClock, ResetState) for loopback "
+        "clients signed with the AWS endpoint's keys",
+    )
+
+
+def _aware_time(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time with its offset (2024-03-01T00:00:00Z)"
+        )
+    return moment
 
 
 def _load(path: Path) -> ApiDefinition | None:
@@ -165,12 +203,21 @@ class _ServeOptions:
     data: DataDirectory
     allowed_hosts: tuple[str, ...] = ()
     access_log: bool = False
+    # `--clock manual` (the clock, from `--clock-start` or now) and `--control-api`.
+    clock: ManualClock | None = None
+    control: bool = False
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
     host, port, log_level = options.host, options.port, options.log_level
     try:
-        app = build_app(definition, data=options.data, allowed_hosts=options.allowed_hosts)
+        app = build_app(
+            definition,
+            data=options.data,
+            allowed_hosts=options.allowed_hosts,
+            clock=options.clock,
+            control=options.control or options.clock is not None,
+        )
     except ConfigError as error:
         _report(error.problems)
         return 1
@@ -208,7 +255,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
-            _announce(app, options.data, bound_host, bound_port, certificate)
+            control = _control_lines(options)
+            _announce(app, options.data, bound_host, bound_port, certificate, control)
         else:
             listening.cancel()
     listener.close()
@@ -248,6 +296,7 @@ def _announce(
     host: str,
     port: int,
     certificate: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> None:
     definition: ApiDefinition = app.state.api.definition
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
@@ -273,7 +322,22 @@ def _announce(
         "  In memory only: embedded data (DynamoDB items, Step Functions executions, Cognito "
         "users) is gone when the server stops"
     )
+    for line in extra:
+        print(f"  {line}")
     print("Press Ctrl+C to stop.", flush=True)
+
+
+def _control_lines(options: _ServeOptions) -> list[str]:
+    """The banner's lines for the control API and a manual clock, when on."""
+    lines = []
+    if options.control or options.clock is not None:
+        lines.append(
+            "Control API: on (service appsync-local on the AWS endpoint, for loopback clients "
+            "signed with its keys)"
+        )
+    if options.clock is not None:
+        lines.append(f"Clock: manual, from {options.clock.start.isoformat()} (moves when told)")
+    return lines
 
 
 def _credentials_text(aws: AwsEndpointSettings) -> str:
@@ -345,6 +409,8 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    clock: ManualClock | None = None,
+    control: bool = False,
 ) -> int:
     definition = _load(path)
     if definition is None:
@@ -361,7 +427,9 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    options = _ServeOptions(host, port, log_level, directory, tuple(allowed_hosts), access_log)
+    options = _ServeOptions(
+        host, port, log_level, directory, tuple(allowed_hosts), access_log, clock, control
+    )
     return asyncio.run(_serve(definition, options, files))
 
 
@@ -440,6 +508,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = DataDirectory.ephemeral()
     elif arguments.data_dir is not None:
         data = DataDirectory(arguments.data_dir.resolve())
+    clock = None
+    if arguments.clock == "manual":
+        clock = ManualClock(arguments.clock_start or datetime.now(UTC))
+    elif arguments.clock_start is not None:
+        print("appsync-local: --clock-start goes with --clock manual", file=sys.stderr)
+        return 2
     return serve(
         arguments.config,
         arguments.host,
@@ -449,6 +523,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        clock,
+        arguments.control_api,
     )
 
 

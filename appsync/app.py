@@ -34,7 +34,10 @@ from appsync.aws.listener import AwsOnlyApp, extra_listener
 from appsync.aws.local import LocalAws, build_local_aws
 from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
+from appsync.clock import ManualClock
 from appsync.console.routes import console_routes, redirect_to_console, wants_console
+from appsync.control import SIGNING_NAME as CONTROL
+from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
@@ -42,6 +45,7 @@ from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
+from appsync.reset import StateReset
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -100,6 +104,10 @@ class LoadedApi:
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
+    # What time-dependent behaviour reads (a ManualClock under `serve --clock manual`), and
+    # what the control API's ResetState puts back (`appsync.reset`; more joins its `others`).
+    clock: Clock
+    reset: StateReset
 
 
 class _ResolverClock:
@@ -143,10 +151,13 @@ def load_api(
     schema = _schema(definition, problems)
     aws_settings = definition.server.aws
     trust = LocalTrust(endpoint_credentials(aws_settings), EmbeddedPoolKeys(data))
-    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
+    # A manual clock runs the engine too; clients still sign with the wall clock.
+    manual = clock if isinstance(clock, ManualClock) else None
+    signing = SystemClock() if manual is not None else None
+    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
-    step_functions = _step_functions(definition, problems)
+    step_functions = _step_functions(definition, problems, manual)
     # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
     aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
@@ -199,19 +210,21 @@ def load_api(
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
     dynamodb = _embedded_dynamodb(definition, inferred)
-    return LoadedApi(
-        definition, schema, authorizer, executor, realtime, dynamodb, step_functions, aws
-    )
+    reset = StateReset(step_functions, dynamodb, aws.dynamodb, realtime, manual)
+    parts = (schema, authorizer, executor, realtime, dynamodb, step_functions, aws)
+    return LoadedApi(definition, *parts, clock or SystemClock(), reset)
 
 
-def _step_functions(definition: ApiDefinition, problems: _Problems) -> EmbeddedStepFunctions:
+def _step_functions(
+    definition: ApiDefinition, problems: _Problems, clock: ManualClock | None
+) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     try:
-        return build_step_functions(settings, file)
+        return build_step_functions(settings, file, clock)
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
-        return build_step_functions(dataclasses.replace(settings, database=None), file)
+        return build_step_functions(dataclasses.replace(settings, database=None), file, clock)
 
 
 def _embedded_dynamodb(
@@ -421,14 +434,17 @@ def build_app(
     data: DataDirectory | None = None,
     allowed_hosts: tuple[str, ...] = (),
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
+    control: bool = False,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
-    `body_timeout_seconds` bounds the wait for a request's body (graphql_http).
+    `body_timeout_seconds` bounds the wait for a request's body (graphql_http). `control`:
+    whether the local control API answers (`appsync.control`; refused otherwise).
     """
     api = load_api(definition, clock, data)
+    api.aws.endpoint.add_route(CONTROL, ControlRoute(api.clock, api.reset, enabled=control))
     endpoint = GraphQLEndpoint(
         api.executor,
         api.authorizer,

@@ -45,7 +45,7 @@ from stepfunctions.integrations.http_task import (
 )
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.integrations.states import ServiceNestedExecutions
-from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.clock import Clock, SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 
@@ -136,12 +136,12 @@ class EmbeddedStepFunctions:
 
 
 def build_step_functions(
-    settings: StepFunctionsSettings, config_file: str
+    settings: StepFunctionsSettings, config_file: str, clock: Clock | None = None
 ) -> EmbeddedStepFunctions:
-    """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
-    open is a ConfigError."""
+    """The engine and its integrations, not started (see `running`), on `clock` (default: the
+    wall clock); a `database` SQLite cannot open is a ConfigError."""
     region, account = settings.region, settings.account_id
-    clock = SystemClock()
+    clock = clock if clock is not None else SystemClock()
     tasks = TaskRegistry(region, account)
     try:
         store = stepfunctions_store(str(settings.database) if settings.database else None)
@@ -206,6 +206,13 @@ async def running(
     await _declare(embedded)
     async with embedded.service.running():
         yield
+
+
+async def reset(embedded: EmbeddedStepFunctions) -> None:
+    """The engine as it started: executions cancelled and forgotten, state machines and
+    activities made at run time gone, the declared ones created again."""
+    await embedded.service.reset()
+    await _declare(embedded)
 
 
 async def _declare(embedded: EmbeddedStepFunctions) -> None:

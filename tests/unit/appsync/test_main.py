@@ -96,3 +96,17 @@ def test_definition_and_sdl_problems_are_listed_together(
     assert lines[0] == "appsync-local: 2 problem(s):"
     assert lines[1].startswith(f"  {config}: authenticationType: expected one of API_KEY")
     assert lines[2].startswith(f"  {tmp_path / 'schema.graphql'}:1:22: ")
+
+
+def test_a_clock_start_needs_a_manual_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    start = ["--clock-start", "2024-01-01T00:00:00Z"]
+    assert main(["serve", "--config", str(BLOG), *start]) == 2
+    assert "--clock-start goes with --clock manual" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start", ["2024-01-01T00:00:00", "next tuesday"])
+def test_a_clock_start_needs_its_offset(start: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--config", str(BLOG), "--clock", "manual", "--clock-start", start])
+    assert exited.value.code == 2
+    assert "is not an ISO 8601 time with its offset" in capsys.readouterr().err
