@@ -60,6 +60,11 @@ class ClockControl:
         answer = self._control.call("AdvanceClock", {"seconds": total.total_seconds()})
         return _clock_time(answer)
 
+    def settle(self) -> datetime:
+        """Let the server's work run until it waits (on time, a worker, a callback) without
+        moving time: `advance(0)`. An execution just started has reached its first wait."""
+        return self.advance(0)
+
     def set(self, moment: datetime) -> datetime:
         """Put time at `moment` (timezone-aware; it may go back)."""
         if moment.tzinfo is None:
