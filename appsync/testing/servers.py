@@ -32,10 +32,12 @@ from appsync.clock import ManualClock
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError
 from appsync.realtime.endpoint import UVICORN_OPTIONS
+from appsync.reset import StateReset
 from appsync.testing.errors import ServerStartError
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
-from definition.model import ApiDefinition
+from definition.model import ApiDefinition, EmbeddedDynamoDBSettings
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +96,10 @@ class InProcessServer:
     `asyncio.run` as `serve` runs it: the base event loop, which the manual clock's `settle`
     reads."""
 
-    def __init__(self, server: uvicorn.Server, thread: threading.Thread, port: int) -> None:
+    def __init__(
+        self, app: AppSyncApp, server: uvicorn.Server, thread: threading.Thread, port: int
+    ) -> None:
+        self._app = app
         self._server = server
         self._thread = thread
         self.port = port
@@ -127,11 +132,16 @@ class InProcessServer:
                 listener.close()
                 raise ServerStartError(str(definition.file), _start_problems(app))
             thread.join(0.005)
-        return cls(server, thread, port)
+        return cls(app, server, thread, port)
 
     def stop(self) -> None:
+        """Stop serving, and drop the embedded tables this server made: moto's backend outlives
+        it in this process, and the next server of the same definition must start empty."""
         self._server.should_exit = True
         self._thread.join(15)
+        reset: StateReset = self._app.state.api.reset
+        dynamodb = reset.dynamodb or EmbeddedDynamoDB(EmbeddedDynamoDBSettings(), ())
+        dynamodb.drop(also=sorted(reset.dynamodb_route.created_tables))
 
 
 def _run(server: uvicorn.Server, listener: socket.socket) -> None:

@@ -316,14 +316,14 @@ class EmbeddedDynamoDB:
         moto's backend is process-wide: only tables this server made are touched.
         """
         for region, name in also:
-            await _delete_table(region, name)
+            _delete_table(region, name)
         targets = table_targets(self._settings.tables, self._configs)
         made: list[str] = []
         for (endpoint, region), names in self._created.items():
             if endpoint is not None:
                 continue
             for name in names:
-                await _delete_table(region, name)
+                _delete_table(region, name)
             wanted = [
                 table if seed else dataclasses.replace(table, seed=None)
                 for table in targets.get((endpoint, region), [])
@@ -332,10 +332,21 @@ class EmbeddedDynamoDB:
             made += await create_tables(MotoDynamoDB(region), wanted)
         return made
 
+    def drop(self, also: Iterable[tuple[str, str]] = ()) -> None:
+        """Delete the embedded tables `start` created, and those in `also` (region, name): a
+        server that shares moto's process-wide backend with others (a test's) leaves nothing
+        behind when it stops, as a server process of its own would."""
+        for region, name in also:
+            _delete_table(region, name)
+        for (endpoint, region), names in self._created.items():
+            for name in names if endpoint is None else ():
+                _delete_table(region, name)
+        self._created = {}
 
-async def _delete_table(region: str, name: str) -> None:
+
+def _delete_table(region: str, name: str) -> None:
     try:
-        await MotoDynamoDB(region).call("DeleteTable", {"TableName": name})
+        MotoDynamoDB(region).call_now("DeleteTable", {"TableName": name})
     except DynamoDBServiceError as error:
         if error.code != "ResourceNotFoundException":
             raise TableSetupError(name, None, "DeleteTable", error) from error

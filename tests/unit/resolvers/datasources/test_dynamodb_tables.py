@@ -250,6 +250,22 @@ async def test_reset_puts_the_started_tables_back_seeded_and_drops_run_time_tabl
     assert (await moto.call("Scan", {"TableName": name}))["Items"] == []
 
 
+async def test_drop_deletes_the_started_and_the_named_tables(tmp_path: Path) -> None:
+    name = unique("Dropped", tmp_path)
+    later = unique("DroppedLater", tmp_path)
+    settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name)),))
+    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
+    await embedded.start()
+    moto = MotoDynamoDB(REGION)
+    await moto.call("CreateTable", table_input(later))
+    embedded.drop(also=[(REGION, later)])
+    listed = await moto.call("ListTables", {})
+    assert name not in listed["TableNames"]
+    assert later not in listed["TableNames"]
+    # Once dropped, a reset has nothing of its own to put back.
+    assert await embedded.reset() == []
+
+
 async def test_reset_leaves_tables_at_a_data_sources_own_endpoint(
     loopback: LoopbackEndpoint, tmp_path: Path
 ) -> None:
