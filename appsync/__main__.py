@@ -34,7 +34,7 @@ from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.clock import ManualClock
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
-from appsync.hosts import is_loopback
+from appsync.hosts import is_loopback, listening_socket
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
@@ -266,9 +266,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """The server's listening socket, bound as uvicorn binds it (port 0 picks a free one)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    """The server's listening socket (port 0 picks a free one)."""
+    return listening_socket(host, port)
 
 
 class _Server(uvicorn.Server):
