@@ -31,6 +31,7 @@ from appsync.app import AppSyncApp, build_app, schema_problems
 from appsync.clock import ManualClock
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError
+from appsync.hosts import listening_socket
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reset import StateReset
 from appsync.testing.errors import ServerStartError
@@ -111,7 +112,7 @@ class InProcessServer:
             app = build_app(definition, clock=clock, data=options.data, control=True)
         except ConfigError as error:
             raise ServerStartError(str(definition.file), [str(p) for p in error.problems]) from None
-        listener = socket.create_server((LOOPBACK, 0))
+        listener = listening_socket(LOOPBACK, 0)
         port = int(listener.getsockname()[1])
         if app.self_routes is not None:
             app.self_routes.learn({"server": (LOOPBACK, port), "scheme": "http"})
