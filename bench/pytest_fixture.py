@@ -143,8 +143,8 @@ def main() -> None:
     for name, (client, server) in figures.items():
         print(f"  {name:<34} {client * 1000:7.1f} ms / {server * 1000:6.1f} ms")
     quickest = figures["to-do, nothing written"][0]
-    for mode, seconds in later.items():
-        print(f"  one {mode} start-up = {seconds / quickest:.0f} resets")
+    for mode, start in later.items():
+        print(f"  one {mode} start-up = {start / quickest:.0f} resets")
 
 
 if __name__ == "__main__":
