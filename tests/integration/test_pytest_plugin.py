@@ -15,6 +15,7 @@ from appsync.data_directory import DataDirectory
 from appsync.testing.api import LocalApi
 from appsync.testing.servers import ServeMode, ServeOptions, load_definition, serve
 from appsync.testing.tokens import IssuerKey
+from tests.conftest import REPO_ROOT
 from tests.integration.conftest import APIS, BLOG_CONFIG
 
 KIT = APIS / "testing_kit"
@@ -244,3 +245,18 @@ def test_broken(appsync_local):
     result.stdout.fnmatch_lines(
         ["*ServerStartError: appsync-local could not serve */api/broken.yaml:*", "*Nowhere*"]
     )
+
+
+EXAMPLE = REPO_ROOT / "examples" / "pytest" / "test_examples.py"
+
+
+def test_the_readmes_example_file_passes(pytester: pytest.Pytester) -> None:
+    # Run where a user runs it: under this repository's pytest settings (warnings as errors).
+    ignored = "ignore::pytest.PytestAssertRewriteWarning"
+    result = pytester.runpytest(str(EXAMPLE), "-p", "no:cacheprovider", "-W", ignored)
+    result.assert_outcomes(passed=5)
+
+
+def test_the_readme_shows_the_example_file_as_it_is() -> None:
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    assert f"```python\n{EXAMPLE.read_text(encoding='utf-8')}```" in readme
