@@ -11,10 +11,10 @@ server's control API (`appsync.control`), in process or in a subprocess alike.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import boto3
 import httpx
@@ -31,10 +31,11 @@ from appsync.testing.tokens import (
     oidc_token,
     read_private_jwk,
 )
-from definition.model import ApiDefinition
+from definition.model import ApiDefinition, AuthProviderSpec
 
 # The app client id minted Cognito tokens name unless told otherwise.
 DEFAULT_CLIENT_ID = "appsynclocaltestclient"
+T = TypeVar("T")
 _GQL_MISSING = "the gql clients need gql: pip install 'appsync-local[testing]'"
 
 
@@ -238,17 +239,8 @@ class LocalApi:
         """A user pool token for `username`, issued now on the server's clock. The pool is the
         API's only one unless `user_pool_id` names it; an embedded pool's token is signed with
         this installation's key, any other's with `signing_key` (a private JWK or its file)."""
-        providers = (
-            self.definition.authentication,
-            *self.definition.additional_authentication_providers,
-        )
-        pools = [spec.user_pool_config for spec in providers if spec.user_pool_config]
-        if user_pool_id is not None:
-            pools = [pool for pool in pools if pool.user_pool_id == user_pool_id]
-        if len(pools) != 1:
-            known = ", ".join(pool.user_pool_id for pool in pools) or "none"
-            raise TokenError(f"name the user pool (user_pool_id=...): the API's pools: {known}")
-        [pool] = pools
+        pools = [spec.user_pool_config for spec in self._providers() if spec.user_pool_config]
+        pool = _the_one(pools, lambda pool: pool.user_pool_id, user_pool_id, "user_pool_id")
         if signing_key is not None:
             key = read_private_jwk(signing_key)
         elif pool.jwks_file is None:
@@ -284,17 +276,10 @@ class LocalApi:
         OIDC provider (or `issuer`), signed with `signing_key` (a private JWK, or its file,
         whose public half is in the provider's `jwksFile`). `aud` is the provider's
         `clientId` unless `audience` says otherwise."""
-        providers = (
-            self.definition.authentication,
-            *self.definition.additional_authentication_providers,
-        )
-        configs = [spec.open_id_connect_config for spec in providers if spec.open_id_connect_config]
-        if issuer is not None:
-            configs = [config for config in configs if config.issuer == issuer]
-        if len(configs) != 1:
-            known = ", ".join(config.issuer for config in configs) or "none"
-            raise TokenError(f"name the issuer (issuer=...): the API's OIDC issuers: {known}")
-        [config] = configs
+        configs = [
+            spec.open_id_connect_config for spec in self._providers() if spec.open_id_connect_config
+        ]
+        config = _the_one(configs, lambda config: config.issuer, issuer, "issuer")
         return oidc_token(
             read_private_jwk(signing_key),
             issuer=config.issuer,
@@ -319,6 +304,12 @@ class LocalApi:
         finally:
             self._server.stop()
 
+    def _providers(self) -> tuple[AuthProviderSpec, ...]:
+        return (
+            self.definition.authentication,
+            *self.definition.additional_authentication_providers,
+        )
+
     def _httpx(self, headers: Mapping[str, str]) -> httpx.Client:
         client = httpx.Client(headers=dict(headers), timeout=30.0)
         self._http.append(client)
@@ -330,6 +321,15 @@ class LocalApi:
             client = self._clients["plain"] = self._httpx({})
         assert isinstance(client, httpx.Client)
         return client
+
+
+def _the_one(found: Sequence[T], name: Callable[[T], str], wanted: str | None, option: str) -> T:
+    """The one provider config a token is for: `wanted` by name, or the API's only one."""
+    matching = [item for item in found if wanted is None or name(item) == wanted]
+    if len(matching) != 1:
+        known = ", ".join(name(item) for item in found) or "none"
+        raise TokenError(f"name the provider ({option}=...): the API's are: {known}")
+    return matching[0]
 
 
 def _clock_time(answer: Mapping[str, Any]) -> datetime:

@@ -62,6 +62,15 @@ def _scope(header: dict[str, str] | None) -> dict[str, Any]:
     }
 
 
+def _start(client: _Client, query: str) -> None:
+    """The client's `start` of subscription `s1`."""
+    payload = {
+        "data": json.dumps({"query": query, "variables": {}}),
+        "extensions": {"authorization": HEADERS},
+    }
+    client.frame({"id": "s1", "type": "start", "payload": payload})
+
+
 def _runtime(folder: Path) -> RealtimeRuntime:
     return load_test_api(folder).realtime
 
@@ -96,17 +105,7 @@ async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_pat
         "type": "connection_ack",
         "payload": {"connectionTimeoutMs": 300000},
     }
-    query = 'subscription { onAddPost(id: "p1") { id title } }'
-    client.frame(
-        {
-            "id": "s1",
-            "type": "start",
-            "payload": {
-                "data": json.dumps({"query": query, "variables": {}}),
-                "extensions": {"authorization": HEADERS},
-            },
-        }
-    )
+    _start(client, 'subscription { onAddPost(id: "p1") { id title } }')
     assert await client.next_frame() == {"type": "start_ack", "id": "s1"}
     await runtime.publish_mutation("addPost", {"id": "p2", "title": "Other"})
     await runtime.publish_mutation("addPost", {"id": "p1", "title": "Mine"})
@@ -130,17 +129,7 @@ async def test_closing_every_connection_ends_its_subscriptions(tmp_path: Path) -
     await asyncio.wait_for(client.from_app.get(), 5)
     client.frame({"type": "connection_init"})
     await client.next_frame()
-    query = 'subscription { onAddPost(id: "p1") { id } }'
-    client.frame(
-        {
-            "id": "s1",
-            "type": "start",
-            "payload": {
-                "data": json.dumps({"query": query, "variables": {}}),
-                "extensions": {"authorization": HEADERS},
-            },
-        }
-    )
+    _start(client, 'subscription { onAddPost(id: "p1") { id } }')
     assert await client.next_frame() == {"type": "start_ack", "id": "s1"}
     topic = topic_name(PublicationKind.MUTATION, "addPost")
     assert await runtime.close_connections(1000, "reset") == 1
