@@ -84,6 +84,8 @@ class AppSyncLocalFactory:
         options = ServeOptions(ServeMode(chosen), clock_start, data)
         api = LocalApi(loaded, serve(loaded, options), data)
         self._apis.append(api)
+        # It listens; one control call shows that it answers, signatures and all.
+        api.clock.now()
         return api
 
     def close(self) -> None:
