@@ -3,20 +3,28 @@
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
+                           [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
                            [--clock wall|manual [--clock-start TIME]] [--control-api]
                            (prints the AWS endpoint, its keys and the services the API uses)
-    appsync-local validate [--config ./appsync.yaml]
+    appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
+                           [--stack NAME] [--region REGION]
+    appsync-local evaluate (--code FILE [--function request|response] | --template FILE)
+                           [--context ctx.json]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
-The default port, 20002, is the one `amplify mock` serves AppSync on, so existing client
-configurations for the simulator work unchanged.
+`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
+directory, recognised by content (`--format` forces one). The default port, 20002, is the one
+`amplify mock` serves AppSync on, so existing client configurations for the simulator work
+unchanged.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import signal
@@ -34,13 +42,15 @@ from appsync.app import AppSyncApp, build_app, load_api, schema_problems
 from appsync.clock import ManualClock
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError, TlsError
+from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+from appsync.functions_embedded import describe as describe_functions
 from appsync.hosts import is_loopback, listening_socket
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.stepfunctions_api import serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
-from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
+from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import (
     TEST_ACCESS_KEY,
     ApiDefinition,
@@ -65,7 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
-    serve.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition file")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+    )
+    _definition_options(serve)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
@@ -97,7 +113,23 @@ def _parser() -> argparse.ArgumentParser:
     _allowed_host_option(serve)
     _control_options(serve)
     validate = commands.add_parser("validate", help="check the definition, its SDL and code")
-    validate.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="API definition")
+    validate.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+    )
+    _definition_options(validate)
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="run one APPSYNC_JS handler or one VTL template on a context, as AppSync's "
+        "EvaluateCode and EvaluateMappingTemplate do, and print AppSync's answer",
+    )
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--code", type=Path, help="an APPSYNC_JS file")
+    source.add_argument("--template", type=Path, help="a VTL mapping template")
+    evaluate.add_argument("--function", choices=["request", "response"], default="request")
+    evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )
@@ -163,9 +195,43 @@ def _aware_time(text: str) -> datetime:
     return moment
 
 
-def _load(path: Path) -> ApiDefinition | None:
+def _definition_options(command: argparse.ArgumentParser) -> None:
+    """The flags that say how to read a definition that is not our own file."""
+    command.add_argument(
+        "--format",
+        choices=[kind.value for kind in Format],
+        help="read --config as this format instead of recognising it by its content",
+    )
+    command.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a template parameter's value (repeat for several)",
+    )
+    command.add_argument(
+        "--stack",
+        help="the cdk.out stack to serve (default: the one with an AppSync API); for a "
+        "template, its stack name (default: the file's name)",
+    )
+    command.add_argument(
+        "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+
+
+def _options(arguments: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        format=Format(arguments.format) if arguments.format else None,
+        parameters=parse_parameters(arguments.parameter),
+        stack=arguments.stack,
+        region=arguments.region,
+    )
+
+
+def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
     try:
-        return read_appsync_yaml(path)
+        options = _options(arguments) if arguments is not None else ReadOptions()
+        return read_definition(path, options)
     except InvalidDefinitionError as error:
         _report([*error.problems, *schema_problems(error, path)])
         return None
@@ -177,8 +243,8 @@ def _report(problems: Sequence[Problem]) -> None:
         print(f"  {problem}", file=sys.stderr)
 
 
-def validate(path: Path) -> int:
-    definition = _load(path)
+def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -243,11 +309,12 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         **uvicorn_options,
     )
     server = _Server(config)
-    if app.self_routes is not None and port:
-        # Known before the sockets bind: workflows resumed at start may reach an HTTP Task
-        # aimed at this API before any request has shown the server its own address.
+    if app.self_routes is not None:
+        # Known before the server starts: workflows resumed at start may reach an HTTP Task
+        # aimed at this API, and functions its AWS endpoint, before any request has shown the
+        # server its own address.
         scheme = "https" if tls is not None else "http"
-        app.self_routes.learn({"server": (host, port), "scheme": scheme})
+        app.self_routes.learn({"server": listener.getsockname()[:2], "scheme": scheme})
     async with asyncio.TaskGroup() as group:
         serving = group.create_task(server.serve(sockets=[listener]))
         listening = group.create_task(server.listening.wait())
@@ -376,16 +443,17 @@ def _services(app: AppSyncApp) -> list[str]:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
-    return lines
+    return [*lines, *describe_functions(app.state.api.functions)]
 
 
 def _exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
     return (
         f"appsync-local: WARNING: --host {host} is not a loopback address. Every host that can "
         "reach it can call GraphQL (/graphql), realtime (/graphql/realtime) and the AWS "
-        "endpoint: DynamoDB, Step Functions, Cognito and every other service moto serves (S3, "
-        "SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. The AWS "
-        f"endpoint takes {_credentials_text(aws)}"
+        "endpoint: DynamoDB, Step Functions, Cognito, the declared Lambda functions, AppSync's "
+        "EvaluateCode (resolver code run in this process) and every other service moto serves "
+        "(S3, SQS, SNS, STS, IAM, Secrets Manager, SSM, EventBridge, ...), with their data. "
+        f"The AWS endpoint takes {_credentials_text(aws)}"
         + (
             ", which every moto and LocalStack user knows."
             if aws.credentials == (TEST_ACCESS_KEY,)
@@ -410,8 +478,9 @@ def serve(
     access_log: bool = False,
     clock: ManualClock | None = None,
     control: bool = False,
+    arguments: argparse.Namespace | None = None,
 ) -> int:
-    definition = _load(path)
+    definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
@@ -481,15 +550,41 @@ def serve_states(
     return 0
 
 
+def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
+    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
+    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
+    otherwise."""
+    try:
+        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
+        source = code if code is not None else template
+        assert source is not None  # argparse requires one of them
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    if code is not None:
+        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
+        status, answer = evaluate_code(body, file=code.name)
+    else:
+        body = {"template": text, "context": context_text}
+        status, answer = evaluate_mapping_template(body, file=source.name)
+    print(json.dumps(answer, indent=4, ensure_ascii=False))
+    return 0 if status == 200 else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = _parser().parse_args(argv)
+    # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
+    quiet = "warning" if arguments.command == "evaluate" else "info"
     # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
     # `serve` applies `logging_config` through uvicorn once it runs.
     logging.basicConfig(
-        level=getattr(arguments, "log_level", "info").upper(), handlers=[stderr_handler()]
+        level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
     if arguments.command == "validate":
-        return validate(arguments.config)
+        return validate(arguments.config, arguments)
+    if arguments.command == "evaluate":
+        return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,
@@ -524,6 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.access_log,
         clock,
         arguments.control_api,
+        arguments,
     )
 
 

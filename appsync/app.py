@@ -2,10 +2,10 @@
 
 `load_api(definition)` turns the typed definition (`definition.model.ApiDefinition`, from any
 reader) into live parts (schema, authorizer, data sources, compiled resolver code, realtime
-broker, executor) and reports every problem at once as a `ConfigError`: SDL errors with their
-file, line and column, templates and code that do not load, resolvers on types or fields the
-schema lacks. `build_app(definition)` serves the result on `/graphql`, and the one local AWS
-endpoint (`appsync.aws`) on the same port.
+broker, executor, local Lambda functions) and reports every problem at once as a `ConfigError`:
+SDL errors with their file, line and column, templates and code that do not load, resolvers on
+types or fields the schema lacks. `build_app(definition)` serves the result on `/graphql`, and
+the one local AWS endpoint (`appsync.aws`) on the same port.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +41,13 @@ from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
+from appsync.functions_embedded import (
+    EmbeddedFunctions,
+    TaskFunctions,
+    build_functions,
+    data_source_function,
+)
+from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
@@ -51,6 +58,7 @@ from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
     SelfRoutes,
     build_step_functions,
+    state_machine_problems,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
 from appsync.table_keys import inferred_tables
@@ -63,11 +71,13 @@ from definition.model import (
     DataSourceSpec,
     DataSourceType,
     EmbeddedDynamoDBSettings,
+    InlineSource,
     IntrospectionConfig,
     RealtimeSpec,
     ResolverKind,
     ResolverSpec,
     Runtime,
+    Source,
     SyncConfig,
     TableDeclaration,
 )
@@ -83,6 +93,8 @@ from resolvers.datasources.unserved import UnservedDataSource
 from resolvers.errors import ResolverError, SeedError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
+from resolvers.runtimes.js.code import compile_js_code, load_js_code
+from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
@@ -104,10 +116,12 @@ class LoadedApi:
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
+    functions: EmbeddedFunctions
     # What time-dependent behaviour reads (a ManualClock under `serve --clock manual`), and
     # what the control API's ResetState puts back (`appsync.reset`; more joins its `others`).
     clock: Clock
     reset: StateReset
+    js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
 
 
 class _ResolverClock:
@@ -129,7 +143,46 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, key_path: str, message: str) -> None:
-        self.items.append(Problem(str(self.definition.file), key_path, message))
+        self.items.append(self.definition.problem(key_path, message))
+
+
+class _CodeLoader:
+    """Loads each resolver's and function's code once, reporting what does not load. The API's
+    APPSYNC_JS code shares one JavaScript context, made when the first file needs it."""
+
+    def __init__(self, clock: ResolverClock, problems: _Problems) -> None:
+        self.clock = clock
+        self.problems = problems
+        self.js_runtime: JsRuntime | None = None
+
+    def load(self, spec: CodeSpec | None, key_path: str) -> ResolverCode | None:
+        if spec is None:
+            return None
+        try:
+            if spec.runtime is Runtime.VTL:
+                return load_vtl_code(
+                    spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
+                )
+            if spec.code is None:
+                return None
+            if spec.runtime is Runtime.PYTHON:
+                if not isinstance(spec.code, Path):
+                    return None  # the readers give PYTHON code as a file
+                return load_python_code(spec.code, self.clock)
+            if self.js_runtime is None:
+                # Handlers run on the event loop; one that outlasts its slice there is run again
+                # on the runtime's own thread, so a runaway loop does not stall other clients.
+                self.js_runtime = JsRuntime(self.clock, off_loop=True)
+            if isinstance(spec.code, InlineSource):
+                # A template's inline `Code`: named by its logical id and property path.
+                return compile_js_code(spec.code.name, spec.code.text, self.js_runtime)
+            return load_js_code(spec.code, self.js_runtime)
+        except TemplateError as error:
+            key = "requestMappingTemplate" if spec.runtime is Runtime.VTL else "code"
+            if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
+                key = "responseMappingTemplate"
+            self.problems.add(f"{key_path}.{key}", error.message)
+            return None
 
 
 def load_api(
@@ -158,21 +211,40 @@ def load_api(
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
     step_functions = _step_functions(definition, problems, manual)
-    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
     region = aws_settings.region or definition.server.step_functions.region
-    aws = build_local_aws(aws_settings, region, step_functions.service, data, SystemClock())
+    # One invoker per server; functions sign with the endpoint's first declared key.
+    lambda_functions = build_functions(
+        definition, region, aws_settings.credentials[0], step_functions.routes, problems.add
+    )
+    step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
+    # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
+    aws = build_local_aws(
+        aws_settings,
+        region,
+        step_functions.service,
+        data,
+        SystemClock(),
+        definition.server.user_pools,
+        resolver_clock,
+        lambda_functions,
+    )
     sources = {
         spec.name: _data_source(
-            spec, f"dataSources[{index}]", resolver_clock, step_functions, problems
+            spec,
+            f"dataSources[{index}]",
+            resolver_clock,
+            (step_functions, lambda_functions),
+            problems,
         )
         for index, spec in enumerate(definition.data_sources)
     }
     _check_seeds(definition.server.dynamodb, problems)
     broker = _broker(definition.server.realtime, problems)
+    code = _CodeLoader(resolver_clock, problems)
     functions = {
-        spec.name: PipelineFunction(spec.name, code, synced)
+        spec.name: PipelineFunction(spec.name, loaded, synced)
         for spec in definition.functions
-        if (code := _code(spec.code, f"{spec.key_path}", resolver_clock, problems)) is not None
+        if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
         and (synced := _synced(source, spec.sync_config, spec.key_path, problems)) is not None
     }
@@ -180,7 +252,7 @@ def load_api(
     for spec in definition.resolvers:
         if schema is not None:
             _check_target(schema, spec, problems)
-        resolver = _resolver(spec, sources, functions, resolver_clock, problems)
+        resolver = _resolver(spec, sources, functions, code)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
@@ -211,20 +283,34 @@ def load_api(
     executor = Executor(schema, authorizer, resolvers, limits, domain, publisher=realtime)
     dynamodb = _embedded_dynamodb(definition, inferred)
     reset = StateReset(step_functions, dynamodb, aws.dynamodb, realtime, manual)
-    parts = (schema, authorizer, executor, realtime, dynamodb, step_functions, aws)
-    return LoadedApi(definition, *parts, clock or SystemClock(), reset)
+    return LoadedApi(
+        definition,
+        schema,
+        authorizer,
+        executor,
+        realtime,
+        dynamodb,
+        step_functions,
+        aws,
+        lambda_functions,
+        clock or SystemClock(),
+        reset,
+        code.js_runtime,
+    )
 
 
 def _step_functions(
     definition: ApiDefinition, problems: _Problems, clock: ManualClock | None
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
+    problems.items.extend(state_machine_problems(settings, definition.problem))
     try:
-        return build_step_functions(settings, file, clock)
+        return build_step_functions(settings, file, definition.problem, clock)
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
-        return build_step_functions(dataclasses.replace(settings, database=None), file, clock)
+        in_memory = dataclasses.replace(settings, database=None)
+        return build_step_functions(in_memory, file, definition.problem, clock)
 
 
 def _embedded_dynamodb(
@@ -259,17 +345,33 @@ def _schema(definition: ApiDefinition, problems: _Problems) -> AppSyncSchema | N
     try:
         return load_schema(definition.schema)
     except SchemaError as error:
-        problems.items.extend(_sdl_problems(error, str(definition.file)))
+        problems.items.extend(_sdl_problems(error, definition.schema, definition.problem))
         return None
 
 
-def _sdl_problems(error: SchemaError, definition_file: str) -> list[Problem]:
+def _sdl_problems(
+    error: SchemaError, sources: Sequence[Source], locate: Callable[[str, str], Problem]
+) -> list[Problem]:
+    """The SDL's problems: in a file, at its line and column; in a template's inline SDL, at
+    the property that holds it (the line and column within it in the message)."""
     if not error.problems:
-        return [Problem(definition_file, "schema", str(error))]
-    return [
-        Problem(problem.file, "", problem.message, line=problem.line, column=problem.column)
-        for problem in error.problems
-    ]
+        return [locate("schema", str(error))]
+    inline = {
+        source.name: source.origin
+        for source in sources
+        if isinstance(source, InlineSource) and source.origin is not None
+    }
+    found = []
+    for problem in error.problems:
+        origin = inline.get(problem.file)
+        if origin is None:
+            found.append(
+                Problem(problem.file, "", problem.message, line=problem.line, column=problem.column)
+            )
+        else:
+            where = f"line {problem.line}, column {problem.column}"
+            found.append(origin.problem("", f"{where}: {problem.message}"))
+    return found
 
 
 def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> list[Problem]:
@@ -280,7 +382,11 @@ def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> lis
     try:
         load_schema(error.schema)
     except SchemaError as sdl_error:
-        return _sdl_problems(sdl_error, str(definition_file))
+
+        def locate(key_path: str, message: str) -> Problem:
+            return Problem(str(definition_file), key_path, message)
+
+        return _sdl_problems(sdl_error, error.schema, locate)
     return []
 
 
@@ -309,9 +415,10 @@ def _data_source(
     spec: DataSourceSpec,
     key_path: str,
     clock: ResolverClock,
-    step_functions: EmbeddedStepFunctions,
+    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions],
     problems: _Problems,
 ) -> DataSource | None:
+    step_functions, functions = services
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
     if not spec.type.served:
@@ -325,7 +432,9 @@ def _data_source(
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
         assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
         return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
-    assert spec.lambda_handler is not None  # definition guarantees it for AWS_LAMBDA
+    if spec.lambda_handler is None:
+        # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
+        return LambdaDataSource(spec.name, data_source_function(spec, functions))
     try:
         return LambdaDataSource(spec.name, spec.lambda_handler)
     except ResolverError as error:
@@ -333,35 +442,13 @@ def _data_source(
         return None
 
 
-def _code(
-    spec: CodeSpec | None, key_path: str, clock: ResolverClock, problems: _Problems
-) -> ResolverCode | None:
-    if spec is None:
-        return None
-    try:
-        if spec.runtime is Runtime.PYTHON:
-            if spec.code is None:
-                return None
-            return load_python_code(spec.code, clock)
-        return load_vtl_code(
-            spec.request_mapping_template, spec.response_mapping_template, clock=clock
-        )
-    except TemplateError as error:
-        key = "code" if spec.runtime is Runtime.PYTHON else "requestMappingTemplate"
-        if spec.runtime is Runtime.VTL and error.file == str(spec.response_mapping_template):
-            key = "responseMappingTemplate"
-        problems.add(f"{key_path}.{key}", error.message)
-        return None
-
-
 def _resolver(
     spec: ResolverSpec,
     sources: dict[str, DataSource | None],
     functions: dict[str, PipelineFunction],
-    clock: ResolverClock,
-    problems: _Problems,
+    loader: _CodeLoader,
 ) -> ResolverBinding | None:
-    code = _code(spec.code, spec.key_path, clock, problems)
+    code = loader.load(spec.code, spec.key_path)
     if spec.code is not None and code is None:
         return None
     if spec.kind is ResolverKind.PIPELINE:
@@ -373,7 +460,7 @@ def _resolver(
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
-    source = _synced(source, spec.sync_config, spec.key_path, problems)
+    source = _synced(source, spec.sync_config, spec.key_path, loader.problems)
     if source is None:
         return None
     if code is None:
@@ -462,6 +549,8 @@ def build_app(
             async with (
                 _dynamodb_running(api.dynamodb),
                 aws_running(api.aws),
+                # Before the engine: executions it resumes may invoke functions at once.
+                functions_running(api.functions),
                 api.realtime.broker.running(),
                 stepfunctions_running(
                     api.step_functions, EMBEDDED_URL, integrations_key, api.aws.transport
@@ -482,6 +571,9 @@ def build_app(
             if isinstance(app, AppSyncApp):
                 app.start_problems = tuple(problems)
             raise ConfigError(problems) from error
+        finally:
+            if api.js_runtime is not None:
+                api.js_runtime.close()
 
     routes = [
         Route("/graphql", endpoint, methods=["GET", "POST", "OPTIONS"]),

@@ -35,27 +35,25 @@ def start_failure(error: BaseException) -> StartFailure | None:
 
 def start_problems(definition: ApiDefinition, error: StartFailure) -> list[Problem]:
     """The problems one failed start stands for."""
-    file = str(definition.file)
     if isinstance(error, ConfigError):
         return list(error.problems)
     if isinstance(error, BrokerError):
-        return [Problem(file, "server.realtime.redisUrl", str(error))]
+        return [definition.problem("server.realtime.redisUrl", str(error))]
     if isinstance(error, LoopbackEndpointError):
-        return [Problem(file, "server.dynamodb.endpoint", error.message)]
+        return [definition.problem("server.dynamodb.endpoint", error.message)]
     if isinstance(error, TableSetupError):
         return [_table_problem(definition, error)]
-    return [Problem(file, "server.dynamodb", f"{error.code}: {error.message}")]
+    return [definition.problem("server.dynamodb", f"{error.code}: {error.message}")]
 
 
 def _table_problem(definition: ApiDefinition, error: TableSetupError) -> Problem:
-    file = str(definition.file)
     reason = f"{error.code}: {error.message}"
     sources = definition.data_sources
     if error.status >= 500 and error.endpoint is not None:
         # No answer at all (botocore's connection errors): the endpoint is what is wrong.
         endpoints = (s.dynamodb.endpoint if s.dynamodb else None for s in sources)
         where = f"dataSources[{_position(endpoints, error.endpoint)}].dynamodbConfig.endpoint"
-        return Problem(file, where, f"DynamoDB at {error.endpoint} did not answer: {reason}")
+        return definition.problem(where, f"DynamoDB at {error.endpoint} did not answer: {reason}")
     tables = (table.table_name for table in definition.server.dynamodb.tables)
     declared = _position(tables, error.table)
     if declared is not None:
@@ -75,8 +73,8 @@ def _table_problem(definition: ApiDefinition, error: TableSetupError) -> Problem
         where = f"dataSources[{index}].dynamodbConfig.deltaSyncConfig.deltaSyncTableName"
     if error.item is not None:
         position, target = error.item
-        return Problem(file, where, f"item {position} was not loaded into {target}: {reason}")
-    return Problem(file, where, f"{error.step} {error.table} was refused: {reason}")
+        return definition.problem(where, f"item {position} was not loaded into {target}: {reason}")
+    return definition.problem(where, f"{error.step} {error.table} was refused: {reason}")
 
 
 def _table_names(sources: Iterable[DataSourceSpec]) -> Iterator[str | None]:

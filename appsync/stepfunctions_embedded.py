@@ -23,7 +23,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
 from appsync.stepfunctions_api import stepfunctions_store
-from definition.model import AccessKey, StepFunctionsSettings, StepFunctionsTarget
+from definition.model import AccessKey, StepFunctionsSettings, StepFunctionsTarget, source_text
 from definition.problems import Problem
 from resolvers.datasources.http import HttpStateMachineRunner
 from resolvers.datasources.stepfunctions import StateMachineRunner
@@ -48,6 +48,8 @@ from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.runtime.clock import Clock, SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
+from stepfunctions.service.errors import ApiError
+from stepfunctions.service.machines import compile_definition
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +123,10 @@ class SelfRoutes:
         return url
 
 
+# Where a key path of the definition is, as a problem (`ApiDefinition.problem`).
+Locate = Callable[[str, str], Problem]
+
+
 @dataclass(frozen=True, slots=True)
 class EmbeddedStepFunctions:
     config_file: str
@@ -133,13 +139,23 @@ class EmbeddedStepFunctions:
     # What `states` / `sync-states` HTTP data sources call instead of the network: the engine;
     # None with target AWS, where they go to AWS signed, as AppSync sends them.
     http_runner: StateMachineRunner | None
+    locate: Locate
 
 
 def build_step_functions(
-    settings: StepFunctionsSettings, config_file: str, clock: Clock | None = None
+    settings: StepFunctionsSettings,
+    config_file: str,
+    locate: Locate | None = None,
+    clock: Clock | None = None,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`), on `clock` (default: the
-    wall clock); a `database` SQLite cannot open is a ConfigError."""
+    wall clock); a `database` SQLite cannot open is a ConfigError. `locate` places a problem of
+    the settings in the definition (by default at its key path in `config_file`)."""
+
+    def in_file(key_path: str, message: str) -> Problem:
+        return Problem(config_file, key_path, message)
+
+    locate = locate or in_file
     region, account = settings.region, settings.account_id
     clock = clock if clock is not None else SystemClock()
     tasks = TaskRegistry(region, account)
@@ -147,9 +163,7 @@ def build_step_functions(
         store = stepfunctions_store(str(settings.database) if settings.database else None)
     except sqlite3.Error as error:
         message = f"cannot open {settings.database}: {error}"
-        raise ConfigError(
-            [Problem(config_file, "server.stepFunctions.database", message)]
-        ) from None
+        raise ConfigError([locate("server.stepFunctions.database", message)]) from None
     service = StepFunctionsService(clock, tasks, region=region, account_id=account, store=store)
     # Until `running` knows the endpoint, nothing may reach real AWS with ambient credentials.
     clients = AwsClients(IntegrationEndpoints(embedded_url=EMBEDDED_URL, region=region))
@@ -168,9 +182,26 @@ def build_step_functions(
         # With an `endpoint`, the `states` HTTP data sources go there too, not to AWS.
         http_runner = aws if settings.endpoint is not None else None
         return EmbeddedStepFunctions(
-            config_file, settings, service, clients, routes, aws, http_runner
+            config_file, settings, service, clients, routes, aws, http_runner, locate
         )
-    return EmbeddedStepFunctions(config_file, settings, service, clients, routes, engine, engine)
+    return EmbeddedStepFunctions(
+        config_file, settings, service, clients, routes, engine, engine, locate
+    )
+
+
+def state_machine_problems(settings: StepFunctionsSettings, locate: Locate) -> list[Problem]:
+    """Each declared state machine whose definition CreateStateMachine would refuse (with its
+    InvalidDefinition message), so that `validate` reports what the start would fail on."""
+    problems = []
+    for index, machine in enumerate(settings.state_machines):
+        where = f"server.stepFunctions.stateMachines[{index}].definition"
+        try:
+            compile_definition(source_text(machine.definition), machine.type.value)
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(locate(where, f"cannot read {machine.definition}: {error}"))
+        except ApiError as error:
+            problems.append(locate(where, f"{error.code}: {error.message}"))
+    return problems
 
 
 @asynccontextmanager
@@ -224,7 +255,7 @@ async def _declare(embedded: EmbeddedStepFunctions) -> None:
     role = f"arn:aws:iam::{settings.account_id}:role/appsync-local"
     for index, machine in enumerate(settings.state_machines):
         where = f"stateMachines[{index}]"
-        definition = machine.definition.read_text(encoding="utf-8")
+        definition = source_text(machine.definition)
         request = {
             "name": machine.name,
             "definition": definition,
@@ -250,5 +281,5 @@ async def _call(
 
 def _refused(embedded: EmbeddedStepFunctions, where: str, answer: dict[str, Any]) -> None:
     message = f"{answer.get('__type')}: {answer.get('message')}"
-    problem = Problem(embedded.config_file, f"server.stepFunctions.{where}", message)
+    problem = embedded.locate(f"server.stepFunctions.{where}", message)
     raise ConfigError([problem])

@@ -21,7 +21,6 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from graphql import (
@@ -31,7 +30,7 @@ from graphql import (
     get_named_type,
 )
 
-from definition.model import ApiDefinition, CodeSpec, Runtime, TableDeclaration
+from definition.model import ApiDefinition, CodeSpec, Runtime, Source, TableDeclaration, source_text
 from definition.problems import Problem
 
 logger = logging.getLogger(__name__)
@@ -80,7 +79,7 @@ def inferred_tables(
         where = f"dataSources[{index}].dynamodbConfig.tableName"
         key, reason = _key(uses)
         if key is None:
-            problems.append(Problem(str(definition.file), where, _advice(name, reason)))
+            problems.append(definition.problem(where, _advice(name, reason)))
             continue
         tables.append(_declaration(name, key))
         described = ", ".join(f"{attribute} ({kind})" for attribute, kind in key)
@@ -206,9 +205,9 @@ def _code_uses(code: CodeSpec, key_path: str, arguments: _Arguments) -> Iterator
         yield from _python_uses(_read(code.code), f"{key_path}.code", arguments)
 
 
-def _read(path: Path) -> str:
+def _read(source: Source) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        return source_text(source)
     except (OSError, UnicodeDecodeError):
         return ""  # reported by the template's own loading
 

@@ -14,6 +14,12 @@ ratios are against the direct call and against the in-process call with JSON. A 
 the Python worker with 4 workers and 4 invocations in flight, for throughput. The server log is
 off (with `functions.logs` at INFO, each invocation also formats and logs its START, END and
 REPORT lines).
+
+A second table runs a GraphQL query through the server (the ASGI application in this process,
+its lifespan started, no socket) whose one field is a direct Lambda resolver on each kind of
+AWS_LAMBDA data source: the local Python `handler` run in the server's process, and declared
+functions on a warm Python and a warm Node.js worker. It is the per-request cost a client sees,
+beside the same query on a NONE data source.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
+
+from appsync.app import build_app
+from definition.appsync_yaml.api import read_appsync_yaml
 from functions.invoker import FunctionInvoker
 from functions.model import FunctionSpec
 
@@ -122,9 +132,106 @@ async def in_flight(invoker: FunctionInvoker, payload: bytes, calls: int) -> flo
     return (time.perf_counter() - started) / (calls // 4 * 4)
 
 
+SCHEMA = "type Query { none: AWSJSON inProcess: AWSJSON python: AWSJSON node: AWSJSON }\n"
+NONE_CODE = """
+def request(ctx):
+    return {"payload": {"id": "order-7", "ok": True}}
+
+def response(ctx):
+    return ctx.result
+"""
+KEY = "da2-benchfunctionskey0000000"
+# The same small handler, reading AppSync's direct Lambda event.
+FIELD_HANDLER = """
+def handler(event, context):
+    return {"id": event["info"]["fieldName"], "ok": True}
+"""
+FIELD_NODE_HANDLER = (
+    "exports.handler = async (event) => ({ id: event.info.fieldName, ok: true });\n"
+)
+
+
+def server_definition(folder: Path, node: bool) -> Path:
+    """An API whose fields are direct Lambda resolvers on each kind of data source."""
+    (folder / "schema.graphql").write_text(SCHEMA)
+    (folder / "none.py").write_text(NONE_CODE)
+    (folder / "bench_in_process.py").write_text(FIELD_HANDLER)
+    (folder / "app.py").write_text(FIELD_HANDLER)
+    (folder / "index.js").write_text(FIELD_NODE_HANDLER)
+    functions = [
+        "      - {FunctionName: py, Runtime: python3.12, Handler: app.handler, CodeUri: .}",
+    ]
+    if node:
+        functions.append(
+            "      - {FunctionName: js, Runtime: nodejs20.x, Handler: index.handler, CodeUri: .}"
+        )
+    text = f"""
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{{id: {KEY}}}]
+dataSources:
+  - {{name: None, type: NONE}}
+  - {{name: InProcess, type: AWS_LAMBDA, lambdaConfig: {{handler: "bench_in_process:handler"}}}}
+  - {{name: Python, type: AWS_LAMBDA, lambdaConfig: {{lambdaFunctionArn: py}}}}
+  - {{name: Node, type: AWS_LAMBDA, lambdaConfig: {{lambdaFunctionArn: js}}}}
+resolvers:
+  - {{typeName: Query, fieldName: none, dataSourceName: None, runtime: PYTHON, code: none.py}}
+  - {{typeName: Query, fieldName: inProcess, dataSourceName: InProcess}}
+  - {{typeName: Query, fieldName: python, dataSourceName: Python}}
+  - {{typeName: Query, fieldName: node, dataSourceName: Node}}
+server:
+  lambda:
+    functions:
+{chr(10).join(functions)}
+"""
+    path = folder / "appsync.yaml"
+    path.write_text(text)
+    return path
+
+
+async def through_server(code: Path, calls: int, rounds: int, node: bool) -> None:
+    """Seconds per GraphQL request for one field on each kind of data source."""
+    app = build_app(read_appsync_yaml(server_definition(code, node)))
+    fields = {
+        "NONE data source (no Lambda)": "none",
+        "local Python handler, in process": "inProcess",
+        "declared Python function": "python",
+    }
+    if node:
+        fields["declared Node.js function"] = "node"
+    figures: dict[str, list[float]] = {name: [] for name in fields}
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client,
+    ):
+
+        def query(field: str) -> Callable[[], Awaitable[httpx.Response]]:
+            body = {"query": f"{{ {field} }}"}
+            headers = {"x-api-key": KEY}
+            return lambda: client.post("/graphql", json=body, headers=headers)
+
+        for field in fields.values():
+            answer = (await query(field)()).json()
+            assert "errors" not in answer, answer
+        for _ in range(rounds):
+            for name, field in fields.items():
+                figures[name].append(await per_call(calls, query(field)))
+    base = statistics.median(figures["NONE data source (no Lambda)"])
+    print(f"{'one field, through the server':36} {'per request':>12} {'x NONE':>7}")
+    for name, values in figures.items():
+        median = statistics.median(values)
+        print(f"{name:36} {median * 1e6:9.1f} us {median / base:6.1f}x")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--requests", type=int, default=500, help="per way, through the server")
     arguments = parser.parse_args()
     asyncio.run(main(arguments.calls, arguments.rounds))
+    with tempfile.TemporaryDirectory() as folder:
+        print()
+        with_node = shutil.which("node") is not None
+        asyncio.run(through_server(Path(folder), arguments.requests, arguments.rounds, with_node))

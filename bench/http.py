@@ -2,19 +2,23 @@
 
     .venv/bin/python -m bench.http [--seconds 10] [--rounds 5] [--connections 16]
 
-Two servers run in their own processes under uvicorn, as `appsync-local serve` runs them: the
-bundled blog example plus a `/fixed` route that returns a constant JSON body, and a DynamoDB API
+Three servers run in their own processes under uvicorn, as `appsync-local serve` runs them: the
+bundled blog example plus a `/fixed` route that returns a constant JSON body; a DynamoDB API
 written to a temporary folder (VTL templates from AppSync's DynamoDB resolver reference over the
 embedded DynamoDB, and the same getItem query on a NONE data source whose template returns the
-same item). This process is the load generator: 16 keep-alive connections on loopback, each
-sending one request at a time with a small raw-socket HTTP/1.1 client (cheaper than any HTTP
-library, so the client is not what is measured). The phases run interleaved in rounds, each
-bounded in time and request count; only one server is loaded at a time. Server CPU per request
-comes from the loaded server process's user+system time (/proc).
+same item); and an API with the same resolvers in APPSYNC_JS and in PYTHON on NONE data sources
+(a one-field echo, and a pipeline of three functions that each read `ctx.prev.result` and count
+in `ctx.stash`, with before and after steps). This process is the load generator: 16 keep-alive
+connections on loopback, each sending one request at a time with a small raw-socket HTTP/1.1
+client (cheaper than any HTTP library, so the client is not what is measured). The phases run
+interleaved in rounds, each bounded in time and request count; only one server is loaded at a
+time. Server CPU per request comes from the loaded server process's user+system time (/proc).
 
 Targets: the one-field query reaches at least 0.4x the fixed route's requests/s with a p99 at
 most 3x the route's (issue 2); the DynamoDB getItem query reaches at least 0.8x the NONE getItem
-query's requests/s (issue 4).
+query's requests/s (issue 4); the JS one-field query at least 0.7x the PYTHON one's, and the JS
+three-function pipeline at least 0.5x the PYTHON pipeline's (issue 14). The memory of an idle
+JS context is printed after the table (`bench/js_runtime.py` measures it).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.js_runtime import idle_context_kib
 from bench.processes import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,6 +100,90 @@ type Mutation { putItem(id: ID!, title: String!): Item }
 }
 
 
+JS = "js"
+# The same resolvers in APPSYNC_JS and in PYTHON, on NONE data sources.
+JS_API = """
+name: bench-js
+schema: schema.graphql
+authenticationType: API_KEY
+apiKeys: [{id: %(key)s}]
+dataSources: [{name: Local, type: NONE}]
+functions:
+  - {name: stepJs1, dataSourceName: Local, runtime: APPSYNC_JS, code: step.js}
+  - {name: stepJs2, dataSourceName: Local, runtime: APPSYNC_JS, code: step.js}
+  - {name: stepJs3, dataSourceName: Local, runtime: APPSYNC_JS, code: step.js}
+  - {name: stepPy1, dataSourceName: Local, runtime: PYTHON, code: step.py}
+  - {name: stepPy2, dataSourceName: Local, runtime: PYTHON, code: step.py}
+  - {name: stepPy3, dataSourceName: Local, runtime: PYTHON, code: step.py}
+resolvers:
+  - {typeName: Query, fieldName: echoJs, dataSourceName: Local,
+     runtime: {name: APPSYNC_JS, runtimeVersion: 1.0.0}, code: echo.js}
+  - {typeName: Query, fieldName: echoPython, dataSourceName: Local, runtime: PYTHON, code: echo.py}
+  - {typeName: Query, fieldName: pipelineJs, kind: PIPELINE, code: around.js,
+     runtime: {name: APPSYNC_JS, runtimeVersion: 1.0.0},
+     pipelineConfig: {functions: [stepJs1, stepJs2, stepJs3]}}
+  - {typeName: Query, fieldName: pipelinePython, kind: PIPELINE, runtime: PYTHON, code: around.py,
+     pipelineConfig: {functions: [stepPy1, stepPy2, stepPy3]}}
+"""
+JS_FILES = {
+    "schema.graphql": """
+type Query {
+  echoJs(message: String!): String
+  echoPython(message: String!): String
+  pipelineJs(message: String!): String
+  pipelinePython(message: String!): String
+}
+""",
+    "echo.js": """
+export function request(ctx) {
+  return { payload: ctx.args.message };
+}
+export function response(ctx) {
+  return ctx.result;
+}
+""",
+    "echo.py": """
+def request(ctx):
+    return {"payload": ctx.args["message"]}
+
+def response(ctx):
+    return ctx.result
+""",
+    "step.js": """
+export function request(ctx) {
+  ctx.stash.steps = (ctx.stash.steps ?? 0) + 1;
+  return { payload: `${ctx.prev.result}.` };
+}
+export function response(ctx) {
+  return ctx.result;
+}
+""",
+    "step.py": """
+def request(ctx):
+    ctx.stash["steps"] = ctx.stash.get("steps", 0) + 1
+    return {"payload": f"{ctx.prev.result}."}
+
+def response(ctx):
+    return ctx.result
+""",
+    "around.js": """
+export function request(ctx) {
+  return ctx.args.message;
+}
+export function response(ctx) {
+  return `${ctx.prev.result} (${ctx.stash.steps} steps)`;
+}
+""",
+    "around.py": """
+def request(ctx):
+    return ctx.args["message"]
+
+def response(ctx):
+    return f"{ctx.prev.result} ({ctx.stash['steps']} steps)"
+""",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Phase:
     name: str
@@ -147,6 +236,15 @@ PHASES = (
         _graphql('mutation { putItem(id: "b2", title: "Hi") { id title views } }'),
         DYNAMODB,
     ),
+    Phase("one field (PYTHON + NONE)", "/graphql", _graphql('{ echoPython(message: "hi") }'), JS),
+    Phase("one field (JS + NONE)", "/graphql", _graphql('{ echoJs(message: "hi") }'), JS),
+    Phase(
+        "pipeline of 3 (PYTHON + NONE)",
+        "/graphql",
+        _graphql('{ pipelinePython(message: "hi") }'),
+        JS,
+    ),
+    Phase("pipeline of 3 (JS + NONE)", "/graphql", _graphql('{ pipelineJs(message: "hi") }'), JS),
 )
 
 
@@ -287,10 +385,15 @@ def _start(config: Path) -> tuple[Target, subprocess.Popen[bytes]]:
 
 
 def _write_dynamodb_api(folder: Path) -> Path:
-    for name, text in DYNAMODB_FILES.items():
+    return _write_api(folder / DYNAMODB, DYNAMODB_API, DYNAMODB_FILES)
+
+
+def _write_api(folder: Path, api: str, files: dict[str, str]) -> Path:
+    folder.mkdir()
+    for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     config = folder / "appsync.yaml"
-    config.write_text(DYNAMODB_API % {"key": API_KEY}, encoding="utf-8")
+    config.write_text(api % {"key": API_KEY}, encoding="utf-8")
     return config
 
 
@@ -312,6 +415,7 @@ def main() -> int:
             for name, config in (
                 (BLOG, CONFIG),
                 (DYNAMODB, _write_dynamodb_api(Path(folder))),
+                (JS, _write_api(Path(folder) / JS, JS_API, JS_FILES)),
             ):
                 servers[name], process = _start(config)
                 processes.append(process)
@@ -361,6 +465,16 @@ def _print(results: list[Result], connections: int) -> None:
         f"{dynamodb.p99_ms / none.p99_ms:.2f}x p99; "
         f"target (>= 0.8x req/s): {'met' if ratio >= 0.8 else 'NOT met'}"
     )
+    for kind, target in (("one field", 0.7), ("pipeline of 3", 0.5)):
+        python = by_name[f"{kind} (PYTHON + NONE)"]
+        javascript = by_name[f"{kind} (JS + NONE)"]
+        ratio = javascript.rps / python.rps
+        print(
+            f"JS / PYTHON, {kind}: {ratio:.2f}x req/s, "
+            f"{javascript.p99_ms / python.p99_ms:.2f}x p99; "
+            f"target (>= {target}x req/s): {'met' if ratio >= target else 'NOT met'}"
+        )
+    print(f"idle JS context with one resolver: {idle_context_kib():.0f} KiB")
 
 
 if __name__ == "__main__":

@@ -15,8 +15,8 @@ the ratio to PYTHON. The lines:
   a before and an after handler.
 
 Then the memory of an idle JS context (a `JsRuntime` with one resolver loaded), measured over
-50 of them. The server-level figures (issue 14's 0.7x and 0.5x targets through /graphql) are for
-bench/http.py once the runtime is wired into the server.
+50 of them. The server-level figures (issue 14's 0.7x and 0.5x targets through /graphql) are
+bench/http.py's.
 """
 
 from __future__ import annotations

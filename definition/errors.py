@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
+from definition.model import Source
 from definition.problems import Problem
 
 
@@ -15,10 +15,21 @@ class DefinitionError(Exception):
 class InvalidDefinitionError(DefinitionError):
     """A definition a reader refuses; lists every problem found, not only the first.
 
-    `schema` names the SDL files the definition still points to, so that their own problems
-    can be listed in the same report."""
+    `schema` names the SDL the definition still points to (files, or a template's inline
+    SDL), so that its own problems can be listed in the same report."""
 
-    def __init__(self, problems: Sequence[Problem], schema: Sequence[Path] = ()) -> None:
+    def __init__(self, problems: Sequence[Problem], schema: Sequence[Source] = ()) -> None:
         self.problems = tuple(problems)
         self.schema = tuple(schema)
         super().__init__("\n".join(str(problem) for problem in self.problems))
+
+
+class TemplateValueError(DefinitionError):
+    """A value of a CloudFormation template that cannot be resolved locally: an unknown or
+    malformed intrinsic function, a reference to nothing, a circular reference, an S3 location
+    that is not local. `path` is where in the resource it is (`Properties.DataSourceName`)."""
+
+    def __init__(self, path: str, message: str) -> None:
+        super().__init__(f"{path}: {message}" if path else message)
+        self.path = path
+        self.message = message

@@ -5,7 +5,12 @@ CreateResolver and CreateApiKey shapes of botocore's `appsync/2017-07-25/service
 the AWS::AppSync::* CloudFormation resources spell in PascalCase. Every reader fills these
 (`definition.appsync_yaml` now; CloudFormation, SAM, CDK, Serverless and Amplify later), and
 `appsync.app` builds the running API from an `ApiDefinition`. Local additions say so; the
-local server's own settings, which AppSync does not have, are a `ServerSpec`.
+local server's own settings, which AppSync does not have, are a `ServerSpec`, which also holds
+the other AWS resources a template declares for the embedded services (tables, state machines,
+Lambda functions, user pools).
+
+Code, templates, SDL and state machine definitions are a `Source`: a file, or text written
+inside the definition (a CloudFormation property) as an `InlineSource` that names where it is.
 """
 
 from __future__ import annotations
@@ -16,10 +21,39 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from definition.problems import Notice
+from definition.problems import Notice, Origin, Problem
 
 # DynamoDB data sources without `awsRegion` (AppSync requires it): the AWS CLI's usual region.
 DEFAULT_REGION = "us-east-1"
+# The account of every local ARN: moto's default account, which owns the embedded services.
+LOCAL_ACCOUNT_ID = "123456789012"
+
+
+@dataclass(frozen=True, slots=True)
+class InlineSource:
+    """Text written inside the definition rather than in a file of its own (a resolver's `Code`,
+    a `RequestMappingTemplate`, a schema's `Definition`, a state machine's `Definition`):
+    `name` stands for a file name in errors (`GetPost.Properties.Code`: the resource's logical
+    id and the property path), so a problem in it says where it was written."""
+
+    text: str
+    name: str
+    # The template file, logical id and property path, for problems in the text.
+    origin: Origin | None = None
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# A file (resolved, absolute) or inline text.
+Source = Path | InlineSource
+
+
+def source_text(source: Source) -> str:
+    """The text of `source`; OSError or UnicodeDecodeError for a file that cannot be read."""
+    if isinstance(source, InlineSource):
+        return source.text
+    return source.read_text(encoding="utf-8")
 
 
 class AuthenticationType(StrEnum):
@@ -199,6 +233,10 @@ class DataSourceSpec:
     dynamodb: DynamoDBConfig | None = None  # `dynamodbConfig`, for AMAZON_DYNAMODB
     http: HttpConfig | None = None  # `httpConfig`, for HTTP
     state_machine_arn: str | None = None  # local `stepFunctionsConfig.stateMachineArn`
+    # `lambdaConfig.lambdaFunctionArn`: a declared function's local ARN, or a function behind
+    # `lambda_endpoint` (local `lambdaConfig.endpoint`: another Lambda endpoint's URL).
+    lambda_function_arn: str | None = None
+    lambda_endpoint: str | None = None
 
 
 class ConflictDetectionType(StrEnum):
@@ -259,8 +297,11 @@ class LogConfig:
 
 
 class Runtime(StrEnum):
-    """PYTHON is APPSYNC_JS's shape (`request(ctx)` / `response(ctx)`) for Python users."""
+    """APPSYNC_JS is AppSync's JavaScript runtime (`runtime: {name: APPSYNC_JS, runtimeVersion:
+    1.0.0}`, AppSyncRuntime); VTL its mapping templates; PYTHON is local only, APPSYNC_JS's shape
+    (`request(ctx)` / `response(ctx)`) for Python users."""
 
+    APPSYNC_JS = "APPSYNC_JS"
     PYTHON = "PYTHON"
     VTL = "VTL"
 
@@ -272,12 +313,13 @@ class ResolverKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class CodeSpec:
-    """Where a resolver's or function's handlers live: one PYTHON file or two VTL templates."""
+    """A resolver's or function's handlers: APPSYNC_JS or PYTHON code, or two VTL templates,
+    each a file or inline text."""
 
     runtime: Runtime
-    code: Path | None
-    request_mapping_template: Path | None
-    response_mapping_template: Path | None
+    code: Source | None
+    request_mapping_template: Source | None
+    response_mapping_template: Source | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,8 +388,11 @@ class StateMachineType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StateMachineSpec:
+    """A state machine created at start: its Amazon States Language `definition` (a file, or
+    the text a template gives, substitutions made)."""
+
     name: str
-    definition: Path
+    definition: Source
     type: StateMachineType = StateMachineType.STANDARD
 
 
@@ -378,6 +423,57 @@ class StepFunctionsSettings:
     api_url: str | None = None
     endpoint: str | None = None
     declared: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaFunctionSpec:
+    """An `AWS::Lambda::Function` (or SAM's `AWS::Serverless::Function`) as its template
+    declares it, with CloudFormation's property names and defaults (Timeout 3 s, MemorySize
+    128 MB) and its code on the local disk: `code` is the directory of the function's code (a
+    local `Code`/`CodeUri` path or a CDK asset), or its inline `Code.ZipFile`. `layers` are the
+    local directories of the layers the template declares itself; `layer_arns` the others, which
+    are not available locally. `arn` is the local ARN (`arn:aws:lambda:<region>:<account>:
+    function:<name>`) that data sources and `!GetAtt Fn.Arn` name. The local Lambda runtime
+    (`functions/`) runs them; `concurrency_limit` (its worker processes) and `python_executable`
+    (another interpreter or virtual environment for a Python function) are local additions."""
+
+    function_name: str
+    arn: str
+    runtime: str | None
+    handler: str | None
+    code: Source | None
+    environment: Mapping[str, str] = field(default_factory=dict)
+    timeout: int = 3
+    memory_size: int = 128
+    reserved_concurrent_executions: int | None = None
+    layers: tuple[Path, ...] = ()
+    layer_arns: tuple[str, ...] = ()
+    architectures: tuple[str, ...] = ("x86_64",)
+    package_type: str = "Zip"
+    concurrency_limit: int | None = None
+    python_executable: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class UserPoolClientSpec:
+    """An `AWS::Cognito::UserPoolClient`: the `client_id` it has locally, and its template
+    properties (CreateUserPoolClient's, PascalCase) for the embedded Cognito to create it."""
+
+    client_id: str
+    client_name: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class UserPoolSpec:
+    """An `AWS::Cognito::UserPool`: the deterministic `user_pool_id` its `!Ref` resolves to (so
+    `userPoolConfig.userPoolId` names it), its name, its template properties (CreateUserPool's)
+    and its clients, for the embedded Cognito to create at start so users can sign in."""
+
+    user_pool_id: str
+    pool_name: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    clients: tuple[UserPoolClientSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -438,6 +534,24 @@ class ServerSpec:
     aws: AwsEndpointSettings = field(default_factory=AwsEndpointSettings)
     # Host names answered besides loopback ones while serving on loopback (DNS rebinding).
     allowed_hosts: tuple[str, ...] = ()
+    # What a definition declares beside the API, for the embedded services: the local Lambda
+    # runtime runs the functions (`server.lambda`, or a template's); user pools are created in
+    # the embedded Cognito at start.
+    lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
+    user_pools: tuple[UserPoolSpec, ...] = ()
+    # Where Node.js functions resolve the AWS SDK for JavaScript (None: the default directory).
+    node_sdk_directory: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiCacheSpec:
+    """`AWS::AppSync::ApiCache` (CreateApiCache): kept for the API cache, not served yet."""
+
+    api_caching_behavior: str
+    type: str
+    ttl: int
+    at_rest_encryption_enabled: bool = False
+    transit_encryption_enabled: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -448,7 +562,7 @@ class ApiDefinition:
 
     file: Path
     name: str
-    schema: tuple[Path, ...]
+    schema: tuple[Source, ...]
     authentication: AuthProviderSpec
     additional_authentication_providers: tuple[AuthProviderSpec, ...] = ()
     api_keys: tuple[ApiKeySpec, ...] = ()
@@ -462,12 +576,32 @@ class ApiDefinition:
     server: ServerSpec = field(default_factory=ServerSpec)
     # Fields accepted as AppSync accepts them that the local server does not act on (yet).
     notices: tuple[Notice, ...] = ()
+    api_cache: ApiCacheSpec | None = None
+    # A template's: where each part of the model was stated, by the model's key path
+    # (`resolvers[0]`, `dataSources[1].dynamodbConfig`), for `problem`.
+    origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
 
     @property
     def base_dir(self) -> Path:
         return self.file.parent
 
+    def problem(self, key_path: str, message: str) -> Problem:
+        """A problem at `key_path` of the model (`resolvers[0].typeName`), where the definition
+        states it: the key path itself in our own file; in a template, the resource's logical id
+        and its property path (`GetPost`, `Properties.TypeName`)."""
+        for prefix in _prefixes(key_path):
+            origin = self.origins.get(prefix)
+            if origin is not None:
+                return origin.problem(key_path[len(prefix) :], message)
+        return Problem(str(self.file), key_path, message)
+
     @property
     def dynamodb_configs(self) -> tuple[DynamoDBConfig, ...]:
         """The `dynamodbConfig` of every AMAZON_DYNAMODB data source, in definition order."""
         return tuple(spec.dynamodb for spec in self.data_sources if spec.dynamodb is not None)
+
+
+def _prefixes(key_path: str) -> list[str]:
+    """`a.b[0].c` -> `a.b[0].c`, `a.b[0]`, `a.b`, `a`: the longest first."""
+    cuts = [index for index, char in enumerate(key_path) if char in ".["]
+    return [key_path, *(key_path[:cut] for cut in reversed(cuts) if cut)]

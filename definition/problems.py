@@ -9,6 +9,7 @@ property path inside it (`Properties.DataSourceName`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -29,6 +30,32 @@ class Problem:
             where += f":{self.line}" if self.column is None else f":{self.line}:{self.column}"
         path = ".".join(part for part in (self.logical_id, self.key_path) if part)
         return f"{where}: {path}: {self.message}" if path else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a part of the model was stated in a CloudFormation template: the template `file`,
+    the resource's `logical_id` and the `property_path` inside it (`Properties`,
+    `Properties.RequestMappingTemplateS3Location`). Readers of templates record one for each key
+    path of the model (`resolvers[0]`), so that problems found while the API is built from the
+    model name the resource, not a key of `appsync.yaml`."""
+
+    file: str
+    logical_id: str
+    property_path: str
+
+    def problem(self, rest: str, message: str) -> Problem:
+        """The problem at `rest`, the model's key path below this origin (`.typeName`), in
+        CloudFormation's spelling: AppSync's API names in PascalCase (`.TypeName`)."""
+        path = self.property_path + pascal_case(rest)
+        return Problem(self.file, path, message, logical_id=self.logical_id)
+
+
+def pascal_case(key_path: str) -> str:
+    """`.dynamodbConfig.tableName` -> `.DynamodbConfig.TableName`: the AWS::AppSync::* resources
+    spell AppSync's camelCase API names with a capital (CreateResolver's `typeName` is
+    `TypeName`); list indexes stay as they are."""
+    return re.sub(r"(^|\.)([a-z])", lambda found: found[1] + found[2].upper(), key_path)
 
 
 @dataclass(frozen=True, slots=True)

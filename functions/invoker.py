@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
+import dataclasses
 import json
 import logging
 import random
@@ -154,6 +155,15 @@ class FunctionInvoker:
     def worker_count(self, function_name: str) -> int:
         """Live worker processes of a function (warm or busy)."""
         return self._pool(function_name).worker_count
+
+    def use_endpoint(self, endpoint_url: str) -> None:
+        """Point the functions' SDKs at `endpoint_url` (`AWS_ENDPOINT_URL`) from their next
+        worker on: a server learns its own address only once it listens, after its functions
+        were loaded. Workers already warm keep the environment they started with."""
+        aws = dataclasses.replace(self.settings.aws, endpoint_url=endpoint_url)
+        self.settings = dataclasses.replace(self.settings, aws=aws)
+        for pool in self._pools.values():
+            pool.aws = aws
 
     def load(self, spec: FunctionSpec) -> None:
         """Make `spec` invocable; raises what CreateFunction would, or RuntimeUnavailableError."""

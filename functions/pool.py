@@ -55,7 +55,8 @@ class FunctionPool:
         self.spec = spec
         self.runtime = runtime
         self._command = command
-        self._aws = aws
+        # Replaced when the invoker learns the AWS endpoint: workers started after take it.
+        self.aws = aws
         self._limits = limits
         local = spec.concurrency_limit if spec.concurrency_limit is not None else limits.concurrency
         reserved = spec.reserved_concurrency
@@ -123,7 +124,7 @@ class FunctionPool:
         return None
 
     async def _start(self, group: asyncio.TaskGroup, request_id: str) -> Worker:
-        variables = worker_environment(self.spec, self.runtime, self._aws, self._command.variables)
+        variables = worker_environment(self.spec, self.runtime, self.aws, self._command.variables)
         worker = await Worker.start(
             self._command.argv,
             variables,

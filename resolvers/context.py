@@ -48,13 +48,30 @@ class RequestInfo:
 
 @dataclass(slots=True)
 class ContextError:
-    """`ctx.error`: set for the response handler when the data source call failed."""
+    """`ctx.error`: set for the response handler when the data source call failed.
+
+    A Lambda function's error adds `unhandledErrorType`, Lambda's own `errorType` of it
+    (`Sandbox.Timedout` for a timeout; aws-appsync-community#386 records
+    `{unhandledErrorType, message, type}`).
+    """
 
     message: str
     type: str | None
+    unhandled_error_type: str | None = None
+
+    @property
+    def unhandledErrorType(self) -> str | None:
+        """AppSync's name, as PYTHON resolver code reads it (`ctx.error.unhandledErrorType`)."""
+        return self.unhandled_error_type
 
     def to_context(self) -> dict[str, Any]:
-        return {"message": self.message, "type": self.type}
+        if self.unhandled_error_type is None:
+            return {"message": self.message, "type": self.type}
+        return {
+            "message": self.message,
+            "type": self.type,
+            "unhandledErrorType": self.unhandled_error_type,
+        }
 
 
 class SkipTo(StrEnum):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,21 @@ class UnauthorizedFieldError(ResolverError):
 
 
 class DataSourceError(ResolverError):
-    """A data source call failed (DynamoDB:ConditionalCheckFailedException, Lambda:Unhandled)."""
+    """A data source call failed (DynamoDB:ConditionalCheckFailedException, Lambda:Unhandled).
+    `unhandled_error_type` is a Lambda function error's own `errorType`, which AppSync shows as
+    `ctx.error.unhandledErrorType`."""
+
+    def __init__(
+        self,
+        message: str,
+        error_type: str | None = None,
+        data: Any = None,
+        error_info: Any = None,
+        *,
+        unhandled_error_type: str | None = None,
+    ) -> None:
+        super().__init__(message, error_type, data, error_info)
+        self.unhandled_error_type = unhandled_error_type
 
 
 class TemplateError(ResolverError):
@@ -51,6 +66,48 @@ class TemplateError(ResolverError):
         self.line = line
         self.column = column
         self.detail = message
+
+
+@dataclass(frozen=True, slots=True)
+class CodeProblem:
+    """One thing AppSync refuses in APPSYNC_JS code, as EvaluateCode's CodeError reports it:
+    `kind` is its errorType ("PARSER_ERROR", "LINT_ERROR"), `span` the length of the construct
+    (-1 when unknown, as the CodeErrorLocation shape defaults); `file` is where it is (a
+    bundle's original source, through its source map)."""
+
+    kind: str
+    file: str
+    line: int
+    column: int
+    span: int
+    message: str
+
+
+class CodeRefusedError(TemplateError):
+    """APPSYNC_JS code AppSync would refuse when it is saved: the first problem as a
+    TemplateError, with how many others there are, and every problem in `problems`."""
+
+    def __init__(self, problems: Sequence[CodeProblem]) -> None:
+        first = problems[0]
+        message = first.message
+        if len(problems) > 1:
+            message += f" (and {len(problems) - 1} more)"
+        super().__init__(first.file, first.line, first.column, message)
+        self.problems = tuple(problems)
+
+
+class LambdaApiError(ResolverError):
+    """Lambda's Invoke API refused a call (a `FunctionInvoker` raises it): `code` is Lambda's
+    exception name (`ResourceNotFoundException`, `TooManyRequestsException`), and the error
+    type AppSync's `Lambda:<code>`.
+
+    AWS differs (unconfirmed): AppSync's errorType for a Lambda call its API refused is not
+    documented; it is written as the `Lambda:` errors AppSync does report are.
+    """
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message, f"Lambda:{code}")
+        self.code = code
 
 
 class HandlerImportError(ResolverError):
@@ -188,6 +245,19 @@ class EarlyReturn(BaseException):
         super().__init__("earlyReturn")
         self.value = value
         self.skip_to = skip_to
+
+
+class HandlerOffloaded(BaseException):
+    """Raised by an APPSYNC_JS handler that outlasted its slice of the server's event loop; it
+    was stopped there and what it did to the field's context undone. `rerun()` runs it again,
+    from the start, off the loop, and returns what the handler returns (or raises as it does).
+
+    Control flow, like `EarlyReturn`: `resolvers.unit.run_request` and `run_response` catch it.
+    """
+
+    def __init__(self, rerun: Callable[[], Awaitable[Any]]) -> None:
+        super().__init__("handler offloaded")
+        self.rerun = rerun
 
 
 class JsEngineError(ResolverError):

@@ -54,7 +54,7 @@ class PipelineResolver:
         ctx.in_pipeline = True
         skip_functions = False
         if self._code is not None:
-            before = run_request(self._code, ctx)
+            before = await run_request(self._code, ctx)
             if ctx.early_return:
                 ctx.early_return = False
                 if ctx.early_return_skip_to is SkipTo.RESOLVER:
@@ -67,7 +67,7 @@ class PipelineResolver:
         ctx.error = None
         if self._code is None:
             return ctx.prev_result
-        value = run_response(self._code, ctx)
+        value = await run_response(self._code, ctx)
         ctx.early_return = False
         return value
 
@@ -76,10 +76,10 @@ class PipelineResolver:
             ctx.result = None
             ctx.error = None
             ctx.max_batch_size = function.max_batch_size
-            value = run_request(function.code, ctx)
+            value = await run_request(function.code, ctx)
             if not ctx.early_return:
                 await run_data_source(function.data_source, value, ctx)
-                value = run_response(function.code, ctx, function.name)
+                value = await run_response(function.code, ctx, function.name)
             ctx.prev_result = value
             if ctx.early_return:
                 ctx.early_return = False

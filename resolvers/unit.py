@@ -28,7 +28,7 @@ from typing import Any
 
 from resolvers.context import ContextError, ResolverContext
 from resolvers.datasources.base import DataSource
-from resolvers.errors import DataSourceError
+from resolvers.errors import DataSourceError, HandlerOffloaded
 from resolvers.runtimes.base import ResolverCode
 
 logger = logging.getLogger(__name__)
@@ -46,22 +46,34 @@ async def run_data_source(data_source: DataSource, request: Any, ctx: ResolverCo
         # A failed call can still carry partial results (DynamoDB batch operations' unprocessed
         # keys); they are `ctx.result` beside `ctx.error`.
         ctx.result = exc.data
-        ctx.error = ContextError(exc.message, exc.error_type)
+        ctx.error = ContextError(exc.message, exc.error_type, exc.unhandled_error_type)
 
 
-def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
+async def run_request(code: ResolverCode, ctx: ResolverContext) -> Any:
     """Run a request handler with the early-return flags cleared first."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    return code.request(ctx)
+    try:
+        return code.request(ctx)
+    except HandlerOffloaded as offloaded:
+        return await offloaded.rerun()
 
 
-def run_response(code: ResolverCode, ctx: ResolverContext, function: str | None = None) -> Any:
+async def _response_of(code: ResolverCode, ctx: ResolverContext) -> Any:
+    try:
+        return code.response(ctx)
+    except HandlerOffloaded as offloaded:
+        return await offloaded.rerun()
+
+
+async def run_response(
+    code: ResolverCode, ctx: ResolverContext, function: str | None = None
+) -> Any:
     """Run a response handler (a resolver's, or the pipeline `function`'s); an early return
     there is its value (flags kept for a pipeline)."""
     ctx.early_return = False
     ctx.early_return_skip_to = None
-    value = code.response(ctx)
+    value = await _response_of(code, ctx)
     error = ctx.error
     if value is None and error is not None and not _appended(ctx, error):
         resolver = f"{ctx.info.parent_type_name}.{ctx.info.field_name}"
@@ -98,18 +110,18 @@ class UnitResolver:
     async def resolve(self, ctx: ResolverContext) -> Any:
         """The field's value; raises `ResolverError`s (UtilError, CodeError ...) as field errors."""
         ctx.max_batch_size = self._max_batch_size
-        request = run_request(self._code, ctx)
+        request = await run_request(self._code, ctx)
         if ctx.early_return:
             ctx.early_return = False
             return request
         await run_data_source(self._data_source, request, ctx)
         if isinstance(request, dict) and request.get("version") == VERSION_2017_02_28:
-            return self._respond_as_2017_02_28(ctx)
-        value = run_response(self._code, ctx)
+            return await self._respond_as_2017_02_28(ctx)
+        value = await run_response(self._code, ctx)
         ctx.early_return = False
         return value
 
-    def _respond_as_2017_02_28(self, ctx: ResolverContext) -> Any:
+    async def _respond_as_2017_02_28(self, ctx: ResolverContext) -> Any:
         """A null result skips the response template; an error is raised with the template's
         evaluated result as its `data`."""
         error = ctx.error
@@ -117,7 +129,7 @@ class UnitResolver:
             return None
         ctx.early_return = False
         ctx.early_return_skip_to = None
-        value = self._code.response(ctx)
+        value = await _response_of(self._code, ctx)
         ctx.early_return = False
         if error is not None:
             raise DataSourceError(error.message, error.type, value)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Protocol
 
 from graphql import (
     DefinitionNode,
@@ -226,7 +227,17 @@ def _legacy_implements(text: str) -> str:
     return "".join(chars)
 
 
-def parse_schema_files(paths: Sequence[Path]) -> DocumentNode:
+class SchemaText(Protocol):
+    """SDL given as text (a template's inline `Definition`): `name` stands for its file."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def parse_schema_files(paths: Sequence[Path | SchemaText]) -> DocumentNode:
     """The files' definitions in one document, each node keeping its file as `loc.source`.
 
     Raises SchemaError with every unreadable file and every syntax error.
@@ -236,12 +247,16 @@ def parse_schema_files(paths: Sequence[Path]) -> DocumentNode:
     if not paths:
         raise SchemaError([SchemaProblem("<schema>", 1, 1, "No schema files given.")])
     for path in paths:
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(SchemaProblem(name, 1, 1, f"Cannot read the schema file: {error}"))
-            continue
+        if not isinstance(path, Path):
+            name, text = path.name, path.text
+        else:
+            name = str(path)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as error:
+                message = f"Cannot read the schema file: {error}"
+                problems.append(SchemaProblem(name, 1, 1, message))
+                continue
         try:
             document = parse(Source(_legacy_implements(text), name))
         except GraphQLSyntaxError as error:
@@ -300,12 +315,16 @@ def _subscription_output_problems(
     return problems
 
 
-def load_schema(paths: Sequence[Path]) -> AppSyncSchema:
-    """Read one or more .graphql files into an AppSync schema.
+def load_schema(paths: Sequence[Path | SchemaText]) -> AppSyncSchema:
+    """Read one or more .graphql files (or SDL texts) into an AppSync schema.
 
     Raises SchemaError listing every problem with its file, line and column.
     """
     document = parse_schema_files(paths)
-    schema = build_schema_document(document, str(paths[0]))
-    logger.debug("loaded schema from %s", ", ".join(str(p) for p in paths))
+    first = paths[0]
+    schema = build_schema_document(document, str(first) if isinstance(first, Path) else first.name)
+    logger.debug(
+        "loaded schema from %s",
+        ", ".join(str(p) if isinstance(p, Path) else p.name for p in paths),
+    )
     return schema

@@ -10,10 +10,10 @@ that. Then the route table picks the handler by the request's service:
 | `dynamodb`    | the embedded DynamoDB the resolvers use (`appsync.aws.dynamodb`)    |
 | `states`      | the embedded Step Functions engine (`appsync.aws.states`)           |
 | `cognito-idp` | moto's Cognito in this process, signing with the installation's key |
+| `appsync`     | EvaluateCode and EvaluateMappingTemplate answered locally, the rest of |
+|               | AppSync's control plane by moto (`appsync.aws.control_plane`)        |
+| `lambda`      | Invoke of a declared function: the local Lambda runtime (`.lambda_`)  |
 | anything else | moto's own dispatch in this process (`appsync.aws.moto_services`)   |
-
-Lambda (`lambda`, Invoke) and the AppSync control plane (`appsync`, EvaluateCode) are routes
-the server will add to the same table; until then moto answers them.
 
 Answers never carry CORS headers: a web page on another origin may not drive these APIs (a
 preflight gets none either, as it is not an AWS call). The same `handle` serves the server's
@@ -28,8 +28,20 @@ from typing import Protocol
 
 from starlette.types import Receive, Scope, Send
 
-from appsync.aws.errors import refusal, rest_json_error, unknown_service
-from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall, allows_unsigned, identify
+from appsync.aws.errors import (
+    REST_MISSING_TOKEN_MESSAGE,
+    refusal,
+    rest_json_error,
+    unknown_service,
+)
+from appsync.aws.requests import (
+    REST_OPERATIONS,
+    AwsRequest,
+    AwsResponse,
+    ServiceCall,
+    allows_unsigned,
+    identify,
+)
 from auth.errors import SignatureError
 from auth.signature import SigV4Verifier
 
@@ -68,9 +80,11 @@ class AwsEndpoint:
     @staticmethod
     def claims(scope: Scope) -> bool:
         """Whether an HTTP request is an AWS API call (see `requests.identify`), judged from
-        its headers and query string alone: a target, an AWS `Authorization` (SigV4, or S3's
-        old SigV2, to refuse it as S3 does), a pre-signed URL, or a form POST to `/` (the query
-        protocol)."""
+        its path, headers and query string alone: a target, an AWS `Authorization` (SigV4, or
+        S3's old SigV2, to refuse it as S3 does), a pre-signed URL, a form POST to `/` (the
+        query protocol), or a path only AWS's REST APIs have (`requests.REST_OPERATIONS`)."""
+        if scope["path"] in REST_OPERATIONS:
+            return True
         query = scope.get("query_string", b"")
         if b"X-Amz-Credential=" in query or b"Action=" in query or b"AWSAccessKeyId=" in query:
             return True
@@ -93,7 +107,7 @@ class AwsEndpoint:
         call = identify(request)
         if call is None:
             return rest_json_error(
-                403, "MissingAuthenticationTokenException", "Missing Authentication Token"
+                403, "MissingAuthenticationTokenException", REST_MISSING_TOKEN_MESSAGE
             )
         if call.signed or not allows_unsigned(call):
             try:

@@ -24,7 +24,8 @@ as the JSON services do; `refusal` renders them for each protocol:
   `com.amazon.coral.service#...`, as its recorded answers show.
 * rest-json services (Lambda, the AppSync control plane) answer 403 with the type in
   `x-amzn-ErrorType` and `{"message"}` (iamlive#58 records Lambda's 403
-  UnrecognizedClientException).
+  UnrecognizedClientException); an unsigned request's message is "Missing Authentication
+  Token" (brefphp/bref#1250 records Lambda's 403 MissingAuthenticationTokenException).
 * query services use the Common Errors names and statuses (IncompleteSignature 400,
   InvalidClientTokenId 403, MissingAuthenticationToken 403, SignatureDoesNotMatch 403) in an
   `<ErrorResponse>` (a recorded STS answer: 403 MissingAuthenticationToken "Request is missing
@@ -85,6 +86,8 @@ _S3_NAMES = {
     UNSUPPORTED_SIGNATURE: ("InvalidRequest", 400, None),
 }
 _ID_ALPHABET = string.ascii_uppercase + string.digits
+# The REST APIs' words for a request without a signature.
+REST_MISSING_TOKEN_MESSAGE = "Missing Authentication Token"
 
 
 def refusal(error: SignatureError, call: ServiceCall) -> AwsResponse:
@@ -98,6 +101,8 @@ def refusal(error: SignatureError, call: ServiceCall) -> AwsResponse:
             return json_error(400, qualified, message)
         case WireProtocol.REST_JSON:
             status = 400 if kind == INCOMPLETE_SIGNATURE else 403
+            if kind == MISSING_AUTHENTICATION_TOKEN:
+                message = REST_MISSING_TOKEN_MESSAGE
             return rest_json_error(status, kind, message)
         case WireProtocol.QUERY:
             code, status = _QUERY_NAMES.get(kind, ("SignatureDoesNotMatch", 403))

@@ -1,9 +1,11 @@
 """The one AWS endpoint as `serve` runs it beside an API.
 
-`build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito and
-moto's other services) and the in-process transport the engine's Task states use; `running`
-attaches the transport to the server's loop and makes the embedded user pools sign with the
-data directory's key for the server's lifetime.
+`build_local_aws` makes the endpoint with its route table (DynamoDB, Step Functions, Cognito,
+AppSync's EvaluateCode and EvaluateMappingTemplate, Lambda's Invoke of the declared functions,
+and moto's other services) and the in-process transport the engine's Task states use;
+`running` attaches the transport to the server's loop, creates the definition's user pools
+in the embedded Cognito and makes them sign with the data directory's key for the server's
+lifetime.
 """
 
 from __future__ import annotations
@@ -14,15 +16,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from appsync.aws.cognito import signing_with
+from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
 from appsync.aws.keys import endpoint_verifier
+from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
+from appsync.aws.user_pools import user_pools_created
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
-from definition.model import AwsEndpointSettings
+from definition.model import AwsEndpointSettings, UserPoolSpec
+from resolvers.util.time import SYSTEM_CLOCK
+from resolvers.util.time import Clock as ResolverClock
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +41,7 @@ class LocalAws:
     moto: MotoServices
     data: DataDirectory
     dynamodb: DynamoDBRoute
+    user_pools: tuple[UserPoolSpec, ...] = ()
 
 
 def build_local_aws(
@@ -42,27 +50,36 @@ def build_local_aws(
     step_functions: StepFunctionsApi,
     data: DataDirectory,
     clock: Clock,
+    user_pools: tuple[UserPoolSpec, ...] = (),
+    resolver_clock: ResolverClock = SYSTEM_CLOCK,
+    functions: LocalFunctions | None = None,
 ) -> LocalAws:
+    """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
+    evaluated resolver code reads as the time (the API's own); `functions`: the declared
+    Lambda functions, whose Invoke the `lambda` route answers."""
     moto = MotoServices()
     query_by_partition()
-    # The route table, by the service a request names (`requests.identify`). Lambda's Invoke
-    # and the AppSync control plane's EvaluateCode will join it as `lambda` and `appsync`.
+    # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
         "dynamodb": dynamodb,
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
+        "appsync": AppSyncControlPlane(resolver_clock, moto),
     }
+    if functions is not None:
+        routes["lambda"] = LambdaRoute(functions, moto)
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
-    return LocalAws(settings, region, endpoint, EndpointTransport(endpoint), moto, data, dynamodb)
+    transport = EndpointTransport(endpoint)
+    return LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
 
 
 @asynccontextmanager
 async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
     try:
-        with signing_with(local.data):
+        with signing_with(local.data), user_pools_created(local.user_pools):
             yield
     finally:
         local.moto.close()

@@ -7,9 +7,13 @@ has one host, so it reads what the request itself says, the way moto's server do
 * every signed request names its service in the SigV4 credential scope
   (`Credential=<key>/<date>/<region>/<service>/aws4_request`, or `X-Amz-Credential` in a
   pre-signed URL's query string);
-* the query protocol (STS, IAM, SNS) posts `Action=<Operation>` as a form.
-The path alone never decides: `/graphql` stays AppSync's, and an unsigned request without a
-target or a form action is not an AWS API call at all.
+* the query protocol (STS, IAM, SNS) posts `Action=<Operation>` as a form;
+* a REST operation the endpoint answers itself is named by its method and path
+  (`REST_OPERATIONS`: AppSync's EvaluateCode and EvaluateMappingTemplate).
+Otherwise the path alone never decides: `/graphql` stays AppSync's, and an unsigned request
+without a target or a form action is not an AWS API call at all. The paths of
+`REST_OPERATIONS` are AWS's alone (`/v1/dataplane-...`), so a request to them is one even
+unsigned, and is refused as AWS refuses it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,12 @@ _QUERY_SERVICES = frozenset(
     {"sts", "iam", "sns", "ses", "cloudformation", "rds", "elasticloadbalancing", "ec2"}
 )
 _FORM = "application/x-www-form-urlencoded"
+# REST operations routed by path, as botocore's models place them: path -> (signing name,
+# method, operation). AppSync's control plane (`appsync` 2017-07-25, rest-json).
+REST_OPERATIONS = {
+    "/v1/dataplane-evaluatecode": ("appsync", "POST", "EvaluateCode"),
+    "/v1/dataplane-evaluatetemplate": ("appsync", "POST", "EvaluateMappingTemplate"),
+}
 DEFAULT_REGION = "us-east-1"
 
 
@@ -118,9 +128,17 @@ def identify(request: AwsRequest) -> ServiceCall | None:
         route = _TARGET_ROUTES.get(prefix, service)
         return ServiceCall(service, route, operation or None, WireProtocol.JSON, region, signed)
     action = _action(request)
+    rest = REST_OPERATIONS.get(request.path)
     if scope is not None:
         service = scope[0]
+        if rest is not None and rest[0] == service and action is None:
+            named = rest[2] if request.method == rest[1] else None
+            return ServiceCall(service, service, named, WireProtocol.REST_JSON, region, signed)
         return ServiceCall(service, service, action, _protocol(service, action), region, signed)
+    if rest is not None and action is None and not is_sigv2(authorization, request.query_string):
+        # Unsigned (or signed some other way): refused as AWS refuses it, in rest-json's shape.
+        named = rest[2] if request.method == rest[1] else None
+        return ServiceCall(rest[0], rest[0], named, WireProtocol.REST_JSON, region, signed)
     if action is not None:
         service = _UNSIGNED_ACTIONS.get(action, "")
         return ServiceCall(service, service, action, WireProtocol.QUERY, region, signed)

@@ -35,8 +35,8 @@ from appsync.hosts import listening_socket
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reset import StateReset
 from appsync.testing.errors import ServerStartError
-from definition.appsync_yaml.api import read_appsync_yaml
 from definition.errors import InvalidDefinitionError
+from definition.formats import read_definition
 from definition.model import ApiDefinition, EmbeddedDynamoDBSettings
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
 
@@ -69,10 +69,10 @@ class ServeOptions:
 
 
 def load_definition(path: Path) -> ApiDefinition:
-    """The definition as `serve` reads it; its problems, as `validate` lists them, are a
-    ServerStartError."""
+    """The definition as `serve` reads it (our own file, a CloudFormation or SAM template, a
+    cdk.out, told by content); its problems, as `validate` lists them, are a ServerStartError."""
     try:
-        return read_appsync_yaml(path)
+        return read_definition(path)
     except InvalidDefinitionError as error:
         problems = [*error.problems, *schema_problems(error, path)]
         raise ServerStartError(str(path), [str(problem) for problem in problems]) from None

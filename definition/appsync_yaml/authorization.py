@@ -125,7 +125,10 @@ def check_modes(
     reader: DefinitionReader,
     default: AuthProviderSpec | None,
     additional: Sequence[AuthProviderSpec],
+    where: str = "additionalAuthenticationProviders[{index}].authenticationType",
 ) -> None:
+    """A mode AppSync allows once given twice; `where` is the key path of an additional
+    provider's type, in the definition's spelling."""
     # AppSync allows API_KEY, AWS_IAM and AWS_LAMBDA once each across default and additional.
     once = (AuthenticationType.API_KEY, AuthenticationType.AWS_IAM, AuthenticationType.AWS_LAMBDA)
     seen: set[AuthenticationType] = {default.authentication_type} if default else set()
@@ -133,8 +136,7 @@ def check_modes(
         mode = provider.authentication_type
         if mode in seen and mode in once:
             reader.problem(
-                f"additionalAuthenticationProviders[{index}].authenticationType",
-                f"{mode} is already configured; it may appear only once",
+                where.format(index=index), f"{mode} is already configured; it may appear only once"
             )
         seen.add(mode)
 

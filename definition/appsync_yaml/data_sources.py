@@ -1,19 +1,22 @@
 """Data sources in the definition (`dataSources[]`, CreateDataSource's names).
 
-`NONE`; `AWS_LAMBDA` with `lambdaConfig.handler`, a local Python `module:function` in place of
-the function ARN; `AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (read by
+`NONE`; `AWS_LAMBDA` with `lambdaConfig.lambdaFunctionArn`, a function `server.lambda` declares
+(or, with the local `lambdaConfig.endpoint`, a function behind another Lambda endpoint), or the
+local `lambdaConfig.handler`, a Python `module:function` run in the server's process;
+`AMAZON_DYNAMODB` with AppSync's `dynamodbConfig` (read by
 `definition.appsync_yaml.dynamodb`); `HTTP` with AppSync's `httpConfig` (HttpDataSourceConfig:
 `{endpoint, authorizationConfig: {authorizationType: AWS_IAM, awsIamConfig: {signingRegion,
 signingServiceName}}}`); and the local `AWS_STEP_FUNCTIONS` with `stepFunctionsConfig:
 {stateMachineArn}` (AppSync has no such type; see `resolvers.datasources.stepfunctions`).
-`serviceRoleArn`, `metricsConfig` and `lambdaConfig.lambdaFunctionArn` are accepted with a notice
-(`definition.appsync_yaml.accepted`), and so are AppSync's other types (OpenSearch, RDS,
+`serviceRoleArn`, `metricsConfig` and a `lambdaFunctionArn` beside a `handler` are accepted with a
+notice (`definition.appsync_yaml.accepted`), and so are AppSync's other types (OpenSearch, RDS,
 EventBridge, Bedrock) with their config blocks, which are not served yet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -61,12 +64,12 @@ def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ..
         for key, owner in _CONFIG_BLOCKS.items():
             if key in block and kind is not None and kind != owner:
                 reader.problem(join(where, key), f"only an {owner} data source has one")
-        handler = None
+        lambda_config = _LambdaConfig()
         dynamodb = None
         http = None
         machine = None
         if kind is DataSourceType.AWS_LAMBDA:
-            handler = _lambda_handler(reader, block, where)
+            lambda_config = _lambda_config(reader, block, where)
         elif kind is DataSourceType.AMAZON_DYNAMODB:
             dynamodb = _dynamodb(reader, block.get("dynamodbConfig"), where)
         elif kind is DataSourceType.HTTP:
@@ -85,26 +88,62 @@ def data_sources(reader: DefinitionReader, top: Raw) -> tuple[DataSourceSpec, ..
         if name is not None and any(source.name == name for source in sources):
             reader.problem(join(where, "name"), f"data source {name!r} is defined twice")
         elif name is not None and kind is not None:
-            spec = DataSourceSpec(name, kind, description, handler, dynamodb, http, machine)
+            spec = DataSourceSpec(
+                name,
+                kind,
+                description,
+                lambda_config.handler,
+                dynamodb,
+                http,
+                machine,
+                lambda_function_arn=lambda_config.function_arn,
+                lambda_endpoint=lambda_config.endpoint,
+            )
             sources.append(spec)
     return tuple(sources)
 
 
-def _lambda_handler(reader: DefinitionReader, block: Raw, where: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _LambdaConfig:
+    handler: str | None = None
+    function_arn: str | None = None
+    endpoint: str | None = None
+
+
+def _lambda_config(reader: DefinitionReader, block: Raw, where: str) -> _LambdaConfig:
+    """`lambdaConfig`: `lambdaFunctionArn` (with a local `endpoint`), or a local `handler`."""
     config = block.get("lambdaConfig")
     path = join(where, "lambdaConfig")
     if config is None:
-        reader.problem(path, "required for AWS_LAMBDA; expected {handler: module:function}")
-        return None
-    lambda_config = reader.mapping(config, path, ("handler", "lambdaFunctionArn"))
+        reader.problem(
+            path,
+            "required for AWS_LAMBDA; expected {lambdaFunctionArn: arn:aws:lambda:...} or "
+            "{handler: module:function}",
+        )
+        return _LambdaConfig()
+    lambda_config = reader.mapping(config, path, ("handler", "lambdaFunctionArn", "endpoint"))
     if lambda_config is None:
-        return None
-    handler = reader.string(lambda_config, "handler", path, required=True)
-    note_unused(reader, lambda_config, path)
-    if handler is not None and handler.count(":") != 1:
-        reader.problem(join(path, "handler"), f"expected module:function, got {handler!r}")
-        return None
-    return handler
+        return _LambdaConfig()
+    handler = reader.string(lambda_config, "handler", path, required=False)
+    arn = reader.string(lambda_config, "lambdaFunctionArn", path, required=False)
+    endpoint = reader.string(lambda_config, "endpoint", path, required=False)
+    if handler is None and arn is None:
+        if "handler" not in lambda_config and "lambdaFunctionArn" not in lambda_config:
+            reader.problem(path, "expected lambdaFunctionArn or handler")
+        return _LambdaConfig()
+    if endpoint is not None and urlsplit(endpoint).scheme not in ("http", "https"):
+        reader.problem(join(path, "endpoint"), f"expected an http(s) URL, got {endpoint!r}")
+        endpoint = None
+    if handler is not None:
+        if endpoint is not None:
+            reader.problem(join(path, "endpoint"), "a local handler has no endpoint")
+        # The local handler is called; a function ARN beside it only gets its notice.
+        note_unused(reader, lambda_config, path)
+        if handler.count(":") != 1:
+            reader.problem(join(path, "handler"), f"expected module:function, got {handler!r}")
+            return _LambdaConfig()
+        return _LambdaConfig(handler=handler)
+    return _LambdaConfig(function_arn=arn, endpoint=endpoint)
 
 
 def _dynamodb(reader: DefinitionReader, raw: Any, where: str) -> DynamoDBConfig | None:

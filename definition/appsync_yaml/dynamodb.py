@@ -141,7 +141,7 @@ def read_table_declarations(
     names: set[str] = set()
     for index, item in enumerate(raw):
         where = f"{path}[{index}]"
-        table = _table(reader, item, where)
+        table = read_table(reader, item, where)
         if table is None:
             continue
         if table.table_name in names:
@@ -153,8 +153,12 @@ def read_table_declarations(
     return tuple(tables)
 
 
-def _table(reader: DefinitionReader, raw: Any, where: str) -> TableDeclaration | None:
-    block = reader.mapping(raw, where, _TABLE_KEYS)
+def read_table(
+    reader: DefinitionReader, raw: Any, where: str, keys: Sequence[str] = _TABLE_KEYS
+) -> TableDeclaration | None:
+    """One table declaration (CreateTable's input, as `keys` allow it); None when it has a
+    problem."""
+    block = reader.mapping(raw, where, keys)
     if block is None:
         return None
     before = len(reader.problems)
@@ -177,6 +181,17 @@ def _table(reader: DefinitionReader, raw: Any, where: str) -> TableDeclaration |
             used |= _key_schema(reader, index.get("KeySchema"), join(index_where, "KeySchema"))
             if not isinstance(index.get("Projection"), dict):
                 reader.problem(join(index_where, "Projection"), "required; expected a mapping")
+            if (
+                kind_key == "GlobalSecondaryIndexes"
+                and block.get("BillingMode", "PROVISIONED") == "PROVISIONED"
+                and not isinstance(index.get("ProvisionedThroughput"), dict)
+            ):
+                # CreateTable refuses a global secondary index without throughput under
+                # PROVISIONED ("ProvisionedThroughput must be specified for index").
+                reader.problem(
+                    join(index_where, "ProvisionedThroughput"),
+                    "required when BillingMode is PROVISIONED (CreateTable's default)",
+                )
     for attribute in sorted(used - defined):
         reader.problem(
             join(where, "AttributeDefinitions"), f"key attribute {attribute!r} is not defined"

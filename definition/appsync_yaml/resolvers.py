@@ -1,8 +1,10 @@
 """Resolvers and pipeline functions in the definition (CreateResolver, CreateFunction).
 
-A resolver or function runs PYTHON code (a `.py` file with `request(ctx)` and `response(ctx)`,
-APPSYNC_JS's shape) or VTL mapping templates; paths are relative to the definition file. A UNIT
-resolver names its data source; a PIPELINE resolver names up to 10 functions.
+A resolver or function runs APPSYNC_JS code (`runtime: {name: APPSYNC_JS, runtimeVersion:
+1.0.0}` and `code: file.js`, as AppSync's AppSyncRuntime spells it), PYTHON code (a `.py` file
+with `request(ctx)` and `response(ctx)`, APPSYNC_JS's shape) or VTL mapping templates; paths are
+relative to the definition file. A UNIT resolver names its data source; a PIPELINE resolver names
+up to 10 functions, and its own code is the before (`request`) and after (`response`) step.
 """
 
 from __future__ import annotations
@@ -26,26 +28,67 @@ Functions = Sequence[FunctionSpec]
 
 
 _CODE_KEYS = ("runtime", "code", "requestMappingTemplate", "responseMappingTemplate")
+# AppSyncRuntime: "The version of the runtime to use. Currently, the only allowed version is
+# 1.0.0." (AWS AppSync API reference, AppSyncRuntime).
+APPSYNC_JS_VERSION = "1.0.0"
+# What the runtime is when a block gives code but no runtime: AppSync requires one ("When code
+# is used, the runtime is required", API reference, Resolver); locally the file's suffix tells.
+_JS_SUFFIXES = (".js", ".mjs")
+NEEDS_CODE = "code (APPSYNC_JS, PYTHON) or mapping templates (VTL)"
+
+
+def _runtime_name(reader: DefinitionReader, block: Raw, where: str) -> Raw:
+    """The block with AppSync's `runtime: {name, runtimeVersion}` object read into its name."""
+    value = block.get("runtime")
+    if not isinstance(value, dict):
+        return block
+    path = join(where, "runtime")
+    reader.mapping(value, path, ("name", "runtimeVersion"))
+    name = value.get("name")
+    if name == Runtime.APPSYNC_JS:
+        version = value.get("runtimeVersion")
+        if version is None:
+            reader.problem(
+                join(path, "runtimeVersion"), f"required; AppSync has {APPSYNC_JS_VERSION}"
+            )
+        elif str(version) != APPSYNC_JS_VERSION:
+            reader.problem(
+                join(path, "runtimeVersion"),
+                f"APPSYNC_JS has only version {APPSYNC_JS_VERSION}, got {version!r}",
+            )
+    if name is None:
+        reader.problem(join(path, "name"), "required; expected APPSYNC_JS")
+    return {**block, "runtime": name}
+
+
+def _default_runtime(block: Raw, has_templates: bool) -> Runtime:
+    if has_templates:
+        return Runtime.VTL
+    code = block.get("code")
+    if isinstance(code, str) and code.endswith(_JS_SUFFIXES):
+        return Runtime.APPSYNC_JS
+    return Runtime.PYTHON
 
 
 def _code(reader: DefinitionReader, block: Raw, where: str) -> CodeSpec | None:
-    """PYTHON code or VTL templates; None when neither is given."""
-    runtime_value = block.get("runtime")
-    if isinstance(runtime_value, dict):  # AppSync's {name, runtimeVersion} form
-        block = {**block, "runtime": runtime_value.get("name")}
+    """APPSYNC_JS or PYTHON code, or VTL templates; None when none is given."""
+    block = _runtime_name(reader, block, where)
     has_templates = "requestMappingTemplate" in block or "responseMappingTemplate" in block
-    if "runtime" not in block and "code" not in block and not has_templates:
+    if block.get("runtime") is None and "code" not in block and not has_templates:
         return None
-    default = Runtime.VTL if has_templates else Runtime.PYTHON
+    default = _default_runtime(block, has_templates)
     runtime = reader.enum(block, "runtime", where, Runtime, default)
     code = reader.file_path(block, "code", where)
     request = reader.file_path(block, "requestMappingTemplate", where)
     response = reader.file_path(block, "responseMappingTemplate", where)
-    if runtime is Runtime.PYTHON:
+    if runtime in (Runtime.PYTHON, Runtime.APPSYNC_JS):
         if "code" not in block:
-            reader.problem(join(where, "code"), "required for the PYTHON runtime; a .py file")
+            suffix = ".py" if runtime is Runtime.PYTHON else ".js"
+            reader.problem(
+                join(where, "code"), f"required for the {runtime} runtime; a {suffix} file"
+            )
         if has_templates:
-            reader.problem(where, "mapping templates need the VTL runtime, not PYTHON")
+            reader.problem(where, f"mapping templates need the VTL runtime, not {runtime}")
     elif runtime is Runtime.VTL and "code" in block:
         reader.problem(join(where, "code"), "the VTL runtime takes mapping templates, not code")
     if runtime is None:
@@ -69,7 +112,7 @@ def read_functions(
         source = _data_source_name(reader, block, where, sources)
         code = _code(reader, block, where)
         if code is None:
-            reader.problem(where, "a function needs code (PYTHON) or mapping templates (VTL)")
+            reader.problem(where, f"a function needs {NEEDS_CODE}")
         version = block.get("functionVersion")
         if version is not None and version != "2018-05-29":
             # "Note: Only 2018-05-29 version is currently supported in functions" (resolver
@@ -144,9 +187,7 @@ def _resolver(
             reader.problem(join(where, "pipelineConfig"), "only a PIPELINE resolver has one")
         spec = next((s for s in sources if s.name == source), None)
         if code is None and spec is not None and spec.type is not DataSourceType.AWS_LAMBDA:
-            reader.problem(
-                where, "needs code (PYTHON) or mapping templates (VTL); only Lambda may omit them"
-            )
+            reader.problem(where, f"needs {NEEDS_CODE}; only Lambda may omit them")
     # AppSync: maxBatchSize 0-2000, for Lambda batching.
     max_batch_size = reader.integer(block, "maxBatchSize", where, 0, 2000, 0)
     sync = read_sync_config(reader, block, where)

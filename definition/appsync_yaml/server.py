@@ -6,6 +6,7 @@
       domainName: api.example.com             # the custom domain realtime URLs name
       dynamodb: {...}                         # the embedded DynamoDB (appsync_yaml.dynamodb)
       stepFunctions: {...}                    # the embedded engine (appsync_yaml.step_functions)
+      lambda: {...}                           # Lambda functions (appsync_yaml.lambda_functions)
       realtime:
         redisUrl: redis://127.0.0.1:6379/0   # several server processes share mutations
         keepAliveIntervalSeconds: 60          # how often `ka` frames go out (AppSync: ~60 s)
@@ -31,6 +32,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from definition.appsync_yaml.dynamodb import read_embedded_dynamodb
+from definition.appsync_yaml.lambda_functions import read_lambda
 from definition.appsync_yaml.reader import DefinitionReader, join
 from definition.appsync_yaml.step_functions import read_step_functions
 from definition.model import (
@@ -43,7 +45,7 @@ from definition.model import (
 
 _SERVER_KEYS = (
     *["executionTimeoutSeconds", "maxRequestBodyBytes", "domainName", "dynamodb"],
-    *["realtime", "tls", "stepFunctions", "aws", "allowedHosts"],
+    *["realtime", "tls", "stepFunctions", "aws", "allowedHosts", "lambda"],
 )
 _AWS_KEYS = ("credentials", "region", "trustEmbeddedIam")
 _ACCESS_KEY_KEYS = ("accessKeyId", "secretAccessKey")
@@ -64,6 +66,12 @@ def read_server(reader: DefinitionReader, value: Any) -> ServerSpec:
         return ServerSpec()
     defaults = ServerSpec()
     dynamodb = read_embedded_dynamodb(reader, block.get("dynamodb"), "server.dynamodb")
+    step_functions = read_step_functions(reader, block.get("stepFunctions"))
+    aws = read_aws(reader, block.get("aws"), "server.aws")
+    # Local ARNs are in the AWS endpoint's region, as the server prints it.
+    functions, node_sdk = read_lambda(
+        reader, block.get("lambda"), aws.region or step_functions.region
+    )
     return ServerSpec(
         execution_timeout_seconds=reader.number(
             block, "executionTimeoutSeconds", "server", defaults.execution_timeout_seconds
@@ -73,11 +81,13 @@ def read_server(reader: DefinitionReader, value: Any) -> ServerSpec:
         ),
         domain_name=reader.string(block, "domainName", "server", required=False),
         dynamodb=dynamodb,
-        step_functions=read_step_functions(reader, block.get("stepFunctions")),
+        step_functions=step_functions,
         realtime=read_realtime(reader, block.get("realtime"), "server.realtime"),
         tls=read_tls(reader, block.get("tls"), "server.tls"),
-        aws=read_aws(reader, block.get("aws"), "server.aws"),
+        aws=aws,
         allowed_hosts=_allowed_hosts(reader, block),
+        lambda_functions=functions,
+        node_sdk_directory=node_sdk,
     )
 
 

@@ -14,19 +14,25 @@ NOT_SERVED = "DataSourceNotServed"
 
 
 class UnservedDataSource:
-    """A data source of `type` that no local backend serves."""
+    """A data source of `type` that no local backend serves (`reason`: why, when it is not
+    the type itself)."""
 
-    __slots__ = ("_name", "_type")
+    __slots__ = ("_name", "_reason", "_type")
 
-    def __init__(self, name: str, type: str) -> None:
+    def __init__(self, name: str, type: str, reason: str | None = None) -> None:
         self._name = name
         self._type = type
+        self._reason = reason
 
     @property
     def name(self) -> str:
         return self._name
 
     async def invoke(self, request: Any, ctx: ResolverContext) -> Any:
+        if self._reason is not None:
+            raise DataSourceError(
+                f"Data source {self._name} is not served yet: {self._reason}.", NOT_SERVED
+            )
         raise DataSourceError(
             f"Data source {self._name} is of type {self._type}, which appsync-local does not "
             "serve yet.",

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
+from definition.model import Source, source_text
 from resolvers.context import ResolverContext, SkipTo
 from resolvers.errors import (
     BreakLoop,
@@ -188,17 +188,18 @@ class VtlCode:
         return _parse_response(rendered.text)
 
 
-def load_template(path: Path) -> VtlTemplate:
+def load_template(source: Source) -> VtlTemplate:
+    """A template file, or a template's text written in the definition (named as it says)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = source_text(source)
     except (OSError, UnicodeDecodeError) as error:
-        raise TemplateError(str(path), 1, 1, f"cannot read the template: {error}") from error
-    return VtlTemplate(text, str(path))
+        raise TemplateError(str(source), 1, 1, f"cannot read the template: {error}") from error
+    return VtlTemplate(text, str(source))
 
 
 def load_vtl_code(
-    request: Path | None,
-    response: Path | None,
+    request: Source | None,
+    response: Source | None,
     clock: Clock = SYSTEM_CLOCK,
 ) -> VtlCode:
     """Read and compile both templates once; a template that does not parse raises

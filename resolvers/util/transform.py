@@ -137,6 +137,11 @@ def filter_expression(filter_input: Any, prefix: str | None = None) -> _Expressi
 
 
 def to_dynamodb_filter_expression(filter_input: Any) -> str:
+    # AWS differs: the text is the $util documentation's (`contains(#title, :title_contains)`,
+    # conditions joined bare); AppSync's JavaScript runtime was recorded writing
+    # `(contains(#title,:title_contains))` and `(attribute_exists(#id)) AND (#version =
+    # :version_eq)` (localstack/appsync-utils, __tests__/__snapshots__/index.test.js.snap).
+    # DynamoDB reads both as the same condition.
     expression = filter_expression(filter_input)
     return to_json(
         {

@@ -41,3 +41,16 @@ class RetriableError(StepFunctionsError):
 
 class HeartbeatMissedError(StepFunctionsError):
     """No SendTaskHeartbeat within HeartbeatSeconds."""
+
+
+class LambdaServiceError(StepFunctionsError):
+    """Lambda's Invoke API refused a call: `code` is the exception's name
+    (`ResourceNotFoundException`, `TooManyRequestsException`), `status` its HTTP status. A
+    `LambdaInvoker` raises it; the Task fails with `Lambda.<code>`."""
+
+    def __init__(self, code: str, status: int, message: str, request_id: str) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.status = status
+        self.message = message
+        self.request_id = request_id

@@ -11,6 +11,9 @@ A handler's exception becomes the error Lambda reports for an unhandled error: t
 the exception's type and the cause is Lambda's `{"errorMessage","errorType","requestId",
 "stackTrace"}` JSON text, which is what Step Functions shows for a failed Lambda task.
 
+A function no handler is registered for goes to the `LambdaInvoker` registered with
+`register_lambda_invoker` (the server's local Lambda runtime, `lambda_invoker`), when there is one.
+
 Every other `arn:aws:states:::` resource is served by the `ServiceIntegration` registered for its
 service (`stepfunctions/integrations/`); a resource no integration recognises fails the task.
 """
@@ -39,7 +42,16 @@ from stepfunctions.language.task_resource import (
     classify_resource,
 )
 from stepfunctions.runtime.clock import Clock
+from stepfunctions.runtime.errors import LambdaServiceError
 from stepfunctions.runtime.item_reader import ObjectStore
+from stepfunctions.runtime.lambda_invoker import (
+    LambdaAnswer,
+    LambdaInvoker,
+    answer_value,
+    function_failure,
+    payload_value,
+    service_failure,
+)
 from stepfunctions.runtime.service_integration import Pattern, ServiceIntegration
 
 logger = logging.getLogger(__name__)
@@ -82,6 +94,7 @@ class TaskRegistry:
         self.object_store: ObjectStore | None = None
         self._integrations: dict[tuple[bool, str], ServiceIntegration] = {}
         self._sdk_services: Callable[[str], ServiceIntegration] | None = None
+        self._invoker: LambdaInvoker | None = None
 
     def register_integration(
         self, service: str, integration: ServiceIntegration, *, sdk: bool = False
@@ -127,6 +140,10 @@ class TaskRegistry:
         self._by_arn[base] = function
         self._by_name[name] = function
 
+    def register_lambda_invoker(self, invoker: LambdaInvoker) -> None:
+        """Invoke the functions no handler is registered for through `invoker`."""
+        self._invoker = invoker
+
     def function_arn(self, function_name: str) -> str:
         """The full ARN AWS reports for a FunctionName given as a name, partial or full ARN."""
         if function_name.startswith("arn:"):
@@ -143,6 +160,9 @@ class TaskRegistry:
 
         A sync handler runs in a thread inside `clock.busy()`, so virtual time waits for it.
         """
+        if self._invoker is not None and self._find(function_arn) is None:
+            event_bytes = json.dumps(event).encode()
+            return answer_value(await self._invoke(function_arn, event_bytes, None, clock))
         function = self._lookup(function_arn)
         payload, _ = await self._call(function, function_arn, event, clock)
         return payload
@@ -161,8 +181,14 @@ class TaskRegistry:
         arn = self.function_arn(function_name)
         if isinstance(parameters.get("Qualifier"), str) and _qualifier(arn) is None:
             arn = f"{arn}:{parameters['Qualifier']}"
-        function = self._lookup(arn)
         invocation_type = parameters.get("InvocationType", "RequestResponse")
+        if self._invoker is not None and self._find(arn) is None:
+            payload = parameters.get("Payload")
+            # No Payload: Lambda's empty request, which the function receives as {}.
+            event_bytes = b"" if "Payload" not in parameters else json.dumps(payload).encode()
+            answer = await self._invoke(arn, event_bytes, invocation_type, clock)
+            return _answer_response(now, answer)
+        function = self._lookup(arn)
         if invocation_type == "Event":
             # An asynchronous invoke answers 202 with an empty payload; the function's own
             # failure is not the task's (Lambda API reference, Invoke).
@@ -177,12 +203,29 @@ class TaskRegistry:
         version = qualifier if qualifier and qualifier.isdigit() else "$LATEST"
         return _invoke_response(now, request_id, payload, 200, version)
 
-    def _lookup(self, arn: str) -> _Function:
+    async def _invoke(
+        self, arn: str, payload: bytes, invocation_type: str | None, clock: Clock | None
+    ) -> LambdaAnswer:
+        assert self._invoker is not None  # the callers check
+        # The function runs in another process: virtual time waits for it as for a thread.
+        with clock.busy() if clock is not None else contextlib.nullcontext():
+            try:
+                return await self._invoker.invoke(
+                    arn, payload, invocation_type or "RequestResponse"
+                )
+            except LambdaServiceError as error:
+                raise service_failure(error) from error
+
+    def _find(self, arn: str) -> _Function | None:
         base = _unqualified(arn)
         function = self._by_arn.get(base)
         if function is None and base.count(":") >= 6:
             # Registered under another account/region: match by name, as a local stand-in.
             function = self._by_name.get(base.rsplit(":", 1)[-1])
+        return function
+
+    def _lookup(self, arn: str) -> _Function:
+        function = self._find(arn)
         if function is None:
             request_id = str(uuid.uuid4())
             raise StatesError(
@@ -266,6 +309,17 @@ def _invoke_response(
         }
     )
     return response
+
+
+def _answer_response(now: datetime, answer: LambdaAnswer) -> dict[str, Any]:
+    """lambda:invoke's response to what the Invoke API answered; a function error fails the
+    task (an `Event` invocation answers 202 before the function runs, so it never does)."""
+    if answer.function_error is not None:
+        raise function_failure(answer.payload)
+    if answer.status_code != 200:
+        return _invoke_response(now, answer.request_id, "", answer.status_code, None)
+    payload = payload_value(answer.payload)
+    return _invoke_response(now, answer.request_id, payload, 200, answer.executed_version)
 
 
 async def _run_handler(

@@ -13,6 +13,7 @@ and of one field.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import signal
 import subprocess
@@ -27,6 +28,9 @@ import boto3
 import httpx
 import pytest
 import uvicorn
+from gql import Client, GraphQLRequest, gql
+from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
+from gql.transport.httpx import HTTPXAsyncTransport
 from moto.server import ThreadedMotoServer
 from starlette.applications import Starlette
 
@@ -103,6 +107,32 @@ def serve(
     )
     with running(app, "appsync-local-test-server") as (host, port):
         yield Server(host, port, app)
+
+
+def api_key_client(server: Server, key: str) -> Client:
+    """A gql client of `server` over HTTP, authorised with the API key `key`."""
+    auth = AppSyncApiKeyAuthentication(host=f"{server.host}:{server.port}", api_key=key)
+    return Client(transport=HTTPXAsyncTransport(url=server.url, headers=auth.get_headers()))
+
+
+async def execute(server: Server, key: str, document: str, **variables: Any) -> dict[str, Any]:
+    """`document` through gql with `variables`; its data (gql raises on errors)."""
+    async with api_key_client(server, key) as session:
+        result: dict[str, Any] = await session.execute(
+            GraphQLRequest(gql(document), variable_values=variables or None)
+        )
+    return result
+
+
+async def subscribed(server: Server, topic: str) -> None:
+    """gql does not wait for `start_ack` before a test goes on: wait until the broker has a
+    subscriber on `topic`."""
+    broker = server.app.state.api.realtime.broker
+    for _ in range(1000):
+        if broker.subscriber_count(topic) >= 1:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no subscriber on {topic}")
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 
+from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import BLOG_KEY, Server
 
 
@@ -200,3 +201,33 @@ def test_browsers_get_appsync_cors_answers(blog: Server) -> None:
     assert {"content-type", "x-api-key", "authorization", "x-amz-user-agent"} <= set(allowed)
     response = _post(blog, {"query": '{ echo(message: "cors") }'})
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+@pytest.mark.anyio
+async def test_the_nodejs_function_counts_likes_in_the_embedded_dynamodb(blog: Server) -> None:
+    # A post of its own, so other tests' likes do not count.
+    created = _post(
+        blog,
+        {
+            "query": 'mutation { createPost(input: {title: "Liked", content: "c", authorId: "a1"})'
+            " { id likes } }"
+        },
+    ).json()["data"]["createPost"]
+    assert created["likes"] == 0
+    post_id = created["id"]
+    liked = _post(
+        blog,
+        {
+            "query": "mutation Like($id: ID!) "
+            "{ a: likePost(postId: $id) b: likePost(postId: $id) }",
+            "variables": {"id": post_id},
+        },
+    ).json()
+    # Mutation fields run one after the other: UpdateItem's ADD counts up.
+    assert liked == {"data": {"a": 1, "b": 2}}
+    posts = _post(blog, {"query": "{ listPosts { id likes } }"}).json()["data"]["listPosts"]
+    assert {"id": post_id, "likes": 2} in posts
+    # The count is an item of the embedded DynamoDB, which boto3 reads on the AWS endpoint.
+    dynamodb = aws_client("dynamodb", f"http://{blog.host}:{blog.port}")
+    item = dynamodb.get_item(TableName="PostLikes", Key={"postId": {"S": post_id}})["Item"]
+    assert item["likes"] == {"N": "2"}

@@ -155,12 +155,26 @@ START_FAILURES = {
         "server.tls: cannot use {folder}/cert.pem with {folder}/key.pem: ",
         {"cert.pem": "not a certificate\n", "key.pem": "not a key\n"},
     ),
-    "a state machine the engine refuses": StartFailure(
-        HEAD + STATE_MACHINE,
-        "server.stepFunctions.stateMachines[0]: InvalidDefinition: ",
-        {"orders.asl.json": '{"StartAt": "Missing", "States": {}}'},
-    ),
 }
+
+
+def test_a_state_machine_the_engine_refuses_is_found_by_validate(tmp_path: Path) -> None:
+    # Once found only at the start, when the engine refused it; now `validate` says it too.
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+    (tmp_path / "orders.asl.json").write_text('{"StartAt": "Missing", "States": {}}')
+    config = tmp_path / "appsync.yaml"
+    config.write_text(HEAD + STATE_MACHINE)
+    base = [sys.executable, "-m", "appsync"]
+    for command in (["validate"], ["serve", "--port", "0"]):
+        done = subprocess.run(
+            [*base, *command, "--config", str(config)], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1
+        assert "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.startswith(
+            f"appsync-local: 1 problem(s):\n  {config}: "
+            "server.stepFunctions.stateMachines[0].definition: InvalidDefinition: "
+        ), done.stderr
 
 
 @pytest.mark.parametrize("failure", START_FAILURES.values(), ids=list(START_FAILURES))
@@ -280,7 +294,7 @@ def test_serve_beyond_loopback_warns_what_is_exposed() -> None:
     assert "Data directory: memory only (--ephemeral)" in text
     assert "WARNING: --host 0.0.0.0 is not a loopback address" in warning
     for exposed in ("GraphQL (/graphql)", "realtime (/graphql/realtime)", "DynamoDB",
-                    "Step Functions", "Cognito", "S3", "testing"):  # fmt: skip
+                    "Step Functions", "Cognito", "Lambda functions", "S3", "testing"):  # fmt: skip
         assert exposed in warning
 
 

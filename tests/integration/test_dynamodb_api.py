@@ -30,11 +30,10 @@ from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError
-from gql.transport.httpx import HTTPXAsyncTransport
 from mypy_boto3_dynamodb import DynamoDBClient
 
 from tests.conftest import REPO_ROOT
-from tests.integration.conftest import Server, serve
+from tests.integration.conftest import Server, api_key_client, execute, serve, subscribed
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
 TODO_KEY = "da2-localtodoexamplekey000000"
@@ -63,16 +62,11 @@ def dynamodb(todo: Server) -> DynamoDBClient:
 
 
 def _client(server: Server) -> Client:
-    auth = AppSyncApiKeyAuthentication(host=f"{server.host}:{server.port}", api_key=TODO_KEY)
-    return Client(transport=HTTPXAsyncTransport(url=server.url, headers=auth.get_headers()))
+    return api_key_client(server, TODO_KEY)
 
 
 async def _execute(server: Server, document: str, **variables: Any) -> dict[str, Any]:
-    async with _client(server) as session:
-        result: dict[str, Any] = await session.execute(
-            GraphQLRequest(gql(document), variable_values=variables or None)
-        )
-    return result
+    return await execute(server, TODO_KEY, document, **variables)
 
 
 async def _failure(server: Server, document: str, **variables: Any) -> TransportQueryError:
@@ -353,7 +347,7 @@ async def test_a_created_todo_reaches_a_subscriber(todo: Server) -> None:
 
         async with asyncio.TaskGroup() as group:
             listener = group.create_task(listen())
-            await _subscribed(todo, "mutation:createTodo")
+            await subscribed(todo, "mutation:createTodo")
             # The subscriber gets the fields the mutation selected: here not `priority`.
             await _execute(
                 todo,
@@ -362,13 +356,3 @@ async def test_a_created_todo_reaches_a_subscriber(todo: Server) -> None:
             )
             await asyncio.wait_for(listener, timeout=10)
     assert received == [{"onCreateTodo": {"id": todo_id, "name": "sub", "priority": None}}]
-
-
-async def _subscribed(server: Server, topic: str) -> None:
-    """gql does not wait for `start_ack` before the test goes on; wait for the registration."""
-    broker = server.app.state.api.realtime.broker
-    for _ in range(1000):
-        if broker.subscriber_count(topic) >= 1:
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"no subscriber on {topic}")

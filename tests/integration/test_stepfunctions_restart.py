@@ -20,6 +20,7 @@ two hours ahead (botocore's `get_current_datetime`, patched for the test).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -75,6 +76,9 @@ class Engine:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+                # faketime runs the engine as its child: signals go to the whole group, or the
+                # engine would outlive a killed wrapper.
+                start_new_session=True,
             )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -89,18 +93,19 @@ class Engine:
 
     def kill(self) -> None:
         assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
+        os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(10)
 
     def terminate(self) -> None:
         """SIGTERM: uvicorn shuts down gracefully and the engine cancels its executions."""
         assert self.process is not None
-        self.process.send_signal(signal.SIGTERM)
+        os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(20)
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
+        if self.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
 
     def client(self) -> SFNClient:

@@ -20,14 +20,25 @@ inline source map name the original file and line (`sourcemap.py`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import quickjs
 
 from resolvers.context import ResolverContext
-from resolvers.errors import CodeError, EarlyReturn, JsEngineError, ResolverError, TemplateError
+from resolvers.errors import (
+    CodeError,
+    CodeProblem,
+    CodeRefusedError,
+    EarlyReturn,
+    HandlerOffloaded,
+    JsEngineError,
+    ResolverError,
+    TemplateError,
+)
 from resolvers.runtimes.js import subset
 from resolvers.runtimes.js.engine import (
     TIMEOUT_ERROR_TYPE,
@@ -36,9 +47,15 @@ from resolvers.runtimes.js.engine import (
     Outcome,
     engine_position,
 )
-from resolvers.runtimes.js.module import HANDLERS, FactoryText, factory_text, plan_module
+from resolvers.runtimes.js.module import (
+    HANDLERS,
+    FactoryText,
+    Passthrough,
+    factory_text,
+    plan_module,
+)
 from resolvers.runtimes.js.sourcemap import SourceMap, inline_source_map
-from resolvers.runtimes.js.syntax import JsSource, parse
+from resolvers.runtimes.js.syntax import JsSource, parse, walk
 from resolvers.runtimes.python import runtime
 from resolvers.util.namespace import Util
 
@@ -49,25 +66,45 @@ LOGGER = logging.getLogger(__name__)
 MAX_CODE_LENGTH = 32768
 
 
+# Where a `console.*(...)` call starts and ends in the file: (line, column) pairs.
+ConsoleCall = tuple[tuple[int, int], tuple[int, int]]
+
+
 @dataclass(frozen=True, slots=True)
 class CodeUnit:
     """Where a compiled module's positions come from: its file, the compiled text (its first
-    line's shift, the text inserted) and the file's inline source map."""
+    line's shift, the text inserted), the file's inline source map, and its console calls."""
 
     file: str
     compiled: FactoryText | None
     source_map: SourceMap | None
+    console_calls: tuple[ConsoleCall, ...] = ()
 
     def locate(self, position: tuple[int, int] | None) -> tuple[str, int, int]:
         """The file, line and column a position in the compiled text stands for (a position
         in the file itself when there is no compiled text)."""
         if position is None:
             return self.file, 1, 1
+        return self._original(*self._in_file(position))
+
+    def locate_log(self, position: tuple[int, int] | None) -> tuple[str, int, int]:
+        """Where the console call that logged at `position` starts, as AppSync reports a
+        log line (the engine's own position falls inside the call, on an argument)."""
+        if position is None:
+            return self.file, 1, 1
+        at = self._in_file(position)
+        starts = [start for start, end in self.console_calls if start <= at <= end]
+        return self._original(*(max(starts) if starts else at))
+
+    def _in_file(self, position: tuple[int, int]) -> tuple[int, int]:
         line, column = position
         if self.compiled is not None:
             if line == 1:
                 column = max(column - self.compiled.line_one_offset, 1)
             column = max(self.compiled.original_column(line, column), 1)
+        return line, column
+
+    def _original(self, line: int, column: int) -> tuple[str, int, int]:
         if self.source_map is not None:
             original = self.source_map.original(line, column)
             if original is not None:
@@ -82,29 +119,64 @@ class JsResolverCode:
     runtime: JsRuntime
     unit: int
     location: CodeUnit
+    # The ctx fields each handler is seen to read, sent with its call (module.handler_reads).
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # The handlers that return `ctx.result` or `ctx.prev.result` as it stands
+    # (module.passthrough): their value is taken from the field's context, without a call.
+    passthroughs: Mapping[str, Passthrough] = field(default_factory=dict)
 
     def request(self, ctx: ResolverContext) -> Any:
-        return self._finish(self.run("request", ctx), ctx)
+        if "request" in self.passthroughs:
+            return _passed_through(self.passthroughs["request"], ctx)
+        result = self.run("request", ctx)
+        return self.finish(result, ctx) if type(result) is Outcome else result
 
     def response(self, ctx: ResolverContext) -> Any:
-        return self._finish(self.run("response", ctx), ctx)
+        if "response" in self.passthroughs:
+            return _passed_through(self.passthroughs["response"], ctx)
+        result = self.run("response", ctx)
+        return self.finish(result, ctx) if type(result) is Outcome else result
 
-    def run(self, handler: str, ctx: ResolverContext) -> Outcome:
-        """One handler call as it ended, its console output logged; raises only when the
-        engine stopped it (the time limit)."""
+    def run(self, handler: str, ctx: ResolverContext) -> Any:
+        """One handler call: the value it returned, or how it ended otherwise (an `Outcome`,
+        its console output logged); raises `CodeError` when the engine stopped it, and
+        `HandlerOffloaded` when it outlasted its slice of the loop."""
         try:
-            outcome = self.runtime.call(self.unit, handler, ctx)
+            result = self.runtime.call(self.unit, handler, ctx, self.reads.get(handler, ()))
         except JsEngineError as error:
             raise CodeError(*self.location.locate(error.position), error.message) from error
-        for level, line in outcome.logs:
-            LOGGER.info("%s %s: %s", level, self.location.file, line)
+        if type(result) is not Outcome:
+            return result
+        if result.kind == "slice":
+            raise HandlerOffloaded(partial(self._rerun, handler, ctx))
+        return self._logged(result)
+
+    async def _rerun(self, handler: str, ctx: ResolverContext) -> Any:
+        try:
+            result = await self.runtime.call_off_loop(
+                self.unit, handler, ctx, self.reads.get(handler, ())
+            )
+        except JsEngineError as error:
+            raise CodeError(*self.location.locate(error.position), error.message) from error
+        return self.finish(self._logged(result), ctx) if type(result) is Outcome else result
+
+    def _logged(self, outcome: Outcome) -> Outcome:
+        for line in self.log_lines(outcome):
+            LOGGER.info("%s", line)
         return outcome
 
-    def _finish(self, outcome: Outcome, ctx: ResolverContext) -> Any:
-        """The handler's value, with its stash written back, or its end raised."""
-        if isinstance(outcome.stash, dict) and outcome.stash is not ctx.stash:
-            ctx.stash.clear()
-            ctx.stash.update(outcome.stash)
+    def log_lines(self, outcome: Outcome) -> list[str]:
+        """The handler's console output as AppSync writes it in EvaluateCode's `logs`:
+        `INFO - code.js:5:3: "current id" "record-id"` (AppSync developer guide,
+        test-resolvers)."""
+        lines = []
+        for level, position, text in outcome.logs:
+            file, line, column = self.location.locate_log(position)
+            lines.append(f"{level} - {file}:{line}:{column}: {text}")
+        return lines
+
+    def finish(self, outcome: Outcome, ctx: ResolverContext) -> Any:
+        """The value of a handler that ended as `outcome` (`run`), or its end raised."""
         kind = outcome.kind
         if kind == "return":
             return outcome.value
@@ -131,6 +203,10 @@ class JsResolverCode:
         raise CodeError(file, line, column, _describe(outcome))
 
 
+def _passed_through(kind: Passthrough, ctx: ResolverContext) -> Any:
+    return ctx.result if kind is Passthrough.RESULT else ctx.prev_result
+
+
 def _describe(outcome: Outcome) -> str:
     if outcome.name == "InternalError" and outcome.message == "out of memory":
         return "RangeError: the handler ran out of memory"
@@ -143,8 +219,11 @@ def _load_error(
     return TemplateError(*location.locate(position), message)
 
 
-def _check(source: JsSource, runtime: JsRuntime, location: CodeUnit) -> None:
-    """Refuse the module as AppSync refuses it when it is saved."""
+def _check(
+    source: JsSource, runtime: JsRuntime, location: CodeUnit, handlers: Sequence[str]
+) -> None:
+    """Refuse the module as AppSync refuses it when it is saved: a `CodeRefusedError` with
+    every problem (a syntax error alone, since nothing else can be known then)."""
     plan = plan_module(source, runtime.module_exports)
     if source.has_syntax_error:
         # The parser knows there is an error, the engine's compiler says what and where.
@@ -155,20 +234,49 @@ def _check(source: JsSource, runtime: JsRuntime, location: CodeUnit) -> None:
             detail = str(error)
             lines = detail.splitlines() or ["SyntaxError"]
             compiled = CodeUnit(location.file, check, location.source_map)
-            raise _load_error(compiled, engine_position(detail), lines[0]) from error
-    problems = [(r.line, r.column, r.message) for r in subset.refusals(source)]
-    problems += [(*source.position(node), message) for node, message in plan.problems]
-    problems.sort()
-    if problems:
-        line, column, message = problems[0]
-        if len(problems) > 1:
-            message += f" (and {len(problems) - 1} more)"
-        raise _load_error(location, (line, column), message)
-    for handler in HANDLERS:
+            where = compiled.locate(engine_position(detail))
+            message = lines[0]
+            if _past_the_end(source, where):
+                # The engine read on into the factory's closing text: an unclosed block.
+                last = source.text.split("\n")
+                where = (where[0], len(last), len(last[-1]) + 1)
+                message = "SyntaxError: unexpected end of input"
+            raise CodeRefusedError([CodeProblem("PARSER_ERROR", *where, -1, message)]) from error
+    found = [(r.line, r.column, r.span, r.message) for r in subset.refusals(source)]
+    found += [
+        (*source.position(node), len(source.text_of(node)), message)
+        for node, message in plan.problems
+    ]
+    problems = [
+        CodeProblem("LINT_ERROR", *location.locate((line, column)), span, message)
+        for line, column, span, message in sorted(found)
+    ]
+    # A missing handler is told once the module is otherwise sound (a default export, say,
+    # already explains it).
+    for handler in handlers if not problems else ():
         if handler not in plan.exports:
-            raise TemplateError(
-                location.file, 1, 1, f"the module does not export a {handler}(ctx) function"
-            )
+            message = f"the module does not export a {handler}(ctx) function"
+            problems.append(CodeProblem("LINT_ERROR", location.file, 1, 1, -1, message))
+    if problems:
+        raise CodeRefusedError(problems)
+
+
+def _past_the_end(source: JsSource, where: tuple[str, int, int]) -> bool:
+    file, line, _ = where
+    return file == source.file and line > source.text.count("\n") + 1
+
+
+def _console_calls(source: JsSource) -> tuple[ConsoleCall, ...]:
+    calls = []
+    for node in walk(source.root):
+        callee = node.child_by_field_name("function") if node.type == "call_expression" else None
+        target = callee.child_by_field_name("object") if callee is not None else None
+        if target is not None and source.text_of(target) == "console":
+            end = node.end_point
+            line_start = node.end_byte - end[1]
+            end_column = len(source.data[line_start : node.end_byte].decode("utf-8", "replace"))
+            calls.append((source.position(node), (end[0] + 1, end_column + 1)))
+    return tuple(calls)
 
 
 def load_js_code(path: Path, runtime: JsRuntime) -> JsResolverCode:
@@ -182,8 +290,11 @@ def load_js_code(path: Path, runtime: JsRuntime) -> JsResolverCode:
     return compile_js_code(file, text, runtime)
 
 
-def compile_js_code(file: str, text: str, runtime: JsRuntime) -> JsResolverCode:
-    """`load_js_code` for code in hand (EvaluateCode's `code`, a definition's inline code)."""
+def compile_js_code(
+    file: str, text: str, runtime: JsRuntime, handlers: Sequence[str] = HANDLERS
+) -> JsResolverCode:
+    """`load_js_code` for code in hand (EvaluateCode's `code`, a definition's inline code);
+    `handlers` are the exports the code must have (EvaluateCode runs one of them)."""
     if len(text) > MAX_CODE_LENGTH:
         raise TemplateError(
             file,
@@ -193,14 +304,15 @@ def compile_js_code(file: str, text: str, runtime: JsRuntime) -> JsResolverCode:
         )
     source_map = inline_source_map(text)
     source = parse(file, text)
-    _check(source, runtime, CodeUnit(file, None, source_map))
+    _check(source, runtime, CodeUnit(file, None, source_map), handlers)
     unit = runtime.next_unit()
-    compiled = factory_text(plan_module(source, runtime.module_exports), unit)
-    location = CodeUnit(file, compiled, source_map)
+    plan = plan_module(source, runtime.module_exports)
+    compiled = factory_text(plan, unit)
+    location = CodeUnit(file, compiled, source_map, _console_calls(source))
     try:
-        runtime.compile(compiled.text)
+        runtime.define(compiled.text)
     except quickjs.JSException as error:
         detail = str(error)
         lines = detail.splitlines() or ["SyntaxError"]
         raise _load_error(location, engine_position(detail), lines[0]) from error
-    return JsResolverCode(runtime, unit, location)
+    return JsResolverCode(runtime, unit, location, plan.reads, plan.passthroughs)

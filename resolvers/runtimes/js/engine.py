@@ -11,21 +11,30 @@ asynchronous callbacks, and pythonmonkey has one realm per process and no way to
 
 `JsRuntime` holds the context: the prelude (`prelude.js`, the `@aws-appsync/utils` modules) is
 evaluated once, each resolver's module is compiled once into a factory (`module.py`), and a
-handler call is one crossing each way: the context as JSON text in, one JSON document out (the
-value or how the handler ended, the stash, the console output). Calling the factory per request
-gives each request a fresh module scope, and the prelude freezes the globals and built-ins, so no
-state leaks from one request or resolver to the next.
+handler call is one crossing each way: in, the JSON text of the ctx fields the handler is seen
+to read (any other is fetched when read); out, the value's JSON text, with a changed stash and
+console output reported beside it (any other end is fetched as an outcome document). Text
+crosses through `interchange.py`. Calling the factory per request gives each request a fresh
+module scope, and the prelude freezes the globals and built-ins, so no state leaks from one
+request or resolver to the next.
 
-Handlers run on the caller's thread, as VTL and PYTHON handlers do; the context is not
-thread-safe, so one `JsRuntime` belongs to one thread (the server's event loop).
+Handlers run on the caller's thread, as VTL and PYTHON handlers do, and the binding holds the
+GIL while JavaScript runs, so a handler that loops stalls the server's event loop. In the server
+(`off_loop`) a handler therefore gets a short slice of the loop; one still running at its end is
+stopped and run again from the start on the runtime's own thread, in a second context. There it
+only holds the GIL between the binding's periodic releases: measured, the event loop kept
+serving other clients while a handler looped there (bench/js_runtime.py prints the share). A
+context serves one call at a time, so each context belongs to one thread at a time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -35,17 +44,18 @@ import quickjs
 from resolvers.context import ResolverContext
 from resolvers.errors import JsEngineError, ResolverError
 from resolvers.runtimes.js.host import PENDING_ERROR, TYPE_ERROR, HostCall, host_names
-from resolvers.util.core import to_json
+from resolvers.runtimes.js.interchange import dumps, loads
 from resolvers.util.time import SYSTEM_CLOCK, Clock
 
 LOGGER = logging.getLogger(__name__)
 
 # AWS differs: AppSync documents no time limit of its own for resolver code, only its 30 s limit
 # on a whole request ("AppSync has a 30 second hard limit for request execution time", AWS
-# re:Post QUw61RAiFGSHiWKxSnjppUfA; aws-appsync-community#43). A handler runs on the server's
-# event loop, so one that runs away is stopped after this many seconds instead, and answers as
-# AppSync answers a request past its limit: "Execution timed out." with errorType
-# ExecutionTimeout (an AppSync response recorded in a public client's source).
+# re:Post QUw61RAiFGSHiWKxSnjppUfA; aws-appsync-community#43; the quotas page, AWS AppSync
+# endpoints and quotas, lists none for resolver code). One API's handlers share a context, so a
+# handler that runs away is stopped after this many seconds instead, and answers as AppSync
+# answers a request past its limit: "Execution timed out." with errorType ExecutionTimeout (an
+# AppSync response recorded in a public client's source).
 #
 # The deadline is checked by the code itself, at the top of every loop body and function body
 # (`module.TICK`): quickjs-ng's own CPU time limit refuses every call into Python while it is set
@@ -56,6 +66,10 @@ DEFAULT_TIME_LIMIT = 1.0
 # AWS differs: AppSync does not document the memory a handler may use; this bounds one API's
 # context, so a runaway allocation ends the handler instead of the server.
 DEFAULT_MEMORY_LIMIT = 64 * 1024 * 1024
+# How long a handler may hold the server's event loop before it is run again off the loop:
+# long enough for any handler that does not loop at length (they take microseconds), short
+# enough that a runaway one is a hiccup for other clients.
+LOOP_SLICE = 0.02
 TIMEOUT_MESSAGE = "Execution timed out."
 TIMEOUT_ERROR_TYPE = "ExecutionTimeout"
 
@@ -72,10 +86,9 @@ class Outcome:
 
     `kind` is "return" (`value`), "earlyReturn", "error", "unauthorized" (`args` as given to
     `runtime.earlyReturn` / `util.error`), "host" (a helper's ResolverError, in `pending`),
-    "timeout" (past the deadline), or "exception" (`name`, `message`, `position` in the
-    factory's text). `stash` is the handler's
-    `ctx.stash` afterwards (None when it did not read it); `logs` its console output as
-    (level, text) pairs.
+    "timeout" (past the deadline), "slice" (past its slice of the event loop), or "exception"
+    (`name`, `message`, `position` in the factory's text); `logs` is its console output:
+    level, where in the factory's text, and the arguments written out.
     """
 
     kind: str
@@ -84,8 +97,7 @@ class Outcome:
     name: str
     message: str
     position: tuple[int, int] | None
-    stash: Any
-    logs: list[tuple[str, str]]
+    logs: list[tuple[str, tuple[int, int] | None, str]]
     pending: ResolverError | None
 
 
@@ -98,16 +110,9 @@ def engine_position(message: str) -> tuple[int, int] | None:
     return int(line), int(column)
 
 
-_DECODER = json.JSONDecoder()
-
-
 def _decode_outcome(text: str, host: HostCall) -> Outcome:
-    document = _DECODER.decode(text)
-    if isinstance(document, list):
-        # A plain return that left the stash unread and logged nothing: `[value]`.
-        return Outcome("return", document[0], [], "", "", None, None, [], None)
+    document = loads(text)
     position = document.get("p")
-    logs = [(str(level), str(line)) for level, line in document.get("l") or []]
     return Outcome(
         kind=document["k"],
         value=document.get("v"),
@@ -115,8 +120,7 @@ def _decode_outcome(text: str, host: HostCall) -> Outcome:
         name=str(document.get("n") or "Error"),
         message=str(document.get("m") or ""),
         position=(int(position[0]), int(position[1])) if position else None,
-        stash=document.get("s"),
-        logs=logs,
+        logs=[],
         pending=host.pending,
     )
 
@@ -142,37 +146,31 @@ CONTEXT_FIELDS: dict[str, Callable[[ResolverContext], Any]] = {
 }
 
 
-class JsRuntime:
-    """One QuickJS context holding the `@aws-appsync/utils` modules and every resolver loaded
-    into it (load them with `resolvers.runtimes.js.code.load_js_code`)."""
+class _Context:
+    """One QuickJS context with the prelude evaluated in it, and the handler call under way."""
 
-    def __init__(
-        self,
-        clock: Clock = SYSTEM_CLOCK,
-        time_limit: float = DEFAULT_TIME_LIMIT,
-        memory_limit: int = DEFAULT_MEMORY_LIMIT,
-    ) -> None:
-        self.clock = clock
+    def __init__(self, memory_limit: int) -> None:
         self._context = quickjs.Context()
         self._context.set_memory_limit(memory_limit)
-        self._time_limit_ms = time_limit * 1000
         self._host: HostCall | None = None
         self._context.add_callable("__appsync_host", self._invoke_host)
         self._context.add_callable("__appsync_ctx", self._context_field)
+        self._context.add_callable("__appsync_report", self._report)
         prelude = resources.files(__package__).joinpath("prelude.js").read_text("utf-8")
         installed = self._context.eval(
-            "(function () { const host = __appsync_host, piece = __appsync_ctx;"
-            " delete globalThis.__appsync_host; delete globalThis.__appsync_ctx;"
-            f" return ({prelude})(host, piece, {json.dumps(host_names())},"
+            "(function () { const host = __appsync_host, piece = __appsync_ctx,"
+            " report = __appsync_report; delete globalThis.__appsync_host;"
+            " delete globalThis.__appsync_ctx; delete globalThis.__appsync_report;"
+            f" return ({prelude})(host, piece, report, {json.dumps(host_names())},"
             f" {json.dumps(PENDING_ERROR)}, {json.dumps(TYPE_ERROR)}); }})()"
         )
         member = self._context.eval("(object, name) => object[name]")
         self._run = member(installed, "run")
+        self._take = member(installed, "take")
         exports = json.loads(member(installed, "exports").json())
         self.module_exports: dict[str, frozenset[str]] = {
             name: frozenset(members) for name, members in exports.items()
         }
-        self._units = 0
 
     def _invoke_host(self, name: str, arguments: str) -> str:
         host = self._host
@@ -185,23 +183,40 @@ class JsRuntime:
         read = CONTEXT_FIELDS.get(name)
         if host is None or read is None:
             return "null"
-        return to_json(read(host.ctx))
+        return dumps(read(host.ctx))
+
+    def _report(self, kind: str, text: str) -> None:
+        """What goes back beside the call's answer: the changed stash ("s"), the console
+        output ("l")."""
+        host = self._host
+        if host is not None:
+            if kind == "s":
+                host.stash_text = text
+            else:
+                host.logs_text = text
 
     def compile(self, text: str) -> None:
-        """Evaluate a script (a unit's registration); raises `quickjs.JSException`."""
         self._context.eval(text)
 
-    def next_unit(self) -> int:
-        unit = self._units
-        self._units += 1
-        return unit
-
-    def call(self, unit: int, handler: str, ctx: ResolverContext) -> Outcome:
-        """Run `handler` of unit number `unit` on `ctx`."""
-        host = HostCall(ctx, self.clock)
+    def call(self, code: int, host: HostCall, limit_ms: float, prefetch: tuple[str, ...]) -> Any:
+        """Run handler `code` (`handler_code`) for at most `limit_ms` (negative: a slice);
+        its value when it returned and logged nothing, else its `Outcome`. A stash it changed
+        is written back to the field's context."""
         self._host = host
         try:
-            text = self._run(unit, handler, self._time_limit_ms)
+            if prefetch:
+                ctx = host.ctx
+                parts = []
+                stash_text = None
+                for name in prefetch:
+                    field = dumps(CONTEXT_FIELDS[name](ctx))
+                    parts.append(f'"{name}":{field}')
+                    if name == "stash":
+                        stash_text = field
+                answer = self._run(code, limit_ms, "{" + ",".join(parts) + "}", stash_text)
+            else:
+                answer = self._run(code, limit_ms, "", None)
+            ended: str | None = None if isinstance(answer, str) else self._take()
         except quickjs.JSException as error:
             detail = str(error)
             # An end the wrapper could not report: memory it could not get to report it.
@@ -210,4 +225,111 @@ class JsRuntime:
             raise JsEngineError(message, engine_position(detail)) from error
         finally:
             self._host = None
-        return _decode_outcome(text, host)
+        if host.stash_text is not None:
+            stash = loads(host.stash_text)
+            if isinstance(stash, dict):
+                host.ctx.stash.clear()
+                host.ctx.stash.update(stash)
+        if ended is None:
+            value = loads(answer)
+            if host.logs_text is None:
+                return value
+            outcome = Outcome("return", value, [], "", "", None, [], None)
+        else:
+            outcome = _decode_outcome(ended, host)
+        if host.logs_text is not None:
+            outcome.logs = [
+                (str(level), (int(at[0]), int(at[1])) if at else None, str(line))
+                for level, at, line in loads(host.logs_text)
+            ]
+        return outcome
+
+
+def handler_code(unit: int, handler: str) -> int:
+    """What the prelude's `run` takes for `handler` ("request", "response") of `unit`."""
+    return unit * 2 + (handler == "response")
+
+
+class JsRuntime:
+    """The QuickJS context holding the `@aws-appsync/utils` modules and every resolver loaded
+    into it (load them with `resolvers.runtimes.js.code.load_js_code`).
+
+    `call` runs a handler on the caller's thread. With `off_loop` (the server) it runs there
+    for at most `LOOP_SLICE`: a handler still running then is stopped, what it did to the
+    field's context undone, and its outcome is "slice"; `call_off_loop` runs it again on the
+    runtime's own thread, in a second context holding the same units, for the whole time limit.
+    """
+
+    def __init__(
+        self,
+        clock: Clock = SYSTEM_CLOCK,
+        time_limit: float = DEFAULT_TIME_LIMIT,
+        memory_limit: int = DEFAULT_MEMORY_LIMIT,
+        *,
+        off_loop: bool = False,
+        loop_slice: float = LOOP_SLICE,
+    ) -> None:
+        self.clock = clock
+        self._memory_limit = memory_limit
+        self._time_limit_ms = time_limit * 1000
+        self._slice_ms = min(loop_slice * 1000, self._time_limit_ms) if off_loop else None
+        self._main = _Context(memory_limit)
+        self.module_exports = self._main.module_exports
+        # Each unit's registration script, for the second context.
+        self._units: list[str] = []
+        self._thread: ThreadPoolExecutor | None = None
+        self._thread_context: _Context | None = None
+        self._thread_units = 0
+
+    def compile(self, text: str) -> None:
+        """Evaluate a script that registers nothing (a check); raises `quickjs.JSException`."""
+        self._main.compile(text)
+
+    def next_unit(self) -> int:
+        return len(self._units)
+
+    def define(self, text: str) -> None:
+        """Evaluate unit number `next_unit()`'s registration; raises `quickjs.JSException`."""
+        self._main.compile(text)
+        self._units.append(text)
+
+    def call(
+        self, unit: int, handler: str, ctx: ResolverContext, prefetch: tuple[str, ...] = ()
+    ) -> Any:
+        """Run `handler` of unit number `unit` on `ctx`, on this thread; `prefetch` names the
+        ctx fields to send with the call (the handler fetches any other it reads). The value
+        the handler returned, or how it ended otherwise (an `Outcome`)."""
+        host = HostCall(ctx, self.clock)
+        code = handler_code(unit, handler)
+        if self._slice_ms is None:
+            return self._main.call(code, host, self._time_limit_ms, prefetch)
+        result = self._main.call(code, host, -self._slice_ms, prefetch)
+        if type(result) is Outcome and result.kind == "slice":
+            host.undo()
+        return result
+
+    async def call_off_loop(
+        self, unit: int, handler: str, ctx: ResolverContext, prefetch: tuple[str, ...] = ()
+    ) -> Any:
+        """`call` on the runtime's own thread, for a handler that outlasted its slice."""
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="appsync-js")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._thread, self._call_on_thread, handler_code(unit, handler), ctx, prefetch
+        )
+
+    def _call_on_thread(self, code: int, ctx: ResolverContext, prefetch: tuple[str, ...]) -> Any:
+        context = self._thread_context
+        if context is None:
+            context = self._thread_context = _Context(self._memory_limit)
+        while self._thread_units < len(self._units):
+            context.compile(self._units[self._thread_units])
+            self._thread_units += 1
+        return context.call(code, HostCall(ctx, self.clock), self._time_limit_ms, prefetch)
+
+    def close(self) -> None:
+        """Stop the runtime's thread (a handler running there ends at its time limit)."""
+        if self._thread is not None:
+            self._thread.shutdown(wait=False, cancel_futures=True)
+            self._thread = None

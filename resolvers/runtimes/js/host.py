@@ -19,6 +19,7 @@ at the caller's line, as a mistyped call fails in the APPSYNC_JS runtime.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from operator import attrgetter
@@ -26,10 +27,10 @@ from typing import Any
 
 from resolvers.context import ResolverContext
 from resolvers.errors import ResolverError
+from resolvers.runtimes.js.interchange import dumps, loads
 from resolvers.runtimes.vtl import Extensions
 from resolvers.util import dynamodb_requests as ddb
 from resolvers.util import rds_statements
-from resolvers.util.core import parse_json, to_json
 from resolvers.util.namespace import Util
 from resolvers.util.time import Clock
 
@@ -231,16 +232,42 @@ _FUNCTIONS = _table()
 
 class HostCall:
     """One handler call's view of the field: its `Util` and `$extensions`, made on first use,
-    and the ResolverError a helper raised, if any."""
+    the ResolverError a helper raised, if any, and what the handler reported as it ended.
 
-    __slots__ = ("_extensions", "_util", "clock", "ctx", "pending")
+    Helpers are the only way a handler changes the field's context before it returns (errors
+    appended, extensions set, response headers added), so the first helper call notes those
+    parts as they were, and `undo` puts them back for a handler run again from the start."""
+
+    __slots__ = (
+        "_before",
+        "_extensions",
+        "_util",
+        "clock",
+        "ctx",
+        "logs_text",
+        "pending",
+        "stash_text",
+    )
 
     def __init__(self, ctx: ResolverContext, clock: Clock) -> None:
         self.ctx = ctx
         self.clock = clock
         self.pending: ResolverError | None = None
+        # What the handler reported beside its answer: its changed stash, its console output.
+        self.stash_text: str | None = None
+        self.logs_text: str | None = None
         self._util: Util | None = None
         self._extensions: Extensions | None = None
+        self._before: tuple[int, dict[str, Any]] | None = None
+
+    def undo(self) -> None:
+        """The field's context as it was before this call's first helper."""
+        if self._before is None:
+            return
+        errors, extensions = self._before
+        del self.ctx.appended_errors[errors:]
+        self.ctx.extensions.clear()
+        self.ctx.extensions.update(extensions)
 
     @property
     def util(self) -> Util:
@@ -259,9 +286,13 @@ class HostCall:
         function = _FUNCTIONS.get(name)
         if function is None:
             return f"{TYPE_ERROR}{_javascript_name(name)} is not a function"
+        if self._before is None:
+            ctx = self.ctx
+            kept = {key: copy.copy(value) for key, value in ctx.extensions.items()}
+            self._before = (len(ctx.appended_errors), kept)
         try:
-            args = parse_json(arguments)
-            return to_json(function(self, args if isinstance(args, list) else []))
+            args = loads(arguments)
+            return dumps(function(self, args if isinstance(args, list) else []))
         except ResolverError as error:
             self.pending = error
             return PENDING_ERROR

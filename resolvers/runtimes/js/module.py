@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from resolvers.runtimes.js.syntax import JsSource, Node, has_token, walk
 
@@ -69,6 +70,10 @@ class ModulePlan:
     insertions: list[Insertion] = field(default_factory=list)
     # Whether the top level holds no state a handler could change (see `_stateless`).
     stateless: bool = True
+    # The `ctx` fields each handler is seen to read (see `handler_reads`).
+    reads: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The handlers whose whole body returns `ctx.result` or `ctx.prev.result` (`passthrough`).
+    passthroughs: dict[str, Passthrough] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,6 +257,146 @@ def _stateless(node: Node) -> bool:
     return True
 
 
+# The fields of `ctx` (resolver-context-reference-js); `args` is `arguments`.
+CONTEXT_FIELDS = frozenset(
+    {
+        "arguments",
+        "identity",
+        "source",
+        "stash",
+        "prev",
+        "result",
+        "error",
+        "info",
+        "request",
+        "env",
+    }
+)
+_FUNCTION_VALUES = frozenset({"arrow_function", "function_expression", "function"})
+
+
+def _handler_function(source: JsSource, local: str) -> Node | None:
+    """The top-level function declared as `local`: a declaration or a const/let/var function."""
+    for node in source.root.named_children:
+        declaration = (
+            node.child_by_field_name("declaration") if node.type == "export_statement" else node
+        )
+        if declaration is None:
+            continue
+        if declaration.type == "function_declaration":
+            name = declaration.child_by_field_name("name")
+            if name is not None and source.text_of(name) == local:
+                return declaration
+        if declaration.type in ("lexical_declaration", "variable_declaration"):
+            for declarator in declaration.named_children:
+                name = declarator.child_by_field_name("name")
+                value = declarator.child_by_field_name("value")
+                if (
+                    name is not None
+                    and value is not None
+                    and value.type in _FUNCTION_VALUES
+                    and source.text_of(name) == local
+                ):
+                    return value
+    return None
+
+
+def _pattern_fields(pattern: Node, source: JsSource) -> set[str]:
+    """The keys an object pattern takes from `ctx`: `{ args, stash: s }`."""
+    names = set()
+    for part in pattern.named_children:
+        key = part.child_by_field_name("key") if part.type == "pair_pattern" else part
+        if key is not None and key.type in (
+            "shorthand_property_identifier_pattern",
+            "property_identifier",
+        ):
+            names.add(source.text_of(key))
+    return names
+
+
+def _field_names(names: set[str]) -> tuple[str, ...]:
+    fields = {"arguments" if name == "args" else name for name in names}
+    return tuple(sorted(fields & CONTEXT_FIELDS))
+
+
+def handler_reads(source: JsSource, local: str) -> tuple[str, ...]:
+    """The `ctx` fields handler `local` is seen to read: `ctx.args`, `ctx?.stash`, a pattern
+    over its parameter or over `ctx`. A read it hides (ctx handed to another function, a
+    computed key) is not seen; the engine then fetches that field when it is read."""
+    function = _handler_function(source, local)
+    if function is None:
+        return ()
+    parameters = function.child_by_field_name("parameters")
+    first = (
+        parameters.named_children[0]
+        if parameters is not None and parameters.named_children
+        else function.child_by_field_name("parameter")
+    )
+    if first is None:
+        return ()
+    if first.type == "object_pattern":
+        return _field_names(_pattern_fields(first, source))
+    if first.type != "identifier":
+        return ()
+    parameter = source.text_of(first)
+    names: set[str] = set()
+    for node in walk(function):
+        if node.type == "member_expression":
+            target = node.child_by_field_name("object")
+            key = node.child_by_field_name("property")
+            if target is not None and key is not None and source.text_of(target) == parameter:
+                names.add(source.text_of(key))
+        elif node.type == "variable_declarator":
+            pattern = node.child_by_field_name("name")
+            value = node.child_by_field_name("value")
+            if (
+                pattern is not None
+                and value is not None
+                and pattern.type == "object_pattern"
+                and source.text_of(value) == parameter
+            ):
+                names |= _pattern_fields(pattern, source)
+    return _field_names(names)
+
+
+class Passthrough(StrEnum):
+    """A handler whose whole body returns a field of `ctx` as it stands."""
+
+    RESULT = "result"
+    PREV_RESULT = "prev.result"
+
+
+def passthrough(source: JsSource, local: str) -> Passthrough | None:
+    """`(ctx) => ctx.result`, `function response(ctx) { return ctx.prev.result; }` and the
+    like: AWS's samples end most handlers so. Such a handler's value is the field as it stands,
+    so it need not run in the engine, nor its value cross as JSON both ways."""
+    function = _handler_function(source, local)
+    if function is None:
+        return None
+    parameters = function.child_by_field_name("parameters")
+    named = parameters.named_children if parameters is not None else []
+    first = named[0] if named else function.child_by_field_name("parameter")
+    body = function.child_by_field_name("body")
+    if first is None or first.type != "identifier" or body is None:
+        return None
+    if body.type == "statement_block":
+        statements = [node for node in body.named_children if node.type != "comment"]
+        if len(statements) != 1 or statements[0].type != "return_statement":
+            return None
+        returned = statements[0].named_children
+        body = returned[0] if len(returned) == 1 else None
+    if body is None:
+        return None
+    while body.type == "parenthesized_expression" and body.named_child_count == 1:
+        body = body.named_children[0]
+    text = "".join(source.text_of(body).split())
+    parameter = source.text_of(first)
+    for kind in Passthrough:
+        if text == f"{parameter}.{kind.value}":
+            return kind
+    return None
+
+
 def plan_module(source: JsSource, modules: Mapping[str, frozenset[str]]) -> ModulePlan:
     """Read the module's top-level imports and exports; `modules` maps each module the runtime
     provides to the names it exports."""
@@ -263,6 +408,14 @@ def plan_module(source: JsSource, modules: Mapping[str, frozenset[str]]) -> Modu
             _export(plan, node, source)
         plan.stateless = plan.stateless and _stateless(node)
     _ticks(plan, source)
+    for handler in HANDLERS:
+        if handler in plan.exports:
+            plan.reads[handler] = handler_reads(source, plan.exports[handler])
+            # A module with top-level state runs its top level per request (`_stateless`),
+            # which may do more than define things, so its handlers always run.
+            kind = passthrough(source, plan.exports[handler]) if plan.stateless else None
+            if kind is not None:
+                plan.passthroughs[handler] = kind
     return plan
 
 

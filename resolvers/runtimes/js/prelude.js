@@ -6,7 +6,7 @@
 // util.unauthorized, runtime.earlyReturn end the handler), the shapes AWS's type declarations
 // give plain values (operations.*, rds.typeHint.*), console output, and the call wrapper that
 // runs one handler and reports what happened as one JSON document.
-(function (host, piece, names, PENDING_ERROR, TYPE_ERROR) {
+(function (host, piece, report, names, PENDING_ERROR, TYPE_ERROR) {
   'use strict';
   // Functions of this prelude, skipped when an error's position is looked for.
   const internal = new WeakSet();
@@ -52,9 +52,17 @@
     }),
   };
 
-  let logs = [];
-  const text = (value) => (typeof value === 'string' ? value : JSON.stringify(value));
-  const log = (level) => mark((...args) => { logs.push([level, args.map(text).join(' ')]); });
+  // Console output as AppSync writes it into EvaluateCode's `logs`: each argument as JSON
+  // (a string quoted), where the call is ("INFO - code.js:5:3: \"current id\" \"record-id\"",
+  // AppSync developer guide, test-resolvers).
+  let logs = null;
+  const text = (value) => {
+    const written = JSON.stringify(value);
+    return written === undefined ? String(value) : written;
+  };
+  const log = (level) => mark((...args) => {
+    (logs ??= []).push([level, position(new Error()), args.map(text).join(' ')]);
+  });
   const console = {
     log: log('INFO'), info: log('INFO'), debug: log('DEBUG'), warn: log('WARN'),
     error: log('ERROR'),
@@ -99,27 +107,44 @@
     const found = frames.find((frame) => !frame[2]);
     return found ? [found[0], found[1]] : null;
   };
-  const failure = (error) => ({
-    k: 'exception',
-    n: error instanceof Error ? error.name : 'Error',
-    m: error instanceof Error ? error.message : String(error),
-    p: position(error),
-  });
+  // Resolver code cannot throw (the subset has no `throw`), so a thrown null is the engine's:
+  // out of memory with no memory left even for the error object.
+  const failure = (error) => {
+    if (error === null) return { k: 'exception', n: 'InternalError', m: 'out of memory', p: null };
+    return {
+      k: 'exception',
+      n: error instanceof Error ? error.name : 'Error',
+      m: error instanceof Error ? error.message : String(error),
+      p: position(error),
+    };
+  };
 
   // The run's deadline, checked at the top of every loop and function body of resolver code
-  // (module.py inserts the calls); a resolver cannot catch what it throws.
+  // (module.py inserts the calls); a resolver cannot catch what it throws. A run on a slice of
+  // the server's event loop ends with 'slice' there instead, to be run again elsewhere.
+  // The clock is first read at the first check, 1024 ticks in (a few microseconds), so a
+  // handler that does not loop never reads it.
   let deadline = 0;
+  let limit = 0;
+  let ending = 'timeout';
   let ticks = 0;
   const tick = mark(() => {
     ticks += 1;
-    if ((ticks & 1023) === 0 && Date.now() > deadline) throw new Signal('timeout', []);
+    if ((ticks & 1023) !== 0) return;
+    const now = Date.now();
+    if (deadline === 0) deadline = now + limit;
+    else if (now > deadline) throw new Signal(ending, []);
   });
 
-  // The handler's `ctx` (resolver-context-reference-js). Each field is fetched from the host
-  // and parsed the first time the handler reads it, so a handler pays for what it reads; `args`
-  // is the same object as `arguments`. What the handler leaves in `stash` goes back. The getters
-  // live on one prototype (an object literal of getters per call costs more than the handler);
-  // toJSON lets console.log(ctx) show every field.
+  // The handler's `ctx` (resolver-context-reference-js). A field the handler is seen to read
+  // comes with the call; any other is fetched from the host and parsed the first time the
+  // handler reads it, so a handler pays for what it reads; `args` is the same object as
+  // `arguments`. The getters live on one prototype (an object literal of getters per call
+  // costs more than the handler) and read the fields of the call under way (one at a time);
+  // toJSON lets console.log(ctx) show every field. The stash goes back only when the handler
+  // changed it (its text differs from the one it was read from).
+  let stashText = null;
+  let fields = {};
   const FIELDS = ['arguments', 'args', 'identity', 'source', 'stash', 'prev', 'result', 'error',
     'info', 'request', 'env'];
   const contextPrototype = {
@@ -130,8 +155,14 @@
     Object.defineProperty(contextPrototype, name, {
       enumerable: true,
       get() {
-        const fields = this.__fields;
-        return Object.hasOwn(fields, key) ? fields[key] : (fields[key] = JSON.parse(piece(key)));
+        const known = fields[key];
+        if (known !== undefined) return known;
+        const text = piece(key);
+        if (key === 'stash') stashText = text;
+        return (fields[key] = JSON.parse(text));
+      },
+      set(value) {
+        fields[key] = value;
       },
     });
   }
@@ -151,32 +182,64 @@
     if (kept === null) instances[unit] = made;
     return made;
   };
-  const run = mark((unit, handler, limit) => {
-    logs = [];
+  // A call ends one of two ways. A return answers the value's JSON text; any other end keeps
+  // its outcome's JSON text for `take` and answers 0. What goes back beside either is reported
+  // to the host before the call ends: the stash's text when the handler changed it, and the
+  // console output. (Strings only: a string made by concatenation may be a rope, which the
+  // binding cannot hand to Python.)
+  let taken = null;
+  const take = mark(() => taken);
+  const keep = (outcome) => {
+    try {
+      taken = JSON.stringify(outcome);
+    } catch (error) {
+      taken = JSON.stringify(failure(error));
+    }
+    return 0;
+  };
+  const sendStash = () => {
+    const stash = fields.stash;
+    if (stash === undefined) return;
+    const text = JSON.stringify(stash);
+    if (text !== stashText) report('s', text);
+  };
+  const sendLogs = () => {
+    if (logs !== null) report('l', JSON.stringify(logs));
+  };
+  // `prefetched`: the JSON text of the ctx fields the handler is seen to read (module.py), or
+  // ''; `stashIn`: the stash's own text when it is among them.
+  // `call`: the unit's number, twice, plus 1 for its response handler; `limitMs`: the time
+  // limit, negative for a slice of the server's event loop.
+  const run = mark((call, limitMs, prefetched, stashIn) => {
+    logs = null;
     ticks = 0;
-    deadline = Date.now() + limit;
-    const fields = {};
-    const ctx = Object.create(contextPrototype);
-    ctx.__fields = fields;
+    stashText = stashIn;
+    deadline = 0;
+    limit = Math.abs(limitMs);
+    ending = limitMs < 0 ? 'slice' : 'timeout';
+    fields = prefetched ? JSON.parse(prefetched) : {};
     let outcome;
     try {
-      const value = instance(unit)[handler](ctx);
-      if (!Object.hasOwn(fields, 'stash') && !logs.length) {
-        // The common end, answered as `[value]` rather than the outcome object (a string made
-        // by concatenation may be a rope, which the binding cannot hand to Python).
-        return JSON.stringify([nullable(value)]);
-      }
-      outcome = { k: 'return', v: nullable(value) };
+      const handler = (call & 1) === 0 ? 'request' : 'response';
+      const value = instance(call >> 1)[handler](Object.create(contextPrototype));
+      const text = JSON.stringify(value);
+      sendStash();
+      sendLogs();
+      return text === undefined ? 'null' : text;
     } catch (error) {
       outcome = error instanceof Signal ? { k: error.kind, a: error.args } : failure(error);
     }
-    if (Object.hasOwn(fields, 'stash')) outcome.s = fields.stash;
-    if (logs.length) outcome.l = logs;
-    try {
-      return JSON.stringify(outcome);
-    } catch (error) {
-      return JSON.stringify({ ...failure(error), s: null, l: logs });
+    // What a handler put in the stash before util.error or runtime.earlyReturn stays; a run
+    // stopped for its slice is run again from the start, so it leaves nothing.
+    if (outcome.k !== 'slice') {
+      try {
+        sendStash();
+      } catch (error) {
+        outcome = failure(error);
+      }
+      sendLogs();
     }
+    return keep(outcome);
   });
 
   const freeze = (value) => {
@@ -200,6 +263,6 @@
   }
   freeze(modules);
   Object.freeze(globalThis);
-  return { run, exports: Object.fromEntries(Object.entries(modules).map(
+  return { run, take, exports: Object.fromEntries(Object.entries(modules).map(
     ([name, module]) => [name, Object.keys(module)])) };
 })

@@ -49,11 +49,13 @@ _HANDLERS = frozenset({"request", "response"})
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """One construct AppSync would refuse: where it starts and AppSync's words for it."""
+    """One construct AppSync would refuse: where it starts, its length in characters, and
+    AppSync's words for it."""
 
     line: int
     column: int
     message: str
+    span: int
 
 
 def refusals(source: JsSource) -> list[Refusal]:
@@ -66,7 +68,10 @@ def refusals(source: JsSource) -> list[Refusal]:
     found.extend(_context_writes(source))
     found.extend(_recursion(source))
     found.sort(key=lambda item: item[0].start_byte)
-    return [Refusal(*source.position(node), message) for node, message in found]
+    return [
+        Refusal(*source.position(node), message, len(source.text_of(node)))
+        for node, message in found
+    ]
 
 
 def _refusal(node: Node) -> str | None:

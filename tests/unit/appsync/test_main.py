@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import signal
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ BLOG = REPO_ROOT / "examples" / "blog" / "appsync.yaml"
 
 def test_the_example_validates(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "--config", str(BLOG)]) == 0
-    assert "OK (blog: 9 resolvers, 2 functions, 2 data sources)" in capsys.readouterr().out
+    assert "OK (blog: 11 resolvers, 2 functions, 3 data sources)" in capsys.readouterr().out
 
 
 def test_every_problem_is_listed_and_the_exit_status_is_1(
@@ -110,3 +112,147 @@ def test_a_clock_start_needs_its_offset(start: str, capsys: pytest.CaptureFixtur
         main(["serve", "--config", str(BLOG), "--clock", "manual", "--clock-start", start])
     assert exited.value.code == 2
     assert "is not an ISO 8601 time with its offset" in capsys.readouterr().err
+
+
+IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        IAC / "cloudformation.yaml",
+        IAC / "cloudformation.json",
+    ],
+)
+def test_each_format_validates(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--config", str(config)]) == 0
+    assert "OK (posts" in capsys.readouterr().out
+
+
+def test_template_options_reach_the_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(IAC / "cloudformation.yaml")
+    arguments = ["validate", "--config", config, "--format", "cloudformation"]
+    arguments += ["--parameter", "Stage=prod", "--stack", "blog", "--region", "eu-west-1"]
+    assert main(arguments) == 0
+    assert "OK (posts-prod:" in capsys.readouterr().out
+    assert main(["validate", "--config", config, "--parameter", "Stage=test"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "appsync-local: 2 problem(s):",
+        f"  {config}: Parameters.Stage: 'test' is not one of the AllowedValues (dev, prod)",
+        # The value is kept, so what reads it is checked too.
+        f"  {config}: PostsTable.Properties.ProvisionedThroughput.ReadCapacityUnits."
+        "Fn::FindInMap: mapping Capacity has no value for [test, Read]",
+    ]
+    assert main(["validate", "--config", config, "--parameter", "Stage"]) == 1
+    assert "--parameter: expected Key=Value, got 'Stage'" in capsys.readouterr().err
+
+
+def test_a_template_problem_names_the_resource_and_no_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "template.yaml"
+    config.write_text(
+        """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: Nope }"}
+  Source:
+    Type: AWS::AppSync::DataSource
+    Properties: {ApiId: !GetAtt Api.ApiId, Name: !ImportValue shared, Type: NONE}
+""",
+        encoding="utf-8",
+    )
+    assert main(["validate", "--config", str(config)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[:2] == [
+        "appsync-local: 2 problem(s):",
+        f"  {config}: Source.Properties.Name.Fn::ImportValue: Fn::ImportValue reads an export of "
+        "another stack, which does not exist locally: give the value as a parameter instead "
+        "(--parameter Name=Value)",
+    ]
+    # The SDL's own problem, in the same report.
+    assert lines[2] == (
+        f"  {config}: Schema.Properties.Definition: line 1, column 17: Unknown type 'Nope'."
+    )
+
+
+def test_evaluate_prints_appsyncs_answer_for_a_handler_and_a_template(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "getPost.js").write_text(
+        "export function request(ctx) {\n"
+        "  console.log('fetching', ctx.args.id);\n"
+        "  return { operation: 'GetItem', key: { id: { S: ctx.args.id } } };\n"
+        "}\n"
+        "export const response = (ctx) => ctx.result;\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "context.json").write_text('{"arguments": {"id": "p1"}}', encoding="utf-8")
+    arguments = ["evaluate", "--code", str(tmp_path / "getPost.js")]
+    assert main([*arguments, "--context", str(tmp_path / "context.json")]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "evaluationResult": '{"operation":"GetItem","key":{"id":{"S":"p1"}}}',
+        "logs": ['INFO - getPost.js:2:3: "fetching" "p1"'],
+        "stash": "{}",
+        "outErrors": "[]",
+    }
+    (tmp_path / "echo.vtl").write_text('$util.error("no", "Nope")', encoding="utf-8")
+    assert main(["evaluate", "--template", str(tmp_path / "echo.vtl")]) == 0
+    assert json.loads(capsys.readouterr().out)["error"] == {"message": "no"}
+    assert main(["evaluate", "--code", str(tmp_path / "missing.js")]) == 1
+    assert "missing.js" in capsys.readouterr().err
+
+
+def test_javascript_appsync_refuses_is_listed_by_validate_and_serve(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A syntax error, a construct outside the APPSYNC_JS subset, a missing handler and an
+    import AppSync does not provide: each a problem with its file, line and column."""
+    files = {
+        "syntax.js": "export function request(ctx) {\n  return { a: ; }\n}\n",
+        "subset.js": "export function request(ctx) {\n  for (let i = 0; i < 2; i++) {}\n}\n"
+        "export const response = (ctx) => ctx.result;\n",
+        "missing.js": "export const request = (ctx) => ({});\n",
+        "import.js": "import { v4 } from 'uuid';\nexport const request = (ctx) => v4();\n"
+        "export const response = (ctx) => ctx.result;\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "schema.graphql").write_text(
+        "type Query { a: String b: String c: String d: String }\n", encoding="utf-8"
+    )
+    resolvers = "".join(
+        f"  - {{typeName: Query, fieldName: {field}, dataSourceName: Local, code: {name}}}\n"
+        for field, name in zip("abcd", files, strict=True)
+    )
+    config = tmp_path / "appsync.yaml"
+    config.write_text(
+        "schema: schema.graphql\nauthenticationType: API_KEY\n"
+        f"dataSources: [{{name: Local, type: NONE}}]\nresolvers:\n{resolvers}",
+        encoding="utf-8",
+    )
+    expected = [
+        "appsync-local: 4 problem(s):",
+        f"  {config}: resolvers[0].code: {tmp_path / 'syntax.js'}:2:15: SyntaxError: "
+        "unexpected token in expression: ';'",
+        f"  {config}: resolvers[1].code: {tmp_path / 'subset.js'}:2:3: For statements are "
+        "not supported. (and 1 more)",
+        f"  {config}: resolvers[2].code: {tmp_path / 'missing.js'}:1:1: the module does not "
+        "export a response(ctx) function",
+        f"  {config}: resolvers[3].code: {tmp_path / 'import.js'}:1:1: error TS2307: Cannot "
+        "find module 'uuid' or its corresponding type declarations.",
+    ]
+    assert main(["validate", "--config", str(config)]) == 1
+    assert capsys.readouterr().err.splitlines() == expected
+    # `serve` takes over SIGINT and SIGTERM before it builds the app: give them back.
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        assert main(["serve", "--config", str(config), "--port", "0"]) == 1
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    assert capsys.readouterr().err.splitlines() == expected

@@ -10,15 +10,22 @@ import pytest
 
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
-from appsync.stepfunctions_embedded import SelfRoutes, build_step_functions, running
+from appsync.stepfunctions_embedded import (
+    SelfRoutes,
+    build_step_functions,
+    running,
+    state_machine_problems,
+)
 from definition.model import (
     TEST_ACCESS_KEY,
     AccessKey,
+    InlineSource,
     StateMachineSpec,
     StateMachineType,
     StepFunctionsSettings,
     StepFunctionsTarget,
 )
+from definition.problems import Problem
 from resolvers.datasources.http import HttpStateMachineRunner
 
 API = "https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql"
@@ -148,3 +155,27 @@ async def test_task_states_reach_the_embedded_services_unless_real_aws_is_chosen
     assert embedded.clients.endpoints.embedded_url == EMBEDDED_URL
     async with running(embedded, EMBEDDED_URL, key, None):
         assert embedded.clients.endpoints.embedded_url is None
+
+
+def test_a_definition_the_engine_would_refuse_is_a_problem_before_the_start(
+    tmp_path: Path,
+) -> None:
+    good = {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}
+    (tmp_path / "good.asl.json").write_text(json.dumps(good))
+    settings = StepFunctionsSettings(
+        state_machines=(
+            StateMachineSpec("good", tmp_path / "good.asl.json"),
+            StateMachineSpec("bad", InlineSource('{"StartAt": "Nowhere", "States": {}}', "Bad")),
+            StateMachineSpec("gone", tmp_path / "gone.asl.json"),
+        )
+    )
+
+    def locate(key_path: str, message: str) -> Problem:
+        return Problem("appsync.yaml", key_path, message)
+
+    bad, gone = state_machine_problems(settings, locate)
+    assert bad.key_path == "server.stepFunctions.stateMachines[1].definition"
+    # CreateStateMachine's own refusal, as the start would meet it.
+    assert bad.message.startswith("InvalidDefinition: Invalid State Machine Definition: ")
+    assert gone.key_path == "server.stepFunctions.stateMachines[2].definition"
+    assert gone.message.startswith(f"cannot read {tmp_path / 'gone.asl.json'}: ")

@@ -11,10 +11,13 @@ from definition.model import (
     DataSourceSpec,
     DataSourceType,
     DynamoDBConfig,
+    InlineSource,
     IntrospectionConfig,
     ServerSpec,
     StepFunctionsSettings,
+    source_text,
 )
+from definition.problems import Origin
 
 
 def _definition(*sources: DataSourceSpec) -> ApiDefinition:
@@ -62,3 +65,36 @@ def test_defaults_left_open_are_the_local_ones() -> None:
     )
     # `declared` says whether the definition had the block, not what the settings are.
     assert StepFunctionsSettings(declared=True) == settings
+
+
+def test_inline_text_is_named_for_where_it_is_written(tmp_path: Path) -> None:
+    inline = InlineSource("$util.toJson($ctx.result)", "GetPost.Properties.ResponseMappingTemplate")
+    assert str(inline) == "GetPost.Properties.ResponseMappingTemplate"
+    assert source_text(inline) == "$util.toJson($ctx.result)"
+    file = tmp_path / "res.vtl"
+    file.write_text("{}")
+    assert source_text(file) == "{}"
+
+
+def test_a_problem_is_placed_where_the_definition_states_it() -> None:
+    own = _definition()
+    assert str(own.problem("resolvers[0].typeName", "no such type")) == (
+        "/apis/blog/appsync.yaml: resolvers[0].typeName: no such type"
+    )
+    template = ApiDefinition(
+        Path("/apis/blog/template.yaml"),
+        "blog",
+        (),
+        AuthProviderSpec(AuthenticationType.API_KEY),
+        origins={
+            "resolvers[0]": Origin("/apis/blog/template.yaml", "GetPost", "Properties"),
+            "resolvers[0].code": Origin("/apis/blog/template.yaml", "GetPost", "Properties.Code"),
+        },
+    )
+    assert str(template.problem("resolvers[0].typeName", "no such type")) == (
+        "/apis/blog/template.yaml: GetPost.Properties.TypeName: no such type"
+    )
+    assert str(template.problem("resolvers[0].code", "1:2: unexpected")) == (
+        "/apis/blog/template.yaml: GetPost.Properties.Code: 1:2: unexpected"
+    )
+    assert template.problem("resolvers[1].typeName", "x").logical_id is None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from definition.problems import Problem
+from definition.problems import Origin, Problem, pascal_case
 
 
 def test_a_key_path_follows_the_file() -> None:
@@ -28,3 +28,13 @@ def test_a_logical_id_leads_its_property_path() -> None:
     assert str(Problem("template.yaml", "", "not emulated", logical_id="Queue")) == (
         "template.yaml: Queue: not emulated"
     )
+
+
+def test_an_origin_places_a_model_key_path_in_its_template() -> None:
+    origin = Origin("template.yaml", "GetPost", "Properties")
+    problem = origin.problem(".dynamodbConfig.tableName", "not declared")
+    assert (
+        str(problem) == "template.yaml: GetPost.Properties.DynamodbConfig.TableName: not declared"
+    )
+    assert origin.problem("", "bad").key_path == "Properties"
+    assert pascal_case("tables[0].seed") == "Tables[0].Seed"

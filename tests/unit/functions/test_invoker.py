@@ -207,6 +207,29 @@ async def test_a_node_function_without_node_is_refused_and_the_rest_serve(
         assert (await invoker.invoke("echo", b"{}")).function_error is None
 
 
+ENDPOINT = """
+import os
+
+def endpoint(event, context):
+    return os.environ.get("AWS_ENDPOINT_URL")
+"""
+
+
+@pytest.mark.anyio
+async def test_the_endpoint_learned_after_loading_reaches_the_next_workers(
+    tmp_path: Path,
+) -> None:
+    code = write_code(tmp_path / "code", {"app.py": ENDPOINT})
+    first, second = python(code, "app.endpoint", "first"), python(code, "app.endpoint", "second")
+    async with running(first, second) as invoker:
+        # A worker started before the server listens has no endpoint, and keeps its environment.
+        assert (await invoker.invoke("first", b"{}")).payload == b"null"
+        invoker.use_endpoint("http://127.0.0.1:20002")
+        assert (await invoker.invoke("second", b"{}")).payload == b'"http://127.0.0.1:20002"'
+        assert (await invoker.invoke("first", b"{}")).payload == b"null"
+    assert invoker.settings.aws.endpoint_url == "http://127.0.0.1:20002"
+
+
 @pytest.mark.anyio
 async def test_unloading_stops_the_workers_and_a_new_version_serves(
     code: Path, tmp_path: Path

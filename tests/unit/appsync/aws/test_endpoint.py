@@ -70,6 +70,30 @@ def test_an_aws_call_is_claimed_by_its_headers_not_its_path(
     assert AwsEndpoint.claims({**scope, "query_string": query}) is claimed
 
 
+def test_the_paths_only_aws_has_are_claimed_unsigned() -> None:
+    for path, claimed in (
+        ("/v1/dataplane-evaluatecode", True),
+        ("/v1/dataplane-evaluatetemplate", True),
+        ("/v1/dataplane-evaluatecode/x", False),
+        ("/graphql", False),
+    ):
+        scope = {"type": "http", "method": "POST", "path": path, "headers": []}
+        assert AwsEndpoint.claims({**scope, "query_string": b""}) is claimed
+
+
+async def test_an_unsigned_rest_call_is_refused_before_its_route() -> None:
+    appsync = _Recording()
+    verifier = SigV4Verifier((KEY,), SystemClock())
+    endpoint = AwsEndpoint(verifier, {"appsync": appsync})
+    transport = httpx.ASGITransport(app=endpoint)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        answer = await client.post("/v1/dataplane-evaluatecode", content=b"{}")
+    assert answer.status_code == 403
+    assert answer.headers["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+    assert answer.json() == {"message": "Missing Authentication Token"}
+    assert appsync.calls == []
+
+
 async def test_a_verified_call_reaches_its_route_without_cors_headers() -> None:
     states = _Recording()
     answer = await _post(_endpoint(states), _signed("states", "AWSStepFunctions.ListActivities"))

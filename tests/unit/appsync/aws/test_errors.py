@@ -12,6 +12,7 @@ import pytest
 from appsync.aws.errors import refusal
 from appsync.aws.requests import ServiceCall, WireProtocol
 from auth.errors import SignatureError
+from auth.signature import MISSING_AUTHENTICATION_TOKEN, MISSING_TOKEN_MESSAGE
 
 UNRECOGNIZED = SignatureError(
     "UnrecognizedClientException", "The security token included in the request is invalid."
@@ -43,6 +44,16 @@ def test_rest_json_services_answer_403_with_the_type_in_a_header() -> None:
     assert answer.status == 403
     assert ("x-amzn-errortype", "UnrecognizedClientException") in answer.headers
     assert json.loads(answer.body) == {"message": UNRECOGNIZED.message}
+
+
+def test_rest_json_services_say_missing_authentication_token_in_their_own_words() -> None:
+    # brefphp/bref#1250 records Lambda's: 403, MissingAuthenticationTokenException, "Missing
+    # Authentication Token" (the query services' text is "Request is missing ...").
+    missing = SignatureError(MISSING_AUTHENTICATION_TOKEN, MISSING_TOKEN_MESSAGE)
+    answer = refusal(missing, _call("appsync", WireProtocol.REST_JSON))
+    assert answer.status == 403
+    assert ("x-amzn-errortype", "MissingAuthenticationTokenException") in answer.headers
+    assert json.loads(answer.body) == {"message": "Missing Authentication Token"}
 
 
 @pytest.mark.parametrize(

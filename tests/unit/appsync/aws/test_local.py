@@ -4,15 +4,19 @@ the server's loop and the embedded user pools signing with the data directory's 
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
 from appsync.aws.cognito import signing_with
 from appsync.aws.local import build_local_aws, running
+from appsync.aws.requests import AwsRequest
 from appsync.data_directory import DataDirectory
+from appsync.evaluation import RUNTIME
 from appsync.stepfunctions_embedded import build_step_functions
 from auth.clock import SystemClock
 from definition.model import AwsEndpointSettings, StepFunctionsSettings
+from tests.fixtures.aws_signing import signed_headers
 
 pytestmark = pytest.mark.anyio
 
@@ -41,3 +45,18 @@ def test_the_signing_hook_is_undone_even_when_nested() -> None:
             pass
         assert vars(models)["jwt"] is not original
     assert vars(models)["jwt"] is original
+
+
+async def test_the_route_table_answers_appsyncs_evaluate_code() -> None:
+    service = build_step_functions(StepFunctionsSettings(), "a.yaml").service
+    data = DataDirectory.ephemeral()
+    local = build_local_aws(AwsEndpointSettings(), "us-east-1", service, data, SystemClock())
+    path = "/v1/dataplane-evaluatecode"
+    code = "export function request(ctx) { return ctx.args; }"
+    body = json.dumps({"runtime": RUNTIME, "code": code, "context": '{"arguments":{"a":1}}'})
+    headers = signed_headers("POST", "http://localhost" + path, "appsync", body.encode())
+    # What the socket adds: the Host header the signature covers.
+    headers = {"host": "localhost", **{k.lower(): v for k, v in headers.items()}}
+    answer = await local.endpoint.handle(AwsRequest("POST", path, "", headers, body.encode()))
+    assert answer.status == 200, answer.body
+    assert json.loads(json.loads(answer.body)["evaluationResult"]) == {"a": 1}

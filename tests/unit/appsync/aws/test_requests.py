@@ -1,6 +1,7 @@
 """Which service and operation an AWS API request is for, read from the request itself: the
 JSON protocols' `X-Amz-Target`, the SigV4 credential scope, the query protocol's `Action`;
-never the path alone."""
+the path alone only for the REST operations whose paths are AWS's own (AppSync's
+EvaluateCode and EvaluateMappingTemplate)."""
 
 from __future__ import annotations
 
@@ -109,3 +110,34 @@ def test_a_request_that_names_no_aws_service_is_not_an_aws_call(
     headers: dict[str, str], query: str
 ) -> None:
     assert identify(_request(headers, method="GET", path="/bucket-one/key", query=query)) is None
+
+
+def test_appsyncs_evaluation_operations_are_named_by_method_and_path() -> None:
+    # botocore's `appsync` model: EvaluateCode is POST /v1/dataplane-evaluatecode.
+    path = "/v1/dataplane-evaluatecode"
+    headers = signed_headers("POST", URL[:-1] + path, "appsync", b"{}", region="eu-west-1")
+    call = identify(_request(headers, path=path))
+    assert call == ServiceCall(
+        "appsync", "appsync", "EvaluateCode", WireProtocol.REST_JSON, "eu-west-1", signed=True
+    )
+    template = "/v1/dataplane-evaluatetemplate"
+    headers = signed_headers("POST", URL[:-1] + template, "appsync", b"{}")
+    named = identify(_request(headers, path=template))
+    assert named is not None
+    assert named.operation == "EvaluateMappingTemplate"
+    # Another control-plane call of the service is the service's, unnamed (moto's to answer).
+    other = identify(_request(signed_headers("GET", URL + "v1/apis", "appsync"), method="GET"))
+    assert other is not None
+    assert (other.service, other.operation) == ("appsync", None)
+
+
+def test_an_unsigned_request_to_an_evaluation_path_is_an_appsync_call_to_refuse() -> None:
+    call = identify(_request({}, path="/v1/dataplane-evaluatecode"))
+    assert call == ServiceCall(
+        "appsync", "appsync", "EvaluateCode", WireProtocol.REST_JSON, "us-east-1", signed=False
+    )
+    assert not allows_unsigned(call)
+    # Another method on the path names no operation.
+    get = identify(_request({}, method="GET", path="/v1/dataplane-evaluatetemplate"))
+    assert get is not None
+    assert (get.service, get.operation) == ("appsync", None)

@@ -139,7 +139,8 @@ colour: blue
         "dataSources[0].type: expected one of NONE | AWS_LAMBDA | AMAZON_DYNAMODB | HTTP | "
         "AWS_STEP_FUNCTIONS | AMAZON_ELASTICSEARCH | AMAZON_OPENSEARCH_SERVICE | "
         "RELATIONAL_DATABASE | AMAZON_EVENTBRIDGE | AMAZON_BEDROCK_RUNTIME, got 'DYNAMO'",
-        "dataSources[1].lambdaConfig: required for AWS_LAMBDA; expected {handler: module:function}",
+        "dataSources[1].lambdaConfig: required for AWS_LAMBDA; expected {lambdaFunctionArn: "
+        "arn:aws:lambda:...} or {handler: module:function}",
         "resolvers[0].dataSourceName: no data source named 'Nowhere' (known: Fn)",
         "resolvers[1].fieldName: required; expected a non-empty string",
         "resolvers[1].pipelineConfig.functions[0]: no function named 'ghost' (known: none defined)",

@@ -37,6 +37,38 @@ dataSources:
     assert (source.type, source.lambda_handler) == (DataSourceType.AWS_LAMBDA, "p:h")
 
 
+def test_lambda_data_sources_name_a_function_by_its_arn(tmp_path: Path) -> None:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:notes"
+    text = f"""{HEAD}
+dataSources:
+  - {{name: Local, type: AWS_LAMBDA, lambdaConfig: {{lambdaFunctionArn: "{arn}"}}}}
+  - name: Remote
+    type: AWS_LAMBDA
+    lambdaConfig: {{lambdaFunctionArn: "{arn}", endpoint: "http://127.0.0.1:3001"}}
+  - {{name: Both, type: AWS_LAMBDA, lambdaConfig: {{handler: "m:f", lambdaFunctionArn: "{arn}"}}}}
+"""
+    local, remote, both = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).data_sources
+    assert (local.lambda_function_arn, local.lambda_endpoint, local.lambda_handler) == (
+        arn,
+        None,
+        None,
+    )
+    assert (remote.lambda_function_arn, remote.lambda_endpoint) == (arn, "http://127.0.0.1:3001")
+    # Beside a local handler, the ARN is accepted with its notice and the handler is called.
+    assert (both.lambda_handler, both.lambda_function_arn) == ("m:f", None)
+    text = f"""{HEAD}
+dataSources:
+  - {{name: A, type: AWS_LAMBDA, lambdaConfig: {{}}}}
+  - {{name: B, type: AWS_LAMBDA, lambdaConfig: {{lambdaFunctionArn: x, endpoint: "ftp://h"}}}}
+  - {{name: C, type: AWS_LAMBDA, lambdaConfig: {{handler: "m:f", endpoint: "http://h"}}}}
+"""
+    assert problems(write_definition(tmp_path, SCHEMA, text)) == [
+        "dataSources[0].lambdaConfig: expected lambdaFunctionArn or handler",
+        "dataSources[1].lambdaConfig.endpoint: expected an http(s) URL, got 'ftp://h'",
+        "dataSources[2].lambdaConfig.endpoint: a local handler has no endpoint",
+    ]
+
+
 def test_dynamodb_data_source_keeps_appsyncs_config(tmp_path: Path) -> None:
     text = f"""{HEAD}
 dataSources:

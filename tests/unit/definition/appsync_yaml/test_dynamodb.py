@@ -261,3 +261,26 @@ def test_billing_mode_and_throughput_must_agree(tmp_path: Path) -> None:
         "tables[1].ProvisionedThroughput: ProvisionedThroughput cannot be specified when "
         "BillingMode is PAY_PER_REQUEST",
     ]
+
+
+def test_a_provisioned_tables_global_indexes_need_throughput(tmp_path: Path) -> None:
+    # CreateTable refuses a global secondary index without ProvisionedThroughput on a
+    # PROVISIONED table (ValidationException: "One or more parameter values were invalid:
+    # ProvisionedThroughput must be specified for index"); the start would fail on it.
+    throughput = {"ReadCapacityUnits": 1, "WriteCapacityUnits": 1}
+    index = {
+        "IndexName": "byDate",
+        "KeySchema": [{"AttributeName": "createdAt", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+    table = posts_table(
+        BillingMode="PROVISIONED", ProvisionedThroughput=throughput, GlobalSecondaryIndexes=[index]
+    )
+    file_reader = reader(tmp_path)
+    assert read_table_declarations(file_reader, [table], "tables") == ()
+    assert [f"{problem.key_path}: {problem.message}" for problem in file_reader.problems] == [
+        "tables[0].GlobalSecondaryIndexes[0].ProvisionedThroughput: required when BillingMode is "
+        "PROVISIONED (CreateTable's default)"
+    ]
+    index["ProvisionedThroughput"] = throughput
+    assert len(read_table_declarations(reader(tmp_path), [table], "tables")) == 1

@@ -14,10 +14,14 @@ from tests.unit.definition.appsync_yaml.appsync_yaml_support import (
 
 SCHEMA = "type Query { getPost(id: ID!): Post }\ntype Post { id: ID! title: String }\n"
 CODE = "def request(ctx):\n    return {}\n\ndef response(ctx):\n    return ctx.result\n"
+JS_CODE = (
+    "export function request(ctx) { return {}; }\nexport const response = (ctx) => ctx.result;\n"
+)
 
 
 def _write(folder: Path, text: str) -> Path:
     (folder / "getPost.py").write_text(CODE)
+    (folder / "getPost.js").write_text(JS_CODE)
     (folder / "getPost.req.vtl").write_text("{}")
     (folder / "getPost.res.vtl").write_text("$util.toJson($ctx.result)")
     return write_definition(folder, SCHEMA, text)
@@ -64,7 +68,8 @@ dataSources: [{{name: Local, type: NONE}}]
 resolvers: [{{typeName: Query, fieldName: getPost, dataSourceName: Local}}]
 """
     assert problems(_write(tmp_path, text), all_in_file=True) == [
-        "resolvers[0]: needs code (PYTHON) or mapping templates (VTL); only Lambda may omit them"
+        "resolvers[0]: needs code (APPSYNC_JS, PYTHON) or mapping templates (VTL); only Lambda "
+        "may omit them"
     ]
 
 
@@ -80,7 +85,7 @@ functions:
         "functions[0].code: required for the PYTHON runtime; a .py file",
         "functions[0]: mapping templates need the VTL runtime, not PYTHON",
         "functions[1].code: the VTL runtime takes mapping templates, not code",
-        "functions[2]: a function needs code (PYTHON) or mapping templates (VTL)",
+        "functions[2]: a function needs code (APPSYNC_JS, PYTHON) or mapping templates (VTL)",
     ]
 
 
@@ -116,4 +121,74 @@ resolvers:
         "resolvers[0].pipelineConfig.functions: required; expected a list of function names",
         "resolvers[0].dataSourceName: a PIPELINE resolver has no data source",
         "resolvers[1].pipelineConfig: only a PIPELINE resolver has one",
+    ]
+
+
+def test_appsync_js_is_read_as_appsync_spells_its_runtime(tmp_path: Path) -> None:
+    """AppSyncRuntime (AWS AppSync API reference): `{name: APPSYNC_JS, runtimeVersion: 1.0.0}`
+    beside `code`, on a function and on a pipeline resolver (its before and after steps)."""
+    text = f"""{HEAD}
+dataSources: [{{name: Local, type: NONE}}]
+functions:
+  - name: fetch
+    dataSourceName: Local
+    runtime: {{name: APPSYNC_JS, runtimeVersion: 1.0.0}}
+    code: getPost.js
+resolvers:
+  - typeName: Query
+    fieldName: getPost
+    kind: PIPELINE
+    runtime: {{name: APPSYNC_JS, runtimeVersion: "1.0.0"}}
+    code: getPost.js
+    pipelineConfig: {{functions: [fetch]}}
+  - {{typeName: Post, fieldName: title, dataSourceName: Local, runtime: APPSYNC_JS,
+     code: getPost.js}}
+"""
+    definition = read_appsync_yaml(_write(tmp_path, text))
+    code = CodeSpec(Runtime.APPSYNC_JS, (tmp_path / "getPost.js").resolve(), None, None)
+    assert definition.functions[0].code == code
+    pipeline, unit = definition.resolvers
+    assert (pipeline.kind, pipeline.code, pipeline.functions) == (
+        ResolverKind.PIPELINE,
+        code,
+        ("fetch",),
+    )
+    assert unit.code == code
+
+
+def test_code_without_a_runtime_runs_by_its_file_suffix(tmp_path: Path) -> None:
+    """AppSync requires `runtime` beside `code`; locally a `.js` file is APPSYNC_JS and any other
+    PYTHON, so a `.js` file is never read as Python."""
+    text = f"""{HEAD}
+dataSources: [{{name: Local, type: NONE}}]
+functions:
+  - {{name: js, dataSourceName: Local, code: getPost.js}}
+  - {{name: py, dataSourceName: Local, code: getPost.py}}
+"""
+    js, python = read_appsync_yaml(_write(tmp_path, text)).functions
+    assert (js.code.runtime, python.code.runtime) == (Runtime.APPSYNC_JS, Runtime.PYTHON)
+
+
+def test_appsync_js_needs_code_and_its_one_version(tmp_path: Path) -> None:
+    text = f"""{HEAD}
+dataSources: [{{name: Local, type: NONE}}]
+functions:
+  - {{name: a, dataSourceName: Local, runtime: {{name: APPSYNC_JS, runtimeVersion: 2.0.0}},
+     code: getPost.js}}
+  - {{name: b, dataSourceName: Local, runtime: {{name: APPSYNC_JS}}, code: getPost.js}}
+  - {{name: c, dataSourceName: Local, runtime: {{name: APPSYNC_JS, runtimeVersion: 1.0.0}},
+     requestMappingTemplate: getPost.req.vtl}}
+  - {{name: d, dataSourceName: Local, runtime: {{runtimeVersion: 1.0.0, handler: x}},
+     code: getPost.js}}
+  - {{name: e, dataSourceName: Local, runtime: {{name: NODEJS, runtimeVersion: 1.0.0}},
+     code: getPost.js}}
+"""
+    assert problems(_write(tmp_path, text), all_in_file=True) == [
+        "functions[0].runtime.runtimeVersion: APPSYNC_JS has only version 1.0.0, got '2.0.0'",
+        "functions[1].runtime.runtimeVersion: required; AppSync has 1.0.0",
+        "functions[2].code: required for the APPSYNC_JS runtime; a .js file",
+        "functions[2]: mapping templates need the VTL runtime, not APPSYNC_JS",
+        "functions[3].runtime.handler: unknown key; expected one of name, runtimeVersion",
+        "functions[3].runtime.name: required; expected APPSYNC_JS",
+        "functions[4].runtime: expected one of APPSYNC_JS | PYTHON | VTL, got 'NODEJS'",
     ]

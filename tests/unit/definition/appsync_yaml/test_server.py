@@ -44,7 +44,7 @@ server:
     assert problems(write(tmp_path, "server: {maxRequestBodyBytes: 0, port: 1}\n")) == [
         "server.port: unknown key; expected one of executionTimeoutSeconds, "
         "maxRequestBodyBytes, domainName, dynamodb, realtime, tls, stepFunctions, aws, "
-        "allowedHosts",
+        "allowedHosts, lambda",
         "server.maxRequestBodyBytes: expected an integer from 1 to 1073741824",
     ]
 

@@ -25,7 +25,8 @@ import pytest
 from graphql import GraphQLResolveInfo, build_schema, graphql
 
 from resolvers.context import OperationScope, RequestInfo, ResolverContext, ResolverInfo
-from resolvers.datasources.lambda_ import LambdaContext, LambdaDataSource, direct_lambda_code
+from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
+from resolvers.datasources.lambda_handler import LambdaContext
 from resolvers.errors import DataSourceError, HandlerImportError, ResolverError, UtilError
 from resolvers.unit import UnitResolver
 from tests.unit.resolvers.handler_modules import import_handlers

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 
 from stepfunctions.errors import StatesError
+from stepfunctions.runtime.errors import LambdaServiceError
+from stepfunctions.runtime.lambda_invoker import LambdaAnswer
 from stepfunctions.runtime.task_registry import LambdaContext, TaskRegistry
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)
@@ -149,3 +151,90 @@ async def test_an_event_invoke_answers_202_with_an_empty_payload() -> None:
     assert (response["StatusCode"], response["Payload"]) == (202, "")
     assert "ExecutedVersion" not in response
     assert seen == [{"a": 1}]
+
+
+class InvokeApi:
+    """The `LambdaInvoker` side of the seam, answering as Lambda's Invoke API answers (the
+    server's local Lambda runtime behind it is tested in tests/integration/test_functions.py):
+    `answers` maps a function name to its payload and FunctionError."""
+
+    def __init__(self, answers: dict[str, tuple[bytes, str | None]]) -> None:
+        self.answers = answers
+        self.calls: list[tuple[str, bytes, str]] = []
+
+    async def invoke(
+        self, function_name: str, payload: bytes, invocation_type: str = "RequestResponse"
+    ) -> LambdaAnswer:
+        self.calls.append((function_name, payload, invocation_type))
+        name = function_name.rsplit(":", 1)[-1]
+        if name not in self.answers:
+            raise LambdaServiceError(
+                "ResourceNotFoundException", 404, f"Function not found: {function_name}", "r-1"
+            )
+        if invocation_type == "Event":
+            return LambdaAnswer(202, b"", "r-2")
+        body, error = self.answers[name]
+        return LambdaAnswer(200, body, "r-3", error)
+
+
+@pytest.mark.anyio
+async def test_functions_without_a_handler_go_to_the_registered_invoker() -> None:
+    api = InvokeApi({"notes": (b'{"id": "1"}', None)})
+    registry = TaskRegistry()
+    registry.register_lambda(ARN, greet)
+    registry.register_lambda_invoker(api)
+    notes = "arn:aws:lambda:us-east-1:123456789012:function:notes"
+    assert await registry.invoke_function(notes, {"q": 1}, NOW) == {"id": "1"}
+    # A registered handler still answers for its own function.
+    assert await registry.invoke_function(ARN, {"name": "Ada"}, NOW) == {
+        "hello": "Ada",
+        "function": "greet",
+    }
+    response = await registry.invoke({"FunctionName": "notes", "Payload": [1, 2]}, NOW)
+    assert (response["StatusCode"], response["Payload"], response["ExecutedVersion"]) == (
+        200,
+        {"id": "1"},
+        "$LATEST",
+    )
+    assert response["SdkResponseMetadata"] == {"RequestId": "r-3"}
+    # Without Payload, Lambda's empty request; an Event answers 202 without ExecutedVersion.
+    event = await registry.invoke({"FunctionName": notes, "InvocationType": "Event"}, NOW)
+    assert (event["StatusCode"], event["Payload"], "ExecutedVersion" in event) == (202, "", False)
+    assert api.calls == [
+        (notes, b'{"q": 1}', "RequestResponse"),
+        ("arn:aws:lambda:us-east-1:123456789012:function:notes", b"[1, 2]", "RequestResponse"),
+        (notes, b"", "Event"),
+    ]
+
+
+@pytest.mark.anyio
+async def test_an_invoked_functions_error_fails_the_task_with_its_error_type() -> None:
+    failure = b'{"errorType": "NoteMissingError", "errorMessage": "gone", "trace": []}'
+    api = InvokeApi({"fails": (failure, "Unhandled"), "quiet": (b'{"no": "type"}', "Unhandled")})
+    registry = TaskRegistry()
+    registry.register_lambda_invoker(api)
+    for call in (
+        registry.invoke_function("fails", {}, NOW),
+        registry.invoke({"FunctionName": "fails"}, NOW),
+    ):
+        with pytest.raises(StatesError) as raised:
+            await call
+        assert (raised.value.error, raised.value.cause) == ("NoteMissingError", failure.decode())
+    with pytest.raises(StatesError) as unknown:
+        await registry.invoke_function("quiet", {}, NOW)
+    # Step Functions dg, "Handle Lambda service exceptions": Lambda.Unknown without an errorType.
+    assert unknown.value.error == "Lambda.Unknown"
+
+
+@pytest.mark.anyio
+async def test_the_invokers_refusal_is_the_lambda_exception_as_the_sdk_words_it() -> None:
+    registry = TaskRegistry()
+    registry.register_lambda_invoker(InvokeApi({}))
+    with pytest.raises(StatesError) as raised:
+        await registry.invoke({"FunctionName": "gone"}, NOW)
+    assert raised.value.error == "Lambda.ResourceNotFoundException"
+    assert raised.value.cause == (
+        "Function not found: arn:aws:lambda:us-east-1:123456789012:function:gone (Service: "
+        "AWSLambda; Status Code: 404; Error Code: ResourceNotFoundException; Request ID: r-1; "
+        "Proxy: null)"
+    )

@@ -12,6 +12,7 @@ overview-js, "Bundling, TypeScript, and source maps").
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -21,13 +22,15 @@ from resolvers.context import ContextError, SkipTo
 from resolvers.datasources.none import NoneDataSource
 from resolvers.errors import (
     CodeError,
+    CodeRefusedError,
+    HandlerOffloaded,
     ResolverError,
     TemplateError,
     UnauthorizedFieldError,
     UtilError,
 )
 from resolvers.pipeline import PipelineFunction, PipelineResolver
-from resolvers.runtimes.js.code import MAX_CODE_LENGTH, load_js_code
+from resolvers.runtimes.js.code import MAX_CODE_LENGTH, compile_js_code, load_js_code
 from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
 from resolvers.runtimes.vtl import load_vtl_code
@@ -272,6 +275,16 @@ def test_a_huge_allocation_is_stopped_and_the_runtime_carries_on() -> None:
     with pytest.raises(CodeError) as raised:
         huge.request(context())
     assert raised.value.message == "huge.js:2:33: RangeError: the handler ran out of memory"
+    # Objects until none fits, not even the error: the engine throws null.
+    many = compile_js_code(
+        "many.js",
+        "export function request(ctx) {\n  const kept = [];\n"
+        "  for (const i of Array(100000000).keys()) { kept.push({ i }); }\n}\n"
+        "export function response(ctx) {}\n",
+        runtime,
+    )
+    with pytest.raises(CodeError, match="RangeError: the handler ran out of memory"):
+        many.request(context())
     assert compile_js_code(
         "ok.js",
         "export const request = (ctx) => ctx.args;\nexport function response(ctx) {}\n",
@@ -279,12 +292,17 @@ def test_a_huge_allocation_is_stopped_and_the_runtime_carries_on() -> None:
     ).request(context()) == {"id": "post-1"}
 
 
-def test_console_output_is_logged(js: LoadCode, caplog: pytest.LogCaptureFixture) -> None:
+def test_console_output_is_logged_as_appsync_writes_it(
+    js: LoadCode, caplog: pytest.LogCaptureFixture
+) -> None:
+    """AppSync's own example (test-resolvers): `INFO - code.js:5:3: "current id" "record-id"`,
+    each argument as JSON where the console call starts."""
     code = js(
         """
         export function request(ctx) {
-          console.log('fetching', ctx.args);
-          console.error('careful');
+          const id = ctx.args.id;
+          console.log('current id', id);
+          console.error('careful', { id: ctx.args.id }, undefined);
           return null;
         }
         export function response(ctx) { return ctx.result; }
@@ -293,8 +311,11 @@ def test_console_output_is_logged(js: LoadCode, caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.INFO, logger="resolvers.runtimes.js.code"):
         outcome = code.run("request", context())
         code.request(context())
-    assert outcome.logs == [("INFO", 'fetching {"id":"post-1"}'), ("ERROR", "careful")]
-    assert 'INFO code.js: fetching {"id":"post-1"}' in caplog.messages
+    assert code.log_lines(outcome) == [
+        'INFO - code.js:3:3: "current id" "post-1"',
+        'ERROR - code.js:4:3: "careful" {"id":"post-1"} undefined',
+    ]
+    assert 'INFO - code.js:3:3: "current id" "post-1"' in caplog.messages
 
 
 @pytest.mark.parametrize(
@@ -464,3 +485,134 @@ async def test_early_return_in_a_pipeline_function_skips_to_the_next(js: LoadCod
         ],
     )
     assert await resolver.resolve(context()) == {"from": "after", "prev": "cached"}
+
+
+def test_fields_read_through_a_helper_are_fetched_as_the_handler_reads_them(js: LoadCode) -> None:
+    """The fields a handler is seen to read come with the call; the others are fetched when
+    read: both give the same values, and a stash changed through a helper goes back."""
+    code = js(
+        """
+        const note = (c) => { c.stash.seen = c.args.id; return c.info.fieldName; };
+        export function request(ctx) {
+          return { field: note(ctx), seen: ctx.stash.seen, args: ctx.args };
+        }
+        export function response(ctx) { return ctx.result; }
+        """
+    )
+    ctx = context(stash={"kept": True})
+    assert code.request(ctx) == {"field": "getPost", "seen": "post-1", "args": {"id": "post-1"}}
+    assert ctx.stash == {"kept": True, "seen": "post-1"}
+
+
+def test_a_response_returning_the_result_as_it_stands_gives_that_result(js: LoadCode) -> None:
+    code = js(
+        "export const request = (ctx) => ({});\n"
+        "export function response(ctx) {\n  return ctx.result;\n}\n"
+    )
+    ctx = context(result={"id": "post-1", "tags": ["a"]})
+    assert code.response(ctx) == {"id": "post-1", "tags": ["a"]}
+
+
+SPIN = (
+    "import { util } from '@aws-appsync/utils';\n"
+    "const forever = { [Symbol.iterator]: () => ({ next: () => ({ done: false }) }) };\n"
+    "export function request(ctx) {\n"
+    "  util.appendError('noted before the loop');\n"
+    "  for (const x of forever) {}\n}\n"
+    "export function response(ctx) {}\n"
+)
+LONG = (
+    "export function request(ctx) {\n"
+    "  let sum = 0;\n"
+    "  for (const i of Array(300000).keys()) { sum = sum + i; }\n"
+    "  ctx.stash.sum = sum;\n"
+    "  return sum;\n}\n"
+    "export function response(ctx) {}\n"
+)
+
+
+async def test_a_handler_past_its_slice_of_the_loop_is_run_again_off_the_loop() -> None:
+    """In the server a handler gets a slice of the event loop; one still running then is
+    stopped, what it did to the field undone, and run again from the start on the runtime's own
+    thread, where it ends with its value, or at the time limit with AppSync's timeout."""
+    runtime = JsRuntime(clock=CLOCK, time_limit=0.3, off_loop=True, loop_slice=0.001)
+    try:
+        long = compile_js_code("long.js", LONG, runtime)
+        ctx = context()
+        with pytest.raises(HandlerOffloaded) as offloaded:
+            long.request(ctx)
+        assert ctx.stash == {}
+        assert await offloaded.value.rerun() == sum(range(300000))
+        assert ctx.stash == {"sum": sum(range(300000))}
+        spin = compile_js_code("spin.js", SPIN, runtime)
+        ctx = context()
+        with pytest.raises(HandlerOffloaded) as offloaded:
+            spin.request(ctx)
+        assert ctx.appended_errors == []
+        with pytest.raises(ResolverError) as raised:
+            await offloaded.value.rerun()
+        assert (raised.value.message, raised.value.error_type) == (
+            "Execution timed out.",
+            "ExecutionTimeout",
+        )
+        assert [error["message"] for error in ctx.appended_errors] == ["noted before the loop"]
+    finally:
+        runtime.close()
+
+
+async def test_other_fields_are_resolved_while_a_handler_runs_off_the_loop() -> None:
+    runtime = JsRuntime(clock=CLOCK, time_limit=0.5, off_loop=True)
+    none = NoneDataSource("none")
+    spin = UnitResolver(compile_js_code("spin.js", SPIN, runtime), none)
+    quick = UnitResolver(
+        compile_js_code(
+            "quick.js",
+            "export const request = (ctx) => ({ payload: ctx.args.id });\n"
+            "export const response = (ctx) => ctx.result;\n",
+            runtime,
+        ),
+        none,
+    )
+    ended: list[str] = []
+
+    async def run_away() -> None:
+        with pytest.raises(ResolverError, match=r"Execution timed out\."):
+            await spin.resolve(context())
+        ended.append("runaway")
+
+    async def answer_others() -> None:
+        for _ in range(20):
+            assert await quick.resolve(context()) == "post-1"
+            await asyncio.sleep(0)
+        ended.append("others")
+
+    try:
+        async with asyncio.TaskGroup() as group:
+            group.create_task(run_away())
+            group.create_task(answer_others())
+    finally:
+        runtime.close()
+    # On the loop itself, the runaway would have held every other field until its limit.
+    assert ended == ["others", "runaway"]
+
+
+def test_every_refusal_is_kept_with_its_kind_position_and_span(js: LoadCode) -> None:
+    """EvaluateCode lists every problem as a CodeError (errorType, value, location {line,
+    column, span}); loading reports the first and how many others there are."""
+    with pytest.raises(CodeRefusedError) as refused:
+        js(
+            "export function request(ctx) {\n"
+            "  let n = 0;\n"
+            "  n++;\n"
+            "  while (n) {}\n"
+            "  return n;\n}\n"
+            "export const response = (ctx) => ctx.result;\n"
+        )
+    assert refused.value.detail == "The operator ++ is not supported (and 1 more)"
+    assert [(p.kind, p.line, p.column, p.span, p.message) for p in refused.value.problems] == [
+        ("LINT_ERROR", 3, 3, 3, "The operator ++ is not supported"),
+        ("LINT_ERROR", 4, 3, 12, "While statements are not supported."),
+    ]
+    with pytest.raises(CodeRefusedError) as refused:
+        js("export function request(ctx) {\n  return { a: ; }\n}\n")
+    assert [(p.kind, p.line, p.column) for p in refused.value.problems] == [("PARSER_ERROR", 2, 15)]

@@ -31,6 +31,7 @@ from resolvers.util import dynamodb_requests
 from resolvers.util.transform import to_dynamodb_filter_expression
 from tests.unit.resolvers.fixed_clock import CLOCK
 from tests.unit.resolvers.runtimes.js.conftest import LoadCode, context, request_of
+from tests.unit.resolvers.util.test_rds import RDS_DOC_RESULT
 
 S3_OBJECT = '{"s3":{"key":"foo","bucket":"bar","region":"baz"}}'
 S3_VERSIONED = '{"s3":{"key":"foo","bucket":"bar","region":"baz","version":"beep"}}'
@@ -544,3 +545,27 @@ def test_rds_statements_from_javascript(js: LoadCode) -> None:
     assert request_of(js, "typeof rds.insert + typeof rds.update + typeof rds.remove") == (
         "function" * 3
     )
+
+
+@pytest.mark.conformance
+def test_rds_to_json_object_through_both_import_paths(js: LoadCode) -> None:
+    """LS: the "toJsonObject import paths" snapshots (`import { toJsonObject } from
+    '@aws-appsync/utils/rds'` and `util.rds.toJsonObject`), on the Books result of AWS's
+    `lib/rds-utils.d.ts` example: one list of rows per statement."""
+    rows = [
+        {
+            "author": "Mark Twain",
+            "title": "Adventures of Huckleberry Finn",
+            "ISBN-13": "978-1948132817",
+        },
+        {"author": "Jack London", "title": "The Call of the Wild", "ISBN-13": "978-1948132275"},
+    ]
+    both = "[rds.toJsonObject(ctx.result), util.rds.toJsonObject(ctx.result)]"
+    assert request_of(js, both, result=json.dumps(RDS_DOC_RESULT)) == [[rows], [rows]]
+
+
+def test_random_double_is_within_zero_and_one(js: LoadCode) -> None:
+    """DTS: `randomDouble` "@returns {number} - Random double between 0 and 1"
+    (lib/math-utils.d.ts)."""
+    values = request_of(js, "[util.math.randomDouble(), util.math.randomDouble()]")
+    assert all(isinstance(v, float) and 0 <= v < 1 for v in values)

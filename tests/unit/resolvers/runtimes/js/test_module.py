@@ -123,3 +123,45 @@ def test_every_loop_and_function_body_checks_the_deadline() -> None:
 )
 def test_a_module_without_top_level_state_is_stateless(text: str, stateless: bool) -> None:
     assert plan(text).stateless is stateless
+
+
+@pytest.mark.parametrize(
+    ("text", "reads"),
+    [
+        (
+            "export function request(ctx) {\n"
+            "  const { stash, identity: who } = ctx;\n"
+            "  return [ctx?.args.id, ctx.prev.result, ctx.info.fieldName, ctx.nothing];\n}\n",
+            ("arguments", "identity", "info", "prev", "stash"),
+        ),
+        (
+            "export const request = ({ source, arguments: a }) => [source, a];\n",
+            ("arguments", "source"),
+        ),
+        ("function request(c) { return c.result; }\nexport { request };\n", ("result",)),
+        # Handed to a helper, ctx is not followed: the engine fetches what the helper reads.
+        ("const read = (c) => c.stash;\nexport const request = (ctx) => read(ctx);\n", ()),
+    ],
+)
+def test_the_fields_a_handler_reads_are_seen(text: str, reads: tuple[str, ...]) -> None:
+    assert plan(text).reads["request"] == reads
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("export function response(ctx) {\n  // as it stands\n  return ctx.result;\n}\n", "result"),
+        ("export const response = (ctx) => ctx.prev.result;\n", "prev.result"),
+        ("export const response = c => (c.result);\n", "result"),
+        ("export function response(ctx) { console.log(1); return ctx.result; }\n", None),
+        ("export function response(ctx) { return ctx.result.items; }\n", None),
+        ("export const response = ({ result }) => result;\n", None),
+        # A module with state at its top level runs its top level for each request.
+        ("const seen = [];\nexport const response = (ctx) => ctx.result;\n", None),
+    ],
+)
+def test_a_handler_returning_the_result_as_it_stands_is_a_passthrough(
+    text: str, kind: str | None
+) -> None:
+    passthrough = plan(text).passthroughs.get("response")
+    assert (passthrough.value if passthrough is not None else None) == kind

@@ -1,0 +1,193 @@
+"""A CloudFormation template (YAML or JSON) read into an `ApiDefinition`.
+
+`read_cloudformation(path, settings)` loads the template and reads its one AppSync API;
+`read_stack(stack)` does the reading for any `Stack`, so that SAM (after its transform) and
+each stack of a `cdk.out` are read the same way. The API is the template's one
+`AWS::AppSync::GraphQLApi`; its schema, keys, cache, data sources, functions and resolvers are
+the AppSync resources whose `ApiId` is its id. Tables, state machines, Lambda functions and user
+pools are the embedded services' (`ServerSpec`). IAM resources are accepted (requests are not
+authorized by IAM policies locally); every other resource type is named once in a notice as
+not emulated. Every problem is collected with the resource's logical id and property path
+before failing, and where each part of the model came from is kept (`ApiDefinition.origins`),
+so problems found later, when the API is built, name the resource too.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from definition.cloudformation.appsync_api import (
+    read_api_cache,
+    read_api_keys,
+    read_graphql_api,
+    read_schema,
+)
+from definition.cloudformation.appsync_data_sources import read_data_sources
+from definition.cloudformation.appsync_resolvers import read_functions, read_resolvers
+from definition.cloudformation.assets import LocalAssets
+from definition.cloudformation.cognito import read_user_pools
+from definition.cloudformation.dynamodb import read_tables
+from definition.cloudformation.lambda_ import read_lambda_functions
+from definition.cloudformation.parameters import StackSettings
+from definition.cloudformation.stack import Resource, Stack
+from definition.cloudformation.step_functions import read_state_machines
+from definition.cloudformation.template import Template, load_template
+from definition.errors import InvalidDefinitionError
+from definition.model import (
+    ApiDefinition,
+    EmbeddedDynamoDBSettings,
+    ServerSpec,
+    Source,
+    StepFunctionsSettings,
+)
+from definition.problems import Notice, Origin
+
+GRAPHQL_API = "AWS::AppSync::GraphQLApi"
+_PARTS = (
+    *["AWS::AppSync::GraphQLSchema", "AWS::AppSync::ApiKey", "AWS::AppSync::ApiCache"],
+    *["AWS::AppSync::DataSource", "AWS::AppSync::FunctionConfiguration", "AWS::AppSync::Resolver"],
+)
+_READ = (
+    GRAPHQL_API,
+    *_PARTS,
+    *["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::StepFunctions::StateMachine"],
+    *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
+    "AWS::Cognito::UserPoolClient",
+)
+# Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
+# permissions are not checked, CDK's metadata is CDK's own.
+_ACCEPTED = (
+    *["AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy", "AWS::Lambda::Permission"],
+    "AWS::CDK::Metadata",
+)
+
+
+def read_cloudformation(path: Path, settings: StackSettings) -> ApiDefinition:
+    """Read a template file's API; raises InvalidDefinitionError listing every problem."""
+    template = load_template(path)
+    return read_stack(Stack(template, settings, LocalAssets(template.base_dir)))
+
+
+def graphql_apis(template: Template) -> list[str]:
+    """The logical ids of a template's AppSync APIs (whatever their conditions)."""
+    return [
+        logical_id
+        for logical_id, body in template.section("Resources").items()
+        if isinstance(body, dict) and body.get("Type") == GRAPHQL_API
+    ]
+
+
+def read_stack(stack: Stack) -> ApiDefinition:
+    """The API of one stack; raises InvalidDefinitionError listing every problem."""
+    api = _the_api(stack)
+    if api is None:
+        raise InvalidDefinitionError(stack.problems)
+    origins: dict[str, Origin] = {}
+    settings = read_graphql_api(stack, api, origins)
+    parts = _parts(stack, api)
+    schema = read_schema(stack, parts["AWS::AppSync::GraphQLSchema"], origins)
+    if not stack.of_type("AWS::AppSync::GraphQLSchema"):
+        stack.problem(api.logical_id, "", "the API has no AWS::AppSync::GraphQLSchema")
+    keys = read_api_keys(stack, parts["AWS::AppSync::ApiKey"])
+    cache = read_api_cache(stack, parts["AWS::AppSync::ApiCache"])
+    sources = read_data_sources(stack, parts["AWS::AppSync::DataSource"], origins)
+    functions, function_ids = read_functions(
+        stack, parts["AWS::AppSync::FunctionConfiguration"], sources, origins
+    )
+    resolvers = read_resolvers(
+        stack, parts["AWS::AppSync::Resolver"], sources, function_ids, origins
+    )
+    tables = read_tables(stack, origins)
+    machines = read_state_machines(stack, origins)
+    lambda_functions = read_lambda_functions(stack)
+    user_pools = read_user_pools(stack)
+    _note_other_types(stack)
+    schemas: tuple[Source, ...] = () if schema is None else (schema,)
+    if stack.problems or settings is None or schema is None:
+        raise InvalidDefinitionError(stack.problems, schemas)
+    server = ServerSpec(
+        dynamodb=EmbeddedDynamoDBSettings(tables=tables),
+        step_functions=StepFunctionsSettings(
+            region=stack.region,
+            account_id=stack.settings.account_id,
+            state_machines=machines,
+            declared=bool(machines),
+        ),
+        lambda_functions=lambda_functions,
+        user_pools=user_pools,
+    )
+    return ApiDefinition(
+        file=stack.template.file,
+        name=settings.name,
+        schema=schemas,
+        authentication=settings.authentication,
+        additional_authentication_providers=settings.additional,
+        api_keys=keys,
+        data_sources=sources,
+        functions=functions,
+        resolvers=resolvers,
+        query_depth_limit=settings.query_depth_limit,
+        resolver_count_limit=settings.resolver_count_limit,
+        introspection=settings.introspection,
+        log_config=settings.log_config,
+        server=server,
+        notices=tuple(stack.notices),
+        api_cache=cache,
+        origins=origins,
+    )
+
+
+def _the_api(stack: Stack) -> Resource | None:
+    apis = stack.of_type(GRAPHQL_API)
+    if not apis:
+        stack.problem(None, "Resources", f"the template declares no {GRAPHQL_API}")
+        return None
+    if len(apis) > 1:
+        names = ", ".join(api.logical_id for api in apis)
+        stack.problem(
+            None,
+            "Resources",
+            f"the template declares {len(apis)} AppSync APIs ({names}); appsync-local serves "
+            "one API: keep one per template (a stack of cdk.out is chosen with --stack)",
+        )
+        return None
+    return apis[0]
+
+
+def _parts(stack: Stack, api: Resource) -> dict[str, list[tuple[Resource, dict[str, Any]]]]:
+    """The API's schema, keys, cache, data sources, functions and resolvers, each with its
+    evaluated properties: the AppSync resources whose `ApiId` is the API's id."""
+    api_id = stack.names.api_id(api.logical_id)
+    parts: dict[str, list[tuple[Resource, dict[str, Any]]]] = {kind: [] for kind in _PARTS}
+    for resource in stack.of_type(*_PARTS):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        owner = properties.get("ApiId")
+        if owner != api_id:
+            stack.problem(
+                resource.logical_id,
+                "Properties.ApiId",
+                f"names the API {owner!r}, not this template's {api.logical_id} "
+                f"(write !GetAtt {api.logical_id}.ApiId)",
+            )
+            continue
+        parts[resource.type].append((resource, properties))
+    return parts
+
+
+def _note_other_types(stack: Stack) -> None:
+    """One notice per resource type that is neither read nor accepted."""
+    others: dict[str, list[str]] = {}
+    for logical_id, resource in stack.resources.items():
+        if resource.type not in _READ and resource.type not in _ACCEPTED:
+            others.setdefault(resource.type, []).append(logical_id)
+    for kind, logical_ids in others.items():
+        stack.notices.append(
+            Notice(
+                stack.file,
+                ", ".join(logical_ids),
+                f"{kind} is not emulated: accepted, and nothing is created for it locally",
+            )
+        )

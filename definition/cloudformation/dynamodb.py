@@ -1,0 +1,160 @@
+"""`AWS::DynamoDB::Table` and `AWS::DynamoDB::GlobalTable` read into the embedded DynamoDB's
+table declarations, with CloudFormation's defaults.
+
+Where CloudFormation's properties differ from CreateTable's input, the declaration is made as
+CloudFormation makes the table:
+- `TableName` absent: the name CloudFormation generates (`<stack>-<LogicalId>-<SUFFIX>`, the
+  name the table's `Ref` gives everywhere else).
+- `BillingMode` absent: PROVISIONED ("If not specified, the default is PROVISIONED",
+  AWS::DynamoDB::Table BillingMode), which needs `ProvisionedThroughput` on the table and its
+  global secondary indexes.
+- `StreamSpecification` is `{StreamViewType}` alone: a stream is on when the property is there
+  (AWS::DynamoDB::Table StreamSpecification), which CreateTable writes `{StreamEnabled: true,
+  StreamViewType}`.
+- A global table (AWS::DynamoDB::GlobalTable) is one table locally, the replica of the stack's
+  region; PROVISIONED takes its capacity from `WriteProvisionedThroughputSettings` ("must be
+  specified if BillingMode is set to PROVISIONED") and the replica's read settings.
+The properties CreateTable has no use for locally (encryption, point-in-time recovery, tags,
+table class, contributor insights, Kinesis streams, deletion protection, resource policies) are
+accepted with a notice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from definition.appsync_yaml.dynamodb import read_table
+from definition.appsync_yaml.reader import join
+from definition.cloudformation.properties import PropertyReader, integer
+from definition.cloudformation.stack import Stack
+from definition.model import TableDeclaration
+from definition.problems import Origin
+
+_CREATE_KEYS = (
+    *["TableName", "KeySchema", "AttributeDefinitions", "GlobalSecondaryIndexes"],
+    *["LocalSecondaryIndexes", "BillingMode", "ProvisionedThroughput", "TimeToLiveSpecification"],
+    "StreamSpecification",
+)
+_NO_LOCAL_EFFECT = {
+    "SSESpecification": "items are not encrypted locally",
+    "PointInTimeRecoverySpecification": "no backups are kept",
+    "Tags": "tags are not listed",
+    "TableClass": "one storage class locally",
+    "DeletionProtectionEnabled": "tables live as long as the server",
+    "ContributorInsightsSpecification": "no CloudWatch Contributor Insights",
+    "KinesisStreamSpecification": "no Kinesis streams",
+    "ImportSourceSpecification": "nothing is imported from S3",
+    "ResourcePolicy": "requests are not authorized by resource policies",
+    "OnDemandThroughput": "requests are not throttled",
+    "WarmThroughput": "requests are not throttled",
+    "WriteOnDemandThroughputSettings": "requests are not throttled",
+    "MultiRegionConsistency": "one region locally",
+    "GlobalTableWitnesses": "one region locally",
+}
+# What a global secondary index keeps of its CloudFormation properties in CreateTable's input.
+_INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
+_GLOBAL_ONLY = ("Replicas", "WriteProvisionedThroughputSettings")
+
+
+def read_tables(stack: Stack, origins: dict[str, Origin]) -> tuple[TableDeclaration, ...]:
+    tables: list[TableDeclaration] = []
+    for resource in stack.of_type("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        global_table = resource.type == "AWS::DynamoDB::GlobalTable"
+        block = _create_table_input(reader, properties, global_table)
+        if block is None:
+            continue
+        block["TableName"] = stack.names.ref(resource.logical_id, "")
+        table = read_table(reader, block, "Properties", _CREATE_KEYS)
+        if table is None:
+            continue
+        if any(other.table_name == table.table_name for other in tables):
+            reader.problem("Properties.TableName", f"table {table.table_name!r} is declared twice")
+            continue
+        origins[f"server.dynamodb.tables[{len(tables)}]"] = reader.origin()
+        tables.append(table)
+    return tuple(tables)
+
+
+def _create_table_input(
+    reader: PropertyReader, properties: dict[str, Any], global_table: bool
+) -> dict[str, Any] | None:
+    path = "Properties"
+    allowed = (*_CREATE_KEYS, *_NO_LOCAL_EFFECT, *(_GLOBAL_ONLY if global_table else ()))
+    reader.allowed(properties, path, allowed)
+    reader.accepted(properties, path, _NO_LOCAL_EFFECT)
+    block = {key: value for key, value in properties.items() if key in _CREATE_KEYS}
+    block.setdefault("BillingMode", "PROVISIONED")
+    stream = properties.get("StreamSpecification")
+    if stream is not None:
+        where = join(path, "StreamSpecification")
+        config = reader.mapping(stream, where, ("StreamViewType", "ResourcePolicy"))
+        view = None
+        if config is not None:
+            view = reader.string(config, "StreamViewType", where, required=True)
+        # Without a view type the table has a problem already; the rest is still checked.
+        block.pop("StreamSpecification")
+        if view is not None:
+            block["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": view}
+    indexes = block.get("GlobalSecondaryIndexes")
+    if isinstance(indexes, list):
+        block["GlobalSecondaryIndexes"] = [
+            {key: value for key, value in index.items() if key in _INDEX_KEYS}
+            if isinstance(index, dict)
+            else index
+            for index in indexes
+        ]
+    if global_table:
+        return _global_table(reader, properties, block)
+    return block
+
+
+def _global_table(
+    reader: PropertyReader, properties: dict[str, Any], block: dict[str, Any]
+) -> dict[str, Any] | None:
+    path = "Properties"
+    replicas = properties.get("Replicas")
+    if not isinstance(replicas, list) or not replicas:
+        reader.problem(join(path, "Replicas"), "required; expected at least one replica")
+        return None
+    region = reader.stack.region
+    replica = next(
+        (item for item in replicas if isinstance(item, dict) and item.get("Region") == region),
+        replicas[0],
+    )
+    if block["BillingMode"] != "PROVISIONED":
+        return block
+    where = join(path, "WriteProvisionedThroughputSettings")
+    write = _capacity(reader, properties.get("WriteProvisionedThroughputSettings"), where, "Write")
+    if write is None:
+        reader.problem(where, "required when BillingMode is PROVISIONED (the default)")
+        return None
+    read = None
+    if isinstance(replica, dict):
+        read = _capacity(
+            reader, replica.get("ReadProvisionedThroughputSettings"), join(path, "Replicas"), "Read"
+        )
+    throughput = {"ReadCapacityUnits": read or write, "WriteCapacityUnits": write}
+    block["ProvisionedThroughput"] = throughput
+    for index in block.get("GlobalSecondaryIndexes") or []:
+        if isinstance(index, dict):
+            index.setdefault("ProvisionedThroughput", throughput)
+    return block
+
+
+def _capacity(reader: PropertyReader, raw: Any, path: str, kind: str) -> int | None:
+    """Capacity units, or an auto scaling policy's `MinCapacity` (the units it starts from)."""
+    if not isinstance(raw, dict):
+        return None
+    units = integer(reader, raw, f"{kind}CapacityUnits", path)
+    if units is not None:
+        return units
+    scaling = raw.get(f"{kind}CapacityAutoScalingSettings")
+    if isinstance(scaling, dict):
+        return integer(
+            reader, scaling, "MinCapacity", join(path, f"{kind}CapacityAutoScalingSettings")
+        )
+    return None

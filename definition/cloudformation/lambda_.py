@@ -1,0 +1,143 @@
+"""`AWS::Lambda::Function` (and the `AWS::Lambda::LayerVersion`s it uses) read into the model's
+Lambda function specs, for the local Lambda runtime to run.
+
+Properties keep CloudFormation's names and defaults (AWS::Lambda::Function): `FunctionName`
+(else the name CloudFormation generates, the one `Ref` gives), `Runtime`, `Handler`, `Code`
+(`ZipFile` inline; `S3Bucket`/`S3Key` standing for a local directory, a CDK asset or a SAM
+`CodeUri`; or, before `aws cloudformation package`, a local path), `Environment.Variables`,
+`Timeout` (3 s), `MemorySize` (128 MB), `ReservedConcurrentExecutions`, `Layers`,
+`Architectures` (x86_64), `PackageType` (Zip). A layer the template declares is its `Content`
+directory; another layer's ARN is kept and said to be unavailable locally. Networking, tracing,
+logging, dead letters and signing are accepted with a notice.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from definition.appsync_yaml.reader import join
+from definition.cloudformation.properties import PropertyReader, integer
+from definition.cloudformation.stack import Stack
+from definition.model import LambdaFunctionSpec, Source
+
+_KEYS = (
+    *["FunctionName", "Runtime", "Handler", "Code", "Environment", "Timeout", "MemorySize"],
+    *["ReservedConcurrentExecutions", "Layers", "Role", "Architectures", "PackageType"],
+    *["Description", "Tags", "VpcConfig", "TracingConfig", "DeadLetterConfig", "KmsKeyArn"],
+    *["EphemeralStorage", "FileSystemConfigs", "ImageConfig", "LoggingConfig", "RecursiveLoop"],
+    *["RuntimeManagementConfig", "SnapStart", "CodeSigningConfigArn"],
+)
+_NO_LOCAL_EFFECT = {
+    "Role": "functions call services with the local credentials",
+    "VpcConfig": "functions run on the local network",
+    "TracingConfig": "no X-Ray traces are recorded",
+    "DeadLetterConfig": "failed asynchronous events are not sent anywhere",
+    "KmsKeyArn": "environment variables are not encrypted locally",
+    "EphemeralStorage": "functions use the local disk",
+    "FileSystemConfigs": "no EFS file systems locally",
+    "LoggingConfig": "logs go to the server's log",
+    "SnapStart": "no snapshots locally",
+    "CodeSigningConfigArn": "code is not signature-checked locally",
+    "Tags": "tags are not listed",
+}
+
+
+def read_lambda_functions(stack: Stack) -> tuple[LambdaFunctionSpec, ...]:
+    layers = _layers(stack)
+    functions = []
+    for resource in stack.of_type("AWS::Lambda::Function"):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        path = "Properties"
+        reader.allowed(properties, path, _KEYS)
+        reader.accepted(properties, path, _NO_LOCAL_EFFECT)
+        package = reader.string(properties, "PackageType", path, required=False) or "Zip"
+        runtime = reader.string(properties, "Runtime", path, required=package == "Zip")
+        handler = reader.string(properties, "Handler", path, required=package == "Zip")
+        code = _code(reader, properties.get("Code"), join(path, "Code"))
+        environment = _environment(reader, properties.get("Environment"), join(path, "Environment"))
+        timeout = integer(reader, properties, "Timeout", path)
+        memory = integer(reader, properties, "MemorySize", path)
+        reserved = integer(reader, properties, "ReservedConcurrentExecutions", path)
+        local_layers, other_layers = [], []
+        for where, arn in reader.items(properties, "Layers", path):
+            if arn in layers:
+                local_layers.append(layers[arn])
+            elif isinstance(arn, str):
+                other_layers.append(arn)
+                reader.notice(
+                    where, f"the layer {arn} is not in the template: not available locally"
+                )
+        architectures = properties.get("Architectures") or ["x86_64"]
+        functions.append(
+            LambdaFunctionSpec(
+                function_name=str(stack.names.ref(resource.logical_id, "")),
+                arn=str(stack.names.get_att(resource.logical_id, "Arn", "")),
+                runtime=runtime,
+                handler=handler,
+                code=code,
+                environment=environment,
+                timeout=3 if timeout is None else timeout,
+                memory_size=128 if memory is None else memory,
+                reserved_concurrent_executions=reserved,
+                layers=tuple(local_layers),
+                layer_arns=tuple(other_layers),
+                architectures=tuple(str(item) for item in architectures),
+                package_type=package,
+            )
+        )
+    return tuple(functions)
+
+
+def _code(reader: PropertyReader, raw: Any, path: str) -> Source | None:
+    if isinstance(raw, str):
+        # A local path, as `aws cloudformation package` takes it before uploading it.
+        return reader.local_file(raw, path, directory=True)
+    block = reader.mapping(
+        raw,
+        path,
+        ("ZipFile", "S3Bucket", "S3Key", "S3ObjectVersion", "ImageUri", "SourceKMSKeyArn"),
+    )
+    if block is None:
+        return None
+    if "ZipFile" in block:
+        text = reader.string(block, "ZipFile", path, required=True)
+        return None if text is None else reader.inline(text, join(path, "ZipFile"))
+    if "ImageUri" in block:
+        reader.notice(join(path, "ImageUri"), "container images do not run locally")
+        return None
+    return reader.local_file(block, path, directory=True)
+
+
+def _environment(reader: PropertyReader, raw: Any, path: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    block = reader.mapping(raw, path, ("Variables",))
+    variables = (block or {}).get("Variables") or {}
+    if not isinstance(variables, dict):
+        reader.problem(join(path, "Variables"), "expected a mapping of names to strings")
+        return {}
+    return {str(name): _string(value) for name, value in variables.items()}
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _layers(stack: Stack) -> dict[str, Path]:
+    """The template's own layers: each one's local ARN -> its content directory."""
+    found = {}
+    for resource in stack.of_type("AWS::Lambda::LayerVersion"):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        content = reader.local_file(properties.get("Content"), "Properties.Content", directory=True)
+        if content is not None:
+            found[str(stack.names.ref(resource.logical_id, ""))] = content
+    return found

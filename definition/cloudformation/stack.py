@@ -1,0 +1,245 @@
+"""One template deployed locally: its parameters, conditions, mappings and resources, each
+resource's properties evaluated on demand, and its local names.
+
+`Stack` is the CloudFormation engine every template-based reader shares (plain templates, SAM
+after its transform, each stack of a `cdk.out`, later Serverless' and Amplify's): it answers
+`Ref`, `Fn::GetAtt`, `Fn::FindInMap` and conditions for the intrinsic functions, tells whether a
+resource exists (its `Condition`), and evaluates a resource's `Properties`, recording each
+problem with the resource's logical id and property path. `DependsOn` is ignored: nothing is
+created in order. A circular dependency between resources (through `Ref`, `Fn::GetAtt` and
+`Fn::Sub`) is a problem naming the cycle, as CloudFormation refuses such a template.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from definition.cloudformation.assets import LocalAssets
+from definition.cloudformation.intrinsics import evaluate, evaluate_condition, references
+from definition.cloudformation.names import LocalNames
+from definition.cloudformation.parameters import (
+    StackSettings,
+    Unavailable,
+    pseudo_parameters,
+    read_parameters,
+)
+from definition.cloudformation.template import Template
+from definition.errors import TemplateValueError
+from definition.problems import Notice, Problem
+
+
+class _UnnamedError(TemplateValueError):
+    """A resource's name cannot be made (a problem of the resource itself, recorded there)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """A resource as the template writes it (properties not evaluated)."""
+
+    logical_id: str
+    type: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    condition: str | None = None
+
+
+class Stack:
+    """A template's values, evaluated on demand; `problems` gathers what cannot be."""
+
+    def __init__(
+        self, template: Template, settings: StackSettings, assets: LocalAssets | None = None
+    ) -> None:
+        self.template = template
+        self.settings = settings
+        self.assets = assets or LocalAssets(template.base_dir)
+        self.file = str(template.file)
+        self.problems: list[Problem] = []
+        # Resources and properties accepted without a local effect, each said once.
+        self.notices: list[Notice] = []
+        self.parameters, problems = read_parameters(
+            self.file, template.section("Parameters"), settings.parameters or {}
+        )
+        self.problems += problems
+        self._pseudo = pseudo_parameters(settings)
+        self._conditions: dict[str, bool] = {}
+        self._deciding: list[str] = []
+        self.resources = self._read_resources()
+        self._properties: dict[tuple[str, str], Any] = {}
+        self.names = LocalNames(
+            settings, {lid: resource.type for lid, resource in self.resources.items()}, self
+        )
+        self._cyclic = self._find_cycles()
+
+    @property
+    def region(self) -> str:
+        return self.settings.region
+
+    # -- the Scope of intrinsic functions
+
+    def ref(self, name: str, path: str) -> Any:
+        if name in self.parameters:
+            value = self.parameters[name]
+            if isinstance(value, Unavailable):
+                raise TemplateValueError(path, value.reason)
+            return value
+        if name in self._pseudo:
+            return self._pseudo[name]
+        self._check_reachable(name, path)
+        try:
+            return self.names.ref(name, path)
+        except _UnnamedError as error:
+            raise TemplateValueError(path, error.message) from None
+
+    def get_att(self, logical_id: str, attribute: str, path: str) -> Any:
+        self._check_reachable(logical_id, path)
+        try:
+            return self.names.get_att(logical_id, attribute, path)
+        except _UnnamedError as error:
+            raise TemplateValueError(path, error.message) from None
+
+    def condition(self, name: str, path: str) -> bool:
+        if name in self._conditions:
+            return self._conditions[name]
+        conditions = self.template.section("Conditions")
+        if name not in conditions:
+            known = ", ".join(conditions) or "none declared"
+            raise TemplateValueError(path, f"no condition named {name!r} (known: {known})")
+        if name in self._deciding:
+            cycle = " -> ".join([*self._deciding[self._deciding.index(name) :], name])
+            raise TemplateValueError(path, f"circular condition: {cycle}")
+        self._deciding.append(name)
+        try:
+            value = evaluate_condition(conditions[name], self, f"Conditions.{name}")
+        finally:
+            self._deciding.pop()
+        self._conditions[name] = value
+        return value
+
+    def find_in_map(self, name: str, top: str, second: str, path: str) -> Any:
+        mapping = self.template.section("Mappings").get(name)
+        if not isinstance(mapping, dict):
+            raise TemplateValueError(path, f"no mapping named {name!r} in Mappings")
+        level = mapping.get(top)
+        if not isinstance(level, dict) or second not in level:
+            raise TemplateValueError(path, f"mapping {name} has no value for [{top}, {second}]")
+        return level[second]
+
+    # -- resources
+
+    def exists(self, logical_id: str) -> bool:
+        """Whether the resource is created: its `Condition`, if any, is true. A condition that
+        cannot be decided is a problem, and the resource is left out."""
+        resource = self.resources[logical_id]
+        if resource.condition is None:
+            return True
+        try:
+            return self.condition(resource.condition, "Condition")
+        except TemplateValueError as error:
+            self.problem(logical_id, error.path, error.message)
+            return False
+
+    def property(self, logical_id: str, name: str) -> Any:
+        """One property of a resource, evaluated (None when absent): what its names are made of."""
+        key = (logical_id, name)
+        if key not in self._properties:
+            raw = self.resources[logical_id].properties.get(name)
+            # No cycle can run through here: `_find_cycles` has stopped each one at `ref`.
+            try:
+                self._properties[key] = evaluate(raw, self, f"Properties.{name}")
+            except TemplateValueError as error:
+                # The resource's own problem; whoever names it is told where to look.
+                if not isinstance(error, _UnnamedError):
+                    self.problem(logical_id, error.path, error.message)
+                raise _UnnamedError(
+                    "", f"{logical_id}'s {name} cannot be evaluated (see {logical_id})"
+                ) from None
+        return self._properties[key]
+
+    def properties(self, logical_id: str) -> dict[str, Any] | None:
+        """A resource's `Properties`, every function evaluated; None (and a problem) when one
+        cannot be."""
+        if logical_id in self._cyclic:
+            return None
+        try:
+            value = evaluate(dict(self.resources[logical_id].properties), self, "Properties")
+        except TemplateValueError as error:
+            self.problem(logical_id, error.path, error.message)
+            return None
+        return dict(value)
+
+    def of_type(self, *types: str) -> list[Resource]:
+        """The resources of these types that are created, in template order."""
+        return [
+            resource
+            for resource in self.resources.values()
+            if resource.type in types and self.exists(resource.logical_id)
+        ]
+
+    def problem(self, logical_id: str | None, path: str, message: str) -> None:
+        found = Problem(self.file, path, message, logical_id=logical_id)
+        if found not in self.problems:
+            self.problems.append(found)
+
+    def _check_reachable(self, logical_id: str, path: str) -> None:
+        if logical_id not in self.resources:
+            raise TemplateValueError(
+                path, f"unresolved reference: no parameter or resource named {logical_id!r}"
+            )
+        if logical_id in self._cyclic:
+            raise TemplateValueError(path, f"{logical_id} is part of a circular dependency")
+        resource = self.resources[logical_id]
+        if resource.condition is not None and not self.condition(resource.condition, path):
+            raise TemplateValueError(
+                path, f"{logical_id} is not created: its condition {resource.condition} is false"
+            )
+
+    def _read_resources(self) -> dict[str, Resource]:
+        raw = self.template.body.get("Resources")
+        if not isinstance(raw, dict) or not raw:
+            self.problems.append(Problem(self.file, "Resources", "required; expected resources"))
+            return {}
+        resources = {}
+        for logical_id, body in raw.items():
+            if not isinstance(body, dict) or not isinstance(body.get("Type"), str):
+                self.problem(logical_id, "Type", "required; expected a resource type")
+                continue
+            properties = body.get("Properties", {})
+            if not isinstance(properties, dict):
+                self.problem(logical_id, "Properties", "expected a mapping")
+                continue
+            condition = body.get("Condition")
+            if condition is not None and not isinstance(condition, str):
+                self.problem(logical_id, "Condition", "expected a condition's name")
+                condition = None
+            resources[str(logical_id)] = Resource(
+                str(logical_id), body["Type"], properties, condition
+            )
+        return resources
+
+    def _find_cycles(self) -> set[str]:
+        """The resources on a dependency cycle, each cycle reported once."""
+        depends = {
+            logical_id: sorted(references(dict(resource.properties)) & self.resources.keys())
+            for logical_id, resource in self.resources.items()
+        }
+        cyclic: set[str] = set()
+        done: set[str] = set()
+
+        def visit(logical_id: str, trail: list[str]) -> None:
+            if logical_id in trail:
+                cycle = trail[trail.index(logical_id) :]
+                if not cyclic & set(cycle):
+                    chain = " -> ".join([*cycle, logical_id])
+                    self.problem(cycle[0], "", f"circular dependency between resources: {chain}")
+                cyclic.update(cycle)
+                return
+            if logical_id in done:
+                return
+            for target in depends[logical_id]:
+                visit(target, [*trail, logical_id])
+            done.add(logical_id)
+
+        for logical_id in depends:
+            visit(logical_id, [])
+        return cyclic

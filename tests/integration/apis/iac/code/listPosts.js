@@ -1,0 +1,7 @@
+export function request(ctx) {
+  return { operation: "Scan" };
+}
+
+export function response(ctx) {
+  return ctx.result.items;
+}

@@ -1,0 +1,133 @@
+"""Lambda's Invoke on the AWS endpoint (Lambda API reference, Invoke): a declared function is
+answered by the local Lambda runtime, with StatusCode as the HTTP status, the payload as the
+body, `X-Amz-Function-Error`, `X-Amz-Log-Result` and `X-Amz-Executed-Version`; a refusal is the
+exception's name in `x-amzn-ErrorType` with `{"Type": "User", "message"}` (and `Reason` for a
+throttle); every other request (another function, another operation) is moto's."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from appsync.aws.lambda_ import LambdaRoute
+from appsync.aws.moto_services import MotoServices
+from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall, WireProtocol
+from appsync.functions_embedded import build_functions, running
+from appsync.stepfunctions_embedded import SelfRoutes
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.model import TEST_ACCESS_KEY
+from tests.fixtures.aws_signing import signed_headers
+
+pytestmark = pytest.mark.anyio
+
+CODE = """
+def handler(event, context):
+    print("handling", event)
+    if event.get("fail"):
+        raise KeyError("missing")
+    return {"got": event}
+"""
+CALL = ServiceCall("lambda", "lambda", None, WireProtocol.REST_JSON, "us-east-1", True)
+HOST = "127.0.0.1:20002"
+ARN = "arn:aws:lambda:us-east-1:123456789012:function:echo"
+
+
+async def lambda_route(tmp_path: Path, extra: str = "") -> AsyncIterator[LambdaRoute]:
+    """The route over a declared Python function `echo` (`extra`: more of its properties),
+    and moto for the rest."""
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "app.py").write_text(CODE, encoding="utf-8")
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n", encoding="utf-8")
+    (tmp_path / "appsync.yaml").write_text(
+        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
+        "    functions:\n"
+        "      - {FunctionName: echo, Runtime: python3.12, Handler: app.handler, CodeUri: code"
+        f"{extra}}}\n",
+        encoding="utf-8",
+    )
+    definition = read_appsync_yaml(tmp_path / "appsync.yaml")
+    functions = build_functions(
+        definition, "us-east-1", TEST_ACCESS_KEY, SelfRoutes(None), lambda *problem: None
+    )
+    moto = MotoServices()
+    async with running(functions):
+        yield LambdaRoute(functions, moto)
+    moto.close()
+
+
+@pytest.fixture
+async def route(tmp_path: Path) -> AsyncIterator[LambdaRoute]:
+    async for made in lambda_route(tmp_path):
+        yield made
+
+
+@pytest.fixture
+async def throttled(tmp_path: Path) -> AsyncIterator[LambdaRoute]:
+    async for made in lambda_route(tmp_path, ", ReservedConcurrentExecutions: 0"):
+        yield made
+
+
+def signed(method: str, path: str, query: str = "", body: bytes = b"", **extra: str) -> AwsRequest:
+    """A request signed as botocore signs it (moto reads the region from the signature)."""
+    headers = {"host": HOST, **{name.replace("_", "-"): value for name, value in extra.items()}}
+    url = f"http://{HOST}{path}" + (f"?{query}" if query else "")
+    sent = signed_headers(method, url, "lambda", body, headers)
+    return AwsRequest(method, path, query, {k.lower(): v for k, v in sent.items()}, body)
+
+
+def invoke(name: str, body: bytes = b"{}", query: str = "", **headers: str) -> AwsRequest:
+    return signed("POST", f"/2015-03-31/functions/{name}/invocations", query, body, **headers)
+
+
+def header(response: AwsResponse, name: str) -> str | None:
+    return next((value for key, value in response.headers if key == name), None)
+
+
+async def test_results_errors_and_the_log_tail(route: LambdaRoute) -> None:
+    ok = await route.handle(invoke("echo", b'{"id": 7}', x_amz_log_type="Tail"), CALL)
+    assert (ok.status, json.loads(ok.body)) == (200, {"got": {"id": 7}})
+    assert header(ok, "x-amz-executed-version") == "$LATEST"
+    assert header(ok, "x-amz-function-error") is None
+    tail = base64.b64decode(header(ok, "x-amz-log-result") or "").decode()
+    assert "handling {'id': 7}" in tail
+    failed = await route.handle(invoke("echo", b'{"fail": true}'), CALL)
+    assert failed.status == 200
+    assert header(failed, "x-amz-function-error") == "Unhandled"
+    assert json.loads(failed.body)["errorType"] == "KeyError"
+    queued = await route.handle(invoke("echo", x_amz_invocation_type="Event"), CALL)
+    assert (queued.status, header(queued, "x-amz-executed-version")) == (202, None)
+    # The FunctionName in the path is percent-encoded by the SDKs.
+    dry = await route.handle(invoke(ARN.replace(":", "%3A"), x_amz_invocation_type="DryRun"), CALL)
+    assert (dry.status, dry.body) == (204, b"")
+
+
+async def test_refusals_are_lambdas_exceptions(throttled: LambdaRoute) -> None:
+    # ReservedConcurrentExecutions 0 throttles every synchronous call (Invoke API, Errors).
+    refused = await throttled.handle(invoke("echo"), CALL)
+    assert refused.status == 429
+    assert header(refused, "x-amzn-errortype") == "TooManyRequestsException"
+    assert json.loads(refused.body) == {
+        "Type": "User",
+        "message": "Rate Exceeded.",
+        "Reason": "ReservedFunctionConcurrentInvocationLimitExceeded",
+    }
+    wrong = await throttled.handle(invoke("echo", x_amz_invocation_type="Soon"), CALL)
+    assert (wrong.status, header(wrong, "x-amzn-errortype")) == (
+        400,
+        "InvalidParameterValueException",
+    )
+    qualified = await throttled.handle(invoke("echo", query="Qualifier=prod"), CALL)
+    assert qualified.status == 404
+    assert json.loads(qualified.body)["message"] == f"Function not found: {ARN}:prod"
+
+
+async def test_other_functions_and_operations_are_motos(route: LambdaRoute) -> None:
+    missing = await route.handle(invoke("other"), CALL)
+    assert missing.status == 404
+    assert "other" in missing.body.decode()
+    listed = await route.handle(signed("GET", "/2015-03-31/functions/"), CALL)
+    assert (listed.status, json.loads(listed.body)["Functions"]) == (200, [])

@@ -1,0 +1,55 @@
+"""AWS::Cognito::UserPool and UserPoolClient are kept for the embedded Cognito, with the
+deterministic ids their `Ref`s give everywhere else."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.unit.definition.cloudformation.cloudformation_support import notices, read
+
+
+def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      UserPoolName: posts-users
+      Policies: {PasswordPolicy: {MinimumLength: 8}}
+  Unnamed:
+    Type: AWS::Cognito::UserPool
+  Web:
+    Type: AWS::Cognito::UserPoolClient
+    Properties:
+      UserPoolId: !Ref Users
+      ClientName: web
+      ExplicitAuthFlows: [ALLOW_USER_PASSWORD_AUTH]
+  Elsewhere:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: eu-west-1_abcdefghi}
+""",
+    )
+    users, unnamed = definition.server.user_pools
+    assert users.pool_name == "posts-users"
+    assert users.properties["Policies"] == {"PasswordPolicy": {"MinimumLength": 8}}
+    assert users.user_pool_id.startswith("eu-west-1_")
+    [web] = users.clients
+    assert (web.client_name, web.properties["ExplicitAuthFlows"]) == (
+        "web",
+        ["ALLOW_USER_PASSWORD_AUTH"],
+    )
+    assert len(web.client_id) == 26
+    assert unnamed.pool_name.startswith("posts-Unnamed-")
+    assert unnamed.clients == ()
+    assert notices(definition) == [
+        "Elsewhere: accepted; its user pool eu-west-1_abcdefghi is not in the template: not "
+        "created locally"
+    ]
+    # The same ids on every read.
+    assert (
+        read(tmp_path, "\n  Users:\n    Type: AWS::Cognito::UserPool\n")
+        .server.user_pools[0]
+        .user_pool_id
+        == users.user_pool_id
+    )

@@ -1,0 +1,90 @@
+"""SAM templates are expanded by AWS's own translator, offline, and read as the CloudFormation
+template they become; local `CodeUri`, `DefinitionUri` and `SchemaUri` paths stand for their
+files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from definition.cloudformation.parameters import StackSettings
+from definition.errors import InvalidDefinitionError
+from definition.model import DataSourceType, InlineSource, ResolverKind, Runtime
+from definition.sam import read_sam
+
+FIXTURE = Path(__file__).parents[2] / "integration" / "apis" / "iac" / "sam" / "template.yaml"
+SETTINGS = StackSettings("posts", "eu-west-1")
+
+
+def test_the_fixture_expands_into_the_api(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Offline and without AWS configuration: the translator is given the region.
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    # A profile the configuration lacks would fail a real boto3 session.
+    monkeypatch.setenv("AWS_PROFILE", "nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    definition = read_sam(FIXTURE, SETTINGS)
+    iac = FIXTURE.parent.parent
+    assert definition.name == "posts-dev"
+    assert definition.schema == (iac / "schema.graphql",)
+    assert {source.name: source.type for source in definition.data_sources} == {
+        "StepFunctionsSync": DataSourceType.HTTP,
+        "Posts": DataSourceType.AMAZON_DYNAMODB,
+        "Echo": DataSourceType.AWS_LAMBDA,
+        "PostsApiNoneDataSource": DataSourceType.NONE,
+    }
+    [table] = definition.server.dynamodb.tables
+    posts = next(source for source in definition.data_sources if source.name == "Posts")
+    assert posts.dynamodb is not None
+    assert posts.dynamodb.table_name == table.table_name
+    # SimpleTable: a PAY_PER_REQUEST table keyed by `id` (S) (AWS::Serverless::SimpleTable).
+    assert table.create_table_input["BillingMode"] == "PAY_PER_REQUEST"
+    assert table.create_table_input["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    [machine] = definition.server.step_functions.state_machines
+    assert isinstance(machine.definition, InlineSource)
+    assert "JSONata" in machine.definition.text
+    [echo] = definition.server.lambda_functions
+    assert (echo.code, echo.handler) == (iac / "functions" / "echo", "app.handler")
+    assert echo.environment == {"TABLE_NAME": table.table_name}
+    by_field = {resolver.field_name: resolver for resolver in definition.resolvers}
+    assert by_field["getPost"].kind is ResolverKind.PIPELINE
+    functions = {function.name: function for function in definition.functions}
+    assert functions["getPost"].code.code == iac / "code" / "getPost.js"
+    quote = functions["quote"].code
+    assert quote.runtime is Runtime.APPSYNC_JS
+    assert isinstance(quote.code, InlineSource)
+    assert (
+        f'stateMachineArn: "arn:aws:states:eu-west-1:123456789012:stateMachine:{machine.name}"'
+        in (quote.code.text)
+    )
+    [key] = definition.api_keys
+    assert key.description == "the fixture's key"
+
+
+def test_the_translators_problems_name_the_resource(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::GraphQLApi
+    Properties:
+      SchemaInline: "type Query { a: Int }"
+      Auth: {Type: NOPE}
+"""
+    )
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read_sam(path, SETTINGS)
+    [problem] = caught.value.problems
+    assert (problem.logical_id, problem.message) == ("Api", "SAM: Property 'Auth.Type' is invalid.")
+
+
+def test_a_template_sam_cannot_read_is_a_problem(tmp_path: Path) -> None:
+    path = tmp_path / "template.yaml"
+    path.write_text("Transform: AWS::Serverless-2016-10-31\nResources: []\n")
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read_sam(path, SETTINGS)
+    [problem] = caught.value.problems
+    assert (problem.logical_id, problem.message) == (None, "SAM: 'Resources' section is required")
