@@ -29,7 +29,12 @@ def write_api(folder: Path) -> tuple[Path, str]:
     """The definition in `folder`, and its table's name (unique: moto's backend is shared)."""
     table = f"Notes-{uuid.uuid4().hex[:8]}"
     files = {
-        "schema.graphql": "type Query { now: String }\n",
+        "schema.graphql": "type Query { now: String jsNow: String }\n",
+        "now.js": (
+            "import { util } from '@aws-appsync/utils';\n"
+            "export function request(ctx) { return { payload: util.time.nowISO8601() }; }\n"
+            "export function response(ctx) { return ctx.result; }\n"
+        ),
         "now.req.vtl": '{"version": "2018-05-29", "payload": "$util.time.nowISO8601()"}',
         "result.res.vtl": "$util.toJson($ctx.result)",
         "seed.json": json.dumps([{"id": "seeded"}]),
@@ -59,7 +64,14 @@ def write_api(folder: Path) -> tuple[Path, str]:
                 "dataSourceName": "Local",
                 "requestMappingTemplate": "now.req.vtl",
                 "responseMappingTemplate": "result.res.vtl",
-            }
+            },
+            {
+                "typeName": "Query",
+                "fieldName": "jsNow",
+                "dataSourceName": "Local",
+                "runtime": {"name": "APPSYNC_JS", "runtimeVersion": "1.0.0"},
+                "code": "now.js",
+            },
         ],
         "server": {
             "dynamodb": {"tables": [table_input]},
