@@ -30,12 +30,19 @@ import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
+from appsync.clock import ManualClock
+from appsync.clock_options import (
+    ClockOptionError,
+    add_control_options,
+    control_lines,
+    manual_clock,
+)
 from appsync.console.access import ConsoleToken
 from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
-from appsync.hosts import is_loopback
+from appsync.hosts import is_loopback, listening_socket
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
@@ -131,6 +138,7 @@ def _parser() -> argparse.ArgumentParser:
         "text: one readable line per event; auto (default): text on a terminal, else json",
     )
     _allowed_host_option(serve)
+    add_control_options(serve)
     reset = commands.add_parser(
         "reset",
         help="empty the data directory (DynamoDB tables, Step Functions executions); this "
@@ -286,6 +294,9 @@ class _ServeOptions:
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO)
     # Reads the definition again for a reload (None: `--no-reload`).
     reread: Callable[[], ApiDefinition] | None = None
+    # `--clock manual` (the clock, from `--clock-start` or now) and `--control-api`.
+    clock: ManualClock | None = None
+    control: bool = False
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
@@ -296,6 +307,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
             data=options.data,
             allowed_hosts=options.allowed_hosts,
             log_sink=open_sink(*options.api_log),
+            clock=options.clock,
+            control=options.control or options.clock is not None,
         )
     except ConfigError as error:
         _report(error.problems)
@@ -337,7 +350,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
-            announce(app, options.data, bound_host, bound_port, certificate)
+            extra = control_lines(options.clock, options.control)
+            announce(app, options.data, bound_host, bound_port, certificate, extra)
         else:
             listening.cancel()
     listener.close()
@@ -369,9 +383,8 @@ def _reloaded(outcome: ReloadOutcome) -> None:
 
 
 def _listen(host: str, port: int) -> socket.socket:
-    """The server's listening socket, bound as uvicorn binds it (port 0 picks a free one)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
+    """The server's listening socket (port 0 picks a free one)."""
+    return listening_socket(host, port)
 
 
 class _Server(LongPollServer):
@@ -407,6 +420,8 @@ def serve(
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
+    clock: ManualClock | None = None,
+    control: bool = False,
     arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
@@ -436,6 +451,8 @@ def serve(
         access_log,
         api_log,
         (lambda: read_definition(path, read)) if reload else None,
+        clock,
+        control,
     )
     return asyncio.run(_serve(definition, options, files))
 
@@ -574,6 +591,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = DataDirectory(arguments.data_dir.resolve(), fsync=arguments.fsync)
     elif arguments.fsync:
         data = DataDirectory.beside(arguments.config, fsync=True)
+    try:
+        clock = manual_clock(arguments)
+    except ClockOptionError as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 2
     return serve(
         arguments.config,
         arguments.host,
@@ -583,6 +605,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         data,
         arguments.allowed_host,
         arguments.access_log,
+        clock,
+        arguments.control_api,
         arguments,
         (arguments.api_log, LogFormat(arguments.api_log_format)),
     )

@@ -6,6 +6,7 @@ for a host beyond loopback. Part of the CLI (`appsync.__main__`), the only place
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from appsync.api_log import api_id
@@ -23,7 +24,9 @@ def announce(
     host: str,
     port: int,
     certificate: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> None:
+    """`extra`: lines for the options that are on (the control API, a manual clock)."""
     definition: ApiDefinition = app.state.api.definition
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
     shown = f"[{host}]" if ":" in host else host
@@ -54,6 +57,8 @@ def announce(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"
         )
+    for line in extra:
+        print(f"  {line}")
     print("Press Ctrl+C to stop.", flush=True)
 
 

@@ -81,13 +81,17 @@ _Cut = dict[str, Any] | tuple[str, Any] | None
 
 class DynamoDBRoute:
     """`ServiceRoute` for `X-Amz-Target: DynamoDB_20120810.<Operation>`, in moto's default
-    account (the one the resolvers use) and the region the request is signed for."""
+    account (the one the resolvers use) and the region the request is signed for.
 
-    __slots__ = ("_account_id", "_operations")
+    `created_tables` holds the (region, name) of the tables made through it and not deleted
+    since: what a reset drops (moto's backend is process-wide, so it cannot tell them apart)."""
+
+    __slots__ = ("_account_id", "_operations", "created_tables")
 
     def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
         self._account_id = account_id
         self._operations: dict[str, MotoDynamoDB] = {}
+        self.created_tables: set[tuple[str, str]] = set()
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         operation = call.operation or ""
@@ -126,6 +130,12 @@ class DynamoDBRoute:
         if operation in _ITEM_OPERATIONS:
             return self._item_operation(region, operation, params)
         status, body = self._moto_operation(region, operation, params)
+        if status == 200 and operation in ("CreateTable", "DeleteTable"):
+            table = (region, str(params.get("TableName")))
+            if operation == "CreateTable":
+                self.created_tables.add(table)
+            else:
+                self.created_tables.discard(table)
         return _answer(status, body)
 
     def _item_operation(self, region: str, operation: str, params: dict[str, Any]) -> AwsResponse:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +19,7 @@ import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
-from appsync.hosts import HostPolicy, refuse
+from appsync.hosts import HostPolicy, listening_socket, refuse
 from resolvers.errors import LoopbackEndpointError
 
 logger = logging.getLogger(__name__)
@@ -66,9 +65,8 @@ class AwsOnlyApp:
 @asynccontextmanager
 async def extra_listener(app: ASGIApp, host: str, port: int) -> AsyncIterator[str]:
     """Serve `app` on `host:port` (0: a free port) while inside; yields its URL."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        listener = socket.create_server((host, port), family=family)
+        listener = listening_socket(host, port)
     except OSError as error:
         # create_server's own wording adds the address, which the message already names.
         reason = os.strerror(error.errno) if error.errno else str(error)

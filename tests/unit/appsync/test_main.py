@@ -141,6 +141,20 @@ def test_without_config_the_folders_appsync_yaml_is_read(
     assert capsys.readouterr().out.startswith("appsync.yaml: OK (")
 
 
+def test_a_clock_start_needs_a_manual_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    start = ["--clock-start", "2024-01-01T00:00:00Z"]
+    assert main(["serve", "--config", str(BLOG), *start]) == 2
+    assert "--clock-start goes with --clock manual" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start", ["2024-01-01T00:00:00", "next tuesday"])
+def test_a_clock_start_needs_its_offset(start: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--config", str(BLOG), "--clock", "manual", "--clock-start", start])
+    assert exited.value.code == 2
+    assert "is not an ISO 8601 time with its offset" in capsys.readouterr().err
+
+
 IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
 
 

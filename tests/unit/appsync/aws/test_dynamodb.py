@@ -45,6 +45,21 @@ async def _table() -> str:
     return name
 
 
+async def test_tables_made_through_the_route_are_remembered_until_deleted() -> None:
+    route = DynamoDBRoute()
+    call = ServiceCall("dynamodb", "dynamodb", "CreateTable", WireProtocol.JSON, REGION, True)
+    name = f"Made-{uuid.uuid4().hex[:8]}"
+    request = AwsRequest("POST", "/", "", {}, json.dumps(_create(name)).encode())
+    assert (await route.handle(request, call)).status == 200
+    # A refused CreateTable (the table exists) adds nothing new.
+    assert (await route.handle(request, call)).status == 400
+    assert route.created_tables == {(REGION, name)}
+    delete = ServiceCall("dynamodb", "dynamodb", "DeleteTable", WireProtocol.JSON, REGION, True)
+    body = json.dumps({"TableName": name}).encode()
+    assert (await route.handle(AwsRequest("POST", "/", "", {}, body), delete)).status == 200
+    assert route.created_tables == set()
+
+
 async def test_items_written_here_are_the_resolvers_own() -> None:
     table = await _table()
     written = await _call(
