@@ -122,3 +122,81 @@ Resources:
         "Api",
         "the API has no AWS::AppSync::GraphQLSchema",
     )
+
+
+def test_the_api_is_read_across_nested_stacks(tmp_path: Path) -> None:
+    # The API in the root template, its data source, resolver and table in a nested stack
+    # that takes the API's id as a parameter, as Amplify's and CDK's nested stacks do.
+    (tmp_path / "Posts.yaml").write_text(
+        """
+Parameters:
+  AppSyncApiId: {Type: String}
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+  Source:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !Ref AppSyncApiId
+      Name: Posts
+      Type: AMAZON_DYNAMODB
+      DynamoDBConfig: {TableName: !Ref Table, AwsRegion: !Ref AWS::Region}
+  GetPost:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: !Ref AppSyncApiId
+      TypeName: Query
+      FieldName: getPost
+      DataSourceName: !GetAtt Source.Name
+      RequestMappingTemplate: '{"version": "2018-05-29", "operation": "GetItem", "key": {}}'
+      ResponseMappingTemplate: $util.toJson($ctx.result)
+  Stray:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: elsewhere
+      TypeName: Query
+      FieldName: other
+      DataSourceName: Posts
+"""
+    )
+    resources = """
+  Posts:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: Posts.yaml
+      Parameters: {AppSyncApiId: !GetAtt Api.ApiId}
+"""
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read(tmp_path, resources)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{tmp_path / 'Posts.yaml'}: Stray.Properties.ApiId: names the API 'elsewhere', not "
+        "this template's Api (write !GetAtt Api.ApiId)"
+    ]
+    text = (
+        (tmp_path / "Posts.yaml")
+        .read_text()
+        .replace("ApiId: elsewhere", "ApiId: !Ref AppSyncApiId")
+    )
+    (tmp_path / "Posts.yaml").write_text(text.replace("FieldName: other", "FieldName: getPost"))
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read(tmp_path, resources)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{tmp_path / 'Posts.yaml'}: Stray.Properties: needs Code (APPSYNC_JS) or mapping "
+        "templates (VTL); only a Lambda data source may have neither",
+        f"{tmp_path / 'Posts.yaml'}: Stray.Properties.FieldName: Query.getPost already has a "
+        "resolver (GetPost)",
+    ]
+    (tmp_path / "Posts.yaml").write_text(text.split("  Stray:")[0])
+    definition = read(tmp_path, resources)
+    [source] = definition.data_sources
+    [table] = definition.server.dynamodb.tables
+    assert source.dynamodb is not None
+    assert source.dynamodb.table_name == table.table_name
+    # The nested stack's generated names start with its own stack name.
+    assert table.table_name.startswith("posts-Posts-")
+    assert [f"{r.type_name}.{r.field_name}" for r in definition.resolvers] == ["Query.getPost"]
+    assert definition.problem("resolvers[0].typeName", "x").file == str(tmp_path / "Posts.yaml")
