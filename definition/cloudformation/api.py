@@ -41,7 +41,9 @@ from definition.model import (
     EmbeddedDynamoDBSettings,
     ServerSpec,
     Source,
+    StateMachineSpec,
     StepFunctionsSettings,
+    TableDeclaration,
 )
 from definition.problems import Notice, Origin
 
@@ -101,8 +103,11 @@ def read_stack(stack: Stack) -> ApiDefinition:
         parts["AWS::AppSync::FunctionConfiguration"], sources, origins
     )
     resolvers = read_resolvers(parts["AWS::AppSync::Resolver"], sources, function_ids, origins)
-    tables = tuple(table for each in stacks for table in read_tables(each, origins))
-    machines = tuple(machine for each in stacks for machine in read_state_machines(each, origins))
+    tables: tuple[TableDeclaration, ...] = ()
+    machines: tuple[StateMachineSpec, ...] = ()
+    for each in stacks:
+        tables += read_tables(each, origins, tables)
+        machines += read_state_machines(each, origins, machines)
     lambda_functions = tuple(
         function for each in stacks for function in read_lambda_functions(each)
     )

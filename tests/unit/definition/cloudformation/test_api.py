@@ -200,3 +200,26 @@ Resources:
     assert table.table_name.startswith("posts-Posts-")
     assert [f"{r.type_name}.{r.field_name}" for r in definition.resolvers] == ["Query.getPost"]
     assert definition.problem("resolvers[0].typeName", "x").file == str(tmp_path / "Posts.yaml")
+
+
+def test_tables_of_nested_stacks_are_numbered_after_the_parent_s(tmp_path: Path) -> None:
+    table = """
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+"""
+    (tmp_path / "Child.yaml").write_text(f"Resources:{table}")
+    child = "\n  Child:\n    Type: AWS::CloudFormation::Stack\n"
+    child += "    Properties: {TemplateURL: Child.yaml}\n"
+    definition = read(tmp_path, table + child)
+    root, nested = definition.server.dynamodb.tables
+    assert root.table_name.startswith("posts-Table-")
+    assert nested.table_name.startswith("posts-Child-")
+    # Each table's problems are placed at its own template and resource.
+    assert definition.problem("server.dynamodb.tables[1].seed", "x").file == str(
+        tmp_path / "Child.yaml"
+    )
+    assert definition.problem("server.dynamodb.tables[0].seed", "x").file.endswith("template.yaml")
