@@ -3,16 +3,18 @@
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
-                           [--format appsync|cloudformation|sam|cdk] [--parameter Key=Value]...
-                           [--stack NAME] [--region REGION]
+                           [--format appsync|cloudformation|sam|cdk|amplify|serverless]
+                           [--parameter Key=Value]... [--stack NAME] [--region REGION]
+                           [--stage STAGE]
                            (prints the AWS endpoint, its keys and the services the API uses)
     appsync-local validate [--config ./appsync.yaml] [--format ...] [--parameter Key=Value]...
-                           [--stack NAME] [--region REGION]
+                           [--stack NAME] [--region REGION] [--stage STAGE]
     appsync-local stepfunctions [--host 127.0.0.1] [--port 8083] [--database FILE] [--retention N]
                            [--allowed-host NAME ...]
 
-`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
-directory, recognised by content (`--format` forces one). The default port, 20002, is the one
+`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, a CDK `cdk.out`
+directory, a Serverless Framework service (`serverless.yml`) or an Amplify Gen 1 project,
+recognised by content (`--format` forces one). The default port, 20002, is the one
 `amplify mock` serves AppSync on, so existing client configurations for the simulator work
 unchanged.
 """
@@ -71,7 +73,8 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=DEFAULT_CONFIG,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
+        "serverless.yml or an Amplify Gen 1 project",
     )
     _definition_options(serve)
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
@@ -108,7 +111,8 @@ def _parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=DEFAULT_CONFIG,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory",
+        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
+        "serverless.yml or an Amplify Gen 1 project",
     )
     _definition_options(validate)
     states = commands.add_parser(
@@ -154,15 +158,20 @@ def _definition_options(command: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a template parameter's value (repeat for several)",
+        help="a template parameter's value, or a Serverless service's ${param:KEY} and "
+        "${opt:KEY} (repeat for several)",
     )
     command.add_argument(
         "--stack",
-        help="the cdk.out stack to serve (default: the one with an AppSync API); for a "
-        "template, its stack name (default: the file's name)",
+        help="the cdk.out stack to serve (default: the one with an AppSync API), or the "
+        "Amplify project's API; for a template, its stack name (default: the file's name; "
+        "a Serverless service's: <service>-<stage>)",
     )
     command.add_argument(
         "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+    command.add_argument(
+        "--stage", help="a Serverless service's stage, ${opt:stage} (default: provider.stage, dev)"
     )
 
 
@@ -172,6 +181,7 @@ def _options(arguments: argparse.Namespace) -> ReadOptions:
         parameters=parse_parameters(arguments.parameter),
         stack=arguments.stack,
         region=arguments.region,
+        stage=arguments.stage,
     )
 
 
