@@ -38,7 +38,7 @@ from definition.cloudformation.api import read_stack
 from definition.cloudformation.assets import LocalAssets
 from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import Stack
-from definition.cloudformation.template import load_template
+from definition.cloudformation.template import load_template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError
 from definition.model import DEFAULT_REGION, ApiDefinition
 from definition.problems import Notice, Problem
@@ -116,7 +116,8 @@ def _build_folder(path: Path, api: str | None, *, quiet: bool) -> Path | None:
     for apis in (path / "amplify" / "backend" / "api", path / "backend" / "api"):
         if apis.is_dir():
             return _chosen_api(apis, api)
-    if (path / "schema.graphql").is_file() and path.parent.name == "api" and not quiet:
+    if (path / "schema.graphql").is_file() and path.parent.name == "api":
+        # An API folder not built yet: Amplify's, which says how to build it.
         raise InvalidDefinitionError([_not_built(path)])
     return None
 
@@ -163,16 +164,10 @@ def _project_folder(api_folder: Path) -> Path | None:
 
 
 def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    """A JSON file's content; None when there is no such file."""
+    if not path.is_file():
         return None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidDefinitionError([Problem(str(path), "", f"cannot read: {error}")]) from None
-    except json.JSONDecodeError as error:
-        raise InvalidDefinitionError(
-            [Problem(str(path), "", f"not valid JSON: {error.msg}", error.lineno, error.colno)]
-        ) from None
+    return parse_template_text(read_text(path), path)
 
 
 def _parameters(

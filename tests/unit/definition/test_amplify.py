@@ -105,6 +105,7 @@ def test_an_api_not_built_is_a_problem(tmp_path: Path) -> None:
     project = _project(tmp_path)
     api = project / "amplify" / "backend" / "api" / "todos"
     shutil.rmtree(api / "build")
+    assert is_amplify_build(api)
     for path in (project, api):
         with pytest.raises(InvalidDefinitionError) as caught:
             read_amplify(path)

@@ -12,6 +12,7 @@ from definition.cloudformation.api import graphql_apis, read_cloudformation
 from definition.cloudformation.template import load_template
 from definition.errors import InvalidDefinitionError
 from tests.unit.definition.cloudformation.cloudformation_support import (
+    NESTED,
     SETTINGS,
     notices,
     problems,
@@ -126,34 +127,8 @@ Resources:
 
 def test_the_api_is_read_across_nested_stacks(tmp_path: Path) -> None:
     # The API in the root template, its data source, resolver and table in a nested stack
-    # that takes the API's id as a parameter, as Amplify's and CDK's nested stacks do.
-    (tmp_path / "Posts.yaml").write_text(
-        """
-Parameters:
-  AppSyncApiId: {Type: String}
-Resources:
-  Table:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      BillingMode: PAY_PER_REQUEST
-      KeySchema: [{AttributeName: id, KeyType: HASH}]
-      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
-  Source:
-    Type: AWS::AppSync::DataSource
-    Properties:
-      ApiId: !Ref AppSyncApiId
-      Name: Posts
-      Type: AMAZON_DYNAMODB
-      DynamoDBConfig: {TableName: !Ref Table, AwsRegion: !Ref AWS::Region}
-  GetPost:
-    Type: AWS::AppSync::Resolver
-    Properties:
-      ApiId: !Ref AppSyncApiId
-      TypeName: Query
-      FieldName: getPost
-      DataSourceName: !GetAtt Source.Name
-      RequestMappingTemplate: '{"version": "2018-05-29", "operation": "GetItem", "key": {}}'
-      ResponseMappingTemplate: $util.toJson($ctx.result)
+    # that takes the API's id as a parameter.
+    stray = """
   Stray:
     Type: AWS::AppSync::Resolver
     Properties:
@@ -162,7 +137,8 @@ Resources:
       FieldName: other
       DataSourceName: Posts
 """
-    )
+    outputs = NESTED.index("Outputs:")
+    (tmp_path / "Posts.yaml").write_text(NESTED[:outputs] + stray.lstrip("\n") + NESTED[outputs:])
     resources = """
   Posts:
     Type: AWS::CloudFormation::Stack
@@ -190,14 +166,14 @@ Resources:
         f"{tmp_path / 'Posts.yaml'}: Stray.Properties.FieldName: Query.getPost already has a "
         "resolver (GetPost)",
     ]
-    (tmp_path / "Posts.yaml").write_text(text.split("  Stray:")[0])
+    (tmp_path / "Posts.yaml").write_text(NESTED)
     definition = read(tmp_path, resources)
     [source] = definition.data_sources
     [table] = definition.server.dynamodb.tables
     assert source.dynamodb is not None
     assert source.dynamodb.table_name == table.table_name
-    # The nested stack's generated names start with its own stack name.
-    assert table.table_name.startswith("posts-Posts-")
+    # The nested stack's own parameters (Stage: its default) make its names.
+    assert table.table_name == "posts-dev"
     assert [f"{r.type_name}.{r.field_name}" for r in definition.resolvers] == ["Query.getPost"]
     assert definition.problem("resolvers[0].typeName", "x").file == str(tmp_path / "Posts.yaml")
 

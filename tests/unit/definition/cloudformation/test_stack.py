@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from definition.cloudformation.parameters import StackSettings
-from tests.unit.definition.cloudformation.cloudformation_support import API, stack_of
+from tests.unit.definition.cloudformation.cloudformation_support import API, NESTED, stack_of
 
 
 def _problems(stack: object) -> list[str]:
@@ -155,48 +155,11 @@ Resources:{API}
     )
 
 
-# A nested stack: the API's data source and resolver declared in a child template, which
-# takes the API's id as a parameter and gives its table's name back as an output
-# (AWS::CloudFormation::Stack in the CloudFormation User Guide).
-_CHILD = """
-Parameters:
-  AppSyncApiId: {Type: String}
-  Stage: {Type: String, Default: dev}
-Resources:
-  Table:
-    Type: AWS::DynamoDB::Table
-    Properties:
-      TableName: !Sub posts-${Stage}
-      BillingMode: PAY_PER_REQUEST
-      KeySchema: [{AttributeName: id, KeyType: HASH}]
-      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
-  Source:
-    Type: AWS::AppSync::DataSource
-    Properties:
-      ApiId: !Ref AppSyncApiId
-      Name: Posts
-      Type: AMAZON_DYNAMODB
-      DynamoDBConfig: {TableName: !Ref Table, AwsRegion: !Ref AWS::Region}
-  GetPost:
-    Type: AWS::AppSync::Resolver
-    Properties:
-      ApiId: !Ref AppSyncApiId
-      TypeName: Query
-      FieldName: getPost
-      DataSourceName: !GetAtt Source.Name
-      RequestMappingTemplate: '{"version": "2018-05-29", "operation": "GetItem", "key": {}}'
-      ResponseMappingTemplate: $util.toJson($ctx.result)
-Outputs:
-  TableName: {Value: !Ref Table}
-  StackName: {Value: !Ref AWS::StackName}
-"""
-
-
 def _nested(
     folder: Path, parameters: str = "{AppSyncApiId: !GetAtt Api.ApiId, Stage: prod}"
 ) -> str:
     (folder / "stacks").mkdir(exist_ok=True)
-    (folder / "stacks" / "Posts.yaml").write_text(_CHILD)
+    (folder / "stacks" / "Posts.yaml").write_text(NESTED)
     return f"""
 Resources:{API}
   Posts:

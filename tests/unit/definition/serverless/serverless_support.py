@@ -42,6 +42,14 @@ resources:
 """
 
 
+def get_post(source: str) -> str:
+    """A `Query.getPost` UNIT resolver on `source` with the templates, under `resolvers:`."""
+    return (
+        f"    Query.getPost:\n      kind: UNIT\n      dataSource: {source}\n"
+        "      request: templates/get.vtl\n      response: templates/result.vtl\n"
+    )
+
+
 def write_service(folder: Path, text: str) -> Path:
     """`text` as `serverless.yml`, with `schema.graphql` and mapping templates beside it."""
     (folder / "schema.graphql").write_text(SCHEMA)

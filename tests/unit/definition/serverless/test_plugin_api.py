@@ -8,18 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from definition.model import AuthenticationType, DefaultAction, IntrospectionConfig
-from tests.unit.definition.serverless.serverless_support import HEAD, problems, read
+from tests.unit.definition.serverless.serverless_support import HEAD, get_post, problems, read
 
 _RESOLVER = """
   dataSources:
     none: {type: NONE}
   resolvers:
-    Query.getPost:
-      kind: UNIT
-      dataSource: none
-      request: templates/get.vtl
-      response: templates/result.vtl
-"""
+""" + get_post("none")
 
 
 def test_authentication_and_additional_providers(tmp_path: Path) -> None:

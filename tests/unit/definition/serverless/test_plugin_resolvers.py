@@ -15,7 +15,13 @@ from definition.model import (
     ResolverKind,
     Runtime,
 )
-from tests.unit.definition.serverless.serverless_support import HEAD, TABLE, problems, read
+from tests.unit.definition.serverless.serverless_support import (
+    HEAD,
+    TABLE,
+    get_post,
+    problems,
+    read,
+)
 
 _API = """
 appSync:
@@ -50,12 +56,7 @@ def test_data_sources_of_each_type(tmp_path: Path) -> None:
     none:
       type: NONE
   resolvers:
-    Query.getPost:
-      kind: UNIT
-      dataSource: none
-      request: templates/get.vtl
-      response: templates/result.vtl
-{TABLE}"""
+{get_post("none")}{TABLE}"""
     definition = read(tmp_path, text)
     sources = {source.name: source for source in definition.data_sources}
     posts = sources["posts"].dynamodb
@@ -189,12 +190,7 @@ def test_sync_and_caching(tmp_path: Path) -> None:
         versioned: true
         deltaSyncConfig: {{deltaSyncTableName: deltas}}
   resolvers:
-    Query.getPost:
-      kind: UNIT
-      dataSource: posts
-      request: templates/get.vtl
-      response: templates/result.vtl
-      sync: {{conflictHandler: AUTOMERGE}}
+{get_post("posts")}      sync: {{conflictHandler: AUTOMERGE}}
       caching: true
     Query.listPosts:
       kind: UNIT

@@ -14,6 +14,7 @@ from definition.serverless.variables import Options
 from tests.unit.definition.serverless.serverless_support import (
     HEAD,
     TABLE,
+    get_post,
     problems,
     read,
     write_service,
@@ -28,12 +29,7 @@ appSync:
       type: AMAZON_DYNAMODB
       config: {tableName: !Ref PostsTable}
   resolvers:
-    Query.getPost:
-      kind: UNIT
-      dataSource: posts
-      request: templates/get.vtl
-      response: templates/result.vtl
-"""
+""" + get_post("posts")
 
 
 def test_the_service_file_is_found_and_recognised(tmp_path: Path) -> None:
