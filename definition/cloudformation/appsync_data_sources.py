@@ -166,12 +166,19 @@ def _dynamodb(reader: PropertyReader, raw: Any, path: str) -> DynamoDBConfig | N
     return DynamoDBConfig(table, region or DEFAULT_REGION, caller, versioned, delta)
 
 
+def _scheme(url: str) -> str | None:
+    try:
+        return urlsplit(url).scheme
+    except ValueError:  # a malformed host (`https://[not-ipv6]/`)
+        return None
+
+
 def _http(reader: PropertyReader, raw: Any, path: str) -> HttpConfig | None:
     block = reader.mapping(raw, path, ("Endpoint", "AuthorizationConfig"))
     if block is None:
         return None
     endpoint = reader.string(block, "Endpoint", path, required=True)
-    if endpoint is not None and urlsplit(endpoint).scheme not in ("http", "https"):
+    if endpoint is not None and _scheme(endpoint) not in ("http", "https"):
         reader.problem(join(path, "Endpoint"), f"expected an http(s) URL, got {endpoint!r}")
         return None
     iam = None

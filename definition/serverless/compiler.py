@@ -69,6 +69,16 @@ class PluginReader(DefinitionReader):
         self.caching_ttl: int | None = None
         self.api_name = "api"
 
+    def block(self, raw: Any, where: str) -> dict[str, Any]:
+        """A mapping the plugin's schema calls for; empty (and a problem) when it is not one,
+        nothing when absent."""
+        if raw is None:
+            return {}
+        if not isinstance(raw, dict):
+            self.problem(where, f"expected a mapping, got {type(raw).__name__}")
+            return {}
+        return raw
+
     def local(self, name: Any, where: str, *, required: bool = True) -> Path | None:
         """A file named relative to the service file's folder."""
         if not isinstance(name, str) or not name:

@@ -66,8 +66,8 @@ def compile_api(reader: PluginReader, config: dict[str, Any], path: str, out: Co
         if provider is not None:
             additional.append(provider)
     properties["AdditionalAuthenticationProviders"] = additional or None
-    logging = config.get("logging")
-    if isinstance(logging, dict) and logging.get("enabled") is not False:
+    logging = reader.block(config.get("logging"), join(path, "logging"))
+    if logging and logging.get("enabled") is not False:
         properties["LogConfig"] = {
             "FieldLogLevel": logging.get("level"),
             "CloudWatchLogsRoleArn": logging.get("roleArn"),
@@ -79,8 +79,8 @@ def compile_api(reader: PluginReader, config: dict[str, Any], path: str, out: Co
     kinds += [provider.get("AuthenticationType") for provider in additional]
     if "API_KEY" in kinds:
         _api_keys(reader, config.get("apiKeys") or [], join(path, "apiKeys"), out)
-    caching = config.get("caching")
-    if isinstance(caching, dict) and caching.get("enabled") is not False:
+    caching = reader.block(config.get("caching"), join(path, "caching"))
+    if caching and caching.get("enabled") is not False:
         reader.caching_ttl = caching.get("ttl") or 3600
         out.add(
             "GraphQlCaching",
@@ -101,11 +101,7 @@ def compile_api(reader: PluginReader, config: dict[str, Any], path: str, out: Co
 
 
 def _mapping(reader: PluginReader, config: dict[str, Any], key: str, path: str) -> dict[str, Any]:
-    value = config.get(key) or {}
-    if not isinstance(value, dict):
-        reader.problem(join(path, key), "expected a mapping")
-        return {}
-    return value
+    return reader.block(config.get(key), join(path, key))
 
 
 def _tags(reader: PluginReader, config: dict[str, Any], path: str) -> list[tuple[str, Any]]:

@@ -94,7 +94,8 @@ class PluginCompiler:
                 source = resolver.get("dataSource")
                 if resolver.get("kind") == "UNIT" and isinstance(source, dict):
                     inline_sources.append((_resource_name(key), f"{where}.dataSource", source))
-                for index, function in enumerate(resolver.get("functions") or []):
+                listed = resolver.get("functions")
+                for index, function in enumerate(listed if isinstance(listed, list) else []):
                     if isinstance(function, dict):
                         name = f"{_resource_name(key)}_{index}"
                         inline_functions.append((name, f"{where}.functions[{index}]", function))
@@ -210,9 +211,12 @@ class PluginCompiler:
 
     def _http(self, config: dict[str, Any], where: str) -> dict[str, Any]:
         found: dict[str, Any] = {"Endpoint": config.get("endpoint")}
-        authorization = config.get("authorizationConfig")
-        if isinstance(authorization, dict):
-            signing = authorization.get("awsIamConfig") or {}
+        where = join(where, "authorizationConfig")
+        authorization = self.reader.block(config.get("authorizationConfig"), where)
+        if authorization:
+            signing = self.reader.block(
+                authorization.get("awsIamConfig"), join(where, "awsIamConfig")
+            )
             found["AuthorizationConfig"] = {
                 "AuthorizationType": authorization.get("authorizationType"),
                 "AwsIamConfig": {
@@ -281,7 +285,7 @@ class PluginCompiler:
         vtl = "request" in raw or "response" in raw
         javascript = "code" in raw or (not vtl and kind != "UNIT")
         self._handlers(logical_id, raw, where, properties, javascript=javascript)
-        properties["CachingConfig"] = self._caching(raw.get("caching"))
+        properties["CachingConfig"] = self._caching(raw.get("caching"), join(where, "caching"))
         properties["SyncConfig"] = self._sync(raw, where, f"{type_name}_{field_name}_Sync")
         if kind == "UNIT":
             if "dataSource" not in raw:
@@ -339,7 +343,8 @@ class PluginCompiler:
         javascript: bool,
     ) -> None:
         """`code` (or the default JavaScript) or the VTL templates, substitutions made."""
-        substitutions = {**self.reader.substitutions, **(block.get("substitutions") or {})}
+        own = self.reader.block(block.get("substitutions"), join(where, "substitutions"))
+        substitutions = {**self.reader.substitutions, **own}
         if javascript:
             properties["Runtime"] = _JS_RUNTIME
             if "code" not in block:
@@ -392,22 +397,24 @@ class PluginCompiler:
             properties[prop] = value
             self.out.files[f"{logical_id}.Properties.{prop}"] = path
 
-    def _caching(self, raw: Any) -> dict[str, Any] | None:
+    def _caching(self, raw: Any, where: str) -> dict[str, Any] | None:
         """Resolver caching: `true` (the API's TTL) or `{ttl, keys}`."""
         default = self.reader.caching_ttl or 3600
         if raw is True:
             return {"Ttl": default}
-        if isinstance(raw, dict):
-            return {"CachingKeys": raw.get("keys"), "Ttl": raw.get("ttl") or default}
-        return None
+        if raw is None or raw is False:
+            return None
+        block = self.reader.block(raw, where)
+        return {"CachingKeys": block.get("keys"), "Ttl": block.get("ttl") or default}
 
     def _sync(self, block: dict[str, Any], where: str, embedded: str) -> dict[str, Any] | None:
         """SyncConfig.compile: VERSION and OPTIMISTIC_CONCURRENCY by default; a LAMBDA handler
         names its function. `true` (plugin v1) is VERSION alone."""
-        sync = block.get("sync")
+        sync: Any = block.get("sync")
         if sync is True:
             return {"ConflictDetection": "VERSION"}
-        if not isinstance(sync, dict):
+        sync = self.reader.block(sync, join(where, "sync"))
+        if not sync:
             return None
         detection = sync.get("conflictDetection") or "VERSION"
         if detection != "VERSION":

@@ -65,10 +65,12 @@ def as_v2(reader: PluginReader, raw: Any, path: str) -> tuple[dict[str, Any], st
     }
     v2["name"] = raw.get("name") or "api"
     v2["authentication"] = _provider(raw)
-    v2["additionalAuthentications"] = [
-        _provider(item) if isinstance(item, dict) else item
-        for item in raw.get("additionalAuthenticationProviders") or []
-    ]
+    additional = raw.get("additionalAuthenticationProviders") or []
+    v2["additionalAuthentications"] = (
+        [_provider(item) if isinstance(item, dict) else item for item in additional]
+        if isinstance(additional, list)
+        else additional
+    )
     if isinstance(raw.get("logConfig"), dict):
         log = raw["logConfig"]
         v2["logging"] = {
@@ -176,7 +178,12 @@ def _resolver(
         "response": _template(item, "response", location, defaults, f"{stem}.response.vtl"),
     }
     if resolver["kind"] == "PIPELINE":
-        resolver["functions"] = [cfn_name(str(name)) for name in item.get("functions") or []]
+        functions = item.get("functions")
+        resolver["functions"] = (
+            [cfn_name(str(name)) for name in functions]
+            if isinstance(functions, list)
+            else functions
+        )
     else:
         resolver["dataSource"] = item.get("dataSource")
     for key in ("maxBatchSize", "sync", "substitutions"):

@@ -29,7 +29,7 @@ from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import Template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError
-from definition.model import ApiDefinition, CodeSpec, InlineSource, Source
+from definition.model import DEFAULT_REGION, ApiDefinition, CodeSpec, InlineSource, Source
 from definition.problems import Notice, Origin, Problem
 from definition.serverless.compiler import Compiled, PluginReader
 from definition.serverless.functions import compile_functions
@@ -39,6 +39,8 @@ from definition.serverless.plugin_v1 import as_v2
 from definition.serverless.variables import Options, Resolver
 
 SERVICE_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
+_STAGE = re.compile(r"[A-Za-z0-9-]+")
 _SECTIONS = ("Parameters", "Conditions", "Mappings", "Outputs", "Transform", "Description")
 # A CloudFormation property path's start -> the plugin's key it was compiled from.
 _PLUGIN_KEYS = (
@@ -93,6 +95,14 @@ def read_serverless(path: Path, options: Options, stack_name: str | None = None)
         reader.problem("service", "required; expected the service's name")
         service = "service"
     stage, region = resolver.stage(), resolver.region()
+    if not _REGION.fullmatch(region):
+        reader.problem("provider.region", f"expected an AWS region (us-east-1), got {region!r}")
+        region = DEFAULT_REGION
+    if not _STAGE.fullmatch(stage):
+        reader.problem(
+            "provider.stage", f"expected a stage name (letters, digits, -), got {stage!r}"
+        )
+        stage = "dev"
     out = Compiled()
     _compile_plugin(reader, config, out)
     provider = _section(config, "provider")

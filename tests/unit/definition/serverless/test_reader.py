@@ -140,3 +140,20 @@ def test_a_variable_that_cannot_be_resolved_stops_before_the_plugin(tmp_path: Pa
         "appSync.name",
         "appSync.name",
     ]
+
+
+def test_blocks_of_the_wrong_shape_are_problems_not_failures(tmp_path: Path) -> None:
+    text = (
+        HEAD.replace("region: eu-west-1", "region: [eu-west-1]")
+        + _API.replace("name: posts", "name: posts\n  caching: small\n  logging: [ERROR]")
+        + "      substitutions: [a]\n      sync: often\n      caching: 60\n"
+        + TABLE
+    )
+    assert problems(tmp_path, text) == [
+        "provider.region: expected an AWS region (us-east-1), got \"['eu-west-1']\"",
+        "appSync.logging: expected a mapping, got list",
+        "appSync.caching: expected a mapping, got str",
+        "appSync.resolvers.Query.getPost.substitutions: expected a mapping, got list",
+        "appSync.resolvers.Query.getPost.caching: expected a mapping, got int",
+        "appSync.resolvers.Query.getPost.sync: expected a mapping, got str",
+    ]
