@@ -101,6 +101,11 @@ for (const [file, text] of Object.entries(deployment.pipelineFunctions)) write(`
 for (const [name, stack] of Object.entries(deployment.stacks)) {
   write(`stacks/${name.endsWith('.json') ? name : `${name}.json`}`, JSON.stringify(stack, null, 4));
 }
+// The transformer's own functions (@searchable's streaming function): archives it ships.
+for (const [file, archive] of Object.entries(deployment.functions)) {
+  fs.mkdirSync(path.join(build, 'functions'), { recursive: true });
+  fs.copyFileSync(archive, path.join(build, 'functions', file));
+}
 write('cloudformation-template.json', JSON.stringify(root, null, 4));
 const hash = crypto.createHash('sha1').update(schema).update(JSON.stringify(parameters)).digest('hex');
 write('parameters.json', JSON.stringify({
