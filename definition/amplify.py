@@ -54,7 +54,7 @@ _ROOT_KEY = "amplify-appsync-files"
 def is_amplify_build(path: Path) -> bool:
     """Whether `path` is an Amplify Gen 1 project, API folder, build folder or root template."""
     try:
-        return _build_folder(path, None, quiet=True) is not None
+        return _build_folder(path, None) is not None
     except InvalidDefinitionError:
         return True
 
@@ -66,8 +66,18 @@ def read_amplify(
     parameters: Mapping[str, str] | None = None,
 ) -> ApiDefinition:
     """Read the built API; raises InvalidDefinitionError listing every problem."""
-    build = _build_folder(path, api, quiet=False)
-    assert build is not None
+    build = _build_folder(path, api)
+    if build is None:
+        raise InvalidDefinitionError(
+            [
+                Problem(
+                    str(path),
+                    "",
+                    "not an Amplify Gen 1 project: expected the folder that holds amplify/, an "
+                    f"API's folder (amplify/backend/api/<name>), its build/ or {ROOT_TEMPLATE}",
+                )
+            ]
+        )
     api_folder = build.parent
     project = _project_folder(api_folder)
     environment = _local_environment(project)
@@ -102,8 +112,9 @@ def read_amplify(
     return _keys_renewed(read_stack(stack))
 
 
-def _build_folder(path: Path, api: str | None, *, quiet: bool) -> Path | None:
-    """The API's build folder; None (quiet) or a problem when `path` is not an Amplify one."""
+def _build_folder(path: Path, api: str | None) -> Path | None:
+    """The API's build folder; None when `path` is not an Amplify project's, a problem when it
+    is one that cannot be served (not built, no API, several)."""
     path = path.resolve()
     if path.is_file():
         if path.name == ROOT_TEMPLATE and (path.parent / _PARAMETERS).is_file():

@@ -410,11 +410,14 @@ class PluginCompiler:
     def _sync(self, block: dict[str, Any], where: str, embedded: str) -> dict[str, Any] | None:
         """SyncConfig.compile: VERSION and OPTIMISTIC_CONCURRENCY by default; a LAMBDA handler
         names its function. `true` (plugin v1) is VERSION alone."""
-        sync: Any = block.get("sync")
+        sync = block.get("sync")
+        # The plugin's test is JavaScript's `if (config.sync)`: `{}` is a sync config.
+        if sync is None or sync is False:
+            return None
         if sync is True:
             return {"ConflictDetection": "VERSION"}
-        sync = self.reader.block(sync, join(where, "sync"))
-        if not sync:
+        if not isinstance(sync, dict):
+            self.reader.block(sync, join(where, "sync"))
             return None
         detection = sync.get("conflictDetection") or "VERSION"
         if detection != "VERSION":

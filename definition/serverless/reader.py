@@ -117,7 +117,7 @@ def read_serverless(path: Path, options: Options, stack_name: str | None = None)
     name = stack_name or str(provider.get("stackName") or f"{service}-{stage}")
     stack = Stack(
         Template(file, template_body),
-        StackSettings(stack_name_for(name), region),
+        StackSettings(stack_name_for(name), region, parameters=_stack_parameters(provider)),
         LocalAssets(file.parent),
     )
     try:
@@ -150,6 +150,17 @@ def _compile_plugin(reader: PluginReader, config: dict[str, Any], out: Compiled)
         return
     compile_api(reader, block, path, out)
     PluginCompiler(reader, out).compile(block, path)
+
+
+def _stack_parameters(provider: dict[str, Any]) -> dict[str, str]:
+    """`provider.stackParameters`: the values of the `resources` section's Parameters, as the
+    framework passes them to CloudFormation ([{ParameterKey, ParameterValue}])."""
+    given = provider.get("stackParameters")
+    return {
+        str(item.get("ParameterKey")): str(item.get("ParameterValue"))
+        for item in (given if isinstance(given, list) else [])
+        if isinstance(item, dict) and item.get("ParameterKey")
+    }
 
 
 def _section(config: dict[str, Any], key: str) -> dict[str, Any]:

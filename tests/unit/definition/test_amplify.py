@@ -148,3 +148,10 @@ def test_malformed_parameters_are_a_problem_at_their_line(tmp_path: Path) -> Non
         read_amplify(project)
     [problem] = caught.value.problems
     assert (problem.file, problem.line, problem.column) == (str(parameters), 3, 1)
+
+
+def test_what_is_not_an_amplify_project_is_a_problem(tmp_path: Path) -> None:
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read_amplify(tmp_path)
+    [problem] = caught.value.problems
+    assert problem.message.startswith("not an Amplify Gen 1 project: expected the folder")

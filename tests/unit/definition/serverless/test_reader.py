@@ -157,3 +157,18 @@ def test_blocks_of_the_wrong_shape_are_problems_not_failures(tmp_path: Path) -> 
         "appSync.resolvers.Query.getPost.caching: expected a mapping, got int",
         "appSync.resolvers.Query.getPost.sync: expected a mapping, got str",
     ]
+
+
+def test_stack_parameters_give_the_resources_parameters(tmp_path: Path) -> None:
+    # serverless.yml reference: provider.stackParameters, passed to CloudFormation as given.
+    head = HEAD + "  stackParameters:\n    - {ParameterKey: TableName, ParameterValue: given}\n"
+    text = (
+        head
+        + _API
+        + TABLE.replace(
+            "      Properties:\n", "      Properties:\n        TableName: !Ref TableName\n"
+        )
+        + "  Parameters:\n    TableName: {Type: String}\n"
+    )
+    [table] = read(tmp_path, text).server.dynamodb.tables
+    assert table.table_name == "given"
