@@ -5,8 +5,9 @@
 Each command's options are in its `--help` (argparse's, from `_parser` below) and in the
 README's "Command line" table.
 
-`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, or a CDK `cdk.out`
-directory, recognised by content (`--format` forces one). The default port, 20002, is the one
+`--config` is our own `appsync.yaml`, a CloudFormation or SAM template, a CDK `cdk.out`
+directory, a Serverless Framework service (`serverless.yml`) or an Amplify Gen 1 project,
+recognised by content (`--format` forces one). The default port, 20002, is the one
 `amplify mock` serves AppSync on, so existing client configurations for the simulator work
 unchanged.
 """
@@ -75,8 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--config",
         type=Path,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
-        f"(default ./{DEFAULT_CONFIG})",
+        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
+        f"serverless.yml or an Amplify Gen 1 project (default ./{DEFAULT_CONFIG})",
     )
     _definition_options(serve)
     serve.add_argument(
@@ -155,8 +156,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument(
         "--config",
         type=Path,
-        help="appsync.yaml, a CloudFormation or SAM template, or a cdk.out directory "
-        f"(default ./{DEFAULT_CONFIG})",
+        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
+        f"serverless.yml or an Amplify Gen 1 project (default ./{DEFAULT_CONFIG})",
     )
     _definition_options(validate)
     evaluate = commands.add_parser(
@@ -213,15 +214,20 @@ def _definition_options(command: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="a template parameter's value (repeat for several)",
+        help="a template parameter's value, or a Serverless service's ${param:KEY} and "
+        "${opt:KEY} (repeat for several)",
     )
     command.add_argument(
         "--stack",
-        help="the cdk.out stack to serve (default: the one with an AppSync API); for a "
-        "template, its stack name (default: the file's name)",
+        help="the cdk.out stack to serve (default: the one with an AppSync API), or the "
+        "Amplify project's API; for a template, its stack name (default: the file's name; "
+        "a Serverless service's: <service>-<stage>)",
     )
     command.add_argument(
         "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+    command.add_argument(
+        "--stage", help="a Serverless service's stage, ${opt:stage} (default: provider.stage, dev)"
     )
 
 
@@ -231,6 +237,7 @@ def _options(arguments: argparse.Namespace) -> ReadOptions:
         parameters=parse_parameters(arguments.parameter),
         stack=arguments.stack,
         region=arguments.region,
+        stage=arguments.stage,
     )
 
 

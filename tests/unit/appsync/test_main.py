@@ -163,6 +163,8 @@ IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
     [
         IAC / "cloudformation.yaml",
         IAC / "cloudformation.json",
+        IAC / "serverless",
+        IAC / "amplify",
     ],
 )
 def test_each_format_validates(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -186,6 +188,12 @@ def test_template_options_reach_the_reader(capsys: pytest.CaptureFixture[str]) -
     ]
     assert main(["validate", "--config", config, "--parameter", "Stage"]) == 1
     assert "--parameter: expected Key=Value, got 'Stage'" in capsys.readouterr().err
+
+
+def test_a_serverless_stage_reaches_the_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(IAC / "serverless")
+    assert main(["validate", "--config", config, "--stage", "prod", "--format", "serverless"]) == 0
+    assert "OK (posts-prod:" in capsys.readouterr().out
 
 
 def test_a_template_problem_names_the_resource_and_no_traceback(

@@ -9,8 +9,8 @@ import base64
 import json
 from collections.abc import MutableMapping
 from pathlib import Path
-from unittest.mock import ANY
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from graphql import parse
