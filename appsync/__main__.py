@@ -2,7 +2,7 @@
 
     appsync-local serve | validate | reset | evaluate | stepfunctions | --version
 
-Each command's options are in its `--help` (argparse's, from `_parser` below) and in the
+Each command's options are in its `--help` (argparse's, from `appsync.command_line`) and in the
 README's "Command line" table.
 
 `--config` is our own `appsync.yaml`, a CloudFormation or SAM template, a CDK `cdk.out`
@@ -34,12 +34,11 @@ from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warn
 from appsync.clock import ManualClock
 from appsync.clock_options import (
     ClockOptionError,
-    add_control_options,
     control_lines,
     manual_clock,
 )
+from appsync.command_line import DEFAULT_CONFIG, parser, read_options
 from appsync.console.access import ConsoleToken
-from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
 from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
@@ -51,199 +50,18 @@ from appsync.reload import ApiReloader, ReloadOutcome
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from definition.errors import InvalidDefinitionError
-from definition.formats import Format, ReadOptions, parse_parameters, read_definition
+from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
 from definition.problems import Problem
 from stepfunctions.service.api import StepFunctionsService
-from stepfunctions.store.memory import DEFAULT_RETENTION
 
-DEFAULT_CONFIG = Path("appsync.yaml")
 # Where a problem of the command line's own flags is, in a report.
 _COMMAND_LINE = "appsync-local serve"
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 20002
-# Step Functions Local's port, so existing `--endpoint-url http://localhost:8083` setups work.
-DEFAULT_STEPFUNCTIONS_PORT = 8083
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
-    commands = parser.add_subparsers(dest="command", required=True)
-    serve = commands.add_parser("serve", help="serve the API on /graphql")
-    serve.add_argument(
-        "--config",
-        type=Path,
-        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
-        f"serverless.yml or an Amplify Gen 1 project (default ./{DEFAULT_CONFIG})",
-    )
-    _definition_options(serve)
-    serve.add_argument(
-        "--no-reload",
-        dest="reload",
-        action="store_false",
-        help="do not watch the definition, SDL, templates and code (by default a change is "
-        "checked and, when sound, served at once)",
-    )
-    serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
-    serve.add_argument(
-        "--access-log",
-        action="store_true",
-        help="log a line per HTTP request and websocket (off by default: it costs time per "
-        "request; credentials in URLs are redacted)",
-    )
-    # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
-    serve.add_argument(
-        "--tls",
-        action="store_true",
-        help="https:// and wss:// with a self-signed certificate for localhost, 127.0.0.1 and "
-        "::1 (generated once into ~/.cache/appsync-local/tls)",
-    )
-    serve.add_argument("--cert", type=Path, help="https:// and wss:// with this PEM certificate")
-    serve.add_argument("--key", type=Path, help="the PEM private key of --cert")
-    data = serve.add_mutually_exclusive_group()
-    data.add_argument(
-        "--data-dir",
-        type=Path,
-        help="where this installation keeps its state: the embedded DynamoDB's tables, the "
-        "Step Functions engine's executions, the embedded Cognito's signing key (default: "
-        ".appsync-local/ beside the definition, created on first use)",
-    )
-    data.add_argument(
-        "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
-    )
-    serve.add_argument(
-        "--fsync",
-        action="store_true",
-        help="each write to the data directory waits for the disk (fsync), so that a power loss "
-        "loses no acknowledged write either; by default a killed server loses none, and writes "
-        "cost far less",
-    )
-    serve.add_argument(
-        "--api-log",
-        default="-",
-        metavar="FILE",
-        help="where the events of the API's logConfig and of state machines with a "
-        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
-        "output)",
-    )
-    serve.add_argument(
-        "--api-log-format",
-        default=LogFormat.AUTO.value,
-        choices=[choice.value for choice in LogFormat],
-        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
-        "text: one readable line per event; auto (default): text on a terminal, else json",
-    )
-    _allowed_host_option(serve)
-    add_control_options(serve)
-    reset = commands.add_parser(
-        "reset",
-        help="empty the data directory (DynamoDB tables, Step Functions executions); this "
-        "installation's Cognito signing key is kept",
-    )
-    reset.add_argument(
-        "--config",
-        type=Path,
-        default=DEFAULT_CONFIG,
-        help="API definition (its folder holds the default data directory, .appsync-local/)",
-    )
-    reset.add_argument("--data-dir", type=Path, help="the data directory `serve` was given")
-    validate = commands.add_parser("validate", help="check the definition, its SDL and code")
-    validate.add_argument(
-        "--config",
-        type=Path,
-        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
-        f"serverless.yml or an Amplify Gen 1 project (default ./{DEFAULT_CONFIG})",
-    )
-    _definition_options(validate)
-    evaluate = commands.add_parser(
-        "evaluate",
-        help="run one APPSYNC_JS handler or one VTL template on a context, as AppSync's "
-        "EvaluateCode and EvaluateMappingTemplate do, and print AppSync's answer",
-    )
-    source = evaluate.add_mutually_exclusive_group(required=True)
-    source.add_argument("--code", type=Path, help="an APPSYNC_JS file")
-    source.add_argument("--template", type=Path, help="a VTL mapping template")
-    evaluate.add_argument("--function", choices=["request", "response"], default="request")
-    evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
-    states = commands.add_parser(
-        "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
-    )
-    states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
-    states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
-    states.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
-    states.add_argument(
-        "--database",
-        help="SQLite file for Standard executions and their history, resumed after a restart "
-        "(default: in memory)",
-    )
-    states.add_argument(
-        "--retention",
-        type=int,
-        default=DEFAULT_RETENTION,
-        help=f"finished executions kept (default {DEFAULT_RETENTION})",
-    )
-    _allowed_host_option(states)
-    return parser
-
-
-def _allowed_host_option(command: argparse.ArgumentParser) -> None:
-    command.add_argument(
-        "--allowed-host",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="a Host name to answer besides localhost, *.localhost, 127.0.0.1 and [::1] while "
-        "serving on loopback (DNS rebinding protection); *.example.test allows subdomains",
-    )
-
-
-def _definition_options(command: argparse.ArgumentParser) -> None:
-    """The flags that say how to read a definition that is not our own file."""
-    command.add_argument(
-        "--format",
-        choices=[kind.value for kind in Format],
-        help="read --config as this format instead of recognising it by its content",
-    )
-    command.add_argument(
-        "--parameter",
-        action="append",
-        default=[],
-        metavar="KEY=VALUE",
-        help="a template parameter's value, or a Serverless service's ${param:KEY} and "
-        "${opt:KEY} (repeat for several)",
-    )
-    command.add_argument(
-        "--stack",
-        help="the cdk.out stack to serve (default: the one with an AppSync API), or the "
-        "Amplify project's API; for a template, its stack name (default: the file's name; "
-        "a Serverless service's: <service>-<stage>)",
-    )
-    command.add_argument(
-        "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
-    )
-    command.add_argument(
-        "--stage", help="a Serverless service's stage, ${opt:stage} (default: provider.stage, dev)"
-    )
-
-
-def _options(arguments: argparse.Namespace) -> ReadOptions:
-    return ReadOptions(
-        format=Format(arguments.format) if arguments.format else None,
-        parameters=parse_parameters(arguments.parameter),
-        stack=arguments.stack,
-        region=arguments.region,
-        stage=arguments.stage,
-    )
 
 
 def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
     try:
-        options = _options(arguments) if arguments is not None else ReadOptions()
+        options = read_options(arguments) if arguments is not None else ReadOptions()
         return read_definition(path, options)
     except InvalidDefinitionError as error:
         _report([*error.problems, *schema_problems(error, path)])
@@ -447,7 +265,7 @@ def serve(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    read = _options(arguments) if arguments is not None else ReadOptions()
+    read = read_options(arguments) if arguments is not None else ReadOptions()
     reload = arguments is None or arguments.reload
     options = _ServeOptions(
         host,
@@ -556,7 +374,7 @@ def _no_definition(command: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    arguments = _parser().parse_args(argv)
+    arguments = parser().parse_args(argv)
     # `evaluate` prints AppSync's answer alone, the handler's console output inside it.
     quiet = "warning" if arguments.command == "evaluate" else "info"
     # Not dictConfig: that closes every handler the process has (a host's, a test runner's);
