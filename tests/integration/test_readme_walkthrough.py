@@ -74,7 +74,9 @@ def section(heading: str) -> str:
 
 def curl_examples(heading: str) -> list[tuple[str, str]]:
     """The section's `sh` blocks that run curl, each with the `json` block shown under it."""
-    pairs = re.findall(r"^```sh\n(curl .*?)^```\n```json\n(.*?)^```$", section(heading), re.M | re.S)
+    pairs = re.findall(
+        r"^```sh\n(curl .*?)^```\n```json\n(.*?)^```$", section(heading), re.M | re.S
+    )
     return [(command, shown) for command, shown in pairs]
 
 
@@ -134,7 +136,10 @@ def test_the_curl_examples_answer_what_the_readme_shows(
     walk: Walkthrough, servers: dict[str, str]
 ) -> None:
     port = servers[walk.config]
-    env = {**os.environ, **{name: value.replace(README_PORT, port) for name, value in walk.variables}}
+    env = {
+        **os.environ,
+        **{name: value.replace(README_PORT, port) for name, value in walk.variables},
+    }
     for command, shown in curl_examples(walk.heading):
         ran = subprocess.run(
             ["sh", "-c", command.replace(f":{README_PORT}", f":{port}")],
