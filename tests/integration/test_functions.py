@@ -145,6 +145,11 @@ async def test_a_state_machine_invokes_both_functions(server: Server) -> None:
     assert output["python"] == {"note": note, "status": 200, "version": "$LATEST"}
     # The Node.js function's result is the task's result when its ARN is the Resource.
     assert output["node"] == note
+    # The AWS SDK integration takes an object Payload and answers the function's result as
+    # escaped JSON: only the optimized integration parses it (dg "Invoke Lambda with Step
+    # Functions", connect-lambda.html).
+    assert output["sdk"]["status"] == 200
+    assert json.loads(output["sdk"]["text"]) == output["sdk"]["note"] == note
     # A function error fails the task with the function's own errorType; the cause is Lambda's
     # error object (the Python runtime's shape).
     assert output["caught"]["Error"] == "NoteMissingError"
