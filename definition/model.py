@@ -161,12 +161,14 @@ class ConflictHandlerType(StrEnum):
 class SyncConfig:
     """`syncConfig` of a resolver or function ("Conflict detection and resolution"): what a
     write through a versioned data source does when the client's `_version` is stale.
-    `lambda_conflict_handler` is local: the `module:function` that stands for
-    `lambdaConflictHandlerConfig.lambdaConflictHandlerArn`."""
+    `lambda_conflict_handler_arn` is `lambdaConflictHandlerConfig.lambdaConflictHandlerArn`, a
+    function of the local Lambda runtime; `lambda_conflict_handler` is local, a Python
+    `module:function` called in the server's process in its place."""
 
     conflict_detection: ConflictDetectionType
     conflict_handler: ConflictHandlerType = ConflictHandlerType.NONE
     lambda_conflict_handler: str | None = None
+    lambda_conflict_handler_arn: str | None = None
 
     @property
     def detects_conflicts(self) -> bool:
