@@ -103,6 +103,13 @@ class EmbeddedFunctions:
         """Every declared function that runs (the refused ones are in `refused`)."""
         return self.invoker.function_names
 
+    def loaded(self) -> list[FunctionSpec]:
+        """The declared functions that run, by name (GetFunction, ListFunctions)."""
+        return [self.invoker.spec(name) for name in self.invoker.function_names]
+
+    def function_arn(self, function_name: str) -> str:
+        return self.invoker.function_arn(function_name)
+
     def declares(self, function_name: str) -> bool:
         """Whether `function_name` (a name or an ARN, any region) is a declared function."""
         name, _ = function_name_of(function_name)

@@ -183,6 +183,50 @@ async def test_boto3s_lambda_client_invokes_the_declared_functions(server: Serve
 
 
 @pytest.mark.anyio
+async def test_boto3_describes_and_lists_the_declared_functions(server: Server) -> None:
+    # GetFunction, GetFunctionConfiguration and ListFunctions with botocore's lambda model's
+    # shapes (Lambda API reference, FunctionConfiguration).
+    client = aws_client("lambda", f"http://{server.host}:{server.port}")
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:python-notes"
+    function = await asyncio.to_thread(client.get_function, FunctionName="python-notes")
+    configuration = function["Configuration"]
+    assert {key: configuration[key] for key in ("FunctionName", "FunctionArn", "Runtime")} == {
+        "FunctionName": "python-notes",
+        "FunctionArn": arn,
+        "Runtime": "python3.12",
+    }
+    assert (configuration["Handler"], configuration["Timeout"], configuration["MemorySize"]) == (
+        "app.handler",
+        3,
+        128,
+    )
+    assert configuration["Environment"] == {"Variables": {"NOTES_TABLE": "Notes"}}
+    assert (configuration["State"], configuration["Version"]) == ("Active", "$LATEST")
+    assert (
+        configuration["CodeSize"] == (APIS / "functions" / "python_notes" / "app.py").stat().st_size
+    )
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000", configuration["LastModified"]
+    )
+    assert function["Code"]["Location"].startswith("file://")
+    alone = await asyncio.to_thread(client.get_function_configuration, FunctionName=arn)
+    alone.pop("ResponseMetadata")
+    assert alone == configuration
+    names = [
+        item["FunctionName"]
+        for page in client.get_paginator("list_functions").paginate(
+            PaginationConfig={"PageSize": 3}
+        )
+        for item in page["Functions"]
+    ]
+    assert names == ["node-faults", "node-notes", "python-faults", "python-notes"]
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        await asyncio.to_thread(client.get_function, FunctionName="python-notes", Qualifier="prod")
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        await asyncio.to_thread(client.get_function, FunctionName="not-declared")
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize("runtime", ["python", "node"])
 async def test_after_each_fault_the_next_invocation_works(server: Server, runtime: str) -> None:
     field = f"{runtime}Fault"
