@@ -305,6 +305,7 @@ def _function_spec(spec: LambdaFunctionSpec, inline: _InlineCode) -> FunctionSpe
         concurrency_limit=spec.concurrency_limit,
         layers=spec.layers,
         python_executable=spec.python_executable,
+        requirements=spec.requirements,
     )
 
 
@@ -383,6 +384,8 @@ async def redeclare(
 
 def _touched(spec: LambdaFunctionSpec, changed: Collection[Path]) -> bool:
     folders = [folder.resolve() for folder in (spec.code, *spec.layers) if isinstance(folder, Path)]
+    if spec.requirements is not None:
+        folders.append(spec.requirements.resolve())
     return any(path.resolve().is_relative_to(folder) for path in changed for folder in folders)
 
 

@@ -342,7 +342,8 @@ class LambdaFunctionSpec:
     are not available locally. `arn` is the local ARN (`arn:aws:lambda:<region>:<account>:
     function:<name>`) that data sources and `!GetAtt Fn.Arn` name. The local Lambda runtime
     (`functions/`) runs them; `concurrency_limit` (its worker processes) and `python_executable`
-    (another interpreter or virtual environment for a Python function) are local additions."""
+    (another interpreter or virtual environment for a Python function) and `requirements` (a
+    Python function's requirements.txt, installed for it) are local additions."""
 
     function_name: str
     arn: str
@@ -359,6 +360,7 @@ class LambdaFunctionSpec:
     package_type: str = "Zip"
     concurrency_limit: int | None = None
     python_executable: Path | None = None
+    requirements: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
