@@ -60,6 +60,7 @@ from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.functions_embedded import (
     EmbeddedFunctions,
     TaskFunctions,
+    authorizer_function,
     build_functions,
 )
 from appsync.functions_embedded import running as functions_running
@@ -160,11 +161,9 @@ def load_api(
         sys.path.insert(0, str(definition.base_dir))
     schema = _schema(definition, problems)
     aws_settings = definition.server.aws
-    trust = LocalTrust(endpoint_credentials(aws_settings), EmbeddedPoolKeys(data))
     # A manual clock runs the engine too; clients still sign with the wall clock.
     manual = clock if isinstance(clock, ManualClock) else None
     signing = SystemClock() if manual is not None else None
-    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
@@ -206,6 +205,12 @@ def load_api(
             step_functions.routes,
             problems.add,
         )
+    trust = LocalTrust(
+        endpoint_credentials(aws_settings),
+        EmbeddedPoolKeys(data),
+        authorizer_function(lambda_functions),
+    )
+    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
     sources = {
         spec.name: data_source(
             spec,
@@ -223,13 +228,18 @@ def load_api(
         for spec in definition.functions
         if (loaded := code.load(spec.code, spec.key_path)) is not None
         and (source := sources.get(spec.data_source_name)) is not None
-        and (synced := synced_source(source, spec.sync_config, spec.key_path, problems)) is not None
+        and (
+            synced := synced_source(
+                source, spec.sync_config, spec.key_path, problems, lambda_functions
+            )
+        )
+        is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
     for spec in definition.resolvers:
         if schema is not None:
             check_target(schema, spec, problems)
-        resolver = bind_resolver(spec, sources, functions, code)
+        resolver = bind_resolver(spec, sources, functions, code, lambda_functions)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.

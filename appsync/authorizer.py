@@ -11,7 +11,9 @@ definition leaves open (`LocalTrust`):
   gains nothing by being refused here, and Lambda functions and scripts holding it call the API
   as roles of the same account would); keys minted in the embedded IAM and STS only with
   `iamConfig.trustEmbeddedIam: true`, since anyone holding the endpoint's keys can mint them;
-* an API key without `expires` never expires.
+* an API key without `expires` never expires;
+* an AWS_LAMBDA `authorizerUri` names a function of the local Lambda runtime
+  (`LocalTrust.lambda_function`), or none runs (a local `handler` is called instead).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import Clock
 from auth.cognito import CognitoUserPoolConfig, DefaultAction
 from auth.errors import AuthConfigError
-from auth.lambda_authorizer import LambdaAuthorizerConfig
+from auth.lambda_authorizer import AuthorizerFunction, LambdaAuthorizerConfig
 from auth.oidc import JwksSource, OidcConfig
 from auth.rules import Authorizer, ProviderConfig
 from auth.sigv4 import CredentialSource, IamConfig, IamCredential, MotoCredentialSource
@@ -38,10 +40,12 @@ _NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
 @dataclass(frozen=True, slots=True)
 class LocalTrust:
     """What the local server trusts where the definition leaves it open: the AWS endpoint's
-    declared keys, and the embedded user pools' public keys."""
+    declared keys, the embedded user pools' public keys, and the local Lambda runtime's function
+    an authorizer's ARN (or name) stands for."""
 
     endpoint_credentials: tuple[IamCredential, ...]
     embedded_pool_keys: JwksSource
+    lambda_function: Callable[[str], AuthorizerFunction] | None = None
 
 
 def build_authorizer(
@@ -134,8 +138,13 @@ def provider_config(
         case AuthenticationType.AWS_LAMBDA:
             authorizer = spec.lambda_authorizer_config
             assert authorizer is not None
+            function = None
+            uri = authorizer.authorizer_uri
+            if authorizer.handler is None and uri is not None and local.lambda_function:
+                function = local.lambda_function(uri)
             return LambdaAuthorizerConfig(
                 handler=authorizer.handler,
+                function=function,
                 authorizer_result_ttl_in_seconds=authorizer.authorizer_result_ttl_in_seconds,
                 identity_validation_expression=authorizer.identity_validation_expression,
             )

@@ -10,12 +10,17 @@ field a resolver is attached to. What cannot be built is added to `Problems`, at
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from graphql import GraphQLObjectType
 
 from appsync.execution import ResolverBinding
-from appsync.functions_embedded import EmbeddedFunctions, data_source_function
+from appsync.functions_embedded import (
+    DataSourceFunctions,
+    EmbeddedFunctions,
+    data_source_function,
+)
 from appsync.stepfunctions_embedded import EmbeddedStepFunctions
 from definition.model import (
     ApiDefinition,
@@ -34,6 +39,7 @@ from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_tables import operations_for
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
+from resolvers.datasources.lambda_invoke import InvokedFunction
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.stepfunctions import StepFunctionsDataSource
 from resolvers.datasources.unserved import UnservedDataSource
@@ -47,6 +53,8 @@ from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from resolvers.util.time import Clock as ResolverClock
 from schema.loader import AppSyncSchema
+
+logger = logging.getLogger(__name__)
 
 
 class Problems:
@@ -135,6 +143,7 @@ def bind_resolver(
     sources: dict[str, DataSource | None],
     functions: dict[str, PipelineFunction],
     loader: CodeLoader,
+    lambda_functions: EmbeddedFunctions,
 ) -> ResolverBinding | None:
     code = loader.load(spec.code, spec.key_path)
     if spec.code is not None and code is None:
@@ -148,7 +157,9 @@ def bind_resolver(
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
-    source = synced_source(source, spec.sync_config, spec.key_path, loader.problems)
+    source = synced_source(
+        source, spec.sync_config, spec.key_path, loader.problems, lambda_functions
+    )
     if source is None:
         return None
     if code is None:
@@ -159,14 +170,31 @@ def bind_resolver(
 
 
 def synced_source(
-    source: DataSource, sync: SyncConfig | None, key_path: str, problems: Problems
+    source: DataSource,
+    sync: SyncConfig | None,
+    key_path: str,
+    problems: Problems,
+    lambda_functions: EmbeddedFunctions,
 ) -> DataSource | None:
     """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
-    data source resolves conflicts (a LAMBDA handler's function imported here)."""
+    data source resolves conflicts (a LAMBDA handler: the function `lambdaConflictHandlerArn`
+    names, or a local handler's function imported here)."""
     if sync is None or not isinstance(source, DynamoDBDataSource):
         return source
     function = None
-    if sync.lambda_conflict_handler is not None:
+    if sync.lambda_conflict_handler_arn is not None:
+        arn = sync.lambda_conflict_handler_arn
+        if not lambda_functions.declares(arn):
+            logger.warning(
+                "%s: the LAMBDA conflict handler %s is not declared (server.lambda.functions, "
+                "or the template's functions): a conflict it should resolve fails with "
+                "ResourceNotFoundException",
+                key_path,
+                arn,
+            )
+        invoked = InvokedFunction(DataSourceFunctions(lambda_functions), arn)
+        function = LambdaDataSource("conflict handler", invoked)
+    elif sync.lambda_conflict_handler is not None:
         try:
             function = LambdaDataSource("conflict handler", sync.lambda_conflict_handler)
         except ResolverError as error:

@@ -17,13 +17,15 @@ their credentials. Node.js functions resolve the AWS SDK for JavaScript v3 from
 `server.lambda.nodeSdkDirectory`, by default `<the Python environment>/aws-sdk-js`, where
 `scripts/node-deps` installs it.
 
-Three seams reach the invoker: `DataSourceFunctions` (`resolvers`' `FunctionInvoker`),
-`TaskFunctions` (the engine's `LambdaInvoker`) and `appsync.aws.lambda_` (Lambda's Invoke API
-on the AWS endpoint).
+Four seams reach the invoker: `DataSourceFunctions` (`resolvers`' `FunctionInvoker`, for
+data sources and LAMBDA conflict handlers), `TaskFunctions` (the engine's `LambdaInvoker`),
+`AuthorizerFunctions` (auth's `AuthorizerFunction`, for an AWS_LAMBDA `authorizerUri`) and
+`appsync.aws.lambda_` (Lambda's API on the AWS endpoint).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sys
@@ -34,8 +36,10 @@ from collections.abc import AsyncIterator, Callable, Collection, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from appsync.stepfunctions_embedded import SelfRoutes
+from auth.errors import AuthorizerFunctionError
 from definition.model import (
     LOCAL_ACCOUNT_ID,
     AccessKey,
@@ -98,6 +102,13 @@ class EmbeddedFunctions:
     def names(self) -> list[str]:
         """Every declared function that runs (the refused ones are in `refused`)."""
         return self.invoker.function_names
+
+    def loaded(self) -> list[FunctionSpec]:
+        """The declared functions that run, by name (GetFunction, ListFunctions)."""
+        return [self.invoker.spec(name) for name in self.invoker.function_names]
+
+    def function_arn(self, function_name: str) -> str:
+        return self.invoker.function_arn(function_name)
 
     def declares(self, function_name: str) -> bool:
         """Whether `function_name` (a name or an ARN, any region) is a declared function."""
@@ -190,6 +201,51 @@ class TaskFunctions:
         )
 
 
+class AuthorizerFunctions:
+    """`auth.lambda_authorizer.AuthorizerFunction` on the local Lambda runtime: the function an
+    AWS_LAMBDA provider's `authorizerUri` names, invoked RequestResponse with AppSync's
+    authorizer event as its payload."""
+
+    __slots__ = ("_functions", "function_name")
+
+    def __init__(self, functions: EmbeddedFunctions, function_name: str) -> None:
+        self._functions = functions
+        self.function_name = function_name
+
+    async def call(self, event: dict[str, Any]) -> Any:
+        payload = json.dumps(event, separators=(",", ":")).encode()
+        try:
+            result = await self._functions.invoke(self.function_name, payload)
+        except FunctionsError as error:
+            raise AuthorizerFunctionError(f"{error.code}: {error.message}") from error
+        if result.function_error is not None:
+            failure = result.error()
+            raise AuthorizerFunctionError(
+                f"{failure.get('errorType', 'Unhandled')}: {failure.get('errorMessage', '')}"
+            )
+        try:
+            return json.loads(result.payload)
+        except ValueError as error:
+            raise AuthorizerFunctionError("its answer is not JSON") from error
+
+
+def authorizer_function(functions: EmbeddedFunctions) -> Callable[[str], AuthorizerFunctions]:
+    """What makes the `AuthorizerFunction` an `authorizerUri` names; an undeclared function is
+    named in a warning now, and every request it should authorize is refused."""
+
+    def named(authorizer_uri: str) -> AuthorizerFunctions:
+        if not functions.declares(authorizer_uri):
+            logger.warning(
+                "the AWS_LAMBDA authorizer calls %s, which is not declared "
+                "(server.lambda.functions, or the template's functions): every request it "
+                "should authorize is refused",
+                authorizer_uri,
+            )
+        return AuthorizerFunctions(functions, authorizer_uri)
+
+    return named
+
+
 def build_functions(
     definition: ApiDefinition,
     region: str,
@@ -249,6 +305,7 @@ def _function_spec(spec: LambdaFunctionSpec, inline: _InlineCode) -> FunctionSpe
         concurrency_limit=spec.concurrency_limit,
         layers=spec.layers,
         python_executable=spec.python_executable,
+        requirements=spec.requirements,
     )
 
 
@@ -327,6 +384,8 @@ async def redeclare(
 
 def _touched(spec: LambdaFunctionSpec, changed: Collection[Path]) -> bool:
     folders = [folder.resolve() for folder in (spec.code, *spec.layers) if isinstance(folder, Path)]
+    if spec.requirements is not None:
+        folders.append(spec.requirements.resolve())
     return any(path.resolve().is_relative_to(folder) for path in changed for folder in folders)
 
 

@@ -29,6 +29,11 @@ class AuthConfigError(AuthError):
     """An auth configuration AppSync would refuse (bad regex, DENY with additional providers...)."""
 
 
+class AuthorizerFunctionError(AuthError):
+    """A Lambda authorizer's function failed, or Lambda refused to run it: the request is
+    refused as an unauthorized one, with this reason in the server's log."""
+
+
 class UnauthorizedError(AuthError):
     """The request as a whole is rejected.
 

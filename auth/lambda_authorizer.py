@@ -1,4 +1,8 @@
-"""AWS_LAMBDA: a local Python authorizer (`module:function`) run the way AppSync runs its Lambda.
+"""AWS_LAMBDA: the authorizer's Lambda function, called the way AppSync calls it.
+
+The function is an `AuthorizerFunction`: the function `authorizerUri` names, run by the local
+Lambda runtime (the composition root fills the seam), or a local Python handler
+(`module:function`) run in the server's process.
 
 AppSync's "AWS_LAMBDA authorization" (security-authz.html) and `LambdaAuthorizerConfig`:
 the `Authorization` header is the `authorizationToken`; `identityValidationExpression` must
@@ -12,10 +16,11 @@ AppSync waits 10 seconds for the function ("Lambda authorizers have a timeout of
 the limits of the AppSync authorizer event in Michael Brewer's aws-lambda-events reference,
 https://michaelbrewer.github.io/aws-lambda-events/appsync-authorizer/; "Timeout limits: 30 s
 for API Gateway, 10 s for AppSync", DZone's "Understanding Custom Authorization Mechanisms in
-Amazon API Gateway and AWS AppSync"). A function that has not answered by then refuses the
-call like any failed authorizer. A synchronous function runs in a thread pool of its own, so
-authorizers that hang cannot take the threads the rest of the server needs; Python cannot stop
-such a thread, so it runs on and its answer is dropped.
+Amazon API Gateway and AWS AppSync"). A function that has not answered by then, that fails or
+that Lambda refuses to run refuses the call like any failed authorizer. A synchronous local
+handler runs in a thread pool of its own, so authorizers that hang cannot take the threads the
+rest of the server needs; Python cannot stop such a thread, so it runs on and its answer is
+dropped.
 """
 
 from __future__ import annotations
@@ -31,11 +36,16 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Final
+from dataclasses import dataclass, field
+from typing import Any, Final, Protocol
 
 from auth.clock import Clock
-from auth.errors import NOT_AUTHORIZED_TO_MAKE_THIS_CALL, AuthConfigError, UnauthorizedError
+from auth.errors import (
+    NOT_AUTHORIZED_TO_MAKE_THIS_CALL,
+    AuthConfigError,
+    AuthorizerFunctionError,
+    UnauthorizedError,
+)
 from auth.identity import AUTH_TYPES, Principal
 from auth.modes import AuthMode
 from auth.oidc import compile_regex
@@ -56,19 +66,40 @@ _FIELD_ARN = re.compile(
 )
 
 
+class AuthorizerFunction(Protocol):
+    """The Lambda function `authorizerUri` names, invoked with the authorizer event."""
+
+    @property
+    def function_name(self) -> str: ...
+
+    async def call(self, event: dict[str, Any]) -> Any:
+        """The function's JSON answer; AuthorizerFunctionError when the function fails or
+        Lambda refuses to run it."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class LambdaAuthorizerConfig:
-    """AppSync `LambdaAuthorizerConfig`, with a local handler in place of `authorizerUri`."""
+    """AppSync `LambdaAuthorizerConfig`: the `function` `authorizerUri` names, or a local Python
+    `handler` (`module:function`) in its place."""
 
-    handler: str
+    handler: str | None = None
     authorizer_result_ttl_in_seconds: int = 0
     identity_validation_expression: str | None = None
     api_id: str = "local"
     account_id: str = "000000000000"
+    function: AuthorizerFunction | None = field(default=None, compare=False)
 
     @property
     def mode(self) -> AuthMode:
         return AuthMode.AWS_LAMBDA
+
+    @property
+    def name(self) -> str:
+        """What the server's log calls the authorizer."""
+        if self.function is not None:
+            return self.function.function_name
+        return self.handler or ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,18 +151,53 @@ def denied_field_name(entry: str) -> str:
     return f"{match.group(1)}.{match.group(2)}" if match else entry
 
 
+class LocalHandler:
+    """An `AuthorizerFunction` that is a Python `module:function` called in this process, with
+    a `context` carrying the attributes authorizers commonly read."""
+
+    def __init__(self, handler: str, account_id: str, timeout: float) -> None:
+        self.function_name = handler
+        self._account_id = account_id
+        self._timeout = timeout
+        self._threads = concurrent.futures.ThreadPoolExecutor(
+            _THREADS, thread_name_prefix="lambda-authorizer"
+        )
+        self._function = load_handler(handler)
+        self._is_async = inspect.iscoroutinefunction(self._function)
+        self._takes_context = _positional_count(self._function) >= 2
+
+    async def call(self, event: dict[str, Any]) -> Any:
+        args: tuple[Any, ...] = (event,)
+        if self._takes_context:
+            name = self.function_name
+            arn = f"arn:aws:lambda:us-east-1:{self._account_id}:function:{name}"
+            request_id = event["requestContext"]["requestId"]
+            ends = time.monotonic() + self._timeout
+            args = (event, _LambdaContext(name, request_id, arn, ends))
+        try:
+            if self._is_async:
+                result = await self._function(*args)
+            else:
+                loop = asyncio.get_running_loop()
+                call = functools.partial(self._function, *args)
+                result = await loop.run_in_executor(self._threads, call)
+            return json.loads(json.dumps(result))
+        except Exception as error:  # the authorizer is user code: any failure refuses the call
+            raise AuthorizerFunctionError(repr(error)) from error
+
+
 class LambdaAuthorizerProvider:
     def __init__(
         self, config: LambdaAuthorizerConfig, clock: Clock, *, timeout: float = TIMEOUT_SECONDS
     ) -> None:
         self._config = config
         self._timeout = timeout
-        self._threads = concurrent.futures.ThreadPoolExecutor(
-            _THREADS, thread_name_prefix="lambda-authorizer"
-        )
-        self._function = load_handler(config.handler)
-        self._is_async = inspect.iscoroutinefunction(self._function)
-        self._takes_context = _positional_count(self._function) >= 2
+        if config.function is not None:
+            self._function: AuthorizerFunction = config.function
+        elif config.handler:
+            self._function = LocalHandler(config.handler, config.account_id, timeout)
+        else:
+            raise AuthConfigError("lambdaAuthorizerConfig: name the authorizer's function")
         self._validation = compile_regex(
             config.identity_validation_expression, "identityValidationExpression"
         )
@@ -176,34 +242,21 @@ class LambdaAuthorizerProvider:
         }
 
     async def _invoke(self, event: dict[str, Any]) -> Any:
-        args: tuple[Any, ...] = (event,)
-        if self._takes_context:
-            name = self._config.handler
-            arn = f"arn:aws:lambda:us-east-1:{self._config.account_id}:function:{name}"
-            request_id = event["requestContext"]["requestId"]
-            ends = time.monotonic() + self._timeout
-            args = (event, _LambdaContext(name, request_id, arn, ends))
         deadline = asyncio.timeout(self._timeout)
         try:
             async with deadline:
-                if self._is_async:
-                    result = await self._function(*args)
-                else:
-                    loop = asyncio.get_running_loop()
-                    call = functools.partial(self._function, *args)
-                    result = await loop.run_in_executor(self._threads, call)
-            return json.loads(json.dumps(result))
-        except Exception as error:  # the authorizer is user code: any failure refuses the call
+                return await self._function.call(event)
+        except (AuthorizerFunctionError, TimeoutError) as error:
             if deadline.expired():
                 # AWS differs (unconfirmed): AppSync's answer to an authorizer that does not
                 # answer in time is not documented; here it is a failed authorizer's.
                 logger.warning(
                     "Lambda authorizer %s did not answer within %s s",
-                    self._config.handler,
+                    self._config.name,
                     self._timeout,
                 )
             else:
-                logger.warning("Lambda authorizer %s failed: %r", self._config.handler, error)
+                logger.warning("Lambda authorizer %s failed: %s", self._config.name, error)
             raise UnauthorizedError(NOT_AUTHORIZED_TO_MAKE_THIS_CALL) from error
 
     def _read(self, response: Any) -> tuple[Principal, int]:
@@ -212,7 +265,7 @@ class LambdaAuthorizerProvider:
         context = response.get("resolverContext") or {}
         denied = response.get("deniedFields") or []
         if not isinstance(context, dict) or not isinstance(denied, list):
-            logger.warning("Lambda authorizer %s: malformed response", self._config.handler)
+            logger.warning("Lambda authorizer %s: malformed response", self._config.name)
             raise UnauthorizedError(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
         ttl = response.get("ttlOverride")
         if not isinstance(ttl, int) or isinstance(ttl, bool):

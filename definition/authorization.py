@@ -54,11 +54,14 @@ class OpenIDConnectConfig:
 
 @dataclass(frozen=True, slots=True)
 class LambdaAuthorizerConfig:
-    """`lambdaAuthorizerConfig`, with a local handler `module:function` for `authorizerUri`."""
+    """`lambdaAuthorizerConfig`: `authorizer_uri` is the function's ARN (or name) as AppSync
+    takes it, run by the local Lambda runtime; `handler` is local, a Python `module:function`
+    called in the server's process in its place (it wins when both are given)."""
 
-    handler: str
+    handler: str | None = None
     authorizer_result_ttl_in_seconds: int = 0
     identity_validation_expression: str | None = None
+    authorizer_uri: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -161,12 +161,14 @@ class ConflictHandlerType(StrEnum):
 class SyncConfig:
     """`syncConfig` of a resolver or function ("Conflict detection and resolution"): what a
     write through a versioned data source does when the client's `_version` is stale.
-    `lambda_conflict_handler` is local: the `module:function` that stands for
-    `lambdaConflictHandlerConfig.lambdaConflictHandlerArn`."""
+    `lambda_conflict_handler_arn` is `lambdaConflictHandlerConfig.lambdaConflictHandlerArn`, a
+    function of the local Lambda runtime; `lambda_conflict_handler` is local, a Python
+    `module:function` called in the server's process in its place."""
 
     conflict_detection: ConflictDetectionType
     conflict_handler: ConflictHandlerType = ConflictHandlerType.NONE
     lambda_conflict_handler: str | None = None
+    lambda_conflict_handler_arn: str | None = None
 
     @property
     def detects_conflicts(self) -> bool:
@@ -340,7 +342,8 @@ class LambdaFunctionSpec:
     are not available locally. `arn` is the local ARN (`arn:aws:lambda:<region>:<account>:
     function:<name>`) that data sources and `!GetAtt Fn.Arn` name. The local Lambda runtime
     (`functions/`) runs them; `concurrency_limit` (its worker processes) and `python_executable`
-    (another interpreter or virtual environment for a Python function) are local additions."""
+    (another interpreter or virtual environment for a Python function) and `requirements` (a
+    Python function's requirements.txt, installed for it) are local additions."""
 
     function_name: str
     arn: str
@@ -357,6 +360,7 @@ class LambdaFunctionSpec:
     package_type: str = "Zip"
     concurrency_limit: int | None = None
     python_executable: Path | None = None
+    requirements: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,12 @@ class TooManyRequestsError(FunctionsError):
         self.reason = reason
 
 
+class RequirementsInstallError(FunctionsError):
+    """pip could not install a Python function's requirements. AWS has no such failure at
+    Invoke (a package is built before it is deployed): the code stays Lambda's ServiceException's
+    and the message says what pip said."""
+
+
 class InvokerClosedError(FunctionsError):
     """An invocation after the invoker has been shut down."""
 

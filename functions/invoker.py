@@ -28,12 +28,14 @@ import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from functions.environment import AwsEnvironment, check_variables
 from functions.errors import (
     FunctionsError,
+    InvalidParameterValueError,
     InvalidRequestContentError,
     InvokerClosedError,
     RequestTooLargeError,
@@ -50,11 +52,13 @@ from functions.model import (
     InvokeResult,
     Language,
     LogType,
+    Runtime,
 )
 from functions.node_sdk import NodeSdk, missing_package, missing_package_hint
 from functions.pool import ACCOUNT_LIMIT, FunctionPool, PoolLimits
 from functions.protocol import MAX_REQUEST_BYTES
-from functions.runtimes import worker_command
+from functions.requirements import Requirements, default_cache
+from functions.runtimes import python_interpreter, worker_command
 from functions.worker import Invocation
 
 logger = logging.getLogger(__name__)
@@ -66,14 +70,16 @@ MAX_CLIENT_CONTEXT = 3583
 @dataclass(frozen=True, slots=True)
 class InvokerSettings:
     """Everything functions share: their AWS environment, the SDK directory for Node.js, the
-    local limits, the PATH searched for `node` (the server's by default), and how many
-    asynchronous invocations may wait at once."""
+    local limits, the PATH searched for `node` (the server's by default), how many
+    asynchronous invocations may wait at once, and where Python functions' requirements are
+    installed."""
 
     aws: AwsEnvironment = field(default_factory=AwsEnvironment)
     node_sdk: NodeSdk | None = None
     limits: PoolLimits = field(default_factory=PoolLimits)
     search_path: str | None = None
     max_pending_events: int = 1000
+    requirements_cache: Path = field(default_factory=default_cache)
 
 
 def function_name_of(identifier: str) -> tuple[str, str | None]:
@@ -172,8 +178,13 @@ class FunctionInvoker:
         spec.check()
         check_variables(spec)
         runtime = spec.parsed_runtime()
+        requirements = self._requirements(spec, runtime)
         command = worker_command(
-            spec, runtime, node_sdk=self.settings.node_sdk, search_path=self.settings.search_path
+            spec,
+            runtime,
+            node_sdk=self.settings.node_sdk,
+            search_path=self.settings.search_path,
+            packages=None if requirements is None else requirements.target,
         )
         if runtime.language is Language.PYTHON and spec.python_executable is None:
             here = sys.version_info
@@ -187,8 +198,26 @@ class FunctionInvoker:
                     here.minor,
                 )
         self._pools[spec.name] = FunctionPool(
-            spec, runtime, command, self.settings.aws, self.settings.limits
+            spec, runtime, command, self.settings.aws, self.settings.limits, requirements
         )
+
+    def _requirements(self, spec: FunctionSpec, runtime: Runtime) -> Requirements | None:
+        """A Python function's requirements file: the one it names, or its code directory's
+        own `requirements.txt` (as `sam build` reads it) when it runs on the server's Python."""
+        if runtime.language is not Language.PYTHON:
+            return None
+        file = spec.requirements
+        if file is None and spec.python_executable is None:
+            found = spec.code_dir / "requirements.txt"
+            file = found if found.is_file() else None
+        if file is None:
+            return None
+        if not file.is_file():
+            raise InvalidParameterValueError(
+                f"Function {spec.name}: requirements file {file} does not exist."
+            )
+        interpreter = python_interpreter(spec)
+        return Requirements.of(spec.name, file, interpreter, self.settings.requirements_cache)
 
     async def unload(self, function_name: str) -> None:
         """Stop a function's workers and forget it (before loading a changed version)."""

@@ -79,6 +79,8 @@ class FunctionSpec:
     throttles past it); `concurrency_limit` caps the local worker processes without AWS's
     throttling (callers wait for a worker instead). `python_executable` runs a Python function on
     another interpreter or virtual environment (a directory) instead of the server's.
+    `requirements` is a Python function's `requirements.txt`, installed for it (None: the code
+    directory's own, if it has one and the function runs on the server's interpreter).
     """
 
     name: str
@@ -92,6 +94,7 @@ class FunctionSpec:
     concurrency_limit: int | None = None
     layers: tuple[Path, ...] = ()
     python_executable: Path | None = None
+    requirements: Path | None = None
 
     def parsed_runtime(self) -> Runtime:
         return parse_runtime(self.name, self.runtime)

@@ -7,7 +7,8 @@ lower. Past the reserved concurrency Lambda throttles a synchronous invocation a
 TooManyRequestsException, Reason `ReservedFunctionConcurrentInvocationLimitExceeded` (Invoke API,
 "Errors"; botocore's ThrottleReason); past a local limit AWS would not have reached, the
 invocation waits for a worker instead, and only a full waiting line is throttled. A worker that
-crashed or timed out is dropped; the next invocation starts a fresh one.
+crashed or timed out is dropped; the next invocation starts a fresh one. A Python function's
+requirements are installed before its first worker starts (`requirements`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from functions.environment import AwsEnvironment, worker_environment
 from functions.errors import InitFailedError, InvokerClosedError, TooManyRequestsError
 from functions.logs import FunctionLog, Report
 from functions.model import FunctionSpec, Runtime
+from functions.requirements import Requirements
 from functions.runtimes import WorkerCommand
 from functions.worker import Invocation, Outcome, Worker
 
@@ -51,8 +53,12 @@ class FunctionPool:
         command: WorkerCommand,
         aws: AwsEnvironment,
         limits: PoolLimits,
+        requirements: Requirements | None = None,
     ) -> None:
         self.spec = spec
+        self._requirements = requirements
+        # One install at a time; the invocations that wait for it find it done.
+        self._installing = asyncio.Lock()
         self.runtime = runtime
         self._command = command
         # Replaced when the invoker learns the AWS endpoint: workers started after take it.
@@ -86,6 +92,9 @@ class FunctionPool:
         try:
             worker = self._take_idle()
             if worker is None:
+                if self._requirements is not None and not self._requirements.installed:
+                    async with self._installing:
+                        await self._requirements.install()
                 try:
                     worker = await self._start(group, invocation.request_id)
                 except InitFailedError as failure:

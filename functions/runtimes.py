@@ -2,7 +2,8 @@
 
 Python (AWS Lambda developer guide, "Working with layers for Python Lambda functions"): the
 function's code directory comes first on `sys.path` (vendored packages sit there, as `pip
-install -t .` puts them), then each layer's `python` and `python/lib/python3.x/site-packages`,
+install -t .` puts them), then its installed `requirements.txt` (`requirements`), then each
+layer's `python` and `python/lib/python3.x/site-packages`,
 then the standard library; boto3 and its dependencies resolve last, as Lambda's runtime puts its
 own boto3 after the function's. By default the worker runs on the server's interpreter without
 `site` (`-S`), so a function sees what Lambda gives it (its code, layers, the standard library,
@@ -50,12 +51,25 @@ class WorkerCommand:
 
 
 def worker_command(
-    spec: FunctionSpec, runtime: Runtime, *, node_sdk: NodeSdk | None, search_path: str | None
+    spec: FunctionSpec,
+    runtime: Runtime,
+    *,
+    node_sdk: NodeSdk | None,
+    search_path: str | None,
+    packages: Path | None = None,
 ) -> WorkerCommand:
-    """The command starting a worker of `spec`; RuntimeUnavailableError when it cannot start."""
+    """The command starting a worker of `spec`; RuntimeUnavailableError when it cannot start.
+    `packages`: a Python function's installed requirements, on its path after its code."""
     if runtime.language is Language.PYTHON:
-        return _python_command(spec, runtime)
+        return _python_command(spec, runtime, packages)
     return _node_command(spec, runtime, node_sdk, search_path)
+
+
+def python_interpreter(spec: FunctionSpec) -> str:
+    """The interpreter that runs a Python function: its own, or the server's."""
+    if spec.python_executable is None:
+        return sys.executable
+    return str(_interpreter(spec.name, spec.python_executable))
 
 
 def find_node(search_path: str | None) -> str | None:
@@ -63,7 +77,7 @@ def find_node(search_path: str | None) -> str | None:
     return shutil.which("node", path=search_path)
 
 
-def _python_command(spec: FunctionSpec, runtime: Runtime) -> WorkerCommand:
+def _python_command(spec: FunctionSpec, runtime: Runtime, packages: Path | None) -> WorkerCommand:
     flags: tuple[str, ...] = ()
     if spec.python_executable is None:
         interpreter = sys.executable
@@ -73,6 +87,9 @@ def _python_command(spec: FunctionSpec, runtime: Runtime) -> WorkerCommand:
     # Later layers first: Lambda extracts layers into /opt in order, a later one overwriting an
     # earlier one's files.
     paths = [str(spec.code_dir.resolve())]
+    if packages is not None:
+        # Where a deployment package holds them: beside the code, before any layer.
+        paths.append(str(packages))
     for layer in reversed(spec.layers):
         python = layer.resolve() / "python"
         version = f"python{runtime.major}.{runtime.minor}"

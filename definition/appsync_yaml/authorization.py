@@ -3,13 +3,14 @@
 Keys are AppSync's own (CreateGraphqlApi's `authenticationType`,
 `additionalAuthenticationProviders`, `userPoolConfig`, `openIDConnectConfig`,
 `lambdaAuthorizerConfig`; CreateApiKey's `id`, `description`, `expires`), plus local ones:
-`jwksFile` (user pools, OIDC: keys from a file), `handler` (Lambda: `module:function` in place
-of `authorizerUri`) and the `iamConfig` block (the access keys AWS_IAM signatures are checked
-against). Only the block the provider's type reads is parsed. A block of another type beside it
-would do nothing, so it is a problem (an `iamConfig` beside an API_KEY default left an
-additional AWS_IAM provider without its keys: 403s on a definition that read as sound), and so
-is an unknown key inside a block, `defaultAction` on an additional user pool (AppSync's
-CognitoUserPoolConfig has none), and API keys on an API without an API_KEY provider.
+`jwksFile` (user pools, OIDC: keys from a file), `handler` (Lambda: a Python `module:function`
+called in the server's process in place of the function `authorizerUri` names) and the `iamConfig`
+block (the access keys AWS_IAM signatures are checked against). Only the block the provider's type
+reads is parsed. A block of another type beside it would do nothing, so it is a problem (an
+`iamConfig` beside an API_KEY default left an additional AWS_IAM provider without its keys: 403s on
+a definition that read as sound), and so is an unknown key inside a block, `defaultAction` on an
+additional user pool (AppSync's CognitoUserPoolConfig has none), and API keys on an API without an
+API_KEY provider.
 """
 
 from __future__ import annotations
@@ -240,14 +241,26 @@ def _provider(mode: AuthenticationType, block: _Block, *, default: bool) -> Auth
             )
         case AuthenticationType.AWS_LAMBDA:
             authorizer = block.open("lambdaAuthorizerConfig", required=True)
-            if "authorizerUri" in authorizer:
-                authorizer.notice(
-                    "authorizerUri", "not called locally: the local `handler` authorizes"
+            handler = uri = None
+            if "handler" in authorizer:
+                handler = authorizer.text("handler")
+                if "authorizerUri" in authorizer:
+                    authorizer.notice(
+                        "authorizerUri", "not called locally: the local `handler` authorizes"
+                    )
+            elif "authorizerUri" in authorizer:
+                uri = authorizer.text("authorizerUri")
+            else:
+                authorizer.problem(
+                    "authorizerUri",
+                    "required: the authorizer function's ARN or name (a declared function), or "
+                    "a local `handler`",
                 )
             return AuthProviderSpec(
                 mode,
                 lambda_authorizer_config=LambdaAuthorizerConfig(
-                    handler=authorizer.text("handler"),
+                    handler=handler,
+                    authorizer_uri=uri,
                     authorizer_result_ttl_in_seconds=authorizer.number(
                         "authorizerResultTtlInSeconds"
                     ),

@@ -15,6 +15,8 @@
             ReservedConcurrentExecutions: 2   # past it, Invoke is throttled as in Lambda
             concurrencyLimit: 4               # local: at most this many worker processes
             pythonExecutable: .venv           # local: a Python function's interpreter or venv
+            requirementsFile: requirements.txt  # local: installed for a Python function (its
+                                              # code directory's own is, when it has one)
 
 A data source names a function by its ARN (`lambdaConfig.lambdaFunctionArn`), which is
 `arn:aws:lambda:<region>:123456789012:function:<FunctionName>` in the region of the AWS endpoint
@@ -35,7 +37,7 @@ _LAMBDA_KEYS = ("functions", "nodeSdkDirectory")
 _FUNCTION_KEYS = (
     *["FunctionName", "Runtime", "Handler", "CodeUri", "Code", "Timeout", "MemorySize"],
     *["Environment", "Layers", "ReservedConcurrentExecutions", "Description"],
-    *["concurrencyLimit", "pythonExecutable"],
+    *["concurrencyLimit", "pythonExecutable", "requirementsFile"],
 )
 # CreateFunction's limits (and CloudFormation's): Timeout 1-900 s, MemorySize 128-10240 MB.
 _MAX_TIMEOUT = 900
@@ -89,6 +91,10 @@ def _function(
     )
     python = reader.string(block, "pythonExecutable", where, required=False)
     python_executable = (reader.file.parent / python).resolve() if python else None
+    requirements = reader.string(block, "requirementsFile", where, required=False)
+    requirements_file = (reader.file.parent / requirements).resolve() if requirements else None
+    if requirements_file is not None and not requirements_file.is_file():
+        reader.problem(join(where, "requirementsFile"), f"file not found: {requirements_file}")
     if name is None or runtime is None or handler is None or code is None:
         return None
     return LambdaFunctionSpec(
@@ -104,6 +110,7 @@ def _function(
         layers=layers,
         concurrency_limit=limit,
         python_executable=python_executable,
+        requirements=requirements_file,
     )
 
 

@@ -2,8 +2,9 @@
 
 AppSync's SyncConfig (CreateResolver, CreateFunction): `conflictDetection` VERSION | NONE,
 `conflictHandler` OPTIMISTIC_CONCURRENCY | AUTOMERGE | LAMBDA | NONE, and for LAMBDA
-`lambdaConflictHandlerConfig`, whose `lambdaConflictHandlerArn` stands here beside a local
-`handler` (`module:function`, as a Lambda data source's), the function that is called. Conflict
+`lambdaConflictHandlerConfig.lambdaConflictHandlerArn`, the function (its ARN or name) the local
+Lambda runtime runs; or, in its place, a local `handler` (`module:function`, as a Lambda data
+source's), called in the server's process (it wins when both are given). Conflict
 detection needs a versioned data source ("Conflict Detection, Conflict Resolution, and Sync
 operations require a Versioned data source", Versioning DynamoDB data sources); elsewhere the
 block does nothing and says so in a notice.
@@ -36,13 +37,17 @@ def read_sync_config(reader: DefinitionReader, block: Raw, where: str) -> SyncCo
     handler = reader.enum(
         sync, "conflictHandler", path, ConflictHandlerType, ConflictHandlerType.NONE
     )
-    function = None
+    function = arn = None
     lambda_path = join(path, "lambdaConflictHandlerConfig")
     if handler is ConflictHandlerType.LAMBDA:
         lambda_block = reader.mapping(
             sync.get("lambdaConflictHandlerConfig", {}), lambda_path, _LAMBDA_KEYS
         )
-        if lambda_block is not None:
+        if lambda_block is not None and "handler" not in lambda_block:
+            arn = reader.string(
+                lambda_block, "lambdaConflictHandlerArn", lambda_path, required=True
+            )
+        elif lambda_block is not None:
             function = reader.string(lambda_block, "handler", lambda_path, required=True)
             if function is not None and function.count(":") != 1:
                 reader.problem(
@@ -59,9 +64,9 @@ def read_sync_config(reader: DefinitionReader, block: Raw, where: str) -> SyncCo
         reader.problem(lambda_path, "has no effect unless conflictHandler is LAMBDA")
     if detection is None or handler is None:
         return None
-    if handler is ConflictHandlerType.LAMBDA and function is None:
+    if handler is ConflictHandlerType.LAMBDA and function is None and arn is None:
         return None
-    return SyncConfig(detection, handler, function)
+    return SyncConfig(detection, handler, function, arn)
 
 
 def note_sync_without_effect(

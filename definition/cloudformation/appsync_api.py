@@ -22,6 +22,7 @@ from definition.authorization import (
     AuthProviderSpec,
     DefaultAction,
     IamConfig,
+    LambdaAuthorizerConfig,
     OpenIDConnectConfig,
     UserPoolConfig,
 )
@@ -169,12 +170,21 @@ def _provider(
         return AuthProviderSpec(
             mode, open_id_connect_config=OpenIDConnectConfig(issuer, client, iat, auth)
         )
-    reader.problem(
-        join(where, "AuthorizerUri"),
-        "an AWS_LAMBDA authorizer from a template calls its Lambda function, and local Lambda "
-        "functions are not wired into the server yet: use appsync.yaml's local `handler`",
+    # `!GetAtt Fn.Arn` of a template's function is its local ARN, which the local Lambda runtime
+    # runs; another ARN is kept, and its requests are refused (named in a warning at start).
+    uri = reader.string(config, "AuthorizerUri", where, required=True)
+    ttl = integer(reader, config, "AuthorizerResultTtlInSeconds", where) or 0
+    expression = reader.string(config, "IdentityValidationExpression", where, required=False)
+    if uri is None:
+        return None
+    return AuthProviderSpec(
+        mode,
+        lambda_authorizer_config=LambdaAuthorizerConfig(
+            authorizer_result_ttl_in_seconds=ttl,
+            identity_validation_expression=expression,
+            authorizer_uri=uri,
+        ),
     )
-    return None
 
 
 _CONFIG_KEYS = {

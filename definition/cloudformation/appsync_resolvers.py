@@ -283,16 +283,21 @@ def _sync_config(reader: PropertyReader, block: dict[str, Any], path: str) -> Sy
     handler = reader.enum(
         config, "ConflictHandler", where, ConflictHandlerType, ConflictHandlerType.NONE
     )
+    arn = None
     if handler is ConflictHandlerType.LAMBDA:
-        reader.problem(
-            join(where, "LambdaConflictHandlerConfig"),
-            "a LAMBDA conflict handler from a template calls its Lambda function, and local "
-            "Lambda functions are not wired into the server yet",
+        lambda_where = join(where, "LambdaConflictHandlerConfig")
+        lambda_block = reader.mapping(
+            config.get("LambdaConflictHandlerConfig"), lambda_where, ("LambdaConflictHandlerArn",)
         )
-        return None
+        if lambda_block is None:
+            return None
+        # `!GetAtt Fn.Arn` of a template's function is its local ARN, as a data source's is.
+        arn = reader.string(lambda_block, "LambdaConflictHandlerArn", lambda_where, required=True)
+        if arn is None:
+            return None
     if detection is None or handler is None:
         return None
-    return SyncConfig(detection, handler)
+    return SyncConfig(detection, handler, lambda_conflict_handler_arn=arn)
 
 
 def _caching_config(reader: PropertyReader, raw: Any, path: str) -> CachingConfig | None:

@@ -5,10 +5,18 @@ operation's request members in PascalCase and the answer is the response with it
 members in PascalCase, without SDK metadata (dg "Use AWS SDK service integrations"). Supported
 patterns are request-response and `.waitForTaskToken`; `.sync` is not available for SDK
 integrations (dg `integrate-optimized`). A refusal is named `<SdkV2Service>.<Exception>`.
+
+A blob member given JSON that is not a string (`aws-sdk:lambda:invoke`'s `Payload` as an
+object, the form AWS's Lambda examples write it in) goes as that JSON's text, as Step Functions
+serializes it; a string goes as it is. An
+answer's streaming blob (Invoke's `Payload`) comes back as text: "The Payload field of the
+response is parsed from escaped Json to Json" only in the optimized integration (dg "Invoke
+Lambda with Step Functions", connect-lambda.html).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from botocore import xform_name
@@ -74,6 +82,8 @@ def _to_request(value: Any, shape: Shape) -> Any:
         return [_to_request(item, shape.member) for item in value]
     if isinstance(shape, MapShape) and isinstance(value, dict):
         return {key: _to_request(item, shape.value) for key, item in value.items()}
+    if shape.type_name == "blob" and not isinstance(value, str):
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
     return value
 
 

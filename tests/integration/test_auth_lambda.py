@@ -1,4 +1,6 @@
-"""AWS_LAMBDA through the real server, with a local authorizer written as AppSync's Lambda is.
+"""AWS_LAMBDA through the real server, with an authorizer written as AppSync's Lambda is: a
+declared Python function and a declared Node.js function named by `authorizerUri` (run by the
+local Lambda runtime in warm workers), and a local Python `handler` called in the server.
 
 Behaviour from "AWS_LAMBDA authorization" (AppSync developer guide, security-authz.html) and
 `LambdaAuthorizerConfig` (AppSync API reference): the `Authorization` header is the
@@ -33,19 +35,57 @@ REFUSED = {
 }
 
 
+# The authorizer's forms, and the function name its context reports.
+FORMS = {
+    "handler": "auth_lambda_authorizer:authorize",
+    "python": "authorizer-python",
+    "node": "authorizer-node",
+}
+
+
+@pytest.fixture(scope="module", params=list(FORMS))
+def form(request: pytest.FixtureRequest) -> str:
+    chosen: str = request.param
+    return chosen
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(tmp_path_factory: pytest.TempPathFactory, form: str) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("auth_lambda")
     shutil.copyfile(FOLDER / "auth_lambda_authorizer.py", folder / "auth_lambda_authorizer.py")
+    (folder / "node").mkdir()
+    shutil.copyfile(FOLDER / "auth_lambda_authorizer.mjs", folder / "node" / "index.mjs")
+    authorizer: dict[str, Any] = {
+        "authorizerResultTtlInSeconds": 300,
+        "identityValidationExpression": "^[a-z]+-[a-z]+$",
+    }
+    if form == "handler":
+        authorizer["handler"] = FORMS[form]
+    else:
+        # AppSync's authorizerUri: the function's ARN.
+        authorizer["authorizerUri"] = (
+            f"arn:aws:lambda:us-east-1:123456789012:function:{FORMS[form]}"
+        )
+    functions = [
+        {
+            "FunctionName": "authorizer-python",
+            "Runtime": "python3.12",
+            "Handler": "auth_lambda_authorizer.authorize",
+            "CodeUri": ".",
+        },
+        {
+            "FunctionName": "authorizer-node",
+            "Runtime": "nodejs20.x",
+            "Handler": "index.handler",
+            "CodeUri": "node",
+        },
+    ]
     config = {
         "name": "auth-lambda",
         "schema": str(FOLDER / "schema.graphql"),
         "authenticationType": "AWS_LAMBDA",
-        "lambdaAuthorizerConfig": {
-            "handler": "auth_lambda_authorizer:authorize",
-            "authorizerResultTtlInSeconds": 300,
-            "identityValidationExpression": "^[a-z]+-[a-z]+$",
-        },
+        "lambdaAuthorizerConfig": authorizer,
+        "server": {"lambda": {"functions": functions}},
         "dataSources": [{"name": "Local", "type": "NONE"}],
         "resolvers": [
             {
@@ -80,7 +120,7 @@ def context_of(response: httpx.Response) -> dict[str, str]:
 
 
 def test_resolver_context_is_the_identity_and_the_event_carries_the_operation(
-    server: Server,
+    server: Server, form: str
 ) -> None:
     query = "query Me($tag: String) { me(tag: $tag) { authType identity } }"
     response = post(server, "allow-ada", query, operationName="Me", variables={"tag": "x"})
@@ -94,7 +134,7 @@ def test_resolver_context_is_the_identity_and_the_event_carries_the_operation(
     )
     assert json.loads(context["variables"]) == {"tag": "x"}
     assert context["userAgent"] == "auth-lambda-test"
-    assert context["functionName"] == "auth_lambda_authorizer:authorize"
+    assert context["functionName"] == FORMS[form]
 
 
 def test_is_authorized_false_refuses_the_request(server: Server) -> None:

@@ -3,7 +3,8 @@ mutations (an `input` carrying `_version`, a selection of `_version _deleted _la
 on the VTL templates Amplify's transformer generates for an @model with conflict detection, one
 model per conflict handler, each on its own versioned table:
 
-- Note: OPTIMISTIC_CONCURRENCY, Post: AUTOMERGE, Comment: LAMBDA (a local handler),
+- Note: OPTIMISTIC_CONCURRENCY, Post: AUTOMERGE, Comment: LAMBDA (a local handler), Reply:
+  LAMBDA (a declared Node.js function, named by `lambdaConflictHandlerArn`),
 
 checked against "Conflict detection and resolution in AWS AppSync"
 (https://docs.aws.amazon.com/appsync/latest/devguide/conflict-detection-and-resolution.html):
@@ -26,7 +27,16 @@ from tests.integration.conftest import Server, serve
 
 KEY = "da2-localdatastoresynckey000"
 TEMPLATES = REPO_ROOT / "tests" / "conformance" / "dynamodb" / "templates" / "amplify"
-HANDLERS = {"Note": "OPTIMISTIC_CONCURRENCY", "Post": "AUTOMERGE", "Comment": "LAMBDA"}
+HANDLERS = {
+    "Note": "OPTIMISTIC_CONCURRENCY",
+    "Post": "AUTOMERGE",
+    "Comment": "LAMBDA",
+    "Reply": "LAMBDA",
+}
+LAMBDA_CONFIGS = {
+    "Comment": "{handler: 'datastore_conflicts:handler'}",
+    "Reply": "{lambdaConflictHandlerArn: 'arn:aws:lambda:us-east-1:123456789012:function:replies'}",
+}
 SELECTION = "id title tags createdAt updatedAt _version _deleted _lastChangedAt"
 
 MODEL_SDL = """
@@ -68,6 +78,18 @@ def handler(event, context):
     return {"action": "REJECT"}
 """
 
+# The Reply model's: the same decisions, in a Node.js function run by the local Lambda runtime;
+# a resolved item's title says which versions the event carried.
+REPLY_CONFLICTS = """
+exports.handler = async (event) => {
+  if (event.resolver.field === "deleteReply") return { action: "REMOVE" };
+  const title = event.newItem.title || "";
+  if (!title.startsWith("!")) return { action: "REJECT" };
+  const seen = `${title} (v${event.existingItem._version}, ${event.resolver.parentType})`;
+  return { action: "RESOLVE", item: { ...event.newItem, title: seen } };
+};
+"""
+
 
 def _definition() -> str:
     sources, resolvers = [], []
@@ -86,7 +108,7 @@ def _definition() -> str:
         if handler == "LAMBDA":
             sync = (
                 "{conflictDetection: VERSION, conflictHandler: LAMBDA, "
-                "lambdaConflictHandlerConfig: {handler: 'datastore_conflicts:handler'}}"
+                f"lambdaConflictHandlerConfig: {LAMBDA_CONFIGS[model]}}}"
             )
         for field, request, response in (
             (f"create{model}", f"create{model}.req.vtl", "Mutation.res.vtl"),
@@ -127,6 +149,9 @@ def _definition() -> str:
         + "".join(resolvers)
         + "server:\n  dynamodb:\n    endpoint: false\n    tables:\n"
         + tables
+        + "  lambda:\n    functions:\n"
+        + "      - {FunctionName: replies, Runtime: nodejs20.x, Handler: index.handler, "
+        + "CodeUri: replies}\n"
     )
 
 
@@ -143,6 +168,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             text = (TEMPLATES / f"Mutation.{kind}Post.req.vtl").read_text()
             (folder / f"{kind}{model}.req.vtl").write_text(text.replace('"Post"', f'"{model}"'))
     (folder / "datastore_conflicts.py").write_text(CONFLICT_HANDLER)
+    (folder / "replies").mkdir()
+    (folder / "replies" / "index.js").write_text(REPLY_CONFLICTS)
     (folder / "appsync.yaml").write_text(_definition())
     with serve(folder / "appsync.yaml") as running:
         yield running
@@ -216,3 +243,17 @@ def test_a_lambda_conflict_handler_resolves_removes_and_rejects(server: Server) 
     removed = _mutate(server, "deleteComment", id="c1", _version=1)
     comment = removed["data"]["deleteComment"]
     assert (comment["_deleted"], comment["_version"]) == (True, 4)
+
+
+def test_a_declared_function_named_by_its_arn_resolves_conflicts(server: Server) -> None:
+    _mutate(server, "createReply", id="r1", title="Draft")
+    _mutate(server, "updateReply", id="r1", title="Online", _version=1)
+    rejected = _mutate(server, "updateReply", id="r1", title="Offline", _version=1)
+    assert rejected["errors"][0]["errorType"] == "ConflictUnhandled"
+    assert rejected["errors"][0]["data"]["title"] == "Online"
+    resolved = _mutate(server, "updateReply", id="r1", title="!Offline", _version=1)
+    reply = resolved["data"]["updateReply"]
+    # The function saw the documented event: the stored item's version, the resolver's type.
+    assert (reply["title"], reply["_version"]) == ("!Offline (v2, Mutation)", 3)
+    removed = _mutate(server, "deleteReply", id="r1", _version=1)
+    assert removed["data"]["deleteReply"]["_deleted"] is True

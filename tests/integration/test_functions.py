@@ -145,6 +145,11 @@ async def test_a_state_machine_invokes_both_functions(server: Server) -> None:
     assert output["python"] == {"note": note, "status": 200, "version": "$LATEST"}
     # The Node.js function's result is the task's result when its ARN is the Resource.
     assert output["node"] == note
+    # The AWS SDK integration takes an object Payload and answers the function's result as
+    # escaped JSON: only the optimized integration parses it (dg "Invoke Lambda with Step
+    # Functions", connect-lambda.html).
+    assert output["sdk"]["status"] == 200
+    assert json.loads(output["sdk"]["text"]) == output["sdk"]["note"] == note
     # A function error fails the task with the function's own errorType; the cause is Lambda's
     # error object (the Python runtime's shape).
     assert output["caught"]["Error"] == "NoteMissingError"
@@ -175,6 +180,50 @@ async def test_boto3s_lambda_client_invokes_the_declared_functions(server: Serve
     assert (error["errorType"], error["errorMessage"]) == ("NoteMissingError", "note 7 is missing")
     with pytest.raises(client.exceptions.ResourceNotFoundException):
         await asyncio.to_thread(client.invoke, FunctionName="not-declared", Payload=b"{}")
+
+
+@pytest.mark.anyio
+async def test_boto3_describes_and_lists_the_declared_functions(server: Server) -> None:
+    # GetFunction, GetFunctionConfiguration and ListFunctions with botocore's lambda model's
+    # shapes (Lambda API reference, FunctionConfiguration).
+    client = aws_client("lambda", f"http://{server.host}:{server.port}")
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:python-notes"
+    function = await asyncio.to_thread(client.get_function, FunctionName="python-notes")
+    configuration = function["Configuration"]
+    assert {key: configuration[key] for key in ("FunctionName", "FunctionArn", "Runtime")} == {
+        "FunctionName": "python-notes",
+        "FunctionArn": arn,
+        "Runtime": "python3.12",
+    }
+    assert (configuration["Handler"], configuration["Timeout"], configuration["MemorySize"]) == (
+        "app.handler",
+        3,
+        128,
+    )
+    assert configuration["Environment"] == {"Variables": {"NOTES_TABLE": "Notes"}}
+    assert (configuration["State"], configuration["Version"]) == ("Active", "$LATEST")
+    assert (
+        configuration["CodeSize"] == (APIS / "functions" / "python_notes" / "app.py").stat().st_size
+    )
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000", configuration["LastModified"]
+    )
+    assert function["Code"]["Location"].startswith("file://")
+    alone = await asyncio.to_thread(client.get_function_configuration, FunctionName=arn)
+    alone.pop("ResponseMetadata")
+    assert alone == configuration
+    names = [
+        item["FunctionName"]
+        for page in client.get_paginator("list_functions").paginate(
+            PaginationConfig={"PageSize": 3}
+        )
+        for item in page["Functions"]
+    ]
+    assert names == ["node-faults", "node-notes", "python-faults", "python-notes"]
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        await asyncio.to_thread(client.get_function, FunctionName="python-notes", Qualifier="prod")
+    with pytest.raises(client.exceptions.ResourceNotFoundException):
+        await asyncio.to_thread(client.get_function, FunctionName="not-declared")
 
 
 @pytest.mark.anyio

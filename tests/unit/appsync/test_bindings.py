@@ -78,7 +78,12 @@ def test_a_resolver_without_code_on_lambda_is_a_direct_lambda_resolver(
     monkeypatch.syspath_prepend(str(tmp_path))  # as load_api puts the definition's folder
     source = LambdaDataSource("Fn", "bindings_probe:handle")
     spec = ResolverSpec("Query", "a", ResolverKind.UNIT, "Fn", None, (), 0, "resolvers[0]")
-    binding = bind_resolver(spec, {"Fn": source}, {}, CodeLoader(SYSTEM_CLOCK, problems))
+    engine = build_step_functions(StepFunctionsSettings(), str(tmp_path / "appsync.yaml"))
+    functions = build_functions(
+        problems.definition, "us-east-1", TEST_ACCESS_KEY, engine.routes, problems.add
+    )
+    loader = CodeLoader(SYSTEM_CLOCK, problems)
+    binding = bind_resolver(spec, {"Fn": source}, {}, loader, functions)
     assert binding is not None
     assert isinstance(binding.resolver, UnitResolver)
     assert binding.awaits_io

@@ -17,6 +17,7 @@ from appsync.functions_embedded import (
     DataSourceFunctions,
     EmbeddedFunctions,
     TaskFunctions,
+    authorizer_function,
     build_functions,
     data_source_function,
     describe,
@@ -24,6 +25,7 @@ from appsync.functions_embedded import (
     running,
 )
 from appsync.stepfunctions_embedded import SelfRoutes
+from auth.errors import AuthorizerFunctionError
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.model import AccessKey, ApiDefinition, DataSourceSpec, DataSourceType
 from functions.model import InvocationType
@@ -112,6 +114,44 @@ async def test_task_states_get_the_invoke_apis_answers(tmp_path: Path) -> None:
     assert queued.status_code == 202
     assert (missing.value.code, missing.value.status) == ("ResourceNotFoundException", 404)
     assert (kind.value.code, kind.value.status) == ("InvalidParameterValueException", 400)
+
+
+async def test_an_authorizer_function_answers_or_fails_with_why(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "auth.py").write_text(
+        "def handler(event, context):\n"
+        "    if event['authorizationToken'] == 'boom':\n"
+        "        raise KeyError('no such user')\n"
+        "    return {'isAuthorized': True, 'resolverContext': {'fn': context.function_name}}\n",
+        encoding="utf-8",
+    )
+    functions = build(
+        definition(
+            tmp_path,
+            PYTHON + "      - {FunctionName: auth, Runtime: python3.12, Handler: auth.handler, "
+            "CodeUri: code}\n",
+        )
+    )
+    named = authorizer_function(functions)
+    with caplog.at_level(logging.WARNING, logger="appsync.functions_embedded"):
+        missing = named("arn:aws:lambda:eu-west-1:123456789012:function:gone")
+    assert "calls arn:aws:lambda:eu-west-1:123456789012:function:gone, which is not declared" in (
+        caplog.text
+    )
+    # The ARN as AppSync's authorizerUri takes it, or the name.
+    declared = named("arn:aws:lambda:eu-west-1:123456789012:function:auth")
+    async with running(functions):
+        answer = await declared.call({"authorizationToken": "ok"})
+        with pytest.raises(AuthorizerFunctionError) as failed:
+            await declared.call({"authorizationToken": "boom"})
+        with pytest.raises(AuthorizerFunctionError) as refused:
+            await missing.call({"authorizationToken": "ok"})
+    assert answer == {"isAuthorized": True, "resolverContext": {"fn": "auth"}}
+    # Lambda's error object (the Python runtime's errorType), and Lambda API's refusal.
+    assert str(failed.value) == "KeyError: 'no such user'"
+    assert str(refused.value).startswith("ResourceNotFoundException: Function not found: ")
 
 
 async def test_what_create_function_refuses_is_a_problem_at_its_key_path(tmp_path: Path) -> None:

@@ -200,6 +200,9 @@ def test_unknown_handler_is_a_config_error() -> None:
         _authorizer("no_such_function")
     with pytest.raises(AuthConfigError):
         Authorizer(LambdaAuthorizerConfig(handler="not-a-reference"), (), ManualClock(0))
+    # Neither a function (`authorizerUri`) nor a local handler: nothing could authorize.
+    with pytest.raises(AuthConfigError, match="name the authorizer's function"):
+        Authorizer(LambdaAuthorizerConfig(), (), ManualClock(0))
 
 
 def test_ttl_above_an_hour_is_a_config_error() -> None:

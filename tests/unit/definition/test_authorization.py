@@ -36,20 +36,20 @@ def test_the_enums_are_appsyncs() -> None:
 
 
 def test_each_config_holds_appsyncs_members_under_their_python_names() -> None:
-    """Every member AppSync's shape has is a field (AWS_LAMBDA's `authorizerUri` is the local
-    `handler`); the fields beyond AppSync's are the local `jwks_file`."""
+    """Every member AppSync's shape has is a field; the fields beyond AppSync's are the local
+    `jwks_file` and `handler`."""
     model = _model()
     cases = {
         UserPoolConfig: ("UserPoolConfig", {}),
         OpenIDConnectConfig: ("OpenIDConnectConfig", {"iatTTL": "iat_ttl", "authTTL": "auth_ttl"}),
-        LambdaAuthorizerConfig: ("LambdaAuthorizerConfig", {"authorizerUri": "handler"}),
+        LambdaAuthorizerConfig: ("LambdaAuthorizerConfig", {}),
     }
     for config, (shape, renamed) in cases.items():
         members = model.shape_for(shape).members  # type: ignore[attr-defined]
         expected = {renamed.get(name, _snake(name)) for name in members}
         fields = {f.name for f in dataclasses.fields(config)}
         assert expected <= fields, (config, expected - fields)
-        assert fields - expected <= {"jwks_file"}, (config, fields - expected)
+        assert fields - expected <= {"jwks_file", "handler"}, (config, fields - expected)
 
 
 def test_unset_ttls_are_unchecked_and_a_pool_allows_by_default() -> None:

@@ -129,5 +129,30 @@ async def test_other_functions_and_operations_are_motos(route: LambdaRoute) -> N
     missing = await route.handle(invoke("other"), CALL)
     assert missing.status == 404
     assert "other" in missing.body.decode()
-    listed = await route.handle(signed("GET", "/2015-03-31/functions/"), CALL)
-    assert (listed.status, json.loads(listed.body)["Functions"]) == (200, [])
+    described = await route.handle(signed("GET", "/2015-03-31/functions/other"), CALL)
+    assert described.status == 404
+    assert "other" in described.body.decode()
+
+
+async def test_declared_functions_are_described_and_listed_first(route: LambdaRoute) -> None:
+    described = await route.handle(signed("GET", "/2015-03-31/functions/echo"), CALL)
+    assert described.status == 200
+    assert json.loads(described.body)["Configuration"]["FunctionArn"] == ARN
+    by_arn = await route.handle(signed("GET", f"/2015-03-31/functions/{ARN}/configuration"), CALL)
+    assert json.loads(by_arn.body)["Handler"] == "app.handler"
+    qualified = await route.handle(
+        signed("GET", "/2015-03-31/functions/echo", "Qualifier=prod"), CALL
+    )
+    assert (qualified.status, header(qualified, "x-amzn-errortype")) == (
+        404,
+        "ResourceNotFoundException",
+    )
+    first = await route.handle(signed("GET", "/2015-03-31/functions/", "MaxItems=1"), CALL)
+    page = json.loads(first.body)
+    # The only function there is: no further page.
+    assert [item["FunctionName"] for item in page["Functions"]] == ["echo"]
+    assert "NextMarker" not in page
+    empty = await route.handle(signed("GET", "/2015-03-31/functions/", "MaxItems=0"), CALL)
+    assert (empty.status, header(empty, "x-amzn-errortype")) == (400, "ValidationException")
+    bad = await route.handle(signed("GET", "/2015-03-31/functions/", "Marker=%21%21"), CALL)
+    assert bad.status == 400

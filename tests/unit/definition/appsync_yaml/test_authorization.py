@@ -136,8 +136,9 @@ additionalAuthenticationProviders:
         "required; expected a non-empty string",
         "additionalAuthenticationProviders[1].lambdaAuthorizerConfig: "
         "required for this authenticationType",
-        "additionalAuthenticationProviders[1].lambdaAuthorizerConfig.handler: "
-        "required; expected a non-empty string",
+        "additionalAuthenticationProviders[1].lambdaAuthorizerConfig.authorizerUri: "
+        "required: the authorizer function's ARN or name (a declared function), or a local "
+        "`handler`",
     ]
 
 

@@ -1,7 +1,8 @@
 """`server.lambda` of appsync.yaml: Lambda functions declared with AWS::Lambda::Function's
 property names and defaults (Timeout 3 s, MemorySize 128 MB; `CodeUri` is SAM's), CreateFunction's
 ranges (Timeout 1-900, MemorySize 128-10240), and the local additions `concurrencyLimit`,
-`pythonExecutable` and `nodeSdkDirectory`. Each function's ARN is in the AWS endpoint's region."""
+`pythonExecutable`, `requirementsFile` and `nodeSdkDirectory`. Each function's ARN is in the AWS
+endpoint's region."""
 
 from __future__ import annotations
 
@@ -42,8 +43,11 @@ server:
         Handler: index.handler
         Code: {{ZipFile: "def handler(event, context): return 1"}}
         pythonExecutable: venv
+        requirementsFile: deps/requirements.txt
       - {{FunctionName: plain, Runtime: python3.12, Handler: app.handler, Code: fns/notes}}
 """
+    (tmp_path / "deps").mkdir()
+    (tmp_path / "deps" / "requirements.txt").write_text("greeting==1.0\n")
     server = read_appsync_yaml(write_definition(tmp_path, SCHEMA, text)).server
     notes, inline, plain = server.lambda_functions
     assert notes.arn == "arn:aws:lambda:eu-west-1:123456789012:function:notes"
@@ -59,6 +63,10 @@ server:
     assert isinstance(inline.code, InlineSource)
     assert inline.code.text == "def handler(event, context): return 1"
     assert inline.python_executable == tmp_path / "venv"
+    assert (inline.requirements, plain.requirements) == (
+        tmp_path / "deps" / "requirements.txt",
+        None,
+    )
     # CloudFormation's defaults.
     assert (plain.timeout, plain.memory_size, plain.environment) == (3, 128, {})
     assert (plain.reserved_concurrent_executions, plain.concurrency_limit) == (None, None)
@@ -80,6 +88,7 @@ server:
         Handler: app.h
         CodeUri: code
         Environment: {{Variables: {{A: [1]}}}}
+        requirementsFile: missing.txt
 """
     nowhere = tmp_path / "nowhere"
     assert problems(write_definition(tmp_path, SCHEMA, text)) == [
@@ -88,9 +97,11 @@ server:
         "server.lambda.functions[2]: expected CodeUri (the code's directory) or Code, one of them",
         "server.lambda.functions[3].Role: unknown key; expected one of FunctionName, Runtime, "
         "Handler, CodeUri, Code, Timeout, MemorySize, Environment, Layers, "
-        "ReservedConcurrentExecutions, Description, concurrencyLimit, pythonExecutable",
+        "ReservedConcurrentExecutions, Description, concurrencyLimit, pythonExecutable, "
+        "requirementsFile",
         "server.lambda.functions[3].Runtime: required; expected a non-empty string",
         f"server.lambda.functions[3].CodeUri: directory not found: {nowhere}",
         "server.lambda.functions[3].MemorySize: expected an integer from 128 to 10240",
         "server.lambda.functions[4].Environment.Variables.A: expected a string, got list",
+        f"server.lambda.functions[4].requirementsFile: file not found: {tmp_path / 'missing.txt'}",
     ]

@@ -1,6 +1,6 @@
 """`syncConfig` of resolvers and functions (AppSync's SyncConfig: conflictDetection,
-conflictHandler, lambdaConflictHandlerConfig), with a local `handler` for the Lambda conflict
-handler. Conflict detection needs a versioned data source ("Versioning DynamoDB data sources");
+conflictHandler, lambdaConflictHandlerConfig: the function's ARN, or a local `handler` in its
+place). Conflict detection needs a versioned data source ("Versioning DynamoDB data sources");
 elsewhere the block is accepted with a notice."""
 
 from __future__ import annotations
@@ -53,8 +53,21 @@ resolvers:
     code: code.py
     syncConfig: {conflictDetection: VERSION, conflictHandler: AUTOMERGE}
   - {typeName: Query, fieldName: b, kind: PIPELINE, pipelineConfig: {functions: [save]}}
+  - typeName: Query
+    fieldName: c
+    dataSourceName: Posts
+    code: code.py
+    syncConfig:
+      conflictDetection: VERSION
+      conflictHandler: LAMBDA
+      lambdaConflictHandlerConfig: {lambdaConflictHandlerArn: resolve}
 """
     definition = read_appsync_yaml(_write(tmp_path, text))
+    assert definition.resolvers[2].sync_config == SyncConfig(
+        ConflictDetectionType.VERSION,
+        ConflictHandlerType.LAMBDA,
+        lambda_conflict_handler_arn="resolve",
+    )
     assert definition.functions[0].sync_config == SyncConfig(
         ConflictDetectionType.VERSION, ConflictHandlerType.LAMBDA, "conflicts:resolve"
     )
@@ -124,7 +137,7 @@ resolvers:
     syncConfig: {conflictHandler: MERGE, lambdaConflictHandlerConfig: {handler: resolve}}
 """
     assert problems(_write(tmp_path, text)) == [
-        "resolvers[0].syncConfig.lambdaConflictHandlerConfig.handler: "
+        "resolvers[0].syncConfig.lambdaConflictHandlerConfig.lambdaConflictHandlerArn: "
         "required; expected a non-empty string",
         "resolvers[1].syncConfig.lambdaConflictHandlerConfig: "
         "has no effect unless conflictHandler is LAMBDA",

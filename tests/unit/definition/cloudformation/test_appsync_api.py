@@ -10,6 +10,7 @@ import pytest
 from definition.authorization import (
     AuthenticationType,
     DefaultAction,
+    LambdaAuthorizerConfig,
     OpenIDConnectConfig,
     UserPoolConfig,
 )
@@ -134,10 +135,6 @@ def test_bad_api_settings_are_problems(tmp_path: Path) -> None:
         "QueryDepthLimit, ResolverCountLimit, ApiType, Visibility, OwnerContact, "
         "MergedApiExecutionRoleArn, EnvironmentVariables, EnhancedMetricsConfig",
         "Api.Properties.UserPoolConfig: has no effect on an API_KEY provider",
-        "Api.Properties.AdditionalAuthenticationProviders[1].LambdaAuthorizerConfig."
-        "AuthorizerUri: an AWS_LAMBDA authorizer from a template calls its Lambda function, and "
-        "local Lambda functions are not wired into the server yet: use appsync.yaml's local "
-        "`handler`",
         "Api.Properties.AdditionalAuthenticationProviders[2].UserPoolConfig.DefaultAction: an "
         "additional provider has none",
         "Api.Properties.AdditionalAuthenticationProviders[0].AuthenticationType: API_KEY is "
@@ -236,3 +233,30 @@ def test_bad_keys_and_caches_are_problems(tmp_path: Path) -> None:
         "PER_RESOLVER_CACHING | OPERATION_LEVEL_CACHING, got 'ALWAYS'",
         "Cache.Properties.Ttl: required; expected seconds from 1 to 3600",
     ]
+
+
+def test_a_lambda_authorizer_names_the_templates_function_by_its_arn(tmp_path: Path) -> None:
+    # AWS::AppSync::GraphQLApi LambdaAuthorizerConfig: AuthorizerUri is the function's ARN,
+    # `!GetAtt Fn.Arn`; the TTL defaults to 0 (no caching).
+    definition = _read(
+        tmp_path,
+        """      AuthenticationType: AWS_LAMBDA
+      LambdaAuthorizerConfig:
+        AuthorizerUri: !GetAtt Check.Arn
+        IdentityValidationExpression: "^tok-"
+      AdditionalAuthenticationProviders:
+        - AuthenticationType: API_KEY""",
+        """  Check:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: nodejs20.x
+      Handler: index.handler
+      Code: {ZipFile: "exports.handler = async () => ({isAuthorized: true})"}
+""",
+    )
+    [function] = definition.server.lambda_functions
+    config = definition.authentication.lambda_authorizer_config
+    assert config == LambdaAuthorizerConfig(
+        identity_validation_expression="^tok-", authorizer_uri=function.arn
+    )
+    assert function.arn.startswith("arn:aws:lambda:eu-west-1:123456789012:function:")

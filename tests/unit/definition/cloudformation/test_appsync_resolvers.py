@@ -197,9 +197,6 @@ def test_bad_resolvers_and_functions_are_problems(tmp_path: Path) -> None:
         "NoCode.Properties.FunctionVersion: expected 2018-05-29, got '2017-02-28'",
         "Lambda.Properties.DataSourceName: no data source named 'Nowhere' (known: Posts)",
         "Lambda.Properties.Runtime.RuntimeVersion: APPSYNC_JS has only version 1.0.0",
-        "Lambda.Properties.SyncConfig.LambdaConflictHandlerConfig: a LAMBDA conflict handler "
-        "from a template calls its Lambda function, and local Lambda functions are not wired "
-        "into the server yet",
         "Mixed.Properties.Runtime: required with Code: {Name: APPSYNC_JS, RuntimeVersion: 1.0.0}",
         "Unknown.Properties.PipelineConfig.Functions[0]: no function with the id 'abc123': name "
         "one as !GetAtt Fn.FunctionId",
@@ -230,3 +227,40 @@ def test_a_field_has_one_resolver(tmp_path: Path) -> None:
     assert problems(tmp_path, SOURCES + twice) == [
         "B.Properties.FieldName: Query.getPost already has a resolver (A)"
     ]
+
+
+def test_a_lambda_conflict_handler_names_the_templates_function(tmp_path: Path) -> None:
+    # AWS::AppSync::Resolver SyncConfig.LambdaConflictHandlerConfig.LambdaConflictHandlerArn,
+    # `!GetAtt Fn.Arn` read as the function's local ARN.
+    definition = read(
+        tmp_path,
+        SOURCES
+        + """
+  Resolve:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Code: {ZipFile: "def handler(event, context): return {}"}
+  GetPost:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      TypeName: Query
+      FieldName: getPost
+      DataSourceName: Posts
+      Runtime: {Name: APPSYNC_JS, RuntimeVersion: 1.0.0}
+      Code: "export function request(ctx) { return {}; }"
+      SyncConfig:
+        ConflictDetection: VERSION
+        ConflictHandler: LAMBDA
+        LambdaConflictHandlerConfig: {LambdaConflictHandlerArn: !GetAtt Resolve.Arn}
+""",
+    )
+    [function] = definition.server.lambda_functions
+    [resolver] = definition.resolvers
+    assert resolver.sync_config == SyncConfig(
+        ConflictDetectionType.VERSION,
+        ConflictHandlerType.LAMBDA,
+        lambda_conflict_handler_arn=function.arn,
+    )

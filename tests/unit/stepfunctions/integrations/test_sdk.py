@@ -195,3 +195,39 @@ async def test_aws_sdk_dynamodb_query_answers_the_sdk_response(
     assert "(Service: DynamoDb, Status Code: 400, Request ID: " in output["error"]["Cause"]
     scheduled = result.details("TaskScheduled")
     assert (scheduled["resourceType"], scheduled["resource"]) == ("aws-sdk:dynamodb", "query")
+
+
+@pytest.mark.anyio
+async def test_a_blob_parameter_given_json_goes_as_its_text(
+    endpoints: IntegrationEndpoints,
+) -> None:
+    # aws-sdk:lambda:invoke's Payload is written as an object in AWS's examples (dg "Invoke
+    # Lambda with Step Functions"); S3's PutObject Body is a blob of the same kind, and
+    # GetObject's streaming Body comes back as text.
+    bucket = f"b-{uuid.uuid4().hex[:12]}"
+    definition = {
+        "StartAt": "Bucket",
+        "States": {
+            "Bucket": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:s3:createBucket",
+                "Parameters": {"Bucket": bucket},
+                "Next": "Put",
+            },
+            "Put": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:s3:putObject",
+                "Parameters": {"Bucket": bucket, "Key": "k", "Body": {"note": "é", "n": [1, 2]}},
+                "Next": "Get",
+            },
+            "Get": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::aws-sdk:s3:getObject",
+                "Parameters": {"Bucket": bucket, "Key": "k"},
+                "End": True,
+            },
+        },
+    }
+    result = await run(_tasks(endpoints), definition)
+    assert result.execution.status == "SUCCEEDED", result.execution.cause
+    assert result.output["Body"] == '{"note":"é","n":[1,2]}'
