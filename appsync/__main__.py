@@ -2,6 +2,7 @@
 
     appsync-local --version
     appsync-local serve    [--config ./appsync.yaml] [--host 127.0.0.1] [--port 20002] [--no-reload]
+                           [--workers N]
                            [--tls | --cert FILE --key FILE] [--data-dir DIR [--fsync] | --ephemeral]
                            [--allowed-host NAME ...] [--access-log]
                            [--api-log FILE] [--api-log-format auto|json|text]
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -42,18 +42,29 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
+from appsync.aws.forward import PrimaryServices
 from appsync.banner import announce, credentials_text, exposure_warning
 from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.errors import ConfigError, TlsError
-from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+from appsync.evaluation import evaluate_file
 from appsync.hosts import is_loopback
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reload import ApiReloader, ReloadOutcome
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
-from appsync.tls import TlsFiles, self_signed_certificate
+from appsync.tls import TlsChoice, TlsFiles, tls_files
+from appsync.workers import (
+    PRIMARY_HOST,
+    AsPublic,
+    WorkerCommand,
+    WorkerSettings,
+    shared,
+    worker_count,
+    worker_pool,
+    workers_problem,
+)
 from definition.errors import InvalidDefinitionError
 from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
@@ -94,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help="processes answering on the port, to use N cores (default 1); more than one needs "
+        "server.realtime.redisUrl: see the README's All cores",
+    )
     serve.add_argument(
         "--access-log",
         action="store_true",
@@ -298,10 +316,20 @@ class _ServeOptions:
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO)
     # Reads the definition again for a reload (None: `--no-reload`).
     reread: Callable[[], ApiDefinition] | None = None
+    # `--workers`, and what each worker is told of the command line (`appsync.workers`).
+    workers: int = 1
+    worker: WorkerCommand | None = None
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
     host, port, log_level = options.host, options.port, options.log_level
+    workers = options.workers
+    problem = workers_problem(definition, workers)
+    if problem is not None:
+        _report([problem])
+        return 1
+    if workers > 1:
+        definition = shared(definition)
     try:
         app = build_app(
             definition,
@@ -313,21 +341,38 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         _report(error.problems)
         return 1
     if options.reread is not None:
-        ApiReloader(app, options.reread, _reloaded)
+        reread = options.reread
+        ApiReloader(app, reread if workers == 1 else lambda: shared(reread()), _reloaded)
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
         listener = _listen(host, port)
+        # With --workers, they answer on the port; this process serves them on a loopback one.
+        served = listener if workers == 1 else _listen(PRIMARY_HOST, 0)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
         return 1
     if not is_loopback(host):
         print(exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
+    pool = None
+    if workers > 1:
+        primary = PrimaryServices.on(served, definition.server.aws.credentials[0])
+        # Made now, so that every worker verifies the tokens the primary's Cognito signs.
+        key = options.data.cognito_signing_key()
+        assert options.worker is not None  # `serve` describes the command for workers
+        pool = worker_pool(
+            app, workers, WorkerSettings(options.worker, primary, key, tls), listener
+        )
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
-    uvicorn_options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
+    uvicorn_options = {**UVICORN_OPTIONS}
+    if tls is not None and pool is None:
+        uvicorn_options.update(tls.uvicorn_options())
+    if pool is not None:
+        # What it answers is forwarded by a worker, whose uvicorn adds its own Date and Server.
+        uvicorn_options.update(date_header=False, server_header=False)
     config = uvicorn.Config(
-        app,
+        app if pool is None else AsPublic(app, listener.getsockname()[:2]),
         host=host,
         port=port,
         log_level=log_level,
@@ -343,16 +388,17 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         scheme = "https" if tls is not None else "http"
         app.self_routes.learn({"server": listener.getsockname()[:2], "scheme": scheme})
     async with asyncio.TaskGroup() as group:
-        serving = group.create_task(server.serve(sockets=[listener]))
+        serving = group.create_task(server.serve(sockets=[served]))
         listening = group.create_task(server.listening.wait())
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         if server.started:
-            bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
+            bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
-            announce(app, options.data, bound_host, bound_port, certificate)
+            announce(app, options.data, bound_host, bound_port, certificate, pool)
         else:
             listening.cancel()
     listener.close()
+    served.close()
     if app.start_problems:
         _report(app.start_problems)
     return 0 if server.started else 1
@@ -415,18 +461,19 @@ def serve(
     host: str,
     port: int,
     log_level: str,
-    tls: _TlsChoice | None = None,
+    tls: TlsChoice | None = None,
     data: DataDirectory | None = None,
     allowed_hosts: Sequence[str] = (),
     access_log: bool = False,
     arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
+    workers: int = 1,
 ) -> int:
     definition = _load(path, arguments)
     if definition is None:
         return 1
     try:
-        files = _tls_files(definition, tls)
+        files = tls_files(definition, tls)
     except (TlsError, OSError) as error:
         command_line = tls is not None and (tls.self_signed or tls.cert_file is not None)
         where = (_COMMAND_LINE, "--tls" if tls and tls.self_signed else "--cert")
@@ -448,34 +495,10 @@ def serve(
         access_log,
         api_log,
         (lambda: read_definition(path, read)) if reload else None,
+        workers,
+        WorkerCommand(path, read, log_level, access_log, tuple(allowed_hosts), api_log, reload),
     )
     return asyncio.run(_serve(definition, options, files))
-
-
-@dataclass(frozen=True, slots=True)
-class _TlsChoice:
-    """The command line's TLS flags; they replace the definition's `server.tls`."""
-
-    self_signed: bool
-    cert_file: Path | None
-    key_file: Path | None
-
-
-def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles | None:
-    if choice is not None and choice.cert_file is not None and choice.key_file is not None:
-        files = TlsFiles(choice.cert_file, choice.key_file)
-    elif choice is not None and choice.self_signed:
-        files = self_signed_certificate()
-    elif definition.server.tls is None:
-        return None
-    elif definition.server.tls.self_signed:
-        files = self_signed_certificate()
-    else:
-        assert definition.server.tls.cert_file is not None  # the reader guarantees both
-        assert definition.server.tls.key_file is not None
-        files = TlsFiles(definition.server.tls.cert_file, definition.server.tls.key_file)
-    files.check()
-    return files
 
 
 def serve_states(
@@ -499,28 +522,6 @@ def serve_states(
         )
     )
     return 0
-
-
-def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
-    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
-    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
-    otherwise."""
-    try:
-        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
-        source = code if code is not None else template
-        assert source is not None  # argparse requires one of them
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"appsync-local: {error}", file=sys.stderr)
-        return 1
-    if code is not None:
-        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
-        status, answer = evaluate_code(body, file=code.name)
-    else:
-        body = {"template": text, "context": context_text}
-        status, answer = evaluate_mapping_template(body, file=source.name)
-    print(json.dumps(answer, indent=4, ensure_ascii=False))
-    return 0 if status == 200 else 1
 
 
 def _no_definition(command: str) -> int:
@@ -555,7 +556,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return reset(DataDirectory(arguments.data_dir.resolve()))
         return reset(DataDirectory.beside(arguments.config))
     if arguments.command == "evaluate":
-        return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
+        return evaluate_file(
+            arguments.code, arguments.template, arguments.function, arguments.context
+        )
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,
@@ -567,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if (arguments.cert is None) != (arguments.key is None):
         print("appsync-local: --cert and --key go together", file=sys.stderr)
         return 2
-    tls = _TlsChoice(arguments.tls, arguments.cert, arguments.key)
+    tls = TlsChoice(arguments.tls, arguments.cert, arguments.key)
     data = None
     if arguments.ephemeral:
         if arguments.fsync:
@@ -589,6 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.access_log,
         arguments,
         (arguments.api_log, LogFormat(arguments.api_log_format)),
+        arguments.workers,
     )
 
 

@@ -30,6 +30,7 @@ from appsync.api_log import LogSink, api_id, api_log_of
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.forward import ForwardedAws, PrimaryServices
 from appsync.aws.keys import endpoint_credentials
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
@@ -86,7 +87,7 @@ from definition.model import (
     Source,
 )
 from definition.problems import Problem
-from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
 from resolvers.pipeline import PipelineFunction
 from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.util.time import SYSTEM_CLOCK
@@ -109,6 +110,8 @@ class LoadedApi:
     aws: LocalAws
     functions: EmbeddedFunctions
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
+    # In a worker of `serve --workers`: the primary process, which runs DynamoDB and the engine.
+    primary: PrimaryServices | None = None
 
 
 class _ResolverClock:
@@ -131,6 +134,7 @@ def load_api(
     log_sink: LogSink | None = None,
     *,
     running: LoadedApi | None = None,
+    primary: PrimaryServices | None = None,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
@@ -139,7 +143,8 @@ def load_api(
     replace (a reload, `appsync.reload`), whose Step Functions engine, Lambda functions, AWS
     endpoint, broker, metrics and cache store it keeps: they hold executions, workers, tokens,
     subscriptions and counts that outlive the swap (the functions are brought to this
-    definition by `reload`, which also empties the cache).
+    definition by `reload`, which also empties the cache). `primary`: in a worker of `serve
+    --workers`, where DynamoDB and the Step Functions engine run (`appsync.aws.forward`).
     """
     problems = Problems(definition)
     for notice in definition.notices:
@@ -157,7 +162,7 @@ def load_api(
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     if running is None:
         metrics = ApiMetrics(api_id(definition.name))
-        step_functions = _step_functions(definition, data, problems, log_sink, metrics)
+        step_functions = _step_functions(definition, data, problems, log_sink, metrics, primary)
         region = aws_settings.region or definition.server.step_functions.region
         # One invoker per server; functions sign with the endpoint's first declared key.
         lambda_functions = build_functions(
@@ -179,6 +184,7 @@ def load_api(
         broker = _broker(definition.server.realtime, problems)
     else:
         step_functions, aws, broker = running.step_functions, running.aws, running.realtime.broker
+        primary = running.primary
         lambda_functions = running.functions
         assert running.executor.metrics is not None  # every API is loaded with its metrics
         metrics = running.executor.metrics
@@ -198,7 +204,11 @@ def load_api(
             spec,
             f"dataSources[{index}]",
             resolver_clock,
-            (step_functions, lambda_functions),
+            (
+                step_functions,
+                lambda_functions,
+                operations_for if primary is None else primary.dynamodb,
+            ),
             problems,
         )
         for index, spec in enumerate(definition.data_sources)
@@ -246,7 +256,8 @@ def load_api(
         metrics=metrics,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
-    dynamodb = embedded_dynamodb(definition, inferred)
+    # A worker's tables are the primary's.
+    dynamodb = embedded_dynamodb(definition, inferred) if primary is None else None
     return LoadedApi(
         definition,
         schema,
@@ -258,6 +269,7 @@ def load_api(
         aws,
         lambda_functions,
         code.js_runtime,
+        primary,
     )
 
 
@@ -267,6 +279,7 @@ def _step_functions(
     problems: Problems,
     log_sink: LogSink | None,
     metrics: ApiMetrics,
+    primary: PrimaryServices | None,
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
@@ -274,7 +287,13 @@ def _step_functions(
     try:
         settings = engine_settings(settings, data)
         return build_step_functions(
-            settings, file, definition.problem, log_sink, observer, fsync=data.fsync
+            settings,
+            file,
+            definition.problem,
+            log_sink,
+            observer,
+            fsync=data.fsync,
+            primary=primary,
         )
     except ConfigError as error:
         problems.items.extend(error.problems)
@@ -354,15 +373,17 @@ def build_app(
     allowed_hosts: tuple[str, ...] = (),
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     log_sink: LogSink | None = None,
+    primary: PrimaryServices | None = None,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
     `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
+    `primary`: in a worker of `serve --workers`, the process AWS API requests go to.
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
-    api = load_api(definition, clock, data, log_sink)
+    api = load_api(definition, clock, data, log_sink, primary=primary)
     endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
@@ -410,9 +431,8 @@ def build_app(
                 current.js_runtime.close()
 
     routes = _routes(api, endpoint, api.realtime)
-    app = AppSyncApp(
-        endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
-    )
+    aws_requests = api.aws.endpoint if primary is None else ForwardedAws(primary)
+    app = AppSyncApp(endpoint, api.realtime, hosts, aws_requests, routes=routes, lifespan=lifespan)
     app.state.api = api
     app.state.extra_listener = None
     app.state.build = (clock, data, body_timeout_seconds, log_sink)
@@ -474,7 +494,7 @@ class AppSyncApp(Starlette):
         graphql: GraphQLEndpoint,
         realtime: RealtimeRuntime,
         hosts: HostPolicy,
-        aws: AwsEndpoint,
+        aws: AwsEndpoint | ForwardedAws,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)

@@ -6,12 +6,15 @@ for a host beyond loopback. Part of the CLI (`appsync.__main__`), the only place
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from appsync.api_log import api_id
 from appsync.app import AppSyncApp
 from appsync.data_directory import DataDirectory
 from appsync.functions_embedded import describe as describe_functions
+from appsync.workers import WorkerPool
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
 
 
@@ -21,6 +24,7 @@ def announce(
     host: str,
     port: int,
     certificate: Path | None = None,
+    workers: WorkerPool | None = None,
 ) -> None:
     definition: ApiDefinition = app.state.api.definition
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
@@ -46,12 +50,34 @@ def announce(
     if data.path is not None:
         print(f"    {_kept(app)} kept there (`appsync-local reset` empties it)")
     print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
-    if app.companions:
+    if workers is not None:
+        redis = definition.server.realtime.redis_url
+        print(f"  Workers: {workers.count} processes answer on this port (pids {_pids(workers)})")
+        print(f"    subscriptions shared through Redis at {_redacted(redis)}")
+        print(
+            f"    DynamoDB, Step Functions and the AWS endpoint served to them by pid {os.getpid()}"
+        )
+    if [
+        companion for companion in app.companions if workers is None or companion != workers.running
+    ]:
         print(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"
         )
     print("Press Ctrl+C to stop.", flush=True)
+
+
+def _pids(workers: WorkerPool) -> str:
+    return ", ".join(str(pid) for pid in workers.pids)
+
+
+def _redacted(url: str | None) -> str:
+    """A Redis URL without its password."""
+    parts = urlsplit(url or "")
+    if parts.password is None:
+        return url or ""
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def credentials_text(aws: AwsEndpointSettings) -> str:
