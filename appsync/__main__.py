@@ -43,6 +43,7 @@ import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
 from appsync.aws.forward import PrimaryServices
+from appsync.aws.listener import tcp_listener
 from appsync.banner import announce, credentials_text, exposure_warning
 from appsync.console.routes import server_version
 from appsync.data_directory import DataDirectory, DataDirectoryError
@@ -346,9 +347,9 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
-        listener = _listen(host, port)
+        listener = tcp_listener(host, port)
         # With --workers, they answer on the port; this process serves them on a loopback one.
-        served = listener if workers == 1 else _listen(PRIMARY_HOST, 0)
+        served = listener if workers == 1 else tcp_listener(PRIMARY_HOST, 0)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
@@ -424,12 +425,6 @@ def _reloaded(outcome: ReloadOutcome) -> None:
         print(
             f"appsync-local: {name} changed: restart the server for it to take effect", flush=True
         )
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    """The server's listening socket, bound as uvicorn binds it (port 0 picks a free one)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family)
 
 
 class _Server(LongPollServer):

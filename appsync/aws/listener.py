@@ -56,12 +56,23 @@ class AwsOnlyApp:
         await send({"type": "http.response.body", "body": _NOT_FOUND})
 
 
+def tcp_listener(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on `host:port` (port 0: a free one), bound as uvicorn binds.
+
+    Its `proto` is read back from the kernel (IPPROTO_TCP): asyncio turns Nagle's algorithm off
+    (TCP_NODELAY) only on sockets that say TCP, and `socket.create_server` leaves it 0, so an
+    answer written in two parts (head, body) waited for the client's delayed ACK, about 40 ms
+    a request on a keep-alive connection."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    created = socket.create_server((host, port), family=family)
+    return socket.socket(fileno=created.detach())
+
+
 @asynccontextmanager
 async def extra_listener(app: ASGIApp, host: str, port: int) -> AsyncIterator[str]:
     """Serve `app` on `host:port` (0: a free port) while inside; yields its URL."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        listener = socket.create_server((host, port), family=family)
+        listener = tcp_listener(host, port)
     except OSError as error:
         # create_server's own wording adds the address, which the message already names.
         reason = os.strerror(error.errno) if error.errno else str(error)

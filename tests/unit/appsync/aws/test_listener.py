@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from collections.abc import Iterator
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 
 from appsync.aws.endpoint import AwsEndpoint
-from appsync.aws.listener import AwsOnlyApp, extra_listener
+from appsync.aws.listener import AwsOnlyApp, extra_listener, tcp_listener
 from appsync.aws.states import StepFunctionsRoute
 from appsync.hosts import HostPolicy
 from appsync.stepfunctions_embedded import build_step_functions
@@ -73,3 +74,22 @@ async def test_the_listener_serves_until_left() -> None:
     port = int(url.rsplit(":", 1)[1])
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+async def test_answers_on_a_bound_listener_are_sent_without_delay() -> None:
+    """asyncio sets TCP_NODELAY only on sockets whose `proto` says TCP; without it, an answer
+    written in two parts waits for the client's delayed ACK (about 40 ms)."""
+    listener = tcp_listener("127.0.0.1", 0)
+    accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+    async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sock = writer.get_extra_info("socket")
+        accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        writer.close()
+
+    server = await asyncio.start_server(connected, sock=listener)
+    async with server:
+        _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+        assert await asyncio.wait_for(accepted, 10) == 1
+        writer.close()
+    assert listener.proto == socket.IPPROTO_TCP
