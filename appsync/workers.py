@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import functools
 import logging
 import multiprocessing
 import os
@@ -53,7 +54,7 @@ from appsync.errors import ConfigError
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.reload import ApiReloader, ReloadOutcome
+from appsync.reload import ApiReloader, ReloadOutcome, changed_since
 from appsync.tls import TlsFiles
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
@@ -273,6 +274,8 @@ def run_worker(
     def read() -> ApiDefinition:
         return _in_worker(read_definition(command.config, command.read))
 
+    # The files are read now; a change saved before the watch below starts is caught up then.
+    read_at = time.time()
     try:
         app = build_app(
             read(),
@@ -286,7 +289,8 @@ def run_worker(
         logger.error("worker process %s cannot start: %s", os.getpid(), error)
         raise SystemExit(1) from None
     if command.reload:
-        ApiReloader(app, read, _reloaded)
+        reloader = ApiReloader(app, read, _reloaded)
+        app.companions.append(functools.partial(_caught_up, reloader, app, read_at))
     if app.self_routes is not None:
         scheme = "https" if settings.tls is not None else "http"
         app.self_routes.learn({"server": public, "scheme": scheme})
@@ -326,6 +330,16 @@ class _WorkerServer(uvicorn.Server):
         # workers (SIGTERM) before its services, and a second signal would cut that short.
         if sig != signal.SIGINT:
             super().handle_exit(sig, frame)
+
+
+@asynccontextmanager
+async def _caught_up(reloader: ApiReloader, app: AppSyncApp, read_at: float) -> AsyncIterator[None]:
+    """Entered once the reloader watches: a file changed between the worker's read and then
+    (a worker starts seconds after the primary, which reloads it) is reloaded now."""
+    changed = changed_since(app.state.api.definition, read_at)
+    if changed:
+        await reloader.reload(changed)
+    yield
 
 
 def _stopped(signum: int, frame: FrameType | None) -> None:
