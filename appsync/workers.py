@@ -85,6 +85,14 @@ def workers_problem(definition: ApiDefinition, count: int) -> Problem | None:
             f"{count} workers share subscriptions through Redis: set server.realtime.redisUrl "
             "in the definition (for example redis://localhost:6379/0), or serve with one worker",
         )
+    if count > 1 and definition.server.aws.trust_embedded_iam:
+        return Problem(
+            "appsync-local serve",
+            "--workers",
+            "server.aws.trustEmbeddedIam: the keys minted in the embedded IAM live in the "
+            "primary process, and the workers could not verify AWS_IAM requests signed with "
+            "them; serve with one worker",
+        )
     return None
 
 

@@ -42,6 +42,18 @@ def test_more_than_one_worker_needs_the_redis_broker() -> None:
     assert workers_problem(_definition(REDIS), 2) is None
 
 
+def test_more_than_one_worker_cannot_trust_the_embedded_iam() -> None:
+    definition = _definition(REDIS)
+    aws = dataclasses.replace(definition.server.aws, trust_embedded_iam=True)
+    definition = dataclasses.replace(
+        definition, server=dataclasses.replace(definition.server, aws=aws)
+    )
+    problem = workers_problem(definition, 2)
+    assert problem is not None
+    assert problem.message.startswith("server.aws.trustEmbeddedIam: the keys minted")
+    assert workers_problem(definition, 1) is None
+
+
 def test_serve_refuses_workers_without_redis(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
