@@ -6,16 +6,17 @@ for a host beyond loopback. Part of the CLI (`appsync.__main__`), the only place
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from appsync.api_log import api_id
 from appsync.app import AppSyncApp
 from appsync.data_directory import DataDirectory
 from appsync.functions_embedded import describe as describe_functions
-from appsync.workers import WorkerPool
+from appsync.reload import ApiReloader
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
+
+TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
 
 
 def announce(
@@ -24,8 +25,9 @@ def announce(
     host: str,
     port: int,
     certificate: Path | None = None,
-    workers: WorkerPool | None = None,
+    extra: Sequence[str] = (),
 ) -> None:
+    """`extra`: lines for the options that are on (the control API, a manual clock)."""
     definition: ApiDefinition = app.state.api.definition
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
     shown = f"[{host}]" if ":" in host else host
@@ -33,6 +35,7 @@ def announce(
     print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
+    print(f"    console API token: {app.state.console.token.value}  {TOKEN_NOTE}")
     print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
@@ -50,34 +53,17 @@ def announce(
     if data.path is not None:
         print(f"    {_kept(app)} kept there (`appsync-local reset` empties it)")
     print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
-    if workers is not None:
-        redis = definition.server.realtime.redis_url
-        print(f"  Workers: {workers.count} processes answer on this port (pids {_pids(workers)})")
-        print(f"    subscriptions shared through Redis at {_redacted(redis)}")
-        print(
-            f"    DynamoDB, Step Functions and the AWS endpoint served to them by pid {os.getpid()}"
-        )
-    if [
-        companion for companion in app.companions if workers is None or companion != workers.running
-    ]:
+    # The reloader watches from the lifespan, as a companion (`--workers` adds another).
+    if any(
+        isinstance(getattr(entered, "__self__", None), ApiReloader) for entered in app.companions
+    ):
         print(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"
         )
+    for line in extra:
+        print(f"  {line}")
     print("Press Ctrl+C to stop.", flush=True)
-
-
-def _pids(workers: WorkerPool) -> str:
-    return ", ".join(str(pid) for pid in workers.pids)
-
-
-def _redacted(url: str | None) -> str:
-    """A Redis URL without its password."""
-    parts = urlsplit(url or "")
-    if parts.password is None:
-        return url or ""
-    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def credentials_text(aws: AwsEndpointSettings) -> str:
@@ -169,5 +155,7 @@ def exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
             if aws.credentials == (TEST_ACCESS_KEY,)
             else "."
         )
-        + " DNS rebinding protection applies to loopback connections only."
+        + " DNS rebinding protection applies to loopback connections only. The console"
+        " (/console/) works from other hosts with the console API token printed below, which"
+        " pages loaded from elsewhere ask for."
     )

@@ -25,7 +25,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from appsync.errors import TlsError
-from definition.model import ApiDefinition
 
 logger = logging.getLogger(__name__)
 
@@ -161,31 +160,3 @@ def _write_private(path: Path, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(data)
-
-
-@dataclass(frozen=True, slots=True)
-class TlsChoice:
-    """The command line's TLS flags; they replace the definition's `server.tls`."""
-
-    self_signed: bool
-    cert_file: Path | None
-    key_file: Path | None
-
-
-def tls_files(definition: ApiDefinition, choice: TlsChoice | None) -> TlsFiles | None:
-    """The files `serve` serves with: the command line's choice, else the definition's
-    `server.tls`, else none; raises TlsError (or OSError) when they cannot be used."""
-    if choice is not None and choice.cert_file is not None and choice.key_file is not None:
-        files = TlsFiles(choice.cert_file, choice.key_file)
-    elif choice is not None and choice.self_signed:
-        files = self_signed_certificate()
-    elif definition.server.tls is None:
-        return None
-    elif definition.server.tls.self_signed:
-        files = self_signed_certificate()
-    else:
-        assert definition.server.tls.cert_file is not None  # the reader guarantees both
-        assert definition.server.tls.key_file is not None
-        files = TlsFiles(definition.server.tls.cert_file, definition.server.tls.key_file)
-    files.check()
-    return files

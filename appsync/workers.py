@@ -14,16 +14,17 @@ workers on a loopback port of its own (`appsync.aws.forward`):
 * the API cache lives in Redis as well (`server.apiCache.redisUrl`, by default the broker's), so
   a flush reaches every worker's reads.
 
-Each worker keeps its own: warm Lambda function processes, `/metrics` counts, the JavaScript
-runtime, and hot reload (every worker watches the files and reloads itself; the primary reports
-the outcome). A worker that ends without being asked is replaced; Ctrl+C or SIGTERM to the
-primary stops the workers first, then the services. Each response carries the answering
-worker's process id in `x-appsync-local-worker`.
+A browser asking a worker for the console is sent to the primary's port (`ConsoleAtPrimary`):
+the console's views read the services in process. Each worker keeps its own: warm Lambda
+function processes, `/metrics` counts, the JavaScript runtime, and hot reload (every worker
+watches the files and reloads itself; the primary reports the outcome). A worker that ends
+without being asked is replaced; Ctrl+C or SIGTERM to the primary stops the workers first, then
+the services. Each response carries the answering worker's process id in
+`x-appsync-local-worker`.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import dataclasses
 import functools
@@ -43,8 +44,10 @@ from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from types import FrameType
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
+from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.app import AppSyncApp, build_app
@@ -76,8 +79,18 @@ _STOP_SECONDS = 10.0
 _spawn = multiprocessing.get_context("spawn")
 
 
-def workers_problem(definition: ApiDefinition, count: int) -> Problem | None:
-    """Why `serve --workers count` cannot run this definition, or None."""
+def workers_problem(
+    definition: ApiDefinition, count: int, clock_control: bool = False
+) -> Problem | None:
+    """Why `serve --workers count` cannot run this definition, or None. `clock_control`:
+    `--clock manual` or `--control-api` was given, which drive one process's clock and state."""
+    if count > 1 and clock_control:
+        return Problem(
+            "appsync-local serve",
+            "--workers",
+            "--clock manual and --control-api drive one process's clock and state, and the "
+            "workers each have their own; serve with one worker",
+        )
     if count > 1 and definition.server.realtime.redis_url is None:
         return Problem(
             "appsync-local serve",
@@ -114,13 +127,6 @@ def _in_worker(definition: ApiDefinition) -> ApiDefinition:
     return dataclasses.replace(
         definition, server=dataclasses.replace(definition.server, dynamodb=dynamodb)
     )
-
-
-def worker_count(text: str) -> int:
-    """`--workers`' value: a number of processes."""
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}")
-    return int(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +179,25 @@ class AsPublic:
         await self._app(scope, receive, send)
 
 
+class ConsoleAtPrimary:
+    """ASGI: a worker sends a browser asking for the console to the primary's loopback port,
+    since the console's views read the services in process (a worker's own are idle)."""
+
+    __slots__ = ("_app", "_primary")
+
+    def __init__(self, app: ASGIApp, primary_url: str) -> None:
+        self._app = app
+        self._primary = primary_url
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/console"):
+            query = scope.get("query_string", b"").decode("latin-1")
+            location = self._primary + scope["path"] + (f"?{query}" if query else "")
+            await RedirectResponse(location, status_code=307)(scope, receive, send)
+            return
+        await self._app(scope, receive, send)
+
+
 class WorkerPool:
     """The workers of one `serve`, as a companion of the primary's lifespan: started once the
     services run (`running`), each replaced when it ends unasked, stopped before the services."""
@@ -183,6 +208,10 @@ class WorkerPool:
         self._listener = listener
         self._processes: list[tuple[SpawnProcess, Connection]] = []
         self._stopping = False
+
+    @property
+    def primary_url(self) -> str:
+        return self._settings.primary.url
 
     @property
     def pids(self) -> list[int]:
@@ -264,6 +293,20 @@ class WorkerPool:
             ready.close()
 
 
+def workers_lines(definition: ApiDefinition, pool: WorkerPool) -> list[str]:
+    """What the banner says of the workers."""
+    pids = ", ".join(str(pid) for pid in pool.pids)
+    redis = urlsplit(definition.server.realtime.redis_url or "")
+    # The URL without its password.
+    shown = redis._replace(netloc=redis.netloc.replace(f":{redis.password}@", ":***@"))
+    return [
+        f"Workers: {pool.count} processes answer on this port (pids {pids})",
+        f"  subscriptions shared through Redis at {urlunsplit(shown)}",
+        f"  DynamoDB, Step Functions and the AWS endpoint served to them by pid {os.getpid()},",
+        f"  which serves the console: {pool.primary_url}/console/",
+    ]
+
+
 def _start_problem(what: str) -> Problem:
     return Problem("appsync-local serve", "--workers", f"a worker process {what}")
 
@@ -303,7 +346,7 @@ def run_worker(
         scheme = "https" if settings.tls is not None else "http"
         app.self_routes.learn({"server": public, "scheme": scheme})
     config = uvicorn.Config(
-        app,
+        ConsoleAtPrimary(app, settings.primary.url),
         log_level=command.log_level,
         log_config=logging_config(command.log_level, command.access_log),
         access_log=command.access_log,

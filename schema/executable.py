@@ -8,7 +8,7 @@ middleware manager per request, and graphql-js wording in its errors) kept a one
 below the server's target of 0.4x a fixed Starlette route. Measured on the project machine for
 `{ hello }` with a synchronous resolver: 21 us per operation through graphql-core with our cached
 document, 72 us through `strawberry.Schema.execute` with its ParserCache and ValidationCache
-extensions (3.4x). The schema is still wrapped as a `strawberry.Schema` (schema/bridge.py).
+extensions (3.4x). (Strawberry serves the console's own API instead: appsync/console/.)
 
 Calls go one way: this module calls the document cache, variable coercion and both executors;
 the executors call only what it hands them from schema/resolution.py.
@@ -30,7 +30,6 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule
 
-from schema.bridge import wrap_in_strawberry
 from schema.documents import DOCUMENT_CACHE_BYTES, DocumentCache, PreparedDocument
 from schema.errors import CoercionError
 from schema.limits import NoIntrospectionRule
@@ -72,7 +71,6 @@ class ExecutableSchema:
     ) -> None:
         self.schema = schema
         self._graphql_schema = schema.graphql_schema
-        self.strawberry_schema = wrap_in_strawberry(schema.graphql_schema)
         self._resolve_field = FieldResolution(
             schema.graphql_schema, resolver_for, query_depth_limit
         ).resolve

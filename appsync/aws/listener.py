@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +19,7 @@ import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
-from appsync.hosts import HostPolicy, refuse
+from appsync.hosts import HostPolicy, listening_socket, refuse
 from resolvers.errors import LoopbackEndpointError
 
 logger = logging.getLogger(__name__)
@@ -28,11 +27,15 @@ _NOT_FOUND = b'{"message":"Not Found"}'
 
 
 class AwsOnlyApp:
-    """ASGI: the AWS endpoint and nothing else (404 for anything that is not an AWS call)."""
+    """ASGI: the AWS endpoint, and for anything that is not an AWS call the `fallback` app
+    (`appsync-local stepfunctions`' console), or 404 without one."""
 
-    def __init__(self, endpoint: AwsEndpoint, hosts: HostPolicy) -> None:
+    def __init__(
+        self, endpoint: AwsEndpoint, hosts: HostPolicy, fallback: ASGIApp | None = None
+    ) -> None:
         self._endpoint = endpoint
         self._hosts = hosts
+        self._fallback = fallback
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -47,6 +50,9 @@ class AwsOnlyApp:
         if scope["type"] == "http" and self._endpoint.claims(scope):
             await self._endpoint(scope, receive, send)
             return
+        if self._fallback is not None:
+            await self._fallback(scope, receive, send)
+            return
         if scope["type"] == "websocket":
             await receive()
             await send({"type": "websocket.close", "code": 1008})
@@ -56,23 +62,11 @@ class AwsOnlyApp:
         await send({"type": "http.response.body", "body": _NOT_FOUND})
 
 
-def tcp_listener(host: str, port: int) -> socket.socket:
-    """A listening TCP socket on `host:port` (port 0: a free one), bound as uvicorn binds.
-
-    Its `proto` is read back from the kernel (IPPROTO_TCP): asyncio turns Nagle's algorithm off
-    (TCP_NODELAY) only on sockets that say TCP, and `socket.create_server` leaves it 0, so an
-    answer written in two parts (head, body) waited for the client's delayed ACK, about 40 ms
-    a request on a keep-alive connection."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    created = socket.create_server((host, port), family=family)
-    return socket.socket(fileno=created.detach())
-
-
 @asynccontextmanager
 async def extra_listener(app: ASGIApp, host: str, port: int) -> AsyncIterator[str]:
     """Serve `app` on `host:port` (0: a free port) while inside; yields its URL."""
     try:
-        listener = tcp_listener(host, port)
+        listener = listening_socket(host, port)
     except OSError as error:
         # create_server's own wording adds the address, which the message already names.
         reason = os.strerror(error.errno) if error.errno else str(error)

@@ -139,6 +139,13 @@ async def test_a_mutation_on_one_worker_reaches_a_subscriber_on_the_other(
     assert readers == set(_pids(workers))
     item = await asyncio.to_thread(_boto_get, workers, str(attempt))
     assert item == {"id": {"S": str(attempt)}, "name": {"S": "n"}}
+    # The console is the primary's, whose views read the services (the banner names its port).
+    async with httpx.AsyncClient() as http:
+        console = await http.get(f"http://127.0.0.1:{workers.port}/console/")
+        primary = console.headers["location"]
+        assert console.status_code == 307
+        assert f"which serves the console: {primary}" in workers.log()
+        assert (await http.get(primary)).status_code == 200
 
 
 async def _frame(socket: websockets.ClientConnection) -> dict[str, Any]:

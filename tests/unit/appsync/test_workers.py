@@ -4,16 +4,17 @@ tests/integration/test_workers.py (two processes, one port, a real redis-server)
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from starlette.responses import PlainTextResponse
 from starlette.types import Message, Receive, Scope, Send
 
 from appsync.__main__ import main
-from appsync.workers import AsPublic, shared, worker_count, workers_problem
+from appsync.workers import AsPublic, ConsoleAtPrimary, shared, workers_problem
 from definition.authorization import AuthenticationType, AuthProviderSpec
 from definition.model import (
     ApiCacheSpec,
@@ -75,13 +76,6 @@ def test_the_api_cache_lives_in_the_brokers_redis_unless_it_names_its_own() -> N
     assert shared(_definition(REDIS)).server.api_cache_redis_url is None
 
 
-def test_the_worker_count_is_a_positive_number() -> None:
-    assert worker_count("3") == 3
-    for text in ("0", "-1", "two"):
-        with pytest.raises(argparse.ArgumentTypeError):
-            worker_count(text)
-
-
 @pytest.mark.anyio
 async def test_the_primary_answers_as_if_reached_on_the_public_port() -> None:
     seen: list[Scope] = []
@@ -102,3 +96,18 @@ async def test_the_primary_answers_as_if_reached_on_the_public_port() -> None:
     assert seen[0]["server"] == ("0.0.0.0", 20002)
     assert seen[0]["path"] == "/"
     assert "server" not in seen[1]
+
+
+@pytest.mark.anyio
+async def test_a_worker_sends_the_console_to_the_primary() -> None:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        await PlainTextResponse("the API")(scope, receive, send)
+
+    worker = ConsoleAtPrimary(app, "http://127.0.0.1:40000")
+    transport = httpx.ASGITransport(app=worker)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost:20002") as http:
+        console = await http.get("/console/?section=dynamodb")
+        graphql = await http.post("/graphql", content=b"{}")
+    assert console.status_code == 307
+    assert console.headers["location"] == "http://127.0.0.1:40000/console/?section=dynamodb"
+    assert (graphql.status_code, graphql.text) == (200, "the API")

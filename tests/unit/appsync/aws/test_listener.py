@@ -3,15 +3,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import socket
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
-from appsync.aws.listener import AwsOnlyApp, extra_listener, tcp_listener
+from appsync.aws.listener import AwsOnlyApp, extra_listener
 from appsync.aws.states import StepFunctionsRoute
 from appsync.hosts import HostPolicy
 from appsync.stepfunctions_embedded import build_step_functions
@@ -26,12 +27,12 @@ KEY = IamCredential("testing", "testing", "123456789012", "arn:aws:iam::12345678
 pytestmark = pytest.mark.anyio
 
 
-def _app() -> AwsOnlyApp:
+def _app(fallback: ASGIApp | None = None) -> AwsOnlyApp:
     service = build_step_functions(StepFunctionsSettings(), "a.yaml").service
     endpoint = AwsEndpoint(
         SigV4Verifier((KEY,), SystemClock()), {"states": StepFunctionsRoute(service)}
     )
-    return AwsOnlyApp(endpoint, HostPolicy())
+    return AwsOnlyApp(endpoint, HostPolicy(), fallback)
 
 
 @pytest.fixture
@@ -51,6 +52,24 @@ async def test_only_aws_calls_are_answered() -> None:
         assert listed.json() == {"stateMachines": []}
         other = await client.post("/graphql", json={"query": "{ a }"})
         assert (other.status_code, other.json()) == (404, {"message": "Not Found"})
+
+
+async def test_what_is_not_an_aws_call_goes_to_the_fallback() -> None:
+    # `appsync-local stepfunctions` serves its console so.
+    async def console(scope: Scope, receive: Receive, send: Send) -> None:
+        await PlainTextResponse(f"console {scope['path']}")(scope, receive, send)
+
+    transport = httpx.ASGITransport(app=_app(console))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        listed = await client.post(
+            "/", content=b"{}", headers=json_call_headers("http://localhost/", "states")
+        )
+        assert listed.json() == {"stateMachines": []}
+        other = await client.get("/console/")
+        assert (other.status_code, other.text) == (200, "console /console/")
+        # The Host check still comes first.
+        rebound = await client.get("/console/", headers={"host": "evil.example"})
+        assert rebound.status_code == 403
 
 
 @pytest.mark.timeout(15)
@@ -74,22 +93,3 @@ async def test_the_listener_serves_until_left() -> None:
     port = int(url.rsplit(":", 1)[1])
     with socket.socket() as probe:
         assert probe.connect_ex(("127.0.0.1", port)) != 0
-
-
-async def test_answers_on_a_bound_listener_are_sent_without_delay() -> None:
-    """asyncio sets TCP_NODELAY only on sockets whose `proto` says TCP; without it, an answer
-    written in two parts waits for the client's delayed ACK (about 40 ms)."""
-    listener = tcp_listener("127.0.0.1", 0)
-    accepted: asyncio.Future[int] = asyncio.get_running_loop().create_future()
-
-    async def connected(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        sock = writer.get_extra_info("socket")
-        accepted.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
-        writer.close()
-
-    server = await asyncio.start_server(connected, sock=listener)
-    async with server:
-        _, writer = await asyncio.open_connection(*listener.getsockname()[:2])
-        assert await asyncio.wait_for(accepted, 10) == 1
-        writer.close()
-    assert listener.proto == socket.IPPROTO_TCP
