@@ -43,6 +43,13 @@ def test_more_than_one_worker_needs_the_redis_broker() -> None:
     assert workers_problem(_definition(REDIS), 2) is None
 
 
+def test_more_than_one_worker_cannot_run_on_a_manual_clock() -> None:
+    problem = workers_problem(_definition(REDIS), 2, clock_control=True)
+    assert problem is not None
+    assert problem.message.startswith("--clock manual and --control-api drive one process's")
+    assert workers_problem(_definition(REDIS), 1, clock_control=True) is None
+
+
 def test_more_than_one_worker_cannot_trust_the_embedded_iam() -> None:
     definition = _definition(REDIS)
     aws = dataclasses.replace(definition.server.aws, trust_embedded_iam=True)
