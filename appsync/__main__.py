@@ -30,6 +30,7 @@ from types import FrameType
 import uvicorn
 
 from appsync.app import build_app, load_api, schema_problems
+from appsync.aws.forward import PrimaryServices
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
 from appsync.clock import ManualClock
 from appsync.clock_options import (
@@ -49,6 +50,16 @@ from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reload import ApiReloader, ReloadOutcome
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
+from appsync.workers import (
+    PRIMARY_HOST,
+    AsPublic,
+    WorkerCommand,
+    WorkerSettings,
+    shared,
+    worker_pool,
+    workers_lines,
+    workers_problem,
+)
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
@@ -122,10 +133,20 @@ class _ServeOptions:
     # `--clock manual` (the clock, from `--clock-start` or now) and `--control-api`.
     clock: ManualClock | None = None
     control: bool = False
+    # `--workers`, and what each worker is told of the command line (`appsync.workers`).
+    workers: int = 1
+    worker: WorkerCommand | None = None
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
     host, port, log_level = options.host, options.port, options.log_level
+    workers = options.workers
+    problem = workers_problem(definition, workers, options.clock is not None or options.control)
+    if problem is not None:
+        _report([problem])
+        return 1
+    if workers > 1:
+        definition = shared(definition)
     try:
         app = build_app(
             definition,
@@ -139,21 +160,38 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         _report(error.problems)
         return 1
     if options.reread is not None:
-        ApiReloader(app, options.reread, _reloaded)
+        reread = options.reread
+        ApiReloader(app, reread if workers == 1 else lambda: shared(reread()), _reloaded)
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
         listener = _listen(host, port)
+        # With --workers, they answer on the port; this process serves them on a loopback one.
+        served = listener if workers == 1 else _listen(PRIMARY_HOST, 0)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
         _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:{port}: {reason}")])
         return 1
     if not is_loopback(host):
         print(exposure_warning(host, definition.server.aws), file=sys.stderr, flush=True)
+    pool = None
+    if workers > 1:
+        primary = PrimaryServices.on(served, definition.server.aws.credentials[0])
+        # Made now, so that every worker verifies the tokens the primary's Cognito signs.
+        key = options.data.cognito_signing_key()
+        assert options.worker is not None  # `serve` describes the command for workers
+        pool = worker_pool(
+            app, workers, WorkerSettings(options.worker, primary, key, tls), listener
+        )
     # The websocket settings that keep an idle subscribed socket small (see UVICORN_OPTIONS).
-    uvicorn_options = {**UVICORN_OPTIONS, **(tls.uvicorn_options() if tls is not None else {})}
+    uvicorn_options = {**UVICORN_OPTIONS}
+    if tls is not None and pool is None:
+        uvicorn_options.update(tls.uvicorn_options())
+    if pool is not None:
+        # What it answers is forwarded by a worker, whose uvicorn adds its own Date and Server.
+        uvicorn_options.update(date_header=False, server_header=False)
     config = uvicorn.Config(
-        app,
+        app if pool is None else AsPublic(app, listener.getsockname()[:2]),
         host=host,
         port=port,
         log_level=log_level,
@@ -169,17 +207,20 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         scheme = "https" if tls is not None else "http"
         app.self_routes.learn({"server": listener.getsockname()[:2], "scheme": scheme})
     async with asyncio.TaskGroup() as group:
-        serving = group.create_task(server.serve(sockets=[listener]))
+        serving = group.create_task(server.serve(sockets=[served]))
         listening = group.create_task(server.listening.wait())
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         if server.started:
-            bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
+            bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
             extra = control_lines(options.clock, options.control)
+            if pool is not None:
+                extra = [*extra, *workers_lines(definition, pool)]
             announce(app, options.data, bound_host, bound_port, certificate, extra)
         else:
             listening.cancel()
     listener.close()
+    served.close()
     if app.start_problems:
         _report(app.start_problems)
     return 0 if server.started else 1
@@ -249,6 +290,7 @@ def serve(
     control: bool = False,
     arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
+    workers: int = 1,
 ) -> int:
     definition = _load(path, arguments)
     if definition is None:
@@ -278,6 +320,8 @@ def serve(
         (lambda: read_definition(path, read)) if reload else None,
         clock,
         control,
+        workers,
+        WorkerCommand(path, read, log_level, access_log, tuple(allowed_hosts), api_log, reload),
     )
     return asyncio.run(_serve(definition, options, files))
 
@@ -434,6 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments.control_api,
         arguments,
         (arguments.api_log, LogFormat(arguments.api_log_format)),
+        arguments.workers,
     )
 
 

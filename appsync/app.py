@@ -30,6 +30,7 @@ from appsync.api_log import LogSink, api_id, api_log_of
 from appsync.authorizer import LocalTrust, build_authorizer
 from appsync.aws.cognito import EmbeddedPoolKeys
 from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.forward import ForwardedAws, PrimaryServices
 from appsync.aws.keys import endpoint_credentials
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
@@ -93,7 +94,7 @@ from definition.model import (
     Source,
 )
 from definition.problems import Problem
-from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
+from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
 from resolvers.pipeline import PipelineFunction
 from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.util.time import SYSTEM_CLOCK
@@ -120,6 +121,7 @@ class LoadedApi:
     clock: Clock
     reset: StateReset
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
+    primary: PrimaryServices | None = None  # a worker's (`serve --workers`): see load_api
 
 
 class _ResolverClock:
@@ -142,6 +144,7 @@ def load_api(
     log_sink: LogSink | None = None,
     *,
     running: LoadedApi | None = None,
+    primary: PrimaryServices | None = None,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
@@ -150,7 +153,8 @@ def load_api(
     replace (a reload, `appsync.reload`), whose Step Functions engine, Lambda functions, AWS
     endpoint, broker, metrics and cache store it keeps: they hold executions, workers, tokens,
     subscriptions and counts that outlive the swap (the functions are brought to this
-    definition by `reload`, which also empties the cache).
+    definition by `reload`, which also empties the cache). `primary`: in a worker of `serve
+    --workers`, where DynamoDB and the Step Functions engine run (`appsync.aws.forward`).
     """
     problems = Problems(definition)
     for notice in definition.notices:
@@ -169,7 +173,9 @@ def load_api(
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     if running is None:
         metrics = ApiMetrics(api_id(definition.name))
-        step_functions = _step_functions(definition, data, problems, log_sink, metrics, manual)
+        step_functions = _step_functions(
+            definition, data, problems, log_sink, metrics, manual, primary
+        )
         region = aws_settings.region or definition.server.step_functions.region
         # One invoker per server; functions sign with the endpoint's first declared key.
         lambda_functions = build_functions(
@@ -191,6 +197,7 @@ def load_api(
         broker = _broker(definition.server.realtime, problems)
     else:
         step_functions, aws, broker = running.step_functions, running.aws, running.realtime.broker
+        primary = running.primary
         lambda_functions = running.functions
         assert running.executor.metrics is not None  # every API is loaded with its metrics
         metrics = running.executor.metrics
@@ -211,12 +218,14 @@ def load_api(
         authorizer_function(lambda_functions),
     )
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
+    # A worker's DynamoDB data sources and tables are the primary's.
+    dynamodb_target = operations_for if primary is None else primary.dynamodb
     sources = {
         spec.name: data_source(
             spec,
             f"dataSources[{index}]",
             resolver_clock,
-            (step_functions, lambda_functions),
+            (step_functions, lambda_functions, dynamodb_target),
             problems,
         )
         for index, spec in enumerate(definition.data_sources)
@@ -269,7 +278,7 @@ def load_api(
         metrics=metrics,
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
-    dynamodb = embedded_dynamodb(definition, inferred)
+    dynamodb = embedded_dynamodb(definition, inferred) if primary is None else None
     declared = declared_settings(step_functions, definition.server.step_functions)
     reset = StateReset(step_functions, dynamodb, aws.dynamodb, realtime, manual, declared)
     if cache is not None:
@@ -287,6 +296,7 @@ def load_api(
         clock or SystemClock(),
         reset,
         code.js_runtime,
+        primary,
     )
 
 
@@ -297,6 +307,7 @@ def _step_functions(
     log_sink: LogSink | None,
     metrics: ApiMetrics,
     clock: ManualClock | None,
+    primary: PrimaryServices | None,
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
@@ -304,7 +315,14 @@ def _step_functions(
     try:
         settings = engine_settings(settings, data)
         return build_step_functions(
-            settings, file, definition.problem, log_sink, observer, fsync=data.fsync, clock=clock
+            settings,
+            file,
+            definition.problem,
+            log_sink,
+            observer,
+            fsync=data.fsync,
+            clock=clock,
+            primary=primary,
         )
     except ConfigError as error:
         problems.items.extend(error.problems)
@@ -387,6 +405,7 @@ def build_app(
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     log_sink: LogSink | None = None,
     control: bool = False,
+    primary: PrimaryServices | None = None,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
@@ -394,9 +413,10 @@ def build_app(
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
     `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
     `control`: whether the local control API answers (`appsync.control`; refused otherwise).
+    `primary`: in a worker of `serve --workers`, the process AWS API requests go to.
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
-    api = load_api(definition, clock, data, log_sink)
+    api = load_api(definition, clock, data, log_sink, primary=primary)
     api.aws.endpoint.add_route(CONTROL, ControlRoute(api.clock, api.reset, enabled=control))
     endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
@@ -448,9 +468,8 @@ def build_app(
                 current.js_runtime.close()
 
     routes = _routes(api, endpoint, api.realtime, console)
-    app = AppSyncApp(
-        endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
-    )
+    aws_requests = api.aws.endpoint if primary is None else ForwardedAws(primary)
+    app = AppSyncApp(endpoint, api.realtime, hosts, aws_requests, routes=routes, lifespan=lifespan)
     app.state.api = api
     app.state.console = console
     app.state.extra_listener = None
@@ -514,7 +533,7 @@ class AppSyncApp(Starlette):
         graphql: GraphQLEndpoint,
         realtime: RealtimeRuntime,
         hosts: HostPolicy,
-        aws: AwsEndpoint,
+        aws: AwsEndpoint | ForwardedAws,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)

@@ -13,6 +13,7 @@ from appsync.api_log import api_id
 from appsync.app import AppSyncApp
 from appsync.data_directory import DataDirectory
 from appsync.functions_embedded import describe as describe_functions
+from appsync.reload import ApiReloader
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
 
 TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
@@ -52,7 +53,10 @@ def announce(
     if data.path is not None:
         print(f"    {_kept(app)} kept there (`appsync-local reset` empties it)")
     print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
-    if app.companions:
+    # The reloader watches from the lifespan, as a companion (`--workers` adds another).
+    if any(
+        isinstance(getattr(entered, "__self__", None), ApiReloader) for entered in app.companions
+    ):
         print(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"

@@ -11,6 +11,7 @@ field a resolver is attached to. What cannot be built is added to `Problems`, at
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from graphql import GraphQLObjectType
@@ -27,6 +28,7 @@ from definition.model import (
     CodeSpec,
     DataSourceSpec,
     DataSourceType,
+    DynamoDBConfig,
     InlineSource,
     ResolverKind,
     ResolverSpec,
@@ -36,7 +38,8 @@ from definition.model import (
 from definition.problems import Problem
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_tables import operations_for
+from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.lambda_invoke import InvokedFunction
@@ -107,14 +110,18 @@ class CodeLoader:
             return None
 
 
+# Where a DynamoDB data source's calls go (`operations_for`, or a worker's `PrimaryServices`).
+DynamoDBTarget = Callable[[DynamoDBConfig], DynamoDBOperations]
+
+
 def data_source(
     spec: DataSourceSpec,
     key_path: str,
     clock: ResolverClock,
-    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions],
+    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions, DynamoDBTarget],
     problems: Problems,
 ) -> DataSource | None:
-    step_functions, functions = services
+    step_functions, functions, dynamodb = services
     if spec.type is DataSourceType.NONE:
         return NoneDataSource(spec.name)
     if not spec.type.served:
@@ -127,7 +134,7 @@ def data_source(
         return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
         assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
-        return DynamoDBDataSource(spec.name, spec.dynamodb, operations_for(spec.dynamodb), clock)
+        return DynamoDBDataSource(spec.name, spec.dynamodb, dynamodb(spec.dynamodb), clock)
     if spec.lambda_handler is None:
         # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
         return LambdaDataSource(spec.name, data_source_function(spec, functions))
@@ -212,7 +219,7 @@ def _awaits_io(source: DataSource) -> bool:
         return False
     return not (
         isinstance(source, DynamoDBDataSource)
-        and source.config.endpoint is None
+        and isinstance(source.operations, MotoDynamoDB)
         and not source.calls_functions
     )
 

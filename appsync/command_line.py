@@ -44,6 +44,13 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
     serve.add_argument(
+        "--workers",
+        type=worker_count,
+        default=1,
+        help="processes answering on the port, to use N cores (default 1); more than one needs "
+        "server.realtime.redisUrl: see the README's All cores",
+    )
+    serve.add_argument(
         "--access-log",
         action="store_true",
         help="log a line per HTTP request and websocket (off by default: it costs time per "
@@ -192,3 +199,10 @@ def read_options(arguments: argparse.Namespace) -> ReadOptions:
         region=arguments.region,
         stage=arguments.stage,
     )
+
+
+def worker_count(text: str) -> int:
+    """`--workers`' value: a number of processes."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}")
+    return int(text)

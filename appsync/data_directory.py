@@ -63,15 +63,19 @@ class DataDirectoryError(Exception):
 
 class DataDirectory:
     """A folder of this installation's state, or memory only (`path` None). `fsync`: each
-    write waits for the disk (`serve --fsync`), not only for the operating system."""
+    write waits for the disk (`serve --fsync`), not only for the operating system.
+    `cognito_key`: the signing key already made (a worker of `serve --workers` verifies tokens
+    with the primary's key, and keeps nothing itself)."""
 
     __slots__ = ("_cognito_key", "_lock", "fsync", "path")
 
-    def __init__(self, path: Path | None, *, fsync: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, *, fsync: bool = False, cognito_key: dict[str, Any] | None = None
+    ) -> None:
         self.path = path
         self.fsync = fsync
         self._lock = threading.Lock()
-        self._cognito_key: dict[str, Any] | None = None
+        self._cognito_key = cognito_key
 
     @classmethod
     def beside(cls, definition_file: Path, *, fsync: bool = False) -> DataDirectory:

@@ -312,6 +312,19 @@ def _log(outcome: ReloadOutcome, definition: ApiDefinition, *, detailed: bool) -
         logger.warning("  %s", problem)
 
 
+def changed_since(definition: ApiDefinition, since: float) -> list[Path]:
+    """The files the definition names that were modified after `since` (epoch seconds): what a
+    process that read them at `since` and began watching later has not seen."""
+    changed = []
+    for file in sorted(_watched(definition)[1]):
+        try:
+            if file.stat().st_mtime > since:
+                changed.append(file)
+        except OSError:
+            continue  # gone: the watch reports a file that comes back
+    return changed
+
+
 def _watched(definition: ApiDefinition) -> tuple[frozenset[Path], frozenset[Path]]:
     """The folders to watch and the files in them that the definition names (a template's
     inline SDL, code and definitions are in the template itself)."""

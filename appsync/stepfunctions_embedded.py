@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from appsync.aws.forward import PrimaryServices
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
 from appsync.stepfunctions_api import stepfunctions_store
@@ -66,13 +67,26 @@ _APPSYNC_HOST = re.compile(r"^[a-z0-9]+\.appsync-api\.[a-z0-9-]+\.amazonaws\.com
 _DEFINITION_OPERATIONS = frozenset({"CreateStateMachine", "UpdateStateMachine", "TestState"})
 
 
-class DataSourceRunner:
-    """The embedded engine as the data sources' `StateMachineRunner`."""
+class EngineRunner:
+    """The embedded engine as a `StateMachineRunner`."""
 
-    __slots__ = ("_account", "_service")
+    __slots__ = ("_service",)
 
-    def __init__(self, service: StepFunctionsService, account_id: str) -> None:
+    def __init__(self, service: StepFunctionsService) -> None:
         self._service = service
+
+    async def call(self, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        return await self._service.handle(operation, json.dumps(body).encode())
+
+
+class DataSourceRunner:
+    """The engine as the data sources' `StateMachineRunner`: this process's (`EngineRunner`),
+    or the primary's over its AWS endpoint in a worker of `serve --workers`."""
+
+    __slots__ = ("_account", "_engine")
+
+    def __init__(self, engine: StateMachineRunner, account_id: str) -> None:
+        self._engine = engine
         self._account = account_id
 
     async def call(self, operation: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -86,7 +100,7 @@ class DataSourceRunner:
                 "because a GraphQL data source of appsync-local may not store or run a state "
                 "machine definition of its own",
             }
-        return await self._service.handle(operation, json.dumps(body).encode())
+        return await self._engine.call(operation, body)
 
 
 class SelfRoutes:
@@ -154,13 +168,15 @@ def build_step_functions(
     *,
     fsync: bool = False,
     clock: Clock | None = None,
+    primary: PrimaryServices | None = None,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`), on `clock` (default: the
     wall clock); a `database` SQLite cannot open is a ConfigError. `locate` places a problem of
     the settings in the definition (by default at its key path in `config_file`).
     `execution_log`: where executions of machines with a `loggingConfiguration` write their
     events; `execution_observer` counts executions. `fsync`: each commit of the database waits
-    for the disk."""
+    for the disk. `primary`: in a worker of `serve --workers`, the primary's engine is the one
+    the data sources call (this one stays idle)."""
 
     def in_file(key_path: str, message: str) -> Problem:
         return Problem(config_file, key_path, message)
@@ -195,7 +211,11 @@ def build_step_functions(
         tasks, clients, nested=ServiceNestedExecutions(service), http=http, engine=service
     )
     tasks.register_object_store(S3ObjectStore(clients, clock))
-    engine = DataSourceRunner(service, account)
+    local: StateMachineRunner = EngineRunner(service)
+    if primary is not None:
+        credentials = primary.botocore_credentials()
+        local = HttpStateMachineRunner(region, endpoint=primary.url, credentials=credentials)
+    engine = DataSourceRunner(local, account)
     if settings.target is StepFunctionsTarget.AWS:
         aws = HttpStateMachineRunner(region, endpoint=settings.endpoint)
         # With an `endpoint`, the `states` HTTP data sources go there too, not to AWS.

@@ -120,6 +120,7 @@ def ours(folder: Path) -> Iterator[Running]:
                         "TableName": TABLE,
                         "KeySchema": KEY_SCHEMA,
                         "AttributeDefinitions": ATTRIBUTES,
+                        "BillingMode": "PAY_PER_REQUEST",
                     }
                 ]
             }

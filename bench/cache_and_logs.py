@@ -134,7 +134,8 @@ async def _run(
 ) -> dict[str, Measured]:
     requests = {phase.name: _request(ports[phase.server], phase.body) for phase in phases}
     for phase in phases:  # warm-up: imports, the parsed document, the cache's first entry
-        await _load("127.0.0.1", ports[phase.server], requests[phase.name], 0.5, connections)
+        warm_up = min(0.5, seconds / rounds)
+        await _load("127.0.0.1", ports[phase.server], requests[phase.name], warm_up, connections)
     latencies: dict[str, list[float]] = {phase.name: [] for phase in phases}
     elapsed = dict.fromkeys(requests, 0.0)
     per_round: dict[str, list[float]] = {phase.name: [] for phase in phases}

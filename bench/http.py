@@ -46,6 +46,8 @@ MAX_REQUESTS = 200_000
 
 
 BLOG = "blog"
+# The same API with every logger off, to show what `serve`'s default logging costs (issue 19).
+QUIET = "blog-quiet"
 DYNAMODB = "dynamodb"
 # The DynamoDB API: one table, seeded with the item both getItem queries return.
 DYNAMODB_API = """
@@ -214,6 +216,12 @@ PHASES = (
     Phase("fixed Starlette route", "/fixed", b"{}"),
     Phase("query, one field (PYTHON + NONE)", "/graphql", _graphql('{ echo(message: "hi") }')),
     Phase(
+        "the same, logging off",
+        "/graphql",
+        _graphql('{ echo(message: "hi") }'),
+        QUIET,
+    ),
+    Phase(
         "mutation (PYTHON + AWS_LAMBDA)",
         "/graphql",
         _graphql('mutation { addComment(postId: "p1", author: "bench", content: "x") { id } }'),
@@ -308,7 +316,8 @@ async def _run(
     falls on all phases alike instead of on whichever ran at the time."""
     requests = {phase.name: _request(host, servers[phase.server].port, phase) for phase in PHASES}
     for phase in PHASES:  # warm-up: imports, caches, the parsed document
-        await _load(host, servers[phase.server].port, requests[phase.name], 0.5, connections)
+        warm_up = min(0.5, seconds / rounds)
+        await _load(host, servers[phase.server].port, requests[phase.name], warm_up, connections)
     latencies: dict[str, list[float]] = {phase.name: [] for phase in PHASES}
     elapsed = dict.fromkeys(requests, 0.0)
     cpu: dict[str, float | None] = dict.fromkeys(requests, 0.0)
@@ -356,9 +365,19 @@ async def _load(
     return latencies
 
 
-def serve(port: int, config: Path, data_dir: Path | None = None, fsync: bool = False) -> None:
+def serve(
+    port: int,
+    config: Path,
+    data_dir: Path | None = None,
+    fsync: bool = False,
+    quiet: bool = False,
+) -> None:
     """The server process: the API at `config` plus the fixed-response `/fixed` route; its
-    embedded data in memory, or kept in `data_dir` (`fsync`: as `serve --fsync` keeps it)."""
+    embedded data in memory, or kept in `data_dir` (`fsync`: as `serve --fsync` keeps it).
+    Logging as `appsync-local serve` sets it by default (`info`, no access log), or with every
+    logger off (`quiet`)."""
+    import logging
+
     import uvicorn
     from starlette.requests import Request
     from starlette.responses import Response
@@ -366,6 +385,8 @@ def serve(port: int, config: Path, data_dir: Path | None = None, fsync: bool = F
 
     from appsync.app import build_app
     from appsync.data_directory import DataDirectory
+    from appsync.logs import logging_config
+    from appsync.realtime.endpoint import UVICORN_OPTIONS
     from definition.appsync_yaml.api import read_appsync_yaml
 
     async def fixed(request: Request) -> Response:
@@ -375,14 +396,25 @@ def serve(port: int, config: Path, data_dir: Path | None = None, fsync: bool = F
     data = DataDirectory(data_dir, fsync=fsync) if data_dir is not None else None
     app = build_app(read_appsync_yaml(config), data=data)
     app.router.routes.insert(0, Route("/fixed", fixed, methods=["POST"]))
-    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    if quiet:
+        logging.disable(logging.CRITICAL)
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="critical" if quiet else "info",
+        log_config=None if quiet else logging_config("info"),
+        access_log=False,
+        **UVICORN_OPTIONS,
+    )
 
 
 def _start(
-    config: Path, data_dir: Path | None = None, *, fsync: bool = False
+    config: Path, data_dir: Path | None = None, *, fsync: bool = False, quiet: bool = False
 ) -> tuple[Target, subprocess.Popen[bytes]]:
     port = free_port()
     command = [sys.executable, "-m", "bench.http", "--serve", str(port), "--config", str(config)]
+    command += ["--quiet"] if quiet else []
     if data_dir is not None:
         command += ["--data-dir", str(data_dir)] + (["--fsync"] if fsync else [])
     server = subprocess.Popen(command, cwd=ROOT)
@@ -402,7 +434,7 @@ def _write_api(folder: Path, api: str, files: dict[str, str]) -> Path:
     return config
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per phase (default 10)")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
@@ -411,9 +443,12 @@ def main() -> int:
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--data-dir", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fsync", action="store_true", help=argparse.SUPPRESS)
-    arguments = parser.parse_args()
+    parser.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args(argv)
     if arguments.serve:
-        serve(arguments.serve, arguments.config, arguments.data_dir, arguments.fsync)
+        serve(
+            arguments.serve, arguments.config, arguments.data_dir, arguments.fsync, arguments.quiet
+        )
         return 0
     processes: list[subprocess.Popen[bytes]] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -421,10 +456,11 @@ def main() -> int:
             servers: dict[str, Target] = {}
             for name, config in (
                 (BLOG, CONFIG),
+                (QUIET, CONFIG),
                 (DYNAMODB, _write_dynamodb_api(Path(folder))),
                 (JS, _write_api(Path(folder) / JS, JS_API, JS_FILES)),
             ):
-                servers[name], process = _start(config)
+                servers[name], process = _start(config, quiet=name == QUIET)
                 processes.append(process)
             for target, process in zip(servers.values(), processes, strict=True):
                 wait_until_listening(target.port, process)
@@ -464,6 +500,17 @@ def _print(results: list[Result], connections: int) -> None:
     query = by_name["query, one field (PYTHON + NONE)"]
     verdict = query.rps / fixed.rps >= 0.4 and query.p99_ms / fixed.p99_ms <= 3
     print(f"target (query >= 0.4x req/s, p99 <= 3x): {'met' if verdict else 'NOT met'}")
+    quiet = by_name["the same, logging off"]
+    if query.cpu_ms_per_request is not None and quiet.cpu_ms_per_request is not None:
+        assert fixed.cpu_ms_per_request is not None
+        us = query.cpu_ms_per_request * 1000
+        print(
+            f"one-field query CPU per request: {us:.0f} us with serve's default logging, "
+            f"{quiet.cpu_ms_per_request * 1000:.0f} us with logging off "
+            f"({query.cpu_ms_per_request / quiet.cpu_ms_per_request:.2f}x); fixed Starlette "
+            f"route: {fixed.cpu_ms_per_request * 1000:.0f} us; "
+            f"target (<= 120 us): {'met' if us <= 120 else 'NOT met'}"
+        )
     none = by_name["getItem query (VTL + NONE)"]
     dynamodb = by_name["getItem query (VTL + DynamoDB)"]
     ratio = dynamodb.rps / none.rps

@@ -193,6 +193,11 @@ class DynamoDBDataSource:
         return self._config
 
     @property
+    def operations(self) -> DynamoDBOperations:
+        """Where the calls go: the embedded backend in this process, or a DynamoDB endpoint."""
+        return self._operations
+
+    @property
     def calls_functions(self) -> bool:
         """Whether a write may call a Lambda conflict handler (and so wait on it)."""
         return self._conflicts is not None and self._conflicts.calls_function

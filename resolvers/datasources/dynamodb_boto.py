@@ -39,22 +39,31 @@ def _binary_in(value: Any) -> Any:
 
 
 class BotoDynamoDB:
-    """`DynamoDBOperations` over a boto3 client for `endpoint` (None: AWS's own endpoint)."""
+    """`DynamoDBOperations` over a boto3 client for `endpoint` (None: AWS's own endpoint),
+    signed with `credentials` (access key id, secret) when given, else the process's own."""
 
     __slots__ = ("_client",)
 
-    def __init__(self, region: str, endpoint: str | None = None) -> None:
+    def __init__(
+        self, region: str, endpoint: str | None = None, credentials: tuple[str, str] | None = None
+    ) -> None:
         session = boto3.session.Session()
         placeholder = None if session.get_credentials() is not None else _LOCAL_CREDENTIAL
+        key_id, secret = credentials if credentials is not None else (placeholder, placeholder)
         self._client = session.client(
             "dynamodb",
             region_name=region,
             endpoint_url=endpoint,
             # AppSync does not retry a failed data source call for the resolver.
             config=Config(retries={"max_attempts": 1, "mode": "standard"}),
-            aws_access_key_id=placeholder,
-            aws_secret_access_key=placeholder,
+            aws_access_key_id=key_id,
+            aws_secret_access_key=secret,
         )
+
+    @property
+    def endpoint(self) -> str:
+        """The URL the calls go to."""
+        return str(self._client.meta.endpoint_url)
 
     async def call(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         method = getattr(self._client, xform_name(operation))

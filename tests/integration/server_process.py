@@ -68,11 +68,14 @@ def rss(pid: int) -> int:
 
 @contextmanager
 def serve_process(
-    config: Path, folder: Path, extra: Sequence[str] = ("--log-level", "info")
+    config: Path,
+    folder: Path,
+    extra: Sequence[str] = ("--log-level", "info"),
+    start_seconds: float = 30.0,
 ) -> Iterator[ServerProcess]:
     """`serve --config config --port 0` in a child process, logging to `folder/server.log`;
     stopped with SIGTERM on leaving. Memory only (`--ephemeral`) unless `extra` names a
-    `--data-dir`."""
+    `--data-dir`. `start_seconds`: how long it may take to announce itself."""
     log_path = folder / "server.log"
     command = [sys.executable, "-m", "tests.integration.server_process", "serve"]
     command += ["--config", str(config), "--port", "0", *extra]
@@ -81,7 +84,7 @@ def serve_process(
     with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT)
     try:
-        url, port = _announced(process, log_path)
+        url, port = _announced(process, log_path, start_seconds)
         yield ServerProcess(url, port, process.pid, log_path)
     finally:
         process.send_signal(signal.SIGTERM)
@@ -92,8 +95,8 @@ def serve_process(
             process.wait()
 
 
-def _announced(process: subprocess.Popen[bytes], log_path: Path) -> tuple[str, int]:
-    deadline = time.monotonic() + 30
+def _announced(process: subprocess.Popen[bytes], log_path: Path, seconds: float) -> tuple[str, int]:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         text = log_path.read_text(encoding="utf-8", errors="replace")
         match = _ANNOUNCED.search(text)
@@ -102,7 +105,7 @@ def _announced(process: subprocess.Popen[bytes], log_path: Path) -> tuple[str, i
         if process.poll() is not None:
             raise AssertionError(f"the server exited:\n{text}")
         time.sleep(0.05)
-    raise AssertionError("the server did not start within 30 s")
+    raise AssertionError(f"the server did not start within {seconds:.0f} s")
 
 
 def _collect(signum: int, frame: FrameType | None) -> None:

@@ -23,6 +23,7 @@ from definition.model import (
     Runtime,
     StepFunctionsSettings,
 )
+from resolvers.datasources.dynamodb_tables import operations_for
 from resolvers.datasources.lambda_ import LambdaDataSource
 from resolvers.datasources.none import NoneDataSource
 from resolvers.datasources.unserved import UnservedDataSource
@@ -43,7 +44,13 @@ def _sources(folder: Path, specs: list[DataSourceSpec]) -> list[object]:
         problems.definition, "us-east-1", TEST_ACCESS_KEY, engine.routes, problems.add
     )
     return [
-        data_source(spec, f"dataSources[{index}]", SYSTEM_CLOCK, (engine, functions), problems)
+        data_source(
+            spec,
+            f"dataSources[{index}]",
+            SYSTEM_CLOCK,
+            (engine, functions, operations_for),
+            problems,
+        )
         for index, spec in enumerate(specs)
     ]
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
 
-from appsync.command_line import DEFAULT_PORT, DEFAULT_STEPFUNCTIONS_PORT, parser, read_options
+from appsync.command_line import (
+    DEFAULT_PORT,
+    DEFAULT_STEPFUNCTIONS_PORT,
+    parser,
+    read_options,
+    worker_count,
+)
 from definition.formats import Format, ReadOptions
 
 
@@ -54,3 +61,18 @@ def test_an_unknown_format_is_refused(capsys: pytest.CaptureFixture[str]) -> Non
         parser().parse_args(["serve", "--format", "terraform"])
     assert exited.value.code == 2
     assert "invalid choice: 'terraform'" in capsys.readouterr().err
+
+
+def test_the_worker_count_is_a_positive_number() -> None:
+    assert worker_count("3") == 3
+    for text in ("0", "-1", "two"):
+        with pytest.raises(argparse.ArgumentTypeError):
+            worker_count(text)
+
+
+def test_serve_runs_one_process_unless_told_otherwise(capsys: pytest.CaptureFixture[str]) -> None:
+    assert parser().parse_args(["serve"]).workers == 1
+    assert parser().parse_args(["serve", "--workers", "2"]).workers == 2
+    with pytest.raises(SystemExit):
+        parser().parse_args(["serve", "--workers", "0"])
+    assert "not a number of processes: '0'" in capsys.readouterr().err

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from pathlib import Path
 
+import httpx
 import pytest
 
+from appsync.app import build_app
 from appsync.logs import (
     REDACTED,
     RedactCredentials,
@@ -16,6 +19,8 @@ from appsync.logs import (
     redact,
     stderr_handler,
 )
+from definition.appsync_yaml.api import read_appsync_yaml
+from tests.unit.appsync.api_support import API_KEY, write_api
 
 
 @pytest.mark.parametrize(
@@ -101,3 +106,28 @@ def test_the_command_lines_handler_redacts(capsys: pytest.CaptureFixture[str]) -
     handler = stderr_handler()
     handler.handle(_record("refused %s", ("x-api-key: da2-abcdefghijklmnopqrstuvwxyz",)))
     assert capsys.readouterr().err.endswith(f"refused x-api-key: {REDACTED}\n")
+
+
+@pytest.mark.anyio
+async def test_a_request_writes_no_log_line_at_the_default_level(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """`serve` logs at `info` without an access log by default: a query and a mutation write
+    nothing, so the default logging costs nothing per request (issue 19; bench/http.py prints
+    the CPU per request with and without it)."""
+    app = build_app(read_appsync_yaml(write_api(tmp_path)))
+    transport = httpx.ASGITransport(app=app)
+    async with app.router.lifespan_context(app):
+        with caplog.at_level(logging.INFO):
+            async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as http:
+                for query in (
+                    '{ getPost(id: "1") { id title } }',
+                    'mutation { addPost(id: "2") { id } }',
+                ):
+                    answer = await http.post(
+                        "/graphql", json={"query": query}, headers={"x-api-key": API_KEY}
+                    )
+                    assert answer.status_code == 200
+                    assert "errors" not in answer.json()
+    # The test's own client logs each request it makes (httpx); the server logs nothing.
+    assert [record for record in caplog.records if not record.name.startswith("httpx")] == []

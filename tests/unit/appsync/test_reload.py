@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import py_compile
 import sys
 from pathlib import Path
@@ -25,6 +26,7 @@ from appsync.reload import (
     _Relevant,
     _restart_only,
     _watched,
+    changed_since,
 )
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.model import ServerSpec, StateMachineSpec, StepFunctionsSettings
@@ -172,3 +174,16 @@ async def test_a_reload_keeps_the_metrics_and_empties_the_api_cache(tmp_path: Pa
     assert reloaded.executor.cache is not None
     assert reloaded.executor.cache.store is cache.store
     assert await reloaded.executor.cache.get("an entry") is MISS
+
+
+def test_the_files_changed_since_a_read_are_the_ones_written_after_it(tmp_path: Path) -> None:
+    # A worker of `serve --workers` reads the files seconds before it starts watching them.
+    config = write_api(tmp_path)
+    definition = read_appsync_yaml(config)
+    read_at = max(path.stat().st_mtime for path in tmp_path.iterdir())
+    assert changed_since(definition, read_at) == []
+    template = tmp_path / "b.req.vtl"
+    template.write_text(template.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    later = read_at + 10
+    os.utime(template, (later, later))
+    assert changed_since(definition, read_at) == [template.resolve()]

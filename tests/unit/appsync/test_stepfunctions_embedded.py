@@ -8,17 +8,26 @@ from pathlib import Path
 
 import pytest
 
+from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.forward import PrimaryServices
+from appsync.aws.keys import endpoint_credentials
+from appsync.aws.listener import AwsOnlyApp, extra_listener
+from appsync.aws.states import StepFunctionsRoute
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
+from appsync.hosts import HostPolicy
 from appsync.stepfunctions_embedded import (
     SelfRoutes,
     build_step_functions,
     running,
     state_machine_problems,
 )
+from auth.clock import SystemClock
+from auth.signature import SigV4Verifier
 from definition.model import (
     TEST_ACCESS_KEY,
     AccessKey,
+    AwsEndpointSettings,
     InlineSource,
     StateMachineSpec,
     StateMachineType,
@@ -179,3 +188,32 @@ def test_a_definition_the_engine_would_refuse_is_a_problem_before_the_start(
     assert bad.message.startswith("InvalidDefinition: Invalid State Machine Definition: ")
     assert gone.key_path == "server.stepFunctions.stateMachines[2].definition"
     assert gone.message.startswith(f"cannot read {tmp_path / 'gone.asl.json'}: ")
+
+
+@pytest.mark.anyio
+@pytest.mark.timeout(30)
+async def test_a_workers_data_sources_run_the_primarys_engine() -> None:
+    """`serve --workers`: a worker's data sources call the primary's engine over its AWS
+    endpoint (signed with the endpoint's key), with the same refusals as in one process."""
+    primary = build_step_functions(StepFunctionsSettings(), "a.yaml")
+    verifier = SigV4Verifier(endpoint_credentials(AwsEndpointSettings()), SystemClock())
+    endpoint = AwsEndpoint(verifier, {"states": StepFunctionsRoute(primary.service)})
+    machine = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+    create = {"name": "declared", "definition": machine, "roleArn": ROLE}
+    async with (
+        running(primary, EMBEDDED_URL, TEST_ACCESS_KEY, None),
+        extra_listener(AwsOnlyApp(endpoint, HostPolicy()), "127.0.0.1", 0) as url,
+    ):
+        status, _ = await primary.service.handle("CreateStateMachine", json.dumps(create).encode())
+        assert status == 200
+        worker = build_step_functions(
+            StepFunctionsSettings(), "a.yaml", primary=PrimaryServices(url, TEST_ACCESS_KEY)
+        )
+        status, started = await worker.runner.call("StartExecution", {"stateMachineArn": MACHINE})
+        assert status == 200
+        status, described = await primary.service.handle(
+            "DescribeExecution", json.dumps({"executionArn": started["executionArn"]}).encode()
+        )
+        assert (status, described["stateMachineArn"]) == (200, MACHINE)
+        status, refused = await worker.runner.call("CreateStateMachine", create)
+        assert (status, refused["__type"]) == (400, "AccessDeniedException")
