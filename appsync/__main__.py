@@ -29,7 +29,7 @@ from types import FrameType
 
 import uvicorn
 
-from appsync.app import build_app, load_api, schema_problems
+from appsync.app import build_app, load_api
 from appsync.aws.forward import PrimaryServices
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
 from appsync.clock import ManualClock
@@ -48,6 +48,7 @@ from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reload import ApiReloader, ReloadOutcome
+from appsync.sdl_problems import schema_problems
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
 from appsync.tls import TlsFiles, self_signed_certificate
 from appsync.workers import (

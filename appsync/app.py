@@ -14,11 +14,10 @@ import dataclasses
 import gc
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
@@ -73,6 +72,7 @@ from appsync.persistence import engine_settings, kept
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.reset import StateReset
+from appsync.sdl_problems import api_schema
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -85,13 +85,10 @@ from appsync.stepfunctions_embedded import running as stepfunctions_running
 from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
 from auth.rules import Authorizer
-from definition.errors import InvalidDefinitionError
 from definition.model import (
     ApiDefinition,
-    InlineSource,
     IntrospectionConfig,
     RealtimeSpec,
-    Source,
 )
 from definition.problems import Problem
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
@@ -99,8 +96,7 @@ from resolvers.pipeline import PipelineFunction
 from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
-from schema.errors import SchemaError
-from schema.loader import AppSyncSchema, load_schema
+from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +159,7 @@ def load_api(
     # Lambda handlers (`module:function`) are imported relative to the definition file.
     if str(definition.base_dir) not in sys.path:
         sys.path.insert(0, str(definition.base_dir))
-    schema = _schema(definition, problems)
+    schema = api_schema(definition, problems)
     aws_settings = definition.server.aws
     # A manual clock runs the engine too; clients still sign with the wall clock.
     manual = clock if isinstance(clock, ManualClock) else None
@@ -331,57 +327,6 @@ def _step_functions(
         return build_step_functions(
             in_memory, file, definition.problem, log_sink, observer, clock=clock
         )
-
-
-def _schema(definition: ApiDefinition, problems: Problems) -> AppSyncSchema | None:
-    if not definition.schema:
-        return None
-    try:
-        return load_schema(definition.schema)
-    except SchemaError as error:
-        problems.items.extend(_sdl_problems(error, definition.schema, definition.problem))
-        return None
-
-
-def _sdl_problems(
-    error: SchemaError, sources: Sequence[Source], locate: Callable[[str, str], Problem]
-) -> list[Problem]:
-    """The SDL's problems: in a file, at its line and column; in a template's inline SDL, at
-    the property that holds it (the line and column within it in the message)."""
-    if not error.problems:
-        return [locate("schema", str(error))]
-    inline = {
-        source.name: source.origin
-        for source in sources
-        if isinstance(source, InlineSource) and source.origin is not None
-    }
-    found = []
-    for problem in error.problems:
-        origin = inline.get(problem.file)
-        if origin is None:
-            found.append(
-                Problem(problem.file, "", problem.message, line=problem.line, column=problem.column)
-            )
-        else:
-            where = f"line {problem.line}, column {problem.column}"
-            found.append(origin.problem("", f"{where}: {problem.message}"))
-    return found
-
-
-def schema_problems(error: InvalidDefinitionError, definition_file: Path) -> list[Problem]:
-    """The SDL's own problems for a definition that has problems too, so that one report
-    lists both (empty when the definition names no readable SDL or the SDL is sound)."""
-    if not error.schema:
-        return []
-    try:
-        load_schema(error.schema)
-    except SchemaError as sdl_error:
-
-        def locate(key_path: str, message: str) -> Problem:
-            return Problem(str(definition_file), key_path, message)
-
-        return _sdl_problems(sdl_error, error.schema, locate)
-    return []
 
 
 def _broker(spec: RealtimeSpec, problems: Problems) -> Broker:

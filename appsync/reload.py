@@ -61,9 +61,10 @@ from pathlib import Path
 
 from watchfiles import Change, DefaultFilter, awatch
 
-from appsync.app import AppSyncApp, LoadedApi, load_api, schema_problems
+from appsync.app import AppSyncApp, LoadedApi, load_api
 from appsync.errors import ConfigError
 from appsync.functions_embedded import redeclare
+from appsync.sdl_problems import schema_problems
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import declare, declared_settings
 from definition.errors import InvalidDefinitionError

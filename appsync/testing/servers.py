@@ -27,13 +27,14 @@ from typing import Protocol
 
 import uvicorn
 
-from appsync.app import AppSyncApp, build_app, schema_problems
+from appsync.app import AppSyncApp, build_app
 from appsync.clock import ManualClock
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError
 from appsync.hosts import listening_socket
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reset import StateReset
+from appsync.sdl_problems import schema_problems
 from appsync.testing.errors import ServerStartError
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
