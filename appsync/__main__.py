@@ -38,28 +38,29 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
 
-from appsync.app import build_app, load_api, schema_problems
 from appsync.banner import announce, credentials_text, exposure_warning
-from appsync.console.routes import server_version
-from appsync.data_directory import DataDirectory, DataDirectoryError
-from appsync.errors import ConfigError, TlsError
-from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
 from appsync.hosts import is_loopback
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
-from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.reload import ApiReloader, ReloadOutcome
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
-from appsync.tls import TlsFiles, self_signed_certificate
 from definition.errors import InvalidDefinitionError
 from definition.formats import Format, ReadOptions, parse_parameters, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
 from definition.problems import Problem
 from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.store.memory import DEFAULT_RETENTION
+
+# The AppSync stack (the app and its schema, resolvers, moto, Cognito; the TLS and data
+# directory code) is imported by the commands that use it, in their functions: at the top it
+# would cost `appsync-local stepfunctions`, which serves none of it, most of its start (issue 19).
+if TYPE_CHECKING:
+    from appsync.data_directory import DataDirectory
+    from appsync.reload import ReloadOutcome
+    from appsync.tls import TlsFiles
 
 DEFAULT_CONFIG = Path("appsync.yaml")
 # Where a problem of the command line's own flags is, in a report.
@@ -74,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
     serve.add_argument(
@@ -194,6 +195,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Version(argparse.Action):
+    """argparse's `version` action, reading the version only when asked (the package metadata
+    lookup lives beside the console, which imports the AppSync stack)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        from appsync.console.routes import server_version
+
+        print(f"{parser.prog} {server_version()}")
+        parser.exit()
+
+
 def _allowed_host_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--allowed-host",
@@ -239,6 +257,8 @@ def _options(arguments: argparse.Namespace) -> ReadOptions:
 
 
 def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
+    from appsync.app import schema_problems
+
     try:
         options = _options(arguments) if arguments is not None else ReadOptions()
         return read_definition(path, options)
@@ -254,6 +274,9 @@ def _report(problems: Sequence[Problem]) -> None:
 
 
 def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
+    from appsync.app import load_api
+    from appsync.errors import ConfigError
+
     definition = _load(path, arguments)
     if definition is None:
         return 1
@@ -271,6 +294,8 @@ def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
 
 def reset(data: DataDirectory) -> int:
     """`appsync-local reset`: the data files deleted, the Cognito key kept (data_directory)."""
+    from appsync.data_directory import DataDirectoryError
+
     try:
         deleted = data.reset()
     except DataDirectoryError as error:
@@ -301,6 +326,11 @@ class _ServeOptions:
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
+    from appsync.app import build_app
+    from appsync.errors import ConfigError
+    from appsync.realtime.endpoint import UVICORN_OPTIONS
+    from appsync.reload import ApiReloader
+
     host, port, log_level = options.host, options.port, options.log_level
     try:
         app = build_app(
@@ -422,6 +452,9 @@ def serve(
     arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
 ) -> int:
+    from appsync.data_directory import DataDirectory
+    from appsync.errors import TlsError
+
     definition = _load(path, arguments)
     if definition is None:
         return 1
@@ -462,6 +495,8 @@ class _TlsChoice:
 
 
 def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles | None:
+    from appsync.tls import TlsFiles, self_signed_certificate
+
     if choice is not None and choice.cert_file is not None and choice.key_file is not None:
         files = TlsFiles(choice.cert_file, choice.key_file)
     elif choice is not None and choice.self_signed:
@@ -505,6 +540,8 @@ def evaluate(code: Path | None, template: Path | None, function: str, context: P
     """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
     would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
     otherwise."""
+    from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+
     try:
         context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
         source = code if code is not None else template
@@ -544,6 +581,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
+    if arguments.command == "stepfunctions":
+        return serve_states(
+            arguments.host,
+            arguments.port,
+            arguments.database,
+            arguments.retention,
+            arguments.allowed_host,
+        )
+    from appsync.data_directory import DataDirectory
+
     if arguments.command in ("serve", "validate") and arguments.config is None:
         if not DEFAULT_CONFIG.is_file():
             return _no_definition(arguments.command)
@@ -556,14 +603,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return reset(DataDirectory.beside(arguments.config))
     if arguments.command == "evaluate":
         return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
-    if arguments.command == "stepfunctions":
-        return serve_states(
-            arguments.host,
-            arguments.port,
-            arguments.database,
-            arguments.retention,
-            arguments.allowed_host,
-        )
     if (arguments.cert is None) != (arguments.key is None):
         print("appsync-local: --cert and --key go together", file=sys.stderr)
         return 2
