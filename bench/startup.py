@@ -18,9 +18,11 @@ order turns each round, so no side always follows the same one):
   botocore client (signed with moto's and our default test keys), retried until it succeeds.
 
 The clock starts just before the process is spawned and stops when the answer arrives, polling
-every 5 ms. Peak memory is the process's peak resident set (`VmHWM`) once it has answered. An
-untimed start of each side first fills the page cache and writes Python's bytecode. Without
-Node.js the simulator is skipped (with a note), and so are the ratios that need it.
+every 5 ms. The server's CPU time until then (user and system, from /proc) is printed beside it:
+on a shared machine it varies less than the wall clock. Peak memory is the process's peak
+resident set (`VmHWM`) once it has answered. An untimed start of each side first fills the page
+cache and writes Python's bytecode. Without Node.js the simulator is skipped (with a note), and
+so are the ratios that need it.
 
 Targets (issue 19): `serve` at most 0.5x the simulator's time; `stepfunctions` at most
 moto_server's time and memory.
@@ -61,6 +63,9 @@ PYTHON_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECO
 @dataclass(frozen=True, slots=True)
 class Start:
     seconds: float
+    # The server process's own CPU time (user and system) until then: steadier than the wall
+    # clock on a machine other work shares.
+    cpu_seconds: float
     peak_rss_mib: float
 
 
@@ -81,6 +86,13 @@ def _peak_rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
+def _cpu_seconds(pid: int) -> float:
+    # /proc/PID/stat's fields after the command's closing parenthesis: utime and stime are the
+    # 12th and 13th (proc(5)), in clock ticks.
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_start(side: Side) -> Start:
     """Start `side` on a free port, time its first answer, stop it."""
     port = free_port()
@@ -98,7 +110,7 @@ def time_start(side: Side) -> Start:
                 raise RuntimeError(f"{side.name} did not answer within {TIMEOUT:.0f} s")
             time.sleep(POLL)
         seconds = time.perf_counter() - started
-        return Start(seconds, _peak_rss_mib(process.pid))
+        return Start(seconds, _cpu_seconds(process.pid), _peak_rss_mib(process.pid))
     finally:
         peer.stop(process)
 
@@ -184,10 +196,12 @@ def sides(data_dir: Path, simulator_folder: Path | None) -> list[Side]:
 
 def _summary(starts: list[Start]) -> str:
     seconds = [start.seconds for start in starts]
+    cpu = [start.cpu_seconds for start in starts]
     rss = [start.peak_rss_mib for start in starts]
     return (
-        f"{statistics.median(seconds):7.3f} s ({min(seconds):.3f} to {max(seconds):.3f})"
-        f"   {statistics.median(rss):6.1f} MiB ({min(rss):.1f} to {max(rss):.1f})"
+        f"{statistics.median(seconds):6.3f} s ({min(seconds):.3f} to {max(seconds):.3f})"
+        f"  {statistics.median(cpu):5.2f} s ({min(cpu):.2f} to {max(cpu):.2f})"
+        f"  {statistics.median(rss):6.1f} MiB ({min(rss):.1f} to {max(rss):.1f})"
     )
 
 
@@ -198,9 +212,11 @@ def _ratio(
         return
     pairs = list(zip(results[ours], results[theirs], strict=True))
     times = [a.seconds / b.seconds for a, b in pairs]
+    cpu = [a.cpu_seconds / b.cpu_seconds for a, b in pairs]
     line = (
         f"{ours} / {theirs}: time {statistics.median(times):.2f}x"
-        f" (rounds {min(times):.2f}x to {max(times):.2f}x; target <= {target}x)"
+        f" (rounds {min(times):.2f}x to {max(times):.2f}x; target <= {target}x),"
+        f" CPU {statistics.median(cpu):.2f}x ({min(cpu):.2f}x to {max(cpu):.2f}x)"
     )
     if memory:
         rss = [a.peak_rss_mib / b.peak_rss_mib for a, b in pairs]
@@ -231,7 +247,11 @@ def run(rounds: int) -> None:
             turn = round_ % len(found)
             for side in found[turn:] + found[:turn]:
                 results[side.name].append(time_start(side))
-    print(f"{rounds} rounds, {os.cpu_count()} CPUs; median (range) of first answer, peak RSS")
+    print(
+        f"{rounds} rounds, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f};"
+        " medians (ranges) of: time to the first answer, the server's CPU time until then,"
+        " its peak RSS"
+    )
     for name, starts in results.items():
         print(f"  {name:30} {_summary(starts)}")
     _ratio(results, "appsync-local serve", "Amplify AppSync simulator", 0.5, memory=False)
