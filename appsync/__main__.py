@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -376,6 +377,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         serving = group.create_task(server.serve(sockets=[listener]))
         listening = group.create_task(server.listening.wait())
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
+        gc.enable()
         if server.started:
             bound_host, bound_port = server.servers[0].sockets[0].getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
@@ -451,6 +453,30 @@ def serve(
     access_log: bool = False,
     arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
+) -> int:
+    # What the start imports and builds lives as long as the server (the lifespan moves it out
+    # of the collector's way once it serves): the collector's passes over it while it grows
+    # would cost a sixth of the time to the first answer (issue 19). On again once listening.
+    gc.disable()
+    try:
+        return _serve_definition(
+            path, host, port, log_level, tls, data, allowed_hosts, access_log, arguments, api_log
+        )
+    finally:
+        gc.enable()
+
+
+def _serve_definition(
+    path: Path,
+    host: str,
+    port: int,
+    log_level: str,
+    tls: _TlsChoice | None,
+    data: DataDirectory | None,
+    allowed_hosts: Sequence[str],
+    access_log: bool,
+    arguments: argparse.Namespace | None,
+    api_log: tuple[str, LogFormat],
 ) -> int:
     from appsync.data_directory import DataDirectory
     from appsync.errors import TlsError
