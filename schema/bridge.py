@@ -12,6 +12,10 @@ from __future__ import annotations
 import strawberry
 from graphql import GraphQLSchema
 
+# The wrapper's type, for annotations in modules that import it only when asked (the import rules
+# keep strawberry in this module).
+StrawberrySchema = strawberry.Schema
+
 
 @strawberry.type
 class _Placeholder:

@@ -8,7 +8,8 @@ middleware manager per request, and graphql-js wording in its errors) kept a one
 below the server's target of 0.4x a fixed Starlette route. Measured on the project machine for
 `{ hello }` with a synchronous resolver: 21 us per operation through graphql-core with our cached
 document, 72 us through `strawberry.Schema.execute` with its ParserCache and ValidationCache
-extensions (3.4x). The schema is still wrapped as a `strawberry.Schema` (schema/bridge.py).
+extensions (3.4x). The schema is still wrapped as a `strawberry.Schema` (schema/bridge.py), when
+first asked for.
 
 Calls go one way: this module calls the document cache, variable coercion and both executors;
 the executors call only what it hands them from schema/resolution.py.
@@ -16,10 +17,11 @@ the executors call only what it hands them from schema/resolution.py.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from inspect import isawaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graphql import (
     DocumentNode,
@@ -30,7 +32,6 @@ from graphql import (
 )
 from graphql.validation import ASTValidationRule
 
-from schema.bridge import wrap_in_strawberry
 from schema.documents import DOCUMENT_CACHE_BYTES, DocumentCache, PreparedDocument
 from schema.errors import CoercionError
 from schema.limits import NoIntrospectionRule
@@ -38,6 +39,9 @@ from schema.loader import AppSyncSchema
 from schema.plain_executor import execute_plain
 from schema.resolution import FieldResolution, FieldResolver, complete_leaf
 from schema.variables import coerce_variables
+
+if TYPE_CHECKING:
+    from schema.bridge import StrawberrySchema
 
 _NON_NULL_RE = re.compile(r"Cannot return null for non-nullable field (\w+)\.(\w+)\.")
 
@@ -72,7 +76,6 @@ class ExecutableSchema:
     ) -> None:
         self.schema = schema
         self._graphql_schema = schema.graphql_schema
-        self.strawberry_schema = wrap_in_strawberry(schema.graphql_schema)
         self._resolve_field = FieldResolution(
             schema.graphql_schema, resolver_for, query_depth_limit
         ).resolve
@@ -80,6 +83,15 @@ class ExecutableSchema:
             () if introspection else (NoIntrospectionRule,)
         )
         self.documents = DocumentCache(schema.graphql_schema, extra_rules, document_cache_bytes)
+
+    @functools.cached_property
+    def strawberry_schema(self) -> StrawberrySchema:
+        """The schema wrapped as a `strawberry.Schema` (schema/bridge.py), made when first
+        asked for: requests never use it, and importing Strawberry and building the wrapper
+        were a tenth of `serve`'s start (issue 19)."""
+        from schema.bridge import wrap_in_strawberry
+
+        return wrap_in_strawberry(self._graphql_schema)
 
     async def prepare(self, query: str) -> PreparedDocument:
         """The parse and validation of a query text: cached, else done in a worker thread."""
