@@ -111,6 +111,10 @@ class ApiCache:
             if (caching := self.caching(resolver)) is not None
         }
 
+    async def reset(self) -> None:
+        """Empty the entries (the control API's ResetState; `appsync.reset.Resettable`)."""
+        await self.store.flush()
+
     @property
     def operation_level(self) -> bool:
         return self.spec.api_caching_behavior is ApiCachingBehavior.OPERATION_LEVEL_CACHING

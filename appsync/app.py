@@ -43,7 +43,11 @@ from appsync.bindings import (
     data_source,
     synced_source,
 )
-from appsync.console.routes import console_routes, redirect_to_console, wants_console
+from appsync.clock import ManualClock
+from appsync.console.mount import Console, mount_console
+from appsync.console.routes import redirect_to_console, wants_console
+from appsync.control import SIGNING_NAME as CONTROL
+from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
 from appsync.embedded_dynamodb import (
     dynamodb_running,
@@ -66,11 +70,13 @@ from appsync.metrics import ApiMetrics, metrics_route
 from appsync.persistence import engine_settings, kept
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
+from appsync.reset import StateReset
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
     SelfRoutes,
     build_step_functions,
+    declared_settings,
     state_machine_problems,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
@@ -108,6 +114,10 @@ class LoadedApi:
     step_functions: EmbeddedStepFunctions
     aws: LocalAws
     functions: EmbeddedFunctions
+    # What time-dependent behaviour reads (a ManualClock under `serve --clock manual`), and
+    # what the control API's ResetState puts back (`appsync.reset`; more joins its `others`).
+    clock: Clock
+    reset: StateReset
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
 
 
@@ -151,13 +161,16 @@ def load_api(
     schema = _schema(definition, problems)
     aws_settings = definition.server.aws
     trust = LocalTrust(endpoint_credentials(aws_settings), EmbeddedPoolKeys(data))
-    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust)
+    # A manual clock runs the engine too; clients still sign with the wall clock.
+    manual = clock if isinstance(clock, ManualClock) else None
+    signing = SystemClock() if manual is not None else None
+    authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
     resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     if running is None:
         metrics = ApiMetrics(api_id(definition.name))
-        step_functions = _step_functions(definition, data, problems, log_sink, metrics)
+        step_functions = _step_functions(definition, data, problems, log_sink, metrics, manual)
         region = aws_settings.region or definition.server.step_functions.region
         # One invoker per server; functions sign with the endpoint's first declared key.
         lambda_functions = build_functions(
@@ -247,6 +260,10 @@ def load_api(
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
     dynamodb = embedded_dynamodb(definition, inferred)
+    declared = declared_settings(step_functions, definition.server.step_functions)
+    reset = StateReset(step_functions, dynamodb, aws.dynamodb, realtime, manual, declared)
+    if cache is not None:
+        reset.others.append(cache)
     return LoadedApi(
         definition,
         schema,
@@ -257,6 +274,8 @@ def load_api(
         step_functions,
         aws,
         lambda_functions,
+        clock or SystemClock(),
+        reset,
         code.js_runtime,
     )
 
@@ -267,6 +286,7 @@ def _step_functions(
     problems: Problems,
     log_sink: LogSink | None,
     metrics: ApiMetrics,
+    clock: ManualClock | None,
 ) -> EmbeddedStepFunctions:
     settings, file = definition.server.step_functions, str(definition.file)
     problems.items.extend(state_machine_problems(settings, definition.problem))
@@ -274,13 +294,15 @@ def _step_functions(
     try:
         settings = engine_settings(settings, data)
         return build_step_functions(
-            settings, file, definition.problem, log_sink, observer, fsync=data.fsync
+            settings, file, definition.problem, log_sink, observer, fsync=data.fsync, clock=clock
         )
     except ConfigError as error:
         problems.items.extend(error.problems)
         # In memory instead, so that the rest of the definition is still checked.
         in_memory = dataclasses.replace(settings, database=None)
-        return build_step_functions(in_memory, file, definition.problem, log_sink, observer)
+        return build_step_functions(
+            in_memory, file, definition.problem, log_sink, observer, clock=clock
+        )
 
 
 def _schema(definition: ApiDefinition, problems: Problems) -> AppSyncSchema | None:
@@ -354,21 +376,27 @@ def build_app(
     allowed_hosts: tuple[str, ...] = (),
     body_timeout_seconds: float = BODY_TIMEOUT_SECONDS,
     log_sink: LogSink | None = None,
+    control: bool = False,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
     `data`: the data directory (default: memory only). `allowed_hosts`: Host names answered on
     loopback besides loopback ones, with the definition's `server.allowedHosts`.
     `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
+    `control`: whether the local control API answers (`appsync.control`; refused otherwise).
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
     api = load_api(definition, clock, data, log_sink)
+    api.aws.endpoint.add_route(CONTROL, ControlRoute(api.clock, api.reset, enabled=control))
     endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
     # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
     dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
     functions, cache = api.functions, api.executor.cache
+    console = mount_console(
+        definition, api.step_functions.service, api.aws.region, endpoint, api.aws.data
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -409,13 +437,15 @@ def build_app(
             if current.js_runtime is not None:
                 current.js_runtime.close()
 
-    routes = _routes(api, endpoint, api.realtime)
+    routes = _routes(api, endpoint, api.realtime, console)
     app = AppSyncApp(
         endpoint, api.realtime, hosts, api.aws.endpoint, routes=routes, lifespan=lifespan
     )
     app.state.api = api
+    app.state.console = console
     app.state.extra_listener = None
     app.state.build = (clock, data, body_timeout_seconds, log_sink)
+    app.state.control = control
     app.self_routes = api.step_functions.routes
     return app
 
@@ -435,7 +465,7 @@ def _graphql_endpoint(
 
 
 def _routes(
-    api: LoadedApi, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime
+    api: LoadedApi, endpoint: GraphQLEndpoint, realtime: RealtimeRuntime, console: Console
 ) -> list[BaseRoute]:
     assert api.executor.metrics is not None
     return [
@@ -445,7 +475,7 @@ def _routes(
         # (under an ASGI root_path, which it strips). `realtime` is the app's own runtime,
         # which a reload keeps.
         *realtime.routes(),
-        *console_routes(api.definition),
+        *console.routes,
         metrics_route(api.executor.metrics),
     ]
 
@@ -491,7 +521,21 @@ class AppSyncApp(Starlette):
         on; realtime sockets stay open and move to `api` (`RealtimeRuntime.adopt`)."""
         _, _, body_timeout_seconds, log_sink = self.state.build
         endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
-        self.router.routes = _routes(api, endpoint, self._realtime)
+        # The console follows the new endpoint's log; its token and resolver log stay.
+        console = mount_console(
+            api.definition,
+            api.step_functions.service,
+            api.aws.region,
+            endpoint,
+            api.aws.data,
+            previous=self.state.console,
+        )
+        self.router.routes = _routes(api, endpoint, self._realtime, console)
+        # A reset now puts back what `api` declares, and closes the sockets the app holds.
+        api.reset.realtime = self._realtime
+        control = ControlRoute(api.clock, api.reset, enabled=self.state.control)
+        api.aws.endpoint.add_route(CONTROL, control)
+        self.state.console = console
         self._graphql = endpoint
         self.state.api = api
         await self._realtime.adopt(api.realtime)

@@ -49,16 +49,18 @@ def build_authorizer(
     clock: Clock,
     add_problem: Callable[[str, str], None],
     local: LocalTrust,
+    signing_clock: Clock | None = None,
 ) -> Authorizer | None:
     """The default and additional providers; None when auth refuses the combination (DENY
-    beside additional providers, one issuer twice), with the reason under `authenticationType`."""
+    beside additional providers, one issuer twice), with the reason under `authenticationType`.
+    `signing_clock` checks SigV4 request dates when it is not `clock` (a manual clock)."""
     default = provider_config(definition.authentication, definition.api_keys, local)
     additional = [
         provider_config(spec, definition.api_keys, local)
         for spec in definition.additional_authentication_providers
     ]
     try:
-        return Authorizer(default, additional, clock)
+        return Authorizer(default, additional, clock, signing_clock=signing_clock)
     except AuthConfigError as error:
         add_problem("authenticationType", str(error))
         return None

@@ -6,17 +6,16 @@ for a host beyond loopback. Part of the CLI (`appsync.__main__`), the only place
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from appsync.api_log import api_id
+from appsync.app import AppSyncApp
+from appsync.data_directory import DataDirectory
+from appsync.functions_embedded import describe as describe_functions
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
 
-# `appsync-local stepfunctions` prints `credentials_text` and serves none of the AppSync stack:
-# importing it here would cost that command most of its start (issue 19).
-if TYPE_CHECKING:
-    from appsync.app import AppSyncApp
-    from appsync.data_directory import DataDirectory
+TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
 
 
 def announce(
@@ -25,7 +24,9 @@ def announce(
     host: str,
     port: int,
     certificate: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> None:
+    """`extra`: lines for the options that are on (the control API, a manual clock)."""
     definition: ApiDefinition = app.state.api.definition
     http, ws = ("https", "wss") if certificate is not None else ("http", "ws")
     shown = f"[{host}]" if ":" in host else host
@@ -33,6 +34,7 @@ def announce(
     print(f"  GraphQL:  {http}://{shown}:{port}/graphql")
     print(f"  Realtime: {ws}://{shown}:{port}/graphql/realtime")
     print(f"  Console:  {http}://{shown}:{port}/console/")
+    print(f"    console API token: {app.state.console.token.value}  {TOKEN_NOTE}")
     print(f"  Metrics:  {http}://{shown}:{port}/metrics  (API id {api_id(definition.name)})")
     if certificate is not None:
         # What clients must trust (NODE_EXTRA_CA_CERTS, ssl.create_default_context(cafile=...)).
@@ -55,6 +57,8 @@ def announce(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"
         )
+    for line in extra:
+        print(f"  {line}")
     print("Press Ctrl+C to stop.", flush=True)
 
 
@@ -69,8 +73,6 @@ def credentials_text(aws: AwsEndpointSettings) -> str:
 
 def _services(app: AppSyncApp) -> list[str]:
     """The embedded services this API uses, as the banner lists them."""
-    from appsync.functions_embedded import describe as describe_functions
-
     definition: ApiDefinition = app.state.api.definition
     lines = []
     if app.state.api.dynamodb is not None:
@@ -149,5 +151,7 @@ def exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
             if aws.credentials == (TEST_ACCESS_KEY,)
             else "."
         )
-        + " DNS rebinding protection applies to loopback connections only."
+        + " DNS rebinding protection applies to loopback connections only. The console"
+        " (/console/) works from other hosts with the console API token printed below, which"
+        " pages loaded from elsewhere ask for."
     )

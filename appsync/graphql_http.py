@@ -171,7 +171,8 @@ class GraphQLEndpoint:
         self._authorizer = authorizer
         self._max_body_bytes = max_body_bytes
         self._body_timeout_seconds = body_timeout_seconds
-        self._log = log
+        # The API's log (`logConfig`); the console joins it, or turns one on when it opens.
+        self.log = log
         self._metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -183,7 +184,7 @@ class GraphQLEndpoint:
             return
         started = time.perf_counter()
         request_id = _request_id()
-        log = self._log.request(request_id) if self._log is not None else None
+        log = self.log.request(request_id) if self.log is not None else None
         try:
             status = 200
             result = await self._handle(scope, receive, log)

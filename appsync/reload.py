@@ -65,7 +65,7 @@ from appsync.app import AppSyncApp, LoadedApi, load_api, schema_problems
 from appsync.errors import ConfigError
 from appsync.functions_embedded import redeclare
 from appsync.startup import START_FAILURES, start_failure, start_problems
-from appsync.stepfunctions_embedded import declare
+from appsync.stepfunctions_embedded import declare, declared_settings
 from definition.errors import InvalidDefinitionError
 from definition.model import ApiDefinition, ServerSpec, Source
 from definition.problems import Problem
@@ -252,12 +252,7 @@ async def _start(api: LoadedApi, running: LoadedApi, changed: Sequence[Path]) ->
     if api.dynamodb is not None:
         await api.dynamodb.start()
     declared = api.definition.server.step_functions
-    settings = dataclasses.replace(
-        running.step_functions.settings,
-        activities=declared.activities,
-        state_machines=declared.state_machines,
-    )
-    await declare(running.step_functions, settings)
+    await declare(running.step_functions, declared_settings(running.step_functions, declared))
     await redeclare(running.functions, running.definition, api.definition, changed)
 
 

@@ -3,8 +3,9 @@
 The engine answers its AWS JSON 1.0 API (`X-Amz-Target: AWSStepFunctions.*`, see
 `appsync.aws.states`) on its own port, with the same SigV4 verification as `serve`'s endpoint:
 requests are signed with the declared keys (by default `testing`/`testing`), and while bound to
-loopback only loopback Host names are answered. Nothing but `states` is routed: this command
-imports neither moto nor the AppSync stack.
+loopback only loopback Host names are answered. Nothing but `states` is routed, besides the
+console's Step Functions pages and their part of the console API, behind a console token made
+for the process: this command imports neither moto nor the AppSync stack.
 """
 
 from __future__ import annotations
@@ -14,11 +15,18 @@ import socket
 from collections.abc import Iterable
 
 import uvicorn
+from starlette.applications import Starlette
 
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.states import StepFunctionsRoute
+from appsync.console.access import ConsoleToken
+from appsync.console.context import ConsoleServices
+from appsync.console.endpoint import ConsoleApi
+from appsync.console.routes import ConsoleConfig, Section, console_routes, server_version
+from appsync.console.schema import build_schema
+from appsync.console.stepfunctions_fields import STEP_FUNCTIONS
 from appsync.hosts import HostPolicy
 from appsync.log_sinks import LogFormat, open_sink
 from auth.clock import SystemClock as WallClock
@@ -54,12 +62,22 @@ def build_stepfunctions_app(
     service: StepFunctionsService,
     settings: AwsEndpointSettings | None = None,
     allowed_hosts: Iterable[str] = (),
+    console_token: ConsoleToken | None = None,
 ) -> AwsOnlyApp:
     """An app serving only the Step Functions API, verified against `settings`' keys (default:
-    `testing`/`testing`); the caller runs `service` (see `running`)."""
+    `testing`/`testing`), and with `console_token` the console's Step Functions pages; the
+    caller runs `service` (see `running`)."""
     verifier = endpoint_verifier(settings or AwsEndpointSettings(), WallClock())
     endpoint = AwsEndpoint(verifier, {"states": StepFunctionsRoute(service)})
-    return AwsOnlyApp(endpoint, HostPolicy(allowed_hosts))
+    console = None if console_token is None else _console(service, console_token)
+    return AwsOnlyApp(endpoint, HostPolicy(allowed_hosts), fallback=console)
+
+
+def _console(service: StepFunctionsService, token: ConsoleToken) -> Starlette:
+    services = ConsoleServices(step_functions=service, version=server_version())
+    api = ConsoleApi(build_schema([STEP_FUNCTIONS]), services, token)
+    config = ConsoleConfig("Step Functions", service.region, [Section.STEP_FUNCTIONS], token)
+    return Starlette(routes=console_routes(config, api))
 
 
 def stepfunctions_store(
@@ -79,8 +97,10 @@ async def serve_stepfunctions(
     database: str | None = None,
     retention: int = DEFAULT_RETENTION,
     allowed_hosts: Iterable[str] = (),
+    console_token: ConsoleToken | None = None,
 ) -> None:
-    """`appsync-local stepfunctions`: the engine alone, on the wall clock, until cancelled.
+    """`appsync-local stepfunctions`: the engine alone, on the wall clock, until cancelled
+    (with the console's Step Functions pages when given a `console_token`).
 
     With `database` (a SQLite file) state machines, activities and Standard executions survive
     a restart: executions left RUNNING continue from their last recorded event. Nested
@@ -95,7 +115,7 @@ async def serve_stepfunctions(
         SystemClock(), tasks, retention=retention, store=store, execution_log=sink
     )
     tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
-    app = build_stepfunctions_app(service, allowed_hosts=allowed_hosts)
+    app = build_stepfunctions_app(service, allowed_hosts=allowed_hosts, console_token=console_token)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off")
     try:
         async with service.running():

@@ -19,6 +19,7 @@ whose address it learns from the first request it sees (the port may be chosen a
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -46,7 +47,7 @@ from stepfunctions.integrations.http_task import (
 from stepfunctions.integrations.s3 import S3ObjectStore
 from stepfunctions.integrations.states import ServiceNestedExecutions
 from stepfunctions.records.execution_log import ExecutionLogSink
-from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.clock import Clock, SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
 from stepfunctions.service.dependencies import ExecutionObserver
@@ -152,19 +153,21 @@ def build_step_functions(
     execution_observer: ExecutionObserver | None = None,
     *,
     fsync: bool = False,
+    clock: Clock | None = None,
 ) -> EmbeddedStepFunctions:
-    """The engine and its integrations, not started (see `running`); a `database` SQLite cannot
-    open is a ConfigError. `locate` places a problem of the settings in the definition (by
-    default at its key path in `config_file`). `execution_log`: where executions of machines
-    with a `loggingConfiguration` write their events; `execution_observer` counts executions.
-    `fsync`: each commit of the database waits for the disk."""
+    """The engine and its integrations, not started (see `running`), on `clock` (default: the
+    wall clock); a `database` SQLite cannot open is a ConfigError. `locate` places a problem of
+    the settings in the definition (by default at its key path in `config_file`).
+    `execution_log`: where executions of machines with a `loggingConfiguration` write their
+    events; `execution_observer` counts executions. `fsync`: each commit of the database waits
+    for the disk."""
 
     def in_file(key_path: str, message: str) -> Problem:
         return Problem(config_file, key_path, message)
 
     locate = locate or in_file
     region, account = settings.region, settings.account_id
-    clock = SystemClock()
+    clock = clock if clock is not None else SystemClock()
     tasks = TaskRegistry(region, account)
     try:
         database = str(settings.database) if settings.database else None
@@ -253,6 +256,25 @@ async def running(
     await declare(embedded, settings)
     async with embedded.service.running():
         yield
+
+
+def declared_settings(
+    embedded: EmbeddedStepFunctions, declared: StepFunctionsSettings
+) -> StepFunctionsSettings:
+    """The running engine's settings with the activities and state machines a (reloaded)
+    definition declares: what `declare` creates, and what a reset creates again."""
+    return dataclasses.replace(
+        embedded.settings,
+        activities=declared.activities,
+        state_machines=declared.state_machines,
+    )
+
+
+async def reset(embedded: EmbeddedStepFunctions, settings: StepFunctionsSettings) -> None:
+    """The engine as it started: executions cancelled and forgotten, state machines and
+    activities made at run time gone, those `settings` declares created again."""
+    await embedded.service.reset()
+    await declare(embedded, settings)
 
 
 async def declare(embedded: EmbeddedStepFunctions, settings: StepFunctionsSettings) -> None:

@@ -55,8 +55,15 @@ class Authorizer:
     """The API's default and additional providers, built once from config."""
 
     def __init__(
-        self, default: ProviderConfig, additional: Sequence[ProviderConfig], clock: Clock
+        self,
+        default: ProviderConfig,
+        additional: Sequence[ProviderConfig],
+        clock: Clock,
+        *,
+        signing_clock: Clock | None = None,
     ) -> None:
+        """`clock` is what key expiry, token lifetimes and caches read; `signing_clock` (default
+        `clock`) is what a SigV4 request's date is checked against (`SigV4Verifier`)."""
         configs = (default, *additional)
         _check_config(default, additional)
         self._default_mode = default.mode
@@ -69,7 +76,7 @@ class Authorizer:
             if isinstance(config, ApiKeyConfig):
                 self._api_key = ApiKeyProvider(config, clock)
             elif isinstance(config, IamConfig):
-                self._iam = IamProvider(config, clock)
+                self._iam = IamProvider(config, clock, signing_clock)
             elif isinstance(config, CognitoUserPoolConfig):
                 self._jwt.append(CognitoProvider(config, clock, is_default=config is default))
             elif isinstance(config, OidcConfig):

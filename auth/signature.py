@@ -150,10 +150,12 @@ def signature_scope(request: AuthRequest) -> tuple[str, str] | None:
 class SigV4Verifier:
     """Checks signatures against the declared keys (then `sources`, in order).
 
-    `region`, when set, is the only region a credential scope may name.
+    `region`, when set, is the only region a credential scope may name. `clock` decides a
+    session credential's expiry; `signing_clock` (default: `clock`) the request's own date,
+    which clients take from the wall clock whatever the server's clock says.
     """
 
-    __slots__ = ("_clock", "_credentials", "_region", "_sources")
+    __slots__ = ("_clock", "_credentials", "_region", "_signing_clock", "_sources")
 
     def __init__(
         self,
@@ -162,11 +164,13 @@ class SigV4Verifier:
         *,
         region: str | None = None,
         sources: tuple[CredentialSource, ...] = (),
+        signing_clock: Clock | None = None,
     ) -> None:
         self._credentials = {c.access_key_id: c for c in credentials}
         self._sources = sources
         self._region = region
         self._clock = clock
+        self._signing_clock = signing_clock if signing_clock is not None else clock
 
     async def verify(self, request: AuthRequest, service: str) -> IamCredential:
         """The key that signed `request` for `service`; SignatureError when AWS would refuse."""
@@ -202,7 +206,7 @@ class SigV4Verifier:
         return credential
 
     def _check_time(self, signature: _Signature) -> None:
-        now = self._clock.time()
+        now = self._signing_clock.time()
         signed_at = signature.signed_at.timestamp()
         if signature.presigned:
             if now > signed_at + signature.expires:

@@ -44,9 +44,13 @@ class IamConfig:
 
 
 class IamProvider:
-    def __init__(self, config: IamConfig, clock: Clock) -> None:
+    def __init__(self, config: IamConfig, clock: Clock, signing_clock: Clock | None = None) -> None:
         self._verifier = SigV4Verifier(
-            config.credentials, clock, region=config.region, sources=config.sources
+            config.credentials,
+            clock,
+            region=config.region,
+            sources=config.sources,
+            signing_clock=signing_clock,
         )
 
     async def authenticate(self, request: AuthRequest) -> Principal:

@@ -2,22 +2,28 @@
 reads any of them.
 
 `read_definition(path, options)` reads our own `appsync.yaml`, a CloudFormation template (YAML
-or JSON), a SAM template (`Transform: AWS::Serverless-2016-10-31`) or a CDK cloud assembly (a
-`cdk.out` directory, or its `manifest.json`), each into the same `ApiDefinition`. The format is
-recognised by content (`Resources` or `AWSTemplateFormatVersion` make a template, the SAM
-transform a SAM template, `artifacts` a CDK manifest), unless `options.format` forces one. The
-options that only templates have (`--parameter`, `--stack`, `--region`) are a problem when given
-for `appsync.yaml`, which has its own settings for them.
+or JSON), a SAM template (`Transform: AWS::Serverless-2016-10-31`), a CDK cloud assembly (a
+`cdk.out` directory, or its `manifest.json`), a Serverless Framework service
+(`serverless.yml`, or its folder) or an Amplify Gen 1 project's built API (the project, the
+API's folder, its `build/` or `build/cloudformation-template.json`), each into the same
+`ApiDefinition`. The format is recognised by content (`Resources` or `AWSTemplateFormatVersion`
+make a template, the SAM transform a SAM template, `artifacts` a CDK manifest, `service` and
+`provider` a service file) or, for Amplify, by the build folder's shape, unless
+`options.format` forces one. The options that only these files have (`--parameter`, `--stack`,
+`--region`) are a problem when given for `appsync.yaml`, which has its own settings for them;
+`--stage` is a Serverless service's only.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from definition.amplify import is_amplify_build, read_amplify
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.cdk import MANIFEST, read_cdk
 from definition.cloudformation.api import read_cloudformation
@@ -27,6 +33,8 @@ from definition.errors import InvalidDefinitionError
 from definition.model import DEFAULT_REGION, ApiDefinition
 from definition.problems import Problem
 from definition.sam import SAM_TRANSFORM, read_sam
+from definition.serverless.reader import is_service, read_serverless, service_file
+from definition.serverless.variables import Options
 
 # Where a problem of the command line's options is, in a report.
 COMMAND_LINE = "appsync-local"
@@ -37,6 +45,8 @@ class Format(StrEnum):
     CLOUDFORMATION = "cloudformation"
     SAM = "sam"
     CDK = "cdk"
+    AMPLIFY = "amplify"
+    SERVERLESS = "serverless"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,17 +59,32 @@ class ReadOptions:
     parameters: Mapping[str, str] = field(default_factory=dict)
     stack: str | None = None
     region: str | None = None
+    stage: str | None = None
 
 
 def read_definition(path: Path, options: ReadOptions | None = None) -> ApiDefinition:
     """Read any supported definition; raises InvalidDefinitionError listing every problem."""
     options = options or ReadOptions()
     kind = options.format or recognise(path)
+    if options.stage and kind is not Format.SERVERLESS:
+        raise InvalidDefinitionError(
+            [Problem(COMMAND_LINE, "--stage", "applies to Serverless Framework services only")]
+        )
     if kind is Format.APPSYNC:
         _no_template_options(options)
         return read_appsync_yaml(path)
     if kind is Format.CDK:
         return read_cdk(path, options.stack, options.region, options.parameters)
+    if kind is Format.AMPLIFY:
+        return read_amplify(path, options.stack, options.region, options.parameters)
+    if kind is Format.SERVERLESS:
+        variables = Options(
+            stage=options.stage,
+            region=options.region,
+            parameters=options.parameters,
+            environment=dict(os.environ),
+        )
+        return read_serverless(path, variables, options.stack)
     settings = stack_settings(path, options)
     if kind is Format.SAM:
         return read_sam(path, settings)
@@ -85,6 +110,10 @@ def stack_settings(path: Path, options: ReadOptions) -> StackSettings:
 
 def recognise(path: Path) -> Format:
     """The format of `path`, by its content; our own file when nothing else fits."""
+    if is_amplify_build(path):
+        return Format.AMPLIFY
+    if path.is_dir() and service_file(path) is not None:
+        return Format.SERVERLESS
     if path.is_dir() or path.name == MANIFEST:
         return Format.CDK
     try:
@@ -101,6 +130,8 @@ def recognise(path: Path) -> Format:
         return Format.APPSYNC
     if "artifacts" in body and "version" in body:
         return Format.CDK
+    if is_service(body):
+        return Format.SERVERLESS
     transform = body.get("Transform")
     transforms = transform if isinstance(transform, list) else [transform]
     if SAM_TRANSFORM in transforms:
@@ -143,7 +174,8 @@ def _no_template_options(options: ReadOptions) -> None:
                 Problem(
                     COMMAND_LINE,
                     name,
-                    "applies to CloudFormation, SAM and CDK definitions, not to appsync.yaml",
+                    "applies to CloudFormation, SAM, CDK, Serverless and Amplify definitions, "
+                    "not to appsync.yaml",
                 )
                 for name in given
             ]

@@ -8,8 +8,7 @@ middleware manager per request, and graphql-js wording in its errors) kept a one
 below the server's target of 0.4x a fixed Starlette route. Measured on the project machine for
 `{ hello }` with a synchronous resolver: 21 us per operation through graphql-core with our cached
 document, 72 us through `strawberry.Schema.execute` with its ParserCache and ValidationCache
-extensions (3.4x). The schema is still wrapped as a `strawberry.Schema` (schema/bridge.py), when
-first asked for.
+extensions (3.4x). (Strawberry serves the console's own API instead: appsync/console/.)
 
 Calls go one way: this module calls the document cache, variable coercion and both executors;
 the executors call only what it hands them from schema/resolution.py.
@@ -17,11 +16,10 @@ the executors call only what it hands them from schema/resolution.py.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graphql import (
     DocumentNode,
@@ -39,9 +37,6 @@ from schema.loader import AppSyncSchema
 from schema.plain_executor import execute_plain
 from schema.resolution import FieldResolution, FieldResolver, complete_leaf
 from schema.variables import coerce_variables
-
-if TYPE_CHECKING:
-    from schema.bridge import StrawberrySchema
 
 _NON_NULL_RE = re.compile(r"Cannot return null for non-nullable field (\w+)\.(\w+)\.")
 
@@ -83,15 +78,6 @@ class ExecutableSchema:
             () if introspection else (NoIntrospectionRule,)
         )
         self.documents = DocumentCache(schema.graphql_schema, extra_rules, document_cache_bytes)
-
-    @functools.cached_property
-    def strawberry_schema(self) -> StrawberrySchema:
-        """The schema wrapped as a `strawberry.Schema` (schema/bridge.py), made when first
-        asked for: requests never use it, and importing Strawberry and building the wrapper
-        were a tenth of `serve`'s start (issue 19)."""
-        from schema.bridge import wrap_in_strawberry
-
-        return wrap_in_strawberry(self._graphql_schema)
 
     async def prepare(self, query: str) -> PreparedDocument:
         """The parse and validation of a query text: cached, else done in a worker thread."""

@@ -81,13 +81,17 @@ _Cut = dict[str, Any] | tuple[str, Any] | None
 
 class DynamoDBRoute:
     """`ServiceRoute` for `X-Amz-Target: DynamoDB_20120810.<Operation>`, in moto's default
-    account (the one the resolvers use) and the region the request is signed for."""
+    account (the one the resolvers use) and the region the request is signed for.
 
-    __slots__ = ("_account_id", "_operations")
+    `created_tables` holds the (region, name) of the tables made through it and not deleted
+    since: what a reset drops (moto's backend is process-wide, so it cannot tell them apart)."""
+
+    __slots__ = ("_account_id", "_operations", "created_tables")
 
     def __init__(self, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
         self._account_id = account_id
         self._operations: dict[str, MotoDynamoDB] = {}
+        self.created_tables: set[tuple[str, str]] = set()
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         operation = call.operation or ""
@@ -109,9 +113,29 @@ class DynamoDBRoute:
                     "SerializationException", "Start of structure or map found where not expected."
                 ),
             )
+        return self._respond(call.region, operation, params)
+
+    def call(
+        self, region: str, operation: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        """One operation without HTTP, answered as `handle` answers it: the status and the
+        JSON body (the console's DynamoDB pages read what boto3 would)."""
+        if operation not in _operation_names():
+            return 400, {"__type": f"{_CORAL}UnknownOperationException"}
+        response = self._respond(region, operation, params)
+        body: dict[str, Any] = json.loads(response.body)
+        return response.status, body
+
+    def _respond(self, region: str, operation: str, params: dict[str, Any]) -> AwsResponse:
         if operation in _ITEM_OPERATIONS:
-            return self._item_operation(call.region, operation, params)
-        status, body = self._moto_operation(call.region, operation, params)
+            return self._item_operation(region, operation, params)
+        status, body = self._moto_operation(region, operation, params)
+        if status == 200 and operation in ("CreateTable", "DeleteTable"):
+            table = (region, str(params.get("TableName")))
+            if operation == "CreateTable":
+                self.created_tables.add(table)
+            else:
+                self.created_tables.discard(table)
         return _answer(status, body)
 
     def _item_operation(self, region: str, operation: str, params: dict[str, Any]) -> AwsResponse:

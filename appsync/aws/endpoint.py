@@ -73,6 +73,10 @@ class AwsEndpoint:
         self._routes = dict(routes)
         self._fallback = fallback
 
+    def add_route(self, name: str, route: ServiceRoute) -> None:
+        """Serve `name` (a signing name) with `route` too: the local control API joins so."""
+        self._routes[name] = route
+
     @staticmethod
     def claims(scope: Scope) -> bool:
         """Whether an HTTP request is an AWS API call (see `requests.identify`), judged from

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,7 +19,7 @@ import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
-from appsync.hosts import HostPolicy, refuse
+from appsync.hosts import HostPolicy, listening_socket, refuse
 from resolvers.errors import LoopbackEndpointError
 
 logger = logging.getLogger(__name__)
@@ -28,11 +27,15 @@ _NOT_FOUND = b'{"message":"Not Found"}'
 
 
 class AwsOnlyApp:
-    """ASGI: the AWS endpoint and nothing else (404 for anything that is not an AWS call)."""
+    """ASGI: the AWS endpoint, and for anything that is not an AWS call the `fallback` app
+    (`appsync-local stepfunctions`' console), or 404 without one."""
 
-    def __init__(self, endpoint: AwsEndpoint, hosts: HostPolicy) -> None:
+    def __init__(
+        self, endpoint: AwsEndpoint, hosts: HostPolicy, fallback: ASGIApp | None = None
+    ) -> None:
         self._endpoint = endpoint
         self._hosts = hosts
+        self._fallback = fallback
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -47,6 +50,9 @@ class AwsOnlyApp:
         if scope["type"] == "http" and self._endpoint.claims(scope):
             await self._endpoint(scope, receive, send)
             return
+        if self._fallback is not None:
+            await self._fallback(scope, receive, send)
+            return
         if scope["type"] == "websocket":
             await receive()
             await send({"type": "websocket.close", "code": 1008})
@@ -59,9 +65,8 @@ class AwsOnlyApp:
 @asynccontextmanager
 async def extra_listener(app: ASGIApp, host: str, port: int) -> AsyncIterator[str]:
     """Serve `app` on `host:port` (0: a free port) while inside; yields its URL."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     try:
-        listener = socket.create_server((host, port), family=family)
+        listener = listening_socket(host, port)
     except OSError as error:
         # create_server's own wording adds the address, which the message already names.
         reason = os.strerror(error.errno) if error.errno else str(error)

@@ -42,6 +42,7 @@ class LocalAws:
     transport: EndpointTransport
     moto: MotoServices
     data: DataDirectory
+    dynamodb: DynamoDBRoute
     user_pools: tuple[UserPoolSpec, ...] = ()
 
 
@@ -63,8 +64,9 @@ def build_local_aws(
     moto = MotoServices()
     query_by_partition()
     # The route table, by the service a request names (`requests.identify`).
+    dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
-        "dynamodb": DynamoDBRoute(),
+        "dynamodb": dynamodb,
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
         "cognito-idp": moto,
@@ -77,7 +79,7 @@ def build_local_aws(
     routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     transport = EndpointTransport(endpoint)
-    return LocalAws(settings, region, endpoint, transport, moto, data, user_pools)
+    return LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
 
 
 @asynccontextmanager

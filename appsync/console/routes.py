@@ -1,26 +1,30 @@
-"""The console's routes: its pages and assets under `/console/`, and `/console/config.json`.
+"""The console's routes: its pages and assets under `/console/`, `/console/config.json`, and its
+own GraphQL API at `/console/graphql`.
 
 `GET /` sends a browser (an `Accept` naming `text/html`) to the console and answers other
 clients with the API's name and GraphQL path as before; `GET /graphql` without a query does the
 same for a browser, while API clients keep AppSync's 400 (`AppSyncApp` asks `wants_console`).
 Assets are Vite's content-hashed files, cached for a year; the pages and the config are
-revalidated on each load. The console's own GraphQL API comes later at `/console/graphql`.
+revalidated on each load. `config.json` tells the page what the server serves (`sections`), and
+hands it the console token when the page was loaded on this machine (`appsync.console.access`).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
+from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypedDict
 
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import Scope
+from starlette.types import ASGIApp, Scope
 
-from appsync.graphql_http import json_response
+from appsync.console.access import ConsoleToken, from_this_machine
 from definition.authorization import AuthenticationType, AuthProviderSpec
 from definition.model import ApiDefinition
 
@@ -30,13 +34,24 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 CONSOLE_PATH = "/console/"
 CONSOLE_API_PATH = "/console/graphql"
 
+# A websocket's scheme, as the HTTP scheme of the same origin.
+_HTTP_SCHEMES = {"ws": "http", "wss": "https"}
 _IMMUTABLE = "public, max-age=31536000, immutable"
 _REVALIDATE = "no-cache"
 
 
+class Section(StrEnum):
+    """The console's sections; `appsync-local stepfunctions` serves only STEP_FUNCTIONS."""
+
+    EXPLORER = "explorer"
+    STEP_FUNCTIONS = "stepfunctions"
+    DYNAMODB = "dynamodb"
+    LOGS = "logs"
+
+
 class Endpoints(TypedDict):
-    graphql: str
-    realtime: str
+    graphql: str | None
+    realtime: str | None
     aws: str | None
     console: str
 
@@ -49,6 +64,8 @@ class ConsoleConfigJson(TypedDict):
     region: str
     endpoints: Endpoints
     authProviders: list[dict[str, Any]]
+    sections: list[str]
+    consoleToken: str | None
 
 
 def server_version() -> str:
@@ -64,6 +81,25 @@ def wants_console(scope: Scope) -> bool:
         if name == b"accept":
             return b"text/html" in value
     return False
+
+
+def endpoints(scheme: str, host: str, graphql: bool) -> Endpoints:
+    """The server's endpoints as a client reaching `host` over `scheme` names them."""
+    origin = f"{scheme}://{host}"
+    socket_scheme = "wss" if scheme == "https" else "ws"
+    return {
+        "graphql": f"{origin}/graphql" if graphql else None,
+        "realtime": f"{socket_scheme}://{host}/graphql/realtime" if graphql else None,
+        # The AWS JSON APIs (Step Functions, DynamoDB, ...) answer on the server's own port.
+        "aws": origin,
+        "console": CONSOLE_API_PATH,
+    }
+
+
+def request_origin(request: HTTPConnection) -> tuple[str, str]:
+    """The HTTP scheme and the Host a request or websocket was sent with."""
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return _HTTP_SCHEMES.get(request.url.scheme, request.url.scheme), host
 
 
 def _provider(api: ApiDefinition, spec: AuthProviderSpec, region: str) -> dict[str, Any]:
@@ -112,40 +148,56 @@ def _provider(api: ApiDefinition, spec: AuthProviderSpec, region: str) -> dict[s
 
 
 class ConsoleConfig:
-    """`/console/config.json`: fixed parts built once, endpoints from each request's origin."""
+    """`/console/config.json`: fixed parts built once, endpoints from each request's origin.
 
-    def __init__(self, api: ApiDefinition) -> None:
-        region = api.server.step_functions.region
-        self._name = api.name
+    `on_open` runs on each load of the config, that is, each time a console page opens (the
+    resolver log starts recording then)."""
+
+    def __init__(
+        self,
+        name: str,
+        region: str,
+        sections: Sequence[Section],
+        token: ConsoleToken,
+        providers: Sequence[dict[str, Any]] = (),
+        on_open: Callable[[], None] | None = None,
+    ) -> None:
+        self._name = name
         self._region = region
         self._version = server_version()
-        self._providers = [
+        self._sections = [section.value for section in sections]
+        self._token = token
+        self._providers = list(providers)
+        self._on_open = on_open
+
+    @classmethod
+    def for_api(
+        cls, api: ApiDefinition, token: ConsoleToken, on_open: Callable[[], None] | None = None
+    ) -> ConsoleConfig:
+        region = api.server.step_functions.region
+        providers = [
             _provider(api, spec, region)
             for spec in (api.authentication, *api.additional_authentication_providers)
         ]
+        return cls(api.name, region, list(Section), token, providers, on_open)
 
-    def render(self, scheme: str, host: str) -> ConsoleConfigJson:
-        origin = f"{scheme}://{host}"
-        socket_scheme = "wss" if scheme == "https" else "ws"
+    def render(self, scheme: str, host: str, with_token: bool = False) -> ConsoleConfigJson:
         return {
             "apiName": self._name,
             "version": self._version,
             "region": self._region,
-            "endpoints": {
-                "graphql": f"{origin}/graphql",
-                "realtime": f"{socket_scheme}://{host}/graphql/realtime",
-                # The AWS JSON APIs (Step Functions today) answer on the server's own port.
-                "aws": origin,
-                "console": CONSOLE_API_PATH,
-            },
+            "endpoints": endpoints(scheme, host, Section.EXPLORER.value in self._sections),
             "authProviders": self._providers,
+            "sections": self._sections,
+            "consoleToken": self._token.value if with_token else None,
         }
 
     async def endpoint(self, request: Request) -> Response:
-        host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
-        return json_response(
-            200, self.render(request.url.scheme, host), {"cache-control": _REVALIDATE}
-        )
+        if self._on_open is not None:
+            self._on_open()
+        scheme, host = request_origin(request)
+        config = self.render(scheme, host, from_this_machine(request.scope))
+        return JSONResponse(config, headers={"cache-control": _REVALIDATE})
 
 
 class ConsoleAssets(StaticFiles):
@@ -164,22 +216,28 @@ def redirect_to_console() -> Response:
     return RedirectResponse(CONSOLE_PATH, status_code=307)
 
 
-def console_routes(api: ApiDefinition) -> list[BaseRoute]:
-    """`/` (console for browsers, the API's JSON summary for others) and `/console/...`."""
-    summary = {"name": api.name, "graphql": "/graphql", "console": CONSOLE_PATH}
+def console_routes(
+    config: ConsoleConfig, api: ASGIApp, summary: dict[str, Any] | None = None
+) -> list[BaseRoute]:
+    """`/` (the console for browsers, `summary` for other clients), `/console/...`, and the
+    console's own API `api` at `/console/graphql` (HTTP and websocket)."""
+    shown = summary or {"console": CONSOLE_PATH}
 
     async def index(request: Request) -> Response:
         if wants_console(request.scope):
             return redirect_to_console()
-        return json_response(200, summary, {})
+        return JSONResponse(shown)
 
     async def console_root(request: Request) -> Response:
         return redirect_to_console()
 
     routes: list[BaseRoute] = [
         Route("/", index, methods=["GET"]),
-        Route("/console/config.json", ConsoleConfig(api).endpoint, methods=["GET"]),
+        Route("/console/config.json", config.endpoint, methods=["GET"]),
         Route("/console", console_root, methods=["GET"]),
+        # Before the assets' mount, which would otherwise take the path.
+        Route(CONSOLE_API_PATH, api),
+        WebSocketRoute(CONSOLE_API_PATH, api),
     ]
     if STATIC_DIR.is_dir():
         routes.append(Mount("/console", app=ConsoleAssets(directory=STATIC_DIR, html=True)))

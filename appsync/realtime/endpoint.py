@@ -222,6 +222,14 @@ class RealtimeRuntime:
         for (target, _), payload in unique.items():
             await self.invalidate(target, payload)
 
+    async def close_connections(self, code: int, reason: str) -> int:
+        """Close every open socket with `code` and end its subscriptions (a test's reset: no
+        subscriber outlives it); returns how many were open."""
+        sockets = [member for member in self.keep_alive.members() if isinstance(member, _Socket)]
+        for socket in sockets:
+            await socket.close(code, reason)
+        return len(sockets)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The websocket's ASGI app. An ASGI callable rather than a function, so a Starlette
         route mounts it as it is instead of wrapping each connection in `websocket_session`
@@ -359,6 +367,11 @@ class _Socket:
             metrics.active_connections.inc()
         await self._perform(actions)
         return True
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close the socket from the server's side; its subscriptions end with it."""
+        await self._perform([CloseSocket(code, reason)])
+        self._stop_all([])
 
     def keep_alive_due(self) -> None:
         """The wheel's turn for this socket: `ka`, sent from a task of the connection's group."""

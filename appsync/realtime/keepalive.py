@@ -45,6 +45,10 @@ class KeepAliveWheel:
     def __len__(self) -> int:
         return sum(len(bucket) for bucket in self._buckets)
 
+    def members(self) -> list[KeepAliveMember]:
+        """Every registered connection (a copy: closing one while iterating is safe)."""
+        return [member for bucket in self._buckets for member in bucket]
+
     def add(self, member: KeepAliveMember) -> None:
         """Register a connection: its first `ka` comes one full turn of the wheel from now.
         Called on the event loop that is to send the frames."""
@@ -61,10 +65,6 @@ class KeepAliveWheel:
         if self._timer is not None and not any(self._buckets):
             self._timer.cancel()
             self._timer = None
-
-    def members(self) -> list[KeepAliveMember]:
-        """Every registered connection."""
-        return [member for bucket in self._buckets for member in bucket]
 
     def tick(self) -> None:
         """Fire the next bucket and move on (the timer's callback; tests call it directly)."""

@@ -45,15 +45,19 @@ export interface LambdaProvider {
 
 export type AuthProvider = ApiKeyProvider | IamProvider | CognitoProvider | OidcProvider | LambdaProvider;
 
+/** The console's sections; `appsync-local stepfunctions` serves only "stepfunctions". */
+export type Section = "explorer" | "stepfunctions" | "dynamodb" | "logs";
+
 export interface ConsoleConfig {
   apiName: string;
   /** appsync-local's version. */
   version: string;
   region: string;
   endpoints: {
-    /** Absolute URLs as this page reaches them (the request's own scheme, host and port). */
-    graphql: string;
-    realtime: string;
+    /** Absolute URLs as this page reaches them (the request's own scheme, host and port);
+     * null when the server serves no AppSync API (`appsync-local stepfunctions`). */
+    graphql: string | null;
+    realtime: string | null;
     /** The local AWS endpoint (AWS JSON APIs by X-Amz-Target: states, cognito-idp, dynamodb);
      * null when the server has none. */
     aws: string | null;
@@ -62,6 +66,11 @@ export interface ConsoleConfig {
   };
   /** The default mode first, then additionalAuthenticationProviders in definition order. */
   authProviders: AuthProvider[];
+  /** What this server serves, in the order the header lists them. */
+  sections: Section[];
+  /** The console API's token (`Authorization: Bearer ...`), given only to a page loaded on the
+   * server's own machine; elsewhere the user types the one the server printed. */
+  consoleToken: string | null;
 }
 
 export async function loadConfig(): Promise<ConsoleConfig> {

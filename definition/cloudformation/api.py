@@ -1,21 +1,22 @@
 """A CloudFormation template (YAML or JSON) read into an `ApiDefinition`.
 
 `read_cloudformation(path, settings)` loads the template and reads its one AppSync API;
-`read_stack(stack)` does the reading for any `Stack`, so that SAM (after its transform) and
-each stack of a `cdk.out` are read the same way. The API is the template's one
-`AWS::AppSync::GraphQLApi`; its schema, keys, cache, data sources, functions and resolvers are
-the AppSync resources whose `ApiId` is its id. Tables, state machines, Lambda functions and user
-pools are the embedded services' (`ServerSpec`). IAM resources are accepted (requests are not
-authorized by IAM policies locally); every other resource type is named once in a notice as
-not emulated. Every problem is collected with the resource's logical id and property path
-before failing, and where each part of the model came from is kept (`ApiDefinition.origins`),
-so problems found later, when the API is built, name the resource too.
+`read_stack(stack)` does the reading for any `Stack`, so that SAM (after its transform), each
+stack of a `cdk.out`, a Serverless service's resources and an Amplify build are read the same
+way. A stack is read with its nested stacks (`AWS::CloudFormation::Stack`), as one: the API is
+the one `AWS::AppSync::GraphQLApi` among them; its schema, keys, cache, data sources, functions
+and resolvers are the AppSync resources, in any of them, whose `ApiId` is its id. Tables, state
+machines, Lambda functions and user pools are the embedded services' (`ServerSpec`). IAM
+resources are accepted (requests are not authorized by IAM policies locally); every other
+resource type is named once in a notice as not emulated. Every problem is collected with the
+resource's logical id and property path before failing, and where each part of the model came
+from is kept (`ApiDefinition.origins`), so problems found later, when the API is built, name
+the resource too.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from definition.cloudformation.appsync_api import (
     read_api_cache,
@@ -30,7 +31,8 @@ from definition.cloudformation.cognito import read_user_pools
 from definition.cloudformation.dynamodb import read_tables
 from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.parameters import StackSettings
-from definition.cloudformation.stack import Resource, Stack
+from definition.cloudformation.properties import Part
+from definition.cloudformation.stack import NESTED_STACK, Resource, Stack
 from definition.cloudformation.step_functions import read_state_machines
 from definition.cloudformation.template import Template, load_template
 from definition.errors import InvalidDefinitionError
@@ -39,7 +41,9 @@ from definition.model import (
     EmbeddedDynamoDBSettings,
     ServerSpec,
     Source,
+    StateMachineSpec,
     StepFunctionsSettings,
+    TableDeclaration,
 )
 from definition.problems import Notice, Origin
 
@@ -53,7 +57,7 @@ _READ = (
     *_PARTS,
     *["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::StepFunctions::StateMachine"],
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
-    "AWS::Cognito::UserPoolClient",
+    *["AWS::Cognito::UserPoolClient", NESTED_STACK],
 )
 # Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
 # permissions are not checked, CDK's metadata is CDK's own.
@@ -79,30 +83,37 @@ def graphql_apis(template: Template) -> list[str]:
 
 
 def read_stack(stack: Stack) -> ApiDefinition:
-    """The API of one stack; raises InvalidDefinitionError listing every problem."""
-    api = _the_api(stack)
-    if api is None:
+    """The API of one stack and its nested stacks; raises InvalidDefinitionError listing every
+    problem."""
+    stacks = list(stack.tree())
+    found = _the_api(stack, stacks)
+    if found is None:
         raise InvalidDefinitionError(stack.problems)
+    api_stack, api = found
     origins: dict[str, Origin] = {}
-    settings = read_graphql_api(stack, api, origins)
-    parts = _parts(stack, api)
-    schema = read_schema(stack, parts["AWS::AppSync::GraphQLSchema"], origins)
-    if not stack.of_type("AWS::AppSync::GraphQLSchema"):
-        stack.problem(api.logical_id, "", "the API has no AWS::AppSync::GraphQLSchema")
-    keys = read_api_keys(stack, parts["AWS::AppSync::ApiKey"])
-    cache = read_api_cache(stack, parts["AWS::AppSync::ApiCache"])
-    sources = read_data_sources(stack, parts["AWS::AppSync::DataSource"], origins)
+    settings = read_graphql_api(api_stack, api, origins)
+    parts = _parts(stacks, api_stack, api)
+    schema = read_schema(parts["AWS::AppSync::GraphQLSchema"], origins)
+    if not any(each.of_type("AWS::AppSync::GraphQLSchema") for each in stacks):
+        api_stack.problem(api.logical_id, "", "the API has no AWS::AppSync::GraphQLSchema")
+    keys = read_api_keys(parts["AWS::AppSync::ApiKey"])
+    cache = read_api_cache(parts["AWS::AppSync::ApiCache"])
+    sources = read_data_sources(parts["AWS::AppSync::DataSource"], origins)
     functions, function_ids = read_functions(
-        stack, parts["AWS::AppSync::FunctionConfiguration"], sources, origins
+        parts["AWS::AppSync::FunctionConfiguration"], sources, origins
     )
-    resolvers = read_resolvers(
-        stack, parts["AWS::AppSync::Resolver"], sources, function_ids, origins
+    resolvers = read_resolvers(parts["AWS::AppSync::Resolver"], sources, function_ids, origins)
+    tables: tuple[TableDeclaration, ...] = ()
+    machines: tuple[StateMachineSpec, ...] = ()
+    for each in stacks:
+        tables += read_tables(each, origins, tables)
+        machines += read_state_machines(each, origins, machines)
+    lambda_functions = tuple(
+        function for each in stacks for function in read_lambda_functions(each)
     )
-    tables = read_tables(stack, origins)
-    machines = read_state_machines(stack, origins)
-    lambda_functions = read_lambda_functions(stack)
-    user_pools = read_user_pools(stack)
-    _note_other_types(stack)
+    user_pools = tuple(pool for each in stacks for pool in read_user_pools(each))
+    for each in stacks:
+        _note_other_types(each)
     schemas: tuple[Source, ...] = () if schema is None else (schema,)
     if stack.problems or settings is None or schema is None:
         raise InvalidDefinitionError(stack.problems, schemas)
@@ -138,13 +149,13 @@ def read_stack(stack: Stack) -> ApiDefinition:
     )
 
 
-def _the_api(stack: Stack) -> Resource | None:
-    apis = stack.of_type(GRAPHQL_API)
+def _the_api(stack: Stack, stacks: list[Stack]) -> tuple[Stack, Resource] | None:
+    apis = [(each, api) for each in stacks for api in each.of_type(GRAPHQL_API)]
     if not apis:
         stack.problem(None, "Resources", f"the template declares no {GRAPHQL_API}")
         return None
     if len(apis) > 1:
-        names = ", ".join(api.logical_id for api in apis)
+        names = ", ".join(api.logical_id for _, api in apis)
         stack.problem(
             None,
             "Resources",
@@ -155,25 +166,26 @@ def _the_api(stack: Stack) -> Resource | None:
     return apis[0]
 
 
-def _parts(stack: Stack, api: Resource) -> dict[str, list[tuple[Resource, dict[str, Any]]]]:
+def _parts(stacks: list[Stack], api_stack: Stack, api: Resource) -> dict[str, list[Part]]:
     """The API's schema, keys, cache, data sources, functions and resolvers, each with its
     evaluated properties: the AppSync resources whose `ApiId` is the API's id."""
-    api_id = stack.names.api_id(api.logical_id)
-    parts: dict[str, list[tuple[Resource, dict[str, Any]]]] = {kind: [] for kind in _PARTS}
-    for resource in stack.of_type(*_PARTS):
-        properties = stack.properties(resource.logical_id)
-        if properties is None:
-            continue
-        owner = properties.get("ApiId")
-        if owner != api_id:
-            stack.problem(
-                resource.logical_id,
-                "Properties.ApiId",
-                f"names the API {owner!r}, not this template's {api.logical_id} "
-                f"(write !GetAtt {api.logical_id}.ApiId)",
-            )
-            continue
-        parts[resource.type].append((resource, properties))
+    api_id = api_stack.names.api_id(api.logical_id)
+    parts: dict[str, list[Part]] = {kind: [] for kind in _PARTS}
+    for stack in stacks:
+        for resource in stack.of_type(*_PARTS):
+            properties = stack.properties(resource.logical_id)
+            if properties is None:
+                continue
+            owner = properties.get("ApiId")
+            if owner != api_id:
+                stack.problem(
+                    resource.logical_id,
+                    "Properties.ApiId",
+                    f"names the API {owner!r}, not this template's {api.logical_id} "
+                    f"(write !GetAtt {api.logical_id}.ApiId)",
+                )
+                continue
+            parts[resource.type].append(Part(stack, resource, properties))
     return parts
 
 

@@ -25,7 +25,7 @@ from definition.authorization import (
     OpenIDConnectConfig,
     UserPoolConfig,
 )
-from definition.cloudformation.properties import PropertyReader, boolean, integer
+from definition.cloudformation.properties import Part, PropertyReader, boolean, integer
 from definition.cloudformation.stack import Resource, Stack
 from definition.model import (
     ApiCacheSpec,
@@ -209,18 +209,16 @@ def _log_config(reader: PropertyReader, raw: Any, path: str) -> LogConfig | None
     return LogConfig(level, role, exclude)
 
 
-def read_schema(
-    stack: Stack, schemas: list[tuple[Resource, dict[str, Any]]], origins: dict[str, Origin]
-) -> Source | None:
+def read_schema(schemas: list[Part], origins: dict[str, Origin]) -> Source | None:
     """The API's one GraphQLSchema resource: its SDL, inline or a local file."""
     if not schemas:
         return None
     if len(schemas) > 1:
-        names = ", ".join(resource.logical_id for resource, _ in schemas)
-        for resource, _ in schemas[1:]:
-            stack.problem(resource.logical_id, "", f"the API has one schema; it has {names}")
-    resource, properties = schemas[0]
-    reader = PropertyReader(stack, resource.logical_id)
+        names = ", ".join(part.resource.logical_id for part in schemas)
+        for part in schemas[1:]:
+            part.reader().problem("", f"the API has one schema; it has {names}")
+    properties = schemas[0].properties
+    reader = schemas[0].reader()
     reader.allowed(properties, "Properties", ("ApiId", "Definition", "DefinitionS3Location"))
     source, where = reader.source(properties, "Definition", "DefinitionS3Location", "Properties")
     if where is None:
@@ -230,12 +228,11 @@ def read_schema(
     return source
 
 
-def read_api_keys(
-    stack: Stack, keys: list[tuple[Resource, dict[str, Any]]]
-) -> tuple[ApiKeySpec, ...]:
+def read_api_keys(keys: list[Part]) -> tuple[ApiKeySpec, ...]:
     found = []
-    for resource, properties in keys:
-        reader = PropertyReader(stack, resource.logical_id)
+    for part in keys:
+        properties = part.properties
+        reader = part.reader()
         path = "Properties"
         reader.allowed(properties, path, ("ApiId", "ApiKeyId", "Description", "Expires"))
         description = reader.string(properties, "Description", path, required=False)
@@ -244,17 +241,16 @@ def read_api_keys(
             reader.problem(join(path, "Expires"), "expected epoch seconds")
             continue
         seconds = int(float(expires)) if expires is not None else None
-        key = stack.names.api_key(resource.logical_id)
+        key = part.stack.names.api_key(part.resource.logical_id)
         # AppSync rounds an API key's expiry down to the nearest hour (CreateApiKey `expires`).
         found.append(ApiKeySpec(key, description, seconds - seconds % 3600 if seconds else None))
     return tuple(found)
 
 
-def read_api_cache(
-    stack: Stack, caches: list[tuple[Resource, dict[str, Any]]]
-) -> ApiCacheSpec | None:
-    for resource, properties in caches[:1]:
-        reader = PropertyReader(stack, resource.logical_id)
+def read_api_cache(caches: list[Part]) -> ApiCacheSpec | None:
+    for part in caches[:1]:
+        properties = part.properties
+        reader = part.reader()
         path = "Properties"
         reader.allowed(
             properties,

@@ -16,8 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from definition.appsync_yaml.reader import join
-from definition.cloudformation.properties import PropertyReader, boolean, integer
-from definition.cloudformation.stack import Resource, Stack
+from definition.cloudformation.properties import Part, PropertyReader, boolean, integer
 from definition.model import (
     DEFAULT_REGION,
     AwsIamConfig,
@@ -47,12 +46,12 @@ _DELTA_KEYS = ("BaseTableTTL", "DeltaSyncTableName", "DeltaSyncTableTTL")
 
 
 def read_data_sources(
-    stack: Stack, resources: list[tuple[Resource, dict[str, Any]]], origins: dict[str, Origin]
+    resources: list[Part], origins: dict[str, Origin]
 ) -> tuple[DataSourceSpec, ...]:
     sources: list[DataSourceSpec] = []
-    for resource, properties in resources:
-        reader = PropertyReader(stack, resource.logical_id)
-        spec = _data_source(reader, properties)
+    for part in resources:
+        reader = part.reader()
+        spec = _data_source(reader, part.properties)
         if spec is None:
             continue
         if any(source.name == spec.name for source in sources):
@@ -162,12 +161,19 @@ def _dynamodb(reader: PropertyReader, raw: Any, path: str) -> DynamoDBConfig | N
     return DynamoDBConfig(table, region or DEFAULT_REGION, caller, versioned, delta)
 
 
+def _scheme(url: str) -> str | None:
+    try:
+        return urlsplit(url).scheme
+    except ValueError:  # a malformed host (`https://[not-ipv6]/`)
+        return None
+
+
 def _http(reader: PropertyReader, raw: Any, path: str) -> HttpConfig | None:
     block = reader.mapping(raw, path, ("Endpoint", "AuthorizationConfig"))
     if block is None:
         return None
     endpoint = reader.string(block, "Endpoint", path, required=True)
-    if endpoint is not None and urlsplit(endpoint).scheme not in ("http", "https"):
+    if endpoint is not None and _scheme(endpoint) not in ("http", "https"):
         reader.problem(join(path, "Endpoint"), f"expected an http(s) URL, got {endpoint!r}")
         return None
     iam = None

@@ -14,8 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from definition.appsync_yaml.reader import join
-from definition.cloudformation.properties import PropertyReader, integer
-from definition.cloudformation.stack import Resource, Stack
+from definition.cloudformation.properties import Part, PropertyReader, integer
 from definition.model import (
     CachingConfig,
     CodeSpec,
@@ -55,8 +54,7 @@ _MODEL_KEYS = {
 
 
 def read_functions(
-    stack: Stack,
-    resources: list[tuple[Resource, dict[str, Any]]],
+    resources: list[Part],
     sources: Sequence[DataSourceSpec],
     origins: dict[str, Origin],
 ) -> tuple[tuple[FunctionSpec, ...], dict[str, str | None]]:
@@ -64,9 +62,10 @@ def read_functions(
     function that has problems)."""
     functions: list[FunctionSpec] = []
     ids: dict[str, str | None] = {}
-    names = [properties.get("Name") for _, properties in resources]
-    for resource, properties in resources:
-        reader = PropertyReader(stack, resource.logical_id)
+    names = [part.properties.get("Name") for part in resources]
+    for part in resources:
+        resource, properties = part.resource, part.properties
+        reader = part.reader()
         path = "Properties"
         reader.allowed(properties, path, _FUNCTION_KEYS)
         name = reader.string(properties, "Name", path, required=True)
@@ -92,7 +91,7 @@ def read_functions(
                 "accepted; no local effect yet (a function's Lambda calls are not batched)",
             )
         sync = _sync_config(reader, properties, path)
-        function_id = str(stack.names.get_att(resource.logical_id, "FunctionId", ""))
+        function_id = str(part.stack.names.get_att(resource.logical_id, "FunctionId", ""))
         if name is None or source is None or code is None:
             # Pipelines that name it need no problem of their own: this one says it.
             ids[function_id] = None
@@ -107,18 +106,17 @@ def read_functions(
 
 
 def read_resolvers(
-    stack: Stack,
-    resources: list[tuple[Resource, dict[str, Any]]],
+    resources: list[Part],
     sources: Sequence[DataSourceSpec],
     function_ids: Mapping[str, str | None],
     origins: dict[str, Origin],
 ) -> tuple[ResolverSpec, ...]:
     resolvers: list[ResolverSpec] = []
     seen: dict[str, str] = {}
-    for resource, properties in resources:
-        reader = PropertyReader(stack, resource.logical_id)
+    for part in resources:
+        reader = part.reader()
         where = f"resolvers[{len(resolvers)}]"
-        resolver = _resolver(reader, properties, where, sources, function_ids, origins)
+        resolver = _resolver(reader, part.properties, where, sources, function_ids, origins)
         if resolver is None:
             continue
         target = f"{resolver.type_name}.{resolver.field_name}"
@@ -127,7 +125,7 @@ def read_resolvers(
                 "Properties.FieldName", f"{target} already has a resolver ({seen[target]})"
             )
             continue
-        seen[target] = resource.logical_id
+        seen[target] = part.resource.logical_id
         origins[where] = reader.origin()
         resolvers.append(resolver)
     return tuple(resolvers)

@@ -3,9 +3,12 @@
 A template names code, schemas, templates and definitions by S3 location
 (`DefinitionS3Location`, `CodeS3Location`, `Code: {S3Bucket, S3Key}`, ...). Locally they must
 be files: a location written as a path (`./schema.graphql`, as `aws cloudformation package`
-and SAM take them) is relative to the template; an `s3://bucket/key` (or `{Bucket, Key}`) is
-local when the format it came from says which file it stands for (a CDK asset in `cdk.out`, a
-SAM `CodeUri` path). Any other S3 location is an error that says it is not local.
+and SAM take them) is relative to the template; an `s3://bucket/key` (or `{Bucket, Key}`, or a
+nested stack's `TemplateURL` as an S3 object URL, path-style `https://s3.<region>.amazonaws.com/
+bucket/key` or virtual-hosted `https://bucket.s3.<region>.amazonaws.com/key`) is local when the
+format it came from says which file it stands for (a CDK asset in `cdk.out`, a SAM `CodeUri`
+path, an Amplify project's build folder). Any other location is an error that says it is not
+local.
 """
 
 from __future__ import annotations
@@ -19,6 +22,11 @@ from typing import Any
 from definition.errors import TemplateValueError
 
 _URI = re.compile(r"^s3://([^/]+)/(.+)$")
+# S3 object URLs ("Methods for accessing a bucket", Amazon S3 User Guide): path-style, with
+# `s3.amazonaws.com`, `s3.<region>.` or the legacy `s3-<region>.`; and virtual-hosted.
+_S3_HOST = r"s3(?:[.-][a-z0-9-]+)?\.amazonaws\.com(?:\.cn)?"
+_PATH_STYLE = re.compile(rf"^https://{_S3_HOST}/([^/]+)/(.+)$")
+_VIRTUAL_HOSTED = re.compile(rf"^https://([^/]+)\.{_S3_HOST}/(.+)$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 
 
@@ -40,7 +48,7 @@ class LocalAssets:
             return self._object(bucket, key, path, directory)
         if not isinstance(value, str) or not value:
             raise TemplateValueError(path, "expected an S3 location or a local path")
-        found = _URI.match(value)
+        found = _URI.match(value) or _PATH_STYLE.match(value) or _VIRTUAL_HOSTED.match(value)
         if found is not None:
             return self._object(found[1], found[2], path, directory)
         if _SCHEME.match(value):

@@ -21,6 +21,7 @@ accepted with a notice.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from definition.appsync_yaml.dynamodb import read_table
@@ -56,8 +57,11 @@ _INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
 _GLOBAL_ONLY = ("Replicas", "WriteProvisionedThroughputSettings")
 
 
-def read_tables(stack: Stack, origins: dict[str, Origin]) -> tuple[TableDeclaration, ...]:
-    tables: list[TableDeclaration] = []
+def read_tables(
+    stack: Stack, origins: dict[str, Origin], declared: Sequence[TableDeclaration] = ()
+) -> tuple[TableDeclaration, ...]:
+    """The stack's tables, after those `declared` by the stacks read before it."""
+    tables: list[TableDeclaration] = list(declared)
     for resource in stack.of_type("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
         properties = stack.properties(resource.logical_id)
         if properties is None:
@@ -76,7 +80,7 @@ def read_tables(stack: Stack, origins: dict[str, Origin]) -> tuple[TableDeclarat
             continue
         origins[f"server.dynamodb.tables[{len(tables)}]"] = reader.origin()
         tables.append(table)
-    return tuple(tables)
+    return tuple(tables[len(declared) :])
 
 
 def _create_table_input(

@@ -19,6 +19,7 @@ from typing import Any
 from definition.appsync_yaml.reader import join
 from definition.cloudformation.properties import PropertyReader, integer
 from definition.cloudformation.stack import Stack
+from definition.errors import TemplateValueError
 from definition.model import LambdaFunctionSpec, Source
 
 _KEYS = (
@@ -95,7 +96,7 @@ def read_lambda_functions(stack: Stack) -> tuple[LambdaFunctionSpec, ...]:
 def _code(reader: PropertyReader, raw: Any, path: str) -> Source | None:
     if isinstance(raw, str):
         # A local path, as `aws cloudformation package` takes it before uploading it.
-        return reader.local_file(raw, path, directory=True)
+        return _folder(reader, raw, path)
     block = reader.mapping(
         raw,
         path,
@@ -109,7 +110,28 @@ def _code(reader: PropertyReader, raw: Any, path: str) -> Source | None:
     if "ImageUri" in block:
         reader.notice(join(path, "ImageUri"), "container images do not run locally")
         return None
-    return reader.local_file(block, path, directory=True)
+    return _folder(reader, block, path)
+
+
+def _folder(reader: PropertyReader, location: Any, path: str) -> Path | None:
+    """The local folder of the code; a .zip archive (what `aws cloudformation package` and the
+    Amplify CLI upload) is accepted with a notice and not run."""
+    try:
+        return reader.stack.assets.locate(location, path, directory=True)
+    except TemplateValueError as error:
+        try:
+            archive = reader.stack.assets.locate(location, path)
+        except TemplateValueError:
+            archive = None
+        if archive is not None and archive.suffix == ".zip":
+            reader.notice(
+                path,
+                f"accepted; no local effect yet ({archive.name} is a .zip archive; the local "
+                "Lambda runtime runs a folder of code: the function is not run)",
+            )
+        else:
+            reader.problem(error.path, error.message)
+        return None
 
 
 def _environment(reader: PropertyReader, raw: Any, path: str) -> dict[str, str]:

@@ -20,7 +20,7 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from definition.cloudformation.parameters import StackSettings, partition
+from definition.cloudformation.parameters import StackSettings, partition, stack_id
 from definition.errors import TemplateValueError
 
 _UPPER = string.ascii_uppercase + string.digits
@@ -221,7 +221,14 @@ def _managed_policy_arn(names: LocalNames, logical_id: str) -> str:
     return names.arn("iam", f"policy/{name}", region=False)
 
 
+def _nested_stack_id(names: LocalNames, logical_id: str) -> str:
+    settings = names.settings
+    name = names.generated_name(logical_id, 128)
+    return stack_id(StackSettings(name, settings.region, settings.account_id))
+
+
 _REFS: dict[str, _Handler] = {
+    "AWS::CloudFormation::Stack": _nested_stack_id,
     "AWS::DynamoDB::Table": _table_name,
     "AWS::DynamoDB::GlobalTable": _table_name,
     "AWS::Lambda::Function": _function_name,

@@ -38,12 +38,14 @@ _Report = Callable[[str, str], None]
 @dataclass(frozen=True, slots=True)
 class StackSettings:
     """Who deploys the template, locally: the stack's name, its region and account, and the
-    parameter values given on the command line."""
+    parameter values given on the command line, or, for a nested stack, by the parent's
+    resource that `given_by` names (`Post.Properties.Parameters`)."""
 
     stack_name: str
     region: str = DEFAULT_REGION
     account_id: str = LOCAL_ACCOUNT_ID
     parameters: Mapping[str, str] | None = None
+    given_by: str | None = None
 
 
 def stack_name_for(name: str) -> str:
@@ -62,18 +64,24 @@ def partition(region: str) -> str:
     return "aws"
 
 
-def pseudo_parameters(settings: StackSettings) -> dict[str, Any]:
+def stack_id(settings: StackSettings) -> str:
+    """`arn:aws:cloudformation:<region>:<account>:stack/<name>/<uuid>`, the uuid derived from
+    the name and region (CloudFormation's is random)."""
     region = settings.region
     digest = hashlib.sha256(f"{settings.stack_name}/{region}".encode()).digest()
-    stack_id = (
+    return (
         f"arn:{partition(region)}:cloudformation:{region}:{settings.account_id}:stack/"
         f"{settings.stack_name}/{uuid.UUID(bytes=digest[:16])}"
     )
+
+
+def pseudo_parameters(settings: StackSettings) -> dict[str, Any]:
+    region = settings.region
     return {
         "AWS::Region": region,
         "AWS::AccountId": settings.account_id,
         "AWS::StackName": settings.stack_name,
-        "AWS::StackId": stack_id,
+        "AWS::StackId": stack_id(settings),
         "AWS::Partition": partition(region),
         "AWS::URLSuffix": "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com",
         "AWS::NotificationARNs": [],
@@ -90,9 +98,10 @@ class Unavailable:
 
 
 def read_parameters(
-    file: str, declared: Mapping[str, Any], given: Mapping[str, str]
+    file: str, declared: Mapping[str, Any], given: Mapping[str, str], given_by: str | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Each declared parameter's value; the problems of the declarations and values."""
+    """Each declared parameter's value; the problems of the declarations and values. Values
+    are `--parameter`s, or a nested stack's, which its parent's resource `given_by` gives."""
     values: dict[str, Any] = {}
     problems: list[Problem] = []
 
@@ -102,7 +111,8 @@ def read_parameters(
     for name in given:
         if name not in declared:
             known = ", ".join(declared) or "none declared"
-            problem(name, f"--parameter {name}: the template has no such parameter ({known})")
+            giver = f"--parameter {name}" if given_by is None else f"{given_by}.{name}"
+            problem(name, f"{giver}: the template has no such parameter ({known})")
     for name, declaration in declared.items():
         if not isinstance(declaration, dict):
             problem(name, "expected a mapping with a Type")
@@ -116,7 +126,9 @@ def read_parameters(
         elif "Default" in declaration:
             value = declaration["Default"]
         else:
-            advice = f"give --parameter {name}=..."
+            advice = (
+                f"give --parameter {name}=..." if given_by is None else f"give it in {given_by}"
+            )
             problem(name, f"Parameters: [{name}] must have values ({advice})")
             values[name] = Unavailable(f"parameter {name} has no value: {advice}")
             continue

@@ -6,11 +6,12 @@ inline text and S3 locations as the model's `Source`s.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from definition.appsync_yaml.reader import DefinitionReader, join
-from definition.cloudformation.stack import Stack
+from definition.cloudformation.stack import Resource, Stack
 from definition.errors import TemplateValueError
 from definition.model import InlineSource, Source
 from definition.problems import Notice, Origin, Problem
@@ -83,6 +84,19 @@ class PropertyReader(DefinitionReader):
         for key, reason in reasons.items():
             if block.get(key) not in (None, False, [], {}):
                 self.notice(join(path, key), f"accepted; no local effect yet ({reason})")
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A resource with its evaluated `properties`, and the `stack` that declares it (the
+    template's own, or a nested stack)."""
+
+    stack: Stack
+    resource: Resource
+    properties: dict[str, Any]
+
+    def reader(self) -> PropertyReader:
+        return PropertyReader(self.stack, self.resource.logical_id)
 
 
 def integer(reader: PropertyReader, block: dict[str, Any], key: str, path: str) -> int | None:

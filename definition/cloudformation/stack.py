@@ -2,17 +2,24 @@
 resource's properties evaluated on demand, and its local names.
 
 `Stack` is the CloudFormation engine every template-based reader shares (plain templates, SAM
-after its transform, each stack of a `cdk.out`, later Serverless' and Amplify's): it answers
-`Ref`, `Fn::GetAtt`, `Fn::FindInMap` and conditions for the intrinsic functions, tells whether a
-resource exists (its `Condition`), and evaluates a resource's `Properties`, recording each
-problem with the resource's logical id and property path. `DependsOn` is ignored: nothing is
-created in order. A circular dependency between resources (through `Ref`, `Fn::GetAtt` and
+after its transform, each stack of a `cdk.out`, Serverless' resources, Amplify's build): it
+answers `Ref`, `Fn::GetAtt`, `Fn::FindInMap` and conditions for the intrinsic functions, tells
+whether a resource exists (its `Condition`), and evaluates a resource's `Properties`, recording
+each problem with the resource's logical id and property path. `DependsOn` is ignored: nothing
+is created in order. A circular dependency between resources (through `Ref`, `Fn::GetAtt` and
 `Fn::Sub`) is a problem naming the cycle, as CloudFormation refuses such a template.
+
+An `AWS::CloudFormation::Stack` is a nested stack (its page in the CloudFormation User Guide):
+its `TemplateURL` (a local path, or an S3 location the format maps to a local file) is read as
+a child `Stack` named `<parent>-<LogicalId>-<SUFFIX>`, whose parameters are the resource's
+`Parameters` (strings; a list is joined with commas); `Ref` gives the child's stack id and
+`Fn::GetAtt Child.Outputs.<Name>` the child's output. Children share their parent's problems
+and notices, each naming its own template file.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +32,11 @@ from definition.cloudformation.parameters import (
     pseudo_parameters,
     read_parameters,
 )
-from definition.cloudformation.template import Template
-from definition.errors import TemplateValueError
+from definition.cloudformation.template import Template, load_template
+from definition.errors import InvalidDefinitionError, TemplateValueError
 from definition.problems import Notice, Problem
+
+NESTED_STACK = "AWS::CloudFormation::Stack"
 
 
 class _UnnamedError(TemplateValueError):
@@ -48,17 +57,28 @@ class Stack:
     """A template's values, evaluated on demand; `problems` gathers what cannot be."""
 
     def __init__(
-        self, template: Template, settings: StackSettings, assets: LocalAssets | None = None
+        self,
+        template: Template,
+        settings: StackSettings,
+        assets: LocalAssets | None = None,
+        *,
+        parent: Stack | None = None,
     ) -> None:
         self.template = template
         self.settings = settings
         self.assets = assets or LocalAssets(template.base_dir)
         self.file = str(template.file)
-        self.problems: list[Problem] = []
+        self.parent = parent
+        # One list for a stack and its nested stacks, so one report holds every problem.
+        self.problems: list[Problem] = [] if parent is None else parent.problems
         # Resources and properties accepted without a local effect, each said once.
-        self.notices: list[Notice] = []
+        self.notices: list[Notice] = [] if parent is None else parent.notices
+        self._children: dict[str, Stack | None] = {}
         self.parameters, problems = read_parameters(
-            self.file, template.section("Parameters"), settings.parameters or {}
+            self.file,
+            template.section("Parameters"),
+            settings.parameters or {},
+            settings.given_by,
         )
         self.problems += problems
         self._pseudo = pseudo_parameters(settings)
@@ -93,6 +113,8 @@ class Stack:
 
     def get_att(self, logical_id: str, attribute: str, path: str) -> Any:
         self._check_reachable(logical_id, path)
+        if self.resources[logical_id].type == NESTED_STACK:
+            return self._nested_output(logical_id, attribute, path)
         try:
             return self.names.get_att(logical_id, attribute, path)
         except _UnnamedError as error:
@@ -176,6 +198,90 @@ class Stack:
             if resource.type in types and self.exists(resource.logical_id)
         ]
 
+    # -- nested stacks
+
+    def tree(self) -> Iterator[Stack]:
+        """This stack, then each nested stack that is created and can be read, depth first."""
+        yield self
+        for resource in self.of_type(NESTED_STACK):
+            child = self.nested_stack(resource.logical_id)
+            if child is not None:
+                yield from child.tree()
+
+    def nested_stack(self, logical_id: str) -> Stack | None:
+        """The child stack of an `AWS::CloudFormation::Stack` resource; None (and a problem)
+        when its template cannot be read."""
+        if logical_id not in self._children:
+            # Set first: a template that nests itself finds None here instead of recursing.
+            self._children[logical_id] = None
+            self._children[logical_id] = self._read_child(logical_id)
+        return self._children[logical_id]
+
+    def output(self, name: str, path: str) -> Any:
+        """The value of this stack's output `name` (a nested stack's, for its parent)."""
+        outputs = self.template.section("Outputs")
+        declared = outputs.get(name)
+        if not isinstance(declared, dict) or "Value" not in declared:
+            known = ", ".join(outputs) or "none"
+            raise TemplateValueError(path, f"{self.file} has no output {name} (outputs: {known})")
+        try:
+            return evaluate(declared["Value"], self, f"Outputs.{name}.Value")
+        except TemplateValueError as error:
+            self.problem(None, error.path, error.message)
+            raise TemplateValueError(
+                path, f"the output {name} of {self.file} cannot be evaluated"
+            ) from None
+
+    def _nested_output(self, logical_id: str, attribute: str, path: str) -> Any:
+        name = attribute.removeprefix("Outputs.")
+        if name == attribute or not name:
+            raise TemplateValueError(
+                path, f"an {NESTED_STACK}'s attributes are Outputs.<name>, not {attribute!r}"
+            )
+        child = self.nested_stack(logical_id)
+        if child is None:
+            raise TemplateValueError(path, f"the nested stack {logical_id} cannot be read")
+        return child.output(name, path)
+
+    def _read_child(self, logical_id: str) -> Stack | None:
+        properties = self.properties(logical_id)
+        if properties is None:
+            return None
+        where = "Properties.TemplateURL"
+        try:
+            file = self.assets.locate(properties.get("TemplateURL"), where)
+        except TemplateValueError as error:
+            self.problem(logical_id, error.path, error.message)
+            return None
+        ancestors = [stack.template.file for stack in self._lineage()]
+        if file in ancestors:
+            self.problem(logical_id, where, f"{file} nests itself")
+            return None
+        try:
+            template = load_template(file)
+        except InvalidDefinitionError as error:
+            self.problems.extend(error.problems)
+            return None
+        given = properties.get("Parameters") or {}
+        if not isinstance(given, dict):
+            self.problem(logical_id, "Properties.Parameters", "expected a mapping")
+            return None
+        settings = StackSettings(
+            self.names.generated_name(logical_id, 128),
+            self.settings.region,
+            self.settings.account_id,
+            parameters={key: _parameter_value(value) for key, value in given.items()},
+            given_by=f"{logical_id}.Properties.Parameters of {self.file}",
+        )
+        assets = LocalAssets(template.base_dir, self.assets.objects)
+        return Stack(template, settings, assets, parent=self)
+
+    def _lineage(self) -> Iterator[Stack]:
+        stack: Stack | None = self
+        while stack is not None:
+            yield stack
+            stack = stack.parent
+
     def problem(self, logical_id: str | None, path: str, message: str) -> None:
         found = Problem(self.file, path, message, logical_id=logical_id)
         if found not in self.problems:
@@ -243,3 +349,13 @@ class Stack:
         for logical_id in depends:
             visit(logical_id, [])
         return cyclic
+
+
+def _parameter_value(value: Any) -> str:
+    """A nested stack's parameter as CloudFormation passes it: a string, a list joined with
+    commas (for its `CommaDelimitedList` and `List<...>` parameters)."""
+    if isinstance(value, list):
+        return ",".join(_parameter_value(item) for item in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from definition.appsync_yaml.reader import join
@@ -37,8 +38,11 @@ _SOURCES = ("Definition", "DefinitionString", "DefinitionS3Location")
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
 
 
-def read_state_machines(stack: Stack, origins: dict[str, Origin]) -> tuple[StateMachineSpec, ...]:
-    machines: list[StateMachineSpec] = []
+def read_state_machines(
+    stack: Stack, origins: dict[str, Origin], declared: Sequence[StateMachineSpec] = ()
+) -> tuple[StateMachineSpec, ...]:
+    """The stack's state machines, after those `declared` by the stacks read before it."""
+    machines: list[StateMachineSpec] = list(declared)
     for resource in stack.of_type("AWS::StepFunctions::StateMachine"):
         properties = stack.properties(resource.logical_id)
         if properties is None:
@@ -60,7 +64,7 @@ def read_state_machines(stack: Stack, origins: dict[str, Origin]) -> tuple[State
         origins[f"server.stepFunctions.stateMachines[{len(machines)}]"] = reader.origin()
         logging = _logging(reader, properties.get("LoggingConfiguration"))
         machines.append(StateMachineSpec(name, reader.inline(text, where), kind, logging))
-    return tuple(machines)
+    return tuple(machines[len(declared) :])
 
 
 def _logging(reader: PropertyReader, raw: Any) -> dict[str, Any] | None:

@@ -16,6 +16,7 @@ failed).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -188,18 +189,21 @@ def operations_for(config: DynamoDBConfig) -> DynamoDBOperations:
     return MotoDynamoDB(config.aws_region)
 
 
-async def create_declared_tables(
+Target = tuple[str | None, str]
+"""Where tables are created: (a data source's endpoint, None for the embedded DynamoDB; region)."""
+
+
+def table_targets(
     tables: Iterable[TableDeclaration], configs: Iterable[DynamoDBConfig]
-) -> dict[tuple[str | None, str], list[str]]:
-    """Create the declared tables wherever a data source looks for them, at start.
+) -> dict[Target, list[TableDeclaration]]:
+    """The tables to create wherever a data source looks for them.
 
     Each distinct (endpoint, region) of the data sources gets every declared table (the
     embedded backend when there is no endpoint; us-east-1 when no data source names a region),
-    plus the delta table of each versioned data source there when it is not declared. Returns
-    the tables created per (endpoint, region).
+    plus the delta table of each versioned data source there when it is not declared.
     """
     declared = list(tables)
-    targets: dict[tuple[str | None, str], list[TableDeclaration]] = {}
+    targets: dict[Target, list[TableDeclaration]] = {}
     for config in configs:
         target = targets.setdefault((config.endpoint, config.aws_region), list(declared))
         delta = config.delta_sync_config
@@ -209,8 +213,16 @@ async def create_declared_tables(
                 target.append(delta_sync_table(delta))
     if not targets:
         targets[(None, DEFAULT_REGION)] = declared
-    created: dict[tuple[str | None, str], list[str]] = {}
-    for (endpoint, region), wanted in targets.items():
+    return targets
+
+
+async def create_declared_tables(
+    tables: Iterable[TableDeclaration], configs: Iterable[DynamoDBConfig]
+) -> dict[Target, list[str]]:
+    """Create the declared tables wherever a data source looks for them (`table_targets`), at
+    start. Returns the tables created per (endpoint, region)."""
+    created: dict[Target, list[str]] = {}
+    for (endpoint, region), wanted in table_targets(tables, configs).items():
         operations = operations_for(DynamoDBConfig("", region, endpoint=endpoint))
         created[(endpoint, region)] = await create_tables(operations, wanted, endpoint)
     return created
@@ -305,15 +317,17 @@ def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackE
 class EmbeddedDynamoDB:
     """What the server starts for its DynamoDB data sources: `start()` creates the declared
     tables (and delta tables) where the data sources look for them. The server's AWS endpoint
-    serves the same backend to boto3 and the AWS CLI (`appsync.aws.dynamodb`)."""
+    serves the same backend to boto3 and the AWS CLI (`appsync.aws.dynamodb`). `reset()` puts
+    the embedded tables back as `start()` made them."""
 
-    __slots__ = ("_configs", "_settings")
+    __slots__ = ("_configs", "_created", "_settings")
 
     def __init__(
         self, settings: EmbeddedDynamoDBSettings, configs: Sequence[DynamoDBConfig]
     ) -> None:
         self._settings = settings
         self._configs = tuple(configs)
+        self._created: dict[Target, list[str]] = {}
 
     @property
     def settings(self) -> EmbeddedDynamoDBSettings:
@@ -325,4 +339,48 @@ class EmbeddedDynamoDB:
         return self._settings.tables
 
     async def start(self) -> None:
-        await create_declared_tables(self._settings.tables, self._configs)
+        self._created = await create_declared_tables(self._settings.tables, self._configs)
+
+    async def reset(self, *, seed: bool = True, also: Iterable[tuple[str, str]] = ()) -> list[str]:
+        """Delete the embedded tables `start` created and create them again, seeded unless
+        `seed` is False; delete the embedded tables named in `also` (region, name: tables made
+        at run time) for good. Tables at a data source's own `endpoint`, and embedded tables
+        that existed before `start`, are left alone. Returns the tables created again.
+
+        moto's backend is process-wide: only tables this server made are touched.
+        """
+        for region, name in also:
+            _delete_table(region, name)
+        targets = table_targets(self._settings.tables, self._configs)
+        made: list[str] = []
+        for (endpoint, region), names in self._created.items():
+            if endpoint is not None:
+                continue
+            for name in names:
+                _delete_table(region, name)
+            wanted = [
+                table if seed else dataclasses.replace(table, seed=None)
+                for table in targets.get((endpoint, region), [])
+                if table.table_name in names
+            ]
+            made += await create_tables(MotoDynamoDB(region), wanted)
+        return made
+
+    def drop(self, also: Iterable[tuple[str, str]] = ()) -> None:
+        """Delete the embedded tables `start` created, and those in `also` (region, name): a
+        server that shares moto's process-wide backend with others (a test's) leaves nothing
+        behind when it stops, as a server process of its own would."""
+        for region, name in also:
+            _delete_table(region, name)
+        for (endpoint, region), names in self._created.items():
+            for name in names if endpoint is None else ():
+                _delete_table(region, name)
+        self._created = {}
+
+
+def _delete_table(region: str, name: str) -> None:
+    try:
+        MotoDynamoDB(region).call_now("DeleteTable", {"TableName": name})
+    except DynamoDBServiceError as error:
+        if error.code != "ResourceNotFoundException":
+            raise TableSetupError(name, None, "DeleteTable", error) from error

@@ -108,6 +108,14 @@ class Callbacks:
             self.journal.token_heartbeat(token, pending.last_heartbeat)
         pending.signal.set()
 
+    def clear(self) -> None:
+        """Forget every open token and queued activity task (a test's reset, once the executions
+        that opened them are gone). Workers polling GetActivityTask keep waiting for new tasks."""
+        self._pending.clear()
+        self._closed.clear()
+        for queue in self._activities.values():
+            queue.clear()
+
     def for_execution(self, execution_arn: str, clock: Clock) -> Callbacks:
         """The callbacks an execution's tasks use: they journal the tokens they open."""
         if self.journal is None:

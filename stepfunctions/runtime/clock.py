@@ -76,6 +76,7 @@ class FakeClock:
     With `auto_advance=False` time never jumps on its own: only `advance` moves it. Tests whose
     actors live outside the event loop (an activity worker in another thread, idle between its
     HTTP calls) need this, since an idle loop would otherwise time their task out at once.
+    `set(moment)` puts time at a given instant (a test's "it is now the first of March").
     """
 
     def __init__(self, start: datetime | None = None, *, auto_advance: bool = True) -> None:
@@ -90,6 +91,11 @@ class FakeClock:
 
     def now(self) -> datetime:
         return self._now
+
+    @property
+    def working(self) -> bool:
+        """Whether work runs outside the event loop (inside `busy()`) right now."""
+        return self._busy > 0
 
     @contextlib.contextmanager
     def busy(self) -> Iterator[None]:
@@ -121,6 +127,17 @@ class FakeClock:
         waking a sleeper resolves an asyncio future.
         """
         self._now += timedelta(seconds=seconds)
+        self._wake_due()
+
+    def set(self, moment: datetime) -> None:
+        """Put time at `moment` (timezone-aware) and wake every sleeper whose deadline has come.
+
+        Time may also go back: sleepers keep their deadlines, so they wait the longer. Called as
+        `advance` is, on the event loop's thread.
+        """
+        if moment.tzinfo is None:
+            raise ValueError("FakeClock needs a timezone-aware time")
+        self._now = moment
         self._wake_due()
 
     def _schedule_check(self, loop: asyncio.AbstractEventLoop) -> None:

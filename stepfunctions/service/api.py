@@ -104,6 +104,17 @@ class StepFunctionsService:
         any later one at once: the server that serves this API is stopping."""
         self.interpreter.end_activity_polls()
 
+    async def reset(self) -> None:
+        """Forget every state machine, activity and execution, as a fresh engine would have
+        none (a test's reset): running executions are cancelled and awaited first."""
+        running = list(self._tasks)
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+        self.store.clear()
+        self.interpreter.callbacks.clear()
+
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         if self._group is None:
             coroutine.close()

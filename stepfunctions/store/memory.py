@@ -147,6 +147,14 @@ class MemoryStore:
     def token_journal(self) -> TokenJournal | None:
         return None
 
+    def clear(self) -> None:
+        self._machines.clear()
+        self._executions.clear()
+        self._by_machine.clear()
+        self._finished.clear()
+        self._activities.clear()
+        self._map_run_owner.clear()
+
     def __len__(self) -> int:
         """How many executions are held (running and retained finished ones)."""
         return len(self._executions)

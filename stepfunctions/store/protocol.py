@@ -71,3 +71,8 @@ class Store(Protocol):
     def token_journal(self) -> TokenJournal | None:
         """Where open task tokens are journaled, when the store outlives the process."""
         ...
+
+    def clear(self) -> None:
+        """Forget every machine, activity and execution (a test's reset); nothing may be
+        running."""
+        ...

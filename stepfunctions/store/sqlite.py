@@ -367,6 +367,17 @@ class SqliteStore(MemoryStore):
             decoded = Outcome(fields["output"], fields["error"], fields["cause"])
         return TokenRecord(token, None if beat is None else datetime.fromisoformat(beat), decoded)
 
+    def clear(self) -> None:
+        super().clear()
+        # Whatever was waiting to be written belongs to what is being forgotten.
+        self._pending.clear()
+        self._finished_now.clear()
+        self._forgotten.clear()
+        self._saved.clear()
+        with self._transaction():
+            for table in ("machines", "activities", "executions", "events", "tokens"):
+                self._db.execute(f"DELETE FROM {table}")
+
     def close(self) -> None:
         self.flush()
         self._db.close()

@@ -1,10 +1,10 @@
 """Screenshots of each view of the console into docs/screenshots/ (run by scripts/screenshots).
 
-The explorer is shot against the blog example; the Step Functions views from a demo workflow run
-by the server's engine (a Choice, a Parallel, a Map whose failed item is caught) and the
-DynamoDB views from a seeded table, through the component harness, as the browser tests render
-them; the resolver log from a sample in the contract's shape (the log stream comes with the
-console's API). Chromium at 1280x800.
+Every picture is a console page on the real server, reading the console API: the explorer on
+the blog example (and on the console API itself), the Step Functions pages on a demo workflow
+run by the server's engine (a Choice, a Parallel, a Map whose failed item is caught), the
+DynamoDB pages on a seeded table, and the resolver log of the requests the explorer sent.
+Chromium at 1280x800.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import sys
 import tempfile
+import time
 from pathlib import Path
-from typing import Any
+from urllib.parse import quote
 
 import httpx
 from playwright.sync_api import Page, sync_playwright
@@ -23,10 +24,11 @@ from tests.browser.conftest import (
     CHROMIUM_ARGS,
     VIEWPORT,
     open_explorer,
+    origin,
     run_operation,
     wait_for_result,
 )
-from tests.browser.harness import ROLE, aws_json, dynamodb, open_harness, render, write_orders_api
+from tests.browser.harness import ROLE, aws_json, write_orders_api
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve
 
 DEMO = {
@@ -93,14 +95,10 @@ DEMO_INPUTS = [
     {"express": False, "items": [{"sku": "lamp", "qty": 1}, {"sku": "desk", "qty": 0}]},
 ]
 
-# A resolver log in the contract's shape (console/src/api/operations.graphql), for the picture.
-SAMPLE_LOG: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "resolver_log_sample.json").read_text(encoding="utf-8")
-)
 
-
-def _demo_executions(server: Server) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
-    machine_arn = aws_json(
+def _demo_executions(server: Server) -> tuple[str, str]:
+    """The demo machine's ARN, and its last execution's (the one whose Map failed)."""
+    machine_arn: str = aws_json(
         server,
         "AWSStepFunctions",
         "CreateStateMachine",
@@ -126,31 +124,8 @@ def _demo_executions(server: Server) -> tuple[dict[str, Any], list[dict[str, Any
             ]
             == "RUNNING"
         ):
-            pass
-    listed = aws_json(
-        server, "AWSStepFunctions", "ListExecutions", {"stateMachineArn": machine_arn}
-    )["executions"]
-    machine = aws_json(
-        server, "AWSStepFunctions", "DescribeStateMachine", {"stateMachineArn": machine_arn}
-    )
-    failed = arns[-1]
-    execution = aws_json(server, "AWSStepFunctions", "DescribeExecution", {"executionArn": failed})
-    events = aws_json(
-        server,
-        "AWSStepFunctions",
-        "GetExecutionHistory",
-        {"executionArn": failed, "includeExecutionData": True, "maxResults": 1000},
-    )["events"]
-    detail = {
-        "describeStateMachine": machine,
-        "listStateMachineVersions": {"stateMachineVersions": [], "nextToken": None},
-        "listStateMachineAliases": {"stateMachineAliases": [], "nextToken": None},
-    }
-    return (
-        {"execution": execution, "events": events, "definition": machine["definition"]},
-        listed,
-        detail,
-    )
+            time.sleep(0.01)
+    return machine_arn, arns[-1]
 
 
 def _shoot(page: Page, folder: Path, name: str) -> None:
@@ -183,13 +158,27 @@ def _explorer(page: Page, blog: Server, folder: Path) -> None:
     _shoot(page, folder, "console-explorer-subscription")
 
 
+def _console_api(page: Page, blog: Server, folder: Path) -> None:
+    open_explorer(page, blog, "{ __typename }")
+    page.get_by_label("API", exact=True).select_option("console")
+    query = page.locator(".graphiql-query-editor")
+    query.wait_for()
+    page.wait_for_function(
+        "() => (document.querySelector('.graphiql-query-editor')?.innerText ?? '')"
+        ".includes('listStateMachines')"
+    )
+    run_operation(page)
+    wait_for_result(page, "stateMachines")
+    _shoot(page, folder, "console-explorer-console-api")
+
+
 def _stepfunctions(page: Page, blog: Server, folder: Path) -> None:
-    recorded, listed, detail = _demo_executions(blog)
-    open_harness(page, blog)
-    render(page, {"view": "stateMachine", "detail": detail, "executions": listed, "now": 0})
+    machine_arn, failed = _demo_executions(blog)
+    page.goto(f"{origin(blog)}/console/#/stepfunctions/machine/{quote(machine_arn, safe='')}")
     page.get_by_role("group", name="State machine graph").wait_for()
+    page.get_by_role("table", name="Executions").wait_for()
     _shoot(page, folder, "console-stepfunctions-machine")
-    render(page, {"view": "execution", **recorded})
+    page.goto(f"{origin(blog)}/console/#/stepfunctions/execution/{quote(failed, safe='')}")
     page.get_by_role("button", name="Pack items, Map state: Caught error").click()
     page.locator(".sfn-graph").evaluate("(graph) => { graph.scrollTop = 0; }")
     _shoot(page, folder, "console-stepfunctions-execution")
@@ -205,18 +194,30 @@ def _dynamodb(page: Page, folder: Path) -> None:
         tempfile.TemporaryDirectory() as temporary,
         serve(write_orders_api(Path(temporary))) as server,
     ):
-        table = dynamodb(server, "DescribeTable", {"TableName": "Orders"})["Table"]
-        items = dynamodb(server, "Scan", {"TableName": "Orders"})["Items"]
-        open_harness(page, server)
-        render(page, {"view": "table", "table": table, "items": items, "editing": items[0]})
+        page.goto(f"{origin(server)}/console/#/dynamodb/table/Orders")
         page.get_by_role("table", name="Items of Orders").wait_for()
+        page.get_by_role("button", name="Edit item ada / o-1").click()
+        page.get_by_role("form", name="Edit item").wait_for()
         _shoot(page, folder, "console-dynamodb")
 
 
 def _resolver_log(page: Page, blog: Server, folder: Path) -> None:
-    open_harness(page, blog)
-    render(page, {"view": "resolverLog", "requests": SAMPLE_LOG})
-    page.get_by_role("listbox", name="Requests").wait_for()
+    # The explorer's requests above are in the log (the console opened, so the API logs);
+    # one more, whose pipeline fails, shows an error.
+    mutation = (
+        'mutation CreatePost { createPost(input: {title: "Hello", content: "First", '
+        'authorId: "nobody"}) { id title } }'
+    )
+    httpx.post(
+        blog.url,
+        json={"query": mutation, "operationName": "CreatePost"},
+        headers={"x-api-key": BLOG_KEY},
+    )
+    page.goto(f"{origin(blog)}/console/#/logs")
+    request = page.get_by_role("option").filter(has_text="CreatePost")
+    request.wait_for()
+    request.click()
+    page.get_by_role("heading", name="CreatePost").wait_for()
     _shoot(page, folder, "console-resolver-log")
 
 
@@ -226,6 +227,7 @@ def main(folder: Path) -> None:
         browser = driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_context(viewport=VIEWPORT).new_page()
         _explorer(page, blog, folder)
+        _console_api(page, blog, folder)
         _stepfunctions(page, blog, folder)
         _dynamodb(page, folder)
         _resolver_log(page, blog, folder)

@@ -1,8 +1,7 @@
 """The DynamoDB views rendered from a real table, through the component harness: DescribeTable
 and Scan answers of the embedded DynamoDB (its own endpoint, the bytes boto3 receives) feed the
 table summary, the items table and the item editor; an item saved in the editor is written back
-with PutItem and read back with GetItem. (The pages that fetch the data come with the console's
-API.)"""
+with PutItem and read back with GetItem. (The pages on the console API: test_console_pages.py.)"""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The resolver log view rendered through the component harness from entries in the contract's
 shape (console/src/api/operations.graphql, `ResolverLogRequest`: AppSync's CloudWatch log
-entries grouped by request). The stream itself comes with the console's API."""
+entries grouped by request). The stream itself, live: test_console_pages.py."""
 
 from __future__ import annotations
 

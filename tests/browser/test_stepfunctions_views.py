@@ -4,7 +4,7 @@ Each execution is a case of the shared corpus (definitions and histories recorde
 LocalStack's snapshot tests), run by the server's engine and read back through its AWS JSON API;
 its history's event types must equal the corpus's recorded ones, so the views are fed what AWS
 itself returns. The graph's colours, the history rows and the timeline are checked against that
-history. (The pages that fetch the data come with the console's API.)
+history. (The pages on the console API, live: test_console_pages.py.)
 """
 
 from __future__ import annotations

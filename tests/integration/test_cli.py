@@ -45,6 +45,15 @@ def _check_serving(process: subprocess.Popen[str]) -> None:
         url, json={"query": '{ echo(message: "up") }'}, headers={"x-api-key": BLOG_KEY}
     )
     assert response.json() == {"data": {"echo": "up"}}
+    # The console API takes the token the banner shows.
+    token = re.search(r"console API token: (\S+)", text)
+    assert token is not None, text
+    console = f"http://127.0.0.1:{port}/console/graphql"
+    query = {"query": "{ server { version } }"}
+    refused = httpx.post(console, json=query)
+    assert refused.status_code == 401
+    answered = httpx.post(console, json=query, headers={"authorization": f"Bearer {token[1]}"})
+    assert answered.json()["data"]["server"]["version"]
 
 
 TODO_CONFIG = REPO_ROOT / "examples" / "todo" / "appsync.yaml"
@@ -61,9 +70,10 @@ def test_the_readme_shows_the_banners_of_its_examples() -> None:
 
 @pytest.mark.parametrize("shown", README_BANNERS, ids=lambda text: text.split("'")[1])
 def test_the_readmes_banner_is_what_serve_prints(shown: str, tmp_path: Path) -> None:
-    """What the README says `serve` prints is what it prints, the port and the clone's path
-    aside: the README shows port 20002 and `...` for the folder of the clone. The server keeps
-    its data in tmp_path, not in the clone, and the README shows the default folder there."""
+    """What the README says `serve` prints is what it prints, the port, the clone's path and the
+    console token aside: the README shows port 20002, `...` for the folder of the clone and
+    `<token>` for the installation's console token. The server keeps its data in tmp_path, not
+    in the clone, and the README shows the default folder there."""
     match = re.match(r"appsync-local: serving '\w+' from \.\.\./(\S+)\n", shown)
     assert match is not None, shown
     config = REPO_ROOT / match[1]
@@ -73,6 +83,7 @@ def test_the_readmes_banner_is_what_serve_prints(shown: str, tmp_path: Path) -> 
     port = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/", printed)
     assert port is not None, printed
     printed = printed.replace(str(tmp_path), str(config.parent / ".appsync-local"))
+    printed = re.sub(r"(console API token: )\S+", r"\g<1><token>", printed)
     assert printed.replace(f":{port[1]}", ":20002").replace(str(REPO_ROOT), "...") == shown
 
 
@@ -295,6 +306,9 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         assert process.stdout.readline() == (
             "  credentials: access key id testing, secret access key testing\n"
         )
+        assert process.stdout.readline() == f"  Console:  http://127.0.0.1:{port}/console/\n"
+        token = re.match(r"    console API token: (\S+)  ", process.stdout.readline())
+        assert token is not None
         url = f"http://127.0.0.1:{port}/"
         unsigned = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
         refused = _post_when_listening(url, unsigned)
@@ -304,6 +318,19 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         }
         listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", unsigned))
         assert listed == {"stateMachines": []}
+        # Its console: the Step Functions pages and their part of the console API.
+        config = httpx.get(f"{url}console/config.json").json()
+        assert (config["sections"], config["consoleToken"]) == (["stepfunctions"], token[1])
+        assert config["endpoints"]["graphql"] is None
+        console = httpx.post(
+            f"{url}console/graphql",
+            json={"query": "{ listStateMachines(input: {}) { stateMachines { name } } }"},
+            headers={"authorization": f"Bearer {token[1]}"},
+        )
+        assert console.json() == {"data": {"listStateMachines": {"stateMachines": []}}}
+        page = httpx.get(f"{url}console/")
+        assert page.status_code == 200
+        assert '<div id="root">' in page.text
 
 
 # What `appsync-local stepfunctions` serves needs none of these (the AppSync stack, moto, the AWS
@@ -402,7 +429,8 @@ def test_serve_beyond_loopback_warns_what_is_exposed() -> None:
     assert "Data directory: memory only (--ephemeral)" in text
     assert "WARNING: --host 0.0.0.0 is not a loopback address" in warning
     for exposed in ("GraphQL (/graphql)", "realtime (/graphql/realtime)", "DynamoDB",
-                    "Step Functions", "Cognito", "Lambda functions", "S3", "testing"):  # fmt: skip
+                    "Step Functions", "Cognito", "Lambda functions", "S3", "testing",
+                    "console API token"):  # fmt: skip
         assert exposed in warning
 
 

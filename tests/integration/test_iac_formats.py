@@ -1,7 +1,8 @@
 """One API served from each file a project may already have: CloudFormation in YAML and in JSON,
-a SAM template, a `cdk.out` after `cdk synth`, each giving the answers the same API written as
-appsync.yaml gives (apis/iac: a DynamoDB table, a Step Functions Express workflow through an
-HTTP data source, a pipeline resolver, a subscription).
+a SAM template, a `cdk.out` after `cdk synth`, a Serverless Framework service (with
+serverless-appsync-plugin v2), an Amplify Gen 1 project's build, each giving the answers the
+same API written as appsync.yaml gives (apis/iac: a DynamoDB table, a Step Functions Express
+workflow through an HTTP data source, a pipeline resolver, a subscription).
 
 Each runs the real server built from what `read_definition` read, with real clients: gql over
 HTTP and over AppSync's realtime websocket, and boto3 on the embedded DynamoDB's endpoint.
@@ -33,6 +34,9 @@ FORMATS = {
     "cloudformation-json": IAC / "cloudformation.json",
     "sam": IAC / "sam" / "template.yaml",
     "cdk": IAC / "cdk.out",
+    "serverless": IAC / "serverless" / "serverless.yml",
+    # The project folder; its API's build/ written by amplify-cli/build.sh.
+    "amplify": IAC / "amplify",
 }
 QUERIES = {
     "getPost": '{ getPost(id: "p1") { id title status } }',

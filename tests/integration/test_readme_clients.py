@@ -12,6 +12,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO
 
 import pytest
@@ -73,6 +74,25 @@ def test_the_subscription_example_prints_the_comment_the_curl_mutation_adds(port
         finally:
             subscriber.kill()
     assert printed == shown
+
+
+def test_the_console_api_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    [example] = _blocks("## The web console", "python")
+    shown = re.search(r"^# (\{.*\})$", example, re.M)
+    assert shown is not None, "the example shows its output as a comment"
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(BLOG_CONFIG)]
+    with stopped_cleanly([*command, "--port", "0", "--data-dir", str(tmp_path)]) as process:
+        match = re.search(r"GraphQL:  http://127\.0\.0\.1:(\d+)/graphql", announcement(process))
+        assert match is not None
+        # The example reads the token where `serve` keeps it beside examples/blog/appsync.yaml.
+        script = example.replace("20002", match[1]).replace(
+            "examples/blog/.appsync-local/console-token", str(tmp_path / "console-token")
+        )
+        ran = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+        )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout == shown[1] + "\n"
 
 
 def _read(stream: IO[str], lines: queue.Queue[str]) -> None:

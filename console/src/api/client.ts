@@ -1,11 +1,14 @@
 // The transport to the console's own GraphQL API: queries and mutations over HTTP POST,
-// subscriptions over `graphql-transport-ws` (graphql-ws's protocol, which Strawberry serves).
-// Operations are only those of operations.graphql, looked up by name.
+// subscriptions over `graphql-transport-ws` (graphql-ws's protocol, which Strawberry serves),
+// each carrying the console token (`Authorization: Bearer ...`; the socket's connection_init
+// payload `{authorization}`). Operations are only those of operations.graphql, looked up by name.
 import { createClient, type Client } from "graphql-ws";
 import operations from "./operations.graphql";
 
 /** The errorType of a ConsoleApiError raised when the server has no console API. */
 export const UNAVAILABLE = "ConsoleApiUnavailable";
+/** The errorType of the console API's refusal of a request without its token. */
+export const UNAUTHORIZED = "UnauthorizedException";
 
 export class ConsoleApiError extends Error {
   constructor(
@@ -48,18 +51,27 @@ export interface ConsoleClient {
   close(): void;
 }
 
-/** A client of the console API at `url` (http(s)); the websocket uses the same path. */
-export function consoleClient(url: string): ConsoleClient {
+/** A client of the console API at `url` (http(s)) with the console `token`; the websocket uses
+ * the same path. */
+export function consoleClient(url: string, token: string): ConsoleClient {
+  const authorization = `Bearer ${token}`;
   let ws: Client | null = null;
   const wsClient = (): Client => {
-    ws ??= createClient({ url: url.replace(/^http/, "ws"), lazy: true, retryAttempts: 3 });
+    ws ??= createClient({
+      url: url.replace(/^http/, "ws"),
+      lazy: true,
+      retryAttempts: 3,
+      connectionParams: { authorization },
+      // A socket closed for a wrong token (4403) is not tried again.
+      shouldRetry: (event) => !(event instanceof CloseEvent && event.code === 4403),
+    });
     return ws;
   };
   return {
     async request<T>(operationName: string, variables: Record<string, unknown> = {}): Promise<T> {
       const response = await fetch(url, {
         method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
+        headers: { "content-type": "application/json", accept: "application/json", authorization },
         body: JSON.stringify({ query: document(operationName), operationName, variables }),
       });
       if (response.status === 404 || response.status === 405) {

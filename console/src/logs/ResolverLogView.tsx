@@ -70,7 +70,9 @@ export function ResolverLogView({ requests, live }: { requests: ResolverLogReque
               {current.operationName ?? "(anonymous)"} <span className="muted mono">{current.requestId}</span>
             </h3>
             <p className="muted">
-              {current.authorizationType ?? ""} · HTTP {current.statusCode ?? "–"} · {formatDuration(nanosToMillis(current.duration))}
+              {[current.authorizationType, `HTTP ${current.statusCode ?? "–"}`, formatDuration(nanosToMillis(current.duration))]
+                .filter(Boolean)
+                .join(" · ")}
             </p>
             <div className="io-pair">
               <section>

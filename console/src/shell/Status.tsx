@@ -1,16 +1,32 @@
 // Loading and error states shared by the data-backed views.
-import { ConsoleApiError, UNAVAILABLE } from "../api/client";
+import { ConsoleApiError, UNAUTHORIZED, UNAVAILABLE } from "../api/client";
+import { forgetToken } from "./Token";
 import type { AsyncState } from "./useAsync";
 
+function heading(error: Error): string {
+  if (!(error instanceof ConsoleApiError)) return "The console API answered with an error.";
+  if (error.errorType === UNAVAILABLE) return "The console API is not available.";
+  if (error.errorType === UNAUTHORIZED) return "The console API refused the console token.";
+  return "The console API answered with an error.";
+}
+
 export function ErrorPanel({ error }: { error: Error }) {
+  const unauthorized = error instanceof ConsoleApiError && error.errorType === UNAUTHORIZED;
   return (
     <div className="error-panel" role="alert">
-      <strong>
-        {error instanceof ConsoleApiError && error.errorType === UNAVAILABLE
-          ? "The console API is not available."
-          : "The console API answered with an error."}
-      </strong>
+      <strong>{heading(error)}</strong>
       <p>{error.message}</p>
+      {unauthorized && (
+        <button
+          type="button"
+          onClick={() => {
+            forgetToken();
+            window.location.reload();
+          }}
+        >
+          Enter another token
+        </button>
+      )}
     </div>
   );
 }

@@ -161,6 +161,15 @@ async def test_a_cached_field_skips_its_data_source_within_the_ttl(tmp_path: Pat
     assert metrics["appsync_CacheMiss_totalQuery.count"] == 3
 
 
+async def test_the_control_apis_reset_empties_the_cache(tmp_path: Path) -> None:
+    # A test's reset (ResetState, `appsync.reset`) leaves no cached answer behind.
+    api = _Api(tmp_path, PER_RESOLVER, count_caching=BY_ID)
+    assert await api.query('{ count(id: "a") }') == {"data": {"count": "a#1"}}
+    assert await api.query('{ count(id: "a") }') == {"data": {"count": "a#1"}}
+    await api.app.state.api.reset.reset()
+    assert await api.query('{ count(id: "a") }') == {"data": {"count": "a#2"}}
+
+
 async def test_full_request_caching_keys_on_arguments_and_identity(tmp_path: Path) -> None:
     api = _Api(tmp_path, "apiCache: {ttl: 30, apiCachingBehavior: FULL_REQUEST_CACHING}")
     assert await api.query('{ plain(id: "x") }', user="alice") == {"data": {"plain": "x#1"}}

@@ -28,7 +28,8 @@ def test_a_declared_secret_never_reaches_the_terminal() -> None:
     assert "s3cr3t-value" not in exposure_warning("0.0.0.0", declared)
     assert exposure_warning("0.0.0.0", AwsEndpointSettings()).endswith(
         "which every moto and LocalStack user knows. DNS rebinding protection applies to "
-        "loopback connections only."
+        "loopback connections only. The console (/console/) works from other hosts with the "
+        "console API token printed below, which pages loaded from elsewhere ask for."
     )
     assert AwsEndpointSettings().credentials == (TEST_ACCESS_KEY,)
 
@@ -41,6 +42,8 @@ def test_the_announcement_says_where_and_what_is_kept(
     text = capsys.readouterr().out
     assert "  GraphQL:  http://[::1]:20002/graphql\n" in text
     assert f"  API key:  {API_KEY}\n" in text
+    token = app.state.console.token.value
+    assert f"    console API token: {token}  (browsers on this machine get it" in text
     assert f"  Data directory: {tmp_path / 'state'}\n" in text
     assert (
         "    The embedded DynamoDB's tables and the Step Functions engine's executions are kept "

@@ -3,9 +3,11 @@ ones are answered; connections on other addresses are not checked."""
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
-from appsync.hosts import HostPolicy, host_name, is_loopback
+from appsync.hosts import HostPolicy, host_name, is_loopback, listening_socket
 
 
 def _scope(host: str | None, server: str = "127.0.0.1") -> dict[str, object]:
@@ -67,3 +69,13 @@ def test_loopback_binds() -> None:
     assert is_loopback("localhost")
     assert not is_loopback("0.0.0.0")
     assert not is_loopback("192.0.2.1")
+
+
+def test_the_listening_socket_hands_out_connections_without_nagles_delay() -> None:
+    with listening_socket("127.0.0.1", 0) as listener:
+        host, port = listener.getsockname()[:2]
+        with socket.create_connection((host, port)) as client:
+            accepted, _ = listener.accept()
+            with accepted:
+                assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+            assert client.getsockname()[0] == "127.0.0.1"

@@ -141,6 +141,20 @@ def test_without_config_the_folders_appsync_yaml_is_read(
     assert capsys.readouterr().out.startswith("appsync.yaml: OK (")
 
 
+def test_a_clock_start_needs_a_manual_clock(capsys: pytest.CaptureFixture[str]) -> None:
+    start = ["--clock-start", "2024-01-01T00:00:00Z"]
+    assert main(["serve", "--config", str(BLOG), *start]) == 2
+    assert "--clock-start goes with --clock manual" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("start", ["2024-01-01T00:00:00", "next tuesday"])
+def test_a_clock_start_needs_its_offset(start: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["serve", "--config", str(BLOG), "--clock", "manual", "--clock-start", start])
+    assert exited.value.code == 2
+    assert "is not an ISO 8601 time with its offset" in capsys.readouterr().err
+
+
 IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
 
 
@@ -149,6 +163,8 @@ IAC = REPO_ROOT / "tests" / "integration" / "apis" / "iac"
     [
         IAC / "cloudformation.yaml",
         IAC / "cloudformation.json",
+        IAC / "serverless",
+        IAC / "amplify",
     ],
 )
 def test_each_format_validates(config: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -172,6 +188,12 @@ def test_template_options_reach_the_reader(capsys: pytest.CaptureFixture[str]) -
     ]
     assert main(["validate", "--config", config, "--parameter", "Stage"]) == 1
     assert "--parameter: expected Key=Value, got 'Stage'" in capsys.readouterr().err
+
+
+def test_a_serverless_stage_reaches_the_reader(capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(IAC / "serverless")
+    assert main(["validate", "--config", config, "--stage", "prod", "--format", "serverless"]) == 0
+    assert "OK (posts-prod:" in capsys.readouterr().out
 
 
 def test_a_template_problem_names_the_resource_and_no_traceback(

@@ -57,7 +57,12 @@ async def test_a_sound_change_is_swapped_in_and_a_broken_one_is_not(tmp_path: Pa
     assert app.state.api is not first
     # Websockets the router answers (under a root_path) still reach the app's own runtime,
     # the one whose sockets a later reload moves.
-    sockets = [route.endpoint for route in app.router.routes if isinstance(route, WebSocketRoute)]
+    realtime_paths = first.realtime.paths()
+    sockets = [
+        route.endpoint
+        for route in app.router.routes
+        if isinstance(route, WebSocketRoute) and route.path in realtime_paths
+    ]
     assert sockets
     assert all(endpoint is first.realtime for endpoint in sockets)
     assert reports == [refused, applied]

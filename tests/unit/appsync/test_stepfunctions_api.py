@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from appsync.console.access import ConsoleToken
 from appsync.stepfunctions_api import build_stepfunctions_app
 from appsync.stepfunctions_embedded import build_step_functions
 from definition.model import AccessKey, AwsEndpointSettings, StepFunctionsSettings
@@ -97,3 +98,39 @@ async def test_a_signature_for_another_service_is_refused() -> None:
     assert (
         response.json()["message"] == "Credential should be scoped to correct service: 'states'. "
     )
+
+
+@pytest.mark.anyio
+async def test_the_console_serves_the_step_functions_pages_alone() -> None:
+    service = build_step_functions(StepFunctionsSettings(), "appsync.yaml").service
+    token = ConsoleToken("stepfunctions-console-token")
+    app = build_stepfunctions_app(service, console_token=token)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8083") as client:
+        config = (await client.get("/console/config.json")).json()
+        answered = await client.post(
+            "/console/graphql",
+            json={"query": "{ listTables(input: {}) { TableNames } }"},
+            headers={"authorization": "Bearer stepfunctions-console-token"},
+        )
+        unsigned = await client.post("/console/graphql", json={"query": "{ __typename }"})
+    assert config["sections"] == ["stepfunctions"]
+    assert config["apiName"] == "Step Functions"
+    assert config["endpoints"] == {
+        "graphql": None,
+        "realtime": None,
+        "aws": "http://127.0.0.1:8083",
+        "console": "/console/graphql",
+    }
+    # No DynamoDB here: the schema has no such field.
+    assert answered.json()["errors"][0]["message"].startswith("Cannot query field 'listTables'")
+    assert unsigned.status_code == 401
+
+
+@pytest.mark.anyio
+async def test_without_a_console_token_only_the_api_is_served() -> None:
+    service = build_step_functions(StepFunctionsSettings(), "appsync.yaml").service
+    transport = httpx.ASGITransport(app=build_stepfunctions_app(service))
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8083") as client:
+        response = await client.get("/console/config.json")
+    assert response.status_code == 404

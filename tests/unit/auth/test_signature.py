@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import urllib.parse
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import botocore.auth
 import pytest
@@ -166,3 +166,31 @@ async def test_a_presigned_url_for_another_object_is_refused() -> None:
     request.path = "/bucket-one/salaries.csv"
     error = await _refusal(request, "s3")
     assert error.error_type == "InvalidSignatureException"
+
+
+async def test_a_signing_clock_decides_the_request_date_and_the_clock_a_session_key_expiry() -> (
+    None
+):
+    # A server on a clock moved a day ahead still takes requests signed now on the wall clock,
+    # while a session key that expired before the server's "now" is refused as expired.
+    session = IamCredential(
+        "testing",
+        "testing",
+        "123456789012",
+        "arn:aws:iam::123456789012:root",
+        session_token="token",
+        expiration=int(SIGNED_AT.timestamp()) + 3600,
+    )
+    a_day_later = ManualClock(SIGNED_AT.timestamp() + 86_400)
+    verifier = SigV4Verifier(
+        (session,), a_day_later, signing_clock=ManualClock(SIGNED_AT.timestamp())
+    )
+    request = _signed("states", headers={"x-amz-security-token": "token"})
+    with pytest.raises(SignatureError) as refused:
+        await verifier.verify(request, "states")
+    assert refused.value.error_type == "ExpiredTokenException"
+    a_day_later.set(SIGNED_AT.timestamp())
+    assert await verifier.verify(request, "states") == session
+    # Without a signing clock the one clock decides both: the day-old date is refused.
+    stale = await _refusal(_signed("states"), "states", at=SIGNED_AT + timedelta(days=1))
+    assert stale.error_type == "InvalidSignatureException"

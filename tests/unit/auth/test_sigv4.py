@@ -197,6 +197,22 @@ async def test_request_from_the_future_is_not_yet_current() -> None:
 
 
 @pytest.mark.anyio
+async def test_a_signing_clock_takes_requests_signed_now_on_a_server_a_day_ahead() -> None:
+    # `serve --clock manual`: the API's clock moved a day on; clients still sign with the wall
+    # clock, so the request's date is checked against it.
+    credential = _credential()
+    a_day_later = ManualClock(SIGNED_AT.timestamp() + 86_400)
+    authorizer = Authorizer(
+        IamConfig(credentials=(credential,)),
+        (),
+        a_day_later,
+        signing_clock=ManualClock(SIGNED_AT.timestamp()),
+    )
+    principal = await authorizer.authenticate(_signed(credential))
+    assert principal.mode is AuthMode.AWS_IAM
+
+
+@pytest.mark.anyio
 async def test_missing_signed_header_is_incomplete_signature() -> None:
     credential = _credential()
     signed = _signed(credential)

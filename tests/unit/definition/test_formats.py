@@ -28,6 +28,15 @@ IAC = Path(__file__).parents[2] / "integration" / "apis" / "iac"
         (IAC / "sam" / "template.yaml", Format.SAM),
         (IAC / "cdk.out", Format.CDK),
         (IAC / "cdk.out" / "manifest.json", Format.CDK),
+        (IAC / "serverless" / "serverless.yml", Format.SERVERLESS),
+        (IAC / "serverless", Format.SERVERLESS),
+        (IAC / "amplify", Format.AMPLIFY),
+        (IAC / "amplify/amplify/backend/api/posts", Format.AMPLIFY),
+        (IAC / "amplify/amplify/backend/api/posts/build", Format.AMPLIFY),
+        (
+            IAC / "amplify/amplify/backend/api/posts/build/cloudformation-template.json",
+            Format.AMPLIFY,
+        ),
     ],
 )
 def test_each_format_is_recognised_by_its_content(path: Path, kind: Format) -> None:
@@ -62,6 +71,8 @@ def test_each_format_reads_into_the_same_api() -> None:
             ("json", IAC / "cloudformation.json"),
             ("sam", IAC / "sam" / "template.yaml"),
             ("cdk", IAC / "cdk.out"),
+            ("serverless", IAC / "serverless"),
+            ("amplify", IAC / "amplify"),
         )
     }
     fields = {
@@ -88,16 +99,31 @@ def test_options_that_do_not_apply_are_problems() -> None:
     with pytest.raises(InvalidDefinitionError) as caught:
         read_definition(IAC / "appsync.yaml", ReadOptions(parameters={"A": "1"}, region="x"))
     assert [f"{p.file}: {p.key_path}: {p.message}" for p in caught.value.problems] == [
-        "appsync-local: --parameter: applies to CloudFormation, SAM and CDK definitions, not to "
-        "appsync.yaml",
-        "appsync-local: --region: applies to CloudFormation, SAM and CDK definitions, not to "
-        "appsync.yaml",
+        "appsync-local: --parameter: applies to CloudFormation, SAM, CDK, Serverless and "
+        "Amplify definitions, not to appsync.yaml",
+        "appsync-local: --region: applies to CloudFormation, SAM, CDK, Serverless and Amplify "
+        "definitions, not to appsync.yaml",
+    ]
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read_definition(IAC / "cloudformation.yaml", ReadOptions(stage="prod"))
+    assert [f"{p.key_path}: {p.message}" for p in caught.value.problems] == [
+        "--stage: applies to Serverless Framework services only"
     ]
     with pytest.raises(InvalidDefinitionError) as caught:
         read_definition(IAC / "cloudformation.yaml", ReadOptions(stack="no_underscores"))
     assert [p.message for p in caught.value.problems] == [
         "'no_underscores' is not a stack name: a letter, then letters, digits and hyphens"
     ]
+
+
+def test_a_serverless_service_takes_its_stage_region_and_options() -> None:
+    options = ReadOptions(stage="prod", region="eu-west-1", stack="given")
+    definition = read_definition(IAC / "serverless", options)
+    assert definition.name == "posts-prod"
+    [machine] = definition.server.step_functions.state_machines
+    assert (machine.name, definition.server.step_functions.region) == ("quote-prod", "eu-west-1")
+    [table] = definition.server.dynamodb.tables
+    assert table.table_name == "posts-prod-posts"
 
 
 def test_parameters_are_key_value_pairs() -> None:

@@ -6,7 +6,6 @@ import asyncio
 from typing import Any
 
 import pytest
-import strawberry
 from graphql import (
     build_client_schema,
     get_introspection_query,
@@ -22,11 +21,6 @@ from tests.unit.schema.executing import (
     returning,
     run,
 )
-
-
-def test_the_executable_schema_keeps_a_strawberry_schema(blog_schema: AppSyncSchema) -> None:
-    executable = ExecutableSchema(blog_schema, recording_resolvers({}))
-    assert isinstance(executable.strawberry_schema, strawberry.Schema)
 
 
 @pytest.mark.anyio

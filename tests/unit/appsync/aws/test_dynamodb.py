@@ -45,6 +45,21 @@ async def _table() -> str:
     return name
 
 
+async def test_tables_made_through_the_route_are_remembered_until_deleted() -> None:
+    route = DynamoDBRoute()
+    call = ServiceCall("dynamodb", "dynamodb", "CreateTable", WireProtocol.JSON, REGION, True)
+    name = f"Made-{uuid.uuid4().hex[:8]}"
+    request = AwsRequest("POST", "/", "", {}, json.dumps(_create(name)).encode())
+    assert (await route.handle(request, call)).status == 200
+    # A refused CreateTable (the table exists) adds nothing new.
+    assert (await route.handle(request, call)).status == 400
+    assert route.created_tables == {(REGION, name)}
+    delete = ServiceCall("dynamodb", "dynamodb", "DeleteTable", WireProtocol.JSON, REGION, True)
+    body = json.dumps({"TableName": name}).encode()
+    assert (await route.handle(AwsRequest("POST", "/", "", {}, body), delete)).status == 200
+    assert route.created_tables == set()
+
+
 async def test_items_written_here_are_the_resolvers_own() -> None:
     table = await _table()
     written = await _call(
@@ -75,6 +90,30 @@ async def test_table_operations_are_serialized_by_moto() -> None:
     described = json.loads((await _call("DescribeTable", {"TableName": table})).body)
     # A timestamp, as moto's serializer writes DynamoDB's epoch seconds.
     assert isinstance(described["Table"]["CreationDateTime"], float)
+
+
+async def test_a_call_without_http_answers_as_the_route_does() -> None:
+    # What the console's DynamoDB pages use: the same status and body, parsed.
+    table = await _table()
+    item = {"TableName": table, "Item": {"id": {"S": "a"}, "n": {"N": "1"}}}
+    route = DynamoDBRoute()
+    assert route.call(REGION, "PutItem", item) == (200, {})
+    read = {"TableName": table, "Key": {"id": {"S": "a"}}}
+    answered = await _call("GetItem", read)
+    assert route.call(REGION, "GetItem", read) == (200, json.loads(answered.body))
+    described = route.call(REGION, "DescribeTable", {"TableName": table})
+    assert isinstance(described[1]["Table"]["CreationDateTime"], float)
+    assert route.call(REGION, "GetItem", {"TableName": "Absent", "Key": read["Key"]}) == (
+        400,
+        {
+            "__type": "com.amazonaws.dynamodb.v20120810#ResourceNotFoundException",
+            "message": "Requested resource not found",
+        },
+    )
+    assert route.call(REGION, "Nothing", {}) == (
+        400,
+        {"__type": "com.amazon.coral.service#UnknownOperationException"},
+    )
 
 
 async def test_moto_errors_keep_their_wire_json() -> None:

@@ -117,3 +117,11 @@ async def test_other_services_go_to_the_fallback_when_it_serves_them() -> None:
     assert served.json() == {"route": "secretsmanager", "operation": "ListSecrets"}
     unknown = await _post(endpoint, _signed("kinesis", "Kinesis_20131202.ListStreams"))
     assert (unknown.status_code, unknown.json()["__type"]) == (400, "UnknownOperationException")
+
+
+async def test_an_added_route_serves_its_signing_name() -> None:
+    endpoint = _endpoint(_Recording())
+    control = _Recording()
+    endpoint.add_route("appsync-local", control)
+    answer = await _post(endpoint, _signed("appsync-local", "AppSyncLocal.DescribeClock"))
+    assert answer.json() == {"route": "appsync-local", "operation": "DescribeClock"}

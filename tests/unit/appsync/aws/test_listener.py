@@ -8,6 +8,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from starlette.responses import PlainTextResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.listener import AwsOnlyApp, extra_listener
@@ -25,12 +27,12 @@ KEY = IamCredential("testing", "testing", "123456789012", "arn:aws:iam::12345678
 pytestmark = pytest.mark.anyio
 
 
-def _app() -> AwsOnlyApp:
+def _app(fallback: ASGIApp | None = None) -> AwsOnlyApp:
     service = build_step_functions(StepFunctionsSettings(), "a.yaml").service
     endpoint = AwsEndpoint(
         SigV4Verifier((KEY,), SystemClock()), {"states": StepFunctionsRoute(service)}
     )
-    return AwsOnlyApp(endpoint, HostPolicy())
+    return AwsOnlyApp(endpoint, HostPolicy(), fallback)
 
 
 @pytest.fixture
@@ -50,6 +52,24 @@ async def test_only_aws_calls_are_answered() -> None:
         assert listed.json() == {"stateMachines": []}
         other = await client.post("/graphql", json={"query": "{ a }"})
         assert (other.status_code, other.json()) == (404, {"message": "Not Found"})
+
+
+async def test_what_is_not_an_aws_call_goes_to_the_fallback() -> None:
+    # `appsync-local stepfunctions` serves its console so.
+    async def console(scope: Scope, receive: Receive, send: Send) -> None:
+        await PlainTextResponse(f"console {scope['path']}")(scope, receive, send)
+
+    transport = httpx.ASGITransport(app=_app(console))
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        listed = await client.post(
+            "/", content=b"{}", headers=json_call_headers("http://localhost/", "states")
+        )
+        assert listed.json() == {"stateMachines": []}
+        other = await client.get("/console/")
+        assert (other.status_code, other.text) == (200, "console /console/")
+        # The Host check still comes first.
+        rebound = await client.get("/console/", headers={"host": "evil.example"})
+        assert rebound.status_code == 403
 
 
 @pytest.mark.timeout(15)

@@ -68,20 +68,27 @@ API = {
 AUTHORIZER = "def handler(event, context):\n    return {'isAuthorized': True}\n"
 
 
-def _app(tmp_path: Path) -> Any:
+def _app(tmp_path: Path, allowed_hosts: tuple[str, ...] = ()) -> Any:
     (tmp_path / "schema.graphql").write_text(SCHEMA)
     (tmp_path / "jwks.json").write_text('{"keys": []}')
     (tmp_path / "authorizer.py").write_text(AUTHORIZER)
     path = tmp_path / "appsync.json"
     path.write_text(json.dumps(API))
-    return build_app(read_appsync_yaml(path))
+    return build_app(read_appsync_yaml(path), allowed_hosts=allowed_hosts)
 
 
-async def _get(app: Any, path: str, accept: str | None = None) -> httpx.Response:
-    transport = httpx.ASGITransport(app=app)
+async def _get(
+    app: Any,
+    path: str,
+    accept: str | None = None,
+    *,
+    client: tuple[str, int] = ("127.0.0.1", 50000),
+    origin: str = "http://127.0.0.1:20002",
+) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, client=client)
     headers = {"accept": accept} if accept else {}
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:20002") as client:
-        return await client.get(path, headers=headers)
+    async with httpx.AsyncClient(transport=transport, base_url=origin) as http:
+        return await http.get(path, headers=headers)
 
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
@@ -160,8 +167,35 @@ async def test_config_json_lists_every_mode_without_secrets(tmp_path: Path) -> N
             },
             {"authenticationType": "AWS_LAMBDA", "identityValidationExpression": "^tok-"},
         ],
+        "sections": ["explorer", "stepfunctions", "dynamodb", "logs"],
+        # The page was loaded on this machine, under a loopback name: it gets the token.
+        "consoleToken": response.json()["consoleToken"],
     }
     assert "never-sent-to-the-page" not in response.text
+
+
+@pytest.mark.anyio
+async def test_config_json_gives_the_console_token_only_to_this_machine(tmp_path: Path) -> None:
+    app = _app(tmp_path, allowed_hosts=("console.example.test",))
+    token = app.state.console.token.value
+    assert (await _get(app, "/console/config.json")).json()["consoleToken"] == token
+    localhost = await _get(app, "/console/config.json", origin="http://localhost:20002")
+    assert localhost.json()["consoleToken"] == token
+    # From another machine (`--host` beyond loopback), or under a name a proxy on this machine
+    # would forward others' requests with, the page asks for the token the banner shows.
+    remote = await _get(app, "/console/config.json", client=("192.0.2.7", 50000))
+    assert remote.json()["consoleToken"] is None
+    proxied = await _get(app, "/console/config.json", origin="http://console.example.test")
+    assert proxied.status_code == 200
+    assert proxied.json()["consoleToken"] is None
+
+
+@pytest.mark.anyio
+async def test_opening_the_console_starts_the_resolver_log(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    assert not app.state.console.resolver_log.armed
+    await _get(app, "/console/config.json")
+    assert app.state.console.resolver_log.armed
 
 
 @pytest.mark.anyio

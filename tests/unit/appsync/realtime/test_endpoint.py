@@ -10,6 +10,7 @@ import json
 from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 from graphql import parse
@@ -61,6 +62,15 @@ def _scope(header: dict[str, str] | None) -> dict[str, Any]:
         "server": ("127.0.0.1", 20002),
         "extensions": {"websocket.http.response": {}},
     }
+
+
+def _start(client: _Client, query: str) -> None:
+    """The client's `start` of subscription `s1`."""
+    payload = {
+        "data": json.dumps({"query": query, "variables": {}}),
+        "extensions": {"authorization": HEADERS},
+    }
+    client.frame({"id": "s1", "type": "start", "payload": payload})
 
 
 def _runtime(folder: Path) -> RealtimeRuntime:
@@ -161,17 +171,7 @@ async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_pat
         "payload": {"connectionTimeoutMs": 300000},
     }
     assert await client.next_frame() == {"type": "ka"}
-    query = 'subscription { onAddPost(id: "p1") { id title } }'
-    client.frame(
-        {
-            "id": "s1",
-            "type": "start",
-            "payload": {
-                "data": json.dumps({"query": query, "variables": {}}),
-                "extensions": {"authorization": HEADERS},
-            },
-        }
-    )
+    _start(client, 'subscription { onAddPost(id: "p1") { id title } }')
     assert await client.next_frame() == {"type": "start_ack", "id": "s1"}
     await runtime.publish_mutation("addPost", {"id": "p2", "title": "Other"})
     await runtime.publish_mutation("addPost", {"id": "p1", "title": "Mine"})
@@ -184,6 +184,30 @@ async def test_a_subscription_receives_the_mutations_its_arguments_match(tmp_pat
     client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
     await asyncio.wait_for(socket, 5)
     assert runtime.broker.subscriber_count(topic_name(PublicationKind.MUTATION, "addPost")) == 0
+
+
+@pytest.mark.anyio
+async def test_closing_every_connection_ends_its_subscriptions(tmp_path: Path) -> None:
+    runtime = _runtime(tmp_path)
+    client = _Client()
+    client.to_app.put_nowait({"type": "websocket.connect"})
+    socket = asyncio.create_task(runtime(_scope(HEADERS), client.receive, client.send))
+    await asyncio.wait_for(client.from_app.get(), 5)
+    client.frame({"type": "connection_init"})
+    assert await client.next_frame() == {"type": "connection_ack", "payload": ANY}
+    assert await client.next_frame() == {"type": "ka"}  # sent right after the ack
+    _start(client, 'subscription { onAddPost(id: "p1") { id } }')
+    assert await client.next_frame() == {"type": "start_ack", "id": "s1"}
+    topic = topic_name(PublicationKind.MUTATION, "addPost")
+    assert await runtime.close_connections(1000, "reset") == 1
+    closed = await asyncio.wait_for(client.from_app.get(), 5)
+    assert closed == {"type": "websocket.close", "code": 1000, "reason": "reset"}
+    # The subscription is gone at once; the socket's loop ends when the client answers.
+    await asyncio.sleep(0)
+    assert runtime.broker.subscriber_count(topic) == 0
+    client.to_app.put_nowait({"type": "websocket.disconnect", "code": 1000})
+    await asyncio.wait_for(socket, 5)
+    assert await runtime.close_connections(1000, "reset") == 0
 
 
 def test_the_websocket_is_served_beside_graphql(tmp_path: Path) -> None:

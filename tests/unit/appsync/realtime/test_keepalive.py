@@ -96,5 +96,6 @@ async def test_members_are_every_registered_connection() -> None:
     wheel.add(second)
     assert set(map(id, wheel.members())) == {id(first), id(second)}
     wheel.discard(first)
+    assert list(map(id, wheel.members())) == [id(second)]
     wheel.discard(second)
     assert wheel.members() == []

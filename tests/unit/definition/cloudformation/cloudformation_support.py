@@ -28,6 +28,41 @@ API = """
       Definition: "type Query { getPost(id: ID!): Post }  type Post { id: ID! title: String }"
 """
 SETTINGS = StackSettings("posts", "eu-west-1")
+# A nested stack's template: the API's data source, resolver and table, taking the API's id
+# (and a stage) as parameters and giving the table's name back as an output, as Amplify's and
+# CDK's nested stacks do (AWS::CloudFormation::Stack in the CloudFormation User Guide).
+NESTED = """
+Parameters:
+  AppSyncApiId: {Type: String}
+  Stage: {Type: String, Default: dev}
+Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: !Sub posts-${Stage}
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+  Source:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !Ref AppSyncApiId
+      Name: Posts
+      Type: AMAZON_DYNAMODB
+      DynamoDBConfig: {TableName: !Ref Table, AwsRegion: !Ref AWS::Region}
+  GetPost:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: !Ref AppSyncApiId
+      TypeName: Query
+      FieldName: getPost
+      DataSourceName: !GetAtt Source.Name
+      RequestMappingTemplate: '{"version": "2018-05-29", "operation": "GetItem", "key": {}}'
+      ResponseMappingTemplate: $util.toJson($ctx.result)
+Outputs:
+  TableName: {Value: !Ref Table}
+  StackName: {Value: !Ref AWS::StackName}
+"""
 
 
 def write_template(folder: Path, text: str, name: str = "template.yaml") -> Path:

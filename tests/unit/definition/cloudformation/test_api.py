@@ -12,6 +12,7 @@ from definition.cloudformation.api import graphql_apis, read_cloudformation
 from definition.cloudformation.template import load_template
 from definition.errors import InvalidDefinitionError
 from tests.unit.definition.cloudformation.cloudformation_support import (
+    NESTED,
     SETTINGS,
     notices,
     problems,
@@ -122,3 +123,79 @@ Resources:
         "Api",
         "the API has no AWS::AppSync::GraphQLSchema",
     )
+
+
+def test_the_api_is_read_across_nested_stacks(tmp_path: Path) -> None:
+    # The API in the root template, its data source, resolver and table in a nested stack
+    # that takes the API's id as a parameter.
+    stray = """
+  Stray:
+    Type: AWS::AppSync::Resolver
+    Properties:
+      ApiId: elsewhere
+      TypeName: Query
+      FieldName: other
+      DataSourceName: Posts
+"""
+    outputs = NESTED.index("Outputs:")
+    (tmp_path / "Posts.yaml").write_text(NESTED[:outputs] + stray.lstrip("\n") + NESTED[outputs:])
+    resources = """
+  Posts:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: Posts.yaml
+      Parameters: {AppSyncApiId: !GetAtt Api.ApiId}
+"""
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read(tmp_path, resources)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{tmp_path / 'Posts.yaml'}: Stray.Properties.ApiId: names the API 'elsewhere', not "
+        "this template's Api (write !GetAtt Api.ApiId)"
+    ]
+    text = (
+        (tmp_path / "Posts.yaml")
+        .read_text()
+        .replace("ApiId: elsewhere", "ApiId: !Ref AppSyncApiId")
+    )
+    (tmp_path / "Posts.yaml").write_text(text.replace("FieldName: other", "FieldName: getPost"))
+    with pytest.raises(InvalidDefinitionError) as caught:
+        read(tmp_path, resources)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{tmp_path / 'Posts.yaml'}: Stray.Properties: needs Code (APPSYNC_JS) or mapping "
+        "templates (VTL); only a Lambda data source may have neither",
+        f"{tmp_path / 'Posts.yaml'}: Stray.Properties.FieldName: Query.getPost already has a "
+        "resolver (GetPost)",
+    ]
+    (tmp_path / "Posts.yaml").write_text(NESTED)
+    definition = read(tmp_path, resources)
+    [source] = definition.data_sources
+    [table] = definition.server.dynamodb.tables
+    assert source.dynamodb is not None
+    assert source.dynamodb.table_name == table.table_name
+    # The nested stack's own parameters (Stage: its default) make its names.
+    assert table.table_name == "posts-dev"
+    assert [f"{r.type_name}.{r.field_name}" for r in definition.resolvers] == ["Query.getPost"]
+    assert definition.problem("resolvers[0].typeName", "x").file == str(tmp_path / "Posts.yaml")
+
+
+def test_tables_of_nested_stacks_are_numbered_after_the_parent_s(tmp_path: Path) -> None:
+    table = """
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+"""
+    (tmp_path / "Child.yaml").write_text(f"Resources:{table}")
+    child = "\n  Child:\n    Type: AWS::CloudFormation::Stack\n"
+    child += "    Properties: {TemplateURL: Child.yaml}\n"
+    definition = read(tmp_path, table + child)
+    root, nested = definition.server.dynamodb.tables
+    assert root.table_name.startswith("posts-Table-")
+    assert nested.table_name.startswith("posts-Child-")
+    # Each table's problems are placed at its own template and resource.
+    assert definition.problem("server.dynamodb.tables[1].seed", "x").file == str(
+        tmp_path / "Child.yaml"
+    )
+    assert definition.problem("server.dynamodb.tables[0].seed", "x").file.endswith("template.yaml")

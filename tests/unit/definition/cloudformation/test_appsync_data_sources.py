@@ -177,3 +177,22 @@ def test_a_name_used_twice_is_a_problem(tmp_path: Path) -> None:
     Properties: {ApiId: !GetAtt Api.ApiId, Name: Same, Type: NONE}
 """
     assert problems(tmp_path, twice) == ["B.Properties.Name: data source 'Same' is defined twice"]
+
+
+def test_an_endpoint_that_is_not_a_url_is_a_problem(tmp_path: Path) -> None:
+    # A host in brackets that is no IPv6 address: urlsplit refuses it.
+    assert problems(
+        tmp_path,
+        """
+  Broken:
+    Type: AWS::AppSync::DataSource
+    Properties:
+      ApiId: !GetAtt Api.ApiId
+      Name: Broken
+      Type: HTTP
+      HttpConfig: {Endpoint: "https://[not-an-address]/"}
+""",
+    ) == [
+        "Broken.Properties.HttpConfig.Endpoint: expected an http(s) URL, got "
+        "'https://[not-an-address]/'"
+    ]

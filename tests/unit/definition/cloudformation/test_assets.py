@@ -28,6 +28,24 @@ def test_mapped_s3_objects_are_their_local_files(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "url",
+    [
+        # "Methods for accessing a bucket" (Amazon S3 User Guide): path-style, the legacy
+        # dash-region host, and virtual-hosted URLs; Amplify's TemplateURLs are the first.
+        "https://s3.amazonaws.com/bucket/stacks/Post.json",
+        "https://s3.eu-west-1.amazonaws.com/bucket/stacks/Post.json",
+        "https://s3-eu-west-1.amazonaws.com/bucket/stacks/Post.json",
+        "https://bucket.s3.amazonaws.com/stacks/Post.json",
+        "https://bucket.s3.eu-west-1.amazonaws.com/stacks/Post.json",
+    ],
+)
+def test_s3_object_urls_are_their_local_files(tmp_path: Path, url: str) -> None:
+    (tmp_path / "Post.json").write_text("{}")
+    assets = LocalAssets(tmp_path, {("bucket", "stacks/Post.json"): tmp_path / "Post.json"})
+    assert assets.locate(url, "Properties.TemplateURL") == tmp_path / "Post.json"
+
+
+@pytest.mark.parametrize(
     ("location", "message"),
     [
         (

@@ -99,3 +99,22 @@ def test_code_that_is_not_local_is_a_problem(tmp_path: Path) -> None:
         f"Missing.Properties.Code: directory not found: {tmp_path / 'nowhere'}",
         "Missing.Properties.Environment.Variables: expected a mapping of names to strings",
     ]
+
+
+def test_a_zip_archive_is_accepted_and_not_run(tmp_path: Path) -> None:
+    # What `aws cloudformation package` and the Amplify CLI upload: an archive of the code.
+    (tmp_path / "app.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    definition = read(
+        tmp_path,
+        """
+  Zipped:
+    Type: AWS::Lambda::Function
+    Properties: {Runtime: python3.12, Handler: app.handler, Code: app.zip}
+""",
+    )
+    [function] = definition.server.lambda_functions
+    assert function.code is None
+    assert notices(definition) == [
+        "Zipped.Properties.Code: accepted; no local effect yet (app.zip is a .zip archive; the "
+        "local Lambda runtime runs a folder of code: the function is not run)"
+    ]

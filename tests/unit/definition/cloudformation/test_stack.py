@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from definition.cloudformation.parameters import StackSettings
-from tests.unit.definition.cloudformation.cloudformation_support import API, stack_of
+from tests.unit.definition.cloudformation.cloudformation_support import API, NESTED, stack_of
 
 
 def _problems(stack: object) -> list[str]:
@@ -153,3 +153,110 @@ Resources:{API}
     assert reader == (
         "Reader.Properties.Value.Ref: Table's TableName cannot be evaluated (see Table)"
     )
+
+
+def _nested(
+    folder: Path, parameters: str = "{AppSyncApiId: !GetAtt Api.ApiId, Stage: prod}"
+) -> str:
+    (folder / "stacks").mkdir(exist_ok=True)
+    (folder / "stacks" / "Posts.yaml").write_text(NESTED)
+    return f"""
+Resources:{API}
+  Posts:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: stacks/Posts.yaml
+      Parameters: {parameters}
+  Reader:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Value: !GetAtt Posts.Outputs.TableName
+      Name: !GetAtt Posts.Outputs.StackName
+      Id: !Ref Posts
+"""
+
+
+def test_a_nested_stack_takes_parameters_and_gives_outputs(tmp_path: Path) -> None:
+    stack = stack_of(tmp_path, _nested(tmp_path))
+    properties = stack.properties("Reader")
+    assert stack.problems == []
+    assert properties is not None
+    assert properties["Value"] == "posts-prod"
+    # A nested stack is named <parent>-<LogicalId>-<SUFFIX>; its Ref is its stack id.
+    child = stack.nested_stack("Posts")
+    assert child is not None
+    assert properties["Name"] == child.settings.stack_name
+    assert child.settings.stack_name.startswith("posts-Posts-")
+    assert properties["Id"].startswith(
+        f"arn:aws:cloudformation:eu-west-1:123456789012:stack/{child.settings.stack_name}/"
+    )
+    assert [each.file for each in stack.tree()] == [stack.file, child.file]
+
+
+def test_a_nested_stack_s_problems_name_its_template(tmp_path: Path) -> None:
+    text = _nested(tmp_path, "{Stage: prod, Colour: blue}")
+    stack = stack_of(tmp_path, text)
+    child = stack.nested_stack("Posts")
+    assert child is not None
+    given_by = f"Posts.Properties.Parameters of {stack.file}"
+    assert [(p.file, p.key_path, p.message) for p in stack.problems] == [
+        (
+            child.file,
+            "Parameters.Colour",
+            f"{given_by}.Colour: the template has no such parameter (AppSyncApiId, Stage)",
+        ),
+        (
+            child.file,
+            "Parameters.AppSyncApiId",
+            f"Parameters: [AppSyncApiId] must have values (give it in {given_by})",
+        ),
+    ]
+
+
+def test_a_nested_stack_that_cannot_be_read_is_a_problem(tmp_path: Path) -> None:
+    text = f"""
+Resources:{API}
+  Missing:
+    Type: AWS::CloudFormation::Stack
+    Properties: {{TemplateURL: stacks/Missing.yaml}}
+  Remote:
+    Type: AWS::CloudFormation::Stack
+    Properties: {{TemplateURL: https://s3.amazonaws.com/bucket/Remote.yaml}}
+  Itself:
+    Type: AWS::CloudFormation::Stack
+    Properties: {{TemplateURL: template.yaml}}
+  Reader:
+    Type: AWS::SSM::Parameter
+    Properties: {{Value: !GetAtt Itself.Outputs.Name, Other: !GetAtt Itself.Arn}}
+"""
+    stack = stack_of(tmp_path, text)
+    assert stack.properties("Reader") is None
+    assert list(stack.tree()) == [stack]
+    missing = tmp_path / "stacks" / "Missing.yaml"
+    assert _problems(stack) == [
+        "Itself.Properties.TemplateURL: "
+        + f"{(tmp_path / 'template.yaml').resolve()} nests itself",
+        "Reader.Properties.Value.Fn::GetAtt: the nested stack Itself cannot be read",
+        f"Missing.Properties.TemplateURL: file not found: {missing}",
+        "Remote.Properties.TemplateURL: s3://bucket/Remote.yaml is not local: appsync-local reads "
+        "files, so write the path of the file (relative to the template) instead",
+    ]
+
+
+def test_a_nested_stack_s_attributes_are_its_outputs(tmp_path: Path) -> None:
+    text = _nested(tmp_path).replace("!GetAtt Posts.Outputs.StackName", "!GetAtt Posts.Arn")
+    stack = stack_of(tmp_path, text)
+    assert stack.properties("Reader") is None
+    text = _nested(tmp_path).replace("Outputs.StackName", "Outputs.Nope")
+    other = stack_of(tmp_path, text)
+    assert other.properties("Reader") is None
+    child = other.nested_stack("Posts")
+    assert child is not None
+    assert _problems(stack) == [
+        "Reader.Properties.Name.Fn::GetAtt: an AWS::CloudFormation::Stack's attributes are "
+        "Outputs.<name>, not 'Arn'"
+    ]
+    assert _problems(other) == [
+        f"Reader.Properties.Name.Fn::GetAtt: {child.file} has no output Nope "
+        "(outputs: TableName, StackName)"
+    ]

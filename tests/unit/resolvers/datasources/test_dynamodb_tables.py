@@ -31,7 +31,12 @@ from resolvers.datasources.dynamodb_tables import (
     start_loopback_endpoint,
 )
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
-from resolvers.errors import LoopbackEndpointError, SeedError, TableSetupError
+from resolvers.errors import (
+    DynamoDBServiceError,
+    LoopbackEndpointError,
+    SeedError,
+    TableSetupError,
+)
 from tests.unit.resolvers.datasources.dynamodb_paths import (
     REGION,
     run,
@@ -45,12 +50,12 @@ def unique(name: str, tmp_path: Path) -> str:
     return f"{name}-{tmp_path.name[-12:]}".replace("_", "-")
 
 
-def dynamodb_client(url: str) -> DynamoDBClient:
+def dynamodb_client(url: str, region: str = REGION) -> DynamoDBClient:
     """boto3's DynamoDB client at `url`, as a user points it at the loopback endpoint."""
     return boto3.client(
         "dynamodb",
         endpoint_url=url,
-        region_name=REGION,
+        region_name=region,
         aws_access_key_id="any",
         aws_secret_access_key="any",
     )
@@ -238,6 +243,62 @@ async def test_the_embedded_dynamodb_creates_and_seeds_its_tables(tmp_path: Path
         "GetItem", {"TableName": name, "Key": {"id": {"S": "s1"}}}
     )
     assert item == {"Item": {"id": {"S": "s1"}}}
+
+
+async def test_reset_puts_the_started_tables_back_seeded_and_drops_run_time_tables(
+    tmp_path: Path,
+) -> None:
+    name = unique("Reset", tmp_path)
+    later = unique("Later", tmp_path)
+    seed = tmp_path / "seed.json"
+    seed.write_text(json.dumps([{"id": "s1"}]))
+    settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name), seed=seed),))
+    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
+    await embedded.start()
+    moto = MotoDynamoDB(REGION)
+    await moto.call("PutItem", {"TableName": name, "Item": {"id": {"S": "written"}}})
+    await moto.call("DeleteItem", {"TableName": name, "Key": {"id": {"S": "s1"}}})
+    await moto.call("CreateTable", table_input(later))
+    assert await embedded.reset(also=[(REGION, later)]) == [name]
+    scanned = await moto.call("Scan", {"TableName": name})
+    assert scanned["Items"] == [{"id": {"S": "s1"}}]
+    with pytest.raises(DynamoDBServiceError) as gone:
+        await moto.call("DescribeTable", {"TableName": later})
+    assert gone.value.code == "ResourceNotFoundException"
+    # Emptied without its seed, and a run-time table already gone is no error.
+    assert await embedded.reset(seed=False, also=[(REGION, later)]) == [name]
+    assert (await moto.call("Scan", {"TableName": name}))["Items"] == []
+
+
+async def test_drop_deletes_the_started_and_the_named_tables(tmp_path: Path) -> None:
+    name = unique("Dropped", tmp_path)
+    later = unique("DroppedLater", tmp_path)
+    settings = EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name)),))
+    embedded = EmbeddedDynamoDB(settings, [DynamoDBConfig(name, REGION)])
+    await embedded.start()
+    moto = MotoDynamoDB(REGION)
+    await moto.call("CreateTable", table_input(later))
+    embedded.drop(also=[(REGION, later)])
+    listed = await moto.call("ListTables", {})
+    assert name not in listed["TableNames"]
+    assert later not in listed["TableNames"]
+    # Once dropped, a reset has nothing of its own to put back.
+    assert await embedded.reset() == []
+
+
+async def test_reset_leaves_tables_at_a_data_sources_own_endpoint(
+    loopback: LoopbackEndpoint, tmp_path: Path
+) -> None:
+    name = unique("Remote", tmp_path)
+    remote = DynamoDBConfig(name, "sa-east-1", endpoint=loopback.url)
+    embedded = EmbeddedDynamoDB(
+        EmbeddedDynamoDBSettings((TableDeclaration(name, table_input(name)),)), [remote]
+    )
+    await embedded.start()
+    client = dynamodb_client(loopback.url, "sa-east-1")
+    client.put_item(TableName=name, Item={"id": {"S": "kept"}})
+    assert await embedded.reset() == []
+    assert client.scan(TableName=name)["Items"] == [{"id": {"S": "kept"}}]
 
 
 @pytest.fixture

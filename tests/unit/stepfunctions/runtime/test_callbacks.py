@@ -183,3 +183,17 @@ async def test_released_workers_leave_later_tasks_queued_for_the_next_poll() -> 
     interpreter.callbacks.open("AQ" + "u" * 90, '{"n": 1}', ACTIVITY)
     task = await interpreter.callbacks.get_activity_task(ACTIVITY, "w2")
     assert task == ("AQ" + "u" * 90, '{"n": 1}')
+
+
+@pytest.mark.anyio
+async def test_clear_forgets_open_tokens_and_queued_activity_tasks() -> None:
+    interpreter = Interpreter(FakeClock(START), TaskRegistry())
+    callbacks = interpreter.callbacks
+    token = callbacks.new_token()
+    callbacks.open(token, '{"n": 1}', activity_arn=ACTIVITY)
+    callbacks.clear()
+    with pytest.raises(TaskTokenError) as unknown:
+        interpreter.send_task_success(token, "{}")
+    assert unknown.value.code == "TaskDoesNotExist"
+    # The queued activity task is gone too: a worker's poll waits out the minute empty-handed.
+    assert await interpreter.get_activity_task(ACTIVITY, "w") is None

@@ -133,6 +133,48 @@ async def test_a_cancelled_sleeper_on_a_manual_clock_is_not_woken_later() -> Non
     assert clock.now() == START + timedelta(seconds=10)
 
 
+@pytest.mark.anyio
+async def test_set_moves_time_to_an_instant_and_wakes_the_sleepers_due_by_then() -> None:
+    clock = FakeClock(START, auto_advance=False)
+    woke: list[str] = []
+
+    async def sleeper(name: str, deadline: datetime) -> None:
+        await clock.sleep_until(deadline)
+        woke.append(name)
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(sleeper("march", datetime(2024, 3, 1, tzinfo=UTC)))
+        group.create_task(sleeper("june", datetime(2024, 6, 1, tzinfo=UTC)))
+        await asyncio.sleep(0)
+        clock.set(datetime(2024, 4, 1, tzinfo=UTC))
+        await asyncio.sleep(0)
+        assert woke == ["march"]
+        # Back in time: the June sleeper keeps its deadline and waits the longer.
+        clock.set(datetime(2024, 2, 1, tzinfo=UTC))
+        await asyncio.sleep(0)
+        assert clock.now() == datetime(2024, 2, 1, tzinfo=UTC)
+        assert woke == ["march"]
+        clock.set(datetime(2024, 6, 1, tzinfo=UTC))
+    assert woke == ["march", "june"]
+
+
+def test_set_needs_an_aware_time() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        FakeClock(START).set(datetime(2024, 1, 1))
+
+
+def test_working_is_true_only_inside_busy() -> None:
+    clock = FakeClock(START)
+    seen = [clock.working]
+    with clock.busy():
+        seen.append(clock.working)
+        with clock.busy():
+            seen.append(clock.working)
+        seen.append(clock.working)
+    seen.append(clock.working)
+    assert seen == [False, True, True, True, False]
+
+
 def test_fake_clock_needs_an_aware_start() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         FakeClock(datetime(2024, 1, 1))

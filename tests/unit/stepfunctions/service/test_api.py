@@ -128,3 +128,27 @@ async def test_an_operation_answers_once_what_it_changed_is_written(tmp_path: Pa
             row = db.execute("SELECT status FROM executions WHERE arn = ?", (arn,)).fetchone()
         assert row == ("ABORTED",)
     store.close()
+
+
+WAIT_A_DAY = {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 86400, "End": True}}}
+
+
+@pytest.mark.anyio
+async def test_reset_cancels_running_executions_and_forgets_everything() -> None:
+    # A manual clock: the day-long Wait stays RUNNING until the reset comes.
+    engine = StepFunctionsService(FakeClock(auto_advance=False), TaskRegistry())
+    async with engine.running():
+        machine = await create(engine, definition=WAIT_A_DAY)
+        await ok(engine, "CreateActivity", name="queue")
+        started = await ok(engine, "StartExecution", stateMachineArn=machine["stateMachineArn"])
+        described = await ok(engine, "DescribeExecution", executionArn=started["executionArn"])
+        assert described["status"] == "RUNNING"
+        await engine.reset()
+        assert await ok(engine, "ListStateMachines") == {"stateMachines": []}
+        assert await ok(engine, "ListActivities") == {"activities": []}
+        status, body = await call(engine, "DescribeExecution", executionArn=started["executionArn"])
+        assert (status, body["__type"]) == (400, "ExecutionDoesNotExist")
+        # The engine runs on: a machine made after the reset runs as before.
+        again = await create(engine)
+        rerun = await ok(engine, "StartExecution", stateMachineArn=again["stateMachineArn"])
+        assert (await finished(engine, rerun["executionArn"]))["status"] == "SUCCEEDED"

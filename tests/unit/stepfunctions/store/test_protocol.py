@@ -139,3 +139,19 @@ def test_a_deleted_machine_lists_no_executions_but_they_stay_describable(store: 
     assert store.execution(execution.execution_arn) is execution
     _finish(store, execution)
     assert store.execution(execution.execution_arn) is execution
+
+
+def test_clear_forgets_machines_activities_and_executions(store: Store) -> None:
+    store.put_machine(stored_machine())
+    store.put_activity(Activity(ACTIVITY_ARN, "queue", START, {}))
+    execution = stored_execution(1)
+    store.put_execution(execution)
+    _finish(store, execution)
+    store.clear()
+    assert list(store.machines()) == []
+    assert list(store.activities()) == []
+    assert store.execution(execution.execution_arn) is None
+    assert list(store.executions(MACHINE_ARN)) == []
+    # The store still works afterwards.
+    store.put_machine(stored_machine())
+    assert store.machine(MACHINE_ARN) is not None

@@ -225,3 +225,23 @@ async def test_a_failed_execution_is_redriven_after_a_reopen(tmp_path: Path) -> 
     ]
     assert entered == ["First", "Call", "Call"]
     assert "ExecutionRedriven" in [e["type"] for e in events["events"]]
+
+
+async def test_clear_empties_the_file_too(tmp_path: Path) -> None:
+    path = str(tmp_path / "sfn.db")
+    async with engine(path) as service:
+        await create(service)
+        await ok(service, "CreateActivity", name="queue")
+        started = await ok(service, "StartExecution", stateMachineArn=MACHINE)
+        await finished(service, started["executionArn"])
+        assert isinstance(service.store, SqliteStore)
+        service.store.clear()
+    async with engine(path) as reopened:
+        assert await ok(reopened, "ListStateMachines") == {"stateMachines": []}
+        assert await ok(reopened, "ListActivities") == {"activities": []}
+    with closing(sqlite3.connect(path)) as db:
+        counts = [
+            db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+            for table in ("machines", "activities", "executions", "events", "tokens")
+        ]
+    assert counts == [0, 0, 0, 0, 0]

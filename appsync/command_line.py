@@ -1,0 +1,194 @@
+"""`appsync-local`'s command line: the commands, their options and their defaults
+(`appsync.__main__` runs what they name)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from appsync.clock_options import add_control_options
+from appsync.console.routes import server_version
+from appsync.log_sinks import LogFormat
+from definition.formats import Format, ReadOptions, parse_parameters
+from stepfunctions.store.memory import DEFAULT_RETENTION
+
+DEFAULT_CONFIG = Path("appsync.yaml")
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 20002
+# Step Functions Local's port, so existing `--endpoint-url http://localhost:8083` setups work.
+DEFAULT_STEPFUNCTIONS_PORT = 8083
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the API on /graphql")
+    serve.add_argument(
+        "--config",
+        type=Path,
+        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
+        f"serverless.yml or an Amplify Gen 1 project (default ./{DEFAULT_CONFIG})",
+    )
+    definition_options(serve)
+    serve.add_argument(
+        "--no-reload",
+        dest="reload",
+        action="store_false",
+        help="do not watch the definition, SDL, templates and code (by default a change is "
+        "checked and, when sound, served at once)",
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    serve.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per HTTP request and websocket (off by default: it costs time per "
+        "request; credentials in URLs are redacted)",
+    )
+    # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
+    serve.add_argument(
+        "--tls",
+        action="store_true",
+        help="https:// and wss:// with a self-signed certificate for localhost, 127.0.0.1 and "
+        "::1 (generated once into ~/.cache/appsync-local/tls)",
+    )
+    serve.add_argument("--cert", type=Path, help="https:// and wss:// with this PEM certificate")
+    serve.add_argument("--key", type=Path, help="the PEM private key of --cert")
+    data = serve.add_mutually_exclusive_group()
+    data.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where this installation keeps its state: the embedded DynamoDB's tables, the "
+        "Step Functions engine's executions, the embedded Cognito's signing key (default: "
+        ".appsync-local/ beside the definition, created on first use)",
+    )
+    data.add_argument(
+        "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    serve.add_argument(
+        "--fsync",
+        action="store_true",
+        help="each write to the data directory waits for the disk (fsync), so that a power loss "
+        "loses no acknowledged write either; by default a killed server loses none, and writes "
+        "cost far less",
+    )
+    serve.add_argument(
+        "--api-log",
+        default="-",
+        metavar="FILE",
+        help="where the events of the API's logConfig and of state machines with a "
+        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
+        "output)",
+    )
+    serve.add_argument(
+        "--api-log-format",
+        default=LogFormat.AUTO.value,
+        choices=[choice.value for choice in LogFormat],
+        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
+        "text: one readable line per event; auto (default): text on a terminal, else json",
+    )
+    allowed_host_option(serve)
+    add_control_options(serve)
+    reset = commands.add_parser(
+        "reset",
+        help="empty the data directory (DynamoDB tables, Step Functions executions); this "
+        "installation's Cognito signing key is kept",
+    )
+    reset.add_argument(
+        "--config",
+        type=Path,
+        default=DEFAULT_CONFIG,
+        help="API definition (its folder holds the default data directory, .appsync-local/)",
+    )
+    reset.add_argument("--data-dir", type=Path, help="the data directory `serve` was given")
+    validate = commands.add_parser("validate", help="check the definition, its SDL and code")
+    validate.add_argument(
+        "--config",
+        type=Path,
+        help="appsync.yaml, a CloudFormation or SAM template, a cdk.out directory, a "
+        f"serverless.yml or an Amplify Gen 1 project (default ./{DEFAULT_CONFIG})",
+    )
+    definition_options(validate)
+    evaluate = commands.add_parser(
+        "evaluate",
+        help="run one APPSYNC_JS handler or one VTL template on a context, as AppSync's "
+        "EvaluateCode and EvaluateMappingTemplate do, and print AppSync's answer",
+    )
+    source = evaluate.add_mutually_exclusive_group(required=True)
+    source.add_argument("--code", type=Path, help="an APPSYNC_JS file")
+    source.add_argument("--template", type=Path, help="a VTL mapping template")
+    evaluate.add_argument("--function", choices=["request", "response"], default="request")
+    evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
+    states = commands.add_parser(
+        "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
+    )
+    states.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    states.add_argument("--port", type=int, default=DEFAULT_STEPFUNCTIONS_PORT, help="default 8083")
+    states.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    states.add_argument(
+        "--database",
+        help="SQLite file for Standard executions and their history, resumed after a restart "
+        "(default: in memory)",
+    )
+    states.add_argument(
+        "--retention",
+        type=int,
+        default=DEFAULT_RETENTION,
+        help=f"finished executions kept (default {DEFAULT_RETENTION})",
+    )
+    allowed_host_option(states)
+    return parser
+
+
+def allowed_host_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host name to answer besides localhost, *.localhost, 127.0.0.1 and [::1] while "
+        "serving on loopback (DNS rebinding protection); *.example.test allows subdomains",
+    )
+
+
+def definition_options(command: argparse.ArgumentParser) -> None:
+    """The flags that say how to read a definition that is not our own file."""
+    command.add_argument(
+        "--format",
+        choices=[kind.value for kind in Format],
+        help="read --config as this format instead of recognising it by its content",
+    )
+    command.add_argument(
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a template parameter's value, or a Serverless service's ${param:KEY} and "
+        "${opt:KEY} (repeat for several)",
+    )
+    command.add_argument(
+        "--stack",
+        help="the cdk.out stack to serve (default: the one with an AppSync API), or the "
+        "Amplify project's API; for a template, its stack name (default: the file's name; "
+        "a Serverless service's: <service>-<stage>)",
+    )
+    command.add_argument(
+        "--region", help="AWS::Region of a template and its local ARNs (default us-east-1)"
+    )
+    command.add_argument(
+        "--stage", help="a Serverless service's stage, ${opt:stage} (default: provider.stage, dev)"
+    )
+
+
+def read_options(arguments: argparse.Namespace) -> ReadOptions:
+    return ReadOptions(
+        format=Format(arguments.format) if arguments.format else None,
+        parameters=parse_parameters(arguments.parameter),
+        stack=arguments.stack,
+        region=arguments.region,
+        stage=arguments.stage,
+    )

@@ -1,0 +1,1 @@
+"""The Serverless Framework: a service file and serverless-appsync-plugin's API in it."""
