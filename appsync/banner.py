@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from appsync.api_log import api_id
-from appsync.app import AppSyncApp
-from appsync.data_directory import DataDirectory
-from appsync.functions_embedded import describe as describe_functions
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
+
+# `appsync-local stepfunctions` prints `credentials_text` and serves none of the AppSync stack:
+# importing it here would cost that command most of its start (issue 19).
+if TYPE_CHECKING:
+    from appsync.app import AppSyncApp
+    from appsync.data_directory import DataDirectory
 
 TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
 
@@ -73,6 +77,8 @@ def credentials_text(aws: AwsEndpointSettings) -> str:
 
 def _services(app: AppSyncApp) -> list[str]:
     """The embedded services this API uses, as the banner lists them."""
+    from appsync.functions_embedded import describe as describe_functions
+
     definition: ApiDefinition = app.state.api.definition
     lines = []
     if app.state.api.dynamodb is not None:

@@ -1,9 +1,9 @@
 """The Amplify AppSync simulator, the peer of the benches: installed from the npm registry,
 started on a free loopback port, stopped.
 
-    from bench.simulator.peer import BLOG, amplify_simulator, unavailable
+    from bench.simulator.peer import BLOG, amplify_simulator, prepared
 
-    if (reason := unavailable()) is not None:
+    if (reason := prepared()) is not None:
         print(f"simulator: skipped, {reason}")
     else:
         with amplify_simulator(BLOG) as simulator:
@@ -192,6 +192,19 @@ def install() -> Path:
     return INSTALL / "node_modules"
 
 
+def prepared() -> str | None:
+    """`install()` unless it cannot run: why the simulator cannot run here (no Node.js or npm,
+    or `npm ci` failed), or None once it is installed. For benches that skip the peer then."""
+    reason = unavailable()
+    if reason is not None:
+        return reason
+    try:
+        install()
+    except (subprocess.CalledProcessError, OSError) as error:
+        return f"npm ci failed ({error})"
+    return None
+
+
 def command(api: SimulatorApi, folder: Path, port: int) -> tuple[list[str], dict[str, str]]:
     """The command line and environment that serve `api` on `port` (its config written into
     `folder`): for a bench that starts the process itself. `install()` first."""
@@ -258,7 +271,7 @@ def amplify_simulator(api: SimulatorApi = BLOG) -> Iterator[SimulatorEndpoint]:
 
 def main() -> None:
     """`python -m bench.simulator.peer`: install, start, answer the example's echo query, stop."""
-    reason = unavailable()
+    reason = prepared()
     if reason is not None:
         print(f"the Amplify AppSync simulator: skipped, {reason}")
         return

@@ -334,16 +334,15 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
 
 
 # What `appsync-local stepfunctions` serves needs none of these (the AppSync stack, moto, the AWS
-# SDK, Cognito's tokens, the resolver runtimes); importing them cost it most of its start (issue
-# 19: 0.97 s against moto_server's 0.45 s). SigV4 verification (auth.signature) it does need.
+# SDK, Redis, the resolver runtimes; Strawberry and graphql-core only once its console is
+# opened); importing them cost it most of its start (issue 19: 0.97 s against moto_server's
+# 0.45 s). SigV4 verification (auth.signature) and the console's token it does need.
 NOT_FOR_STEP_FUNCTIONS = (
     "moto",
     "boto3",
     "botocore",
     "strawberry",
     "graphql",
-    "jwt",
-    "cryptography",
     "redis",
     "airspeed",
     "quickjs",
