@@ -343,6 +343,8 @@ NOT_FOR_STEP_FUNCTIONS = (
     "botocore",
     "strawberry",
     "graphql",
+    "jwt",
+    "cryptography",
     "redis",
     "airspeed",
     "quickjs",
