@@ -17,9 +17,10 @@ It holds:
 * `lock`: held (`flock`) by the server using the folder, so that a second server, or `reset`,
   does not write under it. The kernel releases it when the process ends, however it ends.
 
-`reset()` (`appsync-local reset`) deletes the data files and keeps the key: the key is this
-installation's identity rather than its data, and tokens signed with it (in a browser's
-storage, in test fixtures) stay verifiable after the data is emptied. Cognito users and the
+`reset()` (`appsync-local reset`) deletes the data files and keeps the key and the console's
+token (`appsync.console.access`): they are this installation's identity rather than its data,
+and tokens signed with the key (in a browser's storage, in test fixtures) stay verifiable after
+the data is emptied, as consoles open in a browser stay signed in. Cognito users and the
 other moto services' data are still in memory only.
 """
 
@@ -125,8 +126,9 @@ class DataDirectory:
             os.close(descriptor)
 
     def reset(self) -> list[Path]:
-        """Delete the data files (not the Cognito key, see the module docstring); returns what
-        was deleted. Raises DataDirectoryError while a server holds the folder."""
+        """Delete the data files (not the Cognito key nor the console token, see the module
+        docstring); returns what was deleted. Raises DataDirectoryError while a server holds
+        the folder."""
         if self.path is None or not self.path.is_dir():
             return []
         with self.held():

@@ -11,6 +11,8 @@ Fixtures, one per scope, each a factory that serves an API definition and return
 `appsync_local_session`: a module-scoped server reset between tests (`api.reset()`) starts
 once and keeps tests independent. A relative definition path is taken from pytest's rootdir.
 `clock="manual"` starts the server on a clock only the test moves (from `start`, default now);
+A template is read as `serve` reads it; `format`, `parameters`, `stack`, `region` and `stage`
+are `serve`'s `--format`, `--parameter`, `--stack`, `--region` and `--stage`.
 `mode="subprocess"` serves it from `appsync-local serve` in a process of its own instead of in
 the test process (the ini option `appsync_local_mode` sets the default). Each pytest-xdist worker
 is a process of its own, with its own servers on their own ports.
@@ -21,7 +23,7 @@ pytest and the standard library: the server's modules load when a fixture first 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -45,7 +47,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 class AppSyncLocalFactory:
-    """`factory(definition, clock=..., start=..., mode=...)` -> a served `LocalApi`."""
+    """`factory(definition, clock=..., start=..., mode=..., parameters=..., ...)` -> a served
+    `LocalApi`."""
 
     def __init__(self, config: pytest.Config, tmp_path_factory: pytest.TempPathFactory) -> None:
         self._config = config
@@ -59,11 +62,17 @@ class AppSyncLocalFactory:
         clock: Literal["wall", "manual"] = "wall",
         start: datetime | None = None,
         mode: Literal["in-process", "subprocess"] | None = None,
+        format: str | None = None,
+        parameters: Mapping[str, str] | None = None,
+        stack: str | None = None,
+        region: str | None = None,
+        stage: str | None = None,
     ) -> LocalApi:
         # Imported here: the server's modules cost seconds to import (see the docstring).
         from appsync.data_directory import DataDirectory
         from appsync.testing.api import LocalApi
         from appsync.testing.servers import ServeMode, ServeOptions, load_definition, serve
+        from definition.formats import Format, ReadOptions
 
         if clock not in ("wall", "manual"):
             raise ValueError(f"clock must be 'wall' or 'manual', not {clock!r}")
@@ -75,13 +84,23 @@ class AppSyncLocalFactory:
         path = Path(definition)
         if not path.is_absolute():
             path = self._config.rootpath / path
-        loaded = load_definition(path)
+        formats = [kind.value for kind in Format]
+        if format is not None and format not in formats:
+            raise ValueError(f"format must be one of {', '.join(formats)}, not {format!r}")
+        read = ReadOptions(
+            Format(format) if format is not None else None,
+            dict(parameters or {}),
+            stack,
+            region,
+            stage,
+        )
+        loaded = load_definition(path, read)
         clock_start = None
         if clock == "manual":
             clock_start = start if start is not None else datetime.now(UTC)
         # Each server's own folder: its Cognito signing key, a subprocess's log.
         data = DataDirectory(self._tmp.mktemp("appsync-local"))
-        options = ServeOptions(ServeMode(chosen), clock_start, data)
+        options = ServeOptions(ServeMode(chosen), clock_start, data, read)
         api = LocalApi(loaded, serve(loaded, options), data)
         self._apis.append(api)
         # It listens; one control call shows that it answers, signatures and all.

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -36,7 +36,7 @@ from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reset import StateReset
 from appsync.testing.errors import ServerStartError
 from definition.errors import InvalidDefinitionError
-from definition.formats import read_definition
+from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, EmbeddedDynamoDBSettings
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
 
@@ -61,6 +61,8 @@ class ServeOptions:
     mode: ServeMode
     clock_start: datetime | None
     data: DataDirectory
+    # How to read a template: its format, parameters, stack, region and stage (`serve`'s flags).
+    read: ReadOptions = field(default_factory=ReadOptions)
 
     @property
     def data_dir(self) -> Path:
@@ -68,11 +70,11 @@ class ServeOptions:
         return self.data.path
 
 
-def load_definition(path: Path) -> ApiDefinition:
+def load_definition(path: Path, read: ReadOptions | None = None) -> ApiDefinition:
     """The definition as `serve` reads it (our own file, a CloudFormation or SAM template, a
     cdk.out, told by content); its problems, as `validate` lists them, are a ServerStartError."""
     try:
-        return read_definition(path)
+        return read_definition(path, read)
     except InvalidDefinitionError as error:
         problems = [*error.problems, *schema_problems(error, path)]
         raise ServerStartError(str(path), [str(problem) for problem in problems]) from None
@@ -179,6 +181,7 @@ class SubprocessServer:
         command += ["--log-level", "warning", "--control-api"]
         if options.clock_start is not None:
             command += ["--clock", "manual", "--clock-start", options.clock_start.isoformat()]
+        command += _read_flags(options.read)
         with log.open("wb") as output:
             process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -207,3 +210,15 @@ def _end(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def _read_flags(read: ReadOptions) -> list[str]:
+    """`serve`'s flags for reading a template as `read` says."""
+    flags = [] if read.format is None else ["--format", read.format.value]
+    for key, value in read.parameters.items():
+        flags += ["--parameter", f"{key}={value}"]
+    named = {"--stack": read.stack, "--region": read.region, "--stage": read.stage}
+    for flag, named_value in named.items():
+        if named_value is not None:
+            flags += [flag, named_value]
+    return flags

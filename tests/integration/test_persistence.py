@@ -195,6 +195,8 @@ def test_reset_empties_the_data_and_keeps_the_cognito_key(api: Path, tmp_path: P
     assert sorted(path.name for path in data.iterdir()) == [
         ".gitignore",
         "cognito-signing-key.json",
+        # The console's token, like the key, is the installation's, not data (README, reset).
+        "console-token",
         "lock",
     ]
     with _server(api, data, tmp_path / "second") as server:
