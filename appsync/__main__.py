@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -26,13 +27,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import uvicorn
 
-from appsync.app import build_app, load_api
-from appsync.aws.forward import PrimaryServices
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
-from appsync.clock import ManualClock
 from appsync.clock_options import (
     ClockOptionError,
     control_lines,
@@ -41,37 +40,32 @@ from appsync.clock_options import (
 from appsync.command_line import DEFAULT_CONFIG, parser, read_options
 from appsync.console.access import ConsoleToken
 from appsync.data_directory import DataDirectory, DataDirectoryError
-from appsync.errors import ConfigError, TlsError
-from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
 from appsync.hosts import is_loopback, listening_socket
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
-from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.reload import ApiReloader, ReloadOutcome
-from appsync.sdl_problems import schema_problems
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
-from appsync.tls import TlsFiles, self_signed_certificate
-from appsync.workers import (
-    PRIMARY_HOST,
-    AsPublic,
-    WorkerCommand,
-    WorkerSettings,
-    shared,
-    worker_pool,
-    workers_lines,
-    workers_problem,
-)
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
 from definition.problems import Problem
 from stepfunctions.service.api import StepFunctionsService
 
+# The AppSync stack (the app and its schema, resolvers, moto, Cognito; TLS, reload, evaluation,
+# the workers) is imported by the commands that use it, in their functions: at the top it would
+# cost `appsync-local stepfunctions`, which serves none of it, most of its start (issue 19).
+if TYPE_CHECKING:
+    from appsync.clock import ManualClock
+    from appsync.reload import ReloadOutcome
+    from appsync.tls import TlsFiles
+    from appsync.workers import WorkerCommand
+
 # Where a problem of the command line's own flags is, in a report.
 _COMMAND_LINE = "appsync-local serve"
 
 
 def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
+    from appsync.sdl_problems import schema_problems
+
     try:
         options = read_options(arguments) if arguments is not None else ReadOptions()
         return read_definition(path, options)
@@ -87,6 +81,9 @@ def _report(problems: Sequence[Problem]) -> None:
 
 
 def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
+    from appsync.app import load_api
+    from appsync.errors import ConfigError
+
     definition = _load(path, arguments)
     if definition is None:
         return 1
@@ -140,6 +137,21 @@ class _ServeOptions:
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
+    from appsync.app import build_app
+    from appsync.aws.forward import PrimaryServices
+    from appsync.errors import ConfigError
+    from appsync.realtime.endpoint import UVICORN_OPTIONS
+    from appsync.reload import ApiReloader
+    from appsync.workers import (
+        PRIMARY_HOST,
+        AsPublic,
+        WorkerSettings,
+        shared,
+        worker_pool,
+        workers_lines,
+        workers_problem,
+    )
+
     host, port, log_level = options.host, options.port, options.log_level
     workers = options.workers
     problem = workers_problem(definition, workers, options.clock is not None or options.control)
@@ -211,6 +223,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         serving = group.create_task(server.serve(sockets=[served]))
         listening = group.create_task(server.listening.wait())
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
+        gc.enable()
         if server.started:
             bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
@@ -293,6 +306,48 @@ def serve(
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
     workers: int = 1,
 ) -> int:
+    # What the start imports and builds lives as long as the server (the lifespan moves it out
+    # of the collector's way once it serves): the collector's passes over it while it grows
+    # would cost a sixth of the time to the first answer (issue 19). On again once listening.
+    gc.disable()
+    try:
+        return _serve_definition(
+            path,
+            host,
+            port,
+            log_level,
+            tls,
+            data,
+            allowed_hosts,
+            access_log,
+            clock,
+            control,
+            arguments,
+            api_log,
+            workers,
+        )
+    finally:
+        gc.enable()
+
+
+def _serve_definition(
+    path: Path,
+    host: str,
+    port: int,
+    log_level: str,
+    tls: _TlsChoice | None,
+    data: DataDirectory | None,
+    allowed_hosts: Sequence[str],
+    access_log: bool,
+    clock: ManualClock | None,
+    control: bool,
+    arguments: argparse.Namespace | None,
+    api_log: tuple[str, LogFormat],
+    workers: int,
+) -> int:
+    from appsync.errors import TlsError
+    from appsync.workers import WorkerCommand
+
     definition = _load(path, arguments)
     if definition is None:
         return 1
@@ -337,6 +392,8 @@ class _TlsChoice:
 
 
 def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles | None:
+    from appsync.tls import TlsFiles, self_signed_certificate
+
     if choice is not None and choice.cert_file is not None and choice.key_file is not None:
         files = TlsFiles(choice.cert_file, choice.key_file)
     elif choice is not None and choice.self_signed:
@@ -388,6 +445,8 @@ def evaluate(code: Path | None, template: Path | None, function: str, context: P
     """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
     would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
     otherwise."""
+    from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+
     try:
         context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
         source = code if code is not None else template

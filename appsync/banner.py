@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from appsync.api_log import api_id
-from appsync.app import AppSyncApp
-from appsync.data_directory import DataDirectory
-from appsync.functions_embedded import describe as describe_functions
-from appsync.reload import ApiReloader
 from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings, DataSourceType
+
+# `appsync-local stepfunctions` prints `credentials_text` and serves none of the AppSync stack:
+# importing it here would cost that command most of its start (issue 19).
+if TYPE_CHECKING:
+    from appsync.app import AppSyncApp
+    from appsync.data_directory import DataDirectory
 
 TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
 
@@ -53,6 +56,8 @@ def announce(
     if data.path is not None:
         print(f"    {_kept(app)} kept there (`appsync-local reset` empties it)")
     print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
+    from appsync.reload import ApiReloader
+
     # The reloader watches from the lifespan, as a companion (`--workers` adds another).
     if any(
         isinstance(getattr(entered, "__self__", None), ApiReloader) for entered in app.companions
@@ -77,6 +82,8 @@ def credentials_text(aws: AwsEndpointSettings) -> str:
 
 def _services(app: AppSyncApp) -> list[str]:
     """The embedded services this API uses, as the banner lists them."""
+    from appsync.functions_embedded import describe as describe_functions
+
     definition: ApiDefinition = app.state.api.definition
     lines = []
     if app.state.api.dynamodb is not None:

@@ -37,9 +37,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import jwt
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 logger = logging.getLogger(__name__)
 
 DEFAULT_NAME = ".appsync-local"
@@ -189,6 +186,11 @@ class DataDirectory:
 
 
 def _new_key() -> dict[str, Any]:
+    # Imported here, once per installation: `appsync-local stepfunctions` reads this module for
+    # its console token and makes no key (issue 19: what it imports is its start).
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     private = rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS)
     jwk: dict[str, Any] = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private))
     # Cognito's key ids are opaque base64 strings; any unique text serves.

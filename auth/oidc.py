@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-import httpx
 import jwt
 from jwt.api_jws import PyJWS
 
@@ -66,6 +65,10 @@ class HttpxJsonFetcher:
         self._timeout = timeout_seconds
 
     async def get_json(self, url: str) -> Any:
+        # Imported here: importing httpx imports its command line too (rich, pygments, click),
+        # a tenth of `serve`'s start, for APIs that never fetch a key set (issue 19).
+        import httpx
+
         try:
             async with httpx.AsyncClient(timeout=self._timeout) as client:
                 response = await client.get(url)

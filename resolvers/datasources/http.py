@@ -34,10 +34,9 @@ import ssl
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final, TypedDict
+from typing import TYPE_CHECKING, Any, Final, TypedDict
 from urllib.parse import quote, urlsplit
 
-import httpx
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials, ReadOnlyCredentials
@@ -52,6 +51,9 @@ from resolvers.datasources.stepfunctions import (
     StateMachineRunner,
 )
 from resolvers.errors import DataSourceError, ResolverError
+
+if TYPE_CHECKING:
+    import httpx
 
 logger = logging.getLogger(__name__)
 
@@ -391,6 +393,10 @@ class HttpDataSource:
 
     async def send(self, call: HttpCall) -> HttpResult:
         """One call over the network (signed when the data source has an awsIamConfig)."""
+        # Imported here: importing httpx imports its command line too (rich, pygments, click),
+        # a tenth of `serve`'s start, for APIs that never call out (issue 19).
+        import httpx
+
         url = self._endpoint.url(call.resource_path, call.query)
         headers = dict(call.headers)
         iam = self._config.aws_iam
@@ -418,6 +424,8 @@ class HttpDataSource:
 def _ssl_context() -> ssl.SSLContext:
     """httpx's default verification (certifi's CAs), built once: building it is most of the
     cost of a client (about 40 ms), which would otherwise be paid on every call."""
+    import httpx  # see `send`
+
     return httpx.create_ssl_context()
 
 

@@ -21,13 +21,14 @@ import json
 import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Any, Protocol
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.base import parameters_of, required_text
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
+
+if TYPE_CHECKING:
+    import httpx
 
 HTTP_TIMEOUT_SECONDS = 60.0
 _METHODS = frozenset({"GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD"})
@@ -100,6 +101,10 @@ class HttpTaskIntegration:
         return not sdk and action == "invoke" and pattern is Pattern.REQUEST_RESPONSE
 
     async def call(self, request: TaskCall) -> Any:
+        # Imported here: importing httpx imports its command line too (rich, pygments, click),
+        # a tenth of `serve`'s start, for APIs that never call out (issue 19).
+        import httpx
+
         parameters = parameters_of(request)
         endpoint = required_text(request, "ApiEndpoint")
         method = required_text(request, "Method").upper()
