@@ -478,7 +478,7 @@ class _Socket:
             if not subscription.receives(publication.payload):
                 continue
             try:
-                payload = await planner.render(subscription, publication)
+                payload = await planner.encoded(subscription, publication)
                 actions = self.connection.data(subscription.subscription_id, payload)
             except Exception:  # the edge: a fault here drops one publication, not the socket
                 logger.exception(
@@ -490,7 +490,7 @@ class _Socket:
                 for action in actions:
                     if isinstance(action, SendFrame):
                         metrics.publish_success.inc()
-                        metrics.publish_size.observe(len(action.text.encode()))
+                        metrics.publish_size.observe(action.size)
             await self._perform(actions)
 
     def _stop(self, subscription_id: str) -> None:

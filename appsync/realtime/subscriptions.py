@@ -34,7 +34,7 @@ from appsync.realtime.filters import (
     extension_filter,
 )
 from appsync.realtime.messages import DataPayload, ErrorJson, data_error
-from appsync.realtime.protocol import Subscribe
+from appsync.realtime.protocol import EncodedPayload, Subscribe
 from appsync.realtime.start_plans import StartPlans
 from appsync.selection import selection_info
 from auth.errors import MISSING_AUTHORIZATION_HEADER, SignatureError, UnauthorizedError
@@ -381,7 +381,14 @@ class SubscriptionPlanner:
     ) -> DataPayload:
         """The subscription's selection set over the payload; rendered once per publication
         for every subscription with the same document, variables and caller's rights."""
-        cached: DataPayload | None = publication.rendered.get(subscription.render_key)
+        return (await self.encoded(subscription, publication)).payload
+
+    async def encoded(
+        self, subscription: ActiveSubscription, publication: Publication
+    ) -> EncodedPayload:
+        """`render`'s payload with its JSON text, both made once per publication for every
+        subscription with the same document, variables and caller's rights."""
+        cached: EncodedPayload | None = publication.rendered.get(subscription.render_key)
         if cached is not None:
             return cached
         result = await self._executable.execute_prepared(
@@ -394,8 +401,9 @@ class SubscriptionPlanner:
         payload: DataPayload = {"data": result.data}
         if result.errors:
             payload["errors"] = [data_error(error) for error in result.errors]
-        publication.rendered[subscription.render_key] = payload
-        return payload
+        encoded = EncodedPayload.of(payload)
+        publication.rendered[subscription.render_key] = encoded
+        return encoded
 
     def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
         """Field-level auth for what a subscriber receives; the value is the payload's own."""
