@@ -17,7 +17,8 @@ sends one fixed text frame to each, in a loop. This process opens N websockets t
 (realtime ones: the handshake with the `header` query parameter, `connection_init`, one `start`,
 waiting for `start_ack`; bare ones just connect), then per round sends one mutation (or one
 broadcast request) and times until all N sockets have their frame. The same client code reads
-every peer, so the ratios compare the servers.
+every peer, so the ratios compare the servers; it is `bench/websocket_client.py`, light enough
+that reading 10,000 sockets does not take longer than the servers take to write them.
 
 Per peer and N it prints:
 - subscribe: the server process's CPU time (user + system, /proc/PID/stat) while the N sockets
@@ -55,12 +56,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import websockets
-from websockets.asyncio.client import ClientConnection
-from websockets.typing import Subprotocol
 
 from bench.processes import free_port
 from bench.simulator.peer import SimulatorApi, SimulatorResolver
+from bench.websocket_client import Round, connect
+from bench.websocket_client import WebSocket as ClientSocket
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -193,14 +193,9 @@ def _header(host: str) -> str:
     return base64.b64encode(json.dumps({"host": host, "x-api-key": API_KEY}).encode()).decode()
 
 
-async def _open_realtime(url: str, host: str) -> ClientConnection:
-    socket = await websockets.connect(
-        f"{url}?header={_header(host)}&payload=e30=",
-        subprotocols=[Subprotocol("graphql-ws")],
-        ping_interval=None,
-        max_queue=None,
-    )
-    await socket.send('{"type":"connection_init"}')
+async def _open_realtime(url: str, host: str) -> ClientSocket:
+    socket = await connect(f"{url}?header={_header(host)}&payload=e30=")
+    socket.send_text('{"type":"connection_init"}')
     await _expect(socket, "connection_ack")
     start = {
         "id": "sub",
@@ -210,29 +205,27 @@ async def _open_realtime(url: str, host: str) -> ClientConnection:
             "extensions": {"authorization": {"host": host, "x-api-key": API_KEY}},
         },
     }
-    await socket.send(json.dumps(start))
+    socket.send_text(json.dumps(start))
     await _expect(socket, "start_ack")
     return socket
 
 
-async def _open_bare(url: str) -> ClientConnection:
-    return await websockets.connect(
-        url, subprotocols=[Subprotocol("graphql-ws")], ping_interval=None, max_queue=None
-    )
+async def _open_bare(url: str) -> ClientSocket:
+    return await connect(url)
 
 
-async def _expect(socket: ClientConnection, kind: str) -> None:
+async def _expect(socket: ClientSocket, kind: str) -> None:
     while True:
-        frame = json.loads(await socket.recv())
+        frame = await socket.next_frame()
         if frame["type"] == kind:
             return
         if frame["type"] != "ka":
             raise RuntimeError(f"expected {kind}, got {frame}")
 
 
-async def _open_many(count: int, opener: Any) -> tuple[list[ClientConnection], str | None]:
+async def _open_many(count: int, opener: Any) -> tuple[list[ClientSocket], str | None]:
     """Up to `count` sockets, `CONNECT_CONCURRENCY` at a time; and why it stopped short."""
-    sockets: list[ClientConnection] = []
+    sockets: list[ClientSocket] = []
     while len(sockets) < count:
         batch = min(CONNECT_CONCURRENCY, count - len(sockets))
         opened = await asyncio.gather(*(opener() for _ in range(batch)), return_exceptions=True)
@@ -244,20 +237,20 @@ async def _open_many(count: int, opener: Any) -> tuple[list[ClientConnection], s
 
 
 async def _deliver_time(
-    sockets: list[ClientConnection], http: httpx.AsyncClient, url: str, body: Any
+    sockets: list[ClientSocket], http: httpx.AsyncClient, url: str, body: Any
 ) -> float:
     """Seconds from sending the trigger until every socket has its data frame."""
-
-    async def wait(socket: ClientConnection) -> None:
-        await asyncio.wait_for(_expect(socket, "data"), 120)
-
-    waiters = [asyncio.ensure_future(wait(socket)) for socket in sockets]
-    await asyncio.sleep(0)
+    delivery = Round(len(sockets))
+    for socket in sockets:
+        socket.round = delivery
     started = time.perf_counter()
     response = await http.post(url, json=body, headers={"x-api-key": API_KEY})
     response.raise_for_status()
-    await asyncio.gather(*waiters)
-    return time.perf_counter() - started
+    await asyncio.wait_for(delivery.done, 120)
+    elapsed = time.perf_counter() - started
+    for socket in sockets:
+        socket.round = None
+    return elapsed
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,12 +350,15 @@ async def _measure(peer: str, size: int, rounds: int, options: dict[str, Any]) -
         opened = max(len(sockets), 1)
         kib = (_rss_kib(endpoint.pid) - before_kib) / opened
         times: list[float] = []
-        for index in range(rounds if sockets else 0):
+        # One delivery first, untimed: each server's first mutation warms what it runs.
+        for index in range(-1, rounds) if sockets and rounds else ():
             # One document with variables, as clients send mutations.
             body = {"query": MUTATION, "variables": {"id": str(index)}} if endpoint.realtime else {}
-            times.append(await _deliver_time(sockets, http, endpoint.trigger_url, body))
+            elapsed = await _deliver_time(sockets, http, endpoint.trigger_url, body)
+            if index >= 0:
+                times.append(elapsed)
         for socket in sockets:
-            await socket.close()
+            socket.close()
     return Figures(
         cpu / opened,
         len(sockets) / wall,
