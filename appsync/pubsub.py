@@ -27,7 +27,7 @@ import json
 import logging
 import sys
 from collections import deque
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -126,11 +126,23 @@ class ReceiveQueue(Generic[T]):
             self._items = None
         return item
 
+    def pop(self) -> T:
+        """The oldest item, without waiting; IndexError when none is queued."""
+        items = self._items
+        if not items:
+            raise IndexError("the queue is empty")
+        item = items.popleft()
+        if not items:
+            self._items = None
+        return item
+
 
 class Inbox(ReceiveQueue[Publication]):
-    """One subscription's bounded FIFO of publications (see the module's delivery policy)."""
+    """One subscription's bounded FIFO of publications (see the module's delivery policy).
+    `on_put`, when set, is called after each publication is put, so a reader need not wait in
+    `get` (a task) while the inbox is empty."""
 
-    __slots__ = ("_capacity", "dropped", "name")
+    __slots__ = ("_capacity", "dropped", "name", "on_put")
 
     def __init__(self, capacity: int = DEFAULT_INBOX_CAPACITY, name: str = "") -> None:
         if capacity < 1:
@@ -139,6 +151,7 @@ class Inbox(ReceiveQueue[Publication]):
         self._capacity = capacity
         self.dropped = 0
         self.name = name
+        self.on_put: Callable[[], None] | None = None
 
     def put(self, publication: Publication) -> None:
         """Append without waiting; a full inbox drops its oldest publication."""
@@ -153,6 +166,8 @@ class Inbox(ReceiveQueue[Publication]):
                 self.dropped,
             )
         self.put_nowait(publication)
+        if self.on_put is not None:
+            self.on_put()
 
 
 class Broker(Protocol):

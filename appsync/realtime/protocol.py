@@ -63,9 +63,10 @@ class SubscriptionState(Enum):
 
 @dataclass(frozen=True, slots=True)
 class SendFrame:
-    """Send this text frame."""
+    """Send this text frame; `size` is its UTF-8 length when known (-1: not counted)."""
 
     text: str
+    size: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,27 @@ def encode(message: ServerMessage) -> str:
 
 # Every `ka` frame is the same text.
 _KEEP_ALIVE = encode(messages.keep_alive())
+# A data frame around its id and payload: `encode(messages.data(id, payload))` is
+# `_DATA_OPEN + encode(id) + _DATA_PAYLOAD + encode(payload) + "}"` (compact JSON, keys in the
+# message's order), so a payload is encoded once for every subscriber of it.
+_DATA_OPEN = '{"type":"data","id":'
+_DATA_PAYLOAD = ',"payload":'
+_DATA_FRAME_BYTES = len(_DATA_OPEN) + len(_DATA_PAYLOAD) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedPayload:
+    """A data frame's payload with its JSON text and that text's UTF-8 length, made once per
+    publication for every subscriber who receives the same payload."""
+
+    payload: DataPayload
+    text: str
+    size: int
+
+    @classmethod
+    def of(cls, payload: DataPayload) -> EncodedPayload:
+        text = json_text.dumps(payload)
+        return cls(payload, text, len(text.encode()))
 
 
 class RealtimeConnection:
@@ -216,27 +238,31 @@ class RealtimeConnection:
             SendFrame(encode(messages.error(subscription_id, errors))),
         ]
 
-    def data(self, subscription_id: str, payload: DataPayload) -> list[Action]:
-        """A published payload for an active subscription.
+    def data(self, subscription_id: str, payload: DataPayload | EncodedPayload) -> list[Action]:
+        """A published payload for an active subscription (encoded once for all its
+        subscribers, or not yet).
 
         A payload over the 240 KB limit is dropped without a frame, as AppSync drops it
         (aws-appsync-community#33 and #175: "not even an error is thrown").
         """
         if self._subscriptions.get(subscription_id) is not SubscriptionState.ACTIVE:
             return []
-        text = encode(messages.data(subscription_id, payload))
+        encoded = payload if isinstance(payload, EncodedPayload) else EncodedPayload.of(payload)
+        identifier = json_text.dumps(subscription_id)
+        text = _DATA_OPEN + identifier + _DATA_PAYLOAD + encoded.text + "}"
+        size = _DATA_FRAME_BYTES + len(identifier.encode()) + encoded.size
         # AWS differs: the limit is measured on the whole frame's UTF-8 bytes here; which bytes
         # AppSync counts is not documented.
-        if len(text.encode()) > self._max_payload_bytes:
+        if size > self._max_payload_bytes:
             self.dropped_payloads += 1
             logger.warning(
                 "subscription %s: a %d-byte payload exceeds the %d-byte limit and is dropped",
                 subscription_id,
-                len(text.encode()),
+                size,
                 self._max_payload_bytes,
             )
             return []
-        return [SendFrame(text)]
+        return [SendFrame(text, size)]
 
     def subscription_ended(self, subscription_id: str) -> list[Action]:
         """The server ended a subscription (an invalidation matched it): `complete`.

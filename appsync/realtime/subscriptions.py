@@ -9,6 +9,7 @@ the published payload (`SubscriptionPlanner.render`), with field-level auth for 
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 import sys
@@ -20,7 +21,6 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLResolveInfo,
-    OperationDefinitionNode,
     OperationType,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
@@ -34,7 +34,8 @@ from appsync.realtime.filters import (
     extension_filter,
 )
 from appsync.realtime.messages import DataPayload, ErrorJson, data_error
-from appsync.realtime.protocol import Subscribe
+from appsync.realtime.protocol import EncodedPayload, Subscribe
+from appsync.realtime.start_plans import StartPlans
 from appsync.selection import selection_info
 from auth.errors import MISSING_AUTHORIZATION_HEADER, SignatureError, UnauthorizedError
 from auth.identity import Principal
@@ -56,20 +57,45 @@ class SubscriptionResolver(Protocol):
     async def resolve(self, ctx: ResolverContext) -> Any: ...
 
 
+@dataclass(frozen=True, slots=True, weakref_slot=True)
+class _DocumentRefusal:
+    """A document, or operation in it, that no caller may start: the errors every start of
+    it gets, before any check of the caller's access."""
+
+    errors: tuple[ErrorJson, ...]
+
+
+_NO_ARGUMENTS = ArgumentFilter(())
+
+
+@dataclass(frozen=True, slots=True, weakref_slot=True)
+class StartPlan:
+    """What every start of one document, operation and variables shares. `errors`: the
+    variables' or arguments' errors, which a caller allowed the field gets."""
+
+    prepared: PreparedDocument
+    type_name: str
+    field_name: str
+    node: FieldNode
+    query: str
+    operation_name: str | None
+    variables: dict[str, Any]
+    variables_key: str
+    errors: tuple[ErrorJson, ...] = ()
+    arguments: dict[str, Any] = dataclasses.field(default_factory=dict)
+    argument_filter: ArgumentFilter = _NO_ARGUMENTS
+    topics: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class ActiveSubscription:
     """A started subscription: what it listens to, how it filters, whom it renders for."""
 
     subscription_id: str
-    field_name: str
-    # The subscription's own document: shared with every subscription of the same text while
-    # any holds it, and freed with the last (its socket's close drops it).
-    prepared: PreparedDocument
-    operation_name: str | None
-    variables: dict[str, Any]
+    # What every subscription of the same document, operation and variables shares: the
+    # document (freed with the last subscription that holds it), the field, its arguments.
+    plan: StartPlan
     principal: Principal
-    topics: tuple[str, ...]
-    argument_filter: ArgumentFilter
     enhanced_filter: SubscriptionFilter | None
     invalidation_filter: SubscriptionFilter | None
     # Everything the rendered data frame depends on besides the publication.
@@ -78,8 +104,31 @@ class ActiveSubscription:
     @property
     def query(self) -> str:
         """The subscription's query text, as the client sent it."""
-        text: str = self.render_key[0]
-        return text
+        return self.plan.query
+
+    @property
+    def field_name(self) -> str:
+        return self.plan.field_name
+
+    @property
+    def prepared(self) -> PreparedDocument:
+        return self.plan.prepared
+
+    @property
+    def operation_name(self) -> str | None:
+        return self.plan.operation_name
+
+    @property
+    def variables(self) -> dict[str, Any]:
+        return self.plan.variables
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        return self.plan.topics
+
+    @property
+    def argument_filter(self) -> ArgumentFilter:
+        return self.plan.argument_filter
 
     def receives(self, payload: Mapping[str, Any]) -> bool:
         """The enhanced filter when the resolver set one, else the argument filter: "With
@@ -120,6 +169,12 @@ class SubscriptionPlanner:
         # No recent documents kept: a subscription's document is its own, shared by its text
         # only while some subscription holds it (schema/documents.py).
         self._executable = ExecutableSchema(schema, self._resolver_for, document_cache_bytes=0)
+        self._plans: StartPlans[StartPlan | _DocumentRefusal] = StartPlans()
+
+    @property
+    def plans(self) -> StartPlans[StartPlan | _DocumentRefusal]:
+        """The plans of live subscriptions, by document, operation and variables."""
+        return self._plans
 
     @property
     def documents(self) -> DocumentCache:
@@ -143,57 +198,92 @@ class SubscriptionPlanner:
             return [{"errorType": "BadRequestException", "message": error.message}]
         except UnauthorizedError as error:
             return [{"errorType": error.error_type, "message": error.message}]
+        # Planned once per distinct document, operation and variables (start_plans.py); the
+        # caller's own access, resolver and filters are checked and run for every start.
+        variables_key = json.dumps(request.variables, sort_keys=True, default=str)
+        key = (request.query, request.operation_name, variables_key)
+        start = await self._plans.get(key, lambda: self._plan_start(request, variables_key))
+        if isinstance(start, _DocumentRefusal):
+            return list(start.errors)
+        refusal = self._field_refusal(principal, start.type_name, start.field_name)
+        if refusal is not None:
+            return refusal
+        if start.errors:
+            return list(start.errors)
+        return await self._start_field(request, principal, start)
+
+    async def _plan_start(
+        self, request: Subscribe, variables_key: str
+    ) -> StartPlan | _DocumentRefusal:
+        """What every start of this document, operation and variables shares: the document,
+        its subscription field, the coerced arguments and what follows from them, or the
+        errors any caller gets for them."""
         prepared = await self._executable.prepare(request.query)
         if prepared.document is None:
-            return [{"message": error.message} for error in prepared.errors]
+            return _DocumentRefusal(tuple({"message": error.message} for error in prepared.errors))
         operation = prepared.operation(request.operation_name)
         if operation is None:
-            return [{"message": f"Unknown operation named '{request.operation_name}'."}]
+            message = f"Unknown operation named '{request.operation_name}'."
+            return _DocumentRefusal(({"message": message},))
         if operation.operation is not OperationType.SUBSCRIPTION:
             # "query not supported through the realtime channel", errorType UnsupportedOperation:
             # the service's answer to a query sent as a `start` (amplify-swift#3885).
-            return [messages.unsupported_operation(operation.operation.value)]
-        return await self._plan_field(request, principal, prepared, operation)
-
-    async def _plan_field(
-        self,
-        request: Subscribe,
-        principal: Principal,
-        prepared: PreparedDocument,
-        operation: OperationDefinitionNode,
-    ) -> ActiveSubscription | list[ErrorJson]:
+            return _DocumentRefusal((messages.unsupported_operation(operation.operation.value),))
         graphql_schema = self._schema.graphql_schema
         subscription_type = graphql_schema.subscription_type
         node = operation.selection_set.selections[0]
         if subscription_type is None or not isinstance(node, FieldNode):
-            return [messages.unsupported_operation("unknown")]
+            return _DocumentRefusal((messages.unsupported_operation("unknown"),))
         field_name = node.name.value
-        type_name = subscription_type.name
-        refusal = self._field_refusal(principal, type_name, field_name)
-        if refusal is not None:
-            return refusal
+        plan = StartPlan(
+            prepared=prepared,
+            type_name=subscription_type.name,
+            field_name=field_name,
+            node=node,
+            # Interned: every subscriber of one document then shares the texts.
+            query=sys.intern(request.query),
+            operation_name=request.operation_name,
+            variables=request.variables,
+            variables_key=sys.intern(variables_key),
+        )
         definitions = operation.variable_definitions or ()
         java_coerced = coerce_variables(graphql_schema, definitions, request.variables)
         if isinstance(java_coerced, GraphQLError):
-            return [{"message": java_coerced.message}]
+            return dataclasses.replace(plan, errors=({"message": java_coerced.message},))
         coerced = get_variable_values(graphql_schema, definitions, java_coerced)
         if isinstance(coerced, list):
-            return [{"message": error.message} for error in coerced]
+            return dataclasses.replace(
+                plan, errors=tuple({"message": error.message} for error in coerced)
+            )
         try:
             arguments = get_argument_values(subscription_type.fields[field_name], node, coerced)
         except GraphQLError as error:
-            return [{"message": error.message}]
+            return dataclasses.replace(plan, errors=({"message": error.message},))
+        return dataclasses.replace(
+            plan,
+            arguments=arguments,
+            argument_filter=ArgumentFilter.from_arguments(arguments),
+            topics=self._topics(field_name),
+        )
+
+    async def _start_field(
+        self, request: Subscribe, principal: Principal, start: StartPlan
+    ) -> ActiveSubscription | list[ErrorJson]:
+        """One caller's start of a planned field: its subscription resolver (which may set
+        filters for this caller), and the subscription."""
+        field_name = start.field_name
         extensions: dict[str, Any] = {}
         resolver = self._resolvers.get(field_name)
         if resolver is not None:
-            selection = selection_info([node], prepared.fragments)
+            selection = selection_info([start.node], start.prepared.fragments)
             ctx = ResolverContext(
-                arguments=dict(arguments),
+                # The resolver's own copies: what it does to them stays out of the plan.
+                arguments=copy.deepcopy(start.arguments),
                 source=None,
                 identity=principal.identity,
                 info=ResolverInfo(
                     field_name,
-                    type_name,
+                    start.type_name,
                     request.variables,
                     list(selection.selection_set_list),
                     selection.selection_set_graphql,
@@ -218,13 +308,10 @@ class SubscriptionPlanner:
         except FilterError as error:
             # AWS differs: AppSync's error type for a malformed filter is not recorded.
             return [{"errorType": "BadRequestException", "message": error.message}]
-        topics = self._topics(field_name)
-        # Interned: every subscriber of one document then shares the text.
-        query = sys.intern(request.query)
         render_key = (
-            query,
-            request.operation_name,
-            sys.intern(json.dumps(request.variables, sort_keys=True, default=str)),
+            start.query,
+            start.operation_name,
+            start.variables_key,
             principal.mode,
             principal.cognito_groups,
             principal.denied_fields,
@@ -232,13 +319,8 @@ class SubscriptionPlanner:
         )
         return ActiveSubscription(
             subscription_id=request.subscription_id,
-            field_name=field_name,
-            prepared=prepared,
-            operation_name=request.operation_name,
-            variables=request.variables,
+            plan=start,
             principal=principal,
-            topics=topics,
-            argument_filter=ArgumentFilter.from_arguments(arguments),
             enhanced_filter=enhanced,
             invalidation_filter=invalidation,
             render_key=render_key,
@@ -273,7 +355,10 @@ class SubscriptionPlanner:
         refusal = self._field_refusal(subscription.principal, subscription_type, field_name)
         if refusal is not None:
             return refusal
-        return dataclasses.replace(subscription, prepared=prepared, topics=self._topics(field_name))
+        plan = dataclasses.replace(
+            subscription.plan, prepared=prepared, topics=self._topics(field_name)
+        )
+        return dataclasses.replace(subscription, plan=plan)
 
     def _field_refusal(
         self, principal: Principal, type_name: str, field_name: str
@@ -296,7 +381,14 @@ class SubscriptionPlanner:
     ) -> DataPayload:
         """The subscription's selection set over the payload; rendered once per publication
         for every subscription with the same document, variables and caller's rights."""
-        cached: DataPayload | None = publication.rendered.get(subscription.render_key)
+        return (await self.encoded(subscription, publication)).payload
+
+    async def encoded(
+        self, subscription: ActiveSubscription, publication: Publication
+    ) -> EncodedPayload:
+        """`render`'s payload with its JSON text, both made once per publication for every
+        subscription with the same document, variables and caller's rights."""
+        cached: EncodedPayload | None = publication.rendered.get(subscription.render_key)
         if cached is not None:
             return cached
         result = await self._executable.execute_prepared(
@@ -309,8 +401,9 @@ class SubscriptionPlanner:
         payload: DataPayload = {"data": result.data}
         if result.errors:
             payload["errors"] = [data_error(error) for error in result.errors]
-        publication.rendered[subscription.render_key] = payload
-        return payload
+        encoded = EncodedPayload.of(payload)
+        publication.rendered[subscription.render_key] = encoded
+        return encoded
 
     def _resolver_for(self, type_name: str, field_name: str) -> FieldResolver | None:
         """Field-level auth for what a subscriber receives; the value is the payload's own."""

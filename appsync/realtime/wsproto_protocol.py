@@ -15,7 +15,23 @@ Three things of uvicorn's `WSProtocol` weigh on an idle socket, and this subclas
 - wsproto's `WSConnection` keeps the opening handshake's state for the socket's life: an h11
   connection, the upgrade request with its headers, an empty deque of handshake events, about
   3 KiB. Once the upgrade is accepted only its frame-level `Connection` is used, which has the
-  same `send`, `receive_data`, `events` and `state`, so the protocol keeps that one alone.
+  same `send`, `receive_data`, `events` and `state`, so the protocol keeps that one alone, and
+  its queue of received events (a deque, about 600 bytes empty) is one that holds a deque only
+  while events wait (`_Events`; wsproto 1.3.2 uses `append`, `popleft` and truth of it).
+
+Two things cost CPU on every socket, and this subclass takes a shorter way for each while
+putting the same bytes on the wire:
+
+- The upgrade request, which httptools has already parsed, is parsed again by wsproto through
+  h11 (about a third of the server's CPU per subscribe in a profile of a subscribe storm).
+  Here a well-formed upgrade (what wsproto accepts: GET, `Connection: Upgrade`,
+  `Upgrade: websocket`, version 13, a key, a host) is read from the request uvicorn hands over
+  and answered with the 101 wsproto writes, byte for byte. Anything else, and any answer but an
+  accept (a refusal, a denial response, a 500), goes through wsproto's handshake as before: the
+  request is fed to a `WSConnection` then (`_PendingUpgrade.connection`).
+- Each text frame sent went through wsproto's frame serializer (a bytearray copy, its
+  extension loop). Without permessage-deflate a server frame is a two-to-ten-byte header and
+  the payload (RFC 6455 5.2), written here directly.
 
 uvicorn and wsproto are pinned to one version each (pyproject.toml); `__init__` mirrors
 uvicorn's, and a test checks that every attribute uvicorn's sets exists here too.
@@ -26,16 +42,179 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
+import struct
+from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 import wsproto
 from uvicorn._types import ASGISendEvent
 from uvicorn.config import Config
+from uvicorn.protocols.utils import (
+    ClientDisconnected,
+    get_client_addr,
+    get_path_with_query_string,
+)
 from uvicorn.protocols.websockets.wsproto_impl import WebsocketBuffer
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as _UvicornWSProtocol
 from uvicorn.server import ServerState
+from wsproto import events
+from wsproto.connection import Connection, ConnectionState
+from wsproto.utilities import generate_accept_token, split_comma_header
 
 from appsync.pubsub import ReceiveQueue
+
+_WEBSOCKET_VERSION = b"13"
+# A text frame, whole (FIN and opcode 1); a server's frames are not masked (RFC 6455 5.1, 5.2).
+_TEXT_FIN = 0x81
+_BINARY_FIN = 0x82
+_FRAME_LENGTHS = (struct.Struct("!BB"), struct.Struct("!BBH"), struct.Struct("!BBQ"))
+# What h11 lets through in a request target, a header name and a header value (RFC 9110 5.1,
+# 5.5; h11/_abnf.py): anything else goes to wsproto, which answers it as it always did.
+_TARGET = re.compile(rb"[\x21-\x7e]+")
+_NAME = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-z]+")
+_VALUE = re.compile(rb"([\x21-\x7e\x80-\xff]([\x20\x09\x21-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?")
+# Headers that give the request a body, which an upgrade has not: wsproto judges those.
+_BODY_HEADERS = (b"content-length", b"transfer-encoding")
+
+
+@dataclass(slots=True)
+class _PendingUpgrade:
+    """A well-formed upgrade request not answered yet: its bytes (for wsproto, should the answer
+    be anything but an accept), its key and the subprotocols it offered."""
+
+    request: bytes
+    key: bytes
+    subprotocols: list[str]
+
+    def connection(self) -> wsproto.WSConnection:
+        """wsproto's handshake state for the same request, as if it had parsed it."""
+        conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
+        conn.receive_data(self.request)
+        for _ in conn.events():
+            pass  # the Request event, already handled
+        return conn
+
+
+class _Events:
+    """The deque wsproto's `Connection` queues received events in, without a deque while it is
+    empty (an idle socket's)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        self._items: deque[events.Event] | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def append(self, event: events.Event) -> None:
+        if self._items is None:
+            self._items = deque()
+        self._items.append(event)
+
+    def popleft(self) -> events.Event:
+        items = self._items
+        if items is None:
+            raise IndexError("pop from an empty deque")
+        event = items.popleft()
+        if not items:
+            self._items = None
+        return event
+
+
+def _frame_connection(conn: Connection) -> Connection:
+    """`conn` with the lighter event queue, unless events wait in its own."""
+    if not conn._events:
+        conn._events = _Events()  # type: ignore[assignment]
+    return conn
+
+
+def _read_upgrade(data: bytes) -> tuple[events.Request, _PendingUpgrade] | None:
+    """The upgrade request uvicorn's HTTP protocol hands over, as wsproto's Request event, if
+    wsproto would accept it; None when wsproto must judge it (a refusal, an odd request)."""
+    head, separator, rest = data.partition(b"\r\n\r\n")
+    if not separator or rest:
+        return None
+    lines = head.split(b"\r\n")
+    request_line = lines[0].split(b" ")
+    if (
+        len(request_line) != 3
+        or request_line[0] != b"GET"
+        or request_line[2] != b"HTTP/1.1"
+        or not _TARGET.fullmatch(request_line[1])
+    ):
+        return None
+    connection_tokens: list[str] = []
+    host: str | None = None
+    key: bytes | None = None
+    keys = 0
+    version: bytes | None = None
+    upgrade = b""
+    extensions: list[str] = []
+    subprotocols: list[str] = []
+    headers: list[tuple[bytes, bytes]] = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(b": ")
+        if (
+            not colon
+            or not _NAME.fullmatch(name)
+            or not _VALUE.fullmatch(value)
+            or name in _BODY_HEADERS
+        ):
+            return None
+        # wsproto's own reading (wsproto.handshake._process_connection_request).
+        if name == b"connection":
+            connection_tokens = split_comma_header(value)
+        elif name == b"host":
+            host = value.decode("idna")
+            continue
+        elif name == b"sec-websocket-extensions":
+            extensions.extend(split_comma_header(value))
+            continue
+        elif name == b"sec-websocket-key":
+            key = value
+            keys += 1
+        elif name == b"sec-websocket-protocol":
+            subprotocols.extend(split_comma_header(value))
+            continue
+        elif name == b"sec-websocket-version":
+            version = value
+        elif name == b"upgrade":
+            upgrade = value
+        headers.append((name, value))
+    if (
+        not any(token.lower() == "upgrade" for token in connection_tokens)
+        or version != _WEBSOCKET_VERSION
+        or key is None
+        or keys != 1
+        or upgrade.lower() != b"websocket"
+        or host is None
+    ):
+        return None
+    request = events.Request(
+        host=host,
+        target=request_line[1].decode("ascii"),
+        extensions=extensions,
+        extra_headers=headers,
+        subprotocols=subprotocols,
+    )
+    return request, _PendingUpgrade(data, key, subprotocols)
+
+
+def _frame(data: str | bytes) -> bytes:
+    """One whole unmasked data frame (RFC 6455 5.2), as wsproto writes it without extensions."""
+    if isinstance(data, str):
+        payload, first = data.encode(), _TEXT_FIN
+    else:
+        payload, first = bytes(data), _BINARY_FIN
+    length = len(payload)
+    if length <= 125:
+        return _FRAME_LENGTHS[0].pack(first, length) + payload
+    if length <= 0xFFFF:
+        return _FRAME_LENGTHS[1].pack(first, 126, length) + payload
+    return _FRAME_LENGTHS[2].pack(first, 127, length) + payload
 
 
 class WritableFlag:
@@ -114,7 +293,8 @@ class WSProtocol(_UvicornWSProtocol):
         self.close_sent = False
         self.disconnected = False
         self.response_started = False
-        self.conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
+        # A WSConnection only when wsproto must see the handshake (`data_received`).
+        self.conn = None  # type: ignore[assignment]
         self.read_paused = False
         self.writable = WritableFlag()  # type: ignore[assignment]
         self.writable.set()
@@ -123,9 +303,93 @@ class WSProtocol(_UvicornWSProtocol):
         self.buffer = WebsocketBuffer(config.ws_max_size)
         self.scope = None  # type: ignore[assignment]
 
+    def data_received(self, data: bytes) -> None:
+        # uvicorn's type for it is WSConnection; here it is also None (no data yet), a
+        # _PendingUpgrade, or wsproto's frame-level Connection once accepted.
+        conn: object = self.conn
+        if conn is None:
+            upgrade = None if self.config.ws_per_message_deflate else _read_upgrade(data)
+            if upgrade is not None:
+                request, pending = upgrade
+                self.conn = pending  # type: ignore[assignment]
+                self.handle_connect(request)
+                return
+            self.conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
+        elif isinstance(conn, _PendingUpgrade):
+            # A frame before the accept: wsproto holds it until then, as it always did.
+            self.conn = conn.connection()
+        super().data_received(data)
+
+    def send_500_response(self) -> None:
+        self._wsproto_handshake()
+        super().send_500_response()
+
+    def _wsproto_handshake(self) -> None:
+        """Hand a pending upgrade to wsproto, for an answer other than an accept."""
+        conn: object = self.conn
+        if isinstance(conn, _PendingUpgrade):
+            self.conn = conn.connection()
+
     async def send(self, message: ASGISendEvent) -> None:
+        conn: object = self.conn
+        kind = message["type"]
+        if isinstance(conn, Connection):
+            if (
+                kind == "websocket.send"
+                and conn.state is ConnectionState.OPEN
+                and self.writable.is_set()
+                and not self.close_sent
+                and not self.disconnected
+                and not self.config.ws_per_message_deflate
+            ):
+                # What uvicorn's send does for a data message, without wsproto's serializer.
+                text = message.get("text")
+                data = message.get("bytes")
+                if not self.transport.is_closing():
+                    self.transport.write(_frame(text if data is None else data))  # type: ignore[arg-type]
+                return
+        elif isinstance(conn, _PendingUpgrade):
+            if kind == "websocket.accept":
+                await self._accept(conn, message)
+                return
+            self._wsproto_handshake()
+        await self._send_through_uvicorn(message)
+
+    async def _accept(self, upgrade: _PendingUpgrade, message: ASGISendEvent) -> None:
+        """uvicorn's accept (`WSProtocol.send`), writing the 101 wsproto writes for it."""
+        await self.writable.wait()
+        if self.disconnected:
+            raise ClientDisconnected()
+        self.logger.info(
+            '%s - "WebSocket %s" [accepted]',
+            get_client_addr(self.scope),
+            get_path_with_query_string(self.scope),
+        )
+        subprotocol: str | None = message.get("subprotocol")  # type: ignore[assignment]
+        if subprotocol is not None and subprotocol not in upgrade.subprotocols:
+            # wsproto's LocalProtocolError for it, raised from the same place.
+            self._wsproto_handshake()
+            await self._send_through_uvicorn(message)
+            return
+        if self.transport.is_closing():
+            return
+        self.handshake_complete = True
+        lines = [
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Accept: " + generate_accept_token(upgrade.key) + b"\r\n"
+        ]
+        if subprotocol is not None:
+            lines.append(b"Sec-WebSocket-Protocol: " + subprotocol.encode("ascii") + b"\r\n")
+        extra_headers = self.default_headers + list(message.get("headers", []))  # type: ignore[call-overload]
+        lines.extend(name + b": " + value + b"\r\n" for name, value in extra_headers)
+        lines.append(b"\r\n")
+        self.conn = _frame_connection(Connection(wsproto.ConnectionType.SERVER))  # type: ignore[assignment]
+        self.transport.write(b"".join(lines))
+        self.start_keepalive()
+
+    async def _send_through_uvicorn(self, message: ASGISendEvent) -> None:
         await super().send(message)
-        conn = self.conn
+        conn: object = self.conn
         if isinstance(conn, wsproto.WSConnection) and conn.connection is not None:
             # The upgrade is accepted: from here on uvicorn only frames messages.
-            self.conn = conn.connection  # type: ignore[assignment]
+            self.conn = _frame_connection(conn.connection)  # type: ignore[assignment]

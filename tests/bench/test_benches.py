@@ -22,7 +22,7 @@ from tests.conftest import REPO_ROOT
 
 BENCH = REPO_ROOT / "bench"
 # Modules of bench/ that are not benches: what the benches share.
-HELPERS = frozenset({"__init__", "processes"})
+HELPERS = frozenset({"__init__", "processes", "websocket_client"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ TINY = {
         ),
         "writes",
     ),
-    "fanout": Tiny(("--sizes", "10", "--rounds", "1"), "10"),
+    "fanout": Tiny(("--sizes", "10", "--rounds", "1", "--passes", "1", "--idle", "20"), "10"),
     "functions": Tiny(("--calls", "20", "--rounds", "1", "--requests", "10"), "per call"),
     "http": Tiny(("--seconds", "0.3", "--rounds", "1", "--connections", "2"), "CPU per request"),
     "js_engines": Tiny(("--runs", "1", "--calls", "50"), "quickjs"),
@@ -70,6 +70,7 @@ TINY = {
     ),
     "queries": Tiny(("--queries", "50", "--blocks", "2", "--connections", "2"), "queries"),
     "reload": Tiny(("--rounds", "1"), "ms"),
+    "startup": Tiny(("--rounds", "1"), "rounds"),
     "stepfunctions": Tiny(("--quick",), "moto"),
     "workers": Tiny(("--seconds", "1", "--rounds", "1", "--connections", "4"), "target"),
 }

@@ -94,3 +94,26 @@ def test_malformed_publications_are_refused(text: str) -> None:
 def test_an_inbox_holds_at_least_one() -> None:
     with pytest.raises(ValueError, match="at least one"):
         Inbox(capacity=0)
+
+
+@pytest.mark.anyio
+async def test_an_inbox_tells_its_reader_of_each_publication_and_hands_them_out_in_order() -> None:
+    """`on_put` lets a subscription hold no waiting task while its inbox is empty: it is told
+    of each publication and takes what is queued with `pop`, oldest first; a full inbox still
+    drops its oldest."""
+    broker = InMemoryBroker()
+    inbox = Inbox(capacity=2)
+    told: list[int] = []
+    inbox.on_put = lambda: told.append(len(inbox))
+    broker.subscribe(["mutation:a"], inbox)
+    for n in range(3):
+        await broker.publish(mutation("a", n))
+    assert told == [1, 2, 2]
+    assert inbox.dropped == 1
+    assert [inbox.pop().payload["n"] for _ in range(2)] == [1, 2]
+    with pytest.raises(IndexError):
+        inbox.pop()
+    inbox.on_put = None
+    await broker.publish(mutation("a", 3))
+    assert told == [1, 2, 2]
+    assert inbox.pop().payload["n"] == 3

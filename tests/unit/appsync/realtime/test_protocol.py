@@ -14,16 +14,19 @@ from typing import Any
 import pytest
 
 from appsync.errors import RealtimeProtocolError
+from appsync.realtime import messages
 from appsync.realtime.messages import DataPayload, ErrorJson
 from appsync.realtime.protocol import (
     Action,
     CloseSocket,
     ConnectionState,
+    EncodedPayload,
     RealtimeConnection,
     SendFrame,
     Subscribe,
     SubscriptionState,
     Unsubscribe,
+    encode,
     handshake_headers,
 )
 from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED
@@ -399,6 +402,31 @@ def test_a_lone_surrogate_in_a_payload_is_escaped_as_java_writes_it() -> None:
     assert '"a\\uD800b"' in frame.text
     frame.text.encode()
     assert json.loads(frame.text)["payload"]["data"]["onCreateTodo"]["name"] == "a\ud800b"
+
+
+@pytest.mark.parametrize(
+    ("subscription_id", "payload"),
+    [
+        ("1", {"data": {"onCreateTodo": {"name": "a"}}}),
+        ('quote " and \\ é', {"data": {"onCreateTodo": {"name": 'ü\u2028\ud800 "x"'}}}),
+        ("\ud800-id", {"data": None, "errors": [{"message": "m", "path": ["onCreateTodo", 0]}]}),
+    ],
+    ids=["plain", "escapes", "lone-surrogate-id"],
+)
+def test_a_payload_encoded_once_makes_the_frame_encoding_the_message_makes(
+    subscription_id: str, payload: DataPayload
+) -> None:
+    """The data frame built around a payload encoded once for all its subscribers is, byte for
+    byte, the encoding of the whole `data` message, and its size is that text's UTF-8 length."""
+    connection = RealtimeConnection()
+    started(connection, subscription_id)
+    encoded = EncodedPayload.of(payload)
+    (frame,) = connection.data(subscription_id, encoded)
+    assert isinstance(frame, SendFrame)
+    assert frame.text == encode(messages.data(subscription_id, payload))
+    assert frame.size == len(frame.text.encode())
+    # Given the payload itself, the same frame.
+    assert connection.data(subscription_id, payload) == [frame]
 
 
 def test_a_withdrawn_subscription_gets_an_error_and_is_dropped() -> None:

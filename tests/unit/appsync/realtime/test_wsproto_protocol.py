@@ -13,9 +13,12 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.websockets.wsproto_impl import WSProtocol as UvicornWSProtocol
 from uvicorn.server import ServerState
+from wsproto import ConnectionType
+from wsproto.connection import Connection
+from wsproto.events import BytesMessage, CloseConnection, Message, TextMessage
 
 from appsync.pubsub import ReceiveQueue
-from appsync.realtime.wsproto_protocol import WritableFlag, WSProtocol
+from appsync.realtime.wsproto_protocol import WritableFlag, WSProtocol, _Events, _frame_connection
 
 
 @pytest.mark.anyio
@@ -96,3 +99,47 @@ def test_every_attribute_uvicorns_protocol_sets_starts_with_the_same_value(
     assert ours.app is config.loaded_app
     # Fewer than the 30 keys past which CPython stops sharing an instance dict's keys.
     assert len(vars(ours)) < 30
+
+
+def test_a_frame_connection_with_the_lighter_queue_hands_out_events_in_order() -> None:
+    """wsproto's frame-level Connection with `_Events` in place of its deque: frames a client
+    sent (masked, one of them in two fragments) come out as wsproto's own events, in order."""
+    client = Connection(ConnectionType.CLIENT)
+    server = _frame_connection(Connection(ConnectionType.SERVER))
+    queue: object = server._events
+    assert isinstance(queue, _Events)
+    data = client.send(Message(data="one")) + client.send(Message(data=b"two"))
+    data += client.send(Message(data="thr", message_finished=False))
+    data += client.send(Message(data="ee"))
+    server.receive_data(data[:5])
+    server.receive_data(data[5:])
+    received = [
+        (type(event).__name__, event.data, event.message_finished)
+        for event in server.events()
+        if isinstance(event, TextMessage | BytesMessage)
+    ]
+    assert received == [
+        ("TextMessage", "one", True),
+        ("BytesMessage", b"two", True),
+        ("TextMessage", "thr", False),
+        ("TextMessage", "ee", True),
+    ]
+    assert list(server.events()) == []
+    server.receive_data(client.send(CloseConnection(code=4000, reason="bye")))
+    (closed,) = server.events()
+    assert isinstance(closed, CloseConnection)
+    assert (closed.code, closed.reason) == (4000, "bye")
+
+
+def test_the_lighter_queue_is_a_fifo_that_empties() -> None:
+    queue = _Events()
+    assert not queue
+    with pytest.raises(IndexError):
+        queue.popleft()
+    first, second = Message(data="a"), Message(data="b")
+    queue.append(first)
+    queue.append(second)
+    assert queue
+    assert queue.popleft() is first
+    assert queue.popleft() is second
+    assert not queue
