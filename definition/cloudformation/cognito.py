@@ -35,6 +35,17 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
         if properties is None:
             continue
         pool_id = str(stack.names.ref(resource.logical_id, ""))
+        triggers = properties.get("LambdaConfig")
+        if isinstance(triggers, dict) and triggers:
+            # AWS differs: the embedded Cognito keeps the triggers but does not call them.
+            stack.notices.append(
+                Notice(
+                    stack.file,
+                    f"{resource.logical_id}.Properties.LambdaConfig",
+                    "accepted; no local effect yet (the embedded Cognito does not call "
+                    f"triggers: {', '.join(sorted(map(str, triggers)))})",
+                )
+            )
         name = properties.get("UserPoolName") or stack.names.generated_name(
             resource.logical_id, 128
         )

@@ -53,3 +53,25 @@ def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
         .user_pool_id
         == users.user_pool_id
     )
+
+
+def test_triggers_are_kept_and_named_as_not_called(tmp_path: Path) -> None:
+    # AWS::Cognito::UserPool LambdaConfig: "the Lambda trigger attributes of the user pool"
+    # (PostConfirmation, PreSignUp, ...), which Cognito calls; the embedded one does not.
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      LambdaConfig:
+        PostConfirmation: arn:aws:lambda:eu-west-1:123456789012:function:confirm
+        PreSignUp: arn:aws:lambda:eu-west-1:123456789012:function:check
+""",
+    )
+    [users] = definition.server.user_pools
+    assert "PostConfirmation" in users.properties["LambdaConfig"]
+    assert notices(definition) == [
+        "Users.Properties.LambdaConfig: accepted; no local effect yet (the embedded Cognito "
+        "does not call triggers: PostConfirmation, PreSignUp)"
+    ]
