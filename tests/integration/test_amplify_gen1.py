@@ -16,6 +16,7 @@ from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncJWTAu
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
+from starlette.applications import Starlette
 
 from appsync.app import build_app
 from definition.formats import read_definition
@@ -24,6 +25,22 @@ from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
 TODOS = APIS / "amplify-todos"
+
+
+async def _first_event(realtime: Any, subscription: GraphQLRequest) -> dict[str, Any]:
+    async for event in realtime.subscribe(subscription):
+        return dict(event)
+    raise AssertionError("the subscription ended without an event")
+
+
+async def _subscribed(app: Starlette, topic: str) -> None:
+    """gql does not wait for `start_ack`: wait until the broker has the subscriber."""
+    broker = app.state.api.realtime.broker
+    for _ in range(1000):
+        if broker.subscriber_count(topic) >= 1:
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"no subscriber on {topic}")
 
 
 async def _exercise() -> dict[str, Any]:
@@ -36,19 +53,9 @@ async def _exercise() -> dict[str, Any]:
         transport = AppSyncWebsocketsTransport(url=url.replace("http", "ws"), auth=auth)
         async with Client(transport=transport) as realtime:
             subscription = GraphQLRequest(gql("subscription { onCreateTodo { id name } }"))
-
-            async def listen() -> dict[str, Any]:
-                async for event in realtime.subscribe(subscription):
-                    return dict(event)
-                raise AssertionError("the subscription ended without an event")
-
             async with asyncio.TaskGroup() as group:
-                listener = group.create_task(listen())
-                broker = app.state.api.realtime.broker
-                for _ in range(1000):
-                    if broker.subscriber_count("mutation:createTodo") >= 1:
-                        break
-                    await asyncio.sleep(0.01)
+                listener = group.create_task(_first_event(realtime, subscription))
+                await _subscribed(app, "mutation:createTodo")
                 http = HTTPXAsyncTransport(url=url, headers=auth.get_headers())
                 async with Client(transport=http) as session:
 
@@ -144,19 +151,9 @@ async def _owners(definition: ApiDefinition) -> dict[str, Any]:
             subscription = GraphQLRequest(
                 gql('subscription { onCreateNote(owner: "ada") { content owner } }')
             )
-
-            async def listen() -> dict[str, Any]:
-                async for event in realtime.subscribe(subscription):
-                    return dict(event)
-                raise AssertionError("the subscription ended without an event")
-
             async with asyncio.TaskGroup() as group:
-                listener = group.create_task(listen())
-                broker = app.state.api.realtime.broker
-                for _ in range(1000):
-                    if broker.subscriber_count("mutation:createNote") >= 1:
-                        break
-                    await asyncio.sleep(0.01)
+                listener = group.create_task(_first_event(realtime, subscription))
+                await _subscribed(app, "mutation:createNote")
 
                 async def run(token: str, query: str) -> Any:
                     headers = AppSyncJWTAuthentication(host=f"{host}:{port}", jwt=token)
