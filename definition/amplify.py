@@ -118,12 +118,13 @@ def read_amplify(
 
 
 def _with_categories(definition: ApiDefinition, categories: CategoryOutputs) -> ApiDefinition:
-    """The definition with the other categories' user pools and notices."""
-    if not categories.user_pools and not categories.notices:
+    """The definition with the other categories' user pools, functions and notices."""
+    if not (categories.user_pools or categories.lambda_functions or categories.notices):
         return definition
     server = dataclasses.replace(
         definition.server,
         user_pools=(*definition.server.user_pools, *categories.user_pools),
+        lambda_functions=(*definition.server.lambda_functions, *categories.lambda_functions),
     )
     return dataclasses.replace(
         definition, server=server, notices=(*definition.notices, *categories.notices)

@@ -1,5 +1,6 @@
-"""The other categories of an Amplify Gen 1 project that its API's parameters name: the `auth`
-category's user pool, read from the CloudFormation the Amplify CLI builds for it.
+"""The other categories of an Amplify Gen 1 project that its API uses: the `auth` category's
+user pool and the `function` category's Lambda functions, read from the CloudFormation the
+Amplify CLI writes for them.
 
 An API with Cognito user pools authorization takes its pool from the auth category: the API's
 `parameters.json` gives `AuthCognitoUserPoolId` as `{"Fn::GetAtt": ["auth<name>",
@@ -14,6 +15,12 @@ adds (`env`; `authRoleArn`, `unauthRoleArn` from the root's `AuthRole` and `Unau
 its clients in it are created in the embedded Cognito (`Ref UserPool` being the pool id the API
 names), so users sign up and sign in to the pool the API trusts; the identity pool, roles and
 the CLI's helper functions in the auth stack are not read.
+
+An `@function(name: "echo-${env}")` field's data source names the function `echo-<env>` by its
+ARN. Each function resource's `amplify/backend/function/<name>/<name>-cloudformation-template.json`
+is a nested stack of the same root (parameters `env`, and `deploymentBucketName` / `s3Key`, the
+S3 location the CLI uploads `src/` to, which stands for the local `src/` folder): its
+`AWS::Lambda::Function` runs as a local Lambda function under the name the template gives it.
 """
 
 from __future__ import annotations
@@ -24,17 +31,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from definition.cloudformation.assets import LocalAssets
 from definition.cloudformation.cognito import read_user_pools
 from definition.cloudformation.intrinsics import evaluate
+from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import NESTED_STACK, Stack
 from definition.cloudformation.template import Template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError, TemplateValueError
-from definition.model import UserPoolSpec
+from definition.model import LambdaFunctionSpec, UserPoolSpec
 from definition.problems import Notice, Problem
 
 # What Amplify's root stack declares besides the categories' stacks, that they refer to.
 _ROOT_ROLES = ("AuthRole", "UnauthRole")
+# The deployment bucket the functions' code stands in, locally.
+_DEPLOYMENT_BUCKET = "amplify-local-deployment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +55,7 @@ class CategoryOutputs:
 
     values: dict[str, str] = field(default_factory=dict)
     user_pools: tuple[UserPoolSpec, ...] = ()
+    lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     problems: tuple[Problem, ...] = ()
     notices: tuple[Notice, ...] = ()
 
@@ -56,12 +68,16 @@ def category_outputs(
 ) -> CategoryOutputs:
     """The values of the API's parameters that `references` lists (by name: the file that gives
     it, and its value as written), evaluated as Amplify's root stack evaluates them."""
-    if not references:
-        return CategoryOutputs()
     backend = project / "amplify" / "backend" if project is not None else None
-    stacks = _auth_stacks(backend, environment) if backend is not None else {}
-    if not stacks:
+    stacks: dict[str, Any] = {}
+    objects: dict[tuple[str, str], Path] = {}
+    if backend is not None:
+        stacks = _auth_stacks(backend, environment)
+        stacks.update(_function_stacks(backend, environment, objects))
+    if not any(logical_id.startswith("auth") for logical_id in stacks) and references:
         return CategoryOutputs(problems=tuple(_unread(references, backend)))
+    if not stacks:
+        return CategoryOutputs()
     body = {
         "Resources": {
             **{role: {"Type": "AWS::IAM::Role", "Properties": {}} for role in _ROOT_ROLES},
@@ -73,6 +89,7 @@ def category_outputs(
     root = Stack(
         Template(file, body),
         StackSettings(stack_name_for(f"amplify-{project.name if project else 'app'}"), region),
+        LocalAssets(backend, objects),
     )
     values: dict[str, str] = {}
     problems: list[Problem] = []
@@ -84,22 +101,25 @@ def category_outputs(
             continue
         values[name] = str(found)
     pools: list[UserPoolSpec] = []
+    functions: list[LambdaFunctionSpec] = []
+    notices = []
     for logical_id in stacks:
         child = root.nested_stack(logical_id)
-        if child is not None:
+        if child is None:
+            continue
+        if logical_id.startswith("auth"):
             pools.extend(read_user_pools(child))
-    notices = [
-        Notice(
-            str(file),
-            f"auth.{logical_id.removeprefix('auth')}",
-            "the auth category's user pool and its clients are created in the embedded "
-            "Cognito; its identity pool, roles and helper functions are not emulated",
-        )
-        for logical_id in stacks
-    ]
+            what = (
+                "the auth category's user pool and its clients are created in the embedded "
+                "Cognito; its identity pool, roles and helper functions are not emulated"
+            )
+            notices.append(Notice(str(file), f"auth.{logical_id.removeprefix('auth')}", what))
+        else:
+            functions.extend(read_lambda_functions(child))
     return CategoryOutputs(
         values,
         tuple(pools),
+        tuple(functions),
         (*problems, *root.problems),
         (*notices, *root.notices),
     )
@@ -129,6 +149,42 @@ def _auth_stacks(backend: Path, environment: str | None) -> dict[str, Any]:
         parameters["authRoleName"] = {"Ref": "AuthRole"}
         parameters["unauthRoleName"] = {"Ref": "UnauthRole"}
         stacks[logical_id] = {
+            "Type": NESTED_STACK,
+            "Properties": {
+                "TemplateURL": str(template),
+                "Parameters": {
+                    key: _parameter(value) for key, value in parameters.items() if key in declared
+                },
+            },
+        }
+    return stacks
+
+
+def _function_stacks(
+    backend: Path, environment: str | None, objects: dict[tuple[str, str], Path]
+) -> dict[str, Any]:
+    """The root stack's nested stack resource of each function resource, its code's S3
+    location (added to `objects`) standing for its `src/` folder."""
+    folder = backend / "function"
+    stacks: dict[str, Any] = {}
+    for resource in sorted(folder.iterdir() if folder.is_dir() else []):
+        template = _template_file(resource)
+        if template is None or not (resource / "src").is_dir():
+            continue
+        key = f"amplify-builds/{resource.name}-local-build.zip"
+        objects[(_DEPLOYMENT_BUCKET, key)] = resource / "src"
+        parameters: dict[str, Any] = {}
+        file = resource / "parameters.json"
+        if file.is_file():
+            found = parse_template_text(read_text(file), file)
+            if not isinstance(found, dict):
+                raise InvalidDefinitionError([Problem(str(file), "", "expected a JSON object")])
+            parameters.update(found)
+        parameters.update(
+            env=environment or "NONE", deploymentBucketName=_DEPLOYMENT_BUCKET, s3Key=key
+        )
+        declared = _declared(template)
+        stacks[f"function{resource.name}"] = {
             "Type": NESTED_STACK,
             "Properties": {
                 "TemplateURL": str(template),

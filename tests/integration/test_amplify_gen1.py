@@ -4,7 +4,8 @@ transformer's own pipeline resolvers and VTL answer create, get, list with a fil
 conditional update and delete, with AppSync's errors, and its subscription delivers, through
 gql over HTTP and the realtime websocket (the client Amplify's own libraries speak). And an API
 authorized by the project's auth category (apis/amplify-notes): users sign up to that
-category's user pool in the embedded Cognito, and the transformer's owner rules hold for them."""
+category's user pool in the embedded Cognito, the transformer's owner rules hold for them, and
+an @function field runs the project's function category's function."""
 
 from __future__ import annotations
 
@@ -172,6 +173,9 @@ async def _owners(definition: ApiDefinition) -> dict[str, Any]:
                 answers["own"] = await run(ada, '{ getNote(id: "n1") { content owner } }')
                 answers["other"] = await run(grace, '{ getNote(id: "n1") { content } }')
                 answers["others_list"] = await run(grace, "{ listNotes { items { id } } }")
+                answers["function"] = await run(
+                    grace, '{ wordCount(text: "one two  three") { words env owner } }'
+                )
     return answers
 
 
@@ -194,3 +198,6 @@ def test_a_cognito_api_serves_with_the_auth_category_s_user_pool() -> None:
         "Not Authorized to access getNote on type Query",
     )
     assert answers["others_list"] == {"listNotes": {"items": []}}
+    # @function(name: "wordcount-${env}"): the function category's wordcount, run by the local
+    # Lambda runtime as wordcount-dev with AppSync's event (arguments, identity).
+    assert answers["function"] == {"wordCount": {"words": 3, "env": "dev", "owner": "grace"}}

@@ -89,3 +89,21 @@ def test_what_cannot_be_read_is_a_problem_naming_the_parameter(tmp_path: Path) -
         "output, and no built auth category was found"
     )
     assert category_outputs(None, {}, None, "us-east-1").values == {}
+
+
+def test_the_function_category_s_functions_run_locally(tmp_path: Path) -> None:
+    # The Amplify CLI's function template (amplify-category-function's
+    # lambda-function-cloudformation-template.json.ejs): FunctionName `<name>-<env>`, its code
+    # at the S3 location of the CLI's upload of src/, which stands for src/ here.
+    project = _project(tmp_path)
+    shutil.copytree(NOTES / "amplify/backend/function", project / "amplify/backend/function")
+    found = category_outputs(project, {}, "dev", "eu-west-1")
+    assert found.problems == ()
+    [function] = found.lambda_functions
+    assert function.function_name == "wordcount-dev"
+    assert function.handler == "index.handler"
+    assert function.code == project / "amplify/backend/function/wordcount/src"
+    assert function.arn == "arn:aws:lambda:eu-west-1:123456789012:function:wordcount-dev"
+    assert function.environment == {"ENV": "dev", "REGION": "eu-west-1"}
+    # The auth category is read as well, though no parameter names it.
+    assert len(found.user_pools) == 1
