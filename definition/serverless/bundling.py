@@ -8,7 +8,8 @@ external; `esbuild: false` sends the file as written. Here the same call is made
 service's own esbuild (`node_modules/esbuild`, which the plugin depends on, so a service whose
 dependencies are installed has it), run by the `node` of the PATH, offline.
 
-A JavaScript file whose only imports are `@aws-appsync/utils` is read as written: bundling it
+A JavaScript file whose only imports are `@aws-appsync/utils` (and its subpaths, such as
+`@aws-appsync/utils/dynamodb`) is read as written: bundling it
 would give the same code (only comments and layout change), and reading it keeps its own line
 numbers in errors. TypeScript, and JavaScript that imports anything else (a file of its own, an
 npm package), is bundled; without node or esbuild that is a problem that says what to install.
@@ -65,7 +66,12 @@ def needs_bundling(path: Path, text: str) -> bool:
     anything but the modules AppSync provides."""
     if path.suffix in (".ts", ".mts", ".cts", ".tsx"):
         return True
-    return any(name not in EXTERNAL for name in _IMPORT.findall(text))
+    # esbuild's `external`: a package path marks its subpaths external too
+    # (`@aws-appsync/utils/dynamodb`, which AppSync provides as well).
+    return any(
+        not any(name == module or name.startswith(f"{module}/") for module in EXTERNAL)
+        for name in _IMPORT.findall(text)
+    )
 
 
 def bundled(path: Path, options: dict[str, Any], service_dir: Path) -> str:

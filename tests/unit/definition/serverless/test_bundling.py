@@ -46,13 +46,15 @@ def test_what_needs_bundling() -> None:
     only_utils = "import { util } from '@aws-appsync/utils';\nexport function request() {}\n"
     assert not needs_bundling(Path("a.js"), only_utils)
     assert not needs_bundling(Path("a.js"), "import '@aws-appsync/utils/ai';")
+    # esbuild's `external` covers a package's subpaths: AppSync's own modules.
+    assert not needs_bundling(Path("a.js"), "import * as ddb from '@aws-appsync/utils/dynamodb';")
     assert needs_bundling(Path("a.ts"), only_utils)
     for text in (
         "import { greeting } from './greeting';",
         "import lodash from 'lodash';",
         "export * from './shared.js';",
         "const x = require('uuid');",
-        "import * as dynamo from '@aws-appsync/utils/dynamodb-helpers';",
+        "import { v4 } from '@aws-appsync/utils-extra';",
     ):
         assert needs_bundling(Path("a.js"), text), text
 
