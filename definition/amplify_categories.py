@@ -137,26 +137,13 @@ def _auth_stacks(backend: Path, environment: str | None) -> dict[str, Any]:
         logical_id = f"auth{resource.name}"
         parameters: dict[str, Any] = {**depends.get(logical_id, {})}
         for file in (resource / "parameters.json", resource / "build" / "parameters.json"):
-            if file.is_file():
-                found = parse_template_text(read_text(file), file)
-                if not isinstance(found, dict):
-                    raise InvalidDefinitionError([Problem(str(file), "", "expected a JSON object")])
-                parameters.update(found)
-        declared = _declared(template)
+            parameters.update(_parameters_file(file))
         parameters["env"] = environment or "NONE"
         parameters["authRoleArn"] = {"Fn::GetAtt": ["AuthRole", "Arn"]}
         parameters["unauthRoleArn"] = {"Fn::GetAtt": ["UnauthRole", "Arn"]}
         parameters["authRoleName"] = {"Ref": "AuthRole"}
         parameters["unauthRoleName"] = {"Ref": "UnauthRole"}
-        stacks[logical_id] = {
-            "Type": NESTED_STACK,
-            "Properties": {
-                "TemplateURL": str(template),
-                "Parameters": {
-                    key: _parameter(value) for key, value in parameters.items() if key in declared
-                },
-            },
-        }
+        stacks[logical_id] = _nested_stack(template, parameters)
     return stacks
 
 
@@ -173,27 +160,38 @@ def _function_stacks(
             continue
         key = f"amplify-builds/{resource.name}-local-build.zip"
         objects[(_DEPLOYMENT_BUCKET, key)] = resource / "src"
-        parameters: dict[str, Any] = {}
-        file = resource / "parameters.json"
-        if file.is_file():
-            found = parse_template_text(read_text(file), file)
-            if not isinstance(found, dict):
-                raise InvalidDefinitionError([Problem(str(file), "", "expected a JSON object")])
-            parameters.update(found)
-        parameters.update(
-            env=environment or "NONE", deploymentBucketName=_DEPLOYMENT_BUCKET, s3Key=key
-        )
-        declared = _declared(template)
-        stacks[f"function{resource.name}"] = {
-            "Type": NESTED_STACK,
-            "Properties": {
-                "TemplateURL": str(template),
-                "Parameters": {
-                    key: _parameter(value) for key, value in parameters.items() if key in declared
-                },
-            },
+        parameters = {
+            **_parameters_file(resource / "parameters.json"),
+            "env": environment or "NONE",
+            "deploymentBucketName": _DEPLOYMENT_BUCKET,
+            "s3Key": key,
         }
+        stacks[f"function{resource.name}"] = _nested_stack(template, parameters)
     return stacks
+
+
+def _parameters_file(file: Path) -> dict[str, Any]:
+    """A category resource's parameters.json (nothing when there is none)."""
+    if not file.is_file():
+        return {}
+    found = parse_template_text(read_text(file), file)
+    if not isinstance(found, dict):
+        raise InvalidDefinitionError([Problem(str(file), "", "expected a JSON object")])
+    return found
+
+
+def _nested_stack(template: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The root stack's resource for a category's template, given the parameters it declares."""
+    declared = _declared(template)
+    return {
+        "Type": NESTED_STACK,
+        "Properties": {
+            "TemplateURL": str(template),
+            "Parameters": {
+                key: _parameter(value) for key, value in parameters.items() if key in declared
+            },
+        },
+    }
 
 
 def _template_file(resource: Path) -> Path | None:
