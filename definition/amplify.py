@@ -22,18 +22,20 @@ region is `--region`, else the environment's in `amplify/team-provider-info.json
 An API key's `Expires` is the time the CLI built the folder plus the key's lifetime
 (`apiKeyExpirationDays`): each build renews it, and so does each start locally: the key does not
 expire (a notice says so). A parameter whose value is another category's output (`{"Fn::GetAtt":
-["authapp", "Outputs.UserPoolId"]}`, which Amplify's root stack resolves) is not read locally: it
-is a problem if the API's stack uses it, naming the `--parameter` that gives it.
+["authapp", "Outputs.UserPoolId"]}`, which Amplify's root stack resolves) is read from the auth
+category's build (`amplify_categories`), whose user pool the embedded Cognito then holds; what
+cannot be read (another category, an auth category not built) is a problem naming the
+`--parameter` that gives it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from definition.amplify_categories import CategoryOutputs, category_outputs
 from definition.cloudformation.api import read_stack
 from definition.cloudformation.assets import LocalAssets
 from definition.cloudformation.parameters import StackSettings, stack_name_for
@@ -83,17 +85,20 @@ def read_amplify(
     environment = _local_environment(project)
     template = load_template(build / ROOT_TEMPLATE)
     declared = template.section("Parameters")
-    values, unresolved = _parameters(api_folder, build, declared)
+    values, references = _parameters(api_folder, build, declared)
     if environment is not None and "env" in declared:
         values.setdefault("env", environment)
     values.update(parameters or {})
-    problems = [
-        Problem(str(file), name, message)
-        for name, (file, message) in unresolved.items()
-        if name not in values
-    ]
-    if problems:
-        raise InvalidDefinitionError(problems)
+    region = region or _environment_region(project, environment) or DEFAULT_REGION
+    categories = category_outputs(
+        project,
+        {name: found for name, found in references.items() if name not in values},
+        environment,
+        region,
+    )
+    if categories.problems:
+        raise InvalidDefinitionError(list(categories.problems))
+    values.update(categories.values)
     bucket = values.get("S3DeploymentBucket") or _BUCKET
     root_key = values.get("S3DeploymentRootKey") or f"{_ROOT_KEY}/local"
     values.setdefault("S3DeploymentBucket", bucket)
@@ -105,11 +110,25 @@ def read_amplify(
     }
     settings = StackSettings(
         stack_name_for(api or api_folder.name),
-        region or _environment_region(project, environment) or DEFAULT_REGION,
+        region,
         parameters={name: value for name, value in values.items() if name in declared},
     )
     stack = Stack(template, settings, LocalAssets(build, objects))
-    return _keys_renewed(read_stack(stack))
+    return _with_categories(_keys_renewed(read_stack(stack)), categories)
+
+
+def _with_categories(definition: ApiDefinition, categories: CategoryOutputs) -> ApiDefinition:
+    """The definition with the other categories' user pools, functions and notices."""
+    if not (categories.user_pools or categories.lambda_functions or categories.notices):
+        return definition
+    server = dataclasses.replace(
+        definition.server,
+        user_pools=(*definition.server.user_pools, *categories.user_pools),
+        lambda_functions=(*definition.server.lambda_functions, *categories.lambda_functions),
+    )
+    return dataclasses.replace(
+        definition, server=server, notices=(*definition.notices, *categories.notices)
+    )
 
 
 def _build_folder(path: Path, api: str | None) -> Path | None:
@@ -183,11 +202,11 @@ def _read_json(path: Path) -> Any:
 
 def _parameters(
     api_folder: Path, build: Path, declared: Mapping[str, Any]
-) -> tuple[dict[str, str], dict[str, tuple[Path, str]]]:
-    """The parameters.json values as strings; and, by name, the file and problem of each value
-    the stack needs that cannot be read."""
+) -> tuple[dict[str, str], dict[str, tuple[Path, Any]]]:
+    """The parameters.json values as strings; and, by name, the file and value of each that
+    another category's output gives (an intrinsic function Amplify's root stack evaluates)."""
     values: dict[str, str] = {}
-    problems: dict[str, tuple[Path, str]] = {}
+    references: dict[str, tuple[Path, Any]] = {}
     for file in (api_folder / _PARAMETERS, build / _PARAMETERS):
         found = _read_json(file)
         if found is None:
@@ -200,14 +219,9 @@ def _parameters(
             elif isinstance(value, str | int | float):
                 values[name] = str(value)
             elif isinstance(declared.get(name), dict) and "Default" not in declared[name]:
-                # Amplify's root stack resolves it (another category's output); nothing here.
                 values.pop(name, None)
-                problems[name] = (
-                    file,
-                    f"{json.dumps(value)} is another Amplify category's output, which is not "
-                    f"read locally: give its value with --parameter {name}=...",
-                )
-    return values, problems
+                references[name] = (file, value)
+    return values, references
 
 
 def _local_environment(project: Path | None) -> str | None:

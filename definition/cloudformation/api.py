@@ -35,7 +35,7 @@ from definition.cloudformation.properties import Part
 from definition.cloudformation.stack import NESTED_STACK, Resource, Stack
 from definition.cloudformation.step_functions import read_state_machines
 from definition.cloudformation.template import Template, load_template
-from definition.errors import InvalidDefinitionError
+from definition.errors import InvalidDefinitionError, TemplateValueError
 from definition.model import (
     ApiDefinition,
     EmbeddedDynamoDBSettings,
@@ -48,6 +48,7 @@ from definition.model import (
 from definition.problems import Notice, Origin
 
 GRAPHQL_API = "AWS::AppSync::GraphQLApi"
+_EVENT_API = "AWS::AppSync::Api"
 _PARTS = (
     *["AWS::AppSync::GraphQLSchema", "AWS::AppSync::ApiKey", "AWS::AppSync::ApiCache"],
     *["AWS::AppSync::DataSource", "AWS::AppSync::FunctionConfiguration", "AWS::AppSync::Resolver"],
@@ -170,6 +171,7 @@ def _parts(stacks: list[Stack], api_stack: Stack, api: Resource) -> dict[str, li
     """The API's schema, keys, cache, data sources, functions and resolvers, each with its
     evaluated properties: the AppSync resources whose `ApiId` is the API's id."""
     api_id = api_stack.names.api_id(api.logical_id)
+    events = _event_apis(stacks)
     parts: dict[str, list[Part]] = {kind: [] for kind in _PARTS}
     for stack in stacks:
         for resource in stack.of_type(*_PARTS):
@@ -177,6 +179,17 @@ def _parts(stacks: list[Stack], api_stack: Stack, api: Resource) -> dict[str, li
             if properties is None:
                 continue
             owner = properties.get("ApiId")
+            if isinstance(owner, str) and owner in events:
+                stack.notices.append(
+                    Notice(
+                        stack.file,
+                        resource.logical_id,
+                        f"belongs to the AppSync Events API {events[owner]} "
+                        f"({_EVENT_API} is not emulated): accepted, and nothing is created "
+                        "for it locally",
+                    )
+                )
+                continue
             if owner != api_id:
                 stack.problem(
                     resource.logical_id,
@@ -187,6 +200,19 @@ def _parts(stacks: list[Stack], api_stack: Stack, api: Resource) -> dict[str, li
                 continue
             parts[resource.type].append(Part(stack, resource, properties))
     return parts
+
+
+def _event_apis(stacks: list[Stack]) -> dict[str, str]:
+    """The ids of the template's AppSync Events APIs (`AWS::AppSync::Api`), which an
+    `AWS::AppSync::ApiKey` or `DataSource` may belong to as well: id -> logical id."""
+    found: dict[str, str] = {}
+    for stack in stacks:
+        for resource in stack.of_type(_EVENT_API):
+            try:
+                found[str(stack.get_att(resource.logical_id, "ApiId", ""))] = resource.logical_id
+            except TemplateValueError:
+                continue
+    return found
 
 
 def _note_other_types(stack: Stack) -> None:

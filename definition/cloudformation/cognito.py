@@ -10,6 +10,8 @@ CreateUserPoolClient's in PascalCase).
 
 from __future__ import annotations
 
+from typing import Any
+
 from definition.cloudformation.properties import PropertyReader
 from definition.cloudformation.stack import Stack
 from definition.model import UserPoolClientSpec, UserPoolSpec
@@ -28,20 +30,97 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
             continue
         name = properties.get("ClientName") or resource.logical_id
         client_id = str(stack.names.ref(resource.logical_id, ""))
-        clients.setdefault(pool, []).append(UserPoolClientSpec(client_id, str(name), properties))
+        clients.setdefault(pool, []).append(
+            UserPoolClientSpec(client_id, str(name), _typed(properties, _CLIENT_TYPES))
+        )
     pools = []
     for resource in stack.of_type("AWS::Cognito::UserPool"):
         properties = stack.properties(resource.logical_id)
         if properties is None:
             continue
         pool_id = str(stack.names.ref(resource.logical_id, ""))
+        triggers = properties.get("LambdaConfig")
+        if isinstance(triggers, dict) and triggers:
+            # AWS differs: the embedded Cognito keeps the triggers but does not call them.
+            stack.notices.append(
+                Notice(
+                    stack.file,
+                    f"{resource.logical_id}.Properties.LambdaConfig",
+                    "accepted; no local effect yet (the embedded Cognito does not call "
+                    f"triggers: {', '.join(sorted(map(str, triggers)))})",
+                )
+            )
         name = properties.get("UserPoolName") or stack.names.generated_name(
             resource.logical_id, 128
         )
-        pools.append(UserPoolSpec(pool_id, str(name), properties, tuple(clients.pop(pool_id, ()))))
+        pools.append(
+            UserPoolSpec(
+                pool_id,
+                str(name),
+                _typed(properties, _POOL_TYPES),
+                tuple(clients.pop(pool_id, ())),
+            )
+        )
     for pool, orphans in clients.items():
         for client in orphans:
             # A client of a pool outside the template: nothing local to create it in.
             reason = f"its user pool {pool} is not in the template: not created locally"
             stack.notices.append(Notice(stack.file, client.client_name, f"accepted; {reason}"))
     return tuple(pools)
+
+
+# The Integer and Boolean properties of AWS::Cognito::UserPool and UserPoolClient (their
+# CloudFormation resource schemas), by path; `[]` is each item of a list. A template gives them
+# as strings when they come from a parameter (`MinimumLength: !Ref passwordPolicyMinLength`, as
+# Amplify's auth stack does), and CloudFormation converts them to the property's type.
+_POOL_TYPES: dict[tuple[str, ...], type] = {
+    ("Policies", "PasswordPolicy", "MinimumLength"): int,
+    ("Policies", "PasswordPolicy", "PasswordHistorySize"): int,
+    ("Policies", "PasswordPolicy", "TemporaryPasswordValidityDays"): int,
+    ("Policies", "PasswordPolicy", "RequireLowercase"): bool,
+    ("Policies", "PasswordPolicy", "RequireNumbers"): bool,
+    ("Policies", "PasswordPolicy", "RequireSymbols"): bool,
+    ("Policies", "PasswordPolicy", "RequireUppercase"): bool,
+    ("AdminCreateUserConfig", "AllowAdminCreateUserOnly"): bool,
+    ("AdminCreateUserConfig", "UnusedAccountValidityDays"): int,
+    ("UsernameConfiguration", "CaseSensitive"): bool,
+    ("Schema", "[]", "Required"): bool,
+    ("Schema", "[]", "Mutable"): bool,
+    ("Schema", "[]", "DeveloperOnlyAttribute"): bool,
+}
+_CLIENT_TYPES: dict[tuple[str, ...], type] = {
+    ("AccessTokenValidity",): int,
+    ("IdTokenValidity",): int,
+    ("RefreshTokenValidity",): int,
+    ("AuthSessionValidity",): int,
+    ("AllowedOAuthFlowsUserPoolClient",): bool,
+    ("EnableTokenRevocation",): bool,
+    ("EnablePropagateAdditionalUserContextData",): bool,
+}
+
+
+def _typed(properties: dict[str, Any], types: dict[tuple[str, ...], type]) -> dict[str, Any]:
+    """`properties` with each string at a typed path converted as CloudFormation converts it."""
+    result: dict[str, Any] = properties
+    for path, kind in types.items():
+        result = _converted(result, path, kind)
+    return result
+
+
+def _converted(value: Any, path: tuple[str, ...], kind: type) -> Any:
+    if not path:
+        if not isinstance(value, str):
+            return value
+        if kind is bool and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if kind is int and value.strip().lstrip("-").isdigit():
+            return int(value)
+        return value
+    head, rest = path[0], path[1:]
+    if head == "[]":
+        return (
+            [_converted(item, rest, kind) for item in value] if isinstance(value, list) else value
+        )
+    if not isinstance(value, dict) or head not in value:
+        return value
+    return {**value, head: _converted(value[head], rest, kind)}

@@ -67,6 +67,8 @@ class PluginReader(DefinitionReader):
         self.service_dir = file.parent
         self.substitutions: dict[str, Any] = {}
         self.caching_ttl: int | None = None
+        # The API's `esbuild` options for bundling JavaScript resolvers; None: not bundled.
+        self.esbuild: dict[str, Any] | None = {}
         self.api_name = "api"
 
     def block(self, raw: Any, where: str) -> dict[str, Any]:

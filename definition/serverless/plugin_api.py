@@ -11,8 +11,9 @@ API-keys.md, caching.md): `name`; `schema` (a file, a glob, or a list; default
 `description`, `expiresAfter`, `expiresAt`, `apiKeyId`); `logging` (`level`, `enabled`,
 `excludeVerboseContent`, `roleArn`); `caching` (`behavior`, `type`, `ttl` (3600), `enabled`,
 `atRestEncryption`, `transitEncryption`); `xrayEnabled`, `visibility`, `introspection`,
-`queryDepthLimit`, `resolverCountLimit`, `tags`, `environment`, `enhancedMetrics`. `domain`,
-`waf` and `esbuild` are accepted with a notice.
+`queryDepthLimit`, `resolverCountLimit`, `tags`, `environment`, `enhancedMetrics`, `esbuild`
+(options for bundling JavaScript resolvers, or `false`). `domain` and `waf` are accepted with a
+notice.
 
 An API key's expiry: `expiresAt` is kept; `expiresAfter` (and the default, 365 days) count from
 each deployment, so from each start locally: such a key does not expire.
@@ -32,7 +33,6 @@ _AUTH_TYPES = ("API_KEY", "AWS_IAM", "AMAZON_COGNITO_USER_POOLS", "AWS_LAMBDA", 
 _NOT_SERVED = {
     "domain": "the API answers on its local address, not a custom domain",
     "waf": "no AWS WAF in front of the local API",
-    "esbuild": "JavaScript resolvers are read as written, not bundled by esbuild",
 }
 
 
@@ -41,6 +41,8 @@ def compile_api(reader: PluginReader, config: dict[str, Any], path: str, out: Co
     name = reader.string(config, "name", path, required=True) or "api"
     reader.api_name = name
     reader.substitutions = _mapping(reader, config, "substitutions", path)
+    esbuild = config.get("esbuild")
+    reader.esbuild = None if esbuild is False else _mapping(reader, config, "esbuild", path)
     properties: dict[str, Any] = {
         "Name": name,
         "XrayEnabled": config.get("xrayEnabled") or False,

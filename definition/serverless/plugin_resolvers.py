@@ -16,8 +16,8 @@ CloudFormation, as the plugin's `DataSource`, `PipelineFunction` and `Resolver` 
 - `substitutions` (the API's, then the resolver's or function's) replace `${name}` in VTL and
   `#name#` in JavaScript.
 
-AWS differs: the plugin bundles JavaScript with esbuild before deploying; here a resolver's
-file is read as written, so it may import only `@aws-appsync/utils`.
+JavaScript and TypeScript are bundled with esbuild as the plugin bundles them (`bundling`),
+unless the API's `esbuild` is `false`.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from definition.appsync_yaml.reader import join
+from definition.serverless.bundling import BundlingError, bundled, needs_bundling
 from definition.serverless.compiler import (
     Compiled,
     PluginReader,
@@ -382,16 +383,18 @@ class PluginCompiler:
         path = self.reader.local(name, where)
         if path is None:
             return
-        if prop == "Code" and path.suffix == ".ts":
-            self.reader.problem(
-                where,
-                "a TypeScript resolver is transpiled by esbuild when the plugin deploys it; "
-                "appsync-local reads JavaScript as written: bundle it to .js first",
-            )
-            return
         text = path.read_text(encoding="utf-8")
+        written = True
+        options = self.reader.esbuild
+        if prop == "Code" and options is not None and needs_bundling(path, text):
+            try:
+                text = bundled(path, options, self.reader.service_dir)
+            except BundlingError as error:
+                self.reader.problem(where, error.message)
+                return
+            written = False
         value = substituted(text, substitutions, pattern)
-        if value == text:
+        if value == text and written:
             properties[f"{prop}S3Location"] = str(path)
         else:
             properties[prop] = value

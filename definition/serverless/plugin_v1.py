@@ -16,16 +16,21 @@ The plugin's upgrade guide (doc/upgrading-from-v1.md) lists the renames, and v1'
   (default `mapping-templates`; functions: `functionConfigurationsLocation`, default the
   same); `false` leaves it out. `sync: true` is VERSION detection alone.
 - Resolver `caching` applies only when the API has `caching`.
+- Logical ids (`getLogicalId`): an API key is `GraphQlApiKey<name>` (v2: `GraphQlApi<name>`);
+  an API given in a list (`custom.appSync: [...]`, even of one) prefixes every id with its
+  `name`, first letter upper-cased (`Blog` + `GraphQlApi`), so that `resources:` and other
+  stacks name them as the deployed stack has them.
 Several APIs (a list) are one API per stack in v2, and one here: a list of one is read, a
 longer one is a problem. An `apiId` (resources added to an existing API in AWS) is a problem.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from definition.appsync_yaml.reader import join
-from definition.serverless.compiler import PluginReader, cfn_name
+from definition.serverless.compiler import API, Compiled, PluginReader, cfn_name
 
 _CONFIG_BLOCKS = {
     "AMAZON_COGNITO_USER_POOLS": "userPoolConfig",
@@ -34,8 +39,52 @@ _CONFIG_BLOCKS = {
 }
 
 
-def as_v2(reader: PluginReader, raw: Any, path: str) -> tuple[dict[str, Any], str] | None:
-    """The v2 block, and the key path of the one v1 API read."""
+@dataclass(frozen=True, slots=True)
+class V1Api:
+    """The v2 block a v1 API reads as, the key path of the one v1 API read, and whether it was
+    given in a list (its logical ids then carry its name)."""
+
+    block: dict[str, Any]
+    path: str
+    listed: bool
+
+    def rename(self, out: Compiled) -> None:
+        """The compiled resources under v1's logical ids (`getLogicalId`), references included."""
+        prefix = ""
+        if self.listed:
+            name = str(self.block.get("name") or "api")
+            prefix = name[:1].upper() + name[1:]
+        names = {
+            logical_id: cfn_name(prefix + _v1_id(logical_id, resource))
+            for logical_id, resource in out.resources.items()
+        }
+        out.resources = {names[key]: _renamed(value, names) for key, value in out.resources.items()}
+        out.where = {names.get(key, key): where for key, where in out.where.items()}
+
+
+def _v1_id(logical_id: str, resource: dict[str, Any]) -> str:
+    if resource.get("Type") == "AWS::AppSync::ApiKey" and logical_id.startswith(API):
+        return f"{API}Key{logical_id[len(API) :]}"
+    return logical_id
+
+
+def _renamed(value: Any, names: dict[str, str]) -> Any:
+    """`value` with its `Ref`s and `Fn::GetAtt`s of renamed resources renamed."""
+    if isinstance(value, list):
+        return [_renamed(item, names) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if len(value) == 1 and isinstance(value.get("Ref"), str):
+        return {"Ref": names.get(value["Ref"], value["Ref"])}
+    target = value.get("Fn::GetAtt") if len(value) == 1 else None
+    if isinstance(target, list) and target and isinstance(target[0], str):
+        return {"Fn::GetAtt": [names.get(target[0], target[0]), *target[1:]]}
+    return {key: _renamed(item, names) for key, item in value.items()}
+
+
+def as_v2(reader: PluginReader, raw: Any, path: str) -> V1Api | None:
+    """The v2 block of the one v1 API read."""
+    listed = isinstance(raw, list)
     if isinstance(raw, list):
         if len(raw) != 1:
             reader.problem(
@@ -96,7 +145,7 @@ def as_v2(reader: PluginReader, raw: Any, path: str) -> tuple[dict[str, Any], st
         for item in _flat(raw.get("functionConfigurations"))
         if isinstance(item, dict)
     }
-    return v2, path
+    return V1Api(v2, path, listed)
 
 
 def _provider(raw: dict[str, Any]) -> dict[str, Any]:

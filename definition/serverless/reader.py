@@ -41,6 +41,16 @@ from definition.serverless.variables import Options, Resolver
 SERVICE_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _STAGE = re.compile(r"[A-Za-z0-9-]+")
+# The service file's keys the stack is compiled from (`_read_configuration`).
+_READ = ("service", "appSync", "resources")
+_PROVIDER_READ = (
+    *["stackName", "stackParameters", "environment", "runtime", "memorySize", "timeout"],
+    *["layers", "architecture"],
+)
+_FUNCTION_READ = (
+    *["name", "handler", "runtime", "memorySize", "timeout", "environment", "layers"],
+    *["architecture", "image", "description"],
+)
 _SECTIONS = ("Parameters", "Conditions", "Mappings", "Outputs", "Transform", "Description")
 # A CloudFormation property path's start -> the plugin's key it was compiled from.
 _PLUGIN_KEYS = (
@@ -84,7 +94,7 @@ def read_serverless(path: Path, options: Options, stack_name: str | None = None)
     if not isinstance(body, dict):
         raise InvalidDefinitionError([Problem(str(file), "", "expected a service definition")])
     resolver = Resolver(file, body, options)
-    config = resolver.resolve()
+    config = _read_configuration(resolver, body)
     reader = PluginReader(file)
     reader.problems = resolver.problems
     reader.notices = resolver.notices
@@ -129,15 +139,44 @@ def read_serverless(path: Path, options: Options, stack_name: str | None = None)
     return _as_written(definition, out, reader, file)
 
 
+def _read_configuration(resolver: Resolver, body: dict[str, Any]) -> dict[str, Any]:
+    """The keys the stack is compiled from, their variables resolved. The framework resolves
+    every key, but the others (other plugins' `custom` settings, `package`, IAM statements,
+    events) make nothing locally, and a value there that lives in AWS (an `${ssm:...}`
+    deployment bucket) must not stop an offline start."""
+    config: dict[str, Any] = {key: resolver.at((key,)) for key in _READ if key in body}
+    custom = body.get("custom")
+    if custom is not None and (not isinstance(custom, dict) or "appSync" in custom):
+        config["custom"] = {"appSync": resolver.at(("custom", "appSync"))}
+    config["provider"] = {key: resolver.at(("provider", key)) for key in _PROVIDER_READ}
+    functions = body.get("functions")
+    if isinstance(functions, dict):
+        config["functions"] = {
+            name: _function(resolver, str(name), raw) for name, raw in functions.items()
+        }
+    elif functions is not None:
+        config["functions"] = resolver.at(("functions",))
+    return config
+
+
+def _function(resolver: Resolver, name: str, raw: Any) -> Any:
+    if not isinstance(raw, dict):
+        return resolver.at(("functions", name))
+    read = {key: resolver.at(("functions", name, key)) for key in _FUNCTION_READ if key in raw}
+    # Only whether it has events is read (a notice names them).
+    return {**read, "events": raw.get("events")}
+
+
 def _compile_plugin(reader: PluginReader, config: dict[str, Any], out: Compiled) -> None:
     block: Any = config.get("appSync")
     path = "appSync"
     custom = _section(config, "custom")
+    v1 = None
     if block is None and custom.get("appSync") is not None:
-        found = as_v2(reader, custom["appSync"], "custom.appSync")
-        if found is None:
+        v1 = as_v2(reader, custom["appSync"], "custom.appSync")
+        if v1 is None:
             return
-        block, path = found
+        block, path = v1.block, v1.path
     if block is None:
         reader.problem(
             "appSync",
@@ -150,6 +189,8 @@ def _compile_plugin(reader: PluginReader, config: dict[str, Any], out: Compiled)
         return
     compile_api(reader, block, path, out)
     PluginCompiler(reader, out).compile(block, path)
+    if v1 is not None:
+        v1.rename(out)
 
 
 def _stack_parameters(provider: dict[str, Any]) -> dict[str, str]:

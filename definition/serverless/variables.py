@@ -18,6 +18,14 @@ YAML or JSON file beside the service file), `strToBool(value)`, and serverless-a
 "Variables"). Sources that read AWS (`ssm:`, `cf:`, `s3:`) or run code (`file()` of a `.js` or
 `.ts` file) have no value offline: with a fallback, the fallback is taken (and a notice says
 so); without, it is a problem naming the key and the variable.
+
+A variable whose sources all give nothing is an error in Serverless Framework v3. Framework v2
+(and v1) leaves it undefined with a warning, unless `unresolvedVariablesNotificationMode: error`
+or `variablesResolutionMode: 20210326` opts into v3's rule (v2's variables.md: "If
+unresolvedVariablesNotificationMode is set to error, references to variables that cannot be
+resolved will result in an error being thrown. This will become the default behaviour in the
+next major version."): a service whose `frameworkVersion` is below 3 gets a notice and the key
+left out.
 """
 
 from __future__ import annotations
@@ -93,6 +101,7 @@ class Resolver:
         self._resolving: list[tuple[str, ...]] = []
         self._failed: set[tuple[str, ...]] = set()
         self._files: dict[Path, Any] = {}
+        self._lenient = _leaves_unresolved_undefined(config)
 
     def resolve(self) -> dict[str, Any]:
         """The whole configuration with every variable resolved (None where one cannot be)."""
@@ -163,7 +172,7 @@ class Resolver:
         except VariableSyntaxError as error:
             raise _UnresolvedError(f"invalid variable: {error}") from None
         if len(pieces) == 1 and isinstance(pieces[0], Variable):
-            return self.variable(pieces[0], path)
+            return self.variable(pieces[0], path, whole=True)
         return self._joined(pieces, path)
 
     def _joined(self, pieces: Pieces, path: tuple[str, ...]) -> str:
@@ -183,7 +192,9 @@ class Resolver:
             parts.append(str(value))
         return "".join(parts)
 
-    def variable(self, variable: Variable, path: tuple[str, ...]) -> Any:
+    def variable(self, variable: Variable, path: tuple[str, ...], *, whole: bool = False) -> Any:
+        """The variable's value; `whole` when it is the whole of its string (a value that may
+        then be left undefined)."""
         unavailable: list[str] = []
         for index, source in enumerate(variable.sources):
             last = index == len(variable.sources) - 1
@@ -211,7 +222,26 @@ class Resolver:
                     )
                 return value
         kind = variable.sources[-1].type or "literal"
-        raise _UnresolvedError(f"{variable.text}: value not found at the {kind!r} source")
+        message = f"{variable.text}: value not found at the {kind!r} source"
+        if whole and self._lenient:
+            self._undefined(path, message)
+            return None
+        raise _UnresolvedError(message)
+
+    def _undefined(self, path: tuple[str, ...], message: str) -> None:
+        """The notice for a variable left undefined, at its key (in an included file, that
+        file's key)."""
+        file, key_path = str(self.file), ".".join(path)
+        if path[:1] == ("file",) and len(path) > 1:
+            file, key_path = path[1], ".".join(part for part in path[2:] if part)
+        self.notices.append(
+            Notice(
+                file,
+                key_path,
+                f"{message}; left undefined, as Serverless Framework before v3 leaves it "
+                "(with a warning)",
+            )
+        )
 
     def _source(self, source: Source, path: tuple[str, ...]) -> Any:
         assert source.type is not None
@@ -341,6 +371,17 @@ class Resolver:
     def region(self) -> str:
         """`aws:region`: `--region`, else `provider.region`, else `us-east-1`."""
         return self.options.region or str(self.at(("provider", "region")) or DEFAULT_REGION)
+
+
+def _leaves_unresolved_undefined(config: dict[str, Any]) -> bool:
+    """Whether the service's framework leaves a variable that resolves to nothing undefined:
+    `frameworkVersion` below 3, without v3's rule opted into."""
+    version = re.search(r"\d+", str(config.get("frameworkVersion") or ""))
+    if version is None or int(version.group()) >= 3:
+        return False
+    if str(config.get("unresolvedVariablesNotificationMode")) == "error":
+        return False
+    return str(config.get("variablesResolutionMode")) != "20210326"
 
 
 def _defaults(path: tuple[str, ...]) -> Any:

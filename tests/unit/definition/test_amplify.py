@@ -133,8 +133,9 @@ def test_another_category_s_output_needs_a_parameter(tmp_path: Path) -> None:
     )
     assert problem.message == (
         '{"Fn::GetAtt": ["authtodos", "Outputs.UserPoolId"]} is another Amplify category\'s '
-        "output, which is not read locally: give its value with --parameter "
-        "AuthCognitoUserPoolId=..."
+        f"output, and no built auth category was found in {project / 'amplify/backend/auth'} "
+        "(`amplify push` or `amplify build` writes amplify/backend/auth/<name>/build/): give its "
+        "value with --parameter AuthCognitoUserPoolId=..."
     )
     given = read_amplify(project, parameters={"AuthCognitoUserPoolId": "us-east-1_abc"})
     assert given.name == "todos-NONE"

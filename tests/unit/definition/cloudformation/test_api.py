@@ -109,6 +109,34 @@ def test_parts_of_another_api_are_problems(tmp_path: Path) -> None:
     ]
 
 
+def test_parts_of_an_events_api_are_accepted_not_refused(tmp_path: Path) -> None:
+    # AWS::AppSync::Api is an AppSync Events API; AWS::AppSync::ApiKey's ApiId may name one
+    # ("The unique identifier of the AWS AppSync GraphQL or Events API", its CloudFormation
+    # page), as gutkedu/appsync-sam-example's template does beside its GraphQL API.
+    definition = read(
+        tmp_path,
+        """
+  Events:
+    Type: AWS::AppSync::Api
+    Properties:
+      Name: events
+      EventConfig:
+        AuthProviders: [{AuthType: API_KEY}]
+        ConnectionAuthModes: [{AuthType: API_KEY}]
+        DefaultPublishAuthModes: [{AuthType: API_KEY}]
+        DefaultSubscribeAuthModes: [{AuthType: API_KEY}]
+  EventsKey:
+    Type: AWS::AppSync::ApiKey
+    Properties: {ApiId: !GetAtt Events.ApiId}
+""",
+    )
+    assert definition.api_keys == ()
+    assert (
+        "EventsKey: belongs to the AppSync Events API Events (AWS::AppSync::Api is not "
+        "emulated): accepted, and nothing is created for it locally" in notices(definition)
+    )
+
+
 def test_an_api_needs_a_schema(tmp_path: Path) -> None:
     text = """
 Resources:

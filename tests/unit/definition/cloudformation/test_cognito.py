@@ -53,3 +53,52 @@ def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
         .user_pool_id
         == users.user_pool_id
     )
+
+
+def test_triggers_are_kept_and_named_as_not_called(tmp_path: Path) -> None:
+    # AWS::Cognito::UserPool LambdaConfig: "the Lambda trigger attributes of the user pool"
+    # (PostConfirmation, PreSignUp, ...), which Cognito calls; the embedded one does not.
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      LambdaConfig:
+        PostConfirmation: arn:aws:lambda:eu-west-1:123456789012:function:confirm
+        PreSignUp: arn:aws:lambda:eu-west-1:123456789012:function:check
+""",
+    )
+    [users] = definition.server.user_pools
+    assert "PostConfirmation" in users.properties["LambdaConfig"]
+    assert notices(definition) == [
+        "Users.Properties.LambdaConfig: accepted; no local effect yet (the embedded Cognito "
+        "does not call triggers: PostConfirmation, PreSignUp)"
+    ]
+
+
+def test_numbers_and_booleans_from_parameters_take_their_property_s_type(tmp_path: Path) -> None:
+    # AWS::Cognito::UserPool PasswordPolicy.MinimumLength is an Integer, RequireLowercase a
+    # Boolean; a String parameter's value (Amplify's auth stack: !Ref passwordPolicyMinLength)
+    # is converted to them, as CloudFormation does before calling CreateUserPool.
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+    Properties:
+      Policies:
+        PasswordPolicy: {MinimumLength: !Ref Length, RequireLowercase: 'false'}
+      Schema: [{Name: email, Required: 'true', Mutable: true}]
+  Web:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref Users, RefreshTokenValidity: !Ref Length}
+""",
+        "Parameters:\n  Length: {Type: String, Default: '8'}",
+    )
+    [users] = definition.server.user_pools
+    assert users.properties["Policies"] == {
+        "PasswordPolicy": {"MinimumLength": 8, "RequireLowercase": False}
+    }
+    assert users.properties["Schema"] == [{"Name": "email", "Required": True, "Mutable": True}]
+    assert users.clients[0].properties["RefreshTokenValidity"] == 8

@@ -248,9 +248,9 @@ def test_bad_resolvers_are_problems_at_their_keys(tmp_path: Path) -> None:
         "appSync.resolvers.Query.listPosts.request: file not found: "
         f"{tmp_path}/templates/missing.vtl",
         "appSync.resolvers.Query.listPosts.dataSource: references unknown DataSource 'nowhere'",
-        "appSync.resolvers.Mutation.createPost.code: a TypeScript resolver is transpiled by "
-        "esbuild when the plugin deploys it; appsync-local reads JavaScript as written: bundle "
-        "it to .js first",
+        "appSync.resolvers.Mutation.createPost.code: serverless-appsync-plugin bundles this "
+        f"file with esbuild, which is not installed in {tmp_path / 'node_modules'}: install the "
+        "service's dependencies (`npm install`; serverless-appsync-plugin depends on esbuild)",
         "appSync.resolvers.loose: resolver definitions that do not specify Type.field in the "
         "key must specify the type and field as properties",
     ]

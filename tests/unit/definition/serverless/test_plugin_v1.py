@@ -135,3 +135,42 @@ def test_what_v2_serves_apart_is_a_problem(tmp_path: Path) -> None:
         "custom.appSync.apiId: adds to an API that exists in AWS; appsync-local serves the API "
         "the file declares: remove apiId"
     ]
+
+
+def test_an_api_in_a_list_has_its_name_in_its_logical_ids(tmp_path: Path) -> None:
+    # Plugin v1's getLogicalId (src/index.js, branch v1): an API given in a list (not
+    # `isSingleConfig`) prefixes every logical id with its name, first letter upper-cased; API
+    # keys are GraphQlApiKey<name>. A service's own resources and functions name them so
+    # (theburningmonk/appsyncmasterclass-backend: !GetAtt AppsyncmasterclassGraphQlApi.GraphQLUrl).
+    _templates(tmp_path)
+    listed = """
+custom:
+  appSync:
+    - name: blog
+      authenticationType: API_KEY
+      apiKeys: [web]
+      dataSources:
+        - {type: AMAZON_DYNAMODB, name: postsTable, config: {tableName: !Ref PostsTable}}
+      mappingTemplates:
+        - {type: Query, field: getPost, dataSource: postsTable}
+"""
+    uses = """
+functions:
+  notify:
+    handler: notify.handler
+    environment:
+      URL: !GetAtt BlogGraphQlApi.GraphQLUrl
+      KEY: !GetAtt BlogGraphQlApiKeyweb.ApiKey
+      SOURCE: !GetAtt BlogGraphQlDspostsTable.Name
+"""
+    definition = read(tmp_path, HEAD + listed + TABLE + uses)
+    assert definition.name == "blog"
+    [resolver] = definition.resolvers
+    assert resolver.data_source_name == "postsTable"
+    [function] = definition.server.lambda_functions
+    assert function.environment["SOURCE"] == "postsTable"
+    assert function.environment["KEY"] == definition.api_keys[0].id
+    text = HEAD + listed + TABLE + uses.replace("BlogGraphQlApi.", "GraphQlApi.")
+    assert problems(tmp_path, text) == [
+        "functions.notify: unresolved reference: no parameter or resource named 'GraphQlApi'"
+    ]

@@ -142,6 +142,31 @@ def test_a_variable_that_cannot_be_resolved_stops_before_the_plugin(tmp_path: Pa
     ]
 
 
+def test_keys_the_stack_is_not_compiled_from_are_not_resolved(tmp_path: Path) -> None:
+    # Other plugins' settings, packaging and IAM statements make nothing locally: a value
+    # there that lives in AWS does not stop an offline start (theburningmonk/
+    # appsyncmasterclass-backend: custom.serverless-layers, custom.lumigo read SSM).
+    text = (
+        HEAD
+        + "  deploymentBucket: {name: '${ssm:/bucket}'}\n"
+        + "package: {artifact: '${ssm:/artifact}'}\n"
+        + "custom:\n  layers: {bucket: '${ssm:/layers}'}\n  table: ${self:service}-table\n"
+        + "functions:\n  hello:\n    handler: hello.handler\n"
+        + "    iamRoleStatements: [{Resource: '${cf:other.Arn}'}]\n"
+        + "    environment: {TABLE: '${self:custom.table}'}\n"
+        + _API
+        + TABLE
+    )
+    definition = read(tmp_path, text)
+    [function] = definition.server.lambda_functions
+    assert function.environment == {"TABLE": "posts-table"}
+    # What is compiled still is resolved, and still refused when it cannot be.
+    refused = text.replace("handler: hello.handler", "handler: ${ssm:/handler}")
+    assert [problem.split(":")[0] for problem in problems(tmp_path, refused)] == [
+        "functions.hello.handler"
+    ]
+
+
 def test_blocks_of_the_wrong_shape_are_problems_not_failures(tmp_path: Path) -> None:
     text = (
         HEAD.replace("region: eu-west-1", "region: [eu-west-1]")

@@ -206,3 +206,44 @@ def test_a_malformed_variable_is_a_problem(tmp_path: Path) -> None:
     config = {"service": "posts", "provider": {"name": "aws"}, "custom": {"a": "${self:x"}}
     _, problems, _ = _resolved(tmp_path, config)
     assert problems == ["custom.a: invalid variable: unterminated variable '${self:x'"]
+
+
+def test_framework_v2_leaves_a_variable_with_no_value_undefined(tmp_path: Path) -> None:
+    # Serverless Framework v2's docs/providers/aws/guide/variables.md: "If
+    # unresolvedVariablesNotificationMode is set to error, references to variables that cannot
+    # be resolved will result in an error being thrown. This will become the default behaviour
+    # in the next major version." v2 warns and leaves the value undefined (a stage-keyed
+    # setting whose `default:` is empty, as theburningmonk/appsyncmasterclass-backend has it).
+    config = {
+        "service": "posts",
+        "frameworkVersion": "2",
+        "provider": {"name": "aws"},
+        "custom": {
+            "cachingByStage": {"default": None, "prod": {"ttl": 60}},
+            "caching": "${self:custom.cachingByStage.${sls:stage}, "
+            "self:custom.cachingByStage.default}",
+            "inside": "prefix-${self:custom.nothing}",
+        },
+    }
+    resolved, problems, notices = _resolved(tmp_path, config)
+    assert resolved["custom"]["caching"] is None
+    assert notices == [
+        "custom.caching: ${self:custom.cachingByStage.${sls:stage}, "
+        "self:custom.cachingByStage.default}: value not found at the 'self' source; left "
+        "undefined, as Serverless Framework before v3 leaves it (with a warning)"
+    ]
+    # Inside a longer string there is nothing to leave out: still a problem.
+    assert problems == [
+        "custom.inside: ${self:custom.nothing}: value not found at the 'self' source"
+    ]
+    prod, _, _ = _resolved(tmp_path, config, stage="prod")
+    assert prod["custom"]["caching"] == {"ttl": 60}
+    # v3, and v2 with v3's rule opted into, refuse it.
+    for opted in (
+        {"frameworkVersion": "3"},
+        {"unresolvedVariablesNotificationMode": "error"},
+        {"variablesResolutionMode": "20210326"},
+    ):
+        _, problems, notices = _resolved(tmp_path, {**config, **opted})
+        assert notices == []
+        assert problems[0].startswith("custom.caching: ${self:custom.cachingByStage")

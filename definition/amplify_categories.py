@@ -1,0 +1,262 @@
+"""The other categories of an Amplify Gen 1 project that its API uses: the `auth` category's
+user pool and the `function` category's Lambda functions, read from the CloudFormation the
+Amplify CLI writes for them.
+
+An API with Cognito user pools authorization takes its pool from the auth category: the API's
+`parameters.json` gives `AuthCognitoUserPoolId` as `{"Fn::GetAtt": ["auth<name>",
+"Outputs.UserPoolId"]}`, which Amplify's root stack (`root-cloud-formation-template.json`, whose
+nested stacks are the categories' resources, each named `<category><name>`) evaluates. Locally
+the root stack is built the same way: one nested stack per auth resource, its template
+`amplify/backend/auth/<name>/build/<name>-cloudformation-template.json` (the CLI writes it at
+`amplify push` or `amplify build`; before CLI 7 `<name>-cloudformation-template.yml` beside
+`parameters.json`), its parameters the resource's `parameters.json` with what the root stack
+adds (`env`; `authRoleArn`, `unauthRoleArn` from the root's `AuthRole` and `UnauthRole`; one
+`<category><name><attribute>` per `dependsOn` entry of backend-config.json). The user pool and
+its clients in it are created in the embedded Cognito (`Ref UserPool` being the pool id the API
+names), so users sign up and sign in to the pool the API trusts; the identity pool, roles and
+the CLI's helper functions in the auth stack are not read.
+
+An `@function(name: "echo-${env}")` field's data source names the function `echo-<env>` by its
+ARN. Each function resource's `amplify/backend/function/<name>/<name>-cloudformation-template.json`
+is a nested stack of the same root (parameters `env`, and `deploymentBucketName` / `s3Key`, the
+S3 location the CLI uploads `src/` to, which stands for the local `src/` folder): its
+`AWS::Lambda::Function` runs as a local Lambda function under the name the template gives it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from definition.cloudformation.assets import LocalAssets
+from definition.cloudformation.cognito import read_user_pools
+from definition.cloudformation.intrinsics import evaluate
+from definition.cloudformation.lambda_ import read_lambda_functions
+from definition.cloudformation.parameters import StackSettings, stack_name_for
+from definition.cloudformation.stack import NESTED_STACK, Stack
+from definition.cloudformation.template import Template, parse_template_text, read_text
+from definition.errors import InvalidDefinitionError, TemplateValueError
+from definition.model import LambdaFunctionSpec, UserPoolSpec
+from definition.problems import Notice, Problem
+
+# What Amplify's root stack declares besides the categories' stacks, that they refer to.
+_ROOT_ROLES = ("AuthRole", "UnauthRole")
+# The deployment bucket the functions' code stands in, locally.
+_DEPLOYMENT_BUCKET = "amplify-local-deployment"
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryOutputs:
+    """Parameter values read from other categories, the user pools to create, and what was
+    found wrong or left out on the way."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    user_pools: tuple[UserPoolSpec, ...] = ()
+    lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+
+def category_outputs(
+    project: Path | None,
+    references: Mapping[str, tuple[Path, Any]],
+    environment: str | None,
+    region: str,
+) -> CategoryOutputs:
+    """The values of the API's parameters that `references` lists (by name: the file that gives
+    it, and its value as written), evaluated as Amplify's root stack evaluates them."""
+    backend = project / "amplify" / "backend" if project is not None else None
+    stacks: dict[str, Any] = {}
+    objects: dict[tuple[str, str], Path] = {}
+    if backend is not None:
+        stacks = _auth_stacks(backend, environment)
+        stacks.update(_function_stacks(backend, environment, objects))
+    if not any(logical_id.startswith("auth") for logical_id in stacks) and references:
+        return CategoryOutputs(problems=tuple(_unread(references, backend)))
+    if not stacks:
+        return CategoryOutputs()
+    body = {
+        "Resources": {
+            **{role: {"Type": "AWS::IAM::Role", "Properties": {}} for role in _ROOT_ROLES},
+            **stacks,
+        }
+    }
+    assert backend is not None
+    file = backend / "backend-config.json"
+    root = Stack(
+        Template(file, body),
+        StackSettings(stack_name_for(f"amplify-{project.name if project else 'app'}"), region),
+        LocalAssets(backend, objects),
+    )
+    values: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, (given_in, value) in references.items():
+        try:
+            found = evaluate(value, root, name)
+        except TemplateValueError as error:
+            problems.append(Problem(str(given_in), name, _advice(error.message, name)))
+            continue
+        values[name] = str(found)
+    pools: list[UserPoolSpec] = []
+    functions: list[LambdaFunctionSpec] = []
+    notices = []
+    for logical_id in stacks:
+        child = root.nested_stack(logical_id)
+        if child is None:
+            continue
+        if logical_id.startswith("auth"):
+            pools.extend(read_user_pools(child))
+            what = (
+                "the auth category's user pool and its clients are created in the embedded "
+                "Cognito; its identity pool, roles and helper functions are not emulated"
+            )
+            notices.append(Notice(str(file), f"auth.{logical_id.removeprefix('auth')}", what))
+        else:
+            functions.extend(read_lambda_functions(child))
+    return CategoryOutputs(
+        values,
+        tuple(pools),
+        tuple(functions),
+        (*problems, *root.problems),
+        (*notices, *root.notices),
+    )
+
+
+def _auth_stacks(backend: Path, environment: str | None) -> dict[str, Any]:
+    """The root stack's nested stack resource of each auth resource that is built."""
+    folder = backend / "auth"
+    depends = _dependencies(backend)
+    stacks: dict[str, Any] = {}
+    for resource in sorted(folder.iterdir() if folder.is_dir() else []):
+        template = _template_file(resource)
+        if template is None:
+            continue
+        logical_id = f"auth{resource.name}"
+        parameters: dict[str, Any] = {**depends.get(logical_id, {})}
+        for file in (resource / "parameters.json", resource / "build" / "parameters.json"):
+            parameters.update(_parameters_file(file))
+        parameters["env"] = environment or "NONE"
+        parameters["authRoleArn"] = {"Fn::GetAtt": ["AuthRole", "Arn"]}
+        parameters["unauthRoleArn"] = {"Fn::GetAtt": ["UnauthRole", "Arn"]}
+        parameters["authRoleName"] = {"Ref": "AuthRole"}
+        parameters["unauthRoleName"] = {"Ref": "UnauthRole"}
+        stacks[logical_id] = _nested_stack(template, parameters)
+    return stacks
+
+
+def _function_stacks(
+    backend: Path, environment: str | None, objects: dict[tuple[str, str], Path]
+) -> dict[str, Any]:
+    """The root stack's nested stack resource of each function resource, its code's S3
+    location (added to `objects`) standing for its `src/` folder."""
+    folder = backend / "function"
+    stacks: dict[str, Any] = {}
+    for resource in sorted(folder.iterdir() if folder.is_dir() else []):
+        template = _template_file(resource)
+        if template is None or not (resource / "src").is_dir():
+            continue
+        key = f"amplify-builds/{resource.name}-local-build.zip"
+        objects[(_DEPLOYMENT_BUCKET, key)] = resource / "src"
+        parameters = {
+            **_parameters_file(resource / "parameters.json"),
+            "env": environment or "NONE",
+            "deploymentBucketName": _DEPLOYMENT_BUCKET,
+            "s3Key": key,
+        }
+        stacks[f"function{resource.name}"] = _nested_stack(template, parameters)
+    return stacks
+
+
+def _parameters_file(file: Path) -> dict[str, Any]:
+    """A category resource's parameters.json (nothing when there is none)."""
+    if not file.is_file():
+        return {}
+    found = parse_template_text(read_text(file), file)
+    if not isinstance(found, dict):
+        raise InvalidDefinitionError([Problem(str(file), "", "expected a JSON object")])
+    return found
+
+
+def _nested_stack(template: Path, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The root stack's resource for a category's template, given the parameters it declares."""
+    declared = _declared(template)
+    return {
+        "Type": NESTED_STACK,
+        "Properties": {
+            "TemplateURL": str(template),
+            "Parameters": {
+                key: _parameter(value) for key, value in parameters.items() if key in declared
+            },
+        },
+    }
+
+
+def _template_file(resource: Path) -> Path | None:
+    for candidate in (
+        resource / "build" / f"{resource.name}-cloudformation-template.json",
+        resource / f"{resource.name}-cloudformation-template.json",
+        resource / f"{resource.name}-cloudformation-template.yml",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _declared(template: Path) -> set[str]:
+    body = parse_template_text(read_text(template), template)
+    parameters = body.get("Parameters") if isinstance(body, dict) else None
+    return set(parameters) if isinstance(parameters, dict) else set()
+
+
+def _parameter(value: Any) -> Any:
+    """A parameters.json value as the root stack passes it: lists as they are (the nested
+    stack joins them), booleans as CloudFormation writes them."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
+def _dependencies(backend: Path) -> dict[str, dict[str, Any]]:
+    """backend-config.json's `dependsOn`: by resource (`<category><name>`), the parameters the
+    CLI adds for them, `<category><name><attribute>` as that resource's output."""
+    file = backend / "backend-config.json"
+    config = parse_template_text(read_text(file), file) if file.is_file() else None
+    found: dict[str, dict[str, Any]] = {}
+    for category, resources in (config if isinstance(config, dict) else {}).items():
+        for name, settings in resources.items() if isinstance(resources, dict) else ():
+            depends = settings.get("dependsOn") if isinstance(settings, dict) else None
+            for entry in depends if isinstance(depends, list) else ():
+                if not isinstance(entry, dict):
+                    continue
+                target = f"{entry.get('category')}{entry.get('resourceName')}"
+                for attribute in entry.get("attributes") or ():
+                    found.setdefault(f"{category}{name}", {})[f"{target}{attribute}"] = {
+                        "Fn::GetAtt": [target, f"Outputs.{attribute}"]
+                    }
+    return found
+
+
+def _unread(references: Mapping[str, tuple[Path, Any]], backend: Path | None) -> list[Problem]:
+    where = f" in {backend / 'auth'}" if backend is not None else ""
+    return [
+        Problem(
+            str(file),
+            name,
+            f"{json.dumps(value)} is another Amplify category's output, and no built auth "
+            f"category was found{where} (`amplify push` or `amplify build` writes "
+            f"amplify/backend/auth/<name>/build/): give its value with --parameter {name}=...",
+        )
+        for name, (file, value) in references.items()
+    ]
+
+
+def _advice(message: str, name: str) -> str:
+    return (
+        f"{message}; only the auth category is read locally: give its value with "
+        f"--parameter {name}=..."
+    )

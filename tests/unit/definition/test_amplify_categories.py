@@ -1,0 +1,109 @@
+"""An Amplify Gen 1 API's parameters that name the auth category's outputs are evaluated as
+Amplify's root stack evaluates them, from the auth category's build (apis/amplify-notes: the
+template the Amplify CLI's auth stack builder writes for the default settings, its snapshot in
+amplify-cli's auth-stack-transform.test.ts.snap, and the parameters the CLI writes from
+cli-inputs.json); its user pool and clients are kept for the embedded Cognito."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from definition.amplify_categories import category_outputs
+
+NOTES = Path(__file__).parents[2] / "integration" / "apis" / "amplify-notes"
+_POOL_ID = {"Fn::GetAtt": ["authnotesauth", "Outputs.UserPoolId"]}
+
+
+def _project(tmp_path: Path) -> Path:
+    shutil.copytree(NOTES / "amplify" / "backend" / "auth", tmp_path / "amplify/backend/auth")
+    shutil.copy(NOTES / "amplify/backend/backend-config.json", tmp_path / "amplify/backend")
+    return tmp_path
+
+
+def test_the_auth_category_gives_its_user_pool(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    given_in = project / "parameters.json"
+    arn = {
+        # As an API's or a function's parameters.json writes a pool's ARN.
+        "Fn::Sub": [
+            "arn:aws:cognito-idp:${AWS::Region}:${AWS::AccountId}:userpool/${id}",
+            {"id": _POOL_ID},
+        ]
+    }
+    found = category_outputs(
+        project,
+        {"AuthCognitoUserPoolId": (given_in, _POOL_ID), "PoolArn": (given_in, arn)},
+        "dev",
+        "eu-west-1",
+    )
+    assert found.problems == ()
+    [pool] = found.user_pools
+    assert found.values == {
+        "AuthCognitoUserPoolId": pool.user_pool_id,
+        "PoolArn": f"arn:aws:cognito-idp:eu-west-1:123456789012:userpool/{pool.user_pool_id}",
+    }
+    assert pool.user_pool_id.startswith("eu-west-1_")
+    # UserPoolName is `<userPoolName>-<env>` unless env is NONE (ShouldNotCreateEnvResources).
+    assert pool.pool_name == "notesauth_userpool_2c33facd-dev"
+    assert pool.properties["AliasAttributes"] == ["email"]
+    assert pool.properties["Policies"]["PasswordPolicy"]["MinimumLength"] == 8
+    assert sorted(client.client_name for client in pool.clients) == [
+        "notesauth_app_client",
+        "notesauth_app_clientWeb",
+    ]
+    assert [notice.key_path for notice in found.notices] == ["auth.notesauth"]
+    # Without an environment the pool has no suffix, as under env NONE.
+    bare = category_outputs(project, {"Id": (given_in, _POOL_ID)}, None, "eu-west-1")
+    assert bare.user_pools[0].pool_name == "notesauth_userpool_2c33facd"
+
+
+def test_before_cli_7_the_template_sits_beside_its_parameters(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    auth = project / "amplify/backend/auth/notesauth"
+    template = json.loads((auth / "build/notesauth-cloudformation-template.json").read_text())
+    (auth / "notesauth-cloudformation-template.json").write_text(json.dumps(template))
+    shutil.move(auth / "build/parameters.json", auth / "parameters.json")
+    shutil.rmtree(auth / "build")
+    found = category_outputs(project, {"Id": (auth / "x.json", _POOL_ID)}, "dev", "us-east-1")
+    assert found.problems == ()
+    assert found.values["Id"] == found.user_pools[0].user_pool_id
+
+
+def test_what_cannot_be_read_is_a_problem_naming_the_parameter(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    given_in = project / "parameters.json"
+    other = {"Fn::GetAtt": ["functionresize", "Outputs.Arn"]}
+    found = category_outputs(project, {"ResizeArn": (given_in, other)}, "dev", "us-east-1")
+    [problem] = found.problems
+    assert (problem.file, problem.key_path) == (str(given_in), "ResizeArn")
+    assert problem.message == (
+        "unresolved reference: no parameter or resource named 'functionresize'; only the auth "
+        "category is read locally: give its value with --parameter ResizeArn=..."
+    )
+    shutil.rmtree(project / "amplify/backend/auth/notesauth/build")
+    [problem] = category_outputs(project, {"Id": (given_in, _POOL_ID)}, "dev", "us-east-1").problems
+    assert problem.message.startswith(
+        '{"Fn::GetAtt": ["authnotesauth", "Outputs.UserPoolId"]} is another Amplify category\'s '
+        "output, and no built auth category was found"
+    )
+    assert category_outputs(None, {}, None, "us-east-1").values == {}
+
+
+def test_the_function_category_s_functions_run_locally(tmp_path: Path) -> None:
+    # The Amplify CLI's function template (amplify-category-function's
+    # lambda-function-cloudformation-template.json.ejs): FunctionName `<name>-<env>`, its code
+    # at the S3 location of the CLI's upload of src/, which stands for src/ here.
+    project = _project(tmp_path)
+    shutil.copytree(NOTES / "amplify/backend/function", project / "amplify/backend/function")
+    found = category_outputs(project, {}, "dev", "eu-west-1")
+    assert found.problems == ()
+    [function] = found.lambda_functions
+    assert function.function_name == "wordcount-dev"
+    assert function.handler == "index.handler"
+    assert function.code == project / "amplify/backend/function/wordcount/src"
+    assert function.arn == "arn:aws:lambda:eu-west-1:123456789012:function:wordcount-dev"
+    assert function.environment == {"ENV": "dev", "REGION": "eu-west-1"}
+    # The auth category is read as well, though no parameter names it.
+    assert len(found.user_pools) == 1
