@@ -25,6 +25,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from appsync.api_log import RequestLog
 from appsync.errors import FilterError
 from appsync.pubsub import Publication, PublicationKind, topic_name
 from appsync.realtime import messages
@@ -35,6 +36,7 @@ from appsync.realtime.filters import (
 )
 from appsync.realtime.messages import DataPayload, ErrorJson, data_error
 from appsync.realtime.protocol import Subscribe
+from appsync.realtime.start_log import subscription_field_log
 from appsync.selection import selection_info
 from auth.errors import MISSING_AUTHORIZATION_HEADER, SignatureError, UnauthorizedError
 from auth.identity import Principal
@@ -127,8 +129,9 @@ class SubscriptionPlanner:
         return self._executable.documents
 
     async def plan(
-        self, request: Subscribe, source_ip: str | None
+        self, request: Subscribe, source_ip: str | None, log: RequestLog | None = None
     ) -> ActiveSubscription | list[ErrorJson]:
+        """`log`: the start's entry in the API's log (`start_log`), for its resolver's events."""
         if request.authorization is None:
             return [{"errorType": "UnauthorizedException", "message": MISSING_AUTHORIZATION_HEADER}]
         graphql = GraphQLRequestInfo(request.query, request.operation_name, request.variables)
@@ -153,7 +156,7 @@ class SubscriptionPlanner:
             # "query not supported through the realtime channel", errorType UnsupportedOperation:
             # the service's answer to a query sent as a `start` (amplify-swift#3885).
             return [messages.unsupported_operation(operation.operation.value)]
-        return await self._plan_field(request, principal, prepared, operation)
+        return await self._plan_field(request, principal, prepared, operation, log)
 
     async def _plan_field(
         self,
@@ -161,6 +164,7 @@ class SubscriptionPlanner:
         principal: Principal,
         prepared: PreparedDocument,
         operation: OperationDefinitionNode,
+        log: RequestLog | None = None,
     ) -> ActiveSubscription | list[ErrorJson]:
         graphql_schema = self._schema.graphql_schema
         subscription_type = graphql_schema.subscription_type
@@ -204,13 +208,20 @@ class SubscriptionPlanner:
                 ),
                 auth_type=principal.auth_type,
             )
+            return_type = str(subscription_type.fields[field_name].type)
+            field_log = subscription_field_log(log, type_name, field_name, return_type)
+            ctx.observer = field_log
             try:
                 await resolver.resolve(ctx)
             except ResolverError as error:
                 refused: ErrorJson = {"message": error.message}
                 if error.error_type:
                     refused["errorType"] = error.error_type
+                if field_log is not None:
+                    field_log.finish([refused])
                 return [refused]
+            if field_log is not None:
+                field_log.finish(ctx.appended_errors)
             extensions = ctx.extensions
         try:
             enhanced = extension_filter(extensions, "setSubscriptionFilter")
