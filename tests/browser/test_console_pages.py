@@ -1,6 +1,7 @@
 """The console's pages on their own API, in Chromium against the real server: a state machine
 opened, an execution started and watched live to its end (the graph's colours and the history
-rows checked against the engine's own GetExecutionHistory), a DynamoDB item edited and read back
+rows checked against the engine's own GetExecutionHistory), a machine's version and alias shown,
+its executions filtered by status and a failed one redriven to success, a DynamoDB item edited and read back
 over GraphQL, the resolver log showing a request as it is served, and the console token asked
 for when the page was not loaded on the server's machine."""
 
@@ -139,6 +140,55 @@ def test_an_execution_is_started_and_watched_to_its_end(page: Page, shop: Server
     ]
     assert shown == [(str(event["id"]), event["type"]) for event in history]
     assert history[-1]["type"] == "ExecutionSucceeded"
+
+
+def test_a_failed_execution_is_found_by_status_and_redriven(page: Page, shop: Server) -> None:
+    """A machine with a version and an alias, an execution started on the alias that fails;
+    the machine page lists both and filters its executions by status, and the execution's
+    Redrive button runs the failed state again (AWS's RedriveExecution) to success."""
+    activity = _states(shop, "CreateActivity", {"name": "flaky-work"})["activityArn"]
+    definition = {
+        "StartAt": "Work",
+        "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}},
+    }
+    created = _states(
+        shop,
+        "CreateStateMachine",
+        {
+            "name": "flaky",
+            "definition": json.dumps(definition),
+            "roleArn": "arn:aws:iam::123456789012:role/console-pages",
+            "publish": True,
+        },
+    )
+    routing = [{"stateMachineVersionArn": created["stateMachineVersionArn"], "weight": 100}]
+    alias = _states(
+        shop, "CreateStateMachineAlias", {"name": "live", "routingConfiguration": routing}
+    )["stateMachineAliasArn"]
+    _states(shop, "StartExecution", {"stateMachineArn": alias, "name": "first", "input": "{}"})
+    task = _states(shop, "GetActivityTask", {"activityArn": activity})
+    _states(shop, "SendTaskFailure", {"taskToken": task["taskToken"], "error": "Flaky"})
+    page.goto(f"{origin(shop)}/console/#/stepfunctions")
+    page.get_by_role("link", name="flaky").click()
+    page.locator(".facts").filter(has_text="live").wait_for()
+    assert page.locator(".facts dt:has-text('Versions') + dd").inner_text() == "1"
+    assert page.locator(".facts dt:has-text('Aliases') + dd").inner_text() == "live"
+    row = page.locator("tr[data-execution=first]")
+    row.filter(has_text="FAILED").wait_for()
+    assert row.locator("td").last.inner_text() == "live"
+    page.get_by_label("Status").select_option("SUCCEEDED")
+    page.get_by_text("No executions with status SUCCEEDED.").wait_for()
+    page.get_by_label("Status").select_option("FAILED")
+    row.get_by_role("link", name="first").click()
+    status = page.get_by_test_id("execution-status")
+    status.filter(has_text="FAILED").wait_for()
+    page.get_by_role("button", name="Redrive").click()
+    status.filter(has_text="RUNNING").wait_for()
+    again = _states(shop, "GetActivityTask", {"activityArn": activity})
+    _states(shop, "SendTaskSuccess", {"taskToken": again["taskToken"], "output": '{"done": 1}'})
+    status.filter(has_text="SUCCEEDED").wait_for()
+    page.locator("dt", has_text="Redrives").wait_for()
+    assert page.locator("dt:has-text('Redrives') + dd").inner_text() == "1"
 
 
 def test_an_item_edited_in_the_console_is_read_back_over_graphql(page: Page, shop: Server) -> None:
