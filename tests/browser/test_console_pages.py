@@ -1,9 +1,10 @@
 """The console's pages on their own API, in Chromium against the real server: a state machine
 opened, an execution started and watched live to its end (the graph's colours and the history
-rows checked against the engine's own GetExecutionHistory), a machine's version and alias shown,
-its executions filtered by status and a failed one redriven to success, a DynamoDB item edited and read back
-over GraphQL, the resolver log showing a request as it is served, and the console token asked
-for when the page was not loaded on the server's machine."""
+rows checked against the engine's own GetExecutionHistory), the header (the API's name, its
+endpoints, the server's version), a machine's version and alias shown, its executions filtered
+by status and a failed one redriven to success, a DynamoDB item edited and read back over
+GraphQL, the resolver log showing a request as it is served, and the console token asked for
+when the page was not loaded on the server's machine."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Route
 
+from appsync.console.routes import server_version
 from tests.browser.conftest import open_explorer, origin, run_operation, wait_for_result
 from tests.browser.harness import SEED, TABLE, aws_json, dynamodb
 from tests.integration.conftest import Server, serve
@@ -140,6 +142,20 @@ def test_an_execution_is_started_and_watched_to_its_end(page: Page, shop: Server
     ]
     assert shown == [(str(event["id"]), event["type"]) for event in history]
     assert history[-1]["type"] == "ExecutionSucceeded"
+
+
+def test_the_header_names_the_api_its_endpoints_and_the_servers_version(
+    page: Page, shop: Server
+) -> None:
+    page.goto(f"{origin(shop)}/console/")
+    header = page.locator("header.app-header")
+    header.get_by_role("heading", name="shop").wait_for()
+    assert header.locator(".version").inner_text() == f"appsync-local {server_version()}"
+    assert header.get_by_label("Endpoints").locator("dd").all_inner_texts() == [
+        f"{origin(shop)}/graphql",
+        f"ws://{shop.host}:{shop.port}/graphql/realtime",
+        origin(shop),
+    ]
 
 
 def test_a_failed_execution_is_found_by_status_and_redriven(page: Page, shop: Server) -> None:
