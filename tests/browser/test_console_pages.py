@@ -3,8 +3,9 @@ opened, an execution started and watched live to its end (the graph's colours an
 rows checked against the engine's own GetExecutionHistory), the header (the API's name, its
 endpoints, the server's version), a machine's version and alias shown, its executions filtered
 by status and a failed one redriven to success, a DynamoDB item edited and read back over
-GraphQL, the resolver log showing a request as it is served, and the console token asked for
-when the page was not loaded on the server's machine."""
+GraphQL, another created, found on an index and deleted, the resolver log showing a request as
+it is served, and the console token asked for when the page was not loaded on the server's
+machine."""
 
 from __future__ import annotations
 
@@ -234,6 +235,37 @@ def test_an_item_edited_in_the_console_is_read_back_over_graphql(page: Page, sho
     )["Item"]
     assert stored["total"] == {"N": "21.5"}
     assert stored["note"] == {"NULL": True}
+
+
+def test_an_item_is_created_found_on_an_index_and_deleted(page: Page, shop: Server) -> None:
+    """Created as DynamoDB JSON, queried on the byStatus index, deleted after the browser's
+    confirmation; the embedded DynamoDB's GetItem agrees at each step."""
+    key = {"customer": {"S": "grace"}, "orderId": {"S": "o-9"}}
+    page.goto(f"{origin(shop)}/console/#/dynamodb")
+    page.get_by_role("link", name="Orders").click()
+    page.get_by_role("table", name="Items of Orders").wait_for()
+    page.get_by_role("button", name="Create item").click()
+    page.get_by_label("DynamoDB JSON").check()
+    created = {**key, "status": {"S": "PENDING"}, "total": {"N": "3"}}
+    page.get_by_label("Item JSON").fill(json.dumps(created))
+    page.get_by_role("form", name="Create item").get_by_role("button", name="Create item").click()
+    page.get_by_role("form", name="Create item").wait_for(state="detached")
+    stored = dynamodb(shop, "GetItem", {"TableName": "Orders", "Key": key})
+    assert stored["Item"] == created
+    search = page.get_by_role("form", name="Scan or query")
+    search.get_by_label("Query").check()
+    search.get_by_label("Table or index").select_option("byStatus")
+    search.get_by_label("status (partition key) =").fill("PENDING")
+    search.get_by_role("button", name="Run").click()
+    rows = page.locator("tbody tr[data-key]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('tbody tr[data-key]')].map((r) => r.dataset.key)"
+        ".join() === 'grace / o-9'"
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete item grace / o-9").click()
+    rows.first.wait_for(state="detached")
+    assert "Item" not in dynamodb(shop, "GetItem", {"TableName": "Orders", "Key": key})
 
 
 def test_the_resolver_log_shows_a_request_as_it_is_served(page: Page, shop: Server) -> None:
