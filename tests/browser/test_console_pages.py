@@ -2,10 +2,10 @@
 opened, an execution started and watched live to its end (the graph's colours and the history
 rows checked against the engine's own GetExecutionHistory), the header (the API's name, its
 endpoints, the server's version), a machine's version and alias shown, its executions filtered
-by status and a failed one redriven to success, a DynamoDB item edited and read back over
-GraphQL, another created, found on an index and deleted, the resolver log showing a request as
-it is served, and the console token asked for when the page was not loaded on the server's
-machine."""
+by status and a failed one redriven to success, a running one stopped, a DynamoDB item edited
+and read back over GraphQL, another created, found on an index and deleted, the resolver log
+showing a request as it is served, and the console token asked for when the page was not loaded
+on the server's machine."""
 
 from __future__ import annotations
 
@@ -206,6 +206,33 @@ def test_a_failed_execution_is_found_by_status_and_redriven(page: Page, shop: Se
     status.filter(has_text="SUCCEEDED").wait_for()
     page.locator("dt", has_text="Redrives").wait_for()
     assert page.locator("dt:has-text('Redrives') + dd").inner_text() == "1"
+
+
+def test_a_running_execution_is_stopped_from_its_page(page: Page, shop: Server) -> None:
+    activity = _states(shop, "CreateActivity", {"name": "never-answered"})["activityArn"]
+    definition = {
+        "StartAt": "Wait",
+        "States": {"Wait": {"Type": "Task", "Resource": activity, "End": True}},
+    }
+    machine = _states(
+        shop,
+        "CreateStateMachine",
+        {
+            "name": "stoppable",
+            "definition": json.dumps(definition),
+            "roleArn": "arn:aws:iam::123456789012:role/console-pages",
+        },
+    )["stateMachineArn"]
+    started = _states(shop, "StartExecution", {"stateMachineArn": machine, "name": "halt"})
+    page.goto(f"{origin(shop)}/console/#/stepfunctions")
+    page.get_by_role("link", name="stoppable").click()
+    page.locator("tr[data-execution=halt]").get_by_role("link", name="halt").click()
+    status = page.get_by_test_id("execution-status")
+    status.filter(has_text="RUNNING").wait_for()
+    page.get_by_role("button", name="Stop execution").click()
+    status.filter(has_text="ABORTED").wait_for()
+    described = _states(shop, "DescribeExecution", {"executionArn": started["executionArn"]})
+    assert described["status"] == "ABORTED"
 
 
 def test_an_item_edited_in_the_console_is_read_back_over_graphql(page: Page, shop: Server) -> None:
