@@ -156,13 +156,15 @@ def test_switching_to_the_additional_api_key_mode(page: Page, iam_api: Server) -
 @pytest.fixture(scope="module")
 def lambda_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("lambda")
-    (folder / "authorizer.py").write_text(
+    # A module name of its own: Python handlers are imported once per process, by name, and
+    # test_accessibility.py serves an `authorizer` module that refuses everyone.
+    (folder / "console_lambda_authorizer.py").write_text(
         "def handler(event, context):\n"
         f"    return {{'isAuthorized': event['authorizationToken'] == {LAMBDA_TOKEN!r}}}\n"
     )
     auth = {
         "authenticationType": "AWS_LAMBDA",
-        "lambdaAuthorizerConfig": {"handler": "authorizer:handler"},
+        "lambdaAuthorizerConfig": {"handler": "console_lambda_authorizer:handler"},
     }
     with serve(write_whoami_api(folder, "console-lambda", auth)) as server:
         yield server
