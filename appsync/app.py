@@ -367,6 +367,8 @@ def build_app(
     api = load_api(definition, clock, data, log_sink, primary=primary)
     api.aws.endpoint.add_route(CONTROL, ControlRoute(api.clock, api.reset, enabled=control))
     endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
+    # A `start` is logged where a request is: the endpoint's log, which a console may turn on.
+    api.realtime.log_source = endpoint
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
     # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
@@ -515,6 +517,7 @@ class AppSyncApp(Starlette):
             previous=self.state.console,
         )
         self.router.routes = _routes(api, endpoint, self._realtime, console)
+        self._realtime.log_source = endpoint
         # A reset now puts back what `api` declares, and closes the sockets the app holds.
         api.reset.realtime = self._realtime
         control = ControlRoute(api.clock, api.reset, enabled=self.state.control)

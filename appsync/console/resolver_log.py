@@ -3,7 +3,9 @@ for the console, kept for the latest requests and streamed to the console as eac
 
 There is one event source. `appsync.api_log` writes a request's events (RequestSummary,
 ExecutionSummary, RequestMapping, ResponseMapping, Tracing and the request-level lines) to a
-`LogSink` when the request ends; `ResolverLogStream` is such a sink. An API with a `logConfig`
+`LogSink` when the request ends; `ResolverLogStream` is such a sink. A subscription's `start`
+on the realtime websocket writes its events there too, read from the same endpoint's log
+(`appsync.realtime.start_log`). An API with a `logConfig`
 has its log already: the stream joins its destination (`joined`), and shows what that
 `fieldLogLevel` writes, as AppSync's console shows what reaches CloudWatch. An API without one
 logs nothing, at no cost per request, until a console opens (its page reads `config.json`, or

@@ -54,6 +54,7 @@ from appsync.realtime.protocol import (
     Unsubscribe,
     handshake_headers,
 )
+from appsync.realtime.start_log import REFUSED, STARTED, LogSource, start_log
 from appsync.realtime.subscriptions import (
     ActiveSubscription,
     SubscriptionPlanner,
@@ -138,6 +139,8 @@ class RealtimeRuntime:
         self.metrics = metrics
         self.broker = broker
         self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
+        # Where each start finds the API's log (the GraphQL endpoint: `start_log`), if anywhere.
+        self.log_source: LogSource | None = None
         self._authorizer = authorizer
         self.planner = SubscriptionPlanner(
             schema,
@@ -422,13 +425,16 @@ class _Socket:
         and a waiting task with its frames was about 1.2 KiB of it)."""
         subscription_id = request.subscription_id
         planner = self.runtime.planner
-        outcome = await planner.plan(request, self.source_ip)
+        log = start_log(self.runtime.log_source, request)
+        outcome = await planner.plan(request, self.source_ip, log)
         # The start's text and headers need not live as long as the subscription.
         del request
         if isinstance(outcome, ActiveSubscription) and planner is not self.runtime.planner:
             # The API was reloaded while this start was planned.
             planner = self.runtime.planner
             outcome = await planner.rebind(outcome)
+        if log is not None:
+            log.finish(STARTED if isinstance(outcome, ActiveSubscription) else REFUSED, ())
         metrics = self.runtime.metrics
         if not isinstance(outcome, ActiveSubscription):
             self.tasks.pop(subscription_id, None)

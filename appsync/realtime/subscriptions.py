@@ -25,6 +25,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from appsync.api_log import RequestLog
 from appsync.errors import FilterError
 from appsync.pubsub import Publication, PublicationKind, topic_name
 from appsync.realtime import messages
@@ -35,6 +36,7 @@ from appsync.realtime.filters import (
 )
 from appsync.realtime.messages import DataPayload, ErrorJson, data_error
 from appsync.realtime.protocol import EncodedPayload, Subscribe
+from appsync.realtime.start_log import subscription_field_log
 from appsync.realtime.start_plans import StartPlans
 from appsync.selection import selection_info
 from auth.errors import MISSING_AUTHORIZATION_HEADER, SignatureError, UnauthorizedError
@@ -182,8 +184,9 @@ class SubscriptionPlanner:
         return self._executable.documents
 
     async def plan(
-        self, request: Subscribe, source_ip: str | None
+        self, request: Subscribe, source_ip: str | None, log: RequestLog | None = None
     ) -> ActiveSubscription | list[ErrorJson]:
+        """`log`: the start's entry in the API's log (`start_log`), for its resolver's events."""
         if request.authorization is None:
             return [{"errorType": "UnauthorizedException", "message": MISSING_AUTHORIZATION_HEADER}]
         graphql = GraphQLRequestInfo(request.query, request.operation_name, request.variables)
@@ -210,7 +213,7 @@ class SubscriptionPlanner:
             return refusal
         if start.errors:
             return list(start.errors)
-        return await self._start_field(request, principal, start)
+        return await self._start_field(request, principal, start, log)
 
     async def _plan_start(
         self, request: Subscribe, variables_key: str
@@ -267,7 +270,11 @@ class SubscriptionPlanner:
         )
 
     async def _start_field(
-        self, request: Subscribe, principal: Principal, start: StartPlan
+        self,
+        request: Subscribe,
+        principal: Principal,
+        start: StartPlan,
+        log: RequestLog | None = None,
     ) -> ActiveSubscription | list[ErrorJson]:
         """One caller's start of a planned field: its subscription resolver (which may set
         filters for this caller), and the subscription."""
@@ -294,13 +301,22 @@ class SubscriptionPlanner:
                 ),
                 auth_type=principal.auth_type,
             )
+            subscription_type = self._schema.graphql_schema.subscription_type
+            assert subscription_type is not None  # a planned start is of a subscription field
+            return_type = str(subscription_type.fields[field_name].type)
+            field_log = subscription_field_log(log, start.type_name, field_name, return_type)
+            ctx.observer = field_log
             try:
                 await resolver.resolve(ctx)
             except ResolverError as error:
                 refused: ErrorJson = {"message": error.message}
                 if error.error_type:
                     refused["errorType"] = error.error_type
+                if field_log is not None:
+                    field_log.finish([refused])
                 return [refused]
+            if field_log is not None:
+                field_log.finish(ctx.appended_errors)
             extensions = ctx.extensions
         try:
             enhanced = extension_filter(extensions, "setSubscriptionFilter")

@@ -41,6 +41,7 @@ class Tiny:
 TINY = {
     "aws_endpoint": Tiny(("--quick",), "ours/moto"),
     "cache_and_logs": Tiny(("--seconds", "0.4", "--rounds", "1", "--connections", "2"), "req/s"),
+    "console": Tiny(("--seconds", "0.2", "--rounds", "1", "--connections", "2"), "req/s"),
     "dynamodb": Tiny(("--seconds", "0.2", "--rounds", "1"), "/s"),
     "dynamodb_writes": Tiny(
         (

@@ -1,8 +1,11 @@
 """The console's pages on their own API, in Chromium against the real server: a state machine
 opened, an execution started and watched live to its end (the graph's colours and the history
-rows checked against the engine's own GetExecutionHistory), a DynamoDB item edited and read back
-over GraphQL, the resolver log showing a request as it is served, and the console token asked
-for when the page was not loaded on the server's machine."""
+rows checked against the engine's own GetExecutionHistory), the header (the API's name, its
+endpoints, the server's version), a machine's version and alias shown, its executions filtered
+by status and a failed one redriven to success, a running one stopped, a DynamoDB item edited
+and read back over GraphQL, another created, found on an index and deleted, the resolver log
+showing a request as it is served, and the console token asked for when the page was not loaded
+on the server's machine."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, Route
 
+from appsync.console.routes import server_version
 from tests.browser.conftest import open_explorer, origin, run_operation, wait_for_result
 from tests.browser.harness import SEED, TABLE, aws_json, dynamodb
 from tests.integration.conftest import Server, serve
@@ -141,6 +145,96 @@ def test_an_execution_is_started_and_watched_to_its_end(page: Page, shop: Server
     assert history[-1]["type"] == "ExecutionSucceeded"
 
 
+def test_the_header_names_the_api_its_endpoints_and_the_servers_version(
+    page: Page, shop: Server
+) -> None:
+    page.goto(f"{origin(shop)}/console/")
+    header = page.locator("header.app-header")
+    header.get_by_role("heading", name="shop").wait_for()
+    assert header.locator(".version").inner_text() == f"appsync-local {server_version()}"
+    assert header.get_by_label("Endpoints").locator("dd").all_inner_texts() == [
+        f"{origin(shop)}/graphql",
+        f"ws://{shop.host}:{shop.port}/graphql/realtime",
+        origin(shop),
+    ]
+
+
+def test_a_failed_execution_is_found_by_status_and_redriven(page: Page, shop: Server) -> None:
+    """A machine with a version and an alias, an execution started on the alias that fails;
+    the machine page lists both and filters its executions by status, and the execution's
+    Redrive button runs the failed state again (AWS's RedriveExecution) to success."""
+    activity = _states(shop, "CreateActivity", {"name": "flaky-work"})["activityArn"]
+    definition = {
+        "StartAt": "Work",
+        "States": {"Work": {"Type": "Task", "Resource": activity, "End": True}},
+    }
+    created = _states(
+        shop,
+        "CreateStateMachine",
+        {
+            "name": "flaky",
+            "definition": json.dumps(definition),
+            "roleArn": "arn:aws:iam::123456789012:role/console-pages",
+            "publish": True,
+        },
+    )
+    routing = [{"stateMachineVersionArn": created["stateMachineVersionArn"], "weight": 100}]
+    alias = _states(
+        shop, "CreateStateMachineAlias", {"name": "live", "routingConfiguration": routing}
+    )["stateMachineAliasArn"]
+    _states(shop, "StartExecution", {"stateMachineArn": alias, "name": "first", "input": "{}"})
+    task = _states(shop, "GetActivityTask", {"activityArn": activity})
+    _states(shop, "SendTaskFailure", {"taskToken": task["taskToken"], "error": "Flaky"})
+    page.goto(f"{origin(shop)}/console/#/stepfunctions")
+    page.get_by_role("link", name="flaky").click()
+    page.locator(".facts").filter(has_text="live").wait_for()
+    assert page.locator(".facts dt:has-text('Versions') + dd").inner_text() == "1"
+    assert page.locator(".facts dt:has-text('Aliases') + dd").inner_text() == "live"
+    row = page.locator("tr[data-execution=first]")
+    row.filter(has_text="FAILED").wait_for()
+    assert row.locator("td").last.inner_text() == "live"
+    page.get_by_label("Status").select_option("SUCCEEDED")
+    page.get_by_text("No executions with status SUCCEEDED.").wait_for()
+    page.get_by_label("Status").select_option("FAILED")
+    row.get_by_role("link", name="first").click()
+    status = page.get_by_test_id("execution-status")
+    status.filter(has_text="FAILED").wait_for()
+    page.get_by_role("button", name="Redrive").click()
+    status.filter(has_text="RUNNING").wait_for()
+    again = _states(shop, "GetActivityTask", {"activityArn": activity})
+    _states(shop, "SendTaskSuccess", {"taskToken": again["taskToken"], "output": '{"done": 1}'})
+    status.filter(has_text="SUCCEEDED").wait_for()
+    page.locator("dt", has_text="Redrives").wait_for()
+    assert page.locator("dt:has-text('Redrives') + dd").inner_text() == "1"
+
+
+def test_a_running_execution_is_stopped_from_its_page(page: Page, shop: Server) -> None:
+    activity = _states(shop, "CreateActivity", {"name": "never-answered"})["activityArn"]
+    definition = {
+        "StartAt": "Wait",
+        "States": {"Wait": {"Type": "Task", "Resource": activity, "End": True}},
+    }
+    machine = _states(
+        shop,
+        "CreateStateMachine",
+        {
+            "name": "stoppable",
+            "definition": json.dumps(definition),
+            "roleArn": "arn:aws:iam::123456789012:role/console-pages",
+        },
+    )["stateMachineArn"]
+    started = _states(shop, "StartExecution", {"stateMachineArn": machine, "name": "halt"})
+    page.goto(f"{origin(shop)}/console/#/stepfunctions")
+    page.get_by_role("link", name="stoppable").click()
+    page.locator("tr[data-execution=halt]").get_by_role("link", name="halt").click()
+    status = page.get_by_test_id("execution-status")
+    status.filter(has_text="RUNNING").wait_for()
+    page.get_by_role("button", name="Stop execution").click()
+    status.filter(has_text="ABORTED").wait_for()
+    described = _states(shop, "DescribeExecution", {"executionArn": started["executionArn"]})
+    assert described["status"] == "ABORTED"
+
+
 def test_an_item_edited_in_the_console_is_read_back_over_graphql(page: Page, shop: Server) -> None:
     page.goto(f"{origin(shop)}/console/#/dynamodb")
     page.get_by_role("link", name="Orders").click()
@@ -168,6 +262,37 @@ def test_an_item_edited_in_the_console_is_read_back_over_graphql(page: Page, sho
     )["Item"]
     assert stored["total"] == {"N": "21.5"}
     assert stored["note"] == {"NULL": True}
+
+
+def test_an_item_is_created_found_on_an_index_and_deleted(page: Page, shop: Server) -> None:
+    """Created as DynamoDB JSON, queried on the byStatus index, deleted after the browser's
+    confirmation; the embedded DynamoDB's GetItem agrees at each step."""
+    key = {"customer": {"S": "grace"}, "orderId": {"S": "o-9"}}
+    page.goto(f"{origin(shop)}/console/#/dynamodb")
+    page.get_by_role("link", name="Orders").click()
+    page.get_by_role("table", name="Items of Orders").wait_for()
+    page.get_by_role("button", name="Create item").click()
+    page.get_by_label("DynamoDB JSON").check()
+    created = {**key, "status": {"S": "PENDING"}, "total": {"N": "3"}}
+    page.get_by_label("Item JSON").fill(json.dumps(created))
+    page.get_by_role("form", name="Create item").get_by_role("button", name="Create item").click()
+    page.get_by_role("form", name="Create item").wait_for(state="detached")
+    stored = dynamodb(shop, "GetItem", {"TableName": "Orders", "Key": key})
+    assert stored["Item"] == created
+    search = page.get_by_role("form", name="Scan or query")
+    search.get_by_label("Query").check()
+    search.get_by_label("Table or index").select_option("byStatus")
+    search.get_by_label("status (partition key) =").fill("PENDING")
+    search.get_by_role("button", name="Run").click()
+    rows = page.locator("tbody tr[data-key]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('tbody tr[data-key]')].map((r) => r.dataset.key)"
+        ".join() === 'grace / o-9'"
+    )
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete item grace / o-9").click()
+    rows.first.wait_for(state="detached")
+    assert "Item" not in dynamodb(shop, "GetItem", {"TableName": "Orders", "Key": key})
 
 
 def test_the_resolver_log_shows_a_request_as_it_is_served(page: Page, shop: Server) -> None:

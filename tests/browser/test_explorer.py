@@ -1,6 +1,7 @@
 """The GraphQL explorer against the real server: queries with the API key the server announces,
 subscriptions over AppSync's realtime protocol fed by a mutation run in another page, queries
-signed with SigV4 in the browser, and no request leaving the machine.
+signed with SigV4 in the browser, a Lambda authorizer's token, and no request leaving the
+machine.
 
 Answers are compared with the same API's answers to a plain HTTP client (the blog example's
 seed data; the whoami API's `$util.authType()`), and the realtime frames with AppSync's
@@ -29,6 +30,7 @@ from tests.integration.conftest import BLOG_KEY, Server, serve, write_whoami_api
 
 IAM_ACCESS_KEY = "AKIACONSOLETEST00001"
 IAM_SECRET = "console-test-secret-key"
+LAMBDA_TOKEN = "let-console-in"
 
 
 def test_query_with_the_api_key_from_config_json(page: Page, blog: Server) -> None:
@@ -149,6 +151,36 @@ def test_switching_to_the_additional_api_key_mode(page: Page, iam_api: Server) -
     run_operation(page)
     text = wait_for_result(page, "authType")
     assert json.loads(text) == {"data": {"anyone": {"authType": "API Key Authorization"}}}
+
+
+@pytest.fixture(scope="module")
+def lambda_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("lambda")
+    # A module name of its own: Python handlers are imported once per process, by name, and
+    # test_accessibility.py serves an `authorizer` module that refuses everyone.
+    (folder / "console_lambda_authorizer.py").write_text(
+        "def handler(event, context):\n"
+        f"    return {{'isAuthorized': event['authorizationToken'] == {LAMBDA_TOKEN!r}}}\n"
+    )
+    auth = {
+        "authenticationType": "AWS_LAMBDA",
+        "lambdaAuthorizerConfig": {"handler": "console_lambda_authorizer:handler"},
+    }
+    with serve(write_whoami_api(folder, "console-lambda", auth)) as server:
+        yield server
+
+
+def test_query_with_a_lambda_authorizer_token(page: Page, lambda_api: Server) -> None:
+    """The token goes in `Authorization` as typed; the API's own authorizer decides."""
+    open_explorer(page, lambda_api, "{ whoami { authType } }")
+    assert page.get_by_label("Authorization mode").input_value() == "AWS_LAMBDA"
+    page.get_by_label("Authorization token").fill(LAMBDA_TOKEN)
+    run_operation(page)
+    text = wait_for_result(page, "Lambda Authorization")
+    assert json.loads(text) == {"data": {"whoami": {"authType": "Lambda Authorization"}}}
+    page.get_by_label("Authorization token").fill("let-me-out")
+    run_operation(page)
+    assert "UnauthorizedException" in wait_for_result(page, "UnauthorizedException")
 
 
 def test_no_request_leaves_the_machine(page: Page, blog: Server) -> None:

@@ -1,6 +1,7 @@
 """The resolver log view rendered through the component harness from entries in the contract's
 shape (console/src/api/operations.graphql, `ResolverLogRequest`: AppSync's CloudWatch log
-entries grouped by request). The stream itself, live: test_console_pages.py."""
+entries grouped by request). The stream itself, live: test_console_pages.py for a query, and
+here for a subscription started in the explorer over the realtime protocol."""
 
 from __future__ import annotations
 
@@ -8,8 +9,16 @@ import json
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
+from tests.browser.conftest import (
+    VIEWPORT,
+    WAIT_MS,
+    open_explorer,
+    origin,
+    run_operation,
+    wait_for_result,
+)
 from tests.browser.harness import open_harness, render
 from tests.integration.conftest import Server
 
@@ -37,3 +46,29 @@ def test_requests_and_their_resolver_entries(page: Page, blog: Server) -> None:
     assert requests.nth(1).get_attribute("aria-selected") == "true"
     template = page.locator(".log-entry pre.json").first.inner_text()
     assert json.loads(template) == json.loads(SAMPLE[1]["entries"][0]["transformedTemplate"])
+
+
+def test_a_subscription_started_in_the_explorer_is_logged(
+    browser: Browser, page: Page, blog: Server
+) -> None:
+    """A `start` is a request of the resolver log (appsync/realtime/start_log.py): the blog's
+        onAddComment has no resolver, so the request has its query and status, and no entries. The
+    explorer's `start` names no operation (as Amplify's does not)."""
+    page.goto(f"{origin(blog)}/console/#/logs")
+    page.get_by_text("· live").wait_for()
+    other = browser.new_context(viewport=VIEWPORT)
+    other.set_default_timeout(WAIT_MS)
+    try:
+        explorer = other.new_page()
+        open_explorer(explorer, blog, 'subscription Watch { onAddComment(postId: "p1") { id } }')
+        run_operation(explorer)
+        wait_for_result(explorer, "start_ack")
+        # The explorer's start, as Amplify's, names no operation; the newest request is it.
+        request = page.get_by_role("option").filter(has_text="(anonymous)").first
+        request.wait_for()
+        request.click()
+        page.locator(".log-detail pre.json").filter(has_text="subscription Watch").wait_for()
+        assert "HTTP 200" in page.locator(".log-detail").inner_text()
+        assert page.locator(".log-entries > li").count() == 0
+    finally:
+        other.close()

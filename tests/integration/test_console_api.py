@@ -10,17 +10,30 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import websockets
 from gql import Client, GraphQLRequest, gql
+from gql.transport.appsync_auth import AppSyncApiKeyAuthentication
+from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
+from gql.transport.exceptions import TransportQueryError
 from gql.transport.httpx import HTTPXAsyncTransport
 from gql.transport.websockets import WebsocketsTransport
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve
+from tests.conftest import REPO_ROOT
+from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, Server, serve, subscribed
 
 pytestmark = pytest.mark.anyio
 TRANSPORT_WS = "graphql-transport-ws"
+TASKS_CONFIG = REPO_ROOT / "examples" / "tasks" / "appsync.yaml"
+TASKS_KEY = "da2-localtasksexamplekey00000"
+LOGGED_REQUEST = """
+  query Log { resolverLog(limit: 5) {
+    operationName query variables statusCode errors
+    entries { logType parentType fieldName path transformedTemplate context fieldInError }
+  } }
+"""
 
 
 @pytest.fixture(scope="module")
@@ -109,3 +122,72 @@ async def test_a_socket_from_another_origin_is_refused(blog: Server) -> None:
         init = {"type": "connection_init", "payload": {"authorization": f"Bearer {_token(blog)}"}}
         await socket.send(json.dumps(init))
         assert json.loads(await socket.recv()) == {"type": "connection_ack"}
+
+
+@pytest.fixture(scope="module")
+def tasks() -> Iterator[Server]:
+    with serve(TASKS_CONFIG) as server:
+        yield server
+
+
+async def _resolver_log(server: Server) -> list[dict[str, Any]]:
+    transport = HTTPXAsyncTransport(
+        url=_console(server), headers={"authorization": f"Bearer {_token(server)}"}
+    )
+    async with Client(transport=transport) as session:
+        logged = await session.execute(gql(LOGGED_REQUEST))
+    requests: list[dict[str, Any]] = logged["resolverLog"]
+    return requests
+
+
+async def test_a_subscription_start_is_logged_with_its_resolver(tasks: Server) -> None:
+    """A `start` over AppSync's realtime protocol is in the resolver log as a request: AppSync
+    logs "subscription registrations" at request level, and the subscription field's resolver
+    runs then (appsync/realtime/start_log.py cites both). Its JavaScript request handler sets
+    the filter and returns `{payload: null}`."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        opened = await http.get(f"http://{tasks.host}:{tasks.port}/console/config.json")
+    assert opened.status_code == 200  # a console opened: the log is armed
+    auth = AppSyncApiKeyAuthentication(host=f"{tasks.host}:{tasks.port}", api_key=TASKS_KEY)
+    transport = AppSyncWebsocketsTransport(url=tasks.url.replace("http", "ws"), auth=auth)
+    started = GraphQLRequest(
+        "subscription Created($project: ID!) "
+        "{ onTaskCreated(projectId: $project, minPriority: 2) { title } }",
+        variable_values={"project": "engine"},
+        operation_name="Created",
+    )
+    async with Client(transport=transport) as session:
+        stream = session.subscribe(started)
+        waiting = asyncio.ensure_future(anext(stream))
+        await subscribed(tasks, "mutation:createTask")
+        logged = await _resolver_log(tasks)
+        waiting.cancel()
+        refused = GraphQLRequest(
+            "subscription Nothing { onTaskCreated { title } }", operation_name="Nothing"
+        )
+        with pytest.raises(TransportQueryError):
+            async for _ in session.subscribe(refused):
+                pass
+    [start] = [request for request in logged if request["operationName"] == "Created"]
+    assert "onTaskCreated(projectId: $project" in start["query"]
+    assert start["variables"] == {"project": "engine"}
+    assert (start["statusCode"], start["errors"]) == (200, [])
+    assert [entry["logType"] for entry in start["entries"]] == [
+        "RequestMapping",
+        "ResponseMapping",
+        "Tracing",
+    ]
+    request_mapping = start["entries"][0]
+    assert (request_mapping["parentType"], request_mapping["fieldName"]) == (
+        "Subscription",
+        "onTaskCreated",
+    )
+    assert request_mapping["path"] == ["onTaskCreated"]
+    assert json.loads(request_mapping["transformedTemplate"]) == {"payload": None}
+    assert request_mapping["context"]["arguments"] == {"projectId": "engine", "minPriority": 2}
+    assert request_mapping["fieldInError"] is False
+    [failed] = [
+        request for request in await _resolver_log(tasks) if request["operationName"] == "Nothing"
+    ]
+    # Refused at validation (projectId is required): the request, without field events.
+    assert (failed["statusCode"], failed["entries"]) == (400, [])
