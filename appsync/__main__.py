@@ -33,7 +33,6 @@ import uvicorn
 
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
 from appsync.clock_options import (
-    ClockOptionError,
     control_lines,
     manual_clock,
 )
@@ -520,6 +519,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = DataDirectory(arguments.data_dir.resolve(), fsync=arguments.fsync)
     elif arguments.fsync:
         data = DataDirectory.beside(arguments.config, fsync=True)
+    # The serve path: appsync.errors (graphql, the resolvers' errors) is no cost here.
+    from appsync.errors import ClockOptionError
+
     try:
         clock = manual_clock(arguments)
     except ClockOptionError as error:

@@ -43,16 +43,16 @@ def _aware_time(text: str) -> datetime:
     return moment
 
 
-class ClockOptionError(ValueError):
-    """`--clock-start` without `--clock manual`."""
-
-
 def manual_clock(arguments: argparse.Namespace) -> ManualClock | None:
     """The manual clock `--clock manual` asks for (None: the wall clock); raises
     ClockOptionError for `--clock-start` alone."""
     if arguments.clock == "manual":
         return ManualClock(arguments.clock_start or datetime.now(UTC))
     if arguments.clock_start is not None:
+        # Here, not at the top: this module is imported by `appsync-local stepfunctions` too,
+        # which must not load appsync.errors' imports (graphql, the resolvers' errors).
+        from appsync.errors import ClockOptionError
+
         raise ClockOptionError("--clock-start goes with --clock manual")
     return None
 

@@ -206,3 +206,15 @@ def worker_count(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}")
     return int(text)
+
+
+def read_flags(read: ReadOptions) -> list[str]:
+    """The flags that `read_options` reads back as `read` (a server started for a test)."""
+    flags = [] if read.format is None else ["--format", read.format.value]
+    for key, value in read.parameters.items():
+        flags += ["--parameter", f"{key}={value}"]
+    named = {"--stack": read.stack, "--region": read.region, "--stage": read.stage}
+    for flag, named_value in named.items():
+        if named_value is not None:
+            flags += [flag, named_value]
+    return flags

@@ -39,6 +39,10 @@ class ConfigError(AppSyncError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class ClockOptionError(AppSyncError):
+    """`serve --clock-start` without `--clock manual`."""
+
+
 class BrokerError(AppSyncError):
     """The broker cannot carry publications (Redis unreachable, a malformed message)."""
 

@@ -29,6 +29,7 @@ import uvicorn
 
 from appsync.app import AppSyncApp, build_app
 from appsync.clock import ManualClock
+from appsync.command_line import read_flags
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError
 from appsync.hosts import listening_socket
@@ -182,7 +183,7 @@ class SubprocessServer:
         command += ["--log-level", "warning", "--control-api"]
         if options.clock_start is not None:
             command += ["--clock", "manual", "--clock-start", options.clock_start.isoformat()]
-        command += _read_flags(options.read)
+        command += read_flags(options.read)
         with log.open("wb") as output:
             process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
@@ -211,15 +212,3 @@ def _end(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-
-
-def _read_flags(read: ReadOptions) -> list[str]:
-    """`serve`'s flags for reading a template as `read` says."""
-    flags = [] if read.format is None else ["--format", read.format.value]
-    for key, value in read.parameters.items():
-        flags += ["--parameter", f"{key}={value}"]
-    named = {"--stack": read.stack, "--region": read.region, "--stage": read.stage}
-    for flag, named_value in named.items():
-        if named_value is not None:
-            flags += [flag, named_value]
-    return flags

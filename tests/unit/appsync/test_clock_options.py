@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from appsync.clock_options import ClockOptionError, control_lines, manual_clock
+from appsync.clock_options import control_lines, manual_clock
 from appsync.command_line import parser
+from appsync.errors import ClockOptionError
 
 START = "2024-03-01T00:00:00+00:00"
 

@@ -11,6 +11,7 @@ from appsync.command_line import (
     DEFAULT_PORT,
     DEFAULT_STEPFUNCTIONS_PORT,
     parser,
+    read_flags,
     read_options,
     worker_count,
 )
@@ -76,3 +77,11 @@ def test_serve_runs_one_process_unless_told_otherwise(capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit):
         parser().parse_args(["serve", "--workers", "0"])
     assert "not a number of processes: '0'" in capsys.readouterr().err
+
+
+def test_read_flags_are_read_back_as_the_same_options() -> None:
+    # A server started for a test (appsync.testing) is told the template's options as flags.
+    options = ReadOptions(Format.CDK, {"Stage": "prod", "Name": "a=b"}, "api", "eu-west-1", "v2")
+    arguments = parser().parse_args(["serve", *read_flags(options)])
+    assert read_options(arguments) == options
+    assert read_flags(ReadOptions()) == []
