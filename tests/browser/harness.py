@@ -15,18 +15,24 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Page
 
-from tests.conftest import SHARED_DIR
+from tests.conformance.asl.corpus import CORPUS_DIR, corpus_missing_reason
 from tests.fixtures.aws_signing import JSON_1_0, signed_headers
 from tests.integration.conftest import Server
 
-CORPUS = SHARED_DIR / "corpus" / "sfn" / "cases.jsonl"
+CORPUS = CORPUS_DIR / "cases.jsonl"
 ROLE = "arn:aws:iam::123456789012:role/console-harness"
 
 
 def corpus_case(case_id: str) -> dict[str, Any]:
-    """One recorded case of the shared Step Functions corpus, read in place."""
+    """One recorded case of the shared Step Functions corpus, read in place; the test is
+    skipped as the conformance suite is where the corpus is absent (a clone without the
+    shared folder beside it), and fails under CI, which always has it."""
+    missing = corpus_missing_reason()
+    if missing is not None:
+        pytest.skip(missing)
     with CORPUS.open(encoding="utf-8") as lines:
         for line in lines:
             case: dict[str, Any] = json.loads(line)
