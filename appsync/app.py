@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from starlette.applications import Starlette
@@ -244,10 +245,11 @@ def load_api(
         is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
+    environment = MappingProxyType(dict(definition.environment_variables))
     for spec in definition.resolvers:
         if schema is not None:
             check_target(schema, spec, problems)
-        resolver = bind_resolver(spec, sources, functions, code, lambda_functions)
+        resolver = bind_resolver(spec, sources, functions, code, lambda_functions, environment)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.

@@ -497,6 +497,8 @@ class ApiDefinition:
     # Fields accepted as AppSync accepts them that the local server does not act on (yet).
     notices: tuple[Notice, ...] = ()
     api_cache: ApiCacheSpec | None = None
+    # `environmentVariables`: what resolvers read as `ctx.env` / `$ctx.env` (hash=False: a dict).
+    environment_variables: Mapping[str, str] = field(default_factory=dict, hash=False)
     # A template's: where each part of the model was stated, by the model's key path
     # (`resolvers[0]`, `dataSources[1].dynamodbConfig`), for `problem`.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
