@@ -343,7 +343,8 @@ class LambdaFunctionSpec:
     function:<name>`) that data sources and `!GetAtt Fn.Arn` name. The local Lambda runtime
     (`functions/`) runs them; `concurrency_limit` (its worker processes) and `python_executable`
     (another interpreter or virtual environment for a Python function) and `requirements` (a
-    Python function's requirements.txt, installed for it) are local additions."""
+    Python function's requirements.txt, installed for it) and `built_from` are local
+    additions."""
 
     function_name: str
     arn: str
@@ -361,6 +362,9 @@ class LambdaFunctionSpec:
     concurrency_limit: int | None = None
     python_executable: Path | None = None
     requirements: Path | None = None
+    # The source folder a build step made `code` from (a SAM function built with esbuild):
+    # watched for changes, as `code` is.
+    built_from: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
