@@ -13,11 +13,11 @@ from __future__ import annotations
 import dataclasses
 import gc
 import logging
-import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 
 from starlette.applications import Starlette
@@ -65,6 +65,7 @@ from appsync.functions_embedded import (
 )
 from appsync.functions_embedded import running as functions_running
 from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
+from appsync.handler_modules import handler_modules, import_from
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
@@ -159,9 +160,8 @@ def load_api(
     for notice in definition.notices:
         logger.info("%s", notice)
     data = data if data is not None else DataDirectory.ephemeral()
-    # Lambda handlers (`module:function`) are imported relative to the definition file.
-    if str(definition.base_dir) not in sys.path:
-        sys.path.insert(0, str(definition.base_dir))
+    # Lambda handlers (`module:function`) are imported from the definition file's folder.
+    import_from(definition.base_dir, handler_modules(definition))
     schema = api_schema(definition, problems)
     aws_settings = definition.server.aws
     # A manual clock runs the engine too; clients still sign with the wall clock.
@@ -244,10 +244,11 @@ def load_api(
         is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
+    environment = MappingProxyType(dict(definition.environment_variables))
     for spec in definition.resolvers:
         if schema is not None:
             check_target(schema, spec, problems)
-        resolver = bind_resolver(spec, sources, functions, code, lambda_functions)
+        resolver = bind_resolver(spec, sources, functions, code, lambda_functions, environment)
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.

@@ -11,7 +11,7 @@ field a resolver is attached to. What cannot be built is added to `Problems`, at
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from graphql import GraphQLObjectType
@@ -36,6 +36,7 @@ from definition.model import (
     SyncConfig,
 )
 from definition.problems import Problem
+from resolvers.context import NO_ENVIRONMENT
 from resolvers.datasources.base import DataSource
 from resolvers.datasources.dynamodb import DynamoDBDataSource
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
@@ -151,7 +152,10 @@ def bind_resolver(
     functions: dict[str, PipelineFunction],
     loader: CodeLoader,
     lambda_functions: EmbeddedFunctions,
+    environment: Mapping[str, str] = NO_ENVIRONMENT,
 ) -> ResolverBinding | None:
+    """The running resolver of `spec`; `environment` is the API's environment variables, read
+    only (`ctx.env`), shared by every field it resolves."""
     code = loader.load(spec.code, spec.key_path)
     if spec.code is not None and code is None:
         return None
@@ -160,7 +164,7 @@ def bind_resolver(
             return None
         steps = [functions[name] for name in spec.functions]
         awaits_io = any(_awaits_io(step.data_source) for step in steps)
-        return ResolverBinding(PipelineResolver(code, steps), awaits_io)
+        return ResolverBinding(PipelineResolver(code, steps, environment), awaits_io)
     source = sources.get(spec.data_source_name or "")
     if source is None:
         return None
@@ -172,7 +176,7 @@ def bind_resolver(
     if code is None:
         # Only a Lambda data source may omit code: AppSync's direct Lambda resolver.
         code = direct_lambda_code()
-    resolver = UnitResolver(code, source, spec.max_batch_size)
+    resolver = UnitResolver(code, source, spec.max_batch_size, environment)
     return ResolverBinding(resolver, _awaits_io(source))
 
 

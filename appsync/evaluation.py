@@ -115,7 +115,7 @@ def _mapping(value: Any) -> dict[str, Any]:
 def resolver_context(text: str) -> ResolverContext:
     """The ResolverContext a context document stands for, its keys those of the resolver
     context reference (arguments, source, identity, stash, prev.result, result, error, info,
-    request); a key left out has its empty value."""
+    request, env); a key left out has its empty value."""
     try:
         # Bounded nesting: what follows recurses per level (schema/json_text.py).
         document = json_text.loads(text)
@@ -149,6 +149,8 @@ def resolver_context(text: str) -> ResolverContext:
             if isinstance(failure, dict)
             else None
         ),
+        # The environment variables the code reads as `ctx.env`, when the context gives them.
+        env={str(k): str(v) for k, v in _mapping(document.get("env")).items()},
     )
 
 

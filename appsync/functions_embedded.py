@@ -358,9 +358,9 @@ async def redeclare(
 ) -> list[str]:
     """Bring the running invoker from `before`'s functions to `after`'s (a reload, once
     `after` has been checked): a function new, gone, declared otherwise, or with a `changed`
-    file in its code directory or layers is loaded again, its warm workers stopped (an
-    invocation still running on one of them fails); the others keep theirs. Returns the names
-    of the functions loaded again."""
+    file in its code directory, the source it was built from, or its layers is loaded again,
+    its warm workers stopped (an invocation still running on one of them fails); the others
+    keep theirs. Returns the names of the functions loaded again."""
     old = {spec.function_name: spec for spec in before.server.lambda_functions}
     new = {spec.function_name: spec for spec in after.server.lambda_functions}
     reloaded = []
@@ -383,7 +383,8 @@ async def redeclare(
 
 
 def _touched(spec: LambdaFunctionSpec, changed: Collection[Path]) -> bool:
-    folders = [folder.resolve() for folder in (spec.code, *spec.layers) if isinstance(folder, Path)]
+    places = (spec.code, spec.built_from, *spec.layers)
+    folders = [folder.resolve() for folder in places if isinstance(folder, Path)]
     if spec.requirements is not None:
         folders.append(spec.requirements.resolve())
     return any(path.resolve().is_relative_to(folder) for path in changed for folder in folders)

@@ -78,7 +78,8 @@ logger = logging.getLogger(__name__)
 DefinitionReader = Callable[[], ApiDefinition]
 
 # Files whose change is local function code even when the definition does not name them.
-CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs"})
+# TypeScript too: a build step (SAM's esbuild, serverless-appsync-plugin's) bundles it.
+CODE_SUFFIXES = frozenset({".py", ".js", ".mjs", ".cjs", ".ts", ".mts", ".cts"})
 # This server's own packages: never evicted, whatever folder the definition is in.
 _OWN_PACKAGES = frozenset(
     {"appsync", "auth", "definition", "functions", "resolvers", "schema", "stepfunctions"}
@@ -350,7 +351,9 @@ def _watched(definition: ApiDefinition) -> tuple[frozenset[Path], frozenset[Path
     )
     # Lambda functions run in worker processes: their code directories and layers, whole.
     for function in definition.server.lambda_functions:
-        for folder in (function.code, *function.layers):
+        # A built function's source, not the build: rebuilding writes there on each reload.
+        code = function.built_from or function.code
+        for folder in (code, *function.layers):
             if isinstance(folder, Path):
                 folders.update(_code_folders(folder.resolve()))
     return frozenset(folder for folder in folders if folder.is_dir()), files

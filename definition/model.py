@@ -343,7 +343,8 @@ class LambdaFunctionSpec:
     function:<name>`) that data sources and `!GetAtt Fn.Arn` name. The local Lambda runtime
     (`functions/`) runs them; `concurrency_limit` (its worker processes) and `python_executable`
     (another interpreter or virtual environment for a Python function) and `requirements` (a
-    Python function's requirements.txt, installed for it) are local additions."""
+    Python function's requirements.txt, installed for it) and `built_from` are local
+    additions."""
 
     function_name: str
     arn: str
@@ -361,6 +362,9 @@ class LambdaFunctionSpec:
     concurrency_limit: int | None = None
     python_executable: Path | None = None
     requirements: Path | None = None
+    # The source folder a build step made `code` from (a SAM function built with esbuild):
+    # watched for changes, as `code` is.
+    built_from: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -497,6 +501,8 @@ class ApiDefinition:
     # Fields accepted as AppSync accepts them that the local server does not act on (yet).
     notices: tuple[Notice, ...] = ()
     api_cache: ApiCacheSpec | None = None
+    # `environmentVariables`: what resolvers read as `ctx.env` / `$ctx.env` (hash=False: a dict).
+    environment_variables: Mapping[str, str] = field(default_factory=dict, hash=False)
     # A template's: where each part of the model was stated, by the model's key path
     # (`resolvers[0]`, `dataSources[1].dynamodbConfig`), for `problem`.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)

@@ -10,11 +10,14 @@ that is a path is handed to the translator as an `s3://` location it accepts, an
 the local file or directory it stands for (`SchemaUri` and a GraphQL function's `CodeUri`
 pass through as paths, which the CloudFormation reader reads relative to the template).
 Problems the translator finds are listed with the resource's logical id, as it reports them.
+A function built with esbuild (`Metadata: {BuildMethod: esbuild}`) is bundled first, as `sam
+build` bundles it (`definition.sam_build`).
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
@@ -27,6 +30,7 @@ from definition.cloudformation.template import Template, load_template
 from definition.errors import InvalidDefinitionError
 from definition.model import ApiDefinition
 from definition.problems import Problem
+from definition.sam_build import build_esbuild_functions
 
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 # The bucket that stands for the template's folder while the translator runs.
@@ -46,14 +50,29 @@ def read_sam(path: Path, settings: StackSettings) -> ApiDefinition:
     """Expand and read a SAM template; raises InvalidDefinitionError listing every problem."""
     template = load_template(path)
     objects: dict[tuple[str, str], Path] = {}
-    body = _with_local_locations(copy.deepcopy(template.body), template.base_dir, objects)
+    body = copy.deepcopy(template.body)
+    problems: list[Problem] = []
+    built = build_esbuild_functions(body, template.file, problems)
+    if problems:
+        raise InvalidDefinitionError(problems)
+    body = _with_local_locations(body, template.base_dir, objects)
     expanded = _translate(body, template.file, settings)
     stack = Stack(
         Template(template.file, expanded),
         settings,
         LocalAssets(template.base_dir, objects),
     )
-    return read_stack(stack)
+    definition = read_stack(stack)
+    if not built:
+        return definition
+    functions = tuple(
+        dataclasses.replace(function, built_from=built[function.code])
+        if isinstance(function.code, Path) and function.code in built
+        else function
+        for function in definition.server.lambda_functions
+    )
+    server = dataclasses.replace(definition.server, lambda_functions=functions)
+    return dataclasses.replace(definition, server=server)
 
 
 def _with_local_locations(

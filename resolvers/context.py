@@ -2,15 +2,21 @@
 
 Field names follow AppSync's context reference (Resolver context object reference, APPSYNC_JS):
 `arguments` (alias `args`), `identity`, `source`, `stash`, `prev.result`, `info`, `request`,
-`error`, `result`. The server fills one per resolved field; a pipeline shares `stash` between
-its functions and moves each function's result into `prev`.
+`error`, `result`, `env` (the API's environment variables, given by its resolver). The server
+fills one per resolved field; a pipeline shares `stash` between its functions and moves each
+function's result into `prev`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any, Protocol
+
+# An API without environment variables: one empty, read-only mapping shared by every context.
+NO_ENVIRONMENT: Mapping[str, str] = MappingProxyType({})
 
 
 # Made per request: slotted, not frozen (a frozen __init__ costs four times as much).
@@ -159,6 +165,9 @@ class ResolverContext:
     in_pipeline: bool = False
     # The API's log for this field, when the API logs (`logConfig`).
     observer: FieldObserver | None = None
+    # `ctx.env`: the API's `environmentVariables`, set by the resolver that runs the field
+    # (None until then: a default the dataclass takes without a factory call per field).
+    env: Mapping[str, str] | None = None
 
     @property
     def args(self) -> dict[str, Any]:
@@ -177,4 +186,6 @@ class ResolverContext:
             "error": self.error.to_context() if self.error else None,
             "info": self.info.to_context(),
             "request": self.request.to_context(),
+            # A copy: what a template puts in it stays with that render.
+            "env": {} if self.env is None else dict(self.env),
         }

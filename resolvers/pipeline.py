@@ -15,11 +15,11 @@ before template returns from the whole resolver (AWS AppSync directives).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from resolvers.context import ResolverContext, SkipTo
+from resolvers.context import NO_ENVIRONMENT, ResolverContext, SkipTo
 from resolvers.datasources.base import DataSource
 from resolvers.runtimes.base import ResolverCode
 from resolvers.unit import run_data_source, run_request, run_response
@@ -39,11 +39,18 @@ class PipelineResolver:
     """A `kind: PIPELINE` resolver. With no code, the before step passes nothing on and the
     after step returns the last function's value, as an AppSync pipeline without templates does."""
 
-    __slots__ = ("_code", "_functions")
+    __slots__ = ("_code", "_environment", "_functions")
 
-    def __init__(self, code: ResolverCode | None, functions: Sequence[PipelineFunction]) -> None:
+    def __init__(
+        self,
+        code: ResolverCode | None,
+        functions: Sequence[PipelineFunction],
+        environment: Mapping[str, str] = NO_ENVIRONMENT,
+    ) -> None:
         self._code = code
         self._functions = tuple(functions)
+        # The API's environment variables: `ctx.env` in the resolver's code and its functions'.
+        self._environment = environment
 
     @property
     def functions(self) -> tuple[PipelineFunction, ...]:
@@ -52,6 +59,7 @@ class PipelineResolver:
     async def resolve(self, ctx: ResolverContext) -> Any:
         """The field's value; raises `ResolverError`s (UtilError, CodeError ...) as field errors."""
         ctx.in_pipeline = True
+        ctx.env = self._environment
         skip_functions = False
         if self._code is not None:
             before = await run_request(self._code, ctx)

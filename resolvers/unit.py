@@ -24,9 +24,10 @@ is placed inside the GraphQL response errors.data block"). Functions run 2018-05
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
-from resolvers.context import ContextError, MappingLogType, ResolverContext
+from resolvers.context import NO_ENVIRONMENT, ContextError, MappingLogType, ResolverContext
 from resolvers.datasources.base import DataSource
 from resolvers.errors import DataSourceError, HandlerOffloaded
 from resolvers.runtimes.base import ResolverCode
@@ -100,14 +101,20 @@ def _appended(ctx: ResolverContext, error: ContextError) -> bool:
 class UnitResolver:
     """A `kind: UNIT` resolver."""
 
-    __slots__ = ("_code", "_data_source", "_max_batch_size")
+    __slots__ = ("_code", "_data_source", "_environment", "_max_batch_size")
 
     def __init__(
-        self, code: ResolverCode, data_source: DataSource, max_batch_size: int = 0
+        self,
+        code: ResolverCode,
+        data_source: DataSource,
+        max_batch_size: int = 0,
+        environment: Mapping[str, str] = NO_ENVIRONMENT,
     ) -> None:
         self._code = code
         self._data_source = data_source
         self._max_batch_size = max_batch_size
+        # The API's environment variables, which the field's code reads as `ctx.env`.
+        self._environment = environment
 
     @property
     def data_source(self) -> DataSource:
@@ -116,6 +123,7 @@ class UnitResolver:
     async def resolve(self, ctx: ResolverContext) -> Any:
         """The field's value; raises `ResolverError`s (UtilError, CodeError ...) as field errors."""
         ctx.max_batch_size = self._max_batch_size
+        ctx.env = self._environment
         request = await run_request(self._code, ctx)
         if ctx.early_return:
             ctx.early_return = False

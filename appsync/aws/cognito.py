@@ -53,6 +53,15 @@ class _InstallationSigner:
         return getattr(self.original, name)
 
 
+def signed_again(claims: dict[str, Any]) -> str:
+    """A token of `claims` signed as the embedded pools sign theirs: the installation's key,
+    RS256, its `kid` (for a user pool trigger that changes a token's claims)."""
+    private = _current_key()
+    return jwt.encode(
+        claims, jwt.PyJWK(private).key, algorithm="RS256", headers={"kid": str(private["kid"])}
+    )
+
+
 def _current_key() -> dict[str, Any]:
     with _lock:
         directory = _directories[-1]

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from appsync.api_cache import ApiCache
 from appsync.aws.cognito import signing_with
+from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
@@ -68,8 +69,9 @@ def build_local_aws(
     routes: dict[str, ServiceRoute] = {
         "dynamodb": dynamodb,
         "states": StepFunctionsRoute(step_functions),
-        # moto's Cognito, signing with the installation's key while `running`.
-        "cognito-idp": moto,
+        # moto's Cognito, signing with the installation's key while `running`, with the
+        # pools' Lambda triggers run by the declared functions.
+        "cognito-idp": CognitoTriggers(moto, functions),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)

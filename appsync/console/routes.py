@@ -150,8 +150,9 @@ def _provider(api: ApiDefinition, spec: AuthProviderSpec, region: str) -> dict[s
 class ConsoleConfig:
     """`/console/config.json`: fixed parts built once, endpoints from each request's origin.
 
-    `on_open` runs on each load of the config, that is, each time a console page opens (the
-    resolver log starts recording then)."""
+    `on_open` runs on each load of the config by a page on this machine, the one the token is
+    handed to, that is, each time a console page opens there (the resolver log starts recording
+    then)."""
 
     def __init__(
         self,
@@ -193,10 +194,14 @@ class ConsoleConfig:
         }
 
     async def endpoint(self, request: Request) -> Response:
-        if self._on_open is not None:
+        with_token = from_this_machine(request.scope)
+        # Only a page that gets the token counts as a console opening: an anonymous request
+        # turns nothing on (a page from elsewhere arms the log by calling the console API with
+        # the token its user types).
+        if with_token and self._on_open is not None:
             self._on_open()
         scheme, host = request_origin(request)
-        config = self.render(scheme, host, from_this_machine(request.scope))
+        config = self.render(scheme, host, with_token)
         return JSONResponse(config, headers={"cache-control": _REVALIDATE})
 
 

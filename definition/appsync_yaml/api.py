@@ -34,6 +34,7 @@ from definition.appsync_yaml.data_sources import data_sources
 from definition.appsync_yaml.reader import DefinitionReader, Raw, kind
 from definition.appsync_yaml.resolvers import read_functions, read_resolvers
 from definition.appsync_yaml.server import read_server
+from definition.environment_variables import read_environment_variables
 from definition.errors import InvalidDefinitionError
 from definition.model import ApiDefinition, IntrospectionConfig
 from definition.problems import Problem
@@ -44,6 +45,7 @@ _TOP_KEYS = (
     *["additionalAuthenticationProviders", "apiKeys", "dataSources", "functions", "resolvers"],
     *["queryDepthLimit", "resolverCountLimit", "introspectionConfig", "xrayEnabled"],
     *API_FIELDS,
+    "environmentVariables",
     "apiCache",
     "server",
 )
@@ -91,6 +93,9 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
     )
     log_config = read_api_fields(reader, top)
     api_cache = read_api_cache(reader, top)
+    environment = read_environment_variables(
+        reader, top.get("environmentVariables"), "environmentVariables"
+    )
     server = read_server(reader, top.get("server"))
     # AppSync's ranges: depth 1-75 (0 = no limit), resolvers 1-10000 (0 = 10000).
     query_depth_limit = reader.integer(top, "queryDepthLimit", "", 0, 75, 0)
@@ -112,6 +117,7 @@ def _read(reader: DefinitionReader, file: Path, raw: Any) -> ApiDefinition | Non
         introspection=introspection,
         log_config=log_config,
         api_cache=api_cache,
+        environment_variables=environment,
         server=server,
         notices=tuple(reader.notices),
     )

@@ -143,6 +143,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
         resolver_count_limit=settings.resolver_count_limit,
         introspection=settings.introspection,
         log_config=settings.log_config,
+        environment_variables=settings.environment_variables,
         server=server,
         notices=tuple(stack.notices),
         api_cache=cache,

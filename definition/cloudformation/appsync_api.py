@@ -3,7 +3,8 @@
 Property names are the resources' pages in the CloudFormation User Guide (AWS::AppSync::*):
 `AuthenticationType` with `UserPoolConfig`, `OpenIDConnectConfig` or `LambdaAuthorizerConfig`,
 `AdditionalAuthenticationProviders` (each with `CognitoUserPoolConfig` spelled `UserPoolConfig`),
-`LogConfig`, `XrayEnabled`, `IntrospectionConfig`, `QueryDepthLimit`, `ResolverCountLimit`; a
+`LogConfig`, `XrayEnabled`, `IntrospectionConfig`, `QueryDepthLimit`, `ResolverCountLimit`,
+`EnvironmentVariables` (resolvers' `ctx.env`); a
 schema's `Definition` (inline SDL) or `DefinitionS3Location` (a local file); an API key's
 `Description` and `Expires` (epoch seconds, rounded down to the hour as AppSync does); an API
 cache's `ApiCachingBehavior`, `Type`, `Ttl` and encryption flags, which the API cache follows.
@@ -28,6 +29,7 @@ from definition.authorization import (
 )
 from definition.cloudformation.properties import Part, PropertyReader, boolean, integer
 from definition.cloudformation.stack import Resource, Stack
+from definition.environment_variables import read_environment_variables
 from definition.model import (
     ApiCacheSpec,
     ApiCachingBehavior,
@@ -50,7 +52,6 @@ _ACCEPTED = {
     "Tags": "tags are not listed by any local API",
     "OwnerContact": "not used locally",
     "MergedApiExecutionRoleArn": "source APIs are not merged locally",
-    "EnvironmentVariables": "resolver code does not read environment variables locally yet",
     "EnhancedMetricsConfig": "no CloudWatch metrics are emitted",
 }
 _PROVIDER_KEYS = (
@@ -78,6 +79,7 @@ class ApiSettings:
     resolver_count_limit: int
     introspection: IntrospectionConfig
     log_config: LogConfig | None
+    environment_variables: dict[str, str]
 
 
 def read_graphql_api(stack: Stack, api: Resource, origins: dict[str, Origin]) -> ApiSettings | None:
@@ -123,10 +125,20 @@ def read_graphql_api(stack: Stack, api: Resource, origins: dict[str, Origin]) ->
     if properties.get("Visibility") == "PRIVATE":
         reader.notice(join(path, "Visibility"), "accepted; no local effect yet (served locally)")
     log_config = _log_config(reader, properties.get("LogConfig"), join(path, "LogConfig"))
+    environment = read_environment_variables(
+        reader, properties.get("EnvironmentVariables"), join(path, "EnvironmentVariables")
+    )
     if name is None or authentication is None or introspection is None:
         return None
     return ApiSettings(
-        name, authentication, additional, depth, count or 10000, introspection, log_config
+        name,
+        authentication,
+        additional,
+        depth,
+        count or 10000,
+        introspection,
+        log_config,
+        environment,
     )
 
 

@@ -5,7 +5,8 @@ Each pool has a deterministic local id (`<region>_<9 letters and digits>`, as Co
 them), which its `Ref` gives, so `UserPoolConfig.UserPoolId: !Ref Pool` names the pool the
 embedded Cognito will hold. Each client has a deterministic id too. Their properties are kept
 as the template gives them (evaluated), in CloudFormation's names (CreateUserPool's and
-CreateUserPoolClient's in PascalCase).
+CreateUserPoolClient's in PascalCase). The pool's `LambdaConfig` triggers of `CALLED_TRIGGERS`
+are called around the embedded Cognito's operations; the others are named in a notice.
 """
 
 from __future__ import annotations
@@ -16,6 +17,9 @@ from definition.cloudformation.properties import PropertyReader
 from definition.cloudformation.stack import Stack
 from definition.model import UserPoolClientSpec, UserPoolSpec
 from definition.problems import Notice
+
+# The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`).
+CALLED_TRIGGERS = ("PreSignUp", "PostConfirmation", "PreTokenGeneration")
 
 
 def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
@@ -40,14 +44,15 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
             continue
         pool_id = str(stack.names.ref(resource.logical_id, ""))
         triggers = properties.get("LambdaConfig")
-        if isinstance(triggers, dict) and triggers:
-            # AWS differs: the embedded Cognito keeps the triggers but does not call them.
+        uncalled = sorted(str(name) for name in triggers or () if name not in CALLED_TRIGGERS)
+        if isinstance(triggers, dict) and uncalled:
+            # AWS differs: the embedded Cognito keeps these triggers but does not call them.
             stack.notices.append(
                 Notice(
                     stack.file,
                     f"{resource.logical_id}.Properties.LambdaConfig",
                     "accepted; no local effect yet (the embedded Cognito does not call "
-                    f"triggers: {', '.join(sorted(map(str, triggers)))})",
+                    f"these triggers: {', '.join(uncalled)})",
                 )
             )
         name = properties.get("UserPoolName") or stack.names.generated_name(

@@ -22,8 +22,9 @@ editors and type checkers::
 `ctx.arguments`, `ctx.source`, `ctx.identity`, `ctx.stash`, `ctx.result`, `ctx.error.message` /
 `ctx.error.type`, `ctx.prev.result`, `ctx.info.fieldName`, `ctx.info.parentTypeName`,
 `ctx.info.variables`, `ctx.info.selectionSetList`, `ctx.info.selectionSetGraphQL`,
-`ctx.request.headers`, `ctx.request.domainName`. The structure is attributes, the data (arguments,
-identity, stash, results, headers) are plain dicts and lists, as JSON arrives in Python.
+`ctx.request.headers`, `ctx.request.domainName`, `ctx.env`. The structure is attributes, the
+data (arguments, identity, stash, results, headers) are plain dicts and lists, as JSON arrives in
+Python; `ctx.env` is a read-only mapping of strings.
 
 The file is compiled and imported once at load. A syntax error, an error raised while importing
 it, or a missing handler is a `TemplateError` naming the file, line and column. An exception
@@ -37,13 +38,13 @@ import itertools
 import sys
 import traceback
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from resolvers.context import ContextError, ResolverContext, SkipTo
+from resolvers.context import NO_ENVIRONMENT, ContextError, ResolverContext, SkipTo
 from resolvers.errors import CodeError, EarlyReturn, ResolverError, TemplateError
 from resolvers.util.namespace import Util, make_util
 from resolvers.util.time import SYSTEM_CLOCK, Clock
@@ -241,6 +242,11 @@ class Context:
     @property
     def request(self) -> _Request:
         return _Request(self._ctx)
+
+    @property
+    def env(self) -> Mapping[str, str]:
+        """The API's environment variables (`environmentVariables`), read-only as in AppSync."""
+        return NO_ENVIRONMENT if self._ctx.env is None else self._ctx.env
 
 
 @dataclass(frozen=True, slots=True)

@@ -141,8 +141,8 @@ CONTEXT_FIELDS: dict[str, Callable[[ResolverContext], Any]] = {
     "error": _error,
     "info": lambda ctx: ctx.info.to_context(),
     "request": lambda ctx: ctx.request.to_context(),
-    # AppSync's environment variables (GraphqlApi environmentVariables): none configured here.
-    "env": lambda ctx: {},
+    # The API's environment variables (`environmentVariables`), strings by name.
+    "env": lambda ctx: dict(ctx.env or {}),
 }
 
 

@@ -166,6 +166,7 @@ def test_a_context_document_becomes_the_resolver_context() -> None:
                 "error": {"message": "m", "type": "T"},
                 "info": {"fieldName": "getPost", "parentTypeName": "Query"},
                 "request": {"headers": {"x-api-key": "k"}, "domainName": None},
+                "env": {"STAGE": "dev"},
             }
         )
     )
@@ -186,6 +187,7 @@ def test_a_context_document_becomes_the_resolver_context() -> None:
             "selectionSetGraphQL": "",
         },
         "request": {"headers": {"x-api-key": "k"}, "domainName": None},
+        "env": {"STAGE": "dev"},
     }
 
 

@@ -1,8 +1,10 @@
 """The resolver context as templates see it: `$ctx` / `$context`, with the field names of
 AppSync's "Resolver context object reference" (`arguments` and its alias `args`, `source`,
-`identity`, `stash`, `prev.result`, `result`, `error`, `info`, `request`)."""
+`identity`, `stash`, `prev.result`, `result`, `error`, `info`, `request`, `env`)."""
 
 from __future__ import annotations
+
+from types import MappingProxyType
 
 from resolvers.context import ContextError, RequestInfo, ResolverContext, ResolverInfo
 
@@ -39,6 +41,7 @@ def test_the_context_map_has_appsyncs_field_names() -> None:
             "selectionSetGraphQL": "{ id title }",
         },
         "request": {"headers": {"host": "localhost"}, "domainName": "api.example.com"},
+        "env": {},
     }
 
 
@@ -63,3 +66,16 @@ def test_the_stash_is_shared_not_copied() -> None:
     ctx = _context()
     ctx.to_context()["stash"]["put"] = "by a template"
     assert ctx.stash == {"put": "by a template"}
+
+
+def test_env_is_the_apis_variables_and_a_template_writes_only_its_copy() -> None:
+    """`$ctx.env` (AppSync, "Using environment variables"): the API's configuration, which a
+    resolver sets; what one render writes into it does not change the API's."""
+    ctx = _context()
+    environment = MappingProxyType({"STAGE": "dev"})
+    ctx.env = environment
+    view = ctx.to_context()
+    assert view["env"] == {"STAGE": "dev"}
+    view["env"]["STAGE"] = "changed"
+    assert ctx.to_context()["env"] == {"STAGE": "dev"}
+    assert environment == {"STAGE": "dev"}

@@ -194,6 +194,9 @@ async def test_config_json_gives_the_console_token_only_to_this_machine(tmp_path
 async def test_opening_the_console_starts_the_resolver_log(tmp_path: Path) -> None:
     app = _app(tmp_path)
     assert not app.state.console.resolver_log.armed
+    # A request from elsewhere, which gets no token, turns nothing on.
+    await _get(app, "/console/config.json", client=("192.0.2.7", 50000))
+    assert not app.state.console.resolver_log.armed
     await _get(app, "/console/config.json")
     assert app.state.console.resolver_log.armed
 

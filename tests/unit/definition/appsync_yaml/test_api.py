@@ -127,7 +127,7 @@ colour: blue
         "additionalAuthenticationProviders, apiKeys, "
         "dataSources, functions, resolvers, queryDepthLimit, resolverCountLimit, "
         "introspectionConfig, xrayEnabled, logConfig, tags, apiType, mergedApiExecutionRoleArn, "
-        "visibility, ownerContact, enhancedMetricsConfig, apiCache, server",
+        "visibility, ownerContact, enhancedMetricsConfig, environmentVariables, apiCache, server",
         f"schema[1]: file not found: {missing}",
         "authenticationType: expected one of API_KEY | AWS_IAM | OPENID_CONNECT | "
         "AMAZON_COGNITO_USER_POOLS | AWS_LAMBDA, got 'API_KEYS'",
@@ -173,4 +173,17 @@ def test_unreadable_and_unparsable_files_are_reported(tmp_path: Path) -> None:
 def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     assert problems(_write(tmp_path, "- just\n- a list\n"), all_in_file=True) == [
         ": expected a mapping, got list"
+    ]
+
+
+def test_environment_variables_are_read_and_checked(tmp_path: Path) -> None:
+    """`environmentVariables`: PutGraphqlApiEnvironmentVariables' member, a map of strings."""
+    head = "schema: schema.graphql\nauthenticationType: API_KEY\n"
+    path = _write(tmp_path, head + "environmentVariables: {STAGE: dev, LIMIT: 10}\n")
+    assert dict(read_appsync_yaml(path).environment_variables) == {"STAGE": "dev", "LIMIT": "10"}
+    assert dict(read_appsync_yaml(_write(tmp_path, head)).environment_variables) == {}
+    bad = _write(tmp_path, head + "environmentVariables: {X: dev}\n")
+    assert problems(bad) == [
+        "environmentVariables.X: a key must begin with a letter, be 2 to 64 characters long "
+        "and hold only letters, digits and _"
     ]

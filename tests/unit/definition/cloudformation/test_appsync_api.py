@@ -260,3 +260,20 @@ def test_a_lambda_authorizer_names_the_templates_function_by_its_arn(tmp_path: P
         identity_validation_expression="^tok-", authorizer_uri=function.arn
     )
     assert function.arn.startswith("arn:aws:lambda:eu-west-1:123456789012:function:")
+
+
+def test_environment_variables_are_the_apis_own(tmp_path: Path) -> None:
+    """`EnvironmentVariables` (Map of String) on AWS::AppSync::GraphQLApi: read, no notice."""
+    properties = """      AuthenticationType: API_KEY
+      EnvironmentVariables: {STAGE: dev, TABLE: !Sub "Posts-${AWS::Region}"}"""
+    definition = _read(tmp_path, properties)
+    assert dict(definition.environment_variables) == {
+        "STAGE": "dev",
+        "TABLE": f"Posts-{SETTINGS.region}",
+    }
+    assert not [n for n in definition.notices if "EnvironmentVariables" in n.key_path]
+    bad = """      AuthenticationType: API_KEY
+      EnvironmentVariables: {STAGE: [dev]}"""
+    assert _problems(tmp_path, bad) == [
+        "Api.Properties.EnvironmentVariables.STAGE: expected a string, got list"
+    ]

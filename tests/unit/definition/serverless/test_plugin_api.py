@@ -157,3 +157,16 @@ appSync:
         "or function (all exclusives)",
         f"appSync.schema: no file matches {tmp_path}/missing/*.graphql",
     ]
+
+
+def test_environment_is_the_apis_environment_variables(tmp_path: Path) -> None:
+    """The plugin's `environment` becomes the GraphQLApi's `EnvironmentVariables`
+    (doc/general-config.md; src/resources/Api.ts:
+    `EnvironmentVariables: this.config.environment`)."""
+    text = f"""{HEAD}
+appSync:
+  name: posts
+  authentication: {{type: API_KEY}}
+  environment: {{STAGE: dev, LIMIT: 5}}
+{_RESOLVER}"""
+    assert dict(read(tmp_path, text).environment_variables) == {"STAGE": "dev", "LIMIT": "5"}

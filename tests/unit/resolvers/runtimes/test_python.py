@@ -11,6 +11,7 @@ from __future__ import annotations
 import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
@@ -354,3 +355,26 @@ def test_handler_exception_is_a_code_error_with_position(tmp_path: Path) -> None
     assert raised.value.error_type == "Code"
     # APPSYNC_JS: "code.js:162:13: ReferenceError: ..."; here the file, line 5, column 12.
     assert raised.value.message == "code.py:5:12: KeyError: 'missing'"
+
+
+def test_ctx_env_is_the_apis_variables_read_only(tmp_path: Path) -> None:
+    """`ctx.env` as APPSYNC_JS has it (AppSync, "Using environment variables"); a handler cannot
+    change the API's variables for the fields after it; without variables it is empty."""
+    code = load(
+        tmp_path,
+        """
+            def request(ctx):
+                try:
+                    ctx.env["STAGE"] = "changed"
+                    written = True
+                except TypeError:
+                    written = False
+                return {"stage": ctx.env.get("STAGE"), "written": written, "keys": list(ctx.env)}
+
+            def response(ctx):
+                return ctx.result
+            """,
+    )
+    ctx = make_context(env=MappingProxyType({"STAGE": "dev"}))
+    assert code.request(ctx) == {"stage": "dev", "written": False, "keys": ["STAGE"]}
+    assert code.request(make_context()) == {"stage": None, "written": False, "keys": []}
