@@ -83,6 +83,7 @@ from appsync.stepfunctions_embedded import (
     state_machine_problems,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
+from appsync.stream_mappings import StreamMappings
 from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
 from auth.rules import Authorizer
@@ -434,6 +435,10 @@ def build_app(
     app.state.build = (clock, data, body_timeout_seconds, log_sink)
     app.state.control = control
     app.self_routes = api.step_functions.routes
+    if primary is None:
+        # The primary polls the tables' streams (a worker's writes reach the same tables).
+        mappings = StreamMappings(definition.server.stream_mappings, api.functions)
+        app.companions.append(mappings.running)
     return app
 
 

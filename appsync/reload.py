@@ -284,6 +284,8 @@ def _restart_only(old: ServerSpec, new: ServerSpec) -> list[str]:
             ),
             # A template's user pools, created in the embedded Cognito at start.
             ("user pools", old.user_pools, new.user_pools),
+            # A template's event source mappings, followed from the start.
+            ("event source mappings", old.stream_mappings, new.stream_mappings),
             ("server.lambda.nodeSdkDirectory", old.node_sdk_directory, new.node_sdk_directory),
             ("server.apiCache.redisUrl", old.api_cache_redis_url, new.api_cache_redis_url),
         )

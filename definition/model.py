@@ -431,6 +431,30 @@ class AwsEndpointSettings:
     trust_embedded_iam: bool = False
 
 
+class StartingPosition(StrEnum):
+    """Where a DynamoDB stream mapping starts reading: the oldest record kept, or the next."""
+
+    TRIM_HORIZON = "TRIM_HORIZON"
+    LATEST = "LATEST"
+
+
+@dataclass(frozen=True, slots=True)
+class StreamMappingSpec:
+    """An `AWS::Lambda::EventSourceMapping` from a table's DynamoDB stream to a declared function
+    (Lambda's CreateEventSourceMapping, with its defaults: 100 records a batch, retried until it
+    succeeds, no batching window). `key_path` is where the definition states it."""
+
+    function_name: str
+    table_name: str
+    event_source_arn: str
+    starting_position: StartingPosition
+    batch_size: int = 100
+    maximum_retry_attempts: int = -1
+    maximum_batching_window_seconds: int = 0
+    enabled: bool = True
+    key_path: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ServerSpec:
     """What only the local server has: AppSync does not expose these."""
@@ -454,6 +478,8 @@ class ServerSpec:
     # the embedded Cognito at start.
     lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     user_pools: tuple[UserPoolSpec, ...] = ()
+    # A template's event source mappings from tables' DynamoDB streams to those functions.
+    stream_mappings: tuple[StreamMappingSpec, ...] = ()
     # Where Node.js functions resolve the AWS SDK for JavaScript (None: the default directory).
     node_sdk_directory: Path | None = None
 

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
-from datetime import UTC, datetime
 from typing import Any
 
 import strawberry
-from moto.dynamodb.models import dynamodb_backends
 
 from appsync.console.context import ConsoleInfo, EmbeddedTables
 from appsync.console.dynamodb_types import (
@@ -41,7 +39,7 @@ from appsync.console.dynamodb_types import (
 from appsync.console.errors import AwsServiceError
 from appsync.console.schema import SchemaPart
 from appsync.console.stepfunctions_types import from_wire, to_wire
-from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, DEFAULT_ACCOUNT_ID
+from appsync.dynamodb_streams import stream_end, stream_records, wire_record
 
 # GetRecords' largest page.
 _RECORDS_PAGE = 1000
@@ -115,47 +113,13 @@ class DynamoDBSubscription:
                 f"Table {TableName} has no stream: the console follows a table's changes "
                 "through its DynamoDB stream (StreamSpecification)",
             )
-        sequence = _stream_end(tables.region, TableName)
+        sequence = stream_end(tables.region, TableName)
         while True:
             await asyncio.sleep(services.poll_seconds)
-            records = _records(tables.region, TableName, sequence)
+            records = stream_records(tables.region, TableName, sequence, _RECORDS_PAGE)
             for record in records:
                 sequence = int(record["dynamodb"]["SequenceNumber"]) + 1
-                yield stream_record(_wire_record(record))
-
-
-def _stream_shard(region: str, table_name: str) -> Any:
-    """moto's stream of the table (None once the stream or the table is gone)."""
-    table = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].tables.get(table_name)
-    return None if table is None else table.stream_shard
-
-
-def _stream_end(region: str, table_name: str) -> int:
-    """The sequence number the table's next record will have (GetShardIterator's LATEST)."""
-    with BACKEND_LOCK:
-        shard = _stream_shard(region, table_name)
-        if shard is None:
-            return 0
-        return int(shard.starting_sequence_number) + len(shard.items)
-
-
-def _records(region: str, table_name: str, sequence: int) -> list[dict[str, Any]]:
-    with BACKEND_LOCK:
-        shard = _stream_shard(region, table_name)
-        if shard is None or sequence < shard.starting_sequence_number:
-            return []
-        records: list[dict[str, Any]] = shard.get(sequence, _RECORDS_PAGE)
-        return records
-
-
-def _wire_record(record: dict[str, Any]) -> dict[str, Any]:
-    """A record as GetRecords sends it: its creation time in epoch seconds (moto keeps a naive
-    UTC datetime)."""
-    data = dict(record["dynamodb"])
-    created = data.get("ApproximateCreationDateTime")
-    if isinstance(created, datetime):
-        data["ApproximateCreationDateTime"] = created.replace(tzinfo=UTC).timestamp()
-    return {**record, "dynamodb": data}
+                yield stream_record(wire_record(record))
 
 
 DYNAMODB = SchemaPart(DynamoDBQuery, DynamoDBMutation, DynamoDBSubscription)

@@ -29,6 +29,7 @@ from definition.cloudformation.appsync_resolvers import read_functions, read_res
 from definition.cloudformation.assets import LocalAssets
 from definition.cloudformation.cognito import read_user_pools
 from definition.cloudformation.dynamodb import read_tables
+from definition.cloudformation.event_sources import EVENT_SOURCE_MAPPING, read_stream_mappings
 from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.parameters import StackSettings
 from definition.cloudformation.properties import Part
@@ -58,7 +59,7 @@ _READ = (
     *_PARTS,
     *["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::StepFunctions::StateMachine"],
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
-    *["AWS::Cognito::UserPoolClient", NESTED_STACK],
+    *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING],
 )
 # Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
 # permissions are not checked, CDK's metadata is CDK's own.
@@ -113,6 +114,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
         function for each in stacks for function in read_lambda_functions(each)
     )
     user_pools = tuple(pool for each in stacks for pool in read_user_pools(each))
+    mappings = tuple(mapping for each in stacks for mapping in read_stream_mappings(each, tables))
     for each in stacks:
         _note_other_types(each)
     schemas: tuple[Source, ...] = () if schema is None else (schema,)
@@ -128,6 +130,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
         ),
         lambda_functions=lambda_functions,
         user_pools=user_pools,
+        stream_mappings=mappings,
     )
     return ApiDefinition(
         file=stack.template.file,

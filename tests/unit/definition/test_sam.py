@@ -88,3 +88,48 @@ def test_a_template_sam_cannot_read_is_a_problem(tmp_path: Path) -> None:
         read_sam(path, SETTINGS)
     [problem] = caught.value.problems
     assert (problem.logical_id, problem.message) == (None, "SAM: 'Resources' section is required")
+
+
+def test_a_functions_dynamodb_event_is_a_stream_mapping(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: DynamoDB}` (AWS::Serverless::Function, "DynamoDB" event source
+    type: Stream, StartingPosition, BatchSize ...) becomes an AWS::Lambda::EventSourceMapping."""
+    (tmp_path / "code").mkdir()
+    (tmp_path / "template.yaml").write_text(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Posts:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Posts
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      StreamSpecification: {StreamViewType: NEW_IMAGE}
+  Indexer:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Changes:
+          Type: DynamoDB
+          Properties:
+            Stream: !GetAtt Posts.StreamArn
+            StartingPosition: TRIM_HORIZON
+            BatchSize: 5
+            MaximumRetryAttempts: 3
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+"""
+    )
+    [mapping] = read_sam(tmp_path / "template.yaml", SETTINGS).server.stream_mappings
+    [function] = read_sam(tmp_path / "template.yaml", SETTINGS).server.lambda_functions
+    assert (mapping.function_name, mapping.table_name) == (function.function_name, "Posts")
+    assert (mapping.batch_size, mapping.maximum_retry_attempts) == (5, 3)
+    assert mapping.starting_position.value == "TRIM_HORIZON"

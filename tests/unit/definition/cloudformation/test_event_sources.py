@@ -1,0 +1,136 @@
+"""AWS::Lambda::EventSourceMapping from a DynamoDB stream, read as the CloudFormation User Guide
+and Lambda's CreateEventSourceMapping describe it: BatchSize 1-10,000 (default 100),
+MaximumRetryAttempts -1 to 10,000 (default -1), MaximumBatchingWindowInSeconds 0-300,
+StartingPosition required (TRIM_HORIZON or LATEST for DynamoDB), Enabled default true."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from definition.model import StartingPosition, StreamMappingSpec
+from tests.unit.definition.cloudformation.cloudformation_support import notices, problems, read
+
+TABLES = """
+  Posts:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Posts
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+      StreamSpecification: {StreamViewType: NEW_AND_OLD_IMAGES}
+  Plain:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      TableName: Plain
+      BillingMode: PAY_PER_REQUEST
+      KeySchema: [{AttributeName: id, KeyType: HASH}]
+      AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+  Indexer:
+    Type: AWS::Lambda::Function
+    Properties: {FunctionName: indexer, Runtime: python3.12, Handler: app.handler, Code: code}
+"""
+STREAM_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/Posts/stream/1970-01-01T00:00:00.000"
+
+
+def _folder(tmp_path: Path) -> Path:
+    (tmp_path / "code").mkdir(exist_ok=True)
+    return tmp_path
+
+
+def test_a_stream_mapping_with_lambdas_defaults(tmp_path: Path) -> None:
+    definition = read(
+        _folder(tmp_path),
+        TABLES
+        + """
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !GetAtt Posts.StreamArn
+      FunctionName: !Ref Indexer
+      StartingPosition: LATEST
+  Second:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !GetAtt Posts.StreamArn
+      FunctionName: !GetAtt Indexer.Arn
+      StartingPosition: TRIM_HORIZON
+      BatchSize: 10
+      MaximumRetryAttempts: 2
+      MaximumBatchingWindowInSeconds: 5
+      Enabled: false
+""",
+    )
+    assert definition.server.stream_mappings == (
+        StreamMappingSpec(
+            "indexer", "Posts", STREAM_ARN, StartingPosition.LATEST, key_path="Mapping.Properties"
+        ),
+        StreamMappingSpec(
+            "indexer",
+            "Posts",
+            STREAM_ARN,
+            StartingPosition.TRIM_HORIZON,
+            batch_size=10,
+            maximum_retry_attempts=2,
+            maximum_batching_window_seconds=5,
+            enabled=False,
+            key_path="Second.Properties",
+        ),
+    )
+    assert not [n for n in notices(definition) if "EventSourceMapping" in n]
+
+
+def test_what_lambda_refuses_for_a_dynamodb_stream(tmp_path: Path) -> None:
+    refused = problems(
+        _folder(tmp_path),
+        TABLES
+        + """
+  Mapping:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !GetAtt Plain.StreamArn
+      FunctionName: indexer
+      StartingPosition: AT_TIMESTAMP
+      BatchSize: 0
+      MaximumRetryAttempts: -2
+""",
+    )
+    assert refused == [
+        "Mapping.Properties.EventSourceArn: the table Plain is not declared with a "
+        "StreamSpecification in the template",
+        "Mapping.Properties.StartingPosition: expected one of TRIM_HORIZON | LATEST, got "
+        "'AT_TIMESTAMP'",
+        "Mapping.Properties.BatchSize: expected an integer from 1 to 10000",
+        "Mapping.Properties.MaximumRetryAttempts: expected an integer from -1 to 10000",
+    ]
+
+
+def test_other_sources_and_unacted_properties_are_named(tmp_path: Path) -> None:
+    definition = read(
+        _folder(tmp_path),
+        TABLES
+        + """
+  Queue:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: arn:aws:sqs:eu-west-1:123456789012:jobs
+      FunctionName: indexer
+  Filtered:
+    Type: AWS::Lambda::EventSourceMapping
+    Properties:
+      EventSourceArn: !GetAtt Posts.StreamArn
+      FunctionName: indexer
+      StartingPosition: LATEST
+      FilterCriteria: {Filters: [{Pattern: '{"eventName": ["INSERT"]}'}]}
+""",
+    )
+    assert [mapping.key_path for mapping in definition.server.stream_mappings] == [
+        "Filtered.Properties"
+    ]
+    named = [n for n in notices(definition) if n.startswith(("Queue", "Filtered"))]
+    assert named == [
+        "Queue.Properties.EventSourceArn: accepted; no local effect yet (only DynamoDB streams "
+        "are read locally: arn:aws:sqs:eu-west-1:123456789012:jobs is not)",
+        "Filtered.Properties.FilterCriteria: accepted; no local effect yet (every record is "
+        "delivered: filters are not applied)",
+    ]
