@@ -9,12 +9,20 @@ Framework compiles them (v3, `lib/plugins/aws/package/compile/functions.js` and
   provider's, else the framework's defaults; `Environment` merges the provider's variables
   with the function's; `layers` and `architecture` likewise;
 - the code is the service's folder, which the framework packages (`handler` is a path in it).
-Events (`http`, `schedule`, `sqs`, ...) do not trigger functions locally: a notice names the
-functions that have them.
+A `stream` event (`lib/plugins/aws/package/compile/events/stream.js`) compiles into the
+`AWS::Lambda::EventSourceMapping` the framework writes: `EventSourceArn` the event's `arn` (or
+the string itself), `FunctionName` the function's ARN, `BatchSize` 10 and `StartingPosition`
+TRIM_HORIZON unless given, `Enabled`, `batchWindow` as `MaximumBatchingWindowInSeconds`,
+`maximumRetryAttempts`, `bisectBatchOnFunctionError`, `functionResponseType`,
+`maximumRecordAgeInSeconds`, `tumblingWindowInSeconds`, `destinations.onFailure` and
+`filterPatterns`, under `naming.getStreamLogicalId`'s logical id. The template reader then
+follows a DynamoDB stream's mapping. Other events (`http`, `schedule`, `sqs`, ...) do not
+trigger functions locally: a notice names the functions that have them.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from definition.serverless.compiler import Compiled, PluginReader, lambda_logical_id
@@ -40,7 +48,13 @@ def compile_functions(
         if not isinstance(raw, dict):
             reader.problem(where, "expected a function's settings")
             continue
-        if raw.get("events"):
+        events = raw.get("events") or []
+        streams = [
+            event["stream"] for event in events if isinstance(event, dict) and "stream" in event
+        ]
+        for stream in streams:
+            _stream_mapping(key, stream, out, f"{where}.events")
+        if len(streams) < len(events):
             with_events.append(key)
         environment = {**(provider.get("environment") or {}), **(raw.get("environment") or {})}
         architecture = raw.get("architecture") or provider.get("architecture")
@@ -69,3 +83,73 @@ def compile_functions(
             path,
             f"accepted; events do not trigger functions locally ({', '.join(with_events)})",
         )
+
+
+def _stream_mapping(function: str, stream: Any, out: Compiled, where: str) -> None:
+    """The EventSourceMapping the framework compiles a `stream` event into."""
+    settings = stream if isinstance(stream, dict) else {}
+    arn = settings.get("arn") if settings else stream
+    kind = settings.get("type") or (arn.split(":")[2] if isinstance(arn, str) else "")
+    destinations = settings.get("destinations") or {}
+    failure = destinations.get("onFailure")
+    patterns = settings.get("filterPatterns")
+    out.add(
+        _stream_logical_id(function, str(kind), _stream_name(arn)),
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "BatchSize": settings.get("batchSize") or 10,
+            "Enabled": settings.get("enabled", True),
+            "EventSourceArn": arn,
+            "FunctionName": {"Fn::GetAtt": [lambda_logical_id(function), "Arn"]},
+            "ParallelizationFactor": settings.get("parallelizationFactor"),
+            "StartingPosition": settings.get("startingPosition") or "TRIM_HORIZON",
+            "MaximumBatchingWindowInSeconds": settings.get("batchWindow"),
+            "MaximumRetryAttempts": settings.get("maximumRetryAttempts"),
+            "BisectBatchOnFunctionError": settings.get("bisectBatchOnFunctionError"),
+            "FunctionResponseTypes": [settings["functionResponseType"]]
+            if settings.get("functionResponseType")
+            else None,
+            "MaximumRecordAgeInSeconds": settings.get("maximumRecordAgeInSeconds") or None,
+            "TumblingWindowInSeconds": settings.get("tumblingWindowInSeconds"),
+            "DestinationConfig": {
+                "OnFailure": {
+                    "Destination": failure.get("arn") if isinstance(failure, dict) else failure
+                }
+            }
+            if failure
+            else None,
+            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(p)} for p in patterns]}
+            if isinstance(patterns, list)
+            else None,
+        },
+        where,
+    )
+
+
+def _stream_name(arn: Any) -> str:
+    """stream.js's name of the stream: a `Fn::GetAtt`'s resource, a `Ref`'s, a `Fn::Join`'s last
+    part after its last `/`, else the ARN's part after `table/`."""
+    if isinstance(arn, dict):
+        if "Fn::GetAtt" in arn:
+            return str(arn["Fn::GetAtt"][0])
+        if "Ref" in arn:
+            return str(arn["Ref"])
+        if "Fn::ImportValue" in arn:
+            return str(arn["Fn::ImportValue"])
+        if "Fn::Join" in arn:
+            return str(arn["Fn::Join"][1][-1]).split("/")[-1]
+        return ""
+    parts = str(arn).split("/")
+    return parts[1] if len(parts) > 1 else ""
+
+
+def _stream_logical_id(function: str, kind: str, stream: str) -> str:
+    """naming.getStreamLogicalId: the normalized function name, `EventSourceMapping`, the
+    stream's type and its name in letters and digits, each upper-cased first."""
+    name = function.replace("-", "Dash").replace("_", "Underscore")
+    alphanumeric = "".join(char for char in stream if char.isalnum())
+    return f"{_upper_first(name)}EventSourceMapping{_upper_first(kind)}{_upper_first(alphanumeric)}"
+
+
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]

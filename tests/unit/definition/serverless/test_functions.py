@@ -8,6 +8,7 @@ from pathlib import Path
 
 from definition.serverless.compiler import Compiled, PluginReader
 from definition.serverless.functions import compile_functions
+from tests.unit.definition.serverless.serverless_support import HEAD, TABLE, get_post, read
 
 
 def test_functions_take_the_framework_s_names_and_defaults(tmp_path: Path) -> None:
@@ -61,3 +62,81 @@ def test_a_function_that_is_not_a_mapping_is_a_problem(tmp_path: Path) -> None:
     assert [(p.key_path, p.message) for p in reader.problems] == [
         ("functions.bad", "expected a function's settings")
     ]
+
+
+def test_stream_events_compile_into_event_source_mappings(tmp_path: Path) -> None:
+    """compile/events/stream.js: BatchSize 10 and StartingPosition TRIM_HORIZON unless given,
+    the function's ARN, naming.getStreamLogicalId's logical id; the string form too."""
+    reader = PluginReader(tmp_path / "serverless.yml")
+    out = Compiled()
+    arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Jobs/stream/2024-01-01T00:00:00.000"
+    functions = {
+        "index-posts": {
+            "handler": "index.handler",
+            "events": [
+                {
+                    "stream": {
+                        "type": "dynamodb",
+                        "arn": {"Fn::GetAtt": ["PostsTable", "StreamArn"]},
+                        "batchWindow": 5,
+                        "maximumRetryAttempts": 2,
+                        "filterPatterns": [{"eventName": ["INSERT"]}],
+                    }
+                },
+                {"stream": arn},
+            ],
+        }
+    }
+    compile_functions(reader, functions, {}, "posts", "dev", out)
+    function_arn = {"Fn::GetAtt": ["IndexDashpostsLambdaFunction", "Arn"]}
+    assert out.resources["IndexDashpostsEventSourceMappingDynamodbPostsTable"] == {
+        "Type": "AWS::Lambda::EventSourceMapping",
+        "Properties": {
+            "BatchSize": 10,
+            "Enabled": True,
+            "EventSourceArn": {"Fn::GetAtt": ["PostsTable", "StreamArn"]},
+            "FunctionName": function_arn,
+            "StartingPosition": "TRIM_HORIZON",
+            "MaximumBatchingWindowInSeconds": 5,
+            "MaximumRetryAttempts": 2,
+            "FilterCriteria": {"Filters": [{"Pattern": '{"eventName": ["INSERT"]}'}]},
+        },
+    }
+    assert out.resources["IndexDashpostsEventSourceMappingDynamodbJobs"]["Properties"] == {
+        "BatchSize": 10,
+        "Enabled": True,
+        "EventSourceArn": arn,
+        "FunctionName": function_arn,
+        "StartingPosition": "TRIM_HORIZON",
+    }
+    # Only stream events: no notice about events that do not trigger.
+    assert reader.notices == []
+
+
+def test_a_services_stream_event_is_followed(tmp_path: Path) -> None:
+    text = (
+        HEAD
+        + """
+functions:
+  indexer:
+    handler: index.handler
+    events:
+      - stream: {type: dynamodb, arn: !GetAtt PostsTable.StreamArn, startingPosition: LATEST}
+appSync:
+  name: posts
+  authentication: {type: API_KEY}
+  dataSources:
+    none: {type: NONE}
+  resolvers:
+"""
+        + get_post("none")
+        + TABLE
+        + "        StreamSpecification: {StreamViewType: NEW_IMAGE}\n"
+    )
+    [mapping] = read(tmp_path, text).server.stream_mappings
+    assert (mapping.function_name, mapping.starting_position.value, mapping.batch_size) == (
+        "posts-dev-indexer",
+        "LATEST",
+        10,
+    )
+    assert mapping.table_name.startswith("posts-dev-PostsTable-")
