@@ -1,4 +1,5 @@
-"""A Lambda function the templates declare: read into the definition, not run yet."""
+"""A Lambda function the templates declare, run by the local Lambda runtime (a copy of
+../../functions/echo/app.py, as `cdk synth` stages it)."""
 
 from typing import Any
 
