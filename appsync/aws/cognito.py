@@ -22,8 +22,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import jwt
-
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from auth.errors import JwksUnavailableError
 
@@ -41,6 +39,8 @@ class _InstallationSigner:
         self._parsed: tuple[str, Any] | None = None
 
     def encode(self, header: dict[str, Any], claims: dict[str, Any], key: Any, *args: Any) -> str:
+        import jwt  # PyJWT, when the embedded Cognito first signs (not at every start)
+
         private = self._key()
         kid = str(private["kid"])
         parsed = self._parsed
