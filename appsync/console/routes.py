@@ -22,7 +22,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.console.access import ConsoleToken, from_this_machine
 from definition.authorization import AuthenticationType, AuthProviderSpec
@@ -214,6 +214,23 @@ class ConsoleAssets(StaticFiles):
 
 def redirect_to_console() -> Response:
     return RedirectResponse(CONSOLE_PATH, status_code=307)
+
+
+class BuiltOnFirstUse:
+    """ASGI: the console's API, built when first asked for. It is a Strawberry schema:
+    importing Strawberry and building it cost `serve` a sixth of its time to the first answer,
+    and `appsync-local stepfunctions` a third (issue 19), for a console that may never open."""
+
+    __slots__ = ("_app", "_build")
+
+    def __init__(self, build: Callable[[], ASGIApp]) -> None:
+        self._build = build
+        self._app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._app is None:
+            self._app = self._build()
+        await self._app(scope, receive, send)
 
 
 def console_routes(
