@@ -43,6 +43,7 @@ from appsync.hosts import is_loopback, listening_socket
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
+from appsync.uvicorn_server import ListeningServer
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
@@ -266,7 +267,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening_socket(host, port)
 
 
-class _Server(LongPollServer):
+class _Server(LongPollServer, ListeningServer):
     """uvicorn's server, telling when its sockets listen (the port is known only then), and
     ending the embedded engine's activity polls when it stops."""
 
@@ -274,16 +275,8 @@ class _Server(LongPollServer):
         super().__init__(config, service)
         self.listening = asyncio.Event()
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        try:
-            await super().startup(sockets)
-        except SystemExit:
-            # uvicorn exits when it cannot serve (it has logged why); `serve` then returns 1.
-            # A start that fails in the lifespan is reported by `_serve` instead.
-            self.should_exit = True
-            return
-        if self.started:
-            self.listening.set()
+    def served(self) -> None:
+        self.listening.set()
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
