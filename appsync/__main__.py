@@ -384,6 +384,10 @@ class _TlsChoice:
 
 
 def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles | None:
+    wanted = choice is not None and (choice.self_signed or choice.cert_file is not None)
+    if not wanted and definition.server.tls is None:
+        return None
+    # cryptography, imported when TLS is asked for.
     from appsync.tls import TlsFiles, self_signed_certificate
 
     if choice is not None and choice.cert_file is not None and choice.key_file is not None:

@@ -43,7 +43,7 @@ from multiprocessing.connection import wait as wait_for
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
@@ -58,12 +58,15 @@ from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reload import ApiReloader, ReloadOutcome, changed_since
-from appsync.tls import TlsFiles
 from appsync.uvicorn_server import ListeningServer
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
 from definition.problems import Problem
+
+if TYPE_CHECKING:
+    # cryptography, imported by `--tls` alone.
+    from appsync.tls import TlsFiles
 
 logger = logging.getLogger(__name__)
 
