@@ -11,6 +11,7 @@ hands it the console token when the page was loaded on this machine (`appsync.co
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from enum import StrEnum
@@ -68,7 +69,10 @@ class ConsoleConfigJson(TypedDict):
     consoleToken: str | None
 
 
+@functools.cache
 def server_version() -> str:
+    """The installed package's version (importlib.metadata reads every distribution's metadata
+    on the path to find it: tens of milliseconds, once, when first asked)."""
     try:
         return version("appsync-local")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -164,7 +168,6 @@ class ConsoleConfig:
     ) -> None:
         self._name = name
         self._region = region
-        self._version = server_version()
         self._sections = [section.value for section in sections]
         self._token = token
         self._providers = list(providers)
@@ -184,7 +187,7 @@ class ConsoleConfig:
     def render(self, scheme: str, host: str, with_token: bool = False) -> ConsoleConfigJson:
         return {
             "apiName": self._name,
-            "version": self._version,
+            "version": server_version(),
             "region": self._region,
             "endpoints": endpoints(scheme, host, Section.EXPLORER.value in self._sections),
             "authProviders": self._providers,
