@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from appsync.api_cache import ApiCache
-from appsync.aws.cognito import signing_with
+from appsync.aws.cognito import SigningCognito, signing_with
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
@@ -69,7 +69,7 @@ def build_local_aws(
         "dynamodb": dynamodb,
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`.
-        "cognito-idp": moto,
+        "cognito-idp": SigningCognito(moto),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
