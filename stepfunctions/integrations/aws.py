@@ -128,8 +128,16 @@ class AwsClients:
         self.endpoints = endpoints
         self._clients: dict[str, BaseClient] = {}
         self._lock = threading.Lock()
-        self._models = botocore.session.get_session()
+        # botocore's session (its service models), made when a model is first read: making it
+        # costs every start of the engine tens of milliseconds (issue 19).
+        self._session: botocore.session.Session | None = None
         self._operations: dict[str, dict[str, str]] = {}
+
+    def _models(self) -> botocore.session.Session:
+        with self._lock:
+            if self._session is None:
+                self._session = botocore.session.get_session()
+            return self._session
 
     def configure(self, endpoints: IntegrationEndpoints) -> None:
         """Point every client at new endpoints (the embedded server's URL is known once it has
@@ -205,7 +213,7 @@ class AwsClients:
         if operations is None:
             # Read once per service: a Task's hot path only looks the name up.
             try:
-                model = self._models.get_service_model(service)
+                model = self._models().get_service_model(service)
             except UnknownServiceError:
                 operations = {}
             else:
@@ -215,7 +223,7 @@ class AwsClients:
 
     def error_shape_name(self, service: str, code: str) -> str | None:
         """The modeled exception for an error code (`NotFound` -> `NotFoundException`)."""
-        model = self._models.get_service_model(service)
+        model = self._models().get_service_model(service)
         for shape in model.error_shapes:
             declared = shape.metadata.get("error", {}).get("code")
             if code in (shape.name, declared):
@@ -223,7 +231,7 @@ class AwsClients:
         return None
 
     def service_id(self, service: str) -> str:
-        return str(self._models.get_service_model(service).service_id)
+        return str(self._models().get_service_model(service).service_id)
 
 
 def _call_error(error: ClientError) -> IntegrationCallError:
