@@ -168,6 +168,9 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
             log_sink=open_sink(*options.api_log),
             clock=options.clock,
             control=options.control or options.clock is not None,
+            # One process: what only some requests need starts once it listens, when that
+            # cannot fail (issue 19). Workers reach this process's services from their start.
+            defer=workers == 1,
         )
     except ConfigError as error:
         _report(error.problems)
@@ -213,6 +216,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         **uvicorn_options,
     )
     server = _Server(config, app.state.api.step_functions.service)
+    app.stop_serving = server.stop
     if app.self_routes is not None:
         # Known before the server starts: workflows resumed at start may reach an HTTP Task
         # aimed at this API, and functions its AWS endpoint, before any request has shown the
@@ -237,7 +241,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     served.close()
     if app.start_problems:
         _report(app.start_problems)
-    return 0 if server.started else 1
+    return 0 if server.started and not app.start_problems else 1
 
 
 def _reloaded(outcome: ReloadOutcome) -> None:
@@ -277,6 +281,9 @@ class _Server(LongPollServer, ListeningServer):
 
     def served(self) -> None:
         self.listening.set()
+
+    def stop(self) -> None:
+        self.should_exit = True
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:

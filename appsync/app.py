@@ -33,7 +33,6 @@ from appsync.aws.forward import ForwardedAws, PrimaryServices
 from appsync.aws.keys import endpoint_credentials
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
-from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.bindings import (
     CodeLoader,
@@ -49,12 +48,8 @@ from appsync.console.routes import redirect_to_console, wants_console
 from appsync.control import SIGNING_NAME as CONTROL
 from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
-from appsync.embedded_dynamodb import (
-    dynamodb_running,
-    embedded_dynamodb,
-    extra_listener_running,
-    seed_problems,
-)
+from appsync.deferred_start import DeferredStart, deferrable, services_running
+from appsync.embedded_dynamodb import embedded_dynamodb, extra_listener_running, seed_problems
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.functions_embedded import (
@@ -68,11 +63,12 @@ from appsync.graphql_http import BODY_TIMEOUT_SECONDS, GraphQLEndpoint
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
-from appsync.persistence import engine_settings, kept
+from appsync.persistence import engine_settings
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.reset import StateReset
 from appsync.sdl_problems import api_schema
+from appsync.start_gate import StartGate
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -354,6 +350,7 @@ def build_app(
     log_sink: LogSink | None = None,
     control: bool = False,
     primary: PrimaryServices | None = None,
+    defer: bool = False,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
@@ -362,6 +359,8 @@ def build_app(
     `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
     `control`: whether the local control API answers (`appsync.control`; refused otherwise).
     `primary`: in a worker of `serve --workers`, the process AWS API requests go to.
+    `defer`: start the embedded DynamoDB and the endpoint's Cognito after listening when that
+    cannot fail (`appsync.deferred_start`; `serve` asks, tests' in-process servers do not).
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
     api = load_api(definition, clock, data, log_sink, primary=primary)
@@ -378,15 +377,20 @@ def build_app(
         definition, api.step_functions.service, api.aws.region, endpoint, api.aws.data
     )
 
+    data = data or DataDirectory.ephemeral()
+    gate, start = StartGate(), None
+    if defer and deferrable(definition, data, dynamodb):
+        gate = StartGate(opened=False)
+        start = DeferredStart(gate, lambda error: _stop_for(app, definition, error))
+    aws.endpoint.gate = gate
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", definition.name)
         started = False
         try:
             async with (
-                kept(data or DataDirectory.ephemeral()),
-                dynamodb_running(dynamodb),
-                aws_running(aws),
+                services_running(start, data, dynamodb, aws),
                 # Before the engine: executions it resumes may invoke functions at once.
                 functions_running(functions),
                 broker.running(),
@@ -433,7 +437,20 @@ def build_app(
     app.state.build = (clock, data, body_timeout_seconds, log_sink)
     app.state.control = control
     app.self_routes = api.step_functions.routes
+    app.services = gate
     return app
+
+
+def _stop_for(app: AppSyncApp, definition: ApiDefinition, error: BaseException) -> None:
+    """A deferred start failed once the server listened: its problems, as `validate` lists
+    them, for `serve` to report, and the server stopped."""
+    failure = start_failure(error)
+    if failure is None:
+        problems = [Problem(str(definition.file), "", f"the server did not start: {error!r}")]
+    else:
+        problems = start_problems(definition, failure)
+    app.start_problems = tuple(problems)
+    app.stop_serving()
 
 
 def _graphql_endpoint(
@@ -484,6 +501,10 @@ class AppSyncApp(Starlette):
     companions: list[Callable[[], AbstractAsyncContextManager[None]]]
     # What made the start fail, as `validate` reports problems (empty: it did not fail).
     start_problems: tuple[Problem, ...] = ()
+    # What requests that need the services started after listening wait for (deferred_start).
+    services: StartGate
+    # Ends serving (`serve` sets it to its server's exit) when a deferred start fails.
+    stop_serving: Callable[[], None]
 
     def __init__(
         self,
@@ -500,6 +521,8 @@ class AppSyncApp(Starlette):
         self._hosts = hosts
         self._aws = aws
         self.companions = []
+        self.services = StartGate()
+        self.stop_serving = lambda: None
 
     async def install(self, api: LoadedApi) -> None:
         """Serve `api` from now on, in place of the one built with the same services (a reload:
@@ -553,6 +576,9 @@ class AppSyncApp(Starlette):
             return
         if scope["type"] == "lifespan":
             send = self._quiet_start_failure(send)
+        elif not self.services.is_open:
+            # The console (its DynamoDB pages) and the rest, once the services run.
+            await self.services.wait()
         await super().__call__(scope, receive, send)
 
     def _quiet_start_failure(self, send: Send) -> Send:

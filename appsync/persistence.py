@@ -13,6 +13,7 @@ problem on `--data-dir`, listed as `validate` lists problems.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -44,25 +45,48 @@ def data_dir_problem(message: str) -> ConfigError:
 @asynccontextmanager
 async def kept(data: DataDirectory) -> AsyncIterator[None]:
     """The data directory held, the embedded DynamoDB restored and journaled (see above)."""
+    async with held(data), restored(data):
+        yield
+
+
+@asynccontextmanager
+async def held(data: DataDirectory) -> AsyncIterator[None]:
+    """The data directory held for this process alone (see above)."""
+    try:
+        with data.held():
+            yield
+    except DataDirectoryError as error:
+        raise data_dir_problem(str(error)) from error
+
+
+@asynccontextmanager
+async def restored(data: DataDirectory, *, in_thread: bool = False) -> AsyncIterator[None]:
+    """The embedded DynamoDB restored from the held data directory, and journaled to it.
+    `in_thread`: restored in a worker thread, for a server answering requests meanwhile
+    (`appsync.deferred_start`; moto's backend is behind its lock)."""
     if data.path is None:
         yield
         return
     try:
-        with data.held():
-            file = data.file(DYNAMODB_FILE)
-            assert file is not None  # a folder, not memory only
-            store = TableStore(file, fsync=data.fsync)
-            try:
-                store.restore()
-                journal_writes(store)
-                try:
-                    yield
-                finally:
-                    journal_writes(None)
-            finally:
-                store.close()
+        file = data.file(DYNAMODB_FILE)
+        assert file is not None  # a folder, not memory only
+        store = TableStore(file, fsync=data.fsync)
     except (DataDirectoryError, TableStoreError) as error:
         raise data_dir_problem(str(error)) from error
+    try:
+        if in_thread:
+            await asyncio.to_thread(store.restore)
+        else:
+            store.restore()
+        journal_writes(store)
+    except TableStoreError as error:
+        store.close()
+        raise data_dir_problem(str(error)) from error
+    try:
+        yield
+    finally:
+        journal_writes(None)
+        store.close()
 
 
 def engine_settings(settings: StepFunctionsSettings, data: DataDirectory) -> StepFunctionsSettings:

@@ -253,6 +253,27 @@ class TableStore:
                 self._save_all_items(scope, table)
 
 
+def stored_tables(path: Path) -> set[tuple[str, str, str]] | None:
+    """The (account, region, name) of the tables the file at `path` holds, read without
+    restoring them; None when it cannot tell (no such file, another format, unreadable): a
+    start with the data restored after it listens needs to know that creating the declared
+    tables cannot fail (`appsync.deferred_start`)."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version != FORMAT_VERSION:
+                return None
+            rows = db.execute("SELECT account, region, name FROM tables").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return {(str(account), str(region), str(name)) for account, region, name in rows}
+
+
 def table_spec(table: Any) -> dict[str, Any]:
     """What recreates a moto 5.2.5 `Table` without its items: `create` holds the arguments of
     the backend's `create_table`, `state` what later operations changed (`_TABLE_STATE`, and

@@ -338,6 +338,10 @@ class EmbeddedDynamoDB:
         """The tables `start` creates where the data sources look (besides delta tables)."""
         return self._settings.tables
 
+    def targets(self) -> dict[Target, list[TableDeclaration]]:
+        """The tables `start` creates, where (`table_targets`)."""
+        return table_targets(self._settings.tables, self._configs)
+
     async def start(self) -> None:
         self._created = await create_declared_tables(self._settings.tables, self._configs)
 
