@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
@@ -89,10 +89,13 @@ from definition.model import (
 from definition.problems import Problem
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
 from resolvers.pipeline import PipelineFunction
-from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 from schema.loader import AppSyncSchema
+
+if TYPE_CHECKING:
+    # QuickJS, imported by an API with APPSYNC_JS code (`bindings.CodeLoader`).
+    from resolvers.runtimes.js.engine import JsRuntime
 
 # The collector's thresholds while serving (`gc.set_threshold`; see the lifespan).
 GC_THRESHOLDS = (50_000, 20, 100)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graphql import GraphQLObjectType
 
@@ -49,13 +50,15 @@ from resolvers.datasources.unserved import UnservedDataSource
 from resolvers.errors import ResolverError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
-from resolvers.runtimes.js.code import compile_js_code, load_js_code
-from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
-from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from resolvers.util.time import Clock as ResolverClock
 from schema.loader import AppSyncSchema
+
+# The VTL and JavaScript runtimes (airspeed, QuickJS) are imported by an API with such code,
+# when its first template or file loads (issue 19: every start paid for both).
+if TYPE_CHECKING:
+    from resolvers.runtimes.js.engine import JsRuntime
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +88,8 @@ class CodeLoader:
             return None
         try:
             if spec.runtime is Runtime.VTL:
+                from resolvers.runtimes.vtl import load_vtl_code
+
                 return load_vtl_code(
                     spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
                 )
@@ -94,6 +99,9 @@ class CodeLoader:
                 if not isinstance(spec.code, Path):
                     return None  # the readers give PYTHON code as a file
                 return load_python_code(spec.code, self.clock)
+            from resolvers.runtimes.js.code import compile_js_code, load_js_code
+            from resolvers.runtimes.js.engine import JsRuntime
+
             if self.js_runtime is None:
                 # Handlers run on the event loop; one that outlasts its slice there is run again
                 # on the runtime's own thread, so a runaway loop does not stall other clients.
