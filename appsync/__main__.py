@@ -229,6 +229,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         gc.enable()
         if server.started:
+            app.listened()
             bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
             extra = control_lines(options.clock, options.control)

@@ -48,7 +48,7 @@ from appsync.console.routes import redirect_to_console, wants_console
 from appsync.control import SIGNING_NAME as CONTROL
 from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
-from appsync.deferred_start import DeferredStart, deferrable, services_running
+from appsync.deferred_start import DeferredStart, deferrable, problems_of, services_running
 from appsync.embedded_dynamodb import embedded_dynamodb, extra_listener_running, seed_problems
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
@@ -441,18 +441,15 @@ def build_app(
     app.state.control = control
     app.self_routes = api.step_functions.routes
     app.services = gate
+    if start is not None:
+        app.listened = start.listening.set
     return app
 
 
 def _stop_for(app: AppSyncApp, definition: ApiDefinition, error: BaseException) -> None:
     """A deferred start failed once the server listened: its problems, as `validate` lists
     them, for `serve` to report, and the server stopped."""
-    failure = start_failure(error)
-    if failure is None:
-        problems = [Problem(str(definition.file), "", f"the server did not start: {error!r}")]
-    else:
-        problems = start_problems(definition, failure)
-    app.start_problems = tuple(problems)
+    app.start_problems = tuple(problems_of(definition, error))
     app.stop_serving()
 
 
@@ -508,6 +505,8 @@ class AppSyncApp(Starlette):
     services: StartGate
     # Ends serving (`serve` sets it to its server's exit) when a deferred start fails.
     stop_serving: Callable[[], None]
+    # What `serve` calls once it listens: a deferred start begins then.
+    listened: Callable[[], None]
 
     def __init__(
         self,
@@ -526,6 +525,7 @@ class AppSyncApp(Starlette):
         self.companions = []
         self.services = StartGate()
         self.stop_serving = lambda: None
+        self.listened = lambda: None
 
     async def install(self, api: LoadedApi) -> None:
         """Serve `api` from now on, in place of the one built with the same services (a reload:

@@ -11,9 +11,10 @@ field a resolver is attached to. What cannot be built is added to `Problems`, at
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from graphql import GraphQLObjectType
 
@@ -38,8 +39,6 @@ from definition.model import (
 )
 from definition.problems import Problem
 from resolvers.datasources.base import DataSource
-from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
@@ -58,7 +57,11 @@ from schema.loader import AppSyncSchema
 # The VTL and JavaScript runtimes (airspeed, QuickJS) are imported by an API with such code,
 # when its first template or file loads (issue 19: every start paid for both).
 if TYPE_CHECKING:
+    from resolvers.datasources.dynamodb import DynamoDBDataSource
     from resolvers.runtimes.js.engine import JsRuntime
+
+# The AMAZON_DYNAMODB data source's module, which imports moto: imported by an API that has one.
+_DYNAMODB_MODULE = "resolvers.datasources.dynamodb"
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +145,8 @@ def data_source(
         return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
         assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
+        from resolvers.datasources.dynamodb import DynamoDBDataSource
+
         return DynamoDBDataSource(spec.name, spec.dynamodb, dynamodb(spec.dynamodb), clock)
     if spec.lambda_handler is None:
         # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
@@ -194,7 +199,8 @@ def synced_source(
     """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
     data source resolves conflicts (a LAMBDA handler: the function `lambdaConflictHandlerArn`
     names, or a local handler's function imported here)."""
-    if sync is None or not isinstance(source, DynamoDBDataSource):
+    dynamodb = _dynamodb_source(source)
+    if sync is None or dynamodb is None:
         return source
     function = None
     if sync.lambda_conflict_handler_arn is not None:
@@ -216,7 +222,7 @@ def synced_source(
             where = f"{key_path}.syncConfig.lambdaConflictHandlerConfig.handler"
             problems.add(where, error.message)
             return None
-    return source.with_sync(sync, function)
+    return dynamodb.with_sync(sync, function)
 
 
 def _awaits_io(source: DataSource) -> bool:
@@ -225,11 +231,21 @@ def _awaits_io(source: DataSource) -> bool:
     unless a write may call a Lambda conflict handler."""
     if isinstance(source, NoneDataSource):
         return False
-    return not (
-        isinstance(source, DynamoDBDataSource)
-        and isinstance(source.operations, MotoDynamoDB)
-        and not source.calls_functions
-    )
+    dynamodb = _dynamodb_source(source)
+    if dynamodb is None or dynamodb.calls_functions:
+        return True
+    from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+
+    return not isinstance(dynamodb.operations, MotoDynamoDB)
+
+
+def _dynamodb_source(source: DataSource) -> DynamoDBDataSource | None:
+    """`source` if it is an AMAZON_DYNAMODB data source. `data_source` imports their module
+    when it makes one: while it is not imported, no data source is one."""
+    module = sys.modules.get(_DYNAMODB_MODULE)
+    if module is None or not isinstance(source, module.DynamoDBDataSource):
+        return None
+    return cast("DynamoDBDataSource", source)
 
 
 def check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: Problems) -> None:

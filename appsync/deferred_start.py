@@ -24,29 +24,33 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from appsync.aws.dynamodb import query_by_partition
 from appsync.aws.local import LocalAws
 from appsync.aws.local import running as aws_running
 from appsync.data_directory import DYNAMODB_FILE, DataDirectory, DataDirectoryError
 from appsync.embedded_dynamodb import dynamodb_running
 from appsync.persistence import held, kept, restored
 from appsync.start_gate import StartGate
-from appsync.startup import START_FAILURES
+from appsync.startup import START_FAILURES, start_failure, start_problems
 from definition.model import ApiDefinition
-from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID
+from definition.problems import Problem
 from resolvers.datasources.dynamodb_store import stored_tables
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
+from resolvers.datasources.dynamodb_wire import DEFAULT_ACCOUNT_ID
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class DeferredStart:
-    """What a deferred start opens once its services run, and whom it tells when they fail."""
+    """What a deferred start waits for (the server listening: `serve` sets it), what it opens
+    once its services run, and whom it tells when they fail."""
 
     gate: StartGate
     on_failure: Callable[[BaseException], None]
+    listening: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def deferrable(
@@ -72,6 +76,14 @@ def deferrable(
     return stored is not None and wanted <= stored
 
 
+def problems_of(definition: ApiDefinition, error: BaseException) -> list[Problem]:
+    """What a failed deferred start is, as `validate` lists problems."""
+    failure = start_failure(error)
+    if failure is None:
+        return [Problem(str(definition.file), "", f"the server did not start: {error!r}")]
+    return start_problems(definition, failure)
+
+
 @asynccontextmanager
 async def services_running(
     start: DeferredStart | None,
@@ -95,6 +107,7 @@ async def services_running(
             yield
         finally:
             stop.set()
+            start.listening.set()
 
 
 async def _deferred(
@@ -105,6 +118,13 @@ async def _deferred(
     stop: asyncio.Event,
 ) -> None:
     try:
+        # Right after it listens: the first requests do not wait for this start to begin.
+        await start.listening.wait()
+        if stop.is_set():
+            return  # it stops without having served
+        # moto imported (and its query hook installed) off the event loop, which answers
+        # requests meanwhile; the restore imports it as well, in its own worker thread.
+        await asyncio.to_thread(query_by_partition)
         async with AsyncExitStack() as services:
             try:
                 await services.enter_async_context(restored(data, in_thread=True))

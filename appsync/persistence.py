@@ -18,6 +18,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from appsync.data_directory import (
     DYNAMODB_FILE,
@@ -28,9 +29,10 @@ from appsync.data_directory import (
 from appsync.errors import ConfigError
 from definition.model import StepFunctionsSettings
 from definition.problems import Problem
-from resolvers.datasources.dynamodb_moto import journal_writes
-from resolvers.datasources.dynamodb_store import TableStore
 from resolvers.errors import TableStoreError
+
+if TYPE_CHECKING:
+    from resolvers.datasources.dynamodb_store import TableStore
 
 logger = logging.getLogger(__name__)
 
@@ -62,31 +64,38 @@ async def held(data: DataDirectory) -> AsyncIterator[None]:
 @asynccontextmanager
 async def restored(data: DataDirectory, *, in_thread: bool = False) -> AsyncIterator[None]:
     """The embedded DynamoDB restored from the held data directory, and journaled to it.
-    `in_thread`: restored in a worker thread, for a server answering requests meanwhile
-    (`appsync.deferred_start`; moto's backend is behind its lock)."""
+    `in_thread`: moto imported and the data restored in a worker thread, for a server that
+    answers requests meanwhile (`appsync.deferred_start`; moto's backend is behind its lock)."""
     if data.path is None:
         yield
         return
     try:
-        file = data.file(DYNAMODB_FILE)
-        assert file is not None  # a folder, not memory only
-        store = TableStore(file, fsync=data.fsync)
+        store = await asyncio.to_thread(_restore, data) if in_thread else _restore(data)
     except (DataDirectoryError, TableStoreError) as error:
         raise data_dir_problem(str(error)) from error
-    try:
-        if in_thread:
-            await asyncio.to_thread(store.restore)
-        else:
-            store.restore()
-        journal_writes(store)
-    except TableStoreError as error:
-        store.close()
-        raise data_dir_problem(str(error)) from error
+    from resolvers.datasources.dynamodb_moto import journal_writes
+
+    journal_writes(store)
     try:
         yield
     finally:
         journal_writes(None)
         store.close()
+
+
+def _restore(data: DataDirectory) -> TableStore:
+    """The data directory's DynamoDB file opened and read into moto's backend (importing it)."""
+    from resolvers.datasources.dynamodb_store import TableStore
+
+    file = data.file(DYNAMODB_FILE)
+    assert file is not None  # a folder, not memory only
+    store = TableStore(file, fsync=data.fsync)
+    try:
+        store.restore()
+    except TableStoreError:
+        store.close()
+        raise
+    return store
 
 
 def engine_settings(settings: StepFunctionsSettings, data: DataDirectory) -> StepFunctionsSettings:

@@ -62,7 +62,6 @@ def build_local_aws(
     Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
     cache, for FlushApiCache and GetApiCache (the rest of the control plane after them)."""
     moto = MotoServices()
-    query_by_partition()
     # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
@@ -85,6 +84,8 @@ def build_local_aws(
 @asynccontextmanager
 async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
+    # Here, not when the endpoint is made: it imports moto (issue 19).
+    query_by_partition()
     try:
         with signing_with(local.data), user_pools_created(local.user_pools):
             yield

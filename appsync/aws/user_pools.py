@@ -17,7 +17,7 @@ from typing import Any
 
 from appsync.aws.cognito import install_signer
 from definition.model import UserPoolSpec
-from resolvers.datasources.dynamodb_moto import BACKEND_LOCK
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
 

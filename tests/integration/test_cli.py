@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -368,7 +368,7 @@ def test_stepfunctions_subcommand_imports_only_the_engine_and_its_api(tmp_path: 
         listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", target))
         assert listed == {"stateMachines": []}
 
-    modules = _imported(tmp_path, ["stepfunctions", "--port", str(port)], answered)
+    modules = set(_imported(tmp_path, ["stepfunctions", "--port", str(port)], answered))
     assert {"stepfunctions.service.api", "appsync.stepfunctions_api", "uvicorn"} <= modules
     assert _among(modules, NOT_FOR_STEP_FUNCTIONS) == []
 
@@ -376,8 +376,7 @@ def test_stepfunctions_subcommand_imports_only_the_engine_and_its_api(tmp_path: 
 # What `serve` does not import to answer an API that uses none of them: Strawberry (the
 # console's API, built when first called), Redis (not configured), PyJWT and cryptography (no
 # OIDC or Cognito authorization, no TLS), the VTL and JavaScript runtimes (no such resolvers),
-# httpx (a worker's). Importing them cost its first answer about a third (issue 19). moto,
-# botocore and boto3 it still imports before it listens (docs/performance.md, "First answer").
+# httpx (a worker's). Importing them cost its first answer about a third (issue 19).
 NOT_FOR_A_NONE_RESOLVER = (
     "strawberry",
     "redis",
@@ -433,14 +432,26 @@ def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: P
         assert response.json() == {"data": {"echo": "hi"}}
 
     arguments = ["serve", "--config", str(config), "--port", str(port), "--ephemeral"]
-    modules = _imported(tmp_path, arguments, answered)
+    imported = _imported(tmp_path, arguments, answered)
+    modules = set(imported)
     assert {"appsync.app", "appsync.console.routes", "uvicorn"} <= modules
     assert _among(modules, NOT_FOR_A_NONE_RESOLVER) == []
+    # moto and the AWS SDK serve the AWS endpoint, whose services start once the server
+    # listens (appsync.deferred_start): none of them before its lifespan has started.
+    started = imported.index(STARTUP_COMPLETE)
+    before = set(imported[:started])
+    assert "appsync.deferred_start" in before
+    assert _among(before, ("moto", "botocore", "boto3")) == []
 
 
-def _imported(tmp_path: Path, arguments: list[str], answered: Callable[[], None]) -> set[str]:
+# uvicorn's log line once the app's lifespan has started, before the server listens.
+STARTUP_COMPLETE = "Application startup complete."
+
+
+def _imported(tmp_path: Path, arguments: list[str], answered: Callable[[], None]) -> list[str]:
     """Every module `appsync-local ARGUMENTS` imports, as `python -X importtime` lists them on
-    standard error, from its start until `answered()` has returned (it is stopped then)."""
+    standard error (in order, with uvicorn's STARTUP_COMPLETE among them where it was logged),
+    from its start until `answered()` has returned (it is stopped then)."""
     imports = tmp_path / "imports.txt"
     command = [sys.executable, "-X", "importtime", "-m", "appsync", *arguments]
     with (
@@ -452,14 +463,14 @@ def _imported(tmp_path: Path, arguments: list[str], answered: Callable[[], None]
         finally:
             process.terminate()
             process.wait(timeout=15)
-    return {
-        line.rsplit("|", 1)[1].strip()
+    return [
+        line.rsplit("|", 1)[1].strip() if line.startswith("import time:") else STARTUP_COMPLETE
         for line in imports.read_text().splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
+        if (line.startswith("import time:") and "|" in line) or STARTUP_COMPLETE in line
+    ]
 
 
-def _among(modules: set[str], names: tuple[str, ...]) -> list[str]:
+def _among(modules: Iterable[str], names: tuple[str, ...]) -> list[str]:
     """The modules that are one of `names` or inside one of them."""
     return sorted(
         module

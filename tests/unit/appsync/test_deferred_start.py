@@ -5,6 +5,7 @@ reported as `validate` reports problems and stops the server."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import sqlite3
@@ -95,6 +96,10 @@ async def test_a_restart_on_stored_tables_opens_the_gate_once_they_are_restored(
     app = build_app(definition, data=data, defer=True)
     assert not app.services.is_open
     async with app.router.lifespan_context(app):
+        # Nothing starts before the server listens (serve says so).
+        await asyncio.sleep(0.05)
+        assert not app.services.is_open
+        app.listened()
         assert await app.services.wait()
         item = dynamodb.call_now("GetItem", {"TableName": TABLE, "Key": {"id": {"S": "kept"}}})
     assert item["Item"] == {"id": {"S": "kept"}}
@@ -114,8 +119,23 @@ async def test_a_deferred_start_that_fails_is_reported_and_stops_the_server(
     stopped = []
     app.stop_serving = lambda: stopped.append(True)
     async with app.router.lifespan_context(app):
+        app.listened()
         assert not await app.services.wait()
     assert stopped == [True]
     [problem] = app.start_problems
     assert (problem.file, problem.key_path) == ("appsync-local serve", "--data-dir")
     assert "cannot read" in problem.message
+
+
+@pytest.mark.anyio
+async def test_a_server_that_stops_before_listening_starts_nothing(
+    tmp_path: Path, dynamodb: MotoDynamoDB
+) -> None:
+    data = await _started_once(tmp_path)
+    app = build_app(_definition(tmp_path, DECLARED), data=data, defer=True)
+    async with app.router.lifespan_context(app):
+        pass
+    assert not await app.services.wait()
+    described = dynamodb.call_now("ListTables", {})
+    assert TABLE not in described["TableNames"]
+    assert app.start_problems == ()
