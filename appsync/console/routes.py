@@ -15,7 +15,6 @@ import functools
 import logging
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -72,7 +71,10 @@ class ConsoleConfigJson(TypedDict):
 @functools.cache
 def server_version() -> str:
     """The installed package's version (importlib.metadata reads every distribution's metadata
-    on the path to find it: tens of milliseconds, once, when first asked)."""
+    on the path to find it: tens of milliseconds, once, when first asked; importing it costs as
+    much again)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("appsync-local")
     except PackageNotFoundError:  # run from a source tree that was never installed
