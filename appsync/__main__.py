@@ -43,6 +43,7 @@ from appsync.hosts import is_loopback, listening_socket
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
+from appsync.uvicorn_server import ListeningServer
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
@@ -167,6 +168,9 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
             log_sink=open_sink(*options.api_log),
             clock=options.clock,
             control=options.control or options.clock is not None,
+            # One process: what only some requests need starts once it listens, when that
+            # cannot fail (issue 19). Workers reach this process's services from their start.
+            defer=workers == 1,
         )
     except ConfigError as error:
         _report(error.problems)
@@ -212,6 +216,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         **uvicorn_options,
     )
     server = _Server(config, app.state.api.step_functions.service)
+    app.stop_serving = server.stop
     if app.self_routes is not None:
         # Known before the server starts: workflows resumed at start may reach an HTTP Task
         # aimed at this API, and functions its AWS endpoint, before any request has shown the
@@ -224,6 +229,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         await asyncio.wait([serving, listening], return_when=asyncio.FIRST_COMPLETED)
         gc.enable()
         if server.started:
+            app.listened()
             bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
             extra = control_lines(options.clock, options.control)
@@ -236,7 +242,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     served.close()
     if app.start_problems:
         _report(app.start_problems)
-    return 0 if server.started else 1
+    return 0 if server.started and not app.start_problems else 1
 
 
 def _reloaded(outcome: ReloadOutcome) -> None:
@@ -266,7 +272,7 @@ def _listen(host: str, port: int) -> socket.socket:
     return listening_socket(host, port)
 
 
-class _Server(LongPollServer):
+class _Server(LongPollServer, ListeningServer):
     """uvicorn's server, telling when its sockets listen (the port is known only then), and
     ending the embedded engine's activity polls when it stops."""
 
@@ -274,16 +280,11 @@ class _Server(LongPollServer):
         super().__init__(config, service)
         self.listening = asyncio.Event()
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        try:
-            await super().startup(sockets)
-        except SystemExit:
-            # uvicorn exits when it cannot serve (it has logged why); `serve` then returns 1.
-            # A start that fails in the lifespan is reported by `_serve` instead.
-            self.should_exit = True
-            return
-        if self.started:
-            self.listening.set()
+    def served(self) -> None:
+        self.listening.set()
+
+    def stop(self) -> None:
+        self.should_exit = True
 
 
 def _exit_quietly(signum: int, frame: FrameType | None) -> None:
@@ -391,6 +392,10 @@ class _TlsChoice:
 
 
 def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles | None:
+    wanted = choice is not None and (choice.self_signed or choice.cert_file is not None)
+    if not wanted and definition.server.tls is None:
+        return None
+    # cryptography, imported when TLS is asked for.
     from appsync.tls import TlsFiles, self_signed_certificate
 
     if choice is not None and choice.cert_file is not None and choice.key_file is not None:

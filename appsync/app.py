@@ -16,9 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
@@ -33,7 +31,6 @@ from appsync.aws.forward import ForwardedAws, PrimaryServices
 from appsync.aws.keys import endpoint_credentials
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.local import LocalAws, build_local_aws
-from appsync.aws.local import running as aws_running
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.bindings import (
     CodeLoader,
@@ -43,18 +40,14 @@ from appsync.bindings import (
     data_source,
     synced_source,
 )
-from appsync.clock import ManualClock
+from appsync.clock import ManualClock, ResolverTime
 from appsync.console.mount import Console, mount_console
 from appsync.console.routes import redirect_to_console, wants_console
 from appsync.control import SIGNING_NAME as CONTROL
 from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
-from appsync.embedded_dynamodb import (
-    dynamodb_running,
-    embedded_dynamodb,
-    extra_listener_running,
-    seed_problems,
-)
+from appsync.deferred_start import DeferredStart, deferrable, problems_of, services_running
+from appsync.embedded_dynamodb import embedded_dynamodb, extra_listener_running, seed_problems
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.functions_embedded import (
@@ -69,11 +62,12 @@ from appsync.handler_modules import handler_modules, import_from
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
-from appsync.persistence import engine_settings, kept
+from appsync.persistence import engine_settings
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.reset import StateReset
 from appsync.sdl_problems import api_schema
+from appsync.start_gate import StartGate
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -95,10 +89,13 @@ from definition.model import (
 from definition.problems import Problem
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB, operations_for
 from resolvers.pipeline import PipelineFunction
-from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 from schema.loader import AppSyncSchema
+
+if TYPE_CHECKING:
+    # QuickJS, imported by an API with APPSYNC_JS code (`bindings.CodeLoader`).
+    from resolvers.runtimes.js.engine import JsRuntime
 
 # The collector's thresholds while serving (`gc.set_threshold`; see the lifespan).
 GC_THRESHOLDS = (50_000, 20, 100)
@@ -123,19 +120,6 @@ class LoadedApi:
     reset: StateReset
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
     primary: PrimaryServices | None = None  # a worker's (`serve --workers`): see load_api
-
-
-class _ResolverClock:
-    """The server's clock (epoch seconds) as the resolvers read it: `$util.time.nowISO8601()`,
-    `autoUlid`, and the `_lastChangedAt` of versioned DynamoDB writes."""
-
-    __slots__ = ("_clock",)
-
-    def __init__(self, clock: Clock) -> None:
-        self._clock = clock
-
-    def now(self) -> datetime:
-        return datetime.fromtimestamp(self._clock.time(), UTC)
 
 
 def load_api(
@@ -169,7 +153,7 @@ def load_api(
     manual = clock if isinstance(clock, ManualClock) else None
     signing = SystemClock() if manual is not None else None
     # The wall clock stays the resolvers' own (no conversion per call); an injected one is shared.
-    resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else _ResolverClock(clock)
+    resolver_clock: ResolverClock = SYSTEM_CLOCK if clock is None else ResolverTime(clock)
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     if running is None:
         metrics = ApiMetrics(api_id(definition.name))
@@ -245,11 +229,12 @@ def load_api(
         is not None
     }
     resolvers: dict[tuple[str, str], ResolverBinding] = {}
-    environment = MappingProxyType(dict(definition.environment_variables))
     for spec in definition.resolvers:
         if schema is not None:
             check_target(schema, spec, problems)
-        resolver = bind_resolver(spec, sources, functions, code, lambda_functions, environment)
+        resolver = bind_resolver(
+            spec, sources, functions, code, lambda_functions, definition.environment_variables
+        )
         if resolver is not None:
             resolvers[(spec.type_name, spec.field_name)] = resolver
     # Tables the embedded DynamoDB must create because no declaration does: keyed as used.
@@ -356,6 +341,7 @@ def build_app(
     log_sink: LogSink | None = None,
     control: bool = False,
     primary: PrimaryServices | None = None,
+    defer: bool = False,
 ) -> AppSyncApp:
     """The server for one API; raises ConfigError when the API cannot be served.
 
@@ -364,6 +350,8 @@ def build_app(
     `body_timeout_seconds` bounds the wait for a body (graphql_http). `log_sink`: the API log's.
     `control`: whether the local control API answers (`appsync.control`; refused otherwise).
     `primary`: in a worker of `serve --workers`, the process AWS API requests go to.
+    `defer`: start the embedded DynamoDB and the endpoint's Cognito after listening when that
+    cannot fail (`appsync.deferred_start`; `serve` asks, tests' in-process servers do not).
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
     api = load_api(definition, clock, data, log_sink, primary=primary)
@@ -380,15 +368,20 @@ def build_app(
         definition, api.step_functions.service, api.aws.region, endpoint, api.aws.data
     )
 
+    data = data or DataDirectory.ephemeral()
+    gate, start = StartGate(), None
+    if defer and deferrable(definition, data, dynamodb):
+        gate = StartGate(opened=False)
+        start = DeferredStart(gate, lambda error: _stop_for(app, definition, error))
+    aws.endpoint.gate = gate
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         logger.info("serving API %s", definition.name)
         started = False
         try:
             async with (
-                kept(data or DataDirectory.ephemeral()),
-                dynamodb_running(dynamodb),
-                aws_running(aws),
+                services_running(start, data, dynamodb, aws),
                 # Before the engine: executions it resumes may invoke functions at once.
                 functions_running(functions),
                 broker.running(),
@@ -435,11 +428,21 @@ def build_app(
     app.state.build = (clock, data, body_timeout_seconds, log_sink)
     app.state.control = control
     app.self_routes = api.step_functions.routes
-    if primary is None:
-        # The primary polls the tables' streams (a worker's writes reach the same tables).
-        mappings = StreamMappings(definition.server.stream_mappings, api.functions)
-        app.companions.append(mappings.running)
+    app.services = gate
+    if start is not None:
+        app.listened = start.listening.set
+    if primary is None:  # the primary follows the tables' streams, a worker's writes too
+        app.companions.append(
+            StreamMappings(definition.server.stream_mappings, api.functions).running
+        )
     return app
+
+
+def _stop_for(app: AppSyncApp, definition: ApiDefinition, error: BaseException) -> None:
+    """A deferred start failed once the server listened: its problems, as `validate` lists
+    them, for `serve` to report, and the server stopped."""
+    app.start_problems = tuple(problems_of(definition, error))
+    app.stop_serving()
 
 
 def _graphql_endpoint(
@@ -490,6 +493,12 @@ class AppSyncApp(Starlette):
     companions: list[Callable[[], AbstractAsyncContextManager[None]]]
     # What made the start fail, as `validate` reports problems (empty: it did not fail).
     start_problems: tuple[Problem, ...] = ()
+    # What requests that need the services started after listening wait for (deferred_start).
+    services: StartGate
+    # Ends serving (`serve` sets it to its server's exit) when a deferred start fails.
+    stop_serving: Callable[[], None]
+    # What `serve` calls once it listens: a deferred start begins then.
+    listened: Callable[[], None]
 
     def __init__(
         self,
@@ -506,6 +515,9 @@ class AppSyncApp(Starlette):
         self._hosts = hosts
         self._aws = aws
         self.companions = []
+        self.services = StartGate()
+        self.stop_serving = lambda: None
+        self.listened = lambda: None
 
     async def install(self, api: LoadedApi) -> None:
         """Serve `api` from now on, in place of the one built with the same services (a reload:
@@ -559,6 +571,9 @@ class AppSyncApp(Starlette):
             return
         if scope["type"] == "lifespan":
             send = self._quiet_start_failure(send)
+        elif not self.services.is_open:
+            # The console (its DynamoDB pages) and the rest, once the services run.
+            await self.services.wait()
         await super().__call__(scope, receive, send)
 
     def _quiet_start_failure(self, send: Send) -> Send:

@@ -11,8 +11,11 @@ field a resolver is attached to. What cannot be built is added to `Problems`, at
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, cast
 
 from graphql import GraphQLObjectType
 
@@ -38,8 +41,6 @@ from definition.model import (
 from definition.problems import Problem
 from resolvers.context import NO_ENVIRONMENT
 from resolvers.datasources.base import DataSource
-from resolvers.datasources.dynamodb import DynamoDBDataSource
-from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
@@ -50,13 +51,19 @@ from resolvers.datasources.unserved import UnservedDataSource
 from resolvers.errors import ResolverError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
 from resolvers.runtimes.base import ResolverCode
-from resolvers.runtimes.js.code import compile_js_code, load_js_code
-from resolvers.runtimes.js.engine import JsRuntime
 from resolvers.runtimes.python import load_python_code
-from resolvers.runtimes.vtl import load_vtl_code
 from resolvers.unit import UnitResolver
 from resolvers.util.time import Clock as ResolverClock
 from schema.loader import AppSyncSchema
+
+# The VTL and JavaScript runtimes (airspeed, QuickJS) are imported by an API with such code,
+# when its first template or file loads (issue 19: every start paid for both).
+if TYPE_CHECKING:
+    from resolvers.datasources.dynamodb import DynamoDBDataSource
+    from resolvers.runtimes.js.engine import JsRuntime
+
+# The AMAZON_DYNAMODB data source's module, which imports moto: imported by an API that has one.
+_DYNAMODB_MODULE = "resolvers.datasources.dynamodb"
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +93,8 @@ class CodeLoader:
             return None
         try:
             if spec.runtime is Runtime.VTL:
+                from resolvers.runtimes.vtl import load_vtl_code
+
                 return load_vtl_code(
                     spec.request_mapping_template, spec.response_mapping_template, clock=self.clock
                 )
@@ -95,6 +104,9 @@ class CodeLoader:
                 if not isinstance(spec.code, Path):
                     return None  # the readers give PYTHON code as a file
                 return load_python_code(spec.code, self.clock)
+            from resolvers.runtimes.js.code import compile_js_code, load_js_code
+            from resolvers.runtimes.js.engine import JsRuntime
+
             if self.js_runtime is None:
                 # Handlers run on the event loop; one that outlasts its slice there is run again
                 # on the runtime's own thread, so a runaway loop does not stall other clients.
@@ -135,6 +147,8 @@ def data_source(
         return StepFunctionsDataSource(spec.name, step_functions.runner, spec.state_machine_arn)
     if spec.type is DataSourceType.AMAZON_DYNAMODB:
         assert spec.dynamodb is not None  # definition guarantees it for AMAZON_DYNAMODB
+        from resolvers.datasources.dynamodb import DynamoDBDataSource
+
         return DynamoDBDataSource(spec.name, spec.dynamodb, dynamodb(spec.dynamodb), clock)
     if spec.lambda_handler is None:
         # `lambdaFunctionArn`: a declared function, or one behind the data source's endpoint.
@@ -156,6 +170,7 @@ def bind_resolver(
 ) -> ResolverBinding | None:
     """The running resolver of `spec`; `environment` is the API's environment variables, read
     only (`ctx.env`), shared by every field it resolves."""
+    environment = MappingProxyType(dict(environment))
     code = loader.load(spec.code, spec.key_path)
     if spec.code is not None and code is None:
         return None
@@ -190,7 +205,8 @@ def synced_source(
     """The data source as a resolver or function with `syncConfig` uses it: a versioned DynamoDB
     data source resolves conflicts (a LAMBDA handler: the function `lambdaConflictHandlerArn`
     names, or a local handler's function imported here)."""
-    if sync is None or not isinstance(source, DynamoDBDataSource):
+    dynamodb = _dynamodb_source(source)
+    if sync is None or dynamodb is None:
         return source
     function = None
     if sync.lambda_conflict_handler_arn is not None:
@@ -212,7 +228,7 @@ def synced_source(
             where = f"{key_path}.syncConfig.lambdaConflictHandlerConfig.handler"
             problems.add(where, error.message)
             return None
-    return source.with_sync(sync, function)
+    return dynamodb.with_sync(sync, function)
 
 
 def _awaits_io(source: DataSource) -> bool:
@@ -221,11 +237,21 @@ def _awaits_io(source: DataSource) -> bool:
     unless a write may call a Lambda conflict handler."""
     if isinstance(source, NoneDataSource):
         return False
-    return not (
-        isinstance(source, DynamoDBDataSource)
-        and isinstance(source.operations, MotoDynamoDB)
-        and not source.calls_functions
-    )
+    dynamodb = _dynamodb_source(source)
+    if dynamodb is None or dynamodb.calls_functions:
+        return True
+    from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+
+    return not isinstance(dynamodb.operations, MotoDynamoDB)
+
+
+def _dynamodb_source(source: DataSource) -> DynamoDBDataSource | None:
+    """`source` if it is an AMAZON_DYNAMODB data source. `data_source` imports their module
+    when it makes one: while it is not imported, no data source is one."""
+    module = sys.modules.get(_DYNAMODB_MODULE)
+    if module is None or not isinstance(source, module.DynamoDBDataSource):
+        return None
+    return cast("DynamoDBDataSource", source)
 
 
 def check_target(schema: AppSyncSchema, spec: ResolverSpec, problems: Problems) -> None:

@@ -12,13 +12,15 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Protocol
-
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Protocol
 
 from appsync.errors import BrokerError
 from auth.clock import Clock
+
+# redis-py is imported by the Redis store alone: importing it cost every start a twentieth of
+# its time to the first answer, Redis configured or not (issue 19).
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 logger = logging.getLogger(__name__)
 
@@ -88,9 +90,14 @@ class RedisCacheStore:
     """Entries under `<prefix><key>` in Redis; `flush` removes this prefix's keys only, so a
     Redis shared with the realtime broker or other APIs keeps theirs."""
 
-    __slots__ = ("_client", "_outage", "_prefix", "_url")
+    __slots__ = ("_client", "_failures", "_outage", "_prefix", "_url")
 
     def __init__(self, url: str, prefix: str) -> None:
+        import redis.asyncio as aioredis
+        from redis.exceptions import RedisError
+
+        # What a Redis that does not answer raises.
+        self._failures: tuple[type[Exception], ...] = (RedisError, OSError)
         try:
             self._client: aioredis.Redis = aioredis.Redis.from_url(url)
         except ValueError as error:
@@ -102,7 +109,7 @@ class RedisCacheStore:
     async def get(self, key: str) -> str | None:
         try:
             value = await self._client.get(self._prefix + key)
-        except (RedisError, OSError) as error:
+        except self._failures as error:
             self._unreachable(error)
             return None
         self._outage = False
@@ -111,7 +118,7 @@ class RedisCacheStore:
     async def set(self, key: str, value: str, ttl: int) -> None:
         try:
             await self._client.set(self._prefix + key, value, ex=ttl)
-        except (RedisError, OSError) as error:
+        except self._failures as error:
             self._unreachable(error)
 
     async def delete(self, keys: Sequence[str]) -> int:
@@ -119,7 +126,7 @@ class RedisCacheStore:
             return 0
         try:
             return int(await self._client.delete(*(self._prefix + key for key in keys)))
-        except (RedisError, OSError) as error:
+        except self._failures as error:
             self._unreachable(error)
             return 0
 
@@ -133,7 +140,7 @@ class RedisCacheStore:
                     batch = []
             if batch:
                 await self._client.delete(*batch)
-        except (RedisError, OSError) as error:
+        except self._failures as error:
             self._unreachable(error)
 
     async def close(self) -> None:

@@ -16,8 +16,9 @@ limits, request body and execution timeouts.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
+from datetime import UTC, datetime
 
+from auth.clock import Clock
 from stepfunctions.runtime.clock import FakeClock
 
 # How long `settle` lets woken work run before it answers anyway: a workflow that keeps the
@@ -60,3 +61,16 @@ class ManualClock(FakeClock):
                 quiet = 0
             else:
                 quiet += 1
+
+
+class ResolverTime:
+    """The server's clock (epoch seconds) as the resolvers read it: `$util.time.nowISO8601()`,
+    `autoUlid`, and the `_lastChangedAt` of versioned DynamoDB writes."""
+
+    __slots__ = ("_clock",)
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock.time(), UTC)

@@ -23,7 +23,7 @@ def parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="appsync-local", description="Run an AWS AppSync GraphQL API locally."
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {server_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the API on /graphql")
     serve.add_argument(
@@ -218,3 +218,19 @@ def read_flags(read: ReadOptions) -> list[str]:
         if named_value is not None:
             flags += [flag, named_value]
     return flags
+
+
+class _Version(argparse.Action):
+    """argparse's `version` action, the version looked up only when asked for (it costs every
+    start tens of milliseconds otherwise: `server_version`)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        # On standard output, as argparse's own action prints it.
+        print(f"{parser.prog} {server_version()}")
+        parser.exit()

@@ -10,23 +10,16 @@ backends' lock, so call these from a worker thread.
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
-
-def _lock() -> threading.RLock:
-    # Imported where used: moto is loaded on the embedded DynamoDB's first use.
-    from resolvers.datasources.dynamodb_moto import BACKEND_LOCK
-
-    return BACKEND_LOCK
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK, DEFAULT_ACCOUNT_ID
 
 
 def _shard(region: str, table_name: str) -> Any:
     """moto's stream of the table (None once the stream or the table is gone)."""
+    # Imported where used: moto is loaded on the embedded DynamoDB's first use.
     from moto.dynamodb.models import dynamodb_backends
-
-    from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID
 
     table = dynamodb_backends[DEFAULT_ACCOUNT_ID][region].tables.get(table_name)
     return None if table is None else table.stream_shard
@@ -34,7 +27,7 @@ def _shard(region: str, table_name: str) -> Any:
 
 def stream_end(region: str, table_name: str) -> int:
     """The sequence number the table's next record will have (GetShardIterator's LATEST)."""
-    with _lock():
+    with BACKEND_LOCK:
         shard = _shard(region, table_name)
         if shard is None:
             return 0
@@ -43,14 +36,14 @@ def stream_end(region: str, table_name: str) -> int:
 
 def stream_start(region: str, table_name: str) -> int:
     """The sequence number of the oldest record the stream keeps (TRIM_HORIZON)."""
-    with _lock():
+    with BACKEND_LOCK:
         shard = _shard(region, table_name)
         return 0 if shard is None else int(shard.starting_sequence_number)
 
 
 def stream_records(region: str, table_name: str, sequence: int, limit: int) -> list[dict[str, Any]]:
     """At most `limit` records from `sequence` on, as moto keeps them ([] without a stream)."""
-    with _lock():
+    with BACKEND_LOCK:
         shard = _shard(region, table_name)
         if shard is None or sequence < shard.starting_sequence_number:
             return []

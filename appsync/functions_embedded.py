@@ -54,7 +54,6 @@ from functions.errors import FunctionsError, RuntimeUnavailableError
 from functions.invoker import FunctionInvoker, InvokerSettings, function_name_of
 from functions.model import FunctionSpec, InvocationType, InvokeResult, LogType
 from functions.node_sdk import NodeSdk
-from resolvers.datasources.lambda_boto import BotoFunctions
 from resolvers.datasources.lambda_invoke import InvokeAnswer, InvokedFunction
 from resolvers.errors import LambdaApiError
 from stepfunctions.runtime.errors import LambdaServiceError
@@ -337,6 +336,9 @@ def data_source_function(spec: DataSourceSpec, functions: EmbeddedFunctions) -> 
     if spec.lambda_endpoint is not None:
         parts = arn.split(":")
         region = parts[3] if arn.startswith("arn:") and len(parts) > 3 and parts[3] else None
+        # boto3, imported for a data source that names a Lambda endpoint of its own.
+        from resolvers.datasources.lambda_boto import BotoFunctions
+
         invoker = BotoFunctions(region or functions.region, spec.lambda_endpoint)
         return InvokedFunction(invoker, arn)
     if not functions.declares(arn):

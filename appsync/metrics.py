@@ -23,13 +23,17 @@ Where AWS reports per-minute statistics, these are running totals a scraper turn
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from stepfunctions.records.execution import Execution
+if TYPE_CHECKING:
+    # The engine's records are imported when the engine is: not for the metrics' annotations.
+    from stepfunctions.records.execution import Execution
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 _MILLISECONDS = (1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000)

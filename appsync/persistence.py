@@ -13,10 +13,12 @@ problem on `--data-dir`, listed as `validate` lists problems.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from appsync.data_directory import (
     DYNAMODB_FILE,
@@ -27,9 +29,10 @@ from appsync.data_directory import (
 from appsync.errors import ConfigError
 from definition.model import StepFunctionsSettings
 from definition.problems import Problem
-from resolvers.datasources.dynamodb_moto import journal_writes
-from resolvers.datasources.dynamodb_store import TableStore
 from resolvers.errors import TableStoreError
+
+if TYPE_CHECKING:
+    from resolvers.datasources.dynamodb_store import TableStore
 
 logger = logging.getLogger(__name__)
 
@@ -44,25 +47,55 @@ def data_dir_problem(message: str) -> ConfigError:
 @asynccontextmanager
 async def kept(data: DataDirectory) -> AsyncIterator[None]:
     """The data directory held, the embedded DynamoDB restored and journaled (see above)."""
+    async with held(data), restored(data):
+        yield
+
+
+@asynccontextmanager
+async def held(data: DataDirectory) -> AsyncIterator[None]:
+    """The data directory held for this process alone (see above)."""
+    try:
+        with data.held():
+            yield
+    except DataDirectoryError as error:
+        raise data_dir_problem(str(error)) from error
+
+
+@asynccontextmanager
+async def restored(data: DataDirectory, *, in_thread: bool = False) -> AsyncIterator[None]:
+    """The embedded DynamoDB restored from the held data directory, and journaled to it.
+    `in_thread`: moto imported and the data restored in a worker thread, for a server that
+    answers requests meanwhile (`appsync.deferred_start`; moto's backend is behind its lock)."""
     if data.path is None:
         yield
         return
     try:
-        with data.held():
-            file = data.file(DYNAMODB_FILE)
-            assert file is not None  # a folder, not memory only
-            store = TableStore(file, fsync=data.fsync)
-            try:
-                store.restore()
-                journal_writes(store)
-                try:
-                    yield
-                finally:
-                    journal_writes(None)
-            finally:
-                store.close()
+        store = await asyncio.to_thread(_restore, data) if in_thread else _restore(data)
     except (DataDirectoryError, TableStoreError) as error:
         raise data_dir_problem(str(error)) from error
+    from resolvers.datasources.dynamodb_moto import journal_writes
+
+    journal_writes(store)
+    try:
+        yield
+    finally:
+        journal_writes(None)
+        store.close()
+
+
+def _restore(data: DataDirectory) -> TableStore:
+    """The data directory's DynamoDB file opened and read into moto's backend (importing it)."""
+    from resolvers.datasources.dynamodb_store import TableStore
+
+    file = data.file(DYNAMODB_FILE)
+    assert file is not None  # a folder, not memory only
+    store = TableStore(file, fsync=data.fsync)
+    try:
+        store.restore()
+    except TableStoreError:
+        store.close()
+        raise
+    return store
 
 
 def engine_settings(settings: StepFunctionsSettings, data: DataDirectory) -> StepFunctionsSettings:

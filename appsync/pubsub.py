@@ -31,12 +31,14 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Generic, Protocol, TypeVar
-
-import redis.asyncio as aioredis
-from redis.exceptions import RedisError
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 from appsync.errors import BrokerError
+
+# redis-py is imported by RedisBroker alone: importing it cost every start a twentieth of its
+# time to the first answer, Redis configured or not (issue 19).
+if TYPE_CHECKING:
+    import redis.asyncio as aioredis
 
 logger = logging.getLogger(__name__)
 
@@ -242,6 +244,14 @@ class RedisBroker:
         backoff_initial: float = 0.1,
         backoff_max: float = 5.0,
     ) -> None:
+        import redis.asyncio as aioredis
+        from redis.exceptions import RedisError
+
+        self._redis = aioredis
+        # What a Redis that does not answer raises.
+        self._failures: tuple[type[Exception], ...] = (RedisError, OSError)
+        # What ends a connection the supervisor then makes again.
+        self._drops: tuple[type[Exception], ...] = (RedisError, OSError, BrokerError)
         try:
             aioredis.ConnectionPool.from_url(url)
         except ValueError as error:
@@ -276,7 +286,7 @@ class RedisBroker:
             try:
                 await client.publish(self._prefix + publication.topic, publication.to_json())
                 return
-            except (RedisError, OSError) as error:
+            except self._failures as error:
                 logger.warning("Redis at %s refused a publication: %s", self._url, error)
         if not self._outage_logged:
             self._outage_logged = True
@@ -313,7 +323,7 @@ class RedisBroker:
         """Connect, read until Redis drops, wait, connect again: forever (until cancelled)."""
         delay = self._backoff_initial
         while True:
-            client = aioredis.Redis.from_url(self._url)
+            client = self._redis.Redis.from_url(self._url)
             pubsub = client.pubsub()
             try:
                 await self._subscribe(pubsub)
@@ -326,7 +336,7 @@ class RedisBroker:
                 delay = self._backoff_initial
                 await self._read(pubsub)
                 raise BrokerError("the Redis subscription ended")
-            except (RedisError, OSError, BrokerError) as error:
+            except self._drops as error:
                 logger.warning(
                     "Redis at %s: %s: %s; reconnecting in %.1f s",
                     self._url,
@@ -336,7 +346,7 @@ class RedisBroker:
                 )
             finally:
                 self._client = None
-                await _close(pubsub, client)
+                await self._close(pubsub, client)
             await asyncio.sleep(delay)
             delay = min(delay * 2, self._backoff_max)
 
@@ -361,11 +371,10 @@ class RedisBroker:
                 continue
             self._local.deliver(publication)
 
-
-async def _close(pubsub: Any, client: aioredis.Redis) -> None:
-    """Close after a drop too: a closing socket may itself fail, which changes nothing."""
-    try:
-        await pubsub.aclose()
-        await client.aclose()
-    except (RedisError, OSError) as error:
-        logger.debug("closing the Redis connection: %s", error)
+    async def _close(self, pubsub: Any, client: aioredis.Redis) -> None:
+        """Close after a drop too: a closing socket may itself fail, which changes nothing."""
+        try:
+            await pubsub.aclose()
+            await client.aclose()
+        except self._failures as error:
+            logger.debug("closing the Redis connection: %s", error)

@@ -182,6 +182,8 @@ class ApiReloader:
 
     async def reload(self, changed: Sequence[Path] = ()) -> ReloadOutcome:
         """Rebuild the API from its files and swap it in when whole; one at a time."""
+        # A reload builds on the running services (their tables, engine): once they run.
+        await self._app.services.wait()
         async with self._lock:
             started = time.perf_counter()
             try:

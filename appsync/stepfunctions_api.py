@@ -16,14 +16,19 @@ from collections.abc import Iterable
 
 import uvicorn
 from starlette.applications import Starlette
-from starlette.types import Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.listener import AwsOnlyApp
 from appsync.aws.states import StepFunctionsRoute
 from appsync.console.access import ConsoleToken
-from appsync.console.routes import ConsoleConfig, Section, console_routes, server_version
+from appsync.console.routes import (
+    BuiltOnFirstUse,
+    ConsoleConfig,
+    Section,
+    console_routes,
+    server_version,
+)
 from appsync.hosts import HostPolicy
 from appsync.log_sinks import LogFormat, open_sink
 from auth.clock import SystemClock as WallClock
@@ -66,24 +71,11 @@ def build_stepfunctions_app(
     caller runs `service` (see `running`)."""
     verifier = endpoint_verifier(settings or AwsEndpointSettings(), WallClock())
     endpoint = AwsEndpoint(verifier, {"states": StepFunctionsRoute(service)})
-    console = None if console_token is None else _ConsoleOnFirstUse(service, console_token)
+    console = None
+    if console_token is not None:
+        token = console_token
+        console = BuiltOnFirstUse(lambda: _console(service, token))
     return AwsOnlyApp(endpoint, HostPolicy(allowed_hosts), fallback=console)
-
-
-class _ConsoleOnFirstUse:
-    """ASGI: the console's Step Functions pages, built when first asked for. Its API is a
-    Strawberry schema: importing Strawberry and graphql-core and building it cost the command
-    about a third of its start (issue 19), for a console that may never be opened."""
-
-    def __init__(self, service: StepFunctionsService, token: ConsoleToken) -> None:
-        self._service = service
-        self._token = token
-        self._app: Starlette | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._app is None:
-            self._app = _console(self._service, self._token)
-        await self._app(scope, receive, send)
 
 
 def _console(service: StepFunctionsService, token: ConsoleToken) -> Starlette:

@@ -43,7 +43,7 @@ from multiprocessing.connection import wait as wait_for
 from multiprocessing.context import SpawnProcess
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
@@ -58,11 +58,15 @@ from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.reload import ApiReloader, ReloadOutcome, changed_since
-from appsync.tls import TlsFiles
+from appsync.uvicorn_server import ListeningServer
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
 from definition.problems import Problem
+
+if TYPE_CHECKING:
+    # cryptography, imported by `--tls` alone.
+    from appsync.tls import TlsFiles
 
 logger = logging.getLogger(__name__)
 
@@ -359,22 +363,16 @@ def run_worker(
     raise SystemExit(0 if server.started else 1)
 
 
-class _WorkerServer(uvicorn.Server):
+class _WorkerServer(ListeningServer):
     """uvicorn's server, telling the primary once it serves."""
 
     def __init__(self, config: uvicorn.Config, ready: Connection) -> None:
         super().__init__(config)
         self._ready = ready
 
-    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-        try:
-            await super().startup(sockets)
-        except SystemExit:
-            self.should_exit = True
-            return
-        if self.started:
-            self._ready.send(os.getpid())
-            self._ready.close()
+    def served(self) -> None:
+        self._ready.send(os.getpid())
+        self._ready.close()
 
     def handle_exit(self, sig: int, frame: FrameType | None) -> None:
         # Ctrl+C reaches every process of the terminal's group; the primary then stops the

@@ -17,16 +17,18 @@ The hook is process-wide, as moto's backends are: while several servers run in o
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-import jwt
-
+from appsync.aws.endpoint import ServiceRoute
+from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from appsync.data_directory import DataDirectory, DataDirectoryError
 from auth.errors import JwksUnavailableError
 
+_MODELS = "moto.cognitoidp.models"
 _lock = threading.Lock()
 _directories: list[DataDirectory] = []
 
@@ -41,6 +43,8 @@ class _InstallationSigner:
         self._parsed: tuple[str, Any] | None = None
 
     def encode(self, header: dict[str, Any], claims: dict[str, Any], key: Any, *args: Any) -> str:
+        import jwt  # PyJWT, when the embedded Cognito first signs (not at every start)
+
         private = self._key()
         kid = str(private["kid"])
         parsed = self._parsed
@@ -56,6 +60,8 @@ class _InstallationSigner:
 def signed_again(claims: dict[str, Any]) -> str:
     """A token of `claims` signed as the embedded pools sign theirs: the installation's key,
     RS256, its `kid` (for a user pool trigger that changes a token's claims)."""
+    import jwt  # PyJWT, as where the embedded Cognito signs
+
     private = _current_key()
     return jwt.encode(
         claims, jwt.PyJWK(private).key, algorithm="RS256", headers={"kid": str(private["kid"])}
@@ -70,23 +76,51 @@ def _current_key() -> dict[str, Any]:
 
 @contextmanager
 def signing_with(directory: DataDirectory) -> Iterator[None]:
-    """While inside, the embedded user pools sign with `directory`'s key."""
-    import moto.cognitoidp.models as models
+    """While inside, the embedded user pools sign with `directory`'s key.
 
-    # The module's own namespace: `jwt` is a name moto imported, not one it exports.
-    names = vars(models)
+    moto's Cognito is imported by its first use (`install_signer`, which the endpoint's
+    `cognito-idp` route and the definition's user pools call first), not here: importing it
+    cost every start of `serve` a tenth of its time to the first answer (issue 19).
+    """
     with _lock:
         _directories.append(directory)
-        if not isinstance(names["jwt"], _InstallationSigner):
-            names["jwt"] = _InstallationSigner(names["jwt"], _current_key)
+    if _MODELS in sys.modules:
+        install_signer()
     try:
         yield
     finally:
         with _lock:
             _directories.remove(directory)
-            signer = names["jwt"]
+            models = sys.modules.get(_MODELS)
+            names = vars(models) if models is not None else {}
+            signer = names.get("jwt")
             if not _directories and isinstance(signer, _InstallationSigner):
                 names["jwt"] = signer.original
+
+
+def install_signer() -> None:
+    """moto's Cognito imported, signing with the installation's key while a `signing_with`
+    holds one (once; later calls change nothing)."""
+    import moto.cognitoidp.models as models
+
+    # The module's own namespace: `jwt` is a name moto imported, not one it exports.
+    names = vars(models)
+    with _lock:
+        if _directories and not isinstance(names["jwt"], _InstallationSigner):
+            names["jwt"] = _InstallationSigner(names["jwt"], _current_key)
+
+
+class SigningCognito:
+    """`ServiceRoute` for `cognito-idp`: moto's, its signer installed before its first call."""
+
+    __slots__ = ("_moto",)
+
+    def __init__(self, moto: ServiceRoute) -> None:
+        self._moto = moto
+
+    async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
+        install_signer()
+        return await self._moto.handle(request, call)
 
 
 class EmbeddedPoolKeys:

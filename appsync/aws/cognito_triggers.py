@@ -47,7 +47,7 @@ from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from definition.cloudformation.cognito import CALLED_TRIGGERS
 from functions.errors import FunctionsError
-from resolvers.datasources.dynamodb_moto import BACKEND_LOCK
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
 

@@ -19,15 +19,19 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.errors import rest_json_error
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from appsync.evaluation import OPERATIONS, BadRequestJson, EvaluationJson
 from resolvers.util.time import Clock
 from schema import json_text
 from schema.errors import JsonTextError
+
+# The evaluation (the VTL and JavaScript runtimes) is imported by the first EvaluateCode or
+# EvaluateMappingTemplate, not by every start of `serve` (issue 19).
+if TYPE_CHECKING:
+    from appsync.evaluation import BadRequestJson, EvaluationJson
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +49,8 @@ class AppSyncControlPlane:
         self._others = others
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
+        from appsync.evaluation import OPERATIONS
+
         operation = OPERATIONS.get(call.operation or "")
         if operation is None:
             return await self._others.handle(request, call)

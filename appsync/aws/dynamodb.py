@@ -33,25 +33,20 @@ import re
 import zlib
 from collections.abc import Callable
 from functools import cache
-from typing import Any
-
-import botocore.session
-from botocore.model import ListShape, MapShape, Shape, StructureShape
-from moto.core.exceptions import JsonRESTError, ServiceException
-from moto.core.responses import ActionResult
-from moto.dynamodb.models.table import Table
-from moto.dynamodb.responses import DynamoHandler
+from typing import TYPE_CHECKING, Any
 
 from appsync.aws.errors import json_error, request_id
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from resolvers.datasources.dynamodb_moto import (
-    BACKEND_LOCK,
-    DEFAULT_ACCOUNT_ID,
-    MotoDynamoDB,
-    moto_parameters,
-    record_write,
-)
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK, DEFAULT_ACCOUNT_ID
 from resolvers.errors import DynamoDBServiceError, TableStoreError
+
+# moto and botocore are imported by the first request (or `query_by_partition`): `serve` makes
+# this route at every start, and may answer its first GraphQL request before any AWS one
+# (issue 19).
+if TYPE_CHECKING:
+    from botocore.model import Shape
+
+    from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 
 logger = logging.getLogger(__name__)
 
@@ -141,6 +136,8 @@ class DynamoDBRoute:
     def _item_operation(self, region: str, operation: str, params: dict[str, Any]) -> AwsResponse:
         operations = self._operations.get(region)
         if operations is None:
+            from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+
             operations = self._operations[region] = MotoDynamoDB(region, self._account_id)
         try:
             result = operations.call_now(operation, params)
@@ -153,6 +150,12 @@ class DynamoDBRoute:
         self, region: str, operation: str, params: dict[str, Any]
     ) -> tuple[int, bytes]:
         """moto's handler and serializer, as moto_server's `call_action` runs them."""
+        from moto.core.exceptions import JsonRESTError, ServiceException
+        from moto.core.responses import ActionResult
+        from moto.dynamodb.responses import DynamoHandler
+
+        from resolvers.datasources.dynamodb_moto import moto_parameters, record_write
+
         handler = DynamoHandler()
         handler.current_account = self._account_id
         handler.region = region
@@ -216,6 +219,8 @@ def _error_fields(error: DynamoDBServiceError) -> dict[str, Any]:
 
 @cache
 def _model() -> Any:
+    import botocore.session
+
     return botocore.session.get_session().get_service_model("dynamodb")
 
 
@@ -232,6 +237,8 @@ def _output_cut(operation: str) -> _Cut:
 
 def _shape_cut(shape: Shape) -> _Cut:
     """How to cut a value to `shape`: items (`AttributeValue`) and scalars are kept whole."""
+    from botocore.model import ListShape, MapShape, StructureShape
+
     if shape.name == "AttributeValue":
         return None
     if isinstance(shape, StructureShape):
@@ -281,6 +288,8 @@ _moto_query: Callable[..., Any] | None = None
 
 def original_table_query() -> Callable[..., Any]:
     """moto's own `Table.query`, whether or not the hook is in place (tests compare them)."""
+    from moto.dynamodb.models.table import Table
+
     return _moto_query if _moto_query is not None else Table.query
 
 
@@ -289,6 +298,8 @@ def query_by_partition() -> None:
     global _moto_query
     if _moto_query is not None:
         return
+    from moto.dynamodb.models.table import Table
+
     original: Callable[..., Any] = Table.query
     _moto_query = original
 

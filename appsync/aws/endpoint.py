@@ -42,6 +42,7 @@ from appsync.aws.requests import (
     allows_unsigned,
     identify,
 )
+from appsync.start_gate import StartGate
 from auth.errors import SignatureError
 from auth.signature import SigV4Verifier
 
@@ -72,6 +73,9 @@ class AwsEndpoint:
         self._verifier = verifier
         self._routes = dict(routes)
         self._fallback = fallback
+        # What `serve` starts after it listens (the embedded DynamoDB's data, Cognito): every
+        # request waits for it here, the engine's in-process calls as HTTP ones (start_gate).
+        self.gate: StartGate | None = None
 
     def add_route(self, name: str, route: ServiceRoute) -> None:
         """Serve `name` (a signing name) with `route` too: the local control API joins so."""
@@ -104,6 +108,11 @@ class AwsEndpoint:
 
     async def handle(self, request: AwsRequest) -> AwsResponse:
         """The answer to one AWS API request (the request need not be one: see `identify`)."""
+        gate = self.gate
+        if gate is not None and not gate.is_open and not await gate.wait():
+            return rest_json_error(
+                503, "ServiceUnavailableException", "The server did not start; it is stopping."
+            )
         call = identify(request)
         if call is None:
             return rest_json_error(

@@ -19,16 +19,19 @@ from __future__ import annotations
 import json
 import socket
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import httpx
-from botocore.credentials import Credentials
 from starlette.types import Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
 from definition.model import AccessKey, DynamoDBConfig
-from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_tables import operations_for
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
+
+# What a worker alone uses (httpx, botocore, boto3) is imported where it is used: the primary
+# process imports this module too, and importing those cost its start (issue 19).
+if TYPE_CHECKING:
+    import httpx
+    from botocore.credentials import Credentials
 
 # Headers that belong to one connection, not to the request (RFC 9110 7.6.1).
 _HOP_BY_HOP = frozenset(
@@ -56,12 +59,17 @@ class PrimaryServices:
     def dynamodb(self, config: DynamoDBConfig) -> DynamoDBOperations:
         """A DynamoDB data source's operations: the primary's embedded DynamoDB, unless the
         data source names an endpoint of its own."""
+        from resolvers.datasources.dynamodb_boto import BotoDynamoDB
+        from resolvers.datasources.dynamodb_tables import operations_for
+
         if config.endpoint is not None:
             return operations_for(config)
         key = (self.credentials.access_key_id, self.credentials.secret_access_key)
         return BotoDynamoDB(config.aws_region, self.url, key)
 
     def botocore_credentials(self) -> Credentials:
+        from botocore.credentials import Credentials
+
         return Credentials(self.credentials.access_key_id, self.credentials.secret_access_key)
 
 
@@ -78,6 +86,8 @@ class ForwardedAws:
         self._client: httpx.AsyncClient | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        import httpx
+
         if self._client is None:
             self._client = httpx.AsyncClient(
                 base_url=self._primary.url, timeout=_FORWARD_TIMEOUT_SECONDS

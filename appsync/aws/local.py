@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from appsync.api_cache import ApiCache
-from appsync.aws.cognito import signing_with
+from appsync.aws.cognito import SigningCognito, signing_with
 from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
@@ -63,7 +63,6 @@ def build_local_aws(
     Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
     cache, for FlushApiCache and GetApiCache (the rest of the control plane after them)."""
     moto = MotoServices()
-    query_by_partition()
     # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
@@ -71,7 +70,7 @@ def build_local_aws(
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`, with the
         # pools' Lambda triggers run by the declared functions.
-        "cognito-idp": CognitoTriggers(moto, functions),
+        "cognito-idp": CognitoTriggers(SigningCognito(moto), functions),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
@@ -87,6 +86,8 @@ def build_local_aws(
 @asynccontextmanager
 async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
+    # Here, not when the endpoint is made: it imports moto (issue 19).
+    query_by_partition()
     try:
         with signing_with(local.data), user_pools_created(local.user_pools):
             yield

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from resolvers.datasources.dynamodb_moto import BACKEND_LOCK
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
 

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
-
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
-from botocore.compat import HTTPHeaders
 
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.requests import AwsRequest
+
+# botocore is the engine's clients' (imported when their first call comes through).
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 
 # Where the embedded services are, for the clients' URLs: an IP literal keeps S3 path-style.
 EMBEDDED_URL = "http://127.0.0.1"
@@ -73,6 +74,9 @@ class EndpointTransport:
         )
         future = asyncio.run_coroutine_threadsafe(self._endpoint.handle(call), loop)
         answer = future.result(_TIMEOUT_SECONDS)
+        from botocore.awsrequest import AWSResponse
+        from botocore.compat import HTTPHeaders
+
         headers = HTTPHeaders()
         for name, value in answer.headers:
             headers[name] = value

@@ -15,8 +15,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from appsync.aws.cognito import install_signer
 from definition.model import UserPoolSpec
-from resolvers.datasources.dynamodb_moto import BACKEND_LOCK
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +29,7 @@ _NOT_CLIENT_SETTINGS = frozenset({"UserPoolId", "GenerateSecret"})
 
 
 def _backend(region: str) -> Any:
+    install_signer()
     from moto.cognitoidp.models import cognitoidp_backends
     from moto.core.models import DEFAULT_ACCOUNT_ID
 

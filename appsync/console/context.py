@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket
 
 from appsync.aws.states import StepFunctionsApi
 from appsync.console.errors import AwsServiceError, NotServedError
-from appsync.console.resolver_log import ResolverLogStream
+from appsync.console.resolver_log_stream import ResolverLogStream
 from definition.model import ApiDefinition
 
 # How often a live view reads the engine or the table again while someone watches.

@@ -9,29 +9,40 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from starlette.routing import BaseRoute
 
 from appsync.api_log import api_id
-from appsync.aws.dynamodb import DynamoDBRoute
-from appsync.aws.states import StepFunctionsApi
 from appsync.console.access import ConsoleToken
-from appsync.console.context import ConsoleServices, EmbeddedTables, ServedApi
-from appsync.console.dynamodb_fields import DYNAMODB
-from appsync.console.endpoint import ConsoleApi
-from appsync.console.graphql_api_fields import GraphqlApiQuery
-from appsync.console.resolver_log import LogTarget, ResolverLogStream
-from appsync.console.resolver_log_fields import RESOLVER_LOG
-from appsync.console.routes import CONSOLE_PATH, ConsoleConfig, console_routes, server_version
-from appsync.console.schema import ConsoleSchema, SchemaPart, build_schema
-from appsync.console.stepfunctions_fields import STEP_FUNCTIONS
+from appsync.console.resolver_log_stream import LogTarget, ResolverLogStream
+from appsync.console.routes import (
+    CONSOLE_PATH,
+    BuiltOnFirstUse,
+    ConsoleConfig,
+    console_routes,
+    server_version,
+)
 from appsync.data_directory import DataDirectory
 from definition.model import ApiDefinition
+
+# The console's API (Strawberry, and the embedded DynamoDB's moto for its tables) is imported
+# when it is first called (`BuiltOnFirstUse`), not when `serve` starts.
+if TYPE_CHECKING:
+    from appsync.aws.states import StepFunctionsApi
+    from appsync.console.endpoint import ConsoleApi
+    from appsync.console.schema import ConsoleSchema
 
 
 @functools.cache
 def api_schema() -> ConsoleSchema:
     """The console API of `serve` (built once: the types do not depend on the API)."""
+    from appsync.console.dynamodb_fields import DYNAMODB
+    from appsync.console.graphql_api_fields import GraphqlApiQuery
+    from appsync.console.resolver_log_fields import RESOLVER_LOG
+    from appsync.console.schema import SchemaPart, build_schema
+    from appsync.console.stepfunctions_fields import STEP_FUNCTIONS
+
     return build_schema([STEP_FUNCTIONS, DYNAMODB, SchemaPart(GraphqlApiQuery), RESOLVER_LOG])
 
 
@@ -62,17 +73,24 @@ def mount_console(
     else:
         token, stream = previous.token, previous.resolver_log
         stream.rejoined(target, definition.name, region, account)
-    services = ConsoleServices(
-        step_functions=step_functions,
-        version=server_version(),
-        tables=EmbeddedTables(DynamoDBRoute(), _tables_region(definition, region)),
-        api=ServedApi(definition, api_id(definition.name), region, account),
-        resolver_log=stream,
-    )
-    api = ConsoleApi(api_schema(), services, token, on_call=stream.arm)
+
+    def api() -> ConsoleApi:
+        from appsync.aws.dynamodb import DynamoDBRoute
+        from appsync.console.context import ConsoleServices, EmbeddedTables, ServedApi
+        from appsync.console.endpoint import ConsoleApi
+
+        services = ConsoleServices(
+            step_functions=step_functions,
+            version=server_version(),
+            tables=EmbeddedTables(DynamoDBRoute(), _tables_region(definition, region)),
+            api=ServedApi(definition, api_id(definition.name), region, account),
+            resolver_log=stream,
+        )
+        return ConsoleApi(api_schema(), services, token, on_call=stream.arm)
+
     config = ConsoleConfig.for_api(definition, token, on_open=stream.arm)
     summary = {"name": definition.name, "graphql": "/graphql", "console": CONSOLE_PATH}
-    return Console(token, stream, console_routes(config, api, summary))
+    return Console(token, stream, console_routes(config, BuiltOnFirstUse(api), summary))
 
 
 def _tables_region(definition: ApiDefinition, region: str) -> str:

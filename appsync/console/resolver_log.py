@@ -3,14 +3,11 @@ for the console, kept for the latest requests and streamed to the console as eac
 
 There is one event source. `appsync.api_log` writes a request's events (RequestSummary,
 ExecutionSummary, RequestMapping, ResponseMapping, Tracing and the request-level lines) to a
-`LogSink` when the request ends; `ResolverLogStream` is such a sink. A subscription's `start`
-on the realtime websocket writes its events there too, read from the same endpoint's log
-(`appsync.realtime.start_log`). An API with a `logConfig`
-has its log already: the stream joins its destination (`joined`), and shows what that
-`fieldLogLevel` writes, as AppSync's console shows what reaches CloudWatch. An API without one
-logs nothing, at no cost per request, until a console opens (its page reads `config.json`, or
-it calls the console API): `arm` then turns on the API's log at level ALL with verbose content,
-written to this stream alone, for the rest of the server's life.
+`LogSink` when the request ends; `appsync.console.resolver_log_stream` is such a sink, and
+keeps them. A subscription's `start` on the realtime websocket writes its events there too,
+read from the same endpoint's log (`appsync.realtime.start_log`). An API with a `logConfig`
+shows what that `fieldLogLevel` writes, as AppSync's console shows what reaches CloudWatch.
+`logged_request` reads one request's events as the console shows them.
 
 AWS differs: an entry names no data source, and a request no authorization type (AppSync's log
 events carry neither); a request's `errors` are those its fields' events carry.
@@ -18,27 +15,17 @@ events carry neither); a request's `errors` are those its fields' events carry.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-from collections import deque
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
-from appsync.api_log import ApiLog, LogEvent, LogSink, api_id
-from definition.model import FieldLogLevel, LogConfig
+from appsync.api_log import LogEvent
 
-logger = logging.getLogger(__name__)
-
-# The requests kept for `resolverLog` (the console's list keeps 500 once it streams).
-CAPACITY = 200
-# Requests a slow console may fall behind by before it misses some.
-_BACKLOG = 256
 _QUERY_LINE = "GraphQL Query: "
 _OPERATION = ", Operation: "
 _VARIABLES = ", Variables: "
@@ -89,98 +76,6 @@ class ResolverLogRequest:
     # Not in AppSync's log events: always null here.
     authorizationType: str | None = None
     errors: JSON | None = None
-
-
-class LogTarget(Protocol):
-    """What owns the API's log: the GraphQL endpoint (`GraphQLEndpoint.log`)."""
-
-    log: ApiLog | None
-
-
-class _Both:
-    """A `LogSink` writing to the API's destination and to the console's stream."""
-
-    __slots__ = ("_first", "_second")
-
-    def __init__(self, first: LogSink, second: LogSink) -> None:
-        self._first = first
-        self._second = second
-
-    def write(self, events: Sequence[LogEvent]) -> None:
-        self._first.write(events)
-        self._second.write(events)
-
-
-class ResolverLogStream:
-    """A `LogSink` that keeps the latest requests and hands each new one to every follower."""
-
-    def __init__(self, name: str, region: str, account_id: str, capacity: int = CAPACITY) -> None:
-        self._name = name
-        self._region = region
-        self._account_id = account_id
-        self._requests: deque[ResolverLogRequest] = deque(maxlen=capacity)
-        self._followers: set[asyncio.Queue[ResolverLogRequest]] = set()
-        self._target: LogTarget | None = None
-
-    def joined(self, target: LogTarget) -> None:
-        """Follow `target`'s log: its `logConfig` log when it has one (the stream is added to
-        its destination), else the one `arm` turns on."""
-        self._target = target
-        if target.log is not None:
-            target.log = _with_sink(target.log, _Both(target.log.sink, self))
-
-    def rejoined(self, target: LogTarget, name: str, region: str, account_id: str) -> None:
-        """Follow the log of a reloaded API's endpoint, armed again if a console had armed the
-        one it replaces (the kept requests and the followers stay)."""
-        armed = self.armed
-        self._name, self._region, self._account_id = name, region, account_id
-        self.joined(target)
-        if armed:
-            self.arm()
-
-    @property
-    def armed(self) -> bool:
-        return self._target is not None and self._target.log is not None
-
-    def arm(self) -> None:
-        """A console has opened: log every request at level ALL if nothing logs yet."""
-        target = self._target
-        if target is None or target.log is not None:
-            return
-        identifier = api_id(self._name)
-        arn = f"arn:aws:appsync:{self._region}:{self._account_id}:apis/{identifier}"
-        target.log = ApiLog(LogConfig(FieldLogLevel.ALL), self, identifier, arn)
-        logger.info("the console is open: each GraphQL request is logged for its resolver log")
-
-    def write(self, events: Sequence[LogEvent]) -> None:
-        request = logged_request(events)
-        if request is None:
-            return
-        self._requests.append(request)
-        for queue in self._followers:
-            try:
-                queue.put_nowait(request)
-            except asyncio.QueueFull:
-                logger.debug("a console follows the resolver log too slowly: request dropped")
-
-    def latest(self, limit: int | None = None) -> list[ResolverLogRequest]:
-        """The kept requests, newest first."""
-        newest = list(reversed(self._requests))
-        return newest if limit is None else newest[: max(limit, 0)]
-
-    async def follow(self) -> AsyncIterator[ResolverLogRequest]:
-        """Each request that ends from now on, until the caller stops iterating."""
-        queue: asyncio.Queue[ResolverLogRequest] = asyncio.Queue(maxsize=_BACKLOG)
-        self._followers.add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._followers.discard(queue)
-
-
-def _with_sink(log: ApiLog, sink: LogSink) -> ApiLog:
-    return ApiLog(log.config, sink, log.api_id, log.api_arn)
 
 
 @dataclass(slots=True)

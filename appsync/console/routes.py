@@ -11,10 +11,10 @@ hands it the console token when the page was loaded on this machine (`appsync.co
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from enum import StrEnum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any, TypedDict
 
@@ -22,7 +22,7 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Scope
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.console.access import ConsoleToken, from_this_machine
 from definition.authorization import AuthenticationType, AuthProviderSpec
@@ -68,7 +68,13 @@ class ConsoleConfigJson(TypedDict):
     consoleToken: str | None
 
 
+@functools.cache
 def server_version() -> str:
+    """The installed package's version (importlib.metadata reads every distribution's metadata
+    on the path to find it: tens of milliseconds, once, when first asked; importing it costs as
+    much again)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("appsync-local")
     except PackageNotFoundError:  # run from a source tree that was never installed
@@ -165,7 +171,6 @@ class ConsoleConfig:
     ) -> None:
         self._name = name
         self._region = region
-        self._version = server_version()
         self._sections = [section.value for section in sections]
         self._token = token
         self._providers = list(providers)
@@ -185,7 +190,7 @@ class ConsoleConfig:
     def render(self, scheme: str, host: str, with_token: bool = False) -> ConsoleConfigJson:
         return {
             "apiName": self._name,
-            "version": self._version,
+            "version": server_version(),
             "region": self._region,
             "endpoints": endpoints(scheme, host, Section.EXPLORER.value in self._sections),
             "authProviders": self._providers,
@@ -219,6 +224,23 @@ class ConsoleAssets(StaticFiles):
 
 def redirect_to_console() -> Response:
     return RedirectResponse(CONSOLE_PATH, status_code=307)
+
+
+class BuiltOnFirstUse:
+    """ASGI: the console's API, built when first asked for. It is a Strawberry schema:
+    importing Strawberry and building it cost `serve` a sixth of its time to the first answer,
+    and `appsync-local stepfunctions` a third (issue 19), for a console that may never open."""
+
+    __slots__ = ("_app", "_build")
+
+    def __init__(self, build: Callable[[], ASGIApp]) -> None:
+        self._build = build
+        self._app: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._app is None:
+            self._app = self._build()
+        await self._app(scope, receive, send)
 
 
 def console_routes(

@@ -48,7 +48,6 @@ import logging
 import re
 import secrets
 import string
-import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Protocol
@@ -72,17 +71,15 @@ from moto.dynamodb.responses import (
 # `keep_instances_weakly` runs, rather than when the loopback endpoint first serves a stream.
 from moto.dynamodbstreams import models as _dynamodbstreams_models  # noqa: F401
 
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK as BACKEND_LOCK
+from resolvers.datasources.dynamodb_wire import DEFAULT_ACCOUNT_ID as DEFAULT_ACCOUNT_ID
 from resolvers.datasources.dynamodb_wire import wire_json
 from resolvers.errors import DynamoDBServiceError, TableStoreError
 
 logger = logging.getLogger(__name__)
 
-# moto's default account, the one boto3 reaches with any access key that is not 12 digits.
-DEFAULT_ACCOUNT_ID = "123456789012"
 _REQUEST_ID_ALPHABET = string.ascii_uppercase + string.digits
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
-# Held around every use of moto's backend in this process (embedded calls, loopback requests).
-BACKEND_LOCK = threading.RLock()
 # The moto services (`model_data` keys) whose model instances are kept weakly.
 UNTRACKED_SERVICES = ("dynamodb", "dynamodbstreams")
 # The operations that never change the backend: nothing to write through after them.

@@ -40,19 +40,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from moto.dynamodb.models import dynamodb_backends
-from moto.dynamodb.models.dynamo_type import DynamoType, Item
-from moto.dynamodb.parsing import partiql
-
-from resolvers.datasources.dynamodb_moto import (
-    BACKEND_LOCK,
-    keep_instances_weakly,
-    moto_parameters,
-    wire_item,
-)
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 from resolvers.errors import TableStoreError
+
+# moto is imported by a restore or a write, not by reading which tables a file holds
+# (`stored_tables`, before `serve` listens: issue 19).
+if TYPE_CHECKING:
+    from moto.dynamodb.models.dynamo_type import DynamoType, Item
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +115,10 @@ class TableStore:
     def restore(self) -> list[str]:
         """Load every table and item of the file into the backend (a table of the same name
         already there is replaced); returns the tables' names."""
+        from moto.dynamodb.models import dynamodb_backends
+
+        from resolvers.datasources.dynamodb_moto import keep_instances_weakly
+
         restored = []
         try:
             with BACKEND_LOCK:
@@ -140,6 +140,10 @@ class TableStore:
         return restored
 
     def _load_items(self, account: str, region: str, table: Any) -> None:
+        from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+        from resolvers.datasources.dynamodb_moto import moto_parameters
+
         rows = self._db.execute(
             "SELECT item FROM items WHERE account = ? AND region = ? AND table_name = ?",
             (account, region, table.name),
@@ -158,6 +162,8 @@ class TableStore:
     def written(
         self, account_id: str, region: str, operation: str, params: Mapping[str, Any]
     ) -> None:
+        from moto.dynamodb.models import dynamodb_backends
+
         backend = dynamodb_backends[account_id][region]
         scope = (account_id, region)
         try:
@@ -187,6 +193,10 @@ class TableStore:
         self._db.execute("COMMIT")
 
     def _save_item(self, scope: tuple[str, str], table: Any, key: Mapping[str, Any]) -> None:
+        from moto.dynamodb.models.dynamo_type import DynamoType, Item
+
+        from resolvers.datasources.dynamodb_moto import wire_item
+
         hash_value = key.get(table.hash_key_attr)
         range_value = key.get(table.range_key_attr) if table.range_key_attr else None
         if not isinstance(hash_value, dict) or (
@@ -211,6 +221,8 @@ class TableStore:
             )
 
     def _save_all_items(self, scope: tuple[str, str], table: Any) -> None:
+        from resolvers.datasources.dynamodb_moto import wire_item
+
         self._db.execute(
             "DELETE FROM items WHERE account = ? AND region = ? AND table_name = ?",
             (*scope, table.name),
@@ -251,6 +263,27 @@ class TableStore:
             if new:
                 # Created whole by a restore from a backup, an import: its items come with it.
                 self._save_all_items(scope, table)
+
+
+def stored_tables(path: Path) -> set[tuple[str, str, str]] | None:
+    """The (account, region, name) of the tables the file at `path` holds, read without
+    restoring them; None when it cannot tell (no such file, another format, unreadable): a
+    start with the data restored after it listens needs to know that creating the declared
+    tables cannot fail (`appsync.deferred_start`)."""
+    if not path.is_file():
+        return None
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            (version,) = db.execute("PRAGMA user_version").fetchone()
+            if version != FORMAT_VERSION:
+                return None
+            rows = db.execute("SELECT account, region, name FROM tables").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return {(str(account), str(region), str(name)) for account, region, name in rows}
 
 
 def table_spec(table: Any) -> dict[str, Any]:
@@ -313,6 +346,8 @@ def _set_state(table: Any, state: Mapping[str, Any]) -> None:
 
 
 def _items_of(table: Any) -> Iterator[Item]:
+    from moto.dynamodb.models.dynamo_type import Item
+
     for found in table.items.values():
         if isinstance(found, Item):
             yield found
@@ -356,6 +391,8 @@ def _partiql_tables(
 ) -> Iterable[str]:
     """The tables a PartiQL call may have written: those its statements name, all of the
     region's when one cannot be read; none when every statement is a SELECT."""
+    from moto.dynamodb.parsing import partiql
+
     if operation == "ExecuteStatement":
         statements = [params.get("Statement")]
     else:

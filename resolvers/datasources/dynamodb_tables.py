@@ -17,6 +17,7 @@ failed).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import os
@@ -25,15 +26,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import make_server
+from typing import TYPE_CHECKING, Any
 
 from definition.model import (
     DEFAULT_REGION,
@@ -42,15 +35,17 @@ from definition.model import (
     EmbeddedDynamoDBSettings,
     TableDeclaration,
 )
-from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from resolvers.datasources.dynamodb_moto import BACKEND_LOCK, MotoDynamoDB
-from resolvers.datasources.dynamodb_wire import DynamoDBOperations, marshall_item
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK, DynamoDBOperations, marshall_item
 from resolvers.errors import (
     DynamoDBServiceError,
     LoopbackEndpointError,
     SeedError,
     TableSetupError,
 )
+
+# moto, boto3 and werkzeug are imported where tables are made, reached or served (issue 19).
+if TYPE_CHECKING:
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +179,9 @@ async def _load_seed(
 
 def operations_for(config: DynamoDBConfig) -> DynamoDBOperations:
     """The embedded backend for the data source's region, or boto3 when it names an endpoint."""
+    from resolvers.datasources.dynamodb_boto import BotoDynamoDB
+    from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+
     if config.endpoint is not None:
         return BotoDynamoDB(config.aws_region, config.endpoint)
     return MotoDynamoDB(config.aws_region)
@@ -242,46 +240,60 @@ def _locked(app: Callable[..., Any]) -> Callable[..., Any]:
 _READY_SECONDS = 10.0
 
 
-class _LockedMotoServer(ThreadedMotoServer):
-    """moto's ThreadedMotoServer (moto 5.2.5) whose app shares the embedded calls' lock.
+@functools.cache
+def _locked_server_class() -> type[ThreadedMotoServer]:
+    """The loopback endpoint's server class, made when it is first started: moto's server (and
+    werkzeug) are imported then, not by every module that creates tables (issue 19)."""
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
 
-    The port is bound in `start`, before the server thread runs: moto's own thread binds it,
-    and when that fails werkzeug exits the thread while `start` waits for it forever.
-    """
+    class _LockedMotoServer(ThreadedMotoServer):
+        """moto's ThreadedMotoServer (moto 5.2.5) whose app shares the embedded calls' lock.
 
-    _listener: socket.socket | None = None
+        The port is bound in `start`, before the server thread runs: moto's own thread binds it,
+        and when that fails werkzeug exits the thread while `start` waits for it forever.
+        """
 
-    def _server_entry(self) -> None:
-        listener = self._listener
-        assert listener is not None, "start() binds the port first"
-        app = _locked(DomainDispatcherApplication(create_backend_app))
-        # werkzeug serves a duplicate of the bound socket's descriptor; the original can go.
-        self._server = make_server(
-            self._ip_address,
-            self._port,
-            app,
-            True,
-            request_handler=MotoRequestHandler,
-            fd=listener.fileno(),
-        )
-        listener.close()
-        self._server_ready_event.set()
-        self._server.serve_forever()
+        _listener: socket.socket | None = None
 
-    def start(self) -> None:
-        host, port = self._ip_address, self._port
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        try:
-            self._listener = socket.create_server((host, port), family=family)
-        except OSError as error:
-            # create_server's own wording adds the address, which the message already names.
-            reason = os.strerror(error.errno) if error.errno else str(error)
-            raise LoopbackEndpointError(host, port, reason) from error
-        self._thread = threading.Thread(target=self._server_entry, daemon=True)
-        self._thread.start()
-        if not self._server_ready_event.wait(_READY_SECONDS):
-            self._listener.close()
-            raise LoopbackEndpointError(host, port, f"not serving after {_READY_SECONDS:g} s")
+        def _server_entry(self) -> None:
+            listener = self._listener
+            assert listener is not None, "start() binds the port first"
+            app = _locked(DomainDispatcherApplication(create_backend_app))
+            # werkzeug serves a duplicate of the bound socket's descriptor; the original can go.
+            self._server = make_server(
+                self._ip_address,
+                self._port,
+                app,
+                True,
+                request_handler=MotoRequestHandler,
+                fd=listener.fileno(),
+            )
+            listener.close()
+            self._server_ready_event.set()
+            self._server.serve_forever()
+
+        def start(self) -> None:
+            host, port = self._ip_address, self._port
+            family = socket.AF_INET6 if ":" in host else socket.AF_INET
+            try:
+                self._listener = socket.create_server((host, port), family=family)
+            except OSError as error:
+                # create_server's own wording adds the address, which the message already names.
+                reason = os.strerror(error.errno) if error.errno else str(error)
+                raise LoopbackEndpointError(host, port, reason) from error
+            self._thread = threading.Thread(target=self._server_entry, daemon=True)
+            self._thread.start()
+            if not self._server_ready_event.wait(_READY_SECONDS):
+                self._listener.close()
+                raise LoopbackEndpointError(host, port, f"not serving after {_READY_SECONDS:g} s")
+
+    return _LockedMotoServer
 
 
 @dataclass(slots=True)
@@ -307,7 +319,7 @@ def start_loopback_endpoint(host: str = "127.0.0.1", port: int = 0) -> LoopbackE
     Clients reach the data of the embedded data sources when they use the same region and any
     access key (moto's default account); the AWS CLI needs `--endpoint-url` and a region.
     """
-    server = _LockedMotoServer(ip_address=host, port=port, verbose=False)
+    server = _locked_server_class()(ip_address=host, port=port, verbose=False)
     server.start()
     bound_host, bound_port = server.get_host_and_port()
     logger.info("embedded DynamoDB at http://%s:%s", bound_host, bound_port)
@@ -338,6 +350,10 @@ class EmbeddedDynamoDB:
         """The tables `start` creates where the data sources look (besides delta tables)."""
         return self._settings.tables
 
+    def targets(self) -> dict[Target, list[TableDeclaration]]:
+        """The tables `start` creates, where (`table_targets`)."""
+        return table_targets(self._settings.tables, self._configs)
+
     async def start(self) -> None:
         self._created = await create_declared_tables(self._settings.tables, self._configs)
 
@@ -363,7 +379,7 @@ class EmbeddedDynamoDB:
                 for table in targets.get((endpoint, region), [])
                 if table.table_name in names
             ]
-            made += await create_tables(MotoDynamoDB(region), wanted)
+            made += await create_tables(operations_for(DynamoDBConfig("", region)), wanted)
         return made
 
     def drop(self, also: Iterable[tuple[str, str]] = ()) -> None:
@@ -379,6 +395,8 @@ class EmbeddedDynamoDB:
 
 
 def _delete_table(region: str, name: str) -> None:
+    from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+
     try:
         MotoDynamoDB(region).call_now("DeleteTable", {"TableName": name})
     except DynamoDBServiceError as error:

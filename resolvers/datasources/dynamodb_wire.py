@@ -16,11 +16,19 @@ import base64
 import binascii
 import json
 import re
+import threading
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Protocol
 
 from resolvers.errors import DataSourceError, DynamoDBServiceError, ResolverError
+
+# moto's default account, the one boto3 reaches with any access key that is not 12 digits.
+DEFAULT_ACCOUNT_ID = "123456789012"
+# Held around every use of moto's backend in this process (embedded calls, loopback requests).
+# Here rather than beside moto's calls (`dynamodb_moto`) so that what holds it need not import
+# moto before it calls it.
+BACKEND_LOCK = threading.RLock()
 
 MAPPING_TEMPLATE = "MappingTemplate"
 _VERSIONS = ("2017-02-28", "2018-05-29")

@@ -17,16 +17,17 @@ Lambda with Step Functions", connect-lambda.html).
 from __future__ import annotations
 
 import json
-from typing import Any
-
-from botocore import xform_name
-from botocore.model import ListShape, MapShape, Shape, StructureShape
+from typing import TYPE_CHECKING, Any
 
 from stepfunctions.errors import StatesError
 from stepfunctions.integrations.aws import AwsClients, json_ready, sdk_error
 from stepfunctions.integrations.base import parameters_of
 from stepfunctions.integrations.errors import IntegrationCallError
 from stepfunctions.runtime.service_integration import Pattern, TaskCall
+
+# botocore, imported by the first SDK Task (see `integrations.aws`).
+if TYPE_CHECKING:
+    from botocore.model import Shape
 
 _PATTERNS = frozenset({Pattern.REQUEST_RESPONSE, Pattern.WAIT_FOR_TASK_TOKEN})
 
@@ -68,6 +69,8 @@ class AwsSdkIntegration:
 def _to_request(value: Any, shape: Shape) -> Any:
     """Match parameter names to the model's members whatever their case (`TableName`,
     `tableName`), so PascalCase ASL reaches camelCase APIs such as Step Functions' own."""
+    from botocore.model import ListShape, MapShape, StructureShape
+
     if isinstance(shape, StructureShape) and isinstance(value, dict):
         members = {name.lower(): (name, member) for name, member in shape.members.items()}
         converted: dict[str, Any] = {}
@@ -89,6 +92,8 @@ def _to_request(value: Any, shape: Shape) -> Any:
 
 def _to_answer(value: Any, shape: Shape) -> Any:
     """Structure members in PascalCase; map keys (DynamoDB attribute names ...) unchanged."""
+    from botocore.model import ListShape, MapShape, StructureShape
+
     if isinstance(shape, StructureShape) and isinstance(value, dict):
         answer: dict[str, Any] = {}
         for key, item in value.items():
@@ -105,4 +110,6 @@ def _to_answer(value: Any, shape: Shape) -> Any:
 def _sdk_v2_name(member: str) -> str:
     """A member as the AWS SDK for Java v2 names it: words capitalised, acronyms included
     (`MD5OfMessageBody` -> `Md5OfMessageBody`, `QueueUrl` stays)."""
+    from botocore import xform_name
+
     return "".join(word.capitalize() for word in xform_name(member).split("_"))

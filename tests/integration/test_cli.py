@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -357,37 +358,125 @@ NOT_FOR_STEP_FUNCTIONS = (
 
 
 def test_stepfunctions_subcommand_imports_only_the_engine_and_its_api(tmp_path: Path) -> None:
-    """The process's every import, as `python -X importtime` lists them on standard error,
-    from its start until it has answered a signed ListStateMachines."""
+    """The process's every import from its start until it has answered a signed
+    ListStateMachines."""
     port = free_port()
-    command = [sys.executable, "-X", "importtime", "-m", "appsync", "stepfunctions"]
+
+    def answered() -> None:
+        url = f"http://127.0.0.1:{port}/"
+        target = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
+        listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", target))
+        assert listed == {"stateMachines": []}
+
+    modules = set(_imported(tmp_path, ["stepfunctions", "--port", str(port)], answered))
+    assert {"stepfunctions.service.api", "appsync.stepfunctions_api", "uvicorn"} <= modules
+    assert _among(modules, NOT_FOR_STEP_FUNCTIONS) == []
+
+
+# What `serve` does not import to answer an API that uses none of them: Strawberry (the
+# console's API, built when first called), Redis (not configured), PyJWT and cryptography (no
+# OIDC or Cognito authorization, no TLS), the VTL and JavaScript runtimes (no such resolvers),
+# httpx (a worker's). Importing them cost its first answer about a third (issue 19).
+NOT_FOR_A_NONE_RESOLVER = (
+    "strawberry",
+    "redis",
+    "jwt",
+    "cryptography",
+    "airspeed",
+    "quickjs",
+    "httpx",
+    "appsync.console.context",
+    "appsync.evaluation",
+)
+
+
+def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: Path) -> None:
+    """`serve`'s every import, from its start until it has answered a query resolved by a
+    PYTHON resolver on a NONE data source, with an API key."""
+    (tmp_path / "schema.graphql").write_text("type Query { echo(message: String): String }\n")
+    (tmp_path / "echo.py").write_text(
+        "def request(ctx):\n    return {}\n\n\ndef response(ctx):\n    return ctx.args['message']\n"
+    )
+    definition = {
+        "name": "imports",
+        "schema": "schema.graphql",
+        "authenticationType": "API_KEY",
+        "apiKeys": [{"id": BLOG_KEY}],
+        "dataSources": [{"name": "Local", "type": "NONE"}],
+        "resolvers": [
+            {
+                "typeName": "Query",
+                "fieldName": "echo",
+                "dataSourceName": "Local",
+                "runtime": "PYTHON",
+                "code": "echo.py",
+            }
+        ],
+    }
+    config = tmp_path / "appsync.yaml"
+    config.write_text(yaml.safe_dump(definition))
+    port = free_port()
+
+    def answered() -> None:
+        deadline = time.monotonic() + 15
+        query = {"query": 'query { echo(message: "hi") }'}
+        while True:
+            try:
+                response = httpx.post(
+                    f"http://127.0.0.1:{port}/graphql", json=query, headers={"x-api-key": BLOG_KEY}
+                )
+                break
+            except httpx.ConnectError:
+                assert time.monotonic() < deadline
+                time.sleep(0.05)
+        assert response.json() == {"data": {"echo": "hi"}}
+
+    arguments = ["serve", "--config", str(config), "--port", str(port), "--ephemeral"]
+    imported = _imported(tmp_path, arguments, answered)
+    modules = set(imported)
+    assert {"appsync.app", "appsync.console.routes", "uvicorn"} <= modules
+    assert _among(modules, NOT_FOR_A_NONE_RESOLVER) == []
+    # moto and the AWS SDK serve the AWS endpoint, whose services start once the server
+    # listens (appsync.deferred_start): none of them before its lifespan has started.
+    started = imported.index(STARTUP_COMPLETE)
+    before = set(imported[:started])
+    assert "appsync.deferred_start" in before
+    assert _among(before, ("moto", "botocore", "boto3")) == []
+
+
+# uvicorn's log line once the app's lifespan has started, before the server listens.
+STARTUP_COMPLETE = "Application startup complete."
+
+
+def _imported(tmp_path: Path, arguments: list[str], answered: Callable[[], None]) -> list[str]:
+    """Every module `appsync-local ARGUMENTS` imports, as `python -X importtime` lists them on
+    standard error (in order, with uvicorn's STARTUP_COMPLETE among them where it was logged),
+    from its start until `answered()` has returned (it is stopped then)."""
     imports = tmp_path / "imports.txt"
+    command = [sys.executable, "-X", "importtime", "-m", "appsync", *arguments]
     with (
         imports.open("w") as stderr,
-        subprocess.Popen(
-            [*command, "--port", str(port)], stdout=subprocess.DEVNULL, stderr=stderr
-        ) as process,
+        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr) as process,
     ):
         try:
-            url = f"http://127.0.0.1:{port}/"
-            target = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
-            listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", target))
-            assert listed == {"stateMachines": []}
+            answered()
         finally:
             process.terminate()
             process.wait(timeout=15)
-    modules = {
-        line.rsplit("|", 1)[1].strip()
+    return [
+        line.rsplit("|", 1)[1].strip() if line.startswith("import time:") else STARTUP_COMPLETE
         for line in imports.read_text().splitlines()
-        if line.startswith("import time:") and "|" in line
-    }
-    assert {"stepfunctions.service.api", "appsync.stepfunctions_api", "uvicorn"} <= modules
-    unwanted = sorted(
+        if (line.startswith("import time:") and "|" in line) or STARTUP_COMPLETE in line
+    ]
+
+
+def _among(modules: Iterable[str], names: tuple[str, ...]) -> list[str]:
+    """The modules that are one of `names` or inside one of them."""
+    return sorted(
         module
         for module in modules
-        if any(module == name or module.startswith(f"{name}.") for name in NOT_FOR_STEP_FUNCTIONS)
+        if any(module == name or module.startswith(f"{name}.") for name in names)
     )
-    assert unwanted == []
 
 
 def _post_when_listening(url: str, headers: dict[str, str]) -> object:

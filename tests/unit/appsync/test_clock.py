@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from appsync.clock import ManualClock
+from appsync.clock import ManualClock, ResolverTime
 
 START = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -88,3 +88,11 @@ async def test_settle_gives_up_after_its_limit() -> None:
         await asyncio.wait_for(clock.settle(limit_seconds=0.05), timeout=5)
         assert 0 < spins < 100_000
         spinner.cancel()
+
+
+def test_resolvers_read_the_servers_clock_as_a_utc_datetime() -> None:
+    clock = ManualClock(datetime(2024, 2, 29, 23, 59, 30, tzinfo=UTC))
+    time = ResolverTime(clock)
+    assert time.now() == datetime(2024, 2, 29, 23, 59, 30, tzinfo=UTC)
+    clock.advance(45)
+    assert time.now() == datetime(2024, 3, 1, 0, 0, 15, tzinfo=UTC)

@@ -5,7 +5,6 @@ has one."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 from pathlib import Path
@@ -16,7 +15,8 @@ import pytest
 from strawberry.scalars import JSON
 
 from appsync.app import AppSyncApp, build_app, load_api
-from appsync.console.resolver_log import ResolverLogStream, logged_request
+from appsync.console.resolver_log import logged_request
+from appsync.console.resolver_log_stream import ResolverLogStream
 from appsync.log_sinks import JsonLinesSink
 from definition.appsync_yaml.api import read_appsync_yaml
 
@@ -194,29 +194,6 @@ async def test_a_logconfig_log_is_joined_not_replaced(tmp_path: Path) -> None:
     assert {entry.fieldName for entry in request.entries} == {"failing"}
     lines = [json.loads(line)["message"] for line in written.getvalue().splitlines()]
     assert any(request.requestId in line for line in lines)
-
-
-@pytest.mark.anyio
-async def test_followers_get_each_request_and_the_latest_are_kept(tmp_path: Path) -> None:
-    stream = ResolverLogStream("api", "us-east-1", "123456789012", capacity=3)
-    follower = stream.follow()
-    waiting = asyncio.ensure_future(anext(follower))
-    await asyncio.sleep(0)
-    for number in range(5):
-        stream.write(
-            [
-                (
-                    1_000 + number,
-                    f"req-{number} GraphQL Query: {{ a }}, Operation: None, Variables: {{}}",
-                )
-            ]
-        )
-    first = await asyncio.wait_for(waiting, 1)
-    second = await asyncio.wait_for(anext(follower), 1)
-    await follower.aclose()  # type: ignore[attr-defined]
-    assert (first.requestId, second.requestId) == ("req-0", "req-1")
-    assert [request.requestId for request in stream.latest()] == ["req-4", "req-3", "req-2"]
-    assert [request.requestId for request in stream.latest(1)] == ["req-4"]
 
 
 def test_the_query_line_is_read_from_its_end() -> None:

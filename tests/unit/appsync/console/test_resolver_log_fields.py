@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from appsync.console.resolver_log import ResolverLogStream
+from appsync.console.resolver_log_stream import ResolverLogStream
 from tests.unit.appsync.console.support import engine, execute, services, subscribe
 
 OPERATIONS = Path(__file__).parents[4] / "console" / "src" / "api" / "operations.graphql"

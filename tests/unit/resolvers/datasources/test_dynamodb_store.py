@@ -18,7 +18,12 @@ import pytest
 from moto.dynamodb.models import dynamodb_backends
 
 from resolvers.datasources.dynamodb_moto import DEFAULT_ACCOUNT_ID, MotoDynamoDB, journal_writes
-from resolvers.datasources.dynamodb_store import FORMAT_VERSION, TableStore, _partiql_tables
+from resolvers.datasources.dynamodb_store import (
+    FORMAT_VERSION,
+    TableStore,
+    _partiql_tables,
+    stored_tables,
+)
 from resolvers.errors import DynamoDBServiceError, TableStoreError
 
 # A region of its own: these tests drop every table in it.
@@ -365,3 +370,25 @@ def test_a_commit_waits_for_the_disk_only_with_fsync(tmp_path: Path) -> None:
         assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         store.close()
     assert levels == [1, 2]
+
+
+def test_the_stored_tables_are_read_without_restoring_them(
+    tmp_path: Path, dynamodb: MotoDynamoDB
+) -> None:
+    path = tmp_path / "dynamodb.sqlite"
+    assert stored_tables(path) is None  # no file yet
+    store = _kept(path)
+    dynamodb.call_now("CreateTable", NOTES)
+    dynamodb.call_now("CreateTable", COUNTERS)
+    journal_writes(None)
+    store.close()
+    _drop_tables()
+    assert stored_tables(path) == {
+        (DEFAULT_ACCOUNT_ID, REGION, "Notes"),
+        (DEFAULT_ACCOUNT_ID, REGION, "Counters"),
+    }
+    assert dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables == {}
+    # A file of another format cannot tell.
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {FORMAT_VERSION + 1}")
+    assert stored_tables(path) is None
