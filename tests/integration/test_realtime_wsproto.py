@@ -23,7 +23,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.realtime.wsproto_protocol import WSProtocol
+from appsync.realtime.wsproto_protocol import _OPEN, WSProtocol
 
 MAX_SIZE = 1024
 
@@ -230,17 +230,25 @@ async def test_a_masked_raw_frame_is_read_and_answered(echo: EchoServer) -> None
 
 
 @pytest.mark.anyio
-async def test_an_accepted_socket_keeps_only_the_frame_connection(echo: EchoServer) -> None:
+async def test_an_accepted_socket_keeps_no_wsproto_state_until_a_frame_needs_it(
+    echo: EchoServer,
+) -> None:
     async with connect(echo) as socket:
         await socket.send("ready")
         assert await socket.recv() == "ready"
         (protocol,) = echo.server.server_state.connections
         assert isinstance(protocol, WSProtocol)
-        # wsproto's handshake state (its h11 connection and the upgrade request) is gone.
-        conn: object = protocol.conn
-        assert type(conn) is wsproto.connection.Connection
+        # wsproto's handshake state (its h11 connection and the upgrade request) is gone, and
+        # whole text frames both ways needed no frame-level Connection either.
+        assert vars(protocol)["_conn"] is _OPEN
         # Few enough attributes for CPython to share the instance dict's keys (30 at most).
         assert len(vars(protocol)) < 30
+        # A ping needs wsproto: the socket keeps a frame-level Connection from then on.
+        await asyncio.wait_for(await socket.ping(b"p"), 10)
+        conn: object = vars(protocol)["_conn"]
+        assert type(conn) is wsproto.connection.Connection
+        await socket.send("still here")
+        assert await socket.recv() == "still here"
 
 
 @pytest.mark.anyio
