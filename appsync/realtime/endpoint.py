@@ -27,10 +27,8 @@ from functools import partial
 from typing import Any
 
 from graphql import DocumentNode
-from starlette.responses import Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from appsync.metrics import ApiMetrics
 from appsync.pubsub import (
@@ -60,12 +58,12 @@ from appsync.realtime.subscriptions import (
     SubscriptionPlanner,
     SubscriptionResolver,
 )
-from auth.errors import NOT_AUTHORIZED_TO_MAKE_THIS_CALL, SignatureError, UnauthorizedError
+from appsync.realtime.upgrade import connection_error, deny, query_parameter
+from auth.errors import UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
 from definition.model import RealtimeSpec
 from resolvers.errors import ResolverError
-from schema import json_text
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
@@ -240,7 +238,7 @@ class RealtimeRuntime:
         and a second exception handler, whose frames lived as long as the socket."""
         if self.metrics is not None:
             self.metrics.connect_requests.inc()
-        connection = await self._handshake(WebSocket(scope, receive=receive, send=send))
+        connection = await self._handshake(scope, receive, send)
         refused = connection is None or connection.state is ConnectionState.REJECTED
         if refused and self.metrics is not None:
             self.metrics.connect_client_error.inc()
@@ -249,32 +247,41 @@ class RealtimeRuntime:
             source_ip = client[0] if client else None
             await _Socket(self, receive, send, connection, source_ip).run()
 
-    async def _handshake(self, websocket: WebSocket) -> RealtimeConnection | None:
+    async def _handshake(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> RealtimeConnection | None:
         """Authenticate and accept the upgrade, or refuse it (None). Apart from `__call__`, so
-        neither the handshake's header JSON nor Starlette's WebSocket is kept alive for as long
-        as the socket is open: the socket speaks ASGI messages through `receive` and `send`."""
-        offered: list[str] = list(websocket.scope.get("subprotocols") or [])
-        headers = handshake_headers(offered, websocket.query_params.get("header"))
+        the handshake's header JSON is not kept alive for as long as the socket is open. ASGI
+        messages rather than Starlette's WebSocket, whose state checks and query parsing cost
+        every socket (what its `accept` does: wait for `websocket.connect`, then accept)."""
+        offered: list[str] = list(scope.get("subprotocols") or [])
+        headers = handshake_headers(offered, query_parameter(scope, "header"))
         rejection: list[ErrorJson] | None = None
         if headers is None:
             # The service opens the socket and says why in its first frame (reference/
             # appsync.md 3.3): no client sees an HTTP 401 at the upgrade any more.
             rejection = [messages.required_headers_missing()]
         elif messages.SUBPROTOCOL not in offered:
-            await _deny(websocket)
+            await deny(scope, receive, send)
             return None
         else:
-            source_ip = websocket.client.host if websocket.client else None
+            client = scope.get("client")
+            source_ip = client[0] if client else None
             try:
                 await self._authorizer.authenticate(
                     AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
                 )
             except UnauthorizedError as error:
-                rejection = [_connection_error(error)]
+                rejection = [connection_error(error)]
         # A client that offered no subprotocol is answered without one (a browser fails the
         # upgrade when the server names a subprotocol it did not offer).
         subprotocol = messages.SUBPROTOCOL if messages.SUBPROTOCOL in offered else None
-        await websocket.accept(subprotocol=subprotocol)
+        connect = await receive()
+        if connect["type"] != "websocket.connect":
+            raise RuntimeError(
+                f'Expected ASGI message "websocket.connect", but got {connect["type"]!r}'
+            )
+        await send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": []})
         return RealtimeConnection(
             rejection=rejection,
             connection_timeout_ms=self.settings.connection_timeout_ms,
@@ -566,32 +573,3 @@ class _Socket:
                 self._stop(action.subscription_id)
         for subscription_id in [*self.tasks, *self.deliveries]:
             self._stop(subscription_id)
-
-
-async def _deny(websocket: WebSocket) -> None:
-    """Refuse an upgrade that carries credentials but not the `graphql-ws` subprotocol."""
-    # AWS differs: the answer to a handshake without the graphql-ws subprotocol is not recorded.
-    error_type = "BadRequestException"
-    body = json_text.dump_bytes(
-        {"errors": [{"errorType": error_type, "message": "Unsupported subprotocol"}]}
-    )
-    response = Response(
-        body,
-        status_code=400,
-        media_type="application/json",
-        headers={"x-amzn-errortype": error_type},
-    )
-    if "websocket.http.response" in websocket.scope.get("extensions", {}):
-        await websocket.send_denial_response(response)
-    else:
-        await websocket.close(1008)
-
-
-def _connection_error(error: UnauthorizedError) -> ErrorJson:
-    """Whatever refused the handshake's credentials, the service answers UnauthorizedException
-    with errorCode 401 (reference/appsync.md 3.3); a SigV4 signature that does not verify gets
-    its "You are not authorized to make this call." (aws-appsync-community#373), not the 403
-    signature errors of HTTP."""
-    if isinstance(error, SignatureError):
-        return messages.connection_unauthorized(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
-    return messages.connection_unauthorized(error.message)
