@@ -59,6 +59,7 @@ from appsync.realtime.subscriptions import (
     SubscriptionResolver,
 )
 from appsync.realtime.upgrade import connection_error, deny, query_parameter
+from appsync.realtime.wsproto_protocol import SEND_TEXTS
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
@@ -245,7 +246,8 @@ class RealtimeRuntime:
         if connection is not None:
             client = scope.get("client")
             source_ip = client[0] if client else None
-            await _Socket(self, receive, send, connection, source_ip).run()
+            batched = SEND_TEXTS in (scope.get("extensions") or {})
+            await _Socket(self, receive, send, connection, source_ip, batched=batched).run()
 
     async def _handshake(
         self, scope: Scope, receive: Receive, send: Send
@@ -325,6 +327,8 @@ class _Socket:
     group: asyncio.TaskGroup | None = None
     # When `connection_ack` was sent (monotonic seconds), for the connection metrics.
     acknowledged_at: float | None = None
+    # Whether the server writes several frames at once (the scope's SEND_TEXTS extension).
+    batched: bool = False
 
     async def run(self) -> None:
         wheel = self.runtime.keep_alive
@@ -396,10 +400,15 @@ class _Socket:
             self.group.create_task(self._perform(actions))
 
     async def _perform(self, actions: list[Action]) -> None:
+        texts: list[str] = []
         for action in actions:
             if isinstance(action, SendFrame):
-                await self._send({"type": "websocket.send", "text": action.text})
-            elif isinstance(action, Subscribe):
+                texts.append(action.text)
+                continue
+            if texts:
+                await self._send_texts(texts)
+                texts = []
+            if isinstance(action, Subscribe):
                 assert self.group is not None
                 task = self.group.create_task(self._subscription(action))
                 self.tasks[action.subscription_id] = task
@@ -415,6 +424,16 @@ class _Socket:
                     {"type": "websocket.close", "code": action.code, "reason": action.reason}
                 )
                 self.open = False
+        if texts:
+            await self._send_texts(texts)
+
+    async def _send_texts(self, texts: list[str]) -> None:
+        """Frames in a row, in one write where the server takes several (`SEND_TEXTS`)."""
+        if len(texts) > 1 and self.batched:
+            await self._send({"type": SEND_TEXTS, "texts": texts})
+            return
+        for text in texts:
+            await self._send({"type": "websocket.send", "text": text})
 
     async def _send(self, message: Message) -> None:
         if not self.open:

@@ -78,6 +78,12 @@ from appsync.pubsub import ReceiveQueue
 from appsync.realtime.frames import text_messages
 
 _WEBSOCKET_VERSION = b"13"
+# The ASGI extension (in the scope's `extensions`) and message type of a send of several text
+# frames in one write: `{"type": SEND_TEXTS, "texts": [...]}`. Each write to a socket is a
+# system call that also runs the loopback receiver's TCP stack, about a third of the server's
+# CPU in a subscribe storm; `connection_ack` and the first `ka` go out together this way.
+SEND_TEXTS = "appsync.websocket.send_texts"
+_STATE_OPEN = ConnectionState.OPEN
 # A text frame, whole (FIN and opcode 1); a server's frames are not masked (RFC 6455 5.1, 5.2).
 _TEXT_FIN = 0x81
 _BINARY_FIN = 0x82
@@ -373,25 +379,43 @@ class WSProtocol(_UvicornWSProtocol):
         if isinstance(conn, _PendingUpgrade):
             self._conn = conn.connection()
 
+    def handle_connect(self, event: events.Request) -> None:
+        super().handle_connect(event)
+        # Before the app's task first runs: it reads the scope then.
+        self.scope["extensions"][SEND_TEXTS] = {}
+
+    def _writes_frames(self, conn: object) -> bool:
+        """Whether a data message can be framed and written here, as uvicorn would write it."""
+        open_ = isinstance(conn, _Open) or (
+            isinstance(conn, Connection) and conn.state is _STATE_OPEN
+        )
+        return (
+            open_
+            and self.writable.is_set()
+            and not self.close_sent
+            and not self.disconnected
+            and not self.config.ws_per_message_deflate
+        )
+
     async def send(self, message: ASGISendEvent) -> None:
         conn = self._conn
         kind = message["type"]
-        if isinstance(conn, _Open | Connection):
-            if (
-                kind == "websocket.send"
-                and (isinstance(conn, _Open) or conn.state is ConnectionState.OPEN)
-                and self.writable.is_set()
-                and not self.close_sent
-                and not self.disconnected
-                and not self.config.ws_per_message_deflate
-            ):
-                # What uvicorn's send does for a data message, without wsproto's serializer.
-                text = message.get("text")
-                data = message.get("bytes")
-                if not self.transport.is_closing():
-                    self.transport.write(_frame(text if data is None else data))  # type: ignore[arg-type]
-                return
-        elif isinstance(conn, _PendingUpgrade):
+        if kind == "websocket.send" and self._writes_frames(conn):
+            # What uvicorn's send does for a data message, without wsproto's serializer.
+            text = message.get("text")
+            data = message.get("bytes")
+            if not self.transport.is_closing():
+                self.transport.write(_frame(text if data is None else data))  # type: ignore[arg-type]
+            return
+        if kind == SEND_TEXTS:
+            texts: list[str] = message["texts"]  # type: ignore[typeddict-item]
+            if not self._writes_frames(conn):
+                for text in texts:
+                    await self.send({"type": "websocket.send", "text": text, "bytes": None})
+            elif not self.transport.is_closing():
+                self.transport.write(b"".join(_frame(text) for text in texts))
+            return
+        if isinstance(conn, _PendingUpgrade):
             if kind == "websocket.accept":
                 await self._accept(conn, message)
                 return

@@ -23,7 +23,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.realtime.wsproto_protocol import _OPEN, WSProtocol
+from appsync.realtime.wsproto_protocol import _OPEN, SEND_TEXTS, WSProtocol
 
 MAX_SIZE = 1024
 
@@ -48,6 +48,9 @@ class Echo:
                 self.ended.set()
                 return
             text = message.get("text")
+            if text is not None and text.startswith("twice "):
+                await send({"type": SEND_TEXTS, "texts": [text[6:], text[6:] + "!"]})
+                continue
             if text is not None and text.startswith("close "):
                 _, code, reason = text.split(" ", 2)
                 await send({"type": "websocket.close", "code": int(code), "reason": reason})
@@ -262,3 +265,17 @@ async def test_a_server_shutting_down_closes_open_sockets_with_1012(echo: EchoSe
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1012
     assert (await ended(echo))["code"] == 1012
+
+
+@pytest.mark.anyio
+async def test_several_texts_sent_at_once_arrive_as_frames_in_order(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send("twice é")
+        assert [await socket.recv(), await socket.recv()] == ["é", "é!"]
+        # The same once wsproto holds the connection (after a ping): the frames it writes.
+        await asyncio.wait_for(await socket.ping(b"p"), 10)
+        await socket.send("twice x" * 100)
+        assert [await socket.recv(), await socket.recv()] == [
+            "x" + "twice x" * 99,
+            "x" + "twice x" * 99 + "!",
+        ]

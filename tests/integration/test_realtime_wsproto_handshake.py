@@ -21,6 +21,7 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
+from appsync.realtime.wsproto_protocol import SEND_TEXTS
 
 UVICORN = "uvicorn.protocols.websockets.wsproto_impl:WSProtocol"
 OURS = str(UVICORN_OPTIONS["ws"])
@@ -159,6 +160,9 @@ async def test_the_same_request_gets_the_same_bytes_and_scope(
     # app fails after uvicorn marked the handshake done, and the socket is just closed.
     assert bool(theirs) is (case != "an unoffered subprotocol")
     assert ours == theirs
+    # The same scope, but for the extension that lets the app write several frames at once.
+    for scope in our_app.scopes:
+        assert scope["extensions"].pop(SEND_TEXTS) == {}
     assert our_app.scopes == their_app.scopes
 
 
