@@ -19,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +31,6 @@ from starlette.types import Message, Receive, Scope, Send
 
 from appsync.metrics import ApiMetrics
 from appsync.pubsub import (
-    DEFAULT_INBOX_CAPACITY,
     Broker,
     Inbox,
     Publication,
@@ -52,6 +50,9 @@ from appsync.realtime.protocol import (
     Unsubscribe,
     handshake_headers,
 )
+
+# Re-exported: the server and the tests build the endpoint with it from here.
+from appsync.realtime.settings import RealtimeSettings as RealtimeSettings
 from appsync.realtime.start_log import REFUSED, STARTED, LogSource, start_log
 from appsync.realtime.subscriptions import (
     ActiveSubscription,
@@ -63,7 +64,6 @@ from appsync.realtime.wsproto_protocol import SEND_TEXTS
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
-from definition.model import RealtimeSpec
 from resolvers.errors import ResolverError
 from schema.loader import AppSyncSchema
 
@@ -92,35 +92,6 @@ UVICORN_OPTIONS: Mapping[str, Any] = {
     "ws_ping_interval": None,
     "ws_max_size": messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES,
 }
-
-
-@dataclass(frozen=True, slots=True)
-class RealtimeSettings:
-    """Knobs of the realtime endpoint; defaults are AppSync's values."""
-
-    graphql_path: str = "/graphql"
-    keep_alive_interval_seconds: float = messages.KEEP_ALIVE_INTERVAL_SECONDS
-    connection_timeout_ms: int = messages.CONNECTION_TIMEOUT_MS
-    max_subscriptions: int = messages.MAX_SUBSCRIPTIONS_PER_CONNECTION
-    max_payload_bytes: int = messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES
-    inbox_capacity: int = DEFAULT_INBOX_CAPACITY
-    first_frame_timeout_seconds: float = messages.FIRST_FRAME_TIMEOUT_SECONDS
-
-    @classmethod
-    def of(cls, spec: RealtimeSpec) -> RealtimeSettings:
-        """The definition's `server.realtime` knobs; one it leaves out keeps AppSync's value."""
-        defaults = cls()
-        return cls(
-            keep_alive_interval_seconds=spec.keep_alive_interval_seconds
-            or defaults.keep_alive_interval_seconds,
-            inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
-        )
-
-    @property
-    def idle_limit(self) -> int:
-        """Keep-alive turns without a subscription after which a socket closes: the turns that
-        span `connection_timeout_ms`."""
-        return math.ceil(self.connection_timeout_ms / 1000 / self.keep_alive_interval_seconds)
 
 
 class RealtimeRuntime:
