@@ -382,7 +382,7 @@ class WSProtocol(_UvicornWSProtocol):
     def handle_connect(self, event: events.Request) -> None:
         super().handle_connect(event)
         # Before the app's task first runs: it reads the scope then.
-        self.scope["extensions"][SEND_TEXTS] = {}
+        self.scope["extensions"][SEND_TEXTS] = {"write": self.write_texts}
 
     def _writes_frames(self, conn: object) -> bool:
         """Whether a data message can be framed and written here, as uvicorn would write it."""
@@ -397,6 +397,15 @@ class WSProtocol(_UvicornWSProtocol):
             and not self.config.ws_per_message_deflate
         )
 
+    def write_texts(self, texts: list[str]) -> bool:
+        """Text frames written at once, as `send` would write them without waiting; False
+        (nothing written) when `send` would wait (a paused transport) or go through wsproto."""
+        if not self._writes_frames(self._conn):
+            return False
+        if not self.transport.is_closing():
+            self.transport.write(b"".join(_frame(text) for text in texts))
+        return True
+
     async def send(self, message: ASGISendEvent) -> None:
         conn = self._conn
         kind = message["type"]
@@ -409,11 +418,9 @@ class WSProtocol(_UvicornWSProtocol):
             return
         if kind == SEND_TEXTS:
             texts: list[str] = message["texts"]  # type: ignore[typeddict-item]
-            if not self._writes_frames(conn):
+            if not self.write_texts(texts):
                 for text in texts:
                     await self.send({"type": "websocket.send", "text": text, "bytes": None})
-            elif not self.transport.is_closing():
-                self.transport.write(b"".join(_frame(text) for text in texts))
             return
         if isinstance(conn, _PendingUpgrade):
             if kind == "websocket.accept":
