@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
+from tests.integration.test_realtime_wsproto import running_uvicorn
 
 UVICORN = "uvicorn.protocols.websockets.wsproto_impl:WSProtocol"
 OURS = str(UVICORN_OPTIONS["ws"])
@@ -65,19 +65,9 @@ class Echo:
 @contextmanager
 def running(ws: str) -> Iterator[tuple[int, Echo]]:
     app = Echo()
-    options = {**UVICORN_OPTIONS, "ws": ws, "date_header": False, "ws_max_size": MAX_SIZE}
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive()
-            thread.join(0.01)
+    options = {"ws": ws, "date_header": False, "ws_max_size": MAX_SIZE, "log_level": "critical"}
+    with running_uvicorn(app, ws, **options) as server:
         yield server.servers[0].sockets[0].getsockname()[1], app
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture(scope="module")

@@ -75,7 +75,7 @@ def running_uvicorn(app: Any, name: str, **options: Any) -> Iterator[uvicorn.Ser
     """`app` under uvicorn with `serve`'s options and `options` on a free loopback port, in a
     daemon thread; the uvicorn.Server is yielded so a test can look at its connections."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", **{**UVICORN_OPTIONS, **options}
+        app, host="127.0.0.1", port=0, **{"log_level": "warning", **UVICORN_OPTIONS, **options}
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=name, daemon=True)

@@ -6,7 +6,6 @@ off while a socket is upgraded."""
 from __future__ import annotations
 
 import gc
-import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,13 +13,13 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornHttpToolsProtocol
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
 from appsync.realtime.http_protocol import HttpToolsProtocol
+from tests.integration.test_realtime_wsproto import running_uvicorn
 
 CREATED: list[weakref.ref[Any]] = []
 
@@ -50,19 +49,8 @@ async def _app(scope: Scope, receive: Receive, send: Send) -> None:
 
 @contextmanager
 def running(http: type[Any]) -> Iterator[int]:
-    options = {**UVICORN_OPTIONS, "http": http}
-    config = uvicorn.Config(_app, host="127.0.0.1", port=0, log_level="warning", **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive()
-            thread.join(0.01)
+    with running_uvicorn(_app, http.__name__, http=http) as server:
         yield server.servers[0].sockets[0].getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 async def _alive_after_upgrade(http: type[Any]) -> int:
