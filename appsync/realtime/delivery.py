@@ -10,6 +10,11 @@ order: each publication is rendered (once for every subscriber with the same ren
 What a socket cannot take now (its transport paused by a slow reader, or a server without the
 `SEND_TEXTS` extension), and an invalidation, goes to a task of that socket's own as before,
 so no socket holds up the others (`endpoint._Socket.deliver_queued`).
+
+The pass's task belongs to the TaskGroup of the socket that woke it (every task belongs to a
+group); that socket's own ASGI task, if it closes meanwhile, ends once the pass has nothing
+left to deliver. If that group is cancelled (the server shutting down), the subscriptions the
+pass had not reached go to tasks of their own sockets.
 """
 
 from __future__ import annotations
