@@ -491,7 +491,11 @@ def main() -> None:
         ],
         help="uvicorn's websocket implementation (default: what `serve` uses)",
     )
-    parser.add_argument("--http", choices=["h11", "httptools"], help="uvicorn's HTTP parser")
+    parser.add_argument(
+        "--http",
+        choices=["h11", "httptools", "appsync.realtime.http_protocol:HttpToolsProtocol"],
+        help="uvicorn's HTTP protocol (default: what `serve` uses)",
+    )
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], help="uvicorn's event loop")
     parser.add_argument(
         "--deflate",

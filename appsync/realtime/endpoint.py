@@ -19,28 +19,25 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 from graphql import DocumentNode
-from starlette.responses import Response
 from starlette.routing import BaseRoute, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
-from starlette.websockets import WebSocket
 
 from appsync.metrics import ApiMetrics
 from appsync.pubsub import (
-    DEFAULT_INBOX_CAPACITY,
     Broker,
     Inbox,
     Publication,
     PublicationKind,
 )
 from appsync.realtime import messages
+from appsync.realtime.delivery import Delivery, DeliveryPass
 from appsync.realtime.filters import published_payloads
 from appsync.realtime.keepalive import KeepAliveWheel
 from appsync.realtime.messages import ErrorJson
@@ -54,72 +51,29 @@ from appsync.realtime.protocol import (
     Unsubscribe,
     handshake_headers,
 )
+
+# Re-exported: the server and the tests build the endpoint with it from here.
+from appsync.realtime.settings import RealtimeSettings as RealtimeSettings
 from appsync.realtime.start_log import REFUSED, STARTED, LogSource, start_log
 from appsync.realtime.subscriptions import (
     ActiveSubscription,
     SubscriptionPlanner,
     SubscriptionResolver,
 )
-from auth.errors import NOT_AUTHORIZED_TO_MAKE_THIS_CALL, SignatureError, UnauthorizedError
+from appsync.realtime.upgrade import connection_error, deny, query_parameter
+
+# Re-exported: `serve`, its workers and the testing kit run uvicorn with them from here.
+from appsync.realtime.uvicorn_options import UVICORN_OPTIONS as UVICORN_OPTIONS
+from appsync.realtime.wsproto_protocol import SEND_TEXTS
+from auth.errors import UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer
-from definition.model import RealtimeSpec
 from resolvers.errors import ResolverError
-from schema import json_text
 from schema.loader import AppSyncSchema
 
 logger = logging.getLogger(__name__)
 
 MAX_INVALIDATIONS_PER_REQUEST = 5
-
-# The uvicorn settings `appsync-local serve` runs with, and bench/fanout.py measures: the
-# lightest per idle socket there (KiB per subscribed / bare socket at N=1,000, deflate off):
-# wsproto 30 / 24, websockets-sansio 34 / 26, the legacy websockets 40 / 33; the lighter
-# subclass of wsproto's in `wsproto_protocol` (its queue and flag, fewer instance attributes, no
-# handshake state after the upgrade) 6 to 7 KiB less again. No permessage-deflate: its zlib
-# state was about 40 KiB per socket, for frames of small JSON. No protocol pings: AppSync's own
-# `ka` frames keep clients' sockets alive, and uvicorn's ping timer is per-connection state.
-# httptools rather than h11 (2 KiB less per socket with h11) because the same parser serves
-# every /graphql request. A client frame larger than AppSync's one documented realtime message
-# size, the 240 KB subscription payload quota, closes the socket with 1009 (Message Too Big)
-# before it is buffered whole (uvicorn's default would take 16 MiB frames). AWS differs
-# (unrecorded): AppSync's limit and answer for a large client frame are not documented.
-UVICORN_OPTIONS: Mapping[str, Any] = {
-    "ws": "appsync.realtime.wsproto_protocol:WSProtocol",
-    "http": "httptools",
-    "ws_per_message_deflate": False,
-    "ws_ping_interval": None,
-    "ws_max_size": messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class RealtimeSettings:
-    """Knobs of the realtime endpoint; defaults are AppSync's values."""
-
-    graphql_path: str = "/graphql"
-    keep_alive_interval_seconds: float = messages.KEEP_ALIVE_INTERVAL_SECONDS
-    connection_timeout_ms: int = messages.CONNECTION_TIMEOUT_MS
-    max_subscriptions: int = messages.MAX_SUBSCRIPTIONS_PER_CONNECTION
-    max_payload_bytes: int = messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES
-    inbox_capacity: int = DEFAULT_INBOX_CAPACITY
-    first_frame_timeout_seconds: float = messages.FIRST_FRAME_TIMEOUT_SECONDS
-
-    @classmethod
-    def of(cls, spec: RealtimeSpec) -> RealtimeSettings:
-        """The definition's `server.realtime` knobs; one it leaves out keeps AppSync's value."""
-        defaults = cls()
-        return cls(
-            keep_alive_interval_seconds=spec.keep_alive_interval_seconds
-            or defaults.keep_alive_interval_seconds,
-            inbox_capacity=spec.inbox_capacity or defaults.inbox_capacity,
-        )
-
-    @property
-    def idle_limit(self) -> int:
-        """Keep-alive turns without a subscription after which a socket closes: the turns that
-        span `connection_timeout_ms`."""
-        return math.ceil(self.connection_timeout_ms / 1000 / self.keep_alive_interval_seconds)
 
 
 class RealtimeRuntime:
@@ -139,6 +93,7 @@ class RealtimeRuntime:
         self.metrics = metrics
         self.broker = broker
         self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
+        self.delivery_pass = DeliveryPass()
         # Where each start finds the API's log (the GraphQL endpoint: `start_log`), if anywhere.
         self.log_source: LogSource | None = None
         self._authorizer = authorizer
@@ -240,41 +195,51 @@ class RealtimeRuntime:
         and a second exception handler, whose frames lived as long as the socket."""
         if self.metrics is not None:
             self.metrics.connect_requests.inc()
-        connection = await self._handshake(WebSocket(scope, receive=receive, send=send))
+        connection = await self._handshake(scope, receive, send)
         refused = connection is None or connection.state is ConnectionState.REJECTED
         if refused and self.metrics is not None:
             self.metrics.connect_client_error.inc()
         if connection is not None:
             client = scope.get("client")
             source_ip = client[0] if client else None
-            await _Socket(self, receive, send, connection, source_ip).run()
+            write_now = (scope.get("extensions") or {}).get(SEND_TEXTS, {}).get("write")
+            await _Socket(self, receive, send, connection, source_ip, write_now=write_now).run()
 
-    async def _handshake(self, websocket: WebSocket) -> RealtimeConnection | None:
+    async def _handshake(
+        self, scope: Scope, receive: Receive, send: Send
+    ) -> RealtimeConnection | None:
         """Authenticate and accept the upgrade, or refuse it (None). Apart from `__call__`, so
-        neither the handshake's header JSON nor Starlette's WebSocket is kept alive for as long
-        as the socket is open: the socket speaks ASGI messages through `receive` and `send`."""
-        offered: list[str] = list(websocket.scope.get("subprotocols") or [])
-        headers = handshake_headers(offered, websocket.query_params.get("header"))
+        the handshake's header JSON is not kept alive for as long as the socket is open. ASGI
+        messages rather than Starlette's WebSocket, whose state checks and query parsing cost
+        every socket (what its `accept` does: wait for `websocket.connect`, then accept)."""
+        offered: list[str] = list(scope.get("subprotocols") or [])
+        headers = handshake_headers(offered, query_parameter(scope, "header"))
         rejection: list[ErrorJson] | None = None
         if headers is None:
             # The service opens the socket and says why in its first frame (reference/
             # appsync.md 3.3): no client sees an HTTP 401 at the upgrade any more.
             rejection = [messages.required_headers_missing()]
         elif messages.SUBPROTOCOL not in offered:
-            await _deny(websocket)
+            await deny(scope, receive, send)
             return None
         else:
-            source_ip = websocket.client.host if websocket.client else None
+            client = scope.get("client")
+            source_ip = client[0] if client else None
             try:
                 await self._authorizer.authenticate(
                     AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
                 )
             except UnauthorizedError as error:
-                rejection = [_connection_error(error)]
+                rejection = [connection_error(error)]
         # A client that offered no subprotocol is answered without one (a browser fails the
         # upgrade when the server names a subprotocol it did not offer).
         subprotocol = messages.SUBPROTOCOL if messages.SUBPROTOCOL in offered else None
-        await websocket.accept(subprotocol=subprotocol)
+        connect = await receive()
+        if connect["type"] != "websocket.connect":
+            raise RuntimeError(
+                f'Expected ASGI message "websocket.connect", but got {connect["type"]!r}'
+            )
+        await send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": []})
         return RealtimeConnection(
             rejection=rejection,
             connection_timeout_ms=self.settings.connection_timeout_ms,
@@ -282,18 +247,6 @@ class RealtimeRuntime:
             max_payload_bytes=self.settings.max_payload_bytes,
             idle_limit=self.settings.idle_limit,
         )
-
-
-@dataclass(slots=True, eq=False)
-class _Delivery:
-    """A started subscription as its socket holds it: what it is (replaced when a reload
-    moves it to the new API), the planner that renders it, its inbox, and whether it counts
-    in the active-subscriptions metric."""
-
-    subscription: ActiveSubscription
-    planner: SubscriptionPlanner
-    inbox: Inbox
-    counted: bool = False
 
 
 @dataclass(slots=True, eq=False)
@@ -313,11 +266,14 @@ class _Socket:
     connection: RealtimeConnection
     source_ip: str | None
     tasks: dict[str, asyncio.Task[None]] = field(default_factory=dict)
-    deliveries: dict[str, _Delivery] = field(default_factory=dict)
+    deliveries: dict[str, Delivery] = field(default_factory=dict)
     open: bool = True
     group: asyncio.TaskGroup | None = None
     # When `connection_ack` was sent (monotonic seconds), for the connection metrics.
     acknowledged_at: float | None = None
+    # Writes data frames at once if the socket takes them now (the scope's SEND_TEXTS
+    # extension, `WSProtocol.write_texts`); None where the server offers no such thing.
+    write_now: Callable[[list[str]], bool] | None = None
 
     async def run(self) -> None:
         wheel = self.runtime.keep_alive
@@ -389,10 +345,15 @@ class _Socket:
             self.group.create_task(self._perform(actions))
 
     async def _perform(self, actions: list[Action]) -> None:
+        texts: list[str] = []
         for action in actions:
             if isinstance(action, SendFrame):
-                await self._send({"type": "websocket.send", "text": action.text})
-            elif isinstance(action, Subscribe):
+                texts.append(action.text)
+                continue
+            if texts:
+                await self._send_texts(texts)
+                texts = []
+            if isinstance(action, Subscribe):
                 assert self.group is not None
                 task = self.group.create_task(self._subscription(action))
                 self.tasks[action.subscription_id] = task
@@ -408,6 +369,16 @@ class _Socket:
                     {"type": "websocket.close", "code": action.code, "reason": action.reason}
                 )
                 self.open = False
+        if texts:
+            await self._send_texts(texts)
+
+    async def _send_texts(self, texts: list[str]) -> None:
+        """Frames in a row, in one write where the server takes several (`SEND_TEXTS`)."""
+        if len(texts) > 1 and self.write_now is not None:
+            await self._send({"type": SEND_TEXTS, "texts": texts})
+            return
+        for text in texts:
+            await self._send({"type": "websocket.send", "text": text})
 
     async def _send(self, message: Message) -> None:
         if not self.open:
@@ -442,7 +413,7 @@ class _Socket:
                 metrics.subscribe_client_error.inc()
             await self._perform(self.connection.subscription_failed(subscription_id, outcome))
             return
-        delivery = _Delivery(
+        delivery = Delivery(
             outcome, planner, Inbox(self.runtime.settings.inbox_capacity, subscription_id)
         )
         # Subscribed before `start_ack`, so a mutation the client makes after the ack is seen.
@@ -469,15 +440,66 @@ class _Socket:
             if len(delivery.inbox):
                 self._wake(delivery)
 
-    def _wake(self, delivery: _Delivery) -> None:
-        """A publication reached an idle subscription's inbox: a task delivers what is queued,
-        unless one is at it already."""
+    def _wake(self, delivery: Delivery) -> None:
+        """A publication reached an idle subscription's inbox: the runtime's delivery pass
+        delivers it, unless a task of this socket's is at it already."""
+        if delivery.subscription.subscription_id in self.tasks or not self.open:
+            return
+        if self.group is not None:
+            self.runtime.delivery_pass.wake(self, delivery, self.group)
+
+    def spawn_delivery(self, delivery: Delivery, first: Publication | None = None) -> None:
+        """A task of this socket's delivers `first` (taken from the inbox already), then what
+        the inbox holds."""
         subscription_id = delivery.subscription.subscription_id
         if subscription_id in self.tasks or not self.open or self.group is None:
             return
-        self.tasks[subscription_id] = self.group.create_task(self._deliver(delivery))
+        self.tasks[subscription_id] = self.group.create_task(self._deliver(delivery, first))
 
-    def _end(self, subscription_id: str, delivery: _Delivery) -> None:
+    async def deliver_queued(self, delivery: Delivery) -> None:
+        """The delivery pass's turn (`delivery.DeliveryPass`): each queued publication rendered
+        and its frame written now, while the socket takes it; an invalidation, or a frame the
+        socket cannot take now (a slow reader), is left to a task of the socket's own."""
+        subscription_id = delivery.subscription.subscription_id
+        inbox = delivery.inbox
+        while (
+            self.open
+            and len(inbox)
+            and subscription_id not in self.tasks
+            and self.deliveries.get(subscription_id) is delivery
+        ):
+            publication = inbox.pop()
+            subscription, planner = delivery.subscription, delivery.planner
+            if self.write_now is None or publication.kind is not PublicationKind.MUTATION:
+                self.spawn_delivery(delivery, publication)
+                return
+            if not subscription.receives(publication.payload):
+                continue
+            try:
+                payload = await planner.encoded(subscription, publication)
+            except asyncio.CancelledError:
+                self.spawn_delivery(delivery, publication)
+                raise
+            except Exception:  # the edge: a fault here drops one publication, not the socket
+                logger.exception("subscription %s: rendering a publication failed", subscription_id)
+                continue
+            if not self.open or self.deliveries.get(subscription_id) is not delivery:
+                return
+            actions = self.connection.data(subscription_id, payload)
+            frames = [action for action in actions if isinstance(action, SendFrame)]
+            if frames and not self.write_now([frame.text for frame in frames]):
+                self.spawn_delivery(delivery, publication)
+                return
+            self._count_published(frames)
+
+    def _count_published(self, frames: list[SendFrame]) -> None:
+        metrics = self.runtime.metrics
+        if metrics is not None:
+            for frame in frames:
+                metrics.publish_success.inc()
+                metrics.publish_size.observe(frame.size)
+
+    def _end(self, subscription_id: str, delivery: Delivery) -> None:
         """The subscription is over (stopped, invalidated, withdrawn, or its socket closed):
         out of the broker, the socket and the metrics."""
         delivery.inbox.on_put = None
@@ -508,19 +530,21 @@ class _Socket:
                     self.connection.subscription_withdrawn(subscription_id, outcome)
                 )
 
-    async def _deliver(self, delivery: _Delivery) -> None:
-        """What the subscription's inbox holds, in order; the task ends once it is empty (a
-        publication put later wakes another, `_wake`)."""
+    async def _deliver(self, delivery: Delivery, first: Publication | None = None) -> None:
+        """`first`, then what the subscription's inbox holds, in order; the task ends once it
+        is empty (a publication put later wakes the delivery pass again, `_wake`)."""
         inbox = delivery.inbox
         subscription_id = delivery.subscription.subscription_id
         try:
+            if first is not None and self.open and self.deliveries.get(subscription_id) is delivery:
+                await self._deliver_one(delivery, first)
             while self.open and len(inbox) and self.deliveries.get(subscription_id) is delivery:
                 await self._deliver_one(delivery, inbox.pop())
         finally:
             if self.tasks.get(subscription_id) is asyncio.current_task():
                 del self.tasks[subscription_id]
 
-    async def _deliver_one(self, delivery: _Delivery, publication: Publication) -> None:
+    async def _deliver_one(self, delivery: Delivery, publication: Publication) -> None:
         """One publication: the subscription's end when it invalidates it, a data frame when
         its filters let it through."""
         # Read at each publication: a reload may have moved the subscription.
@@ -543,12 +567,7 @@ class _Socket:
                 "subscription %s: rendering a publication failed", subscription.subscription_id
             )
             return
-        metrics = self.runtime.metrics
-        if metrics is not None:
-            for action in actions:
-                if isinstance(action, SendFrame):
-                    metrics.publish_success.inc()
-                    metrics.publish_size.observe(action.size)
+        self._count_published([action for action in actions if isinstance(action, SendFrame)])
         await self._perform(actions)
 
     def _stop(self, subscription_id: str) -> None:
@@ -566,32 +585,3 @@ class _Socket:
                 self._stop(action.subscription_id)
         for subscription_id in [*self.tasks, *self.deliveries]:
             self._stop(subscription_id)
-
-
-async def _deny(websocket: WebSocket) -> None:
-    """Refuse an upgrade that carries credentials but not the `graphql-ws` subprotocol."""
-    # AWS differs: the answer to a handshake without the graphql-ws subprotocol is not recorded.
-    error_type = "BadRequestException"
-    body = json_text.dump_bytes(
-        {"errors": [{"errorType": error_type, "message": "Unsupported subprotocol"}]}
-    )
-    response = Response(
-        body,
-        status_code=400,
-        media_type="application/json",
-        headers={"x-amzn-errortype": error_type},
-    )
-    if "websocket.http.response" in websocket.scope.get("extensions", {}):
-        await websocket.send_denial_response(response)
-    else:
-        await websocket.close(1008)
-
-
-def _connection_error(error: UnauthorizedError) -> ErrorJson:
-    """Whatever refused the handshake's credentials, the service answers UnauthorizedException
-    with errorCode 401 (reference/appsync.md 3.3); a SigV4 signature that does not verify gets
-    its "You are not authorized to make this call." (aws-appsync-community#373), not the 403
-    signature errors of HTTP."""
-    if isinstance(error, SignatureError):
-        return messages.connection_unauthorized(NOT_AUTHORIZED_TO_MAKE_THIS_CALL)
-    return messages.connection_unauthorized(error.message)

@@ -18,6 +18,12 @@ Three things of uvicorn's `WSProtocol` weigh on an idle socket, and this subclas
   same `send`, `receive_data`, `events` and `state`, so the protocol keeps that one alone, and
   its queue of received events (a deque, about 600 bytes empty) is one that holds a deque only
   while events wait (`_Events`; wsproto 1.3.2 uses `append`, `popleft` and truth of it).
+- Even that frame-level `Connection` (its frame and message decoders, buffer and generator,
+  about 1 KiB) holds nothing until a frame needs it: an accepted socket keeps `_OPEN` in its
+  place, and `conn` makes a fresh `Connection` the first time something reads it (a frame that
+  is not a whole text frame, a close, a ping, uvicorn's shutdown). A fresh one is what wsproto
+  would have had then: no frame had been parsed by it, and data frames sent without it
+  (below) leave none of its state behind.
 
 Two things cost CPU on every socket, and this subclass takes a shorter way for each while
 putting the same bytes on the wire:
@@ -32,6 +38,11 @@ putting the same bytes on the wire:
 - Each text frame sent went through wsproto's frame serializer (a bytearray copy, its
   extension loop). Without permessage-deflate a server frame is a two-to-ten-byte header and
   the payload (RFC 6455 5.2), written here directly.
+- Each text frame received went through wsproto's frame parser (its buffer, header, masker and
+  message decoder objects, a generator per read) and uvicorn's message buffer. A read holding
+  only whole text frames is read by `frames.text_messages` instead, and its messages queued as
+  uvicorn's `handle_message` queues them; anything else goes to wsproto (`_OPEN` then becomes a
+  `Connection`, for good).
 
 uvicorn and wsproto are pinned to one version each (pyproject.toml); `__init__` mirrors
 uvicorn's, and a test checks that every attribute uvicorn's sets exists here too.
@@ -64,8 +75,15 @@ from wsproto.connection import Connection, ConnectionState
 from wsproto.utilities import generate_accept_token, split_comma_header
 
 from appsync.pubsub import ReceiveQueue
+from appsync.realtime.frames import text_messages
 
 _WEBSOCKET_VERSION = b"13"
+# The ASGI extension (in the scope's `extensions`) and message type of a send of several text
+# frames in one write: `{"type": SEND_TEXTS, "texts": [...]}`. Each write to a socket is a
+# system call that also runs the loopback receiver's TCP stack, about a third of the server's
+# CPU in a subscribe storm; `connection_ack` and the first `ka` go out together this way.
+SEND_TEXTS = "appsync.websocket.send_texts"
+_STATE_OPEN = ConnectionState.OPEN
 # A text frame, whole (FIN and opcode 1); a server's frames are not masked (RFC 6455 5.1, 5.2).
 _TEXT_FIN = 0x81
 _BINARY_FIN = 0x82
@@ -77,6 +95,15 @@ _NAME = re.compile(rb"[-!#$%&'*+.^_`|~0-9a-z]+")
 _VALUE = re.compile(rb"([\x21-\x7e\x80-\xff]([\x20\x09\x21-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)?")
 # Headers that give the request a body, which an upgrade has not: wsproto judges those.
 _BODY_HEADERS = (b"content-length", b"transfer-encoding")
+
+
+class _Open:
+    """An accepted socket whose frame-level wsproto `Connection` is not made yet."""
+
+    __slots__ = ()
+
+
+_OPEN = _Open()
 
 
 @dataclass(slots=True)
@@ -294,7 +321,10 @@ class WSProtocol(_UvicornWSProtocol):
         self.disconnected = False
         self.response_started = False
         # A WSConnection only when wsproto must see the handshake (`data_received`).
-        self.conn = None  # type: ignore[assignment]
+        # wsproto's state, or what stands for it: None (no data yet), a _PendingUpgrade, _OPEN
+        # (accepted, no frame parsed by wsproto), a WSConnection (a handshake wsproto judges),
+        # or its frame-level Connection. uvicorn's code reads it as `conn` (the property).
+        self._conn: object = None
         self.read_paused = False
         self.writable = WritableFlag()  # type: ignore[assignment]
         self.writable.set()
@@ -303,21 +333,40 @@ class WSProtocol(_UvicornWSProtocol):
         self.buffer = WebsocketBuffer(config.ws_max_size)
         self.scope = None  # type: ignore[assignment]
 
+    @property
+    def conn(self) -> Any:
+        """uvicorn's `conn`: wsproto's connection, made now if the accepted socket has none."""
+        conn = self._conn
+        if conn is _OPEN:
+            conn = self._conn = _frame_connection(Connection(wsproto.ConnectionType.SERVER))
+        return conn
+
+    @conn.setter
+    def conn(self, value: Any) -> None:
+        self._conn = value
+
     def data_received(self, data: bytes) -> None:
-        # uvicorn's type for it is WSConnection; here it is also None (no data yet), a
-        # _PendingUpgrade, or wsproto's frame-level Connection once accepted.
-        conn: object = self.conn
-        if conn is None:
+        conn = self._conn
+        if conn is _OPEN:
+            if not self.close_sent and (texts := text_messages(data, self.config.ws_max_size)):
+                # uvicorn's handle_message for each, without wsproto's parser.
+                for text in texts:
+                    self.queue.put_nowait({"type": "websocket.receive", "text": text})
+                if not self.read_paused:
+                    self.read_paused = True
+                    self.transport.pause_reading()
+                return
+        elif conn is None:
             upgrade = None if self.config.ws_per_message_deflate else _read_upgrade(data)
             if upgrade is not None:
                 request, pending = upgrade
-                self.conn = pending  # type: ignore[assignment]
+                self._conn = pending
                 self.handle_connect(request)
                 return
-            self.conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
+            self._conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
         elif isinstance(conn, _PendingUpgrade):
             # A frame before the accept: wsproto holds it until then, as it always did.
-            self.conn = conn.connection()
+            self._conn = conn.connection()
         super().data_received(data)
 
     def send_500_response(self) -> None:
@@ -326,29 +375,54 @@ class WSProtocol(_UvicornWSProtocol):
 
     def _wsproto_handshake(self) -> None:
         """Hand a pending upgrade to wsproto, for an answer other than an accept."""
-        conn: object = self.conn
+        conn = self._conn
         if isinstance(conn, _PendingUpgrade):
-            self.conn = conn.connection()
+            self._conn = conn.connection()
+
+    def handle_connect(self, event: events.Request) -> None:
+        super().handle_connect(event)
+        # Before the app's task first runs: it reads the scope then.
+        self.scope["extensions"][SEND_TEXTS] = {"write": self.write_texts}
+
+    def _writes_frames(self, conn: object) -> bool:
+        """Whether a data message can be framed and written here, as uvicorn would write it."""
+        open_ = isinstance(conn, _Open) or (
+            isinstance(conn, Connection) and conn.state is _STATE_OPEN
+        )
+        return (
+            open_
+            and self.writable.is_set()
+            and not self.close_sent
+            and not self.disconnected
+            and not self.config.ws_per_message_deflate
+        )
+
+    def write_texts(self, texts: list[str]) -> bool:
+        """Text frames written at once, as `send` would write them without waiting; False
+        (nothing written) when `send` would wait (a paused transport) or go through wsproto."""
+        if not self._writes_frames(self._conn):
+            return False
+        if not self.transport.is_closing():
+            self.transport.write(b"".join(_frame(text) for text in texts))
+        return True
 
     async def send(self, message: ASGISendEvent) -> None:
-        conn: object = self.conn
+        conn = self._conn
         kind = message["type"]
-        if isinstance(conn, Connection):
-            if (
-                kind == "websocket.send"
-                and conn.state is ConnectionState.OPEN
-                and self.writable.is_set()
-                and not self.close_sent
-                and not self.disconnected
-                and not self.config.ws_per_message_deflate
-            ):
-                # What uvicorn's send does for a data message, without wsproto's serializer.
-                text = message.get("text")
-                data = message.get("bytes")
-                if not self.transport.is_closing():
-                    self.transport.write(_frame(text if data is None else data))  # type: ignore[arg-type]
-                return
-        elif isinstance(conn, _PendingUpgrade):
+        if kind == "websocket.send" and self._writes_frames(conn):
+            # What uvicorn's send does for a data message, without wsproto's serializer.
+            text = message.get("text")
+            data = message.get("bytes")
+            if not self.transport.is_closing():
+                self.transport.write(_frame(text if data is None else data))  # type: ignore[arg-type]
+            return
+        if kind == SEND_TEXTS:
+            texts: list[str] = message["texts"]  # type: ignore[typeddict-item]
+            if not self.write_texts(texts):
+                for text in texts:
+                    await self.send({"type": "websocket.send", "text": text, "bytes": None})
+            return
+        if isinstance(conn, _PendingUpgrade):
             if kind == "websocket.accept":
                 await self._accept(conn, message)
                 return
@@ -383,13 +457,13 @@ class WSProtocol(_UvicornWSProtocol):
         extra_headers = self.default_headers + list(message.get("headers", []))  # type: ignore[call-overload]
         lines.extend(name + b": " + value + b"\r\n" for name, value in extra_headers)
         lines.append(b"\r\n")
-        self.conn = _frame_connection(Connection(wsproto.ConnectionType.SERVER))  # type: ignore[assignment]
+        self._conn = _OPEN
         self.transport.write(b"".join(lines))
         self.start_keepalive()
 
     async def _send_through_uvicorn(self, message: ASGISendEvent) -> None:
         await super().send(message)
-        conn: object = self.conn
+        conn = self._conn
         if isinstance(conn, wsproto.WSConnection) and conn.connection is not None:
             # The upgrade is accepted: from here on uvicorn only frames messages.
-            self.conn = _frame_connection(conn.connection)  # type: ignore[assignment]
+            self._conn = _frame_connection(conn.connection)

@@ -223,6 +223,43 @@ async def test_a_lone_surrogate_in_a_mutation_reaches_every_subscriber_escaped(
             assert frame["payload"] == {"data": {"onPutItem": {"id": "1", "text": "after"}}}
 
 
+@pytest.mark.anyio
+async def test_a_subscriber_that_stops_reading_holds_up_no_other(server: Server) -> None:
+    """Large publications to two subscribers, one of which reads nothing: the server's writes
+    to it back up (its transport pauses past a few MB on loopback), and the other still gets
+    every frame, in order, at once; the slow one then gets them all too, in order."""
+    count, size = 40, 200_000
+    headers = {"host": f"{server.host}:{server.port}", "x-api-key": KEY}
+    url = f"ws://{server.host}:{server.port}/graphql/realtime"
+    protocols = [Subprotocol("graphql-ws"), Subprotocol(f"header-{b64url(headers)}")]
+    # max_queue=1: the client stops reading its socket once a frame waits unread.
+    async with (
+        _socket(server) as fast,
+        websockets.connect(url, subprotocols=protocols, max_size=None, max_queue=1) as raw,
+    ):
+        slow = Raw(raw)
+        await slow.send({"type": "connection_init"})
+        assert (await slow.receive())["type"] == "connection_ack"
+        for client in (fast, slow):
+            await client.socket.send(_start("s", ON_PUT))
+            assert (await client.receive())["type"] == "start_ack"
+        await _subscribers(server, 2)
+        request = {"x-api-key": KEY, "content-type": "application/json"}
+        async with httpx.AsyncClient(timeout=30) as http:
+            for index in range(count):
+                mutation = {
+                    "query": 'mutation M($t: String) { putItem(id: "1", text: $t) { id text } }',
+                    "variables": {"t": f"{index}:" + "x" * size},
+                }
+                response = await http.post(server.url, json=mutation, headers=request)
+                assert response.status_code == 200
+                frame = await fast.receive()
+                assert frame["payload"]["data"]["onPutItem"]["text"].startswith(f"{index}:")
+        received = [(await slow.receive())["payload"] for _ in range(count)]
+        texts = [payload["data"]["onPutItem"]["text"] for payload in received]
+        assert [text.split(":")[0] for text in texts] == [str(index) for index in range(count)]
+
+
 DEEP = "[" * 100_000 + "]" * 100_000
 
 

@@ -23,7 +23,7 @@ from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.realtime.wsproto_protocol import WSProtocol
+from appsync.realtime.wsproto_protocol import _OPEN, SEND_TEXTS, WSProtocol
 
 MAX_SIZE = 1024
 
@@ -48,6 +48,9 @@ class Echo:
                 self.ended.set()
                 return
             text = message.get("text")
+            if text is not None and text.startswith("twice "):
+                await send({"type": SEND_TEXTS, "texts": [text[6:], text[6:] + "!"]})
+                continue
             if text is not None and text.startswith("close "):
                 _, code, reason = text.split(" ", 2)
                 await send({"type": "websocket.close", "code": int(code), "reason": reason})
@@ -72,7 +75,7 @@ def running_uvicorn(app: Any, name: str, **options: Any) -> Iterator[uvicorn.Ser
     """`app` under uvicorn with `serve`'s options and `options` on a free loopback port, in a
     daemon thread; the uvicorn.Server is yielded so a test can look at its connections."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, log_level="warning", **{**UVICORN_OPTIONS, **options}
+        app, host="127.0.0.1", port=0, **{"log_level": "warning", **UVICORN_OPTIONS, **options}
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=name, daemon=True)
@@ -230,17 +233,25 @@ async def test_a_masked_raw_frame_is_read_and_answered(echo: EchoServer) -> None
 
 
 @pytest.mark.anyio
-async def test_an_accepted_socket_keeps_only_the_frame_connection(echo: EchoServer) -> None:
+async def test_an_accepted_socket_keeps_no_wsproto_state_until_a_frame_needs_it(
+    echo: EchoServer,
+) -> None:
     async with connect(echo) as socket:
         await socket.send("ready")
         assert await socket.recv() == "ready"
         (protocol,) = echo.server.server_state.connections
         assert isinstance(protocol, WSProtocol)
-        # wsproto's handshake state (its h11 connection and the upgrade request) is gone.
-        conn: object = protocol.conn
-        assert type(conn) is wsproto.connection.Connection
+        # wsproto's handshake state (its h11 connection and the upgrade request) is gone, and
+        # whole text frames both ways needed no frame-level Connection either.
+        assert vars(protocol)["_conn"] is _OPEN
         # Few enough attributes for CPython to share the instance dict's keys (30 at most).
         assert len(vars(protocol)) < 30
+        # A ping needs wsproto: the socket keeps a frame-level Connection from then on.
+        await asyncio.wait_for(await socket.ping(b"p"), 10)
+        conn: object = vars(protocol)["_conn"]
+        assert type(conn) is wsproto.connection.Connection
+        await socket.send("still here")
+        assert await socket.recv() == "still here"
 
 
 @pytest.mark.anyio
@@ -254,3 +265,17 @@ async def test_a_server_shutting_down_closes_open_sockets_with_1012(echo: EchoSe
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 1012
     assert (await ended(echo))["code"] == 1012
+
+
+@pytest.mark.anyio
+async def test_several_texts_sent_at_once_arrive_as_frames_in_order(echo: EchoServer) -> None:
+    async with connect(echo) as socket:
+        await socket.send("twice é")
+        assert [await socket.recv(), await socket.recv()] == ["é", "é!"]
+        # The same once wsproto holds the connection (after a ping): the frames it writes.
+        await asyncio.wait_for(await socket.ping(b"p"), 10)
+        await socket.send("twice x" * 100)
+        assert [await socket.recv(), await socket.recv()] == [
+            "x" + "twice x" * 99,
+            "x" + "twice x" * 99 + "!",
+        ]

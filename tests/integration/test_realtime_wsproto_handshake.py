@@ -10,17 +10,17 @@ import asyncio
 import base64
 import os
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import uvicorn
 from starlette.types import Receive, Scope, Send
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
+from appsync.realtime.wsproto_protocol import SEND_TEXTS
+from tests.integration.test_realtime_wsproto import running_uvicorn
 
 UVICORN = "uvicorn.protocols.websockets.wsproto_impl:WSProtocol"
 OURS = str(UVICORN_OPTIONS["ws"])
@@ -70,19 +70,9 @@ class Judge:
 @contextmanager
 def running(ws: str) -> Iterator[tuple[int, Judge]]:
     app = Judge()
-    options = {**UVICORN_OPTIONS, "ws": ws, "date_header": False, "ws_max_size": 1 << 20}
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="critical", **options)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    try:
-        while not server.started:
-            assert thread.is_alive()
-            thread.join(0.01)
+    options = {"ws": ws, "date_header": False, "ws_max_size": 1 << 20, "log_level": "critical"}
+    with running_uvicorn(app, ws, **options) as server:
         yield server.servers[0].sockets[0].getsockname()[1], app
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +149,9 @@ async def test_the_same_request_gets_the_same_bytes_and_scope(
     # app fails after uvicorn marked the handshake done, and the socket is just closed.
     assert bool(theirs) is (case != "an unoffered subprotocol")
     assert ours == theirs
+    # The same scope, but for the extension that lets the app write several frames at once.
+    for scope in our_app.scopes:
+        assert callable(scope["extensions"].pop(SEND_TEXTS)["write"])
     assert our_app.scopes == their_app.scopes
 
 

@@ -1,0 +1,98 @@
+"""`DeliveryPass`: woken subscriptions are delivered by one task, in the order they woke, with
+those woken while it runs; a fault in one stops no other; and when the pass's task is cancelled
+(its socket's group closing), the subscriptions it had not reached go to tasks of their own."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import pytest
+
+from appsync.pubsub import Inbox
+from appsync.realtime.delivery import Delivery, DeliveryPass
+
+
+@dataclass(eq=False)
+class Recorder:
+    """A subscriber that records its turns; `hold` makes a turn wait until it is set."""
+
+    name: str
+    turns: list[str]
+    hold: asyncio.Event | None = None
+    fail: bool = False
+    spawned: list[Delivery] = field(default_factory=list)
+
+    async def deliver_queued(self, delivery: Delivery) -> None:
+        self.turns.append(self.name)
+        if self.hold is not None:
+            await self.hold.wait()
+        if self.fail:
+            raise RuntimeError("a fault in one subscription")
+
+    def spawn_delivery(self, delivery: Delivery) -> None:
+        self.spawned.append(delivery)
+
+
+def _delivery() -> Delivery:
+    # The pass hands deliveries back and forth without reading them.
+    return Delivery(None, None, Inbox(4))  # type: ignore[arg-type]
+
+
+@pytest.mark.anyio
+async def test_one_task_takes_the_woken_in_order_and_those_woken_meanwhile() -> None:
+    turns: list[str] = []
+    hold = asyncio.Event()
+    first, second, third = (Recorder("a", turns, hold), Recorder("b", turns), Recorder("c", turns))
+    delivery_pass = DeliveryPass()
+    async with asyncio.TaskGroup() as group:
+        delivery_pass.wake(first, _delivery(), group)
+        delivery_pass.wake(second, _delivery(), group)
+        await asyncio.sleep(0)
+        assert turns == ["a"]
+        # Woken while the pass runs: no second task, the running one takes it after b.
+        delivery_pass.wake(third, _delivery(), group)
+        assert len(group._tasks) == 1
+        hold.set()
+    assert turns == ["a", "b", "c"]
+    # Once done, a new wake starts a new task.
+    async with asyncio.TaskGroup() as group:
+        delivery_pass.wake(second, _delivery(), group)
+    assert turns == ["a", "b", "c", "b"]
+
+
+@pytest.mark.anyio
+async def test_a_fault_in_one_subscription_stops_no_other() -> None:
+    turns: list[str] = []
+    delivery_pass = DeliveryPass()
+    async with asyncio.TaskGroup() as group:
+        delivery_pass.wake(Recorder("a", turns, fail=True), _delivery(), group)
+        delivery_pass.wake(Recorder("b", turns), _delivery(), group)
+    assert turns == ["a", "b"]
+
+
+@pytest.mark.anyio
+async def test_a_cancelled_pass_leaves_the_rest_to_their_own_tasks() -> None:
+    turns: list[str] = []
+    hold = asyncio.Event()
+    first, second = Recorder("a", turns, hold), Recorder("b", turns)
+    held, waiting = _delivery(), _delivery()
+    delivery_pass = DeliveryPass()
+
+    async def socket_closing() -> None:
+        async with asyncio.TaskGroup() as group:
+            delivery_pass.wake(first, held, group)
+            delivery_pass.wake(second, waiting, group)
+            await asyncio.sleep(0)
+            raise OSError("gone")
+
+    with pytest.raises(ExceptionGroup):
+        await socket_closing()
+    # The one it was at, and the one it had not reached, each to its socket's own task.
+    assert first.spawned == [held]
+    assert second.spawned == [waiting]
+    assert turns == ["a"]
+    # And the pass starts again on the next wake.
+    async with asyncio.TaskGroup() as group:
+        delivery_pass.wake(second, waiting, group)
+    assert turns == ["a", "b"]
