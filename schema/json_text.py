@@ -25,6 +25,7 @@ import json
 import re
 from array import array
 from itertools import accumulate
+from json.scanner import make_scanner
 from typing import Any
 
 from schema.errors import JsonTextError
@@ -39,6 +40,11 @@ _BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
+# The scanner `json.loads` runs (its default decoder's), and the whitespace JSON allows around
+# a value (RFC 8259: space, tab, line feed, carriage return).
+_SCAN_ONCE = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # the decoder is its context
+_WHITESPACE = " \t\n\r"
+
 # One encoder for every call: `json.dumps` with options builds a new one each time.
 _ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
@@ -48,13 +54,27 @@ def loads(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     `json.loads` decodes them (UTF-8, -16 or -32, lone surrogates passed through).
     Raises JsonTextError for text that is not JSON or is nested too deep."""
     if isinstance(text, bytes):
+        # An object whose second byte is not NUL is UTF-8 to `json.detect_encoding` (no BOM
+        # opens with `{`, UTF-16 and -32 put NUL beside an ASCII character): what clients send.
+        opens_utf8 = text[:1] == b"{" and text[1:2] != b"\x00"
         try:
-            text = text.decode(json.detect_encoding(text), "surrogatepass")
+            text = text.decode(
+                "utf-8" if opens_utf8 else json.detect_encoding(text), "surrogatepass"
+            )
         except UnicodeDecodeError:
             raise JsonTextError("not UTF-8, UTF-16 or UTF-32 text") from None
     if nesting_exceeds(text, max_depth):
         raise JsonTextError(f"nested deeper than {max_depth} levels")
+    # `json.loads`'s own scanner, without the two regular-expression matches around it (half
+    # the time of decoding a request body, issue 19): JSON's whitespace stripped instead.
+    stripped = text.strip(_WHITESPACE)
     try:
+        value, end = _SCAN_ONCE(stripped, 0)
+        if end == len(stripped):
+            return value
+    except (StopIteration, ValueError, RecursionError):
+        pass
+    try:  # not one JSON value: json.loads says why, in its words
         return json.loads(text)
     except (ValueError, RecursionError) as error:
         raise JsonTextError(str(error)) from None
