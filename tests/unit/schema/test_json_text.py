@@ -4,14 +4,17 @@ Java's JSON writer writes them (jackson-core UTF8JsonGenerator: `\\uD800`)."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schema.errors import JsonTextError
 from schema.json_text import MAX_JSON_DEPTH, dump_bytes, dumps, loads, nesting_exceeds
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _nested(depth: int) -> str:
@@ -73,7 +76,7 @@ _JSON_VALUES = st.recursive(
 _SPACE = st.text(alphabet=" \t\n\r\f\v\u00a0", max_size=3)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     value=_JSON_VALUES,
     before=_SPACE,
@@ -99,3 +102,22 @@ def test_text_is_decoded_as_json_loads_decodes_it(
         loads(text)
     if not isinstance(expected, UnicodeDecodeError):  # else worded as the encodings read
         assert str(refused.value) == str(expected)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_JSON_VALUES)
+def test_values_are_written_as_json_dumps_writes_them(value: Any) -> None:
+    expected = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if not _LONE_SURROGATE.search(expected):
+        assert dumps(value) == expected
+        assert dump_bytes(value) == expected.encode()
+
+
+def test_what_cannot_be_written_is_refused_in_json_dumps_words() -> None:
+    cycle: list[Any] = []
+    cycle.append(cycle)
+    with pytest.raises(ValueError, match=r"^Circular reference detected$"):
+        dumps({"data": cycle})
+    with pytest.raises(TypeError, match=r"^Object of type set is not JSON serializable$"):
+        dump_bytes({"data": {1}})
+    assert dumps({"after": "both"}) == '{"after":"both"}'
