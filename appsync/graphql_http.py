@@ -22,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Coroutine, Generator
+from collections.abc import Callable, Coroutine, Generator
 from random import getrandbits
 from typing import Any
 from urllib.parse import parse_qsl
@@ -273,10 +273,9 @@ class GraphQLEndpoint:
         # to time out. Arming the timeout (a timer set and cancelled) cost a tenth of a one-field
         # query's time in this endpoint (issue 19).
         reading = self._receive_body(receive)
-        try:
-            waits_on = reading.send(None)
-        except StopIteration as read:
-            body: bytes = read.value
+        done, waits_on = _step(reading.send, None)
+        if done:
+            body: bytes = waits_on
             return body
         try:
             async with asyncio.timeout(self._body_timeout_seconds):
@@ -317,14 +316,18 @@ class _Resumed:
             try:
                 sent = yield waits_on
             except BaseException as error:  # the task's throw, passed on as `await` would
-                try:
-                    waits_on = coroutine.throw(error)
-                except StopIteration as read:
-                    body: bytes = read.value
-                    return body
+                done, waits_on = _step(coroutine.throw, error)
             else:
-                try:
-                    waits_on = coroutine.send(sent)
-                except StopIteration as read:
-                    body = read.value
-                    return body
+                done, waits_on = _step(coroutine.send, sent)
+            if done:
+                body: bytes = waits_on
+                return body
+
+
+def _step(advance: Callable[[Any], Any], value: Any) -> tuple[bool, Any]:
+    """A coroutine's `send` or `throw` of `value`: (True, what it returned) once it returns,
+    else (False, what it waits on)."""
+    try:
+        return False, advance(value)
+    except StopIteration as returned:
+        return True, returned.value
