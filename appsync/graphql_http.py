@@ -120,9 +120,8 @@ def json_response(status: int, body: Any, headers: dict[str, str]) -> Response:
 def _request_id() -> str:
     """A version-4 UUID, as AppSync's `x-amzn-requestid`. It names a request in logs and is no
     secret, so the process's seeded generator makes it rather than a getrandom call each time."""
-    bits = getrandbits(128) & _UUID_CLEAR | _UUID_V4
-    text = f"{bits:032x}"
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    text = (getrandbits(128) & _UUID_CLEAR | _UUID_V4).to_bytes(16).hex()
+    return "-".join((text[:8], text[8:12], text[12:16], text[16:20], text[20:]))
 
 
 # Version 4 in bits 76-79, variant 10 in bits 62-63 (RFC 9562).

@@ -68,6 +68,7 @@ async def test_an_answer_carries_a_request_id_and_cors_headers(tmp_path: Path) -
     assert (response.status_code, response.json()) == (200, {"data": {"a": "a"}})
     request_id = uuid.UUID(response.headers["x-amzn-requestid"])
     assert (request_id.version, request_id.variant) == (4, uuid.RFC_4122)
+    assert str(request_id) == response.headers["x-amzn-requestid"]  # 8-4-4-4-12, lower case
     assert response.headers["access-control-allow-origin"] == "*"
     assert response.headers["content-type"] == "application/json"
 
