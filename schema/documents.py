@@ -45,7 +45,7 @@ from graphql.validation import ASTValidationRule
 
 from schema.errors import QuerySyntaxError
 from schema.messages import validate_document
-from schema.plain_executor import CollectedFields, plain_operations
+from schema.plain_executor import CollectedFields, LiteralArguments, plain_operations
 
 # graphql-java's ParserOptions.MAX_QUERY_TOKENS, MAX_WHITESPACE_TOKENS, MAX_QUERY_CHARACTERS.
 MAX_QUERY_TOKENS = 15_000
@@ -82,6 +82,8 @@ class PreparedDocument:
     # The plain executor's fields per selection set, filled as operations run: they depend on
     # nothing but this document's nodes, so they live and die with it.
     collected: CollectedFields = field(default_factory=dict)
+    # Its arguments written as literals, coerced once (`schema.plain_executor`), likewise.
+    literal_arguments: LiteralArguments = field(default_factory=dict)
     # Values the server derives from this document's nodes, by node identity (a field's
     # `selectionSetList` for its resolvers): kept as long as the document, no longer.
     derived: dict[int, Any] = field(default_factory=dict)

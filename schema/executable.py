@@ -163,6 +163,7 @@ class ExecutableSchema:
                 self._resolve_field,
                 complete_leaf,
                 prepared.collected,
+                prepared.literal_arguments,
             )
             if plain is not None:
                 return plain

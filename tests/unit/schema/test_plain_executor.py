@@ -4,7 +4,9 @@ same answer (data, and errors with their messages, paths and locations, in order
 from __future__ import annotations
 
 import asyncio
+import copy
 import gc
+import json
 import random
 import warnings
 from typing import Any
@@ -28,7 +30,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from schema.executable import AppSyncExecutor
-from schema.plain_executor import Fragments, execute_plain, is_plain
+from schema.plain_executor import Fragments, LiteralArguments, execute_plain, is_plain
 from schema.resolution import complete_leaf
 
 SDL = """
@@ -264,24 +266,30 @@ def test_plain_execution_answers_as_graphql_core(text: str, seed: int) -> None:
     operation, fragments = _operation(text)
     assert is_plain(SCHEMA, operation, fragments)
 
-    async def both() -> tuple[Any, Any]:
+    async def both() -> tuple[Any, list[Any]]:
         expected = await _graphql_core(text, _Outcomes(seed).resolve)
-        plain = await execute_plain(
-            SCHEMA,
-            operation,
-            dict(fragments),
-            None,
-            None,
-            None,
-            _Outcomes(seed).resolve,
-            complete_leaf,
-        )
-        assert plain is not None
-        # Both executors settle sibling work in the background when an error propagates past
-        # it: let that finish before the loop closes.
-        while pending := asyncio.all_tasks() - {asyncio.current_task()}:
-            await asyncio.wait(pending)
-        return _answer(expected), _answer(plain)
+        # Twice, the second time with the literal arguments the first coerced and kept.
+        memo: LiteralArguments = {}
+        answers = []
+        for _ in range(2):
+            plain = await execute_plain(
+                SCHEMA,
+                operation,
+                dict(fragments),
+                None,
+                None,
+                None,
+                _Outcomes(seed).resolve,
+                complete_leaf,
+                literal_arguments=memo,
+            )
+            assert plain is not None
+            # Both executors settle sibling work in the background when an error propagates
+            # past it: let that finish before the loop closes.
+            while pending := asyncio.all_tasks() - {asyncio.current_task()}:
+                await asyncio.wait(pending)
+            answers.append(_answer(plain))
+        return _answer(expected), answers
 
     with warnings.catch_warnings():
         # When an error propagates past siblings still pending, both executors cancel them
@@ -291,7 +299,7 @@ def test_plain_execution_answers_as_graphql_core(text: str, seed: int) -> None:
         warnings.filterwarnings("ignore", "coroutine .* was never awaited", RuntimeWarning)
         expected, plain = asyncio.run(both())
         gc.collect(1)
-    assert plain == expected
+    assert plain == [expected, expected]
 
 
 def test_variables_are_coerced_and_refused_as_graphql_core_does() -> None:
@@ -324,3 +332,54 @@ def test_variables_are_coerced_and_refused_as_graphql_core_does() -> None:
     assert seen == [{"id": "7", "size": 2}]
     # Variables graphql-core refuses are left to it (and the server's wording).
     assert asyncio.run(run({"size": "many"})) is None
+
+
+def test_literal_arguments_are_coerced_once_per_document_and_never_shared() -> None:
+    """Arguments written as scalar literals are the same for every request: kept with the
+    document. A resolver changing its arguments changes no other request's; variables, and
+    literals that coerce to a mutable value (AWSJSON's object), are coerced per request."""
+    schema = build_schema(
+        "scalar AWSJSON type Query { item(id: ID, size: Int = 2): String data(v: AWSJSON): String }"
+    )
+    json_scalar: Any = schema.type_map["AWSJSON"]
+    json_scalar.parse_literal = lambda node, _variables=None: json.loads(node.value)
+    seen: list[dict[str, Any]] = []
+
+    def resolve(source: Any, info: GraphQLResolveInfo[Any], **args: Any) -> Any:
+        seen.append(copy.deepcopy(args))
+        args["id"] = "changed"
+        if "v" in args:
+            args["v"]["a"] = "changed"
+        return "x"
+
+    memo: LiteralArguments = {}
+
+    def run_twice(text: str, *variables: dict[str, Any]) -> None:
+        document = parse(text)
+        operation = document.definitions[0]
+        assert isinstance(operation, OperationDefinitionNode)
+        for values in variables or (None, None):
+            result = asyncio.run(
+                execute_plain(
+                    schema,
+                    operation,
+                    {},
+                    None,
+                    None,
+                    values,
+                    resolve,
+                    complete_leaf,
+                    literal_arguments=memo,
+                )
+            )
+            assert result is not None
+            assert result.errors is None
+
+    run_twice("{ item(id: 7) }")
+    assert seen == [{"id": "7", "size": 2}] * 2
+    assert len(memo) == 1
+    run_twice("query Q($id: ID) { item(id: $id) }", {"id": 1}, {"id": 2})
+    assert seen[2:] == [{"id": "1", "size": 2}, {"id": "2", "size": 2}]
+    run_twice('{ data(v: "{\\"a\\": 1}") }')
+    assert seen[4:] == [{"v": {"a": 1}}] * 2
+    assert len(memo) == 1
