@@ -377,6 +377,11 @@ class UserPoolClientSpec:
     properties: Mapping[str, Any] = field(default_factory=dict)
 
 
+# The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`); the
+# template reader names the others in a notice.
+CALLED_TRIGGERS = ("PreSignUp", "PostConfirmation", "PreTokenGeneration")
+
+
 @dataclass(frozen=True, slots=True)
 class UserPoolSpec:
     """An `AWS::Cognito::UserPool`: the deterministic `user_pool_id` its `!Ref` resolves to (so

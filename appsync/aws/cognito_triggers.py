@@ -45,7 +45,7 @@ from appsync.aws.cognito import signed_again
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from definition.cloudformation.cognito import CALLED_TRIGGERS
+from definition.model import CALLED_TRIGGERS
 from functions.errors import FunctionsError
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 

@@ -15,11 +15,8 @@ from typing import Any
 
 from definition.cloudformation.properties import PropertyReader
 from definition.cloudformation.stack import Stack
-from definition.model import UserPoolClientSpec, UserPoolSpec
+from definition.model import CALLED_TRIGGERS, UserPoolClientSpec, UserPoolSpec
 from definition.problems import Notice
-
-# The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`).
-CALLED_TRIGGERS = ("PreSignUp", "PostConfirmation", "PreTokenGeneration")
 
 
 def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:

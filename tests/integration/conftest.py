@@ -17,6 +17,7 @@ import asyncio
 import json
 import signal
 import subprocess
+import tempfile
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -286,15 +287,21 @@ def stopped_cleanly(
     stop: signal.Signals = signal.SIGTERM,
 ) -> Iterator[subprocess.Popen[str]]:
     """`command` in a child process whose stdout the block reads as text. When the block ends
-    without an error the process gets `stop` and must exit 0 (a clean shutdown); otherwise, or
-    if it is still running then, it is killed."""
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env
-    ) as process:
+    without an error the process gets `stop` and must exit 0 (a clean shutdown), or the
+    assertion shows the end of its log; otherwise, or if it is still running then, it is
+    killed."""
+    with (
+        tempfile.TemporaryFile("w+") as log,
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=log, text=True, env=env
+        ) as process,
+    ):
         try:
             yield process
             process.send_signal(stop)
-            assert process.wait(timeout=15) == 0
+            code = process.wait(timeout=15)
+            log.seek(0)
+            assert code == 0, log.read()[-4000:]
         finally:
             if process.poll() is None:
                 process.kill()
