@@ -379,7 +379,10 @@ class UserPoolClientSpec:
 
 # The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`); the
 # template reader names the others in a notice.
-CALLED_TRIGGERS = ("PreSignUp", "PostConfirmation", "PreTokenGeneration")
+CALLED_TRIGGERS = (
+    *("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication"),
+    *("PreTokenGeneration", "PreTokenGenerationConfig"),
+)
 
 
 @dataclass(frozen=True, slots=True)

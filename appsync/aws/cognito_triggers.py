@@ -10,38 +10,48 @@ with the trigger's `request` and `response`):
   `validationData` and `clientMetadata`; its `response.autoConfirmUser` confirms the user,
   `autoVerifyEmail` / `autoVerifyPhone` set `email_verified` / `phone_number_verified` (when the
   user has that attribute), and SignUp answers `UserConfirmed: true`.
-- `PostConfirmation` (`PostConfirmation_ConfirmSignUp`) after ConfirmSignUp and
-  AdminConfirmSignUp, and after a SignUp its PreSignUp confirmed (as jagregory/cognito-local
-  does), with the user's attributes and `cognito:user_status`. The user stays confirmed when
-  the function fails; the call answers its error.
-- `PreTokenGeneration` (V1_0: `TokenGeneration_Authentication`, `TokenGeneration_RefreshTokens`,
-  `TokenGeneration_NewPasswordChallenge`) once tokens are issued by InitiateAuth,
-  AdminInitiateAuth, RespondToAuthChallenge or AdminRespondToAuthChallenge, with the user's
-  attributes and `groupConfiguration`; its `claimsOverrideDetails` changes the ID token
-  (`claimsToAddOrOverride`, `claimsToSuppress`) and both tokens' `cognito:groups`
-  (`groupOverrideDetails.groupsToOverride`), which are signed again with the installation's key.
-  The claims that say what the token is (`iss`, `sub`, `aud`, `token_use`, times, ids,
-  `cognito:username`) are left as they are.
+- `PostConfirmation` after ConfirmSignUp and AdminConfirmSignUp (`..._ConfirmSignUp`),
+  ConfirmForgotPassword (`..._ConfirmForgotPassword`), and after a SignUp its PreSignUp
+  confirmed (as jagregory/cognito-local does), with the user's attributes and
+  `cognito:user_status`. The user stays confirmed when the function fails; the call answers
+  its error.
+- `PreAuthentication` (`PreAuthentication_Authentication`) before a password sign-in
+  (InitiateAuth / AdminInitiateAuth with USER_PASSWORD_AUTH, USER_SRP_AUTH,
+  ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH) of a user that exists; its error refuses it.
+- `PostAuthentication` (`PostAuthentication_Authentication`) once a sign-in issues tokens (not
+  a refresh); its error withholds them.
+- `PreTokenGeneration` (`TokenGeneration_Authentication`, `_RefreshTokens`,
+  `_NewPasswordChallenge`) once tokens are issued by InitiateAuth, AdminInitiateAuth,
+  RespondToAuthChallenge or AdminRespondToAuthChallenge, with the user's attributes and
+  `groupConfiguration`; `PreTokenGenerationConfig`'s function and `LambdaVersion` win over the
+  plain trigger. What its answer changes is `appsync.aws.cognito_tokens`'; the tokens whose
+  claims changed are signed again with the installation's key.
 
 A function that fails is `UserLambdaValidationException` "<Trigger> failed with error
 <errorMessage>." (the shape Amplify's clients show); an answer that is not the event object is
 `InvalidLambdaResponseException` "Unrecognizable lambda output"; a trigger naming a function that
 is not declared is `UnexpectedLambdaException`. Triggers run outside the embedded services' lock,
-so a function may call Cognito or DynamoDB through the endpoint. Other triggers (PreAuthentication,
-PostAuthentication, CustomMessage, the custom auth challenges, UserMigration, the custom senders)
-are not called; the template reader names them in a notice.
+so a function may call Cognito or DynamoDB through the endpoint. Other triggers (CustomMessage,
+the custom auth challenges, UserMigration, the custom senders) are not called; the template
+reader names them in a notice.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 from dataclasses import dataclass
 from typing import Any
 
 from appsync.aws.cognito import signed_again
+from appsync.aws.cognito_tokens import (
+    VERSIONS,
+    claims_of,
+    overridden,
+    response_key,
+    token_source,
+)
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
@@ -57,13 +67,16 @@ _NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
 _TOKEN_OPERATIONS = frozenset(
     {"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"}
 )
-_HANDLED = frozenset({"SignUp", "ConfirmSignUp", "AdminConfirmSignUp"}) | _TOKEN_OPERATIONS
-# Claims a PreTokenGeneration response does not change: what the token is, for whom, when.
-_FIXED_CLAIMS = frozenset(
-    {
-        *("acr", "amr", "aud", "at_hash", "auth_time", "azp", "cognito:username", "exp"),
-        *("iat", "identities", "iss", "jti", "nbf", "nonce", "origin_jti", "sub", "token_use"),
-    }
+_CONFIRMATIONS = {
+    "ConfirmSignUp": "PostConfirmation_ConfirmSignUp",
+    "AdminConfirmSignUp": "PostConfirmation_ConfirmSignUp",
+    "ConfirmForgotPassword": "PostConfirmation_ConfirmForgotPassword",
+}
+_HANDLED = frozenset({"SignUp", *_CONFIRMATIONS}) | _TOKEN_OPERATIONS
+# The flows that sign a user in with a password (PreAuthentication runs before them; the
+# refresh flows and a challenge's answer are not a new sign-in).
+_SIGN_IN_FLOWS = frozenset(
+    {"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_SRP_AUTH"}
 )
 
 
@@ -83,6 +96,8 @@ class _Pool:
     pool_id: str
     region: str
     triggers: dict[str, str]
+    # PreTokenGeneration's event version (PreTokenGenerationConfig.LambdaVersion).
+    token_version: str = "V1_0"
 
 
 class CognitoTriggers:
@@ -109,8 +124,8 @@ class CognitoTriggers:
         try:
             if operation == "SignUp":
                 return await self._sign_up(request, call, body, pool)
-            if operation in ("ConfirmSignUp", "AdminConfirmSignUp"):
-                return await self._confirmed(request, call, body, pool)
+            if operation in _CONFIRMATIONS:
+                return await self._confirmed(request, call, body, pool, operation)
             return await self._tokens(request, call, body, pool)
         except TriggerFailedError as error:
             return _error(error.code, error.message)
@@ -152,23 +167,29 @@ class CognitoTriggers:
         answer_body = json.loads(signed_up.body)
         answer_body["UserConfirmed"] = True
         result = _rewritten(signed_up, answer_body)
-        await self._post_confirmation(pool, username, client_id, metadata)
+        source = "PostConfirmation_ConfirmSignUp"
+        await self._post_confirmation(pool, username, client_id, metadata, source)
         return result
 
     async def _confirmed(
-        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: _Pool
+        self,
+        request: AwsRequest,
+        call: ServiceCall,
+        body: dict[str, Any],
+        pool: _Pool,
+        operation: str,
     ) -> AwsResponse:
         confirmed = await self._moto.handle(request, call)
         if confirmed.status == 200:
             client_id = str(body.get("ClientId") or _NO_CLIENT)
             metadata = body.get("ClientMetadata") or {}
-            await self._post_confirmation(
-                pool, str(body.get("Username") or ""), client_id, metadata
-            )
+            username = str(body.get("Username") or "")
+            source = _CONFIRMATIONS[operation]
+            await self._post_confirmation(pool, username, client_id, metadata, source)
         return confirmed
 
     async def _post_confirmation(
-        self, pool: _Pool, username: str, client_id: str, metadata: Any
+        self, pool: _Pool, username: str, client_id: str, metadata: Any, source: str
     ) -> None:
         if "PostConfirmation" not in pool.triggers:
             return
@@ -176,7 +197,7 @@ class CognitoTriggers:
         if user is None:
             return
         name, attributes, _ = user
-        event = _event(pool, "PostConfirmation_ConfirmSignUp", name, client_id)
+        event = _event(pool, source, name, client_id)
         event["request"] = {
             "userAttributes": {**attributes, "cognito:user_status": "CONFIRMED"},
             "clientMetadata": metadata,
@@ -187,19 +208,49 @@ class CognitoTriggers:
     async def _tokens(
         self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: _Pool
     ) -> AwsResponse:
+        """PreAuthentication before a sign-in, then PostAuthentication and PreTokenGeneration
+        once the tokens are issued."""
+        client_id = str(body.get("ClientId") or _NO_CLIENT)
+        metadata = body.get("ClientMetadata") or {}
+        signs_in = body.get("AuthFlow") in _SIGN_IN_FLOWS
+        username = str((body.get("AuthParameters") or {}).get("USERNAME") or "")
+        if signs_in and "PreAuthentication" in pool.triggers:
+            user = await asyncio.to_thread(_user, pool, username)
+            if user is not None:
+                event = _event(pool, "PreAuthentication_Authentication", user[0], client_id)
+                event["request"] = {
+                    "userAttributes": user[1],
+                    "validationData": metadata,
+                    "userNotFound": False,
+                }
+                event["response"] = {}
+                await self._call(pool, "PreAuthentication", event)
         issued = await self._moto.handle(request, call)
-        if issued.status != 200 or "PreTokenGeneration" not in pool.triggers:
+        if issued.status != 200:
             return issued
         answer = json.loads(issued.body)
         result = answer.get("AuthenticationResult")
         if not isinstance(result, dict) or "IdToken" not in result:
             return issued
-        id_claims = _claims(str(result["IdToken"]))
+        id_claims = claims_of(str(result["IdToken"]))
         user = await asyncio.to_thread(_user, pool, str(id_claims.get("cognito:username") or ""))
         if user is None:
             return issued
         name, attributes, groups = user
-        event = _event(pool, _token_source(body), name, str(id_claims.get("aud") or ""))
+        source = token_source(body)
+        if source != "TokenGeneration_RefreshTokens" and "PostAuthentication" in pool.triggers:
+            event = _event(pool, "PostAuthentication_Authentication", name, client_id)
+            event["request"] = {
+                "userAttributes": attributes,
+                "newDeviceUsed": False,
+                "clientMetadata": metadata,
+            }
+            event["response"] = {}
+            await self._call(pool, "PostAuthentication", event)
+        if "PreTokenGeneration" not in pool.triggers:
+            return issued
+        access_claims = claims_of(str(result["AccessToken"]))
+        event = _event(pool, source, name, str(id_claims.get("aud") or client_id))
         event["request"] = {
             "userAttributes": attributes,
             "groupConfiguration": {
@@ -207,17 +258,22 @@ class CognitoTriggers:
                 "iamRolesToOverride": [role for _, role in groups if role],
                 "preferredRole": None,
             },
-            "clientMetadata": body.get("ClientMetadata") or {},
+            "clientMetadata": metadata,
         }
-        event["response"] = {"claimsOverrideDetails": None}
+        key = response_key(pool.token_version)
+        if pool.token_version != "V1_0":
+            # The guide's V2_0 example: the event's version is the trigger's, and the request
+            # carries the scopes the access token would have.
+            event["version"] = pool.token_version[1]
+            event["request"]["scopes"] = str(access_claims.get("scope") or "").split()
+        event["response"] = {key: None}
         returned = await self._call(pool, "PreTokenGeneration", event)
-        details = (returned.get("response") or {}).get("claimsOverrideDetails")
+        details = (returned.get("response") or {}).get(key)
         if not isinstance(details, dict):
             return issued
-        access_claims = _claims(str(result["AccessToken"]))
-        tokens = await asyncio.to_thread(
-            _overridden, pool, result, id_claims, access_claims, details
-        )
+        claims, access = overridden(id_claims, access_claims, details, pool.token_version)
+        changed = (claims, claims != id_claims), (access, access != access_claims)
+        tokens = await asyncio.to_thread(_signed, pool, result, *changed)
         answer["AuthenticationResult"] = {**result, **tokens}
         return _rewritten(issued, answer)
 
@@ -265,15 +321,6 @@ def _event(pool: _Pool, source: str, username: str, client_id: str) -> dict[str,
     }
 
 
-def _token_source(body: dict[str, Any]) -> str:
-    flow = body.get("AuthFlow")
-    if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
-        return "TokenGeneration_RefreshTokens"
-    if body.get("ChallengeName") == "NEW_PASSWORD_REQUIRED":
-        return "TokenGeneration_NewPasswordChallenge"
-    return "TokenGeneration_Authentication"
-
-
 def _attribute_map(raw: Any) -> dict[str, str]:
     """`[{Name, Value}]` as Cognito's events carry attributes: a map of strings."""
     if not isinstance(raw, list):
@@ -283,15 +330,6 @@ def _attribute_map(raw: Any) -> dict[str, str]:
         for item in raw
         if isinstance(item, dict) and "Name" in item
     }
-
-
-def _claims(token: str) -> dict[str, Any]:
-    """The payload of a token moto has just issued (signed by this installation)."""
-    payload = token.split(".")[1]
-    decoded: dict[str, Any] = json.loads(
-        base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
-    )
-    return decoded
 
 
 def _backends() -> list[Any]:
@@ -310,7 +348,14 @@ def _pool_of(body: dict[str, Any]) -> _Pool | None:
                 if pool.id == pool_id or (client_id is not None and client_id in pool.clients):
                     triggers = pool.extended_config.get("LambdaConfig") or {}
                     called = {k: str(v) for k, v in triggers.items() if isinstance(v, str)}
-                    return _Pool(pool.id, pool.region, called)
+                    config = triggers.get("PreTokenGenerationConfig")
+                    version = "V1_0"
+                    if isinstance(config, dict) and isinstance(config.get("LambdaArn"), str):
+                        # It wins over `PreTokenGeneration` (the same function, or the V1 one).
+                        called["PreTokenGeneration"] = config["LambdaArn"]
+                        if config.get("LambdaVersion") in VERSIONS:
+                            version = str(config["LambdaVersion"])
+                    return _Pool(pool.id, pool.region, called, version)
     return None
 
 
@@ -347,47 +392,6 @@ def _confirm(pool: _Pool, username: str, confirm: bool, verified: list[str]) -> 
             user.update_attributes([{"Name": name, "Value": "true"} for name in verified])
 
 
-def _overridden(
-    pool: _Pool,
-    result: dict[str, Any],
-    id_claims: dict[str, Any],
-    access_claims: dict[str, Any],
-    details: dict[str, Any],
-) -> dict[str, str]:
-    """The tokens with a PreTokenGeneration V1_0 answer applied, signed again (moto learns the
-    new ones in place of those it issued)."""
-    add = details.get("claimsToAddOrOverride") or {}
-    suppress = details.get("claimsToSuppress") or []
-    groups = (details.get("groupOverrideDetails") or {}).get("groupsToOverride")
-    claims = dict(id_claims)
-    if isinstance(add, dict):
-        claims.update({k: v for k, v in add.items() if k not in _FIXED_CLAIMS})
-    if isinstance(suppress, list):
-        for name in suppress:
-            if name not in _FIXED_CLAIMS:
-                claims.pop(str(name), None)
-    access = dict(access_claims)
-    if isinstance(groups, list):
-        for each in (claims, access):
-            if groups:
-                each["cognito:groups"] = [str(group) for group in groups]
-            else:
-                each.pop("cognito:groups", None)
-    tokens = {"IdToken": signed_again(claims)}
-    if access != access_claims:
-        tokens["AccessToken"] = signed_again(access)
-    with BACKEND_LOCK:
-        moto_pool = _moto_pool(pool)
-        if moto_pool is not None:
-            for kind, issued in (
-                ("IdToken", moto_pool.id_tokens),
-                ("AccessToken", moto_pool.access_tokens),
-            ):
-                if kind in tokens and result[kind] in issued:
-                    issued[tokens[kind]] = issued.pop(result[kind])
-    return tokens
-
-
 def _rewritten(response: AwsResponse, body: dict[str, Any]) -> AwsResponse:
     """moto's answer with a changed body (its length is the server's to set again)."""
     headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
@@ -398,3 +402,30 @@ def _error(code: str, message: str) -> AwsResponse:
     body = json.dumps({"__type": code, "message": message}).encode()
     headers = [("content-type", "application/x-amz-json-1.1"), ("x-amzn-errortype", code)]
     return AwsResponse(400, body, headers)
+
+
+def _signed(
+    pool: _Pool,
+    result: dict[str, Any],
+    id_token: tuple[dict[str, Any], bool],
+    access_token: tuple[dict[str, Any], bool],
+) -> dict[str, str]:
+    """The tokens whose claims changed, signed again; moto learns them in place of those it
+    issued (so GetUser and the like take the new access token)."""
+    tokens = {
+        kind: signed_again(claims)
+        for kind, (claims, changed) in (("IdToken", id_token), ("AccessToken", access_token))
+        if changed
+    }
+    with BACKEND_LOCK:
+        moto_pool = _moto_pool(pool)
+        if moto_pool is not None:
+            issued_by_kind = {
+                "IdToken": moto_pool.id_tokens,
+                "AccessToken": moto_pool.access_tokens,
+            }
+            for kind, token in tokens.items():
+                issued = issued_by_kind[kind]
+                if result[kind] in issued:
+                    issued[token] = issued.pop(result[kind])
+    return tokens

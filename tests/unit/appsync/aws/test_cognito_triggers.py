@@ -7,20 +7,11 @@ tests/integration/test_cognito_triggers.py."""
 
 from __future__ import annotations
 
-import base64
-import json
 from pathlib import Path
 
 import pytest
 
-from appsync.aws.cognito_triggers import (
-    CognitoTriggers,
-    TriggerFailedError,
-    _attribute_map,
-    _claims,
-    _Pool,
-    _token_source,
-)
+from appsync.aws.cognito_triggers import CognitoTriggers, TriggerFailedError, _attribute_map, _Pool
 from appsync.aws.moto_services import MotoServices
 from appsync.functions_embedded import EmbeddedFunctions, build_functions, running
 from appsync.stepfunctions_embedded import SelfRoutes
@@ -94,23 +85,7 @@ async def test_the_functions_answer_and_its_failures(tmp_path: Path) -> None:
         assert undeclared.value.code == "UnexpectedLambdaException"
 
 
-def test_the_token_generation_source_follows_the_flow() -> None:
-    assert _token_source({"AuthFlow": "USER_PASSWORD_AUTH"}) == "TokenGeneration_Authentication"
-    assert _token_source({"AuthFlow": "REFRESH_TOKEN_AUTH"}) == "TokenGeneration_RefreshTokens"
-    assert _token_source({"AuthFlow": "REFRESH_TOKEN"}) == "TokenGeneration_RefreshTokens"
-    assert (
-        _token_source({"ChallengeName": "NEW_PASSWORD_REQUIRED"})
-        == "TokenGeneration_NewPasswordChallenge"
-    )
-
-
 def test_attributes_become_the_events_map() -> None:
     raw = [{"Name": "email", "Value": "a@example.test"}, {"Name": "nickname"}, "junk"]
     assert _attribute_map(raw) == {"email": "a@example.test", "nickname": ""}
     assert _attribute_map(None) == {}
-
-
-def test_a_tokens_claims_are_read_without_padding() -> None:
-    payload = base64.urlsafe_b64encode(json.dumps({"sub": "u-1", "x": "ab"}).encode())
-    token = f"header.{payload.decode().rstrip('=')}.signature"
-    assert _claims(token) == {"sub": "u-1", "x": "ab"}

@@ -58,7 +58,7 @@ def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
 def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> None:
     # AWS::Cognito::UserPool LambdaConfig: "the Lambda trigger attributes of the user pool"
     # (PostConfirmation, PreSignUp, ...), which Cognito calls; the embedded one calls
-    # PreSignUp, PostConfirmation and PreTokenGeneration (appsync.aws.cognito_triggers).
+    # the sign-up, confirmation, authentication and token triggers (appsync.aws.cognito_triggers).
     definition = read(
         tmp_path,
         """
@@ -69,14 +69,14 @@ def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> Non
         PostConfirmation: arn:aws:lambda:eu-west-1:123456789012:function:confirm
         PreSignUp: arn:aws:lambda:eu-west-1:123456789012:function:check
         CustomMessage: arn:aws:lambda:eu-west-1:123456789012:function:message
-        PostAuthentication: arn:aws:lambda:eu-west-1:123456789012:function:audit
+        UserMigration: arn:aws:lambda:eu-west-1:123456789012:function:migrate
 """,
     )
     [users] = definition.server.user_pools
     assert "PostConfirmation" in users.properties["LambdaConfig"]
     assert notices(definition) == [
         "Users.Properties.LambdaConfig: accepted; no local effect yet (the embedded Cognito "
-        "does not call these triggers: CustomMessage, PostAuthentication)"
+        "does not call these triggers: CustomMessage, UserMigration)"
     ]
 
 
