@@ -233,9 +233,11 @@ def main(argv: list[str] | None = None) -> None:
         spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
         their_cpu = statistics.median(cpu[name]["moto_server"]) * 1e6
         our_cpu = statistics.median(cpu[name]["ours"]) * 1e6
+        # /proc counts CPU in clock ticks (10 ms): a short round may read none at all.
+        cpu_ratio = f"{their_cpu / our_cpu:>9.2f}x" if our_cpu else f"{'n/a':>10}"
         print(
             f"{name:<10} {theirs:>10.0f} {mine_rate:>10.0f} {statistics.median(ratios):>9.2f}x "
-            f"{spread:>12}  {their_cpu:>22.0f} {our_cpu:>6.0f} {their_cpu / our_cpu:>9.2f}x"
+            f"{spread:>12}  {their_cpu:>22.0f} {our_cpu:>6.0f} {cpu_ratio}"
         )
 
 
