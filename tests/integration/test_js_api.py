@@ -129,13 +129,16 @@ async def test_a_runaway_loop_times_out_while_other_clients_are_answered(
                     js_api.url, json={"query": f'{{ echo(message: "{round_}") }}'}
                 )
                 assert response.json() == {"data": {"echo": f"{round_} (echo)"}}
-            order.append("others")
+                order.append(f"echo {round_}")
 
         spinning = asyncio.ensure_future(run_away())
         await asyncio.sleep(0.2)  # the loop has started
         await others()
         body = await spinning
-    assert order == ["others", "spin"]
+    # Answered while the loop still ran: the first query at least (on a loaded machine the
+    # five may outlast the runtime's limit, which ends the loop).
+    assert order.index("echo 0") < order.index("spin")
+    assert len(order) == 6
     assert body["data"] == {"spin": None}
     [error] = body["errors"]
     assert (error["errorType"], error["message"]) == ("ExecutionTimeout", "Execution timed out.")
