@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,8 @@ import boto3
 import httpx
 from botocore.config import Config
 
+from bench.processes import free_port
+
 TABLE = "BenchItems"
 REGION = "us-east-1"
 KEY_SCHEMA = [
@@ -49,13 +50,6 @@ ATTRIBUTES = [
     {"AttributeName": "sk", "AttributeType": "S"},
 ]
 SCHEMA = "type Query { ping: String }\n"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 30.0) -> None:
@@ -99,7 +93,7 @@ def _process(command: list[str], url: str) -> Iterator[Running]:
 
 @contextmanager
 def moto_server() -> Iterator[Running]:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     with _process([sys.executable, "-m", "moto.server", "-p", str(port)], url) as running:
         yield running
@@ -128,7 +122,7 @@ def ours(folder: Path) -> Iterator[Running]:
     }
     config = folder / "appsync.json"
     config.write_text(json.dumps(definition))
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(config)]
     command += ["--port", str(port), "--ephemeral", "--log-level", "warning"]
     url = f"http://127.0.0.1:{port}"

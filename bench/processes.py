@@ -3,16 +3,29 @@ and waiting until the server listens on it."""
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import time
 
+# Below Linux's default ephemeral range (32768-60999): a port the kernel hands out for
+# `bind(0)` is one it also hands to outgoing connections, so between this check and the
+# server's own bind a client of another process (the test suite's other half) could take it.
+_PORTS = (20000, 32000)
+
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A loopback port no socket holds now, outside the range outgoing connections use."""
+    low, high = _PORTS
+    for _ in range(200):
+        port = random.randrange(low, high)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free loopback port between {low} and {high}")
 
 
 def wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> None:
