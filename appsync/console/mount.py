@@ -88,9 +88,17 @@ def mount_console(
         )
         return ConsoleApi(api_schema(), services, token, on_call=stream.arm)
 
-    config = ConsoleConfig.for_api(definition, token, on_open=stream.arm)
+    built = BuiltOnFirstUse(api)
+
+    def opened() -> None:
+        # A page is opening: it calls the API next (its resolver log subscribes at once, and a
+        # request served while that subscription waited for the API to be built would be missed).
+        stream.arm()
+        built.build()
+
+    config = ConsoleConfig.for_api(definition, token, on_open=opened)
     summary = {"name": definition.name, "graphql": "/graphql", "console": CONSOLE_PATH}
-    return Console(token, stream, console_routes(config, BuiltOnFirstUse(api), summary))
+    return Console(token, stream, console_routes(config, built, summary))
 
 
 def _tables_region(definition: ApiDefinition, region: str) -> str:

@@ -237,10 +237,18 @@ class BuiltOnFirstUse:
         self._build = build
         self._app: ASGIApp | None = None
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    @property
+    def is_built(self) -> bool:
+        return self._app is not None
+
+    def build(self) -> ASGIApp:
+        """The API, built now if it is not yet."""
         if self._app is None:
             self._app = self._build()
-        await self._app(scope, receive, send)
+        return self._app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.build()(scope, receive, send)
 
 
 def console_routes(

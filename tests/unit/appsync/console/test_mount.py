@@ -14,6 +14,7 @@ from graphql import build_schema, parse, validate
 from appsync.app import AppSyncApp, build_app
 from appsync.aws.dynamodb import DynamoDBRoute
 from appsync.console.mount import api_schema
+from appsync.console.routes import BuiltOnFirstUse
 from definition.appsync_yaml.api import read_appsync_yaml
 from tests.conftest import REPO_ROOT
 
@@ -95,4 +96,21 @@ async def test_the_console_api_answers_on_the_app_behind_its_token(tmp_path: Pat
     refused = await _console(app, "{ server { version } }", token="not-the-token")
     assert refused.status_code == 401
     # A console that called the API is a console that opened: the resolver log records.
+    assert app.state.console.resolver_log.armed
+
+
+@pytest.mark.anyio
+async def test_a_page_opening_builds_the_console_api_before_it_calls(tmp_path: Path) -> None:
+    """The page subscribes to the resolver log as soon as it has its config: the API it calls is
+    built by then, so a request served meanwhile reaches the subscription (a browser test once
+    missed one while the first call built the API)."""
+    app = _api(tmp_path, "eu-west-2")
+    apis = [getattr(route, "app", None) for route in app.routes]
+    [built] = [api for api in apis if isinstance(api, BuiltOnFirstUse)][:1]
+    assert isinstance(built, BuiltOnFirstUse)
+    before = built.is_built
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:20002") as client:
+        assert (await client.get("/console/config.json")).status_code == 200
+    assert (before, built.is_built) == (False, True)
     assert app.state.console.resolver_log.armed
