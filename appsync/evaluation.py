@@ -149,8 +149,9 @@ def resolver_context(text: str) -> ResolverContext:
             if isinstance(failure, dict)
             else None
         ),
-        # The environment variables the code reads as `ctx.env`, when the context gives them.
-        env={str(k): str(v) for k, v in _mapping(document.get("env")).items()},
+        # The environment variables the code reads as `ctx.env`, when the context gives them:
+        # strings only, as AppSync's environment variables are.
+        env={str(k): v for k, v in _mapping(document.get("env")).items() if isinstance(v, str)},
     )
 
 

@@ -39,8 +39,12 @@ _SINGLE = {
     "MainFields": "main-fields",
     "SourcesContent": "sources-content",
 }
-_MULTI = {"External": "external", "Loader": "loader", "OutExtension": "out-extension"}
-_MULTI["Banner"] = "banner"
+_MULTI = {
+    "External": "external",
+    "Loader": "loader",
+    "OutExtension": "out-extension",
+    "Banner": "banner",
+}
 _TIMEOUT = 120
 # The SAM CLI's own words when no esbuild is found (aws-lambda-builders, SubprocessEsbuild).
 NO_ESBUILD = (

@@ -17,6 +17,7 @@ windows, partial batch responses, record age).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from definition.appsync_yaml.reader import join
 from definition.cloudformation.properties import PropertyReader, boolean, integer
@@ -111,12 +112,12 @@ def read_stream_mappings(
 
 def _bounded(
     reader: PropertyReader,
-    properties: dict[str, object],
+    properties: dict[str, Any],
     key: str,
     bounds: tuple[int, int],
     default: int,
 ) -> int:
-    value = integer(reader, dict(properties), key, "Properties")
+    value = integer(reader, properties, key, "Properties")
     if value is None:
         return default
     low, high = bounds

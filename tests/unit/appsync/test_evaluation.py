@@ -166,7 +166,7 @@ def test_a_context_document_becomes_the_resolver_context() -> None:
                 "error": {"message": "m", "type": "T"},
                 "info": {"fieldName": "getPost", "parentTypeName": "Query"},
                 "request": {"headers": {"x-api-key": "k"}, "domainName": None},
-                "env": {"STAGE": "dev"},
+                "env": {"STAGE": "dev", "NESTED": {"not": "a string"}},
             }
         )
     )
