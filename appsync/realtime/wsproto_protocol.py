@@ -84,6 +84,7 @@ _WEBSOCKET_VERSION = b"13"
 # CPU in a subscribe storm; `connection_ack` and the first `ka` go out together this way.
 SEND_TEXTS = "appsync.websocket.send_texts"
 _STATE_OPEN = ConnectionState.OPEN
+_STATE_CLOSED = ConnectionState.CLOSED
 # A text frame, whole (FIN and opcode 1); a server's frames are not masked (RFC 6455 5.1, 5.2).
 _TEXT_FIN = 0x81
 _BINARY_FIN = 0x82
@@ -372,6 +373,19 @@ class WSProtocol(_UvicornWSProtocol):
     def send_500_response(self) -> None:
         self._wsproto_handshake()
         super().send_500_response()
+
+    def shutdown(self) -> None:
+        """uvicorn's shutdown, which sends 1012 to an open socket. A socket whose client
+        closed it has already answered that close (uvicorn's `handle_close`) and is closing,
+        but stays among the server's connections until its `connection_lost` runs: a second
+        close there is wsproto's LocalProtocolError ("cannot be sent in state CLOSED"), and
+        `serve` exited 1 on SIGTERM. Its transport is only closed (again), as uvicorn does for
+        a socket whose own close was sent."""
+        if self.handshake_complete and getattr(self._conn, "state", None) is _STATE_CLOSED:
+            self.stop_keepalive()
+            self.transport.close()
+            return
+        super().shutdown()
 
     def _wsproto_handshake(self) -> None:
         """Hand a pending upgrade to wsproto, for an answer other than an accept."""

@@ -12,7 +12,7 @@ import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 import uvicorn
@@ -279,3 +279,35 @@ async def test_several_texts_sent_at_once_arrive_as_frames_in_order(echo: EchoSe
             "x" + "twice x" * 99,
             "x" + "twice x" * 99 + "!",
         ]
+
+
+class _ShutdownWhileClosing(WSProtocol):
+    """The protocol, with the server's shutdown landing where it did in a CI run (a
+    `--tls` `serve` exited 1 on SIGTERM): after a client's close is answered, before the
+    socket's `connection_lost` takes it out of the server's connections."""
+
+    errors: ClassVar[list[BaseException]] = []
+
+    def handle_close(self, event: Any) -> None:
+        super().handle_close(event)
+        try:
+            self.shutdown()
+        except Exception as error:  # what uvicorn's Server.shutdown would have raised
+            self.errors.append(error)
+
+
+@pytest.mark.anyio
+async def test_a_shutdown_after_a_clients_close_sends_no_second_close() -> None:
+    app = Echo()
+    _ShutdownWhileClosing.errors = []
+    with running_uvicorn(app, "closing", lifespan="off", ws=_ShutdownWhileClosing) as server:
+        host, port = server.servers[0].sockets[0].getsockname()[:2]
+        async with websockets.connect(f"ws://{host}:{port}/", ping_interval=None) as socket:
+            await socket.send("ready")
+            assert await socket.recv() == "ready"
+            await socket.close(1000, "done")
+        # The client's close was answered with its own code (RFC 6455 5.5.1), and only once.
+        assert socket.close_code == 1000
+        await asyncio.to_thread(app.ended.wait, 10)
+    assert _ShutdownWhileClosing.errors == []
+    assert app.disconnects == [{"type": "websocket.disconnect", "code": 1000, "reason": "done"}]
