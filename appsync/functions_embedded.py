@@ -74,6 +74,7 @@ class Refusal:
 
     function_name: str
     error: FunctionsError
+    declared: LambdaFunctionSpec
 
 
 class EmbeddedFunctions:
@@ -105,6 +106,11 @@ class EmbeddedFunctions:
     def loaded(self) -> list[FunctionSpec]:
         """The declared functions that run, by name (GetFunction, ListFunctions)."""
         return [self.invoker.spec(name) for name in self.invoker.function_names]
+
+    def cannot_run(self) -> list[LambdaFunctionSpec]:
+        """The declared functions refused here, by name (they exist on AWS all the same:
+        GetFunction and ListFunctions describe them, their Invoke is refused)."""
+        return [self.refused[name].declared for name in sorted(self.refused)]
 
     def function_arn(self, function_name: str) -> str:
         return self.invoker.function_arn(function_name)
@@ -270,7 +276,7 @@ def build_functions(
             invoker.load(_function_spec(spec, inline))
         except RuntimeUnavailableError as error:
             logger.warning("%s", error.message)
-            refused[spec.function_name] = Refusal(spec.function_name, error)
+            refused[spec.function_name] = Refusal(spec.function_name, error, spec)
         except FunctionsError as error:
             report(where, error.message)
         except OSError as error:
@@ -379,7 +385,7 @@ async def redeclare(
             functions.invoker.load(_function_spec(spec, _inline_of(functions)))
         except RuntimeUnavailableError as error:
             logger.warning("%s", error.message)
-            functions.refused[name] = Refusal(name, error)
+            functions.refused[name] = Refusal(name, error, spec)
         reloaded.append(name)
     return reloaded
 

@@ -1,6 +1,7 @@
 """Lambda's API on the AWS endpoint: `Invoke`, `GetFunction` and `GetFunctionConfiguration` of
 a declared function are answered by the local Lambda runtime, and `ListFunctions` lists the
-declared functions before those moto holds; everything else of Lambda's API (and a function
+declared functions (those refused here too: they describe themselves as declared, and their
+Invoke is refused) before those moto holds; everything else of Lambda's API (and a function
 created through the endpoint itself) is moto's.
 
 GetFunction (`GET /2015-03-31/functions/<FunctionName>[?Qualifier=]`), GetFunctionConfiguration
@@ -29,8 +30,14 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, unquote, urlencode
 
 from appsync.aws.endpoint import ServiceRoute
-from appsync.aws.lambda_configuration import function_configuration, get_function
+from appsync.aws.lambda_configuration import (
+    declared_configuration,
+    function_configuration,
+    get_declared_function,
+    get_function,
+)
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from definition.model import LambdaFunctionSpec
 from functions.errors import FunctionsError, TooManyRequestsError
 from functions.invoker import function_name_of
 from functions.model import LATEST, FunctionSpec, InvocationType, InvokeResult, LogType
@@ -56,6 +63,10 @@ class LocalFunctions(Protocol):
 
     def loaded(self) -> list[FunctionSpec]:
         """The declared functions that run, by name."""
+        ...
+
+    def cannot_run(self) -> list[LambdaFunctionSpec]:
+        """The declared functions refused here (a container image, a missing runtime)."""
         ...
 
     def function_arn(self, function_name: str) -> str: ...
@@ -122,20 +133,34 @@ class LambdaRoute:
         if found is None:
             return await self._fallback.handle(request, call)
         name, qualifier = function_name_of(unquote(found["name"]))
-        spec = next((spec for spec in self._functions.loaded() if spec.name == name), None)
-        if spec is None:
+        description = self._description(name, bool(found["configuration"]))
+        if description is None:
             return await self._fallback.handle(request, call)
         qualifiers = parse_qs(request.query_string).get("Qualifier")
         qualifier = qualifier or (qualifiers[0] if qualifiers else None)
-        arn = self._functions.function_arn(name)
         if qualifier not in (None, LATEST):
+            arn = self._functions.function_arn(name)
             return _error(
                 404, "ResourceNotFoundException", f"Function not found: {arn}:{qualifier}"
             )
+        return _json(description)
+
+    def _description(self, name: str, configuration: bool) -> dict[str, Any] | None:
+        """GetFunctionConfiguration's (`configuration`) or GetFunction's answer for a declared
+        function, one that runs or one refused here; None for another."""
         region = self._functions.region
-        if found["configuration"]:
-            return _json(function_configuration(spec, arn, region))
-        return _json(get_function(spec, arn, region))
+        spec = next((spec for spec in self._functions.loaded() if spec.name == name), None)
+        if spec is not None:
+            arn = self._functions.function_arn(name)
+            if configuration:
+                return function_configuration(spec, arn, region)
+            return get_function(spec, arn, region)
+        for refused in self._functions.cannot_run():
+            if refused.function_name == name:
+                if configuration:
+                    return declared_configuration(refused, region)
+                return get_declared_function(refused, region)
+        return None
 
     async def _list(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         """The declared functions, then moto's, `MaxItems` at a time from `Marker`."""
@@ -158,6 +183,7 @@ class LambdaRoute:
             function_configuration(spec, self._functions.function_arn(spec.name), region)
             for spec in self._functions.loaded()
         ]
+        listed += [declared_configuration(spec, region) for spec in self._functions.cannot_run()]
         # moto's own functions, all of them: the pages are cut here, over both lists.
         others = {key: value for key, value in query.items() if key not in ("MaxItems", "Marker")}
         everything = dataclasses.replace(request, query_string=urlencode(others, doseq=True))

@@ -17,11 +17,13 @@ import base64
 import hashlib
 import os
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypedDict
 
+from definition.model import LambdaFunctionSpec
 from functions.model import LATEST, FunctionSpec
 
 # Lambda's LastModified: ISO 8601 with milliseconds and a +0000 offset
@@ -73,19 +75,51 @@ def summarize(directory: Path) -> CodeSummary:
     return CodeSummary(size, base64.b64encode(digest.digest()).decode(), stamp)
 
 
+# What `summarize` makes of an empty directory: a function without local code (an image).
+_NO_CODE = CodeSummary(
+    0, base64.b64encode(hashlib.sha256().digest()).decode(), "1970-01-01T00:00:00.000+0000"
+)
+
+
 def function_configuration(spec: FunctionSpec, arn: str, region: str) -> dict[str, Any]:
     """Lambda's FunctionConfiguration of a declared function (`$LATEST`, Active)."""
-    code = summarize(spec.code_dir)
-    configuration: dict[str, Any] = {
-        "FunctionName": spec.name,
+    configuration = _configuration(spec.name, arn, summarize(spec.code_dir))
+    configuration.update(
+        Runtime=spec.runtime,
+        Handler=spec.handler,
+        Timeout=max(1, round(spec.timeout)),  # whole seconds on the wire (CreateFunction's)
+        MemorySize=spec.memory_size,
+    )
+    return _with_settings(configuration, spec.environment, spec.layers, arn, region)
+
+
+def declared_configuration(spec: LambdaFunctionSpec, region: str) -> dict[str, Any]:
+    """The FunctionConfiguration of a declared function that cannot run here (a container
+    image, a runtime this machine has not), as its template declares it: it exists on AWS all
+    the same, and its Invoke is refused (`functions_embedded.Refusal`). A container image has
+    no `Runtime` or `Handler` (Lambda leaves them out for PackageType Image); code that is not a
+    local directory counts as empty."""
+    code = summarize(spec.code) if isinstance(spec.code, Path) else _NO_CODE
+    configuration = _configuration(spec.function_name, spec.arn, code)
+    if spec.package_type != "Image":
+        declared = {"Runtime": spec.runtime, "Handler": spec.handler}
+        configuration.update({key: value for key, value in declared.items() if value})
+    configuration.update(
+        Timeout=spec.timeout,
+        MemorySize=spec.memory_size,
+        PackageType=spec.package_type,
+        Architectures=list(spec.architectures),
+    )
+    return _with_settings(configuration, spec.environment, spec.layers, spec.arn, region)
+
+
+def _configuration(name: str, arn: str, code: CodeSummary) -> dict[str, Any]:
+    """The members every declared function's FunctionConfiguration has, in Lambda's order."""
+    return {
+        "FunctionName": name,
         "FunctionArn": arn,
-        "Runtime": spec.runtime,
-        "Handler": spec.handler,
         "CodeSize": code.size,
         "Description": "",
-        # Whole seconds on the wire (CreateFunction's Timeout is an integer).
-        "Timeout": max(1, round(spec.timeout)),
-        "MemorySize": spec.memory_size,
         "LastModified": code.last_modified,
         "CodeSha256": code.sha256,
         "Version": LATEST,
@@ -97,18 +131,27 @@ def function_configuration(spec: FunctionSpec, arn: str, region: str) -> dict[st
         "Architectures": ["x86_64"],
         "EphemeralStorage": {"Size": 512},
         "SnapStart": {"ApplyOn": "None", "OptimizationStatus": "Off"},
-        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{spec.name}"},
+        "LoggingConfig": {"LogFormat": "Text", "LogGroup": f"/aws/lambda/{name}"},
     }
-    if spec.environment:
-        configuration["Environment"] = {"Variables": dict(spec.environment)}
-    if spec.layers:
+
+
+def _with_settings(
+    configuration: dict[str, Any],
+    environment: Mapping[str, str],
+    layers: Sequence[Path],
+    arn: str,
+    region: str,
+) -> dict[str, Any]:
+    if environment:
+        configuration["Environment"] = {"Variables": dict(environment)}
+    if layers:
         account = arn.split(":")[4]
         configuration["Layers"] = [
             {
                 "Arn": f"arn:aws:lambda:{region}:{account}:layer:{layer.name}:1",
                 "CodeSize": summarize(layer).size,
             }
-            for layer in spec.layers
+            for layer in layers
         ]
     return configuration
 
@@ -122,4 +165,24 @@ def get_function(spec: FunctionSpec, arn: str, region: str) -> dict[str, Any]:
     }
     if spec.reserved_concurrency is not None:
         answer["Concurrency"] = {"ReservedConcurrentExecutions": spec.reserved_concurrency}
+    return answer
+
+
+def get_declared_function(spec: LambdaFunctionSpec, region: str) -> dict[str, Any]:
+    """GetFunction's answer for a declared function that cannot run here
+    (`declared_configuration`): its code directory as for the others, an image's repository
+    type alone."""
+    # AWS differs: an image's `ImageUri` and `ResolvedImageUri` are not given (the template's
+    # image is not kept).
+    code: dict[str, str] = {"RepositoryType": "ECR"}
+    if isinstance(spec.code, Path):
+        code = {"RepositoryType": "S3", "Location": spec.code.resolve().as_uri()}
+    answer: dict[str, Any] = {
+        "Configuration": declared_configuration(spec, region),
+        "Code": code,
+    }
+    if spec.reserved_concurrent_executions is not None:
+        answer["Concurrency"] = {
+            "ReservedConcurrentExecutions": spec.reserved_concurrent_executions
+        }
     return answer

@@ -36,9 +36,11 @@ HOST = "127.0.0.1:20002"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:echo"
 
 
-async def lambda_route(tmp_path: Path, extra: str = "") -> AsyncIterator[LambdaRoute]:
-    """The route over a declared Python function `echo` (`extra`: more of its properties),
-    and moto for the rest."""
+async def lambda_route(
+    tmp_path: Path, extra: str = "", more: str = ""
+) -> AsyncIterator[LambdaRoute]:
+    """The route over a declared Python function `echo` (`extra`: more of its properties;
+    `more`: more functions), and moto for the rest."""
     (tmp_path / "code").mkdir()
     (tmp_path / "code" / "app.py").write_text(CODE, encoding="utf-8")
     (tmp_path / "schema.graphql").write_text("type Query { a: String }\n", encoding="utf-8")
@@ -46,7 +48,7 @@ async def lambda_route(tmp_path: Path, extra: str = "") -> AsyncIterator[LambdaR
         "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
         "    functions:\n"
         "      - {FunctionName: echo, Runtime: python3.12, Handler: app.handler, CodeUri: code"
-        f"{extra}}}\n",
+        f"{extra}}}\n{more}",
         encoding="utf-8",
     )
     definition = read_appsync_yaml(tmp_path / "appsync.yaml")
@@ -156,3 +158,32 @@ async def test_declared_functions_are_described_and_listed_first(route: LambdaRo
     assert (empty.status, header(empty, "x-amzn-errortype")) == (400, "ValidationException")
     bad = await route.handle(signed("GET", "/2015-03-31/functions/", "Marker=%21%21"), CALL)
     assert bad.status == 400
+
+
+async def test_a_declared_function_refused_here_is_described_listed_and_not_run(
+    tmp_path: Path,
+) -> None:
+    """A Java function exists on AWS though it cannot run here: GetFunction and ListFunctions
+    describe it as declared, and its Invoke is Lambda's InvalidRuntimeException."""
+    java = "      - {FunctionName: report, Runtime: java21, Handler: a.B::c, CodeUri: code}\n"
+    async for route in lambda_route(tmp_path, more=java):
+        described = await route.handle(signed("GET", "/2015-03-31/functions/report"), CALL)
+        assert described.status == 200
+        configuration = json.loads(described.body)["Configuration"]
+        assert (configuration["Runtime"], configuration["Handler"]) == ("java21", "a.B::c")
+        assert configuration["FunctionArn"] == ARN.replace("echo", "report")
+        alone = await route.handle(
+            signed("GET", "/2015-03-31/functions/report/configuration"), CALL
+        )
+        assert json.loads(alone.body) == configuration
+        listed = await route.handle(signed("GET", "/2015-03-31/functions/"), CALL)
+        names = [item["FunctionName"] for item in json.loads(listed.body)["Functions"]]
+        assert names == ["echo", "report"]
+        second = await route.handle(signed("GET", "/2015-03-31/functions/", "MaxItems=1"), CALL)
+        marker = json.loads(second.body)["NextMarker"]
+        rest = await route.handle(
+            signed("GET", "/2015-03-31/functions/", f"MaxItems=1&Marker={marker}"), CALL
+        )
+        assert [item["FunctionName"] for item in json.loads(rest.body)["Functions"]] == ["report"]
+        refused = await route.handle(invoke("report"), CALL)
+        assert header(refused, "x-amzn-errortype") == "InvalidRuntimeException"

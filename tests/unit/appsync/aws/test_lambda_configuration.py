@@ -11,7 +11,14 @@ from pathlib import Path
 
 import botocore.session
 
-from appsync.aws.lambda_configuration import function_configuration, get_function, summarize
+from appsync.aws.lambda_configuration import (
+    declared_configuration,
+    function_configuration,
+    get_declared_function,
+    get_function,
+    summarize,
+)
+from definition.model import LambdaFunctionSpec
 from functions.model import FunctionSpec
 
 ARN = "arn:aws:lambda:eu-west-1:123456789012:function:orders"
@@ -87,3 +94,49 @@ def test_a_configuration_holds_lambdas_members(tmp_path: Path) -> None:
         "Successful",
         "Zip",
     )
+
+
+def test_a_function_that_cannot_run_here_is_described_as_declared(tmp_path: Path) -> None:
+    """A Java function, and a container image: Lambda describes both (an image without
+    `Runtime` and `Handler`, with PackageType Image: FunctionConfiguration's reference)."""
+    members = set(
+        botocore.session.get_session()
+        .get_service_model("lambda")
+        .shape_for("FunctionConfiguration")
+        .members  # type: ignore[attr-defined]
+    )
+    code = _code(tmp_path)
+    java = LambdaFunctionSpec(
+        "orders", ARN, "java21", "a.B::handle", code, timeout=30, architectures=("arm64",)
+    )
+    answer = get_declared_function(java, "eu-west-1")
+    described = answer["Configuration"]
+    assert set(described) <= members
+    assert (described["Runtime"], described["Handler"], described["Timeout"]) == (
+        "java21",
+        "a.B::handle",
+        30,
+    )
+    assert (described["Architectures"], described["CodeSize"]) == (["arm64"], summarize(code).size)
+    assert answer["Code"] == {"RepositoryType": "S3", "Location": code.resolve().as_uri()}
+    image = LambdaFunctionSpec(
+        "resize",
+        ARN.replace("orders", "resize"),
+        None,
+        None,
+        None,
+        package_type="Image",
+        reserved_concurrent_executions=1,
+    )
+    answer = get_declared_function(image, "eu-west-1")
+    assert answer["Code"] == {"RepositoryType": "ECR"}
+    assert answer["Concurrency"] == {"ReservedConcurrentExecutions": 1}
+    described = declared_configuration(image, "eu-west-1")
+    assert not {"Runtime", "Handler"} & set(described)
+    assert (described["FunctionName"], described["PackageType"], described["CodeSize"]) == (
+        "resize",
+        "Image",
+        0,
+    )
+    # The digest of nothing, as an empty code directory has.
+    assert described["CodeSha256"] == summarize(tmp_path / "empty").sha256
