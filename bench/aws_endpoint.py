@@ -37,7 +37,7 @@ import boto3
 import httpx
 from botocore.config import Config
 
-from bench.processes import free_port
+from bench.processes import cpu_seconds, free_port
 
 TABLE = "BenchItems"
 REGION = "us-east-1"
@@ -72,8 +72,7 @@ class Running:
 
     def cpu_seconds(self) -> float:
         """The server process's CPU time so far (user + system, from /proc)."""
-        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.pid)
 
 
 @contextmanager

@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.http import API_KEY, DYNAMODB_FILES, _load
+from bench.http import API_KEY, DYNAMODB_FILES, load
 from bench.processes import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,14 +135,14 @@ async def _run(
     requests = {phase.name: _request(ports[phase.server], phase.body) for phase in phases}
     for phase in phases:  # warm-up: imports, the parsed document, the cache's first entry
         warm_up = min(0.5, seconds / rounds)
-        await _load("127.0.0.1", ports[phase.server], requests[phase.name], warm_up, connections)
+        await load("127.0.0.1", ports[phase.server], requests[phase.name], warm_up, connections)
     latencies: dict[str, list[float]] = {phase.name: [] for phase in phases}
     elapsed = dict.fromkeys(requests, 0.0)
     per_round: dict[str, list[float]] = {phase.name: [] for phase in phases}
     for _ in range(rounds):
         for phase in phases:
             started = time.perf_counter()
-            measured = await _load(
+            measured = await load(
                 "127.0.0.1",
                 ports[phase.server],
                 requests[phase.name],

@@ -31,7 +31,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.http import API_KEY, CONFIG, _cpu_seconds, _load
+from bench.http import API_KEY, CONFIG, cpu_so_far, load
 from bench.processes import free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ async def _run(
     await _open_console(targets[OPEN][0])
     requests = {name: _request(port) for name, (port, _) in targets.items()}
     for name, (port, _) in targets.items():  # warm-up: imports, the parsed document
-        await _load("127.0.0.1", port, requests[name], min(0.5, seconds), connections)
+        await load("127.0.0.1", port, requests[name], min(0.5, seconds), connections)
     counts = dict.fromkeys(targets, 0)
     elapsed = dict.fromkeys(targets, 0.0)
     cpu = dict.fromkeys(targets, 0.0)
@@ -108,11 +108,11 @@ async def _run(
     cpu_ms: dict[str, list[float]] = {name: [] for name in targets}
     for _ in range(rounds):
         for name, (port, pid) in targets.items():
-            cpu_before = _cpu_seconds(pid)
+            cpu_before = cpu_so_far(pid)
             started = time.perf_counter()
-            measured = await _load("127.0.0.1", port, requests[name], seconds / rounds, connections)
+            measured = await load("127.0.0.1", port, requests[name], seconds / rounds, connections)
             spent = time.perf_counter() - started
-            used = (_cpu_seconds(pid) or 0.0) - (cpu_before or 0.0)
+            used = (cpu_so_far(pid) or 0.0) - (cpu_before or 0.0)
             counts[name] += len(measured)
             elapsed[name] += spent
             cpu[name] += used

@@ -57,7 +57,7 @@ from typing import Any
 
 import httpx
 
-from bench.processes import free_port
+from bench.processes import cpu_seconds, free_port
 from bench.simulator.peer import SimulatorApi, SimulatorResolver
 from bench.websocket_client import Round, connect
 from bench.websocket_client import WebSocket as ClientSocket
@@ -179,12 +179,6 @@ def _rss_kib(pid: int) -> int:
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
     raise RuntimeError("no VmRSS")
-
-
-def _cpu_seconds(pid: int) -> float:
-    """The process's user + system CPU time, all its threads (/proc/PID/stat fields 14, 15)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _header(host: str) -> str:
@@ -341,11 +335,11 @@ async def _measure(peer: str, size: int, rounds: int, options: dict[str, Any]) -
             opener = partial(_open_realtime, endpoint.socket_url, endpoint.host)
         else:
             opener = partial(_open_bare, endpoint.socket_url)
-        before_kib, before_cpu = _rss_kib(endpoint.pid), _cpu_seconds(endpoint.pid)
+        before_kib, before_cpu = _rss_kib(endpoint.pid), cpu_seconds(endpoint.pid)
         started = time.perf_counter()
         sockets, stopped = await _open_many(size, opener)
         wall = time.perf_counter() - started
-        cpu = _cpu_seconds(endpoint.pid) - before_cpu
+        cpu = cpu_seconds(endpoint.pid) - before_cpu
         await asyncio.sleep(0.5)
         opened = max(len(sockets), 1)
         kib = (_rss_kib(endpoint.pid) - before_kib) / opened

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.js_runtime import idle_context_kib
-from bench.processes import free_port, wait_until_listening
+from bench.processes import cpu_seconds, free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "examples" / "blog" / "appsync.yaml"
@@ -292,13 +292,12 @@ async def read_answer(reader: asyncio.StreamReader) -> bytes:
     return await reader.readexactly(length)
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def cpu_so_far(pid: int) -> float | None:
+    """A server's CPU time (`processes.cpu_seconds`), None once it has exited."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return cpu_seconds(pid)
     except OSError:
         return None
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,20 +316,20 @@ async def _run(
     requests = {phase.name: _request(host, servers[phase.server].port, phase) for phase in PHASES}
     for phase in PHASES:  # warm-up: imports, caches, the parsed document
         warm_up = min(0.5, seconds / rounds)
-        await _load(host, servers[phase.server].port, requests[phase.name], warm_up, connections)
+        await load(host, servers[phase.server].port, requests[phase.name], warm_up, connections)
     latencies: dict[str, list[float]] = {phase.name: [] for phase in PHASES}
     elapsed = dict.fromkeys(requests, 0.0)
     cpu: dict[str, float | None] = dict.fromkeys(requests, 0.0)
     for _ in range(rounds):
         for phase in PHASES:
             target = servers[phase.server]
-            cpu_before = _cpu_seconds(target.pid)
+            cpu_before = cpu_so_far(target.pid)
             started = time.perf_counter()
-            latencies[phase.name] += await _load(
+            latencies[phase.name] += await load(
                 host, target.port, requests[phase.name], seconds / rounds, connections
             )
             elapsed[phase.name] += time.perf_counter() - started
-            cpu_after = _cpu_seconds(target.pid)
+            cpu_after = cpu_so_far(target.pid)
             spent = cpu[phase.name]
             if spent is None or cpu_before is None or cpu_after is None:
                 cpu[phase.name] = None
@@ -354,7 +353,7 @@ async def _run(
     return results
 
 
-async def _load(
+async def load(
     host: str, port: int, request: bytes, seconds: float, connections: int
 ) -> list[float]:
     latencies: list[float] = []

@@ -1,12 +1,14 @@
 """What the benchmarks that run a server in a process of its own share: a free loopback port,
-and waiting until the server listens on it."""
+waiting until the server listens on it, and the CPU time a process has used."""
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 # Below Linux's default ephemeral range (32768-60999): a port the kernel hands out for
 # `bind(0)` is one it also hands to outgoing connections, so between this check and the
@@ -39,3 +41,11 @@ def wait_until_listening(port: int, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("the server did not start within 30 s")
+
+
+def cpu_seconds(pid: int) -> float:
+    """The process's user + system CPU time so far, all its threads: /proc/PID/stat's utime
+    and stime, the 12th and 13th fields after the command's closing parenthesis (proc(5)), in
+    clock ticks. OSError once the process is gone."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -47,7 +47,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.session import Session
 
-from bench.processes import free_port
+from bench.processes import cpu_seconds, free_port
 from bench.simulator import peer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,13 +87,6 @@ def _peak_rss_mib(pid: int) -> float:
     raise RuntimeError(f"no VmHWM for process {pid}")
 
 
-def _cpu_seconds(pid: int) -> float:
-    # /proc/PID/stat's fields after the command's closing parenthesis: utime and stime are the
-    # 12th and 13th (proc(5)), in clock ticks.
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def time_start(side: Side) -> Start:
     """Start `side` on a free port, time its first answer, stop it."""
     port = free_port()
@@ -111,7 +104,7 @@ def time_start(side: Side) -> Start:
                 raise RuntimeError(f"{side.name} did not answer within {TIMEOUT:.0f} s")
             time.sleep(POLL)
         seconds = time.perf_counter() - started
-        return Start(seconds, _cpu_seconds(process.pid), _peak_rss_mib(process.pid))
+        return Start(seconds, cpu_seconds(process.pid), _peak_rss_mib(process.pid))
     finally:
         peer.stop(process)
 

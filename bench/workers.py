@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.http import read_answer
-from bench.processes import free_port, wait_until_listening
+from bench.processes import cpu_seconds, free_port, wait_until_listening
 
 ROOT = Path(__file__).resolve().parent.parent
 API_KEY = "da2-benchworkerskey000000000"
@@ -77,7 +77,7 @@ class Server:
 
     def cpu_seconds(self) -> float:
         """User + system time of the primary and every process it started (the workers)."""
-        return sum(_cpu_seconds(pid) for pid in _family(self.process.pid))
+        return sum(_cpu_so_far(pid) for pid in _family(self.process.pid))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +103,12 @@ def _family(pid: int) -> list[int]:
     return pids
 
 
-def _cpu_seconds(pid: int) -> float:
+def _cpu_so_far(pid: int) -> float:
+    """A process's CPU time, 0 once it has exited (a worker stopping while it is summed)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return cpu_seconds(pid)
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _children_cpu() -> float:

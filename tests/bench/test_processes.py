@@ -1,12 +1,19 @@
 """The benches' free port: bindable now, and outside the kernel's ephemeral range, which the
-outgoing connections of other processes draw from."""
+outgoing connections of other processes draw from; and a process's CPU time from /proc."""
 
 from __future__ import annotations
 
+import os
+import resource
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
-from bench.processes import free_port
+import pytest
+
+from bench.processes import cpu_seconds, free_port
 
 
 def test_a_free_port_is_bindable_and_not_ephemeral() -> None:
@@ -18,3 +25,19 @@ def test_a_free_port_is_bindable_and_not_ephemeral() -> None:
         assert not low <= port <= high
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", port))
+
+
+def test_cpu_seconds_are_what_the_process_used_and_gone_with_it() -> None:
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    # At clock-tick resolution, this process's own user + system time as the kernel counts it.
+    assert cpu_seconds(os.getpid()) >= mine.ru_utime + mine.ru_stime - 0.05
+    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    child = subprocess.Popen([sys.executable, "-c", spin + "\ninput()"], stdin=subprocess.PIPE)
+    try:
+        while cpu_seconds(child.pid) < 0.3:
+            assert child.poll() is None
+            time.sleep(0.01)
+    finally:
+        child.communicate(b"\n", timeout=30)
+    with pytest.raises(FileNotFoundError):
+        cpu_seconds(child.pid)

@@ -6,17 +6,14 @@ source, and its log says the answer came from the cache."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 from appsync.api_log import api_id
-from tests.fixtures.loopback import free_port
+from tests.fixtures.redis_server import running_redis
 from tests.integration.conftest import endpoint_client, serve
 from tests.integration.server_process import serve_process
-from tests.integration.test_realtime_redis import _process, _redis_server
 
 API_KEY = "da2-appsynccachetestkey00000"
 SCHEMA = "type Query { whoAnswered(id: ID!): String }\n"
@@ -64,14 +61,6 @@ def _ask(url: str) -> str:
     return answer
 
 
-@contextmanager
-def _redis() -> Iterator[str]:
-    """A real redis-server on a free loopback port, as test_realtime_redis starts one."""
-    port = free_port()
-    with _process(_redis_server(port), port):
-        yield f"redis://127.0.0.1:{port}/0"
-
-
 def test_flush_api_cache_empties_the_cache(tmp_path: Path) -> None:
     with serve(_write(tmp_path, None)) as server:
         first = _ask(server.url)
@@ -91,7 +80,7 @@ def test_flush_api_cache_empties_the_cache(tmp_path: Path) -> None:
 
 
 def test_two_server_processes_share_one_redis_cache(tmp_path: Path) -> None:
-    with _redis() as redis_url:
+    with running_redis() as redis_url:
         definition = _write(tmp_path, redis_url)
         first_folder, second_folder = tmp_path / "first", tmp_path / "second"
         first_folder.mkdir()

@@ -240,7 +240,7 @@ def _oversized(socket: ClientConnection, frame: str) -> None:
 COMMENTS = "\n#" * 400
 
 
-def _load(server: ServerProcess, rounds: int, offset: int) -> None:
+def load(server: ServerProcess, rounds: int, offset: int) -> None:
     """Per round: a distinct document with credentials (kept by the cache, which is bounded),
     a distinct one without (refused before it is read); every 25 rounds a socket subscribing,
     receiving a mutation's lone surrogate, and closing."""
@@ -271,8 +271,8 @@ def _subscribe_and_receive(server: ServerProcess, client: httpx.Client, text: st
 
 
 def test_memory_is_back_within_ten_percent_after_the_load(server: ServerProcess) -> None:
-    _load(server, 300, 0)
+    load(server, 300, 0)
     start = server.rss_after_collecting()
-    _load(server, 600, 300)
+    load(server, 600, 300)
     after = server.rss_after_collecting()
     assert after <= start * RSS_TOLERANCE, (start, after)

@@ -8,11 +8,7 @@ a mutation on one reaches a subscriber on the other.
 from __future__ import annotations
 
 import asyncio
-import shutil
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,8 +19,8 @@ import uvicorn
 from appsync.errors import BrokerError
 from appsync.pubsub import Inbox, Publication, PublicationKind, RedisBroker
 from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeSettings
-from tests.conftest import REPO_ROOT
 from tests.fixtures.loopback import free_port
+from tests.fixtures.redis_server import RestartableRedis, running_process, running_redis
 from tests.integration.realtime_support import (
     ADD_ANN,
     ON_ADD,
@@ -36,65 +32,10 @@ from tests.integration.realtime_support import (
 )
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process {process.args!r} exited with {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on port {port}")
-
-
-@contextmanager
-def _process(args: list[str], port: int) -> Iterator[None]:
-    process = subprocess.Popen(args, cwd=REPO_ROOT)
-    try:
-        _wait_for_port(port, process)
-        yield
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _redis_server(port: int) -> list[str]:
-    binary = shutil.which("redis-server")
-    if binary is None:
-        raise RuntimeError("redis-server is not on PATH; the project's setup installs it")
-    return [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-
-
 @pytest.fixture(scope="module")
 def redis_url() -> Iterator[str]:
-    port = free_port()
-    with _process(_redis_server(port), port):
-        yield f"redis://127.0.0.1:{port}/0"
-
-
-class RestartableRedis:
-    """A redis-server of this test's own, stopped and started again on the same port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self._process = subprocess.Popen(_redis_server(self.port), cwd=REPO_ROOT)
-        _wait_for_port(self.port, self._process)
-
-    def stop(self) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(10)
-            self._process = None
+    with running_redis() as url:
+        yield url
 
 
 @pytest.fixture
@@ -119,7 +60,7 @@ async def _until(condition: Callable[[], bool]) -> None:
 def _server_process(url: str, code_dir: Path) -> Iterator[RealtimeServer]:
     port = free_port()
     args = [sys.executable, "-m", "tests.integration.test_realtime_redis", str(port), url]
-    with _process([*args, str(code_dir)], port):
+    with running_process([*args, str(code_dir)], port):
         yield RealtimeServer("127.0.0.1", port)
 
 

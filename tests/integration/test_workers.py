@@ -25,9 +25,9 @@ import websockets
 from websockets.typing import Subprotocol
 
 from appsync.workers import WORKER_HEADER
+from tests.fixtures.redis_server import RestartableRedis
 from tests.integration.realtime_support import b64url
 from tests.integration.server_process import ServerProcess, serve_process
-from tests.integration.test_realtime_redis import RestartableRedis
 
 API_KEY = "da2-workerstestkey0000000000"
 SCHEMA = """
