@@ -3,7 +3,7 @@
 It is a route of the one AWS endpoint (`appsync.aws.endpoint`) under the signing name
 `appsync-local`, speaking AWS JSON 1.0 (`X-Amz-Target: AppSyncLocal.<Operation>`), so every call
 is verified as any AWS call is: SigV4 against the endpoint's declared keys, the Host check
-against DNS rebinding, no CORS. On top of that it answers only
+against DNS rebinding, no call from a page of another origin. On top of that it answers only
 
 * when the server was started with it (`serve --control-api`, implied by `--clock manual`; the
   pytest plugin's servers): otherwise 403 `AccessDeniedException`;

@@ -15,9 +15,11 @@ that. Then the route table picks the handler by the request's service:
 | `lambda`      | Invoke of a declared function: the local Lambda runtime (`.lambda_`)  |
 | anything else | moto's own dispatch in this process (`appsync.aws.moto_services`)   |
 
-Answers never carry CORS headers: a web page on another origin may not drive these APIs (a
-preflight gets none either, as it is not an AWS call). The same `handle` serves the server's
-port (ASGI) and, in process, the boto3 clients of the engine's Task states (`transport`).
+A web page of another origin may make only the calls AWS answers unsigned, and gets CORS
+headers only for them; any other call a browser sends from another origin is refused before
+verification (`cross_origin`: the default keys are public, and a pre-signed URL needs no
+preflight). The same `handle` serves the server's port (ASGI) and, in process, the boto3
+clients of the engine's Task states (`transport`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Protocol
 
 from starlette.types import Receive, Scope, Send
 
+from appsync.aws import cross_origin
 from appsync.aws.errors import (
     REST_MISSING_TOKEN_MESSAGE,
     refusal,
@@ -87,7 +90,7 @@ class AwsEndpoint:
         its path, headers and query string alone: a target, an AWS `Authorization` (SigV4, or
         S3's old SigV2, to refuse it as S3 does), a pre-signed URL, a form POST to `/` (the
         query protocol), or a path only AWS's REST APIs have (`requests.REST_OPERATIONS`)."""
-        if scope["path"] in REST_OPERATIONS:
+        if scope["path"] in REST_OPERATIONS or cross_origin.is_preflight(scope):
             return True
         query = scope.get("query_string", b"")
         if b"X-Amz-Credential=" in query or b"Action=" in query or b"AWSAccessKeyId=" in query:
@@ -106,8 +109,9 @@ class AwsEndpoint:
                 return True
         return False
 
-    async def handle(self, request: AwsRequest) -> AwsResponse:
-        """The answer to one AWS API request (the request need not be one: see `identify`)."""
+    async def handle(self, request: AwsRequest, *, foreign: bool = False) -> AwsResponse:
+        """The answer to one AWS API request (the request need not be one: see `identify`);
+        `foreign`: sent by a browser from a page of another origin (`cross_origin`)."""
         gate = self.gate
         if gate is not None and not gate.is_open and not await gate.wait():
             return rest_json_error(
@@ -118,7 +122,11 @@ class AwsEndpoint:
             return rest_json_error(
                 403, "MissingAuthenticationTokenException", REST_MISSING_TOKEN_MESSAGE
             )
-        if call.signed or not allows_unsigned(call):
+        unsigned = allows_unsigned(call)
+        if foreign and not cross_origin.opens_to_browsers(call, unsigned):
+            logger.info("refused %s %s from another origin", call.service, call.operation or "")
+            return cross_origin.refusal(call)
+        if call.signed or not unsigned:
             try:
                 await self._verifier.verify(request.auth_request(), call.service)
             except SignatureError as error:
@@ -133,27 +141,40 @@ class AwsEndpoint:
             return unknown_service(call)
         response = await route.handle(request, call)
         logger.debug("%s %s -> %s", call.service, call.operation or request.path, response.status)
+        if foreign:
+            response.headers = [
+                *(header for header in response.headers if not _is_cors(header[0])),
+                *cross_origin.CORS_HEADERS,
+            ]
         return response
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """ASGI: read the request, answer it, without CORS headers."""
+        """ASGI: read the request, answer it; CORS headers only as `cross_origin` says."""
+        foreign = cross_origin.foreign_origin(scope)
         request = await _read(scope, receive)
         if request is None:
             response = rest_json_error(
                 413, "RequestEntityTooLargeException", "Request must be smaller than 256 MiB"
             )
+        elif cross_origin.is_preflight(scope):
+            response = cross_origin.preflight(scope)
         else:
-            response = await self.handle(request)
+            response = await self.handle(request, foreign=foreign)
         headers = [
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in response.headers
-            if not name.lower().startswith("access-control-")
+            if foreign or not _is_cors(name)
         ]
         # A HEAD answer (S3 HeadObject) names the length of a body it does not send.
         if not any(name == b"content-length" for name, _ in headers):
             headers.append((b"content-length", str(len(response.body)).encode()))
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": response.body})
+
+
+def _is_cors(name: str) -> bool:
+    """A CORS header (a route's own, moto's S3 ones, say): only `cross_origin` sets them."""
+    return name.lower().startswith("access-control-")
 
 
 class FallbackRoute(ServiceRoute, Protocol):

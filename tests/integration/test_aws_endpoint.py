@@ -205,7 +205,9 @@ def test_declared_keys_replace_the_testing_pair(tmp_path: Path) -> None:
         assert "Notes" in tables["TableNames"]
 
 
-def test_a_cross_origin_preflight_gets_no_cors_grant(api: Server) -> None:
+def test_a_signed_call_from_another_origin_gets_no_cors_grant_and_is_refused(
+    api: Server,
+) -> None:
     preflight = httpx.options(
         _endpoint(api) + "/",
         headers={
@@ -214,11 +216,17 @@ def test_a_cross_origin_preflight_gets_no_cors_grant(api: Server) -> None:
             "access-control-request-headers": "authorization,content-type,x-amz-date,x-amz-target",
         },
     )
+    assert preflight.status_code == 403
     assert not [name for name in preflight.headers if name.startswith("access-control-")]
-    # moto's own answers would grant any origin (Flask-CORS); they leave without it.
+    # Sent anyway (by no browser: they stop at the preflight), a good signature is refused too.
     url = _endpoint(api) + "/"
     headers = {**json_call_headers(url, "cognito-idp"), "origin": "http://evil.example"}
-    answered = httpx.post(url, content=b"{}", headers=headers)
+    refused = httpx.post(url, content=b"{}", headers=headers)
+    assert (refused.status_code, refused.json()["__type"]) == (403, "AccessDeniedException")
+    assert not [name for name in refused.headers if name.startswith("access-control-")]
+    # Without a page's headers the same call is answered, and moto's own CORS headers
+    # (Flask-CORS: any origin) do not leave.
+    answered = httpx.post(url, content=b"{}", headers=json_call_headers(url, "cognito-idp"))
     assert answered.status_code == 200
     assert not [name for name in answered.headers if name.startswith("access-control-")]
     # /graphql keeps AppSync's own CORS answer: any origin.

@@ -1,5 +1,6 @@
 """The endpoint's order of work: which requests it claims, verification before any route, the
-route table by service, moto's dispatch for the rest, and answers without CORS headers."""
+route table by service, moto's dispatch for the rest, and CORS headers only for the calls AWS
+answers unsigned, made from a page of another origin (any other such call is refused)."""
 
 from __future__ import annotations
 
@@ -125,3 +126,71 @@ async def test_an_added_route_serves_its_signing_name() -> None:
     endpoint.add_route("appsync-local", control)
     answer = await _post(endpoint, _signed("appsync-local", "AppSyncLocal.DescribeClock"))
     assert answer.json() == {"route": "appsync-local", "operation": "DescribeClock"}
+
+
+async def test_a_page_of_another_origin_may_make_only_unsigned_calls() -> None:
+    idp = _Recording()
+    verifier = SigV4Verifier((KEY,), SystemClock())
+    endpoint = AwsEndpoint(verifier, {"states": _Recording(), "cognito-idp": idp})
+    page = {"origin": "http://localhost:3000", "sec-fetch-site": "same-site"}
+    sign_in = {
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
+    }
+    answered = await _post(endpoint, {**sign_in, **page})
+    assert answered.json() == {"route": "cognito-idp", "operation": "InitiateAuth"}
+    assert answered.headers["access-control-allow-origin"] == "*"
+    assert "x-amzn-RequestId" in answered.headers["access-control-expose-headers"]
+    # A signed call (a good signature: the default keys are public) is refused before its route.
+    states = _Recording()
+    endpoint = AwsEndpoint(verifier, {"states": states})
+    refused = await _post(
+        endpoint, {**_signed("states", "AWSStepFunctions.ListActivities"), **page}
+    )
+    assert (refused.status_code, refused.json()["__type"]) == (403, "AccessDeniedException")
+    assert "access-control-allow-origin" not in refused.headers
+    assert states.calls == []
+    # The same call from the endpoint's own origin (the console) is answered.
+    own = {"origin": "http://localhost", "sec-fetch-site": "same-origin"}
+    served = await _post(endpoint, {**_signed("states", "AWSStepFunctions.ListActivities"), **own})
+    assert served.json() == {"route": "states", "operation": "ListActivities"}
+    assert "access-control-allow-origin" not in served.headers
+
+
+async def test_a_preflight_is_claimed_and_answered_before_any_route() -> None:
+    states = _Recording()
+    endpoint = _endpoint(states)
+    scope = {
+        "type": "http",
+        "method": "OPTIONS",
+        "path": "/",
+        "query_string": b"",
+        "headers": [
+            (b"origin", b"http://localhost:3000"),
+            (b"access-control-request-method", b"POST"),
+        ],
+    }
+    assert AwsEndpoint.claims(scope)
+    transport = httpx.ASGITransport(app=endpoint)
+    async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as client:
+        allowed = await client.options(
+            "/",
+            headers={
+                "origin": "http://localhost:3000",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "content-type,x-amz-target",
+            },
+        )
+        refused = await client.options(
+            "/",
+            headers={
+                "origin": "http://localhost:3000",
+                "access-control-request-method": "POST",
+                "access-control-request-headers": "authorization,content-type,x-amz-target",
+            },
+        )
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-headers"] == "content-type,x-amz-target"
+    assert refused.status_code == 403
+    assert "access-control-allow-origin" not in refused.headers
+    assert states.calls == []
