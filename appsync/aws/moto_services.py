@@ -7,6 +7,12 @@ lock (`BACKEND_LOCK`, shared with the resolvers' DynamoDB calls) in a small thre
 own: moto blocks, and the engine's Task states, which reach this endpoint from the default
 executor's threads, must never wait for a thread of that same pool. moto's answers leave
 without its CORS headers (Flask-CORS adds `Access-Control-Allow-Origin: *`).
+
+moto's dispatch tells the service from the `Authorization` header's credential scope; a
+pre-signed URL has none, and moto then takes it for S3's (its default). A pre-signed call of
+another service (an SNS or SQS action as a GET, which their query APIs take) is given an
+`Authorization` naming the URL's own credential scope, for moto's dispatch alone: the signature
+was verified before this route.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import sys
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import unquote_to_bytes
+from urllib.parse import parse_qs, unquote_to_bytes
 
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
@@ -50,6 +56,12 @@ class MotoServices:
         if self._executor is None:
             self._executor = ThreadPoolExecutor(_THREADS, thread_name_prefix="moto")
         environ = _environ(request)
+        if call.service not in ("", "s3") and "HTTP_AUTHORIZATION" not in environ:
+            credential = _query_credential(request.query_string)
+            if credential is not None:
+                environ["HTTP_AUTHORIZATION"] = (
+                    f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders=host, Signature=-"
+                )
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._executor, self._call, environ)
 
@@ -125,3 +137,9 @@ def _environ(request: AwsRequest) -> dict[str, Any]:
             continue
         environ[f"HTTP_{key}"] = value
     return environ
+
+
+def _query_credential(query_string: str) -> str | None:
+    """A pre-signed URL's `X-Amz-Credential` (`<key>/<date>/<region>/<service>/aws4_request`)."""
+    found = parse_qs(query_string).get("X-Amz-Credential")
+    return found[0] if found else None

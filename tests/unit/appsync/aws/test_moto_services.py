@@ -11,7 +11,7 @@ import pytest
 
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
-from tests.fixtures.aws_signing import signed_headers
+from tests.fixtures.aws_signing import aws_client, signed_headers
 
 URL = "http://127.0.0.1:20002"
 
@@ -75,3 +75,23 @@ async def test_a_json_protocol_service_answers_its_json(moto: MotoServices) -> N
     )
     assert answer.status == 200
     assert json.loads(answer.body)["QueueUrl"].endswith("/123456789012/moto-services-unit")
+
+
+async def test_a_pre_signed_call_reaches_the_service_its_credential_names(
+    moto: MotoServices,
+) -> None:
+    """moto's dispatch would take a URL without `Authorization` for S3's: an SNS action
+    pre-signed as a GET (SNS's query API takes GET) reaches SNS."""
+    sns = aws_client("sns", URL)
+    url = sns.generate_presigned_url(
+        "create_topic", Params={"Name": "pre-signed"}, HttpMethod="GET"
+    )
+    path_and_query = url.removeprefix(URL)
+    path, _, query = path_and_query.partition("?")
+    request = AwsRequest("GET", path, query, {"host": "127.0.0.1:20002"}, b"")
+    answer = await moto.handle(
+        request, ServiceCall("sns", "sns", "CreateTopic", WireProtocol.QUERY, "us-east-1", True)
+    )
+    assert answer.status == 200, answer.body
+    assert b"<CreateTopicResponse" in answer.body
+    assert b"arn:aws:sns:us-east-1:123456789012:pre-signed" in answer.body
