@@ -3,7 +3,8 @@
 The page is a web app under development on another loopback port (as `localhost:3000` is
 beside the server's `localhost:20002`: same site, another origin), calling the server:
 - Cognito's unsigned sign-up and sign-in, as amazon-cognito-identity-js sends them (`fetch` in
-  CORS mode with `Content-Type`, `X-Amz-Target`), work, as they do against AWS's Cognito;
+  CORS mode with `Content-Type`, `X-Amz-Target`) and as the AWS SDK for JavaScript v3 sends
+  them (its browser build, bundled with esbuild), work, as they do against AWS's Cognito;
 - a call signed with the endpoint's keys in an `Authorization` header never leaves the browser
   (its preflight is refused);
 - a pre-signed URL, which browsers send without a preflight (`mode: "no-cors"`), does not run
@@ -13,10 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
+import sys
 import threading
 import urllib.request
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -49,24 +54,50 @@ COGNITO_CALL = """async ([url, operation, body]) => {
 }"""
 
 
-class _AppPage(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = b"<!doctype html><title>app</title>"
-        self.send_response(200)
-        self.send_header("content-type", "text/html")
-        self.send_header("content-length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+SDK_ENTRY = Path(__file__).parent / "cognito_sdk" / "entry.js"
+SDK_MODULES = Path(sys.prefix) / "aws-sdk-js" / "node_modules"
+ESBUILD = Path(sys.prefix) / "esbuild" / "node_modules" / ".bin" / "esbuild"
 
-    def log_message(self, format: str, *args: Any) -> None:
-        return
+
+PAGE = b'<!doctype html><title>app</title><script src="/cognito.js"></script>'
+
+
+def _app_handler(bundle: bytes) -> type[BaseHTTPRequestHandler]:
+    class AppPage(BaseHTTPRequestHandler):
+        """The web app: an empty page that loads the SDK's bundle."""
+
+        def do_GET(self) -> None:
+            if self.path == "/cognito.js":
+                body, kind = bundle, "text/javascript"
+            else:
+                body, kind = PAGE, "text/html"
+            self.send_response(200)
+            self.send_header("content-type", kind)
+            self.send_header("content-length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    return AppPage
 
 
 @pytest.fixture(scope="module")
-def app_origin() -> Iterator[str]:
+def app_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A web app's origin on another loopback port (a page on a public address may not
-    reach loopback at all in current Chromium: Local Network Access)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _AppPage)
+    reach loopback at all in current Chromium: Local Network Access), serving the AWS SDK for
+    JavaScript's Cognito client bundled for the browser with esbuild (scripts/node-deps
+    installs both)."""
+    bundle = tmp_path_factory.mktemp("app") / "cognito.js"
+    build = [str(ESBUILD), str(SDK_ENTRY), "--bundle", "--platform=browser", "--format=iife"]
+    subprocess.run(
+        [*build, f"--outfile={bundle}", "--log-level=warning"],
+        env={**os.environ, "NODE_PATH": str(SDK_MODULES)},
+        check=True,
+        timeout=120,
+    )
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _app_handler(bundle.read_bytes()))
     thread = threading.Thread(target=server.serve_forever, name="app-page", daemon=True)
     thread.start()
     try:
@@ -78,18 +109,24 @@ def app_origin() -> Iterator[str]:
 
 @pytest.fixture
 def app_page(page: Page, app_origin: str) -> Page:
-    """`page` showing the app's (empty) page on its own origin."""
+    """`page` showing the app's page on its own origin, the SDK loaded."""
     page.goto(f"{app_origin}/")
+    page.wait_for_function("() => typeof window.cognito === 'function'")
     return page
+
+
+def _pool(endpoint: str, name: str) -> tuple[Any, str, str]:
+    idp = aws_client("cognito-idp", endpoint)
+    pool = idp.create_user_pool(PoolName=name)["UserPool"]["Id"]
+    client = idp.create_user_pool_client(
+        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    return idp, pool, client
 
 
 def test_cognito_sign_up_and_sign_in_work_from_another_origin(app_page: Page, blog: Server) -> None:
     endpoint = origin(blog)
-    idp = aws_client("cognito-idp", endpoint)
-    pool = idp.create_user_pool(PoolName="web-app")["UserPool"]["Id"]
-    client = idp.create_user_pool_client(
-        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
+    idp, pool, client = _pool(endpoint, "web-app")
     signed_up: dict[str, Any] = app_page.evaluate(
         COGNITO_CALL,
         [f"{endpoint}/", "SignUp", {"ClientId": client, "Username": "ada", "Password": PASSWORD}],
@@ -128,6 +165,35 @@ def test_cognito_sign_up_and_sign_in_work_from_another_origin(app_page: Page, bl
     # Cognito's own refusal, readable by the page as the SDK reads it.
     assert refused["status"] == 400
     assert refused["body"]["__type"] == "NotAuthorizedException"
+
+
+def test_the_aws_sdk_for_javascript_signs_up_and_in_from_another_origin(
+    app_page: Page, blog: Server
+) -> None:
+    """The SDK's own requests (its `amz-sdk-*` and user-agent headers, its preflight) from a
+    page of another origin, as a web app built on it sends them."""
+    endpoint = origin(blog)
+    idp, pool, client = _pool(endpoint, "sdk-app")
+    sign_up = {"ClientId": client, "Username": "grace", "Password": PASSWORD}
+    signed_up = app_page.evaluate(
+        "([url, input]) => window.cognito(url, 'SignUp', input)", [endpoint, sign_up]
+    )
+    assert signed_up["ok"], signed_up
+    assert signed_up["output"]["UserConfirmed"] is False
+    idp.admin_confirm_sign_up(UserPoolId=pool, Username="grace")
+    auth = {"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH"}
+    signed_in = app_page.evaluate(
+        "([url, input]) => window.cognito(url, 'InitiateAuth', input)",
+        [endpoint, {**auth, "AuthParameters": {"USERNAME": "grace", "PASSWORD": PASSWORD}}],
+    )
+    assert signed_in["ok"], signed_in
+    assert signed_in["output"]["AuthenticationResult"]["AccessToken"].count(".") == 2
+    wrong = app_page.evaluate(
+        "([url, input]) => window.cognito(url, 'InitiateAuth', input)",
+        [endpoint, {**auth, "AuthParameters": {"USERNAME": "grace", "PASSWORD": "nope"}}],
+    )
+    # The SDK read Cognito's error type: the page was allowed to read the answer.
+    assert (wrong["ok"], wrong["name"], wrong["status"]) == (False, "NotAuthorizedException", 400)
 
 
 def test_a_signed_call_from_another_origin_never_leaves_the_browser(
