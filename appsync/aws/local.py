@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from appsync.api_cache import ApiCache
 from appsync.aws.cognito import SigningCognito, signing_with
+from appsync.aws.cognito_srp import SrpCognito
 from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
@@ -68,9 +69,9 @@ def build_local_aws(
     routes: dict[str, ServiceRoute] = {
         "dynamodb": dynamodb,
         "states": StepFunctionsRoute(step_functions),
-        # moto's Cognito, signing with the installation's key while `running`, with the
-        # pools' Lambda triggers run by the declared functions.
-        "cognito-idp": CognitoTriggers(SigningCognito(moto), functions),
+        # moto's Cognito, signing with the installation's key while `running`, its SRP sign-in
+        # verified, with the pools' Lambda triggers run by the declared functions.
+        "cognito-idp": CognitoTriggers(SrpCognito(SigningCognito(moto)), functions),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
