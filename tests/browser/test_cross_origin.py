@@ -4,7 +4,8 @@ The page is a web app under development on another loopback port (as `localhost:
 beside the server's `localhost:20002`: same site, another origin), calling the server:
 - Cognito's unsigned sign-up and sign-in, as amazon-cognito-identity-js sends them (`fetch` in
   CORS mode with `Content-Type`, `X-Amz-Target`) and as the AWS SDK for JavaScript v3 sends
-  them (its browser build, bundled with esbuild), work, as they do against AWS's Cognito;
+  them (its browser build, bundled with esbuild), work, as they do against AWS's Cognito, and so
+  does aws-amplify v6's `signIn` (SRP);
 - a call signed with the endpoint's keys in an `Authorization` header never leaves the browser
   (its preflight is refused);
 - a pre-signed URL, which browsers send without a preflight (`mode: "no-cors"`), does not run
@@ -24,6 +25,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from botocore.auth import SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
@@ -56,19 +58,24 @@ COGNITO_CALL = """async ([url, operation, body]) => {
 
 SDK_ENTRY = Path(__file__).parent / "cognito_sdk" / "entry.js"
 SDK_MODULES = Path(sys.prefix) / "aws-sdk-js" / "node_modules"
+AMPLIFY_ENTRY = Path(__file__).parent / "amplify_app" / "entry.js"
+AMPLIFY_MODULES = Path(sys.prefix) / "amplify-js" / "node_modules"
 ESBUILD = Path(sys.prefix) / "esbuild" / "node_modules" / ".bin" / "esbuild"
 
 
-PAGE = b'<!doctype html><title>app</title><script src="/cognito.js"></script>'
+PAGE = (
+    b"<!doctype html><title>app</title>"
+    b'<script src="/cognito.js"></script><script src="/amplify.js"></script>'
+)
 
 
-def _app_handler(bundle: bytes) -> type[BaseHTTPRequestHandler]:
+def _app_handler(bundles: dict[str, bytes]) -> type[BaseHTTPRequestHandler]:
     class AppPage(BaseHTTPRequestHandler):
         """The web app: an empty page that loads the SDK's bundle."""
 
         def do_GET(self) -> None:
-            if self.path == "/cognito.js":
-                body, kind = bundle, "text/javascript"
+            if self.path in bundles:
+                body, kind = bundles[self.path], "text/javascript"
             else:
                 body, kind = PAGE, "text/html"
             self.send_response(200)
@@ -87,17 +94,14 @@ def _app_handler(bundle: bytes) -> type[BaseHTTPRequestHandler]:
 def app_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A web app's origin on another loopback port (a page on a public address may not
     reach loopback at all in current Chromium: Local Network Access), serving the AWS SDK for
-    JavaScript's Cognito client bundled for the browser with esbuild (scripts/node-deps
-    installs both)."""
-    bundle = tmp_path_factory.mktemp("app") / "cognito.js"
-    build = [str(ESBUILD), str(SDK_ENTRY), "--bundle", "--platform=browser", "--format=iife"]
-    subprocess.run(
-        [*build, f"--outfile={bundle}", "--log-level=warning"],
-        env={**os.environ, "NODE_PATH": str(SDK_MODULES)},
-        check=True,
-        timeout=120,
-    )
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _app_handler(bundle.read_bytes()))
+    JavaScript's Cognito client and aws-amplify v6's sign-in, bundled for the browser with
+    esbuild (scripts/node-deps installs them)."""
+    folder = tmp_path_factory.mktemp("app")
+    bundles = {
+        "/cognito.js": _bundle(SDK_ENTRY, SDK_MODULES, folder / "cognito.js"),
+        "/amplify.js": _bundle(AMPLIFY_ENTRY, AMPLIFY_MODULES, folder / "amplify.js"),
+    }
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _app_handler(bundles))
     thread = threading.Thread(target=server.serve_forever, name="app-page", daemon=True)
     thread.start()
     try:
@@ -107,11 +111,25 @@ def app_origin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.server_close()
 
 
+def _bundle(entry: Path, modules: Path, out: Path) -> bytes:
+    """`entry` bundled for the browser with esbuild, its packages from `modules`."""
+    build = [str(ESBUILD), str(entry), "--bundle", "--platform=browser", "--format=iife"]
+    subprocess.run(
+        [*build, f"--outfile={out}", "--log-level=warning"],
+        env={**os.environ, "NODE_PATH": str(modules)},
+        check=True,
+        timeout=120,
+    )
+    return out.read_bytes()
+
+
 @pytest.fixture
 def app_page(page: Page, app_origin: str) -> Page:
     """`page` showing the app's page on its own origin, the SDK loaded."""
     page.goto(f"{app_origin}/")
-    page.wait_for_function("() => typeof window.cognito === 'function'")
+    page.wait_for_function(
+        "() => typeof window.cognito === 'function' && typeof window.amplifySignIn === 'function'"
+    )
     return page
 
 
@@ -194,6 +212,29 @@ def test_the_aws_sdk_for_javascript_signs_up_and_in_from_another_origin(
     )
     # The SDK read Cognito's error type: the page was allowed to read the answer.
     assert (wrong["ok"], wrong["name"], wrong["status"]) == (False, "NotAuthorizedException", 400)
+
+
+def test_aws_amplify_signs_in_with_srp_from_another_origin(app_page: Page, blog: Server) -> None:
+    """aws-amplify v6's `signIn` (USER_SRP_AUTH, its default) with the server as
+    `userPoolEndpoint`, as a web app on another port configures it: the right password signs in
+    with the pool's tokens, a wrong one gets Cognito's NotAuthorizedException."""
+    endpoint = origin(blog)
+    idp, pool, client = _pool(endpoint, "amplify-app")
+    idp.admin_create_user(UserPoolId=pool, Username="ada")
+    idp.admin_set_user_password(UserPoolId=pool, Username="ada", Password=PASSWORD, Permanent=True)
+    sign_in = "([url, pool, client, password]) => "
+    sign_in += "window.amplifySignIn(url, pool, client, 'ada', password)"
+    signed_in = app_page.evaluate(sign_in, [f"{endpoint}/", pool, client, PASSWORD])
+    assert signed_in["ok"], signed_in
+    assert signed_in["step"] == "DONE"
+    claims = jwt.decode(signed_in["idToken"], options={"verify_signature": False})
+    assert (claims["cognito:username"], claims["aud"]) == ("ada", client)
+    wrong = app_page.evaluate(sign_in, [f"{endpoint}/", pool, client, "Not-The-1-Password"])
+    assert (wrong["ok"], wrong["name"], wrong["message"]) == (
+        False,
+        "NotAuthorizedException",
+        "Incorrect username or password.",
+    )
 
 
 def test_a_signed_call_from_another_origin_never_leaves_the_browser(
