@@ -34,6 +34,7 @@ from playwright.sync_api import Page
 
 from tests.browser.conftest import origin
 from tests.fixtures.aws_signing import REGION, TEST_KEY, aws_client, signed_headers
+from tests.fixtures.cognito_pools import confirmed_user, user_pool
 from tests.integration.conftest import APIS, Server, serve
 
 PASSWORD = "Correct-Horse-9-Battery"
@@ -133,18 +134,9 @@ def app_page(page: Page, app_origin: str) -> Page:
     return page
 
 
-def _pool(endpoint: str, name: str) -> tuple[Any, str, str]:
-    idp = aws_client("cognito-idp", endpoint)
-    pool = idp.create_user_pool(PoolName=name)["UserPool"]["Id"]
-    client = idp.create_user_pool_client(
-        UserPoolId=pool, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    return idp, pool, client
-
-
 def test_cognito_sign_up_and_sign_in_work_from_another_origin(app_page: Page, blog: Server) -> None:
     endpoint = origin(blog)
-    idp, pool, client = _pool(endpoint, "web-app")
+    idp, pool, client = user_pool(endpoint, "web-app", ["ALLOW_USER_PASSWORD_AUTH"])
     signed_up: dict[str, Any] = app_page.evaluate(
         COGNITO_CALL,
         [f"{endpoint}/", "SignUp", {"ClientId": client, "Username": "ada", "Password": PASSWORD}],
@@ -191,7 +183,7 @@ def test_the_aws_sdk_for_javascript_signs_up_and_in_from_another_origin(
     """The SDK's own requests (its `amz-sdk-*` and user-agent headers, its preflight) from a
     page of another origin, as a web app built on it sends them."""
     endpoint = origin(blog)
-    idp, pool, client = _pool(endpoint, "sdk-app")
+    idp, pool, client = user_pool(endpoint, "sdk-app", ["ALLOW_USER_PASSWORD_AUTH"])
     sign_up = {"ClientId": client, "Username": "grace", "Password": PASSWORD}
     signed_up = app_page.evaluate(
         "([url, input]) => window.cognito(url, 'SignUp', input)", [endpoint, sign_up]
@@ -219,9 +211,8 @@ def test_aws_amplify_signs_in_with_srp_from_another_origin(app_page: Page, blog:
     `userPoolEndpoint`, as a web app on another port configures it: the right password signs in
     with the pool's tokens, a wrong one gets Cognito's NotAuthorizedException."""
     endpoint = origin(blog)
-    idp, pool, client = _pool(endpoint, "amplify-app")
-    idp.admin_create_user(UserPoolId=pool, Username="ada")
-    idp.admin_set_user_password(UserPoolId=pool, Username="ada", Password=PASSWORD, Permanent=True)
+    idp, pool, client = user_pool(endpoint, "amplify-app", ["ALLOW_USER_SRP_AUTH"])
+    confirmed_user(idp, pool, "ada", PASSWORD)
     sign_in = "([url, pool, client, password]) => "
     sign_in += "window.amplifySignIn(url, pool, client, 'ada', password)"
     signed_in = app_page.evaluate(sign_in, [f"{endpoint}/", pool, client, PASSWORD])

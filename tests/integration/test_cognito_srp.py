@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 from pycognito.aws_srp import AWSSRP
 from pycognito.exceptions import ForceChangePasswordException
 
-from tests.fixtures.aws_signing import aws_client
+from tests.fixtures.cognito_pools import confirmed_user, user_pool
 from tests.integration.conftest import Server, serve, write_whoami_api
 
 PASSWORD = "Correct-Horse-9-Battery"
@@ -30,16 +30,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def pool(server: Server) -> tuple[Any, str, str]:
-    idp = aws_client("cognito-idp", f"http://{server.host}:{server.port}")
-    pool_id = idp.create_user_pool(PoolName="srp")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="web", ExplicitAuthFlows=["ALLOW_USER_SRP_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    idp.admin_create_user(UserPoolId=pool_id, Username="ada")
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username="ada", Password=PASSWORD, Permanent=True
-    )
-    return idp, pool_id, client_id
+    made = user_pool(f"http://{server.host}:{server.port}", "srp", ["ALLOW_USER_SRP_AUTH"])
+    confirmed_user(made[0], made[1], "ada", PASSWORD)
+    return made
 
 
 def _srp(pool: tuple[Any, str, str], username: str, password: str) -> dict[str, Any]:
