@@ -72,9 +72,12 @@ Report = Callable[[str, str], None]
 class Refusal:
     """A declared function that cannot run here, and why (Lambda's InvalidRuntimeException)."""
 
-    function_name: str
-    error: FunctionsError
     declared: LambdaFunctionSpec
+    error: FunctionsError
+
+    @property
+    def function_name(self) -> str:
+        return self.declared.function_name
 
 
 class EmbeddedFunctions:
@@ -276,7 +279,7 @@ def build_functions(
             invoker.load(_function_spec(spec, inline))
         except RuntimeUnavailableError as error:
             logger.warning("%s", error.message)
-            refused[spec.function_name] = Refusal(spec.function_name, error, spec)
+            refused[spec.function_name] = Refusal(spec, error)
         except FunctionsError as error:
             report(where, error.message)
         except OSError as error:
@@ -385,7 +388,7 @@ async def redeclare(
             functions.invoker.load(_function_spec(spec, _inline_of(functions)))
         except RuntimeUnavailableError as error:
             logger.warning("%s", error.message)
-            functions.refused[name] = Refusal(name, error, spec)
+            functions.refused[name] = Refusal(spec, error)
         reloaded.append(name)
     return reloaded
 
