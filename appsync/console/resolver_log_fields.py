@@ -24,9 +24,12 @@ class ResolverLogQuery:
 @strawberry.type
 class ResolverLogSubscription:
     @strawberry.subscription
-    async def onResolverLog(self, info: ConsoleInfo) -> AsyncGenerator[ResolverLogRequest, None]:
-        """Each request the API serves from now on, as it ends."""
-        async for request in info.context.services.log().follow():
+    async def onResolverLog(
+        self, info: ConsoleInfo, latest: int | None = None
+    ) -> AsyncGenerator[ResolverLogRequest, None]:
+        """The `latest` requests already logged (oldest first), then each request the API
+        serves from now on, as it ends: none is missed between the two."""
+        async for request in info.context.services.log().follow(latest or 0):
             yield request
 
 

@@ -118,13 +118,21 @@ class ResolverLogStream:
         requests = [request for request in newest if request is not None]
         return requests if limit is None else requests[: max(limit, 0)]
 
-    async def follow(self) -> AsyncIterator[ResolverLogRequest]:
-        """Each request that ends from now on, until the caller stops iterating."""
+    async def follow(self, latest: int = 0) -> AsyncIterator[ResolverLogRequest]:
+        """The `latest` kept requests (oldest first), then each request that ends from now on,
+        until the caller stops iterating. The follower joins and the kept ones are read in one
+        step, so no request falls between the two (a page that read the list, then followed,
+        could miss one served meanwhile)."""
         from appsync.console.resolver_log import logged_request
 
         queue: asyncio.Queue[_Events] = asyncio.Queue(maxsize=_BACKLOG)
         self._followers.add(queue)
+        kept = list(self._requests)[-latest:] if latest > 0 else []
         try:
+            for events in kept:
+                request = logged_request(events)
+                if request is not None:
+                    yield request
             while True:
                 request = logged_request(await queue.get())
                 if request is not None:

@@ -1,8 +1,8 @@
 // The resolver log page: the latest requests, then each new one streamed as the server
-// finishes it (api/logs.ts).
+// finishes it, both from one subscription (api/logs.ts), so none falls between them.
 import { useEffect, useState } from "react";
 import type { ConsoleClient } from "../api/client";
-import { resolverLog, subscribeResolverLog } from "../api/logs";
+import { subscribeResolverLog } from "../api/logs";
 import type { ResolverLogRequest } from "../api/types";
 import { ErrorPanel } from "../shell/Status";
 import { ResolverLogView } from "./ResolverLogView";
@@ -15,11 +15,7 @@ export function LogsPage({ client }: { client: ConsoleClient }) {
   const [live, setLive] = useState(false);
   useEffect(() => {
     let open = true;
-    resolverLog(client).then(
-      (initial) => open && setRequests([...initial].sort((a, b) => b.startTime - a.startTime)),
-      (loadError: unknown) => open && setError(loadError instanceof Error ? loadError : new Error(String(loadError))),
-    );
-    const stream = subscribeResolverLog(client);
+    const stream = subscribeResolverLog(client, KEEP);
     void (async () => {
       try {
         setLive(true);
@@ -27,8 +23,9 @@ export function LogsPage({ client }: { client: ConsoleClient }) {
           if (!open) break;
           setRequests((current) => [request, ...current.filter((r) => r.requestId !== request.requestId)].slice(0, KEEP));
         }
-      } catch {
+      } catch (streamError: unknown) {
         // The list stays; only live updates stop.
+        if (open) setError(streamError instanceof Error ? streamError : new Error(String(streamError)));
       } finally {
         if (open) setLive(false);
       }

@@ -76,10 +76,16 @@ async def data(served: ConsoleServices, query: str, variables: dict[str, Any] | 
 
 
 async def subscribe(
-    served: ConsoleServices, query: str, variables: dict[str, Any] | None = None
+    served: ConsoleServices,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    operation_name: str | None = None,
 ) -> AsyncGenerator[ExecutionResult, None]:
     stream = await api_schema().subscribe(
-        query, variable_values=variables, context_value=ConsoleContext(served, request())
+        query,
+        variable_values=variables,
+        context_value=ConsoleContext(served, request()),
+        operation_name=operation_name,
     )
     assert not isinstance(stream, ExecutionResult), stream.errors
     return stream

@@ -54,16 +54,18 @@ def _stream() -> ResolverLogStream:
 
 @pytest.mark.anyio
 async def test_the_latest_requests_in_the_contracts_shape() -> None:
-    # The front end's own operation, fragments and all.
-    result = await execute(
+    # The front end's own operation, fragments and all: the kept requests come first.
+    follower = await subscribe(
         services(resolver_log=_stream()),
         OPERATIONS.read_text(encoding="utf-8"),
-        {"limit": 10},
-        operation_name="ResolverLog",
+        {"latest": 10},
+        operation_name="OnResolverLog",
     )
+    result = await asyncio.wait_for(anext(follower), 5)
+    await follower.aclose()
     assert result.errors is None
     assert result.data is not None
-    [request] = result.data["resolverLog"]
+    request = result.data["onResolverLog"]
     assert request["requestId"] == "r-1"
     assert request["operationName"] == "Get"
     assert request["query"] == 'query Get { getPost(id: "1") { id } }'

@@ -41,3 +41,18 @@ def test_events_of_no_request_and_empty_writes_are_not_shown() -> None:
     stream.write([(1_000, "")])
     stream.write([_line(1)])
     assert [request.requestId for request in stream.latest()] == ["req-1"]
+
+
+@pytest.mark.anyio
+async def test_a_follower_gets_the_latest_then_what_comes_with_none_between() -> None:
+    stream = ResolverLogStream("api", "us-east-1", "123456789012", capacity=10)
+    for number in range(3):
+        stream.write([_line(number)])
+    follower = stream.follow(latest=2)
+    # The kept ones and the follower's place are taken at its first step: a request written
+    # right after is the next one it gets.
+    first = await asyncio.wait_for(anext(follower), 1)
+    stream.write([_line(3)])
+    rest = [await asyncio.wait_for(anext(follower), 1) for _ in range(2)]
+    await follower.aclose()  # type: ignore[attr-defined]
+    assert [request.requestId for request in (first, *rest)] == ["req-1", "req-2", "req-3"]
