@@ -213,7 +213,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         access_log=options.access_log,
         **uvicorn_options,
     )
-    server = _Server(config, app.state.api.step_functions.service)
+    server = _Server(config, app.state.api.step_functions)
     app.stop_serving = server.stop
     if app.self_routes is not None:
         # Known before the server starts: workflows resumed at start may reach an HTTP Task

@@ -34,7 +34,8 @@ class ListeningServer(uvicorn.Server):
 
 
 class LongPolls(Protocol):
-    """What holds GetActivityTask long polls open: the engine (`StepFunctionsService`)."""
+    """What holds GetActivityTask long polls open: the engine (`StepFunctionsService`), or what
+    stands for it until it runs (`appsync.engine_start.StepFunctionsEngine`)."""
 
     def end_long_polls(self) -> None: ...
 
