@@ -387,6 +387,13 @@ NOT_FOR_A_NONE_RESOLVER = (
     "httpx",
     "appsync.console.context",
     "appsync.evaluation",
+    # The other definition formats' readers (definition.format_marks recognises them).
+    "definition.amplify",
+    "definition.cdk",
+    "definition.sam",
+    "definition.serverless",
+    "definition.cloudformation.api",
+    "definition.cloudformation.stack",
 )
 
 
