@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import uuid
 from collections.abc import Awaitable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -196,3 +197,26 @@ async def test_executions_left_running_resume_once_the_engine_starts(tmp_path: P
         assert (await control(again, "AdvanceClock", {"seconds": 61}))[0] == 200
         _, ended = await aws_call(again, "states", "AWSStepFunctions.DescribeExecution", execution)
     assert ended["status"] == "SUCCEEDED"
+
+
+async def test_a_reset_waits_for_the_engine_when_only_the_engine_starts_late(
+    tmp_path: Path,
+) -> None:
+    # A declared table in memory is created before listening (nothing of it is deferred), so
+    # the AWS endpoint answers at once: the reset is what waits, for the engine alone.
+    table = {
+        "TableName": f"EngineStart-{uuid.uuid4().hex[:8]}",
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+    definition = _definition(tmp_path, {"dynamodb": {"tables": [table]}})
+    app = build_app(definition, control=True, defer=True)
+    async with app.router.lifespan_context(app):
+        assert app.services.is_open
+        [reset] = await _waiting(control(app, "ResetState"))
+        assert not reset.done()
+        app.listened()
+        status, outcome = await reset
+    assert status == 200
+    assert outcome["tables"] == [table["TableName"]]
