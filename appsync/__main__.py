@@ -42,13 +42,11 @@ from appsync.data_directory import DataDirectory, DataDirectoryError
 from appsync.hosts import is_loopback, listening_socket
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
-from appsync.stepfunctions_api import LongPollServer, serve_stepfunctions
-from appsync.uvicorn_server import ListeningServer
+from appsync.uvicorn_server import ListeningServer, LongPolls, LongPollServer
 from definition.errors import InvalidDefinitionError
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition, AwsEndpointSettings
 from definition.problems import Problem
-from stepfunctions.service.api import StepFunctionsService
 
 # The AppSync stack (the app and its schema, resolvers, moto, Cognito; TLS, reload, evaluation,
 # the workers) is imported by the commands that use it, in their functions: at the top it would
@@ -215,7 +213,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         access_log=options.access_log,
         **uvicorn_options,
     )
-    server = _Server(config, app.state.api.step_functions.service)
+    server = _Server(config, app.state.api.step_functions)
     app.stop_serving = server.stop
     if app.self_routes is not None:
         # Known before the server starts: workflows resumed at start may reach an HTTP Task
@@ -276,8 +274,8 @@ class _Server(LongPollServer, ListeningServer):
     """uvicorn's server, telling when its sockets listen (the port is known only then), and
     ending the embedded engine's activity polls when it stops."""
 
-    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
-        super().__init__(config, service)
+    def __init__(self, config: uvicorn.Config, polls: LongPolls) -> None:
+        super().__init__(config, polls)
         self.listening = asyncio.Event()
 
     def served(self) -> None:
@@ -417,6 +415,9 @@ def _tls_files(definition: ApiDefinition, choice: _TlsChoice | None) -> TlsFiles
 def serve_states(
     host: str, port: int, database: str | None, retention: int, allowed_hosts: Sequence[str] = ()
 ) -> int:
+    # The engine and its API: imported by this command, not by `serve` (issue 19).
+    from appsync.stepfunctions_api import serve_stepfunctions
+
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     if not is_loopback(host):

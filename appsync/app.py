@@ -10,7 +10,6 @@ the one local AWS endpoint (`appsync.aws`) on the same port.
 
 from __future__ import annotations
 
-import dataclasses
 import gc
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -48,11 +47,11 @@ from appsync.control import ControlRoute
 from appsync.data_directory import DataDirectory
 from appsync.deferred_start import DeferredStart, deferrable, problems_of, services_running
 from appsync.embedded_dynamodb import embedded_dynamodb, extra_listener_running, seed_problems
+from appsync.engine_start import StepFunctionsEngine, api_engine, declares_any, engine_running
 from appsync.errors import BrokerError, ConfigError
 from appsync.execution import ExecutionLimits, Executor, ResolverBinding
 from appsync.functions_embedded import (
     EmbeddedFunctions,
-    TaskFunctions,
     authorizer_function,
     build_functions,
 )
@@ -62,7 +61,6 @@ from appsync.handler_modules import handler_modules, import_from
 from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
-from appsync.persistence import engine_settings
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.reset import StateReset
@@ -70,13 +68,8 @@ from appsync.sdl_problems import api_schema
 from appsync.start_gate import StartGate
 from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
-    EmbeddedStepFunctions,
     SelfRoutes,
-    build_step_functions,
-    declared_settings,
-    state_machine_problems,
 )
-from appsync.stepfunctions_embedded import running as stepfunctions_running
 from appsync.stream_mappings import StreamMappings
 from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
@@ -111,7 +104,7 @@ class LoadedApi:
     executor: Executor
     realtime: RealtimeRuntime
     dynamodb: EmbeddedDynamoDB | None  # None: no DynamoDB data source and no declared table
-    step_functions: EmbeddedStepFunctions
+    step_functions: StepFunctionsEngine
     aws: LocalAws
     functions: EmbeddedFunctions
     # What time-dependent behaviour reads (a ManualClock under `serve --clock manual`), and
@@ -130,6 +123,7 @@ def load_api(
     *,
     running: LoadedApi | None = None,
     primary: PrimaryServices | None = None,
+    engine_later: bool = False,
 ) -> LoadedApi:
     """Build every live part of the API; raises ConfigError listing every problem. Each field
     accepted without a local effect is said once, here.
@@ -140,6 +134,7 @@ def load_api(
     subscriptions and counts that outlive the swap (the functions are brought to this
     definition by `reload`, which also empties the cache). `primary`: in a worker of `serve
     --workers`, where DynamoDB and the Step Functions engine run (`appsync.aws.forward`).
+    `engine_later`: the engine is built by the server once it listens (`appsync.engine_start`).
     """
     problems = Problems(definition)
     for notice in definition.notices:
@@ -157,20 +152,29 @@ def load_api(
     cache = api_cache_of(definition, clock or SystemClock(), problems.add)
     if running is None:
         metrics = ApiMetrics(api_id(definition.name))
-        step_functions = _step_functions(
-            definition, data, problems, log_sink, metrics, manual, primary
-        )
         region = aws_settings.region or definition.server.step_functions.region
+        routes = SelfRoutes(definition.server.step_functions.api_url)
         # One invoker per server; functions sign with the endpoint's first declared key.
         lambda_functions = build_functions(
-            definition, region, aws_settings.credentials[0], step_functions.routes, problems.add
+            definition, region, aws_settings.credentials[0], routes, problems.add
         )
-        step_functions.service.tasks.register_lambda_invoker(TaskFunctions(lambda_functions))
+        step_functions = api_engine(
+            definition,
+            data,
+            problems.items,
+            log_sink,
+            metrics.executions,
+            manual,
+            primary,
+            routes=routes,
+            functions=lambda_functions,
+            later=engine_later,
+        )
         # Signatures are checked on the wall clock whatever the API's clock: clients sign with it.
         aws = build_local_aws(
             aws_settings,
             region,
-            step_functions.service,
+            step_functions.api,
             data,
             SystemClock(),
             definition.server.user_pools,
@@ -265,7 +269,7 @@ def load_api(
     )
     executor = Executor(schema, authorizer, resolvers, limits, domain, realtime, cache, metrics)
     dynamodb = embedded_dynamodb(definition, inferred) if primary is None else None
-    declared = declared_settings(step_functions, definition.server.step_functions)
+    declared = step_functions.declared(definition.server.step_functions)
     reset = StateReset(step_functions, dynamodb, aws.dynamodb, realtime, manual, declared)
     if cache is not None:
         reset.others.append(cache)
@@ -284,39 +288,6 @@ def load_api(
         code.js_runtime,
         primary,
     )
-
-
-def _step_functions(
-    definition: ApiDefinition,
-    data: DataDirectory,
-    problems: Problems,
-    log_sink: LogSink | None,
-    metrics: ApiMetrics,
-    clock: ManualClock | None,
-    primary: PrimaryServices | None,
-) -> EmbeddedStepFunctions:
-    settings, file = definition.server.step_functions, str(definition.file)
-    problems.items.extend(state_machine_problems(settings, definition.problem))
-    observer = metrics.executions
-    try:
-        settings = engine_settings(settings, data)
-        return build_step_functions(
-            settings,
-            file,
-            definition.problem,
-            log_sink,
-            observer,
-            fsync=data.fsync,
-            clock=clock,
-            primary=primary,
-        )
-    except ConfigError as error:
-        problems.items.extend(error.problems)
-        # In memory instead, so that the rest of the definition is still checked.
-        in_memory = dataclasses.replace(settings, database=None)
-        return build_step_functions(
-            in_memory, file, definition.problem, log_sink, observer, clock=clock
-        )
 
 
 def _broker(spec: RealtimeSpec, problems: Problems) -> Broker:
@@ -354,7 +325,9 @@ def build_app(
     cannot fail (`appsync.deferred_start`; `serve` asks, tests' in-process servers do not).
     """
     log_sink = log_sink if log_sink is not None else open_sink("-", LogFormat.AUTO)
-    api = load_api(definition, clock, data, log_sink, primary=primary)
+    # Nothing declared to create: the engine's start cannot fail on the definition.
+    engine_later = defer and primary is None and not declares_any(definition.server.step_functions)
+    api = load_api(definition, clock, data, log_sink, primary=primary, engine_later=engine_later)
     api.aws.endpoint.add_route(CONTROL, ControlRoute(api.clock, api.reset, enabled=control))
     endpoint = _graphql_endpoint(api, body_timeout_seconds, log_sink)
     # A `start` is logged where a request is: the endpoint's log, which a console may turn on.
@@ -365,14 +338,17 @@ def build_app(
     dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
     functions, cache = api.functions, api.executor.cache
     console = mount_console(
-        definition, api.step_functions.service, api.aws.region, endpoint, api.aws.data
+        definition, api.step_functions.api, api.aws.region, endpoint, api.aws.data
     )
 
     data = data or DataDirectory.ephemeral()
-    gate, start = StartGate(), None
-    if defer and deferrable(definition, data, dynamodb):
-        gate = StartGate(opened=False)
-        start = DeferredStart(gate, lambda error: _stop_for(app, definition, error))
+    gate, start, services_later = StartGate(), None, None
+    if defer:
+        start = DeferredStart(
+            StartGate(opened=False), lambda error: _stop_for(app, definition, error)
+        )
+        if deferrable(definition, data, dynamodb):
+            gate, services_later = start.gate, start
     aws.endpoint.gate = gate
 
     @asynccontextmanager
@@ -381,12 +357,12 @@ def build_app(
         started = False
         try:
             async with (
-                services_running(start, data, dynamodb, aws),
+                services_running(services_later, data, dynamodb, aws),
                 # Before the engine: executions it resumes may invoke functions at once.
                 functions_running(functions),
                 broker.running(),
                 cache_open(cache),
-                stepfunctions_running(engine, EMBEDDED_URL, integrations_key, aws.transport),
+                engine_running(engine, start, EMBEDDED_URL, integrations_key, aws.transport),
                 extra_listener_running(app, definition, AwsOnlyApp(aws.endpoint, hosts)),
                 AsyncExitStack() as companions,
             ):
@@ -430,6 +406,7 @@ def build_app(
     app.self_routes = api.step_functions.routes
     app.services = gate
     if start is not None:
+        # The deferred services' start and the engine's (`appsync.engine_start`) begin then.
         app.listened = start.listening.set
     if primary is None:  # the primary follows the tables' streams, a worker's writes too
         app.companions.append(
@@ -528,7 +505,7 @@ class AppSyncApp(Starlette):
         # The console follows the new endpoint's log; its token and resolver log stay.
         console = mount_console(
             api.definition,
-            api.step_functions.service,
+            api.step_functions.api,
             api.aws.region,
             endpoint,
             api.aws.data,

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from graphql import GraphQLObjectType
 
@@ -25,7 +25,6 @@ from appsync.functions_embedded import (
     EmbeddedFunctions,
     data_source_function,
 )
-from appsync.stepfunctions_embedded import EmbeddedStepFunctions
 from definition.model import (
     ApiDefinition,
     CodeSpec,
@@ -46,7 +45,7 @@ from resolvers.datasources.http import HttpDataSource
 from resolvers.datasources.lambda_ import LambdaDataSource, direct_lambda_code
 from resolvers.datasources.lambda_invoke import InvokedFunction
 from resolvers.datasources.none import NoneDataSource
-from resolvers.datasources.stepfunctions import StepFunctionsDataSource
+from resolvers.datasources.stepfunctions import StateMachineRunner, StepFunctionsDataSource
 from resolvers.datasources.unserved import UnservedDataSource
 from resolvers.errors import ResolverError, TemplateError
 from resolvers.pipeline import PipelineFunction, PipelineResolver
@@ -127,11 +126,22 @@ class CodeLoader:
 DynamoDBTarget = Callable[[DynamoDBConfig], DynamoDBOperations]
 
 
+class StateMachineRunners(Protocol):
+    """What Step Functions data sources call: `EmbeddedStepFunctions`, or the API's engine
+    until it is built (`appsync.engine_start.StepFunctionsEngine`)."""
+
+    @property
+    def runner(self) -> StateMachineRunner: ...
+
+    @property
+    def http_runner(self) -> StateMachineRunner | None: ...
+
+
 def data_source(
     spec: DataSourceSpec,
     key_path: str,
     clock: ResolverClock,
-    services: tuple[EmbeddedStepFunctions, EmbeddedFunctions, DynamoDBTarget],
+    services: tuple[StateMachineRunners, EmbeddedFunctions, DynamoDBTarget],
     problems: Problems,
 ) -> DataSource | None:
     step_functions, functions, dynamodb = services

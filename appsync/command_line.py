@@ -10,7 +10,7 @@ from appsync.clock_options import add_control_options
 from appsync.console.routes import server_version
 from appsync.log_sinks import LogFormat
 from definition.formats import Format, ReadOptions, parse_parameters
-from stepfunctions.store.memory import DEFAULT_RETENTION
+from stepfunctions.store.retention import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
 DEFAULT_HOST = "127.0.0.1"

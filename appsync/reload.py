@@ -66,7 +66,6 @@ from appsync.errors import ConfigError
 from appsync.functions_embedded import redeclare
 from appsync.sdl_problems import schema_problems
 from appsync.startup import START_FAILURES, start_failure, start_problems
-from appsync.stepfunctions_embedded import declare, declared_settings
 from definition.errors import InvalidDefinitionError
 from definition.model import ApiDefinition, ServerSpec, Source
 from definition.problems import Problem
@@ -256,7 +255,8 @@ async def _start(api: LoadedApi, running: LoadedApi, changed: Sequence[Path]) ->
     if api.dynamodb is not None:
         await api.dynamodb.start()
     declared = api.definition.server.step_functions
-    await declare(running.step_functions, declared_settings(running.step_functions, declared))
+    engine = running.step_functions
+    await engine.declare(engine.declared(declared))
     await redeclare(running.functions, running.definition, api.definition, changed)
 
 

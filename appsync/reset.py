@@ -22,9 +22,8 @@ from typing import Protocol
 
 from appsync.aws.dynamodb import DynamoDBRoute
 from appsync.clock import ManualClock
+from appsync.engine_start import StepFunctionsEngine
 from appsync.realtime.endpoint import RealtimeRuntime
-from appsync.stepfunctions_embedded import EmbeddedStepFunctions
-from appsync.stepfunctions_embedded import reset as reset_step_functions
 from definition.model import EmbeddedDynamoDBSettings, StepFunctionsSettings
 from resolvers.datasources.dynamodb_tables import EmbeddedDynamoDB
 
@@ -52,7 +51,7 @@ class ResetOutcome:
 
 @dataclass(slots=True)
 class StateReset:
-    step_functions: EmbeddedStepFunctions
+    step_functions: StepFunctionsEngine
     dynamodb: EmbeddedDynamoDB | None
     dynamodb_route: DynamoDBRoute
     realtime: RealtimeRuntime
@@ -67,7 +66,7 @@ class StateReset:
         a manual clock back at its start)."""
         started = time.perf_counter()
         async with self._lock:
-            await reset_step_functions(self.step_functions, self.step_functions_settings)
+            await self.step_functions.reset(self.step_functions_settings)
             made_at_run_time = sorted(self.dynamodb_route.created_tables)
             # Without a DynamoDB data source there is nothing to put back, but tables a test
             # made through the AWS endpoint still go.

@@ -11,7 +11,6 @@ for the process: this command imports neither moto nor the AppSync stack.
 from __future__ import annotations
 
 import logging
-import socket
 from collections.abc import Iterable
 
 import uvicorn
@@ -31,33 +30,19 @@ from appsync.console.routes import (
 )
 from appsync.hosts import HostPolicy
 from appsync.log_sinks import LogFormat, open_sink
+from appsync.uvicorn_server import LongPollServer
 from auth.clock import SystemClock as WallClock
 from definition.model import AwsEndpointSettings
 from stepfunctions.integrations.states import ServiceNestedExecutions, StatesIntegration
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService
-from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
+from stepfunctions.store.memory import MemoryStore
 from stepfunctions.store.protocol import Store
+from stepfunctions.store.retention import DEFAULT_RETENTION
 from stepfunctions.store.sqlite import SqliteStore
 
 logger = logging.getLogger(__name__)
-
-
-class LongPollServer(uvicorn.Server):
-    """uvicorn's server, which answers the engine's GetActivityTask long polls as it starts to
-    shut down. uvicorn lets every open request finish before it stops, and an activity worker
-    is always in a poll of up to 60 seconds: without this, Ctrl+C would wait for it."""
-
-    def __init__(self, config: uvicorn.Config, service: StepFunctionsService) -> None:
-        super().__init__(config)
-        self._service = service
-
-    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # Before uvicorn's own shutdown, which closes the listeners and then waits for open
-        # requests: the polls it would wait for are answered (empty) first.
-        self._service.end_long_polls()
-        await super().shutdown(sockets)
 
 
 def build_stepfunctions_app(

@@ -19,7 +19,6 @@ whose address it learns from the first request it sees (the port may be chosen a
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import re
@@ -27,33 +26,25 @@ import sqlite3
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from appsync.aws.forward import PrimaryServices
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
-from appsync.stepfunctions_api import stepfunctions_store
 from definition.model import AccessKey, StepFunctionsSettings, StepFunctionsTarget, source_text
 from definition.problems import Problem
 from resolvers.datasources.http import HttpStateMachineRunner
 from resolvers.datasources.stepfunctions import StateMachineRunner
-from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints, RequestTransport
-from stepfunctions.integrations.catalog import register_integrations
-from stepfunctions.integrations.http_task import (
-    ConnectionAuth,
-    HttpTaskIntegration,
-    StaticConnections,
-)
-from stepfunctions.integrations.s3 import S3ObjectStore
-from stepfunctions.integrations.states import ServiceNestedExecutions
-from stepfunctions.records.execution_log import ExecutionLogSink
 from stepfunctions.runtime.clock import Clock, SystemClock
-from stepfunctions.runtime.task_registry import TaskRegistry
-from stepfunctions.service.api import StepFunctionsService
-from stepfunctions.service.dependencies import ExecutionObserver
-from stepfunctions.service.errors import ApiError
-from stepfunctions.service.machines import compile_definition
+
+if TYPE_CHECKING:
+    # The engine itself is imported by `build_step_functions`, which `serve` may call only once
+    # it listens (issue 19: its modules were a fifth of the app's import).
+    from stepfunctions.integrations.aws import AwsClients, RequestTransport
+    from stepfunctions.records.execution_log import ExecutionLogSink
+    from stepfunctions.service.api import StepFunctionsService
+    from stepfunctions.service.dependencies import ExecutionObserver
 
 logger = logging.getLogger(__name__)
 
@@ -169,6 +160,7 @@ def build_step_functions(
     fsync: bool = False,
     clock: Clock | None = None,
     primary: PrimaryServices | None = None,
+    routes: SelfRoutes | None = None,
 ) -> EmbeddedStepFunctions:
     """The engine and its integrations, not started (see `running`), on `clock` (default: the
     wall clock); a `database` SQLite cannot open is a ConfigError. `locate` places a problem of
@@ -176,7 +168,21 @@ def build_step_functions(
     `execution_log`: where executions of machines with a `loggingConfiguration` write their
     events; `execution_observer` counts executions. `fsync`: each commit of the database waits
     for the disk. `primary`: in a worker of `serve --workers`, the primary's engine is the one
-    the data sources call (this one stays idle)."""
+    the data sources call (this one stays idle). `routes`: where its HTTP Tasks find this
+    API (made here by default)."""
+
+    from appsync.stepfunctions_api import stepfunctions_store
+    from stepfunctions.integrations.aws import AwsClients, IntegrationEndpoints
+    from stepfunctions.integrations.catalog import register_integrations
+    from stepfunctions.integrations.http_task import (
+        ConnectionAuth,
+        HttpTaskIntegration,
+        StaticConnections,
+    )
+    from stepfunctions.integrations.s3 import S3ObjectStore
+    from stepfunctions.integrations.states import ServiceNestedExecutions
+    from stepfunctions.runtime.task_registry import TaskRegistry
+    from stepfunctions.service.api import StepFunctionsService
 
     def in_file(key_path: str, message: str) -> Problem:
         return Problem(config_file, key_path, message)
@@ -202,7 +208,7 @@ def build_step_functions(
     )
     # Until `running` knows the endpoint, nothing may reach real AWS with ambient credentials.
     clients = AwsClients(IntegrationEndpoints(embedded_url=EMBEDDED_URL, region=region))
-    routes = SelfRoutes(settings.api_url)
+    routes = routes if routes is not None else SelfRoutes(settings.api_url)
     connections = {
         spec.connection_arn: ConnectionAuth(headers=spec.headers) for spec in settings.connections
     }
@@ -231,7 +237,12 @@ def build_step_functions(
 def state_machine_problems(settings: StepFunctionsSettings, locate: Locate) -> list[Problem]:
     """Each declared state machine whose definition CreateStateMachine would refuse (with its
     InvalidDefinition message), so that `validate` reports what the start would fail on."""
-    problems = []
+    problems: list[Problem] = []
+    if not settings.state_machines:
+        return problems  # without importing the engine's language
+    from stepfunctions.service.errors import ApiError
+    from stepfunctions.service.machines import compile_definition
+
     for index, machine in enumerate(settings.state_machines):
         where = f"server.stepFunctions.stateMachines[{index}].definition"
         try:
@@ -256,6 +267,8 @@ async def running(
     `transport`, in process), signed with `credentials`, the endpoint's declared key; with
     `serviceIntegrations: AWS` they go to real AWS with the process's own credentials.
     """
+    from stepfunctions.integrations.aws import IntegrationEndpoints
+
     settings = embedded.settings
     if settings.service_integrations is StepFunctionsTarget.AWS:
         logger.warning(
@@ -276,18 +289,6 @@ async def running(
     await declare(embedded, settings)
     async with embedded.service.running():
         yield
-
-
-def declared_settings(
-    embedded: EmbeddedStepFunctions, declared: StepFunctionsSettings
-) -> StepFunctionsSettings:
-    """The running engine's settings with the activities and state machines a (reloaded)
-    definition declares: what `declare` creates, and what a reset creates again."""
-    return dataclasses.replace(
-        embedded.settings,
-        activities=declared.activities,
-        state_machines=declared.state_machines,
-    )
 
 
 async def reset(embedded: EmbeddedStepFunctions, settings: StepFunctionsSettings) -> None:

@@ -42,10 +42,10 @@ from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import load_template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError
+from definition.format_marks import ROOT_TEMPLATE
 from definition.model import DEFAULT_REGION, ApiDefinition
 from definition.problems import Notice, Problem
 
-ROOT_TEMPLATE = "cloudformation-template.json"
 _PARAMETERS = "parameters.json"
 # The CLI's `--dry-run` bucket and its key prefix (ROOT_APPSYNC_S3_KEY), for a build folder whose
 # parameters.json does not say where it was uploaded.

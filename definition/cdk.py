@@ -28,10 +28,10 @@ from definition.cloudformation.parameters import StackSettings, partition, stack
 from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import load_template
 from definition.errors import InvalidDefinitionError
+from definition.format_marks import MANIFEST
 from definition.model import DEFAULT_REGION, LOCAL_ACCOUNT_ID, ApiDefinition
 from definition.problems import Problem
 
-MANIFEST = "manifest.json"
 _STACK = "aws:cloudformation:stack"
 _ASSETS = "cdk:asset-manifest"
 _NESTED = "cdk:cloud-assembly"

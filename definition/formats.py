@@ -23,18 +23,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from definition.amplify import is_amplify_build, read_amplify
 from definition.appsync_yaml.api import read_appsync_yaml
-from definition.cdk import MANIFEST, read_cdk
-from definition.cloudformation.api import read_cloudformation
 from definition.cloudformation.parameters import StackSettings, stack_name_for, valid_stack_name
 from definition.cloudformation.template import parse_template_text
 from definition.errors import InvalidDefinitionError
+from definition.format_marks import MANIFEST, ROOT_TEMPLATE, SAM_TRANSFORM, is_service, service_file
 from definition.model import DEFAULT_REGION, ApiDefinition
 from definition.problems import Problem
-from definition.sam import SAM_TRANSFORM, read_sam
-from definition.serverless.reader import is_service, read_serverless, service_file
-from definition.serverless.variables import Options
 
 # Where a problem of the command line's options is, in a report.
 COMMAND_LINE = "appsync-local"
@@ -73,11 +68,19 @@ def read_definition(path: Path, options: ReadOptions | None = None) -> ApiDefini
     if kind is Format.APPSYNC:
         _no_template_options(options)
         return read_appsync_yaml(path)
+    # The other formats' readers are imported when their format is read (`format_marks`).
     if kind is Format.CDK:
+        from definition.cdk import read_cdk
+
         return read_cdk(path, options.stack, options.region, options.parameters)
     if kind is Format.AMPLIFY:
+        from definition.amplify import read_amplify
+
         return read_amplify(path, options.stack, options.region, options.parameters)
     if kind is Format.SERVERLESS:
+        from definition.serverless.reader import read_serverless
+        from definition.serverless.variables import Options
+
         variables = Options(
             stage=options.stage,
             region=options.region,
@@ -87,7 +90,11 @@ def read_definition(path: Path, options: ReadOptions | None = None) -> ApiDefini
         return read_serverless(path, variables, options.stack)
     settings = stack_settings(path, options)
     if kind is Format.SAM:
+        from definition.sam import read_sam
+
         return read_sam(path, settings)
+    from definition.cloudformation.api import read_cloudformation
+
     return read_cloudformation(path, settings)
 
 
@@ -110,8 +117,12 @@ def stack_settings(path: Path, options: ReadOptions) -> StackSettings:
 
 def recognise(path: Path) -> Format:
     """The format of `path`, by its content; our own file when nothing else fits."""
-    if is_amplify_build(path):
-        return Format.AMPLIFY
+    # Only a folder, or a built root stack, can be an Amplify project's build.
+    if path.is_dir() or path.resolve().name == ROOT_TEMPLATE:
+        from definition.amplify import is_amplify_build
+
+        if is_amplify_build(path):
+            return Format.AMPLIFY
     if path.is_dir() and service_file(path) is not None:
         return Format.SERVERLESS
     if path.is_dir() or path.name == MANIFEST:

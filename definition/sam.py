@@ -32,7 +32,6 @@ from definition.model import ApiDefinition
 from definition.problems import Problem
 from definition.sam_build import build_esbuild_functions
 
-SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 # The bucket that stands for the template's folder while the translator runs.
 _LOCAL_BUCKET = "appsync-local-sam-project"
 # The SAM properties that take an S3 location or a local path, by resource type.

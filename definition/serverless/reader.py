@@ -29,6 +29,7 @@ from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import Template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError
+from definition.format_marks import service_file
 from definition.model import DEFAULT_REGION, ApiDefinition, CodeSpec, InlineSource, Source
 from definition.problems import Notice, Origin, Problem
 from definition.serverless.compiler import Compiled, PluginReader
@@ -38,7 +39,6 @@ from definition.serverless.plugin_resolvers import PluginCompiler
 from definition.serverless.plugin_v1 import as_v2
 from definition.serverless.variables import Options, Resolver
 
-SERVICE_FILES = ("serverless.yml", "serverless.yaml", "serverless.json")
 _REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-\d+")
 _STAGE = re.compile(r"[A-Za-z0-9-]+")
 # The service file's keys the stack is compiled from (`_read_configuration`).
@@ -73,18 +73,6 @@ _PLUGIN_KEYS = (
     ("Properties.Expires", "expiresAt"),
     ("Properties.Type", "type"),
 )
-
-
-def service_file(path: Path) -> Path | None:
-    """The service file `path` names: itself, or the one in the folder it names."""
-    if path.is_dir():
-        return next((path / name for name in SERVICE_FILES if (path / name).is_file()), None)
-    return path if path.is_file() else None
-
-
-def is_service(body: Any) -> bool:
-    """Whether a parsed file is a Serverless Framework service file."""
-    return isinstance(body, dict) and "service" in body and "provider" in body
 
 
 def read_serverless(path: Path, options: Options, stack_name: str | None = None) -> ApiDefinition:

@@ -32,8 +32,9 @@ from stepfunctions.service.machines import OPERATIONS as MACHINE_OPERATIONS
 from stepfunctions.service.machines import Operation
 from stepfunctions.service.requests import Request, to_wire
 from stepfunctions.service.test_state_api import test_state
-from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
+from stepfunctions.store.memory import MemoryStore
 from stepfunctions.store.protocol import Store
+from stepfunctions.store.retention import DEFAULT_RETENTION
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,7 @@ from stepfunctions.records.activities import Activity
 from stepfunctions.records.execution import Execution, MapRun
 from stepfunctions.records.machines import StateMachine
 from stepfunctions.records.tokens import TokenJournal
-
-DEFAULT_RETENTION = 10_000
+from stepfunctions.store.retention import DEFAULT_RETENTION
 
 
 class MemoryStore:

@@ -31,7 +31,8 @@ from stepfunctions.records.execution import Execution, ExecutionStatus
 from stepfunctions.records.history import HistoryEvent
 from stepfunctions.records.machines import StateMachine
 from stepfunctions.records.tokens import Outcome, TokenJournal, TokenRecord
-from stepfunctions.store.memory import DEFAULT_RETENTION, MemoryStore
+from stepfunctions.store.memory import MemoryStore
+from stepfunctions.store.retention import DEFAULT_RETENTION
 from stepfunctions.store.rows import (
     activity_body,
     activity_from,

@@ -387,6 +387,13 @@ NOT_FOR_A_NONE_RESOLVER = (
     "httpx",
     "appsync.console.context",
     "appsync.evaluation",
+    # The other definition formats' readers (definition.format_marks recognises them).
+    "definition.amplify",
+    "definition.cdk",
+    "definition.sam",
+    "definition.serverless",
+    "definition.cloudformation.api",
+    "definition.cloudformation.stack",
 )
 
 
@@ -440,8 +447,25 @@ def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: P
     # listens (appsync.deferred_start): none of them before its lifespan has started.
     started = imported.index(STARTUP_COMPLETE)
     before = set(imported[:started])
-    assert "appsync.deferred_start" in before
+    assert {"appsync.deferred_start", "appsync.engine_start"} <= before
     assert _among(before, ("moto", "botocore", "boto3")) == []
+    # Nor the Step Functions engine, built once it listens (appsync.engine_start): its
+    # language (JSONata, JSONPath), records, store, integrations and service.
+    assert _among(before, ENGINE) == []
+
+
+# The Step Functions engine's modules, which `serve` imports once it listens.
+ENGINE = (
+    "stepfunctions.language",
+    "stepfunctions.records",
+    "stepfunctions.store.memory",
+    "stepfunctions.store.sqlite",
+    "stepfunctions.integrations",
+    "stepfunctions.service",
+    "appsync.stepfunctions_api",
+    "jsonata",
+    "jsonpath_ng",
+)
 
 
 # uvicorn's log line once the app's lifespan has started, before the server listens.

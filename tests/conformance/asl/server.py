@@ -13,7 +13,8 @@ import uvicorn
 from botocore.config import Config
 from mypy_boto3_stepfunctions import SFNClient
 
-from appsync.stepfunctions_api import LongPollServer, build_stepfunctions_app
+from appsync.stepfunctions_api import build_stepfunctions_app
+from appsync.uvicorn_server import LongPollServer
 from stepfunctions.runtime.clock import Clock, FakeClock, SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
 from stepfunctions.service.api import StepFunctionsService

@@ -1,11 +1,14 @@
 """`ListeningServer` says when it serves, once, with the port bound; a start uvicorn cannot make
-stops it quietly (no SystemExit out of `serve`), `started` false."""
+stops it quietly (no SystemExit out of `serve`), `started` false. `LongPollServer` ends the
+engine's activity polls as it stops."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -16,7 +19,12 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from appsync.hosts import listening_socket
-from appsync.uvicorn_server import ListeningServer
+from appsync.stepfunctions_api import build_stepfunctions_app
+from appsync.uvicorn_server import ListeningServer, LongPollServer
+from stepfunctions.runtime.clock import SystemClock
+from stepfunctions.runtime.task_registry import TaskRegistry
+from stepfunctions.service.api import StepFunctionsService
+from tests.fixtures.aws_signing import JSON_1_0, signed_headers
 
 
 class _Recorded(ListeningServer):
@@ -68,3 +76,40 @@ async def test_a_failed_start_stops_quietly() -> None:
     await asyncio.wait_for(server.serve(sockets=[listener]), 10)
     listener.close()
     assert (server.started, server.calls, server.should_exit) == (False, 0, True)
+
+
+async def _states(client: httpx.AsyncClient, url: str, operation: str, body: bytes) -> Any:
+    headers = {"content-type": JSON_1_0, "x-amz-target": f"AWSStepFunctions.{operation}"}
+    answer = await client.post(
+        url, content=body, headers=signed_headers("POST", url, "states", body, headers)
+    )
+    return answer.json()
+
+
+@pytest.mark.anyio
+async def test_a_long_poll_server_answers_the_engines_activity_polls_as_it_stops() -> None:
+    """An activity worker is always in a GetActivityTask poll of up to 60 seconds (AWS's
+    GetActivityTask reference); uvicorn would wait for it to end before stopping."""
+    service = StepFunctionsService(SystemClock(), TaskRegistry())
+    listener = listening_socket("127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    app = build_stepfunctions_app(service)
+    server = LongPollServer(uvicorn.Config(app, log_level="warning", lifespan="off"), service)
+    async with (
+        service.running(),
+        asyncio.TaskGroup() as group,
+        httpx.AsyncClient(timeout=90) as client,
+    ):
+        serving = group.create_task(server.serve(sockets=[listener]))
+        while not server.started:  # noqa: ASYNC110 (uvicorn says so by a flag alone)
+            await asyncio.sleep(0.01)
+        activity = await _states(client, url, "CreateActivity", b'{"name": "work"}')
+        body = json.dumps({"activityArn": activity["activityArn"]}).encode()
+        poll = group.create_task(_states(client, url, "GetActivityTask", body))
+        await asyncio.sleep(0.2)
+        assert not poll.done()
+        server.should_exit = True
+        # No task: the answer AWS gives a poll that ends without one.
+        assert await asyncio.wait_for(poll, 10) == {}
+        await asyncio.wait_for(serving, 10)
+    listener.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from definition.errors import InvalidDefinitionError
-from definition.serverless.reader import is_service, read_serverless, service_file
+from definition.serverless.reader import read_serverless
 from definition.serverless.variables import Options
 from tests.unit.definition.serverless.serverless_support import (
     HEAD,
@@ -30,14 +30,6 @@ appSync:
       config: {tableName: !Ref PostsTable}
   resolvers:
 """ + get_post("posts")
-
-
-def test_the_service_file_is_found_and_recognised(tmp_path: Path) -> None:
-    path = write_service(tmp_path, HEAD + _API + TABLE)
-    assert service_file(tmp_path) == path
-    assert service_file(tmp_path / "nothing") is None
-    assert is_service({"service": "a", "provider": {"name": "aws"}})
-    assert not is_service({"Resources": {}})
 
 
 def test_the_stack_is_named_service_dash_stage(tmp_path: Path) -> None:
