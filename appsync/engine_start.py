@@ -34,7 +34,7 @@ from appsync.deferred_start import DeferredStart
 from appsync.errors import ConfigError
 from appsync.functions_embedded import EmbeddedFunctions, TaskFunctions
 from appsync.persistence import engine_settings
-from appsync.start_gate import StartGate
+from appsync.start_gate import STOPPING, StartGate
 from appsync.startup import START_FAILURES
 from appsync.stepfunctions_embedded import (
     EmbeddedStepFunctions,
@@ -58,8 +58,7 @@ if TYPE_CHECKING:
 def not_started() -> tuple[int, dict[str, Any]]:
     """What waited for an engine whose start failed gets: the server is stopping, as the AWS
     endpoint says at its gate (`AwsEndpoint.handle`)."""
-    message = "The server did not start; it is stopping."
-    return 503, {"__type": "ServiceUnavailableException", "message": message}
+    return 503, {"__type": "ServiceUnavailableException", "message": STOPPING}
 
 
 def declares_any(settings: StepFunctionsSettings) -> bool:

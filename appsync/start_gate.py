@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import asyncio
 
+# What a request that waited at a gate whose start failed is told (HTTP 503,
+# ServiceUnavailableException), wherever it waited.
+STOPPING = "The server did not start; it is stopping."
+
 
 class StartGate:
     """Open once the deferred services run (at once when nothing is deferred); failed when

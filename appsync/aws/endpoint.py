@@ -45,7 +45,7 @@ from appsync.aws.requests import (
     allows_unsigned,
     identify,
 )
-from appsync.start_gate import StartGate
+from appsync.start_gate import STOPPING, StartGate
 from auth.errors import SignatureError
 from auth.signature import SigV4Verifier
 
@@ -114,9 +114,7 @@ class AwsEndpoint:
         `foreign`: sent by a browser from a page of another origin (`cross_origin`)."""
         gate = self.gate
         if gate is not None and not gate.is_open and not await gate.wait():
-            return rest_json_error(
-                503, "ServiceUnavailableException", "The server did not start; it is stopping."
-            )
+            return rest_json_error(503, "ServiceUnavailableException", STOPPING)
         call = identify(request)
         if call is None:
             return rest_json_error(
