@@ -9,7 +9,7 @@ order: each publication is rendered (once for every subscriber with the same ren
 `SubscriptionPlanner.encoded`) and its frame written at once where the socket takes it now.
 What a socket cannot take now (its transport paused by a slow reader, or a server without the
 `SEND_TEXTS` extension), and an invalidation, goes to a task of that socket's own as before,
-so no socket holds up the others (`endpoint._Socket.deliver_queued`).
+so no socket holds up the others (`socket.RealtimeSocket.deliver_queued`).
 
 The pass's task belongs to the TaskGroup of the socket that woke it (every task belongs to a
 group); that socket's own ASGI task, if it closes meanwhile, ends once the pass has nothing
@@ -43,7 +43,7 @@ class Delivery:
 
 
 class Subscriber(Protocol):
-    """The socket's side of a delivery pass (`endpoint._Socket`)."""
+    """The socket's side of a delivery pass (`socket.RealtimeSocket`)."""
 
     async def deliver_queued(self, delivery: Delivery) -> None:
         """Deliver what the inbox holds that the socket takes now; leave the rest to a task of
