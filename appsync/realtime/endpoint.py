@@ -16,9 +16,12 @@ What a `start` becomes, and how a publication is rendered for it, is `subscripti
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import DocumentNode
@@ -37,7 +40,6 @@ from appsync.realtime.filters import published_payloads
 from appsync.realtime.keepalive import KeepAliveWheel
 from appsync.realtime.messages import ErrorJson
 from appsync.realtime.protocol import (
-    ConnectionState,
     RealtimeConnection,
     handshake_headers,
 )
@@ -84,6 +86,9 @@ class RealtimeRuntime:
         self.broker = broker
         self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
         self.delivery_pass = DeliveryPass()
+        # The group of the tasks of every socket served without ASGI (`native.py`), while the
+        # server runs (`serving`); None: every socket goes through the ASGI app.
+        self.native_group: asyncio.TaskGroup | None = None
         # Where each start finds the API's log (the GraphQL endpoint: `start_log`), if anywhere.
         self.log_source: LogSource | None = None
         self._authorizer = authorizer
@@ -106,6 +111,17 @@ class RealtimeRuntime:
         for member in self.keep_alive.members():
             if isinstance(member, RealtimeSocket):
                 await member.rebind(self.planner)
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[None]:
+        """While the server runs (its lifespan): the group of the tasks of sockets served
+        without ASGI, which their protocol objects start (`native.py`)."""
+        async with asyncio.TaskGroup() as group:
+            self.native_group = group
+            try:
+                yield
+            finally:
+                self.native_group = None
 
     def paths(self) -> tuple[str, str]:
         """Where the websocket is served: `/graphql/realtime`, and `/graphql` (a websocket
@@ -181,59 +197,39 @@ class RealtimeRuntime:
             await socket.close(code, reason)
         return len(sockets)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """The websocket's ASGI app. An ASGI callable rather than a function, so a Starlette
-        route mounts it as it is instead of wrapping each connection in `websocket_session`
-        and a second exception handler, whose frames lived as long as the socket."""
-        if self.metrics is not None:
-            self.metrics.connect_requests.inc()
-        connection = await self._handshake(scope, receive, send)
-        refused = connection is None or connection.state is ConnectionState.REJECTED
-        if refused and self.metrics is not None:
-            self.metrics.connect_client_error.inc()
-        if connection is not None:
-            client = scope.get("client")
-            source_ip = client[0] if client else None
-            write_now = (scope.get("extensions") or {}).get(SEND_TEXTS, {}).get("write")
-            await RealtimeSocket(
-                self, receive, send, connection, source_ip, write_now=write_now
-            ).run()
-
-    async def _handshake(
-        self, scope: Scope, receive: Receive, send: Send
-    ) -> RealtimeConnection | None:
-        """Authenticate and accept the upgrade, or refuse it (None). Apart from `__call__`, so
-        the handshake's header JSON is not kept alive for as long as the socket is open. ASGI
-        messages rather than Starlette's WebSocket, whose state checks and query parsing cost
-        every socket (what its `accept` does: wait for `websocket.connect`, then accept)."""
-        offered: list[str] = list(scope.get("subprotocols") or [])
-        headers = handshake_headers(offered, query_parameter(scope, "header"))
-        rejection: list[ErrorJson] | None = None
-        if headers is None:
-            # The service opens the socket and says why in its first frame (reference/
-            # appsync.md 3.3): no client sees an HTTP 401 at the upgrade any more.
-            rejection = [messages.required_headers_missing()]
-        elif messages.SUBPROTOCOL not in offered:
-            await deny(scope, receive, send)
+    def handshake(self, offered: list[str], header_param: str | None) -> Handshake | None:
+        """What an upgrade offering these subprotocols, with this `header` query parameter,
+        is answered with; None when it is refused (credentials without `graphql-ws`)."""
+        headers = handshake_headers(offered, header_param)
+        if headers is not None and messages.SUBPROTOCOL not in offered:
             return None
-        else:
-            client = scope.get("client")
-            source_ip = client[0] if client else None
-            try:
-                await self._authorizer.authenticate(
-                    AuthRequest.realtime_connect(headers, self.settings.graphql_path, source_ip)
-                )
-            except UnauthorizedError as error:
-                rejection = [connection_error(error)]
         # A client that offered no subprotocol is answered without one (a browser fails the
         # upgrade when the server names a subprotocol it did not offer).
         subprotocol = messages.SUBPROTOCOL if messages.SUBPROTOCOL in offered else None
-        connect = await receive()
-        if connect["type"] != "websocket.connect":
-            raise RuntimeError(
-                f'Expected ASGI message "websocket.connect", but got {connect["type"]!r}'
-            )
-        await send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": []})
+        return Handshake(headers, subprotocol)
+
+    async def connection(self, handshake: Handshake, source_ip: str | None) -> RealtimeConnection:
+        """The protocol state of an accepted upgrade: its credentials authenticated, or the
+        `connection_error` its first frame is answered with. As the service does, the upgrade
+        is accepted either way (reference/appsync.md 3.3): no client sees an HTTP 401 at the
+        upgrade any more."""
+        metrics = self.metrics
+        if metrics is not None:
+            metrics.connect_requests.inc()
+        rejection: list[ErrorJson] | None = None
+        if handshake.headers is None:
+            rejection = [messages.required_headers_missing()]
+        else:
+            try:
+                await self._authorizer.authenticate(
+                    AuthRequest.realtime_connect(
+                        handshake.headers, self.settings.graphql_path, source_ip
+                    )
+                )
+            except UnauthorizedError as error:
+                rejection = [connection_error(error)]
+        if rejection is not None and metrics is not None:
+            metrics.connect_client_error.inc()
         return RealtimeConnection(
             rejection=rejection,
             connection_timeout_ms=self.settings.connection_timeout_ms,
@@ -241,3 +237,42 @@ class RealtimeRuntime:
             max_payload_bytes=self.settings.max_payload_bytes,
             idle_limit=self.settings.idle_limit,
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The websocket's ASGI app. An ASGI callable rather than a function, so a Starlette
+        route mounts it as it is instead of wrapping each connection in `websocket_session`
+        and a second exception handler, whose frames lived as long as the socket. ASGI
+        messages rather than Starlette's WebSocket, whose state checks and query parsing cost
+        every socket (what its `accept` does: wait for `websocket.connect`, then accept)."""
+        offered: list[str] = list(scope.get("subprotocols") or [])
+        handshake = self.handshake(offered, query_parameter(scope, "header"))
+        if handshake is None:
+            if self.metrics is not None:
+                self.metrics.connect_requests.inc()
+                self.metrics.connect_client_error.inc()
+            await deny(scope, receive, send)
+            return
+        client = scope.get("client")
+        source_ip = client[0] if client else None
+        connection = await self.connection(handshake, source_ip)
+        subprotocol = handshake.subprotocol
+        # The handshake's header JSON need not live as long as the socket.
+        del handshake
+        connect = await receive()
+        if connect["type"] != "websocket.connect":
+            raise RuntimeError(
+                f'Expected ASGI message "websocket.connect", but got {connect["type"]!r}'
+            )
+        await send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": []})
+        write_now = (scope.get("extensions") or {}).get(SEND_TEXTS, {}).get("write")
+        socket = RealtimeSocket(self, receive, send, connection, source_ip, write_now=write_now)
+        await socket.run()
+
+
+@dataclass(frozen=True, slots=True)
+class Handshake:
+    """An upgrade the endpoint accepts: the header JSON it carried (None: none that reads)
+    and the subprotocol it is answered with."""
+
+    headers: dict[str, str] | None
+    subprotocol: str | None

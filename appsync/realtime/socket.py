@@ -7,10 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 from starlette.types import Message, Receive, Send
 
@@ -59,7 +59,9 @@ class RealtimeSocket:
     """
 
     runtime: SocketHost
-    receive: Receive
+    # Where client messages come from on the ASGI path (`run`); None for a socket whose
+    # messages are pushed to it (`receive_now`: `native.NativeRealtime`).
+    receive: Receive | None
     send: Send
     connection: RealtimeConnection
     source_ip: str | None
@@ -72,30 +74,80 @@ class RealtimeSocket:
     # Writes data frames at once if the socket takes them now (the scope's SEND_TEXTS
     # extension, `WSProtocol.write_texts`); None where the server offers no such thing.
     write_now: Callable[[list[str]], bool] | None = None
+    # What ends the socket's connection when one of its tasks fails, for a socket whose tasks
+    # share a group with every other socket's (pushed messages): a fault there must end this
+    # socket alone, as an ASGI app's exception ends its own connection.
+    on_fault: Callable[[], None] | None = None
+    # Actions waiting for a task to perform them (a frame the socket could not take at once),
+    # ahead of any that come later.
+    backlog: list[Action] | None = None
+    first_frame_timer: asyncio.TimerHandle | None = None
+    finished: bool = False
+
+    def attach(self, group: asyncio.TaskGroup) -> None:
+        """The socket is open: its tasks go to `group`, its `ka` frames come from the wheel."""
+        self.group = group
+        self.runtime.keep_alive.add(self)
 
     async def run(self) -> None:
-        wheel = self.runtime.keep_alive
+        """The ASGI path: read client messages until the socket is done."""
         async with asyncio.TaskGroup() as group:
-            self.group = group
-            wheel.add(self)
+            self.attach(group)
             try:
                 if await self._first_frame():
                     while self.open and await self._receive():
                         pass
             finally:
-                self.open = False
-                wheel.discard(self)
-                self._stop_all(self.connection.closed())
-                metrics = self.runtime.metrics
-                if metrics is not None and self.acknowledged_at is not None:
-                    metrics.disconnect_success.inc()
-                    metrics.active_connections.dec()
-                    duration = time.monotonic() - self.acknowledged_at
-                    metrics.connection_duration.observe(duration * 1000)
+                self.finish()
+
+    def push_to(self, group: asyncio.TaskGroup, loop: asyncio.AbstractEventLoop) -> None:
+        """The pushed path: client messages come through `receive_now`, the first within
+        `first_frame_timeout_seconds` (else the socket is closed, as `run` closes it)."""
+        self.attach(group)
+        timeout = self.runtime.settings.first_frame_timeout_seconds
+        self.first_frame_timer = loop.call_later(timeout, self._first_frame_due)
+
+    def receive_now(self, message: Message) -> None:
+        """One client message (or the disconnect), pushed; acted on at once, and what cannot
+        be written now is left to a task."""
+        if self.finished:
+            return
+        if self.first_frame_timer is not None:
+            self.first_frame_timer.cancel()
+            self.first_frame_timer = None
+        actions = self._actions(message)
+        if actions is None:
+            self.finish()
+        else:
+            self.perform_soon(actions)
+
+    def _first_frame_due(self) -> None:
+        self.first_frame_timer = None
+        if not self.finished:
+            self.perform_soon(self.connection.first_frame_timed_out())
+
+    def finish(self) -> None:
+        """The socket is done: its subscriptions end, and it leaves the wheel and the metrics."""
+        if self.finished:
+            return
+        self.finished = True
+        self.open = False
+        if self.first_frame_timer is not None:
+            self.first_frame_timer.cancel()
+            self.first_frame_timer = None
+        self.runtime.keep_alive.discard(self)
+        self._stop_all(self.connection.closed())
+        metrics = self.runtime.metrics
+        if metrics is not None and self.acknowledged_at is not None:
+            metrics.disconnect_success.inc()
+            metrics.active_connections.dec()
+            duration = time.monotonic() - self.acknowledged_at
+            metrics.connection_duration.observe(duration * 1000)
 
     async def _first_frame(self) -> bool:
         """The first frame, awaited for `first_frame_timeout_seconds`: a socket that says
         nothing (a rejected one included) is closed then. False once the socket is done."""
+        assert self.receive is not None
         try:
             async with asyncio.timeout(self.runtime.settings.first_frame_timeout_seconds):
                 message = await self.receive()
@@ -108,11 +160,20 @@ class RealtimeSocket:
         """Read and act on one client frame; False once the client is gone. A coroutine of
         its own so that, while the loop waits for the next frame, the last one (a `start`'s
         text and parsed request) is not held by a live frame."""
+        assert self.receive is not None
         return await self._act(await self.receive())
 
     async def _act(self, message: Message) -> bool:
-        if message["type"] == "websocket.disconnect":
+        actions = self._actions(message)
+        if actions is None:
             return False
+        await self._perform(actions)
+        return True
+
+    def _actions(self, message: Message) -> list[Action] | None:
+        """What the protocol makes of a client message; None for the disconnect."""
+        if message["type"] == "websocket.disconnect":
+            return None
         text = message.get("text")
         actions = (
             self.connection.receive(text) if text is not None else self.connection.receive_binary()
@@ -126,8 +187,7 @@ class RealtimeSocket:
             self.acknowledged_at = time.monotonic()
             metrics.connect_success.inc()
             metrics.active_connections.inc()
-        await self._perform(actions)
-        return True
+        return actions
 
     async def close(self, code: int, reason: str) -> None:
         """Close the socket from the server's side; its subscriptions end with it."""
@@ -135,12 +195,77 @@ class RealtimeSocket:
         self._stop_all([])
 
     def keep_alive_due(self) -> None:
-        """The wheel's turn for this socket: `ka`, sent from a task of the connection's group."""
+        """The wheel's turn for this socket: `ka`, written at once where the socket takes it."""
         if not self.open or self.group is None:
             return
         actions = self.connection.keep_alive()
         if actions:
-            self.group.create_task(self._perform(actions))
+            self.perform_soon(actions)
+
+    def spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """A task of this socket's, in its group."""
+        assert self.group is not None
+        return self.group.create_task(work if self.on_fault is None else self._guarded(work))
+
+    async def _guarded(self, work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:  # the edge of a socket whose tasks share a group with others
+            logger.exception("realtime socket: a task failed; the socket is closed")
+            self.finish()
+            if self.on_fault is not None:
+                self.on_fault()
+
+    def perform_soon(self, actions: list[Action]) -> None:
+        """`actions` performed now where they can be (frames the socket takes at once, the
+        subscriptions' starts and stops); the rest, and any after them, by a task in order."""
+        if self.backlog is not None:
+            self.backlog.extend(actions)
+            return
+        rest = self._perform_now(actions)
+        if rest:
+            self.backlog = rest
+            self.spawn(self._drain())
+
+    async def _drain(self) -> None:
+        try:
+            while self.backlog:
+                actions, self.backlog = self.backlog, []
+                await self._perform(actions)
+        finally:
+            self.backlog = None
+
+    def _perform_now(self, actions: list[Action]) -> list[Action]:
+        """Perform `actions` until one must be awaited (a frame the socket cannot take now, a
+        close); returns that one and those after it."""
+        at, count = 0, len(actions)
+        while at < count:
+            action = actions[at]
+            if isinstance(action, CloseSocket):
+                return actions[at:]
+            if not isinstance(action, SendFrame):
+                self._apply(action)
+                at += 1
+                continue
+            end = at + 1
+            while end < count and isinstance(actions[end], SendFrame):
+                end += 1
+            if self.open:
+                texts = [frame.text for frame in actions[at:end] if isinstance(frame, SendFrame)]
+                if self.write_now is None or not self.write_now(texts):
+                    return actions[at:]
+            at = end
+        return []
+
+    def _apply(self, action: Subscribe | Unsubscribe) -> None:
+        """A subscription's start (its task) or stop."""
+        if isinstance(action, Subscribe):
+            self.tasks[action.subscription_id] = self.spawn(self._subscription(action))
+            return
+        known = action.subscription_id in self.tasks or action.subscription_id in self.deliveries
+        if self.runtime.metrics is not None and known:
+            self.runtime.metrics.unsubscribe_success.inc()
+        self._stop(action.subscription_id)
 
     async def _perform(self, actions: list[Action]) -> None:
         texts: list[str] = []
@@ -151,22 +276,13 @@ class RealtimeSocket:
             if texts:
                 await self._send_texts(texts)
                 texts = []
-            if isinstance(action, Subscribe):
-                assert self.group is not None
-                task = self.group.create_task(self._subscription(action))
-                self.tasks[action.subscription_id] = task
-            elif isinstance(action, Unsubscribe):
-                known = action.subscription_id in self.tasks or (
-                    action.subscription_id in self.deliveries
-                )
-                if self.runtime.metrics is not None and known:
-                    self.runtime.metrics.unsubscribe_success.inc()
-                self._stop(action.subscription_id)
-            elif isinstance(action, CloseSocket):
+            if isinstance(action, CloseSocket):
                 await self._send(
                     {"type": "websocket.close", "code": action.code, "reason": action.reason}
                 )
                 self.open = False
+            else:
+                self._apply(action)
         if texts:
             await self._send_texts(texts)
 
@@ -252,7 +368,7 @@ class RealtimeSocket:
         subscription_id = delivery.subscription.subscription_id
         if subscription_id in self.tasks or not self.open or self.group is None:
             return
-        self.tasks[subscription_id] = self.group.create_task(self._deliver(delivery, first))
+        self.tasks[subscription_id] = self.spawn(self._deliver(delivery, first))
 
     async def deliver_queued(self, delivery: Delivery) -> None:
         """The delivery pass's turn (`delivery.DeliveryPass`): each queued publication rendered
