@@ -1,4 +1,4 @@
-"""The realtime websocket endpoint: the socket glue around `protocol.RealtimeConnection`.
+"""The realtime websocket endpoint: the runtime an API's sockets share, and its ASGI app.
 
 `RealtimeRuntime` is what the server builds once per API. It serves the websocket on
 `/graphql/realtime` and on `/graphql` (a `graphql-ws` upgrade), and it is what the mutation
@@ -9,8 +9,9 @@ Per connection: the handshake's header JSON (the `header` query parameter, stand
 (`AuthRequest.realtime_connect`). As the service does, the upgrade is accepted either way: a
 handshake without one is answered with `connection_error` "Required headers are missing.", one
 whose credentials fail with `connection_error` `UnauthorizedException` (errorCode 401). The
-receive loop also keeps the `ka`
-timer; one TaskGroup holds each `start` being authorized, then its subscription's delivery.
+open socket is a `socket.RealtimeSocket`, whose client messages come either from this ASGI app's
+`receive` (`__call__`, under any ASGI server) or, under `serve`, straight from the connection's
+protocol object (`native.py`); the handshake (`handshake`, `connection`) is the same for both.
 What a `start` becomes, and how a publication is rendered for it, is `subscriptions.py`.
 """
 

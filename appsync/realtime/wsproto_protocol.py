@@ -44,6 +44,12 @@ putting the same bytes on the wire:
   uvicorn's `handle_message` queues them; anything else goes to wsproto (`_OPEN` then becomes a
   `Connection`, for good).
 
+A socket served without ASGI (`native.py`: an upgrade to the realtime paths under `serve`) is
+this protocol too, with the request read by the HTTP protocol handed over as read
+(`read_upgrade`), and uvicorn's receive queue replaced by one that gives each message to the
+socket at once (`push_messages`, `pushed.PushedMessages`); frames, pings, closes, the size
+limit and the shutdown are handled here as for any socket.
+
 uvicorn and wsproto are pinned to one version each (pyproject.toml); `__init__` mirrors
 uvicorn's, and a test checks that every attribute uvicorn's sets exists here too.
 `appsync-local serve` names this class in `UVICORN_OPTIONS` (`ws=`).
