@@ -86,7 +86,7 @@ class RealtimeRuntime:
         self.metrics = metrics
         self.broker = broker
         self.keep_alive = KeepAliveWheel(self.settings.keep_alive_interval_seconds)
-        self.delivery_pass = DeliveryPass()
+        self.delivery_pass = DeliveryPass(metrics)
         # The group of the tasks of every socket served without ASGI (`native.py`), while the
         # server runs (`serving`); None: every socket goes through the ASGI app.
         self.native_group: asyncio.TaskGroup | None = None

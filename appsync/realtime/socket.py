@@ -404,7 +404,8 @@ class RealtimeSocket:
             if frames and not self.write_now([frame.text for frame in frames]):
                 self.spawn_delivery(delivery, publication)
                 return
-            self._count_published(frames)
+            for frame in frames:
+                self.runtime.delivery_pass.published(frame.size)
 
     def _count_published(self, frames: list[SendFrame]) -> None:
         metrics = self.runtime.metrics
