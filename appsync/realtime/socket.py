@@ -115,6 +115,13 @@ class RealtimeSocket:
         if self.first_frame_timer is not None:
             self.first_frame_timer.cancel()
             self.first_frame_timer = None
+        if (
+            self.connection.state is ConnectionState.CLOSED
+            and message["type"] != "websocket.disconnect"
+        ):
+            # Closing (a `connection_error`, an idle or silent socket): the close is on its
+            # way, and the ASGI path reads nothing more from such a socket either.
+            return
         actions = self._actions(message)
         if actions is None:
             self.finish()

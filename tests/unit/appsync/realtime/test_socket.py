@@ -184,3 +184,25 @@ async def test_a_pushed_socket_that_says_nothing_is_closed_after_the_first_frame
             await asyncio.sleep(0.01)
     assert wire.sent == [{"type": "websocket.close", "code": 1000, "reason": "no connection_init"}]
     assert not socket.open
+
+
+@pytest.mark.anyio
+async def test_a_pushed_socket_that_is_closing_takes_no_more_frames(tmp_path: Path) -> None:
+    """A handshake whose credentials failed: the first frame is answered with
+    `connection_error` and the close; a frame the client sent right behind it is not read (as
+    the ASGI path reads nothing after the close), and gets no answer."""
+    runtime, wire = runtime_of(tmp_path), _Wire()
+    wrong = {**HEADERS, "x-api-key": "da2-not-a-key"}
+    connection = await runtime.connection(Handshake(wrong, "graphql-ws"), "127.0.0.1")
+    socket = RealtimeSocket(runtime, None, wire.send, connection, "127.0.0.1", write_now=wire.write)
+    async with asyncio.TaskGroup() as group:
+        socket.push_to(group, asyncio.get_running_loop())
+        socket.receive_now(_text({"type": "connection_init"}))
+        socket.receive_now(_text({"type": "connection_init"}))
+        for _ in range(100):
+            if wire.sent:
+                break
+            await asyncio.sleep(0.01)
+        socket.receive_now({"type": "websocket.disconnect", "code": 1000})
+    assert [frame["type"] for frame in wire.written] == ["connection_error"]
+    assert wire.sent == [{"type": "websocket.close", "code": 1000, "reason": "connection_error"}]
