@@ -7,7 +7,9 @@ in appsync/app.py). Until then each upgraded connection leaves its parser, its r
 and headers, its flow control with an `asyncio.Event`, and an empty pipeline deque behind:
 about 1.3 KB per socket in a tracemalloc of 1,000 subscribes, on top of what the open socket
 holds. Here the upgrade drops the parser and the request state, so the protocol is freed at
-once. Every request that is not an upgrade is uvicorn's, unchanged.
+once. An upgrade to the realtime paths that `native.py` answers is handed to the websocket
+protocol as read (its method, target and headers) rather than as bytes to read again, and
+served without ASGI. Every request that is not an upgrade is uvicorn's, unchanged.
 
 `appsync-local serve` names this class in `UVICORN_OPTIONS` (`http=`).
 """
