@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -335,7 +335,7 @@ def build_app(
     hosts = HostPolicy((*definition.server.allowed_hosts, *allowed_hosts))
     [integrations_key, *_] = definition.server.aws.credentials
     # What the lifespan runs, named apart: it holds these, not the API a reload may replace.
-    dynamodb, aws, broker, engine = api.dynamodb, api.aws, api.realtime.broker, api.step_functions
+    dynamodb, aws, realtime, engine = api.dynamodb, api.aws, api.realtime, api.step_functions
     functions, cache = api.functions, api.executor.cache
     console = mount_console(
         definition, api.step_functions.api, api.aws.region, endpoint, api.aws.data
@@ -360,7 +360,9 @@ def build_app(
                 services_running(services_later, data, dynamodb, aws),
                 # Before the engine: executions it resumes may invoke functions at once.
                 functions_running(functions),
-                broker.running(),
+                realtime.broker.running(),
+                # The group of the tasks of realtime sockets served without ASGI.
+                realtime.serving(),
                 cache_open(cache),
                 engine_running(engine, start, EMBEDDED_URL, integrations_key, aws.transport),
                 extra_listener_running(app, definition, AwsOnlyApp(aws.endpoint, hosts)),
@@ -521,6 +523,15 @@ class AppSyncApp(Starlette):
         self._graphql = endpoint
         self.state.api = api
         await self._realtime.adopt(api.realtime)
+
+    def realtime_upgrade(self, scope: Mapping[str, Any]) -> RealtimeRuntime | None:
+        """The realtime runtime of a websocket upgrade (its HTTP scope) to the realtime paths
+        on an answered Host, served without ASGI (`realtime/native.py`); else None."""
+        if scope["path"] not in self._realtime_paths or self._hosts.refusal(scope) is not None:
+            return None
+        if self.self_routes is not None and self.self_routes.base is None:
+            self.self_routes.learn(scope)
+        return self._realtime
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "lifespan":

@@ -19,7 +19,8 @@ import functools
 import ipaddress
 import json
 import socket
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from starlette.types import Receive, Scope, Send
 
@@ -89,7 +90,7 @@ class HostPolicy:
                 self._answers[host] = answer
         return answer
 
-    def refusal(self, scope: Scope) -> str | None:
+    def refusal(self, scope: Mapping[str, Any]) -> str | None:
         """Why a request is refused, or None. Only requests that arrived on a loopback address
         are checked; a request without a Host header (HTTP/1.0) is no rebinding."""
         server = scope.get("server")

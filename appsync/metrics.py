@@ -23,6 +23,7 @@ Where AWS reports per-minute statistics, these are running totals a scraper turn
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
@@ -131,6 +132,14 @@ class ApiMetrics:
             self.client_errors.inc()
         self.latency.observe(seconds * 1000)
 
+    def published(self, sizes: Mapping[int, int]) -> None:
+        """Data frames sent: how many of each size in bytes. Counted by size rather than one
+        by one: a fan-out sends each size thousands of times, and two metric updates per
+        frame were a sixth of the server's CPU in a delivery to 10,000 (py-spy)."""
+        for size, count in sizes.items():
+            self.publish_success.inc(count)
+            _observe_many(self.publish_size, size, count)
+
     def cache(self, resolver: str, hit: bool) -> None:
         (self._cache_hit if hit else self._cache_miss).labels(self._api_id, resolver).inc()
 
@@ -186,3 +195,21 @@ def metrics_route(metrics: ApiMetrics) -> Route:
         return Response(metrics.exposition(), media_type=CONTENT_TYPE)
 
     return Route("/metrics", endpoint, methods=["GET"])
+
+
+def _observe_many(histogram: Histogram, amount: float, count: int) -> None:
+    """`count` observations of `amount` in one update of the histogram's sum and bucket: the
+    samples `count` calls of `observe` leave (prometheus_client's `observe`, whose attributes
+    this reads; test_metrics compares the two), or those calls where the client has none."""
+    bounds = getattr(histogram, "_upper_bounds", None)
+    buckets = getattr(histogram, "_buckets", None)
+    total = getattr(histogram, "_sum", None)
+    if bounds is None or buckets is None or total is None:
+        for _ in range(count):
+            histogram.observe(amount)
+        return
+    total.inc(amount * count)
+    for index, bound in enumerate(bounds):
+        if amount <= bound:
+            buckets[index].inc(count)
+            return

@@ -23,7 +23,9 @@ that reading 10,000 sockets does not take longer than the servers take to write 
 Per peer and N it prints:
 - subscribe: the server process's CPU time (user + system, /proc/PID/stat) while the N sockets
   opened and subscribed, per subscriber, and subscribers per second of wall time;
-- delivery: the median over rounds of the time until every socket has the frame;
+- delivery: the median over rounds of the time until every socket has the frame, and of the
+  server process's CPU time over the same span (`CPU ms`: the trigger's request and the
+  writes; /proc's clock ticks, 10 ms here, so a figure below 100 ms is coarse);
 - memory: the server's RSS growth while the N sockets opened, per socket.
 Passes interleave the peers (their order rotates), and every figure is printed as the range
 over passes, with each ratio taken within one pass. Then `--idle` opens subscribed sockets up
@@ -310,11 +312,13 @@ async def _simulator_peer() -> AsyncIterator[Endpoint]:
 @dataclass(frozen=True, slots=True)
 class Figures:
     """One peer at one N: server CPU seconds per subscriber, subscribers per second, median
-    delivery seconds, server KiB per open socket; `opened` sockets, and why no more."""
+    delivery seconds and the server's median CPU seconds per delivery, server KiB per open
+    socket; `opened` sockets, and why no more."""
 
     cpu_per_subscribe: float
     subscribes_per_second: float
     delivery: float
+    delivery_cpu: float
     kib_per_socket: float
     opened: int
     stopped: str | None = None
@@ -344,19 +348,23 @@ async def _measure(peer: str, size: int, rounds: int, options: dict[str, Any]) -
         opened = max(len(sockets), 1)
         kib = (_rss_kib(endpoint.pid) - before_kib) / opened
         times: list[float] = []
+        cpu_times: list[float] = []
         # One delivery first, untimed: each server's first mutation warms what it runs.
         for index in range(-1, rounds) if sockets and rounds else ():
             # One document with variables, as clients send mutations.
             body = {"query": MUTATION, "variables": {"id": str(index)}} if endpoint.realtime else {}
+            cpu_before = _cpu_seconds(endpoint.pid)
             elapsed = await _deliver_time(sockets, http, endpoint.trigger_url, body)
             if index >= 0:
                 times.append(elapsed)
+                cpu_times.append(_cpu_seconds(endpoint.pid) - cpu_before)
         for socket in sockets:
             socket.close()
     return Figures(
         cpu / opened,
         len(sockets) / wall,
         statistics.median(times) if times else math.nan,
+        statistics.median(cpu_times) if cpu_times else math.nan,
         kib,
         len(sockets),
         stopped,
@@ -413,7 +421,7 @@ async def run(
     )
     print(
         f"{'N':>7} {'peer':<10} {'CPU us/subscribe':>17} {'subscribes/s':>13}"
-        f" {'delivery ms':>14} {'KiB/socket':>11}"
+        f" {'delivery ms':>14} {'CPU ms':>10} {'KiB/socket':>11}"
     )
     for size in sizes:
         runs: dict[str, list[Figures]] = {peer: [] for peer in peers}
@@ -428,11 +436,13 @@ async def run(
                 f" {_span([f.cpu_per_subscribe for f in figures], 1e6, 0):>17}"
                 f" {_span([f.subscribes_per_second for f in figures], digits=0):>13}"
                 f" {_span([f.delivery for f in figures], 1000):>14}"
+                f" {_span([f.delivery_cpu for f in figures], 1000, 0):>10}"
                 f" {_span([f.kib_per_socket for f in figures]):>11}",
                 flush=True,
             )
         _print_ratios("CPU per subscribe", runs, "cpu_per_subscribe", (SIMULATOR,))
         _print_ratios("delivery", runs, "delivery", (SIMULATOR, BARE))
+        _print_ratios("server CPU per delivery", runs, "delivery_cpu", (SIMULATOR, BARE))
         _print_ratios("KiB per socket", runs, "kib_per_socket", (SIMULATOR, BARE))
     if idle != "0":
         await _idle(idle, hard, peers, options)

@@ -9,7 +9,7 @@ order: each publication is rendered (once for every subscriber with the same ren
 `SubscriptionPlanner.encoded`) and its frame written at once where the socket takes it now.
 What a socket cannot take now (its transport paused by a slow reader, or a server without the
 `SEND_TEXTS` extension), and an invalidation, goes to a task of that socket's own as before,
-so no socket holds up the others (`endpoint._Socket.deliver_queued`).
+so no socket holds up the others (`socket.RealtimeSocket.deliver_queued`).
 
 The pass's task belongs to the TaskGroup of the socket that woke it (every task belongs to a
 group); that socket's own ASGI task, if it closes meanwhile, ends once the pass has nothing
@@ -24,6 +24,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+from appsync.metrics import ApiMetrics
 from appsync.pubsub import Inbox
 from appsync.realtime.subscriptions import ActiveSubscription, SubscriptionPlanner
 
@@ -43,7 +44,7 @@ class Delivery:
 
 
 class Subscriber(Protocol):
-    """The socket's side of a delivery pass (`endpoint._Socket`)."""
+    """The socket's side of a delivery pass (`socket.RealtimeSocket`)."""
 
     async def deliver_queued(self, delivery: Delivery) -> None:
         """Deliver what the inbox holds that the socket takes now; leave the rest to a task of
@@ -58,11 +59,25 @@ class Subscriber(Protocol):
 class DeliveryPass:
     """The subscriptions woken since the pass's task last ran out of them, and that task."""
 
-    __slots__ = ("_running", "_woken")
+    __slots__ = ("_metrics", "_running", "_sizes", "_woken")
 
-    def __init__(self) -> None:
+    def __init__(self, metrics: ApiMetrics | None = None) -> None:
         self._woken: list[tuple[Subscriber, Delivery]] = []
         self._running = False
+        self._metrics = metrics
+        # Data frames the pass wrote since it last counted them, by size in bytes.
+        self._sizes: dict[int, int] = {}
+
+    def published(self, size: int) -> None:
+        """A data frame of `size` bytes written: counted in the metrics once the pass has
+        been through the subscriptions woken so far (`ApiMetrics.published`)."""
+        if self._metrics is not None:
+            self._sizes[size] = self._sizes.get(size, 0) + 1
+
+    def _count(self) -> None:
+        if self._sizes and self._metrics is not None:
+            sizes, self._sizes = self._sizes, {}
+            self._metrics.published(sizes)
 
     def wake(self, subscriber: Subscriber, delivery: Delivery, group: asyncio.TaskGroup) -> None:
         """Queue a woken subscription; the pass's task starts in `group` (the waking socket's)
@@ -85,6 +100,7 @@ class DeliveryPass:
                     except Exception:  # the edge: one subscription's fault stops no other
                         logger.exception("delivering to a subscription failed")
                 woken = []
+                self._count()
         except asyncio.CancelledError:
             # The task's group is closing (its socket's): the others go on in tasks of their own.
             rest, self._woken = woken[at:] + self._woken, []
@@ -93,3 +109,4 @@ class DeliveryPass:
             raise
         finally:
             self._running = False
+            self._count()

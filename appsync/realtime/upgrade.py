@@ -4,6 +4,8 @@ the `connection_error` for refused credentials."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from starlette.responses import Response
@@ -36,7 +38,7 @@ async def deny(scope: Scope, receive: Receive, send: Send) -> None:
         await websocket.close(1008)
 
 
-def query_parameter(scope: Scope, name: str) -> str | None:
+def query_parameter(scope: Mapping[str, Any], name: str) -> str | None:
     """A query parameter as Starlette's `query_params.get` reads it (the last one of that
     name, the query string read as Latin-1, blank values kept)."""
     query = scope.get("query_string", b"").decode("latin-1")

@@ -34,7 +34,7 @@ putting the same bytes on the wire:
   `Upgrade: websocket`, version 13, a key, a host) is read from the request uvicorn hands over
   and answered with the 101 wsproto writes, byte for byte. Anything else, and any answer but an
   accept (a refusal, a denial response, a 500), goes through wsproto's handshake as before: the
-  request is fed to a `WSConnection` then (`_PendingUpgrade.connection`).
+  request is fed to a `WSConnection` then (`PendingUpgrade.connection`).
 - Each text frame sent went through wsproto's frame serializer (a bytearray copy, its
   extension loop). Without permessage-deflate a server frame is a two-to-ten-byte header and
   the payload (RFC 6455 5.2), written here directly.
@@ -43,6 +43,12 @@ putting the same bytes on the wire:
   only whole text frames is read by `frames.text_messages` instead, and its messages queued as
   uvicorn's `handle_message` queues them; anything else goes to wsproto (`_OPEN` then becomes a
   `Connection`, for good).
+
+A socket served without ASGI (`native.py`: an upgrade to the realtime paths under `serve`) is
+this protocol too, with the request read by the HTTP protocol handed over as read
+(`read_upgrade`), and uvicorn's receive queue replaced by one that gives each message to the
+socket at once (`push_messages`, `pushed.PushedMessages`); frames, pings, closes, the size
+limit and the shutdown are handled here as for any socket.
 
 uvicorn and wsproto are pinned to one version each (pyproject.toml); `__init__` mirrors
 uvicorn's, and a test checks that every attribute uvicorn's sets exists here too.
@@ -76,6 +82,7 @@ from wsproto.utilities import generate_accept_token, split_comma_header
 
 from appsync.pubsub import ReceiveQueue
 from appsync.realtime.frames import text_messages
+from appsync.realtime.pushed import PushedMessages
 
 _WEBSOCKET_VERSION = b"13"
 # The ASGI extension (in the scope's `extensions`) and message type of a send of several text
@@ -108,18 +115,28 @@ _OPEN = _Open()
 
 
 @dataclass(slots=True)
-class _PendingUpgrade:
-    """A well-formed upgrade request not answered yet: its bytes (for wsproto, should the answer
-    be anything but an accept), its key and the subprotocols it offered."""
+class PendingUpgrade:
+    """A well-formed upgrade request not answered yet: its key, the subprotocols it offered,
+    and its target and headers (for wsproto, should the answer be anything but an accept)."""
 
-    request: bytes
     key: bytes
     subprotocols: list[str]
+    target: bytes
+    headers: list[tuple[bytes, bytes]]
+    # The request's bytes as uvicorn handed them over, when it did.
+    request: bytes | None = None
 
     def connection(self) -> wsproto.WSConnection:
         """wsproto's handshake state for the same request, as if it had parsed it."""
+        request = self.request
+        if request is None:
+            lines = [b"GET ", self.target, b" HTTP/1.1\r\n"]
+            for name, value in self.headers:
+                lines += [name, b": ", value, b"\r\n"]
+            lines.append(b"\r\n")
+            request = b"".join(lines)
         conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
-        conn.receive_data(self.request)
+        conn.receive_data(request)
         for _ in conn.events():
             pass  # the Request event, already handled
         return conn
@@ -159,7 +176,7 @@ def _frame_connection(conn: Connection) -> Connection:
     return conn
 
 
-def _read_upgrade(data: bytes) -> tuple[events.Request, _PendingUpgrade] | None:
+def _read_upgrade(data: bytes) -> tuple[events.Request, PendingUpgrade] | None:
     """The upgrade request uvicorn's HTTP protocol hands over, as wsproto's Request event, if
     wsproto would accept it; None when wsproto must judge it (a refusal, an odd request)."""
     head, separator, rest = data.partition(b"\r\n\r\n")
@@ -167,12 +184,24 @@ def _read_upgrade(data: bytes) -> tuple[events.Request, _PendingUpgrade] | None:
         return None
     lines = head.split(b"\r\n")
     request_line = lines[0].split(b" ")
-    if (
-        len(request_line) != 3
-        or request_line[0] != b"GET"
-        or request_line[2] != b"HTTP/1.1"
-        or not _TARGET.fullmatch(request_line[1])
-    ):
+    if len(request_line) != 3 or request_line[2] != b"HTTP/1.1":
+        return None
+    headers: list[tuple[bytes, bytes]] = []
+    for line in lines[1:]:
+        name, colon, value = line.partition(b": ")
+        if not colon:
+            return None
+        headers.append((name, value))
+    return read_upgrade(request_line[0], request_line[1], headers, data)
+
+
+def read_upgrade(
+    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], request: bytes | None = None
+) -> tuple[events.Request, PendingUpgrade] | None:
+    """An upgrade request (its method, target and headers, names in lower case, as uvicorn's
+    HTTP protocol read them; `request`: its bytes, when at hand) as wsproto's Request event, if
+    wsproto would accept it; None when wsproto must judge it (a refusal, an odd request)."""
+    if method != b"GET" or not _TARGET.fullmatch(target):
         return None
     connection_tokens: list[str] = []
     host: str | None = None
@@ -182,15 +211,9 @@ def _read_upgrade(data: bytes) -> tuple[events.Request, _PendingUpgrade] | None:
     upgrade = b""
     extensions: list[str] = []
     subprotocols: list[str] = []
-    headers: list[tuple[bytes, bytes]] = []
-    for line in lines[1:]:
-        name, colon, value = line.partition(b": ")
-        if (
-            not colon
-            or not _NAME.fullmatch(name)
-            or not _VALUE.fullmatch(value)
-            or name in _BODY_HEADERS
-        ):
+    extra_headers: list[tuple[bytes, bytes]] = []
+    for name, value in headers:
+        if not _NAME.fullmatch(name) or not _VALUE.fullmatch(value) or name in _BODY_HEADERS:
             return None
         # wsproto's own reading (wsproto.handshake._process_connection_request).
         if name == b"connection":
@@ -211,7 +234,7 @@ def _read_upgrade(data: bytes) -> tuple[events.Request, _PendingUpgrade] | None:
             version = value
         elif name == b"upgrade":
             upgrade = value
-        headers.append((name, value))
+        extra_headers.append((name, value))
     if (
         not any(token.lower() == "upgrade" for token in connection_tokens)
         or version != _WEBSOCKET_VERSION
@@ -221,14 +244,14 @@ def _read_upgrade(data: bytes) -> tuple[events.Request, _PendingUpgrade] | None:
         or host is None
     ):
         return None
-    request = events.Request(
+    event = events.Request(
         host=host,
-        target=request_line[1].decode("ascii"),
+        target=target.decode("ascii"),
         extensions=extensions,
-        extra_headers=headers,
+        extra_headers=extra_headers,
         subprotocols=subprotocols,
     )
-    return request, _PendingUpgrade(data, key, subprotocols)
+    return event, PendingUpgrade(key, subprotocols, target, headers, request)
 
 
 def _frame(data: str | bytes) -> bytes:
@@ -322,7 +345,7 @@ class WSProtocol(_UvicornWSProtocol):
         self.disconnected = False
         self.response_started = False
         # A WSConnection only when wsproto must see the handshake (`data_received`).
-        # wsproto's state, or what stands for it: None (no data yet), a _PendingUpgrade, _OPEN
+        # wsproto's state, or what stands for it: None (no data yet), a PendingUpgrade, _OPEN
         # (accepted, no frame parsed by wsproto), a WSConnection (a handshake wsproto judges),
         # or its frame-level Connection. uvicorn's code reads it as `conn` (the property).
         self._conn: object = None
@@ -351,9 +374,10 @@ class WSProtocol(_UvicornWSProtocol):
         if conn is _OPEN:
             if not self.close_sent and (texts := text_messages(data, self.config.ws_max_size)):
                 # uvicorn's handle_message for each, without wsproto's parser.
+                queue = self.queue
                 for text in texts:
-                    self.queue.put_nowait({"type": "websocket.receive", "text": text})
-                if not self.read_paused:
+                    queue.put_nowait({"type": "websocket.receive", "text": text})
+                if not self.read_paused and not isinstance(queue, PushedMessages):
                     self.read_paused = True
                     self.transport.pause_reading()
                 return
@@ -365,10 +389,23 @@ class WSProtocol(_UvicornWSProtocol):
                 self.handle_connect(request)
                 return
             self._conn = wsproto.WSConnection(connection_type=wsproto.ConnectionType.SERVER)
-        elif isinstance(conn, _PendingUpgrade):
+        elif isinstance(conn, PendingUpgrade):
             # A frame before the accept: wsproto holds it until then, as it always did.
             self._conn = conn.connection()
         super().data_received(data)
+        if self.read_paused and isinstance(self.queue, PushedMessages):
+            # uvicorn paused reading for an ASGI app's `receive`; the message went on at once.
+            self.read_paused = False
+            self.transport.resume_reading()
+
+    def push_messages(self, upgrade: PendingUpgrade, scope: Any, queue: PushedMessages) -> None:
+        """Answer `upgrade` without an ASGI app (`native.py`): what uvicorn would queue for the
+        app's `receive` goes to `queue`, and `send` takes the accept when it comes. `scope`
+        (the upgrade request's, from the HTTP protocol) names the socket in the accept's log
+        line until then."""
+        self._conn = upgrade
+        self.scope = scope
+        self.queue = queue  # type: ignore[assignment]
 
     def send_500_response(self) -> None:
         self._wsproto_handshake()
@@ -390,7 +427,7 @@ class WSProtocol(_UvicornWSProtocol):
     def _wsproto_handshake(self) -> None:
         """Hand a pending upgrade to wsproto, for an answer other than an accept."""
         conn = self._conn
-        if isinstance(conn, _PendingUpgrade):
+        if isinstance(conn, PendingUpgrade):
             self._conn = conn.connection()
 
     def handle_connect(self, event: events.Request) -> None:
@@ -436,14 +473,14 @@ class WSProtocol(_UvicornWSProtocol):
                 for text in texts:
                     await self.send({"type": "websocket.send", "text": text, "bytes": None})
             return
-        if isinstance(conn, _PendingUpgrade):
+        if isinstance(conn, PendingUpgrade):
             if kind == "websocket.accept":
                 await self._accept(conn, message)
                 return
             self._wsproto_handshake()
         await self._send_through_uvicorn(message)
 
-    async def _accept(self, upgrade: _PendingUpgrade, message: ASGISendEvent) -> None:
+    async def _accept(self, upgrade: PendingUpgrade, message: ASGISendEvent) -> None:
         """uvicorn's accept (`WSProtocol.send`), writing the 101 wsproto writes for it."""
         await self.writable.wait()
         if self.disconnected:

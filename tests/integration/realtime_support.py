@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +190,25 @@ class RealtimeServer:
         return self.runtime.broker.subscriber_count(f"mutation:{mutation_field}")
 
 
-def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Starlette:
+class RealtimeApp(Starlette):
+    """The test app; with `native`, its realtime upgrades are served in the socket's protocol
+    object as `serve` serves them (`AppSyncApp.realtime_upgrade`, `realtime/native.py`), else
+    through the runtime's ASGI app (any other ASGI server's way)."""
+
+    def __init__(self, runtime: RealtimeRuntime, native: bool, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.runtime = runtime
+        self.native = native
+
+    def realtime_upgrade(self, scope: Mapping[str, Any]) -> RealtimeRuntime | None:
+        if self.native and scope["path"] in self.runtime.paths():
+            return self.runtime
+        return None
+
+
+def build_app(
+    code_dir: Path, broker: Broker, settings: RealtimeSettings, native: bool = True
+) -> RealtimeApp:
     schema = build_schema_document(parse(Source(SDL, "realtime.graphql")), "realtime.graphql")
     authorizer = Authorizer(
         ApiKeyConfig(keys=(ApiKey(API_KEY, None, 4_000_000_000),)),
@@ -246,33 +264,42 @@ def build_app(code_dir: Path, broker: Broker, settings: RealtimeSettings) -> Sta
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with broker.running():
+        async with broker.running(), runtime.serving():
             yield
 
-    app = Starlette(
+    return RealtimeApp(
+        runtime,
+        native,
         routes=[Route("/graphql", graphql, methods=["POST"]), *runtime.routes()],
         lifespan=lifespan,
     )
-    app.state.runtime = runtime
-    return app
 
 
 @contextmanager
 def serve(
-    code_dir: Path, broker: Broker | None = None, settings: RealtimeSettings | None = None
+    code_dir: Path,
+    broker: Broker | None = None,
+    settings: RealtimeSettings | None = None,
+    native: bool = True,
 ) -> Iterator[RealtimeServer]:
     app = build_app(
         code_dir,
         broker or InMemoryBroker(),
         settings or RealtimeSettings(keep_alive_interval_seconds=3600),
+        native,
     )
     with running(app, "realtime-test-server") as (host, port):
-        yield RealtimeServer(host, port, app.state.runtime)
+        yield RealtimeServer(host, port, app.runtime)
 
 
-@pytest.fixture(scope="module", name="server")
-def realtime_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RealtimeServer]:
-    with serve(tmp_path_factory.mktemp("realtime")) as running:
+@pytest.fixture(scope="module", name="server", params=["native", "asgi"])
+def realtime_server(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[RealtimeServer]:
+    """Each test module's server, once with its sockets served in their protocol objects (as
+    `serve` serves them) and once through the ASGI app: the same tests hold for both."""
+    folder = tmp_path_factory.mktemp("realtime")
+    with serve(folder, native=request.param == "native") as running:
         yield running
 
 

@@ -71,3 +71,31 @@ def test_executions_count_by_how_they_end_with_their_time() -> None:
     assert samples[("states_ExecutionsSucceeded_total", machine)] == 1
     assert samples[("states_ExecutionsFailed_total", machine)] == 1
     assert samples[("states_ExecutionTime_sum", machine)] == 500
+
+
+def _publish_samples(metrics: ApiMetrics) -> dict[tuple[str, str], float]:
+    """The data-frame metrics' samples (but their creation times), by name and bucket."""
+    return {
+        (sample.name, sample.labels.get("le", "")): sample.value
+        for family in text_string_to_metric_families(metrics.exposition().decode())
+        for sample in family.samples
+        if sample.name.startswith("appsync_PublishDataMessage")
+        and not sample.name.endswith("_created")
+    }
+
+
+def test_frames_counted_by_size_leave_the_samples_of_one_count_each() -> None:
+    """`published` counts data frames by size (a fan-out sends each size thousands of times):
+    the samples are those `inc` and `observe` per frame leave, buckets, sum and count."""
+    by_size, one_by_one = ApiMetrics("api"), ApiMetrics("api")
+    sizes = {90: 3, 1_000: 2, 300_000: 1}
+    by_size.published(sizes)
+    for size, count in sizes.items():
+        for _ in range(count):
+            one_by_one.publish_success.inc()
+            one_by_one.publish_size.observe(size)
+    samples = _publish_samples(by_size)
+    assert samples == _publish_samples(one_by_one)
+    assert samples[("appsync_PublishDataMessageSuccess_total", "")] == 6
+    assert samples[("appsync_PublishDataMessageSize_sum", "")] == 90 * 3 + 1_000 * 2 + 300_000
+    assert samples[("appsync_PublishDataMessageSize_count", "")] == 6

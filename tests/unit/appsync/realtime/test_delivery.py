@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from appsync.metrics import ApiMetrics
 from appsync.pubsub import Inbox
 from appsync.realtime.delivery import Delivery, DeliveryPass
 
@@ -96,3 +97,46 @@ async def test_a_cancelled_pass_leaves_the_rest_to_their_own_tasks() -> None:
     async with asyncio.TaskGroup() as group:
         delivery_pass.wake(second, waiting, group)
     assert turns == ["a", "b"]
+
+
+@dataclass(eq=False)
+class Writer:
+    """A subscriber whose turn writes one data frame of `size` bytes."""
+
+    delivery_pass: DeliveryPass
+    size: int
+    counted_before: list[float] = field(default_factory=list)
+    metrics: ApiMetrics | None = None
+
+    async def deliver_queued(self, delivery: Delivery) -> None:
+        if self.metrics is not None:
+            self.counted_before.append(_published(self.metrics))
+        self.delivery_pass.published(self.size)
+
+    def spawn_delivery(self, delivery: Delivery) -> None:
+        raise AssertionError("nothing is left to a task of its own here")
+
+
+def _published(metrics: ApiMetrics, name: str = "Success_total") -> float:
+    labels = {"GraphQLAPIId": "api"}
+    value = metrics.registry.get_sample_value(f"appsync_PublishDataMessage{name}", labels)
+    return value or 0.0
+
+
+@pytest.mark.anyio
+async def test_the_frames_a_pass_wrote_are_counted_once_it_is_through_them() -> None:
+    """Counted by size once the pass has been through the subscriptions woken (`published`),
+    not one metric update per frame: all of them by the time the pass ends."""
+    metrics = ApiMetrics("api")
+    delivery_pass = DeliveryPass(metrics)
+    writers = [
+        Writer(delivery_pass, 120, metrics=metrics),
+        Writer(delivery_pass, 120, metrics=metrics),
+        Writer(delivery_pass, 4_000, metrics=metrics),
+    ]
+    async with asyncio.TaskGroup() as group:
+        for writer in writers:
+            delivery_pass.wake(writer, _delivery(), group)
+    assert [writer.counted_before[0] for writer in writers] == [0, 0, 0]
+    assert _published(metrics) == 3
+    assert _published(metrics, "Size_sum") == 120 * 2 + 4_000
