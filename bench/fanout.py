@@ -353,11 +353,11 @@ async def _measure(peer: str, size: int, rounds: int, options: dict[str, Any]) -
         for index in range(-1, rounds) if sockets and rounds else ():
             # One document with variables, as clients send mutations.
             body = {"query": MUTATION, "variables": {"id": str(index)}} if endpoint.realtime else {}
-            cpu_before = _cpu_seconds(endpoint.pid)
+            cpu_before = cpu_seconds(endpoint.pid)
             elapsed = await _deliver_time(sockets, http, endpoint.trigger_url, body)
             if index >= 0:
                 times.append(elapsed)
-                cpu_times.append(_cpu_seconds(endpoint.pid) - cpu_before)
+                cpu_times.append(cpu_seconds(endpoint.pid) - cpu_before)
         for socket in sockets:
             socket.close()
     return Figures(
