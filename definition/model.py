@@ -382,6 +382,7 @@ class UserPoolClientSpec:
 CALLED_TRIGGERS = (
     *("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication"),
     *("PreTokenGeneration", "PreTokenGenerationConfig"),
+    *("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"),
 )
 
 

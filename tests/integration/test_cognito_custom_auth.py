@@ -1,0 +1,231 @@
+"""The custom authentication flow, PreAuthentication for a user not found, and UserMigration,
+through the real server with boto3 on the AWS endpoint and httpx on the API (Amazon Cognito
+Developer Guide: "Custom authentication challenge Lambda triggers" and the Define / Create /
+Verify Auth challenge pages; "Pre authentication Lambda trigger" (`userNotFound` when
+PreventUserExistenceErrors is ENABLED); "Migrate user Lambda trigger"). Refusals as Cognito
+answers them: NotAuthorizedException "Incorrect username or password." for a failed custom
+sign-in (aws-amplify/amplify-js#8145) and for a user not found behind a client that hides users
+(re:Post, "cognito preventuserexistenceerrors setting with usermigration lambda"),
+"Invalid session for the user." for a session already answered
+(aws-samples/amazon-cognito-passwordless-email-auth#17)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import httpx
+import jwt
+import pytest
+
+from appsync.app import build_app
+from definition.formats import read_definition
+from definition.model import ApiDefinition, UserPoolSpec
+from tests.integration.conftest import APIS, running
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, ApiDefinition]]:
+    definition = read_definition(APIS / "cognito_triggers_custom" / "template.yaml")
+    with running(build_app(definition), "appsync-local-cognito-custom-auth") as (host, port):
+        yield f"http://{host}:{port}", definition
+
+
+def _idp(endpoint: str) -> Any:
+    return boto3.client(
+        "cognito-idp",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def _pool(definition: ApiDefinition, name: str) -> UserPoolSpec:
+    [pool] = [pool for pool in definition.server.user_pools if pool.pool_name == name]
+    return pool
+
+
+def _client(pool: UserPoolSpec, name: str) -> str:
+    [client] = [client for client in pool.clients if client.client_name == name]
+    return client.client_id
+
+
+def _passwordless(definition: ApiDefinition) -> tuple[str, str, str]:
+    pool = _pool(definition, "passwordless-users")
+    return pool.user_pool_id, _client(pool, "web"), _client(pool, "hiding")
+
+
+def _user(idp: Any, pool_id: str, name: str) -> None:
+    idp.admin_create_user(
+        UserPoolId=pool_id,
+        Username=name,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": f"{name}@example.test"}],
+    )
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=name, Password="Unused-Pass-1", Permanent=True
+    )
+
+
+def test_a_passwordless_sign_in_issues_the_installations_tokens(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    pool_id, client_id, _ = _passwordless(definition)
+    _user(idp, pool_id, "ada")
+    started = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "ada"}
+    )
+    assert started["ChallengeName"] == "CUSTOM_CHALLENGE"
+    assert started["ChallengeParameters"] == {
+        "email": "ada@example.test",
+        "round": "1",
+        "previous": "",
+        "status": "CONFIRMED",
+        "seen": "CUSTOM_CHALLENGE:CreateAuthChallenge_Authentication:false",
+        "USERNAME": "ada",
+    }
+    # A wrong answer: DefineAuthChallenge sees it in the session and asks again.
+    again = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="CUSTOM_CHALLENGE",
+        Session=started["Session"],
+        ChallengeResponses={"USERNAME": "ada", "ANSWER": "code-9"},
+    )
+    assert again["ChallengeName"] == "CUSTOM_CHALLENGE"
+    assert again["Session"] != started["Session"]
+    assert (again["ChallengeParameters"]["round"], again["ChallengeParameters"]["previous"]) == (
+        "2",
+        "ROUND-1:false",
+    )
+    # The answered session is spent.
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as spent:
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="CUSTOM_CHALLENGE",
+            Session=started["Session"],
+            ChallengeResponses={"USERNAME": "ada", "ANSWER": "code-1"},
+        )
+    assert spent.value.response["Error"]["Message"] == "Invalid session for the user."
+    signed_in = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="CUSTOM_CHALLENGE",
+        Session=again["Session"],
+        ChallengeResponses={"USERNAME": "ada", "ANSWER": "code-2"},
+    )
+    tokens = signed_in["AuthenticationResult"]
+    claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
+    assert (claims["cognito:username"], claims["aud"]) == ("ada", client_id)
+    # The API verifies them against the installation's key, as every other sign-in's.
+    answer = httpx.post(
+        f"{endpoint}/graphql",
+        json={"query": "{ me }"},
+        headers={"Authorization": tokens["IdToken"]},
+    )
+    assert answer.json() == {"data": {"me": "ada"}}
+    # And Cognito knows the access token and the refresh token.
+    assert idp.get_user(AccessToken=tokens["AccessToken"])["Username"] == "ada"
+    refreshed = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="REFRESH_TOKEN_AUTH",
+        AuthParameters={"REFRESH_TOKEN": tokens["RefreshToken"]},
+    )
+    assert "IdToken" in refreshed["AuthenticationResult"]
+
+
+def test_three_wrong_answers_fail_the_sign_in(served: tuple[str, ApiDefinition]) -> None:
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    pool_id, client_id, _ = _passwordless(definition)
+    _user(idp, pool_id, "bo")
+    session = idp.admin_initiate_auth(
+        UserPoolId=pool_id,
+        ClientId=client_id,
+        AuthFlow="CUSTOM_AUTH",
+        AuthParameters={"USERNAME": "bo"},
+    )["Session"]
+    for _ in range(2):
+        session = idp.admin_respond_to_auth_challenge(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            ChallengeName="CUSTOM_CHALLENGE",
+            Session=session,
+            ChallengeResponses={"USERNAME": "bo", "ANSWER": "wrong"},
+        )["Session"]
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as failed:
+        idp.admin_respond_to_auth_challenge(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            ChallengeName="CUSTOM_CHALLENGE",
+            Session=session,
+            ChallengeResponses={"USERNAME": "bo", "ANSWER": "wrong"},
+        )
+    assert failed.value.response["Error"]["Message"] == "Incorrect username or password."
+
+
+def test_a_failing_verify_function_and_an_unknown_user(served: tuple[str, ApiDefinition]) -> None:
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    pool_id, client_id, _ = _passwordless(definition)
+    _user(idp, pool_id, "cy")
+    session = idp.initiate_auth(
+        ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "cy"}
+    )["Session"]
+    with pytest.raises(idp.exceptions.UserLambdaValidationException) as crashed:
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="CUSTOM_CHALLENGE",
+            Session=session,
+            ChallengeResponses={"USERNAME": "cy", "ANSWER": "crash"},
+        )
+    assert crashed.value.response["Error"]["Message"] == (
+        "VerifyAuthChallengeResponse failed with error cannot check this answer."
+    )
+    with pytest.raises(idp.exceptions.UserNotFoundException) as unknown:
+        idp.initiate_auth(
+            ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "nobody"}
+        )
+    assert unknown.value.response["Error"]["Message"] == "User does not exist."
+
+
+def test_a_client_that_hides_users_runs_the_triggers_for_one_not_found(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    _, _, hiding = _passwordless(definition)
+    started = idp.initiate_auth(
+        ClientId=hiding, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "nobody"}
+    )
+    assert started["ChallengeParameters"]["seen"] == (
+        "CUSTOM_CHALLENGE:CreateAuthChallenge_Authentication:true"
+    )
+    assert started["ChallengeParameters"]["email"] == ""
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as refused:
+        idp.respond_to_auth_challenge(
+            ClientId=hiding,
+            ChallengeName="CUSTOM_CHALLENGE",
+            Session=started["Session"],
+            ChallengeResponses={"USERNAME": "nobody", "ANSWER": "code-1"},
+        )
+    assert refused.value.response["Error"]["Message"] == "Incorrect username or password."
+    # A password sign-in of a user not found: PreAuthentication runs with `userNotFound`.
+    with pytest.raises(idp.exceptions.UserLambdaValidationException) as named:
+        idp.initiate_auth(
+            ClientId=hiding,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "ghost-1", "PASSWORD": "Any-Pass-1"},
+        )
+    assert named.value.response["Error"]["Message"] == (
+        "PreAuthentication failed with error no such user ghost-1."
+    )
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as hidden:
+        idp.initiate_auth(
+            ClientId=hiding,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "nobody", "PASSWORD": "Any-Pass-1"},
+        )
+    assert hidden.value.response["Error"]["Message"] == "Incorrect username or password."

@@ -1,0 +1,171 @@
+"""The custom authentication flow's state, with real declared Python functions (one handler for
+the three challenge triggers, by `triggerSource`) and moto's Cognito in process: the events carry
+the session so far, the challenge's public parameters reach the client with `USERNAME`, the
+private ones reach VerifyAuthChallengeResponse, and a session is answered once (Amazon Cognito
+Developer Guide, "Custom authentication challenge Lambda triggers"). The whole flow through the
+endpoint runs in tests/integration/test_cognito_custom_auth.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from appsync.aws.cognito_challenges import CustomAuth
+from appsync.aws.cognito_pools import Pool, TriggerCaller, TriggerFailedError, pool_of
+from appsync.aws.requests import AwsResponse
+from appsync.functions_embedded import EmbeddedFunctions, build_functions, running
+from appsync.stepfunctions_embedded import SelfRoutes
+from definition.appsync_yaml.api import read_appsync_yaml
+from definition.model import AccessKey
+
+pytestmark = pytest.mark.anyio
+
+CODE = """
+def handler(event, context):
+    source, request, response = event["triggerSource"], event["request"], event["response"]
+    if source == "DefineAuthChallenge_Authentication":
+        session = request["session"]
+        response["issueTokens"] = bool(session) and session[-1]["challengeResult"]
+        response["challengeName"] = "CUSTOM_CHALLENGE"
+    elif source == "CreateAuthChallenge_Authentication":
+        response["publicChallengeParameters"] = {"seen": repr(request["session"])}
+        response["privateChallengeParameters"] = {"code": 7}
+        response["challengeMetadata"] = "first"
+    else:
+        private = request["privateChallengeParameters"]
+        response["answerCorrect"] = request["challengeAnswer"] == private["code"]
+    return event
+"""
+
+
+def _functions(tmp_path: Path) -> EmbeddedFunctions:
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "app.py").write_text(CODE)
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+    (tmp_path / "appsync.yaml").write_text(
+        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
+        "    functions:\n"
+        "      - {FunctionName: challenges, Runtime: python3.12, Handler: app.handler,"
+        " CodeUri: code}\n"
+    )
+    problems: list[str] = []
+    functions = build_functions(
+        read_appsync_yaml(tmp_path / "appsync.yaml"),
+        "us-east-1",
+        AccessKey("AKIDLOCAL", "local-secret"),
+        SelfRoutes(None),
+        lambda *where: problems.append(":".join(where)),
+    )
+    assert problems == []
+    return functions
+
+
+@pytest.fixture
+def pool() -> Iterator[tuple[Pool, str]]:
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:challenges"
+    with mock_aws():
+        idp = boto3.client(
+            "cognito-idp",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        pool_id = idp.create_user_pool(
+            PoolName="local",
+            LambdaConfig={
+                "DefineAuthChallenge": arn,
+                "CreateAuthChallenge": arn,
+                "VerifyAuthChallengeResponse": arn,
+            },
+        )["UserPool"]["Id"]
+        client = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")
+        client_id = client["UserPoolClient"]["ClientId"]
+        idp.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
+        found = pool_of({"ClientId": client_id})
+        assert found is not None
+        yield found, client_id
+
+
+async def _issued(pool: Pool, body: dict[str, Any], issued: AwsResponse) -> AwsResponse:
+    """What the route does after a sign-in (PostAuthentication, PreTokenGeneration): nothing
+    here, the pool has neither."""
+    return issued
+
+
+async def test_a_session_goes_round_once(tmp_path: Path, pool: tuple[Pool, str]) -> None:
+    found, client_id = pool
+    functions = _functions(tmp_path)
+    flow = CustomAuth(TriggerCaller(functions), _issued)
+    async with running(functions):
+        started = json.loads(
+            (await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)).body
+        )
+        assert started["ChallengeParameters"] == {"seen": "[]", "USERNAME": "ada"}
+        answer = {
+            "ChallengeName": "CUSTOM_CHALLENGE",
+            "Session": started["Session"],
+            "ChallengeResponses": {"USERNAME": "ada", "ANSWER": "6"},
+        }
+        again = json.loads((await flow.respond(found, answer, client_id)).body)
+        # The entry of the wrong answer: its metadata from CreateAuthChallenge, the private
+        # code (a number in the function's answer) kept as a string.
+        assert again["ChallengeParameters"]["seen"] == (
+            "[{'challengeName': 'CUSTOM_CHALLENGE', 'challengeResult': False, "
+            "'challengeMetadata': 'first'}]"
+        )
+        with pytest.raises(TriggerFailedError) as spent:
+            await flow.respond(found, answer, client_id)
+        assert (spent.value.code, spent.value.message) == (
+            "NotAuthorizedException",
+            "Invalid session for the user.",
+        )
+        right = {**answer, "Session": again["Session"]}
+        right["ChallengeResponses"] = {"USERNAME": "ada", "ANSWER": "7"}
+        with pytest.raises(TriggerFailedError) as elsewhere:
+            await flow.respond(found, right, "another-client")
+        assert elsewhere.value.code == "NotAuthorizedException"
+        # A session refused for another client is spent too.
+        with pytest.raises(TriggerFailedError):
+            await flow.respond(found, right, client_id)
+
+
+async def test_tokens_once_the_answer_is_right(tmp_path: Path, pool: tuple[Pool, str]) -> None:
+    found, client_id = pool
+    functions = _functions(tmp_path)
+    flow = CustomAuth(TriggerCaller(functions), _issued)
+    async with running(functions):
+        started = json.loads(
+            (await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)).body
+        )
+        with pytest.raises(TriggerFailedError) as unanswered:
+            await flow.respond(
+                found,
+                {"ChallengeName": "CUSTOM_CHALLENGE", "Session": started["Session"]},
+                client_id,
+            )
+        assert unanswered.value.code == "InvalidParameterException"
+        started = json.loads(
+            (await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)).body
+        )
+        answer = {
+            "ChallengeName": "CUSTOM_CHALLENGE",
+            "Session": started["Session"],
+            "ChallengeResponses": {"USERNAME": "ada", "ANSWER": "7"},
+        }
+        signed_in = json.loads((await flow.respond(found, answer, client_id)).body)
+        assert set(signed_in["AuthenticationResult"]) == {
+            "IdToken",
+            "AccessToken",
+            "RefreshToken",
+            "ExpiresIn",
+            "TokenType",
+        }
+        with pytest.raises(TriggerFailedError) as missing:
+            await flow.initiate(found, {"AuthParameters": {}}, client_id)
+        assert missing.value.message == "Missing required parameter USERNAME"
