@@ -33,8 +33,9 @@ with the trigger's `request` and `response`):
 How a trigger's function is called, and its failures answered, is `appsync.aws.cognito_pools`'.
 Triggers run outside the embedded services' lock, so a function may call Cognito or DynamoDB
 through the endpoint. The custom authentication flow's triggers are
-`appsync.aws.cognito_challenges`'. Other triggers (CustomMessage, UserMigration, the custom
-senders) are not called; the template reader names them in a notice.
+`appsync.aws.cognito_challenges`', UserMigration (before a password sign-in or ForgotPassword
+of a user not in the pool) `appsync.aws.cognito_migration`'. Other triggers (CustomMessage, the
+custom senders) are not called; the template reader names them in a notice.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from typing import Any
 
 from appsync.aws.cognito import signed_again
 from appsync.aws.cognito_challenges import CustomAuth
+from appsync.aws.cognito_migration import PASSWORD_FLOWS, UserMigration
 from appsync.aws.cognito_pools import (
     INCORRECT_PASSWORD,
     NO_CLIENT,
@@ -75,7 +77,7 @@ _CONFIRMATIONS = {
     "AdminConfirmSignUp": "PostConfirmation_ConfirmSignUp",
     "ConfirmForgotPassword": "PostConfirmation_ConfirmForgotPassword",
 }
-_HANDLED = frozenset({"SignUp", *_CONFIRMATIONS}) | _TOKEN_OPERATIONS
+_HANDLED = frozenset({"SignUp", "ForgotPassword", *_CONFIRMATIONS}) | _TOKEN_OPERATIONS
 _INITIATIONS = frozenset({"InitiateAuth", "AdminInitiateAuth"})
 # The flows that sign a user in with a password (PreAuthentication runs before them; the
 # refresh flows and a challenge's answer are not a new sign-in).
@@ -92,6 +94,7 @@ class CognitoTriggers:
         self._moto = moto
         self._caller = None if functions is None else TriggerCaller(functions)
         self._custom = CustomAuth(self._call, self._issued)
+        self._migration = UserMigration(self._call)
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         operation = call.operation or ""
@@ -112,6 +115,11 @@ class CognitoTriggers:
                 return await self._sign_up(request, call, body, pool)
             if operation in _CONFIRMATIONS:
                 return await self._confirmed(request, call, body, pool, operation)
+            if operation == "ForgotPassword":
+                if "UserMigration" in pool.triggers:
+                    client_id = str(body.get("ClientId") or "")
+                    await self._migration.forgot_password(pool, body, client_id)
+                return await self._moto.handle(request, call)
             return await self._tokens(request, call, body, pool)
         except TriggerFailedError as error:
             return error_response(error.code, error.message)
@@ -198,6 +206,8 @@ class CognitoTriggers:
         PostAuthentication and PreTokenGeneration once the tokens are issued."""
         client_id = str(body.get("ClientId") or NO_CLIENT)
         flow = body.get("AuthFlow")
+        if flow in PASSWORD_FLOWS and "UserMigration" in pool.triggers:
+            await self._migration.sign_in(pool, body, client_id)
         if flow in _SIGN_IN_FLOWS or flow == "CUSTOM_AUTH":
             await self._pre_authentication(pool, body, client_id)
         if flow == "CUSTOM_AUTH" and call.operation in _INITIATIONS:

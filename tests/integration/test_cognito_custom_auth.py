@@ -229,3 +229,97 @@ def test_a_client_that_hides_users_runs_the_triggers_for_one_not_found(
             AuthParameters={"USERNAME": "nobody", "PASSWORD": "Any-Pass-1"},
         )
     assert hidden.value.response["Error"]["Message"] == "Incorrect username or password."
+
+
+def _legacy(endpoint: str, definition: ApiDefinition) -> tuple[Any, str, str]:
+    pool = _pool(definition, "migrated-users")
+    return _idp(endpoint), pool.user_pool_id, _client(pool, "web")
+
+
+def test_a_sign_in_migrates_a_user_from_the_legacy_directory(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    idp, pool_id, client_id = _legacy(*served)
+    signed_in = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "lin", "PASSWORD": "Legacy-Pass-1"},
+        ClientMetadata={"app": "web"},
+    )
+    claims = jwt.decode(
+        signed_in["AuthenticationResult"]["IdToken"], options={"verify_signature": False}
+    )
+    assert claims["cognito:username"] == "lin"
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="lin")
+    attributes = {item["Name"]: item["Value"] for item in user["UserAttributes"]}
+    assert user["UserStatus"] == "CONFIRMED"
+    assert (attributes["email"], attributes["nickname"]) == (
+        "lin@example.test",
+        "UserMigration_Authentication:{'app': 'web'}",
+    )
+    # Migrated once: a wrong password is now the pool's refusal, not the directory's.
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as wrong:
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "lin", "PASSWORD": "Legacy-Pass-2"},
+        )
+    assert wrong.value.response["Error"]["Message"] == "Incorrect username or password."
+
+
+def test_the_directorys_refusals_and_a_reset_required(served: tuple[str, ApiDefinition]) -> None:
+    idp, pool_id, client_id = _legacy(*served)
+    with pytest.raises(idp.exceptions.UserLambdaValidationException) as bad:
+        idp.admin_initiate_auth(
+            UserPoolId=pool_id,
+            ClientId=client_id,
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "lin-not", "PASSWORD": "Legacy-Pass-1"},
+        )
+    assert bad.value.response["Error"]["Message"] == (
+        "UserMigration failed with error User not found."
+    )
+    with pytest.raises(idp.exceptions.UserLambdaValidationException) as wrong:
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "ray", "PASSWORD": "Guess-1"},
+        )
+    assert (
+        wrong.value.response["Error"]["Message"] == "UserMigration failed with error Bad password."
+    )
+    with pytest.raises(idp.exceptions.UserNotFoundException):
+        idp.admin_get_user(UserPoolId=pool_id, Username="ray")
+    with pytest.raises(idp.exceptions.PasswordResetRequiredException):
+        idp.initiate_auth(
+            ClientId=client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "mae", "PASSWORD": "Legacy-Pass-2"},
+        )
+    assert idp.admin_get_user(UserPoolId=pool_id, Username="mae")["UserStatus"] == (
+        "RESET_REQUIRED"
+    )
+
+
+def test_a_forgotten_password_migrates_the_user_to_reset_it(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    idp, pool_id, client_id = _legacy(*served)
+    sent = idp.forgot_password(ClientId=client_id, Username="ray")
+    assert sent["CodeDeliveryDetails"]["DeliveryMedium"] == "EMAIL"
+    user = idp.admin_get_user(UserPoolId=pool_id, Username="ray")
+    attributes = {item["Name"]: item["Value"] for item in user["UserAttributes"]}
+    assert (user["UserStatus"], attributes["nickname"]) == (
+        "RESET_REQUIRED",
+        "UserMigration_ForgotPassword:{}",
+    )
+    # moto takes any code it did not hand out itself.
+    idp.confirm_forgot_password(
+        ClientId=client_id, Username="ray", ConfirmationCode="123456", Password="New-Pass-33"
+    )
+    signed_in = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "ray", "PASSWORD": "New-Pass-33"},
+    )
+    assert "IdToken" in signed_in["AuthenticationResult"]

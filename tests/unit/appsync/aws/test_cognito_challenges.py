@@ -12,17 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from appsync.aws.cognito_challenges import CustomAuth
-from appsync.aws.cognito_pools import Pool, TriggerCaller, TriggerFailedError, pool_of
+from appsync.aws.cognito_pools import Pool, TriggerCaller, TriggerFailedError
 from appsync.aws.requests import AwsResponse
-from appsync.functions_embedded import EmbeddedFunctions, build_functions, running
-from appsync.stepfunctions_embedded import SelfRoutes
-from definition.appsync_yaml.api import read_appsync_yaml
-from definition.model import AccessKey
+from appsync.functions_embedded import running
+from tests.fixtures.trigger_functions import pool_with, trigger_function
 
 pytestmark = pytest.mark.anyio
 
@@ -44,52 +40,11 @@ def handler(event, context):
 """
 
 
-def _functions(tmp_path: Path) -> EmbeddedFunctions:
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "app.py").write_text(CODE)
-    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
-    (tmp_path / "appsync.yaml").write_text(
-        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
-        "    functions:\n"
-        "      - {FunctionName: challenges, Runtime: python3.12, Handler: app.handler,"
-        " CodeUri: code}\n"
-    )
-    problems: list[str] = []
-    functions = build_functions(
-        read_appsync_yaml(tmp_path / "appsync.yaml"),
-        "us-east-1",
-        AccessKey("AKIDLOCAL", "local-secret"),
-        SelfRoutes(None),
-        lambda *where: problems.append(":".join(where)),
-    )
-    assert problems == []
-    return functions
-
-
 @pytest.fixture
 def pool() -> Iterator[tuple[Pool, str]]:
-    arn = "arn:aws:lambda:us-east-1:123456789012:function:challenges"
-    with mock_aws():
-        idp = boto3.client(
-            "cognito-idp",
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
-        pool_id = idp.create_user_pool(
-            PoolName="local",
-            LambdaConfig={
-                "DefineAuthChallenge": arn,
-                "CreateAuthChallenge": arn,
-                "VerifyAuthChallengeResponse": arn,
-            },
-        )["UserPool"]["Id"]
-        client = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")
-        client_id = client["UserPoolClient"]["ClientId"]
-        idp.admin_create_user(UserPoolId=pool_id, Username="ada", MessageAction="SUPPRESS")
-        found = pool_of({"ClientId": client_id})
-        assert found is not None
-        yield found, client_id
+    triggers = ("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse")
+    with pool_with(*triggers) as made:
+        yield made
 
 
 async def _issued(pool: Pool, body: dict[str, Any], issued: AwsResponse) -> AwsResponse:
@@ -100,7 +55,7 @@ async def _issued(pool: Pool, body: dict[str, Any], issued: AwsResponse) -> AwsR
 
 async def test_a_session_goes_round_once(tmp_path: Path, pool: tuple[Pool, str]) -> None:
     found, client_id = pool
-    functions = _functions(tmp_path)
+    functions = trigger_function(tmp_path, CODE)
     flow = CustomAuth(TriggerCaller(functions), _issued)
     async with running(functions):
         started = json.loads(
@@ -137,7 +92,7 @@ async def test_a_session_goes_round_once(tmp_path: Path, pool: tuple[Pool, str])
 
 async def test_tokens_once_the_answer_is_right(tmp_path: Path, pool: tuple[Pool, str]) -> None:
     found, client_id = pool
-    functions = _functions(tmp_path)
+    functions = trigger_function(tmp_path, CODE)
     flow = CustomAuth(TriggerCaller(functions), _issued)
     async with running(functions):
         started = json.loads(

@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from appsync.aws.cognito_pools import Pool, TriggerCaller, TriggerFailedError, attribute_map
-from appsync.functions_embedded import EmbeddedFunctions, build_functions, running
-from appsync.stepfunctions_embedded import SelfRoutes
-from definition.appsync_yaml.api import read_appsync_yaml
-from definition.model import AccessKey
+from appsync.functions_embedded import running
+from tests.fixtures.trigger_functions import ARN, trigger_function
 
 pytestmark = pytest.mark.anyio
 
@@ -29,37 +27,14 @@ def handler(event, context):
     event["response"]["seen"] = True
     return event
 """
-ARN = "arn:aws:lambda:eu-west-1:123456789012:function:trigger"
-
-
-def _functions(tmp_path: Path) -> EmbeddedFunctions:
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "app.py").write_text(CODE)
-    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
-    (tmp_path / "appsync.yaml").write_text(
-        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
-        "    functions:\n"
-        "      - {FunctionName: trigger, Runtime: python3.12, Handler: app.handler,"
-        " CodeUri: code}\n"
-    )
-    problems: list[str] = []
-    functions = build_functions(
-        read_appsync_yaml(tmp_path / "appsync.yaml"),
-        "eu-west-1",
-        AccessKey("AKIDLOCAL", "local-secret"),
-        SelfRoutes(None),
-        lambda *where: problems.append(":".join(where)),
-    )
-    assert problems == []
-    return functions
 
 
 def _pool(function: str = ARN) -> Pool:
-    return Pool("eu-west-1_abc", "eu-west-1", {"PreSignUp": function})
+    return Pool("us-east-1_abc", "us-east-1", {"PreSignUp": function})
 
 
 async def test_the_functions_answer_and_its_failures(tmp_path: Path) -> None:
-    functions = _functions(tmp_path)
+    functions = trigger_function(tmp_path, CODE)
     call = TriggerCaller(functions)
     async with running(functions):
         answer = await call(_pool(), "PreSignUp", {"request": {"kind": "ok"}, "response": {}})
@@ -76,7 +51,7 @@ async def test_the_functions_answer_and_its_failures(tmp_path: Path) -> None:
             "InvalidLambdaResponseException",
             "Unrecognizable lambda output",
         )
-        missing = _pool("arn:aws:lambda:eu-west-1:123456789012:function:gone")
+        missing = _pool("arn:aws:lambda:us-east-1:123456789012:function:gone")
         with pytest.raises(TriggerFailedError) as undeclared:
             await call(missing, "PreSignUp", {"request": {"kind": "ok"}})
         assert undeclared.value.code == "UnexpectedLambdaException"

@@ -58,7 +58,8 @@ def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
 def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> None:
     # AWS::Cognito::UserPool LambdaConfig: "the Lambda trigger attributes of the user pool"
     # (PostConfirmation, PreSignUp, ...), which Cognito calls; the embedded one calls
-    # the sign-up, confirmation, authentication and token triggers (appsync.aws.cognito_triggers).
+    # the sign-up, confirmation, authentication, custom challenge, migration and token triggers
+    # (appsync.aws.cognito_triggers).
     definition = read(
         tmp_path,
         """
@@ -76,7 +77,7 @@ def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> Non
     assert "PostConfirmation" in users.properties["LambdaConfig"]
     assert notices(definition) == [
         "Users.Properties.LambdaConfig: accepted; no local effect yet (the embedded Cognito "
-        "does not call these triggers: CustomMessage, UserMigration)"
+        "does not call these triggers: CustomMessage)"
     ]
 
 
