@@ -119,6 +119,8 @@ def test_a_passwordless_sign_in_issues_the_installations_tokens(
     tokens = signed_in["AuthenticationResult"]
     claims = jwt.decode(tokens["IdToken"], options={"verify_signature": False})
     assert (claims["cognito:username"], claims["aud"]) == ("ada", client_id)
+    # Issued as every sign-in's: through PreTokenGeneration, signed again with its claim.
+    assert claims["via"] == "TokenGeneration_Authentication"
     # The API verifies them against the installation's key, as every other sign-in's.
     answer = httpx.post(
         f"{endpoint}/graphql",
