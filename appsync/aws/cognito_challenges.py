@@ -23,6 +23,11 @@ triggers", "Define Auth challenge Lambda trigger", "Create Auth challenge Lambda
   its `answerCorrect` becomes the entry's `challengeResult`, and DefineAuthChallenge decides
   again.
 
+A client that sends `SRP_A` with CUSTOM_AUTH (Amplify's CUSTOM_WITH_SRP) starts the session with
+`{challengeName: SRP_A, challengeResult: true}`; a DefineAuthChallenge that then asks for
+PASSWORD_VERIFIER gets moto's SRP challenge (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP), whose
+answer adds its entry (the guide's "Define Auth challenge" example).
+
 Each answer hands the client a new `Session`; one already answered, or never handed out, is
 `NotAuthorizedException` "Invalid session for the user." (aws-samples/
 amazon-cognito-passwordless-email-auth#17). For a user that does not exist the flow is
@@ -61,6 +66,10 @@ CallTrigger = Callable[[Pool, str, dict[str, Any]], Awaitable[dict[str, Any]]]
 IssuedTokens = Callable[[Pool, dict[str, Any], AwsResponse], Awaitable[AwsResponse]]
 
 CUSTOM_CHALLENGE = "CUSTOM_CHALLENGE"
+PASSWORD_VERIFIER = "PASSWORD_VERIFIER"
+_SRP_A = {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata": None}
+# What a PASSWORD_VERIFIER answer carries (RespondToAuthChallenge's ChallengeResponses).
+_PROOF = ("PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP")
 _INVALID_SESSION = "Invalid session for the user."
 # Sessions handed out and not answered yet, oldest dropped first past this many (Cognito's
 # expire after the app client's AuthSessionValidity, 3 minutes by default).
@@ -111,45 +120,67 @@ class CustomAuth:
         elif user.status == "UNCONFIRMED":
             raise TriggerFailedError("UserNotConfirmedException", "User is not confirmed.")
         name = username if user is None else user.name
-        state = _Challenge(pool, client_id, name, user is None, ())
+        # A client that sends SRP_A (Amplify's CUSTOM_WITH_SRP) starts the session with it.
+        started = ({**_SRP_A},) if parameters.get("SRP_A") else ()
+        state = _Challenge(pool, client_id, name, user is None, started)
         return await self._define(state, body, user)
 
     def owns(self, body: dict[str, Any]) -> bool:
-        """Whether a RespondToAuthChallenge answers one of this flow's challenges."""
-        return body.get("ChallengeName") == CUSTOM_CHALLENGE
+        """Whether a RespondToAuthChallenge answers one of this flow's challenges: a custom
+        challenge, or the password verifier of a custom sign-in that began with `SRP_A`."""
+        name = body.get("ChallengeName")
+        session = str(body.get("Session") or "")
+        return name == CUSTOM_CHALLENGE or (name == PASSWORD_VERIFIER and session in self._sessions)
 
     async def respond(self, pool: Pool, body: dict[str, Any], client_id: str) -> AwsResponse:
-        """RespondToAuthChallenge / AdminRespondToAuthChallenge with `CUSTOM_CHALLENGE`."""
+        """RespondToAuthChallenge / AdminRespondToAuthChallenge with `CUSTOM_CHALLENGE` (or the
+        `PASSWORD_VERIFIER` of a custom sign-in with SRP)."""
         state = self._sessions.pop(str(body.get("Session") or ""), None)
         if state is None or state.client_id != client_id or state.pool != pool:
             raise TriggerFailedError("NotAuthorizedException", _INVALID_SESSION)
+        if body.get("ChallengeName") != state.challenge_name:
+            raise TriggerFailedError("NotAuthorizedException", _INVALID_SESSION)
         responses = body.get("ChallengeResponses") or {}
-        if "ANSWER" not in responses:
-            raise TriggerFailedError(
-                "InvalidParameterException", "Missing required parameter ANSWER"
-            )
-        user = (
-            None if state.user_not_found else await asyncio.to_thread(user_of, pool, state.username)
-        )
-        event = trigger_event(
-            pool, "VerifyAuthChallengeResponse_Authentication", state.username, client_id
-        )
-        event["request"] = {
-            "userAttributes": _attributes(user),
-            "privateChallengeParameters": state.private or {},
-            "challengeAnswer": str(responses["ANSWER"]),
-            "clientMetadata": body.get("ClientMetadata") or {},
-            "userNotFound": state.user_not_found,
-        }
-        event["response"] = {"answerCorrect": None}
-        verified = await self._call(pool, "VerifyAuthChallengeResponse", event)
-        correct = (verified.get("response") or {}).get("answerCorrect") is True
+        needed = _PROOF if state.challenge_name == PASSWORD_VERIFIER else ("ANSWER",)
+        for name in needed:
+            if name not in responses:
+                raise TriggerFailedError(
+                    "InvalidParameterException", f"Missing required parameter {name}"
+                )
+        user = None
+        if not state.user_not_found:
+            user = await asyncio.to_thread(user_of, pool, state.username)
+        if state.challenge_name == PASSWORD_VERIFIER:
+            # AWS differs: the SRP proof is not checked (nor is it by moto's USER_SRP_AUTH,
+            # whose SALT and SRP_B are random): any signature for a user that exists passes.
+            correct = user is not None
+        else:
+            correct = await self._verified(state, body, user, str(responses["ANSWER"]))
         entry = {
             "challengeName": state.challenge_name,
             "challengeResult": correct,
             "challengeMetadata": state.metadata,
         }
         return await self._define(replace(state, session=(*state.session, entry)), body, user)
+
+    async def _verified(
+        self, state: _Challenge, body: dict[str, Any], user: PoolUser | None, given: str
+    ) -> bool:
+        """VerifyAuthChallengeResponse's `answerCorrect` for the client's answer."""
+        event = trigger_event(
+            state.pool, "VerifyAuthChallengeResponse_Authentication", state.username, ""
+        )
+        event["callerContext"]["clientId"] = state.client_id
+        event["request"] = {
+            "userAttributes": _attributes(user),
+            "privateChallengeParameters": state.private or {},
+            "challengeAnswer": given,
+            "clientMetadata": body.get("ClientMetadata") or {},
+            "userNotFound": state.user_not_found,
+        }
+        event["response"] = {"answerCorrect": None}
+        verified = await self._call(state.pool, "VerifyAuthChallengeResponse", event)
+        return (verified.get("response") or {}).get("answerCorrect") is True
 
     async def _define(
         self, state: _Challenge, body: dict[str, Any], user: PoolUser | None
@@ -173,6 +204,9 @@ class CustomAuth:
             tokens = await asyncio.to_thread(_log_in, pool, state.client_id, state.username)
             issued = answer({"ChallengeParameters": {}, "AuthenticationResult": tokens})
             return await self._issued(pool, body, issued)
+        srp = any(entry["challengeName"] == "SRP_A" for entry in state.session)
+        if defined.get("challengeName") == PASSWORD_VERIFIER and srp:
+            return self._password_verifier(state, user)
         if defined.get("challengeName") != CUSTOM_CHALLENGE:
             raise TriggerFailedError(
                 "InvalidLambdaResponseException", "Unrecognizable lambda output"
@@ -200,6 +234,7 @@ class CustomAuth:
         challenge_metadata = created.get("challengeMetadata")
         waiting = replace(
             state,
+            challenge_name=CUSTOM_CHALLENGE,
             private=_strings(created.get("privateChallengeParameters")),
             metadata=None if challenge_metadata is None else str(challenge_metadata),
         )
@@ -208,6 +243,25 @@ class CustomAuth:
             {
                 "ChallengeName": CUSTOM_CHALLENGE,
                 "ChallengeParameters": {**public, "USERNAME": state.username},
+                "Session": session,
+            }
+        )
+
+    def _password_verifier(self, state: _Challenge, user: PoolUser | None) -> AwsResponse:
+        """The PASSWORD_VERIFIER challenge of a custom sign-in that began with `SRP_A`, in
+        the shape of moto's USER_SRP_AUTH answer (its `SECRET_BLOCK` the session)."""
+        session = self._hand_out(replace(state, challenge_name=PASSWORD_VERIFIER, private=None))
+        user_id = state.username if user is None else user.attributes["sub"]
+        return answer(
+            {
+                "ChallengeName": PASSWORD_VERIFIER,
+                "ChallengeParameters": {
+                    "SALT": secrets.token_hex(16),
+                    "SRP_B": secrets.token_hex(16),
+                    "SECRET_BLOCK": session,
+                    "USER_ID_FOR_SRP": user_id,
+                    "USERNAME": state.username,
+                },
                 "Session": session,
             }
         )

@@ -325,3 +325,63 @@ def test_a_forgotten_password_migrates_the_user_to_reset_it(
         AuthParameters={"USERNAME": "ray", "PASSWORD": "New-Pass-33"},
     )
     assert "IdToken" in signed_in["AuthenticationResult"]
+
+
+def test_a_custom_sign_in_with_srp_answers_the_password_verifier_first(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    # Amplify's CUSTOM_WITH_SRP: InitiateAuth CUSTOM_AUTH with SRP_A; DefineAuthChallenge sees
+    # `SRP_A` (challengeResult true) and asks for PASSWORD_VERIFIER, then for a custom
+    # challenge once the password is verified (the guide's "Define Auth challenge" example).
+    # Locally the SRP proof is not checked (the README's fidelity table).
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    pool_id, client_id, _ = _passwordless(definition)
+    _user(idp, pool_id, "dee")
+    started = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="CUSTOM_AUTH",
+        AuthParameters={"USERNAME": "dee", "SRP_A": "a1b2c3", "CHALLENGE_NAME": "SRP_A"},
+    )
+    assert started["ChallengeName"] == "PASSWORD_VERIFIER"
+    parameters = started["ChallengeParameters"]
+    assert set(parameters) == {"SALT", "SRP_B", "SECRET_BLOCK", "USER_ID_FOR_SRP", "USERNAME"}
+    assert parameters["USERNAME"] == "dee"
+    proof = {
+        "USERNAME": "dee",
+        "PASSWORD_CLAIM_SECRET_BLOCK": parameters["SECRET_BLOCK"],
+        "PASSWORD_CLAIM_SIGNATURE": "c2lnbmF0dXJl",
+        "TIMESTAMP": "Sun Dec 6 14:40:00 UTC 2026",
+    }
+    custom = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="PASSWORD_VERIFIER",
+        Session=started["Session"],
+        ChallengeResponses=proof,
+    )
+    # A verifier without its TIMESTAMP is refused (and its session spent).
+    again = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="CUSTOM_AUTH",
+        AuthParameters={"USERNAME": "dee", "SRP_A": "a1b2c3", "CHALLENGE_NAME": "SRP_A"},
+    )
+    with pytest.raises(idp.exceptions.InvalidParameterException) as missing:
+        idp.respond_to_auth_challenge(
+            ClientId=client_id,
+            ChallengeName="PASSWORD_VERIFIER",
+            Session=again["Session"],
+            ChallengeResponses={key: value for key, value in proof.items() if key != "TIMESTAMP"},
+        )
+    assert missing.value.response["Error"]["Message"] == "Missing required parameter TIMESTAMP"
+    assert custom["ChallengeName"] == "CUSTOM_CHALLENGE"
+    assert (custom["ChallengeParameters"]["round"], custom["ChallengeParameters"]["previous"]) == (
+        "3",
+        "null:true,null:true",
+    )
+    signed_in = idp.respond_to_auth_challenge(
+        ClientId=client_id,
+        ChallengeName="CUSTOM_CHALLENGE",
+        Session=custom["Session"],
+        ChallengeResponses={"USERNAME": "dee", "ANSWER": "code-3"},
+    )
+    assert "IdToken" in signed_in["AuthenticationResult"]

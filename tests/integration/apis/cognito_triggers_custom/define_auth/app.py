@@ -1,5 +1,6 @@
 """DefineAuthChallenge of a passwordless sign-in, as the AWS samples write it: a custom challenge
-until one answer is right (tokens) or three are wrong (failure)."""
+until one answer is right (tokens) or three are wrong (failure); a client that starts with SRP
+(Amplify's CUSTOM_WITH_SRP) verifies its password first."""
 
 from typing import Any
 
@@ -7,11 +8,16 @@ from typing import Any
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     session = event["request"]["session"]
     response = event["response"]
-    if event["request"]["userNotFound"] and len(session) >= 1:
-        response.update(issueTokens=False, failAuthentication=True)
-    elif session and session[-1]["challengeResult"] is True:
+    last = session[-1] if session else {"challengeName": None}
+    answers = [entry for entry in session if entry["challengeName"] == "CUSTOM_CHALLENGE"]
+    wrong_password = last["challengeName"] == "PASSWORD_VERIFIER" and not last["challengeResult"]
+    if last["challengeName"] == "SRP_A":
+        response.update(
+            challengeName="PASSWORD_VERIFIER", issueTokens=False, failAuthentication=False
+        )
+    elif answers and answers[-1]["challengeResult"] is True and not wrong_password:
         response.update(issueTokens=True, failAuthentication=False)
-    elif len(session) >= 3:
+    elif wrong_password or (event["request"]["userNotFound"] and answers) or len(answers) >= 3:
         response.update(issueTokens=False, failAuthentication=True)
     else:
         response.update(
