@@ -383,7 +383,7 @@ CALLED_TRIGGERS = (
     *("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication"),
     *("PreTokenGeneration", "PreTokenGenerationConfig"),
     *("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"),
-    "UserMigration",
+    *("UserMigration", "CustomMessage"),
 )
 
 

@@ -100,12 +100,15 @@ def backends() -> list[Any]:
 
 
 def pool_of(body: dict[str, Any]) -> Pool | None:
-    """The pool a call names, by `UserPoolId` or by its app client's `ClientId`."""
+    """The pool a call names, by `UserPoolId`, by its app client's `ClientId`, or by the
+    `AccessToken` it issued."""
     pool_id, client_id = body.get("UserPoolId"), body.get("ClientId")
+    token = body.get("AccessToken")
     with BACKEND_LOCK:
         for backend in backends():
             for pool in backend.user_pools.values():
-                if pool.id == pool_id or (client_id is not None and client_id in pool.clients):
+                named = pool.id == pool_id or (client_id is not None and client_id in pool.clients)
+                if named or (isinstance(token, str) and token in pool.access_tokens):
                     triggers = pool.extended_config.get("LambdaConfig") or {}
                     called = {k: str(v) for k, v in triggers.items() if isinstance(v, str)}
                     config = triggers.get("PreTokenGenerationConfig")
@@ -139,6 +142,14 @@ def user_of(pool: Pool, username: str) -> PoolUser | None:
         groups = [(group.group_name, group.role_arn or "") for group in user.groups]
         status = str(getattr(user.status, "value", user.status))
         return PoolUser(user.username, attributes, groups, status, bool(user.enabled))
+
+
+def token_user(pool: Pool, access_token: str) -> str:
+    """The name of the user an access token of the pool was issued to ("" when none)."""
+    with BACKEND_LOCK:
+        found = moto_pool(pool)
+        issued = None if found is None else found.access_tokens.get(access_token)
+        return "" if issued is None else str(issued[1])
 
 
 def prevents_existence_errors(pool: Pool, client_id: str) -> bool:

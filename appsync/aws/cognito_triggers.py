@@ -34,8 +34,9 @@ How a trigger's function is called, and its failures answered, is `appsync.aws.c
 Triggers run outside the embedded services' lock, so a function may call Cognito or DynamoDB
 through the endpoint. The custom authentication flow's triggers are
 `appsync.aws.cognito_challenges`', UserMigration (before a password sign-in or ForgotPassword
-of a user not in the pool) `appsync.aws.cognito_migration`'. Other triggers (CustomMessage, the
-custom senders) are not called; the template reader names them in a notice.
+of a user not in the pool) `appsync.aws.cognito_migration`', CustomMessage (where Cognito sends
+a message) `appsync.aws.cognito_messages`'. The custom senders are not called; the template
+reader names them in a notice.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from typing import Any
 
 from appsync.aws.cognito import signed_again
 from appsync.aws.cognito_challenges import CustomAuth
+from appsync.aws.cognito_messages import MESSAGE_OPERATIONS, CustomMessages
 from appsync.aws.cognito_migration import PASSWORD_FLOWS, UserMigration
 from appsync.aws.cognito_pools import (
     INCORRECT_PASSWORD,
@@ -59,6 +61,7 @@ from appsync.aws.cognito_pools import (
     pool_of,
     prevents_existence_errors,
     rewritten,
+    token_user,
     trigger_event,
     user_of,
 )
@@ -77,7 +80,7 @@ _CONFIRMATIONS = {
     "AdminConfirmSignUp": "PostConfirmation_ConfirmSignUp",
     "ConfirmForgotPassword": "PostConfirmation_ConfirmForgotPassword",
 }
-_HANDLED = frozenset({"SignUp", "ForgotPassword", *_CONFIRMATIONS}) | _TOKEN_OPERATIONS
+_HANDLED = MESSAGE_OPERATIONS | _TOKEN_OPERATIONS | frozenset(_CONFIRMATIONS)
 _INITIATIONS = frozenset({"InitiateAuth", "AdminInitiateAuth"})
 # The flows that sign a user in with a password (PreAuthentication runs before them; the
 # refresh flows and a challenge's answer are not a new sign-in).
@@ -95,6 +98,7 @@ class CognitoTriggers:
         self._caller = None if functions is None else TriggerCaller(functions)
         self._custom = CustomAuth(self._call, self._issued)
         self._migration = UserMigration(self._call)
+        self._messages = CustomMessages(self._call)
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         operation = call.operation or ""
@@ -111,18 +115,33 @@ class CognitoTriggers:
         if pool is None or not (custom or any(name in pool.triggers for name in CALLED_TRIGGERS)):
             return await self._moto.handle(request, call)
         try:
-            if operation == "SignUp":
-                return await self._sign_up(request, call, body, pool)
             if operation in _CONFIRMATIONS:
                 return await self._confirmed(request, call, body, pool, operation)
-            if operation == "ForgotPassword":
-                if "UserMigration" in pool.triggers:
-                    client_id = str(body.get("ClientId") or "")
-                    await self._migration.forgot_password(pool, body, client_id)
-                return await self._moto.handle(request, call)
-            return await self._tokens(request, call, body, pool)
+            if operation in _TOKEN_OPERATIONS:
+                return await self._tokens(request, call, body, pool)
+            return await self._messaging(request, call, body, pool)
         except TriggerFailedError as error:
             return error_response(error.code, error.message)
+
+    async def _messaging(
+        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: Pool
+    ) -> AwsResponse:
+        """The calls after which Cognito sends the user a message (CustomMessage writes it);
+        SignUp runs PreSignUp first, ForgotPassword migrates a user it does not know."""
+        operation = call.operation or ""
+        if operation == "SignUp":
+            result = await self._sign_up(request, call, body, pool)
+        else:
+            if operation == "ForgotPassword" and "UserMigration" in pool.triggers:
+                client_id = str(body.get("ClientId") or "")
+                await self._migration.forgot_password(pool, body, client_id)
+            result = await self._moto.handle(request, call)
+        if result.status == 200 and "CustomMessage" in pool.triggers:
+            if operation == "UpdateUserAttributes":
+                token = str(body.get("AccessToken") or "")
+                body = {**body, "Username": await asyncio.to_thread(token_user, pool, token)}
+            await self._messages.sent(pool, operation, body, json.loads(result.body or b"{}"))
+        return result
 
     async def _sign_up(
         self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: Pool

@@ -11,6 +11,7 @@ sign-in (aws-amplify/amplify-js#8145) and for a user not found behind a client t
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -385,3 +386,61 @@ def test_a_custom_sign_in_with_srp_answers_the_password_verifier_first(
         ChallengeResponses={"USERNAME": "dee", "ANSWER": "code-3"},
     )
     assert "IdToken" in signed_in["AuthenticationResult"]
+
+
+def _sent(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [
+        record.getMessage()
+        for record in caplog.records
+        if record.name == "appsync.aws.cognito_messages"
+    ]
+
+
+def test_custom_message_writes_what_cognito_would_send(
+    served: tuple[str, ApiDefinition], caplog: pytest.LogCaptureFixture
+) -> None:
+    # Amazon Cognito Developer Guide, "Custom message Lambda trigger": CustomMessage_SignUp,
+    # _ForgotPassword, _AdminCreateUser (with usernameParameter), _UpdateUserAttribute; the
+    # code stays `{####}` in the log, which carries no credential.
+    caplog.set_level(logging.INFO, logger="appsync.aws.cognito_messages")
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    pool = _pool(definition, "messaged-users")
+    client_id = _client(pool, "web")
+    email = [{"Name": "email", "Value": "eve@example.test"}]
+    signed_up = idp.sign_up(
+        ClientId=client_id, Username="eve", Password="Correct-Horse-9", UserAttributes=email
+    )
+    assert signed_up["UserConfirmed"] is False
+    idp.admin_confirm_sign_up(UserPoolId=pool.user_pool_id, Username="eve")
+    idp.forgot_password(ClientId=client_id, Username="eve")
+    idp.admin_create_user(
+        UserPoolId=pool.user_pool_id,
+        Username="fay",
+        UserAttributes=[{"Name": "email", "Value": "fay@example.test"}],
+        DesiredDeliveryMediums=["EMAIL"],
+    )
+    idp.admin_create_user(UserPoolId=pool.user_pool_id, Username="gus", MessageAction="SUPPRESS")
+    tokens = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": "eve", "PASSWORD": "Correct-Horse-9"},
+    )["AuthenticationResult"]
+    idp.update_user_attributes(
+        AccessToken=tokens["AccessToken"],
+        UserAttributes=[{"Name": "email", "Value": "eve@new.example.test"}],
+    )
+    assert _sent(caplog) == [
+        "Cognito would send eve@example.test an email (CustomMessage_SignUp): subject "
+        "'CustomMessage_SignUp for eve@example.test', message "
+        "'Hello eve@example.test, your code is {####}'",
+        "Cognito would send eve@example.test an email (CustomMessage_ForgotPassword): subject "
+        "'CustomMessage_ForgotPassword for eve@example.test', message "
+        "'Hello eve@example.test, your code is {####}'",
+        "Cognito would send fay@example.test an email (CustomMessage_AdminCreateUser): subject "
+        "'CustomMessage_AdminCreateUser for fay@example.test', message "
+        "'Hello fay, your code is {####}'",
+        "Cognito would send eve@new.example.test an email (CustomMessage_UpdateUserAttribute): "
+        "subject 'CustomMessage_UpdateUserAttribute for eve@new.example.test', message "
+        "'Hello eve@new.example.test, your code is {####}'",
+    ]
