@@ -71,8 +71,9 @@ _SRP_A = {"challengeName": "SRP_A", "challengeResult": True, "challengeMetadata"
 # What a PASSWORD_VERIFIER answer carries (RespondToAuthChallenge's ChallengeResponses).
 _PROOF = ("PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP")
 _INVALID_SESSION = "Invalid session for the user."
-# Sessions handed out and not answered yet, oldest dropped first past this many (Cognito's
-# expire after the app client's AuthSessionValidity, 3 minutes by default).
+# Sessions handed out and not answered yet, oldest dropped first past this many.
+# AWS differs: they do not expire (Cognito's do after the app client's AuthSessionValidity,
+# 3 minutes by default).
 _MAX_SESSIONS = 10_000
 
 

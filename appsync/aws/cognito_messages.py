@@ -111,6 +111,8 @@ def _medium(details: Any) -> str:
 
 
 def _log(user: PoolUser, source: str, medium: str, written: dict[str, Any]) -> None:
+    # AWS differs: the message is logged, not delivered, with `{####}` where Cognito puts the
+    # code (no log line carries a credential; moto's ConfirmSignUp takes any code).
     def filled(text: Any) -> str:
         if not isinstance(text, str):
             return "(the user pool's own message)"

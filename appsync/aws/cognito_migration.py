@@ -54,6 +54,8 @@ class UserMigration:
         if not username or not isinstance(password, str):
             return
         metadata = body.get("ClientMetadata") or {}
+        # AWS differs (our reading of the guide, which names ClientMetadata as the source of
+        # both): the call's ClientMetadata is the event's validationData and clientMetadata.
         request = {"password": password, "validationData": metadata, "clientMetadata": metadata}
         status = await self._migrated(pool, username, client_id, "Authentication", request)
         if status == "RESET_REQUIRED":
