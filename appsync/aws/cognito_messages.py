@@ -7,6 +7,8 @@ the call that sends the message succeeded in moto:
 
 - `CustomMessage_SignUp`: SignUp of a user left unconfirmed whose pool verifies an attribute
   (moto's answer carries `CodeDeliveryDetails`);
+- `CustomMessage_ResendCode`: ResendConfirmationCode (which moto does not have:
+  `resend_confirmation_code` answers it);
 - `CustomMessage_ForgotPassword`: ForgotPassword;
 - `CustomMessage_AdminCreateUser`: AdminCreateUser without `MessageAction: SUPPRESS`, with
   `usernameParameter` (the invitation carries the user name and a temporary password);
@@ -30,7 +32,16 @@ import logging
 from typing import Any
 
 from appsync.aws.cognito_challenges import CallTrigger
-from appsync.aws.cognito_pools import NO_CLIENT, Pool, PoolUser, trigger_event, user_of
+from appsync.aws.cognito_pools import (
+    NO_CLIENT,
+    Pool,
+    PoolUser,
+    TriggerFailedError,
+    backends,
+    trigger_event,
+    user_of,
+)
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +50,7 @@ _USERNAME_PARAMETER = "{username}"
 _LINK_PARAMETER = "{##Click Here##}"
 _SOURCES = {
     "SignUp": "CustomMessage_SignUp",
+    "ResendConfirmationCode": "CustomMessage_ResendCode",
     "ForgotPassword": "CustomMessage_ForgotPassword",
     "AdminCreateUser": "CustomMessage_AdminCreateUser",
     "UpdateUserAttributes": "CustomMessage_UpdateUserAttribute",
@@ -87,7 +99,7 @@ def _recipient(
         if answer.get("UserConfirmed") is True or "CodeDeliveryDetails" not in answer:
             return None
         return str(body.get("Username") or ""), _medium(answer["CodeDeliveryDetails"])
-    if operation == "ForgotPassword":
+    if operation in ("ForgotPassword", "ResendConfirmationCode"):
         details = answer.get("CodeDeliveryDetails")
         return str(body.get("Username") or ""), _medium(details)
     if operation == "AdminCreateUser":
@@ -135,3 +147,47 @@ def _log(user: PoolUser, source: str, medium: str, written: dict[str, Any]) -> N
             source,
             filled(written.get("smsMessage")),
         )
+
+
+def resend_confirmation_code(body: dict[str, Any]) -> dict[str, Any]:
+    """ResendConfirmationCode, which moto 5.2.5 does not implement: the CodeDeliveryDetails of
+    the sign-up code sent again to the attribute the pool verifies (its AutoVerifiedAttributes),
+    masked as moto masks a ForgotPassword destination. Refused as Cognito refuses it (its API
+    reference's errors): an unknown client is ResourceNotFoundException, an unknown user
+    UserNotFoundException "Username/client id combination not found.", a confirmed one
+    InvalidParameterException "User is already confirmed.", a pool that verifies no attribute
+    of the user InvalidParameterException "Auto verification not turned on."."""
+    client_id, username = body.get("ClientId"), str(body.get("Username") or "")
+    with BACKEND_LOCK:
+        for backend in backends():
+            for pool in backend.user_pools.values():
+                if client_id not in pool.clients:
+                    continue
+                user = pool._get_user(username) if username else None
+                if user is None:
+                    raise TriggerFailedError(
+                        "UserNotFoundException", "Username/client id combination not found."
+                    )
+                if str(getattr(user.status, "value", user.status)) == "CONFIRMED":
+                    raise TriggerFailedError(
+                        "InvalidParameterException", "User is already confirmed."
+                    )
+                verified = pool.extended_config.get("AutoVerifiedAttributes") or []
+                for name in ("email", "phone_number"):
+                    if name in verified and name in user.attribute_lookup:
+                        settings = {"RecoveryMechanisms": [_MECHANISMS[name]]}
+                        details = backend._get_code_delivery_details(settings, user, username)
+                        return {"CodeDeliveryDetails": details}
+                raise TriggerFailedError(
+                    "InvalidParameterException", "Auto verification not turned on."
+                )
+    raise TriggerFailedError(
+        "ResourceNotFoundException", f"User pool client {client_id} does not exist."
+    )
+
+
+# The recovery mechanism that makes moto's delivery details name an attribute.
+_MECHANISMS = {
+    "email": {"Name": "verified_email", "Priority": 1},
+    "phone_number": {"Name": "verified_phone_number", "Priority": 1},
+}

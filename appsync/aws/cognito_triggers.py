@@ -47,7 +47,11 @@ from typing import Any
 
 from appsync.aws.cognito import signed_again
 from appsync.aws.cognito_challenges import CustomAuth
-from appsync.aws.cognito_messages import MESSAGE_OPERATIONS, CustomMessages
+from appsync.aws.cognito_messages import (
+    MESSAGE_OPERATIONS,
+    CustomMessages,
+    resend_confirmation_code,
+)
 from appsync.aws.cognito_migration import PASSWORD_FLOWS, UserMigration
 from appsync.aws.cognito_pools import (
     INCORRECT_PASSWORD,
@@ -55,6 +59,7 @@ from appsync.aws.cognito_pools import (
     Pool,
     TriggerCaller,
     TriggerFailedError,
+    answer,
     attribute_map,
     error_response,
     moto_pool,
@@ -102,6 +107,8 @@ class CognitoTriggers:
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         operation = call.operation or ""
+        if operation == "ResendConfirmationCode":
+            return await self._resend(request)
         if self._caller is None or operation not in _HANDLED:
             return await self._moto.handle(request, call)
         try:
@@ -122,6 +129,25 @@ class CognitoTriggers:
             return await self._messaging(request, call, body, pool)
         except TriggerFailedError as error:
             return error_response(error.code, error.message)
+
+    async def _resend(self, request: AwsRequest) -> AwsResponse:
+        """ResendConfirmationCode (moto has none), then CustomMessage_ResendCode."""
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return error_response(
+                "SerializationException", "Start of structure or map found where not expected."
+            )
+        try:
+            sent = await asyncio.to_thread(resend_confirmation_code, body)
+            pool = await asyncio.to_thread(pool_of, body)
+            if self._caller is not None and pool is not None and "CustomMessage" in pool.triggers:
+                await self._messages.sent(pool, "ResendConfirmationCode", body, sent)
+        except TriggerFailedError as error:
+            return error_response(error.code, error.message)
+        return answer(sent)
 
     async def _messaging(
         self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: Pool

@@ -400,8 +400,8 @@ def test_custom_message_writes_what_cognito_would_send(
     served: tuple[str, ApiDefinition], caplog: pytest.LogCaptureFixture
 ) -> None:
     # Amazon Cognito Developer Guide, "Custom message Lambda trigger": CustomMessage_SignUp,
-    # _ForgotPassword, _AdminCreateUser (with usernameParameter), _UpdateUserAttribute; the
-    # code stays `{####}` in the log, which carries no credential.
+    # _ForgotPassword, _AdminCreateUser (with usernameParameter), _ResendCode,
+    # _UpdateUserAttribute; the code stays `{####}` in the log, which carries no credential.
     caplog.set_level(logging.INFO, logger="appsync.aws.cognito_messages")
     endpoint, definition = served
     idp = _idp(endpoint)
@@ -421,6 +421,27 @@ def test_custom_message_writes_what_cognito_would_send(
         DesiredDeliveryMediums=["EMAIL"],
     )
     idp.admin_create_user(UserPoolId=pool.user_pool_id, Username="gus", MessageAction="SUPPRESS")
+    # ResendConfirmationCode (moto has none): the code again, to the verified attribute.
+    idp.sign_up(
+        ClientId=client_id,
+        Username="hal",
+        Password="Correct-Horse-9",
+        UserAttributes=[{"Name": "email", "Value": "hal@example.test"}],
+    )
+    resent = idp.resend_confirmation_code(ClientId=client_id, Username="hal")
+    assert resent["CodeDeliveryDetails"] == {
+        "Destination": "h***@e***",
+        "DeliveryMedium": "EMAIL",
+        "AttributeName": "email",
+    }
+    with pytest.raises(idp.exceptions.InvalidParameterException) as confirmed:
+        idp.resend_confirmation_code(ClientId=client_id, Username="eve")
+    assert confirmed.value.response["Error"]["Message"] == "User is already confirmed."
+    with pytest.raises(idp.exceptions.UserNotFoundException) as unknown:
+        idp.resend_confirmation_code(ClientId=client_id, Username="nobody")
+    assert unknown.value.response["Error"]["Message"] == (
+        "Username/client id combination not found."
+    )
     tokens = idp.initiate_auth(
         ClientId=client_id,
         AuthFlow="USER_PASSWORD_AUTH",
@@ -440,6 +461,12 @@ def test_custom_message_writes_what_cognito_would_send(
         "Cognito would send fay@example.test an email (CustomMessage_AdminCreateUser): subject "
         "'CustomMessage_AdminCreateUser for fay@example.test', message "
         "'Hello fay, your code is {####}'",
+        "Cognito would send hal@example.test an email (CustomMessage_SignUp): subject "
+        "'CustomMessage_SignUp for hal@example.test', message "
+        "'Hello hal@example.test, your code is {####}'",
+        "Cognito would send hal@example.test an email (CustomMessage_ResendCode): subject "
+        "'CustomMessage_ResendCode for hal@example.test', message "
+        "'Hello hal@example.test, your code is {####}'",
         "Cognito would send eve@new.example.test an email (CustomMessage_UpdateUserAttribute): "
         "subject 'CustomMessage_UpdateUserAttribute for eve@new.example.test', message "
         "'Hello eve@new.example.test, your code is {####}'",

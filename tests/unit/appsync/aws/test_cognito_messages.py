@@ -10,8 +10,9 @@ import logging
 
 import pytest
 
-from appsync.aws.cognito_messages import _log, _recipient
-from appsync.aws.cognito_pools import PoolUser
+from appsync.aws.cognito_messages import _log, _recipient, resend_confirmation_code
+from appsync.aws.cognito_pools import PoolUser, TriggerFailedError
+from tests.fixtures.trigger_functions import pool_with
 
 
 def test_who_gets_a_message_and_by_what() -> None:
@@ -43,3 +44,18 @@ def test_the_logged_message(caplog: pytest.LogCaptureFixture) -> None:
         "Cognito would send (no email) an email (CustomMessage_ResendCode): subject "
         '"(the user pool\'s own message)", message "(the user pool\'s own message)"',
     ]
+
+
+def test_resend_needs_a_client_and_an_attribute_to_verify() -> None:
+    # ResendConfirmationCode's errors (Amazon Cognito API Reference): moto has no such
+    # operation, so its refusals are ours to answer.
+    with pool_with() as (_, client_id):
+        with pytest.raises(TriggerFailedError) as unverified:
+            resend_confirmation_code({"ClientId": client_id, "Username": "ada"})
+        assert (unverified.value.code, unverified.value.message) == (
+            "InvalidParameterException",
+            "Auto verification not turned on.",
+        )
+        with pytest.raises(TriggerFailedError) as unknown:
+            resend_confirmation_code({"ClientId": "no-such-client", "Username": "ada"})
+        assert unknown.value.code == "ResourceNotFoundException"
