@@ -15,7 +15,6 @@ import logging
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx
 import jwt
 import pytest
@@ -23,6 +22,7 @@ import pytest
 from appsync.app import build_app
 from definition.formats import read_definition
 from definition.model import ApiDefinition, UserPoolSpec
+from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
 
@@ -34,13 +34,7 @@ def served() -> Iterator[tuple[str, ApiDefinition]]:
 
 
 def _idp(endpoint: str) -> Any:
-    return boto3.client(
-        "cognito-idp",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return aws_client("cognito-idp", endpoint, region="us-east-1")
 
 
 def _pool(definition: ApiDefinition, name: str) -> UserPoolSpec:

@@ -53,14 +53,19 @@ async def _issued(pool: Pool, body: dict[str, Any], issued: AwsResponse) -> AwsR
     return issued
 
 
+async def _started(flow: CustomAuth, found: Pool, client_id: str) -> dict[str, Any]:
+    """InitiateAuth CUSTOM_AUTH for ada: its answer."""
+    response = await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)
+    started: dict[str, Any] = json.loads(response.body)
+    return started
+
+
 async def test_a_session_goes_round_once(tmp_path: Path, pool: tuple[Pool, str]) -> None:
     found, client_id = pool
     functions = trigger_function(tmp_path, CODE)
     flow = CustomAuth(TriggerCaller(functions), _issued)
     async with running(functions):
-        started = json.loads(
-            (await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)).body
-        )
+        started = await _started(flow, found, client_id)
         assert started["ChallengeParameters"] == {"seen": "[]", "USERNAME": "ada"}
         answer = {
             "ChallengeName": "CUSTOM_CHALLENGE",
@@ -95,9 +100,7 @@ async def test_tokens_once_the_answer_is_right(tmp_path: Path, pool: tuple[Pool,
     functions = trigger_function(tmp_path, CODE)
     flow = CustomAuth(TriggerCaller(functions), _issued)
     async with running(functions):
-        started = json.loads(
-            (await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)).body
-        )
+        started = await _started(flow, found, client_id)
         with pytest.raises(TriggerFailedError) as unanswered:
             await flow.respond(
                 found,
@@ -105,9 +108,7 @@ async def test_tokens_once_the_answer_is_right(tmp_path: Path, pool: tuple[Pool,
                 client_id,
             )
         assert unanswered.value.code == "InvalidParameterException"
-        started = json.loads(
-            (await flow.initiate(found, {"AuthParameters": {"USERNAME": "ada"}}, client_id)).body
-        )
+        started = await _started(flow, found, client_id)
         answer = {
             "ChallengeName": "CUSTOM_CHALLENGE",
             "Session": started["Session"],
