@@ -11,8 +11,13 @@ sign-in (aws-amplify/amplify-js#8145) and for a user not found behind a client t
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -465,3 +470,35 @@ def test_custom_message_writes_what_cognito_would_send(
         "subject 'CustomMessage_UpdateUserAttribute for eve@new.example.test', message "
         "'Hello eve@new.example.test, your code is {####}'",
     ]
+
+
+def test_amplify_js_signs_in_without_a_password(served: tuple[str, ApiDefinition]) -> None:
+    # aws-amplify 6 (tests/fixtures/aws-amplify, installed by scripts/node-deps): signIn with
+    # authFlowType CUSTOM_WITHOUT_SRP, then confirmSignIn, as Amplify's passwordless guide
+    # writes it; its ID token is one the API accepts.
+    endpoint, definition = served
+    idp = _idp(endpoint)
+    pool_id, client_id, _ = _passwordless(definition)
+    _user(idp, pool_id, "ivy")
+    client = APIS / "cognito_triggers_custom" / "client" / "passwordless.cjs"
+    modules = Path(sys.prefix) / "aws-amplify" / "node_modules"
+    finished = subprocess.run(
+        ["node", str(client), endpoint, pool_id, client_id, "ivy", "code-7", "code-2"],
+        env={**os.environ, "NODE_PATH": str(modules)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    seen = json.loads(finished.stdout)
+    assert seen["started"]["signInStep"] == "CONFIRM_SIGN_IN_WITH_CUSTOM_CHALLENGE"
+    assert seen["started"]["additionalInfo"]["email"] == "ivy@example.test"
+    assert seen["retried"]["additionalInfo"]["previous"] == "ROUND-1:false"
+    assert seen["done"] == {"isSignedIn": True, "step": "DONE"}
+    answer = httpx.post(
+        f"{endpoint}/graphql",
+        json={"query": "{ me }"},
+        headers={"Authorization": seen["idToken"]},
+    )
+    assert answer.json() == {"data": {"me": "ivy"}}
