@@ -191,6 +191,20 @@ def test_a_failing_verify_function_and_an_unknown_user(served: tuple[str, ApiDef
             ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "nobody"}
         )
     assert unknown.value.response["Error"]["Message"] == "User does not exist."
+    # As Cognito's password flows refuse them (moto's messages): a disabled user, and one who
+    # has not confirmed the sign-up.
+    idp.admin_disable_user(UserPoolId=pool_id, Username="cy")
+    with pytest.raises(idp.exceptions.NotAuthorizedException) as disabled:
+        idp.initiate_auth(
+            ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "cy"}
+        )
+    assert disabled.value.response["Error"]["Message"] == "User is disabled."
+    idp.sign_up(ClientId=client_id, Username="cal", Password="Correct-Horse-9")
+    with pytest.raises(idp.exceptions.UserNotConfirmedException) as unconfirmed:
+        idp.initiate_auth(
+            ClientId=client_id, AuthFlow="CUSTOM_AUTH", AuthParameters={"USERNAME": "cal"}
+        )
+    assert unconfirmed.value.response["Error"]["Message"] == "User is not confirmed."
 
 
 def test_a_client_that_hides_users_runs_the_triggers_for_one_not_found(
