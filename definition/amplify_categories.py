@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ from definition.problems import Notice, Problem
 
 # What Amplify's root stack declares besides the categories' stacks, that they refer to.
 _ROOT_ROLES = ("AuthRole", "UnauthRole")
+# The Amplify CLI's resource that attaches the auth category's triggers to its user pool.
+_AUTH_TRIGGERS = "Custom::CustomAuthTriggerResourceOutputs"
 # The deployment bucket the functions' code stands in, locally.
 _DEPLOYMENT_BUCKET = "amplify-local-deployment"
 
@@ -108,7 +110,13 @@ def category_outputs(
         if child is None:
             continue
         if logical_id.startswith("auth"):
-            pools.extend(read_user_pools(child))
+            triggers = _auth_triggers(backend / "auth" / logical_id.removeprefix("auth"), root)
+            for pool in read_user_pools(child):
+                if triggers.values:
+                    configured = {**(pool.properties.get("LambdaConfig") or {}), **triggers.values}
+                    pool = replace(pool, properties={**pool.properties, "LambdaConfig": configured})
+                pools.append(pool)
+            problems.extend(triggers.problems)
             what = (
                 "the auth category's user pool and its clients are created in the embedded "
                 "Cognito; its identity pool, roles and helper functions are not emulated"
@@ -145,6 +153,44 @@ def _auth_stacks(backend: Path, environment: str | None) -> dict[str, Any]:
         parameters["unauthRoleName"] = {"Ref": "UnauthRole"}
         stacks[logical_id] = _nested_stack(template, parameters)
     return stacks
+
+
+def _auth_triggers(resource: Path, root: Stack) -> CategoryOutputs:
+    """The user pool triggers an auth resource names, as `LambdaConfig` entries (`values`).
+
+    Since the Amplify CLI breaks the auth and function categories' circular dependency
+    (`breakCircularDependency` in the resource's parameters), the pool's template has no
+    `LambdaConfig`: `build/auth-trigger-cloudformation-template.json` has a
+    `Custom::CustomAuthTriggerResourceOutputs` whose `lambdaConfig` lists `{triggerType,
+    lambdaFunctionName, lambdaFunctionArn: {"Ref": "function<name>Arn"}}`, and the CLI's helper
+    function sets them with UpdateUserPool at deploy time (amplify-category-auth,
+    generate-auth-trigger-template.ts). Locally each `function<name>Arn` is that function
+    resource's `Arn` output, as the root stack passes it."""
+    file = resource / "build" / "auth-trigger-cloudformation-template.json"
+    if not file.is_file():
+        return CategoryOutputs()
+    body = parse_template_text(read_text(file), file)
+    resources = body.get("Resources") if isinstance(body, dict) else None
+    values: dict[str, str] = {}
+    problems: list[Problem] = []
+    for logical_id, declared in (resources if isinstance(resources, dict) else {}).items():
+        if not isinstance(declared, dict) or declared.get("Type") != _AUTH_TRIGGERS:
+            continue
+        listed = (declared.get("Properties") or {}).get("lambdaConfig")
+        for index, entry in enumerate(listed if isinstance(listed, list) else ()):
+            path = f"Resources.{logical_id}.Properties.lambdaConfig[{index}]"
+            name = entry.get("lambdaFunctionName") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not isinstance(entry.get("triggerType"), str):
+                problems.append(
+                    Problem(str(file), path, "expected triggerType and lambdaFunctionName")
+                )
+                continue
+            arn = {"Fn::GetAtt": [f"function{name}", "Outputs.Arn"]}
+            try:
+                values[entry["triggerType"]] = str(evaluate(arn, root, path))
+            except TemplateValueError as error:
+                problems.append(Problem(str(file), path, error.message))
+    return CategoryOutputs(values, problems=tuple(problems))
 
 
 def _function_stacks(

@@ -382,6 +382,8 @@ class UserPoolClientSpec:
 CALLED_TRIGGERS = (
     *("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication"),
     *("PreTokenGeneration", "PreTokenGenerationConfig"),
+    *("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"),
+    *("UserMigration", "CustomMessage"),
 )
 
 

@@ -41,9 +41,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from appsync.aws.cognito_pools import error_response, password_of, pool_of, rewritten
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E"
@@ -66,6 +66,7 @@ _RESPOND = frozenset({"RespondToAuthChallenge", "AdminRespondToAuthChallenge"})
 _MAX_WAITING = 10_000
 _WRONG_PASSWORD = "Incorrect username or password."
 _SECRET_BITS = 256
+BAD_SRP_A = "SRP_A is not a valid SRP A value."
 
 
 def hex_hash(hex_text: str) -> int:
@@ -140,12 +141,36 @@ class Challenge:
             pool_name, user_id, salt_hex, block, large_a, large_b, small_b, verifier, moto_block
         )
 
+    def proven_by(self, responses: dict[str, Any]) -> bool:
+        """Whether a PASSWORD_VERIFIER answer's `PASSWORD_CLAIM_SIGNATURE` (with its
+        `TIMESTAMP`) proves the password."""
+        signature = responses.get("PASSWORD_CLAIM_SIGNATURE")
+        timestamp = responses.get("TIMESTAMP")
+        if not isinstance(signature, str) or not isinstance(timestamp, str):
+            return False
+        try:
+            expected = self.expected(timestamp)
+        except (ValueError, binascii.Error):
+            return False
+        return hmac.compare_digest(expected.encode(), signature.encode())
+
     def expected(self, timestamp: str) -> str:
         """The signature a client that knows the password sends with `timestamp`."""
         u = hex_hash(pad_hex(self.large_a) + pad_hex(self.large_b))
         shared = pow(self.large_a * pow(self.verifier, u, N), self.small_b, N)
         key = derived_key(shared, u)
         return claim_signature(key, self.pool_name, self.user_id, self.secret_block, timestamp)
+
+
+def client_value(parameters: Any) -> int | None:
+    """The client's public value A from AuthParameters' `SRP_A` (hex), None when it is missing
+    or not one (A mod N must not be 0)."""
+    text = parameters.get("SRP_A") if isinstance(parameters, dict) else None
+    try:
+        value = int(text, 16) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    return value if value is not None and value % N else None
 
 
 class SrpCognito:
@@ -175,14 +200,9 @@ class SrpCognito:
     async def _initiate(
         self, request: AwsRequest, call: ServiceCall, body: dict[str, Any]
     ) -> AwsResponse:
-        parameters = body.get("AuthParameters")
-        srp_a = parameters.get("SRP_A") if isinstance(parameters, dict) else None
-        try:
-            large_a = int(srp_a, 16) if isinstance(srp_a, str) else None
-        except ValueError:
-            large_a = None
-        if large_a is None or large_a % N == 0:
-            return _error("InvalidParameterException", "SRP_A is not a valid SRP A value.")
+        large_a = client_value(body.get("AuthParameters"))
+        if large_a is None:
+            return error_response("InvalidParameterException", BAD_SRP_A)
         answer = await self._moto.handle(request, call)
         if answer.status != 200:
             return answer
@@ -191,13 +211,13 @@ class SrpCognito:
         if result.get("ChallengeName") != "PASSWORD_VERIFIER":
             return answer
         username = str(challenge_parameters.get("USERNAME", ""))
-        found = await asyncio.to_thread(_password, body, username)
-        if found is None:
+        pool = await asyncio.to_thread(pool_of, body)
+        password = None if pool is None else await asyncio.to_thread(password_of, pool, username)
+        if pool is None or password is None:
             return answer
-        pool_id, password = found
         moto_block = str(challenge_parameters.get("SECRET_BLOCK", ""))
         challenge = await asyncio.to_thread(
-            Challenge.make, pool_id, username, password, large_a, moto_block
+            Challenge.make, pool.pool_id, username, password, large_a, moto_block
         )
         # Keyed by the secret block, which the answer carries: clients need not send `Session`
         # with it (pycognito does not), as Cognito's own block holds the session.
@@ -212,8 +232,7 @@ class SrpCognito:
             "USER_ID_FOR_SRP": username,
             "USERNAME": username,
         }
-        headers = [(k, v) for k, v in answer.headers if k.lower() != "content-length"]
-        return AwsResponse(answer.status, json.dumps(result).encode(), headers)
+        return rewritten(answer, result)
 
     async def _verify(
         self, request: AwsRequest, call: ServiceCall, body: dict[str, Any]
@@ -222,45 +241,12 @@ class SrpCognito:
         responses = responses if isinstance(responses, dict) else {}
         challenge = self._waiting.pop(str(responses.get("PASSWORD_CLAIM_SECRET_BLOCK")), None)
         if challenge is None:
-            return _error("NotAuthorizedException", "Invalid session for the user.")
-        signature = responses.get("PASSWORD_CLAIM_SIGNATURE")
-        timestamp = responses.get("TIMESTAMP")
-        if not isinstance(signature, str) or not isinstance(timestamp, str):
-            return _error("NotAuthorizedException", _WRONG_PASSWORD)
-        try:
-            expected = await asyncio.to_thread(challenge.expected, timestamp)
-        except (ValueError, binascii.Error):
-            return _error("NotAuthorizedException", _WRONG_PASSWORD)
-        if not hmac.compare_digest(expected.encode(), signature.encode()):
-            return _error("NotAuthorizedException", _WRONG_PASSWORD)
+            return error_response("NotAuthorizedException", "Invalid session for the user.")
+        if not await asyncio.to_thread(challenge.proven_by, responses):
+            return error_response("NotAuthorizedException", _WRONG_PASSWORD)
         body["ChallengeResponses"] = {
             **responses,
             "PASSWORD_CLAIM_SECRET_BLOCK": challenge.moto_block,
         }
         forwarded = dataclasses.replace(request, body=json.dumps(body).encode())
         return await self._moto.handle(forwarded, call)
-
-
-def _password(body: dict[str, Any], username: str) -> tuple[str, str] | None:
-    """The pool id and the user's password, for the pool the call names (`UserPoolId` or
-    the app client's `ClientId`)."""
-    from moto.cognitoidp.models import cognitoidp_backends
-    from moto.core.models import DEFAULT_ACCOUNT_ID
-
-    pool_id, client_id = body.get("UserPoolId"), body.get("ClientId")
-    with BACKEND_LOCK:
-        for backend in cognitoidp_backends[DEFAULT_ACCOUNT_ID].values():
-            for pool in backend.user_pools.values():
-                if pool.id == pool_id or (client_id is not None and client_id in pool.clients):
-                    user = pool._get_user(username)
-                    password = getattr(user, "password", None)
-                    if isinstance(password, str):
-                        return str(pool.id), password
-                    return None
-    return None
-
-
-def _error(code: str, message: str) -> AwsResponse:
-    body = json.dumps({"__type": code, "message": message}).encode()
-    headers = [("content-type", "application/x-amz-json-1.1"), ("x-amzn-errortype", code)]
-    return AwsResponse(400, body, headers)

@@ -17,7 +17,10 @@ with the trigger's `request` and `response`):
   its error.
 - `PreAuthentication` (`PreAuthentication_Authentication`) before a password sign-in
   (InitiateAuth / AdminInitiateAuth with USER_PASSWORD_AUTH, USER_SRP_AUTH,
-  ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH) of a user that exists; its error refuses it.
+  ADMIN_USER_PASSWORD_AUTH, ADMIN_NO_SRP_AUTH, CUSTOM_AUTH) of a user that exists, or with
+  `userNotFound: true` of one that does not when the app client has
+  `PreventUserExistenceErrors: ENABLED` (whose password sign-ins of an unknown user are then
+  NotAuthorizedException "Incorrect username or password."); its error refuses it.
 - `PostAuthentication` (`PostAuthentication_Authentication`) once a sign-in issues tokens (not
   a refresh); its error withholds them.
 - `PreTokenGeneration` (`TokenGeneration_Authentication`, `_RefreshTokens`,
@@ -27,12 +30,12 @@ with the trigger's `request` and `response`):
   plain trigger. What its answer changes is `appsync.aws.cognito_tokens`'; the tokens whose
   claims changed are signed again with the installation's key.
 
-A function that fails is `UserLambdaValidationException` "<Trigger> failed with error
-<errorMessage>." (the shape Amplify's clients show); an answer that is not the event object is
-`InvalidLambdaResponseException` "Unrecognizable lambda output"; a trigger naming a function that
-is not declared is `UnexpectedLambdaException`. Triggers run outside the embedded services' lock,
-so a function may call Cognito or DynamoDB through the endpoint. Other triggers (CustomMessage,
-the custom auth challenges, UserMigration, the custom senders) are not called; the template
+How a trigger's function is called, and its failures answered, is `appsync.aws.cognito_pools`'.
+Triggers run outside the embedded services' lock, so a function may call Cognito or DynamoDB
+through the endpoint. The custom authentication flow's triggers are
+`appsync.aws.cognito_challenges`', UserMigration (before a password sign-in or ForgotPassword
+of a user not in the pool) `appsync.aws.cognito_migration`', CustomMessage (where Cognito sends
+a message) `appsync.aws.cognito_messages`'. The custom senders are not called; the template
 reader names them in a notice.
 """
 
@@ -40,30 +43,40 @@ from __future__ import annotations
 
 import asyncio
 import json
-import logging
-from dataclasses import dataclass
 from typing import Any
 
 from appsync.aws.cognito import signed_again
-from appsync.aws.cognito_tokens import (
-    VERSIONS,
-    claims_of,
-    overridden,
-    response_key,
-    token_source,
+from appsync.aws.cognito_challenges import CustomAuth
+from appsync.aws.cognito_messages import (
+    MESSAGE_OPERATIONS,
+    CustomMessages,
+    resend_confirmation_code,
 )
+from appsync.aws.cognito_migration import PASSWORD_FLOWS, UserMigration
+from appsync.aws.cognito_pools import (
+    INCORRECT_PASSWORD,
+    NO_CLIENT,
+    Pool,
+    TriggerCaller,
+    TriggerFailedError,
+    answer,
+    attribute_map,
+    error_response,
+    moto_pool,
+    pool_of,
+    prevents_existence_errors,
+    rewritten,
+    token_user,
+    trigger_event,
+    user_of,
+)
+from appsync.aws.cognito_tokens import claims_of, overridden, response_key, token_source
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from definition.model import CALLED_TRIGGERS
-from functions.errors import FunctionsError
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
-logger = logging.getLogger(__name__)
-
-_SDK_VERSION = "aws-sdk-unknown-unknown"
-# What Cognito names as the client of an administrator's call.
-_NO_CLIENT = "CLIENT_ID_NOT_APPLICABLE"
 _TOKEN_OPERATIONS = frozenset(
     {"InitiateAuth", "AdminInitiateAuth", "RespondToAuthChallenge", "AdminRespondToAuthChallenge"}
 )
@@ -72,32 +85,13 @@ _CONFIRMATIONS = {
     "AdminConfirmSignUp": "PostConfirmation_ConfirmSignUp",
     "ConfirmForgotPassword": "PostConfirmation_ConfirmForgotPassword",
 }
-_HANDLED = frozenset({"SignUp", *_CONFIRMATIONS}) | _TOKEN_OPERATIONS
+_HANDLED = MESSAGE_OPERATIONS | _TOKEN_OPERATIONS | frozenset(_CONFIRMATIONS)
+_INITIATIONS = frozenset({"InitiateAuth", "AdminInitiateAuth"})
 # The flows that sign a user in with a password (PreAuthentication runs before them; the
 # refresh flows and a challenge's answer are not a new sign-in).
 _SIGN_IN_FLOWS = frozenset(
     {"USER_PASSWORD_AUTH", "ADMIN_USER_PASSWORD_AUTH", "ADMIN_NO_SRP_AUTH", "USER_SRP_AUTH"}
 )
-
-
-class TriggerFailedError(Exception):
-    """A trigger's failure, answered as Cognito answers it."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True, slots=True)
-class _Pool:
-    """What a call needs of its user pool: its id, region and triggers."""
-
-    pool_id: str
-    region: str
-    triggers: dict[str, str]
-    # PreTokenGeneration's event version (PreTokenGenerationConfig.LambdaVersion).
-    token_version: str = "V1_0"
 
 
 class CognitoTriggers:
@@ -106,11 +100,16 @@ class CognitoTriggers:
 
     def __init__(self, moto: ServiceRoute, functions: LocalFunctions | None) -> None:
         self._moto = moto
-        self._functions = functions
+        self._caller = None if functions is None else TriggerCaller(functions)
+        self._custom = CustomAuth(self._call, self._issued)
+        self._migration = UserMigration(self._call)
+        self._messages = CustomMessages(self._call)
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
         operation = call.operation or ""
-        if self._functions is None or operation not in _HANDLED:
+        if operation == "ResendConfirmationCode":
+            return await self._resend(request)
+        if self._caller is None or operation not in _HANDLED:
             return await self._moto.handle(request, call)
         try:
             body = json.loads(request.body or b"{}")
@@ -118,31 +117,71 @@ class CognitoTriggers:
             return await self._moto.handle(request, call)
         if not isinstance(body, dict):
             return await self._moto.handle(request, call)
-        pool = await asyncio.to_thread(_pool_of, body)
-        if pool is None or not any(name in pool.triggers for name in CALLED_TRIGGERS):
+        pool = await asyncio.to_thread(pool_of, body)
+        custom = body.get("AuthFlow") == "CUSTOM_AUTH" or self._custom.owns(body)
+        if pool is None or not (custom or any(name in pool.triggers for name in CALLED_TRIGGERS)):
             return await self._moto.handle(request, call)
         try:
-            if operation == "SignUp":
-                return await self._sign_up(request, call, body, pool)
             if operation in _CONFIRMATIONS:
                 return await self._confirmed(request, call, body, pool, operation)
-            return await self._tokens(request, call, body, pool)
+            if operation in _TOKEN_OPERATIONS:
+                return await self._tokens(request, call, body, pool)
+            return await self._messaging(request, call, body, pool)
         except TriggerFailedError as error:
-            return _error(error.code, error.message)
+            return error_response(error.code, error.message)
+
+    async def _resend(self, request: AwsRequest) -> AwsResponse:
+        """ResendConfirmationCode (moto has none), then CustomMessage_ResendCode."""
+        try:
+            body = json.loads(request.body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            return error_response(
+                "SerializationException", "Start of structure or map found where not expected."
+            )
+        try:
+            sent = await asyncio.to_thread(resend_confirmation_code, body)
+            pool = await asyncio.to_thread(pool_of, body)
+            if self._caller is not None and pool is not None and "CustomMessage" in pool.triggers:
+                await self._messages.sent(pool, "ResendConfirmationCode", body, sent)
+        except TriggerFailedError as error:
+            return error_response(error.code, error.message)
+        return answer(sent)
+
+    async def _messaging(
+        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: Pool
+    ) -> AwsResponse:
+        """The calls after which Cognito sends the user a message (CustomMessage writes it);
+        SignUp runs PreSignUp first, ForgotPassword migrates a user it does not know."""
+        operation = call.operation or ""
+        if operation == "SignUp":
+            result = await self._sign_up(request, call, body, pool)
+        else:
+            if operation == "ForgotPassword" and "UserMigration" in pool.triggers:
+                client_id = str(body.get("ClientId") or "")
+                await self._migration.forgot_password(pool, body, client_id)
+            result = await self._moto.handle(request, call)
+        if result.status == 200 and "CustomMessage" in pool.triggers:
+            if operation == "UpdateUserAttributes":
+                token = str(body.get("AccessToken") or "")
+                body = {**body, "Username": await asyncio.to_thread(token_user, pool, token)}
+            await self._messages.sent(pool, operation, body, json.loads(result.body or b"{}"))
+        return result
 
     async def _sign_up(
-        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: _Pool
+        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: Pool
     ) -> AwsResponse:
         username = str(body.get("Username") or "")
         client_id = str(body.get("ClientId") or "")
         metadata = body.get("ClientMetadata") or {}
         confirm = verify_email = verify_phone = False
-        attributes = _attribute_map(body.get("UserAttributes"))
+        attributes = attribute_map(body.get("UserAttributes"))
         if "PreSignUp" in pool.triggers:
-            event = _event(pool, "PreSignUp_SignUp", username, client_id)
+            event = trigger_event(pool, "PreSignUp_SignUp", username, client_id)
             event["request"] = {
                 "userAttributes": attributes,
-                "validationData": _attribute_map(body.get("ValidationData")) or None,
+                "validationData": attribute_map(body.get("ValidationData")) or None,
                 "clientMetadata": metadata,
             }
             event["response"] = {
@@ -166,7 +205,7 @@ class CognitoTriggers:
             return signed_up
         answer_body = json.loads(signed_up.body)
         answer_body["UserConfirmed"] = True
-        result = _rewritten(signed_up, answer_body)
+        result = rewritten(signed_up, answer_body)
         source = "PostConfirmation_ConfirmSignUp"
         await self._post_confirmation(pool, username, client_id, metadata, source)
         return result
@@ -176,12 +215,12 @@ class CognitoTriggers:
         request: AwsRequest,
         call: ServiceCall,
         body: dict[str, Any],
-        pool: _Pool,
+        pool: Pool,
         operation: str,
     ) -> AwsResponse:
         confirmed = await self._moto.handle(request, call)
         if confirmed.status == 200:
-            client_id = str(body.get("ClientId") or _NO_CLIENT)
+            client_id = str(body.get("ClientId") or NO_CLIENT)
             metadata = body.get("ClientMetadata") or {}
             username = str(body.get("Username") or "")
             source = _CONFIRMATIONS[operation]
@@ -189,15 +228,15 @@ class CognitoTriggers:
         return confirmed
 
     async def _post_confirmation(
-        self, pool: _Pool, username: str, client_id: str, metadata: Any, source: str
+        self, pool: Pool, username: str, client_id: str, metadata: Any, source: str
     ) -> None:
         if "PostConfirmation" not in pool.triggers:
             return
-        user = await asyncio.to_thread(_user, pool, username)
+        user = await asyncio.to_thread(user_of, pool, username)
         if user is None:
             return
-        name, attributes, _ = user
-        event = _event(pool, source, name, client_id)
+        name, attributes = user.name, user.attributes
+        event = trigger_event(pool, source, name, client_id)
         event["request"] = {
             "userAttributes": {**attributes, "cognito:user_status": "CONFIRMED"},
             "clientMetadata": metadata,
@@ -206,26 +245,53 @@ class CognitoTriggers:
         await self._call(pool, "PostConfirmation", event)
 
     async def _tokens(
-        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: _Pool
+        self, request: AwsRequest, call: ServiceCall, body: dict[str, Any], pool: Pool
     ) -> AwsResponse:
-        """PreAuthentication before a sign-in, then PostAuthentication and PreTokenGeneration
-        once the tokens are issued."""
-        client_id = str(body.get("ClientId") or _NO_CLIENT)
-        metadata = body.get("ClientMetadata") or {}
-        signs_in = body.get("AuthFlow") in _SIGN_IN_FLOWS
-        username = str((body.get("AuthParameters") or {}).get("USERNAME") or "")
-        if signs_in and "PreAuthentication" in pool.triggers:
-            user = await asyncio.to_thread(_user, pool, username)
-            if user is not None:
-                event = _event(pool, "PreAuthentication_Authentication", user[0], client_id)
-                event["request"] = {
-                    "userAttributes": user[1],
-                    "validationData": metadata,
-                    "userNotFound": False,
-                }
-                event["response"] = {}
-                await self._call(pool, "PreAuthentication", event)
+        """PreAuthentication before a sign-in, the custom authentication flow, then
+        PostAuthentication and PreTokenGeneration once the tokens are issued."""
+        client_id = str(body.get("ClientId") or NO_CLIENT)
+        flow = body.get("AuthFlow")
+        if flow in PASSWORD_FLOWS and "UserMigration" in pool.triggers:
+            await self._migration.sign_in(pool, body, client_id)
+        if flow in _SIGN_IN_FLOWS or flow == "CUSTOM_AUTH":
+            await self._pre_authentication(pool, body, client_id)
+        if flow == "CUSTOM_AUTH" and call.operation in _INITIATIONS:
+            return await self._custom.initiate(pool, body, client_id)
+        if call.operation not in _INITIATIONS and self._custom.owns(body):
+            return await self._custom.respond(pool, body, client_id)
         issued = await self._moto.handle(request, call)
+        hidden = flow in _SIGN_IN_FLOWS and _is_error(issued, "UserNotFoundException")
+        if hidden and await asyncio.to_thread(prevents_existence_errors, pool, client_id):
+            # The client hides which users exist (Cognito's "Managing user existence error
+            # responses"): a user not found is a wrong password.
+            raise TriggerFailedError("NotAuthorizedException", INCORRECT_PASSWORD)
+        return await self._issued(pool, body, issued)
+
+    async def _pre_authentication(self, pool: Pool, body: dict[str, Any], client_id: str) -> None:
+        """PreAuthentication before a sign-in: of a user that exists, or with `userNotFound`
+        when the app client hides which users exist (Amazon Cognito Developer Guide, "Pre
+        authentication Lambda trigger": `userNotFound` is set when PreventUserExistenceErrors
+        is ENABLED)."""
+        if "PreAuthentication" not in pool.triggers:
+            return
+        username = str((body.get("AuthParameters") or {}).get("USERNAME") or "")
+        user = await asyncio.to_thread(user_of, pool, username)
+        if user is None and not await asyncio.to_thread(prevents_existence_errors, pool, client_id):
+            return
+        name = username if user is None else user.name
+        event = trigger_event(pool, "PreAuthentication_Authentication", name, client_id)
+        event["request"] = {
+            "userAttributes": {} if user is None else user.attributes,
+            "validationData": body.get("ClientMetadata") or {},
+            "userNotFound": user is None,
+        }
+        event["response"] = {}
+        await self._call(pool, "PreAuthentication", event)
+
+    async def _issued(self, pool: Pool, body: dict[str, Any], issued: AwsResponse) -> AwsResponse:
+        """An answer that issues tokens, after PostAuthentication and PreTokenGeneration."""
+        client_id = str(body.get("ClientId") or NO_CLIENT)
+        metadata = body.get("ClientMetadata") or {}
         if issued.status != 200:
             return issued
         answer = json.loads(issued.body)
@@ -233,13 +299,13 @@ class CognitoTriggers:
         if not isinstance(result, dict) or "IdToken" not in result:
             return issued
         id_claims = claims_of(str(result["IdToken"]))
-        user = await asyncio.to_thread(_user, pool, str(id_claims.get("cognito:username") or ""))
+        user = await asyncio.to_thread(user_of, pool, str(id_claims.get("cognito:username") or ""))
         if user is None:
             return issued
-        name, attributes, groups = user
+        name, attributes, groups = user.name, user.attributes, user.groups
         source = token_source(body)
         if source != "TokenGeneration_RefreshTokens" and "PostAuthentication" in pool.triggers:
-            event = _event(pool, "PostAuthentication_Authentication", name, client_id)
+            event = trigger_event(pool, "PostAuthentication_Authentication", name, client_id)
             event["request"] = {
                 "userAttributes": attributes,
                 "newDeviceUsed": False,
@@ -250,7 +316,7 @@ class CognitoTriggers:
         if "PreTokenGeneration" not in pool.triggers:
             return issued
         access_claims = claims_of(str(result["AccessToken"]))
-        event = _event(pool, source, name, str(id_claims.get("aud") or client_id))
+        event = trigger_event(pool, source, name, str(id_claims.get("aud") or client_id))
         event["request"] = {
             "userAttributes": attributes,
             "groupConfiguration": {
@@ -275,115 +341,18 @@ class CognitoTriggers:
         changed = (claims, claims != id_claims), (access, access != access_claims)
         tokens = await asyncio.to_thread(_signed, pool, result, *changed)
         answer["AuthenticationResult"] = {**result, **tokens}
-        return _rewritten(issued, answer)
+        return rewritten(issued, answer)
 
-    async def _call(self, pool: _Pool, trigger: str, event: dict[str, Any]) -> dict[str, Any]:
-        """The trigger's function run with `event`: its answer, the event object it returns."""
-        assert self._functions is not None
-        arn = pool.triggers[trigger]
-        name = arn.rsplit(":function:", 1)[-1].split(":")[0]
-        if not self._functions.declares(name):
-            raise TriggerFailedError(
-                "UnexpectedLambdaException",
-                f"{trigger} invocation failed: the function {arn} is not declared locally",
-            )
-        try:
-            result = await self._functions.invoke(name, json.dumps(event).encode())
-        except FunctionsError as error:
-            raise TriggerFailedError(
-                "UnexpectedLambdaException", f"{trigger} invocation failed due to error {error}"
-            ) from error
-        if result.function_error is not None:
-            message = result.error().get("errorMessage") or ""
-            logger.info("the %s trigger of %s failed: %s", trigger, pool.pool_id, message)
-            raise TriggerFailedError(
-                "UserLambdaValidationException", f"{trigger} failed with error {message}."
-            )
-        try:
-            answer = json.loads(result.payload or b"null")
-        except ValueError:
-            answer = None
-        if not isinstance(answer, dict):
-            raise TriggerFailedError(
-                "InvalidLambdaResponseException", "Unrecognizable lambda output"
-            )
-        return answer
+    async def _call(self, pool: Pool, trigger: str, event: dict[str, Any]) -> dict[str, Any]:
+        assert self._caller is not None
+        return await self._caller(pool, trigger, event)
 
 
-def _event(pool: _Pool, source: str, username: str, client_id: str) -> dict[str, Any]:
-    return {
-        "version": "1",
-        "triggerSource": source,
-        "region": pool.region,
-        "userPoolId": pool.pool_id,
-        "userName": username,
-        "callerContext": {"awsSdkVersion": _SDK_VERSION, "clientId": client_id},
-    }
-
-
-def _attribute_map(raw: Any) -> dict[str, str]:
-    """`[{Name, Value}]` as Cognito's events carry attributes: a map of strings."""
-    if not isinstance(raw, list):
-        return {}
-    return {
-        str(item["Name"]): str(item.get("Value", ""))
-        for item in raw
-        if isinstance(item, dict) and "Name" in item
-    }
-
-
-def _backends() -> list[Any]:
-    from moto.cognitoidp.models import cognitoidp_backends
-    from moto.core.models import DEFAULT_ACCOUNT_ID
-
-    return list(cognitoidp_backends[DEFAULT_ACCOUNT_ID].values())
-
-
-def _pool_of(body: dict[str, Any]) -> _Pool | None:
-    """The pool a call names, by `UserPoolId` or by its app client's `ClientId`."""
-    pool_id, client_id = body.get("UserPoolId"), body.get("ClientId")
-    with BACKEND_LOCK:
-        for backend in _backends():
-            for pool in backend.user_pools.values():
-                if pool.id == pool_id or (client_id is not None and client_id in pool.clients):
-                    triggers = pool.extended_config.get("LambdaConfig") or {}
-                    called = {k: str(v) for k, v in triggers.items() if isinstance(v, str)}
-                    config = triggers.get("PreTokenGenerationConfig")
-                    version = "V1_0"
-                    if isinstance(config, dict) and isinstance(config.get("LambdaArn"), str):
-                        # It wins over `PreTokenGeneration` (the same function, or the V1 one).
-                        called["PreTokenGeneration"] = config["LambdaArn"]
-                        if config.get("LambdaVersion") in VERSIONS:
-                            version = str(config["LambdaVersion"])
-                    return _Pool(pool.id, pool.region, called, version)
-    return None
-
-
-def _moto_pool(pool: _Pool) -> Any:
-    for backend in _backends():
-        found = backend.user_pools.get(pool.pool_id)
-        if found is not None:
-            return found
-    return None
-
-
-def _user(pool: _Pool, username: str) -> tuple[str, dict[str, str], list[tuple[str, str]]] | None:
-    """The user's name, attributes (with `sub`) and groups (name, role ARN)."""
-    with BACKEND_LOCK:
-        moto_pool = _moto_pool(pool)
-        user = None if moto_pool is None else moto_pool._get_user(username)
-        if user is None:
-            return None
-        attributes = {"sub": user.id, **_attribute_map(user.attributes)}
-        groups = [(group.group_name, group.role_arn or "") for group in user.groups]
-        return user.username, attributes, groups
-
-
-def _confirm(pool: _Pool, username: str, confirm: bool, verified: list[str]) -> None:
+def _confirm(pool: Pool, username: str, confirm: bool, verified: list[str]) -> None:
     """What a PreSignUp answer asks for: the user confirmed, attributes verified."""
     with BACKEND_LOCK:
-        moto_pool = _moto_pool(pool)
-        user = None if moto_pool is None else moto_pool._get_user(username)
+        found = moto_pool(pool)
+        user = None if found is None else found._get_user(username)
         if user is None:
             return
         if confirm:
@@ -392,20 +361,17 @@ def _confirm(pool: _Pool, username: str, confirm: bool, verified: list[str]) -> 
             user.update_attributes([{"Name": name, "Value": "true"} for name in verified])
 
 
-def _rewritten(response: AwsResponse, body: dict[str, Any]) -> AwsResponse:
-    """moto's answer with a changed body (its length is the server's to set again)."""
-    headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
-    return AwsResponse(response.status, json.dumps(body).encode(), headers)
-
-
-def _error(code: str, message: str) -> AwsResponse:
-    body = json.dumps({"__type": code, "message": message}).encode()
-    headers = [("content-type", "application/x-amz-json-1.1"), ("x-amzn-errortype", code)]
-    return AwsResponse(400, body, headers)
+def _is_error(response: AwsResponse, code: str) -> bool:
+    if response.status < 400:
+        return False
+    try:
+        return bool(json.loads(response.body).get("__type") == code)
+    except (ValueError, AttributeError):
+        return False
 
 
 def _signed(
-    pool: _Pool,
+    pool: Pool,
     result: dict[str, Any],
     id_token: tuple[dict[str, Any], bool],
     access_token: tuple[dict[str, Any], bool],
@@ -418,12 +384,9 @@ def _signed(
         if changed
     }
     with BACKEND_LOCK:
-        moto_pool = _moto_pool(pool)
-        if moto_pool is not None:
-            issued_by_kind = {
-                "IdToken": moto_pool.id_tokens,
-                "AccessToken": moto_pool.access_tokens,
-            }
+        found = moto_pool(pool)
+        if found is not None:
+            issued_by_kind = {"IdToken": found.id_tokens, "AccessToken": found.access_tokens}
             for kind, token in tokens.items():
                 issued = issued_by_kind[kind]
                 if result[kind] in issued:

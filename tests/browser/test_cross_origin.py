@@ -60,7 +60,7 @@ COGNITO_CALL = """async ([url, operation, body]) => {
 SDK_ENTRY = Path(__file__).parent / "cognito_sdk" / "entry.js"
 SDK_MODULES = Path(sys.prefix) / "aws-sdk-js" / "node_modules"
 AMPLIFY_ENTRY = Path(__file__).parent / "amplify_app" / "entry.js"
-AMPLIFY_MODULES = Path(sys.prefix) / "amplify-js" / "node_modules"
+AMPLIFY_MODULES = Path(sys.prefix) / "aws-amplify" / "node_modules"
 ESBUILD = Path(sys.prefix) / "esbuild" / "node_modules" / ".bin" / "esbuild"
 
 

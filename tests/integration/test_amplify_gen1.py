@@ -5,7 +5,8 @@ conditional update and delete, with AppSync's errors, and its subscription deliv
 gql over HTTP and the realtime websocket (the client Amplify's own libraries speak). And an API
 authorized by the project's auth category (apis/amplify-notes): users sign up to that
 category's user pool in the embedded Cognito, the transformer's owner rules hold for them, and
-an @function field runs the project's function category's function."""
+an @function field runs the project's function category's function, and the auth category's
+PreSignup trigger (a function-category function) is called at sign-up."""
 
 from __future__ import annotations
 
@@ -146,6 +147,16 @@ async def _owners(definition: ApiDefinition) -> dict[str, Any]:
             _signed_in(f"http://{host}:{port}", pool.user_pool_id, web.client_id, user)
             for user in ("ada", "grace")
         )
+        idp = aws_client("cognito-idp", f"http://{host}:{port}", region="eu-west-1")
+        try:
+            idp.sign_up(
+                ClientId=web.client_id,
+                Username="mallory",
+                Password="Correct-Horse-9",
+                UserAttributes=[{"Name": "email", "Value": "mallory@spam.example"}],
+            )
+        except idp.exceptions.UserLambdaValidationException as error:
+            answers["denied"] = error.response["Error"]["Message"]
         auth = AppSyncJWTAuthentication(host=f"{host}:{port}", jwt=ada)
         transport = AppSyncWebsocketsTransport(url=url.replace("http", "ws"), auth=auth)
         async with Client(transport=transport) as realtime:
@@ -201,3 +212,7 @@ def test_a_cognito_api_serves_with_the_auth_category_s_user_pool() -> None:
     # @function(name: "wordcount-${env}"): the function category's wordcount, run by the local
     # Lambda runtime as wordcount-dev with AppSync's event (arguments, identity).
     assert answers["function"] == {"wordCount": {"words": 3, "env": "dev", "owner": "grace"}}
+    # The auth category's PreSignup trigger, a function-category function attached by the CLI's
+    # auth-trigger stack (`Custom::CustomAuthTriggerResourceOutputs`), refuses a denied domain
+    # with its error, as Cognito answers a trigger's failure; ada and grace passed it.
+    assert answers["denied"] == "PreSignUp failed with error Invalid email domain: spam.example."

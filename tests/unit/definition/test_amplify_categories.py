@@ -16,8 +16,12 @@ NOTES = Path(__file__).parents[2] / "integration" / "apis" / "amplify-notes"
 _POOL_ID = {"Fn::GetAtt": ["authnotesauth", "Outputs.UserPoolId"]}
 
 
-def _project(tmp_path: Path) -> Path:
-    shutil.copytree(NOTES / "amplify" / "backend" / "auth", tmp_path / "amplify/backend/auth")
+def _project(tmp_path: Path, triggers: bool = False) -> Path:
+    """The project's auth category (without its triggers' stack unless `triggers`)."""
+    ignored = shutil.ignore_patterns() if triggers else shutil.ignore_patterns("auth-trigger-*")
+    shutil.copytree(
+        NOTES / "amplify" / "backend" / "auth", tmp_path / "amplify/backend/auth", ignore=ignored
+    )
     shutil.copy(NOTES / "amplify/backend/backend-config.json", tmp_path / "amplify/backend")
     return tmp_path
 
@@ -99,7 +103,11 @@ def test_the_function_category_s_functions_run_locally(tmp_path: Path) -> None:
     shutil.copytree(NOTES / "amplify/backend/function", project / "amplify/backend/function")
     found = category_outputs(project, {}, "dev", "eu-west-1")
     assert found.problems == ()
-    [function] = found.lambda_functions
+    assert sorted(function.function_name for function in found.lambda_functions) == [
+        "notesauthPreSignup-dev",
+        "wordcount-dev",
+    ]
+    [function] = [each for each in found.lambda_functions if each.function_name == "wordcount-dev"]
     assert function.function_name == "wordcount-dev"
     assert function.handler == "index.handler"
     assert function.code == project / "amplify/backend/function/wordcount/src"
@@ -107,3 +115,24 @@ def test_the_function_category_s_functions_run_locally(tmp_path: Path) -> None:
     assert function.environment == {"ENV": "dev", "REGION": "eu-west-1"}
     # The auth category is read as well, though no parameter names it.
     assert len(found.user_pools) == 1
+
+
+def test_the_auth_category_s_triggers_name_the_function_category_s_functions(
+    tmp_path: Path,
+) -> None:
+    # amplify-category-auth's generate-auth-trigger-template.ts: with breakCircularDependency the
+    # pool's template has no LambdaConfig; build/auth-trigger-cloudformation-template.json's
+    # Custom::CustomAuthTriggerResourceOutputs lists the triggers, each function's ARN a
+    # `function<name>Arn` parameter the root stack fills with that function's Arn output.
+    project = _project(tmp_path, triggers=True)
+    without_functions = category_outputs(project, {}, "dev", "eu-west-1")
+    [problem] = without_functions.problems
+    assert problem.file.endswith("auth-trigger-cloudformation-template.json")
+    assert problem.key_path == "Resources.CustomAuthTriggerResource.Properties.lambdaConfig[0]"
+    shutil.copytree(NOTES / "amplify/backend/function", project / "amplify/backend/function")
+    found = category_outputs(project, {}, "dev", "eu-west-1")
+    assert found.problems == ()
+    [pool] = found.user_pools
+    assert pool.properties["LambdaConfig"] == {
+        "PreSignUp": "arn:aws:lambda:eu-west-1:123456789012:function:notesauthPreSignup-dev"
+    }

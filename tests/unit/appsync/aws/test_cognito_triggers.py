@@ -1,91 +1,81 @@
-"""How a trigger's function is called and its answer read: a real declared Python function run
-by the local Lambda runtime. A function error is Cognito's `UserLambdaValidationException`
-"<Trigger> failed with error <message>." (aws-amplify/amplify-ui-android#314 shows AWS's);
-an answer that is not the event object is `InvalidLambdaResponseException` "Unrecognizable
-lambda output" (Cognito's wording). The whole flows run in
-tests/integration/test_cognito_triggers.py."""
+"""The `cognito-idp` route: calls that concern no trigger go to moto untouched; a custom sign-in
+of a pool without DefineAuthChallenge is refused as Cognito refuses it (moto 5.2.5 would answer
+`null`). The triggers' flows run in tests/integration/test_cognito_triggers.py,
+test_cognito_auth_triggers.py and test_cognito_custom_auth.py."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import boto3
 import pytest
+from moto import mock_aws
 
-from appsync.aws.cognito_triggers import CognitoTriggers, TriggerFailedError, _attribute_map, _Pool
+from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.moto_services import MotoServices
-from appsync.functions_embedded import EmbeddedFunctions, build_functions, running
+from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
+from appsync.functions_embedded import build_functions
 from appsync.stepfunctions_embedded import SelfRoutes
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.model import AccessKey
 
 pytestmark = pytest.mark.anyio
 
-CODE = """
-def handler(event, context):
-    kind = event["request"]["kind"]
-    if kind == "raise":
-        raise ValueError("not this one")
-    if kind == "text":
-        return "yes"
-    event["response"]["seen"] = True
-    return event
-"""
-ARN = "arn:aws:lambda:eu-west-1:123456789012:function:trigger"
 
-
-def _functions(tmp_path: Path) -> EmbeddedFunctions:
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "app.py").write_text(CODE)
-    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
-    (tmp_path / "appsync.yaml").write_text(
-        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
-        "    functions:\n"
-        "      - {FunctionName: trigger, Runtime: python3.12, Handler: app.handler,"
-        " CodeUri: code}\n"
+def _request(operation: str, body: dict[str, object]) -> tuple[AwsRequest, ServiceCall]:
+    headers = {
+        "host": "127.0.0.1:20002",
+        "content-type": "application/x-amz-json-1.1",
+        "x-amz-target": f"AWSCognitoIdentityProviderService.{operation}",
+    }
+    request = AwsRequest("POST", "/", "", headers, json.dumps(body).encode())
+    call = ServiceCall(
+        "cognito-idp", "cognito-idp", operation, WireProtocol.JSON, "us-east-1", False
     )
-    problems: list[str] = []
+    return request, call
+
+
+async def test_a_custom_sign_in_needs_define_auth_challenge(tmp_path: Path) -> None:
+    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
+    (tmp_path / "appsync.yaml").write_text("schema: schema.graphql\nauthenticationType: API_KEY\n")
     functions = build_functions(
         read_appsync_yaml(tmp_path / "appsync.yaml"),
-        "eu-west-1",
+        "us-east-1",
         AccessKey("AKIDLOCAL", "local-secret"),
         SelfRoutes(None),
-        lambda *where: problems.append(":".join(where)),
+        lambda *where: None,
     )
-    assert problems == []
-    return functions
-
-
-def _pool(function: str = ARN) -> _Pool:
-    return _Pool("eu-west-1_abc", "eu-west-1", {"PreSignUp": function})
-
-
-async def test_the_functions_answer_and_its_failures(tmp_path: Path) -> None:
-    functions = _functions(tmp_path)
-    triggers = CognitoTriggers(MotoServices(), functions)
-    async with running(functions):
-        answer = await triggers._call(
-            _pool(), "PreSignUp", {"request": {"kind": "ok"}, "response": {}}
-        )
-        assert answer == {"request": {"kind": "ok"}, "response": {"seen": True}}
-        with pytest.raises(TriggerFailedError) as failed:
-            await triggers._call(_pool(), "PreSignUp", {"request": {"kind": "raise"}})
-        assert (failed.value.code, failed.value.message) == (
-            "UserLambdaValidationException",
-            "PreSignUp failed with error not this one.",
-        )
-        with pytest.raises(TriggerFailedError) as text:
-            await triggers._call(_pool(), "PreSignUp", {"request": {"kind": "text"}})
-        assert (text.value.code, text.value.message) == (
-            "InvalidLambdaResponseException",
-            "Unrecognizable lambda output",
-        )
-        missing = _pool("arn:aws:lambda:eu-west-1:123456789012:function:gone")
-        with pytest.raises(TriggerFailedError) as undeclared:
-            await triggers._call(missing, "PreSignUp", {"request": {"kind": "ok"}})
-        assert undeclared.value.code == "UnexpectedLambdaException"
-
-
-def test_attributes_become_the_events_map() -> None:
-    raw = [{"Name": "email", "Value": "a@example.test"}, {"Name": "nickname"}, "junk"]
-    assert _attribute_map(raw) == {"email": "a@example.test", "nickname": ""}
-    assert _attribute_map(None) == {}
+    moto = MotoServices()
+    route = CognitoTriggers(moto, functions)
+    try:
+        with mock_aws():
+            idp = boto3.client(
+                "cognito-idp",
+                region_name="us-east-1",
+                aws_access_key_id="testing",
+                aws_secret_access_key="testing",
+            )
+            pool_id = idp.create_user_pool(PoolName="plain")["UserPool"]["Id"]
+            client = idp.create_user_pool_client(UserPoolId=pool_id, ClientName="web")
+            client_id = client["UserPoolClient"]["ClientId"]
+            custom = {"ClientId": client_id, "AuthFlow": "CUSTOM_AUTH"}
+            refused = await route.handle(
+                *_request("InitiateAuth", {**custom, "AuthParameters": {"USERNAME": "ada"}})
+            )
+            assert (refused.status, json.loads(refused.body)) == (
+                400,
+                {
+                    "__type": "InvalidParameterException",
+                    "message": "Custom auth lambda trigger is not configured for the user pool.",
+                },
+            )
+            # Not a trigger's business: moto answers (its own error for an unknown user).
+            plain = {"ClientId": client_id, "AuthFlow": "USER_PASSWORD_AUTH"}
+            password = {"USERNAME": "ada", "PASSWORD": "Passw0rd!"}
+            passed = await route.handle(
+                *_request("InitiateAuth", {**plain, "AuthParameters": password})
+            )
+            assert json.loads(passed.body)["__type"] == "UserNotFoundException"
+    finally:
+        moto.close()

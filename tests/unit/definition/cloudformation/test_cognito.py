@@ -58,7 +58,8 @@ def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
 def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> None:
     # AWS::Cognito::UserPool LambdaConfig: "the Lambda trigger attributes of the user pool"
     # (PostConfirmation, PreSignUp, ...), which Cognito calls; the embedded one calls
-    # the sign-up, confirmation, authentication and token triggers (appsync.aws.cognito_triggers).
+    # the sign-up, confirmation, authentication, custom challenge, migration, message and token
+    # triggers (appsync.aws.cognito_triggers), not the custom senders.
     definition = read(
         tmp_path,
         """
@@ -70,13 +71,16 @@ def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> Non
         PreSignUp: arn:aws:lambda:eu-west-1:123456789012:function:check
         CustomMessage: arn:aws:lambda:eu-west-1:123456789012:function:message
         UserMigration: arn:aws:lambda:eu-west-1:123456789012:function:migrate
+        CustomEmailSender:
+          LambdaArn: arn:aws:lambda:eu-west-1:123456789012:function:send
+          LambdaVersion: V1_0
 """,
     )
     [users] = definition.server.user_pools
     assert "PostConfirmation" in users.properties["LambdaConfig"]
     assert notices(definition) == [
         "Users.Properties.LambdaConfig: accepted; no local effect yet (the embedded Cognito "
-        "does not call these triggers: CustomMessage, UserMigration)"
+        "does not call these triggers: CustomEmailSender)"
     ]
 
 
