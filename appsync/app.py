@@ -77,6 +77,7 @@ from appsync.stepfunctions_embedded import (
     state_machine_problems,
 )
 from appsync.stepfunctions_embedded import running as stepfunctions_running
+from appsync.stream_destinations import EmbeddedDestinations
 from appsync.stream_mappings import StreamMappings
 from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
@@ -433,7 +434,12 @@ def build_app(
         app.listened = start.listening.set
     if primary is None:  # the primary follows the tables' streams, a worker's writes too
         app.companions.append(
-            StreamMappings(definition.server.stream_mappings, api.functions).running
+            StreamMappings(
+                definition.server.stream_mappings,
+                api.functions,
+                EmbeddedDestinations(),
+                clock=clock,
+            ).running
         )
     return app
 
