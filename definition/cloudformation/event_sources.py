@@ -213,6 +213,15 @@ def _on_failure(reader: PropertyReader, config: Any) -> str | None:
     if service not in ("sqs", "sns"):
         reader.problem(where, f"expected an SQS queue's or SNS topic's ARN, got {destination!r}")
         return None
+    if "/" in destination.split(":", 5)[-1]:
+        # A queue's or topic's ARN has no `/`: this is the stand-in of a template's
+        # AWS::SQS::Queue or AWS::SNS::Topic, which nothing creates locally.
+        reader.notice(
+            where,
+            "accepted; no local effect yet (the template's queues and topics are not created "
+            "locally: discarded records are logged only; name one made in the AWS endpoint)",
+        )
+        return None
     return destination
 
 

@@ -241,3 +241,27 @@ def test_an_s3_destination_is_a_notice(tmp_path: Path) -> None:
         "Mapping.Properties.DestinationConfig.OnFailure.Destination: accepted; no local effect "
         "yet (S3 destinations are not written)"
     ]
+
+
+def test_a_template_s_own_queue_is_a_notice(tmp_path: Path) -> None:
+    """AWS::SQS::Queue is not emulated: its `Arn` is a stand-in naming no queue."""
+    definition = read(
+        _folder(tmp_path),
+        TABLES
+        + """
+  Failures:
+    Type: AWS::SQS::Queue
+"""
+        + _latest(
+            "Mapping",
+            """
+            DestinationConfig: {OnFailure: {Destination: !GetAtt Failures.Arn}}
+            """,
+        ),
+    )
+    assert definition.server.stream_mappings[0].on_failure_destination is None
+    assert [n for n in notices(definition) if n.startswith("Mapping")] == [
+        "Mapping.Properties.DestinationConfig.OnFailure.Destination: accepted; no local effect "
+        "yet (the template's queues and topics are not created locally: discarded records are "
+        "logged only; name one made in the AWS endpoint)"
+    ]
