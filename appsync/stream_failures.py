@@ -5,9 +5,9 @@ Developer Guide's "Configuring partial batch response with DynamoDB and Lambda"
 (services-ddb-batchfailurereporting.html) has it: the function answers `{"batchItemFailures":
 [{"itemIdentifier": "<SequenceNumber>"}]}`; Lambda checkpoints before the failed record with the
 lowest sequence number and retries from it. An empty or null list, an empty or null answer is a
-complete success; an empty or null `itemIdentifier`, or an item without that key, a complete
-failure. An identifier that names no record of the batch is a complete failure too (Lambda cannot
-checkpoint at it).
+complete success (so is any answer without `batchItemFailures`); an empty or null
+`itemIdentifier`, or an item without that key, a complete failure. An identifier that names no
+record of the batch is a complete failure too (Lambda cannot checkpoint at it).
 
 The invocation record an on-failure destination receives when records are discarded, as "Retain
 discarded records for a DynamoDB event source" (services-dynamodb-errors.html) shows it:

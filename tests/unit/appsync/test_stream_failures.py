@@ -31,7 +31,8 @@ def _answer(payload: Any) -> Attempt:
 
 
 @pytest.mark.parametrize(
-    "payload", [b"", None, {}, {"batchItemFailures": []}, {"batchItemFailures": None}, "done"]
+    "payload",
+    [b"", b"not JSON", None, {}, {"batchItemFailures": []}, {"batchItemFailures": None}, "done"],
 )
 def test_a_complete_success(payload: Any) -> None:
     attempt = _answer(payload)

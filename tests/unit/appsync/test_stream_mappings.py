@@ -303,3 +303,21 @@ async def test_records_older_than_the_maximum_age_are_discarded_uninvoked(
     assert record["requestContext"]["condition"] == "RecordAgeExceeded"
     assert record["requestContext"]["approximateInvokeCount"] == 0
     assert record["DDBStreamBatchInfo"]["batchSize"] == 2
+
+
+async def test_a_function_that_cannot_be_invoked_fails_the_batch(
+    tmp_path: Path, dynamodb: MotoDynamoDB, queue: str
+) -> None:
+    _put(dynamodb, "a")
+    spec = _spec("undeclared", maximum_retry_attempts=0, on_failure_destination=queue)
+    functions = _functions(tmp_path)
+    mappings = StreamMappings([spec], functions, EmbeddedDestinations(), poll_seconds=0.01)
+    async with running(functions), mappings.running():
+        for _ in range(600):
+            if _failed_records():
+                break
+            await asyncio.sleep(0.05)
+    [record] = _failed_records()
+    # Invoke never answered: no response to report.
+    assert record["requestContext"]["approximateInvokeCount"] == 1
+    assert record["responseContext"] == {}

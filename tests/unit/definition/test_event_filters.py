@@ -75,6 +75,10 @@ def _image(rules: dict[str, Any]) -> str:
         ('{"eventName": ["REMOVE"], "dynamodb": {"StreamViewType": ["NEW_IMAGE"]}}', False),
         ('{"$or": [{"eventName": ["REMOVE"]}, {"dynamodb": {"SizeBytes": [26]}}]}', True),
         ('{"$or": [{"eventName": ["REMOVE"]}, {"dynamodb": {"SizeBytes": [27]}}]}', False),
+        # Exists holds on leaves only: an object counts as absent.
+        ('{"dynamodb": {"Keys": [{"exists": false}]}}', True),
+        ('{"dynamodb": {"Keys": [{"exists": true}]}}', False),
+        ('{"dynamodb": {"Missing": {"S": [{"prefix": "a"}]}}}', False),
         # Null and empty.
         ('{"dynamodb": {"OldImage": [null]}}', False),
         ('{"eventSource": [""]}', False),
@@ -112,6 +116,11 @@ def test_filters_are_ored_and_none_passes_every_record() -> None:
         ('{"a": [{"prefix": 5}]}', "a: prefix takes a string"),
         ('{"$or": [{"a": ["x"]}]}', "$or: expected an array of at least two patterns"),
         ('{"a": [{"anything-but": {"wildcard": "x"}}]}', "a: anything-but takes prefix"),
+        ('{"a": [{"anything-but": []}]}', "a: anything-but takes a value or an array"),
+        ('{"a": [{"anything-but": null}]}', "a: anything-but takes a value or an array"),
+        ('{"a": [{"numeric": [">"]}]}', "a: numeric takes \\[operator, number\\]"),
+        ('{"a": [{"prefix": "x", "suffix": "y"}]}', "a: a rule is a value or an object with one"),
+        ('{"$or": [{"a": ["x"]}, "b"]}', "$or: each alternative must be an object"),
     ],
 )
 def test_a_pattern_lambda_refuses_is_an_error(pattern: str, message: str) -> None:
