@@ -48,6 +48,8 @@ _KEYS = (
     "DocumentDBEventSourceConfig",
 )
 _PARTIAL = "ReportBatchItemFailures"
+# An on-failure destination: a standard SQS queue or SNS topic (services-ddb-params.html).
+_DESTINATION_ARN = re.compile(r"^arn:[\w-]+:(?:sqs|sns):[\w-]+:\d{12}:(?P<name>[^:]+)$")
 # MaximumRecordAgeInSeconds is -1 or at least a minute (the CDK's DynamoEventSource: "Minimum
 # value of 60 seconds"; the Serverless Framework's stream.js schema: -1 or 60 to 604,800).
 _YOUNGEST_AGE, _OLDEST_AGE = 60, 604_800
@@ -206,21 +208,24 @@ def _on_failure(reader: PropertyReader, config: Any) -> str | None:
         reader.problem(path, "expected {OnFailure: {Destination: <ARN>}}")
         return None
     where = join(path, "OnFailure.Destination")
-    service = [*destination.split(":"), "", ""][2]
-    if service == "s3":
+    if re.match(r"^arn:[\w-]+:s3:::", destination):
         reader.notice(where, "accepted; no local effect yet (S3 destinations are not written)")
         return None
-    if service not in ("sqs", "sns"):
+    matched = _DESTINATION_ARN.match(destination)
+    if matched is None:
         reader.problem(where, f"expected an SQS queue's or SNS topic's ARN, got {destination!r}")
         return None
-    if "/" in destination.split(":", 5)[-1]:
-        # A queue's or topic's ARN has no `/`: this is the stand-in of a template's
+    if "/" in matched["name"]:
+        # A queue's or topic's name has no `/`: this is the stand-in of a template's
         # AWS::SQS::Queue or AWS::SNS::Topic, which nothing creates locally.
         reader.notice(
             where,
             "accepted; no local effect yet (the template's queues and topics are not created "
             "locally: discarded records are logged only; name one made in the AWS endpoint)",
         )
+        return None
+    if matched["name"].endswith(".fifo"):
+        reader.problem(where, "expected a standard queue or topic: a FIFO one cannot be used")
         return None
     return destination
 

@@ -205,7 +205,20 @@ def test_filters_and_failure_settings_lambda_refuses(tmp_path: Path) -> None:
             FilterCriteria: {Pattern: '{}'}
             MaximumRecordAgeInSeconds: 30
             DestinationConfig: {OnFailure: arn:aws:sqs:eu-west-1:123456789012:failed}
-""",
+            """,
+        )
+        + _latest(
+            "Malformed",
+            """
+            DestinationConfig: {OnFailure: {Destination: "arn:aws:sqs:eu-west-1"}}
+            """,
+        )
+        + _latest(
+            "Fifo",
+            """
+            DestinationConfig:
+              OnFailure: {Destination: arn:aws:sqs:eu-west-1:123456789012:failed.fifo}
+            """,
         ),
     )
     assert refused == [
@@ -222,6 +235,10 @@ def test_filters_and_failure_settings_lambda_refuses(tmp_path: Path) -> None:
         "604800",
         "Unshaped.Properties.FilterCriteria: expected {Filters: [{Pattern: <JSON text>}, ...]}",
         "Unshaped.Properties.DestinationConfig: expected {OnFailure: {Destination: <ARN>}}",
+        "Malformed.Properties.DestinationConfig.OnFailure.Destination: expected an SQS queue's "
+        "or SNS topic's ARN, got 'arn:aws:sqs:eu-west-1'",
+        "Fifo.Properties.DestinationConfig.OnFailure.Destination: expected a standard queue or "
+        "topic: a FIFO one cannot be used",
     ]
 
 
