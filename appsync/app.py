@@ -70,6 +70,7 @@ from appsync.startup import START_FAILURES, start_failure, start_problems
 from appsync.stepfunctions_embedded import (
     SelfRoutes,
 )
+from appsync.stream_destinations import EmbeddedDestinations
 from appsync.stream_mappings import StreamMappings
 from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
@@ -412,7 +413,12 @@ def build_app(
         app.listened = start.listening.set
     if primary is None:  # the primary follows the tables' streams, a worker's writes too
         app.companions.append(
-            StreamMappings(definition.server.stream_mappings, api.functions).running
+            StreamMappings(
+                definition.server.stream_mappings,
+                api.functions,
+                EmbeddedDestinations(),
+                clock=clock,
+            ).running
         )
     return app
 

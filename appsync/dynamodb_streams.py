@@ -41,6 +41,13 @@ def stream_start(region: str, table_name: str) -> int:
         return 0 if shard is None else int(shard.starting_sequence_number)
 
 
+def stream_shard_id(region: str, table_name: str) -> str:
+    """The id of the table's one shard (DescribeStream's `ShardId`; "" without a stream)."""
+    with BACKEND_LOCK:
+        shard = _shard(region, table_name)
+        return "" if shard is None else str(shard.id)
+
+
 def stream_records(region: str, table_name: str, sequence: int, limit: int) -> list[dict[str, Any]]:
     """At most `limit` records from `sequence` on, as moto keeps them ([] without a stream)."""
     with BACKEND_LOCK:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from definition.authorization import ApiKeySpec, AuthProviderSpec
+from definition.event_filters import FilterPattern
 from definition.problems import Notice, Origin, Problem
 
 # DynamoDB data sources without `awsRegion` (AppSync requires it): the AWS CLI's usual region.
@@ -452,7 +453,8 @@ class StartingPosition(StrEnum):
 class StreamMappingSpec:
     """An `AWS::Lambda::EventSourceMapping` from a table's DynamoDB stream to a declared function
     (Lambda's CreateEventSourceMapping, with its defaults: 100 records a batch, retried until it
-    succeeds, no batching window). `key_path` is where the definition states it."""
+    succeeds, no batching window, no filters, no record age, the batch retried whole, no
+    destination). `key_path` is where the definition states it."""
 
     function_name: str
     table_name: str
@@ -463,6 +465,15 @@ class StreamMappingSpec:
     maximum_batching_window_seconds: int = 0
     enabled: bool = True
     key_path: str = ""
+    # FilterCriteria's patterns (none: every record is delivered).
+    filters: tuple[FilterPattern, ...] = ()
+    # FunctionResponseTypes holds ReportBatchItemFailures.
+    report_batch_item_failures: bool = False
+    bisect_batch_on_function_error: bool = False
+    # -1: records never age out.
+    maximum_record_age_seconds: int = -1
+    # DestinationConfig.OnFailure.Destination: an SQS queue's or SNS topic's ARN.
+    on_failure_destination: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

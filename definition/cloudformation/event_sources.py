@@ -1,17 +1,22 @@
 """`AWS::Lambda::EventSourceMapping` from a table's DynamoDB stream to a Lambda function, read
 into the model for the local Lambda runtime (a SAM function's `Events: {Type: DynamoDB}` becomes
-one through AWS's translator).
+one through AWS's translator, a Serverless function's `stream` event through the framework's
+compiler).
 
 Properties are the resource's page of the CloudFormation User Guide, with Lambda's
-CreateEventSourceMapping rules for a DynamoDB stream: `EventSourceArn` (`!GetAtt
+CreateEventSourceMapping rules for a DynamoDB stream ("Lambda parameters for Amazon DynamoDB
+event source mappings", services-ddb-params.html): `EventSourceArn` (`!GetAtt
 Table.StreamArn`), `FunctionName` (a name, an ARN, `!Ref Fn`), `StartingPosition` (required:
 `TRIM_HORIZON` or `LATEST`; `AT_TIMESTAMP` is Kinesis's), `BatchSize` (1 to 10,000, default
 100), `MaximumRetryAttempts` (-1, retry until the record expires, the default, to 10,000),
-`MaximumBatchingWindowInSeconds` (0 to 300), `Enabled` (default true). The table must be one
-the template declares with a `StreamSpecification`. A mapping from another source (SQS,
-Kinesis, Kafka, MQ, DocumentDB) is accepted with a notice and reads nothing; so are the
-properties the local poller does not act on (filters, destinations, bisecting, parallelization,
-windows, partial batch responses, record age).
+`MaximumBatchingWindowInSeconds` (0 to 300), `Enabled` (default true), `FilterCriteria`
+(`Filters: [{Pattern: "<json>"}]`, `definition.event_filters`), `FunctionResponseTypes`
+(`[ReportBatchItemFailures]`), `BisectBatchOnFunctionError`, `MaximumRecordAgeInSeconds` (-1,
+never, the default, or 60 to 604,800) and `DestinationConfig.OnFailure.Destination` (an SQS queue's
+or SNS topic's ARN; an S3 bucket is accepted with a notice). The table must be one the template
+declares with a `StreamSpecification`. A mapping from another source (SQS, Kinesis, Kafka, MQ,
+DocumentDB) is accepted with a notice and reads nothing; so are the properties the local poller
+does not act on (parallelization, tumbling windows, tags, metrics).
 """
 
 from __future__ import annotations
@@ -22,6 +27,12 @@ from typing import Any
 from definition.appsync_yaml.reader import join
 from definition.cloudformation.properties import PropertyReader, boolean, integer
 from definition.cloudformation.stack import Stack
+from definition.event_filters import (
+    MAXIMUM_FILTERS,
+    EventFilterError,
+    FilterPattern,
+    parse_pattern,
+)
 from definition.model import StartingPosition, StreamMappingSpec, TableDeclaration
 
 EVENT_SOURCE_MAPPING = "AWS::Lambda::EventSourceMapping"
@@ -36,14 +47,15 @@ _KEYS = (
     *["AmazonManagedKafkaEventSourceConfig", "SelfManagedKafkaEventSourceConfig"],
     "DocumentDBEventSourceConfig",
 )
+_PARTIAL = "ReportBatchItemFailures"
+# An on-failure destination: a standard SQS queue or SNS topic (services-ddb-params.html).
+_DESTINATION_ARN = re.compile(r"^arn:[\w-]+:(?:sqs|sns):[\w-]+:\d{12}:(?P<name>[^:]+)$")
+# MaximumRecordAgeInSeconds is -1 or at least a minute (the CDK's DynamoEventSource: "Minimum
+# value of 60 seconds"; the Serverless Framework's stream.js schema: -1 or 60 to 604,800).
+_YOUNGEST_AGE, _OLDEST_AGE = 60, 604_800
 _NO_LOCAL_EFFECT = {
-    "FilterCriteria": "every record is delivered: filters are not applied",
-    "DestinationConfig": "a discarded batch is logged, not sent on-failure",
-    "BisectBatchOnFunctionError": "a failed batch is retried whole",
     "ParallelizationFactor": "one batch at a time per table",
     "TumblingWindowInSeconds": "no tumbling windows",
-    "FunctionResponseTypes": "a partial batch response is not read: the batch is retried whole",
-    "MaximumRecordAgeInSeconds": "records do not age out locally",
     "Tags": "tags are not listed",
     "MetricsConfig": "no CloudWatch metrics",
     "ProvisionedPollerConfig": "one local poller",
@@ -92,6 +104,10 @@ def read_stream_mappings(
         retries = _bounded(reader, properties, "MaximumRetryAttempts", (-1, 10_000), -1)
         window = _bounded(reader, properties, "MaximumBatchingWindowInSeconds", (0, 300), 0)
         enabled = boolean(reader, properties, "Enabled", path) if "Enabled" in properties else True
+        age = _record_age(reader, properties)
+        filters = _filters(reader, properties.get("FilterCriteria"))
+        partial = _response_types(reader, properties.get("FunctionResponseTypes"))
+        destination = _on_failure(reader, properties.get("DestinationConfig"))
         if function is None or position is None:
             continue
         found.append(
@@ -105,6 +121,13 @@ def read_stream_mappings(
                 maximum_batching_window_seconds=window,
                 enabled=enabled,
                 key_path=f"{resource.logical_id}.Properties",
+                filters=filters,
+                report_batch_item_failures=partial,
+                bisect_batch_on_function_error=boolean(
+                    reader, properties, "BisectBatchOnFunctionError", path
+                ),
+                maximum_record_age_seconds=age,
+                on_failure_destination=destination,
             )
         )
     return tuple(found)
@@ -125,6 +148,86 @@ def _bounded(
         reader.problem(f"Properties.{key}", f"expected an integer from {low} to {high}")
         return default
     return value
+
+
+def _record_age(reader: PropertyReader, properties: dict[str, Any]) -> int:
+    age = integer(reader, properties, "MaximumRecordAgeInSeconds", "Properties")
+    if age is None or age == -1:
+        return -1
+    if not _YOUNGEST_AGE <= age <= _OLDEST_AGE:
+        reader.problem(
+            "Properties.MaximumRecordAgeInSeconds", "expected -1 or an integer from 60 to 604800"
+        )
+        return -1
+    return age
+
+
+def _filters(reader: PropertyReader, criteria: Any) -> tuple[FilterPattern, ...]:
+    """FilterCriteria's patterns, each checked as CreateEventSourceMapping checks it."""
+    path = "Properties.FilterCriteria"
+    if criteria is None:
+        return ()
+    filters = criteria.get("Filters") if isinstance(criteria, dict) else None
+    if not isinstance(filters, list):
+        reader.problem(path, "expected {Filters: [{Pattern: <JSON text>}, ...]}")
+        return ()
+    if len(filters) > MAXIMUM_FILTERS:
+        reader.problem(join(path, "Filters"), f"at most {MAXIMUM_FILTERS} filters")
+    patterns = []
+    for index, each in enumerate(filters):
+        where = f"{path}.Filters[{index}].Pattern"
+        text = each.get("Pattern") if isinstance(each, dict) else None
+        if not isinstance(text, str):
+            reader.problem(where, "expected the pattern as JSON text")
+            continue
+        try:
+            patterns.append(parse_pattern(text))
+        except EventFilterError as error:
+            reader.problem(where, str(error))
+    return tuple(patterns)
+
+
+def _response_types(reader: PropertyReader, types: Any) -> bool:
+    """Whether FunctionResponseTypes turns on partial batch responses."""
+    if types is None:
+        return False
+    if not isinstance(types, list) or any(each != _PARTIAL for each in types):
+        reader.problem("Properties.FunctionResponseTypes", f"expected [{_PARTIAL}] or []")
+        return False
+    return bool(types)
+
+
+def _on_failure(reader: PropertyReader, config: Any) -> str | None:
+    """The ARN of DestinationConfig's OnFailure destination, if local delivery can reach it."""
+    path = "Properties.DestinationConfig"
+    if config is None:
+        return None
+    failure = config.get("OnFailure") if isinstance(config, dict) else None
+    destination = failure.get("Destination") if isinstance(failure, dict) else None
+    if not isinstance(destination, str):
+        reader.problem(path, "expected {OnFailure: {Destination: <ARN>}}")
+        return None
+    where = join(path, "OnFailure.Destination")
+    if re.match(r"^arn:[\w-]+:s3:::", destination):
+        reader.notice(where, "accepted; no local effect yet (S3 destinations are not written)")
+        return None
+    matched = _DESTINATION_ARN.match(destination)
+    if matched is None:
+        reader.problem(where, f"expected an SQS queue's or SNS topic's ARN, got {destination!r}")
+        return None
+    if "/" in matched["name"]:
+        # A queue's or topic's name has no `/`: this is the stand-in of a template's
+        # AWS::SQS::Queue or AWS::SNS::Topic, which nothing creates locally.
+        reader.notice(
+            where,
+            "accepted; no local effect yet (the template's queues and topics are not created "
+            "locally: discarded records are logged only; name one made in the AWS endpoint)",
+        )
+        return None
+    if matched["name"].endswith(".fifo"):
+        reader.problem(where, "expected a standard queue or topic: a FIFO one cannot be used")
+        return None
+    return destination
 
 
 def _function_name(identifier: str) -> str:

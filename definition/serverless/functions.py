@@ -118,7 +118,10 @@ def _stream_mapping(function: str, stream: Any, out: Compiled, where: str) -> No
             }
             if failure
             else None,
-            "FilterCriteria": {"Filters": [{"Pattern": json.dumps(p)} for p in patterns]}
+            # JSON.stringify's text: no spaces.
+            "FilterCriteria": {
+                "Filters": [{"Pattern": json.dumps(p, separators=(",", ":"))} for p in patterns]
+            }
             if isinstance(patterns, list)
             else None,
         },

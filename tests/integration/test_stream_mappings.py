@@ -1,9 +1,12 @@
 """DynamoDB streams reach Lambda functions through a template's event source mappings, as Lambda
 delivers them (AWS Lambda Developer Guide, "Using AWS Lambda with Amazon DynamoDB": the record
 shape, batches in stream order, a failed batch retried until MaximumRetryAttempts and then
-skipped). The real server on loopback; the API's writes made with httpx, the functions run in the
-local Lambda runtime and write with boto3 through the AWS endpoint, where the test reads with
-boto3 too."""
+skipped; "Control which events Lambda sends to your function": FilterCriteria; "Configuring
+partial batch response with DynamoDB and Lambda": ReportBatchItemFailures; "Retain discarded
+records for a DynamoDB event source": the on-failure SQS destination's invocation record). The
+real server on loopback; the API's writes made with httpx, the functions run in the local Lambda
+runtime (Python with boto3, Node.js with the AWS SDK for JavaScript v3) and write through the AWS
+endpoint, where the test reads with boto3 too."""
 
 from __future__ import annotations
 
@@ -21,6 +24,9 @@ from definition.formats import read_definition
 from tests.integration.conftest import APIS, running
 
 STREAM = "arn:aws:dynamodb:us-east-1:123456789012:table/{}/stream/1970-01-01T00:00:00.000"
+SESSION = boto3.Session(
+    region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+)
 # How long a delivery may take on a loaded machine: a bound, not waited for when all is well.
 DEADLINE_SECONDS = 60
 
@@ -30,13 +36,7 @@ def served() -> Iterator[tuple[str, str, Any]]:
     definition = read_definition(APIS / "stream_mappings" / "template.yaml")
     with running(build_app(definition), "appsync-local-stream-mappings") as (host, port):
         endpoint = f"http://{host}:{port}"
-        dynamodb = boto3.client(
-            "dynamodb",
-            endpoint_url=endpoint,
-            region_name="us-east-1",
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
+        dynamodb = SESSION.client("dynamodb", endpoint_url=endpoint)
         yield endpoint, definition.api_keys[0].id, dynamodb
 
 
@@ -109,3 +109,42 @@ def test_a_failing_batch_is_retried_then_dropped_and_later_ones_go_on(
     _until(lambda: calls("good") == 1)
     # The first call and one retry (MaximumRetryAttempts: 1); then `good` in its turn.
     assert calls("bad") == 2
+
+
+def test_filtered_partial_and_discarded_records_of_a_node_function(
+    served: tuple[str, str, Any],
+) -> None:
+    endpoint, _, dynamodb = served
+    sqs = SESSION.client("sqs", endpoint_url=endpoint)
+    queue = sqs.create_queue(QueueName="order-failures")["QueueUrl"]
+    paid = {"status": {"S": "paid"}}
+    # One BatchWriteItem: the four records are in the stream before the mapping's next read.
+    orders = [
+        {"id": {"S": "o1"}, **paid},
+        {"id": {"S": "o2"}, "status": {"S": "pending"}},
+        {"id": {"S": "o3"}, **paid, "broken": {"BOOL": True}},
+        {"id": {"S": "o4"}, "status": {"S": "paid-twice"}},
+    ]
+    dynamodb.batch_write_item(
+        RequestItems={"Orders": [{"PutRequest": {"Item": item}} for item in orders]}
+    )
+    messages = _until(lambda: sqs.receive_message(QueueUrl=queue).get("Messages"))
+
+    def calls(order: str) -> int:
+        key = {"id": {"S": f"order#{order}"}}
+        item = dynamodb.get_item(TableName="Index", Key=key).get("Item")
+        return 0 if item is None else int(item["calls"]["N"])
+
+    # [o1, o3, o4] (o2 filtered out), then from o3 on: [o3, o4] once more (MaximumRetryAttempts
+    # 1), then o3 and o4 are discarded and recorded.
+    assert [calls(order) for order in ("o1", "o2", "o3", "o4")] == [1, 0, 2, 2]
+    [message] = messages
+    record = json.loads(message["Body"])
+    assert record["requestContext"]["condition"] == "RetryAttemptsExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 2
+    assert record["requestContext"]["functionArn"] == (
+        "arn:aws:lambda:us-east-1:123456789012:function:orders"
+    )
+    info = record["DDBStreamBatchInfo"]
+    assert (info["batchSize"], info["streamArn"]) == (2, STREAM.format("Orders"))
+    assert int(info["endSequenceNumber"]) > int(info["startSequenceNumber"])

@@ -1,15 +1,23 @@
 """Reading a table's stream in the embedded DynamoDB: GetShardIterator's LATEST and TRIM_HORIZON
-positions, records from a position in order, in pages, and none for a table without a stream
-or one that is gone (moto's backend, real tables)."""
+positions, records from a position in order, in pages, the shard's id, and none for a table
+without a stream or one that is gone (moto's backend, real tables)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 import pytest
+from moto.dynamodbstreams.models import dynamodbstreams_backends
 
-from appsync.dynamodb_streams import stream_end, stream_records, stream_start, wire_record
+from appsync.dynamodb_streams import (
+    stream_end,
+    stream_records,
+    stream_shard_id,
+    stream_start,
+    wire_record,
+)
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
+from resolvers.datasources.dynamodb_wire import DEFAULT_ACCOUNT_ID
 
 REGION = "eu-central-1"
 TABLE = {
@@ -63,3 +71,11 @@ def test_no_stream_no_records(dynamodb: MotoDynamoDB) -> None:
     dynamodb.call_now("CreateTable", plain)
     assert (stream_end(REGION, "Plain"), stream_records(REGION, "Plain", 0, 10)) == (0, [])
     assert stream_records(REGION, "Gone", 0, 10) == []
+    assert (stream_shard_id(REGION, "Plain"), stream_shard_id(REGION, "Gone")) == ("", "")
+
+
+def test_the_shard_id_is_describe_stream_s(dynamodb: MotoDynamoDB) -> None:
+    arn = dynamodb.call_now("DescribeTable", {"TableName": "Streamed"})["Table"]["LatestStreamArn"]
+    streams = dynamodbstreams_backends[DEFAULT_ACCOUNT_ID][REGION]
+    [shard] = streams.describe_stream(arn)["Shards"]
+    assert stream_shard_id(REGION, "Streamed") == shard["ShardId"]

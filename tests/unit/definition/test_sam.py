@@ -4,6 +4,7 @@ files."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -90,11 +91,12 @@ def test_a_template_sam_cannot_read_is_a_problem(tmp_path: Path) -> None:
     assert (problem.logical_id, problem.message) == (None, "SAM: 'Resources' section is required")
 
 
-def test_a_functions_dynamodb_event_is_a_stream_mapping(tmp_path: Path) -> None:
-    """SAM's `Events: {Type: DynamoDB}` (AWS::Serverless::Function, "DynamoDB" event source
-    type: Stream, StartingPosition, BatchSize ...) becomes an AWS::Lambda::EventSourceMapping."""
-    (tmp_path / "code").mkdir()
-    (tmp_path / "template.yaml").write_text(
+def _stream_template(folder: Path, event_properties: str) -> Path:
+    """A SAM template with a streamed table and a function whose DynamoDB event has
+    `event_properties` (YAML lines) besides its Stream."""
+    (folder / "code").mkdir()
+    path = folder / "template.yaml"
+    path.write_text(
         """
 Transform: AWS::Serverless-2016-10-31
 Resources:
@@ -117,9 +119,9 @@ Resources:
           Type: DynamoDB
           Properties:
             Stream: !GetAtt Posts.StreamArn
-            StartingPosition: TRIM_HORIZON
-            BatchSize: 5
-            MaximumRetryAttempts: 3
+"""
+        + textwrap.indent(textwrap.dedent(event_properties), " " * 12)
+        + """
   Api:
     Type: AWS::AppSync::GraphQLApi
     Properties: {Name: posts, AuthenticationType: API_KEY}
@@ -128,8 +130,49 @@ Resources:
     Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
 """
     )
-    [mapping] = read_sam(tmp_path / "template.yaml", SETTINGS).server.stream_mappings
-    [function] = read_sam(tmp_path / "template.yaml", SETTINGS).server.lambda_functions
+    return path
+
+
+def test_a_functions_dynamodb_event_is_a_stream_mapping(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: DynamoDB}` (AWS::Serverless::Function, "DynamoDB" event source
+    type: Stream, StartingPosition, BatchSize ...) becomes an AWS::Lambda::EventSourceMapping."""
+    path = _stream_template(
+        tmp_path,
+        """
+        StartingPosition: TRIM_HORIZON
+        BatchSize: 5
+        MaximumRetryAttempts: 3
+        """,
+    )
+    [mapping] = read_sam(path, SETTINGS).server.stream_mappings
+    [function] = read_sam(path, SETTINGS).server.lambda_functions
     assert (mapping.function_name, mapping.table_name) == (function.function_name, "Posts")
     assert (mapping.batch_size, mapping.maximum_retry_attempts) == (5, 3)
     assert mapping.starting_position.value == "TRIM_HORIZON"
+
+
+def test_a_dynamodb_event_s_filters_and_failure_settings(tmp_path: Path) -> None:
+    """The DynamoDB event's FilterCriteria, FunctionResponseTypes, BisectBatchOnFunctionError,
+    MaximumRecordAgeInSeconds and DestinationConfig (`OnFailure: {Type: SQS, Destination}`,
+    SAM's "DynamoDB" event source type page) pass through AWS's translator to the mapping."""
+    path = _stream_template(
+        tmp_path,
+        """
+        StartingPosition: LATEST
+        FilterCriteria:
+          Filters: [{Pattern: '{"eventName": ["INSERT", "MODIFY"]}'}]
+        FunctionResponseTypes: [ReportBatchItemFailures]
+        BisectBatchOnFunctionError: true
+        MaximumRecordAgeInSeconds: 3600
+        DestinationConfig:
+          OnFailure:
+            Type: SQS
+            Destination: arn:aws:sqs:us-east-1:123456789012:failed
+        """,
+    )
+    [mapping] = read_sam(path, SETTINGS).server.stream_mappings
+    assert [each.text for each in mapping.filters] == ['{"eventName": ["INSERT", "MODIFY"]}']
+    assert mapping.report_batch_item_failures
+    assert mapping.bisect_batch_on_function_error
+    assert mapping.maximum_record_age_seconds == 3600
+    assert mapping.on_failure_destination == "arn:aws:sqs:us-east-1:123456789012:failed"

@@ -99,7 +99,7 @@ def test_stream_events_compile_into_event_source_mappings(tmp_path: Path) -> Non
             "StartingPosition": "TRIM_HORIZON",
             "MaximumBatchingWindowInSeconds": 5,
             "MaximumRetryAttempts": 2,
-            "FilterCriteria": {"Filters": [{"Pattern": '{"eventName": ["INSERT"]}'}]},
+            "FilterCriteria": {"Filters": [{"Pattern": '{"eventName":["INSERT"]}'}]},
         },
     }
     assert out.resources["IndexDashpostsEventSourceMappingDynamodbJobs"]["Properties"] == {
@@ -113,16 +113,19 @@ def test_stream_events_compile_into_event_source_mappings(tmp_path: Path) -> Non
     assert reader.notices == []
 
 
-def test_a_services_stream_event_is_followed(tmp_path: Path) -> None:
-    text = (
+def _streamed_service(stream: str) -> str:
+    """A service whose `indexer` has the `stream` event (YAML at the event's indentation) on its
+    table's stream."""
+    return (
         HEAD
         + """
 functions:
   indexer:
     handler: index.handler
     events:
-      - stream: {type: dynamodb, arn: !GetAtt PostsTable.StreamArn, startingPosition: LATEST}
-appSync:
+"""
+        + stream
+        + """appSync:
   name: posts
   authentication: {type: API_KEY}
   dataSources:
@@ -133,6 +136,13 @@ appSync:
         + TABLE
         + "        StreamSpecification: {StreamViewType: NEW_IMAGE}\n"
     )
+
+
+def test_a_services_stream_event_is_followed(tmp_path: Path) -> None:
+    text = _streamed_service(
+        "      - stream: {type: dynamodb, arn: !GetAtt PostsTable.StreamArn, "
+        "startingPosition: LATEST}\n"
+    )
     [mapping] = read(tmp_path, text).server.stream_mappings
     assert (mapping.function_name, mapping.starting_position.value, mapping.batch_size) == (
         "posts-dev-indexer",
@@ -140,3 +150,33 @@ appSync:
         10,
     )
     assert mapping.table_name.startswith("posts-dev-PostsTable-")
+
+
+def test_a_stream_event_s_filters_and_failure_settings_are_followed(tmp_path: Path) -> None:
+    """stream.js's `filterPatterns` (each JSON.stringify'd into FilterCriteria),
+    `functionResponseType`, `bisectBatchOnFunctionError`, `maximumRecordAgeInSeconds` and
+    `destinations.onFailure` (an ARN, or `{arn, type}`) reach the mapping the server follows."""
+    text = _streamed_service(
+        """      - stream:
+          type: dynamodb
+          arn: !GetAtt PostsTable.StreamArn
+          filterPatterns:
+            - eventName: [INSERT]
+            - dynamodb: {NewImage: {title: {S: [{prefix: draft}]}}}
+          functionResponseType: ReportBatchItemFailures
+          bisectBatchOnFunctionError: true
+          maximumRecordAgeInSeconds: 120
+          destinations:
+            onFailure: {arn: "arn:aws:sns:eu-west-1:123456789012:failed", type: sns}
+"""
+    )
+    [mapping] = read(tmp_path, text).server.stream_mappings
+    assert [each.text for each in mapping.filters] == [
+        '{"eventName":["INSERT"]}',
+        '{"dynamodb":{"NewImage":{"title":{"S":[{"prefix":"draft"}]}}}}',
+    ]
+    assert mapping.filters[1].matches({"dynamodb": {"NewImage": {"title": {"S": "draft: hi"}}}})
+    assert mapping.report_batch_item_failures
+    assert mapping.bisect_batch_on_function_error
+    assert mapping.maximum_record_age_seconds == 120
+    assert mapping.on_failure_destination == "arn:aws:sns:eu-west-1:123456789012:failed"
