@@ -21,16 +21,15 @@ import pytest
 from moto.dynamodb.models import dynamodb_backends
 from moto.sqs.models import sqs_backends
 
-from appsync.functions_embedded import EmbeddedFunctions, build_functions, running
-from appsync.stepfunctions_embedded import SelfRoutes
+from appsync.functions_embedded import EmbeddedFunctions, running
 from appsync.stream_destinations import EmbeddedDestinations
 from appsync.stream_mappings import StreamMappings
 from auth.clock import ManualClock
-from definition.appsync_yaml.api import read_appsync_yaml
 from definition.event_filters import parse_pattern
-from definition.model import AccessKey, StartingPosition, StreamMappingSpec
+from definition.model import StartingPosition, StreamMappingSpec
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.datasources.dynamodb_wire import DEFAULT_ACCOUNT_ID
+from tests.fixtures.declared_functions import declared_functions
 
 pytestmark = pytest.mark.anyio
 
@@ -79,28 +78,18 @@ def dynamodb() -> Iterator[MotoDynamoDB]:
 
 
 def _functions(tmp_path: Path) -> EmbeddedFunctions:
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "app.py").write_text(CODE)
-    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n")
     out = tmp_path / "batches.jsonl"
-    (tmp_path / "appsync.yaml").write_text(
-        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
-        "    functions:\n"
-        "      - {FunctionName: sink, Runtime: python3.12, Handler: app.handler,"
-        f" CodeUri: code, Environment: {{Variables: {{OUT: '{out}'}}}}}}\n"
-        "      - {FunctionName: partial, Runtime: python3.12, Handler: app.partial,"
-        f" CodeUri: code, Environment: {{Variables: {{OUT: '{out}'}}}}}}\n"
+    environment = f"Environment: {{Variables: {{OUT: '{out}'}}}}"
+    return declared_functions(
+        tmp_path,
+        CODE,
+        [
+            "{FunctionName: sink, Runtime: python3.12, Handler: app.handler,"
+            f" CodeUri: code, {environment}}}",
+            "{FunctionName: partial, Runtime: python3.12, Handler: app.partial,"
+            f" CodeUri: code, {environment}}}",
+        ],
     )
-    problems: list[str] = []
-    functions = build_functions(
-        read_appsync_yaml(tmp_path / "appsync.yaml"),
-        REGION,
-        AccessKey("AKIDLOCAL", "local-secret"),
-        SelfRoutes(None),
-        lambda *where: problems.append(":".join(where)),
-    )
-    assert problems == []
-    return functions
 
 
 def _batches(tmp_path: Path) -> list[list[str]]:

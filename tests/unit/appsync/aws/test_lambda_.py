@@ -16,11 +16,9 @@ import pytest
 from appsync.aws.lambda_ import LambdaRoute
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall, WireProtocol
-from appsync.functions_embedded import build_functions, running
-from appsync.stepfunctions_embedded import SelfRoutes
-from definition.appsync_yaml.api import read_appsync_yaml
-from definition.model import TEST_ACCESS_KEY
+from appsync.functions_embedded import running
 from tests.fixtures.aws_signing import signed_headers
+from tests.fixtures.declared_functions import declared_functions
 
 pytestmark = pytest.mark.anyio
 
@@ -37,24 +35,12 @@ ARN = "arn:aws:lambda:us-east-1:123456789012:function:echo"
 
 
 async def lambda_route(
-    tmp_path: Path, extra: str = "", more: str = ""
+    tmp_path: Path, extra: str = "", more: tuple[str, ...] = ()
 ) -> AsyncIterator[LambdaRoute]:
     """The route over a declared Python function `echo` (`extra`: more of its properties;
     `more`: more functions), and moto for the rest."""
-    (tmp_path / "code").mkdir()
-    (tmp_path / "code" / "app.py").write_text(CODE, encoding="utf-8")
-    (tmp_path / "schema.graphql").write_text("type Query { a: String }\n", encoding="utf-8")
-    (tmp_path / "appsync.yaml").write_text(
-        "schema: schema.graphql\nauthenticationType: API_KEY\nserver:\n  lambda:\n"
-        "    functions:\n"
-        "      - {FunctionName: echo, Runtime: python3.12, Handler: app.handler, CodeUri: code"
-        f"{extra}}}\n{more}",
-        encoding="utf-8",
-    )
-    definition = read_appsync_yaml(tmp_path / "appsync.yaml")
-    functions = build_functions(
-        definition, "us-east-1", TEST_ACCESS_KEY, SelfRoutes(None), lambda *problem: None
-    )
+    echo = "{FunctionName: echo, Runtime: python3.12, Handler: app.handler, CodeUri: code"
+    functions = declared_functions(tmp_path, CODE, [f"{echo}{extra}}}", *more])
     moto = MotoServices()
     async with running(functions):
         yield LambdaRoute(functions, moto)
@@ -165,8 +151,8 @@ async def test_a_declared_function_refused_here_is_described_listed_and_not_run(
 ) -> None:
     """A Java function exists on AWS though it cannot run here: GetFunction and ListFunctions
     describe it as declared, and its Invoke is Lambda's InvalidRuntimeException."""
-    java = "      - {FunctionName: report, Runtime: java21, Handler: a.B::c, CodeUri: code}\n"
-    async for route in lambda_route(tmp_path, more=java):
+    java = "{FunctionName: report, Runtime: java21, Handler: a.B::c, CodeUri: code}"
+    async for route in lambda_route(tmp_path, more=(java,)):
         described = await route.handle(signed("GET", "/2015-03-31/functions/report"), CALL)
         assert described.status == 200
         configuration = json.loads(described.body)["Configuration"]
