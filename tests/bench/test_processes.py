@@ -31,7 +31,9 @@ def test_cpu_seconds_are_what_the_process_used_and_gone_with_it() -> None:
     mine = resource.getrusage(resource.RUSAGE_SELF)
     # At clock-tick resolution, this process's own user + system time as the kernel counts it.
     assert cpu_seconds(os.getpid()) >= mine.ru_utime + mine.ru_stime - 0.05
-    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    # The child spins past what is waited for: /proc counts whole clock ticks, so a child that
+    # stopped at exactly 0.3 s could read 0.29 there for ever.
+    spin = "import time\nend = time.process_time() + 0.4\nwhile time.process_time() < end: pass"
     child = subprocess.Popen([sys.executable, "-c", spin + "\ninput()"], stdin=subprocess.PIPE)
     try:
         while cpu_seconds(child.pid) < 0.3:
