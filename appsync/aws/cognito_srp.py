@@ -185,11 +185,8 @@ class SrpCognito:
         operation = call.operation or ""
         if operation not in _INITIATE and operation not in _RESPOND:
             return await self._moto.handle(request, call)
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            return await self._moto.handle(request, call)
-        if not isinstance(body, dict):
+        body = request.json_object()
+        if body is None:
             return await self._moto.handle(request, call)
         if operation in _INITIATE and body.get("AuthFlow") == "USER_SRP_AUTH":
             return await self._initiate(request, call, body)

@@ -111,11 +111,8 @@ class CognitoTriggers:
             return await self._resend(request)
         if self._caller is None or operation not in _HANDLED:
             return await self._moto.handle(request, call)
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            return await self._moto.handle(request, call)
-        if not isinstance(body, dict):
+        body = request.json_object()
+        if body is None:
             return await self._moto.handle(request, call)
         pool = await asyncio.to_thread(pool_of, body)
         custom = body.get("AuthFlow") == "CUSTOM_AUTH" or self._custom.owns(body)
@@ -132,11 +129,8 @@ class CognitoTriggers:
 
     async def _resend(self, request: AwsRequest) -> AwsResponse:
         """ResendConfirmationCode (moto has none), then CustomMessage_ResendCode."""
-        try:
-            body = json.loads(request.body or b"{}")
-        except ValueError:
-            body = None
-        if not isinstance(body, dict):
+        body = request.json_object()
+        if body is None:
             return error_response(
                 "SerializationException", "Start of structure or map found where not expected."
             )

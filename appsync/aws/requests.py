@@ -19,8 +19,10 @@ unsigned, and is refused as AWS refuses it.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 from urllib.parse import parse_qs
 
 from auth.request import AuthRequest
@@ -78,6 +80,15 @@ class AwsRequest:
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name)
+
+    def json_object(self) -> dict[str, Any] | None:
+        """The body as a JSON protocol's request object (an empty body is `{}`); None when it
+        is not one (the route then leaves it to the service's own refusal)."""
+        try:
+            body = json.loads(self.body or b"{}")
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) else None
 
     def auth_request(self) -> AuthRequest:
         return AuthRequest(

@@ -141,3 +141,19 @@ def test_an_unsigned_request_to_an_evaluation_path_is_an_appsync_call_to_refuse(
     get = identify(_request({}, method="GET", path="/v1/dataplane-evaluatetemplate"))
     assert get is not None
     assert (get.service, get.operation) == ("appsync", None)
+
+
+@pytest.mark.parametrize(
+    ("body", "read"),
+    [
+        (b"", {}),
+        (b'{"ClientId": "c"}', {"ClientId": "c"}),
+        (b"[1]", None),
+        (b"{not json", None),
+        (b'"text"', None),
+    ],
+)
+def test_a_json_protocol_body_is_read_as_an_object_or_not_at_all(
+    body: bytes, read: dict[str, object] | None
+) -> None:
+    assert AwsRequest("POST", "/", "", {}, body).json_object() == read
