@@ -27,8 +27,8 @@ from __future__ import annotations
 
 from starlette.types import Scope
 
-from appsync.aws.errors import json_error, query_error, rest_json_error, s3_error
-from appsync.aws.requests import AwsResponse, ServiceCall, WireProtocol
+from appsync.aws.errors import in_protocol
+from appsync.aws.requests import AwsResponse, ServiceCall
 
 # The preflight's own question: which method and headers the page wants to send.
 _REQUEST_METHOD = b"access-control-request-method"
@@ -108,12 +108,11 @@ def opens_to_browsers(call: ServiceCall, unsigned: bool) -> bool:
 
 def refusal(call: ServiceCall) -> AwsResponse:
     """`AccessDenied` for a call from another origin, in the call's protocol."""
-    match call.protocol:
-        case WireProtocol.JSON:
-            return json_error(403, "AccessDeniedException", _REFUSED)
-        case WireProtocol.REST_JSON:
-            return rest_json_error(403, "AccessDeniedException", _REFUSED)
-        case WireProtocol.QUERY:
-            return query_error(403, "AccessDenied", _REFUSED)
-        case WireProtocol.REST_XML:
-            return s3_error(403, "AccessDenied", _REFUSED)
+    return in_protocol(
+        call,
+        _REFUSED,
+        for_json=(403, "AccessDeniedException"),
+        for_rest_json=(403, "AccessDeniedException"),
+        for_query=(403, "AccessDenied"),
+        for_rest_xml=(403, "AccessDenied"),
+    )

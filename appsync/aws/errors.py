@@ -115,16 +115,35 @@ def refusal(error: SignatureError, call: ServiceCall) -> AwsResponse:
 def unknown_service(call: ServiceCall) -> AwsResponse:
     """A request for a service the endpoint does not serve (AWS has no such host)."""
     name = call.service or "(none named)"
-    message = f"appsync-local does not serve the AWS service {name!r}"
+    return in_protocol(
+        call,
+        f"appsync-local does not serve the AWS service {name!r}",
+        for_json=(400, "UnknownOperationException"),
+        for_rest_json=(404, "UnknownOperationException"),
+        for_query=(400, "InvalidAction"),
+        for_rest_xml=(400, "InvalidRequest"),
+    )
+
+
+def in_protocol(
+    call: ServiceCall,
+    message: str,
+    *,
+    for_json: tuple[int, str],
+    for_rest_json: tuple[int, str],
+    for_query: tuple[int, str],
+    for_rest_xml: tuple[int, str],
+) -> AwsResponse:
+    """An error in the shape of `call`'s protocol: the (status, code) given for it."""
     match call.protocol:
         case WireProtocol.JSON:
-            return json_error(400, "UnknownOperationException", message)
-        case WireProtocol.QUERY:
-            return query_error(400, "InvalidAction", message)
-        case WireProtocol.REST_XML:
-            return s3_error(400, "InvalidRequest", message)
+            return json_error(*for_json, message)
         case WireProtocol.REST_JSON:
-            return rest_json_error(404, "UnknownOperationException", message)
+            return rest_json_error(*for_rest_json, message)
+        case WireProtocol.QUERY:
+            return query_error(*for_query, message)
+        case WireProtocol.REST_XML:
+            return s3_error(*for_rest_xml, message)
 
 
 def json_error(status: int, error_type: str, message: str) -> AwsResponse:
