@@ -100,12 +100,6 @@ def preflight(scope: Scope) -> AwsResponse:
     return AwsResponse(200, b"", allowed)
 
 
-def opens_to_browsers(call: ServiceCall, unsigned: bool) -> bool:
-    """Whether a page of another origin may make `call`: an operation AWS answers unsigned,
-    sent unsigned (`unsigned`: `requests.allows_unsigned` of it)."""
-    return unsigned and not call.signed
-
-
 def refusal(call: ServiceCall) -> AwsResponse:
     """`AccessDenied` for a call from another origin, in the call's protocol."""
     return in_protocol(

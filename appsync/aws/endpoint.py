@@ -120,11 +120,13 @@ class AwsEndpoint:
             return rest_json_error(
                 403, "MissingAuthenticationTokenException", REST_MISSING_TOKEN_MESSAGE
             )
-        unsigned = allows_unsigned(call)
-        if foreign and not cross_origin.opens_to_browsers(call, unsigned):
+        # What AWS answers without a signature, sent without one: the only calls a page of
+        # another origin may make (`cross_origin`).
+        unsigned = not call.signed and allows_unsigned(call)
+        if foreign and not unsigned:
             logger.info("refused %s %s from another origin", call.service, call.operation or "")
             return cross_origin.refusal(call)
-        if call.signed or not unsigned:
+        if not unsigned:
             try:
                 await self._verifier.verify(request.auth_request(), call.service)
             except SignatureError as error:

@@ -15,7 +15,6 @@ from appsync.aws.cross_origin import (
     CORS_HEADERS,
     foreign_origin,
     is_preflight,
-    opens_to_browsers,
     preflight,
     refusal,
 )
@@ -109,19 +108,6 @@ def test_a_preflight_of_a_signed_call_or_another_method_gets_no_cors(
     )
     assert answer.status == 403
     assert not any(name.startswith("access-control-") for name, _ in answer.headers)
-
-
-def test_only_unsigned_operations_sent_unsigned_open_to_browsers() -> None:
-    sign_in = ServiceCall(
-        "cognito-idp", "cognito-idp", "InitiateAuth", WireProtocol.JSON, REGION, False
-    )
-    assert opens_to_browsers(sign_in, unsigned=True)
-    signed = ServiceCall(
-        "cognito-idp", "cognito-idp", "InitiateAuth", WireProtocol.JSON, REGION, True
-    )
-    assert not opens_to_browsers(signed, unsigned=True)
-    invoke = ServiceCall("lambda", "lambda", "Invoke", WireProtocol.REST_JSON, REGION, True)
-    assert not opens_to_browsers(invoke, unsigned=False)
 
 
 def test_the_refusal_is_access_denied_in_the_calls_protocol() -> None:

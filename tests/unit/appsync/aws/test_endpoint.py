@@ -141,6 +141,14 @@ async def test_a_page_of_another_origin_may_make_only_unsigned_calls() -> None:
     assert answered.json() == {"route": "cognito-idp", "operation": "InitiateAuth"}
     assert answered.headers["access-control-allow-origin"] == "*"
     assert "x-amzn-RequestId" in answered.headers["access-control-expose-headers"]
+    # The same operation signed (a page with the public keys) is not one AWS answers unsigned.
+    signed_in = signed_headers("POST", URL, "cognito-idp", b"{}", sign_in)
+    refused_sign_in = await _post(endpoint, {**signed_in, **page})
+    assert (refused_sign_in.status_code, refused_sign_in.json()["__type"]) == (
+        403,
+        "AccessDeniedException",
+    )
+    assert len(idp.calls) == 1
     # A signed call (a good signature: the default keys are public) is refused before its route.
     states = _Recording()
     endpoint = AwsEndpoint(verifier, {"states": states})
