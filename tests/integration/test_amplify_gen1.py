@@ -24,9 +24,6 @@ from typing import Any
 
 import boto3
 import httpx
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncJWTAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
@@ -37,7 +34,7 @@ from starlette.applications import Starlette
 from appsync.app import build_app
 from definition.formats import read_definition
 from definition.model import ApiDefinition
-from tests.fixtures.aws_signing import aws_client
+from tests.fixtures.aws_signing import aws_client, signed_headers
 from tests.integration.conftest import APIS, announcement, running, stopped_cleanly
 
 TODOS = APIS / "amplify-todos"
@@ -236,16 +233,10 @@ def _iam_query(url: str, credentials: dict[str, Any], query: str) -> dict[str, A
     """`query` signed as Amplify's `authMode: 'iam'` signs it: SigV4 for `appsync` with the
     identity pool's credentials."""
     body = json.dumps({"query": query})
-    keys = Credentials(
-        credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"]
-    )
-    request = AWSRequest(
-        method="POST", url=url, data=body, headers={"content-type": "application/json"}
-    )
-    SigV4Auth(keys, "appsync", "eu-west-1").add_auth(request)
-    answer: dict[str, Any] = httpx.post(
-        url, content=body, headers=dict(request.headers), timeout=10
-    ).json()
+    key = (credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"])
+    headers = {"content-type": "application/json"}
+    signed = signed_headers("POST", url, "appsync", body.encode(), headers, key, "eu-west-1")
+    answer: dict[str, Any] = httpx.post(url, content=body, headers=signed, timeout=10).json()
     return answer
 
 

@@ -23,14 +23,11 @@ import boto3
 import httpx
 import jwt
 import pytest
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
 from appsync.clock import ManualClock
 from tests.fixtures import keys
-from tests.fixtures.aws_signing import aws_client
+from tests.fixtures.aws_signing import aws_client, signed_headers
 from tests.fixtures.cognito_pools import confirmed_user, user_pool
 from tests.integration.conftest import Server, request_error, serve, write_whoami_api
 
@@ -119,15 +116,23 @@ def _credentials(pools: Pools, logins: dict[str, str] | None = None) -> dict[str
 
 
 def _signed_query(server: Server, vended: dict[str, Any]) -> httpx.Response:
+    """The query signed for `appsync` with the vended credentials, as Amplify's `iam` mode."""
     credentials = vended["Credentials"]
-    signing = Credentials(
-        credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"]
+    key = (credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"])
+    headers = {"content-type": "application/json"}
+    signed = signed_headers("POST", server.url, "appsync", QUERY.encode(), headers, key)
+    return httpx.post(server.url, content=QUERY, headers=signed, timeout=10)
+
+
+def _dynamodb(server: Server, credentials: dict[str, Any], session_token: str) -> Any:
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=f"http://{server.host}:{server.port}",
+        region_name="us-east-1",
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretKey"],
+        aws_session_token=session_token,
     )
-    request = AWSRequest(
-        method="POST", url=server.url, data=QUERY, headers={"content-type": "application/json"}
-    )
-    SigV4Auth(signing, "appsync", "us-east-1").add_auth(request)
-    return httpx.post(server.url, content=QUERY, headers=dict(request.headers), timeout=10)
 
 
 def _refusal(error: pytest.ExceptionInfo[ClientError]) -> tuple[str, str]:
@@ -289,23 +294,9 @@ def test_a_pool_without_guests_or_roles_refuses_as_cognito_does(pools: Pools) ->
 
 def test_the_credentials_sign_calls_to_the_aws_endpoint(server: Server, pools: Pools) -> None:
     credentials = _credentials(pools)["Credentials"]
-    dynamodb = boto3.client(
-        "dynamodb",
-        endpoint_url=f"http://{server.host}:{server.port}",
-        region_name="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretKey"],
-        aws_session_token=credentials["SessionToken"],
-    )
+    dynamodb = _dynamodb(server, credentials, credentials["SessionToken"])
     assert "TableNames" in dynamodb.list_tables()
-    forged = boto3.client(
-        "dynamodb",
-        endpoint_url=f"http://{server.host}:{server.port}",
-        region_name="us-east-1",
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretKey"],
-        aws_session_token="not-the-session-token",
-    )
+    forged = _dynamodb(server, credentials, "not-the-session-token")
     with pytest.raises(ClientError) as refused:
         forged.list_tables()
     assert refused.value.response["Error"]["Code"] == "UnrecognizedClientException"
