@@ -45,6 +45,7 @@ from appsync.aws.identity_logins import (
 )
 from appsync.aws.identity_pools import (
     AUTHENTICATED,
+    OPEN_ID_ISSUER,
     UNAUTHENTICATED,
     Identity,
     IdentityPool,
@@ -61,7 +62,6 @@ _NOT_FOUND = "ResourceNotFoundException"
 _INVALID = "InvalidParameterException"
 # GetOpenIdToken's token lasts ten minutes (its API reference).
 _OPEN_ID_SECONDS = 600
-_OPEN_ID_ISSUER = "https://cognito-identity.amazonaws.com"
 
 _Operation = Callable[["CognitoIdentity", dict[str, Any]], Awaitable[dict[str, Any]]]
 
@@ -118,7 +118,7 @@ class CognitoIdentity:
             [AUTHENTICATED, *(login.provider for login in logins)] if logins else [UNAUTHENTICATED]
         )
         claims = {
-            "iss": _OPEN_ID_ISSUER,
+            "iss": OPEN_ID_ISSUER,
             "sub": identity.identity_id,
             "aud": pool.pool_id,
             "amr": amr,

@@ -79,7 +79,7 @@ def verified_logins(
             # AWS differs: only the embedded user pools' tokens are verified locally; a pool's
             # other providers (Google, Facebook, OpenID Connect, SAML) are refused.
             raise IdentityPoolError(NOT_AUTHORIZED, UNSUPPORTED_PROVIDER)
-        claims = _verified_claims(token, jwks)
+        claims = verified_claims(token, jwks)
         if claims.get("iss") != f"https://{provider}":
             raise IdentityPoolError(NOT_AUTHORIZED, _WRONG_ISSUER)
         audience = claims.get("aud")
@@ -96,7 +96,9 @@ def verified_logins(
     return tuple(verified)
 
 
-def _verified_claims(token: Any, jwks: Mapping[str, Any]) -> dict[str, Any]:
+def verified_claims(token: Any, jwks: Mapping[str, Any]) -> dict[str, Any]:
+    """The claims of a JWT signed by one of `jwks`' keys (RS256), its times not checked;
+    IdentityPoolError with Cognito's text when it is not one."""
     if not isinstance(token, str):
         raise IdentityPoolError(NOT_AUTHORIZED, _NOT_A_TOKEN)
     try:

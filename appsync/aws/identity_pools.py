@@ -50,6 +50,8 @@ UNAUTHENTICATED = "unauthenticated"
 CREDENTIAL_SECONDS = 3600
 # The session name Cognito gives the role it assumes for an identity.
 SESSION_NAME = "CognitoIdentityCredentials"
+# The issuer of GetOpenIdToken's tokens, which STS's AssumeRoleWithWebIdentity takes.
+OPEN_ID_ISSUER = "https://cognito-identity.amazonaws.com"
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
 # Minted credentials kept before expired ones are dropped.
@@ -117,6 +119,9 @@ class IdentityPools:
     def identities(self, pool_id: str) -> list[Identity]:
         self._load()
         return [each for each in self._identities.values() if each.pool_id == pool_id]
+
+    def logins_of(self, identity: Identity) -> list[Login]:
+        return [Login(provider, subject) for provider, subject in identity.logins.items()]
 
     def identity_for(self, pool_id: str, logins: Sequence[Login]) -> Identity:
         """The identity of the user `logins` name (made on their first GetId); a new one for
@@ -196,9 +201,17 @@ class IdentityPools:
     # -- credentials
 
     def mint(
-        self, identity: Identity, kind: str, role_arn: str, logins: Sequence[Login]
+        self,
+        identity: Identity,
+        kind: str,
+        role_arn: str,
+        logins: Sequence[Login],
+        *,
+        session_name: str = SESSION_NAME,
+        seconds: int = CREDENTIAL_SECONDS,
     ) -> IamCredential:
-        """Credentials of `role_arn` for `identity`, of `kind` (authenticated or not)."""
+        """Credentials of `role_arn` for `identity`, of `kind` (authenticated or not), for
+        `seconds`; the role's session is `session_name` (the enhanced flow's by default)."""
         now = self.clock.time()
         if len(self._credentials) > _PRUNE_ABOVE:
             self._credentials = {
@@ -212,11 +225,11 @@ class IdentityPools:
             access_key_id=access_key_id,
             secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
             account_id=ACCOUNT_ID,
-            user_arn=f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{SESSION_NAME}",
+            user_arn=f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{session_name}",
             # AWS's principal id of an assumed role: `<role id>:<session name>`.
-            username=f"{role_id(role_arn)}:{SESSION_NAME}",
+            username=f"{role_id(role_arn)}:{session_name}",
             session_token=secrets.token_urlsafe(96),
-            expiration=int(now) + CREDENTIAL_SECONDS,
+            expiration=int(now) + seconds,
             cognito_identity_pool_id=identity.pool_id,
             cognito_identity_id=identity.identity_id,
             cognito_identity_auth_type=kind,

@@ -31,6 +31,7 @@ from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
+from appsync.aws.web_identity import WebIdentityFederation
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
 from definition.model import AwsEndpointSettings, IdentityPoolSpec, UserPoolSpec
@@ -84,6 +85,8 @@ def build_local_aws(
         "cognito-idp": CognitoTriggers(SrpCognito(SigningCognito(moto)), functions),
         # moto's identity pools, with roles, verified logins and credentials per identity.
         "cognito-identity": CognitoIdentity(vended, moto, EmbeddedPoolKeys(data)),
+        # The basic flow's AssumeRoleWithWebIdentity of those pools' tokens; moto's STS after.
+        "sts": WebIdentityFederation(vended, moto, EmbeddedPoolKeys(data)),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)

@@ -315,6 +315,43 @@ def test_an_open_id_token_names_the_identity_and_the_pool(pools: Pools) -> None:
     assert claims["exp"] - claims["iat"] == 600
 
 
+def test_the_basic_flow_assumes_the_role_with_the_open_id_token(
+    server: Server, pools: Pools
+) -> None:
+    # GetOpenIdToken, then STS's AssumeRoleWithWebIdentity with it (unsigned, as boto3 sends
+    # it): the credentials are the role's session named by the caller.
+    endpoint = f"http://{server.host}:{server.port}"
+    sts = aws_client("sts", endpoint)
+    logins = {pools.provider: _tokens(pools)["IdToken"]}
+    identity_id = pools.identity.get_id(IdentityPoolId=pools.identity_pool_id, Logins=logins)
+    token = pools.identity.get_open_id_token(IdentityId=identity_id["IdentityId"], Logins=logins)
+    assumed = sts.assume_role_with_web_identity(
+        RoleArn=AUTH_ROLE, RoleSessionName="web", WebIdentityToken=token["Token"]
+    )
+    assert assumed["SubjectFromWebIdentityToken"] == identity_id["IdentityId"]
+    assert assumed["Audience"] == pools.identity_pool_id
+    assert assumed["Provider"] == "cognito-identity.amazonaws.com"
+    arn = "arn:aws:sts::123456789012:assumed-role/notes-authRole/web"
+    assert assumed["AssumedRoleUser"]["Arn"] == arn
+    credentials = assumed["Credentials"]
+    vended = {
+        "Credentials": {
+            "AccessKeyId": credentials["AccessKeyId"],
+            "SecretKey": credentials["SecretAccessKey"],
+            "SessionToken": credentials["SessionToken"],
+        }
+    }
+    identity = json.loads(_signed_query(server, vended).json()["data"]["anyone"]["identity"])
+    assert (identity["userArn"], identity["cognitoIdentityAuthType"]) == (arn, "authenticated")
+    assert identity["cognitoIdentityId"] == identity_id["IdentityId"]
+    forged = keys.tampered(token["Token"], sub="us-east-1:someone-else")
+    with pytest.raises(ClientError) as refused:
+        sts.assume_role_with_web_identity(
+            RoleArn=AUTH_ROLE, RoleSessionName="web", WebIdentityToken=forged
+        )
+    assert _refusal(refused) == ("InvalidIdentityToken", "Couldn't verify signed token.")
+
+
 def test_expired_tokens_and_credentials_are_refused(
     server: Server, pools: Pools, clock: ManualClock
 ) -> None:
