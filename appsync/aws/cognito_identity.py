@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appsync.aws.cognito import signed_again
 from appsync.aws.cognito_pools import answer, error_response
@@ -52,7 +52,9 @@ from appsync.aws.identity_pools import (
     IdentityPools,
 )
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from auth.oidc import JwksSource
+
+if TYPE_CHECKING:
+    from auth.oidc import JwksSource
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import jwt
-
 NOT_AUTHORIZED = "NotAuthorizedException"
 UNSUPPORTED_PROVIDER = "Token is not from a supported provider of this identity pool."
 _NOT_A_TOKEN = "Invalid login token. Not a valid OpenId Connect identity token."
@@ -99,6 +97,8 @@ def verified_logins(
 def verified_claims(token: Any, jwks: Mapping[str, Any]) -> dict[str, Any]:
     """The claims of a JWT signed by one of `jwks`' keys (RS256), its times not checked;
     IdentityPoolError with Cognito's text when it is not one."""
+    import jwt  # PyJWT, when a login first arrives: `serve` starts without it (issue 19)
+
     if not isinstance(token, str):
         raise IdentityPoolError(NOT_AUTHORIZED, _NOT_A_TOKEN)
     try:

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
-
-import jwt
 
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.errors import query_error
@@ -40,7 +38,9 @@ from appsync.aws.identity_pools import (
     role_id,
 )
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from auth.oidc import JwksSource
+
+if TYPE_CHECKING:
+    from auth.oidc import JwksSource
 
 _PROVIDER = "cognito-identity.amazonaws.com"
 _OPERATION = "AssumeRoleWithWebIdentity"
@@ -127,6 +127,8 @@ def _fields(request: AwsRequest) -> dict[str, str]:
 
 def _issued_here(token: str) -> bool:
     """Whether `token` claims the identity pools' issuer (read without verifying it)."""
+    import jwt  # PyJWT, when such a call first arrives: `serve` starts without it (issue 19)
+
     try:
         claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError:
