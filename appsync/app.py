@@ -182,6 +182,8 @@ def load_api(
             resolver_clock,
             lambda_functions,
             cache,
+            clock or SystemClock(),
+            definition.server.identity_pools,
         )
         broker = _broker(definition.server.realtime, problems)
     else:
@@ -205,6 +207,7 @@ def load_api(
         endpoint_credentials(aws_settings),
         EmbeddedPoolKeys(data),
         authorizer_function(lambda_functions),
+        aws.identity_pools,
     )
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
     # A worker's DynamoDB data sources and tables are the primary's.

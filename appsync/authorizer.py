@@ -6,7 +6,9 @@ ours, takes its own config per mode. Here one becomes the other, with the local 
 definition leaves open (`LocalTrust`):
 * a user pool without `jwksFile` is the embedded Cognito's: its tokens verify against the key
   made for this installation (never moto's bundled key, whose private half ships with moto);
-* AWS_IAM accepts `iamConfig.credentials` and the AWS endpoint's declared keys (the local
+* AWS_IAM accepts `iamConfig.credentials`, the credentials the embedded Cognito identity pools
+  vend to guests and signed-in users (as AppSync accepts them), and the AWS endpoint's declared
+  keys (the local
   account's root: a key that can already read and change everything in the embedded services
   gains nothing by being refused here, and Lambda functions and scripts holding it call the API
   as roles of the same account would); keys minted in the embedded IAM and STS only with
@@ -46,6 +48,8 @@ class LocalTrust:
     endpoint_credentials: tuple[IamCredential, ...]
     embedded_pool_keys: JwksSource
     lambda_function: Callable[[str], AuthorizerFunction] | None = None
+    # The credentials the embedded Cognito identity pools vend (`appsync.aws.identity_pools`).
+    identity_pool_credentials: CredentialSource | None = None
 
 
 def build_authorizer(
@@ -104,8 +108,10 @@ def provider_config(
                 key for key in local.endpoint_credentials if key.access_key_id not in declared
             )
             sources: tuple[CredentialSource, ...] = ()
+            if local.identity_pool_credentials is not None:
+                sources = (local.identity_pool_credentials,)
             if spec.iam_config.trust_embedded_iam:
-                sources = (MotoCredentialSource(),)
+                sources += (MotoCredentialSource(),)
             return IamConfig(
                 credentials=credentials + endpoint,
                 region=spec.iam_config.region,

@@ -99,6 +99,9 @@ def _services(app: AppSyncApp) -> list[str]:
         lines.append(
             f"Cognito: user pool {', '.join(pools)} (tokens signed with this installation's key)"
         )
+    identity_pools = [pool.identity_pool_id for pool in definition.server.identity_pools]
+    if identity_pools:
+        lines.append(f"Cognito: identity pool {', '.join(identity_pools)}")
     return [*lines, *describe_functions(app.state.api.functions)]
 
 

@@ -11,6 +11,8 @@ It holds:
 * `stepfunctions.sqlite`: the Step Functions engine's state machines, activities and Standard
   executions with their history (`stepfunctions.store.sqlite`), unless the definition names
   `server.stepFunctions.database`;
+* `cognito-identities.jsonl`: the identities the embedded Cognito identity pools gave guests
+  and users (`appsync.aws.identity_pools`), a line each time one is made or signs in;
 * `cognito-signing-key.json`: the RSA key the embedded Cognito user pools sign their tokens
   with (a private JWK readable by its owner only): a key made for this installation, never the
   key pair that ships inside moto, whose private half anyone can read;
@@ -43,12 +45,17 @@ DEFAULT_NAME = ".appsync-local"
 _COGNITO_KEY = "cognito-signing-key.json"
 DYNAMODB_FILE = "dynamodb.sqlite"
 STEPFUNCTIONS_FILE = "stepfunctions.sqlite"
+IDENTITIES_FILE = "cognito-identities.jsonl"
 _LOCK = "lock"
-# What `reset` deletes: the SQLite files with their write-ahead logs and shared-memory indexes.
-_DATA_FILES = tuple(
-    name + suffix
-    for name in (DYNAMODB_FILE, STEPFUNCTIONS_FILE)
-    for suffix in ("", "-wal", "-shm", "-journal")
+# What `reset` deletes: the SQLite files with their write-ahead logs and shared-memory indexes,
+# and the identity pools' identities.
+_DATA_FILES = (
+    *(
+        name + suffix
+        for name in (DYNAMODB_FILE, STEPFUNCTIONS_FILE)
+        for suffix in ("", "-wal", "-shm", "-journal")
+    ),
+    IDENTITIES_FILE,
 )
 # The key size Cognito's own user pool keys have (RS256 with 2048-bit RSA).
 _RSA_BITS = 2048

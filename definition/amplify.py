@@ -47,6 +47,10 @@ from definition.model import DEFAULT_REGION, ApiDefinition
 from definition.problems import Notice, Problem
 
 _PARAMETERS = "parameters.json"
+# The root stack's roles, by the team-provider-info.json key that names each, and the API
+# stack's parameters that take their names.
+_ROOT_ROLE_NAMES = {"AuthRole": "AuthRoleName", "UnauthRole": "UnauthRoleName"}
+_ROLE_PARAMETERS = {"authRoleName": "AuthRole", "unauthRoleName": "UnauthRole"}
 # The CLI's `--dry-run` bucket and its key prefix (ROOT_APPSYNC_S3_KEY), for a build folder whose
 # parameters.json does not say where it was uploaded.
 _BUCKET = "fake-bucket"
@@ -89,12 +93,28 @@ def read_amplify(
     if environment is not None and "env" in declared:
         values.setdefault("env", environment)
     values.update(parameters or {})
-    region = region or _environment_region(project, environment) or DEFAULT_REGION
+    provider = _environment_provider(project, environment)
+    region = region or _text(provider.get("Region")) or DEFAULT_REGION
+    # The root stack's roles: named in team-provider-info.json (`amplify init` writes them).
+    role_names = {
+        role: name
+        for role, key in _ROOT_ROLE_NAMES.items()
+        if (name := _text(provider.get(key))) is not None
+    }
+    for parameter, role in _ROLE_PARAMETERS.items():
+        # The API stack of an AWS_IAM API compares `$ctx.identity.userArn` with these roles'
+        # sessions; Amplify's root stack passes them as `{"Ref": "AuthRole"}`.
+        if parameter in declared and parameter not in values:
+            if role in role_names:
+                values[parameter] = role_names[role]
+            else:
+                references[parameter] = (build / ROOT_TEMPLATE, {"Ref": role})
     categories = category_outputs(
         project,
         {name: found for name, found in references.items() if name not in values},
         environment,
         region,
+        role_names,
     )
     if categories.problems:
         raise InvalidDefinitionError(list(categories.problems))
@@ -124,6 +144,7 @@ def _with_categories(definition: ApiDefinition, categories: CategoryOutputs) -> 
     server = dataclasses.replace(
         definition.server,
         user_pools=(*definition.server.user_pools, *categories.user_pools),
+        identity_pools=(*definition.server.identity_pools, *categories.identity_pools),
         lambda_functions=(*definition.server.lambda_functions, *categories.lambda_functions),
     )
     return dataclasses.replace(
@@ -232,14 +253,19 @@ def _local_environment(project: Path | None) -> str | None:
     return name if isinstance(name, str) and name else None
 
 
-def _environment_region(project: Path | None, environment: str | None) -> str | None:
+def _environment_provider(project: Path | None, environment: str | None) -> dict[str, Any]:
+    """The environment's `awscloudformation` settings in team-provider-info.json (its region,
+    stack and role names); empty when there are none."""
     if project is None or environment is None:
-        return None
+        return {}
     found = _read_json(project / "amplify" / "team-provider-info.json")
     settings = found.get(environment) if isinstance(found, dict) else None
     provider = settings.get("awscloudformation") if isinstance(settings, dict) else None
-    region = provider.get("Region") if isinstance(provider, dict) else None
-    return region if isinstance(region, str) and region else None
+    return provider if isinstance(provider, dict) else {}
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 def _keys_renewed(definition: ApiDefinition) -> ApiDefinition:

@@ -13,8 +13,10 @@ the root stack is built the same way: one nested stack per auth resource, its te
 adds (`env`; `authRoleArn`, `unauthRoleArn` from the root's `AuthRole` and `UnauthRole`; one
 `<category><name><attribute>` per `dependsOn` entry of backend-config.json). The user pool and
 its clients in it are created in the embedded Cognito (`Ref UserPool` being the pool id the API
-names), so users sign up and sign in to the pool the API trusts; the identity pool, roles and
-the CLI's helper functions in the auth stack are not read.
+names), so users sign up and sign in to the pool the API trusts; so is its identity pool, with
+the root stack's `AuthRole` and `UnauthRole` (named as team-provider-info.json names them), so
+guests and users get credentials of those roles. The CLI's helper functions in the auth stack
+are not run.
 
 An `@function(name: "echo-${env}")` field's data source names the function `echo-<env>` by its
 ARN. Each function resource's `amplify/backend/function/<name>/<name>-cloudformation-template.json`
@@ -32,14 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from definition.cloudformation.assets import LocalAssets
-from definition.cloudformation.cognito import read_user_pools
+from definition.cloudformation.cognito import read_identity_pools, read_user_pools
 from definition.cloudformation.intrinsics import evaluate
 from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import NESTED_STACK, Stack
 from definition.cloudformation.template import Template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError, TemplateValueError
-from definition.model import LambdaFunctionSpec, UserPoolSpec
+from definition.model import IdentityPoolSpec, LambdaFunctionSpec, UserPoolSpec
 from definition.problems import Notice, Problem
 
 # What Amplify's root stack declares besides the categories' stacks, that they refer to.
@@ -60,6 +62,7 @@ class CategoryOutputs:
     lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     problems: tuple[Problem, ...] = ()
     notices: tuple[Notice, ...] = ()
+    identity_pools: tuple[IdentityPoolSpec, ...] = ()
 
 
 def category_outputs(
@@ -67,9 +70,11 @@ def category_outputs(
     references: Mapping[str, tuple[Path, Any]],
     environment: str | None,
     region: str,
+    role_names: Mapping[str, str] | None = None,
 ) -> CategoryOutputs:
     """The values of the API's parameters that `references` lists (by name: the file that gives
-    it, and its value as written), evaluated as Amplify's root stack evaluates them."""
+    it, and its value as written), evaluated as Amplify's root stack evaluates them;
+    `role_names`: the root's `AuthRole` and `UnauthRole` names (team-provider-info.json)."""
     backend = project / "amplify" / "backend" if project is not None else None
     stacks: dict[str, Any] = {}
     objects: dict[tuple[str, str], Path] = {}
@@ -82,7 +87,10 @@ def category_outputs(
         return CategoryOutputs()
     body = {
         "Resources": {
-            **{role: {"Type": "AWS::IAM::Role", "Properties": {}} for role in _ROOT_ROLES},
+            **{
+                role: {"Type": "AWS::IAM::Role", "Properties": _role_properties(role, role_names)}
+                for role in _ROOT_ROLES
+            },
             **stacks,
         }
     }
@@ -103,6 +111,7 @@ def category_outputs(
             continue
         values[name] = str(found)
     pools: list[UserPoolSpec] = []
+    identity_pools: list[IdentityPoolSpec] = []
     functions: list[LambdaFunctionSpec] = []
     notices = []
     for logical_id in stacks:
@@ -116,10 +125,12 @@ def category_outputs(
                     configured = {**(pool.properties.get("LambdaConfig") or {}), **triggers.values}
                     pool = replace(pool, properties={**pool.properties, "LambdaConfig": configured})
                 pools.append(pool)
+            identity_pools.extend(read_identity_pools(child))
             problems.extend(triggers.problems)
             what = (
-                "the auth category's user pool and its clients are created in the embedded "
-                "Cognito; its identity pool, roles and helper functions are not emulated"
+                "the auth category's user pool and its clients, and its identity pool with the "
+                "root stack's roles, are created in the embedded Cognito; its helper functions "
+                "are not run"
             )
             notices.append(Notice(str(file), f"auth.{logical_id.removeprefix('auth')}", what))
         else:
@@ -130,7 +141,13 @@ def category_outputs(
         tuple(functions),
         (*problems, *root.problems),
         (*notices, *root.notices),
+        tuple(identity_pools),
     )
+
+
+def _role_properties(role: str, role_names: Mapping[str, str] | None) -> dict[str, Any]:
+    name = (role_names or {}).get(role)
+    return {"RoleName": name} if name is not None else {}
 
 
 def _auth_stacks(backend: Path, environment: str | None) -> dict[str, Any]:

@@ -401,6 +401,21 @@ class UserPoolSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentityPoolSpec:
+    """An `AWS::Cognito::IdentityPool` and the roles its `IdentityPoolRoleAttachment` gives:
+    the deterministic `identity_pool_id` its `!Ref` resolves to (`<region>:<uuid>`), its name,
+    whether guests get identities, the (provider name, app client id) pairs of its
+    `CognitoIdentityProviders`, and `roles` by kind (`authenticated`, `unauthenticated`: role
+    ARNs), for the embedded Cognito to create at start."""
+
+    identity_pool_id: str
+    pool_name: str
+    allow_unauthenticated: bool = False
+    providers: tuple[tuple[str, str], ...] = ()
+    roles: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class RealtimeSpec:
     """The realtime endpoint: without `redis_url` the broker is in memory (one process); a
     knob left None keeps the endpoint's default, AppSync's value."""
@@ -499,6 +514,7 @@ class ServerSpec:
     # the embedded Cognito at start.
     lambda_functions: tuple[LambdaFunctionSpec, ...] = ()
     user_pools: tuple[UserPoolSpec, ...] = ()
+    identity_pools: tuple[IdentityPoolSpec, ...] = ()
     # A template's event source mappings from tables' DynamoDB streams to those functions.
     stream_mappings: tuple[StreamMappingSpec, ...] = ()
     # Where Node.js functions resolve the AWS SDK for JavaScript (None: the default directory).

@@ -10,7 +10,7 @@ opt-in (`server.aws.trustEmbeddedIam`): with the endpoint's own keys anyone coul
 from __future__ import annotations
 
 from auth.clock import Clock
-from auth.signature import IamCredential, SigV4Verifier
+from auth.signature import CredentialSource, IamCredential, SigV4Verifier
 from auth.sigv4 import MotoCredentialSource
 from definition.model import AwsEndpointSettings
 
@@ -33,6 +33,20 @@ def endpoint_credentials(settings: AwsEndpointSettings) -> tuple[IamCredential, 
     )
 
 
-def endpoint_verifier(settings: AwsEndpointSettings, clock: Clock) -> SigV4Verifier:
-    sources = (MotoCredentialSource(),) if settings.trust_embedded_iam else ()
-    return SigV4Verifier(endpoint_credentials(settings), clock, sources=sources)
+def endpoint_verifier(
+    settings: AwsEndpointSettings,
+    clock: Clock,
+    vended: CredentialSource | None = None,
+    token_clock: Clock | None = None,
+) -> SigV4Verifier:
+    """`clock` checks request dates; `vended`: credentials the embedded Cognito identity pools
+    minted (always accepted, as AWS accepts them), whose expiry `token_clock` decides."""
+    sources: tuple[CredentialSource, ...] = (vended,) if vended is not None else ()
+    if settings.trust_embedded_iam:
+        sources += (MotoCredentialSource(),)
+    return SigV4Verifier(
+        endpoint_credentials(settings),
+        token_clock if token_clock is not None else clock,
+        sources=sources,
+        signing_clock=clock,
+    )

@@ -16,22 +16,25 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from appsync.api_cache import ApiCache
-from appsync.aws.cognito import SigningCognito, signing_with
+from appsync.aws.cognito import EmbeddedPoolKeys, SigningCognito, signing_with
+from appsync.aws.cognito_identity import CognitoIdentity
 from appsync.aws.cognito_srp import SrpCognito
 from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
 from appsync.aws.flush_cache import ApiCacheControl
+from appsync.aws.identity_pools import IdentityPools, identity_pools_created
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
+from appsync.aws.web_identity import WebIdentityFederation
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
-from definition.model import AwsEndpointSettings, UserPoolSpec
+from definition.model import AwsEndpointSettings, IdentityPoolSpec, UserPoolSpec
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 
@@ -45,7 +48,9 @@ class LocalAws:
     moto: MotoServices
     data: DataDirectory
     dynamodb: DynamoDBRoute
+    identity_pools: IdentityPools
     user_pools: tuple[UserPoolSpec, ...] = ()
+    identity_pool_specs: tuple[IdentityPoolSpec, ...] = ()
 
 
 def build_local_aws(
@@ -58,12 +63,18 @@ def build_local_aws(
     resolver_clock: ResolverClock = SYSTEM_CLOCK,
     functions: LocalFunctions | None = None,
     api_cache: ApiCache | None = None,
+    token_clock: Clock | None = None,
+    identity_pools: tuple[IdentityPoolSpec, ...] = (),
 ) -> LocalAws:
     """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
     evaluated resolver code reads as the time (the API's own); `functions`: the declared
     Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
-    cache, for FlushApiCache and GetApiCache (the rest of the control plane after them)."""
+    cache, for FlushApiCache and GetApiCache (the rest of the control plane after them);
+    `token_clock` (default `clock`): what user pool tokens and identity pool credentials expire
+    on (the API's clock); `identity_pools`: the definition's, created while `running`."""
     moto = MotoServices()
+    token_clock = token_clock if token_clock is not None else clock
+    vended = IdentityPools(token_clock, data)
     # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
@@ -72,6 +83,10 @@ def build_local_aws(
         # moto's Cognito, signing with the installation's key while `running`, its SRP sign-in
         # verified, with the pools' Lambda triggers run by the declared functions.
         "cognito-idp": CognitoTriggers(SrpCognito(SigningCognito(moto)), functions),
+        # moto's identity pools, with roles, verified logins and credentials per identity.
+        "cognito-identity": CognitoIdentity(vended, moto, EmbeddedPoolKeys(data)),
+        # The basic flow's AssumeRoleWithWebIdentity of those pools' tokens; moto's STS after.
+        "sts": WebIdentityFederation(vended, moto, EmbeddedPoolKeys(data)),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
@@ -79,9 +94,21 @@ def build_local_aws(
     # moto's AppSync for the rest.
     control: ServiceRoute = AppSyncControlPlane(resolver_clock, moto)
     routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
-    endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
+    verifier = endpoint_verifier(settings, clock, vended, token_clock)
+    endpoint = AwsEndpoint(verifier, routes, fallback=moto)
     transport = EndpointTransport(endpoint)
-    return LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
+    return LocalAws(
+        settings,
+        region,
+        endpoint,
+        transport,
+        moto,
+        data,
+        dynamodb,
+        vended,
+        user_pools,
+        identity_pools,
+    )
 
 
 @asynccontextmanager
@@ -90,7 +117,11 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
     # Here, not when the endpoint is made: it imports moto (issue 19).
     query_by_partition()
     try:
-        with signing_with(local.data), user_pools_created(local.user_pools):
+        with (
+            signing_with(local.data),
+            user_pools_created(local.user_pools),
+            identity_pools_created(local.identity_pool_specs, local.identity_pools),
+        ):
             yield
     finally:
         local.moto.close()

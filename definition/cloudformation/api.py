@@ -27,7 +27,12 @@ from definition.cloudformation.appsync_api import (
 from definition.cloudformation.appsync_data_sources import read_data_sources
 from definition.cloudformation.appsync_resolvers import read_functions, read_resolvers
 from definition.cloudformation.assets import LocalAssets
-from definition.cloudformation.cognito import read_user_pools
+from definition.cloudformation.cognito import (
+    IDENTITY_POOL,
+    ROLE_ATTACHMENT,
+    read_identity_pools,
+    read_user_pools,
+)
 from definition.cloudformation.dynamodb import read_tables
 from definition.cloudformation.event_sources import EVENT_SOURCE_MAPPING, read_stream_mappings
 from definition.cloudformation.lambda_ import read_lambda_functions
@@ -60,6 +65,7 @@ _READ = (
     *["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::StepFunctions::StateMachine"],
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
     *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING],
+    *[IDENTITY_POOL, ROLE_ATTACHMENT],
 )
 # Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
 # permissions are not checked, CDK's metadata is CDK's own.
@@ -114,6 +120,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
         function for each in stacks for function in read_lambda_functions(each)
     )
     user_pools = tuple(pool for each in stacks for pool in read_user_pools(each))
+    identity_pools = tuple(pool for each in stacks for pool in read_identity_pools(each))
     mappings = tuple(mapping for each in stacks for mapping in read_stream_mappings(each, tables))
     for each in stacks:
         _note_other_types(each)
@@ -130,6 +137,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
         ),
         lambda_functions=lambda_functions,
         user_pools=user_pools,
+        identity_pools=identity_pools,
         stream_mappings=mappings,
     )
     return ApiDefinition(

@@ -1,5 +1,8 @@
 """`AWS::Cognito::UserPool` and `AWS::Cognito::UserPoolClient` kept in the model for the
-embedded Cognito, which creates them at start so users can sign in and get real tokens.
+embedded Cognito, which creates them at start so users can sign in and get real tokens; and
+`AWS::Cognito::IdentityPool` with its `IdentityPoolRoleAttachment`, whose `Ref` is a
+deterministic `<region>:<uuid>` (`names.LocalNames.identity_pool_id`), for the guests' and
+signed-in users' AWS credentials.
 
 Each pool has a deterministic local id (`<region>_<9 letters and digits>`, as Cognito shapes
 them), which its `Ref` gives, so `UserPoolConfig.UserPoolId: !Ref Pool` names the pool the
@@ -13,10 +16,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from definition.cloudformation.properties import PropertyReader
+from definition.cloudformation.names import identity_pool_name
+from definition.cloudformation.properties import PropertyReader, boolean
 from definition.cloudformation.stack import Stack
-from definition.model import CALLED_TRIGGERS, UserPoolClientSpec, UserPoolSpec
+from definition.model import CALLED_TRIGGERS, IdentityPoolSpec, UserPoolClientSpec, UserPoolSpec
 from definition.problems import Notice
+
+IDENTITY_POOL = "AWS::Cognito::IdentityPool"
+ROLE_ATTACHMENT = "AWS::Cognito::IdentityPoolRoleAttachment"
+# The kinds of identity an attachment's `Roles` may name.
+_ROLE_KINDS = ("authenticated", "unauthenticated")
 
 
 def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
@@ -69,6 +78,62 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
             reason = f"its user pool {pool} is not in the template: not created locally"
             stack.notices.append(Notice(stack.file, client.client_name, f"accepted; {reason}"))
     return tuple(pools)
+
+
+def read_identity_pools(stack: Stack) -> tuple[IdentityPoolSpec, ...]:
+    """Each `AWS::Cognito::IdentityPool`, with the roles an `IdentityPoolRoleAttachment` of it
+    gives (its `Roles`: `authenticated` and `unauthenticated`, role ARNs). The pool's other
+    providers (`SupportedLoginProviders`, `OpenIdConnectProviderARNs`, `SamlProviderARNs`) and
+    the attachment's `RoleMappings` are kept by AWS only; a notice names them."""
+    roles: dict[str, dict[str, str]] = {}
+    for resource in stack.of_type(ROLE_ATTACHMENT):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        pool = reader.string(properties, "IdentityPoolId", "Properties", required=True)
+        given = properties.get("Roles") or {}
+        if pool is None or not isinstance(given, dict):
+            continue
+        roles.setdefault(pool, {}).update(
+            {kind: str(given[kind]) for kind in _ROLE_KINDS if isinstance(given.get(kind), str)}
+        )
+        if properties.get("RoleMappings"):
+            # AWS differs: the embedded identity pools give each kind its role; rules and
+            # token-chosen roles are not applied.
+            _ignored(stack, resource.logical_id, "RoleMappings")
+    pools = []
+    for resource in stack.of_type(IDENTITY_POOL):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        pool_id = str(stack.names.ref(resource.logical_id, ""))
+        providers = tuple(
+            (str(item.get("ProviderName", "")), str(item.get("ClientId", "")))
+            for item in properties.get("CognitoIdentityProviders") or ()
+            if isinstance(item, dict)
+        )
+        for other in ("SupportedLoginProviders", "OpenIdConnectProviderARNs", "SamlProviderARNs"):
+            if properties.get(other):
+                # AWS differs: only the embedded user pools' tokens are verified locally.
+                _ignored(stack, resource.logical_id, other)
+        allowed = boolean(reader, properties, "AllowUnauthenticatedIdentities", "Properties")
+        pools.append(
+            IdentityPoolSpec(
+                pool_id,
+                identity_pool_name(stack.names, resource.logical_id),
+                allowed,
+                providers,
+                roles.get(pool_id, {}),
+            )
+        )
+    return tuple(pools)
+
+
+def _ignored(stack: Stack, logical_id: str, name: str) -> None:
+    what = "accepted; no local effect (only the embedded user pools sign identities in)"
+    stack.notices.append(Notice(stack.file, f"{logical_id}.Properties.{name}", what))
 
 
 # The Integer and Boolean properties of AWS::Cognito::UserPool and UserPoolClient (their

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import string
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -126,6 +127,11 @@ class LocalNames:
         """`<region>_<9 letters and digits>`, as Cognito names pools."""
         return f"{self.settings.region}_{derived(self.seed(logical_id), 9, _MIXED)}"
 
+    def identity_pool_id(self, logical_id: str) -> str:
+        """`<region>:<uuid>`, as Cognito names identity pools."""
+        hexadecimal = derived(self.seed(logical_id), 32, "0123456789abcdef")
+        return f"{self.settings.region}:{uuid.UUID(hexadecimal)}"
+
     def client_id(self, logical_id: str) -> str:
         return derived(self.seed(logical_id), 26, _LOWER)
 
@@ -207,6 +213,14 @@ def _provider_name(names: LocalNames, logical_id: str) -> str:
     return f"cognito-idp.{names.settings.region}.amazonaws.com/{names.user_pool_id(logical_id)}"
 
 
+def identity_pool_name(names: LocalNames, logical_id: str) -> str:
+    """`IdentityPoolName`, or the name CloudFormation generates (letters, digits and `_`)."""
+    given = names.properties.property(logical_id, "IdentityPoolName")
+    if given is not None:
+        return str(given)
+    return names.generated_name(logical_id, 128).replace("-", "_")
+
+
 def _role_name(names: LocalNames, logical_id: str) -> str:
     return names.named(logical_id, "RoleName", 64)
 
@@ -245,6 +259,7 @@ _REFS: dict[str, _Handler] = {
     "AWS::AppSync::ApiCache": lambda names, logical_id: f"{names.owning_api(logical_id)}ApiCache",
     "AWS::Cognito::UserPool": lambda names, logical_id: names.user_pool_id(logical_id),
     "AWS::Cognito::UserPoolClient": lambda names, logical_id: names.client_id(logical_id),
+    "AWS::Cognito::IdentityPool": lambda names, logical_id: names.identity_pool_id(logical_id),
     "AWS::IAM::Role": _role_name,
     "AWS::IAM::Policy": lambda names, logical_id: names.generated_name(logical_id, 128),
     "AWS::IAM::ManagedPolicy": _managed_policy_arn,
@@ -306,6 +321,10 @@ _ATTRIBUTES: dict[str, dict[str, _Handler]] = {
         "ClientId": lambda names, logical_id: names.client_id(logical_id),
         "Name": lambda names, lid: names.properties.property(lid, "ClientName") or lid,
         "ClientSecret": lambda names, lid: derived(names.seed(lid) + "/secret", 51, _LOWER),
+    },
+    "AWS::Cognito::IdentityPool": {
+        "Name": lambda names, logical_id: identity_pool_name(names, logical_id),
+        "Id": lambda names, logical_id: names.identity_pool_id(logical_id),
     },
     "AWS::IAM::Role": {
         "Arn": _role_arn,

@@ -6,13 +6,24 @@ gql over HTTP and the realtime websocket (the client Amplify's own libraries spe
 authorized by the project's auth category (apis/amplify-notes): users sign up to that
 category's user pool in the embedded Cognito, the transformer's owner rules hold for them, and
 an @function field runs the project's function category's function, and the auth category's
-PreSignup trigger (a function-category function) is called at sign-up."""
+PreSignup trigger (a function-category function) is called at sign-up. The category's identity
+pool gives guests and signed-in users credentials of the root stack's roles, which the
+transformer's `provider: iam` rules check."""
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
+import boto3
+import httpx
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncJWTAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
@@ -23,8 +34,8 @@ from starlette.applications import Starlette
 from appsync.app import build_app
 from definition.formats import read_definition
 from definition.model import ApiDefinition
-from tests.fixtures.aws_signing import aws_client
-from tests.integration.conftest import APIS, running
+from tests.fixtures.aws_signing import aws_client, signed_headers
+from tests.integration.conftest import APIS, announcement, running, stopped_cleanly
 
 TODOS = APIS / "amplify-todos"
 
@@ -216,3 +227,127 @@ def test_a_cognito_api_serves_with_the_auth_category_s_user_pool() -> None:
     # auth-trigger stack (`Custom::CustomAuthTriggerResourceOutputs`), refuses a denied domain
     # with its error, as Cognito answers a trigger's failure; ada and grace passed it.
     assert answers["denied"] == "PreSignUp failed with error Invalid email domain: spam.example."
+
+
+def _iam_query(url: str, credentials: dict[str, Any], query: str) -> dict[str, Any]:
+    """`query` signed as Amplify's `authMode: 'iam'` signs it: SigV4 for `appsync` with the
+    identity pool's credentials."""
+    body = json.dumps({"query": query})
+    key = (credentials["AccessKeyId"], credentials["SecretKey"], credentials["SessionToken"])
+    headers = {"content-type": "application/json"}
+    signed = signed_headers("POST", url, "appsync", body.encode(), headers, key, "eu-west-1")
+    answer: dict[str, Any] = httpx.post(url, content=body, headers=signed, timeout=10).json()
+    return answer
+
+
+def test_the_auth_category_s_identity_pool_gives_guests_and_users_their_roles() -> None:
+    # `{allow: public, provider: iam}` and `{allow: private, provider: iam}`: the transformer's
+    # resolvers compare $ctx.identity.userArn with the sessions of the root stack's roles
+    # (`arn:aws:sts::<account>:assumed-role/<authRoleName>/CognitoIdentityCredentials`); the
+    # auth category's identity pool gives guests the UnauthRole and users the AuthRole, named
+    # as team-provider-info.json names them.
+    definition = read_definition(NOTES)
+    [identity_pool] = definition.server.identity_pools
+    [pool] = definition.server.user_pools
+    assert identity_pool.allow_unauthenticated
+    assert identity_pool.roles == {
+        "authenticated": "arn:aws:iam::123456789012:role/amplify-notes-dev-2c33f-authRole",
+        "unauthenticated": "arn:aws:iam::123456789012:role/amplify-notes-dev-2c33f-unauthRole",
+    }
+    web = next(c for c in pool.clients if c.client_name.endswith("Web"))
+    with running(build_app(definition), "appsync-local-amplify-notes-iam") as (host, port):
+        endpoint, url = f"http://{host}:{port}", f"http://{host}:{port}/graphql"
+        identity = aws_client("cognito-identity", endpoint, region="eu-west-1")
+        guest_id = identity.get_id(IdentityPoolId=identity_pool.identity_pool_id)
+        guest = identity.get_credentials_for_identity(IdentityId=guest_id["IdentityId"])
+        token = _signed_in(endpoint, pool.user_pool_id, web.client_id, "iris")
+        logins = {f"cognito-idp.eu-west-1.amazonaws.com/{pool.user_pool_id}": token}
+        user_id = identity.get_id(IdentityPoolId=identity_pool.identity_pool_id, Logins=logins)
+        user = identity.get_credentials_for_identity(
+            IdentityId=user_id["IdentityId"], Logins=logins
+        )
+        create = 'mutation { createNotice(input: {id: "b1", text: "Open day"}) { id text } }'
+        posted = _iam_query(url, user["Credentials"], create)
+        read = _iam_query(url, guest["Credentials"], '{ getNotice(id: "b1") { text } }')
+        guest_posts = _iam_query(url, guest["Credentials"], create.replace("b1", "b2"))
+        notes = _iam_query(url, user["Credentials"], "{ listNotes { items { id } } }")
+    assert posted == {"data": {"createNotice": {"id": "b1", "text": "Open day"}}}
+    assert read == {"data": {"getNotice": {"text": "Open day"}}}
+    [refused] = guest_posts["errors"]
+    assert (refused["errorType"], refused["message"]) == (
+        "Unauthorized",
+        "Not Authorized to access createNotice on type Mutation",
+    )
+    # Notes are owners' only (Cognito user pools): no IAM caller reads them.
+    [refused] = notes["errors"]
+    assert refused["errorType"] == "Unauthorized"
+
+
+def test_amplify_js_reads_as_a_guest_and_posts_signed_in_through_the_identity_pool(
+    tmp_path: Path,
+) -> None:
+    # aws-amplify 6 (tests/fixtures/aws-amplify, installed by scripts/node-deps) as a web app
+    # uses the project's auth category: a guest's `fetchAuthSession` gets the identity pool's
+    # guest credentials, its `authMode: "identityPool"` query and realtime subscription are
+    # signed with them; after `signIn` (SRP), a mutation signed with the user's credentials
+    # reaches the guest's subscription. Amplify dials `wss://` only: `serve --tls`, its
+    # certificate trusted by Node.js (NODE_EXTRA_CA_CERTS).
+    definition = read_definition(NOTES)
+    [identity_pool] = definition.server.identity_pools
+    [pool] = definition.server.user_pools
+    web = next(c for c in pool.clients if c.client_name.endswith("Web"))
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(NOTES), "--tls"]
+    command += ["--port", "0", "--ephemeral", "--no-reload"]
+    environment = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    with stopped_cleanly(command, environment) as process:
+        text = announcement(process)
+        found = re.search(r"GraphQL:  (https://127\.0\.0\.1:\d+)/graphql\n", text)
+        certificate = re.search(r"TLS certificate: (.+)\n", text)
+        assert found is not None, text
+        assert certificate is not None, text
+        assert f"    Cognito: identity pool {identity_pool.identity_pool_id}\n" in text
+        endpoint = found.group(1)
+        idp = boto3.client(
+            "cognito-idp",
+            endpoint_url=endpoint,
+            region_name="eu-west-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            verify=certificate.group(1),
+        )
+        idp.admin_create_user(UserPoolId=pool.user_pool_id, Username="june")
+        idp.admin_set_user_password(
+            UserPoolId=pool.user_pool_id,
+            Username="june",
+            Password="Correct-Horse-9",
+            Permanent=True,
+        )
+        # Its kept-alive TLS connection would hold the server's shutdown for 30 s.
+        idp.close()
+        arguments = [pool.user_pool_id, web.client_id, identity_pool.identity_pool_id]
+        finished = subprocess.run(
+            # Node.js 20's WebSocket is behind a flag (Amplify's realtime client needs one).
+            [
+                *("node", "--experimental-websocket", str(NOTES / "client" / "guest_and_user.cjs")),
+                *(endpoint, *arguments, "eu-west-1", "june", "Correct-Horse-9"),
+            ],
+            env={
+                **os.environ,
+                "NODE_PATH": str(Path(sys.prefix) / "aws-amplify" / "node_modules"),
+                "NODE_EXTRA_CA_CERTS": certificate.group(1),
+            },
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        print("NODE", time.time(), finished.returncode, finished.stdout, finished.stderr)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    seen = json.loads(finished.stdout)
+    assert seen["guestKey"].startswith("ASIA")
+    assert seen["guestIdentityId"].startswith("eu-west-1:")
+    # The guest who signs in keeps its identity (Amplify sends it with the user's login).
+    assert seen["userIdentityId"] == seen["guestIdentityId"]
+    assert seen["board"] == []
+    assert seen["posted"] == {"id": "n-1", "text": "Open day"}
+    assert seen["event"] == {"id": "n-1", "text": "Open day"}

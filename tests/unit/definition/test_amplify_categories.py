@@ -136,3 +136,36 @@ def test_the_auth_category_s_triggers_name_the_function_category_s_functions(
     assert pool.properties["LambdaConfig"] == {
         "PreSignUp": "arn:aws:lambda:eu-west-1:123456789012:function:notesauthPreSignup-dev"
     }
+
+
+def test_the_auth_category_gives_its_identity_pool_with_the_root_stack_s_roles(
+    tmp_path: Path,
+) -> None:
+    # The auth stack's IdentityPoolRoleAttachment names the root's AuthRole and UnauthRole by
+    # the authRoleArn / unauthRoleArn parameters; team-provider-info.json names those roles.
+    project = _project(tmp_path)
+    names = {"AuthRole": "app-dev-authRole", "UnauthRole": "app-dev-unauthRole"}
+    given_in = project / "parameters.json"
+    found = category_outputs(
+        project, {"Id": (given_in, _POOL_ID)}, "dev", "eu-west-1", role_names=names
+    )
+    [identity_pool] = found.identity_pools
+    [pool] = found.user_pools
+    assert identity_pool.identity_pool_id.startswith("eu-west-1:")
+    assert identity_pool.pool_name == "notesauth_identitypool_2c33facd__dev"
+    assert identity_pool.allow_unauthenticated
+    provider = f"cognito-idp.eu-west-1.amazonaws.com/{pool.user_pool_id}"
+    assert sorted(identity_pool.providers) == sorted(
+        (provider, client.client_id) for client in pool.clients
+    )
+    assert identity_pool.roles == {
+        "authenticated": "arn:aws:iam::123456789012:role/app-dev-authRole",
+        "unauthenticated": "arn:aws:iam::123456789012:role/app-dev-unauthRole",
+    }
+    # Without names, the roles are the root stack's generated names.
+    unnamed = category_outputs(project, {"Id": (given_in, _POOL_ID)}, "dev", "eu-west-1")
+    assert (
+        unnamed.identity_pools[0]
+        .roles["authenticated"]
+        .startswith("arn:aws:iam::123456789012:role/amplify-")
+    )

@@ -109,3 +109,61 @@ def test_numbers_and_booleans_from_parameters_take_their_property_s_type(tmp_pat
     }
     assert users.properties["Schema"] == [{"Name": "email", "Required": True, "Mutable": True}]
     assert users.clients[0].properties["RefreshTokenValidity"] == 8
+
+
+def test_identity_pools_keep_their_providers_and_attached_roles(tmp_path: Path) -> None:
+    # AWS::Cognito::IdentityPool: Ref is the pool's id (`<region>:<uuid>`), GetAtt Name its
+    # name; AWS::Cognito::IdentityPoolRoleAttachment's Roles: "authenticated" and
+    # "unauthenticated" role ARNs (their CloudFormation resource pages).
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+  Web:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref Users}
+  Guests:
+    Type: AWS::Cognito::IdentityPool
+    Properties:
+      AllowUnauthenticatedIdentities: "true"
+      CognitoIdentityProviders:
+        - ClientId: !Ref Web
+          ProviderName: !GetAtt Users.ProviderName
+      SupportedLoginProviders: {graph.facebook.com: "1234"}
+  Unnamed:
+    Type: AWS::Cognito::IdentityPool
+    Properties: {AllowUnauthenticatedIdentities: false}
+  AuthRole:
+    Type: AWS::IAM::Role
+    Properties: {RoleName: posts-auth, AssumeRolePolicyDocument: {}}
+  Attachment:
+    Type: AWS::Cognito::IdentityPoolRoleAttachment
+    Properties:
+      IdentityPoolId: !Ref Guests
+      Roles: {authenticated: !GetAtt AuthRole.Arn, unauthenticated: arn:aws:iam::1:role/guest}
+      RoleMappings: {users: {Type: Token, AmbiguousRoleResolution: AuthenticatedRole}}
+""",
+    )
+    guests, unnamed = definition.server.identity_pools
+    [users] = definition.server.user_pools
+    [web] = users.clients
+    region, identifier = guests.identity_pool_id.split(":")
+    assert region == "eu-west-1"
+    assert len(identifier) == 36
+    assert guests.allow_unauthenticated
+    assert guests.providers == (
+        (f"cognito-idp.eu-west-1.amazonaws.com/{users.user_pool_id}", web.client_id),
+    )
+    assert guests.roles == {
+        "authenticated": "arn:aws:iam::123456789012:role/posts-auth",
+        "unauthenticated": "arn:aws:iam::1:role/guest",
+    }
+    assert guests.pool_name.startswith("posts_Guests_")
+    assert (unnamed.allow_unauthenticated, unnamed.roles) == (False, {})
+    assert notices(definition) == [
+        "Attachment.Properties.RoleMappings: accepted; no local effect (only the embedded user "
+        "pools sign identities in)",
+        "Guests.Properties.SupportedLoginProviders: accepted; no local effect (only the "
+        "embedded user pools sign identities in)",
+    ]

@@ -3,6 +3,7 @@ User Guide says they return ("Return values"), made for the embedded services.""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from definition.cloudformation.names import derived, has_local_names
@@ -47,6 +48,12 @@ Resources:{API}
   Layer:
     Type: AWS::Lambda::LayerVersion
     Properties: {{LayerName: shared}}
+  Identities:
+    Type: AWS::Cognito::IdentityPool
+    Properties: {{AllowUnauthenticatedIdentities: true}}
+  NamedIdentities:
+    Type: AWS::Cognito::IdentityPool
+    Properties: {{IdentityPoolName: posts_guests, AllowUnauthenticatedIdentities: true}}
 """
 
 
@@ -117,6 +124,21 @@ def test_user_pools_have_cognito_shaped_ids(tmp_path: Path) -> None:
     )
     assert names.ref("Client", "") == names.get_att("Client", "ClientId", "")
     assert names.get_att("Client", "Name", "") == "web"
+
+
+def test_identity_pools_have_cognito_shaped_ids(tmp_path: Path) -> None:
+    # Ref: the pool's id, `<region>:<uuid>`; GetAtt Id the same, Name its name.
+    names = stack_of(tmp_path, RESOURCES).names
+    pool_id = names.ref("Identities", "")
+    region, _, identifier = pool_id.partition(":")
+    assert region == "eu-west-1"
+    assert str(uuid.UUID(identifier)) == identifier
+    assert names.get_att("Identities", "Id", "") == pool_id
+    assert stack_of(tmp_path, RESOURCES).names.ref("Identities", "") == pool_id
+    assert names.ref("NamedIdentities", "") != pool_id
+    assert names.get_att("NamedIdentities", "Name", "") == "posts_guests"
+    # A generated name keeps to the pool name's characters (letters, digits, `_`).
+    assert names.get_att("Identities", "Name", "").startswith("posts_Identities_")
 
 
 def test_roles_are_global_to_the_account(tmp_path: Path) -> None:

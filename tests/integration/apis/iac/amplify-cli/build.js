@@ -26,10 +26,13 @@ const backendConfig = JSON.parse(
   fs.readFileSync(path.join(apiFolder, '..', '..', 'backend-config.json'), 'utf8'),
 );
 const authConfig = backendConfig.api[path.basename(apiFolder)].output.authConfig;
-const userPoolAuth = [authConfig.defaultAuthentication, ...authConfig.additionalAuthenticationProviders]
-  .some((provider) => provider.authenticationType === 'AMAZON_COGNITO_USER_POOLS');
-
-const manager = new TransformManager(undefined, false, userPoolAuth, [], undefined);
+const authTypes = [authConfig.defaultAuthentication, ...authConfig.additionalAuthenticationProviders]
+  .map((provider) => provider.authenticationType);
+// transform-graphql-schema-v2.ts's hasIamAuth / hasUserPoolAuth: with AWS_IAM the API stack takes
+// the root's authRoleName and unauthRoleName, which its resolvers compare $ctx.identity.userArn
+// with. No identity pool id: a project not yet pushed has none (getIdentityPoolId).
+const manager = new TransformManager(
+  undefined, authTypes.includes('AWS_IAM'), authTypes.includes('AMAZON_COGNITO_USER_POOLS'), [], undefined);
 executeTransform({
   scope: manager.rootStack,
   nestedStackProvider: manager.getNestedStackProvider(),
