@@ -54,8 +54,12 @@ SESSION_NAME = "CognitoIdentityCredentials"
 OPEN_ID_ISSUER = "https://cognito-identity.amazonaws.com"
 _KEY_ALPHABET = string.ascii_uppercase + string.digits
 _SECRET_ALPHABET = string.ascii_letters + string.digits + "+/"
-# Minted credentials kept before expired ones are dropped.
+# Minted credentials kept before expired ones are dropped, and at most this many of those
+# that have not expired (the oldest dropped first): a client calling GetCredentialsForIdentity
+# in a loop must not grow the server's memory for the hour they last.
+# AWS differs: every credential it vends stays valid for its hour.
 _PRUNE_ABOVE = 1000
+MAX_CREDENTIALS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,8 +86,15 @@ class Identity:
 class IdentityPools:
     """Roles, identities and vended credentials of every identity pool."""
 
-    def __init__(self, clock: Clock, data: DataDirectory | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        data: DataDirectory | None = None,
+        *,
+        max_credentials: int = MAX_CREDENTIALS,
+    ) -> None:
         self.clock = clock
+        self._max_credentials = max_credentials
         self._data = data
         self._loaded = data is None
         # Pool id -> {"authenticated": role ARN, "unauthenticated": role ARN}.
@@ -213,12 +224,16 @@ class IdentityPools:
         """Credentials of `role_arn` for `identity`, of `kind` (authenticated or not), for
         `seconds`; the role's session is `session_name` (the enhanced flow's by default)."""
         now = self.clock.time()
-        if len(self._credentials) > _PRUNE_ABOVE:
+        if len(self._credentials) >= min(_PRUNE_ABOVE, self._max_credentials):
             self._credentials = {
                 key: credential
                 for key, credential in self._credentials.items()
                 if (credential.expiration or 0) > now
             }
+            # Room for the one minted now.
+            excess = len(self._credentials) - self._max_credentials + 1
+            for key in list(self._credentials)[: max(0, excess)]:
+                del self._credentials[key]
         role_name = role_arn.rsplit("/", 1)[-1]
         access_key_id = "ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
         credential = IamCredential(

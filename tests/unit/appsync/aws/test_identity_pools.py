@@ -94,6 +94,19 @@ def test_expired_credentials_are_dropped_once_many_are_kept() -> None:
     assert asyncio.run(pools.lookup(fresh.access_key_id)) == fresh
 
 
+def test_a_loop_of_minting_keeps_at_most_the_newest_credentials() -> None:
+    # None has expired, yet memory stays bounded: the oldest are dropped first.
+    pools = IdentityPools(ManualClock(NOW), max_credentials=50)
+    identity = pools.identity_for(POOL, [])
+    minted = [pools.mint(identity, UNAUTHENTICATED, ROLE, []) for _ in range(120)]
+
+    async def kept() -> list[bool]:
+        return [await pools.lookup(c.access_key_id) is not None for c in minted]
+
+    found = asyncio.run(kept())
+    assert found == [False] * 70 + [True] * 50
+
+
 def test_a_role_id_is_the_same_for_the_same_role() -> None:
     assert role_id(ROLE) == role_id(ROLE)
     assert role_id(ROLE) != role_id(ROLE + "2")
