@@ -23,7 +23,7 @@ from appsync.realtime import messages
 # (unrecorded): AppSync's limit and answer for a large client frame are not documented.
 UVICORN_OPTIONS: Mapping[str, Any] = {
     "ws": "appsync.realtime.wsproto_protocol:WSProtocol",
-    "http": "appsync.realtime.http_protocol:HttpToolsProtocol",
+    "http": "appsync.realtime.http_protocol:HttpProtocol",
     "ws_per_message_deflate": False,
     "ws_ping_interval": None,
     "ws_max_size": messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES,
