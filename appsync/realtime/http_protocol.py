@@ -142,7 +142,7 @@ class HttpProtocol(asyncio.Protocol):
             "client": get_remote_addr(transport),
             "headers": headers,
         }
-        return native_upgrade(config.loaded_app, config, http_scope, target)
+        return native_upgrade(config.loaded_app, config, http_scope, target, well_formed=True)
 
     def _websocket_protocol(self) -> WSProtocol:
         protocol = self.config.ws_protocol_class(  # type: ignore[misc, call-arg]

@@ -90,12 +90,17 @@ class NativeUpgrade:
 
 
 def native_upgrade(
-    app: Any, config: Config, http_scope: Mapping[str, Any], target: bytes
+    app: Any,
+    config: Config,
+    http_scope: Mapping[str, Any],
+    target: bytes,
+    *,
+    well_formed: bool = False,
 ) -> tuple[NativeUpgrade, dict[str, Any]] | None:
-    """The upgrade request uvicorn's HTTP protocol read (`http_scope`, its raw `target`), if
-    this path answers it, with its websocket scope (what uvicorn's websocket protocol would
-    give the app, as much of it as the Host check and the log lines read); None: uvicorn's
-    websocket protocol and the ASGI app answer it."""
+    """The upgrade request an HTTP protocol read (`http_scope`, its raw `target`), if this
+    path answers it, with its websocket scope (what uvicorn's websocket protocol would give the
+    app, as much of it as the Host check and the log lines read); None: uvicorn's websocket
+    protocol and the ASGI app answer it. `well_formed`: as `pending_upgrade` takes it."""
     if config.ws_per_message_deflate or config.root_path:
         return None
     headers: list[tuple[bytes, bytes]] = http_scope["headers"]
@@ -104,7 +109,9 @@ def native_upgrade(
     upgrades = _upgrades(app)
     if upgrades is None:
         return None
-    upgrade = pending_upgrade(http_scope["method"].encode(), target, headers)
+    upgrade = pending_upgrade(
+        http_scope["method"].encode(), target, headers, well_formed=well_formed
+    )
     if upgrade is None:
         return None
     # The path and query as uvicorn's websocket protocol reads them (its `handle_connect`).

@@ -227,11 +227,18 @@ def read_upgrade(
 
 
 def pending_upgrade(
-    method: bytes, target: bytes, headers: list[tuple[bytes, bytes]], request: bytes | None = None
+    method: bytes,
+    target: bytes,
+    headers: list[tuple[bytes, bytes]],
+    request: bytes | None = None,
+    *,
+    well_formed: bool = False,
 ) -> PendingUpgrade | None:
     """`read_upgrade`'s judgement without wsproto's Request event, which a socket served
-    without ASGI (`native.py`) never reads: the upgrade, if wsproto would accept it."""
-    if method != b"GET" or not _TARGET.fullmatch(target):
+    without ASGI (`native.py`) never reads: the upgrade, if wsproto would accept it.
+    `well_formed`: the target, names and values are known to be in h11's grammar already
+    (`http_protocol`'s recognizer reads only a narrower one), so they are not checked again."""
+    if method != b"GET" or not (well_formed or _TARGET.fullmatch(target)):
         return None
     connection_tokens: list[str] = []
     host = False
@@ -241,7 +248,9 @@ def pending_upgrade(
     upgrade = b""
     subprotocols: list[str] = []
     for name, value in headers:
-        if not _NAME.fullmatch(name) or not _VALUE.fullmatch(value) or name in _BODY_HEADERS:
+        if name in _BODY_HEADERS or not (
+            well_formed or (_NAME.fullmatch(name) and _VALUE.fullmatch(value))
+        ):
             return None
         # wsproto's own reading (wsproto.handshake._process_connection_request).
         if name == b"connection":
@@ -517,11 +526,13 @@ class WSProtocol(_UvicornWSProtocol):
         await self.writable.wait()
         if self.disconnected:
             raise ClientDisconnected()
-        self.logger.info(
-            '%s - "WebSocket %s" [accepted]',
-            get_client_addr(self.scope),
-            get_path_with_query_string(self.scope),
-        )
+        if self.logger.isEnabledFor(logging.INFO):
+            # The line's arguments only when it is written (quoting the path is not free).
+            self.logger.info(
+                '%s - "WebSocket %s" [accepted]',
+                get_client_addr(self.scope),
+                get_path_with_query_string(self.scope),
+            )
         subprotocol: str | None = message.get("subprotocol")  # type: ignore[assignment]
         if subprotocol is not None and subprotocol not in upgrade.subprotocols:
             # wsproto's LocalProtocolError for it, raised from the same place.
