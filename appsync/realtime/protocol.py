@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import logging
 from dataclasses import dataclass
 from enum import Enum
@@ -397,6 +398,15 @@ def handshake_headers(offered: list[str], header_param: str | None) -> dict[str,
     )
     if not encoded:
         return None
+    items = _header_items(encoded)
+    return None if items is None else dict(items)
+
+
+# Clients of one API mostly open their sockets with the same header (its host and API key, or a
+# token until it expires): decoded once for them. Bounded, as the header is the client's to choose.
+@functools.lru_cache(maxsize=256)
+def _header_items(encoded: str) -> tuple[tuple[str, str], ...] | None:
+    """The header JSON's string members, from its base64 (standard or URL-safe, padded or not)."""
     normalized = encoded.replace("-", "+").replace("_", "/")
     try:
         raw = json_text.loads(base64.b64decode(normalized + "=" * (-len(normalized) % 4)))
@@ -404,4 +414,4 @@ def handshake_headers(offered: list[str], header_param: str | None) -> dict[str,
         return None
     if not isinstance(raw, dict):
         return None
-    return {str(name): str(value) for name, value in raw.items() if isinstance(value, str)}
+    return tuple((str(name), str(value)) for name, value in raw.items() if isinstance(value, str))
