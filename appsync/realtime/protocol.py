@@ -111,6 +111,14 @@ def encode(message: ServerMessage) -> str:
 
 # Every `ka` frame is the same text.
 _KEEP_ALIVE = encode(messages.keep_alive())
+
+
+@functools.lru_cache(maxsize=8)
+def _connection_ack(timeout_ms: int) -> str:
+    """The `connection_ack` text, the same for every connection of an endpoint."""
+    return encode(messages.connection_ack(timeout_ms))
+
+
 # A data frame around its id and payload: `encode(messages.data(id, payload))` is
 # `_DATA_OPEN + encode(id) + _DATA_PAYLOAD + encode(payload) + "}"` (compact JSON, keys in the
 # message's order), so a payload is encoded once for every subscriber of it.
@@ -195,10 +203,7 @@ class RealtimeConnection:
             # The service sends its first `ka` right behind the ack (the frames recorded in
             # ChilliCream/graphql-platform#6468 and artilleryio/artillery#1567), then one per
             # keep-alive period.
-            return [
-                SendFrame(encode(messages.connection_ack(self._timeout_ms))),
-                SendFrame(_KEEP_ALIVE),
-            ]
+            return [SendFrame(_connection_ack(self._timeout_ms)), SendFrame(_KEEP_ALIVE)]
         if kind == ClientMessageType.START:
             return self._start(frame)
         if kind == ClientMessageType.STOP:
