@@ -3,17 +3,17 @@
 `HttpProtocol` is what uvicorn makes for each accepted connection. It reads the connection's
 first bytes itself: when they are exactly one well-formed websocket upgrade to the realtime
 paths that `native.py` answers, the upgrade is served there (no HTTP parser, no request scope,
-no uvicorn HTTP protocol object for that connection: about a fifth of the server's CPU per
-subscribe in a py-spy of bench/fanout.py at 10,000). Anything else - any other request, a
-request split across reads or followed by more bytes, anything the recognizer does not
-take (odd spacing, characters outside the plain ones, a body header, HTTP/1.0), any upgrade
-the native path does not answer (proxy headers, deflate, a refused handshake, a Host not
-answered) - hands the connection, with the bytes read, to uvicorn's httptools protocol
-(`HttpToolsProtocol` below) before it has written anything, so it is answered exactly as
-uvicorn answers it: the same status and bytes, limits and timeouts (uvicorn's httptools
-protocol has no timeout before a first request either). The recognizer is deliberately
-narrower than httptools: what it takes, httptools reads to the same method, target and
-headers; whatever it does not take is delegated.
+no uvicorn HTTP protocol object for that connection: about 5 us of CPU less per subscribe,
+measured in-process, of 130 to 180 in all; docs/performance.md, "Fourth round"). Anything
+else - any other request, a request split across reads or followed by more bytes, anything
+the recognizer does not take (odd spacing, characters outside the plain ones, a body header,
+HTTP/1.0), any upgrade the native path does not answer (proxy headers, deflate, a refused
+handshake, a Host not answered) - hands the connection, with the bytes read, to uvicorn's
+httptools protocol (`HttpToolsProtocol` below) before it has written anything, so it is
+answered exactly as uvicorn answers it: the same status and bytes, limits and timeouts
+(uvicorn's httptools protocol has no timeout before a first request either). The recognizer
+is deliberately narrower than httptools: what it takes, httptools reads to the same method,
+target and headers; whatever it does not take is delegated.
 
 `HttpToolsProtocol` is uvicorn's, letting go of itself once a websocket takes the connection.
 On an upgrade, uvicorn's hands the transport to the websocket protocol and is done, but it is
