@@ -497,7 +497,12 @@ def main() -> None:
     )
     parser.add_argument(
         "--http",
-        choices=["h11", "httptools", "appsync.realtime.http_protocol:HttpToolsProtocol"],
+        choices=[
+            "h11",
+            "httptools",
+            "appsync.realtime.http_protocol:HttpToolsProtocol",
+            "appsync.realtime.http_protocol:HttpProtocol",
+        ],
         help="uvicorn's HTTP protocol (default: what `serve` uses)",
     )
     parser.add_argument("--loop", choices=["asyncio", "uvloop"], help="uvicorn's event loop")

@@ -39,7 +39,7 @@ from appsync.realtime.endpoint import Handshake, RealtimeRuntime
 from appsync.realtime.pushed import PushedMessages
 from appsync.realtime.socket import RealtimeSocket
 from appsync.realtime.upgrade import query_parameter
-from appsync.realtime.wsproto_protocol import PendingUpgrade, WSProtocol, read_upgrade
+from appsync.realtime.wsproto_protocol import PendingUpgrade, WSProtocol, pending_upgrade
 
 logger = logging.getLogger(__name__)
 
@@ -75,22 +75,32 @@ class NativeUpgrade:
     upgrade: PendingUpgrade
     handshake: Handshake
 
-    def start(self, protocol: WSProtocol, scope: Mapping[str, Any]) -> None:
-        """Serve the upgrade on `protocol` (made for the connection, not yet reading): its
-        credentials are authenticated, then it is accepted and its messages pushed."""
+    def serve(
+        self, transport: asyncio.Transport, protocol: WSProtocol, scope: Mapping[str, Any]
+    ) -> None:
+        """Serve the upgrade on `protocol` (made for the connection, not yet its transport's),
+        the transport's protocol from now on: its credentials are authenticated, then it is
+        accepted and its messages pushed."""
+        protocol.connection_made_with(transport, scope)
         messages = PushedMessages()
         protocol.push_messages(self.upgrade, scope, messages)
         client = protocol.client
         self.group.create_task(_open(self, protocol, messages, client[0] if client else None))
+        transport.set_protocol(protocol)
 
 
 def native_upgrade(
-    app: Any, config: Config, http_scope: Mapping[str, Any], target: bytes
+    app: Any,
+    config: Config,
+    http_scope: Mapping[str, Any],
+    target: bytes,
+    *,
+    well_formed: bool = False,
 ) -> tuple[NativeUpgrade, dict[str, Any]] | None:
-    """The upgrade request uvicorn's HTTP protocol read (`http_scope`, its raw `target`), if
-    this path answers it, with its websocket scope (what uvicorn's websocket protocol would
-    give the app, as much of it as the Host check and the log lines read); None: uvicorn's
-    websocket protocol and the ASGI app answer it."""
+    """The upgrade request an HTTP protocol read (`http_scope`, its raw `target`), if this
+    path answers it, with its websocket scope (what uvicorn's websocket protocol would give the
+    app, as much of it as the Host check and the log lines read); None: uvicorn's websocket
+    protocol and the ASGI app answer it. `well_formed`: as `pending_upgrade` takes it."""
     if config.ws_per_message_deflate or config.root_path:
         return None
     headers: list[tuple[bytes, bytes]] = http_scope["headers"]
@@ -99,10 +109,11 @@ def native_upgrade(
     upgrades = _upgrades(app)
     if upgrades is None:
         return None
-    request = read_upgrade(http_scope["method"].encode(), target, headers)
-    if request is None:
+    upgrade = pending_upgrade(
+        http_scope["method"].encode(), target, headers, well_formed=well_formed
+    )
+    if upgrade is None:
         return None
-    _, upgrade = request
     # The path and query as uvicorn's websocket protocol reads them (its `handle_connect`).
     raw_path, _, query_string = target.partition(b"?")
     scope = {

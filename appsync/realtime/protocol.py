@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import logging
 from dataclasses import dataclass
 from enum import Enum
@@ -110,6 +111,14 @@ def encode(message: ServerMessage) -> str:
 
 # Every `ka` frame is the same text.
 _KEEP_ALIVE = encode(messages.keep_alive())
+
+
+@functools.lru_cache(maxsize=8)
+def _connection_ack(timeout_ms: int) -> str:
+    """The `connection_ack` text, the same for every connection of an endpoint."""
+    return encode(messages.connection_ack(timeout_ms))
+
+
 # A data frame around its id and payload: `encode(messages.data(id, payload))` is
 # `_DATA_OPEN + encode(id) + _DATA_PAYLOAD + encode(payload) + "}"` (compact JSON, keys in the
 # message's order), so a payload is encoded once for every subscriber of it.
@@ -194,10 +203,7 @@ class RealtimeConnection:
             # The service sends its first `ka` right behind the ack (the frames recorded in
             # ChilliCream/graphql-platform#6468 and artilleryio/artillery#1567), then one per
             # keep-alive period.
-            return [
-                SendFrame(encode(messages.connection_ack(self._timeout_ms))),
-                SendFrame(_KEEP_ALIVE),
-            ]
+            return [SendFrame(_connection_ack(self._timeout_ms)), SendFrame(_KEEP_ALIVE)]
         if kind == ClientMessageType.START:
             return self._start(frame)
         if kind == ClientMessageType.STOP:
@@ -397,6 +403,15 @@ def handshake_headers(offered: list[str], header_param: str | None) -> dict[str,
     )
     if not encoded:
         return None
+    items = _header_items(encoded)
+    return None if items is None else dict(items)
+
+
+# Clients of one API mostly open their sockets with the same header (its host and API key, or a
+# token until it expires): decoded once for them. Bounded, as the header is the client's to choose.
+@functools.lru_cache(maxsize=256)
+def _header_items(encoded: str) -> tuple[tuple[str, str], ...] | None:
+    """The header JSON's string members, from its base64 (standard or URL-safe, padded or not)."""
     normalized = encoded.replace("-", "+").replace("_", "/")
     try:
         raw = json_text.loads(base64.b64decode(normalized + "=" * (-len(normalized) % 4)))
@@ -404,4 +419,4 @@ def handshake_headers(offered: list[str], header_param: str | None) -> dict[str,
         return None
     if not isinstance(raw, dict):
         return None
-    return {str(name): str(value) for name, value in raw.items() if isinstance(value, str)}
+    return tuple((str(name), str(value)) for name, value in raw.items() if isinstance(value, str))

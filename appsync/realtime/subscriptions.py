@@ -203,7 +203,9 @@ class SubscriptionPlanner:
             return [{"errorType": error.error_type, "message": error.message}]
         # Planned once per distinct document, operation and variables (start_plans.py); the
         # caller's own access, resolver and filters are checked and run for every start.
-        variables_key = json.dumps(request.variables, sort_keys=True, default=str)
+        # `{}` as json.dumps writes it, without making an encoder (most starts have no variables).
+        variables = request.variables
+        variables_key = json.dumps(variables, sort_keys=True, default=str) if variables else "{}"
         key = (request.query, request.operation_name, variables_key)
         start = await self._plans.get(key, lambda: self._plan_start(request, variables_key))
         if isinstance(start, _DocumentRefusal):

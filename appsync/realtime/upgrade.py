@@ -42,8 +42,17 @@ def query_parameter(scope: Mapping[str, Any], name: str) -> str | None:
     """A query parameter as Starlette's `query_params.get` reads it (the last one of that
     name, the query string read as Latin-1, blank values kept)."""
     query = scope.get("query_string", b"").decode("latin-1")
-    values = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == name]
-    return values[-1] if values else None
+    if "%" in query or "+" in query:
+        values = [value for key, value in parse_qsl(query, keep_blank_values=True) if key == name]
+        return values[-1] if values else None
+    # Nothing to unquote: parse_qsl's split of `&`-separated `key=value` pairs (empty ones
+    # skipped, a pair without `=` a blank value), without its unquoting per pair.
+    found = None
+    for pair in query.split("&"):
+        key, _, value = pair.partition("=")
+        if key == name and pair:
+            found = value
+    return found
 
 
 def connection_error(error: UnauthorizedError) -> ErrorJson:

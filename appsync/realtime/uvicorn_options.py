@@ -15,15 +15,16 @@ from appsync.realtime import messages
 # state was about 40 KiB per socket, for frames of small JSON. No protocol pings: AppSync's own
 # `ka` frames keep clients' sockets alive, and uvicorn's ping timer is per-connection state.
 # httptools rather than h11 (2 KiB less per socket with h11) because the same parser serves
-# every /graphql request; its protocol subclassed (`http_protocol`) so that an upgraded
-# connection's HTTP protocol is freed at once rather than by the collector. A client frame
-# larger than AppSync's one documented realtime message size, the 240 KB subscription payload
-# quota, closes the socket with 1009 (Message Too Big) before it is buffered whole (uvicorn's
-# default would take 16 MiB frames). AWS differs
-# (unrecorded): AppSync's limit and answer for a large client frame are not documented.
+# every /graphql request; `http_protocol.HttpProtocol` reads a connection's first bytes and
+# serves a realtime upgrade without an HTTP parser, handing anything else to httptools' protocol,
+# subclassed so that an upgraded connection's is freed at once rather than by the collector.
+# A client frame larger than AppSync's one documented realtime message size, the 240 KB
+# subscription payload quota, closes the socket with 1009 (Message Too Big) before it is
+# buffered whole (uvicorn's default would take 16 MiB frames). AWS differs (unrecorded):
+# AppSync's limit and answer for a large client frame are not documented.
 UVICORN_OPTIONS: Mapping[str, Any] = {
     "ws": "appsync.realtime.wsproto_protocol:WSProtocol",
-    "http": "appsync.realtime.http_protocol:HttpToolsProtocol",
+    "http": "appsync.realtime.http_protocol:HttpProtocol",
     "ws_per_message_deflate": False,
     "ws_ping_interval": None,
     "ws_max_size": messages.MAX_SUBSCRIPTION_PAYLOAD_BYTES,

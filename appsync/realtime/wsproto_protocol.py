@@ -68,6 +68,7 @@ from typing import Any
 import wsproto
 from uvicorn._types import ASGISendEvent
 from uvicorn.config import Config
+from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.utils import (
     ClientDisconnected,
     get_client_addr,
@@ -201,57 +202,83 @@ def read_upgrade(
     """An upgrade request (its method, target and headers, names in lower case, as uvicorn's
     HTTP protocol read them; `request`: its bytes, when at hand) as wsproto's Request event, if
     wsproto would accept it; None when wsproto must judge it (a refusal, an odd request)."""
-    if method != b"GET" or not _TARGET.fullmatch(target):
+    upgrade = pending_upgrade(method, target, headers, request)
+    if upgrade is None:
+        return None
+    # wsproto's own reading of the rest (wsproto.handshake._process_connection_request).
+    host = ""
+    extensions: list[str] = []
+    extra_headers: list[tuple[bytes, bytes]] = []
+    for name, value in headers:
+        if name == b"host":
+            host = value.decode("idna")
+        elif name == b"sec-websocket-extensions":
+            extensions.extend(split_comma_header(value))
+        elif name != b"sec-websocket-protocol":
+            extra_headers.append((name, value))
+    event = events.Request(
+        host=host,
+        target=target.decode("ascii"),
+        extensions=extensions,
+        extra_headers=extra_headers,
+        subprotocols=upgrade.subprotocols,
+    )
+    return event, upgrade
+
+
+def pending_upgrade(
+    method: bytes,
+    target: bytes,
+    headers: list[tuple[bytes, bytes]],
+    request: bytes | None = None,
+    *,
+    well_formed: bool = False,
+) -> PendingUpgrade | None:
+    """`read_upgrade`'s judgement without wsproto's Request event, which a socket served
+    without ASGI (`native.py`) never reads: the upgrade, if wsproto would accept it.
+    `well_formed`: the target, names and values are known to be in h11's grammar already
+    (`http_protocol`'s recognizer reads only a narrower one), so they are not checked again."""
+    if method != b"GET" or not (well_formed or _TARGET.fullmatch(target)):
         return None
     connection_tokens: list[str] = []
-    host: str | None = None
+    host = False
     key: bytes | None = None
     keys = 0
     version: bytes | None = None
     upgrade = b""
-    extensions: list[str] = []
     subprotocols: list[str] = []
-    extra_headers: list[tuple[bytes, bytes]] = []
     for name, value in headers:
-        if not _NAME.fullmatch(name) or not _VALUE.fullmatch(value) or name in _BODY_HEADERS:
+        if name in _BODY_HEADERS or not (
+            well_formed or (_NAME.fullmatch(name) and _VALUE.fullmatch(value))
+        ):
             return None
         # wsproto's own reading (wsproto.handshake._process_connection_request).
         if name == b"connection":
             connection_tokens = split_comma_header(value)
         elif name == b"host":
-            host = value.decode("idna")
-            continue
-        elif name == b"sec-websocket-extensions":
-            extensions.extend(split_comma_header(value))
-            continue
+            if not value.isascii() or b"xn--" in value.lower():
+                # wsproto's decoding, for its error (ASCII without punycode decodes as it is).
+                value.decode("idna")
+            host = True
         elif name == b"sec-websocket-key":
             key = value
             keys += 1
         elif name == b"sec-websocket-protocol":
             subprotocols.extend(split_comma_header(value))
-            continue
         elif name == b"sec-websocket-version":
             version = value
         elif name == b"upgrade":
             upgrade = value
-        extra_headers.append((name, value))
     if (
         not any(token.lower() == "upgrade" for token in connection_tokens)
         or version != _WEBSOCKET_VERSION
         or key is None
         or keys != 1
         or upgrade.lower() != b"websocket"
-        or host is None
+        or not host
     ):
         return None
-    event = events.Request(
-        host=host,
-        target=target.decode("ascii"),
-        extensions=extensions,
-        extra_headers=extra_headers,
-        subprotocols=subprotocols,
-    )
-    return event, PendingUpgrade(key, subprotocols, target, headers, request)
+    return PendingUpgrade(key, subprotocols, target, headers, request)
 
 
 def _frame(data: str | bytes) -> bytes:
@@ -339,7 +366,8 @@ class WSProtocol(_UvicornWSProtocol):
         self.server = None
         self.client = None
         self.scheme = None  # type: ignore[assignment]
-        self.queue = ReceiveQueue[Any]()  # type: ignore[assignment]
+        # Not `ReceiveQueue[Any]()`: calling a subscripted generic costs a typing lookup per socket.
+        self.queue: Any = ReceiveQueue()
         self.handshake_complete = False
         self.close_sent = False
         self.disconnected = False
@@ -398,6 +426,19 @@ class WSProtocol(_UvicornWSProtocol):
             self.read_paused = False
             self.transport.resume_reading()
 
+    def connection_made_with(self, transport: asyncio.Transport, scope: Any) -> None:
+        """uvicorn's `connection_made`, with the addresses and scheme of `scope` (the websocket
+        scope `native.py` made from what the HTTP protocol read) rather than asked of the
+        transport again (two system calls per socket)."""
+        self.connections.add(self)
+        self.transport = transport
+        self.server = scope["server"]
+        self.client = scope["client"]
+        self.scheme = scope["scheme"]
+        if self.logger.level <= TRACE_LOG_LEVEL:
+            prefix = f"{self.client[0]}:{self.client[1]} - " if self.client else ""
+            self.logger.log(TRACE_LOG_LEVEL, "%sWebSocket connection made", prefix)
+
     def push_messages(self, upgrade: PendingUpgrade, scope: Any, queue: PushedMessages) -> None:
         """Answer `upgrade` without an ASGI app (`native.py`): what uvicorn would queue for the
         app's `receive` goes to `queue`, and `send` takes the accept when it comes. `scope`
@@ -405,7 +446,7 @@ class WSProtocol(_UvicornWSProtocol):
         line until then."""
         self._conn = upgrade
         self.scope = scope
-        self.queue = queue  # type: ignore[assignment]
+        self.queue = queue
 
     def send_500_response(self) -> None:
         self._wsproto_handshake()
@@ -485,11 +526,13 @@ class WSProtocol(_UvicornWSProtocol):
         await self.writable.wait()
         if self.disconnected:
             raise ClientDisconnected()
-        self.logger.info(
-            '%s - "WebSocket %s" [accepted]',
-            get_client_addr(self.scope),
-            get_path_with_query_string(self.scope),
-        )
+        if self.logger.isEnabledFor(logging.INFO):
+            # The line's arguments only when it is written (quoting the path is not free).
+            self.logger.info(
+                '%s - "WebSocket %s" [accepted]',
+                get_client_addr(self.scope),
+                get_path_with_query_string(self.scope),
+            )
         subprotocol: str | None = message.get("subprotocol")  # type: ignore[assignment]
         if subprotocol is not None and subprotocol not in upgrade.subprotocols:
             # wsproto's LocalProtocolError for it, raised from the same place.

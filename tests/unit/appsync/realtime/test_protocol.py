@@ -313,6 +313,14 @@ def test_the_subprotocol_entry_wins_over_the_query_string() -> None:
     assert handshake_headers([f"header-{entry}"], query) == {"x-api-key": "from-entry"}
 
 
+def test_each_handshake_gets_its_own_headers_when_they_are_decoded_once() -> None:
+    encoded = base64.b64encode(json.dumps(API_KEY_HEADER).encode()).decode()
+    first = handshake_headers(["graphql-ws"], encoded)
+    assert first is not None
+    first["x-api-key"] = "changed by the first socket"
+    assert handshake_headers(["graphql-ws"], encoded) == API_KEY_HEADER
+
+
 @pytest.mark.parametrize(
     ("offered", "param"),
     [

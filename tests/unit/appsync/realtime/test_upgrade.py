@@ -24,6 +24,14 @@ QUERIES = [
     b"%68eader=encoded+name",
     b"other=1&headers=2",
     b"header=caf%C3%A9%20\xe9",
+    # Nothing to unquote (the split without parse_qsl): empty pairs, a pair without `=`,
+    # `=` in the value, an empty name, Latin-1 bytes, `;` (no separator since Python 3.10).
+    b"&&header=a=b&&",
+    b"header&header",
+    b"=x&header=y&=",
+    b"header=\xe9\xff&x",
+    b"header=a;header=b",
+    b"header=a+b",
 ]
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uvicorn
 
-from appsync.realtime.http_protocol import HttpToolsProtocol
+from appsync.realtime.http_protocol import HttpProtocol
 from appsync.realtime.uvicorn_options import UVICORN_OPTIONS
 from appsync.realtime.wsproto_protocol import WSProtocol
 
@@ -14,7 +14,7 @@ from appsync.realtime.wsproto_protocol import WSProtocol
 def test_uvicorn_loads_this_projects_protocols_from_them() -> None:
     config = uvicorn.Config(lambda scope, receive, send: None, **UVICORN_OPTIONS)
     config.load()
-    assert config.http_protocol_class is HttpToolsProtocol
+    assert config.http_protocol_class is HttpProtocol
     assert config.ws_protocol_class is WSProtocol
     assert config.ws_per_message_deflate is False
     assert config.ws_ping_interval is None
