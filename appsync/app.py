@@ -182,6 +182,7 @@ def load_api(
             resolver_clock,
             lambda_functions,
             cache,
+            (definition.server.resources, definition.problem),
         )
         broker = _broker(definition.server.realtime, problems)
     else:

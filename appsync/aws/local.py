@@ -4,16 +4,18 @@
 AppSync's EvaluateCode and EvaluateMappingTemplate, Lambda's Invoke of the declared functions,
 and moto's other services) and the in-process transport the engine's Task states use;
 `running` attaches the transport to the server's loop, creates the definition's user pools
-in the embedded Cognito and makes them sign with the data directory's key for the server's
-lifetime.
+in the embedded Cognito (and a template's queues, topics and buckets in the embedded SQS, SNS
+and S3, `appsync.aws.service_resources`) and makes them sign with the data directory's key for
+the server's lifetime.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from appsync.api_cache import ApiCache
 from appsync.aws.cognito import SigningCognito, signing_with
@@ -26,12 +28,15 @@ from appsync.aws.flush_cache import ApiCacheControl
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
+from appsync.aws.service_resources import CreatedResources, Locate, resources_created
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
 from appsync.data_directory import DataDirectory
 from auth.clock import Clock
 from definition.model import AwsEndpointSettings, UserPoolSpec
+from definition.problems import Problem
+from definition.service_resources import ServiceResources
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 
@@ -46,6 +51,11 @@ class LocalAws:
     data: DataDirectory
     dynamodb: DynamoDBRoute
     user_pools: tuple[UserPoolSpec, ...] = ()
+    # A template's queues, topics and buckets, placed in the definition by `locate`; what was
+    # made of them (a reload creates what it adds there too).
+    resources: ServiceResources = field(default_factory=ServiceResources)
+    locate: Locate = lambda key_path, message: Problem("", key_path, message)
+    created: CreatedResources = field(default_factory=CreatedResources)
 
 
 def build_local_aws(
@@ -58,11 +68,14 @@ def build_local_aws(
     resolver_clock: ResolverClock = SYSTEM_CLOCK,
     functions: LocalFunctions | None = None,
     api_cache: ApiCache | None = None,
+    resources: tuple[ServiceResources, Locate] | None = None,
 ) -> LocalAws:
     """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
     evaluated resolver code reads as the time (the API's own); `functions`: the declared
     Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
-    cache, for FlushApiCache and GetApiCache (the rest of the control plane after them)."""
+    cache, for FlushApiCache and GetApiCache (the rest of the control plane after them);
+    `resources`: a template's queues, topics and buckets, and where the definition states
+    them (`ApiDefinition.problem`)."""
     moto = MotoServices()
     # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
@@ -81,7 +94,10 @@ def build_local_aws(
     routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     transport = EndpointTransport(endpoint)
-    return LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
+    local = LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
+    if resources is not None:
+        local = dataclasses.replace(local, resources=resources[0], locate=resources[1])
+    return local
 
 
 @asynccontextmanager
@@ -90,7 +106,11 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
     # Here, not when the endpoint is made: it imports moto (issue 19).
     query_by_partition()
     try:
-        with signing_with(local.data), user_pools_created(local.user_pools):
+        with (
+            signing_with(local.data),
+            user_pools_created(local.user_pools),
+            resources_created(local.created, local.resources, local.locate),
+        ):
             yield
     finally:
         local.moto.close()

@@ -215,15 +215,6 @@ def _on_failure(reader: PropertyReader, config: Any) -> str | None:
     if matched is None:
         reader.problem(where, f"expected an SQS queue's or SNS topic's ARN, got {destination!r}")
         return None
-    if "/" in matched["name"]:
-        # A queue's or topic's name has no `/`: this is the stand-in of a template's
-        # AWS::SQS::Queue or AWS::SNS::Topic, which nothing creates locally.
-        reader.notice(
-            where,
-            "accepted; no local effect yet (the template's queues and topics are not created "
-            "locally: discarded records are logged only; name one made in the AWS endpoint)",
-        )
-        return None
     if matched["name"].endswith(".fifo"):
         reader.problem(where, "expected a standard queue or topic: a FIFO one cannot be used")
         return None

@@ -260,14 +260,15 @@ def test_an_s3_destination_is_a_notice(tmp_path: Path) -> None:
     ]
 
 
-def test_a_template_s_own_queue_is_a_notice(tmp_path: Path) -> None:
-    """AWS::SQS::Queue is not emulated: its `Arn` is a stand-in naming no queue."""
+def test_a_template_s_own_queue_is_the_destination(tmp_path: Path) -> None:
+    """The template's AWS::SQS::Queue is created in the embedded SQS: its `Arn` names it."""
     definition = read(
         _folder(tmp_path),
         TABLES
         + """
   Failures:
     Type: AWS::SQS::Queue
+    Properties: {QueueName: failures}
 """
         + _latest(
             "Mapping",
@@ -276,9 +277,7 @@ def test_a_template_s_own_queue_is_a_notice(tmp_path: Path) -> None:
             """,
         ),
     )
-    assert definition.server.stream_mappings[0].on_failure_destination is None
-    assert [n for n in notices(definition) if n.startswith("Mapping")] == [
-        "Mapping.Properties.DestinationConfig.OnFailure.Destination: accepted; no local effect "
-        "yet (the template's queues and topics are not created locally: discarded records are "
-        "logged only; name one made in the AWS endpoint)"
-    ]
+    assert definition.server.stream_mappings[0].on_failure_destination == (
+        "arn:aws:sqs:eu-west-1:123456789012:failures"
+    )
+    assert [n for n in notices(definition) if n.startswith("Mapping")] == []

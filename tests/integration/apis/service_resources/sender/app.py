@@ -1,0 +1,18 @@
+"""Sends `event["text"]` to the queues, the topic and the bucket its environment names."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import boto3
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    text = event["text"]
+    sqs = boto3.client("sqs")
+    sent = sqs.send_message(QueueUrl=os.environ["QUEUE_URL"], MessageBody=text)
+    sqs.send_message(QueueUrl=os.environ["ORDERED_URL"], MessageBody=text, MessageGroupId="g")
+    boto3.client("sns").publish(TopicArn=os.environ["TOPIC_ARN"], Message=text)
+    put = boto3.client("s3").put_object(Bucket=os.environ["BUCKET"], Key="note.txt", Body=text)
+    return {"messageId": sent["MessageId"], "versionId": put.get("VersionId")}

@@ -1,0 +1,115 @@
+"""A template's SQS queues, SNS topic and S3 bucket are real in the embedded services: the real
+server on loopback, its Lambda functions (Python with boto3, Node.js with the AWS SDK for
+JavaScript v3) send to them by the names and URLs their environment takes from the template's
+`Ref` and `Fn::GetAtt` (the resources' pages of the CloudFormation User Guide, "Return values":
+a queue's Ref is its URL, a topic's its ARN, a bucket's its name), and boto3 finds the data
+through the AWS endpoint. A queue's URL is the one the embedded SQS answers GetQueueUrl with on
+the server's own address; the SQS client of the JavaScript SDK sends to that URL's host."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from appsync.app import build_app
+from appsync.hosts import listening_socket, own_url
+from definition.formats import ReadOptions, read_definition
+from definition.model import ApiDefinition
+from tests.integration.conftest import APIS, running
+
+SESSION = boto3.Session(
+    region_name="us-east-1", aws_access_key_id="testing", aws_secret_access_key="testing"
+)
+TEMPLATE = APIS / "service_resources" / "template.yaml"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, ApiDefinition]]:
+    """The server's address, and the definition read with it (as `serve` reads it)."""
+    listener = listening_socket("127.0.0.1", 0)
+    url = own_url("127.0.0.1", int(listener.getsockname()[1]))
+    definition = read_definition(TEMPLATE, ReadOptions(endpoint_url=url))
+    with running(build_app(definition), "appsync-local-resources", listener):
+        yield url, definition
+
+
+@pytest.fixture(scope="module")
+def endpoint(served: tuple[str, ApiDefinition]) -> str:
+    return served[0]
+
+
+def _invoke(endpoint: str, function: str, text: str) -> dict[str, Any]:
+    answer = SESSION.client("lambda", endpoint_url=endpoint).invoke(
+        FunctionName=function, Payload=json.dumps({"text": text}).encode()
+    )
+    payload: dict[str, Any] = json.loads(answer["Payload"].read())
+    assert "FunctionError" not in answer, payload
+    return payload
+
+
+def _received(sqs: Any, url: str) -> list[dict[str, Any]]:
+    messages: list[dict[str, Any]] = sqs.receive_message(
+        QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=5
+    ).get("Messages", [])
+    return messages
+
+
+def test_a_queue_s_ref_is_the_url_the_endpoint_answers(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    endpoint, definition = served
+    [sender] = [f for f in definition.server.lambda_functions if f.function_name == "sender"]
+    sqs = SESSION.client("sqs", endpoint_url=endpoint)
+    jobs = sender.environment["QUEUE_URL"]
+    name = jobs.rsplit("/", 1)[1]
+    # CloudFormation's generated name: <stack>-<LogicalId>-<SUFFIX>, the stack the file's stem.
+    assert name.startswith("template-Jobs-")
+    assert (
+        sqs.get_queue_url(QueueName=name)["QueueUrl"] == jobs == f"{endpoint}/123456789012/{name}"
+    )
+    attributes = sqs.get_queue_attributes(QueueUrl=jobs, AttributeNames=["All"])["Attributes"]
+    assert attributes["VisibilityTimeout"] == "30"
+    redrive = json.loads(attributes["RedrivePolicy"])
+    assert redrive["maxReceiveCount"] == 2
+    assert redrive["deadLetterTargetArn"].startswith(
+        "arn:aws:sqs:us-east-1:123456789012:template-DeadJobs-"
+    )
+    ordered = sqs.get_queue_url(QueueName="ordered.fifo")["QueueUrl"]
+    assert ordered == sender.environment["ORDERED_URL"]
+    fifo = sqs.get_queue_attributes(QueueUrl=ordered, AttributeNames=["All"])["Attributes"]
+    assert (fifo["FifoQueue"], fifo["ContentBasedDeduplication"]) == ("true", "true")
+
+
+def test_a_python_function_reaches_the_queues_topic_and_bucket(endpoint: str) -> None:
+    sent = _invoke(endpoint, "sender", "from python")
+    sqs = SESSION.client("sqs", endpoint_url=endpoint)
+    [jobs] = sqs.list_queues(QueueNamePrefix="template-Jobs-")["QueueUrls"]
+    received = _received(sqs, jobs)
+    assert [(m["MessageId"], m["Body"]) for m in received] == [(sent["messageId"], "from python")]
+    ordered = sqs.get_queue_url(QueueName="ordered.fifo")["QueueUrl"]
+    assert [m["Body"] for m in _received(sqs, ordered)] == ["from python"]
+    # The topic's subscription delivered the SNS envelope to the inbox queue.
+    inbox = sqs.get_queue_url(QueueName="inbox")["QueueUrl"]
+    [delivered] = _received(sqs, inbox)
+    envelope = json.loads(delivered["Body"])
+    assert (envelope["Type"], envelope["Message"]) == ("Notification", "from python")
+    assert envelope["TopicArn"].startswith("arn:aws:sns:us-east-1:123456789012:template-News-")
+    s3 = SESSION.client("s3", endpoint_url=endpoint)
+    [bucket] = [b["Name"] for b in s3.list_buckets()["Buckets"] if "uploads" in b["Name"]]
+    assert bucket.startswith("template-uploads-")
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    note = s3.get_object(Bucket=bucket, Key="note.txt")
+    assert note["Body"].read() == b"from python"
+    assert note["VersionId"] == sent["versionId"]
+
+
+def test_a_node_function_sends_to_the_queue_by_its_url(endpoint: str) -> None:
+    sent = _invoke(endpoint, "node-sender", "from node")
+    sqs = SESSION.client("sqs", endpoint_url=endpoint)
+    [jobs] = sqs.list_queues(QueueNamePrefix="template-Jobs-")["QueueUrls"]
+    received = _received(sqs, jobs)
+    assert [(m["MessageId"], m["Body"]) for m in received] == [(sent["messageId"], "from node")]
