@@ -9,7 +9,7 @@ the server's own address; the SQS client of the JavaScript SDK sends to that URL
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import boto3
@@ -17,6 +17,7 @@ import pytest
 
 from appsync.app import build_app
 from appsync.hosts import listening_socket, own_url
+from appsync.testing.api import LocalApi
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
 from tests.integration.conftest import APIS, running
@@ -113,3 +114,23 @@ def test_a_node_function_sends_to_the_queue_by_its_url(endpoint: str) -> None:
     [jobs] = sqs.list_queues(QueueNamePrefix="template-Jobs-")["QueueUrls"]
     received = _received(sqs, jobs)
     assert [(m["MessageId"], m["Body"]) for m in received] == [(sent["messageId"], "from node")]
+
+
+@pytest.mark.parametrize("mode", ["in-process", "subprocess"])
+def test_a_server_on_a_free_port_names_that_port_in_its_queue_urls(
+    appsync_local: Callable[..., LocalApi], mode: str
+) -> None:
+    """`serve --port 0` (a subprocess) and the pytest plugin's in-process server read the
+    template once their port is known: the Node.js function's SQS client, which sends to its
+    QueueUrl's host, reaches this server."""
+    api = appsync_local(TEMPLATE, mode=mode)
+    answer = api.client("lambda").invoke(
+        FunctionName="node-sender", Payload=json.dumps({"text": mode}).encode()
+    )
+    sent = json.loads(answer["Payload"].read())
+    assert "FunctionError" not in answer, sent
+    sqs = api.client("sqs")
+    [jobs] = sqs.list_queues(QueueNamePrefix="template-Jobs-")["QueueUrls"]
+    assert jobs.startswith(f"http://127.0.0.1:{api.port}/123456789012/")
+    received = _received(sqs, jobs)
+    assert [m["Body"] for m in received if m["MessageId"] == sent["messageId"]] == [mode]
