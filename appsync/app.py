@@ -62,6 +62,7 @@ from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
+from appsync.queue_mappings import QueueMappings
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.reset import StateReset
 from appsync.sdl_problems import api_schema
@@ -421,6 +422,8 @@ def build_app(
                 clock=clock,
             ).running
         )
+        mappings = definition.server.resources.queue_mappings
+        app.companions.append(QueueMappings(mappings, api.functions).running)
     return app
 
 

@@ -292,6 +292,11 @@ def _restart_only(old: ServerSpec, new: ServerSpec) -> list[str]:
             ("user pools", old.user_pools, new.user_pools),
             # A template's event source mappings, followed from the start.
             ("event source mappings", old.stream_mappings, new.stream_mappings),
+            (
+                "event source mappings from queues",
+                old.resources.queue_mappings,
+                new.resources.queue_mappings,
+            ),
             ("server.lambda.nodeSdkDirectory", old.node_sdk_directory, new.node_sdk_directory),
             ("server.apiCache.redisUrl", old.api_cache_redis_url, new.api_cache_redis_url),
         )

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from definition.event_filters import FilterPattern
+
 
 @dataclass(frozen=True, slots=True)
 class QueueSpec:
@@ -80,13 +82,44 @@ class BucketSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class QueueMappingSpec:
+    """An `AWS::Lambda::EventSourceMapping` from an SQS queue to a declared function (Lambda's
+    CreateEventSourceMapping for a queue, with its defaults: 10 messages a batch, no batching
+    window, no filters, the batch failed whole)."""
+
+    function_name: str
+    queue_arn: str
+    batch_size: int = 10
+    maximum_batching_window_seconds: int = 0
+    enabled: bool = True
+    filters: tuple[FilterPattern, ...] = ()
+    # FunctionResponseTypes holds ReportBatchItemFailures.
+    report_batch_item_failures: bool = False
+    key_path: str = ""
+
+    @property
+    def queue_name(self) -> str:
+        return self.queue_arn.rsplit(":", 1)[1]
+
+    @property
+    def region(self) -> str:
+        return self.queue_arn.split(":")[3]
+
+    @property
+    def account_id(self) -> str:
+        return self.queue_arn.split(":")[4]
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceResources:
-    """Everything of these kinds a definition declares (none: nothing is created)."""
+    """Everything of these kinds a definition declares (none: nothing is created), and the
+    mappings from its queues to its functions."""
 
     queues: tuple[QueueSpec, ...] = ()
     topics: tuple[TopicSpec, ...] = ()
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     buckets: tuple[BucketSpec, ...] = ()
+    queue_mappings: tuple[QueueMappingSpec, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.queues or self.topics or self.subscriptions or self.buckets)

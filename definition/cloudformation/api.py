@@ -41,6 +41,7 @@ from definition.cloudformation.messaging import (
 )
 from definition.cloudformation.parameters import StackSettings
 from definition.cloudformation.properties import Part
+from definition.cloudformation.queue_sources import read_queue_mappings
 from definition.cloudformation.s3 import BUCKET, read_buckets
 from definition.cloudformation.stack import NESTED_STACK, Resource, Stack
 from definition.cloudformation.step_functions import read_state_machines
@@ -58,6 +59,7 @@ from definition.model import (
 from definition.problems import Notice, Origin
 from definition.service_resources import (
     BucketSpec,
+    QueueMappingSpec,
     QueueSpec,
     ServiceResources,
     SubscriptionSpec,
@@ -176,6 +178,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
 def _service_resources(stacks: list[Stack]) -> ServiceResources:
     """The queues, topics, subscriptions and buckets of every stack, each name once."""
     queues: list[QueueSpec] = []
+    mappings: list[QueueMappingSpec] = []
     topics: list[TopicSpec] = []
     subscriptions: list[SubscriptionSpec] = []
     buckets: list[BucketSpec] = []
@@ -185,6 +188,7 @@ def _service_resources(stacks: list[Stack]) -> ServiceResources:
         topics += stack_topics
         subscriptions += stack_subscriptions
         buckets += read_buckets(stack)
+        mappings += read_queue_mappings(stack)
     for kind, names in (
         ("queue", [(queue.queue_name, queue.key_path) for queue in queues]),
         ("topic", [(topic.topic_arn, topic.key_path) for topic in topics]),
@@ -196,7 +200,9 @@ def _service_resources(stacks: list[Stack]) -> ServiceResources:
                 logical_id, _, path = key_path.partition(".")
                 stacks[0].problem(logical_id, path, f"the {kind} {name} is declared twice")
             seen.add(name)
-    return ServiceResources(tuple(queues), tuple(topics), tuple(subscriptions), tuple(buckets))
+    return ServiceResources(
+        tuple(queues), tuple(topics), tuple(subscriptions), tuple(buckets), tuple(mappings)
+    )
 
 
 def _the_api(stack: Stack, stacks: list[Stack]) -> tuple[Stack, Resource] | None:

@@ -176,3 +176,48 @@ def test_a_dynamodb_event_s_filters_and_failure_settings(tmp_path: Path) -> None
     assert mapping.bisect_batch_on_function_error
     assert mapping.maximum_record_age_seconds == 3600
     assert mapping.on_failure_destination == "arn:aws:sqs:us-east-1:123456789012:failed"
+
+
+def test_a_functions_sqs_event_is_a_queue_mapping(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: SQS}` (AWS::Serverless::Function, "SQS" event source type: Queue,
+    BatchSize, FunctionResponseTypes ...) becomes an AWS::Lambda::EventSourceMapping from the
+    template's queue, which the server creates."""
+    (tmp_path / "code").mkdir()
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: jobs, VisibilityTimeout: 60}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+      Environment: {Variables: {JOBS: !Ref Jobs}}
+      Events:
+        Work:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 5
+            FunctionResponseTypes: [ReportBatchItemFailures]
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+"""
+    )
+    definition = read_sam(path, SETTINGS)
+    [queue] = definition.server.resources.queues
+    assert (queue.queue_name, queue.attributes) == ("jobs", {"VisibilityTimeout": "60"})
+    [mapping] = definition.server.resources.queue_mappings
+    [function] = definition.server.lambda_functions
+    assert (mapping.function_name, mapping.queue_arn) == (function.function_name, queue.arn)
+    assert (mapping.batch_size, mapping.report_batch_item_failures) == (5, True)
+    assert function.environment["JOBS"] == "http://127.0.0.1:20002/123456789012/jobs"

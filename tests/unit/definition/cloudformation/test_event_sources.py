@@ -125,11 +125,12 @@ def test_other_sources_and_unacted_properties_are_named(tmp_path: Path) -> None:
         _folder(tmp_path),
         TABLES
         + """
-  Queue:
+  Kinesis:
     Type: AWS::Lambda::EventSourceMapping
     Properties:
-      EventSourceArn: arn:aws:sqs:eu-west-1:123456789012:jobs
+      EventSourceArn: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks
       FunctionName: indexer
+      StartingPosition: LATEST
 """
         + _latest(
             "Filtered",
@@ -141,10 +142,10 @@ def test_other_sources_and_unacted_properties_are_named(tmp_path: Path) -> None:
     assert [mapping.key_path for mapping in definition.server.stream_mappings] == [
         "Filtered.Properties"
     ]
-    named = [n for n in notices(definition) if n.startswith(("Queue", "Filtered"))]
+    named = [n for n in notices(definition) if n.startswith(("Kinesis", "Filtered"))]
     assert named == [
-        "Queue.Properties.EventSourceArn: accepted; no local effect yet (only DynamoDB streams "
-        "are read locally: arn:aws:sqs:eu-west-1:123456789012:jobs is not)",
+        "Kinesis.Properties.EventSourceArn: accepted; no local effect yet (only DynamoDB "
+        "streams are read locally: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks is not)",
         "Filtered.Properties.TumblingWindowInSeconds: accepted; no local effect yet (no "
         "tumbling windows)",
     ]

@@ -1,4 +1,5 @@
-"""Sends `event["text"]` to the queues, the topic and the bucket its environment names."""
+"""`handler` sends `event["text"]` to the queues, the topic and the bucket its environment
+names; `worker`, fed by a queue, sends each message's body upper-cased to the Done queue."""
 
 from __future__ import annotations
 
@@ -16,3 +17,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     boto3.client("sns").publish(TopicArn=os.environ["TOPIC_ARN"], Message=text)
     put = boto3.client("s3").put_object(Bucket=os.environ["BUCKET"], Key="note.txt", Body=text)
     return {"messageId": sent["MessageId"], "versionId": put.get("VersionId")}
+
+
+def worker(event: dict[str, Any], context: Any) -> None:
+    sqs = boto3.client("sqs")
+    for record in event["Records"]:
+        sqs.send_message(QueueUrl=os.environ["DONE_URL"], MessageBody=record["body"].upper())
