@@ -56,6 +56,8 @@ class LocalAws:
     resources: ServiceResources = field(default_factory=ServiceResources)
     locate: Locate = lambda key_path, message: Problem("", key_path, message)
     created: CreatedResources = field(default_factory=CreatedResources)
+    # The declared functions, which the template's `lambda` subscriptions deliver to.
+    functions: LocalFunctions | None = None
 
 
 def build_local_aws(
@@ -95,6 +97,7 @@ def build_local_aws(
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     transport = EndpointTransport(endpoint)
     local = LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
+    local = dataclasses.replace(local, functions=functions)
     if resources is not None:
         local = dataclasses.replace(local, resources=resources[0], locate=resources[1])
     return local
@@ -106,11 +109,12 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
     # Here, not when the endpoint is made: it imports moto (issue 19).
     query_by_partition()
     try:
-        with (
-            signing_with(local.data),
-            user_pools_created(local.user_pools),
-            resources_created(local.created, local.resources, local.locate),
-        ):
-            yield
+        async with local.created.lambda_subscriptions.delivering(local.functions):
+            with (
+                signing_with(local.data),
+                user_pools_created(local.user_pools),
+                resources_created(local.created, local.resources, local.locate),
+            ):
+                yield
     finally:
         local.moto.close()

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from appsync.aws.sns_lambda import LambdaSubscriptions
 from appsync.errors import ConfigError
 from definition.problems import Problem
 from definition.service_resources import (
@@ -51,9 +52,11 @@ Locate = Callable[[str, str], Problem]
 
 
 class CreatedResources:
-    """What `create` made (and `remove` takes away), by service."""
+    """What `create` made (and `remove` takes away), by service; `lambda_subscriptions`
+    delivers the messages of its `lambda` subscriptions."""
 
     def __init__(self) -> None:
+        self.lambda_subscriptions = LambdaSubscriptions()
         self.queues: set[tuple[str, str, str]] = set()
         self.topics: set[str] = set()
         self.subscriptions: set[str] = set()
@@ -116,6 +119,8 @@ class CreatedResources:
         self.subscriptions.add(made.arn)
         for name, value in spec.attributes.items():
             backend.set_subscription_attributes(made.arn, name, value)
+        if spec.protocol == "lambda":
+            self.lambda_subscriptions.install(made)
 
     def _bucket(self, bucket: BucketSpec) -> None:
         from moto.s3.models import s3_backends

@@ -14,8 +14,9 @@ to 1,000. A queue's name is `QueueName` or CloudFormation's generated one
 (`definition.cloudformation.names`).
 
 A topic's `Subscription` list and each `AWS::SNS::Subscription` become Subscribe calls. The
-`sqs` protocol delivers to the embedded SQS; every other protocol (`lambda`, `http`, `email`,
-...) is accepted with a notice and not subscribed locally. `AWS::SQS::QueuePolicy` and
+`sqs` protocol delivers to the embedded SQS, `lambda` to a declared function
+(`appsync.aws.sns_lambda`); every other protocol (`http`, `email`, ...) is accepted with a
+notice and not subscribed locally. `AWS::SQS::QueuePolicy` and
 `AWS::SNS::TopicPolicy` grant access, which is not checked locally: a notice says so.
 Encryption, tags, logging and data protection are accepted with a notice.
 """
@@ -85,7 +86,14 @@ _PROTOCOLS = (
     *["http", "https", "email", "email-json", "sms", "sqs", "application", "lambda"],
     "firehose",
 )
-_LOCAL_PROTOCOLS = ("sqs",)
+_LOCAL_PROTOCOLS = ("sqs", "lambda")
+_ENDPOINTS = {
+    "sqs": (re.compile(r"^arn:[\w-]+:sqs:[\w-]+:\d{12}:[^:/]+$"), "a queue's ARN"),
+    "lambda": (
+        re.compile(r"^arn:[\w-]+:lambda:[\w-]+:\d{12}:function:[^:/]+(:[^:/]+)?$"),
+        "a function's ARN",
+    ),
+}
 
 
 def read_queues(stack: Stack) -> tuple[QueueSpec, ...]:
@@ -306,12 +314,13 @@ def _subscription(
         # AWS differs: SNS delivers to these endpoints; locally only to SQS queues.
         reader.notice(
             join(path, "Protocol"),
-            f"accepted; no local effect yet (the embedded SNS delivers to sqs endpoints only, "
-            f"not {protocol}): not subscribed",
+            "accepted; no local effect yet (the embedded SNS delivers to sqs and lambda "
+            f"endpoints only, not {protocol}): not subscribed",
         )
         return None
-    if protocol == "sqs" and not re.match(r"^arn:[\w-]+:sqs:[\w-]+:\d{12}:[^:/]+$", endpoint):
-        reader.problem(join(path, "Endpoint"), f"expected a queue's ARN, got {endpoint!r}")
+    pattern, what = _ENDPOINTS[protocol]
+    if not pattern.match(endpoint):
+        reader.problem(join(path, "Endpoint"), f"expected {what}, got {endpoint!r}")
         return None
     return SubscriptionSpec(
         topic_arn, protocol, endpoint, attributes, f"{reader.logical_id}.{path}"

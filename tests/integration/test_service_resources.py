@@ -147,6 +147,19 @@ def test_a_queue_s_messages_reach_the_function_its_mapping_names(endpoint: str) 
     assert left == ("0", "0")
 
 
+def test_a_topic_s_messages_reach_the_function_subscribed_to_it(endpoint: str) -> None:
+    """AWS::SNS::Subscription with the lambda protocol ("Invoking Lambda functions with Amazon
+    SNS notifications"): each message published to the topic reaches `alerter`."""
+    sns = SESSION.client("sns", endpoint_url=endpoint)
+    sns.publish(
+        TopicArn="arn:aws:sns:us-east-1:123456789012:alerts", Message="disk full", Subject="ops"
+    )
+    sqs = SESSION.client("sqs", endpoint_url=endpoint)
+    done = sqs.get_queue_url(QueueName="done")["QueueUrl"]
+    bodies = [m["Body"] for m in _received(sqs, done)]
+    assert bodies == ["ops: disk full"]
+
+
 @pytest.mark.parametrize("mode", ["in-process", "subprocess"])
 def test_a_server_on_a_free_port_names_that_port_in_its_queue_urls(
     appsync_local: Callable[..., LocalApi], mode: str

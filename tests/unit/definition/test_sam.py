@@ -221,3 +221,46 @@ Resources:
     assert (mapping.function_name, mapping.queue_arn) == (function.function_name, queue.arn)
     assert (mapping.batch_size, mapping.report_batch_item_failures) == (5, True)
     assert function.environment["JOBS"] == "http://127.0.0.1:20002/123456789012/jobs"
+
+
+def test_a_functions_sns_event_is_a_lambda_subscription(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: SNS}` becomes an AWS::SNS::Subscription with the lambda protocol
+    (and an AWS::Lambda::Permission, accepted), which the server subscribes."""
+    (tmp_path / "code").mkdir()
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: alerts}
+  Listener:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Alert:
+          Type: SNS
+          Properties:
+            Topic: !Ref Alerts
+            FilterPolicy: {severity: [high]}
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+"""
+    )
+    definition = read_sam(path, SETTINGS)
+    [function] = definition.server.lambda_functions
+    [subscription] = definition.server.resources.subscriptions
+    assert (subscription.topic_arn, subscription.protocol, subscription.endpoint) == (
+        "arn:aws:sns:eu-west-1:123456789012:alerts",
+        "lambda",
+        function.arn,
+    )
+    assert subscription.attributes == {"FilterPolicy": '{"severity": ["high"]}'}

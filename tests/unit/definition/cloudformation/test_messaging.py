@@ -167,7 +167,7 @@ def test_topics_and_their_sqs_subscriptions(tmp_path: Path) -> None:
     )
     assert notices(definition) == [
         "News.Properties.Subscription[1].Protocol: accepted; no local effect yet (the embedded "
-        "SNS delivers to sqs endpoints only, not email): not subscribed",
+        "SNS delivers to sqs and lambda endpoints only, not email): not subscribed",
         "Policy: AWS::SQS::QueuePolicy accepted; no local effect (requests are not authorized "
         "by resource policies locally)",
     ]
@@ -201,12 +201,20 @@ def test_a_bad_subscription_is_a_problem(tmp_path: Path) -> None:
   Queue:
     Type: AWS::SNS::Subscription
     Properties: {TopicArn: !Ref News, Protocol: sqs, Endpoint: not-an-arn}
+  Function:
+    Type: AWS::SNS::Subscription
+    Properties:
+      TopicArn: !Ref News
+      Protocol: lambda
+      Endpoint: arn:aws:sqs:eu-west-1:123456789012:q
 """,
     )
     assert found == [
         "Pigeon.Properties.Protocol: expected one of http, https, email, email-json, sms, sqs, "
         "application, lambda, firehose",
         "Queue.Properties.Endpoint: expected a queue's ARN, got 'not-an-arn'",
+        "Function.Properties.Endpoint: expected a function's ARN, got "
+        "'arn:aws:sqs:eu-west-1:123456789012:q'",
     ]
 
 

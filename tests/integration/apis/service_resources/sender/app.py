@@ -1,5 +1,6 @@
 """`handler` sends `event["text"]` to the queues, the topic and the bucket its environment
-names; `worker`, fed by a queue, sends each message's body upper-cased to the Done queue."""
+names; `worker`, fed by a queue, sends each message's body upper-cased to the Done queue;
+`alert`, subscribed to a topic, sends each message there with its subject."""
 
 from __future__ import annotations
 
@@ -23,3 +24,11 @@ def worker(event: dict[str, Any], context: Any) -> None:
     sqs = boto3.client("sqs")
     for record in event["Records"]:
         sqs.send_message(QueueUrl=os.environ["DONE_URL"], MessageBody=record["body"].upper())
+
+
+def alert(event: dict[str, Any], context: Any) -> None:
+    sqs = boto3.client("sqs")
+    for record in event["Records"]:
+        notification = record["Sns"]
+        body = f"{notification['Subject']}: {notification['Message']}"
+        sqs.send_message(QueueUrl=os.environ["DONE_URL"], MessageBody=body)
