@@ -33,11 +33,11 @@ import asyncio
 import base64
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from appsync.stream_mappings import MappedFunctions
+from appsync.stream_mappings import MappedFunctions, following
 from definition.event_filters import matches_any
 from definition.service_resources import QueueMappingSpec
 from functions.errors import FunctionsError
@@ -65,18 +65,8 @@ class QueueMappings:
         self._functions = functions
         self._poll = poll_seconds
 
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        if not self._specs:
-            yield
-            return
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._follow(spec)) for spec in self._specs]
-            try:
-                yield
-            finally:
-                for task in tasks:
-                    task.cancel()
+    def running(self) -> AbstractAsyncContextManager[None]:
+        return following(self._specs, self._follow)
 
     async def _follow(self, spec: QueueMappingSpec) -> None:
         while True:

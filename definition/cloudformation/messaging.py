@@ -29,7 +29,12 @@ from dataclasses import replace
 from typing import Any
 
 from definition.appsync_yaml.reader import join
-from definition.cloudformation.properties import PropertyReader, boolean, integer
+from definition.cloudformation.properties import (
+    PropertyReader,
+    boolean,
+    checked_properties,
+    integer,
+)
 from definition.cloudformation.stack import Stack
 from definition.problems import Notice
 from definition.service_resources import QueueSpec, SubscriptionSpec, TopicSpec
@@ -80,6 +85,12 @@ _SUBSCRIPTION_KEYS = (
     *["FilterPolicyScope", "RedrivePolicy", "DeliveryPolicy", "Region", "ReplayPolicy"],
     "SubscriptionRoleArn",
 )
+_SUBSCRIPTION_NO_LOCAL_EFFECT = {
+    "DeliveryPolicy": "deliveries are not retried",
+    "RedrivePolicy": "undeliverable messages are dropped",
+    "ReplayPolicy": "messages are not replayed",
+    "SubscriptionRoleArn": "IAM is not enforced",
+}
 # What Subscribe's attributes are named, of the subscription's properties (JSON ones as text).
 _SUBSCRIPTION_ATTRIBUTES = ("RawMessageDelivery", "FilterPolicy", "FilterPolicyScope")
 _PROTOCOLS = (
@@ -107,13 +118,11 @@ def read_queues(stack: Stack) -> tuple[QueueSpec, ...]:
 
 
 def _queue(stack: Stack, logical_id: str) -> QueueSpec | None:
-    properties = stack.properties(logical_id)
-    if properties is None:
+    found = checked_properties(stack, logical_id, _QUEUE_KEYS, _QUEUE_NO_LOCAL_EFFECT)
+    if found is None:
         return None
-    reader = PropertyReader(stack, logical_id)
+    reader, properties = found
     path = "Properties"
-    reader.allowed(properties, path, _QUEUE_KEYS)
-    reader.accepted(properties, path, _QUEUE_NO_LOCAL_EFFECT)
     attributes: dict[str, str] = {}
     for key, (low, high) in _QUEUE_INTEGERS.items():
         value = integer(reader, properties, key, path)
@@ -206,13 +215,11 @@ def read_topics(stack: Stack) -> tuple[tuple[TopicSpec, ...], tuple[Subscription
     topics, subscriptions = [], []
     for resource in stack.of_type(TOPIC):
         logical_id = resource.logical_id
-        properties = stack.properties(logical_id)
-        if properties is None:
+        found = checked_properties(stack, logical_id, _TOPIC_KEYS, _TOPIC_NO_LOCAL_EFFECT)
+        if found is None:
             continue
-        reader = PropertyReader(stack, logical_id)
+        reader, properties = found
         path = "Properties"
-        reader.allowed(properties, path, _TOPIC_KEYS)
-        reader.accepted(properties, path, _TOPIC_NO_LOCAL_EFFECT)
         arn = str(stack.names.ref(logical_id, ""))
         name = arn.rsplit(":", 1)[1]
         fifo = boolean(reader, properties, "FifoTopic", path)
@@ -258,22 +265,11 @@ def read_topics(stack: Stack) -> tuple[tuple[TopicSpec, ...], tuple[Subscription
 
 
 def _subscription_resource(stack: Stack, logical_id: str) -> SubscriptionSpec | None:
-    properties = stack.properties(logical_id)
-    if properties is None:
+    found = checked_properties(stack, logical_id, _SUBSCRIPTION_KEYS, _SUBSCRIPTION_NO_LOCAL_EFFECT)
+    if found is None:
         return None
-    reader = PropertyReader(stack, logical_id)
+    reader, properties = found
     path = "Properties"
-    reader.allowed(properties, path, _SUBSCRIPTION_KEYS)
-    reader.accepted(
-        properties,
-        path,
-        {
-            "DeliveryPolicy": "deliveries are not retried",
-            "RedrivePolicy": "undeliverable messages are dropped",
-            "ReplayPolicy": "messages are not replayed",
-            "SubscriptionRoleArn": "IAM is not enforced",
-        },
-    )
     topic = reader.string(properties, "TopicArn", path, required=True)
     attributes: dict[str, str] = {}
     for key in _SUBSCRIPTION_ATTRIBUTES:
@@ -290,10 +286,10 @@ def _subscription_resource(stack: Stack, logical_id: str) -> SubscriptionSpec | 
             attributes[key] = str(value)
     if topic is None:
         return None
-    found = _subscription(reader, topic, properties, path, attributes)
-    if found is None:
+    subscription = _subscription(reader, topic, properties, path, attributes)
+    if subscription is None:
         return None
-    return replace(found, subscription_arn=str(stack.names.ref(logical_id, "")))
+    return replace(subscription, subscription_arn=str(stack.names.ref(logical_id, "")))
 
 
 def _subscription(

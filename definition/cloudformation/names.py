@@ -221,20 +221,21 @@ def _managed_policy_arn(names: LocalNames, logical_id: str) -> str:
     return names.arn("iam", f"policy/{name}", region=False)
 
 
-def _fifo(names: LocalNames, logical_id: str, key: str) -> bool:
-    value = names.properties.property(logical_id, key)
-    return value is True or str(value).lower() == "true"
+def _fifo_named(names: LocalNames, logical_id: str, kind: str, limit: int) -> str:
+    """`<kind>Name`, or the generated name (at most `limit` characters), which ends in `.fifo`
+    for a FIFO queue or topic (`Fifo<kind>` true), as SQS and SNS require."""
+    value = names.properties.property(logical_id, f"{kind}Name")
+    if value is not None:
+        return str(value)
+    fifo = names.properties.property(logical_id, f"Fifo{kind}")
+    if fifo is True or str(fifo).lower() == "true":
+        return names.generated_name(logical_id, limit - 5) + ".fifo"
+    return names.generated_name(logical_id, limit)
 
 
 def _queue_name(names: LocalNames, logical_id: str) -> str:
-    """`QueueName`, or the generated name (at most 80 characters, SQS's limit), which ends in
-    `.fifo` for a FIFO queue as SQS requires (AWS::SQS::Queue, QueueName)."""
-    value = names.properties.property(logical_id, "QueueName")
-    if value is not None:
-        return str(value)
-    if _fifo(names, logical_id, "FifoQueue"):
-        return names.generated_name(logical_id, 75) + ".fifo"
-    return names.generated_name(logical_id, 80)
+    """AWS::SQS::Queue's QueueName: at most 80 characters, SQS's limit."""
+    return _fifo_named(names, logical_id, "Queue", 80)
 
 
 def _queue_url(names: LocalNames, logical_id: str) -> str:
@@ -251,14 +252,8 @@ def _queue_arn(names: LocalNames, logical_id: str) -> str:
 
 
 def _topic_name(names: LocalNames, logical_id: str) -> str:
-    """`TopicName`, or the generated name (at most 256 characters), `.fifo` ending a FIFO
-    topic's (AWS::SNS::Topic, TopicName)."""
-    value = names.properties.property(logical_id, "TopicName")
-    if value is not None:
-        return str(value)
-    if _fifo(names, logical_id, "FifoTopic"):
-        return names.generated_name(logical_id, 251) + ".fifo"
-    return names.generated_name(logical_id, 256)
+    """AWS::SNS::Topic's TopicName: at most 256 characters."""
+    return _fifo_named(names, logical_id, "Topic", 256)
 
 
 def _topic_arn(names: LocalNames, logical_id: str) -> str:

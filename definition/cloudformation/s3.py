@@ -17,7 +17,7 @@ import re
 from typing import Any
 
 from definition.appsync_yaml.reader import join
-from definition.cloudformation.properties import PropertyReader, integer
+from definition.cloudformation.properties import PropertyReader, checked_properties, integer
 from definition.cloudformation.stack import Stack
 from definition.service_resources import BucketSpec
 
@@ -68,13 +68,11 @@ def read_buckets(stack: Stack) -> tuple[BucketSpec, ...]:
     buckets = []
     for resource in stack.of_type(BUCKET):
         logical_id = resource.logical_id
-        properties = stack.properties(logical_id)
-        if properties is None:
+        found = checked_properties(stack, logical_id, _KEYS, _NO_LOCAL_EFFECT)
+        if found is None:
             continue
-        reader = PropertyReader(stack, logical_id)
+        reader, properties = found
         path = "Properties"
-        reader.allowed(properties, path, _KEYS)
-        reader.accepted(properties, path, _NO_LOCAL_EFFECT)
         name = str(stack.names.ref(logical_id, ""))
         if not _BUCKET_NAME.match(name) or ".." in name:
             reader.problem(

@@ -178,16 +178,32 @@ def test_a_dynamodb_event_s_filters_and_failure_settings(tmp_path: Path) -> None
     assert mapping.on_failure_destination == "arn:aws:sqs:us-east-1:123456789012:failed"
 
 
+def _with_api(folder: Path, resources: str) -> Path:
+    """A SAM template of `resources` (YAML under `Resources:`) and the smallest API, with a
+    `code` folder for its functions."""
+    (folder / "code").mkdir()
+    path = folder / "template.yaml"
+    text = f"Transform: AWS::Serverless-2016-10-31\nResources:{resources}"
+    path.write_text(
+        text
+        + """  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+"""
+    )
+    return path
+
+
 def test_a_functions_sqs_event_is_a_queue_mapping(tmp_path: Path) -> None:
     """SAM's `Events: {Type: SQS}` (AWS::Serverless::Function, "SQS" event source type: Queue,
     BatchSize, FunctionResponseTypes ...) becomes an AWS::Lambda::EventSourceMapping from the
     template's queue, which the server creates."""
-    (tmp_path / "code").mkdir()
-    path = tmp_path / "template.yaml"
-    path.write_text(
+    path = _with_api(
+        tmp_path,
         """
-Transform: AWS::Serverless-2016-10-31
-Resources:
   Jobs:
     Type: AWS::SQS::Queue
     Properties: {QueueName: jobs, VisibilityTimeout: 60}
@@ -205,13 +221,7 @@ Resources:
             Queue: !GetAtt Jobs.Arn
             BatchSize: 5
             FunctionResponseTypes: [ReportBatchItemFailures]
-  Api:
-    Type: AWS::AppSync::GraphQLApi
-    Properties: {Name: posts, AuthenticationType: API_KEY}
-  Schema:
-    Type: AWS::AppSync::GraphQLSchema
-    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
-"""
+""",
     )
     definition = read_sam(path, SETTINGS)
     [queue] = definition.server.resources.queues
@@ -226,12 +236,9 @@ Resources:
 def test_a_functions_sns_event_is_a_lambda_subscription(tmp_path: Path) -> None:
     """SAM's `Events: {Type: SNS}` becomes an AWS::SNS::Subscription with the lambda protocol
     (and an AWS::Lambda::Permission, accepted), which the server subscribes."""
-    (tmp_path / "code").mkdir()
-    path = tmp_path / "template.yaml"
-    path.write_text(
+    path = _with_api(
+        tmp_path,
         """
-Transform: AWS::Serverless-2016-10-31
-Resources:
   Alerts:
     Type: AWS::SNS::Topic
     Properties: {TopicName: alerts}
@@ -247,13 +254,7 @@ Resources:
           Properties:
             Topic: !Ref Alerts
             FilterPolicy: {severity: [high]}
-  Api:
-    Type: AWS::AppSync::GraphQLApi
-    Properties: {Name: posts, AuthenticationType: API_KEY}
-  Schema:
-    Type: AWS::AppSync::GraphQLSchema
-    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
-"""
+""",
     )
     definition = read_sam(path, SETTINGS)
     [function] = definition.server.lambda_functions

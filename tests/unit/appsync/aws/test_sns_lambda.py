@@ -16,7 +16,7 @@ from moto.sns.models import sns_backends
 
 from appsync.aws.service_resources import CreatedResources, resources_created
 from appsync.aws.sns_lambda import function_name
-from appsync.functions_embedded import running
+from appsync.functions_embedded import EmbeddedFunctions, running
 from definition.problems import Problem
 from definition.service_resources import ServiceResources, SubscriptionSpec, TopicSpec
 from tests.fixtures.declared_functions import REGION, declared_functions
@@ -51,6 +51,18 @@ def out(tmp_path: Path) -> Path:
     return tmp_path / "out.txt"
 
 
+def _listener(tmp_path: Path, out: Path) -> EmbeddedFunctions:
+    """The declared function `listener`, which appends each event it gets to `out`."""
+    return declared_functions(
+        tmp_path,
+        CODE,
+        [
+            "{FunctionName: listener, Runtime: python3.12, Handler: app.handler, CodeUri: code, "
+            f"Environment: {{Variables: {{OUT: {out}}}}}}}"
+        ],
+    )
+
+
 def _lines(out: Path) -> list[str]:
     return out.read_text().splitlines() if out.exists() else []
 
@@ -70,14 +82,7 @@ def _backend() -> Any:
 async def test_a_published_message_reaches_the_function_as_sns_invokes_it(
     tmp_path: Path, out: Path
 ) -> None:
-    functions = declared_functions(
-        tmp_path,
-        CODE,
-        [
-            "{FunctionName: listener, Runtime: python3.12, Handler: app.handler, CodeUri: code, "
-            f"Environment: {{Variables: {{OUT: {out}}}}}}}"
-        ],
-    )
+    functions = _listener(tmp_path, out)
     created = CreatedResources()
     async with (
         running(functions),
@@ -107,14 +112,7 @@ async def test_a_published_message_reaches_the_function_as_sns_invokes_it(
 
 
 async def test_the_filter_policy_applies_first(tmp_path: Path, out: Path) -> None:
-    functions = declared_functions(
-        tmp_path,
-        CODE,
-        [
-            "{FunctionName: listener, Runtime: python3.12, Handler: app.handler, CodeUri: code, "
-            f"Environment: {{Variables: {{OUT: {out}}}}}}}"
-        ],
-    )
+    functions = _listener(tmp_path, out)
     created = CreatedResources()
     policy = {"FilterPolicy": json.dumps({"colour": ["red"]})}
     async with running(functions), created.lambda_subscriptions.delivering(functions):
