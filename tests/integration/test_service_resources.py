@@ -54,16 +54,13 @@ def _invoke(endpoint: str, function: str, text: str) -> dict[str, Any]:
 
 
 def _received(sqs: Any, url: str, wanted: int = 1) -> list[dict[str, Any]]:
-    """What the queue holds once `wanted` messages came (or 30 s passed). Short polls: a long
-    poll through the endpoint holds the embedded services' lock while it waits, and would hold
-    up the functions' own calls."""
+    """What the queue holds once `wanted` messages came (or 30 s passed), by long polls: the
+    functions' own calls to the endpoint get through meanwhile."""
     messages: list[dict[str, Any]] = []
     deadline = time.monotonic() + 30
     while len(messages) < wanted and time.monotonic() < deadline:
-        answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)
+        answer = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=2)
         messages += answer.get("Messages", [])
-        if len(messages) < wanted:
-            time.sleep(0.1)
     return messages
 
 
