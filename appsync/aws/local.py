@@ -32,7 +32,7 @@ from appsync.aws.service_resources import CreatedResources, Locate, resources_cr
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
-from appsync.data_directory import DataDirectory
+from appsync.data_directory import RESOURCES_FILE, DataDirectory
 from auth.clock import Clock
 from definition.model import AwsEndpointSettings, UserPoolSpec
 from definition.problems import Problem
@@ -113,7 +113,12 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
             with (
                 signing_with(local.data),
                 user_pools_created(local.user_pools),
-                resources_created(local.created, local.resources, local.locate),
+                resources_created(
+                    local.created,
+                    local.resources,
+                    local.locate,
+                    local.data.file(RESOURCES_FILE) if local.data.path is not None else None,
+                ),
             ):
                 yield
     finally:

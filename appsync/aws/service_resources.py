@@ -11,10 +11,8 @@ a topic with CreateTopic's, each subscription with Subscribe and SetSubscription
 versioning and CORS rules. Creating again is idempotent: a queue or topic that exists takes the
 declared attributes, a subscription that exists is kept, a bucket that exists keeps its
 objects; so a reload creates what it adds (`appsync.reload`). What a start created is removed
-when the server stops (moto's backends outlive a server in one process, as `user_pools` says).
-
-AWS differs: their messages and objects are in memory only; a restart starts them empty (the
-data directory keeps DynamoDB's tables and the Step Functions engine's executions).
+when the server stops (moto's backends outlive a server in one process, as `user_pools` says),
+once what the queues and buckets hold is written to the data directory (`resource_data`).
 """
 
 from __future__ import annotations
@@ -23,8 +21,10 @@ import json
 import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
+from appsync.aws.resource_data import restore, save
 from appsync.aws.sns_lambda import LambdaSubscriptions
 from appsync.errors import ConfigError
 from definition.problems import Problem
@@ -154,16 +154,24 @@ class CreatedResources:
 
 @contextmanager
 def resources_created(
-    created: CreatedResources, resources: ServiceResources, locate: Locate
+    created: CreatedResources,
+    resources: ServiceResources,
+    locate: Locate,
+    kept: Path | None = None,
 ) -> Iterator[None]:
-    """While inside, the embedded services hold `resources`."""
+    """While inside, the embedded services hold `resources`, with what their queues and
+    buckets held when a server using the same `kept` file stopped (`resource_data`)."""
     if not resources:
         yield
         return
     created.create(resources, locate)
+    if kept is not None:
+        restore(resources, kept)
     try:
         yield
     finally:
+        if kept is not None:
+            save(resources, kept)
         created.remove()
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
 from appsync.app import build_app
+from appsync.data_directory import DataDirectory
 from appsync.hosts import listening_socket, own_url
 from appsync.testing.api import LocalApi
 from definition.formats import ReadOptions, read_definition
@@ -175,3 +177,42 @@ def test_a_server_on_a_free_port_names_that_port_in_its_queue_urls(
     assert jobs.startswith(f"http://127.0.0.1:{api.port}/123456789012/")
     received = _received(sqs, jobs)
     assert [m["Body"] for m in received if m["MessageId"] == sent["messageId"]] == [mode]
+
+
+_KEPT = """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: kept, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+  Letters:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: restart-letters}
+  Archive:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: restart-archive}
+"""
+
+
+def test_a_queue_s_messages_and_a_bucket_s_objects_outlive_a_restart(tmp_path: Path) -> None:
+    """Written to the data directory when the server stops, there again when it starts."""
+    template = tmp_path / "template.yaml"
+    template.write_text(_KEPT)
+    data = DataDirectory(tmp_path / "data")
+    for run in ("first", "second"):
+        listener = listening_socket("127.0.0.1", 0)
+        url = own_url("127.0.0.1", int(listener.getsockname()[1]))
+        app = build_app(read_definition(template, ReadOptions(endpoint_url=url)), data=data)
+        with running(app, f"appsync-local-{run}", listener):
+            sqs = SESSION.client("sqs", endpoint_url=url)
+            s3 = SESSION.client("s3", endpoint_url=url)
+            letters = sqs.get_queue_url(QueueName="restart-letters")["QueueUrl"]
+            if run == "first":
+                sqs.send_message(QueueUrl=letters, MessageBody="dear reader")
+                s3.put_object(Bucket="restart-archive", Key="a/b.txt", Body=b"kept")
+                continue
+            assert [m["Body"] for m in _received(sqs, letters)] == ["dear reader"]
+            stored = s3.get_object(Bucket="restart-archive", Key="a/b.txt")
+            assert stored["Body"].read() == b"kept"
