@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import gc
 import json
 import logging
@@ -39,7 +40,7 @@ from appsync.clock_options import (
 from appsync.command_line import DEFAULT_CONFIG, parser, read_options
 from appsync.console.access import ConsoleToken
 from appsync.data_directory import DataDirectory, DataDirectoryError
-from appsync.hosts import is_loopback, listening_socket
+from appsync.hosts import is_loopback, listening_socket, own_url
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.logs import logging_config, stderr_handler
 from appsync.uvicorn_server import ListeningServer, LongPolls, LongPollServer
@@ -61,11 +62,21 @@ if TYPE_CHECKING:
 _COMMAND_LINE = "appsync-local serve"
 
 
-def _load(path: Path, arguments: argparse.Namespace | None = None) -> ApiDefinition | None:
+def _read_options(arguments: argparse.Namespace | None) -> ReadOptions | None:
+    """The command line's reading options (None, reported, when one is malformed)."""
+    try:
+        return read_options(arguments) if arguments is not None else ReadOptions()
+    except InvalidDefinitionError as error:
+        _report(error.problems)
+        return None
+
+
+def _load(path: Path, options: ReadOptions | None) -> ApiDefinition | None:
     from appsync.sdl_problems import schema_problems
 
+    if options is None:
+        return None
     try:
-        options = read_options(arguments) if arguments is not None else ReadOptions()
         return read_definition(path, options)
     except InvalidDefinitionError as error:
         _report([*error.problems, *schema_problems(error, path)])
@@ -82,7 +93,7 @@ def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:
     from appsync.app import load_api
     from appsync.errors import ConfigError
 
-    definition = _load(path, arguments)
+    definition = _load(path, _read_options(arguments))
     if definition is None:
         return 1
     try:
@@ -132,6 +143,8 @@ class _ServeOptions:
     # `--workers`, and what each worker is told of the command line (`appsync.workers`).
     workers: int = 1
     worker: WorkerCommand | None = None
+    # The socket bound before the definition was read, for `--port 0` (None: bound later).
+    listener: socket.socket | None = None
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
@@ -179,7 +192,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
-        listener = _listen(host, port)
+        listener = options.listener or _listen(host, port)
         # With --workers, they answer on the port; this process serves them on a loopback one.
         served = listener if workers == 1 else _listen(PRIMARY_HOST, 0)
     except OSError as error:
@@ -346,8 +359,27 @@ def _serve_definition(
     from appsync.errors import TlsError
     from appsync.workers import WorkerCommand
 
-    definition = _load(path, arguments)
+    read = _read_options(arguments)
+    if read is None:
+        return 1
+    listener = None
+    if port == 0:
+        # A free port, known before the definition is read: a template's queue URLs name it.
+        try:
+            listener = _listen(host, port)
+        except OSError as error:
+            _report([Problem(_COMMAND_LINE, "--port", f"cannot listen on {host}:0: {error}")])
+            return 1
+        port = int(listener.getsockname()[1])
+    secure = tls is not None and (tls.self_signed or tls.cert_file is not None)
+    # What a template's queue URLs name: the server's own address, as its clients reach it.
+    read = dataclasses.replace(
+        read, endpoint_url=own_url(host, port, "https" if secure else "http")
+    )
+    definition = _load(path, read)
     if definition is None:
+        if listener is not None:
+            listener.close()
         return 1
     try:
         files = _tls_files(definition, tls)
@@ -357,11 +389,12 @@ def _serve_definition(
         if not command_line:
             where = (str(definition.file), "server.tls")
         _report([Problem(*where, str(error))])
+        if listener is not None:
+            listener.close()
         return 1
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _exit_quietly)
     directory = data if data is not None else DataDirectory.beside(path)
-    read = read_options(arguments) if arguments is not None else ReadOptions()
     reload = arguments is None or arguments.reload
     options = _ServeOptions(
         host,
@@ -376,8 +409,13 @@ def _serve_definition(
         control,
         workers,
         WorkerCommand(path, read, log_level, access_log, tuple(allowed_hosts), api_log, reload),
+        listener,
     )
-    return asyncio.run(_serve(definition, options, files))
+    try:
+        return asyncio.run(_serve(definition, options, files))
+    finally:
+        if listener is not None:
+            listener.close()
 
 
 @dataclass(frozen=True, slots=True)

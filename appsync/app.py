@@ -62,6 +62,7 @@ from appsync.hosts import HostPolicy, refuse
 from appsync.log_sinks import LogFormat, open_sink
 from appsync.metrics import ApiMetrics, metrics_route
 from appsync.pubsub import Broker, InMemoryBroker, RedisBroker
+from appsync.queue_mappings import QueueMappings
 from appsync.realtime.endpoint import RealtimeRuntime, RealtimeSettings
 from appsync.reset import StateReset
 from appsync.sdl_problems import api_schema
@@ -184,6 +185,7 @@ def load_api(
             cache,
             clock or SystemClock(),
             definition.server.identity_pools,
+            (definition.server.resources, definition.problem),
         )
         broker = _broker(definition.server.realtime, problems)
     else:
@@ -423,6 +425,8 @@ def build_app(
                 clock=clock,
             ).running
         )
+        mappings = definition.server.resources.queue_mappings
+        app.companions.append(QueueMappings(mappings, api.functions).running)
     return app
 
 

@@ -108,9 +108,14 @@ def _services(app: AppSyncApp) -> list[str]:
 def _kept(app: AppSyncApp) -> str:
     """What the data directory keeps ("... are")."""
     definition: ApiDefinition = app.state.api.definition
-    if definition.server.step_functions.database is not None:
-        return "The embedded DynamoDB's tables are"
-    return "The embedded DynamoDB's tables and the Step Functions engine's executions are"
+    kept = ["The embedded DynamoDB's tables"]
+    if definition.server.step_functions.database is None:
+        kept.append("the Step Functions engine's executions")
+    if _holds_data(definition):
+        kept.append("what the template's queues and buckets hold (written when the server stops)")
+    if len(kept) == 1:
+        return f"{kept[0]} are"
+    return f"{', '.join(kept[:-1])} and {kept[-1]} are"
 
 
 def _in_memory(app: AppSyncApp, data: DataDirectory) -> str:
@@ -124,6 +129,8 @@ def _in_memory(app: AppSyncApp, data: DataDirectory) -> str:
     engine_database = definition.server.step_functions.database
     if _uses_step_functions(definition) and engine_database is None and ephemeral:
         kept.append("Step Functions executions")
+    if _holds_data(definition) and ephemeral:
+        kept.append("queue messages and bucket objects")
     if _embedded_pools(definition):
         kept.append("Cognito users")
     if kept:
@@ -131,6 +138,12 @@ def _in_memory(app: AppSyncApp, data: DataDirectory) -> str:
     if ephemeral:
         return "what clients store through the AWS endpoint is"
     return "what clients store in the AWS endpoint's other services (S3, SQS, ...) is"
+
+
+def _holds_data(definition: ApiDefinition) -> bool:
+    """Whether the template declares queues or buckets (`appsync.aws.resource_data`)."""
+    resources = definition.server.resources
+    return bool(resources.queues or resources.buckets)
 
 
 def _uses_step_functions(definition: ApiDefinition) -> bool:

@@ -13,6 +13,8 @@ It holds:
   `server.stepFunctions.database`;
 * `cognito-identities.jsonl`: the identities the embedded Cognito identity pools gave guests
   and users (`appsync.aws.identity_pools`), a line each time one is made or signs in;
+* `resources.json`: what a template's SQS queues and S3 buckets hold, written when the server
+  stops and put back when it starts (`appsync.aws.resource_data`);
 * `cognito-signing-key.json`: the RSA key the embedded Cognito user pools sign their tokens
   with (a private JWK readable by its owner only): a key made for this installation, never the
   key pair that ships inside moto, whose private half anyone can read;
@@ -23,7 +25,7 @@ It holds:
 token (`appsync.console.access`): they are this installation's identity rather than its data,
 and tokens signed with the key (in a browser's storage, in test fixtures) stay verifiable after
 the data is emptied, as consoles open in a browser stay signed in. Cognito users and the
-other moto services' data are still in memory only.
+other moto services' data (but a template's queues and buckets) are in memory only.
 """
 
 from __future__ import annotations
@@ -46,9 +48,11 @@ _COGNITO_KEY = "cognito-signing-key.json"
 DYNAMODB_FILE = "dynamodb.sqlite"
 STEPFUNCTIONS_FILE = "stepfunctions.sqlite"
 IDENTITIES_FILE = "cognito-identities.jsonl"
+# A template's queues' messages and buckets' objects, written when the server stops.
+RESOURCES_FILE = "resources.json"
 _LOCK = "lock"
 # What `reset` deletes: the SQLite files with their write-ahead logs and shared-memory indexes,
-# and the identity pools' identities.
+# the identity pools' identities, and what the template's queues and buckets held.
 _DATA_FILES = (
     *(
         name + suffix
@@ -56,6 +60,7 @@ _DATA_FILES = (
         for suffix in ("", "-wal", "-shm", "-journal")
     ),
     IDENTITIES_FILE,
+    RESOURCES_FILE,
 )
 # The key size Cognito's own user pool keys have (RS256 with 2048-bit RSA).
 _RSA_BITS = 2048

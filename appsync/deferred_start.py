@@ -13,8 +13,9 @@ Redis, the engine) are still reported before the server listens, and the server 
 So the tables to create must all be in the data directory's file already (a restart on existing
 data, as most of a user's starts are: nothing is created or seeded then), no DynamoDB data
 source may reach DynamoDB (its resolvers would wait), no extra DynamoDB listener is asked for
-(its port may be taken), and no event source mapping reads a table's stream (it reads from the
-start). What can still fail after it listens (the data directory's file unreadable at restore)
+(its port may be taken), no event source mapping reads a table's stream (it reads from the
+start), and no queue, topic or bucket of a template is to be created (SQS, SNS or S3 could
+refuse it). What can still fail after it listens (the data directory's file unreadable at restore)
 is reported as `validate` reports problems, and the server stops with status 1 (`on_failure`).
 """
 
@@ -61,6 +62,9 @@ def deferrable(
         return False
     # Stream mappings read the tables' streams from the start: the tables must be there.
     if definition.server.stream_mappings:
+        return False
+    # A template's queues, topics and buckets: SQS, SNS or S3 could refuse one at start.
+    if definition.server.resources:
         return False
     if dynamodb is None:
         return True

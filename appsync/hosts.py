@@ -10,7 +10,7 @@ through another address (the user chose `--host` beyond loopback) are not checke
 exposes the server anyway, and `serve` says so.
 
 `listening_socket` binds where the server listens (before it starts, so a taken port is said
-at once).
+at once); `own_url` is the address the server reaches itself at.
 """
 
 from __future__ import annotations
@@ -43,6 +43,15 @@ def listening_socket(host: str, port: int) -> socket.socket:
 
 
 @functools.lru_cache(maxsize=64)
+def own_url(host: str, port: int, scheme: str = "http") -> str:
+    """`<scheme>://<host>:<port>` of a server listening on `host:port`: a wildcard bind is
+    reached on loopback, an IPv6 address in brackets."""
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}:{port}"
+
+
 def is_loopback(address: str) -> bool:
     """Whether a bind address or a socket's address is a loopback one (asked on every request,
     about a few addresses: cached)."""

@@ -9,9 +9,10 @@ under the definition's folder). A change there is a reload:
    running one (`load_api(..., running=...)`, in a worker thread so the server keeps answering),
    with the services that outlive it: the Step Functions engine (its executions and tokens),
    the AWS endpoint, the realtime broker, the embedded DynamoDB's data;
-2. tables it declares that do not exist yet are created and seeded, its state machines and
-   activities declared (a changed definition updates its machine), and its Lambda functions
-   brought to the running invoker: one new, changed, or with a changed file in its code
+2. tables, queues, topics and buckets it declares that do not exist yet are created (tables
+   seeded; a queue's or topic's changed attributes set), its state machines and activities
+   declared (a changed definition updates its machine), and its Lambda functions brought to
+   the running invoker: one new, changed, or with a changed file in its code
    directory starts on fresh workers (`functions_embedded.redeclare`);
 3. any problem of 1 or 2 is reported as `validate` reports it (file:line:column, key path) and
    the running API goes on serving;
@@ -254,6 +255,9 @@ async def _start(api: LoadedApi, running: LoadedApi, changed: Sequence[Path]) ->
     """What the lifespan would start for `api` that the running services do not have yet."""
     if api.dynamodb is not None:
         await api.dynamodb.start()
+    # The queues, topics and buckets it adds (those it keeps are there already).
+    resources = api.definition.server.resources
+    await asyncio.to_thread(running.aws.created.create, resources, api.definition.problem)
     declared = api.definition.server.step_functions
     engine = running.step_functions
     await engine.declare(engine.declared(declared))
@@ -288,6 +292,11 @@ def _restart_only(old: ServerSpec, new: ServerSpec) -> list[str]:
             ("user pools", old.user_pools, new.user_pools),
             # A template's event source mappings, followed from the start.
             ("event source mappings", old.stream_mappings, new.stream_mappings),
+            (
+                "event source mappings from queues",
+                old.resources.queue_mappings,
+                new.resources.queue_mappings,
+            ),
             ("server.lambda.nodeSdkDirectory", old.node_sdk_directory, new.node_sdk_directory),
             ("server.apiCache.redisUrl", old.api_cache_redis_url, new.api_cache_redis_url),
         )

@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 from appsync.aws.forward import PrimaryServices
 from appsync.aws.transport import EMBEDDED_URL
 from appsync.errors import ConfigError
+from appsync.hosts import own_url
 from definition.model import AccessKey, StepFunctionsSettings, StepFunctionsTarget, source_text
 from definition.problems import Problem
 from resolvers.datasources.http import HttpStateMachineRunner
@@ -108,14 +109,9 @@ class SelfRoutes:
         server = scope.get("server")
         if self.base is not None or not server or server[1] is None:
             return
-        host = str(server[0])
-        # A wildcard bind is reached on loopback.
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
-        if ":" in host:
-            host = f"[{host}]"
         # Served with TLS, /graphql is on https (a websocket scope says wss for the same port).
         scheme = "https" if scope.get("scheme") in ("https", "wss") else "http"
-        self.base = f"{scheme}://{host}:{server[1]}"
+        self.base = own_url(str(server[0]), int(server[1]), scheme)
 
     def resolve(self, url: str) -> str:
         if self.base is None:

@@ -35,11 +35,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from appsync.dynamodb_streams import (
     stream_end,
@@ -62,6 +62,8 @@ from functions.errors import FunctionsError
 from functions.model import InvokeResult
 
 logger = logging.getLogger(__name__)
+
+_Spec = TypeVar("_Spec")
 
 # Lambda polls each shard of a DynamoDB stream four times a second.
 POLL_SECONDS = 0.25
@@ -100,18 +102,8 @@ class StreamMappings:
         self._poll = poll_seconds
         self._parts = _Parts(functions, destinations, clock or SystemClock(), tuple(retry_pauses))
 
-    @asynccontextmanager
-    async def running(self) -> AsyncIterator[None]:
-        if not self._specs:
-            yield
-            return
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._follow(spec)) for spec in self._specs]
-            try:
-                yield
-            finally:
-                for task in tasks:
-                    task.cancel()
+    def running(self) -> AbstractAsyncContextManager[None]:
+        return following(self._specs, self._follow)
 
     async def _follow(self, spec: StreamMappingSpec) -> None:
         region = _region(spec.event_source_arn)
@@ -277,6 +269,23 @@ class _Delivery:
             now=datetime.fromtimestamp(self._parts.clock.time(), UTC),
         )
         await self._parts.destinations.send(spec.on_failure_destination, json.dumps(record))
+
+
+@asynccontextmanager
+async def following(
+    specs: Sequence[_Spec], follow: Callable[[_Spec], Coroutine[Any, Any, None]]
+) -> AsyncIterator[None]:
+    """One task following each of `specs` while inside (none without specs)."""
+    if not specs:
+        yield
+        return
+    async with asyncio.TaskGroup() as group:
+        tasks = [group.create_task(follow(spec)) for spec in specs]
+        try:
+            yield
+        finally:
+            for task in tasks:
+                task.cancel()
 
 
 def _region(arn: str) -> str:

@@ -43,7 +43,7 @@ from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import load_template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError
 from definition.format_marks import ROOT_TEMPLATE
-from definition.model import DEFAULT_REGION, ApiDefinition
+from definition.model import DEFAULT_REGION, LOCAL_ENDPOINT_URL, ApiDefinition
 from definition.problems import Notice, Problem
 
 _PARAMETERS = "parameters.json"
@@ -70,8 +70,11 @@ def read_amplify(
     api: str | None = None,
     region: str | None = None,
     parameters: Mapping[str, str] | None = None,
+    *,
+    endpoint_url: str = LOCAL_ENDPOINT_URL,
 ) -> ApiDefinition:
-    """Read the built API; raises InvalidDefinitionError listing every problem."""
+    """Read the built API; raises InvalidDefinitionError listing every problem.
+    `endpoint_url`: the server's own address (`StackSettings`)."""
     build = _build_folder(path, api)
     if build is None:
         raise InvalidDefinitionError(
@@ -132,6 +135,7 @@ def read_amplify(
         stack_name_for(api or api_folder.name),
         region,
         parameters={name: value for name, value in values.items() if name in declared},
+        endpoint_url=endpoint_url,
     )
     stack = Stack(template, settings, LocalAssets(build, objects))
     return _with_categories(_keys_renewed(read_stack(stack)), categories)

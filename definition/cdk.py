@@ -29,7 +29,7 @@ from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import load_template
 from definition.errors import InvalidDefinitionError
 from definition.format_marks import MANIFEST
-from definition.model import DEFAULT_REGION, LOCAL_ACCOUNT_ID, ApiDefinition
+from definition.model import DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_ENDPOINT_URL, ApiDefinition
 from definition.problems import Problem
 
 _STACK = "aws:cloudformation:stack"
@@ -54,15 +54,20 @@ def read_cdk(
     stack: str | None = None,
     region: str | None = None,
     parameters: Mapping[str, str] | None = None,
+    *,
+    endpoint_url: str = LOCAL_ENDPOINT_URL,
 ) -> ApiDefinition:
     """Read the API of one stack of an assembly; raises InvalidDefinitionError listing every
-    problem."""
+    problem. `endpoint_url`: the server's own address (`StackSettings`)."""
     manifest = path / MANIFEST if path.is_dir() else path
     stacks = list(_stacks(manifest))
     chosen = _choose(manifest, stacks, stack)
     template = load_template(chosen.template)
     settings = StackSettings(
-        chosen.stack_name, region or chosen.region or DEFAULT_REGION, parameters=parameters
+        chosen.stack_name,
+        region or chosen.region or DEFAULT_REGION,
+        parameters=parameters,
+        endpoint_url=endpoint_url,
     )
     objects: dict[tuple[str, str], Path] = {}
     for assets in chosen.asset_manifests:

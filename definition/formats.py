@@ -28,7 +28,7 @@ from definition.cloudformation.parameters import StackSettings, stack_name_for, 
 from definition.cloudformation.template import parse_template_text
 from definition.errors import InvalidDefinitionError
 from definition.format_marks import MANIFEST, ROOT_TEMPLATE, SAM_TRANSFORM, is_service, service_file
-from definition.model import DEFAULT_REGION, ApiDefinition
+from definition.model import DEFAULT_REGION, LOCAL_ENDPOINT_URL, ApiDefinition
 from definition.problems import Problem
 
 # Where a problem of the command line's options is, in a report.
@@ -48,13 +48,16 @@ class Format(StrEnum):
 class ReadOptions:
     """The command line's choices: a `format` that overrides recognition, template
     `parameters` (`--parameter Key=Value`), the `stack` (a cdk.out stack to read, or a
-    template's stack name) and the `region` of pseudo parameters and local ARNs."""
+    template's stack name) and the `region` of pseudo parameters and local ARNs; not an
+    option of the command line, `endpoint_url` is `serve`'s own address, which a template's
+    queue URLs name."""
 
     format: Format | None = None
     parameters: Mapping[str, str] = field(default_factory=dict)
     stack: str | None = None
     region: str | None = None
     stage: str | None = None
+    endpoint_url: str = LOCAL_ENDPOINT_URL
 
 
 def read_definition(path: Path, options: ReadOptions | None = None) -> ApiDefinition:
@@ -72,11 +75,23 @@ def read_definition(path: Path, options: ReadOptions | None = None) -> ApiDefini
     if kind is Format.CDK:
         from definition.cdk import read_cdk
 
-        return read_cdk(path, options.stack, options.region, options.parameters)
+        return read_cdk(
+            path,
+            options.stack,
+            options.region,
+            options.parameters,
+            endpoint_url=options.endpoint_url,
+        )
     if kind is Format.AMPLIFY:
         from definition.amplify import read_amplify
 
-        return read_amplify(path, options.stack, options.region, options.parameters)
+        return read_amplify(
+            path,
+            options.stack,
+            options.region,
+            options.parameters,
+            endpoint_url=options.endpoint_url,
+        )
     if kind is Format.SERVERLESS:
         from definition.serverless.reader import read_serverless
         from definition.serverless.variables import Options
@@ -87,7 +102,7 @@ def read_definition(path: Path, options: ReadOptions | None = None) -> ApiDefini
             parameters=options.parameters,
             environment=dict(os.environ),
         )
-        return read_serverless(path, variables, options.stack)
+        return read_serverless(path, variables, options.stack, endpoint_url=options.endpoint_url)
     settings = stack_settings(path, options)
     if kind is Format.SAM:
         from definition.sam import read_sam
@@ -112,7 +127,12 @@ def stack_settings(path: Path, options: ReadOptions) -> StackSettings:
                 )
             ]
         )
-    return StackSettings(name, options.region or DEFAULT_REGION, parameters=options.parameters)
+    return StackSettings(
+        name,
+        options.region or DEFAULT_REGION,
+        parameters=options.parameters,
+        endpoint_url=options.endpoint_url,
+    )
 
 
 def recognise(path: Path) -> Format:

@@ -24,11 +24,15 @@ from typing import Any
 from definition.authorization import ApiKeySpec, AuthProviderSpec
 from definition.event_filters import FilterPattern
 from definition.problems import Notice, Origin, Problem
+from definition.service_resources import ServiceResources
 
 # DynamoDB data sources without `awsRegion` (AppSync requires it): the AWS CLI's usual region.
 DEFAULT_REGION = "us-east-1"
 # The account of every local ARN: moto's default account, which owns the embedded services.
 LOCAL_ACCOUNT_ID = "123456789012"
+# Where `serve` answers by default (its --host and --port): the origin of a template's queue
+# URLs when the reader is not told the server's own (`validate`, a server on a free port).
+LOCAL_ENDPOINT_URL = "http://127.0.0.1:20002"
 
 
 @dataclass(frozen=True, slots=True)
@@ -519,6 +523,8 @@ class ServerSpec:
     stream_mappings: tuple[StreamMappingSpec, ...] = ()
     # Where Node.js functions resolve the AWS SDK for JavaScript (None: the default directory).
     node_sdk_directory: Path | None = None
+    # A template's SQS queues, SNS topics and S3 buckets, created in the embedded services.
+    resources: ServiceResources = field(default_factory=ServiceResources)
 
 
 class ApiCachingBehavior(StrEnum):

@@ -4,16 +4,18 @@
 AppSync's EvaluateCode and EvaluateMappingTemplate, Lambda's Invoke of the declared functions,
 and moto's other services) and the in-process transport the engine's Task states use;
 `running` attaches the transport to the server's loop, creates the definition's user pools
-in the embedded Cognito and makes them sign with the data directory's key for the server's
-lifetime.
+in the embedded Cognito (and a template's queues, topics and buckets in the embedded SQS, SNS
+and S3, `appsync.aws.service_resources`) and makes them sign with the data directory's key for
+the server's lifetime.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from appsync.api_cache import ApiCache
 from appsync.aws.cognito import EmbeddedPoolKeys, SigningCognito, signing_with
@@ -28,13 +30,16 @@ from appsync.aws.identity_pools import IdentityPools, identity_pools_created
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
+from appsync.aws.service_resources import CreatedResources, Locate, resources_created
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
 from appsync.aws.web_identity import WebIdentityFederation
-from appsync.data_directory import DataDirectory
+from appsync.data_directory import RESOURCES_FILE, DataDirectory
 from auth.clock import Clock
 from definition.model import AwsEndpointSettings, IdentityPoolSpec, UserPoolSpec
+from definition.problems import Problem
+from definition.service_resources import ServiceResources
 from resolvers.util.time import SYSTEM_CLOCK
 from resolvers.util.time import Clock as ResolverClock
 
@@ -51,6 +56,13 @@ class LocalAws:
     identity_pools: IdentityPools
     user_pools: tuple[UserPoolSpec, ...] = ()
     identity_pool_specs: tuple[IdentityPoolSpec, ...] = ()
+    # A template's queues, topics and buckets, placed in the definition by `locate`; what was
+    # made of them (a reload creates what it adds there too).
+    resources: ServiceResources = field(default_factory=ServiceResources)
+    locate: Locate = lambda key_path, message: Problem("", key_path, message)
+    created: CreatedResources = field(default_factory=CreatedResources)
+    # The declared functions, which the template's `lambda` subscriptions deliver to.
+    functions: LocalFunctions | None = None
 
 
 def build_local_aws(
@@ -65,13 +77,16 @@ def build_local_aws(
     api_cache: ApiCache | None = None,
     token_clock: Clock | None = None,
     identity_pools: tuple[IdentityPoolSpec, ...] = (),
+    resources: tuple[ServiceResources, Locate] | None = None,
 ) -> LocalAws:
     """`clock` checks signatures (clients sign with the wall clock); `resolver_clock` is what
     evaluated resolver code reads as the time (the API's own); `functions`: the declared
     Lambda functions, whose Invoke the `lambda` route answers; `api_cache`: the served API's
     cache, for FlushApiCache and GetApiCache (the rest of the control plane after them);
     `token_clock` (default `clock`): what user pool tokens and identity pool credentials expire
-    on (the API's clock); `identity_pools`: the definition's, created while `running`."""
+    on (the API's clock); `identity_pools`: the definition's, created while `running`;
+    `resources`: a template's queues, topics and buckets, and where the definition states
+    them (`ApiDefinition.problem`)."""
     moto = MotoServices()
     token_clock = token_clock if token_clock is not None else clock
     vended = IdentityPools(token_clock, data)
@@ -97,7 +112,7 @@ def build_local_aws(
     verifier = endpoint_verifier(settings, clock, vended, token_clock)
     endpoint = AwsEndpoint(verifier, routes, fallback=moto)
     transport = EndpointTransport(endpoint)
-    return LocalAws(
+    local = LocalAws(
         settings,
         region,
         endpoint,
@@ -108,7 +123,11 @@ def build_local_aws(
         vended,
         user_pools,
         identity_pools,
+        functions=functions,
     )
+    if resources is not None:
+        local = dataclasses.replace(local, resources=resources[0], locate=resources[1])
+    return local
 
 
 @asynccontextmanager
@@ -117,11 +136,18 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
     # Here, not when the endpoint is made: it imports moto (issue 19).
     query_by_partition()
     try:
-        with (
-            signing_with(local.data),
-            user_pools_created(local.user_pools),
-            identity_pools_created(local.identity_pool_specs, local.identity_pools),
-        ):
-            yield
+        async with local.created.lambda_subscriptions.delivering(local.functions):
+            with (
+                signing_with(local.data),
+                user_pools_created(local.user_pools),
+                identity_pools_created(local.identity_pool_specs, local.identity_pools),
+                resources_created(
+                    local.created,
+                    local.resources,
+                    local.locate,
+                    local.data.file(RESOURCES_FILE) if local.data.path is not None else None,
+                ),
+            ):
+                yield
     finally:
         local.moto.close()

@@ -13,6 +13,12 @@ pre-signed URL has none, and moto then takes it for S3's (its default). A pre-si
 another service (an SNS or SQS action as a GET, which their query APIs take) is given an
 `Authorization` naming the URL's own credential scope, for moto's dispatch alone: the signature
 was verified before this route.
+
+A long poll (ReceiveMessage with `WaitTimeSeconds`, or a queue's
+`ReceiveMessageWaitTimeSeconds`) waits inside moto's call; holding the lock all that while
+would keep every other call out (a message sent meanwhile could not even arrive), for up to 20
+seconds. So moto's queues wait with the lock released (`release_lock_while_waiting`), and take
+it back to look again.
 """
 
 from __future__ import annotations
@@ -79,6 +85,7 @@ class MotoServices:
             )
 
             self._dispatcher = DomainDispatcherApplication(create_backend_app)
+            release_lock_while_waiting()
         return self._dispatcher
 
     def _call(self, environ: dict[str, Any]) -> AwsResponse:
@@ -104,6 +111,30 @@ class MotoServices:
             if not name.lower().startswith("access-control-")
         ]
         return AwsResponse(int(status.split(" ", 1)[0]), body, kept)
+
+
+def release_lock_while_waiting() -> None:
+    """moto's SQS queues wait for messages with the embedded backends' lock released (see the
+    module's docstring); once per process."""
+    from moto.sqs.models import Queue
+
+    waiting = Queue.wait_for_messages
+    if getattr(waiting, "releases_backend_lock", False):
+        return
+
+    def wait_for_messages(self: Any, timeout: int) -> None:
+        try:
+            BACKEND_LOCK.release()
+        except RuntimeError:  # not held by this thread: nothing to let go of
+            waiting(self, timeout)
+            return
+        try:
+            waiting(self, timeout)
+        finally:
+            BACKEND_LOCK.acquire()
+
+    wait_for_messages.releases_backend_lock = True  # type: ignore[attr-defined]
+    Queue.wait_for_messages = wait_for_messages  # type: ignore[method-assign]
 
 
 def _environ(request: AwsRequest) -> dict[str, Any]:

@@ -23,6 +23,7 @@ pytest and the standard library: the server's modules load when a fixture first 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -70,8 +71,15 @@ class AppSyncLocalFactory:
     ) -> LocalApi:
         # Imported here: the server's modules cost seconds to import (see the docstring).
         from appsync.data_directory import DataDirectory
+        from appsync.hosts import listening_socket, own_url
         from appsync.testing.api import LocalApi
-        from appsync.testing.servers import ServeMode, ServeOptions, load_definition, serve
+        from appsync.testing.servers import (
+            LOOPBACK,
+            ServeMode,
+            ServeOptions,
+            load_definition,
+            serve,
+        )
         from definition.formats import Format, ReadOptions
 
         if clock not in ("wall", "manual"):
@@ -94,13 +102,25 @@ class AppSyncLocalFactory:
             region,
             stage,
         )
-        loaded = load_definition(path, read)
+        listener = None
+        if chosen == ServeMode.IN_PROCESS:
+            # Its port, known before the definition is read: a template's queue URLs name it
+            # (a subprocess's `serve --port 0` does the same).
+            listener = listening_socket(LOOPBACK, 0)
+            port = int(listener.getsockname()[1])
+            read = dataclasses.replace(read, endpoint_url=own_url(LOOPBACK, port))
+        try:
+            loaded = load_definition(path, read)
+        except BaseException:
+            if listener is not None:
+                listener.close()
+            raise
         clock_start = None
         if clock == "manual":
             clock_start = start if start is not None else datetime.now(UTC)
         # Each server's own folder: its Cognito signing key, a subprocess's log.
         data = DataDirectory(self._tmp.mktemp("appsync-local"))
-        options = ServeOptions(ServeMode(chosen), clock_start, data, read)
+        options = ServeOptions(ServeMode(chosen), clock_start, data, read, listener)
         api = LocalApi(loaded, serve(loaded, options), data)
         self._apis.append(api)
         # It listens; one control call shows that it answers, signatures and all.

@@ -65,6 +65,9 @@ class ServeOptions:
     data: DataDirectory
     # How to read a template: its format, parameters, stack, region and stage (`serve`'s flags).
     read: ReadOptions = field(default_factory=ReadOptions)
+    # In process: the loopback socket to serve on, bound before the definition was read (a
+    # template's queue URLs name its port); None: one bound at start.
+    listener: socket.socket | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -116,7 +119,7 @@ class InProcessServer:
             app = build_app(definition, clock=clock, data=options.data, control=True)
         except ConfigError as error:
             raise ServerStartError(str(definition.file), [str(p) for p in error.problems]) from None
-        listener = listening_socket(LOOPBACK, 0)
+        listener = options.listener or listening_socket(LOOPBACK, 0)
         port = int(listener.getsockname()[1])
         if app.self_routes is not None:
             app.self_routes.learn({"server": (LOOPBACK, port), "scheme": "http"})

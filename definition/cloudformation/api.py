@@ -36,8 +36,18 @@ from definition.cloudformation.cognito import (
 from definition.cloudformation.dynamodb import read_tables
 from definition.cloudformation.event_sources import EVENT_SOURCE_MAPPING, read_stream_mappings
 from definition.cloudformation.lambda_ import read_lambda_functions
+from definition.cloudformation.messaging import (
+    POLICIES,
+    QUEUE,
+    SUBSCRIPTION,
+    TOPIC,
+    read_queues,
+    read_topics,
+)
 from definition.cloudformation.parameters import StackSettings
 from definition.cloudformation.properties import Part
+from definition.cloudformation.queue_sources import read_queue_mappings
+from definition.cloudformation.s3 import BUCKET, read_buckets
 from definition.cloudformation.stack import NESTED_STACK, Resource, Stack
 from definition.cloudformation.step_functions import read_state_machines
 from definition.cloudformation.template import Template, load_template
@@ -52,6 +62,14 @@ from definition.model import (
     TableDeclaration,
 )
 from definition.problems import Notice, Origin
+from definition.service_resources import (
+    BucketSpec,
+    QueueMappingSpec,
+    QueueSpec,
+    ServiceResources,
+    SubscriptionSpec,
+    TopicSpec,
+)
 
 GRAPHQL_API = "AWS::AppSync::GraphQLApi"
 _EVENT_API = "AWS::AppSync::Api"
@@ -66,6 +84,7 @@ _READ = (
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
     *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING],
     *[IDENTITY_POOL, ROLE_ATTACHMENT],
+    *[QUEUE, TOPIC, SUBSCRIPTION, BUCKET, *POLICIES],
 )
 # Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
 # permissions are not checked, CDK's metadata is CDK's own.
@@ -122,6 +141,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
     user_pools = tuple(pool for each in stacks for pool in read_user_pools(each))
     identity_pools = tuple(pool for each in stacks for pool in read_identity_pools(each))
     mappings = tuple(mapping for each in stacks for mapping in read_stream_mappings(each, tables))
+    resources = _service_resources(stacks)
     for each in stacks:
         _note_other_types(each)
     schemas: tuple[Source, ...] = () if schema is None else (schema,)
@@ -139,6 +159,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
         user_pools=user_pools,
         identity_pools=identity_pools,
         stream_mappings=mappings,
+        resources=resources,
     )
     return ApiDefinition(
         file=stack.template.file,
@@ -159,6 +180,36 @@ def read_stack(stack: Stack) -> ApiDefinition:
         notices=tuple(stack.notices),
         api_cache=cache,
         origins=origins,
+    )
+
+
+def _service_resources(stacks: list[Stack]) -> ServiceResources:
+    """The queues, topics, subscriptions and buckets of every stack, each name once."""
+    queues: list[QueueSpec] = []
+    mappings: list[QueueMappingSpec] = []
+    topics: list[TopicSpec] = []
+    subscriptions: list[SubscriptionSpec] = []
+    buckets: list[BucketSpec] = []
+    for stack in stacks:
+        queues += read_queues(stack)
+        stack_topics, stack_subscriptions = read_topics(stack)
+        topics += stack_topics
+        subscriptions += stack_subscriptions
+        buckets += read_buckets(stack)
+        mappings += read_queue_mappings(stack)
+    for kind, names in (
+        ("queue", [(queue.queue_name, queue.key_path) for queue in queues]),
+        ("topic", [(topic.topic_arn, topic.key_path) for topic in topics]),
+        ("bucket", [(bucket.bucket_name, bucket.key_path) for bucket in buckets]),
+    ):
+        seen: set[str] = set()
+        for name, key_path in names:
+            if name in seen:
+                logical_id, _, path = key_path.partition(".")
+                stacks[0].problem(logical_id, path, f"the {kind} {name} is declared twice")
+            seen.add(name)
+    return ServiceResources(
+        tuple(queues), tuple(topics), tuple(subscriptions), tuple(buckets), tuple(mappings)
     )
 
 

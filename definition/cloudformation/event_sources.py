@@ -14,9 +14,10 @@ Table.StreamArn`), `FunctionName` (a name, an ARN, `!Ref Fn`), `StartingPosition
 (`[ReportBatchItemFailures]`), `BisectBatchOnFunctionError`, `MaximumRecordAgeInSeconds` (-1,
 never, the default, or 60 to 604,800) and `DestinationConfig.OnFailure.Destination` (an SQS queue's
 or SNS topic's ARN; an S3 bucket is accepted with a notice). The table must be one the template
-declares with a `StreamSpecification`. A mapping from another source (SQS, Kinesis, Kafka, MQ,
-DocumentDB) is accepted with a notice and reads nothing; so are the properties the local poller
-does not act on (parallelization, tumbling windows, tags, metrics).
+declares with a `StreamSpecification`. A mapping from an SQS queue is `queue_sources`'; one from
+another source (Kinesis, Kafka, MQ, DocumentDB) is accepted with a notice and reads nothing; so
+are the properties the local poller does not act on (parallelization, tumbling windows, tags,
+metrics).
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ _KEYS = (
     "DocumentDBEventSourceConfig",
 )
 _PARTIAL = "ReportBatchItemFailures"
+# An SQS queue's ARN, the source of the mappings `queue_sources` reads.
+QUEUE_ARN = re.compile(r"^arn:[\w-]+:sqs:[\w-]+:\d{12}:[^:/]+$")
 # An on-failure destination: a standard SQS queue or SNS topic (services-ddb-params.html).
 _DESTINATION_ARN = re.compile(r"^arn:[\w-]+:(?:sqs|sns):[\w-]+:\d{12}:(?P<name>[^:]+)$")
 # MaximumRecordAgeInSeconds is -1 or at least a minute (the CDK's DynamoEventSource: "Minimum
@@ -79,6 +82,8 @@ def read_stream_mappings(
         reader.allowed(properties, path, _KEYS)
         source = reader.string(properties, "EventSourceArn", path, required=False)
         matched = _STREAM_ARN.match(source or "")
+        if QUEUE_ARN.match(source or ""):
+            continue  # a queue's mapping (`definition.cloudformation.queue_sources`)
         if matched is None:
             reader.notice(
                 join(path, "EventSourceArn"),
@@ -100,19 +105,19 @@ def read_stream_mappings(
                 join(path, "StartingPosition"),
                 "required for a DynamoDB stream: TRIM_HORIZON or LATEST",
             )
-        batch = _bounded(reader, properties, "BatchSize", (1, 10_000), 100)
-        retries = _bounded(reader, properties, "MaximumRetryAttempts", (-1, 10_000), -1)
-        window = _bounded(reader, properties, "MaximumBatchingWindowInSeconds", (0, 300), 0)
+        batch = bounded(reader, properties, "BatchSize", (1, 10_000), 100)
+        retries = bounded(reader, properties, "MaximumRetryAttempts", (-1, 10_000), -1)
+        window = bounded(reader, properties, "MaximumBatchingWindowInSeconds", (0, 300), 0)
         enabled = boolean(reader, properties, "Enabled", path) if "Enabled" in properties else True
         age = _record_age(reader, properties)
-        filters = _filters(reader, properties.get("FilterCriteria"))
-        partial = _response_types(reader, properties.get("FunctionResponseTypes"))
+        filters = filter_patterns(reader, properties.get("FilterCriteria"))
+        partial = partial_responses(reader, properties.get("FunctionResponseTypes"))
         destination = _on_failure(reader, properties.get("DestinationConfig"))
         if function is None or position is None:
             continue
         found.append(
             StreamMappingSpec(
-                function_name=_function_name(function),
+                function_name=function_name_of(function),
                 table_name=table,
                 event_source_arn=str(source),
                 starting_position=position,
@@ -133,7 +138,7 @@ def read_stream_mappings(
     return tuple(found)
 
 
-def _bounded(
+def bounded(
     reader: PropertyReader,
     properties: dict[str, Any],
     key: str,
@@ -162,7 +167,7 @@ def _record_age(reader: PropertyReader, properties: dict[str, Any]) -> int:
     return age
 
 
-def _filters(reader: PropertyReader, criteria: Any) -> tuple[FilterPattern, ...]:
+def filter_patterns(reader: PropertyReader, criteria: Any) -> tuple[FilterPattern, ...]:
     """FilterCriteria's patterns, each checked as CreateEventSourceMapping checks it."""
     path = "Properties.FilterCriteria"
     if criteria is None:
@@ -187,7 +192,7 @@ def _filters(reader: PropertyReader, criteria: Any) -> tuple[FilterPattern, ...]
     return tuple(patterns)
 
 
-def _response_types(reader: PropertyReader, types: Any) -> bool:
+def partial_responses(reader: PropertyReader, types: Any) -> bool:
     """Whether FunctionResponseTypes turns on partial batch responses."""
     if types is None:
         return False
@@ -215,22 +220,13 @@ def _on_failure(reader: PropertyReader, config: Any) -> str | None:
     if matched is None:
         reader.problem(where, f"expected an SQS queue's or SNS topic's ARN, got {destination!r}")
         return None
-    if "/" in matched["name"]:
-        # A queue's or topic's name has no `/`: this is the stand-in of a template's
-        # AWS::SQS::Queue or AWS::SNS::Topic, which nothing creates locally.
-        reader.notice(
-            where,
-            "accepted; no local effect yet (the template's queues and topics are not created "
-            "locally: discarded records are logged only; name one made in the AWS endpoint)",
-        )
-        return None
     if matched["name"].endswith(".fifo"):
         reader.problem(where, "expected a standard queue or topic: a FIFO one cannot be used")
         return None
     return destination
 
 
-def _function_name(identifier: str) -> str:
+def function_name_of(identifier: str) -> str:
     """The function's name in a FunctionName: a name, an ARN or a partial ARN (`123456789012:
     function:name`), a version or alias qualifier left out (only $LATEST runs locally)."""
     parts = identifier.split(":")

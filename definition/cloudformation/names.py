@@ -235,6 +235,67 @@ def _managed_policy_arn(names: LocalNames, logical_id: str) -> str:
     return names.arn("iam", f"policy/{name}", region=False)
 
 
+def _fifo_named(names: LocalNames, logical_id: str, kind: str, limit: int) -> str:
+    """`<kind>Name`, or the generated name (at most `limit` characters), which ends in `.fifo`
+    for a FIFO queue or topic (`Fifo<kind>` true), as SQS and SNS require."""
+    value = names.properties.property(logical_id, f"{kind}Name")
+    if value is not None:
+        return str(value)
+    fifo = names.properties.property(logical_id, f"Fifo{kind}")
+    if fifo is True or str(fifo).lower() == "true":
+        return names.generated_name(logical_id, limit - 5) + ".fifo"
+    return names.generated_name(logical_id, limit)
+
+
+def _queue_name(names: LocalNames, logical_id: str) -> str:
+    """AWS::SQS::Queue's QueueName: at most 80 characters, SQS's limit."""
+    return _fifo_named(names, logical_id, "Queue", 80)
+
+
+def _queue_url(names: LocalNames, logical_id: str) -> str:
+    """`<endpoint>/<account>/<name>`: the URL the embedded SQS answers GetQueueUrl with through
+    the server's endpoint, which SDKs that send to the QueueUrl's own host reach too (the AWS
+    SDK for JavaScript v3's SQS client does)."""
+    # AWS differs: the queue's cloud URL is https://sqs.<region>.amazonaws.com/<account>/<name>.
+    endpoint = names.settings.endpoint_url.rstrip("/")
+    return f"{endpoint}/{names.settings.account_id}/{_queue_name(names, logical_id)}"
+
+
+def _queue_arn(names: LocalNames, logical_id: str) -> str:
+    return names.arn("sqs", _queue_name(names, logical_id))
+
+
+def _topic_name(names: LocalNames, logical_id: str) -> str:
+    """AWS::SNS::Topic's TopicName: at most 256 characters."""
+    return _fifo_named(names, logical_id, "Topic", 256)
+
+
+def _topic_arn(names: LocalNames, logical_id: str) -> str:
+    return names.arn("sns", _topic_name(names, logical_id))
+
+
+def _subscription_arn(names: LocalNames, logical_id: str) -> str:
+    """`<topic ARN>:<uuid>`, as SNS names a subscription."""
+    digits = derived(names.seed(logical_id), 32, "0123456789abcdef")
+    uuid = "-".join((digits[:8], digits[8:12], digits[12:16], digits[16:20], digits[20:]))
+    return f"{names.properties.property(logical_id, 'TopicArn')}:{uuid}"
+
+
+def _bucket_name(names: LocalNames, logical_id: str) -> str:
+    """`BucketName`, or the generated name: lowercase, at most 63 characters (S3's rules)."""
+    value = names.properties.property(logical_id, "BucketName")
+    if value is not None:
+        return str(value)
+    return names.generated_name(logical_id, 63).lower()
+
+
+def _bucket_host(suffix: str) -> _Handler:
+    """`<bucket>.<suffix>`, `{region}` in `suffix` the stack's region."""
+    return lambda names, logical_id: (
+        f"{_bucket_name(names, logical_id)}.{suffix.format(region=names.settings.region)}"
+    )
+
+
 def _nested_stack_id(names: LocalNames, logical_id: str) -> str:
     settings = names.settings
     name = names.generated_name(logical_id, 128)
@@ -263,6 +324,10 @@ _REFS: dict[str, _Handler] = {
     "AWS::IAM::Role": _role_name,
     "AWS::IAM::Policy": lambda names, logical_id: names.generated_name(logical_id, 128),
     "AWS::IAM::ManagedPolicy": _managed_policy_arn,
+    "AWS::SQS::Queue": _queue_url,
+    "AWS::SNS::Topic": _topic_arn,
+    "AWS::SNS::Subscription": _subscription_arn,
+    "AWS::S3::Bucket": _bucket_name,
 }
 
 _ATTRIBUTES: dict[str, dict[str, _Handler]] = {
@@ -336,6 +401,23 @@ _ATTRIBUTES: dict[str, dict[str, _Handler]] = {
         "PolicyId": lambda names, logical_id: "ANPA" + derived(names.seed(logical_id), 17),
     },
 }
+_ATTRIBUTES.update(
+    {
+        # The resources' pages of the CloudFormation User Guide, "Return values".
+        "AWS::SQS::Queue": {"Arn": _queue_arn, "QueueName": _queue_name, "QueueUrl": _queue_url},
+        "AWS::SNS::Topic": {"TopicArn": _topic_arn, "TopicName": _topic_name},
+        "AWS::SNS::Subscription": {"Arn": _subscription_arn},
+        "AWS::S3::Bucket": {
+            "Arn": lambda names, lid: f"arn:aws:s3:::{_bucket_name(names, lid)}",
+            "DomainName": _bucket_host("s3.amazonaws.com"),
+            "DualStackDomainName": _bucket_host("s3.dualstack.{region}.amazonaws.com"),
+            "RegionalDomainName": _bucket_host("s3.{region}.amazonaws.com"),
+            "WebsiteURL": lambda names, lid: (
+                "http://" + _bucket_host("s3-website-{region}.amazonaws.com")(names, lid)
+            ),
+        },
+    }
+)
 _ATTRIBUTES["AWS::DynamoDB::GlobalTable"] = {
     **_ATTRIBUTES["AWS::DynamoDB::Table"],
     "TableId": lambda names, lid: derived(names.seed(lid), 32, "0123456789abcdef"),

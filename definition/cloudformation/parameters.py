@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from definition.cloudformation.intrinsics import NO_VALUE
-from definition.model import DEFAULT_REGION, LOCAL_ACCOUNT_ID
+from definition.model import DEFAULT_REGION, LOCAL_ACCOUNT_ID, LOCAL_ENDPOINT_URL
 from definition.problems import Problem
 
 # CloudFormation's stack names: "[a-zA-Z][-a-zA-Z0-9]*", at most 128 characters.
@@ -39,13 +39,15 @@ _Report = Callable[[str, str], None]
 class StackSettings:
     """Who deploys the template, locally: the stack's name, its region and account, and the
     parameter values given on the command line, or, for a nested stack, by the parent's
-    resource that `given_by` names (`Post.Properties.Parameters`)."""
+    resource that `given_by` names (`Post.Properties.Parameters`). `endpoint_url` is the
+    server's own address, which its queue URLs name (`appsync-local serve`'s)."""
 
     stack_name: str
     region: str = DEFAULT_REGION
     account_id: str = LOCAL_ACCOUNT_ID
     parameters: Mapping[str, str] | None = None
     given_by: str | None = None
+    endpoint_url: str = LOCAL_ENDPOINT_URL
 
 
 def stack_name_for(name: str) -> str:

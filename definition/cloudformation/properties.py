@@ -86,6 +86,20 @@ class PropertyReader(DefinitionReader):
                 self.notice(join(path, key), f"accepted; no local effect yet ({reason})")
 
 
+def checked_properties(
+    stack: Stack, logical_id: str, keys: Sequence[str], no_local_effect: dict[str, str]
+) -> tuple[PropertyReader, dict[str, Any]] | None:
+    """A resource's evaluated properties and their reader, each unknown key a problem and each
+    key in `no_local_effect` a notice; None when they cannot be evaluated."""
+    properties = stack.properties(logical_id)
+    if properties is None:
+        return None
+    reader = PropertyReader(stack, logical_id)
+    reader.allowed(properties, "Properties", keys)
+    reader.accepted(properties, "Properties", no_local_effect)
+    return reader, properties
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """A resource with its evaluated `properties`, and the `stack` that declares it (the

@@ -272,6 +272,7 @@ class Stack:
             self.settings.account_id,
             parameters={key: _parameter_value(value) for key, value in given.items()},
             given_by=f"{logical_id}.Properties.Parameters of {self.file}",
+            endpoint_url=self.settings.endpoint_url,
         )
         assets = LocalAssets(template.base_dir, self.assets.objects)
         return Stack(template, settings, assets, parent=self)

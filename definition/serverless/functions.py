@@ -15,9 +15,14 @@ the string itself), `FunctionName` the function's ARN, `BatchSize` 10 and `Start
 TRIM_HORIZON unless given, `Enabled`, `batchWindow` as `MaximumBatchingWindowInSeconds`,
 `maximumRetryAttempts`, `bisectBatchOnFunctionError`, `functionResponseType`,
 `maximumRecordAgeInSeconds`, `tumblingWindowInSeconds`, `destinations.onFailure` and
-`filterPatterns`, under `naming.getStreamLogicalId`'s logical id. The template reader then
-follows a DynamoDB stream's mapping. Other events (`http`, `schedule`, `sqs`, ...) do not
-trigger functions locally: a notice names the functions that have them.
+`filterPatterns`, under `naming.getStreamLogicalId`'s logical id. An `sqs` event
+(`compile/events/sqs.js`) compiles into the mapping from its queue: `EventSourceArn` the
+event's `arn` (or the string itself), `BatchSize` 10 unless given, `maximumBatchingWindow` as
+`MaximumBatchingWindowInSeconds`, `Enabled`, `functionResponseType`, `filterPatterns` and
+`maximumConcurrency` (`ScalingConfig`), under `naming.getQueueLogicalId`'s logical id
+(`<Function>EventSourceMappingSQS<QueueName>`). The template reader then follows a DynamoDB
+stream's or a queue's mapping. Other events (`http`, `schedule`, ...) do not trigger
+functions locally: a notice names the functions that have them.
 """
 
 from __future__ import annotations
@@ -54,7 +59,10 @@ def compile_functions(
         ]
         for stream in streams:
             _stream_mapping(key, stream, out, f"{where}.events")
-        if len(streams) < len(events):
+        queues = [event["sqs"] for event in events if isinstance(event, dict) and "sqs" in event]
+        for queue in queues:
+            _queue_mapping(key, queue, out, f"{where}.events")
+        if len(streams) + len(queues) < len(events):
             with_events.append(key)
         environment = {**(provider.get("environment") or {}), **(raw.get("environment") or {})}
         architecture = raw.get("architecture") or provider.get("architecture")
@@ -124,6 +132,38 @@ def _stream_mapping(function: str, stream: Any, out: Compiled, where: str) -> No
             }
             if isinstance(patterns, list)
             else None,
+        },
+        where,
+    )
+
+
+def _queue_mapping(function: str, queue: Any, out: Compiled, where: str) -> None:
+    """The EventSourceMapping the framework compiles an `sqs` event into."""
+    settings = queue if isinstance(queue, dict) else {}
+    arn = settings.get("arn") if settings else queue
+    name = _stream_name(arn) if isinstance(arn, dict) else str(arn).split(":")[-1]
+    patterns = settings.get("filterPatterns")
+    concurrency = settings.get("maximumConcurrency")
+    normalized = function.replace("-", "Dash").replace("_", "Underscore")
+    alphanumeric = "".join(char for char in name if char.isalnum())
+    out.add(
+        f"{_upper_first(normalized)}EventSourceMappingSQS{_upper_first(alphanumeric)}",
+        "AWS::Lambda::EventSourceMapping",
+        {
+            "BatchSize": settings.get("batchSize") or 10,
+            "MaximumBatchingWindowInSeconds": settings.get("maximumBatchingWindow"),
+            "EventSourceArn": arn,
+            "FunctionName": {"Fn::GetAtt": [lambda_logical_id(function), "Arn"]},
+            "Enabled": settings.get("enabled", True),
+            "FunctionResponseTypes": [settings["functionResponseType"]]
+            if settings.get("functionResponseType")
+            else None,
+            "FilterCriteria": {
+                "Filters": [{"Pattern": json.dumps(p, separators=(",", ":"))} for p in patterns]
+            }
+            if isinstance(patterns, list)
+            else None,
+            "ScalingConfig": {"MaximumConcurrency": concurrency} if concurrency else None,
         },
         where,
     )

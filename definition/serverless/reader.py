@@ -30,7 +30,14 @@ from definition.cloudformation.stack import Stack
 from definition.cloudformation.template import Template, parse_template_text, read_text
 from definition.errors import InvalidDefinitionError
 from definition.format_marks import service_file
-from definition.model import DEFAULT_REGION, ApiDefinition, CodeSpec, InlineSource, Source
+from definition.model import (
+    DEFAULT_REGION,
+    LOCAL_ENDPOINT_URL,
+    ApiDefinition,
+    CodeSpec,
+    InlineSource,
+    Source,
+)
 from definition.problems import Notice, Origin, Problem
 from definition.serverless.compiler import Compiled, PluginReader
 from definition.serverless.functions import compile_functions
@@ -75,8 +82,15 @@ _PLUGIN_KEYS = (
 )
 
 
-def read_serverless(path: Path, options: Options, stack_name: str | None = None) -> ApiDefinition:
-    """Read the service's API; raises InvalidDefinitionError listing every problem."""
+def read_serverless(
+    path: Path,
+    options: Options,
+    stack_name: str | None = None,
+    *,
+    endpoint_url: str = LOCAL_ENDPOINT_URL,
+) -> ApiDefinition:
+    """Read the service's API; raises InvalidDefinitionError listing every problem.
+    `endpoint_url`: the server's own address (`StackSettings`)."""
     file = (service_file(path) or path).resolve()
     body = parse_template_text(read_text(file), file)
     if not isinstance(body, dict):
@@ -115,7 +129,12 @@ def read_serverless(path: Path, options: Options, stack_name: str | None = None)
     name = stack_name or str(provider.get("stackName") or f"{service}-{stage}")
     stack = Stack(
         Template(file, template_body),
-        StackSettings(stack_name_for(name), region, parameters=_stack_parameters(provider)),
+        StackSettings(
+            stack_name_for(name),
+            region,
+            parameters=_stack_parameters(provider),
+            endpoint_url=endpoint_url,
+        ),
         LocalAssets(file.parent),
     )
     try:

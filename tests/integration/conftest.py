@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import socket
 import subprocess
 import tempfile
 import threading
@@ -69,9 +70,12 @@ class Server:
 
 
 @contextmanager
-def running(app: Starlette, name: str) -> Iterator[tuple[str, int]]:
+def running(
+    app: Starlette, name: str, listener: socket.socket | None = None
+) -> Iterator[tuple[str, int]]:
     """Run `app` under uvicorn, with `appsync-local serve`'s protocols, on a free loopback port
-    in a daemon thread; yields (host, port) once it listens and stops it afterwards."""
+    (or on `listener`, bound already) in a daemon thread; yields (host, port) once it listens
+    and stops it afterwards."""
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -82,7 +86,8 @@ def running(app: Starlette, name: str) -> Iterator[tuple[str, int]]:
             **UVICORN_OPTIONS,
         )
     )
-    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    sockets = None if listener is None else [listener]
+    thread = threading.Thread(target=server.run, args=(sockets,), name=name, daemon=True)
     thread.start()
     try:
         while not server.started:

@@ -116,7 +116,8 @@ def test_filtered_partial_and_discarded_records_of_a_node_function(
 ) -> None:
     endpoint, _, dynamodb = served
     sqs = SESSION.client("sqs", endpoint_url=endpoint)
-    queue = sqs.create_queue(QueueName="order-failures")["QueueUrl"]
+    # The template's queue, created at start.
+    queue = sqs.get_queue_url(QueueName="order-failures")["QueueUrl"]
     paid = {"status": {"S": "paid"}}
     # One BatchWriteItem: the four records are in the stream before the mapping's next read.
     orders = [

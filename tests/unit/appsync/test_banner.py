@@ -13,6 +13,7 @@ from appsync.app import build_app
 from appsync.banner import announce, credentials_text, exposure_warning
 from appsync.data_directory import DataDirectory
 from definition.appsync_yaml.api import read_appsync_yaml
+from definition.formats import read_definition
 from definition.model import TEST_ACCESS_KEY, AccessKey, AwsEndpointSettings
 from tests.unit.appsync.api_support import API_KEY, write_api
 
@@ -55,3 +56,26 @@ def test_the_announcement_says_where_and_what_is_kept(
     ephemeral = capsys.readouterr().out
     assert "kept there" not in ephemeral
     assert "  In memory only: what clients store through the AWS endpoint is gone" in ephemeral
+
+
+def test_a_template_s_queues_and_buckets_are_said_to_be_kept(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(
+        "Resources:\n  Api:\n    Type: AWS::AppSync::GraphQLApi\n"
+        "    Properties: {Name: kept, AuthenticationType: API_KEY}\n"
+        "  Schema:\n    Type: AWS::AppSync::GraphQLSchema\n"
+        '    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}\n'
+        "  Jobs:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: banner-jobs}\n"
+    )
+    app = build_app(read_definition(template))
+    announce(app, DataDirectory(tmp_path / "state"), "127.0.0.1", 20002)
+    assert (
+        "    The embedded DynamoDB's tables, the Step Functions engine's executions and what the "
+        "template's queues and buckets hold (written when the server stops) are kept there"
+    ) in capsys.readouterr().out
+    announce(app, DataDirectory.ephemeral(), "127.0.0.1", 20002)
+    assert "  In memory only: embedded data (queue messages and bucket objects) is gone" in (
+        capsys.readouterr().out
+    )

@@ -96,11 +96,14 @@ def test_memory_only_holds_nothing_and_has_no_files(tmp_path: Path) -> None:
 def test_reset_deletes_the_data_files_and_keeps_the_key_and_anything_else(tmp_path: Path) -> None:
     directory = DataDirectory(tmp_path / "data")
     directory.cognito_signing_key()
-    names = ["dynamodb.sqlite", "dynamodb.sqlite-wal", "stepfunctions.sqlite", "notes.txt"]
+    names = [
+        *["dynamodb.sqlite", "dynamodb.sqlite-wal", "stepfunctions.sqlite", "resources.json"],
+        "notes.txt",
+    ]
     for name in names:
         (tmp_path / "data" / name).write_text("x")
     deleted = directory.reset()
-    assert [path.name for path in deleted] == names[:3]
+    assert [path.name for path in deleted] == names[:4]
     left = sorted(path.name for path in (tmp_path / "data").iterdir())
     assert left == [".gitignore", "cognito-signing-key.json", "lock", "notes.txt"]
     assert directory.reset() == []

@@ -21,6 +21,7 @@ from appsync.deferred_start import deferrable
 from appsync.embedded_dynamodb import embedded_dynamodb
 from definition.appsync_yaml.api import read_appsync_yaml
 from definition.model import ApiDefinition, StartingPosition, StreamMappingSpec
+from definition.service_resources import QueueSpec, ServiceResources
 from resolvers.datasources.dynamodb_moto import MotoDynamoDB
 from resolvers.errors import DynamoDBServiceError
 
@@ -96,6 +97,12 @@ def test_only_a_start_that_cannot_fail_is_deferred(tmp_path: Path) -> None:
     )
     mapped = dataclasses.replace(plain, server=plain_streams)
     assert not deferrable(mapped, data, embedded_dynamodb(mapped, ()))
+    # A template's queue: SQS could refuse it at start.
+    queue = QueueSpec("jobs", "us-east-1", "123456789012")
+    queued = dataclasses.replace(
+        plain, server=dataclasses.replace(plain.server, resources=ServiceResources((queue,)))
+    )
+    assert not deferrable(queued, data, embedded_dynamodb(queued, ()))
 
 
 @pytest.mark.anyio

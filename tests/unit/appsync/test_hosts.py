@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from appsync.hosts import HostPolicy, host_name, is_loopback, listening_socket
+from appsync.hosts import HostPolicy, host_name, is_loopback, listening_socket, own_url
 
 
 def _scope(host: str | None, server: str = "127.0.0.1") -> dict[str, object]:
@@ -79,3 +79,10 @@ def test_the_listening_socket_hands_out_connections_without_nagles_delay() -> No
             with accepted:
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
             assert client.getsockname()[0] == "127.0.0.1"
+
+
+def test_the_server_s_own_url_is_on_loopback_for_a_wildcard_bind() -> None:
+    assert own_url("127.0.0.1", 20002) == "http://127.0.0.1:20002"
+    assert own_url("0.0.0.0", 4000, "https") == "https://127.0.0.1:4000"
+    assert own_url("::", 4000) == "http://[::1]:4000"
+    assert own_url("fd00::1", 4000) == "http://[fd00::1]:4000"

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from moto.sqs.models import sqs_backends
 from starlette.routing import WebSocketRoute
 from watchfiles import Change
 
@@ -29,7 +30,9 @@ from appsync.reload import (
     changed_since,
 )
 from definition.appsync_yaml.api import read_appsync_yaml
+from definition.formats import read_definition
 from definition.model import ServerSpec, StateMachineSpec, StepFunctionsSettings
+from definition.service_resources import QueueMappingSpec, QueueSpec, ServiceResources
 from tests.unit.appsync.api_support import write_api
 
 
@@ -90,6 +93,13 @@ def test_restart_only_settings_are_told_apart_from_declarations(tmp_path: Path) 
     assert _restart_only(ServerSpec(), moved) == ["server.stepFunctions"]
     hosts = dataclasses.replace(ServerSpec(), allowed_hosts=("app.test",))
     assert _restart_only(ServerSpec(), hosts) == ["server.allowedHosts"]
+    # A queue is created by the reload; a mapping from it is followed from the next start.
+    queue = QueueSpec("q", "us-east-1", "123456789012")
+    mapping = QueueMappingSpec("f", queue.arn)
+    queued = ServerSpec(resources=ServiceResources(queues=(queue,)))
+    assert _restart_only(ServerSpec(), queued) == []
+    mapped = ServerSpec(resources=ServiceResources(queues=(queue,), queue_mappings=(mapping,)))
+    assert _restart_only(queued, mapped) == ["event source mappings from queues"]
 
 
 def test_the_watched_folders_hold_every_file_the_definition_names(tmp_path: Path) -> None:
@@ -187,3 +197,41 @@ def test_the_files_changed_since_a_read_are_the_ones_written_after_it(tmp_path: 
     later = read_at + 10
     os.utime(template, (later, later))
     assert changed_since(definition, read_at) == [template.resolve()]
+
+
+_TEMPLATE = """
+Resources:
+  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: reloaded, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+  First:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: reload-first, VisibilityTimeout: 30}
+"""
+
+
+@pytest.mark.anyio
+async def test_a_reload_creates_the_queues_it_adds_and_sets_changed_attributes(
+    tmp_path: Path,
+) -> None:
+    template = tmp_path / "template.yaml"
+    template.write_text(_TEMPLATE)
+    app = build_app(read_definition(template))
+    reloader = ApiReloader(app, lambda: read_definition(template))
+    queues = sqs_backends["123456789012"]["us-east-1"].queues
+    async with app.router.lifespan_context(app):
+        assert queues["reload-first"].attributes["VisibilityTimeout"] == 30
+        template.write_text(
+            _TEMPLATE.replace("VisibilityTimeout: 30", "VisibilityTimeout: 5")
+            + "  Second:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: reload-second}\n"
+        )
+        outcome = await reloader.reload([template])
+        assert outcome.applied
+        assert queues["reload-first"].attributes["VisibilityTimeout"] == 5
+        assert "reload-second" in queues
+    # What the server created is gone with it (the one the reload added too).
+    assert "reload-first" not in queues
+    assert "reload-second" not in queues

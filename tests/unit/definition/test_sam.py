@@ -176,3 +176,92 @@ def test_a_dynamodb_event_s_filters_and_failure_settings(tmp_path: Path) -> None
     assert mapping.bisect_batch_on_function_error
     assert mapping.maximum_record_age_seconds == 3600
     assert mapping.on_failure_destination == "arn:aws:sqs:us-east-1:123456789012:failed"
+
+
+def _with_api(folder: Path, resources: str) -> Path:
+    """A SAM template of `resources` (YAML under `Resources:`) and the smallest API, with a
+    `code` folder for its functions."""
+    (folder / "code").mkdir()
+    path = folder / "template.yaml"
+    text = f"Transform: AWS::Serverless-2016-10-31\nResources:{resources}"
+    path.write_text(
+        text
+        + """  Api:
+    Type: AWS::AppSync::GraphQLApi
+    Properties: {Name: posts, AuthenticationType: API_KEY}
+  Schema:
+    Type: AWS::AppSync::GraphQLSchema
+    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}
+"""
+    )
+    return path
+
+
+def test_a_functions_sqs_event_is_a_queue_mapping(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: SQS}` (AWS::Serverless::Function, "SQS" event source type: Queue,
+    BatchSize, FunctionResponseTypes ...) becomes an AWS::Lambda::EventSourceMapping from the
+    template's queue, which the server creates."""
+    path = _with_api(
+        tmp_path,
+        """
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties: {QueueName: jobs, VisibilityTimeout: 60}
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+      Environment: {Variables: {JOBS: !Ref Jobs}}
+      Events:
+        Work:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 5
+            FunctionResponseTypes: [ReportBatchItemFailures]
+""",
+    )
+    definition = read_sam(path, SETTINGS)
+    [queue] = definition.server.resources.queues
+    assert (queue.queue_name, queue.attributes) == ("jobs", {"VisibilityTimeout": "60"})
+    [mapping] = definition.server.resources.queue_mappings
+    [function] = definition.server.lambda_functions
+    assert (mapping.function_name, mapping.queue_arn) == (function.function_name, queue.arn)
+    assert (mapping.batch_size, mapping.report_batch_item_failures) == (5, True)
+    assert function.environment["JOBS"] == "http://127.0.0.1:20002/123456789012/jobs"
+
+
+def test_a_functions_sns_event_is_a_lambda_subscription(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: SNS}` becomes an AWS::SNS::Subscription with the lambda protocol
+    (and an AWS::Lambda::Permission, accepted), which the server subscribes."""
+    path = _with_api(
+        tmp_path,
+        """
+  Alerts:
+    Type: AWS::SNS::Topic
+    Properties: {TopicName: alerts}
+  Listener:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Alert:
+          Type: SNS
+          Properties:
+            Topic: !Ref Alerts
+            FilterPolicy: {severity: [high]}
+""",
+    )
+    definition = read_sam(path, SETTINGS)
+    [function] = definition.server.lambda_functions
+    [subscription] = definition.server.resources.subscriptions
+    assert (subscription.topic_arn, subscription.protocol, subscription.endpoint) == (
+        "arn:aws:sns:eu-west-1:123456789012:alerts",
+        "lambda",
+        function.arn,
+    )
+    assert subscription.attributes == {"FilterPolicy": '{"severity": ["high"]}'}

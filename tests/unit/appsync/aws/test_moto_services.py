@@ -3,9 +3,11 @@ comes back whole, without the CORS headers Flask-CORS adds."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,7 @@ from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
 from tests.fixtures.aws_signing import aws_client, signed_headers
 
 URL = "http://127.0.0.1:20002"
+JSON_1_0 = "application/x-amz-json-1.0"
 
 pytestmark = pytest.mark.anyio
 
@@ -95,3 +98,30 @@ async def test_a_pre_signed_call_reaches_the_service_its_credential_names(
     assert answer.status == 200, answer.body
     assert b"<CreateTopicResponse" in answer.body
     assert b"arn:aws:sns:us-east-1:123456789012:pre-signed" in answer.body
+
+
+async def test_a_long_poll_lets_other_calls_in_and_gets_what_they_send(
+    moto: MotoServices,
+) -> None:
+    """ReceiveMessage with WaitTimeSeconds waits for a message (Amazon SQS Developer Guide,
+    "Amazon SQS short and long polling"); a SendMessage made meanwhile must get through and
+    end the wait, where the lock held by the waiting call kept it out until the wait ran out."""
+    sqs = _call("sqs", WireProtocol.JSON)
+
+    def request(target: str, **fields: Any) -> AwsRequest:
+        headers = {"x-amz-target": f"AmazonSQS.{target}", "content-type": JSON_1_0}
+        return _request("POST", "/", "sqs", json.dumps(fields).encode(), **headers)
+
+    made = await moto.handle(request("CreateQueue", QueueName="moto-long-poll"), sqs)
+    url = json.loads(made.body)["QueueUrl"]
+    waiting = asyncio.create_task(
+        moto.handle(request("ReceiveMessage", QueueUrl=url, WaitTimeSeconds=10), sqs)
+    )
+    await asyncio.sleep(0.3)
+    sent = await moto.handle(request("SendMessage", QueueUrl=url, MessageBody="hi"), sqs)
+    assert sent.status == 200
+    # Sent while the poll still waits (not after its 10 s ran out, empty).
+    assert not waiting.done()
+    received = await waiting
+    assert [m["Body"] for m in json.loads(received.body)["Messages"]] == ["hi"]
+    await moto.handle(request("DeleteQueue", QueueUrl=url), sqs)

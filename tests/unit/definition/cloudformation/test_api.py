@@ -43,8 +43,9 @@ def test_the_fixture_reads_whole(tmp_path: Path) -> None:
     assert notices(definition) == [
         "QuoteMachine.Properties.RoleArn: accepted; no local effect yet (executions call "
         "services with the local credentials)",
-        "Notifications: AWS::SNS::Topic is not emulated: accepted, and nothing is created for it "
-        "locally",
+    ]
+    assert [topic.topic_name for topic in definition.server.resources.topics] == [
+        "posts-Notifications-E1SGF9084HWK"
     ]
     prod = read_cloudformation(
         FIXTURE, type(SETTINGS)("posts", "eu-west-1", parameters={"Stage": "prod"})
@@ -57,9 +58,9 @@ def test_types_not_emulated_are_named_once_each(tmp_path: Path) -> None:
     definition = read(
         tmp_path,
         """
-  QueueA: {Type: AWS::SQS::Queue}
-  QueueB: {Type: AWS::SQS::Queue}
-  Bucket: {Type: AWS::S3::Bucket}
+  StreamA: {Type: AWS::Kinesis::Stream}
+  StreamB: {Type: AWS::Kinesis::Stream}
+  Bus: {Type: AWS::Events::EventBus}
   Role:
     Type: AWS::IAM::Role
     Properties: {AssumeRolePolicyDocument: {}}
@@ -70,9 +71,10 @@ def test_types_not_emulated_are_named_once_each(tmp_path: Path) -> None:
 """,
     )
     assert notices(definition) == [
-        "QueueA, QueueB: AWS::SQS::Queue is not emulated: accepted, and nothing is created for "
-        "it locally",
-        "Bucket: AWS::S3::Bucket is not emulated: accepted, and nothing is created for it locally",
+        "StreamA, StreamB: AWS::Kinesis::Stream is not emulated: accepted, and nothing is "
+        "created for it locally",
+        "Bus: AWS::Events::EventBus is not emulated: accepted, and nothing is created for it "
+        "locally",
     ]
 
 

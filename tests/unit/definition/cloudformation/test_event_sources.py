@@ -125,11 +125,12 @@ def test_other_sources_and_unacted_properties_are_named(tmp_path: Path) -> None:
         _folder(tmp_path),
         TABLES
         + """
-  Queue:
+  Kinesis:
     Type: AWS::Lambda::EventSourceMapping
     Properties:
-      EventSourceArn: arn:aws:sqs:eu-west-1:123456789012:jobs
+      EventSourceArn: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks
       FunctionName: indexer
+      StartingPosition: LATEST
 """
         + _latest(
             "Filtered",
@@ -141,10 +142,10 @@ def test_other_sources_and_unacted_properties_are_named(tmp_path: Path) -> None:
     assert [mapping.key_path for mapping in definition.server.stream_mappings] == [
         "Filtered.Properties"
     ]
-    named = [n for n in notices(definition) if n.startswith(("Queue", "Filtered"))]
+    named = [n for n in notices(definition) if n.startswith(("Kinesis", "Filtered"))]
     assert named == [
-        "Queue.Properties.EventSourceArn: accepted; no local effect yet (only DynamoDB streams "
-        "are read locally: arn:aws:sqs:eu-west-1:123456789012:jobs is not)",
+        "Kinesis.Properties.EventSourceArn: accepted; no local effect yet (only DynamoDB "
+        "streams are read locally: arn:aws:kinesis:eu-west-1:123456789012:stream/clicks is not)",
         "Filtered.Properties.TumblingWindowInSeconds: accepted; no local effect yet (no "
         "tumbling windows)",
     ]
@@ -260,14 +261,15 @@ def test_an_s3_destination_is_a_notice(tmp_path: Path) -> None:
     ]
 
 
-def test_a_template_s_own_queue_is_a_notice(tmp_path: Path) -> None:
-    """AWS::SQS::Queue is not emulated: its `Arn` is a stand-in naming no queue."""
+def test_a_template_s_own_queue_is_the_destination(tmp_path: Path) -> None:
+    """The template's AWS::SQS::Queue is created in the embedded SQS: its `Arn` names it."""
     definition = read(
         _folder(tmp_path),
         TABLES
         + """
   Failures:
     Type: AWS::SQS::Queue
+    Properties: {QueueName: failures}
 """
         + _latest(
             "Mapping",
@@ -276,9 +278,7 @@ def test_a_template_s_own_queue_is_a_notice(tmp_path: Path) -> None:
             """,
         ),
     )
-    assert definition.server.stream_mappings[0].on_failure_destination is None
-    assert [n for n in notices(definition) if n.startswith("Mapping")] == [
-        "Mapping.Properties.DestinationConfig.OnFailure.Destination: accepted; no local effect "
-        "yet (the template's queues and topics are not created locally: discarded records are "
-        "logged only; name one made in the AWS endpoint)"
-    ]
+    assert definition.server.stream_mappings[0].on_failure_destination == (
+        "arn:aws:sqs:eu-west-1:123456789012:failures"
+    )
+    assert [n for n in notices(definition) if n.startswith("Mapping")] == []

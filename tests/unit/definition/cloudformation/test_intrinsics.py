@@ -136,16 +136,14 @@ def test_what_cannot_be_evaluated_is_a_problem_where_it_is(
 def test_a_resource_not_emulated_has_local_stand_ins(tmp_path: Path) -> None:
     # Its Ref and attributes read (never fatal: the "listed once as not emulated"), so a
     # template passing them to other resources that are not served either still loads.
-    topic = "\n  Topic:\n    Type: AWS::SNS::Topic"
-    text = f"Resources:{API}{topic}\n  Holder:\n    Type: AWS::SSM::Parameter\n"
-    text += (
-        "    Properties: {Value: [!Ref Topic, !GetAtt Topic.TopicName, !GetAtt Topic.TopicArn]}\n"
-    )
+    stream = "\n  Stream:\n    Type: AWS::Kinesis::Stream"
+    text = f"Resources:{API}{stream}\n  Holder:\n    Type: AWS::SSM::Parameter\n"
+    text += "    Properties: {Value: [!Ref Stream, !GetAtt Stream.Name, !GetAtt Stream.Arn]}\n"
     stack = stack_of(tmp_path, text)
     properties = stack.properties("Holder")
-    name = stack.names.generated_name("Topic")
-    assert name.startswith("posts-Topic-")
-    arn = f"arn:aws:sns:eu-west-1:123456789012:topic/{name}"
+    name = stack.names.generated_name("Stream")
+    assert name.startswith("posts-Stream-")
+    arn = f"arn:aws:kinesis:eu-west-1:123456789012:stream/{name}"
     assert properties == {"Value": [name, name, arn]}
 
 

@@ -159,4 +159,5 @@ def test_generated_names_keep_to_the_length_of_their_kind(tmp_path: Path) -> Non
 
 def test_types_with_local_names_are_known() -> None:
     assert has_local_names("AWS::DynamoDB::GlobalTable")
-    assert not has_local_names("AWS::SQS::Queue")
+    assert has_local_names("AWS::SQS::Queue")
+    assert not has_local_names("AWS::Kinesis::Stream")

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from definition.cloudformation.properties import PropertyReader, boolean, integer
+from definition.cloudformation.properties import (
+    PropertyReader,
+    boolean,
+    checked_properties,
+    integer,
+)
 from definition.model import InlineSource
 from tests.unit.definition.cloudformation.cloudformation_support import API, stack_of
 
@@ -70,3 +75,17 @@ def test_numbers_and_booleans_may_be_strings(tmp_path: Path) -> None:
         "expected an integer, got 'x'",
         "expected true or false, got 'maybe'",
     ]
+
+
+def test_checked_properties_name_unknown_keys_and_those_without_effect(tmp_path: Path) -> None:
+    text = f"Resources:{API}\n  Thing:\n    Type: AWS::SQS::Queue\n"
+    text += "    Properties: {QueueName: q, Tags: [{Key: a, Value: b}], Colour: red}\n"
+    stack = stack_of(tmp_path, text)
+    found = checked_properties(stack, "Thing", ("QueueName", "Tags"), {"Tags": "not listed"})
+    assert found is not None
+    reader, properties = found
+    assert (reader.logical_id, properties["QueueName"]) == ("Thing", "q")
+    assert [(p.key_path, p.message) for p in stack.problems] == [
+        ("Properties.Colour", "unknown property; expected one of QueueName, Tags")
+    ]
+    assert [n.key_path for n in stack.notices] == ["Thing.Properties.Tags"]

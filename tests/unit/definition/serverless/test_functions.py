@@ -180,3 +180,49 @@ def test_a_stream_event_s_filters_and_failure_settings_are_followed(tmp_path: Pa
     assert mapping.bisect_batch_on_function_error
     assert mapping.maximum_record_age_seconds == 120
     assert mapping.on_failure_destination == "arn:aws:sns:eu-west-1:123456789012:failed"
+
+
+def test_a_services_sqs_event_and_resources_queue_are_followed(tmp_path: Path) -> None:
+    """sqs.js compiles `sqs` events into the queue's EventSourceMapping
+    (`<Function>EventSourceMappingSQS<Queue>`: batchSize, maximumBatchingWindow,
+    functionResponseType, filterPatterns); the `resources:` block's queue is created."""
+    text = (
+        HEAD
+        + """
+functions:
+  worker:
+    handler: index.handler
+    environment: {JOBS_URL: !Ref JobsQueue}
+    events:
+      - sqs:
+          arn: !GetAtt JobsQueue.Arn
+          batchSize: 20
+          maximumBatchingWindow: 2
+          functionResponseType: ReportBatchItemFailures
+          filterPatterns: [{body: {kind: [job]}}]
+appSync:
+  name: posts
+  authentication: {type: API_KEY}
+  dataSources:
+    none: {type: NONE}
+  resolvers:
+"""
+        + get_post("none")
+        + """
+resources:
+  Resources:
+    JobsQueue:
+      Type: AWS::SQS::Queue
+      Properties: {QueueName: posts-jobs}
+"""
+    )
+    definition = read(tmp_path, text)
+    [queue] = definition.server.resources.queues
+    [mapping] = definition.server.resources.queue_mappings
+    assert mapping.key_path == "WorkerEventSourceMappingSQSJobsQueue.Properties"
+    assert (mapping.function_name, mapping.queue_arn) == ("posts-dev-worker", queue.arn)
+    assert (mapping.batch_size, mapping.maximum_batching_window_seconds) == (20, 2)
+    assert mapping.report_batch_item_failures
+    assert [pattern.text for pattern in mapping.filters] == ['{"body":{"kind":["job"]}}']
+    [function] = definition.server.lambda_functions
+    assert function.environment["JOBS_URL"] == "http://127.0.0.1:20002/123456789012/posts-jobs"

@@ -1,0 +1,216 @@
+"""A template's SQS queues, SNS topics (and their subscriptions) and S3 buckets, created in the
+embedded services at start, under the names the template's `Ref` and `Fn::GetAtt` gave them
+(`definition.cloudformation.names`), so that a function sending to its declared queue, a
+stream mapping's on-failure destination and boto3 on the AWS endpoint find the same ones.
+
+They are made in moto's backends in this process, the ones the AWS endpoint serves
+(`appsync.aws.moto_services`), as CloudFormation makes them: a queue with CreateQueue's
+attributes (its dead-letter queue first, so that the `RedrivePolicy` names an existing queue),
+a topic with CreateTopic's, each subscription with Subscribe and SetSubscriptionAttributes (an
+`AWS::SNS::Subscription` keeping the ARN its `Ref` gave), a bucket with CreateBucket, its
+versioning and CORS rules. Creating again is idempotent: a queue or topic that exists takes the
+declared attributes, a subscription that exists is kept, a bucket that exists keeps its
+objects; so a reload creates what it adds (`appsync.reload`). What a start created is removed
+when the server stops (moto's backends outlive a server in one process, as `user_pools` says),
+once what the queues and buckets hold is written to the data directory (`resource_data`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from appsync.aws.resource_data import restore, save
+from appsync.aws.sns_lambda import LambdaSubscriptions
+from appsync.errors import ConfigError
+from definition.problems import Problem
+from definition.service_resources import (
+    BucketSpec,
+    QueueSpec,
+    ServiceResources,
+    SubscriptionSpec,
+)
+from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
+
+logger = logging.getLogger(__name__)
+
+# PutBucketCors's names of a rule's lists, and the XML element names moto's backend keeps.
+_CORS_ELEMENTS = {
+    "AllowedMethods": "AllowedMethod",
+    "AllowedOrigins": "AllowedOrigin",
+    "AllowedHeaders": "AllowedHeader",
+    "ExposeHeaders": "ExposeHeader",
+}
+
+
+# Where a key path of the definition is, as a problem (`ApiDefinition.problem`).
+Locate = Callable[[str, str], Problem]
+
+
+class CreatedResources:
+    """What `create` made (and `remove` takes away), by service; `lambda_subscriptions`
+    delivers the messages of its `lambda` subscriptions."""
+
+    def __init__(self) -> None:
+        self.lambda_subscriptions = LambdaSubscriptions()
+        self.queues: set[tuple[str, str, str]] = set()
+        self.topics: set[str] = set()
+        self.subscriptions: set[str] = set()
+        self.buckets: set[str] = set()
+
+    def create(self, resources: ServiceResources, locate: Locate) -> None:
+        """Everything `resources` declares, in the embedded services (idempotent); raises
+        ConfigError for what they refuse, at the resource `locate` places."""
+        from moto.core.exceptions import ServiceException
+
+        with BACKEND_LOCK:
+            current = ""
+            try:
+                for queue in _dead_letter_queues_first(resources.queues):
+                    current = queue.key_path
+                    self._queue(queue)
+                for topic in resources.topics:
+                    current = topic.key_path
+                    backend = _sns(topic.region)
+                    if topic.topic_arn not in backend.topics:
+                        self.topics.add(topic.topic_arn)
+                    made = backend.create_topic(topic.topic_name, dict(topic.attributes))
+                    for name, value in topic.attributes.items():
+                        backend.set_topic_attribute(made.arn, name, value)
+                for subscription in resources.subscriptions:
+                    current = subscription.key_path
+                    self._subscribe(subscription)
+                for bucket in resources.buckets:
+                    current = bucket.key_path
+                    self._bucket(bucket)
+            except ServiceException as error:
+                problem = locate(current, f"{error.code}: {error.message}")
+                raise ConfigError([problem]) from error
+        logger.debug(
+            "created %d queue(s), %d topic(s), %d bucket(s) of the template",
+            len(resources.queues),
+            len(resources.topics),
+            len(resources.buckets),
+        )
+
+    def _queue(self, queue: QueueSpec) -> None:
+        backend = _sqs(queue.region, queue.account_id)
+        if queue.queue_name in backend.queues:
+            backend.set_queue_attributes(queue.queue_name, dict(queue.attributes))
+            return
+        backend.create_queue(queue.queue_name, **queue.attributes)
+        self.queues.add((queue.account_id, queue.region, queue.queue_name))
+
+    def _subscribe(self, spec: SubscriptionSpec) -> None:
+        region = spec.topic_arn.split(":")[3]
+        backend = _sns(region)
+        made = backend.subscribe(spec.topic_arn, spec.endpoint, spec.protocol)
+        wanted = spec.subscription_arn
+        if wanted is not None and made.arn != wanted:
+            # The ARN the template's `Ref` gave, in place of moto's random one.
+            backend.subscriptions.pop(made.arn, None)
+            made.arn = wanted
+            made.attributes["SubscriptionArn"] = wanted
+            backend.subscriptions[wanted] = made
+        self.subscriptions.add(made.arn)
+        for name, value in spec.attributes.items():
+            backend.set_subscription_attributes(made.arn, name, value)
+        if spec.protocol == "lambda":
+            self.lambda_subscriptions.install(made)
+
+    def _bucket(self, bucket: BucketSpec) -> None:
+        from moto.s3.models import s3_backends
+
+        backend = _s3()
+        if bucket.bucket_name not in s3_backends.bucket_accounts:
+            backend.create_bucket(bucket.bucket_name, bucket.region)
+            self.buckets.add(bucket.bucket_name)
+        if bucket.versioning:
+            backend.put_bucket_versioning(bucket.bucket_name, "Enabled")
+        if bucket.cors_rules:
+            backend.put_bucket_cors(bucket.bucket_name, [_moto_cors(r) for r in bucket.cors_rules])
+
+    def remove(self) -> None:
+        """What `create` made, gone from the embedded services."""
+        from moto.s3.models import s3_backends
+
+        with BACKEND_LOCK:
+            for account, region, name in self.queues:
+                _sqs(region, account).queues.pop(name, None)
+            for arn in self.subscriptions:
+                _sns(arn.split(":")[3]).subscriptions.pop(arn, None)
+            for arn in self.topics:
+                _sns(arn.split(":")[3]).delete_topic(arn)
+            for name in self.buckets:
+                s3_backends.bucket_accounts.pop(name, None)
+                _s3().buckets.pop(name, None)
+        for made in (self.queues, self.topics, self.subscriptions, self.buckets):
+            made.clear()
+
+
+@contextmanager
+def resources_created(
+    created: CreatedResources,
+    resources: ServiceResources,
+    locate: Locate,
+    kept: Path | None = None,
+) -> Iterator[None]:
+    """While inside, the embedded services hold `resources`, with what their queues and
+    buckets held when a server using the same `kept` file stopped (`resource_data`)."""
+    if not resources:
+        yield
+        return
+    created.create(resources, locate)
+    if kept is not None:
+        restore(resources, kept)
+    try:
+        yield
+    finally:
+        if kept is not None:
+            save(resources, kept)
+        created.remove()
+
+
+def _dead_letter_queues_first(queues: tuple[QueueSpec, ...]) -> list[QueueSpec]:
+    """`queues` with each dead-letter queue before the queues whose RedrivePolicy names it."""
+    targets = set()
+    for queue in queues:
+        policy = queue.attributes.get("RedrivePolicy")
+        if policy is not None:
+            targets.add(json.loads(policy).get("deadLetterTargetArn"))
+    return sorted(queues, key=lambda queue: queue.arn not in targets)
+
+
+def _moto_cors(rule: Any) -> dict[str, Any]:
+    moto_rule: dict[str, Any] = {
+        _CORS_ELEMENTS[key]: value for key, value in rule.items() if key in _CORS_ELEMENTS
+    }
+    if "MaxAgeSeconds" in rule:
+        moto_rule["MaxAgeSeconds"] = str(rule["MaxAgeSeconds"])
+    if "ID" in rule:
+        moto_rule["ID"] = rule["ID"]
+    return moto_rule
+
+
+def _sqs(region: str, account: str) -> Any:
+    from moto.sqs.models import sqs_backends
+
+    return sqs_backends[account][region]
+
+
+def _sns(region: str) -> Any:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    return sns_backends[DEFAULT_ACCOUNT_ID][region]
+
+
+def _s3() -> Any:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    return s3_backends[DEFAULT_ACCOUNT_ID]["global"]

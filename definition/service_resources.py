@@ -1,0 +1,125 @@
+"""The SQS queues, SNS topics (with their subscriptions) and S3 buckets a template declares,
+created in the embedded services at start so that the functions and stream mappings that name
+them reach real ones (`appsync.service_resources`).
+
+Each is what the template's resource says, in the API's own terms: a queue's CreateQueue
+attributes (strings, as the API takes them), a topic's CreateTopic attributes, a
+subscription's Subscribe protocol, endpoint and attributes, a bucket's name with its
+versioning and CORS rules (PutBucketCors's `CORSRule`s). `key_path` is where the template
+states it (`<LogicalId>.Properties`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from definition.event_filters import FilterPattern
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSpec:
+    """An `AWS::SQS::Queue`: its name (`.fifo` ending a FIFO queue's), region and account (its
+    ARN's), and CreateQueue's `Attributes` (`RedrivePolicy` as JSON text naming its dead-letter
+    queue's ARN)."""
+
+    queue_name: str
+    region: str
+    account_id: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    key_path: str = ""
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:sqs:{self.region}:{self.account_id}:{self.queue_name}"
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionSpec:
+    """An `AWS::SNS::Subscription` (or an item of a topic's `Subscription` list): Subscribe's
+    `Protocol` and `Endpoint` (a queue's or function's ARN), and its attributes
+    (`RawMessageDelivery`, `FilterPolicy` as JSON text, ...). `subscription_arn` is the ARN
+    the resource's `Ref` gave (None for an item of a topic's list, which has no `Ref`)."""
+
+    topic_arn: str
+    protocol: str
+    endpoint: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    key_path: str = ""
+    subscription_arn: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicSpec:
+    """An `AWS::SNS::Topic`: its ARN (which names it, its region and account) and CreateTopic's
+    `Attributes` (`FifoTopic`, `ContentBasedDeduplication`, `DisplayName`)."""
+
+    topic_arn: str
+    attributes: Mapping[str, str] = field(default_factory=dict)
+    key_path: str = ""
+
+    @property
+    def topic_name(self) -> str:
+        return self.topic_arn.rsplit(":", 1)[1]
+
+    @property
+    def region(self) -> str:
+        return self.topic_arn.split(":")[3]
+
+
+@dataclass(frozen=True, slots=True)
+class BucketSpec:
+    """An `AWS::S3::Bucket`: its name, whether versioning is on, and its CORS rules as
+    PutBucketCors takes them (`AllowedMethods`, `AllowedOrigins`, `AllowedHeaders`,
+    `ExposeHeaders`, `MaxAgeSeconds`, `ID`)."""
+
+    bucket_name: str
+    region: str
+    versioning: bool = False
+    cors_rules: tuple[Mapping[str, Any], ...] = ()
+    key_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QueueMappingSpec:
+    """An `AWS::Lambda::EventSourceMapping` from an SQS queue to a declared function (Lambda's
+    CreateEventSourceMapping for a queue, with its defaults: 10 messages a batch, no batching
+    window, no filters, the batch failed whole)."""
+
+    function_name: str
+    queue_arn: str
+    batch_size: int = 10
+    maximum_batching_window_seconds: int = 0
+    enabled: bool = True
+    filters: tuple[FilterPattern, ...] = ()
+    # FunctionResponseTypes holds ReportBatchItemFailures.
+    report_batch_item_failures: bool = False
+    key_path: str = ""
+
+    @property
+    def queue_name(self) -> str:
+        return self.queue_arn.rsplit(":", 1)[1]
+
+    @property
+    def region(self) -> str:
+        return self.queue_arn.split(":")[3]
+
+    @property
+    def account_id(self) -> str:
+        return self.queue_arn.split(":")[4]
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceResources:
+    """Everything of these kinds a definition declares (none: nothing is created), and the
+    mappings from its queues to its functions."""
+
+    queues: tuple[QueueSpec, ...] = ()
+    topics: tuple[TopicSpec, ...] = ()
+    subscriptions: tuple[SubscriptionSpec, ...] = ()
+    buckets: tuple[BucketSpec, ...] = ()
+    queue_mappings: tuple[QueueMappingSpec, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.queues or self.topics or self.subscriptions or self.buckets)

@@ -1,0 +1,73 @@
+"""What a template's queues and buckets hold is kept in the data directory between runs: the
+messages of each queue (their bodies, attributes, a FIFO message's group and deduplication
+ids) and the latest version of each object (its bytes, content type and user metadata) are
+written when the server stops and are there again when it starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from moto.s3.models import s3_backends
+from moto.sqs.models import sqs_backends
+
+from appsync.aws.service_resources import CreatedResources, resources_created
+from definition.problems import Problem
+from definition.service_resources import BucketSpec, QueueSpec, ServiceResources
+
+ACCOUNT, REGION = "123456789012", "eu-west-2"
+RESOURCES = ServiceResources(
+    queues=(
+        QueueSpec("kept-jobs", REGION, ACCOUNT),
+        QueueSpec("kept-ordered.fifo", REGION, ACCOUNT, {"FifoQueue": "true"}),
+    ),
+    buckets=(BucketSpec("kept-uploads", REGION),),
+)
+
+
+def _locate(key_path: str, message: str) -> Problem:
+    return Problem("template.yaml", key_path, message)
+
+
+def _sqs() -> Any:
+    return sqs_backends[ACCOUNT][REGION]
+
+
+def _s3() -> Any:
+    return s3_backends[ACCOUNT]["global"]
+
+
+def test_messages_and_objects_are_there_again_after_a_restart(tmp_path: Path) -> None:
+    kept = tmp_path / "resources.json"
+    colour = {"colour": {"DataType": "String", "StringValue": "blue"}}
+    with resources_created(CreatedResources(), RESOURCES, _locate, kept):
+        _sqs().send_message("kept-jobs", "first", message_attributes=colour)
+        _sqs().send_message("kept-jobs", "second")
+        _sqs().send_message("kept-ordered.fifo", "in order", deduplication_id="d", group_id="g")
+        stored = _s3().put_object("kept-uploads", "notes/a.txt", b"\x00bytes")
+        stored.set_metadata({"content-type": "text/plain", "x-amz-meta-owner": "ada"})
+    # Gone with the server that made them (moto's backends outlive it in this process).
+    assert "kept-jobs" not in _sqs().queues
+    assert "kept-uploads" not in _s3().buckets
+    with resources_created(CreatedResources(), RESOURCES, _locate, kept):
+        jobs = _sqs().get_queue("kept-jobs").messages
+        assert [(m.body, m.message_attributes) for m in jobs] == [("first", colour), ("second", {})]
+        [ordered] = _sqs().get_queue("kept-ordered.fifo").messages
+        assert (ordered.body, ordered.group_id, ordered.deduplication_id) == ("in order", "g", "d")
+        back = _s3().get_object("kept-uploads", "notes/a.txt")
+        assert back.value == b"\x00bytes"
+        assert back.metadata["content-type"] == "text/plain"
+        assert back.metadata["x-amz-meta-owner"] == "ada"
+
+
+def test_an_unreadable_file_starts_them_empty(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    kept = tmp_path / "resources.json"
+    kept.write_text("{not json")
+    with resources_created(CreatedResources(), RESOURCES, _locate, kept):
+        assert _sqs().get_queue("kept-jobs").messages == []
+    assert "could not be read: the queues and buckets start empty" in caplog.text
+    # Written again, whole, at the stop.
+    assert kept.read_text().startswith('{"queues"')
