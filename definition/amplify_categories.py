@@ -40,8 +40,9 @@ from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.parameters import StackSettings, stack_name_for
 from definition.cloudformation.stack import NESTED_STACK, Stack
 from definition.cloudformation.template import Template, parse_template_text, read_text
+from definition.cognito_resources import IdentityPoolSpec, UserPoolSpec
 from definition.errors import InvalidDefinitionError, TemplateValueError
-from definition.model import IdentityPoolSpec, LambdaFunctionSpec, UserPoolSpec
+from definition.model import LambdaFunctionSpec
 from definition.problems import Notice, Problem
 
 # What Amplify's root stack declares besides the categories' stacks, that they refer to.

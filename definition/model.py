@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from definition.authorization import ApiKeySpec, AuthProviderSpec
+from definition.cognito_resources import IdentityPoolSpec, UserPoolSpec
 from definition.event_filters import FilterPattern
 from definition.problems import Notice, Origin, Problem
 from definition.service_resources import ServiceResources
@@ -370,53 +371,6 @@ class LambdaFunctionSpec:
     # The source folder a build step made `code` from (a SAM function built with esbuild):
     # watched for changes, as `code` is.
     built_from: Path | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class UserPoolClientSpec:
-    """An `AWS::Cognito::UserPoolClient`: the `client_id` it has locally, and its template
-    properties (CreateUserPoolClient's, PascalCase) for the embedded Cognito to create it."""
-
-    client_id: str
-    client_name: str
-    properties: Mapping[str, Any] = field(default_factory=dict)
-
-
-# The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`); the
-# template reader names the others in a notice.
-CALLED_TRIGGERS = (
-    *("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication"),
-    *("PreTokenGeneration", "PreTokenGenerationConfig"),
-    *("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"),
-    *("UserMigration", "CustomMessage"),
-)
-
-
-@dataclass(frozen=True, slots=True)
-class UserPoolSpec:
-    """An `AWS::Cognito::UserPool`: the deterministic `user_pool_id` its `!Ref` resolves to (so
-    `userPoolConfig.userPoolId` names it), its name, its template properties (CreateUserPool's)
-    and its clients, for the embedded Cognito to create at start so users can sign in."""
-
-    user_pool_id: str
-    pool_name: str
-    properties: Mapping[str, Any] = field(default_factory=dict)
-    clients: tuple[UserPoolClientSpec, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class IdentityPoolSpec:
-    """An `AWS::Cognito::IdentityPool` and the roles its `IdentityPoolRoleAttachment` gives:
-    the deterministic `identity_pool_id` its `!Ref` resolves to (`<region>:<uuid>`), its name,
-    whether guests get identities, the (provider name, app client id) pairs of its
-    `CognitoIdentityProviders`, and `roles` by kind (`authenticated`, `unauthenticated`: role
-    ARNs), for the embedded Cognito to create at start."""
-
-    identity_pool_id: str
-    pool_name: str
-    allow_unauthenticated: bool = False
-    providers: tuple[tuple[str, str], ...] = ()
-    roles: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,7 +74,7 @@ from appsync.aws.cognito_tokens import claims_of, overridden, response_key, toke
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from definition.model import CALLED_TRIGGERS
+from definition.cognito_resources import CALLED_TRIGGERS
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 _TOKEN_OPERATIONS = frozenset(

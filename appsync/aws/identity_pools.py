@@ -39,7 +39,7 @@ from appsync.aws.keys import ACCOUNT_ID
 from appsync.data_directory import IDENTITIES_FILE, DataDirectory, DataDirectoryError
 from auth.clock import Clock
 from auth.signature import IamCredential
-from definition.model import IdentityPoolSpec
+from definition.cognito_resources import IdentityPoolSpec
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)

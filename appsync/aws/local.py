@@ -37,7 +37,8 @@ from appsync.aws.user_pools import user_pools_created
 from appsync.aws.web_identity import WebIdentityFederation
 from appsync.data_directory import RESOURCES_FILE, DataDirectory
 from auth.clock import Clock
-from definition.model import AwsEndpointSettings, IdentityPoolSpec, UserPoolSpec
+from definition.cognito_resources import IdentityPoolSpec, UserPoolSpec
+from definition.model import AwsEndpointSettings
 from definition.problems import Problem
 from definition.service_resources import ServiceResources
 from resolvers.util.time import SYSTEM_CLOCK

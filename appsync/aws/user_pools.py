@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from appsync.aws.cognito import install_signer
-from definition.model import UserPoolSpec
+from definition.cognito_resources import UserPoolSpec
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)

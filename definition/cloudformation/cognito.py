@@ -19,7 +19,12 @@ from typing import Any
 from definition.cloudformation.names import identity_pool_name
 from definition.cloudformation.properties import PropertyReader, boolean
 from definition.cloudformation.stack import Stack
-from definition.model import CALLED_TRIGGERS, IdentityPoolSpec, UserPoolClientSpec, UserPoolSpec
+from definition.cognito_resources import (
+    CALLED_TRIGGERS,
+    IdentityPoolSpec,
+    UserPoolClientSpec,
+    UserPoolSpec,
+)
 from definition.problems import Notice
 
 IDENTITY_POOL = "AWS::Cognito::IdentityPool"

@@ -26,8 +26,9 @@ import pytest
 from pycognito.aws_srp import AWSSRP
 
 from appsync.app import build_app
+from definition.cognito_resources import UserPoolSpec
 from definition.formats import read_definition
-from definition.model import ApiDefinition, UserPoolSpec
+from definition.model import ApiDefinition
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 

@@ -20,7 +20,7 @@ from appsync.aws.moto_services import MotoServices
 from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
 from appsync.data_directory import DataDirectory
 from auth.clock import ManualClock
-from definition.model import IdentityPoolSpec
+from definition.cognito_resources import IdentityPoolSpec
 
 pytestmark = pytest.mark.anyio
 

@@ -21,7 +21,7 @@ from appsync.aws.identity_pools import (
 )
 from appsync.data_directory import DataDirectory
 from auth.clock import ManualClock
-from definition.model import IdentityPoolSpec
+from definition.cognito_resources import IdentityPoolSpec
 
 POOL = "eu-west-1:0c3d9a7e-51f2-4a8b-9d33-5b1c0e2f4a61"
 PROVIDER = "cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Abc123xyz"

@@ -8,7 +8,7 @@ from typing import Any
 from moto.cognitoidp.models import cognitoidp_backends
 
 from appsync.aws.user_pools import user_pools_created
-from definition.model import UserPoolClientSpec, UserPoolSpec
+from definition.cognito_resources import UserPoolClientSpec, UserPoolSpec
 
 POOL_ID = "eu-west-1_AbCdEf123"
 POOL = UserPoolSpec(

@@ -19,7 +19,7 @@ from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
 from appsync.aws.web_identity import WebIdentityFederation
 from appsync.data_directory import DataDirectory
 from auth.clock import ManualClock
-from definition.model import IdentityPoolSpec
+from definition.cognito_resources import IdentityPoolSpec
 
 POOL = "us-east-1:1f2e3d4c-5b6a-4978-8a9b-aabbccddeeff"
 ROLE = "arn:aws:iam::123456789012:role/guests"

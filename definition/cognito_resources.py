@@ -1,0 +1,55 @@
+"""The Cognito resources a definition declares: user pools with their app clients, and
+identity pools with their roles, which the embedded Cognito creates at start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class UserPoolClientSpec:
+    """An `AWS::Cognito::UserPoolClient`: the `client_id` it has locally, and its template
+    properties (CreateUserPoolClient's, PascalCase) for the embedded Cognito to create it."""
+
+    client_id: str
+    client_name: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+
+# The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`); the
+# template reader names the others in a notice.
+CALLED_TRIGGERS = (
+    *("PreSignUp", "PostConfirmation", "PreAuthentication", "PostAuthentication"),
+    *("PreTokenGeneration", "PreTokenGenerationConfig"),
+    *("DefineAuthChallenge", "CreateAuthChallenge", "VerifyAuthChallengeResponse"),
+    *("UserMigration", "CustomMessage"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UserPoolSpec:
+    """An `AWS::Cognito::UserPool`: the deterministic `user_pool_id` its `!Ref` resolves to (so
+    `userPoolConfig.userPoolId` names it), its name, its template properties (CreateUserPool's)
+    and its clients, for the embedded Cognito to create at start so users can sign in."""
+
+    user_pool_id: str
+    pool_name: str
+    properties: Mapping[str, Any] = field(default_factory=dict)
+    clients: tuple[UserPoolClientSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityPoolSpec:
+    """An `AWS::Cognito::IdentityPool` and the roles its `IdentityPoolRoleAttachment` gives:
+    the deterministic `identity_pool_id` its `!Ref` resolves to (`<region>:<uuid>`), its name,
+    whether guests get identities, the (provider name, app client id) pairs of its
+    `CognitoIdentityProviders`, and `roles` by kind (`authenticated`, `unauthenticated`: role
+    ARNs), for the embedded Cognito to create at start."""
+
+    identity_pool_id: str
+    pool_name: str
+    allow_unauthenticated: bool = False
+    providers: tuple[tuple[str, str], ...] = ()
+    roles: Mapping[str, str] = field(default_factory=dict)
