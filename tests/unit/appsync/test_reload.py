@@ -5,6 +5,7 @@ test_reload.py."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import importlib
 import os
@@ -187,3 +188,31 @@ def test_the_files_changed_since_a_read_are_the_ones_written_after_it(tmp_path: 
     later = read_at + 10
     os.utime(template, (later, later))
     assert changed_since(definition, read_at) == [template.resolve()]
+
+
+@pytest.mark.anyio
+async def test_after_listening_the_watches_are_registered_by_listened(tmp_path: Path) -> None:
+    """`serve`'s reloader: entered by the lifespan, it watches once the server listens
+    (`listened`, which returns once the watches are registered), not before."""
+    app = _app(tmp_path)
+    reloader = ApiReloader(
+        app, lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), after_listening=True
+    )
+    async with reloader.watching():
+        # Before the server listens: not watched yet, so never reloaded for.
+        (tmp_path / "post.py").write_text((tmp_path / "post.py").read_text() + "\n")
+        await reloader.listened()
+        (tmp_path / "name.py").write_text((tmp_path / "name.py").read_text() + "\n")
+        outcome = await asyncio.wait_for(reloader.next_outcome(0), 30)
+    assert outcome.applied, outcome.problems
+    assert outcome.changed == ((tmp_path / "name.py").resolve(),)
+
+
+@pytest.mark.anyio
+async def test_a_server_stopped_before_it_listened_stops_watching_at_once(tmp_path: Path) -> None:
+    reloader = ApiReloader(
+        _app(tmp_path), lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), after_listening=True
+    )
+    async with reloader.watching():
+        pass
+    assert reloader.count == 0
