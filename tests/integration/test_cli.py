@@ -394,6 +394,10 @@ NOT_FOR_A_NONE_RESOLVER = (
     "definition.serverless",
     "definition.cloudformation.api",
     "definition.cloudformation.stack",
+    # The token modes' providers, for an API with an API key alone (auth.rules).
+    "auth.cognito",
+    "auth.oidc",
+    "auth.lambda_authorizer",
 )
 
 
