@@ -174,10 +174,17 @@ class ApiReloader:
                 await watcher
 
     async def _watch(self, stop: asyncio.Event) -> None:
-        if not self._listening.is_set():
-            await self._listening.wait()
-            if not stop.is_set():
-                await asyncio.to_thread(_import_watch_backend)
+        try:
+            if not self._listening.is_set():
+                await self._listening.wait()
+                if not stop.is_set():
+                    await asyncio.to_thread(_import_watch_backend)
+            await self._watch_until(stop)
+        finally:
+            # A server stopped before its watches were registered: `listened` returns too.
+            self._registered.set()
+
+    async def _watch_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             # No local holds the API itself: a replaced one must be free to go.
             folders, files = _watched(self._app.state.api.definition)

@@ -216,3 +216,18 @@ async def test_a_server_stopped_before_it_listened_stops_watching_at_once(tmp_pa
     async with reloader.watching():
         pass
     assert reloader.count == 0
+
+
+@pytest.mark.anyio
+async def test_a_server_stopped_as_it_listened_is_not_kept_waiting_for_its_watches(
+    tmp_path: Path,
+) -> None:
+    reloader = ApiReloader(
+        _app(tmp_path), lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), after_listening=True
+    )
+    async with reloader.watching():
+        listened = asyncio.ensure_future(reloader.listened())
+        # The watcher wakes and imports the watch backend off the loop; the server stops then.
+        await asyncio.sleep(0)
+    await asyncio.wait_for(listened, 10)
+    assert reloader.count == 0
