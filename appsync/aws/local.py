@@ -17,8 +17,6 @@ from dataclasses import dataclass
 
 from appsync.api_cache import ApiCache
 from appsync.aws.cognito import SigningCognito, signing_with
-from appsync.aws.cognito_srp import SrpCognito
-from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
@@ -26,6 +24,7 @@ from appsync.aws.flush_cache import ApiCacheControl
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
+from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
@@ -71,7 +70,7 @@ def build_local_aws(
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`, its SRP sign-in
         # verified, with the pools' Lambda triggers run by the declared functions.
-        "cognito-idp": CognitoTriggers(SrpCognito(SigningCognito(moto)), functions),
+        "cognito-idp": CognitoRoute(moto, functions),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
@@ -82,6 +81,28 @@ def build_local_aws(
     endpoint = AwsEndpoint(endpoint_verifier(settings, clock), routes, fallback=moto)
     transport = EndpointTransport(endpoint)
     return LocalAws(settings, region, endpoint, transport, moto, data, dynamodb, user_pools)
+
+
+class CognitoRoute:
+    """The `cognito-idp` route, made by its first call: its modules (SRP, the pools' Lambda
+    triggers, custom challenges, user migration, messages) are imported then, not before
+    `serve`'s first answer, which seldom is a Cognito call (issue 19)."""
+
+    __slots__ = ("_functions", "_moto", "_route")
+
+    def __init__(self, moto: MotoServices, functions: LocalFunctions | None) -> None:
+        self._moto = moto
+        self._functions = functions
+        self._route: ServiceRoute | None = None
+
+    async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
+        if self._route is None:
+            from appsync.aws.cognito_srp import SrpCognito
+            from appsync.aws.cognito_triggers import CognitoTriggers
+
+            cognito = SrpCognito(SigningCognito(self._moto))
+            self._route = CognitoTriggers(cognito, self._functions)
+        return await self._route.handle(request, call)
 
 
 @asynccontextmanager

@@ -398,6 +398,10 @@ NOT_FOR_A_NONE_RESOLVER = (
     "auth.cognito",
     "auth.oidc",
     "auth.lambda_authorizer",
+    # The AWS endpoint's Cognito route beyond moto's, made by its first call (appsync.aws.local).
+    "appsync.aws.cognito_srp",
+    "appsync.aws.cognito_pools",
+    "appsync.aws.cognito_triggers",
 )
 
 
