@@ -186,9 +186,15 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     except ConfigError as error:
         _report(error.problems)
         return 1
+    reloader = None
     if options.reread is not None:
         reread = options.reread
-        ApiReloader(app, reread if workers == 1 else lambda: shared(reread()), _reloaded)
+        reloader = ApiReloader(
+            app,
+            reread if workers == 1 else lambda: shared(reread()),
+            _reloaded,
+            after_listening=True,
+        )
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
         # problem at once rather than logged by uvicorn after the start.
@@ -241,6 +247,8 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         gc.enable()
         if server.started:
             app.listened()
+            if reloader is not None:
+                await reloader.listened()
             bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
             extra = control_lines(options.clock, options.control)

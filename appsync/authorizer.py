@@ -23,17 +23,21 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from auth.api_key import ApiKey, ApiKeyConfig
 from auth.clock import Clock
-from auth.cognito import CognitoUserPoolConfig, DefaultAction
 from auth.errors import AuthConfigError
-from auth.lambda_authorizer import AuthorizerFunction, LambdaAuthorizerConfig
-from auth.oidc import JwksSource, OidcConfig
-from auth.rules import Authorizer, ProviderConfig
+from auth.rules import Authorizer
 from auth.sigv4 import CredentialSource, IamConfig, IamCredential, MotoCredentialSource
 from definition.authorization import ApiKeySpec, AuthenticationType, AuthProviderSpec
 from definition.model import ApiDefinition
+
+# A token mode's module is imported by the API that configures it (see `auth.rules`).
+if TYPE_CHECKING:
+    from auth.lambda_authorizer import AuthorizerFunction
+    from auth.oidc import JwksSource
+    from auth.rules import ProviderConfig
 
 # A key without `expires` never expires locally (AppSync's own default is 7 days from creation).
 _NO_EXPIRY = int(datetime(9999, 12, 31, tzinfo=UTC).timestamp())
@@ -118,6 +122,8 @@ def provider_config(
                 sources=sources,
             )
         case AuthenticationType.OPENID_CONNECT:
+            from auth.oidc import OidcConfig
+
             oidc = spec.open_id_connect_config
             assert oidc is not None
             return OidcConfig(
@@ -128,6 +134,8 @@ def provider_config(
                 jwks_file=str(oidc.jwks_file) if oidc.jwks_file is not None else None,
             )
         case AuthenticationType.AMAZON_COGNITO_USER_POOLS:
+            from auth.cognito import CognitoUserPoolConfig, DefaultAction
+
             pool = spec.user_pool_config
             assert pool is not None
             return CognitoUserPoolConfig(
@@ -142,6 +150,8 @@ def provider_config(
                 jwks_source=local.embedded_pool_keys if pool.jwks_file is None else None,
             )
         case AuthenticationType.AWS_LAMBDA:
+            from auth.lambda_authorizer import LambdaAuthorizerConfig
+
             authorizer = spec.lambda_authorizer_config
             assert authorizer is not None
             function = None

@@ -115,7 +115,11 @@ class ApiReloader:
         app: AppSyncApp,
         read: DefinitionReader,
         report: Callable[[ReloadOutcome], None] | None = None,
+        *,
+        after_listening: bool = False,
     ) -> None:
+        """`after_listening`: the watches are registered once the server listens (`serve`
+        calls `listened`), not when the lifespan starts (see `listened`)."""
         self._app = app
         self._read = read
         self._report = report
@@ -125,6 +129,10 @@ class ApiReloader:
         self._count = 0
         self._stop: asyncio.Event | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
+        self._listening = asyncio.Event()
+        self._registered = asyncio.Event()
+        if not after_listening:
+            self._listening.set()
         app.companions.append(self.watching)
 
     @property
@@ -138,6 +146,16 @@ class ApiReloader:
             await self._done.wait_for(lambda: self._count > after)
             assert self._latest is not None
             return self._latest
+
+    async def listened(self) -> None:
+        """The server listens: the watches are registered when this returns, so a change made
+        once `serve` has printed its banner is seen.
+
+        Registering them makes watchfiles import anyio's asyncio backend, about 15 ms of CPU
+        that the first answer need not wait for (issue 19): `serve` has it imported in a worker
+        thread once it listens, while the event loop answers."""
+        self._listening.set()
+        await self._registered.wait()
 
     @asynccontextmanager
     async def watching(self) -> AsyncIterator[None]:
@@ -153,12 +171,26 @@ class ApiReloader:
                 yield
             finally:
                 self._stop.set()
+                self._listening.set()  # a server stopped before it listened
                 await watcher
 
     async def _watch(self, stop: asyncio.Event) -> None:
+        try:
+            if not self._listening.is_set():
+                await self._listening.wait()
+                if not stop.is_set():
+                    await asyncio.to_thread(_import_watch_backend)
+            await self._watch_until(stop)
+        finally:
+            # A server stopped before its watches were registered: `listened` returns too.
+            self._registered.set()
+
+    async def _watch_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
             # No local holds the API itself: a replaced one must be free to go.
             folders, files = _watched(self._app.state.api.definition)
+            # Runs once this step has reached awatch's first wait, its watches registered.
+            asyncio.get_running_loop().call_soon(self._registered.set)
             changes = awatch(
                 *folders,
                 watch_filter=_Relevant(files),
@@ -338,6 +370,16 @@ def changed_since(definition: ApiDefinition, since: float) -> list[Path]:
         except OSError:
             continue  # gone: the watch reports a file that comes back
     return changed
+
+
+def _import_watch_backend() -> None:
+    """anyio's asyncio backend, which `awatch` imports at its first step (anyio's
+    `get_cancelled_exc_class`), imported beforehand, off the event loop (see `listened`)."""
+    try:
+        importlib.import_module("anyio._backends._asyncio")
+    except ImportError:
+        # Another anyio's layout: `awatch` imports its backend itself, on the loop.
+        logger.debug("anyio's asyncio backend is not anyio._backends._asyncio")
 
 
 def _watched(definition: ApiDefinition) -> tuple[frozenset[Path], frozenset[Path]]:

@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 from auth.api_key import ApiKeyConfig, ApiKeyProvider
 from auth.clock import Clock
-from auth.cognito import CognitoProvider, CognitoUserPoolConfig, DefaultAction
 from auth.errors import (
     MISSING_AUTHORIZATION_HEADER,
     UNABLE_TO_PARSE_JWT_TOKEN,
@@ -32,23 +32,32 @@ from auth.errors import (
     UnauthorizedError,
 )
 from auth.identity import Principal
-from auth.lambda_authorizer import LambdaAuthorizerConfig, LambdaAuthorizerProvider
 from auth.modes import AuthDirective, AuthMode
-from auth.oidc import OidcConfig, OidcProvider, same_issuer, unverified_claims
 from auth.request import AuthRequest
 from auth.sigv4 import IamConfig, IamProvider, is_sigv4
+
+# The token modes' modules (user pools, OIDC, Lambda authorizers) are imported by an API that
+# configures one, when its config is made: an API without them does not pay for them before
+# its first answer (issue 19). The API key's and IAM's are light, and the AWS endpoint checks
+# SigV4 anyway.
+if TYPE_CHECKING:
+    from auth.cognito import CognitoProvider, CognitoUserPoolConfig
+    from auth.lambda_authorizer import LambdaAuthorizerConfig, LambdaAuthorizerProvider
+    from auth.oidc import OidcConfig, OidcProvider
 
 __all__ = ["Authorizer", "Principal", "ProviderConfig"]
 
 logger = logging.getLogger(__name__)
 
-ProviderConfig = (
-    ApiKeyConfig | IamConfig | OidcConfig | CognitoUserPoolConfig | LambdaAuthorizerConfig
+ProviderConfig: TypeAlias = (
+    "ApiKeyConfig | IamConfig | OidcConfig | CognitoUserPoolConfig | LambdaAuthorizerConfig"
 )
 
 # Modes an API may configure at most once (BOTO `additionalAuthenticationProviders`; one Lambda
 # authorizer per API).
 _SINGLE_INSTANCE_MODES = frozenset({AuthMode.API_KEY, AuthMode.AWS_IAM, AuthMode.AWS_LAMBDA})
+# The modes whose credential is a JWT told apart by its `iss`.
+_JWT_MODES = frozenset({AuthMode.AMAZON_COGNITO_USER_POOLS, AuthMode.OPENID_CONNECT})
 
 
 class Authorizer:
@@ -77,16 +86,18 @@ class Authorizer:
                 self._api_key = ApiKeyProvider(config, clock)
             elif isinstance(config, IamConfig):
                 self._iam = IamProvider(config, clock, signing_clock)
-            elif isinstance(config, CognitoUserPoolConfig):
-                self._jwt.append(CognitoProvider(config, clock, is_default=config is default))
-            elif isinstance(config, OidcConfig):
-                self._jwt.append(OidcProvider(config, clock))
+            elif config.mode is AuthMode.AWS_LAMBDA:
+                from auth.lambda_authorizer import LambdaAuthorizerProvider
+
+                self._lambda = LambdaAuthorizerProvider(
+                    cast("LambdaAuthorizerConfig", config), clock
+                )
             else:
-                self._lambda = LambdaAuthorizerProvider(config, clock)
+                self._jwt.append(_jwt_provider(config, clock, is_default=config is default))
         # A non-JWT Authorization value gets "Unable to parse JWT token." when a token mode is
         # all the API has (aws-appsync-community#198); beside other modes AppSync answered
         # "Valid authorization header not provided." (amplify-js#8892, a "Bearer " prefix).
-        self._jwt_only = not additional and isinstance(default, CognitoUserPoolConfig | OidcConfig)
+        self._jwt_only = not additional and default.mode in _JWT_MODES
 
     def modes(self) -> tuple[AuthMode, ...]:
         """The configured modes, default first."""
@@ -119,7 +130,12 @@ class Authorizer:
     async def _token(self, token: str, request: AuthRequest) -> Principal:
         """An `Authorization` value that is not SigV4: a user pool or OIDC JWT, chosen by its
         `iss`, or else the Lambda authorizer's token."""
-        claims = unverified_claims(token) if self._jwt else None
+        claims = None
+        if self._jwt:
+            # Imported with the API's user pool or OIDC provider.
+            from auth.oidc import same_issuer, unverified_claims
+
+            claims = unverified_claims(token)
         iss = claims.get("iss") if claims is not None else None
         if isinstance(iss, str):
             for provider in self._jwt:
@@ -171,24 +187,37 @@ class Authorizer:
         return tuple(directive for directive in directives if not directive.legacy_aws_auth)
 
 
+def _jwt_provider(
+    config: ProviderConfig, clock: Clock, *, is_default: bool
+) -> CognitoProvider | OidcProvider:
+    """The provider of a user pool or an OIDC issuer (`config.mode` is one of `_JWT_MODES`)."""
+    if config.mode is AuthMode.AMAZON_COGNITO_USER_POOLS:
+        from auth.cognito import CognitoProvider
+
+        pool = cast("CognitoUserPoolConfig", config)
+        return CognitoProvider(pool, clock, is_default=is_default)
+    from auth.oidc import OidcProvider
+
+    return OidcProvider(cast("OidcConfig", config), clock)
+
+
 def _check_config(default: ProviderConfig, additional: Sequence[ProviderConfig]) -> None:
-    if (
-        isinstance(default, CognitoUserPoolConfig)
-        and default.default_action is DefaultAction.DENY
-        and additional
-    ):
-        raise AuthConfigError(
-            "defaultAction must be ALLOW when additionalAuthenticationProviders are specified"
-        )
+    if default.mode is AuthMode.AMAZON_COGNITO_USER_POOLS and additional:
+        from auth.cognito import DefaultAction
+
+        if cast("CognitoUserPoolConfig", default).default_action is DefaultAction.DENY:
+            raise AuthConfigError(
+                "defaultAction must be ALLOW when additionalAuthenticationProviders are specified"
+            )
     seen: set[AuthMode] = set()
     issuers: set[str] = set()
     for config in (default, *additional):
         if config.mode in _SINGLE_INSTANCE_MODES and config.mode in seen:
             raise AuthConfigError(f"{config.mode} can be configured only once per API")
         seen.add(config.mode)
-        if isinstance(config, CognitoUserPoolConfig | OidcConfig):
+        if config.mode in _JWT_MODES:
             # Several user pools and OIDC issuers are allowed, but not the same one twice.
-            issuer = config.issuer.rstrip("/")
+            issuer = cast("CognitoUserPoolConfig | OidcConfig", config).issuer.rstrip("/")
             if issuer in issuers:
                 raise AuthConfigError(f"issuer {issuer} is configured more than once")
             issuers.add(issuer)

@@ -129,7 +129,7 @@ def test_the_wheel_carries_every_file_of_the_packages(wheel: Path) -> None:
     assert any(name.startswith("appsync/console/static/assets/") for name in names)
     entry_points = next(name for name in names if name.endswith(".dist-info/entry_points.txt"))
     with zipfile.ZipFile(wheel) as archive:
-        assert "appsync-local = appsync.__main__:main" in archive.read(entry_points).decode()
+        assert "appsync-local = appsync.entry_point:main" in archive.read(entry_points).decode()
 
 
 @pytest.fixture(scope="module")

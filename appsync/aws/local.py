@@ -13,15 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from appsync.api_cache import ApiCache
 from appsync.aws.cognito import EmbeddedPoolKeys, SigningCognito, signing_with
-from appsync.aws.cognito_identity import CognitoIdentity
-from appsync.aws.cognito_srp import SrpCognito
-from appsync.aws.cognito_triggers import CognitoTriggers
 from appsync.aws.control_plane import AppSyncControlPlane
 from appsync.aws.dynamodb import DynamoDBRoute, query_by_partition
 from appsync.aws.endpoint import AwsEndpoint, ServiceRoute
@@ -30,11 +27,11 @@ from appsync.aws.identity_pools import IdentityPools, identity_pools_created
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
+from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from appsync.aws.service_resources import CreatedResources, Locate, resources_created
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
-from appsync.aws.web_identity import WebIdentityFederation
 from appsync.data_directory import RESOURCES_FILE, DataDirectory
 from auth.clock import Clock
 from definition.cognito_resources import IdentityPoolSpec, UserPoolSpec
@@ -98,11 +95,11 @@ def build_local_aws(
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`, its SRP sign-in
         # verified, with the pools' Lambda triggers run by the declared functions.
-        "cognito-idp": CognitoTriggers(SrpCognito(SigningCognito(moto)), functions),
+        "cognito-idp": RouteOnFirstCall(lambda: _user_pools_route(moto, functions)),
         # moto's identity pools, with roles, verified logins and credentials per identity.
-        "cognito-identity": CognitoIdentity(vended, moto, EmbeddedPoolKeys(data)),
+        "cognito-identity": RouteOnFirstCall(lambda: _identity_pools_route(vended, moto, data)),
         # The basic flow's AssumeRoleWithWebIdentity of those pools' tokens; moto's STS after.
-        "sts": WebIdentityFederation(vended, moto, EmbeddedPoolKeys(data)),
+        "sts": RouteOnFirstCall(lambda: _federation_route(vended, moto, data)),
     }
     if functions is not None:
         routes["lambda"] = LambdaRoute(functions, moto)
@@ -129,6 +126,47 @@ def build_local_aws(
     if resources is not None:
         local = dataclasses.replace(local, resources=resources[0], locate=resources[1])
     return local
+
+
+class RouteOnFirstCall:
+    """A route made by its first call: the modules of Cognito's routes (SRP, the pools'
+    Lambda triggers, custom challenges, user migration, messages, identity pools, web identity
+    federation) are imported then, not before `serve`'s first answer, which seldom is a
+    Cognito call (issue 19)."""
+
+    __slots__ = ("_make", "_route")
+
+    def __init__(self, make: Callable[[], ServiceRoute]) -> None:
+        self._make = make
+        self._route: ServiceRoute | None = None
+
+    async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
+        if self._route is None:
+            self._route = self._make()
+        return await self._route.handle(request, call)
+
+
+def _user_pools_route(moto: MotoServices, functions: LocalFunctions | None) -> ServiceRoute:
+    from appsync.aws.cognito_srp import SrpCognito
+    from appsync.aws.cognito_triggers import CognitoTriggers
+
+    return CognitoTriggers(SrpCognito(SigningCognito(moto)), functions)
+
+
+def _identity_pools_route(
+    vended: IdentityPools, moto: MotoServices, data: DataDirectory
+) -> ServiceRoute:
+    from appsync.aws.cognito_identity import CognitoIdentity
+
+    return CognitoIdentity(vended, moto, EmbeddedPoolKeys(data))
+
+
+def _federation_route(
+    vended: IdentityPools, moto: MotoServices, data: DataDirectory
+) -> ServiceRoute:
+    from appsync.aws.web_identity import WebIdentityFederation
+
+    return WebIdentityFederation(vended, moto, EmbeddedPoolKeys(data))
 
 
 @asynccontextmanager

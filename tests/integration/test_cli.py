@@ -394,34 +394,21 @@ NOT_FOR_A_NONE_RESOLVER = (
     "definition.serverless",
     "definition.cloudformation.api",
     "definition.cloudformation.stack",
+    # The token modes' providers, for an API with an API key alone (auth.rules).
+    "auth.cognito",
+    "auth.oidc",
+    "auth.lambda_authorizer",
+    # The AWS endpoint's Cognito route beyond moto's, made by its first call (appsync.aws.local).
+    "appsync.aws.cognito_srp",
+    "appsync.aws.cognito_pools",
+    "appsync.aws.cognito_triggers",
 )
 
 
 def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: Path) -> None:
     """`serve`'s every import, from its start until it has answered a query resolved by a
     PYTHON resolver on a NONE data source, with an API key."""
-    (tmp_path / "schema.graphql").write_text("type Query { echo(message: String): String }\n")
-    (tmp_path / "echo.py").write_text(
-        "def request(ctx):\n    return {}\n\n\ndef response(ctx):\n    return ctx.args['message']\n"
-    )
-    definition = {
-        "name": "imports",
-        "schema": "schema.graphql",
-        "authenticationType": "API_KEY",
-        "apiKeys": [{"id": BLOG_KEY}],
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Query",
-                "fieldName": "echo",
-                "dataSourceName": "Local",
-                "runtime": "PYTHON",
-                "code": "echo.py",
-            }
-        ],
-    }
-    config = tmp_path / "appsync.yaml"
-    config.write_text(yaml.safe_dump(definition))
+    config = _echo_api(tmp_path, "ctx.args['message']")
     port = free_port()
 
     def answered() -> None:
@@ -452,6 +439,53 @@ def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: P
     # Nor the Step Functions engine, built once it listens (appsync.engine_start): its
     # language (JSONata, JSONPath), records, store, integrations and service.
     assert _among(before, ENGINE) == []
+
+
+def test_serve_reloads_a_change_made_once_its_banner_is_printed(tmp_path: Path) -> None:
+    """The reload watcher registers its watches once `serve` listens, before the banner."""
+    config = _echo_api(tmp_path, "ctx.args['message']")
+    command = [sys.executable, "-m", "appsync", "serve", "--config", str(config)]
+    with stopped_cleanly([*command, "--port", "0", "--ephemeral"]) as process:
+        text = announcement(process)
+        _echo_api(tmp_path, "ctx.args['message'].upper()")
+        match = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
+        assert match is not None, text
+        assert process.stdout is not None
+        # `serve` says so on its standard output once the new API serves.
+        for line in process.stdout:
+            if line.startswith("appsync-local: reloaded in"):
+                break
+        query = {"query": '{ echo(message: "hi") }'}
+        response = httpx.post(match[1], json=query, headers={"x-api-key": BLOG_KEY})
+        assert response.json() == {"data": {"echo": "HI"}}
+
+
+def _echo_api(folder: Path, expression: str) -> Path:
+    """An API with an API key whose `echo` field is a PYTHON resolver on a NONE data source
+    answering `expression`, in `folder`: its appsync.yaml."""
+    (folder / "schema.graphql").write_text("type Query { echo(message: String): String }\n")
+    (folder / "echo.py").write_text(
+        f"def request(ctx):\n    return {{}}\n\n\ndef response(ctx):\n    return {expression}\n"
+    )
+    definition = {
+        "name": "echo",
+        "schema": "schema.graphql",
+        "authenticationType": "API_KEY",
+        "apiKeys": [{"id": BLOG_KEY}],
+        "dataSources": [{"name": "Local", "type": "NONE"}],
+        "resolvers": [
+            {
+                "typeName": "Query",
+                "fieldName": "echo",
+                "dataSourceName": "Local",
+                "runtime": "PYTHON",
+                "code": "echo.py",
+            }
+        ],
+    }
+    config = folder / "appsync.yaml"
+    config.write_text(yaml.safe_dump(definition))
+    return config
 
 
 # The Step Functions engine's modules, which `serve` imports once it listens.

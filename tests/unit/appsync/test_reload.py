@@ -5,6 +5,7 @@ test_reload.py."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import importlib
 import os
@@ -235,3 +236,46 @@ async def test_a_reload_creates_the_queues_it_adds_and_sets_changed_attributes(
     # What the server created is gone with it (the one the reload added too).
     assert "reload-first" not in queues
     assert "reload-second" not in queues
+
+
+@pytest.mark.anyio
+async def test_after_listening_the_watches_are_registered_by_listened(tmp_path: Path) -> None:
+    """`serve`'s reloader: entered by the lifespan, it watches once the server listens
+    (`listened`, which returns once the watches are registered), not before."""
+    app = _app(tmp_path)
+    reloader = ApiReloader(
+        app, lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), after_listening=True
+    )
+    async with reloader.watching():
+        # Before the server listens: not watched yet, so never reloaded for.
+        (tmp_path / "post.py").write_text((tmp_path / "post.py").read_text() + "\n")
+        await reloader.listened()
+        (tmp_path / "name.py").write_text((tmp_path / "name.py").read_text() + "\n")
+        outcome = await asyncio.wait_for(reloader.next_outcome(0), 30)
+    assert outcome.applied, outcome.problems
+    assert outcome.changed == ((tmp_path / "name.py").resolve(),)
+
+
+@pytest.mark.anyio
+async def test_a_server_stopped_before_it_listened_stops_watching_at_once(tmp_path: Path) -> None:
+    reloader = ApiReloader(
+        _app(tmp_path), lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), after_listening=True
+    )
+    async with reloader.watching():
+        pass
+    assert reloader.count == 0
+
+
+@pytest.mark.anyio
+async def test_a_server_stopped_as_it_listened_is_not_kept_waiting_for_its_watches(
+    tmp_path: Path,
+) -> None:
+    reloader = ApiReloader(
+        _app(tmp_path), lambda: read_appsync_yaml(tmp_path / "appsync.yaml"), after_listening=True
+    )
+    async with reloader.watching():
+        listened = asyncio.ensure_future(reloader.listened())
+        # The watcher wakes and imports the watch backend off the loop; the server stops then.
+        await asyncio.sleep(0)
+    await asyncio.wait_for(listened, 10)
+    assert reloader.count == 0

@@ -9,8 +9,9 @@ import json
 import pytest
 
 from appsync.aws.cognito import signing_with
-from appsync.aws.local import build_local_aws, running
-from appsync.aws.requests import AwsRequest
+from appsync.aws.cognito_srp import BAD_SRP_A
+from appsync.aws.local import LocalAws, build_local_aws, running
+from appsync.aws.requests import AwsRequest, AwsResponse
 from appsync.data_directory import DataDirectory
 from appsync.evaluation import RUNTIME
 from appsync.stepfunctions_embedded import build_step_functions
@@ -60,3 +61,47 @@ async def test_the_route_table_answers_appsyncs_evaluate_code() -> None:
     answer = await local.endpoint.handle(AwsRequest("POST", path, "", headers, body.encode()))
     assert answer.status == 200, answer.body
     assert json.loads(json.loads(answer.body)["evaluationResult"]) == {"a": 1}
+
+
+async def _cognito(local: LocalAws, operation: str, body: dict[str, object]) -> AwsResponse:
+    """A `cognito-idp` call through the endpoint, signed as boto3 signs it."""
+    data = json.dumps(body).encode()
+    target = {"x-amz-target": f"AWSCognitoIdentityProviderService.{operation}"}
+    headers = signed_headers(
+        "POST",
+        "http://localhost/",
+        "cognito-idp",
+        data,
+        {**target, "content-type": "application/x-amz-json-1.1"},
+    )
+    headers = {"host": "localhost", **{k.lower(): v for k, v in headers.items()}}
+    return await local.endpoint.handle(AwsRequest("POST", "/", "", headers, data))
+
+
+async def test_the_cognito_route_made_by_its_first_call_is_moto_with_srp_verified() -> None:
+    service = build_step_functions(StepFunctionsSettings(), "a.yaml").service
+    data = DataDirectory.ephemeral()
+    local = build_local_aws(AwsEndpointSettings(), "us-east-1", service, data, SystemClock())
+    async with running(local):
+        created = await _cognito(local, "CreateUserPool", {"PoolName": "lazy"})
+        assert created.status == 200, created.body
+        pool = json.loads(created.body)["UserPool"]["Id"]
+        client = await _cognito(
+            local, "CreateUserPoolClient", {"UserPoolId": pool, "ClientName": "app"}
+        )
+        client_id = json.loads(client.body)["UserPoolClient"]["ClientId"]
+        # SRP's own check (cognito_srp), in front of moto's: an A of 0 mod N is refused.
+        refused = await _cognito(
+            local,
+            "InitiateAuth",
+            {
+                "AuthFlow": "USER_SRP_AUTH",
+                "ClientId": client_id,
+                "AuthParameters": {"USERNAME": "someone", "SRP_A": "0"},
+            },
+        )
+    assert refused.status == 400
+    assert json.loads(refused.body) == {
+        "__type": "InvalidParameterException",
+        "message": BAD_SRP_A,
+    }
