@@ -6,18 +6,45 @@ started (the port is known only then, when `--port 0` picked it). A start uvicor
 stops instead, `started` false, and the caller reports it (`serve` exits with 1).
 
 `LongPollServer` answers the engine's GetActivityTask long polls as it begins to shut down.
+
+As it shuts down, `ListeningServer` aborts a connection it has closed that is still there a
+second later. Over TLS, closing sends `close_notify` and asyncio then waits up to 30 s
+(`ssl_shutdown_timeout`) for the peer's; a client keeping an idle connection alive (boto3's
+urllib3 pool, any keep-alive HTTP client) reads nothing, so never answers, and `serve` took
+30 s to stop on SIGTERM. RFC 8446, 6.1: the party that closes need not wait for the other's
+`close_notify` before closing its side.
 """
 
 from __future__ import annotations
 
+import asyncio
 import socket
 from typing import Protocol
 
 import uvicorn
 
+# How long a connection the server has closed may take to go before it is aborted.
+CLOSE_GRACE_SECONDS = 1.0
+
 
 class ListeningServer(uvicorn.Server):
     """uvicorn's server with a `served()` hook; see the module's docstring."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        aborting = asyncio.get_running_loop().call_later(CLOSE_GRACE_SECONDS, self._abort_closed)
+        try:
+            await super().shutdown(sockets)
+        finally:
+            aborting.cancel()
+
+    def _abort_closed(self) -> None:
+        """Abort the connections whose transports are closing (the server closed them) but
+        which have not gone: a TLS peer that never answers `close_notify`. A connection still
+        answering a request is not closing, and uvicorn waits for it as before."""
+        for connection in list(self.server_state.connections):
+            transport = getattr(connection, "transport", None)
+            if isinstance(transport, asyncio.Transport) and transport.is_closing():
+                transport.abort()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         try:

@@ -322,7 +322,6 @@ def test_amplify_js_reads_as_a_guest_and_posts_signed_in_through_the_identity_po
             Password="Correct-Horse-9",
             Permanent=True,
         )
-        # Its kept-alive TLS connection would hold the server's shutdown for 30 s.
         idp.close()
         arguments = [pool.user_pool_id, web.client_id, identity_pool.identity_pool_id]
         finished = subprocess.run(

@@ -1,13 +1,18 @@
 """`ListeningServer` says when it serves, once, with the port bound; a start uvicorn cannot make
-stops it quietly (no SystemExit out of `serve`), `started` false. `LongPollServer` ends the
-engine's activity polls as it stops."""
+stops it quietly (no SystemExit out of `serve`), `started` false; it stops although a TLS
+client keeps an idle connection it never reads from. `LongPollServer` ends the engine's activity
+polls as it stops."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import socket
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,6 +25,7 @@ from starlette.routing import Route
 
 from appsync.hosts import listening_socket
 from appsync.stepfunctions_api import build_stepfunctions_app
+from appsync.tls import self_signed_certificate
 from appsync.uvicorn_server import ListeningServer, LongPollServer
 from stepfunctions.runtime.clock import SystemClock
 from stepfunctions.runtime.task_registry import TaskRegistry
@@ -57,6 +63,39 @@ async def test_served_is_called_once_the_socket_answers() -> None:
         await serving
     listener.close()
     assert (server.started, server.calls, answer.text) == (True, 1, "hello")
+
+
+def _keep_alive_request(port: int) -> ssl.SSLSocket:
+    """A TLS connection that asks for `/`, reads the answer and stays open, reading nothing
+    more (as urllib3 keeps an idle connection in its pool)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    connection = context.wrap_socket(socket.create_connection(("127.0.0.1", port), timeout=10))
+    connection.sendall(b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n")
+    answer = b""
+    while not answer.endswith(b"hello"):
+        answer += connection.recv(4096)
+    return connection
+
+
+@pytest.mark.anyio
+async def test_an_idle_tls_client_does_not_hold_the_shutdown(tmp_path: Path) -> None:
+    # Before: asyncio waited 30 s for the client's close_notify (`ssl_shutdown_timeout`).
+    files = self_signed_certificate(tmp_path, now=datetime(2030, 1, 1, tzinfo=UTC))
+    listener = listening_socket("127.0.0.1", 0)
+    port = listener.getsockname()[1]
+    app = Starlette(routes=[Route("/", _hello)])
+    server = _Recorded(uvicorn.Config(app, log_level="warning", **files.uvicorn_options()))
+    async with asyncio.TaskGroup() as group:
+        serving = group.create_task(server.serve(sockets=[listener]))
+        await asyncio.wait_for(server.listening.wait(), 10)
+        idle = await asyncio.to_thread(_keep_alive_request, port)
+        server.should_exit = True
+        await asyncio.wait_for(asyncio.shield(serving), 10)
+    idle.close()
+    listener.close()
+    assert server.calls == 1
 
 
 def _fail() -> None:
