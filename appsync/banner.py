@@ -102,6 +102,13 @@ def _services(app: AppSyncApp) -> list[str]:
     identity_pools = [pool.identity_pool_id for pool in definition.server.identity_pools]
     if identity_pools:
         lines.append(f"Cognito: identity pool {', '.join(identity_pools)}")
+    resources = definition.server.resources
+    if resources.queues:
+        lines.append(f"SQS: queues {', '.join(queue.queue_name for queue in resources.queues)}")
+    if resources.topics:
+        lines.append(f"SNS: topics {', '.join(topic.topic_name for topic in resources.topics)}")
+    if resources.buckets:
+        lines.append(f"S3: buckets {', '.join(bucket.bucket_name for bucket in resources.buckets)}")
     return [*lines, *describe_functions(app.state.api.functions)]
 
 
@@ -137,6 +144,8 @@ def _in_memory(app: AppSyncApp, data: DataDirectory) -> str:
         return f"embedded data ({', '.join(kept)}) is"
     if ephemeral:
         return "what clients store through the AWS endpoint is"
+    if _holds_data(definition):
+        return "what clients store in queues, buckets and services the template does not declare is"
     return "what clients store in the AWS endpoint's other services (S3, SQS, ...) is"
 
 

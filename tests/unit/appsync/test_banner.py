@@ -71,10 +71,16 @@ def test_a_template_s_queues_and_buckets_are_said_to_be_kept(
     )
     app = build_app(read_definition(template))
     announce(app, DataDirectory(tmp_path / "state"), "127.0.0.1", 20002)
+    kept = capsys.readouterr().out
     assert (
         "    The embedded DynamoDB's tables, the Step Functions engine's executions and what the "
         "template's queues and buckets hold (written when the server stops) are kept there"
-    ) in capsys.readouterr().out
+    ) in kept
+    assert "    SQS: queues banner-jobs\n" in kept
+    assert (
+        "  In memory only: what clients store in queues, buckets and services the template "
+        "does not declare is gone"
+    ) in kept
     announce(app, DataDirectory.ephemeral(), "127.0.0.1", 20002)
     assert "  In memory only: embedded data (queue messages and bucket objects) is gone" in (
         capsys.readouterr().out
