@@ -8,8 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -22,7 +20,8 @@ import yaml
 from appsync.api_log import api_id
 from tests.conftest import REPO_ROOT
 from tests.fixtures.aws_signing import signed_headers
-from tests.fixtures.loopback import free_port
+from tests.fixtures.echo_api import echo_api
+from tests.fixtures.loopback import free_port, post_when_listening
 from tests.integration.conftest import BLOG_CONFIG, BLOG_KEY, announcement, stopped_cleanly
 
 
@@ -312,12 +311,12 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         assert token is not None
         url = f"http://127.0.0.1:{port}/"
         unsigned = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
-        refused = _post_when_listening(url, unsigned)
+        refused = post_when_listening(url, unsigned)
         assert refused == {
             "__type": "MissingAuthenticationTokenException",
             "message": "Request is missing Authentication Token",
         }
-        listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", unsigned))
+        listed = post_when_listening(url, signed_headers("POST", url, "states", b"{}", unsigned))
         assert listed == {"stateMachines": []}
         # Its console: the Step Functions pages and their part of the console API.
         config = httpx.get(f"{url}console/config.json").json()
@@ -334,120 +333,13 @@ def test_stepfunctions_subcommand_serves_the_api_alone() -> None:
         assert '<div id="root">' in page.text
 
 
-# What `appsync-local stepfunctions` serves needs none of these (the AppSync stack, moto, the AWS
-# SDK, Redis, the resolver runtimes; Strawberry and graphql-core only once its console is
-# opened); importing them cost it most of its start (issue 19: 0.97 s against moto_server's
-# 0.45 s). SigV4 verification (auth.signature) and the console's token it does need.
-NOT_FOR_STEP_FUNCTIONS = (
-    "moto",
-    "boto3",
-    "botocore",
-    "strawberry",
-    "graphql",
-    "jwt",
-    "cryptography",
-    "redis",
-    "airspeed",
-    "quickjs",
-    "appsync.app",
-    "appsync.aws.cognito",
-    "auth.cognito",
-    "auth.oidc",
-    "schema",
-)
-
-
-def test_stepfunctions_subcommand_imports_only_the_engine_and_its_api(tmp_path: Path) -> None:
-    """The process's every import from its start until it has answered a signed
-    ListStateMachines."""
-    port = free_port()
-
-    def answered() -> None:
-        url = f"http://127.0.0.1:{port}/"
-        target = {"x-amz-target": "AWSStepFunctions.ListStateMachines"}
-        listed = _post_when_listening(url, signed_headers("POST", url, "states", b"{}", target))
-        assert listed == {"stateMachines": []}
-
-    modules = set(_imported(tmp_path, ["stepfunctions", "--port", str(port)], answered))
-    assert {"stepfunctions.service.api", "appsync.stepfunctions_api", "uvicorn"} <= modules
-    assert _among(modules, NOT_FOR_STEP_FUNCTIONS) == []
-
-
-# What `serve` does not import to answer an API that uses none of them: Strawberry (the
-# console's API, built when first called), Redis (not configured), PyJWT and cryptography (no
-# OIDC or Cognito authorization, no TLS), the VTL and JavaScript runtimes (no such resolvers),
-# httpx (a worker's). Importing them cost its first answer about a third (issue 19).
-NOT_FOR_A_NONE_RESOLVER = (
-    "strawberry",
-    "redis",
-    "jwt",
-    "cryptography",
-    "airspeed",
-    "quickjs",
-    "httpx",
-    "appsync.console.context",
-    "appsync.evaluation",
-    # The other definition formats' readers (definition.format_marks recognises them).
-    "definition.amplify",
-    "definition.cdk",
-    "definition.sam",
-    "definition.serverless",
-    "definition.cloudformation.api",
-    "definition.cloudformation.stack",
-    # The token modes' providers, for an API with an API key alone (auth.rules).
-    "auth.cognito",
-    "auth.oidc",
-    "auth.lambda_authorizer",
-    # The AWS endpoint's Cognito route beyond moto's, made by its first call (appsync.aws.local).
-    "appsync.aws.cognito_srp",
-    "appsync.aws.cognito_pools",
-    "appsync.aws.cognito_triggers",
-)
-
-
-def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: Path) -> None:
-    """`serve`'s every import, from its start until it has answered a query resolved by a
-    PYTHON resolver on a NONE data source, with an API key."""
-    config = _echo_api(tmp_path, "ctx.args['message']")
-    port = free_port()
-
-    def answered() -> None:
-        deadline = time.monotonic() + 15
-        query = {"query": 'query { echo(message: "hi") }'}
-        while True:
-            try:
-                response = httpx.post(
-                    f"http://127.0.0.1:{port}/graphql", json=query, headers={"x-api-key": BLOG_KEY}
-                )
-                break
-            except httpx.ConnectError:
-                assert time.monotonic() < deadline
-                time.sleep(0.05)
-        assert response.json() == {"data": {"echo": "hi"}}
-
-    arguments = ["serve", "--config", str(config), "--port", str(port), "--ephemeral"]
-    imported = _imported(tmp_path, arguments, answered)
-    modules = set(imported)
-    assert {"appsync.app", "appsync.console.routes", "uvicorn"} <= modules
-    assert _among(modules, NOT_FOR_A_NONE_RESOLVER) == []
-    # moto and the AWS SDK serve the AWS endpoint, whose services start once the server
-    # listens (appsync.deferred_start): none of them before its lifespan has started.
-    started = imported.index(STARTUP_COMPLETE)
-    before = set(imported[:started])
-    assert {"appsync.deferred_start", "appsync.engine_start"} <= before
-    assert _among(before, ("moto", "botocore", "boto3")) == []
-    # Nor the Step Functions engine, built once it listens (appsync.engine_start): its
-    # language (JSONata, JSONPath), records, store, integrations and service.
-    assert _among(before, ENGINE) == []
-
-
 def test_serve_reloads_a_change_made_once_its_banner_is_printed(tmp_path: Path) -> None:
     """The reload watcher registers its watches once `serve` listens, before the banner."""
-    config = _echo_api(tmp_path, "ctx.args['message']")
+    config = echo_api(tmp_path, "ctx.args['message']", BLOG_KEY)
     command = [sys.executable, "-m", "appsync", "serve", "--config", str(config)]
     with stopped_cleanly([*command, "--port", "0", "--ephemeral"]) as process:
         text = announcement(process)
-        _echo_api(tmp_path, "ctx.args['message'].upper()")
+        echo_api(tmp_path, "ctx.args['message'].upper()", BLOG_KEY)
         match = re.search(r"GraphQL:  (http://127\.0\.0\.1:\d+/graphql)", text)
         assert match is not None, text
         assert process.stdout is not None
@@ -458,99 +350,6 @@ def test_serve_reloads_a_change_made_once_its_banner_is_printed(tmp_path: Path) 
         query = {"query": '{ echo(message: "hi") }'}
         response = httpx.post(match[1], json=query, headers={"x-api-key": BLOG_KEY})
         assert response.json() == {"data": {"echo": "HI"}}
-
-
-def _echo_api(folder: Path, expression: str) -> Path:
-    """An API with an API key whose `echo` field is a PYTHON resolver on a NONE data source
-    answering `expression`, in `folder`: its appsync.yaml."""
-    (folder / "schema.graphql").write_text("type Query { echo(message: String): String }\n")
-    (folder / "echo.py").write_text(
-        f"def request(ctx):\n    return {{}}\n\n\ndef response(ctx):\n    return {expression}\n"
-    )
-    definition = {
-        "name": "echo",
-        "schema": "schema.graphql",
-        "authenticationType": "API_KEY",
-        "apiKeys": [{"id": BLOG_KEY}],
-        "dataSources": [{"name": "Local", "type": "NONE"}],
-        "resolvers": [
-            {
-                "typeName": "Query",
-                "fieldName": "echo",
-                "dataSourceName": "Local",
-                "runtime": "PYTHON",
-                "code": "echo.py",
-            }
-        ],
-    }
-    config = folder / "appsync.yaml"
-    config.write_text(yaml.safe_dump(definition))
-    return config
-
-
-# The Step Functions engine's modules, which `serve` imports once it listens.
-ENGINE = (
-    "stepfunctions.language",
-    "stepfunctions.records",
-    "stepfunctions.store.memory",
-    "stepfunctions.store.sqlite",
-    "stepfunctions.integrations",
-    "stepfunctions.service",
-    "appsync.stepfunctions_api",
-    "jsonata",
-    "jsonpath_ng",
-)
-
-
-# uvicorn's log line once the app's lifespan has started, before the server listens.
-STARTUP_COMPLETE = "Application startup complete."
-
-
-def _imported(tmp_path: Path, arguments: list[str], answered: Callable[[], None]) -> list[str]:
-    """Every module `appsync-local ARGUMENTS` imports, as `python -X importtime` lists them on
-    standard error (in order, with uvicorn's STARTUP_COMPLETE among them where it was logged),
-    from its start until `answered()` has returned (it is stopped then)."""
-    imports = tmp_path / "imports.txt"
-    command = [sys.executable, "-X", "importtime", "-m", "appsync", *arguments]
-    with (
-        imports.open("w") as stderr,
-        subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr) as process,
-    ):
-        try:
-            answered()
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
-    return [
-        line.rsplit("|", 1)[1].strip() if line.startswith("import time:") else STARTUP_COMPLETE
-        for line in imports.read_text().splitlines()
-        if (line.startswith("import time:") and "|" in line) or STARTUP_COMPLETE in line
-    ]
-
-
-def _among(modules: Iterable[str], names: tuple[str, ...]) -> list[str]:
-    """The modules that are one of `names` or inside one of them."""
-    return sorted(
-        module
-        for module in modules
-        if any(module == name or module.startswith(f"{name}.") for name in names)
-    )
-
-
-def _post_when_listening(url: str, headers: dict[str, str]) -> object:
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            response = httpx.post(
-                url,
-                content=b"{}",
-                headers={**headers, "content-type": "application/x-amz-json-1.0"},
-            )
-            return response.json()
-        except httpx.ConnectError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def _announced_then_stopped(arguments: list[str]) -> tuple[str, str]:
