@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import secrets
 import string
 import uuid
@@ -206,6 +207,10 @@ class IdentityPools:
             }
             with file.open("a", encoding="utf-8") as out:
                 out.write(json.dumps(line) + "\n")
+                if self._data is not None and self._data.fsync:
+                    # `serve --fsync`: the answer waits for the disk, as DynamoDB's writes do.
+                    out.flush()
+                    os.fsync(out.fileno())
         except (OSError, DataDirectoryError) as error:
             logger.warning("cannot keep identity %s: %s", identity.identity_id, error)
 

@@ -7,6 +7,7 @@ tests/integration/test_cognito_identity.py."""
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -157,3 +158,21 @@ def test_memory_only_pools_keep_no_file(tmp_path: Path) -> None:
     pools = IdentityPools(ManualClock(NOW), DataDirectory.ephemeral())
     assert pools.identity_for(POOL, []).pool_id == POOL
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_identity_waits_for_the_disk_only_with_fsync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def recording(fd: int) -> None:
+        synced.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording)
+    IdentityPools(ManualClock(NOW), DataDirectory(tmp_path / "plain")).identity_for(POOL, [])
+    assert synced == []
+    durable = DataDirectory(tmp_path / "durable", fsync=True)
+    IdentityPools(ManualClock(NOW), durable).identity_for(POOL, [])
+    assert len(synced) == 1
