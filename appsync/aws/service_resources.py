@@ -176,13 +176,25 @@ def resources_created(
 
 
 def _dead_letter_queues_first(queues: tuple[QueueSpec, ...]) -> list[QueueSpec]:
-    """`queues` with each dead-letter queue before the queues whose RedrivePolicy names it."""
-    targets = set()
+    """`queues` with each dead-letter queue before the queues whose RedrivePolicy names it,
+    along a chain of them too (a queue's dead-letter queue may have one of its own)."""
+    by_arn = {queue.arn: queue for queue in queues}
+    ordered: list[QueueSpec] = []
+    placed: set[str] = set()
     for queue in queues:
-        policy = queue.attributes.get("RedrivePolicy")
-        if policy is not None:
-            targets.add(json.loads(policy).get("deadLetterTargetArn"))
-    return sorted(queues, key=lambda queue: queue.arn not in targets)
+        chain = []
+        # Up the chain to the first queue placed, not declared, or seen (a cycle SQS refuses).
+        while queue.arn not in placed and queue not in chain:
+            chain.append(queue)
+            policy = queue.attributes.get("RedrivePolicy")
+            target = json.loads(policy).get("deadLetterTargetArn") if policy else None
+            if target not in by_arn:
+                break
+            queue = by_arn[target]
+        for each in reversed(chain):
+            placed.add(each.arn)
+            ordered.append(each)
+    return ordered
 
 
 def _moto_cors(rule: Any) -> dict[str, Any]:

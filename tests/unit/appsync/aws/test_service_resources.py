@@ -121,3 +121,23 @@ def test_a_resource_the_service_refuses_is_a_start_problem() -> None:
     [problem] = caught.value.problems
     assert problem.key_path == "T"
     assert problem.message.startswith("InvalidParameter: Fifo Topic names must end with .fifo")
+
+
+def _redriving_to(name: str, target: QueueSpec) -> QueueSpec:
+    policy = json.dumps({"deadLetterTargetArn": target.arn, "maxReceiveCount": 2})
+    return QueueSpec(name, REGION, ACCOUNT, {"RedrivePolicy": policy}, f"{name}.Properties")
+
+
+def test_a_chain_of_dead_letter_queues_is_created_from_its_end() -> None:
+    # jobs -> retries -> last: each dead-letter queue exists before the queue naming it, as
+    # CloudFormation orders them by their GetAtt references.
+    last = QueueSpec("unit-chain-last", REGION, ACCOUNT, {}, "Last.Properties")
+    retries = _redriving_to("unit-chain-retries", last)
+    jobs = _redriving_to("unit-chain-jobs", retries)
+    with resources_created(
+        CreatedResources(), ServiceResources(queues=(jobs, retries, last)), _locate
+    ):
+        queues = _sqs().queues
+        assert queues["unit-chain-jobs"].redrive_policy["deadLetterTargetArn"] == retries.arn
+        assert queues["unit-chain-retries"].redrive_policy["deadLetterTargetArn"] == last.arn
+    assert "unit-chain-last" not in _sqs().queues
