@@ -94,6 +94,12 @@ class Authorizer:
                 )
             else:
                 self._jwt.append(_jwt_provider(config, clock, is_default=config is default))
+        if self._jwt:
+            # Imported with the API's user pool or OIDC provider, once, not per request.
+            from auth.oidc import same_issuer, unverified_claims
+
+            self._unverified_claims = unverified_claims
+            self._same_issuer = same_issuer
         # A non-JWT Authorization value gets "Unable to parse JWT token." when a token mode is
         # all the API has (aws-appsync-community#198); beside other modes AppSync answered
         # "Valid authorization header not provided." (amplify-js#8892, a "Bearer " prefix).
@@ -130,16 +136,11 @@ class Authorizer:
     async def _token(self, token: str, request: AuthRequest) -> Principal:
         """An `Authorization` value that is not SigV4: a user pool or OIDC JWT, chosen by its
         `iss`, or else the Lambda authorizer's token."""
-        claims = None
-        if self._jwt:
-            # Imported with the API's user pool or OIDC provider.
-            from auth.oidc import same_issuer, unverified_claims
-
-            claims = unverified_claims(token)
+        claims = self._unverified_claims(token) if self._jwt else None
         iss = claims.get("iss") if claims is not None else None
         if isinstance(iss, str):
             for provider in self._jwt:
-                if same_issuer(provider.issuer, iss):
+                if self._same_issuer(provider.issuer, iss):
                     return await provider.authenticate(token, request.source_ip)
         if self._lambda is not None:
             return await self._lambda.authenticate(token, request)
