@@ -63,30 +63,55 @@ def restore(resources: ServiceResources, file: Path) -> None:
     except (OSError, ValueError) as error:
         logger.warning("%s could not be read: the queues and buckets start empty (%s)", file, error)
         return
+    if not isinstance(kept, dict):
+        logger.warning("%s could not be put back: it holds no object", file)
+        return
+    queues, buckets = kept.get("queues"), kept.get("buckets")
     with BACKEND_LOCK:
         for spec in resources.queues:
             backend = sqs_backends[spec.account_id][spec.region]
-            for message in kept.get("queues", {}).get(spec.queue_name, []):
+            for message in _entries(queues, spec.queue_name):
                 try:
                     backend.send_message(
                         spec.queue_name,
                         message["body"],
-                        message_attributes=message["attributes"] or None,
-                        deduplication_id=message["deduplicationId"],
-                        group_id=message["groupId"],
+                        message_attributes=message.get("attributes") or None,
+                        deduplication_id=message.get("deduplicationId"),
+                        group_id=message.get("groupId"),
                     )
-                except ServiceException as error:
-                    logger.warning("a kept message of %s was refused: %s", spec.queue_name, error)
+                except (ServiceException, KeyError, TypeError, ValueError) as error:
+                    logger.warning(
+                        "a kept message of %s could not be put back: %r", spec.queue_name, error
+                    )
         s3 = s3_backends[DEFAULT_ACCOUNT_ID]["global"]
         for bucket_spec in resources.buckets:
-            for stored in kept.get("buckets", {}).get(bucket_spec.bucket_name, []):
-                made = s3.put_object(
-                    bucket_spec.bucket_name,
-                    stored["key"],
-                    base64.b64decode(stored["value"]),
-                    disable_notification=True,
-                )
-                made.set_metadata(stored["metadata"])
+            for stored in _entries(buckets, bucket_spec.bucket_name):
+                try:
+                    value = base64.b64decode(stored["value"], validate=True)
+                    made = s3.put_object(
+                        bucket_spec.bucket_name, stored["key"], value, disable_notification=True
+                    )
+                    made.set_metadata(dict(stored.get("metadata") or {}))
+                except (ServiceException, KeyError, TypeError, ValueError) as error:
+                    logger.warning(
+                        "a kept object of %s could not be put back: %r",
+                        bucket_spec.bucket_name,
+                        error,
+                    )
+
+
+def _entries(kept: Any, name: str) -> list[dict[str, Any]]:
+    """The kept entries of the queue or bucket `name` (in the file's `queues` or `buckets`)
+    that are objects; what is not is logged and skipped."""
+    found = kept.get(name) if isinstance(kept, dict) else None
+    if found is None:
+        return []
+    entries = (
+        [entry for entry in found if isinstance(entry, dict)] if isinstance(found, list) else []
+    )
+    if not isinstance(found, list) or len(entries) < len(found):
+        logger.warning("kept entries of %s could not be put back: not objects", name)
+    return entries
 
 
 def _message(message: Any) -> dict[str, Any]:

@@ -71,3 +71,23 @@ def test_an_unreadable_file_starts_them_empty(
     assert "could not be read: the queues and buckets start empty" in caplog.text
     # Written again, whole, at the stop.
     assert kept.read_text().startswith('{"queues"')
+
+
+@pytest.mark.parametrize(
+    ("text", "bodies"),
+    [
+        ('["not", "an object"]', []),
+        ('{"queues": {"kept-jobs": [{"body": "kept"}, {"no body": 1}, 7]}}', ["kept"]),
+        ('{"queues": [], "buckets": {"kept-uploads": [{"key": "a", "value": "%%%"}]}}', []),
+    ],
+)
+def test_a_file_of_another_shape_puts_back_what_it_can(
+    tmp_path: Path, text: str, bodies: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # A file edited by hand, or by another version: no traceback, the server starts.
+    kept = tmp_path / "resources.json"
+    kept.write_text(text)
+    with resources_created(CreatedResources(), RESOURCES, _locate, kept):
+        assert [m.body for m in _sqs().get_queue("kept-jobs").messages] == bodies
+        assert _s3().buckets["kept-uploads"].keys.get("a") is None
+    assert "could not be put back" in caplog.text
