@@ -61,12 +61,15 @@ class CreatedResources:
         self.topics: set[str] = set()
         self.subscriptions: set[str] = set()
         self.buckets: set[str] = set()
+        # What the definition declares now (a reload's adds to the start's): kept at the stop.
+        self.declared = ServiceResources()
 
     def create(self, resources: ServiceResources, locate: Locate) -> None:
         """Everything `resources` declares, in the embedded services (idempotent); raises
         ConfigError for what they refuse, at the resource `locate` places."""
         from moto.core.exceptions import ServiceException
 
+        self.declared = resources
         with BACKEND_LOCK:
             current = ""
             try:
@@ -171,7 +174,8 @@ def resources_created(
         yield
     finally:
         if kept is not None:
-            save(resources, kept)
+            # The queues and buckets declared now: those a reload added too.
+            save(created.declared, kept)
         created.remove()
 
 

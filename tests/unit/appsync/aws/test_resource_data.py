@@ -91,3 +91,16 @@ def test_a_file_of_another_shape_puts_back_what_it_can(
         assert [m.body for m in _sqs().get_queue("kept-jobs").messages] == bodies
         assert _s3().buckets["kept-uploads"].keys.get("a") is None
     assert "could not be put back" in caplog.text
+
+
+def test_what_a_reload_added_is_kept_too(tmp_path: Path) -> None:
+    kept = tmp_path / "resources.json"
+    added = QueueSpec("kept-added", REGION, ACCOUNT)
+    reloaded = ServiceResources(queues=(*RESOURCES.queues, added), buckets=RESOURCES.buckets)
+    created = CreatedResources()
+    with resources_created(created, RESOURCES, _locate, kept):
+        # A reload creates what its definition adds (appsync.reload).
+        created.create(reloaded, _locate)
+        _sqs().send_message("kept-added", "after the reload")
+    with resources_created(CreatedResources(), reloaded, _locate, kept):
+        assert [m.body for m in _sqs().get_queue("kept-added").messages] == ["after the reload"]
