@@ -30,6 +30,7 @@ identity "Identity '<id>' not found.".
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -90,7 +91,7 @@ class CognitoIdentity:
     # -- the operations
 
     async def get_id(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._pool(body)
+        pool = await self._pool(body)
         logins = await self._logins(body, pool)
         if not logins and not pool.allow_unauthenticated:
             raise IdentityPoolError(NOT_AUTHORIZED, NO_GUESTS)
@@ -130,7 +131,7 @@ class CognitoIdentity:
         return {"IdentityId": identity.identity_id, "Token": signed_again(claims)}
 
     async def set_identity_pool_roles(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._pool(body)
+        pool = await self._pool(body)
         roles = body.get("Roles")
         if not isinstance(roles, dict) or not all(isinstance(v, str) for v in roles.values()):
             raise IdentityPoolError(_INVALID, "Roles must be a map of role ARNs.")
@@ -142,7 +143,7 @@ class CognitoIdentity:
         return {}
 
     async def get_identity_pool_roles(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._pool(body)
+        pool = await self._pool(body)
         found: dict[str, Any] = {
             "IdentityPoolId": pool.pool_id,
             "Roles": self._pools.roles.get(pool.pool_id, {}),
@@ -152,7 +153,7 @@ class CognitoIdentity:
         return found
 
     async def list_identities(self, body: dict[str, Any]) -> dict[str, Any]:
-        pool = self._pool(body)
+        pool = await self._pool(body)
         listed = [_described(each) for each in self._pools.identities(pool.pool_id)]
         return {"IdentityPoolId": pool.pool_id, "Identities": listed}
 
@@ -161,9 +162,12 @@ class CognitoIdentity:
 
     # -- what the operations share
 
-    def _pool(self, body: dict[str, Any]) -> IdentityPool:
+    async def _pool(self, body: dict[str, Any]) -> IdentityPool:
         pool_id = body.get("IdentityPoolId")
-        pool = self._pools.pool(pool_id) if isinstance(pool_id, str) else None
+        # Off the loop: moto's backends are behind a lock another call may hold.
+        pool = (
+            await asyncio.to_thread(self._pools.pool, pool_id) if isinstance(pool_id, str) else None
+        )
         if pool is None:
             raise IdentityPoolError(_NOT_FOUND, f"IdentityPool '{pool_id}' not found.")
         return pool
@@ -190,7 +194,7 @@ class CognitoIdentity:
         """The identity a call names, its pool, and the call's verified logins, which must
         include one of the identity's own when it has any."""
         identity = self._identity(body)
-        pool = self._pools.pool(identity.pool_id)
+        pool = await asyncio.to_thread(self._pools.pool, identity.pool_id)
         if pool is None:
             raise IdentityPoolError(_NOT_FOUND, f"IdentityPool '{identity.pool_id}' not found.")
         logins = await self._logins(body, pool)
