@@ -353,9 +353,14 @@ def test_literal_arguments_are_coerced_once_per_document_and_never_shared() -> N
         return "x"
 
     memo: LiteralArguments = {}
+    # The memo is keyed by node identities: as a prepared document holds its AST with its memo
+    # (schema/documents.py), the documents stay alive while the memo does, or a new node could
+    # take a freed one's identity and find its arguments.
+    documents = []
 
     def run_twice(text: str, *variables: dict[str, Any]) -> None:
         document = parse(text)
+        documents.append(document)
         operation = document.definitions[0]
         assert isinstance(operation, OperationDefinitionNode)
         for values in variables or (None, None):
