@@ -59,32 +59,36 @@ def _masked(first: int, payload: bytes, length: bytes | None = None) -> bytes:
     return bytes([first, 0x80 | length[0]]) + length[1:] + key + unmask(payload, key)
 
 
+_LEFT_TO_WSPROTO = [
+    ("nothing", b""),
+    ("a header cut short", client_frames("hello")[:4]),
+    ("a payload cut short", client_frames("hello")[:-1]),
+    ("a whole frame, then part of one", client_frames("a", "bc")[:-1]),
+    ("a 16-bit length cut short", client_frames("x" * 300)[:3]),
+    ("a 64-bit length cut short", client_frames("x" * 70_000)[:7]),
+    ("unmasked", b"\x81\x02hi"),
+    ("binary", _masked(0x82, b"hi")),
+    ("a first fragment", _masked(0x01, b"hi")),
+    ("a continuation", _masked(0x80, b"hi")),
+    ("reserved bit 1", _masked(0xC1, b"hi")),
+    ("reserved bit 3", _masked(0x91, b"hi")),
+    ("a close", Connection(ConnectionType.CLIENT).send(CloseConnection(code=1000))),
+    ("a ping", Connection(ConnectionType.CLIENT).send(Ping(b"hi"))),
+    ("a text, then a ping", client_frames("a") + _masked(0x89, b"")),
+    ("invalid UTF-8", _masked(0x81, b"\xc3\x28")),
+    ("a UTF-16 surrogate", _masked(0x81, b"\xed\xa0\x80")),
+    ("a 16-bit length for 2 bytes", _masked(0x81, b"hi", b"\x7e\x00\x02")),
+    (
+        "a 64-bit length for 300 bytes",
+        _masked(0x81, b"x" * 300, b"\x7f" + struct.pack("!Q", 300)),
+    ),
+]
+
+
+# The ids are the cases' names: the frames carry random masking keys, and ids made from them
+# differ between pytest-xdist's workers, which then refuse the collection.
 @pytest.mark.parametrize(
-    ("case", "data"),
-    [
-        ("nothing", b""),
-        ("a header cut short", client_frames("hello")[:4]),
-        ("a payload cut short", client_frames("hello")[:-1]),
-        ("a whole frame, then part of one", client_frames("a", "bc")[:-1]),
-        ("a 16-bit length cut short", client_frames("x" * 300)[:3]),
-        ("a 64-bit length cut short", client_frames("x" * 70_000)[:7]),
-        ("unmasked", b"\x81\x02hi"),
-        ("binary", _masked(0x82, b"hi")),
-        ("a first fragment", _masked(0x01, b"hi")),
-        ("a continuation", _masked(0x80, b"hi")),
-        ("reserved bit 1", _masked(0xC1, b"hi")),
-        ("reserved bit 3", _masked(0x91, b"hi")),
-        ("a close", Connection(ConnectionType.CLIENT).send(CloseConnection(code=1000))),
-        ("a ping", Connection(ConnectionType.CLIENT).send(Ping(b"hi"))),
-        ("a text, then a ping", client_frames("a") + _masked(0x89, b"")),
-        ("invalid UTF-8", _masked(0x81, b"\xc3\x28")),
-        ("a UTF-16 surrogate", _masked(0x81, b"\xed\xa0\x80")),
-        ("a 16-bit length for 2 bytes", _masked(0x81, b"hi", b"\x7e\x00\x02")),
-        (
-            "a 64-bit length for 300 bytes",
-            _masked(0x81, b"x" * 300, b"\x7f" + struct.pack("!Q", 300)),
-        ),
-    ],
+    ("case", "data"), _LEFT_TO_WSPROTO, ids=[case for case, _ in _LEFT_TO_WSPROTO]
 )
 def test_anything_else_is_left_to_wsproto(case: str, data: bytes) -> None:
     assert text_messages(data, 1 << 20) is None, case
