@@ -31,7 +31,9 @@ password holds (the guide's "Define Auth challenge" example).
 
 Each answer hands the client a new `Session`; one already answered, or never handed out, is
 `NotAuthorizedException` "Invalid session for the user." (aws-samples/
-amazon-cognito-passwordless-email-auth#17). For a user that does not exist the flow is
+amazon-cognito-passwordless-email-auth#17); one answered after the app client's
+`AuthSessionValidity` (3 minutes unless it says otherwise), on the API's clock, "Invalid session
+for the user, session is expired.", as USER_SRP_AUTH's. For a user that does not exist the flow is
 `UserNotFoundException` "User does not exist.", unless the app client has
 `PreventUserExistenceErrors: ENABLED`: then the triggers run with `userNotFound: true` and no
 attributes, and tokens are never issued.
@@ -57,10 +59,12 @@ from appsync.aws.cognito_pools import (
     moto_pool,
     password_of,
     prevents_existence_errors,
+    session_minutes,
     trigger_event,
     user_of,
 )
 from appsync.aws.requests import AwsResponse
+from auth.clock import Clock, SystemClock
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 # (pool, trigger, event) -> the function's answer
@@ -96,14 +100,17 @@ class _Challenge:
     # handed out (what its answer must prove).
     srp_a: int | None = None
     proof: srp.Challenge | None = None
+    # When the session handed out for it ends (epoch seconds on the API's clock).
+    expires: float = 0.0
 
 
 class CustomAuth:
     """The custom authentication flow of the pools that declare DefineAuthChallenge."""
 
-    def __init__(self, call: CallTrigger, issued: IssuedTokens) -> None:
+    def __init__(self, call: CallTrigger, issued: IssuedTokens, clock: Clock | None = None) -> None:
         self._call = call
         self._issued = issued
+        self._clock: Clock = clock if clock is not None else SystemClock()
         self._sessions: OrderedDict[str, _Challenge] = OrderedDict()
 
     async def initiate(self, pool: Pool, body: dict[str, Any], client_id: str) -> AwsResponse:
@@ -153,6 +160,8 @@ class CustomAuth:
             raise TriggerFailedError("NotAuthorizedException", _INVALID_SESSION)
         if body.get("ChallengeName") != state.challenge_name:
             raise TriggerFailedError("NotAuthorizedException", _INVALID_SESSION)
+        if self._clock.time() >= state.expires:
+            raise TriggerFailedError("NotAuthorizedException", srp.SESSION_EXPIRED)
         responses = body.get("ChallengeResponses") or {}
         needed = _PROOF if state.challenge_name == PASSWORD_VERIFIER else ("ANSWER",)
         for name in needed:
@@ -255,7 +264,7 @@ class CustomAuth:
             private=_strings(created.get("privateChallengeParameters")),
             metadata=None if challenge_metadata is None else str(challenge_metadata),
         )
-        session = self._hand_out(waiting)
+        session = await self._hand_out(waiting)
         return answer(
             {
                 "ChallengeName": CUSTOM_CHALLENGE,
@@ -277,7 +286,7 @@ class CustomAuth:
             state.srp_a or 0,
         )
         waiting = replace(state, challenge_name=PASSWORD_VERIFIER, private=None, proof=proof)
-        session = self._hand_out(waiting)
+        session = await self._hand_out(waiting)
         return answer(
             {
                 "ChallengeName": PASSWORD_VERIFIER,
@@ -292,9 +301,10 @@ class CustomAuth:
             }
         )
 
-    def _hand_out(self, state: _Challenge) -> str:
+    async def _hand_out(self, state: _Challenge) -> str:
+        minutes = await asyncio.to_thread(session_minutes, state.pool, state.client_id)
         session = secrets.token_urlsafe(96)
-        self._sessions[session] = state
+        self._sessions[session] = replace(state, expires=self._clock.time() + minutes * 60)
         while len(self._sessions) > _MAX_SESSIONS:
             self._sessions.popitem(last=False)
         return session

@@ -170,6 +170,16 @@ def prevents_existence_errors(pool: Pool, client_id: str) -> bool:
         return bool(config.get("PreventUserExistenceErrors") == "ENABLED")
 
 
+def session_minutes(pool: Pool, client_id: str) -> int:
+    """How long a session of the app client's sign-in lasts (`AuthSessionValidity`, minutes:
+    3 unless the client says otherwise, 3 to 15)."""
+    with BACKEND_LOCK:
+        found = moto_pool(pool)
+        client = None if found is None else found.clients.get(client_id)
+        minutes = None if client is None else client.extended_config.get("AuthSessionValidity")
+        return minutes if isinstance(minutes, int) and 3 <= minutes <= 15 else 3
+
+
 def rewritten(response: AwsResponse, body: dict[str, Any]) -> AwsResponse:
     """moto's answer with a changed body (its length is the server's to set again)."""
     headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]

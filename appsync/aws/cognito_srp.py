@@ -17,8 +17,10 @@ This route, around moto's, makes the challenge Cognito makes and checks the answ
   `TIMESTAMP`. A wrong one is NotAuthorizedException "Incorrect username or password.", as
   Cognito answers; a session this route did not make is NotAuthorizedException "Invalid session
   for the user." (the challenge is found by its secret block, as clients need not send the
-  `Session` with the answer). The right one goes on to moto (tokens, NEW_PASSWORD_REQUIRED,
-  MFA) with moto's own secret block.
+  `Session` with the answer). An answer after the app client's `AuthSessionValidity` (3
+  minutes unless the client says otherwise), on the API's clock, is NotAuthorizedException
+  "Invalid session for the user, session is expired.". The right one goes on to moto (tokens,
+  NEW_PASSWORD_REQUIRED, MFA) with moto's own secret block.
 
 The group (RFC 5054's 3072-bit N, g = 2), k = H(00‖N‖0‖g), u = H(pad(A)‖pad(B)),
 x = H(pad(salt)‖H(<pool name><user id>:<password>)) and the key (HKDF-SHA256 of S with salt u and
@@ -41,9 +43,16 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from appsync.aws.cognito_pools import error_response, password_of, pool_of, rewritten
+from appsync.aws.cognito_pools import (
+    error_response,
+    password_of,
+    pool_of,
+    rewritten,
+    session_minutes,
+)
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from auth.clock import Clock, SystemClock
 
 N = int(
     "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E"
@@ -65,6 +74,8 @@ _RESPOND = frozenset({"RespondToAuthChallenge", "AdminRespondToAuthChallenge"})
 # and a client that never answers must not grow the server's memory.
 _MAX_WAITING = 10_000
 _WRONG_PASSWORD = "Incorrect username or password."
+# Cognito's answer to a challenge answered after the session's AuthSessionValidity.
+SESSION_EXPIRED = "Invalid session for the user, session is expired."
 _SECRET_BITS = 256
 BAD_SRP_A = "SRP_A is not a valid SRP A value."
 
@@ -124,10 +135,18 @@ class Challenge:
     verifier: int
     # moto's own secret block, which names its session: what the answer goes on to moto with.
     moto_block: str
+    # When the session ends (epoch seconds on the API's clock); never when 0.
+    expires: float = 0.0
 
     @classmethod
     def make(
-        cls, pool_id: str, user_id: str, password: str, large_a: int, moto_block: str = ""
+        cls,
+        pool_id: str,
+        user_id: str,
+        password: str,
+        large_a: int,
+        moto_block: str = "",
+        expires: float = 0.0,
     ) -> Challenge:
         pool_name = pool_id.split("_", 1)[-1]
         salt_hex = secrets.token_hex(16)
@@ -138,7 +157,16 @@ class Challenge:
         large_b = (K * verifier + pow(G, small_b, N)) % N
         block = base64.b64encode(secrets.token_bytes(64)).decode()
         return cls(
-            pool_name, user_id, salt_hex, block, large_a, large_b, small_b, verifier, moto_block
+            pool_name,
+            user_id,
+            salt_hex,
+            block,
+            large_a,
+            large_b,
+            small_b,
+            verifier,
+            moto_block,
+            expires,
         )
 
     def proven_by(self, responses: dict[str, Any]) -> bool:
@@ -175,10 +203,12 @@ def client_value(parameters: Any) -> int | None:
 
 class SrpCognito:
     """`ServiceRoute` for `cognito-idp` around moto's (`moto`): USER_SRP_AUTH challenged and
-    verified as Cognito does it; every other call passes through."""
+    verified as Cognito does it; every other call passes through. `clock`: what sessions
+    expire on (the API's)."""
 
-    def __init__(self, moto: ServiceRoute) -> None:
+    def __init__(self, moto: ServiceRoute, clock: Clock | None = None) -> None:
         self._moto = moto
+        self._clock: Clock = clock if clock is not None else SystemClock()
         self._waiting: OrderedDict[str, Challenge] = OrderedDict()
 
     async def handle(self, request: AwsRequest, call: ServiceCall) -> AwsResponse:
@@ -213,8 +243,10 @@ class SrpCognito:
         if pool is None or password is None:
             return answer
         moto_block = str(challenge_parameters.get("SECRET_BLOCK", ""))
+        minutes = await asyncio.to_thread(session_minutes, pool, str(body.get("ClientId", "")))
+        expires = self._clock.time() + minutes * 60
         challenge = await asyncio.to_thread(
-            Challenge.make, pool.pool_id, username, password, large_a, moto_block
+            Challenge.make, pool.pool_id, username, password, large_a, moto_block, expires
         )
         # Keyed by the secret block, which the answer carries: clients need not send `Session`
         # with it (pycognito does not), as Cognito's own block holds the session.
@@ -239,6 +271,8 @@ class SrpCognito:
         challenge = self._waiting.pop(str(responses.get("PASSWORD_CLAIM_SECRET_BLOCK")), None)
         if challenge is None:
             return error_response("NotAuthorizedException", "Invalid session for the user.")
+        if challenge.expires and self._clock.time() >= challenge.expires:
+            return error_response("NotAuthorizedException", SESSION_EXPIRED)
         if not await asyncio.to_thread(challenge.proven_by, responses):
             return error_response("NotAuthorizedException", _WRONG_PASSWORD)
         body["ChallengeResponses"] = {

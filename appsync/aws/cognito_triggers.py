@@ -74,6 +74,7 @@ from appsync.aws.cognito_tokens import claims_of, overridden, response_key, toke
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from auth.clock import Clock
 from definition.cognito_resources import CALLED_TRIGGERS
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
@@ -96,12 +97,14 @@ _SIGN_IN_FLOWS = frozenset(
 
 class CognitoTriggers:
     """`ServiceRoute` for `cognito-idp`: moto's Cognito (`moto`), with the pools' triggers run by
-    the declared `functions`."""
+    the declared `functions`; `clock`: what the custom flow's sessions expire on (the API's)."""
 
-    def __init__(self, moto: ServiceRoute, functions: LocalFunctions | None) -> None:
+    def __init__(
+        self, moto: ServiceRoute, functions: LocalFunctions | None, clock: Clock | None = None
+    ) -> None:
         self._moto = moto
         self._caller = None if functions is None else TriggerCaller(functions)
-        self._custom = CustomAuth(self._call, self._issued)
+        self._custom = CustomAuth(self._call, self._issued, clock)
         self._migration = UserMigration(self._call)
         self._messages = CustomMessages(self._call)
 

@@ -95,7 +95,7 @@ def build_local_aws(
         "states": StepFunctionsRoute(step_functions),
         # moto's Cognito, signing with the installation's key while `running`, its SRP sign-in
         # verified, with the pools' Lambda triggers run by the declared functions.
-        "cognito-idp": RouteOnFirstCall(lambda: _user_pools_route(moto, functions)),
+        "cognito-idp": RouteOnFirstCall(lambda: _user_pools_route(moto, functions, token_clock)),
         # moto's identity pools, with roles, verified logins and credentials per identity.
         "cognito-identity": RouteOnFirstCall(lambda: _identity_pools_route(vended, moto, data)),
         # The basic flow's AssumeRoleWithWebIdentity of those pools' tokens; moto's STS after.
@@ -146,11 +146,13 @@ class RouteOnFirstCall:
         return await self._route.handle(request, call)
 
 
-def _user_pools_route(moto: MotoServices, functions: LocalFunctions | None) -> ServiceRoute:
+def _user_pools_route(
+    moto: MotoServices, functions: LocalFunctions | None, clock: Clock
+) -> ServiceRoute:
     from appsync.aws.cognito_srp import SrpCognito
     from appsync.aws.cognito_triggers import CognitoTriggers
 
-    return CognitoTriggers(SrpCognito(SigningCognito(moto)), functions)
+    return CognitoTriggers(SrpCognito(SigningCognito(moto), clock), functions, clock)
 
 
 def _identity_pools_route(
