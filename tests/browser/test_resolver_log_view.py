@@ -6,11 +6,13 @@ here for a subscription started in the explorer over the realtime protocol."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, WebSocketRoute
 
+from appsync.console.routes import CONSOLE_API_PATH
 from tests.browser.conftest import (
     VIEWPORT,
     WAIT_MS,
@@ -72,3 +74,35 @@ def test_a_subscription_started_in_the_explorer_is_logged(
         assert page.locator(".log-entries > li").count() == 0
     finally:
         other.close()
+
+
+def test_live_shows_once_the_server_acknowledges_the_socket(page: Page, blog: Server) -> None:
+    """ "· live" says that the log is followed: it shows when the console API's socket is
+    acknowledged (graphql-transport-ws `connection_ack`), not while the connection is opening.
+    The browser's websocket is routed through Playwright, which holds the ack back."""
+    held: list[tuple[WebSocketRoute, str]] = []
+
+    def handler(socket: WebSocketRoute) -> None:
+        server = socket.connect_to_server()
+
+        def from_server(message: str | bytes) -> None:
+            if isinstance(message, str) and '"connection_ack"' in message:
+                held.append((socket, message))
+            else:
+                socket.send(message)
+
+        server.on_message(from_server)
+
+    page.route_web_socket(re.compile(re.escape(CONSOLE_API_PATH) + "$"), handler)
+    page.goto(f"{origin(blog)}/console/#/logs")
+    count = page.locator(".log-list > p.muted")
+    count.wait_for()
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(25)
+    assert held, "the console API's socket was never acknowledged"
+    assert "live" not in count.inner_text()
+    socket, ack = held[0]
+    socket.send(ack)
+    page.get_by_text("· live").wait_for()

@@ -47,7 +47,13 @@ function unwrap<T>(result: GraphQLResponse<T>): T {
 
 export interface ConsoleClient {
   request<T>(operationName: string, variables?: Record<string, unknown>): Promise<T>;
-  subscribe<T>(operationName: string, variables?: Record<string, unknown>): AsyncIterableIterator<T>;
+  /** `onLive(true)` once the socket the subscription rides is acknowledged (connection_ack),
+   * `onLive(false)` when it closes (graphql-ws may open it again, then `true` again). */
+  subscribe<T>(
+    operationName: string,
+    variables?: Record<string, unknown>,
+    onLive?: (live: boolean) => void,
+  ): AsyncIterableIterator<T>;
   close(): void;
 }
 
@@ -56,6 +62,13 @@ export interface ConsoleClient {
 export function consoleClient(url: string, token: string): ConsoleClient {
   const authorization = `Bearer ${token}`;
   let ws: Client | null = null;
+  // Whether the socket is acknowledged now, and who wants to hear when that changes.
+  let acknowledged = false;
+  const listeners = new Set<(live: boolean) => void>();
+  const tell = (live: boolean) => {
+    acknowledged = live;
+    for (const listener of listeners) listener(live);
+  };
   const wsClient = (): Client => {
     ws ??= createClient({
       url: url.replace(/^http/, "ws"),
@@ -64,6 +77,7 @@ export function consoleClient(url: string, token: string): ConsoleClient {
       connectionParams: { authorization },
       // A socket closed for a wrong token (4403) is not tried again.
       shouldRetry: (event) => !(event instanceof CloseEvent && event.code === 4403),
+      on: { connected: () => tell(true), closed: () => tell(false) },
     });
     return ws;
   };
@@ -89,8 +103,17 @@ export function consoleClient(url: string, token: string): ConsoleClient {
       }
       return unwrap(body);
     },
-    subscribe<T>(operationName: string, variables: Record<string, unknown> = {}): AsyncIterableIterator<T> {
+    subscribe<T>(
+      operationName: string,
+      variables: Record<string, unknown> = {},
+      onLive?: (live: boolean) => void,
+    ): AsyncIterableIterator<T> {
       const source = wsClient().iterate<T>({ query: document(operationName), operationName, variables });
+      if (onLive) {
+        listeners.add(onLive);
+        // A socket acknowledged before: this subscription rides it from now.
+        if (acknowledged) queueMicrotask(() => onLive(true));
+      }
       const iterator: AsyncIterableIterator<T> = {
         async next(): Promise<IteratorResult<T>> {
           const step = await source.next();
@@ -98,6 +121,7 @@ export function consoleClient(url: string, token: string): ConsoleClient {
           return { done: false, value: unwrap(step.value as GraphQLResponse<T>) };
         },
         async return(): Promise<IteratorResult<T>> {
+          if (onLive) listeners.delete(onLive);
           await source.return?.();
           return { done: true, value: undefined };
         },
@@ -110,6 +134,7 @@ export function consoleClient(url: string, token: string): ConsoleClient {
     close() {
       void ws?.dispose();
       ws = null;
+      acknowledged = false;
     },
   };
 }

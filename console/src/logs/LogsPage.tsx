@@ -15,10 +15,12 @@ export function LogsPage({ client }: { client: ConsoleClient }) {
   const [live, setLive] = useState(false);
   useEffect(() => {
     let open = true;
-    const stream = subscribeResolverLog(client, KEEP);
+    // "live" once the server has acknowledged the socket, not before (nor while it is away).
+    const stream = subscribeResolverLog(client, KEEP, (live) => {
+      if (open) setLive(live);
+    });
     void (async () => {
       try {
-        setLive(true);
         for await (const request of stream) {
           if (!open) break;
           setRequests((current) => [request, ...current.filter((r) => r.requestId !== request.requestId)].slice(0, KEEP));
