@@ -10,7 +10,8 @@ or `{S3Bucket, S3Key}`); with the stack's account and region put in, each locati
 the asset's local file or directory in the assembly.
 
 The stack read is `--stack NAME` (its artifact id, stack name or display path), else the one
-stack that declares an AppSync API; several such stacks are a problem naming them. Its region
+stack that declares an AppSync API, itself or in a nested stack (Amplify Gen 2 declares it in
+its `data` stack); several such stacks are a problem naming them. Its region
 is `--region`, else the stack's environment's when it names one.
 """
 
@@ -62,17 +63,22 @@ def read_cdk(
     manifest = path / MANIFEST if path.is_dir() else path
     stacks = list(_stacks(manifest))
     chosen = _choose(manifest, stacks, stack)
-    template = load_template(chosen.template)
     settings = StackSettings(
         chosen.stack_name,
         region or chosen.region or DEFAULT_REGION,
         parameters=parameters,
         endpoint_url=endpoint_url,
     )
+    return read_stack(_stack_of(chosen, settings))
+
+
+def _stack_of(chosen: CdkStack, settings: StackSettings) -> Stack:
+    """The stack of an artifact, its assets (nested stacks' templates among them) located."""
+    template = load_template(chosen.template)
     objects: dict[tuple[str, str], Path] = {}
     for assets in chosen.asset_manifests:
         objects.update(_asset_objects(assets, settings))
-    return read_stack(Stack(template, settings, LocalAssets(template.base_dir, objects)))
+    return Stack(template, settings, LocalAssets(template.base_dir, objects))
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -153,8 +159,11 @@ def _choose(manifest: Path, stacks: list[CdkStack], wanted: str | None) -> CdkSt
 
 
 def _declares_api(stack: CdkStack) -> bool:
+    """Whether the stack or one of its nested stacks declares an AppSync API (Amplify Gen 2's
+    is in its `data` nested stack)."""
     try:
-        return bool(graphql_apis(load_template(stack.template)))
+        settings = StackSettings(stack.stack_name, stack.region or DEFAULT_REGION)
+        return any(graphql_apis(each.template) for each in _stack_of(stack, settings).tree())
     except InvalidDefinitionError:
         return False
 

@@ -17,6 +17,16 @@ CloudFormation makes the table:
 The properties CreateTable has no use for locally (encryption, point-in-time recovery, tags,
 table class, contributor insights, Kinesis streams, deletion protection, resource policies) are
 accepted with a notice.
+
+Amplify's model tables (Amplify Gen 2's, and Gen 1's with the `AMPLIFY_TABLE` strategy) are
+`Custom::AmplifyDynamoDBTable` resources that Amplify's table manager function creates: their
+properties are CreateTable's in camelCase (`tableName`, `keySchema`, `attributeDefinitions`,
+`globalSecondaryIndexes`, `billingMode`, `provisionedThroughput`, `streamSpecification`,
+`timeToLiveSpecification`, ...), which it turns into CreateTable's input by capitalizing each key
+(amplify-category-api's amplify-table-manager-handler, `toCreateTableInput`). They are read the
+same way here; what the manager itself does not pass to CreateTable (local secondary indexes)
+is not created either, and its own switches (`allowDestructiveGraphqlSchemaUpdates`,
+`replaceTableUponGsiUpdate`) govern deployments only.
 """
 
 from __future__ import annotations
@@ -26,6 +36,7 @@ from typing import Any
 
 from definition.appsync_yaml.dynamodb import read_table
 from definition.appsync_yaml.reader import join
+from definition.cloudformation.names import AMPLIFY_TABLE
 from definition.cloudformation.properties import PropertyReader, integer
 from definition.cloudformation.stack import Stack
 from definition.model import TableDeclaration
@@ -55,6 +66,28 @@ _NO_LOCAL_EFFECT = {
 # What a global secondary index keeps of its CloudFormation properties in CreateTable's input.
 _INDEX_KEYS = ("IndexName", "KeySchema", "Projection", "ProvisionedThroughput")
 _GLOBAL_ONLY = ("Replicas", "WriteProvisionedThroughputSettings")
+# Custom::AmplifyDynamoDBTable: each property's AWS::DynamoDB::Table name (the manager
+# capitalizes keys; encryption's is spelled so by CloudFormation).
+_AMPLIFY_KEYS = {
+    "tableName": "TableName",
+    "attributeDefinitions": "AttributeDefinitions",
+    "keySchema": "KeySchema",
+    "globalSecondaryIndexes": "GlobalSecondaryIndexes",
+    "billingMode": "BillingMode",
+    "provisionedThroughput": "ProvisionedThroughput",
+    "streamSpecification": "StreamSpecification",
+    "timeToLiveSpecification": "TimeToLiveSpecification",
+    "pointInTimeRecoverySpecification": "PointInTimeRecoverySpecification",
+    "sseSpecification": "SSESpecification",
+    "tableClass": "TableClass",
+    "deletionProtectionEnabled": "DeletionProtectionEnabled",
+    "tags": "Tags",
+}
+# What only the table manager reads: how it may replace a table on a deployment.
+_AMPLIFY_MANAGER_ONLY = (
+    *["ServiceToken", "allowDestructiveGraphqlSchemaUpdates", "replaceTableUponGsiUpdate"],
+    "isImported",
+)
 
 
 def read_tables(
@@ -62,11 +95,14 @@ def read_tables(
 ) -> tuple[TableDeclaration, ...]:
     """The stack's tables, after those `declared` by the stacks read before it."""
     tables: list[TableDeclaration] = list(declared)
-    for resource in stack.of_type("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable"):
+    types = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", AMPLIFY_TABLE)
+    for resource in stack.of_type(*types):
         properties = stack.properties(resource.logical_id)
         if properties is None:
             continue
         reader = PropertyReader(stack, resource.logical_id)
+        if resource.type == AMPLIFY_TABLE:
+            properties = _amplify_table(reader, properties)
         global_table = resource.type == "AWS::DynamoDB::GlobalTable"
         block = _create_table_input(reader, properties, global_table)
         if block is None:
@@ -162,3 +198,40 @@ def _capacity(reader: PropertyReader, raw: Any, path: str, kind: str) -> int | N
             reader, scaling, "MinCapacity", join(path, f"{kind}CapacityAutoScalingSettings")
         )
     return None
+
+
+def _amplify_table(reader: PropertyReader, properties: dict[str, Any]) -> dict[str, Any]:
+    """A `Custom::AmplifyDynamoDBTable`'s properties as an `AWS::DynamoDB::Table`'s."""
+    converted: dict[str, Any] = {}
+    for key, value in properties.items():
+        if key in _AMPLIFY_MANAGER_ONLY:
+            continue
+        if key == "localSecondaryIndexes":
+            reader.notice(
+                join("Properties", key),
+                "not created: Amplify's table manager does not pass them to CreateTable",
+            )
+            continue
+        name = _AMPLIFY_KEYS.get(key)
+        if name is None:
+            reader.problem(
+                join("Properties", key),
+                f"unknown property; expected one of {', '.join(_AMPLIFY_KEYS)}",
+            )
+            continue
+        if name == "SSESpecification" and isinstance(value, dict):
+            converted[name] = {"SSEEnabled": value.get("sseEnabled")}
+        else:
+            converted[name] = _capitalized(value)
+    return converted
+
+
+def _capitalized(value: Any) -> Any:
+    """Each key of `value`'s mappings with its first letter upper case, as the manager does."""
+    if isinstance(value, dict):
+        return {
+            (str(key)[:1].upper() + str(key)[1:]): _capitalized(item) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_capitalized(item) for item in value]
+    return value

@@ -7,7 +7,8 @@ Properties keep CloudFormation's names and defaults (AWS::Lambda::Function): `Fu
 `CodeUri`; or, before `aws cloudformation package`, a local path), `Environment.Variables`,
 `Timeout` (3 s), `MemorySize` (128 MB), `ReservedConcurrentExecutions`, `Layers`,
 `Architectures` (x86_64), `PackageType` (Zip). A layer the template declares is its `Content`
-directory; another layer's ARN is kept and said to be unavailable locally. Networking, tracing,
+directory (a zip archive is not unpacked: a notice); another layer's ARN is kept and said to be
+unavailable locally. Networking, tracing,
 logging, dead letters and signing are accepted with a notice.
 """
 
@@ -159,7 +160,30 @@ def _layers(stack: Stack) -> dict[str, Path]:
         if properties is None:
             continue
         reader = PropertyReader(stack, resource.logical_id)
-        content = reader.local_file(properties.get("Content"), "Properties.Content", directory=True)
-        if content is not None:
-            found[str(stack.names.ref(resource.logical_id, ""))] = content
+        where = "Properties.Content"
+        try:
+            content = stack.assets.locate(properties.get("Content"), where, directory=True)
+        except TemplateValueError as error:
+            archive = _archive(stack, properties.get("Content"), where)
+            if archive is None:
+                reader.problem(error.path, error.message)
+            else:
+                # CDK's BucketDeployment ships its AWS CLI layer so (Amplify Gen 2's data stack
+                # has two); only its custom resource, which does not run locally, uses it.
+                reader.notice(
+                    where,
+                    f"{archive.name} is a zip archive, not unpacked locally: a function that "
+                    "uses this layer runs without it",
+                )
+            continue
+        found[str(stack.names.ref(resource.logical_id, ""))] = content
     return found
+
+
+def _archive(stack: Stack, location: Any, where: str) -> Path | None:
+    """The zip archive a layer's `Content` names, when it is one."""
+    try:
+        local = stack.assets.locate(location, where)
+    except TemplateValueError:
+        return None
+    return local if local.suffix == ".zip" else None

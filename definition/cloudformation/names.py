@@ -156,6 +156,19 @@ def _table_arn(names: LocalNames, logical_id: str) -> str:
     return names.arn("dynamodb", f"table/{_table_name(names, logical_id)}")
 
 
+# Amplify's model tables (Gen 2, and Gen 1's with the AMPLIFY_TABLE strategy): a custom
+# resource whose `tableName` property names the table (the table manager's PhysicalResourceId).
+AMPLIFY_TABLE = "Custom::AmplifyDynamoDBTable"
+
+
+def _amplify_table_name(names: LocalNames, logical_id: str) -> str:
+    return names.named(logical_id, "tableName")
+
+
+def _amplify_table_arn(names: LocalNames, logical_id: str) -> str:
+    return names.arn("dynamodb", f"table/{_amplify_table_name(names, logical_id)}")
+
+
 def _function_name(names: LocalNames, logical_id: str) -> str:
     return names.named(logical_id, "FunctionName", 64)
 
@@ -306,6 +319,7 @@ _REFS: dict[str, _Handler] = {
     "AWS::CloudFormation::Stack": _nested_stack_id,
     "AWS::DynamoDB::Table": _table_name,
     "AWS::DynamoDB::GlobalTable": _table_name,
+    AMPLIFY_TABLE: _amplify_table_name,
     "AWS::Lambda::Function": _function_name,
     "AWS::Lambda::LayerVersion": _layer_arn,
     "AWS::StepFunctions::StateMachine": _state_machine_arn,
@@ -418,6 +432,14 @@ _ATTRIBUTES.update(
         },
     }
 )
+# The table manager's Data (amplify-table-manager-handler: TableArn, TableStreamArn, TableName).
+_ATTRIBUTES[AMPLIFY_TABLE] = {
+    "TableArn": _amplify_table_arn,
+    "TableStreamArn": lambda names, lid: (
+        f"{_amplify_table_arn(names, lid)}/stream/1970-01-01T00:00:00.000"
+    ),
+    "TableName": _amplify_table_name,
+}
 _ATTRIBUTES["AWS::DynamoDB::GlobalTable"] = {
     **_ATTRIBUTES["AWS::DynamoDB::Table"],
     "TableId": lambda names, lid: derived(names.seed(lid), 32, "0123456789abcdef"),

@@ -142,3 +142,20 @@ def test_a_missing_asset_or_manifest_is_a_problem(tmp_path: Path) -> None:
     assert _problems(tmp_path) == [
         "not valid JSON: Expecting property name enclosed in double quotes"
     ]
+
+
+GEN2_OUT = Path(__file__).parents[2] / "integration" / "apis" / "iac" / "amplify-gen2" / "cdk.out"
+
+
+def test_an_api_in_a_nested_stack_is_found_amplify_gen_2s_in_its_data_stack() -> None:
+    # `ampx sandbox`'s assembly (apis/iac/amplify-gen2/project/synth.sh): its one stack
+    # declares the auth and data nested stacks; the API is in the data stack.
+    definition = read_cdk(GEN2_OUT)
+    assert definition.file.name.startswith("amplify-gen2todos-local-sandbox-")
+    assert definition.name == "amplifyData"
+    [table] = definition.server.dynamodb.tables
+    assert table.table_name.startswith("Todo-")
+    # The AWS CLI layer of CDK's BucketDeployment is a zip archive: a notice, not a problem.
+    layers = [n for n in definition.notices if n.key_path.endswith("Properties.Content")]
+    assert len(layers) == 2
+    assert all("is a zip archive, not unpacked locally" in n.message for n in layers)

@@ -10,6 +10,7 @@ from tests.unit.definition.cloudformation.cloudformation_support import (
     notices,
     problems,
     read,
+    stack_of,
 )
 
 KEY = """      KeySchema: [{AttributeName: id, KeyType: HASH}]
@@ -256,4 +257,106 @@ def test_table_problems_name_the_table(tmp_path: Path) -> None:
         "string",
         "Posts.Properties.AttributeDefinitions: key attribute 'id' is not defined",
         "Twice.Properties.TableName: table 'posts' is declared twice",
+    ]
+
+
+# Amplify's model tables: Custom::AmplifyDynamoDBTable, whose table manager function turns the
+# camelCase properties into CreateTable's input by capitalizing each key
+# (aws-amplify/amplify-category-api, amplify-table-manager-handler.ts `toCreateTableInput` and
+# `usePascalCaseForObjectKeys`), its PhysicalResourceId and `TableName` the table's name.
+AMPLIFY_TABLE = """
+  TodoTable:
+    Type: Custom::AmplifyDynamoDBTable
+    Properties:
+      ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:manager
+      tableName: Todo-abc-NONE
+      attributeDefinitions:
+        - {attributeName: id, attributeType: S}
+        - {attributeName: listId, attributeType: S}
+      keySchema: [{attributeName: id, keyType: HASH}]
+      globalSecondaryIndexes:
+        - indexName: byList
+          keySchema: [{attributeName: listId, keyType: HASH}]
+          projection: {projectionType: ALL}
+%s      streamSpecification: {streamViewType: NEW_AND_OLD_IMAGES}
+      timeToLiveSpecification: {attributeName: expires, enabled: true}
+      sseSpecification: {sseEnabled: false}
+      deletionProtectionEnabled: false
+      allowDestructiveGraphqlSchemaUpdates: true
+      replaceTableUponGsiUpdate: true
+"""
+
+
+def test_an_amplify_model_table_is_created_as_its_table_manager_creates_it(
+    tmp_path: Path,
+) -> None:
+    definition = read(tmp_path, AMPLIFY_TABLE % "      billingMode: PAY_PER_REQUEST\n")
+    [table] = definition.server.dynamodb.tables
+    assert table.create_table_input == {
+        "TableName": "Todo-abc-NONE",
+        "AttributeDefinitions": [
+            {"AttributeName": "id", "AttributeType": "S"},
+            {"AttributeName": "listId", "AttributeType": "S"},
+        ],
+        "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": "byList",
+                "KeySchema": [{"AttributeName": "listId", "KeyType": "HASH"}],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+        "StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"},
+    }
+    assert table.time_to_live_attribute == "expires"
+    # The manager's own switches say nothing locally; encryption and deletion protection are
+    # accepted as a table's are.
+    assert [n for n in notices(definition) if "TodoTable" in n] == [
+        "TodoTable.Properties.SSESpecification: accepted; no local effect yet (items are not "
+        "encrypted locally)",
+    ]
+
+
+def test_an_amplify_table_reads_its_provisioned_capacity_and_refuses_unknown_keys(
+    tmp_path: Path,
+) -> None:
+    provisioned = AMPLIFY_TABLE % (
+        "      provisionedThroughput: {readCapacityUnits: 3, writeCapacityUnits: 4}\n"
+    )
+    [table] = _tables(
+        tmp_path,
+        provisioned.replace(
+            "projection: {projectionType: ALL}",
+            "projection: {projectionType: ALL}\n"
+            "          provisionedThroughput: {readCapacityUnits: 1, writeCapacityUnits: 1}",
+        ),
+    )
+    assert table.create_table_input["BillingMode"] == "PROVISIONED"
+    assert table.create_table_input["ProvisionedThroughput"] == {
+        "ReadCapacityUnits": 3,
+        "WriteCapacityUnits": 4,
+    }
+    odd = (AMPLIFY_TABLE % "      billingMode: PAY_PER_REQUEST\n") + "      colour: blue\n"
+    [problem] = problems(tmp_path, odd)
+    assert problem.startswith("TodoTable.Properties.colour: unknown property; expected one of")
+
+
+def test_an_amplify_tables_ref_and_attributes_are_its_tables(tmp_path: Path) -> None:
+    text = "Resources:" + (AMPLIFY_TABLE % "      billingMode: PAY_PER_REQUEST\n")
+    text += """  Holder:
+    Type: AWS::SSM::Parameter
+    Properties:
+      Value: [!Ref TodoTable, !GetAtt TodoTable.TableName, !GetAtt TodoTable.TableArn,
+        !GetAtt TodoTable.TableStreamArn]
+"""
+    stack = stack_of(tmp_path, text)
+    properties = stack.properties("Holder")
+    assert properties is not None
+    arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/Todo-abc-NONE"
+    assert properties["Value"] == [
+        "Todo-abc-NONE",
+        "Todo-abc-NONE",
+        arn,
+        f"{arn}/stream/1970-01-01T00:00:00.000",
     ]

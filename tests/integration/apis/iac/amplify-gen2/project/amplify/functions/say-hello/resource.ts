@@ -1,0 +1,3 @@
+import { defineFunction } from "@aws-amplify/backend";
+
+export const sayHello = defineFunction({ name: "say-hello", entry: "./handler.ts" });

@@ -1,0 +1,220 @@
+"""An Amplify Gen 2 backend served from what `ampx sandbox` synthesizes (apis/iac/amplify-gen2:
+`project/amplify/` written with @aws-amplify/backend, `cdk.out` from `project/synth.sh`), unchanged.
+
+The data stack is a nested stack of the root stack; its model table is Amplify's
+`Custom::AmplifyDynamoDBTable` (`Todo-<apiId>-NONE`), its model resolvers are the VTL the
+Amplify transformer writes, `sayHello` is a TypeScript function Gen 2 bundles with esbuild
+(`a.handler.function`), `countTodos` an APPSYNC_JS custom handler (`a.handler.custom`), and auth
+is the `auth` stack's user pool and identity pool. Real clients: pycognito's SRP sign-in over
+boto3 (unsigned, as Amplify's), httpx with the user's token, boto3's `cognito-identity` for a
+guest and botocore's SigV4 signer with its credentials, gql over the realtime websocket.
+
+What the Amplify docs say the rules do ("Customize your auth rules", docs.amplify.aws/react/
+build-a-backend/data/customize-authz/): `allow.owner()` lets the creator read and write their
+own records and no one else's; `allow.guest().to(["read"])` lets unauthenticated users read,
+through the identity pool's unauthenticated role (IAM), and nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from botocore import UNSIGNED
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from gql import Client, gql
+from gql.transport.appsync_auth import AppSyncJWTAuthentication
+from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
+from pycognito.aws_srp import AWSSRP
+
+from appsync.app import build_app
+from definition.formats import read_definition
+from tests.fixtures.aws_signing import aws_client
+from tests.integration.conftest import APIS, running
+
+ASSEMBLY = APIS / "iac" / "amplify-gen2" / "cdk.out"
+REGION = "us-east-1"
+PASSWORD = "Correct-Horse-9-Battery"
+CREATE = "mutation($i: CreateTodoInput!) { createTodo(input: $i) { id content done owner } }"
+LIST = "{ listTodos { items { id content owner } } }"
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, Any]]:
+    app = build_app(read_definition(ASSEMBLY))
+    with running(app, "appsync-local-gen2") as (host, port):
+        yield f"http://{host}:{port}", app
+
+
+@pytest.fixture(scope="module")
+def endpoint(served: tuple[str, Any]) -> str:
+    return served[0]
+
+
+def _unsigned(service: str, endpoint: str) -> Any:
+    """A client that signs nothing, as Amplify's sign-in and guest calls are."""
+    return aws_client(service, endpoint, region=REGION, signature_version=UNSIGNED)
+
+
+def _sign_in(endpoint: str, email: str) -> str:
+    """A new user of the auth stack's pool (email sign-in), signed in with SRP: its access
+    token."""
+    idp = aws_client("cognito-idp", endpoint, region=REGION)
+    [pool] = idp.list_user_pools(MaxResults=10)["UserPools"]
+    [client] = idp.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+    idp.admin_create_user(
+        UserPoolId=pool["Id"],
+        Username=email,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}],
+    )
+    idp.admin_set_user_password(
+        UserPoolId=pool["Id"], Username=email, Password=PASSWORD, Permanent=True
+    )
+    srp = AWSSRP(
+        email, PASSWORD, pool["Id"], client["ClientId"], client=_unsigned("cognito-idp", endpoint)
+    )
+    token: str = srp.authenticate_user()["AuthenticationResult"]["AccessToken"]
+    return token
+
+
+def _as_user(endpoint: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    answer = httpx.post(
+        f"{endpoint}/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": token},
+    )
+    assert answer.status_code == 200
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def _guest_credentials(endpoint: str) -> Credentials:
+    """A guest's credentials from the auth stack's identity pool, as Amplify gets them."""
+    identity = aws_client("cognito-identity", endpoint, region=REGION)
+    [pool] = identity.list_identity_pools(MaxResults=10)["IdentityPools"]
+    guest = _unsigned("cognito-identity", endpoint)
+    identity_id = guest.get_id(IdentityPoolId=pool["IdentityPoolId"])["IdentityId"]
+    issued = guest.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
+    return Credentials(issued["AccessKeyId"], issued["SecretKey"], issued["SessionToken"])
+
+
+def _as_guest(endpoint: str, credentials: Credentials, query: str) -> dict[str, Any]:
+    body = json.dumps({"query": query})
+    host = endpoint.removeprefix("http://")
+    request = AWSRequest(
+        method="POST",
+        url=f"{endpoint}/graphql",
+        data=body,
+        headers={"content-type": "application/json", "host": host},
+    )
+    SigV4Auth(credentials, "appsync", REGION).add_auth(request)
+    answer = httpx.post(f"{endpoint}/graphql", content=body, headers=dict(request.headers))
+    assert answer.status_code == 200
+    result: dict[str, Any] = answer.json()
+    return result
+
+
+def test_the_model_table_is_the_one_amplifys_table_manager_makes(endpoint: str) -> None:
+    dynamodb = aws_client("dynamodb", endpoint, region=REGION)
+    [name] = dynamodb.list_tables()["TableNames"]
+    table = dynamodb.describe_table(TableName=name)["Table"]
+    # `tableName: Todo-<apiId>-NONE` (the API's id, 26 lowercase letters and digits as AppSync
+    # makes them, then the environment, NONE in Gen 2).
+    assert re.fullmatch(r"Todo-[a-z0-9]{26}-NONE", name)
+    assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
+
+
+def test_an_owner_sees_and_changes_only_their_own_todos(endpoint: str) -> None:
+    ada = _sign_in(endpoint, "ada@example.test")
+    bo = _sign_in(endpoint, "bo@example.test")
+    created = _as_user(endpoint, ada, CREATE, i={"content": "milk", "done": False})
+    todo = created["data"]["createTodo"]
+    assert (todo["content"], todo["done"]) == ("milk", False)
+    listed = _as_user(endpoint, ada, LIST)["data"]["listTodos"]["items"]
+    assert [item["id"] for item in listed] == [todo["id"]]
+    # The owner field reads as the owner's username (here the pool's generated one, as email
+    # is the sign-in attribute); another user's list filters it out.
+    assert _as_user(endpoint, bo, LIST)["data"]["listTodos"]["items"] == []
+    refused = _as_user(
+        endpoint,
+        bo,
+        "mutation($i: UpdateTodoInput!) { updateTodo(input: $i) { id } }",
+        i={"id": todo["id"], "done": True},
+    )
+    # The update's auth function reads the item first and refuses another's
+    # ($util.unauthorized(): AppSync's Unauthorized error).
+    assert refused["data"] == {"updateTodo": None}
+    assert [(e["errorType"], e["message"]) for e in refused["errors"]] == [
+        ("Unauthorized", "Not Authorized to access updateTodo on type Mutation")
+    ]
+
+
+def test_a_guest_reads_through_the_identity_pool_and_cannot_write(endpoint: str) -> None:
+    owner = _sign_in(endpoint, "cy@example.test")
+    todo = _as_user(endpoint, owner, CREATE, i={"content": "bread"})["data"]["createTodo"]
+    guest = _guest_credentials(endpoint)
+    read = _as_guest(endpoint, guest, "{ listTodos { items { id content } } }")
+    assert {"id": todo["id"], "content": "bread"} in read["data"]["listTodos"]["items"]
+    written = _as_guest(endpoint, guest, 'mutation { createTodo(input: {content: "x"}) { id } }')
+    assert written["data"] == {"createTodo": None}
+    assert written["errors"][0]["errorType"] == "Unauthorized"
+
+
+def test_the_function_and_custom_handlers_answer(endpoint: str) -> None:
+    user = _sign_in(endpoint, "di@example.test")
+    hello = _as_user(endpoint, user, '{ sayHello(name: "Di") }')
+    # The bundled TypeScript handler, run as Lambda runs it (its function name is set).
+    assert hello == {"data": {"sayHello": "Hello, Di! (in Lambda)"}}
+    guest = _as_guest(endpoint, _guest_credentials(endpoint), "{ sayHello }")
+    assert guest == {"data": {"sayHello": "Hello, stranger! (in Lambda)"}}
+    before = _as_user(endpoint, user, "{ countTodos(done: true) }")["data"]["countTodos"]
+    _as_user(endpoint, user, CREATE, i={"content": "tea", "done": True})
+    after = _as_user(endpoint, user, "{ countTodos(done: true) }")["data"]["countTodos"]
+    assert after == before + 1
+
+
+def test_an_owner_receives_their_creation_over_the_realtime_websocket(
+    served: tuple[str, Any],
+) -> None:
+    endpoint, app = served
+    token = _sign_in(endpoint, "ed@example.test")
+    host = endpoint.removeprefix("http://")
+    broker = app.state.api.realtime.broker
+
+    async def scenario() -> dict[str, Any]:
+        auth = AppSyncJWTAuthentication(host=host, jwt=token)
+        transport = AppSyncWebsocketsTransport(url=f"ws://{host}/graphql", auth=auth)
+        async with Client(transport=transport) as session:
+            request = gql("subscription { onCreateTodo { id content owner } }")
+
+            async def listen() -> dict[str, Any]:
+                async for event in session.subscribe(request):
+                    return dict(event)
+                raise AssertionError("the subscription ended without an event")
+
+            listener = asyncio.ensure_future(listen())
+            # gql does not wait for start_ack: wait until the broker holds the subscriber.
+            for _ in range(1000):
+                if broker.subscriber_count("mutation:createTodo") >= 1:
+                    break
+                await asyncio.sleep(0.01)
+            await asyncio.to_thread(
+                _as_user, endpoint, token, CREATE, i={"content": "eggs", "done": False}
+            )
+            return await asyncio.wait_for(listener, 10)
+
+    event = asyncio.run(scenario())["onCreateTodo"]
+    assert event["content"] == "eggs"
