@@ -60,6 +60,18 @@ def read_cdk(
 ) -> ApiDefinition:
     """Read the API of one stack of an assembly; raises InvalidDefinitionError listing every
     problem. `endpoint_url`: the server's own address (`StackSettings`)."""
+    return read_stack(cdk_stack(path, stack, region, parameters, endpoint_url=endpoint_url))
+
+
+def cdk_stack(
+    path: Path,
+    stack: str | None = None,
+    region: str | None = None,
+    parameters: Mapping[str, str] | None = None,
+    *,
+    endpoint_url: str = LOCAL_ENDPOINT_URL,
+) -> Stack:
+    """The stack `read_cdk` reads (its nested stacks and assets located), unread."""
     manifest = path / MANIFEST if path.is_dir() else path
     stacks = list(_stacks(manifest))
     chosen = _choose(manifest, stacks, stack)
@@ -69,7 +81,7 @@ def read_cdk(
         parameters=parameters,
         endpoint_url=endpoint_url,
     )
-    return read_stack(_stack_of(chosen, settings))
+    return _stack_of(chosen, settings)
 
 
 def _stack_of(chosen: CdkStack, settings: StackSettings) -> Stack:

@@ -1,0 +1,67 @@
+"""amplify_outputs.json made from an Amplify Gen 2 assembly, as @aws-amplify/client-config makes
+it from the deployed stack's outputs (client_config_contributor_v1.js: AuthClientConfigContributor
+and DataClientConfigContributor, schema 1.4), its ids the ones the server creates and its data
+URL the local server's. The fixture is apis/iac/amplify-gen2 (`ampx sandbox`'s synthesis)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from definition.amplify_outputs import NotAnAmplifyBackendError, amplify_outputs
+from definition.cdk import cdk_stack, read_cdk
+
+IAC = Path(__file__).parents[2] / "integration" / "apis" / "iac"
+GEN2_OUT = IAC / "amplify-gen2" / "cdk.out"
+URL = "http://127.0.0.1:20002/graphql"
+
+
+def test_the_auth_part_names_the_pools_the_server_creates() -> None:
+    outputs = amplify_outputs(cdk_stack(GEN2_OUT), URL)
+    definition = read_cdk(GEN2_OUT)
+    [pool] = definition.server.user_pools
+    [client] = pool.clients
+    [identity_pool] = definition.server.identity_pools
+    assert outputs["version"] == "1.4"
+    assert outputs["auth"] == {
+        "user_pool_id": pool.user_pool_id,
+        "aws_region": "us-east-1",
+        "user_pool_client_id": client.client_id,
+        "identity_pool_id": identity_pool.identity_pool_id,
+        "mfa_methods": [],
+        "standard_required_attributes": ["email"],
+        "username_attributes": ["email"],
+        "user_verification_types": ["email"],
+        "groups": [],
+        # OFF is written NONE, and the policy's requirements as flags (the contributor's).
+        "mfa_configuration": "NONE",
+        "password_policy": {
+            "min_length": 8,
+            "require_numbers": True,
+            "require_lowercase": True,
+            "require_uppercase": True,
+            "require_symbols": True,
+        },
+        "unauthenticated_identities_enabled": True,
+    }
+
+
+def test_the_data_part_is_the_local_api_with_its_model_introspection() -> None:
+    data = amplify_outputs(cdk_stack(GEN2_OUT), URL)["data"]
+    assert {key: value for key, value in data.items() if key != "model_introspection"} == {
+        "url": URL,
+        "aws_region": "us-east-1",
+        "default_authorization_type": "AMAZON_COGNITO_USER_POOLS",
+        "authorization_types": ["AWS_IAM"],
+    }
+    deployed = next(GEN2_OUT.glob("asset.*/modelIntrospectionSchema.json"))
+    assert data["model_introspection"] == json.loads(deployed.read_text())
+    assert set(data["model_introspection"]["models"]) == {"Todo"}
+    assert set(data["model_introspection"]["queries"]) == {"sayHello", "countTodos"}
+
+
+def test_a_stack_that_is_not_a_gen_2_backend_is_refused() -> None:
+    with pytest.raises(NotAnAmplifyBackendError, match="not an Amplify Gen 2 backend"):
+        amplify_outputs(cdk_stack(IAC / "cdk.out"), URL)
