@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import dataclasses
 import gc
-import json
 import logging
 import os
 import signal
@@ -492,30 +491,6 @@ def serve_states(
     return 0
 
 
-def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
-    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
-    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
-    otherwise."""
-    from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
-
-    try:
-        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
-        source = code if code is not None else template
-        assert source is not None  # argparse requires one of them
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        print(f"appsync-local: {error}", file=sys.stderr)
-        return 1
-    if code is not None:
-        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
-        status, answer = evaluate_code(body, file=code.name)
-    else:
-        body = {"template": text, "context": context_text}
-        status, answer = evaluate_mapping_template(body, file=source.name)
-    print(json.dumps(answer, indent=4, ensure_ascii=False))
-    return 0 if status == 200 else 1
-
-
 def _no_definition(command: str) -> int:
     """`serve` or `validate` without `--config` where there is no ./appsync.yaml: say so and how
     to name one, with argparse's exit status for a command line that cannot run."""
@@ -548,6 +523,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return reset(DataDirectory(arguments.data_dir.resolve()))
         return reset(DataDirectory.beside(arguments.config))
     if arguments.command == "evaluate":
+        from appsync.project_commands import evaluate
+
         return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
     if arguments.command == "stepfunctions":
         return serve_states(

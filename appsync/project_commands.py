@@ -1,0 +1,33 @@
+"""The commands that read a project's files and print, without serving: `evaluate` (one
+APPSYNC_JS handler or VTL template, as AppSync's EvaluateCode / EvaluateMappingTemplate answer
+it)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+
+def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
+    """Print what EvaluateCode (or EvaluateMappingTemplate) answers for the file: 0 when AppSync
+    would answer 200 (even with an `error` in it, as `aws appsync evaluate-code` exits), 1
+    otherwise."""
+    from appsync.evaluation import RUNTIME, evaluate_code, evaluate_mapping_template
+
+    try:
+        context_text = context.read_text(encoding="utf-8") if context is not None else "{}"
+        source = code if code is not None else template
+        assert source is not None  # argparse requires one of them
+        text = source.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    if code is not None:
+        body = {"runtime": RUNTIME, "code": text, "context": context_text, "function": function}
+        status, answer = evaluate_code(body, file=code.name)
+    else:
+        body = {"template": text, "context": context_text}
+        status, answer = evaluate_mapping_template(body, file=source.name)
+    print(json.dumps(answer, indent=4, ensure_ascii=False))
+    return 0 if status == 200 else 1
