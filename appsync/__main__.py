@@ -526,6 +526,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from appsync.project_commands import evaluate
 
         return evaluate(arguments.code, arguments.template, arguments.function, arguments.context)
+    if arguments.command == "amplify-outputs":
+        from appsync.project_commands import amplify_outputs_command
+
+        return amplify_outputs_command(
+            arguments.config, arguments.endpoint, arguments.out, arguments.stack, arguments.region
+        )
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,

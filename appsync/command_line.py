@@ -10,6 +10,7 @@ from appsync.clock_options import add_control_options
 from appsync.console.routes import server_version
 from appsync.log_sinks import LogFormat
 from definition.formats import Format, ReadOptions, parse_parameters
+from definition.model import LOCAL_ENDPOINT_URL
 from stepfunctions.store.retention import DEFAULT_RETENTION
 
 DEFAULT_CONFIG = Path("appsync.yaml")
@@ -130,6 +131,25 @@ def parser() -> argparse.ArgumentParser:
     source.add_argument("--template", type=Path, help="a VTL mapping template")
     evaluate.add_argument("--function", choices=["request", "response"], default="request")
     evaluate.add_argument("--context", type=Path, help="the context as a JSON file (default {})")
+    outputs = commands.add_parser(
+        "amplify-outputs",
+        help="write an Amplify Gen 2 backend's amplify_outputs.json for the local server, from "
+        "its synthesized cdk.out",
+    )
+    outputs.add_argument("--config", type=Path, required=True, help="the backend's cdk.out")
+    outputs.add_argument(
+        "--endpoint",
+        default=LOCAL_ENDPOINT_URL,
+        help=f"the server's URL (default {LOCAL_ENDPOINT_URL}; https:// with serve --tls, "
+        "which Amplify's subscriptions need)",
+    )
+    outputs.add_argument(
+        "--out",
+        default="amplify_outputs.json",
+        help="the file (default ./amplify_outputs.json; - for standard output)",
+    )
+    outputs.add_argument("--stack", help="the cdk.out stack (default: the one with an AppSync API)")
+    outputs.add_argument("--region", help="its region (default: the stack's, else us-east-1)")
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )

@@ -1,6 +1,7 @@
 """The commands that read a project's files and print, without serving: `evaluate` (one
 APPSYNC_JS handler or VTL template, as AppSync's EvaluateCode / EvaluateMappingTemplate answer
-it)."""
+it) and `amplify-outputs` (an Amplify Gen 2 backend's amplify_outputs.json for the local
+server)."""
 
 from __future__ import annotations
 
@@ -31,3 +32,37 @@ def evaluate(code: Path | None, template: Path | None, function: str, context: P
         status, answer = evaluate_mapping_template(body, file=source.name)
     print(json.dumps(answer, indent=4, ensure_ascii=False))
     return 0 if status == 200 else 1
+
+
+def amplify_outputs_command(
+    config: Path, endpoint: str, out: str, stack: str | None = None, region: str | None = None
+) -> int:
+    """Write the Gen 2 backend's amplify_outputs.json (`definition.amplify_outputs`) for a
+    server at `endpoint`, to `out` (`-`: standard output): 0, or 1 with why."""
+    from definition.amplify_outputs import NotAnAmplifyBackendError, amplify_outputs
+    from definition.cdk import cdk_stack
+    from definition.errors import InvalidDefinitionError
+
+    url = f"{endpoint.rstrip('/')}/graphql"
+    try:
+        root = cdk_stack(config, stack, region, endpoint_url=endpoint.rstrip("/"))
+        outputs = amplify_outputs(root, url)
+    except InvalidDefinitionError as error:
+        print(f"appsync-local: {len(error.problems)} problem(s):", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    except NotAnAmplifyBackendError as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    text = json.dumps(outputs, indent=2, ensure_ascii=False) + "\n"
+    if out == "-":
+        sys.stdout.write(text)
+        return 0
+    try:
+        Path(out).write_text(text, encoding="utf-8")
+    except OSError as error:
+        print(f"appsync-local: {error}", file=sys.stderr)
+        return 1
+    print(f"appsync-local: wrote {out} (data: {url})")
+    return 0

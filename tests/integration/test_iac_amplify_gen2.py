@@ -19,8 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -34,12 +38,14 @@ from gql.transport.appsync_auth import AppSyncJWTAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
 from pycognito.aws_srp import AWSSRP
 
+from appsync.__main__ import main
 from appsync.app import build_app
 from definition.formats import read_definition
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
 ASSEMBLY = APIS / "iac" / "amplify-gen2" / "cdk.out"
+CLIENT = APIS / "iac" / "amplify-gen2" / "client" / "models.cjs"
 REGION = "us-east-1"
 PASSWORD = "Correct-Horse-9-Battery"
 CREATE = "mutation($i: CreateTodoInput!) { createTodo(input: $i) { id content done owner } }"
@@ -218,3 +224,37 @@ def test_an_owner_receives_their_creation_over_the_realtime_websocket(
 
     event = asyncio.run(scenario())["onCreateTodo"]
     assert event["content"] == "eggs"
+
+
+def test_an_amplify_app_configured_from_the_written_outputs_uses_its_models(
+    endpoint: str, tmp_path: Path
+) -> None:
+    """aws-amplify 6 (tests/fixtures/aws-amplify, installed by scripts/node-deps), configured
+    from the amplify_outputs.json `appsync-local amplify-outputs` writes: `generateClient()`'s
+    `client.models.Todo` and `client.queries.sayHello` come from its model_introspection."""
+    outputs = tmp_path / "amplify_outputs.json"
+    command = ["amplify-outputs", "--config", str(ASSEMBLY), "--endpoint", endpoint]
+    assert main([*command, "--out", str(outputs)]) == 0
+    idp = aws_client("cognito-idp", endpoint, region=REGION)
+    pool_id = json.loads(outputs.read_text())["auth"]["user_pool_id"]
+    idp.admin_create_user(UserPoolId=pool_id, Username="flo@example.test", MessageAction="SUPPRESS")
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username="flo@example.test", Password=PASSWORD, Permanent=True
+    )
+    finished = subprocess.run(
+        ["node", str(CLIENT), str(outputs), endpoint, "flo@example.test", PASSWORD],
+        env={**os.environ, "NODE_PATH": str(Path(sys.prefix) / "aws-amplify" / "node_modules")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    seen = json.loads(finished.stdout.strip().splitlines()[-1])
+    assert seen["created"] == {"content": "milk", "done": False}
+    assert seen["createErrors"] is None
+    # Flo's list holds Flo's todos only (the owner rule), the new one among them.
+    assert seen["listed"] == ["milk"]
+    assert seen["hello"] == "Hello, Ada! (in Lambda)"
+    # A guest may read (allow.guest().to(["read"])) but not create.
+    assert seen["guestCreate"] == ["Unauthorized"]
