@@ -18,6 +18,17 @@ class UserPoolClientSpec:
     properties: Mapping[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class UserPoolGroupSpec:
+    """An `AWS::Cognito::UserPoolGroup` of a pool: CreateGroup's name, description, precedence
+    and role ARN (the `cognito:roles` / `cognito:preferred_role` its members' tokens carry)."""
+
+    group_name: str
+    description: str | None = None
+    precedence: int | None = None
+    role_arn: str | None = None
+
+
 # The `LambdaConfig` triggers the embedded Cognito calls (`appsync.aws.cognito_triggers`); the
 # template reader names the others in a notice.
 CALLED_TRIGGERS = (
@@ -32,12 +43,14 @@ CALLED_TRIGGERS = (
 class UserPoolSpec:
     """An `AWS::Cognito::UserPool`: the deterministic `user_pool_id` its `!Ref` resolves to (so
     `userPoolConfig.userPoolId` names it), its name, its template properties (CreateUserPool's)
-    and its clients, for the embedded Cognito to create at start so users can sign in."""
+    its clients and its groups, for the embedded Cognito to create at start so users can sign
+    in."""
 
     user_pool_id: str
     pool_name: str
     properties: Mapping[str, Any] = field(default_factory=dict)
     clients: tuple[UserPoolClientSpec, ...] = ()
+    groups: tuple[UserPoolGroupSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,5 @@
-"""A definition's user pools (a template's `AWS::Cognito::UserPool` and `UserPoolClient`),
+"""A definition's user pools (a template's `AWS::Cognito::UserPool`, `UserPoolClient` and
+`UserPoolGroup`),
 created in the embedded Cognito at start, under the ids the template's `!Ref` gave them, so that
 users sign up and sign in through the AWS endpoint and the API verifies their tokens.
 
@@ -55,6 +56,10 @@ def _create(spec: UserPoolSpec) -> None:
         del pool.clients[client.id]
         client.id = client_spec.client_id
         pool.clients[client.id] = client
+    for group in spec.groups:
+        backend.create_group(
+            pool.id, group.group_name, group.description, group.role_arn, group.precedence
+        )
     logger.info("user pool %s (%s) created in the embedded Cognito", pool.id, spec.pool_name)
 
 

@@ -30,6 +30,7 @@ from definition.cloudformation.assets import LocalAssets
 from definition.cloudformation.cognito import (
     IDENTITY_POOL,
     ROLE_ATTACHMENT,
+    USER_POOL_GROUP,
     read_identity_pools,
     read_user_pools,
 )
@@ -84,7 +85,7 @@ _READ = (
     *["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::StepFunctions::StateMachine"],
     AMPLIFY_TABLE,
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
-    *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING],
+    *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING, USER_POOL_GROUP],
     *[IDENTITY_POOL, ROLE_ATTACHMENT],
     *[QUEUE, TOPIC, SUBSCRIPTION, BUCKET, *POLICIES],
 )

@@ -1,5 +1,6 @@
-"""`AWS::Cognito::UserPool` and `AWS::Cognito::UserPoolClient` kept in the model for the
-embedded Cognito, which creates them at start so users can sign in and get real tokens; and
+"""`AWS::Cognito::UserPool`, `AWS::Cognito::UserPoolClient` and `AWS::Cognito::UserPoolGroup`
+kept in the model for the embedded Cognito, which creates them at start so users can sign in
+and get real tokens; and
 `AWS::Cognito::IdentityPool` with its `IdentityPoolRoleAttachment`, whose `Ref` is a
 deterministic `<region>:<uuid>` (`names.LocalNames.identity_pool_id`), for the guests' and
 signed-in users' AWS credentials.
@@ -17,16 +18,18 @@ from __future__ import annotations
 from typing import Any
 
 from definition.cloudformation.names import identity_pool_name
-from definition.cloudformation.properties import PropertyReader, boolean
+from definition.cloudformation.properties import PropertyReader, boolean, integer
 from definition.cloudformation.stack import Stack
 from definition.cognito_resources import (
     CALLED_TRIGGERS,
     IdentityPoolSpec,
     UserPoolClientSpec,
+    UserPoolGroupSpec,
     UserPoolSpec,
 )
 from definition.problems import Notice
 
+USER_POOL_GROUP = "AWS::Cognito::UserPoolGroup"
 IDENTITY_POOL = "AWS::Cognito::IdentityPool"
 ROLE_ATTACHMENT = "AWS::Cognito::IdentityPoolRoleAttachment"
 # The kinds of identity an attachment's `Roles` may name.
@@ -48,6 +51,7 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
         clients.setdefault(pool, []).append(
             UserPoolClientSpec(client_id, str(name), _typed(properties, _CLIENT_TYPES))
         )
+    groups = _groups(stack)
     pools = []
     for resource in stack.of_type("AWS::Cognito::UserPool"):
         properties = stack.properties(resource.logical_id)
@@ -75,6 +79,7 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
                 str(name),
                 _typed(properties, _POOL_TYPES),
                 tuple(clients.pop(pool_id, ())),
+                tuple(groups.pop(pool_id, ())),
             )
         )
     for pool, orphans in clients.items():
@@ -82,7 +87,36 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
             # A client of a pool outside the template: nothing local to create it in.
             reason = f"its user pool {pool} is not in the template: not created locally"
             stack.notices.append(Notice(stack.file, client.client_name, f"accepted; {reason}"))
+    for pool, orphan_groups in groups.items():
+        for group in orphan_groups:
+            reason = f"its user pool {pool} is not in the template: not created locally"
+            stack.notices.append(Notice(stack.file, group.group_name, f"accepted; {reason}"))
     return tuple(pools)
+
+
+def _groups(stack: Stack) -> dict[str, list[UserPoolGroupSpec]]:
+    """Each `AWS::Cognito::UserPoolGroup` (GroupName, else the name CloudFormation generates,
+    which its `Ref` gives; Description, Precedence, RoleArn), by its pool's id."""
+    groups: dict[str, list[UserPoolGroupSpec]] = {}
+    for resource in stack.of_type(USER_POOL_GROUP):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        pool = reader.string(properties, "UserPoolId", "Properties", required=True)
+        if pool is None:
+            continue
+        description = properties.get("Description")
+        role = properties.get("RoleArn")
+        groups.setdefault(pool, []).append(
+            UserPoolGroupSpec(
+                str(stack.names.ref(resource.logical_id, "")),
+                None if description is None else str(description),
+                integer(reader, properties, "Precedence", "Properties"),
+                None if role is None else str(role),
+            )
+        )
+    return groups
 
 
 def read_identity_pools(stack: Stack) -> tuple[IdentityPoolSpec, ...]:

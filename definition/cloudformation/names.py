@@ -334,6 +334,8 @@ _REFS: dict[str, _Handler] = {
     "AWS::AppSync::ApiCache": lambda names, logical_id: f"{names.owning_api(logical_id)}ApiCache",
     "AWS::Cognito::UserPool": lambda names, logical_id: names.user_pool_id(logical_id),
     "AWS::Cognito::UserPoolClient": lambda names, logical_id: names.client_id(logical_id),
+    # "Ref returns the name of the user pool group" (AWS::Cognito::UserPoolGroup).
+    "AWS::Cognito::UserPoolGroup": lambda names, logical_id: names.named(logical_id, "GroupName"),
     "AWS::Cognito::IdentityPool": lambda names, logical_id: names.identity_pool_id(logical_id),
     "AWS::IAM::Role": _role_name,
     "AWS::IAM::Policy": lambda names, logical_id: names.generated_name(logical_id, 128),

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 from botocore import UNSIGNED
 from botocore.auth import SigV4Auth
@@ -69,9 +70,9 @@ def _unsigned(service: str, endpoint: str) -> Any:
     return aws_client(service, endpoint, region=REGION, signature_version=UNSIGNED)
 
 
-def _sign_in(endpoint: str, email: str) -> str:
-    """A new user of the auth stack's pool (email sign-in), signed in with SRP: its access
-    token."""
+def _sign_in(endpoint: str, email: str, groups: tuple[str, ...] = ()) -> str:
+    """A new user of the auth stack's pool (email sign-in), in `groups`, signed in with SRP:
+    its access token."""
     idp = aws_client("cognito-idp", endpoint, region=REGION)
     [pool] = idp.list_user_pools(MaxResults=10)["UserPools"]
     [client] = idp.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
@@ -84,6 +85,8 @@ def _sign_in(endpoint: str, email: str) -> str:
     idp.admin_set_user_password(
         UserPoolId=pool["Id"], Username=email, Password=PASSWORD, Permanent=True
     )
+    for group in groups:
+        idp.admin_add_user_to_group(UserPoolId=pool["Id"], Username=email, GroupName=group)
     srp = AWSSRP(
         email, PASSWORD, pool["Id"], client["ClientId"], client=_unsigned("cognito-idp", endpoint)
     )
@@ -166,6 +169,25 @@ def test_an_owner_sees_and_changes_only_their_own_todos(endpoint: str) -> None:
     assert [(e["errorType"], e["message"]) for e in refused["errors"]] == [
         ("Unauthorized", "Not Authorized to access updateTodo on type Mutation")
     ]
+
+
+def test_the_auth_stacks_group_exists_and_its_members_see_every_todo(endpoint: str) -> None:
+    # `defineAuth({ groups: ["ADMINS"] })` is an AWS::Cognito::UserPoolGroup of the pool, and
+    # `allow.groups(["ADMINS"])` lets its members read and change every record.
+    owner = _sign_in(endpoint, "gil@example.test")
+    todo = _as_user(endpoint, owner, CREATE, i={"content": "jam"})["data"]["createTodo"]
+    admin = _sign_in(endpoint, "hal@example.test", groups=("ADMINS",))
+    claims = jwt.decode(admin, options={"verify_signature": False})
+    assert claims["cognito:groups"] == ["ADMINS"]
+    listed = _as_user(endpoint, admin, LIST)["data"]["listTodos"]["items"]
+    assert todo["id"] in [item["id"] for item in listed]
+    updated = _as_user(
+        endpoint,
+        admin,
+        "mutation($i: UpdateTodoInput!) { updateTodo(input: $i) { id done } }",
+        i={"id": todo["id"], "done": True},
+    )
+    assert updated == {"data": {"updateTodo": {"id": todo["id"], "done": True}}}
 
 
 def test_a_guest_reads_through_the_identity_pool_and_cannot_write(endpoint: str) -> None:

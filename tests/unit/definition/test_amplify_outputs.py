@@ -34,7 +34,8 @@ def test_the_auth_part_names_the_pools_the_server_creates() -> None:
         "standard_required_attributes": ["email"],
         "username_attributes": ["email"],
         "user_verification_types": ["email"],
-        "groups": [],
+        # `defineAuth({ groups: ["ADMINS"] })`, its precedence as the auth stack outputs it.
+        "groups": [{"ADMINS": {"precedence": 0}}],
         # OFF is written NONE, and the policy's requirements as flags (the contributor's).
         "mfa_configuration": "NONE",
         "password_policy": {

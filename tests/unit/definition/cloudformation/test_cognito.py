@@ -1,11 +1,16 @@
-"""AWS::Cognito::UserPool and UserPoolClient are kept for the embedded Cognito, with the
-deterministic ids their `Ref`s give everywhere else."""
+"""AWS::Cognito::UserPool, UserPoolClient and UserPoolGroup are kept for the embedded Cognito,
+with the deterministic ids their `Ref`s give everywhere else."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from tests.unit.definition.cloudformation.cloudformation_support import notices, read
+from definition.cognito_resources import UserPoolGroupSpec
+from tests.unit.definition.cloudformation.cloudformation_support import (
+    notices,
+    read,
+    stack_of,
+)
 
 
 def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
@@ -53,6 +58,55 @@ def test_pools_keep_their_clients_and_properties(tmp_path: Path) -> None:
         .user_pool_id
         == users.user_pool_id
     )
+
+
+def test_groups_are_kept_with_their_pool(tmp_path: Path) -> None:
+    # AWS::Cognito::UserPoolGroup: GroupName, UserPoolId, Description, Precedence, RoleArn;
+    # "Ref returns the name of the user pool group" (the CloudFormation User Guide's page).
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+  Admins:
+    Type: AWS::Cognito::UserPoolGroup
+    Properties:
+      UserPoolId: !Ref Users
+      GroupName: ADMINS
+      Description: can do anything
+      Precedence: "0"
+      RoleArn: arn:aws:iam::123456789012:role/admins
+  Editors:
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: {UserPoolId: !Ref Users}
+  Stray:
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: {UserPoolId: eu-west-1_abcdefghi, GroupName: stray}
+""",
+    )
+    [users] = definition.server.user_pools
+    admins, editors = users.groups
+    assert admins == UserPoolGroupSpec(
+        "ADMINS", "can do anything", 0, "arn:aws:iam::123456789012:role/admins"
+    )
+    assert editors.group_name.startswith("posts-Editors-")
+    assert (editors.description, editors.precedence, editors.role_arn) == (None, None, None)
+    assert notices(definition) == [
+        "stray: accepted; its user pool eu-west-1_abcdefghi is not in the template: not "
+        "created locally"
+    ]
+    stack = stack_of(
+        tmp_path,
+        """Resources:
+  Admins:
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: {UserPoolId: eu-west-1_abcdefghi, GroupName: ADMINS}
+  Named:
+    Type: AWS::SSM::Parameter
+    Properties: {Type: String, Value: !Ref Admins}
+""",
+    )
+    assert (stack.properties("Named") or {})["Value"] == "ADMINS"
 
 
 def test_triggers_are_kept_and_those_not_called_are_named(tmp_path: Path) -> None:

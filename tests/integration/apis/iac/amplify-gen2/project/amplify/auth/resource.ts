@@ -1,3 +1,3 @@
 import { defineAuth } from "@aws-amplify/backend";
 
-export const auth = defineAuth({ loginWith: { email: true } });
+export const auth = defineAuth({ loginWith: { email: true }, groups: ["ADMINS"] });

@@ -4,7 +4,11 @@ import { sayHello } from "../functions/say-hello/resource";
 const schema = a.schema({
   Todo: a
     .model({ content: a.string(), done: a.boolean() })
-    .authorization((allow) => [allow.owner(), allow.guest().to(["read"])]),
+    .authorization((allow) => [
+      allow.owner(),
+      allow.groups(["ADMINS"]),
+      allow.guest().to(["read"]),
+    ]),
   sayHello: a
     .query()
     .arguments({ name: a.string() })
