@@ -30,8 +30,9 @@ from websockets.typing import Subprotocol
 
 from appsync.workers import WORKER_HEADER
 from tests.fixtures.aws_signing import aws_client, signed_headers
-from tests.fixtures.redis_server import RestartableRedis
+from tests.fixtures.redis_server import running_redis
 from tests.integration.conftest import request_error
+from tests.integration.realtime_support import next_frame
 from tests.integration.server_process import ServerProcess, serve_process
 
 UNAUTH_ROLE = "arn:aws:iam::123456789012:role/guests-unauthRole"
@@ -74,28 +75,17 @@ ON_PUT = "subscription { onPutItem { id name } }"
 
 
 @pytest.fixture(scope="module")
-def redis() -> Iterator[RestartableRedis]:
-    server = RestartableRedis()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="module")
-def workers(
-    redis: RestartableRedis, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ServerProcess]:
+def workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     folder = tmp_path_factory.mktemp("workers-identity")
     (folder / "schema.graphql").write_text(SCHEMA, encoding="utf-8")
     for name, text in TEMPLATES.items():
         (folder / name).write_text(text, encoding="utf-8")
     config = folder / "appsync.yaml"
-    config.write_text(DEFINITION % {"redis": redis.url}, encoding="utf-8")
     extra = ("--workers", "2", "--no-reload", "--log-level", "info")
-    with serve_process(config, Path(folder), extra, start_seconds=90) as server:
-        yield server
+    with running_redis() as redis:
+        config.write_text(DEFINITION % {"redis": redis}, encoding="utf-8")
+        with serve_process(config, Path(folder), extra, start_seconds=90) as server:
+            yield server
 
 
 @pytest.fixture(scope="module")
@@ -156,11 +146,6 @@ async def _signed_post(
         return await http.post(server.url, content=body, headers=headers)
 
 
-def _pids(server: ServerProcess) -> set[int]:
-    line = next(line for line in server.log().splitlines() if "Workers: 2 processes" in line)
-    return {int(pid) for pid in line.split("(pids ")[1].rstrip(")").split(", ")}
-
-
 @pytest.mark.anyio
 async def test_every_worker_verifies_a_guest_s_credentials_with_its_identity(
     workers: ServerProcess, pool_id: str
@@ -188,7 +173,7 @@ async def test_every_worker_verifies_a_guest_s_credentials_with_its_identity(
         answered.add(int(response.headers[WORKER_HEADER]))
         if len(answered) == 2:
             break
-    assert answered == _pids(workers)
+    assert answered == set(workers.worker_pids())
 
 
 @pytest.mark.anyio
@@ -202,7 +187,7 @@ async def test_refusals_on_a_worker_are_one_process_s(workers: ServerProcess, po
         "InvalidSignatureException",
     )
     assert message.startswith("The request signature we calculated does not match")
-    assert int(wrong.headers[WORKER_HEADER]) in _pids(workers)
+    assert int(wrong.headers[WORKER_HEADER]) in workers.worker_pids()
     key, secret, _ = _key(vended)
     forged = await _signed_post(workers, WHOAMI, (key, secret, "not-the-session-token"))
     unknown = await _signed_post(workers, WHOAMI, ("ASIA" + "X" * 16, secret, "token"))
@@ -233,14 +218,14 @@ async def test_a_guest_s_subscription_on_one_worker_receives_a_mutation_through_
         data = json.dumps({"query": ON_PUT, "variables": {}}, separators=(",", ":"))
         start = {"data": data, "extensions": {"authorization": auth.get_headers(data)}}
         await socket.send(json.dumps({"id": "s", "type": "start", "payload": start}))
-        assert await _frame(socket) == {"type": "start_ack", "id": "s"}
+        assert await next_frame(socket) == {"type": "start_ack", "id": "s"}
         for attempt in range(200):
             mutation = json.dumps(
                 {"query": f'mutation {{ putItem(id: "{attempt}", name: "n") {{ id name }} }}'}
             )
             response = await _signed_post(workers, mutation, _key(vended))
             assert response.json() == {"data": {"putItem": {"id": str(attempt), "name": "n"}}}
-            frame = await _frame(socket)
+            frame = await next_frame(socket)
             assert frame["payload"] == {"data": {"onPutItem": {"id": str(attempt), "name": "n"}}}
             if int(response.headers[WORKER_HEADER]) != subscriber:
                 break
@@ -262,11 +247,3 @@ async def test_the_public_port_does_not_reach_the_workers_channel(workers: Serve
         response = await http.post(url, content=body, headers=signed)
     assert response.status_code == 400
     assert response.json()["__type"] == "UnknownOperationException"
-
-
-async def _frame(socket: websockets.ClientConnection) -> dict[str, Any]:
-    """The next frame that is not a keep-alive."""
-    while True:
-        frame: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), 10))
-        if frame["type"] != "ka":
-            return frame
