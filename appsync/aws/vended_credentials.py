@@ -204,7 +204,7 @@ class PrimaryCredentials:
         self._known: OrderedDict[str, tuple[IamCredential, float]] = OrderedDict()
         # Access key id -> when to ask again.
         self._unknown: OrderedDict[str, float] = OrderedDict()
-        self._asking: dict[str, asyncio.Future[None]] = {}
+        self._asking: dict[str, asyncio.Future[bool | None]] = {}
         # Made on first use, on the worker's event loop.
         self._client: httpx.AsyncClient | None = None
         # Calls made to the primary (what the cache saves is counted in the tests).
@@ -213,29 +213,37 @@ class PrimaryCredentials:
     async def lookup(self, access_key_id: str) -> IamCredential | None:
         if _VENDED_KEY.fullmatch(access_key_id) is None:
             return None
-        now = self._clock.time()
-        known = self._known.get(access_key_id)
-        if known is not None and now < known[1]:
-            return known[0]
-        recheck = self._unknown.get(access_key_id)
-        if recheck is not None and now < recheck:
-            return None
-        shared = self._asking.get(access_key_id)
-        if shared is not None:
-            await asyncio.shield(shared)
-            # What that call kept (nothing when the primary gave no answer).
-            kept = self._known.get(access_key_id)
-            return kept[0] if kept is not None else None
-        asking: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        while True:
+            hit, credential = self._cached(access_key_id)
+            if hit:
+                return credential
+            shared = self._asking.get(access_key_id)
+            if shared is None:
+                break
+            # Another request asks for this key: its answer is kept, or the primary gave none
+            # (False); should that request be cancelled first (None), one of the others asks.
+            if await asyncio.shield(shared) is False:
+                return None
+        asking: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
         self._asking[access_key_id] = asking
+        answered: bool | None = None
         try:
             answered, credential = await self._ask(access_key_id)
             if answered:
                 self._keep(access_key_id, credential)
         finally:
             del self._asking[access_key_id]
-            asking.set_result(None)
+            asking.set_result(answered)
         return credential
+
+    def _cached(self, access_key_id: str) -> tuple[bool, IamCredential | None]:
+        """Whether an answer for the key stands, and that answer."""
+        now = self._clock.time()
+        known = self._known.get(access_key_id)
+        if known is not None and now < known[1]:
+            return True, known[0]
+        recheck = self._unknown.get(access_key_id)
+        return recheck is not None and now < recheck, None
 
     def _keep(self, access_key_id: str, credential: IamCredential | None) -> None:
         now = self._clock.time()

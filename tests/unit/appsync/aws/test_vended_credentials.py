@@ -268,3 +268,23 @@ async def test_concurrent_lookups_of_one_key_share_one_call(
     assert found == [minted] * 5
     assert worker.asked == 1
     await worker.close()
+
+
+async def test_a_lookup_cancelled_while_others_wait_on_it_leaves_them_an_answer(
+    primary: Primary, clock: ManualClock
+) -> None:
+    # A client that goes away while its request asks the primary: those sharing that call ask
+    # again rather than refuse their own callers.
+    minted = primary.mint()
+    worker = _worker(primary, clock)
+    async with asyncio.TaskGroup() as group:
+        first = group.create_task(worker.lookup(minted.access_key_id))
+        await asyncio.sleep(0)
+        sharing = group.create_task(worker.lookup(minted.access_key_id))
+        await asyncio.sleep(0)
+        assert (worker.asked, first.done()) == (1, False)
+        first.cancel()
+    assert first.cancelled()
+    assert sharing.result() == minted
+    assert worker.asked == 2
+    await worker.close()
