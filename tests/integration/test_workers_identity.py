@@ -4,7 +4,8 @@ the workers.
 
 A guest gets credentials through boto3's `cognito-identity` client on the shared port (GetId and
 GetCredentialsForIdentity are unsigned, as AWS answers them; the workers forward them to the
-primary), then signs GraphQL requests with botocore's SigV4Auth, as Amplify's `iam` mode does.
+primary), or the basic flow's role session (GetOpenIdToken, then STS's AssumeRoleWithWebIdentity),
+then signs GraphQL requests with botocore's SigV4Auth, as Amplify's `iam` mode does.
 `$ctx.identity` under AWS_IAM names the pool, the identity, its kind and the assumed role's
 session (AppSync's resolver context reference; "Identity pools (federated identities)
 authentication flow", Amazon Cognito Developer Guide), whichever worker answers
@@ -170,6 +171,50 @@ async def test_every_worker_verifies_a_guest_s_credentials_with_its_identity(
         assert who["username"].startswith("AROA")
         assert who["username"].endswith(":CognitoIdentityCredentials")
         assert {k: v for k, v in who.items() if k != "username"} == expected
+        answered.add(int(response.headers[WORKER_HEADER]))
+        if len(answered) == 2:
+            break
+    assert answered == set(workers.worker_pids())
+
+
+def _basic_flow(server: ServerProcess, pool: str) -> dict[str, Any]:
+    """A guest's GetOpenIdToken, then STS's AssumeRoleWithWebIdentity with it (unsigned)."""
+    config = _unsigned()
+    endpoint = _endpoint(server)
+    identity = boto3.client(
+        "cognito-identity", endpoint_url=endpoint, region_name="us-east-1", config=config
+    )
+    identity_id = identity.get_id(IdentityPoolId=pool)["IdentityId"]
+    token = identity.get_open_id_token(IdentityId=identity_id)["Token"]
+    sts = boto3.client("sts", endpoint_url=endpoint, region_name="us-east-1", config=config)
+    assumed = sts.assume_role_with_web_identity(
+        RoleArn=UNAUTH_ROLE, RoleSessionName="web", WebIdentityToken=token
+    )
+    credentials = assumed["Credentials"]
+    return {
+        "IdentityId": identity_id,
+        "Credentials": {
+            "AccessKeyId": credentials["AccessKeyId"],
+            "SecretKey": credentials["SecretAccessKey"],
+            "SessionToken": credentials["SessionToken"],
+        },
+    }
+
+
+@pytest.mark.anyio
+async def test_the_basic_flow_s_role_session_is_verified_by_the_workers(
+    workers: ServerProcess, pool_id: str
+) -> None:
+    vended = await asyncio.to_thread(_basic_flow, workers, pool_id)
+    answered: set[int] = set()
+    for _ in range(200):
+        response = await _signed_post(workers, WHOAMI, _key(vended))
+        who = response.json()["data"]["whoami"]
+        assert who["userArn"] == "arn:aws:sts::123456789012:assumed-role/guests-unauthRole/web"
+        assert (who["cognitoIdentityId"], who["cognitoIdentityAuthType"]) == (
+            vended["IdentityId"],
+            "unauthenticated",
+        )
         answered.add(int(response.headers[WORKER_HEADER]))
         if len(answered) == 2:
             break
