@@ -76,6 +76,7 @@ from appsync.stream_mappings import StreamMappings
 from appsync.table_keys import inferred_tables
 from auth.clock import Clock, SystemClock
 from auth.rules import Authorizer
+from auth.signature import CredentialSource
 from definition.model import (
     ApiDefinition,
     IntrospectionConfig,
@@ -115,6 +116,7 @@ class LoadedApi:
     reset: StateReset
     js_runtime: JsRuntime | None = None  # None: the API has no APPSYNC_JS code
     primary: PrimaryServices | None = None  # a worker's (`serve --workers`): see load_api
+    vended: CredentialSource | None = None  # the identity pools' credentials AWS_IAM takes
 
 
 def load_api(
@@ -188,9 +190,12 @@ def load_api(
             (definition.server.resources, definition.problem),
         )
         broker = _broker(definition.server.realtime, problems)
+        vended: CredentialSource | None = aws.identity_pools
+        if primary is not None:  # a worker asks the primary, whose pools vended them
+            vended = primary.identity_pool_credentials(clock or SystemClock())
     else:
         step_functions, aws, broker = running.step_functions, running.aws, running.realtime.broker
-        primary = running.primary
+        primary, vended = running.primary, running.vended
         lambda_functions = running.functions
         assert running.executor.metrics is not None  # every API is loaded with its metrics
         metrics = running.executor.metrics
@@ -209,7 +214,7 @@ def load_api(
         endpoint_credentials(aws_settings),
         EmbeddedPoolKeys(data),
         authorizer_function(lambda_functions),
-        aws.identity_pools,
+        vended,
     )
     authorizer = build_authorizer(definition, clock or SystemClock(), problems.add, trust, signing)
     # A worker's DynamoDB data sources and tables are the primary's.
@@ -293,6 +298,7 @@ def load_api(
         reset,
         code.js_runtime,
         primary,
+        vended,
     )
 
 

@@ -12,7 +12,10 @@ workers on a loopback port of its own (`appsync.aws.forward`):
 * subscriptions are shared through the Redis broker (`server.realtime.redisUrl`, required): a
   mutation on any worker reaches subscribers on every worker;
 * the API cache lives in Redis as well (`server.apiCache.redisUrl`, by default the broker's), so
-  a flush reaches every worker's reads.
+  a flush reaches every worker's reads;
+* the credentials the identity pools vend (GetCredentialsForIdentity, AssumeRoleWithWebIdentity,
+  forwarded to the primary) are kept by the primary: a worker asks it for a key it does not
+  know (`appsync.aws.vended_credentials`).
 
 A browser asking a worker for the console is sent to the primary's port (`ConsoleAtPrimary`):
 the console's views read the services in process. Each worker keeps its own: warm Lambda
@@ -52,6 +55,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from appsync.app import AppSyncApp, build_app
 from appsync.aws.forward import PrimaryServices
+from appsync.aws.vended_credentials import SIGNING_NAME as VENDED
+from appsync.aws.vended_credentials import VendedCredentialsRoute
 from appsync.data_directory import DataDirectory
 from appsync.errors import ConfigError
 from appsync.log_sinks import LogFormat, open_sink
@@ -161,7 +166,13 @@ def worker_pool(
     app: AppSyncApp, count: int, settings: WorkerSettings, listener: socket.socket
 ) -> WorkerPool:
     """The workers of `--workers`, answering on `listener`, started by the app's lifespan once
-    the services run (entered last, so left first: workers stop before the services they call)."""
+    the services run (entered last, so left first: workers stop before the services they call).
+    The primary's AWS endpoint tells them the credentials its identity pools vend."""
+    api = app.state.api
+    route = VendedCredentialsRoute(
+        api.aws.identity_pools, settings.primary.credentials.access_key_id
+    )
+    api.aws.endpoint.add_route(VENDED, route)
     pool = WorkerPool(count, settings, listener)
     app.companions.append(pool.running)
     return pool

@@ -132,6 +132,21 @@ def is_sigv2(authorization: str | None, query_string: str) -> bool:
 def signature_scope(request: AuthRequest) -> tuple[str, str] | None:
     """The (service, region) a request's signature is scoped to, read without verifying it;
     None for a request that carries no SigV4 credential scope."""
+    scope = _credential(request)
+    if scope is None:
+        return None
+    return scope[3], scope[2]
+
+
+def signature_access_key(request: AuthRequest) -> str | None:
+    """The access key id a request's SigV4 credential names, read without verifying it (once
+    `SigV4Verifier.verify` has passed, the key whose secret signed the request)."""
+    scope = _credential(request)
+    return scope[0] if scope is not None else None
+
+
+def _credential(request: AuthRequest) -> list[str] | None:
+    """`Credential=<key>/<date>/<region>/<service>/aws4_request`, split; None without one."""
     header = request.header("authorization") or ""
     credential = None
     if is_sigv4(header):
@@ -142,9 +157,7 @@ def signature_scope(request: AuthRequest) -> tuple[str, str] | None:
     elif is_presigned(request.query_string):
         credential = _query(request.query_string).get("X-Amz-Credential")
     scope = (credential or "").split("/")
-    if len(scope) != 5:
-        return None
-    return scope[3], scope[2]
+    return scope if len(scope) == 5 else None
 
 
 class SigV4Verifier:

@@ -11,12 +11,15 @@ services as any AWS client does, signed with the endpoint's first declared key:
   (`appsync.stepfunctions_embedded.build_step_functions`);
 * an AWS API request that reaches the worker's port (boto3, the AWS CLI, a function's SDK, the
   console) is forwarded to the primary unchanged, Host header and signature included, and the
-  primary's answer is streamed back (`ForwardedAws`).
+  primary's answer is streamed back (`ForwardedAws`), except one signed for the workers' own
+  channel to the primary's vended credentials, which is answered as an unknown service;
+* its AWS_IAM mode verifies the credentials the primary's identity pools vend by asking the
+  primary for their keys (`PrimaryServices.identity_pool_credentials`,
+  `appsync.aws.vended_credentials`).
 """
 
 from __future__ import annotations
 
-import json
 import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -24,6 +27,13 @@ from typing import TYPE_CHECKING
 from starlette.types import Receive, Scope, Send
 
 from appsync.aws.endpoint import AwsEndpoint
+from appsync.aws.errors import json_error, unknown_service
+from appsync.aws.requests import AwsResponse, ServiceCall, WireProtocol
+from appsync.aws.vended_credentials import SIGNING_NAME as WORKERS_SIGNING_NAME
+from appsync.aws.vended_credentials import PrimaryCredentials
+from auth.clock import Clock
+from auth.request import AuthRequest
+from auth.signature import signature_scope
 from definition.model import AccessKey, DynamoDBConfig
 from resolvers.datasources.dynamodb_wire import DynamoDBOperations
 
@@ -67,6 +77,12 @@ class PrimaryServices:
         key = (self.credentials.access_key_id, self.credentials.secret_access_key)
         return BotoDynamoDB(config.aws_region, self.url, key)
 
+    def identity_pool_credentials(self, clock: Clock) -> PrimaryCredentials:
+        """The credentials the primary's identity pools vend, as AWS_IAM verifies them;
+        `clock`: the API's, on which they expire."""
+        key = (self.credentials.access_key_id, self.credentials.secret_access_key)
+        return PrimaryCredentials(self.url, key, clock)
+
     def botocore_credentials(self) -> Credentials:
         from botocore.credentials import Credentials
 
@@ -92,6 +108,12 @@ class ForwardedAws:
             self._client = httpx.AsyncClient(
                 base_url=self._primary.url, timeout=_FORWARD_TIMEOUT_SECONDS
             )
+        signed_for = _signing_name(scope)
+        if signed_for == WORKERS_SIGNING_NAME:
+            # The primary answers it to its workers only; the public port does not serve it.
+            call = ServiceCall(signed_for, signed_for, None, WireProtocol.JSON, "", True)
+            await _answer(send, unknown_service(call))
+            return
         body = bytearray()
         while True:
             message = await receive()
@@ -111,7 +133,8 @@ class ForwardedAws:
         try:
             response = await self._client.send(request, stream=True)
         except httpx.HTTPError as error:
-            await _answer_unavailable(send, f"the primary process did not answer: {error}")
+            reason = f"the primary process did not answer: {error}"
+            await _answer(send, json_error(503, "ServiceUnavailableException", reason))
             return
         try:
             await send(
@@ -136,11 +159,22 @@ class ForwardedAws:
             await self._client.aclose()
 
 
-async def _answer_unavailable(send: Send, message: str) -> None:
-    body = json.dumps({"__type": "ServiceUnavailableException", "message": message}).encode()
+def _signing_name(scope: Scope) -> str | None:
+    """The service a request's SigV4 credential scope names, read without verifying it."""
+    headers = {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in scope["headers"]
+        if name == b"authorization"
+    }
+    query = scope.get("query_string", b"").decode("latin-1")
+    found = signature_scope(AuthRequest(scope["method"], scope["path"], headers, b"", query))
+    return found[0] if found is not None else None
+
+
+async def _answer(send: Send, response: AwsResponse) -> None:
     headers = [
-        (b"content-type", b"application/x-amz-json-1.0"),
-        (b"content-length", str(len(body)).encode()),
+        (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.headers
     ]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    headers.append((b"content-length", str(len(response.body)).encode()))
+    await send({"type": "http.response.start", "status": response.status, "headers": headers})
+    await send({"type": "http.response.body", "body": response.body})

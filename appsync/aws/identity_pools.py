@@ -13,8 +13,9 @@ The credentials are an `auth.signature.CredentialSource`: they sign AppSync requ
 AWS_IAM, whose `$ctx.identity` then names the pool, the identity, its kind and provider, and
 the assumed role `arn:aws:sts::<account>:assumed-role/<role name>/CognitoIdentityCredentials`
 (AppSync's resolver context reference, identity under AWS_IAM); and calls to the AWS endpoint,
-as the local account's other keys do. They live in this process's memory: a restarted server
-has forgotten them, and a client asks for new ones (AWS differs: its credentials outlive a
+as the local account's other keys do. They live in this process's memory (under `serve
+--workers` the primary's, which its workers ask: `appsync.aws.vended_credentials`): a restarted
+server has forgotten them, and a client asks for new ones (AWS differs: its credentials outlive a
 restart of nothing). Identities are kept in the data directory (`cognito-identities.jsonl`, a
 line per identity made or signed in): Amplify keeps a guest's identity id in the browser's
 storage and asks for that identity's credentials again after a restart, which Cognito would

@@ -415,3 +415,11 @@ async def received_through_gql(
 
 ON_ADD = "subscription S($owner: String) { onAddTodo(owner: $owner) { id name owner } }"
 ADD_ANN = 'mutation { addTodo(id: "1", name: "milk", owner: "ann") { id name owner } }'
+
+
+async def next_frame(socket: websockets.ClientConnection) -> dict[str, Any]:
+    """The next frame that is not a keep-alive (10 s at most)."""
+    while True:
+        frame: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), 10))
+        if frame["type"] != "ka":
+            return frame

@@ -45,6 +45,11 @@ class ServerProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def worker_pids(self) -> list[int]:
+        """The worker pids the banner of `serve --workers` lists."""
+        line = next(line for line in self.log().splitlines() if " processes answer " in line)
+        return [int(pid) for pid in line.split("(pids ")[1].rstrip(")").split(", ")]
+
     def rss_after_collecting(self, timeout: float = 10.0) -> int:
         """Resident bytes once the server has collected garbage and trimmed its heap."""
         before = self.log().count(COLLECTED)

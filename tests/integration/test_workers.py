@@ -26,7 +26,7 @@ from websockets.typing import Subprotocol
 
 from appsync.workers import WORKER_HEADER
 from tests.fixtures.redis_server import RestartableRedis
-from tests.integration.realtime_support import b64url
+from tests.integration.realtime_support import b64url, next_frame
 from tests.integration.server_process import ServerProcess, serve_process
 
 API_KEY = "da2-workerstestkey0000000000"
@@ -94,12 +94,6 @@ async def _post(server: ServerProcess, query: str) -> tuple[int, dict[str, Any]]
     return int(response.headers[WORKER_HEADER]), body
 
 
-def _pids(server: ServerProcess) -> list[int]:
-    """The worker pids the banner lists."""
-    line = next(line for line in server.log().splitlines() if "Workers: 2 processes" in line)
-    return [int(pid) for pid in line.split("(pids ")[1].rstrip(")").split(", ")]
-
-
 @pytest.mark.anyio
 async def test_a_mutation_on_one_worker_reaches_a_subscriber_on_the_other(
     workers: ServerProcess,
@@ -109,19 +103,19 @@ async def test_a_mutation_on_one_worker_reaches_a_subscriber_on_the_other(
     async with websockets.connect(workers.realtime_url, subprotocols=protocols) as socket:
         assert socket.response is not None
         subscriber = int(socket.response.headers[WORKER_HEADER])
-        assert subscriber in _pids(workers)
+        assert subscriber in workers.worker_pids()
         await socket.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await socket.recv())["type"] == "connection_ack"
         start = {"data": json.dumps({"query": ON_PUT}), "extensions": {"authorization": headers}}
         await socket.send(json.dumps({"id": "s", "type": "start", "payload": start}))
-        assert await _frame(socket) == {"type": "start_ack", "id": "s"}
+        assert await next_frame(socket) == {"type": "start_ack", "id": "s"}
         # New connections until one reaches the other worker (the kernel picks the worker).
         for attempt in range(200):
             pid, body = await _post(
                 workers, f'mutation {{ putItem(id: "{attempt}", name: "n") {{ id name }} }}'
             )
             assert body == {"data": {"putItem": {"id": str(attempt), "name": "n"}}}
-            frame = await _frame(socket)
+            frame = await next_frame(socket)
             assert frame["payload"] == {"data": {"onPutItem": {"id": str(attempt), "name": "n"}}}
             if pid != subscriber:
                 break
@@ -136,7 +130,7 @@ async def test_a_mutation_on_one_worker_reaches_a_subscriber_on_the_other(
         readers.add(pid)
         if len(readers) == 2:
             break
-    assert readers == set(_pids(workers))
+    assert readers == set(workers.worker_pids())
     item = await asyncio.to_thread(_boto_get, workers, str(attempt))
     assert item == {"id": {"S": str(attempt)}, "name": {"S": "n"}}
     # The console is the primary's, whose views read the services (the banner names its port).
@@ -146,14 +140,6 @@ async def test_a_mutation_on_one_worker_reaches_a_subscriber_on_the_other(
         assert console.status_code == 307
         assert f"which serves the console: {primary}" in workers.log()
         assert (await http.get(primary)).status_code == 200
-
-
-async def _frame(socket: websockets.ClientConnection) -> dict[str, Any]:
-    """The next frame that is not a keep-alive."""
-    while True:
-        frame: dict[str, Any] = json.loads(await asyncio.wait_for(socket.recv(), 10))
-        if frame["type"] != "ka":
-            return frame
 
 
 def _boto_get(server: ServerProcess, key: str) -> dict[str, Any]:
@@ -172,7 +158,7 @@ def _boto_get(server: ServerProcess, key: str) -> dict[str, Any]:
 async def test_a_worker_that_dies_is_replaced_and_sigterm_stops_them_all(
     workers: ServerProcess,
 ) -> None:
-    first, second = _pids(workers)
+    first, second = workers.worker_pids()
     os.kill(first, signal.SIGKILL)
     answered: set[int] = set()
     deadline = time.monotonic() + 60

@@ -18,7 +18,7 @@ from botocore.credentials import Credentials
 from auth.clock import ManualClock
 from auth.errors import SignatureError
 from auth.request import AuthRequest
-from auth.signature import IamCredential, SigV4Verifier, signature_scope
+from auth.signature import IamCredential, SigV4Verifier, signature_access_key, signature_scope
 
 SIGNED_AT = datetime(2026, 11, 21, 20, 0, 0, tzinfo=UTC)
 BASE = "http://127.0.0.1:20002"
@@ -70,6 +70,7 @@ async def _refusal(request: AuthRequest, service: str, **verifier: datetime) -> 
 async def test_a_request_signed_for_its_service_names_the_key_that_signed_it() -> None:
     request = _signed("dynamodb", headers={"x-amz-target": "DynamoDB_20120810.ListTables"})
     assert signature_scope(request) == ("dynamodb", "eu-west-1")
+    assert signature_access_key(request) == "testing"
     assert await _verifier().verify(request, "dynamodb") == KEY
 
 
@@ -91,6 +92,7 @@ async def test_a_wrong_secret_is_an_invalid_signature() -> None:
 async def test_an_unsigned_request_is_missing_its_authentication_token() -> None:
     request = AuthRequest.from_raw_headers("POST", "/", {"host": "127.0.0.1"}, LISTING)
     assert signature_scope(request) is None
+    assert signature_access_key(request) is None
     error = await _refusal(request, "dynamodb")
     assert (error.error_type, error.message) == (
         "MissingAuthenticationTokenException",
@@ -152,6 +154,7 @@ def _presigned(expires: int = 60) -> AuthRequest:
 async def test_a_presigned_url_is_verified_from_its_query_string() -> None:
     request = _presigned()
     assert signature_scope(request) == ("s3", "us-east-1")
+    assert signature_access_key(request) == "testing"
     assert await _verifier().verify(request, "s3") == KEY
 
 

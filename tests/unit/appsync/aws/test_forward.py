@@ -11,13 +11,15 @@ from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.forward import ForwardedAws, PrimaryServices
 from appsync.aws.listener import AwsOnlyApp, extra_listener
 from appsync.aws.states import StepFunctionsRoute
+from appsync.aws.vended_credentials import SIGNING_NAME as WORKERS
+from appsync.aws.vended_credentials import TARGET
 from appsync.hosts import HostPolicy
 from appsync.stepfunctions_embedded import build_step_functions
 from auth.clock import SystemClock
 from auth.signature import IamCredential, SigV4Verifier
 from definition.model import TEST_ACCESS_KEY, DynamoDBConfig, StepFunctionsSettings
 from resolvers.datasources.dynamodb_boto import BotoDynamoDB
-from tests.fixtures.aws_signing import json_call_headers
+from tests.fixtures.aws_signing import json_call_headers, signed_headers
 from tests.fixtures.loopback import free_port
 
 KEY = IamCredential("testing", "testing", "123456789012", "arn:aws:iam::123456789012:root")
@@ -70,6 +72,25 @@ async def test_a_primary_that_does_not_answer_is_a_503() -> None:
     answer = await _through_worker(f"http://127.0.0.1:{free_port()}", headers)
     assert answer.status_code == 503
     assert answer.json()["__type"] == "ServiceUnavailableException"
+
+
+@pytest.mark.timeout(20)
+async def test_the_workers_channel_to_vended_credentials_is_not_forwarded() -> None:
+    # Nothing listens at the primary's URL: a forwarded call would be a 503.
+    headers = signed_headers(
+        "POST",
+        "http://localhost/",
+        WORKERS,
+        b"{}",
+        {"content-type": "application/x-amz-json-1.0", "x-amz-target": TARGET},
+    )
+    answer = await _through_worker(f"http://127.0.0.1:{free_port()}", headers)
+    # As a server without workers answers a service it does not serve.
+    assert answer.status_code == 400
+    assert answer.json() == {
+        "__type": "UnknownOperationException",
+        "message": "appsync-local does not serve the AWS service 'appsync-local-workers'",
+    }
 
 
 def test_claims_as_the_endpoint_does() -> None:
