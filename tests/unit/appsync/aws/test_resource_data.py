@@ -68,9 +68,10 @@ def test_an_unreadable_file_starts_them_empty(
     kept.write_text("{not json")
     with resources_created(CreatedResources(), RESOURCES, _locate, kept):
         assert _sqs().get_queue("kept-jobs").messages == []
-    assert "could not be read: the queues and buckets start empty" in caplog.text
-    # Written again, whole, at the stop.
-    assert kept.read_text().startswith('{"queues"')
+    assert "could not be read" in caplog.text
+    # Moved aside, not lost; a new snapshot written in its place.
+    assert (tmp_path / "resources.json.damaged").read_text() == "{not json"
+    assert kept.read_text().startswith('{"format": 2')
 
 
 @pytest.mark.parametrize(
