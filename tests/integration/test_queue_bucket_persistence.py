@@ -5,7 +5,8 @@ with a dead-letter queue, a FIFO one, one subscribed to an SNS topic, one feedin
 function through an event source mapping) and an S3 bucket. boto3 on the AWS endpoint sends,
 deletes, publishes, puts, copies and deletes; the process is killed with SIGKILL right after the
 answers, with no chance to write anything more; a new process on the same folder holds every
-acknowledged change: SQS keeps a message until it is deleted or moved to the dead-letter queue
+acknowledged change (a record the kill cut short at the journal's end is dropped, the whole ones
+kept): SQS keeps a message until it is deleted or moved to the dead-letter queue
 ("Amazon SQS message lifecycle", "Using dead-letter queues", SQS Developer Guide), with the
 `MessageId` SendMessage answered; S3 keeps an object until it is deleted.
 """
@@ -13,20 +14,15 @@ acknowledged change: SQS keeps a message until it is deleted or moved to the dea
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.integration.conftest import APIS
-from tests.integration.server_process import ServerProcess, serve_process
+from tests.integration.server_process import serve_kept
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -98,28 +94,6 @@ def _template(folder: Path, *, mapping: bool) -> Path:
     return template
 
 
-@contextmanager
-def _server(template: Path, data: Path, logs: Path, *flags: str) -> Iterator[ServerProcess]:
-    logs.mkdir(parents=True, exist_ok=True)
-    with serve_process(template, logs, ("--data-dir", str(data), *flags)) as server:
-        yield server
-
-
-def _killed(server: ServerProcess) -> None:
-    os.kill(server.pid, signal.SIGKILL)
-    os.waitpid(server.pid, 0)
-
-
-def _client(service: str, server: ServerProcess) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        region_name="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{server.port}",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 def _all(sqs: Any, url: str) -> list[dict[str, Any]]:
     """Every message the queue holds (received, not deleted)."""
     messages: list[dict[str, Any]] = []
@@ -141,9 +115,9 @@ def test_acknowledged_messages_and_objects_survive_a_sigkill(
     tmp_path: Path, flags: tuple[str, ...]
 ) -> None:
     template, data = _template(tmp_path, mapping=False), tmp_path / "state"
-    with _server(template, data, tmp_path / "first", *flags) as server:
+    with serve_kept(template, data, tmp_path / "first", *flags) as server:
         queues = QUEUES.format(port=server.port)
-        sqs, s3 = _client("sqs", server), _client("s3", server)
+        sqs, s3 = server.client("sqs"), server.client("s3")
         colour = {"colour": {"DataType": "String", "StringValue": "blue"}}
         sent = sqs.send_message_batch(
             QueueUrl=queues + "inbox",
@@ -160,7 +134,7 @@ def test_acknowledged_messages_and_objects_survive_a_sigkill(
         )
         [deleted] = [m for m in _all(sqs, queues + "inbox") if m["Body"] == "deleted"]
         sqs.delete_message(QueueUrl=queues + "inbox", ReceiptHandle=deleted["ReceiptHandle"])
-        sns = _client("sns", server)
+        sns = server.client("sns")
         sns.publish(TopicArn=TOPIC, Message="to every subscriber")
         poison = sqs.send_message(QueueUrl=queues + "jobs", MessageBody="poison")
         sqs.receive_message(QueueUrl=queues + "jobs", VisibilityTimeout=0)
@@ -185,10 +159,14 @@ def test_acknowledged_messages_and_objects_survive_a_sigkill(
             key: s3.head_object(Bucket="kept-uploads", Key=key)["ETag"]
             for key in ("a.txt", "large.bin", "copy.txt", "parts.bin")
         }
-        _killed(server)
-    with _server(template, data, tmp_path / "second") as server:
+        server.killed()
+    # A write the kill cut short: half a record at the journal's end.
+    with (data / "resources.journal").open("ab") as journal:
+        journal.write(b'0badc0de {"queue":"arn:aws:sqs:us-east-1:123456789012:inbox","put":{"id')
+    with serve_kept(template, data, tmp_path / "second") as server:
+        assert "a record cut short at its end was dropped" in server.log()
         queues = QUEUES.format(port=server.port)
-        sqs, s3 = _client("sqs", server), _client("s3", server)
+        sqs, s3 = server.client("sqs"), server.client("s3")
         inbox = _all(sqs, queues + "inbox")
         [kept] = [m for m in inbox if m["Body"] == "kept"]
         assert kept["MessageId"] == sent[0]["MessageId"]
@@ -212,9 +190,9 @@ def test_acknowledged_messages_and_objects_survive_a_sigkill(
 
 def test_a_queue_mapping_s_deletes_survive_a_sigkill(tmp_path: Path) -> None:
     data = tmp_path / "state"
-    with _server(_template(tmp_path, mapping=True), data, tmp_path / "first") as server:
+    with serve_kept(_template(tmp_path, mapping=True), data, tmp_path / "first") as server:
         queues = QUEUES.format(port=server.port)
-        sqs = _client("sqs", server)
+        sqs = server.client("sqs")
         sqs.send_message(QueueUrl=queues + "tasks", MessageBody="hello")
         # The worker sends HELLO to done; the mapping deletes the batch once it has.
         deadline = time.monotonic() + 60
@@ -223,10 +201,10 @@ def test_a_queue_mapping_s_deletes_survive_a_sigkill(tmp_path: Path) -> None:
         ):
             time.sleep(0.2)
         assert _counts(sqs, queues + "tasks") == (0, 0)
-        _killed(server)
+        server.killed()
     # Started without the mapping: whatever tasks holds stays there to be seen.
-    with _server(_template(tmp_path, mapping=False), data, tmp_path / "second") as server:
+    with serve_kept(_template(tmp_path, mapping=False), data, tmp_path / "second") as server:
         queues = QUEUES.format(port=server.port)
-        sqs = _client("sqs", server)
+        sqs = server.client("sqs")
         assert _all(sqs, queues + "tasks") == []
         assert [m["Body"] for m in _all(sqs, queues + "done")] == ["HELLO"]
