@@ -221,7 +221,9 @@ class ResourceFiles:
 
 
 def _line(record: dict[str, Any]) -> bytes:
-    text = json.dumps(record, separators=(",", ":")).encode()
+    # A value JSON has no type for (none is expected of moto's messages and objects) is kept as
+    # its text rather than left to fail every later write.
+    text = json.dumps(record, separators=(",", ":"), default=str).encode()
     return b"%08x %s\n" % (zlib.crc32(text), text)
 
 

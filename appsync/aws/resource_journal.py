@@ -67,7 +67,9 @@ def journal_changes(journal: ResourceJournal | None) -> None:
     moto's backends are one per process, so is this journal."""
     if journal is not None:
         track_changes()
-    _journal[:] = [journal] if journal is not None else []
+    # Under the lock: moto's threads read it there.
+    with BACKEND_LOCK:
+        _journal[:] = [journal] if journal is not None else []
 
 
 @contextmanager
