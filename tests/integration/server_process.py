@@ -46,6 +46,17 @@ class ServerProcess:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def rss_after_collecting(self, timeout: float = 10.0) -> int:
+        """Resident bytes once the server has collected garbage and trimmed its heap."""
+        before = self.log().count(COLLECTED)
+        os.kill(self.pid, signal.SIGUSR1)
+        deadline = time.monotonic() + timeout
+        while self.log().count(COLLECTED) <= before:
+            if time.monotonic() > deadline:
+                raise AssertionError("the server did not collect in time")
+            time.sleep(0.02)
+        return rss(self.pid)
+
     def killed(self) -> None:
         """Ended with SIGKILL, as a crash ends it: nothing more is written."""
         os.kill(self.pid, signal.SIGKILL)
@@ -62,17 +73,6 @@ class ServerProcess:
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
         )
-
-    def rss_after_collecting(self, timeout: float = 10.0) -> int:
-        """Resident bytes once the server has collected garbage and trimmed its heap."""
-        before = self.log().count(COLLECTED)
-        os.kill(self.pid, signal.SIGUSR1)
-        deadline = time.monotonic() + timeout
-        while self.log().count(COLLECTED) <= before:
-            if time.monotonic() > deadline:
-                raise AssertionError("the server did not collect in time")
-            time.sleep(0.02)
-        return rss(self.pid)
 
 
 def rss(pid: int) -> int:
