@@ -13,8 +13,9 @@ It holds:
   `server.stepFunctions.database`;
 * `cognito-identities.jsonl`: the identities the embedded Cognito identity pools gave guests
   and users (`appsync.aws.identity_pools`), a line each time one is made or signs in;
-* `resources.json`: what a template's SQS queues and S3 buckets hold, written when the server
-  stops and put back when it starts (`appsync.aws.resource_data`);
+* `resources.json`, `resources.journal` and `resources.objects/`: what a template's SQS queues
+  and S3 buckets hold, a snapshot and the changes since, each written before it is answered,
+  large objects in files of their own (`appsync.aws.resource_files`);
 * `cognito-signing-key.json`: the RSA key the embedded Cognito user pools sign their tokens
   with (a private JWK readable by its owner only): a key made for this installation, never the
   key pair that ships inside moto, whose private half anyone can read;
@@ -35,6 +36,7 @@ import json
 import logging
 import os
 import secrets
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -48,8 +50,11 @@ _COGNITO_KEY = "cognito-signing-key.json"
 DYNAMODB_FILE = "dynamodb.sqlite"
 STEPFUNCTIONS_FILE = "stepfunctions.sqlite"
 IDENTITIES_FILE = "cognito-identities.jsonl"
-# A template's queues' messages and buckets' objects, written when the server stops.
+# A template's queues' messages and buckets' objects: the snapshot; its journal and the
+# objects' folder are beside it (`appsync.aws.resource_files`).
 RESOURCES_FILE = "resources.json"
+RESOURCES_JOURNAL = "resources.journal"
+RESOURCES_OBJECTS = "resources.objects"
 _LOCK = "lock"
 # What `reset` deletes: the SQLite files with their write-ahead logs and shared-memory indexes,
 # the identity pools' identities, and what the template's queues and buckets held.
@@ -61,6 +66,8 @@ _DATA_FILES = (
     ),
     IDENTITIES_FILE,
     RESOURCES_FILE,
+    RESOURCES_JOURNAL,
+    RESOURCES_OBJECTS,
 )
 # The key size Cognito's own user pool keys have (RS256 with 2048-bit RSA).
 _RSA_BITS = 2048
@@ -152,7 +159,10 @@ class DataDirectory:
             for name in _DATA_FILES:
                 file = self.path / name
                 try:
-                    file.unlink()
+                    if file.is_dir():
+                        shutil.rmtree(file)
+                    else:
+                        file.unlink()
                 except FileNotFoundError:
                     continue
                 except OSError as error:

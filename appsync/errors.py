@@ -39,6 +39,11 @@ class ConfigError(AppSyncError):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+class ResourceJournalError(AppSyncError):
+    """A change to a template's queue or bucket could not be written to the data directory
+    (`appsync.aws.resource_files`; the message names the file)."""
+
+
 class ClockOptionError(AppSyncError):
     """`serve --clock-start` without `--clock manual`."""
 

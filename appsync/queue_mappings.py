@@ -37,11 +37,12 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
+from appsync.aws.resource_journal import journaled
+from appsync.errors import ResourceJournalError
 from appsync.stream_mappings import MappedFunctions, following
 from definition.event_filters import matches_any
 from definition.service_resources import QueueMappingSpec
 from functions.errors import FunctionsError
-from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
 
@@ -167,30 +168,38 @@ def receive(spec: QueueMappingSpec, count: int) -> list[dict[str, Any]]:
     from moto.sqs.models import sqs_backends
 
     records: list[dict[str, Any]] = []
-    with BACKEND_LOCK:
-        backend = sqs_backends[spec.account_id][spec.region]
-        try:
-            queue = backend.get_queue(spec.queue_name)
-        except QueueDoesNotExist:
-            return []
-        visibility = int(queue.attributes["VisibilityTimeout"])
-        while len(records) < count:
-            wanted = min(_RECEIVE_LIMIT, count - len(records))
-            messages = backend.receive_message(spec.queue_name, wanted, 0, visibility, ["All"])
-            records += [_record(message, spec) for message in messages]
-            if len(messages) < wanted:
-                break
+    try:
+        with journaled():
+            backend = sqs_backends[spec.account_id][spec.region]
+            try:
+                queue = backend.get_queue(spec.queue_name)
+            except QueueDoesNotExist:
+                return []
+            visibility = int(queue.attributes["VisibilityTimeout"])
+            while len(records) < count:
+                wanted = min(_RECEIVE_LIMIT, count - len(records))
+                messages = backend.receive_message(spec.queue_name, wanted, 0, visibility, ["All"])
+                records += [_record(message, spec) for message in messages]
+                if len(messages) < wanted:
+                    break
+    except ResourceJournalError as error:
+        # The moves to a dead-letter queue: written with the next change that is.
+        logger.error("%s: %s", spec.queue_arn, error)
     return records
 
 
 def delete(spec: QueueMappingSpec, receipt_handles: Sequence[str]) -> None:
     from moto.sqs.models import sqs_backends
 
-    with BACKEND_LOCK:
-        backend = sqs_backends[spec.account_id][spec.region]
-        for handle in receipt_handles:
-            if spec.queue_name in backend.queues:
-                backend.delete_message(spec.queue_name, handle)
+    try:
+        with journaled():
+            backend = sqs_backends[spec.account_id][spec.region]
+            for handle in receipt_handles:
+                if spec.queue_name in backend.queues:
+                    backend.delete_message(spec.queue_name, handle)
+    except ResourceJournalError as error:
+        # Deleted in memory; written with the next change that is.
+        logger.error("%s: %s", spec.queue_arn, error)
 
 
 def _record(message: Any, spec: QueueMappingSpec) -> dict[str, Any]:

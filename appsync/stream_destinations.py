@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
+from appsync.aws.resource_journal import journaled
+from appsync.errors import ResourceJournalError
 
 logger = logging.getLogger(__name__)
 
@@ -32,14 +33,15 @@ def _send(destination_arn: str, body: str) -> None:
     from moto.sqs.models import sqs_backends
 
     _, _, service, region, account, name = destination_arn.split(":", 5)
-    with BACKEND_LOCK:
-        try:
+    try:
+        with journaled():
             if service == "sqs":
                 sqs_backends[account][region].send_message(name, body)
             else:
                 sns_backends[account][region].publish(body, arn=destination_arn)
-        except ServiceException as error:
-            # AWS differs: Lambda counts a failed delivery in CloudWatch; locally it is logged.
-            logger.warning(
-                "the on-failure record for %s was not delivered: %s", destination_arn, error
-            )
+    except ServiceException as error:
+        # AWS differs: Lambda counts a failed delivery in CloudWatch; locally it is logged.
+        logger.warning("the on-failure record for %s was not delivered: %s", destination_arn, error)
+    except ResourceJournalError as error:
+        # Delivered in memory; written with the next change that is.
+        logger.error("the on-failure record for %s: %s", destination_arn, error)

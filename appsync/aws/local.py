@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 
 from appsync.api_cache import ApiCache
@@ -176,19 +176,33 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
     local.transport.attach(asyncio.get_running_loop())
     # Here, not when the endpoint is made: it imports moto (issue 19).
     query_by_partition()
+    kept = local.data.file(RESOURCES_FILE) if local.data.path is not None else None
+    resources = resources_created(
+        local.created, local.resources, local.locate, kept, fsync=local.data.fsync
+    )
     try:
         async with local.created.lambda_subscriptions.delivering(local.functions):
             with (
                 signing_with(local.data),
                 user_pools_created(local.user_pools),
                 identity_pools_created(local.identity_pool_specs, local.identity_pools),
-                resources_created(
-                    local.created,
-                    local.resources,
-                    local.locate,
-                    local.data.file(RESOURCES_FILE) if local.data.path is not None else None,
-                ),
             ):
-                yield
+                # Putting a large bucket back reads files: in a worker thread, as is the
+                # last snapshot at the stop, so the loop answers meanwhile.
+                async with _in_worker_thread(resources):
+                    yield
     finally:
         local.moto.close()
+
+
+@asynccontextmanager
+async def _in_worker_thread(manager: AbstractContextManager[None]) -> AsyncIterator[None]:
+    """`manager` entered and left in worker threads."""
+    await asyncio.to_thread(manager.__enter__)
+    try:
+        yield
+    except BaseException as error:
+        if not await asyncio.to_thread(manager.__exit__, type(error), error, error.__traceback__):
+            raise
+    else:
+        await asyncio.to_thread(manager.__exit__, None, None, None)

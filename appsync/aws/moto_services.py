@@ -33,6 +33,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote_to_bytes
 
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from appsync.aws.resource_journal import journaled
+from appsync.errors import ResourceJournalError
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
 logger = logging.getLogger(__name__)
@@ -94,16 +96,23 @@ class MotoServices:
         def start_response(status: str, headers: list[tuple[str, str]], *_: Any) -> None:
             started[:] = [status, headers]
 
-        with BACKEND_LOCK:
-            try:
-                chunks: Iterable[bytes] = self._app()(environ, start_response)
-                body = b"".join(chunks)
-            except Exception as error:  # moto is third-party code: its own bugs must not escape
-                # Often a request moto cannot take: no traceback in the log unless asked for.
-                method, uri = environ["REQUEST_METHOD"], environ["RAW_URI"]
-                logger.warning("moto failed on %s %s: %r", method, uri, error)
-                logger.debug("moto's traceback", exc_info=True)
-                return AwsResponse(500, b"", [("content-type", "text/plain")])
+        try:
+            with journaled():
+                try:
+                    chunks: Iterable[bytes] = self._app()(environ, start_response)
+                    body = b"".join(chunks)
+                except Exception as error:  # moto is third-party code: its bugs must not escape
+                    # Often a request moto cannot take: no traceback in the log unless asked.
+                    method, uri = environ["REQUEST_METHOD"], environ["RAW_URI"]
+                    logger.warning("moto failed on %s %s: %r", method, uri, error)
+                    logger.debug("moto's traceback", exc_info=True)
+                    started.clear()
+        except ResourceJournalError as error:
+            # Applied in memory, not kept: not answered as done (README, "Durability").
+            logger.error("%s", error)
+            started.clear()
+        if not started:
+            return AwsResponse(500, b"", [("content-type", "text/plain")])
         status, headers = started
         kept = [
             (name, value)

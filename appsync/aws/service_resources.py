@@ -11,8 +11,9 @@ a topic with CreateTopic's, each subscription with Subscribe and SetSubscription
 versioning and CORS rules. Creating again is idempotent: a queue or topic that exists takes the
 declared attributes, a subscription that exists is kept, a bucket that exists keeps its
 objects; so a reload creates what it adds (`appsync.reload`). What a start created is removed
-when the server stops (moto's backends outlive a server in one process, as `user_pools` says),
-once what the queues and buckets hold is written to the data directory (`resource_data`).
+when the server stops (moto's backends outlive a server in one process, as `user_pools` says).
+With a data directory, what the queues and buckets hold is put back at the start and written
+as it changes (`resource_journal`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from appsync.aws.resource_data import restore, save
+from appsync.aws.resource_files import ResourceFiles
+from appsync.aws.resource_journal import ResourceJournal, journal_changes
 from appsync.aws.sns_lambda import LambdaSubscriptions
-from appsync.errors import ConfigError
+from appsync.errors import ConfigError, ResourceJournalError
 from definition.problems import Problem
 from definition.service_resources import (
     BucketSpec,
@@ -61,8 +63,10 @@ class CreatedResources:
         self.topics: set[str] = set()
         self.subscriptions: set[str] = set()
         self.buckets: set[str] = set()
-        # What the definition declares now (a reload's adds to the start's): kept at the stop.
+        # What the definition declares now (a reload's adds to the start's).
         self.declared = ServiceResources()
+        # Where their queues' and buckets' changes are written (with a data directory).
+        self.journal: ResourceJournal | None = None
 
     def create(self, resources: ServiceResources, locate: Locate) -> None:
         """Everything `resources` declares, in the embedded services (idempotent); raises
@@ -93,6 +97,8 @@ class CreatedResources:
             except ServiceException as error:
                 problem = locate(current, f"{error.code}: {error.message}")
                 raise ConfigError([problem]) from error
+            if self.journal is not None:
+                self.journal.keep(resources)
         logger.debug(
             "created %d queue(s), %d topic(s), %d bucket(s) of the template",
             len(resources.queues),
@@ -161,21 +167,38 @@ def resources_created(
     resources: ServiceResources,
     locate: Locate,
     kept: Path | None = None,
+    *,
+    fsync: bool = False,
 ) -> Iterator[None]:
-    """While inside, the embedded services hold `resources`, with what their queues and
-    buckets held when a server using the same `kept` file stopped (`resource_data`)."""
+    """While inside, the embedded services hold `resources`, their queues and buckets with what
+    they held when a server using the same `kept` file (the snapshot beside its journal,
+    `resource_files`) stopped or was killed; each change is written as it is made (with
+    `fsync`, to the disk). Entering and leaving read and write files: callers on an event loop
+    do both in a worker thread."""
     if not resources:
         yield
         return
     created.create(resources, locate)
-    if kept is not None:
-        restore(resources, kept)
+    if kept is None:
+        try:
+            yield
+        finally:
+            created.remove()
+        return
+    journal = ResourceJournal(ResourceFiles(kept, fsync=fsync), resources)
+    try:
+        journal.start()
+    except ResourceJournalError as error:
+        created.remove()
+        raise ConfigError([Problem("appsync-local serve", "--data-dir", str(error))]) from error
+    created.journal = journal
+    journal_changes(journal)
     try:
         yield
     finally:
-        if kept is not None:
-            # The queues and buckets declared now: those a reload added too.
-            save(created.declared, kept)
+        journal_changes(None)
+        created.journal = None
+        journal.stop()
         created.remove()
 
 

@@ -69,6 +69,7 @@ TINY = {
         "resets",
         seconds=300.0,
     ),
+    "queue_writes": Tiny(("--changes", "5", "--depth", "5", "--rounds", "1"), "per operation"),
     "queries": Tiny(("--queries", "50", "--blocks", "2", "--connections", "2"), "queries"),
     "reload": Tiny(("--rounds", "1"), "ms"),
     "startup": Tiny(("--rounds", "1"), "rounds"),

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from tests.conftest import REPO_ROOT
 
@@ -60,6 +61,23 @@ class ServerProcess:
                 raise AssertionError("the server did not collect in time")
             time.sleep(0.02)
         return rss(self.pid)
+
+    def killed(self) -> None:
+        """Ended with SIGKILL, as a crash ends it: nothing more is written."""
+        os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+    def client(self, service: str) -> Any:
+        """A boto3 client of `service` on the server's AWS endpoint (the default keys)."""
+        import boto3
+
+        return boto3.client(
+            service,  # type: ignore[call-overload]
+            region_name="us-east-1",
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
 
 
 def rss(pid: int) -> int:
@@ -98,6 +116,14 @@ def serve_process(
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def serve_kept(config: Path, data: Path, folder: Path, *flags: str) -> Iterator[ServerProcess]:
+    """`serve_process` keeping its data in `data` (`--data-dir`), logging in `folder` (made)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with serve_process(config, folder, ("--data-dir", str(data), *flags)) as server:
+        yield server
 
 
 def _announced(process: subprocess.Popen[bytes], log_path: Path, seconds: float) -> tuple[str, int]:

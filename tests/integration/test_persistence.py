@@ -13,23 +13,18 @@ holds it.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import boto3
 import httpx
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.integration.server_process import ServerProcess, serve_process
+from tests.integration.server_process import ServerProcess, serve_kept
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -59,18 +54,6 @@ def api(tmp_path: Path) -> Path:
     return config
 
 
-@contextmanager
-def _server(config: Path, data: Path, log_folder: Path, *flags: str) -> Iterator[ServerProcess]:
-    log_folder.mkdir(parents=True, exist_ok=True)
-    with serve_process(config, log_folder, ("--data-dir", str(data), *flags)) as server:
-        yield server
-
-
-def _killed(server: ServerProcess) -> None:
-    os.kill(server.pid, signal.SIGKILL)
-    os.waitpid(server.pid, 0)
-
-
 def _graphql(server: ServerProcess, query: str) -> dict[str, Any]:
     answer = httpx.post(server.url, json={"query": query}, headers={"x-api-key": TODO_KEY})
     body: dict[str, Any] = answer.json()
@@ -78,25 +61,15 @@ def _graphql(server: ServerProcess, query: str) -> dict[str, Any]:
     return body
 
 
-def _client(service: str, server: ServerProcess) -> Any:
-    return boto3.client(
-        service,  # type: ignore[call-overload]
-        region_name="us-east-1",
-        endpoint_url=f"http://127.0.0.1:{server.port}",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 @pytest.mark.parametrize("flags", [(), ("--fsync",)], ids=["default", "fsync"])
 def test_acknowledged_writes_survive_a_sigkill(
     api: Path, tmp_path: Path, flags: tuple[str, ...]
 ) -> None:
     data = tmp_path / "state"
-    with _server(api, data, tmp_path / "first", *flags) as server:
+    with serve_kept(api, data, tmp_path / "first", *flags) as server:
         _graphql(server, 'mutation { createTodo(input: {id: "k1", name: "kept"}) { id } }')
         _graphql(server, 'mutation { deleteTodo(input: {id: "t1"}) { id } }')
-        dynamodb = _client("dynamodb", server)
+        dynamodb = server.client("dynamodb")
         dynamodb.create_table(
             TableName="Notes",
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
@@ -104,26 +77,26 @@ def test_acknowledged_writes_survive_a_sigkill(
             BillingMode="PAY_PER_REQUEST",
         )
         dynamodb.put_item(TableName="Notes", Item={"id": {"S": "n1"}, "text": {"S": "boto3"}})
-        states = _client("stepfunctions", server)
+        states = server.client("stepfunctions")
         waiting = states.start_execution(
             stateMachineArn=MACHINE_ARN + "waiting", name="kept", input='{"order": 7}'
         )
         stopped = states.start_execution(stateMachineArn=MACHINE_ARN + "waiting", name="stopped")
         states.stop_execution(executionArn=stopped["executionArn"], error="Enough")
-        _killed(server)
-    with _server(api, data, tmp_path / "second") as server:
+        server.killed()
+    with serve_kept(api, data, tmp_path / "second") as server:
         todos = _graphql(server, "{ listTodos { items { id name } } }")["data"]["listTodos"]
         ids = sorted(item["id"] for item in todos["items"])
         # The seed loaded once, at the table's creation: t1 stays deleted, t2 stays.
         assert ids == ["k1", "t2"]
-        item = _client("dynamodb", server).get_item(TableName="Notes", Key={"id": {"S": "n1"}})
+        item = server.client("dynamodb").get_item(TableName="Notes", Key={"id": {"S": "n1"}})
         assert item["Item"] == {"id": {"S": "n1"}, "text": {"S": "boto3"}}
-        execution = _client("stepfunctions", server).describe_execution(
+        execution = server.client("stepfunctions").describe_execution(
             executionArn=waiting["executionArn"]
         )
         assert (execution["name"], execution["status"]) == ("kept", "RUNNING")
         assert json.loads(execution["input"]) == {"order": 7}
-        ended = _client("stepfunctions", server).describe_execution(
+        ended = server.client("stepfunctions").describe_execution(
             executionArn=stopped["executionArn"]
         )
         assert (ended["status"], ended["error"]) == ("ABORTED", "Enough")
@@ -132,16 +105,16 @@ def test_acknowledged_writes_survive_a_sigkill(
 
 def test_a_finished_execution_is_read_back_finished(api: Path, tmp_path: Path) -> None:
     data = tmp_path / "state"
-    with _server(api, data, tmp_path / "first") as server:
-        states = _client("stepfunctions", server)
+    with serve_kept(api, data, tmp_path / "first") as server:
+        states = server.client("stepfunctions")
         started = states.start_execution(stateMachineArn=MACHINE_ARN + "passing", input="{}")
         arn = started["executionArn"]
         _until(lambda: states.describe_execution(executionArn=arn)["status"] == "SUCCEEDED")
-        _killed(server)
-    with _server(api, data, tmp_path / "second") as server:
-        described = _client("stepfunctions", server).describe_execution(executionArn=arn)
+        server.killed()
+    with serve_kept(api, data, tmp_path / "second") as server:
+        described = server.client("stepfunctions").describe_execution(executionArn=arn)
         assert described["status"] == "SUCCEEDED"
-        history = _client("stepfunctions", server).get_execution_history(executionArn=arn)
+        history = server.client("stepfunctions").get_execution_history(executionArn=arn)
         kinds = [event["type"] for event in history["events"]]
         assert kinds[0] == "ExecutionStarted"
         assert kinds[-1] == "ExecutionSucceeded"
@@ -166,7 +139,7 @@ def _cli(*arguments: str) -> subprocess.CompletedProcess[str]:
 
 def test_a_held_data_directory_refuses_a_second_server_and_reset(api: Path, tmp_path: Path) -> None:
     data = tmp_path / "state"
-    with _server(api, data, tmp_path / "first") as server:
+    with serve_kept(api, data, tmp_path / "first") as server:
         second = _cli("serve", "--config", str(api), "--port", "0", "--data-dir", str(data))
         assert second.returncode == 1
         assert second.stderr.endswith(
@@ -185,7 +158,7 @@ def test_a_held_data_directory_refuses_a_second_server_and_reset(api: Path, tmp_
 
 def test_reset_empties_the_data_and_keeps_the_cognito_key(api: Path, tmp_path: Path) -> None:
     data = tmp_path / "state"
-    with _server(api, data, tmp_path / "first") as server:
+    with serve_kept(api, data, tmp_path / "first") as server:
         _graphql(server, 'mutation { createTodo(input: {id: "k1", name: "kept"}) { id } }')
         _graphql(server, 'mutation { deleteTodo(input: {id: "t1"}) { id } }')
     (data / "cognito-signing-key.json").write_text("{}")  # stands for the installation's key
@@ -199,7 +172,7 @@ def test_reset_empties_the_data_and_keeps_the_cognito_key(api: Path, tmp_path: P
         "console-token",
         "lock",
     ]
-    with _server(api, data, tmp_path / "second") as server:
+    with serve_kept(api, data, tmp_path / "second") as server:
         todos = _graphql(server, "{ listTodos { items { id } } }")["data"]["listTodos"]
         # A new table again: seeded again.
         assert sorted(item["id"] for item in todos["items"]) == ["t1", "t2"]

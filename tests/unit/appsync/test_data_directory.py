@@ -102,8 +102,12 @@ def test_reset_deletes_the_data_files_and_keeps_the_key_and_anything_else(tmp_pa
     ]
     for name in names:
         (tmp_path / "data" / name).write_text("x")
+    # The queues' and buckets' journal, and their large objects' folder.
+    (tmp_path / "data" / "resources.journal").write_text("x")
+    (tmp_path / "data" / "resources.objects").mkdir()
+    (tmp_path / "data" / "resources.objects" / "0f").write_text("x")
     deleted = directory.reset()
-    assert [path.name for path in deleted] == names[:4]
+    assert [path.name for path in deleted] == [*names[:4], "resources.journal", "resources.objects"]
     left = sorted(path.name for path in (tmp_path / "data").iterdir())
     assert left == [".gitignore", "cognito-signing-key.json", "lock", "notes.txt"]
     assert directory.reset() == []

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
+import threading
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +20,8 @@ from appsync.evaluation import RUNTIME
 from appsync.stepfunctions_embedded import build_step_functions
 from auth.clock import SystemClock
 from definition.model import AwsEndpointSettings, StepFunctionsSettings
+from definition.problems import Problem
+from definition.service_resources import QueueSpec, ServiceResources
 from tests.fixtures.aws_signing import signed_headers
 
 pytestmark = pytest.mark.anyio
@@ -105,3 +110,25 @@ async def test_the_cognito_route_made_by_its_first_call_is_moto_with_srp_verifie
         "__type": "InvalidParameterException",
         "message": BAD_SRP_A,
     }
+
+
+async def test_a_template_s_queues_are_put_back_and_kept_off_the_event_loop(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Putting a large bucket back reads its files: the loop answers other requests meanwhile.
+    caplog.set_level(logging.DEBUG, "appsync.aws.resource_journal")
+    service = build_step_functions(StepFunctionsSettings(), "a.yaml").service
+    queue = QueueSpec("local-kept", "eu-west-1", "123456789012")
+    local = build_local_aws(
+        AwsEndpointSettings(),
+        "eu-west-1",
+        service,
+        DataDirectory(tmp_path / "data"),
+        SystemClock(),
+        resources=(ServiceResources(queues=(queue,)), lambda path, text: Problem("", path, text)),
+    )
+    async with running(local):
+        pass
+    [restored] = [r for r in caplog.records if r.getMessage().startswith("kept queues")]
+    assert restored.thread != threading.get_ident()
+    assert (tmp_path / "data" / "resources.json").exists()

@@ -7,12 +7,18 @@ import asyncio
 import json
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.s3.models import s3_backends
 
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.requests import AwsRequest, ServiceCall, WireProtocol
+from appsync.aws.resource_files import ResourceFiles
+from appsync.aws.resource_journal import ResourceJournal, journal_changes
+from definition.service_resources import BucketSpec, ServiceResources
 from tests.fixtures.aws_signing import aws_client, signed_headers
 
 URL = "http://127.0.0.1:20002"
@@ -125,3 +131,28 @@ async def test_a_long_poll_lets_other_calls_in_and_gets_what_they_send(
     received = await waiting
     assert [m["Body"] for m in json.loads(received.body)["Messages"]] == ["hi"]
     await moto.handle(request("DeleteQueue", QueueUrl=url), sqs)
+
+
+async def test_a_change_the_data_directory_refuses_is_not_answered_as_done(
+    moto: MotoServices, tmp_path: Path
+) -> None:
+    # README "Durability": a write the data directory cannot take is answered 500 (a full disk
+    # here: /dev/full refuses every write), though moto has applied it in memory.
+    s3 = _call("s3", WireProtocol.REST_XML)
+    assert (await moto.handle(_request("PUT", "/moto-services-kept", "s3"), s3)).status == 200
+    files = ResourceFiles(tmp_path / "resources.json")
+    journal = ResourceJournal(
+        files, ServiceResources(buckets=(BucketSpec("moto-services-kept", "us-east-1"),))
+    )
+    journal.start()
+    journal_changes(journal)
+    try:
+        files.journal = Path("/dev/full")
+        headers = {"x-amz-content-sha256": "UNSIGNED-PAYLOAD"}
+        put = _request("PUT", "/moto-services-kept/a.txt", "s3", b"refused", **headers)
+        assert (await moto.handle(put, s3)).status == 500
+    finally:
+        journal_changes(None)
+        files.close()
+        s3_backends[DEFAULT_ACCOUNT_ID]["global"].buckets.pop("moto-services-kept", None)
+        s3_backends.bucket_accounts.pop("moto-services-kept", None)

@@ -1,10 +1,13 @@
 """What a template's queues and buckets hold is kept in the data directory between runs: the
-messages of each queue (their bodies, attributes, a FIFO message's group and deduplication
-ids) and the latest version of each object (its bytes, content type and user metadata) are
-written when the server stops and are there again when it starts."""
+messages of each queue (their ids, bodies, attributes, timestamps, a FIFO message's group and
+deduplication ids) and the latest version of each object (its bytes, content type, user
+metadata, ETag) are there again when the server starts; a file written before the journal
+(its queues by name, messages without ids) is read too. The journal's records add up in order
+(`KeptContents`)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,7 @@ import pytest
 from moto.s3.models import s3_backends
 from moto.sqs.models import sqs_backends
 
+from appsync.aws.resource_data import KeptContents
 from appsync.aws.service_resources import CreatedResources, resources_created
 from definition.problems import Problem
 from definition.service_resources import BucketSpec, QueueSpec, ServiceResources
@@ -68,9 +72,10 @@ def test_an_unreadable_file_starts_them_empty(
     kept.write_text("{not json")
     with resources_created(CreatedResources(), RESOURCES, _locate, kept):
         assert _sqs().get_queue("kept-jobs").messages == []
-    assert "could not be read: the queues and buckets start empty" in caplog.text
-    # Written again, whole, at the stop.
-    assert kept.read_text().startswith('{"queues"')
+    assert "could not be read" in caplog.text
+    # Moved aside, not lost; a new snapshot written in its place.
+    assert (tmp_path / "resources.json.damaged").read_text() == "{not json"
+    assert kept.read_text().startswith('{"format": 2')
 
 
 @pytest.mark.parametrize(
@@ -104,3 +109,33 @@ def test_what_a_reload_added_is_kept_too(tmp_path: Path) -> None:
         _sqs().send_message("kept-added", "after the reload")
     with resources_created(CreatedResources(), reloaded, _locate, kept):
         assert [m.body for m in _sqs().get_queue("kept-added").messages] == ["after the reload"]
+
+
+def test_a_journal_s_records_add_up_in_order() -> None:
+    contents = KeptContents()
+    queue = RESOURCES.queues[0].arn
+    records: list[dict[str, Any]] = [
+        {"queue": queue, "put": {"id": "1", "body": "a"}},
+        {"queue": queue, "put": {"id": "2", "body": "b"}},
+        {"queue": queue, "put": {"id": "1", "body": "a again"}},
+        {"queue": queue, "delete": ["2", "never there"]},
+        {"bucket": "kept-uploads", "put": {"key": "k", "value": ""}},
+        {"bucket": "kept-uploads", "put": {"key": "gone", "value": ""}},
+        {"bucket": "kept-uploads", "delete": "gone"},
+    ]
+    for record in records:
+        contents.apply(record)
+    assert list(contents.queues[queue].values()) == [{"id": "1", "body": "a again"}]
+    assert list(contents.buckets["kept-uploads"]) == ["k"]
+    contents.apply({"queue": queue, "clear": True})
+    assert contents.queues[queue] == {}
+    with pytest.raises(KeyError):
+        contents.apply({"queue": queue, "put": {"no id": 1}})
+
+
+def test_a_file_written_before_the_journal_is_read_with_new_ids(tmp_path: Path) -> None:
+    kept = tmp_path / "resources.json"
+    kept.write_text(json.dumps({"queues": {"kept-jobs": [{"body": "from before"}]}}))
+    with resources_created(CreatedResources(), RESOURCES, _locate, kept):
+        [message] = _sqs().get_queue("kept-jobs").messages
+        assert (message.body, len(message.id)) == ("from before", 36)
