@@ -53,9 +53,18 @@ CREATE = "mutation($i: CreateTodoInput!) { createTodo(input: $i) { id content do
 LIST = "{ listTodos { items { id content owner } } }"
 
 
+# The ids the server creates its pools and table under. moto's backends are the process's, so
+# the tests name them rather than list what the process holds (other tests' pools too).
+DEFINITION = read_definition(ASSEMBLY)
+[USER_POOL] = DEFINITION.server.user_pools
+[WEB_CLIENT] = USER_POOL.clients
+[IDENTITY_POOL] = DEFINITION.server.identity_pools
+[TABLE] = DEFINITION.server.dynamodb.tables
+
+
 @pytest.fixture(scope="module")
 def served() -> Iterator[tuple[str, Any]]:
-    app = build_app(read_definition(ASSEMBLY))
+    app = build_app(DEFINITION)
     with running(app, "appsync-local-gen2") as (host, port):
         yield f"http://{host}:{port}", app
 
@@ -74,22 +83,20 @@ def _sign_in(endpoint: str, email: str, groups: tuple[str, ...] = ()) -> str:
     """A new user of the auth stack's pool (email sign-in), in `groups`, signed in with SRP:
     its access token."""
     idp = aws_client("cognito-idp", endpoint, region=REGION)
-    [pool] = idp.list_user_pools(MaxResults=10)["UserPools"]
-    [client] = idp.list_user_pool_clients(UserPoolId=pool["Id"])["UserPoolClients"]
+    pool_id = USER_POOL.user_pool_id
     idp.admin_create_user(
-        UserPoolId=pool["Id"],
+        UserPoolId=pool_id,
         Username=email,
         MessageAction="SUPPRESS",
         UserAttributes=[{"Name": "email", "Value": email}],
     )
     idp.admin_set_user_password(
-        UserPoolId=pool["Id"], Username=email, Password=PASSWORD, Permanent=True
+        UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True
     )
     for group in groups:
-        idp.admin_add_user_to_group(UserPoolId=pool["Id"], Username=email, GroupName=group)
-    srp = AWSSRP(
-        email, PASSWORD, pool["Id"], client["ClientId"], client=_unsigned("cognito-idp", endpoint)
-    )
+        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName=group)
+    client = _unsigned("cognito-idp", endpoint)
+    srp = AWSSRP(email, PASSWORD, pool_id, WEB_CLIENT.client_id, client=client)
     token: str = srp.authenticate_user()["AuthenticationResult"]["AccessToken"]
     return token
 
@@ -107,10 +114,8 @@ def _as_user(endpoint: str, token: str, query: str, **variables: Any) -> dict[st
 
 def _guest_credentials(endpoint: str) -> Credentials:
     """A guest's credentials from the auth stack's identity pool, as Amplify gets them."""
-    identity = aws_client("cognito-identity", endpoint, region=REGION)
-    [pool] = identity.list_identity_pools(MaxResults=10)["IdentityPools"]
     guest = _unsigned("cognito-identity", endpoint)
-    identity_id = guest.get_id(IdentityPoolId=pool["IdentityPoolId"])["IdentityId"]
+    identity_id = guest.get_id(IdentityPoolId=IDENTITY_POOL.identity_pool_id)["IdentityId"]
     issued = guest.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
     return Credentials(issued["AccessKeyId"], issued["SecretKey"], issued["SessionToken"])
 
@@ -133,7 +138,8 @@ def _as_guest(endpoint: str, credentials: Credentials, query: str) -> dict[str, 
 
 def test_the_model_table_is_the_one_amplifys_table_manager_makes(endpoint: str) -> None:
     dynamodb = aws_client("dynamodb", endpoint, region=REGION)
-    [name] = dynamodb.list_tables()["TableNames"]
+    name = TABLE.table_name
+    assert name in dynamodb.list_tables()["TableNames"]
     table = dynamodb.describe_table(TableName=name)["Table"]
     # `tableName: Todo-<apiId>-NONE` (the API's id, 26 lowercase letters and digits as AppSync
     # makes them, then the environment, NONE in Gen 2).
