@@ -11,18 +11,22 @@ Before it, `appsync.dataclass_code` has `@dataclass` take the methods' code comp
 earlier start, and the command keeps what it compiled anew as it ends (`serve` also once it
 listens): compiling them was about a fifth of `serve`'s CPU time before it listens.
 
-`python -m appsync` runs `__main__` itself, without either.
+And uvicorn's package is imported without its command line (click and its supervisors, about
+30 modules that `serve` never uses: `appsync.uvicorn_package`).
+
+`python -m appsync` runs `__main__` itself, without any of these.
 """
 
 from __future__ import annotations
 
 import gc
 
-from appsync import dataclass_code
+from appsync import dataclass_code, uvicorn_package
 
 
 def main() -> int:
     dataclass_code.install()
+    uvicorn_package.without_command_line()
     gc.disable()
     try:
         from appsync.__main__ import main as command
