@@ -94,6 +94,12 @@ NOT_FOR_A_NONE_RESOLVER = (
     "uvicorn.main",
     "uvicorn.supervisors",
     "click",
+    # The websocket protocol, imported by the first upgrade
+    # (appsync.realtime.uvicorn_options.websocket_protocol).
+    "wsproto",
+    "h11",
+    "appsync.realtime.wsproto_protocol",
+    "appsync.realtime.native",
 )
 
 
