@@ -9,13 +9,14 @@ take the code compiled from the same text at an earlier start, from a file besid
 package's bytecode (in its `__pycache__`, as Python keeps a `.pyc`), and `save()` adds to the
 file what this process compiled anew.
 
-The key is a SHA-256 of the whole text: a changed class (ours, a library's, another release of
-`dataclasses`) writes another text, which is compiled. The file begins with the interpreter's
-bytecode magic number and is named with its cache tag, as a `.pyc` is, so another Python's
-is not read; a file that cannot be read is ignored (and rewritten), one that cannot be written
-is not (a read-only install; `PYTHONDONTWRITEBYTECODE` keeps it from being written, as it keeps
-the `.pyc` files). Text is compiled as `dataclasses` compiles it: without this module's
-`from __future__ import annotations` (the generated `__init__`'s annotations stay objects).
+The key is a SHA-256 of the whole text and the optimization level (`-O`): a changed class
+(ours, a library's, another release of `dataclasses`) writes another text, which is compiled.
+The file begins with the interpreter's bytecode magic number and is named with its cache tag,
+as a `.pyc` is, so another Python's is not read; a file that cannot be read is ignored (and
+rewritten), one that cannot be written is not (a read-only install; `PYTHONDONTWRITEBYTECODE`
+keeps it from being written, as it keeps the `.pyc` files). Text is compiled as `dataclasses`
+compiles it: without this module's `from __future__ import annotations` (the generated
+`__init__`'s annotations stay objects).
 
 Only the `appsync-local` command installs it (`appsync.entry_point`): the classes made in a
 process before it are compiled as before, and so is everything in a process that never
@@ -82,7 +83,9 @@ class DataclassCode:
         exec(code, globals, locals)
 
     def code(self, source: str) -> CodeType:
-        key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
+        # With the optimization level (`-O`), which `compile` applies as `exec` does.
+        keyed = f"{sys.flags.optimize}\n{source}"
+        key = hashlib.sha256(keyed.encode("utf-8", "surrogatepass")).digest()
         self._used.add(key)
         stored = self._stored.get(key)
         if stored is not None:

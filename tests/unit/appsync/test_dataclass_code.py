@@ -238,3 +238,18 @@ def test_the_default_file_lies_beside_the_package_bytecode(tmp_path: Path) -> No
     assert dataclass_code.default_path() == Path(
         importlib.util.cache_from_source(dataclass_code.__file__)
     ).with_name(f"dataclass-code.{tag}.marshal")
+
+
+def test_code_compiled_under_another_optimization_level_is_compiled_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -O` compiles without assertions: its code is kept apart (the key has the level)."""
+    path = tmp_path / "dataclass-code.marshal"
+    text = "def f(x):\n assert x\n return x\n"
+    first = DataclassCode(path)
+    first.code(text)
+    first.save()
+    monkeypatch.setattr(sys, "flags", type("Flags", (), {"optimize": 1})())
+    optimized = DataclassCode(path)
+    optimized.code(text)
+    assert optimized.new_texts == 1
