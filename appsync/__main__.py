@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 
 from uvicorn.config import Config
 
-from appsync import dataclass_code
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
 from appsync.clock_options import (
     control_lines,
@@ -255,8 +254,6 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
             if pool is not None:
                 extra = [*extra, *workers_lines(definition, pool)]
             announce(app, options.data, bound_host, bound_port, certificate, extra)
-            # The dataclass methods compiled anew, kept for the next start (appsync.entry_point).
-            dataclass_code.save()
         else:
             listening.cancel()
     listener.close()

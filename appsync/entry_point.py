@@ -8,8 +8,9 @@ the collector off for the rest of its start (`appsync.__main__.serve`); every co
 it on.
 
 Before it, `appsync.dataclass_code` has `@dataclass` take the methods' code compiled at an
-earlier start, and the command keeps what it compiled anew as it ends (`serve` also once it
-listens): compiling them was about a fifth of `serve`'s CPU time before it listens.
+earlier start, and what the command compiled anew is kept as it ends, and once a server listens
+(`uvicorn_server.ListeningServer`: `serve`, its workers): compiling them was about a fifth of
+`serve`'s CPU time before it listens.
 
 And uvicorn's package is imported without its command line (click and its supervisors, about
 30 modules that `serve` never uses: `appsync.uvicorn_package`).

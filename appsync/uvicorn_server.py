@@ -24,6 +24,8 @@ from typing import Protocol
 from uvicorn.config import Config
 from uvicorn.server import Server
 
+from appsync import dataclass_code
+
 # How long a connection the server has closed may take to go before it is aborted.
 CLOSE_GRACE_SECONDS = 1.0
 
@@ -55,6 +57,9 @@ class ListeningServer(Server):
             self.should_exit = True
             return
         if self.started:
+            # The start is done: the dataclass methods it compiled anew are kept for the next
+            # (appsync.dataclass_code; nothing when the command did not install it).
+            dataclass_code.save()
             self.served()
 
     def served(self) -> None:
