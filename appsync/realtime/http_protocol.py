@@ -204,9 +204,10 @@ class HttpToolsProtocol(_UvicornHttpToolsProtocol):
 
 
 def _ours(protocol_class: object) -> bool:
-    """Whether uvicorn's websocket protocol is this project's (`websocket_protocol`, or
-    `wsproto_protocol.WSProtocol` or a subclass named as the class): the upgrades `native.py`
-    answers. Imports it (on an upgrade)."""
+    """Whether uvicorn's websocket protocol is this project's: `websocket_protocol`, or
+    `wsproto_protocol.WSProtocol` (or a subclass) given as the class itself, as
+    bench/fanout.py gives it. Those upgrades `native.py` answers. Imports the class (on an
+    upgrade)."""
     from appsync.realtime.wsproto_protocol import WSProtocol
 
     return protocol_class is websocket_protocol or (
