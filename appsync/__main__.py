@@ -29,7 +29,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
-import uvicorn
+from uvicorn.config import Config
 
 from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
 from appsync.clock_options import (
@@ -222,7 +222,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     if pool is not None:
         # What it answers is forwarded by a worker, whose uvicorn adds its own Date and Server.
         uvicorn_options.update(date_header=False, server_header=False)
-    config = uvicorn.Config(
+    config = Config(
         app if pool is None else AsPublic(app, listener.getsockname()[:2]),
         host=host,
         port=port,
@@ -294,7 +294,7 @@ class _Server(LongPollServer, ListeningServer):
     """uvicorn's server, telling when its sockets listen (the port is known only then), and
     ending the embedded engine's activity polls when it stops."""
 
-    def __init__(self, config: uvicorn.Config, polls: LongPolls) -> None:
+    def __init__(self, config: Config, polls: LongPolls) -> None:
         super().__init__(config, polls)
         self.listening = asyncio.Event()
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-import uvicorn
 from starlette.applications import Starlette
+from uvicorn.config import Config
 
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.aws.keys import endpoint_verifier
@@ -111,7 +111,7 @@ async def serve_stepfunctions(
     )
     tasks.register_integration("states", StatesIntegration(ServiceNestedExecutions(service)))
     app = build_stepfunctions_app(service, allowed_hosts=allowed_hosts, console_token=console_token)
-    config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="off")
+    config = Config(app, host=host, port=port, log_level="info", lifespan="off")
     try:
         async with service.running():
             await LongPollServer(config, service).serve()

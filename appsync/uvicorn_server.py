@@ -21,13 +21,16 @@ import asyncio
 import socket
 from typing import Protocol
 
-import uvicorn
+from uvicorn.config import Config
+from uvicorn.server import Server
+
+from appsync import dataclass_code
 
 # How long a connection the server has closed may take to go before it is aborted.
 CLOSE_GRACE_SECONDS = 1.0
 
 
-class ListeningServer(uvicorn.Server):
+class ListeningServer(Server):
     """uvicorn's server with a `served()` hook; see the module's docstring."""
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
@@ -54,6 +57,9 @@ class ListeningServer(uvicorn.Server):
             self.should_exit = True
             return
         if self.started:
+            # The start is done: the dataclass methods it compiled anew are kept for the next
+            # (appsync.dataclass_code; nothing when the command did not install it).
+            dataclass_code.save()
             self.served()
 
     def served(self) -> None:
@@ -67,12 +73,12 @@ class LongPolls(Protocol):
     def end_long_polls(self) -> None: ...
 
 
-class LongPollServer(uvicorn.Server):
+class LongPollServer(Server):
     """uvicorn's server, which answers the engine's GetActivityTask long polls as it starts to
     shut down. uvicorn lets every open request finish before it stops, and an activity worker
     is always in a poll of up to 60 seconds: without this, Ctrl+C would wait for it."""
 
-    def __init__(self, config: uvicorn.Config, polls: LongPolls) -> None:
+    def __init__(self, config: Config, polls: LongPolls) -> None:
         super().__init__(config)
         self._polls = polls
 

@@ -49,9 +49,9 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import uvicorn
 from starlette.responses import RedirectResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.config import Config
 
 from appsync.app import AppSyncApp, build_app
 from appsync.aws.forward import PrimaryServices
@@ -360,7 +360,7 @@ def run_worker(
     if app.self_routes is not None:
         scheme = "https" if settings.tls is not None else "http"
         app.self_routes.learn({"server": public, "scheme": scheme})
-    config = uvicorn.Config(
+    config = Config(
         ConsoleAtPrimary(app, settings.primary.url),
         log_level=command.log_level,
         log_config=logging_config(command.log_level, command.access_log),
@@ -377,7 +377,7 @@ def run_worker(
 class _WorkerServer(ListeningServer):
     """uvicorn's server, telling the primary once it serves."""
 
-    def __init__(self, config: uvicorn.Config, ready: Connection) -> None:
+    def __init__(self, config: Config, ready: Connection) -> None:
         super().__init__(config)
         self._ready = ready
 

@@ -15,8 +15,9 @@ import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.config import Config
+from uvicorn.server import Server
 
 from appsync.aws.endpoint import AwsEndpoint
 from appsync.hosts import HostPolicy, listening_socket, refuse
@@ -71,9 +72,9 @@ async def extra_listener(app: ASGIApp, host: str, port: int) -> AsyncIterator[st
         # create_server's own wording adds the address, which the message already names.
         reason = os.strerror(error.errno) if error.errno else str(error)
         raise LoopbackEndpointError(host, port, reason) from error
-    config = uvicorn.Config(app, lifespan="off", log_level="warning")
+    config = Config(app, lifespan="off", log_level="warning")
     config.load()
-    server = uvicorn.Server(config)
+    server = Server(config)
     # What uvicorn's own `serve` sets up before `startup`, without its signal handlers: the
     # server's process already has them.
     server.lifespan = config.lifespan_class(config)

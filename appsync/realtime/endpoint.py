@@ -38,6 +38,7 @@ from appsync.pubsub import (
 from appsync.realtime import messages
 from appsync.realtime.delivery import DeliveryPass
 from appsync.realtime.filters import published_payloads
+from appsync.realtime.frames import SEND_TEXTS
 from appsync.realtime.keepalive import KeepAliveWheel
 from appsync.realtime.messages import ErrorJson
 from appsync.realtime.protocol import (
@@ -57,7 +58,6 @@ from appsync.realtime.upgrade import connection_error, deny, query_parameter
 
 # Re-exported: `serve`, its workers and the testing kit run uvicorn with them from here.
 from appsync.realtime.uvicorn_options import UVICORN_OPTIONS as UVICORN_OPTIONS
-from appsync.realtime.wsproto_protocol import SEND_TEXTS
 from auth.errors import UnauthorizedError
 from auth.request import AuthRequest
 from auth.rules import Authorizer

@@ -33,7 +33,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from uvicorn.config import Config
 from uvicorn.logging import TRACE_LOG_LEVEL
@@ -41,8 +41,11 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _UvicornH
 from uvicorn.protocols.utils import get_local_addr, get_remote_addr, is_ssl
 from uvicorn.server import ServerState
 
-from appsync.realtime.native import NativeUpgrade, native_upgrade
-from appsync.realtime.wsproto_protocol import WSProtocol
+from appsync.realtime.uvicorn_options import websocket_protocol
+
+if TYPE_CHECKING:
+    from appsync.realtime.native import NativeUpgrade
+    from appsync.realtime.wsproto_protocol import WSProtocol
 
 # One whole upgrade request as the recognizer takes it, and nothing after it: `GET`, an origin-
 # form target of RFC 3986's characters, HTTP/1.1, then headers each `name: value` with one space,
@@ -118,15 +121,12 @@ class HttpProtocol(asyncio.Protocol):
         """The upgrade `data` is, if it is one whole request the recognizer takes and
         `native.py` answers."""
         config = self.config
-        protocol_class = config.ws_protocol_class
-        if (
-            len(data) > _MAX_REQUEST_BYTES
-            or not (isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol))
-            or config.limit_concurrency is not None
-        ):
+        if len(data) > _MAX_REQUEST_BYTES or config.limit_concurrency is not None:
             return None
+        # Before the protocol is looked at: what is not an upgrade (a first request to /graphql)
+        # does not import it.
         request = _REQUEST.fullmatch(data)
-        if request is None:
+        if request is None or not _ours(config.ws_protocol_class):
             return None
         target, block = request.groups()
         headers = [(name.lower(), value) for name, value in _HEADER.findall(block)]
@@ -142,9 +142,13 @@ class HttpProtocol(asyncio.Protocol):
             "client": get_remote_addr(transport),
             "headers": headers,
         }
+        from appsync.realtime.native import native_upgrade
+
         return native_upgrade(config.loaded_app, config, http_scope, target, well_formed=True)
 
     def _websocket_protocol(self) -> WSProtocol:
+        from appsync.realtime.wsproto_protocol import WSProtocol
+
         protocol = self.config.ws_protocol_class(  # type: ignore[misc, call-arg]
             config=self.config, server_state=self.server_state, app_state=self.app_state
         )
@@ -173,9 +177,12 @@ class HttpToolsProtocol(_UvicornHttpToolsProtocol):
     """uvicorn's httptools protocol, freed as soon as a websocket upgrade takes over."""
 
     def handle_websocket_upgrade(self) -> None:
+        from appsync.realtime.native import native_upgrade
+        from appsync.realtime.wsproto_protocol import WSProtocol
+
         protocol_class = self.ws_protocol_class
         native = None
-        if isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol):
+        if _ours(protocol_class):
             native = native_upgrade(self.app, self.config, self.scope, self.url)
         if native is None or protocol_class is None:
             super().handle_websocket_upgrade()
@@ -194,3 +201,15 @@ class HttpToolsProtocol(_UvicornHttpToolsProtocol):
         self.headers = None  # type: ignore[assignment]
         self.flow = None  # type: ignore[assignment]
         self.pipeline.clear()
+
+
+def _ours(protocol_class: object) -> bool:
+    """Whether uvicorn's websocket protocol is this project's: `websocket_protocol`, or
+    `wsproto_protocol.WSProtocol` (or a subclass) given as the class itself, as
+    bench/fanout.py gives it. Those upgrades `native.py` answers. Imports the class (on an
+    upgrade)."""
+    from appsync.realtime.wsproto_protocol import WSProtocol
+
+    return protocol_class is websocket_protocol or (
+        isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol)
+    )

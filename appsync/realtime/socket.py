@@ -17,6 +17,7 @@ from starlette.types import Message, Receive, Send
 from appsync.metrics import ApiMetrics
 from appsync.pubsub import Broker, Inbox, Publication, PublicationKind
 from appsync.realtime.delivery import Delivery, DeliveryPass
+from appsync.realtime.frames import SEND_TEXTS
 from appsync.realtime.keepalive import KeepAliveWheel
 from appsync.realtime.protocol import (
     Action,
@@ -30,7 +31,6 @@ from appsync.realtime.protocol import (
 from appsync.realtime.settings import RealtimeSettings
 from appsync.realtime.start_log import REFUSED, STARTED, LogSource, start_log
 from appsync.realtime.subscriptions import ActiveSubscription, SubscriptionPlanner
-from appsync.realtime.wsproto_protocol import SEND_TEXTS
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,29 @@
-"""The uvicorn settings of the realtime websocket, which `appsync-local serve` runs with."""
+"""The uvicorn settings of the realtime websocket, which `appsync-local serve` runs with, and
+the websocket protocol they name.
+
+The websocket protocol is named by `websocket_protocol`, which imports `wsproto_protocol`
+(wsproto, h11 and uvicorn's wsproto protocol: about 20 modules, 15 ms of CPU) when the first
+upgrade makes one, not when uvicorn loads its settings before it listens (issue 19: the first
+answer, which is not an upgrade).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from typing import Any
 
 from appsync.realtime import messages
+
+
+def websocket_protocol(**arguments: Any) -> asyncio.Protocol:
+    """uvicorn's websocket protocol for an upgraded connection (`ws=`): a
+    `wsproto_protocol.WSProtocol`, made with uvicorn's arguments (`config`, `server_state`,
+    `app_state`)."""
+    from appsync.realtime.wsproto_protocol import WSProtocol
+
+    return WSProtocol(**arguments)
+
 
 # The uvicorn settings `appsync-local serve` runs with, and bench/fanout.py measures: the
 # lightest per idle socket there (KiB per subscribed / bare socket at N=1,000, deflate off):
@@ -23,7 +41,7 @@ from appsync.realtime import messages
 # buffered whole (uvicorn's default would take 16 MiB frames). AWS differs (unrecorded):
 # AppSync's limit and answer for a large client frame are not documented.
 UVICORN_OPTIONS: Mapping[str, Any] = {
-    "ws": "appsync.realtime.wsproto_protocol:WSProtocol",
+    "ws": "appsync.realtime.uvicorn_options:websocket_protocol",
     "http": "appsync.realtime.http_protocol:HttpProtocol",
     "ws_per_message_deflate": False,
     "ws_ping_interval": None,

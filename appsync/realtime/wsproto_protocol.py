@@ -82,15 +82,10 @@ from wsproto.connection import Connection, ConnectionState
 from wsproto.utilities import generate_accept_token, split_comma_header
 
 from appsync.pubsub import ReceiveQueue
-from appsync.realtime.frames import text_messages
+from appsync.realtime.frames import SEND_TEXTS, text_messages
 from appsync.realtime.pushed import PushedMessages
 
 _WEBSOCKET_VERSION = b"13"
-# The ASGI extension (in the scope's `extensions`) and message type of a send of several text
-# frames in one write: `{"type": SEND_TEXTS, "texts": [...]}`. Each write to a socket is a
-# system call that also runs the loopback receiver's TCP stack, about a third of the server's
-# CPU in a subscribe storm; `connection_ack` and the first `ka` go out together this way.
-SEND_TEXTS = "appsync.websocket.send_texts"
 _STATE_OPEN = ConnectionState.OPEN
 _STATE_CLOSED = ConnectionState.CLOSED
 # A text frame, whole (FIN and opcode 1); a server's frames are not masked (RFC 6455 5.1, 5.2).

@@ -25,7 +25,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-import uvicorn
+from uvicorn.config import Config
+from uvicorn.server import Server
 
 from appsync.app import AppSyncApp, build_app
 from appsync.clock import ManualClock
@@ -105,7 +106,7 @@ class InProcessServer:
     reads."""
 
     def __init__(
-        self, app: AppSyncApp, server: uvicorn.Server, thread: threading.Thread, port: int
+        self, app: AppSyncApp, server: Server, thread: threading.Thread, port: int
     ) -> None:
         self._app = app
         self._server = server
@@ -124,10 +125,8 @@ class InProcessServer:
         if app.self_routes is not None:
             app.self_routes.learn({"server": (LOOPBACK, port), "scheme": "http"})
         # No log_config: uvicorn's dictConfig would close the test process's log handlers.
-        config = uvicorn.Config(
-            app, log_config=None, log_level="warning", lifespan="on", **UVICORN_OPTIONS
-        )
-        server = uvicorn.Server(config)
+        config = Config(app, log_config=None, log_level="warning", lifespan="on", **UVICORN_OPTIONS)
+        server = Server(config)
         thread = threading.Thread(
             target=_run, args=(server, listener), name=f"appsync-local:{port}", daemon=True
         )
@@ -152,7 +151,7 @@ class InProcessServer:
         dynamodb.drop(also=sorted(reset.dynamodb_route.created_tables))
 
 
-def _run(server: uvicorn.Server, listener: socket.socket) -> None:
+def _run(server: Server, listener: socket.socket) -> None:
     try:
         asyncio.run(server.serve(sockets=[listener]))
     except SystemExit:

@@ -38,6 +38,9 @@ NOT_FOR_STEP_FUNCTIONS = (
     "auth.cognito",
     "auth.oidc",
     "schema",
+    # uvicorn's own command line (appsync.uvicorn_package).
+    "uvicorn.main",
+    "click",
 )
 
 
@@ -53,7 +56,7 @@ def test_stepfunctions_subcommand_imports_only_the_engine_and_its_api(tmp_path: 
         assert listed == {"stateMachines": []}
 
     modules = set(_imported(tmp_path, ["stepfunctions", "--port", str(port)], answered))
-    assert {"stepfunctions.service.api", "appsync.stepfunctions_api", "uvicorn"} <= modules
+    assert {"stepfunctions.service.api", "appsync.stepfunctions_api", "uvicorn.server"} <= modules
     assert _among(modules, NOT_FOR_STEP_FUNCTIONS) == []
 
 
@@ -86,6 +89,17 @@ NOT_FOR_A_NONE_RESOLVER = (
     "appsync.aws.cognito_srp",
     "appsync.aws.cognito_pools",
     "appsync.aws.cognito_triggers",
+    # uvicorn's own command line and its --reload and --workers supervisors
+    # (appsync.uvicorn_package).
+    "uvicorn.main",
+    "uvicorn.supervisors",
+    "click",
+    # The websocket protocol, imported by the first upgrade
+    # (appsync.realtime.uvicorn_options.websocket_protocol).
+    "wsproto",
+    "h11",
+    "appsync.realtime.wsproto_protocol",
+    "appsync.realtime.native",
 )
 
 
@@ -112,7 +126,7 @@ def test_serve_imports_only_what_the_api_uses_until_its_first_answer(tmp_path: P
     arguments = ["serve", "--config", str(config), "--port", str(port), "--ephemeral"]
     imported = _imported(tmp_path, arguments, answered)
     modules = set(imported)
-    assert {"appsync.app", "appsync.console.routes", "uvicorn"} <= modules
+    assert {"appsync.app", "appsync.console.routes", "uvicorn.server"} <= modules
     assert _among(modules, NOT_FOR_A_NONE_RESOLVER) == []
     # moto and the AWS SDK serve the AWS endpoint, whose services start once the server
     # listens (appsync.deferred_start): none of them before its lifespan has started.
@@ -139,6 +153,9 @@ ENGINE = (
 )
 
 
+# The `appsync-local` script the package installs beside this interpreter.
+COMMAND = Path(sys.executable).parent / "appsync-local"
+
 # uvicorn's log line once the app's lifespan has started, before the server listens.
 STARTUP_COMPLETE = "Application startup complete."
 
@@ -148,7 +165,8 @@ def _imported(tmp_path: Path, arguments: list[str], answered: Callable[[], None]
     standard error (in order, with uvicorn's STARTUP_COMPLETE among them where it was logged),
     from its start until `answered()` has returned (it is stopped then)."""
     imports = tmp_path / "imports.txt"
-    command = [sys.executable, "-X", "importtime", "-m", "appsync", *arguments]
+    # The command as installed (`appsync.entry_point`), as a user runs it.
+    command = [sys.executable, "-X", "importtime", str(COMMAND), *arguments]
     with (
         imports.open("w") as stderr,
         subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr) as process,

@@ -23,7 +23,9 @@ from websockets.asyncio.client import ClientConnection
 from websockets.typing import Subprotocol
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.realtime.wsproto_protocol import _OPEN, SEND_TEXTS, WSProtocol
+from appsync.realtime.frames import SEND_TEXTS
+from appsync.realtime.uvicorn_options import websocket_protocol
+from appsync.realtime.wsproto_protocol import _OPEN, WSProtocol
 
 MAX_SIZE = 1024
 
@@ -122,7 +124,10 @@ async def ended(echo: EchoServer) -> dict[str, Any]:
 
 
 def test_serve_runs_this_protocol() -> None:
-    assert UVICORN_OPTIONS["ws"] == f"{WSProtocol.__module__}:{WSProtocol.__qualname__}"
+    # Through `websocket_protocol`, which makes a `WSProtocol` and imports it by the first
+    # upgrade (tests/unit/appsync/realtime/test_uvicorn_options.py).
+    maker = websocket_protocol
+    assert UVICORN_OPTIONS["ws"] == f"{maker.__module__}:{maker.__qualname__}"
 
 
 @pytest.mark.anyio

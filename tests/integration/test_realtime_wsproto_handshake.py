@@ -19,7 +19,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from appsync.realtime.endpoint import UVICORN_OPTIONS
-from appsync.realtime.wsproto_protocol import SEND_TEXTS
+from appsync.realtime.frames import SEND_TEXTS
 from tests.integration.test_realtime_wsproto import running_uvicorn
 
 UVICORN = "uvicorn.protocols.websockets.wsproto_impl:WSProtocol"

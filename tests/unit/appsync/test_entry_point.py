@@ -3,8 +3,10 @@ runs it with the collector on (issue 19)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 # Run in a fresh interpreter (this one has imported `appsync.__main__` already): counts the
 # collections that start before `appsync.__main__` has defined `main`, its last definition,
@@ -51,3 +53,37 @@ def test_imported_directly_the_collector_runs_while_main_imports() -> None:
     count, enabled = _collections("from appsync.__main__ import main")
     assert count > 10
     assert enabled
+
+
+# In a fresh interpreter, as the command starts: the dataclass code kept in the file named by
+# argv[1] (installed first, so the command's own `install()` keeps it), then `--version`; prints
+# how many texts it compiled.
+KEPT = """
+import os, sys
+from pathlib import Path
+from appsync import dataclass_code
+code = dataclass_code.install(Path(sys.argv[1]))
+sys.argv = ["appsync-local", "--version"]
+from appsync.entry_point import main
+try:
+    main()
+except SystemExit:
+    pass
+print(code.new_texts)
+"""
+
+
+def test_the_command_keeps_its_dataclass_code_for_the_next_start(tmp_path: Path) -> None:
+    kept = tmp_path / "dataclass-code.marshal"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+    def compiled() -> int:
+        command = [sys.executable, "-c", KEPT, str(kept)]
+        result = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
+        return int(result.stdout.split()[-1])
+
+    # `__main__` and what it imports define dozens of dataclasses (the command line's, the
+    # definition's model).
+    assert compiled() > 50
+    assert kept.exists()
+    assert compiled() == 0

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from appsync.realtime.endpoint import Handshake, RealtimeRuntime, RealtimeSettings
+from appsync.realtime.frames import SEND_TEXTS
 from appsync.realtime.socket import RealtimeSocket
-from appsync.realtime.wsproto_protocol import SEND_TEXTS
 from tests.unit.appsync.realtime.asgi_socket import (
     HEADERS,
     AsgiClient,
