@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import MutableMapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,15 @@ async def test_frames_in_a_row_go_out_in_one_send_where_the_server_offers_it(
     await asyncio.wait_for(socket, 5)
 
 
+def _write_utf8(write: Any, parts: tuple[bytes, ...], size: int) -> bool:
+    """The extension's `write_utf8` as `WSProtocol` offers it, in terms of `write`: one text
+    frame of `size` bytes whose UTF-8 text is `parts` joined."""
+    text = b"".join(parts)
+    assert len(text) == size
+    written: bool = write([text.decode()])
+    return written
+
+
 async def _subscribed(
     runtime: RealtimeRuntime, client: AsgiClient, write: Any
 ) -> asyncio.Task[None]:
@@ -58,7 +68,10 @@ async def _subscribed(
     `onAddPost(id: "p1")`."""
     client.to_app.put_nowait({"type": "websocket.connect"})
     scope = socket_scope(HEADERS)
-    scope["extensions"] = {**scope["extensions"], SEND_TEXTS: {"write": write}}
+    scope["extensions"] = {
+        **scope["extensions"],
+        SEND_TEXTS: {"write": write, "write_utf8": partial(_write_utf8, write)},
+    }
     socket = asyncio.create_task(runtime(scope, client.receive, client.send))
     await asyncio.wait_for(client.from_app.get(), 5)
     client.frame({"type": "connection_init"})
