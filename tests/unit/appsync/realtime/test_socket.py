@@ -219,3 +219,88 @@ async def test_a_pushed_socket_that_is_closing_takes_no_more_frames(tmp_path: Pa
         socket.receive_now({"type": "websocket.disconnect", "code": 1000})
     assert [frame["type"] for frame in wire.written] == ["connection_error"]
     assert wire.sent == [{"type": "websocket.close", "code": 1000, "reason": "connection_error"}]
+
+
+class _DataWire(_Wire):
+    """A `_Wire` that also takes data frames as their UTF-8 parts (`write_utf8`), and calls
+    `on_data` after each it takes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_data: Any = None
+
+    def write_utf8(self, parts: tuple[bytes, ...], size: int) -> bool:
+        text = b"".join(parts)
+        assert len(text) == size
+        if not self.write([text.decode()]):
+            return False
+        if self.on_data is not None:
+            self.on_data()
+        return True
+
+
+async def _subscribed_pushed(
+    runtime: RealtimeRuntime, group: asyncio.TaskGroup, wire: _DataWire
+) -> RealtimeSocket:
+    connection = await runtime.connection(Handshake(HEADERS, "graphql-ws"), "127.0.0.1")
+    socket = RealtimeSocket(
+        runtime,
+        None,
+        wire.send,
+        connection,
+        "127.0.0.1",
+        write_now=wire.write,
+        write_data=wire.write_utf8,
+    )
+    socket.push_to(group, asyncio.get_running_loop())
+    socket.receive_now(_text({"type": "connection_init"}))
+    payload = {
+        "data": json.dumps({"query": 'subscription { onAddPost(id: "p1") { id title } }'}),
+        "extensions": {"authorization": HEADERS},
+    }
+    socket.receive_now(_text({"id": "s1", "type": "start", "payload": payload}))
+    # The start's task sends its `start_ack` (through `send`, as the ASGI path does).
+    for _ in range(100):
+        if wire.sent:
+            assert wire.sent == [
+                {"type": "websocket.send", "text": '{"type":"start_ack","id":"s1"}'}
+            ]
+            wire.sent.clear()
+            return socket
+        await asyncio.sleep(0.01)
+    raise AssertionError("no start_ack")
+
+
+@pytest.mark.anyio
+async def test_a_socket_finished_during_a_delivery_pass_gets_nothing_more_and_stops_no_other(
+    tmp_path: Path,
+) -> None:
+    """Three pushed sockets; while the pass writes the first one's frame, the second socket
+    closes (its client gone). The pass skips it, the third gets every frame in order, and the
+    closed one leaves the broker."""
+    runtime = runtime_of(tmp_path)
+    wires = [_DataWire(), _DataWire(), _DataWire()]
+    async with asyncio.TaskGroup() as group:
+        sockets = [await _subscribed_pushed(runtime, group, wire) for wire in wires]
+        wires[0].on_data = sockets[1].finish
+        for title in ("one", "two"):
+            await runtime.publish_mutation("addPost", {"id": "p1", "title": title})
+        for _ in range(100):
+            if len(wires[2].written) == 4:  # connection_ack, ka, two data
+                break
+            await asyncio.sleep(0.01)
+        expected = [
+            {
+                "type": "data",
+                "id": "s1",
+                "payload": {"data": {"onAddPost": {"id": "p1", "title": t}}},
+            }
+            for t in ("one", "two")
+        ]
+        for wire in (wires[0], wires[2]):
+            assert wire.written[2:] == expected, wire.written
+        assert not [frame for frame in wires[1].written if frame["type"] == "data"]
+        assert runtime.broker.subscriber_count("mutation:addPost") == 2
+        assert wires[1].sent == []
+        for socket in sockets:
+            socket.finish()
