@@ -138,8 +138,8 @@ class EncodedPayload:
     payload: DataPayload
     text: str
     size: int
-    # The text's UTF-8 bytes, which a socket written without ASGI frames as they are.
-    utf8: bytes = b""
+    # The text's UTF-8 bytes, which a socket writing frames itself sends as they are.
+    utf8: bytes
 
     @classmethod
     def of(cls, payload: DataPayload) -> EncodedPayload:
