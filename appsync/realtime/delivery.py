@@ -9,7 +9,12 @@ order: each publication is rendered (once for every subscriber with the same ren
 `SubscriptionPlanner.encoded`) and its frame written at once where the socket takes it now.
 What a socket cannot take now (its transport paused by a slow reader, or a server without the
 `SEND_TEXTS` extension), and an invalidation, goes to a task of that socket's own as before,
-so no socket holds up the others (`socket.RealtimeSocket.deliver_queued`).
+so no socket holds up the others (`socket.RealtimeSocket.deliver_now`).
+
+A subscriber's turn is a plain call, not a coroutine: once the first subscriber of a rendering
+has awaited it, every other finds it made, and a coroutine per subscriber (made, run, finished)
+was about as much of a fan-out's CPU as the subscriber's own work. Only a turn that must await
+(a rendering not yet made) hands the pass an awaitable.
 
 The pass's task belongs to the TaskGroup of the socket that woke it (every task belongs to a
 group); that socket's own ASGI task, if it closes meanwhile, ends once the pass has nothing
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -40,15 +46,18 @@ class Delivery:
     subscription: ActiveSubscription
     planner: SubscriptionPlanner
     inbox: Inbox
+    # The subscription id as its data frames write it (`protocol.subscription_identifier`).
+    identifier: bytes
     counted: bool = False
 
 
 class Subscriber(Protocol):
     """The socket's side of a delivery pass (`socket.RealtimeSocket`)."""
 
-    async def deliver_queued(self, delivery: Delivery) -> None:
-        """Deliver what the inbox holds that the socket takes now; leave the rest to a task of
-        the socket's own."""
+    def deliver_now(self, delivery: Delivery) -> Awaitable[None] | None:
+        """Deliver what the inbox holds that the socket takes now, leaving the rest to a task of
+        the socket's own; or return what must be awaited first (a rendering to make), which
+        then delivers the rest."""
         ...
 
     def spawn_delivery(self, delivery: Delivery) -> None:
@@ -96,7 +105,9 @@ class DeliveryPass:
                 for at in range(len(woken)):
                     subscriber, delivery = woken[at]
                     try:
-                        await subscriber.deliver_queued(delivery)
+                        waiting = subscriber.deliver_now(delivery)
+                        if waiting is not None:
+                            await waiting
                     except Exception:  # the edge: one subscription's fault stops no other
                         logger.exception("delivering to a subscription failed")
                 woken = []

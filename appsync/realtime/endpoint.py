@@ -265,8 +265,16 @@ class RealtimeRuntime:
                 f'Expected ASGI message "websocket.connect", but got {connect["type"]!r}'
             )
         await send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": []})
-        write_now = (scope.get("extensions") or {}).get(SEND_TEXTS, {}).get("write")
-        socket = RealtimeSocket(self, receive, send, connection, source_ip, write_now=write_now)
+        writes = (scope.get("extensions") or {}).get(SEND_TEXTS, {})
+        socket = RealtimeSocket(
+            self,
+            receive,
+            send,
+            connection,
+            source_ip,
+            write_now=writes.get("write"),
+            write_data=writes.get("write_utf8"),
+        )
         await socket.run()
 
 

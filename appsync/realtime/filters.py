@@ -216,9 +216,11 @@ class ArgumentFilter:
         return cls(tuple((name, value) for name, value in arguments.items() if value is not None))
 
     def matches(self, payload: Mapping[str, Any]) -> bool:
-        return all(
-            name in payload and _equal(payload[name], value) for name, value in self.arguments
-        )
+        # A loop, not `all()` over a generator: this runs once per subscriber and publication.
+        for name, value in self.arguments:
+            if name not in payload or not _equal(payload[name], value):
+                return False
+        return True
 
 
 def _equal(actual: Any, expected: Any) -> bool:

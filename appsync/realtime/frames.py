@@ -17,7 +17,9 @@ from __future__ import annotations
 # The ASGI extension (in the scope's `extensions`) and message type of a send of several text
 # frames in one write: `{"type": SEND_TEXTS, "texts": [...]}`. Each write to a socket is a
 # system call that also runs the loopback receiver's TCP stack, about a third of the server's
-# CPU in a subscribe storm; `connection_ack` and the first `ka` go out together this way.
+# CPU in a subscribe storm; `connection_ack` and the first `ka` go out together this way. The
+# extension's `write` (texts) and `write_utf8` (one frame's UTF-8 parts) write at once where the
+# socket takes frames now, and say False where a send would wait.
 SEND_TEXTS = "appsync.websocket.send_texts"
 
 _FIN_TEXT = 0x81  # FIN, no reserved bits, opcode 1 (text)

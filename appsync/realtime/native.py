@@ -166,6 +166,7 @@ async def _open(
         connection,
         source_ip,
         write_now=protocol.write_texts,
+        write_data=protocol.write_utf8,
         on_fault=partial(_end, protocol),
     )
     socket.push_to(native.group, asyncio.get_running_loop())

@@ -125,6 +125,9 @@ def _connection_ack(timeout_ms: int) -> str:
 _DATA_OPEN = '{"type":"data","id":'
 _DATA_PAYLOAD = ',"payload":'
 _DATA_FRAME_BYTES = len(_DATA_OPEN) + len(_DATA_PAYLOAD) + 1
+_DATA_OPEN_UTF8 = _DATA_OPEN.encode()
+_DATA_PAYLOAD_UTF8 = _DATA_PAYLOAD.encode()
+_DATA_CLOSE_UTF8 = b"}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +138,26 @@ class EncodedPayload:
     payload: DataPayload
     text: str
     size: int
+    # The text's UTF-8 bytes, which a socket writing frames itself sends as they are.
+    utf8: bytes
 
     @classmethod
     def of(cls, payload: DataPayload) -> EncodedPayload:
         text = json_text.dumps(payload)
-        return cls(payload, text, len(text.encode()))
+        utf8 = text.encode()
+        return cls(payload, text, len(utf8), utf8)
+
+
+def subscription_identifier(subscription_id: str) -> bytes:
+    """A subscription id as a data frame writes it (a JSON string, UTF-8), made once per
+    subscription for `data_utf8`."""
+    return json_text.dumps(subscription_id).encode()
+
+
+def data_utf8(identifier: bytes, payload: EncodedPayload) -> tuple[bytes, ...]:
+    """A data frame's UTF-8 text in parts, byte for byte what `RealtimeConnection.data`'s text
+    encodes to (`identifier` from `subscription_identifier`), without making that text."""
+    return (_DATA_OPEN_UTF8, identifier, _DATA_PAYLOAD_UTF8, payload.utf8, _DATA_CLOSE_UTF8)
 
 
 class RealtimeConnection:
@@ -251,12 +269,20 @@ class RealtimeConnection:
         A payload over the 240 KB limit is dropped without a frame, as AppSync drops it
         (aws-appsync-community#33 and #175: "not even an error is thrown").
         """
-        if self._subscriptions.get(subscription_id) is not SubscriptionState.ACTIVE:
-            return []
         encoded = payload if isinstance(payload, EncodedPayload) else EncodedPayload.of(payload)
         identifier = json_text.dumps(subscription_id)
-        text = _DATA_OPEN + identifier + _DATA_PAYLOAD + encoded.text + "}"
-        size = _DATA_FRAME_BYTES + len(identifier.encode()) + encoded.size
+        size = self.data_size(subscription_id, len(identifier.encode()), encoded)
+        if not size:
+            return []
+        return [SendFrame(_DATA_OPEN + identifier + _DATA_PAYLOAD + encoded.text + "}", size)]
+
+    def data_size(self, subscription_id: str, identifier_size: int, payload: EncodedPayload) -> int:
+        """The UTF-8 size of the data frame for `payload` (`identifier_size`: the id's bytes
+        as the frame writes it), or 0: no frame, the subscription not active or the frame over
+        the limit (`data`; a socket that writes `data_utf8` itself asks this first)."""
+        if self._subscriptions.get(subscription_id) is not SubscriptionState.ACTIVE:
+            return 0
+        size = _DATA_FRAME_BYTES + identifier_size + payload.size
         # AWS differs: the limit is measured on the whole frame's UTF-8 bytes here; which bytes
         # AppSync counts is not documented.
         if size > self._max_payload_bytes:
@@ -267,8 +293,8 @@ class RealtimeConnection:
                 size,
                 self._max_payload_bytes,
             )
-            return []
-        return [SendFrame(text, size)]
+            return 0
+        return size
 
     def subscription_ended(self, subscription_id: str) -> list[Action]:
         """The server ended a subscription (an invalidation matched it): `complete`.

@@ -23,10 +23,13 @@ from appsync.realtime.protocol import (
     Action,
     CloseSocket,
     ConnectionState,
+    EncodedPayload,
     RealtimeConnection,
     SendFrame,
     Subscribe,
     Unsubscribe,
+    data_utf8,
+    subscription_identifier,
 )
 from appsync.realtime.settings import RealtimeSettings
 from appsync.realtime.start_log import REFUSED, STARTED, LogSource, start_log
@@ -71,9 +74,11 @@ class RealtimeSocket:
     group: asyncio.TaskGroup | None = None
     # When `connection_ack` was sent (monotonic seconds), for the connection metrics.
     acknowledged_at: float | None = None
-    # Writes data frames at once if the socket takes them now (the scope's SEND_TEXTS
-    # extension, `WSProtocol.write_texts`); None where the server offers no such thing.
+    # Writes frames at once if the socket takes them now (the scope's SEND_TEXTS extension:
+    # `WSProtocol.write_texts`, and `write_utf8` for a data frame's UTF-8 parts and size); None
+    # where the server offers no such thing.
     write_now: Callable[[list[str]], bool] | None = None
+    write_data: Callable[[tuple[bytes, ...], int], bool] | None = None
     # What ends the socket's connection when one of its tasks fails, for a socket whose tasks
     # share a group with every other socket's (pushed messages): a fault there must end this
     # socket alone, as an ASGI app's exception ends its own connection.
@@ -335,7 +340,10 @@ class RealtimeSocket:
             await self._perform(self.connection.subscription_failed(subscription_id, outcome))
             return
         delivery = Delivery(
-            outcome, planner, Inbox(self.runtime.settings.inbox_capacity, subscription_id)
+            outcome,
+            planner,
+            Inbox(self.runtime.settings.inbox_capacity, subscription_id),
+            subscription_identifier(subscription_id),
         )
         # Subscribed before `start_ack`, so a mutation the client makes after the ack is seen.
         self.runtime.broker.subscribe(outcome.topics, delivery.inbox)
@@ -377,10 +385,13 @@ class RealtimeSocket:
             return
         self.tasks[subscription_id] = self.spawn(self._deliver(delivery, first))
 
-    async def deliver_queued(self, delivery: Delivery) -> None:
-        """The delivery pass's turn (`delivery.DeliveryPass`): each queued publication rendered
-        and its frame written now, while the socket takes it; an invalidation, or a frame the
-        socket cannot take now (a slow reader), is left to a task of the socket's own."""
+    def deliver_now(self, delivery: Delivery) -> Coroutine[Any, Any, None] | None:
+        """The delivery pass's turn (`delivery.DeliveryPass`): each queued publication whose
+        rendering is made already has its frame written now, while the socket takes it, with no
+        coroutine for the subscriber. Returned: what must be awaited first, a publication to be
+        rendered (once for every subscriber with the same rendering), which then goes on as
+        this does. An invalidation, or a frame the socket cannot take now (a slow reader, a
+        server without the `SEND_TEXTS` extension), is left to a task of the socket's own."""
         subscription_id = delivery.subscription.subscription_id
         inbox = delivery.inbox
         while (
@@ -390,29 +401,56 @@ class RealtimeSocket:
             and self.deliveries.get(subscription_id) is delivery
         ):
             publication = inbox.pop()
-            subscription, planner = delivery.subscription, delivery.planner
-            if self.write_now is None or publication.kind is not PublicationKind.MUTATION:
+            if self.write_data is None or publication.kind is not PublicationKind.MUTATION:
                 self.spawn_delivery(delivery, publication)
-                return
+                return None
+            # Read at each publication: a reload may have moved the subscription.
+            subscription = delivery.subscription
             if not subscription.receives(publication.payload):
                 continue
-            try:
-                payload = await planner.encoded(subscription, publication)
-            except asyncio.CancelledError:
+            payload = delivery.planner.cached(subscription, publication)
+            if payload is None:
+                return self._render_then_deliver(delivery, publication)
+            if not self._write_data(delivery, payload):
                 self.spawn_delivery(delivery, publication)
-                raise
-            except Exception:  # the edge: a fault here drops one publication, not the socket
-                logger.exception("subscription %s: rendering a publication failed", subscription_id)
-                continue
-            if not self.open or self.deliveries.get(subscription_id) is not delivery:
-                return
-            actions = self.connection.data(subscription_id, payload)
-            frames = [action for action in actions if isinstance(action, SendFrame)]
-            if frames and not self.write_now([frame.text for frame in frames]):
-                self.spawn_delivery(delivery, publication)
-                return
-            for frame in frames:
-                self.runtime.delivery_pass.published(frame.size)
+                return None
+        return None
+
+    async def _render_then_deliver(self, delivery: Delivery, publication: Publication) -> None:
+        """`publication` rendered for the subscription, its frame written now if the socket
+        takes it, then the rest of the inbox as `deliver_now` delivers it."""
+        subscription_id = delivery.subscription.subscription_id
+        payload: EncodedPayload | None
+        try:
+            payload = await delivery.planner.encoded(delivery.subscription, publication)
+        except asyncio.CancelledError:
+            self.spawn_delivery(delivery, publication)
+            raise
+        except Exception:  # the edge: a fault here drops one publication, not the socket
+            logger.exception("subscription %s: rendering a publication failed", subscription_id)
+            payload = None
+        if not self.open or self.deliveries.get(subscription_id) is not delivery:
+            return
+        if payload is not None and not self._write_data(delivery, payload):
+            self.spawn_delivery(delivery, publication)
+            return
+        rest = self.deliver_now(delivery)
+        if rest is not None:
+            await rest
+
+    def _write_data(self, delivery: Delivery, payload: EncodedPayload) -> bool:
+        """The subscription's data frame for `payload` written now (counted by the pass), or
+        none where the protocol sends none (`RealtimeConnection.data_size`); False: the socket
+        does not take it now."""
+        identifier = delivery.identifier
+        subscription_id = delivery.subscription.subscription_id
+        size = self.connection.data_size(subscription_id, len(identifier), payload)
+        if size:
+            assert self.write_data is not None
+            if not self.write_data(data_utf8(identifier, payload), size):
+                return False
+            self.runtime.delivery_pass.published(size)
+        return True
 
     def _count_published(self, frames: list[SendFrame]) -> None:
         metrics = self.runtime.metrics

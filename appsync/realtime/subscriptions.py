@@ -138,7 +138,7 @@ class ActiveSubscription:
         aws-appsync-community#89)."""
         if self.enhanced_filter is not None:
             return self.enhanced_filter.matches(payload)
-        return self.argument_filter.matches(payload)
+        return self.plan.argument_filter.matches(payload)
 
     def invalidated_by(self, payload: Mapping[str, Any]) -> bool:
         """Only a subscription whose resolver set an invalidation filter can be invalidated."""
@@ -401,12 +401,19 @@ class SubscriptionPlanner:
         for every subscription with the same document, variables and caller's rights."""
         return (await self.encoded(subscription, publication)).payload
 
+    def cached(
+        self, subscription: ActiveSubscription, publication: Publication
+    ) -> EncodedPayload | None:
+        """`encoded`'s payload if it was made already for this publication."""
+        cached: EncodedPayload | None = publication.rendered.get(subscription.render_key)
+        return cached
+
     async def encoded(
         self, subscription: ActiveSubscription, publication: Publication
     ) -> EncodedPayload:
         """`render`'s payload with its JSON text, both made once per publication for every
         subscription with the same document, variables and caller's rights."""
-        cached: EncodedPayload | None = publication.rendered.get(subscription.render_key)
+        cached = self.cached(subscription, publication)
         if cached is not None:
             return cached
         result = await self._executable.execute_prepared(

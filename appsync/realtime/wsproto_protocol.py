@@ -282,12 +282,15 @@ def _frame(data: str | bytes) -> bytes:
         payload, first = data.encode(), _TEXT_FIN
     else:
         payload, first = bytes(data), _BINARY_FIN
-    length = len(payload)
+    return _frame_header(first, len(payload)) + payload
+
+
+def _frame_header(first: int, length: int) -> bytes:
     if length <= 125:
-        return _FRAME_LENGTHS[0].pack(first, length) + payload
+        return _FRAME_LENGTHS[0].pack(first, length)
     if length <= 0xFFFF:
-        return _FRAME_LENGTHS[1].pack(first, 126, length) + payload
-    return _FRAME_LENGTHS[2].pack(first, 127, length) + payload
+        return _FRAME_LENGTHS[1].pack(first, 126, length)
+    return _FRAME_LENGTHS[2].pack(first, 127, length)
 
 
 class WritableFlag:
@@ -469,7 +472,10 @@ class WSProtocol(_UvicornWSProtocol):
     def handle_connect(self, event: events.Request) -> None:
         super().handle_connect(event)
         # Before the app's task first runs: it reads the scope then.
-        self.scope["extensions"][SEND_TEXTS] = {"write": self.write_texts}
+        self.scope["extensions"][SEND_TEXTS] = {
+            "write": self.write_texts,
+            "write_utf8": self.write_utf8,
+        }
 
     def _writes_frames(self, conn: object) -> bool:
         """Whether a data message can be framed and written here, as uvicorn would write it."""
@@ -491,6 +497,15 @@ class WSProtocol(_UvicornWSProtocol):
             return False
         if not self.transport.is_closing():
             self.transport.write(b"".join(_frame(text) for text in texts))
+        return True
+
+    def write_utf8(self, parts: tuple[bytes, ...], size: int) -> bool:
+        """One text frame whose UTF-8 text is `parts` joined (`size` bytes), written at once as
+        `write_texts` writes it, without a text to encode (a data frame, `protocol.data_utf8`)."""
+        if not self._writes_frames(self._conn):
+            return False
+        if not self.transport.is_closing():
+            self.transport.write(b"".join((_frame_header(_TEXT_FIN, size), *parts)))
         return True
 
     async def send(self, message: ASGISendEvent) -> None:

@@ -40,6 +40,7 @@ class Echo:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "websocket"
+        write_utf8 = scope["extensions"][SEND_TEXTS]["write_utf8"]
         assert (await receive())["type"] == "websocket.connect"
         offered = scope["subprotocols"]
         await send({"type": "websocket.accept", "subprotocol": offered[0] if offered else None})
@@ -52,6 +53,12 @@ class Echo:
             text = message.get("text")
             if text is not None and text.startswith("twice "):
                 await send({"type": SEND_TEXTS, "texts": [text[6:], text[6:] + "!"]})
+                continue
+            if text is not None and text.startswith("utf8 "):
+                # A text of the asked size in UTF-8 bytes, written in three parts at once.
+                size = int(text[5:])
+                whole = ("é" * (size // 2) + "x" * (size % 2)).encode()
+                assert write_utf8((whole[:1], whole[1:-1], whole[-1:]), size)
                 continue
             if text is not None and text.startswith("close "):
                 _, code, reason = text.split(" ", 2)
@@ -284,6 +291,22 @@ async def test_several_texts_sent_at_once_arrive_as_frames_in_order(echo: EchoSe
             "x" + "twice x" * 99,
             "x" + "twice x" * 99 + "!",
         ]
+
+
+@pytest.mark.anyio
+async def test_a_text_written_from_its_utf8_parts_arrives_whole_at_each_length_form(
+    echo: EchoServer,
+) -> None:
+    """`write_utf8` (the delivery pass's data frames) frames the joined parts as one text frame
+    with the 7-bit, 16-bit and 64-bit lengths of RFC 6455 5.2 at their edges, as wsproto
+    frames the same text; the websockets client reads each."""
+    async with connect(echo) as socket:
+        for size in (3, 125, 126, 127, 0xFFFF, 0x10000, 0x10001):
+            await socket.send(f"utf8 {size}")
+            received = await socket.recv()
+            assert isinstance(received, str)
+            assert len(received.encode()) == size
+            assert received == "é" * (size // 2) + "x" * (size % 2)
 
 
 class _ShutdownWhileClosing(WSProtocol):

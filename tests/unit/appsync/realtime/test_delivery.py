@@ -5,6 +5,7 @@ those woken while it runs; a fault in one stops no other; and when the pass's ta
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 
 import pytest
@@ -22,14 +23,23 @@ class Recorder:
     turns: list[str]
     hold: asyncio.Event | None = None
     fail: bool = False
+    fail_later: bool = False
     spawned: list[Delivery] = field(default_factory=list)
 
-    async def deliver_queued(self, delivery: Delivery) -> None:
+    def deliver_now(self, delivery: Delivery) -> Awaitable[None] | None:
+        """A turn done at once, or (held, or failing after a wait) one the pass awaits."""
         self.turns.append(self.name)
-        if self.hold is not None:
-            await self.hold.wait()
+        if self.hold is not None or self.fail_later:
+            return self._later()
         if self.fail:
             raise RuntimeError("a fault in one subscription")
+        return None
+
+    async def _later(self) -> None:
+        if self.hold is not None:
+            await self.hold.wait()
+        if self.fail_later:
+            raise RuntimeError("a fault in one subscription, awaited")
 
     def spawn_delivery(self, delivery: Delivery) -> None:
         self.spawned.append(delivery)
@@ -37,7 +47,7 @@ class Recorder:
 
 def _delivery() -> Delivery:
     # The pass hands deliveries back and forth without reading them.
-    return Delivery(None, None, Inbox(4))  # type: ignore[arg-type]
+    return Delivery(None, None, Inbox(4), b'"s1"')  # type: ignore[arg-type]
 
 
 @pytest.mark.anyio
@@ -68,8 +78,9 @@ async def test_a_fault_in_one_subscription_stops_no_other() -> None:
     delivery_pass = DeliveryPass()
     async with asyncio.TaskGroup() as group:
         delivery_pass.wake(Recorder("a", turns, fail=True), _delivery(), group)
-        delivery_pass.wake(Recorder("b", turns), _delivery(), group)
-    assert turns == ["a", "b"]
+        delivery_pass.wake(Recorder("b", turns, fail_later=True), _delivery(), group)
+        delivery_pass.wake(Recorder("c", turns), _delivery(), group)
+    assert turns == ["a", "b", "c"]
 
 
 @pytest.mark.anyio
@@ -108,7 +119,7 @@ class Writer:
     counted_before: list[float] = field(default_factory=list)
     metrics: ApiMetrics | None = None
 
-    async def deliver_queued(self, delivery: Delivery) -> None:
+    def deliver_now(self, delivery: Delivery) -> None:
         if self.metrics is not None:
             self.counted_before.append(_published(self.metrics))
         self.delivery_pass.published(self.size)

@@ -26,8 +26,10 @@ from appsync.realtime.protocol import (
     Subscribe,
     SubscriptionState,
     Unsubscribe,
+    data_utf8,
     encode,
     handshake_headers,
+    subscription_identifier,
 )
 from tests.fixtures.realtime_errors import CONNECTION_UNAUTHORIZED
 
@@ -259,6 +261,10 @@ def test_payload_over_240_kb_is_dropped_without_a_frame() -> None:
     big: DataPayload = {"data": {"onCreateTodo": {"name": "x" * (240 * 1024)}}}
     assert connection.data("sub-1", big) == []
     assert connection.dropped_payloads == 1
+    # Asked by a socket that writes the frame's bytes itself: no frame either, counted too.
+    identifier = subscription_identifier("sub-1")
+    assert connection.data_size("sub-1", len(identifier), EncodedPayload.of(big)) == 0
+    assert connection.dropped_payloads == 2
     small: DataPayload = {"data": {"onCreateTodo": {"name": "x" * (230 * 1024)}}}
     assert len(frames(connection.data("sub-1", small))) == 1
 
@@ -433,6 +439,10 @@ def test_a_payload_encoded_once_makes_the_frame_encoding_the_message_makes(
     assert isinstance(frame, SendFrame)
     assert frame.text == encode(messages.data(subscription_id, payload))
     assert frame.size == len(frame.text.encode())
+    # Its UTF-8 bytes in parts, as a socket written without ASGI writes it, and their size.
+    identifier = subscription_identifier(subscription_id)
+    assert b"".join(data_utf8(identifier, encoded)) == frame.text.encode()
+    assert connection.data_size(subscription_id, len(identifier), encoded) == frame.size
     # Given the payload itself, the same frame.
     assert connection.data(subscription_id, payload) == [frame]
 

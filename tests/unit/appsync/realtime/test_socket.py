@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import MutableMapping
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,15 @@ async def test_frames_in_a_row_go_out_in_one_send_where_the_server_offers_it(
     await asyncio.wait_for(socket, 5)
 
 
+def _write_utf8(write: Any, parts: tuple[bytes, ...], size: int) -> bool:
+    """The extension's `write_utf8` as `WSProtocol` offers it, in terms of `write`: one text
+    frame of `size` bytes whose UTF-8 text is `parts` joined."""
+    text = b"".join(parts)
+    assert len(text) == size
+    written: bool = write([text.decode()])
+    return written
+
+
 async def _subscribed(
     runtime: RealtimeRuntime, client: AsgiClient, write: Any
 ) -> asyncio.Task[None]:
@@ -58,7 +68,10 @@ async def _subscribed(
     `onAddPost(id: "p1")`."""
     client.to_app.put_nowait({"type": "websocket.connect"})
     scope = socket_scope(HEADERS)
-    scope["extensions"] = {**scope["extensions"], SEND_TEXTS: {"write": write}}
+    scope["extensions"] = {
+        **scope["extensions"],
+        SEND_TEXTS: {"write": write, "write_utf8": partial(_write_utf8, write)},
+    }
     socket = asyncio.create_task(runtime(scope, client.receive, client.send))
     await asyncio.wait_for(client.from_app.get(), 5)
     client.frame({"type": "connection_init"})
@@ -206,3 +219,88 @@ async def test_a_pushed_socket_that_is_closing_takes_no_more_frames(tmp_path: Pa
         socket.receive_now({"type": "websocket.disconnect", "code": 1000})
     assert [frame["type"] for frame in wire.written] == ["connection_error"]
     assert wire.sent == [{"type": "websocket.close", "code": 1000, "reason": "connection_error"}]
+
+
+class _DataWire(_Wire):
+    """A `_Wire` that also takes data frames as their UTF-8 parts (`write_utf8`), and calls
+    `on_data` after each it takes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.on_data: Any = None
+
+    def write_utf8(self, parts: tuple[bytes, ...], size: int) -> bool:
+        text = b"".join(parts)
+        assert len(text) == size
+        if not self.write([text.decode()]):
+            return False
+        if self.on_data is not None:
+            self.on_data()
+        return True
+
+
+async def _subscribed_pushed(
+    runtime: RealtimeRuntime, group: asyncio.TaskGroup, wire: _DataWire
+) -> RealtimeSocket:
+    connection = await runtime.connection(Handshake(HEADERS, "graphql-ws"), "127.0.0.1")
+    socket = RealtimeSocket(
+        runtime,
+        None,
+        wire.send,
+        connection,
+        "127.0.0.1",
+        write_now=wire.write,
+        write_data=wire.write_utf8,
+    )
+    socket.push_to(group, asyncio.get_running_loop())
+    socket.receive_now(_text({"type": "connection_init"}))
+    payload = {
+        "data": json.dumps({"query": 'subscription { onAddPost(id: "p1") { id title } }'}),
+        "extensions": {"authorization": HEADERS},
+    }
+    socket.receive_now(_text({"id": "s1", "type": "start", "payload": payload}))
+    # The start's task sends its `start_ack` (through `send`, as the ASGI path does).
+    for _ in range(100):
+        if wire.sent:
+            assert wire.sent == [
+                {"type": "websocket.send", "text": '{"type":"start_ack","id":"s1"}'}
+            ]
+            wire.sent.clear()
+            return socket
+        await asyncio.sleep(0.01)
+    raise AssertionError("no start_ack")
+
+
+@pytest.mark.anyio
+async def test_a_socket_finished_during_a_delivery_pass_gets_nothing_more_and_stops_no_other(
+    tmp_path: Path,
+) -> None:
+    """Three pushed sockets; while the pass writes the first one's frame, the second socket
+    closes (its client gone). The pass skips it, the third gets every frame in order, and the
+    closed one leaves the broker."""
+    runtime = runtime_of(tmp_path)
+    wires = [_DataWire(), _DataWire(), _DataWire()]
+    async with asyncio.TaskGroup() as group:
+        sockets = [await _subscribed_pushed(runtime, group, wire) for wire in wires]
+        wires[0].on_data = sockets[1].finish
+        for title in ("one", "two"):
+            await runtime.publish_mutation("addPost", {"id": "p1", "title": title})
+        for _ in range(100):
+            if len(wires[2].written) == 4:  # connection_ack, ka, two data
+                break
+            await asyncio.sleep(0.01)
+        expected = [
+            {
+                "type": "data",
+                "id": "s1",
+                "payload": {"data": {"onAddPost": {"id": "p1", "title": t}}},
+            }
+            for t in ("one", "two")
+        ]
+        for wire in (wires[0], wires[2]):
+            assert wire.written[2:] == expected, wire.written
+        assert not [frame for frame in wires[1].written if frame["type"] == "data"]
+        assert runtime.broker.subscriber_count("mutation:addPost") == 2
+        assert wires[1].sent == []
+        for socket in sockets:
+            socket.finish()
