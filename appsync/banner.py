@@ -119,7 +119,7 @@ def _kept(app: AppSyncApp) -> str:
     if definition.server.step_functions.database is None:
         kept.append("the Step Functions engine's executions")
     if _holds_data(definition):
-        kept.append("what the template's queues and buckets hold (written when the server stops)")
+        kept.append("what the template's queues and buckets hold (each change as it is answered)")
     if len(kept) == 1:
         return f"{kept[0]} are"
     return f"{', '.join(kept[:-1])} and {kept[-1]} are"

@@ -74,7 +74,7 @@ def test_a_template_s_queues_and_buckets_are_said_to_be_kept(
     kept = capsys.readouterr().out
     assert (
         "    The embedded DynamoDB's tables, the Step Functions engine's executions and what the "
-        "template's queues and buckets hold (written when the server stops) are kept there"
+        "template's queues and buckets hold (each change as it is answered) are kept there"
     ) in kept
     assert "    SQS: queues banner-jobs\n" in kept
     assert (
