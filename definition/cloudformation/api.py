@@ -45,7 +45,7 @@ from definition.cloudformation.messaging import (
     read_queues,
     read_topics,
 )
-from definition.cloudformation.names import AMPLIFY_TABLE
+from definition.cloudformation.names import AMPLIFY_IMPORTED_TABLE, AMPLIFY_TABLE
 from definition.cloudformation.parameters import StackSettings
 from definition.cloudformation.properties import Part
 from definition.cloudformation.queue_sources import read_queue_mappings
@@ -84,6 +84,7 @@ _READ = (
     *_PARTS,
     *["AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", "AWS::StepFunctions::StateMachine"],
     AMPLIFY_TABLE,
+    AMPLIFY_IMPORTED_TABLE,
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
     *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING, USER_POOL_GROUP],
     *[IDENTITY_POOL, ROLE_ATTACHMENT],

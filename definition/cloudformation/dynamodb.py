@@ -26,7 +26,9 @@ properties are CreateTable's in camelCase (`tableName`, `keySchema`, `attributeD
 (amplify-category-api's amplify-table-manager-handler, `toCreateTableInput`). They are read the
 same way here; what the manager itself does not pass to CreateTable (local secondary indexes)
 is not created either, and its own switches (`allowDestructiveGraphqlSchemaUpdates`,
-`replaceTableUponGsiUpdate`) govern deployments only.
+`replaceTableUponGsiUpdate`) govern deployments only. A `Custom::ImportedAmplifyDynamoDBTable`
+(a Gen 1 table a Gen 2 backend imports) exists before the deployment in AWS, where the manager
+only checks it against its properties; locally nothing holds it, so it is created from them.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import Any
 
 from definition.appsync_yaml.dynamodb import read_table
 from definition.appsync_yaml.reader import join
-from definition.cloudformation.names import AMPLIFY_TABLE
+from definition.cloudformation.names import AMPLIFY_IMPORTED_TABLE, AMPLIFY_TABLE
 from definition.cloudformation.properties import PropertyReader, integer
 from definition.cloudformation.stack import Stack
 from definition.model import TableDeclaration
@@ -95,13 +97,13 @@ def read_tables(
 ) -> tuple[TableDeclaration, ...]:
     """The stack's tables, after those `declared` by the stacks read before it."""
     tables: list[TableDeclaration] = list(declared)
-    types = ("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", AMPLIFY_TABLE)
-    for resource in stack.of_type(*types):
+    amplify = (AMPLIFY_TABLE, AMPLIFY_IMPORTED_TABLE)
+    for resource in stack.of_type("AWS::DynamoDB::Table", "AWS::DynamoDB::GlobalTable", *amplify):
         properties = stack.properties(resource.logical_id)
         if properties is None:
             continue
         reader = PropertyReader(stack, resource.logical_id)
-        if resource.type == AMPLIFY_TABLE:
+        if resource.type in amplify:
             properties = _amplify_table(reader, properties)
         global_table = resource.type == "AWS::DynamoDB::GlobalTable"
         block = _create_table_input(reader, properties, global_table)

@@ -159,6 +159,8 @@ def _table_arn(names: LocalNames, logical_id: str) -> str:
 # Amplify's model tables (Gen 2, and Gen 1's with the AMPLIFY_TABLE strategy): a custom
 # resource whose `tableName` property names the table (the table manager's PhysicalResourceId).
 AMPLIFY_TABLE = "Custom::AmplifyDynamoDBTable"
+# A table a Gen 2 backend imports from Gen 1 (its manager checks it against the declaration).
+AMPLIFY_IMPORTED_TABLE = "Custom::ImportedAmplifyDynamoDBTable"
 
 
 def _amplify_table_name(names: LocalNames, logical_id: str) -> str:
@@ -320,6 +322,7 @@ _REFS: dict[str, _Handler] = {
     "AWS::DynamoDB::Table": _table_name,
     "AWS::DynamoDB::GlobalTable": _table_name,
     AMPLIFY_TABLE: _amplify_table_name,
+    AMPLIFY_IMPORTED_TABLE: _amplify_table_name,
     "AWS::Lambda::Function": _function_name,
     "AWS::Lambda::LayerVersion": _layer_arn,
     "AWS::StepFunctions::StateMachine": _state_machine_arn,
@@ -442,6 +445,7 @@ _ATTRIBUTES[AMPLIFY_TABLE] = {
     ),
     "TableName": _amplify_table_name,
 }
+_ATTRIBUTES[AMPLIFY_IMPORTED_TABLE] = _ATTRIBUTES[AMPLIFY_TABLE]
 _ATTRIBUTES["AWS::DynamoDB::GlobalTable"] = {
     **_ATTRIBUTES["AWS::DynamoDB::Table"],
     "TableId": lambda names, lid: derived(names.seed(lid), 32, "0123456789abcdef"),

@@ -360,3 +360,14 @@ def test_an_amplify_tables_ref_and_attributes_are_its_tables(tmp_path: Path) -> 
         arn,
         f"{arn}/stream/1970-01-01T00:00:00.000",
     ]
+
+
+def test_an_imported_amplify_table_is_created_from_its_declaration(tmp_path: Path) -> None:
+    # Custom::ImportedAmplifyDynamoDBTable: a Gen 1 table a Gen 2 backend imports. AWS already
+    # holds it (the manager checks it against these properties); locally it is created.
+    imported = (AMPLIFY_TABLE % "      billingMode: PAY_PER_REQUEST\n").replace(
+        "Custom::AmplifyDynamoDBTable", "Custom::ImportedAmplifyDynamoDBTable"
+    ) + "      isImported: true\n"
+    [table] = _tables(tmp_path, imported)
+    assert table.table_name == "Todo-abc-NONE"
+    assert table.create_table_input["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
