@@ -26,7 +26,8 @@ Per peer and N it prints:
 - delivery: the median over rounds of the time until every socket has the frame, and of the
   server process's CPU time over the same span (`CPU ms`: the trigger's request and the
   writes; /proc's clock ticks, 10 ms here, so a figure below 100 ms is coarse);
-- memory: the server's RSS growth while the N sockets opened, per socket.
+- memory: the server's RSS growth while the N sockets opened, per socket (after one socket
+  opened and closed, which loads what a server's first connection loads).
 Passes interleave the peers (their order rotates), and every figure is printed as the range
 over passes, with each ratio taken within one pass. Then `--idle` opens subscribed sockets up
 to the open-files limit (`max`, the default: the limit less what the processes' other files
@@ -339,6 +340,12 @@ async def _measure(peer: str, size: int, rounds: int, options: dict[str, Any]) -
             opener = partial(_open_realtime, endpoint.socket_url, endpoint.host)
         else:
             opener = partial(_open_bare, endpoint.socket_url)
+        # One socket first, closed: each server's first connection loads what connections need
+        # (ours imports its websocket protocol then, about 730 KiB), as the first delivery below
+        # warms what a delivery runs; the figures are per socket, not that one-off cost.
+        warm = await opener()
+        warm.close()
+        await asyncio.sleep(0.2)
         before_kib, before_cpu = _rss_kib(endpoint.pid), cpu_seconds(endpoint.pid)
         started = time.perf_counter()
         sockets, stopped = await _open_many(size, opener)
