@@ -111,7 +111,7 @@ def _auth(payload: dict[str, str]) -> dict[str, Any]:
         auth["mfa_configuration"] = mfa
     if payload.get("passwordPolicyMinLength") or payload.get("passwordPolicyRequirements"):
         policy: dict[str, Any] = {"min_length": 8, **dict.fromkeys(_REQUIREMENTS.values(), False)}
-        if payload.get("passwordPolicyMinLength"):
+        if payload.get("passwordPolicyMinLength", "").isdigit():
             policy["min_length"] = int(payload["passwordPolicyMinLength"])
         for requirement in _parsed(payload, "passwordPolicyRequirements") or []:
             if requirement in _REQUIREMENTS:
@@ -169,6 +169,10 @@ def _model_introspection(root: Stack) -> Any:
                 except TemplateValueError:
                     continue
                 schema = folder / _INTROSPECTION_FILE
-                if schema.is_file():
+                try:
                     return json.loads(schema.read_text(encoding="utf-8"))
+                except FileNotFoundError:
+                    continue
+                except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+                    raise NotAnAmplifyBackendError(f"{schema} cannot be read: {error}") from None
     return None

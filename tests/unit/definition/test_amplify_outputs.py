@@ -6,6 +6,7 @@ URL the local server's. The fixture is apis/iac/amplify-gen2 (`ampx sandbox`'s s
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -66,3 +67,13 @@ def test_the_data_part_is_the_local_api_with_its_model_introspection() -> None:
 def test_a_stack_that_is_not_a_gen_2_backend_is_refused() -> None:
     with pytest.raises(NotAnAmplifyBackendError, match="not an Amplify Gen 2 backend"):
         amplify_outputs(cdk_stack(IAC / "cdk.out"), URL)
+
+
+def test_a_damaged_introspection_schema_is_refused_with_why(tmp_path: Path) -> None:
+    assembly = tmp_path / "cdk.out"
+    shutil.copytree(GEN2_OUT, assembly)
+    next(assembly.glob("asset.*/modelIntrospectionSchema.json")).write_text("{not json")
+    with pytest.raises(
+        NotAnAmplifyBackendError, match="modelIntrospectionSchema.json cannot be read"
+    ):
+        amplify_outputs(cdk_stack(assembly), URL)
