@@ -74,6 +74,6 @@ def test_a_damaged_introspection_schema_is_refused_with_why(tmp_path: Path) -> N
     shutil.copytree(GEN2_OUT, assembly)
     next(assembly.glob("asset.*/modelIntrospectionSchema.json")).write_text("{not json")
     with pytest.raises(
-        NotAnAmplifyBackendError, match="modelIntrospectionSchema.json cannot be read"
+        NotAnAmplifyBackendError, match=r"modelIntrospectionSchema\.json cannot be read"
     ):
         amplify_outputs(cdk_stack(assembly), URL)
