@@ -83,9 +83,9 @@ def _load(path: Path, options: ReadOptions | None) -> ApiDefinition | None:
 
 
 def _report(problems: Sequence[Problem]) -> None:
-    print(f"appsync-local: {len(problems)} problem(s):", file=sys.stderr)
-    for problem in problems:
-        print(f"  {problem}", file=sys.stderr)
+    from appsync.project_commands import report
+
+    report(problems)
 
 
 def validate(path: Path, arguments: argparse.Namespace | None = None) -> int:

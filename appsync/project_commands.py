@@ -7,7 +7,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from definition.problems import Problem
 
 
 def evaluate(code: Path | None, template: Path | None, function: str, context: Path | None) -> int:
@@ -34,6 +39,13 @@ def evaluate(code: Path | None, template: Path | None, function: str, context: P
     return 0 if status == 200 else 1
 
 
+def report(problems: Sequence[Problem]) -> None:
+    """A definition's problems on standard error, in `validate`'s form."""
+    print(f"appsync-local: {len(problems)} problem(s):", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
 def amplify_outputs_command(
     config: Path, endpoint: str, out: str, stack: str | None = None, region: str | None = None
 ) -> int:
@@ -48,9 +60,7 @@ def amplify_outputs_command(
         root = cdk_stack(config, stack, region, endpoint_url=endpoint.rstrip("/"))
         outputs = amplify_outputs(root, url)
     except InvalidDefinitionError as error:
-        print(f"appsync-local: {len(error.problems)} problem(s):", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
+        report(error.problems)
         return 1
     except NotAnAmplifyBackendError as error:
         print(f"appsync-local: {error}", file=sys.stderr)
