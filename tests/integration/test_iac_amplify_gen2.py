@@ -27,28 +27,29 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import jwt
 import pytest
-from botocore import UNSIGNED
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 from gql import Client, gql
 from gql.transport.appsync_auth import AppSyncJWTAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
-from pycognito.aws_srp import AWSSRP
 
 from appsync.__main__ import main
 from appsync.app import build_app
 from definition.formats import read_definition
+from tests.fixtures.amplify_gen2 import (
+    PASSWORD,
+    REGION,
+    as_iam,
+    as_user,
+    guest_credentials,
+    sign_up_and_in,
+)
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
 ASSEMBLY = APIS / "iac" / "amplify-gen2" / "cdk.out"
 CLIENT = APIS / "iac" / "amplify-gen2" / "client" / "models.cjs"
-REGION = "us-east-1"
-PASSWORD = "Correct-Horse-9-Battery"
 CREATE = "mutation($i: CreateTodoInput!) { createTodo(input: $i) { id content done owner } }"
 LIST = "{ listTodos { items { id content owner } } }"
 
@@ -57,7 +58,6 @@ LIST = "{ listTodos { items { id content owner } } }"
 # the tests name them rather than list what the process holds (other tests' pools too).
 DEFINITION = read_definition(ASSEMBLY)
 [USER_POOL] = DEFINITION.server.user_pools
-[WEB_CLIENT] = USER_POOL.clients
 [IDENTITY_POOL] = DEFINITION.server.identity_pools
 [TABLE] = DEFINITION.server.dynamodb.tables
 
@@ -74,66 +74,13 @@ def endpoint(served: tuple[str, Any]) -> str:
     return served[0]
 
 
-def _unsigned(service: str, endpoint: str) -> Any:
-    """A client that signs nothing, as Amplify's sign-in and guest calls are."""
-    return aws_client(service, endpoint, region=REGION, signature_version=UNSIGNED)
-
-
 def _sign_in(endpoint: str, email: str, groups: tuple[str, ...] = ()) -> str:
-    """A new user of the auth stack's pool (email sign-in), in `groups`, signed in with SRP:
-    its access token."""
-    idp = aws_client("cognito-idp", endpoint, region=REGION)
-    pool_id = USER_POOL.user_pool_id
-    idp.admin_create_user(
-        UserPoolId=pool_id,
-        Username=email,
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": "email", "Value": email}],
-    )
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username=email, Password=PASSWORD, Permanent=True
-    )
-    for group in groups:
-        idp.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName=group)
-    client = _unsigned("cognito-idp", endpoint)
-    srp = AWSSRP(email, PASSWORD, pool_id, WEB_CLIENT.client_id, client=client)
-    token: str = srp.authenticate_user()["AuthenticationResult"]["AccessToken"]
-    return token
-
-
-def _as_user(endpoint: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    answer = httpx.post(
-        f"{endpoint}/graphql",
-        json={"query": query, "variables": variables},
-        headers={"Authorization": token},
-    )
-    assert answer.status_code == 200
-    body: dict[str, Any] = answer.json()
-    return body
+    """A new user of the auth stack's pool, in `groups`, signed in with SRP: its access token."""
+    return sign_up_and_in(endpoint, USER_POOL, email, groups)["AccessToken"]
 
 
 def _guest_credentials(endpoint: str) -> Credentials:
-    """A guest's credentials from the auth stack's identity pool, as Amplify gets them."""
-    guest = _unsigned("cognito-identity", endpoint)
-    identity_id = guest.get_id(IdentityPoolId=IDENTITY_POOL.identity_pool_id)["IdentityId"]
-    issued = guest.get_credentials_for_identity(IdentityId=identity_id)["Credentials"]
-    return Credentials(issued["AccessKeyId"], issued["SecretKey"], issued["SessionToken"])
-
-
-def _as_guest(endpoint: str, credentials: Credentials, query: str) -> dict[str, Any]:
-    body = json.dumps({"query": query})
-    host = endpoint.removeprefix("http://")
-    request = AWSRequest(
-        method="POST",
-        url=f"{endpoint}/graphql",
-        data=body,
-        headers={"content-type": "application/json", "host": host},
-    )
-    SigV4Auth(credentials, "appsync", REGION).add_auth(request)
-    answer = httpx.post(f"{endpoint}/graphql", content=body, headers=dict(request.headers))
-    assert answer.status_code == 200
-    result: dict[str, Any] = answer.json()
-    return result
+    return guest_credentials(endpoint, IDENTITY_POOL)
 
 
 def test_the_model_table_is_the_one_amplifys_table_manager_makes(endpoint: str) -> None:
@@ -155,15 +102,15 @@ def test_the_model_table_is_the_one_amplifys_table_manager_makes(endpoint: str) 
 def test_an_owner_sees_and_changes_only_their_own_todos(endpoint: str) -> None:
     ada = _sign_in(endpoint, "ada@example.test")
     bo = _sign_in(endpoint, "bo@example.test")
-    created = _as_user(endpoint, ada, CREATE, i={"content": "milk", "done": False})
+    created = as_user(endpoint, ada, CREATE, i={"content": "milk", "done": False})
     todo = created["data"]["createTodo"]
     assert (todo["content"], todo["done"]) == ("milk", False)
-    listed = _as_user(endpoint, ada, LIST)["data"]["listTodos"]["items"]
+    listed = as_user(endpoint, ada, LIST)["data"]["listTodos"]["items"]
     assert [item["id"] for item in listed] == [todo["id"]]
     # The owner field reads as the owner's username (here the pool's generated one, as email
     # is the sign-in attribute); another user's list filters it out.
-    assert _as_user(endpoint, bo, LIST)["data"]["listTodos"]["items"] == []
-    refused = _as_user(
+    assert as_user(endpoint, bo, LIST)["data"]["listTodos"]["items"] == []
+    refused = as_user(
         endpoint,
         bo,
         "mutation($i: UpdateTodoInput!) { updateTodo(input: $i) { id } }",
@@ -181,13 +128,13 @@ def test_the_auth_stacks_group_exists_and_its_members_see_every_todo(endpoint: s
     # `defineAuth({ groups: ["ADMINS"] })` is an AWS::Cognito::UserPoolGroup of the pool, and
     # `allow.groups(["ADMINS"])` lets its members read and change every record.
     owner = _sign_in(endpoint, "gil@example.test")
-    todo = _as_user(endpoint, owner, CREATE, i={"content": "jam"})["data"]["createTodo"]
+    todo = as_user(endpoint, owner, CREATE, i={"content": "jam"})["data"]["createTodo"]
     admin = _sign_in(endpoint, "hal@example.test", groups=("ADMINS",))
     claims = jwt.decode(admin, options={"verify_signature": False})
     assert claims["cognito:groups"] == ["ADMINS"]
-    listed = _as_user(endpoint, admin, LIST)["data"]["listTodos"]["items"]
+    listed = as_user(endpoint, admin, LIST)["data"]["listTodos"]["items"]
     assert todo["id"] in [item["id"] for item in listed]
-    updated = _as_user(
+    updated = as_user(
         endpoint,
         admin,
         "mutation($i: UpdateTodoInput!) { updateTodo(input: $i) { id done } }",
@@ -198,25 +145,25 @@ def test_the_auth_stacks_group_exists_and_its_members_see_every_todo(endpoint: s
 
 def test_a_guest_reads_through_the_identity_pool_and_cannot_write(endpoint: str) -> None:
     owner = _sign_in(endpoint, "cy@example.test")
-    todo = _as_user(endpoint, owner, CREATE, i={"content": "bread"})["data"]["createTodo"]
+    todo = as_user(endpoint, owner, CREATE, i={"content": "bread"})["data"]["createTodo"]
     guest = _guest_credentials(endpoint)
-    read = _as_guest(endpoint, guest, "{ listTodos { items { id content } } }")
+    read = as_iam(endpoint, guest, "{ listTodos { items { id content } } }")
     assert {"id": todo["id"], "content": "bread"} in read["data"]["listTodos"]["items"]
-    written = _as_guest(endpoint, guest, 'mutation { createTodo(input: {content: "x"}) { id } }')
+    written = as_iam(endpoint, guest, 'mutation { createTodo(input: {content: "x"}) { id } }')
     assert written["data"] == {"createTodo": None}
     assert written["errors"][0]["errorType"] == "Unauthorized"
 
 
 def test_the_function_and_custom_handlers_answer(endpoint: str) -> None:
     user = _sign_in(endpoint, "di@example.test")
-    hello = _as_user(endpoint, user, '{ sayHello(name: "Di") }')
+    hello = as_user(endpoint, user, '{ sayHello(name: "Di") }')
     # The bundled TypeScript handler, run as Lambda runs it (its function name is set).
     assert hello == {"data": {"sayHello": "Hello, Di! (in Lambda)"}}
-    guest = _as_guest(endpoint, _guest_credentials(endpoint), "{ sayHello }")
+    guest = as_iam(endpoint, _guest_credentials(endpoint), "{ sayHello }")
     assert guest == {"data": {"sayHello": "Hello, stranger! (in Lambda)"}}
-    before = _as_user(endpoint, user, "{ countTodos(done: true) }")["data"]["countTodos"]
-    _as_user(endpoint, user, CREATE, i={"content": "tea", "done": True})
-    after = _as_user(endpoint, user, "{ countTodos(done: true) }")["data"]["countTodos"]
+    before = as_user(endpoint, user, "{ countTodos(done: true) }")["data"]["countTodos"]
+    as_user(endpoint, user, CREATE, i={"content": "tea", "done": True})
+    after = as_user(endpoint, user, "{ countTodos(done: true) }")["data"]["countTodos"]
     assert after == before + 1
 
 
@@ -246,7 +193,7 @@ def test_an_owner_receives_their_creation_over_the_realtime_websocket(
                     break
                 await asyncio.sleep(0.01)
             await asyncio.to_thread(
-                _as_user, endpoint, token, CREATE, i={"content": "eggs", "done": False}
+                as_user, endpoint, token, CREATE, i={"content": "eggs", "done": False}
             )
             return await asyncio.wait_for(listener, 10)
 
