@@ -49,6 +49,9 @@ from definition.problems import Notice, Problem
 _ROOT_ROLES = ("AuthRole", "UnauthRole")
 # The Amplify CLI's resource that attaches the auth category's triggers to its user pool.
 _AUTH_TRIGGERS = "Custom::CustomAuthTriggerResourceOutputs"
+# The auth resource the Amplify CLI writes for `amplify update auth`'s groups (service
+# Cognito-UserPool-Groups): a stack of AWS::Cognito::UserPoolGroup in the auth stack's pool.
+_USER_POOL_GROUPS = "authuserPoolGroups"
 # The deployment bucket the functions' code stands in, locally.
 _DEPLOYMENT_BUCKET = "amplify-local-deployment"
 
@@ -82,7 +85,8 @@ def category_outputs(
     if backend is not None:
         stacks = _auth_stacks(backend, environment)
         stacks.update(_function_stacks(backend, environment, objects))
-    if not any(logical_id.startswith("auth") for logical_id in stacks) and references:
+    built = [id for id in stacks if id.startswith("auth") and id != _USER_POOL_GROUPS]
+    if not built and references:
         return CategoryOutputs(problems=tuple(_unread(references, backend)))
     if not stacks:
         return CategoryOutputs()
@@ -115,13 +119,28 @@ def category_outputs(
     identity_pools: list[IdentityPoolSpec] = []
     functions: list[LambdaFunctionSpec] = []
     notices = []
-    for logical_id in stacks:
-        child = root.nested_stack(logical_id)
-        if child is None:
+    children = {
+        logical_id: child
+        for logical_id in stacks
+        if (child := root.nested_stack(logical_id)) is not None
+    }
+    auth_children = [
+        child for logical_id, child in children.items() if logical_id.startswith("auth")
+    ]
+    for logical_id, child in children.items():
+        if logical_id == _USER_POOL_GROUPS:
+            what = (
+                "the auth category's user pool groups are created in its pool, each with its "
+                "precedence and role"
+            )
+            notices.append(
+                Notice(str(file), f"auth.{_USER_POOL_GROUPS.removeprefix('auth')}", what)
+            )
             continue
         if logical_id.startswith("auth"):
             triggers = _auth_triggers(backend / "auth" / logical_id.removeprefix("auth"), root)
-            for pool in read_user_pools(child):
+            others = [other for other in auth_children if other is not child]
+            for pool in read_user_pools(child, others):
                 if triggers.values:
                     configured = {**(pool.properties.get("LambdaConfig") or {}), **triggers.values}
                     pool = replace(pool, properties={**pool.properties, "LambdaConfig": configured})
@@ -165,8 +184,12 @@ def _auth_stacks(backend: Path, environment: str | None) -> dict[str, Any]:
         for file in (resource / "parameters.json", resource / "build" / "parameters.json"):
             parameters.update(_parameters_file(file))
         parameters["env"] = environment or "NONE"
-        parameters["authRoleArn"] = {"Fn::GetAtt": ["AuthRole", "Arn"]}
-        parameters["unauthRoleArn"] = {"Fn::GetAtt": ["UnauthRole", "Arn"]}
+        # The auth stack declares these in camelCase, the userPoolGroups stack as AuthRoleArn
+        # and UnauthRoleArn; each is given only what it declares (`_nested_stack`).
+        for name in ("authRoleArn", "AuthRoleArn"):
+            parameters[name] = {"Fn::GetAtt": ["AuthRole", "Arn"]}
+        for name in ("unauthRoleArn", "UnauthRoleArn"):
+            parameters[name] = {"Fn::GetAtt": ["UnauthRole", "Arn"]}
         parameters["authRoleName"] = {"Ref": "AuthRole"}
         parameters["unauthRoleName"] = {"Ref": "UnauthRole"}
         stacks[logical_id] = _nested_stack(template, parameters)

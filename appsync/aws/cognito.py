@@ -7,8 +7,9 @@ key that ships inside moto (`moto/cognitoidp/resources/jwks-private.json`): anyo
 token with it. The least invasive hook is that one name: `signing_with(directory)` replaces
 `moto.cognitoidp.models.jwt` with a signer that keeps moto's claims, header and algorithm but
 signs with the data directory's key (through PyJWT) and names that key's `kid`; everything
-else of joserfc's module passes through. AppSync verifies the pools' tokens against the same
-key's public half (`appsync.authorizer`), so moto's bundled key never verifies.
+else of joserfc's module passes through. An ID token's group role claims, which moto does not
+write, are added there too (`cognito_group_roles`). AppSync verifies the pools' tokens against
+the same key's public half (`appsync.authorizer`), so moto's bundled key never verifies.
 
 The hook is process-wide, as moto's backends are: while several servers run in one process
 (tests), the one started last signs.
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from appsync.aws.cognito_group_roles import with_group_roles
 from appsync.aws.endpoint import ServiceRoute
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from appsync.data_directory import DataDirectory, DataDirectoryError
@@ -51,7 +53,12 @@ class _InstallationSigner:
         if parsed is None or parsed[0] != kid:
             parsed = self._parsed = (kid, jwt.PyJWK(private).key)
         headers = {**header, "kid": kid}
-        return jwt.encode(claims, parsed[1], algorithm=header.get("alg", "RS256"), headers=headers)
+        return jwt.encode(
+            with_group_roles(claims),
+            parsed[1],
+            algorithm=header.get("alg", "RS256"),
+            headers=headers,
+        )
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.original, name)

@@ -142,7 +142,11 @@ def read_stack(stack: Stack) -> ApiDefinition:
     lambda_functions = tuple(
         function for each in stacks for function in read_lambda_functions(each)
     )
-    user_pools = tuple(pool for each in stacks for pool in read_user_pools(each))
+    user_pools = tuple(
+        pool
+        for each in stacks
+        for pool in read_user_pools(each, [other for other in stacks if other is not each])
+    )
     identity_pools = tuple(pool for each in stacks for pool in read_identity_pools(each))
     mappings = tuple(mapping for each in stacks for mapping in read_stream_mappings(each, tables))
     resources = _service_resources(stacks)

@@ -15,6 +15,7 @@ are called around the embedded Cognito's operations; the others are named in a n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from definition.cloudformation.names import identity_pool_name
@@ -36,22 +37,21 @@ ROLE_ATTACHMENT = "AWS::Cognito::IdentityPoolRoleAttachment"
 _ROLE_KINDS = ("authenticated", "unauthenticated")
 
 
-def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
+def read_user_pools(stack: Stack, others: Sequence[Stack] = ()) -> tuple[UserPoolSpec, ...]:
+    """The `AWS::Cognito::UserPool`s `stack` declares, each with its clients and groups.
+    `others`: the other stacks of the same deployment (its nested stacks, an Amplify project's
+    other category stacks), whose clients and groups may name this stack's pools through a
+    parameter: the Amplify CLI's `userPoolGroups` stack declares the groups of the `auth`
+    stack's pool, given its id as `auth<name>UserPoolId`."""
+    everywhere = (stack, *others)
+    own_clients, own_groups = _clients(stack), _groups(stack)
     clients: dict[str, list[UserPoolClientSpec]] = {}
-    for resource in stack.of_type("AWS::Cognito::UserPoolClient"):
-        properties = stack.properties(resource.logical_id)
-        if properties is None:
-            continue
-        reader = PropertyReader(stack, resource.logical_id)
-        pool = reader.string(properties, "UserPoolId", "Properties", required=True)
-        if pool is None:
-            continue
-        name = properties.get("ClientName") or resource.logical_id
-        client_id = str(stack.names.ref(resource.logical_id, ""))
-        clients.setdefault(pool, []).append(
-            UserPoolClientSpec(client_id, str(name), _typed(properties, _CLIENT_TYPES))
-        )
-    groups = _groups(stack)
+    groups: dict[str, list[UserPoolGroupSpec]] = {}
+    for each in everywhere:
+        for pool, found in (own_clients if each is stack else _clients(each)).items():
+            clients.setdefault(pool, []).extend(found)
+        for pool, declared in (own_groups if each is stack else _groups(each)).items():
+            groups.setdefault(pool, []).extend(declared)
     pools = []
     for resource in stack.of_type("AWS::Cognito::UserPool"):
         properties = stack.properties(resource.logical_id)
@@ -78,20 +78,47 @@ def read_user_pools(stack: Stack) -> tuple[UserPoolSpec, ...]:
                 pool_id,
                 str(name),
                 _typed(properties, _POOL_TYPES),
-                tuple(clients.pop(pool_id, ())),
-                tuple(groups.pop(pool_id, ())),
+                tuple(clients.get(pool_id, ())),
+                tuple(groups.get(pool_id, ())),
             )
         )
-    for pool, orphans in clients.items():
-        for client in orphans:
-            # A client of a pool outside the template: nothing local to create it in.
-            reason = f"its user pool {pool} is not in the template: not created locally"
-            stack.notices.append(Notice(stack.file, client.client_name, f"accepted; {reason}"))
-    for pool, orphan_groups in groups.items():
-        for group in orphan_groups:
-            reason = f"its user pool {pool} is not in the template: not created locally"
-            stack.notices.append(Notice(stack.file, group.group_name, f"accepted; {reason}"))
+    pool_ids = {
+        str(each.names.ref(resource.logical_id, ""))
+        for each in everywhere
+        for resource in each.of_type("AWS::Cognito::UserPool")
+    }
+    # A client or group of a pool outside the deployment: nothing local to create it in.
+    reason = "its user pool {} is not in the template: not created locally"
+    for pool, orphans in own_clients.items():
+        for client in orphans if pool not in pool_ids else ():
+            stack.notices.append(
+                Notice(stack.file, client.client_name, f"accepted; {reason.format(pool)}")
+            )
+    for pool, orphan_groups in own_groups.items():
+        for group in orphan_groups if pool not in pool_ids else ():
+            stack.notices.append(
+                Notice(stack.file, group.group_name, f"accepted; {reason.format(pool)}")
+            )
     return tuple(pools)
+
+
+def _clients(stack: Stack) -> dict[str, list[UserPoolClientSpec]]:
+    """Each `AWS::Cognito::UserPoolClient` `stack` declares, by its pool's id."""
+    clients: dict[str, list[UserPoolClientSpec]] = {}
+    for resource in stack.of_type("AWS::Cognito::UserPoolClient"):
+        properties = stack.properties(resource.logical_id)
+        if properties is None:
+            continue
+        reader = PropertyReader(stack, resource.logical_id)
+        pool = reader.string(properties, "UserPoolId", "Properties", required=True)
+        if pool is None:
+            continue
+        name = properties.get("ClientName") or resource.logical_id
+        client_id = str(stack.names.ref(resource.logical_id, ""))
+        clients.setdefault(pool, []).append(
+            UserPoolClientSpec(client_id, str(name), _typed(properties, _CLIENT_TYPES))
+        )
+    return clients
 
 
 def _groups(stack: Stack) -> dict[str, list[UserPoolGroupSpec]]:

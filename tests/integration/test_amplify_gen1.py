@@ -24,6 +24,7 @@ from typing import Any
 
 import boto3
 import httpx
+import jwt
 from gql import Client, GraphQLRequest, gql
 from gql.transport.appsync_auth import AppSyncApiKeyAuthentication, AppSyncJWTAuthentication
 from gql.transport.appsync_websockets import AppSyncWebsocketsTransport
@@ -281,6 +282,42 @@ def test_the_auth_category_s_identity_pool_gives_guests_and_users_their_roles() 
     # Notes are owners' only (Cognito user pools): no IAM caller reads them.
     [refused] = notes["errors"]
     assert refused["errorType"] == "Unauthorized"
+
+
+def test_the_user_pool_groups_resource_gives_the_pool_its_groups_and_their_roles() -> None:
+    # `amplify update auth` with groups writes auth/userPoolGroups (Cognito-UserPool-Groups):
+    # its stack's groups are created in the auth stack's pool with their precedence and role
+    # (`<pool id>-<group>GroupRole`), and a member's ID token names the roles
+    # (cognito:roles) and the lowest-precedence group's (cognito:preferred_role), as Cognito's
+    # ID tokens do ("Understanding the identity (ID) token", Amazon Cognito Developer Guide).
+    definition = read_definition(NOTES)
+    [pool] = definition.server.user_pools
+    web = next(c for c in pool.clients if c.client_name.endswith("Web"))
+    role = f"arn:aws:iam::123456789012:role/{pool.user_pool_id}-{{}}GroupRole"
+    with running(build_app(definition), "appsync-local-amplify-notes-groups") as (host, port):
+        endpoint = f"http://{host}:{port}"
+        idp = aws_client("cognito-idp", endpoint, region="eu-west-1")
+        listed = idp.list_groups(UserPoolId=pool.user_pool_id)["Groups"]
+        token = _signed_in(endpoint, pool.user_pool_id, web.client_id, "gus")
+        for group in ("Readers", "Editors"):
+            idp.admin_add_user_to_group(
+                UserPoolId=pool.user_pool_id, Username="gus", GroupName=group
+            )
+        member = idp.initiate_auth(
+            ClientId=web.client_id,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": "gus", "PASSWORD": "Correct-Horse-9"},
+        )["AuthenticationResult"]["IdToken"]
+    assert sorted((g["GroupName"], g["Precedence"], g["RoleArn"]) for g in listed) == [
+        ("Editors", 1, role.format("Editors")),
+        ("Readers", 2, role.format("Readers")),
+    ]
+    before = jwt.decode(token, options={"verify_signature": False})
+    claims = jwt.decode(member, options={"verify_signature": False})
+    assert "cognito:groups" not in before
+    assert sorted(claims["cognito:groups"]) == ["Editors", "Readers"]
+    assert sorted(claims["cognito:roles"]) == [role.format("Editors"), role.format("Readers")]
+    assert claims["cognito:preferred_role"] == role.format("Editors")
 
 
 def test_amplify_js_reads_as_a_guest_and_posts_signed_in_through_the_identity_pool(

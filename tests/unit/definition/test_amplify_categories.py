@@ -57,10 +57,35 @@ def test_the_auth_category_gives_its_user_pool(tmp_path: Path) -> None:
         "notesauth_app_client",
         "notesauth_app_clientWeb",
     ]
-    assert [notice.key_path for notice in found.notices] == ["auth.notesauth"]
+    assert [notice.key_path for notice in found.notices] == [
+        "auth.notesauth",
+        "auth.userPoolGroups",
+    ]
     # Without an environment the pool has no suffix, as under env NONE.
     bare = category_outputs(project, {"Id": (given_in, _POOL_ID)}, None, "eu-west-1")
     assert bare.user_pools[0].pool_name == "notesauth_userpool_2c33facd"
+
+
+def test_the_user_pool_groups_stack_gives_the_auth_pool_its_groups(tmp_path: Path) -> None:
+    """`amplify update auth` with groups writes an auth resource `userPoolGroups` (service
+    Cognito-UserPool-Groups) whose template declares each AWS::Cognito::UserPoolGroup in the
+    auth resource's pool, named by the `auth<name>UserPoolId` parameter backend-config.json's
+    dependsOn gives, with the group's precedence and an IAM role `<pool id>-<group>GroupRole`
+    (the template the CLI writes, as in public Gen 1 projects:
+    amplify/backend/auth/userPoolGroups/build/userPoolGroups-cloudformation-template.json)."""
+    project = _project(tmp_path)
+    found = category_outputs(project, {"Id": (project / "p.json", _POOL_ID)}, "dev", "eu-west-1")
+    assert found.problems == ()
+    [pool] = found.user_pools
+    role = f"arn:aws:iam::123456789012:role/{pool.user_pool_id}-{{}}GroupRole"
+    assert [(g.group_name, g.precedence, g.role_arn) for g in pool.groups] == [
+        ("Editors", 1, role.format("Editors")),
+        ("Readers", 2, role.format("Readers")),
+    ]
+    # Without the groups' resource the pool has none.
+    shutil.rmtree(project / "amplify/backend/auth/userPoolGroups")
+    alone = category_outputs(project, {"Id": (project / "p.json", _POOL_ID)}, "dev", "eu-west-1")
+    assert alone.user_pools[0].groups == ()
 
 
 def test_before_cli_7_the_template_sits_beside_its_parameters(tmp_path: Path) -> None:

@@ -221,3 +221,39 @@ def test_identity_pools_keep_their_providers_and_attached_roles(tmp_path: Path) 
         "Guests.Properties.SupportedLoginProviders: accepted; no local effect (only the "
         "embedded user pools sign identities in)",
     ]
+
+
+def test_groups_in_a_nested_stack_join_the_pool_that_stack_is_given(tmp_path: Path) -> None:
+    """A group may be declared in another stack of the deployment than its pool, given the
+    pool's id as a parameter: CloudFormation creates it in that pool all the same (the Amplify
+    CLI's userPoolGroups stack is one). A group of a pool no stack declares is still a notice."""
+    (tmp_path / "Groups.yaml").write_text(
+        """Parameters:
+  PoolId: {Type: String}
+Resources:
+  Editors:
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: {UserPoolId: !Ref PoolId, GroupName: Editors, Precedence: 2}
+  Stray:
+    Type: AWS::Cognito::UserPoolGroup
+    Properties: {UserPoolId: eu-west-1_abcdefghi, GroupName: stray}
+"""
+    )
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+  Groups:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: Groups.yaml
+      Parameters: {PoolId: !Ref Users}
+""",
+    )
+    [users] = definition.server.user_pools
+    assert users.groups == (UserPoolGroupSpec("Editors", None, 2, None),)
+    assert notices(definition) == [
+        "stray: accepted; its user pool eu-west-1_abcdefghi is not in the template: not "
+        "created locally"
+    ]
