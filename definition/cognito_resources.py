@@ -58,11 +58,14 @@ class IdentityPoolSpec:
     """An `AWS::Cognito::IdentityPool` and the roles its `IdentityPoolRoleAttachment` gives:
     the deterministic `identity_pool_id` its `!Ref` resolves to (`<region>:<uuid>`), its name,
     whether guests get identities, the (provider name, app client id) pairs of its
-    `CognitoIdentityProviders`, and `roles` by kind (`authenticated`, `unauthenticated`: role
-    ARNs), for the embedded Cognito to create at start."""
+    `CognitoIdentityProviders`, `roles` by kind (`authenticated`, `unauthenticated`: role
+    ARNs), and `role_mappings` as SetIdentityPoolRoles takes them (by identity provider,
+    `cognito-idp.<region>.amazonaws.com/<pool id>:<app client id>`: Type, AmbiguousRoleResolution,
+    RulesConfiguration), for the embedded Cognito to create at start."""
 
     identity_pool_id: str
     pool_name: str
     allow_unauthenticated: bool = False
     providers: tuple[tuple[str, str], ...] = ()
     roles: Mapping[str, str] = field(default_factory=dict)
+    role_mappings: Mapping[str, Any] = field(default_factory=dict)

@@ -17,7 +17,8 @@ Amazon Cognito Identity API Reference for each operation; the enhanced flow in "
   (NotAuthorizedException "Access to Identity '<id>' is forbidden.", aws/aws-sdk-js#1241); a
   kind without a role is InvalidIdentityPoolConfigurationException "Invalid identity pool
   configuration. Check assigned IAM roles for this pool." (aws-amplify/amplify-swift#3124
-  records the answer);
+  records the answer); a signed-in identity's role is the one the pool's role mappings give
+  (`appsync.aws.identity_role_mappings`: from the token's group roles, or by rules);
 - GetOpenIdToken: an OpenID token for the identity (issuer `https://cognito-identity.amazonaws.com`,
   audience the pool, `amr` its kind and providers), ten minutes long, signed with the
   installation's key;
@@ -52,6 +53,7 @@ from appsync.aws.identity_pools import (
     IdentityPool,
     IdentityPools,
 )
+from appsync.aws.identity_role_mappings import mapped_role
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 
 if TYPE_CHECKING:
@@ -103,6 +105,10 @@ class CognitoIdentity:
         role = self._pools.roles.get(pool.pool_id, {}).get(kind)
         if not role:
             raise IdentityPoolError("InvalidIdentityPoolConfigurationException", NO_ROLE)
+        if logins:
+            mappings = self._pools.role_mappings.get(pool.pool_id, {})
+            custom = body.get("CustomRoleArn")
+            role = mapped_role(mappings, logins, role, custom if isinstance(custom, str) else None)
         credential = self._pools.mint(identity, kind, role, logins)
         return {
             "IdentityId": identity.identity_id,
@@ -138,7 +144,6 @@ class CognitoIdentity:
         self._pools.roles[pool.pool_id] = dict(roles)
         mappings = body.get("RoleMappings")
         if isinstance(mappings, dict):
-            # AWS differs: role mappings (rules, token roles) are kept and returned, not applied.
             self._pools.role_mappings[pool.pool_id] = mappings
         return {}
 

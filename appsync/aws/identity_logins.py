@@ -26,7 +26,7 @@ Cognito answers (each recorded in a public thread):
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 NOT_AUTHORIZED = "NotAuthorizedException"
@@ -49,10 +49,13 @@ class IdentityPoolError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Login:
-    """One verified login: the provider's name and the user's `sub` in it."""
+    """One verified login: the provider's name and the user's `sub` in it; the app client the
+    token was issued to and the token's claims, which an identity pool's role mappings read."""
 
     provider: str
     subject: str
+    client_id: str = ""
+    claims: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def auth_provider(self) -> str:
@@ -90,7 +93,7 @@ def verified_logins(
             raise IdentityPoolError(
                 NOT_AUTHORIZED, f"Invalid login token. Token expired: {int(now)} >= {expires}"
             )
-        verified.append(Login(provider, str(claims.get("sub", ""))))
+        verified.append(Login(provider, str(claims.get("sub", "")), str(audience), claims))
     return tuple(verified)
 
 

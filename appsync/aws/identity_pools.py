@@ -329,4 +329,6 @@ def _create(spec: IdentityPoolSpec, pools: IdentityPools) -> None:
     }
     if spec.roles:
         pools.roles[spec.identity_pool_id] = dict(spec.roles)
+    if spec.role_mappings:
+        pools.role_mappings[spec.identity_pool_id] = dict(spec.role_mappings)
     logger.info("identity pool %s (%s) created", spec.identity_pool_id, spec.pool_name)

@@ -148,10 +148,11 @@ def _groups(stack: Stack) -> dict[str, list[UserPoolGroupSpec]]:
 
 def read_identity_pools(stack: Stack) -> tuple[IdentityPoolSpec, ...]:
     """Each `AWS::Cognito::IdentityPool`, with the roles an `IdentityPoolRoleAttachment` of it
-    gives (its `Roles`: `authenticated` and `unauthenticated`, role ARNs). The pool's other
-    providers (`SupportedLoginProviders`, `OpenIdConnectProviderARNs`, `SamlProviderARNs`) and
-    the attachment's `RoleMappings` are kept by AWS only; a notice names them."""
+    gives (its `Roles`: `authenticated` and `unauthenticated`, role ARNs) and its
+    `RoleMappings`. The pool's other providers (`SupportedLoginProviders`,
+    `OpenIdConnectProviderARNs`, `SamlProviderARNs`) are kept by AWS only; a notice names them."""
     roles: dict[str, dict[str, str]] = {}
+    mappings: dict[str, dict[str, Any]] = {}
     for resource in stack.of_type(ROLE_ATTACHMENT):
         properties = stack.properties(resource.logical_id)
         if properties is None:
@@ -164,10 +165,7 @@ def read_identity_pools(stack: Stack) -> tuple[IdentityPoolSpec, ...]:
         roles.setdefault(pool, {}).update(
             {kind: str(given[kind]) for kind in _ROLE_KINDS if isinstance(given.get(kind), str)}
         )
-        if properties.get("RoleMappings"):
-            # AWS differs: the embedded identity pools give each kind its role; rules and
-            # token-chosen roles are not applied.
-            _ignored(stack, resource.logical_id, "RoleMappings")
+        mappings.setdefault(pool, {}).update(_role_mappings(reader, properties))
     pools = []
     for resource in stack.of_type(IDENTITY_POOL):
         properties = stack.properties(resource.logical_id)
@@ -192,9 +190,40 @@ def read_identity_pools(stack: Stack) -> tuple[IdentityPoolSpec, ...]:
                 allowed,
                 providers,
                 roles.get(pool_id, {}),
+                mappings.get(pool_id, {}),
             )
         )
     return tuple(pools)
+
+
+def _role_mappings(reader: PropertyReader, properties: dict[str, Any]) -> dict[str, Any]:
+    """An attachment's `RoleMappings` as SetIdentityPoolRoles takes them: keyed by the
+    mapping's `IdentityProvider`, or by its key in the map when it names none (the
+    CloudFormation User Guide's RoleMapping page)."""
+    given = properties.get("RoleMappings")
+    if given is None:
+        return {}
+    if not isinstance(given, dict):
+        reader.problem("Properties.RoleMappings", "expected a map of role mappings")
+        return {}
+    found: dict[str, Any] = {}
+    for key, mapping in given.items():
+        path = f"Properties.RoleMappings.{key}"
+        kind = mapping.get("Type") if isinstance(mapping, dict) else None
+        if not isinstance(mapping, dict) or kind not in ("Token", "Rules"):
+            reader.problem(f"{path}.Type", "expected Token or Rules")
+            continue
+        rules = (mapping.get("RulesConfiguration") or {}).get("Rules")
+        if kind == "Rules" and not isinstance(rules, list):
+            reader.problem(f"{path}.RulesConfiguration", "a Rules mapping needs its Rules")
+            continue
+        provider = str(mapping.get("IdentityProvider") or key)
+        found[provider] = {
+            name: value
+            for name, value in mapping.items()
+            if name in ("Type", "AmbiguousRoleResolution", "RulesConfiguration")
+        }
+    return found
 
 
 def _ignored(stack: Stack, logical_id: str, name: str) -> None:

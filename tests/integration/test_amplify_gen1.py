@@ -320,6 +320,58 @@ def test_the_user_pool_groups_resource_gives_the_pool_its_groups_and_their_roles
     assert claims["cognito:preferred_role"] == role.format("Editors")
 
 
+def test_a_token_role_mapping_gives_a_group_member_the_group_s_role() -> None:
+    # "Choose role from token" (RoleMappings Type Token, "Using role-based access control",
+    # Amazon Cognito Developer Guide): a member of a group with a role gets credentials of that
+    # role (the ID token's cognito:preferred_role), others the authenticated role. The
+    # transformer's `{allow: private, provider: iam}` rule admits only the authenticated role's
+    # sessions, so the group member is refused and the other user is not.
+    definition = read_definition(NOTES)
+    [identity_pool] = definition.server.identity_pools
+    [pool] = definition.server.user_pools
+    web = next(c for c in pool.clients if c.client_name.endswith("Web"))
+    provider = f"cognito-idp.eu-west-1.amazonaws.com/{pool.user_pool_id}"
+    create = 'mutation { createNotice(input: {id: "%s", text: "Hi"}) { id } }'
+    with running(build_app(definition), "appsync-local-amplify-notes-mapping") as (host, port):
+        endpoint, url = f"http://{host}:{port}", f"http://{host}:{port}/graphql"
+        identity = aws_client("cognito-identity", endpoint, region="eu-west-1")
+        identity.set_identity_pool_roles(
+            IdentityPoolId=identity_pool.identity_pool_id,
+            Roles=dict(identity_pool.roles),
+            RoleMappings={
+                f"{provider}:{web.client_id}": {
+                    "Type": "Token",
+                    "AmbiguousRoleResolution": "AuthenticatedRole",
+                }
+            },
+        )
+        idp = aws_client("cognito-idp", endpoint, region="eu-west-1")
+        answers = {}
+        for user, groups in (("hal", ("Editors",)), ("ivy", ())):
+            _signed_in(endpoint, pool.user_pool_id, web.client_id, user)
+            for group in groups:
+                idp.admin_add_user_to_group(
+                    UserPoolId=pool.user_pool_id, Username=user, GroupName=group
+                )
+            token = idp.initiate_auth(
+                ClientId=web.client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": user, "PASSWORD": "Correct-Horse-9"},
+            )["AuthenticationResult"]["IdToken"]
+            logins = {provider: token}
+            found = identity.get_id(IdentityPoolId=identity_pool.identity_pool_id, Logins=logins)
+            issued = identity.get_credentials_for_identity(
+                IdentityId=found["IdentityId"], Logins=logins
+            )
+            answers[user] = _iam_query(url, issued["Credentials"], create % user)
+    [refused] = answers["hal"]["errors"]
+    assert (refused["errorType"], refused["message"]) == (
+        "Unauthorized",
+        "Not Authorized to access createNotice on type Mutation",
+    )
+    assert answers["ivy"] == {"data": {"createNotice": {"id": "ivy"}}}
+
+
 def test_amplify_js_reads_as_a_guest_and_posts_signed_in_through_the_identity_pool(
     tmp_path: Path,
 ) -> None:

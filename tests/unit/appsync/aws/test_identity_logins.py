@@ -36,7 +36,9 @@ def _verify(token: str, provider: str = PROVIDER) -> tuple[Login, ...]:
 
 def test_an_id_token_of_a_listed_client_is_the_users_login() -> None:
     [login] = _verify(keys.rs256_token(_claims(), "pool", "kid-1"))
-    assert login == Login(PROVIDER, "0b1c2d3e-aaaa-bbbb-cccc-000000000001")
+    assert login == Login(PROVIDER, "0b1c2d3e-aaaa-bbbb-cccc-000000000001", "client-a")
+    # The token's claims are kept for the pool's role mappings.
+    assert login.claims["token_use"] == "id"
     assert login.auth_provider == (
         f"{PROVIDER},{PROVIDER}:CognitoSignIn:0b1c2d3e-aaaa-bbbb-cccc-000000000001"
     )

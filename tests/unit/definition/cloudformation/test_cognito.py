@@ -8,6 +8,7 @@ from pathlib import Path
 from definition.cognito_resources import UserPoolGroupSpec
 from tests.unit.definition.cloudformation.cloudformation_support import (
     notices,
+    problems,
     read,
     stack_of,
 )
@@ -215,9 +216,12 @@ def test_identity_pools_keep_their_providers_and_attached_roles(tmp_path: Path) 
     }
     assert guests.pool_name.startswith("posts_Guests_")
     assert (unnamed.allow_unauthenticated, unnamed.roles) == (False, {})
+    # RoleMappings are kept as SetIdentityPoolRoles takes them, keyed by the mapping's key when
+    # it names no IdentityProvider (the CloudFormation User Guide's RoleMapping page).
+    assert guests.role_mappings == {
+        "users": {"Type": "Token", "AmbiguousRoleResolution": "AuthenticatedRole"}
+    }
     assert notices(definition) == [
-        "Attachment.Properties.RoleMappings: accepted; no local effect (only the embedded user "
-        "pools sign identities in)",
         "Guests.Properties.SupportedLoginProviders: accepted; no local effect (only the "
         "embedded user pools sign identities in)",
     ]
@@ -256,4 +260,76 @@ Resources:
     assert notices(definition) == [
         "stray: accepted; its user pool eu-west-1_abcdefghi is not in the template: not "
         "created locally"
+    ]
+
+
+def test_role_mappings_are_keyed_by_their_identity_provider(tmp_path: Path) -> None:
+    definition = read(
+        tmp_path,
+        """
+  Users:
+    Type: AWS::Cognito::UserPool
+  Web:
+    Type: AWS::Cognito::UserPoolClient
+    Properties: {UserPoolId: !Ref Users}
+  Pool:
+    Type: AWS::Cognito::IdentityPool
+    Properties: {AllowUnauthenticatedIdentities: false}
+  Attachment:
+    Type: AWS::Cognito::IdentityPoolRoleAttachment
+    Properties:
+      IdentityPoolId: !Ref Pool
+      RoleMappings:
+        web:
+          IdentityProvider: !Sub "cognito-idp.${AWS::Region}.amazonaws.com/${Users}:${Web}"
+          Type: Rules
+          AmbiguousRoleResolution: Deny
+          RulesConfiguration:
+            Rules:
+              - Claim: "custom:tier"
+                MatchType: Equals
+                Value: gold
+                RoleARN: arn:aws:iam::1:role/gold
+""",
+    )
+    [pool] = definition.server.identity_pools
+    [users] = definition.server.user_pools
+    [web] = users.clients
+    key = f"cognito-idp.eu-west-1.amazonaws.com/{users.user_pool_id}:{web.client_id}"
+    assert pool.role_mappings == {
+        key: {
+            "Type": "Rules",
+            "AmbiguousRoleResolution": "Deny",
+            "RulesConfiguration": {
+                "Rules": [
+                    {
+                        "Claim": "custom:tier",
+                        "MatchType": "Equals",
+                        "Value": "gold",
+                        "RoleARN": "arn:aws:iam::1:role/gold",
+                    }
+                ]
+            },
+        }
+    }
+
+
+def test_a_role_mapping_of_no_known_type_is_a_problem(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """
+  Pool:
+    Type: AWS::Cognito::IdentityPool
+    Properties: {AllowUnauthenticatedIdentities: false}
+  Attachment:
+    Type: AWS::Cognito::IdentityPoolRoleAttachment
+    Properties:
+      IdentityPoolId: !Ref Pool
+      RoleMappings: {web: {Type: Groups}, rules: {Type: Rules}}
+""",
+    )
+    assert found == [
+        "Attachment.Properties.RoleMappings.web.Type: expected Token or Rules",
+        "Attachment.Properties.RoleMappings.rules.RulesConfiguration: a Rules mapping needs its "
+        "Rules",
     ]
