@@ -169,6 +169,10 @@ class CustomAuth:
                 raise TriggerFailedError(
                     "InvalidParameterException", f"Missing required parameter {name}"
                 )
+        if state.challenge_name == PASSWORD_VERIFIER and (
+            srp.canonical_timestamp(responses.get("TIMESTAMP")) is None
+        ):
+            raise TriggerFailedError("InvalidParameterException", srp.BAD_TIMESTAMP)
         user = None
         if not state.user_not_found:
             user = await asyncio.to_thread(user_of, pool, state.username)

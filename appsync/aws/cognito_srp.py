@@ -14,7 +14,9 @@ This route, around moto's, makes the challenge Cognito makes and checks the answ
 - RespondToAuthChallenge / AdminRespondToAuthChallenge with PASSWORD_VERIFIER: the
   `PASSWORD_CLAIM_SIGNATURE` must be the HMAC-SHA256, under the key derived from the shared
   secret S = (A·v^u)^b, of the pool's name, `USER_ID_FOR_SRP`, the secret block and the
-  `TIMESTAMP`. A wrong one is NotAuthorizedException "Incorrect username or password.", as
+  `TIMESTAMP` (as Cognito writes the instant it names: `canonical_timestamp`; one it cannot
+  read is InvalidParameterException "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in
+  english."). A wrong one is NotAuthorizedException "Incorrect username or password.", as
   Cognito answers; a session this route did not make is NotAuthorizedException "Invalid session
   for the user." (the challenge is found by its secret block, as clients need not send the
   `Session` with the answer). An answer after the app client's `AuthSessionValidity` (3
@@ -35,9 +37,11 @@ import asyncio
 import base64
 import binascii
 import dataclasses
+import datetime
 import hashlib
 import hmac
 import json
+import re
 import secrets
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -78,6 +82,14 @@ _WRONG_PASSWORD = "Incorrect username or password."
 SESSION_EXPIRED = "Invalid session for the user, session is expired."
 _SECRET_BITS = 256
 BAD_SRP_A = "SRP_A is not a valid SRP A value."
+# A TIMESTAMP Cognito cannot read (amazon-cognito-identity-js#683 records the answer).
+BAD_TIMESTAMP = "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english."
+_TIMESTAMP = re.compile(
+    r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"(\d{1,2}) (\d{1,2}):(\d{1,2}):(\d{1,2}) (UTC|GMT) (\d{4})"
+)
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def hex_hash(hex_text: str) -> int:
@@ -170,11 +182,14 @@ class Challenge:
         )
 
     def proven_by(self, responses: dict[str, Any]) -> bool:
-        """Whether a PASSWORD_VERIFIER answer's `PASSWORD_CLAIM_SIGNATURE` (with its
-        `TIMESTAMP`) proves the password."""
+        """Whether a PASSWORD_VERIFIER answer's `PASSWORD_CLAIM_SIGNATURE` proves the password.
+        The signature covers the `TIMESTAMP` as Cognito writes the instant it names
+        (`canonical_timestamp`): a day of the month with a leading zero, or a weekday that is
+        not the date's, signs other text and is refused as a wrong password, as Cognito
+        refuses them (qwigo/warrant#12: "Apr 05" refused where "Apr 5" signs in)."""
         signature = responses.get("PASSWORD_CLAIM_SIGNATURE")
-        timestamp = responses.get("TIMESTAMP")
-        if not isinstance(signature, str) or not isinstance(timestamp, str):
+        timestamp = canonical_timestamp(responses.get("TIMESTAMP"))
+        if not isinstance(signature, str) or timestamp is None:
             return False
         try:
             expected = self.expected(timestamp)
@@ -188,6 +203,25 @@ class Challenge:
         shared = pow(self.large_a * pow(self.verifier, u, N), self.small_b, N)
         key = derived_key(shared, u)
         return claim_signature(key, self.pool_name, self.user_id, self.secret_block, timestamp)
+
+
+def canonical_timestamp(given: Any) -> str | None:
+    """A PASSWORD_VERIFIER answer's `TIMESTAMP` (Java's `EEE MMM d HH:mm:ss z yyyy`, English,
+    as Cognito's clients write it: "Wed Apr 5 22:42:34 UTC 2017") written as that format writes
+    the instant it names: the date's own weekday, no leading zeros in the day, two digits in
+    the time. None when it is not one (`BAD_TIMESTAMP`)."""
+    found = _TIMESTAMP.fullmatch(given) if isinstance(given, str) else None
+    if found is None:
+        return None
+    month, day, hour, minute, second, zone, year = found.groups()
+    try:
+        instant = datetime.datetime(
+            int(year), _MONTHS.index(month) + 1, int(day), int(hour), int(minute), int(second)
+        )
+    except ValueError:
+        return None
+    weekday = _DAYS[instant.weekday()]
+    return f"{weekday} {month} {instant.day} {instant:%H:%M:%S} {zone} {instant.year}"
 
 
 def client_value(parameters: Any) -> int | None:
@@ -273,6 +307,8 @@ class SrpCognito:
             return error_response("NotAuthorizedException", "Invalid session for the user.")
         if challenge.expires and self._clock.time() >= challenge.expires:
             return error_response("NotAuthorizedException", SESSION_EXPIRED)
+        if canonical_timestamp(responses.get("TIMESTAMP")) is None:
+            return error_response("InvalidParameterException", BAD_TIMESTAMP)
         if not await asyncio.to_thread(challenge.proven_by, responses):
             return error_response("NotAuthorizedException", _WRONG_PASSWORD)
         body["ChallengeResponses"] = {

@@ -115,3 +115,52 @@ def test_an_unreadable_srp_a_is_refused(pool: tuple[Any, str, str]) -> None:
                 ClientId=client_id,
             )
         assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+
+
+class _WritesTimestamp(AWSSRP):  # type: ignore[misc]  # pycognito is untyped
+    """pycognito's client, signing a TIMESTAMP written as `text` instead of its own."""
+
+    text = ""
+
+    @staticmethod
+    def get_cognito_formatted_timestamp(input_datetime: Any) -> str:
+        return _WritesTimestamp.text
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "message"),
+    [
+        # The day with a leading zero: refused as a wrong password (qwigo/warrant#12, where
+        # "Wed Apr 05 22:44:40 UTC 2017" failed and "Wed Apr 5 22:42:34 UTC 2017" signed in).
+        (
+            "Wed Apr 05 22:44:40 UTC 2017",
+            "NotAuthorizedException",
+            "Incorrect username or password.",
+        ),
+        # A weekday that is not the date's: the signature covers the instant as Cognito writes it.
+        (
+            "Thu Apr 5 22:44:40 UTC 2017",
+            "NotAuthorizedException",
+            "Incorrect username or password.",
+        ),
+        # Not the format at all (amazon-cognito-identity-js#683 records the answer).
+        (
+            "2017-04-05T22:44:40Z",
+            "InvalidParameterException",
+            "TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.",
+        ),
+    ],
+)
+def test_the_timestamp_is_read_as_cognito_reads_it(
+    pool: tuple[Any, str, str], text: str, code: str, message: str
+) -> None:
+    idp, pool_id, client_id = pool
+    _WritesTimestamp.text = text
+    with pytest.raises(ClientError) as refused:
+        _WritesTimestamp("ada", PASSWORD, pool_id, client_id, client=idp).authenticate_user()
+    error = refused.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (code, message)
+    # The same client writing the instant as Cognito does signs in.
+    _WritesTimestamp.text = "Wed Apr 5 22:44:40 UTC 2017"
+    signed_in = _WritesTimestamp("ada", PASSWORD, pool_id, client_id, client=idp)
+    assert "AuthenticationResult" in signed_in.authenticate_user()

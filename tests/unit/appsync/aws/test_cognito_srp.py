@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from pycognito.aws_srp import AWSSRP
 
-from appsync.aws.cognito_srp import Challenge, G, N, pad_hex, password_exponent
+from appsync.aws.cognito_srp import (
+    Challenge,
+    G,
+    N,
+    canonical_timestamp,
+    pad_hex,
+    password_exponent,
+)
 
 POOL = "us-east-1_3f1c2b9a8e"
 PASSWORD = "Correct-Horse-9-Battery"
@@ -76,3 +83,30 @@ def _exponent(challenge: Challenge) -> int:
 )
 def test_hex_is_padded_as_the_clients_pad_it(value: int | str, padded: str) -> None:
     assert pad_hex(value) == padded
+
+
+@pytest.mark.parametrize(
+    ("given", "canonical"),
+    [
+        # As amazon-cognito-identity-js, aws-amplify and pycognito write it.
+        ("Wed Apr 5 22:42:34 UTC 2017", "Wed Apr 5 22:42:34 UTC 2017"),
+        # A leading zero in the day, a one-digit second, a wrong weekday: the instant as
+        # Java's `EEE MMM d HH:mm:ss z yyyy` writes it.
+        ("Wed Apr 05 22:42:34 UTC 2017", "Wed Apr 5 22:42:34 UTC 2017"),
+        ("Wed Apr 5 22:42:4 UTC 2017", "Wed Apr 5 22:42:04 UTC 2017"),
+        ("Mon Apr 5 22:42:34 GMT 2017", "Wed Apr 5 22:42:34 GMT 2017"),
+        ("Mon Feb 29 10:00:00 UTC 2024", "Thu Feb 29 10:00:00 UTC 2024"),
+        # Not the format, or no such instant.
+        ("2017-04-05T22:42:34Z", None),
+        ("Wed Apr 5 22:42:34 +0000 2017", None),
+        ("wed apr 5 22:42:34 UTC 2017", None),
+        ("Wed Feb 30 22:42:34 UTC 2017", None),
+        ("Wed Apr 5 25:42:34 UTC 2017", None),
+        (None, None),
+        (1491432154, None),
+    ],
+)
+def test_the_timestamp_is_written_as_cognito_writes_the_instant(
+    given: object, canonical: str | None
+) -> None:
+    assert canonical_timestamp(given) == canonical
