@@ -85,6 +85,11 @@ _AMPLIFY_KEYS = {
     "deletionProtectionEnabled": "DeletionProtectionEnabled",
     "tags": "Tags",
 }
+# The template's names of the converted ones that capitalizing does not give back.
+_CAMEL_NAMES = {
+    **{converted: name for name, converted in _AMPLIFY_KEYS.items()},
+    "SSEEnabled": "sseEnabled",
+}
 # What only the table manager reads: how it may replace a table on a deployment.
 _AMPLIFY_MANAGER_ONLY = (
     *["ServiceToken", "allowDestructiveGraphqlSchemaUpdates", "replaceTableUponGsiUpdate"],
@@ -102,9 +107,11 @@ def read_tables(
         properties = stack.properties(resource.logical_id)
         if properties is None:
             continue
-        reader = PropertyReader(stack, resource.logical_id)
         if resource.type in amplify:
+            reader: PropertyReader = _AmplifyTableReader(stack, resource.logical_id)
             properties = _amplify_table(reader, properties)
+        else:
+            reader = PropertyReader(stack, resource.logical_id)
         global_table = resource.type == "AWS::DynamoDB::GlobalTable"
         block = _create_table_input(reader, properties, global_table)
         if block is None:
@@ -226,6 +233,33 @@ def _amplify_table(reader: PropertyReader, properties: dict[str, Any]) -> dict[s
         else:
             converted[name] = _capitalized(value)
     return converted
+
+
+class _AmplifyTableReader(PropertyReader):
+    """Reads an Amplify table's properties, converted to CreateTable's names, and names what
+    it finds by the template's own camelCase names (`keySchema[0].attributeName`, not
+    `KeySchema[0].AttributeName`)."""
+
+    def problem(self, key_path: str, message: str) -> None:
+        super().problem(_camel_path(key_path), message)
+
+    def notice(self, key_path: str, message: str) -> None:
+        super().notice(_camel_path(key_path), message)
+
+
+def _camel_path(key_path: str) -> str:
+    """A key path under `Properties` in the table manager's names: the inverse of its
+    capitalizing (`_capitalized`): `SSESpecification.SSEEnabled` as
+    `sseSpecification.sseEnabled`."""
+    head, _, rest = key_path.partition(".")
+    if head != "Properties" or not rest:
+        return key_path
+    segments = []
+    for segment in rest.split("."):
+        name, bracket, index = segment.partition("[")
+        name = _CAMEL_NAMES.get(name) or name[:1].lower() + name[1:]
+        segments.append(f"{name}{bracket}{index}")
+    return ".".join(("Properties", *segments))
 
 
 def _capitalized(value: Any) -> Any:

@@ -312,8 +312,9 @@ def test_an_amplify_model_table_is_created_as_its_table_manager_creates_it(
     assert table.time_to_live_attribute == "expires"
     # The manager's own switches say nothing locally; encryption and deletion protection are
     # accepted as a table's are.
+    # They are named as the template names them, in the manager's camelCase.
     assert [n for n in notices(definition) if "TodoTable" in n] == [
-        "TodoTable.Properties.SSESpecification: accepted; no local effect yet (items are not "
+        "TodoTable.Properties.sseSpecification: accepted; no local effect yet (items are not "
         "encrypted locally)",
     ]
 
@@ -340,6 +341,15 @@ def test_an_amplify_table_reads_its_provisioned_capacity_and_refuses_unknown_key
     odd = (AMPLIFY_TABLE % "      billingMode: PAY_PER_REQUEST\n") + "      colour: blue\n"
     [problem] = problems(tmp_path, odd)
     assert problem.startswith("TodoTable.Properties.colour: unknown property; expected one of")
+    # A problem inside a converted property names the template's camelCase path.
+    keyless = (AMPLIFY_TABLE % "      billingMode: PAY_PER_REQUEST\n").replace(
+        "keySchema: [{attributeName: id, keyType: HASH}]", "keySchema: [{attributeName: id}]"
+    )
+    found = problems(tmp_path, keyless)
+    assert (
+        found[0]
+        == "TodoTable.Properties.keySchema[0].keyType: expected one of HASH | RANGE, got None"
+    )
 
 
 def test_an_amplify_tables_ref_and_attributes_are_its_tables(tmp_path: Path) -> None:
