@@ -321,7 +321,9 @@ def test_the_user_pool_groups_resource_gives_the_pool_its_groups_and_their_roles
 
 
 def test_a_token_role_mapping_gives_a_group_member_the_group_s_role() -> None:
-    # "Choose role from token" (RoleMappings Type Token, "Using role-based access control",
+    # With user pool groups the Amplify CLI's auth stack maps each app client's logins to the
+    # role their token names ("Choose role from token": IdentityPoolRoleMap's RoleMappings,
+    # Type Token, AmbiguousRoleResolution AuthenticatedRole; "Using role-based access control",
     # Amazon Cognito Developer Guide): a member of a group with a role gets credentials of that
     # role (the ID token's cognito:preferred_role), others the authenticated role. The
     # transformer's `{allow: private, provider: iam}` rule admits only the authenticated role's
@@ -331,20 +333,14 @@ def test_a_token_role_mapping_gives_a_group_member_the_group_s_role() -> None:
     [pool] = definition.server.user_pools
     web = next(c for c in pool.clients if c.client_name.endswith("Web"))
     provider = f"cognito-idp.eu-west-1.amazonaws.com/{pool.user_pool_id}"
+    assert identity_pool.role_mappings[f"{provider}:{web.client_id}"] == {
+        "AmbiguousRoleResolution": "AuthenticatedRole",
+        "Type": "Token",
+    }
     create = 'mutation { createNotice(input: {id: "%s", text: "Hi"}) { id } }'
     with running(build_app(definition), "appsync-local-amplify-notes-mapping") as (host, port):
         endpoint, url = f"http://{host}:{port}", f"http://{host}:{port}/graphql"
         identity = aws_client("cognito-identity", endpoint, region="eu-west-1")
-        identity.set_identity_pool_roles(
-            IdentityPoolId=identity_pool.identity_pool_id,
-            Roles=dict(identity_pool.roles),
-            RoleMappings={
-                f"{provider}:{web.client_id}": {
-                    "Type": "Token",
-                    "AmbiguousRoleResolution": "AuthenticatedRole",
-                }
-            },
-        )
         idp = aws_client("cognito-idp", endpoint, region="eu-west-1")
         answers = {}
         for user, groups in (("hal", ("Editors",)), ("ivy", ())):
