@@ -385,7 +385,7 @@ def _import_watch_backend() -> None:
 def _watched(definition: ApiDefinition) -> tuple[frozenset[Path], frozenset[Path]]:
     """The folders to watch and the files in them that the definition names (a template's
     inline SDL, code and definitions are in the template itself)."""
-    sources: list[Source | None] = [definition.file, *definition.schema]
+    sources: list[Source | None] = [definition.file, *definition.templates, *definition.schema]
     for spec in (
         *(resolver.code for resolver in definition.resolvers),
         *(function.code for function in definition.functions),

@@ -12,7 +12,10 @@ the asset's local file or directory in the assembly.
 The stack read is `--stack NAME` (its artifact id, stack name or display path), else the one
 stack that declares an AppSync API, itself or in a nested stack (Amplify Gen 2 declares it in
 its `data` stack); several such stacks are a problem naming them. Its region
-is `--region`, else the stack's environment's when it names one.
+is `--region`, else the stack's environment's when it names one. The stacks it depends on (the
+manifest's `dependencies`: a construct of one stack used in another makes the consumer depend
+on the producer, through an export and `Fn::ImportValue`) are read with it: their resources
+are created too, and their exports are what its imports read.
 """
 
 from __future__ import annotations
@@ -48,6 +51,8 @@ class CdkStack:
     template: Path
     region: str | None
     asset_manifests: tuple[Path, ...]
+    # The artifact ids of the stacks it depends on (a cross-stack reference makes one).
+    depends_on: tuple[str, ...] = ()
 
 
 def read_cdk(
@@ -81,16 +86,47 @@ def cdk_stack(
         parameters=parameters,
         endpoint_url=endpoint_url,
     )
-    return _stack_of(chosen, settings)
+    read = _stack_of(chosen, settings)
+    dependencies = [
+        _stack_of(
+            each,
+            StackSettings(
+                each.stack_name, region or each.region or DEFAULT_REGION, endpoint_url=endpoint_url
+            ),
+            reports_to=read,
+        )
+        for each in _dependencies(chosen, stacks)
+    ]
+    if dependencies:
+        read.deployed_with(dependencies)
+    return read
 
 
-def _stack_of(chosen: CdkStack, settings: StackSettings) -> Stack:
+def _dependencies(chosen: CdkStack, stacks: list[CdkStack]) -> list[CdkStack]:
+    """The stacks `chosen` depends on, directly or through another, each once: a CDK app
+    deploys them first, and `chosen` imports their exports."""
+    by_id = {stack.artifact_id: stack for stack in stacks}
+    found: list[CdkStack] = []
+    waiting = list(chosen.depends_on)
+    while waiting:
+        artifact_id = waiting.pop(0)
+        stack = by_id.get(artifact_id)
+        if stack is None or stack is chosen or stack in found:
+            continue
+        found.append(stack)
+        waiting.extend(stack.depends_on)
+    return found
+
+
+def _stack_of(
+    chosen: CdkStack, settings: StackSettings, *, reports_to: Stack | None = None
+) -> Stack:
     """The stack of an artifact, its assets (nested stacks' templates among them) located."""
     template = load_template(chosen.template)
     objects: dict[tuple[str, str], Path] = {}
     for assets in chosen.asset_manifests:
         objects.update(_asset_objects(assets, settings))
-    return Stack(template, settings, LocalAssets(template.base_dir, objects))
+    return Stack(template, settings, LocalAssets(template.base_dir, objects), reports_to=reports_to)
 
 
 def _read_json(path: Path) -> dict[str, Any]:
@@ -145,6 +181,11 @@ def _stacks(manifest: Path, prefix: str = "") -> Iterator[CdkStack]:
             template=folder / str(properties.get("templateFile", f"{artifact_id}.template.json")),
             region=None if region in ("", "unknown-region") else region,
             asset_manifests=asset_manifests,
+            depends_on=tuple(
+                name
+                for name in dependencies
+                if isinstance(artifacts.get(name), dict) and artifacts[name].get("type") == _STACK
+            ),
         )
 
 

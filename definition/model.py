@@ -529,6 +529,9 @@ class ApiDefinition:
     # A template's: where each part of the model was stated, by the model's key path
     # (`resolvers[0]`, `dataSources[1].dynamodbConfig`), for `problem`.
     origins: Mapping[str, Origin] = field(default_factory=dict, compare=False)
+    # A template's: the other templates read with it (its nested stacks', the stacks it was
+    # deployed with), which a change to makes a reload.
+    templates: tuple[Path, ...] = ()
 
     @property
     def base_dir(self) -> Path:

@@ -171,6 +171,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
     )
     return ApiDefinition(
         file=stack.template.file,
+        templates=tuple(each.template.file for each in stacks if each is not stack),
         name=settings.name,
         schema=schemas,
         authentication=settings.authentication,

@@ -7,8 +7,9 @@ Guide): `Ref`, `Fn::GetAtt` (`[Res, Attr]`, or `Res.Attr`), `Fn::Sub` (a string,
 literal `${Literal}`), `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::If`, `Fn::Equals`,
 `Fn::Not`, `Fn::And`, `Fn::Or`, `Fn::FindInMap`, `Fn::GetAZs`, `Fn::Base64`, `Fn::Cidr`, and
 the language extensions' `Fn::Length` and `Fn::ToJsonString`. `Ref: AWS::NoValue` removes the
-property (or list item) that holds it. `Fn::ImportValue` reads another stack's export, which
-does not exist locally: it is an error that says so, as is any other function.
+property (or list item) that holds it. `Fn::ImportValue` reads an export of another stack
+deployed with this one (a CDK app's stacks: `Scope.import_value`); any other function is an
+error that says so.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ class Scope(Protocol):
     def condition(self, name: str, path: str) -> bool: ...
 
     def find_in_map(self, name: str, top: str, second: str, path: str) -> Any: ...
+
+    def import_value(self, name: str, path: str) -> Any: ...
 
 
 class _NoValue:
@@ -103,12 +106,6 @@ def _call(name: str, argument: Any, scope: Scope, path: str) -> Any:
         return scope.ref(argument, path)
     function = _FUNCTIONS.get(name)
     if function is None:
-        if name == "Fn::ImportValue":
-            raise TemplateValueError(
-                path,
-                "Fn::ImportValue reads an export of another stack, which does not exist locally:"
-                " give the value as a parameter instead (--parameter Name=Value)",
-            )
         if name == "Fn::Transform":
             raise TemplateValueError(
                 path, "this transform runs in AWS CloudFormation; it is not available locally"
@@ -278,8 +275,14 @@ def _to_json_string(argument: Any, scope: Scope, path: str) -> str:
     return json.dumps(evaluate(argument, scope, path), separators=(",", ":"))
 
 
+def _import_value(argument: Any, scope: Scope, path: str) -> Any:
+    name = text(evaluate(argument, scope, path), path, "Fn::ImportValue")
+    return scope.import_value(name, path)
+
+
 _FUNCTIONS = {
     "Fn::GetAtt": _get_att,
+    "Fn::ImportValue": _import_value,
     "Fn::Sub": _sub,
     "Fn::Join": _join_function,
     "Fn::Select": _select,

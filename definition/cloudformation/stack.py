@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from definition.cloudformation.assets import LocalAssets
+from definition.cloudformation.exports import Exports
 from definition.cloudformation.intrinsics import evaluate, evaluate_condition, references
 from definition.cloudformation.names import LocalNames
 from definition.cloudformation.parameters import (
@@ -63,16 +64,25 @@ class Stack:
         assets: LocalAssets | None = None,
         *,
         parent: Stack | None = None,
+        reports_to: Stack | None = None,
     ) -> None:
+        """`parent`: the stack this one is nested in; `reports_to`: another stack deployed
+        with this one (a CDK app's stack this one depends on), whose report holds this one's
+        problems and notices too."""
         self.template = template
         self.settings = settings
         self.assets = assets or LocalAssets(template.base_dir)
         self.file = str(template.file)
         self.parent = parent
-        # One list for a stack and its nested stacks, so one report holds every problem.
-        self.problems: list[Problem] = [] if parent is None else parent.problems
+        shared = parent or reports_to
+        # One list for the stacks read together, so one report holds every problem.
+        self.problems: list[Problem] = [] if shared is None else shared.problems
         # Resources and properties accepted without a local effect, each said once.
-        self.notices: list[Notice] = [] if parent is None else parent.notices
+        self.notices: list[Notice] = [] if shared is None else shared.notices
+        # The exports `Fn::ImportValue` reads (`deployed_with`); a nested stack asks its root.
+        self.exports: Exports | None = None
+        # The stacks deployed with this one whose resources it needs (`deployed_with`).
+        self.dependencies: list[Stack] = []
         self._children: dict[str, Stack | None] = {}
         self.parameters, problems = read_parameters(
             self.file,
@@ -201,12 +211,43 @@ class Stack:
     # -- nested stacks
 
     def tree(self) -> Iterator[Stack]:
-        """This stack, then each nested stack that is created and can be read, depth first."""
+        """This stack, then each nested stack that is created and can be read, depth first;
+        then, the same way, the stacks it was deployed with (`deployed_with`), each once."""
+        seen: set[int] = set()
+        yield from self._tree(seen)
+
+    def _tree(self, seen: set[int]) -> Iterator[Stack]:
+        if id(self) in seen:
+            return
+        seen.add(id(self))
         yield self
         for resource in self.of_type(NESTED_STACK):
             child = self.nested_stack(resource.logical_id)
             if child is not None:
-                yield from child.tree()
+                yield from child._tree(seen)
+        for dependency in self.dependencies:
+            yield from dependency._tree(seen)
+
+    def deployed_with(self, dependencies: list[Stack]) -> None:
+        """Read this stack with the stacks it depends on (their resources are created too),
+        their exports and its own readable by `Fn::ImportValue`."""
+        exports = Exports()
+        for stack in (self, *dependencies):
+            stack.exports = exports
+            exports.add(stack)
+        self.dependencies = list(dependencies)
+
+    def import_value(self, name: str, path: str) -> Any:
+        root = self
+        while root.parent is not None:
+            root = root.parent
+        if root.exports is None:
+            raise TemplateValueError(
+                path,
+                "Fn::ImportValue reads an export of another stack, which is not read with this"
+                " one: give the value as a parameter instead (--parameter Name=Value)",
+            )
+        return root.exports.value(name, path)
 
     def nested_stack(self, logical_id: str) -> Stack | None:
         """The child stack of an `AWS::CloudFormation::Stack` resource; None (and a problem)

@@ -134,6 +134,19 @@ server:
     }
 
 
+def test_every_template_read_with_the_api_is_watched() -> None:
+    # A CDK app's stacks (apis/iac/cdk-stacks): the API's stack is read with the data stack it
+    # imports from, so a change to either template reloads; so for nested stacks' templates
+    # (Amplify Gen 2's data stack in apis/iac/amplify-gen2).
+    iac = Path(__file__).parents[2] / "integration" / "apis" / "iac"
+    _, files = _watched(read_definition(iac / "cdk-stacks" / "cdk.out"))
+    templates = {file.name for file in files if file.name.endswith(".template.json")}
+    assert templates == {"NotesApi.template.json", "NotesData.template.json"}
+    _, gen2 = _watched(read_definition(iac / "amplify-gen2" / "cdk.out"))
+    nested = {file.name for file in gen2 if file.name.endswith(".nested.template.json")}
+    assert len(nested) == 6
+
+
 def test_a_change_counts_when_it_is_a_named_file_or_code(tmp_path: Path) -> None:
     relevant = _Relevant(frozenset({tmp_path / "schema.graphql"}))
     assert relevant(Change.modified, str(tmp_path / "schema.graphql"))

@@ -83,7 +83,7 @@ def test_sub_reads_resources_and_their_attributes(tmp_path: Path) -> None:
         (
             "!ImportValue shared",
             "Holder.Properties.Value.Fn::ImportValue: Fn::ImportValue reads an export of another "
-            "stack, which does not exist locally: give the value as a parameter instead "
+            "stack, which is not read with this one: give the value as a parameter instead "
             "(--parameter Name=Value)",
         ),
         ("{Fn::Nope: 1}", "Holder.Properties.Value.Fn::Nope: unknown intrinsic function Fn::Nope"),
