@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 from uvicorn.config import Config
 
-from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
+from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning, reloaded
 from appsync.clock_options import (
     control_lines,
     manual_clock,
@@ -53,7 +53,6 @@ from definition.problems import Problem
 # cost `appsync-local stepfunctions`, which serves none of it, most of its start (issue 19).
 if TYPE_CHECKING:
     from appsync.clock import ManualClock
-    from appsync.reload import ReloadOutcome
     from appsync.tls import TlsFiles
     from appsync.workers import WorkerCommand
 
@@ -191,7 +190,7 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         reloader = ApiReloader(
             app,
             reread if workers == 1 else lambda: shared(reread()),
-            _reloaded,
+            reloaded,
             after_listening=True,
         )
     try:
@@ -261,28 +260,6 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     if app.start_problems:
         _report(app.start_problems)
     return 0 if server.started and not app.start_problems else 1
-
-
-def _reloaded(outcome: ReloadOutcome) -> None:
-    """What a reload did, as the terminal shows it: problems as `validate` lists them."""
-    if not outcome.applied:
-        _report(outcome.problems)
-        print(
-            "appsync-local: still serving the last good version of the API",
-            file=sys.stderr,
-            flush=True,
-        )
-        return
-    changed = ", ".join(path.name for path in outcome.changed)
-    print(
-        f"appsync-local: reloaded in {outcome.seconds * 1000:.0f} ms"
-        + (f" ({changed} changed)" if changed else ""),
-        flush=True,
-    )
-    for name in outcome.restart_only:
-        print(
-            f"appsync-local: {name} changed: restart the server for it to take effect", flush=True
-        )
 
 
 def _listen(host: str, port: int) -> socket.socket:
