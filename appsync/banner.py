@@ -61,10 +61,10 @@ def announce(
     print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
     from appsync.reload import ApiReloader
 
-    # The reloader watches from the lifespan, as a companion (`--workers` adds another).
-    if any(
-        isinstance(getattr(entered, "__self__", None), ApiReloader) for entered in app.companions
-    ):
+    # The reloader watches from the lifespan, as a companion (`--workers` adds another); one
+    # with a trigger (`appsync-local sandbox`) is described by the trigger's lines in `extra`.
+    reloaders = [getattr(entered, "__self__", None) for entered in app.companions]
+    if any(isinstance(r, ApiReloader) and r.trigger is None for r in reloaders):
         print(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"
