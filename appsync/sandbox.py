@@ -9,7 +9,8 @@ watches `amplify/` (`--dir-to-watch`) but `.amplify`, the patterns of the projec
 the outputs file and `--exclude`'s paths and globs, and deploys again on each change. A change
 while a deployment runs queues exactly one more. `--once` deploys once and does not watch.
 
-Here the backend is synthesized before the server starts (`start_sandbox`) and its assembly
+Here the project is checked (`appsync.sandbox_project`), the backend synthesized before the
+server starts (`start_sandbox`) and its assembly
 served from `.amplify/artifacts/cdk.out`, as `serve --config` serves a cdk.out, with the data
 directory beside it (`.amplify/artifacts/.appsync-local/`, kept across restarts);
 amplify_outputs.json is written with this server's URL once it listens. `Sandbox` is the
@@ -71,12 +72,8 @@ class Sandbox:
         self.lock: int | None = None
         self.watching = watching
         self.url: str | None = None
-        self.results: list[SynthResult] = []
-        # Batches of changes seen; tests wait on these rather than on time.
-        self.batches = 0
         self._pending: set[Path] = set()
         self._synthesizing = False
-        self._progress = asyncio.Condition()
 
     def listening(self, url: str) -> None:
         """The server's URL, once it listens: amplify_outputs' endpoint."""
@@ -94,13 +91,6 @@ class Sandbox:
             watched = project.watch.relative_to(project.directory)
             lines.append(f"  watching {watched}/: a change is synthesized, then served")
         return lines
-
-    async def until(self, *, batches: int = 0, results: int = 0) -> None:
-        """Once at least so many batches of changes were seen and syntheses finished."""
-        async with self._progress:
-            await self._progress.wait_for(
-                lambda: self.batches >= batches and len(self.results) >= results
-            )
 
     async def run(
         self, reloader: ApiReloader, stop: asyncio.Event, registered: Callable[[], None]
@@ -149,9 +139,6 @@ class Sandbox:
                     async for batch in changes:
                         self._changed(sorted({Path(path) for _, path in batch}))
                         due.set()
-                        async with self._progress:
-                            self.batches += 1
-                            self._progress.notify_all()
             except OSError as error:
                 print(f"appsync-local: watching {self.project.watch} failed: {error}", flush=True)
                 with contextlib.suppress(TimeoutError):
@@ -202,9 +189,6 @@ class Sandbox:
                     file=sys.stderr,
                     flush=True,
                 )
-            async with self._progress:
-                self.results.append(result)
-                self._progress.notify_all()
 
     def _names(self, paths: Sequence[Path]) -> str:
         shown = [os.path.relpath(path, self.project.directory) for path in paths[:5]]
@@ -301,15 +285,16 @@ def start_sandbox(arguments: argparse.Namespace) -> Sandbox | None:
         f"{project.directory / BACKEND} ({shlex.join(project.command)})",
         flush=True,
     )
-    result = asyncio.run(
-        synthesize(
-            project.command,
-            project.directory,
-            identifier,
-            project.staging,
-            project.timeout,
+    try:
+        result = asyncio.run(
+            synthesize(
+                project.command, project.directory, identifier, project.staging, project.timeout
+            )
         )
-    )
+    except KeyboardInterrupt:
+        # Ctrl+C while it synthesizes: the synthesis's processes are ended (`synthesize`).
+        print("appsync-local sandbox: stopped", file=sys.stderr)
+        return None
     if not result.succeeded:
         failed(result)
         if not (project.assembly / MANIFEST).is_file():
@@ -320,7 +305,11 @@ def start_sandbox(arguments: argparse.Namespace) -> Sandbox | None:
             flush=True,
         )
     else:
-        publish(project.staging, project.assembly, prune=True)
+        try:
+            publish(project.staging, project.assembly, prune=True)
+        except OSError as error:
+            print(f"appsync-local sandbox: {project.assembly}: {error}", file=sys.stderr)
+            return None
         print(f"appsync-local: synthesized in {result.seconds:.1f} s", flush=True)
     arguments.config = project.assembly
     return sandbox

@@ -205,6 +205,21 @@ def test_the_data_survives_a_restart_of_the_sandbox(project: Path) -> None:
             assert f"Data directory: {data}" in sandbox.log()
 
 
+def test_a_failing_first_synthesis_serves_the_assembly_synthesized_last(project: Path) -> None:
+    with _start(project) as sandbox:
+        sandbox.edit("// edit: sandboxEdit\n")
+        sandbox.wait_for("reloaded in ")
+    (project / "amplify" / "data" / "resource.ts").write_text("// break\n", encoding="utf-8")
+    with _start(project) as sandbox:
+        log = sandbox.log()
+        assert "the synthesis failed (exit status 1, after " in log
+        assert (
+            f"serving the assembly synthesized last, {project / '.amplify/artifacts/cdk.out'}"
+            in log
+        )
+        assert "sandboxEdit" in sandbox.query_fields()
+
+
 def test_once_synthesizes_serves_and_watches_nothing(project: Path) -> None:
     with _start(project, "--once") as sandbox:
         log = sandbox.log()
