@@ -1,4 +1,5 @@
-"""`appsync-local sandbox` in a process of its own, as a Gen 2 user runs it: a project folder
+"""`appsync-local sandbox` in a process of its own, as a Gen 2 user runs it (and its trigger in
+this process, beside a server on a loopback port, once): a project folder
 (package.json, amplify/backend.ts, amplify/data/resource.ts) whose synthesis is
 apis/sandbox/fake_synth.py (`--synth-command`; Amplify's real toolchain is a gigabyte of
 node_modules: see docs/performance.md for a run with it). The API is asked over HTTP, signed
@@ -8,33 +9,45 @@ amplify/data/resource.ts as an editor saves it and waits, bounded, for what the 
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
 
+from appsync.app import build_app
+from appsync.banner import reloaded
+from appsync.data_directory import DataDirectory
+from appsync.reload import ApiReloader
+from appsync.sandbox import Sandbox
+from appsync.sandbox_project import sandbox_project
+from appsync.sandbox_synth import publish, synthesize
+from definition.formats import read_definition
 from tests.conftest import REPO_ROOT
 from tests.fixtures.aws_signing import aws_client, signed_headers
+from tests.integration.conftest import running
 from tests.integration.server_process import stop
 
 pytestmark = pytest.mark.integration
 
 FAKE_SYNTH = Path(__file__).parent / "apis" / "sandbox" / "fake_synth.py"
 FIELDS = '{ __type(name: "Query") { fields { name } } }'
+T = TypeVar("T")
 _ANNOUNCED = re.compile(r"GraphQL:  (http://127\.0\.0\.1:(\d+))/graphql")
 
 
 @dataclass
-class Sandbox:
+class SandboxProcess:
     process: subprocess.Popen[bytes]
     log_path: Path
     root: Path
@@ -57,8 +70,7 @@ class Sandbox:
         raise AssertionError(f"no {text!r} x{count} within {seconds:.0f} s:\n{self.log()}")
 
     def edit(self, resource: str) -> None:
-        """amplify/data/resource.ts saved with new content."""
-        (self.root / "amplify" / "data" / "resource.ts").write_text(resource, encoding="utf-8")
+        _edit(self.root, resource)
 
     def synths(self) -> list[str]:
         """What fake_synth acted on, one word per synthesis."""
@@ -66,13 +78,23 @@ class Sandbox:
         return [line.split(" ", 1)[0] for line in log.splitlines()]
 
     def query_fields(self) -> set[str]:
-        body = json.dumps({"query": FIELDS}).encode()
-        url = f"{self.url}/graphql"
-        headers = signed_headers("POST", url, "appsync", body, {"content-type": "application/json"})
-        answer = httpx.post(url, content=body, headers=headers)
-        assert answer.status_code == 200, answer.text
-        result: dict[str, Any] = answer.json()
-        return {field["name"] for field in result["data"]["__type"]["fields"]}
+        return _query_fields(self.url)
+
+
+def _edit(root: Path, resource: str) -> None:
+    """amplify/data/resource.ts saved with new content."""
+    (root / "amplify" / "data" / "resource.ts").write_text(resource, encoding="utf-8")
+
+
+def _query_fields(endpoint: str) -> set[str]:
+    """The Query type's fields, asked by an IAM caller."""
+    body = json.dumps({"query": FIELDS}).encode()
+    url = f"{endpoint}/graphql"
+    headers = signed_headers("POST", url, "appsync", body, {"content-type": "application/json"})
+    answer = httpx.post(url, content=body, headers=headers)
+    assert answer.status_code == 200, answer.text
+    result: dict[str, Any] = answer.json()
+    return {field["name"] for field in result["data"]["__type"]["fields"]}
 
 
 def _project(root: Path) -> Path:
@@ -90,7 +112,7 @@ def project(tmp_path: Path) -> Path:
 
 
 @contextmanager
-def _start(root: Path, *flags: str) -> Iterator[Sandbox]:
+def _start(root: Path, *flags: str) -> Iterator[SandboxProcess]:
     log_path = root.parent / f"sandbox-{len(list(root.parent.glob('sandbox-*.log')))}.log"
     command = [sys.executable, "-m", "appsync", "sandbox", str(root), "--port", "0"]
     command += ["--synth-command", f"{sys.executable} {FAKE_SYNTH}", "--identifier", "local"]
@@ -98,7 +120,7 @@ def _start(root: Path, *flags: str) -> Iterator[Sandbox]:
         process = subprocess.Popen(
             [*command, *flags], cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT
         )
-    sandbox = Sandbox(process, log_path, root)
+    sandbox = SandboxProcess(process, log_path, root)
     try:
         match = _ANNOUNCED.search(sandbox.wait_for("Press Ctrl+C"))
         assert match is not None
@@ -112,13 +134,13 @@ def _start(root: Path, *flags: str) -> Iterator[Sandbox]:
 
 
 @pytest.fixture
-def sandbox(project: Path) -> Iterator[Sandbox]:
+def sandbox(project: Path) -> Iterator[SandboxProcess]:
     with _start(project) as running:
         yield running
 
 
 def test_an_edit_is_synthesized_and_served_and_the_outputs_name_the_server(
-    sandbox: Sandbox,
+    sandbox: SandboxProcess,
 ) -> None:
     log = sandbox.log()
     assert "Sandbox: gen2todos local (synthesized, not deployed)" in log
@@ -142,7 +164,7 @@ def test_an_edit_is_synthesized_and_served_and_the_outputs_name_the_server(
 
 
 def test_a_failing_synthesis_keeps_the_last_good_api_serving_and_says_why(
-    sandbox: Sandbox,
+    sandbox: SandboxProcess,
 ) -> None:
     sandbox.edit("// edit: sandboxEdit\n")
     sandbox.wait_for("reloaded in ")
@@ -159,7 +181,7 @@ def test_a_failing_synthesis_keeps_the_last_good_api_serving_and_says_why(
     assert "sandboxEdit" not in sandbox.query_fields()
 
 
-def test_saves_during_a_synthesis_queue_one_more_synthesis(sandbox: Sandbox) -> None:
+def test_saves_during_a_synthesis_queue_one_more_synthesis(sandbox: SandboxProcess) -> None:
     sandbox.edit("// hold\n")
     sandbox.wait_for("changed: synthesizing")
     # Two more saves while it runs (each seen before the next).
@@ -226,3 +248,45 @@ def test_once_synthesizes_serves_and_watches_nothing(project: Path) -> None:
         assert "watching amplify/" not in log
         assert (project / "amplify_outputs.json").is_file()
         assert "sandboxEdit" not in sandbox.query_fields()
+
+
+def _on_loop(reloader: ApiReloader, step: Coroutine[Any, Any, T]) -> T:
+    """`step` run on the server's loop (its thread), waited for here, bounded."""
+    assert reloader.loop is not None
+    return asyncio.run_coroutine_threadsafe(step, reloader.loop).result(timeout=60)
+
+
+def test_the_trigger_reloads_what_synthesized_and_leaves_the_api_when_it_fails(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In this process, so that its coverage is measured: what `appsync-local sandbox` builds.
+    synth = f"{sys.executable} {FAKE_SYNTH}"
+    gen2 = sandbox_project(project, synth_command=synth, identifier="local", timeout=60)
+    first = asyncio.run(
+        synthesize(gen2.command, gen2.directory, gen2.identifier, gen2.staging, gen2.timeout)
+    )
+    assert first.succeeded
+    publish(gen2.staging, gen2.assembly, prune=True)
+    app = build_app(read_definition(gen2.assembly), data=DataDirectory.ephemeral())
+    trigger = Sandbox(gen2)
+    reread = functools.partial(read_definition, gen2.assembly)
+    reloader = ApiReloader(app, reread, reloaded, after_listening=True, trigger=trigger)
+    with running(app, "appsync-local-sandbox") as (host, port):
+        url = f"http://{host}:{port}"
+        trigger.listening(url)
+        _on_loop(reloader, reloader.listened())
+        outputs = json.loads(gen2.outputs.read_text(encoding="utf-8"))
+        assert outputs["data"]["url"] == f"{url}/graphql"
+        _edit(project, "// edit: sandboxEdit\n")
+        outcome = _on_loop(reloader, reloader.next_outcome(0))
+        assert outcome.applied
+        assert "sandboxEdit" in _query_fields(url)
+        _edit(project, "// break\n")
+        printed = ""
+        deadline = time.monotonic() + 60
+        while "still serving" not in printed and time.monotonic() < deadline:
+            time.sleep(0.05)
+            printed += capsys.readouterr().err
+        assert "the synthesis failed (exit status 1, after " in printed
+        assert "sandboxEdit" in _query_fields(url)
+        assert reloader.count == 1
