@@ -273,12 +273,23 @@ def start_sandbox(arguments: argparse.Namespace) -> Sandbox | None:
             file=sys.stderr,
         )
         return None
-    sandbox = Sandbox(project, watching=not arguments.once)
     try:
-        sandbox.lock = hold(project)
+        lock = hold(project)
     except SandboxError as error:
         print(f"appsync-local sandbox: {error}", file=sys.stderr)
         return None
+    if not _synthesized(project):
+        os.close(lock)
+        return None
+    arguments.config = project.assembly
+    sandbox = Sandbox(project, watching=not arguments.once)
+    sandbox.lock = lock
+    return sandbox
+
+
+def _synthesized(project: SandboxProject) -> bool:
+    """The first synthesis, published; or, when it fails, whether one synthesized before is
+    there to serve."""
     identifier = project.identifier
     print(
         f"appsync-local: sandbox {identifier.namespace} {identifier.name}: synthesizing "
@@ -294,22 +305,21 @@ def start_sandbox(arguments: argparse.Namespace) -> Sandbox | None:
     except KeyboardInterrupt:
         # Ctrl+C while it synthesizes: the synthesis's processes are ended (`synthesize`).
         print("appsync-local sandbox: stopped", file=sys.stderr)
-        return None
+        return False
     if not result.succeeded:
         failed(result)
         if not (project.assembly / MANIFEST).is_file():
-            return None
+            return False
         print(
             f"appsync-local: serving the assembly synthesized last, {project.assembly}",
             file=sys.stderr,
             flush=True,
         )
-    else:
-        try:
-            publish(project.staging, project.assembly, prune=True)
-        except OSError as error:
-            print(f"appsync-local sandbox: {project.assembly}: {error}", file=sys.stderr)
-            return None
-        print(f"appsync-local: synthesized in {result.seconds:.1f} s", flush=True)
-    arguments.config = project.assembly
-    return sandbox
+        return True
+    try:
+        publish(project.staging, project.assembly, prune=True)
+    except OSError as error:
+        print(f"appsync-local sandbox: {project.assembly}: {error}", file=sys.stderr)
+        return False
+    print(f"appsync-local: synthesized in {result.seconds:.1f} s", flush=True)
+    return True

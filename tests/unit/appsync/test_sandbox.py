@@ -113,6 +113,8 @@ def test_a_first_synthesis_that_fails_prints_the_tool_s_error_and_exits_1(
     assert 'ERROR: Expected "}" but found end of file' in error
     assert "the synthesis failed (exit status 1, after " in error
     assert not (root / ".amplify" / "artifacts" / "cdk.out").exists()
+    # Its lock released: the next run is not refused as a second sandbox.
+    os.close(hold(sandbox_project(root, synth_command=SYNTH, timeout=60)))
 
 
 def test_a_second_sandbox_on_the_same_project_is_refused(
