@@ -1,6 +1,7 @@
 """`appsync-local`: serve an API definition, or check one.
 
-    appsync-local serve | validate | reset | evaluate | stepfunctions | --version
+    appsync-local serve | sandbox | validate | reset | evaluate | amplify-outputs | stepfunctions
+    appsync-local --version
 
 Each command's options are in its `--help` (argparse's, from `appsync.command_line`) and in the
 README's "Command line" table.
@@ -9,7 +10,8 @@ README's "Command line" table.
 directory, a Serverless Framework service (`serverless.yml`) or an Amplify Gen 1 project,
 recognised by content (`--format` forces one). The default port, 20002, is the one
 `amplify mock` serves AppSync on, so existing client configurations for the simulator work
-unchanged.
+unchanged. `sandbox` is `serve` on an Amplify Gen 2 project's synthesized assembly, synthesized
+again on each change (`appsync.sandbox`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from uvicorn.config import Config
 
-from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning
+from appsync.banner import TOKEN_NOTE, announce, credentials_text, exposure_warning, reloaded
 from appsync.clock_options import (
     control_lines,
     manual_clock,
@@ -53,7 +55,7 @@ from definition.problems import Problem
 # cost `appsync-local stepfunctions`, which serves none of it, most of its start (issue 19).
 if TYPE_CHECKING:
     from appsync.clock import ManualClock
-    from appsync.reload import ReloadOutcome
+    from appsync.sandbox import Sandbox
     from appsync.tls import TlsFiles
     from appsync.workers import WorkerCommand
 
@@ -144,6 +146,8 @@ class _ServeOptions:
     worker: WorkerCommand | None = None
     # The socket bound before the definition was read, for `--port 0` (None: bound later).
     listener: socket.socket | None = None
+    # `appsync-local sandbox`: what reloads instead of a change to the definition's files.
+    sandbox: Sandbox | None = None
 
 
 async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFiles | None) -> int:
@@ -191,8 +195,9 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         reloader = ApiReloader(
             app,
             reread if workers == 1 else lambda: shared(reread()),
-            _reloaded,
+            reloaded,
             after_listening=True,
+            trigger=options.sandbox,
         )
     try:
         # Bound here, before the tables and the engine start, so a taken port is reported as a
@@ -246,11 +251,16 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
         gc.enable()
         if server.started:
             app.listened()
+            bound_host, bound_port = listener.getsockname()[:2]
+            if options.sandbox is not None:
+                options.sandbox.listening(
+                    own_url(bound_host, bound_port, "https" if tls else "http")
+                )
             if reloader is not None:
                 await reloader.listened()
-            bound_host, bound_port = listener.getsockname()[:2]
             certificate = tls.cert_file if tls is not None else None
             extra = control_lines(options.clock, options.control)
+            extra += options.sandbox.lines() if options.sandbox is not None else []
             if pool is not None:
                 extra = [*extra, *workers_lines(definition, pool)]
             announce(app, options.data, bound_host, bound_port, certificate, extra)
@@ -261,28 +271,6 @@ async def _serve(definition: ApiDefinition, options: _ServeOptions, tls: TlsFile
     if app.start_problems:
         _report(app.start_problems)
     return 0 if server.started and not app.start_problems else 1
-
-
-def _reloaded(outcome: ReloadOutcome) -> None:
-    """What a reload did, as the terminal shows it: problems as `validate` lists them."""
-    if not outcome.applied:
-        _report(outcome.problems)
-        print(
-            "appsync-local: still serving the last good version of the API",
-            file=sys.stderr,
-            flush=True,
-        )
-        return
-    changed = ", ".join(path.name for path in outcome.changed)
-    print(
-        f"appsync-local: reloaded in {outcome.seconds * 1000:.0f} ms"
-        + (f" ({changed} changed)" if changed else ""),
-        flush=True,
-    )
-    for name in outcome.restart_only:
-        print(
-            f"appsync-local: {name} changed: restart the server for it to take effect", flush=True
-        )
 
 
 def _listen(host: str, port: int) -> socket.socket:
@@ -323,6 +311,7 @@ def serve(
     arguments: argparse.Namespace | None = None,
     api_log: tuple[str, LogFormat] = ("-", LogFormat.AUTO),
     workers: int = 1,
+    sandbox: Sandbox | None = None,
 ) -> int:
     # What the start imports and builds lives as long as the server (the lifespan moves it out
     # of the collector's way once it serves): the collector's passes over it while it grows
@@ -343,6 +332,7 @@ def serve(
             arguments,
             api_log,
             workers,
+            sandbox,
         )
     finally:
         gc.enable()
@@ -362,6 +352,7 @@ def _serve_definition(
     arguments: argparse.Namespace | None,
     api_log: tuple[str, LogFormat],
     workers: int,
+    sandbox: Sandbox | None,
 ) -> int:
     from appsync.errors import TlsError
     from appsync.workers import WorkerCommand
@@ -417,6 +408,7 @@ def _serve_definition(
         workers,
         WorkerCommand(path, read, log_level, access_log, tuple(allowed_hosts), api_log, reload),
         listener,
+        sandbox,
     )
     try:
         return asyncio.run(_serve(definition, options, files))
@@ -512,6 +504,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=getattr(arguments, "log_level", quiet).upper(), handlers=[stderr_handler()]
     )
+    sandbox = None
+    if arguments.command == "sandbox":
+        from appsync.sandbox import start_sandbox
+
+        if (sandbox := start_sandbox(arguments)) is None:
+            return 1
     if arguments.command in ("serve", "validate") and arguments.config is None:
         if not DEFAULT_CONFIG.is_file():
             return _no_definition(arguments.command)
@@ -576,6 +574,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         arguments,
         (arguments.api_log, LogFormat(arguments.api_log_format)),
         arguments.workers,
+        sandbox,
     )
 
 

@@ -1,11 +1,13 @@
 """What `appsync-local serve` prints once it listens: where the API, realtime, the console, the
 metrics and the AWS endpoint are, the keys to sign with, the embedded services the API uses,
-what the data directory keeps and what lives in memory only, whether it reloads; and the warning
-for a host beyond loopback. Part of the CLI (`appsync.__main__`), the only place that prints.
+what the data directory keeps and what lives in memory only, whether it reloads; the warning
+for a host beyond loopback; and what each reload did. Part of the CLI (`appsync.__main__`), the
+only place that prints.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +20,7 @@ from definition.model import TEST_ACCESS_KEY, ApiDefinition, AwsEndpointSettings
 if TYPE_CHECKING:
     from appsync.app import AppSyncApp
     from appsync.data_directory import DataDirectory
+    from appsync.reload import ReloadOutcome
 
 TOKEN_NOTE = "(browsers on this machine get it without asking; Authorization: Bearer ...)"
 
@@ -58,10 +61,10 @@ def announce(
     print(f"  In memory only: {_in_memory(app, data)} gone when the server stops")
     from appsync.reload import ApiReloader
 
-    # The reloader watches from the lifespan, as a companion (`--workers` adds another).
-    if any(
-        isinstance(getattr(entered, "__self__", None), ApiReloader) for entered in app.companions
-    ):
+    # The reloader watches from the lifespan, as a companion (`--workers` adds another); one
+    # with a trigger (`appsync-local sandbox`) is described by the trigger's lines in `extra`.
+    reloaders = [getattr(entered, "__self__", None) for entered in app.companions]
+    if any(isinstance(r, ApiReloader) and r.trigger is None for r in reloaders):
         print(
             "  Reload: on; a change to the definition, SDL, templates or code is checked, then "
             "served (--no-reload turns it off)"
@@ -191,3 +194,27 @@ def exposure_warning(host: str, aws: AwsEndpointSettings) -> str:
         " (/console/) works from other hosts with the console API token printed below, which"
         " pages loaded from elsewhere ask for."
     )
+
+
+def reloaded(outcome: ReloadOutcome) -> None:
+    """What a reload did, as the terminal shows it: problems as `validate` lists them."""
+    from appsync.project_commands import report
+
+    if not outcome.applied:
+        report(outcome.problems)
+        print(
+            "appsync-local: still serving the last good version of the API",
+            file=sys.stderr,
+            flush=True,
+        )
+        return
+    changed = ", ".join(path.name for path in outcome.changed)
+    print(
+        f"appsync-local: reloaded in {outcome.seconds * 1000:.0f} ms"
+        + (f" ({changed} changed)" if changed else ""),
+        flush=True,
+    )
+    for name in outcome.restart_only:
+        print(
+            f"appsync-local: {name} changed: restart the server for it to take effect", flush=True
+        )

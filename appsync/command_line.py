@@ -18,6 +18,9 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 20002
 # Step Functions Local's port, so existing `--endpoint-url http://localhost:8083` setups work.
 DEFAULT_STEPFUNCTIONS_PORT = 8083
+# `sandbox --synth-timeout`: a cold synthesis of a large Gen 2 backend (esbuild bundling each
+# function) takes a minute or two on a laptop.
+DEFAULT_SYNTH_TIMEOUT = 600.0
 
 
 def parser() -> argparse.ArgumentParser:
@@ -41,66 +44,8 @@ def parser() -> argparse.ArgumentParser:
         help="do not watch the definition, SDL, templates and code (by default a change is "
         "checked and, when sound, served at once)",
     )
-    serve.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
-    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
-    serve.add_argument(
-        "--workers",
-        type=worker_count,
-        default=1,
-        help="processes answering on the port, to use N cores (default 1); more than one needs "
-        "server.realtime.redisUrl: see the README's All cores",
-    )
-    serve.add_argument(
-        "--access-log",
-        action="store_true",
-        help="log a line per HTTP request and websocket (off by default: it costs time per "
-        "request; credentials in URLs are redacted)",
-    )
-    # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
-    serve.add_argument(
-        "--tls",
-        action="store_true",
-        help="https:// and wss:// with a self-signed certificate for localhost, 127.0.0.1 and "
-        "::1 (generated once into ~/.cache/appsync-local/tls)",
-    )
-    serve.add_argument("--cert", type=Path, help="https:// and wss:// with this PEM certificate")
-    serve.add_argument("--key", type=Path, help="the PEM private key of --cert")
-    data = serve.add_mutually_exclusive_group()
-    data.add_argument(
-        "--data-dir",
-        type=Path,
-        help="where this installation keeps its state: the embedded DynamoDB's tables, the "
-        "Step Functions engine's executions, the embedded Cognito's signing key (default: "
-        ".appsync-local/ beside the definition, created on first use)",
-    )
-    data.add_argument(
-        "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
-    )
-    serve.add_argument(
-        "--fsync",
-        action="store_true",
-        help="each write to the data directory waits for the disk (fsync), so that a power loss "
-        "loses no acknowledged write either; by default a killed server loses none, and writes "
-        "cost far less",
-    )
-    serve.add_argument(
-        "--api-log",
-        default="-",
-        metavar="FILE",
-        help="where the events of the API's logConfig and of state machines with a "
-        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
-        "output)",
-    )
-    serve.add_argument(
-        "--api-log-format",
-        default=LogFormat.AUTO.value,
-        choices=[choice.value for choice in LogFormat],
-        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
-        "text: one readable line per event; auto (default): text on a terminal, else json",
-    )
-    allowed_host_option(serve)
-    add_control_options(serve)
+    server_options(serve)
+    sandbox_command(commands)
     reset = commands.add_parser(
         "reset",
         help="empty the data directory (DynamoDB tables, Step Functions executions); this "
@@ -169,6 +114,140 @@ def parser() -> argparse.ArgumentParser:
     )
     allowed_host_option(states)
     return parser
+
+
+def sandbox_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`sandbox`: `npx ampx sandbox`'s options (its names), then how `serve` serves."""
+    sandbox = commands.add_parser(
+        "sandbox",
+        help="Amplify Gen 2's `ampx sandbox` served locally: synthesize amplify/backend.ts, serve "
+        "it, write amplify_outputs.json, and synthesize and reload on each change under amplify/",
+    )
+    sandbox.add_argument(
+        "project_dir",
+        nargs="?",
+        default=".",
+        metavar="PROJECT_DIR",
+        help="the Gen 2 project: the folder of amplify/ and package.json (default .)",
+    )
+    sandbox.add_argument(
+        "--identifier",
+        help="the sandbox's name, the backend's `amplify-backend-name` (default: your login name)",
+    )
+    sandbox.add_argument(
+        "--dir-to-watch",
+        help="the folder watched for changes, in PROJECT_DIR (default amplify), with its "
+        "subfolders",
+    )
+    sandbox.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="PATH_OR_GLOB",
+        help="a path (in PROJECT_DIR) or glob pattern not to watch (repeat for several); "
+        ".amplify, the .gitignore's patterns and the outputs file are never watched",
+    )
+    sandbox.add_argument(
+        "--outputs-out-dir",
+        help="where amplify_outputs is written, in PROJECT_DIR (default PROJECT_DIR)",
+    )
+    sandbox.add_argument("--outputs-format", default="json", choices=["json", "dart"])
+    sandbox.add_argument(
+        "--once", action="store_true", help="synthesize once and serve, without watching"
+    )
+    sandbox.add_argument(
+        "--synth-command",
+        metavar="COMMAND",
+        help='what synthesizes instead of `npx cdk synth --app "npx tsx amplify/backend.ts"` '
+        "(run in PROJECT_DIR; it writes the cloud assembly to $CDK_OUTDIR, the backend's "
+        "context in $CDK_CONTEXT_JSON, as the CDK toolkit gives an app)",
+    )
+    sandbox.add_argument(
+        "--synth-timeout",
+        type=float,
+        default=DEFAULT_SYNTH_TIMEOUT,
+        metavar="SECONDS",
+        help="a synthesis still running after this long is stopped and fails "
+        f"(default {DEFAULT_SYNTH_TIMEOUT:g})",
+    )
+    server_options(sandbox, workers=False)
+    # What `serve` reads from its command line and the sandbox fixes: one process, the
+    # assembly's own stack and region, reloads (by the sandbox's trigger).
+    sandbox.set_defaults(
+        config=None,
+        workers=1,
+        reload=True,
+        format=None,
+        parameter=[],
+        stack=None,
+        region=None,
+        stage=None,
+    )
+
+
+def server_options(command: argparse.ArgumentParser, *, workers: bool = True) -> None:
+    """How `serve` (and `sandbox`) serve: address, TLS, data directory, logs, clock."""
+    command.add_argument("--host", default=DEFAULT_HOST, help=f"default {DEFAULT_HOST}")
+    command.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
+    command.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    if workers:
+        command.add_argument(
+            "--workers",
+            type=worker_count,
+            default=1,
+            help="processes answering on the port, to use N cores (default 1); more than one needs "
+            "server.realtime.redisUrl: see the README's All cores",
+        )
+    command.add_argument(
+        "--access-log",
+        action="store_true",
+        help="log a line per HTTP request and websocket (off by default: it costs time per "
+        "request; credentials in URLs are redacted)",
+    )
+    # aws-amplify v6 always dials wss:// (reference/appsync.md 6.1).
+    command.add_argument(
+        "--tls",
+        action="store_true",
+        help="https:// and wss:// with a self-signed certificate for localhost, 127.0.0.1 and "
+        "::1 (generated once into ~/.cache/appsync-local/tls)",
+    )
+    command.add_argument("--cert", type=Path, help="https:// and wss:// with this PEM certificate")
+    command.add_argument("--key", type=Path, help="the PEM private key of --cert")
+    data = command.add_mutually_exclusive_group()
+    data.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where this installation keeps its state: the embedded DynamoDB's tables, the "
+        "Step Functions engine's executions, the embedded Cognito's signing key (default: "
+        ".appsync-local/ beside the definition, created on first use)",
+    )
+    data.add_argument(
+        "--ephemeral", action="store_true", help="keep everything in memory, write nothing"
+    )
+    command.add_argument(
+        "--fsync",
+        action="store_true",
+        help="each write to the data directory waits for the disk (fsync), so that a power loss "
+        "loses no acknowledged write either; by default a killed server loses none, and writes "
+        "cost far less",
+    )
+    command.add_argument(
+        "--api-log",
+        default="-",
+        metavar="FILE",
+        help="where the events of the API's logConfig and of state machines with a "
+        "loggingConfiguration go, as AWS sends them to CloudWatch Logs (default -: standard "
+        "output)",
+    )
+    command.add_argument(
+        "--api-log-format",
+        default=LogFormat.AUTO.value,
+        choices=[choice.value for choice in LogFormat],
+        help="json: a {timestamp, message} object per line, as CloudWatch Logs holds them; "
+        "text: one readable line per event; auto (default): text on a terminal, else json",
+    )
+    allowed_host_option(command)
+    add_control_options(command)
 
 
 def allowed_host_option(command: argparse.ArgumentParser) -> None:

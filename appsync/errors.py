@@ -52,6 +52,11 @@ class BrokerError(AppSyncError):
     """The broker cannot carry publications (Redis unreachable, a malformed message)."""
 
 
+class SandboxError(AppSyncError):
+    """`appsync-local sandbox` cannot run on this project (no amplify/backend.ts, no
+    node_modules, no npx, no package.json name, a malformed option); the message says which."""
+
+
 class TlsError(AppSyncError):
     """The certificate or key cannot be used (missing file, not PEM, a key that does not match)."""
 

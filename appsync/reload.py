@@ -37,6 +37,10 @@ frozen again, so that reloads do not accumulate old APIs.
 Each reload ends with a `ReloadOutcome`, logged, handed to `report`, and awaited by
 `next_outcome` (tests wait for it rather than for time to pass).
 
+A `ReloadTrigger` replaces the watching of the API's files: it decides when to call `reload`
+(`appsync-local sandbox` watches an Amplify project's sources, synthesizes, then reloads the
+assembly it wrote: `appsync.sandbox`).
+
 watchfiles (the `watchfiles` package, also what uvicorn's own `--reload` uses) watches: inotify,
 FSEvents or ReadDirectoryChangesW through the Rust `notify` crate, with polling as a fallback,
 and it groups the several events of one editor save into one batch (`step`, `debounce`).
@@ -59,6 +63,7 @@ from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from watchfiles import Change, DefaultFilter, awatch
 
@@ -107,6 +112,17 @@ class ReloadOutcome:
         return not self.problems
 
 
+class ReloadTrigger(Protocol):
+    """What calls `ApiReloader.reload`, in place of the reloader's watching of the API's files."""
+
+    async def run(
+        self, reloader: ApiReloader, stop: asyncio.Event, registered: Callable[[], None]
+    ) -> None:
+        """Reload when due until `stop` is set; call `registered` once a change made from then
+        on is seen (`ApiReloader.listened` returns then)."""
+        ...
+
+
 class ApiReloader:
     """Watches the API's files and reloads it on change (see the module docstring)."""
 
@@ -117,10 +133,13 @@ class ApiReloader:
         report: Callable[[ReloadOutcome], None] | None = None,
         *,
         after_listening: bool = False,
+        trigger: ReloadTrigger | None = None,
     ) -> None:
         """`after_listening`: the watches are registered once the server listens (`serve`
-        calls `listened`), not when the lifespan starts (see `listened`)."""
+        calls `listened`), not when the lifespan starts (see `listened`). `trigger`: what
+        reloads instead of a change to the API's files."""
         self._app = app
+        self.trigger = trigger
         self._read = read
         self._report = report
         self._lock = asyncio.Lock()
@@ -180,7 +199,10 @@ class ApiReloader:
                 await self._listening.wait()
                 if not stop.is_set():
                     await asyncio.to_thread(_import_watch_backend)
-            await self._watch_until(stop)
+            if self.trigger is not None:
+                await self.trigger.run(self, stop, self._registered.set)
+            else:
+                await self._watch_until(stop)
         finally:
             # A server stopped before its watches were registered: `listened` returns too.
             self._registered.set()

@@ -110,12 +110,18 @@ def serve_process(
         url, port = _announced(process, log_path, start_seconds)
         yield ServerProcess(url, port, process.pid, log_path)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> int:
+    """SIGTERM, as Ctrl+C in a terminal or a process manager stops it; killed if it has not
+    ended 15 s later. Its exit status (negative: the signal that ended it)."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        return process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait()
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import pytest
 from appsync.command_line import (
     DEFAULT_PORT,
     DEFAULT_STEPFUNCTIONS_PORT,
+    DEFAULT_SYNTH_TIMEOUT,
     parser,
     read_flags,
     read_options,
@@ -24,6 +25,26 @@ def test_serve_defaults_to_the_amplify_simulators_port_on_loopback() -> None:
     assert (arguments.host, arguments.port, DEFAULT_PORT) == ("127.0.0.1", 20002, 20002)
     assert arguments.config is None  # `main` looks for ./appsync.yaml, and says so if absent
     assert arguments.reload
+
+
+def test_sandbox_takes_ampx_s_options_and_serves_as_serve_does_in_one_process() -> None:
+    arguments = parser().parse_args(["sandbox"])
+    assert arguments.project_dir == "."
+    assert (arguments.host, arguments.port) == ("127.0.0.1", DEFAULT_PORT)
+    assert (arguments.outputs_format, arguments.once, arguments.exclude) == ("json", False, [])
+    assert arguments.synth_timeout == DEFAULT_SYNTH_TIMEOUT
+    # What `serve` reads and the sandbox fixes: its own assembly, reloads, one process.
+    assert (arguments.config, arguments.reload, arguments.workers) == (None, True, 1)
+    assert read_options(arguments) == ReadOptions()
+    flags = ["--identifier", "alice", "--exclude", "a", "--exclude", "*.bak", "--tls"]
+    flags += ["--outputs-out-dir", "src", "--outputs-format", "dart", "--ephemeral"]
+    given = parser().parse_args(["sandbox", "app", *flags])
+    assert (given.project_dir, given.identifier, given.exclude) == ("app", "alice", ["a", "*.bak"])
+    assert (given.outputs_out_dir, given.outputs_format) == ("src", "dart")
+    assert given.tls
+    assert given.ephemeral
+    with pytest.raises(SystemExit):
+        parser().parse_args(["sandbox", "--workers", "2"])
 
 
 def test_stepfunctions_serves_on_step_functions_locals_port() -> None:
