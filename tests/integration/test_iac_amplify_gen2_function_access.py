@@ -17,14 +17,20 @@ and the secret a SecureString put where `ampx sandbox secret set` puts it.
 
 from __future__ import annotations
 
+import io
 import json
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from moto.core.models import DEFAULT_ACCOUNT_ID
+from moto.ssm.models import ssm_backends
 
+from appsync.__main__ import main
 from appsync.app import build_app
+from appsync.data_directory import DataDirectory
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
 from tests.fixtures.amplify_gen2 import REGION, as_user, sign_up_and_in
@@ -56,15 +62,15 @@ def _event(key: str) -> dict[str, Any]:
     }
 
 
-def _served() -> Iterator[tuple[str, ApiDefinition]]:
+def _served(data: DataDirectory | None = None) -> Iterator[tuple[str, ApiDefinition]]:
     """The backend on a loopback port known before it is read (the endpoint parameter holds
-    the server's own GraphQL URL)."""
+    the server's own GraphQL URL), with `data` as its data directory (None: memory only)."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
     definition = read_definition(ASSEMBLY, ReadOptions(endpoint_url=endpoint))
-    with running(build_app(definition), "appsync-local-gen2-function", listener):
+    with running(build_app(definition, data=data), "appsync-local-gen2-function", listener):
         yield endpoint, definition
 
 
@@ -158,3 +164,58 @@ def test_the_data_stack_parameters_and_the_model_schema_are_in_place(
     )
     assert schema["ContentType"] == "application/json"
     assert "Photo" in json.loads(schema["Body"].read())["models"]
+
+
+def _secret(
+    capsys: pytest.CaptureFixture[str], endpoint: str, *arguments: str, stdin: str = ""
+) -> tuple[int, str, str]:
+    """`appsync-local secret ARGUMENTS --config cdk.out --endpoint ENDPOINT`: exit code, output
+    and errors."""
+    capsys.readouterr()
+    command = ["secret", *arguments, "--config", str(ASSEMBLY), "--endpoint", endpoint]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(command)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_secret_set_with_the_secret_command_outlives_a_restart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`appsync-local secret set PHOTO_LABEL` puts the SecureString where `ampx sandbox secret
+    set` does (Amplify's SSMSecretClient: `/amplify/<backend id>/<disambiguator>/NAME`,
+    description `Amplify Secret`); the server keeps it in its data directory, so the function
+    of the next start reads it; `get`, `list` and `remove` as ampx's."""
+    data = DataDirectory(tmp_path / "data")
+    path = "/amplify/gen2photos/local-sandbox-8e01f4bdb2/PHOTO_LABEL"
+    for endpoint, _ in _served(data):
+        assert _secret(capsys, endpoint, "set", "PHOTO_LABEL", stdin="beach\n") == (0, "", "")
+        assert _secret(capsys, endpoint, "list") == (0, "- PHOTO_LABEL\n", "")
+        ssm = aws_client("ssm", endpoint, region=REGION)
+        stored = ssm.get_parameter(Name=path)["Parameter"]
+        assert stored["Type"] == "SecureString"
+    # Gone from the embedded SSM with the server: the next one reads it from the data directory.
+    assert ssm_backends[DEFAULT_ACCOUNT_ID][REGION].get_parameter(path) is None
+    for endpoint, definition in _served(data):
+        items = _upload_and_list(endpoint, definition, "di@example.test", "public/beach.jpg")
+        assert [item["label"] for item in items] == ["holiday/beach"]
+        code, out, _ = _secret(capsys, endpoint, "get", "PHOTO_LABEL")
+        assert code == 0
+        assert out.splitlines()[:3] == ["name: PHOTO_LABEL", "version: 1", "value: beach"]
+        assert _secret(capsys, endpoint, "remove", "PHOTO_LABEL") == (0, "", "")
+        code, _, err = _secret(capsys, endpoint, "get", "PHOTO_LABEL")
+        assert (code, err) == (1, f"appsync-local: the secret PHOTO_LABEL is not set ({path})\n")
+
+
+def test_the_secret_command_without_a_server(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No server at the endpoint: exit 1 saying so, as ampx fails without the cloud."""
+    vacant = socket.socket()
+    vacant.bind(("127.0.0.1", 0))
+    endpoint = f"http://127.0.0.1:{vacant.getsockname()[1]}"
+    vacant.close()
+    code, _, err = _secret(capsys, endpoint, "list")
+    assert code == 1
+    assert err.startswith(f"appsync-local: no server answers at {endpoint}: start it first")
