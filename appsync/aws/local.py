@@ -92,6 +92,8 @@ def build_local_aws(
     moto = MotoServices()
     token_clock = token_clock if token_clock is not None else clock
     vended = IdentityPools(token_clock, data)
+    if functions is not None:
+        vended.sessions = functions.execution_roles
     # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
