@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
-from appsync.aws.service_resources import CreatedResources
+from appsync.aws.service_resources import CreatedResources, put_parameter
 from appsync.errors import ConfigError, ResourceJournalError
 from definition.problems import Problem
+from definition.service_resources import ParameterSpec
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK, DEFAULT_ACCOUNT_ID
 
 logger = logging.getLogger(__name__)
@@ -59,19 +60,14 @@ class KeptParameters:
             entries = json.loads(self.file.read_text(encoding="utf-8"))
             with BACKEND_LOCK:
                 for entry in entries:
-                    _ssm(entry["Region"]).put_parameter(
-                        name=entry["Name"],
-                        description=entry.get("Description"),
-                        value=entry["Value"],
-                        parameter_type=entry["Type"],
-                        allowed_pattern=None,
-                        keyid=None,
-                        overwrite=True,
-                        tags=[],
-                        data_type=entry.get("DataType", "text"),
-                        tier=None,
-                        policies=None,
+                    kept = ParameterSpec(
+                        entry["Name"],
+                        entry["Region"],
+                        entry["Value"],
+                        entry["Type"],
+                        entry.get("Description"),
                     )
+                    put_parameter(kept, entry.get("DataType", "text"))
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise ResourceJournalError(f"cannot read {self.file}: {error}") from error
         return len(entries)

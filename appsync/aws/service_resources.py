@@ -137,19 +137,7 @@ class CreatedResources:
                     raise ConfigError([problem]) from error
 
     def _parameter(self, parameter: ParameterSpec) -> None:
-        _ssm(parameter.region).put_parameter(
-            name=parameter.name,
-            description=parameter.description,
-            value=parameter.value,
-            parameter_type=parameter.type,
-            allowed_pattern=None,
-            keyid=None,
-            overwrite=True,
-            tags=[],
-            data_type="text",
-            tier=None,
-            policies=None,
-        )
+        put_parameter(parameter)
         self.parameters.add((parameter.region, parameter.name))
 
     def _queue(self, queue: QueueSpec) -> None:
@@ -295,6 +283,24 @@ def _sns(region: str) -> Any:
     from moto.sns.models import sns_backends
 
     return sns_backends[DEFAULT_ACCOUNT_ID][region]
+
+
+def put_parameter(parameter: ParameterSpec, data_type: str = "text") -> None:
+    """`parameter` in moto's SSM, as PutParameter with `Overwrite` puts it (the backends' lock
+    held by the caller)."""
+    _ssm(parameter.region).put_parameter(
+        name=parameter.name,
+        description=parameter.description,
+        value=parameter.value,
+        parameter_type=parameter.type,
+        allowed_pattern=None,
+        keyid=None,
+        overwrite=True,
+        tags=[],
+        data_type=data_type,
+        tier=None,
+        policies=None,
+    )
 
 
 def _ssm(region: str) -> Any:

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
 from appsync.aws.parameter_store import KeptParameters, parameters_kept
-from appsync.aws.service_resources import CreatedResources
+from appsync.aws.service_resources import CreatedResources, put_parameter
 from appsync.errors import ConfigError, ResourceJournalError
 from definition.service_resources import ParameterSpec, ServiceResources
 
@@ -21,22 +20,7 @@ REGION = "eu-west-1"
 
 
 def _put(name: str, value: str, kind: str = "String", description: str | None = None) -> None:
-    # As the server calls it (`appsync.aws.service_resources`): moto's hints want strings
-    # where its code takes None.
-    backend: Any = ssm_backends[DEFAULT_ACCOUNT_ID][REGION]
-    backend.put_parameter(
-        name=name,
-        description=description,
-        value=value,
-        parameter_type=kind,
-        allowed_pattern=None,
-        keyid=None,
-        overwrite=True,
-        tags=[],
-        data_type="text",
-        tier=None,
-        policies=None,
-    )
+    put_parameter(ParameterSpec(name, REGION, value, kind, description))
 
 
 def _value(name: str) -> str | None:
