@@ -31,6 +31,7 @@ from moto.ssm.models import ssm_backends
 from appsync.__main__ import main
 from appsync.app import build_app
 from appsync.data_directory import DataDirectory
+from appsync.hosts import listening_socket, own_url
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
 from tests.fixtures.amplify_gen2 import REGION, as_user, sign_up_and_in
@@ -65,10 +66,8 @@ def _event(key: str) -> dict[str, Any]:
 def _served(data: DataDirectory | None = None) -> Iterator[tuple[str, ApiDefinition]]:
     """The backend on a loopback port known before it is read (the endpoint parameter holds
     the server's own GraphQL URL), with `data` as its data directory (None: memory only)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen()
-    endpoint = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    listener = listening_socket("127.0.0.1", 0)
+    endpoint = own_url("127.0.0.1", int(listener.getsockname()[1]))
     definition = read_definition(ASSEMBLY, ReadOptions(endpoint_url=endpoint))
     with running(build_app(definition, data=data), "appsync-local-gen2-function", listener):
         yield endpoint, definition
