@@ -530,6 +530,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return amplify_outputs_command(
             arguments.config, arguments.endpoint, arguments.out, arguments.stack, arguments.region
         )
+    if arguments.command == "secret":
+        from appsync.backend_secrets import secret_main
+
+        return secret_main(arguments)
     if arguments.command == "stepfunctions":
         return serve_states(
             arguments.host,

@@ -112,6 +112,9 @@ def _services(app: AppSyncApp) -> list[str]:
         lines.append(f"SNS: topics {', '.join(topic.topic_name for topic in resources.topics)}")
     if resources.buckets:
         lines.append(f"S3: buckets {', '.join(bucket.bucket_name for bucket in resources.buckets)}")
+    if resources.parameters:
+        count = len(resources.parameters)
+        lines.append(f"SSM: {count} parameter{'s' if count > 1 else ''} of the template")
     return [*lines, *describe_functions(app.state.api.functions)]
 
 

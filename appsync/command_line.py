@@ -95,6 +95,21 @@ def parser() -> argparse.ArgumentParser:
     )
     outputs.add_argument("--stack", help="the cdk.out stack (default: the one with an AppSync API)")
     outputs.add_argument("--region", help="its region (default: the stack's, else us-east-1)")
+    secret = commands.add_parser(
+        "secret",
+        help="set, get, list or remove an Amplify Gen 2 backend's secret on the running server, "
+        "as npx ampx sandbox secret does in the cloud",
+    )
+    secret.add_argument("action", choices=["set", "get", "list", "remove"])
+    secret.add_argument("name", nargs="?", help="the secret's name (all but list)")
+    secret.add_argument("--config", type=Path, required=True, help="the backend's cdk.out")
+    secret.add_argument(
+        "--endpoint",
+        default=LOCAL_ENDPOINT_URL,
+        help=f"the running server's URL (default {LOCAL_ENDPOINT_URL})",
+    )
+    secret.add_argument("--stack", help="the cdk.out stack (default: the one with an AppSync API)")
+    secret.add_argument("--region", help="its region (default: the stack's, else us-east-1)")
     states = commands.add_parser(
         "stepfunctions", help="serve only the Step Functions API (AWS JSON 1.0) on its own port"
     )

@@ -16,6 +16,9 @@ It holds:
 * `resources.json`, `resources.journal` and `resources.objects/`: what a template's SQS queues
   and S3 buckets hold, a snapshot and the changes since, each written before it is answered,
   large objects in files of their own (`appsync.aws.resource_files`);
+* `ssm-parameters.json`: the SSM parameters users put through the AWS endpoint (an Amplify
+  Gen 2 function's secrets among them), written before each write is answered
+  (`appsync.aws.parameter_store`);
 * `cognito-signing-key.json`: the RSA key the embedded Cognito user pools sign their tokens
   with (a private JWK readable by its owner only): a key made for this installation, never the
   key pair that ships inside moto, whose private half anyone can read;
@@ -55,6 +58,8 @@ IDENTITIES_FILE = "cognito-identities.jsonl"
 RESOURCES_FILE = "resources.json"
 RESOURCES_JOURNAL = "resources.journal"
 RESOURCES_OBJECTS = "resources.objects"
+# The SSM parameters users wrote (`appsync.aws.parameter_store`).
+PARAMETERS_FILE = "ssm-parameters.json"
 _LOCK = "lock"
 # What `reset` deletes: the SQLite files with their write-ahead logs and shared-memory indexes,
 # the identity pools' identities, and what the template's queues and buckets held.
@@ -68,6 +73,7 @@ _DATA_FILES = (
     RESOURCES_FILE,
     RESOURCES_JOURNAL,
     RESOURCES_OBJECTS,
+    PARAMETERS_FILE,
 )
 # The key size Cognito's own user pool keys have (RS256 with 2048-bit RSA).
 _RSA_BITS = 2048

@@ -12,8 +12,9 @@ of its own, as CloudFormation writes it.
 
 `running(functions)` keeps the invoker's workers for the server's lifetime. The functions' SDKs
 reach the one AWS endpoint: `AWS_ENDPOINT_URL` is the server's own address (`SelfRoutes`, known
-when `serve` listens or from the first request), with the endpoint's first declared key as
-their credentials. Node.js functions resolve the AWS SDK for JavaScript v3 from
+when `serve` listens or from the first request), each function with a `Role` signing as its
+execution role's session (`appsync.execution_roles`), the others with the endpoint's first
+declared key. Node.js functions resolve the AWS SDK for JavaScript v3 from
 `server.lambda.nodeSdkDirectory`, by default `<the Python environment>/aws-sdk-js`, where
 `scripts/node-deps` installs it.
 
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from appsync.execution_roles import ExecutionRoles
 from appsync.stepfunctions_embedded import SelfRoutes
 from auth.errors import AuthorizerFunctionError
 from definition.model import (
@@ -89,8 +91,10 @@ class EmbeddedFunctions:
         refused: Mapping[str, Refusal],
         routes: SelfRoutes,
         inline: _InlineCode | None = None,
+        roles: ExecutionRoles | None = None,
     ) -> None:
         self.invoker = invoker
+        self.execution_roles = roles if roles is not None else ExecutionRoles(LOCAL_ACCOUNT_ID)
         self.refused = dict(refused)
         self._routes = routes
         self._endpoint: str | None = None
@@ -265,10 +269,15 @@ def build_functions(
     would refuse, at the function's key path."""
     settings = definition.server
     sdk_directory = settings.node_sdk_directory or DEFAULT_NODE_SDK
+    roles = ExecutionRoles(LOCAL_ACCOUNT_ID)
+    for spec in settings.lambda_functions:
+        if spec.role_arn is not None:
+            roles.session(spec.function_name, spec.role_arn)
     aws = AwsEnvironment(
         region=region,
         account_id=LOCAL_ACCOUNT_ID,
         credentials=Credentials(credentials.access_key_id, credentials.secret_access_key),
+        function_credentials=roles.function_credentials,
     )
     invoker = FunctionInvoker(InvokerSettings(aws=aws, node_sdk=NodeSdk(sdk_directory)))
     inline = _InlineCode()
@@ -284,7 +293,7 @@ def build_functions(
             report(where, error.message)
         except OSError as error:
             report(where, f"Function {spec.function_name}: cannot write its code: {error}")
-    return EmbeddedFunctions(invoker, refused, routes, inline)
+    return EmbeddedFunctions(invoker, refused, routes, inline, roles)
 
 
 def _function_spec(spec: LambdaFunctionSpec, inline: _InlineCode) -> FunctionSpec:

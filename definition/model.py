@@ -368,6 +368,9 @@ class LambdaFunctionSpec:
     concurrency_limit: int | None = None
     python_executable: Path | None = None
     requirements: Path | None = None
+    # The execution role (`Role`): the function signs as a session of it (`appsync.
+    # functions_embedded`), as Lambda's functions do.
+    role_arn: str | None = None
     # The source folder a build step made `code` from (a SAM function built with esbuild):
     # watched for changes, as `code` is.
     built_from: Path | None = None

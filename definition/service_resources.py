@@ -1,11 +1,13 @@
-"""The SQS queues, SNS topics (with their subscriptions) and S3 buckets a template declares,
-created in the embedded services at start so that the functions and stream mappings that name
+"""The SQS queues, SNS topics (with their subscriptions), S3 buckets (with the CDK bucket
+deployments that fill them) and SSM parameters a template declares, created in the embedded
+services at start so that the functions and stream mappings that name
 them reach real ones (`appsync.service_resources`).
 
 Each is what the template's resource says, in the API's own terms: a queue's CreateQueue
 attributes (strings, as the API takes them), a topic's CreateTopic attributes, a
 subscription's Subscribe protocol, endpoint and attributes, a bucket's name with its
-versioning and CORS rules (PutBucketCors's `CORSRule`s). `key_path` is where the template
+versioning and CORS rules (PutBucketCors's `CORSRule`s), a parameter's PutParameter name, type
+and value, a deployment's local source files and destination. `key_path` is where the template
 states it (`<LogicalId>.Properties`).
 """
 
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from definition.event_filters import FilterPattern
@@ -82,6 +85,39 @@ class BucketSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class ParameterSpec:
+    """An `AWS::SSM::Parameter`: PutParameter's `Name`, `Type` (`String` or `StringList`,
+    the types CloudFormation creates), `Value` and `Description`, in the stack's region."""
+
+    name: str
+    region: str
+    value: str
+    type: str = "String"
+    description: str | None = None
+    key_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class BucketDeploymentSpec:
+    """A `Custom::CDKBucketDeployment` (CDK's `BucketDeployment`): its sources, each the local
+    file or directory of a `cdk.out` asset, put into `destination_bucket` under `prefix` as the
+    construct's handler does (a directory's files; with `extract` false, a zip file as one
+    object), `prune` deleting what else is under `prefix`; `system_metadata` and
+    `user_metadata` as `aws s3 sync` sets them (`content-type`, `cache-control`, ...)."""
+
+    destination_bucket: str
+    # Each source: its local file or directory, and its object key (whose base name a zip
+    # that is not extracted takes).
+    sources: tuple[tuple[Path, str], ...]
+    prefix: str = ""
+    extract: bool = True
+    prune: bool = True
+    system_metadata: Mapping[str, str] = field(default_factory=dict)
+    user_metadata: Mapping[str, str] = field(default_factory=dict)
+    key_path: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class QueueMappingSpec:
     """An `AWS::Lambda::EventSourceMapping` from an SQS queue to a declared function (Lambda's
     CreateEventSourceMapping for a queue, with its defaults: 10 messages a batch, no batching
@@ -120,6 +156,15 @@ class ServiceResources:
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     buckets: tuple[BucketSpec, ...] = ()
     queue_mappings: tuple[QueueMappingSpec, ...] = ()
+    parameters: tuple[ParameterSpec, ...] = ()
+    deployments: tuple[BucketDeploymentSpec, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.queues or self.topics or self.subscriptions or self.buckets)
+        return bool(
+            self.queues
+            or self.topics
+            or self.subscriptions
+            or self.buckets
+            or self.parameters
+            or self.deployments
+        )

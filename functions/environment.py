@@ -66,12 +66,14 @@ class Credentials:
 class AwsEnvironment:
     """Where functions run, as far as their SDKs can tell: region, account, credentials and the
     one local AWS endpoint (`AWS_ENDPOINT_URL`, honoured by boto3 and the AWS SDK for JavaScript
-    v3), which the server sets once it listens."""
+    v3), which the server sets once it listens. `function_credentials`: a function's own (its
+    execution role's session, as Lambda gives each function), by function name."""
 
     region: str = "us-east-1"
     account_id: str = "123456789012"
     credentials: Credentials = field(default_factory=Credentials)
     endpoint_url: str | None = None
+    function_credentials: Mapping[str, Credentials] = field(default_factory=dict)
 
     def function_arn(self, function_name: str) -> str:
         return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{function_name}"
@@ -113,7 +115,7 @@ def worker_environment(
     function's variables override them and the unreserved defaults, and the reserved variables
     override everything.
     """
-    credentials = aws.credentials
+    credentials = aws.function_credentials.get(spec.name, aws.credentials)
     variables: dict[str, str] = {
         # PATH from the server so that a handler can run the tools this machine has; Lambda's is
         # /usr/local/bin:/usr/bin/:/bin:/opt/bin.

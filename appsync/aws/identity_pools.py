@@ -40,7 +40,7 @@ from appsync.aws.identity_logins import Login
 from appsync.aws.keys import ACCOUNT_ID
 from appsync.data_directory import IDENTITIES_FILE, DataDirectory, DataDirectoryError
 from auth.clock import Clock
-from auth.signature import IamCredential
+from auth.signature import CredentialSource, IamCredential
 from definition.cognito_resources import IdentityPoolSpec
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK
 
@@ -105,6 +105,9 @@ class IdentityPools:
         self._identities: dict[str, Identity] = {}
         self._by_login: dict[tuple[str, str, str], str] = {}
         self._credentials: dict[str, IamCredential] = {}
+        # The functions' execution role sessions (`appsync.execution_roles`): keys the same
+        # verifiers accept, and workers ask the primary for as they ask for these.
+        self.sessions: CredentialSource | None = None
 
     # -- pools (moto's)
 
@@ -241,10 +244,10 @@ class IdentityPools:
             for key in list(self._credentials)[: max(0, excess)]:
                 del self._credentials[key]
         role_name = role_arn.rsplit("/", 1)[-1]
-        access_key_id = "ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
+        access_key_id, secret_access_key = temporary_key()
         credential = IamCredential(
             access_key_id=access_key_id,
-            secret_access_key="".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40)),
+            secret_access_key=secret_access_key,
             account_id=ACCOUNT_ID,
             user_arn=f"arn:aws:sts::{ACCOUNT_ID}:assumed-role/{role_name}/{session_name}",
             # AWS's principal id of an assumed role: `<role id>:<session name>`.
@@ -262,8 +265,19 @@ class IdentityPools:
         return credential
 
     async def lookup(self, access_key_id: str) -> IamCredential | None:
-        """`auth.signature.CredentialSource`: the credentials minted under that key."""
-        return self._credentials.get(access_key_id)
+        """`auth.signature.CredentialSource`: the credentials minted under that key (or a
+        function's session's)."""
+        found = self._credentials.get(access_key_id)
+        if found is None and self.sessions is not None:
+            return await self.sessions.lookup(access_key_id)
+        return found
+
+
+def temporary_key() -> tuple[str, str]:
+    """A new access key id (`ASIA` and 16 letters and digits, as STS makes temporary ones) and
+    its secret key."""
+    access_key_id = "ASIA" + "".join(secrets.choice(_KEY_ALPHABET) for _ in range(16))
+    return access_key_id, "".join(secrets.choice(_SECRET_ALPHABET) for _ in range(40))
 
 
 def role_id(role_arn: str) -> str:

@@ -37,6 +37,7 @@ from appsync.aws.lambda_configuration import (
     get_function,
 )
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from auth.signature import CredentialSource
 from definition.model import LambdaFunctionSpec
 from functions.errors import FunctionsError, TooManyRequestsError
 from functions.invoker import function_name_of
@@ -67,6 +68,11 @@ class LocalFunctions(Protocol):
 
     def cannot_run(self) -> list[LambdaFunctionSpec]:
         """The declared functions refused here (a container image, a missing runtime)."""
+        ...
+
+    @property
+    def execution_roles(self) -> CredentialSource:
+        """The keys of the functions' execution role sessions (`appsync.execution_roles`)."""
         ...
 
     def function_arn(self, function_name: str) -> str: ...

@@ -4,9 +4,10 @@
 AppSync's EvaluateCode and EvaluateMappingTemplate, Lambda's Invoke of the declared functions,
 and moto's other services) and the in-process transport the engine's Task states use;
 `running` attaches the transport to the server's loop, creates the definition's user pools
-in the embedded Cognito (and a template's queues, topics and buckets in the embedded SQS, SNS
-and S3, `appsync.aws.service_resources`) and makes them sign with the data directory's key for
-the server's lifetime.
+in the embedded Cognito (and a template's queues, topics, buckets and parameters in the
+embedded SQS, SNS, S3 and SSM, `appsync.aws.service_resources`, after the parameters users put
+before a restart, `appsync.aws.parameter_store`) and makes them sign with the data
+directory's key for the server's lifetime.
 """
 
 from __future__ import annotations
@@ -27,12 +28,13 @@ from appsync.aws.identity_pools import IdentityPools, identity_pools_created
 from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
+from appsync.aws.parameter_store import KeepingParameters, KeptParameters, parameters_kept
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
 from appsync.aws.service_resources import CreatedResources, Locate, resources_created
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
 from appsync.aws.user_pools import user_pools_created
-from appsync.data_directory import RESOURCES_FILE, DataDirectory
+from appsync.data_directory import PARAMETERS_FILE, RESOURCES_FILE, DataDirectory
 from auth.clock import Clock
 from definition.cognito_resources import IdentityPoolSpec, UserPoolSpec
 from definition.model import AwsEndpointSettings
@@ -59,6 +61,8 @@ class LocalAws:
     resources: ServiceResources = field(default_factory=ServiceResources)
     locate: Locate = lambda key_path, message: Problem("", key_path, message)
     created: CreatedResources = field(default_factory=CreatedResources)
+    # The SSM parameters users put, kept in the data directory (`running` names the file).
+    parameters: KeptParameters = field(default_factory=lambda: KeptParameters(CreatedResources()))
     # The declared functions, which the template's `lambda` subscriptions deliver to.
     functions: LocalFunctions | None = None
 
@@ -88,6 +92,8 @@ def build_local_aws(
     moto = MotoServices()
     token_clock = token_clock if token_clock is not None else clock
     vended = IdentityPools(token_clock, data)
+    if functions is not None:
+        vended.sessions = functions.execution_roles
     # The route table, by the service a request names (`requests.identify`).
     dynamodb = DynamoDBRoute()
     routes: dict[str, ServiceRoute] = {
@@ -107,6 +113,9 @@ def build_local_aws(
     # moto's AppSync for the rest.
     control: ServiceRoute = AppSyncControlPlane(resolver_clock, moto)
     routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
+    created = CreatedResources()
+    parameters = KeptParameters(created)
+    routes["ssm"] = KeepingParameters(moto, parameters)
     verifier = endpoint_verifier(settings, clock, vended, token_clock)
     endpoint = AwsEndpoint(verifier, routes, fallback=moto)
     transport = EndpointTransport(endpoint)
@@ -121,6 +130,8 @@ def build_local_aws(
         vended,
         user_pools,
         identity_pools,
+        created=created,
+        parameters=parameters,
         functions=functions,
     )
     if resources is not None:
@@ -177,6 +188,8 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
     # Here, not when the endpoint is made: it imports moto (issue 19).
     query_by_partition()
     kept = local.data.file(RESOURCES_FILE) if local.data.path is not None else None
+    users = local.data.file(PARAMETERS_FILE) if local.data.path is not None else None
+    parameters = parameters_kept(local.parameters, users)
     resources = resources_created(
         local.created, local.resources, local.locate, kept, fsync=local.data.fsync
     )
@@ -189,7 +202,7 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
             ):
                 # Putting a large bucket back reads files: in a worker thread, as is the
                 # last snapshot at the stop, so the loop answers meanwhile.
-                async with _in_worker_thread(resources):
+                async with _in_worker_thread(parameters), _in_worker_thread(resources):
                     yield
     finally:
         local.moto.close()

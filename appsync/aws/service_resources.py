@@ -1,5 +1,6 @@
-"""A template's SQS queues, SNS topics (and their subscriptions) and S3 buckets, created in the
-embedded services at start, under the names the template's `Ref` and `Fn::GetAtt` gave them
+"""A template's SQS queues, SNS topics (and their subscriptions), S3 buckets (filled by their CDK
+bucket deployments, `bucket_deployments`) and SSM parameters, created in the embedded services
+at start, under the names the template's `Ref` and `Fn::GetAtt` gave them
 (`definition.cloudformation.names`), so that a function sending to its declared queue, a
 stream mapping's on-failure destination and boto3 on the AWS endpoint find the same ones.
 
@@ -8,30 +9,35 @@ They are made in moto's backends in this process, the ones the AWS endpoint serv
 attributes (its dead-letter queue first, so that the `RedrivePolicy` names an existing queue),
 a topic with CreateTopic's, each subscription with Subscribe and SetSubscriptionAttributes (an
 `AWS::SNS::Subscription` keeping the ARN its `Ref` gave), a bucket with CreateBucket, its
-versioning and CORS rules. Creating again is idempotent: a queue or topic that exists takes the
-declared attributes, a subscription that exists is kept, a bucket that exists keeps its
-objects; so a reload creates what it adds (`appsync.reload`). What a start created is removed
-when the server stops (moto's backends outlive a server in one process, as `user_pools` says).
-With a data directory, what the queues and buckets hold is put back at the start and written
-as it changes (`resource_journal`).
+versioning and CORS rules, a parameter with PutParameter (overwriting: the template's value
+wins). Creating again is idempotent: a queue or topic that exists takes the declared
+attributes, a subscription that exists is kept, a bucket that exists keeps its objects (a
+deployment puts its files again); so a reload creates what it adds (`appsync.reload`). What a
+start created is removed when the server stops (moto's backends outlive a server in one
+process, as `user_pools` says). With a data directory, what the queues and buckets hold is put
+back at the start and written as it changes (`resource_journal`), before the deployments put
+their files again.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from appsync.aws.bucket_deployments import deploy
 from appsync.aws.resource_files import ResourceFiles
-from appsync.aws.resource_journal import ResourceJournal, journal_changes
+from appsync.aws.resource_journal import ResourceJournal, journal_changes, journaled
 from appsync.aws.sns_lambda import LambdaSubscriptions
 from appsync.errors import ConfigError, ResourceJournalError
 from definition.problems import Problem
 from definition.service_resources import (
     BucketSpec,
+    ParameterSpec,
     QueueSpec,
     ServiceResources,
     SubscriptionSpec,
@@ -63,14 +69,16 @@ class CreatedResources:
         self.topics: set[str] = set()
         self.subscriptions: set[str] = set()
         self.buckets: set[str] = set()
+        self.parameters: set[tuple[str, str]] = set()
         # What the definition declares now (a reload's adds to the start's).
         self.declared = ServiceResources()
         # Where their queues' and buckets' changes are written (with a data directory).
         self.journal: ResourceJournal | None = None
 
-    def create(self, resources: ServiceResources, locate: Locate) -> None:
+    def create(self, resources: ServiceResources, locate: Locate, *, deploy: bool = True) -> None:
         """Everything `resources` declares, in the embedded services (idempotent); raises
-        ConfigError for what they refuse, at the resource `locate` places."""
+        ConfigError for what they refuse, at the resource `locate` places. Without `deploy`,
+        the bucket deployments wait for `deploy` (after the kept objects are back)."""
         from moto.core.exceptions import ServiceException
 
         self.declared = resources
@@ -94,17 +102,43 @@ class CreatedResources:
                 for bucket in resources.buckets:
                     current = bucket.key_path
                     self._bucket(bucket)
+                for parameter in resources.parameters:
+                    current = parameter.key_path
+                    self._parameter(parameter)
             except ServiceException as error:
                 problem = locate(current, f"{error.code}: {error.message}")
                 raise ConfigError([problem]) from error
             if self.journal is not None:
                 self.journal.keep(resources)
+        if deploy:
+            self.deploy(locate)
         logger.debug(
             "created %d queue(s), %d topic(s), %d bucket(s) of the template",
             len(resources.queues),
             len(resources.topics),
             len(resources.buckets),
         )
+
+    def deploy(self, locate: Locate) -> None:
+        """The declared bucket deployments done (`bucket_deployments`), written to the journal
+        when there is one; raises ConfigError for a destination S3 refuses or a source that
+        cannot be read."""
+        from moto.core.exceptions import ServiceException
+
+        with journaled():
+            for deployment in self.declared.deployments:
+                try:
+                    deploy(_s3(), deployment)
+                except ServiceException as error:
+                    problem = locate(deployment.key_path, f"{error.code}: {error.message}")
+                    raise ConfigError([problem]) from error
+                except (OSError, zipfile.BadZipFile) as error:
+                    problem = locate(deployment.key_path, f"cannot read a source: {error}")
+                    raise ConfigError([problem]) from error
+
+    def _parameter(self, parameter: ParameterSpec) -> None:
+        put_parameter(parameter)
+        self.parameters.add((parameter.region, parameter.name))
 
     def _queue(self, queue: QueueSpec) -> None:
         backend = _sqs(queue.region, queue.account_id)
@@ -157,7 +191,9 @@ class CreatedResources:
             for name in self.buckets:
                 s3_backends.bucket_accounts.pop(name, None)
                 _s3().buckets.pop(name, None)
-        for made in (self.queues, self.topics, self.subscriptions, self.buckets):
+            for region, name in self.parameters:
+                _ssm(region).delete_parameter(name)
+        for made in (self.queues, self.topics, self.subscriptions, self.buckets, self.parameters):
             made.clear()
 
 
@@ -178,7 +214,7 @@ def resources_created(
     if not resources:
         yield
         return
-    created.create(resources, locate)
+    created.create(resources, locate, deploy=kept is None)
     if kept is None:
         try:
             yield
@@ -194,6 +230,7 @@ def resources_created(
     created.journal = journal
     journal_changes(journal)
     try:
+        created.deploy(locate)
         yield
     finally:
         journal_changes(None)
@@ -246,6 +283,31 @@ def _sns(region: str) -> Any:
     from moto.sns.models import sns_backends
 
     return sns_backends[DEFAULT_ACCOUNT_ID][region]
+
+
+def put_parameter(parameter: ParameterSpec, data_type: str = "text") -> None:
+    """`parameter` in moto's SSM, as PutParameter with `Overwrite` puts it (the backends' lock
+    held by the caller)."""
+    _ssm(parameter.region).put_parameter(
+        name=parameter.name,
+        description=parameter.description,
+        value=parameter.value,
+        parameter_type=parameter.type,
+        allowed_pattern=None,
+        keyid=None,
+        overwrite=True,
+        tags=[],
+        data_type=data_type,
+        tier=None,
+        policies=None,
+    )
+
+
+def _ssm(region: str) -> Any:
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.ssm.models import ssm_backends
+
+    return ssm_backends[DEFAULT_ACCOUNT_ID][region]
 
 
 def _s3() -> Any:

@@ -27,6 +27,10 @@ from definition.cloudformation.appsync_api import (
 from definition.cloudformation.appsync_data_sources import read_data_sources
 from definition.cloudformation.appsync_resolvers import read_functions, read_resolvers
 from definition.cloudformation.assets import LocalAssets
+from definition.cloudformation.bucket_deployments import (
+    BUCKET_DEPLOYMENT,
+    read_bucket_deployments,
+)
 from definition.cloudformation.cognito import (
     IDENTITY_POOL,
     ROLE_ATTACHMENT,
@@ -50,6 +54,7 @@ from definition.cloudformation.parameters import StackSettings
 from definition.cloudformation.properties import Part
 from definition.cloudformation.queue_sources import read_queue_mappings
 from definition.cloudformation.s3 import BUCKET, read_buckets
+from definition.cloudformation.ssm import PARAMETER, read_parameters
 from definition.cloudformation.stack import NESTED_STACK, Resource, Stack
 from definition.cloudformation.step_functions import read_state_machines
 from definition.cloudformation.template import Template, load_template
@@ -65,7 +70,9 @@ from definition.model import (
 )
 from definition.problems import Notice, Origin
 from definition.service_resources import (
+    BucketDeploymentSpec,
     BucketSpec,
+    ParameterSpec,
     QueueMappingSpec,
     QueueSpec,
     ServiceResources,
@@ -88,7 +95,7 @@ _READ = (
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
     *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING, USER_POOL_GROUP],
     *[IDENTITY_POOL, ROLE_ATTACHMENT],
-    *[QUEUE, TOPIC, SUBSCRIPTION, BUCKET, *POLICIES],
+    *[QUEUE, TOPIC, SUBSCRIPTION, BUCKET, *POLICIES, PARAMETER, BUCKET_DEPLOYMENT],
 )
 # Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
 # permissions are not checked, CDK's metadata is CDK's own.
@@ -149,7 +156,7 @@ def read_stack(stack: Stack) -> ApiDefinition:
     )
     identity_pools = tuple(pool for each in stacks for pool in read_identity_pools(each))
     mappings = tuple(mapping for each in stacks for mapping in read_stream_mappings(each, tables))
-    resources = _service_resources(stacks)
+    resources = _service_resources(stacks, _local_urls(api_stack, api))
     for each in stacks:
         _note_other_types(each)
     schemas: tuple[Source, ...] = () if schema is None else (schema,)
@@ -192,13 +199,23 @@ def read_stack(stack: Stack) -> ApiDefinition:
     )
 
 
-def _service_resources(stacks: list[Stack]) -> ServiceResources:
-    """The queues, topics, subscriptions and buckets of every stack, each name once."""
+def _local_urls(stack: Stack, api: Resource) -> dict[str, str]:
+    """The API's cloud-shaped `GraphQLUrl` (`definition.cloudformation.names`), mapped to the
+    server's own, which the functions reading it from a parameter reach."""
+    cloud = str(stack.get_att(api.logical_id, "GraphQLUrl", ""))
+    return {cloud: f"{stack.settings.endpoint_url.rstrip('/')}/graphql"}
+
+
+def _service_resources(stacks: list[Stack], urls: dict[str, str]) -> ServiceResources:
+    """The queues, topics, subscriptions, buckets (and their deployments) and parameters of
+    every stack, each name once; `urls`: what a parameter's cloud URL is locally."""
     queues: list[QueueSpec] = []
     mappings: list[QueueMappingSpec] = []
     topics: list[TopicSpec] = []
     subscriptions: list[SubscriptionSpec] = []
     buckets: list[BucketSpec] = []
+    parameters: list[ParameterSpec] = []
+    deployments: list[BucketDeploymentSpec] = []
     for stack in stacks:
         queues += read_queues(stack)
         stack_topics, stack_subscriptions = read_topics(stack)
@@ -206,10 +223,13 @@ def _service_resources(stacks: list[Stack]) -> ServiceResources:
         subscriptions += stack_subscriptions
         buckets += read_buckets(stack)
         mappings += read_queue_mappings(stack)
+        parameters += read_parameters(stack, urls)
+        deployments += read_bucket_deployments(stack)
     for kind, names in (
         ("queue", [(queue.queue_name, queue.key_path) for queue in queues]),
         ("topic", [(topic.topic_arn, topic.key_path) for topic in topics]),
         ("bucket", [(bucket.bucket_name, bucket.key_path) for bucket in buckets]),
+        ("parameter", [(parameter.name, parameter.key_path) for parameter in parameters]),
     ):
         seen: set[str] = set()
         for name, key_path in names:
@@ -218,7 +238,13 @@ def _service_resources(stacks: list[Stack]) -> ServiceResources:
                 stacks[0].problem(logical_id, path, f"the {kind} {name} is declared twice")
             seen.add(name)
     return ServiceResources(
-        tuple(queues), tuple(topics), tuple(subscriptions), tuple(buckets), tuple(mappings)
+        tuple(queues),
+        tuple(topics),
+        tuple(subscriptions),
+        tuple(buckets),
+        tuple(mappings),
+        tuple(parameters),
+        tuple(deployments),
     )
 
 

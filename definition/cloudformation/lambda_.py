@@ -31,7 +31,6 @@ _KEYS = (
     *["RuntimeManagementConfig", "SnapStart", "CodeSigningConfigArn"],
 )
 _NO_LOCAL_EFFECT = {
-    "Role": "functions call services with the local credentials",
     "VpcConfig": "functions run on the local network",
     "TracingConfig": "no X-Ray traces are recorded",
     "DeadLetterConfig": "failed asynchronous events are not sent anywhere",
@@ -74,6 +73,7 @@ def read_lambda_functions(stack: Stack) -> tuple[LambdaFunctionSpec, ...]:
                     where, f"the layer {arn} is not in the template: not available locally"
                 )
         architectures = properties.get("Architectures") or ["x86_64"]
+        role = properties.get("Role")
         functions.append(
             LambdaFunctionSpec(
                 function_name=str(stack.names.ref(resource.logical_id, "")),
@@ -89,6 +89,7 @@ def read_lambda_functions(stack: Stack) -> tuple[LambdaFunctionSpec, ...]:
                 layer_arns=tuple(other_layers),
                 architectures=tuple(str(item) for item in architectures),
                 package_type=package,
+                role_arn=role if isinstance(role, str) and role else None,
             )
         )
     return tuple(functions)

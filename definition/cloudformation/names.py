@@ -317,6 +317,15 @@ def _nested_stack_id(names: LocalNames, logical_id: str) -> str:
     return stack_id(StackSettings(name, settings.region, settings.account_id))
 
 
+def _parameter_name(names: LocalNames, logical_id: str) -> str:
+    """AWS::SSM::Parameter's `Name`, or `CFN-<logical id>-<SUFFIX>` as CloudFormation names
+    one it generates."""
+    value = names.properties.property(logical_id, "Name")
+    if value is not None:
+        return str(value)
+    return f"CFN-{logical_id}-{derived(names.seed(logical_id), 12, _MIXED)}"
+
+
 _REFS: dict[str, _Handler] = {
     "AWS::CloudFormation::Stack": _nested_stack_id,
     "AWS::DynamoDB::Table": _table_name,
@@ -347,6 +356,7 @@ _REFS: dict[str, _Handler] = {
     "AWS::SNS::Topic": _topic_arn,
     "AWS::SNS::Subscription": _subscription_arn,
     "AWS::S3::Bucket": _bucket_name,
+    "AWS::SSM::Parameter": _parameter_name,
 }
 
 _ATTRIBUTES: dict[str, dict[str, _Handler]] = {
@@ -426,6 +436,7 @@ _ATTRIBUTES.update(
         "AWS::SQS::Queue": {"Arn": _queue_arn, "QueueName": _queue_name, "QueueUrl": _queue_url},
         "AWS::SNS::Topic": {"TopicArn": _topic_arn, "TopicName": _topic_name},
         "AWS::SNS::Subscription": {"Arn": _subscription_arn},
+        "AWS::SSM::Parameter": {"Type": _property("Type"), "Value": _property("Value")},
         "AWS::S3::Bucket": {
             "Arn": lambda names, lid: f"arn:aws:s3:::{_bucket_name(names, lid)}",
             "DomainName": _bucket_host("s3.amazonaws.com"),

@@ -68,6 +68,7 @@ def test_a_template_s_queues_and_buckets_are_said_to_be_kept(
         "  Schema:\n    Type: AWS::AppSync::GraphQLSchema\n"
         '    Properties: {ApiId: !GetAtt Api.ApiId, Definition: "type Query { a: String }"}\n'
         "  Jobs:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: banner-jobs}\n"
+        "  Where:\n    Type: AWS::SSM::Parameter\n    Properties: {Type: String, Value: x}\n"
     )
     app = build_app(read_definition(template))
     announce(app, DataDirectory(tmp_path / "state"), "127.0.0.1", 20002)
@@ -77,6 +78,7 @@ def test_a_template_s_queues_and_buckets_are_said_to_be_kept(
         "template's queues and buckets hold (each change as it is answered) are kept there"
     ) in kept
     assert "    SQS: queues banner-jobs\n" in kept
+    assert "    SSM: 1 parameter of the template\n" in kept
     assert (
         "  In memory only: what clients store in queues, buckets and services the template "
         "does not declare is gone"

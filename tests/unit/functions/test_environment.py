@@ -97,6 +97,19 @@ def test_the_servers_own_environment_and_credentials_stay_out(
     assert "AWS_ENDPOINT_URL" not in env
 
 
+def test_a_function_with_credentials_of_its_own_gets_them(tmp_path: Path) -> None:
+    """Its execution role's session (appsync.execution_roles), with the session token; the
+    other functions keep the endpoint's key."""
+    own = Credentials("ASIAORDERSSESSION000", "secret", "token")
+    aws = AwsEnvironment(function_credentials={"orders": own})
+    env = worker_environment(spec(tmp_path), spec(tmp_path).parsed_runtime(), aws, {})
+    assert (env["AWS_ACCESS_KEY_ID"], env["AWS_SESSION_TOKEN"]) == ("ASIAORDERSSESSION000", "token")
+    other = FunctionSpec("other", "nodejs20.x", "index.handler", tmp_path)
+    assert worker_environment(other, other.parsed_runtime(), aws, {})["AWS_ACCESS_KEY_ID"] == (
+        "testing"
+    )
+
+
 def test_the_functions_variables_win_over_unreserved_defaults(tmp_path: Path) -> None:
     own = spec(tmp_path, TZ="Europe/Paris", NODE_PATH="/mine", AWS_ENDPOINT_URL="http://other")
     env = worker_environment(

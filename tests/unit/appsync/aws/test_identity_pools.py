@@ -21,6 +21,7 @@ from appsync.aws.identity_pools import (
     role_id,
 )
 from appsync.data_directory import DataDirectory
+from appsync.execution_roles import ExecutionRoles
 from auth.clock import ManualClock
 from definition.cognito_resources import IdentityPoolSpec
 
@@ -76,6 +77,17 @@ def test_credentials_are_the_roles_session_for_an_hour(pools: IdentityPools) -> 
     assert asyncio.run(pools.lookup("ASIAUNKNOWN000000000")) is None
     again = pools.mint(identity, AUTHENTICATED, ROLE, [ada])
     assert again.access_key_id != minted.access_key_id
+
+
+def test_a_function_s_session_is_looked_up_after_the_minted_keys(pools: IdentityPools) -> None:
+    """The verifiers that take the pools' keys take the functions' sessions as well."""
+    roles = ExecutionRoles("123456789012")
+    made = roles.session("fn", "arn:aws:iam::123456789012:role/fn-role")
+    assert asyncio.run(pools.lookup(made.access_key_id)) is None
+    pools.sessions = roles
+    found = asyncio.run(pools.lookup(made.access_key_id))
+    assert found is not None
+    assert found.user_arn == "arn:aws:sts::123456789012:assumed-role/fn-role/fn"
 
 
 def test_a_guests_credentials_name_no_provider(pools: IdentityPools) -> None:

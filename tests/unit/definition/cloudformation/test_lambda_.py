@@ -67,10 +67,11 @@ def test_functions_keep_their_settings_and_local_code(tmp_path: Path) -> None:
         ("arn:aws:lambda:eu-west-1:999999999999:layer:remote:4",),
     )
     assert local.architectures == ("arm64",)
+    # The function signs as a session of its execution role (appsync.execution_roles).
+    assert inline.role_arn == "arn:aws:iam::123456789012:role/fn"
+    assert local.role_arn is None
     assert (image.package_type, image.code, image.runtime) == ("Image", None, None)
     assert notices(definition) == [
-        "Inline.Properties.Role: accepted; no local effect yet (functions call services with the "
-        "local credentials)",
         "Local.Properties.Layers[1]: the layer arn:aws:lambda:eu-west-1:999999999999:layer:"
         "remote:4 is not in the template: not available locally",
         "Image.Properties.Code.ImageUri: container images do not run locally",

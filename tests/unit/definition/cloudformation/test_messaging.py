@@ -36,6 +36,7 @@ QUEUES = """
   Holder:
     Type: AWS::SSM::Parameter
     Properties:
+      Type: String
       Value: !Join
         - " "
         - [!Ref Jobs, !GetAtt Jobs.QueueName, !GetAtt Jobs.QueueUrl, !GetAtt Ordered.QueueName]
