@@ -5,8 +5,9 @@ them reach real ones (`appsync.service_resources`).
 Each is what the template's resource says, in the API's own terms: a queue's CreateQueue
 attributes (strings, as the API takes them), a topic's CreateTopic attributes, a
 subscription's Subscribe protocol, endpoint and attributes, a bucket's name with its
-versioning and CORS rules (PutBucketCors's `CORSRule`s). `key_path` is where the template
-states it (`<LogicalId>.Properties`).
+versioning, CORS rules (PutBucketCors's `CORSRule`s) and event notifications (the
+destinations of PutBucketNotificationConfiguration). `key_path` is where the template states
+it (`<LogicalId>.Properties`).
 """
 
 from __future__ import annotations
@@ -69,16 +70,35 @@ class TopicSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BucketNotificationSpec:
+    """One destination of a bucket's event notifications (PutBucketNotificationConfiguration's
+    `LambdaFunctionConfigurations`, `QueueConfigurations` or `TopicConfigurations` item):
+    `destination` is `lambda`, `queue` or `topic`, `arn` the function's, queue's or topic's,
+    `events` S3's event types (`s3:ObjectCreated:*`, `s3:ObjectRemoved:Delete`, ...), and the
+    key filter's `prefix` and `suffix` ("" when absent). `configuration_id` is the `Id`
+    (None: S3 makes one up)."""
+
+    destination: str
+    arn: str
+    events: tuple[str, ...]
+    prefix: str = ""
+    suffix: str = ""
+    configuration_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BucketSpec:
-    """An `AWS::S3::Bucket`: its name, whether versioning is on, and its CORS rules as
+    """An `AWS::S3::Bucket`: its name, whether versioning is on, its CORS rules as
     PutBucketCors takes them (`AllowedMethods`, `AllowedOrigins`, `AllowedHeaders`,
-    `ExposeHeaders`, `MaxAgeSeconds`, `ID`)."""
+    `ExposeHeaders`, `MaxAgeSeconds`, `ID`), and its event notifications (its own
+    `NotificationConfiguration`, and those a `Custom::S3BucketNotifications` of CDK adds)."""
 
     bucket_name: str
     region: str
     versioning: bool = False
     cors_rules: tuple[Mapping[str, Any], ...] = ()
     key_path: str = ""
+    notifications: tuple[BucketNotificationSpec, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

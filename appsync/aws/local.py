@@ -61,6 +61,8 @@ class LocalAws:
     created: CreatedResources = field(default_factory=CreatedResources)
     # The declared functions, which the template's `lambda` subscriptions deliver to.
     functions: LocalFunctions | None = None
+    # The API's clock: the time of the buckets' events.
+    clock: Clock | None = None
 
 
 def build_local_aws(
@@ -122,6 +124,7 @@ def build_local_aws(
         user_pools,
         identity_pools,
         functions=functions,
+        clock=token_clock,
     )
     if resources is not None:
         local = dataclasses.replace(local, resources=resources[0], locate=resources[1])
@@ -181,7 +184,10 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
         local.created, local.resources, local.locate, kept, fsync=local.data.fsync
     )
     try:
-        async with local.created.lambda_subscriptions.delivering(local.functions):
+        async with (
+            local.created.lambda_subscriptions.delivering(local.functions),
+            local.created.bucket_notifications.delivering(local.functions, local.clock),
+        ):
             with (
                 signing_with(local.data),
                 user_pools_created(local.user_pools),
