@@ -12,8 +12,6 @@ created from the assembly; the guides' client calls are made with Amplify's iden
 
 from __future__ import annotations
 
-import logging
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -67,29 +65,3 @@ def test_a_signed_in_user_writes_and_a_guest_reads_photos(endpoint: str) -> None
     assert refused["data"] == {"createPhoto": None}
     assert refused["errors"][0]["errorType"] == "Unauthorized"
     assert TABLE.table_name.startswith("Photo-")
-
-
-def test_an_upload_invokes_the_on_upload_trigger(
-    endpoint: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    """defineStorage's `triggers: {onUpload}` is CDK's `Custom::S3BucketNotifications` for
-    `s3:ObjectCreated:*`: an object put in the bucket invokes the function asynchronously
-    (what it then does through SSM and the data client is another matter)."""
-    [trigger] = [
-        f.function_name for f in DEFINITION.server.lambda_functions if "onupload" in f.function_name
-    ]
-    s3 = aws_client("s3", endpoint, region=REGION)
-    with caplog.at_level(logging.INFO, logger="functions.logs"):
-        s3.put_object(Bucket=PHOTOS.bucket_name, Key="public/dog.jpg", Body=b"woof")
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not _started(caplog, trigger):
-            time.sleep(0.1)
-    assert _started(caplog, trigger)
-
-
-def _started(caplog: pytest.LogCaptureFixture, function_name: str) -> bool:
-    return any(
-        record.getMessage().startswith(f"[{function_name}")
-        and " START RequestId: " in record.getMessage()
-        for record in caplog.records
-    )
