@@ -102,6 +102,19 @@ class BucketSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RoleSpec:
+    """An `AWS::IAM::Role` and the identity-based policies the template gives it: its inline
+    `Policies`, the `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources naming it in
+    `Roles`, and those of its `ManagedPolicyArns` the template declares, as policy documents;
+    `unknown_policies` are the managed policy ARNs it names that the template does not
+    declare (AWS managed policies), whose statements are not known locally."""
+
+    role_name: str
+    policies: tuple[Mapping[str, Any], ...] = ()
+    unknown_policies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class QueueMappingSpec:
     """An `AWS::Lambda::EventSourceMapping` from an SQS queue to a declared function (Lambda's
     CreateEventSourceMapping for a queue, with its defaults: 10 messages a batch, no batching
@@ -132,14 +145,16 @@ class QueueMappingSpec:
 
 @dataclass(frozen=True, slots=True)
 class ServiceResources:
-    """Everything of these kinds a definition declares (none: nothing is created), and the
-    mappings from its queues to its functions."""
+    """Everything of these kinds a definition declares (none: nothing is created), the
+    mappings from its queues to its functions, and its IAM roles' policies (which decide what
+    an identity pool's credentials may do in S3)."""
 
     queues: tuple[QueueSpec, ...] = ()
     topics: tuple[TopicSpec, ...] = ()
     subscriptions: tuple[SubscriptionSpec, ...] = ()
     buckets: tuple[BucketSpec, ...] = ()
     queue_mappings: tuple[QueueMappingSpec, ...] = ()
+    roles: tuple[RoleSpec, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(self.queues or self.topics or self.subscriptions or self.buckets)

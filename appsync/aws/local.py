@@ -28,6 +28,7 @@ from appsync.aws.keys import endpoint_verifier
 from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from appsync.aws.s3_access import S3Access
 from appsync.aws.service_resources import CreatedResources, Locate, resources_created
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
@@ -110,7 +111,8 @@ def build_local_aws(
     control: ServiceRoute = AppSyncControlPlane(resolver_clock, moto)
     routes["appsync"] = ApiCacheControl(api_cache, control) if api_cache is not None else control
     verifier = endpoint_verifier(settings, clock, vended, token_clock)
-    endpoint = AwsEndpoint(verifier, routes, fallback=moto)
+    access = S3Access(resources[0].roles) if resources is not None else None
+    endpoint = AwsEndpoint(verifier, routes, fallback=moto, s3_access=access)
     transport = EndpointTransport(endpoint)
     local = LocalAws(
         settings,

@@ -37,6 +37,7 @@ from definition.cloudformation.cognito import (
 )
 from definition.cloudformation.dynamodb import read_tables
 from definition.cloudformation.event_sources import EVENT_SOURCE_MAPPING, read_stream_mappings
+from definition.cloudformation.iam import read_roles
 from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.messaging import (
     POLICIES,
@@ -219,7 +220,12 @@ def _service_resources(stacks: list[Stack]) -> ServiceResources:
                 stacks[0].problem(logical_id, path, f"the {kind} {name} is declared twice")
             seen.add(name)
     return ServiceResources(
-        tuple(queues), tuple(topics), tuple(subscriptions), tuple(buckets), tuple(mappings)
+        tuple(queues),
+        tuple(topics),
+        tuple(subscriptions),
+        tuple(buckets),
+        tuple(mappings),
+        read_roles(stacks),
     )
 
 

@@ -14,6 +14,7 @@ URL, GetObject, DeleteObject. `{entity_id}` in a path is the caller's identity i
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -23,12 +24,14 @@ import httpx
 import pytest
 from botocore.config import Config
 from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
 
 from appsync.app import build_app
 from definition.amplify_outputs import amplify_outputs
 from definition.cdk import cdk_stack
 from definition.formats import read_definition
 from tests.fixtures.amplify_gen2 import REGION, guest_credentials, sign_up_and_in, unsigned
+from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
 ASSEMBLY = APIS / "iac" / "amplify-gen2-photos" / "cdk.out"
@@ -130,3 +133,47 @@ def _started(caplog: pytest.LogCaptureFixture) -> bool:
         and " START RequestId: " in record.getMessage()
         for record in caplog.records
     )
+
+
+def test_the_access_rules_refuse_what_the_roles_policies_do_not_allow(
+    endpoint: str, bucket: str
+) -> None:
+    """The storage stack's policies on the identity pool's roles ("public/*": guest read,
+    authenticated read, write and delete; "private/{entity_id}/*": the identity's own) decide:
+    a guest cannot write `public/`, a user cannot read or list another identity's `private/`,
+    nobody lists the whole bucket; S3's AccessDenied, as it words it for the bucket's own
+    account (troubleshoot-403-errors.html)."""
+    ada_id, ada_credentials = _user(endpoint, "ada-storage@example.test")
+    ada = _s3(endpoint, ada_credentials)
+    ada.put_object(Bucket=bucket, Key=f"private/{ada_id}/diary.txt", Body=b"secret")
+    _, bo_credentials = _user(endpoint, "bo-storage@example.test")
+    bo = _s3(endpoint, bo_credentials)
+    guest = _s3(endpoint, guest_credentials(endpoint, IDENTITY_POOL))
+
+    refused = _refusal(lambda: guest.put_object(Bucket=bucket, Key="public/x.jpg", Body=b"x"))
+    assert refused["Code"] == "AccessDenied"
+    assert re.fullmatch(
+        r"User: arn:aws:sts::123456789012:assumed-role/[^/]+unauthenticate[^/]*/"
+        r"CognitoIdentityCredentials is not authorized to perform: s3:PutObject on resource: "
+        rf'"arn:aws:s3:::{bucket}/public/x.jpg" because no identity-based policy allows the '
+        r"s3:PutObject action",
+        refused["Message"],
+    )
+    theirs = f"private/{ada_id}/diary.txt"
+    assert _refusal(lambda: bo.get_object(Bucket=bucket, Key=theirs))["Code"] == "AccessDenied"
+    assert _refusal(lambda: bo.delete_object(Bucket=bucket, Key=theirs))["Code"] == "AccessDenied"
+    listed = _refusal(lambda: bo.list_objects_v2(Bucket=bucket, Prefix=f"private/{ada_id}/"))
+    assert listed["Code"] == "AccessDenied"
+    assert _refusal(lambda: guest.list_objects_v2(Bucket=bucket))["Code"] == "AccessDenied"
+    # What the rules allow still works, and the account's own key may do everything.
+    assert ada.get_object(Bucket=bucket, Key=theirs)["Body"].read() == b"secret"
+    owner = aws_client("s3", endpoint, region=REGION)
+    assert owner.get_object(Bucket=bucket, Key=theirs)["Body"].read() == b"secret"
+
+
+def _refusal(call: Any) -> dict[str, str]:
+    with pytest.raises(ClientError) as refused:
+        call()
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    error = refused.value.response["Error"]
+    return {"Code": str(error.get("Code")), "Message": str(error.get("Message"))}
