@@ -46,9 +46,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 from urllib.parse import quote_plus
 
+from appsync.aws.destinations import send_to
 from appsync.aws.lambda_ import LocalFunctions
 from appsync.aws.object_changes import listen, stop_listening
-from appsync.aws.resource_journal import journaled
 from appsync.aws.sns_lambda import function_name
 from appsync.errors import ResourceJournalError
 from auth.clock import Clock, SystemClock
@@ -131,7 +131,7 @@ class BucketNotifications:
             if kind == "lambda":
                 await _invoke(functions, arn, message)
             else:
-                await asyncio.to_thread(_send, kind, arn, message)
+                await asyncio.to_thread(_send, arn, message)
 
 
 def _enqueue(waiting: asyncio.Queue[_Delivery], delivery: _Delivery) -> None:
@@ -156,19 +156,12 @@ async def _invoke(functions: LocalFunctions | None, arn: str, message: str) -> N
         logger.warning("S3 could not notify %s: %s", arn, error)
 
 
-def _send(kind: str, arn: str, message: str) -> None:
+def _send(arn: str, message: str) -> None:
     """The message sent to the queue or published to the topic (in a worker thread)."""
     from moto.core.exceptions import ServiceException
-    from moto.sns.models import sns_backends
-    from moto.sqs.models import sqs_backends
 
-    _, _, _, region, account, name = arn.split(":", 5)
     try:
-        with journaled():
-            if kind == "queue":
-                sqs_backends[account][region].send_message(name, message)
-            else:
-                sns_backends[account][region].publish(message, arn=arn)
+        send_to(arn, message)
     except (ServiceException, ResourceJournalError) as error:
         logger.warning("S3 could not notify %s: %s", arn, error)
 
