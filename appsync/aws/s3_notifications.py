@@ -20,6 +20,14 @@ Lambda ("Process Amazon S3 event notifications with Lambda", with-s3.html); a qu
 message body; a topic as a published message (its own subscriptions then deliver it, a
 `lambda` one through `sns_lambda`).
 
+moto (5.2.5, `moto/s3/notifications.py`) sends notifications of its own, and only its call
+points are kept (`object_changes`): its delivery invokes its own Lambda backend, which holds
+none of the declared functions, and swallows the failure; its message has no `sequencer`,
+`userIdentity`, `requestParameters`, `responseElements`, owner or `versionId`, and encodes a
+key's `/` as `%2F`; a CompleteMultipartUpload is sent twice (a Put first), every PutObject
+adds an `s3:ObjectTagging:Put` (its tags set after the put), a delete marker is sent nothing;
+and it delivers in the request's own thread, with the backends' lock held.
+
 Delivery never holds up the request that changed the object: moto's thread only builds the
 message and hands it to the server's loop, where one task delivers in order. At most
 `PENDING_LIMIT` messages wait; past that one is dropped with a warning. A function's failure
