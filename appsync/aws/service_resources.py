@@ -152,6 +152,9 @@ class CreatedResources:
         if bucket.notifications:
             from moto.s3.models import NotificationConfiguration
 
+            # AWS differs: S3 sends `s3:TestEvent` to the queues and topics when a configuration
+            # is set (a deployment); a start sets it without one.
+
             made = backend.get_bucket(bucket.bucket_name)
             made.notification_configuration = NotificationConfiguration(
                 **_moto_notifications(bucket.notifications)

@@ -15,7 +15,13 @@ import pytest
 from moto.s3.models import NotificationConfiguration, s3_backends
 from moto.sqs.models import sqs_backends
 
-from appsync.aws.s3_notifications import BucketNotifications, matches, s3_event
+from appsync.aws.s3_notifications import (
+    PENDING_LIMIT,
+    BucketNotifications,
+    _enqueue,
+    matches,
+    s3_event,
+)
 from auth.clock import ManualClock
 from resolvers.datasources.dynamodb_wire import BACKEND_LOCK, DEFAULT_ACCOUNT_ID
 
@@ -148,3 +154,16 @@ async def _bodies(sqs: Any, wanted: int) -> list[dict[str, Any]]:
             return bodies
         await asyncio.sleep(0.01)
     raise AssertionError("no message came")
+
+
+async def test_past_the_limit_a_notification_is_dropped_with_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    waiting: asyncio.Queue[tuple[str, str, str]] = asyncio.Queue(PENDING_LIMIT)
+    for index in range(PENDING_LIMIT + 1):
+        _enqueue(waiting, ("queue", f"arn:aws:sqs:us-east-1:123456789012:q{index}", "{}"))
+    assert waiting.qsize() == PENDING_LIMIT
+    assert [r.getMessage() for r in caplog.records] == [
+        f"S3 event notification to arn:aws:sqs:us-east-1:123456789012:q{PENDING_LIMIT} "
+        f"dropped: {PENDING_LIMIT} are waiting already"
+    ]
