@@ -68,12 +68,11 @@ def _track() -> None:
         if key is not None:
             changed(str(getattr(event_name, "value", event_name)), bucket, key)
 
-    def remove(
-        self: Any, bucket_name: str, key_name: str, version_id: str | None = None, **kwargs: Any
-    ) -> Any:
+    def remove(self: Any, bucket_name: str, key_name: str, *args: Any, **kwargs: Any) -> Any:
+        version_id = args[0] if args else kwargs.get("version_id")
         bucket = self.buckets.get(bucket_name)
         versions = list(bucket.keys.getlist(key_name, [])) if bucket is not None else []
-        outcome = delete_object(self, bucket_name, key_name, version_id, **kwargs)
+        outcome = delete_object(self, bucket_name, key_name, *args, **kwargs)
         if bucket is None or not bucket.is_versioned or not outcome[0]:
             return outcome
         if version_id is None:
@@ -87,4 +86,4 @@ def _track() -> None:
 
     send_event.appsync_local = True  # type: ignore[attr-defined]
     notifications.send_event = send_event
-    S3Backend.delete_object = remove  # type: ignore[method-assign,assignment]
+    S3Backend.delete_object = remove  # type: ignore[method-assign]

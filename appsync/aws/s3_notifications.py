@@ -113,6 +113,8 @@ class BucketNotifications:
         loop, waiting = self._loop, self._waiting
         if loop is None or waiting is None:
             return
+        # One event, whichever destinations take it: one time and one sequencer.
+        now, sequence = self._clock.time(), next(self._sequence)
         for kind, configurations in (
             ("lambda", configuration.cloud_function),
             ("queue", configuration.queue),
@@ -120,14 +122,7 @@ class BucketNotifications:
         ):
             for each in configurations:
                 if matches(each.events, each.filters, event_name, key.name):
-                    event = s3_event(
-                        event_name,
-                        bucket,
-                        key,
-                        each.id,
-                        self._clock.time(),
-                        next(self._sequence),
-                    )
+                    event = s3_event(event_name, bucket, key, each.id, now, sequence)
                     delivery = (kind, each.arn, json.dumps(event))
                     loop.call_soon_threadsafe(_enqueue, waiting, delivery)
 

@@ -36,7 +36,9 @@ def read_roles(stacks: list[Stack]) -> tuple[RoleSpec, ...]:
             if properties is None:
                 continue
             if resource.type == ROLE:
-                name = str(stack.names.ref(resource.logical_id, ""))
+                name = _ref(stack, resource.logical_id)
+                if name is None:
+                    continue
                 inline[name] = [
                     item["PolicyDocument"]
                     for item in _list(properties.get("Policies"))
@@ -49,8 +51,8 @@ def read_roles(stacks: list[Stack]) -> tuple[RoleSpec, ...]:
             document = properties.get("PolicyDocument")
             if not isinstance(document, dict):
                 continue
-            if resource.type == MANAGED_POLICY:
-                declared[str(stack.names.ref(resource.logical_id, ""))] = document
+            if resource.type == MANAGED_POLICY and (arn := _ref(stack, resource.logical_id)):
+                declared[arn] = document
             for role in _list(properties.get("Roles")):
                 attached.setdefault(str(role), []).append(document)
     roles = []
@@ -72,6 +74,18 @@ def _properties(stack: Stack, logical_id: str) -> dict[str, Any] | None:
         value = None
     del stack.problems[before:]
     return value if isinstance(value, dict) else None
+
+
+def _ref(stack: Stack, logical_id: str) -> str | None:
+    """The resource's `Ref` (a role's name, a managed policy's ARN), or None when it cannot be
+    evaluated (no problem kept, as for `_properties`)."""
+    before = len(stack.problems)
+    try:
+        return str(stack.names.ref(logical_id, ""))
+    except TemplateValueError:
+        return None
+    finally:
+        del stack.problems[before:]
 
 
 def _list(value: Any) -> list[Any]:

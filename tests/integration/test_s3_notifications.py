@@ -213,3 +213,22 @@ def test_a_versioned_bucket_s_deletes(endpoint: str) -> None:
     assert removed["Records"][0]["s3"]["object"]["versionId"] == first
     assert marked["Records"][0]["eventName"] == "ObjectRemoved:DeleteMarkerCreated"
     assert marked["Records"][0]["s3"]["object"]["versionId"] == marker
+
+
+def test_one_event_has_one_sequencer_whichever_destinations_take_it(
+    endpoint: str, bucket: str
+) -> None:
+    """A copy to `uploads/*.jpg` is taken by the function's configuration and the topic's:
+    both messages are the one event (its time and sequencer), each with its configuration."""
+    s3 = SESSION.client("s3", endpoint_url=endpoint)
+    s3.put_object(Bucket=bucket, Key="source.png", Body=b"png")
+    s3.copy_object(
+        Bucket=bucket, Key="uploads/both.jpg", CopySource={"Bucket": bucket, "Key": "source.png"}
+    )
+    [seen] = _events(endpoint, "seen", 1)
+    [envelope] = _events(endpoint, "copies-inbox", 1)
+    [by_function] = seen["Records"]
+    [by_topic] = json.loads(envelope["Message"])["Records"]
+    assert by_function["s3"]["object"] == by_topic["s3"]["object"]
+    assert by_function["eventTime"] == by_topic["eventTime"]
+    assert by_function["s3"]["configurationId"] != by_topic["s3"]["configurationId"]
