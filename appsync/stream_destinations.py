@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from appsync.aws.resource_journal import journaled
+from appsync.aws.destinations import send_to
 from appsync.errors import ResourceJournalError
 
 logger = logging.getLogger(__name__)
@@ -27,18 +27,10 @@ class EmbeddedDestinations:
 
 
 def _send(destination_arn: str, body: str) -> None:
-    # Imported where used: moto's backends load on first use.
     from moto.core.exceptions import ServiceException
-    from moto.sns.models import sns_backends
-    from moto.sqs.models import sqs_backends
 
-    _, _, service, region, account, name = destination_arn.split(":", 5)
     try:
-        with journaled():
-            if service == "sqs":
-                sqs_backends[account][region].send_message(name, body)
-            else:
-                sns_backends[account][region].publish(body, arn=destination_arn)
+        send_to(destination_arn, body)
     except ServiceException as error:
         # AWS differs: Lambda counts a failed delivery in CloudWatch; locally it is logged.
         logger.warning("the on-failure record for %s was not delivered: %s", destination_arn, error)

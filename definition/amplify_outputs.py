@@ -5,12 +5,13 @@ made from the synthesized assembly, its data URL the local server's.
 Gen 2's root stack says which of its outputs make up each part of the client configuration in
 its `Metadata` (`AWS::Amplify::Auth`, `AWS::Amplify::GraphQL`, ... each with `stackOutputs`), and
 @aws-amplify/client-config turns those outputs into the file (`client_config_contributor_v1`:
-`AuthClientConfigContributor`, `DataClientConfigContributor`; schema version 1.4). The outputs
-are evaluated here as the server evaluates the stack, so the user pool, app client and identity
-pool ids are the ones the server creates. The data part's `model_introspection` (what
-`generateClient<Schema>()` builds `client.models` and `client.queries` from) is the
-`modelIntrospectionSchema.json` the data construct deploys to its bucket (a BucketDeployment
-of an asset in the assembly); the CLI makes the same schema again from the model schema.
+`AuthClientConfigContributor`, `DataClientConfigContributor`, `StorageClientConfigContributor`;
+schema version 1.4). The outputs are evaluated here as the server evaluates the stack, so the
+user pool, app client and identity pool ids, and the buckets' names, are the ones the server
+creates. The data part's `model_introspection` (what `generateClient<Schema>()` builds
+`client.models` and `client.queries` from) is the `modelIntrospectionSchema.json` the data
+construct deploys to its bucket (a BucketDeployment of an asset in the assembly); the CLI makes
+the same schema again from the model schema.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from definition.errors import TemplateValueError
 VERSION = "1.4"
 _AUTH = "AWS::Amplify::Auth"
 _DATA = "AWS::Amplify::GraphQL"
+_STORAGE = "AWS::Amplify::Storage"
 _BUCKET_DEPLOYMENT = "Custom::CDKBucketDeployment"
 _INTROSPECTION_FILE = "modelIntrospectionSchema.json"
 _MFA = {"OFF": "NONE", "OPTIONAL": "OPTIONAL", "ON": "REQUIRED"}
@@ -53,6 +55,8 @@ def amplify_outputs(root: Stack, graphql_url: str) -> dict[str, Any]:
         config["auth"] = _auth(payloads[_AUTH])
     if _DATA in payloads:
         config["data"] = _data(payloads[_DATA], graphql_url, root)
+    if _STORAGE in payloads:
+        config["storage"] = _storage(payloads[_STORAGE])
     return config
 
 
@@ -152,6 +156,35 @@ def _data(payload: dict[str, str], graphql_url: str, root: Stack) -> dict[str, A
     if introspection is not None:
         data["model_introspection"] = introspection
     return data
+
+
+def _storage(payload: dict[str, str]) -> dict[str, Any]:
+    """`StorageClientConfigContributor` (v1.2 and later): the default bucket, and every bucket
+    of the `buckets` output (a JSON list of each bucket's JSON text) with its access rules by
+    path, as the storage construct wrote them (`${cognito-identity.amazonaws.com:sub}` for an
+    `{entity_id}`, which the client library fills in)."""
+    storage: dict[str, Any] = {}
+    if "storageRegion" in payload:
+        storage["aws_region"] = payload["storageRegion"]
+    if "bucketName" in payload:
+        storage["bucket_name"] = payload["bucketName"]
+    buckets = []
+    for text in _parsed(payload, "buckets") or []:
+        try:
+            bucket = json.loads(text) if isinstance(text, str) else None
+        except json.JSONDecodeError:
+            bucket = None
+        if not isinstance(bucket, dict):
+            continue
+        made = {
+            "name": bucket.get("name"),
+            "bucket_name": bucket.get("bucketName"),
+            "aws_region": bucket.get("storageRegion"),
+            "paths": bucket.get("paths"),
+        }
+        buckets.append({key: value for key, value in made.items() if value is not None})
+    storage["buckets"] = buckets
+    return storage
 
 
 def _model_introspection(root: Stack) -> Any:

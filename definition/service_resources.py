@@ -6,9 +6,10 @@ them reach real ones (`appsync.service_resources`).
 Each is what the template's resource says, in the API's own terms: a queue's CreateQueue
 attributes (strings, as the API takes them), a topic's CreateTopic attributes, a
 subscription's Subscribe protocol, endpoint and attributes, a bucket's name with its
-versioning and CORS rules (PutBucketCors's `CORSRule`s), a parameter's PutParameter name, type
-and value, a deployment's local source files and destination. `key_path` is where the template
-states it (`<LogicalId>.Properties`).
+versioning, CORS rules (PutBucketCors's `CORSRule`s) and event notifications (the
+destinations of PutBucketNotificationConfiguration), a parameter's PutParameter name,
+type and value, a deployment's local source files and destination, a role's policies.
+`key_path` is where the template states it (`<LogicalId>.Properties`).
 """
 
 from __future__ import annotations
@@ -72,16 +73,48 @@ class TopicSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class BucketNotificationSpec:
+    """One destination of a bucket's event notifications (PutBucketNotificationConfiguration's
+    `LambdaFunctionConfigurations`, `QueueConfigurations` or `TopicConfigurations` item):
+    `destination` is `lambda`, `queue` or `topic`, `arn` the function's, queue's or topic's,
+    `events` S3's event types (`s3:ObjectCreated:*`, `s3:ObjectRemoved:Delete`, ...), and the
+    key filter's `prefix` and `suffix` ("" when absent). `configuration_id` is the `Id`
+    (None: S3 makes one up)."""
+
+    destination: str
+    arn: str
+    events: tuple[str, ...]
+    prefix: str = ""
+    suffix: str = ""
+    configuration_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class BucketSpec:
-    """An `AWS::S3::Bucket`: its name, whether versioning is on, and its CORS rules as
+    """An `AWS::S3::Bucket`: its name, whether versioning is on, its CORS rules as
     PutBucketCors takes them (`AllowedMethods`, `AllowedOrigins`, `AllowedHeaders`,
-    `ExposeHeaders`, `MaxAgeSeconds`, `ID`)."""
+    `ExposeHeaders`, `MaxAgeSeconds`, `ID`), and its event notifications (its own
+    `NotificationConfiguration`, and those a `Custom::S3BucketNotifications` of CDK adds)."""
 
     bucket_name: str
     region: str
     versioning: bool = False
     cors_rules: tuple[Mapping[str, Any], ...] = ()
     key_path: str = ""
+    notifications: tuple[BucketNotificationSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RoleSpec:
+    """An `AWS::IAM::Role` and the identity-based policies the template gives it: its inline
+    `Policies`, the `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources naming it in
+    `Roles`, and those of its `ManagedPolicyArns` the template declares, as policy documents;
+    `unknown_policies` are the managed policy ARNs it names that the template does not
+    declare (AWS managed policies), whose statements are not known locally."""
+
+    role_name: str
+    policies: tuple[Mapping[str, Any], ...] = ()
+    unknown_policies: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +181,9 @@ class QueueMappingSpec:
 
 @dataclass(frozen=True, slots=True)
 class ServiceResources:
-    """Everything of these kinds a definition declares (none: nothing is created), and the
-    mappings from its queues to its functions."""
+    """Everything of these kinds a definition declares (none: nothing is created), the
+    mappings from its queues to its functions, and its IAM roles' policies (which decide what
+    an identity pool's credentials may do in S3)."""
 
     queues: tuple[QueueSpec, ...] = ()
     topics: tuple[TopicSpec, ...] = ()
@@ -158,6 +192,7 @@ class ServiceResources:
     queue_mappings: tuple[QueueMappingSpec, ...] = ()
     parameters: tuple[ParameterSpec, ...] = ()
     deployments: tuple[BucketDeploymentSpec, ...] = ()
+    roles: tuple[RoleSpec, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(

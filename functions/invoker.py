@@ -316,6 +316,16 @@ class FunctionInvoker:
             )
             return
         if outcome.function_error:
+            # AWS differs: Lambda retries a failed asynchronous invocation twice, a minute and
+            # then two apart ("How Lambda handles errors and retries with asynchronous
+            # invocation", invocation-async-error-handling.html);
+            # locally it runs once and its failure is logged.
+            logger.warning(
+                "function %s: asynchronous invocation %s failed: %s",
+                pool.spec.name,
+                invocation.request_id,
+                outcome.payload[:1000].decode("utf-8", errors="replace"),
+            )
             self._hint(pool, outcome.payload)
 
     def _hint(self, pool: FunctionPool, error_payload: bytes) -> None:

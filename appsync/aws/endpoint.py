@@ -45,6 +45,7 @@ from appsync.aws.requests import (
     allows_unsigned,
     identify,
 )
+from appsync.aws.s3_access import S3Access
 from appsync.start_gate import STOPPING, StartGate
 from auth.errors import SignatureError
 from auth.signature import SigV4Verifier
@@ -72,10 +73,13 @@ class AwsEndpoint:
         verifier: SigV4Verifier,
         routes: Mapping[str, ServiceRoute],
         fallback: FallbackRoute | None = None,
+        s3_access: S3Access | None = None,
     ) -> None:
         self._verifier = verifier
         self._routes = dict(routes)
         self._fallback = fallback
+        # What the identity pools' credentials may do in S3 (their roles' policies).
+        self._s3_access = s3_access
         # What `serve` starts after it listens (the embedded DynamoDB's data, Cognito): every
         # request waits for it here, the engine's in-process calls as HTTP ones (start_gate).
         self.gate: StartGate | None = None
@@ -128,12 +132,17 @@ class AwsEndpoint:
             return cross_origin.refusal(call)
         if not unsigned:
             try:
-                await self._verifier.verify(request.auth_request(), call.service)
+                credential = await self._verifier.verify(request.auth_request(), call.service)
             except SignatureError as error:
                 logger.info(
                     "refused %s %s: %s", call.service or "?", call.operation or "", error.error_type
                 )
                 return refusal(error, call)
+            if self._s3_access and call.service == "s3":
+                denied = self._s3_access.refusal(request, credential)
+                if denied is not None:
+                    logger.info("refused s3 %s %s: AccessDenied", request.method, request.path)
+                    return denied
         route = self._routes.get(call.route)
         if route is None and self._fallback is not None and self._fallback.serves(call.service):
             route = self._fallback

@@ -30,6 +30,7 @@ from appsync.aws.lambda_ import LambdaRoute, LocalFunctions
 from appsync.aws.moto_services import MotoServices
 from appsync.aws.parameter_store import KeepingParameters, KeptParameters, parameters_kept
 from appsync.aws.requests import AwsRequest, AwsResponse, ServiceCall
+from appsync.aws.s3_access import S3Access
 from appsync.aws.service_resources import CreatedResources, Locate, resources_created
 from appsync.aws.states import StepFunctionsApi, StepFunctionsRoute
 from appsync.aws.transport import EndpointTransport
@@ -65,6 +66,8 @@ class LocalAws:
     parameters: KeptParameters = field(default_factory=lambda: KeptParameters(CreatedResources()))
     # The declared functions, which the template's `lambda` subscriptions deliver to.
     functions: LocalFunctions | None = None
+    # The API's clock: the time of the buckets' events.
+    clock: Clock | None = None
 
 
 def build_local_aws(
@@ -117,7 +120,8 @@ def build_local_aws(
     parameters = KeptParameters(created)
     routes["ssm"] = KeepingParameters(moto, parameters)
     verifier = endpoint_verifier(settings, clock, vended, token_clock)
-    endpoint = AwsEndpoint(verifier, routes, fallback=moto)
+    access = S3Access(resources[0].roles) if resources is not None else None
+    endpoint = AwsEndpoint(verifier, routes, fallback=moto, s3_access=access)
     transport = EndpointTransport(endpoint)
     local = LocalAws(
         settings,
@@ -133,6 +137,7 @@ def build_local_aws(
         created=created,
         parameters=parameters,
         functions=functions,
+        clock=token_clock,
     )
     if resources is not None:
         local = dataclasses.replace(local, resources=resources[0], locate=resources[1])
@@ -194,7 +199,10 @@ async def running(local: LocalAws) -> AsyncIterator[None]:
         local.created, local.resources, local.locate, kept, fsync=local.data.fsync
     )
     try:
-        async with local.created.lambda_subscriptions.delivering(local.functions):
+        async with (
+            local.created.lambda_subscriptions.delivering(local.functions),
+            local.created.bucket_notifications.delivering(local.functions, local.clock),
+        ):
             with (
                 signing_with(local.data),
                 user_pools_created(local.user_pools),

@@ -9,8 +9,8 @@ moto makes it (`track_changes` wraps moto's own methods once per process):
 * messages gone from a queue: DeleteMessage(Batch) (`Queue.delete_message`) and a queue
   mapping's deletes after a Lambda batch (`appsync.queue_mappings`), PurgeQueue, and a receive
   on a queue with a `RedrivePolicy` (the moves to its dead-letter queue);
-* an object put or deleted (`S3Backend.put_object` / `delete_object`): PutObject, CopyObject,
-  CompleteMultipartUpload, DeleteObject(s).
+* an object put or deleted: PutObject, CopyObject, CompleteMultipartUpload, DeleteObject(s),
+  as `object_changes` hears of them (the one seam the buckets' notifications share).
 Each code path that calls moto does so inside `journaled()` (the backends' lock held), and the
 changes it noticed are written as journal records when it leaves, under that lock and before the
 answer goes out; a change that cannot be written raises ResourceJournalError, which the AWS
@@ -37,6 +37,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from appsync.aws.object_changes import listen
 from appsync.aws.resource_data import (
     INLINE_BYTES,
     KeptContents,
@@ -67,6 +68,7 @@ def journal_changes(journal: ResourceJournal | None) -> None:
     moto's backends are one per process, so is this journal."""
     if journal is not None:
         track_changes()
+        listen(_object_changed)
     # Under the lock: moto's threads read it there.
     with BACKEND_LOCK:
         _journal[:] = [journal] if journal is not None else []
@@ -312,17 +314,20 @@ class ResourceJournal:
         self._touched.clear()
 
 
+def _object_changed(event_name: str, bucket: Any, key: Any) -> None:
+    if _journal:
+        _journal[0].touched(bucket.name, key.name)
+
+
 def track_changes() -> None:
-    """moto's methods that change a queue's messages or a bucket's objects, telling the
-    journal (see the module's docstring); once per process."""
-    from moto.s3.models import S3Backend
+    """moto's methods that change a queue's messages, telling the journal (see the module's
+    docstring); once per process."""
     from moto.sqs.models import Queue, SQSBackend
 
     if getattr(Queue.add_message, "journaled", False):
         return
     add, delete = Queue.add_message, Queue.delete_message
     purge, receive = SQSBackend.purge_queue, SQSBackend.receive_message
-    put_object, delete_object = S3Backend.put_object, S3Backend.delete_object
 
     def add_message(self: Any, message: Any) -> None:
         add(self, message)
@@ -353,26 +358,11 @@ def track_changes() -> None:
             if _journal and queue is not None and queue.dead_letter_queue is not None:
                 _journal[0].changed(queue)
 
-    def put(self: Any, bucket_name: str, key_name: str, *args: Any, **kwargs: Any) -> Any:
-        made = put_object(self, bucket_name, key_name, *args, **kwargs)
-        if _journal:
-            _journal[0].touched(bucket_name, key_name)
-        return made
-
-    def remove(self: Any, bucket_name: str, key_name: str, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return delete_object(self, bucket_name, key_name, *args, **kwargs)
-        finally:
-            if _journal:
-                _journal[0].touched(bucket_name, key_name)
-
     add_message.journaled = True  # type: ignore[attr-defined]
     Queue.add_message = add_message  # type: ignore[method-assign]
     Queue.delete_message = delete_message  # type: ignore[method-assign]
     SQSBackend.purge_queue = purge_queue  # type: ignore[method-assign]
     SQSBackend.receive_message = receive_message  # type: ignore[method-assign]
-    S3Backend.put_object = put  # type: ignore[method-assign]
-    S3Backend.delete_object = remove  # type: ignore[method-assign]
 
 
 def _s3() -> Any:

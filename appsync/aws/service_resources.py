@@ -9,14 +9,16 @@ They are made in moto's backends in this process, the ones the AWS endpoint serv
 attributes (its dead-letter queue first, so that the `RedrivePolicy` names an existing queue),
 a topic with CreateTopic's, each subscription with Subscribe and SetSubscriptionAttributes (an
 `AWS::SNS::Subscription` keeping the ARN its `Ref` gave), a bucket with CreateBucket, its
-versioning and CORS rules, a parameter with PutParameter (overwriting: the template's value
-wins). Creating again is idempotent: a queue or topic that exists takes the declared
-attributes, a subscription that exists is kept, a bucket that exists keeps its objects (a
-deployment puts its files again); so a reload creates what it adds (`appsync.reload`). What a
-start created is removed when the server stops (moto's backends outlive a server in one
-process, as `user_pools` says). With a data directory, what the queues and buckets hold is put
-back at the start and written as it changes (`resource_journal`), before the deployments put
-their files again.
+versioning, CORS rules and event notifications (as PutBucketNotificationConfiguration sets
+them, without the `s3:TestEvent` message S3 sends when they are set: a start is not a new
+configuration; `s3_notifications` sends the events), a parameter with PutParameter
+(overwriting: the template's value wins). Creating again is idempotent: a queue or topic that
+exists takes the declared attributes, a subscription that exists is kept, a bucket that exists
+keeps its objects (a deployment puts its files again); so a reload creates what it adds
+(`appsync.reload`). What a start created is removed when the server stops (moto's backends
+outlive a server in one process, as `user_pools` says). With a data directory, what the queues
+and buckets hold is put back at the start and written as it changes (`resource_journal`),
+before the deployments put their files again.
 """
 
 from __future__ import annotations
@@ -32,10 +34,12 @@ from typing import Any
 from appsync.aws.bucket_deployments import deploy
 from appsync.aws.resource_files import ResourceFiles
 from appsync.aws.resource_journal import ResourceJournal, journal_changes, journaled
+from appsync.aws.s3_notifications import BucketNotifications
 from appsync.aws.sns_lambda import LambdaSubscriptions
 from appsync.errors import ConfigError, ResourceJournalError
 from definition.problems import Problem
 from definition.service_resources import (
+    BucketNotificationSpec,
     BucketSpec,
     ParameterSpec,
     QueueSpec,
@@ -61,10 +65,12 @@ Locate = Callable[[str, str], Problem]
 
 class CreatedResources:
     """What `create` made (and `remove` takes away), by service; `lambda_subscriptions`
-    delivers the messages of its `lambda` subscriptions."""
+    delivers the messages of its `lambda` subscriptions, `bucket_notifications` the buckets'
+    events."""
 
     def __init__(self) -> None:
         self.lambda_subscriptions = LambdaSubscriptions()
+        self.bucket_notifications = BucketNotifications()
         self.queues: set[tuple[str, str, str]] = set()
         self.topics: set[str] = set()
         self.subscriptions: set[str] = set()
@@ -176,6 +182,16 @@ class CreatedResources:
             backend.put_bucket_versioning(bucket.bucket_name, "Enabled")
         if bucket.cors_rules:
             backend.put_bucket_cors(bucket.bucket_name, [_moto_cors(r) for r in bucket.cors_rules])
+        if bucket.notifications:
+            from moto.s3.models import NotificationConfiguration
+
+            # AWS differs: S3 sends `s3:TestEvent` to the queues and topics when a configuration
+            # is set (a deployment); a start sets it without one.
+
+            made = backend.get_bucket(bucket.bucket_name)
+            made.notification_configuration = NotificationConfiguration(
+                **_moto_notifications(bucket.notifications)
+            )
 
     def remove(self) -> None:
         """What `create` made, gone from the embedded services."""
@@ -270,6 +286,30 @@ def _moto_cors(rule: Any) -> dict[str, Any]:
     if "ID" in rule:
         moto_rule["ID"] = rule["ID"]
     return moto_rule
+
+
+def _moto_notifications(specs: tuple[BucketNotificationSpec, ...]) -> dict[str, Any]:
+    """moto's NotificationConfiguration arguments (its parsed PutBucketNotificationConfiguration
+    XML: `{"CloudFunction" | "Queue" | "Topic": arn, "Event": [...], "Filter", "Id"}`)."""
+    made: dict[str, list[dict[str, Any]]] = {"cloud_function": [], "queue": [], "topic": []}
+    for spec in specs:
+        kind, key = {
+            "lambda": ("cloud_function", "CloudFunction"),
+            "queue": ("queue", "Queue"),
+            "topic": ("topic", "Topic"),
+        }[spec.destination]
+        item: dict[str, Any] = {key: spec.arn, "Event": list(spec.events)}
+        rules = [
+            {"Name": name, "Value": value}
+            for name, value in (("prefix", spec.prefix), ("suffix", spec.suffix))
+            if value
+        ]
+        if rules:
+            item["Filter"] = {"S3Key": {"FilterRule": rules}}
+        if spec.configuration_id is not None:
+            item["Id"] = spec.configuration_id
+        made[kind].append(item)
+    return made
 
 
 def _sqs(region: str, account: str) -> Any:

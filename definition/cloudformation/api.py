@@ -16,6 +16,7 @@ the resource too.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from definition.cloudformation.appsync_api import (
@@ -40,6 +41,7 @@ from definition.cloudformation.cognito import (
 )
 from definition.cloudformation.dynamodb import read_tables
 from definition.cloudformation.event_sources import EVENT_SOURCE_MAPPING, read_stream_mappings
+from definition.cloudformation.iam import read_roles
 from definition.cloudformation.lambda_ import read_lambda_functions
 from definition.cloudformation.messaging import (
     POLICIES,
@@ -54,6 +56,7 @@ from definition.cloudformation.parameters import StackSettings
 from definition.cloudformation.properties import Part
 from definition.cloudformation.queue_sources import read_queue_mappings
 from definition.cloudformation.s3 import BUCKET, read_buckets
+from definition.cloudformation.s3_notifications import NOTIFICATIONS, read_custom_notifications
 from definition.cloudformation.ssm import PARAMETER, read_parameters
 from definition.cloudformation.stack import NESTED_STACK, Resource, Stack
 from definition.cloudformation.step_functions import read_state_machines
@@ -71,6 +74,7 @@ from definition.model import (
 from definition.problems import Notice, Origin
 from definition.service_resources import (
     BucketDeploymentSpec,
+    BucketNotificationSpec,
     BucketSpec,
     ParameterSpec,
     QueueMappingSpec,
@@ -95,7 +99,7 @@ _READ = (
     *["AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::Cognito::UserPool"],
     *["AWS::Cognito::UserPoolClient", NESTED_STACK, EVENT_SOURCE_MAPPING, USER_POOL_GROUP],
     *[IDENTITY_POOL, ROLE_ATTACHMENT],
-    *[QUEUE, TOPIC, SUBSCRIPTION, BUCKET, *POLICIES, PARAMETER, BUCKET_DEPLOYMENT],
+    *[QUEUE, TOPIC, SUBSCRIPTION, BUCKET, NOTIFICATIONS, *POLICIES, PARAMETER, BUCKET_DEPLOYMENT],
 )
 # Resources that grant or record, with nothing to do locally: IAM is not enforced, Lambda
 # permissions are not checked, CDK's metadata is CDK's own.
@@ -216,15 +220,18 @@ def _service_resources(stacks: list[Stack], urls: dict[str, str]) -> ServiceReso
     buckets: list[BucketSpec] = []
     parameters: list[ParameterSpec] = []
     deployments: list[BucketDeploymentSpec] = []
+    added: list[tuple[Stack, str, tuple[BucketNotificationSpec, ...], str]] = []
     for stack in stacks:
         queues += read_queues(stack)
         stack_topics, stack_subscriptions = read_topics(stack)
         topics += stack_topics
         subscriptions += stack_subscriptions
         buckets += read_buckets(stack)
+        added += [(stack, *found) for found in read_custom_notifications(stack)]
         mappings += read_queue_mappings(stack)
         parameters += read_parameters(stack, urls)
         deployments += read_bucket_deployments(stack)
+    buckets = _with_notifications(buckets, added)
     for kind, names in (
         ("queue", [(queue.queue_name, queue.key_path) for queue in queues]),
         ("topic", [(topic.topic_arn, topic.key_path) for topic in topics]),
@@ -245,7 +252,31 @@ def _service_resources(stacks: list[Stack], urls: dict[str, str]) -> ServiceReso
         tuple(mappings),
         tuple(parameters),
         tuple(deployments),
+        read_roles(stacks),
     )
+
+
+def _with_notifications(
+    buckets: list[BucketSpec],
+    added: list[tuple[Stack, str, tuple[BucketNotificationSpec, ...], str]],
+) -> list[BucketSpec]:
+    """`buckets` with the configurations of the `Custom::S3BucketNotifications` naming them; one
+    naming a bucket of no stack (an imported one) is noticed."""
+    by_name = {bucket.bucket_name: bucket for bucket in buckets}
+    for stack, name, notifications, key_path in added:
+        bucket = by_name.get(name)
+        if bucket is None:
+            stack.notices.append(
+                Notice(
+                    stack.file,
+                    key_path,
+                    f"names the bucket {name}, which no stack declares: accepted, and no "
+                    "notification is sent locally",
+                )
+            )
+            continue
+        by_name[name] = replace(bucket, notifications=bucket.notifications + notifications)
+    return list(by_name.values())
 
 
 def _the_api(stack: Stack, stacks: list[Stack]) -> tuple[Stack, Resource] | None:

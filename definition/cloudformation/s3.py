@@ -8,7 +8,8 @@ follows S3's naming rules (3 to 63 lowercase letters, digits, dots and hyphens, 
 ending with a letter or digit); `VersioningConfiguration.Status` is `Enabled` or `Suspended`;
 `CorsConfiguration.CorsRules` are PutBucketCors's rules under CloudFormation's names
 (`AllowedMethods` and `AllowedOrigins` required, `AllowedHeaders`, `ExposedHeaders`, `Id`,
-`MaxAge`). The bucket's other settings are accepted with a notice.
+`MaxAge`); `NotificationConfiguration` is read by `s3_notifications`. The bucket's other
+settings are accepted with a notice.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from definition.appsync_yaml.reader import join
 from definition.cloudformation.properties import PropertyReader, checked_properties, integer
+from definition.cloudformation.s3_notifications import template_notifications
 from definition.cloudformation.stack import Stack
 from definition.service_resources import BucketSpec
 
@@ -36,7 +38,6 @@ _NO_LOCAL_EFFECT = {
     "MetadataConfiguration": "no metadata tables",
     "MetadataTableConfiguration": "no metadata tables",
     "MetricsConfigurations": "no CloudWatch metrics",
-    "NotificationConfiguration": "no event notifications are sent",
     "ObjectLockConfiguration": "objects are not locked",
     "ObjectLockEnabled": "objects are not locked",
     "OwnershipControls": "requests are not authorized by ACLs locally",
@@ -45,7 +46,10 @@ _NO_LOCAL_EFFECT = {
     "Tags": "tags are not listed",
     "WebsiteConfiguration": "no website endpoint",
 }
-_KEYS = ("BucketName", "VersioningConfiguration", "CorsConfiguration", *_NO_LOCAL_EFFECT)
+_KEYS = (
+    *["BucketName", "VersioningConfiguration", "CorsConfiguration", "NotificationConfiguration"],
+    *_NO_LOCAL_EFFECT,
+)
 _CORS_KEYS = (
     "AllowedHeaders",
     "AllowedMethods",
@@ -87,6 +91,7 @@ def read_buckets(stack: Stack) -> tuple[BucketSpec, ...]:
                 _versioning(reader, properties.get("VersioningConfiguration")),
                 _cors_rules(reader, properties.get("CorsConfiguration")),
                 f"{logical_id}.{path}",
+                template_notifications(reader, properties.get("NotificationConfiguration")),
             )
         )
     return tuple(buckets)

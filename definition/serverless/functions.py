@@ -21,8 +21,9 @@ event's `arn` (or the string itself), `BatchSize` 10 unless given, `maximumBatch
 `MaximumBatchingWindowInSeconds`, `Enabled`, `functionResponseType`, `filterPatterns` and
 `maximumConcurrency` (`ScalingConfig`), under `naming.getQueueLogicalId`'s logical id
 (`<Function>EventSourceMappingSQS<QueueName>`). The template reader then follows a DynamoDB
-stream's or a queue's mapping. Other events (`http`, `schedule`, ...) do not trigger
-functions locally: a notice names the functions that have them.
+stream's or a queue's mapping. An `s3` event compiles into its bucket (`s3_events`). Other
+events (`http`, `schedule`, ...) do not trigger functions locally: a notice names the functions
+that have them.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import json
 from typing import Any
 
 from definition.serverless.compiler import Compiled, PluginReader, lambda_logical_id
+from definition.serverless.s3_events import compile_s3_events
 
 # Provider.getRuntime's default (Serverless Framework v3).
 _RUNTIME = "nodejs14.x"
@@ -46,6 +48,7 @@ def compile_functions(
     path: str = "functions",
 ) -> None:
     with_events = []
+    compile_s3_events(reader, functions, provider, out, path)
     for key, raw in functions.items():
         where = f"{path}.{key}"
         if raw is None:
@@ -62,7 +65,8 @@ def compile_functions(
         queues = [event["sqs"] for event in events if isinstance(event, dict) and "sqs" in event]
         for queue in queues:
             _queue_mapping(key, queue, out, f"{where}.events")
-        if len(streams) + len(queues) < len(events):
+        buckets = [event for event in events if isinstance(event, dict) and "s3" in event]
+        if len(streams) + len(queues) + len(buckets) < len(events):
             with_events.append(key)
         environment = {**(provider.get("environment") or {}), **(raw.get("environment") or {})}
         architecture = raw.get("architecture") or provider.get("architecture")

@@ -52,7 +52,7 @@ _STAGE = re.compile(r"[A-Za-z0-9-]+")
 _READ = ("service", "appSync", "resources")
 _PROVIDER_READ = (
     *["stackName", "stackParameters", "environment", "runtime", "memorySize", "timeout"],
-    *["layers", "architecture"],
+    *["layers", "architecture", "s3"],
 )
 _FUNCTION_READ = (
     *["name", "handler", "runtime", "memorySize", "timeout", "environment", "layers"],

@@ -219,7 +219,7 @@ Resources:
     assert lines[:2] == [
         "appsync-local: 2 problem(s):",
         f"  {config}: Source.Properties.Name.Fn::ImportValue: Fn::ImportValue reads an export of "
-        "another stack, which does not exist locally: give the value as a parameter instead "
+        "another stack, which is not read with this one: give the value as a parameter instead "
         "(--parameter Name=Value)",
     ]
     # The SDL's own problem, in the same report.

@@ -1,7 +1,8 @@
 """amplify_outputs.json made from an Amplify Gen 2 assembly, as @aws-amplify/client-config makes
-it from the deployed stack's outputs (client_config_contributor_v1.js: AuthClientConfigContributor
-and DataClientConfigContributor, schema 1.4), its ids the ones the server creates and its data
-URL the local server's. The fixture is apis/iac/amplify-gen2 (`ampx sandbox`'s synthesis)."""
+it from the deployed stack's outputs (client_config_contributor_v1.js: AuthClientConfigContributor,
+DataClientConfigContributor and StorageClientConfigContributor, schema 1.4), its ids the ones the
+server creates and its data URL the local server's. The fixtures are apis/iac/amplify-gen2 and
+amplify-gen2-photos (`ampx sandbox`'s synthesis)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from definition.cdk import cdk_stack, read_cdk
 
 IAC = Path(__file__).parents[2] / "integration" / "apis" / "iac"
 GEN2_OUT = IAC / "amplify-gen2" / "cdk.out"
+PHOTOS_OUT = IAC / "amplify-gen2-photos" / "cdk.out"
 URL = "http://127.0.0.1:20002/graphql"
 
 
@@ -62,6 +64,38 @@ def test_the_data_part_is_the_local_api_with_its_model_introspection() -> None:
     assert data["model_introspection"] == json.loads(deployed.read_text())
     assert set(data["model_introspection"]["models"]) == {"Todo"}
     assert set(data["model_introspection"]["queries"]) == {"sayHello", "countTodos"}
+
+
+def test_the_storage_part_names_the_bucket_the_server_creates_with_its_access_rules() -> None:
+    """defineStorage({name: "photos", access: ...}): the storage construct's `buckets` output
+    is each bucket's JSON, its `paths` the access rules by prefix (read as get and list), the
+    entity's `{entity_id}` left as the policy variable the client fills in."""
+    outputs = amplify_outputs(cdk_stack(PHOTOS_OUT), URL)
+    [bucket] = [
+        b for b in read_cdk(PHOTOS_OUT).server.resources.buckets if "photosbucket" in b.bucket_name
+    ]
+    assert outputs["storage"] == {
+        "aws_region": "us-east-1",
+        "bucket_name": bucket.bucket_name,
+        "buckets": [
+            {
+                "name": "photos",
+                "bucket_name": bucket.bucket_name,
+                "aws_region": "us-east-1",
+                "paths": {
+                    "public/*": {
+                        "guest": ["get", "list"],
+                        "authenticated": ["get", "list", "write", "delete"],
+                    },
+                    "private/${cognito-identity.amazonaws.com:sub}/*": {
+                        "entityidentity": ["get", "list", "write", "delete"]
+                    },
+                },
+            }
+        ],
+    }
+    # A backend without storage has no storage part.
+    assert "storage" not in amplify_outputs(cdk_stack(GEN2_OUT), URL)
 
 
 def test_a_stack_that_is_not_a_gen_2_backend_is_refused() -> None:

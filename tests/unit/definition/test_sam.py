@@ -265,3 +265,40 @@ def test_a_functions_sns_event_is_a_lambda_subscription(tmp_path: Path) -> None:
         function.arn,
     )
     assert subscription.attributes == {"FilterPolicy": '{"severity": ["high"]}'}
+
+
+def test_a_functions_s3_event_is_a_bucket_notification(tmp_path: Path) -> None:
+    """SAM's `Events: {Type: S3}` (sam-property-function-s3.html) becomes the bucket's
+    `NotificationConfiguration.LambdaConfigurations` item naming the function, which the
+    server sends the bucket's events to."""
+    path = _with_api(
+        tmp_path,
+        """
+  Photos:
+    Type: AWS::S3::Bucket
+    Properties: {BucketName: photos}
+  Thumbs:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: code
+      Handler: app.handler
+      Runtime: python3.12
+      Events:
+        Upload:
+          Type: S3
+          Properties:
+            Bucket: !Ref Photos
+            Events: s3:ObjectCreated:*
+            Filter: {S3Key: {Rules: [{Name: suffix, Value: .jpg}]}}
+""",
+    )
+    definition = read_sam(path, SETTINGS)
+    [function] = definition.server.lambda_functions
+    [bucket] = definition.server.resources.buckets
+    [notification] = bucket.notifications
+    assert (notification.destination, notification.arn, notification.events) == (
+        "lambda",
+        function.arn,
+        ("s3:ObjectCreated:*",),
+    )
+    assert (notification.prefix, notification.suffix) == ("", ".jpg")

@@ -45,6 +45,9 @@ def record(event, context):
     with open(event["path"], "w") as f:
         f.write(context.aws_request_id)
 
+def fail(event, context):
+    raise ValueError("no thumbnail")
+
 def contexts(event, context):
     client = context.client_context
     return {
@@ -104,6 +107,24 @@ async def test_an_event_invocation_answers_at_once_and_runs_later(
         assert (result.status_code, result.payload) == (202, b"")
         await until(lambda: marker.exists() and bool(marker.read_text()))
     assert marker.read_text() == result.request_id
+
+
+@pytest.mark.anyio
+async def test_a_failed_event_invocation_is_logged(
+    code: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Lambda retries it twice ("How Lambda handles errors and retries with asynchronous
+    invocation"); locally it runs once, and its error is logged."""
+    with caplog.at_level(logging.WARNING, logger="functions.invoker"):
+        async with running(python(code, "app.fail", "fail")) as invoker:
+            result = await invoker.invoke("fail", b"{}", InvocationType.EVENT)
+            await until(lambda: bool(caplog.records))
+    [record] = caplog.records
+    message = record.getMessage()
+    assert message.startswith(
+        f"function fail: asynchronous invocation {result.request_id} failed: "
+    )
+    assert json.loads(message.split("failed: ", 1)[1])["errorMessage"] == "no thumbnail"
 
 
 @pytest.mark.anyio
