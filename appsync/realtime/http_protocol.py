@@ -126,7 +126,7 @@ class HttpProtocol(asyncio.Protocol):
         # Before the protocol is looked at: what is not an upgrade (a first request to /graphql)
         # does not import it.
         request = _REQUEST.fullmatch(data)
-        if request is None or not _ours(config.ws_protocol_class):
+        if request is None or _native_class(config.ws_protocol_class) is None:
             return None
         target, block = request.groups()
         headers = [(name.lower(), value) for name, value in _HEADER.findall(block)]
@@ -147,13 +147,12 @@ class HttpProtocol(asyncio.Protocol):
         return native_upgrade(config.loaded_app, config, http_scope, target, well_formed=True)
 
     def _websocket_protocol(self) -> WSProtocol:
-        from appsync.realtime.wsproto_protocol import WSProtocol
-
-        protocol = self.config.ws_protocol_class(  # type: ignore[misc, call-arg]
+        """What `config.ws_protocol_class` makes (`_native` found it ours), made directly."""
+        protocol_class = _native_class(self.config.ws_protocol_class)
+        assert protocol_class is not None
+        return protocol_class(
             config=self.config, server_state=self.server_state, app_state=self.app_state
         )
-        assert isinstance(protocol, WSProtocol)
-        return protocol
 
     def _delegate(self, data: bytes) -> None:
         """uvicorn's httptools protocol takes the connection, with what was read of it."""
@@ -208,8 +207,24 @@ def _ours(protocol_class: object) -> bool:
     `wsproto_protocol.WSProtocol` (or a subclass) given as the class itself, as
     bench/fanout.py gives it. Those upgrades `native.py` answers. Imports the class (on an
     upgrade)."""
+    return _native_class(protocol_class) is not None
+
+
+# `_native_class`'s answers by uvicorn's `ws_protocol_class` (a server has one).
+_NATIVE_CLASSES: dict[object, type[WSProtocol] | None] = {}
+
+
+def _native_class(protocol_class: object) -> type[WSProtocol] | None:
+    """The class `protocol_class` (uvicorn's `ws_protocol_class`) makes if it is ours (`_ours`),
+    else None; asked once per class, not per connection (the import and the subclass check)."""
+    if protocol_class in _NATIVE_CLASSES:
+        return _NATIVE_CLASSES[protocol_class]
     from appsync.realtime.wsproto_protocol import WSProtocol
 
-    return protocol_class is websocket_protocol or (
-        isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol)
-    )
+    native: type[WSProtocol] | None = None
+    if protocol_class is websocket_protocol:
+        native = WSProtocol
+    elif isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol):
+        native = protocol_class
+    _NATIVE_CLASSES[protocol_class] = native
+    return native
