@@ -122,14 +122,18 @@ def encode(message: ServerMessage) -> str:
     return json_text.dumps(message)
 
 
-# Every `ka` frame is the same text.
+# Every `ka` frame is the same text, and the same frame (a SendFrame is immutable).
 _KEEP_ALIVE = encode(messages.keep_alive())
+_KEEP_ALIVE_FRAME = SendFrame(_KEEP_ALIVE)
+# What every AppSync client sends first, as it sends it (amplify-js, the Apollo link, gql): a
+# frame of this text is known without parsing it.
+_CONNECTION_INIT_TEXT = '{"type":"connection_init"}'
 
 
 @functools.lru_cache(maxsize=8)
-def _connection_ack(timeout_ms: int) -> str:
-    """The `connection_ack` text, the same for every connection of an endpoint."""
-    return encode(messages.connection_ack(timeout_ms))
+def _connection_ack(timeout_ms: int) -> SendFrame:
+    """The `connection_ack` frame, the same for every connection of an endpoint."""
+    return SendFrame(encode(messages.connection_ack(timeout_ms)))
 
 
 # `encode(messages.start_ack(id))` is `_START_ACK_OPEN + encode(id) + "}"` (compact JSON, keys in
@@ -225,6 +229,8 @@ class RealtimeConnection:
         self._require_not_closed()
         if self.state is _REJECTED:
             return self._reject()
+        if text == _CONNECTION_INIT_TEXT:
+            return self._initialized()
         try:
             frame = json_text.loads(text)
         except JsonTextError:
@@ -234,16 +240,19 @@ class RealtimeConnection:
             return [self._unsupported("unknown")]
         kind = frame.get("type")
         if kind == _CONNECTION_INIT:
-            self.state = _ACKNOWLEDGED
-            # The service sends its first `ka` right behind the ack (the frames recorded in
-            # ChilliCream/graphql-platform#6468 and artilleryio/artillery#1567), then one per
-            # keep-alive period.
-            return [SendFrame(_connection_ack(self._timeout_ms)), SendFrame(_KEEP_ALIVE)]
+            return self._initialized()
         if kind == _START:
             return self._start(frame)
         if kind == _STOP:
             return self._stop(frame.get("id"))
         return [self._unsupported(kind if isinstance(kind, str) and kind else "unknown")]
+
+    def _initialized(self) -> list[Action]:
+        """`connection_init`: `connection_ack`, and the first `ka` right behind it, as the
+        service sends them (the frames recorded in ChilliCream/graphql-platform#6468 and
+        artilleryio/artillery#1567), then one per keep-alive period."""
+        self.state = _ACKNOWLEDGED
+        return [_connection_ack(self._timeout_ms), _KEEP_ALIVE_FRAME]
 
     def receive_binary(self) -> list[Action]:
         """A binary frame: the protocol is text only."""
@@ -339,7 +348,7 @@ class RealtimeConnection:
             if self._idle_turns >= self._idle_limit:
                 self.state = _CLOSED
                 return [CloseSocket(CLOSE_IDLE, "no subscription")]
-        return [SendFrame(_KEEP_ALIVE)]
+        return [_KEEP_ALIVE_FRAME]
 
     def first_frame_timed_out(self) -> list[Action]:
         """No frame came in the time the server waits for the first (`connection_init`, or a

@@ -448,6 +448,26 @@ def test_a_payload_encoded_once_makes_the_frame_encoding_the_message_makes(
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        '{"type":"connection_init"}',
+        '{ "type": "connection_init" }',
+        '{"type":"connection_init","payload":{}}',
+        '{"payload":{},"type":"connection_init"}',
+    ],
+)
+def test_connection_init_is_answered_alike_however_it_is_written(text: str) -> None:
+    """The text every client sends is answered without parsing it, and exactly as any other
+    writing of the same message."""
+    connection = RealtimeConnection()
+    assert frames(connection.receive(text)) == [
+        {"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}},
+        {"type": "ka"},
+    ]
+    assert connection.state is ConnectionState.ACKNOWLEDGED
+
+
+@pytest.mark.parametrize(
     "subscription_id",
     ["1", 'quote " and \\ é \u2028', "\ud800-id", "5d4b3c2a-0000-4000-8000-000000000000"],
     ids=["plain", "escapes", "lone-surrogate", "uuid"],
