@@ -52,9 +52,10 @@ def own_url(host: str, port: int, scheme: str = "http") -> str:
     return f"{scheme}://{host}:{port}"
 
 
+@functools.lru_cache(maxsize=64)
 def is_loopback(address: str) -> bool:
     """Whether a bind address or a socket's address is a loopback one (asked on every request,
-    about a few addresses: cached)."""
+    about a few addresses: cached; parsing the address was 3% of a realtime subscribe's CPU)."""
     if address == "localhost":
         return True
     try:

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from uvicorn.config import Config
 from uvicorn.logging import TRACE_LOG_LEVEL
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as _UvicornHttpToolsProtocol
-from uvicorn.protocols.utils import get_local_addr, get_remote_addr, is_ssl
+from uvicorn.protocols.utils import is_ssl
 from uvicorn.server import ServerState
 
 from appsync.realtime.uvicorn_options import websocket_protocol
@@ -126,7 +126,7 @@ class HttpProtocol(asyncio.Protocol):
         # Before the protocol is looked at: what is not an upgrade (a first request to /graphql)
         # does not import it.
         request = _REQUEST.fullmatch(data)
-        if request is None or not _ours(config.ws_protocol_class):
+        if request is None or _native_class(config.ws_protocol_class) is None:
             return None
         target, block = request.groups()
         headers = [(name.lower(), value) for name, value in _HEADER.findall(block)]
@@ -138,8 +138,8 @@ class HttpProtocol(asyncio.Protocol):
         http_scope = {
             "method": "GET",
             "scheme": "https" if is_ssl(transport) else "http",
-            "server": get_local_addr(transport),
-            "client": get_remote_addr(transport),
+            "server": _address(transport, "sockname"),
+            "client": _address(transport, "peername"),
             "headers": headers,
         }
         from appsync.realtime.native import native_upgrade
@@ -147,13 +147,12 @@ class HttpProtocol(asyncio.Protocol):
         return native_upgrade(config.loaded_app, config, http_scope, target, well_formed=True)
 
     def _websocket_protocol(self) -> WSProtocol:
-        from appsync.realtime.wsproto_protocol import WSProtocol
-
-        protocol = self.config.ws_protocol_class(  # type: ignore[misc, call-arg]
+        """What `config.ws_protocol_class` makes (`_native` found it ours), made directly."""
+        protocol_class = _native_class(self.config.ws_protocol_class)
+        assert protocol_class is not None
+        return protocol_class(
             config=self.config, server_state=self.server_state, app_state=self.app_state
         )
-        assert isinstance(protocol, WSProtocol)
-        return protocol
 
     def _delegate(self, data: bytes) -> None:
         """uvicorn's httptools protocol takes the connection, with what was read of it."""
@@ -203,13 +202,44 @@ class HttpToolsProtocol(_UvicornHttpToolsProtocol):
         self.pipeline.clear()
 
 
+def _address(transport: asyncio.Transport, name: str) -> tuple[str, int | None] | None:
+    """The connection's own (`sockname`) or its client's (`peername`) address as uvicorn's
+    `get_local_addr` and `get_remote_addr` give it for a TCP socket, `(host, port)`, from the
+    addresses the transport read when it connected (uvloop's and asyncio's transports both keep
+    them). uvicorn asks the transport's socket object instead, which under uvloop makes a
+    socket object per question and asks the kernel again: five system calls per connection
+    (getsockname, getpeername), measured with strace, where none is needed."""
+    info = transport.get_extra_info(name)
+    if isinstance(info, tuple | list) and len(info) >= 2:
+        return (str(info[0]), int(info[1]))
+    if isinstance(info, str) and name == "sockname":
+        return (info, None)  # a Unix socket's path, as uvicorn names the server then
+    return None
+
+
 def _ours(protocol_class: object) -> bool:
     """Whether uvicorn's websocket protocol is this project's: `websocket_protocol`, or
     `wsproto_protocol.WSProtocol` (or a subclass) given as the class itself, as
     bench/fanout.py gives it. Those upgrades `native.py` answers. Imports the class (on an
     upgrade)."""
+    return _native_class(protocol_class) is not None
+
+
+# `_native_class`'s answers by uvicorn's `ws_protocol_class` (a server has one).
+_NATIVE_CLASSES: dict[object, type[WSProtocol] | None] = {}
+
+
+def _native_class(protocol_class: object) -> type[WSProtocol] | None:
+    """The class `protocol_class` (uvicorn's `ws_protocol_class`) makes if it is ours (`_ours`),
+    else None; asked once per class, not per connection (the import and the subclass check)."""
+    if protocol_class in _NATIVE_CLASSES:
+        return _NATIVE_CLASSES[protocol_class]
     from appsync.realtime.wsproto_protocol import WSProtocol
 
-    return protocol_class is websocket_protocol or (
-        isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol)
-    )
+    native: type[WSProtocol] | None = None
+    if protocol_class is websocket_protocol:
+        native = WSProtocol
+    elif isinstance(protocol_class, type) and issubclass(protocol_class, WSProtocol):
+        native = protocol_class
+    _NATIVE_CLASSES[protocol_class] = native
+    return native

@@ -37,6 +37,13 @@ from appsync.realtime.subscriptions import ActiveSubscription, SubscriptionPlann
 
 logger = logging.getLogger(__name__)
 
+# Read on every client message: module names, not enum members read off their class (about
+# 0.4 us each on Python 3.11).
+_CLOSED = ConnectionState.CLOSED
+_ACKNOWLEDGED = ConnectionState.ACKNOWLEDGED
+# Read for every subscriber of every publication.
+_MUTATION = PublicationKind.MUTATION
+
 
 class SocketHost(Protocol):
     """What a socket uses of its API's realtime side (`endpoint.RealtimeRuntime`)."""
@@ -120,10 +127,7 @@ class RealtimeSocket:
         if self.first_frame_timer is not None:
             self.first_frame_timer.cancel()
             self.first_frame_timer = None
-        if (
-            self.connection.state is ConnectionState.CLOSED
-            and message["type"] != "websocket.disconnect"
-        ):
+        if self.connection.state is _CLOSED and message["type"] != "websocket.disconnect":
             # Closing (a `connection_error`, an idle or silent socket): the close is on its
             # way, and the ASGI path reads nothing more from such a socket either.
             return
@@ -194,7 +198,7 @@ class RealtimeSocket:
         if (
             metrics is not None
             and self.acknowledged_at is None
-            and self.connection.state is ConnectionState.ACKNOWLEDGED
+            and self.connection.state is _ACKNOWLEDGED
         ):
             self.acknowledged_at = time.monotonic()
             metrics.connect_success.inc()
@@ -401,7 +405,7 @@ class RealtimeSocket:
             and self.deliveries.get(subscription_id) is delivery
         ):
             publication = inbox.pop()
-            if self.write_data is None or publication.kind is not PublicationKind.MUTATION:
+            if self.write_data is None or publication.kind is not _MUTATION:
                 self.spawn_delivery(delivery, publication)
                 return None
             # Read at each publication: a reload may have moved the subscription.

@@ -71,6 +71,15 @@ def test_loopback_binds() -> None:
     assert not is_loopback("192.0.2.1")
 
 
+def test_an_address_is_judged_once() -> None:
+    """Every request asks about the server's address: answered from a cache after the first
+    (parsing it each time was 3% of a realtime subscribe's CPU)."""
+    is_loopback.cache_clear()
+    for _ in range(3):
+        assert is_loopback("127.0.0.1")
+    assert (is_loopback.cache_info().misses, is_loopback.cache_info().hits) == (1, 2)
+
+
 def test_the_listening_socket_hands_out_connections_without_nagles_delay() -> None:
     with listening_socket("127.0.0.1", 0) as listener:
         host, port = listener.getsockname()[:2]

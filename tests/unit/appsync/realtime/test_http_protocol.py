@@ -22,18 +22,20 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
+import uvloop
 import websockets
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as UvicornHttpToolsProtocol
+from uvicorn.protocols.utils import get_local_addr, get_remote_addr
 from websockets.typing import Subprotocol
 
 from appsync.pubsub import InMemoryBroker
 from appsync.realtime.endpoint import UVICORN_OPTIONS, RealtimeSettings
-from appsync.realtime.http_protocol import HttpProtocol, HttpToolsProtocol
+from appsync.realtime.http_protocol import HttpProtocol, HttpToolsProtocol, _address
 from tests.integration.realtime_support import RealtimeServer, api_key_header, b64, build_app
 from tests.integration.test_realtime_wsproto import running_uvicorn
 
@@ -302,3 +304,41 @@ async def test_a_realtime_upgrade_is_served_without_uvicorns_http_protocol(tmp_p
         assert response.status_code == 401
         assert len(DELEGATED) == 1
         assert DELEGATED[0].startswith(b"POST /graphql HTTP/1.1\r\n")
+
+
+class _Accepted(asyncio.Protocol):
+    def __init__(self, accepted: asyncio.Future[asyncio.Transport]) -> None:
+        self.accepted = accepted
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # uvloop's transports are not asyncio.Transport subclasses; they have its methods.
+        self.accepted.set_result(cast(asyncio.Transport, transport))
+
+
+async def _addresses_on(host: str) -> None:
+    loop = asyncio.get_running_loop()
+    accepted: asyncio.Future[asyncio.Transport] = loop.create_future()
+    server = await loop.create_server(lambda: _Accepted(accepted), host, 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        client, _ = await loop.create_connection(asyncio.Protocol, host, port)
+        transport = await accepted
+        assert _address(transport, "sockname") == get_local_addr(transport) == (host, port)
+        peer = get_remote_addr(transport)
+        assert peer is not None
+        assert peer[0] == host
+        assert _address(transport, "peername") == peer
+        client.close()
+        transport.close()
+    finally:
+        server.close()
+        await server.wait_closed()
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "::1"])
+def test_the_connection_addresses_are_uvicorns_without_asking_the_socket(host: str) -> None:
+    """The server and client addresses of a scope, from what the transport read on connect,
+    are what uvicorn's `get_local_addr` and `get_remote_addr` read from its socket, under
+    uvloop (what `serve` runs) and asyncio's own loop, IPv4 and IPv6 (a 4-tuple there)."""
+    asyncio.run(_addresses_on(host))
+    uvloop.run(_addresses_on(host))

@@ -447,6 +447,43 @@ def test_a_payload_encoded_once_makes_the_frame_encoding_the_message_makes(
     assert connection.data(subscription_id, payload) == [frame]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"type":"connection_init"}',
+        '{ "type": "connection_init" }',
+        '{"type":"connection_init","payload":{}}',
+        '{"payload":{},"type":"connection_init"}',
+    ],
+)
+def test_connection_init_is_answered_alike_however_it_is_written(text: str) -> None:
+    """The text every client sends is answered without parsing it, and exactly as any other
+    writing of the same message."""
+    connection = RealtimeConnection()
+    assert frames(connection.receive(text)) == [
+        {"type": "connection_ack", "payload": {"connectionTimeoutMs": 300000}},
+        {"type": "ka"},
+    ]
+    assert connection.state is ConnectionState.ACKNOWLEDGED
+
+
+@pytest.mark.parametrize(
+    "subscription_id",
+    ["1", 'quote " and \\ é \u2028', "\ud800-id", "5d4b3c2a-0000-4000-8000-000000000000"],
+    ids=["plain", "escapes", "lone-surrogate", "uuid"],
+)
+def test_start_ack_is_the_encoding_of_the_message(subscription_id: str) -> None:
+    """`start_ack` built around the encoded id is, byte for byte, the encoding of the whole
+    message, and encodes to UTF-8 (a lone surrogate escaped as Java writes it)."""
+    connection = RealtimeConnection()
+    connection.receive(start_frame(subscription_id))
+    (frame,) = connection.subscription_started(subscription_id)
+    assert isinstance(frame, SendFrame)
+    assert frame.text == encode(messages.start_ack(subscription_id))
+    assert json.loads(frame.text) == {"type": "start_ack", "id": subscription_id}
+    frame.text.encode()
+
+
 def test_a_withdrawn_subscription_gets_an_error_and_is_dropped() -> None:
     """A reload removed what an active subscription was for: `error` with the reason, and the
     endpoint drops it; withdrawing what is not active does nothing."""
