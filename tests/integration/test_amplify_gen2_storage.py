@@ -30,7 +30,7 @@ from appsync.app import build_app
 from definition.amplify_outputs import amplify_outputs
 from definition.cdk import cdk_stack
 from definition.formats import read_definition
-from tests.fixtures.amplify_gen2 import REGION, guest_credentials, sign_up_and_in, unsigned
+from tests.fixtures.amplify_gen2 import REGION, guest_credentials, signed_in_credentials
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
@@ -73,17 +73,9 @@ def _s3(endpoint: str, credentials: Credentials) -> Any:
 
 
 def _user(endpoint: str, email: str) -> tuple[str, Credentials]:
-    """A signed-in user's identity id and credentials, as Amplify's fetchAuthSession gets them:
-    GetId and GetCredentialsForIdentity with the user pool's id token in `Logins`."""
-    token = sign_up_and_in(endpoint, USER_POOL, email)["IdToken"]
-    logins = {f"cognito-idp.{REGION}.amazonaws.com/{USER_POOL.user_pool_id}": token}
-    identity = unsigned("cognito-identity", endpoint)
-    identity_id: str = identity.get_id(
-        IdentityPoolId=IDENTITY_POOL.identity_pool_id, Logins=logins
-    )["IdentityId"]
-    issued = identity.get_credentials_for_identity(IdentityId=identity_id, Logins=logins)
-    made = issued["Credentials"]
-    return identity_id, Credentials(made["AccessKeyId"], made["SecretKey"], made["SessionToken"])
+    """A signed-in user's identity id and credentials, as Amplify's fetchAuthSession gets them."""
+    identity_id, credentials, _ = signed_in_credentials(endpoint, USER_POOL, IDENTITY_POOL, email)
+    return identity_id, credentials
 
 
 def test_a_user_uploads_lists_downloads_and_removes_and_a_guest_reads_public(

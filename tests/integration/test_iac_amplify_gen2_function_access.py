@@ -20,11 +20,14 @@ from __future__ import annotations
 import io
 import json
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
@@ -34,7 +37,7 @@ from appsync.data_directory import DataDirectory
 from appsync.hosts import listening_socket, own_url
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
-from tests.fixtures.amplify_gen2 import REGION, as_user, sign_up_and_in
+from tests.fixtures.amplify_gen2 import REGION, as_user, sign_up_and_in, signed_in_credentials
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
@@ -134,6 +137,45 @@ def test_the_shared_secret_is_read_when_the_backend_has_none(
     ssm.put_parameter(Name=config["PHOTO_LABEL"]["sharedPath"], Value="shared", Type="SecureString")
     items = _upload_and_list(endpoint, definition, "bo@example.test", "public/shared.jpg")
     assert [item["label"] for item in items] == ["holiday/shared"]
+
+
+def test_an_upload_to_the_photos_bucket_records_the_photo_through_the_trigger(
+    served: tuple[str, ApiDefinition],
+) -> None:
+    """The whole chain of the photo app, as in the cloud: a signed-in user's upload to the
+    storage bucket (their identity pool credentials, `public/*` writable by
+    `allow.authenticated`) is an `s3:ObjectCreated` event; the storage trigger (CDK's
+    `Custom::S3BucketNotifications`) invokes the on-upload function asynchronously with S3's
+    event; the function resolves its secret from SSM, reads the model introspection schema
+    from the bucket the data stack deployed, and creates the photo through the data client,
+    which the user then lists."""
+    endpoint, definition = served
+    _, config = _on_upload(definition)
+    aws_client("ssm", endpoint, region=REGION).put_parameter(
+        Name=config["PHOTO_LABEL"]["path"], Value="dunes", Type="SecureString", Overwrite=True
+    )
+    [pool] = definition.server.user_pools
+    [identity_pool] = definition.server.identity_pools
+    [bucket] = [b for b in definition.server.resources.buckets if "photosbucket" in b.bucket_name]
+    _, credentials, tokens = signed_in_credentials(endpoint, pool, identity_pool, "cy@example.test")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=credentials.access_key,
+        aws_secret_access_key=credentials.secret_key,
+        aws_session_token=credentials.token,
+        config=Config(s3={"addressing_style": "path"}),
+    )
+    s3.put_object(Bucket=bucket.bucket_name, Key="public/uploaded dune.jpg", Body=b"sand")
+    query = "{ listPhotos { items { key size label } } }"
+    found: list[Any] = []
+    deadline = time.monotonic() + 60
+    while not found and time.monotonic() < deadline:
+        listed = as_user(endpoint, tokens["AccessToken"], query)["data"]["listPhotos"]["items"]
+        found = [item for item in listed if item["key"] == "public/uploaded dune.jpg"]
+        time.sleep(0.2)
+    assert found == [{"key": "public/uploaded dune.jpg", "size": 4, "label": "holiday/dunes"}]
 
 
 def test_an_unset_secret_leaves_the_placeholder(served: tuple[str, ApiDefinition]) -> None:
