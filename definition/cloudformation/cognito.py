@@ -15,12 +15,12 @@ are called around the embedded Cognito's operations; the others are named in a n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from definition.cloudformation.names import identity_pool_name
 from definition.cloudformation.properties import PropertyReader, boolean, integer
-from definition.cloudformation.stack import Stack
+from definition.cloudformation.stack import Resource, Stack
 from definition.cognito_resources import (
     CALLED_TRIGGERS,
     IdentityPoolSpec,
@@ -31,6 +31,8 @@ from definition.cognito_resources import (
 from definition.problems import Notice
 
 USER_POOL_GROUP = "AWS::Cognito::UserPoolGroup"
+# What `_by_pool` reads of each resource.
+_Made = TypeVar("_Made")
 IDENTITY_POOL = "AWS::Cognito::IdentityPool"
 ROLE_ATTACHMENT = "AWS::Cognito::IdentityPoolRoleAttachment"
 # The kinds of identity an attachment's `Roles` may name.
@@ -104,46 +106,53 @@ def read_user_pools(stack: Stack, others: Sequence[Stack] = ()) -> tuple[UserPoo
 
 def _clients(stack: Stack) -> dict[str, list[UserPoolClientSpec]]:
     """Each `AWS::Cognito::UserPoolClient` `stack` declares, by its pool's id."""
-    clients: dict[str, list[UserPoolClientSpec]] = {}
-    for resource in stack.of_type("AWS::Cognito::UserPoolClient"):
-        properties = stack.properties(resource.logical_id)
-        if properties is None:
-            continue
-        reader = PropertyReader(stack, resource.logical_id)
-        pool = reader.string(properties, "UserPoolId", "Properties", required=True)
-        if pool is None:
-            continue
+
+    def client(
+        resource: Resource, properties: dict[str, Any], _: PropertyReader
+    ) -> UserPoolClientSpec:
         name = properties.get("ClientName") or resource.logical_id
         client_id = str(stack.names.ref(resource.logical_id, ""))
-        clients.setdefault(pool, []).append(
-            UserPoolClientSpec(client_id, str(name), _typed(properties, _CLIENT_TYPES))
-        )
-    return clients
+        return UserPoolClientSpec(client_id, str(name), _typed(properties, _CLIENT_TYPES))
+
+    return _by_pool(stack, "AWS::Cognito::UserPoolClient", client)
 
 
 def _groups(stack: Stack) -> dict[str, list[UserPoolGroupSpec]]:
     """Each `AWS::Cognito::UserPoolGroup` (GroupName, else the name CloudFormation generates,
     which its `Ref` gives; Description, Precedence, RoleArn), by its pool's id."""
-    groups: dict[str, list[UserPoolGroupSpec]] = {}
-    for resource in stack.of_type(USER_POOL_GROUP):
+
+    def group(
+        resource: Resource, properties: dict[str, Any], reader: PropertyReader
+    ) -> UserPoolGroupSpec:
+        description = properties.get("Description")
+        role = properties.get("RoleArn")
+        return UserPoolGroupSpec(
+            str(stack.names.ref(resource.logical_id, "")),
+            None if description is None else str(description),
+            integer(reader, properties, "Precedence", "Properties"),
+            None if role is None else str(role),
+        )
+
+    return _by_pool(stack, USER_POOL_GROUP, group)
+
+
+def _by_pool(
+    stack: Stack,
+    resource_type: str,
+    make: Callable[[Resource, dict[str, Any], PropertyReader], _Made],
+) -> dict[str, list[_Made]]:
+    """What `make` reads of each resource of `resource_type` (a pool's client or group), by the
+    id of the pool its `UserPoolId` names."""
+    found: dict[str, list[_Made]] = {}
+    for resource in stack.of_type(resource_type):
         properties = stack.properties(resource.logical_id)
         if properties is None:
             continue
         reader = PropertyReader(stack, resource.logical_id)
         pool = reader.string(properties, "UserPoolId", "Properties", required=True)
-        if pool is None:
-            continue
-        description = properties.get("Description")
-        role = properties.get("RoleArn")
-        groups.setdefault(pool, []).append(
-            UserPoolGroupSpec(
-                str(stack.names.ref(resource.logical_id, "")),
-                None if description is None else str(description),
-                integer(reader, properties, "Precedence", "Properties"),
-                None if role is None else str(role),
-            )
-        )
-    return groups
+        if pool is not None:
+            found.setdefault(pool, []).append(make(resource, properties, reader))
+    return found
 
 
 def read_identity_pools(stack: Stack) -> tuple[IdentityPoolSpec, ...]:

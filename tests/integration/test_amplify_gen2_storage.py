@@ -19,10 +19,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import httpx
 import pytest
-from botocore.config import Config
 from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 
@@ -30,7 +28,12 @@ from appsync.app import build_app
 from definition.amplify_outputs import amplify_outputs
 from definition.cdk import cdk_stack
 from definition.formats import read_definition
-from tests.fixtures.amplify_gen2 import REGION, guest_credentials, signed_in_credentials
+from tests.fixtures.amplify_gen2 import (
+    REGION,
+    guest_credentials,
+    s3_client,
+    signed_in_credentials,
+)
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
@@ -59,17 +62,7 @@ def bucket(endpoint: str) -> str:
 
 
 def _s3(endpoint: str, credentials: Credentials) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=credentials.access_key,
-        aws_secret_access_key=credentials.secret_key,
-        aws_session_token=credentials.token,
-        config=Config(
-            retries={"max_attempts": 1}, signature_version="s3v4", s3={"addressing_style": "path"}
-        ),
-    )
+    return s3_client(endpoint, credentials)
 
 
 def _user(endpoint: str, email: str) -> tuple[str, Credentials]:

@@ -25,9 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from botocore.config import Config
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.ssm.models import ssm_backends
 
@@ -37,7 +35,13 @@ from appsync.data_directory import DataDirectory
 from appsync.hosts import listening_socket, own_url
 from definition.formats import ReadOptions, read_definition
 from definition.model import ApiDefinition
-from tests.fixtures.amplify_gen2 import REGION, as_user, sign_up_and_in, signed_in_credentials
+from tests.fixtures.amplify_gen2 import (
+    REGION,
+    as_user,
+    s3_client,
+    sign_up_and_in,
+    signed_in_credentials,
+)
 from tests.fixtures.aws_signing import aws_client
 from tests.integration.conftest import APIS, running
 
@@ -158,15 +162,7 @@ def test_an_upload_to_the_photos_bucket_records_the_photo_through_the_trigger(
     [identity_pool] = definition.server.identity_pools
     [bucket] = [b for b in definition.server.resources.buckets if "photosbucket" in b.bucket_name]
     _, credentials, tokens = signed_in_credentials(endpoint, pool, identity_pool, "cy@example.test")
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name=REGION,
-        aws_access_key_id=credentials.access_key,
-        aws_secret_access_key=credentials.secret_key,
-        aws_session_token=credentials.token,
-        config=Config(s3={"addressing_style": "path"}),
-    )
+    s3 = s3_client(endpoint, credentials)
     s3.put_object(Bucket=bucket.bucket_name, Key="public/uploaded dune.jpg", Body=b"sand")
     query = "{ listPhotos { items { key size label } } }"
     found: list[Any] = []

@@ -41,8 +41,10 @@ Resources:
 """
 
 
-def _stacks(tmp_path: Path, consumer: str = CONSUMER) -> tuple[Stack, Stack]:
-    (tmp_path / "data.yaml").write_text(PRODUCER)
+def _stacks(
+    tmp_path: Path, consumer: str = CONSUMER, producer: str = PRODUCER
+) -> tuple[Stack, Stack]:
+    (tmp_path / "data.yaml").write_text(producer)
     (tmp_path / "api.yaml").write_text(consumer)
     api = Stack(load_template(tmp_path / "api.yaml"), StackSettings("Api", "eu-west-1"))
     data = Stack(
@@ -84,13 +86,7 @@ def test_a_stack_read_alone_imports_nothing(tmp_path: Path) -> None:
 
 def test_a_dependency_s_problems_are_in_the_same_report(tmp_path: Path) -> None:
     broken = PRODUCER.replace('!Sub "${AWS::StackName}:TableName"', "!Ref Missing")
-    (tmp_path / "data.yaml").write_text(broken)
-    (tmp_path / "api.yaml").write_text(CONSUMER)
-    api = Stack(load_template(tmp_path / "api.yaml"), StackSettings("Api", "eu-west-1"))
-    data = Stack(
-        load_template(tmp_path / "data.yaml"), StackSettings("Data", "eu-west-1"), reports_to=api
-    )
-    api.deployed_with([data])
+    api, _ = _stacks(tmp_path, producer=broken)
     api.properties("Holder")
     files = {problem.file for problem in api.problems}
     assert str(tmp_path / "data.yaml") in files
