@@ -18,6 +18,9 @@ login with no mapping gets the pool's authenticated role, as before.
   refuses with NotAuthorizedException "The ambiguous role mapping rules for: <provider> denied
   this request." (the text Cognito answered for a Google login, aws-amplify/amplify-js#3621; for
   a user pool provider the mapping's key is named, our reading).
+
+The guide and the API reference say when a mapping is ambiguous; what a token without roles
+gets, `CustomRoleArn` among rules and list claims are our readings (README's fidelity table).
 """
 
 from __future__ import annotations
